@@ -1,0 +1,12 @@
+/** One jest run, several suites: unit, store (SQLite + Postgres), sandbox, engine (in-process n8n), e2e (real n8n). */
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
+const suite = (name) => ({
+	displayName: name,
+	testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+	transform,
+	testEnvironment: 'node',
+});
+module.exports = {
+	projects: ['unit', 'store', 'sandbox', 'engine', 'e2e'].map((name) => suite(name)),
+	testTimeout: 120000,
+};

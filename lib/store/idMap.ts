@@ -1,0 +1,55 @@
+import type { SqlExecutor } from './types';
+
+export interface IdMapKey {
+	integration: string;
+	platform: string;
+	entity: string;
+}
+
+/** Internal id ↔ platform id, unique both ways per integration, platform and entity. */
+export class IdMapRepository {
+	constructor(private readonly db: SqlExecutor) {}
+
+	/**
+	 * Records a mapping unless one exists for either side; returns the mapping that holds afterwards, so a
+	 * process that loses a race gets the winner's external id instead of a duplicate.
+	 */
+	async link(key: IdMapKey, internalId: string, externalId: string): Promise<{ internalId: string; externalId: string; created: boolean }> {
+		const inserted = await this.db.run(
+			`INSERT INTO id_map (integration, platform, entity, internal_id, external_id, created_at)
+			 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			[key.integration, key.platform, key.entity, internalId, externalId, new Date().toISOString()],
+		);
+		if (inserted.changes === 1) return { internalId, externalId, created: true };
+		const existing = await this.db.query<{ internal_id: string; external_id: string }>(
+			`SELECT internal_id, external_id FROM id_map
+			 WHERE integration = ? AND platform = ? AND entity = ? AND (internal_id = ? OR external_id = ?)
+			 ORDER BY CASE WHEN internal_id = ? THEN 0 ELSE 1 END LIMIT 1`,
+			[key.integration, key.platform, key.entity, internalId, externalId, internalId],
+		);
+		return { internalId: existing[0].internal_id, externalId: existing[0].external_id, created: false };
+	}
+
+	async externalIds(key: IdMapKey, internalIds: string[]): Promise<Map<string, string>> {
+		return this.lookup(key, 'internal_id', 'external_id', internalIds);
+	}
+
+	async internalIds(key: IdMapKey, externalIds: string[]): Promise<Map<string, string>> {
+		return this.lookup(key, 'external_id', 'internal_id', externalIds);
+	}
+
+	private async lookup(key: IdMapKey, from: string, to: string, ids: string[]): Promise<Map<string, string>> {
+		const found = new Map<string, string>();
+		// Chunked so the parameter count stays under SQLite's and Postgres's limits.
+		for (let start = 0; start < ids.length; start += 500) {
+			const chunk = ids.slice(start, start + 500);
+			const rows = await this.db.query<Record<string, string>>(
+				`SELECT ${from} AS k, ${to} AS v FROM id_map WHERE integration = ? AND platform = ? AND entity = ?
+				 AND ${from} IN (${chunk.map(() => '?').join(', ')})`,
+				[key.integration, key.platform, key.entity, ...chunk],
+			);
+			for (const row of rows) found.set(row.k, row.v);
+		}
+		return found;
+	}
+}

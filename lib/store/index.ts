@@ -1,0 +1,11 @@
+export * from './types';
+export { StateStore } from './stateStore';
+export { openStore, closeAllStores } from './open';
+export { migrate } from './migrate';
+export { coreMigrations } from './coreMigrations';
+export type { Claim, RunOnceOptions } from './idempotency';
+export { IdempotencyConflictError } from './idempotency';
+export type { IdMapKey } from './idMap';
+export type { Snapshot } from './snapshots';
+export type { ActivityCounts, ActivityEntry, ErrorEntry } from './logs';
+export type { BucketSpec } from './rateBuckets';

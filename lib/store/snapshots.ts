@@ -1,0 +1,51 @@
+import type { IdMapKey } from './idMap';
+import type { SqlExecutor } from './types';
+
+export interface Snapshot {
+	externalId: string;
+	fingerprint: string;
+	data: Record<string, unknown>;
+	modifiedAt?: string;
+	/** True when this package wrote the record: the next pull must not treat it as a new change (echo). */
+	writtenByUs: boolean;
+}
+
+/** Last-synced state of each record: the base for conflict detection and for echo suppression. */
+export class SnapshotRepository {
+	constructor(private readonly db: SqlExecutor) {}
+
+	async getMany(key: IdMapKey, externalIds: string[]): Promise<Map<string, Snapshot>> {
+		const found = new Map<string, Snapshot>();
+		for (let start = 0; start < externalIds.length; start += 500) {
+			const chunk = externalIds.slice(start, start + 500);
+			const rows = await this.db.query<{ external_id: string; fingerprint: string; data: string; modified_at: string | null; written_by_us: number }>(
+				`SELECT external_id, fingerprint, data, modified_at, written_by_us FROM sync_snapshots
+				 WHERE integration = ? AND platform = ? AND entity = ? AND external_id IN (${chunk.map(() => '?').join(', ')})`,
+				[key.integration, key.platform, key.entity, ...chunk],
+			);
+			for (const row of rows) {
+				found.set(row.external_id, {
+					externalId: row.external_id,
+					fingerprint: row.fingerprint,
+					data: JSON.parse(row.data) as Record<string, unknown>,
+					modifiedAt: row.modified_at ?? undefined,
+					writtenByUs: row.written_by_us === 1,
+				});
+			}
+		}
+		return found;
+	}
+
+	async put(key: IdMapKey, snapshot: Snapshot): Promise<void> {
+		await this.db.run(
+			`INSERT INTO sync_snapshots (integration, platform, entity, external_id, fingerprint, data, modified_at, written_by_us, updated_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (integration, platform, entity, external_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+			 data = excluded.data, modified_at = excluded.modified_at, written_by_us = excluded.written_by_us, updated_at = excluded.updated_at`,
+			[
+				key.integration, key.platform, key.entity, snapshot.externalId, snapshot.fingerprint,
+				JSON.stringify(snapshot.data), snapshot.modifiedAt ?? null, snapshot.writtenByUs ? 1 : 0, new Date().toISOString(),
+			],
+		);
+	}
+}

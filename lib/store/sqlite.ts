@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+
+import { Mutex } from './mutex';
+import type { RunResult, SqlDatabase, SqlExecutor, SqlRow, SqlValue } from './types';
+
+/** How long a writer waits for another process's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 30_000;
+
+/**
+ * SQLite through Node's built-in `node:sqlite`: no dependency, a file in the n8n user folder.
+ * WAL lets readers run beside the one writer; `BEGIN IMMEDIATE` takes the write lock up front so two
+ * processes racing on the same row serialise instead of failing on lock upgrade.
+ */
+export class SqliteDatabase implements SqlDatabase {
+	readonly dialect = 'sqlite' as const;
+	private readonly db: DatabaseSync;
+	/** node:sqlite is one connection: async work inside a transaction must not interleave with other callers. */
+	private readonly lock = new Mutex();
+	private readonly statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+
+	constructor(file: string) {
+		if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+		this.db = new DatabaseSync(file);
+		this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+		this.db.exec('PRAGMA journal_mode = WAL');
+		this.db.exec('PRAGMA synchronous = NORMAL');
+		this.db.exec('PRAGMA foreign_keys = ON');
+	}
+
+	async query<T extends SqlRow = SqlRow>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+		return this.lock.runExclusive(async () => this.querySync<T>(sql, params));
+	}
+
+	async run(sql: string, params: SqlValue[] = []): Promise<RunResult> {
+		return this.lock.runExclusive(async () => this.runSync(sql, params));
+	}
+
+	async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+		return this.lock.runExclusive(async () => {
+			this.db.exec('BEGIN IMMEDIATE');
+			const tx: SqlExecutor = {
+				dialect: 'sqlite',
+				query: async <R extends SqlRow>(sql: string, params: SqlValue[] = []) => this.querySync<R>(sql, params),
+				run: async (sql: string, params: SqlValue[] = []) => this.runSync(sql, params),
+			};
+			try {
+				const result = await work(tx);
+				this.db.exec('COMMIT');
+				return result;
+			} catch (error) {
+				this.db.exec('ROLLBACK');
+				throw error;
+			}
+		});
+	}
+
+	async close(): Promise<void> {
+		await this.lock.runExclusive(async () => {
+			this.statements.clear();
+			this.db.close();
+		});
+	}
+
+	private prepared(sql: string) {
+		let statement = this.statements.get(sql);
+		if (!statement) {
+			statement = this.db.prepare(sql);
+			this.statements.set(sql, statement);
+		}
+		return statement;
+	}
+
+	private querySync<T>(sql: string, params: SqlValue[]): T[] {
+		return this.prepared(sql).all(...(params as SQLInputValue[])) as T[];
+	}
+
+	private runSync(sql: string, params: SqlValue[]): RunResult {
+		if (params.length === 0 && sql.includes(';')) {
+			this.db.exec(sql);
+			return { changes: 0 };
+		}
+		const result = this.prepared(sql).run(...(params as SQLInputValue[]));
+		return { changes: Number(result.changes) };
+	}
+}

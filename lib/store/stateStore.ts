@@ -1,0 +1,30 @@
+import { CursorRepository } from './cursors';
+import { IdempotencyLedger } from './idempotency';
+import { IdMapRepository } from './idMap';
+import { LogRepository } from './logs';
+import { RateBucketRepository } from './rateBuckets';
+import { SnapshotRepository } from './snapshots';
+import type { SqlDatabase } from './types';
+
+/** The package's durable state: one database, one repository per kind of record. */
+export class StateStore {
+	readonly idMap: IdMapRepository;
+	readonly cursors: CursorRepository;
+	readonly snapshots: SnapshotRepository;
+	readonly logs: LogRepository;
+	readonly idempotency: IdempotencyLedger;
+	readonly rateBuckets: RateBucketRepository;
+
+	constructor(readonly db: SqlDatabase) {
+		this.idMap = new IdMapRepository(db);
+		this.cursors = new CursorRepository(db);
+		this.snapshots = new SnapshotRepository(db);
+		this.logs = new LogRepository(db);
+		this.idempotency = new IdempotencyLedger(db);
+		this.rateBuckets = new RateBucketRepository(db);
+	}
+
+	close(): Promise<void> {
+		return this.db.close();
+	}
+}
