@@ -77,8 +77,7 @@ export const coreMigrations: Migration[] = [
 			)`,
 			`CREATE TABLE rate_buckets (
 				bucket_key TEXT PRIMARY KEY,
-				tokens DOUBLE PRECISION NOT NULL,
-				updated_ms BIGINT NOT NULL,
+				slots TEXT NOT NULL,
 				blocked_until_ms BIGINT NOT NULL
 			)`,
 		],

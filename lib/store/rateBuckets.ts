@@ -1,83 +1,117 @@
 import type { SqlDatabase, SqlExecutor } from './types';
 
+/** One vendor window for one credential: at most `capacity` requests in any `windowMs`. */
 export interface BucketSpec {
 	key: string;
-	/** Tokens the bucket holds when full: the largest burst. */
-	burst: number;
-	/** Tokens added per millisecond. */
-	refillPerMs: number;
+	capacity: number;
+	windowMs: number;
 }
 
+/** Slots per window: the count is kept per slot, so a request is forgotten at most one slot late. */
+const SLOTS_PER_WINDOW = 20;
+
+type Slot = [startMs: number, count: number];
+
 interface BucketRow {
-	tokens: number;
-	updated_ms: number;
-	blocked_until_ms: number;
+	slots: Slot[];
+	blockedUntilMs: number;
 }
 
 /**
- * Token buckets kept in the store, so every execution and every worker draws from the same budget.
- * Row locks (an UPDATE first) make the read-modify-write atomic on Postgres; SQLite's write lock does the same.
+ * Rolling-window budgets kept in the store, so every execution and worker draws from the same budget.
+ * A token bucket that refills continuously can send twice its capacity within one rolling window; vendors
+ * such as HubSpot count a rolling window, so we count requests per slot instead and never exceed it.
+ * An UPDATE first takes the row lock (Postgres); SQLite's write lock does the same.
  */
 export class RateBucketRepository {
 	constructor(private readonly db: SqlDatabase) {}
 
-	/**
-	 * Takes one token from every bucket, or none: returns 0 when taken, else how long to wait before asking again.
-	 */
+	/** Counts one request in every window, or none: returns 0 when granted, else how long to wait before asking again. */
 	async take(buckets: BucketSpec[], now = Date.now()): Promise<number> {
 		if (buckets.length === 0) return 0;
 		return this.db.transaction(async (tx) => {
-			const states = await Promise.all(buckets.map(async (bucket) => ({ bucket, row: await this.lockRow(tx, bucket, now) })));
-			let wait = 0;
+			const states: Array<{ bucket: BucketSpec; row: BucketRow }> = [];
+			for (const bucket of buckets) states.push({ bucket, row: await this.lockRow(tx, bucket, now) });
+			const wait = Math.max(...states.map(({ bucket, row }) => waitFor(bucket, row, now)));
+			if (wait > 0) return wait;
 			for (const { bucket, row } of states) {
-				row.tokens = Math.min(bucket.burst, row.tokens + (now - row.updated_ms) * bucket.refillPerMs);
-				row.updated_ms = now;
-				if (row.blocked_until_ms > now) wait = Math.max(wait, row.blocked_until_ms - now);
-				else if (row.tokens < 1) wait = Math.max(wait, Math.ceil((1 - row.tokens) / bucket.refillPerMs));
+				addToCurrentSlot(bucket, row, now, 1);
+				await this.save(tx, bucket, row);
 			}
-			for (const { bucket, row } of states) {
-				if (wait === 0) row.tokens -= 1;
-				await tx.run('UPDATE rate_buckets SET tokens = ?, updated_ms = ? WHERE bucket_key = ?', [row.tokens, row.updated_ms, bucket.key]);
-			}
-			return wait;
+			return 0;
 		});
 	}
 
-	/** The vendor said how much is left: never believe we have more than that. */
+	/** The vendor said how much is left in this window: never believe we have more than that. */
 	async observeRemaining(bucket: BucketSpec, remaining: number, now = Date.now()): Promise<void> {
 		await this.db.transaction(async (tx) => {
 			const row = await this.lockRow(tx, bucket, now);
-			const refilled = Math.min(bucket.burst, row.tokens + (now - row.updated_ms) * bucket.refillPerMs);
-			await tx.run('UPDATE rate_buckets SET tokens = ?, updated_ms = ? WHERE bucket_key = ?', [
-				Math.min(refilled, remaining),
-				now,
-				bucket.key,
-			]);
+			const ourRemaining = bucket.capacity - used(row);
+			if (remaining < ourRemaining) {
+				addToCurrentSlot(bucket, row, now, ourRemaining - Math.max(0, remaining));
+				await this.save(tx, bucket, row);
+			}
 		});
 	}
 
-	/** The vendor refused (429 / Retry-After): nobody sends on this bucket until `untilMs`. */
+	/** The vendor refused (429 / Retry-After): nobody sends on this window until `untilMs`. */
 	async blockUntil(bucket: BucketSpec, untilMs: number, now = Date.now()): Promise<void> {
 		await this.db.transaction(async (tx) => {
 			const row = await this.lockRow(tx, bucket, now);
-			await tx.run('UPDATE rate_buckets SET tokens = 0, updated_ms = ?, blocked_until_ms = ? WHERE bucket_key = ?', [
-				now,
-				Math.max(untilMs, row.blocked_until_ms),
-				bucket.key,
-			]);
+			row.blockedUntilMs = Math.max(row.blockedUntilMs, untilMs);
+			await this.save(tx, bucket, row);
 		});
 	}
 
 	private async lockRow(tx: SqlExecutor, bucket: BucketSpec, now: number): Promise<BucketRow> {
 		await tx.run(
-			'INSERT INTO rate_buckets (bucket_key, tokens, updated_ms, blocked_until_ms) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING',
-			[bucket.key, bucket.burst, now],
-		);
-		await tx.run('UPDATE rate_buckets SET tokens = tokens WHERE bucket_key = ?', [bucket.key]);
-		const rows = await tx.query<{ tokens: number; updated_ms: number; blocked_until_ms: number }>(
-			'SELECT tokens, updated_ms, blocked_until_ms FROM rate_buckets WHERE bucket_key = ?',
+			`INSERT INTO rate_buckets (bucket_key, slots, blocked_until_ms) VALUES (?, '[]', 0) ON CONFLICT DO NOTHING`,
 			[bucket.key],
 		);
-		return { ...rows[0] };
+		await tx.run('UPDATE rate_buckets SET slots = slots WHERE bucket_key = ?', [bucket.key]);
+		const rows = await tx.query<{ slots: string; blocked_until_ms: number }>(
+			'SELECT slots, blocked_until_ms FROM rate_buckets WHERE bucket_key = ?',
+			[bucket.key],
+		);
+		const slotMs = slotLength(bucket);
+		// A slot stays counted until its whole span has left the window.
+		const live = (JSON.parse(rows[0].slots) as Slot[]).filter(([start]) => start + slotMs + bucket.windowMs > now);
+		return { slots: live, blockedUntilMs: rows[0].blocked_until_ms };
 	}
+
+	private async save(tx: SqlExecutor, bucket: BucketSpec, row: BucketRow): Promise<void> {
+		await tx.run('UPDATE rate_buckets SET slots = ?, blocked_until_ms = ? WHERE bucket_key = ?', [
+			JSON.stringify(row.slots),
+			row.blockedUntilMs,
+			bucket.key,
+		]);
+	}
+}
+
+function slotLength(bucket: BucketSpec): number {
+	return Math.max(1, Math.ceil(bucket.windowMs / SLOTS_PER_WINDOW));
+}
+
+function used(row: BucketRow): number {
+	return row.slots.reduce((sum, [, count]) => sum + count, 0);
+}
+
+function waitFor(bucket: BucketSpec, row: BucketRow, now: number): number {
+	if (row.blockedUntilMs > now) return row.blockedUntilMs - now;
+	let excess = used(row) + 1 - bucket.capacity;
+	if (excess <= 0) return 0;
+	const slotMs = slotLength(bucket);
+	for (const [start, count] of row.slots) {
+		excess -= count;
+		if (excess <= 0) return Math.max(1, start + slotMs + bucket.windowMs - now);
+	}
+	return bucket.windowMs;
+}
+
+function addToCurrentSlot(bucket: BucketSpec, row: BucketRow, now: number, count: number): void {
+	const slotMs = slotLength(bucket);
+	const start = now - (now % slotMs);
+	const last = row.slots[row.slots.length - 1];
+	if (last && last[0] === start) last[1] += count;
+	else row.slots.push([start, count]);
 }

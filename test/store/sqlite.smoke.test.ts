@@ -14,9 +14,9 @@ test('sqlite store opens, migrates and links ids', async () => {
 	const once = await store.idempotency.runOnce('s', 'k', async () => 42);
 	const again = await store.idempotency.runOnce('s', 'k', async () => 43);
 	expect([once, again]).toEqual([{ result: 42, replayed: false }, { result: 42, replayed: true }]);
-	const bucket = { key: 'b', burst: 2, refillPerMs: 0.001 };
+	const bucket = { key: 'b', capacity: 2, windowMs: 1000 };
 	expect(await store.rateBuckets.take([bucket], 1000)).toBe(0);
 	expect(await store.rateBuckets.take([bucket], 1000)).toBe(0);
-	expect(await store.rateBuckets.take([bucket], 1000)).toBe(1000);
+	expect(await store.rateBuckets.take([bucket], 1000)).toBe(1050);
 	await closeAllStores();
 });
