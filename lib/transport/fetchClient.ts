@@ -1,0 +1,65 @@
+import type { HttpClient, HttpRequest, HttpResponse } from './types';
+
+/** Adds a credential's authentication to a request (headers or query), outside n8n. */
+export type Authenticate = (request: HttpRequest) => HttpRequest;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function buildUrl(url: string, qs: HttpRequest['qs']): string {
+	if (!qs) return url;
+	const target = new URL(url);
+	for (const [name, value] of Object.entries(qs)) {
+		if (value !== undefined) target.searchParams.append(name, String(value));
+	}
+	return target.toString();
+}
+
+export function encodeForm(body: unknown, prefix = ''): string[] {
+	if (body === undefined || body === null) return [];
+	if (typeof body !== 'object') return [`${encodeURIComponent(prefix)}=${encodeURIComponent(String(body))}`];
+	return Object.entries(body as Record<string, unknown>).flatMap(([key, value]) =>
+		encodeForm(value, prefix ? `${prefix}[${key}]` : key),
+	);
+}
+
+function parseBody(text: string, contentType: string): unknown {
+	if (text === '') return undefined;
+	if (/json/i.test(contentType)) {
+		try {
+			return JSON.parse(text);
+		} catch {
+			return text;
+		}
+	}
+	return text;
+}
+
+/** The transport's client outside n8n (benchmarks, checks, the demo): global fetch plus an authenticate step. */
+export class FetchHttpClient implements HttpClient {
+	constructor(private readonly authenticate: Authenticate = (request) => request) {}
+
+	async send(request: HttpRequest): Promise<HttpResponse> {
+		const signed = this.authenticate(request);
+		const headers: Record<string, string> = { accept: 'application/json', ...signed.headers };
+		let body: string | undefined;
+		if (signed.body !== undefined) {
+			if (signed.bodyType === 'form') {
+				headers['content-type'] = 'application/x-www-form-urlencoded';
+				body = encodeForm(signed.body).join('&');
+			} else {
+				headers['content-type'] ??= 'application/json';
+				body = JSON.stringify(signed.body);
+			}
+		}
+		const response = await fetch(buildUrl(signed.url, signed.qs), {
+			method: signed.method,
+			headers,
+			body,
+			signal: AbortSignal.timeout(signed.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+		});
+		const text = await response.text();
+		const responseHeaders: Record<string, string> = {};
+		response.headers.forEach((value, name) => (responseHeaders[name.toLowerCase()] = value));
+		return { status: response.status, headers: responseHeaders, body: parseBody(text, responseHeaders['content-type'] ?? '') };
+	}
+}

@@ -1,0 +1,198 @@
+import type { BucketSpec, RateBucketRepository } from '../store/rateBuckets';
+import { PlatformApiError, redactDeep, redactSecrets } from './errors';
+import { backoffDelay, isNetworkError, networkErrorCode, parseRetryAfter } from './retry';
+import {
+	defaultRetryPolicy,
+	type HttpClient,
+	type HttpRequest,
+	type HttpResponse,
+	type PlatformProfile,
+	type RetryPolicy,
+} from './types';
+
+export interface TransportOptions {
+	profile: PlatformProfile;
+	client: HttpClient;
+	baseUrl: string;
+	/** Identifies the account behind the credential: rate windows are shared per platform + account. */
+	accountKey: string;
+	/** Shared rate windows; without them requests are not paced (limits lifted, e.g. in engine benchmarks). */
+	rateBuckets?: RateBucketRepository;
+	retry?: Partial<RetryPolicy>;
+	/** Values that must never leave the transport in a message (tokens, keys). */
+	secrets?: string[];
+	sleep?: (ms: number) => Promise<void>;
+	random?: () => number;
+	now?: () => number;
+}
+
+export interface SendOptions {
+	/**
+	 * False for writes that are not safe to repeat when the response was lost (a create without an idempotency
+	 * key): a network failure then surfaces at once so the caller can look the outcome up instead.
+	 */
+	replaySafe?: boolean;
+}
+
+export interface TransportStats {
+	requests: number;
+	retries: number;
+	rateLimited: number;
+	waitedMs: number;
+}
+
+interface Outcome {
+	response?: HttpResponse;
+	error: PlatformApiError;
+	retryAfterMs?: number;
+	rateLimited: boolean;
+}
+
+const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The single HTTP door for every connector: waits for a rate-window token, sends, reads the vendor's rate
+ * headers, retries what is worth retrying (429, 5xx, timeouts, resets, the connector's transient codes) with
+ * full-jitter backoff and `Retry-After`, and turns everything else into one `PlatformApiError`.
+ */
+export class Transport {
+	readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
+	private readonly policy: RetryPolicy;
+	private readonly buckets: BucketSpec[];
+	private readonly sleep: (ms: number) => Promise<void>;
+	private readonly now: () => number;
+
+	constructor(private readonly options: TransportOptions) {
+		this.policy = { ...defaultRetryPolicy, ...options.retry };
+		this.sleep = options.sleep ?? defaultSleep;
+		this.now = options.now ?? Date.now;
+		this.buckets = options.profile.rateWindows.map((window) => ({
+			key: `${options.profile.platform}:${options.accountKey}:${window.name}`,
+			capacity: window.capacity,
+			windowMs: window.windowMs,
+		}));
+	}
+
+	get platform(): string {
+		return this.options.profile.platform;
+	}
+
+	/** Sends and returns the parsed body of a successful response. */
+	async request<T = unknown>(request: HttpRequest, sendOptions?: SendOptions): Promise<T> {
+		return (await this.send(request, sendOptions)).body as T;
+	}
+
+	/** Sends with pacing and retries; resolves with the successful response or throws `PlatformApiError`. */
+	async send(request: HttpRequest, { replaySafe = true }: SendOptions = {}): Promise<HttpResponse> {
+		const started = this.now();
+		const resolved = { ...request, url: this.resolveUrl(request.url) };
+		for (let attempt = 1; ; attempt++) {
+			await this.waitForToken();
+			this.stats.requests++;
+			const outcome = await this.attempt(resolved, attempt, replaySafe);
+			if ('status' in outcome) return outcome;
+			if (outcome.rateLimited) await this.noteRateLimited(outcome.retryAfterMs);
+			const delay = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(this.policy, attempt, this.options.random));
+			const giveUp =
+				!outcome.error.retryable ||
+				attempt >= this.policy.maxAttempts ||
+				this.now() - started + delay > this.policy.maxTotalMs;
+			if (giveUp) throw outcome.error;
+			this.stats.retries++;
+			await this.sleep(delay);
+		}
+	}
+
+	private async attempt(request: HttpRequest, attempt: number, replaySafe: boolean): Promise<HttpResponse | Outcome> {
+		let response: HttpResponse;
+		try {
+			response = await this.options.client.send(request);
+		} catch (error) {
+			if (!isNetworkError(error)) throw error;
+			return {
+				rateLimited: false,
+				error: this.error({
+					message: `${request.method} ${pathOf(request.url)} failed: no response (${networkErrorCode(error)})`,
+					code: networkErrorCode(error),
+					retryable: replaySafe,
+					attempts: attempt,
+				}),
+			};
+		}
+		await this.observeRateHeaders(response);
+		const vendorError = this.options.profile.parseError(response);
+		if (response.status < 400 && !vendorError) return response;
+		const rateLimited = response.status === 429 || vendorError?.rateLimited === true;
+		const code = vendorError?.code;
+		const retryable =
+			vendorError?.retryable ??
+			(rateLimited ||
+				response.status >= 500 ||
+				response.status === 408 ||
+				(code !== undefined && (this.options.profile.retryableCodes ?? []).includes(code)));
+		return {
+			response,
+			rateLimited,
+			retryAfterMs: vendorError?.retryAfterMs ?? parseRetryAfter(response.headers['retry-after'], this.now()),
+			error: this.error({
+				message: vendorError?.message ?? `HTTP ${response.status}`,
+				status: response.status,
+				code,
+				retryable,
+				attempts: attempt,
+				responseBody: response.body,
+			}),
+		};
+	}
+
+	private error(details: Omit<ConstructorParameters<typeof PlatformApiError>[0], 'platform'>): PlatformApiError {
+		const secrets = this.options.secrets ?? [];
+		return new PlatformApiError({
+			...details,
+			platform: this.options.profile.platform,
+			message: redactSecrets(details.message, secrets),
+			responseBody: redactDeep(details.responseBody, secrets),
+		});
+	}
+
+	private async waitForToken(): Promise<void> {
+		const store = this.options.rateBuckets;
+		if (!store) return;
+		for (;;) {
+			const wait = await store.take(this.buckets, this.now());
+			if (wait === 0) return;
+			this.stats.waitedMs += wait;
+			await this.sleep(wait);
+		}
+	}
+
+	private async observeRateHeaders(response: HttpResponse): Promise<void> {
+		const store = this.options.rateBuckets;
+		if (!store) return;
+		for (const header of this.options.profile.rateHeaders ?? []) {
+			const remaining = Number(response.headers[header.remaining.toLowerCase()]);
+			const bucket = this.buckets[this.options.profile.rateWindows.findIndex((w) => w.name === header.window)];
+			if (bucket && Number.isFinite(remaining)) await store.observeRemaining(bucket, remaining, this.now());
+		}
+	}
+
+	private async noteRateLimited(retryAfterMs: number | undefined): Promise<void> {
+		this.stats.rateLimited++;
+		const store = this.options.rateBuckets;
+		if (!store || retryAfterMs === undefined) return;
+		for (const bucket of this.buckets) await store.blockUntil(bucket, this.now() + retryAfterMs, this.now());
+	}
+
+	private resolveUrl(url: string): string {
+		if (/^https?:\/\//i.test(url)) return url;
+		return `${this.options.baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+	}
+}
+
+function pathOf(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return url;
+	}
+}
