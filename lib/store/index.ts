@@ -9,3 +9,5 @@ export type { IdMapKey } from './idMap';
 export type { Snapshot } from './snapshots';
 export type { ActivityCounts, ActivityEntry, ErrorEntry } from './logs';
 export type { BucketSpec } from './rateBuckets';
+export { defaultSqliteStore } from './location';
+export { checkPostgresConnection } from './postgres';

@@ -77,3 +77,13 @@ export class PostgresDatabase implements SqlDatabase {
 		await this.pool.end();
 	}
 }
+
+/** Opens one connection and runs `SELECT 1`: the credential test of the Integration State Store. */
+export async function checkPostgresConnection(config: PostgresConfig): Promise<void> {
+	const database = new PostgresDatabase(config);
+	try {
+		await database.query('SELECT 1');
+	} finally {
+		await database.close();
+	}
+}

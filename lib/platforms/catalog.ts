@@ -1,0 +1,32 @@
+import type { PlatformProfile } from '../transport/types';
+import type { Transport } from '../transport/transport';
+import type { FieldMapping } from '../sync/mapping';
+import type { CrmConnector, CrmEntity } from './crm';
+import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from './hubspot';
+
+/** Everything the engine can build for one platform: its HTTP profile and the capabilities it supports. */
+export interface PlatformEntry {
+	displayName: string;
+	profile: () => PlatformProfile;
+	crm?: {
+		connector: (transport: Transport) => CrmConnector;
+		defaultMappings: Partial<Record<CrmEntity, FieldMapping[]>>;
+	};
+}
+
+/** One line per platform; adding a platform is one folder under platforms/ plus its line here. */
+export const platformCatalog = {
+	hubspot: {
+		displayName: 'HubSpot',
+		profile: () => hubSpotProfile(),
+		crm: { connector: (transport: Transport) => new HubSpotCrm(transport), defaultMappings: hubSpotDefaultMappings },
+	},
+} satisfies Record<string, PlatformEntry>;
+
+export type PlatformId = keyof typeof platformCatalog;
+
+export function platformEntry(platform: string): PlatformEntry {
+	const entry = (platformCatalog as Record<string, PlatformEntry>)[platform];
+	if (!entry) throw new Error(`Unknown platform "${platform}"`);
+	return entry;
+}

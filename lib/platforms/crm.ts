@@ -1,0 +1,50 @@
+/** What a CRM or support platform can do for the sync engine. One implementation per platform. */
+
+export type CrmEntity = 'contacts' | 'companies' | 'deals' | 'tickets';
+export const CRM_ENTITIES: readonly CrmEntity[] = ['contacts', 'companies', 'deals', 'tickets'];
+
+/** A record as the platform holds it, in the platform's own field names. */
+export interface PlatformRecord {
+	externalId: string;
+	fields: Record<string, unknown>;
+	modifiedAt?: string;
+	archived?: boolean;
+}
+
+/** One record to write; with an external id it is an update, without one it is matched or created. */
+export interface RecordWrite {
+	externalId?: string;
+	fields: Record<string, unknown>;
+}
+
+/** The outcome for the write at the same index of the batch. */
+export type WriteOutcome =
+	| { ok: true; externalId: string; created: boolean; fields: Record<string, unknown>; modifiedAt?: string }
+	| { ok: false; error: { message: string; code?: string } };
+
+export interface EntitySupport {
+	/** The platform's name for the entity, e.g. HubSpot `contacts`, Salesforce `Contact`. */
+	object: string;
+	/** The platform field that identifies an existing record on first sync (email for contacts, domain for companies). */
+	matchField?: string;
+	/** The vendor's maximum records per batch write. */
+	batchSize: number;
+}
+
+export interface ChangePage {
+	records: PlatformRecord[];
+	/** Resumes after the last record of this page; stored only once the page is handled. */
+	cursor: string;
+	done: boolean;
+}
+
+export interface CrmConnector {
+	readonly platform: string;
+	readonly entities: Partial<Record<CrmEntity, EntitySupport>>;
+	/** Field names the platform knows for an entity, to validate mappings before anything is written. */
+	fieldNames(entity: CrmEntity): Promise<string[]>;
+	/** Writes one batch (at most `batchSize`); one outcome per input, in input order. */
+	write(entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]>;
+	/** Changes since `cursor` (undefined: from the beginning), one page. */
+	pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage>;
+}

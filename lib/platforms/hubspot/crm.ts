@@ -1,0 +1,171 @@
+import type { Transport } from '../../transport/transport';
+import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
+
+interface HubSpotObject {
+	id: string;
+	properties: Record<string, string | null>;
+	updatedAt?: string;
+	archived?: boolean;
+	new?: boolean;
+}
+
+interface HubSpotBatchResponse {
+	results?: HubSpotObject[];
+	errors?: Array<{ message: string; category?: string; context?: Record<string, string[]> }>;
+}
+
+/** Contacts and other objects name their last-modified property differently. */
+const MODIFIED_PROPERTY: Record<CrmEntity, string> = {
+	contacts: 'lastmodifieddate',
+	companies: 'hs_lastmodifieddate',
+	deals: 'hs_lastmodifieddate',
+	tickets: 'hs_lastmodifieddate',
+};
+
+const BATCH_LIMIT = 100;
+const SEARCH_PAGE = 200;
+
+interface SearchCursor {
+	/** Lower bound (ms): records modified at or after it. Moving it, instead of paging with `after`, avoids the 10,000-result cap. */
+	since: number;
+	/** Ids already handled at exactly `since`, so an inclusive bound does not repeat them. */
+	seen: string[];
+}
+
+/** HubSpot CRM v3: batch writes of 100, search on the last-modified property for incremental pulls. */
+export class HubSpotCrm implements CrmConnector {
+	readonly platform = 'hubspot';
+	readonly entities: Record<CrmEntity, EntitySupport> = {
+		contacts: { object: 'contacts', matchField: 'email', batchSize: BATCH_LIMIT },
+		companies: { object: 'companies', matchField: 'domain', batchSize: BATCH_LIMIT },
+		deals: { object: 'deals', batchSize: BATCH_LIMIT },
+		tickets: { object: 'tickets', batchSize: BATCH_LIMIT },
+	};
+	private readonly knownFields = new Map<CrmEntity, Promise<string[]>>();
+
+	constructor(private readonly transport: Transport) {}
+
+	fieldNames(entity: CrmEntity): Promise<string[]> {
+		let names = this.knownFields.get(entity);
+		if (!names) {
+			names = this.transport
+				.request<{ results: Array<{ name: string }> }>({ method: 'GET', url: `/crm/v3/properties/${entity}` })
+				.then((body) => body.results.map((property) => property.name));
+			this.knownFields.set(entity, names);
+			names.catch(() => this.knownFields.delete(entity));
+		}
+		return names;
+	}
+
+	async write(entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]> {
+		const outcomes: WriteOutcome[] = new Array(batch.length);
+		const updates = batch.map((write, index) => ({ write, index })).filter(({ write }) => write.externalId);
+		const others = batch.map((write, index) => ({ write, index })).filter(({ write }) => !write.externalId);
+		if (updates.length > 0) {
+			const body = await this.batchCall(entity, 'update', updates.map(({ write }) => ({ id: write.externalId, properties: stringify(write.fields) })));
+			assign(outcomes, updates, body, (object) => object.id, ({ write }) => write.externalId as string, false);
+		}
+		if (others.length === 0) return outcomes;
+		const matchField = entity === 'contacts' ? 'email' : undefined;
+		if (matchField) {
+			const inputs = others.map(({ write }) => ({ id: String(write.fields[matchField] ?? ''), idProperty: matchField, properties: stringify(write.fields) }));
+			const body = await this.batchCall(entity, 'upsert', inputs);
+			assign(outcomes, others, body, (object) => lower(object.properties[matchField]), ({ write }) => lower(write.fields[matchField]), undefined);
+		} else {
+			const body = await this.batchCall(entity, 'create', others.map(({ write }) => ({ properties: stringify(write.fields) })));
+			// Batch create answers in input order; failed inputs leave no result, so order alone can't pair them.
+			assignInOrder(outcomes, others, body);
+		}
+		return outcomes;
+	}
+
+	async pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
+		const position: SearchCursor = cursor ? (JSON.parse(cursor) as SearchCursor) : { since: 0, seen: [] };
+		const property = MODIFIED_PROPERTY[entity];
+		const body = await this.transport.request<{ results: HubSpotObject[] }>({
+			method: 'POST',
+			url: `/crm/v3/objects/${entity}/search`,
+			body: {
+				filterGroups: [{ filters: [{ propertyName: property, operator: 'GTE', value: String(position.since) }] }],
+				sorts: [{ propertyName: property, direction: 'ASCENDING' }],
+				properties: await this.fieldNames(entity),
+				limit: SEARCH_PAGE,
+			},
+		});
+		const fresh = body.results.filter((object) => !(modifiedMs(object, property) === position.since && position.seen.includes(object.id)));
+		const last = body.results[body.results.length - 1];
+		const next: SearchCursor = last
+			? {
+					since: modifiedMs(last, property),
+					seen: body.results.filter((object) => modifiedMs(object, property) === modifiedMs(last, property)).map((object) => object.id)
+						.concat(modifiedMs(last, property) === position.since ? position.seen : []),
+				}
+			: position;
+		return {
+			records: fresh.map((object) => ({
+				externalId: object.id,
+				fields: object.properties,
+				modifiedAt: new Date(modifiedMs(object, property)).toISOString(),
+				archived: object.archived,
+			})),
+			cursor: JSON.stringify(next),
+			done: body.results.length < SEARCH_PAGE,
+		};
+	}
+
+	private batchCall(entity: CrmEntity, action: 'create' | 'update' | 'upsert', inputs: unknown[]): Promise<HubSpotBatchResponse> {
+		return this.transport.request<HubSpotBatchResponse>({ method: 'POST', url: `/crm/v3/objects/${entity}/batch/${action}`, body: { inputs } });
+	}
+}
+
+function stringify(fields: Record<string, unknown>): Record<string, string> {
+	const properties: Record<string, string> = {};
+	for (const [name, value] of Object.entries(fields)) {
+		if (value !== undefined) properties[name] = value === null ? '' : String(value);
+	}
+	return properties;
+}
+
+function lower(value: unknown): string {
+	return String(value ?? '').trim().toLowerCase();
+}
+
+function modifiedMs(object: HubSpotObject, property: string): number {
+	const raw = object.properties[property] ?? object.updatedAt ?? '0';
+	return /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+}
+
+function success(object: HubSpotObject, created: boolean): WriteOutcome {
+	return { ok: true, externalId: object.id, created, fields: object.properties, modifiedAt: object.updatedAt };
+}
+
+function failure(body: HubSpotBatchResponse, key: string): WriteOutcome {
+	const errors = body.errors ?? [];
+	const mine = errors.find((error) => Object.values(error.context ?? {}).some((values) => values.map(lower).includes(key))) ?? errors[0];
+	return { ok: false, error: { message: mine?.message ?? 'HubSpot returned no result for this record', code: mine?.category } };
+}
+
+/** Pairs batch results with inputs by a key both carry (id for updates, email for upserts). */
+function assign<T extends { index: number }>(
+	outcomes: WriteOutcome[],
+	inputs: T[],
+	body: HubSpotBatchResponse,
+	resultKey: (object: HubSpotObject) => string,
+	inputKey: (input: T) => string,
+	created: boolean | undefined,
+): void {
+	const byKey = new Map((body.results ?? []).map((object) => [resultKey(object), object]));
+	for (const input of inputs) {
+		const key = inputKey(input);
+		const object = byKey.get(key);
+		outcomes[input.index] = object ? success(object, created ?? object.new === true) : failure(body, key);
+	}
+}
+
+function assignInOrder(outcomes: WriteOutcome[], inputs: Array<{ index: number }>, body: HubSpotBatchResponse): void {
+	const results = body.results ?? [];
+	inputs.forEach((input, position) => {
+		const object = results.length === inputs.length ? results[position] : undefined;
+		outcomes[input.index] = object ? success(object, true) : failure(body, '');
+	});
+}

@@ -1,0 +1,3 @@
+export { hubSpotProfile } from './profile';
+export { HubSpotCrm } from './crm';
+export { hubSpotDefaultMappings } from './mappings';

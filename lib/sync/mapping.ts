@@ -1,0 +1,97 @@
+/** Field mappings between the internal record model and one platform's fields, with value transforms. */
+
+export type ValueTransform = 'trim' | 'lowercase' | 'uppercase' | 'e164' | { map: Record<string, string> };
+
+export interface FieldMapping {
+	/** Path in the internal record; dots reach into nested objects (`address.city`). */
+	internal: string;
+	/** The platform's field name (or dotted path for platforms with nested records). */
+	external: string;
+	transforms?: ValueTransform[];
+}
+
+export class MappingError extends Error {
+	constructor(message: string, readonly field?: string) {
+		super(message);
+		this.name = 'MappingError';
+	}
+}
+
+export function getPath(record: Record<string, unknown>, path: string): unknown {
+	let value: unknown = record;
+	for (const part of path.split('.')) {
+		if (value === null || typeof value !== 'object') return undefined;
+		value = (value as Record<string, unknown>)[part];
+	}
+	return value;
+}
+
+export function setPath(record: Record<string, unknown>, path: string, value: unknown): void {
+	const parts = path.split('.');
+	let target = record;
+	for (const part of parts.slice(0, -1)) {
+		if (target[part] === null || typeof target[part] !== 'object') target[part] = {};
+		target = target[part] as Record<string, unknown>;
+	}
+	target[parts[parts.length - 1]] = value;
+}
+
+/** E.164 from common national and international spellings; numbers without a country code get `defaultCountryCode`. */
+export function toE164(value: string, defaultCountryCode = '1'): string {
+	const trimmed = value.trim();
+	const digits = trimmed.replace(/\D/g, '');
+	if (digits === '') return trimmed;
+	if (trimmed.startsWith('+')) return `+${digits}`;
+	if (trimmed.startsWith('00')) return `+${digits.slice(2)}`;
+	return `+${defaultCountryCode}${digits.replace(/^0/, '')}`;
+}
+
+export function applyTransforms(value: unknown, transforms: ValueTransform[] = []): unknown {
+	return transforms.reduce<unknown>((current, transform) => {
+		if (typeof current !== 'string') return current;
+		if (transform === 'trim') return current.trim();
+		if (transform === 'lowercase') return current.toLowerCase();
+		if (transform === 'uppercase') return current.toUpperCase();
+		if (transform === 'e164') return toE164(current);
+		return transform.map[current] ?? current;
+	}, value);
+}
+
+/** Internal record → platform fields. Unset internal values are left out, so a partial record updates only what it has. */
+export function toPlatformFields(record: Record<string, unknown>, mappings: FieldMapping[]): Record<string, unknown> {
+	const fields: Record<string, unknown> = {};
+	for (const mapping of mappings) {
+		const value = getPath(record, mapping.internal);
+		if (value !== undefined) setPath(fields, mapping.external, applyTransforms(value, mapping.transforms));
+	}
+	return fields;
+}
+
+/** Platform fields → internal record; picklist maps are applied in reverse. */
+export function fromPlatformFields(fields: Record<string, unknown>, mappings: FieldMapping[]): Record<string, unknown> {
+	const record: Record<string, unknown> = {};
+	for (const mapping of mappings) {
+		const value = getPath(fields, mapping.external);
+		if (value === undefined) continue;
+		const reverse = (mapping.transforms ?? [])
+			.filter((transform): transform is { map: Record<string, string> } => typeof transform === 'object')
+			.map((transform) => ({ map: Object.fromEntries(Object.entries(transform.map).map(([from, to]) => [to, from])) }));
+		setPath(record, mapping.internal, applyTransforms(value, reverse));
+	}
+	return record;
+}
+
+/** Fails before anything is written when a mapping names a field the platform lacks. */
+export function validateMappings(mappings: FieldMapping[], knownFields: string[], where: string): void {
+	if (mappings.length === 0) throw new MappingError(`No field mappings for ${where}`);
+	const known = new Set(knownFields);
+	for (const mapping of mappings) {
+		if (!mapping.internal || !mapping.external) {
+			throw new MappingError(`A field mapping for ${where} is missing its internal or external field name`);
+		}
+		const root = mapping.external.split('.')[0];
+		if (!known.has(root)) {
+			throw new MappingError(`Field "${mapping.external}" does not exist on ${where} (mapped from "${mapping.internal}")`, mapping.external);
+		}
+	}
+}

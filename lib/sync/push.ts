@@ -1,0 +1,140 @@
+import type { CrmConnector, CrmEntity, RecordWrite } from '../platforms/crm';
+import type { ActivityCounts } from '../store/logs';
+import type { StateStore } from '../store/stateStore';
+import { fingerprint } from './fingerprint';
+import { type FieldMapping, toPlatformFields, validateMappings } from './mapping';
+
+/** An internal record: the package's own model of a contact, company, deal or ticket. */
+export interface InternalRecord {
+	id: string;
+	[field: string]: unknown;
+}
+
+export type PushStatus = 'created' | 'updated' | 'skipped' | 'failed';
+
+export interface PushOutcome {
+	/** Position of the record in the input, so a node can pair each outcome with its item. */
+	index: number;
+	internalId: string;
+	platform: string;
+	entity: CrmEntity;
+	status: PushStatus;
+	externalId?: string;
+	error?: { message: string; code?: string };
+}
+
+export interface PushRequest {
+	store: StateStore;
+	connector: CrmConnector;
+	integration: string;
+	entity: CrmEntity;
+	mappings: FieldMapping[];
+	records: InternalRecord[];
+	runId: string;
+}
+
+export interface PushResult {
+	outcomes: PushOutcome[];
+	counts: ActivityCounts;
+}
+
+interface PendingWrite {
+	index: number;
+	record: InternalRecord;
+	write: RecordWrite;
+	fingerprint: string;
+}
+
+/**
+ * Pushes internal records to one platform: maps them, updates what the ID map knows and matches or creates the
+ * rest, in batches of the vendor's maximum. Records whose mapped values equal what we last wrote are skipped, so a
+ * re-run writes nothing twice. Per-record failures are logged and reported, and never stop the batch.
+ */
+export async function pushRecords(request: PushRequest): Promise<PushResult> {
+	const { store, connector, integration, entity, mappings, records, runId } = request;
+	const startedAt = new Date().toISOString();
+	const support = connector.entities[entity];
+	const where = `${connector.platform} ${entity}`;
+	if (!support) throw new Error(`${connector.platform} does not support ${entity}`);
+	validateMappings(mappings, await connector.fieldNames(entity), where);
+
+	const key = { integration, platform: connector.platform, entity };
+	const known = await store.idMap.externalIds(key, records.map((record) => String(record.id)));
+	const snapshots = await store.snapshots.getMany(key, [...known.values()]);
+	const outcomes: PushOutcome[] = [];
+	const pending: PendingWrite[] = [];
+
+	records.forEach((record, index) => {
+		const base = { index, internalId: String(record.id ?? ''), platform: connector.platform, entity };
+		if (record.id === undefined || record.id === null || record.id === '') {
+			outcomes.push({ ...base, status: 'failed', error: { message: `A ${entity} record has no "id"`, code: 'MISSING_ID' } });
+			return;
+		}
+		const fields = toPlatformFields(record, mappings);
+		const externalId = known.get(String(record.id));
+		const print = fingerprint(fields);
+		if (externalId && snapshots.get(externalId)?.fingerprint === print) {
+			outcomes.push({ ...base, status: 'skipped', externalId });
+			return;
+		}
+		if (!externalId && support.matchField && !fields[support.matchField]) {
+			outcomes.push({
+				...base,
+				status: 'failed',
+				error: { message: `Record "${record.id}" has no value for ${where}'s match field "${support.matchField}"`, code: 'MISSING_MATCH_KEY' },
+			});
+			return;
+		}
+		pending.push({ index, record, write: { externalId, fields }, fingerprint: print });
+	});
+
+	for (let start = 0; start < pending.length; start += support.batchSize) {
+		const batch = pending.slice(start, start + support.batchSize);
+		outcomes.push(...(await writeBatch(request, batch)));
+	}
+
+	outcomes.sort((a, b) => a.index - b.index);
+	const counts = countOutcomes(outcomes);
+	await store.logs.recordActivity({
+		runId, integration, operation: 'push', platform: connector.platform, entity, ...counts, startedAt, finishedAt: new Date().toISOString(),
+	});
+	return { outcomes, counts };
+}
+
+async function writeBatch(request: PushRequest, batch: PendingWrite[]): Promise<PushOutcome[]> {
+	const { store, connector, integration, entity } = request;
+	const key = { integration, platform: connector.platform, entity };
+	let results;
+	try {
+		results = await connector.write(entity, batch.map((item) => item.write));
+	} catch (error) {
+		// The whole call failed after the transport's retries: every record in it failed, the others go on.
+		const message = error instanceof Error ? error.message : String(error);
+		const code = (error as { code?: string }).code;
+		results = batch.map(() => ({ ok: false as const, error: { message, code } }));
+	}
+	const outcomes: PushOutcome[] = [];
+	for (const [position, item] of batch.entries()) {
+		const result = results[position];
+		const base = { index: item.index, internalId: String(item.record.id), platform: connector.platform, entity };
+		if (!result.ok) {
+			await store.logs.recordError({
+				integration, scope: `push:${entity}`, platform: connector.platform, recordKey: String(item.record.id), code: result.error.code, message: result.error.message,
+			});
+			outcomes.push({ ...base, status: 'failed', error: result.error });
+			continue;
+		}
+		const link = await store.idMap.link(key, String(item.record.id), result.externalId);
+		await store.snapshots.put(key, {
+			externalId: link.externalId, fingerprint: item.fingerprint, data: item.write.fields, modifiedAt: result.modifiedAt, writtenByUs: true,
+		});
+		outcomes.push({ ...base, status: result.created ? 'created' : 'updated', externalId: link.externalId });
+	}
+	return outcomes;
+}
+
+function countOutcomes(outcomes: PushOutcome[]): ActivityCounts {
+	const counts: ActivityCounts = { created: 0, updated: 0, skipped: 0, failed: 0, conflicts: 0 };
+	for (const outcome of outcomes) counts[outcome.status]++;
+	return counts;
+}

@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { platformEntry } from '../../../lib/platforms/catalog';
+import type { CrmEntity } from '../../../lib/platforms/crm';
+import { pushRecords, type InternalRecord } from '../../../lib/sync/push';
+import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { readMappings } from './common';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Record ID Field',
+		name: 'recordIdField',
+		type: 'string',
+		default: 'id',
+		displayOptions: { show: { operation: ['push'] } },
+		description: 'Field of each item that holds its internal ID; the ID map links it to the platform record',
+	},
+];
+
+/** Internal records (one per item) → the chosen platform, created or updated through the ID map, batched. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const platform = this.getNodeParameter('platform', 0) as string;
+	const entity = this.getNodeParameter('entity', 0) as CrmEntity;
+	const integration = this.getNodeParameter('integration', 0) as string;
+	const idField = this.getNodeParameter('recordIdField', 0) as string;
+	const mappings = readMappings(this, platform, entity);
+	const store = await nodeStore(this);
+	const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+	const records: InternalRecord[] = items.map((item) => ({ ...item.json, id: item.json[idField] as string }));
+	const result = await pushRecords({ store, connector, integration, entity, mappings, records, runId: this.getExecutionId() ?? String(Date.now()) });
+
+	const succeeded: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
+	for (const outcome of result.outcomes) {
+		const { index, ...json } = outcome;
+		(outcome.status === 'failed' ? failed : succeeded).push({ json, pairedItem: { item: index } });
+	}
+	return [succeeded, failed];
+}

@@ -1,0 +1,44 @@
+import { sleep, type IExecuteFunctions, type IPollFunctions } from 'n8n-workflow';
+
+import { allMigrations } from '../../lib/migrations';
+import { platformEntry } from '../../lib/platforms/catalog';
+import { defaultSqliteStore, openStore, type StateStore, type StoreConfig } from '../../lib/store';
+import { Transport } from '../../lib/transport';
+import { N8nHttpClient } from './httpClient';
+import { platformCredentials, STATE_STORE_CREDENTIAL } from './platformCredentials';
+
+type NodeContext = IExecuteFunctions | IPollFunctions;
+
+/** The state store for this node: Postgres when an Integration State Store credential is set, else the SQLite file. */
+export async function nodeStore(context: NodeContext): Promise<StateStore> {
+	if (!context.getNode().credentials?.[STATE_STORE_CREDENTIAL]) return openStore(defaultSqliteStore(), allMigrations);
+	const credential = await context.getCredentials(STATE_STORE_CREDENTIAL);
+	const config: StoreConfig = {
+		kind: 'postgres',
+		host: String(credential.host),
+		port: Number(credential.port),
+		database: String(credential.database),
+		user: String(credential.user),
+		password: String(credential.password),
+		ssl: credential.ssl === true,
+		schema: credential.schema ? String(credential.schema) : undefined,
+	};
+	return openStore(config, allMigrations);
+}
+
+/** A transport for one platform, authenticated by the node's credential for it, paced through the store. */
+export async function platformTransport(context: NodeContext, platform: string, store: StateStore): Promise<Transport> {
+	const credential = platformCredentials[platform];
+	if (!credential) throw new Error(`No credential type is known for platform "${platform}"`);
+	const values = await context.getCredentials(credential.type);
+	const reference = context.getNode().credentials?.[credential.type];
+	return new Transport({
+		profile: platformEntry(platform).profile(),
+		client: new N8nHttpClient(context, credential.type),
+		baseUrl: String(values[credential.baseUrlField]),
+		accountKey: reference?.id ?? reference?.name ?? credential.type,
+		rateBuckets: store.rateBuckets,
+		secrets: credential.secretFields.map((field) => String(values[field] ?? '')),
+		sleep,
+	});
+}
