@@ -5,7 +5,15 @@ const suite = (name) => ({
 	testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
 	transform,
 	testEnvironment: 'node',
+	...suiteExtras[name],
 });
+/** The store suite shares one throw-away PostgreSQL server across its files. */
+const suiteExtras = {
+	store: {
+		globalSetup: '<rootDir>/test/store/setup/globalSetup.ts',
+		globalTeardown: '<rootDir>/test/store/setup/globalTeardown.ts',
+	},
+};
 module.exports = {
 	projects: ['unit', 'store', 'sandbox', 'engine', 'e2e'].map((name) => suite(name)),
 	testTimeout: 120000,

@@ -32,10 +32,21 @@ export class IdempotencyLedger {
 	constructor(private readonly db: SqlDatabase) {}
 
 	async claim(scope: string, key: string, leaseMs = 60_000): Promise<Claim> {
+		for (;;) {
+			const claim = await this.tryClaim(scope, key, leaseMs);
+			if (claim) return claim;
+		}
+	}
+
+	/**
+	 * One attempt; undefined when the row vanished between our statements (its owner released it: on Postgres each
+	 * statement sees the latest commit), in which case the caller simply tries again.
+	 */
+	private async tryClaim(scope: string, key: string, leaseMs: number): Promise<Claim | undefined> {
 		const owner = randomUUID();
 		const now = Date.now();
 		const stamp = new Date(now).toISOString();
-		return this.db.transaction(async (tx) => {
+		return this.db.transaction(async (tx): Promise<Claim | undefined> => {
 			const inserted = await tx.run(
 				`INSERT INTO idempotency_ledger (scope, idempotency_key, state, owner, result, lease_until_ms, created_at, updated_at)
 				 VALUES (?, ?, 'pending', ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -54,6 +65,7 @@ export class IdempotencyLedger {
 				[scope, key],
 			);
 			const row = rows[0];
+			if (!row) return undefined;
 			return row.state === 'done'
 				? { status: 'done', result: row.result === null ? null : JSON.parse(row.result) }
 				: { status: 'in_progress', owner: row.owner };

@@ -1,4 +1,5 @@
-import type { Migration, SqlDatabase } from './types';
+import { SCHEMA_CHANGE_LOCK } from './postgres';
+import type { Migration, SqlDatabase, SqlExecutor } from './types';
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	component TEXT NOT NULL,
@@ -9,22 +10,26 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`;
 
 /**
- * Applies every migration not yet recorded, each in its own transaction, in (component, version) order.
- * Safe when several processes start at once: the ledger row is written inside the same transaction, and a
- * process that loses the race sees the row and skips.
+ * Applies every migration not yet recorded, each in its own transaction: components in the order they first
+ * appear in `migrations` (core first, so later capabilities may reference its tables), each component's versions
+ * in ascending order. Safe when several processes start at once: the ledger row is written inside the same
+ * transaction, and a process that loses the race sees the row and skips.
  */
 export async function migrate(db: SqlDatabase, migrations: Migration[]): Promise<number> {
-	await db.run(LEDGER);
+	// Under the lock too: concurrent CREATE TABLE IF NOT EXISTS on Postgres can collide on the catalog's unique index.
+	await db.transaction(async (tx) => {
+		await lockSchemaChanges(tx);
+		await tx.run(LEDGER);
+	});
+	const componentRank = new Map<string, number>();
+	for (const { component } of migrations) if (!componentRank.has(component)) componentRank.set(component, componentRank.size);
 	const ordered = [...migrations].sort(
-		(a, b) => a.component.localeCompare(b.component) || a.version - b.version,
+		(a, b) => componentRank.get(a.component)! - componentRank.get(b.component)! || a.version - b.version,
 	);
 	let applied = 0;
 	for (const migration of ordered) {
 		const didApply = await db.transaction(async (tx) => {
-			if (tx.dialect === 'postgres') {
-				// Serialises concurrent migrators across hosts; released at commit.
-				await tx.run('SELECT pg_advisory_xact_lock(727274)');
-			}
+			await lockSchemaChanges(tx);
 			const done = await tx.query(
 				'SELECT 1 FROM schema_migrations WHERE component = ? AND version = ?',
 				[migration.component, migration.version],
@@ -40,4 +45,9 @@ export async function migrate(db: SqlDatabase, migrations: Migration[]): Promise
 		if (didApply) applied++;
 	}
 	return applied;
+}
+
+/** Serialises concurrent migrators across hosts on Postgres (released at commit); SQLite's write lock already does. */
+async function lockSchemaChanges(tx: SqlExecutor): Promise<void> {
+	if (tx.dialect === 'postgres') await tx.run(SCHEMA_CHANGE_LOCK);
 }

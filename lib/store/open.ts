@@ -10,11 +10,31 @@ const openStores = new Map<string, Promise<StateStore>>();
 function storeKey(config: StoreConfig): string {
 	return config.kind === 'sqlite'
 		? `sqlite:${config.file}`
-		: `postgres:${config.user}@${config.host}:${config.port}/${config.database}/${config.schema ?? 'public'}`;
+		: `postgres:${config.user}@${config.host}:${config.port}/${config.database}/${config.schema || 'public'}`;
 }
 
-function connect(config: StoreConfig): SqlDatabase {
-	return config.kind === 'sqlite' ? new SqliteDatabase(config.file) : new PostgresDatabase(config);
+async function connect(config: StoreConfig): Promise<SqlDatabase> {
+	if (config.kind === 'sqlite') return new SqliteDatabase(config.file);
+	const db = new PostgresDatabase(config);
+	try {
+		await db.ensureSchema();
+	} catch (error) {
+		await db.close();
+		throw error;
+	}
+	return db;
+}
+
+/** Connects and migrates; a store that cannot be migrated is closed, not left holding a connection. */
+async function connectAndMigrate(config: StoreConfig, migrations: Migration[], forget: () => void): Promise<StateStore> {
+	const db = await connect(config);
+	try {
+		await migrate(db, migrations);
+	} catch (error) {
+		await db.close();
+		throw error;
+	}
+	return new StateStore(db, forget);
 }
 
 /** Opens (once per process) and migrates the store described by `config`. */
@@ -22,13 +42,12 @@ export function openStore(config: StoreConfig, migrations: Migration[]): Promise
 	const key = storeKey(config);
 	let opening = openStores.get(key);
 	if (!opening) {
-		opening = (async () => {
-			const db = connect(config);
-			await migrate(db, migrations);
-			return new StateStore(db);
-		})();
+		const forget = () => {
+			if (openStores.get(key) === opening) openStores.delete(key);
+		};
+		opening = connectAndMigrate(config, migrations, forget);
 		openStores.set(key, opening);
-		opening.catch(() => openStores.delete(key));
+		opening.catch(forget);
 	}
 	return opening;
 }
@@ -37,5 +56,10 @@ export function openStore(config: StoreConfig, migrations: Migration[]): Promise
 export async function closeAllStores(): Promise<void> {
 	const stores = [...openStores.values()];
 	openStores.clear();
-	await Promise.all(stores.map(async (opening) => (await opening).close()));
+	await Promise.all(
+		stores.map(async (opening) => {
+			const store = await opening.catch(() => undefined);
+			await store?.close();
+		}),
+	);
 }

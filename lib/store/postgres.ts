@@ -29,14 +29,25 @@ function executor(client: Pool | PoolClient): SqlExecutor {
 	};
 }
 
+/** Serialises schema changes (creating the schema, migrating) across every process sharing the database. */
+export const SCHEMA_CHANGE_LOCK = 'SELECT pg_advisory_xact_lock(727274)';
+
+/** Schema names go into a connection option and DDL unquoted, so only plain identifiers are accepted. */
+const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Postgres for n8n queue mode across hosts: every worker shares the same rows and constraints. */
 export class PostgresDatabase implements SqlDatabase {
 	readonly dialect = 'postgres' as const;
 	private readonly pool: Pool;
 	private readonly direct: SqlExecutor;
+	private readonly schema: string;
 
 	constructor(config: PostgresConfig) {
-		const schema = config.schema ?? 'public';
+		const schema = config.schema || 'public';
+		if (!PLAIN_IDENTIFIER.test(schema)) {
+			throw new Error(`Postgres schema "${schema}" must be a plain identifier: letters, digits and underscores`);
+		}
+		this.schema = schema;
 		this.pool = new Pool({
 			host: config.host,
 			port: config.port,
@@ -47,7 +58,22 @@ export class PostgresDatabase implements SqlDatabase {
 			max: 10,
 			options: `-c search_path=${schema}`,
 		});
+		// An idle connection the server drops (restart, failover, idle timeout) is discarded by the pool; without a
+		// listener its 'error' event would crash the whole n8n process.
+		this.pool.on('error', () => undefined);
 		this.direct = executor(this.pool);
+	}
+
+	/** Creates the configured schema if it is missing, so a new environment needs no manual DDL. */
+	async ensureSchema(): Promise<void> {
+		// Checked first: CREATE SCHEMA needs the CREATE privilege on the database even when the schema exists.
+		const existing = await this.query('SELECT 1 FROM pg_namespace WHERE nspname = ?', [this.schema.toLowerCase()]);
+		if (existing.length > 0) return;
+		await this.transaction(async (tx) => {
+			// Concurrent CREATE SCHEMA IF NOT EXISTS can still collide on the catalog's unique index: serialise.
+			await tx.run(SCHEMA_CHANGE_LOCK);
+			await tx.run(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+		});
 	}
 
 	query<T extends SqlRow = SqlRow>(sql: string, params?: SqlValue[]): Promise<T[]> {
@@ -60,16 +86,18 @@ export class PostgresDatabase implements SqlDatabase {
 
 	async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
 		const client = await this.pool.connect();
+		let broken: Error | undefined;
 		try {
 			await client.query('BEGIN');
 			const result = await work(executor(client));
 			await client.query('COMMIT');
 			return result;
 		} catch (error) {
-			await client.query('ROLLBACK').catch(() => undefined);
+			await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
 			throw error;
 		} finally {
-			client.release();
+			// A connection that could not roll back may still hold the transaction open: destroy it, don't reuse it.
+			client.release(broken);
 		}
 	}
 

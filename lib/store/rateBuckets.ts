@@ -31,7 +31,7 @@ export class RateBucketRepository {
 		if (buckets.length === 0) return 0;
 		return this.db.transaction(async (tx) => {
 			const states: Array<{ bucket: BucketSpec; row: BucketRow }> = [];
-			for (const bucket of buckets) states.push({ bucket, row: await this.lockRow(tx, bucket, now) });
+			for (const bucket of inLockOrder(buckets)) states.push({ bucket, row: await this.lockRow(tx, bucket, now) });
 			const wait = Math.max(...states.map(({ bucket, row }) => waitFor(bucket, row, now)));
 			if (wait > 0) return wait;
 			for (const { bucket, row } of states) {
@@ -86,6 +86,15 @@ export class RateBucketRepository {
 			bucket.key,
 		]);
 	}
+}
+
+/**
+ * Row locks are taken in key order, so two takes naming the same buckets in different orders cannot deadlock on
+ * Postgres; a key named twice is counted once (two copies of one row would overwrite each other's count).
+ */
+function inLockOrder(buckets: BucketSpec[]): BucketSpec[] {
+	const byKey = new Map(buckets.map((bucket) => [bucket.key, bucket]));
+	return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 function slotLength(bucket: BucketSpec): number {

@@ -14,8 +14,13 @@ export class StateStore {
 	readonly logs: LogRepository;
 	readonly idempotency: IdempotencyLedger;
 	readonly rateBuckets: RateBucketRepository;
+	private closing?: Promise<void>;
 
-	constructor(readonly db: SqlDatabase) {
+	/** `onClose` lets whoever caches the open store forget it, so the next open makes a new connection. */
+	constructor(
+		readonly db: SqlDatabase,
+		private readonly onClose: () => void = () => undefined,
+	) {
 		this.idMap = new IdMapRepository(db);
 		this.cursors = new CursorRepository(db);
 		this.snapshots = new SnapshotRepository(db);
@@ -24,7 +29,12 @@ export class StateStore {
 		this.rateBuckets = new RateBucketRepository(db);
 	}
 
+	/** Idempotent: closing twice (e.g. by its user and by closeAllStores) closes the connection once. */
 	close(): Promise<void> {
-		return this.db.close();
+		this.closing ??= (async () => {
+			this.onClose();
+			await this.db.close();
+		})();
+		return this.closing;
 	}
 }

@@ -19,8 +19,9 @@ export interface SqlExecutor {
 
 export interface SqlDatabase extends SqlExecutor {
 	/**
-	 * Runs `work` in one serialisable unit: on SQLite a `BEGIN IMMEDIATE` transaction (one writer across every
-	 * process sharing the file), on Postgres a transaction on one pooled connection. Rolls back if `work` throws.
+	 * Runs `work` in one transaction, rolled back if `work` throws. On SQLite a `BEGIN IMMEDIATE` transaction (one
+	 * writer across every process sharing the file, so fully serial); on Postgres a READ COMMITTED transaction on one
+	 * pooled connection, so a read-modify-write must lock its row first (an UPDATE of the row, as the repositories do).
 	 */
 	transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 	close(): Promise<void>;

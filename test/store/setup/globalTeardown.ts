@@ -1,0 +1,5 @@
+import type { TestPostgres } from '../../support/postgres';
+
+export default async function stopSuitePostgres(): Promise<void> {
+	await (globalThis as { storeSuitePostgres?: TestPostgres }).storeSuitePostgres?.stop();
+}
