@@ -40,7 +40,9 @@ export class FetchHttpClient implements HttpClient {
 
 	async send(request: HttpRequest): Promise<HttpResponse> {
 		const signed = this.authenticate(request);
-		const headers: Record<string, string> = { accept: 'application/json', ...signed.headers };
+		// One spelling per header: fetch would join `Content-Type: x` and our `content-type` default into "x, …".
+		const headers: Record<string, string> = { accept: 'application/json' };
+		for (const [name, value] of Object.entries(signed.headers ?? {})) headers[name.toLowerCase()] = value;
 		let body: string | undefined;
 		if (signed.body !== undefined) {
 			if (signed.bodyType === 'form') {

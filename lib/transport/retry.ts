@@ -31,14 +31,20 @@ const NETWORK_ERROR_CODES = new Set([
 
 /** True when no response arrived because of the network (worth a retry), false for programming errors. */
 export function isNetworkError(error: unknown): boolean {
-	const candidate = error as { code?: string; cause?: { code?: string }; message?: string; name?: string };
-	const code = candidate?.code ?? candidate?.cause?.code;
+	const candidate = error as { message?: string; name?: string } | undefined;
+	const code = nodeErrorCode(error);
 	if (code && NETWORK_ERROR_CODES.has(code)) return true;
 	if (candidate?.name === 'TimeoutError' || candidate?.name === 'AbortError') return true;
 	return /socket hang up|network|timeout|other side closed/i.test(candidate?.message ?? '');
 }
 
 export function networkErrorCode(error: unknown): string {
-	const candidate = error as { code?: string; cause?: { code?: string }; name?: string };
-	return candidate?.code ?? candidate?.cause?.code ?? candidate?.name ?? 'NETWORK_ERROR';
+	return nodeErrorCode(error) ?? (error as { name?: string } | undefined)?.name ?? 'NETWORK_ERROR';
+}
+
+/** The Node-style string code of an error or its cause; a DOMException's numeric `code` (23 for a timeout) is not one. */
+function nodeErrorCode(error: unknown): string | undefined {
+	const candidate = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+	for (const code of [candidate?.code, candidate?.cause?.code]) if (typeof code === 'string') return code;
+	return undefined;
 }

@@ -1,5 +1,5 @@
 import type { BucketSpec, RateBucketRepository } from '../store/rateBuckets';
-import { PlatformApiError, redactDeep, redactSecrets } from './errors';
+import { PlatformApiError, redactDeep, redactError, redactSecrets } from './errors';
 import { backoffDelay, isNetworkError, networkErrorCode, parseRetryAfter } from './retry';
 import {
 	defaultRetryPolicy,
@@ -108,7 +108,7 @@ export class Transport {
 		try {
 			response = await this.options.client.send(request);
 		} catch (error) {
-			if (!isNetworkError(error)) throw error;
+			if (!isNetworkError(error)) throw redactError(error, this.options.secrets ?? []);
 			return {
 				rateLimited: false,
 				error: this.error({

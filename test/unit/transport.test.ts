@@ -1,0 +1,690 @@
+/**
+ * The transport against a real loopback HTTP server whose replies each test scripts, the real fetch client and a
+ * real SQLite store for the rate windows. Time is a fake clock: `sleep` records the delay asked for and moves the
+ * clock on at once, so a test of a one-second window or a Retry-After of minutes runs in milliseconds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { RateBucketRepository } from '../../lib/store/rateBuckets';
+import { SqliteDatabase } from '../../lib/store/sqlite';
+import {
+	FetchHttpClient,
+	PlatformApiError,
+	Transport,
+	encodeForm,
+	redactDeep,
+	redactSecrets,
+	type Authenticate,
+	type HttpRequest,
+	type PlatformProfile,
+	type TransportOptions,
+} from '../../lib/transport';
+
+/** What the scripted server does with one request. */
+type Reply =
+	| { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number }
+	| { resetConnection: true };
+
+interface ReceivedRequest {
+	method: string;
+	url: string;
+	headers: IncomingMessage['headers'];
+	body: string;
+	/** The fake clock's time when the request reached the server. */
+	at: number;
+}
+
+/** A loopback server answering with the replies queued by the test, then `200 {ok:true}` once the queue is empty. */
+class ScriptedServer {
+	readonly received: ReceivedRequest[] = [];
+	private readonly replies: Reply[] = [];
+	private readonly pendingTimers = new Set<NodeJS.Timeout>();
+	private server!: Server;
+	baseUrl = '';
+
+	constructor(private readonly clock: () => number) {}
+
+	async start(): Promise<void> {
+		this.server = createServer((request, response) => void this.handle(request, response));
+		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+	}
+
+	reply(...replies: Reply[]): void {
+		this.replies.push(...replies);
+	}
+
+	reset(): void {
+		this.replies.length = 0;
+		this.received.length = 0;
+	}
+
+	async close(): Promise<void> {
+		for (const timer of this.pendingTimers) clearTimeout(timer);
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of request) chunks.push(chunk as Buffer);
+		this.received.push({
+			method: request.method ?? '',
+			url: request.url ?? '',
+			headers: request.headers,
+			body: Buffer.concat(chunks).toString('utf8'),
+			at: this.clock(),
+		});
+		const reply = this.replies.shift() ?? { status: 200, body: { ok: true } };
+		if ('resetConnection' in reply) {
+			request.socket.destroy();
+			return;
+		}
+		const send = () => {
+			if (response.destroyed) return;
+			const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+			const contentType = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
+			response.writeHead(reply.status, { 'content-type': contentType, ...reply.headers });
+			response.end(text);
+		};
+		if (!reply.delayMs) return send();
+		const timer = setTimeout(() => {
+			this.pendingTimers.delete(timer);
+			send();
+		}, reply.delayMs);
+		this.pendingTimers.add(timer);
+	}
+}
+
+/** Time that moves only when the transport sleeps; every requested delay is recorded. */
+class FakeClock {
+	/** A whole second, so rate-window slots start exactly here. */
+	static readonly START = Date.UTC(2030, 0, 1);
+	time = FakeClock.START;
+	readonly sleeps: number[] = [];
+	readonly now = () => this.time;
+	readonly sleep = async (ms: number) => {
+		this.sleeps.push(ms);
+		this.time += ms;
+	};
+	elapsed(): number {
+		return this.time - FakeClock.START;
+	}
+}
+
+const BURST_WINDOW_MS = 1_000;
+const BURST_CAPACITY = 5;
+/** The store counts a window in 20 slots: a request is forgotten at most one slot after the window has passed. */
+const SLOT_MS = BURST_WINDOW_MS / 20;
+const REMAINING_HEADER = 'X-Test-RateLimit-Remaining';
+
+/** A made-up vendor: a 5-per-second burst window plus a daily quota, errors read as `{error:{code,message}}`. */
+const testProfile: PlatformProfile = {
+	platform: 'testvendor',
+	rateWindows: [
+		{ name: 'burst', capacity: BURST_CAPACITY, windowMs: BURST_WINDOW_MS },
+		{ name: 'daily', capacity: 10_000, windowMs: 86_400_000 },
+	],
+	rateHeaders: [{ window: 'burst', remaining: REMAINING_HEADER }],
+	retryableCodes: ['LOCK_CONTENTION'],
+	parseError(response) {
+		const error = (response.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+		if (!error) return undefined;
+		return { message: error.message ?? `HTTP ${response.status}`, code: error.code };
+	},
+};
+
+const BEARER_TOKEN = 'sk_test_51Hq8ZsEcReT0kEn';
+
+let server: ScriptedServer;
+let clock: FakeClock;
+let storeFolder: string;
+let store: StateStore;
+let accountCounter = 0;
+
+/** Each test draws on rate windows of its own account, so no test inherits another's spent budget. */
+function freshAccount(): string {
+	return `account-${++accountCounter}`;
+}
+
+function makeTransport(
+	overrides: Partial<TransportOptions> & { authenticate?: Authenticate } = {},
+): Transport {
+	const { authenticate, ...options } = overrides;
+	return new Transport({
+		profile: testProfile,
+		client: new FetchHttpClient(authenticate),
+		baseUrl: server.baseUrl,
+		accountKey: freshAccount(),
+		rateBuckets: store.rateBuckets,
+		retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, maxTotalMs: 60_000 },
+		sleep: clock.sleep,
+		now: clock.now,
+		random: () => 0,
+		...options,
+	});
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<PlatformApiError> {
+	try {
+		await promise;
+	} catch (error) {
+		expect(error).toBeInstanceOf(PlatformApiError);
+		return error as PlatformApiError;
+	}
+	throw new Error('expected the request to fail');
+}
+
+const get = (url = '/things'): HttpRequest => ({ method: 'GET', url });
+
+beforeAll(async () => {
+	storeFolder = mkdtempSync(join(tmpdir(), 'iaut-transport-'));
+	store = await openStore({ kind: 'sqlite', file: join(storeFolder, 'state.sqlite') }, allMigrations);
+	clock = new FakeClock();
+	server = new ScriptedServer(() => clock.now());
+	await server.start();
+});
+
+beforeEach(() => {
+	clock = new FakeClock();
+	server.reset();
+});
+
+afterAll(async () => {
+	await server.close();
+	await closeAllStores();
+	rmSync(storeFolder, { recursive: true, force: true });
+});
+
+describe('success', () => {
+	test('returns the parsed body and sends method, path, query, JSON body and the authentication', async () => {
+		server.reply({ status: 201, body: { id: 'c_1', name: 'Ada' } });
+		const transport = makeTransport({
+			authenticate: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${BEARER_TOKEN}` } }),
+		});
+
+		const body = await transport.request({
+			method: 'POST',
+			url: '/contacts',
+			qs: { limit: 10, archived: false, skipped: undefined },
+			body: { name: 'Ada' },
+		});
+
+		expect(body).toEqual({ id: 'c_1', name: 'Ada' });
+		expect(server.received).toHaveLength(1);
+		const [received] = server.received;
+		expect(received.method).toBe('POST');
+		expect(received.url).toBe('/contacts?limit=10&archived=false');
+		expect(received.headers['content-type']).toBe('application/json');
+		expect(received.headers.authorization).toBe(`Bearer ${BEARER_TOKEN}`);
+		expect(JSON.parse(received.body)).toEqual({ name: 'Ada' });
+		expect(transport.stats).toEqual({ requests: 1, retries: 0, rateLimited: 0, waitedMs: 0 });
+	});
+
+	test('send() exposes status and lower-cased headers; a non-JSON body comes back as text', async () => {
+		server.reply({ status: 200, headers: { 'X-Request-Id': 'req_9' }, body: 'plain words' });
+		const response = await makeTransport().send(get());
+		expect(response.status).toBe(200);
+		expect(response.headers['x-request-id']).toBe('req_9');
+		expect(response.body).toBe('plain words');
+	});
+
+	test("a caller's Content-Type header is sent as given, not merged with the default", async () => {
+		const transport = makeTransport();
+		await transport.request({
+			method: 'PATCH',
+			url: '/contacts/1',
+			headers: { 'Content-Type': 'application/merge-patch+json', Accept: 'application/hal+json' },
+			body: { name: 'Ada' },
+		});
+		expect(server.received[0].headers['content-type']).toBe('application/merge-patch+json');
+		expect(server.received[0].headers.accept).toBe('application/hal+json');
+	});
+});
+
+describe('retries', () => {
+	test('429 with Retry-After in seconds: waits at least that long, then returns the next answer', async () => {
+		server.reply(
+			{ status: 429, headers: { 'Retry-After': '3' }, body: { error: { code: 'RATE_LIMITED', message: 'Slow down' } } },
+			{ status: 200, body: { done: true } },
+		);
+		const transport = makeTransport({ random: () => 0.99 });
+
+		await expect(transport.request(get())).resolves.toEqual({ done: true });
+
+		expect(server.received).toHaveLength(2);
+		expect(server.received[1].at - server.received[0].at).toBeGreaterThanOrEqual(3_000);
+		expect(clock.sleeps).toEqual([3_000]);
+		expect(transport.stats).toMatchObject({ requests: 2, retries: 1, rateLimited: 1 });
+	});
+
+	test('429 with Retry-After as an HTTP date: waits until that date', async () => {
+		const retryAt = new Date(FakeClock.START + 7_000).toUTCString();
+		server.reply({ status: 429, headers: { 'Retry-After': retryAt } }, { status: 200, body: { done: true } });
+
+		await expect(makeTransport().request(get())).resolves.toEqual({ done: true });
+
+		expect(server.received[1].at - server.received[0].at).toBeGreaterThanOrEqual(7_000);
+		expect(clock.sleeps).toEqual([7_000]);
+	});
+
+	test('429 without Retry-After: backs off with full jitter', async () => {
+		server.reply({ status: 429 }, { status: 429 }, { status: 200, body: { done: true } });
+		const transport = makeTransport({ random: () => 0.5 });
+
+		await expect(transport.request(get())).resolves.toEqual({ done: true });
+
+		// Ceilings 100·2¹ = 200, then min(300, 100·2²) = 300; jitter takes half of each.
+		expect(clock.sleeps).toEqual([100, 150]);
+		expect(transport.stats.rateLimited).toBe(2);
+	});
+
+	test('a 429 blocks the shared window: another transport of the same account waits out Retry-After', async () => {
+		const account = freshAccount();
+		const first = makeTransport({ accountKey: account, retry: { maxAttempts: 1 } });
+		const second = makeTransport({ accountKey: account });
+		server.reply({ status: 429, headers: { 'Retry-After': '4' } });
+
+		await failureOf(first.request(get()));
+		await second.request(get('/other'));
+
+		expect(server.received.map((request) => request.url)).toEqual(['/things', '/other']);
+		expect(server.received[1].at - FakeClock.START).toBeGreaterThanOrEqual(4_000);
+		expect(second.stats.waitedMs).toBe(4_000);
+	});
+
+	test('5xx: retried with full-jitter backoff capped by maxDelayMs, then fails after maxAttempts with the vendor details', async () => {
+		const vendorError = { error: { code: 'BACKEND_DOWN', message: 'The contacts service is unavailable' } };
+		server.reply(
+			{ status: 500, body: vendorError },
+			{ status: 502, body: vendorError },
+			{ status: 503, body: vendorError },
+			{ status: 503, body: vendorError },
+			{ status: 200, body: { tooLate: true } },
+		);
+		const jitter = [0.25, 0.5, 0.75, 0.9];
+		const transport = makeTransport({ random: () => jitter.shift() ?? 0 });
+
+		const error = await failureOf(transport.request(get()));
+
+		expect(server.received).toHaveLength(4);
+		// Ceilings: min(300, 100·2¹) = 200, then 300, 300 (capped).
+		expect(clock.sleeps).toEqual([50, 150, 225]);
+		expect(error).toMatchObject({
+			platform: 'testvendor',
+			status: 503,
+			code: 'BACKEND_DOWN',
+			message: 'The contacts service is unavailable',
+			retryable: true,
+			attempts: 4,
+			responseBody: vendorError,
+		});
+		expect(transport.stats).toMatchObject({ requests: 4, retries: 3 });
+	});
+
+	test('backoff never exceeds maxDelayMs even with the largest jitter', async () => {
+		server.reply(...Array.from({ length: 6 }, () => ({ status: 503 })));
+		const transport = makeTransport({
+			random: () => 0.999999,
+			retry: { maxAttempts: 7, baseDelayMs: 100, maxDelayMs: 450, maxTotalMs: 60_000 },
+		});
+
+		await expect(transport.request(get())).resolves.toEqual({ ok: true });
+
+		expect(clock.sleeps).toEqual([199, 399, 449, 449, 449, 449]);
+	});
+
+	test('a 500 without a vendor body fails with the status as its message', async () => {
+		server.reply({ status: 500 });
+		const error = await failureOf(makeTransport({ retry: { maxAttempts: 1 } }).request(get()));
+		expect(error).toMatchObject({ status: 500, message: 'HTTP 500', retryable: true, attempts: 1 });
+	});
+
+	test("a non-retryable 400 fails at once with the vendor's message and code", async () => {
+		server.reply({ status: 400, body: { error: { code: 'INVALID_EMAIL', message: 'Email "x@" is malformed' } } });
+		const transport = makeTransport();
+
+		const error = await failureOf(transport.request({ method: 'POST', url: '/contacts', body: { email: 'x@' } }));
+
+		expect(server.received).toHaveLength(1);
+		expect(clock.sleeps).toEqual([]);
+		expect(error).toMatchObject({
+			status: 400,
+			code: 'INVALID_EMAIL',
+			message: 'Email "x@" is malformed',
+			retryable: false,
+			attempts: 1,
+		});
+	});
+
+	test("the connector's retryable code is retried; another code with the same status is not", async () => {
+		server.reply(
+			{ status: 409, body: { error: { code: 'LOCK_CONTENTION', message: 'Record is locked' } } },
+			{ status: 200, body: { saved: true } },
+		);
+		await expect(makeTransport().request(get())).resolves.toEqual({ saved: true });
+		expect(server.received).toHaveLength(2);
+
+		server.reset();
+		server.reply({ status: 409, body: { error: { code: 'DUPLICATE', message: 'Record exists' } } });
+		const error = await failureOf(makeTransport().request(get()));
+		expect(server.received).toHaveLength(1);
+		expect(error).toMatchObject({ status: 409, code: 'DUPLICATE', retryable: false, attempts: 1 });
+	});
+
+	test('a 200 whose body reports a retryable vendor error is retried', async () => {
+		server.reply(
+			{ status: 200, body: { error: { code: 'LOCK_CONTENTION', message: 'Record is locked' } } },
+			{ status: 200, body: { saved: true } },
+		);
+		await expect(makeTransport().request(get())).resolves.toEqual({ saved: true });
+		expect(server.received).toHaveLength(2);
+	});
+
+	test('a reset connection is retried when the request is replay-safe', async () => {
+		server.reply({ resetConnection: true }, { status: 200, body: { created: 'c_2' } });
+		const transport = makeTransport();
+
+		await expect(transport.request({ method: 'PUT', url: '/contacts/c_2', body: { name: 'Ada' } })).resolves.toEqual({
+			created: 'c_2',
+		});
+
+		expect(server.received).toHaveLength(2);
+		expect(transport.stats.retries).toBe(1);
+	});
+
+	test('a reset connection fails at once when the request is not replay-safe', async () => {
+		server.reply({ resetConnection: true }, { status: 200, body: { created: 'c_3' } });
+
+		const error = await failureOf(
+			makeTransport().request({ method: 'POST', url: '/contacts?token=abc', body: { name: 'Ada' } }, { replaySafe: false }),
+		);
+
+		expect(server.received).toHaveLength(1);
+		expect(clock.sleeps).toEqual([]);
+		expect(error.status).toBeUndefined();
+		expect(error).toMatchObject({ retryable: false, attempts: 1 });
+		expect(error.code).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);
+		expect(error.message).toBe(`POST /contacts failed: no response (${error.code})`);
+	});
+
+	test('a response slower than timeoutMs is abandoned and retried', async () => {
+		server.reply({ status: 200, body: { slow: true }, delayMs: 5_000 }, { status: 200, body: { fast: true } });
+		const started = Date.now();
+
+		await expect(makeTransport().request({ ...get(), timeoutMs: 150 })).resolves.toEqual({ fast: true });
+
+		expect(server.received).toHaveLength(2);
+		expect(Date.now() - started).toBeLessThan(2_000);
+	});
+
+	test('a timeout on a write that is not replay-safe fails at once as a network failure', async () => {
+		server.reply({ status: 200, body: { slow: true }, delayMs: 5_000 });
+
+		const error = await failureOf(
+			makeTransport().request({ method: 'POST', url: '/charges', body: {}, timeoutMs: 150 }, { replaySafe: false }),
+		);
+
+		expect(server.received).toHaveLength(1);
+		expect(error).toMatchObject({ code: 'TimeoutError', retryable: false, attempts: 1, status: undefined });
+	});
+
+	test('maxTotalMs: no retry starts once it would end past the total budget', async () => {
+		server.reply(...Array.from({ length: 9 }, () => ({ status: 503 })));
+		const transport = makeTransport({
+			random: () => 0.99,
+			retry: { maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 10_000, maxTotalMs: 1_500 },
+		});
+
+		const error = await failureOf(transport.request(get()));
+
+		// 990 ms fits in 1.5 s; the next backoff (1980 ms) would not.
+		expect(clock.sleeps).toEqual([990]);
+		expect(server.received).toHaveLength(2);
+		expect(error).toMatchObject({ status: 503, attempts: 2 });
+	});
+
+	test('maxTotalMs: a Retry-After longer than the budget fails at once', async () => {
+		server.reply({ status: 429, headers: { 'Retry-After': '120' }, body: { error: { message: 'Daily quota used' } } });
+		const transport = makeTransport({ retry: { maxTotalMs: 60_000 } });
+
+		const error = await failureOf(transport.request(get()));
+
+		expect(server.received).toHaveLength(1);
+		expect(clock.sleeps).toEqual([]);
+		expect(error).toMatchObject({ status: 429, message: 'Daily quota used', retryable: true, attempts: 1 });
+	});
+});
+
+describe('rate windows', () => {
+	async function sendSequentially(transport: Transport, count: number): Promise<void> {
+		for (let i = 0; i < count; i++) await transport.request(get(`/r${i}`));
+	}
+
+	test('capacity 5 per window: the 6th request waits about one window', async () => {
+		const transport = makeTransport();
+
+		await sendSequentially(transport, 6);
+
+		const arrivals = server.received.map((request) => request.at - FakeClock.START);
+		expect(arrivals.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+		expect(arrivals[5]).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+		expect(arrivals[5]).toBeLessThanOrEqual(BURST_WINDOW_MS + SLOT_MS);
+		expect(clock.sleeps).toHaveLength(1);
+		expect(transport.stats.waitedMs).toBe(arrivals[5]);
+	});
+
+	test('never more than capacity requests in any rolling window', async () => {
+		const transport = makeTransport();
+		for (let i = 0; i < 17; i++) {
+			await transport.request(get(`/r${i}`));
+			clock.time += 130; // a steady caller that would send 7.7 requests a second if allowed
+		}
+		const arrivals = server.received.map((request) => request.at);
+		for (let i = BURST_CAPACITY; i < arrivals.length; i++) {
+			expect(arrivals[i] - arrivals[i - BURST_CAPACITY]).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+		}
+	});
+
+	test('two transports of the same account share one budget, even on separate connections to the store', async () => {
+		const account = freshAccount();
+		const otherWorkerDb = new SqliteDatabase(join(storeFolder, 'state.sqlite'));
+		try {
+			const first = makeTransport({ accountKey: account });
+			const second = makeTransport({ accountKey: account, rateBuckets: new RateBucketRepository(otherWorkerDb) });
+
+			await sendSequentially(first, 3);
+			await sendSequentially(second, 2);
+			expect(clock.sleeps).toEqual([]);
+			await second.request(get('/sixth'));
+
+			expect(second.stats.waitedMs).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+			expect(server.received[5].at - FakeClock.START).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+		} finally {
+			await otherWorkerDb.close();
+		}
+	});
+
+	test('different accounts do not share a budget', async () => {
+		const first = makeTransport();
+		const second = makeTransport();
+
+		await sendSequentially(first, 5);
+		await sendSequentially(second, 5);
+
+		expect(clock.sleeps).toEqual([]);
+		expect(server.received.every((request) => request.at === FakeClock.START)).toBe(true);
+	});
+
+	test('a transport without rate buckets does not pace', async () => {
+		const transport = makeTransport({ rateBuckets: undefined });
+		await sendSequentially(transport, 8);
+		expect(clock.sleeps).toEqual([]);
+	});
+
+	test("the vendor's remaining header 0 makes the next request wait", async () => {
+		server.reply({ status: 200, headers: { [REMAINING_HEADER]: '0' }, body: { ok: true } });
+		const transport = makeTransport();
+
+		await sendSequentially(transport, 2);
+
+		expect(server.received[1].at - FakeClock.START).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+		expect(transport.stats.waitedMs).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+	});
+
+	test("the vendor's remaining header lowers the budget to what it reports", async () => {
+		server.reply(
+			{ status: 200, headers: { [REMAINING_HEADER]: '2' }, body: { ok: true } },
+			{ status: 200, headers: { [REMAINING_HEADER]: '1' }, body: { ok: true } },
+			{ status: 200, headers: { [REMAINING_HEADER]: '0' }, body: { ok: true } },
+		);
+		const transport = makeTransport();
+
+		await sendSequentially(transport, 4);
+
+		const arrivals = server.received.map((request) => request.at - FakeClock.START);
+		expect(arrivals.slice(0, 3)).toEqual([0, 0, 0]);
+		expect(arrivals[3]).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+	});
+
+	test('a remaining header above our own count changes nothing', async () => {
+		server.reply(...Array.from({ length: 5 }, () => ({ status: 200, headers: { [REMAINING_HEADER]: '100' }, body: {} })));
+		const transport = makeTransport();
+		await sendSequentially(transport, 6);
+		expect(clock.sleeps).toHaveLength(1);
+		expect(server.received[5].at - FakeClock.START).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+	});
+});
+
+describe('secrets', () => {
+	const withBearer: Authenticate = (request) => ({
+		...request,
+		headers: { ...request.headers, authorization: `Bearer ${BEARER_TOKEN}` },
+	});
+
+	test('a token the vendor echoes in its error never reaches the error message or responseBody', async () => {
+		server.reply({
+			status: 401,
+			body: {
+				error: { code: 'INVALID_TOKEN', message: `Token ${BEARER_TOKEN} is expired` },
+				request: { headers: { authorization: `Bearer ${BEARER_TOKEN}` } },
+			},
+		});
+		const transport = makeTransport({ authenticate: withBearer, secrets: [BEARER_TOKEN] });
+
+		const error = await failureOf(transport.request(get()));
+
+		expect(server.received[0].headers.authorization).toBe(`Bearer ${BEARER_TOKEN}`);
+		expect(error.message).toBe('Token [redacted] is expired');
+		expect(error.code).toBe('INVALID_TOKEN');
+		expect(JSON.stringify(error.responseBody)).not.toContain(BEARER_TOKEN);
+		expect(error.responseBody).toMatchObject({ request: { headers: { authorization: 'Bearer [redacted]' } } });
+		expect(error.stack).not.toContain(BEARER_TOKEN);
+	});
+
+	test('a secret echoed in a plain-text error body is redacted', async () => {
+		server.reply({ status: 403, body: `forbidden for key ${BEARER_TOKEN}` });
+		const error = await failureOf(makeTransport({ authenticate: withBearer, secrets: [BEARER_TOKEN] }).request(get()));
+		expect(error.responseBody).toBe('forbidden for key [redacted]');
+		expect(error.message).toBe('HTTP 403');
+	});
+
+	test('a secret with characters JSON escapes (quotes, backslashes) is redacted from the responseBody too', async () => {
+		const password = 'p@ss"wo\\rd!';
+		server.reply({ status: 401, body: { error: { code: 'BAD_LOGIN', message: `Wrong password ${password}` }, echo: password } });
+
+		const error = await failureOf(makeTransport({ secrets: [password] }).request(get()));
+
+		expect(error.message).toBe('Wrong password [redacted]');
+		expect(error.responseBody).toEqual({ error: { code: 'BAD_LOGIN', message: 'Wrong password [redacted]' }, echo: '[redacted]' });
+	});
+
+	test('a token in the URL path never appears in a network error', async () => {
+		server.reply({ resetConnection: true });
+		const pathToken = '123456:AAbbCCddEEffGG';
+		const transport = makeTransport({ secrets: [pathToken], retry: { maxAttempts: 1 } });
+
+		const error = await failureOf(transport.request(get(`/bot${pathToken}/sendMessage`)));
+
+		expect(server.received[0].url).toBe(`/bot${pathToken}/sendMessage`);
+		expect(error.message).not.toContain(pathToken);
+		expect(error.message).toContain('/bot[redacted]/sendMessage');
+	});
+
+	test('a request that cannot even be sent rethrows its own error, with secrets redacted', async () => {
+		const transport = makeTransport({ baseUrl: 'not a url', secrets: [BEARER_TOKEN] });
+		let thrown: unknown;
+		try {
+			await transport.request(get(`/keys/${BEARER_TOKEN}`));
+		} catch (error) {
+			thrown = error;
+		}
+		// fetch's TypeError comes from Node's own realm, so `toBeInstanceOf(TypeError)` would not hold under jest.
+		expect((thrown as Error).name).toBe('TypeError');
+		expect((thrown as Error).message).toContain('/keys/[redacted]');
+		expect(server.received).toHaveLength(0);
+		expect(String((thrown as Error).stack)).not.toContain(BEARER_TOKEN);
+		expect(JSON.stringify(thrown, Object.getOwnPropertyNames(thrown))).not.toContain(BEARER_TOKEN);
+		expect(String(((thrown as Error).cause as Error | undefined)?.stack)).not.toContain(BEARER_TOKEN);
+	});
+
+	test('redactSecrets replaces every occurrence and the longest secret first; short values are left alone', () => {
+		expect(redactSecrets('a=abcdef b=abcdef', ['abcdef'])).toBe('a=[redacted] b=[redacted]');
+		expect(redactSecrets('key abcd1234', ['abcd', 'abcd1234'])).toBe('key [redacted]');
+		expect(redactSecrets('id 42 ok', ['42', ''])).toBe('id 42 ok');
+	});
+
+	test('redactDeep keeps the structure of a body whatever the secret looks like', () => {
+		const body = { amount: 424242, note: 'pin 4242', nested: [{ '4242': true }] };
+		expect(redactDeep(body, ['4242'])).toEqual({ amount: '[redacted]42', note: 'pin [redacted]', nested: [{ '[redacted]': true }] });
+		expect(redactDeep(body, [])).toBe(body);
+		expect(redactDeep(undefined, ['4242'])).toBeUndefined();
+	});
+});
+
+describe('form bodies', () => {
+	test('nested objects and arrays are encoded the Stripe way (a[b]=c, items[0][price]=…)', async () => {
+		const transport = makeTransport();
+		await transport.request({
+			method: 'POST',
+			url: '/v1/payment_intents',
+			bodyType: 'form',
+			body: {
+				amount: 2000,
+				currency: 'usd',
+				confirm: true,
+				metadata: { order_id: 'A&B=1', note: 'café ü' },
+				expand: ['customer', 'latest_charge'],
+				items: [{ price: 'price_1', quantity: 2 }],
+				description: undefined,
+				statement_descriptor: null,
+			},
+		});
+
+		const [received] = server.received;
+		expect(received.headers['content-type']).toBe('application/x-www-form-urlencoded');
+		expect([...new URLSearchParams(received.body).entries()]).toEqual([
+			['amount', '2000'],
+			['currency', 'usd'],
+			['confirm', 'true'],
+			['metadata[order_id]', 'A&B=1'],
+			['metadata[note]', 'café ü'],
+			['expand[0]', 'customer'],
+			['expand[1]', 'latest_charge'],
+			['items[0][price]', 'price_1'],
+			['items[0][quantity]', '2'],
+		]);
+	});
+
+	test('encodeForm escapes keys and values so a value cannot inject a field', () => {
+		expect(encodeForm({ a: { b: 'c' } })).toEqual(['a%5Bb%5D=c']);
+		expect(encodeForm({ q: 'x&admin=1' })).toEqual(['q=x%26admin%3D1']);
+		expect(encodeForm(undefined)).toEqual([]);
+	});
+});
