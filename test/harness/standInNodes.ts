@@ -1,0 +1,55 @@
+/**
+ * Stand-ins for the few n8n-nodes-base nodes that templates start with. n8n-nodes-base itself cannot be a dev
+ * dependency here: it depends on @confluentinc/kafka-javascript (whose install downloads from the internet) and
+ * isolated-vm. Each stand-in behaves like the original where the in-process harness reaches it:
+ * triggers emit one empty item in manual mode and pass seeded items through otherwise; NoOp passes items on.
+ */
+import type { IExecuteFunctions, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+
+function describe(name: string, displayName: string, isTrigger: boolean): INodeTypeDescription {
+	return {
+		displayName,
+		name,
+		group: [isTrigger ? 'trigger' : 'transform'],
+		version: 1,
+		description: `${displayName} (in-process stand-in)`,
+		defaults: { name: displayName },
+		inputs: isTrigger ? [] : ['main'],
+		outputs: ['main'],
+		properties: [],
+	};
+}
+
+/** Manual-mode behaviour of n8n's Manual Trigger and Schedule Trigger: emit a single item. */
+class EmittingTrigger implements INodeType {
+	constructor(readonly description: INodeTypeDescription) {}
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const manualTriggerFunction = async () => this.emit([this.helpers.returnJsonArray([{}])]);
+		return { manualTriggerFunction };
+	}
+}
+
+/** n8n's Webhook node never executes: the engine passes the request items (seeded by the harness) through. */
+class WebhookStandIn implements INodeType {
+	readonly description = describe('webhook', 'Webhook', true);
+
+	async webhook() {
+		return {};
+	}
+}
+
+class NoOpStandIn implements INodeType {
+	readonly description = describe('noOp', 'No Operation, do nothing', false);
+
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
+export const standInNodeTypes: Record<string, INodeType> = {
+	'n8n-nodes-base.manualTrigger': new EmittingTrigger(describe('manualTrigger', 'Manual Trigger', true)),
+	'n8n-nodes-base.scheduleTrigger': new EmittingTrigger(describe('scheduleTrigger', 'Schedule Trigger', true)),
+	'n8n-nodes-base.webhook': new WebhookStandIn(),
+	'n8n-nodes-base.noOp': new NoOpStandIn(),
+};
