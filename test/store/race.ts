@@ -1,0 +1,53 @@
+/** What the concurrency test and its worker processes share: the rounds they race in and the test's own table. */
+import type { BucketSpec, IdMapKey, Migration, StoreConfig } from '../../lib/store';
+
+export type RaceRound = 'open' | 'runOnce' | 'link' | 'take' | 'close';
+
+/** Parent → worker: run this round now; 'open' names the store to open. */
+export interface RoundOrder {
+	round: RaceRound;
+	config?: StoreConfig;
+}
+
+/** Worker → parent: ready to race, or the outcome of one round. */
+export type WorkerReport =
+	| { kind: 'ready' }
+	| { kind: 'done'; round: RaceRound; outcome: unknown }
+	| { kind: 'failed'; round: RaceRound; message: string };
+
+export interface RunOnceOutcome {
+	result: number;
+	replayed: boolean;
+	/** When this worker asked (ms since epoch), to show that it asked while the winner's work was in progress. */
+	askedAtMs: number;
+}
+
+export interface LinkOutcome {
+	sameInternal: { internalId: string; externalId: string; created: boolean };
+	sameExternal: { internalId: string; externalId: string; created: boolean };
+}
+
+export interface TakeOutcome {
+	single: number;
+	pair: number;
+}
+
+/** The side effect of `runOnce`'s work: one row per time the work really ran. */
+export const sideEffectsMigration: Migration = {
+	component: 'race-test',
+	version: 1,
+	description: 'side effects of raced work',
+	statements: ['CREATE TABLE race_side_effects (worker BIGINT NOT NULL, at_ms BIGINT NOT NULL)'],
+};
+
+export const raceKey: IdMapKey = { integration: 'race', platform: 'hubspot', entity: 'contacts' };
+
+/** Long windows: nothing leaves them while the race runs, so the grants must add up to exactly the capacity. */
+export const singleBucket: BucketSpec = { key: 'race:single', capacity: 5, windowMs: 600_000 };
+export const pairBuckets: BucketSpec[] = [
+	{ key: 'race:pair-a', capacity: 12, windowMs: 600_000 },
+	{ key: 'race:pair-b', capacity: 30, windowMs: 600_000 },
+];
+export const takesPerWorker = 10;
+/** How long the winner of `runOnce` holds its claim, so every other worker arrives while it is in progress. */
+export const workMs = 150;
