@@ -1,0 +1,219 @@
+/**
+ * One loopback HTTP server per sandbox. An API request goes: injected faults → authentication → rate windows →
+ * the vendor's route; every API response carries the vendor's rate-limit headers. `/__control/` is served apart:
+ * no faults, no auth, no limits, not logged.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BodyParseError, parseBody, readRawBody } from './body';
+import { controlError, controlPrefix, controlRouter } from './control';
+import { FaultInjector, type ActiveFault } from './faults';
+import { RateLimiter, type RateLimitSpec, type WindowUsage } from './rateLimit';
+import { queryRecord, RequestLog } from './requestLog';
+import { Router } from './router';
+import { SandboxError, type SandboxRequest, type SandboxResponse, type VendorSandbox, type VendorSandboxFactory } from './types';
+import { WebhookHub } from './webhooks';
+
+export interface SandboxServerOptions {
+	/** 0 (the default) picks a free port. */
+	port?: number;
+	/** Adjusts the vendor's default windows for this instance; reset restores the adjusted windows. */
+	rateLimits?: RateLimitSpec;
+}
+
+export interface SandboxServer {
+	name: string;
+	baseUrl: string;
+	port: number;
+	credentials: Record<string, string>;
+	close(): Promise<void>;
+}
+
+const host = '127.0.0.1';
+
+export async function startSandboxServer(
+	name: string,
+	factory: VendorSandboxFactory,
+	options: SandboxServerOptions = {},
+): Promise<SandboxServer> {
+	let baseUrl = '';
+	const webhooks = new WebhookHub();
+	const vendor: VendorSandbox = factory({
+		publishWebhook: (payload) => webhooks.publish(payload, vendor.signWebhook),
+		baseUrl: () => baseUrl,
+	});
+	const api = new Router();
+	vendor.routes(api);
+	const parts = {
+		name,
+		vendor,
+		limiter: new RateLimiter(vendor.rateLimits.defaults, options.rateLimits),
+		faults: new FaultInjector(),
+		log: new RequestLog(),
+		webhooks,
+	};
+	const dispatcher = new SandboxHost(parts, api, controlRouter(parts));
+	const server = createServer((request, response) => {
+		response.on('error', () => undefined);
+		dispatcher.handle(request, response).catch((error: unknown) => dispatcher.fail(response, error));
+	});
+	const port = await listen(server, options.port ?? 0);
+	baseUrl = `http://${host}:${port}`;
+	return {
+		name,
+		baseUrl,
+		port,
+		credentials: { ...vendor.credentials },
+		close: () => close(server, webhooks),
+	};
+}
+
+class SandboxHost {
+	constructor(
+		private readonly parts: {
+			vendor: VendorSandbox;
+			limiter: RateLimiter;
+			faults: FaultInjector;
+			log: RequestLog;
+		},
+		private readonly api: Router,
+		private readonly control: Router,
+	) {}
+
+	async handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+		const url = new URL(incoming.url ?? '/', 'http://sandbox.invalid');
+		const method = (incoming.method ?? 'GET').toUpperCase();
+		if (url.pathname.startsWith(controlPrefix)) return this.serveControl(incoming, outgoing, method, url);
+
+		const arrived = Date.now();
+		const plan = this.parts.faults.plan(method, url.pathname);
+		if (plan.delayMs > 0) await sleep(plan.delayMs);
+		const entry = { method, path: url.pathname, query: queryRecord(url.searchParams), at: new Date(arrived).toISOString() };
+		const fault = plan.terminal?.kind;
+		if (fault === 'connection_reset') {
+			incoming.socket.destroy();
+			this.parts.log.record({ ...entry, status: null, durationMs: Date.now() - arrived, fault });
+			return;
+		}
+		const request = await this.readRequest(incoming, method, url);
+		const response = request instanceof SandboxError ? request.response : await this.respond(request, plan.terminal);
+		const body = request instanceof SandboxError ? undefined : request.body;
+		this.parts.log.record({ ...entry, body, status: response.status, durationMs: Date.now() - arrived, fault });
+		// The write is committed; the client never hears about it.
+		if (fault === 'lost_response') incoming.socket.destroy();
+		else send(outgoing, response);
+	}
+
+	fail(outgoing: ServerResponse, error: unknown): void {
+		// A client that went away mid-request is not a sandbox failure.
+		if (outgoing.socket?.destroyed) return;
+		console.error('[sandbox] unexpected failure', error);
+		if (!outgoing.headersSent) send(outgoing, this.parts.vendor.errors.serverError(500));
+	}
+
+	private async serveControl(incoming: IncomingMessage, outgoing: ServerResponse, method: string, url: URL): Promise<void> {
+		const request = await this.readRequest(incoming, method, url);
+		if (request instanceof SandboxError) return send(outgoing, controlError(400, 'body is not valid JSON').response);
+		const route = this.control.match(method, url.pathname);
+		const response = route
+			? await invoke(route.handler, { ...request, params: route.params }, () => controlError(500, 'control failure').response)
+			: controlError(404, `no control route ${method} ${url.pathname}`).response;
+		send(outgoing, response);
+	}
+
+	private async readRequest(incoming: IncomingMessage, method: string, url: URL): Promise<SandboxRequest | SandboxError> {
+		const rawBody = await readRawBody(incoming);
+		try {
+			const body = parseBody(rawBody, incoming.headers['content-type']);
+			return { method, path: url.pathname, query: url.searchParams, headers: incoming.headers, rawBody, body, params: {} };
+		} catch (error) {
+			if (error instanceof BodyParseError) return new SandboxError(this.parts.vendor.errors.badRequest(error.message));
+			throw error;
+		}
+	}
+
+	private async respond(request: SandboxRequest, fault: ActiveFault | undefined): Promise<SandboxResponse> {
+		const { vendor, limiter } = this.parts;
+		if (fault?.kind === 'error') return vendor.errors.serverError(fault.status ?? 500);
+		if (fault?.kind === 'rate_limit_storm') return this.storm(request, fault.ms ?? 1000);
+		const denied = vendor.authenticate(request);
+		if (denied) return denied;
+		const decision = limiter.decide(request.method, request.path);
+		const rateHeaders = vendor.rateLimits.headers(decision.usage);
+		if (!decision.allowed) {
+			return withHeaders(vendor.rateLimits.rejection(decision.blocked, decision.retryAfterMs), rateHeaders);
+		}
+		const route = this.api.match(request.method, request.path);
+		const response = route
+			? await invoke(route.handler, { ...request, params: route.params }, () => vendor.errors.serverError(500))
+			: vendor.errors.notFound(request);
+		return withHeaders(response, rateHeaders);
+	}
+
+	/** A 429 as the vendor sends it, from the first window covering the request, reported as exhausted. */
+	private storm(request: SandboxRequest, retryAfterMs: number): SandboxResponse {
+		const { vendor, limiter } = this.parts;
+		const usage = limiter.peek(request.method, request.path);
+		const exhausted: WindowUsage[] = usage.map((entry) => ({ ...entry, remaining: 0, resetMs: retryAfterMs }));
+		const blocked = exhausted[0] ?? stormWindow(retryAfterMs);
+		return withHeaders(vendor.rateLimits.rejection(blocked, retryAfterMs), vendor.rateLimits.headers(exhausted));
+	}
+}
+
+function stormWindow(retryAfterMs: number): WindowUsage {
+	return { window: { name: 'STORM', kind: 'fixed', limit: 0, intervalMs: retryAfterMs || 1 }, remaining: 0, resetMs: retryAfterMs };
+}
+
+async function invoke(
+	handler: (request: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>,
+	request: SandboxRequest,
+	onUnexpected: () => SandboxResponse,
+): Promise<SandboxResponse> {
+	try {
+		return await handler(request);
+	} catch (error) {
+		if (error instanceof SandboxError) return error.response;
+		console.error('[sandbox] handler failed', error);
+		return onUnexpected();
+	}
+}
+
+function withHeaders(response: SandboxResponse, headers: Record<string, string>): SandboxResponse {
+	return { ...response, headers: { ...headers, ...response.headers } };
+}
+
+function send(outgoing: ServerResponse, response: SandboxResponse): void {
+	if (outgoing.destroyed || outgoing.socket?.destroyed) return;
+	const headers: Record<string, string> = { ...response.headers };
+	const hasContentType = Object.keys(headers).some((key) => key.toLowerCase() === 'content-type');
+	let payload: string | undefined;
+	if (response.body !== undefined && response.status !== 204) {
+		const isText = typeof response.body === 'string';
+		payload = isText ? (response.body as string) : JSON.stringify(response.body);
+		if (!hasContentType) headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json;charset=utf-8';
+	}
+	outgoing.writeHead(response.status, headers);
+	outgoing.end(payload);
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function listen(server: Server, port: number): Promise<number> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen({ port, host }, () => {
+			server.off('error', reject);
+			resolve((server.address() as AddressInfo).port);
+		});
+	});
+}
+
+function close(server: Server, webhooks: WebhookHub): Promise<void> {
+	webhooks.close();
+	return new Promise((resolve, reject) => {
+		server.close((error) => (error ? reject(error) : resolve()));
+		server.closeAllConnections();
+	});
+}

@@ -1,0 +1,45 @@
+/** Every sandbox by name. Adding a vendor is one line in `factories`. */
+import { type SandboxServerOptions, startSandboxServer } from './framework/server';
+import type { RateLimitSpec } from './framework/rateLimit';
+import type { VendorSandboxFactory } from './framework/types';
+import { createHubspotSandbox } from './hubspot';
+
+const factories = {
+	hubspot: createHubspotSandbox,
+} satisfies Record<string, VendorSandboxFactory>;
+
+export type SandboxName = keyof typeof factories;
+
+export const sandboxNames = Object.keys(factories) as SandboxName[];
+
+export interface RunningSandbox {
+	name: string;
+	baseUrl: string;
+	port: number;
+	/** What a client needs to authenticate, e.g. `{ accessToken }` for HubSpot. */
+	credentials: Record<string, string>;
+	close(): Promise<void>;
+}
+
+/** `port` 0 (the default) picks a free port; `rateLimits` adjusts the vendor's default windows (see RateLimitSpec). */
+export function startSandbox(name: SandboxName, options: { port?: number; rateLimits?: unknown } = {}): Promise<RunningSandbox> {
+	const factory = factories[name];
+	if (!factory) return Promise.reject(new Error(`unknown sandbox ${String(name)}; known: ${sandboxNames.join(', ')}`));
+	const serverOptions: SandboxServerOptions = { port: options.port, rateLimits: options.rateLimits as RateLimitSpec | undefined };
+	return startSandboxServer(name, factory, serverOptions);
+}
+
+/** Starts every sandbox: on basePort, basePort + 1, ... in registry order, or each on a free port. */
+export async function startAllSandboxes(options: { basePort?: number } = {}): Promise<RunningSandbox[]> {
+	const running: RunningSandbox[] = [];
+	try {
+		for (const [index, name] of sandboxNames.entries()) {
+			const port = options.basePort === undefined ? 0 : options.basePort + index;
+			running.push(await startSandbox(name, { port }));
+		}
+		return running;
+	} catch (error) {
+		await Promise.allSettled(running.map((sandbox) => sandbox.close()));
+		throw error;
+	}
+}
