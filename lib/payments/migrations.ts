@@ -1,0 +1,62 @@
+import type { Migration } from '../store/types';
+
+/**
+ * Payment transactions (the payment id's ledger row, claimed before any charge), every attempt on a processor,
+ * each processor's recent outcomes (the learned success rate and speed) and its circuit breaker.
+ */
+export const paymentMigrations: Migration[] = [
+	{
+		component: 'payments',
+		version: 1,
+		description: 'payment transactions and attempts, processor outcomes and circuits',
+		statements: [
+			`CREATE TABLE payment_transactions (
+				payment_id TEXT PRIMARY KEY,
+				fingerprint TEXT NOT NULL,
+				amount_minor BIGINT NOT NULL,
+				currency TEXT NOT NULL,
+				state TEXT NOT NULL,
+				owner TEXT NOT NULL,
+				lease_until_ms BIGINT NOT NULL,
+				processor TEXT,
+				processor_transaction_id TEXT,
+				fallback_used BIGINT NOT NULL DEFAULT 0,
+				fee_minor BIGINT,
+				reason TEXT,
+				result TEXT,
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL
+			)`,
+			`CREATE TABLE payment_attempts (
+				payment_id TEXT NOT NULL,
+				seq BIGINT NOT NULL,
+				processor TEXT NOT NULL,
+				idempotency_key TEXT NOT NULL,
+				outcome TEXT NOT NULL,
+				code TEXT,
+				message TEXT,
+				duration_ms BIGINT,
+				started_at TEXT NOT NULL,
+				finished_at TEXT,
+				PRIMARY KEY (payment_id, seq)
+			)`,
+			// At most one successful charge per payment id, whatever the code above it does.
+			`CREATE UNIQUE INDEX payment_attempts_one_success ON payment_attempts (payment_id) WHERE outcome = 'succeeded'`,
+			`CREATE TABLE processor_outcomes (
+				processor TEXT NOT NULL,
+				id TEXT NOT NULL,
+				at_ms BIGINT NOT NULL,
+				ok BIGINT NOT NULL,
+				latency_ms BIGINT NOT NULL,
+				PRIMARY KEY (processor, id)
+			)`,
+			'CREATE INDEX processor_outcomes_recent ON processor_outcomes (processor, at_ms)',
+			`CREATE TABLE processor_circuits (
+				processor TEXT PRIMARY KEY,
+				open_until_ms BIGINT NOT NULL,
+				counted_since_ms BIGINT NOT NULL,
+				updated_at TEXT NOT NULL
+			)`,
+		],
+	},
+];
