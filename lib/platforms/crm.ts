@@ -47,4 +47,6 @@ export interface CrmConnector {
 	write(entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]>;
 	/** Changes since `cursor` (undefined: from the beginning), one page. */
 	pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage>;
+	/** Archives (soft-deletes) records, for the "propagate" delete policy; absent when the platform cannot. */
+	archive?(entity: CrmEntity, externalIds: string[]): Promise<void>;
 }

@@ -113,6 +113,13 @@ export class HubSpotCrm implements CrmConnector {
 		};
 	}
 
+	async archive(entity: CrmEntity, externalIds: string[]): Promise<void> {
+		for (let start = 0; start < externalIds.length; start += BATCH_LIMIT) {
+			const inputs = externalIds.slice(start, start + BATCH_LIMIT).map((id) => ({ id }));
+			await this.transport.request({ method: 'POST', url: `/crm/v3/objects/${entity}/batch/archive`, body: { inputs } });
+		}
+	}
+
 	private batchCall(entity: CrmEntity, action: 'create' | 'update' | 'upsert', inputs: unknown[]): Promise<HubSpotBatchResponse> {
 		return this.transport.request<HubSpotBatchResponse>({ method: 'POST', url: `/crm/v3/objects/${entity}/batch/${action}`, body: { inputs } });
 	}

@@ -1,0 +1,217 @@
+/**
+ * Field-by-field conflict resolution between versions of one record (two for the Conflict Resolver node, one per
+ * platform for CRM sync), against the last synced snapshot (the base). Knows nothing of CRMs or of n8n.
+ */
+
+/** One side's version of the record: `fields` may be partial; a field it leaves out is treated as unchanged. */
+export interface RecordVersion {
+	side: string;
+	fields: Record<string, unknown>;
+	/** ISO time or epoch milliseconds of the side's last change, for last-write-wins. */
+	modifiedAt?: string | number;
+}
+
+export type ConflictStrategy = { kind: 'lastWriteWins' } | { kind: 'manual' } | { kind: 'prefer'; side: string };
+
+/**
+ * - owner: the field follows `side` (its value wins even when only the other side changed it);
+ * - preferUnlessBlank: `side` wins unless its value is blank, then the default strategy decides among the rest;
+ * - twoWay: the default strategy;
+ * - ignore: never synced; each side keeps its own value.
+ */
+export interface FieldPolicy {
+	field: string;
+	policy: 'owner' | 'preferUnlessBlank' | 'twoWay' | 'ignore';
+	side?: string;
+}
+
+export interface ResolveOptions {
+	strategy: ConflictStrategy;
+	fieldPolicies?: FieldPolicy[];
+	/** Sides in tie-break order for equal modified times (earlier wins); unlisted sides follow in name order. */
+	sidePriority?: string[];
+}
+
+export type DecisionReason = 'oneSide' | 'sameValue' | 'lastWriteWins' | 'preferred' | 'owner' | 'unlessBlank' | 'ignored' | 'review';
+
+export interface FieldDecision {
+	field: string;
+	/** Sides whose value differs from the base. */
+	changedBy: string[];
+	/** True when two or more sides changed the field to different values. */
+	conflict: boolean;
+	reason: DecisionReason;
+	winner?: string;
+	value?: unknown;
+}
+
+export interface Resolution {
+	/** The base with every decided change applied; fields awaiting review keep the base value. */
+	merged: Record<string, unknown>;
+	/** One entry per field that some side changed (unchanged fields are left out). */
+	decisions: FieldDecision[];
+	/** Fields two or more sides changed differently. */
+	conflicts: string[];
+	/** Fields a person has to decide (manual strategy). */
+	review: string[];
+	/** Per side, the fields it must change to match `merged` (only fields it has, or that gained a value). */
+	updates: Record<string, Record<string, unknown>>;
+}
+
+/** Nested objects become dotted paths, so nested fields are compared one by one; arrays are values. */
+export function flatten(record: Record<string, unknown>, prefix = '', into: Record<string, unknown> = {}): Record<string, unknown> {
+	for (const [key, value] of Object.entries(record)) {
+		const path = prefix ? `${prefix}.${key}` : key;
+		if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
+			flatten(value as Record<string, unknown>, path, into);
+		} else if (value !== undefined) {
+			into[path] = value;
+		}
+	}
+	return into;
+}
+
+export function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
+	const record: Record<string, unknown> = {};
+	for (const [path, value] of Object.entries(flat)) {
+		const parts = path.split('.');
+		let target = record;
+		for (const part of parts.slice(0, -1)) {
+			if (target[part] === null || typeof target[part] !== 'object') target[part] = {};
+			target = target[part] as Record<string, unknown>;
+		}
+		target[parts[parts.length - 1]] = value;
+	}
+	return record;
+}
+
+export function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Equal as synced values: blanks are one value, and 5 equals "5" (platforms return numbers as strings). */
+export function sameValue(a: unknown, b: unknown): boolean {
+	if (isBlank(a) || isBlank(b)) return isBlank(a) && isBlank(b);
+	if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+	return String(a) === String(b);
+}
+
+export function timeOf(modifiedAt: string | number | undefined): number {
+	if (modifiedAt === undefined || modifiedAt === '') return Number.NEGATIVE_INFINITY;
+	if (typeof modifiedAt === 'number') return modifiedAt;
+	const parsed = /^\d+$/.test(modifiedAt) ? Number(modifiedAt) : Date.parse(modifiedAt);
+	return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
+}
+
+interface Candidate {
+	side: string;
+	value: unknown;
+	time: number;
+	rank: number;
+}
+
+/** Latest modified time wins; equal times go to the side earlier in the priority order, so every run agrees. */
+function latest(candidates: Candidate[]): Candidate {
+	return candidates.reduce((best, candidate) =>
+		candidate.time > best.time || (candidate.time === best.time && candidate.rank < best.rank) ? candidate : best,
+	);
+}
+
+function sideRanks(versions: RecordVersion[], priority: string[] = []): Map<string, number> {
+	const unlisted = versions.map((version) => version.side).filter((side) => !priority.includes(side)).sort();
+	return new Map([...priority, ...unlisted].map((side, rank) => [side, rank]));
+}
+
+/** Resolves every field some side changed since `base` (undefined base: no snapshot yet, every value counts as a change). */
+export function resolveVersions(base: Record<string, unknown> | undefined, versions: RecordVersion[], options: ResolveOptions): Resolution {
+	const flatBase = flatten(base ?? {});
+	const flatVersions = versions.map((version) => ({ ...version, flat: flatten(version.fields), time: timeOf(version.modifiedAt) }));
+	const ranks = sideRanks(versions, options.sidePriority);
+	const policies = new Map((options.fieldPolicies ?? []).map((policy) => [policy.field, policy]));
+	const fields = new Set(flatVersions.flatMap((version) => Object.keys(version.flat)));
+	const merged = { ...flatBase };
+	const decisions: FieldDecision[] = [];
+	const ignored = new Set<string>();
+
+	for (const field of fields) {
+		const present = flatVersions.filter((version) => field in version.flat);
+		const changers = present.filter((version) => base === undefined ? true : !sameValue(version.flat[field], flatBase[field]));
+		const policy = policies.get(field);
+		if (policy?.policy === 'ignore') {
+			ignored.add(field);
+			if (changers.length > 0) decisions.push({ field, changedBy: changers.map((v) => v.side), conflict: false, reason: 'ignored' });
+			continue;
+		}
+		const candidates = changers.map((version) => ({ side: version.side, value: version.flat[field], time: version.time, rank: ranks.get(version.side) ?? 0 }));
+		const distinct = candidates.filter((candidate, index) => candidates.findIndex((other) => sameValue(other.value, candidate.value)) === index);
+		const conflict = distinct.length > 1;
+		const decision = decide(field, flatBase[field], policy, candidates, distinct, present, options.strategy);
+		if (!decision) continue;
+		decisions.push({ ...decision, field, changedBy: candidates.map((candidate) => candidate.side), conflict });
+		if (decision.reason !== 'review') merged[field] = decision.value;
+	}
+
+	const review = decisions.filter((decision) => decision.reason === 'review').map((decision) => decision.field);
+	const updates: Record<string, Record<string, unknown>> = {};
+	for (const version of flatVersions) {
+		const changes: Record<string, unknown> = {};
+		for (const [field, value] of Object.entries(merged)) {
+			if (ignored.has(field) || review.includes(field)) continue;
+			const has = field in version.flat;
+			if ((has && !sameValue(version.flat[field], value)) || (!has && !isBlank(value) && fields.has(field))) changes[field] = value;
+		}
+		updates[version.side] = unflatten(changes);
+	}
+	return {
+		merged: unflatten(merged),
+		decisions,
+		conflicts: decisions.filter((decision) => decision.conflict).map((decision) => decision.field),
+		review,
+		updates,
+	};
+}
+
+type Decided = Pick<FieldDecision, 'reason' | 'winner' | 'value'>;
+
+function decide(
+	field: string,
+	baseValue: unknown,
+	policy: FieldPolicy | undefined,
+	candidates: Candidate[],
+	distinct: Candidate[],
+	present: Array<RecordVersion & { flat: Record<string, unknown>; time: number }>,
+	strategy: ConflictStrategy,
+): Decided | undefined {
+	if (policy?.policy === 'owner' && policy.side) {
+		if (candidates.length === 0) return undefined;
+		// An owner without a version of its own in this round still holds the base value.
+		const owner = present.find((version) => version.side === policy.side);
+		return { reason: 'owner', winner: policy.side, value: owner ? owner.flat[field] : baseValue };
+	}
+	if (candidates.length === 0) return undefined;
+	if (policy?.policy === 'preferUnlessBlank' && policy.side) {
+		const preferred = present.find((version) => version.side === policy.side);
+		if (preferred && !isBlank(preferred.flat[field])) return { reason: 'unlessBlank', winner: preferred.side, value: preferred.flat[field] };
+		const filled = candidates.filter((candidate) => !isBlank(candidate.value));
+		if (filled.length > 0) return byStrategy(filled, uniqueValues(filled), strategy) ?? undefined;
+	}
+	return byStrategy(candidates, distinct, strategy);
+}
+
+function uniqueValues(candidates: Candidate[]): Candidate[] {
+	return candidates.filter((candidate, index) => candidates.findIndex((other) => sameValue(other.value, candidate.value)) === index);
+}
+
+function byStrategy(candidates: Candidate[], distinct: Candidate[], strategy: ConflictStrategy): Decided {
+	if (distinct.length === 1) {
+		const winner = latest(candidates);
+		return { reason: candidates.length === 1 ? 'oneSide' : 'sameValue', winner: winner.side, value: winner.value };
+	}
+	if (strategy.kind === 'manual') return { reason: 'review' };
+	if (strategy.kind === 'prefer') {
+		const preferred = candidates.find((candidate) => candidate.side === strategy.side);
+		if (preferred) return { reason: 'preferred', winner: preferred.side, value: preferred.value };
+	}
+	const winner = latest(candidates);
+	return { reason: 'lastWriteWins', winner: winner.side, value: winner.value };
+}

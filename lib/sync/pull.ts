@@ -1,0 +1,121 @@
+import type { CrmConnector, CrmEntity, PlatformRecord } from '../platforms/crm';
+import type { ActivityCounts } from '../store/logs';
+import type { StateStore } from '../store/stateStore';
+import { sameValue } from '../conflict/resolve';
+import { fingerprint } from './fingerprint';
+import { type FieldMapping, fromPlatformFields, getPath, setPath, validateMappings } from './mapping';
+
+/** What to do with a record the platform reports deleted or archived. */
+export type DeletePolicy = 'ignore' | 'propagate' | 'flag';
+
+export interface PulledChange {
+	platform: string;
+	entity: CrmEntity;
+	externalId: string;
+	/** The linked internal id, when the ID map knows this record. */
+	internalId?: string;
+	kind: 'created' | 'updated' | 'deleted';
+	/** The record in internal field names. */
+	record: Record<string, unknown>;
+	/** The mapped platform fields as pulled. */
+	fields: Record<string, unknown>;
+	modifiedAt?: string;
+}
+
+export interface PullOptions {
+	store: StateStore;
+	connector: CrmConnector;
+	integration: string;
+	entity: CrmEntity;
+	mappings: FieldMapping[];
+	deletes: DeletePolicy;
+	/** Stop after the page that reaches this many changes (the cursor still only covers handled pages). */
+	maxChanges?: number;
+	/** Handles one page of changes; the page's snapshots and the cursor are saved only after it resolves. */
+	onPage: (changes: PulledChange[]) => Promise<void>;
+}
+
+export interface PullSummary {
+	counts: ActivityCounts;
+	pages: number;
+	/** Records that were our own writes coming back, or changes to fields we do not sync. */
+	unchanged: number;
+	done: boolean;
+}
+
+export function emptyCounts(): ActivityCounts {
+	return { created: 0, updated: 0, skipped: 0, failed: 0, conflicts: 0 };
+}
+
+/** Only the mapped fields, so a change to a field we do not sync is not a change. */
+export function mappedFields(fields: Record<string, unknown>, mappings: FieldMapping[]): Record<string, unknown> {
+	const picked: Record<string, unknown> = {};
+	for (const mapping of mappings) {
+		const value = getPath(fields, mapping.external);
+		if (value !== undefined) setPath(picked, mapping.external, value);
+	}
+	return picked;
+}
+
+/** Same synced values: what we last saw or wrote equals what the platform now holds (blank equals missing). */
+export function sameMappedValues(a: Record<string, unknown>, b: Record<string, unknown>, mappings: FieldMapping[]): boolean {
+	return mappings.every((mapping) => sameValue(getPath(a, mapping.external), getPath(b, mapping.external)));
+}
+
+/**
+ * Pulls a platform's changes since its cursor, page by page. A record whose mapped values equal the last snapshot
+ * (our own write echoing back, or an edit to an unsynced field) is not a change. After `onPage` has handled a page,
+ * its snapshots are saved and only then the cursor moves, so a failure re-reads the page on the next run.
+ */
+export async function pullChanges(options: PullOptions): Promise<PullSummary> {
+	const { store, connector, integration, entity, mappings } = options;
+	if (!connector.entities[entity]) throw new Error(`${connector.platform} does not support ${entity}`);
+	validateMappings(mappings, await connector.fieldNames(entity), `${connector.platform} ${entity}`);
+	const key = { integration, platform: connector.platform, entity };
+	const summary: PullSummary = { counts: emptyCounts(), pages: 0, unchanged: 0, done: false };
+	let cursor = await store.cursors.get(key);
+	let handled = 0;
+	while (!summary.done && (options.maxChanges === undefined || handled < options.maxChanges)) {
+		const page = await connector.pullChanges(entity, cursor);
+		const changes = await classify(options, page.records, summary);
+		await options.onPage(changes);
+		for (const change of changes) {
+			if (change.kind === 'deleted') continue;
+			await store.snapshots.put(key, { externalId: change.externalId, fingerprint: fingerprint(change.fields), data: change.fields, modifiedAt: change.modifiedAt, writtenByUs: false });
+		}
+		await store.cursors.set(key, page.cursor);
+		cursor = page.cursor;
+		summary.pages++;
+		summary.done = page.done;
+		handled += changes.length;
+	}
+	return summary;
+}
+
+async function classify(options: PullOptions, records: PlatformRecord[], summary: PullSummary): Promise<PulledChange[]> {
+	const { store, connector, integration, entity, mappings } = options;
+	const key = { integration, platform: connector.platform, entity };
+	const ids = records.map((record) => record.externalId);
+	const snapshots = await store.snapshots.getMany(key, ids);
+	const internalIds = await store.idMap.internalIds(key, ids);
+	const changes: PulledChange[] = [];
+	for (const record of records) {
+		const fields = mappedFields(record.fields, mappings);
+		const snapshot = snapshots.get(record.externalId);
+		const base = { platform: connector.platform, entity, externalId: record.externalId, internalId: internalIds.get(record.externalId), fields, modifiedAt: record.modifiedAt };
+		if (record.archived) {
+			if (options.deletes === 'ignore') summary.counts.skipped++;
+			else changes.push({ ...base, kind: 'deleted', record: fromPlatformFields(fields, mappings) });
+			continue;
+		}
+		if (snapshot && sameMappedValues(fields, snapshot.data, mappings)) {
+			summary.counts.skipped++;
+			summary.unchanged++;
+			continue;
+		}
+		const kind = snapshot || base.internalId ? 'updated' : 'created';
+		summary.counts[kind]++;
+		changes.push({ ...base, kind, record: fromPlatformFields(fields, mappings) });
+	}
+	return changes;
+}

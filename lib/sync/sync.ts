@@ -1,0 +1,343 @@
+import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVersion } from '../conflict/resolve';
+import { decidedValues, ReviewQueue } from '../conflict/reviews';
+import type { CrmConnector, CrmEntity } from '../platforms/crm';
+import type { ActivityCounts } from '../store/logs';
+import type { StateStore } from '../store/stateStore';
+import { HubRecordRepository, InboxRepository, type HubKey, type HubRecord, type StagedChange } from './hub';
+import { type FieldMapping, getPath, setPath } from './mapping';
+import { type DeletePolicy, emptyCounts, pullChanges, type PulledChange } from './pull';
+import { pushRecords, type InternalRecord, type PushOutcome } from './push';
+
+export interface SyncPlatform {
+	connector: CrmConnector;
+	mappings: FieldMapping[];
+}
+
+export interface SyncOptions {
+	store: StateStore;
+	integration: string;
+	entity: CrmEntity;
+	platforms: SyncPlatform[];
+	strategy: ConflictStrategy;
+	fieldPolicies?: FieldPolicy[];
+	/** Platforms in tie-break order for equal modified times; unlisted ones follow by name. */
+	platformPriority?: string[];
+	deletes: DeletePolicy;
+	runId: string;
+	/** Records resolved and pushed together; a multiple of every batch size keeps batches full. */
+	chunkSize?: number;
+	/** A change whose push keeps failing is dropped to the error log after this many runs. */
+	maxAttempts?: number;
+}
+
+export interface PlatformSyncCounts extends ActivityCounts {
+	/** Changes pulled from this platform (echoes and unsynced-field edits excluded). */
+	pulled: number;
+	/** Records that came back unchanged: our own writes (echoes) or edits to fields we do not sync. */
+	echoes: number;
+	archived: number;
+}
+
+export interface SyncSummary {
+	runId: string;
+	integration: string;
+	entity: CrmEntity;
+	platforms: Record<string, PlatformSyncCounts>;
+	/** Records with at least one field changed differently on two platforms. */
+	conflicts: number;
+	reviewsOpened: number;
+	reviewsApplied: number;
+	/** Changes given up after `maxAttempts` failed runs (they are in the error log). */
+	deadLettered: number;
+	/** Changes still staged for the next run (their pushes failed). */
+	pending: number;
+	failures: PushOutcome[];
+}
+
+const DELETED_FIELD = '__deleted__';
+
+/** The review-queue scope of one integration's entity, e.g. `crm:default:contacts`. */
+export function syncScope(integration: string, entity: string): string {
+	return `crm:${integration}:${entity}`;
+}
+
+/**
+ * One scheduled sync round across every enabled platform: applies decided reviews, pulls each platform's changes
+ * into the inbox (moving its cursor once they are staged), then resolves each record's changes against the hub
+ * copy and pushes the winners to every platform. A change stays staged until it reached every platform.
+ */
+export async function syncPlatforms(options: SyncOptions): Promise<SyncSummary> {
+	const run = new SyncRun(options);
+	await run.applyDecidedReviews();
+	for (const platform of options.platforms) await run.stage(platform);
+	await run.processInbox();
+	return run.finish();
+}
+
+class SyncRun {
+	private readonly key: HubKey;
+	private readonly hub: HubRecordRepository;
+	private readonly inbox: InboxRepository;
+	private readonly reviews: ReviewQueue;
+	private readonly scope: string;
+	private readonly startedAt = new Date().toISOString();
+	readonly summary: SyncSummary;
+
+	constructor(private readonly options: SyncOptions) {
+		this.key = { integration: options.integration, entity: options.entity };
+		this.hub = new HubRecordRepository(options.store.db);
+		this.inbox = new InboxRepository(options.store.db);
+		this.reviews = new ReviewQueue(options.store.db);
+		this.scope = syncScope(options.integration, options.entity);
+		this.summary = {
+			runId: options.runId,
+			integration: options.integration,
+			entity: options.entity,
+			platforms: Object.fromEntries(options.platforms.map(({ connector }) => [connector.platform, { ...emptyCounts(), pulled: 0, echoes: 0, archived: 0 }])),
+			conflicts: 0,
+			reviewsOpened: 0,
+			reviewsApplied: 0,
+			deadLettered: 0,
+			pending: 0,
+			failures: [],
+		};
+	}
+
+	/** Decisions reviewers made since the last run: written to the hub copy and pushed everywhere. */
+	async applyDecidedReviews(): Promise<void> {
+		for (;;) {
+			const decided = await this.reviews.list({ scope: this.scope, status: 'decided', limit: this.chunkSize() });
+			if (decided.length === 0) return;
+			const current = await this.hub.getMany(this.key, decided.map((review) => review.recordKey));
+			const records: HubRecord[] = [];
+			for (const review of decided) {
+				const values = decidedValues(review);
+				delete values[DELETED_FIELD];
+				const record = current.get(review.recordKey) ?? { internalId: review.recordKey, data: {} };
+				const data = { ...record.data };
+				for (const [path, value] of Object.entries(values)) setPath(data, path, value);
+				records.push({ ...record, data });
+			}
+			for (const record of records) await this.hub.put(this.key, record);
+			const failed = await this.pushEverywhere(records.map((record) => ({ record, own: new Map() })));
+			for (const review of decided) {
+				if (failed.has(review.recordKey)) continue;
+				await this.reviews.markApplied(review.id);
+				this.summary.reviewsApplied++;
+			}
+			if (failed.size > 0) return;
+		}
+	}
+
+	/** Pulls one platform into the inbox; its cursor moves page by page once the page is staged. */
+	async stage(platform: SyncPlatform): Promise<void> {
+		const name = platform.connector.platform;
+		const counts = this.summary.platforms[name];
+		const pulled = await pullChanges({
+			store: this.options.store,
+			connector: platform.connector,
+			integration: this.options.integration,
+			entity: this.options.entity,
+			mappings: platform.mappings,
+			deletes: this.options.deletes,
+			onPage: async (changes) => {
+				const groups = await this.groupKeys(platform, changes);
+				for (const [index, change] of changes.entries()) {
+					if (change.kind === 'deleted' && !change.internalId) continue;
+					await this.inbox.stage(this.key, {
+						platform: name, externalId: change.externalId, groupKey: groups[index], data: change.record, modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted',
+					});
+					counts.pulled++;
+					if (change.kind === 'deleted') counts.archived++;
+				}
+			},
+		});
+		counts.echoes += pulled.unchanged;
+		counts.skipped += pulled.counts.skipped;
+	}
+
+	/** Resolves and pushes the inbox a chunk of records at a time, so memory stays bounded whatever its size. */
+	async processInbox(): Promise<void> {
+		let after = '';
+		for (;;) {
+			const groups = await this.inbox.nextGroups(this.key, after, this.chunkSize());
+			if (groups.size === 0) break;
+			after = [...groups.keys()][groups.size - 1];
+			await this.processChunk(groups);
+		}
+		this.summary.pending = await this.inbox.size(this.key);
+	}
+
+	async finish(): Promise<SyncSummary> {
+		for (const [platform, counts] of Object.entries(this.summary.platforms)) {
+			await this.options.store.logs.recordActivity({
+				runId: this.options.runId, integration: this.options.integration, operation: 'sync', platform, entity: this.options.entity,
+				created: counts.created, updated: counts.updated, skipped: counts.skipped, failed: counts.failed, conflicts: counts.conflicts,
+				startedAt: this.startedAt, finishedAt: new Date().toISOString(),
+			});
+		}
+		return this.summary;
+	}
+
+	private chunkSize(): number {
+		return this.options.chunkSize ?? 1000;
+	}
+
+	private matchPath(platform: SyncPlatform): string | undefined {
+		const field = platform.connector.entities[this.options.entity]?.matchField;
+		return platform.mappings.find((mapping) => mapping.external === field)?.internal;
+	}
+
+	private matchKey(record: Record<string, unknown>): string | undefined {
+		for (const platform of this.options.platforms) {
+			const path = this.matchPath(platform);
+			const value = path ? getPath(record, path) : undefined;
+			if (typeof value === 'string' && value.trim() !== '') return value.trim().toLowerCase();
+		}
+		return undefined;
+	}
+
+	/** Changes to one record share a key: its internal id, else the hub record with its match key, else the match key itself. */
+	private async groupKeys(platform: SyncPlatform, changes: PulledChange[]): Promise<string[]> {
+		const keys = changes.map((change) => (change.internalId ? undefined : this.matchKey(change.record)));
+		const known = await this.hub.byMatchKey(this.key, keys.filter((key): key is string => key !== undefined));
+		return changes.map((change, index) => {
+			if (change.internalId) return change.internalId;
+			const matchKey = keys[index];
+			if (matchKey) return known.get(matchKey)?.internalId ?? `match:${matchKey}`;
+			return `new:${platform.connector.platform}:${change.externalId}`;
+		});
+	}
+
+	private async processChunk(groups: Map<string, StagedChange[]>): Promise<void> {
+		const identities = await this.identify(groups);
+		// Two groups may turn out to be one record (a linked change and an unlinked one with its email).
+		const byRecord = new Map<string, StagedChange[]>();
+		for (const [groupKey, changes] of groups) {
+			const internalId = identities.get(groupKey) as string;
+			byRecord.set(internalId, [...(byRecord.get(internalId) ?? []), ...changes]);
+		}
+		const hubRecords = await this.hub.getMany(this.key, [...byRecord.keys()]);
+		const toPush: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }> = [];
+		for (const [internalId, changes] of byRecord) {
+			const live = changes.filter((change) => !change.deleted);
+			await this.handleDeletes(internalId, changes.filter((change) => change.deleted));
+			for (const change of live) await this.options.store.idMap.link(this.platformKey(change.platform), internalId, change.externalId);
+			if (live.length > 0) toPush.push(await this.resolve(internalId, hubRecords.get(internalId), live));
+		}
+		const failed = await this.pushEverywhere(toPush);
+		for (const [internalId, changes] of byRecord) {
+			for (const change of changes) await this.settle(change, failed.has(internalId));
+		}
+	}
+
+	/** The internal id of each group: from the ID map, else the hub's match key, else a new id from the first change. */
+	private async identify(groups: Map<string, StagedChange[]>): Promise<Map<string, string>> {
+		const linked = new Map<string, string>();
+		for (const platform of this.options.platforms) {
+			const name = platform.connector.platform;
+			const ids = [...groups.values()].flat().filter((change) => change.platform === name).map((change) => change.externalId);
+			const found = await this.options.store.idMap.internalIds(this.platformKey(name), ids);
+			for (const [externalId, internalId] of found) linked.set(`${name}\u0000${externalId}`, internalId);
+		}
+		const byMatch = await this.hub.byMatchKey(this.key, [...groups.values()].flatMap((changes) => changes.map((change) => this.matchKey(change.data)).filter((key): key is string => !!key)));
+		const identities = new Map<string, string>();
+		for (const [groupKey, changes] of groups) {
+			const fromMap = changes.map((change) => linked.get(`${change.platform}\u0000${change.externalId}`)).find((id) => id !== undefined);
+			const fromMatch = changes.map((change) => byMatch.get(this.matchKey(change.data) ?? '')?.internalId).find((id) => id !== undefined);
+			const fresh = groupKey.startsWith('match:') || groupKey.startsWith('new:') ? `${changes[0].platform}:${changes[0].externalId}` : groupKey;
+			identities.set(groupKey, fromMap ?? fromMatch ?? fresh);
+		}
+		return identities;
+	}
+
+	private async resolve(internalId: string, current: HubRecord | undefined, live: StagedChange[]) {
+		const versions: RecordVersion[] = live.map((change) => ({ side: change.platform, fields: change.data, modifiedAt: change.modifiedAt }));
+		const resolution = resolveVersions(current?.data, versions, {
+			strategy: this.options.strategy,
+			fieldPolicies: this.options.fieldPolicies,
+			sidePriority: this.options.platformPriority,
+		});
+		if (resolution.conflicts.length > 0) {
+			this.summary.conflicts++;
+			for (const decision of resolution.decisions.filter((entry) => entry.conflict)) {
+				for (const side of decision.changedBy) this.summary.platforms[side].conflicts++;
+			}
+		}
+		// Fields awaiting review keep each platform's own value: nobody's edit is overwritten before a person decides.
+		const own = new Map<string, Record<string, unknown>>();
+		if (resolution.review.length > 0) {
+			await this.reviews.open({ scope: this.scope, recordKey: internalId, fields: resolution.review, base: current?.data, versions });
+			this.summary.reviewsOpened++;
+			for (const version of versions) {
+				own.set(version.side, Object.fromEntries(resolution.review.map((field) => [field, getPath(version.fields, field)])));
+			}
+		}
+		const record: HubRecord = { internalId, matchKey: this.matchKey(resolution.merged), data: resolution.merged };
+		await this.hub.put(this.key, record);
+		return { record, own };
+	}
+
+	private async handleDeletes(internalId: string, deleted: StagedChange[]): Promise<void> {
+		if (deleted.length === 0) return;
+		if (this.options.deletes === 'flag') {
+			await this.reviews.open({
+				scope: this.scope, recordKey: internalId, fields: [DELETED_FIELD],
+				versions: deleted.map((change) => ({ side: change.platform, fields: { [DELETED_FIELD]: true }, modifiedAt: change.modifiedAt })),
+			});
+			this.summary.reviewsOpened++;
+			return;
+		}
+		const sources = new Set(deleted.map((change) => change.platform));
+		for (const { connector } of this.options.platforms) {
+			if (sources.has(connector.platform) || !connector.archive) continue;
+			const externalId = (await this.options.store.idMap.externalIds(this.platformKey(connector.platform), [internalId])).get(internalId);
+			if (!externalId) continue;
+			await connector.archive(this.options.entity, [externalId]);
+			this.summary.platforms[connector.platform].archived++;
+		}
+	}
+
+	/** Pushes each record to every platform (unchanged ones are skipped by their snapshot); returns the ids that failed somewhere. */
+	private async pushEverywhere(items: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }>): Promise<Set<string>> {
+		const failed = new Set<string>();
+		if (items.length === 0) return failed;
+		for (const platform of this.options.platforms) {
+			const name = platform.connector.platform;
+			const records: InternalRecord[] = items.map(({ record, own }) => {
+				const data = { ...record.data };
+				for (const [path, value] of Object.entries(own.get(name) ?? {})) setPath(data, path, value);
+				return { ...data, id: record.internalId };
+			});
+			const result = await pushRecords({
+				store: this.options.store, connector: platform.connector, integration: this.options.integration, entity: this.options.entity,
+				mappings: platform.mappings, records, runId: this.options.runId,
+			});
+			const counts = this.summary.platforms[name];
+			for (const status of ['created', 'updated', 'skipped', 'failed'] as const) counts[status] += result.counts[status];
+			for (const outcome of result.outcomes) {
+				if (outcome.status !== 'failed') continue;
+				failed.add(outcome.internalId);
+				this.summary.failures.push(outcome);
+			}
+		}
+		return failed;
+	}
+
+	/** A change leaves the inbox once it reached every platform, or after too many failed runs (dead letter). */
+	private async settle(change: StagedChange, failed: boolean): Promise<void> {
+		if (!failed) return this.inbox.remove(this.key, change);
+		if (change.attempts + 1 < (this.options.maxAttempts ?? 5)) return this.inbox.countAttempt(this.key, change);
+		await this.options.store.logs.recordError({
+			integration: this.options.integration, scope: `sync:${this.options.entity}:dead-letter`, platform: change.platform, recordKey: change.externalId,
+			code: 'SYNC_GAVE_UP', message: `Change from ${change.platform} record ${change.externalId} could not reach every platform after ${change.attempts + 1} runs`,
+			detail: change.data,
+		});
+		await this.inbox.remove(this.key, change);
+		this.summary.deadLettered++;
+	}
+
+	private platformKey(platform: string) {
+		return { integration: this.options.integration, platform, entity: this.options.entity };
+	}
+}
