@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
@@ -18,6 +19,8 @@ export class SqliteDatabase implements SqlDatabase {
 	private readonly db: DatabaseSync;
 	/** node:sqlite is one connection: async work inside a transaction must not interleave with other callers. */
 	private readonly lock = new Mutex();
+	/** Marks the async context of an open transaction, to refuse calls that would wait for the lock it holds. */
+	private readonly openTransaction = new AsyncLocalStorage<{ open: boolean }>();
 	private readonly statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
 
 	constructor(file: string) {
@@ -30,37 +33,51 @@ export class SqliteDatabase implements SqlDatabase {
 	}
 
 	async query<T extends SqlRow = SqlRow>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-		return this.lock.runExclusive(async () => this.querySync<T>(sql, params));
+		return this.exclusive(async () => this.querySync<T>(sql, params));
 	}
 
 	async run(sql: string, params: SqlValue[] = []): Promise<RunResult> {
-		return this.lock.runExclusive(async () => this.runSync(sql, params));
+		return this.exclusive(async () => this.runSync(sql, params));
 	}
 
 	async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-		return this.lock.runExclusive(async () => {
+		return this.exclusive(async () => {
 			this.db.exec('BEGIN IMMEDIATE');
 			const tx: SqlExecutor = {
 				dialect: 'sqlite',
 				query: async <R extends SqlRow>(sql: string, params: SqlValue[] = []) => this.querySync<R>(sql, params),
 				run: async (sql: string, params: SqlValue[] = []) => this.runSync(sql, params),
 			};
+			const marker = { open: true };
 			try {
-				const result = await work(tx);
+				const result = await this.openTransaction.run(marker, async () => await work(tx));
 				this.db.exec('COMMIT');
 				return result;
 			} catch (error) {
 				this.db.exec('ROLLBACK');
 				throw error;
+			} finally {
+				marker.open = false;
 			}
 		});
 	}
 
 	async close(): Promise<void> {
-		await this.lock.runExclusive(async () => {
+		await this.exclusive(async () => {
 			this.statements.clear();
 			this.db.close();
 		});
+	}
+
+	/**
+	 * Runs `work` holding the connection. Inside a transaction's `work`, a call on the database itself (not on `tx`)
+	 * would wait for the lock that very transaction holds, forever: it fails at once instead.
+	 */
+	private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+		if (this.openTransaction.getStore()?.open) {
+			throw new Error('SQLite store used inside its own transaction: use the transaction\'s executor (tx) there');
+		}
+		return this.lock.runExclusive(work);
 	}
 
 	private prepared(sql: string) {

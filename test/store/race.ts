@@ -50,4 +50,4 @@ export const pairBuckets: BucketSpec[] = [
 ];
 export const takesPerWorker = 10;
 /** How long the winner of `runOnce` holds its claim, so every other worker arrives while it is in progress. */
-export const workMs = 150;
+export const workMs = 400;

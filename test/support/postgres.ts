@@ -89,7 +89,8 @@ async function createDatabaseAndUser(socketDir: string, port: number, owner: str
 /** Starts a fresh PostgreSQL server on a free loopback port; installs the binaries first if they are missing. */
 export async function startPostgres(): Promise<TestPostgres> {
 	const bin = binDir();
-	const root = mkdtempSync(join(tmpdir(), 'iaut-pg-'));
+	// As root, under /tmp: the service user must reach the folder, and TMPDIR may point inside root's home.
+	const root = mkdtempSync(join(isRoot ? '/tmp' : tmpdir(), 'iaut-pg-'));
 	const owner = isRoot ? SERVICE_USER : userInfo().username;
 	if (isRoot) {
 		const uid = Number(execFileSync('id', ['-u', SERVICE_USER]).toString());
