@@ -1,0 +1,60 @@
+/** Turns what arrives (an item, or a webhook body) into a routable event, or a clear reason why it cannot be routed. */
+import { createHash } from 'node:crypto';
+
+import { isPlainObject } from './paths';
+import type { RoutingEvent } from './types';
+
+export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+
+export interface ParseOptions {
+	maxEventBytes?: number;
+	/** Source for events that do not name one. */
+	defaultSource?: string;
+	now?: () => number;
+}
+
+export type ParsedEvent = { ok: true; event: RoutingEvent } | { ok: false; reason: string; eventId?: string };
+
+const envelopeFields = new Set(['id', 'type', 'source', 'time', 'data', 'specversion', 'datacontenttype']);
+
+/**
+ * Accepts an event object (`{id, type, source, time?, data}`, CloudEvents-like), or a webhook node's item whose
+ * `body` holds one, as an object or as JSON text. Without `data`, the fields besides the envelope are the payload.
+ * Without `id`, the id is a hash of the content, so a repeated delivery of the same event is still recognised.
+ */
+export function parseEvent(input: unknown, options: ParseOptions = {}): ParsedEvent {
+	const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+	let candidate = input;
+	if (isPlainObject(candidate) && !('type' in candidate) && 'body' in candidate) candidate = candidate.body;
+	let text: string;
+	if (typeof candidate === 'string') {
+		text = candidate;
+		if (Buffer.byteLength(text) > maxBytes) return { ok: false, reason: `event is ${Buffer.byteLength(text)} bytes, over the ${maxBytes}-byte limit` };
+		try {
+			candidate = JSON.parse(text);
+		} catch {
+			return { ok: false, reason: 'body is not JSON' };
+		}
+	} else {
+		text = JSON.stringify(candidate) ?? '';
+	}
+	const size = Buffer.byteLength(text);
+	const eventId = isPlainObject(candidate) && ['string', 'number'].includes(typeof candidate.id) ? String(candidate.id) : undefined;
+	if (size > maxBytes) return { ok: false, reason: `event is ${size} bytes, over the ${maxBytes}-byte limit`, eventId };
+	if (!isPlainObject(candidate)) return { ok: false, reason: 'event is not a JSON object' };
+	if (typeof candidate.type !== 'string' || candidate.type.trim() === '') return { ok: false, reason: 'event has no type', eventId };
+	const source = typeof candidate.source === 'string' && candidate.source !== '' ? candidate.source : (options.defaultSource ?? '');
+	const data = isPlainObject(candidate.data)
+		? candidate.data
+		: Object.fromEntries(Object.entries(candidate).filter(([key]) => !envelopeFields.has(key)));
+	return {
+		ok: true,
+		event: {
+			id: eventId ?? `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`,
+			type: candidate.type,
+			source,
+			time: typeof candidate.time === 'string' ? candidate.time : new Date((options.now ?? Date.now)()).toISOString(),
+			data,
+		},
+	};
+}

@@ -1,0 +1,11 @@
+export * from './types';
+export { compileRoutes, RoutingConfigError, invalidPattern, type CompiledRoutes, type CompiledRule } from './rules';
+export { parseEvent, DEFAULT_MAX_EVENT_BYTES, type ParseOptions, type ParsedEvent } from './events';
+export { compileTransform, TransformError } from './transform';
+export { signHeaders, verify, generateSecret, secretKey, SECRET_PREFIX, type VerifyResult } from './standardWebhooks';
+export { DestinationChannel, DeliveryError, renderTemplate, type DeliveryEnvironment, type DestinationSecrets } from './delivery';
+export { CircuitBreaker, CircuitBreakerRegistry, CircuitOpenError, processCircuitBreakers } from './circuitBreaker';
+export { RoutingRepository, ALL_DESTINATIONS, type DeadLetter, type DeadLetterQuery, type RouteLogEntry, type RouteLogRow } from './repository';
+export { EventRouter, idempotencyKey, DELIVERY_SCOPE, DEFAULT_DEDUP_WINDOW_MS, type RouterContext, type RouterOptions, type ReplayOutcome } from './router';
+export { routingMigrations } from './migrations';
+export { exampleRules, exampleDestinations, exampleDestinationIds } from './example';

@@ -1,0 +1,254 @@
+/**
+ * The event router: a content-based router (rules) feeding a recipient list (destinations) through an idempotent
+ * consumer (one delivery per event and destination) with a dead letter channel. Destinations are delivered in
+ * parallel, each with its own queue, so a slow or failing destination never holds up another.
+ */
+import { createHash } from 'node:crypto';
+
+import { IdempotencyConflictError, type StateStore } from '../store';
+import { DeliveryError, DestinationChannel, defaultDestinationRetry, DEFAULT_TIMEOUT_MS, type DeliveryEnvironment } from './delivery';
+import { parseEvent, type ParseOptions } from './events';
+import { ALL_DESTINATIONS, RoutingRepository, type DeadLetter, type RouteLogEntry } from './repository';
+import type { CompiledRoutes, CompiledRule } from './rules';
+import { TransformError } from './transform';
+import type { DeliveredEnvelope, DeliveryResult, DestinationSpec, EventOutcome, RoutingEvent, TransformFailure } from './types';
+
+export const DELIVERY_SCOPE = 'routing.delivery';
+export const DEFAULT_DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_CONCURRENCY = 4;
+
+export interface RouterOptions extends ParseOptions {
+	/** How long an incoming event id is remembered; 0 turns the deduplication window off. */
+	dedupWindowMs?: number;
+}
+
+export interface RouterContext {
+	store: StateStore;
+	delivery: DeliveryEnvironment;
+	options?: RouterOptions;
+}
+
+export interface ReplayOutcome {
+	deadLetterId: string;
+	eventId: string;
+	ruleId: string;
+	destinationId: string;
+	status: 'replayed' | 'failed' | 'not_found';
+	reason?: string;
+	deliveries: DeliveryResult[];
+}
+
+interface DeliveryPlan {
+	index: number;
+	event: RoutingEvent;
+	rule: CompiledRule;
+	destination: DestinationSpec;
+	envelope: DeliveredEnvelope;
+	key: string;
+}
+
+/** The key a receiver deduplicates on: the same for every attempt and replay of one event to one destination. */
+export function idempotencyKey(eventId: string, destinationId: string): string {
+	return `msg_${createHash('sha256').update(`${eventId}\u0000${destinationId}`).digest('hex').slice(0, 32)}`;
+}
+
+type RoutedOutcome = Extract<EventOutcome, { status: 'routed' }>;
+
+export class EventRouter {
+	readonly repository: RoutingRepository;
+	private readonly now: () => number;
+
+	constructor(
+		private readonly routes: CompiledRoutes,
+		private readonly context: RouterContext,
+	) {
+		this.now = context.delivery.now ?? Date.now;
+		this.repository = new RoutingRepository(context.store.db, this.now);
+	}
+
+	/** Routes a batch of incoming events (items or webhook bodies); one outcome per input, in input order. */
+	async route(inputs: unknown[]): Promise<EventOutcome[]> {
+		const options = this.context.options ?? {};
+		const windowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+		const outcomes: EventOutcome[] = [];
+		const log: RouteLogEntry[] = [];
+		const plans: DeliveryPlan[] = [];
+		const handled = new Set<string>();
+		for (const [index, input] of inputs.entries()) {
+			const parsed = parseEvent(input, options);
+			if (!parsed.ok) {
+				outcomes.push({ index, status: 'rejected', reason: parsed.reason, eventId: parsed.eventId });
+				log.push({ eventId: parsed.eventId, status: 'rejected', attempts: 0, detail: parsed.reason });
+				continue;
+			}
+			const { event } = parsed;
+			const described = { eventId: event.id, eventType: event.type, source: event.source, attempts: 0 };
+			if (handled.has(event.id) || (windowMs > 0 && (await this.repository.seenWithin(event.id, windowMs)))) {
+				outcomes.push({ index, status: 'duplicate', event });
+				log.push({ ...described, status: 'duplicate' });
+				continue;
+			}
+			handled.add(event.id);
+			const rules = this.routes.match(event);
+			if (rules.length === 0) {
+				outcomes.push({ index, status: 'unmatched', event });
+				log.push({ ...described, status: 'unmatched' });
+				continue;
+			}
+			const outcome: RoutedOutcome = { index, status: 'routed', event, rules: rules.map((rule) => rule.id), deliveries: [], transformFailures: [] };
+			outcomes.push(outcome);
+			const planned = await this.plan(index, event, rules, undefined, outcome.transformFailures);
+			plans.push(...planned);
+			for (const failure of outcome.transformFailures) log.push({ ...described, ruleId: failure.ruleId, status: 'transform_failed', detail: failure.reason });
+		}
+		const results = await this.deliverAll(plans);
+		const routed = new Map(outcomes.filter((o): o is RoutedOutcome => o.status === 'routed').map((o) => [o.index, o]));
+		for (const [position, result] of results.entries()) {
+			const plan = plans[position];
+			routed.get(plan.index)!.deliveries.push(result);
+			log.push(logEntry(plan.event, result));
+		}
+		if (windowMs > 0) {
+			await this.repository.recordSeen([...handled]);
+			await this.repository.pruneSeen(windowMs);
+		}
+		await this.repository.log(log);
+		return outcomes;
+	}
+
+	/**
+	 * Replays dead letters through the current rules: the rule's transform again, then the destination (or, for a
+	 * failed transform, all of the rule's destinations). Deliveries that already succeeded are not repeated.
+	 */
+	async replay(deadLetterIds: string[]): Promise<ReplayOutcome[]> {
+		const letters = await this.repository.deadLettersById(deadLetterIds);
+		const found = new Map(letters.map((letter) => [letter.id, letter]));
+		const outcomes: ReplayOutcome[] = [];
+		const log: RouteLogEntry[] = [];
+		for (const id of deadLetterIds) {
+			const letter = found.get(id);
+			if (!letter) {
+				outcomes.push({ deadLetterId: id, eventId: '', ruleId: '', destinationId: '', status: 'not_found', reason: 'no such dead letter', deliveries: [] });
+				continue;
+			}
+			const outcome = await this.replayOne(letter);
+			outcomes.push(outcome);
+			const { event } = letter;
+			for (const delivery of outcome.deliveries) log.push({ ...logEntry(event, delivery), detail: `replay of ${letter.id}${delivery.error ? `: ${delivery.error}` : ''}` });
+			if (outcome.status === 'failed' && outcome.deliveries.length === 0) {
+				log.push({ eventId: event.id, eventType: event.type, source: event.source, ruleId: letter.ruleId, status: 'failed', attempts: 0, detail: outcome.reason });
+			}
+		}
+		await this.repository.log(log);
+		return outcomes;
+	}
+
+	private async replayOne(letter: DeadLetter): Promise<ReplayOutcome> {
+		const base = { deadLetterId: letter.id, eventId: letter.eventId, ruleId: letter.ruleId, destinationId: letter.destinationId, deliveries: [] };
+		const rule = this.routes.rules.find((candidate) => candidate.id === letter.ruleId);
+		if (!rule) return { ...base, status: 'failed', reason: `rule "${letter.ruleId}" is no longer configured` };
+		const only = letter.destinationId === ALL_DESTINATIONS ? undefined : letter.destinationId;
+		if (only && !rule.destinations.some((destination) => destination.id === only)) {
+			return { ...base, status: 'failed', reason: `rule "${rule.id}" no longer sends to destination "${only}"` };
+		}
+		const failures: TransformFailure[] = [];
+		const plans = await this.plan(0, letter.event, [rule], only, failures);
+		if (failures.length > 0) return { ...base, status: 'failed', reason: failures[0].reason };
+		const deliveries = await this.deliverAll(plans);
+		const failed = deliveries.find((delivery) => delivery.status === 'failed');
+		// A replayed transform failure is settled once the transform passes: each failed destination has its own letter now.
+		if (!failed || !only) await this.repository.markReplayed(letter.id);
+		return failed && only ? { ...base, status: 'failed', reason: failed.error, deliveries } : { ...base, status: 'replayed', deliveries };
+	}
+
+	/** Transforms the event per rule and plans one delivery per destination (the first rule naming it wins). */
+	private async plan(index: number, event: RoutingEvent, rules: CompiledRule[], onlyDestination: string | undefined, failures: TransformFailure[]): Promise<DeliveryPlan[]> {
+		const plans: DeliveryPlan[] = [];
+		const planned = new Set<string>();
+		for (const rule of rules) {
+			let envelope: DeliveredEnvelope;
+			try {
+				envelope = { id: event.id, type: event.type, source: event.source, time: event.time ?? new Date(this.now()).toISOString(), data: rule.transform(event.data) };
+			} catch (error) {
+				if (!(error instanceof TransformError)) throw error;
+				const deadLetterId = await this.repository.deadLetter({ event, ruleId: rule.id, destinationId: ALL_DESTINATIONS, reason: error.message, attempts: 0 });
+				failures.push({ ruleId: rule.id, reason: error.message, deadLetterId });
+				continue;
+			}
+			for (const destination of rule.destinations) {
+				if (planned.has(destination.id) || (onlyDestination && destination.id !== onlyDestination)) continue;
+				planned.add(destination.id);
+				plans.push({ index, event, rule, destination, envelope, key: idempotencyKey(event.id, destination.id) });
+			}
+		}
+		return plans;
+	}
+
+	/** One queue per destination, all running at once; results in plan order. */
+	private async deliverAll(plans: DeliveryPlan[]): Promise<DeliveryResult[]> {
+		const results: DeliveryResult[] = new Array(plans.length);
+		const queues = new Map<string, number[]>();
+		for (const [position, plan] of plans.entries()) queues.set(plan.destination.id, [...(queues.get(plan.destination.id) ?? []), position]);
+		await Promise.all(
+			[...queues.values()].map(async (positions) => {
+				const destination = plans[positions[0]].destination;
+				const channel = new DestinationChannel(destination, this.context.delivery);
+				let next = 0;
+				const worker = async () => {
+					while (next < positions.length) {
+						const position = positions[next++];
+						results[position] = await this.deliverOne(plans[position], channel);
+					}
+				};
+				await Promise.all(Array.from({ length: Math.min(destination.concurrency ?? DEFAULT_CONCURRENCY, positions.length) }, worker));
+			}),
+		);
+		return results;
+	}
+
+	private async deliverOne(plan: DeliveryPlan, channel: DestinationChannel): Promise<DeliveryResult> {
+		const { destination, envelope, key, event, rule } = plan;
+		const started = this.now();
+		const base = { eventId: event.id, ruleId: rule.id, destinationId: destination.id, kind: destination.kind, idempotencyKey: key };
+		const retry = { ...defaultDestinationRetry, ...destination.retry };
+		// A claim outlives the slowest honest delivery, so a second worker only takes over from a dead one.
+		const leaseMs = retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 2 + 30_000;
+		const ledgerOptions = { leaseMs, waitMs: leaseMs, sleep: this.context.delivery.sleep };
+		try {
+			if (destination.kind === 'output') {
+				const { replayed } = await this.context.store.idempotency.runOnce(DELIVERY_SCOPE, key, async () => ({ attempts: 0, httpStatus: 0 }), ledgerOptions);
+				return { ...base, status: replayed ? 'already_delivered' : 'handed_off', attempts: 0, output: destination.output, envelope, durationMs: this.now() - started };
+			}
+			const { result, replayed } = await this.context.store.idempotency.runOnce(DELIVERY_SCOPE, key, () => channel.deliver(envelope, key), ledgerOptions);
+			return replayed
+				? { ...base, status: 'already_delivered', attempts: 0, durationMs: this.now() - started }
+				: { ...base, status: 'delivered', attempts: result.attempts, httpStatus: result.httpStatus, durationMs: this.now() - started };
+		} catch (error) {
+			if (!(error instanceof DeliveryError) && !(error instanceof IdempotencyConflictError)) throw error;
+			const attempts = error instanceof DeliveryError ? error.attempts : 0;
+			const deadLetterId = await this.repository.deadLetter({ event, ruleId: rule.id, destinationId: destination.id, reason: error.message, attempts });
+			return {
+				...base,
+				status: 'failed',
+				attempts,
+				httpStatus: error instanceof DeliveryError ? error.httpStatus : undefined,
+				error: error.message,
+				deadLetterId,
+				durationMs: this.now() - started,
+			};
+		}
+	}
+}
+
+function logEntry(event: RoutingEvent, result: DeliveryResult): RouteLogEntry {
+	return {
+		eventId: event.id,
+		eventType: event.type,
+		source: event.source,
+		ruleId: result.ruleId,
+		destinationId: result.destinationId,
+		status: result.status,
+		attempts: result.attempts,
+		detail: result.error,
+	};
+}
