@@ -88,8 +88,9 @@ class ScriptedServer {
 		}
 		const send = () => {
 			if (response.destroyed) return;
-			const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-			const contentType = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
+			const isText = typeof reply.body === 'string';
+			const text = reply.body === undefined ? '' : isText ? String(reply.body) : JSON.stringify(reply.body);
+			const contentType = isText ? 'text/plain' : 'application/json';
 			response.writeHead(reply.status, { 'content-type': contentType, ...reply.headers });
 			response.end(text);
 		};
@@ -141,6 +142,16 @@ const testProfile: PlatformProfile = {
 };
 
 const BEARER_TOKEN = 'sk_test_51Hq8ZsEcReT0kEn';
+
+const withBearer: Authenticate = (request) => ({
+	...request,
+	headers: { ...request.headers, authorization: `Bearer ${BEARER_TOKEN}` },
+});
+
+/** The test vendor's error body. */
+function vendorError(code: string | undefined, message: string): { error: { code?: string; message: string } } {
+	return { error: { code, message } };
+}
 
 let server: ScriptedServer;
 let clock: FakeClock;
@@ -205,9 +216,7 @@ afterAll(async () => {
 describe('success', () => {
 	test('returns the parsed body and sends method, path, query, JSON body and the authentication', async () => {
 		server.reply({ status: 201, body: { id: 'c_1', name: 'Ada' } });
-		const transport = makeTransport({
-			authenticate: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${BEARER_TOKEN}` } }),
-		});
+		const transport = makeTransport({ authenticate: withBearer });
 
 		const body = await transport.request({
 			method: 'POST',
@@ -251,7 +260,7 @@ describe('success', () => {
 describe('retries', () => {
 	test('429 with Retry-After in seconds: waits at least that long, then returns the next answer', async () => {
 		server.reply(
-			{ status: 429, headers: { 'Retry-After': '3' }, body: { error: { code: 'RATE_LIMITED', message: 'Slow down' } } },
+			{ status: 429, headers: { 'Retry-After': '3' }, body: vendorError('RATE_LIMITED', 'Slow down') },
 			{ status: 200, body: { done: true } },
 		);
 		const transport = makeTransport({ random: () => 0.99 });
@@ -299,13 +308,13 @@ describe('retries', () => {
 		expect(second.stats.waitedMs).toBe(4_000);
 	});
 
-	test('5xx: retried with full-jitter backoff capped by maxDelayMs, then fails after maxAttempts with the vendor details', async () => {
-		const vendorError = { error: { code: 'BACKEND_DOWN', message: 'The contacts service is unavailable' } };
+	test("5xx: full-jitter backoff up to maxDelayMs, then after maxAttempts the vendor's details", async () => {
+		const unavailable = vendorError('BACKEND_DOWN', 'The contacts service is unavailable');
 		server.reply(
-			{ status: 500, body: vendorError },
-			{ status: 502, body: vendorError },
-			{ status: 503, body: vendorError },
-			{ status: 503, body: vendorError },
+			{ status: 500, body: unavailable },
+			{ status: 502, body: unavailable },
+			{ status: 503, body: unavailable },
+			{ status: 503, body: unavailable },
 			{ status: 200, body: { tooLate: true } },
 		);
 		const jitter = [0.25, 0.5, 0.75, 0.9];
@@ -323,7 +332,7 @@ describe('retries', () => {
 			message: 'The contacts service is unavailable',
 			retryable: true,
 			attempts: 4,
-			responseBody: vendorError,
+			responseBody: unavailable,
 		});
 		expect(transport.stats).toMatchObject({ requests: 4, retries: 3 });
 	});
@@ -347,7 +356,7 @@ describe('retries', () => {
 	});
 
 	test("a non-retryable 400 fails at once with the vendor's message and code", async () => {
-		server.reply({ status: 400, body: { error: { code: 'INVALID_EMAIL', message: 'Email "x@" is malformed' } } });
+		server.reply({ status: 400, body: vendorError('INVALID_EMAIL', 'Email "x@" is malformed') });
 		const transport = makeTransport();
 
 		const error = await failureOf(transport.request({ method: 'POST', url: '/contacts', body: { email: 'x@' } }));
@@ -365,14 +374,14 @@ describe('retries', () => {
 
 	test("the connector's retryable code is retried; another code with the same status is not", async () => {
 		server.reply(
-			{ status: 409, body: { error: { code: 'LOCK_CONTENTION', message: 'Record is locked' } } },
+			{ status: 409, body: vendorError('LOCK_CONTENTION', 'Record is locked') },
 			{ status: 200, body: { saved: true } },
 		);
 		await expect(makeTransport().request(get())).resolves.toEqual({ saved: true });
 		expect(server.received).toHaveLength(2);
 
 		server.reset();
-		server.reply({ status: 409, body: { error: { code: 'DUPLICATE', message: 'Record exists' } } });
+		server.reply({ status: 409, body: vendorError('DUPLICATE', 'Record exists') });
 		const error = await failureOf(makeTransport().request(get()));
 		expect(server.received).toHaveLength(1);
 		expect(error).toMatchObject({ status: 409, code: 'DUPLICATE', retryable: false, attempts: 1 });
@@ -380,20 +389,52 @@ describe('retries', () => {
 
 	test('a 200 whose body reports a retryable vendor error is retried', async () => {
 		server.reply(
-			{ status: 200, body: { error: { code: 'LOCK_CONTENTION', message: 'Record is locked' } } },
+			{ status: 200, body: vendorError('LOCK_CONTENTION', 'Record is locked') },
 			{ status: 200, body: { saved: true } },
 		);
 		await expect(makeTransport().request(get())).resolves.toEqual({ saved: true });
 		expect(server.received).toHaveLength(2);
 	});
 
+	test('408 Request Timeout is retried', async () => {
+		server.reply({ status: 408 }, { status: 200, body: { done: true } });
+		await expect(makeTransport().request(get())).resolves.toEqual({ done: true });
+		expect(server.received).toHaveLength(2);
+	});
+
+	test("the connector's reading beats the status: a 403 rate limit with its wait, a final 503", async () => {
+		const salesforceLike: PlatformProfile = {
+			...testProfile,
+			parseError(response) {
+				const read = testProfile.parseError(response);
+				if (read?.code === 'REQUEST_LIMIT_EXCEEDED') return { ...read, rateLimited: true, retryAfterMs: 2_500 };
+				if (read?.code === 'MAINTENANCE') return { ...read, retryable: false };
+				return read;
+			},
+		};
+		server.reply(
+			{ status: 403, body: vendorError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.') },
+			{ status: 200, body: { done: true } },
+		);
+		const limited = makeTransport({ profile: salesforceLike });
+		await expect(limited.request(get())).resolves.toEqual({ done: true });
+		expect(clock.sleeps).toEqual([2_500]);
+		expect(limited.stats.rateLimited).toBe(1);
+
+		server.reset();
+		server.reply({ status: 503, body: vendorError('MAINTENANCE', 'Down for maintenance until Monday') });
+		const error = await failureOf(makeTransport({ profile: salesforceLike }).request(get()));
+		expect(server.received).toHaveLength(1);
+		expect(error).toMatchObject({ status: 503, code: 'MAINTENANCE', retryable: false, attempts: 1 });
+	});
+
 	test('a reset connection is retried when the request is replay-safe', async () => {
 		server.reply({ resetConnection: true }, { status: 200, body: { created: 'c_2' } });
 		const transport = makeTransport();
 
-		await expect(transport.request({ method: 'PUT', url: '/contacts/c_2', body: { name: 'Ada' } })).resolves.toEqual({
-			created: 'c_2',
-		});
+		const body = await transport.request({ method: 'PUT', url: '/contacts/c_2', body: { name: 'Ada' } });
+
+		expect(body).toEqual({ created: 'c_2' });
 
 		expect(server.received).toHaveLength(2);
 		expect(transport.stats.retries).toBe(1);
@@ -402,9 +443,8 @@ describe('retries', () => {
 	test('a reset connection fails at once when the request is not replay-safe', async () => {
 		server.reply({ resetConnection: true }, { status: 200, body: { created: 'c_3' } });
 
-		const error = await failureOf(
-			makeTransport().request({ method: 'POST', url: '/contacts?token=abc', body: { name: 'Ada' } }, { replaySafe: false }),
-		);
+		const create: HttpRequest = { method: 'POST', url: '/contacts?token=abc', body: { name: 'Ada' } };
+		const error = await failureOf(makeTransport().request(create, { replaySafe: false }));
 
 		expect(server.received).toHaveLength(1);
 		expect(clock.sleeps).toEqual([]);
@@ -427,9 +467,8 @@ describe('retries', () => {
 	test('a timeout on a write that is not replay-safe fails at once as a network failure', async () => {
 		server.reply({ status: 200, body: { slow: true }, delayMs: 5_000 });
 
-		const error = await failureOf(
-			makeTransport().request({ method: 'POST', url: '/charges', body: {}, timeoutMs: 150 }, { replaySafe: false }),
-		);
+		const charge: HttpRequest = { method: 'POST', url: '/charges', body: {}, timeoutMs: 150 };
+		const error = await failureOf(makeTransport().request(charge, { replaySafe: false }));
 
 		expect(server.received).toHaveLength(1);
 		expect(error).toMatchObject({ code: 'TimeoutError', retryable: false, attempts: 1, status: undefined });
@@ -451,7 +490,8 @@ describe('retries', () => {
 	});
 
 	test('maxTotalMs: a Retry-After longer than the budget fails at once', async () => {
-		server.reply({ status: 429, headers: { 'Retry-After': '120' }, body: { error: { message: 'Daily quota used' } } });
+		const quotaUsed = vendorError(undefined, 'Daily quota used');
+		server.reply({ status: 429, headers: { 'Retry-After': '120' }, body: quotaUsed });
 		const transport = makeTransport({ retry: { maxTotalMs: 60_000 } });
 
 		const error = await failureOf(transport.request(get()));
@@ -554,7 +594,8 @@ describe('rate windows', () => {
 	});
 
 	test('a remaining header above our own count changes nothing', async () => {
-		server.reply(...Array.from({ length: 5 }, () => ({ status: 200, headers: { [REMAINING_HEADER]: '100' }, body: {} })));
+		const plenty = { status: 200, headers: { [REMAINING_HEADER]: '100' }, body: {} };
+		server.reply(plenty, plenty, plenty, plenty, plenty);
 		const transport = makeTransport();
 		await sendSequentially(transport, 6);
 		expect(clock.sleeps).toHaveLength(1);
@@ -563,16 +604,11 @@ describe('rate windows', () => {
 });
 
 describe('secrets', () => {
-	const withBearer: Authenticate = (request) => ({
-		...request,
-		headers: { ...request.headers, authorization: `Bearer ${BEARER_TOKEN}` },
-	});
-
 	test('a token the vendor echoes in its error never reaches the error message or responseBody', async () => {
 		server.reply({
 			status: 401,
 			body: {
-				error: { code: 'INVALID_TOKEN', message: `Token ${BEARER_TOKEN} is expired` },
+				...vendorError('INVALID_TOKEN', `Token ${BEARER_TOKEN} is expired`),
 				request: { headers: { authorization: `Bearer ${BEARER_TOKEN}` } },
 			},
 		});
@@ -590,19 +626,22 @@ describe('secrets', () => {
 
 	test('a secret echoed in a plain-text error body is redacted', async () => {
 		server.reply({ status: 403, body: `forbidden for key ${BEARER_TOKEN}` });
-		const error = await failureOf(makeTransport({ authenticate: withBearer, secrets: [BEARER_TOKEN] }).request(get()));
+		const transport = makeTransport({ authenticate: withBearer, secrets: [BEARER_TOKEN] });
+		const error = await failureOf(transport.request(get()));
 		expect(error.responseBody).toBe('forbidden for key [redacted]');
 		expect(error.message).toBe('HTTP 403');
 	});
 
-	test('a secret with characters JSON escapes (quotes, backslashes) is redacted from the responseBody too', async () => {
+	test('a secret with characters JSON escapes (quotes, backslashes) is redacted from the body too', async () => {
 		const password = 'p@ss"wo\\rd!';
-		server.reply({ status: 401, body: { error: { code: 'BAD_LOGIN', message: `Wrong password ${password}` }, echo: password } });
+		const badLogin = { ...vendorError('BAD_LOGIN', `Wrong password ${password}`), echo: password };
+		server.reply({ status: 401, body: badLogin });
 
 		const error = await failureOf(makeTransport({ secrets: [password] }).request(get()));
 
 		expect(error.message).toBe('Wrong password [redacted]');
-		expect(error.responseBody).toEqual({ error: { code: 'BAD_LOGIN', message: 'Wrong password [redacted]' }, echo: '[redacted]' });
+		const redacted = { ...vendorError('BAD_LOGIN', 'Wrong password [redacted]'), echo: '[redacted]' };
+		expect(error.responseBody).toEqual(redacted);
 	});
 
 	test('a token in the URL path never appears in a network error', async () => {
@@ -642,7 +681,11 @@ describe('secrets', () => {
 
 	test('redactDeep keeps the structure of a body whatever the secret looks like', () => {
 		const body = { amount: 424242, note: 'pin 4242', nested: [{ '4242': true }] };
-		expect(redactDeep(body, ['4242'])).toEqual({ amount: '[redacted]42', note: 'pin [redacted]', nested: [{ '[redacted]': true }] });
+		expect(redactDeep(body, ['4242'])).toEqual({
+			amount: '[redacted]42',
+			note: 'pin [redacted]',
+			nested: [{ '[redacted]': true }],
+		});
 		expect(redactDeep(body, [])).toBe(body);
 		expect(redactDeep(undefined, ['4242'])).toBeUndefined();
 	});
