@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+
+import type { ChargeResult } from '../platforms/payments';
+import type { SqlDatabase } from '../store/types';
+import type { HealthSettings } from './config';
+import type { ProcessorHealth } from './routing';
+
+export type TransactionState = 'processing' | 'succeeded' | 'failed' | 'unknown';
+export type AttemptOutcome = 'pending' | ChargeResult['outcome'];
+
+export interface PaymentClaimRequest {
+	paymentId: string;
+	fingerprint: string;
+	amountMinor: number;
+	currency: string;
+	leaseMs: number;
+	nowMs: number;
+}
+
+export type PaymentClaim =
+	| { status: 'claimed'; owner: string; resumed: boolean }
+	| { status: 'done'; result: unknown }
+	| { status: 'in_progress' }
+	/** The payment id was first used for another amount, currency or customer. */
+	| { status: 'mismatch' };
+
+export interface AttemptRecord {
+	seq: number;
+	processor: string;
+	idempotencyKey: string;
+	outcome: AttemptOutcome;
+	code?: string;
+	message?: string;
+	durationMs?: number;
+}
+
+export interface TransactionFinish {
+	state: Exclude<TransactionState, 'processing'>;
+	processor?: string;
+	processorTransactionId?: string;
+	fallbackUsed?: boolean;
+	feeMinor?: number;
+	reason?: string;
+	result: unknown;
+}
+
+export class ClaimLostError extends Error {
+	constructor(paymentId: string) {
+		super(`Payment ${paymentId} was taken over by another execution (its lease ran out)`);
+	}
+}
+
+interface TransactionRow {
+	fingerprint: string;
+	state: TransactionState;
+	owner: string;
+	lease_until_ms: number | string;
+	result: string | null;
+	[column: string]: unknown;
+}
+
+/**
+ * Payment transactions and their attempts. The payment id is the primary key: the first execution to insert it
+ * owns the payment until it finishes or its lease runs out; everyone else waits for its result.
+ */
+export class PaymentRepository {
+	constructor(private readonly db: SqlDatabase) {}
+
+	async claim(request: PaymentClaimRequest): Promise<PaymentClaim> {
+		const owner = randomUUID();
+		const stamp = new Date(request.nowMs).toISOString();
+		return this.db.transaction(async (tx): Promise<PaymentClaim> => {
+			const inserted = await tx.run(
+				`INSERT INTO payment_transactions (payment_id, fingerprint, amount_minor, currency, state, owner, lease_until_ms, created_at, updated_at)
+				 VALUES (?, ?, ?, ?, 'processing', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+				[request.paymentId, request.fingerprint, request.amountMinor, request.currency, owner, request.nowMs + request.leaseMs, stamp, stamp],
+			);
+			if (inserted.changes === 1) return { status: 'claimed', owner, resumed: false };
+			const [row] = await tx.query<TransactionRow>(
+				'SELECT fingerprint, state, owner, lease_until_ms, result FROM payment_transactions WHERE payment_id = ?',
+				[request.paymentId],
+			);
+			if (!row) return { status: 'in_progress' };
+			if (row.fingerprint !== request.fingerprint) return { status: 'mismatch' };
+			if (row.state === 'succeeded' || row.state === 'failed') return { status: 'done', result: row.result === null ? null : JSON.parse(row.result) };
+			if (Number(row.lease_until_ms) >= request.nowMs) return { status: 'in_progress' };
+			// The owner died or gave up with the outcome unknown: take over, and settle its attempts first.
+			const taken = await tx.run(
+				`UPDATE payment_transactions SET owner = ?, state = 'processing', lease_until_ms = ?, updated_at = ?
+				 WHERE payment_id = ? AND owner = ? AND state IN ('processing', 'unknown')`,
+				[owner, request.nowMs + request.leaseMs, stamp, request.paymentId, row.owner],
+			);
+			return taken.changes === 1 ? { status: 'claimed', owner, resumed: true } : { status: 'in_progress' };
+		});
+	}
+
+	/** Records an attempt before its charge is sent; fails if the claim was lost, so no two owners charge. */
+	async startAttempt(paymentId: string, owner: string, processor: string, idempotencyKey: string, leaseMs: number, nowMs: number): Promise<number> {
+		const stamp = new Date(nowMs).toISOString();
+		return this.db.transaction(async (tx) => {
+			const held = await tx.run(
+				`UPDATE payment_transactions SET lease_until_ms = ?, updated_at = ? WHERE payment_id = ? AND owner = ? AND state = 'processing'`,
+				[nowMs + leaseMs, stamp, paymentId, owner],
+			);
+			if (held.changes !== 1) throw new ClaimLostError(paymentId);
+			const [last] = await tx.query<{ seq: number | string | null }>('SELECT MAX(seq) AS seq FROM payment_attempts WHERE payment_id = ?', [paymentId]);
+			const seq = Number(last?.seq ?? 0) + 1;
+			await tx.run(
+				`INSERT INTO payment_attempts (payment_id, seq, processor, idempotency_key, outcome, started_at) VALUES (?, ?, ?, ?, 'pending', ?)`,
+				[paymentId, seq, processor, idempotencyKey, stamp],
+			);
+			return seq;
+		});
+	}
+
+	async finishAttempt(paymentId: string, seq: number, result: ChargeResult, durationMs: number, nowMs: number): Promise<void> {
+		const code = result.outcome === 'succeeded' ? result.transactionId : result.code;
+		const message = result.outcome === 'succeeded' ? result.processorStatus : result.message;
+		await this.db.run(
+			`UPDATE payment_attempts SET outcome = ?, code = ?, message = ?, duration_ms = ?, finished_at = ? WHERE payment_id = ? AND seq = ?`,
+			[result.outcome, code, message.slice(0, 500), Math.round(durationMs), new Date(nowMs).toISOString(), paymentId, seq],
+		);
+	}
+
+	async attempts(paymentId: string): Promise<AttemptRecord[]> {
+		const rows = await this.db.query<{ seq: number | string; processor: string; idempotency_key: string; outcome: AttemptOutcome; code: string | null; message: string | null; duration_ms: number | string | null }>(
+			'SELECT seq, processor, idempotency_key, outcome, code, message, duration_ms FROM payment_attempts WHERE payment_id = ? ORDER BY seq',
+			[paymentId],
+		);
+		return rows.map((row) => ({
+			seq: Number(row.seq),
+			processor: row.processor,
+			idempotencyKey: row.idempotency_key,
+			outcome: row.outcome,
+			code: row.code ?? undefined,
+			message: row.message ?? undefined,
+			durationMs: row.duration_ms === null ? undefined : Number(row.duration_ms),
+		}));
+	}
+
+	/** Ends the owner's claim. An `unknown` outcome leaves the row open for the next submission to settle at once. */
+	async finish(paymentId: string, owner: string, finish: TransactionFinish, nowMs: number): Promise<void> {
+		const changed = await this.db.run(
+			`UPDATE payment_transactions SET state = ?, processor = ?, processor_transaction_id = ?, fallback_used = ?, fee_minor = ?,
+				reason = ?, result = ?, lease_until_ms = ?, updated_at = ?
+			 WHERE payment_id = ? AND owner = ?`,
+			[
+				finish.state,
+				finish.processor ?? null,
+				finish.processorTransactionId ?? null,
+				finish.fallbackUsed ? 1 : 0,
+				finish.feeMinor ?? null,
+				finish.reason ?? null,
+				JSON.stringify(finish.result),
+				finish.state === 'unknown' ? 0 : nowMs,
+				new Date(nowMs).toISOString(),
+				paymentId,
+				owner,
+			],
+		);
+		if (changed.changes !== 1) throw new ClaimLostError(paymentId);
+	}
+
+	async transaction(paymentId: string): Promise<Record<string, unknown> | undefined> {
+		const [row] = await this.db.query('SELECT * FROM payment_transactions WHERE payment_id = ?', [paymentId]);
+		return row;
+	}
+}
+
+/**
+ * What each processor's own recent outcomes say: success rate and speed (a sliding window, blended with the
+ * configured prior) and a circuit breaker that opens when failures cross the threshold.
+ */
+export class ProcessorStatsRepository {
+	constructor(private readonly db: SqlDatabase) {}
+
+	/** `ok`: the processor answered (a charge or a decline); not ok: it failed or left the outcome unknown. */
+	async record(processor: string, ok: boolean, latencyMs: number, settings: HealthSettings, nowMs: number): Promise<void> {
+		await this.db.run('INSERT INTO processor_outcomes (processor, id, at_ms, ok, latency_ms) VALUES (?, ?, ?, ?, ?)', [
+			processor,
+			randomUUID(),
+			nowMs,
+			ok ? 1 : 0,
+			Math.round(latencyMs),
+		]);
+		await this.db.run('DELETE FROM processor_outcomes WHERE processor = ? AND at_ms < ?', [processor, nowMs - settings.windowMs]);
+		const circuit = await this.circuit(processor);
+		if (ok) {
+			// A success after the circuit opened (a probe, or the first try after the cool-down) closes it and forgets the failures.
+			if (circuit && circuit.openUntilMs > 0) await this.saveCircuit(processor, 0, nowMs, nowMs);
+			return;
+		}
+		const recent = await this.window(processor, settings, circuit?.countedSinceMs ?? 0, nowMs);
+		const failures = recent.filter((outcome) => !outcome.ok).length;
+		if (recent.length >= settings.minSamples && failures / recent.length >= settings.failureThreshold) {
+			await this.saveCircuit(processor, nowMs + settings.coolDownMs, circuit?.countedSinceMs ?? 0, nowMs);
+		}
+	}
+
+	async health(processors: string[], priors: Record<string, { successRate: number; latencyMs: number }>, settings: HealthSettings, nowMs: number): Promise<Record<string, ProcessorHealth>> {
+		const health: Record<string, ProcessorHealth> = {};
+		for (const processor of processors) {
+			const circuit = await this.circuit(processor);
+			const recent = await this.window(processor, settings, circuit?.countedSinceMs ?? 0, nowMs);
+			const prior = priors[processor] ?? { successRate: 0.9, latencyMs: 1000 };
+			const successes = recent.filter((outcome) => outcome.ok);
+			const weight = settings.priorWeight;
+			health[processor] = {
+				successRate: (prior.successRate * weight + successes.length) / (weight + recent.length),
+				latencyMs: (prior.latencyMs * weight + successes.reduce((sum, outcome) => sum + outcome.latencyMs, 0)) / (weight + successes.length),
+				samples: recent.length,
+				openUntilMs: circuit?.openUntilMs ?? 0,
+			};
+		}
+		return health;
+	}
+
+	private async window(processor: string, settings: HealthSettings, countedSinceMs: number, nowMs: number): Promise<Array<{ ok: boolean; latencyMs: number }>> {
+		const rows = await this.db.query<{ ok: number | string; latency_ms: number | string }>(
+			'SELECT ok, latency_ms FROM processor_outcomes WHERE processor = ? AND at_ms >= ? ORDER BY at_ms DESC LIMIT ?',
+			[processor, Math.max(countedSinceMs, nowMs - settings.windowMs), settings.windowSize],
+		);
+		return rows.map((row) => ({ ok: Number(row.ok) === 1, latencyMs: Number(row.latency_ms) }));
+	}
+
+	private async circuit(processor: string): Promise<{ openUntilMs: number; countedSinceMs: number } | undefined> {
+		const [row] = await this.db.query<{ open_until_ms: number | string; counted_since_ms: number | string }>(
+			'SELECT open_until_ms, counted_since_ms FROM processor_circuits WHERE processor = ?',
+			[processor],
+		);
+		return row && { openUntilMs: Number(row.open_until_ms), countedSinceMs: Number(row.counted_since_ms) };
+	}
+
+	private async saveCircuit(processor: string, openUntilMs: number, countedSinceMs: number, nowMs: number): Promise<void> {
+		await this.db.run(
+			`INSERT INTO processor_circuits (processor, open_until_ms, counted_since_ms, updated_at) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (processor) DO UPDATE SET open_until_ms = excluded.open_until_ms, counted_since_ms = excluded.counted_since_ms, updated_at = excluded.updated_at`,
+			[processor, openUntilMs, countedSinceMs, new Date(nowMs).toISOString()],
+		);
+	}
+}

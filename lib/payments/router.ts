@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+
+import { idempotencyKeyFor, toDecimalString, toMinorUnits, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
+import type { SqlDatabase } from '../store/types';
+import type { RoutingConfig } from './config';
+import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord } from './repository';
+import { decideRoute, feeFor, type RankedProcessor } from './routing';
+
+/** One payment to route. Tokens only: the router never sees card numbers. */
+export interface PaymentRequest {
+	paymentId: string;
+	/** In major units: 19.99 USD. */
+	amount: number;
+	currency: string;
+	country?: string;
+	method?: PaymentMethodType;
+	/** Payment-method token per processor; `*` for a token every processor accepts. */
+	tokens: Record<string, string>;
+	description?: string;
+}
+
+export interface AttemptSummary {
+	processor: string;
+	outcome: AttemptRecord['outcome'];
+	code?: string;
+	message?: string;
+	durationMs?: number;
+}
+
+export type FailureReason = 'hard_decline' | 'all_processors_failed' | 'no_eligible_processor' | 'outcome_unknown' | 'payment_id_reused' | 'in_progress';
+
+export type PaymentResult =
+	| {
+			status: 'succeeded';
+			paymentId: string;
+			processor: string;
+			transactionId: string;
+			fallbackUsed: boolean;
+			amount: string;
+			currency: string;
+			feeMinor: number;
+			fee: string;
+			attempts: AttemptSummary[];
+			ranking: RankedProcessor[];
+			/** True when this is the stored result of an earlier or concurrent submission of the same payment. */
+			replayed: boolean;
+	  }
+	| {
+			status: 'failed';
+			paymentId: string;
+			reason: FailureReason;
+			message: string;
+			code?: string;
+			attempts: AttemptSummary[];
+			ranking: RankedProcessor[];
+			replayed: boolean;
+	  };
+
+export interface PaymentRouterOptions {
+	db: SqlDatabase;
+	connectors: Record<string, PaymentConnector>;
+	config: RoutingConfig;
+	/** How long a claim holds while its owner works; a claim whose owner died is taken over after it. */
+	leaseMs?: number;
+	/** How long a duplicate submission waits for the first one's result. */
+	waitMs?: number;
+	pollMs?: number;
+	/** Extra tries on the same processor with the same key when its answer was lost. */
+	settleTries?: number;
+	sleep?: (ms: number) => Promise<void>;
+	now?: () => number;
+}
+
+const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The Smart Payment Router: claims the payment id, settles whatever an earlier execution left unsettled, ranks
+ * the processors (rules, then scores), charges the first, and falls back only when a processor itself failed.
+ * A hard decline stops; an answer lost after the request may have charged is settled on the same processor
+ * with the same key before anything else, and if it cannot be, the payment stops as `outcome_unknown`.
+ */
+export class PaymentRouter {
+	readonly payments: PaymentRepository;
+	readonly stats: ProcessorStatsRepository;
+	private readonly leaseMs: number;
+	private readonly waitMs: number;
+	private readonly pollMs: number;
+	private readonly settleTries: number;
+	private readonly sleep: (ms: number) => Promise<void>;
+	private readonly now: () => number;
+
+	constructor(private readonly options: PaymentRouterOptions) {
+		this.payments = new PaymentRepository(options.db);
+		this.stats = new ProcessorStatsRepository(options.db);
+		this.leaseMs = options.leaseMs ?? 120_000;
+		this.waitMs = options.waitMs ?? 150_000;
+		this.pollMs = options.pollMs ?? 25;
+		this.settleTries = options.settleTries ?? 2;
+		this.sleep = options.sleep ?? defaultSleep;
+		this.now = options.now ?? Date.now;
+	}
+
+	async process(request: PaymentRequest): Promise<PaymentResult> {
+		const payment = normalise(request);
+		const deadline = this.now() + this.waitMs;
+		for (;;) {
+			const claim = await this.payments.claim({ ...payment, leaseMs: this.leaseMs, nowMs: this.now() });
+			if (claim.status === 'claimed') return this.route(payment, claim.owner);
+			if (claim.status === 'done') return { ...(claim.result as PaymentResult), replayed: true };
+			if (claim.status === 'mismatch') {
+				return failed(payment.paymentId, 'payment_id_reused', 'This payment id was used before with another amount, currency or payment method', [], [], false);
+			}
+			if (this.now() > deadline) {
+				return failed(payment.paymentId, 'in_progress', 'Another execution is still processing this payment', [], [], false);
+			}
+			await this.sleep(this.pollMs);
+		}
+	}
+
+	/** The explained ranking for a payment, without charging (the node's "Explain Route" and the benchmark). */
+	async explain(request: PaymentRequest): Promise<RankedProcessor[]> {
+		const payment = normalise(request);
+		const health = await this.loadHealth();
+		return decideRoute(payment, this.options.config, health, this.now()).ranking;
+	}
+
+	private async route(payment: NormalisedPayment, owner: string): Promise<PaymentResult> {
+		const { config } = this.options;
+		const tried = new Set<string>();
+		let attempts = await this.payments.attempts(payment.paymentId);
+		for (const attempt of attempts) tried.add(attempt.processor);
+		const decision = decideRoute(payment, config, await this.loadHealth(), this.now());
+		const ranking = decision.ranking;
+
+		// An earlier execution may have charged without hearing the answer: settle that processor before any other.
+		const unsettled = attempts.find((attempt) => attempt.outcome === 'pending' || attempt.outcome === 'unknown');
+		const earlierSuccess = attempts.find((attempt) => attempt.outcome === 'succeeded');
+		const queue = earlierSuccess
+			? [earlierSuccess.processor]
+			: unsettled
+				? [unsettled.processor, ...decision.order.filter((processor) => !tried.has(processor))]
+				: decision.order.filter((processor) => !tried.has(processor));
+		if (queue.length === 0) {
+			const reason = attempts.length === 0 ? 'no_eligible_processor' : 'all_processors_failed';
+			return this.conclude(payment, owner, failed(payment.paymentId, reason, explainNone(ranking, attempts), summaries(attempts), ranking, false));
+		}
+
+		let resuming = Boolean(unsettled || earlierSuccess);
+		for (const processor of queue) {
+			const result = await this.chargeSettled(payment, owner, processor, resuming);
+			resuming = false;
+			attempts = await this.payments.attempts(payment.paymentId);
+			if (result.outcome === 'succeeded') {
+				const profile = config.processors.find((entry) => entry.processor === processor);
+				const feeMinor = profile ? feeFor(profile, payment.amountMinor, payment.currency) : 0;
+				return this.conclude(payment, owner, {
+					status: 'succeeded',
+					paymentId: payment.paymentId,
+					processor,
+					transactionId: result.transactionId,
+					fallbackUsed: attempts.some((attempt) => attempt.processor !== processor),
+					amount: toDecimalString(payment.amountMinor, payment.currency),
+					currency: payment.currency,
+					feeMinor,
+					fee: toDecimalString(feeMinor, payment.currency),
+					attempts: summaries(attempts),
+					ranking,
+					replayed: false,
+				});
+			}
+			if (result.outcome === 'hard_decline') {
+				return this.conclude(payment, owner, failed(payment.paymentId, 'hard_decline', `${processor} declined the payment: ${result.message}`, summaries(attempts), ranking, false, result.code));
+			}
+			if (result.outcome === 'unknown') {
+				return this.conclude(
+					payment,
+					owner,
+					failed(payment.paymentId, 'outcome_unknown', `${processor} did not answer, and it may have charged; submit the payment again later to settle it (no other processor is tried until then)`, summaries(attempts), ranking, false, result.code),
+				);
+			}
+		}
+		return this.conclude(payment, owner, failed(payment.paymentId, 'all_processors_failed', 'Every eligible processor failed', summaries(attempts), ranking, false));
+	}
+
+	/** Charges on one processor; a lost answer is retried with the same key (settled) a few times before giving up. */
+	private async chargeSettled(payment: NormalisedPayment, owner: string, processor: string, resuming: boolean): Promise<ChargeResult> {
+		let result: ChargeResult | undefined;
+		for (let tryNumber = 0; tryNumber <= this.settleTries; tryNumber++) {
+			result = await this.attempt(payment, owner, processor, resuming || tryNumber > 0);
+			if (result.outcome !== 'unknown') return result;
+		}
+		return result!;
+	}
+
+	private async attempt(payment: NormalisedPayment, owner: string, processor: string, resuming: boolean): Promise<ChargeResult> {
+		const connector = this.options.connectors[processor];
+		const key = idempotencyKeyFor(payment.paymentId, processor);
+		const seq = await this.payments.startAttempt(payment.paymentId, owner, processor, key, this.leaseMs, this.now());
+		const started = this.now();
+		const result: ChargeResult = connector
+			? await connector.charge({
+					paymentId: payment.paymentId,
+					idempotencyKey: key,
+					amountMinor: payment.amountMinor,
+					currency: payment.currency,
+					method: payment.method,
+					token: payment.tokenFor(processor)!,
+					description: payment.description,
+					resuming,
+				})
+			: { outcome: 'processor_failure', code: 'NOT_CONFIGURED', message: `No connection to ${processor} is configured` };
+		const duration = this.now() - started;
+		await this.payments.finishAttempt(payment.paymentId, seq, result, duration, this.now());
+		if (connector) {
+			const ok = result.outcome === 'succeeded' || result.outcome === 'hard_decline';
+			await this.stats.record(processor, ok, duration, this.options.config.health, this.now());
+		}
+		return result;
+	}
+
+	private async conclude(payment: NormalisedPayment, owner: string, result: PaymentResult): Promise<PaymentResult> {
+		const unknown = result.status === 'failed' && result.reason === 'outcome_unknown';
+		await this.payments.finish(
+			payment.paymentId,
+			owner,
+			{
+				state: result.status === 'succeeded' ? 'succeeded' : unknown ? 'unknown' : 'failed',
+				processor: result.status === 'succeeded' ? result.processor : undefined,
+				processorTransactionId: result.status === 'succeeded' ? result.transactionId : undefined,
+				fallbackUsed: result.status === 'succeeded' && result.fallbackUsed,
+				feeMinor: result.status === 'succeeded' ? result.feeMinor : undefined,
+				reason: result.status === 'failed' ? result.reason : undefined,
+				result,
+			},
+			this.now(),
+		);
+		return result;
+	}
+
+	private loadHealth() {
+		const { config } = this.options;
+		const priors = Object.fromEntries(config.processors.map((profile) => [profile.processor, profile]));
+		return this.stats.health(config.processors.map((profile) => profile.processor), priors, config.health, this.now());
+	}
+}
+
+interface NormalisedPayment {
+	paymentId: string;
+	fingerprint: string;
+	amountMinor: number;
+	currency: string;
+	country?: string;
+	method: PaymentMethodType;
+	description?: string;
+	tokenFor: (processor: string) => string | undefined;
+}
+
+function normalise(request: PaymentRequest): NormalisedPayment {
+	const paymentId = String(request.paymentId ?? '').trim();
+	if (!paymentId) throw new Error('A payment needs a payment id');
+	const currency = String(request.currency ?? '').trim().toUpperCase();
+	if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`"${request.currency}" is not an ISO 4217 currency code`);
+	const amountMinor = toMinorUnits(Number(request.amount), currency);
+	const tokens = request.tokens ?? {};
+	const method = request.method ?? 'card';
+	// The tokens are part of the fingerprint only as a hash: the store never holds them.
+	const fingerprint = createHash('sha256').update(JSON.stringify([amountMinor, currency, method, Object.entries(tokens).sort()])).digest('hex');
+	return {
+		paymentId,
+		fingerprint,
+		amountMinor,
+		currency,
+		country: request.country ? String(request.country).toUpperCase() : undefined,
+		method,
+		description: request.description,
+		tokenFor: (processor) => tokens[processor] ?? tokens['*'],
+	};
+}
+
+function failed(
+	paymentId: string,
+	reason: FailureReason,
+	message: string,
+	attempts: AttemptSummary[],
+	ranking: RankedProcessor[],
+	replayed: boolean,
+	code?: string,
+): PaymentResult {
+	return { status: 'failed', paymentId, reason, message, code, attempts, ranking, replayed };
+}
+
+function summaries(attempts: AttemptRecord[]): AttemptSummary[] {
+	return attempts.map(({ processor, outcome, code, message, durationMs }) => ({ processor, outcome, code, message, durationMs }));
+}
+
+function explainNone(ranking: RankedProcessor[], attempts: AttemptRecord[]): string {
+	if (attempts.length > 0) return 'Every eligible processor has failed for this payment';
+	const reasons = ranking.map((entry) => `${entry.processor}: ${entry.notes.join(', ')}`);
+	return `No processor can take this payment (${reasons.join('; ')})`;
+}

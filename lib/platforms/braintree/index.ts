@@ -1,0 +1,2 @@
+export { braintreeProfile, braintreeFailures, BRAINTREE_VERSION } from './profile';
+export { BraintreePayments } from './payments';

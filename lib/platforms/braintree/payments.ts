@@ -1,0 +1,99 @@
+import type { Transport } from '../../transport/transport';
+import { PlatformApiError } from '../../transport/errors';
+import { classifyCode, failureFromError, toDecimalString, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
+import { BRAINTREE_VERSION, braintreeFailures, type BraintreeBody } from './profile';
+
+interface BraintreeTransaction {
+	id: string;
+	orderId?: string;
+	status: string;
+	statusHistory?: Array<{ status: string; gatewayRejectionReason?: string; processorResponse?: { legacyCode?: string; message?: string } }>;
+}
+
+const TRANSACTION_FIELDS = `id orderId status statusHistory {
+	status
+	... on ProcessorDeclinedEvent { processorResponse { legacyCode message } }
+	... on FailedEvent { processorResponse { legacyCode message } }
+	... on GatewayRejectedEvent { gatewayRejectionReason }
+}`;
+
+const CHARGE = `mutation Charge($input: ChargePaymentMethodInput!) {
+	chargePaymentMethod(input: $input) { transaction { ${TRANSACTION_FIELDS} } }
+}`;
+
+const FIND_BY_ORDER = `query FindByOrderId($input: TransactionSearchInput!) {
+	search { transactions(input: $input, first: 1) { edges { node { ${TRANSACTION_FIELDS} } } } }
+}`;
+
+const CHARGED = new Set(['AUTHORIZED', 'AUTHORIZING', 'SUBMITTED_FOR_SETTLEMENT', 'SETTLING', 'SETTLED', 'SETTLEMENT_PENDING']);
+
+/**
+ * Braintree GraphQL `chargePaymentMethod`. It has no idempotency field, so the payment's key travels as the
+ * transaction's `orderId`, and the connector searches that order id before any repeat: after a lost answer, a 5xx,
+ * or when resuming a payment an earlier execution left unsettled.
+ */
+export class BraintreePayments implements PaymentConnector {
+	readonly processor = 'braintree';
+
+	constructor(private readonly transport: Transport) {}
+
+	async charge(request: ChargeRequest): Promise<ChargeResult> {
+		if (request.resuming) {
+			const earlier = await this.findSettled(request.idempotencyKey);
+			if (earlier !== 'not_found') return earlier;
+		}
+		let result = await this.chargeOnce(request);
+		if (result.outcome === 'unknown' || (result.outcome === 'processor_failure' && (result.httpStatus ?? 0) >= 500)) {
+			const earlier = await this.findSettled(request.idempotencyKey);
+			if (earlier !== 'not_found') return earlier;
+			// Not charged: a lost answer is worth one more try; a 5xx lets the router move on.
+			if (result.outcome === 'unknown') result = await this.chargeOnce(request);
+		}
+		return result;
+	}
+
+	private async chargeOnce(request: ChargeRequest): Promise<ChargeResult> {
+		try {
+			const body = await this.graphql(CHARGE, {
+				input: {
+					paymentMethodId: request.token,
+					transaction: { amount: toDecimalString(request.amountMinor, request.currency), orderId: request.idempotencyKey },
+				},
+			}, false);
+			const transaction = (body.data?.chargePaymentMethod as { transaction?: BraintreeTransaction } | null)?.transaction;
+			if (!transaction) return { outcome: 'unknown', code: 'NO_TRANSACTION', message: 'Braintree returned no transaction' };
+			return transactionResult(transaction);
+		} catch (error) {
+			return failureFromError(error, braintreeFailures);
+		}
+	}
+
+	/** The outcome of an earlier charge with this order id, `not_found` when there is none, `unknown` when the search fails. */
+	private async findSettled(orderId: string): Promise<ChargeResult | 'not_found'> {
+		try {
+			const body = await this.graphql(FIND_BY_ORDER, { input: { orderId: { is: orderId } } }, true);
+			const search = body.data?.search as { transactions?: { edges?: Array<{ node: BraintreeTransaction }> } } | undefined;
+			const found = search?.transactions?.edges?.[0]?.node;
+			return found ? transactionResult(found) : 'not_found';
+		} catch (error) {
+			if (!(error instanceof PlatformApiError)) throw error;
+			return { outcome: 'unknown', code: 'LOOKUP_FAILED', message: `Could not look the earlier charge up: ${error.message}` };
+		}
+	}
+
+	private graphql(query: string, variables: Record<string, unknown>, replaySafe: boolean): Promise<BraintreeBody> {
+		return this.transport.request<BraintreeBody>(
+			{ method: 'POST', url: '/graphql', headers: { 'Braintree-Version': BRAINTREE_VERSION }, body: { query, variables } },
+			{ replaySafe },
+		);
+	}
+}
+
+function transactionResult(transaction: BraintreeTransaction): ChargeResult {
+	if (CHARGED.has(transaction.status)) return { outcome: 'succeeded', transactionId: transaction.id, processorStatus: transaction.status };
+	const event = transaction.statusHistory?.[0];
+	const code = event?.gatewayRejectionReason ?? event?.processorResponse?.legacyCode ?? transaction.status;
+	const message = event?.processorResponse?.message ?? `Braintree transaction ${transaction.status}`;
+	const byStatus = transaction.status === 'PROCESSOR_DECLINED' ? 'hard_decline' : 'processor_failure';
+	return { outcome: classifyCode(braintreeFailures, code) ?? byStatus, code, message };
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+
+import { PlatformApiError } from '../transport/errors';
+
+/** What a payment processor can do for the Smart Payment Router. One implementation per processor. */
+
+export type PaymentMethodType = 'card' | 'paypal' | 'wallet';
+
+/** How a failed attempt ends, which decides what the router may do next. */
+export type FailureKind =
+	/** The card or account itself was refused (insufficient funds, stolen card, wrong CVC): any processor would repeat it. */
+	| 'hard_decline'
+	/** This processor failed (5xx, processing error, refused configuration): the next processor may be tried. */
+	| 'processor_failure'
+	/** No answer arrived after the request may have reached the processor: it may have charged. Settle before moving on. */
+	| 'unknown';
+
+export interface ChargeRequest {
+	/** The merchant's payment id: one successful charge at most per id. */
+	paymentId: string;
+	/** Derived from payment id + processor, so every attempt on one processor repeats the same key. */
+	idempotencyKey: string;
+	amountMinor: number;
+	/** ISO 4217, upper case. */
+	currency: string;
+	method: PaymentMethodType;
+	/** A processor's payment-method token (never card data). */
+	token: string;
+	description?: string;
+	/** True when an earlier attempt on this processor may have charged: the connector settles that attempt first. */
+	resuming: boolean;
+}
+
+export type ChargeResult =
+	| { outcome: 'succeeded'; transactionId: string; processorStatus: string }
+	| { outcome: FailureKind; code: string; message: string; httpStatus?: number };
+
+export interface PaymentConnector {
+	readonly processor: string;
+	/**
+	 * Charges once per idempotency key: a repeat with the same request returns the first outcome, never a second
+	 * charge. Never throws for declines or processor failures; they come back as a `ChargeResult`.
+	 */
+	charge(request: ChargeRequest): Promise<ChargeResult>;
+}
+
+/** A processor's error and decline codes as data: which are hard declines and which are processor failures. */
+export interface FailureTable {
+	/** `unknown` for codes that say an earlier request with this key may have charged (e.g. a reused key). */
+	codes: Record<string, FailureKind>;
+	/** Numeric code ranges (Braintree's 2000–2999 processor declines), consulted after `codes`. */
+	ranges?: Array<{ from: number; to: number; kind: FailureKind }>;
+	/** For a code not in the table that the vendor reports as a card/payment-method error. */
+	unknownDecline: Exclude<FailureKind, 'unknown'>;
+}
+
+/** The key for one payment on one processor: fits Square's 45, PayPal's 108 and Stripe's 255 characters. */
+export function idempotencyKeyFor(paymentId: string, processor: string): string {
+	return `pay_${createHash('sha256').update(`${paymentId}\u0000${processor}`).digest('hex').slice(0, 40)}`;
+}
+
+const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
+
+export function currencyExponent(currency: string): number {
+	return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
+}
+
+/** 19.99 USD → 1999; 1500 JPY → 1500. Rejects amounts finer than the currency's smallest unit. */
+export function toMinorUnits(amount: number, currency: string): number {
+	const minor = amount * 10 ** currencyExponent(currency);
+	const rounded = Math.round(minor);
+	if (!Number.isFinite(amount) || amount <= 0 || Math.abs(minor - rounded) > 1e-6) {
+		throw new Error(`Amount ${amount} is not a positive amount in whole ${currency} minor units`);
+	}
+	return rounded;
+}
+
+/** 1999 USD → "19.99" (PayPal and Braintree take decimal strings). */
+export function toDecimalString(amountMinor: number, currency: string): string {
+	const exponent = currencyExponent(currency);
+	return exponent === 0 ? String(amountMinor) : (amountMinor / 10 ** exponent).toFixed(exponent);
+}
+
+/** Connection failures after which the request cannot have reached the processor (safe to try another one). */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Turns a transport failure into a `ChargeResult`: an answer with a code is looked up in the processor's table;
+ * any other answer is this processor failing; no answer is `unknown` unless the request never left this host.
+ */
+export function failureFromError(error: unknown, table: FailureTable, code?: string, isDecline = false): ChargeResult {
+	if (!(error instanceof PlatformApiError)) throw error;
+	if (error.status === undefined) {
+		const neverSent = error.code !== undefined && NEVER_SENT.has(error.code);
+		return { outcome: neverSent ? 'processor_failure' : 'unknown', code: error.code ?? 'NO_RESPONSE', message: error.message };
+	}
+	const vendorCode = code ?? error.code ?? `HTTP_${error.status}`;
+	const outcome = classifyCode(table, vendorCode) ?? (isDecline ? table.unknownDecline : 'processor_failure');
+	return { outcome, code: vendorCode, message: error.message, httpStatus: error.status };
+}
+
+/** The table's verdict on one vendor code, or undefined when the table does not know it. */
+export function classifyCode(table: FailureTable, code: string): FailureKind | undefined {
+	if (table.codes[code]) return table.codes[code];
+	const numeric = Number(code);
+	return Number.isFinite(numeric) ? table.ranges?.find((range) => numeric >= range.from && numeric <= range.to)?.kind : undefined;
+}

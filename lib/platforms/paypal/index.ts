@@ -1,0 +1,3 @@
+export { payPalProfile, payPalFailures, payPalIssue } from './profile';
+export { PayPalPayments } from './payments';
+export { PayPalOAuthClient, fetchPayPalToken, type PayPalClientCredentials } from './auth';

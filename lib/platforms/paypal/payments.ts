@@ -1,0 +1,77 @@
+import type { Transport } from '../../transport/transport';
+import { PlatformApiError } from '../../transport/errors';
+import { failureFromError, toDecimalString, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
+import { payPalFailures, payPalIssue, type PayPalErrorBody } from './profile';
+
+interface PayPalOrder {
+	id: string;
+	status: string;
+	purchase_units?: Array<{ payments?: { captures?: Array<{ id: string; status: string }> } }>;
+}
+
+const CAPTURED = new Set(['COMPLETED', 'PENDING']);
+
+/**
+ * PayPal Orders v2: create the order, then capture it, each under its own `PayPal-Request-Id` derived from the
+ * payment's key, so a repeat of either step returns the first result instead of a second order or capture.
+ */
+export class PayPalPayments implements PaymentConnector {
+	readonly processor = 'paypal';
+
+	constructor(private readonly transport: Transport) {}
+
+	async charge(request: ChargeRequest): Promise<ChargeResult> {
+		try {
+			const order = await this.createOrder(request);
+			if (order.status === 'COMPLETED') return captureResult(order);
+			return captureResult(await this.capture(order.id, request.idempotencyKey));
+		} catch (error) {
+			const body = error instanceof PlatformApiError ? (error.responseBody as PayPalErrorBody | undefined) : undefined;
+			return failureFromError(error, payPalFailures, payPalIssue(body));
+		}
+	}
+
+	private createOrder(request: ChargeRequest): Promise<PayPalOrder> {
+		const source = request.method === 'paypal' ? { paypal: { vault_id: request.token } } : { card: { vault_id: request.token } };
+		return this.transport.request<PayPalOrder>({
+			method: 'POST',
+			url: '/v2/checkout/orders',
+			headers: { 'PayPal-Request-Id': `${request.idempotencyKey}-order`, Prefer: 'return=representation' },
+			body: {
+				intent: 'CAPTURE',
+				purchase_units: [
+					{
+						reference_id: 'default',
+						custom_id: request.paymentId.slice(0, 127),
+						invoice_id: request.idempotencyKey,
+						description: request.description?.slice(0, 127),
+						amount: { currency_code: request.currency, value: toDecimalString(request.amountMinor, request.currency) },
+					},
+				],
+				payment_source: source,
+			},
+		});
+	}
+
+	/** A capture PayPal already made under another request id reads back from the order itself. */
+	private async capture(orderId: string, key: string): Promise<PayPalOrder> {
+		try {
+			return await this.transport.request<PayPalOrder>({
+				method: 'POST',
+				url: `/v2/checkout/orders/${encodeURIComponent(orderId)}/capture`,
+				headers: { 'PayPal-Request-Id': `${key}-capture`, Prefer: 'return=representation' },
+				body: {},
+			});
+		} catch (error) {
+			if (!(error instanceof PlatformApiError) || error.code !== 'ORDER_ALREADY_CAPTURED') throw error;
+			return this.transport.request<PayPalOrder>({ method: 'GET', url: `/v2/checkout/orders/${encodeURIComponent(orderId)}` });
+		}
+	}
+}
+
+function captureResult(order: PayPalOrder): ChargeResult {
+	const capture = order.purchase_units?.[0]?.payments?.captures?.[0];
+	if (capture && CAPTURED.has(capture.status)) return { outcome: 'succeeded', transactionId: capture.id, processorStatus: capture.status };
+	const code = capture?.status ?? order.status;
+	return { outcome: code === 'DECLINED' ? 'hard_decline' : 'processor_failure', code, message: `PayPal order ${order.id} is ${code}` };
+}

@@ -1,0 +1,2 @@
+export { squareProfile, squareFailures, SQUARE_VERSION } from './profile';
+export { SquarePayments } from './payments';

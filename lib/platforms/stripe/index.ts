@@ -1,0 +1,2 @@
+export { stripeProfile, stripeFailures } from './profile';
+export { StripePayments } from './payments';

@@ -1,0 +1,59 @@
+import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
+import type { FailureTable } from '../payments';
+
+export interface StripeErrorBody {
+	error?: { type?: string; code?: string; decline_code?: string; message?: string; param?: string };
+}
+
+/** Stripe's limits and error shape as data (PLATFORMS.md: 100 operations/s live, 25/s in test mode; 429). */
+export function stripeProfile(options: { requestsPerSecond?: number } = {}): PlatformProfile {
+	return {
+		platform: 'stripe',
+		rateWindows: [{ name: 'per_second', capacity: options.requestsPerSecond ?? 25, windowMs: 1_000 }],
+		retryableCodes: ['idempotency_key_in_use', 'lock_timeout', 'rate_limit'],
+		parseError(response: HttpResponse): VendorError | undefined {
+			if (response.status < 400) return undefined;
+			const error = (response.body as StripeErrorBody | undefined)?.error ?? {};
+			return {
+				message: error.message ?? `Stripe answered HTTP ${response.status}`,
+				code: error.decline_code ?? error.code ?? error.type,
+				rateLimited: response.status === 429,
+				// Stripe saves a 500 under the idempotency key and replays it: repeating it cannot help.
+				retryable: error.type === 'api_error' ? false : undefined,
+			};
+		},
+	};
+}
+
+/** Stripe decline and error codes (`decline_code`, else `code`, else `type`). */
+export const stripeFailures: FailureTable = {
+	codes: {
+		generic_decline: 'hard_decline',
+		card_declined: 'hard_decline',
+		insufficient_funds: 'hard_decline',
+		lost_card: 'hard_decline',
+		stolen_card: 'hard_decline',
+		pickup_card: 'hard_decline',
+		fraudulent: 'hard_decline',
+		do_not_honor: 'hard_decline',
+		expired_card: 'hard_decline',
+		incorrect_cvc: 'hard_decline',
+		invalid_cvc: 'hard_decline',
+		incorrect_number: 'hard_decline',
+		invalid_expiry_month: 'hard_decline',
+		invalid_expiry_year: 'hard_decline',
+		restricted_card: 'hard_decline',
+		card_velocity_exceeded: 'hard_decline',
+		transaction_not_allowed: 'hard_decline',
+		authentication_required: 'hard_decline',
+		processing_error: 'processor_failure',
+		try_again_later: 'processor_failure',
+		issuer_not_available: 'processor_failure',
+		api_error: 'processor_failure',
+		rate_limit: 'processor_failure',
+		idempotency_key_in_use: 'unknown',
+		// The key was first used with other parameters: that first request may have charged.
+		idempotency_error: 'unknown',
+	},
+	unknownDecline: 'hard_decline',
+};
