@@ -127,7 +127,8 @@ export class Transport {
 		const retryable =
 			vendorError?.retryable ??
 			(rateLimited ||
-				response.status >= 500 ||
+				// A 5xx may come after the write was committed: only writes safe to repeat are retried blindly.
+				(response.status >= 500 && replaySafe) ||
 				response.status === 408 ||
 				(code !== undefined && (this.options.profile.retryableCodes ?? []).includes(code)));
 		return {
@@ -170,7 +171,8 @@ export class Transport {
 		const store = this.options.rateBuckets;
 		if (!store) return;
 		for (const header of this.options.profile.rateHeaders ?? []) {
-			const remaining = Number(response.headers[header.remaining.toLowerCase()]);
+			const value = response.headers[header.remaining.toLowerCase()];
+			const remaining = value === undefined || value.trim() === '' ? Number.NaN : Number(value);
 			const bucket = this.buckets[this.options.profile.rateWindows.findIndex((w) => w.name === header.window)];
 			if (bucket && Number.isFinite(remaining)) await store.observeRemaining(bucket, remaining, this.now());
 		}
