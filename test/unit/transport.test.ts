@@ -454,6 +454,16 @@ describe('retries', () => {
 		expect(error.message).toBe(`POST /contacts failed: no response (${error.code})`);
 	});
 
+	test('a 5xx after a write that is not replay-safe is not retried: the write may have been committed', async () => {
+		server.reply({ status: 502 }, { status: 200, body: { created: 'c_4' } });
+
+		const create: HttpRequest = { method: 'POST', url: '/contacts', body: { name: 'Ada' } };
+		const error = await failureOf(makeTransport().request(create, { replaySafe: false }));
+
+		expect(server.received).toHaveLength(1);
+		expect(error).toMatchObject({ status: 502, retryable: false, attempts: 1 });
+	});
+
 	test('a response slower than timeoutMs is abandoned and retried', async () => {
 		server.reply({ status: 200, body: { slow: true }, delayMs: 5_000 }, { status: 200, body: { fast: true } });
 		const started = Date.now();
