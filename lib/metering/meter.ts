@@ -158,14 +158,15 @@ export class UsageMeter {
 		const row = await this.repository.periodRow(this.namespace, customerId, period.key);
 		if (row?.closedAt && row.invoice) return { ...(row.invoice as PeriodInvoice), status: 'closed' };
 		const aggregates = await this.repository.aggregates(this.namespace, period.key, customerId);
-		return await this.invoice(customerId, plan, period, aggregates, 'open');
+		return this.invoice(customerId, plan, period, aggregates, 'open', await this.isFirstPeriod(customerId, period));
 	}
 
 	/** Closes the customer's period: later events for it are kept apart as late. Returns the final invoice. */
 	async close(customerId: string, plan: Plan, period: BillingPeriod): Promise<{ invoice: PeriodInvoice; closedNow: boolean; late: StoredEvent[] }> {
+		const firstPeriod = await this.isFirstPeriod(customerId, period);
 		const { row, closedNow } = await this.repository.close(this.namespace, customerId, period.key, new Date(this.now()), async (tx) => {
 			const aggregates = await UsageRepository.aggregatesIn(tx, this.namespace, customerId, period.key);
-			return await this.invoice(customerId, plan, period, aggregates, 'closed');
+			return this.invoice(customerId, plan, period, aggregates, 'closed', firstPeriod);
 		});
 		const late = await this.repository.lateEvents(this.namespace, period.key, customerId);
 		return { invoice: { ...(row.invoice as PeriodInvoice), status: 'closed' }, closedNow, late };
@@ -180,7 +181,13 @@ export class UsageMeter {
 		return await this.repository.events(this.namespace, period.key, { customerId: options.customerId, limit: options.limit ?? 10_000, offset: options.offset ?? 0 });
 	}
 
-	private async invoice(customerId: string, plan: Plan, period: BillingPeriod, aggregates: AggregateRow[], status: 'open' | 'closed'): Promise<PeriodInvoice> {
+	/** The setup fee belongs to the customer's earliest period with usage (or to any period of a customer without usage). */
+	private async isFirstPeriod(customerId: string, period: BillingPeriod): Promise<boolean> {
+		const first = await this.repository.firstPeriod(this.namespace, customerId);
+		return first === undefined || first >= period.key;
+	}
+
+	private invoice(customerId: string, plan: Plan, period: BillingPeriod, aggregates: AggregateRow[], status: 'open' | 'closed', firstPeriod: boolean): PeriodInvoice {
 		const meters = byMeter(aggregates);
 		const usage: Record<string, MeterUsage> = {};
 		const unpricedAmounts: PeriodInvoice['unpricedAmounts'] = [];
@@ -190,8 +197,7 @@ export class UsageMeter {
 				if (currency !== plan.currency && amountMinor !== 0) unpricedAmounts.push({ meter, currency, amountMinor });
 			}
 		}
-		const first = await this.repository.firstPeriod(this.namespace, customerId);
-		const invoice = priceUsage(plan, usage, { firstPeriod: first === undefined || first === period.key });
+		const invoice = priceUsage(plan, usage, { firstPeriod });
 		return { customerId, period, status, ...invoice, unpricedAmounts };
 	}
 }
