@@ -26,18 +26,20 @@ export class HubRecordRepository {
 
 	/**
 	 * Saves a record. A match key already held by another record is not taken (the unique index keeps one record per
-	 * key); the record is saved without it instead, so a clash never stops a sync.
+	 * key); the record is saved without it instead, so a clash never stops a sync. Checked first rather than caught,
+	 * because a failed statement aborts a whole Postgres transaction.
 	 */
 	async put(key: HubKey, record: HubRecord): Promise<void> {
-		const params = (matchKey: string | null) => [key.integration, key.entity, record.internalId, matchKey, JSON.stringify(record.data), new Date().toISOString()];
-		const sql = `INSERT INTO sync_records (integration, entity, internal_id, match_key, data, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-			 ON CONFLICT (integration, entity, internal_id) DO UPDATE SET match_key = excluded.match_key, data = excluded.data, updated_at = excluded.updated_at`;
-		try {
-			await this.db.run(sql, params(record.matchKey ?? null));
-		} catch (error) {
-			if (!record.matchKey || !/unique|duplicate/i.test((error as Error).message)) throw error;
-			await this.db.run(sql, params(null));
+		let matchKey = record.matchKey ?? null;
+		if (matchKey) {
+			const holder = (await this.byMatchKey(key, [matchKey])).get(matchKey);
+			if (holder && holder.internalId !== record.internalId) matchKey = null;
 		}
+		await this.db.run(
+			`INSERT INTO sync_records (integration, entity, internal_id, match_key, data, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (integration, entity, internal_id) DO UPDATE SET match_key = excluded.match_key, data = excluded.data, updated_at = excluded.updated_at`,
+			[key.integration, key.entity, record.internalId, matchKey, JSON.stringify(record.data), new Date().toISOString()],
+		);
 	}
 
 	private async select(key: HubKey, column: string, values: string[], keyOf: (record: HubRecord) => string): Promise<Map<string, HubRecord>> {

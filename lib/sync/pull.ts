@@ -4,6 +4,7 @@ import type { StateStore } from '../store/stateStore';
 import { sameValue } from '../conflict/resolve';
 import { fingerprint } from './fingerprint';
 import { type FieldMapping, fromPlatformFields, getPath, setPath, validateMappings } from './mapping';
+import { inTransaction } from './repositories';
 
 /** What to do with a record the platform reports deleted or archived. */
 export type DeletePolicy = 'ignore' | 'propagate' | 'flag';
@@ -79,11 +80,14 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 		const page = await connector.pullChanges(entity, cursor);
 		const changes = await classify(options, page.records, summary);
 		await options.onPage(changes);
-		for (const change of changes) {
-			if (change.kind === 'deleted') continue;
-			await store.snapshots.put(key, { externalId: change.externalId, fingerprint: fingerprint(change.fields), data: change.fields, modifiedAt: change.modifiedAt, writtenByUs: false });
-		}
-		await store.cursors.set(key, page.cursor);
+		// The page's snapshots and the cursor after it are saved together or not at all.
+		await inTransaction(store, async ({ snapshots, cursors }) => {
+			for (const change of changes) {
+				if (change.kind === 'deleted') continue;
+				await snapshots.put(key, { externalId: change.externalId, fingerprint: fingerprint(change.fields), data: change.fields, modifiedAt: change.modifiedAt, writtenByUs: false });
+			}
+			await cursors.set(key, page.cursor);
+		});
 		cursor = page.cursor;
 		summary.pages++;
 		summary.done = page.done;

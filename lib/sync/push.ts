@@ -3,6 +3,7 @@ import type { ActivityCounts } from '../store/logs';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
 import { type FieldMapping, toPlatformFields, validateMappings } from './mapping';
+import { inTransaction } from './repositories';
 
 /** An internal record: the package's own model of a contact, company, deal or ticket. */
 export interface InternalRecord {
@@ -113,24 +114,27 @@ async function writeBatch(request: PushRequest, batch: PendingWrite[]): Promise<
 		const code = (error as { code?: string }).code;
 		results = batch.map(() => ({ ok: false as const, error: { message, code } }));
 	}
-	const outcomes: PushOutcome[] = [];
-	for (const [position, item] of batch.entries()) {
-		const result = results[position];
-		const base = { index: item.index, internalId: String(item.record.id), platform: connector.platform, entity };
-		if (!result.ok) {
-			await store.logs.recordError({
-				integration, scope: `push:${entity}`, platform: connector.platform, recordKey: String(item.record.id), code: result.error.code, message: result.error.message,
+	// One transaction per batch: the links and snapshots of a batch land together, and SQLite commits once.
+	return inTransaction(store, async ({ idMap, snapshots, logs }) => {
+		const outcomes: PushOutcome[] = [];
+		for (const [position, item] of batch.entries()) {
+			const result = results[position];
+			const base = { index: item.index, internalId: String(item.record.id), platform: connector.platform, entity };
+			if (!result.ok) {
+				await logs.recordError({
+					integration, scope: `push:${entity}`, platform: connector.platform, recordKey: String(item.record.id), code: result.error.code, message: result.error.message,
+				});
+				outcomes.push({ ...base, status: 'failed', error: result.error });
+				continue;
+			}
+			const link = await idMap.link(key, String(item.record.id), result.externalId);
+			await snapshots.put(key, {
+				externalId: link.externalId, fingerprint: item.fingerprint, data: item.write.fields, modifiedAt: result.modifiedAt, writtenByUs: true,
 			});
-			outcomes.push({ ...base, status: 'failed', error: result.error });
-			continue;
+			outcomes.push({ ...base, status: result.created ? 'created' : 'updated', externalId: link.externalId });
 		}
-		const link = await store.idMap.link(key, String(item.record.id), result.externalId);
-		await store.snapshots.put(key, {
-			externalId: link.externalId, fingerprint: item.fingerprint, data: item.write.fields, modifiedAt: result.modifiedAt, writtenByUs: true,
-		});
-		outcomes.push({ ...base, status: result.created ? 'created' : 'updated', externalId: link.externalId });
-	}
-	return outcomes;
+		return outcomes;
+	});
 }
 
 function countOutcomes(outcomes: PushOutcome[]): ActivityCounts {

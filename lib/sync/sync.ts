@@ -7,6 +7,7 @@ import { HubRecordRepository, InboxRepository, type HubKey, type HubRecord, type
 import { type FieldMapping, getPath, setPath } from './mapping';
 import { type DeletePolicy, emptyCounts, pullChanges, type PulledChange } from './pull';
 import { pushRecords, type InternalRecord, type PushOutcome } from './push';
+import { inTransaction, type SyncRepositories } from './repositories';
 
 export interface SyncPlatform {
 	connector: CrmConnector;
@@ -142,14 +143,16 @@ class SyncRun {
 			deletes: this.options.deletes,
 			onPage: async (changes) => {
 				const groups = await this.groupKeys(platform, changes);
-				for (const [index, change] of changes.entries()) {
-					if (change.kind === 'deleted' && !change.internalId) continue;
-					await this.inbox.stage(this.key, {
-						platform: name, externalId: change.externalId, groupKey: groups[index], data: change.record, modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted',
-					});
-					counts.pulled++;
-					if (change.kind === 'deleted') counts.archived++;
-				}
+				await inTransaction(this.options.store, async ({ inbox }) => {
+					for (const [index, change] of changes.entries()) {
+						if (change.kind === 'deleted' && !change.internalId) continue;
+						await inbox.stage(this.key, {
+							platform: name, externalId: change.externalId, groupKey: groups[index], data: change.record, modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted',
+						});
+						counts.pulled++;
+						if (change.kind === 'deleted') counts.archived++;
+					}
+				});
 			},
 		});
 		counts.echoes += pulled.unchanged;
@@ -219,16 +222,20 @@ class SyncRun {
 		}
 		const hubRecords = await this.hub.getMany(this.key, [...byRecord.keys()]);
 		const toPush: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }> = [];
-		for (const [internalId, changes] of byRecord) {
-			const live = changes.filter((change) => !change.deleted);
-			await this.handleDeletes(internalId, changes.filter((change) => change.deleted));
-			for (const change of live) await this.options.store.idMap.link(this.platformKey(change.platform), internalId, change.externalId);
-			if (live.length > 0) toPush.push(await this.resolve(internalId, hubRecords.get(internalId), live));
-		}
+		for (const [internalId, changes] of byRecord) await this.handleDeletes(internalId, changes.filter((change) => change.deleted));
+		await inTransaction(this.options.store, async (repositories) => {
+			for (const [internalId, changes] of byRecord) {
+				const live = changes.filter((change) => !change.deleted);
+				for (const change of live) await repositories.idMap.link(this.platformKey(change.platform), internalId, change.externalId);
+				if (live.length > 0) toPush.push(await this.resolve(repositories, internalId, hubRecords.get(internalId), live));
+			}
+		});
 		const failed = await this.pushEverywhere(toPush);
-		for (const [internalId, changes] of byRecord) {
-			for (const change of changes) await this.settle(change, failed.has(internalId));
-		}
+		await inTransaction(this.options.store, async (repositories) => {
+			for (const [internalId, changes] of byRecord) {
+				for (const change of changes) await this.settle(repositories, change, failed.has(internalId));
+			}
+		});
 	}
 
 	/** The internal id of each group: from the ID map, else the hub's match key, else a new id from the first change. */
@@ -251,7 +258,7 @@ class SyncRun {
 		return identities;
 	}
 
-	private async resolve(internalId: string, current: HubRecord | undefined, live: StagedChange[]) {
+	private async resolve(repositories: SyncRepositories, internalId: string, current: HubRecord | undefined, live: StagedChange[]) {
 		const versions: RecordVersion[] = live.map((change) => ({ side: change.platform, fields: change.data, modifiedAt: change.modifiedAt }));
 		const resolution = resolveVersions(current?.data, versions, {
 			strategy: this.options.strategy,
@@ -267,14 +274,14 @@ class SyncRun {
 		// Fields awaiting review keep each platform's own value: nobody's edit is overwritten before a person decides.
 		const own = new Map<string, Record<string, unknown>>();
 		if (resolution.review.length > 0) {
-			await this.reviews.open({ scope: this.scope, recordKey: internalId, fields: resolution.review, base: current?.data, versions });
+			await repositories.reviews.open({ scope: this.scope, recordKey: internalId, fields: resolution.review, base: current?.data, versions });
 			this.summary.reviewsOpened++;
 			for (const version of versions) {
 				own.set(version.side, Object.fromEntries(resolution.review.map((field) => [field, getPath(version.fields, field)])));
 			}
 		}
 		const record: HubRecord = { internalId, matchKey: this.matchKey(resolution.merged), data: resolution.merged };
-		await this.hub.put(this.key, record);
+		await repositories.hub.put(this.key, record);
 		return { record, own };
 	}
 
@@ -325,15 +332,15 @@ class SyncRun {
 	}
 
 	/** A change leaves the inbox once it reached every platform, or after too many failed runs (dead letter). */
-	private async settle(change: StagedChange, failed: boolean): Promise<void> {
-		if (!failed) return this.inbox.remove(this.key, change);
-		if (change.attempts + 1 < (this.options.maxAttempts ?? 5)) return this.inbox.countAttempt(this.key, change);
-		await this.options.store.logs.recordError({
+	private async settle({ inbox, logs }: SyncRepositories, change: StagedChange, failed: boolean): Promise<void> {
+		if (!failed) return inbox.remove(this.key, change);
+		if (change.attempts + 1 < (this.options.maxAttempts ?? 5)) return inbox.countAttempt(this.key, change);
+		await logs.recordError({
 			integration: this.options.integration, scope: `sync:${this.options.entity}:dead-letter`, platform: change.platform, recordKey: change.externalId,
 			code: 'SYNC_GAVE_UP', message: `Change from ${change.platform} record ${change.externalId} could not reach every platform after ${change.attempts + 1} runs`,
 			detail: change.data,
 		});
-		await this.inbox.remove(this.key, change);
+		await inbox.remove(this.key, change);
 		this.summary.deadLettered++;
 	}
 
