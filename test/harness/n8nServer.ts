@@ -1,0 +1,371 @@
+/**
+ * A real n8n (the pinned version, provisioned into the cache) with packed community packages installed the way
+ * users install them, an owner, and an API key with every scope. Driven through its public API and REST API.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { packPackage } from './build';
+import { freePort, installCommunityPackages, provisionN8n, spawnN8n, type N8nProcess } from './n8nProcess';
+import { outputsByNode, type NodeOutputs } from './runData';
+import { forPublicApi, withCredentialIds, type WorkflowJson } from './workflowJson';
+
+export { packPackage } from './build';
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	finished: boolean;
+	startedAt: string;
+	stoppedAt: string | null;
+	lastNodeExecuted?: string;
+	outputs: NodeOutputs;
+	error?: unknown;
+}
+
+export interface ReplaceOption {
+	/** Update the one with the same name (and type) in place instead of creating another; for kept user folders. */
+	replace?: boolean;
+}
+
+export interface N8nServer {
+	baseUrl: string;
+	apiKey: string;
+	userFolder: string;
+	cookie: string;
+	email: string;
+	password: string;
+	/** Seconds from spawning n8n to its readiness check passing. */
+	startupSeconds: number;
+	createCredential(type: string, name: string, data: Record<string, unknown>, options?: ReplaceOption): Promise<string>;
+	importWorkflow(json: object, options?: { credentials?: Record<string, string> } & ReplaceOption): Promise<string>;
+	activate(workflowId: string): Promise<void>;
+	runManual(workflowId: string): Promise<ExecutionSummary>;
+	callWebhook(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: unknown }>;
+	executions(workflowId?: string): Promise<ExecutionSummary[]>;
+	waitForExecution(workflowId: string, predicate?: (execution: ExecutionSummary) => boolean, timeoutMs?: number): Promise<ExecutionSummary>;
+	nodeTypes(): Promise<string[]>;
+	/** Public API call (`/api/v1` + path) with the API key, for what the methods above do not cover. */
+	api<T = any>(method: string, apiPath: string, body?: unknown): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+	logTail(): string;
+	stop(): Promise<void>;
+}
+
+export interface StartN8nOptions {
+	env?: Record<string, string>;
+	/** This package packed; packed afresh (gulp build + npm pack) when omitted. */
+	packageTarball?: string;
+	/** Further community packages to install beside it (e.g. a test probe). */
+	extraPackageTarballs?: string[];
+	/** A user folder to keep (login, credentials, workflows survive restarts); a throw-away one when omitted. */
+	userFolder?: string;
+	/** Loopback port; a free one when omitted. */
+	port?: number;
+	owner?: { email: string; password: string };
+	readyTimeoutMs?: number;
+}
+
+const defaultOwner = { email: 'owner@example.com', password: 'Harness-Passw0rd' };
+const apiKeyLabel = 'integration-automation-harness';
+const unfinishedStatuses = ['new', 'running'];
+
+class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+export async function startN8n(options: StartN8nOptions = {}): Promise<N8nServer> {
+	const n8nDir = await provisionN8n();
+	const packageTarball = options.packageTarball ?? (await packPackage());
+	const userFolder = options.userFolder ?? mkdtempSync(path.join(tmpdir(), 'n8n-user-'));
+	await installCommunityPackages(userFolder, [packageTarball, ...(options.extraPackageTarballs ?? [])]);
+
+	const port = options.port ?? (await freePort());
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const env: Record<string, string> = {
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+		N8N_WEBHOOK_URL: `${baseUrl}/`,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_MODE: 'internal',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		// No calls home: telemetry, templates, version checks, banners, the MCP server registry.
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_PYTHON_ENABLED: 'false',
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
+		...options.env,
+	};
+	const started = Date.now();
+	const process_ = spawnN8n(n8nDir, userFolder, env);
+	const fail = async (error: unknown): Promise<never> => {
+		await process_.stop();
+		throw new Error(`n8n did not come up: ${(error as Error).message}\n--- tail of ${process_.logFile} ---\n${process_.logTail()}`);
+	};
+	try {
+		await waitUntilReady(baseUrl, process_, options.readyTimeoutMs ?? 180_000);
+	} catch (error) {
+		return await fail(error);
+	}
+	const startupSeconds = (Date.now() - started) / 1000;
+	try {
+		const owner = options.owner ?? defaultOwner;
+		const cookie = await signIn(baseUrl, owner);
+		const apiKey = await createApiKey(baseUrl, cookie);
+		return serverFor({ baseUrl, apiKey, cookie, userFolder, startupSeconds, ...owner }, process_, options.userFolder === undefined);
+	} catch (error) {
+		return await fail(error);
+	}
+}
+
+async function waitUntilReady(baseUrl: string, process_: N8nProcess, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (process_.child.exitCode !== null) throw new Error(`n8n exited with code ${process_.child.exitCode}`);
+		// /healthz answers before migrations finish; readiness waits for the database.
+		const ready = await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
+		if (ready) return;
+		await sleep(250);
+	}
+	throw new Error(`no readiness within ${timeoutMs / 1000}s`);
+}
+
+function sleep(ms: number) {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function requestJson<T>(url: string, init: RequestInit): Promise<{ body: T; response: Response }> {
+	const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+	const text = await response.text();
+	if (!response.ok) throw new HttpError(response.status, `${init.method ?? 'GET'} ${url} → ${response.status}: ${text.slice(0, 500)}`);
+	return { body: (text ? JSON.parse(text) : undefined) as T, response };
+}
+
+function authCookieOf(response: Response): string {
+	const cookie = response.headers.getSetCookie().find((header) => header.startsWith('n8n-auth='));
+	if (!cookie) throw new Error('n8n set no n8n-auth cookie');
+	return cookie.split(';')[0];
+}
+
+/** Sets up the owner on a fresh instance; logs in on one whose owner exists (a kept user folder). */
+async function signIn(baseUrl: string, owner: { email: string; password: string }): Promise<string> {
+	try {
+		const { response } = await requestJson(`${baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			body: JSON.stringify({ ...owner, firstName: 'Harness', lastName: 'Owner' }),
+		});
+		return authCookieOf(response);
+	} catch (error) {
+		if (!(error instanceof HttpError) || error.status !== 400) throw error;
+		const { response } = await requestJson(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+		return authCookieOf(response);
+	}
+}
+
+/** A fresh key with every scope; earlier harness keys of a kept user folder are revoked first. */
+async function createApiKey(baseUrl: string, cookie: string): Promise<string> {
+	const rest = <T>(method: string, restPath: string, body?: unknown) =>
+		requestJson<{ data: T }>(`${baseUrl}/rest${restPath}`, { method, headers: { cookie }, body: body === undefined ? undefined : JSON.stringify(body) }).then(
+			({ body: response }) => response.data,
+		);
+	const existing = await rest<{ items: Array<{ id: string; label: string }> }>('GET', `/api-keys?label=${apiKeyLabel}`);
+	for (const key of existing.items.filter(({ label }) => label === apiKeyLabel)) await rest('DELETE', `/api-keys/${key.id}`);
+	const scopes = await rest<string[]>('GET', '/api-keys/scopes');
+	const created = await rest<{ rawApiKey: string }>('POST', '/api-keys', { label: apiKeyLabel, scopes, expiresAt: null });
+	return created.rawApiKey;
+}
+
+interface Session {
+	baseUrl: string;
+	apiKey: string;
+	cookie: string;
+	userFolder: string;
+	email: string;
+	password: string;
+	startupSeconds: number;
+}
+
+interface RawExecution {
+	id: string | number;
+	workflowId: string;
+	status: string;
+	mode: string;
+	finished: boolean;
+	startedAt: string;
+	stoppedAt: string | null;
+	data?: { resultData?: { runData?: Record<string, never[]>; error?: unknown; lastNodeExecuted?: string } };
+}
+
+function summarize(execution: RawExecution): ExecutionSummary {
+	const resultData = execution.data?.resultData;
+	return {
+		id: String(execution.id),
+		workflowId: execution.workflowId,
+		status: execution.status,
+		mode: execution.mode,
+		finished: execution.finished,
+		startedAt: execution.startedAt,
+		stoppedAt: execution.stoppedAt,
+		lastNodeExecuted: resultData?.lastNodeExecuted,
+		outputs: outputsByNode(resultData?.runData),
+		...(resultData?.error ? { error: resultData.error } : {}),
+	};
+}
+
+function serverFor(session: Session, process_: N8nProcess, ownsUserFolder: boolean): N8nServer {
+	const { baseUrl, apiKey, cookie } = session;
+	const api = async <T>(method: string, apiPath: string, body?: unknown) =>
+		(
+			await requestJson<T>(`${baseUrl}/api/v1${apiPath}`, {
+				method,
+				headers: { 'X-N8N-API-KEY': apiKey },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			})
+		).body;
+	const rest = async <T>(method: string, restPath: string, body?: unknown) =>
+		(
+			await requestJson<{ data: T }>(`${baseUrl}/rest${restPath}`, {
+				method,
+				headers: { cookie },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			})
+		).body.data;
+	const listAll = async <T>(apiPath: string): Promise<T[]> => {
+		const items: T[] = [];
+		let cursor: string | null = null;
+		do {
+			const separator = apiPath.includes('?') ? '&' : '?';
+			const page: { data: T[]; nextCursor: string | null } = await api('GET', `${apiPath}${separator}limit=250${cursor ? `&cursor=${cursor}` : ''}`);
+			items.push(...page.data);
+			cursor = page.nextCursor;
+		} while (cursor);
+		return items;
+	};
+	const execution = async (id: string) => summarize(await api<RawExecution>('GET', `/executions/${id}?includeData=true&ignoreDataSizeLimit=true`));
+
+	const server: N8nServer = {
+		...session,
+		api,
+		logTail: () => process_.logTail(),
+
+		async createCredential(type, name, data, options = {}) {
+			const existing = options.replace ? (await listAll<{ id: string; name: string; type: string }>('/credentials')).find((c) => c.name === name && c.type === type) : undefined;
+			if (existing) {
+				await api('PATCH', `/credentials/${existing.id}`, { name, type, data });
+				return existing.id;
+			}
+			return (await api<{ id: string }>('POST', '/credentials', { name, type, data })).id;
+		},
+
+		async importWorkflow(json, options = {}) {
+			const body = forPublicApi(withCredentialIds(json as WorkflowJson, options.credentials ?? {}));
+			const existing = options.replace ? (await listAll<{ id: string; name: string }>(`/workflows?name=${encodeURIComponent(String(body.name))}`)).find((w) => w.name === body.name) : undefined;
+			if (existing) {
+				await api('PUT', `/workflows/${existing.id}`, body);
+				return existing.id;
+			}
+			return (await api<{ id: string }>('POST', '/workflows', body)).id;
+		},
+
+		/** Publishes the workflow and waits until n8n has registered its triggers (publication is asynchronous in 2.x). */
+		async activate(workflowId) {
+			const { activeVersionId } = await api<{ activeVersionId: string }>('POST', `/workflows/${workflowId}/activate`);
+			const deadline = Date.now() + 30_000;
+			while (Date.now() < deadline) {
+				let status: { status: string; liveVersionId: string | null; triggers: Array<{ status: string; errorMessage: string | null }> };
+				try {
+					status = await rest('GET', `/workflows/${workflowId}/publication-status`);
+				} catch (error) {
+					if (error instanceof HttpError && error.status === 404) return; // publication service off: activation was synchronous
+					throw error;
+				}
+				const failures = status.triggers.filter((trigger) => trigger.status === 'failed');
+				if (failures.length > 0) throw new Error(`Activating workflow ${workflowId} failed: ${failures.map((f) => f.errorMessage).join('; ')}`);
+				if (status.status === 'published' && status.liveVersionId === activeVersionId) return;
+				await sleep(200);
+			}
+			throw new Error(`Workflow ${workflowId} was not published within 30s`);
+		},
+
+		/** Runs the workflow from its Manual Trigger as the editor's "Execute workflow" button does, and waits for the end. */
+		async runManual(workflowId) {
+			const workflow = await api<WorkflowJson>('GET', `/workflows/${workflowId}`);
+			const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+			if (!trigger) throw new Error(`Workflow ${workflowId} has no Manual Trigger`);
+			const started = await rest<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/workflows/${workflowId}/run`, {
+				triggerToStartFrom: { name: trigger.name },
+			});
+			if (!started.executionId) throw new Error(`n8n did not start workflow ${workflowId}: ${JSON.stringify(started)}`);
+			const deadline = Date.now() + 120_000;
+			while (Date.now() < deadline) {
+				try {
+					const summary = await execution(started.executionId);
+					if (!unfinishedStatuses.includes(summary.status)) return summary;
+				} catch (error) {
+					if (!(error instanceof HttpError && error.status === 404)) throw error; // not saved yet
+				}
+				await sleep(200);
+			}
+			throw new Error(`Execution ${started.executionId} did not finish within 120s`);
+		},
+
+		async callWebhook(webhookPath, init = {}) {
+			const isJson = init.body !== undefined && typeof init.body !== 'string';
+			const response = await fetch(`${baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`, {
+				method: init.method ?? 'POST',
+				headers: { ...(isJson ? { 'content-type': 'application/json' } : {}), ...init.headers },
+				body: init.body === undefined ? undefined : isJson ? JSON.stringify(init.body) : (init.body as string),
+			});
+			const text = await response.text();
+			const isJsonResponse = response.headers.get('content-type')?.includes('json') && text !== '';
+			return { status: response.status, body: isJsonResponse ? JSON.parse(text) : text };
+		},
+
+		async executions(workflowId) {
+			const filter = workflowId ? `&workflowId=${encodeURIComponent(workflowId)}` : '';
+			const page = await api<{ data: RawExecution[] }>('GET', `/executions?includeData=true&ignoreDataSizeLimit=true&limit=250${filter}`);
+			return page.data.map(summarize);
+		},
+
+		async waitForExecution(workflowId, predicate = () => true, timeoutMs = 30_000) {
+			const deadline = Date.now() + timeoutMs;
+			while (Date.now() < deadline) {
+				const match = (await server.executions(workflowId)).find((e) => !unfinishedStatuses.includes(e.status) && predicate(e));
+				if (match) return match;
+				await sleep(250);
+			}
+			throw new Error(`No finished execution of workflow ${workflowId} matched within ${timeoutMs / 1000}s`);
+		},
+
+		/** Every node type the editor is offered, read from the same types file the editor loads. */
+		async nodeTypes() {
+			const { body } = await requestJson<Array<{ name: string }>>(`${baseUrl}/types/nodes.json`, { headers: { cookie } });
+			return [...new Set(body.map((type) => type.name))];
+		},
+
+		async stop() {
+			await process_.stop();
+			if (ownsUserFolder) rmSync(session.userFolder, { recursive: true, force: true });
+		},
+	};
+	return server;
+}
