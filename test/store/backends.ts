@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { PostgresConfig, StoreConfig } from '../../lib/store';
-import { acquirePostgres, createTestSchema, uniqueName } from '../support/postgres';
+import { acquirePostgres, uniqueName } from '../support/postgres';
 
 /** One storage backend under test: every call to `freshConfig` names a new, empty database. */
 export interface StoreBackend {
@@ -25,7 +25,10 @@ function sqliteBackend(): StoreBackend {
 	};
 }
 
-/** A schema per config: tests share the suite's server but never see each other's rows. */
+/**
+ * A schema per config: tests share the suite's server but never see each other's rows. Opening the store creates
+ * the schema (proven in postgres.test.ts), which saves a connection per test.
+ */
 function postgresBackend(): StoreBackend {
 	let server: { config: PostgresConfig; release(): Promise<void> } | undefined;
 	return {
@@ -36,7 +39,7 @@ function postgresBackend(): StoreBackend {
 		tearDown: async () => server?.release(),
 		freshConfig: async () => {
 			if (!server) throw new Error('postgres backend used before setUp');
-			return { kind: 'postgres', ...(await createTestSchema(server.config)) };
+			return { kind: 'postgres', ...server.config, schema: uniqueName('store') };
 		},
 	};
 }

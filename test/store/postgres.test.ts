@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore, type PostgresConfig } from '../../lib/store';
 import { PostgresDatabase, toPostgresPlaceholders } from '../../lib/store/postgres';
-import { acquirePostgres, uniqueName } from '../support/postgres';
+import { acquirePostgres, createTestDatabase, createTestSchema, uniqueName } from '../support/postgres';
 
 const contacts = { integration: 'crm-sync', platform: 'hubspot', entity: 'contacts' };
 
@@ -56,4 +56,14 @@ test('a wrong password fails the open without echoing the password; the next ope
 test('portable `?` placeholders become numbered parameters', () => {
 	expect(toPostgresPlaceholders('SELECT * FROM t WHERE a = ? AND b IN (?, ?)')).toBe('SELECT * FROM t WHERE a = $1 AND b IN ($2, $3)');
 	expect(toPostgresPlaceholders('SELECT 1')).toBe('SELECT 1');
+});
+
+test('the test helpers give a fresh schema or a fresh database that a store opens on', async () => {
+	const schema = await createTestSchema(server.config);
+	const database = await createTestDatabase(server.config);
+	expect(database.database).not.toBe(server.config.database);
+	for (const config of [schema, database]) {
+		const store = await openStore({ kind: 'postgres', ...config }, allMigrations);
+		expect(await store.idMap.link(contacts, 'c1', 'h1')).toMatchObject({ created: true });
+	}
 });
