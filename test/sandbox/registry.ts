@@ -3,9 +3,11 @@ import { type SandboxServerOptions, startSandboxServer } from './framework/serve
 import type { RateLimitSpec } from './framework/rateLimit';
 import type { VendorSandboxFactory } from './framework/types';
 import { createHubspotSandbox } from './hubspot';
+import { createReceiversSandbox } from './receivers';
 
 const factories = {
 	hubspot: createHubspotSandbox,
+	receivers: createReceiversSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;

@@ -1,0 +1,236 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import {
+	CircuitBreakerRegistry,
+	compileRoutes,
+	EventRouter,
+	exampleDestinations,
+	exampleRules,
+	type DestinationSpec,
+	type EventOutcome,
+	type RouterConfig,
+	type RuleSpec,
+} from '../../lib/routing';
+import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { FetchHttpClient } from '../../lib/transport';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { receiverBearerToken, receiverSecret, type ReceivedDelivery } from '../sandbox/receivers';
+
+let sandbox: RunningSandbox;
+let control: SandboxControl;
+let store: StateStore;
+
+const fastRetry = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40, maxTotalMs: 5_000 };
+
+function destinations(overrides: Partial<DestinationSpec> = {}): DestinationSpec[] {
+	return exampleDestinations((id) => `${sandbox.baseUrl}/${id}/events`).map((destination) => ({ ...destination, retry: fastRetry, circuitBreaker: undefined, ...overrides }));
+}
+
+function router(config: Partial<RouterConfig> = {}, options = {}): EventRouter {
+	const routes = compileRoutes({ rules: exampleRules, destinations: destinations(), ...config });
+	return new EventRouter(routes, {
+		store,
+		options,
+		delivery: {
+			clientFor: (destination) => new FetchHttpClient(destination.kind === 'http' ? (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${receiverBearerToken}` } }) : undefined),
+			secrets: { signingSecret: receiverSecret },
+			httpBaseUrl: sandbox.baseUrl,
+			rateBuckets: store.rateBuckets,
+			breakers: new CircuitBreakerRegistry(),
+		},
+	});
+}
+
+let sequence = 0;
+const customerEvent = (extra: Record<string, unknown> = {}) => ({ id: `evt-${++sequence}`, type: 'customer.created', source: 'crm', data: { email: `c${sequence}@example.com` }, ...extra });
+const orderEvent = () => ({ id: `ord-${++sequence}`, type: 'order.placed', source: 'ecommerce', data: { total: 42 } });
+
+const received = (receiver: string) => control.state<ReceivedDelivery[]>(receiver);
+const routed = (outcome: EventOutcome) => {
+	if (outcome.status !== 'routed') throw new Error(`expected routed, got ${outcome.status}`);
+	return outcome;
+};
+
+beforeAll(async () => {
+	sandbox = await startSandbox('receivers');
+	control = new SandboxControl(sandbox.baseUrl);
+	store = await openStore({ kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'routing-')), 'store.db') }, allMigrations);
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await sandbox.close();
+});
+
+beforeEach(async () => control.reset());
+
+describe('EventRouter', () => {
+	it('delivers signed events to the seed destinations, once each, and logs every route', async () => {
+		const customer = customerEvent();
+		const order = orderEvent();
+		const outcomes = await router().route([customer, order]);
+
+		expect(routed(outcomes[0]).deliveries.map((d) => [d.destinationId, d.status])).toEqual([
+			['analytics', 'delivered'],
+			['marketing', 'delivered'],
+			['data-warehouse', 'delivered'],
+		]);
+		expect(routed(outcomes[1]).deliveries.map((d) => d.destinationId)).toEqual(['fulfillment', 'accounting', 'inventory']);
+		const analytics = await received('analytics');
+		expect(analytics).toHaveLength(1);
+		expect(analytics[0]).toMatchObject({ auth: 'signature', body: { id: customer.id, type: 'customer.created', source: 'crm', data: customer.data } });
+		expect(await received('inventory')).toHaveLength(1);
+		expect(await received('marketing')).toHaveLength(1);
+
+		const log = await router().repository.routeLog({ eventId: customer.id });
+		expect(log.map((entry) => [entry.destinationId, entry.status, entry.ruleId]).sort()).toEqual([
+			['analytics', 'delivered', 'customer-events'],
+			['data-warehouse', 'delivered', 'customer-events'],
+			['marketing', 'delivered', 'customer-events'],
+		]);
+	});
+
+	it('reports unmatched and rejects malformed events with a reason, without affecting the others', async () => {
+		const good = customerEvent();
+		const outcomes = await router({}, { maxEventBytes: 2048 }).route([
+			{ id: 'u1', type: 'customer.created', source: 'ecommerce' },
+			{ id: 'n1', source: 'crm', data: {} },
+			{ body: 'not json' },
+			{ id: 'big', type: 'customer.created', source: 'crm', data: { blob: 'x'.repeat(4096) } },
+			good,
+		]);
+		expect(outcomes.map((o) => o.status)).toEqual(['unmatched', 'rejected', 'rejected', 'rejected', 'routed']);
+		expect(outcomes[1]).toMatchObject({ reason: 'event has no type' });
+		expect(outcomes[2]).toMatchObject({ reason: 'body is not JSON' });
+		expect(outcomes[3]).toMatchObject({ reason: expect.stringContaining('over the 2048-byte limit'), eventId: 'big' });
+		expect(await received('analytics')).toHaveLength(1);
+		const log = await router().repository.routeLog({ eventId: 'big' });
+		expect(log[0]).toMatchObject({ status: 'rejected', detail: expect.stringContaining('byte limit') });
+	});
+
+	it('delivers an event routed twice only once (dedup window), and the idempotency key is stable', async () => {
+		const event = customerEvent();
+		const first = await router().route([event, event]);
+		expect(first.map((o) => o.status)).toEqual(['routed', 'duplicate']);
+		const second = await router().route([event]);
+		expect(second[0].status).toBe('duplicate');
+		// With the window off, the per-destination idempotency ledger still prevents a second delivery.
+		const third = await router({}, { dedupWindowMs: 0 }).route([event]);
+		expect(routed(third[0]).deliveries.map((d) => d.status)).toEqual(['already_delivered', 'already_delivered', 'already_delivered']);
+		const analytics = await received('analytics');
+		expect(analytics).toHaveLength(1);
+		expect(analytics[0].requests).toBe(1);
+	});
+
+	it('retries a destination that is down for a while until it returns', async () => {
+		await control.fault({ kind: 'error', status: 503, times: 2, match: { path: '/marketing/' } });
+		const outcomes = await router().route([customerEvent()]);
+		const marketing = routed(outcomes[0]).deliveries.find((d) => d.destinationId === 'marketing')!;
+		expect(marketing).toMatchObject({ status: 'delivered', attempts: 3 });
+		expect(await received('marketing')).toHaveLength(1);
+	});
+
+	it('dead-letters a destination that stays down, leaves the others unaffected, and replays it once it returns', async () => {
+		await control.fault({ kind: 'error', status: 500, times: -1, match: { path: '/accounting/' } });
+		const order = orderEvent();
+		const outcomes = await router().route([order]);
+		const deliveries = routed(outcomes[0]).deliveries;
+		expect(deliveries.map((d) => [d.destinationId, d.status])).toEqual([
+			['fulfillment', 'delivered'],
+			['accounting', 'failed'],
+			['inventory', 'delivered'],
+		]);
+		const failed = deliveries[1];
+		expect(failed).toMatchObject({ attempts: 3, httpStatus: 500, error: expect.stringContaining('HTTP 500') });
+
+		const letters = await router().repository.deadLetters({ destinationId: 'accounting' });
+		const letter = letters.find((l) => l.eventId === order.id)!;
+		expect(letter).toMatchObject({ id: failed.deadLetterId, ruleId: 'order-events', status: 'dead', attempts: 3 });
+
+		expect((await router().replay([letter.id]))[0].status).toBe('failed');
+		await control.clearFaults();
+		const replay = await router().replay([letter.id]);
+		expect(replay[0]).toMatchObject({ status: 'replayed', deliveries: [{ destinationId: 'accounting', status: 'delivered' }] });
+		expect((await router().repository.deadLettersById([letter.id]))[0]).toMatchObject({ status: 'replayed', attempts: 6 });
+		// Replaying again never delivers twice.
+		const again = await router().replay([letter.id]);
+		expect(again[0].deliveries[0].status).toBe('already_delivered');
+		expect(await received('accounting')).toHaveLength(1);
+		expect(await received('fulfillment')).toHaveLength(1);
+	});
+
+	it('sends a failed transform to the dead letters with its reason, and replays it under a fixed rule', async () => {
+		const strict: RuleSpec = { ...exampleRules[0], transform: [{ require: ['customer.id'] }] };
+		const event = customerEvent();
+		const outcomes = await router({ rules: [strict] }).route([event]);
+		const outcome = routed(outcomes[0]);
+		expect(outcome.deliveries).toEqual([]);
+		expect(outcome.transformFailures).toEqual([{ ruleId: 'customer-events', reason: 'transform step 1 failed: required field(s) missing: customer.id', deadLetterId: expect.any(String) }]);
+		const letter = (await router().repository.deadLettersById([outcome.transformFailures[0].deadLetterId]))[0];
+		expect(letter).toMatchObject({ destinationId: '*', reason: expect.stringContaining('customer.id') });
+
+		const fixed: RuleSpec = { ...exampleRules[0], transform: [{ set: { 'meta.replayed': true } }] };
+		const replay = await router({ rules: [fixed] }).replay([letter.id]);
+		expect(replay[0].status).toBe('replayed');
+		expect(replay[0].deliveries.map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
+		expect((await received('data-warehouse'))[0].body).toMatchObject({ data: { meta: { replayed: true } } });
+	});
+
+	it('opens the circuit after repeated failures: later deliveries fail at once', async () => {
+		await control.fault({ kind: 'error', status: 502, times: -1, match: { path: '/analytics/' } });
+		// One at a time, so the breaker sees each failure before the next delivery starts.
+		const breaking = destinations({ retry: { maxAttempts: 1 } }).map((d) => (d.id === 'analytics' ? { ...d, concurrency: 1, circuitBreaker: { failureThreshold: 2, cooldownMs: 60_000 } } : d));
+		const outcomes = await router({ destinations: breaking }).route([customerEvent(), customerEvent(), customerEvent(), customerEvent()]);
+		const analytics = outcomes.map((o) => routed(o).deliveries.find((d) => d.destinationId === 'analytics')!);
+		expect(analytics.map((d) => d.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
+		expect(analytics.filter((d) => d.attempts === 0)).toHaveLength(2);
+		expect(analytics.find((d) => d.attempts === 0)!.error).toMatch(/circuit open for destination "analytics"/);
+		expect((await received('marketing')).length).toBe(4);
+	});
+
+	it('never lets a slow destination hold up the others', async () => {
+		await control.fault({ kind: 'latency', ms: 1000, times: -1, match: { path: '/analytics/' } });
+		const started = Date.now();
+		const outcomes = await router().route([customerEvent(), customerEvent()]);
+		const slowest = (id: string) => Math.max(...outcomes.map((o) => routed(o).deliveries.find((d) => d.destinationId === id)!.durationMs));
+		expect(slowest('analytics')).toBeGreaterThanOrEqual(950);
+		expect(slowest('marketing')).toBeLessThan(500);
+		expect(slowest('data-warehouse')).toBeLessThan(500);
+		expect(Date.now() - started).toBeLessThan(2500);
+	});
+
+	it('rejects a delivery signed with the wrong secret (not retried) and dead-letters it', async () => {
+		const routes = compileRoutes({ rules: exampleRules, destinations: destinations() });
+		const wrong = new EventRouter(routes, { store, delivery: { clientFor: () => new FetchHttpClient(), secrets: { signingSecret: () => receiverSecret('someone-else') } } });
+		const outcomes = await wrong.route([customerEvent()]);
+		const analytics = routed(outcomes[0]).deliveries[0];
+		expect(analytics).toMatchObject({ status: 'failed', httpStatus: 401, attempts: 1 });
+		expect(await control.state('rejected')).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'signature rejected: no matching v1 signature' })]));
+	});
+
+	it('delivers to an HTTP API destination with a body template and a bearer credential', async () => {
+		const api: DestinationSpec = { id: 'crm-api', kind: 'http', url: '/accounting/events', method: 'POST', bodyTemplate: { ref: '{{id}}', amount: '{{data.total}}' }, retry: fastRetry };
+		const rule: RuleSpec = { id: 'orders-to-api', sources: ['ecommerce'], eventTypes: ['order.*'], destinations: ['crm-api'] };
+		const order = orderEvent();
+		const outcomes = await router({ rules: [rule], destinations: [api] }).route([order]);
+		expect(routed(outcomes[0]).deliveries[0]).toMatchObject({ status: 'delivered', httpStatus: 202 });
+		expect(await received('accounting')).toEqual([expect.objectContaining({ auth: 'bearer', body: { ref: order.id, amount: 42 } })]);
+	});
+
+	it('hands events to node outputs and throttles a destination', async () => {
+		const destinationsWithOutput: DestinationSpec[] = [
+			{ id: 'queue', kind: 'output', output: 'kafka' },
+			{ id: 'inventory', kind: 'webhook', url: `${sandbox.baseUrl}/inventory/events`, ratePerSecond: 5, retry: fastRetry },
+		];
+		const rule: RuleSpec = { id: 'all-orders', eventTypes: ['order.*'], destinations: ['queue', 'inventory'] };
+		const started = Date.now();
+		const outcomes = await router({ rules: [rule], destinations: destinationsWithOutput, outputs: ['kafka'] }).route(Array.from({ length: 10 }, orderEvent));
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(outcomes.every((o) => routed(o).deliveries[0].status === 'handed_off' && routed(o).deliveries[0].output === 'kafka')).toBe(true);
+		expect(await received('inventory')).toHaveLength(10);
+	});
+});
