@@ -2,12 +2,20 @@
 import { type SandboxServerOptions, startSandboxServer } from './framework/server';
 import type { RateLimitSpec } from './framework/rateLimit';
 import type { VendorSandboxFactory } from './framework/types';
+import { createBraintreeSandbox } from './braintree';
 import { createHubspotSandbox } from './hubspot';
+import { createPayPalSandbox } from './paypal';
 import { createReceiversSandbox } from './receivers';
+import { createSquareSandbox } from './square';
+import { createStripeSandbox } from './stripe';
 
 const factories = {
 	hubspot: createHubspotSandbox,
 	receivers: createReceiversSandbox,
+	stripe: createStripeSandbox,
+	paypal: createPayPalSandbox,
+	square: createSquareSandbox,
+	braintree: createBraintreeSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;

@@ -1,0 +1,224 @@
+/**
+ * The PayPal sandbox: OAuth2 client credentials (`POST /v1/oauth2/token`, Basic client id:secret → expiring Bearer
+ * tokens), Orders v2 create / capture / get with `PayPal-Request-Id` replay, `DUPLICATE_INVOICE_ID`, 422 issues
+ * (`INSTRUMENT_DECLINED`, `TRANSACTION_REFUSED`, `ORDER_ALREADY_CAPTURED`) and `PayPal-Mock-Response` negative tests.
+ * Vault ids decide the outcome: one containing "declined" or "refused" fails its capture.
+ */
+import { randomBytes, timingSafeEqual, createHmac } from 'node:crypto';
+import { controlError } from '../framework/control';
+import { IdempotencyCache, ProcessingSettings } from '../framework/idempotency';
+import type { Router } from '../framework/router';
+import { SandboxError, type SandboxRequest, type SandboxResponse, type SandboxServices, type VendorSandboxFactory } from '../framework/types';
+
+export const payPalClientId = 'sandbox-paypal-client';
+export const payPalClientSecret = 'sandbox-paypal-secret';
+
+interface Order {
+	id: string;
+	intent: string;
+	status: string;
+	purchase_units: Array<Record<string, unknown>>;
+	payment_source?: Record<string, unknown>;
+	create_time: string;
+	update_time?: string;
+	links: Array<{ href: string; rel: string; method: string }>;
+}
+
+function debugId(): string {
+	return randomBytes(7).toString('hex');
+}
+
+function payPalError(status: number, name: string, message: string, details?: Array<{ issue: string; description: string; field?: string }>): SandboxResponse {
+	return { status, body: { name, message, debug_id: debugId(), details, links: [{ href: `https://developer.paypal.com/api/rest/reference/orders/v2/errors/#${name}`, rel: 'information_link', method: 'GET' }] } };
+}
+
+function unprocessable(issue: string, description: string): SandboxResponse {
+	return payPalError(422, 'UNPROCESSABLE_ENTITY', 'The requested action could not be performed, semantically incorrect, or failed business validation.', [{ issue, description }]);
+}
+
+const issueDescriptions: Record<string, string> = {
+	INSTRUMENT_DECLINED: "The instrument presented was either declined by the processor or bank, or it can't be used for this payment.",
+	TRANSACTION_REFUSED: 'The request was refused.',
+	ORDER_ALREADY_CAPTURED: 'Order already captured. If intent=CAPTURE only one capture per order is allowed.',
+	ORDER_NOT_APPROVED: 'Payer has not yet approved the Order for payment.',
+};
+
+export const createPayPalSandbox: VendorSandboxFactory = (services) => {
+	const state = new PayPalState(services);
+	return {
+		credentials: { clientId: payPalClientId, clientSecret: payPalClientSecret },
+		authenticate: (request) => state.authenticate(request),
+		rateLimits: {
+			defaults: [{ name: 'per_second', kind: 'sliding', limit: 50, intervalMs: 1000 }],
+			headers: () => ({}),
+			rejection: () => payPalError(429, 'RATE_LIMIT_REACHED', 'Too many requests. Blocked due to rate limiting.'),
+		},
+		errors: {
+			serverError: (status) => payPalError(status, status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', 'An internal server error has occurred.'),
+			notFound: (request) => payPalError(404, 'RESOURCE_NOT_FOUND', `The specified resource does not exist: ${request.path}`),
+			badRequest: (message) => payPalError(400, 'INVALID_REQUEST', `Request is not well-formed, syntactically incorrect, or violates schema: ${message}`, [{ issue: 'MALFORMED_REQUEST_JSON', description: message }]),
+		},
+		routes: (router) => state.routes(router),
+		data: { reset: () => state.reset(), seed: () => { throw controlError(400, 'PayPal orders are created through the API'); }, state: (collection) => state.view(collection) },
+		// PayPal verifies webhooks through its verify-webhook-signature API (RSA); the sandbox signs with an HMAC stand-in.
+		signWebhook: ({ body, secret, timestamp }) => {
+			const transmissionId = randomBytes(12).toString('hex');
+			const time = new Date(timestamp).toISOString();
+			return {
+				'paypal-transmission-id': transmissionId,
+				'paypal-transmission-time': time,
+				'paypal-transmission-sig': createHmac('sha256', secret).update(`${transmissionId}|${time}|${body}`).digest('base64'),
+				'paypal-auth-algo': 'SHA256withRSA',
+			};
+		},
+		settings: {
+			get: () => ({ ...state.processing.get(), tokenTtlSeconds: state.tokenTtlSeconds }),
+			update: (patch) => {
+				const { tokenTtlSeconds, ...rest } = patch;
+				if (tokenTtlSeconds !== undefined) {
+					if (typeof tokenTtlSeconds !== 'number' || tokenTtlSeconds < 1) throw controlError(400, 'tokenTtlSeconds must be a number >= 1');
+					state.tokenTtlSeconds = tokenTtlSeconds;
+				}
+				return { ...state.processing.update(rest, (message) => controlError(400, message)), tokenTtlSeconds: state.tokenTtlSeconds };
+			},
+		},
+	};
+};
+
+class PayPalState {
+	orders = new Map<string, Order>();
+	tokens = new Map<string, number>();
+	tokenTtlSeconds = 32_400;
+	readonly processing = new ProcessingSettings();
+	// PayPal returns the first response for a repeated PayPal-Request-Id.
+	readonly idempotency = new IdempotencyCache({ mismatch: () => unprocessable('DUPLICATE_REQUEST_ID', 'The value of PayPal-Request-Id header has already been used.') });
+
+	constructor(private readonly services: SandboxServices) {}
+
+	authenticate(request: SandboxRequest): SandboxResponse | undefined {
+		if (request.path === '/v1/oauth2/token') return undefined;
+		const header = request.headers.authorization;
+		const token = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+		const expiresAt = token ? this.tokens.get(token) : undefined;
+		if (expiresAt === undefined || expiresAt < Date.now()) {
+			return payPalError(401, 'AUTHENTICATION_FAILURE', 'Authentication failed due to invalid authentication credentials or a missing Authorization header.');
+		}
+		return undefined;
+	}
+
+	routes(router: Router): void {
+		router
+			.post('/v1/oauth2/token', (request) => this.issueToken(request))
+			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
+			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
+			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)));
+	}
+
+	reset(): void {
+		this.orders.clear();
+		this.tokens.clear();
+		this.tokenTtlSeconds = 32_400;
+		this.idempotency.reset();
+		this.processing.processingMs = 5;
+	}
+
+	view(collection?: string): unknown {
+		const orders = [...this.orders.values()];
+		const captures = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { captures?: unknown[] } | undefined)?.captures ?? []) as Array<{ status: string }>));
+		const all = { orders, captures: captures.filter((capture) => capture.status === 'COMPLETED') };
+		return collection === undefined ? all : all[collection as keyof typeof all];
+	}
+
+	private issueToken(request: SandboxRequest): SandboxResponse {
+		const header = request.headers.authorization;
+		const presented = typeof header === 'string' && /^basic /i.test(header) ? Buffer.from(header.slice(6).trim(), 'base64').toString('utf8') : '';
+		const expected = `${payPalClientId}:${payPalClientSecret}`;
+		const valid = presented.length === expected.length && timingSafeEqual(Buffer.from(presented), Buffer.from(expected));
+		if (!valid) return { status: 401, body: { error: 'invalid_client', error_description: 'Client Authentication failed' } };
+		if ((request.body as { grant_type?: string } | undefined)?.grant_type !== 'client_credentials') {
+			return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'Grant Type is NULL' } };
+		}
+		const token = `A21AA${randomBytes(24).toString('base64url')}`;
+		this.tokens.set(token, Date.now() + this.tokenTtlSeconds * 1000);
+		return { status: 200, body: { scope: 'https://uri.paypal.com/services/payments/payment', access_token: token, token_type: 'Bearer', app_id: 'APP-SANDBOX', expires_in: this.tokenTtlSeconds, nonce: `${new Date().toISOString()}${randomBytes(8).toString('hex')}` } };
+	}
+
+	private withRequestId(request: SandboxRequest, work: () => Promise<SandboxResponse> | SandboxResponse): Promise<SandboxResponse> | SandboxResponse {
+		const requestId = request.headers['paypal-request-id'];
+		if (typeof requestId !== 'string' || requestId === '') return work();
+		if (requestId.length > 108) return payPalError(400, 'INVALID_REQUEST', 'PayPal-Request-Id is too long.', [{ issue: 'INVALID_PARAMETER_SYNTAX', description: 'PayPal-Request-Id must be at most 108 characters.' }]);
+		return this.idempotency.run(`${request.path} ${requestId}`, JSON.stringify(request.body ?? {}), async () => work());
+	}
+
+	private create(request: SandboxRequest): SandboxResponse {
+		const body = (request.body ?? {}) as { intent?: string; purchase_units?: Array<Record<string, unknown>>; payment_source?: Record<string, unknown> };
+		if (body.intent !== 'CAPTURE' && body.intent !== 'AUTHORIZE') {
+			return payPalError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [{ field: '/intent', issue: 'MISSING_REQUIRED_PARAMETER', description: 'A required field / parameter is missing.' }]);
+		}
+		const unit = body.purchase_units?.[0];
+		const amount = unit?.amount as { currency_code?: string; value?: string } | undefined;
+		if (!amount?.currency_code || !/^\d+(\.\d{1,2})?$/.test(String(amount.value ?? ''))) {
+			return payPalError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [{ field: '/purchase_units/@reference_id==\'default\'/amount/value', issue: 'DECIMAL_PRECISION', description: 'If the currency supports decimals, only two decimal place precision is supported.' }]);
+		}
+		const invoiceId = unit?.invoice_id;
+		if (invoiceId && [...this.orders.values()].some((order) => order.purchase_units[0]?.invoice_id === invoiceId)) {
+			return unprocessable('DUPLICATE_INVOICE_ID', 'Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice Id be unique for each transaction.');
+		}
+		const id = randomBytes(9).toString('hex').toUpperCase().slice(0, 17);
+		const vaulted = body.payment_source !== undefined;
+		const order: Order = {
+			id,
+			intent: body.intent,
+			status: vaulted ? 'APPROVED' : 'CREATED',
+			purchase_units: [{ reference_id: 'default', ...unit }],
+			payment_source: body.payment_source,
+			create_time: new Date().toISOString(),
+			links: [
+				{ href: `${this.services.baseUrl()}/v2/checkout/orders/${id}`, rel: 'self', method: 'GET' },
+				{ href: `${this.services.baseUrl()}/v2/checkout/orders/${id}/capture`, rel: 'capture', method: 'POST' },
+			],
+		};
+		this.orders.set(id, order);
+		return { status: 201, body: order };
+	}
+
+	private async capture(request: SandboxRequest): Promise<SandboxResponse> {
+		const order = this.order(request.params.id);
+		if (order.status === 'COMPLETED') return unprocessable('ORDER_ALREADY_CAPTURED', issueDescriptions.ORDER_ALREADY_CAPTURED);
+		if (order.status !== 'APPROVED') return unprocessable('ORDER_NOT_APPROVED', issueDescriptions.ORDER_NOT_APPROVED);
+		await this.processing.pause();
+		const issue = mockIssue(request) ?? vaultIssue(order.payment_source);
+		if (issue) return unprocessable(issue, issueDescriptions[issue] ?? issue);
+		const unit = order.purchase_units[0];
+		const capture = { id: randomBytes(9).toString('hex').toUpperCase().slice(0, 17), status: 'COMPLETED', amount: unit.amount, final_capture: true, invoice_id: unit.invoice_id, custom_id: unit.custom_id, create_time: new Date().toISOString() };
+		unit.payments = { captures: [capture] };
+		order.status = 'COMPLETED';
+		order.update_time = capture.create_time;
+		this.services.publishWebhook({ id: `WH-${debugId()}`, event_type: 'PAYMENT.CAPTURE.COMPLETED', resource_type: 'capture', resource: capture, create_time: capture.create_time });
+		return { status: 201, body: order };
+	}
+
+	private order(orderId: string): Order {
+		const order = this.orders.get(orderId);
+		if (!order) throw new SandboxError(payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.' }]));
+		return order;
+	}
+}
+
+/** `PayPal-Mock-Response: {"mock_application_codes": "INSTRUMENT_DECLINED"}`, as in PayPal's sandbox. */
+function mockIssue(request: SandboxRequest): string | undefined {
+	const header = request.headers['paypal-mock-response'];
+	if (typeof header !== 'string') return undefined;
+	try {
+		return (JSON.parse(header) as { mock_application_codes?: string }).mock_application_codes;
+	} catch {
+		return undefined;
+	}
+}
+
+function vaultIssue(source: Record<string, unknown> | undefined): string | undefined {
+	const vaultId = JSON.stringify(source ?? {});
+	if (vaultId.includes('declined')) return 'INSTRUMENT_DECLINED';
+	if (vaultId.includes('refused')) return 'TRANSACTION_REFUSED';
+	return undefined;
+}

@@ -1,0 +1,267 @@
+/**
+ * The Stripe sandbox: PaymentIntents (create with confirm, confirm, capture, cancel, retrieve, list), form bodies,
+ * secret-key bearer auth, `Idempotency-Key` (replay, `idempotency_error`, 409 while in flight), Stripe's test
+ * cards and their decline codes, and `Stripe-Signature` webhooks for payment_intent events.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { bearerAuth } from '../framework/auth';
+import { controlError } from '../framework/control';
+import { IdempotencyCache, ProcessingSettings } from '../framework/idempotency';
+import type { Router } from '../framework/router';
+import { SandboxError, type SandboxRequest, type SandboxResponse, type SandboxServices, type VendorSandboxFactory } from '../framework/types';
+
+export const stripeSecretKey = 'sk_test_sandbox_51Integration';
+
+/** Stripe's documented test cards (PLATFORMS.md) and what each does on confirm. */
+const testCards: Record<string, { code?: string; declineCode?: string; message?: string }> = {
+	'4242424242424242': {},
+	'4000000000000002': { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },
+	'4000000000009995': { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+	'4000000000009979': { code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' },
+	'4000000000000069': { code: 'expired_card', declineCode: 'expired_card', message: 'Your card has expired.' },
+	'4000000000000127': { code: 'incorrect_cvc', declineCode: 'incorrect_cvc', message: "Your card's security code is incorrect." },
+	'4000000000000119': { code: 'processing_error', declineCode: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' },
+};
+
+/** Stripe's ready-made test PaymentMethods. */
+const testPaymentMethods: Record<string, string> = {
+	pm_card_visa: '4242424242424242',
+	pm_card_visa_chargeDeclined: '4000000000000002',
+	pm_card_visa_chargeDeclinedInsufficientFunds: '4000000000009995',
+	pm_card_visa_chargeDeclinedStolenCard: '4000000000009979',
+	pm_card_chargeDeclinedExpiredCard: '4000000000000069',
+	pm_card_chargeDeclinedIncorrectCvc: '4000000000000127',
+	pm_card_chargeDeclinedProcessingError: '4000000000000119',
+};
+
+interface PaymentIntent {
+	id: string;
+	object: 'payment_intent';
+	amount: number;
+	amount_received: number;
+	currency: string;
+	status: string;
+	capture_method: string;
+	payment_method: string | null;
+	latest_charge: string | null;
+	last_payment_error: Record<string, unknown> | null;
+	metadata: Record<string, string>;
+	description: string | null;
+	created: number;
+	livemode: false;
+}
+
+function stripeError(status: number, error: Record<string, unknown>): SandboxResponse {
+	return { status, body: { error: { ...error, request_log_url: `https://dashboard.stripe.com/test/logs/req_${id(14)}` } } };
+}
+
+function id(length: number): string {
+	return randomBytes(length).toString('base64url').replace(/[-_]/g, 'x').slice(0, length);
+}
+
+export const createStripeSandbox: VendorSandboxFactory = (services) => {
+	const state = new StripeState(services);
+	return {
+		credentials: { secretKey: stripeSecretKey },
+		authenticate: bearerAuth(stripeSecretKey, (reason) =>
+			stripeError(401, {
+				type: 'invalid_request_error',
+				message: reason === 'missing' ? "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')." : 'Invalid API Key provided: sk_test_****',
+			}),
+		),
+		rateLimits: {
+			defaults: [{ name: 'test_mode', kind: 'sliding', limit: 25, intervalMs: 1000 }],
+			headers: () => ({}),
+			rejection: () => stripeError(429, { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.' }),
+		},
+		errors: {
+			serverError: (status) => stripeError(status, { type: 'api_error', message: 'An unknown error occurred' }),
+			notFound: (request) => stripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${request.method}: ${request.path}).` }),
+			badRequest: (message) => stripeError(400, { type: 'invalid_request_error', message: `Invalid request: ${message}` }),
+		},
+		routes: (router) => state.routes(router),
+		data: { reset: () => state.reset(), seed: (data) => state.seed(data), state: (collection) => state.view(collection) },
+		signWebhook: ({ body, secret, timestamp }) => {
+			const t = Math.floor(timestamp / 1000);
+			return { 'Stripe-Signature': `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}` };
+		},
+		settings: { get: () => state.processing.get(), update: (patch) => state.processing.update(patch, (message) => controlError(400, message)) },
+	};
+};
+
+class StripeState {
+	intents = new Map<string, PaymentIntent>();
+	charges: Array<{ id: string; payment_intent: string; amount: number; currency: string; metadata: Record<string, string> }> = [];
+	paymentMethods = new Map(Object.entries(testPaymentMethods));
+	readonly processing = new ProcessingSettings();
+	readonly idempotency = new IdempotencyCache({
+		mismatch: (key) =>
+			stripeError(400, {
+				type: 'idempotency_error',
+				message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+			}),
+		inFlight: () =>
+			stripeError(409, {
+				type: 'invalid_request_error',
+				code: 'idempotency_key_in_use',
+				message: 'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through). Please try again later.',
+			}),
+		replayHeaders: { 'Idempotent-Replayed': 'true' },
+	});
+
+	constructor(private readonly services: SandboxServices) {}
+
+	routes(router: Router): void {
+		router
+			.post('/v1/payment_intents', (request) => this.idempotent(request, () => this.create(request)))
+			.get('/v1/payment_intents', (request) => this.list(request))
+			.get('/v1/payment_intents/:id', (request) => ({ status: 200, body: this.intent(request.params.id) }))
+			.post('/v1/payment_intents/:id/confirm', (request) => this.idempotent(request, () => this.confirm(this.intent(request.params.id), form(request).payment_method as string | undefined)))
+			.post('/v1/payment_intents/:id/capture', (request) => this.idempotent(request, async () => this.capture(this.intent(request.params.id))))
+			.post('/v1/payment_intents/:id/cancel', (request) => this.idempotent(request, async () => this.cancel(this.intent(request.params.id))));
+	}
+
+	reset(): void {
+		this.intents.clear();
+		this.charges = [];
+		this.paymentMethods = new Map(Object.entries(testPaymentMethods));
+		this.idempotency.reset();
+		this.processing.processingMs = 5;
+	}
+
+	/** `{ payment_methods: [{ id, number }] }`: more test PaymentMethods, by test card number. */
+	seed(data: Record<string, unknown[]>): unknown {
+		for (const [collection, records] of Object.entries(data)) {
+			if (collection !== 'payment_methods') throw controlError(400, `unknown collection ${collection}; use payment_methods`);
+			for (const record of records as Array<{ id?: string; number?: string }>) {
+				if (!record.id || !record.number || !testCards[record.number]) throw controlError(400, 'each payment method needs an id and a known test card number');
+				this.paymentMethods.set(record.id, record.number);
+			}
+		}
+		return { payment_methods: [...this.paymentMethods.keys()] };
+	}
+
+	view(collection?: string): unknown {
+		const all = { payment_intents: [...this.intents.values()], charges: this.charges };
+		return collection === undefined ? all : all[collection as keyof typeof all];
+	}
+
+	private async idempotent(request: SandboxRequest, work: () => Promise<SandboxResponse> | SandboxResponse): Promise<SandboxResponse> {
+		const key = request.headers['idempotency-key'];
+		if (typeof key !== 'string' || key === '') return work();
+		if (key.length > 255) return stripeError(400, { type: 'invalid_request_error', message: 'Idempotency-Key must be at most 255 characters long.' });
+		return this.idempotency.run(key, `${request.method} ${request.path} ${JSON.stringify(request.body ?? {})}`, async () => work());
+	}
+
+	private async create(request: SandboxRequest): Promise<SandboxResponse> {
+		const params = form(request);
+		const amount = Number(params.amount);
+		if (params.amount === undefined) return missing('amount');
+		if (!Number.isInteger(amount) || amount < 1) return invalid('amount', 'Invalid integer: ' + String(params.amount));
+		if (typeof params.currency !== 'string') return missing('currency');
+		const intent: PaymentIntent = {
+			id: `pi_${id(24)}`,
+			object: 'payment_intent',
+			amount,
+			amount_received: 0,
+			currency: params.currency.toLowerCase(),
+			status: 'requires_payment_method',
+			capture_method: params.capture_method === 'manual' ? 'manual' : 'automatic',
+			payment_method: null,
+			latest_charge: null,
+			last_payment_error: null,
+			metadata: (params.metadata as Record<string, string>) ?? {},
+			description: (params.description as string) ?? null,
+			created: Math.floor(Date.now() / 1000),
+			livemode: false,
+		};
+		const paymentMethod = params.payment_method as string | undefined;
+		if (paymentMethod !== undefined && !this.paymentMethods.has(paymentMethod)) {
+			return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${paymentMethod}'` });
+		}
+		this.intents.set(intent.id, intent);
+		if (paymentMethod) {
+			intent.payment_method = paymentMethod;
+			intent.status = 'requires_confirmation';
+		}
+		if (params.confirm === 'true') return this.confirm(intent, undefined);
+		return { status: 200, body: intent };
+	}
+
+	private async confirm(intent: PaymentIntent, paymentMethod: string | undefined): Promise<SandboxResponse> {
+		if (paymentMethod) intent.payment_method = paymentMethod;
+		if (!['requires_payment_method', 'requires_confirmation'].includes(intent.status)) {
+			return stripeError(400, { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `This PaymentIntent's status is ${intent.status}.`, payment_intent: intent });
+		}
+		if (!intent.payment_method) return missing('payment_method');
+		await this.processing.pause();
+		const card = testCards[this.paymentMethods.get(intent.payment_method) ?? ''] ?? {};
+		const chargeId = `ch_${id(24)}`;
+		intent.latest_charge = chargeId;
+		if (card.code) {
+			intent.status = 'requires_payment_method';
+			const error = { type: 'card_error', code: card.code, decline_code: card.declineCode, message: card.message, charge: chargeId };
+			intent.last_payment_error = { ...error, payment_method: { id: intent.payment_method } };
+			this.services.publishWebhook(event('payment_intent.payment_failed', intent));
+			return stripeError(402, { ...error, payment_intent: intent });
+		}
+		intent.last_payment_error = null;
+		intent.status = intent.capture_method === 'manual' ? 'requires_capture' : 'succeeded';
+		if (intent.status === 'succeeded') this.recordCharge(chargeId, intent);
+		return { status: 200, body: intent };
+	}
+
+	private capture(intent: PaymentIntent): SandboxResponse {
+		if (intent.status !== 'requires_capture') {
+			return stripeError(400, { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `This PaymentIntent could not be captured because it has a status of ${intent.status}.` });
+		}
+		intent.status = 'succeeded';
+		this.recordCharge(intent.latest_charge!, intent);
+		return { status: 200, body: intent };
+	}
+
+	private cancel(intent: PaymentIntent): SandboxResponse {
+		if (intent.status === 'succeeded' || intent.status === 'canceled') {
+			return stripeError(400, { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.` });
+		}
+		intent.status = 'canceled';
+		return { status: 200, body: intent };
+	}
+
+	private recordCharge(chargeId: string, intent: PaymentIntent): void {
+		intent.amount_received = intent.amount;
+		this.charges.push({ id: chargeId, payment_intent: intent.id, amount: intent.amount, currency: intent.currency, metadata: intent.metadata });
+		this.services.publishWebhook(event('payment_intent.succeeded', intent));
+	}
+
+	private intent(intentId: string): PaymentIntent {
+		const intent = this.intents.get(intentId);
+		if (!intent) throw new SandboxError(stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', param: 'intent', message: `No such payment_intent: '${intentId}'` }));
+		return intent;
+	}
+
+	private list(request: SandboxRequest): SandboxResponse {
+		const limit = Math.min(100, Number(request.query.get('limit') ?? 10));
+		const all = [...this.intents.values()].reverse();
+		const after = request.query.get('starting_after');
+		const start = after ? all.findIndex((intent) => intent.id === after) + 1 : 0;
+		const data = all.slice(start, start + limit);
+		return { status: 200, body: { object: 'list', url: '/v1/payment_intents', has_more: start + limit < all.length, data } };
+	}
+}
+
+function form(request: SandboxRequest): Record<string, unknown> {
+	return (request.body as Record<string, unknown> | undefined) ?? {};
+}
+
+function missing(param: string): SandboxResponse {
+	return stripeError(400, { type: 'invalid_request_error', code: 'parameter_missing', param, message: `Missing required param: ${param}.` });
+}
+
+function invalid(param: string, message: string): SandboxResponse {
+	return stripeError(400, { type: 'invalid_request_error', code: 'parameter_invalid_integer', param, message });
+}
+
+function event(type: string, intent: PaymentIntent): Record<string, unknown> {
+	return { id: `evt_${id(24)}`, object: 'event', type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object: intent } };
+}
