@@ -79,7 +79,7 @@ const METER_NAME = /^[a-z][a-z0-9_]*$/;
 export class UsageMeter {
 	readonly repository: UsageRepository;
 	private readonly namespace: string;
-	private readonly periodConfig: PeriodConfig;
+	readonly periodConfig: PeriodConfig;
 	private readonly thresholds: number[];
 	private readonly now: () => number;
 

@@ -1,0 +1,300 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { periodContaining, previousPeriod, STANDARD_METERS, UsageMeter, validatePlan, type BillingPeriod, type ChargeInput, type Plan, type PlanInput } from '../../../lib/metering';
+import { nodeStore } from '../../shared/engineContext';
+
+const meterLabel = (meter: string) => meter.split('_').map((word) => (word === 'api' ? 'API' : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
+
+export const meterOptions = [
+	...STANDARD_METERS.map((meter) => ({ name: meterLabel(meter), value: meter })).sort((a, b) => a.name.localeCompare(b.name)),
+	{ name: 'Custom', value: 'custom', description: 'A meter name of your own' },
+];
+
+export const namespaceProperty: INodeProperties = {
+	displayName: 'Meter Namespace',
+	name: 'namespace',
+	type: 'string',
+	default: 'default',
+	description: 'Keeps separate meters apart (e.g. per product or environment); event IDs are unique within a namespace. Use the same name wherever you record, preview or close.',
+};
+
+export const periodSettingsProperty: INodeProperties = {
+	displayName: 'Billing Period',
+	name: 'billingPeriod',
+	type: 'collection',
+	placeholder: 'Add Setting',
+	default: {},
+	description: 'Periods are calendar months in UTC unless changed here; use the same settings everywhere for one namespace',
+	options: [
+		{ displayName: 'Anchor Day', name: 'anchorDay', type: 'number', typeOptions: { minValue: 1, maxValue: 31 }, default: 1, description: 'Day of the month each period starts on (the month\'s last day in shorter months)' },
+		{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: 'UTC', placeholder: 'e.g. Europe/Berlin', description: 'IANA time zone in which periods start at midnight' },
+	],
+};
+
+const pricedOperations = ['getUsage', 'previewInvoice', 'closePeriod'];
+
+export const customerProperties: INodeProperties[] = [
+	{
+		displayName: 'All Customers',
+		name: 'allCustomers',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { operation: [...pricedOperations, 'export'] } },
+		description: 'Whether to act on every customer with usage in the period (one output item each) instead of the customer of each input item',
+	},
+	{
+		displayName: 'Customer ID',
+		name: 'customerId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.customerId }}',
+		displayOptions: { show: { operation: [...pricedOperations, 'export'], allCustomers: [false] } },
+		description: 'The account whose usage to read',
+	},
+	{
+		displayName: 'Period',
+		name: 'period',
+		type: 'options',
+		options: [
+			{ name: 'Current Period', value: 'current' },
+			{ name: 'Previous Period', value: 'previous', description: 'The period before the current one, e.g. to invoice last month' },
+			{ name: 'Period Containing a Date', value: 'date' },
+		],
+		default: 'current',
+		displayOptions: { show: { operation: [...pricedOperations, 'export'] } },
+	},
+	{
+		displayName: 'Date',
+		name: 'periodDate',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 2026-11-15',
+		displayOptions: { show: { operation: [...pricedOperations, 'export'], period: ['date'] } },
+		description: 'Any date (ISO) inside the wanted period',
+	},
+];
+
+const priceField = (displayName: string, name: string, description: string, show?: Record<string, string[]>): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 0.01',
+	description,
+	...(show ? { displayOptions: { show } } : {}),
+});
+
+export const planProperties: INodeProperties[] = [
+	{
+		displayName: 'Plan Source',
+		name: 'planSource',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json', description: 'A plan as JSON: every model, tiers and quotas (see the README)' },
+			{ name: 'Fields', value: 'ui', description: 'Build the plan in the editor' },
+		],
+		default: 'json',
+		displayOptions: { show: { operation: pricedOperations } },
+	},
+	{
+		displayName: 'Plan Source',
+		name: 'planSource',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json' },
+			{ name: 'Fields', value: 'ui' },
+		],
+		default: 'json',
+		displayOptions: { show: { operation: ['record'], quotaAlerts: [true] } },
+	},
+	{
+		displayName: 'Plan (JSON)',
+		name: 'planJson',
+		type: 'json',
+		default:
+			'{\n  "id": "basic",\n  "name": "Basic",\n  "currency": "USD",\n  "recurringFee": "49.00",\n  "charges": [\n    { "meter": "syncs", "model": "graduated", "included": 0, "tiers": [\n      { "from": 0, "upTo": 10000, "unitPrice": "0.01" },\n      { "from": 10001, "upTo": 100000, "unitPrice": "0.005" },\n      { "from": 100001, "upTo": null, "unitPrice": "0.001" }\n    ] }\n  ]\n}',
+		displayOptions: { show: { planSource: ['json'] } },
+		description: 'The customer\'s plan; an expression can pick it per customer',
+	},
+	{
+		displayName: 'Plan ID',
+		name: 'planId',
+		type: 'string',
+		default: 'plan',
+		displayOptions: { show: { planSource: ['ui'] } },
+	},
+	{
+		displayName: 'Currency',
+		name: 'planCurrency',
+		type: 'string',
+		default: 'USD',
+		displayOptions: { show: { planSource: ['ui'] } },
+		description: 'ISO 4217 code of every price in the plan',
+	},
+	{ ...priceField('Recurring Fee', 'recurringFee', 'Charged every period (subscription or monthly integration fee)'), displayOptions: { show: { planSource: ['ui'] } } },
+	{ ...priceField('Setup Fee', 'setupFee', 'Charged in the customer\'s first period'), displayOptions: { show: { planSource: ['ui'] } } },
+	{
+		displayName: 'Charges',
+		name: 'charges',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Charge',
+		default: {},
+		displayOptions: { show: { planSource: ['ui'] } },
+		options: [
+			{
+				name: 'charge',
+				displayName: 'Charge',
+				values: [
+					{ displayName: 'Meter', name: 'meter', type: 'options', options: meterOptions, default: 'syncs' },
+					{ displayName: 'Custom Meter Name', name: 'customMeter', type: 'string', default: '', description: 'Used when Meter is Custom' },
+					{
+						displayName: 'Model',
+						name: 'model',
+						type: 'options',
+						options: [
+							{ name: 'Per Unit', value: 'per_unit' },
+							{ name: 'Graduated Tiers', value: 'graduated', description: 'Each unit priced in its tier' },
+							{ name: 'Volume Tiers', value: 'volume', description: 'All units at the tier reached' },
+							{ name: 'Per Transaction', value: 'per_transaction', description: 'Fixed fee plus a percentage of the amount' },
+						],
+						default: 'per_unit',
+					},
+					priceField('Unit Price', 'unitPrice', 'Per Unit: price of each billable unit'),
+					{ displayName: 'Tiers (JSON)', name: 'tiers', type: 'json', default: '[]', description: 'Graduated or Volume: e.g. [{"upTo": 10000, "unitPrice": "0.01"}, {"upTo": null, "unitPrice": "0.005"}]' },
+					priceField('Fixed per Transaction', 'fixed', 'Per Transaction: fixed fee'),
+					priceField('Percent of Amount', 'percent', 'Per Transaction: e.g. 0.5 for 0.5%'),
+					{ displayName: 'Included Units', name: 'included', type: 'number', default: 0, description: 'Units the plan includes each period, billed nothing; -1 for unlimited' },
+					{
+						displayName: 'Above Included',
+						name: 'onExceed',
+						type: 'options',
+						options: [
+							{ name: 'Bill Overage', value: 'bill' },
+							{ name: 'Report as Over the Plan', value: 'report' },
+						],
+						default: 'bill',
+					},
+					priceField('Minimum per Period', 'minimum', 'Minimum charge for this meter each period'),
+					{
+						displayName: 'Aggregation',
+						name: 'aggregation',
+						type: 'options',
+						options: [
+							{ name: 'Sum of Quantities', value: 'sum' },
+							{ name: 'Maximum Quantity', value: 'max', description: 'For gauges such as connected platforms or stores' },
+						],
+						default: 'sum',
+					},
+				],
+			},
+		],
+	},
+];
+
+/** Reads JSON parameters, which n8n hands over as text or as already-parsed values. */
+export function parseJsonParameter<T>(context: IExecuteFunctions, value: unknown, what: string, itemIndex: number): T {
+	if (typeof value !== 'string') return value as T;
+	try {
+		return JSON.parse(value) as T;
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), `${what} is not valid JSON: ${(error as Error).message}`, { itemIndex });
+	}
+}
+
+interface UiCharge {
+	meter: string;
+	customMeter?: string;
+	model: ChargeInput['model'];
+	unitPrice?: string;
+	tiers?: string;
+	fixed?: string;
+	percent?: string;
+	included?: number;
+	onExceed?: 'bill' | 'report';
+	minimum?: string;
+	aggregation?: 'sum' | 'max';
+}
+
+const optional = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
+
+function planFromFields(context: IExecuteFunctions, itemIndex: number): PlanInput {
+	const rows = context.getNodeParameter('charges.charge', itemIndex, []) as UiCharge[];
+	const customMeters: string[] = [];
+	const charges = rows.map((row): ChargeInput => {
+		const meter = row.meter === 'custom' ? String(row.customMeter ?? '') : row.meter;
+		if (row.meter === 'custom') customMeters.push(meter);
+		return {
+			meter,
+			model: row.model,
+			unitPrice: optional(row.unitPrice),
+			tiers: row.model === 'graduated' || row.model === 'volume' ? parseJsonParameter(context, row.tiers ?? '[]', `Tiers of the ${meter} charge`, itemIndex) : undefined,
+			fixed: optional(row.fixed),
+			percent: optional(row.percent),
+			included: row.included === -1 ? 'unlimited' : row.included,
+			onExceed: row.onExceed,
+			minimum: optional(row.minimum),
+			aggregation: row.aggregation,
+		};
+	});
+	return {
+		id: context.getNodeParameter('planId', itemIndex) as string,
+		currency: context.getNodeParameter('planCurrency', itemIndex) as string,
+		recurringFee: optional(context.getNodeParameter('recurringFee', itemIndex, '') as string),
+		setupFee: optional(context.getNodeParameter('setupFee', itemIndex, '') as string),
+		customMeters,
+		charges,
+	};
+}
+
+/** The plan for one item, validated once per distinct plan text. */
+export function planReader(context: IExecuteFunctions): (itemIndex: number) => Plan {
+	const validated = new Map<string, Plan>();
+	return (itemIndex) => {
+		const source = context.getNodeParameter('planSource', itemIndex) as string;
+		const input = source === 'ui' ? planFromFields(context, itemIndex) : parseJsonParameter<unknown>(context, context.getNodeParameter('planJson', itemIndex), 'Plan (JSON)', itemIndex);
+		const key = JSON.stringify(input);
+		let plan = validated.get(key);
+		if (!plan) {
+			plan = validatePlan(input);
+			validated.set(key, plan);
+		}
+		return plan;
+	};
+}
+
+/** The engine for this execution: the node's store, namespace and period settings. */
+export async function openMeter(context: IExecuteFunctions, alertThresholds?: number[]): Promise<UsageMeter> {
+	const store = await nodeStore(context);
+	const settings = context.getNodeParameter('billingPeriod', 0, {}) as IDataObject;
+	return new UsageMeter({
+		db: store.db,
+		namespace: context.getNodeParameter('namespace', 0) as string,
+		period: { anchorDay: Number(settings.anchorDay ?? 1), timeZone: String(settings.timeZone || 'UTC') },
+		alertThresholds,
+	});
+}
+
+/** The period the operation reads, for one item. */
+export function selectedPeriod(context: IExecuteFunctions, meter: UsageMeter, itemIndex: number): BillingPeriod {
+	const choice = context.getNodeParameter('period', itemIndex) as string;
+	if (choice === 'previous') return previousPeriod(meter.period(), meter.periodConfig);
+	if (choice === 'date') return periodContaining(context.getNodeParameter('periodDate', itemIndex) as string, meter.periodConfig);
+	return meter.period();
+}
+
+/**
+ * The (customer, period, paired item) pairs an operation works on: each input item's customer, or with All
+ * Customers every customer with usage in the period (paired with the first input item).
+ */
+export async function targets(context: IExecuteFunctions, meter: UsageMeter, itemCount: number): Promise<Array<{ customerId: string; period: BillingPeriod; itemIndex: number }>> {
+	if (context.getNodeParameter('allCustomers', 0, false) as boolean) {
+		const period = selectedPeriod(context, meter, 0);
+		return (await meter.customers(period)).map((customerId) => ({ customerId, period, itemIndex: 0 }));
+	}
+	return Array.from({ length: itemCount }, (_, itemIndex) => {
+		const customerId = String(context.getNodeParameter('customerId', itemIndex) ?? '');
+		if (customerId === '') throw new NodeOperationError(context.getNode(), 'Customer ID is empty', { itemIndex });
+		return { customerId, period: selectedPeriod(context, meter, itemIndex), itemIndex };
+	});
+}

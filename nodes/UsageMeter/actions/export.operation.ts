@@ -1,0 +1,49 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { CSV_HEADER, toCloudEvent, toCsvLine, type StoredEvent } from '../../../lib/metering';
+import { openMeter, selectedPeriod } from './common';
+
+const PAGE = 5_000;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: [
+			{ name: 'CloudEvents JSON', value: 'cloudevents', description: 'One item per event, as OpenMeter (and Lago through its event fields) ingests' },
+			{ name: 'CSV', value: 'csv', description: 'One item holding a header line and one line per event' },
+		],
+		default: 'cloudevents',
+		displayOptions: { show: { operation: ['export'] } },
+	},
+];
+
+async function periodEvents(this: IExecuteFunctions, itemIndex: number): Promise<StoredEvent[]> {
+	const meter = await openMeter(this);
+	const period = selectedPeriod(this, meter, itemIndex);
+	const customerId = (this.getNodeParameter('allCustomers', itemIndex, false) as boolean) ? undefined : String(this.getNodeParameter('customerId', itemIndex));
+	const events: StoredEvent[] = [];
+	for (let offset = 0; ; offset += PAGE) {
+		const page = await meter.events(period, { customerId, limit: PAGE, offset });
+		events.push(...page);
+		if (page.length < PAGE) return events;
+	}
+}
+
+/** The counted events of a period (one customer's or everyone's) as CloudEvents items or CSV text. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const namespace = this.getNodeParameter('namespace', 0) as string;
+	const source = `n8n/usage-meter/${namespace}`;
+	const allCustomers = this.getNodeParameter('allCustomers', 0, false) as boolean;
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < (allCustomers ? 1 : items.length); itemIndex++) {
+		const events = await periodEvents.call(this, itemIndex);
+		if (this.getNodeParameter('format', itemIndex) === 'csv') {
+			output.push({ json: { csv: [CSV_HEADER, ...events.map(toCsvLine)].join('\n') + '\n', events: events.length }, pairedItem: { item: itemIndex } });
+		} else {
+			output.push(...events.map((event) => ({ json: { ...toCloudEvent(event, source) }, pairedItem: { item: itemIndex } })));
+		}
+	}
+	return [output];
+}

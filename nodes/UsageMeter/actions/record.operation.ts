@@ -1,0 +1,121 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import type { EventToRecord } from '../../../lib/metering';
+import { meterOptions, openMeter, planReader } from './common';
+
+const show = { show: { operation: ['record'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Customer ID',
+		name: 'recordCustomerId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.customerId }}',
+		displayOptions: show,
+		description: 'The account the usage is billed to',
+	},
+	{ displayName: 'Meter', name: 'meter', type: 'options', options: meterOptions, default: 'syncs', displayOptions: show, description: 'What is being counted' },
+	{
+		displayName: 'Custom Meter Name',
+		name: 'customMeter',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. invoices_sent',
+		displayOptions: { show: { operation: ['record'], meter: ['custom'] } },
+		description: 'Lower-case letters, digits and underscores',
+	},
+	{ displayName: 'Quantity', name: 'quantity', type: 'number', default: 1, displayOptions: show, description: 'Whole units this item used' },
+	{
+		displayName: 'Event ID',
+		name: 'eventId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.eventId ?? $json.id }}',
+		displayOptions: show,
+		description: 'Identifies the usage: an event ID seen before (a retried execution, a duplicate item) is counted once. Build it from the item, never from the execution.',
+	},
+	{
+		displayName: 'Options',
+		name: 'recordOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show,
+		options: [
+			{ displayName: 'Amount', name: 'amount', type: 'string', default: '', placeholder: 'e.g. 129.99', description: 'Money the event moved, in major units, for percentage pricing' },
+			{ displayName: 'Currency', name: 'currency', type: 'string', default: 'USD', description: 'ISO 4217 code of the amount' },
+			{ displayName: 'Timestamp', name: 'timestamp', type: 'string', default: '', placeholder: 'e.g. 2026-11-27T10:00:00Z', description: 'When the usage happened (ISO or epoch ms); default now. Decides the period.' },
+		],
+	},
+	{
+		displayName: 'Quota Alerts',
+		name: 'quotaAlerts',
+		type: 'boolean',
+		default: false,
+		displayOptions: show,
+		description: 'Whether to emit an alert on the Quota Alerts output, once per period, when the customer crosses a share of the plan\'s included quota',
+	},
+	{
+		displayName: 'Alert Thresholds (%)',
+		name: 'alertThresholds',
+		type: 'string',
+		default: '80, 100',
+		displayOptions: { show: { operation: ['record'], quotaAlerts: [true] } },
+		description: 'Comma-separated percentages of the included quota',
+	},
+];
+
+function readThresholds(context: IExecuteFunctions): number[] | undefined {
+	if (!(context.getNodeParameter('quotaAlerts', 0) as boolean)) return undefined;
+	const text = context.getNodeParameter('alertThresholds', 0) as string;
+	const thresholds = text.split(',').map((part) => Number(part.trim()));
+	if (thresholds.some((value) => !Number.isInteger(value) || value <= 0)) {
+		throw new NodeOperationError(context.getNode(), `Alert thresholds must be whole percentages such as "80, 100", got "${text}"`);
+	}
+	return thresholds;
+}
+
+/**
+ * Records one usage event per item (all in one transaction) and passes every item on unchanged. Quota alerts that
+ * fire go to the second output; events for a closed period to the third.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const thresholds = readThresholds(this);
+	const meter = await openMeter(this, thresholds ?? []);
+	const planOf = thresholds ? planReader(this) : undefined;
+	const passed: INodeExecutionData[] = [];
+	const events: Array<{ event: EventToRecord; itemIndex: number }> = [];
+	items.forEach((item, itemIndex) => {
+		try {
+			const options = this.getNodeParameter('recordOptions', itemIndex, {}) as IDataObject;
+			const chosen = this.getNodeParameter('meter', itemIndex) as string;
+			events.push({
+				itemIndex,
+				event: meter.prepare({
+					eventId: String(this.getNodeParameter('eventId', itemIndex) ?? ''),
+					customerId: String(this.getNodeParameter('recordCustomerId', itemIndex) ?? ''),
+					meter: chosen === 'custom' ? (this.getNodeParameter('customMeter', itemIndex) as string) : chosen,
+					quantity: this.getNodeParameter('quantity', itemIndex) as number,
+					amount: options.amount as string | undefined,
+					currency: (options.currency as string | undefined) || undefined,
+					timestamp: options.timestamp as string | undefined,
+					plan: planOf?.(itemIndex),
+				}),
+			});
+			passed.push({ ...item, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			passed.push({ json: { ...item.json, error: (error as Error).message }, pairedItem: { item: itemIndex } });
+		}
+	});
+	const result = await meter.recordPrepared(events.map(({ event }) => event));
+	const itemOf = new Map<string, number>();
+	events.forEach(({ event, itemIndex }) => itemOf.set(`${event.customerId}\u0000${event.meter}`, itemIndex));
+	const alerts = result.alerts.map((alert) => ({ json: { ...alert }, pairedItem: { item: itemOf.get(`${alert.customerId}\u0000${alert.meter}`) ?? 0 } }));
+	const late = result.outcomes
+		.map((outcome, index) => ({ outcome, itemIndex: events[index].itemIndex }))
+		.filter(({ outcome }) => outcome.status === 'late')
+		.map(({ outcome, itemIndex }) => ({ json: { ...outcome, reason: `Period ${outcome.period} is closed` }, pairedItem: { item: itemIndex } }));
+	return [passed, alerts, late];
+}
