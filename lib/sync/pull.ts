@@ -32,6 +32,8 @@ export interface PullOptions {
 	deletes: DeletePolicy;
 	/** Stop after the page that reaches this many changes (the cursor still only covers handled pages). */
 	maxChanges?: number;
+	/** When set, the run's counts go to the activity log under this run id (sync logs its own). */
+	runId?: string;
 	/** Handles one page of changes; the page's snapshots and the cursor are saved only after it resolves. */
 	onPage: (changes: PulledChange[]) => Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 	validateMappings(mappings, await connector.fieldNames(entity), `${connector.platform} ${entity}`);
 	const key = { integration, platform: connector.platform, entity };
 	const summary: PullSummary = { counts: emptyCounts(), pages: 0, unchanged: 0, done: false };
+	const startedAt = new Date().toISOString();
 	let cursor = await store.cursors.get(key);
 	let handled = 0;
 	while (!summary.done && (options.maxChanges === undefined || handled < options.maxChanges)) {
@@ -92,6 +95,11 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 		summary.pages++;
 		summary.done = page.done;
 		handled += changes.length;
+	}
+	if (options.runId) {
+		await store.logs.recordActivity({
+			runId: options.runId, integration, operation: 'pull', platform: connector.platform, entity, ...summary.counts, startedAt, finishedAt: new Date().toISOString(),
+		});
 	}
 	return summary;
 }

@@ -1,8 +1,10 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { entityProperty, integrationProperty, mappingProperties, platformProperty } from './actions/common';
+import { crmCredentials, entityProperty, integrationProperty, mappingProperties, platformProperty } from './actions/common';
+import * as pull from './actions/pull.operation';
 import * as push from './actions/push.operation';
 import { router } from './actions/router';
+import * as sync from './actions/sync.operation';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 
 export class CrmSync implements INodeType {
@@ -12,7 +14,7 @@ export class CrmSync implements INodeType {
 		icon: { light: 'file:crmSync.svg', dark: 'file:crmSync.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["platform"] + " " + $parameter["entity"]}}',
+		subtitle: '={{$parameter["operation"] + ": " + ($parameter["operation"] === "sync" ? ($parameter["platforms"] || []).join(", ") : $parameter["platform"]) + " " + $parameter["entity"]}}',
 		description: 'Keep contacts, companies, deals and tickets in step across CRM and support platforms',
 		defaults: { name: 'CRM Sync' },
 		usableAsTool: true,
@@ -20,7 +22,7 @@ export class CrmSync implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Success', 'Failed'],
 		credentials: [
-			{ name: 'integrationHubSpotApi', required: true, displayOptions: { show: { platform: ['hubspot'] } } },
+			...crmCredentials(),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: [
@@ -30,7 +32,9 @@ export class CrmSync implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Pull', value: 'pull', action: 'Pull changes from a platform', description: 'Records changed on the platform since the last pull, page by page' },
 					{ name: 'Push', value: 'push', action: 'Push records to a platform', description: 'Create or update records on the platform through the ID map, in batches' },
+					{ name: 'Sync', value: 'sync', action: 'Sync every platform', description: 'Pull every platform, resolve conflicts, push the winners to the others' },
 				],
 				default: 'push',
 			},
@@ -38,6 +42,8 @@ export class CrmSync implements INodeType {
 			entityProperty,
 			integrationProperty,
 			...push.description,
+			...pull.description,
+			...sync.description,
 			...mappingProperties,
 		],
 	};

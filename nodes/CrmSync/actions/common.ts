@@ -1,11 +1,12 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { platformCatalog, platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import type { FieldMapping, ValueTransform } from '../../../lib/sync/mapping';
+import { platformCredentials } from '../../shared/platformCredentials';
 
-const crmPlatforms = Object.entries(platformCatalog)
+export const crmPlatformOptions = Object.entries(platformCatalog)
 	.filter(([, entry]) => 'crm' in entry)
 	.map(([value, entry]) => ({ name: entry.displayName, value }));
 
@@ -13,9 +14,37 @@ export const platformProperty: INodeProperties = {
 	displayName: 'Platform',
 	name: 'platform',
 	type: 'options',
-	options: crmPlatforms,
+	options: crmPlatformOptions,
 	default: 'hubspot',
 	description: 'The platform to sync with',
+	displayOptions: { hide: { operation: ['sync'] } },
+};
+
+/**
+ * One credential per CRM platform. Push and pull show only the chosen platform's (the others are hidden by the
+ * `platform` value); sync hides `platform`, so it shows them all and uses those of the platforms it syncs.
+ */
+export function crmCredentials(): INodeCredentialDescription[] {
+	const platforms = crmPlatformOptions.map((option) => option.value);
+	return platforms.flatMap((platform) => {
+		const credential = platformCredentials[platform];
+		if (!credential) return [];
+		const others = platforms.filter((other) => other !== platform);
+		return [{ name: credential.type, required: false, displayOptions: others.length > 0 ? { hide: { platform: others } } : undefined }];
+	});
+}
+
+export const deletesProperty: INodeProperties = {
+	displayName: 'Deleted Records',
+	name: 'deletes',
+	type: 'options',
+	options: [
+		{ name: 'Flag for Review', value: 'flag', description: 'Queue a review; nothing is deleted elsewhere' },
+		{ name: 'Ignore', value: 'ignore', description: 'Leave the copies on the other platforms' },
+		{ name: 'Propagate', value: 'propagate', description: 'Archive the copies on the other platforms' },
+	],
+	default: 'flag',
+	description: 'What to do when a platform reports a record deleted or archived',
 };
 
 export const entityProperty: INodeProperties = {
@@ -84,7 +113,7 @@ export const mappingProperties: INodeProperties[] = [
 		type: 'json',
 		displayOptions: { show: { mappingMode: ['json'] } },
 		default: '[\n  { "internal": "email", "external": "email", "transforms": ["trim", "lowercase"] }\n]',
-		description: 'Array of {internal, external, transforms?}; a transform is "trim", "lowercase", "uppercase", "e164" or {"map": {…}}',
+		description: 'Array of {internal, external, transforms?}, or an object of such arrays keyed by platform (for sync); a transform is "trim", "lowercase", "uppercase", "e164" or {"map": {…}}',
 	},
 ];
 
@@ -100,7 +129,12 @@ function parseJson<T>(context: IExecuteFunctions, text: unknown, what: string): 
 /** The mappings the user chose, read once per execution (mappings do not vary per item). */
 export function readMappings(context: IExecuteFunctions, platform: string, entity: CrmEntity): FieldMapping[] {
 	const mode = context.getNodeParameter('mappingMode', 0) as string;
-	if (mode === 'json') return parseJson<FieldMapping[]>(context, context.getNodeParameter('mappingsJson', 0), 'Mappings (JSON)');
+	if (mode === 'json') {
+		const parsed = parseJson<FieldMapping[] | Record<string, FieldMapping[]>>(context, context.getNodeParameter('mappingsJson', 0), 'Mappings (JSON)');
+		if (Array.isArray(parsed)) return parsed;
+		// An object keyed by platform gives each platform its own mappings; platforms it leaves out use their defaults.
+		if (parsed[platform]) return parsed[platform];
+	}
 	if (mode === 'table') {
 		const rows = (context.getNodeParameter('mappings.field', 0, []) as Array<{ internal: string; external: string; transforms?: string[]; valueMap?: string }>) ?? [];
 		return rows.map((row) => {

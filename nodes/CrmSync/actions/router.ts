@@ -1,9 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/errors';
+import * as pull from './pull.operation';
 import * as push from './push.operation';
+import * as sync from './sync.operation';
 
-const operations = { push };
+const operations = { push, pull, sync };
 
 export type CrmSyncOperation = keyof typeof operations;
 

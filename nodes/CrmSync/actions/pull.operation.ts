@@ -1,0 +1,53 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { platformEntry } from '../../../lib/platforms/catalog';
+import type { CrmEntity } from '../../../lib/platforms/crm';
+import { pullChanges, type DeletePolicy, type PulledChange } from '../../../lib/sync/pull';
+import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { deletesProperty, readMappings } from './common';
+
+export const description: INodeProperties[] = [
+	{ ...deletesProperty, displayOptions: { show: { operation: ['pull'] } } },
+	{
+		displayName: 'Max Changes per Run',
+		name: 'maxChanges',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1000,
+		displayOptions: { show: { operation: ['pull'] } },
+		description: 'Stops after the page that reaches this many changes; the next run continues from there',
+	},
+];
+
+/** One output item per change: the record in internal field names, plus where it came from under `_crm`. */
+export function changeItem(change: PulledChange): INodeExecutionData['json'] {
+	return {
+		...(change.record as INodeExecutionData['json']),
+		id: change.internalId ?? `${change.platform}:${change.externalId}`,
+		_crm: {
+			platform: change.platform, entity: change.entity, externalId: change.externalId, internalId: change.internalId ?? null,
+			kind: change.kind, modifiedAt: change.modifiedAt ?? null,
+		},
+	};
+}
+
+/** Changes on one platform since its cursor, page by page; the cursor moves once a page is in the output. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const platform = this.getNodeParameter('platform', 0) as string;
+	const entity = this.getNodeParameter('entity', 0) as CrmEntity;
+	const integration = this.getNodeParameter('integration', 0) as string;
+	const store = await nodeStore(this);
+	const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+	const changes: PulledChange[] = [];
+	await pullChanges({
+		store, connector, integration, entity,
+		mappings: readMappings(this, platform, entity),
+		deletes: this.getNodeParameter('deletes', 0) as DeletePolicy,
+		maxChanges: this.getNodeParameter('maxChanges', 0) as number,
+		runId: this.getExecutionId() ?? String(Date.now()),
+		onPage: async (page) => {
+			changes.push(...page);
+		},
+	});
+	return [changes.map((change) => ({ json: changeItem(change), pairedItem: { item: 0 } })), []];
+}

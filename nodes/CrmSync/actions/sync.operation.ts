@@ -1,0 +1,120 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ConflictStrategy, FieldPolicy } from '../../../lib/conflict/resolve';
+import { platformEntry } from '../../../lib/platforms/catalog';
+import type { CrmEntity } from '../../../lib/platforms/crm';
+import type { DeletePolicy } from '../../../lib/sync/pull';
+import { syncPlatforms, type SyncPlatform } from '../../../lib/sync/sync';
+import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { crmPlatformOptions, deletesProperty, readMappings } from './common';
+
+const show = { show: { operation: ['sync'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Platforms',
+		name: 'platforms',
+		type: 'multiOptions',
+		options: crmPlatformOptions,
+		default: [],
+		required: true,
+		displayOptions: show,
+		description: 'Every platform to keep in step; each needs its credential set on this node',
+	},
+	{
+		displayName: 'Conflict Strategy',
+		name: 'strategy',
+		type: 'options',
+		displayOptions: show,
+		options: [
+			{ name: 'Last Write Wins', value: 'lastWriteWins', description: "The platform whose record changed last wins the field; equal times go by platform priority" },
+			{ name: 'Manual Review', value: 'manual', description: 'Conflicting fields wait in the review queue; each platform keeps its value until decided' },
+			{ name: 'Prefer One Platform', value: 'prefer', description: 'The chosen platform wins every field both changed' },
+		],
+		default: 'lastWriteWins',
+	},
+	{
+		displayName: 'Preferred Platform',
+		name: 'preferredPlatform',
+		type: 'options',
+		options: crmPlatformOptions,
+		default: 'hubspot',
+		displayOptions: { show: { operation: ['sync'], strategy: ['prefer'] } },
+	},
+	{
+		displayName: 'Platform Priority',
+		name: 'platformPriority',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. salesforce, hubspot',
+		displayOptions: show,
+		description: 'Comma-separated tie-break order for changes with equal modified times; unlisted platforms follow by name',
+	},
+	{
+		displayName: 'Field Policies',
+		name: 'fieldPolicies',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				name: 'policy',
+				displayName: 'Policy',
+				values: [
+					{ displayName: 'Field', name: 'field', type: 'string', default: '', description: 'Internal field name (dots for nested fields)' },
+					{
+						displayName: 'Policy',
+						name: 'policy',
+						type: 'options',
+						options: [
+							{ name: "Don't Sync", value: 'ignore' },
+							{ name: 'Owned by a Platform', value: 'owner' },
+							{ name: 'Prefer a Platform Unless Blank', value: 'preferUnlessBlank' },
+							{ name: 'Two-Way', value: 'twoWay' },
+						],
+						default: 'twoWay',
+					},
+					{ displayName: 'Platform', name: 'side', type: 'options', options: crmPlatformOptions, default: 'hubspot', description: 'The owning or preferred platform' },
+				],
+			},
+		],
+	},
+	{ ...deletesProperty, displayOptions: show },
+];
+
+export function readStrategy(context: IExecuteFunctions): ConflictStrategy {
+	const strategy = context.getNodeParameter('strategy', 0) as string;
+	if (strategy === 'prefer') return { kind: 'prefer', side: context.getNodeParameter('preferredPlatform', 0) as string };
+	return { kind: strategy as 'lastWriteWins' | 'manual' };
+}
+
+/** Pulls every chosen platform, resolves conflicts against the last synced version, pushes the winners everywhere. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const entity = this.getNodeParameter('entity', 0) as CrmEntity;
+	const integration = this.getNodeParameter('integration', 0) as string;
+	const platforms = this.getNodeParameter('platforms', 0) as string[];
+	if (platforms.length < 2) throw new NodeOperationError(this.getNode(), 'Sync needs at least two platforms');
+	const store = await nodeStore(this);
+	const enabled: SyncPlatform[] = [];
+	for (const platform of platforms) {
+		const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+		enabled.push({ connector, mappings: readMappings(this, platform, entity) });
+	}
+	const policies = (this.getNodeParameter('fieldPolicies.policy', 0, []) as FieldPolicy[]) ?? [];
+	const priority = (this.getNodeParameter('platformPriority', 0) as string).split(',').map((name) => name.trim()).filter(Boolean);
+	const summary = await syncPlatforms({
+		store, integration, entity, platforms: enabled,
+		strategy: readStrategy(this),
+		fieldPolicies: policies,
+		platformPriority: priority,
+		deletes: this.getNodeParameter('deletes', 0) as DeletePolicy,
+		runId: this.getExecutionId() ?? String(Date.now()),
+	});
+	const { failures, ...counts } = summary;
+	return [
+		[{ json: counts as unknown as INodeExecutionData['json'], pairedItem: { item: 0 } }],
+		failures.map(({ index: _index, ...failure }) => ({ json: failure as unknown as INodeExecutionData['json'], pairedItem: { item: 0 } })),
+	];
+}
