@@ -1,0 +1,69 @@
+/**
+ * The foundation's vertical slice in the real n8n: this package installed as a community package, the push template
+ * imported and published, a HubSpot credential pointing at the sandbox, contacts posted to the webhook. The sandbox's
+ * state and the store (SQLite in the n8n user folder) are checked afterwards; a re-run creates no duplicates.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import { closeAllStores, openStore } from '../../lib/store';
+import { startN8n, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+
+jest.setTimeout(600_000);
+
+let n8n: N8nServer;
+let hubspot: RunningSandbox;
+let control: SandboxControl;
+let workflowId: string;
+
+const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows/crm-push-contacts-to-hubspot.json'), 'utf8'));
+const contacts = [
+	{ id: 'e2e-1', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0001', company: 'Analytical' },
+	{ id: 'e2e-2', firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', company: 'Navy' },
+];
+
+beforeAll(async () => {
+	hubspot = await startSandbox('hubspot');
+	control = new SandboxControl(hubspot.baseUrl);
+	n8n = await startN8n();
+	const credentialId = await n8n.createCredential('integrationHubSpotApi', 'HubSpot sandbox', {
+		accessToken: hubspot.credentials.accessToken,
+		baseUrl: hubspot.baseUrl,
+	});
+	workflowId = await n8n.importWorkflow(template, { credentials: { integrationHubSpotApi: credentialId } });
+	await n8n.activate(workflowId);
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await n8n?.stop();
+	await hubspot?.close();
+});
+
+test('the template pushes contacts to HubSpot through the real n8n, records the ID map, and a re-run creates no duplicates', async () => {
+	const first = await n8n.callWebhook('crm/push-contacts', { body: { contacts } });
+	expect(first.status).toBe(200);
+	expect((first.body as Array<{ status: string }>).map((outcome) => outcome.status)).toEqual(['created', 'created']);
+
+	const stored = await control.state<Array<{ id: string; properties: Record<string, string> }>>('contacts');
+	expect(stored.map((record) => record.properties.email).sort()).toEqual(['ada@example.com', 'grace@example.com']);
+	expect(stored.find((record) => record.properties.email === 'ada@example.com')?.properties.phone).toBe('+442079460001');
+
+	const second = await n8n.callWebhook('crm/push-contacts', { body: { contacts } });
+	expect((second.body as Array<{ status: string }>).map((outcome) => outcome.status)).toEqual(['skipped', 'skipped']);
+	expect(await control.state('contacts')).toHaveLength(2);
+
+	const store = await openStore(
+		{ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') },
+		allMigrations,
+	);
+	const ids = await store.idMap.externalIds({ integration: 'demo', platform: 'hubspot', entity: 'contacts' }, ['e2e-1', 'e2e-2']);
+	expect([...ids.values()].sort()).toEqual(stored.map((record) => record.id).sort());
+
+	const executions = await n8n.executions(workflowId);
+	expect(executions.filter((execution) => execution.status === 'success')).toHaveLength(2);
+});
