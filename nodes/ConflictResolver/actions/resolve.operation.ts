@@ -1,0 +1,144 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { getPath } from '../../../lib/sync/mapping';
+import { resolveTwoWay, type FieldPolicy, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
+import { nodeStore } from '../../shared/engineContext';
+import { toNodeError } from '../../shared/errors';
+import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './common';
+
+const show = { show: { operation: ['resolve'] } };
+
+function pathProperty(displayName: string, name: string, value: string, description: string): INodeProperties {
+	return { displayName, name, type: 'string', default: value, displayOptions: show, description };
+}
+
+export const description: INodeProperties[] = [
+	pathProperty('Record Key Field', 'recordKeyField', 'id', 'Field of each item that identifies the record (the base and reviews are kept per key)'),
+	pathProperty('Local Version Field', 'localField', 'local', 'Field holding the local (internal) version of the record as an object'),
+	pathProperty('External Version Field', 'externalField', 'external', 'Field holding the external version of the record as an object'),
+	pathProperty('Local Modified At Field', 'localModifiedField', 'localModifiedAt', 'ISO time or epoch ms of the last local change, for last-write-wins'),
+	pathProperty('External Modified At Field', 'externalModifiedField', 'externalModifiedAt', 'ISO time or epoch ms of the last external change'),
+	pathProperty('Base Field', 'baseField', '', 'Optional field with the last synced version; empty: the base this node stored on the previous run'),
+	{
+		displayName: 'Strategy',
+		name: 'strategy',
+		type: 'options',
+		displayOptions: show,
+		options: [
+			{ name: 'Last Write Wins', value: 'lastWriteWins', description: 'The side modified last wins each field both changed' },
+			{ name: 'Manual Review', value: 'manual', description: 'Fields both changed go to the review queue and the Needs Review output' },
+			{ name: 'Prefer External', value: 'preferExternal' },
+			{ name: 'Prefer Local', value: 'preferLocal' },
+		],
+		default: 'lastWriteWins',
+	},
+	{
+		displayName: 'Tie Break',
+		name: 'tieBreak',
+		type: 'options',
+		displayOptions: { show: { operation: ['resolve'], strategy: ['lastWriteWins'] } },
+		options: [
+			{ name: 'External Wins', value: 'external' },
+			{ name: 'Local Wins', value: 'local' },
+		],
+		default: 'local',
+		description: 'Who wins when both sides have the same modified time',
+	},
+	{
+		displayName: 'Field Policies',
+		name: 'fieldPolicies',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				name: 'policy',
+				displayName: 'Policy',
+				values: [
+					{ displayName: 'Field', name: 'field', type: 'string', default: '', description: 'Field name; dots reach nested fields' },
+					{
+						displayName: 'Policy',
+						name: 'policy',
+						type: 'options',
+						options: [
+							{ name: "Don't Sync", value: 'ignore' },
+							{ name: 'Owned by a Side', value: 'owner' },
+							{ name: 'Prefer a Side Unless Blank', value: 'preferUnlessBlank' },
+							{ name: 'Two-Way', value: 'twoWay' },
+						],
+						default: 'twoWay',
+					},
+					{
+						displayName: 'Side',
+						name: 'side',
+						type: 'options',
+						options: [
+							{ name: 'External', value: 'external' },
+							{ name: 'Local', value: 'local' },
+						],
+						default: 'local',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Save Base',
+		name: 'saveBase',
+		type: 'boolean',
+		default: true,
+		displayOptions: show,
+		description: 'Whether to store the merged record as the base the next run measures changes from',
+	},
+];
+
+function asRecord(value: unknown): Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Each item's two versions → what each side must change, and what waits for review. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const read = (name: string) => this.getNodeParameter(name, 0) as string;
+	const baseField = read('baseField');
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	const records: Array<{ item: number; record: TwoWayRecord }> = [];
+	for (const [item, { json }] of items.entries()) {
+		const key = getPath(json, read('recordKeyField'));
+		if (key === undefined || key === null || key === '') {
+			const error = toNodeError(this.getNode(), new Error(`Item has no value in "${read('recordKeyField')}"`), item);
+			if (!this.continueOnFail()) throw error;
+			outputs[NEEDS_REVIEW].push({ json: { error: error.message }, pairedItem: { item } });
+			continue;
+		}
+		records.push({
+			item,
+			record: {
+				recordKey: String(key),
+				local: asRecord(getPath(json, read('localField'))),
+				external: asRecord(getPath(json, read('externalField'))),
+				localModifiedAt: getPath(json, read('localModifiedField')) as string | undefined,
+				externalModifiedAt: getPath(json, read('externalModifiedField')) as string | undefined,
+				base: baseField ? (getPath(json, baseField) as Record<string, unknown> | undefined) : undefined,
+			},
+		});
+	}
+	const outcomes = await resolveTwoWay(await nodeStore(this), records.map(({ record }) => record), {
+		scope: read('scope'),
+		strategy: read('strategy') as TwoWayStrategy,
+		tieBreak: (this.getNodeParameter('tieBreak', 0, 'local') as 'local' | 'external'),
+		fieldPolicies: (this.getNodeParameter('fieldPolicies.policy', 0, []) as FieldPolicy[]) ?? [],
+		saveBase: this.getNodeParameter('saveBase', 0) as boolean,
+	});
+	outcomes.forEach((outcome, position) => {
+		const pairedItem = { item: records[position].item };
+		const common = { recordKey: outcome.recordKey, merged: outcome.merged, conflicts: outcome.conflicts };
+		if (Object.keys(outcome.applyToLocal).length > 0) outputs[APPLY_TO_LOCAL].push({ json: { ...common, changes: outcome.applyToLocal }, pairedItem });
+		if (Object.keys(outcome.applyToExternal).length > 0) outputs[APPLY_TO_EXTERNAL].push({ json: { ...common, changes: outcome.applyToExternal }, pairedItem });
+		if (outcome.reviewId) {
+			const record = records[position].record;
+			outputs[NEEDS_REVIEW].push({ json: { ...common, reviewId: outcome.reviewId, fields: outcome.review, local: record.local, external: record.external }, pairedItem });
+		}
+	});
+	return outputs;
+}
