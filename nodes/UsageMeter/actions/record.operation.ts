@@ -110,8 +110,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}
 	});
 	const result = await meter.recordPrepared(events.map(({ event }) => event));
+	// An alert pairs with the first item whose event was counted for that customer and meter.
 	const itemOf = new Map<string, number>();
-	events.forEach(({ event, itemIndex }) => itemOf.set(`${event.customerId}\u0000${event.meter}`, itemIndex));
+	result.outcomes.forEach((outcome, index) => {
+		const key = `${outcome.customerId}\u0000${outcome.meter}`;
+		if (outcome.status === 'recorded' && !itemOf.has(key)) itemOf.set(key, events[index].itemIndex);
+	});
 	const alerts = result.alerts.map((alert) => ({ json: { ...alert }, pairedItem: { item: itemOf.get(`${alert.customerId}\u0000${alert.meter}`) ?? 0 } }));
 	const late = result.outcomes
 		.map((outcome, index) => ({ outcome, itemIndex: events[index].itemIndex }))
