@@ -3,3 +3,4 @@ export { decideRoute, feeFor, unitHash, type RankedProcessor, type RouteDecision
 export { PaymentRouter, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary } from './router';
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError } from './repository';
 export { paymentMigrations } from './migrations';
+export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';

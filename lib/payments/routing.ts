@@ -36,6 +36,8 @@ export interface FactorScore {
 export interface RankedProcessor {
 	processor: string;
 	eligible: boolean;
+	/** Where it stands in the order of tries (1 = charged first); absent when not eligible. */
+	rank?: number;
 	/** Why it was left out, pinned, picked by a split or let through as a probe. */
 	notes: string[];
 	score: number;
@@ -57,8 +59,9 @@ export function decideRoute(input: RoutingInput, config: RoutingConfig, health: 
 	const eligible = candidates.filter((candidate) => candidate.eligible);
 	score(eligible, input, config.weights, health, config.processors);
 	eligible.sort((a, b) => b.score - a.score);
-	const first = leadingProcessor(input, amount, config, eligible);
+	const first = leadingProcessor(input, amount, config, eligible) ?? eligible.find((candidate) => candidate.notes.some((note) => note.includes('probes it')));
 	if (first) eligible.unshift(...eligible.splice(eligible.indexOf(first), 1));
+	eligible.forEach((candidate, index) => (candidate.rank = index + 1));
 	const ranking = [...eligible, ...candidates.filter((candidate) => !candidate.eligible)];
 	return { ranking, order: eligible.map((candidate) => candidate.processor) };
 }
@@ -88,11 +91,12 @@ function screen(
 		if (rule.type === 'exclude' && rule.processor === processor && matches(rule.when, input, amount)) notes.push('excluded by a rule');
 	}
 	const openUntil = health?.openUntilMs ?? 0;
-	if (openUntil > nowMs) {
-		if (probe) notes.unshift(`circuit open until ${new Date(openUntil).toISOString()}; this payment probes it`);
-		else notes.push(`circuit open until ${new Date(openUntil).toISOString()} after recent failures`);
-	}
-	const eligible = notes.every((note) => note.includes('probes it'));
+	const open = openUntil > nowMs;
+	if (open && !probe) notes.push(`circuit open until ${new Date(openUntil).toISOString()} after recent failures`);
+	const eligible = notes.length === 0;
+	// Probe payments try a processor with recent trouble first, so its recovery is noticed (it falls back if not).
+	const degraded = openUntil > 0 || (health !== undefined && health.samples > 0 && health.successRate < profile.successRate - 0.05);
+	if (eligible && probe && degraded) notes.push(open ? 'circuit open: this payment probes it' : 'recent failures: this payment probes it');
 	return { processor, eligible, notes, score: 0, feeMinor: feeFor(profile, input.amountMinor, input.currency) };
 }
 

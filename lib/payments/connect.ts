@@ -1,0 +1,54 @@
+import { platformEntry } from '../platforms/catalog';
+import type { PaymentConnector } from '../platforms/payments';
+import { PayPalOAuthClient } from '../platforms/paypal/auth';
+import type { RateBucketRepository } from '../store/rateBuckets';
+import { FetchHttpClient, Transport, type HttpClient, type RetryPolicy } from '../transport';
+
+/** Where each processor lives and how to authenticate, outside n8n (benchmarks, checks, the demo). */
+export interface ProcessorEndpoints {
+	stripe?: { baseUrl: string; secretKey: string };
+	square?: { baseUrl: string; accessToken: string };
+	paypal?: { baseUrl: string; clientId: string; clientSecret: string };
+	braintree?: { baseUrl: string; publicKey: string; privateKey: string };
+}
+
+export interface ConnectOptions {
+	rateBuckets?: RateBucketRepository;
+	retry?: Partial<RetryPolicy>;
+	sleep?: (ms: number) => Promise<void>;
+}
+
+/** One connector per configured processor, each behind its own transport with the vendor's authentication. */
+export function connectProcessors(endpoints: ProcessorEndpoints, options: ConnectOptions = {}): Record<string, PaymentConnector> {
+	const connectors: Record<string, PaymentConnector> = {};
+	const add = (processor: string, baseUrl: string, client: HttpClient, secrets: string[]) => {
+		const transport = new Transport({
+			profile: platformEntry(processor).profile(),
+			client,
+			baseUrl,
+			accountKey: baseUrl,
+			rateBuckets: options.rateBuckets,
+			retry: options.retry,
+			secrets,
+			sleep: options.sleep,
+		});
+		connectors[processor] = platformEntry(processor).payments!.connector(transport);
+	};
+	const { stripe, square, paypal, braintree } = endpoints;
+	if (stripe) add('stripe', stripe.baseUrl, bearer(stripe.secretKey), [stripe.secretKey]);
+	if (square) add('square', square.baseUrl, bearer(square.accessToken), [square.accessToken]);
+	if (paypal) add('paypal', paypal.baseUrl, new PayPalOAuthClient(paypal, new FetchHttpClient()), [paypal.clientSecret]);
+	if (braintree) {
+		const basic = Buffer.from(`${braintree.publicKey}:${braintree.privateKey}`).toString('base64');
+		add('braintree', braintree.baseUrl, withHeader('authorization', `Basic ${basic}`), [braintree.privateKey, basic]);
+	}
+	return connectors;
+}
+
+function bearer(token: string): HttpClient {
+	return withHeader('authorization', `Bearer ${token}`);
+}
+
+function withHeader(name: string, value: string): HttpClient {
+	return new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, [name]: value } }));
+}
