@@ -1,5 +1,5 @@
 /** Builds this package (gulp → dist/) and packs it the way npm would publish it. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths';
@@ -23,35 +23,48 @@ export function declaredNodeTypes(packageRoot = repoRoot): string[] {
 	});
 }
 
-export async function buildPackage(): Promise<void> {
-	await runNode24('npx gulp build', { label: 'build' });
+// One build at a time: jest workers and the demo share dist/, and a build starts by deleting it.
+const buildLock = path.join(repoRoot, '.tmp', 'build.lock');
+
+function locked(command: string): string {
+	mkdirSync(path.dirname(buildLock), { recursive: true });
+	return `flock ${JSON.stringify(buildLock)} bash -c ${JSON.stringify(command)}`;
 }
 
-/** Builds only when a declared dist file is missing or older than a TypeScript source under nodes/, credentials/, lib/. */
+export async function buildPackage(): Promise<void> {
+	await runNode24(locked('npx gulp build'), { label: 'build' });
+}
+
+/**
+ * Builds unless every declared dist file exists and is newer than each TypeScript source under nodes/, credentials/
+ * and lib/. Checked under the build lock, so workers that find dist/ stale together build it once.
+ */
 export async function ensureBuilt(): Promise<void> {
 	const { n8n } = readManifest();
-	const declared = [...(n8n.nodes ?? []), ...(n8n.credentials ?? [])].map((file) => path.join(repoRoot, file));
-	const oldestOutput = Math.min(...declared.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
-	const newestSource = Math.max(0, ...['nodes', 'credentials', 'lib'].flatMap((dir) => sourceTimes(path.join(repoRoot, dir))));
-	if (declared.length > 0 && oldestOutput < newestSource) await buildPackage();
+	const declared = [...(n8n.nodes ?? []), ...(n8n.credentials ?? [])];
+	if (declared.length === 0) return;
+	const isFresh = declared
+		.map((file) => `[ -f ${file} ] && [ -z "$(find nodes credentials lib -name '*.ts' -newer ${file} -print -quit 2>/dev/null)" ]`)
+		.join(' && ');
+	await runNode24(locked(`(${isFresh}) || npx gulp build`), { label: 'build' });
 }
 
-function sourceTimes(dir: string): number[] {
-	if (!existsSync(dir)) return [];
-	return readdirSync(dir, { withFileTypes: true, recursive: true })
-		.filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-		.map((entry) => statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+function packCommand(destination: string): string {
+	return `npm pack --silent --pack-destination ${JSON.stringify(destination)}`;
+}
+
+function tarballIn(destination: string, packOutput: string): string {
+	return path.join(destination, packOutput.trim().split('\n').pop() ?? '');
 }
 
 /** `npm pack`s a package folder into a fresh temp folder and returns the tarball's path. */
 export async function packFolder(packageRoot: string): Promise<string> {
 	const destination = mkdtempSync(path.join(tmpdir(), 'n8n-pack-'));
-	const stdout = await runNode24(`npm pack --silent --pack-destination ${JSON.stringify(destination)}`, { cwd: packageRoot });
-	const tarballName = stdout.trim().split('\n').pop() ?? '';
-	return path.join(destination, tarballName);
+	return tarballIn(destination, await runNode24(packCommand(destination), { cwd: packageRoot }));
 }
 
+/** Builds this package and packs it as npm would publish it (both under the build lock); returns the tarball's path. */
 export async function packPackage(): Promise<string> {
-	await buildPackage();
-	return await packFolder(repoRoot);
+	const destination = mkdtempSync(path.join(tmpdir(), 'n8n-pack-'));
+	return tarballIn(destination, await runNode24(locked(`npx gulp build >&2 && ${packCommand(destination)}`), { label: 'build' }));
 }

@@ -6,13 +6,23 @@ import path from 'node:path';
 import { cacheDir, repoRoot } from './paths';
 import { runNode24 } from './shell';
 
-/** Installs the pinned n8n (first time: minutes, progress on stderr) and returns its install folder. */
+const heartbeatMs = 15_000;
+
+/** Installs the pinned n8n (first time: minutes, with a heartbeat on stderr) and returns its install folder. */
 export async function provisionN8n(): Promise<string> {
 	mkdirSync(cacheDir, { recursive: true });
 	// The lock makes a second caller wait for a running install instead of starting another one into the same folder.
 	const lock = path.join(cacheDir, 'provision-n8n.lock');
-	const stdout = await runNode24(`flock ${JSON.stringify(lock)} bash scripts/provision-n8n.sh`, { label: 'provision' });
-	return stdout.trim().split('\n').pop() ?? '';
+	const started = Date.now();
+	const heartbeat = setInterval(() => {
+		process.stderr.write(`[provision] still installing n8n (${Math.round((Date.now() - started) / 1000)}s; the first time takes about 7 minutes)\n`);
+	}, heartbeatMs);
+	try {
+		const stdout = await runNode24(`flock ${JSON.stringify(lock)} bash scripts/provision-n8n.sh`, { label: 'provision' });
+		return stdout.trim().split('\n').pop() ?? '';
+	} finally {
+		clearInterval(heartbeat);
+	}
 }
 
 /**

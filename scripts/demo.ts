@@ -1,0 +1,121 @@
+/**
+ * The demo: builds and packs this package, starts every sandbox on fixed ports, starts n8n with the package on
+ * N8N_DEMO_PORT (5678) with a user folder kept under the cache, creates one credential per sandbox, imports every
+ * template from workflows/ (again on each start: updated in place, never duplicated), seeds demo data, and runs
+ * until Ctrl-C. The first start installs n8n (several minutes, with progress).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packPackage } from '../test/harness/build';
+import { startN8n, type N8nServer } from '../test/harness/n8nServer';
+import { cacheDir, repoRoot } from '../test/harness/paths';
+import type { WorkflowJson } from '../test/harness/workflowJson';
+import { SandboxControl } from '../test/sandbox/framework/controlClient';
+import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
+
+const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
+// Fixed sandbox ports keep the credentials stored in the kept n8n user folder valid across restarts.
+const sandboxBasePort = Number(process.env.SANDBOX_BASE_PORT ?? 4010);
+const login = { email: 'demo@example.com', password: 'Demo-Passw0rd' };
+
+/** Sandbox name → the credential the templates use to reach it. */
+const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: string; data: Record<string, unknown> }> = {
+	hubspot: (sandbox) => ({ type: 'integrationHubSpotApi', data: { accessToken: sandbox.credentials.accessToken, baseUrl: sandbox.baseUrl } }),
+};
+
+/** Sandbox name → records seeded through its control API (`/__control/seed`). Sandboxes start empty each time. */
+const demoDataBySandbox: Record<string, Record<string, unknown[]>> = {
+	hubspot: {
+		contacts: [
+			{ properties: { email: 'ada@analytical.example', firstname: 'Ada', lastname: 'Lovelace', company: 'Analytical Engines', lifecyclestage: 'customer' } },
+			{ properties: { email: 'grace@cobol.example', firstname: 'Grace', lastname: 'Hopper', company: 'COBOL Works', lifecyclestage: 'lead' } },
+			{ properties: { email: 'alan@bletchley.example', firstname: 'Alan', lastname: 'Turing', company: 'Bletchley Labs', lifecyclestage: 'opportunity' } },
+		],
+		companies: [
+			{ properties: { name: 'Analytical Engines', domain: 'analytical.example', industry: 'Computer Hardware' } },
+			{ properties: { name: 'COBOL Works', domain: 'cobol.example', industry: 'Computer Software' } },
+		],
+	},
+};
+
+function log(message: string) {
+	process.stderr.write(`[demo] ${message}\n`);
+}
+
+function readTemplates(): Array<{ file: string; workflow: WorkflowJson }> {
+	const dir = path.join(repoRoot, 'workflows');
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson }));
+}
+
+async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): Promise<Record<string, string>> {
+	const idsByType: Record<string, string> = {};
+	for (const sandbox of sandboxes) {
+		const credentialFor = credentialsBySandbox[sandbox.name];
+		if (!credentialFor) continue;
+		const { type, data } = credentialFor(sandbox);
+		idsByType[type] = await n8n.createCredential(type, `${sandbox.name} sandbox`, data, { replace: true });
+	}
+	return idsByType;
+}
+
+/** Imports (or updates) every template; publishes the ones started by something other than a click. */
+async function importTemplates(n8n: N8nServer, credentialIds: Record<string, string>): Promise<string[]> {
+	const lines: string[] = [];
+	for (const { file, workflow } of readTemplates()) {
+		const id = await n8n.importWorkflow(workflow, { credentials: credentialIds, replace: true });
+		const startsByItself = workflow.nodes.some((node) => /trigger|webhook/i.test(node.type) && node.type !== 'n8n-nodes-base.manualTrigger');
+		let state = 'imported';
+		if (startsByItself) {
+			state = await n8n.activate(id).then(
+				() => 'imported and active',
+				(error: Error) => `imported, not activated: ${error.message}`,
+			);
+		}
+		lines.push(`${workflow.name ?? file}  ${n8n.baseUrl}/workflow/${id}  (${state})`);
+	}
+	return lines;
+}
+
+async function seedSandboxes(sandboxes: RunningSandbox[]): Promise<void> {
+	for (const sandbox of sandboxes) {
+		const data = demoDataBySandbox[sandbox.name];
+		if (data) await new SandboxControl(sandbox.baseUrl).seed(data);
+	}
+}
+
+async function main(): Promise<void> {
+	log('building and packing the package');
+	const packageTarball = await packPackage();
+	log(`starting sandboxes from port ${sandboxBasePort}`);
+	const sandboxes = await startAllSandboxes({ basePort: sandboxBasePort });
+	let n8n: N8nServer | undefined;
+	const stop = async () => {
+		log('stopping');
+		await n8n?.stop();
+		await Promise.allSettled(sandboxes.map((sandbox) => sandbox.close()));
+		process.exit(0);
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+
+	log(`starting n8n on port ${n8nPort} (first time: installs n8n)`);
+	n8n = await startN8n({ packageTarball, port: n8nPort, userFolder: path.join(cacheDir, 'demo-n8n'), owner: login });
+	log(`n8n ready after ${n8n.startupSeconds.toFixed(1)}s`);
+	const credentialIds = await createCredentials(n8n, sandboxes);
+	await seedSandboxes(sandboxes);
+	const templates = await importTemplates(n8n, credentialIds);
+
+	console.log(`\nn8n editor: ${n8n.baseUrl}   login: ${login.email} / ${login.password}\n`);
+	console.log('Sandboxes:');
+	for (const sandbox of sandboxes) console.log(`  ${sandbox.name.padEnd(12)} ${sandbox.baseUrl}  (control: ${sandbox.baseUrl}/__control/)`);
+	console.log(templates.length ? `Templates:\n${templates.map((line) => `  ${line}`).join('\n')}` : 'Templates: none in workflows/ yet');
+	console.log('\nRunning; Ctrl-C to stop.');
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});
