@@ -8,11 +8,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const SECRET_PREFIX = 'whsec_';
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 
-export interface SignedHeaders {
+export type SignedHeaders = {
 	'webhook-id': string;
 	'webhook-timestamp': string;
 	'webhook-signature': string;
-}
+};
 
 /** The HMAC key of a secret: base64 after the `whsec_` prefix (which is optional, as in the reference libraries). */
 export function secretKey(secret: string): Buffer {

@@ -1,0 +1,266 @@
+import { NodeOperationError, sleep, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import {
+	compileRoutes,
+	EventRouter,
+	exampleDestinations,
+	exampleRules,
+	RoutingConfigError,
+	secretKey,
+	type CompiledRoutes,
+	type DestinationSecrets,
+	type RouterConfig,
+	type RuleSpec,
+} from '../../../lib/routing';
+import { nodeStore } from '../../shared/engineContext';
+import { N8nHttpClient } from '../../shared/httpClient';
+
+export const WEBHOOK_CREDENTIAL = 'integrationWebhookDestinationApi';
+export const HTTP_CREDENTIAL = 'integrationHttpDestinationApi';
+
+const routingOperations = ['route', 'replay'];
+
+const listText = (values: string[] | undefined) => (values ?? []).join(', ');
+
+/** The seed's two rules as rows of the rule list: the node's example configuration. */
+const exampleRuleRows = exampleRules.map((rule) => ({
+	id: rule.id,
+	sources: listText(rule.sources),
+	eventTypes: listText(rule.eventTypes),
+	destinations: listText(rule.destinations),
+	filters: '[]',
+	transform: '[]',
+	enabled: true,
+}));
+
+export const configurationProperties: INodeProperties[] = [
+	{
+		displayName: 'Rules Input',
+		name: 'rulesMode',
+		type: 'options',
+		options: [
+			{ name: 'Rule List', value: 'list', description: 'Edit each rule in the editor' },
+			{ name: 'JSON', value: 'json', description: 'A JSON array of rules, for bulk edits or rules kept elsewhere' },
+		],
+		default: 'list',
+		displayOptions: { show: { operation: routingOperations } },
+	},
+	{
+		displayName: 'Rules',
+		name: 'rules',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Rule',
+		default: { rule: exampleRuleRows },
+		displayOptions: { show: { operation: routingOperations, rulesMode: ['list'] } },
+		options: [
+			{
+				name: 'rule',
+				displayName: 'Rule',
+				values: [
+					{ displayName: 'Rule ID', name: 'id', type: 'string', default: '', required: true, description: 'Names the rule in the route log, dead letters and errors' },
+					{ displayName: 'Sources', name: 'sources', type: 'string', default: '', placeholder: 'e.g. crm, support, billing', description: 'Comma-separated source systems; empty for any source' },
+					{ displayName: 'Event Types', name: 'eventTypes', type: 'string', default: '*', placeholder: 'e.g. customer.*, *.cancelled', description: 'Comma-separated patterns; * spans any characters' },
+					{
+						displayName: 'Filters (JSON)',
+						name: 'filters',
+						type: 'json',
+						default: '[]',
+						description: 'All must hold, e.g. [{"path": "data.total", "range": {"gte": 100}}]; conditions: equals, prefix, range, exists, anythingBut',
+					},
+					{
+						displayName: 'Transform (JSON)',
+						name: 'transform',
+						type: 'json',
+						default: '[]',
+						description: 'Steps on the event data, e.g. [{"rename": {"email": "contact.email"}}, {"drop": ["internal"]}]; steps: rename, pick, drop, set, require',
+					},
+					{ displayName: 'Destinations', name: 'destinations', type: 'string', default: '', placeholder: 'e.g. analytics, marketing', description: 'Comma-separated destination IDs' },
+					{ displayName: 'Enabled', name: 'enabled', type: 'boolean', default: true, description: 'Whether the rule takes part in routing' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Rules (JSON)',
+		name: 'rulesJson',
+		type: 'json',
+		default: JSON.stringify(exampleRules, null, 2),
+		displayOptions: { show: { operation: routingOperations, rulesMode: ['json'] } },
+		description: 'Array of {id, sources?, eventTypes, filters?, transform?, destinations, enabled?}',
+	},
+	{
+		displayName: 'Destinations (JSON)',
+		name: 'destinations',
+		type: 'json',
+		default: JSON.stringify(exampleDestinations(), null, 2),
+		displayOptions: { show: { operation: routingOperations } },
+		description:
+			'Array of {id, kind: "webhook" | "http" | "output", url?, method?, headers?, bodyTemplate?, output?, timeoutMs?, retry?, ratePerSecond?, circuitBreaker?, concurrency?}',
+	},
+	{
+		displayName: 'Node Outputs',
+		name: 'nodeOutputs',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. kafka, queue',
+		displayOptions: { show: { operation: routingOperations } },
+		description: 'Comma-separated names of extra output branches for "output" destinations (e.g. to hand events to the Kafka node)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: routingOperations } },
+		options: [
+			{ displayName: 'Default Source', name: 'defaultSource', type: 'string', default: '', description: 'Source for events that name none' },
+			{
+				displayName: 'Deduplication Window (Seconds)',
+				name: 'dedupWindowSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 86400,
+				description: 'An event ID seen within this window is not routed again; 0 turns it off (deliveries stay idempotent per destination)',
+			},
+			{ displayName: 'Max Event Size (Bytes)', name: 'maxEventBytes', type: 'number', typeOptions: { minValue: 1 }, default: 262144, description: 'Larger events are rejected' },
+		],
+	},
+];
+
+/** Names of the extra output branches, in order. */
+export function nodeOutputNames(context: IExecuteFunctions): string[] {
+	return splitList(context.getNodeParameter('nodeOutputs', 0, '') as string);
+}
+
+function splitList(text: unknown): string[] {
+	return String(text ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+}
+
+function parseJson<T>(context: IExecuteFunctions, value: unknown, what: string): T {
+	if (typeof value !== 'string') return value as T;
+	try {
+		return JSON.parse(value) as T;
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), `${what} is not valid JSON: ${(error as Error).message}`);
+	}
+}
+
+interface RuleRow {
+	id: string;
+	sources?: string;
+	eventTypes?: string;
+	filters?: unknown;
+	transform?: unknown;
+	destinations?: string;
+	enabled?: boolean;
+}
+
+function readRules(context: IExecuteFunctions): RuleSpec[] {
+	if (context.getNodeParameter('rulesMode', 0) === 'json') return parseJson<RuleSpec[]>(context, context.getNodeParameter('rulesJson', 0), 'Rules (JSON)');
+	const rows = context.getNodeParameter('rules.rule', 0, []) as RuleRow[];
+	return rows.map((row) => ({
+		id: row.id,
+		sources: splitList(row.sources),
+		eventTypes: splitList(row.eventTypes),
+		filters: parseJson(context, row.filters ?? '[]', `Filters of rule "${row.id}"`),
+		transform: parseJson(context, row.transform ?? '[]', `Transform of rule "${row.id}"`),
+		destinations: splitList(row.destinations),
+		enabled: row.enabled !== false,
+	}));
+}
+
+/** Reads, validates and compiles the rules and destinations once per execution. */
+export function readRoutes(context: IExecuteFunctions): CompiledRoutes {
+	const config: RouterConfig = {
+		rules: readRules(context),
+		destinations: parseJson(context, context.getNodeParameter('destinations', 0), 'Destinations (JSON)'),
+		outputs: nodeOutputNames(context),
+	};
+	try {
+		return compileRoutes(config);
+	} catch (error) {
+		const message = error instanceof RoutingConfigError ? error.message : `Invalid routing configuration: ${(error as Error).message}`;
+		throw new NodeOperationError(context.getNode(), message);
+	}
+}
+
+function requireCredential(context: IExecuteFunctions, type: string, message: string): void {
+	if (!context.getNode().credentials?.[type]) throw new NodeOperationError(context.getNode(), message);
+}
+
+/** Reads the webhook destination credential: a default secret, per-destination ones, an optional bearer token. */
+async function webhookSecrets(context: IExecuteFunctions): Promise<DestinationSecrets> {
+	requireCredential(context, WEBHOOK_CREDENTIAL, 'Webhook destinations are signed with a Webhook Destination credential: select one');
+	const values = await context.getCredentials(WEBHOOK_CREDENTIAL);
+	const overrides = values.destinationSecrets ? parseSecretMap(context, values.destinationSecrets) : {};
+	const fallback = values.signingSecret ? String(values.signingSecret) : undefined;
+	const token = values.bearerToken ? String(values.bearerToken) : undefined;
+	return { signingSecret: (id) => overrides[id] ?? fallback, bearerToken: () => token };
+}
+
+function parseSecretMap(context: IExecuteFunctions, text: unknown): Record<string, string> {
+	try {
+		return JSON.parse(String(text)) as Record<string, string>;
+	} catch {
+		// The secret itself never goes into the message.
+		throw new NodeOperationError(context.getNode(), 'Per-Destination Secrets in the Webhook Destination credential is not a JSON object');
+	}
+}
+
+/** The engine for this execution: store, a client per destination kind, secrets from the credentials, n8n's sleep. */
+export async function buildRouter(context: IExecuteFunctions, routes: CompiledRoutes): Promise<EventRouter> {
+	const kinds = new Set([...routes.destinations.values()].map((destination) => destination.kind));
+	const store = await nodeStore(context);
+	const options = context.getNodeParameter('options', 0, {}) as { defaultSource?: string; dedupWindowSeconds?: number; maxEventBytes?: number };
+	const noSecrets: DestinationSecrets = { signingSecret: () => undefined };
+	let httpBaseUrl: string | undefined;
+	if (kinds.has('http')) {
+		requireCredential(context, HTTP_CREDENTIAL, 'HTTP API destinations are sent through an HTTP API Destination credential: select one');
+		httpBaseUrl = String((await context.getCredentials(HTTP_CREDENTIAL)).baseUrl ?? '');
+	}
+	return new EventRouter(routes, {
+		store,
+		options: {
+			defaultSource: options.defaultSource || undefined,
+			dedupWindowMs: (options.dedupWindowSeconds ?? 86400) * 1000,
+			maxEventBytes: options.maxEventBytes,
+		},
+		delivery: {
+			clientFor: (destination) => (destination.kind === 'http' ? new N8nHttpClient(context, HTTP_CREDENTIAL) : new N8nHttpClient(context)),
+			secrets: kinds.has('webhook') ? await webhookSecrets(context) : noSecrets,
+			httpBaseUrl,
+			rateBuckets: store.rateBuckets,
+			sleep,
+		},
+	});
+}
+
+/** Checks a webhook destination credential: every secret must be whsec_ plus a base64 key of 16+ bytes. */
+export function webhookSecretProblems(data: Record<string, unknown>): string[] {
+	const problems: string[] = [];
+	const check = (label: string, secret: unknown) => {
+		try {
+			secretKey(String(secret));
+		} catch (error) {
+			problems.push(`${label}: ${(error as Error).message}`);
+		}
+	};
+	if (data.signingSecret) check('Signing Secret', data.signingSecret);
+	if (data.destinationSecrets) {
+		let map: unknown;
+		try {
+			map = JSON.parse(String(data.destinationSecrets));
+		} catch {
+			return [...problems, 'Per-Destination Secrets is not valid JSON'];
+		}
+		if (typeof map !== 'object' || map === null || Array.isArray(map)) return [...problems, 'Per-Destination Secrets must be a JSON object'];
+		for (const [id, secret] of Object.entries(map)) check(`secret of "${id}"`, secret);
+	}
+	if (!data.signingSecret && !data.destinationSecrets) problems.push('Set a Signing Secret or Per-Destination Secrets');
+	return problems;
+}

@@ -1,0 +1,58 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import type { DeliveryResult } from '../../../lib/routing';
+
+/** Fixed branches first, then one per name in Node Outputs. */
+export const DELIVERED = 0;
+export const FAILED = 1;
+export const UNMATCHED = 2;
+export const FIXED_OUTPUTS = 3;
+
+/** The node's output branches for this execution, with a helper to put an item on one. */
+export class Branches {
+	readonly items: INodeExecutionData[][];
+
+	constructor(private readonly outputNames: string[]) {
+		this.items = Array.from({ length: FIXED_OUTPUTS + outputNames.length }, () => []);
+	}
+
+	add(branch: number, json: object, item: number): void {
+		this.items[branch].push({ json: json as INodeExecutionData['json'], pairedItem: { item } });
+	}
+
+	/** Events handed to "output" destinations leave on their named branch. */
+	addHandOffs(deliveries: DeliveryResult[], item: number): void {
+		for (const delivery of deliveries) {
+			if (delivery.status !== 'handed_off' || !delivery.output || !delivery.envelope) continue;
+			this.add(FIXED_OUTPUTS + this.outputNames.indexOf(delivery.output), { ...delivery.envelope, idempotencyKey: delivery.idempotencyKey, destination: delivery.destinationId }, item);
+		}
+	}
+}
+
+export function deliverySummary(delivery: DeliveryResult) {
+	return {
+		destination: delivery.destinationId,
+		kind: delivery.kind,
+		rule: delivery.ruleId,
+		status: delivery.status,
+		attempts: delivery.attempts,
+		idempotencyKey: delivery.idempotencyKey,
+		...(delivery.httpStatus ? { httpStatus: delivery.httpStatus } : {}),
+		...(delivery.error ? { error: delivery.error } : {}),
+		...(delivery.deadLetterId ? { deadLetterId: delivery.deadLetterId } : {}),
+		durationMs: delivery.durationMs,
+	};
+}
+
+/**
+ * The outputs for this node, computed by n8n in the editor from the parameters (so it must be self-contained):
+ * Delivered, Failed, Unmatched and one per Node Outputs name; listing dead letters has one output.
+ */
+export const configuredOutputs = (parameters: { operation?: string; nodeOutputs?: string }) => {
+	if (parameters.operation === 'listDeadLetters') return [{ type: 'main', displayName: 'Dead Letters' }];
+	const extra = String(parameters.nodeOutputs ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+	return ['Delivered', 'Failed', 'Unmatched', ...extra].map((displayName) => ({ type: 'main', displayName }));
+};

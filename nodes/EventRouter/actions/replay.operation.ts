@@ -1,0 +1,48 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { buildRouter, nodeOutputNames, readRoutes } from './common';
+import { Branches, DELIVERED, deliverySummary, FAILED } from './outputs';
+
+const show = (extra: Record<string, unknown[]> = {}) => ({ displayOptions: { show: { operation: ['replay'], ...extra } } });
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Replay',
+		name: 'replayScope',
+		type: 'options',
+		options: [
+			{ name: 'Dead Letters From Input Items', value: 'items', description: 'Each input item names one dead letter (e.g. from List Dead Letters)' },
+			{ name: 'All Dead Letters', value: 'all', description: 'Every dead letter not yet replayed, oldest first, up to the limit' },
+		],
+		default: 'items',
+		...show(),
+	},
+	{
+		displayName: 'Dead Letter ID',
+		name: 'deadLetterId',
+		type: 'string',
+		default: '={{ $json.id }}',
+		required: true,
+		...show({ replayScope: ['items'] }),
+	},
+	{ displayName: 'Limit', name: 'replayLimit', type: 'number', typeOptions: { minValue: 1 }, default: 100, description: 'Max number of dead letters to replay', ...show({ replayScope: ['all'] }) },
+];
+
+/** Replays dead letters through the current rules and destinations; deliveries that already succeeded are not repeated. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const routes = readRoutes(this);
+	const router = await buildRouter(this, routes);
+	const fromItems = this.getNodeParameter('replayScope', 0) === 'items';
+	const ids = fromItems
+		? items.map((_, index) => String(this.getNodeParameter('deadLetterId', index)))
+		: (await router.repository.deadLetters({ status: 'dead', limit: this.getNodeParameter('replayLimit', 0, 100) as number })).map((letter) => letter.id);
+	const outcomes = await router.replay(ids);
+	const branches = new Branches(nodeOutputNames(this));
+	for (const [position, outcome] of outcomes.entries()) {
+		const item = fromItems ? position : 0;
+		const { deliveries, ...rest } = outcome;
+		branches.add(outcome.status === 'replayed' ? DELIVERED : FAILED, { ...rest, deliveries: deliveries.map(deliverySummary) }, item);
+		branches.addHandOffs(deliveries, item);
+	}
+	return branches.items;
+}

@@ -1,0 +1,43 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { EventOutcome } from '../../../lib/routing';
+import { buildRouter, nodeOutputNames, readRoutes } from './common';
+import { Branches, DELIVERED, deliverySummary, FAILED, UNMATCHED } from './outputs';
+
+export const description: INodeProperties[] = [];
+
+type Routed = Extract<EventOutcome, { status: 'routed' }>;
+
+function routedStatus(outcome: Routed): 'delivered' | 'failed' | 'partially_failed' {
+	const failures = outcome.deliveries.filter((delivery) => delivery.status === 'failed').length + outcome.transformFailures.length;
+	if (failures === 0) return 'delivered';
+	return failures < outcome.deliveries.length + outcome.transformFailures.length ? 'partially_failed' : 'failed';
+}
+
+/** Each item is one event (or a webhook item whose body holds one): routed by the rules to every matching destination. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const routes = readRoutes(this);
+	const router = await buildRouter(this, routes);
+	const outcomes = await router.route(items.map((item) => item.json));
+	const branches = new Branches(nodeOutputNames(this));
+	for (const outcome of outcomes) {
+		const item = outcome.index;
+		if (outcome.status === 'rejected') {
+			branches.add(FAILED, { status: 'rejected', reason: outcome.reason, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) }, item);
+		} else if (outcome.status === 'unmatched') {
+			branches.add(UNMATCHED, outcome.event, item);
+		} else if (outcome.status === 'duplicate') {
+			branches.add(DELIVERED, { eventId: outcome.event.id, type: outcome.event.type, source: outcome.event.source, status: 'duplicate' }, item);
+		} else {
+			const status = routedStatus(outcome);
+			const { event } = outcome;
+			branches.add(
+				status === 'delivered' ? DELIVERED : FAILED,
+				{ eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: outcome.transformFailures },
+				item,
+			);
+			branches.addHandOffs(outcome.deliveries, item);
+		}
+	}
+	return branches.items;
+}
