@@ -24,7 +24,8 @@ function parseJson(body: unknown): unknown {
 export class N8nHttpClient implements HttpClient {
 	constructor(
 		private readonly context: Pick<IAllExecuteFunctions, 'helpers'>,
-		private readonly credentialType: string,
+		/** Without one, the request goes out as it is (e.g. a webhook the engine has signed itself). */
+		private readonly credentialType?: string,
 	) {}
 
 	async send(request: HttpRequest): Promise<HttpResponse> {
@@ -40,11 +41,11 @@ export class N8nHttpClient implements HttpClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
-		const response = (await this.context.helpers.httpRequestWithAuthentication.call(
-			this.context as never,
-			this.credentialType,
-			options,
-		)) as FullResponse;
+		const response = (
+			this.credentialType
+				? await this.context.helpers.httpRequestWithAuthentication.call(this.context as never, this.credentialType, options)
+				: await this.context.helpers.httpRequest(options)
+		) as FullResponse;
 		const headers: Record<string, string> = {};
 		for (const [name, value] of Object.entries(response.headers ?? {})) {
 			if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
