@@ -5,7 +5,7 @@
  */
 import type { SqlDatabase } from '../store/types';
 import { isCurrencyCode, toMinorExact } from './money';
-import { checkPeriodConfig, DEFAULT_PERIOD, parseTimestamp, periodOf, type BillingPeriod, type PeriodConfig } from './periods';
+import { checkPeriodConfig, DEFAULT_PERIOD, parseTimestamp, PeriodCalendar, type BillingPeriod, type PeriodConfig } from './periods';
 import { includedQuota, type Plan } from './plan';
 import { priceUsage, type Invoice, type MeterUsage } from './pricing';
 import { UsageRepository, type AggregateRow, type EventToRecord, type QuotaAlert, type RecordStatus, type StoredEvent } from './usageStore';
@@ -80,6 +80,7 @@ export class UsageMeter {
 	readonly repository: UsageRepository;
 	private readonly namespace: string;
 	readonly periodConfig: PeriodConfig;
+	private readonly calendar: PeriodCalendar;
 	private readonly thresholds: number[];
 	private readonly now: () => number;
 
@@ -88,13 +89,14 @@ export class UsageMeter {
 		this.namespace = options.namespace;
 		this.periodConfig = options.period ?? DEFAULT_PERIOD;
 		checkPeriodConfig(this.periodConfig);
+		this.calendar = new PeriodCalendar(this.periodConfig);
 		this.thresholds = options.alertThresholds ?? [80, 100];
 		this.now = options.now ?? Date.now;
 	}
 
 	/** The period an instant falls in (default now) under this meter's period settings. */
 	period(epochMs = this.now()): BillingPeriod {
-		return periodOf(epochMs, this.periodConfig);
+		return this.calendar.periodOf(epochMs);
 	}
 
 	/** Checks and normalises an event; throws a UsageValidationError naming the problem. */
@@ -126,7 +128,7 @@ export class UsageMeter {
 			amountMinor,
 			currency,
 			occurredAtMs,
-			period: periodOf(occurredAtMs, this.periodConfig).key,
+			period: this.calendar.periodOf(occurredAtMs).key,
 			...(quota && this.thresholds.length > 0 ? { quota: { ...quota, thresholds: this.thresholds } } : {}),
 		};
 	}

@@ -91,14 +91,12 @@ export function minorDigits(currency: string): number {
 	return digits;
 }
 
-/** A three-letter code Intl accepts; Intl takes any well-formed code, so also require a known minor unit. */
+let knownCurrencies: Set<string> | undefined;
+
+/** An ISO 4217 code the runtime knows (Intl.NumberFormat alone accepts any three letters). */
 export function isCurrencyCode(currency: unknown): currency is string {
-	if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return false;
-	try {
-		return Intl.supportedValuesOf('currency').includes(currency);
-	} catch {
-		return false;
-	}
+	knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
+	return typeof currency === 'string' && knownCurrencies.has(currency);
 }
 
 /** Rounds to the currency's minor unit, half away from zero: the one rounding rule of the package. */

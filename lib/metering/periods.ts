@@ -76,3 +76,19 @@ export function parseTimestamp(value: unknown): number | undefined {
 	}
 	return undefined;
 }
+
+/** Remembers the periods it computed: events cluster in a few periods, and luxon's arithmetic is costly per event. */
+export class PeriodCalendar {
+	private readonly known: BillingPeriod[] = [];
+
+	constructor(readonly config: PeriodConfig = DEFAULT_PERIOD) {}
+
+	periodOf(epochMs: number): BillingPeriod {
+		const cached = this.known.find((period) => epochMs >= period.startMs && epochMs < period.endMs);
+		if (cached) return cached;
+		const period = periodOf(epochMs, this.config);
+		if (this.known.length >= 24) this.known.shift();
+		this.known.push(period);
+		return period;
+	}
+}

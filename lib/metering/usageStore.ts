@@ -106,16 +106,13 @@ export class UsageRepository {
 		for (const event of events) pairs.set(keyOf(event.customerId, event.period), [event.customerId, event.period]);
 		const closed = new Set<string>();
 		for (const [key, [customerId, period]] of [...pairs.entries()].sort(([a], [b]) => byText(a, b))) {
-			await tx.run(
-				'INSERT INTO usage_periods (namespace, customer_id, period, opened_at, closed_at, invoice) VALUES (?, ?, ?, ?, NULL, NULL) ON CONFLICT DO NOTHING',
+			// Creates the row or touches it, which takes its lock: a concurrent close waits for us, or we see its commit.
+			const [row] = await tx.query<{ closed_at: string | null }>(
+				`INSERT INTO usage_periods (namespace, customer_id, period, opened_at, closed_at, invoice) VALUES (?, ?, ?, ?, NULL, NULL)
+				 ON CONFLICT (namespace, customer_id, period) DO UPDATE SET opened_at = usage_periods.opened_at RETURNING closed_at`,
 				[namespace, customerId, period, stamp],
 			);
-			// Touching the open row takes its lock: a concurrent close waits for us, or we see its commit.
-			const open = await tx.run(
-				'UPDATE usage_periods SET opened_at = opened_at WHERE namespace = ? AND customer_id = ? AND period = ? AND closed_at IS NULL',
-				[namespace, customerId, period],
-			);
-			if (open.changes === 0) closed.add(key);
+			if (row?.closed_at) closed.add(key);
 		}
 		return closed;
 	}
