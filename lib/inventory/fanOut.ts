@@ -1,0 +1,303 @@
+import type { SqlDatabase } from '../store/types';
+import { PlatformApiError } from '../transport/errors';
+import {
+	ConcurrentChangeError,
+	StaleQuantityError,
+	UnknownSkuError,
+	type InventoryConnector,
+	type StockChange,
+	type StockContext,
+	type StockReason,
+} from '../platforms/inventory';
+import { InventoryLedger, type LedgerKey, type LedgerRow } from './ledger';
+import { StockLocks } from './locks';
+import { hasRules, listedQuantity, validateRules, type ChannelRules } from './rules';
+
+/** One order line (a sale) or an explicit movement. `quantity` is in units: positive, except a correction's signed delta. */
+export interface StockMovement {
+	orderId: string;
+	lineId: string;
+	sku: string;
+	quantity: number;
+	kind?: StockReason;
+	/** The store where the order was placed: its stock already changed, so it is skipped. */
+	sourceStore?: string;
+}
+
+export interface StoreTarget {
+	id: string;
+	connector: InventoryConnector;
+	enabled?: boolean;
+	/** With rules the store gets an absolute listed quantity computed from the expected stock, not a delta. */
+	rules?: ChannelRules;
+}
+
+export type OutcomeStatus = 'applied' | 'pending' | 'failed';
+
+export interface StoreOutcome {
+	orderId: string;
+	lineId: string;
+	sku: string;
+	store: string;
+	platform: string;
+	status: OutcomeStatus;
+	change: number;
+	previousQuantity: number | null;
+	newQuantity: number | null;
+	/** True when this call found the row already settled (a repeated delivery or a retried execution). */
+	alreadyDone: boolean;
+	error?: { code?: string; message: string };
+}
+
+export interface ApplyResult {
+	/** The vendor's delivery id was seen before: nothing was recorded or applied. */
+	duplicateDelivery: boolean;
+	outcomes: StoreOutcome[];
+}
+
+export type ReconcileStatus = 'in_sync' | 'drift' | 'corrected' | 'unknown_sku' | 'no_baseline' | 'error';
+
+export interface ReconcileEntry {
+	store: string;
+	platform: string;
+	sku: string;
+	status: ReconcileStatus;
+	actual?: number;
+	/** What the store should show now: expected stock under its rules, less changes still pending for it. */
+	expected?: number;
+	drift?: number;
+	pendingChanges?: number;
+	error?: { code?: string; message: string };
+}
+
+export interface InventoryFanOutOptions {
+	db: SqlDatabase;
+	stores: StoreTarget[];
+	now?: () => number;
+	sleep?: (ms: number) => Promise<void>;
+	/** Longer than the transport's longest retry run, so a live writer never loses its lock. */
+	lockLeaseMs?: number;
+	lockPollMs?: number;
+}
+
+const SIGN: Record<StockReason, number> = { sale: -1, refund: 1, restock: 1, correction: 1 };
+const CAS_ATTEMPTS = 5;
+
+const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The inventory fan-out (a recipient list with an idempotent consumer in front): a movement is recorded once per
+ * (order, line), then applied to every enabled store but its source, all stores in parallel, each with its platform's
+ * safest primitive under a per-(store, SKU) lock. A store that fails keeps its row pending for a later run.
+ */
+export class InventoryFanOut {
+	readonly ledger: InventoryLedger;
+	private readonly locks: StockLocks;
+	private readonly stores: StoreTarget[];
+
+	constructor(options: InventoryFanOutOptions) {
+		const now = options.now ?? Date.now;
+		this.ledger = new InventoryLedger(options.db, now);
+		this.locks = new StockLocks(options.db, {
+			leaseMs: options.lockLeaseMs ?? 300_000,
+			pollMs: options.lockPollMs ?? 20,
+			sleep: options.sleep ?? defaultSleep,
+			now,
+		});
+		const ids = new Set<string>();
+		for (const store of options.stores) {
+			if (ids.has(store.id)) throw new Error(`Store "${store.id}" is configured twice`);
+			ids.add(store.id);
+			validateRules(store.id, store.rules);
+		}
+		this.stores = options.stores.filter((store) => store.enabled !== false);
+	}
+
+	/** Records the movements once and applies them to every other enabled store. */
+	async apply(movements: StockMovement[], delivery?: { source: string; id: string }): Promise<ApplyResult> {
+		const records = movements.map((movement) => {
+			validateMovement(movement);
+			const kind = movement.kind ?? 'sale';
+			return {
+				orderId: movement.orderId,
+				lineId: movement.lineId,
+				sku: movement.sku,
+				kind,
+				change: kind === 'correction' ? movement.quantity : SIGN[kind] * Math.abs(movement.quantity),
+				sourceStore: movement.sourceStore,
+				targetStores: this.stores.filter((store) => store.id !== movement.sourceStore).map((store) => store.id),
+			};
+		});
+		const { duplicateDelivery } = await this.ledger.record(records, delivery);
+		if (duplicateDelivery) return { duplicateDelivery, outcomes: [] };
+		const work = records.flatMap((record) =>
+			record.targetStores.map((storeId) => this.applyRow({ orderId: record.orderId, lineId: record.lineId, storeId })),
+		);
+		return { duplicateDelivery, outcomes: await Promise.all(work) };
+	}
+
+	/** Applies rows left pending by earlier runs (a store that was down, a rate limit that outlasted retries). */
+	async retryPending(limit = 500): Promise<StoreOutcome[]> {
+		const rows = (await this.ledger.pending(limit)).filter((row) => this.store(row.storeId));
+		return Promise.all(rows.map((row) => this.applyRow(row)));
+	}
+
+	/** Sets the expected quantity of a SKU (a stock count, or the baseline before the first movement). */
+	setExpected(sku: string, quantity: number): Promise<void> {
+		return this.ledger.setExpected(sku, quantity);
+	}
+
+	/**
+	 * Compares every enabled store with the ledger's expected quantity for each SKU; with `correct`, sets drifted stores
+	 * to it (compare-and-set where the platform has it) and closes their open rows. `baselineFrom` adopts that store's
+	 * quantity as the expected one for SKUs that have none yet.
+	 */
+	async reconcile(skus: string[], options: { correct?: boolean; baselineFrom?: string } = {}): Promise<ReconcileEntry[]> {
+		const entries: ReconcileEntry[] = [];
+		for (const sku of [...new Set(skus)]) {
+			if (options.baselineFrom) await this.adoptBaseline(sku, options.baselineFrom);
+			entries.push(...(await Promise.all(this.stores.map((store) => this.reconcileStore(store, sku, options.correct === true)))));
+		}
+		return entries;
+	}
+
+	private async adoptBaseline(sku: string, storeId: string): Promise<void> {
+		if ((await this.ledger.expected(sku)) !== undefined) return;
+		const store = this.store(storeId);
+		if (!store) throw new Error(`Baseline store "${storeId}" is not an enabled store`);
+		try {
+			await this.ledger.setExpected(sku, await store.connector.getQuantity(sku), true);
+		} catch (error) {
+			if (!(error instanceof UnknownSkuError)) throw error;
+		}
+	}
+
+	private reconcileStore(store: StoreTarget, sku: string, correct: boolean): Promise<ReconcileEntry> {
+		const base = { store: store.id, platform: store.connector.platform, sku };
+		return this.locks.withLock(store.id, sku, async (): Promise<ReconcileEntry> => {
+			try {
+				const actual = await store.connector.getQuantity(sku);
+				const stock = await this.ledger.expected(sku);
+				if (stock === undefined) return { ...base, status: 'no_baseline', actual };
+				const target = listedQuantity(stock, store.rules);
+				const pending = await this.ledger.pendingChange(store.id, sku);
+				// An absolute store is set to the target whole; a relative one still owes its pending deltas.
+				const expected = hasRules(store.rules) ? target : target - pending.change;
+				const drift = actual - expected;
+				if (!correct) return { ...base, status: drift === 0 ? 'in_sync' : 'drift', actual, expected, drift, pendingChanges: pending.rows };
+				if (actual === target && pending.rows === 0) return { ...base, status: 'in_sync', actual, expected, drift: 0, pendingChanges: 0 };
+				const reference = `inventory-fanout://reconcile/${encodeURIComponent(store.id)}/${encodeURIComponent(sku)}`;
+				await this.setTo(store, sku, target, { reason: 'correction', reference });
+				await this.ledger.settleOpen(store.id, sku, target);
+				return { ...base, status: 'corrected', actual, expected: target, drift: actual - target, pendingChanges: pending.rows };
+			} catch (error) {
+				const described = describe(error);
+				return { ...base, status: described.code === 'UNKNOWN_SKU' ? 'unknown_sku' : 'error', error: described };
+			}
+		});
+	}
+
+	private applyRow(key: LedgerKey): Promise<StoreOutcome> {
+		return (async () => {
+			const first = await this.ledger.row(key);
+			if (!first) throw new Error(`No ledger row for ${key.orderId}/${key.lineId} on ${key.storeId}`);
+			const store = this.store(key.storeId);
+			if (!store) return outcome(first, 'unknown', true);
+			return this.locks.withLock(store.id, first.sku, async () => {
+				// Another run (a duplicate delivery, a retry, a reconcile) may have settled the row while we waited.
+				const row = await this.ledger.row(key);
+				if (!row || row.status !== 'pending') return outcome(row ?? first, store.connector.platform, true);
+				return this.applyToStore(store, row);
+			});
+		})();
+	}
+
+	private async applyToStore(store: StoreTarget, row: LedgerRow): Promise<StoreOutcome> {
+		const context: StockContext = {
+			reason: row.kind,
+			reference: `inventory-fanout://order/${encodeURIComponent(row.orderId)}/line/${encodeURIComponent(row.lineId)}`,
+		};
+		try {
+			const change = hasRules(store.rules)
+				? await this.setListed(store, row.sku, context)
+				: await store.connector.adjust(row.sku, row.change, context);
+			await this.ledger.markApplied(row, change.previous, change.next);
+			return { ...outcome(row, store.connector.platform, false), status: 'applied', previousQuantity: change.previous, newQuantity: change.next };
+		} catch (error) {
+			const described = describe(error);
+			const status = isFinal(error) ? 'failed' : 'pending';
+			await this.ledger.markUnapplied(row, status, described);
+			return { ...outcome(row, store.connector.platform, false), status, error: described };
+		}
+	}
+
+	/** An absolute store lists the expected stock under its rules; needs the expected stock to exist. */
+	private async setListed(store: StoreTarget, sku: string, context: StockContext): Promise<StockChange> {
+		const stock = await this.ledger.expected(sku);
+		if (stock === undefined) {
+			throw Object.assign(new Error(`No expected quantity for "${sku}" yet: reconcile with a baseline store or set a stock count`), {
+				code: 'NO_BASELINE',
+			});
+		}
+		return this.setTo(store, sku, listedQuantity(stock, store.rules), context);
+	}
+
+	/** Sets an absolute quantity under the lock; compare-and-set where the platform has it, re-read when stale. */
+	private async setTo(store: StoreTarget, sku: string, quantity: number, context: StockContext): Promise<StockChange> {
+		for (let attempt = 1; ; attempt++) {
+			const current = await store.connector.getQuantity(sku);
+			if (current === quantity) return { previous: current, next: current };
+			try {
+				return await store.connector.set(sku, quantity, { ...context, compareQuantity: current });
+			} catch (error) {
+				if (!(error instanceof StaleQuantityError) || attempt >= CAS_ATTEMPTS) throw error;
+			}
+		}
+	}
+
+	private store(id: string): StoreTarget | undefined {
+		return this.stores.find((store) => store.id === id);
+	}
+}
+
+function validateMovement(movement: StockMovement): void {
+	for (const field of ['orderId', 'lineId', 'sku'] as const) {
+		if (typeof movement[field] !== 'string' || movement[field] === '') throw new Error(`Stock movement needs a ${field}`);
+	}
+	if (!Number.isInteger(movement.quantity)) throw new Error(`Quantity of ${movement.orderId}/${movement.lineId} must be a whole number`);
+	if (movement.kind && !(movement.kind in SIGN)) throw new Error(`Unknown movement kind "${movement.kind}"`);
+}
+
+function outcome(row: LedgerRow, platform: string, alreadyDone: boolean): StoreOutcome {
+	return {
+		orderId: row.orderId,
+		lineId: row.lineId,
+		sku: row.sku,
+		store: row.storeId,
+		platform,
+		status: row.status,
+		change: row.change,
+		previousQuantity: row.previousQuantity,
+		newQuantity: row.newQuantity,
+		alreadyDone,
+		...(row.status !== 'applied' && row.errorMessage ? { error: { code: row.errorCode ?? undefined, message: row.errorMessage } } : {}),
+	};
+}
+
+function describe(error: unknown): { code?: string; message: string } {
+	const code = (error as { code?: unknown }).code;
+	return { code: typeof code === 'string' ? code : undefined, message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Failures a later run would only repeat or must not repeat: an unknown SKU, a read-back that found another writer,
+ * a non-idempotent write whose answer was lost, a request the platform refused as invalid. Reconcile settles them.
+ */
+function isFinal(error: unknown): boolean {
+	if (error instanceof UnknownSkuError || error instanceof ConcurrentChangeError) return true;
+	if (error instanceof PlatformApiError) {
+		if (error.code === 'OUTCOME_UNKNOWN') return true;
+		return error.status !== undefined && [400, 404, 422].includes(error.status);
+	}
+	return false;
+}

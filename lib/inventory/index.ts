@@ -1,0 +1,13 @@
+export {
+	InventoryFanOut,
+	type InventoryFanOutOptions,
+	type StockMovement,
+	type StoreTarget,
+	type StoreOutcome,
+	type ApplyResult,
+	type ReconcileEntry,
+	type ReconcileStatus,
+} from './fanOut';
+export { InventoryLedger, type LedgerRow, type LedgerStatus } from './ledger';
+export { listedQuantity, validateRules, type ChannelRules } from './rules';
+export { inventoryMigrations } from './migrations';

@@ -1,0 +1,209 @@
+import type { SqlDatabase, SqlExecutor } from '../store/types';
+import type { StockReason } from '../platforms/inventory';
+
+export type LedgerStatus = 'pending' | 'applied' | 'failed';
+
+export interface LedgerKey {
+	orderId: string;
+	lineId: string;
+	storeId: string;
+}
+
+export interface LedgerRow extends LedgerKey {
+	sku: string;
+	change: number;
+	kind: StockReason;
+	status: LedgerStatus;
+	previousQuantity: number | null;
+	newQuantity: number | null;
+	attempts: number;
+	errorCode: string | null;
+	errorMessage: string | null;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** One movement to record, with the stores it must reach. */
+export interface MovementRecord {
+	orderId: string;
+	lineId: string;
+	sku: string;
+	change: number;
+	kind: StockReason;
+	sourceStore?: string;
+	targetStores: string[];
+}
+
+interface RawRow {
+	order_id: string;
+	line_id: string;
+	store_id: string;
+	sku: string;
+	change: number | string;
+	kind: StockReason;
+	status: LedgerStatus;
+	previous_quantity: number | string | null;
+	new_quantity: number | string | null;
+	attempts: number | string;
+	error_code: string | null;
+	error_message: string | null;
+	created_at: string;
+	updated_at: string;
+	[column: string]: unknown;
+}
+
+const nullableNumber = (value: number | string | null) => (value === null ? null : Number(value));
+
+function toRow(raw: RawRow): LedgerRow {
+	return {
+		orderId: raw.order_id,
+		lineId: raw.line_id,
+		storeId: raw.store_id,
+		sku: raw.sku,
+		change: Number(raw.change),
+		kind: raw.kind,
+		status: raw.status,
+		previousQuantity: nullableNumber(raw.previous_quantity),
+		newQuantity: nullableNumber(raw.new_quantity),
+		attempts: Number(raw.attempts),
+		errorCode: raw.error_code,
+		errorMessage: raw.error_message,
+		createdAt: raw.created_at,
+		updatedAt: raw.updated_at,
+	};
+}
+
+const KEY = 'order_id = ? AND line_id = ? AND store_id = ?';
+const keyParams = (key: LedgerKey) => [key.orderId, key.lineId, key.storeId];
+
+/**
+ * The inventory ledger. A movement is recorded once per (order, line) by its primary key, together with its effect
+ * on the expected quantity and one pending row per target store, all in one transaction: a repeated webhook or a
+ * retried execution finds them there and changes nothing twice.
+ */
+export class InventoryLedger {
+	constructor(
+		private readonly db: SqlDatabase,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** Records a delivery's movements; false when the vendor's delivery id was seen before (nothing is recorded). */
+	async record(movements: MovementRecord[], delivery?: { source: string; id: string }): Promise<{ duplicateDelivery: boolean; recorded: boolean[] }> {
+		const stamp = this.stamp();
+		return this.db.transaction(async (tx) => {
+			if (delivery) {
+				const seen = await tx.run(
+					'INSERT INTO inventory_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+					[delivery.source, delivery.id, stamp],
+				);
+				if (seen.changes === 0) return { duplicateDelivery: true, recorded: movements.map(() => false) };
+			}
+			const recorded: boolean[] = [];
+			for (const movement of movements) recorded.push(await this.recordOne(tx, movement, stamp));
+			return { duplicateDelivery: false, recorded };
+		});
+	}
+
+	private async recordOne(tx: SqlExecutor, movement: MovementRecord, stamp: string): Promise<boolean> {
+		const inserted = await tx.run(
+			`INSERT INTO inventory_movements (order_id, line_id, sku, change, kind, source_store, created_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			[movement.orderId, movement.lineId, movement.sku, movement.change, movement.kind, movement.sourceStore ?? null, stamp],
+		);
+		if (inserted.changes === 0) return false;
+		await tx.run('UPDATE inventory_stock SET quantity = quantity + ?, updated_at = ? WHERE sku = ?', [movement.change, stamp, movement.sku]);
+		for (const storeId of movement.targetStores) {
+			await tx.run(
+				`INSERT INTO inventory_ledger (order_id, line_id, store_id, sku, change, kind, status, attempts, created_at, updated_at)
+				 VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING`,
+				[movement.orderId, movement.lineId, storeId, movement.sku, movement.change, movement.kind, stamp, stamp],
+			);
+		}
+		return true;
+	}
+
+	async row(key: LedgerKey): Promise<LedgerRow | undefined> {
+		const rows = await this.db.query<RawRow>(`SELECT * FROM inventory_ledger WHERE ${KEY}`, keyParams(key));
+		return rows[0] && toRow(rows[0]);
+	}
+
+	/** Rows of one order and line, every store. */
+	async rowsOf(orderId: string, lineId: string): Promise<LedgerRow[]> {
+		const rows = await this.db.query<RawRow>('SELECT * FROM inventory_ledger WHERE order_id = ? AND line_id = ? ORDER BY store_id', [orderId, lineId]);
+		return rows.map(toRow);
+	}
+
+	async pending(limit: number): Promise<LedgerRow[]> {
+		const rows = await this.db.query<RawRow>(
+			"SELECT * FROM inventory_ledger WHERE status = 'pending' ORDER BY created_at, order_id, line_id, store_id LIMIT ?",
+			[limit],
+		);
+		return rows.map(toRow);
+	}
+
+	/** Every row, newest first, for inspection and tests. */
+	async list(filter: { storeId?: string; sku?: string; status?: LedgerStatus } = {}, limit = 1000): Promise<LedgerRow[]> {
+		const clauses: string[] = [];
+		const params: Array<string | number> = [];
+		for (const [column, value] of [['store_id', filter.storeId], ['sku', filter.sku], ['status', filter.status]] as const) {
+			if (value === undefined) continue;
+			clauses.push(`${column} = ?`);
+			params.push(value);
+		}
+		const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+		const rows = await this.db.query<RawRow>(`SELECT * FROM inventory_ledger ${where} ORDER BY updated_at DESC LIMIT ?`, [...params, limit]);
+		return rows.map(toRow);
+	}
+
+	async markApplied(key: LedgerKey, previous: number, next: number): Promise<void> {
+		await this.db.run(
+			`UPDATE inventory_ledger SET status = 'applied', previous_quantity = ?, new_quantity = ?, attempts = attempts + 1,
+			 error_code = NULL, error_message = NULL, updated_at = ? WHERE ${KEY} AND status = 'pending'`,
+			[previous, next, this.stamp(), ...keyParams(key)],
+		);
+	}
+
+	async markUnapplied(key: LedgerKey, status: 'pending' | 'failed', error: { code?: string; message: string }): Promise<void> {
+		await this.db.run(
+			`UPDATE inventory_ledger SET status = ?, attempts = attempts + 1, error_code = ?, error_message = ?, updated_at = ?
+			 WHERE ${KEY} AND status = 'pending'`,
+			[status, error.code ?? null, error.message, this.stamp(), ...keyParams(key)],
+		);
+	}
+
+	/** The sum of changes recorded for a store but not yet applied to it. */
+	async pendingChange(storeId: string, sku: string): Promise<{ change: number; rows: number }> {
+		const rows = await this.db.query<{ total: number | string | null; count: number | string }>(
+			"SELECT SUM(change) AS total, COUNT(*) AS count FROM inventory_ledger WHERE store_id = ? AND sku = ? AND status = 'pending'",
+			[storeId, sku],
+		);
+		return { change: Number(rows[0]?.total ?? 0), rows: Number(rows[0]?.count ?? 0) };
+	}
+
+	/** After reconcile set a store to the expected quantity, its open rows are part of that quantity: close them. */
+	async settleOpen(storeId: string, sku: string, quantity: number): Promise<number> {
+		const result = await this.db.run(
+			`UPDATE inventory_ledger SET status = 'applied', new_quantity = ?, error_code = 'RECONCILED',
+			 error_message = 'applied by reconcile', updated_at = ? WHERE store_id = ? AND sku = ? AND status IN ('pending', 'failed')`,
+			[quantity, this.stamp(), storeId, sku],
+		);
+		return result.changes;
+	}
+
+	/** The expected available quantity of a SKU across channels; undefined until a baseline is set. */
+	async expected(sku: string): Promise<number | undefined> {
+		const rows = await this.db.query<{ quantity: number | string }>('SELECT quantity FROM inventory_stock WHERE sku = ?', [sku]);
+		return rows[0] ? Number(rows[0].quantity) : undefined;
+	}
+
+	/** Sets the expected quantity (a stock count); `onlyIfMissing` adopts a baseline without overwriting one. */
+	async setExpected(sku: string, quantity: number, onlyIfMissing = false): Promise<void> {
+		const stamp = this.stamp();
+		const conflict = onlyIfMissing ? 'DO NOTHING' : 'DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at';
+		await this.db.run(`INSERT INTO inventory_stock (sku, quantity, updated_at) VALUES (?, ?, ?) ON CONFLICT (sku) ${conflict}`, [sku, quantity, stamp]);
+	}
+
+	private stamp(): string {
+		return new Date(this.now()).toISOString();
+	}
+}

@@ -1,0 +1,61 @@
+import type { Migration } from '../store/types';
+
+/**
+ * The inventory ledger: each stock movement once per (order, line); one row per target store, unique per
+ * (order, line, store); vendor delivery ids seen; the expected quantity per SKU; per (store, SKU) write locks.
+ */
+export const inventoryMigrations: Migration[] = [
+	{
+		component: 'inventory',
+		version: 1,
+		description: 'inventory movements, per-store ledger, deliveries, expected stock and write locks',
+		statements: [
+			`CREATE TABLE inventory_movements (
+				order_id TEXT NOT NULL,
+				line_id TEXT NOT NULL,
+				sku TEXT NOT NULL,
+				change BIGINT NOT NULL,
+				kind TEXT NOT NULL,
+				source_store TEXT,
+				created_at TEXT NOT NULL,
+				PRIMARY KEY (order_id, line_id)
+			)`,
+			`CREATE TABLE inventory_ledger (
+				order_id TEXT NOT NULL,
+				line_id TEXT NOT NULL,
+				store_id TEXT NOT NULL,
+				sku TEXT NOT NULL,
+				change BIGINT NOT NULL,
+				kind TEXT NOT NULL,
+				status TEXT NOT NULL,
+				previous_quantity BIGINT,
+				new_quantity BIGINT,
+				attempts BIGINT NOT NULL DEFAULT 0,
+				error_code TEXT,
+				error_message TEXT,
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (order_id, line_id, store_id)
+			)`,
+			'CREATE INDEX inventory_ledger_open ON inventory_ledger (status, store_id, sku)',
+			`CREATE TABLE inventory_deliveries (
+				source TEXT NOT NULL,
+				delivery_id TEXT NOT NULL,
+				received_at TEXT NOT NULL,
+				PRIMARY KEY (source, delivery_id)
+			)`,
+			`CREATE TABLE inventory_stock (
+				sku TEXT PRIMARY KEY,
+				quantity BIGINT NOT NULL,
+				updated_at TEXT NOT NULL
+			)`,
+			`CREATE TABLE inventory_locks (
+				store_id TEXT NOT NULL,
+				sku TEXT NOT NULL,
+				owner TEXT NOT NULL,
+				lease_until_ms BIGINT NOT NULL,
+				PRIMARY KEY (store_id, sku)
+			)`,
+		],
+	},
+];

@@ -1,0 +1,2 @@
+export { bigCommerceProfile } from './profile';
+export { BigCommerceInventory } from './inventory';

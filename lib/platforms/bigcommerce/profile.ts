@@ -1,0 +1,32 @@
+import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
+
+interface ProblemBody {
+	status?: number;
+	title?: string;
+	type?: string;
+	errors?: Record<string, string>;
+}
+
+/**
+ * BigCommerce v3: requests per 30-second window (150 on Standard and Plus, 450 on Pro), reported by
+ * X-Rate-Limit-Requests-Left; a 429 names the wait in X-Rate-Limit-Time-Reset-Ms.
+ */
+export function bigCommerceProfile(options: { requestsPer30s?: number } = {}): PlatformProfile {
+	return {
+		platform: 'bigcommerce',
+		rateWindows: [{ name: 'thirty_seconds', capacity: options.requestsPer30s ?? 150, windowMs: 30_000 }],
+		rateHeaders: [{ window: 'thirty_seconds', remaining: 'x-rate-limit-requests-left' }],
+		parseError(response: HttpResponse): VendorError | undefined {
+			if (response.status < 400) return undefined;
+			const body = (response.body ?? {}) as ProblemBody;
+			const details = body.errors ? Object.values(body.errors).join('; ') : '';
+			const reset = Number(response.headers['x-rate-limit-time-reset-ms']);
+			return {
+				message: [body.title ?? `BigCommerce answered HTTP ${response.status}`, details].filter(Boolean).join(': '),
+				code: body.type,
+				rateLimited: response.status === 429,
+				retryAfterMs: response.status === 429 && Number.isFinite(reset) ? reset : undefined,
+			};
+		},
+	};
+}

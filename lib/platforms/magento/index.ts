@@ -1,0 +1,2 @@
+export { magentoProfile } from './profile';
+export { MagentoInventory } from './inventory';

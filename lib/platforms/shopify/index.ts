@@ -1,0 +1,2 @@
+export { shopifyProfile, type ShopifyCost } from './profile';
+export { ShopifyInventory } from './inventory';

@@ -1,0 +1,2 @@
+export { wooCommerceProfile } from './profile';
+export { WooCommerceInventory } from './inventory';
