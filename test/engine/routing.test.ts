@@ -1,0 +1,113 @@
+/**
+ * The Event Router templates in-process: the ingest template routes webhook items through the Event Router node
+ * (inside n8n-core's engine, HTTP through n8n's helpers) to the receivers sandbox; the replay template lists the
+ * dead letters and replays them once the failing receiver is back.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { closeAllStores } from '../../lib/store';
+import { runWorkflow } from '../harness/inProcess';
+import { repoRoot } from '../harness/paths';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import type { ReceivedDelivery } from '../sandbox/receivers';
+
+let receivers: RunningSandbox;
+let control: SandboxControl;
+let stateFile: string;
+
+function template(name: string, edit: (workflow: { nodes: Array<{ name: string; parameters: Record<string, unknown> }> }) => void = () => undefined) {
+	const text = readFileSync(path.join(repoRoot, 'workflows', name), 'utf8').replaceAll('https://receivers.example.com', receivers.baseUrl);
+	const workflow = JSON.parse(text);
+	edit(workflow);
+	return workflow;
+}
+
+const credentials = () => ({ integrationWebhookDestinationApi: { signingSecret: '', destinationSecrets: receivers.credentials.secrets, bearerToken: '' } });
+
+const run = (workflow: object, items?: object[]) =>
+	runWorkflow(workflow, {
+		inputItems: items?.map((json) => ({ json })),
+		credentials: credentials(),
+		env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
+	});
+
+const webhookItem = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, params: {}, query: {}, body });
+
+beforeAll(async () => {
+	receivers = await startSandbox('receivers');
+	control = new SandboxControl(receivers.baseUrl);
+});
+
+beforeEach(async () => {
+	await control.reset();
+	stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'routing-engine-')), 'state.sqlite');
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await receivers.close();
+});
+
+test('the ingest template routes customer and order events to their receivers, signed, and sorts out the rest', async () => {
+	const result = await run(template('event-router-ingest.json'), [
+		webhookItem({ id: 'c-1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } }),
+		webhookItem({ id: 'o-1', type: 'order.placed', source: 'ecommerce', data: { total: 99 } }),
+		webhookItem({ id: 'x-1', type: 'ticket.opened', source: 'support', data: {} }),
+		webhookItem('{not json'),
+		webhookItem({ id: 'c-1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } }),
+	]);
+	expect(result.error).toBeUndefined();
+	const [delivered, failed, unmatched] = result.outputs['Route Events'];
+	expect(delivered.map((item) => [item.json.eventId, item.json.status])).toEqual([['c-1', 'delivered'], ['o-1', 'delivered'], ['c-1', 'duplicate']]);
+	expect(delivered[0].json.deliveries.map((d: { destination: string }) => d.destination)).toEqual(['analytics', 'marketing', 'data-warehouse']);
+	expect(failed.map((item) => [item.json.status, item.json.reason, item.pairedItem])).toEqual([['rejected', 'body is not JSON', { item: 3 }]]);
+	expect(unmatched.map((item) => [item.json.id, item.pairedItem])).toEqual([['x-1', { item: 2 }]]);
+	expect(result.outputs.Delivered[0]).toHaveLength(3);
+
+	for (const receiver of ['analytics', 'marketing', 'data-warehouse']) {
+		expect(await control.state<ReceivedDelivery[]>(receiver)).toEqual([expect.objectContaining({ auth: 'signature', body: expect.objectContaining({ id: 'c-1' }) })]);
+	}
+	for (const receiver of ['fulfillment', 'accounting', 'inventory']) {
+		expect(await control.state<ReceivedDelivery[]>(receiver)).toEqual([expect.objectContaining({ body: expect.objectContaining({ id: 'o-1', data: { total: 99 } }) })]);
+	}
+});
+
+test('a bad rule is a clear error naming the rule', async () => {
+	const workflow = template('event-router-ingest.json', (flow) => {
+		const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')!;
+		node.parameters.rulesMode = 'json';
+		node.parameters.rulesJson = JSON.stringify([{ id: 'broken', eventTypes: ['order created'], destinations: ['analytics'] }]);
+	});
+	const result = await run(workflow, [webhookItem({ id: 'o-2', type: 'order.placed', source: 'ecommerce' })]);
+	expect(String((result.error as Error)?.message)).toMatch(/Rule "broken": "order created" is not an event-type pattern/);
+});
+
+test('the replay template delivers dead letters once the receiver is back, and only once', async () => {
+	await control.fault({ kind: 'error', status: 503, times: -1, match: { path: '/inventory/' } });
+	const ingest = template('event-router-ingest.json', (flow) => {
+		const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')!;
+		const destinations = JSON.parse(String(node.parameters.destinations)) as Array<Record<string, unknown>>;
+		node.parameters.destinations = JSON.stringify(destinations.map((destination) => ({ ...destination, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } })));
+	});
+	const routed = await run(ingest, [webhookItem({ id: 'o-9', type: 'order.placed', source: 'ecommerce', data: { total: 5 } })]);
+	const [, failed] = routed.outputs['Route Events'];
+	expect(failed[0].json).toMatchObject({ eventId: 'o-9', status: 'partially_failed' });
+	const inventory = failed[0].json.deliveries.find((d: { destination: string }) => d.destination === 'inventory');
+	expect(inventory).toMatchObject({ status: 'failed', attempts: 2, httpStatus: 503, deadLetterId: expect.any(String) });
+
+	await control.clearFaults();
+	const replay = template('event-router-replay.json');
+	const replayed = await run(replay);
+	expect(replayed.error).toBeUndefined();
+	expect(replayed.outputs['List Dead Letters'][0].map((item) => item.json.id)).toEqual([inventory.deadLetterId]);
+	expect(replayed.outputs.Replayed[0].map((item) => [item.json.deadLetterId, item.json.status])).toEqual([[inventory.deadLetterId, 'replayed']]);
+	expect(await control.state<ReceivedDelivery[]>('inventory')).toHaveLength(1);
+
+	const again = await run(replay);
+	expect(again.outputs['List Dead Letters']?.[0] ?? []).toHaveLength(0);
+	expect(await control.state<ReceivedDelivery[]>('inventory')).toHaveLength(1);
+	expect(await control.state<ReceivedDelivery[]>('fulfillment')).toHaveLength(1);
+});
