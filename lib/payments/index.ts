@@ -4,3 +4,4 @@ export { PaymentRouter, type PaymentRequest, type PaymentResult, type PaymentRou
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError } from './repository';
 export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
+export { verifyStripeSignature, verifySquareSignature, type SignatureCheck } from './webhooks';

@@ -210,6 +210,8 @@ export class PaymentRouter {
 				})
 			: { outcome: 'processor_failure', code: 'NOT_CONFIGURED', message: `No connection to ${processor} is configured` };
 		const duration = this.now() - started;
+		// Vendors sometimes quote the token back ("No such PaymentMethod: 'pm_…'"): it stays out of the record.
+		if (result.outcome !== 'succeeded') result.message = result.message.split(payment.tokenFor(processor) ?? '\u0000').join('[token]');
 		await this.payments.finishAttempt(payment.paymentId, seq, result, duration, this.now());
 		if (connector) {
 			const ok = result.outcome === 'succeeded' || result.outcome === 'hard_decline';
@@ -262,6 +264,9 @@ function normalise(request: PaymentRequest): NormalisedPayment {
 	if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`"${request.currency}" is not an ISO 4217 currency code`);
 	const amountMinor = toMinorUnits(Number(request.amount), currency);
 	const tokens = request.tokens ?? {};
+	if (Object.values(tokens).some((token) => /^\d[\d -]{11,22}\d$/.test(String(token)))) {
+		throw new Error('Payment-method tokens look like card numbers: pass the processor tokens, never card data');
+	}
 	const method = request.method ?? 'card';
 	// The tokens are part of the fingerprint only as a hash: the store never holds them.
 	const fingerprint = createHash('sha256').update(JSON.stringify([amountMinor, currency, method, Object.entries(tokens).sort()])).digest('hex');

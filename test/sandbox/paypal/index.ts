@@ -109,6 +109,7 @@ class PayPalState {
 	routes(router: Router): void {
 		router
 			.post('/v1/oauth2/token', (request) => this.issueToken(request))
+			.get('/v1/notifications/webhooks-event-types', () => ({ status: 200, body: { event_types: [{ name: 'PAYMENT.CAPTURE.COMPLETED', description: 'A payment capture completes.', status: 'ENABLED' }] } }))
 			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
 			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
 			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)));

@@ -1,0 +1,68 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, type RoutingConfig } from '../../../lib/payments';
+import { platformEntry } from '../../../lib/platforms/catalog';
+import type { PaymentConnector } from '../../../lib/platforms/payments';
+import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { platformCredentials } from '../../shared/platformCredentials';
+
+export const PROCESSORS = ['stripe', 'paypal', 'square', 'braintree'] as const;
+
+interface RoutingOptions {
+	weightFees?: number;
+	weightSuccessRate?: number;
+	weightSpeed?: number;
+	weightCountry?: number;
+	rules?: string | object;
+	processorProfiles?: string | object;
+	failureThreshold?: number;
+	coolDownSeconds?: number;
+	probeShare?: number;
+}
+
+function parseJson<T>(context: IExecuteFunctions, value: unknown, what: string): T | undefined {
+	if (value === undefined || value === '') return undefined;
+	if (typeof value !== 'string') return value as T;
+	try {
+		return JSON.parse(value) as T;
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), `${what} is not valid JSON: ${(error as Error).message}`);
+	}
+}
+
+/** The routing configuration from the node's Routing Options (read once: it does not vary per item). */
+export function readRoutingConfig(context: IExecuteFunctions): RoutingConfig {
+	const options = context.getNodeParameter('routing', 0, {}) as RoutingOptions;
+	const defaults = defaultRoutingConfig();
+	const overrides = parseJson<Array<{ processor: string }>>(context, options.processorProfiles, 'Processor Profiles') ?? [];
+	const processors = defaultProcessorProfiles.map((profile) => ({ ...profile, ...overrides.find((entry) => entry.processor === profile.processor) }));
+	return defaultRoutingConfig({
+		processors,
+		rules: parseJson(context, options.rules, 'Rules') ?? [],
+		weights: {
+			fees: options.weightFees ?? defaults.weights.fees,
+			successRate: options.weightSuccessRate ?? defaults.weights.successRate,
+			speed: options.weightSpeed ?? defaults.weights.speed,
+			country: options.weightCountry ?? defaults.weights.country,
+		},
+		health: {
+			...defaults.health,
+			failureThreshold: options.failureThreshold ?? defaults.health.failureThreshold,
+			coolDownMs: (options.coolDownSeconds ?? defaults.health.coolDownMs / 1000) * 1000,
+			probeShare: options.probeShare ?? defaults.health.probeShare,
+		},
+	});
+}
+
+/** A router over the processors this node has credentials for; the others are ranked but never charged. */
+export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRouter> {
+	const store = await nodeStore(context);
+	const configured = context.getNode().credentials ?? {};
+	const connectors: Record<string, PaymentConnector> = {};
+	for (const processor of PROCESSORS) {
+		if (!configured[platformCredentials[processor].type]) continue;
+		connectors[processor] = platformEntry(processor).payments!.connector(await platformTransport(context, processor, store));
+	}
+	return new PaymentRouter({ db: store.db, connectors, config: readRoutingConfig(context) });
+}

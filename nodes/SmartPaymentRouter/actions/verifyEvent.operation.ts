@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { verifySquareSignature, verifyStripeSignature, type SignatureCheck } from '../../../lib/payments/webhooks';
+
+const showFor = { show: { operation: ['verifyEvent'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Event Source',
+		name: 'eventSource',
+		type: 'options',
+		options: [
+			{ name: 'Stripe (Stripe-Signature)', value: 'stripe' },
+			{ name: 'Square (X-Square-Hmacsha256-Signature)', value: 'square' },
+		],
+		default: 'stripe',
+		displayOptions: showFor,
+	},
+	{
+		displayName: 'Notification URL',
+		name: 'notificationUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { operation: ['verifyEvent'], eventSource: ['square'] } },
+		description: 'The exact URL of your Square webhook subscription: Square signs it together with the body',
+	},
+	{
+		displayName: 'Raw Body Binary Property',
+		name: 'rawBodyProperty',
+		type: 'string',
+		default: 'data',
+		displayOptions: showFor,
+		description: 'Where the Webhook node put the raw body (its "Raw Body" option); without it the parsed body is re-serialised, which only matches compact JSON',
+	},
+];
+
+const secretField = { stripe: { type: 'integrationStripeApi', field: 'webhookSecret' }, square: { type: 'integrationSquareApi', field: 'webhookSecret' } };
+
+/** Verifies each webhook item's processor signature: genuine events → output 0, rejected ones (with the reason) → output 1. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const source = this.getNodeParameter('eventSource', 0) as keyof typeof secretField;
+	const credential = await this.getCredentials(secretField[source].type);
+	const secret = String(credential[secretField[source].field] ?? '');
+	if (!secret) throw new NodeOperationError(this.getNode(), `The ${source} credential has no webhook secret set`);
+	const verified: INodeExecutionData[] = [];
+	const rejected: INodeExecutionData[] = [];
+	for (let item = 0; item < items.length; item++) {
+		const headers = (items[item].json.headers ?? {}) as Record<string, string | undefined>;
+		const rawBody = await readRawBody(this, items[item], item);
+		const check: SignatureCheck =
+			source === 'stripe'
+				? verifyStripeSignature(headers['stripe-signature'], rawBody, secret, Date.now())
+				: verifySquareSignature(headers['x-square-hmacsha256-signature'], this.getNodeParameter('notificationUrl', item) as string, rawBody, secret);
+		const event = (items[item].json.body ?? {}) as IDataObject;
+		if (check.valid) verified.push({ json: { source, verified: true, event }, pairedItem: { item } });
+		else rejected.push({ json: { source, verified: false, reason: check.reason }, pairedItem: { item } });
+	}
+	return [verified, rejected];
+}
+
+async function readRawBody(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Promise<string> {
+	const property = context.getNodeParameter('rawBodyProperty', itemIndex, 'data') as string;
+	if (item.binary?.[property]) return (await context.helpers.getBinaryDataBuffer(itemIndex, property)).toString('utf8');
+	return JSON.stringify(item.json.body ?? {});
+}
