@@ -1,0 +1,91 @@
+/**
+ * The payment-router template in-process: the Smart Payment Router node inside n8n-core's engine charges through the
+ * four sandboxes via httpRequestWithAuthentication (PayPal's token from the credential's preAuthentication), sends
+ * succeeded and failed payments down their branches, and keeps card data out of every output.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { closeAllStores } from '../../lib/store';
+import { runWorkflow } from '../harness/inProcess';
+import { repoRoot } from '../harness/paths';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+
+const processors = ['stripe', 'paypal', 'square', 'braintree'] as const;
+const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'payment-router.json'), 'utf8'));
+
+let sandboxes: Record<string, RunningSandbox>;
+let stateFile: string;
+
+beforeAll(async () => {
+	sandboxes = Object.fromEntries(await Promise.all(processors.map(async (name) => [name, await startSandbox(name)] as const)));
+	stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'payments-workflow-')), 'state.sqlite');
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await Promise.all(Object.values(sandboxes).map((sandbox) => sandbox.close()));
+});
+
+function credentials(): Record<string, Record<string, unknown>> {
+	const { stripe, paypal, square, braintree } = sandboxes;
+	return {
+		integrationStripeApi: { secretKey: stripe.credentials.secretKey, baseUrl: stripe.baseUrl },
+		integrationPayPalApi: { clientId: paypal.credentials.clientId, clientSecret: paypal.credentials.clientSecret, baseUrl: paypal.baseUrl },
+		integrationSquareApi: { accessToken: square.credentials.accessToken, baseUrl: square.baseUrl },
+		integrationBraintreeApi: { publicKey: braintree.credentials.publicKey, privateKey: braintree.credentials.privateKey, baseUrl: braintree.baseUrl },
+	};
+}
+
+async function submit(bodies: object[], workflow: object = template) {
+	return runWorkflow(workflow, {
+		inputItems: bodies.map((body) => ({ json: { headers: {}, body } })),
+		credentials: credentials(),
+		env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
+	});
+}
+
+const tokens = { stripe: 'pm_card_visa', paypal: 'vault-ok', square: 'cnon:card-nonce-ok', braintree: 'fake-valid-nonce' };
+
+test('succeeded payments reach the accounting branch, hard declines the notification branch; a repeat charges nothing', async () => {
+	const bodies = [
+		{ paymentId: 'wf-ok-1', amount: 42.5, currency: 'USD', country: 'US', tokens },
+		{ paymentId: 'wf-declined-1', amount: 10, currency: 'USD', country: 'US', tokens: { ...tokens, stripe: 'pm_card_visa_chargeDeclinedStolenCard' } },
+		{ paymentId: 'wf-jpy-1', amount: 1500, currency: 'JPY', country: 'JP', tokens: { ...tokens, stripe: 'pm_card_chargeDeclinedProcessingError' } },
+	];
+	const run = await submit(bodies);
+	expect(run.status).toBe('success');
+	const succeeded = run.outputs['Record Accounting Entry'][0].map((item) => item.json);
+	const failed = run.outputs['Notify Payment Failed'][0].map((item) => item.json);
+	expect(succeeded).toEqual([
+		expect.objectContaining({ paymentId: 'wf-ok-1', status: 'succeeded', processor: 'stripe', amount: '42.50', fallbackUsed: false }),
+		// Square is excluded for JPY by the template's rule; Stripe fails to process; the next ranked processor charges.
+		expect.objectContaining({ paymentId: 'wf-jpy-1', status: 'succeeded', processor: 'braintree', fallbackUsed: true, amount: '1500' }),
+	]);
+	expect(failed).toEqual([expect.objectContaining({ paymentId: 'wf-declined-1', reason: 'hard_decline', code: 'stolen_card' })]);
+	const jpyRanking = (succeeded[1].ranking as Array<{ processor: string; notes: string[] }>).find((entry) => entry.processor === 'square');
+	expect(jpyRanking?.notes).toContain('excluded by a rule');
+	expect(JSON.stringify(run.outputs)).not.toMatch(/4242424242424242|4000000000009979/);
+
+	const stripeCharges = await new SandboxControl(sandboxes.stripe.baseUrl).state<unknown[]>('charges');
+	const again = await submit([bodies[0]]);
+	expect(again.outputs['Record Accounting Entry'][0][0].json).toMatchObject({ paymentId: 'wf-ok-1', replayed: true, transactionId: succeeded[0].transactionId });
+	expect(await new SandboxControl(sandboxes.stripe.baseUrl).state<unknown[]>('charges')).toHaveLength(stripeCharges.length);
+});
+
+test('PayPal charges through the credential’s OAuth token', async () => {
+	const pinned = structuredClone(template);
+	pinned.nodes[1].parameters.routing.rules = JSON.stringify([{ type: 'pin', processor: 'paypal' }]);
+	const run = await submit([{ paymentId: 'wf-paypal-1', amount: 12, currency: 'EUR', country: 'DE', tokens }], pinned);
+	expect(run.outputs['Record Accounting Entry'][0][0].json).toMatchObject({ status: 'succeeded', processor: 'paypal' });
+	const captures = await new SandboxControl(sandboxes.paypal.baseUrl).state<unknown[]>('captures');
+	expect(captures).toHaveLength(1);
+});
+
+test('an item whose tokens look like a card number is refused without echoing it', async () => {
+	const run = await submit([{ paymentId: 'wf-pan-1', amount: 5, currency: 'USD', tokens: { '*': '4242 4242 4242 4242' } }]);
+	expect(run.status).toBe('error');
+	expect(JSON.stringify(run.error ?? '')).not.toContain('4242 4242 4242 4242');
+});
