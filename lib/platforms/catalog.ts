@@ -3,6 +3,7 @@ import type { Transport } from '../transport/transport';
 import type { FieldMapping } from '../sync/mapping';
 import type { CrmConnector, CrmEntity } from './crm';
 import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from './hubspot';
+import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from './salesforce';
 import { BraintreePayments, braintreeProfile } from './braintree';
 import type { PaymentConnector } from './payments';
 import { PayPalPayments, payPalProfile } from './paypal';
@@ -26,6 +27,11 @@ export const platformCatalog = {
 		displayName: 'HubSpot',
 		profile: () => hubSpotProfile(),
 		crm: { connector: (transport: Transport) => new HubSpotCrm(transport), defaultMappings: hubSpotDefaultMappings },
+	},
+	salesforce: {
+		displayName: 'Salesforce',
+		profile: () => salesforceProfile(),
+		crm: { connector: (transport: Transport) => new SalesforceCrm(transport), defaultMappings: salesforceDefaultMappings },
 	},
 	stripe: { displayName: 'Stripe', profile: () => stripeProfile(), payments: { connector: (transport: Transport) => new StripePayments(transport) } },
 	paypal: { displayName: 'PayPal', profile: () => payPalProfile(), payments: { connector: (transport: Transport) => new PayPalPayments(transport) } },

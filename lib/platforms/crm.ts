@@ -15,6 +15,16 @@ export interface PlatformRecord {
 export interface RecordWrite {
 	externalId?: string;
 	fields: Record<string, unknown>;
+	/** Our id for the record; platforms with an external-id field use it to make creates idempotent. */
+	internalId?: string;
+}
+
+export interface WriteOptions {
+	/**
+	 * Look up unlinked records by the match field before creating (false when the caller already matched them, as
+	 * sync does through its hub of every platform's records). Platforms that upsert on the match field ignore it.
+	 */
+	matchExisting?: boolean;
 }
 
 /** The outcome for the write at the same index of the batch. */
@@ -44,7 +54,7 @@ export interface CrmConnector {
 	/** Field names the platform knows for an entity, to validate mappings before anything is written. */
 	fieldNames(entity: CrmEntity): Promise<string[]>;
 	/** Writes one batch (at most `batchSize`); one outcome per input, in input order. */
-	write(entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]>;
+	write(entity: CrmEntity, batch: RecordWrite[], options?: WriteOptions): Promise<WriteOutcome[]>;
 	/** Changes since `cursor` (undefined: from the beginning), one page. */
 	pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage>;
 	/** Archives (soft-deletes) records, for the "propagate" delete policy; absent when the platform cannot. */

@@ -32,6 +32,8 @@ export interface PushRequest {
 	mappings: FieldMapping[];
 	records: InternalRecord[];
 	runId: string;
+	/** Look unlinked records up by the match field before creating them (default true); see WriteOptions. */
+	matchExisting?: boolean;
 }
 
 export interface PushResult {
@@ -86,7 +88,7 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 			});
 			return;
 		}
-		pending.push({ index, record, write: { externalId, fields }, fingerprint: print });
+		pending.push({ index, record, write: { externalId, fields, internalId: String(record.id) }, fingerprint: print });
 	});
 
 	for (let start = 0; start < pending.length; start += support.batchSize) {
@@ -107,7 +109,7 @@ async function writeBatch(request: PushRequest, batch: PendingWrite[]): Promise<
 	const key = { integration, platform: connector.platform, entity };
 	let results;
 	try {
-		results = await connector.write(entity, batch.map((item) => item.write));
+		results = await connector.write(entity, batch.map((item) => item.write), { matchExisting: request.matchExisting });
 	} catch (error) {
 		// The whole call failed after the transport's retries: every record in it failed, the others go on.
 		const message = error instanceof Error ? error.message : String(error);

@@ -319,6 +319,8 @@ class SyncRun {
 			const result = await pushRecords({
 				store: this.options.store, connector: platform.connector, integration: this.options.integration, entity: this.options.entity,
 				mappings: platform.mappings, records, runId: this.options.runId,
+				// Every platform's records were pulled into the hub and matched there before anything is pushed.
+				matchExisting: false,
 			});
 			const counts = this.summary.platforms[name];
 			for (const status of ['created', 'updated', 'skipped', 'failed'] as const) counts[status] += result.counts[status];

@@ -6,11 +6,13 @@ import { createBraintreeSandbox } from './braintree';
 import { createHubspotSandbox } from './hubspot';
 import { createPayPalSandbox } from './paypal';
 import { createReceiversSandbox } from './receivers';
+import { createSalesforceSandbox } from './salesforce';
 import { createSquareSandbox } from './square';
 import { createStripeSandbox } from './stripe';
 
 const factories = {
 	hubspot: createHubspotSandbox,
+	salesforce: createSalesforceSandbox,
 	receivers: createReceiversSandbox,
 	stripe: createStripeSandbox,
 	paypal: createPayPalSandbox,

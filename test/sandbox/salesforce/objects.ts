@@ -1,0 +1,69 @@
+/** The sObjects the sandbox serves, with their fields as `describe` reports them. */
+export interface FieldDescription {
+	name: string;
+	type: 'id' | 'string' | 'email' | 'phone' | 'url' | 'picklist' | 'currency' | 'date' | 'datetime' | 'textarea' | 'boolean' | 'reference';
+	/** Required on create (nillable false, no default). */
+	required?: boolean;
+	externalId?: boolean;
+	/** Set by the platform only. */
+	readOnly?: boolean;
+}
+
+export interface SObjectType {
+	name: string;
+	/** Salesforce's three-character id prefix. */
+	keyPrefix: string;
+	fields: FieldDescription[];
+}
+
+const system: FieldDescription[] = [
+	{ name: 'Id', type: 'id', readOnly: true },
+	{ name: 'IsDeleted', type: 'boolean', readOnly: true },
+	{ name: 'CreatedDate', type: 'datetime', readOnly: true },
+	{ name: 'LastModifiedDate', type: 'datetime', readOnly: true },
+	{ name: 'SystemModstamp', type: 'datetime', readOnly: true },
+	// A custom external-id field, so writes can be upserts that a retry cannot duplicate.
+	{ name: 'Integration_Id__c', type: 'string', externalId: true },
+];
+
+export const sObjectTypes: SObjectType[] = [
+	{
+		name: 'Contact',
+		keyPrefix: '003',
+		fields: [
+			...system,
+			{ name: 'FirstName', type: 'string' },
+			{ name: 'LastName', type: 'string', required: true },
+			{ name: 'Email', type: 'email' },
+			{ name: 'Phone', type: 'phone' },
+			{ name: 'Company', type: 'string' },
+			{ name: 'Title', type: 'string' },
+			{ name: 'AccountId', type: 'reference' },
+		],
+	},
+	{
+		name: 'Account',
+		keyPrefix: '001',
+		fields: [...system, { name: 'Name', type: 'string', required: true }, { name: 'Website', type: 'url' }, { name: 'Industry', type: 'picklist' }, { name: 'Phone', type: 'phone' }],
+	},
+	{
+		name: 'Opportunity',
+		keyPrefix: '006',
+		fields: [
+			...system,
+			{ name: 'Name', type: 'string', required: true },
+			{ name: 'Amount', type: 'currency' },
+			{ name: 'StageName', type: 'picklist', required: true },
+			{ name: 'CloseDate', type: 'date', required: true },
+		],
+	},
+	{
+		name: 'Case',
+		keyPrefix: '500',
+		fields: [...system, { name: 'Subject', type: 'string' }, { name: 'Description', type: 'textarea' }, { name: 'Priority', type: 'picklist' }, { name: 'Status', type: 'picklist' }],
+	},
+];
+
+export function findSObject(name: string): SObjectType | undefined {
+	return sObjectTypes.find((type) => type.name.toLowerCase() === name.toLowerCase());
+}

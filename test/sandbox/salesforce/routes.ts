@@ -1,0 +1,238 @@
+/** Salesforce REST API routes under /services/data/v60.0: describe, SOQL query with query locators, sObject rows, collections. */
+import { randomUUID } from 'node:crypto';
+
+import type { Router } from '../framework/router';
+import type { SandboxRequest, SandboxResponse } from '../framework/types';
+import { RecordFailure, SalesforceFailure } from './errors';
+import { findSObject, type SObjectType } from './objects';
+import { compareBy, matches, parseSoql, SoqlError } from './soql';
+import type { OrgStore, SRecord } from './store';
+
+export const apiVersion = 'v60.0';
+export const apiBase = `/services/data/${apiVersion}`;
+const collectionLimit = 200;
+
+interface Locator {
+	rows: Array<Record<string, unknown>>;
+	position: number;
+	batchSize: number;
+	totalSize: number;
+}
+
+export function registerSalesforceRoutes(router: Router, org: OrgStore): void {
+	const locators = new Map<string, Locator>();
+	const sObject = (name: string): SObjectType => {
+		const type = findSObject(name);
+		if (!type) throw new SalesforceFailure(404, 'NOT_FOUND', `The requested resource does not exist`);
+		return type;
+	};
+
+	router.get(`${apiBase}/sobjects/:object/describe`, (request) => {
+		const type = sObject(request.params.object);
+		return ok({
+			name: type.name,
+			keyPrefix: type.keyPrefix,
+			fields: type.fields.map((field) => ({
+				name: field.name, type: field.type, nillable: !field.required, externalIdField: field.externalId === true, updateable: !field.readOnly, createable: !field.readOnly,
+			})),
+		});
+	});
+
+	const runQuery = (request: SandboxRequest, includeDeleted: boolean): SandboxResponse => {
+		const text = request.query.get('q');
+		if (!text) throw new SalesforceFailure(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+		let query;
+		try {
+			query = parseSoql(text);
+		} catch (error) {
+			if (error instanceof SoqlError) throw new SalesforceFailure(400, 'MALFORMED_QUERY', `\n${text}\n^\nERROR at Row:1:Column:1\n${error.message}`);
+			throw error;
+		}
+		const type = findSObject(query.object);
+		if (!type) throw new SalesforceFailure(400, 'INVALID_TYPE', `\n${text}\n^\nERROR at Row:1:Column:1\nsObject type '${query.object}' is not supported.`);
+		for (const field of [...query.fields, ...query.where.map((condition) => condition.field), ...query.orderBy.map((order) => order.field)]) {
+			if (!type.fields.some((known) => known.name.toLowerCase() === field.toLowerCase())) {
+				throw new SalesforceFailure(400, 'INVALID_FIELD', `\n${text}\n^\nERROR at Row:1:Column:1\nNo such column '${field}' on entity '${type.name}'.`);
+			}
+		}
+		let rows = [...org.table(type).values()].filter((record) => (includeDeleted || !record.IsDeleted) && query.where.every((condition) => matches(record, condition)));
+		if (query.orderBy.length > 0) rows.sort(compareBy(query.orderBy));
+		if (query.limit !== undefined) rows = rows.slice(0, query.limit);
+		const projected = rows.map((record) => project(type, record, query.fields));
+		const batchSize = queryBatchSize(request);
+		const locator: Locator = { rows: projected, position: 0, batchSize, totalSize: projected.length };
+		return ok(nextBatch(locators, locator));
+	};
+	router.get(`${apiBase}/query`, (request) => runQuery(request, false));
+	router.get(`${apiBase}/queryAll`, (request) => runQuery(request, true));
+	const continueQuery = (request: SandboxRequest) => {
+		const locator = locators.get(request.params.locator);
+		if (!locator) throw new SalesforceFailure(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+		locators.delete(request.params.locator);
+		return ok(nextBatch(locators, locator));
+	};
+	router.get(`${apiBase}/query/:locator`, continueQuery);
+	router.get(`${apiBase}/queryAll/:locator`, continueQuery);
+
+	router.get(`${apiBase}/sobjects/:object/:id`, (request) => {
+		const type = sObject(request.params.object);
+		const record = org.table(type).get(request.params.id);
+		if (!record || record.IsDeleted) throw new SalesforceFailure(404, 'NOT_FOUND', 'The requested resource does not exist');
+		return ok(project(type, record, type.fields.map((field) => field.name)));
+	});
+
+	router.patch(`${apiBase}/sobjects/:object/:field/:value`, (request) => {
+		const type = sObject(request.params.object);
+		const field = externalIdField(type, request.params.field);
+		const fields = writableFields(request.body);
+		try {
+			const { record, created } = org.upsert(type, field, { ...fields, [field]: decodeURIComponent(request.params.value) });
+			return { status: created ? 201 : 200, body: { id: record.Id, success: true, errors: [], created } };
+		} catch (error) {
+			if (error instanceof RecordFailure) {
+				throw new SalesforceFailure(error.statusCode === 'DUPLICATE_EXTERNAL_ID' ? 300 : 400, error.statusCode, error.message, error.fields);
+			}
+			throw error;
+		}
+	});
+
+	router.post(`${apiBase}/composite/sobjects`, (request) => {
+		const { records, allOrNone } = collectionBody(request.body);
+		return ok(applyAll(records, allOrNone, (record) => {
+			const type = typed(record);
+			if (record.Id ?? record.id) throw new RecordFailure('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+			return { id: org.create(type, writableFields(record)).Id, created: true };
+		}));
+	});
+
+	router.patch(`${apiBase}/composite/sobjects`, (request) => {
+		const { records, allOrNone } = collectionBody(request.body);
+		return ok(applyAll(records, allOrNone, (record) => {
+			const type = typed(record);
+			const id = String(record.Id ?? record.id ?? '');
+			if (!id) throw new RecordFailure('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+			const { Id: _id, id: _lower, ...fields } = writableFields(record);
+			return { id: org.update(type, id, fields).Id };
+		}));
+	});
+
+	router.patch(`${apiBase}/composite/sobjects/:object/:field`, (request) => {
+		const type = sObject(request.params.object);
+		const field = externalIdField(type, request.params.field);
+		const { records, allOrNone } = collectionBody(request.body);
+		return ok(applyAll(records, allOrNone, (record) => {
+			if (typed(record).name !== type.name) throw new RecordFailure('INVALID_TYPE', `All records must be of type ${type.name}`);
+			const { record: saved, created } = org.upsert(type, field, writableFields(record));
+			return { id: saved.Id, created };
+		}));
+	});
+
+	router.delete(`${apiBase}/composite/sobjects`, (request) => {
+		const ids = (request.query.get('ids') ?? '').split(',').filter(Boolean);
+		if (ids.length === 0) throw new SalesforceFailure(400, 'MISSING_ARGUMENT', 'ids not specified');
+		if (ids.length > collectionLimit) throw new SalesforceFailure(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${collectionLimit} records into this call`);
+		return ok(ids.map((id) => {
+			const found = org.find(id);
+			try {
+				if (!found) throw new RecordFailure('ENTITY_IS_DELETED', 'entity is deleted');
+				org.delete(found.type, id);
+				return { id, success: true, errors: [] };
+			} catch (error) {
+				if (error instanceof RecordFailure) return error.toItem(id);
+				throw error;
+			}
+		}));
+	});
+}
+
+function ok(body: unknown): SandboxResponse {
+	return { status: 200, body };
+}
+
+function queryBatchSize(request: SandboxRequest): number {
+	const header = request.headers['sforce-query-options'];
+	const requested = typeof header === 'string' ? Number(/batchSize=(\d+)/i.exec(header)?.[1]) : Number.NaN;
+	return Number.isFinite(requested) ? Math.min(2000, Math.max(200, requested)) : 2000;
+}
+
+function nextBatch(locators: Map<string, Locator>, locator: Locator) {
+	const records = locator.rows.slice(locator.position, locator.position + locator.batchSize);
+	const position = locator.position + records.length;
+	const done = position >= locator.rows.length;
+	const body: Record<string, unknown> = { totalSize: locator.totalSize, done, records };
+	if (!done) {
+		const id = `01g8d00000${randomUUID().replace(/-/g, '').slice(0, 8)}-${position}`;
+		locators.set(id, { ...locator, position });
+		body.nextRecordsUrl = `${apiBase}/query/${id}`;
+	}
+	return body;
+}
+
+function project(type: SObjectType, record: SRecord, fields: string[]): Record<string, unknown> {
+	const row: Record<string, unknown> = { attributes: { type: type.name, url: `${apiBase}/sobjects/${type.name}/${record.Id}` } };
+	for (const field of fields) {
+		const known = type.fields.find((candidate) => candidate.name.toLowerCase() === field.toLowerCase())!;
+		row[known.name] = record[known.name] ?? null;
+	}
+	return row;
+}
+
+function externalIdField(type: SObjectType, name: string): string {
+	const field = type.fields.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+	if (!field) throw new SalesforceFailure(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`);
+	if (!field.externalId && field.name !== 'Id') throw new SalesforceFailure(400, 'INVALID_FIELD', `Field ${name} is not an external id field`);
+	return field.name;
+}
+
+function writableFields(body: unknown): Record<string, unknown> {
+	const { attributes: _attributes, ...fields } = (body ?? {}) as Record<string, unknown>;
+	return fields;
+}
+
+function typed(record: Record<string, unknown>): SObjectType {
+	const name = (record.attributes as { type?: string } | undefined)?.type;
+	if (!name) throw new RecordFailure('INVALID_TYPE', 'Must send a concrete entity type.');
+	const type = findSObject(name);
+	if (!type) throw new RecordFailure('INVALID_TYPE', `sObject type '${name}' is not supported.`);
+	return type;
+}
+
+function collectionBody(body: unknown): { records: Array<Record<string, unknown>>; allOrNone: boolean } {
+	const value = (body ?? {}) as { records?: unknown; allOrNone?: unknown };
+	if (!Array.isArray(value.records)) throw new SalesforceFailure(400, 'JSON_PARSER_ERROR', 'records is required');
+	if (value.records.length > collectionLimit) {
+		throw new SalesforceFailure(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${collectionLimit} records into this call`);
+	}
+	return { records: value.records as Array<Record<string, unknown>>, allOrNone: value.allOrNone === true };
+}
+
+/**
+ * Applies each record; with allOrNone a single failure rolls every record back (the sandbox validates all first,
+ * then writes), else each record succeeds or fails alone.
+ */
+function applyAll(
+	records: Array<Record<string, unknown>>,
+	allOrNone: boolean,
+	apply: (record: Record<string, unknown>) => { id: string; created?: boolean },
+): unknown[] {
+	if (allOrNone) {
+		// Dry-run is not available on the store, so check the cheap failure first: every record typed.
+		for (const record of records) {
+			try {
+				typed(record);
+			} catch (error) {
+				if (error instanceof RecordFailure) return records.map((other) => (other === record ? error.toItem() : new RecordFailure('ALL_OR_NONE_OPERATION_ROLLED_BACK', 'Record rolled back because not all records were valid and the request was using AllOrNone header').toItem()));
+				throw error;
+			}
+		}
+	}
+	return records.map((record) => {
+		try {
+			const { id, created } = apply(record);
+			return created === undefined ? { id, success: true, errors: [] } : { id, success: true, errors: [], created };
+		} catch (error) {
+			if (error instanceof RecordFailure) return error.toItem();
+			throw error;
+		}
+	});
+}
