@@ -6,7 +6,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packPackage } from '../test/harness/build';
 import { startN8n, type N8nServer } from '../test/harness/n8nServer';
 import { cacheDir, repoRoot } from '../test/harness/paths';
 import type { WorkflowJson } from '../test/harness/workflowJson';
@@ -87,8 +86,6 @@ async function seedSandboxes(sandboxes: RunningSandbox[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	log('building and packing the package');
-	const packageTarball = await packPackage();
 	log(`starting sandboxes from port ${sandboxBasePort}`);
 	const sandboxes = await startAllSandboxes({ basePort: sandboxBasePort });
 	let n8n: N8nServer | undefined;
@@ -101,8 +98,8 @@ async function main(): Promise<void> {
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 
-	log(`starting n8n on port ${n8nPort} (first time: installs n8n)`);
-	n8n = await startN8n({ packageTarball, port: n8nPort, userFolder: path.join(cacheDir, 'demo-n8n'), owner: login });
+	log(`building the package, starting n8n with it on port ${n8nPort} (the first time installs n8n)`);
+	n8n = await startN8n({ port: n8nPort, userFolder: path.join(cacheDir, 'demo-n8n'), owner: login });
 	log(`n8n ready after ${n8n.startupSeconds.toFixed(1)}s`);
 	const credentialIds = await createCredentials(n8n, sandboxes);
 	await seedSandboxes(sandboxes);

@@ -4,7 +4,9 @@
  * (credential created through the public API, workflow imported with it, run manually and by webhook, executions
  * read back) whatever nodes this package declares; this package's own declared node types must be listed too.
  */
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { declaredNodeTypes, packFolder } from '../harness/build';
 import { startN8n, type N8nServer } from '../harness/n8nServer';
@@ -15,6 +17,8 @@ jest.setTimeout(600_000);
 let n8n: N8nServer;
 let api: Server;
 let apiUrl: string;
+const probeRoot = writeProbePackage();
+let probeTarball: string;
 
 beforeAll(async () => {
 	api = createServer((request, response) => {
@@ -24,13 +28,15 @@ beforeAll(async () => {
 	});
 	await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
 	apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-	n8n = await startN8n({ extraPackageTarballs: [await packFolder(writeProbePackage())] });
+	probeTarball = await packFolder(probeRoot);
+	n8n = await startN8n({ extraPackageTarballs: [probeTarball] });
 	process.stderr.write(`[e2e] n8n ready ${n8n.startupSeconds.toFixed(1)}s after spawning\n`);
 });
 
 afterAll(async () => {
 	await n8n?.stop();
 	await new Promise((resolve) => api?.close(resolve));
+	for (const dir of [probeRoot, probeTarball && path.dirname(probeTarball)]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const probeNode = { name: 'Probe', type: probeNodeType, typeVersion: 1, position: [220, 0], parameters: { path: '/whoami' } };

@@ -3,13 +3,16 @@
  * HTTP server through `this.helpers.httpRequestWithAuthentication`, authenticated by a test credential.
  * It uses the throw-away probe package so it proves the harness whatever nodes this package declares.
  */
+import { rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runWorkflow } from '../harness/inProcess';
+import { declaredNodeTypes } from '../harness/build';
+import { knownNodeTypes, runWorkflow } from '../harness/inProcess';
 import { probeCredentialType, probeNodeType, writeProbePackage } from '../harness/probePackage';
 
 let server: Server;
 let baseUrl: string;
+const probeRoot = writeProbePackage();
 const seenHeaders: IncomingHttpHeaders[] = [];
 
 beforeAll(async () => {
@@ -25,6 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await new Promise((resolve) => server.close(resolve));
+	rmSync(probeRoot, { recursive: true, force: true });
 });
 
 const workflow = {
@@ -37,7 +41,9 @@ const workflow = {
 };
 
 describe('in-process harness', () => {
-	const probeRoot = writeProbePackage();
+	it('loads every node type this package declares, from dist/ (built first if stale)', async () => {
+		expect(await knownNodeTypes()).toEqual(expect.arrayContaining([...declaredNodeTypes(), 'n8n-nodes-base.manualTrigger']));
+	});
 
 	it('runs a packaged node that calls an HTTP server with its credential applied', async () => {
 		const result = await runWorkflow(workflow, {

@@ -92,6 +92,12 @@ async function loadPackages(packageRoots: string[]): Promise<LoadedTypes> {
 	return { nodeTypes, credentialTypes };
 }
 
+/** Node types an in-process run can use with these packages: theirs, and the stand-ins. */
+export async function knownNodeTypes(packages = [repoRoot]): Promise<string[]> {
+	const { nodeTypes } = await loadTypes(packages);
+	return Object.keys(nodeTypes.getKnownTypes());
+}
+
 /** Gives each node a reference to every test credential type its description declares and it lacks. */
 function withTestCredentialReferences(nodes: INode[], nodeTypes: INodeTypes, credentialTypes: string[]): INode[] {
 	return nodes.map((node) => {

@@ -85,6 +85,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nServer
 	const packageTarball = options.packageTarball ?? (await packPackage());
 	const userFolder = options.userFolder ?? mkdtempSync(path.join(tmpdir(), 'n8n-user-'));
 	await installCommunityPackages(userFolder, [packageTarball, ...(options.extraPackageTarballs ?? [])]);
+	if (!options.packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
 
 	const port = options.port ?? (await freePort());
 	const baseUrl = `http://127.0.0.1:${port}`;
