@@ -9,6 +9,10 @@ import { createReceiversSandbox } from './receivers';
 import { createSalesforceSandbox } from './salesforce';
 import { createSquareSandbox } from './square';
 import { createStripeSandbox } from './stripe';
+import { createBigCommerceSandbox } from './bigcommerce';
+import { createMagentoSandbox } from './magento';
+import { createShopifySandbox } from './shopify';
+import { createWooCommerceSandbox } from './woocommerce';
 
 const factories = {
 	hubspot: createHubspotSandbox,
@@ -18,6 +22,10 @@ const factories = {
 	paypal: createPayPalSandbox,
 	square: createSquareSandbox,
 	braintree: createBraintreeSandbox,
+	shopify: createShopifySandbox,
+	woocommerce: createWooCommerceSandbox,
+	magento: createMagentoSandbox,
+	bigcommerce: createBigCommerceSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;

@@ -1,0 +1,138 @@
+/**
+ * The BigCommerce v3 inventory sandbox (PLATFORMS.md, specs/bigcommerce docs-inventory.v3): X-Auth-Token, store-hash
+ * paths, location items read by `sku:in`, `POST /inventory/adjustments/relative` and `PUT /inventory/adjustments/absolute`
+ * (≤2000 items, all or nothing, 422 problem+json naming the bad items), and the 30-second request window reported in
+ * X-Rate-Limit-Time-Window-Ms, -Time-Reset-Ms, -Requests-Quota and -Requests-Left (150 per window, Standard plan).
+ */
+import { randomUUID } from 'node:crypto';
+
+import { headerAuth } from '../framework/auth';
+import { controlError } from '../framework/control';
+import type { WindowUsage } from '../framework/rateLimit';
+import type { SandboxRequest, SandboxResponse, VendorSandboxFactory } from '../framework/types';
+
+export const bigCommerceAccessToken = 'bc-sandbox-access-token';
+export const bigCommerceStoreHash = 'sbx1234';
+export const bigCommerceLocationId = 1;
+
+const problem = (status: number, title: string, errors: Record<string, string> = {}): SandboxResponse => ({
+	status,
+	body: { status, title, type: 'https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes', errors },
+	headers: { 'content-type': 'application/problem+json' },
+});
+
+interface Item {
+	sku: string;
+	variant_id: number;
+	product_id: number;
+	/** location id → on hand */
+	onHand: Map<number, number>;
+	safetyStock: number;
+}
+
+const rateHeaders = (usage: WindowUsage[]): Record<string, string> => {
+	const window = usage[0];
+	if (!window) return {};
+	return {
+		'X-Rate-Limit-Time-Window-Ms': String(window.window.intervalMs),
+		'X-Rate-Limit-Time-Reset-Ms': String(Math.max(0, Math.ceil(window.resetMs))),
+		'X-Rate-Limit-Requests-Quota': String(window.window.limit),
+		'X-Rate-Limit-Requests-Left': String(window.remaining),
+	};
+};
+
+export const createBigCommerceSandbox: VendorSandboxFactory = () => {
+	const items = new Map<string, Item>();
+	const transactions: Array<{ transaction_id: string; kind: 'relative' | 'absolute'; reason: string; items: unknown[] }> = [];
+	let nextId = 100;
+	const base = `/stores/${bigCommerceStoreHash}/v3`;
+
+	const adjust = (kind: 'relative' | 'absolute') => (request: SandboxRequest): SandboxResponse => {
+		const body = (request.body ?? {}) as { reason?: string; items?: Array<{ location_id?: number; sku?: string; variant_id?: number; product_id?: number; quantity?: number }> };
+		const list = body.items ?? [];
+		if (list.length === 0 || list.length > 2000) return problem(422, 'Items must contain between 1 and 2000 entries.', { items: 'size' });
+		const errors: Record<string, string> = {};
+		const resolved = list.map((entry, index) => {
+			const item = [...items.values()].find((candidate) => candidate.sku === entry.sku || candidate.variant_id === entry.variant_id || candidate.product_id === entry.product_id);
+			if (!item) errors[`items.${index}`] = `Item ${entry.sku ?? entry.variant_id ?? entry.product_id} was not found.`;
+			else if (!item.onHand.has(Number(entry.location_id))) errors[`items.${index}.location_id`] = `Location ${entry.location_id} is not assigned to the item.`;
+			if (!Number.isInteger(entry.quantity) || (kind === 'absolute' && (entry.quantity as number) < 0)) errors[`items.${index}.quantity`] = 'Quantity must be an integer' + (kind === 'absolute' ? ' >= 0.' : '.');
+			return { item, entry };
+		});
+		if (Object.keys(errors).length > 0) return problem(422, 'JSON data is missing or invalid', errors);
+		for (const { item, entry } of resolved) {
+			const location = Number(entry.location_id);
+			const current = (item as Item).onHand.get(location) ?? 0;
+			(item as Item).onHand.set(location, kind === 'relative' ? current + (entry.quantity as number) : (entry.quantity as number));
+		}
+		const transaction_id = randomUUID();
+		transactions.push({ transaction_id, kind, reason: body.reason ?? '', items: list });
+		return { status: 200, body: { transaction_id } };
+	};
+
+	const locationItems = (request: SandboxRequest): SandboxResponse => {
+		const location = Number(request.params.location_id);
+		if (location !== bigCommerceLocationId) return problem(404, `Location ${request.params.location_id} was not found.`);
+		const skus = request.query.get('sku:in')?.split(',');
+		const data = [...items.values()]
+			.filter((item) => item.onHand.has(location) && (!skus || skus.includes(item.sku)))
+			.map((item) => {
+				const onHand = item.onHand.get(location) as number;
+				return {
+					identity: { sku: item.sku, variant_id: item.variant_id, product_id: item.product_id },
+					available_to_sell: Math.max(0, onHand - item.safetyStock),
+					total_inventory_onhand: onHand,
+					settings: { safety_stock: item.safetyStock, is_in_stock: onHand > 0, warning_level: 0, bin_picking_number: '' },
+				};
+			});
+		return { status: 200, body: { data, meta: { pagination: { total: data.length, count: data.length, per_page: 50, current_page: 1, total_pages: 1 } } } };
+	};
+
+	return {
+		credentials: { accessToken: bigCommerceAccessToken, storeHash: bigCommerceStoreHash, locationId: String(bigCommerceLocationId) },
+		authenticate: headerAuth('X-Auth-Token', bigCommerceAccessToken, () => problem(401, 'No valid credential was provided.')),
+		rateLimits: {
+			defaults: [{ name: 'store', kind: 'fixed', limit: 150, intervalMs: 30_000 }],
+			headers: rateHeaders,
+			rejection: (blocked) => problem(429, 'Too many requests', { rate_limit: `Wait ${Math.ceil(blocked.resetMs)} ms` }),
+		},
+		errors: {
+			serverError: (status) => problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+			notFound: () => problem(404, 'The route is not found, check the URL'),
+			badRequest: () => problem(400, 'Input is invalid'),
+		},
+		routes: (router) => {
+			router
+				.put(`${base}/inventory/adjustments/absolute`, adjust('absolute'))
+				.post(`${base}/inventory/adjustments/relative`, adjust('relative'))
+				.get(`${base}/inventory/locations/:location_id/items`, locationItems);
+		},
+		data: {
+			reset: () => {
+				items.clear();
+				transactions.length = 0;
+				nextId = 100;
+			},
+			/** `{ items: [{ sku, quantity, safety_stock? }] }` at location 1. */
+			seed: (data) => {
+				for (const [collection, records] of Object.entries(data)) {
+					if (collection !== 'items' || !Array.isArray(records)) throw controlError(400, 'seed { items: [{ sku, quantity }] }');
+					for (const record of records as Array<{ sku?: string; quantity?: number; safety_stock?: number }>) {
+						if (typeof record.sku !== 'string' || !Number.isInteger(record.quantity)) throw controlError(400, 'each item needs sku and an integer quantity');
+						const item = items.get(record.sku) ?? { sku: record.sku, variant_id: nextId++, product_id: nextId++, onHand: new Map(), safetyStock: 0 };
+						item.onHand.set(bigCommerceLocationId, record.quantity as number);
+						item.safetyStock = record.safety_stock ?? item.safetyStock;
+						items.set(record.sku, item);
+					}
+				}
+				return { items: view() };
+			},
+			state: (collection) => (collection === undefined ? { items: view(), transactions } : collection === 'items' ? view() : collection === 'transactions' ? transactions : undefined),
+		},
+		signWebhook: () => ({}),
+	};
+
+	function view() {
+		return [...items.values()].map((item) => ({ sku: item.sku, variant_id: item.variant_id, product_id: item.product_id, location_id: bigCommerceLocationId, quantity: item.onHand.get(bigCommerceLocationId), safety_stock: item.safetyStock }));
+	}
+};

@@ -1,0 +1,147 @@
+/**
+ * The Magento 2.4 (MSI) sandbox (PLATFORMS.md, specs/magento admin-schema-2.4.8): Bearer integration token, REST at
+ * /rest/{store}/V1, source items searched with searchCriteria filter groups (OR inside a group, AND across groups) and
+ * saved by POST /V1/inventory/source-items as an absolute set keyed by SKU and source code: no relative adjust and no
+ * compare, so concurrent read-modify-writes lose updates here as on Magento. Errors `{message, parameters}`.
+ */
+import { bearerAuth } from '../framework/auth';
+import { controlError } from '../framework/control';
+import type { SandboxRequest, SandboxResponse, VendorSandboxFactory } from '../framework/types';
+
+export const magentoAccessToken = 'magento-sandbox-integration-token';
+export const magentoSourceCode = 'default';
+
+interface SourceItem {
+	sku: string;
+	source_code: string;
+	quantity: number;
+	status: number;
+}
+
+const magentoError = (status: number, message: string, parameters?: Record<string, unknown>): SandboxResponse => ({
+	status,
+	body: parameters ? { message, parameters } : { message },
+});
+
+interface Filter {
+	field: string;
+	value: string;
+	conditionType: string;
+}
+
+/** Reads `searchCriteria[filter_groups|filterGroups][g][filters][f][field|value|condition_type|conditionType]`. */
+function filterGroups(query: URLSearchParams): Filter[][] {
+	const groups = new Map<number, Map<number, Partial<Filter>>>();
+	for (const [key, value] of query) {
+		const match = /^searchCriteria\[(?:filter_groups|filterGroups)\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type|conditionType)\]$/.exec(key);
+		if (!match) continue;
+		const group = groups.get(Number(match[1])) ?? new Map<number, Partial<Filter>>();
+		const filter = group.get(Number(match[2])) ?? {};
+		const part = match[3] === 'condition_type' ? 'conditionType' : (match[3] as keyof Filter);
+		filter[part] = value;
+		group.set(Number(match[2]), filter);
+		groups.set(Number(match[1]), group);
+	}
+	return [...groups.values()].map((group) => [...group.values()].map((filter) => ({ field: filter.field ?? '', value: filter.value ?? '', conditionType: filter.conditionType ?? 'eq' })));
+}
+
+function matches(item: SourceItem, filter: Filter): boolean {
+	const actual = String((item as unknown as Record<string, unknown>)[filter.field] ?? '');
+	switch (filter.conditionType) {
+		case 'eq':
+			return actual === filter.value;
+		case 'neq':
+			return actual !== filter.value;
+		case 'in':
+			return filter.value.split(',').includes(actual);
+		case 'like':
+			return new RegExp(`^${filter.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*')}$`).test(actual);
+		default:
+			throw new Error(`condition ${filter.conditionType}`);
+	}
+}
+
+export const createMagentoSandbox: VendorSandboxFactory = () => {
+	const items = new Map<string, SourceItem>();
+	const products = new Set<string>();
+	const key = (sku: string, source: string) => `${sku}\u0000${source}`;
+
+	const search = (request: SandboxRequest): SandboxResponse => {
+		let groups: Filter[][];
+		try {
+			groups = filterGroups(request.query);
+			for (const group of groups) for (const filter of group) matches({ sku: '', source_code: '', quantity: 0, status: 0 }, filter);
+		} catch (error) {
+			return magentoError(400, 'Invalid value of "%value" provided for the %fieldName field.', { value: (error as Error).message, fieldName: 'condition_type' });
+		}
+		const found = [...items.values()].filter((item) => groups.every((group) => group.some((filter) => matches(item, filter))));
+		const pageSize = Number(request.query.get('searchCriteria[pageSize]') ?? found.length) || found.length;
+		const currentPage = Number(request.query.get('searchCriteria[currentPage]') ?? 1) || 1;
+		return {
+			status: 200,
+			body: {
+				items: found.slice((currentPage - 1) * pageSize, currentPage * pageSize),
+				search_criteria: { filter_groups: groups.map((group) => ({ filters: group.map((filter) => ({ field: filter.field, value: filter.value, condition_type: filter.conditionType })) })), page_size: pageSize, current_page: currentPage },
+				total_count: found.length,
+			},
+		};
+	};
+
+	const save = (request: SandboxRequest): SandboxResponse => {
+		const sourceItems = ((request.body ?? {}) as { sourceItems?: Array<Partial<SourceItem>> }).sourceItems;
+		if (!Array.isArray(sourceItems) || sourceItems.length === 0) return magentoError(400, '"%fieldName" is required. Enter and try again.', { fieldName: 'sourceItems' });
+		for (const item of sourceItems) {
+			if (typeof item.sku !== 'string' || !products.has(item.sku)) {
+				return magentoError(400, 'Could not save Source Item Configuration', {});
+			}
+			if (item.source_code !== magentoSourceCode) return magentoError(400, 'Could not save Source Item Configuration', {});
+			if (typeof item.quantity !== 'number' || !Number.isFinite(item.quantity)) return magentoError(400, 'The "%1" value is invalid.', { 1: 'quantity' } as never);
+		}
+		// All or nothing, then every item replaced absolutely.
+		for (const item of sourceItems) {
+			const entry = { sku: item.sku as string, source_code: item.source_code as string, quantity: item.quantity as number, status: item.status ?? (Number(item.quantity) > 0 ? 1 : 0) };
+			items.set(key(entry.sku, entry.source_code), entry);
+		}
+		return { status: 200, body: [] };
+	};
+
+	return {
+		credentials: { accessToken: magentoAccessToken, sourceCode: magentoSourceCode },
+		authenticate: bearerAuth(magentoAccessToken, () => magentoError(401, "The consumer isn't authorized to access %resources.", { resources: 'Magento_InventoryApi::source_item' })),
+		rateLimits: { defaults: [], headers: () => ({}), rejection: () => magentoError(429, 'Too Many Requests') },
+		errors: {
+			serverError: (status) => magentoError(status, 'Internal Error. Details are available in Magento log file. Report ID: webapi-sandbox'),
+			notFound: (request) => magentoError(404, 'Request does not match any route.', { path: request.path }),
+			badRequest: (message) => magentoError(400, `Decoding error: ${message}`),
+		},
+		routes: (router) => {
+			router.get('/rest/:store/V1/inventory/source-items', search).post('/rest/:store/V1/inventory/source-items', save);
+			router.get('/rest/:store/V1/products/:sku', (request) =>
+				products.has(request.params.sku)
+					? { status: 200, body: { sku: request.params.sku, type_id: 'simple' } }
+					: magentoError(404, "The product that was requested doesn't exist. Verify the product and try again."),
+			);
+		},
+		data: {
+			reset: () => {
+				items.clear();
+				products.clear();
+			},
+			/** `{ sourceItems: [{ sku, quantity, source_code? }] }`: also creates the products. */
+			seed: (data) => {
+				for (const [collection, records] of Object.entries(data)) {
+					if (collection !== 'sourceItems' || !Array.isArray(records)) throw controlError(400, 'seed { sourceItems: [{ sku, quantity }] }');
+					for (const record of records as Array<Partial<SourceItem>>) {
+						if (typeof record.sku !== 'string' || typeof record.quantity !== 'number') throw controlError(400, 'each source item needs sku and quantity');
+						products.add(record.sku);
+						const source = record.source_code ?? magentoSourceCode;
+						items.set(key(record.sku, source), { sku: record.sku, source_code: source, quantity: record.quantity, status: record.quantity > 0 ? 1 : 0 });
+					}
+				}
+				return { sourceItems: [...items.values()] };
+			},
+			state: (collection) => (collection === undefined || collection === 'sourceItems' ? (collection ? [...items.values()] : { sourceItems: [...items.values()] }) : undefined),
+		},
+		signWebhook: () => ({}),
+	};
+};

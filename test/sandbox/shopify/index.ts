@@ -1,0 +1,332 @@
+/**
+ * The Shopify Admin sandbox (PLATFORMS.md, specs/shopify 2025-01 inventory subset): X-Shopify-Access-Token auth,
+ * GraphQL at /admin/api/{version}/graphql.json for the inventory operations the connector sends (recognised by their
+ * root field, inputs from `variables`), a cost bucket answering "Throttled" in a 200 with extensions.cost, the legacy
+ * REST order create (which takes the sold units off the location and publishes orders/create), and webhooks signed
+ * with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event.
+ */
+import { createHash, createHmac } from 'node:crypto';
+
+import { headerAuth } from '../framework/auth';
+import { controlError } from '../framework/control';
+import type { SandboxRequest, SandboxResponse, VendorSandboxFactory, VendorSettings } from '../framework/types';
+import type { WebhookSigner } from '../framework/webhooks';
+
+export const shopifyAccessToken = 'shpat_sandbox_token';
+export const shopifyLocationId = 'gid://shopify/Location/1';
+export const shopifyApiVersion = '2025-01';
+
+const SHOPIFY_REASONS = new Set([
+	'correction', 'cycle_count_available', 'damaged', 'movement_created', 'movement_updated', 'movement_received',
+	'movement_canceled', 'other', 'promotion', 'quality_control', 'received', 'reservation_created',
+	'reservation_deleted', 'reservation_updated', 'restock', 'safety_stock', 'shrinkage',
+]);
+
+const QUERY_COST = 4;
+const MUTATION_COST = 10;
+
+interface Item {
+	id: number;
+	sku: string;
+	/** Location gid → available. */
+	levels: Map<string, number>;
+}
+
+interface Settings {
+	throttleEnabled: boolean;
+	maximumAvailable: number;
+	restoreRate: number;
+	/** Publish every webhook twice (same X-Shopify-Webhook-Id), as Shopify often does. */
+	duplicateWebhooks: boolean;
+}
+
+const defaultSettings = (): Settings => ({ throttleEnabled: true, maximumAvailable: 1000, restoreRate: 100, duplicateWebhooks: false });
+
+interface UserError {
+	field: string[];
+	message: string;
+	code: string;
+}
+
+class ShopifyState {
+	items = new Map<string, Item>();
+	adjustments: Array<{ id: number; reason: string; referenceDocumentUri: string | null; changes: unknown[]; createdAt: string }> = [];
+	orders: unknown[] = [];
+	settings = defaultSettings();
+	private bucket = { available: 1000, at: Date.now() };
+	private nextId = 1;
+
+	reset(): void {
+		this.items.clear();
+		this.adjustments = [];
+		this.orders = [];
+		this.settings = defaultSettings();
+		this.bucket = { available: this.settings.maximumAvailable, at: Date.now() };
+		this.nextId = 1;
+	}
+
+	id(): number {
+		return this.nextId++;
+	}
+
+	/** Takes `cost` from the bucket, or reports the throttle status without taking anything. */
+	spend(cost: number): { allowed: boolean; status: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } {
+		const { maximumAvailable, restoreRate, throttleEnabled } = this.settings;
+		const now = Date.now();
+		this.bucket.available = Math.min(maximumAvailable, this.bucket.available + ((now - this.bucket.at) / 1000) * restoreRate);
+		this.bucket.at = now;
+		const allowed = !throttleEnabled || this.bucket.available >= cost;
+		if (allowed && throttleEnabled) this.bucket.available -= cost;
+		const currentlyAvailable = throttleEnabled ? Math.floor(this.bucket.available) : maximumAvailable;
+		return { allowed, status: { maximumAvailable, currentlyAvailable, restoreRate } };
+	}
+
+	itemByGid(gid: unknown): Item | undefined {
+		const id = Number(String(gid).replace('gid://shopify/InventoryItem/', ''));
+		return [...this.items.values()].find((item) => item.id === id);
+	}
+}
+
+const itemGid = (item: Item) => `gid://shopify/InventoryItem/${item.id}`;
+
+export const createShopifySandbox: VendorSandboxFactory = (services) => {
+	const state = new ShopifyState();
+	state.reset();
+	const publishOrder = (order: unknown) => {
+		services.publishWebhook(order);
+		if (state.settings.duplicateWebhooks) services.publishWebhook(order);
+	};
+	return {
+		credentials: { accessToken: shopifyAccessToken, locationId: shopifyLocationId },
+		authenticate: headerAuth('X-Shopify-Access-Token', shopifyAccessToken, () => ({
+			status: 401,
+			body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
+		})),
+		rateLimits: { defaults: [], headers: () => ({}), rejection: () => ({ status: 429, body: { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, headers: { 'Retry-After': '2.0' } }) },
+		errors: {
+			serverError: (status) => ({ status, body: { errors: status === 503 ? 'Service Unavailable' : 'Internal Server Error' } }),
+			notFound: () => ({ status: 404, body: { errors: 'Not Found' } }),
+			badRequest: () => ({ status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } }),
+		},
+		routes: (router) => {
+			router.post('/admin/api/:version/graphql.json', (request) => graphql(state, request));
+			router.post('/admin/api/:version/orders.json', (request) => createOrder(state, request, publishOrder));
+		},
+		data: {
+			reset: () => state.reset(),
+			seed: (data) => seed(state, data),
+			state: (collection) => view(state, collection),
+		},
+		signWebhook: signShopifyWebhook,
+		settings: settingsOf(state),
+	};
+};
+
+export const signShopifyWebhook: WebhookSigner = ({ body, secret, timestamp }) => ({
+	'X-Shopify-Hmac-Sha256': createHmac('sha256', secret).update(body, 'utf8').digest('base64'),
+	'X-Shopify-Topic': 'orders/create',
+	'X-Shopify-Shop-Domain': 'sandbox.myshopify.com',
+	'X-Shopify-API-Version': shopifyApiVersion,
+	// One id per event: a redelivery of the same event carries the same id.
+	'X-Shopify-Webhook-Id': createHash('sha256').update(body).digest('hex').slice(0, 32),
+	'X-Shopify-Triggered-At': new Date(timestamp).toISOString(),
+});
+
+function graphql(state: ShopifyState, request: SandboxRequest): SandboxResponse {
+	const body = (request.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+	if (typeof body.query !== 'string' || body.query.trim() === '') {
+		return { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } };
+	}
+	const variables = body.variables ?? {};
+	const operation = ['inventoryAdjustQuantities', 'inventorySetQuantities', 'inventoryItems'].find((field) => new RegExp(`\\b${field}\\s*\\(`).test(body.query as string));
+	const cost = operation === 'inventoryItems' ? QUERY_COST : MUTATION_COST;
+	const spent = state.spend(cost);
+	const extensions = (actual: number | null) => ({ cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: spent.status } });
+	if (!spent.allowed) {
+		return {
+			status: 200,
+			body: {
+				errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
+				extensions: extensions(null),
+			},
+		};
+	}
+	if (!operation) {
+		return { status: 200, body: { errors: [{ message: 'This sandbox serves inventoryItems, inventoryAdjustQuantities and inventorySetQuantities', extensions: { code: 'undefinedField' } }], extensions: extensions(0) } };
+	}
+	const data =
+		operation === 'inventoryItems'
+			? { inventoryItems: findItems(state, variables) }
+			: operation === 'inventoryAdjustQuantities'
+				? { inventoryAdjustQuantities: adjust(state, variables.input as AdjustInput) }
+				: { inventorySetQuantities: setQuantities(state, variables.input as SetInput) };
+	return { status: 200, body: { data, extensions: extensions(cost) } };
+}
+
+function findItems(state: ShopifyState, variables: Record<string, unknown>) {
+	const match = /sku:(?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(String(variables.query ?? ''));
+	const sku = match ? (match[1] !== undefined ? JSON.parse(`"${match[1]}"`) : match[2]) : undefined;
+	const items = sku === undefined ? [...state.items.values()] : [...state.items.values()].filter((item) => item.sku === sku);
+	const locationId = String(variables.locationId ?? shopifyLocationId);
+	return {
+		nodes: items.slice(0, 1).map((item) => ({
+			id: itemGid(item),
+			sku: item.sku,
+			inventoryLevel: item.levels.has(locationId)
+				? { quantities: [{ name: 'available', quantity: item.levels.get(locationId) }] }
+				: null,
+		})),
+	};
+}
+
+interface AdjustInput {
+	reason?: string;
+	name?: string;
+	referenceDocumentUri?: string;
+	changes?: Array<{ delta: number; inventoryItemId: string; locationId: string }>;
+}
+
+interface SetInput {
+	reason?: string;
+	name?: string;
+	referenceDocumentUri?: string;
+	ignoreCompareQuantity?: boolean;
+	quantities?: Array<{ inventoryItemId: string; locationId: string; quantity: number; compareQuantity?: number | null }>;
+}
+
+function commonErrors(input: { reason?: string; name?: string; referenceDocumentUri?: string }): UserError[] {
+	const errors: UserError[] = [];
+	if (!input.reason || !SHOPIFY_REASONS.has(input.reason)) errors.push({ field: ['input', 'reason'], message: 'The specified reason is invalid.', code: 'INVALID_REASON' });
+	if (input.name !== 'available') errors.push({ field: ['input', 'name'], message: 'The quantity name must be available.', code: 'INVALID_QUANTITY_NAME' });
+	if (input.referenceDocumentUri !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(input.referenceDocumentUri)) {
+		errors.push({ field: ['input', 'referenceDocumentUri'], message: 'The reference document URI is invalid.', code: 'INVALID_REFERENCE_DOCUMENT' });
+	}
+	return errors;
+}
+
+function stockedLevel(state: ShopifyState, itemId: string, locationId: string, field: string[]): { item: Item; error?: UserError } | { item?: undefined; error: UserError } {
+	const item = state.itemByGid(itemId);
+	if (!item) return { error: { field, message: 'The specified inventory item could not be found.', code: 'INVALID_INVENTORY_ITEM' } };
+	if (!item.levels.has(locationId)) return { error: { field, message: 'The specified inventory item is not stocked at the location.', code: 'ITEM_NOT_STOCKED_AT_LOCATION' } };
+	return { item };
+}
+
+function adjust(state: ShopifyState, input: AdjustInput) {
+	const userErrors = commonErrors(input ?? {});
+	const changes = input?.changes ?? [];
+	const found = changes.map((change, index) => stockedLevel(state, change.inventoryItemId, change.locationId, ['input', 'changes', String(index), 'inventoryItemId']));
+	for (const entry of found) if (entry.error) userErrors.push(entry.error);
+	if (userErrors.length > 0) return { inventoryAdjustmentGroup: null, userErrors };
+	const applied = changes.map((change, index) => {
+		const item = found[index].item as Item;
+		const after = (item.levels.get(change.locationId) ?? 0) + change.delta;
+		item.levels.set(change.locationId, after);
+		return { name: 'available', delta: change.delta, quantityAfterChange: after, item: { id: itemGid(item), sku: item.sku }, location: { id: change.locationId } };
+	});
+	return { inventoryAdjustmentGroup: recordGroup(state, input.reason as string, input.referenceDocumentUri, applied), userErrors: [] };
+}
+
+function setQuantities(state: ShopifyState, input: SetInput) {
+	const userErrors = commonErrors(input ?? {});
+	const quantities = input?.quantities ?? [];
+	quantities.forEach((entry, index) => {
+		const error = quantityError(state, entry, ['input', 'quantities', String(index)], input.ignoreCompareQuantity === true);
+		if (error) userErrors.push(error);
+	});
+	if (userErrors.length > 0) return { inventoryAdjustmentGroup: null, userErrors };
+	const applied = quantities.map((entry) => {
+		const item = state.itemByGid(entry.inventoryItemId) as Item;
+		const delta = entry.quantity - (item.levels.get(entry.locationId) ?? 0);
+		item.levels.set(entry.locationId, entry.quantity);
+		return { name: 'available', delta, quantityAfterChange: entry.quantity, item: { id: itemGid(item), sku: item.sku }, location: { id: entry.locationId } };
+	});
+	return { inventoryAdjustmentGroup: recordGroup(state, input.reason as string, input.referenceDocumentUri, applied), userErrors: [] };
+}
+
+function quantityError(state: ShopifyState, entry: NonNullable<SetInput['quantities']>[number], field: string[], ignoreCompare: boolean): UserError | undefined {
+	const found = stockedLevel(state, entry.inventoryItemId, entry.locationId, [...field, 'inventoryItemId']);
+	if (!found.item) return found.error;
+	if (!Number.isInteger(entry.quantity) || entry.quantity < 0) {
+		return { field: [...field, 'quantity'], message: "The quantity can't be negative.", code: 'INVALID_QUANTITY_NEGATIVE' };
+	}
+	if (ignoreCompare) return undefined;
+	if (entry.compareQuantity === undefined || entry.compareQuantity === null) {
+		return { field: [...field, 'compareQuantity'], message: 'The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.', code: 'COMPARE_QUANTITY_REQUIRED' };
+	}
+	if (found.item.levels.get(entry.locationId) !== entry.compareQuantity) {
+		return { field: [...field, 'compareQuantity'], message: 'The compareQuantity argument no longer matches the persisted quantity.', code: 'COMPARE_QUANTITY_STALE' };
+	}
+	return undefined;
+}
+
+function recordGroup(state: ShopifyState, reason: string, referenceDocumentUri: string | undefined, changes: unknown[]) {
+	const group = { id: state.id(), reason, referenceDocumentUri: referenceDocumentUri ?? null, changes, createdAt: new Date().toISOString() };
+	state.adjustments.push(group);
+	return { ...group, id: `gid://shopify/InventoryAdjustmentGroup/${group.id}` };
+}
+
+/** Legacy REST order create: the sold units leave the first location, then orders/create is published. */
+function createOrder(state: ShopifyState, request: SandboxRequest, publish: (order: unknown) => void): SandboxResponse {
+	const order = ((request.body ?? {}) as { order?: { line_items?: Array<{ sku?: string; quantity?: number }> } }).order;
+	const lines = order?.line_items ?? [];
+	if (lines.length === 0) return { status: 422, body: { errors: { line_items: ['must have at least one line item'] } } };
+	for (const line of lines) {
+		const item = state.items.get(String(line.sku));
+		if (!item || !Number.isInteger(line.quantity) || (line.quantity as number) <= 0) {
+			return { status: 422, body: { errors: { line_items: [`sku ${line.sku} is not a stocked variant or its quantity is invalid`] } } };
+		}
+	}
+	const id = 5_000_000 + state.id();
+	const created = {
+		id,
+		admin_graphql_api_id: `gid://shopify/Order/${id}`,
+		name: `#${1000 + state.orders.length + 1}`,
+		created_at: new Date().toISOString(),
+		line_items: lines.map((line) => {
+			const item = state.items.get(String(line.sku)) as Item;
+			item.levels.set(shopifyLocationId, (item.levels.get(shopifyLocationId) ?? 0) - (line.quantity as number));
+			return { id: 9_000_000 + state.id(), sku: line.sku, quantity: line.quantity };
+		}),
+	};
+	state.orders.push(created);
+	publish(created);
+	return { status: 201, body: { order: created } };
+}
+
+/** `{ inventory: [{ sku, available, locationId? }] }` */
+function seed(state: ShopifyState, data: Record<string, unknown[]>): Record<string, unknown[]> {
+	for (const [collection, records] of Object.entries(data)) {
+		if (collection !== 'inventory' || !Array.isArray(records)) throw controlError(400, 'seed { inventory: [{ sku, available, locationId? }] }');
+		for (const record of records as Array<{ sku?: string; available?: number; locationId?: string }>) {
+			if (typeof record.sku !== 'string' || !Number.isInteger(record.available)) throw controlError(400, 'each inventory record needs sku and an integer available');
+			const item = state.items.get(record.sku) ?? { id: 7_000 + state.id(), sku: record.sku, levels: new Map() };
+			item.levels.set(record.locationId ?? shopifyLocationId, record.available as number);
+			state.items.set(record.sku, item);
+		}
+	}
+	return { inventory: view(state, 'inventory') as unknown[] };
+}
+
+function view(state: ShopifyState, collection?: string): unknown {
+	const inventory = () =>
+		[...state.items.values()].flatMap((item) =>
+			[...item.levels.entries()].map(([locationId, available]) => ({ sku: item.sku, inventoryItemId: itemGid(item), locationId, available })),
+		);
+	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders };
+	if (collection === undefined) return Object.fromEntries(Object.entries(all).map(([name, read]) => [name, read()]));
+	return all[collection]?.();
+}
+
+function settingsOf(state: ShopifyState): VendorSettings {
+	return {
+		get: () => ({ ...state.settings }),
+		update: (patch) => {
+			for (const [key, value] of Object.entries(patch)) {
+				if (!(key in state.settings)) throw controlError(400, `unknown setting ${key}`);
+				if (typeof value !== typeof state.settings[key as keyof Settings]) throw controlError(400, `${key} must be a ${typeof state.settings[key as keyof Settings]}`);
+				(state.settings as unknown as Record<string, unknown>)[key] = value;
+			}
+			return { ...state.settings };
+		},
+	};
+}

@@ -1,0 +1,240 @@
+/**
+ * The WooCommerce REST v3 sandbox (PLATFORMS.md, specs/woocommerce): Basic consumer key:secret auth, products found by
+ * SKU with page/per_page and X-WP-Total(Pages), `stock_quantity` set by a plain PUT, exactly like WooCommerce: no
+ * adjust, no compare, so two clients that read and then write lose one another's update. Orders (created through
+ * POST /orders, which takes the units off stock), `modified_after`, the products batch endpoint, and order.created
+ * webhooks signed with X-WC-Webhook-Signature and numbered by X-WC-Webhook-Delivery-ID.
+ */
+import { createHash, createHmac } from 'node:crypto';
+
+import { basicAuth } from '../framework/auth';
+import { controlError } from '../framework/control';
+import { SandboxError, type SandboxRequest, type SandboxResponse, type VendorSandboxFactory, type VendorSettings } from '../framework/types';
+import type { WebhookSigner } from '../framework/webhooks';
+
+export const wooConsumerKey = 'ck_sandbox_0123456789';
+export const wooConsumerSecret = 'cs_sandbox_9876543210';
+
+const API = '/wp-json/wc/v3';
+
+interface Product {
+	id: number;
+	name: string;
+	sku: string;
+	type: string;
+	manage_stock: boolean;
+	stock_quantity: number | null;
+	stock_status: string;
+	date_modified_gmt: string;
+}
+
+interface Order {
+	id: number;
+	status: string;
+	line_items: Array<{ id: number; product_id: number; sku: string; quantity: number }>;
+	date_created_gmt: string;
+	date_modified_gmt: string;
+}
+
+const wooError = (status: number, code: string, message: string): SandboxResponse => ({ status, body: { code, message, data: { status } } });
+
+class WooState {
+	products = new Map<number, Product>();
+	orders: Order[] = [];
+	settings = { duplicateWebhooks: false };
+	private nextId = 100;
+
+	reset(): void {
+		this.products.clear();
+		this.orders = [];
+		this.settings = { duplicateWebhooks: false };
+		this.nextId = 100;
+	}
+
+	id(): number {
+		return this.nextId++;
+	}
+
+	setStock(product: Product, quantity: number): void {
+		product.stock_quantity = quantity;
+		product.stock_status = quantity > 0 ? 'instock' : 'outofstock';
+		product.date_modified_gmt = stamp();
+	}
+}
+
+/** WooCommerce dates: no zone suffix, second precision. */
+const stamp = () => new Date().toISOString().slice(0, 19);
+
+export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
+	const state = new WooState();
+	const publish = (order: Order) => {
+		services.publishWebhook(order);
+		if (state.settings.duplicateWebhooks) services.publishWebhook(order);
+	};
+	return {
+		credentials: { consumerKey: wooConsumerKey, consumerSecret: wooConsumerSecret },
+		authenticate: basicAuth(wooConsumerKey, wooConsumerSecret, (reason) =>
+			reason === 'missing'
+				? wooError(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.')
+				: wooError(401, 'woocommerce_rest_authentication_error', 'Consumer key is invalid.'),
+		),
+		rateLimits: { defaults: [], headers: () => ({}), rejection: () => wooError(429, 'woocommerce_rest_too_many_requests', 'Too many requests.') },
+		errors: {
+			serverError: (status) => wooError(status, 'internal_server_error', 'There has been a critical error on this website.'),
+			notFound: () => wooError(404, 'rest_no_route', 'No route was found matching the URL and request method.'),
+			badRequest: (message) => wooError(400, 'rest_invalid_json', `Invalid JSON body passed. ${message}`),
+		},
+		routes: (router) => {
+			router
+				.get(`${API}/products`, (request) => listProducts(state, request))
+				.get(`${API}/products/:id`, (request) => ({ status: 200, body: product(state, request.params.id) }))
+				.put(`${API}/products/:id`, (request) => ({ status: 200, body: update(state, product(state, request.params.id), request.body) }))
+				.post(`${API}/products/batch`, (request) => batch(state, request))
+				.get(`${API}/orders`, (request) => listOrders(state, request))
+				.post(`${API}/orders`, (request) => createOrder(state, request, publish));
+		},
+		data: {
+			reset: () => state.reset(),
+			seed: (data) => seed(state, data),
+			state: (collection) => (collection === undefined ? { products: [...state.products.values()], orders: state.orders } : collection === 'products' ? [...state.products.values()] : collection === 'orders' ? state.orders : undefined),
+		},
+		signWebhook: signWooWebhook,
+		settings: settings(state),
+	};
+};
+
+export const signWooWebhook: WebhookSigner = ({ body, secret, url }) => ({
+	'X-WC-Webhook-Source': 'http://woocommerce.sandbox/',
+	'X-WC-Webhook-Topic': 'order.created',
+	'X-WC-Webhook-Resource': 'order',
+	'X-WC-Webhook-Event': 'created',
+	'X-WC-Webhook-Signature': createHmac('sha256', secret).update(body, 'utf8').digest('base64'),
+	'X-WC-Webhook-ID': String(1 + (createHash('sha256').update(url).digest()[0] % 50)),
+	// The delivery log id; a repeated delivery of the same event carries the same one here.
+	'X-WC-Webhook-Delivery-ID': createHash('sha256').update(body).digest('hex').slice(0, 16),
+});
+
+function product(state: WooState, id: string): Product {
+	const found = state.products.get(Number(id));
+	if (!found) throw new SandboxError(wooError(404, 'woocommerce_rest_product_invalid_id', 'Invalid ID.'));
+	return found;
+}
+
+function update(state: WooState, target: Product, body: unknown): Product {
+	const patch = (body ?? {}) as Partial<Product>;
+	if (patch.manage_stock !== undefined) target.manage_stock = patch.manage_stock === true;
+	if (patch.stock_quantity !== undefined) {
+		if (!Number.isInteger(patch.stock_quantity)) {
+			throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): stock_quantity'));
+		}
+		state.setStock(target, patch.stock_quantity as number);
+	}
+	if (typeof patch.name === 'string') target.name = patch.name;
+	target.date_modified_gmt = stamp();
+	return target;
+}
+
+function paged<T>(request: SandboxRequest, all: T[]): SandboxResponse {
+	const perPage = Number(request.query.get('per_page') ?? 10);
+	const page = Number(request.query.get('page') ?? 1);
+	if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) return wooError(400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
+	const totalPages = Math.max(1, Math.ceil(all.length / perPage));
+	return {
+		status: 200,
+		body: all.slice((page - 1) * perPage, page * perPage),
+		headers: { 'X-WP-Total': String(all.length), 'X-WP-TotalPages': String(totalPages) },
+	};
+}
+
+function listProducts(state: WooState, request: SandboxRequest): SandboxResponse {
+	const sku = request.query.get('sku');
+	const all = [...state.products.values()].filter((entry) => sku === null || entry.sku === sku);
+	return paged(request, all);
+}
+
+function listOrders(state: WooState, request: SandboxRequest): SandboxResponse {
+	const after = request.query.get('modified_after');
+	return paged(request, state.orders.filter((order) => after === null || order.date_modified_gmt > after.slice(0, 19)));
+}
+
+/** `{ update: [{ id, stock_quantity }] }`: each entry succeeds or carries its own error, as WooCommerce answers. */
+function batch(state: WooState, request: SandboxRequest): SandboxResponse {
+	const updates = ((request.body ?? {}) as { update?: Array<Partial<Product>> }).update ?? [];
+	if (updates.length > 100) return wooError(413, 'woocommerce_rest_request_entity_too_large', 'Unable to accept more than 100 items for this request.');
+	const update_ = updates.map((entry) => {
+		const target = state.products.get(Number(entry.id));
+		if (!target) return { id: entry.id, error: { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 400 } } };
+		try {
+			return update(state, target, entry);
+		} catch (error) {
+			if (error instanceof SandboxError) return { id: entry.id, error: error.response.body };
+			throw error;
+		}
+	});
+	return { status: 200, body: { update: update_ } };
+}
+
+/** An order placed on the store: its units leave stock in one step (as WooCommerce's own checkout does). */
+function createOrder(state: WooState, request: SandboxRequest, publish: (order: Order) => void): SandboxResponse {
+	const lines = ((request.body ?? {}) as { line_items?: Array<{ product_id?: number; sku?: string; quantity?: number }> }).line_items ?? [];
+	const resolved = lines.map((line) => {
+		const target = line.product_id !== undefined ? state.products.get(Number(line.product_id)) : [...state.products.values()].find((entry) => entry.sku === line.sku);
+		if (!target || !Number.isInteger(line.quantity) || (line.quantity as number) <= 0) {
+			throw new SandboxError(wooError(400, 'woocommerce_rest_invalid_product_id', 'Invalid product or quantity.'));
+		}
+		return { target, quantity: line.quantity as number };
+	});
+	const now = stamp();
+	const order: Order = {
+		id: state.id(),
+		status: 'processing',
+		line_items: resolved.map(({ target, quantity }) => {
+			if (target.manage_stock && target.stock_quantity !== null) state.setStock(target, target.stock_quantity - quantity);
+			return { id: state.id(), product_id: target.id, sku: target.sku, quantity };
+		}),
+		date_created_gmt: now,
+		date_modified_gmt: now,
+	};
+	state.orders.push(order);
+	publish(order);
+	return { status: 201, body: order };
+}
+
+/** `{ products: [{ sku, stock_quantity, name?, manage_stock? }] }` */
+function seed(state: WooState, data: Record<string, unknown[]>): Record<string, unknown[]> {
+	const stored: Product[] = [];
+	for (const [collection, records] of Object.entries(data)) {
+		if (collection !== 'products' || !Array.isArray(records)) throw controlError(400, 'seed { products: [{ sku, stock_quantity }] }');
+		for (const record of records as Array<Partial<Product>>) {
+			if (typeof record.sku !== 'string') throw controlError(400, 'each product needs a sku');
+			const existing = [...state.products.values()].find((entry) => entry.sku === record.sku);
+			const entry: Product = existing ?? {
+				id: state.id(),
+				name: record.name ?? record.sku,
+				sku: record.sku,
+				type: 'simple',
+				manage_stock: record.manage_stock ?? true,
+				stock_quantity: null,
+				stock_status: 'instock',
+				date_modified_gmt: stamp(),
+			};
+			if (record.stock_quantity !== undefined) state.setStock(entry, record.stock_quantity as number);
+			state.products.set(entry.id, entry);
+			stored.push(entry);
+		}
+	}
+	return { products: stored };
+}
+
+function settings(state: WooState): VendorSettings {
+	return {
+		get: () => ({ ...state.settings }),
+		update: (patch) => {
+			for (const [key, value] of Object.entries(patch)) {
+				if (key !== 'duplicateWebhooks' || typeof value !== 'boolean') throw controlError(400, `unknown or invalid setting ${key}`);
+				state.settings.duplicateWebhooks = value;
+			}
+			return { ...state.settings };
+		},
+	};
+}
