@@ -1,0 +1,102 @@
+/** The Stripe sandbox behaves as PLATFORMS.md describes: form bodies, PaymentIntents, Idempotency-Key, test cards, signed webhooks. */
+import { verifyStripeSignature } from '../../../lib/payments/webhooks';
+import { SandboxControl } from '../framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../registry';
+import { startReceiver } from '../support/receiver';
+
+let stripe: RunningSandbox;
+let control: SandboxControl;
+
+beforeAll(async () => {
+	stripe = await startSandbox('stripe');
+	control = new SandboxControl(stripe.baseUrl);
+});
+afterAll(() => stripe.close());
+beforeEach(() => control.reset());
+
+async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}, key = stripe.credentials.secretKey) {
+	const response = await fetch(`${stripe.baseUrl}${path}`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+		body: new URLSearchParams(form).toString(),
+	});
+	return { status: response.status, headers: response.headers, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const charge = (paymentMethod: string, extra: Record<string, string> = {}) => ({ amount: '2000', currency: 'usd', payment_method: paymentMethod, confirm: 'true', 'metadata[order]': 'o-1', ...extra });
+
+test('a confirmed PaymentIntent with the success card succeeds and records one charge', async () => {
+	const reply = await post('/v1/payment_intents', charge('pm_card_visa'));
+	expect(reply.status).toBe(200);
+	expect(reply.body).toMatchObject({ object: 'payment_intent', status: 'succeeded', amount: 2000, currency: 'usd', metadata: { order: 'o-1' } });
+	expect(await control.state('charges')).toHaveLength(1);
+});
+
+test.each([
+	['pm_card_visa_chargeDeclined', 'card_declined', 'generic_decline'],
+	['pm_card_visa_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
+	['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card'],
+	['pm_card_chargeDeclinedIncorrectCvc', 'incorrect_cvc', 'incorrect_cvc'],
+	['pm_card_chargeDeclinedProcessingError', 'processing_error', 'processing_error'],
+])('%s declines with 402 %s / %s and leaves the intent requiring a payment method', async (paymentMethod, code, declineCode) => {
+	const reply = await post('/v1/payment_intents', charge(paymentMethod));
+	expect(reply.status).toBe(402);
+	expect(reply.body.error).toMatchObject({ type: 'card_error', code, decline_code: declineCode });
+	expect(reply.body.error.payment_intent).toMatchObject({ status: 'requires_payment_method', last_payment_error: { code } });
+	expect(await control.state('charges')).toHaveLength(0);
+});
+
+test('Idempotency-Key replays the first result, refuses other parameters, and 409s while the first is running', async () => {
+	const first = await post('/v1/payment_intents', charge('pm_card_visa'), { 'Idempotency-Key': 'k-1' });
+	const again = await post('/v1/payment_intents', charge('pm_card_visa'), { 'Idempotency-Key': 'k-1' });
+	expect(again.body.id).toBe(first.body.id);
+	expect(again.headers.get('idempotent-replayed')).toBe('true');
+	const other = await post('/v1/payment_intents', charge('pm_card_visa', { amount: '2500' }), { 'Idempotency-Key': 'k-1' });
+	expect(other.status).toBe(400);
+	expect(other.body.error.type).toBe('idempotency_error');
+
+	await control.updateSettings({ processingMs: 100 });
+	const [a, b] = await Promise.all([
+		post('/v1/payment_intents', charge('pm_card_visa'), { 'Idempotency-Key': 'k-2' }),
+		post('/v1/payment_intents', charge('pm_card_visa'), { 'Idempotency-Key': 'k-2' }),
+	]);
+	expect([a.status, b.status].sort()).toEqual([200, 409]);
+	expect([a, b].find((reply) => reply.status === 409)!.body.error.code).toBe('idempotency_key_in_use');
+	expect(await control.state('charges')).toHaveLength(2);
+});
+
+test('a declined first result is replayed too', async () => {
+	const first = await post('/v1/payment_intents', charge('pm_card_visa_chargeDeclined'), { 'Idempotency-Key': 'k-d' });
+	const again = await post('/v1/payment_intents', charge('pm_card_visa_chargeDeclined'), { 'Idempotency-Key': 'k-d' });
+	expect(again.status).toBe(402);
+	expect(again.body.error.payment_intent.id).toBe(first.body.error.payment_intent.id);
+});
+
+test('manual capture, cancel and their state rules', async () => {
+	const intent = (await post('/v1/payment_intents', charge('pm_card_visa', { capture_method: 'manual' }))).body;
+	expect(intent.status).toBe('requires_capture');
+	expect((await post(`/v1/payment_intents/${intent.id}/capture`, {})).body.status).toBe('succeeded');
+	expect((await post(`/v1/payment_intents/${intent.id}/cancel`, {})).status).toBe(400);
+	const open = (await post('/v1/payment_intents', { amount: '500', currency: 'usd' })).body;
+	expect(open.status).toBe('requires_payment_method');
+	expect((await post(`/v1/payment_intents/${open.id}/cancel`, {})).body.status).toBe('canceled');
+});
+
+test('a wrong key is refused with 401; missing params with parameter_missing', async () => {
+	expect((await post('/v1/payment_intents', charge('pm_card_visa'), {}, 'sk_test_wrong')).status).toBe(401);
+	const missing = await post('/v1/payment_intents', { currency: 'usd' });
+	expect(missing.body.error).toMatchObject({ code: 'parameter_missing', param: 'amount' });
+});
+
+test('payment_intent.succeeded is delivered with a valid Stripe-Signature', async () => {
+	const receiver = await startReceiver('/stripe');
+	try {
+		await control.registerWebhook(receiver.url, 'whsec_test');
+		await post('/v1/payment_intents', charge('pm_card_visa'));
+		const [delivery] = await receiver.waitFor(1);
+		expect(JSON.parse(delivery.body).type).toBe('payment_intent.succeeded');
+		expect(verifyStripeSignature(String(delivery.headers['stripe-signature']), delivery.body, 'whsec_test', Date.now())).toEqual({ valid: true });
+	} finally {
+		await receiver.close();
+	}
+});
