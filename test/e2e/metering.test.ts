@@ -1,0 +1,79 @@
+/**
+ * The Usage Meter in the real n8n: the record template published as a webhook, the same usage delivered twice and
+ * counted once; the monthly invoice-preview template (its schedule swapped for a manual trigger so the test can
+ * start it) prices last month for every customer.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { DateTime } from 'luxon';
+
+import { UsageMeter } from '../../lib/metering';
+import { allMigrations } from '../../lib/migrations';
+import { closeAllStores, openStore } from '../../lib/store';
+import { startN8n, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import type { WorkflowJson } from '../harness/workflowJson';
+
+jest.setTimeout(600_000);
+
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
+const lastMonth = DateTime.utc().minus({ months: 1 }).set({ day: 12, hour: 9 }).toISO();
+
+let n8n: N8nServer;
+let recordWorkflowId: string;
+
+beforeAll(async () => {
+	n8n = await startN8n();
+	recordWorkflowId = await n8n.importWorkflow(template('usage-record-webhook.json'));
+	await n8n.activate(recordWorkflowId);
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await n8n?.stop();
+});
+
+async function meterOnN8nStore(): Promise<UsageMeter> {
+	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	return new UsageMeter({ db: store.db, namespace: 'demo' });
+}
+
+test('usage recorded through the workflow twice is counted once, and the item passes through unchanged', async () => {
+	const usage = [
+		{ eventId: 'e2e-sync-1', customerId: 'acme', quantity: 12_000, timestamp: lastMonth },
+		{ eventId: 'e2e-tx-1', customerId: 'acme', meter: 'transactions', amount: '250.00', timestamp: lastMonth },
+		{ eventId: 'e2e-ev-1', customerId: 'globex', meter: 'events', quantity: 30_000, timestamp: lastMonth },
+	];
+	for (let run = 0; run < 2; run++) {
+		for (const body of usage) {
+			expect((await n8n.callWebhook('usage/record', { body })).status).toBe(200);
+		}
+	}
+	const executions = await n8n.executions(recordWorkflowId);
+	expect(executions.filter((execution) => execution.status === 'success')).toHaveLength(6);
+	const passedOn = executions.flatMap((execution) => execution.outputs['Continue the Flow']?.[0] ?? []).map((item) => item.json.body);
+	expect(passedOn).toHaveLength(6);
+	for (const body of usage) expect(passedOn.filter((item) => item.eventId === body.eventId)).toEqual([body, body]);
+	const meter = await meterOnN8nStore();
+	expect(await meter.repository.countEvents('demo')).toBe(3);
+	const period = meter.period(DateTime.fromISO(lastMonth).toMillis());
+	expect((await meter.usage('acme', period)).meters.syncs).toMatchObject({ quantity: 12_000, events: 1 });
+});
+
+test('the monthly preview template shows the right charge for every customer', async () => {
+	const preview = template('usage-monthly-invoice-preview.json');
+	preview.nodes = preview.nodes.map((node) =>
+		node.type === 'n8n-nodes-base.scheduleTrigger' ? { ...node, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} } : node,
+	);
+	const workflowId = await n8n.importWorkflow(preview);
+	const run = await n8n.runManual(workflowId);
+	expect(run.status).toBe('success');
+	const invoices = run.outputs['Send to Email or Accounting'][0].map((item) => item.json);
+	expect(invoices.map((invoice) => invoice.customerId)).toEqual(['acme', 'globex']);
+	// acme: 49 + 100 setup + 2,000 syncs above the included 10,000 × 0.01 + (0.10 + 0.5% × 250.00) + 10.00 minimum on events
+	expect(invoices[0].total).toEqual({ currency: 'USD', minor: 18_035, amount: '180.35' });
+	// globex: 49 + 100 setup + 30,000 events × 0.001
+	expect(invoices[1].total).toEqual({ currency: 'USD', minor: 17_900, amount: '179.00' });
+	expect(invoices[0].status).toBe('open');
+});
