@@ -2,7 +2,8 @@ import type { CrmConnector, CrmEntity, RecordWrite } from '../platforms/crm';
 import type { ActivityCounts } from '../store/logs';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
-import { type FieldMapping, toPlatformFields, validateMappings } from './mapping';
+import { flatten, sameValue } from '../conflict/resolve';
+import { type FieldMapping, getPath, setPath, toPlatformFields, validateMappings } from './mapping';
 import { inTransaction } from './repositories';
 
 /** An internal record: the package's own model of a contact, company, deal or ticket. */
@@ -45,7 +46,6 @@ interface PendingWrite {
 	index: number;
 	record: InternalRecord;
 	write: RecordWrite;
-	fingerprint: string;
 }
 
 /**
@@ -75,8 +75,8 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 		}
 		const fields = toPlatformFields(record, mappings);
 		const externalId = known.get(String(record.id));
-		const print = fingerprint(fields);
-		if (externalId && snapshots.get(externalId)?.fingerprint === print) {
+		const snapshot = externalId ? snapshots.get(externalId) : undefined;
+		if (snapshot && holdsValues(snapshot.data, fields)) {
 			outcomes.push({ ...base, status: 'skipped', externalId });
 			return;
 		}
@@ -88,7 +88,7 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 			});
 			return;
 		}
-		pending.push({ index, record, write: { externalId, fields, internalId: String(record.id) }, fingerprint: print });
+		pending.push({ index, record, write: { externalId, fields, internalId: String(record.id) } });
 	});
 
 	for (let start = 0; start < pending.length; start += support.batchSize) {
@@ -118,6 +118,8 @@ async function writeBatch(request: PushRequest, batch: PendingWrite[]): Promise<
 	}
 	// One transaction per batch: the links and snapshots of a batch land together, and SQLite commits once.
 	return inTransaction(store, async ({ idMap, snapshots, logs }) => {
+		const written = results.flatMap((result) => (result.ok ? [result.externalId] : []));
+		const previous = await snapshots.getMany(key, written);
 		const outcomes: PushOutcome[] = [];
 		for (const [position, item] of batch.entries()) {
 			const result = results[position];
@@ -130,13 +132,24 @@ async function writeBatch(request: PushRequest, batch: PendingWrite[]): Promise<
 				continue;
 			}
 			const link = await idMap.link(key, String(item.record.id), result.externalId);
-			await snapshots.put(key, {
-				externalId: link.externalId, fingerprint: item.fingerprint, data: item.write.fields, modifiedAt: result.modifiedAt, writtenByUs: true,
-			});
+			// A partial write changes only its fields: the snapshot keeps what was known of the others.
+			const data = withValues(previous.get(link.externalId)?.data ?? {}, item.write.fields);
+			await snapshots.put(key, { externalId: link.externalId, fingerprint: fingerprint(data), data, modifiedAt: result.modifiedAt, writtenByUs: true });
 			outcomes.push({ ...base, status: result.created ? 'created' : 'updated', externalId: link.externalId });
 		}
 		return outcomes;
 	});
+}
+
+/** True when every value about to be written is what the snapshot already holds (blank equals missing). */
+function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, unknown>): boolean {
+	return Object.entries(flatten(fields)).every(([path, value]) => sameValue(getPath(snapshot, path), value));
+}
+
+function withValues(base: Record<string, unknown>, fields: Record<string, unknown>): Record<string, unknown> {
+	const data = structuredClone(base);
+	for (const [path, value] of Object.entries(flatten(fields))) setPath(data, path, value);
+	return data;
 }
 
 function countOutcomes(outcomes: PushOutcome[]): ActivityCounts {
