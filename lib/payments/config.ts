@@ -129,3 +129,9 @@ export function defaultRoutingConfig(overrides: Partial<RoutingConfig> = {}): Ro
 		health: { ...defaultHealth, ...overrides.health },
 	};
 }
+
+/**
+ * Transport retries for charges: a few quick repeats with the same idempotency key (enough to get a lost answer
+ * replayed), then the router falls back to the next processor rather than keep the payer waiting.
+ */
+export const paymentRetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, maxTotalMs: 5_000 };

@@ -2,6 +2,7 @@ import { platformEntry } from '../platforms/catalog';
 import type { PaymentConnector } from '../platforms/payments';
 import { PayPalOAuthClient } from '../platforms/paypal/auth';
 import type { RateBucketRepository } from '../store/rateBuckets';
+import { paymentRetryPolicy } from './config';
 import { FetchHttpClient, Transport, type HttpClient, type RetryPolicy } from '../transport';
 
 /** Where each processor lives and how to authenticate, outside n8n (benchmarks, checks, the demo). */
@@ -28,7 +29,7 @@ export function connectProcessors(endpoints: ProcessorEndpoints, options: Connec
 			baseUrl,
 			accountKey: baseUrl,
 			rateBuckets: options.rateBuckets,
-			retry: options.retry,
+			retry: options.retry ?? paymentRetryPolicy,
 			secrets,
 			sleep: options.sleep,
 		});

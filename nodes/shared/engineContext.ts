@@ -3,7 +3,7 @@ import { sleep, type IExecuteFunctions, type IPollFunctions } from 'n8n-workflow
 import { allMigrations } from '../../lib/migrations';
 import { platformEntry } from '../../lib/platforms/catalog';
 import { defaultSqliteStore, openStore, type StateStore, type StoreConfig } from '../../lib/store';
-import { Transport } from '../../lib/transport';
+import { Transport, type RetryPolicy } from '../../lib/transport';
 import { N8nHttpClient } from './httpClient';
 import { platformCredentials, STATE_STORE_CREDENTIAL } from './platformCredentials';
 
@@ -26,8 +26,11 @@ export async function nodeStore(context: NodeContext): Promise<StateStore> {
 	return openStore(config, allMigrations);
 }
 
-/** A transport for one platform, authenticated by the node's credential for it, paced through the store. */
-export async function platformTransport(context: NodeContext, platform: string, store: StateStore): Promise<Transport> {
+/**
+ * A transport for one platform, authenticated by the node's credential for it, paced through the store. `retry`
+ * shortens the retry policy where falling back elsewhere beats waiting (payments).
+ */
+export async function platformTransport(context: NodeContext, platform: string, store: StateStore, retry?: Partial<RetryPolicy>): Promise<Transport> {
 	const credential = platformCredentials[platform];
 	if (!credential) throw new Error(`No credential type is known for platform "${platform}"`);
 	const values = await context.getCredentials(credential.type);
@@ -38,6 +41,7 @@ export async function platformTransport(context: NodeContext, platform: string, 
 		baseUrl: String(values[credential.baseUrlField]),
 		accountKey: reference?.id ?? reference?.name ?? credential.type,
 		rateBuckets: store.rateBuckets,
+		retry,
 		secrets: credential.secretFields.map((field) => String(values[field] ?? '')),
 		sleep,
 	});

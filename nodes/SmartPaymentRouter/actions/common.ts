@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, type RoutingConfig } from '../../../lib/payments';
+import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentRetryPolicy, type RoutingConfig } from '../../../lib/payments';
 import { platformEntry } from '../../../lib/platforms/catalog';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
@@ -62,7 +62,7 @@ export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRou
 	const connectors: Record<string, PaymentConnector> = {};
 	for (const processor of PROCESSORS) {
 		if (!configured[platformCredentials[processor].type]) continue;
-		connectors[processor] = platformEntry(processor).payments!.connector(await platformTransport(context, processor, store));
+		connectors[processor] = platformEntry(processor).payments!.connector(await platformTransport(context, processor, store, paymentRetryPolicy));
 	}
 	return new PaymentRouter({ db: store.db, connectors, config: readRoutingConfig(context) });
 }
