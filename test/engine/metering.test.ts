@@ -69,6 +69,15 @@ test('the record template passes items on and counts a repeated delivery once', 
 	expect(usage.meters.transactions).toMatchObject({ quantity: 1, amountMinor: 15_099 });
 });
 
+test('two executions recording the same usage at once count it once and alert once', async () => {
+	const bodies = Array.from({ length: 40 }, (_, index) => ({ eventId: `burst-${index}`, customerId: 'acme', quantity: 250 }));
+	const runs = await Promise.all([report(bodies), report([...bodies].reverse())]);
+	const usage = await (await meterOf()).usage('acme');
+	expect(usage.meters.syncs).toMatchObject({ quantity: 10_000, events: 40 });
+	const alerts = runs.flatMap((run) => run.outputs['Notify Quota Crossed']?.[0] ?? []).map((item) => item.json.thresholdPercent);
+	expect(alerts.sort((a, b) => a - b)).toEqual([80, 100]);
+});
+
 test('the record template alerts once when the included quota is crossed', async () => {
 	const first = await report([{ eventId: 'big-1', customerId: 'acme', quantity: 8_500 }]);
 	expect(first.outputs['Notify Quota Crossed'][0].map((item) => [item.json.thresholdPercent, item.json.used])).toEqual([[80, 8_500]]);
