@@ -13,7 +13,7 @@ const allTokens = { '*': 'tok' };
 const now = Date.UTC(2026, 0, 1);
 
 function input(overrides: Partial<RoutingInput> & { tokens?: Record<string, string> } = {}): RoutingInput {
-	const tokens = overrides.tokens ?? allTokens;
+	const tokens: Record<string, string> = overrides.tokens ?? allTokens;
 	return { paymentId: 'p-1', amountMinor: 2000, currency: 'USD', country: 'US', method: 'card', tokenFor: (processor) => tokens[processor] ?? tokens['*'], ...overrides };
 }
 
