@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { cacheDir, repoRoot } from './paths';
+import { sleep } from './n8nHttp';
 import { runNode24 } from './shell';
 
 const heartbeatMs = 15_000;
@@ -96,4 +97,16 @@ export function spawnN8n(n8nDir: string, userFolder: string, env: Record<string,
 			killGroup('SIGKILL'); // the task runner and anything else n8n started
 		},
 	};
+}
+
+export async function waitUntilReady(baseUrl: string, n8n: N8nProcess, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (n8n.child.exitCode !== null) throw new Error(`n8n exited with code ${n8n.child.exitCode}`);
+		// /healthz answers before migrations finish; readiness waits for the database.
+		const ready = await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
+		if (ready) return;
+		await sleep(250);
+	}
+	throw new Error(`no readiness within ${timeoutMs / 1000}s`);
 }

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { packPackage } from './build';
-import { freePort, installCommunityPackages, provisionN8n, spawnN8n, type N8nProcess } from './n8nProcess';
+import { createApiKey, HttpError, requestJson, signIn, sleep } from './n8nHttp';
+import { freePort, installCommunityPackages, provisionN8n, spawnN8n, waitUntilReady, type N8nProcess } from './n8nProcess';
 import { outputsByNode, type NodeOutputs } from './runData';
 import { forPublicApi, withCredentialIds, type WorkflowJson } from './workflowJson';
 
@@ -48,7 +49,7 @@ export interface N8nServer {
 	waitForExecution(workflowId: string, predicate?: (execution: ExecutionSummary) => boolean, timeoutMs?: number): Promise<ExecutionSummary>;
 	nodeTypes(): Promise<string[]>;
 	/** Public API call (`/api/v1` + path) with the API key, for what the methods above do not cover. */
-	api<T = any>(method: string, apiPath: string, body?: unknown): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+	api<T = any>(method: string, apiPath: string, body?: unknown): Promise<T>;
 	logTail(): string;
 	stop(): Promise<void>;
 }
@@ -68,28 +69,11 @@ export interface StartN8nOptions {
 }
 
 const defaultOwner = { email: 'owner@example.com', password: 'Harness-Passw0rd' };
-const apiKeyLabel = 'integration-automation-harness';
 const unfinishedStatuses = ['new', 'running'];
 
-class HttpError extends Error {
-	constructor(
-		readonly status: number,
-		message: string,
-	) {
-		super(message);
-	}
-}
-
-export async function startN8n(options: StartN8nOptions = {}): Promise<N8nServer> {
-	const n8nDir = await provisionN8n();
-	const packageTarball = options.packageTarball ?? (await packPackage());
-	const userFolder = options.userFolder ?? mkdtempSync(path.join(tmpdir(), 'n8n-user-'));
-	await installCommunityPackages(userFolder, [packageTarball, ...(options.extraPackageTarballs ?? [])]);
-	if (!options.packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
-
-	const port = options.port ?? (await freePort());
-	const baseUrl = `http://127.0.0.1:${port}`;
-	const env: Record<string, string> = {
+/** n8n on loopback only, saving every execution, and calling none of n8n's internet services. */
+function serverEnv(userFolder: string, baseUrl: string, port: number, brokerPort: number): Record<string, string> {
+	return {
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -98,7 +82,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nServer
 		N8N_WEBHOOK_URL: `${baseUrl}/`,
 		N8N_SECURE_COOKIE: 'false',
 		N8N_RUNNERS_MODE: 'internal',
-		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		// No calls home: telemetry, templates, version checks, banners, the MCP server registry.
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
@@ -111,16 +95,27 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nServer
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
-		...options.env,
 	};
+}
+
+export async function startN8n(options: StartN8nOptions = {}): Promise<N8nServer> {
+	const n8nDir = await provisionN8n();
+	const packageTarball = options.packageTarball ?? (await packPackage());
+	const userFolder = options.userFolder ?? mkdtempSync(path.join(tmpdir(), 'n8n-user-'));
+	await installCommunityPackages(userFolder, [packageTarball, ...(options.extraPackageTarballs ?? [])]);
+	if (!options.packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
+
+	const port = options.port ?? (await freePort());
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const env = { ...serverEnv(userFolder, baseUrl, port, await freePort()), ...options.env };
 	const started = Date.now();
-	const process_ = spawnN8n(n8nDir, userFolder, env);
+	const n8nProcess = spawnN8n(n8nDir, userFolder, env);
 	const fail = async (error: unknown): Promise<never> => {
-		await process_.stop();
-		throw new Error(`n8n did not come up: ${(error as Error).message}\n--- tail of ${process_.logFile} ---\n${process_.logTail()}`);
+		await n8nProcess.stop();
+		throw new Error(`n8n did not come up: ${(error as Error).message}\n--- tail of ${n8nProcess.logFile} ---\n${n8nProcess.logTail()}`);
 	};
 	try {
-		await waitUntilReady(baseUrl, process_, options.readyTimeoutMs ?? 180_000);
+		await waitUntilReady(baseUrl, n8nProcess, options.readyTimeoutMs ?? 180_000);
 	} catch (error) {
 		return await fail(error);
 	}
@@ -129,70 +124,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nServer
 		const owner = options.owner ?? defaultOwner;
 		const cookie = await signIn(baseUrl, owner);
 		const apiKey = await createApiKey(baseUrl, cookie);
-		return serverFor({ baseUrl, apiKey, cookie, userFolder, startupSeconds, ...owner }, process_, options.userFolder === undefined);
+		return serverFor({ baseUrl, apiKey, cookie, userFolder, startupSeconds, ...owner }, n8nProcess, options.userFolder === undefined);
 	} catch (error) {
 		return await fail(error);
 	}
-}
-
-async function waitUntilReady(baseUrl: string, process_: N8nProcess, timeoutMs: number): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (process_.child.exitCode !== null) throw new Error(`n8n exited with code ${process_.child.exitCode}`);
-		// /healthz answers before migrations finish; readiness waits for the database.
-		const ready = await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
-		if (ready) return;
-		await sleep(250);
-	}
-	throw new Error(`no readiness within ${timeoutMs / 1000}s`);
-}
-
-function sleep(ms: number) {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function requestJson<T>(url: string, init: RequestInit): Promise<{ body: T; response: Response }> {
-	const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
-	const text = await response.text();
-	if (!response.ok) throw new HttpError(response.status, `${init.method ?? 'GET'} ${url} → ${response.status}: ${text.slice(0, 500)}`);
-	return { body: (text ? JSON.parse(text) : undefined) as T, response };
-}
-
-function authCookieOf(response: Response): string {
-	const cookie = response.headers.getSetCookie().find((header) => header.startsWith('n8n-auth='));
-	if (!cookie) throw new Error('n8n set no n8n-auth cookie');
-	return cookie.split(';')[0];
-}
-
-/** Sets up the owner on a fresh instance; logs in on one whose owner exists (a kept user folder). */
-async function signIn(baseUrl: string, owner: { email: string; password: string }): Promise<string> {
-	try {
-		const { response } = await requestJson(`${baseUrl}/rest/owner/setup`, {
-			method: 'POST',
-			body: JSON.stringify({ ...owner, firstName: 'Harness', lastName: 'Owner' }),
-		});
-		return authCookieOf(response);
-	} catch (error) {
-		if (!(error instanceof HttpError) || error.status !== 400) throw error;
-		const { response } = await requestJson(`${baseUrl}/rest/login`, {
-			method: 'POST',
-			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-		});
-		return authCookieOf(response);
-	}
-}
-
-/** A fresh key with every scope; earlier harness keys of a kept user folder are revoked first. */
-async function createApiKey(baseUrl: string, cookie: string): Promise<string> {
-	const rest = <T>(method: string, restPath: string, body?: unknown) =>
-		requestJson<{ data: T }>(`${baseUrl}/rest${restPath}`, { method, headers: { cookie }, body: body === undefined ? undefined : JSON.stringify(body) }).then(
-			({ body: response }) => response.data,
-		);
-	const existing = await rest<{ items: Array<{ id: string; label: string }> }>('GET', `/api-keys?label=${apiKeyLabel}`);
-	for (const key of existing.items.filter(({ label }) => label === apiKeyLabel)) await rest('DELETE', `/api-keys/${key.id}`);
-	const scopes = await rest<string[]>('GET', '/api-keys/scopes');
-	const created = await rest<{ rawApiKey: string }>('POST', '/api-keys', { label: apiKeyLabel, scopes, expiresAt: null });
-	return created.rawApiKey;
 }
 
 interface Session {
@@ -232,7 +167,7 @@ function summarize(execution: RawExecution): ExecutionSummary {
 	};
 }
 
-function serverFor(session: Session, process_: N8nProcess, ownsUserFolder: boolean): N8nServer {
+function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boolean): N8nServer {
 	const { baseUrl, apiKey, cookie } = session;
 	const api = async <T>(method: string, apiPath: string, body?: unknown) =>
 		(
@@ -266,7 +201,7 @@ function serverFor(session: Session, process_: N8nProcess, ownsUserFolder: boole
 	const server: N8nServer = {
 		...session,
 		api,
-		logTail: () => process_.logTail(),
+		logTail: () => n8nProcess.logTail(),
 
 		async createCredential(type, name, data, options = {}) {
 			const existing = options.replace ? (await listAll<{ id: string; name: string; type: string }>('/credentials')).find((c) => c.name === name && c.type === type) : undefined;
@@ -364,7 +299,7 @@ function serverFor(session: Session, process_: N8nProcess, ownsUserFolder: boole
 		},
 
 		async stop() {
-			await process_.stop();
+			await n8nProcess.stop();
 			if (ownsUserFolder) rmSync(session.userFolder, { recursive: true, force: true });
 		},
 	};

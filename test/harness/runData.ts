@@ -1,7 +1,7 @@
 /** What both harnesses report about a finished run: the items every node emitted, by node name and output index. */
 
 export interface OutputItem {
-	json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- items carry whatever the node emitted
+	json: any; // whatever the node emitted
 	[key: string]: unknown;
 }
 
