@@ -5,7 +5,7 @@ import { platformEntry } from '../../lib/platforms/catalog';
 import { defaultSqliteStore, openStore, type StateStore, type StoreConfig } from '../../lib/store';
 import { Transport, type RetryPolicy } from '../../lib/transport';
 import { N8nHttpClient } from './httpClient';
-import { platformCredentials, STATE_STORE_CREDENTIAL } from './platformCredentials';
+import { chosenCredential, STATE_STORE_CREDENTIAL } from './platformCredentials';
 
 type NodeContext = IExecuteFunctions | IPollFunctions;
 
@@ -31,7 +31,7 @@ export async function nodeStore(context: NodeContext): Promise<StateStore> {
  * shortens the retry policy where falling back elsewhere beats waiting (payments).
  */
 export async function platformTransport(context: NodeContext, platform: string, store: StateStore, retry?: Partial<RetryPolicy>): Promise<Transport> {
-	const credential = platformCredentials[platform];
+	const credential = chosenCredential(platform, context.getNode().credentials);
 	if (!credential) throw new Error(`No credential type is known for platform "${platform}"`);
 	const values = await context.getCredentials(credential.type);
 	const reference = context.getNode().credentials?.[credential.type];

@@ -3,14 +3,29 @@ export interface PlatformCredential {
 	type: string;
 	baseUrlField: string;
 	secretFields: string[];
+	/** Other credential types for the same platform (e.g. OAuth2 beside a token); the one set on the node is used. */
+	alternatives?: PlatformCredential[];
 }
 
 export const platformCredentials: Record<string, PlatformCredential> = {
 	hubspot: { type: 'integrationHubSpotApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
+	salesforce: {
+		type: 'integrationSalesforceApi',
+		baseUrlField: 'instanceUrl',
+		secretFields: ['accessToken'],
+		alternatives: [{ type: 'integrationSalesforceOAuth2Api', baseUrlField: 'instanceUrl', secretFields: [] }],
+	},
 	stripe: { type: 'integrationStripeApi', baseUrlField: 'baseUrl', secretFields: ['secretKey', 'webhookSecret'] },
 	paypal: { type: 'integrationPayPalApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
 	square: { type: 'integrationSquareApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
 	braintree: { type: 'integrationBraintreeApi', baseUrlField: 'baseUrl', secretFields: ['privateKey'] },
 };
+
+/** The platform's credential that is set on the node (the first choice when none is). */
+export function chosenCredential(platform: string, configured: Record<string, unknown> = {}): PlatformCredential | undefined {
+	const main = platformCredentials[platform];
+	if (!main) return undefined;
+	return [main, ...(main.alternatives ?? [])].find((candidate) => configured[candidate.type]) ?? main;
+}
 
 export const STATE_STORE_CREDENTIAL = 'integrationStateStore';

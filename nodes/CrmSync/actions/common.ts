@@ -30,7 +30,9 @@ export function crmCredentials(): INodeCredentialDescription[] {
 		const credential = platformCredentials[platform];
 		if (!credential) return [];
 		const others = platforms.filter((other) => other !== platform);
-		return [{ name: credential.type, required: false, displayOptions: others.length > 0 ? { hide: { platform: others } } : undefined }];
+		return [credential, ...(credential.alternatives ?? [])].map((choice) => ({
+			name: choice.type, required: false, displayOptions: others.length > 0 ? { hide: { platform: others } } : undefined,
+		}));
 	});
 }
 
