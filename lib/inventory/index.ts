@@ -11,3 +11,4 @@ export {
 export { InventoryLedger, type LedgerRow, type LedgerStatus } from './ledger';
 export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
+export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions } from './connect';

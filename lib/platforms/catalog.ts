@@ -1,4 +1,5 @@
 import type { PlatformProfile } from '../transport/types';
+import type { Authenticate } from '../transport/fetchClient';
 import type { Transport } from '../transport/transport';
 import type { FieldMapping } from '../sync/mapping';
 import type { CrmConnector, CrmEntity } from './crm';
@@ -6,6 +7,11 @@ import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from './hubspot';
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from './salesforce';
 import { BraintreePayments, braintreeProfile } from './braintree';
 import type { PaymentConnector } from './payments';
+import type { InventoryConnector } from './inventory';
+import { BigCommerceInventory, bigCommerceProfile } from './bigcommerce';
+import { MagentoInventory, magentoProfile } from './magento';
+import { ShopifyInventory, shopifyProfile } from './shopify';
+import { WooCommerceInventory, wooCommerceProfile } from './woocommerce';
 import { PayPalPayments, payPalProfile } from './paypal';
 import { SquarePayments, squareProfile } from './square';
 import { StripePayments, stripeProfile } from './stripe';
@@ -19,6 +25,13 @@ export interface PlatformEntry {
 		defaultMappings: Partial<Record<CrmEntity, FieldMapping[]>>;
 	};
 	payments?: { connector: (transport: Transport) => PaymentConnector };
+	/** `settings` are the store's credential fields (its location or source lives there). */
+	inventory?: {
+		connector: (transport: Transport, settings: Record<string, unknown>) => InventoryConnector;
+		/** How the credential authenticates a request outside n8n (benchmarks, the demo); n8n applies it itself. */
+		authenticate: (settings: Record<string, unknown>) => Authenticate;
+		secretFields: string[];
+	};
 }
 
 /** One line per platform; adding a platform is one folder under platforms/ plus its line here. */
@@ -37,6 +50,42 @@ export const platformCatalog = {
 	paypal: { displayName: 'PayPal', profile: () => payPalProfile(), payments: { connector: (transport: Transport) => new PayPalPayments(transport) } },
 	square: { displayName: 'Square', profile: () => squareProfile(), payments: { connector: (transport: Transport) => new SquarePayments(transport) } },
 	braintree: { displayName: 'Braintree', profile: () => braintreeProfile(), payments: { connector: (transport: Transport) => new BraintreePayments(transport) } },
+	shopify: {
+		displayName: 'Shopify',
+		profile: () => shopifyProfile(),
+		inventory: {
+			connector: (transport: Transport, settings: Record<string, unknown>) => new ShopifyInventory(transport, String(settings.locationId)),
+			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'X-Shopify-Access-Token': String(settings.accessToken) } }),
+			secretFields: ['accessToken'],
+		},
+	},
+	woocommerce: {
+		displayName: 'WooCommerce',
+		profile: () => wooCommerceProfile(),
+		inventory: {
+			connector: (transport: Transport) => new WooCommerceInventory(transport),
+			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'Authorization': `Basic ${Buffer.from(`${String(settings.consumerKey)}:${String(settings.consumerSecret)}`).toString('base64')}` } }),
+			secretFields: ['consumerSecret'],
+		},
+	},
+	magento: {
+		displayName: 'Magento 2',
+		profile: () => magentoProfile(),
+		inventory: {
+			connector: (transport: Transport, settings: Record<string, unknown>) => new MagentoInventory(transport, String(settings.sourceCode || 'default')),
+			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'Authorization': `Bearer ${String(settings.accessToken)}` } }),
+			secretFields: ['accessToken'],
+		},
+	},
+	bigcommerce: {
+		displayName: 'BigCommerce',
+		profile: () => bigCommerceProfile(),
+		inventory: {
+			connector: (transport: Transport, settings: Record<string, unknown>) => new BigCommerceInventory(transport, Number(settings.locationId || 1)),
+			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'X-Auth-Token': String(settings.accessToken) } }),
+			secretFields: ['accessToken'],
+		},
+	},
 } satisfies Record<string, PlatformEntry>;
 
 export type PlatformId = keyof typeof platformCatalog;

@@ -1,0 +1,46 @@
+import { platformEntry } from '../platforms/catalog';
+import type { RateBucketRepository } from '../store/rateBuckets';
+import { FetchHttpClient, Transport, type HttpClient, type PlatformProfile, type RetryPolicy } from '../transport';
+import type { StoreTarget } from './fanOut';
+import type { ChannelRules } from './rules';
+
+/** One store as configured: its platform, where it lives, its credential fields (incl. location) and channel rules. */
+export interface InventoryStoreConfig {
+	id: string;
+	platform: string;
+	baseUrl: string;
+	settings: Record<string, unknown>;
+	enabled?: boolean;
+	rules?: ChannelRules;
+}
+
+export interface ConnectOptions {
+	/** Shared rate windows; without them the platforms' limits are not paced here (limits lifted). */
+	rateBuckets?: RateBucketRepository;
+	/** The HTTP client for a store; a fetch client authenticated from the store's settings by default (outside n8n). */
+	client?: (store: InventoryStoreConfig) => HttpClient;
+	/** Overrides a platform's profile, e.g. a Pro plan's larger window. */
+	profile?: (store: InventoryStoreConfig) => PlatformProfile | undefined;
+	retry?: Partial<RetryPolicy>;
+	sleep?: (ms: number) => Promise<void>;
+}
+
+/** Builds each store's connector over its own transport. Stores with the same account share rate windows by id. */
+export function connectInventoryStores(stores: InventoryStoreConfig[], options: ConnectOptions = {}): StoreTarget[] {
+	return stores.map((store) => {
+		const entry = platformEntry(store.platform);
+		if (!entry.inventory) throw new Error(`${entry.displayName} has no inventory connector`);
+		const inventory = entry.inventory;
+		const transport = new Transport({
+			profile: options.profile?.(store) ?? entry.profile(),
+			client: options.client?.(store) ?? new FetchHttpClient(inventory.authenticate(store.settings)),
+			baseUrl: store.baseUrl,
+			accountKey: store.id,
+			rateBuckets: options.rateBuckets,
+			retry: options.retry,
+			secrets: inventory.secretFields.map((field) => String(store.settings[field] ?? '')),
+			sleep: options.sleep,
+		});
+		return { id: store.id, enabled: store.enabled, rules: store.rules, connector: inventory.connector(transport, store.settings) };
+	});
+}

@@ -1,0 +1,74 @@
+/** The four commerce sandboxes as inventory stores, for tests, benchmarks and the demo. */
+import type { InventoryStoreConfig } from '../../lib/inventory';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { bigCommerceStoreHash } from '../sandbox/bigcommerce';
+import { shopifyApiVersion } from '../sandbox/shopify';
+
+export const commercePlatforms = ['shopify', 'woocommerce', 'magento', 'bigcommerce'] as const;
+export type CommercePlatform = (typeof commercePlatforms)[number];
+
+export interface CommerceSandboxes {
+	/** One store per platform, id = platform name. */
+	stores: InventoryStoreConfig[];
+	controls: Record<CommercePlatform, SandboxControl>;
+	sandboxes: Record<CommercePlatform, RunningSandbox>;
+	/** Puts `quantity` of each SKU on every store. */
+	seed(skus: string[], quantity: number): Promise<void>;
+	/** Each store's quantity of a SKU, read through the control API. */
+	quantities(sku: string): Promise<Record<CommercePlatform, number | undefined>>;
+	reset(): Promise<void>;
+	close(): Promise<void>;
+}
+
+const apiBase: Record<CommercePlatform, (sandbox: RunningSandbox) => string> = {
+	shopify: (sandbox) => `${sandbox.baseUrl}/admin/api/${shopifyApiVersion}`,
+	woocommerce: (sandbox) => `${sandbox.baseUrl}/wp-json/wc/v3`,
+	magento: (sandbox) => `${sandbox.baseUrl}/rest/default`,
+	bigcommerce: (sandbox) => `${sandbox.baseUrl}/stores/${bigCommerceStoreHash}/v3`,
+};
+
+export async function startCommerceSandboxes(options: { rateLimits?: boolean } = {}): Promise<CommerceSandboxes> {
+	const started = await Promise.all(commercePlatforms.map((name) => startSandbox(name, { rateLimits: options.rateLimits === false ? { enabled: false } : undefined })));
+	const sandboxes = Object.fromEntries(commercePlatforms.map((name, index) => [name, started[index]])) as Record<CommercePlatform, RunningSandbox>;
+	const controls = Object.fromEntries(commercePlatforms.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)])) as Record<CommercePlatform, SandboxControl>;
+	const stores: InventoryStoreConfig[] = commercePlatforms.map((name) => ({
+		id: name,
+		platform: name,
+		baseUrl: apiBase[name](sandboxes[name]),
+		settings: { ...sandboxes[name].credentials },
+	}));
+	return {
+		stores,
+		controls,
+		sandboxes,
+		async seed(skus, quantity) {
+			await Promise.all([
+				controls.shopify.seed({ inventory: skus.map((sku) => ({ sku, available: quantity })) }),
+				controls.woocommerce.seed({ products: skus.map((sku) => ({ sku, stock_quantity: quantity })) }),
+				controls.magento.seed({ sourceItems: skus.map((sku) => ({ sku, quantity })) }),
+				controls.bigcommerce.seed({ items: skus.map((sku) => ({ sku, quantity })) }),
+			]);
+		},
+		async quantities(sku) {
+			const [shopify, woocommerce, magento, bigcommerce] = await Promise.all([
+				controls.shopify.state<Array<{ sku: string; available: number }>>('inventory'),
+				controls.woocommerce.state<Array<{ sku: string; stock_quantity: number }>>('products'),
+				controls.magento.state<Array<{ sku: string; quantity: number }>>('sourceItems'),
+				controls.bigcommerce.state<Array<{ sku: string; quantity: number }>>('items'),
+			]);
+			return {
+				shopify: shopify.find((entry) => entry.sku === sku)?.available,
+				woocommerce: woocommerce.find((entry) => entry.sku === sku)?.stock_quantity,
+				magento: magento.find((entry) => entry.sku === sku)?.quantity,
+				bigcommerce: bigcommerce.find((entry) => entry.sku === sku)?.quantity,
+			};
+		},
+		async reset() {
+			await Promise.all(commercePlatforms.map((name) => controls[name].reset()));
+		},
+		async close() {
+			await Promise.all(started.map((sandbox) => sandbox.close()));
+		},
+	};
+}
