@@ -1,0 +1,211 @@
+/** The fan-out engine with in-memory stores: parallel fan-out, idempotency, channel rules, unknown SKUs, pending rows, reconcile. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { InventoryFanOut, listedQuantity, type StoreTarget } from '../../lib/inventory';
+import { allMigrations } from '../../lib/migrations';
+import {
+	readModifyWrite,
+	StaleQuantityError,
+	UnknownSkuError,
+	type InventoryConnector,
+	type StockChange,
+	type StockContext,
+} from '../../lib/platforms/inventory';
+import { openStore, type StateStore } from '../../lib/store';
+import { PlatformApiError } from '../../lib/transport';
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A store in memory, with a latency per call and switches for failures. */
+class MemoryStore implements InventoryConnector {
+	readonly quantities = new Map<string, number>();
+	readonly calls: string[] = [];
+	down = false;
+	constructor(
+		readonly platform: string,
+		readonly adjustPrimitive: 'relative' | 'read_modify_write',
+		readonly compareAndSet: boolean,
+		private readonly latencyMs = 0,
+	) {}
+
+	private async call(name: string): Promise<void> {
+		this.calls.push(name);
+		await pause(this.latencyMs);
+		if (this.down) throw new PlatformApiError({ platform: this.platform, message: 'Service Unavailable', status: 503, retryable: true, attempts: 3 });
+	}
+
+	async getQuantity(sku: string): Promise<number> {
+		await this.call('get');
+		const quantity = this.quantities.get(sku);
+		if (quantity === undefined) throw new UnknownSkuError(this.platform, sku);
+		return quantity;
+	}
+
+	async adjust(sku: string, delta: number): Promise<StockChange> {
+		if (this.adjustPrimitive === 'read_modify_write') return readModifyWrite(this, sku, delta, (quantity) => this.write(sku, quantity));
+		await this.call('adjust');
+		const previous = this.quantities.get(sku);
+		if (previous === undefined) throw new UnknownSkuError(this.platform, sku);
+		this.quantities.set(sku, previous + delta);
+		return { previous, next: previous + delta };
+	}
+
+	async set(sku: string, quantity: number, context: StockContext & { compareQuantity?: number }): Promise<StockChange> {
+		const previous = this.quantities.get(sku) as number;
+		if (this.compareAndSet && context.compareQuantity !== undefined && context.compareQuantity !== previous) throw new StaleQuantityError(this.platform, sku);
+		await this.write(sku, quantity);
+		return { previous, next: quantity };
+	}
+
+	private async write(sku: string, quantity: number): Promise<void> {
+		await this.call('set');
+		this.quantities.set(sku, quantity);
+	}
+}
+
+let folder: string;
+let store: StateStore;
+let count = 0;
+
+beforeAll(() => {
+	folder = mkdtempSync(join(tmpdir(), 'inventory-unit-'));
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+beforeEach(async () => {
+	store = await openStore({ kind: 'sqlite', file: join(folder, `s${++count}.sqlite`) }, allMigrations);
+});
+afterEach(() => store.close());
+
+function fourStores(latencyMs = 0, stock: Record<string, number> = { 'SKU-1': 100 }) {
+	const connectors = {
+		a: new MemoryStore('shopify', 'relative', true, latencyMs),
+		b: new MemoryStore('woocommerce', 'read_modify_write', false, latencyMs),
+		c: new MemoryStore('magento', 'read_modify_write', false, latencyMs),
+		d: new MemoryStore('bigcommerce', 'relative', false, latencyMs),
+	};
+	for (const connector of Object.values(connectors)) for (const [sku, quantity] of Object.entries(stock)) connector.quantities.set(sku, quantity);
+	return connectors;
+}
+
+const targets = (connectors: Record<string, MemoryStore>, extra: Partial<Record<string, Partial<StoreTarget>>> = {}): StoreTarget[] =>
+	Object.entries(connectors).map(([id, connector]) => ({ id, connector, ...extra[id] }));
+
+test('skips the source store and applies to the others in parallel', async () => {
+	const connectors = fourStores(60);
+	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+	const started = Date.now();
+	const result = await fanOut.apply([{ orderId: 'o1', lineId: 'l1', sku: 'SKU-1', quantity: 2, sourceStore: 'a' }]);
+	const elapsed = Date.now() - started;
+	expect(result.outcomes.map((outcome) => [outcome.store, outcome.status, outcome.previousQuantity, outcome.newQuantity])).toEqual([
+		['b', 'applied', 100, 98],
+		['c', 'applied', 100, 98],
+		['d', 'applied', 100, 98],
+	]);
+	expect(connectors.a.calls).toEqual([]);
+	// Read-modify-write stores make three calls (read, write, read back): in parallel that is ~3 latencies, not 7.
+	expect(elapsed).toBeLessThan(60 * 6);
+	const rows = await fanOut.ledger.rowsOf('o1', 'l1');
+	expect(rows.map((row) => [row.storeId, row.status, row.change, row.sku])).toEqual([
+		['b', 'applied', -2, 'SKU-1'],
+		['c', 'applied', -2, 'SKU-1'],
+		['d', 'applied', -2, 'SKU-1'],
+	]);
+});
+
+test('the same order line applied again, or a repeated delivery id, changes nothing', async () => {
+	const connectors = fourStores();
+	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+	const movement = { orderId: 'o1', lineId: 'l1', sku: 'SKU-1', quantity: 1, sourceStore: 'a' };
+	await fanOut.apply([movement], { source: 'a', id: 'd-1' });
+	expect(await fanOut.apply([movement], { source: 'a', id: 'd-1' })).toEqual({ duplicateDelivery: true, outcomes: [] });
+	const again = await fanOut.apply([movement]);
+	expect(again.outcomes.every((outcome) => outcome.alreadyDone && outcome.status === 'applied')).toBe(true);
+	expect([...Object.values(connectors)].map((connector) => connector.quantities.get('SKU-1'))).toEqual([100, 99, 99, 99]);
+});
+
+test('refunds and restocks add, corrections carry their sign, and the expected stock follows once per movement', async () => {
+	const connectors = fourStores();
+	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+	await fanOut.setExpected('SKU-1', 100);
+	await fanOut.apply([
+		{ orderId: 'o1', lineId: '1', sku: 'SKU-1', quantity: 5, sourceStore: 'a' },
+		{ orderId: 'o1', lineId: '1', sku: 'SKU-1', quantity: 5, sourceStore: 'a' },
+		{ orderId: 'r1', lineId: '1', sku: 'SKU-1', quantity: 2, kind: 'refund', sourceStore: 'a' },
+		{ orderId: 'count-7', lineId: '1', sku: 'SKU-1', quantity: -1, kind: 'correction' },
+	]);
+	expect(await fanOut.ledger.expected('SKU-1')).toBe(100 - 5 + 2 - 1);
+	expect(connectors.b.quantities.get('SKU-1')).toBe(96);
+	expect(connectors.a.quantities.get('SKU-1')).toBe(99);
+});
+
+test('channel rules set absolute listed quantities: buffer, allocation, maximum', async () => {
+	expect(listedQuantity(100, { safetyBuffer: 10, allocationPercent: 50, maxListed: 40 })).toBe(40);
+	expect(listedQuantity(50, { safetyBuffer: 10, allocationPercent: 50 })).toBe(20);
+	expect(listedQuantity(3, { safetyBuffer: 5 })).toBe(0);
+	const connectors = fourStores();
+	const fanOut = new InventoryFanOut({
+		db: store.db,
+		stores: targets(connectors, { a: { rules: { maxListed: 30 } }, c: { rules: { safetyBuffer: 5, allocationPercent: 50 } } }),
+	});
+	const before = await fanOut.apply([{ orderId: 'o0', lineId: '1', sku: 'SKU-1', quantity: 1, sourceStore: 'b' }]);
+	expect(before.outcomes.find((outcome) => outcome.store === 'a')).toMatchObject({ status: 'pending', error: { code: 'NO_BASELINE' } });
+	await fanOut.setExpected('SKU-1', 99);
+	await fanOut.retryPending();
+	await fanOut.apply([{ orderId: 'o1', lineId: '1', sku: 'SKU-1', quantity: 9, sourceStore: 'b' }]);
+	expect(connectors.a.quantities.get('SKU-1')).toBe(30);
+	expect(connectors.c.quantities.get('SKU-1')).toBe(Math.floor((90 - 5) / 2));
+	expect(connectors.d.quantities.get('SKU-1')).toBe(90);
+	expect(() => new InventoryFanOut({ db: store.db, stores: targets(connectors, { a: { rules: { allocationPercent: 120 } } }) })).toThrow(/allocation/);
+});
+
+test('an unknown SKU is reported per store as failed, never skipped silently', async () => {
+	const connectors = fourStores();
+	connectors.c.quantities.delete('SKU-1');
+	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+	const result = await fanOut.apply([{ orderId: 'o1', lineId: '1', sku: 'SKU-1', quantity: 1, sourceStore: 'a' }]);
+	expect(result.outcomes.find((outcome) => outcome.store === 'c')).toMatchObject({ status: 'failed', error: { code: 'UNKNOWN_SKU' } });
+	expect(result.outcomes.filter((outcome) => outcome.status === 'applied').map((outcome) => outcome.store)).toEqual(['b', 'd']);
+	expect(await fanOut.retryPending()).toEqual([]);
+});
+
+test('a failing store does not block the others; its change stays pending and a later run applies it', async () => {
+	const connectors = fourStores();
+	connectors.d.down = true;
+	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+	const result = await fanOut.apply([{ orderId: 'o1', lineId: '1', sku: 'SKU-1', quantity: 3, sourceStore: 'a' }]);
+	expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['applied', 'applied', 'pending']);
+	expect(await fanOut.retryPending()).toMatchObject([{ store: 'd', status: 'pending' }]);
+	connectors.d.down = false;
+	expect(await fanOut.retryPending()).toMatchObject([{ store: 'd', status: 'applied', previousQuantity: 100, newQuantity: 97 }]);
+	expect(await fanOut.retryPending()).toEqual([]);
+	expect((await fanOut.ledger.rowsOf('o1', '1')).find((row) => row.storeId === 'd')?.attempts).toBe(3);
+});
+
+test('racing orders on read-modify-write stores lose no update', async () => {
+	const connectors = fourStores(2);
+	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+	await Promise.all(Array.from({ length: 40 }, (_, index) => fanOut.apply([{ orderId: `o${index}`, lineId: '1', sku: 'SKU-1', quantity: 1, sourceStore: 'abcd'[index % 4] }])));
+	expect(Object.values(connectors).map((connector) => connector.quantities.get('SKU-1'))).toEqual([70, 70, 70, 70]);
+});
+
+test('reconcile reports drift against the expected stock and corrects it with compare-and-set', async () => {
+	const connectors = fourStores();
+	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+	expect((await fanOut.reconcile(['SKU-1']))[0]).toMatchObject({ status: 'no_baseline', actual: 100 });
+	await fanOut.reconcile(['SKU-1'], { baselineFrom: 'a' });
+	expect(await fanOut.ledger.expected('SKU-1')).toBe(100);
+	connectors.b.quantities.set('SKU-1', 90);
+	connectors.a.quantities.delete('SKU-1');
+	const report = await fanOut.reconcile(['SKU-1']);
+	expect(report.map((entry) => [entry.store, entry.status, entry.drift])).toEqual([
+		['a', 'unknown_sku', undefined],
+		['b', 'drift', -10],
+		['c', 'in_sync', 0],
+		['d', 'in_sync', 0],
+	]);
+	expect(connectors.b.quantities.get('SKU-1')).toBe(90);
+	await fanOut.reconcile(['SKU-1'], { correct: true });
+	expect(connectors.b.quantities.get('SKU-1')).toBe(100);
+});
