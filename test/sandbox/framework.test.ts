@@ -292,6 +292,8 @@ describe('framework on the HubSpot sandbox', () => {
 			expect(replies.map((reply) => reply.status)).toEqual([429, 429, 429, 200]);
 			expect(replies[0].body).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' });
 			expect(replies[0].headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
+			// Only the window the storm stands for reads as exhausted; the daily quota is untouched.
+			expect(replies[0].headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('1000000');
 		});
 
 		test('connection_reset drops the connection before anything is written', async () => {

@@ -153,10 +153,10 @@ class SandboxHost {
 	/** A 429 as the vendor sends it, from the first window covering the request, reported as exhausted. */
 	private storm(request: SandboxRequest, retryAfterMs: number): SandboxResponse {
 		const { vendor, limiter } = this.parts;
-		const usage = limiter.peek(request.method, request.path);
-		const exhausted: WindowUsage[] = usage.map((entry) => ({ ...entry, remaining: 0, resetMs: retryAfterMs }));
-		const blocked = exhausted[0] ?? stormWindow(retryAfterMs);
-		return withHeaders(vendor.rateLimits.rejection(blocked, retryAfterMs), vendor.rateLimits.headers(exhausted));
+		const [first, ...others] = limiter.peek(request.method, request.path);
+		const blocked: WindowUsage = first ? { ...first, remaining: 0, resetMs: retryAfterMs } : stormWindow(retryAfterMs);
+		const usage = first ? [blocked, ...others] : others;
+		return withHeaders(vendor.rateLimits.rejection(blocked, retryAfterMs), vendor.rateLimits.headers(usage));
 	}
 }
 
