@@ -17,6 +17,8 @@ export interface ConnectOptions {
 	rateBuckets?: RateBucketRepository;
 	retry?: Partial<RetryPolicy>;
 	sleep?: (ms: number) => Promise<void>;
+	/** Wraps each processor's HTTP client (fault injection in benchmarks, recording in tests). */
+	client?: (inner: HttpClient, processor: string) => HttpClient;
 }
 
 /** One connector per configured processor, each behind its own transport with the vendor's authentication. */
@@ -25,7 +27,7 @@ export function connectProcessors(endpoints: ProcessorEndpoints, options: Connec
 	const add = (processor: string, baseUrl: string, client: HttpClient, secrets: string[]) => {
 		const transport = new Transport({
 			profile: platformEntry(processor).profile(),
-			client,
+			client: options.client ? options.client(client, processor) : client,
 			baseUrl,
 			accountKey: baseUrl,
 			rateBuckets: options.rateBuckets,

@@ -4,7 +4,7 @@ import { idempotencyKeyFor, toDecimalString, toMinorUnits, type ChargeResult, ty
 import type { SqlDatabase } from '../store/types';
 import type { RoutingConfig } from './config';
 import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord } from './repository';
-import { decideRoute, feeFor, type RankedProcessor } from './routing';
+import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor } from './routing';
 
 /** One payment to route. Tokens only: the router never sees card numbers. */
 export interface PaymentRequest {
@@ -69,6 +69,8 @@ export interface PaymentRouterOptions {
 	settleTries?: number;
 	sleep?: (ms: number) => Promise<void>;
 	now?: () => number;
+	/** How long the learned health read from the store is reused before it is read again (default 500 ms). */
+	healthTtlMs?: number;
 }
 
 const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -88,6 +90,7 @@ export class PaymentRouter {
 	private readonly settleTries: number;
 	private readonly sleep: (ms: number) => Promise<void>;
 	private readonly now: () => number;
+	private healthCache?: { at: number; health: Promise<Record<string, ProcessorHealth>> };
 
 	constructor(private readonly options: PaymentRouterOptions) {
 		this.payments = new PaymentRepository(options.db);
@@ -216,6 +219,8 @@ export class PaymentRouter {
 		if (connector) {
 			const ok = result.outcome === 'succeeded' || result.outcome === 'hard_decline';
 			await this.stats.record(processor, ok, duration, this.options.config.health, this.now());
+			// A failure must count at once (circuit, ranking); successes may wait for the next read.
+			if (!ok) this.healthCache = undefined;
 		}
 		return result;
 	}
@@ -239,7 +244,18 @@ export class PaymentRouter {
 		return result;
 	}
 
-	private loadHealth() {
+	/** The learned health, re-read from the store at most every `healthTtlMs` (outcomes of this router drop the cache). */
+	private loadHealth(): Promise<Record<string, ProcessorHealth>> {
+		const ttl = this.options.healthTtlMs ?? 500;
+		const cached = this.healthCache;
+		if (cached && this.now() - cached.at < ttl) return cached.health;
+		const health = this.readHealth();
+		this.healthCache = { at: this.now(), health };
+		health.catch(() => (this.healthCache = undefined));
+		return health;
+	}
+
+	private readHealth(): Promise<Record<string, ProcessorHealth>> {
 		const { config } = this.options;
 		const priors = Object.fromEntries(config.processors.map((profile) => [profile.processor, profile]));
 		return this.stats.health(config.processors.map((profile) => profile.processor), priors, config.health, this.now());
