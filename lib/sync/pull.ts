@@ -32,6 +32,8 @@ export interface PullOptions {
 	deletes: DeletePolicy;
 	/** Stop after the page that reaches this many changes (the cursor still only covers handled pages). */
 	maxChanges?: number;
+	/** Read one page without saving snapshots or moving the cursor (a trigger's manual test run). */
+	peek?: boolean;
 	/** When set, the run's counts go to the activity log under this run id (sync logs its own). */
 	runId?: string;
 	/** Handles one page of changes; the page's snapshots and the cursor are saved only after it resolves. */
@@ -83,6 +85,10 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 		const page = await connector.pullChanges(entity, cursor);
 		const changes = await classify(options, page.records, summary);
 		await options.onPage(changes);
+		if (options.peek) {
+			summary.pages++;
+			return summary;
+		}
 		// The page's snapshots and the cursor after it are saved together or not at all.
 		await inTransaction(store, async ({ snapshots, cursors }) => {
 			for (const change of changes) {

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeCredentialDescription, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { platformCatalog, platformEntry } from '../../../lib/platforms/catalog';
@@ -119,7 +119,7 @@ export const mappingProperties: INodeProperties[] = [
 	},
 ];
 
-function parseJson<T>(context: IExecuteFunctions, text: unknown, what: string): T {
+function parseJson<T>(context: IExecuteFunctions | IPollFunctions, text: unknown, what: string): T {
 	if (typeof text !== 'string') return text as T;
 	try {
 		return JSON.parse(text) as T;
@@ -128,17 +128,23 @@ function parseJson<T>(context: IExecuteFunctions, text: unknown, what: string): 
 	}
 }
 
+/** A node-level parameter in an action (item 0) or a trigger (no items). */
+export function nodeParameter(context: IExecuteFunctions | IPollFunctions, name: string, fallback: unknown): unknown {
+	if ('getInputData' in context) return context.getNodeParameter(name, 0, fallback);
+	return context.getNodeParameter(name, fallback);
+}
+
 /** The mappings the user chose, read once per execution (mappings do not vary per item). */
-export function readMappings(context: IExecuteFunctions, platform: string, entity: CrmEntity): FieldMapping[] {
-	const mode = context.getNodeParameter('mappingMode', 0) as string;
+export function readMappings(context: IExecuteFunctions | IPollFunctions, platform: string, entity: CrmEntity): FieldMapping[] {
+	const mode = nodeParameter(context, 'mappingMode', 'defaults') as string;
 	if (mode === 'json') {
-		const parsed = parseJson<FieldMapping[] | Record<string, FieldMapping[]>>(context, context.getNodeParameter('mappingsJson', 0), 'Mappings (JSON)');
+		const parsed = parseJson<FieldMapping[] | Record<string, FieldMapping[]>>(context, nodeParameter(context, 'mappingsJson', '[]'), 'Mappings (JSON)');
 		if (Array.isArray(parsed)) return parsed;
 		// An object keyed by platform gives each platform its own mappings; platforms it leaves out use their defaults.
 		if (parsed[platform]) return parsed[platform];
 	}
 	if (mode === 'table') {
-		const rows = (context.getNodeParameter('mappings.field', 0, []) as Array<{ internal: string; external: string; transforms?: string[]; valueMap?: string }>) ?? [];
+		const rows = (nodeParameter(context, 'mappings.field', []) as Array<{ internal: string; external: string; transforms?: string[]; valueMap?: string }>) ?? [];
 		return rows.map((row) => {
 			const valueMap = parseJson<Record<string, string>>(context, row.valueMap || '{}', `Value map of "${row.internal}"`);
 			const transforms: ValueTransform[] = [...((row.transforms ?? []) as ValueTransform[])];

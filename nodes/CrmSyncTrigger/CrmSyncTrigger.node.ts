@@ -1,0 +1,74 @@
+import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+
+import { platformEntry } from '../../lib/platforms/catalog';
+import type { CrmEntity } from '../../lib/platforms/crm';
+import { pullChanges, type DeletePolicy, type PulledChange } from '../../lib/sync/pull';
+import { crmCredentials, deletesProperty, entityProperty, integrationProperty, mappingProperties, platformProperty, readMappings } from '../CrmSync/actions/common';
+import { changeItem } from '../CrmSync/actions/pull.operation';
+import { nodeStore, platformTransport } from '../shared/engineContext';
+import { toNodeError } from '../shared/errors';
+import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+
+/**
+ * Polls one platform on n8n's schedule and emits only records that changed since the last poll: our own writes
+ * coming back and edits to unsynced fields are not changes. The cursor moves once the poll's changes are emitted.
+ */
+export class CrmSyncTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CRM Sync Trigger',
+		name: 'crmSyncTrigger',
+		icon: { light: 'file:crmSyncTrigger.svg', dark: 'file:crmSyncTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"changed " + $parameter["entity"] + " on " + $parameter["platform"]}}',
+		description: 'Starts a workflow when contacts, companies, deals or tickets change on a CRM or support platform',
+		defaults: { name: 'CRM Sync Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [...crmCredentials(), { name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
+		properties: [
+			{ ...platformProperty, displayOptions: undefined },
+			entityProperty,
+			integrationProperty,
+			{ ...deletesProperty, default: 'ignore' },
+			{
+				displayName: 'Max Changes per Poll',
+				name: 'maxChanges',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 500,
+				description: 'Stops after the page that reaches this many changes; the next poll continues from there',
+			},
+			...mappingProperties,
+		],
+	};
+
+	methods = { credentialTest: { integrationStateStoreTest } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const platform = this.getNodeParameter('platform') as string;
+		const entity = this.getNodeParameter('entity') as CrmEntity;
+		try {
+			const store = await nodeStore(this);
+			const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+			const changes: PulledChange[] = [];
+			await pullChanges({
+				store, connector, entity,
+				integration: this.getNodeParameter('integration') as string,
+				mappings: readMappings(this, platform, entity),
+				deletes: this.getNodeParameter('deletes') as DeletePolicy,
+				maxChanges: this.getNodeParameter('maxChanges') as number,
+				// A manual test run shows changes without consuming them.
+				peek: this.getMode() === 'manual',
+				onPage: async (page) => {
+					changes.push(...page);
+				},
+			});
+			if (changes.length === 0) return null;
+			return [changes.map((change) => ({ json: changeItem(change) }))];
+		} catch (error) {
+			throw toNodeError(this.getNode(), error);
+		}
+	}
+}
