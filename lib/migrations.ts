@@ -1,5 +1,6 @@
 import { conflictMigrations } from './conflict/migrations';
 import { inventoryMigrations } from './inventory/migrations';
+import { marketingMigrations } from './marketing/migrations';
 import { meteringMigrations } from './metering/migrations';
 import { paymentMigrations } from './payments/migrations';
 import { routingMigrations } from './routing/migrations';
@@ -8,4 +9,4 @@ import { syncMigrations } from './sync/migrations';
 import type { Migration } from './store/types';
 
 /** Every capability's schema, applied when a store opens: components in list order (core first), versions ascending. Add one line per capability. */
-export const allMigrations: Migration[] = [...coreMigrations, ...meteringMigrations, ...routingMigrations, ...syncMigrations, ...conflictMigrations, ...paymentMigrations, ...inventoryMigrations];
+export const allMigrations: Migration[] = [...coreMigrations, ...meteringMigrations, ...routingMigrations, ...syncMigrations, ...conflictMigrations, ...paymentMigrations, ...inventoryMigrations, ...marketingMigrations];

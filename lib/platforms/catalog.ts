@@ -7,6 +7,11 @@ import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from './hubspot';
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from './salesforce';
 import { BraintreePayments, braintreeProfile } from './braintree';
 import type { PaymentConnector } from './payments';
+import type { MarketingConnector, MarketingSettings } from './marketing';
+import { HubSpotMarketing } from './hubspot/lists';
+import { MailchimpMarketing, mailchimpProfile } from './mailchimp';
+import { MarketoMarketing, marketoProfile } from './marketo';
+import { ActiveCampaignMarketing, activeCampaignProfile } from './activecampaign';
 import type { InventoryConnector } from './inventory';
 import { BigCommerceInventory, bigCommerceProfile } from './bigcommerce';
 import { MagentoInventory, magentoProfile } from './magento';
@@ -25,6 +30,7 @@ export interface PlatformEntry {
 		defaultMappings: Partial<Record<CrmEntity, FieldMapping[]>>;
 	};
 	payments?: { connector: (transport: Transport) => PaymentConnector };
+	marketing?: { connector: (transport: Transport, settings: MarketingSettings) => MarketingConnector };
 	/** `settings` are the store's credential fields (its location or source lives there). */
 	inventory?: {
 		connector: (transport: Transport, settings: Record<string, unknown>) => InventoryConnector;
@@ -40,6 +46,7 @@ export const platformCatalog = {
 		displayName: 'HubSpot',
 		profile: () => hubSpotProfile(),
 		crm: { connector: (transport: Transport) => new HubSpotCrm(transport), defaultMappings: hubSpotDefaultMappings },
+		marketing: { connector: (transport: Transport, settings: MarketingSettings) => new HubSpotMarketing(transport, settings) },
 	},
 	salesforce: {
 		displayName: 'Salesforce',
@@ -86,6 +93,9 @@ export const platformCatalog = {
 			secretFields: ['accessToken'],
 		},
 	},
+	mailchimp: { displayName: 'Mailchimp', profile: () => mailchimpProfile(), marketing: { connector: (transport: Transport, settings: MarketingSettings) => new MailchimpMarketing(transport, settings) } },
+	marketo: { displayName: 'Marketo', profile: () => marketoProfile(), marketing: { connector: (transport: Transport, settings: MarketingSettings) => new MarketoMarketing(transport, settings) } },
+	activecampaign: { displayName: 'ActiveCampaign', profile: () => activeCampaignProfile(), marketing: { connector: (transport: Transport, settings: MarketingSettings) => new ActiveCampaignMarketing(transport, settings) } },
 } satisfies Record<string, PlatformEntry>;
 
 export type PlatformId = keyof typeof platformCatalog;

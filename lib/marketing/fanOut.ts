@@ -1,0 +1,280 @@
+import { chunk, normaliseEmail, type MarketingConnector, type MemberChange, type MemberOutcome } from '../platforms/marketing';
+import type { StateStore } from '../store/stateStore';
+import { toPlatformFields, validateMappings, type FieldMapping } from '../sync/mapping';
+import { MarketingRepository } from './repository';
+import { segmentsFor, validateSegmentRules, type SegmentRule } from './segments';
+
+export interface MarketingTarget {
+	/** The platform id (hubspot, mailchimp, marketo, activecampaign). */
+	platform: string;
+	connector: MarketingConnector;
+	/** Internal contact fields → this platform's fields; the connector's defaults when absent. */
+	mappings?: FieldMapping[];
+}
+
+export interface MarketingFanOutOptions {
+	store: StateStore;
+	targets: MarketingTarget[];
+	/** Names the consent and pending state and the welcome ledger, so two setups never share them. */
+	integration: string;
+	rules?: SegmentRule[];
+	/** The contact field that says the contact agreed to marketing (true, "true", "yes", 1). Default `consent`. */
+	consentField?: string;
+	/** Failed changes retried at the start of a run, per platform. */
+	retryLimit?: number;
+	/** Marks a welcome claim abandoned (its execution died) after this long. */
+	welcomeLeaseMs?: number;
+}
+
+export type ContactStatus = 'fanned_out' | 'partial' | 'failed' | 'no_consent' | 'unsubscribed' | 'invalid_email';
+
+export interface PlatformResult {
+	platform: string;
+	ok: boolean;
+	created?: boolean;
+	welcomed: boolean;
+	/** The welcome campaign ran for this contact on this platform before (another event or a retry). */
+	alreadyWelcomed?: boolean;
+	error?: { stage: string; code?: string; message: string; retryable: boolean };
+}
+
+export interface ContactResult {
+	/** Index of the input contact. */
+	index: number;
+	email: string;
+	status: ContactStatus;
+	segments: string[];
+	/** Another input in the same call had this email: that one (the last) was sent, this one is reported with it. */
+	duplicateOf?: number;
+	platforms: PlatformResult[];
+}
+
+export interface RetriedChange {
+	platform: string;
+	email: string;
+	ok: boolean;
+	attempts: number;
+	error?: { code?: string; message: string };
+}
+
+export interface FanOutReport {
+	contacts: ContactResult[];
+	retried: RetriedChange[];
+	/** Per platform: member changes sent, and API batches. */
+	platforms: Array<{ platform: string; changes: number; failed: number; welcomed: number }>;
+}
+
+export interface UnsubscribeResult {
+	email: string;
+	source: string;
+	/** False when this email was already unsubscribed: nothing was propagated again. */
+	recorded: boolean;
+	platforms: PlatformResult[];
+}
+
+const CONSENTING = new Set(['true', 'yes', 'y', '1', 'on', 'subscribed', 'opt-in', 'optin']);
+
+/**
+ * The recipient list for new contacts: each contact is checked against consent, its segments are decided once,
+ * and every enabled platform gets it in its own batches (one platform's failure leaves the others alone and is kept
+ * for the next run). The welcome campaign runs once per contact and platform, through the idempotency ledger.
+ */
+export class MarketingFanOut {
+	private readonly repository: MarketingRepository;
+	private readonly rules: SegmentRule[];
+	private readonly consentField: string;
+
+	constructor(private readonly options: MarketingFanOutOptions) {
+		this.repository = new MarketingRepository(options.store.db, options.integration);
+		this.rules = options.rules ?? [];
+		validateSegmentRules(this.rules);
+		this.consentField = options.consentField ?? 'consent';
+	}
+
+	/** Fails before anything is written when a mapping names a field a platform lacks. */
+	async validate(): Promise<void> {
+		for (const target of this.options.targets) {
+			validateMappings(this.mappingsOf(target), await target.connector.fieldNames(), `${target.platform} contacts`);
+		}
+	}
+
+	async fanOut(contacts: Array<Record<string, unknown>>): Promise<FanOutReport> {
+		await this.validate();
+		const results: ContactResult[] = contacts.map((contact, index) => ({ index, email: normaliseEmail(contact.email), status: 'fanned_out', segments: [], platforms: [] }));
+		const lastByEmail = new Map<string, number>();
+		for (const result of results) {
+			if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(result.email)) lastByEmail.set(result.email, result.index);
+			else result.status = 'invalid_email';
+		}
+		const consent = await this.repository.consent([...lastByEmail.keys()]);
+		const consenting: number[] = [];
+		for (const [email, index] of lastByEmail) {
+			if (consent.get(email) === 'unsubscribed') results[index].status = 'unsubscribed';
+			else if (!CONSENTING.has(String(contacts[index][this.consentField] ?? '').trim().toLowerCase())) results[index].status = 'no_consent';
+			else consenting.push(index);
+		}
+		await this.repository.recordConsent(consenting.map((index) => results[index].email), 'contact');
+		for (const index of consenting) results[index].segments = segmentsFor(contacts[index], this.rules);
+
+		const report: FanOutReport = { contacts: results, retried: [], platforms: [] };
+		await Promise.all(
+			this.options.targets.map(async (target) => {
+				const changes = consenting.map((index) => this.change(target, contacts[index], results[index].segments));
+				const outcome = await this.deliver(target, changes, true);
+				consenting.forEach((index, position) => results[index].platforms.push(outcome.results[position]));
+				report.retried.push(...outcome.retried);
+				report.platforms.push({ platform: target.platform, ...outcome.counts });
+			}),
+		);
+		for (const result of results) {
+			const duplicateOf = lastByEmail.get(result.email);
+			if (duplicateOf !== undefined && duplicateOf !== result.index) {
+				Object.assign(result, { ...results[duplicateOf], index: result.index, duplicateOf });
+				continue;
+			}
+			if (result.platforms.length === 0) continue;
+			const failed = result.platforms.filter((platform) => !platform.ok).length;
+			result.status = failed === 0 ? 'fanned_out' : failed === result.platforms.length ? 'failed' : 'partial';
+		}
+		report.platforms.sort((a, b) => a.platform.localeCompare(b.platform));
+		return report;
+	}
+
+	/**
+	 * Unsubscribes seen anywhere (a platform's webhook, a form): recorded for good, then applied on every other
+	 * platform. An email already unsubscribed is not propagated again.
+	 */
+	async recordUnsubscribes(unsubscribes: Array<{ email: string; source: string; at?: string }>): Promise<UnsubscribeResult[]> {
+		const results: UnsubscribeResult[] = [];
+		const fresh: UnsubscribeResult[] = [];
+		for (const unsubscribe of unsubscribes) {
+			const email = normaliseEmail(unsubscribe.email);
+			const recorded = await this.repository.recordUnsubscribe(email, unsubscribe.source, unsubscribe.at ?? new Date().toISOString());
+			const result: UnsubscribeResult = { email, source: unsubscribe.source, recorded, platforms: [] };
+			results.push(result);
+			if (recorded) fresh.push(result);
+		}
+		if (fresh.length === 0) return results;
+		await Promise.all(
+			this.options.targets.map(async (target) => {
+				const recipients = fresh.filter((result) => result.source !== target.platform);
+				const changes = recipients.map((result): MemberChange => ({ email: result.email, fields: {}, status: 'unsubscribed', segments: [], welcome: false }));
+				const outcome = await this.deliver(target, changes, false);
+				recipients.forEach((result, position) => result.platforms.push(outcome.results[position]));
+			}),
+		);
+		return results;
+	}
+
+	/** Polls every platform that reports unsubscribes, from its stored cursor, and propagates what it finds. */
+	async collectUnsubscribes(maxPagesPerPlatform = 20): Promise<UnsubscribeResult[]> {
+		const results: UnsubscribeResult[] = [];
+		for (const target of this.options.targets) {
+			if (!target.connector.unsubscribesSince) continue;
+			const key = { integration: this.options.integration, platform: target.platform, entity: 'marketing_unsubscribes' };
+			let cursor = await this.options.store.cursors.get(key);
+			for (let page = 0; page < maxPagesPerPlatform; page++) {
+				const found = await target.connector.unsubscribesSince(cursor);
+				results.push(...(await this.recordUnsubscribes(found.unsubscribes.map((entry) => ({ ...entry, source: target.platform })))));
+				// Moved only once this page's unsubscribes are recorded (their propagation failures are kept as pending work).
+				await this.options.store.cursors.set(key, found.cursor);
+				cursor = found.cursor;
+				if (found.done) break;
+			}
+		}
+		return results;
+	}
+
+	/** Failed changes waiting for their next attempt. */
+	pending() {
+		return this.repository.allPending();
+	}
+
+	private mappingsOf(target: MarketingTarget): FieldMapping[] {
+		return target.mappings && target.mappings.length > 0 ? target.mappings : target.connector.defaultMappings;
+	}
+
+	private change(target: MarketingTarget, contact: Record<string, unknown>, segments: string[]): MemberChange {
+		return { email: normaliseEmail(contact.email), fields: toPlatformFields(contact, this.mappingsOf(target)), status: 'subscribed', segments, welcome: true };
+	}
+
+	/**
+	 * Sends `changes` (and, with `retryPending`, this platform's earlier failures) in the vendor's batches. Never
+	 * throws: a platform that is down gives failed results, kept as pending work.
+	 */
+	private async deliver(target: MarketingTarget, changes: MemberChange[], retryPending: boolean) {
+		const fresh = new Set(changes.map((change) => change.email));
+		const earlier = retryPending
+			? (await this.repository.pending(target.platform, this.options.retryLimit ?? 1000)).filter((entry) => !fresh.has(entry.email))
+			: [];
+		const consent = await this.repository.consent(earlier.map((entry) => entry.email));
+		const retriedChanges = earlier.map((entry): MemberChange =>
+			consent.get(entry.email) === 'unsubscribed' ? { ...entry.change, status: 'unsubscribed', segments: [], welcome: false } : entry.change,
+		);
+		const all = [...changes, ...retriedChanges];
+		const claims = await this.claimWelcomes(target.platform, all);
+		const outcomes: MemberOutcome[] = [];
+		for (const batch of chunk(all, target.connector.batchSize)) {
+			try {
+				outcomes.push(...(await target.connector.apply(batch)));
+			} catch (error) {
+				const details = error as { message?: string; code?: string; retryable?: boolean };
+				outcomes.push(...batch.map((): MemberOutcome => ({ ok: false, stage: 'upsert', error: { message: details.message ?? String(error), code: details.code }, retryable: details.retryable ?? true })));
+			}
+		}
+		await this.settleWelcomes(target.platform, all, outcomes, claims);
+		const failed = all.flatMap((change, index) => {
+			const outcome = outcomes[index];
+			return outcome.ok ? [] : [{ change, error: { code: outcome.error.code, message: outcome.error.message } }];
+		});
+		await this.repository.settle(target.platform, failed, all.filter((_, index) => outcomes[index].ok).map((change) => change.email));
+		const results = all.map((change, index) => platformResult(target.platform, outcomes[index], claims.get(change.email)));
+		return {
+			results: results.slice(0, changes.length),
+			retried: earlier.map((entry, position): RetriedChange => {
+				const outcome = outcomes[changes.length + position];
+				return { platform: target.platform, email: entry.email, ok: outcome.ok, attempts: entry.attempts + 1, error: outcome.ok ? undefined : outcome.error };
+			}),
+			counts: { changes: all.length, failed: failed.length, welcomed: results.filter((result) => result.welcomed).length },
+		};
+	}
+
+	/** Claims the welcome for each contact that wants one; contacts welcomed before (or being welcomed now) are not asked again. */
+	private async claimWelcomes(platform: string, changes: MemberChange[]): Promise<Map<string, WelcomeClaim>> {
+		const claims = new Map<string, WelcomeClaim>();
+		const scope = this.welcomeScope(platform);
+		for (const change of changes) {
+			if (!change.welcome) continue;
+			const claim = await this.options.store.idempotency.claim(scope, change.email, this.options.welcomeLeaseMs ?? 10 * 60_000);
+			claims.set(change.email, claim.status === 'claimed' ? { owner: claim.owner } : { already: claim.status });
+			if (claim.status !== 'claimed') change.welcome = false;
+		}
+		return claims;
+	}
+
+	private async settleWelcomes(platform: string, changes: MemberChange[], outcomes: MemberOutcome[], claims: Map<string, WelcomeClaim>): Promise<void> {
+		const scope = this.welcomeScope(platform);
+		for (const [index, change] of changes.entries()) {
+			const claim = claims.get(change.email);
+			if (!claim?.owner) continue;
+			const outcome = outcomes[index];
+			if (outcome.ok && outcome.welcomed) await this.options.store.idempotency.complete(scope, change.email, claim.owner, { at: new Date().toISOString() });
+			else await this.options.store.idempotency.release(scope, change.email, claim.owner);
+		}
+	}
+
+	private welcomeScope(platform: string): string {
+		return `marketing.welcome:${this.options.integration}:${platform}`;
+	}
+}
+
+interface WelcomeClaim {
+	owner?: string;
+	already?: 'done' | 'in_progress';
+}
+
+function platformResult(platform: string, outcome: MemberOutcome, claim: WelcomeClaim | undefined): PlatformResult {
+	const alreadyWelcomed = claim?.already !== undefined ? true : undefined;
+	if (outcome.ok) return { platform, ok: true, created: outcome.created, welcomed: outcome.welcomed, ...(alreadyWelcomed ? { alreadyWelcomed } : {}) };
+	return { platform, ok: false, welcomed: false, error: { stage: outcome.stage, code: outcome.error.code, message: outcome.error.message, retryable: outcome.retryable } };
+}

@@ -1,0 +1,105 @@
+import type { MemberChange } from '../platforms/marketing';
+import type { SqlDatabase } from '../store/types';
+
+export type ConsentStatus = 'subscribed' | 'unsubscribed';
+
+export interface PendingChange {
+	platform: string;
+	email: string;
+	change: MemberChange;
+	attempts: number;
+	error?: { code?: string; message: string };
+}
+
+/** Consent and pending work for one integration. */
+export class MarketingRepository {
+	constructor(
+		private readonly db: SqlDatabase,
+		private readonly integration: string,
+	) {}
+
+	/** The recorded status of each email that has one. */
+	async consent(emails: string[]): Promise<Map<string, ConsentStatus>> {
+		const statuses = new Map<string, ConsentStatus>();
+		for (let start = 0; start < emails.length; start += 500) {
+			const part = emails.slice(start, start + 500);
+			const rows = await this.db.query<{ email: string; status: ConsentStatus }>(
+				`SELECT email, status FROM marketing_consent WHERE integration = ? AND email IN (${part.map(() => '?').join(', ')})`,
+				[this.integration, ...part],
+			);
+			for (const row of rows) statuses.set(row.email, row.status);
+		}
+		return statuses;
+	}
+
+	/** Records consent; an email already unsubscribed stays unsubscribed (the statement's WHERE makes it so). */
+	async recordConsent(emails: string[], source: string): Promise<void> {
+		const stamp = new Date().toISOString();
+		await this.db.transaction(async (tx) => {
+			for (const email of emails) {
+				await tx.run(
+					`INSERT INTO marketing_consent (integration, email, status, source, changed_at) VALUES (?, ?, 'subscribed', ?, ?)
+					 ON CONFLICT (integration, email) DO UPDATE SET source = excluded.source WHERE marketing_consent.status <> 'unsubscribed'`,
+					[this.integration, email, source, stamp],
+				);
+			}
+		});
+	}
+
+	/** Records an unsubscribe; true when it is news (the email was not unsubscribed before). */
+	async recordUnsubscribe(email: string, source: string, at: string): Promise<boolean> {
+		const result = await this.db.run(
+			`INSERT INTO marketing_consent (integration, email, status, source, changed_at) VALUES (?, ?, 'unsubscribed', ?, ?)
+			 ON CONFLICT (integration, email) DO UPDATE SET status = 'unsubscribed', source = excluded.source, changed_at = excluded.changed_at
+			 WHERE marketing_consent.status <> 'unsubscribed'`,
+			[this.integration, email, source, at],
+		);
+		return result.changes === 1;
+	}
+
+	async pending(platform: string, limit: number): Promise<PendingChange[]> {
+		const rows = await this.db.query<{ email: string; change: string; attempts: number; error_code: string | null; error_message: string | null }>(
+			`SELECT email, change, attempts, error_code, error_message FROM marketing_pending WHERE integration = ? AND platform = ? ORDER BY updated_at LIMIT ?`,
+			[this.integration, platform, limit],
+		);
+		return rows.map((row) => ({
+			platform,
+			email: row.email,
+			change: JSON.parse(row.change) as MemberChange,
+			attempts: Number(row.attempts),
+			error: row.error_message === null ? undefined : { code: row.error_code ?? undefined, message: row.error_message },
+		}));
+	}
+
+	async allPending(): Promise<PendingChange[]> {
+		const rows = await this.db.query<{ platform: string; email: string; change: string; attempts: number; error_code: string | null; error_message: string | null }>(
+			'SELECT platform, email, change, attempts, error_code, error_message FROM marketing_pending WHERE integration = ? ORDER BY platform, email',
+			[this.integration],
+		);
+		return rows.map((row) => ({
+			platform: row.platform,
+			email: row.email,
+			change: JSON.parse(row.change) as MemberChange,
+			attempts: Number(row.attempts),
+			error: row.error_message === null ? undefined : { code: row.error_code ?? undefined, message: row.error_message },
+		}));
+	}
+
+	/** Keeps failed changes for the next run and forgets the ones that went through, in one transaction. */
+	async settle(platform: string, failed: Array<{ change: MemberChange; error: { code?: string; message: string } }>, succeeded: string[]): Promise<void> {
+		const stamp = new Date().toISOString();
+		await this.db.transaction(async (tx) => {
+			for (const email of succeeded) {
+				await tx.run('DELETE FROM marketing_pending WHERE integration = ? AND platform = ? AND email = ?', [this.integration, platform, email]);
+			}
+			for (const { change, error } of failed) {
+				await tx.run(
+					`INSERT INTO marketing_pending (integration, platform, email, change, attempts, error_code, error_message, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+					 ON CONFLICT (integration, platform, email) DO UPDATE SET change = excluded.change, attempts = marketing_pending.attempts + 1,
+					 error_code = excluded.error_code, error_message = excluded.error_message, updated_at = excluded.updated_at`,
+					[this.integration, platform, change.email, JSON.stringify(change), error.code ?? null, error.message, stamp],
+				);
+			}
+		});
+	}
+}

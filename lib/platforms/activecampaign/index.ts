@@ -1,0 +1,2 @@
+export { activeCampaignProfile } from './profile';
+export { ActiveCampaignMarketing, activeCampaignDefaultMappings } from './marketing';

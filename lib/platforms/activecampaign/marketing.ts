@@ -1,0 +1,115 @@
+import type { FieldMapping } from '../../sync/mapping';
+import type { Transport } from '../../transport/transport';
+import {
+	failedOutcome,
+	type MarketingConnector,
+	type MarketingSettings,
+	type MemberChange,
+	type MemberOutcome,
+	type UnsubscribePage,
+} from '../marketing';
+
+const IMPORT_BATCH = 250;
+const PAGE = 100;
+/** ActiveCampaign's list status for an unsubscribed contact (1 is active). */
+const UNSUBSCRIBED = 2;
+
+export const activeCampaignDefaultMappings: FieldMapping[] = [
+	{ internal: 'email', external: 'email', transforms: ['trim', 'lowercase'] },
+	{ internal: 'firstName', external: 'first_name', transforms: ['trim'] },
+	{ internal: 'lastName', external: 'last_name', transforms: ['trim'] },
+	{ internal: 'phone', external: 'phone', transforms: ['e164'] },
+	{ internal: 'company', external: 'customer_acct_name', transforms: ['trim'] },
+];
+
+/** Bulk import names the contact fields in snake case; `/contact/sync` in camel case. */
+const syncFieldName: Record<string, string> = { first_name: 'firstName', last_name: 'lastName', phone: 'phone', email: 'email' };
+
+/**
+ * ActiveCampaign v3 for one list: new and changed contacts go through the bulk import (250 a call, upsert by email)
+ * with their segments as tags and the list subscription; the welcome automation starts on its tag (so it is batched
+ * with the import instead of one `contactAutomations` call per contact at 5 requests a second). An unsubscribe
+ * syncs the contact by email and sets its list status to unsubscribed.
+ */
+export class ActiveCampaignMarketing implements MarketingConnector {
+	readonly platform = 'activecampaign';
+	readonly batchSize = IMPORT_BATCH;
+	readonly defaultMappings = activeCampaignDefaultMappings;
+
+	constructor(
+		private readonly transport: Transport,
+		private readonly settings: MarketingSettings,
+	) {
+		if (!settings.listId) throw new Error('ActiveCampaign needs a list id');
+	}
+
+	fieldNames(): Promise<string[]> {
+		return Promise.resolve(['email', 'first_name', 'last_name', 'phone', 'customer_acct_name', 'fields']);
+	}
+
+	async apply(changes: MemberChange[]): Promise<MemberOutcome[]> {
+		const outcomes: MemberOutcome[] = new Array(changes.length);
+		const subscribes = changes.map((change, index) => ({ change, index })).filter(({ change }) => change.status === 'subscribed');
+		for (const [index, change] of changes.entries()) if (change.status === 'unsubscribed') outcomes[index] = await this.unsubscribe(change);
+		if (subscribes.length === 0) return outcomes;
+		const welcomeTag = this.settings.welcome?.id;
+		try {
+			await this.transport.request({
+				method: 'POST',
+				url: '/import/bulk_import',
+				body: {
+					contacts: subscribes.map(({ change }) => ({
+						...change.fields,
+						email: change.email,
+						tags: [...change.segments, ...(change.welcome && welcomeTag ? [welcomeTag] : [])],
+						subscribe: [{ listid: this.settings.listId }],
+					})),
+				},
+			}, { replaySafe: true });
+			for (const { change, index } of subscribes) outcomes[index] = { ok: true, welcomed: change.welcome && welcomeTag !== undefined };
+		} catch (error) {
+			for (const { index } of subscribes) outcomes[index] = failedOutcome('upsert', error);
+		}
+		return outcomes;
+	}
+
+	async unsubscribesSince(cursor: string | undefined): Promise<UnsubscribePage> {
+		const position = cursor ? (JSON.parse(cursor) as { since?: string; offset: number }) : { offset: 0 };
+		const body = await this.transport.request<{ contacts: Array<{ id: string; email: string; udate?: string }> }>({
+			method: 'GET',
+			url: '/contacts',
+			qs: {
+				listid: this.settings.listId,
+				status: UNSUBSCRIBED,
+				'filters[updated_after]': position.since,
+				'orders[udate]': 'ASC',
+				limit: PAGE,
+				offset: position.offset,
+			},
+		});
+		const contacts = body.contacts ?? [];
+		const full = contacts.length === PAGE;
+		const latest = contacts.reduce<string | undefined>((max, contact) => (contact.udate && (!max || contact.udate > max) ? contact.udate : max), position.since);
+		return {
+			unsubscribes: contacts.map((contact) => ({ email: contact.email.toLowerCase(), at: contact.udate ?? new Date().toISOString() })),
+			cursor: JSON.stringify(full ? { since: position.since, offset: position.offset + PAGE } : { since: latest, offset: 0 }),
+			done: !full,
+		};
+	}
+
+	private async unsubscribe(change: MemberChange): Promise<MemberOutcome> {
+		try {
+			const contact: Record<string, unknown> = { email: change.email };
+			for (const [name, value] of Object.entries(change.fields)) if (syncFieldName[name]) contact[syncFieldName[name]] = value;
+			const synced = await this.transport.request<{ contact: { id: string } }>({ method: 'POST', url: '/contact/sync', body: { contact } });
+			await this.transport.request({
+				method: 'POST',
+				url: '/contactLists',
+				body: { contactList: { list: this.settings.listId, contact: synced.contact.id, status: UNSUBSCRIBED } },
+			});
+			return { ok: true, externalId: String(synced.contact.id), welcomed: false };
+		} catch (error) {
+			return failedOutcome('unsubscribe', error);
+		}
+	}
+}

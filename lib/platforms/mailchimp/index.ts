@@ -1,0 +1,2 @@
+export { mailchimpProfile, mailchimpBaseUrl, MAILCHIMP_MAX_CONNECTIONS } from './profile';
+export { MailchimpMarketing, mailchimpDefaultMappings, subscriberHash } from './marketing';

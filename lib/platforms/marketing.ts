@@ -1,0 +1,144 @@
+/** What a marketing platform can do for the marketing fan-out. One implementation per platform. */
+
+import type { FieldMapping } from '../sync/mapping';
+
+export type SubscriptionStatus = 'subscribed' | 'unsubscribed';
+
+/** One contact as the fan-out wants it on a platform after this batch. */
+export interface MemberChange {
+	/** Lower-cased, trimmed: the key every platform upserts on. */
+	email: string;
+	/** The contact's fields in the platform's own names (after the mapping). */
+	fields: Record<string, unknown>;
+	/**
+	 * `subscribed` adds the contact as a subscriber only when it is new to the platform (an existing member keeps its
+	 * status, so an unsubscribe made on the platform is never undone); `unsubscribed` always unsubscribes.
+	 */
+	status: SubscriptionStatus;
+	/** Segment names this contact belongs to: lists or tags on the platform. Empty for an unsubscribe. */
+	segments: string[];
+	/** Start the welcome campaign for this contact (the engine asks at most once per contact and platform). */
+	welcome: boolean;
+}
+
+export type MemberStage = 'upsert' | 'segments' | 'welcome' | 'unsubscribe';
+
+/** The outcome for the change at the same index of the batch. */
+export type MemberOutcome =
+	| { ok: true; externalId?: string; created?: boolean; welcomed: boolean }
+	| { ok: false; stage: MemberStage; error: { message: string; code?: string }; retryable: boolean };
+
+/** Where the welcome campaign lives on a platform and what starts it. */
+export interface WelcomeCampaign {
+	/** Mailchimp: customer journey id; Marketo: smart campaign id; HubSpot: the list that enrols in the welcome workflow; ActiveCampaign: the tag that starts the welcome automation. */
+	id: string;
+	/** Mailchimp only: the journey's API-trigger step id. */
+	stepId?: string;
+}
+
+export interface MarketingSettings {
+	/** Mailchimp audience id or ActiveCampaign list id; unused on HubSpot and Marketo (segments are their lists). */
+	listId?: string;
+	/** HubSpot only: the email subscription type an unsubscribe applies to. */
+	subscriptionId?: string;
+	welcome?: WelcomeCampaign;
+}
+
+/** One unsubscribe seen on a platform. */
+export interface PlatformUnsubscribe {
+	email: string;
+	at: string;
+}
+
+export interface UnsubscribePage {
+	unsubscribes: PlatformUnsubscribe[];
+	/** Resumes after this page; stored only once the page's unsubscribes are recorded. */
+	cursor: string;
+	done: boolean;
+}
+
+export interface MarketingConnector {
+	readonly platform: string;
+	/** The vendor's largest batch for member writes. */
+	readonly batchSize: number;
+	readonly defaultMappings: FieldMapping[];
+	/** Field names the platform accepts, to validate mappings before anything is written. */
+	fieldNames(): Promise<string[]>;
+	/** Applies one batch (at most `batchSize`) in as few calls as the vendor allows; one outcome per change, in order. */
+	apply(changes: MemberChange[]): Promise<MemberOutcome[]>;
+	/** Unsubscribes made on the platform since `cursor`; absent when the platform reports them only by webhook. */
+	unsubscribesSince?(cursor: string | undefined): Promise<UnsubscribePage>;
+}
+
+export function normaliseEmail(value: unknown): string {
+	return String(value ?? '').trim().toLowerCase();
+}
+
+/** Splits `items` into chunks of at most `size`. */
+export function chunk<T>(items: T[], size: number): T[][] {
+	const chunks: T[][] = [];
+	for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+	return chunks;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping results in input order. */
+export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+	const results: R[] = new Array(items.length);
+	let next = 0;
+	const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await work(items[index], index);
+		}
+	});
+	await Promise.all(lanes);
+	return results;
+}
+
+/** A failure outcome from whatever a call threw: the transport's PlatformApiError or anything else. */
+export function failedOutcome(stage: MemberStage, error: unknown): MemberOutcome {
+	const details = error as { message?: string; code?: string; retryable?: boolean };
+	return {
+		ok: false,
+		stage,
+		error: { message: details.message ?? String(error), code: details.code },
+		retryable: details.retryable ?? false,
+	};
+}
+
+/**
+ * A counting semaphore: at most `limit` holders at once. Mailchimp (10 simultaneous connections) and Marketo (10
+ * concurrent calls) limit concurrency, which the transport's rate windows do not express. It bounds one process;
+ * several n8n workers each get their own (see the README: a store-backed lease in the transport would bound them all).
+ */
+export class ConcurrencyLimit {
+	private active = 0;
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(readonly limit: number) {}
+
+	async run<T>(work: () => Promise<T>): Promise<T> {
+		if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+		else this.active++;
+		try {
+			return await work();
+		} finally {
+			const next = this.waiting.shift();
+			// The slot passes straight to the next waiter, so a newcomer cannot jump the queue.
+			if (next) next();
+			else this.active--;
+		}
+	}
+}
+
+const shared = new Map<string, ConcurrencyLimit>();
+
+/** One limit per key (platform + account) for the whole process. */
+export function sharedConcurrencyLimit(key: string, limit: number): ConcurrencyLimit {
+	let found = shared.get(key);
+	if (!found) {
+		found = new ConcurrencyLimit(limit);
+		shared.set(key, found);
+	}
+	return found;
+}

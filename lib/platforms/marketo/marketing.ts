@@ -1,0 +1,165 @@
+import type { FieldMapping } from '../../sync/mapping';
+import type { Transport } from '../../transport/transport';
+import {
+	chunk,
+	ConcurrencyLimit,
+	failedOutcome,
+	type MarketingConnector,
+	type MarketingSettings,
+	type MemberChange,
+	type MemberOutcome,
+} from '../marketing';
+import { MARKETO_MAX_CONCURRENT } from './profile';
+
+interface MarketoResult {
+	id?: number;
+	status?: string;
+	reasons?: Array<{ code: string; message: string }>;
+}
+
+interface MarketoResponse<T = MarketoResult> {
+	requestId: string;
+	success: boolean;
+	result?: T[];
+}
+
+const LEAD_BATCH = 300;
+const CAMPAIGN_BATCH = 100;
+
+export const marketoDefaultMappings: FieldMapping[] = [
+	{ internal: 'email', external: 'email', transforms: ['trim', 'lowercase'] },
+	{ internal: 'firstName', external: 'firstName', transforms: ['trim'] },
+	{ internal: 'lastName', external: 'lastName', transforms: ['trim'] },
+	{ internal: 'phone', external: 'phone', transforms: ['e164'] },
+	{ internal: 'company', external: 'company', transforms: ['trim'] },
+	{ internal: 'country', external: 'country' },
+];
+
+/**
+ * Marketo REST: leads pushed by email in batches of 300 (createOrUpdate), segments as static lists (looked up by
+ * name, filled 300 leads a call), the welcome smart campaign requested for 100 leads a call. Unsubscribing sets the
+ * lead's `unsubscribed` flag; a subscribe never sends it, so a lead that unsubscribed in Marketo stays unsubscribed.
+ */
+export class MarketoMarketing implements MarketingConnector {
+	readonly platform = 'marketo';
+	readonly batchSize = LEAD_BATCH;
+	readonly defaultMappings = marketoDefaultMappings;
+	private readonly listIds = new Map<string, Promise<number>>();
+
+	constructor(
+		private readonly transport: Transport,
+		private readonly settings: MarketingSettings,
+		private readonly concurrent = new ConcurrencyLimit(MARKETO_MAX_CONCURRENT),
+	) {}
+
+	async fieldNames(): Promise<string[]> {
+		const body = await this.call<MarketoResponse<{ rest?: { name: string } }>>({ method: 'GET', url: '/rest/v1/leads/describe.json' });
+		return (body.result ?? []).map((field) => field.rest?.name ?? '').filter((name) => name !== '');
+	}
+
+	async apply(changes: MemberChange[]): Promise<MemberOutcome[]> {
+		let pushed: MarketoResponse;
+		try {
+			pushed = await this.call<MarketoResponse>({
+				method: 'POST',
+				url: '/rest/v1/leads.json',
+				body: { action: 'createOrUpdate', lookupField: 'email', input: changes.map(leadBody) },
+			});
+		} catch (error) {
+			return changes.map((change) => failedOutcome(change.status === 'unsubscribed' ? 'unsubscribe' : 'upsert', error));
+		}
+		const results = pushed.result ?? [];
+		const outcomes: MemberOutcome[] = changes.map((change, index) => {
+			const result = results[index];
+			if (result?.id !== undefined && result.status !== 'skipped') {
+				return { ok: true, externalId: String(result.id), created: result.status === 'created', welcomed: false };
+			}
+			const reason = result?.reasons?.[0];
+			return {
+				ok: false,
+				stage: change.status === 'unsubscribed' ? 'unsubscribe' : 'upsert',
+				error: { message: reason?.message ?? 'Marketo skipped this lead', code: reason?.code },
+				retryable: false,
+			};
+		});
+		await this.addToLists(changes, outcomes);
+		await this.requestWelcome(changes, outcomes);
+		return outcomes;
+	}
+
+	private async addToLists(changes: MemberChange[], outcomes: MemberOutcome[]): Promise<void> {
+		const bySegment = new Map<string, number[]>();
+		changes.forEach((change, index) => {
+			if (outcomes[index].ok && change.status === 'subscribed') for (const segment of change.segments) bySegment.set(segment, [...(bySegment.get(segment) ?? []), index]);
+		});
+		for (const [segment, indexes] of bySegment) {
+			try {
+				const listId = await this.listId(segment);
+				for (const part of chunk(indexes, LEAD_BATCH)) {
+					const body = await this.call<MarketoResponse>({
+						method: 'POST',
+						url: `/rest/v1/lists/${listId}/leads.json`,
+						body: { input: part.map((index) => ({ id: Number(leadId(outcomes[index])) })) },
+					});
+					const byId = new Map((body.result ?? []).map((result) => [String(result.id), result]));
+					for (const index of part) {
+						const result = byId.get(leadId(outcomes[index]));
+						if (result?.status === 'skipped') {
+							outcomes[index] = { ok: false, stage: 'segments', error: { message: result.reasons?.[0]?.message ?? 'skipped', code: result.reasons?.[0]?.code }, retryable: false };
+						}
+					}
+				}
+			} catch (error) {
+				for (const index of indexes) if (outcomes[index].ok) outcomes[index] = failedOutcome('segments', error);
+			}
+		}
+	}
+
+	private async requestWelcome(changes: MemberChange[], outcomes: MemberOutcome[]): Promise<void> {
+		const campaign = this.settings.welcome?.id;
+		const due = changes.map((_, index) => index).filter((index) => changes[index].welcome && outcomes[index].ok);
+		if (!campaign || due.length === 0) return;
+		for (const part of chunk(due, CAMPAIGN_BATCH)) {
+			try {
+				await this.call(
+					{
+						method: 'POST',
+						url: `/rest/v1/campaigns/${encodeURIComponent(campaign)}/trigger.json`,
+						body: { input: { leads: part.map((index) => ({ id: Number(leadId(outcomes[index])) })) } },
+					},
+					false,
+				);
+				for (const index of part) outcomes[index] = { ...(outcomes[index] as Extract<MemberOutcome, { ok: true }>), welcomed: true };
+			} catch (error) {
+				for (const index of part) outcomes[index] = failedOutcome('welcome', error);
+			}
+		}
+	}
+
+	/** Static lists are the marketers' own: looked up by name, never created here. */
+	private listId(name: string): Promise<number> {
+		let found = this.listIds.get(name);
+		if (!found) {
+			found = this.call<MarketoResponse<{ id: number; name: string }>>({ method: 'GET', url: '/rest/asset/v1/staticList/byName.json', qs: { name } }).then((body) => {
+				const list = body.result?.[0];
+				if (!list) throw Object.assign(new Error(`Marketo has no static list named "${name}"`), { code: 'LIST_NOT_FOUND', retryable: false });
+				return list.id;
+			});
+			found.catch(() => this.listIds.delete(name));
+			this.listIds.set(name, found);
+		}
+		return found;
+	}
+
+	private call<T = unknown>(request: Parameters<Transport['request']>[0], replaySafe = true): Promise<T> {
+		return this.concurrent.run(() => this.transport.request<T>(request, { replaySafe }));
+	}
+}
+
+function leadBody(change: MemberChange): Record<string, unknown> {
+	return { ...change.fields, email: change.email, ...(change.status === 'unsubscribed' ? { unsubscribed: true } : {}) };
+}
+
+function leadId(outcome: MemberOutcome): string {
+	return outcome.ok ? String(outcome.externalId) : '';
+}
