@@ -3,8 +3,7 @@
  * loaded from dist/ by n8n's own PackageDirectoryLoader, templates' starting nodes come from standInNodes.ts,
  * credentials are test data applied like n8n applies stored ones. Fast, and no n8n server needed.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
@@ -49,9 +48,26 @@ export interface InProcessRunResult {
 }
 
 // n8n-core keeps its instance settings (encryption key, folders) in N8N_USER_FOLDER; never the user's real ~/.n8n.
-process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-in-process-'));
+process.env.N8N_USER_FOLDER ??= sharedUserFolder();
 // n8n's logger writes straight to the console; a run's errors come back in its result instead.
 process.env.N8N_LOG_LEVEL ??= 'silent';
+
+/** One folder for every in-process run, its settings file created atomically so parallel workers never see half of it. */
+function sharedUserFolder(): string {
+	const userFolder = path.join(repoRoot, '.tmp', 'n8n-in-process');
+	const settingsFile = path.join(userFolder, '.n8n', 'config');
+	if (existsSync(settingsFile)) return userFolder;
+	mkdirSync(path.dirname(settingsFile), { recursive: true });
+	const draft = `${settingsFile}.${process.pid}`;
+	writeFileSync(draft, JSON.stringify({ encryptionKey: 'in-process-harness-only' }), { mode: 0o600 });
+	try {
+		linkSync(draft, settingsFile);
+	} catch {
+		// another worker created it first
+	}
+	unlinkSync(draft);
+	return userFolder;
+}
 
 interface LoadedTypes {
 	nodeTypes: INodeTypes;
