@@ -1,0 +1,114 @@
+/**
+ * The Smart Payment Router in the real n8n against the four processor sandboxes: the payment-router template as a
+ * published webhook (duplicates charged once, hard declines to the failed branch, fallback when Stripe is down,
+ * PayPal through the credential's OAuth token), and the processor-events receiver accepting the sandboxes' signed
+ * events and refusing a forged one with 401.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import type { WorkflowJson } from '../harness/workflowJson';
+
+jest.setTimeout(600_000);
+
+const processors = ['stripe', 'paypal', 'square', 'braintree'] as const;
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
+const tokens = { stripe: 'pm_card_visa', paypal: 'vault-ok', square: 'cnon:card-nonce-ok', braintree: 'fake-valid-nonce' };
+
+let n8n: N8nServer;
+let sandboxes: Record<string, RunningSandbox>;
+let control: Record<string, SandboxControl>;
+let routerWorkflowId: string;
+let eventsWorkflowId: string;
+
+beforeAll(async () => {
+	sandboxes = Object.fromEntries(await Promise.all(processors.map(async (name) => [name, await startSandbox(name)] as const)));
+	control = Object.fromEntries(processors.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)]));
+	n8n = await startN8n();
+	const { stripe, paypal, square, braintree } = sandboxes;
+	const ids = {
+		integrationStripeApi: await n8n.createCredential('integrationStripeApi', 'Stripe', { secretKey: stripe.credentials.secretKey, webhookSecret: 'whsec_e2e', baseUrl: stripe.baseUrl }),
+		integrationPayPalApi: await n8n.createCredential('integrationPayPalApi', 'PayPal', { clientId: paypal.credentials.clientId, clientSecret: paypal.credentials.clientSecret, baseUrl: paypal.baseUrl }),
+		integrationSquareApi: await n8n.createCredential('integrationSquareApi', 'Square', { accessToken: square.credentials.accessToken, webhookSecret: 'sq_e2e', baseUrl: square.baseUrl }),
+		integrationBraintreeApi: await n8n.createCredential('integrationBraintreeApi', 'Braintree', { publicKey: braintree.credentials.publicKey, privateKey: braintree.credentials.privateKey, baseUrl: braintree.baseUrl }),
+	};
+	routerWorkflowId = await n8n.importWorkflow(template('payment-router.json'), { credentials: ids });
+	await n8n.activate(routerWorkflowId);
+	const events = template('payment-processor-events.json');
+	const squareUrl = `${n8n.baseUrl}/webhook/payments/square-events`;
+	events.nodes = events.nodes.map((node) => (node.name === 'Verify Square Signature' ? { ...node, parameters: { ...node.parameters, notificationUrl: squareUrl } } : node));
+	eventsWorkflowId = await n8n.importWorkflow(events, { credentials: ids });
+	await n8n.activate(eventsWorkflowId);
+	await control.stripe.registerWebhook(`${n8n.baseUrl}/webhook/payments/stripe-events`, 'whsec_e2e');
+	await control.square.registerWebhook(squareUrl, 'sq_e2e');
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await Promise.all(Object.values(sandboxes ?? {}).map((sandbox) => sandbox.close()));
+});
+
+/** Delivers a payment request to the published template and waits for its execution. */
+async function submit(body: object): Promise<ExecutionSummary> {
+	const earlier = new Set((await n8n.executions(routerWorkflowId)).map((run) => run.id));
+	expect((await n8n.callWebhook('payments/requested', { body })).status).toBe(200);
+	return n8n.waitForExecution(routerWorkflowId, (run) => !earlier.has(run.id), 60_000);
+}
+
+const succeededOf = (run: ExecutionSummary) => run.outputs['Record Accounting Entry']?.[0]?.[0]?.json;
+const failedOf = (run: ExecutionSummary) => run.outputs['Notify Payment Failed']?.[0]?.[0]?.json;
+
+test('a payment request is charged once, however often it is delivered', async () => {
+	const request = { paymentId: 'e2e-order-1', amount: 30, currency: 'USD', country: 'US', tokens };
+	const first = await submit(request);
+	expect(first.status).toBe('success');
+	expect(succeededOf(first)).toMatchObject({ paymentId: 'e2e-order-1', status: 'succeeded', processor: 'stripe', amount: '30.00', fee: '1.17' });
+	const again = await submit(request);
+	expect(succeededOf(again)).toMatchObject({ paymentId: 'e2e-order-1', replayed: true, transactionId: succeededOf(first).transactionId });
+	expect(await control.stripe.state('charges')).toHaveLength(1);
+});
+
+test('a hard decline goes to the failed branch with no fallback', async () => {
+	const run = await submit({ paymentId: 'e2e-declined-1', amount: 30, currency: 'USD', country: 'US', tokens: { ...tokens, stripe: 'pm_card_chargeDeclinedIncorrectCvc' } });
+	expect(failedOf(run)).toMatchObject({ reason: 'hard_decline', code: 'incorrect_cvc' });
+	expect(failedOf(run).attempts).toHaveLength(1);
+	expect(await control.square.state('completed')).toHaveLength(0);
+});
+
+test('with Stripe down, the payment succeeds through the fallback', async () => {
+	await control.stripe.fault({ kind: 'error', status: 503, times: -1, match: { path: '/v1/payment_intents' } });
+	try {
+		const run = await submit({ paymentId: 'e2e-fallback-1', amount: 30, currency: 'USD', country: 'US', tokens });
+		expect(succeededOf(run)).toMatchObject({ status: 'succeeded', processor: 'square', fallbackUsed: true });
+	} finally {
+		await control.stripe.clearFaults();
+	}
+});
+
+test('PayPal charges through the token its credential fetched', async () => {
+	const run = await submit({ paymentId: 'e2e-paypal-1', amount: 12.5, currency: 'EUR', country: 'DE', method: 'paypal', tokens: { paypal: 'vault-ok' } });
+	expect(succeededOf(run)).toMatchObject({ status: 'succeeded', processor: 'paypal', amount: '12.50' });
+	expect(await control.paypal.state('captures')).toHaveLength(1);
+});
+
+test('signed processor events are accepted and a forged one is refused with 401', async () => {
+	const stripeDeliveries = (await control.stripe.webhooks()).deliveries;
+	expect(stripeDeliveries.length).toBeGreaterThan(0);
+	expect(stripeDeliveries.every((delivery) => delivery.status === 200)).toBe(true);
+	const squareDeliveries = (await control.square.webhooks()).deliveries;
+	expect(squareDeliveries.length).toBeGreaterThan(0);
+	expect(squareDeliveries.every((delivery) => delivery.status === 200)).toBe(true);
+
+	const forged = await n8n.callWebhook('payments/stripe-events', {
+		body: '{"id":"evt_forged","type":"payment_intent.succeeded"}',
+		headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
+	});
+	expect(forged.status).toBe(401);
+	expect(forged.body).toEqual({ error: 'Stripe-Signature does not match' });
+	const unsigned = await n8n.callWebhook('payments/square-events', { body: { type: 'payment.created' } });
+	expect(unsigned.status).toBe(401);
+});
