@@ -21,6 +21,14 @@ export class IntegrationHubSpotApi implements ICredentialType {
 			description: 'Private app access token with the CRM object scopes you sync',
 		},
 		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The app\'s client secret, to verify webhook signatures (X-HubSpot-Signature-v3); only needed for webhook flows',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',

@@ -5,6 +5,7 @@ import * as pull from './actions/pull.operation';
 import * as push from './actions/push.operation';
 import { router } from './actions/router';
 import * as sync from './actions/sync.operation';
+import * as verifyWebhook from './actions/verifyWebhook.operation';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 
 export class CrmSync implements INodeType {
@@ -23,6 +24,8 @@ export class CrmSync implements INodeType {
 		outputNames: ['Success', 'Failed'],
 		credentials: [
 			...crmCredentials(),
+			{ name: 'integrationZendeskApi', required: true, displayOptions: { show: { operation: ['verifyWebhook'], webhookSource: ['zendesk'] } } },
+			{ name: 'integrationIntercomApi', required: true, displayOptions: { show: { operation: ['verifyWebhook'], webhookSource: ['intercom'] } } },
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: [
@@ -35,6 +38,7 @@ export class CrmSync implements INodeType {
 					{ name: 'Pull', value: 'pull', action: 'Pull changes from a platform', description: 'Records changed on the platform since the last pull, page by page' },
 					{ name: 'Push', value: 'push', action: 'Push records to a platform', description: 'Create or update records on the platform through the ID map, in batches' },
 					{ name: 'Sync', value: 'sync', action: 'Sync every platform', description: 'Pull every platform, resolve conflicts, push the winners to the others' },
+					{ name: 'Verify Webhook', value: 'verifyWebhook', action: 'Verify a webhook signature', description: 'Pass genuine HubSpot, Zendesk or Intercom deliveries, reject forged ones' },
 				],
 				default: 'push',
 			},
@@ -44,6 +48,7 @@ export class CrmSync implements INodeType {
 			...push.description,
 			...pull.description,
 			...sync.description,
+			...verifyWebhook.description,
 			...mappingProperties,
 		],
 	};

@@ -17,7 +17,7 @@ export const platformProperty: INodeProperties = {
 	options: crmPlatformOptions,
 	default: 'hubspot',
 	description: 'The platform to sync with',
-	displayOptions: { hide: { operation: ['sync'] } },
+	displayOptions: { hide: { operation: ['sync', 'verifyWebhook'] } },
 };
 
 /**

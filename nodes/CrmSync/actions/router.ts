@@ -4,8 +4,9 @@ import { toNodeError } from '../../shared/errors';
 import * as pull from './pull.operation';
 import * as push from './push.operation';
 import * as sync from './sync.operation';
+import * as verifyWebhook from './verifyWebhook.operation';
 
-const operations = { push, pull, sync };
+const operations = { push, pull, sync, verifyWebhook };
 
 export type CrmSyncOperation = keyof typeof operations;
 
