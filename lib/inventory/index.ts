@@ -12,3 +12,4 @@ export { InventoryLedger, type LedgerRow, type LedgerStatus } from './ledger';
 export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
 export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions } from './connect';
+export { readOrderWebhook, orderMovements, type OrderEvent, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';

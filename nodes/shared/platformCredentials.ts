@@ -19,6 +19,10 @@ export const platformCredentials: Record<string, PlatformCredential> = {
 	paypal: { type: 'integrationPayPalApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
 	square: { type: 'integrationSquareApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
 	braintree: { type: 'integrationBraintreeApi', baseUrlField: 'baseUrl', secretFields: ['privateKey'] },
+	shopify: { type: 'integrationShopifyApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
+	woocommerce: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerSecret', 'webhookSecret'] },
+	magento: { type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
+	bigcommerce: { type: 'integrationBigCommerceApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
 };
 
 /** The platform's credential that is set on the node (the first choice when none is). */

@@ -1,0 +1,72 @@
+import { verifyBodyHmacBase64 } from '../platforms/inventory';
+import type { StockMovement } from './fanOut';
+
+export type OrderWebhookSource = 'shopify' | 'woocommerce';
+
+/** An order webhook reduced to what the fan-out needs. */
+export interface OrderEvent {
+	orderId: string;
+	sourceStore: string;
+	/** The vendor's delivery id (X-Shopify-Webhook-Id, X-WC-Webhook-Delivery-ID), to drop repeated deliveries. */
+	deliveryId?: string;
+	lines: Array<{ lineId: string; sku: string; quantity: number }>;
+}
+
+export type OrderWebhookCheck = { valid: true; order: OrderEvent } | { valid: false; reason: string };
+
+const SCHEMES: Record<OrderWebhookSource, { signature: string; delivery: string }> = {
+	shopify: { signature: 'x-shopify-hmac-sha256', delivery: 'x-shopify-webhook-id' },
+	woocommerce: { signature: 'x-wc-webhook-signature', delivery: 'x-wc-webhook-delivery-id' },
+};
+
+interface OrderPayload {
+	id?: number | string;
+	line_items?: Array<{ id?: number | string; sku?: string | null; quantity?: number }>;
+}
+
+/**
+ * Verifies a Shopify orders/create or WooCommerce order.created delivery (base64 HMAC-SHA256 of the raw body) and
+ * reads its order lines; both vendors send `{id, line_items: [{id, sku, quantity}]}`. Lines without a SKU are dropped.
+ */
+export function readOrderWebhook(
+	source: OrderWebhookSource,
+	headers: Record<string, string | string[] | undefined>,
+	rawBody: string,
+	secret: string,
+	storeId: string = source,
+): OrderWebhookCheck {
+	const scheme = SCHEMES[source];
+	const header = (name: string) => {
+		const value = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+		return Array.isArray(value) ? value[0] : value;
+	};
+	if (!header(scheme.signature)) return { valid: false, reason: `missing ${scheme.signature} header` };
+	if (!verifyBodyHmacBase64(rawBody, header(scheme.signature), secret)) return { valid: false, reason: 'signature does not match the body' };
+	let payload: OrderPayload;
+	try {
+		payload = JSON.parse(rawBody) as OrderPayload;
+	} catch {
+		return { valid: false, reason: 'body is not JSON' };
+	}
+	if (payload.id === undefined || !Array.isArray(payload.line_items)) return { valid: false, reason: 'not an order: no id or line_items' };
+	const lines = payload.line_items
+		.filter((line) => typeof line.sku === 'string' && line.sku !== '' && Number.isInteger(line.quantity))
+		.map((line, index) => ({ lineId: String(line.id ?? index + 1), sku: line.sku as string, quantity: line.quantity as number }));
+	return { valid: true, order: { orderId: String(payload.id), sourceStore: storeId, deliveryId: header(scheme.delivery), lines } };
+}
+
+/**
+ * The movements of an order (one per line). An order from a store is namespaced by it, so order numbers of two stores
+ * never collide; a movement without a source store (a restock, a count) reaches every store.
+ */
+export function orderMovements(order: OrderEvent, kind: StockMovement['kind'] = 'sale'): StockMovement[] {
+	const source = order.sourceStore || undefined;
+	return order.lines.map((line) => ({
+		orderId: source ? `${source}:${order.orderId}` : order.orderId,
+		lineId: line.lineId,
+		sku: line.sku,
+		quantity: line.quantity,
+		kind,
+		sourceStore: source,
+	}));
+}

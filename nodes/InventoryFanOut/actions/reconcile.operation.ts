@@ -1,0 +1,59 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { nodeStore } from '../../shared/engineContext';
+import { buildFanOut, inventoryPlatforms } from './common';
+
+const showFor = { show: { operation: ['reconcile'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'SKUs',
+		name: 'skus',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'SKU-1, SKU-2',
+		displayOptions: showFor,
+		description: 'Comma-separated SKUs to compare on every store, or an expression giving an array',
+	},
+	{
+		displayName: 'Correct Drift',
+		name: 'correct',
+		type: 'boolean',
+		default: false,
+		displayOptions: showFor,
+		description: 'Whether to set drifted stores to the expected quantity (compare-and-set where the platform has it) and close the changes they still owed',
+	},
+	{
+		displayName: 'Baseline Store',
+		name: 'baselineStore',
+		type: 'options',
+		options: [{ name: 'None', value: '' }, ...inventoryPlatforms],
+		default: '',
+		displayOptions: showFor,
+		description: 'For SKUs the ledger has no expected quantity for yet, adopt this store\'s quantity as the baseline',
+	},
+];
+
+function skuList(value: unknown): string[] {
+	const list = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+	return list.map((sku) => sku.trim()).filter(Boolean);
+}
+
+/** One item per store and SKU: in sync or corrected → output 0; drift, unknown SKU, no baseline, errors → output 1. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const store = await nodeStore(this);
+	const fanOut = await buildFanOut(this, store);
+	const ok: INodeExecutionData[] = [];
+	const attention: INodeExecutionData[] = [];
+	for (let item = 0; item < items.length; item++) {
+		const entries = await fanOut.reconcile(skuList(this.getNodeParameter('skus', item)), {
+			correct: this.getNodeParameter('correct', item) as boolean,
+			baselineFrom: (this.getNodeParameter('baselineStore', item) as string) || undefined,
+		});
+		for (const entry of entries) {
+			(entry.status === 'in_sync' || entry.status === 'corrected' ? ok : attention).push({ json: { ...entry }, pairedItem: { item } });
+		}
+	}
+	return [ok, attention];
+}
