@@ -93,7 +93,7 @@ const targets = (connectors: Record<string, MemoryStore>, extra: Partial<Record<
 	Object.entries(connectors).map(([id, connector]) => ({ id, connector, ...extra[id] }));
 
 test('skips the source store and applies to the others in parallel', async () => {
-	const connectors = fourStores(60);
+	const connectors = fourStores(200);
 	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
 	const started = Date.now();
 	const result = await fanOut.apply([{ orderId: 'o1', lineId: 'l1', sku: 'SKU-1', quantity: 2, sourceStore: 'a' }]);
@@ -104,8 +104,8 @@ test('skips the source store and applies to the others in parallel', async () =>
 		['d', 'applied', 100, 98],
 	]);
 	expect(connectors.a.calls).toEqual([]);
-	// Read-modify-write stores make three calls (read, write, read back): in parallel that is ~3 latencies, not 7.
-	expect(elapsed).toBeLessThan(60 * 6);
+	// Read-modify-write stores make three calls (read, write, read back): in parallel that is ~3 latencies, not 7 (a wide margin: the machine may be loaded).
+	expect(elapsed).toBeLessThan(200 * 5.5);
 	const rows = await fanOut.ledger.rowsOf('o1', 'l1');
 	expect(rows.map((row) => [row.storeId, row.status, row.change, row.sku])).toEqual([
 		['b', 'applied', -2, 'SKU-1'],
