@@ -3,7 +3,7 @@
  * loaded from dist/ by n8n's own PackageDirectoryLoader, templates' starting nodes come from standInNodes.ts,
  * credentials are test data applied like n8n applies stored ones. Fast, and no n8n server needed.
  */
-import { existsSync, linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
@@ -47,26 +47,32 @@ export interface InProcessRunResult {
 	error?: unknown;
 }
 
-// n8n-core keeps its instance settings (encryption key, folders) in N8N_USER_FOLDER; never the user's real ~/.n8n.
-process.env.N8N_USER_FOLDER ??= sharedUserFolder();
+const inProcessFolders = path.join(repoRoot, '.tmp', 'n8n-in-process');
+
+// n8n-core keeps its instance settings in N8N_USER_FOLDER, and this package its default SQLite state file: a fresh
+// folder for each test file (jest loads this module anew per file), so no test sees another's state. Never ~/.n8n.
+if (!process.env.N8N_USER_FOLDER || process.env.N8N_USER_FOLDER.startsWith(inProcessFolders)) {
+	process.env.N8N_USER_FOLDER = freshUserFolder();
+}
 // n8n's logger writes straight to the console; a run's errors come back in its result instead.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-/** One folder for every in-process run, its settings file created atomically so parallel workers never see half of it. */
-function sharedUserFolder(): string {
-	const userFolder = path.join(repoRoot, '.tmp', 'n8n-in-process');
-	const settingsFile = path.join(userFolder, '.n8n', 'config');
-	if (existsSync(settingsFile)) return userFolder;
-	mkdirSync(path.dirname(settingsFile), { recursive: true });
-	const draft = `${settingsFile}.${process.pid}`;
-	writeFileSync(draft, JSON.stringify({ encryptionKey: 'in-process-harness-only' }), { mode: 0o600 });
-	try {
-		linkSync(draft, settingsFile);
-	} catch {
-		// another worker created it first
+/** Named after this process; folders of processes that have ended are swept (jest workers never run exit hooks). */
+function freshUserFolder(): string {
+	mkdirSync(inProcessFolders, { recursive: true });
+	for (const entry of readdirSync(inProcessFolders)) {
+		if (!isRunning(Number(entry.split('-')[0]))) rmSync(path.join(inProcessFolders, entry), { recursive: true, force: true });
 	}
-	unlinkSync(draft);
-	return userFolder;
+	return mkdtempSync(path.join(inProcessFolders, `${process.pid}-`));
+}
+
+function isRunning(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
 }
 
 interface LoadedTypes {
