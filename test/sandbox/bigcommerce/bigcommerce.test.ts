@@ -1,0 +1,70 @@
+/** The BigCommerce sandbox and connector: X-Auth-Token, relative and absolute adjustments, 422 problems, the 30-second window. */
+import { connectInventoryStores } from '../../../lib/inventory';
+import { UnknownSkuError } from '../../../lib/platforms/inventory';
+import { SandboxControl } from '../framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../registry';
+import { bigCommerceAccessToken, bigCommerceStoreHash } from '.';
+
+let sandbox: RunningSandbox;
+let control: SandboxControl;
+let api: string;
+
+beforeAll(async () => {
+	sandbox = await startSandbox('bigcommerce');
+	control = new SandboxControl(sandbox.baseUrl);
+	api = `${sandbox.baseUrl}/stores/${bigCommerceStoreHash}/v3`;
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+	await control.reset();
+	await control.seed({ items: [{ sku: 'BAG', quantity: 20, safety_stock: 2 }] });
+});
+
+async function call(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+	const response = await fetch(`${api}${path}`, {
+		method: init.method ?? 'GET',
+		headers: { 'X-Auth-Token': init.token ?? bigCommerceAccessToken, 'content-type': 'application/json' },
+		body: init.body === undefined ? undefined : JSON.stringify(init.body),
+	});
+	return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}
+
+const connector = (retry = {}) => connectInventoryStores([{ id: 'bigcommerce', platform: 'bigcommerce', baseUrl: api, settings: sandbox.credentials }], { retry })[0].connector;
+
+test('relative and absolute adjustments by SKU at a location; unknown items are a 422 problem', async () => {
+	const store = connector();
+	expect(await store.adjust('BAG', -5, { reason: 'sale', reference: 'x://1' })).toEqual({ previous: 20, next: 15 });
+	expect(await store.set('BAG', 30, { reason: 'correction', reference: 'x://2' })).toEqual({ previous: 15, next: 30 });
+	const read = await call('/inventory/locations/1/items?sku:in=BAG');
+	expect(read.body.data[0]).toMatchObject({ identity: { sku: 'BAG' }, total_inventory_onhand: 30, available_to_sell: 28 });
+	const [, relative] = await control.state<Array<{ kind: string; reason: string }>>('transactions');
+	expect(relative).toMatchObject({ kind: 'absolute', reason: 'correction x://2' });
+	const bad = await call('/inventory/adjustments/relative', { method: 'POST', body: { reason: 'x', items: [{ location_id: 1, sku: 'NOPE', quantity: 1 }] } });
+	expect(bad).toMatchObject({ status: 422, body: { status: 422, errors: { 'items.0': 'Item NOPE was not found.' } } });
+	expect(bad.headers.get('content-type')).toContain('application/problem+json');
+	await expect(store.getQuantity('NOPE')).rejects.toBeInstanceOf(UnknownSkuError);
+	expect((await call('/inventory/locations/1/items', { token: 'bad' })).status).toBe(401);
+});
+
+test('reports the 30-second window in its headers and refuses with 429 and the reset time when it is spent', async () => {
+	await control.setRateLimits({ windows: [{ name: 'store', limit: 3, intervalMs: 30_000 }] });
+	const first = await call('/inventory/locations/1/items');
+	expect(first.headers.get('x-rate-limit-time-window-ms')).toBe('30000');
+	expect(first.headers.get('x-rate-limit-requests-quota')).toBe('3');
+	expect(first.headers.get('x-rate-limit-requests-left')).toBe('2');
+	await call('/inventory/locations/1/items');
+	await call('/inventory/locations/1/items');
+	const refused = await call('/inventory/locations/1/items');
+	expect(refused.status).toBe(429);
+	expect(Number(refused.headers.get('x-rate-limit-time-reset-ms'))).toBeGreaterThan(0);
+	// The connector gives up rather than wait out a 30-second window when its retry budget is short.
+	await expect(connector({ maxTotalMs: 100, baseDelayMs: 5 }).getQuantity('BAG')).rejects.toMatchObject({ status: 429 });
+});
+
+test('a relative adjustment whose response is lost is reported as OUTCOME_UNKNOWN, never sent twice', async () => {
+	await control.fault({ kind: 'lost_response', match: { method: 'POST', path: '/stores/' } });
+	await expect(connector({ baseDelayMs: 5 }).adjust('BAG', -1, { reason: 'sale', reference: 'x://3' })).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+	const relative = (await control.requests()).filter((entry) => entry.method === 'POST');
+	expect(relative).toHaveLength(1);
+	expect((await control.state<Array<{ quantity: number }>>('items'))[0].quantity).toBe(19);
+});

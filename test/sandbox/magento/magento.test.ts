@@ -1,0 +1,59 @@
+/** The Magento MSI sandbox and connector: bearer auth, searchCriteria filter groups, absolute source-item saves. */
+import { connectInventoryStores } from '../../../lib/inventory';
+import { UnknownSkuError } from '../../../lib/platforms/inventory';
+import { SandboxControl } from '../framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../registry';
+import { magentoAccessToken } from '.';
+
+let sandbox: RunningSandbox;
+let control: SandboxControl;
+let api: string;
+
+beforeAll(async () => {
+	sandbox = await startSandbox('magento');
+	control = new SandboxControl(sandbox.baseUrl);
+	api = `${sandbox.baseUrl}/rest/default`;
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+	await control.reset();
+	await control.seed({ sourceItems: [{ sku: 'LAMP', quantity: 7 }, { sku: 'LAMP', quantity: 2, source_code: 'eu' }, { sku: 'DESK', quantity: 1 }] });
+});
+
+async function call(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+	const response = await fetch(`${api}${path}`, {
+		method: init.method ?? 'GET',
+		headers: { authorization: `Bearer ${init.token ?? magentoAccessToken}`, 'content-type': 'application/json' },
+		body: init.body === undefined ? undefined : JSON.stringify(init.body),
+	});
+	return { status: response.status, body: (await response.json()) as any };
+}
+
+const connector = () => connectInventoryStores([{ id: 'magento', platform: 'magento', baseUrl: api, settings: sandbox.credentials }])[0].connector;
+
+test('refuses a wrong token with Magento\'s message and parameters', async () => {
+	expect(await call('/V1/inventory/source-items', { token: 'nope' })).toEqual({
+		status: 401,
+		body: { message: "The consumer isn't authorized to access %resources.", parameters: { resources: 'Magento_InventoryApi::source_item' } },
+	});
+});
+
+test('search criteria: OR inside a filter group, AND across groups, with total_count', async () => {
+	const q = (groups: string) => call(`/V1/inventory/source-items?${groups}`);
+	const anded = await q('searchCriteria[filter_groups][0][filters][0][field]=sku&searchCriteria[filter_groups][0][filters][0][value]=LAMP&searchCriteria[filter_groups][1][filters][0][field]=source_code&searchCriteria[filter_groups][1][filters][0][value]=eu');
+	expect(anded.body).toMatchObject({ total_count: 1, items: [{ sku: 'LAMP', source_code: 'eu', quantity: 2 }] });
+	const ored = await q('searchCriteria[filter_groups][0][filters][0][field]=sku&searchCriteria[filter_groups][0][filters][0][value]=DESK&searchCriteria[filter_groups][0][filters][1][field]=source_code&searchCriteria[filter_groups][0][filters][1][value]=eu');
+	expect(ored.body.total_count).toBe(2);
+	const liked = await q('searchCriteria[filterGroups][0][filters][0][field]=sku&searchCriteria[filterGroups][0][filters][0][value]=LA%25&searchCriteria[filterGroups][0][filters][0][conditionType]=like');
+	expect(liked.body.total_count).toBe(2);
+});
+
+test('source items are saved absolutely per sku and source; the connector reads, sets and reads back', async () => {
+	const store = connector();
+	expect(await store.adjust('LAMP', -3, { reason: 'sale', reference: 'x://1' })).toEqual({ previous: 7, next: 4 });
+	expect(await store.set('LAMP', 9, { reason: 'correction', reference: 'x://2' })).toEqual({ previous: 4, next: 9 });
+	const items = await control.state<Array<{ sku: string; source_code: string; quantity: number }>>('sourceItems');
+	expect(items.filter((item) => item.sku === 'LAMP').map((item) => [item.source_code, item.quantity])).toEqual([['default', 9], ['eu', 2]]);
+	await expect(store.getQuantity('CHAIR')).rejects.toBeInstanceOf(UnknownSkuError);
+	expect(await call('/V1/inventory/source-items', { method: 'POST', body: { sourceItems: [{ sku: 'CHAIR', source_code: 'default', quantity: 1, status: 1 }] } })).toMatchObject({ status: 400, body: { message: 'Could not save Source Item Configuration' } });
+});

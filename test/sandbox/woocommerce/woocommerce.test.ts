@@ -1,0 +1,96 @@
+/** The WooCommerce sandbox and connector: Basic auth, SKU lookup with WP paging headers, plain-PUT stock, batch, orders, signed webhooks. */
+import { createHmac } from 'node:crypto';
+
+import { connectInventoryStores, readOrderWebhook } from '../../../lib/inventory';
+import { ConcurrentChangeError, UnknownSkuError } from '../../../lib/platforms/inventory';
+import { SandboxControl } from '../framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../registry';
+import { startReceiver } from '../support/receiver';
+import { wooConsumerKey, wooConsumerSecret } from '.';
+
+let sandbox: RunningSandbox;
+let control: SandboxControl;
+let api: string;
+const basic = (key = wooConsumerKey, secret = wooConsumerSecret) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+
+beforeAll(async () => {
+	sandbox = await startSandbox('woocommerce');
+	control = new SandboxControl(sandbox.baseUrl);
+	api = `${sandbox.baseUrl}/wp-json/wc/v3`;
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+	await control.reset();
+	await control.seed({ products: [{ sku: 'MUG', stock_quantity: 12 }, { sku: 'CAP', stock_quantity: 3 }] });
+});
+
+async function call(path: string, init: { method?: string; body?: unknown; auth?: string } = {}) {
+	const response = await fetch(`${api}${path}`, {
+		method: init.method ?? 'GET',
+		headers: { authorization: init.auth ?? basic(), 'content-type': 'application/json' },
+		body: init.body === undefined ? undefined : JSON.stringify(init.body),
+	});
+	return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}
+
+const connector = () => connectInventoryStores([{ id: 'woocommerce', platform: 'woocommerce', baseUrl: api, settings: sandbox.credentials }])[0].connector;
+
+test('authenticates with the consumer key and secret, answering WooCommerce error bodies otherwise', async () => {
+	expect(await call('/products', { auth: basic(wooConsumerKey, 'cs_wrong') })).toMatchObject({ status: 401, body: { code: 'woocommerce_rest_authentication_error', data: { status: 401 } } });
+	const page = await call('/products?per_page=1&page=2');
+	expect(page.status).toBe(200);
+	expect(page.headers.get('x-wp-total')).toBe('2');
+	expect(page.headers.get('x-wp-totalpages')).toBe('2');
+	expect(page.body.map((product: { sku: string }) => product.sku)).toEqual(['CAP']);
+	expect((await call('/products/999')).body).toMatchObject({ code: 'woocommerce_rest_product_invalid_id' });
+});
+
+test('stock_quantity is set by a plain PUT; the connector adjusts by read, write and read-back', async () => {
+	const store = connector();
+	expect(await store.adjust('MUG', -2, { reason: 'sale', reference: 'x://1' })).toEqual({ previous: 12, next: 10 });
+	expect(await store.getQuantity('MUG')).toBe(10);
+	await expect(store.getQuantity('NONE')).rejects.toBeInstanceOf(UnknownSkuError);
+	const [cap] = (await call('/products?sku=CAP')).body;
+	const batch = await call('/products/batch', { method: 'POST', body: { update: [{ id: cap.id, stock_quantity: 0 }, { id: 4242, stock_quantity: 1 }] } });
+	expect(batch.body.update[0]).toMatchObject({ sku: 'CAP', stock_quantity: 0, stock_status: 'outofstock' });
+	expect(batch.body.update[1]).toMatchObject({ id: 4242, error: { code: 'woocommerce_rest_product_invalid_id' } });
+});
+
+test('a writer between the write and the read-back is detected, not hidden', async () => {
+	const store = connector();
+	const [mug] = (await call('/products?sku=MUG')).body;
+	let puts = 0;
+	const original = globalThis.fetch;
+	// Another client sets the stock right after our PUT lands.
+	globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+		const response = await original(input, init);
+		if (init?.method === 'PUT' && puts++ === 0) await original(`${api}/products/${mug.id}`, { method: 'PUT', headers: { authorization: basic(), 'content-type': 'application/json' }, body: JSON.stringify({ stock_quantity: 50 }) });
+		return response;
+	}) as typeof fetch;
+	try {
+		await expect(store.adjust('MUG', -1, { reason: 'sale', reference: 'x://2' })).rejects.toBeInstanceOf(ConcurrentChangeError);
+	} finally {
+		globalThis.fetch = original;
+	}
+});
+
+test('orders take stock off, list by modified_after, and publish order.created signed with X-WC-Webhook-Signature', async () => {
+	const receiver = await startReceiver('/hooks/woo');
+	try {
+		await control.registerWebhook(receiver.url, 'woo-secret');
+		const before = new Date(Date.now() - 2000).toISOString().slice(0, 19);
+		const created = await call('/orders', { method: 'POST', body: { line_items: [{ sku: 'MUG', quantity: 4 }] } });
+		expect(created.status).toBe(201);
+		expect(await connector().getQuantity('MUG')).toBe(8);
+		expect((await call(`/orders?modified_after=${before}`)).body).toHaveLength(1);
+		expect((await call('/orders?modified_after=2999-01-01T00:00:00')).body).toHaveLength(0);
+		const [delivery] = (await control.webhooks()).deliveries;
+		expect(delivery.headers['X-WC-Webhook-Topic']).toBe('order.created');
+		expect(delivery.headers['X-WC-Webhook-Signature']).toBe(createHmac('sha256', 'woo-secret').update(delivery.body).digest('base64'));
+		const read = readOrderWebhook('woocommerce', delivery.headers, delivery.body, 'woo-secret');
+		expect(read).toMatchObject({ valid: true, order: { orderId: String(created.body.id), deliveryId: delivery.headers['X-WC-Webhook-Delivery-ID'], lines: [{ sku: 'MUG', quantity: 4 }] } });
+		expect(readOrderWebhook('woocommerce', { ...delivery.headers, 'X-WC-Webhook-Signature': undefined }, delivery.body, 'woo-secret')).toMatchObject({ valid: false });
+	} finally {
+		await receiver.close();
+	}
+});
