@@ -4,6 +4,9 @@ import type { RateLimitSpec } from './framework/rateLimit';
 import type { VendorSandboxFactory } from './framework/types';
 import { createBraintreeSandbox } from './braintree';
 import { createHubspotSandbox } from './hubspot';
+import { createMailchimpSandbox } from './mailchimp';
+import { createMarketoSandbox } from './marketo';
+import { createActiveCampaignSandbox } from './activecampaign';
 import { createPayPalSandbox } from './paypal';
 import { createReceiversSandbox } from './receivers';
 import { createSalesforceSandbox } from './salesforce';
@@ -26,6 +29,9 @@ const factories = {
 	woocommerce: createWooCommerceSandbox,
 	magento: createMagentoSandbox,
 	bigcommerce: createBigCommerceSandbox,
+	mailchimp: createMailchimpSandbox,
+	marketo: createMarketoSandbox,
+	activecampaign: createActiveCampaignSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;

@@ -92,7 +92,9 @@ export class ActiveCampaignMarketing implements MarketingConnector {
 		const latest = contacts.reduce<string | undefined>((max, contact) => (contact.udate && (!max || contact.udate > max) ? contact.udate : max), position.since);
 		return {
 			unsubscribes: contacts.map((contact) => ({ email: contact.email.toLowerCase(), at: contact.udate ?? new Date().toISOString() })),
-			cursor: JSON.stringify(full ? { since: position.since, offset: position.offset + PAGE } : { since: latest, offset: 0 }),
+			// `updated_after` is exclusive and to the second: step back one second so a later change in that second is not
+			// missed (an unsubscribe seen twice is recorded once).
+			cursor: JSON.stringify(full ? { since: position.since, offset: position.offset + PAGE } : { since: secondBefore(latest), offset: 0 }),
 			done: !full,
 		};
 	}
@@ -112,4 +114,9 @@ export class ActiveCampaignMarketing implements MarketingConnector {
 			return failedOutcome('unsubscribe', error);
 		}
 	}
+}
+
+function secondBefore(stamp: string | undefined): string | undefined {
+	if (!stamp) return undefined;
+	return new Date(Date.parse(stamp) - 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }

@@ -152,7 +152,9 @@ export class MailchimpMarketing implements MarketingConnector {
 		const latest = members.reduce<string | undefined>((max, member) => (member.last_changed && (!max || member.last_changed > max) ? member.last_changed : max), position.since);
 		return {
 			unsubscribes: members.map((member) => ({ email: member.email_address.toLowerCase(), at: member.last_changed ?? new Date().toISOString() })),
-			cursor: JSON.stringify(full ? { since: position.since, offset: position.offset + UNSUBSCRIBE_PAGE } : { since: latest, offset: 0 }),
+			// `since_last_changed` is exclusive and to the second: step back one second so a change later in that same
+			// second is not missed (seeing one twice is harmless: an unsubscribe is recorded once).
+			cursor: JSON.stringify(full ? { since: position.since, offset: position.offset + UNSUBSCRIBE_PAGE } : { since: secondBefore(latest), offset: 0 }),
 			done: !full,
 		};
 	}
@@ -238,4 +240,9 @@ function groupBySegment(changes: MemberChange[], outcomes: MemberOutcome[]): Map
 		for (const segment of change.segments) groups.set(segment, [...(groups.get(segment) ?? []), index]);
 	});
 	return groups;
+}
+
+function secondBefore(stamp: string | undefined): string | undefined {
+	if (!stamp) return undefined;
+	return new Date(Date.parse(stamp) - 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }

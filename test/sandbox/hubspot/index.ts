@@ -6,6 +6,7 @@ import { errorResponse } from './errors';
 import { HubspotEventQueue } from './events';
 import { type CrmObjectName, crmObjectTypes, findObjectType } from './objects';
 import { hubspotRateLimits } from './rateLimits';
+import { registerListRoutes } from './lists';
 import { registerCrmRoutes } from './routes';
 import { signHubspotWebhook } from './signature';
 import { CrmStore, present, type SeedRecord } from './store';
@@ -46,7 +47,10 @@ export const createHubspotSandbox: VendorSandboxFactory = (services) => {
 				errorResponse(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${request.path}`),
 			badRequest: (message) => errorResponse(400, 'VALIDATION_ERROR', `Invalid input JSON: ${message}`),
 		},
-		routes: (router) => registerCrmRoutes(router, store, services.baseUrl),
+		routes: (router) => {
+			registerCrmRoutes(router, store, services.baseUrl);
+			registerListRoutes(router, store);
+		},
 		data: {
 			reset: () => {
 				store.reset();
