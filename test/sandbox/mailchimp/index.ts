@@ -173,7 +173,7 @@ function registerRoutes(router: Router, state: MailchimpState): void {
 		const list = state.list(request.params.listId);
 		const member = findMember(state, request);
 		for (const tag of (objectBody(request.body).tags as Array<{ name: string; status: string }>) ?? []) {
-			const segment = segmentByName(state, list, tag.name) ?? createSegment(state, list, tag.name);
+			const segment = segmentByName(list, tag.name) ?? createSegment(state, list, tag.name);
 			if (tag.status === 'inactive') segment.members.delete(member.id);
 			else segment.members.add(member.id);
 		}
@@ -190,7 +190,7 @@ function registerRoutes(router: Router, state: MailchimpState): void {
 		const list = state.list(request.params.listId);
 		const body = objectBody(request.body);
 		if (typeof body.name !== 'string' || body.name === '') throw fail(400, 'Invalid Resource', 'The resource submitted could not be validated. name is required.');
-		if (segmentByName(state, list, body.name)) throw fail(400, 'Invalid Resource', `A segment named "${body.name}" already exists.`);
+		if (segmentByName(list, body.name)) throw fail(400, 'Invalid Resource', `A segment named "${body.name}" already exists.`);
 		const segment = createSegment(state, list, body.name);
 		for (const email of (body.static_segment as string[] | undefined) ?? []) {
 			const member = list.members.get(memberHash(email));
@@ -261,7 +261,7 @@ function presentSegment(segment: Segment) {
 	return { id: segment.id, name: segment.name, member_count: segment.members.size, type: segment.type, created_at: segment.created_at };
 }
 
-function segmentByName(state: MailchimpState, list: { segments: Map<number, Segment> }, name: string): Segment | undefined {
+function segmentByName(list: { segments: Map<number, Segment> }, name: string): Segment | undefined {
 	return [...list.segments.values()].find((segment) => segment.name === name);
 }
 
