@@ -3,7 +3,7 @@ import { sleep, type IExecuteFunctions, type IPollFunctions } from 'n8n-workflow
 import { allMigrations } from '../../lib/migrations';
 import { platformEntry } from '../../lib/platforms/catalog';
 import { defaultSqliteStore, openStore, type StateStore, type StoreConfig } from '../../lib/store';
-import { Transport, type RetryPolicy } from '../../lib/transport';
+import { Transport, type HttpClient, type RetryPolicy } from '../../lib/transport';
 import { N8nHttpClient } from './httpClient';
 import { chosenCredential, STATE_STORE_CREDENTIAL } from './platformCredentials';
 
@@ -28,20 +28,28 @@ export async function nodeStore(context: NodeContext): Promise<StateStore> {
 
 /**
  * A transport for one platform, authenticated by the node's credential for it, paced through the store. `retry`
- * shortens the retry policy where falling back elsewhere beats waiting (payments).
+ * shortens the retry policy where falling back elsewhere beats waiting (payments); `wrapClient` adds a step around
+ * the n8n client (PayPal's token refresh on 401).
  */
-export async function platformTransport(context: NodeContext, platform: string, store: StateStore, retry?: Partial<RetryPolicy>): Promise<Transport> {
+export async function platformTransport(
+	context: NodeContext,
+	platform: string,
+	store: StateStore,
+	options: { retry?: Partial<RetryPolicy>; wrapClient?: (client: HttpClient, baseUrl: string) => HttpClient } = {},
+): Promise<Transport> {
 	const credential = chosenCredential(platform, context.getNode().credentials);
 	if (!credential) throw new Error(`No credential type is known for platform "${platform}"`);
 	const values = await context.getCredentials(credential.type);
 	const reference = context.getNode().credentials?.[credential.type];
+	const baseUrl = String(values[credential.baseUrlField]);
+	const client = new N8nHttpClient(context, credential.type);
 	return new Transport({
 		profile: platformEntry(platform).profile(),
-		client: new N8nHttpClient(context, credential.type),
-		baseUrl: String(values[credential.baseUrlField]),
+		client: options.wrapClient ? options.wrapClient(client, baseUrl) : client,
+		baseUrl,
 		accountKey: reference?.id ?? reference?.name ?? credential.type,
 		rateBuckets: store.rateBuckets,
-		retry,
+		retry: options.retry,
 		secrets: credential.secretFields.map((field) => String(values[field] ?? '')),
 		sleep,
 	});

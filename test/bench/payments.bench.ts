@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { connectProcessors, decideRoute, defaultRoutingConfig, PaymentRouter, type PaymentResult, type ProcessorHealth } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
 import { closeAllStores, coreMigrations, openStore } from '../../lib/store';
-import { FetchHttpClient, type HttpClient } from '../../lib/transport';
+import type { HttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 

@@ -84,6 +84,23 @@ test('PayPal charges through the credential’s OAuth token', async () => {
 	expect(captures).toHaveLength(1);
 });
 
+test('an expired PayPal token is refreshed through the credential and the capture goes through', async () => {
+	const paypal = new SandboxControl(sandboxes.paypal.baseUrl);
+	await paypal.updateSettings({ tokenTtlSeconds: 1 });
+	// The capture arrives after the token fetched for the order has expired.
+	await paypal.fault({ kind: 'latency', ms: 1_200, match: { path: '/capture$' } });
+	try {
+		const pinned = structuredClone(template);
+		pinned.nodes[1].parameters.routing.rules = JSON.stringify([{ type: 'pin', processor: 'paypal' }]);
+		const run = await submit([{ paymentId: 'wf-paypal-expired-1', amount: 8, currency: 'USD', country: 'US', tokens }], pinned);
+		expect(run.outputs['Record Accounting Entry'][0][0].json).toMatchObject({ status: 'succeeded', processor: 'paypal', fallbackUsed: false });
+		const captures = (await paypal.requests()).filter((entry) => entry.path.endsWith('/capture'));
+		expect(captures.map((entry) => entry.status)).toEqual([401, 201]);
+	} finally {
+		await paypal.reset();
+	}
+});
+
 test('an item whose tokens look like a card number is refused without echoing it', async () => {
 	const run = await submit([{ paymentId: 'wf-pan-1', amount: 5, currency: 'USD', tokens: { '*': '4242 4242 4242 4242' } }]);
 	expect(run.status).toBe('error');

@@ -6,6 +6,7 @@ import { platformEntry } from '../../../lib/platforms/catalog';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { platformCredentials } from '../../shared/platformCredentials';
+import { refreshPayPalTokenOn401 } from './payPalTokenRefresh';
 
 export const PROCESSORS = ['stripe', 'paypal', 'square', 'braintree'] as const;
 
@@ -61,8 +62,11 @@ export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRou
 	const configured = context.getNode().credentials ?? {};
 	const connectors: Record<string, PaymentConnector> = {};
 	for (const processor of PROCESSORS) {
-		if (!configured[platformCredentials[processor].type]) continue;
-		connectors[processor] = platformEntry(processor).payments!.connector(await platformTransport(context, processor, store, paymentRetryPolicy));
+		const type = platformCredentials[processor].type;
+		if (!configured[type]) continue;
+		const wrapClient = processor === 'paypal' ? refreshPayPalTokenOn401(context, type) : undefined;
+		const transport = await platformTransport(context, processor, store, { retry: paymentRetryPolicy, wrapClient });
+		connectors[processor] = platformEntry(processor).payments!.connector(transport);
 	}
 	return new PaymentRouter({ db: store.db, connectors, config: readRoutingConfig(context) });
 }

@@ -1,0 +1,27 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { HttpClient } from '../../../lib/transport';
+
+/**
+ * The transport reads every status itself, so n8n never sees PayPal's 401 for an expired token and never refreshes
+ * it. On a 401 this makes one cheap authenticated call that lets n8n see the 401, run the credential's
+ * preAuthentication and store the new token, then sends the request again (PayPal-Request-Id keeps a repeat safe).
+ */
+export function refreshPayPalTokenOn401(context: IExecuteFunctions, credentialType: string) {
+	return (inner: HttpClient, baseUrl: string): HttpClient => ({
+		async send(request) {
+			const response = await inner.send(request);
+			if (response.status !== 401) return response;
+			try {
+				await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
+					method: 'GET',
+					url: `${baseUrl.replace(/\/+$/, '')}/v1/notifications/webhooks-event-types`,
+					json: true,
+				});
+			} catch {
+				return response;
+			}
+			return inner.send(request);
+		},
+	});
+}
