@@ -65,10 +65,19 @@ export class RoutingRepository {
 		private readonly now: () => number = Date.now,
 	) {}
 
-	/** True when the event id was routed less than `windowMs` ago (the deduplication window on incoming events). */
-	async seenWithin(eventId: string, windowMs: number): Promise<boolean> {
-		const rows = await this.db.query('SELECT 1 FROM routing_seen_events WHERE event_id = ? AND seen_at_ms > ?', [eventId, this.now() - windowMs]);
-		return rows.length > 0;
+	/** The ids among `eventIds` routed less than `windowMs` ago (the deduplication window on incoming events). */
+	async seenWithin(eventIds: string[], windowMs: number): Promise<Set<string>> {
+		const seen = new Set<string>();
+		const since = this.now() - windowMs;
+		for (let start = 0; start < eventIds.length; start += 500) {
+			const chunk = eventIds.slice(start, start + 500);
+			const rows = await this.db.query<{ event_id: string }>(
+				`SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${chunk.map(() => '?').join(', ')})`,
+				[since, ...chunk],
+			);
+			for (const row of rows) seen.add(row.event_id);
+		}
+		return seen;
 	}
 
 	/**

@@ -74,8 +74,10 @@ export class EventRouter {
 		const log: RouteLogEntry[] = [];
 		const plans: DeliveryPlan[] = [];
 		const handled = new Set<string>();
-		for (const [index, input] of inputs.entries()) {
-			const parsed = parseEvent(input, options);
+		const parsedInputs = inputs.map((input) => parseEvent(input, options));
+		const accepted = parsedInputs.flatMap((parsed) => (parsed.ok ? [parsed.event.id] : []));
+		const seenBefore = windowMs > 0 ? await this.repository.seenWithin(accepted, windowMs) : new Set<string>();
+		for (const [index, parsed] of parsedInputs.entries()) {
 			if (!parsed.ok) {
 				outcomes.push({ index, status: 'rejected', reason: parsed.reason, eventId: parsed.eventId });
 				log.push({ eventId: parsed.eventId, status: 'rejected', attempts: 0, detail: parsed.reason });
@@ -83,7 +85,7 @@ export class EventRouter {
 			}
 			const { event } = parsed;
 			const described = { eventId: event.id, eventType: event.type, source: event.source, attempts: 0 };
-			if (handled.has(event.id) || (windowMs > 0 && (await this.repository.seenWithin(event.id, windowMs)))) {
+			if (handled.has(event.id) || seenBefore.has(event.id)) {
 				outcomes.push({ index, status: 'duplicate', event });
 				log.push({ ...described, status: 'duplicate' });
 				continue;
@@ -215,10 +217,8 @@ export class EventRouter {
 		const leaseMs = retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 2 + 30_000;
 		const ledgerOptions = { leaseMs, waitMs: leaseMs, sleep: this.context.delivery.sleep };
 		try {
-			if (destination.kind === 'output') {
-				const { replayed } = await this.context.store.idempotency.runOnce(DELIVERY_SCOPE, key, async () => ({ attempts: 0, httpStatus: 0 }), ledgerOptions);
-				return { ...base, status: replayed ? 'already_delivered' : 'handed_off', attempts: 0, output: destination.output, envelope, durationMs: this.now() - started };
-			}
+			// Handing an event to a node output has no outside effect to guard: the deduplication window is enough.
+			if (destination.kind === 'output') return { ...base, status: 'handed_off', attempts: 0, output: destination.output, envelope, durationMs: 0 };
 			const { result, replayed } = await this.context.store.idempotency.runOnce(DELIVERY_SCOPE, key, () => channel.deliver(envelope, key), ledgerOptions);
 			return replayed
 				? { ...base, status: 'already_delivered', attempts: 0, durationMs: this.now() - started }

@@ -1,0 +1,222 @@
+/**
+ * The Event Router in the real n8n: the package installed as a community package, both templates imported with
+ * credentials pointing at the receivers sandbox. Events posted to the ingest webhook (header shared secret) are
+ * routed, signed, to the receivers; a failing receiver's events are dead-lettered and replayed by the replay
+ * template. Last, the same split done by the Event Router and by n8n's own Switch node, timed side by side.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import type { ReceivedDelivery } from '../sandbox/receivers';
+
+jest.setTimeout(600_000);
+
+const ingestSecret = 'e2e-ingest-shared-secret';
+let n8n: N8nServer;
+let receivers: RunningSandbox;
+let control: SandboxControl;
+let ingestId: string;
+let replayId: string;
+let credentials: Record<string, string>;
+
+interface TemplateNode {
+	name: string;
+	parameters: Record<string, unknown>;
+}
+
+function template(name: string): { nodes: TemplateNode[]; [key: string]: unknown } {
+	const workflow = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8').replaceAll('https://receivers.example.com', receivers.baseUrl));
+	// Short retries, so a receiver that is down dead-letters in well under a second.
+	for (const node of workflow.nodes as TemplateNode[]) {
+		if (typeof node.parameters.destinations !== 'string') continue;
+		const destinations = JSON.parse(node.parameters.destinations) as Array<Record<string, unknown>>;
+		node.parameters.destinations = JSON.stringify(destinations.map((destination) => ({ ...destination, retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50 } })));
+	}
+	return workflow;
+}
+
+const received = (receiver: string) => control.state<ReceivedDelivery[]>(receiver);
+
+async function ingest(body: unknown, secret = ingestSecret): Promise<ExecutionSummary> {
+	const before = new Set((await n8n.executions(ingestId)).map((execution) => execution.id));
+	const response = await n8n.callWebhook('events', { body, headers: { 'X-Ingest-Secret': secret } });
+	expect(response.status).toBe(200);
+	return n8n.waitForExecution(ingestId, (execution) => !before.has(execution.id));
+}
+
+beforeAll(async () => {
+	receivers = await startSandbox('receivers');
+	control = new SandboxControl(receivers.baseUrl);
+	n8n = await startN8n();
+	credentials = {
+		integrationWebhookDestinationApi: await n8n.createCredential('integrationWebhookDestinationApi', 'Webhook Destinations', {
+			signingSecret: '',
+			destinationSecrets: receivers.credentials.secrets,
+			bearerToken: '',
+		}),
+		httpHeaderAuth: await n8n.createCredential('httpHeaderAuth', 'Event Ingest Secret', { name: 'X-Ingest-Secret', value: ingestSecret }),
+	};
+	ingestId = await n8n.importWorkflow(template('event-router-ingest.json'), { credentials });
+	await n8n.activate(ingestId);
+	replayId = await n8n.importWorkflow(template('event-router-replay.json'), { credentials });
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await receivers?.close();
+});
+
+beforeEach(async () => control.reset());
+
+test('the templates import with no missing node types', async () => {
+	const available = new Set(await n8n.nodeTypes());
+	for (const name of ['event-router-ingest.json', 'event-router-replay.json']) {
+		const types = (JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')).nodes as Array<{ type: string }>).map((node) => node.type);
+		expect(types.filter((type) => !available.has(type))).toEqual([]);
+	}
+});
+
+test('ingested events are routed by the seed rules, signed, to their receivers; the shared secret is enforced', async () => {
+	const rejected = await n8n.callWebhook('events', { body: { id: 'nope', type: 'customer.created', source: 'crm' }, headers: { 'X-Ingest-Secret': 'wrong' } });
+	expect(rejected.status).toBe(403);
+
+	const customer = await ingest({ id: 'e2e-c1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } });
+	expect(customer.status).toBe('success');
+	expect(customer.outputs['Route Events'][0].map((item) => [item.json.eventId, item.json.status])).toEqual([['e2e-c1', 'delivered']]);
+	const order = await ingest({ id: 'e2e-o1', type: 'order.placed', source: 'ecommerce', data: { total: 10 } });
+	expect(order.outputs.Delivered[0]).toHaveLength(1);
+
+	for (const receiver of ['analytics', 'marketing', 'data-warehouse']) {
+		expect((await received(receiver)).map((delivery) => [delivery.auth, (delivery.body as { id: string }).id])).toEqual([['signature', 'e2e-c1']]);
+	}
+	for (const receiver of ['fulfillment', 'accounting', 'inventory']) expect((await received(receiver)).map((d) => (d.body as { id: string }).id)).toEqual(['e2e-o1']);
+
+	const unmatched = await ingest({ id: 'e2e-t1', type: 'ticket.opened', source: 'support' });
+	expect(unmatched.outputs['Unmatched Events'][0].map((item) => item.json.id)).toEqual(['e2e-t1']);
+	const malformed = await ingest({ id: 'e2e-bad', source: 'crm', data: {} });
+	expect(malformed.outputs['Delivery Failed'][0].map((item) => [item.json.status, item.json.reason])).toEqual([['rejected', 'event has no type']]);
+	const again = await ingest({ id: 'e2e-c1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } });
+	expect(again.outputs['Route Events'][0].map((item) => item.json.status)).toEqual(['duplicate']);
+	expect(await received('analytics')).toHaveLength(1);
+});
+
+test('a receiver that is down gets its events from the replay template once it is back, exactly once', async () => {
+	await control.fault({ kind: 'error', status: 503, times: -1, match: { path: '/accounting/' } });
+	const routed = await ingest({ id: 'e2e-o2', type: 'order.cancelled', source: 'ecommerce', data: { total: 3 } });
+	const [summary] = routed.outputs['Delivery Failed'][0];
+	expect(summary.json).toMatchObject({ eventId: 'e2e-o2', status: 'partially_failed' });
+	const accounting = (summary.json.deliveries as Array<Record<string, unknown>>).find((delivery) => delivery.destination === 'accounting');
+	expect(accounting).toMatchObject({ status: 'failed', attempts: 2, httpStatus: 503 });
+	expect(await received('fulfillment')).toHaveLength(1);
+
+	await control.clearFaults();
+	const replay = await n8n.runManual(replayId);
+	expect(replay.status).toBe('success');
+	expect(replay.outputs.Replayed[0].map((item) => [item.json.deadLetterId, item.json.status])).toEqual([[accounting!.deadLetterId, 'replayed']]);
+	expect((await received('accounting')).map((delivery) => (delivery.body as { id: string }).id)).toEqual(['e2e-o2']);
+
+	const nothingLeft = await n8n.runManual(replayId);
+	expect(nothingLeft.outputs['Replay Dead Letters']?.[0] ?? []).toHaveLength(0);
+	expect(await received('accounting')).toHaveLength(1);
+	expect(await received('fulfillment')).toHaveLength(1);
+});
+
+const eventCount = 2_000;
+const generateEvents = `const sources = ['crm', 'support', 'billing', 'ecommerce', 'marketing'];
+const types = ['customer.created', 'customer.updated', 'order.placed', 'order.cancelled', 'ticket.opened'];
+return Array.from({ length: ${eventCount} }, (_, i) => ({ json: { id: 'cmp-' + $execution.id + '-' + i, type: types[i % 5], source: sources[Math.floor(i / 5) % 5], data: { n: i } } }));`;
+
+function comparisonWorkflow(name: string, splitter: Record<string, unknown>) {
+	return {
+		name,
+		nodes: [
+			{ parameters: {}, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+			{ parameters: { jsCode: generateEvents }, name: 'Generate Events', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0] },
+			{ name: 'Split', position: [400, 0], ...splitter },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Generate Events', type: 'main', index: 0 }]] },
+			'Generate Events': { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+const condition = (leftValue: string, operation: string, rightValue: unknown) => ({
+	leftValue,
+	rightValue,
+	operator: operation === 'true' ? { type: 'boolean', operation, singleValue: true } : { type: 'string', operation },
+});
+
+function switchRule(key: string, typePrefix: string, sourceTest: string) {
+	return {
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+			conditions: [condition('={{ $json.type }}', 'startsWith', typePrefix), condition(sourceTest, 'true', '')],
+			combinator: 'and',
+		},
+		renameOutput: true,
+		outputKey: key,
+	};
+}
+
+async function executionTimeMs(execution: ExecutionSummary, node: string): Promise<number> {
+	const raw = await n8n.api<{ data: { resultData: { runData: Record<string, Array<{ executionTime: number }>> } } }>('GET', `/executions/${execution.id}?includeData=true`);
+	return raw.data.resultData.runData[node][0].executionTime;
+}
+
+test('the same split by the Event Router and by n8n\'s Switch node: same result, both timed', async () => {
+	const router = comparisonWorkflow('Compare: Event Router', {
+		type: 'n8n-nodes-integration-automation.eventRouter',
+		typeVersion: 1,
+		parameters: {
+			operation: 'route',
+			rulesMode: 'json',
+			rulesJson: JSON.stringify([
+				{ id: 'customer-events', sources: ['crm', 'support', 'billing'], eventTypes: ['customer.*'], destinations: ['customers'] },
+				{ id: 'order-events', sources: ['ecommerce'], eventTypes: ['order.*'], destinations: ['orders'] },
+			]),
+			destinations: JSON.stringify([
+				{ id: 'customers', kind: 'output', output: 'customers' },
+				{ id: 'orders', kind: 'output', output: 'orders' },
+			]),
+			nodeOutputs: 'customers, orders',
+			options: { dedupWindowSeconds: 0 },
+		},
+	});
+	const switchNode = comparisonWorkflow('Compare: Switch', {
+		type: 'n8n-nodes-base.switch',
+		typeVersion: 3.2,
+		parameters: {
+			rules: {
+				values: [
+					switchRule('customers', 'customer.', "={{ ['crm', 'support', 'billing'].includes($json.source) }}"),
+					switchRule('orders', 'order.', "={{ $json.source === 'ecommerce' }}"),
+				],
+			},
+			options: { fallbackOutput: 'extra' },
+		},
+	});
+	const routerRun = await n8n.runManual(await n8n.importWorkflow(router));
+	const switchRun = await n8n.runManual(await n8n.importWorkflow(switchNode));
+	expect(routerRun.status).toBe('success');
+	expect(switchRun.status).toBe('success');
+
+	const [, , unmatched, customers, orders] = routerRun.outputs.Split;
+	const [switchCustomers, switchOrders, switchRest] = switchRun.outputs.Split;
+	expect(customers.length).toBeGreaterThan(0);
+	expect(orders.length).toBeGreaterThan(0);
+	expect([customers.length, orders.length, unmatched.length]).toEqual([switchCustomers.length, switchOrders.length, switchRest.length]);
+	expect(customers.length + orders.length + unmatched.length).toBe(eventCount);
+
+	const routerMs = await executionTimeMs(routerRun, 'Split');
+	const switchMs = await executionTimeMs(switchRun, 'Split');
+	console.log(
+		`in n8n, ${eventCount} events, seed rules: Event Router ${routerMs} ms (${Math.round(eventCount / (routerMs / 1000))} events/s, route log and dedup window in the store), ` +
+			`Switch ${switchMs} ms (${Math.round(eventCount / (switchMs / 1000))} events/s); Event Router / Switch time = ${(routerMs / switchMs).toFixed(2)}`,
+	);
+});
