@@ -20,6 +20,10 @@ const login = { email: 'demo@example.com', password: 'Demo-Passw0rd' };
 /** Sandbox name → the credential the templates use to reach it. */
 const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: string; data: Record<string, unknown> }> = {
 	hubspot: (sandbox) => ({ type: 'integrationHubSpotApi', data: { accessToken: sandbox.credentials.accessToken, baseUrl: sandbox.baseUrl } }),
+	stripe: (sandbox) => ({ type: 'integrationStripeApi', data: { secretKey: sandbox.credentials.secretKey, webhookSecret: 'whsec_demo', baseUrl: sandbox.baseUrl } }),
+	paypal: (sandbox) => ({ type: 'integrationPayPalApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),
+	square: (sandbox) => ({ type: 'integrationSquareApi', data: { accessToken: sandbox.credentials.accessToken, webhookSecret: 'sq_demo', baseUrl: sandbox.baseUrl } }),
+	braintree: (sandbox) => ({ type: 'integrationBraintreeApi', data: { publicKey: sandbox.credentials.publicKey, privateKey: sandbox.credentials.privateKey, baseUrl: sandbox.baseUrl } }),
 };
 
 /** Sandbox name → records seeded through its control API (`/__control/seed`). Sandboxes start empty each time. */
