@@ -1,4 +1,4 @@
-import { chunk, normaliseEmail, type MarketingConnector, type MemberChange, type MemberOutcome } from '../platforms/marketing';
+import { chunk, failedOutcome, normaliseEmail, type MarketingConnector, type MemberChange, type MemberOutcome } from '../platforms/marketing';
 import type { StateStore } from '../store/stateStore';
 import { toPlatformFields, validateMappings, type FieldMapping } from '../sync/mapping';
 import { MarketingRepository } from './repository';
@@ -91,15 +91,27 @@ export class MarketingFanOut {
 		this.consentField = options.consentField ?? 'consent';
 	}
 
-	/** Fails before anything is written when a mapping names a field a platform lacks. */
-	async validate(): Promise<void> {
+	/**
+	 * Fails before anything is written when a mapping names a field a platform lacks. A platform that cannot be asked
+	 * (it is down) is not a mapping problem: it answers undefined here, and its work waits as pending.
+	 */
+	async validate(): Promise<Map<string, Error>> {
+		const unavailable = new Map<string, Error>();
 		for (const target of this.options.targets) {
-			validateMappings(this.mappingsOf(target), await target.connector.fieldNames(), `${target.platform} contacts`);
+			let known: string[];
+			try {
+				known = await target.connector.fieldNames();
+			} catch (error) {
+				unavailable.set(target.platform, error as Error);
+				continue;
+			}
+			validateMappings(this.mappingsOf(target), known, `${target.platform} contacts`);
 		}
+		return unavailable;
 	}
 
 	async fanOut(contacts: Array<Record<string, unknown>>): Promise<FanOutReport> {
-		await this.validate();
+		const unavailable = await this.validate();
 		const results: ContactResult[] = contacts.map((contact, index) => ({ index, email: normaliseEmail(contact.email), status: 'fanned_out', segments: [], platforms: [] }));
 		const lastByEmail = new Map<string, number>();
 		for (const result of results) {
@@ -120,7 +132,7 @@ export class MarketingFanOut {
 		await Promise.all(
 			this.options.targets.map(async (target) => {
 				const changes = consenting.map((index) => this.change(target, contacts[index], results[index].segments));
-				const outcome = await this.deliver(target, changes, true);
+				const outcome = await this.deliver(target, changes, true, unavailable.get(target.platform));
 				consenting.forEach((index, position) => results[index].platforms.push(outcome.results[position]));
 				report.retried.push(...outcome.retried);
 				report.platforms.push({ platform: target.platform, ...outcome.counts });
@@ -202,7 +214,7 @@ export class MarketingFanOut {
 	 * Sends `changes` (and, with `retryPending`, this platform's earlier failures) in the vendor's batches. Never
 	 * throws: a platform that is down gives failed results, kept as pending work.
 	 */
-	private async deliver(target: MarketingTarget, changes: MemberChange[], retryPending: boolean) {
+	private async deliver(target: MarketingTarget, changes: MemberChange[], retryPending: boolean, unavailable?: Error) {
 		const fresh = new Set(changes.map((change) => change.email));
 		const earlier = retryPending
 			? (await this.repository.pending(target.platform, this.options.retryLimit ?? 1000)).filter((entry) => !fresh.has(entry.email))
@@ -216,10 +228,10 @@ export class MarketingFanOut {
 		const outcomes: MemberOutcome[] = [];
 		for (const batch of chunk(all, target.connector.batchSize)) {
 			try {
+				if (unavailable) throw unavailable;
 				outcomes.push(...(await target.connector.apply(batch)));
 			} catch (error) {
-				const details = error as { message?: string; code?: string; retryable?: boolean };
-				outcomes.push(...batch.map((): MemberOutcome => ({ ok: false, stage: 'upsert', error: { message: details.message ?? String(error), code: details.code }, retryable: details.retryable ?? true })));
+				outcomes.push(...batch.map(() => failedOutcome('upsert', error)));
 			}
 		}
 		await this.settleWelcomes(target.platform, all, outcomes, claims);

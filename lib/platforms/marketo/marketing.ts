@@ -45,6 +45,7 @@ export class MarketoMarketing implements MarketingConnector {
 	readonly batchSize = LEAD_BATCH;
 	readonly defaultMappings = marketoDefaultMappings;
 	private readonly listIds = new Map<string, Promise<number>>();
+	private fields?: Promise<string[]>;
 
 	constructor(
 		private readonly transport: Transport,
@@ -52,9 +53,13 @@ export class MarketoMarketing implements MarketingConnector {
 		private readonly concurrent = new ConcurrencyLimit(MARKETO_MAX_CONCURRENT),
 	) {}
 
-	async fieldNames(): Promise<string[]> {
-		const body = await this.call<MarketoResponse<{ rest?: { name: string } }>>({ method: 'GET', url: '/rest/v1/leads/describe.json' });
-		return (body.result ?? []).map((field) => field.rest?.name ?? '').filter((name) => name !== '');
+	/** Asked once per connector (the lead schema changes rarely, and each call counts against the quota). */
+	fieldNames(): Promise<string[]> {
+		this.fields ??= this.call<MarketoResponse<{ rest?: { name: string; readOnly?: boolean } }>>({ method: 'GET', url: '/rest/v1/leads/describe.json' }).then((body) =>
+			(body.result ?? []).filter((field) => field.rest && !field.rest.readOnly).map((field) => field.rest?.name as string),
+		);
+		this.fields.catch(() => (this.fields = undefined));
+		return this.fields;
 	}
 
 	async apply(changes: MemberChange[]): Promise<MemberOutcome[]> {
