@@ -135,7 +135,8 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 
 	for (const field of fields) {
 		const present = flatVersions.filter((version) => field in version.flat);
-		const changers = present.filter((version) => base === undefined ? true : !sameValue(version.flat[field], flatBase[field]));
+		// Without a base (first sync) a value counts as a change, a blank does not: it is missing data, not an edit.
+		const changers = present.filter((version) => (base === undefined ? !isBlank(version.flat[field]) : !sameValue(version.flat[field], flatBase[field])));
 		const policy = policies.get(field);
 		if (policy?.policy === 'ignore') {
 			ignored.add(field);

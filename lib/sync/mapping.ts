@@ -67,16 +67,21 @@ export function toPlatformFields(record: Record<string, unknown>, mappings: Fiel
 	return fields;
 }
 
-/** Platform fields → internal record; picklist maps are applied in reverse. */
+/**
+ * Platform fields → internal record: picklist maps in reverse, then the normalising transforms (trim, case, E.164),
+ * so the same value spelled differently on two platforms reads the same and is not a conflict.
+ */
 export function fromPlatformFields(fields: Record<string, unknown>, mappings: FieldMapping[]): Record<string, unknown> {
 	const record: Record<string, unknown> = {};
 	for (const mapping of mappings) {
 		const value = getPath(fields, mapping.external);
 		if (value === undefined) continue;
-		const reverse = (mapping.transforms ?? [])
+		const transforms = mapping.transforms ?? [];
+		const reverse = transforms
 			.filter((transform): transform is { map: Record<string, string> } => typeof transform === 'object')
 			.map((transform) => ({ map: Object.fromEntries(Object.entries(transform.map).map(([from, to]) => [to, from])) }));
-		setPath(record, mapping.internal, applyTransforms(value, reverse));
+		const normalising = transforms.filter((transform) => typeof transform === 'string');
+		setPath(record, mapping.internal, applyTransforms(applyTransforms(value, reverse), normalising));
 	}
 	return record;
 }

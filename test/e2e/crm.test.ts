@@ -1,0 +1,141 @@
+/**
+ * CRM Sync, CRM Sync Trigger and Conflict Resolver in the real n8n: the package installed as a community package,
+ * both CRM templates imported and published against the HubSpot and Salesforce sandboxes. A forged HubSpot webhook
+ * is refused with 401 and syncs nothing; a genuine one syncs contacts both ways without duplicates; a company
+ * conflict queued for review is listed and decided over the review template's webhooks and lands on both platforms.
+ */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from '../../lib/platforms/hubspot';
+import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from '../../lib/platforms/salesforce';
+import { closeAllStores, openStore } from '../../lib/store';
+import { syncPlatforms } from '../../lib/sync/sync';
+import { FetchHttpClient, Transport, type PlatformProfile } from '../../lib/transport';
+import { startN8n, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+
+jest.setTimeout(600_000);
+
+const clientSecret = 'hubspot-app-client-secret';
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8'));
+
+let n8n: N8nServer;
+let hubspot: RunningSandbox;
+let salesforce: RunningSandbox;
+let hubspotControl: SandboxControl;
+let salesforceControl: SandboxControl;
+
+interface HubSpotRecord {
+	id: string;
+	properties: Record<string, string | null>;
+	archived?: boolean;
+}
+interface SalesforceRecord {
+	Id: string;
+	IsDeleted: boolean;
+	[field: string]: unknown;
+}
+
+beforeAll(async () => {
+	hubspot = await startSandbox('hubspot');
+	salesforce = await startSandbox('salesforce');
+	hubspotControl = new SandboxControl(hubspot.baseUrl);
+	salesforceControl = new SandboxControl(salesforce.baseUrl);
+	n8n = await startN8n();
+	const credentials = {
+		integrationHubSpotApi: await n8n.createCredential('integrationHubSpotApi', 'HubSpot', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl, clientSecret }),
+		integrationSalesforceApi: await n8n.createCredential('integrationSalesforceApi', 'Salesforce', { accessToken: salesforce.credentials.accessToken, instanceUrl: salesforce.baseUrl }),
+	};
+	for (const name of ['crm-bidirectional-sync.json', 'crm-conflict-review.json']) {
+		await n8n.activate(await n8n.importWorkflow(template(name), { credentials }));
+	}
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await n8n?.stop();
+	await hubspot?.close();
+	await salesforce?.close();
+});
+
+function signedHubSpotDelivery(body: string, secret = clientSecret) {
+	const timestamp = Date.now();
+	const url = `${n8n.baseUrl}/webhook/crm/hubspot-events`;
+	const signature = createHmac('sha256', secret).update(`POST${url}${body}${timestamp}`).digest('base64');
+	return fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) },
+		body,
+	});
+}
+
+const liveHubSpot = async (collection: string) => (await hubspotControl.state<HubSpotRecord[]>(collection)).filter((record) => !record.archived);
+const liveSalesforce = async (collection: string) => (await salesforceControl.state<SalesforceRecord[]>(collection)).filter((record) => !record.IsDeleted);
+
+test('a forged HubSpot webhook gets 401 and syncs nothing; a genuine one syncs contacts both ways without duplicates', async () => {
+	await hubspotControl.seed({ contacts: [{ properties: { firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com', phone: '+442079460001' } }] });
+	await salesforceControl.seed({ Contact: [{ FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@example.com' }, { FirstName: 'Ada', LastName: 'Lovelace', Email: 'ADA@example.com', Company: 'Analytical' }] });
+	const event = JSON.stringify([{ subscriptionType: 'contact.propertyChange', objectId: 1, propertyName: 'firstname' }]);
+
+	const forged = await signedHubSpotDelivery(event, 'not-the-secret');
+	expect(forged.status).toBe(401);
+	expect(await liveHubSpot('contacts')).toHaveLength(1);
+
+	const genuine = await signedHubSpotDelivery(event);
+	expect(genuine.status).toBe(200);
+	expect(await genuine.json()).toEqual({ synced: true, conflicts: 0 });
+	const hubspotContacts = await liveHubSpot('contacts');
+	const salesforceContacts = await liveSalesforce('Contact');
+	expect(hubspotContacts.map((contact) => contact.properties.email).sort()).toEqual(['ada@example.com', 'grace@example.com']);
+	expect(salesforceContacts).toHaveLength(2);
+	expect(hubspotContacts.find((contact) => contact.properties.email === 'ada@example.com')?.properties.company).toBe('Analytical');
+	expect(salesforceContacts.find((contact) => String(contact.Email).toLowerCase() === 'ada@example.com')?.Phone).toBe('+442079460001');
+
+	// A second delivery finds nothing new: our own writes do not come back as changes.
+	await hubspotControl.clearRequests();
+	expect((await signedHubSpotDelivery(event)).status).toBe(200);
+	const writes = (await hubspotControl.requests()).filter((entry) => entry.path.includes('/batch/'));
+	expect(writes).toEqual([]);
+	expect(await liveSalesforce('Contact')).toHaveLength(2);
+});
+
+test('a company conflict waits for review, is listed and decided over the review template, and lands on both platforms', async () => {
+	await hubspotControl.seed({ companies: [{ properties: { name: 'Acme Corp', domain: 'acme.example' } }] });
+	await salesforceControl.seed({ Account: [{ Name: 'ACME Corporation', Website: 'acme.example' }] });
+	// The scheduled companies sync, run here against the same store n8n uses (the schedule fires every 15 minutes).
+	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const transport = (profile: PlatformProfile, baseUrl: string, token: string) => new Transport({
+		profile, baseUrl, accountKey: `e2e-${profile.platform}`,
+		client: new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } })),
+	});
+	const first = await syncPlatforms({
+		store, integration: 'crm', entity: 'companies', strategy: { kind: 'manual' }, deletes: 'flag', runId: 'e2e-companies',
+		platforms: [
+			{ connector: new HubSpotCrm(transport(hubSpotProfile(), hubspot.baseUrl, hubspot.credentials.accessToken)), mappings: hubSpotDefaultMappings.companies },
+			{ connector: new SalesforceCrm(transport(salesforceProfile(), salesforce.baseUrl, salesforce.credentials.accessToken)), mappings: salesforceDefaultMappings.companies },
+		],
+	});
+	expect(first.reviewsOpened).toBe(1);
+	await closeAllStores();
+
+	const listed = await n8n.callWebhook('crm/conflicts', { method: 'GET' });
+	expect(listed.status).toBe(200);
+	const reviews = listed.body as Array<{ reviewId: string; fields: string[]; scope: string }>;
+	expect(reviews).toHaveLength(1);
+	expect(reviews[0]).toMatchObject({ scope: 'crm:crm:companies', fields: ['name'] });
+
+	const unknown = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: 'no-such-review', side: 'salesforce' } });
+	expect(unknown.status).toBe(400);
+
+	const decided = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId, side: 'salesforce', reviewer: 'e2e' } });
+	expect(decided.status).toBe(200);
+	expect(decided.body).toEqual({ applied: 1 });
+	expect((await liveHubSpot('companies'))[0].properties.name).toBe('ACME Corporation');
+	expect((await liveSalesforce('Account'))[0].Name).toBe('ACME Corporation');
+	expect(await n8n.callWebhook('crm/conflicts', { method: 'GET' })).toMatchObject({ status: 200 });
+});
