@@ -40,13 +40,20 @@ export async function buildPackage(): Promise<void> {
  * and lib/. Checked under the build lock, so workers that find dist/ stale together build it once.
  */
 export async function ensureBuilt(): Promise<void> {
+	await runNode24(locked(buildIfStale()), { label: 'build' });
+}
+
+/**
+ * A shell command that builds only when dist/ is stale. Never rebuild a fresh dist/: a build starts by deleting it,
+ * and other jest workers may be loading nodes from it at that moment.
+ */
+function buildIfStale(): string {
 	const { n8n } = readManifest();
-	const declared = [...(n8n.nodes ?? []), ...(n8n.credentials ?? [])];
-	if (declared.length === 0) return;
+	const declared = [...(n8n.nodes ?? []), ...(n8n.credentials ?? []), 'dist/workflows'];
 	const isFresh = declared
-		.map((file) => `[ -f ${file} ] && [ -z "$(find nodes credentials lib -name '*.ts' -newer ${file} -print -quit 2>/dev/null)" ]`)
+		.map((file) => `[ -e ${file} ] && [ -z "$(find nodes credentials lib workflows -newer ${file} -print -quit 2>/dev/null)" ]`)
 		.join(' && ');
-	await runNode24(locked(`(${isFresh}) || npx gulp build`), { label: 'build' });
+	return `(${isFresh}) || npx gulp build >&2`;
 }
 
 function packCommand(destination: string): string {
@@ -63,8 +70,8 @@ export async function packFolder(packageRoot: string): Promise<string> {
 	return tarballIn(destination, await runNode24(packCommand(destination), { cwd: packageRoot }));
 }
 
-/** Builds this package and packs it as npm would publish it (both under the build lock); returns the tarball's path. */
+/** Builds this package if stale and packs it as npm would publish it (both under the build lock); returns the tarball's path. */
 export async function packPackage(): Promise<string> {
 	const destination = mkdtempSync(path.join(tmpdir(), 'n8n-pack-'));
-	return tarballIn(destination, await runNode24(locked(`npx gulp build >&2 && ${packCommand(destination)}`), { label: 'build' }));
+	return tarballIn(destination, await runNode24(locked(`${buildIfStale()} && ${packCommand(destination)}`), { label: 'build' }));
 }
