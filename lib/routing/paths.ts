@@ -46,3 +46,12 @@ export function invalidPath(path: unknown): string | undefined {
 	if (!/^[\w$@-]+(\.[\w$@-]+)*$/.test(path)) return `"${path}" is not a dotted field path`;
 	return undefined;
 }
+
+/** A deep copy of plain JSON data (objects, arrays, scalars); several times faster than structuredClone for events. */
+export function cloneJson<T>(value: T): T {
+	if (value === null || typeof value !== 'object') return value;
+	if (Array.isArray(value)) return value.map(cloneJson) as T;
+	const copy: Record<string, unknown> = {};
+	for (const key in value) copy[key] = cloneJson((value as Record<string, unknown>)[key]);
+	return copy as T;
+}

@@ -24,12 +24,13 @@ export interface CompiledRule {
 	transform: CompiledTransform;
 	destinations: DestinationSpec[];
 	matchesContent: EventPredicate;
+	hasFilters: boolean;
 }
 
 export interface CompiledRoutes {
 	rules: CompiledRule[];
 	destinations: Map<string, DestinationSpec>;
-	/** The enabled rules whose sources, type patterns and filters all accept the event, in rule-list order. */
+	/** The enabled rules whose sources, type patterns and filters all accept the event, in rule-list order (do not modify the list). */
 	match(event: RoutingEvent): CompiledRule[];
 }
 
@@ -138,6 +139,7 @@ export function compileRoutes(config: RouterConfig): CompiledRoutes {
 			transform: compileTransform(spec.transform),
 			destinations: spec.destinations.map((id) => destinations.get(id)!),
 			matchesContent: filters.length === 0 ? () => true : (envelope) => filters.every((filter) => filter(envelope)),
+			hasFilters: filters.length > 0,
 		};
 	});
 	return { rules, destinations, match: buildMatcher(rules) };
@@ -165,24 +167,34 @@ function buildMatcher(rules: CompiledRule[]): (event: RoutingEvent) => CompiledR
 			for (const type of new Set(exact)) byExactType.set(type, [...(byExactType.get(type) ?? []), { rule, sources }]);
 		}
 	}
-	const candidatesByKey = new Map<string, CompiledRule[]>();
-	const candidates = (source: string, type: string): CompiledRule[] => {
-		const key = `${source}\u0000${type}`;
-		let found = candidatesByKey.get(key);
+	// Candidates per source, then per type: two map lookups per event once warm, no key strings to build.
+	const candidatesBySource = new Map<string, Map<string, { rules: CompiledRule[]; filtered: boolean }>>();
+	let cached = 0;
+	const candidates = (source: string, type: string) => {
+		let byType = candidatesBySource.get(source);
+		if (!byType) {
+			byType = new Map();
+			candidatesBySource.set(source, byType);
+		}
+		let found = byType.get(type);
 		if (!found) {
-			found = [...(byExactType.get(type) ?? []), ...wildcard.filter((entry) => entry.typeMatches!(type))]
+			const rules = [...(byExactType.get(type) ?? []), ...wildcard.filter((entry) => entry.typeMatches!(type))]
 				.filter((entry) => !entry.sources || entry.sources.has(source))
 				.map((entry) => entry.rule)
 				.sort((a, b) => a.order - b.order);
-			// Event types come from outside: keep the cache bounded.
-			if (candidatesByKey.size > 10_000) candidatesByKey.clear();
-			candidatesByKey.set(key, found);
+			found = { rules, filtered: rules.some((rule) => rule.hasFilters) };
+			// Event types and sources come from outside: keep the cache bounded.
+			if (++cached > 10_000) {
+				candidatesBySource.clear();
+				cached = 0;
+			}
+			byType.set(type, found);
 		}
 		return found;
 	};
 	return (event) => {
-		const reachable = candidates(event.source, event.type);
-		if (reachable.length === 0) return reachable;
+		const { rules: reachable, filtered } = candidates(event.source, event.type);
+		if (!filtered) return reachable;
 		const envelope = event as unknown as Record<string, unknown>;
 		return reachable.filter((rule) => rule.matchesContent(envelope));
 	};

@@ -1,5 +1,5 @@
 /** A rule's transform: field mapping on the event's `data` (rename, pick, drop, set constants, require), nested paths. */
-import { deletePath, invalidPath, isPlainObject, readPath, splitPath, writePath } from './paths';
+import { cloneJson, deletePath, invalidPath, isPlainObject, readPath, splitPath, writePath } from './paths';
 import type { TransformStep } from './types';
 
 export type CompiledTransform = (data: Record<string, unknown>) => Record<string, unknown>;
@@ -68,7 +68,7 @@ function compileStep(step: TransformStep): (data: Record<string, unknown>) => Re
 	if ('set' in step) {
 		const assignments = Object.entries(step.set).map(([path, value]) => [splitPath(path), value] as const);
 		return (data) => {
-			for (const [segments, value] of assignments) writePath(data, segments, structuredClone(value));
+			for (const [segments, value] of assignments) writePath(data, segments, cloneJson(value));
 			return data;
 		};
 	}
@@ -80,11 +80,13 @@ function compileStep(step: TransformStep): (data: Record<string, unknown>) => Re
 	};
 }
 
-/** Compiles validated steps; the result works on a copy, never on the caller's event. */
+/** Compiles validated steps; they work on a copy, never on the caller's event. */
 export function compileTransform(steps: TransformStep[] | undefined): CompiledTransform {
 	const compiled = (steps ?? []).map(compileStep);
+	// Without steps the data goes out as it came: nothing downstream modifies it.
+	if (compiled.length === 0) return (data) => data;
 	return (data) => {
-		let result = structuredClone(data);
+		let result = cloneJson(data);
 		for (const [index, step] of compiled.entries()) {
 			try {
 				result = step(result);
