@@ -1,0 +1,155 @@
+/**
+ * CRM Sync benchmark (`npx tsx test/bench/crm.bench.ts`):
+ * 1. 10,000 contacts pushed to the HubSpot and Salesforce sandboxes at their real limits: API calls against
+ *    ceil(N / batch), 429s that reached the engine, wall time against what the rate windows allow.
+ * 2. The engine alone (mapping, ID map, snapshots, SQLite writes) with the platform's cost removed: records/s.
+ * 3. A 100,000-record initial sync between two generated platforms: peak heap, to show pages flow through.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, RecordWrite, WriteOutcome } from '../../lib/platforms/crm';
+import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { pushRecords, type InternalRecord } from '../../lib/sync/push';
+import { syncPlatforms } from '../../lib/sync/sync';
+import { crmClient, startCrmSandbox } from '../engine/crmSandboxes';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+
+const N = Number(process.env.CRM_BENCH_RECORDS ?? 10_000);
+
+function contacts(count: number, prefix = 'c'): InternalRecord[] {
+	return Array.from({ length: count }, (_, i) => ({
+		id: `${prefix}-${i}`, firstName: `First${i}`, lastName: `Last${i}`, email: `${prefix}${i}@bench.example`, phone: `+1555${String(i).padStart(7, '0')}`, company: `Company ${i % 100}`,
+	}));
+}
+
+async function freshStore(): Promise<{ store: StateStore; dispose: () => Promise<void> }> {
+	const dir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
+	const store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
+	return { store, dispose: async () => { await closeAllStores(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function pushAtRealLimits(name: 'hubspot' | 'salesforce', batch: number, windows: Array<{ capacity: number; windowMs: number }>): Promise<void> {
+	const server = await startCrmSandbox(name);
+	const { store, dispose } = await freshStore();
+	try {
+		const client = crmClient(name, server, store);
+		const records = contacts(N);
+		const started = Date.now();
+		const result = await pushRecords({ store, connector: client.connector, integration: 'bench', entity: 'contacts', mappings: client.platform.mappings, records, runId: 'bench' });
+		const wallMs = Date.now() - started;
+		const log = await new SandboxControl(server.baseUrl).requests();
+		const ideal = Math.ceil(N / batch);
+		const tooMany = log.filter((entry) => entry.status === 429 || entry.status === 403).length;
+		// The fastest any client could go: each window lets `capacity` calls through per `windowMs`.
+		const boundMs = Math.max(...windows.map((window) => Math.floor((log.length - 1) / window.capacity) * window.windowMs));
+		console.log(JSON.stringify({
+			platform: name, records: N, created: result.counts.created, failed: result.counts.failed,
+			apiCalls: log.length, writeCalls: log.filter((entry) => entry.method !== 'GET').length, idealWriteCalls: ideal,
+			overIdealPercent: Number((((log.filter((entry) => entry.method !== 'GET').length - ideal) / ideal) * 100).toFixed(2)),
+			refusedByVendor: tooMany, retries: client.transport.stats.retries, rateLimitedSeenByEngine: result.outcomes.filter((outcome) => outcome.error?.code === 'RATE_LIMIT').length,
+			wallMs, rateLimitBoundMs: boundMs,
+		}));
+	} finally {
+		await dispose();
+		await server.close();
+	}
+}
+
+/** A platform with no cost: every write succeeds at once, so only the engine is measured. */
+class NullCrm implements CrmConnector {
+	readonly entities: Partial<Record<CrmEntity, EntitySupport>> = { contacts: { object: 'contacts', matchField: 'email', batchSize: 100 } };
+	private next = 0;
+
+	constructor(readonly platform: string, private readonly source?: { total: number; pageSize: number }) {}
+
+	async fieldNames(): Promise<string[]> {
+		return ['firstname', 'lastname', 'email', 'phone', 'company'];
+	}
+
+	async write(_entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]> {
+		return batch.map((write) => ({ ok: true, externalId: write.externalId ?? `${this.platform}-${this.next++}`, created: !write.externalId, fields: write.fields }));
+	}
+
+	/** Generates its records page by page from the cursor: the platform itself never holds them all. */
+	async pullChanges(_entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
+		const from = cursor ? Number(cursor) : 0;
+		const total = this.source?.total ?? 0;
+		const to = Math.min(total, from + (this.source?.pageSize ?? 100));
+		const records = [];
+		for (let i = from; i < to; i++) {
+			records.push({ externalId: `src-${i}`, fields: { firstname: `F${i}`, lastname: `L${i}`, email: `s${i}@bench.example`, phone: '+15550100', company: 'Acme' }, modifiedAt: new Date(1_700_000_000_000 + i).toISOString() });
+		}
+		return { records, cursor: String(to), done: to >= total };
+	}
+}
+
+const mappings = [
+	{ internal: 'firstName', external: 'firstname' },
+	{ internal: 'lastName', external: 'lastname' },
+	{ internal: 'email', external: 'email', transforms: ['trim' as const, 'lowercase' as const] },
+	{ internal: 'phone', external: 'phone', transforms: ['e164' as const] },
+	{ internal: 'company', external: 'company' },
+];
+
+async function engineThroughput(): Promise<void> {
+	const { store, dispose } = await freshStore();
+	try {
+		const count = 50_000;
+		const records = contacts(count);
+		const connector = new NullCrm('null');
+		const started = performance.now();
+		await pushRecords({ store, connector, integration: 'bench', entity: 'contacts', mappings, records, runId: 'create' });
+		const createMs = performance.now() - started;
+		const changed = records.map((record) => ({ ...record, lastName: `${record.lastName}!` }));
+		const updateStarted = performance.now();
+		await pushRecords({ store, connector, integration: 'bench', entity: 'contacts', mappings, records: changed, runId: 'update' });
+		const updateMs = performance.now() - updateStarted;
+		console.log(JSON.stringify({
+			engine: 'push, limits lifted, SQLite', records: count,
+			createRecordsPerSecond: Math.round(count / (createMs / 1000)), updateRecordsPerSecond: Math.round(count / (updateMs / 1000)),
+		}));
+	} finally {
+		await dispose();
+	}
+}
+
+async function initialSyncMemory(): Promise<void> {
+	const { store, dispose } = await freshStore();
+	try {
+		const total = Number(process.env.CRM_BENCH_SYNC_RECORDS ?? 100_000);
+		global.gc?.();
+		const baseline = process.memoryUsage().heapUsed;
+		let peak = baseline;
+		const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 25);
+		const started = performance.now();
+		const summary = await syncPlatforms({
+			store, integration: 'bench-sync', entity: 'contacts', strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: 'initial',
+			platforms: [{ connector: new NullCrm('source', { total, pageSize: 200 }), mappings }, { connector: new NullCrm('target'), mappings }],
+		});
+		clearInterval(sampler);
+		const seconds = (performance.now() - started) / 1000;
+		console.log(JSON.stringify({
+			initialSync: total, createdOnTarget: summary.platforms.target.created, pending: summary.pending, seconds: Number(seconds.toFixed(1)),
+			recordsPerSecond: Math.round(total / seconds), peakHeapGrowthMB: Number(((peak - baseline) / 1048576).toFixed(1)),
+			heapOfAllRecordsAtOnceMB: Number(((total * 600) / 1048576).toFixed(1)),
+		}));
+	} finally {
+		await dispose();
+	}
+}
+
+async function main(): Promise<void> {
+	const only = process.argv[2];
+	if (!only || only === 'hubspot') await pushAtRealLimits('hubspot', 100, [{ capacity: 190, windowMs: 10_000 }]);
+	if (!only || only === 'salesforce') await pushAtRealLimits('salesforce', 200, [{ capacity: 100_000, windowMs: 86_400_000 }]);
+	if (!only || only === 'engine') await engineThroughput();
+	if (!only || only === 'memory') await initialSyncMemory();
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
