@@ -3,7 +3,6 @@ import type { HttpResponse, PlatformProfile, VendorError } from '../../transport
 interface ProblemBody {
 	status?: number;
 	title?: string;
-	type?: string;
 	errors?: Record<string, string>;
 }
 
@@ -23,7 +22,6 @@ export function bigCommerceProfile(options: { requestsPer30s?: number } = {}): P
 			const reset = Number(response.headers['x-rate-limit-time-reset-ms']);
 			return {
 				message: [body.title ?? `BigCommerce answered HTTP ${response.status}`, details].filter(Boolean).join(': '),
-				code: body.type,
 				rateLimited: response.status === 429,
 				retryAfterMs: response.status === 429 && Number.isFinite(reset) ? reset : undefined,
 			};

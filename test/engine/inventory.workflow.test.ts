@@ -1,0 +1,105 @@
+/**
+ * The Inventory Fan-out node in n8n-core's engine, against the four commerce sandboxes: the order template's verify
+ * and fan-out nodes (the Respond to Webhook steps need the real n8n: see test/e2e/inventory.test.ts), and the
+ * reconcile template.
+ */
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { closeAllStores } from '../../lib/store';
+import { runWorkflow } from '../harness/inProcess';
+import { repoRoot } from '../harness/paths';
+import type { WorkflowJson } from '../harness/workflowJson';
+import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
+const shopifySecret = 'shpss_in_process';
+
+let sandboxes: CommerceSandboxes;
+let stateFile: string;
+
+beforeAll(async () => {
+	sandboxes = await startCommerceSandboxes();
+	stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'inventory-workflow-')), 'state.sqlite');
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await sandboxes.close();
+});
+
+beforeEach(() => sandboxes.reset());
+
+function credentials(): Record<string, Record<string, unknown>> {
+	const [shopify, woocommerce, magento, bigcommerce] = sandboxes.stores;
+	return {
+		integrationShopifyApi: { ...shopify.settings, baseUrl: shopify.baseUrl, webhookSecret: shopifySecret },
+		integrationWooCommerceApi: { ...woocommerce.settings, baseUrl: woocommerce.baseUrl, webhookSecret: 'woo-secret' },
+		integrationMagentoApi: { ...magento.settings, baseUrl: magento.baseUrl },
+		integrationBigCommerceApi: { ...bigcommerce.settings, baseUrl: bigcommerce.baseUrl },
+	};
+}
+
+/** The order template with its two Respond to Webhook steps taken out: verify → fan-out, rejected → "Rejected". */
+function orderFlow(): WorkflowJson {
+	const flow = template('order-inventory-fanout.json');
+	flow.nodes = flow.nodes.filter((node) => node.type !== 'n8n-nodes-base.respondToWebhook');
+	flow.nodes.push({ name: 'Rejected', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 340], parameters: {} });
+	const toFanOut = { main: [[{ node: 'Fan Out Stock', type: 'main', index: 0 }], [{ node: 'Rejected', type: 'main', index: 0 }]] };
+	flow.connections = { ...flow.connections, 'Verify Shopify Order': toFanOut, 'Verify WooCommerce Order': toFanOut };
+	delete flow.connections['Accept Order'];
+	return flow;
+}
+
+function shopifyDelivery(order: object, deliveryId: string, secret = shopifySecret) {
+	const body = JSON.stringify(order);
+	return { json: { headers: { 'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'), 'x-shopify-webhook-id': deliveryId }, body: JSON.parse(body) } };
+}
+
+/** Webhook deliveries as the start node's items; without items the start node (a manual trigger) emits its own. */
+const run = (workflow: WorkflowJson, items: Array<{ json: object }>, startNode?: string) =>
+	runWorkflow(workflow, { inputItems: items.length > 0 ? items : undefined, credentials: credentials(), startNode, env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile } });
+
+test('a signed Shopify order fans out to the other three stores once; a forged one changes nothing', async () => {
+	await sandboxes.seed(['WF-1'], 40);
+	const order = { id: 880001, line_items: [{ id: 1, sku: 'WF-1', quantity: 3 }] };
+	const result = await run(orderFlow(), [shopifyDelivery(order, 'wh-1'), shopifyDelivery(order, 'wh-1'), shopifyDelivery({ ...order, id: 880002 }, 'wh-2', 'forged')], 'Shopify Order Created');
+	expect(result.error).toBeUndefined();
+	const applied = result.outputs['Stock Updated'][0].map((item) => item.json);
+	expect(applied.filter((item) => item.status === 'applied').map((item) => item.store).sort()).toEqual(['bigcommerce', 'magento', 'woocommerce']);
+	expect(applied.filter((item) => item.duplicateDelivery)).toHaveLength(1);
+	expect(result.outputs.Rejected[0].map((item) => item.json.reason)).toEqual(['signature does not match the body']);
+	expect(await sandboxes.quantities('WF-1')).toEqual({ shopify: 40, woocommerce: 37, magento: 37, bigcommerce: 37 });
+});
+
+test('an unknown SKU and a store that is down land on the errors output; retry pending applies the change later', async () => {
+	await sandboxes.seed(['WF-2'], 10);
+	await sandboxes.controls.magento.reset();
+	await sandboxes.controls.bigcommerce.fault({ kind: 'error', status: 503, times: -1 });
+	const order = { id: 880003, line_items: [{ id: 1, sku: 'WF-2', quantity: 1 }] };
+	const result = await run(orderFlow(), [shopifyDelivery(order, 'wh-3')], 'Shopify Order Created');
+	expect(result.error).toBeUndefined();
+	const errors = result.outputs['Stock Changes Pending'][0].map((item) => item.json);
+	expect(errors.map((item) => [item.store, item.status, (item.error as { code?: string }).code])).toEqual([
+		['magento', 'failed', 'UNKNOWN_SKU'],
+		['bigcommerce', 'pending', undefined],
+	]);
+	await sandboxes.controls.bigcommerce.clearFaults();
+	const retry = await run(template('inventory-reconcile.json'), [], 'Reconcile Now');
+	expect(retry.error).toBeUndefined();
+	expect(retry.outputs['Stores In Step'][0].map((item) => item.json).find((item) => item.store === 'bigcommerce' && item.orderId === 'shopify:880003')).toMatchObject({ status: 'applied', newQuantity: 9 });
+	expect((await sandboxes.quantities('WF-2')).bigcommerce).toBe(9);
+});
+
+test('the reconcile template adopts a baseline, reports and corrects drift', async () => {
+	await sandboxes.seed(['WF-3'], 25);
+	await sandboxes.controls.woocommerce.seed({ products: [{ sku: 'WF-3', stock_quantity: 31 }] });
+	const reconcile = template('inventory-reconcile.json');
+	reconcile.nodes = reconcile.nodes.map((node) => (node.name === 'Reconcile Stock' ? { ...node, parameters: { ...node.parameters, skus: 'WF-3', baselineStore: 'shopify' } } : node));
+	const result = await run(reconcile, [], 'Reconcile Now');
+	const inStep = result.outputs['Stores In Step'][0].map((item) => item.json).filter((item) => item.sku === 'WF-3');
+	expect(inStep.map((item) => [item.store, item.status])).toEqual([['shopify', 'in_sync'], ['woocommerce', 'corrected'], ['magento', 'in_sync'], ['bigcommerce', 'in_sync']]);
+	expect(await sandboxes.quantities('WF-3')).toEqual({ shopify: 25, woocommerce: 25, magento: 25, bigcommerce: 25 });
+});
