@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 
 	console.log(`\nn8n editor: ${n8n.baseUrl}   login: ${login.email} / ${login.password}\n`);
 	console.log('Sandboxes:');
-	for (const sandbox of sandboxes) console.log(`  ${sandbox.name.padEnd(12)} ${sandbox.baseUrl}  (control: ${sandbox.baseUrl}/__control/)`);
+	for (const sandbox of sandboxes) console.log(`  ${sandbox.name.padEnd(15)} ${sandbox.baseUrl}  (control: ${sandbox.baseUrl}/__control/)`);
 	console.log(templates.length ? `Templates:\n${templates.map((line) => `  ${line}`).join('\n')}` : 'Templates: none in workflows/ yet');
 	console.log('\nRunning; Ctrl-C to stop.');
 }
