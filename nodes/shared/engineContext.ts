@@ -41,7 +41,7 @@ export async function platformTransport(
 	if (!credential) throw new Error(`No credential type is known for platform "${platform}"`);
 	const values = await context.getCredentials(credential.type);
 	const reference = context.getNode().credentials?.[credential.type];
-	const baseUrl = String(values[credential.baseUrlField]);
+	const baseUrl = credential.resolveBaseUrl?.(values) ?? String(values[credential.baseUrlField]);
 	const client = new N8nHttpClient(context, credential.type);
 	return new Transport({
 		profile: platformEntry(platform).profile(),

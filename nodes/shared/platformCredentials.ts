@@ -1,8 +1,12 @@
+import { mailchimpBaseUrl } from '../../lib/platforms/mailchimp/profile';
+
 /** Which n8n credential type authenticates each platform, and which of its fields are secrets or the base URL. */
 export interface PlatformCredential {
 	type: string;
 	baseUrlField: string;
 	secretFields: string[];
+	/** Derives the base URL when the field is empty (Mailchimp: from the API key's datacenter suffix). */
+	resolveBaseUrl?: (values: Record<string, unknown>) => string;
 	/** Other credential types for the same platform (e.g. OAuth2 beside a token); the one set on the node is used. */
 	alternatives?: PlatformCredential[];
 }
@@ -23,6 +27,9 @@ export const platformCredentials: Record<string, PlatformCredential> = {
 	woocommerce: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerSecret', 'webhookSecret'] },
 	magento: { type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
 	bigcommerce: { type: 'integrationBigCommerceApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
+	mailchimp: { type: 'integrationMailchimpApi', baseUrlField: 'baseUrl', secretFields: ['apiKey'], resolveBaseUrl: (values) => String(values.baseUrl || mailchimpBaseUrl(String(values.apiKey ?? ''))) },
+	marketo: { type: 'integrationMarketoApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
+	activecampaign: { type: 'integrationActiveCampaignApi', baseUrlField: 'baseUrl', secretFields: ['apiToken'] },
 };
 
 /** The platform's credential that is set on the node (the first choice when none is). */

@@ -1,0 +1,104 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeCredentialDescription, type INodeProperties } from 'n8n-workflow';
+
+import { MarketingFanOut, type MarketingTarget, type SegmentRule, type ConditionOperator } from '../../../lib/marketing';
+import { platformEntry } from '../../../lib/platforms/catalog';
+import type { MarketingSettings } from '../../../lib/platforms/marketing';
+import type { FieldMapping } from '../../../lib/sync/mapping';
+import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { platformCredentials } from '../../shared/platformCredentials';
+import { marketoTokenFallback } from './marketoToken';
+
+export const MARKETING_PLATFORMS = ['hubspot', 'mailchimp', 'marketo', 'activecampaign'] as const;
+export type MarketingPlatformId = (typeof MARKETING_PLATFORMS)[number];
+
+const shownFor = (platform: MarketingPlatformId) => ({ show: { platforms: [platform] } });
+
+/** One credential per platform, shown once the platform is chosen. */
+export function marketingCredentials(): INodeCredentialDescription[] {
+	return MARKETING_PLATFORMS.map((platform) => ({ name: platformCredentials[platform].type, required: true, displayOptions: shownFor(platform) }));
+}
+
+export const platformProperties: INodeProperties[] = [
+	{
+		displayName: 'Platforms',
+		name: 'platforms',
+		type: 'multiOptions',
+		options: MARKETING_PLATFORMS.map((value) => ({ name: platformEntry(value).displayName, value })),
+		default: ['hubspot', 'mailchimp'],
+		required: true,
+		description: 'Every marketing platform the contacts go to; each needs its credential',
+	},
+	{
+		displayName: 'Integration Name',
+		name: 'integration',
+		type: 'string',
+		default: 'marketing',
+		description: 'Keeps consent, pending retries and the welcome ledger of separate setups apart; use the same name in every node of one setup',
+	},
+	{ displayName: 'Mailchimp Audience ID', name: 'mailchimpAudienceId', type: 'string', default: '', required: true, displayOptions: shownFor('mailchimp'), description: 'The audience (list) the contacts join' },
+	{ displayName: 'Mailchimp Welcome Journey ID', name: 'mailchimpJourneyId', type: 'string', default: '', displayOptions: shownFor('mailchimp'), description: 'Customer journey whose API trigger starts the welcome; empty for none' },
+	{ displayName: 'Mailchimp Journey Step ID', name: 'mailchimpJourneyStepId', type: 'string', default: '', displayOptions: shownFor('mailchimp'), description: 'The journey\'s "Contact API event" starting step' },
+	{ displayName: 'HubSpot Welcome List', name: 'hubspotWelcomeList', type: 'string', default: 'Welcome', displayOptions: shownFor('hubspot'), description: 'Name of the contact list whose workflow sends the welcome (created when missing); empty for none' },
+	{ displayName: 'HubSpot Subscription Type ID', name: 'hubspotSubscriptionId', type: 'string', default: '', displayOptions: shownFor('hubspot'), description: 'The email subscription type an unsubscribe applies to (Settings → Marketing → Email → Subscription types)' },
+	{ displayName: 'Marketo Welcome Campaign ID', name: 'marketoCampaignId', type: 'string', default: '', displayOptions: shownFor('marketo'), description: 'A smart campaign with a "Campaign is Requested" (Web Service API) trigger; empty for none' },
+	{ displayName: 'ActiveCampaign List ID', name: 'activeCampaignListId', type: 'string', default: '', required: true, displayOptions: shownFor('activecampaign'), description: 'The list the contacts are subscribed to' },
+	{ displayName: 'ActiveCampaign Welcome Tag', name: 'activeCampaignWelcomeTag', type: 'string', default: 'welcome', displayOptions: shownFor('activecampaign'), description: 'The tag whose "Tag is added" trigger starts the welcome automation; empty for none' },
+];
+
+function text(context: IExecuteFunctions, name: string): string {
+	return String(context.getNodeParameter(name, 0, '') ?? '').trim();
+}
+
+function settingsFor(context: IExecuteFunctions, platform: MarketingPlatformId): MarketingSettings {
+	switch (platform) {
+		case 'mailchimp': {
+			const journey = text(context, 'mailchimpJourneyId');
+			return { listId: text(context, 'mailchimpAudienceId'), welcome: journey ? { id: journey, stepId: text(context, 'mailchimpJourneyStepId') } : undefined };
+		}
+		case 'hubspot': {
+			const list = text(context, 'hubspotWelcomeList');
+			return { welcome: list ? { id: list } : undefined, subscriptionId: text(context, 'hubspotSubscriptionId') || undefined };
+		}
+		case 'marketo': {
+			const campaign = text(context, 'marketoCampaignId');
+			return { welcome: campaign ? { id: campaign } : undefined };
+		}
+		case 'activecampaign': {
+			const tag = text(context, 'activeCampaignWelcomeTag');
+			return { listId: text(context, 'activeCampaignListId'), welcome: tag ? { id: tag } : undefined };
+		}
+	}
+}
+
+/** The fan-out engine for the node's platforms, each through its credential and the shared store. */
+export async function openFanOut(
+	context: IExecuteFunctions,
+	extra: { rules?: SegmentRule[]; consentField?: string; mappings?: Partial<Record<string, FieldMapping[]>> } = {},
+): Promise<MarketingFanOut> {
+	const platforms = context.getNodeParameter('platforms', 0) as MarketingPlatformId[];
+	if (platforms.length === 0) throw new NodeOperationError(context.getNode(), 'Choose at least one marketing platform');
+	const store = await nodeStore(context);
+	const targets: MarketingTarget[] = [];
+	for (const platform of platforms) {
+		const wrapClient = platform === 'marketo' ? await marketoTokenFallback(context) : undefined;
+		const transport = await platformTransport(context, platform, store, { wrapClient });
+		let connector;
+		try {
+			connector = platformEntry(platform).marketing!.connector(transport, settingsFor(context, platform));
+		} catch (error) {
+			throw new NodeOperationError(context.getNode(), (error as Error).message);
+		}
+		targets.push({ platform, connector, mappings: extra.mappings?.[platform] });
+	}
+	return new MarketingFanOut({ store, targets, integration: text(context, 'integration') || 'marketing', rules: extra.rules, consentField: extra.consentField });
+}
+
+export const operatorOptions: Array<{ name: string; value: ConditionOperator }> = [
+	{ name: 'Contains', value: 'contains' },
+	{ name: 'Equals', value: 'equals' },
+	{ name: 'Exists', value: 'exists' },
+	{ name: 'Greater Than', value: 'greaterThan' },
+	{ name: 'Is One Of', value: 'in' },
+	{ name: 'Less Than', value: 'lessThan' },
+	{ name: 'Not Equals', value: 'notEquals' },
+];

@@ -1,0 +1,99 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import type { ContactResult, SegmentRule, SegmentCondition } from '../../../lib/marketing';
+import type { FieldMapping } from '../../../lib/sync/mapping';
+import { openFanOut, operatorOptions } from './common';
+
+const show = { show: { operation: ['fanOut'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Consent Field',
+		name: 'consentField',
+		type: 'string',
+		default: 'consent',
+		displayOptions: show,
+		description: 'Field of each contact that says it agreed to marketing (true, yes, 1, opt-in). Without it the contact is subscribed nowhere.',
+	},
+	{
+		displayName: 'Segment Rules',
+		name: 'segmentRules',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Condition',
+		default: {},
+		displayOptions: show,
+		description: 'A contact is in a segment when all conditions with that segment name hold. Segments become Mailchimp tags, HubSpot and Marketo lists, ActiveCampaign tags.',
+		options: [
+			{
+				displayName: 'Condition',
+				name: 'condition',
+				values: [
+					{ displayName: 'Segment', name: 'segment', type: 'string', default: '', placeholder: 'e.g. enterprise', description: 'Name of the segment (list or tag) on every platform' },
+					{ displayName: 'Field', name: 'field', type: 'string', default: '', placeholder: 'e.g. plan or address.country', description: 'Contact field; dots reach into nested objects' },
+					{ displayName: 'Operator', name: 'operator', type: 'options', options: operatorOptions, default: 'equals' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Compared ignoring case; for Is One Of, a comma-separated list' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Field Mappings (JSON)',
+		name: 'mappingsJson',
+		type: 'json',
+		default: '{}',
+		displayOptions: show,
+		description: 'Per platform, a list of {"internal", "external", "transforms"} replacing its defaults, e.g. {"mailchimp": [{"internal": "email", "external": "email_address"}, {"internal": "plan", "external": "merge_fields.PLAN"}]}',
+	},
+];
+
+function readRules(context: IExecuteFunctions): SegmentRule[] {
+	const rows = ((context.getNodeParameter('segmentRules', 0, {}) as IDataObject).condition ?? []) as Array<SegmentCondition & { segment: string }>;
+	const bySegment = new Map<string, SegmentCondition[]>();
+	for (const row of rows) {
+		const segment = String(row.segment ?? '').trim();
+		if (!segment) throw new NodeOperationError(context.getNode(), 'Every segment rule condition needs a segment name');
+		bySegment.set(segment, [...(bySegment.get(segment) ?? []), { field: row.field, operator: row.operator, value: row.value }]);
+	}
+	return [...bySegment].map(([segment, conditions]) => ({ segment, conditions }));
+}
+
+function readMappings(context: IExecuteFunctions): Record<string, FieldMapping[]> {
+	const raw = context.getNodeParameter('mappingsJson', 0, '{}') as string | IDataObject;
+	try {
+		const parsed = typeof raw === 'string' ? (JSON.parse(raw || '{}') as unknown) : raw;
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected an object keyed by platform');
+		return parsed as Record<string, FieldMapping[]>;
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), `Field Mappings (JSON) is not valid: ${(error as Error).message}`);
+	}
+}
+
+function toJson(result: ContactResult): IDataObject {
+	const { index: _index, platforms, ...rest } = result;
+	return {
+		...rest,
+		welcomedOn: platforms.filter((platform) => platform.welcomed).map((platform) => platform.platform),
+		failedOn: platforms.filter((platform) => !platform.ok).map((platform) => platform.platform),
+		platforms: Object.fromEntries(platforms.map(({ platform, ...outcome }) => [platform, outcome as IDataObject])),
+	};
+}
+
+/**
+ * Each item is a contact: consent checked, segments decided once, every platform updated in its own batches, the
+ * welcome campaign started once per contact and platform. Changes that failed earlier are retried first.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const engine = await openFanOut(this, { rules: readRules(this), consentField: this.getNodeParameter('consentField', 0, 'consent') as string, mappings: readMappings(this) });
+	const report = await engine.fanOut(items.map((item) => item.json));
+	const sent: INodeExecutionData[] = [];
+	const skipped: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
+	for (const result of report.contacts) {
+		const item = { json: toJson(result), pairedItem: { item: result.index } };
+		if (result.status === 'fanned_out' || result.status === 'partial') sent.push(item);
+		else if (result.status === 'failed') failed.push(item);
+		else skipped.push(item);
+	}
+	return [sent, skipped, failed];
+}
