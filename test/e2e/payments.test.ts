@@ -23,6 +23,8 @@ let n8n: N8nServer;
 let sandboxes: Record<string, RunningSandbox>;
 let control: Record<string, SandboxControl>;
 let routerWorkflowId: string;
+let credentialIds: Record<string, string>;
+const credentialData: Record<string, Record<string, unknown>> = {};
 let eventsWorkflowId: string;
 
 beforeAll(async () => {
@@ -30,12 +32,15 @@ beforeAll(async () => {
 	control = Object.fromEntries(processors.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)]));
 	n8n = await startN8n();
 	const { stripe, paypal, square, braintree } = sandboxes;
-	const ids = {
-		integrationStripeApi: await n8n.createCredential('integrationStripeApi', 'Stripe', { secretKey: stripe.credentials.secretKey, webhookSecret: 'whsec_e2e', baseUrl: stripe.baseUrl }),
-		integrationPayPalApi: await n8n.createCredential('integrationPayPalApi', 'PayPal', { clientId: paypal.credentials.clientId, clientSecret: paypal.credentials.clientSecret, baseUrl: paypal.baseUrl }),
-		integrationSquareApi: await n8n.createCredential('integrationSquareApi', 'Square', { accessToken: square.credentials.accessToken, webhookSecret: 'sq_e2e', baseUrl: square.baseUrl }),
-		integrationBraintreeApi: await n8n.createCredential('integrationBraintreeApi', 'Braintree', { publicKey: braintree.credentials.publicKey, privateKey: braintree.credentials.privateKey, baseUrl: braintree.baseUrl }),
-	};
+	Object.assign(credentialData, {
+		integrationStripeApi: { secretKey: stripe.credentials.secretKey, webhookSecret: 'whsec_e2e', baseUrl: stripe.baseUrl },
+		integrationPayPalApi: { clientId: paypal.credentials.clientId, clientSecret: paypal.credentials.clientSecret, baseUrl: paypal.baseUrl },
+		integrationSquareApi: { accessToken: square.credentials.accessToken, webhookSecret: 'sq_e2e', baseUrl: square.baseUrl },
+		integrationBraintreeApi: { publicKey: braintree.credentials.publicKey, privateKey: braintree.credentials.privateKey, baseUrl: braintree.baseUrl },
+	});
+	const ids: Record<string, string> = {};
+	for (const [type, data] of Object.entries(credentialData)) ids[type] = await n8n.createCredential(type, type, data);
+	credentialIds = ids;
 	routerWorkflowId = await n8n.importWorkflow(template('payment-router.json'), { credentials: ids });
 	await n8n.activate(routerWorkflowId);
 	const events = template('payment-processor-events.json');
@@ -111,4 +116,26 @@ test('signed processor events are accepted and a forged one is refused with 401'
 	expect(forged.body).toEqual({ error: 'Stripe-Signature does not match' });
 	const unsigned = await n8n.callWebhook('payments/square-events', { body: { type: 'payment.created' } });
 	expect(unsigned.status).toBe(401);
+});
+
+/** n8n's own credential test (the editor's "Test" button): `POST /rest/credentials/test`. */
+async function testCredential(id: string, type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
+	const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
+		method: 'POST',
+		headers: { cookie: n8n.cookie, 'content-type': 'application/json' },
+		body: JSON.stringify({ credentials: { id, name: type, type, data } }),
+	});
+	return ((await response.json()) as { data: { status: string; message: string } }).data;
+}
+
+test('each processor credential passes n8n’s credential test; a wrong secret fails it', async () => {
+	for (const [type, data] of Object.entries(credentialData)) {
+		expect({ type, ...(await testCredential(credentialIds[type], type, data)) }).toMatchObject({ type, status: 'OK' });
+	}
+	const wrong = { ...credentialData.integrationStripeApi, secretKey: 'sk_test_wrong' };
+	const wrongId = await n8n.createCredential('integrationStripeApi', 'Stripe (wrong key)', wrong);
+	expect((await testCredential(wrongId, 'integrationStripeApi', wrong)).status).toBe('Error');
+	const wrongPayPal = { ...credentialData.integrationPayPalApi, clientSecret: 'wrong' };
+	const wrongPayPalId = await n8n.createCredential('integrationPayPalApi', 'PayPal (wrong secret)', wrongPayPal);
+	expect((await testCredential(wrongPayPalId, 'integrationPayPalApi', wrongPayPal)).status).toBe('Error');
 });
