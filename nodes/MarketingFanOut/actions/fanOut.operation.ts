@@ -1,12 +1,21 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { ContactResult, SegmentRule, SegmentCondition } from '../../../lib/marketing';
-import type { FieldMapping } from '../../../lib/sync/mapping';
+import { getPath, type FieldMapping } from '../../../lib/sync/mapping';
 import { openFanOut, operatorOptions } from './common';
 
 const show = { show: { operation: ['fanOut'] } };
 
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Contact Field',
+		name: 'contactField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. body',
+		displayOptions: show,
+		description: 'Where the contact is in each item: empty for the item itself, "body" behind a Webhook node. Its fields: email, firstName, lastName, phone, company, consent and any your segment rules or mappings use.',
+	},
 	{
 		displayName: 'Consent Field',
 		name: 'consentField',
@@ -85,7 +94,8 @@ function toJson(result: ContactResult): IDataObject {
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const engine = await openFanOut(this, { rules: readRules(this), consentField: this.getNodeParameter('consentField', 0, 'consent') as string, mappings: readMappings(this) });
-	const report = await engine.fanOut(items.map((item) => item.json));
+	const contactField = String(this.getNodeParameter('contactField', 0, '') ?? '').trim();
+	const report = await engine.fanOut(items.map((item) => (contactField ? ((getPath(item.json, contactField) ?? {}) as Record<string, unknown>) : item.json)));
 	const sent: INodeExecutionData[] = [];
 	const skipped: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
