@@ -18,7 +18,7 @@ export interface PaymentClaimRequest {
 }
 
 export type PaymentClaim =
-	| { status: 'claimed'; owner: string; resumed: boolean }
+	| { status: 'claimed'; owner: string }
 	| { status: 'done'; result: unknown }
 	| { status: 'in_progress' }
 	/** The payment id was first used for another amount, currency or customer. */
@@ -75,7 +75,7 @@ export class PaymentRepository {
 				 VALUES (?, ?, ?, ?, 'processing', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 				[request.paymentId, request.fingerprint, request.amountMinor, request.currency, owner, request.nowMs + request.leaseMs, stamp, stamp],
 			);
-			if (inserted.changes === 1) return { status: 'claimed', owner, resumed: false };
+			if (inserted.changes === 1) return { status: 'claimed', owner };
 			const [row] = await tx.query<TransactionRow>(
 				'SELECT fingerprint, state, owner, lease_until_ms, result FROM payment_transactions WHERE payment_id = ?',
 				[request.paymentId],
@@ -90,7 +90,7 @@ export class PaymentRepository {
 				 WHERE payment_id = ? AND owner = ? AND state IN ('processing', 'unknown')`,
 				[owner, request.nowMs + request.leaseMs, stamp, request.paymentId, row.owner],
 			);
-			return taken.changes === 1 ? { status: 'claimed', owner, resumed: true } : { status: 'in_progress' };
+			return taken.changes === 1 ? { status: 'claimed', owner } : { status: 'in_progress' };
 		});
 	}
 

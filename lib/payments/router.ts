@@ -111,10 +111,10 @@ export class PaymentRouter {
 			if (claim.status === 'claimed') return this.route(payment, claim.owner);
 			if (claim.status === 'done') return { ...(claim.result as PaymentResult), replayed: true };
 			if (claim.status === 'mismatch') {
-				return failed(payment.paymentId, 'payment_id_reused', 'This payment id was used before with another amount, currency or payment method', [], [], false);
+				return failed(payment.paymentId, 'payment_id_reused', 'This payment id was used before with another amount, currency or payment method', [], []);
 			}
 			if (this.now() > deadline) {
-				return failed(payment.paymentId, 'in_progress', 'Another execution is still processing this payment', [], [], false);
+				return failed(payment.paymentId, 'in_progress', 'Another execution is still processing this payment', [], []);
 			}
 			await this.sleep(this.pollMs);
 		}
@@ -128,61 +128,48 @@ export class PaymentRouter {
 	}
 
 	private async route(payment: NormalisedPayment, owner: string): Promise<PaymentResult> {
-		const { config } = this.options;
-		const tried = new Set<string>();
-		let attempts = await this.payments.attempts(payment.paymentId);
-		for (const attempt of attempts) tried.add(attempt.processor);
-		const decision = decideRoute(payment, config, await this.loadHealth(), this.now());
-		const ranking = decision.ranking;
-
-		// An earlier execution may have charged without hearing the answer: settle that processor before any other.
-		const unsettled = attempts.find((attempt) => attempt.outcome === 'pending' || attempt.outcome === 'unknown');
-		const earlierSuccess = attempts.find((attempt) => attempt.outcome === 'succeeded');
-		const queue = earlierSuccess
-			? [earlierSuccess.processor]
-			: unsettled
-				? [unsettled.processor, ...decision.order.filter((processor) => !tried.has(processor))]
-				: decision.order.filter((processor) => !tried.has(processor));
+		const earlier = await this.payments.attempts(payment.paymentId);
+		const { ranking, order } = decideRoute(payment, this.options.config, await this.loadHealth(), this.now());
+		const { queue, resuming } = tryOrder(earlier, order);
 		if (queue.length === 0) {
-			const reason = attempts.length === 0 ? 'no_eligible_processor' : 'all_processors_failed';
-			return this.conclude(payment, owner, failed(payment.paymentId, reason, explainNone(ranking, attempts), summaries(attempts), ranking, false));
+			const reason = earlier.length === 0 ? 'no_eligible_processor' : 'all_processors_failed';
+			return this.conclude(payment, owner, failed(payment.paymentId, reason, explainNone(ranking, earlier), summaries(earlier), ranking));
 		}
+		for (const [index, processor] of queue.entries()) {
+			const result = await this.chargeSettled(payment, owner, processor, resuming && index === 0);
+			if (result.outcome === 'processor_failure') continue;
+			const attempts = await this.payments.attempts(payment.paymentId);
+			return this.conclude(payment, owner, this.outcome(payment, processor, result, attempts, ranking));
+		}
+		const attempts = await this.payments.attempts(payment.paymentId);
+		return this.conclude(payment, owner, failed(payment.paymentId, 'all_processors_failed', 'Every eligible processor failed', summaries(attempts), ranking));
+	}
 
-		let resuming = Boolean(unsettled || earlierSuccess);
-		for (const processor of queue) {
-			const result = await this.chargeSettled(payment, owner, processor, resuming);
-			resuming = false;
-			attempts = await this.payments.attempts(payment.paymentId);
-			if (result.outcome === 'succeeded') {
-				const profile = config.processors.find((entry) => entry.processor === processor);
-				const feeMinor = profile ? feeFor(profile, payment.amountMinor, payment.currency) : 0;
-				return this.conclude(payment, owner, {
-					status: 'succeeded',
-					paymentId: payment.paymentId,
-					processor,
-					transactionId: result.transactionId,
-					fallbackUsed: attempts.some((attempt) => attempt.processor !== processor),
-					amount: toDecimalString(payment.amountMinor, payment.currency),
-					currency: payment.currency,
-					feeMinor,
-					fee: toDecimalString(feeMinor, payment.currency),
-					attempts: summaries(attempts),
-					ranking,
-					replayed: false,
-				});
-			}
-			if (result.outcome === 'hard_decline') {
-				return this.conclude(payment, owner, failed(payment.paymentId, 'hard_decline', `${processor} declined the payment: ${result.message}`, summaries(attempts), ranking, false, result.code));
-			}
-			if (result.outcome === 'unknown') {
-				return this.conclude(
-					payment,
-					owner,
-					failed(payment.paymentId, 'outcome_unknown', `${processor} did not answer, and it may have charged; submit the payment again later to settle it (no other processor is tried until then)`, summaries(attempts), ranking, false, result.code),
-				);
-			}
+	/** The payment's result once a processor has succeeded, hard-declined, or left the outcome unknown. */
+	private outcome(payment: NormalisedPayment, processor: string, result: ChargeResult, attempts: AttemptRecord[], ranking: RankedProcessor[]): PaymentResult {
+		if (result.outcome === 'succeeded') {
+			const profile = this.options.config.processors.find((entry) => entry.processor === processor);
+			const feeMinor = profile ? feeFor(profile, payment.amountMinor, payment.currency) : 0;
+			return {
+				status: 'succeeded',
+				paymentId: payment.paymentId,
+				processor,
+				transactionId: result.transactionId,
+				fallbackUsed: attempts.some((attempt) => attempt.processor !== processor),
+				amount: toDecimalString(payment.amountMinor, payment.currency),
+				currency: payment.currency,
+				feeMinor,
+				fee: toDecimalString(feeMinor, payment.currency),
+				attempts: summaries(attempts),
+				ranking,
+				replayed: false,
+			};
 		}
-		return this.conclude(payment, owner, failed(payment.paymentId, 'all_processors_failed', 'Every eligible processor failed', summaries(attempts), ranking, false));
+		if (result.outcome === 'hard_decline') {
+			return failed(payment.paymentId, 'hard_decline', `${processor} declined the payment: ${result.message}`, summaries(attempts), ranking, result.code);
+		}
+		const message = `${processor} did not answer, and it may have charged; submit the payment again later to settle it (no other processor is tried until then)`;
+		return failed(payment.paymentId, 'outcome_unknown', message, summaries(attempts), ranking, result.outcome === 'unknown' ? result.code : undefined);
 	}
 
 	/** Charges on one processor; a lost answer is retried with the same key (settled) a few times before giving up. */
@@ -298,16 +285,21 @@ function normalise(request: PaymentRequest): NormalisedPayment {
 	};
 }
 
-function failed(
-	paymentId: string,
-	reason: FailureReason,
-	message: string,
-	attempts: AttemptSummary[],
-	ranking: RankedProcessor[],
-	replayed: boolean,
-	code?: string,
-): PaymentResult {
-	return { status: 'failed', paymentId, reason, message, code, attempts, ranking, replayed };
+/**
+ * Which processors to try, in order. A processor that already charged, or whose answer was lost, comes first and
+ * alone decides (its repeat returns the first result); processors that already failed this payment are not retried.
+ */
+function tryOrder(earlier: AttemptRecord[], order: string[]): { queue: string[]; resuming: boolean } {
+	const succeeded = earlier.find((attempt) => attempt.outcome === 'succeeded');
+	if (succeeded) return { queue: [succeeded.processor], resuming: true };
+	const tried = new Set(earlier.map((attempt) => attempt.processor));
+	const untried = order.filter((processor) => !tried.has(processor));
+	const unsettled = earlier.find((attempt) => attempt.outcome === 'pending' || attempt.outcome === 'unknown');
+	return unsettled ? { queue: [unsettled.processor, ...untried], resuming: true } : { queue: untried, resuming: false };
+}
+
+function failed(paymentId: string, reason: FailureReason, message: string, attempts: AttemptSummary[], ranking: RankedProcessor[], code?: string): PaymentResult {
+	return { status: 'failed', paymentId, reason, message, code, attempts, ranking, replayed: false };
 }
 
 function summaries(attempts: AttemptRecord[]): AttemptSummary[] {
