@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 
 import { isPlainObject } from './paths';
+import { verify } from './standardWebhooks';
 import type { RoutingEvent } from './types';
 
 export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
@@ -10,6 +11,11 @@ export interface ParseOptions {
 	maxEventBytes?: number;
 	/** Source for events that do not name one. */
 	defaultSource?: string;
+	/**
+	 * When set, every input must be a webhook item (`{headers, body}`) signed per Standard Webhooks with this `whsec_`
+	 * secret, over the raw body (given separately) or, without it, over the body's compact JSON.
+	 */
+	ingestSecret?: string;
 	now?: () => number;
 }
 
@@ -22,8 +28,12 @@ const envelopeFields = new Set(['id', 'type', 'source', 'time', 'data', 'specver
  * `body` holds one, as an object or as JSON text. Without `data`, the fields besides the envelope are the payload.
  * Without `id`, the id is a hash of the content, so a repeated delivery of the same event is still recognised.
  */
-export function parseEvent(input: unknown, options: ParseOptions = {}): ParsedEvent {
+export function parseEvent(input: unknown, options: ParseOptions = {}, rawBody?: string): ParsedEvent {
 	const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+	if (options.ingestSecret) {
+		const problem = signatureProblem(input, options.ingestSecret, rawBody, options.now);
+		if (problem) return { ok: false, reason: problem };
+	}
 	let candidate = input;
 	if (isPlainObject(candidate) && !('type' in candidate) && 'body' in candidate) candidate = candidate.body;
 	let text: string;
@@ -57,4 +67,11 @@ export function parseEvent(input: unknown, options: ParseOptions = {}): ParsedEv
 			data,
 		},
 	};
+}
+
+function signatureProblem(input: unknown, secret: string, rawBody: string | undefined, now: () => number = Date.now): string | undefined {
+	if (!isPlainObject(input) || !isPlainObject(input.headers)) return 'signature rejected: not a webhook request (no headers)';
+	const body = rawBody ?? (typeof input.body === 'string' ? input.body : JSON.stringify(input.body ?? null));
+	const verdict = verify(secret, input.headers as Record<string, string>, body, Math.floor(now() / 1000));
+	return verdict.ok ? undefined : `signature rejected: ${verdict.reason}`;
 }

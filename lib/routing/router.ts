@@ -66,15 +66,18 @@ export class EventRouter {
 		this.repository = new RoutingRepository(context.store.db, this.now);
 	}
 
-	/** Routes a batch of incoming events (items or webhook bodies); one outcome per input, in input order. */
-	async route(inputs: unknown[]): Promise<EventOutcome[]> {
+	/**
+	 * Routes a batch of incoming events (items or webhook bodies); one outcome per input, in input order. `rawBodies`
+	 * are the webhook bodies as received, for the ingest signature check.
+	 */
+	async route(inputs: unknown[], rawBodies: Array<string | undefined> = []): Promise<EventOutcome[]> {
 		const options = this.context.options ?? {};
 		const windowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
 		const outcomes: EventOutcome[] = [];
 		const log: RouteLogEntry[] = [];
 		const plans: DeliveryPlan[] = [];
 		const handled = new Set<string>();
-		const parsedInputs = inputs.map((input) => parseEvent(input, options));
+		const parsedInputs = inputs.map((input, index) => parseEvent(input, options, rawBodies[index]));
 		const accepted = parsedInputs.flatMap((parsed) => (parsed.ok ? [parsed.event.id] : []));
 		const seenBefore = windowMs > 0 ? await this.repository.seenWithin(accepted, windowMs) : new Set<string>();
 		for (const [index, parsed] of parsedInputs.entries()) {

@@ -27,6 +27,7 @@ export class EventRouter implements INodeType {
 		credentials: [
 			{ name: 'integrationWebhookDestinationApi', required: false, displayOptions: routingOperations, testedBy: 'integrationWebhookDestinationTest' },
 			{ name: 'integrationHttpDestinationApi', required: false, displayOptions: routingOperations },
+			{ name: 'integrationEventIngestApi', required: false, displayOptions: { show: { operation: ['route'] } }, testedBy: 'integrationEventIngestTest' },
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: [
@@ -52,6 +53,10 @@ export class EventRouter implements INodeType {
 	methods = {
 		credentialTest: {
 			integrationStateStoreTest,
+			async integrationEventIngestTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const problems = webhookSecretProblems({ signingSecret: credential.data?.signingSecret ?? '' });
+				return problems.length === 0 ? { status: 'OK', message: 'The signing secret is well-formed' } : { status: 'Error', message: problems.join('; ') };
+			},
 			async integrationWebhookDestinationTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 				const problems = webhookSecretProblems(credential.data ?? {});
 				return problems.length === 0 ? { status: 'OK', message: 'The signing secrets are well-formed' } : { status: 'Error', message: problems.join('; ') };

@@ -1,12 +1,13 @@
 /**
  * The Event Router in the real n8n: the package installed as a community package, both templates imported with
- * credentials pointing at the receivers sandbox. Events posted to the ingest webhook (header shared secret) are
+ * credentials pointing at the receivers sandbox. Events posted to the ingest webhook (signed by the sender) are
  * routed, signed, to the receivers; a failing receiver's events are dead-lettered and replayed by the replay
  * template. Last, the same split done by the Event Router and by n8n's own Switch node, timed side by side.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { generateSecret, signHeaders } from '../../lib/routing';
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { SandboxControl } from '../sandbox/framework/controlClient';
@@ -15,7 +16,7 @@ import type { ReceivedDelivery } from '../sandbox/receivers';
 
 jest.setTimeout(600_000);
 
-const ingestSecret = 'e2e-ingest-shared-secret';
+const ingestSecret = generateSecret();
 let n8n: N8nServer;
 let receivers: RunningSandbox;
 let control: SandboxControl;
@@ -41,9 +42,14 @@ function template(name: string): { nodes: TemplateNode[]; [key: string]: unknown
 
 const received = (receiver: string) => control.state<ReceivedDelivery[]>(receiver);
 
-async function ingest(body: unknown, secret = ingestSecret): Promise<ExecutionSummary> {
+let messages = 0;
+
+/** Posts an event signed the way a sender does (Standard Webhooks over the exact body sent) and waits for its run. */
+async function ingest(event: unknown, secret = ingestSecret): Promise<ExecutionSummary> {
 	const before = new Set((await n8n.executions(ingestId)).map((execution) => execution.id));
-	const response = await n8n.callWebhook('events', { body, headers: { 'X-Ingest-Secret': secret } });
+	const body = JSON.stringify(event, null, 1);
+	const headers = { 'content-type': 'application/json', ...signHeaders(secret, `msg_e2e_${++messages}`, Math.floor(Date.now() / 1000), body) };
+	const response = await n8n.callWebhook('events', { body, headers });
 	expect(response.status).toBe(200);
 	return n8n.waitForExecution(ingestId, (execution) => !before.has(execution.id));
 }
@@ -58,7 +64,7 @@ beforeAll(async () => {
 			destinationSecrets: receivers.credentials.secrets,
 			bearerToken: '',
 		}),
-		httpHeaderAuth: await n8n.createCredential('httpHeaderAuth', 'Event Ingest Secret', { name: 'X-Ingest-Secret', value: ingestSecret }),
+		integrationEventIngestApi: await n8n.createCredential('integrationEventIngestApi', 'Event Ingest Signing Secret', { signingSecret: ingestSecret }),
 	};
 	ingestId = await n8n.importWorkflow(template('event-router-ingest.json'), { credentials });
 	await n8n.activate(ingestId);
@@ -80,9 +86,9 @@ test('the templates import with no missing node types', async () => {
 	}
 });
 
-test('ingested events are routed by the seed rules, signed, to their receivers; the shared secret is enforced', async () => {
-	const rejected = await n8n.callWebhook('events', { body: { id: 'nope', type: 'customer.created', source: 'crm' }, headers: { 'X-Ingest-Secret': 'wrong' } });
-	expect(rejected.status).toBe(403);
+test('signed events are routed by the seed rules, signed again, to their receivers; forged ones are rejected', async () => {
+	const forged = await ingest({ id: 'e2e-forged', type: 'customer.created', source: 'crm' }, generateSecret());
+	expect(forged.outputs['Delivery Failed'][0].map((item) => item.json.reason)).toEqual(['signature rejected: no matching v1 signature']);
 
 	const customer = await ingest({ id: 'e2e-c1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } });
 	expect(customer.status).toBe('success');

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { generateSecret, signHeaders } from '../../lib/routing';
 import { closeAllStores } from '../../lib/store';
 import { runWorkflow } from '../harness/inProcess';
 import { repoRoot } from '../harness/paths';
@@ -25,7 +26,11 @@ function template(name: string, edit: (workflow: { nodes: Array<{ name: string; 
 	return workflow;
 }
 
-const credentials = () => ({ integrationWebhookDestinationApi: { signingSecret: '', destinationSecrets: receivers.credentials.secrets, bearerToken: '' } });
+const ingestSecret = generateSecret();
+const credentials = () => ({
+	integrationWebhookDestinationApi: { signingSecret: '', destinationSecrets: receivers.credentials.secrets, bearerToken: '' },
+	integrationEventIngestApi: { signingSecret: ingestSecret },
+});
 
 const run = (workflow: object, items?: object[]) =>
 	runWorkflow(workflow, {
@@ -34,7 +39,13 @@ const run = (workflow: object, items?: object[]) =>
 		env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
 	});
 
-const webhookItem = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, params: {}, query: {}, body });
+let messages = 0;
+/** A webhook item as n8n's Webhook node emits it, signed by the sender over the body it sent. */
+const webhookItem = (body: unknown, secret = ingestSecret) => {
+	const sent = typeof body === 'string' ? body : JSON.stringify(body);
+	const signed = signHeaders(secret, `msg_${++messages}`, Math.floor(Date.now() / 1000), sent);
+	return { headers: { 'content-type': 'application/json', ...signed }, params: {}, query: {}, body };
+};
 
 beforeAll(async () => {
 	receivers = await startSandbox('receivers');
@@ -51,19 +62,23 @@ afterAll(async () => {
 	await receivers.close();
 });
 
-test('the ingest template routes customer and order events to their receivers, signed, and sorts out the rest', async () => {
+test('the ingest template verifies signatures, routes customer and order events to their receivers, signed, and sorts out the rest', async () => {
 	const result = await run(template('event-router-ingest.json'), [
 		webhookItem({ id: 'c-1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } }),
 		webhookItem({ id: 'o-1', type: 'order.placed', source: 'ecommerce', data: { total: 99 } }),
 		webhookItem({ id: 'x-1', type: 'ticket.opened', source: 'support', data: {} }),
 		webhookItem('{not json'),
 		webhookItem({ id: 'c-1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } }),
+		webhookItem({ id: 'forged', type: 'order.placed', source: 'ecommerce', data: { total: 1 } }, generateSecret()),
 	]);
 	expect(result.error).toBeUndefined();
 	const [delivered, failed, unmatched] = result.outputs['Route Events'];
 	expect(delivered.map((item) => [item.json.eventId, item.json.status])).toEqual([['c-1', 'delivered'], ['o-1', 'delivered'], ['c-1', 'duplicate']]);
 	expect(delivered[0].json.deliveries.map((d: { destination: string }) => d.destination)).toEqual(['analytics', 'marketing', 'data-warehouse']);
-	expect(failed.map((item) => [item.json.status, item.json.reason, item.pairedItem])).toEqual([['rejected', 'body is not JSON', { item: 3 }]]);
+	expect(failed.map((item) => [item.json.status, item.json.reason, item.pairedItem])).toEqual([
+		['rejected', 'body is not JSON', { item: 3 }],
+		['rejected', 'signature rejected: no matching v1 signature', { item: 5 }],
+	]);
 	expect(unmatched.map((item) => [item.json.id, item.pairedItem])).toEqual([['x-1', { item: 2 }]]);
 	expect(result.outputs.Delivered[0]).toHaveLength(3);
 

@@ -128,6 +128,30 @@ describe('incoming events', () => {
 	});
 });
 
+describe('ingest signature check', () => {
+	const secret = generateSecret();
+	const body = '{"id":"e1","type":"order.placed","source":"ecommerce"}';
+	const now = () => 1_800_000_000_000;
+	const signed = (headers: Record<string, string>, raw = body) => ({ headers, body: JSON.parse(raw) });
+
+	it('accepts events signed with the ingest secret, over the raw body or the compact JSON', () => {
+		const headers = signHeaders(secret, 'msg_1', 1_800_000_000, body);
+		expect(parseEvent(signed(headers), { ingestSecret: secret, now }, body)).toMatchObject({ ok: true, event: { id: 'e1' } });
+		expect(parseEvent(signed(headers), { ingestSecret: secret, now })).toMatchObject({ ok: true });
+	});
+
+	it('rejects unsigned, forged and stale events', () => {
+		expect(parseEvent({ id: 'e1', type: 'x' }, { ingestSecret: secret, now })).toEqual({ ok: false, reason: 'signature rejected: not a webhook request (no headers)' });
+		expect(parseEvent(signed({}), { ingestSecret: secret, now })).toMatchObject({ reason: 'signature rejected: missing webhook-id, webhook-timestamp or webhook-signature' });
+		const forged = signHeaders(generateSecret(), 'msg_1', 1_800_000_000, body);
+		expect(parseEvent(signed(forged), { ingestSecret: secret, now })).toMatchObject({ reason: 'signature rejected: no matching v1 signature' });
+		const stale = signHeaders(secret, 'msg_1', 1_800_000_000 - 600, body);
+		expect(parseEvent(signed(stale), { ingestSecret: secret, now })).toMatchObject({ reason: 'signature rejected: webhook-timestamp is outside the tolerance' });
+		const tampered = signHeaders(secret, 'msg_1', 1_800_000_000, body);
+		expect(parseEvent(signed(tampered, body.replace('ecommerce', 'crm')), { ingestSecret: secret, now }, body.replace('ecommerce', 'crm'))).toMatchObject({ ok: false });
+	});
+});
+
 describe('Standard Webhooks signatures', () => {
 	it('signs per the spec and verifies, rejecting tampering, wrong secrets and stale timestamps', () => {
 		// The example from the Standard Webhooks specification.

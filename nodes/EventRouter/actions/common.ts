@@ -1,4 +1,4 @@
-import { NodeOperationError, sleep, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import {
 	compileRoutes,
@@ -17,6 +17,7 @@ import { N8nHttpClient } from '../../shared/httpClient';
 
 export const WEBHOOK_CREDENTIAL = 'integrationWebhookDestinationApi';
 export const HTTP_CREDENTIAL = 'integrationHttpDestinationApi';
+export const INGEST_CREDENTIAL = 'integrationEventIngestApi';
 
 const routingOperations = ['route', 'replay'];
 
@@ -125,6 +126,14 @@ export const configurationProperties: INodeProperties[] = [
 				description: 'An event ID seen within this window is not routed again; 0 turns it off (deliveries stay idempotent per destination)',
 			},
 			{ displayName: 'Max Event Size (Bytes)', name: 'maxEventBytes', type: 'number', typeOptions: { minValue: 1 }, default: 262144, description: 'Larger events are rejected' },
+			{
+				displayName: 'Verify Ingest Signature',
+				name: 'verifySignature',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether each item must be a webhook request signed per Standard Webhooks with the Event Ingest Signing Secret credential (over the raw body when the Webhook node keeps it, else the compact JSON body); forged or stale events are rejected',
+			},
 		],
 	},
 ];
@@ -193,6 +202,18 @@ function requireCredential(context: IExecuteFunctions, type: string, message: st
 	if (!context.getNode().credentials?.[type]) throw new NodeOperationError(context.getNode(), message);
 }
 
+async function ingestSecret(context: IExecuteFunctions): Promise<string> {
+	requireCredential(context, INGEST_CREDENTIAL, 'Verify Ingest Signature needs an Event Ingest Signing Secret credential: select one');
+	return String((await context.getCredentials(INGEST_CREDENTIAL)).signingSecret ?? '');
+}
+
+/** The webhook bodies as received, where the Webhook node kept them (its Raw Body option puts them in binary `data`). */
+export async function rawBodies(context: IExecuteFunctions, items: INodeExecutionData[]): Promise<Array<string | undefined>> {
+	return Promise.all(
+		items.map(async (item, index) => (item.binary?.data ? (await context.helpers.getBinaryDataBuffer(index, 'data')).toString('utf8') : undefined)),
+	);
+}
+
 /** Reads the webhook destination credential: a default secret, per-destination ones, an optional bearer token. */
 async function webhookSecrets(context: IExecuteFunctions): Promise<DestinationSecrets> {
 	requireCredential(context, WEBHOOK_CREDENTIAL, 'Webhook destinations are signed with a Webhook Destination credential: select one');
@@ -216,7 +237,7 @@ function parseSecretMap(context: IExecuteFunctions, text: unknown): Record<strin
 export async function buildRouter(context: IExecuteFunctions, routes: CompiledRoutes): Promise<EventRouter> {
 	const kinds = new Set([...routes.destinations.values()].map((destination) => destination.kind));
 	const store = await nodeStore(context);
-	const options = context.getNodeParameter('options', 0, {}) as { defaultSource?: string; dedupWindowSeconds?: number; maxEventBytes?: number };
+	const options = context.getNodeParameter('options', 0, {}) as { defaultSource?: string; dedupWindowSeconds?: number; maxEventBytes?: number; verifySignature?: boolean };
 	const noSecrets: DestinationSecrets = { signingSecret: () => undefined };
 	let httpBaseUrl: string | undefined;
 	if (kinds.has('http')) {
@@ -229,6 +250,7 @@ export async function buildRouter(context: IExecuteFunctions, routes: CompiledRo
 			defaultSource: options.defaultSource || undefined,
 			dedupWindowMs: (options.dedupWindowSeconds ?? 86400) * 1000,
 			maxEventBytes: options.maxEventBytes,
+			ingestSecret: options.verifySignature ? await ingestSecret(context) : undefined,
 		},
 		delivery: {
 			clientFor: (destination) => (destination.kind === 'http' ? new N8nHttpClient(context, HTTP_CREDENTIAL) : new N8nHttpClient(context)),
