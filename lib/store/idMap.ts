@@ -30,6 +30,35 @@ export class IdMapRepository {
 		return { internalId: existing[0].internal_id, externalId: existing[0].external_id, created: false };
 	}
 
+	/**
+	 * `link` for many pairs in two statements per hundred pairs (bulk sync); returns, per pair and in order, the
+	 * mapping that holds afterwards.
+	 */
+	async linkMany(key: IdMapKey, pairs: Array<{ internalId: string; externalId: string }>): Promise<Array<{ internalId: string; externalId: string }>> {
+		const held: Array<{ internalId: string; externalId: string }> = [];
+		const now = new Date().toISOString();
+		for (let start = 0; start < pairs.length; start += 100) {
+			const chunk = pairs.slice(start, start + 100);
+			const inserted = await this.db.run(
+				`INSERT INTO id_map (integration, platform, entity, internal_id, external_id, created_at)
+				 VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+				chunk.flatMap((pair) => [key.integration, key.platform, key.entity, pair.internalId, pair.externalId, now]),
+			);
+			if (inserted.changes === chunk.length) {
+				held.push(...chunk);
+				continue;
+			}
+			// Two lookups, not one OR: each uses its own unique index.
+			const byInternal = await this.lookup(key, 'internal_id', 'external_id', chunk.map((pair) => pair.internalId));
+			const byExternal = await this.lookup(key, 'external_id', 'internal_id', chunk.map((pair) => pair.externalId));
+			for (const pair of chunk) {
+				const externalId = byInternal.get(pair.internalId);
+				held.push(externalId !== undefined ? { internalId: pair.internalId, externalId } : { internalId: byExternal.get(pair.externalId) ?? pair.internalId, externalId: pair.externalId });
+			}
+		}
+		return held;
+	}
+
 	async externalIds(key: IdMapKey, internalIds: string[]): Promise<Map<string, string>> {
 		return this.lookup(key, 'internal_id', 'external_id', internalIds);
 	}

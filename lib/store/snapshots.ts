@@ -36,6 +36,25 @@ export class SnapshotRepository {
 		return found;
 	}
 
+	/** `put` for many snapshots, a hundred per statement; a later snapshot of the same record wins. */
+	async putMany(key: IdMapKey, snapshots: Snapshot[]): Promise<void> {
+		const latest = [...new Map(snapshots.map((snapshot) => [snapshot.externalId, snapshot])).values()];
+		const now = new Date().toISOString();
+		for (let start = 0; start < latest.length; start += 100) {
+			const chunk = latest.slice(start, start + 100);
+			await this.db.run(
+				`INSERT INTO sync_snapshots (integration, platform, entity, external_id, fingerprint, data, modified_at, written_by_us, updated_at)
+				 VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+				 ON CONFLICT (integration, platform, entity, external_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+				 data = excluded.data, modified_at = excluded.modified_at, written_by_us = excluded.written_by_us, updated_at = excluded.updated_at`,
+				chunk.flatMap((snapshot) => [
+					key.integration, key.platform, key.entity, snapshot.externalId, snapshot.fingerprint,
+					JSON.stringify(snapshot.data), snapshot.modifiedAt ?? null, snapshot.writtenByUs ? 1 : 0, now,
+				]),
+			);
+		}
+	}
+
 	async put(key: IdMapKey, snapshot: Snapshot): Promise<void> {
 		await this.db.run(
 			`INSERT INTO sync_snapshots (integration, platform, entity, external_id, fingerprint, data, modified_at, written_by_us, updated_at)

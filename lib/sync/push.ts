@@ -1,5 +1,6 @@
 import type { CrmConnector, CrmEntity, RecordWrite } from '../platforms/crm';
 import type { ActivityCounts } from '../store/logs';
+import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
 import { flatten, sameValue } from '../conflict/resolve';
@@ -46,6 +47,8 @@ interface PendingWrite {
 	index: number;
 	record: InternalRecord;
 	write: RecordWrite;
+	/** What we last knew of the platform record, when it is linked. */
+	snapshot?: Snapshot;
 }
 
 /**
@@ -88,7 +91,7 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 			});
 			return;
 		}
-		pending.push({ index, record, write: { externalId, fields, internalId: String(record.id) } });
+		pending.push({ index, record, write: { externalId, fields, internalId: String(record.id) }, snapshot });
 	});
 
 	for (let start = 0; start < pending.length; start += support.batchSize) {
@@ -118,24 +121,34 @@ async function writeBatch(request: PushRequest, batch: PendingWrite[]): Promise<
 	}
 	// One transaction per batch: the links and snapshots of a batch land together, and SQLite commits once.
 	return inTransaction(store, async ({ idMap, snapshots, logs }) => {
-		const written = results.flatMap((result) => (result.ok ? [result.externalId] : []));
-		const previous = await snapshots.getMany(key, written);
+		const succeeded = batch.flatMap((item, position) => {
+			const result = results[position];
+			return result.ok ? [{ item, result }] : [];
+		});
+		// Records linked only now and not created (matched on the platform) may have a snapshot from an earlier pull.
+		const previous = await snapshots.getMany(key, succeeded.filter(({ item, result }) => !item.snapshot && !result.created).map(({ result }) => result.externalId));
+		const unlinked = succeeded.filter(({ item, result }) => item.write.externalId !== result.externalId);
+		const newLinks = await idMap.linkMany(key, unlinked.map(({ item, result }) => ({ internalId: String(item.record.id), externalId: result.externalId })));
+		const linkOf = new Map(unlinked.map(({ item }, position) => [item, newLinks[position]]));
+		const links = succeeded.map(({ item, result }) => linkOf.get(item) ?? { internalId: String(item.record.id), externalId: result.externalId });
+		await snapshots.putMany(key, succeeded.map(({ item, result }, position) => {
+			// A partial write changes only its fields: the snapshot keeps what was known of the others.
+			const data = withValues((item.snapshot ?? previous.get(result.externalId))?.data, item.write.fields);
+			return { externalId: links[position].externalId, fingerprint: fingerprint(data), data, modifiedAt: result.modifiedAt, writtenByUs: true };
+		}));
+		const linked = new Map(succeeded.map(({ item }, position) => [item, links[position].externalId]));
 		const outcomes: PushOutcome[] = [];
 		for (const [position, item] of batch.entries()) {
 			const result = results[position];
 			const base = { index: item.index, internalId: String(item.record.id), platform: connector.platform, entity };
-			if (!result.ok) {
-				await logs.recordError({
-					integration, scope: `push:${entity}`, platform: connector.platform, recordKey: String(item.record.id), code: result.error.code, message: result.error.message,
-				});
-				outcomes.push({ ...base, status: 'failed', error: result.error });
+			if (result.ok) {
+				outcomes.push({ ...base, status: result.created ? 'created' : 'updated', externalId: linked.get(item) });
 				continue;
 			}
-			const link = await idMap.link(key, String(item.record.id), result.externalId);
-			// A partial write changes only its fields: the snapshot keeps what was known of the others.
-			const data = withValues(previous.get(link.externalId)?.data ?? {}, item.write.fields);
-			await snapshots.put(key, { externalId: link.externalId, fingerprint: fingerprint(data), data, modifiedAt: result.modifiedAt, writtenByUs: true });
-			outcomes.push({ ...base, status: result.created ? 'created' : 'updated', externalId: link.externalId });
+			await logs.recordError({
+				integration, scope: `push:${entity}`, platform: connector.platform, recordKey: String(item.record.id), code: result.error.code, message: result.error.message,
+			});
+			outcomes.push({ ...base, status: 'failed', error: result.error });
 		}
 		return outcomes;
 	});
@@ -146,8 +159,10 @@ function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, u
 	return Object.entries(flatten(fields)).every(([path, value]) => sameValue(getPath(snapshot, path), value));
 }
 
-function withValues(base: Record<string, unknown>, fields: Record<string, unknown>): Record<string, unknown> {
-	const data = structuredClone(base);
+function withValues(base: Record<string, unknown> | undefined, fields: Record<string, unknown>): Record<string, unknown> {
+	if (!base) return fields;
+	// The old snapshot object is dropped after this, so nested objects may be shared and updated in place.
+	const data = { ...base };
 	for (const [path, value] of Object.entries(flatten(fields))) setPath(data, path, value);
 	return data;
 }

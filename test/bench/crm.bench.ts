@@ -6,7 +6,7 @@
  * 3. A 100,000-record initial sync between two generated platforms: peak heap, to show pages flow through.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
@@ -94,6 +94,10 @@ const mappings = [
 	{ internal: 'company', external: 'company' },
 ];
 
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+	return (usage.user + usage.system) / 1e6;
+}
+
 async function engineThroughput(): Promise<void> {
 	const { store, dispose } = await freshStore();
 	try {
@@ -101,15 +105,22 @@ async function engineThroughput(): Promise<void> {
 		const records = contacts(count);
 		const connector = new NullCrm('null');
 		const started = performance.now();
+		const createCpu = process.cpuUsage();
 		await pushRecords({ store, connector, integration: 'bench', entity: 'contacts', mappings, records, runId: 'create' });
 		const createMs = performance.now() - started;
+		const createCpuS = cpuSeconds(process.cpuUsage(createCpu));
 		const changed = records.map((record) => ({ ...record, lastName: `${record.lastName}!` }));
 		const updateStarted = performance.now();
+		const updateCpu = process.cpuUsage();
 		await pushRecords({ store, connector, integration: 'bench', entity: 'contacts', mappings, records: changed, runId: 'update' });
 		const updateMs = performance.now() - updateStarted;
+		const updateCpuS = cpuSeconds(process.cpuUsage(updateCpu));
 		console.log(JSON.stringify({
 			engine: 'push, limits lifted, SQLite', records: count,
 			createRecordsPerSecond: Math.round(count / (createMs / 1000)), updateRecordsPerSecond: Math.round(count / (updateMs / 1000)),
+			// Per second of CPU this process got: the figure on an idle core, whatever else shares the machine.
+			createRecordsPerCpuSecond: Math.round(count / createCpuS), updateRecordsPerCpuSecond: Math.round(count / updateCpuS),
+			loadAverage: os.loadavg()[0],
 		}));
 	} finally {
 		await dispose();
