@@ -17,13 +17,19 @@ const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
 const sandboxBasePort = Number(process.env.SANDBOX_BASE_PORT ?? 4010);
 const login = { email: 'demo@example.com', password: 'Demo-Passw0rd' };
 
-/** Sandbox name → the credential the templates use to reach it. */
-const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: string; data: Record<string, unknown> }> = {
+/** Sandbox name → the credential(s) the templates use to reach it. */
+const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: string; data: Record<string, unknown> } | Array<{ type: string; data: Record<string, unknown> }>> = {
 	hubspot: (sandbox) => ({ type: 'integrationHubSpotApi', data: { accessToken: sandbox.credentials.accessToken, baseUrl: sandbox.baseUrl } }),
 	stripe: (sandbox) => ({ type: 'integrationStripeApi', data: { secretKey: sandbox.credentials.secretKey, webhookSecret: 'whsec_demo', baseUrl: sandbox.baseUrl } }),
 	paypal: (sandbox) => ({ type: 'integrationPayPalApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),
 	square: (sandbox) => ({ type: 'integrationSquareApi', data: { accessToken: sandbox.credentials.accessToken, webhookSecret: 'sq_demo', baseUrl: sandbox.baseUrl } }),
 	braintree: (sandbox) => ({ type: 'integrationBraintreeApi', data: { publicKey: sandbox.credentials.publicKey, privateKey: sandbox.credentials.privateKey, baseUrl: sandbox.baseUrl } }),
+	receivers: (sandbox) => [
+		{ type: 'integrationWebhookDestinationApi', data: { signingSecret: '', destinationSecrets: sandbox.credentials.secrets, bearerToken: '' } },
+		{ type: 'integrationHttpDestinationApi', data: { baseUrl: sandbox.baseUrl, token: sandbox.credentials.bearerToken, testPath: '/analytics/events' } },
+		// Sign demo events with this secret (Standard Webhooks) when posting to /webhook/events.
+		{ type: 'integrationEventIngestApi', data: { signingSecret: 'whsec_ZGVtby1ldmVudC1pbmdlc3Qtc2lnbmluZy1rZXk=' } },
+	],
 };
 
 /** Sandbox name → records seeded through its control API (`/__control/seed`). Sandboxes start empty each time. */
@@ -45,12 +51,14 @@ function log(message: string) {
 	process.stderr.write(`[demo] ${message}\n`);
 }
 
-function readTemplates(): Array<{ file: string; workflow: WorkflowJson }> {
+/** Templates name a sandbox's endpoints as `https://<sandbox>.example.com`; the demo points them at the running one. */
+function readTemplates(sandboxes: RunningSandbox[]): Array<{ file: string; workflow: WorkflowJson }> {
 	const dir = path.join(repoRoot, 'workflows');
+	const pointAtSandboxes = (text: string) => sandboxes.reduce((result, sandbox) => result.replaceAll(`https://${sandbox.name}.example.com`, sandbox.baseUrl), text);
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
-		.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson }));
+		.map((file) => ({ file, workflow: JSON.parse(pointAtSandboxes(readFileSync(path.join(dir, file), 'utf8'))) as WorkflowJson }));
 }
 
 async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): Promise<Record<string, string>> {
@@ -58,16 +66,17 @@ async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): P
 	for (const sandbox of sandboxes) {
 		const credentialFor = credentialsBySandbox[sandbox.name];
 		if (!credentialFor) continue;
-		const { type, data } = credentialFor(sandbox);
-		idsByType[type] = await n8n.createCredential(type, `${sandbox.name} sandbox`, data, { replace: true });
+		for (const { type, data } of [credentialFor(sandbox)].flat()) {
+			idsByType[type] = await n8n.createCredential(type, `${sandbox.name} sandbox`, data, { replace: true });
+		}
 	}
 	return idsByType;
 }
 
 /** Imports (or updates) every template; publishes the ones started by something other than a click. */
-async function importTemplates(n8n: N8nServer, credentialIds: Record<string, string>): Promise<string[]> {
+async function importTemplates(n8n: N8nServer, credentialIds: Record<string, string>, sandboxes: RunningSandbox[]): Promise<string[]> {
 	const lines: string[] = [];
-	for (const { file, workflow } of readTemplates()) {
+	for (const { file, workflow } of readTemplates(sandboxes)) {
 		const id = await n8n.importWorkflow(workflow, { credentials: credentialIds, replace: true });
 		const startsByItself = workflow.nodes.some((node) => /trigger|webhook/i.test(node.type) && node.type !== 'n8n-nodes-base.manualTrigger');
 		let state = 'imported';
@@ -107,7 +116,7 @@ async function main(): Promise<void> {
 	log(`n8n ready after ${n8n.startupSeconds.toFixed(1)}s`);
 	const credentialIds = await createCredentials(n8n, sandboxes);
 	await seedSandboxes(sandboxes);
-	const templates = await importTemplates(n8n, credentialIds);
+	const templates = await importTemplates(n8n, credentialIds, sandboxes);
 
 	console.log(`\nn8n editor: ${n8n.baseUrl}   login: ${login.email} / ${login.password}\n`);
 	console.log('Sandboxes:');
