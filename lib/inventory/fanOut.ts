@@ -1,4 +1,4 @@
-import type { SqlDatabase } from '../store/types';
+import type { SqlDatabase, SqlExecutor } from '../store/types';
 import { PlatformApiError } from '../transport/errors';
 import {
 	ConcurrentChangeError,
@@ -80,6 +80,12 @@ export interface InventoryFanOutOptions {
 	lockPollMs?: number;
 }
 
+interface Settled {
+	/** Absent when there was nothing to do (a duplicate delivery). */
+	outcome?: StoreOutcome;
+	record?: (tx: SqlExecutor) => Promise<void>;
+}
+
 const SIGN: Record<StockReason, number> = { sale: -1, refund: 1, restock: 1, correction: 1 };
 const CAS_ATTEMPTS = 5;
 
@@ -128,18 +134,24 @@ export class InventoryFanOut {
 				targetStores: this.stores.filter((store) => store.id !== movement.sourceStore).map((store) => store.id),
 			};
 		});
-		const { duplicateDelivery } = await this.ledger.record(records, delivery);
-		if (duplicateDelivery) return { duplicateDelivery, outcomes: [] };
+		// The record and the stores' lock takes share one commit: the takes are queued behind it in the same turn.
+		const recorded = this.locks.inCommit((tx) => this.ledger.recordIn(tx, records, delivery));
 		const work = records.flatMap((record) =>
-			record.targetStores.map((storeId) => this.applyRow({ orderId: record.orderId, lineId: record.lineId, storeId })),
+			record.targetStores.map((storeId) => this.applyRow({ orderId: record.orderId, lineId: record.lineId, storeId, sku: record.sku }, recorded)),
 		);
-		return { duplicateDelivery, outcomes: await Promise.all(work) };
+		const settled = await Promise.allSettled(work);
+		const { duplicateDelivery } = await recorded;
+		const failure = settled.find((result) => result.status === 'rejected');
+		if (failure) throw failure.reason;
+		const outcomes = settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+		return { duplicateDelivery, outcomes: duplicateDelivery ? [] : outcomes };
 	}
 
 	/** Applies rows left pending by earlier runs (a store that was down, a rate limit that outlasted retries). */
 	async retryPending(limit = 500): Promise<StoreOutcome[]> {
 		const rows = (await this.ledger.pending(limit)).filter((row) => this.store(row.storeId));
-		return Promise.all(rows.map((row) => this.applyRow(row)));
+		const outcomes = await Promise.all(rows.map((row) => this.applyRow(row)));
+		return outcomes.filter((entry): entry is StoreOutcome => entry !== undefined);
 	}
 
 	/** Sets the expected quantity of a SKU (a stock count, or the baseline before the first movement). */
@@ -174,7 +186,7 @@ export class InventoryFanOut {
 
 	private reconcileStore(store: StoreTarget, sku: string, correct: boolean): Promise<ReconcileEntry> {
 		const base = { store: store.id, platform: store.connector.platform, sku };
-		return this.locks.withLock(store.id, sku, async (): Promise<ReconcileEntry> => {
+		const work = async (): Promise<ReconcileEntry> => {
 			try {
 				const actual = await store.connector.getQuantity(sku);
 				const stock = await this.ledger.expected(sku);
@@ -188,46 +200,62 @@ export class InventoryFanOut {
 				if (actual === target && pending.rows === 0) return { ...base, status: 'in_sync', actual, expected, drift: 0, pendingChanges: 0 };
 				const reference = `inventory-fanout://reconcile/${encodeURIComponent(store.id)}/${encodeURIComponent(sku)}`;
 				await this.setTo(store, sku, target, { reason: 'correction', reference });
-				await this.ledger.settleOpen(store.id, sku, target);
 				return { ...base, status: 'corrected', actual, expected: target, drift: actual - target, pendingChanges: pending.rows };
 			} catch (error) {
 				const described = describe(error);
 				return { ...base, status: described.code === 'UNKNOWN_SKU' ? 'unknown_sku' : 'error', error: described };
 			}
+		};
+		return this.locks.run(store.id, sku, {
+			prepare: async () => undefined,
+			work,
+			// The rows it owed are part of the quantity just set: closed in the same transaction that frees the store.
+			finish: async (tx, entry) => {
+				if (entry.status === 'corrected') await this.ledger.settleOpen(store.id, sku, entry.expected as number, tx);
+			},
 		});
 	}
 
-	private applyRow(key: LedgerKey): Promise<StoreOutcome> {
-		return (async () => {
-			const first = await this.ledger.row(key);
-			if (!first) throw new Error(`No ledger row for ${key.orderId}/${key.lineId} on ${key.storeId}`);
-			const store = this.store(key.storeId);
-			if (!store) return outcome(first, 'unknown', true);
-			return this.locks.withLock(store.id, first.sku, async () => {
-				// Another run (a duplicate delivery, a retry, a reconcile) may have settled the row while we waited.
-				const row = await this.ledger.row(key);
-				if (!row || row.status !== 'pending') return outcome(row ?? first, store.connector.platform, true);
+	/**
+	 * Applies one ledger row under its store's lock. `recorded`, when given, is the recording of the row, committed in
+	 * the same transaction that takes the lock; a duplicate delivery records nothing and applies nothing.
+	 */
+	private async applyRow(key: LedgerKey & { sku: string }, recorded?: Promise<{ duplicateDelivery: boolean }>): Promise<StoreOutcome | undefined> {
+		const store = this.store(key.storeId);
+		if (!store) throw new Error(`Store "${key.storeId}" is not an enabled store`);
+		const settled = await this.locks.run(store.id, key.sku, {
+			// Read under the lock: another run (a duplicate delivery, a retry, a reconcile) may have settled the row.
+			prepare: (tx) => this.ledger.row(key, tx),
+			work: async (row): Promise<Settled> => {
+				if (recorded && (await recorded).duplicateDelivery) return {};
+				if (!row) throw new Error(`No ledger row for ${key.orderId}/${key.lineId} on ${key.storeId}`);
+				if (row.status !== 'pending') return { outcome: outcome(row, store.connector.platform, true) };
 				return this.applyToStore(store, row);
-			});
-		})();
+			},
+			finish: async (tx, result) => await result.record?.(tx),
+		});
+		return settled.outcome;
 	}
 
-	private async applyToStore(store: StoreTarget, row: LedgerRow): Promise<StoreOutcome> {
+	/** Applies one row; the ledger write is returned, to be made in the transaction that releases the lock. */
+	private async applyToStore(store: StoreTarget, row: LedgerRow): Promise<Settled> {
 		const context: StockContext = {
 			reason: row.kind,
 			reference: `inventory-fanout://order/${encodeURIComponent(row.orderId)}/line/${encodeURIComponent(row.lineId)}`,
 		};
+		const base = outcome(row, store.connector.platform, false);
 		try {
 			const change = hasRules(store.rules)
 				? await this.setListed(store, row.sku, context)
 				: await store.connector.adjust(row.sku, row.change, context);
-			await this.ledger.markApplied(row, change.previous, change.next);
-			return { ...outcome(row, store.connector.platform, false), status: 'applied', previousQuantity: change.previous, newQuantity: change.next };
+			return {
+				outcome: { ...base, status: 'applied', previousQuantity: change.previous, newQuantity: change.next },
+				record: (tx) => this.ledger.markApplied(row, change.previous, change.next, tx),
+			};
 		} catch (error) {
 			const described = describe(error);
 			const status = isFinal(error) ? 'failed' : 'pending';
-			await this.ledger.markUnapplied(row, status, described);
-			return { ...outcome(row, store.connector.platform, false), status, error: described };
+			return { outcome: { ...base, status, error: described }, record: (tx) => this.ledger.markUnapplied(row, status, described, tx) };
 		}
 	}
 

@@ -88,20 +88,23 @@ export class InventoryLedger {
 	) {}
 
 	/** Records a delivery's movements; false when the vendor's delivery id was seen before (nothing is recorded). */
-	async record(movements: MovementRecord[], delivery?: { source: string; id: string }): Promise<{ duplicateDelivery: boolean; recorded: boolean[] }> {
+	record(movements: MovementRecord[], delivery?: { source: string; id: string }): Promise<{ duplicateDelivery: boolean; recorded: boolean[] }> {
+		return this.db.transaction((tx) => this.recordIn(tx, movements, delivery));
+	}
+
+	/** `record` inside the caller's transaction. */
+	async recordIn(tx: SqlExecutor, movements: MovementRecord[], delivery?: { source: string; id: string }): Promise<{ duplicateDelivery: boolean; recorded: boolean[] }> {
 		const stamp = this.stamp();
-		return this.db.transaction(async (tx) => {
-			if (delivery) {
-				const seen = await tx.run(
-					'INSERT INTO inventory_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-					[delivery.source, delivery.id, stamp],
-				);
-				if (seen.changes === 0) return { duplicateDelivery: true, recorded: movements.map(() => false) };
-			}
-			const recorded: boolean[] = [];
-			for (const movement of movements) recorded.push(await this.recordOne(tx, movement, stamp));
-			return { duplicateDelivery: false, recorded };
-		});
+		if (delivery) {
+			const seen = await tx.run(
+				'INSERT INTO inventory_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+				[delivery.source, delivery.id, stamp],
+			);
+			if (seen.changes === 0) return { duplicateDelivery: true, recorded: movements.map(() => false) };
+		}
+		const recorded: boolean[] = [];
+		for (const movement of movements) recorded.push(await this.recordOne(tx, movement, stamp));
+		return { duplicateDelivery: false, recorded };
 	}
 
 	private async recordOne(tx: SqlExecutor, movement: MovementRecord, stamp: string): Promise<boolean> {
@@ -122,8 +125,8 @@ export class InventoryLedger {
 		return true;
 	}
 
-	async row(key: LedgerKey): Promise<LedgerRow | undefined> {
-		const rows = await this.db.query<RawRow>(`SELECT * FROM inventory_ledger WHERE ${KEY}`, keyParams(key));
+	async row(key: LedgerKey, executor: SqlExecutor = this.db): Promise<LedgerRow | undefined> {
+		const rows = await executor.query<RawRow>(`SELECT * FROM inventory_ledger WHERE ${KEY}`, keyParams(key));
 		return rows[0] && toRow(rows[0]);
 	}
 
@@ -155,16 +158,16 @@ export class InventoryLedger {
 		return rows.map(toRow);
 	}
 
-	async markApplied(key: LedgerKey, previous: number, next: number): Promise<void> {
-		await this.db.run(
+	async markApplied(key: LedgerKey, previous: number, next: number, executor: SqlExecutor = this.db): Promise<void> {
+		await executor.run(
 			`UPDATE inventory_ledger SET status = 'applied', previous_quantity = ?, new_quantity = ?, attempts = attempts + 1,
 			 error_code = NULL, error_message = NULL, updated_at = ? WHERE ${KEY} AND status = 'pending'`,
 			[previous, next, this.stamp(), ...keyParams(key)],
 		);
 	}
 
-	async markUnapplied(key: LedgerKey, status: 'pending' | 'failed', error: { code?: string; message: string }): Promise<void> {
-		await this.db.run(
+	async markUnapplied(key: LedgerKey, status: 'pending' | 'failed', error: { code?: string; message: string }, executor: SqlExecutor = this.db): Promise<void> {
+		await executor.run(
 			`UPDATE inventory_ledger SET status = ?, attempts = attempts + 1, error_code = ?, error_message = ?, updated_at = ?
 			 WHERE ${KEY} AND status = 'pending'`,
 			[status, error.code ?? null, error.message, this.stamp(), ...keyParams(key)],
@@ -181,8 +184,8 @@ export class InventoryLedger {
 	}
 
 	/** After reconcile set a store to the expected quantity, its open rows are part of that quantity: close them. */
-	async settleOpen(storeId: string, sku: string, quantity: number): Promise<number> {
-		const result = await this.db.run(
+	async settleOpen(storeId: string, sku: string, quantity: number, executor: SqlExecutor = this.db): Promise<number> {
+		const result = await executor.run(
 			`UPDATE inventory_ledger SET status = 'applied', new_quantity = ?, error_code = 'RECONCILED',
 			 error_message = 'applied by reconcile', updated_at = ? WHERE store_id = ? AND sku = ? AND status IN ('pending', 'failed')`,
 			[quantity, this.stamp(), storeId, sku],

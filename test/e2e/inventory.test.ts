@@ -1,0 +1,119 @@
+/**
+ * The Inventory Fan-out in the real n8n against the four commerce sandboxes: the order template published as webhooks
+ * that the Shopify and WooCommerce sandboxes call with signed order events (each delivered twice), a forged delivery
+ * refused with 401, and the reconcile template run on demand.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { startN8n, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import type { WorkflowJson } from '../harness/workflowJson';
+import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+
+jest.setTimeout(600_000);
+
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
+const secrets = { shopify: 'shpss_e2e_secret', woocommerce: 'woo_e2e_secret' };
+
+let n8n: N8nServer;
+let sandboxes: CommerceSandboxes;
+let orderWorkflowId: string;
+let reconcileWorkflowId: string;
+
+beforeAll(async () => {
+	sandboxes = await startCommerceSandboxes();
+	n8n = await startN8n();
+	const [shopify, woocommerce, magento, bigcommerce] = sandboxes.stores;
+	const ids = {
+		integrationShopifyApi: await n8n.createCredential('integrationShopifyApi', 'Shopify Store', {
+			accessToken: shopify.settings.accessToken,
+			locationId: shopify.settings.locationId,
+			baseUrl: shopify.baseUrl,
+			webhookSecret: secrets.shopify,
+		}),
+		integrationWooCommerceApi: await n8n.createCredential('integrationWooCommerceApi', 'WooCommerce Store', {
+			consumerKey: woocommerce.settings.consumerKey,
+			consumerSecret: woocommerce.settings.consumerSecret,
+			baseUrl: woocommerce.baseUrl,
+			webhookSecret: secrets.woocommerce,
+		}),
+		integrationMagentoApi: await n8n.createCredential('integrationMagentoApi', 'Magento Store', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
+		integrationBigCommerceApi: await n8n.createCredential('integrationBigCommerceApi', 'BigCommerce Store', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
+	};
+	orderWorkflowId = await n8n.importWorkflow(template('order-inventory-fanout.json'), { credentials: ids });
+	await n8n.activate(orderWorkflowId);
+	const reconcile = template('inventory-reconcile.json');
+	reconcile.nodes = reconcile.nodes.map((node) => (node.name === 'Reconcile Stock' ? { ...node, parameters: { ...node.parameters, skus: 'E2E-1', baselineStore: 'shopify' } } : node));
+	reconcileWorkflowId = await n8n.importWorkflow(reconcile, { credentials: ids });
+	await sandboxes.seed(['E2E-1'], 100);
+	await sandboxes.controls.shopify.registerWebhook(`${n8n.baseUrl}/webhook/inventory/shopify-orders`, secrets.shopify);
+	await sandboxes.controls.woocommerce.registerWebhook(`${n8n.baseUrl}/webhook/inventory/woocommerce-orders`, secrets.woocommerce);
+	await sandboxes.controls.shopify.updateSettings({ duplicateWebhooks: true });
+	await sandboxes.controls.woocommerce.updateSettings({ duplicateWebhooks: true });
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await sandboxes?.close();
+});
+
+async function placeOrder(store: 'shopify' | 'woocommerce', sku: string, quantity: number): Promise<void> {
+	const { baseUrl, credentials } = sandboxes.sandboxes[store];
+	const request =
+		store === 'shopify'
+			? { url: `${baseUrl}/admin/api/2025-01/orders.json`, headers: { 'X-Shopify-Access-Token': credentials.accessToken }, body: { order: { line_items: [{ sku, quantity }] } } }
+			: { url: `${baseUrl}/wp-json/wc/v3/orders`, headers: { authorization: `Basic ${Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString('base64')}` }, body: { line_items: [{ sku, quantity }] } };
+	const response = await fetch(request.url, { method: 'POST', headers: { ...request.headers, 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
+	expect(response.status).toBe(201);
+}
+
+/** Waits until `count` executions of the order workflow have finished since `before`. */
+async function settled(before: Set<string>, count: number) {
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		const runs = (await n8n.executions(orderWorkflowId)).filter((run) => !before.has(run.id));
+		if (runs.length >= count && runs.every((run) => run.finished || run.status === 'error')) return runs;
+		if (Date.now() > deadline) throw new Error(`only ${runs.length} of ${count} executions finished`);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+	}
+}
+
+const earlierRuns = async () => new Set((await n8n.executions(orderWorkflowId)).map((run) => run.id));
+
+test('an order on Shopify, delivered twice, takes stock off the other three stores once', async () => {
+	const before = await earlierRuns();
+	await placeOrder('shopify', 'E2E-1', 3);
+	const runs = await settled(before, 2);
+	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+	const applied = runs.flatMap((run) => (run.outputs['Stock Updated']?.[0] ?? []).map((item) => item.json));
+	expect(applied.filter((item) => item.status === 'applied').map((item) => item.store).sort()).toEqual(['bigcommerce', 'magento', 'woocommerce']);
+	expect(applied.filter((item) => item.duplicateDelivery)).toHaveLength(1);
+	const { deliveries } = await sandboxes.controls.shopify.webhooks();
+	expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
+	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 97, woocommerce: 97, magento: 97, bigcommerce: 97 });
+});
+
+test('an order on WooCommerce fans out to Shopify, Magento and BigCommerce', async () => {
+	const before = await earlierRuns();
+	await placeOrder('woocommerce', 'E2E-1', 2);
+	await settled(before, 2);
+	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
+});
+
+test('a forged order webhook is refused with 401 and changes nothing', async () => {
+	const body = { id: 999, line_items: [{ id: 1, sku: 'E2E-1', quantity: 50 }] };
+	const reply = await n8n.callWebhook('inventory/shopify-orders', { body, headers: { 'X-Shopify-Hmac-Sha256': Buffer.from('forged').toString('base64'), 'X-Shopify-Webhook-Id': 'forged-1' } });
+	expect(reply.status).toBe(401);
+	expect(reply.body).toEqual({ error: 'signature does not match the body' });
+	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
+});
+
+test('the reconcile template brings a drifted store back to the expected quantity', async () => {
+	await sandboxes.controls.magento.seed({ sourceItems: [{ sku: 'E2E-1', quantity: 60 }] });
+	const run = await n8n.runManual(reconcileWorkflowId);
+	expect(run.status).toBe('success');
+	const entries = (run.outputs['Stores In Step']?.[0] ?? []).map((item) => item.json).filter((item) => item.sku === 'E2E-1');
+	expect(entries.find((entry) => entry.store === 'magento')).toMatchObject({ status: 'corrected', actual: 60, expected: 95 });
+	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
+});
