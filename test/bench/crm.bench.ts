@@ -8,6 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 import { allMigrations } from '../../lib/migrations';
 import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, RecordWrite, WriteOutcome } from '../../lib/platforms/crm';
@@ -59,6 +61,22 @@ async function pushAtRealLimits(name: 'hubspot' | 'salesforce', batch: number, w
 }
 
 /** A platform with no cost: every write succeeds at once, so only the engine is measured. */
+let peakHeap = 0;
+let peakRss = 0;
+/** Sampled on pages and batches (timers may not fire while the engine runs through resolved promises). */
+// A full collection on demand, also when not started with --expose-gc (npm run bench runs plain tsx).
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+let samples = 0;
+function sampleMemory(): void {
+	// Every 25th sample, after a full collection: what is retained, not garbage not yet collected.
+	if (++samples % 25 !== 0) return;
+	collectGarbage();
+	const usage = process.memoryUsage();
+	peakHeap = Math.max(peakHeap, usage.heapUsed);
+	peakRss = Math.max(peakRss, usage.rss);
+}
+
 class NullCrm implements CrmConnector {
 	readonly entities: Partial<Record<CrmEntity, EntitySupport>> = { contacts: { object: 'contacts', matchField: 'email', batchSize: 100 } };
 	private next = 0;
@@ -70,11 +88,13 @@ class NullCrm implements CrmConnector {
 	}
 
 	async write(_entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]> {
+		sampleMemory();
 		return batch.map((write) => ({ ok: true, externalId: write.externalId ?? `${this.platform}-${this.next++}`, created: !write.externalId, fields: write.fields }));
 	}
 
 	/** Generates its records page by page from the cursor: the platform itself never holds them all. */
 	async pullChanges(_entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
+		sampleMemory();
 		const from = cursor ? Number(cursor) : 0;
 		const total = this.source?.total ?? 0;
 		const to = Math.min(total, from + (this.source?.pageSize ?? 100));
@@ -131,20 +151,20 @@ async function initialSyncMemory(): Promise<void> {
 	const { store, dispose } = await freshStore();
 	try {
 		const total = Number(process.env.CRM_BENCH_SYNC_RECORDS ?? 100_000);
-		global.gc?.();
-		const baseline = process.memoryUsage().heapUsed;
-		let peak = baseline;
-		const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 25);
+		collectGarbage();
+		const baseline = process.memoryUsage();
+		peakHeap = baseline.heapUsed;
+		peakRss = baseline.rss;
 		const started = performance.now();
 		const summary = await syncPlatforms({
 			store, integration: 'bench-sync', entity: 'contacts', strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: 'initial',
 			platforms: [{ connector: new NullCrm('source', { total, pageSize: 200 }), mappings }, { connector: new NullCrm('target'), mappings }],
 		});
-		clearInterval(sampler);
 		const seconds = (performance.now() - started) / 1000;
 		console.log(JSON.stringify({
 			initialSync: total, createdOnTarget: summary.platforms.target.created, pending: summary.pending, seconds: Number(seconds.toFixed(1)),
-			recordsPerSecond: Math.round(total / seconds), peakHeapGrowthMB: Number(((peak - baseline) / 1048576).toFixed(1)),
+			recordsPerSecond: Math.round(total / seconds), peakHeapGrowthMB: Number(((peakHeap - baseline.heapUsed) / 1048576).toFixed(1)),
+			peakRssGrowthMB: Number(((peakRss - baseline.rss) / 1048576).toFixed(1)),
 			heapOfAllRecordsAtOnceMB: Number(((total * 600) / 1048576).toFixed(1)),
 		}));
 	} finally {
