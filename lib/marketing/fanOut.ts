@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { chunk, failedOutcome, normaliseEmail, type MarketingConnector, type MemberChange, type MemberOutcome } from '../platforms/marketing';
 import type { StateStore } from '../store/stateStore';
 import { toPlatformFields, validateMappings, type FieldMapping } from '../sync/mapping';
@@ -77,7 +79,7 @@ const CONSENTING = new Set(['true', 'yes', 'y', '1', 'on', 'subscribed', 'opt-in
 /**
  * The recipient list for new contacts: each contact is checked against consent, its segments are decided once,
  * and every enabled platform gets it in its own batches (one platform's failure leaves the others alone and is kept
- * for the next run). The welcome campaign runs once per contact and platform, through the idempotency ledger.
+ * for the next run). The welcome campaign runs once per contact and platform, through the welcome ledger.
  */
 export class MarketingFanOut {
 	private readonly repository: MarketingRepository;
@@ -224,7 +226,8 @@ export class MarketingFanOut {
 			consent.get(entry.email) === 'unsubscribed' ? { ...entry.change, status: 'unsubscribed', segments: [], welcome: false } : entry.change,
 		);
 		const all = [...changes, ...retriedChanges];
-		const claims = await this.claimWelcomes(target.platform, all);
+		const owner = randomUUID();
+		const claims = await this.claimWelcomes(target.platform, all, owner);
 		const outcomes: MemberOutcome[] = [];
 		for (const batch of chunk(all, target.connector.batchSize)) {
 			try {
@@ -234,7 +237,7 @@ export class MarketingFanOut {
 				outcomes.push(...batch.map(() => failedOutcome('upsert', error)));
 			}
 		}
-		await this.settleWelcomes(target.platform, all, outcomes, claims);
+		await this.settleWelcomes(target.platform, owner, all, outcomes, claims);
 		const failed = all.flatMap((change, index) => {
 			const outcome = outcomes[index];
 			return outcome.ok ? [] : [{ change, error: { code: outcome.error.code, message: outcome.error.message } }];
@@ -252,41 +255,42 @@ export class MarketingFanOut {
 	}
 
 	/** Claims the welcome for each contact that wants one; contacts welcomed before (or being welcomed now) are not asked again. */
-	private async claimWelcomes(platform: string, changes: MemberChange[]): Promise<Map<string, WelcomeClaim>> {
+	private async claimWelcomes(platform: string, changes: MemberChange[], owner: string): Promise<Map<string, WelcomeClaim>> {
+		const wanted = changes.filter((change) => change.welcome).map((change) => change.email);
+		const owned = await this.repository.claimWelcomes(platform, wanted, owner, this.options.welcomeLeaseMs ?? 10 * 60_000);
 		const claims = new Map<string, WelcomeClaim>();
-		const scope = this.welcomeScope(platform);
 		for (const change of changes) {
 			if (!change.welcome) continue;
-			const claim = await this.options.store.idempotency.claim(scope, change.email, this.options.welcomeLeaseMs ?? 10 * 60_000);
-			claims.set(change.email, claim.status === 'claimed' ? { owner: claim.owner } : { already: claim.status });
-			if (claim.status !== 'claimed') change.welcome = false;
+			claims.set(change.email, owned.has(change.email) ? { owner } : { already: true });
+			change.welcome = owned.has(change.email);
 		}
 		return claims;
 	}
 
-	private async settleWelcomes(platform: string, changes: MemberChange[], outcomes: MemberOutcome[], claims: Map<string, WelcomeClaim>): Promise<void> {
-		const scope = this.welcomeScope(platform);
-		for (const [index, change] of changes.entries()) {
-			const claim = claims.get(change.email);
-			if (!claim?.owner) continue;
+	private async settleWelcomes(platform: string, owner: string, changes: MemberChange[], outcomes: MemberOutcome[], claims: Map<string, WelcomeClaim>): Promise<void> {
+		const welcomed: string[] = [];
+		const released: string[] = [];
+		changes.forEach((change, index) => {
+			if (!claims.get(change.email)?.owner) return;
 			const outcome = outcomes[index];
-			if (outcome.ok && outcome.welcomed) await this.options.store.idempotency.complete(scope, change.email, claim.owner, { at: new Date().toISOString() });
-			else await this.options.store.idempotency.release(scope, change.email, claim.owner);
-		}
+			(outcome.ok && outcome.welcomed ? welcomed : released).push(change.email);
+		});
+		await this.repository.settleWelcomes(platform, owner, welcomed, released);
 	}
 
-	private welcomeScope(platform: string): string {
-		return `marketing.welcome:${this.options.integration}:${platform}`;
+	/** Emails whose welcome ran on a platform. */
+	welcomed(platform: string): Promise<string[]> {
+		return this.repository.welcomed(platform);
 	}
 }
 
 interface WelcomeClaim {
 	owner?: string;
-	already?: 'done' | 'in_progress';
+	already?: boolean;
 }
 
 function platformResult(platform: string, outcome: MemberOutcome, claim: WelcomeClaim | undefined): PlatformResult {
-	const alreadyWelcomed = claim?.already !== undefined ? true : undefined;
+	const alreadyWelcomed = claim?.already ? true : undefined;
 	if (outcome.ok) return { platform, ok: true, created: outcome.created, welcomed: outcome.welcomed, ...(alreadyWelcomed ? { alreadyWelcomed } : {}) };
 	return { platform, ok: false, welcomed: false, error: { stage: outcome.stage, code: outcome.error.code, message: outcome.error.message, retryable: outcome.retryable } };
 }

@@ -1,4 +1,5 @@
 import type { MemberChange } from '../platforms/marketing';
+import { chunk } from '../platforms/marketing';
 import type { SqlDatabase } from '../store/types';
 
 export type ConsentStatus = 'subscribed' | 'unsubscribed';
@@ -101,5 +102,61 @@ export class MarketingRepository {
 				);
 			}
 		});
+	}
+
+	/**
+	 * Claims the welcome of each email on a platform for `owner`, in one transaction: a new row, or a pending claim whose
+	 * lease ran out (its execution died). Returns the emails now owned; the rest were welcomed or are being welcomed.
+	 */
+	async claimWelcomes(platform: string, emails: string[], owner: string, leaseMs: number): Promise<Set<string>> {
+		const now = Date.now();
+		const stamp = new Date(now).toISOString();
+		return this.db.transaction(async (tx) => {
+			for (const email of emails) {
+				await tx.run(
+					`INSERT INTO marketing_welcomes (integration, platform, email, state, owner, lease_until_ms, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)
+					 ON CONFLICT (integration, platform, email) DO UPDATE SET owner = excluded.owner, lease_until_ms = excluded.lease_until_ms, updated_at = excluded.updated_at
+					 WHERE marketing_welcomes.state = 'pending' AND marketing_welcomes.lease_until_ms < ?`,
+					[this.integration, platform, email, owner, now + leaseMs, stamp, now],
+				);
+			}
+			const owned = new Set<string>();
+			for (const part of chunk(emails, 500)) {
+				const rows = await tx.query<{ email: string }>(
+					`SELECT email FROM marketing_welcomes WHERE integration = ? AND platform = ? AND owner = ? AND state = 'pending' AND email IN (${part.map(() => '?').join(', ')})`,
+					[this.integration, platform, owner, ...part],
+				);
+				for (const row of rows) owned.add(row.email);
+			}
+			return owned;
+		});
+	}
+
+	/** Marks welcomes done (`welcomed`) and gives the other claims back so a later run may try again. */
+	async settleWelcomes(platform: string, owner: string, welcomed: string[], released: string[]): Promise<void> {
+		const stamp = new Date().toISOString();
+		await this.db.transaction(async (tx) => {
+			for (const part of chunk(welcomed, 500)) {
+				await tx.run(
+					`UPDATE marketing_welcomes SET state = 'done', updated_at = ? WHERE integration = ? AND platform = ? AND owner = ? AND email IN (${part.map(() => '?').join(', ')})`,
+					[stamp, this.integration, platform, owner, ...part],
+				);
+			}
+			for (const part of chunk(released, 500)) {
+				await tx.run(
+					`DELETE FROM marketing_welcomes WHERE integration = ? AND platform = ? AND owner = ? AND state = 'pending' AND email IN (${part.map(() => '?').join(', ')})`,
+					[this.integration, platform, owner, ...part],
+				);
+			}
+		});
+	}
+
+	/** Emails welcomed on a platform (for reports and tests). */
+	async welcomed(platform: string): Promise<string[]> {
+		const rows = await this.db.query<{ email: string }>(
+			`SELECT email FROM marketing_welcomes WHERE integration = ? AND platform = ? AND state = 'done' ORDER BY email`,
+			[this.integration, platform],
+		);
+		return rows.map((row) => row.email);
 	}
 }

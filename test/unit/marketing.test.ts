@@ -48,10 +48,10 @@ describe('vendor errors as data', () => {
 		expect(mailchimpProfile().parseError(response(200, { errors: [{ email_address: 'a@b.c' }] }))).toBeUndefined();
 	});
 
-	test('Marketo errors arrive in a 200: 606 waits out the 20 s window, 607 (daily quota) and 602 (token) are not retried', () => {
+	test('Marketo errors arrive in a 200: 606 waits for the rolling window to move, 607 (daily quota) and 602 (token) are not retried', () => {
 		const profile = marketoProfile();
 		expect(profile.parseError(response(200, { success: true, result: [] }))).toBeUndefined();
-		expect(profile.parseError(response(200, { success: false, errors: [{ code: '606', message: "Max rate limit '100' exceeded with in '20' secs" }] }))).toMatchObject({ code: '606', rateLimited: true, retryAfterMs: 20_000 });
+		expect(profile.parseError(response(200, { success: false, errors: [{ code: '606', message: "Max rate limit '100' exceeded with in '20' secs" }] }))).toMatchObject({ code: '606', rateLimited: true, retryAfterMs: 2_000 });
 		expect(profile.parseError(response(200, { success: false, errors: [{ code: '607', message: 'Daily quota reached' }] }))).toMatchObject({ code: '607', retryable: false });
 		expect(profile.parseError(response(200, { success: false, errors: [{ code: '602', message: 'Access token expired' }] }))).toMatchObject({ code: '602', retryable: false });
 		expect(profile.parseError(response(200, { success: false, errors: [{ code: '615', message: 'Concurrent access limit reached' }] }))).toMatchObject({ rateLimited: true });

@@ -11,12 +11,13 @@ export const MARKETO_MAX_CONCURRENT = 10;
 /** Codes Marketo documents as transient: timeouts, temporary unavailability, "try again". */
 const RETRYABLE = ['604', '608', '611', '713', '1029'];
 const RATE_LIMITED = ['606', '615'];
+const RATE_WINDOW_RETRY_MS = 2_000;
 /** 601/602: the access token is invalid or expired (Marketo answers them with HTTP 200). */
 const TOKEN_REFUSED = ['601', '602'];
 
 /**
  * Marketo REST: 100 calls per 20 s and 50,000 per day per instance. Errors usually arrive in an HTTP 200 body
- * `{success:false, errors:[{code, message}]}`; 606 (window exceeded) clears within the 20 s window, 607 (daily quota) does not today.
+ * `{success:false, errors:[{code, message}]}`; 606 (window exceeded) clears as the rolling 20 s window moves, 607 (daily quota) does not today.
  */
 export function marketoProfile(options: { callsPer20s?: number; dailyQuota?: number } = {}): PlatformProfile {
 	return {
@@ -35,7 +36,8 @@ export function marketoProfile(options: { callsPer20s?: number; dailyQuota?: num
 				message: first?.message ? `${first.message} (${code})` : `Marketo answered HTTP ${response.status}`,
 				code,
 				rateLimited: code !== undefined && RATE_LIMITED.includes(code),
-				retryAfterMs: code === '606' ? 20_000 : undefined,
+				// The 20 s window is rolling: room frees as the oldest calls leave it, so wait a little, not a whole window.
+				retryAfterMs: code === '606' ? RATE_WINDOW_RETRY_MS : undefined,
 				retryable: code === '607' || (code !== undefined && TOKEN_REFUSED.includes(code)) ? false : undefined,
 			};
 		},
