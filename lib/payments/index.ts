@@ -1,6 +1,6 @@
 export * from './config';
 export { decideRoute, feeFor, unitHash, type RankedProcessor, type RouteDecision, type RoutingInput, type ProcessorHealth, type FactorScore } from './routing';
-export { PaymentRouter, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary } from './router';
+export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary } from './router';
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError } from './repository';
 export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';

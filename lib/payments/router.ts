@@ -271,11 +271,9 @@ function normalise(request: PaymentRequest): NormalisedPayment {
 		throw new Error('Payment-method tokens look like card numbers: pass the processor tokens, never card data');
 	}
 	const method = request.method ?? 'card';
-	// The tokens are part of the fingerprint only as a hash: the store never holds them.
-	const fingerprint = createHash('sha256').update(JSON.stringify([amountMinor, currency, method, Object.entries(tokens).sort()])).digest('hex');
 	return {
 		paymentId,
-		fingerprint,
+		fingerprint: paymentFingerprint(amountMinor, currency, method, tokens),
 		amountMinor,
 		currency,
 		country: request.country ? String(request.country).toUpperCase() : undefined,
@@ -296,6 +294,14 @@ function tryOrder(earlier: AttemptRecord[], order: string[]): { queue: string[];
 	const untried = order.filter((processor) => !tried.has(processor));
 	const unsettled = earlier.find((attempt) => attempt.outcome === 'pending' || attempt.outcome === 'unknown');
 	return unsettled ? { queue: [unsettled.processor, ...untried], resuming: true } : { queue: untried, resuming: false };
+}
+
+/**
+ * What must not change between submissions of one payment id. The tokens enter only as a hash: the store never
+ * holds them.
+ */
+export function paymentFingerprint(amountMinor: number, currency: string, method: PaymentMethodType, tokens: Record<string, string>): string {
+	return createHash('sha256').update(JSON.stringify([amountMinor, currency, method, Object.entries(tokens).sort()])).digest('hex');
 }
 
 function failed(paymentId: string, reason: FailureReason, message: string, attempts: AttemptSummary[], ranking: RankedProcessor[], code?: string): PaymentResult {

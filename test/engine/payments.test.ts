@@ -6,8 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { connectProcessors, defaultRoutingConfig, PaymentRouter, type PaymentRequest, type PaymentResult, type RoutingConfig } from '../../lib/payments';
+import { connectProcessors, defaultRoutingConfig, PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type RoutingConfig } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
+import { idempotencyKeyFor } from '../../lib/platforms/payments';
 import { closeAllStores, coreMigrations, openStore, type StateStore, type StoreConfig } from '../../lib/store';
 import { acquirePostgres, uniqueName } from '../support/postgres';
 import { SandboxControl } from '../sandbox/framework/controlClient';
@@ -51,7 +52,7 @@ beforeEach(async () => {
 	await store.db.run('DELETE FROM processor_circuits');
 });
 
-function router(overrides: Partial<RoutingConfig> = {}, options: { now?: () => number; settleTries?: number } = {}): PaymentRouter {
+function router(overrides: Partial<RoutingConfig> = {}, options: { now?: () => number; settleTries?: number; waitMs?: number } = {}): PaymentRouter {
 	const connectors = connectProcessors(
 		{
 			stripe: { baseUrl: sandboxes.stripe.baseUrl, secretKey: sandboxes.stripe.credentials.secretKey },
@@ -160,6 +161,30 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 			expect(ids.size).toBe(1);
 			expect(results.every((result) => result.status === 'succeeded')).toBe(true);
 			expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+			expect(await charges()).toEqual({ stripe: 1, square: 0, paypal: 0, braintree: 0 });
+		});
+
+		test('an execution that died mid-charge is taken over after its lease: the charge is settled, not repeated', async () => {
+			let clock = Date.now();
+			const request = payment({ paymentId: `crashed-${paymentCounter}` });
+			const crashed = router({}, { now: () => clock });
+			// The dead execution claimed the payment, recorded its attempt and reached Stripe, then vanished.
+			const fingerprint = paymentFingerprint(2000, 'USD', 'card', request.tokens);
+			const claim = await crashed.payments.claim({ paymentId: request.paymentId, fingerprint, amountMinor: 2000, currency: 'USD', leaseMs: 60_000, nowMs: clock });
+			expect(claim.status).toBe('claimed');
+			const key = idempotencyKeyFor(request.paymentId, 'stripe');
+			await crashed.payments.startAttempt(request.paymentId, (claim as { owner: string }).owner, 'stripe', key, 60_000, clock);
+			const connectors = connectProcessors({ stripe: { baseUrl: sandboxes.stripe.baseUrl, secretKey: sandboxes.stripe.credentials.secretKey } });
+			await connectors.stripe.charge({ paymentId: request.paymentId, idempotencyKey: key, amountMinor: 2000, currency: 'USD', method: 'card', token: 'pm_card_visa', description: undefined, resuming: false });
+
+			// While the lease holds, a new submission waits and then gives up without touching a processor.
+			let ticking = clock;
+			const waiting = await router({}, { now: () => (ticking += 10), waitMs: 200 }).process(request);
+			expect(waiting).toMatchObject({ status: 'failed', reason: 'in_progress' });
+			clock += 61_000;
+			// Even with Square pinned now, the pending Stripe attempt is settled first and decides.
+			const taken = await router({ rules: [{ type: 'pin', processor: 'square' }] }, { now: () => clock }).process(request);
+			expect(taken).toMatchObject({ status: 'succeeded', processor: 'stripe', fallbackUsed: false });
 			expect(await charges()).toEqual({ stripe: 1, square: 0, paypal: 0, braintree: 0 });
 		});
 
