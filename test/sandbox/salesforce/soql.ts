@@ -121,13 +121,26 @@ function comparable(value: unknown): number | string | boolean | null {
 	return (value as number | string | boolean | null | undefined) ?? null;
 }
 
+const inSets = new WeakMap<Condition, Set<unknown>>();
+
+/** An IN list as a set (strings lower-cased: SOQL compares them case-insensitively), built once per query. */
+function inSet(condition: Condition): Set<unknown> {
+	let set = inSets.get(condition);
+	if (!set) {
+		set = new Set((condition.value as unknown[]).map((value) => {
+			const wanted = comparable(value);
+			return typeof wanted === 'string' ? wanted.toLowerCase() : wanted;
+		}));
+		inSets.set(condition, set);
+	}
+	return set;
+}
+
 export function matches(record: Record<string, unknown>, condition: Condition): boolean {
 	const actual = comparable(record[condition.field]);
 	if (condition.op === 'IN') {
-		return (condition.value as unknown[]).some((value) => {
-			const wanted = comparable(value);
-			return typeof actual === 'string' && typeof wanted === 'string' ? actual.toLowerCase() === wanted.toLowerCase() : actual === wanted;
-		});
+		const wanted = inSet(condition);
+		return wanted.has(typeof actual === 'string' ? actual.toLowerCase() : actual);
 	}
 	const wanted = comparable(condition.value);
 	if (condition.op === '=' || condition.op === '!=') {
