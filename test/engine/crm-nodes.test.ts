@@ -1,0 +1,135 @@
+/**
+ * CRM Sync (pull, sync, verify webhook), CRM Sync Trigger and Conflict Resolver inside n8n-core's engine, loaded from
+ * the built package, against the HubSpot and Salesforce sandboxes and a SQLite store.
+ */
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { closeAllStores } from '../../lib/store';
+import { runWorkflow } from '../harness/inProcess';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+
+let hubspot: RunningSandbox;
+let salesforce: RunningSandbox;
+let stateFile: string;
+
+const pkg = 'n8n-nodes-integration-automation';
+const hook = { name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'x' } };
+
+function flow(node: Record<string, unknown>, start = hook) {
+	return {
+		name: 'crm nodes',
+		nodes: [start, { name: 'Node', typeVersion: 1, position: [200, 0], ...node }],
+		connections: { [start.name]: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } },
+	};
+}
+
+async function run(node: Record<string, unknown>, items: object[] = [{}]) {
+	const result = await runWorkflow(flow(node), {
+		inputItems: items.map((json) => ({ json })),
+		credentials: {
+			integrationHubSpotApi: { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl, clientSecret: 'hub-secret' },
+			integrationSalesforceApi: { accessToken: salesforce.credentials.accessToken, instanceUrl: salesforce.baseUrl },
+		},
+		env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
+	});
+	expect(result.error).toBeUndefined();
+	return result.outputs.Node;
+}
+
+beforeAll(async () => {
+	hubspot = await startSandbox('hubspot');
+	salesforce = await startSandbox('salesforce');
+});
+beforeEach(async () => {
+	await new SandboxControl(hubspot.baseUrl).reset();
+	await new SandboxControl(salesforce.baseUrl).reset();
+	stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'crm-nodes-')), 'state.sqlite');
+});
+afterAll(async () => {
+	await closeAllStores();
+	await hubspot.close();
+	await salesforce.close();
+});
+
+describe('Conflict Resolver', () => {
+	const resolver = (parameters: Record<string, unknown>) => ({ type: `${pkg}.conflictResolver`, parameters: { scope: 'billing', ...parameters } });
+	const base = { name: 'Ann', plan: 'gold', city: 'Oslo' };
+
+	it('routes one-sided changes to the other side, and with manual review queues a conflict, lists it and applies the decision', async () => {
+		await run(resolver({ operation: 'resolve', strategy: 'manual' }), [{ id: 'r1', local: base, external: base }]);
+		const [toLocal, toExternal, review] = await run(resolver({ operation: 'resolve', strategy: 'manual' }), [
+			{ id: 'r1', local: { ...base, plan: 'silver', name: 'Local' }, external: { ...base, city: 'Bergen', name: 'External' } },
+		]);
+		expect(toLocal.map((item) => item.json.changes)).toEqual([{ city: 'Bergen' }]);
+		expect(toExternal.map((item) => item.json.changes)).toEqual([{ plan: 'silver' }]);
+		expect(review).toHaveLength(1);
+		expect(review[0].json).toMatchObject({ recordKey: 'r1', fields: ['name'] });
+		expect(review[0].pairedItem).toEqual({ item: 0 });
+
+		const [, , listed] = await run(resolver({ operation: 'listReviews', status: 'pending', limit: 10 }));
+		expect(listed.map((item) => item.json.reviewId)).toEqual([review[0].json.reviewId]);
+
+		const [applyLocal, applyExternal] = await run(resolver({ operation: 'decide', reviewId: '={{ $json.reviewId }}', side: 'external', values: '{}' }), [{ reviewId: review[0].json.reviewId }]);
+		expect(applyLocal.map((item) => item.json.changes)).toEqual([{ name: 'External' }]);
+		expect(applyExternal).toEqual([]);
+	});
+
+	it('last write wins by the modified-time fields, with the tie going to the chosen side', async () => {
+		await run(resolver({ operation: 'resolve', strategy: 'lastWriteWins' }), [{ id: 'r2', local: base, external: base }]);
+		const [toLocal, toExternal] = await run(resolver({ operation: 'resolve', strategy: 'lastWriteWins', tieBreak: 'external' }), [
+			{ id: 'r2', local: { ...base, name: 'L' }, external: { ...base, name: 'E' }, localModifiedAt: '2026-01-01T00:00:00Z', externalModifiedAt: '2026-01-01T00:00:00Z' },
+		]);
+		expect(toLocal.map((item) => item.json.changes)).toEqual([{ name: 'E' }]);
+		expect(toExternal).toEqual([]);
+	});
+});
+
+describe('CRM Sync and its trigger', () => {
+	const crm = (parameters: Record<string, unknown>) => ({ type: `${pkg}.crmSync`, parameters: { integration: 'nodes', entity: 'contacts', mappingMode: 'defaults', ...parameters } });
+
+	it('pull emits each change once, in internal field names', async () => {
+		await new SandboxControl(hubspot.baseUrl).seed({ contacts: [{ properties: { firstname: 'Ada', lastname: 'Lovelace', email: 'ADA@example.com' } }] });
+		const [changes] = await run(crm({ operation: 'pull', platform: 'hubspot', deletes: 'ignore', maxChanges: 100 }));
+		expect(changes).toHaveLength(1);
+		expect(changes[0].json).toMatchObject({ firstName: 'Ada', email: 'ada@example.com', _crm: { platform: 'hubspot', kind: 'created' } });
+		const [again] = await run(crm({ operation: 'pull', platform: 'hubspot', deletes: 'ignore', maxChanges: 100 }));
+		expect(again).toEqual([]);
+	});
+
+	it('sync reports its counts as one summary item', async () => {
+		await new SandboxControl(salesforce.baseUrl).seed({ Contact: [{ FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@example.com' }] });
+		const [summary, failed] = await run(crm({ operation: 'sync', platforms: ['hubspot', 'salesforce'], strategy: 'lastWriteWins', platformPriority: '', deletes: 'flag' }));
+		expect(failed).toEqual([]);
+		expect(summary).toHaveLength(1);
+		expect(summary[0].json).toMatchObject({ entity: 'contacts', pending: 0, platforms: { hubspot: { created: 1 }, salesforce: { pulled: 1 } } });
+	});
+
+	it('verify webhook passes a genuine HubSpot delivery and fails a forged one with the reason', async () => {
+		const body = [{ objectId: 1 }];
+		const timestamp = Date.now();
+		const url = 'https://n8n.example.com/webhook/crm/hubspot-events';
+		const signature = createHmac('sha256', 'hub-secret').update(`POST${url}${JSON.stringify(body)}${timestamp}`).digest('base64');
+		const delivery = (sig: string) => ({ headers: { 'X-HubSpot-Signature-v3': sig, 'x-hubspot-request-timestamp': String(timestamp) }, body, webhookUrl: url });
+		const [verified, rejected] = await run(crm({ operation: 'verifyWebhook', webhookSource: 'hubspot', webhookUrl: '={{ $json.webhookUrl }}' }), [delivery(signature), delivery('forged')]);
+		expect(verified.map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
+		expect(rejected[0].json).toMatchObject({ verified: false, reason: 'X-HubSpot-Signature-v3 does not match' });
+	});
+
+	it('the trigger shows changed records in a manual run without consuming them', async () => {
+		await new SandboxControl(salesforce.baseUrl).seed({ Contact: [{ FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@example.com' }] });
+		const trigger = { name: 'Trigger', type: `${pkg}.crmSyncTrigger`, typeVersion: 1, position: [0, 0], parameters: { platform: 'salesforce', entity: 'contacts', integration: 'watch', deletes: 'ignore', maxChanges: 10, mappingMode: 'defaults' } };
+		const options = {
+			credentials: { integrationSalesforceApi: { accessToken: salesforce.credentials.accessToken, instanceUrl: salesforce.baseUrl } },
+			env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
+		};
+		for (let attempt = 0; attempt < 2; attempt++) {
+			const result = await runWorkflow({ name: 'trigger', nodes: [trigger], connections: {} }, options);
+			expect(result.error).toBeUndefined();
+			expect(result.outputs.Trigger[0].map((item) => item.json.email)).toEqual(['grace@example.com']);
+		}
+	});
+});
