@@ -14,11 +14,12 @@ import {
 	type RouterConfig,
 	type RuleSpec,
 } from '../../lib/routing';
-import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { closeAllStores, openStore, type StateStore, type StoreConfig } from '../../lib/store';
 import { FetchHttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { receiverBearerToken, receiverSecret, type ReceivedDelivery } from '../sandbox/receivers';
+import { acquirePostgres, createTestSchema } from '../support/postgres';
 
 let sandbox: RunningSandbox;
 let control: SandboxControl;
@@ -55,20 +56,39 @@ const routed = (outcome: EventOutcome) => {
 	return outcome;
 };
 
+let releasePostgres: () => Promise<void> = async () => undefined;
+
+/** The same behaviour on both store backends: SQLite (the default) and Postgres (queue mode). */
+const backends: Array<[string, () => Promise<StoreConfig>]> = [
+	['SQLite', async () => ({ kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'routing-')), 'store.db') })],
+	[
+		'Postgres',
+		async () => {
+			const server = await acquirePostgres();
+			releasePostgres = server.release;
+			return { kind: 'postgres', ...(await createTestSchema(server.config, 'routing')) };
+		},
+	],
+];
+
 beforeAll(async () => {
 	sandbox = await startSandbox('receivers');
 	control = new SandboxControl(sandbox.baseUrl);
-	store = await openStore({ kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'routing-')), 'store.db') }, allMigrations);
 });
 
 afterAll(async () => {
 	await closeAllStores();
+	await releasePostgres();
 	await sandbox.close();
 });
 
 beforeEach(async () => control.reset());
 
-describe('EventRouter', () => {
+describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
+	beforeAll(async () => {
+		store = await openStore(await storeConfig(), allMigrations);
+	});
+
 	it('delivers signed events to the seed destinations, once each, and logs every route', async () => {
 		const customer = customerEvent();
 		const order = orderEvent();

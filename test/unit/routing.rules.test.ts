@@ -1,4 +1,4 @@
-import { compileRoutes, compileTransform, exampleDestinations, exampleRules, parseEvent, RoutingConfigError, signHeaders, verify, generateSecret, renderTemplate, type RouterConfig, type RoutingEvent } from '../../lib/routing';
+import { CircuitBreaker, CircuitOpenError, compileRoutes, compileTransform, exampleDestinations, exampleRules, parseEvent, RoutingConfigError, signHeaders, verify, generateSecret, renderTemplate, type RouterConfig, type RoutingEvent } from '../../lib/routing';
 
 const event = (type: string, source: string, data: Record<string, unknown> = {}): RoutingEvent => ({ id: `${source}-${type}`, type, source, data });
 const seedConfig = (): RouterConfig => ({ rules: exampleRules, destinations: exampleDestinations() });
@@ -164,5 +164,28 @@ describe('Standard Webhooks signatures', () => {
 		expect(verify(generateSecret(), headers, body, 1614265330).ok).toBe(false);
 		expect(verify(secret, headers, body, 1614265330 + 301)).toEqual({ ok: false, reason: 'webhook-timestamp is outside the tolerance' });
 		expect(verify(secret, { ...headers, 'webhook-signature': `v1,bogus ${headers['webhook-signature']}` }, body, 1614265330)).toEqual({ ok: true });
+	});
+});
+
+describe('circuit breaker', () => {
+	it('opens after the threshold, lets one probe through after the cool-down, and closes on its success', () => {
+		let now = 0;
+		const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000 }, () => now);
+		breaker.admit('d');
+		breaker.failure();
+		breaker.admit('d');
+		breaker.failure();
+		expect(breaker.state).toBe('open');
+		expect(() => breaker.admit('d')).toThrow(CircuitOpenError);
+		now = 1000;
+		breaker.admit('d'); // the probe
+		expect(() => breaker.admit('d')).toThrow(/circuit open for destination "d"/);
+		breaker.failure();
+		expect(breaker.state).toBe('open');
+		now = 2000;
+		breaker.admit('d');
+		breaker.success();
+		expect(breaker.state).toBe('closed');
+		breaker.admit('d');
 	});
 });
