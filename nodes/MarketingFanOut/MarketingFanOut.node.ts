@@ -9,14 +9,14 @@ import { router } from './actions/router';
 
 export class MarketingFanOut implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Marketing Fan-Out',
+		displayName: 'Marketing Fan-out',
 		name: 'marketingFanOut',
 		icon: { light: 'file:marketingFanOut.svg', dark: 'file:marketingFanOut.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + ($parameter["platforms"] || []).join(", ")}}',
 		description: 'Add new contacts to Mailchimp, HubSpot, Marketo and ActiveCampaign with segments, a welcome campaign and consent kept in step',
-		defaults: { name: 'Marketing Fan-Out' },
+		defaults: { name: 'Marketing Fan-out' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],

@@ -1,5 +1,5 @@
 /**
- * The marketing templates in-process: the Marketing Fan-Out node inside n8n-core's engine talks to the four sandboxes
+ * The marketing templates in-process: the Marketing Fan-out node inside n8n-core's engine talks to the four sandboxes
  * through httpRequestWithAuthentication (Mailchimp Basic key, Marketo token from preAuthentication, ActiveCampaign
  * Api-Token, HubSpot Bearer), and the Usage Meter counts contacts and campaign executions once.
  */
@@ -78,17 +78,17 @@ test('contact created → every platform with segments and welcome → contacts 
 	const bodies = [contact(1, { accountId: 'acme' }), contact(2, { accountId: 'acme', consent: false }), contact(1, { accountId: 'acme' })];
 	const run = await contactsCreated(bodies);
 	expect(run.error).toBeUndefined();
-	const sent = run.outputs['Marketing Fan-Out'][0].map((item) => item.json);
+	const sent = run.outputs['Marketing Fan-out'][0].map((item) => item.json);
 	expect(sent.map((json) => [json.email, json.status, json.duplicateOf ?? null])).toEqual([
 		['person1@example.com', 'fanned_out', 2],
 		['person1@example.com', 'fanned_out', null],
 	]);
 	expect((sent[1].welcomedOn as string[]).sort()).toEqual(['activecampaign', 'hubspot', 'mailchimp', 'marketo']);
-	expect(run.outputs['Marketing Fan-Out'][1].map((item) => [item.json.email, item.json.status])).toEqual([['person2@example.com', 'no_consent']]);
+	expect(run.outputs['Marketing Fan-out'][1].map((item) => [item.json.email, item.json.status])).toEqual([['person2@example.com', 'no_consent']]);
 	expect(run.outputs['Welcome Started'][0]).toHaveLength(2);
 
 	const again = await contactsCreated([bodies[0]]);
-	expect(again.outputs['Marketing Fan-Out'][0][0].json.welcomedOn).toEqual([]);
+	expect(again.outputs['Marketing Fan-out'][0][0].json.welcomedOn).toEqual([]);
 
 	const { controls } = platforms;
 	expect(await controls.mailchimp.state('members')).toHaveLength(1);
@@ -104,7 +104,7 @@ test('Mailchimp without a base URL goes to the datacenter named by the API key s
 	const creds = credentials('f3e1c0ffee0123456789abcdef012345-us99');
 	creds.integrationMailchimpApi = { apiKey: 'f3e1c0ffee0123456789abcdef012345-us99' };
 	const run = await contactsCreated([contact(3)], configured('marketing-contact-created.json'), creds);
-	const failed = run.outputs['Marketing Fan-Out'][0][0]?.json ?? run.outputs['Marketing Fan-Out'][2][0]?.json;
+	const failed = run.outputs['Marketing Fan-out'][0][0]?.json ?? run.outputs['Marketing Fan-out'][2][0]?.json;
 	const mailchimp = (failed.platforms as Record<string, { ok: boolean; error?: { message: string } }>).mailchimp;
 	expect(mailchimp.ok).toBe(false);
 	expect(mailchimp.error?.message).toMatch(/us99\.api\.mailchimp\.com|API Key Invalid|ENOTFOUND|EAI_AGAIN|getaddrinfo|fetch failed|no response/i);
@@ -126,5 +126,5 @@ test('the unsubscribe template records an unsubscribe once and applies it on the
 	const members = await platforms.controls.mailchimp.state<Array<{ status: string }>>('members');
 	expect(members[0].status).toBe('unsubscribed');
 	const later = await contactsCreated([contact(4, { email: 'ada@example.com' })]);
-	expect(later.outputs['Marketing Fan-Out'][1].map((item) => item.json.status)).toEqual(['unsubscribed']);
+	expect(later.outputs['Marketing Fan-out'][1].map((item) => item.json.status)).toEqual(['unsubscribed']);
 });
