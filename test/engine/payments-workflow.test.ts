@@ -86,6 +86,7 @@ test('PayPal charges through the credential’s OAuth token', async () => {
 
 test('an expired PayPal token is refreshed through the credential and the capture goes through', async () => {
 	const paypal = new SandboxControl(sandboxes.paypal.baseUrl);
+	await paypal.reset();
 	await paypal.updateSettings({ tokenTtlSeconds: 1 });
 	// The capture arrives after the token fetched for the order has expired.
 	await paypal.fault({ kind: 'latency', ms: 1_200, match: { path: '/capture$' } });
