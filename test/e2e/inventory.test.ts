@@ -1,12 +1,15 @@
 /**
  * The Inventory Fan-out in the real n8n against the four commerce sandboxes: the order template published as webhooks
- * that the Shopify and WooCommerce sandboxes call with signed order events (each delivered twice), a forged delivery
- * refused with 401, and the reconcile template run on demand.
+ * that the Shopify and WooCommerce sandboxes call with signed order events (each delivered twice): stock changes once,
+ * one fulfillment request and one accounting entry per order reach the receivers sandbox; a forged delivery is refused
+ * with 401; the reconcile template run on demand corrects a drifted store.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startN8n, type N8nServer } from '../harness/n8nServer';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { SandboxControl } from '../sandbox/framework/controlClient';
 import { repoRoot } from '../harness/paths';
 import type { WorkflowJson } from '../harness/workflowJson';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
@@ -18,11 +21,13 @@ const secrets = { shopify: 'shpss_e2e_secret', woocommerce: 'woo_e2e_secret' };
 
 let n8n: N8nServer;
 let sandboxes: CommerceSandboxes;
+let receivers: RunningSandbox;
 let orderWorkflowId: string;
 let reconcileWorkflowId: string;
 
 beforeAll(async () => {
 	sandboxes = await startCommerceSandboxes();
+	receivers = await startSandbox('receivers');
 	n8n = await startN8n();
 	const [shopify, woocommerce, magento, bigcommerce] = sandboxes.stores;
 	const ids = {
@@ -40,8 +45,13 @@ beforeAll(async () => {
 		}),
 		integrationMagentoApi: await n8n.createCredential('integrationMagentoApi', 'Magento Store', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
 		integrationBigCommerceApi: await n8n.createCredential('integrationBigCommerceApi', 'BigCommerce Store', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
+		httpHeaderAuth: await n8n.createCredential('httpHeaderAuth', 'Fulfillment Receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` }),
 	};
-	orderWorkflowId = await n8n.importWorkflow(template('order-inventory-fanout.json'), { credentials: ids });
+	const orders = template('order-inventory-fanout.json');
+	orders.nodes = orders.nodes.map((node) =>
+		typeof node.parameters?.url === 'string' ? { ...node, parameters: { ...node.parameters, url: String(node.parameters.url).replace('https://receivers.example.com', receivers.baseUrl) } } : node,
+	);
+	orderWorkflowId = await n8n.importWorkflow(orders, { credentials: ids });
 	await n8n.activate(orderWorkflowId);
 	const reconcile = template('inventory-reconcile.json');
 	reconcile.nodes = reconcile.nodes.map((node) => (node.name === 'Reconcile Stock' ? { ...node, parameters: { ...node.parameters, skus: 'E2E-1', baselineStore: 'shopify' } } : node));
@@ -56,6 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await n8n?.stop();
 	await sandboxes?.close();
+	await receivers?.close();
 });
 
 async function placeOrder(store: 'shopify' | 'woocommerce', sku: string, quantity: number): Promise<void> {
@@ -92,6 +103,13 @@ test('an order on Shopify, delivered twice, takes stock off the other three stor
 	const { deliveries } = await sandboxes.controls.shopify.webhooks();
 	expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 97, woocommerce: 97, magento: 97, bigcommerce: 97 });
+	// One fulfillment request and one sale entry per order: the second delivery repeats them with the same idempotency key.
+	const received = await new SandboxControl(receivers.baseUrl).state<Array<{ receiver: string; idempotencyKey: string; requests: number; body: { lines: unknown[] } }>>('deliveries');
+	const orderKey = (receiver: string) => received.filter((delivery) => delivery.receiver === receiver);
+	expect(orderKey('fulfillment')).toHaveLength(1);
+	expect(orderKey('fulfillment')[0]).toMatchObject({ idempotencyKey: expect.stringMatching(/^fulfillment:shopify:\d+$/), requests: 2, body: { lines: [{ sku: 'E2E-1', quantity: 3 }] } });
+	expect(orderKey('accounting')).toHaveLength(1);
+	expect(orderKey('accounting')[0].idempotencyKey).toMatch(/^sale:shopify:\d+$/);
 });
 
 test('an order on WooCommerce fans out to Shopify, Magento and BigCommerce', async () => {

@@ -42,10 +42,14 @@ function credentials(): Record<string, Record<string, unknown>> {
 	};
 }
 
-/** The order template with its two Respond to Webhook steps taken out: verify → fan-out, rejected → "Rejected". */
+/**
+ * The order template with its Respond to Webhook steps (and the fulfillment and accounting calls after them, which the
+ * e2e test covers) taken out: verify → fan-out, rejected → "Rejected".
+ */
 function orderFlow(): WorkflowJson {
 	const flow = template('order-inventory-fanout.json');
-	flow.nodes = flow.nodes.filter((node) => node.type !== 'n8n-nodes-base.respondToWebhook');
+	const realN8nOnly = ['n8n-nodes-base.respondToWebhook', 'n8n-nodes-base.httpRequest'];
+	flow.nodes = flow.nodes.filter((node) => !realN8nOnly.includes(node.type));
 	flow.nodes.push({ name: 'Rejected', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 340], parameters: {} });
 	const toFanOut = { main: [[{ node: 'Fan Out Stock', type: 'main', index: 0 }], [{ node: 'Rejected', type: 'main', index: 0 }]] };
 	flow.connections = { ...flow.connections, 'Verify Shopify Order': toFanOut, 'Verify WooCommerce Order': toFanOut };
