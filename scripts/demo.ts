@@ -20,6 +20,9 @@ const login = { email: 'demo@example.com', password: 'Demo-Passw0rd' };
 /** Sandbox name → the credential(s) the templates use to reach it. */
 const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: string; data: Record<string, unknown> } | Array<{ type: string; data: Record<string, unknown> }>> = {
 	hubspot: (sandbox) => ({ type: 'integrationHubSpotApi', data: { accessToken: sandbox.credentials.accessToken, baseUrl: sandbox.baseUrl } }),
+	mailchimp: (sandbox) => ({ type: 'integrationMailchimpApi', data: { apiKey: sandbox.credentials.apiKey, baseUrl: `${sandbox.baseUrl}/3.0` } }),
+	marketo: (sandbox) => ({ type: 'integrationMarketoApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),
+	activecampaign: (sandbox) => ({ type: 'integrationActiveCampaignApi', data: { apiToken: sandbox.credentials.apiToken, baseUrl: `${sandbox.baseUrl}/api/3` } }),
 	stripe: (sandbox) => ({ type: 'integrationStripeApi', data: { secretKey: sandbox.credentials.secretKey, webhookSecret: 'whsec_demo', baseUrl: sandbox.baseUrl } }),
 	paypal: (sandbox) => ({ type: 'integrationPayPalApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),
 	square: (sandbox) => ({ type: 'integrationSquareApi', data: { accessToken: sandbox.credentials.accessToken, webhookSecret: 'sq_demo', baseUrl: sandbox.baseUrl } }),
@@ -34,6 +37,10 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 
 /** Sandbox name → records seeded through its control API (`/__control/seed`). Sandboxes start empty each time. */
 const demoDataBySandbox: Record<string, Record<string, unknown[]>> = {
+	// What the marketing templates' ids point at: audience, welcome journey, static lists, welcome campaign, list and automation.
+	mailchimp: { lists: [{ id: 'a1b2c3d4e5', name: 'Newsletter' }], journeys: [{ id: '501', step_id: '9001' }] },
+	marketo: { lists: [{ name: 'enterprise' }, { name: 'europe' }, { name: 'customers' }], campaigns: [{ id: 7100, name: 'Welcome' }] },
+	activecampaign: { lists: [{ id: '3', name: 'Newsletter' }], automations: [{ id: '11', name: 'Welcome series', startTag: 'welcome' }] },
 	hubspot: {
 		contacts: [
 			{ properties: { email: 'ada@analytical.example', firstname: 'Ada', lastname: 'Lovelace', company: 'Analytical Engines', lifecyclestage: 'customer' } },

@@ -17,7 +17,7 @@ import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 export const MARKETING_PLATFORMS = ['hubspot', 'mailchimp', 'marketo', 'activecampaign'] as const;
 export type MarketingPlatform = (typeof MARKETING_PLATFORMS)[number];
 
-export const AUDIENCE = 'aud-1';
+export const AUDIENCE = 'a1b2c3d4e5';
 export const JOURNEY = { id: '501', stepId: '9001' };
 export const MARKETO_CAMPAIGN = 7100;
 export const AC_LIST = '3';

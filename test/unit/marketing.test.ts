@@ -5,6 +5,7 @@ import { mailchimpBaseUrl, mailchimpProfile, subscriberHash } from '../../lib/pl
 import { ConcurrencyLimit, mapLimited } from '../../lib/platforms/marketing';
 import { MarketoOAuthClient, marketoProfile } from '../../lib/platforms/marketo';
 import type { HttpRequest, HttpResponse } from '../../lib/transport';
+import { platformCredentials } from '../../nodes/shared/platformCredentials';
 
 describe('segments', () => {
 	const rules = [
@@ -32,6 +33,12 @@ describe('Mailchimp addressing', () => {
 		expect(mailchimpBaseUrl('0123456789abcdef-us21')).toBe('https://us21.api.mailchimp.com/3.0');
 		expect(() => mailchimpBaseUrl('no-datacenter-here!')).toThrow(/datacenter/);
 		expect(() => mailchimpBaseUrl('plainkey')).toThrow(/datacenter/);
+	});
+
+	test('the node’s Mailchimp credential resolves its base URL from the key unless one is set', () => {
+		const resolve = platformCredentials.mailchimp.resolveBaseUrl as (values: Record<string, unknown>) => string;
+		expect(resolve({ apiKey: 'abc-us21', baseUrl: '' })).toBe('https://us21.api.mailchimp.com/3.0');
+		expect(resolve({ apiKey: 'abc-us21', baseUrl: 'http://127.0.0.1:9/3.0' })).toBe('http://127.0.0.1:9/3.0');
 	});
 
 	test('a member is addressed by the MD5 of its lower-cased email', () => {
