@@ -4,15 +4,8 @@ import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockCh
 interface WooProduct {
 	id: number;
 	sku: string;
-	type?: string;
-	parent_id?: number;
 	manage_stock: boolean | 'parent';
 	stock_quantity: number | null;
-}
-
-/** Where a SKU's stock lives: a product, or a variation under its parent product. */
-interface StockPath {
-	path: string;
 }
 
 /**
@@ -23,12 +16,12 @@ export class WooCommerceInventory implements InventoryConnector {
 	readonly platform = 'woocommerce';
 	readonly adjustPrimitive = 'read_modify_write' as const;
 	readonly compareAndSet = false;
-	private readonly paths = new Map<string, StockPath>();
+	private readonly paths = new Map<string, string>();
 
 	constructor(private readonly transport: Transport) {}
 
 	async getQuantity(sku: string): Promise<number> {
-		const product = await this.transport.request<WooProduct>({ method: 'GET', url: (await this.stockPath(sku)).path });
+		const product = await this.transport.request<WooProduct>({ method: 'GET', url: await this.stockPath(sku) });
 		if (product.manage_stock !== true || product.stock_quantity === null) throw new UnknownSkuError(this.platform, `${sku} (stock not managed)`);
 		return product.stock_quantity;
 	}
@@ -44,19 +37,17 @@ export class WooCommerceInventory implements InventoryConnector {
 	}
 
 	private async write(sku: string, quantity: number): Promise<void> {
-		await this.transport.request({ method: 'PUT', url: (await this.stockPath(sku)).path, body: { stock_quantity: quantity } });
+		await this.transport.request({ method: 'PUT', url: await this.stockPath(sku), body: { stock_quantity: quantity } });
 	}
 
-	/** Products by SKU (`GET /products?sku=`, which also finds variations), remembered per connector. */
-	private async stockPath(sku: string): Promise<StockPath> {
+	/** The product holding a SKU (`GET /products?sku=`), remembered per connector. */
+	private async stockPath(sku: string): Promise<string> {
 		const known = this.paths.get(sku);
 		if (known) return known;
 		const found = await this.transport.request<WooProduct[]>({ method: 'GET', url: '/products', qs: { sku, per_page: 1 } });
 		const product = found.find((candidate) => candidate.sku === sku);
 		if (!product) throw new UnknownSkuError(this.platform, sku);
-		const path = product.type === 'variation' && product.parent_id
-			? { path: `/products/${product.parent_id}/variations/${product.id}` }
-			: { path: `/products/${product.id}` };
+		const path = `/products/${product.id}`;
 		this.paths.set(sku, path);
 		return path;
 	}
