@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 
 import { IdempotencyConflictError, type StateStore } from '../store';
 import { DeliveryError, DestinationChannel, defaultDestinationRetry, DEFAULT_TIMEOUT_MS, type DeliveryEnvironment } from './delivery';
-import { parseEvent, type ParseOptions } from './events';
+import { parseEvent, type ParsedEvent, type ParseOptions } from './events';
+import { cloneJson, invalidPath, splitPath, writePath } from './paths';
 import { ALL_DESTINATIONS, RoutingRepository, type DeadLetter, type RouteLogEntry } from './repository';
 import type { CompiledRoutes, CompiledRule } from './rules';
 import { TransformError } from './transform';
@@ -38,6 +39,16 @@ export interface ReplayOutcome {
 	deliveries: DeliveryResult[];
 }
 
+export interface PerInput {
+	/** The webhook bodies as received, for the ingest signature check. */
+	rawBodies?: Array<string | undefined>;
+	/**
+	 * Fields to set on each event's data (dotted paths), e.g. values of n8n expressions evaluated per item; an Error
+	 * (an expression that failed) rejects that event with its message.
+	 */
+	fields?: Array<Record<string, unknown> | Error | undefined>;
+}
+
 interface DeliveryPlan {
 	index: number;
 	event: RoutingEvent;
@@ -66,18 +77,16 @@ export class EventRouter {
 		this.repository = new RoutingRepository(context.store.db, this.now);
 	}
 
-	/**
-	 * Routes a batch of incoming events (items or webhook bodies); one outcome per input, in input order. `rawBodies`
-	 * are the webhook bodies as received, for the ingest signature check.
-	 */
-	async route(inputs: unknown[], rawBodies: Array<string | undefined> = []): Promise<EventOutcome[]> {
+	/** Routes a batch of incoming events (items or webhook bodies); one outcome per input, in input order. */
+	async route(inputs: unknown[], perInput: PerInput = {}): Promise<EventOutcome[]> {
+		const { rawBodies = [], fields = [] } = perInput;
 		const options = this.context.options ?? {};
 		const windowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
 		const outcomes: EventOutcome[] = [];
 		const log: RouteLogEntry[] = [];
 		const plans: DeliveryPlan[] = [];
 		const handled = new Set<string>();
-		const parsedInputs = inputs.map((input, index) => parseEvent(input, options, rawBodies[index]));
+		const parsedInputs = inputs.map((input, index) => withFields(parseEvent(input, options, rawBodies[index]), fields[index]));
 		const accepted = parsedInputs.flatMap((parsed) => (parsed.ok ? [parsed.event.id] : []));
 		const seenBefore = windowMs > 0 ? await this.repository.seenWithin(accepted, windowMs) : new Set<string>();
 		for (const [index, parsed] of parsedInputs.entries()) {
@@ -241,6 +250,20 @@ export class EventRouter {
 			};
 		}
 	}
+}
+
+function withFields(parsed: ParsedEvent, fields: Record<string, unknown> | Error | undefined): ParsedEvent {
+	if (!parsed.ok || fields === undefined) return parsed;
+	if (fields instanceof Error) return { ok: false, reason: `field expression failed: ${fields.message}`, eventId: parsed.event.id };
+	const badPath = Object.keys(fields).map(invalidPath).find(Boolean);
+	if (badPath) return { ok: false, reason: `cannot set field: ${badPath}`, eventId: parsed.event.id };
+	const data = cloneJson(parsed.event.data);
+	try {
+		for (const [path, value] of Object.entries(fields)) writePath(data, splitPath(path), value);
+	} catch (error) {
+		return { ok: false, reason: `cannot set field: ${(error as Error).message}`, eventId: parsed.event.id };
+	}
+	return { ok: true, event: { ...parsed.event, data } };
 }
 
 function logEntry(event: RoutingEvent, result: DeliveryResult): RouteLogEntry {

@@ -90,6 +90,22 @@ test('the ingest template verifies signatures, routes customer and order events 
 	}
 });
 
+test('event fields from n8n expressions, evaluated per item, reach the destinations', async () => {
+	const workflow = template('event-router-ingest.json', (flow) => {
+		const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')!;
+		node.parameters.eventFields = { field: [{ path: 'meta.messageId', value: "={{ $json.headers['webhook-id'] }}" }] };
+	});
+	const first = webhookItem({ id: 'f-1', type: 'order.placed', source: 'ecommerce', data: { total: 1 } });
+	const second = webhookItem({ id: 'f-2', type: 'order.placed', source: 'ecommerce', data: { total: 2 } });
+	const result = await run(workflow, [first, second]);
+	expect(result.outputs['Route Events'][0].map((item) => item.json.status)).toEqual(['delivered', 'delivered']);
+	const bodies = (await control.state<ReceivedDelivery[]>('fulfillment')).map((delivery) => delivery.body as { id: string; data: { meta: unknown } });
+	expect(bodies.map((body) => [body.id, body.data.meta]).sort()).toEqual([
+		['f-1', { messageId: first.headers['webhook-id'] }],
+		['f-2', { messageId: second.headers['webhook-id'] }],
+	]);
+});
+
 test('a bad rule is a clear error naming the rule', async () => {
 	const workflow = template('event-router-ingest.json', (flow) => {
 		const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')!;

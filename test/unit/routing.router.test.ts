@@ -132,6 +132,18 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 		expect(log[0]).toMatchObject({ status: 'rejected', detail: expect.stringContaining('byte limit') });
 	});
 
+	it('sets per-item fields (n8n expressions) on the event data before matching, and rejects an item whose expression failed', async () => {
+		const vip: RuleSpec = { ...exampleRules[0], filters: [{ path: 'data.meta.tier', equals: 'vip' }] };
+		const [kept, dropped, failed, badPath] = await router({ rules: [vip] }).route([customerEvent(), customerEvent(), customerEvent(), customerEvent()], {
+			fields: [{ 'meta.tier': 'vip' }, { 'meta.tier': 'basic' }, new Error('Cannot read properties of undefined'), { 'meta..tier': 'vip' }],
+		});
+		expect(routed(kept).deliveries).toHaveLength(3);
+		expect(dropped.status).toBe('unmatched');
+		expect(failed).toMatchObject({ status: 'rejected', reason: 'field expression failed: Cannot read properties of undefined' });
+		expect(badPath).toMatchObject({ status: 'rejected', reason: expect.stringContaining('cannot set field') });
+		expect((await received('analytics'))[0].body).toMatchObject({ data: { meta: { tier: 'vip' } } });
+	});
+
 	it('delivers an event routed twice only once (dedup window), and the idempotency key is stable', async () => {
 		const event = customerEvent();
 		const first = await router().route([event, event]);

@@ -100,6 +100,26 @@ export const configurationProperties: INodeProperties[] = [
 			'Array of {id, kind: "webhook" | "http" | "output", url?, method?, headers?, bodyTemplate?, output?, timeoutMs?, retry?, ratePerSecond?, circuitBreaker?, concurrency?}',
 	},
 	{
+		displayName: 'Event Fields',
+		name: 'eventFields',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { operation: ['route'] } },
+		description: 'Fields set on each event\'s data before routing, from n8n expressions evaluated per item (e.g. a header of the webhook request); rules can filter and transform on them',
+		options: [
+			{
+				name: 'field',
+				displayName: 'Field',
+				values: [
+					{ displayName: 'Path', name: 'path', type: 'string', default: '', placeholder: 'e.g. meta.shop', description: 'Dotted path in the event data' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: "e.g. {{ $json.headers['x-shop-domain'] }}" },
+				],
+			},
+		],
+	},
+	{
 		displayName: 'Node Outputs',
 		name: 'nodeOutputs',
 		type: 'string',
@@ -205,6 +225,18 @@ function requireCredential(context: IExecuteFunctions, type: string, message: st
 async function ingestSecret(context: IExecuteFunctions): Promise<string> {
 	requireCredential(context, INGEST_CREDENTIAL, 'Verify Ingest Signature needs an Event Ingest Signing Secret credential: select one');
 	return String((await context.getCredentials(INGEST_CREDENTIAL)).signingSecret ?? '');
+}
+
+/** Each item's Event Fields, evaluated for that item; a failed expression becomes that item's Error, not the batch's. */
+export function eventFields(context: IExecuteFunctions, items: INodeExecutionData[]): Array<Record<string, unknown> | Error | undefined> {
+	return items.map((_, index) => {
+		try {
+			const rows = context.getNodeParameter('eventFields.field', index, []) as Array<{ path: string; value: unknown }>;
+			return rows.length === 0 ? undefined : Object.fromEntries(rows.map((row) => [row.path, row.value]));
+		} catch (error) {
+			return error as Error;
+		}
+	});
 }
 
 /** The webhook bodies as received, where the Webhook node kept them (its Raw Body option puts them in binary `data`). */

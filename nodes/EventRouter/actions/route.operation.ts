@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { EventOutcome } from '../../../lib/routing';
-import { buildRouter, nodeOutputNames, rawBodies, readRoutes } from './common';
+import { buildRouter, eventFields, nodeOutputNames, rawBodies, readRoutes } from './common';
 import { Branches, DELIVERED, deliverySummary, FAILED, UNMATCHED } from './outputs';
 
 export const description: INodeProperties[] = [];
@@ -18,7 +18,10 @@ function routedStatus(outcome: Routed): 'delivered' | 'failed' | 'partially_fail
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const routes = readRoutes(this);
 	const router = await buildRouter(this, routes);
-	const outcomes = await router.route(items.map((item) => item.json), await rawBodies(this, items));
+	const outcomes = await router.route(
+		items.map((item) => item.json),
+		{ rawBodies: await rawBodies(this, items), fields: eventFields(this, items) },
+	);
 	const branches = new Branches(nodeOutputNames(this));
 	for (const outcome of outcomes) {
 		const item = outcome.index;
