@@ -4,6 +4,8 @@ import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockCh
 interface WooProduct {
 	id: number;
 	sku: string;
+	type?: string;
+	parent_id?: number;
 	manage_stock: boolean | 'parent';
 	stock_quantity: number | null;
 }
@@ -40,14 +42,17 @@ export class WooCommerceInventory implements InventoryConnector {
 		await this.transport.request({ method: 'PUT', url: await this.stockPath(sku), body: { stock_quantity: quantity } });
 	}
 
-	/** The product holding a SKU (`GET /products?sku=`), remembered per connector. */
+	/**
+	 * Where a SKU's stock lives, remembered per connector: `GET /products?sku=` finds products and variations alike
+	 * (WooCommerce widens the search to variations when filtering by SKU); a variation is written under its parent.
+	 */
 	private async stockPath(sku: string): Promise<string> {
 		const known = this.paths.get(sku);
 		if (known) return known;
 		const found = await this.transport.request<WooProduct[]>({ method: 'GET', url: '/products', qs: { sku, per_page: 1 } });
 		const product = found.find((candidate) => candidate.sku === sku);
 		if (!product) throw new UnknownSkuError(this.platform, sku);
-		const path = `/products/${product.id}`;
+		const path = product.type === 'variation' && product.parent_id ? `/products/${product.parent_id}/variations/${product.id}` : `/products/${product.id}`;
 		this.paths.set(sku, path);
 		return path;
 	}

@@ -26,6 +26,8 @@ interface Product {
 	stock_quantity: number | null;
 	stock_status: string;
 	date_modified_gmt: string;
+	/** Set on variations: the variable product they belong to. */
+	parent_id?: number;
 }
 
 interface Order {
@@ -89,6 +91,9 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 				.get(`${API}/products`, (request) => listProducts(state, request))
 				.get(`${API}/products/:id`, (request) => ({ status: 200, body: product(state, request.params.id) }))
 				.put(`${API}/products/:id`, (request) => ({ status: 200, body: update(state, product(state, request.params.id), request.body) }))
+				.get(`${API}/products/:id/variations`, (request) => paged(request, variations(state, request.params.id).filter((entry) => !request.query.get('sku') || entry.sku === request.query.get('sku'))))
+				.get(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: variation(state, request.params.id, request.params.variationId) }))
+				.put(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: update(state, variation(state, request.params.id, request.params.variationId), request.body) }))
 				.post(`${API}/products/batch`, (request) => batch(state, request))
 				.get(`${API}/orders`, (request) => listOrders(state, request))
 				.post(`${API}/orders`, (request) => createOrder(state, request, publish));
@@ -114,9 +119,21 @@ export const signWooWebhook: WebhookSigner = ({ body, secret, url }) => ({
 	'X-WC-Webhook-Delivery-ID': createHash('sha256').update(body).digest('hex').slice(0, 16),
 });
 
+/** A product or variable product (not a variation: those live under their parent's path). */
 function product(state: WooState, id: string): Product {
 	const found = state.products.get(Number(id));
-	if (!found) throw new SandboxError(wooError(404, 'woocommerce_rest_product_invalid_id', 'Invalid ID.'));
+	if (!found || found.type === 'variation') throw new SandboxError(wooError(404, 'woocommerce_rest_product_invalid_id', 'Invalid ID.'));
+	return found;
+}
+
+function variations(state: WooState, parentId: string): Product[] {
+	const parent = product(state, parentId);
+	return [...state.products.values()].filter((entry) => entry.type === 'variation' && entry.parent_id === parent.id);
+}
+
+function variation(state: WooState, parentId: string, id: string): Product {
+	const found = variations(state, parentId).find((entry) => entry.id === Number(id));
+	if (!found) throw new SandboxError(wooError(404, 'woocommerce_rest_product_variation_invalid_id', 'Invalid ID.'));
 	return found;
 }
 
@@ -148,7 +165,8 @@ function paged<T>(request: SandboxRequest, all: T[]): SandboxResponse {
 
 function listProducts(state: WooState, request: SandboxRequest): SandboxResponse {
 	const sku = request.query.get('sku');
-	const all = [...state.products.values()].filter((entry) => sku === null || entry.sku === sku);
+	// Like WooCommerce: a SKU filter searches variations too; a plain listing shows products only.
+	const all = [...state.products.values()].filter((entry) => (sku === null ? entry.type !== 'variation' : entry.sku === sku));
 	return paged(request, all);
 }
 
@@ -200,19 +218,21 @@ function createOrder(state: WooState, request: SandboxRequest, publish: (order: 
 	return { status: 201, body: order };
 }
 
-/** `{ products: [{ sku, stock_quantity, name?, manage_stock? }] }` */
+/** `{ products: [{ sku, stock_quantity, name?, manage_stock?, parentSku? }] }`; `parentSku` makes a variation of that (variable) product. */
 function seed(state: WooState, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	const stored: Product[] = [];
 	for (const [collection, records] of Object.entries(data)) {
 		if (collection !== 'products' || !Array.isArray(records)) throw controlError(400, 'seed { products: [{ sku, stock_quantity }] }');
-		for (const record of records as Array<Partial<Product>>) {
+		for (const record of records as Array<Partial<Product> & { parentSku?: string }>) {
 			if (typeof record.sku !== 'string') throw controlError(400, 'each product needs a sku');
 			const existing = [...state.products.values()].find((entry) => entry.sku === record.sku);
+			const parent = record.parentSku === undefined ? undefined : variableParent(state, record.parentSku);
 			const entry: Product = existing ?? {
 				id: state.id(),
 				name: record.name ?? record.sku,
 				sku: record.sku,
-				type: 'simple',
+				type: parent ? 'variation' : 'simple',
+				...(parent ? { parent_id: parent.id } : {}),
 				manage_stock: record.manage_stock ?? true,
 				stock_quantity: null,
 				stock_status: 'instock',
@@ -224,6 +244,18 @@ function seed(state: WooState, data: Record<string, unknown[]>): Record<string, 
 		}
 	}
 	return { products: stored };
+}
+
+/** The variable product with this SKU, created (without stock of its own) when missing. */
+function variableParent(state: WooState, sku: string): Product {
+	const found = [...state.products.values()].find((entry) => entry.sku === sku);
+	if (found) {
+		found.type = 'variable';
+		return found;
+	}
+	const parent: Product = { id: state.id(), name: sku, sku, type: 'variable', manage_stock: false, stock_quantity: null, stock_status: 'instock', date_modified_gmt: stamp() };
+	state.products.set(parent.id, parent);
+	return parent;
 }
 
 function settings(state: WooState): VendorSettings {

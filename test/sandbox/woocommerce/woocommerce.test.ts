@@ -94,3 +94,15 @@ test('orders take stock off, list by modified_after, and publish order.created s
 		await receiver.close();
 	}
 });
+
+test('a variation found by SKU is read and written under its parent product', async () => {
+	await control.seed({ products: [{ sku: 'SHIRT-RED-M', stock_quantity: 6, parentSku: 'SHIRT' }] });
+	expect((await call('/products?per_page=100')).body.map((entry: { sku: string }) => entry.sku)).toEqual(['MUG', 'CAP', 'SHIRT']);
+	const [found] = (await call('/products?sku=SHIRT-RED-M')).body;
+	expect(found).toMatchObject({ type: 'variation', parent_id: expect.any(Number) });
+	expect((await call(`/products/${found.id}`)).status).toBe(404);
+	expect((await call(`/products/${found.parent_id}/variations?sku=SHIRT-RED-M`)).body).toHaveLength(1);
+	const store = connector();
+	expect(await store.adjust('SHIRT-RED-M', -2, { reason: 'sale', reference: 'x://3' })).toEqual({ previous: 6, next: 4 });
+	expect((await call(`/products/${found.parent_id}/variations/${found.id}`)).body.stock_quantity).toBe(4);
+});
