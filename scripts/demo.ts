@@ -1,19 +1,19 @@
 /**
  * The demo: builds and packs this package, starts every sandbox on fixed ports, starts n8n with the package on
- * N8N_DEMO_PORT (5678) with a user folder kept under the cache, creates one credential per sandbox, imports every
- * template from workflows/ (again on each start: updated in place, never duplicated), seeds demo data, and runs
- * until Ctrl-C. The first start installs n8n (several minutes, with progress).
+ * N8N_DEMO_PORT (5678) with a fresh user folder (so every start shows exactly the current templates and an empty
+ * state store; the login is the same each time), creates one credential per sandbox, imports every template from
+ * workflows/, seeds demo data, and runs until Ctrl-C. The first start installs n8n (several minutes, with progress).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startN8n, type N8nServer } from '../test/harness/n8nServer';
-import { cacheDir, repoRoot } from '../test/harness/paths';
+import { repoRoot } from '../test/harness/paths';
 import type { WorkflowJson } from '../test/harness/workflowJson';
 import { SandboxControl } from '../test/sandbox/framework/controlClient';
 import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
 
 const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
-// Fixed sandbox ports keep the credentials stored in the kept n8n user folder valid across restarts.
+// Fixed ports, so the printed URLs are the same on every start.
 const sandboxBasePort = Number(process.env.SANDBOX_BASE_PORT ?? 4010);
 const login = { email: 'demo@example.com', password: 'Demo-Passw0rd' };
 
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
 	process.once('SIGTERM', stop);
 
 	log(`building the package, starting n8n with it on port ${n8nPort} (the first time installs n8n)`);
-	n8n = await startN8n({ port: n8nPort, userFolder: path.join(cacheDir, 'demo-n8n'), owner: login });
+	n8n = await startN8n({ port: n8nPort, owner: login });
 	log(`n8n ready after ${n8n.startupSeconds.toFixed(1)}s`);
 	const credentialIds = await createCredentials(n8n, sandboxes);
 	await seedSandboxes(sandboxes);
