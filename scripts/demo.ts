@@ -27,7 +27,13 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	paypal: (sandbox) => ({ type: 'integrationPayPalApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),
 	square: (sandbox) => ({ type: 'integrationSquareApi', data: { accessToken: sandbox.credentials.accessToken, webhookSecret: 'sq_demo', baseUrl: sandbox.baseUrl } }),
 	braintree: (sandbox) => ({ type: 'integrationBraintreeApi', data: { publicKey: sandbox.credentials.publicKey, privateKey: sandbox.credentials.privateKey, baseUrl: sandbox.baseUrl } }),
+	shopify: (sandbox) => ({ type: 'integrationShopifyApi', data: { accessToken: sandbox.credentials.accessToken, locationId: sandbox.credentials.locationId, baseUrl: `${sandbox.baseUrl}/admin/api/2025-01`, webhookSecret: demoOrderWebhookSecrets.shopify } }),
+	woocommerce: (sandbox) => ({ type: 'integrationWooCommerceApi', data: { consumerKey: sandbox.credentials.consumerKey, consumerSecret: sandbox.credentials.consumerSecret, baseUrl: `${sandbox.baseUrl}/wp-json/wc/v3`, webhookSecret: demoOrderWebhookSecrets.woocommerce } }),
+	magento: (sandbox) => ({ type: 'integrationMagentoApi', data: { accessToken: sandbox.credentials.accessToken, sourceCode: sandbox.credentials.sourceCode, baseUrl: `${sandbox.baseUrl}/rest/default` } }),
+	bigcommerce: (sandbox) => ({ type: 'integrationBigCommerceApi', data: { accessToken: sandbox.credentials.accessToken, locationId: 1, baseUrl: `${sandbox.baseUrl}/stores/${sandbox.credentials.storeHash}/v3` } }),
 	receivers: (sandbox) => [
+		// The order template's fulfillment and accounting calls (header auth).
+		{ type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${sandbox.credentials.bearerToken}` } },
 		{ type: 'integrationWebhookDestinationApi', data: { signingSecret: '', destinationSecrets: sandbox.credentials.secrets, bearerToken: '' } },
 		{ type: 'integrationHttpDestinationApi', data: { baseUrl: sandbox.baseUrl, token: sandbox.credentials.bearerToken, testPath: '/analytics/events' } },
 		// Sign demo events with this secret (Standard Webhooks) when posting to /webhook/events.
@@ -35,8 +41,18 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	],
 };
 
+/** The secrets the commerce sandboxes sign their order webhooks with, and the order template's webhook paths. */
+const demoOrderWebhookSecrets = { shopify: 'shpss_demo_order_secret', woocommerce: 'woo_demo_order_secret' };
+const demoOrderWebhookPaths = { shopify: 'inventory/shopify-orders', woocommerce: 'inventory/woocommerce-orders' };
+const demoSkus = [{ sku: 'SKU-1', quantity: 100 }, { sku: 'SKU-2', quantity: 40 }];
+
 /** Sandbox name → records seeded through its control API (`/__control/seed`). Sandboxes start empty each time. */
 const demoDataBySandbox: Record<string, Record<string, unknown[]>> = {
+	// The inventory templates' SKUs, the same stock on every store.
+	shopify: { inventory: demoSkus.map(({ sku, quantity }) => ({ sku, available: quantity })) },
+	woocommerce: { products: demoSkus.map(({ sku, quantity }) => ({ sku, stock_quantity: quantity })) },
+	magento: { sourceItems: demoSkus },
+	bigcommerce: { items: demoSkus },
 	// What the marketing templates' ids point at: audience, welcome journey, static lists, welcome campaign, list and automation.
 	mailchimp: { lists: [{ id: 'a1b2c3d4e5', name: 'Newsletter' }], journeys: [{ id: '501', step_id: '9001' }] },
 	marketo: { lists: [{ name: 'enterprise' }, { name: 'europe' }, { name: 'customers' }], campaigns: [{ id: 7100, name: 'Welcome' }] },
@@ -105,6 +121,14 @@ async function seedSandboxes(sandboxes: RunningSandbox[]): Promise<void> {
 	}
 }
 
+/** Orders placed on the Shopify and WooCommerce sandboxes call the order template's webhooks, signed. */
+async function registerOrderWebhooks(n8n: N8nServer, sandboxes: RunningSandbox[]): Promise<void> {
+	for (const sandbox of sandboxes) {
+		if (sandbox.name !== 'shopify' && sandbox.name !== 'woocommerce') continue;
+		await new SandboxControl(sandbox.baseUrl).registerWebhook(`${n8n.baseUrl}/webhook/${demoOrderWebhookPaths[sandbox.name]}`, demoOrderWebhookSecrets[sandbox.name]);
+	}
+}
+
 async function main(): Promise<void> {
 	log(`starting sandboxes from port ${sandboxBasePort}`);
 	const sandboxes = await startAllSandboxes({ basePort: sandboxBasePort });
@@ -124,6 +148,7 @@ async function main(): Promise<void> {
 	const credentialIds = await createCredentials(n8n, sandboxes);
 	await seedSandboxes(sandboxes);
 	const templates = await importTemplates(n8n, credentialIds, sandboxes);
+	await registerOrderWebhooks(n8n, sandboxes);
 
 	console.log(`\nn8n editor: ${n8n.baseUrl}   login: ${login.email} / ${login.password}\n`);
 	console.log('Sandboxes:');
