@@ -44,6 +44,22 @@ export interface TransactionFinish {
 	result: unknown;
 }
 
+/** A payment as the store holds it: the seed's Transaction, plus every attempt. */
+export interface TransactionRecord {
+	paymentId: string;
+	state: TransactionState;
+	amountMinor: number;
+	currency: string;
+	processor?: string;
+	processorTransactionId?: string;
+	fallbackUsed: boolean;
+	feeMinor?: number;
+	reason?: string;
+	createdAt: string;
+	updatedAt: string;
+	attempts: AttemptRecord[];
+}
+
 export class ClaimLostError extends Error {
 	constructor(paymentId: string) {
 		super(`Payment ${paymentId} was taken over by another execution (its lease ran out)`);
@@ -161,9 +177,28 @@ export class PaymentRepository {
 		if (changed.changes !== 1) throw new ClaimLostError(paymentId);
 	}
 
-	async transaction(paymentId: string): Promise<Record<string, unknown> | undefined> {
-		const [row] = await this.db.query('SELECT * FROM payment_transactions WHERE payment_id = ?', [paymentId]);
-		return row;
+	/** The stored transaction and its attempts, for reconciliation; undefined for a payment id never submitted. */
+	async transaction(paymentId: string): Promise<TransactionRecord | undefined> {
+		const [row] = await this.db.query<TransactionRow>(
+			`SELECT payment_id, amount_minor, currency, state, processor, processor_transaction_id, fallback_used, fee_minor, reason, created_at, updated_at
+			 FROM payment_transactions WHERE payment_id = ?`,
+			[paymentId],
+		);
+		if (!row) return undefined;
+		return {
+			paymentId,
+			state: row.state,
+			amountMinor: Number(row.amount_minor),
+			currency: String(row.currency),
+			processor: (row.processor as string | null) ?? undefined,
+			processorTransactionId: (row.processor_transaction_id as string | null) ?? undefined,
+			fallbackUsed: Number(row.fallback_used) === 1,
+			feeMinor: row.fee_minor === null ? undefined : Number(row.fee_minor),
+			reason: (row.reason as string | null) ?? undefined,
+			createdAt: String(row.created_at),
+			updatedAt: String(row.updated_at),
+			attempts: await this.attempts(paymentId),
+		};
 	}
 }
 

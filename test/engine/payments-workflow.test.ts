@@ -75,6 +75,24 @@ test('succeeded payments reach the accounting branch, hard declines the notifica
 	expect(await new SandboxControl(sandboxes.stripe.baseUrl).state<unknown[]>('charges')).toHaveLength(stripeCharges.length);
 });
 
+test('Get Payment reads the stored transaction with its attempts; an unknown id goes to output 2', async () => {
+	const lookup = {
+		name: 'get payment',
+		nodes: [
+			{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'get' } },
+			{ name: 'Get', type: 'n8n-nodes-integration-automation.smartPaymentRouter', typeVersion: 1, position: [200, 0], parameters: { operation: 'get', paymentId: '={{ $json.body.paymentId }}' } },
+		],
+		connections: { Hook: { main: [[{ node: 'Get', type: 'main', index: 0 }]] } },
+	};
+	const run = await submit([{ paymentId: 'wf-jpy-1' }, { paymentId: 'never-submitted' }], lookup);
+	const [found, missing] = run.outputs.Get;
+	expect(found.map((item) => item.json)).toEqual([
+		expect.objectContaining({ paymentId: 'wf-jpy-1', state: 'succeeded', processor: 'braintree', fallbackUsed: true, amount: '1500', currency: 'JPY', found: true }),
+	]);
+	expect(found[0].json.attempts.map((attempt: { processor: string; outcome: string }) => `${attempt.processor}:${attempt.outcome}`)).toEqual(['stripe:processor_failure', 'braintree:succeeded']);
+	expect(missing.map((item) => item.json)).toEqual([{ paymentId: 'never-submitted', found: false }]);
+});
+
 test('PayPal charges through the credential’s OAuth token', async () => {
 	const pinned = structuredClone(template);
 	pinned.nodes[1].parameters.routing.rules = JSON.stringify([{ type: 'pin', processor: 'paypal' }]);

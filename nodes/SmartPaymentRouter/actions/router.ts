@@ -2,10 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/errors';
 import * as explain from './explain.operation';
+import * as get from './get.operation';
 import * as route from './route.operation';
 import * as verifyEvent from './verifyEvent.operation';
 
-const operations = { route, explain, verifyEvent };
+const operations = { route, explain, get, verifyEvent };
 
 export type SmartPaymentRouterOperation = keyof typeof operations;
 
