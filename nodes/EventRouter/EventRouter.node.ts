@@ -7,6 +7,7 @@ import * as listDeadLetters from './actions/listDeadLetters.operation';
 import { configuredOutputs } from './actions/outputs';
 import * as replay from './actions/replay.operation';
 import * as route from './actions/route.operation';
+import * as routeLog from './actions/routeLog.operation';
 import { router } from './actions/router';
 
 const routingOperations = { show: { operation: ['route', 'replay'] } };
@@ -40,6 +41,7 @@ export class EventRouter implements INodeType {
 					{ name: 'Route', value: 'route', action: 'Route events to destinations', description: 'Match each event against the rules and deliver it to every matching destination' },
 					{ name: 'List Dead Letters', value: 'listDeadLetters', action: 'List dead letters', description: 'Events that could not be delivered or transformed, with the reason' },
 					{ name: 'Replay Dead Letters', value: 'replay', action: 'Replay dead letters', description: 'Deliver dead letters again through the current rules' },
+					{ name: 'Get Route Log', value: 'routeLog', action: 'Get the route log', description: 'Where each event went: rule, destination, status, attempts, time' },
 				],
 				default: 'route',
 			},
@@ -47,6 +49,7 @@ export class EventRouter implements INodeType {
 			...route.description,
 			...listDeadLetters.description,
 			...replay.description,
+			...routeLog.description,
 		],
 	};
 

@@ -141,4 +141,16 @@ test('the replay template delivers dead letters once the receiver is back, and o
 	expect(again.outputs['List Dead Letters']?.[0] ?? []).toHaveLength(0);
 	expect(await control.state<ReceivedDelivery[]>('inventory')).toHaveLength(1);
 	expect(await control.state<ReceivedDelivery[]>('fulfillment')).toHaveLength(1);
+
+	const logFlow = {
+		name: 'route log',
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ name: 'Log', type: 'n8n-nodes-integration-automation.eventRouter', typeVersion: 1, position: [200, 0], parameters: { operation: 'routeLog', logEventId: 'o-9', logLimit: 20 } },
+		],
+		connections: { Start: { main: [[{ node: 'Log', type: 'main', index: 0 }]] } },
+	};
+	const log = await run(logFlow);
+	const inventoryEntries = log.outputs.Log[0].map((item) => item.json).filter((entry) => entry.destinationId === 'inventory');
+	expect(inventoryEntries.map((entry) => [entry.status, entry.attempts]).sort()).toEqual([['delivered', 1], ['failed', 2]]);
 });

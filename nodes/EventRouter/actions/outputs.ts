@@ -46,10 +46,11 @@ export function deliverySummary(delivery: DeliveryResult) {
 
 /**
  * The outputs for this node, computed by n8n in the editor from the parameters (so it must be self-contained):
- * Delivered, Failed, Unmatched and one per Node Outputs name; listing dead letters has one output.
+ * Delivered, Failed, Unmatched and one per Node Outputs name; listing dead letters or the route log has one output.
  */
 export const configuredOutputs = (parameters: { operation?: string; nodeOutputs?: string }) => {
 	if (parameters.operation === 'listDeadLetters') return [{ type: 'main', displayName: 'Dead Letters' }];
+	if (parameters.operation === 'routeLog') return [{ type: 'main', displayName: 'Route Log' }];
 	const extra = String(parameters.nodeOutputs ?? '')
 		.split(',')
 		.map((name) => name.trim())

@@ -6,8 +6,9 @@ import { nodeOutputNames } from './common';
 import { FAILED, FIXED_OUTPUTS } from './outputs';
 import * as replay from './replay.operation';
 import * as route from './route.operation';
+import * as routeLog from './routeLog.operation';
 
-const operations = { route, listDeadLetters, replay };
+const operations = { route, listDeadLetters, replay, routeLog };
 
 export type EventRouterOperation = keyof typeof operations;
 
@@ -21,7 +22,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		// A configuration error concerns the whole batch: every item leaves on Failed with the reason.
 		const message = toNodeError(this.getNode(), error).message;
 		const failed = items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }));
-		if (operation === 'listDeadLetters') return [failed];
+		if (operation === 'listDeadLetters' || operation === 'routeLog') return [failed];
 		const branches: INodeExecutionData[][] = Array.from({ length: FIXED_OUTPUTS + nodeOutputNames(this).length }, () => []);
 		branches[FAILED] = failed;
 		return branches;
