@@ -3,7 +3,7 @@
  * imported and published, a HubSpot credential pointing at the sandbox, contacts posted to the webhook. The sandbox's
  * state and the store (SQLite in the n8n user folder) are checked afterwards; a re-run creates no duplicates.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
@@ -66,4 +66,16 @@ test('the template pushes contacts to HubSpot through the real n8n, records the 
 
 	const executions = await n8n.executions(workflowId);
 	expect(executions.filter((execution) => execution.status === 'success')).toHaveLength(2);
+});
+
+test('every template in workflows/ imports into n8n and uses only node types this n8n knows', async () => {
+	const known = new Set(await n8n.nodeTypes());
+	const files = readdirSync(path.join(repoRoot, 'workflows')).filter((file) => file.endsWith('.json'));
+	expect(files.length).toBeGreaterThan(5);
+	for (const file of files) {
+		const workflow = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', file), 'utf8')) as { nodes: Array<{ type: string }> };
+		const missing = workflow.nodes.map((node) => node.type).filter((type) => !known.has(type));
+		expect({ file, missing }).toEqual({ file, missing: [] });
+		await expect(n8n.importWorkflow(workflow)).resolves.toEqual(expect.any(String));
+	}
 });
