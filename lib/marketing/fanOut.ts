@@ -26,6 +26,10 @@ export interface MarketingFanOutOptions {
 	retryLimit?: number;
 	/** Marks a welcome claim abandoned (its execution died) after this long. */
 	welcomeLeaseMs?: number;
+	/** Reads the platforms' new unsubscribes (one page each) before fanning out, so none is undone. Default true. */
+	collectUnsubscribesFirst?: boolean;
+	/** A failed change is retried by this many runs, then left in the pending table for review. Default 5. */
+	maxAttempts?: number;
 }
 
 export type ContactStatus = 'fanned_out' | 'partial' | 'failed' | 'no_consent' | 'unsubscribed' | 'invalid_email';
@@ -37,6 +41,8 @@ export interface PlatformResult {
 	welcomed: boolean;
 	/** The welcome campaign ran for this contact on this platform before (another event or a retry). */
 	alreadyWelcomed?: boolean;
+	/** The platform had the contact unsubscribed already: recorded and propagated like any unsubscribe. */
+	unsubscribedOnPlatform?: boolean;
 	error?: { stage: string; code?: string; message: string; retryable: boolean };
 }
 
@@ -64,6 +70,12 @@ export interface FanOutReport {
 	retried: RetriedChange[];
 	/** Per platform: member changes sent, and API batches. */
 	platforms: Array<{ platform: string; changes: number; failed: number; welcomed: number }>;
+}
+
+export interface CollectedUnsubscribes {
+	unsubscribes: UnsubscribeResult[];
+	/** Platforms that could not be read this time. */
+	errors: Array<{ platform: string; code?: string; message: string }>;
 }
 
 export interface UnsubscribeResult {
@@ -114,6 +126,7 @@ export class MarketingFanOut {
 
 	async fanOut(contacts: Array<Record<string, unknown>>): Promise<FanOutReport> {
 		const unavailable = await this.validate();
+		if (this.options.collectUnsubscribesFirst !== false && contacts.length > 0) await this.collectUnsubscribes(1);
 		const results: ContactResult[] = contacts.map((contact, index) => ({ index, email: normaliseEmail(contact.email), status: 'fanned_out', segments: [], platforms: [] }));
 		const lastByEmail = new Map<string, number>();
 		for (const result of results) {
@@ -140,13 +153,14 @@ export class MarketingFanOut {
 				report.platforms.push({ platform: target.platform, ...outcome.counts });
 			}),
 		);
+		await this.propagateFoundUnsubscribes(consenting.map((index) => results[index]));
 		for (const result of results) {
 			const duplicateOf = lastByEmail.get(result.email);
 			if (duplicateOf !== undefined && duplicateOf !== result.index) {
 				Object.assign(result, { ...results[duplicateOf], index: result.index, duplicateOf });
 				continue;
 			}
-			if (result.platforms.length === 0) continue;
+			if (result.platforms.length === 0 || result.status === 'unsubscribed') continue;
 			const failed = result.platforms.filter((platform) => !platform.ok).length;
 			result.status = failed === 0 ? 'fanned_out' : failed === result.platforms.length ? 'failed' : 'partial';
 		}
@@ -180,23 +194,43 @@ export class MarketingFanOut {
 		return results;
 	}
 
-	/** Polls every platform that reports unsubscribes, from its stored cursor, and propagates what it finds. */
-	async collectUnsubscribes(maxPagesPerPlatform = 20): Promise<UnsubscribeResult[]> {
-		const results: UnsubscribeResult[] = [];
+	/**
+	 * A platform that answered "this contact is unsubscribed here" (Mailchimp keeps an unsubscribed member so) told us
+	 * of an unsubscribe we had not collected yet: it is recorded and applied on the other platforms, and the contact is
+	 * reported unsubscribed.
+	 */
+	private async propagateFoundUnsubscribes(results: ContactResult[]): Promise<void> {
+		const found = results.flatMap((result) => result.platforms.filter((platform) => platform.unsubscribedOnPlatform).map((platform) => ({ result, source: platform.platform })));
+		if (found.length === 0) return;
+		await this.recordUnsubscribes(found.map(({ result, source }) => ({ email: result.email, source })));
+		for (const { result } of found) result.status = 'unsubscribed';
+	}
+
+	/**
+	 * Polls every platform that reports unsubscribes, from its stored cursor, and propagates what it finds. A platform
+	 * that cannot be read is reported in `errors` and read from the same cursor next time.
+	 */
+	async collectUnsubscribes(maxPagesPerPlatform = 20): Promise<CollectedUnsubscribes> {
+		const collected: CollectedUnsubscribes = { unsubscribes: [], errors: [] };
 		for (const target of this.options.targets) {
 			if (!target.connector.unsubscribesSince) continue;
 			const key = { integration: this.options.integration, platform: target.platform, entity: 'marketing_unsubscribes' };
-			let cursor = await this.options.store.cursors.get(key);
-			for (let page = 0; page < maxPagesPerPlatform; page++) {
-				const found = await target.connector.unsubscribesSince(cursor);
-				results.push(...(await this.recordUnsubscribes(found.unsubscribes.map((entry) => ({ ...entry, source: target.platform })))));
-				// Moved only once this page's unsubscribes are recorded (their propagation failures are kept as pending work).
-				await this.options.store.cursors.set(key, found.cursor);
-				cursor = found.cursor;
-				if (found.done) break;
+			try {
+				let cursor = await this.options.store.cursors.get(key);
+				for (let page = 0; page < maxPagesPerPlatform; page++) {
+					const found = await target.connector.unsubscribesSince(cursor);
+					collected.unsubscribes.push(...(await this.recordUnsubscribes(found.unsubscribes.map((entry) => ({ ...entry, source: target.platform })))));
+					// Moved only once this page's unsubscribes are recorded (their propagation failures are kept as pending work).
+					await this.options.store.cursors.set(key, found.cursor);
+					cursor = found.cursor;
+					if (found.done) break;
+				}
+			} catch (error) {
+				const details = error as { message?: string; code?: string };
+				collected.errors.push({ platform: target.platform, code: details.code, message: details.message ?? String(error) });
 			}
 		}
-		return results;
+		return collected;
 	}
 
 	/** Failed changes waiting for their next attempt. */
@@ -219,7 +253,7 @@ export class MarketingFanOut {
 	private async deliver(target: MarketingTarget, changes: MemberChange[], retryPending: boolean, unavailable?: Error) {
 		const fresh = new Set(changes.map((change) => change.email));
 		const earlier = retryPending
-			? (await this.repository.pending(target.platform, this.options.retryLimit ?? 1000)).filter((entry) => !fresh.has(entry.email))
+			? (await this.repository.pending(target.platform, this.options.retryLimit ?? 1000, this.options.maxAttempts ?? 5)).filter((entry) => !fresh.has(entry.email))
 			: [];
 		const consent = await this.repository.consent(earlier.map((entry) => entry.email));
 		const retriedChanges = earlier.map((entry): MemberChange =>
@@ -291,6 +325,8 @@ interface WelcomeClaim {
 
 function platformResult(platform: string, outcome: MemberOutcome, claim: WelcomeClaim | undefined): PlatformResult {
 	const alreadyWelcomed = claim?.already ? true : undefined;
-	if (outcome.ok) return { platform, ok: true, created: outcome.created, welcomed: outcome.welcomed, ...(alreadyWelcomed ? { alreadyWelcomed } : {}) };
+	if (outcome.ok) {
+		return { platform, ok: true, created: outcome.created, welcomed: outcome.welcomed, ...(alreadyWelcomed ? { alreadyWelcomed } : {}), ...(outcome.unsubscribedOnPlatform ? { unsubscribedOnPlatform: true } : {}) };
+	}
 	return { platform, ok: false, welcomed: false, error: { stage: outcome.stage, code: outcome.error.code, message: outcome.error.message, retryable: outcome.retryable } };
 }

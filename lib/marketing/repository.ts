@@ -58,10 +58,11 @@ export class MarketingRepository {
 		return result.changes === 1;
 	}
 
-	async pending(platform: string, limit: number): Promise<PendingChange[]> {
+	/** Changes still worth retrying on a platform: fewer than `maxAttempts` so far, oldest first. */
+	async pending(platform: string, limit: number, maxAttempts: number): Promise<PendingChange[]> {
 		const rows = await this.db.query<{ email: string; change: string; attempts: number; error_code: string | null; error_message: string | null }>(
-			`SELECT email, change, attempts, error_code, error_message FROM marketing_pending WHERE integration = ? AND platform = ? ORDER BY updated_at LIMIT ?`,
-			[this.integration, platform, limit],
+			`SELECT email, change, attempts, error_code, error_message FROM marketing_pending WHERE integration = ? AND platform = ? AND attempts < ? ORDER BY updated_at LIMIT ?`,
+			[this.integration, platform, maxAttempts, limit],
 		);
 		return rows.map((row) => ({
 			platform,

@@ -25,7 +25,14 @@ export type MemberStage = 'upsert' | 'segments' | 'welcome' | 'unsubscribe';
 
 /** The outcome for the change at the same index of the batch. */
 export type MemberOutcome =
-	| { ok: true; externalId?: string; created?: boolean; welcomed: boolean }
+	| {
+			ok: true;
+			externalId?: string;
+			created?: boolean;
+			welcomed: boolean;
+			/** The platform already had this contact unsubscribed (and kept it so): an unsubscribe the fan-out had not seen yet. */
+			unsubscribedOnPlatform?: boolean;
+	  }
 	| { ok: false; stage: MemberStage; error: { message: string; code?: string }; retryable: boolean };
 
 /** Where the welcome campaign lives on a platform and what starts it. */

@@ -145,7 +145,7 @@ test('an unsubscribe on Mailchimp reaches the other platforms and a later sync n
 	await Promise.all(Object.values(controls).map((control) => control.clearRequests()));
 
 	// ActiveCampaign, polled after Mailchimp, reports the unsubscribe just propagated to it: seen, not recorded again.
-	const collected = (await engine.collectUnsubscribes()).filter((entry) => entry.recorded);
+	const collected = (await engine.collectUnsubscribes()).unsubscribes.filter((entry) => entry.recorded);
 	expect(collected.map((entry) => [entry.email, entry.source, entry.recorded])).toEqual([['alan@example.com', 'mailchimp', true]]);
 	expect(collected[0].platforms.map((result) => [result.platform, result.ok]).sort()).toEqual([['activecampaign', true], ['hubspot', true], ['marketo', true]]);
 	expect((await controls.mailchimp.requests()).filter((entry) => entry.method !== 'GET')).toHaveLength(0);
@@ -159,7 +159,7 @@ test('an unsubscribe on Mailchimp reaches the other platforms and a later sync n
 	expect(status.subscriptionStatuses.find((entry) => entry.id === '7001')?.status).toBe('NOT_SUBSCRIBED');
 
 	// Polling again finds the same unsubscribe (the cursor steps back a second) but propagates nothing twice.
-	const repeat = await engine.collectUnsubscribes();
+	const repeat = (await engine.collectUnsubscribes()).unsubscribes;
 	expect(repeat.every((entry) => !entry.recorded && entry.platforms.length === 0)).toBe(true);
 
 	const later = await engine.fanOut([{ ...alan, firstName: 'Alan M.' }]);
@@ -226,4 +226,42 @@ test('Mailchimp never sees more than 10 connections at once and no 429 reaches t
 	expect(connections.peak).toBe(10);
 	expect((await controls.mailchimp.requests()).filter((entry) => entry.status === 429)).toHaveLength(0);
 	expect(await controls.mailchimp.state('triggers')).toHaveLength(40);
+});
+
+test('a contact already unsubscribed on Mailchimp is found before the fan-out and subscribed nowhere', async () => {
+	const { controls } = platforms;
+	await controls.mailchimp.seed({ members: [{ list_id: AUDIENCE, email_address: 'optout@example.com', status: 'unsubscribed' }] });
+	const report = await fanOut().fanOut([contact(20, { email: 'optout@example.com' })]);
+	expect(report.contacts[0].status).toBe('unsubscribed');
+	expect(await controls.mailchimp.state('triggers')).toHaveLength(0);
+	expect(await controls.marketo.state('campaignRuns')).toHaveLength(0);
+	expect(await controls.activecampaign.state('automationRuns')).toHaveLength(0);
+	const leads = await controls.marketo.state<Array<{ email: string; unsubscribed: boolean }>>('leads');
+	expect(leads).toEqual([expect.objectContaining({ email: 'optout@example.com', unsubscribed: true })]);
+});
+
+test('an unsubscribe Mailchimp reports during the fan-out itself (not collected yet) is kept and propagated', async () => {
+	const { controls } = platforms;
+	await controls.mailchimp.seed({ members: [{ list_id: AUDIENCE, email_address: 'late@example.com', status: 'unsubscribed' }] });
+	const connectors = marketingConnectors(marketingTransports(platforms.sandboxes, { store }));
+	const engine = new MarketingFanOut({ store, targets: marketingTargets(connectors), integration: 'test', rules: segmentRules, collectUnsubscribesFirst: false });
+	const report = await engine.fanOut([contact(21, { email: 'late@example.com' })]);
+	expect(report.contacts[0].status).toBe('unsubscribed');
+	expect(report.contacts[0].platforms.find((entry) => entry.platform === 'mailchimp')).toMatchObject({ ok: true, welcomed: false, unsubscribedOnPlatform: true });
+	const members = await controls.mailchimp.state<MailchimpMember[]>('members');
+	expect(members[0]).toMatchObject({ status: 'unsubscribed', tags: [] });
+	expect(await controls.mailchimp.state('triggers')).toHaveLength(0);
+	expect((await controls.marketo.state<Array<{ unsubscribed: boolean }>>('leads'))[0].unsubscribed).toBe(true);
+	expect(await engine.fanOut([contact(21, { email: 'late@example.com' })])).toMatchObject({ contacts: [{ status: 'unsubscribed' }] });
+});
+
+test('a change that keeps failing is retried a bounded number of times, then left for review', async () => {
+	const { controls } = platforms;
+	await controls.marketo.fault({ kind: 'error', status: 503, times: -1, match: { path: '/rest/' } });
+	const connectors = marketingConnectors(marketingTransports(platforms.sandboxes, { store, retry: { maxAttempts: 1 } }));
+	const engine = new MarketingFanOut({ store, targets: marketingTargets(connectors).filter((target) => target.platform === 'marketo'), integration: 'test', maxAttempts: 2 });
+	await engine.fanOut([contact(22)]);
+	expect((await engine.fanOut([])).retried.map((entry) => entry.attempts)).toEqual([2]);
+	expect((await engine.fanOut([])).retried).toEqual([]);
+	expect((await engine.pending()).map((entry) => [entry.email, entry.attempts])).toEqual([['person22@example.com', 2]]);
 });

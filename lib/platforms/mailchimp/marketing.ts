@@ -122,7 +122,7 @@ export class MailchimpMarketing implements MarketingConnector {
 			const entry = written.get(change.email);
 			const error = errors.get(change.email);
 			outcomes[index] = entry
-				? { ok: true, externalId: entry.member.id, created: entry.created, welcomed: false }
+				? { ok: true, externalId: entry.member.id, created: entry.created, welcomed: false, ...(entry.member.status === 'subscribed' ? {} : { unsubscribedOnPlatform: true }) }
 				: {
 						ok: false,
 						stage: 'upsert',
@@ -191,7 +191,7 @@ export class MailchimpMarketing implements MarketingConnector {
 
 	private async triggerWelcome(changes: MemberChange[], outcomes: MemberOutcome[]): Promise<void> {
 		const welcome = this.settings.welcome;
-		const due = changes.map((change, index) => ({ change, index })).filter(({ change, index }) => change.welcome && outcomes[index].ok);
+		const due = changes.map((change, index) => ({ change, index })).filter(({ change, index }) => change.welcome && subscribed(outcomes[index]));
 		if (!welcome || due.length === 0) return;
 		const url = `/customer-journeys/journeys/${encodeURIComponent(welcome.id)}/steps/${encodeURIComponent(welcome.stepId ?? '')}/actions/trigger`;
 		// The journey trigger takes one contact per call: spread them over the account's connections.
@@ -236,7 +236,7 @@ function memberBody(change: MemberChange): Record<string, unknown> {
 function groupBySegment(changes: MemberChange[], outcomes: MemberOutcome[]): Map<string, number[]> {
 	const groups = new Map<string, number[]>();
 	changes.forEach((change, index) => {
-		if (!outcomes[index].ok || change.status !== 'subscribed') return;
+		if (!subscribed(outcomes[index]) || change.status !== 'subscribed') return;
 		for (const segment of change.segments) groups.set(segment, [...(groups.get(segment) ?? []), index]);
 	});
 	return groups;
@@ -245,4 +245,9 @@ function groupBySegment(changes: MemberChange[], outcomes: MemberOutcome[]): Map
 function secondBefore(stamp: string | undefined): string | undefined {
 	if (!stamp) return undefined;
 	return new Date(Date.parse(stamp) - 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+/** Written and subscribed: a member Mailchimp keeps unsubscribed (or cleaned) gets no segments and no welcome. */
+function subscribed(outcome: MemberOutcome): boolean {
+	return outcome.ok && !outcome.unsubscribedOnPlatform;
 }

@@ -21,10 +21,11 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const engine = await openFanOut(this);
-	const results = await engine.collectUnsubscribes(this.getNodeParameter('maxPages', 0, 20) as number);
-	const fresh = results.filter((result) => result.recorded);
+	const collected = await engine.collectUnsubscribes(this.getNodeParameter('maxPages', 0, 20) as number);
+	const fresh = collected.unsubscribes.filter((result) => result.recorded);
 	const pairedItem = items.length > 0 ? { item: 0 } : undefined;
 	const done = fresh.filter((result) => result.platforms.every((platform) => platform.ok)).map((result) => ({ json: unsubscribeJson(result), pairedItem }));
 	const failed = fresh.filter((result) => result.platforms.some((platform) => !platform.ok)).map((result) => ({ json: unsubscribeJson(result), pairedItem }));
-	return [done, [], failed];
+	const unreadable = collected.errors.map((error) => ({ json: { unreadablePlatform: error.platform, error: { code: error.code, message: error.message } }, pairedItem }));
+	return [done, [], [...failed, ...unreadable]];
 }
