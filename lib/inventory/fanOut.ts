@@ -184,36 +184,37 @@ export class InventoryFanOut {
 		}
 	}
 
-	private reconcileStore(store: StoreTarget, sku: string, correct: boolean): Promise<ReconcileEntry> {
+	private async reconcileStore(store: StoreTarget, sku: string, correct: boolean): Promise<ReconcileEntry> {
 		const base = { store: store.id, platform: store.connector.platform, sku };
-		const work = async (): Promise<ReconcileEntry> => {
-			try {
-				const actual = await store.connector.getQuantity(sku);
-				const stock = await this.ledger.expected(sku);
-				if (stock === undefined) return { ...base, status: 'no_baseline', actual };
-				const target = listedQuantity(stock, store.rules);
-				const pending = await this.ledger.pendingChange(store.id, sku);
-				// An absolute store is set to the target whole; a relative one still owes its pending deltas.
-				const expected = hasRules(store.rules) ? target : target - pending.change;
-				const drift = actual - expected;
-				if (!correct) return { ...base, status: drift === 0 ? 'in_sync' : 'drift', actual, expected, drift, pendingChanges: pending.rows };
-				if (actual === target && pending.rows === 0) return { ...base, status: 'in_sync', actual, expected, drift: 0, pendingChanges: 0 };
-				const reference = `inventory-fanout://reconcile/${encodeURIComponent(store.id)}/${encodeURIComponent(sku)}`;
-				await this.setTo(store, sku, target, { reason: 'correction', reference });
-				return { ...base, status: 'corrected', actual, expected: target, drift: actual - target, pendingChanges: pending.rows };
-			} catch (error) {
-				const described = describe(error);
-				return { ...base, status: described.code === 'UNKNOWN_SKU' ? 'unknown_sku' : 'error', error: described };
-			}
-		};
-		return this.locks.run(store.id, sku, {
-			prepare: async () => undefined,
-			work,
+		const result = await this.locks.run(store.id, sku, {
+			// One snapshot of the expected stock and the rows it includes: a movement recorded later is not in it and
+			// keeps its row, which its own run applies once this lock is free.
+			prepare: async (tx) => ({ stock: await this.ledger.expected(sku, tx), open: await this.ledger.openRows(store.id, sku, tx) }),
+			work: async ({ stock, open }): Promise<{ entry: ReconcileEntry; settle?: { rows: LedgerRow[]; quantity: number } }> => {
+				try {
+					const actual = await store.connector.getQuantity(sku);
+					if (stock === undefined) return { entry: { ...base, status: 'no_baseline', actual } };
+					const target = listedQuantity(stock, store.rules);
+					const pending = open.filter((row) => row.status === 'pending');
+					// An absolute store is set to the target whole; a relative one still owes its pending deltas.
+					const expected = hasRules(store.rules) ? target : target - pending.reduce((sum, row) => sum + row.change, 0);
+					const drift = actual - expected;
+					const summary = { actual, expected, drift, pendingChanges: pending.length };
+					if (!correct || (actual === target && open.length === 0)) return { entry: { ...base, status: drift === 0 ? 'in_sync' : 'drift', ...summary } };
+					const reference = `inventory-fanout://reconcile/${encodeURIComponent(store.id)}/${encodeURIComponent(sku)}`;
+					await this.setTo(store, sku, target, { reason: 'correction', reference });
+					return { entry: { ...base, status: 'corrected', ...summary, expected: target, drift: actual - target }, settle: { rows: open, quantity: target } };
+				} catch (error) {
+					const described = describe(error);
+					return { entry: { ...base, status: described.code === 'UNKNOWN_SKU' ? 'unknown_sku' : 'error', error: described } };
+				}
+			},
 			// The rows it owed are part of the quantity just set: closed in the same transaction that frees the store.
-			finish: async (tx, entry) => {
-				if (entry.status === 'corrected') await this.ledger.settleOpen(store.id, sku, entry.expected as number, tx);
+			finish: async (tx, { settle }) => {
+				if (settle) await this.ledger.settle(settle.rows, settle.quantity, tx);
 			},
 		});
+		return result.entry;
 	}
 
 	/**

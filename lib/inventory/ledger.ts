@@ -174,28 +174,30 @@ export class InventoryLedger {
 		);
 	}
 
-	/** The sum of changes recorded for a store but not yet applied to it. */
-	async pendingChange(storeId: string, sku: string): Promise<{ change: number; rows: number }> {
-		const rows = await this.db.query<{ total: number | string | null; count: number | string }>(
-			"SELECT SUM(change) AS total, COUNT(*) AS count FROM inventory_ledger WHERE store_id = ? AND sku = ? AND status = 'pending'",
+	/** A store's rows for a SKU that are not applied: pending (still owed) and failed (settled by reconcile). */
+	async openRows(storeId: string, sku: string, executor: SqlExecutor = this.db): Promise<LedgerRow[]> {
+		const rows = await executor.query<RawRow>(
+			"SELECT * FROM inventory_ledger WHERE store_id = ? AND sku = ? AND status IN ('pending', 'failed')",
 			[storeId, sku],
 		);
-		return { change: Number(rows[0]?.total ?? 0), rows: Number(rows[0]?.count ?? 0) };
+		return rows.map(toRow);
 	}
 
-	/** After reconcile set a store to the expected quantity, its open rows are part of that quantity: close them. */
-	async settleOpen(storeId: string, sku: string, quantity: number, executor: SqlExecutor = this.db): Promise<number> {
-		const result = await executor.run(
-			`UPDATE inventory_ledger SET status = 'applied', new_quantity = ?, error_code = 'RECONCILED',
-			 error_message = 'applied by reconcile', updated_at = ? WHERE store_id = ? AND sku = ? AND status IN ('pending', 'failed')`,
-			[quantity, this.stamp(), storeId, sku],
-		);
-		return result.changes;
+	/** After reconcile set a store to a quantity that includes these rows' changes, they are applied: close them. */
+	async settle(rows: LedgerKey[], quantity: number, executor: SqlExecutor = this.db): Promise<void> {
+		const stamp = this.stamp();
+		for (const row of rows) {
+			await executor.run(
+				`UPDATE inventory_ledger SET status = 'applied', new_quantity = ?, error_code = 'RECONCILED',
+				 error_message = 'applied by reconcile', updated_at = ? WHERE ${KEY} AND status IN ('pending', 'failed')`,
+				[quantity, stamp, ...keyParams(row)],
+			);
+		}
 	}
 
 	/** The expected available quantity of a SKU across channels; undefined until a baseline is set. */
-	async expected(sku: string): Promise<number | undefined> {
-		const rows = await this.db.query<{ quantity: number | string }>('SELECT quantity FROM inventory_stock WHERE sku = ?', [sku]);
+	async expected(sku: string, executor: SqlExecutor = this.db): Promise<number | undefined> {
+		const rows = await executor.query<{ quantity: number | string }>('SELECT quantity FROM inventory_stock WHERE sku = ?', [sku]);
 		return rows[0] ? Number(rows[0].quantity) : undefined;
 	}
 

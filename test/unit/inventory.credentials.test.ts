@@ -26,7 +26,7 @@ function resolve(value: unknown, data: Record<string, unknown>): unknown {
 
 async function runCredentialTest(credential: ICredentialType, data: Record<string, unknown>): Promise<number> {
 	const request = resolve(credential.test?.request, data) as IHttpRequestOptions & { baseURL: string };
-	const auth = resolve((credential.authenticate as { properties: Record<string, unknown> }).properties, data) as {
+	const auth = resolve((credential.authenticate as unknown as { properties: Record<string, unknown> }).properties, data) as {
 		headers?: Record<string, string>;
 		auth?: { username: string; password: string };
 	};

@@ -209,3 +209,18 @@ test('reconcile reports drift against the expected stock and corrects it with co
 	await fanOut.reconcile(['SKU-1'], { correct: true });
 	expect(connectors.b.quantities.get('SKU-1')).toBe(100);
 });
+
+test('an order recorded while reconcile corrects a store is applied after it, not swallowed by it', async () => {
+	const connectors = fourStores(30);
+	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+	await fanOut.setExpected('SKU-1', 100);
+	connectors.b.quantities.set('SKU-1', 80);
+	const reconciling = fanOut.reconcile(['SKU-1'], { correct: true });
+	// While reconcile sets store b (a read and a write of 30 ms each, after its first read).
+	await pause(45);
+	const ordered = fanOut.apply([{ orderId: 'during', lineId: '1', sku: 'SKU-1', quantity: 4, sourceStore: 'a' }]);
+	const [report] = await Promise.all([reconciling, ordered]);
+	expect(report.find((entry) => entry.store === 'b')).toMatchObject({ status: 'corrected', actual: 80 });
+	expect(Object.values(connectors).map((connector) => connector.quantities.get('SKU-1'))).toEqual([100, 96, 96, 96]);
+	expect((await fanOut.ledger.rowsOf('during', '1')).map((row) => row.status)).toEqual(['applied', 'applied', 'applied']);
+});
