@@ -106,6 +106,44 @@ test('event fields from n8n expressions, evaluated per item, reach the destinati
 	]);
 });
 
+test('destinations edited as a list, including a node output branch', async () => {
+	const workflow = {
+		name: 'list destinations',
+		nodes: [
+			{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'events' } },
+			{
+				name: 'Route',
+				type: 'n8n-nodes-integration-automation.eventRouter',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: {
+					operation: 'route',
+					rulesMode: 'json',
+					rulesJson: JSON.stringify([{ id: 'orders', sources: ['ecommerce'], eventTypes: ['order.*'], destinations: ['fulfillment', 'stream'] }]),
+					destinationsMode: 'list',
+					destinationList: {
+						destination: [
+							{ id: 'fulfillment', kind: 'webhook', url: `${receivers.baseUrl}/fulfillment/events`, timeoutSeconds: 5, maxAttempts: 2, failureThreshold: 3, cooldownSeconds: 10 },
+							{ id: 'stream', kind: 'output', output: 'kafka' },
+						],
+					},
+					nodeOutputs: 'kafka',
+				},
+			},
+		],
+		connections: { Hook: { main: [[{ node: 'Route', type: 'main', index: 0 }]] } },
+	};
+	const result = await run(workflow, [{ id: 'l-1', type: 'order.placed', source: 'ecommerce', data: { total: 4 } }]);
+	expect(result.error).toBeUndefined();
+	const [delivered, , , kafka] = result.outputs.Route;
+	expect(delivered[0].json.deliveries.map((d: { destination: string; status: string }) => [d.destination, d.status])).toEqual([
+		['fulfillment', 'delivered'],
+		['stream', 'handed_off'],
+	]);
+	expect(kafka.map((item) => [item.json.id, item.json.data, item.pairedItem])).toEqual([['l-1', { total: 4 }, { item: 0 }]]);
+	expect(await control.state<ReceivedDelivery[]>('fulfillment')).toHaveLength(1);
+});
+
 test('a bad rule is a clear error naming the rule', async () => {
 	const workflow = template('event-router-ingest.json', (flow) => {
 		const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')!;

@@ -8,10 +8,13 @@ import {
 	RoutingConfigError,
 	secretKey,
 	type CompiledRoutes,
+	type DestinationKind,
 	type DestinationSecrets,
+	type DestinationSpec,
 	type RouterConfig,
 	type RuleSpec,
 } from '../../../lib/routing';
+import type { HttpMethod } from '../../../lib/transport';
 import { nodeStore } from '../../shared/engineContext';
 import { N8nHttpClient } from '../../shared/httpClient';
 
@@ -91,11 +94,67 @@ export const configurationProperties: INodeProperties[] = [
 		description: 'Array of {id, sources?, eventTypes, filters?, transform?, destinations, enabled?}',
 	},
 	{
+		displayName: 'Destinations Input',
+		name: 'destinationsMode',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json', description: 'A JSON array of destinations (every setting)' },
+			{ name: 'Destination List', value: 'list', description: 'Edit each destination in the editor' },
+		],
+		default: 'json',
+		displayOptions: { show: { operation: routingOperations } },
+	},
+	{
+		displayName: 'Destinations',
+		name: 'destinationList',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Destination',
+		default: {},
+		displayOptions: { show: { operation: routingOperations, destinationsMode: ['list'] } },
+		options: [
+			{
+				name: 'destination',
+				displayName: 'Destination',
+				values: [
+					{ displayName: 'Destination ID', name: 'id', type: 'string', default: '', required: true, description: 'The name rules use for it' },
+					{
+						displayName: 'Kind',
+						name: 'kind',
+						type: 'options',
+						options: [
+							{ name: 'Webhook (Standard Webhooks Signed)', value: 'webhook' },
+							{ name: 'HTTP API (Through the HTTP API Destination Credential)', value: 'http' },
+							{ name: 'Node Output', value: 'output' },
+						],
+						default: 'webhook',
+					},
+					{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'https://example.com/events', description: 'Webhook: absolute URL. HTTP API: absolute, or a path under the credential\'s base URL.' },
+					{
+						displayName: 'Method',
+						name: 'method',
+						type: 'options',
+						options: ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'].map((method) => ({ name: method, value: method })),
+						default: 'POST',
+						description: 'HTTP API only',
+					},
+					{ displayName: 'Body Template (JSON)', name: 'bodyTemplate', type: 'json', default: '', description: 'HTTP API only: {{path}} placeholders from the event envelope; empty sends the envelope' },
+					{ displayName: 'Output Name', name: 'output', type: 'string', default: '', description: 'Node Output only: one of the Node Outputs names' },
+					{ displayName: 'Timeout (Seconds)', name: 'timeoutSeconds', type: 'number', typeOptions: { minValue: 1 }, default: 10 },
+					{ displayName: 'Max Attempts', name: 'maxAttempts', type: 'number', typeOptions: { minValue: 1, maxValue: 20 }, default: 4, description: 'Including the first; exponential backoff with jitter in between' },
+					{ displayName: 'Max Deliveries per Second', name: 'ratePerSecond', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: '0 for no throttle' },
+					{ displayName: 'Circuit Breaker Failures', name: 'failureThreshold', type: 'number', typeOptions: { minValue: 0 }, default: 5, description: 'Failed deliveries in a row that open the circuit; 0 for no circuit breaker' },
+					{ displayName: 'Circuit Cool-Down (Seconds)', name: 'cooldownSeconds', type: 'number', typeOptions: { minValue: 0 }, default: 30 },
+				],
+			},
+		],
+	},
+	{
 		displayName: 'Destinations (JSON)',
 		name: 'destinations',
 		type: 'json',
 		default: JSON.stringify(exampleDestinations(), null, 2),
-		displayOptions: { show: { operation: routingOperations } },
+		displayOptions: { show: { operation: routingOperations, destinationsMode: ['json'] } },
 		description:
 			'Array of {id, kind: "webhook" | "http" | "output", url?, method?, headers?, bodyTemplate?, output?, timeoutMs?, retry?, ratePerSecond?, circuitBreaker?, concurrency?}',
 	},
@@ -203,11 +262,45 @@ function readRules(context: IExecuteFunctions): RuleSpec[] {
 	}));
 }
 
+interface DestinationRow {
+	id: string;
+	kind: DestinationKind;
+	url?: string;
+	method?: HttpMethod;
+	bodyTemplate?: unknown;
+	output?: string;
+	timeoutSeconds?: number;
+	maxAttempts?: number;
+	ratePerSecond?: number;
+	failureThreshold?: number;
+	cooldownSeconds?: number;
+}
+
+function readDestinations(context: IExecuteFunctions): DestinationSpec[] {
+	if (context.getNodeParameter('destinationsMode', 0, 'json') === 'json') {
+		return parseJson<DestinationSpec[]>(context, context.getNodeParameter('destinations', 0), 'Destinations (JSON)');
+	}
+	const rows = context.getNodeParameter('destinationList.destination', 0, []) as DestinationRow[];
+	return rows.map((row): DestinationSpec => {
+		const template = row.bodyTemplate === '' || row.bodyTemplate === undefined ? undefined : parseJson(context, row.bodyTemplate, `Body template of destination "${row.id}"`);
+		return {
+			id: row.id,
+			kind: row.kind,
+			...(row.kind === 'output' ? { output: row.output } : { url: row.url }),
+			...(row.kind === 'http' ? { method: row.method, bodyTemplate: template } : {}),
+			timeoutMs: (row.timeoutSeconds ?? 10) * 1000,
+			retry: { maxAttempts: row.maxAttempts ?? 4 },
+			...(row.ratePerSecond ? { ratePerSecond: row.ratePerSecond } : {}),
+			...(row.failureThreshold ? { circuitBreaker: { failureThreshold: row.failureThreshold, cooldownMs: (row.cooldownSeconds ?? 30) * 1000 } } : {}),
+		};
+	});
+}
+
 /** Reads, validates and compiles the rules and destinations once per execution. */
 export function readRoutes(context: IExecuteFunctions): CompiledRoutes {
 	const config: RouterConfig = {
 		rules: readRules(context),
-		destinations: parseJson(context, context.getNodeParameter('destinations', 0), 'Destinations (JSON)'),
+		destinations: readDestinations(context),
 		outputs: nodeOutputNames(context),
 	};
 	try {
