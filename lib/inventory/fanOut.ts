@@ -326,7 +326,8 @@ function isFinal(error: unknown): boolean {
 	if (error instanceof UnknownSkuError || error instanceof ConcurrentChangeError) return true;
 	if (error instanceof PlatformApiError) {
 		if (error.code === 'OUTCOME_UNKNOWN') return true;
-		return error.status !== undefined && [400, 404, 422].includes(error.status);
+		// A 2xx that carries errors (a GraphQL error other than a throttle) is a refusal, like a 4xx.
+		return error.status !== undefined && (error.status < 300 || [400, 404, 422].includes(error.status));
 	}
 	return false;
 }
