@@ -61,16 +61,12 @@ export interface PeriodRow {
 	invoice: unknown;
 }
 
-interface AggregateDelta {
-	customerId: string;
-	meter: string;
-	period: string;
-	currency: string;
-	events: number;
-	quantity: number;
-	maxQuantity: number;
-	amountMinor: number;
-}
+/** What one batch adds to an aggregate row. */
+type AggregateDelta = AggregateRow;
+
+const EVENT_COLUMNS = 'event_id, customer_id, meter, quantity, amount_minor, currency, occurred_at_ms, period';
+const AGGREGATE_COLUMNS = 'customer_id, meter, period, currency, event_count, quantity_sum, quantity_max, amount_minor_sum';
+const PERIOD_COLUMNS = 'customer_id, period, opened_at, closed_at, invoice';
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const keyOf = (...parts: string[]) => JSON.stringify(parts);
@@ -118,29 +114,21 @@ export class UsageRepository {
 	}
 
 	private async insertEvent(tx: SqlExecutor, namespace: string, event: StoredEvent, stamp: string): Promise<RecordStatus> {
-		const inserted = await tx.run(
-			`INSERT INTO usage_events (namespace, event_id, customer_id, meter, quantity, amount_minor, currency, occurred_at_ms, period, recorded_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			[namespace, event.eventId, event.customerId, event.meter, event.quantity, event.amountMinor, event.currency, event.occurredAtMs, event.period, stamp],
-		);
-		return inserted.changes === 1 ? 'recorded' : 'duplicate';
+		const inserted = await insertEventRow(tx, 'usage_events', 'recorded_at', namespace, event, stamp);
+		return inserted ? 'recorded' : 'duplicate';
 	}
 
 	/** An event for a closed period: a duplicate if it was counted before the close, else kept apart as late. */
 	private async reportLate(tx: SqlExecutor, namespace: string, event: StoredEvent, stamp: string): Promise<RecordStatus> {
 		const counted = await tx.query('SELECT 1 AS found FROM usage_events WHERE namespace = ? AND event_id = ?', [namespace, event.eventId]);
 		if (counted.length > 0) return 'duplicate';
-		await tx.run(
-			`INSERT INTO usage_late_events (namespace, event_id, customer_id, meter, quantity, amount_minor, currency, occurred_at_ms, period, reported_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			[namespace, event.eventId, event.customerId, event.meter, event.quantity, event.amountMinor, event.currency, event.occurredAtMs, event.period, stamp],
-		);
+		await insertEventRow(tx, 'usage_late_events', 'reported_at', namespace, event, stamp);
 		return 'late';
 	}
 
 	private async addToAggregate(tx: SqlExecutor, namespace: string, delta: AggregateDelta, stamp: string): Promise<void> {
 		await tx.run(
-			`INSERT INTO usage_aggregates (namespace, customer_id, meter, period, currency, event_count, quantity_sum, quantity_max, amount_minor_sum, updated_at)
+			`INSERT INTO usage_aggregates (namespace, ${AGGREGATE_COLUMNS}, updated_at)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT (namespace, customer_id, meter, period, currency) DO UPDATE SET
 				event_count = usage_aggregates.event_count + excluded.event_count,
@@ -181,21 +169,12 @@ export class UsageRepository {
 	}
 
 	async aggregates(namespace: string, period: string, customerId?: string): Promise<AggregateRow[]> {
+		const { filter, params } = periodFilter(namespace, period, customerId);
 		const rows = await this.db.query<Record<string, string | number>>(
-			`SELECT customer_id, meter, period, currency, event_count, quantity_sum, quantity_max, amount_minor_sum FROM usage_aggregates
-			 WHERE namespace = ? AND period = ? ${customerId === undefined ? '' : 'AND customer_id = ?'} ORDER BY customer_id, meter, currency`,
-			customerId === undefined ? [namespace, period] : [namespace, period, customerId],
+			`SELECT ${AGGREGATE_COLUMNS} FROM usage_aggregates WHERE ${filter} ORDER BY customer_id, meter, currency`,
+			params,
 		);
-		return rows.map((row) => ({
-			customerId: String(row.customer_id),
-			meter: String(row.meter),
-			period: String(row.period),
-			currency: String(row.currency),
-			events: Number(row.event_count),
-			quantity: Number(row.quantity_sum),
-			maxQuantity: Number(row.quantity_max),
-			amountMinor: Number(row.amount_minor_sum),
-		}));
+		return rows.map(toAggregateRow);
 	}
 
 	/** Customers with a period row (any event, counted or late) in the period. */
@@ -208,11 +187,7 @@ export class UsageRepository {
 	}
 
 	async periodRow(namespace: string, customerId: string, period: string): Promise<PeriodRow | undefined> {
-		const [row] = await this.db.query<Record<string, string | null>>(
-			'SELECT customer_id, period, opened_at, closed_at, invoice FROM usage_periods WHERE namespace = ? AND customer_id = ? AND period = ?',
-			[namespace, customerId, period],
-		);
-		return row && toPeriodRow(row);
+		return await selectPeriodRow(this.db, namespace, customerId, period);
 	}
 
 	/** The customer's earliest period with usage (where the setup fee belongs). */
@@ -243,51 +218,34 @@ export class UsageRepository {
 				const invoice = await invoiceOf(tx);
 				await tx.run('UPDATE usage_periods SET invoice = ? WHERE namespace = ? AND customer_id = ? AND period = ?', [JSON.stringify(invoice), namespace, customerId, period]);
 			}
-			const [row] = await tx.query<Record<string, string | null>>(
-				'SELECT customer_id, period, opened_at, closed_at, invoice FROM usage_periods WHERE namespace = ? AND customer_id = ? AND period = ?',
-				[namespace, customerId, period],
-			);
-			return { row: toPeriodRow(row), closedNow: closing.changes === 1 };
+			const row = await selectPeriodRow(tx, namespace, customerId, period);
+			return { row: row!, closedNow: closing.changes === 1 };
 		});
 	}
 
 	/** Aggregates read inside a transaction (the closing one). */
 	static async aggregatesIn(tx: SqlExecutor, namespace: string, customerId: string, period: string): Promise<AggregateRow[]> {
 		const rows = await tx.query<Record<string, string | number>>(
-			`SELECT meter, currency, event_count, quantity_sum, quantity_max, amount_minor_sum FROM usage_aggregates
-			 WHERE namespace = ? AND customer_id = ? AND period = ? ORDER BY meter, currency`,
+			`SELECT ${AGGREGATE_COLUMNS} FROM usage_aggregates WHERE namespace = ? AND customer_id = ? AND period = ? ORDER BY meter, currency`,
 			[namespace, customerId, period],
 		);
-		return rows.map((row) => ({
-			customerId,
-			meter: String(row.meter),
-			period,
-			currency: String(row.currency),
-			events: Number(row.event_count),
-			quantity: Number(row.quantity_sum),
-			maxQuantity: Number(row.quantity_max),
-			amountMinor: Number(row.amount_minor_sum),
-		}));
+		return rows.map(toAggregateRow);
 	}
 
 	/** Counted events of a period, oldest first, a page at a time. */
 	async events(namespace: string, period: string, options: { customerId?: string; limit: number; offset: number }): Promise<StoredEvent[]> {
-		const filter = options.customerId === undefined ? '' : 'AND customer_id = ?';
-		const params = options.customerId === undefined ? [namespace, period] : [namespace, period, options.customerId];
+		const { filter, params } = periodFilter(namespace, period, options.customerId);
 		const rows = await this.db.query<Record<string, string | number>>(
-			`SELECT event_id, customer_id, meter, quantity, amount_minor, currency, occurred_at_ms, period FROM usage_events
-			 WHERE namespace = ? AND period = ? ${filter} ORDER BY occurred_at_ms, event_id LIMIT ? OFFSET ?`,
+			`SELECT ${EVENT_COLUMNS} FROM usage_events WHERE ${filter} ORDER BY occurred_at_ms, event_id LIMIT ? OFFSET ?`,
 			[...params, options.limit, options.offset],
 		);
 		return rows.map(toStoredEvent);
 	}
 
 	async lateEvents(namespace: string, period: string, customerId?: string): Promise<StoredEvent[]> {
-		const filter = customerId === undefined ? '' : 'AND customer_id = ?';
-		const params = customerId === undefined ? [namespace, period] : [namespace, period, customerId];
+		const { filter, params } = periodFilter(namespace, period, customerId);
 		const rows = await this.db.query<Record<string, string | number>>(
-			`SELECT event_id, customer_id, meter, quantity, amount_minor, currency, occurred_at_ms, period FROM usage_late_events
-			 WHERE namespace = ? AND period = ? ${filter} ORDER BY occurred_at_ms, event_id`,
+			`SELECT ${EVENT_COLUMNS} FROM usage_late_events WHERE ${filter} ORDER BY occurred_at_ms, event_id`,
 			params,
 		);
 		return rows.map(toStoredEvent);
@@ -310,6 +268,50 @@ function addDelta(deltas: Map<string, AggregateDelta>, event: StoredEvent): void
 	delta.quantity += event.quantity;
 	delta.maxQuantity = Math.max(delta.maxQuantity, event.quantity);
 	delta.amountMinor += event.amountMinor;
+}
+
+/** Counted and late events share their columns; only the table and the name of the time it arrived differ. */
+async function insertEventRow(
+	tx: SqlExecutor,
+	table: 'usage_events' | 'usage_late_events',
+	arrivedAtColumn: 'recorded_at' | 'reported_at',
+	namespace: string,
+	event: StoredEvent,
+	stamp: string,
+): Promise<boolean> {
+	const inserted = await tx.run(
+		`INSERT INTO ${table} (namespace, ${EVENT_COLUMNS}, ${arrivedAtColumn}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		[namespace, event.eventId, event.customerId, event.meter, event.quantity, event.amountMinor, event.currency, event.occurredAtMs, event.period, stamp],
+	);
+	return inserted.changes === 1;
+}
+
+/** A period's rows, optionally narrowed to one customer. */
+function periodFilter(namespace: string, period: string, customerId: string | undefined): { filter: string; params: string[] } {
+	return customerId === undefined
+		? { filter: 'namespace = ? AND period = ?', params: [namespace, period] }
+		: { filter: 'namespace = ? AND period = ? AND customer_id = ?', params: [namespace, period, customerId] };
+}
+
+async function selectPeriodRow(executor: SqlExecutor, namespace: string, customerId: string, period: string): Promise<PeriodRow | undefined> {
+	const [row] = await executor.query<Record<string, string | null>>(
+		`SELECT ${PERIOD_COLUMNS} FROM usage_periods WHERE namespace = ? AND customer_id = ? AND period = ?`,
+		[namespace, customerId, period],
+	);
+	return row && toPeriodRow(row);
+}
+
+function toAggregateRow(row: Record<string, string | number>): AggregateRow {
+	return {
+		customerId: String(row.customer_id),
+		meter: String(row.meter),
+		period: String(row.period),
+		currency: String(row.currency),
+		events: Number(row.event_count),
+		quantity: Number(row.quantity_sum),
+		maxQuantity: Number(row.quantity_max),
+		amountMinor: Number(row.amount_minor_sum),
+	};
 }
 
 function toPeriodRow(row: Record<string, string | null>): PeriodRow {
