@@ -73,7 +73,7 @@ function settingsFor(context: IExecuteFunctions, platform: MarketingPlatformId):
 /** The fan-out engine for the node's platforms, each through its credential and the shared store. */
 export async function openFanOut(
 	context: IExecuteFunctions,
-	extra: { rules?: SegmentRule[]; consentField?: string; mappings?: Partial<Record<string, FieldMapping[]>> } = {},
+	extra: { rules?: SegmentRule[]; consentField?: string; mappings?: Partial<Record<string, FieldMapping[]>>; collectUnsubscribesFirst?: boolean } = {},
 ): Promise<MarketingFanOut> {
 	const platforms = context.getNodeParameter('platforms', 0) as MarketingPlatformId[];
 	if (platforms.length === 0) throw new NodeOperationError(context.getNode(), 'Choose at least one marketing platform');
@@ -90,7 +90,14 @@ export async function openFanOut(
 		}
 		targets.push({ platform, connector, mappings: extra.mappings?.[platform] });
 	}
-	return new MarketingFanOut({ store, targets, integration: text(context, 'integration') || 'marketing', rules: extra.rules, consentField: extra.consentField });
+	return new MarketingFanOut({
+		store,
+		targets,
+		integration: text(context, 'integration') || 'marketing',
+		rules: extra.rules,
+		consentField: extra.consentField,
+		collectUnsubscribesFirst: extra.collectUnsubscribesFirst,
+	});
 }
 
 export const operatorOptions: Array<{ name: string; value: ConditionOperator }> = [

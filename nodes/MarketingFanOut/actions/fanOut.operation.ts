@@ -47,6 +47,14 @@ export const description: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Check Unsubscribes First',
+		name: 'collectFirst',
+		type: 'boolean',
+		default: true,
+		displayOptions: show,
+		description: 'Whether to read new unsubscribes from Mailchimp and ActiveCampaign (one call each) before sending, so an unsubscribe made there minutes ago is not met with a welcome elsewhere',
+	},
+	{
 		displayName: 'Field Mappings (JSON)',
 		name: 'mappingsJson',
 		type: 'json',
@@ -93,7 +101,12 @@ function toJson(result: ContactResult): IDataObject {
  * welcome campaign started once per contact and platform. Changes that failed earlier are retried first.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const engine = await openFanOut(this, { rules: readRules(this), consentField: this.getNodeParameter('consentField', 0, 'consent') as string, mappings: readMappings(this) });
+	const engine = await openFanOut(this, {
+		rules: readRules(this),
+		consentField: this.getNodeParameter('consentField', 0, 'consent') as string,
+		mappings: readMappings(this),
+		collectUnsubscribesFirst: this.getNodeParameter('collectFirst', 0, true) as boolean,
+	});
 	const contactField = String(this.getNodeParameter('contactField', 0, '') ?? '').trim();
 	const report = await engine.fanOut(items.map((item) => (contactField ? ((getPath(item.json, contactField) ?? {}) as Record<string, unknown>) : item.json)));
 	const sent: INodeExecutionData[] = [];
