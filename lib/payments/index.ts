@@ -4,4 +4,4 @@ export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentRes
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord } from './repository';
 export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
-export { verifyStripeSignature, verifySquareSignature, type SignatureCheck } from './webhooks';
+export { verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';

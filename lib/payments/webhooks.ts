@@ -21,6 +21,24 @@ export function verifySquareSignature(header: string | undefined, notificationUr
 	return sameText(header, expected) ? { valid: true } : { valid: false, reason: 'x-square-hmacsha256-signature does not match' };
 }
 
+/** The processors whose webhook deliveries can be verified. */
+export type PaymentEventSource = 'stripe' | 'square';
+
+export interface PaymentEventDelivery {
+	/** The request headers, names in lower case (as n8n's Webhook node gives them). */
+	headers: Record<string, string | undefined>;
+	rawBody: string;
+	/** Square signs the subscription's URL together with the body. */
+	notificationUrl?: string;
+	nowMs: number;
+}
+
+/** Checks one delivery against its processor's signature scheme, reading the header that processor signs in. */
+export function verifyPaymentEvent(source: PaymentEventSource, delivery: PaymentEventDelivery, secret: string): SignatureCheck {
+	if (source === 'stripe') return verifyStripeSignature(delivery.headers['stripe-signature'], delivery.rawBody, secret, delivery.nowMs);
+	return verifySquareSignature(delivery.headers['x-square-hmacsha256-signature'], delivery.notificationUrl ?? '', delivery.rawBody, secret);
+}
+
 function sameText(presented: string, expected: string): boolean {
 	const a = Buffer.from(presented);
 	const b = Buffer.from(expected);

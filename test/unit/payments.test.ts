@@ -1,7 +1,7 @@
 /** Routing (rules, scoring, circuits), decline classification, money, keys and signatures: pure parts of payments. */
 import { createHmac } from 'node:crypto';
 
-import { decideRoute, defaultRoutingConfig, verifySquareSignature, verifyStripeSignature, type ProcessorHealth, type RoutingInput } from '../../lib/payments';
+import { decideRoute, defaultRoutingConfig, verifyPaymentEvent, verifySquareSignature, verifyStripeSignature, type ProcessorHealth, type RoutingInput } from '../../lib/payments';
 import { braintreeFailures } from '../../lib/platforms/braintree';
 import { classifyCode, failureFromError, idempotencyKeyFor, toDecimalString, toMinorUnits } from '../../lib/platforms/payments';
 import { PayPalOAuthClient, payPalFailures } from '../../lib/platforms/paypal';
@@ -173,6 +173,14 @@ describe('webhook signatures', () => {
 		const signature = createHmac('sha256', 'sq-key').update(url + body).digest('base64');
 		expect(verifySquareSignature(signature, url, body, 'sq-key')).toEqual({ valid: true });
 		expect(verifySquareSignature(signature, 'https://elsewhere.example.com/hook', body, 'sq-key').valid).toBe(false);
+	});
+
+	test('a delivery is checked against the header its processor signs in', () => {
+		const url = 'https://n8n.example.com/webhook/payments/square-events';
+		const squareSignature = createHmac('sha256', 'sq-key').update(url + body).digest('base64');
+		expect(verifyPaymentEvent('stripe', { headers: { 'stripe-signature': stripeHeader('whsec_1') }, rawBody: body, nowMs: now }, 'whsec_1')).toEqual({ valid: true });
+		expect(verifyPaymentEvent('square', { headers: { 'x-square-hmacsha256-signature': squareSignature }, rawBody: body, notificationUrl: url, nowMs: now }, 'sq-key')).toEqual({ valid: true });
+		expect(verifyPaymentEvent('square', { headers: { 'stripe-signature': squareSignature }, rawBody: body, notificationUrl: url, nowMs: now }, 'sq-key')).toEqual({ valid: false, reason: 'no x-square-hmacsha256-signature header' });
 	});
 });
 

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { verifySquareSignature, verifyStripeSignature, type SignatureCheck } from '../../../lib/payments/webhooks';
+import { verifyPaymentEvent, type PaymentEventSource } from '../../../lib/payments';
+import { platformCredentials } from '../../shared/platformCredentials';
 
 const showFor = { show: { operation: ['verifyEvent'] } };
 
@@ -36,23 +37,19 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-const secretField = { stripe: { type: 'integrationStripeApi', field: 'webhookSecret' }, square: { type: 'integrationSquareApi', field: 'webhookSecret' } };
-
 /** Verifies each webhook item's processor signature: genuine events → output 0, rejected ones (with the reason) → output 1. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const source = this.getNodeParameter('eventSource', 0) as keyof typeof secretField;
-	const credential = await this.getCredentials(secretField[source].type);
-	const secret = String(credential[secretField[source].field] ?? '');
+	const source = this.getNodeParameter('eventSource', 0) as PaymentEventSource;
+	const credential = await this.getCredentials(platformCredentials[source].type);
+	const secret = String(credential.webhookSecret ?? '');
 	if (!secret) throw new NodeOperationError(this.getNode(), `The ${source} credential has no webhook secret set`);
 	const verified: INodeExecutionData[] = [];
 	const rejected: INodeExecutionData[] = [];
 	for (let item = 0; item < items.length; item++) {
 		const headers = (items[item].json.headers ?? {}) as Record<string, string | undefined>;
 		const rawBody = await readRawBody(this, items[item], item);
-		const check: SignatureCheck =
-			source === 'stripe'
-				? verifyStripeSignature(headers['stripe-signature'], rawBody, secret, Date.now())
-				: verifySquareSignature(headers['x-square-hmacsha256-signature'], this.getNodeParameter('notificationUrl', item) as string, rawBody, secret);
+		const notificationUrl = source === 'square' ? (this.getNodeParameter('notificationUrl', item) as string) : undefined;
+		const check = verifyPaymentEvent(source, { headers, rawBody, notificationUrl, nowMs: Date.now() }, secret);
 		const event = (items[item].json.body ?? {}) as IDataObject;
 		if (check.valid) verified.push({ json: { source, verified: true, event }, pairedItem: { item } });
 		else rejected.push({ json: { source, verified: false, reason: check.reason }, pairedItem: { item } });
