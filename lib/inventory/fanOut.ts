@@ -12,6 +12,7 @@ import {
 import { InventoryLedger, type LedgerKey, type LedgerRow } from './ledger';
 import { StockLocks } from './locks';
 import { hasRules, listedQuantity, validateRules, type ChannelRules } from './rules';
+import { orderMovements } from './webhooks';
 
 /** One order line (a sale) or an explicit movement. `quantity` is in units: positive, except a correction's signed delta. */
 export interface StockMovement {
@@ -68,6 +69,19 @@ export interface ReconcileEntry {
 	drift?: number;
 	pendingChanges?: number;
 	error?: { code?: string; message: string };
+}
+
+/** Where each store's order-polling position is kept (the state store's cursors in the node). */
+export interface OrderCursors {
+	get(storeId: string): Promise<string | undefined>;
+	set(storeId: string, cursor: string): Promise<void>;
+}
+
+export interface PolledStore {
+	store: string;
+	orders: number;
+	cursor?: string;
+	outcomes: StoreOutcome[];
 }
 
 export interface InventoryFanOutOptions {
@@ -152,6 +166,27 @@ export class InventoryFanOut {
 		const rows = (await this.ledger.pending(limit)).filter((row) => this.store(row.storeId));
 		const outcomes = await Promise.all(rows.map((row) => this.applyRow(row)));
 		return outcomes.filter((entry): entry is StoreOutcome => entry !== undefined);
+	}
+
+	/**
+	 * Pulls the orders placed on each store that can be polled, since that store's cursor, applies them like order
+	 * webhooks (the store is their source), and moves the cursor only after they are recorded. Overlapping pulls are
+	 * harmless: each order line is applied once.
+	 */
+	async pollOrders(cursors: OrderCursors): Promise<PolledStore[]> {
+		const pollable = this.stores.filter((store) => store.connector.pullOrders);
+		return Promise.all(
+			pollable.map(async (store): Promise<PolledStore> => {
+				const since = await cursors.get(store.id);
+				const orders = await (store.connector.pullOrders as NonNullable<InventoryConnector['pullOrders']>)(since);
+				const results = await Promise.all(
+					orders.map((order) => this.apply(orderMovements({ orderId: order.orderId, sourceStore: store.id, lines: order.lines }))),
+				);
+				const cursor = orders.reduce((latest, order) => (order.modifiedAt > latest ? order.modifiedAt : latest), since ?? '');
+				if (cursor) await cursors.set(store.id, cursor);
+				return { store: store.id, orders: orders.length, cursor: cursor || undefined, outcomes: results.flatMap((result) => result.outcomes) };
+			}),
+		);
 	}
 
 	/** Sets the expected quantity of a SKU (a stock count, or the baseline before the first movement). */

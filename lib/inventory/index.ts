@@ -7,6 +7,8 @@ export {
 	type ApplyResult,
 	type ReconcileEntry,
 	type ReconcileStatus,
+	type OrderCursors,
+	type PolledStore,
 } from './fanOut';
 export { InventoryLedger, type LedgerRow, type LedgerStatus } from './ledger';
 export { listedQuantity, validateRules, type ChannelRules } from './rules';

@@ -68,6 +68,14 @@ export class ConcurrentChangeError extends Error {
 	}
 }
 
+/** An order as a store reports it when polled (for stores whose webhooks are not used). */
+export interface StoreOrder {
+	orderId: string;
+	/** ISO 8601, UTC. */
+	modifiedAt: string;
+	lines: Array<{ lineId: string; sku: string; quantity: number }>;
+}
+
 export interface InventoryConnector {
 	readonly platform: string;
 	readonly adjustPrimitive: AdjustPrimitive;
@@ -82,6 +90,11 @@ export interface InventoryConnector {
 	 * the platform holds another quantity; elsewhere the caller serialises writers.
 	 */
 	set(sku: string, quantity: number, context: StockContext & { compareQuantity?: number }): Promise<StockChange>;
+	/**
+	 * Orders modified at or after `since` (ISO 8601; every order when undefined), oldest first. The bound is inclusive:
+	 * an order seen twice is harmless, since the ledger applies each order line once. Absent where not supported.
+	 */
+	pullOrders?(since: string | undefined): Promise<StoreOrder[]>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import * as apply from './actions/apply.operation';
+import * as pollOrders from './actions/pollOrders.operation';
 import { rulesProperty, storesProperty } from './actions/common';
 import * as reconcile from './actions/reconcile.operation';
 import * as retryPending from './actions/retryPending.operation';
@@ -38,18 +39,20 @@ export class InventoryFanOut implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Apply Order or Stock Movement', value: 'apply', action: 'Apply an order or stock movement to every store', description: 'Change stock on every store but the source, once per order line and store' },
+					{ name: 'Poll Orders', value: 'pollOrders', action: 'Poll stores for new orders and apply them', description: 'Pull orders placed since the last poll (WooCommerce, Magento) and change stock on every other store' },
 					{ name: 'Reconcile', value: 'reconcile', action: 'Reconcile stores with the inventory ledger', description: 'Compare every store with the expected quantity; report or correct drift' },
 					{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
 					{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: 'Pass genuine Shopify or WooCommerce orders as order lines, reject forged ones' },
 				],
 				default: 'apply',
 			},
-			{ ...storesProperty, displayOptions: { show: { operation: ['apply', 'reconcile', 'retryPending'] } } },
+			{ ...storesProperty, displayOptions: { show: { operation: ['apply', 'pollOrders', 'reconcile', 'retryPending'] } } },
 			...apply.description,
+			...pollOrders.description,
 			...reconcile.description,
 			...retryPending.description,
 			...verifyOrder.description,
-			{ ...rulesProperty, displayOptions: { show: { operation: ['apply', 'reconcile', 'retryPending'] } } },
+			{ ...rulesProperty, displayOptions: { show: { operation: ['apply', 'pollOrders', 'reconcile', 'retryPending'] } } },
 		],
 	};
 

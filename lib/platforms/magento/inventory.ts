@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext } from '../inventory';
+import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
 
 interface SourceItem {
 	sku: string;
@@ -7,6 +7,17 @@ interface SourceItem {
 	quantity: number;
 	status: number;
 }
+
+interface MagentoOrder {
+	entity_id: number;
+	increment_id?: string;
+	updated_at: string;
+	items: Array<{ item_id: number; sku: string; qty_ordered: number; parent_item_id?: number }>;
+}
+
+/** Magento's REST times: `YYYY-MM-DD HH:MM:SS`, UTC. */
+const toMagentoTime = (iso: string) => new Date(iso).toISOString().slice(0, 19).replace('T', ' ');
+const fromMagentoTime = (time: string) => `${time.replace(' ', 'T')}Z`;
 
 /**
  * Magento 2 MSI source items: an absolute set keyed by SKU and source code, found with search criteria. No relative
@@ -49,6 +60,41 @@ export class MagentoInventory implements InventoryConnector {
 		const previous = context.compareQuantity ?? (await this.getQuantity(sku));
 		await this.write(sku, quantity);
 		return { previous, next: quantity };
+	}
+
+	/** `GET /V1/orders` with `updated_at gteq` search criteria, 100 a page; child items of configurables are skipped. */
+	async pullOrders(since: string | undefined): Promise<StoreOrder[]> {
+		const orders: StoreOrder[] = [];
+		for (let page = 1; ; page++) {
+			const body = await this.transport.request<{ items: MagentoOrder[]; total_count: number }>({
+				method: 'GET',
+				url: '/V1/orders',
+				qs: {
+					...(since === undefined
+						? {}
+						: {
+								'searchCriteria[filter_groups][0][filters][0][field]': 'updated_at',
+								'searchCriteria[filter_groups][0][filters][0][value]': toMagentoTime(since),
+								'searchCriteria[filter_groups][0][filters][0][condition_type]': 'gteq',
+							}),
+					'searchCriteria[sortOrders][0][field]': 'updated_at',
+					'searchCriteria[sortOrders][0][direction]': 'ASC',
+					'searchCriteria[pageSize]': 100,
+					'searchCriteria[currentPage]': page,
+				},
+			});
+			for (const order of body.items) {
+				orders.push({
+					orderId: order.increment_id ?? String(order.entity_id),
+					modifiedAt: fromMagentoTime(order.updated_at),
+					lines: order.items
+						.filter((item) => !item.parent_item_id)
+						.map((item) => ({ lineId: String(item.item_id), sku: item.sku, quantity: Number(item.qty_ordered) })),
+				});
+			}
+			if (page * 100 >= body.total_count) break;
+		}
+		return orders;
 	}
 
 	private async write(sku: string, quantity: number): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext } from '../inventory';
+import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
 
 interface WooProduct {
 	id: number;
@@ -8,6 +8,12 @@ interface WooProduct {
 	parent_id?: number;
 	manage_stock: boolean | 'parent';
 	stock_quantity: number | null;
+}
+
+interface WooOrder {
+	id: number;
+	date_modified_gmt: string;
+	line_items: Array<{ id: number; sku: string; quantity: number }>;
 }
 
 /**
@@ -36,6 +42,24 @@ export class WooCommerceInventory implements InventoryConnector {
 		const previous = context.compareQuantity ?? (await this.getQuantity(sku));
 		await this.write(sku, quantity);
 		return { previous, next: quantity };
+	}
+
+	/** `GET /orders?modified_after=` (exclusive, second precision: asked from one second earlier), paged by X-WP-TotalPages. */
+	async pullOrders(since: string | undefined): Promise<StoreOrder[]> {
+		const after = since === undefined ? undefined : new Date(Date.parse(since) - 1000).toISOString().slice(0, 19);
+		const orders: StoreOrder[] = [];
+		for (let page = 1; ; page++) {
+			const response = await this.transport.send({ method: 'GET', url: '/orders', qs: { modified_after: after, per_page: 100, page, orderby: 'modified', order: 'asc' } });
+			for (const order of response.body as WooOrder[]) {
+				orders.push({
+					orderId: String(order.id),
+					modifiedAt: `${order.date_modified_gmt}Z`,
+					lines: order.line_items.filter((line) => line.sku).map((line) => ({ lineId: String(line.id), sku: line.sku, quantity: line.quantity })),
+				});
+			}
+			if (page >= Number(response.headers['x-wp-totalpages'] ?? 1)) break;
+		}
+		return orders.sort((a, b) => a.modifiedAt.localeCompare(b.modifiedAt));
 	}
 
 	private async write(sku: string, quantity: number): Promise<void> {

@@ -2,11 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/errors';
 import * as apply from './apply.operation';
+import * as pollOrders from './pollOrders.operation';
 import * as reconcile from './reconcile.operation';
 import * as retryPending from './retryPending.operation';
 import * as verifyOrder from './verifyOrder.operation';
 
-const operations = { apply, reconcile, retryPending, verifyOrder };
+const operations = { apply, pollOrders, reconcile, retryPending, verifyOrder };
 
 export type InventoryFanOutOperation = keyof typeof operations;
 

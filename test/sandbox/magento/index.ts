@@ -45,7 +45,7 @@ function filterGroups(query: URLSearchParams): Filter[][] {
 	return [...groups.values()].map((group) => [...group.values()].map((filter) => ({ field: filter.field ?? '', value: filter.value ?? '', conditionType: filter.conditionType ?? 'eq' })));
 }
 
-function matches(item: SourceItem, filter: Filter): boolean {
+function matches(item: object, filter: Filter): boolean {
 	const actual = String((item as unknown as Record<string, unknown>)[filter.field] ?? '');
 	switch (filter.conditionType) {
 		case 'eq':
@@ -54,6 +54,14 @@ function matches(item: SourceItem, filter: Filter): boolean {
 			return actual !== filter.value;
 		case 'in':
 			return filter.value.split(',').includes(actual);
+		case 'gteq':
+			return actual >= filter.value;
+		case 'gt':
+			return actual > filter.value;
+		case 'lteq':
+			return actual <= filter.value;
+		case 'lt':
+			return actual < filter.value;
 		case 'like':
 			return new RegExp(`^${filter.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*')}$`).test(actual);
 		default:
@@ -61,20 +69,38 @@ function matches(item: SourceItem, filter: Filter): boolean {
 	}
 }
 
+interface Order {
+	entity_id: number;
+	increment_id: string;
+	created_at: string;
+	updated_at: string;
+	items: Array<{ item_id: number; sku: string; qty_ordered: number }>;
+}
+
+/** Magento's REST times: `YYYY-MM-DD HH:MM:SS`, UTC. */
+const magentoNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
+
 export const createMagentoSandbox: VendorSandboxFactory = () => {
 	const items = new Map<string, SourceItem>();
 	const products = new Set<string>();
+	let orders: Order[] = [];
+	let nextId = 1;
 	const key = (sku: string, source: string) => `${sku}\u0000${source}`;
 
-	const search = (request: SandboxRequest): SandboxResponse => {
+	const search = (request: SandboxRequest): SandboxResponse => searchIn([...items.values()], request);
+
+	function searchIn<T extends object>(records: T[], request: SandboxRequest): SandboxResponse {
 		let groups: Filter[][];
 		try {
 			groups = filterGroups(request.query);
-			for (const group of groups) for (const filter of group) matches({ sku: '', source_code: '', quantity: 0, status: 0 }, filter);
+			for (const group of groups) for (const filter of group) matches({}, filter);
 		} catch (error) {
 			return magentoError(400, 'Invalid value of "%value" provided for the %fieldName field.', { value: (error as Error).message, fieldName: 'condition_type' });
 		}
-		const found = [...items.values()].filter((item) => groups.every((group) => group.some((filter) => matches(item, filter))));
+		const sortField = request.query.get('searchCriteria[sortOrders][0][field]');
+		const descending = request.query.get('searchCriteria[sortOrders][0][direction]') === 'DESC';
+		const found = records.filter((item) => groups.every((group) => group.some((filter) => matches(item, filter))));
+		if (sortField) found.sort((a, b) => String((a as Record<string, unknown>)[sortField]).localeCompare(String((b as Record<string, unknown>)[sortField])) * (descending ? -1 : 1));
 		const pageSize = Number(request.query.get('searchCriteria[pageSize]') ?? found.length) || found.length;
 		const currentPage = Number(request.query.get('searchCriteria[currentPage]') ?? 1) || 1;
 		return {
@@ -85,7 +111,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				total_count: found.length,
 			},
 		};
-	};
+	}
 
 	const save = (request: SandboxRequest): SandboxResponse => {
 		const sourceItems = ((request.body ?? {}) as { sourceItems?: Array<Partial<SourceItem>> }).sourceItems;
@@ -116,6 +142,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 		},
 		routes: (router) => {
 			router.get('/rest/:store/V1/inventory/source-items', search).post('/rest/:store/V1/inventory/source-items', save);
+			router.get('/rest/:store/V1/orders', (request) => searchIn(orders, request));
 			router.get('/rest/:store/V1/products/:sku', (request) =>
 				products.has(request.params.sku)
 					? { status: 200, body: { sku: request.params.sku, type_id: 'simple' } }
@@ -126,11 +153,29 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			reset: () => {
 				items.clear();
 				products.clear();
+				orders = [];
+				nextId = 1;
 			},
-			/** `{ sourceItems: [{ sku, quantity, source_code? }] }`: also creates the products. */
+			/**
+			 * `{ sourceItems: [{ sku, quantity, source_code? }] }` also creates the products; `{ orders: [{ items: [{ sku, qty }] }] }`
+			 * places orders, which take their units off the default source.
+			 */
 			seed: (data) => {
 				for (const [collection, records] of Object.entries(data)) {
-					if (collection !== 'sourceItems' || !Array.isArray(records)) throw controlError(400, 'seed { sourceItems: [{ sku, quantity }] }');
+					if (collection === 'orders' && Array.isArray(records)) {
+						for (const record of records as Array<{ items?: Array<{ sku: string; qty: number }> }>) {
+							const id = nextId++;
+							const lines = (record.items ?? []).map((line) => {
+								const item = items.get(key(line.sku, magentoSourceCode));
+								if (!item) throw controlError(400, `no source item ${line.sku}`);
+								item.quantity -= line.qty;
+								return { item_id: 1000 + nextId++, sku: line.sku, qty_ordered: line.qty };
+							});
+							orders.push({ entity_id: id, increment_id: String(100000000 + id), created_at: magentoNow(), updated_at: magentoNow(), items: lines });
+						}
+						continue;
+					}
+					if (collection !== 'sourceItems' || !Array.isArray(records)) throw controlError(400, 'seed { sourceItems: [{ sku, quantity }] } or { orders: [{ items: [{ sku, qty }] }] }');
 					for (const record of records as Array<Partial<SourceItem>>) {
 						if (typeof record.sku !== 'string' || typeof record.quantity !== 'number') throw controlError(400, 'each source item needs sku and quantity');
 						products.add(record.sku);
@@ -138,9 +183,13 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 						items.set(key(record.sku, source), { sku: record.sku, source_code: source, quantity: record.quantity, status: record.quantity > 0 ? 1 : 0 });
 					}
 				}
-				return { sourceItems: [...items.values()] };
+				return { sourceItems: [...items.values()], orders };
 			},
-			state: (collection) => (collection === undefined || collection === 'sourceItems' ? (collection ? [...items.values()] : { sourceItems: [...items.values()] }) : undefined),
+			state: (collection) => {
+				if (collection === undefined) return { sourceItems: [...items.values()], orders };
+				if (collection === 'sourceItems') return [...items.values()];
+				return collection === 'orders' ? orders : undefined;
+			},
 		},
 		signWebhook: () => ({}),
 	};

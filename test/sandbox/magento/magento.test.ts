@@ -57,3 +57,17 @@ test('source items are saved absolutely per sku and source; the connector reads,
 	await expect(store.getQuantity('CHAIR')).rejects.toBeInstanceOf(UnknownSkuError);
 	expect(await call('/V1/inventory/source-items', { method: 'POST', body: { sourceItems: [{ sku: 'CHAIR', source_code: 'default', quantity: 1, status: 1 }] } })).toMatchObject({ status: 400, body: { message: 'Could not save Source Item Configuration' } });
 });
+
+test('orders are searched by updated_at (gteq) and the connector reads their lines', async () => {
+	await control.seed({ orders: [{ items: [{ sku: 'LAMP', qty: 2 }] }, { items: [{ sku: 'DESK', qty: 1 }, { sku: 'LAMP', qty: 1 }] }] });
+	expect((await control.state<Array<{ sku: string; source_code: string; quantity: number }>>('sourceItems')).find((item) => item.sku === 'LAMP' && item.source_code === 'default')?.quantity).toBe(4);
+	const store = connector();
+	const all = await store.pullOrders!(undefined);
+	expect(all.map((order) => order.lines)).toEqual([
+		[{ lineId: expect.any(String), sku: 'LAMP', quantity: 2 }],
+		[{ lineId: expect.any(String), sku: 'DESK', quantity: 1 }, { lineId: expect.any(String), sku: 'LAMP', quantity: 1 }],
+	]);
+	expect(all[0].modifiedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+	expect(await store.pullOrders!(all[1].modifiedAt)).toHaveLength(2);
+	expect(await store.pullOrders!(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
+});

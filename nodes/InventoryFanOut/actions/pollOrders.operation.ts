@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { OrderCursors } from '../../../lib/inventory';
+import { nodeStore } from '../../shared/engineContext';
+import { buildFanOut, splitOutcomes } from './common';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Cursor Name',
+		name: 'cursorName',
+		type: 'string',
+		default: 'default',
+		displayOptions: { show: { operation: ['pollOrders'] } },
+		description: 'Keeps the polling position of separate workflows apart; use one name per set of stores',
+	},
+];
+
+/**
+ * Pulls new orders from the stores that can be polled (WooCommerce `modified_after`, Magento `updated_at`) and fans
+ * each out like an order webhook: applied changes → output 0, pending/failed → output 1.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const store = await nodeStore(this);
+	const fanOut = await buildFanOut(this, store);
+	const integration = `inventory:${this.getNodeParameter('cursorName', 0) as string}`;
+	const cursors: OrderCursors = {
+		get: (storeId) => store.cursors.get({ integration, platform: storeId, entity: 'orders' }),
+		set: (storeId, cursor) => store.cursors.set({ integration, platform: storeId, entity: 'orders' }, cursor),
+	};
+	const polled = await fanOut.pollOrders(cursors);
+	// One run for the whole input: every result pairs with the item that triggered it.
+	return splitOutcomes(polled.flatMap((entry) => entry.outcomes.map((outcome) => ({ ...outcome, item: 0 }))));
+}
