@@ -107,3 +107,32 @@ test('the reconcile template adopts a baseline, reports and corrects drift', asy
 	expect(inStep.map((item) => [item.store, item.status])).toEqual([['shopify', 'in_sync'], ['woocommerce', 'corrected'], ['magento', 'in_sync'], ['bigcommerce', 'in_sync']]);
 	expect(await sandboxes.quantities('WF-3')).toEqual({ shopify: 25, woocommerce: 25, magento: 25, bigcommerce: 25 });
 });
+
+test('Poll Orders pulls a Magento order and fans it out; a second poll changes nothing', async () => {
+	await sandboxes.seed(['WF-4'], 12);
+	await sandboxes.controls.magento.seed({ orders: [{ items: [{ sku: 'WF-4', qty: 5 }] }] });
+	const poll: WorkflowJson = {
+		name: 'poll',
+		nodes: [
+			{ name: 'Poll Now', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'Poll Orders',
+				type: 'n8n-nodes-integration-automation.inventoryFanOut',
+				typeVersion: 1,
+				position: [260, 0],
+				parameters: { operation: 'pollOrders', stores: ['shopify', 'woocommerce', 'magento', 'bigcommerce'], cursorName: 'wf-test' },
+			},
+		],
+		connections: { 'Poll Now': { main: [[{ node: 'Poll Orders', type: 'main', index: 0 }]] } },
+	};
+	const first = await run(poll, []);
+	expect(first.error).toBeUndefined();
+	expect(first.outputs['Poll Orders'][0].map((item) => [item.json.store, item.json.status, item.json.newQuantity])).toEqual([
+		['shopify', 'applied', 7],
+		['woocommerce', 'applied', 7],
+		['bigcommerce', 'applied', 7],
+	]);
+	const second = await run(poll, []);
+	expect(second.outputs['Poll Orders'][0].every((item) => item.json.alreadyDone === true)).toBe(true);
+	expect(await sandboxes.quantities('WF-4')).toEqual({ shopify: 7, woocommerce: 7, magento: 7, bigcommerce: 7 });
+});
