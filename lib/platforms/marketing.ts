@@ -41,6 +41,8 @@ export interface WelcomeCampaign {
 	id: string;
 	/** Mailchimp only: the journey's API-trigger step id. */
 	stepId?: string;
+	/** ActiveCampaign only: `tag` (default; batched with the import) or `automation` (`id` is an automation, one call per contact). */
+	kind?: 'tag' | 'automation';
 }
 
 export interface MarketingSettings {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { MarketingFanOut } from '../../lib/marketing';
+import { ActiveCampaignMarketing } from '../../lib/platforms/activecampaign';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import {
@@ -264,4 +265,17 @@ test('a change that keeps failing is retried a bounded number of times, then lef
 	expect((await engine.fanOut([])).retried.map((entry) => entry.attempts)).toEqual([2]);
 	expect((await engine.fanOut([])).retried).toEqual([]);
 	expect((await engine.pending()).map((entry) => [entry.email, entry.attempts])).toEqual([['person22@example.com', 2]]);
+});
+
+test('ActiveCampaign can start the welcome by adding each contact to the automation instead of a tag', async () => {
+	const transports = marketingTransports(platforms.sandboxes, { store });
+	const connector = new ActiveCampaignMarketing(transports.activecampaign, { listId: AC_LIST, welcome: { id: '11', kind: 'automation' } });
+	const engine = new MarketingFanOut({ store, targets: [{ platform: 'activecampaign', connector }], integration: 'test' });
+	const report = await engine.fanOut([contact(30), contact(31)]);
+	expect(report.contacts.map((result) => result.platforms[0].welcomed)).toEqual([true, true]);
+	await engine.fanOut([contact(30)]);
+	const runs = await platforms.controls.activecampaign.state<Array<{ email: string; automation: string }>>('automationRuns');
+	expect(runs.map((run) => [run.email, run.automation])).toEqual([['person30@example.com', '11'], ['person31@example.com', '11']]);
+	const contacts = await platforms.controls.activecampaign.state<Array<{ tags: string[] }>>('contacts');
+	expect(contacts.every((entry) => !entry.tags.includes(WELCOME_TAG))).toBe(true);
 });

@@ -28,7 +28,8 @@ const syncFieldName: Record<string, string> = { first_name: 'firstName', last_na
 /**
  * ActiveCampaign v3 for one list: new and changed contacts go through the bulk import (250 a call, upsert by email)
  * with their segments as tags and the list subscription; the welcome automation starts on its tag (so it is batched
- * with the import instead of one `contactAutomations` call per contact at 5 requests a second). An unsubscribe
+ * with the import instead of one `contactAutomations` call per contact at 5 requests a second), or, when configured so,
+ * each contact is added to the automation itself (two calls per contact). An unsubscribe
  * syncs the contact by email and sets its list status to unsubscribed.
  */
 export class ActiveCampaignMarketing implements MarketingConnector {
@@ -52,7 +53,8 @@ export class ActiveCampaignMarketing implements MarketingConnector {
 		const subscribes = changes.map((change, index) => ({ change, index })).filter(({ change }) => change.status === 'subscribed');
 		for (const [index, change] of changes.entries()) if (change.status === 'unsubscribed') outcomes[index] = await this.unsubscribe(change);
 		if (subscribes.length === 0) return outcomes;
-		const welcomeTag = this.settings.welcome?.id;
+		const welcome = this.settings.welcome;
+		const welcomeTag = welcome && welcome.kind !== 'automation' ? welcome.id : undefined;
 		try {
 			await this.transport.request({
 				method: 'POST',
@@ -69,8 +71,26 @@ export class ActiveCampaignMarketing implements MarketingConnector {
 			for (const { change, index } of subscribes) outcomes[index] = { ok: true, welcomed: change.welcome && welcomeTag !== undefined };
 		} catch (error) {
 			for (const { index } of subscribes) outcomes[index] = failedOutcome('upsert', error);
+			return outcomes;
+		}
+		if (welcome?.kind === 'automation') {
+			for (const { change, index } of subscribes) if (change.welcome) outcomes[index] = await this.addToAutomation(change, welcome.id);
 		}
 		return outcomes;
+	}
+
+	/** The import is queued and names no contact ids: sync by email for the id, then add the contact to the automation. */
+	private async addToAutomation(change: MemberChange, automation: string): Promise<MemberOutcome> {
+		try {
+			const synced = await this.transport.request<{ contact: { id: string } }>({ method: 'POST', url: '/contact/sync', body: { contact: { email: change.email } } });
+			await this.transport.request(
+				{ method: 'POST', url: '/contactAutomations', body: { contactAutomation: { contact: synced.contact.id, automation } } },
+				{ replaySafe: false },
+			);
+			return { ok: true, externalId: String(synced.contact.id), welcomed: true };
+		} catch (error) {
+			return failedOutcome('welcome', error);
+		}
 	}
 
 	async unsubscribesSince(cursor: string | undefined): Promise<UnsubscribePage> {

@@ -42,7 +42,19 @@ export const platformProperties: INodeProperties[] = [
 	{ displayName: 'HubSpot Subscription Type ID', name: 'hubspotSubscriptionId', type: 'string', default: '', displayOptions: shownFor('hubspot'), description: 'The email subscription type an unsubscribe applies to (Settings → Marketing → Email → Subscription types)' },
 	{ displayName: 'Marketo Welcome Campaign ID', name: 'marketoCampaignId', type: 'string', default: '', displayOptions: shownFor('marketo'), description: 'A smart campaign with a "Campaign is Requested" (Web Service API) trigger; empty for none' },
 	{ displayName: 'ActiveCampaign List ID', name: 'activeCampaignListId', type: 'string', default: '', required: true, displayOptions: shownFor('activecampaign'), description: 'The list the contacts are subscribed to' },
-	{ displayName: 'ActiveCampaign Welcome Tag', name: 'activeCampaignWelcomeTag', type: 'string', default: 'welcome', displayOptions: shownFor('activecampaign'), description: 'The tag whose "Tag is added" trigger starts the welcome automation; empty for none' },
+	{
+		displayName: 'ActiveCampaign Welcome By',
+		name: 'activeCampaignWelcomeBy',
+		type: 'options',
+		options: [
+			{ name: 'Tag (Batched)', value: 'tag', description: 'Add a tag whose "Tag is added" trigger starts the welcome automation, in the same bulk import' },
+			{ name: 'Automation (Per Contact)', value: 'automation', description: 'Add each contact to the automation: two calls per contact at 5 requests per second' },
+		],
+		default: 'tag',
+		displayOptions: shownFor('activecampaign'),
+	},
+	{ displayName: 'ActiveCampaign Welcome Tag', name: 'activeCampaignWelcomeTag', type: 'string', default: 'welcome', displayOptions: { show: { platforms: ['activecampaign'], activeCampaignWelcomeBy: ['tag'] } }, description: 'The tag whose "Tag is added" trigger starts the welcome automation; empty for none' },
+	{ displayName: 'ActiveCampaign Welcome Automation ID', name: 'activeCampaignAutomationId', type: 'string', default: '', displayOptions: { show: { platforms: ['activecampaign'], activeCampaignWelcomeBy: ['automation'] } }, description: 'The automation each new contact is added to; empty for none' },
 ];
 
 function text(context: IExecuteFunctions, name: string): string {
@@ -64,8 +76,9 @@ function settingsFor(context: IExecuteFunctions, platform: MarketingPlatformId):
 			return { welcome: campaign ? { id: campaign } : undefined };
 		}
 		case 'activecampaign': {
-			const tag = text(context, 'activeCampaignWelcomeTag');
-			return { listId: text(context, 'activeCampaignListId'), welcome: tag ? { id: tag } : undefined };
+			const byAutomation = text(context, 'activeCampaignWelcomeBy') === 'automation';
+			const id = text(context, byAutomation ? 'activeCampaignAutomationId' : 'activeCampaignWelcomeTag');
+			return { listId: text(context, 'activeCampaignListId'), welcome: id ? { id, kind: byAutomation ? 'automation' : 'tag' } : undefined };
 		}
 	}
 }
