@@ -86,6 +86,8 @@ export interface UnsubscribeResult {
 	platforms: PlatformResult[];
 }
 
+const isEmail = (email: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email);
+
 const CONSENTING = new Set(['true', 'yes', 'y', '1', 'on', 'subscribed', 'opt-in', 'optin']);
 
 /**
@@ -130,7 +132,7 @@ export class MarketingFanOut {
 		const results: ContactResult[] = contacts.map((contact, index) => ({ index, email: normaliseEmail(contact.email), status: 'fanned_out', segments: [], platforms: [] }));
 		const lastByEmail = new Map<string, number>();
 		for (const result of results) {
-			if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(result.email)) lastByEmail.set(result.email, result.index);
+			if (isEmail(result.email)) lastByEmail.set(result.email, result.index);
 			else result.status = 'invalid_email';
 		}
 		const consent = await this.repository.consent([...lastByEmail.keys()]);
@@ -177,7 +179,7 @@ export class MarketingFanOut {
 		const fresh: UnsubscribeResult[] = [];
 		for (const unsubscribe of unsubscribes) {
 			const email = normaliseEmail(unsubscribe.email);
-			const recorded = await this.repository.recordUnsubscribe(email, unsubscribe.source, unsubscribe.at ?? new Date().toISOString());
+			const recorded = isEmail(email) && (await this.repository.recordUnsubscribe(email, unsubscribe.source, unsubscribe.at ?? new Date().toISOString()));
 			const result: UnsubscribeResult = { email, source: unsubscribe.source, recorded, platforms: [] };
 			results.push(result);
 			if (recorded) fresh.push(result);

@@ -279,3 +279,9 @@ test('ActiveCampaign can start the welcome by adding each contact to the automat
 	const contacts = await platforms.controls.activecampaign.state<Array<{ tags: string[] }>>('contacts');
 	expect(contacts.every((entry) => !entry.tags.includes(WELCOME_TAG))).toBe(true);
 });
+
+test('an unsubscribe without a usable email is not recorded and touches no platform', async () => {
+	const [result] = await fanOut().recordUnsubscribes([{ email: '  ', source: 'other' }]);
+	expect(result).toMatchObject({ recorded: false, platforms: [] });
+	expect(await platforms.controls.mailchimp.requests()).toEqual(expect.not.arrayContaining([expect.objectContaining({ method: 'PUT' })]));
+});
