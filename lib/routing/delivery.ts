@@ -4,7 +4,7 @@
  * through the transport) and a circuit breaker. Every delivery carries its idempotency key.
  */
 import type { RateBucketRepository } from '../store/rateBuckets';
-import { PlatformApiError, Transport, type HttpClient, type HttpRequest, type PlatformProfile, type RateWindow } from '../transport';
+import { PlatformApiError, Transport, type HttpClient, type HttpRequest, type HttpResponse, type PlatformProfile, type RateWindow } from '../transport';
 import { CircuitOpenError, processCircuitBreakers, type CircuitBreakerRegistry } from './circuitBreaker';
 import { readPath, splitPath } from './paths';
 import { signHeaders } from './standardWebhooks';
@@ -98,7 +98,7 @@ export class DestinationChannel {
 		const breaker = destination.circuitBreaker
 			? (environment.breakers ?? processCircuitBreakers).get(`${destination.id}\u0000${destination.url}`, destination.circuitBreaker)
 			: undefined;
-		const { request, secrets } = this.buildRequest(envelope, idempotencyKey);
+		const { request, secrets, client } = this.buildRequest(envelope, idempotencyKey);
 		try {
 			breaker?.admit(destination.id);
 		} catch (error) {
@@ -106,7 +106,7 @@ export class DestinationChannel {
 		}
 		const transport = new Transport({
 			profile: destinationProfile(destination),
-			client: environment.clientFor(destination),
+			client,
 			baseUrl: environment.httpBaseUrl ?? '',
 			accountKey: destination.id,
 			rateBuckets: environment.rateBuckets,
@@ -127,26 +127,46 @@ export class DestinationChannel {
 		}
 	}
 
-	private buildRequest(envelope: DeliveredEnvelope, idempotencyKey: string): { request: HttpRequest; secrets: string[] } {
+	private buildRequest(envelope: DeliveredEnvelope, idempotencyKey: string): { request: HttpRequest; secrets: string[]; client: HttpClient } {
 		const { destination, environment } = this;
 		const timeoutMs = destination.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		const client = environment.clientFor(destination);
 		if (destination.kind === 'webhook') {
 			const secret = environment.secrets.signingSecret(destination.id);
 			if (!secret) throw new DeliveryError(`no signing secret for webhook destination "${destination.id}"`, 0);
 			const token = environment.secrets.bearerToken?.(destination.id);
-			const now = (environment.now ?? Date.now)();
-			const headers: Record<string, string> = {
-				...signHeaders(secret, idempotencyKey, Math.floor(now / 1000), JSON.stringify(envelope)),
-				'idempotency-key': idempotencyKey,
-				...(token ? { authorization: `Bearer ${token}` } : {}),
+			const headers: Record<string, string> = { 'idempotency-key': idempotencyKey, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+			return {
+				request: { method: 'POST', url: destination.url!, headers, body: envelope, timeoutMs },
+				secrets: [secret, token ?? ''],
+				client: new SigningClient(client, secret, idempotencyKey, environment.now ?? Date.now),
 			};
-			return { request: { method: 'POST', url: destination.url!, headers, body: envelope, timeoutMs }, secrets: [secret, token ?? ''] };
 		}
 		const method = destination.method ?? 'POST';
 		const body = method === 'GET' || method === 'DELETE' ? undefined : destination.bodyTemplate === undefined ? envelope : renderTemplate(destination.bodyTemplate, envelope);
 		return {
 			request: { method, url: destination.url!, headers: { ...destination.headers, 'idempotency-key': idempotencyKey }, body, timeoutMs },
 			secrets: [],
+			client,
 		};
+	}
+
+}
+
+/**
+ * Signs each attempt as it is sent (the transport calls `send` once per attempt): the same `webhook-id` every time,
+ * a fresh `webhook-timestamp`, so a retry late in the schedule is still within the receiver's tolerance.
+ */
+class SigningClient implements HttpClient {
+	constructor(
+		private readonly inner: HttpClient,
+		private readonly secret: string,
+		private readonly messageId: string,
+		private readonly now: () => number,
+	) {}
+
+	send(request: HttpRequest): Promise<HttpResponse> {
+		const signed = signHeaders(this.secret, this.messageId, Math.floor(this.now() / 1000), JSON.stringify(request.body));
+		return this.inner.send({ ...request, headers: { ...request.headers, ...signed } });
 	}
 }

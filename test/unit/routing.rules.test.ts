@@ -1,4 +1,4 @@
-import { CircuitBreaker, CircuitOpenError, compileRoutes, compileTransform, exampleDestinations, exampleRules, parseEvent, RoutingConfigError, signHeaders, verify, generateSecret, renderTemplate, type RouterConfig, type RoutingEvent } from '../../lib/routing';
+import { CircuitBreaker, CircuitOpenError, DestinationChannel, compileRoutes, compileTransform, exampleDestinations, exampleRules, parseEvent, RoutingConfigError, signHeaders, verify, generateSecret, renderTemplate, type RouterConfig, type RoutingEvent } from '../../lib/routing';
 
 const event = (type: string, source: string, data: Record<string, unknown> = {}): RoutingEvent => ({ id: `${source}-${type}`, type, source, data });
 const seedConfig = (): RouterConfig => ({ rules: exampleRules, destinations: exampleDestinations() });
@@ -187,5 +187,29 @@ describe('circuit breaker', () => {
 		breaker.success();
 		expect(breaker.state).toBe('closed');
 		breaker.admit('d');
+	});
+});
+
+describe('webhook delivery', () => {
+	it('signs every attempt afresh: the same webhook-id, a new timestamp, a signature that verifies', async () => {
+		const secret = generateSecret();
+		const envelope = { id: 'e1', type: 'order.placed', source: 'ecommerce', time: 't', data: { total: 1 } };
+		let now = 1_800_000_000_000;
+		const sent: Array<Record<string, string>> = [];
+		const client = {
+			send: async (request: { headers?: Record<string, string> }) => {
+				sent.push(request.headers ?? {});
+				return { status: sent.length === 1 ? 503 : 200, headers: {}, body: '' };
+			},
+		};
+		const channel = new DestinationChannel(
+			{ id: 'd', kind: 'webhook', url: 'http://receiver.invalid/events', retry: { maxAttempts: 2, baseDelayMs: 1000 } },
+			{ clientFor: () => client, secrets: { signingSecret: () => secret }, now: () => now, random: () => 0.5, sleep: async () => void (now += 60_000) },
+		);
+		expect(await channel.deliver(envelope, 'msg_x')).toEqual({ attempts: 2, httpStatus: 200 });
+		expect(sent.map((headers) => [headers['webhook-id'], headers['idempotency-key']])).toEqual([['msg_x', 'msg_x'], ['msg_x', 'msg_x']]);
+		expect(Number(sent[1]['webhook-timestamp']) - Number(sent[0]['webhook-timestamp'])).toBe(60);
+		expect(verify(secret, sent[1], JSON.stringify(envelope), Number(sent[1]['webhook-timestamp']))).toEqual({ ok: true });
+		expect(verify(secret, sent[0], JSON.stringify(envelope), Number(sent[1]['webhook-timestamp']))).toEqual({ ok: true });
 	});
 });
