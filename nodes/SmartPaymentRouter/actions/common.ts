@@ -1,10 +1,11 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentRetryPolicy, type RoutingConfig } from '../../../lib/payments';
 import { platformEntry } from '../../../lib/platforms/catalog';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { toNodeError } from '../../shared/errors';
 import { platformCredentials } from '../../shared/platformCredentials';
 import { refreshPayPalTokenOn401 } from './payPalTokenRefresh';
 
@@ -69,4 +70,35 @@ export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRou
 		connectors[processor] = platformEntry(processor).payments!.connector(transport);
 	}
 	return new PaymentRouter({ db: store.db, connectors, config: readRoutingConfig(context) });
+}
+
+/** One item's answer: `passed` items go to output 0, the others to output 1. */
+export interface ItemOutcome {
+	passed: boolean;
+	json: IDataObject;
+}
+
+/**
+ * Runs `handle` for each item. An item whose handling throws stops the node, or with Continue On Fail goes to
+ * output 1 as `failureJson` of the error's message.
+ */
+export async function forEachPayment(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	handle: (itemIndex: number) => Promise<ItemOutcome>,
+	failureJson: (message: string) => IDataObject = (message) => ({ error: message }),
+): Promise<INodeExecutionData[][]> {
+	const passed: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
+	for (let item = 0; item < items.length; item++) {
+		try {
+			const outcome = await handle(item);
+			(outcome.passed ? passed : failed).push({ json: outcome.json, pairedItem: { item } });
+		} catch (error) {
+			const nodeError = toNodeError(context.getNode(), error, item);
+			if (!context.continueOnFail()) throw nodeError;
+			failed.push({ json: failureJson(nodeError.message), pairedItem: { item } });
+		}
+	}
+	return [passed, failed];
 }
