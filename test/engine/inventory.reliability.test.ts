@@ -134,7 +134,7 @@ test('orders polled from WooCommerce and Magento fan out once, however often the
 	const positions = new Map<string, string>();
 	const cursors = { get: async (id: string) => positions.get(id), set: async (id: string, cursor: string) => void positions.set(id, cursor) };
 	const first = await fanOut.pollOrders(cursors);
-	expect(first.map((entry) => [entry.store, entry.orders])).toEqual([['woocommerce', 1], ['magento', 1]]);
+	expect(first.map((entry) => [entry.store, entry.orders])).toEqual([['shopify', 0], ['woocommerce', 1], ['magento', 1]]);
 	expect(first.flatMap((entry) => entry.outcomes).filter((outcome) => outcome.status === 'applied')).toHaveLength(6);
 	await fanOut.pollOrders(cursors);
 	expect(positions.get('magento')).toMatch(/Z$/);

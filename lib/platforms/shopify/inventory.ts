@@ -7,6 +7,7 @@ import {
 	type InventoryConnector,
 	type StockChange,
 	type StockContext,
+	type StoreOrder,
 } from '../inventory';
 
 interface UserError {
@@ -40,6 +41,18 @@ const SET = `mutation SetAvailable($input: InventorySetQuantitiesInput!) {
     userErrors { code field message }
   }
 }`;
+
+const ORDERS = `query OrdersSince($query: String, $after: String) {
+  orders(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes { legacyResourceId updatedAt lineItems(first: 100) { nodes { id sku quantity } } }
+  }
+}`;
+
+interface OrdersPage {
+	pageInfo: { hasNextPage: boolean; endCursor: string | null };
+	nodes: Array<{ legacyResourceId: string; updatedAt: string; lineItems: { nodes: Array<{ id: string; sku: string | null; quantity: number }> } }>;
+}
 
 /** Shopify's reasons (quantities-states docs) for each kind of movement. */
 const REASONS: Record<StockContext['reason'], string> = {
@@ -98,6 +111,32 @@ export class ShopifyInventory implements InventoryConnector {
 		const payload = await this.mutate('inventorySetQuantities', SET, { input }, true);
 		this.throwUserErrors(payload.userErrors, sku);
 		return { previous, next: quantity };
+	}
+
+	/** Orders updated at or after `since` (`updated_at:>=` search syntax), 50 a page, oldest first. */
+	async pullOrders(since: string | undefined): Promise<StoreOrder[]> {
+		const orders: StoreOrder[] = [];
+		let after: string | null = null;
+		do {
+			const body: { data: { orders: OrdersPage } } = await this.transport.request({
+				method: 'POST',
+				url: '/graphql.json',
+				body: { query: ORDERS, variables: { query: since ? `updated_at:>='${since}'` : null, after } },
+			});
+			const page = body.data.orders;
+			for (const order of page.nodes) {
+				orders.push({
+					// The REST id, as orders/create webhooks carry it: a polled order and its webhook are one order.
+					orderId: order.legacyResourceId,
+					modifiedAt: order.updatedAt,
+					lines: order.lineItems.nodes
+						.filter((line) => line.sku)
+						.map((line) => ({ lineId: line.id.replace('gid://shopify/LineItem/', ''), sku: line.sku as string, quantity: line.quantity })),
+				});
+			}
+			after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+		} while (after);
+		return orders;
 	}
 
 	private async itemId(sku: string): Promise<string> {

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 ];
 
 /**
- * Pulls new orders from the stores that can be polled (WooCommerce `modified_after`, Magento `updated_at`) and fans
+ * Pulls new orders from the stores that can be polled (Shopify and Magento `updated_at`, WooCommerce `modified_after`) and fans
  * each out like an order webhook: applied changes → output 0, pending/failed → output 1.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

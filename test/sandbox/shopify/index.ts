@@ -138,8 +138,8 @@ function graphql(state: ShopifyState, request: SandboxRequest): SandboxResponse 
 		return { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } };
 	}
 	const variables = body.variables ?? {};
-	const operation = ['inventoryAdjustQuantities', 'inventorySetQuantities', 'inventoryItems'].find((field) => new RegExp(`\\b${field}\\s*\\(`).test(body.query as string));
-	const cost = operation === 'inventoryItems' ? QUERY_COST : MUTATION_COST;
+	const operation = ['inventoryAdjustQuantities', 'inventorySetQuantities', 'inventoryItems', 'orders'].find((field) => new RegExp(`\\b${field}\\s*\\(`).test(body.query as string));
+	const cost = operation === 'inventoryItems' || operation === 'orders' ? QUERY_COST : MUTATION_COST;
 	const spent = state.spend(cost);
 	const extensions = (actual: number | null) => ({ cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: spent.status } });
 	if (!spent.allowed) {
@@ -157,10 +157,38 @@ function graphql(state: ShopifyState, request: SandboxRequest): SandboxResponse 
 	const data =
 		operation === 'inventoryItems'
 			? { inventoryItems: findItems(state, variables) }
-			: operation === 'inventoryAdjustQuantities'
+			: operation === 'orders'
+				? { orders: listOrders(state, variables) }
+				: operation === 'inventoryAdjustQuantities'
 				? { inventoryAdjustQuantities: adjust(state, variables.input as AdjustInput) }
 				: { inventorySetQuantities: setQuantities(state, variables.input as SetInput) };
 	return { status: 200, body: { data, extensions: extensions(cost) } };
+}
+
+interface SandboxOrder {
+	id: number;
+	updated_at: string;
+	line_items: Array<{ id: number; sku: string; quantity: number }>;
+}
+
+/** `orders(first, after, query: "updated_at:>='<iso>'", sortKey: UPDATED_AT)`, cursor = position in that order. */
+function listOrders(state: ShopifyState, variables: Record<string, unknown>) {
+	const since = /updated_at:>=?'([^']+)'/.exec(String(variables.query ?? ''))?.[1];
+	const sorted = (state.orders as SandboxOrder[])
+		.filter((order) => since === undefined || order.updated_at >= new Date(since).toISOString())
+		.sort((a, b) => a.updated_at.localeCompare(b.updated_at));
+	const first = Math.min(Number(variables.first ?? 50), 250);
+	const start = variables.after ? Number(Buffer.from(String(variables.after), 'base64').toString('utf8')) : 0;
+	const page = sorted.slice(start, start + first);
+	const end = start + page.length;
+	return {
+		pageInfo: { hasNextPage: end < sorted.length, endCursor: page.length ? Buffer.from(String(end)).toString('base64') : null },
+		nodes: page.map((order) => ({
+			legacyResourceId: String(order.id),
+			updatedAt: order.updated_at,
+			lineItems: { nodes: order.line_items.map((line) => ({ id: `gid://shopify/LineItem/${line.id}`, sku: line.sku, quantity: line.quantity })) },
+		})),
+	};
 }
 
 function findItems(state: ShopifyState, variables: Record<string, unknown>) {
@@ -282,6 +310,7 @@ function createOrder(state: ShopifyState, request: SandboxRequest, publish: (ord
 		admin_graphql_api_id: `gid://shopify/Order/${id}`,
 		name: `#${1000 + state.orders.length + 1}`,
 		created_at: new Date().toISOString(),
+		updated_at: new Date().toISOString(),
 		line_items: lines.map((line) => {
 			const item = state.items.get(String(line.sku)) as Item;
 			item.levels.set(shopifyLocationId, (item.levels.get(shopifyLocationId) ?? 0) - (line.quantity as number));

@@ -112,3 +112,27 @@ test('an order placed on the shop takes its units off and publishes orders/creat
 		await receiver.close();
 	}
 });
+
+test('orders are polled by updated_at, with the same order and line ids as the orders/create webhook', async () => {
+	const receiver = await startReceiver();
+	try {
+		await control.registerWebhook(receiver.url, 'shopify-app-secret');
+		for (const quantity of [1, 2]) {
+			await fetch(`${api}/orders.json`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'X-Shopify-Access-Token': shopifyAccessToken },
+				body: JSON.stringify({ order: { line_items: [{ sku: 'TEE-M', quantity }] } }),
+			});
+		}
+		const store = connector();
+		const polled = await store.pullOrders!(undefined);
+		expect(polled.map((order) => order.lines.map((line) => line.quantity))).toEqual([[1], [2]]);
+		const [delivery] = (await control.webhooks()).deliveries;
+		const fromWebhook = readOrderWebhook('shopify', delivery.headers, delivery.body, 'shopify-app-secret');
+		expect(fromWebhook).toMatchObject({ valid: true, order: { orderId: polled[0].orderId, lines: [{ lineId: polled[0].lines[0].lineId }] } });
+		expect((await store.pullOrders!(polled[1].modifiedAt)).map((order) => order.orderId)).toContain(polled[1].orderId);
+		expect(await store.pullOrders!(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
+	} finally {
+		await receiver.close();
+	}
+});
