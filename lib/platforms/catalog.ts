@@ -5,6 +5,7 @@ import type { FieldMapping } from '../sync/mapping';
 import type { CrmConnector, CrmEntity } from './crm';
 import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from './hubspot';
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from './salesforce';
+import { ZendeskCrm, zendeskDefaultMappings, zendeskProfile } from './zendesk';
 import { BraintreePayments, braintreeProfile } from './braintree';
 import type { PaymentConnector } from './payments';
 import type { MarketingConnector, MarketingSettings } from './marketing';
@@ -53,6 +54,11 @@ export const platformCatalog = {
 		profile: () => salesforceProfile(),
 		crm: { connector: (transport: Transport) => new SalesforceCrm(transport), defaultMappings: salesforceDefaultMappings },
 	},
+	zendesk: {
+		displayName: 'Zendesk',
+		profile: () => zendeskProfile(),
+		crm: { connector: (transport: Transport) => new ZendeskCrm(transport), defaultMappings: zendeskDefaultMappings },
+	},
 	stripe: { displayName: 'Stripe', profile: () => stripeProfile(), payments: { connector: (transport: Transport) => new StripePayments(transport) } },
 	paypal: { displayName: 'PayPal', profile: () => payPalProfile(), payments: { connector: (transport: Transport) => new PayPalPayments(transport) } },
 	square: { displayName: 'Square', profile: () => squareProfile(), payments: { connector: (transport: Transport) => new SquarePayments(transport) } },
@@ -88,7 +94,7 @@ export const platformCatalog = {
 		displayName: 'BigCommerce',
 		profile: () => bigCommerceProfile(),
 		inventory: {
-			connector: (transport: Transport, settings: Record<string, unknown>) => new BigCommerceInventory(transport, Number(settings.locationId || 1)),
+			connector: (transport: Transport, settings: Record<string, unknown>) => new BigCommerceInventory(transport, Number(settings.locationId || 1), settings.baseUrl ? String(settings.baseUrl) : undefined),
 			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'X-Auth-Token': String(settings.accessToken) } }),
 			secretFields: ['accessToken'],
 		},

@@ -3,7 +3,11 @@
 export type ValueTransform = 'trim' | 'lowercase' | 'uppercase' | 'e164' | { map: Record<string, string> };
 
 export interface FieldMapping {
-	/** Path in the internal record; dots reach into nested objects (`address.city`). */
+	/**
+	 * Path in the internal record; dots reach into nested objects (`address.city`). Paths joined by `+`
+	 * (`firstName+lastName`) fill one platform field with their values joined by a space, and split it back
+	 * (first word to the first path, the rest to the second) for platforms with a single name field.
+	 */
 	internal: string;
 	/** The platform's field name (or dotted path for platforms with nested records). */
 	external: string;
@@ -58,10 +62,25 @@ export function applyTransforms(value: unknown, transforms: ValueTransform[] = [
 }
 
 /** Internal record → platform fields. Unset internal values are left out, so a partial record updates only what it has. */
+/** The internal value a mapping reads: one path, or several joined by a space. */
+function internalValue(record: Record<string, unknown>, internal: string): unknown {
+	if (!internal.includes('+')) return getPath(record, internal);
+	const parts = internal.split('+').map((path) => getPath(record, path.trim()));
+	if (parts.every((part) => part === undefined)) return undefined;
+	return parts.filter((part) => part !== undefined && part !== null && String(part).trim() !== '').map(String).join(' ');
+}
+
+function setInternalValue(record: Record<string, unknown>, internal: string, value: unknown): void {
+	if (!internal.includes('+')) return setPath(record, internal, value);
+	const paths = internal.split('+').map((path) => path.trim());
+	const words = typeof value === 'string' ? value.trim().split(/\s+/) : [];
+	paths.forEach((path, index) => setPath(record, path, index < paths.length - 1 ? (words[index] ?? '') : words.slice(index).join(' ')));
+}
+
 export function toPlatformFields(record: Record<string, unknown>, mappings: FieldMapping[]): Record<string, unknown> {
 	const fields: Record<string, unknown> = {};
 	for (const mapping of mappings) {
-		const value = getPath(record, mapping.internal);
+		const value = internalValue(record, mapping.internal);
 		if (value !== undefined) setPath(fields, mapping.external, applyTransforms(value, mapping.transforms));
 	}
 	return fields;
@@ -81,7 +100,7 @@ export function fromPlatformFields(fields: Record<string, unknown>, mappings: Fi
 			.filter((transform): transform is { map: Record<string, string> } => typeof transform === 'object')
 			.map((transform) => ({ map: Object.fromEntries(Object.entries(transform.map).map(([from, to]) => [to, from])) }));
 		const normalising = transforms.filter((transform) => typeof transform === 'string');
-		setPath(record, mapping.internal, applyTransforms(applyTransforms(value, reverse), normalising));
+		setInternalValue(record, mapping.internal, applyTransforms(applyTransforms(value, reverse), normalising));
 	}
 	return record;
 }

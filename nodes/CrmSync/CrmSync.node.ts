@@ -24,7 +24,6 @@ export class CrmSync implements INodeType {
 		outputNames: ['Success', 'Failed'],
 		credentials: [
 			...crmCredentials(),
-			{ name: 'integrationZendeskApi', required: true, displayOptions: { show: { operation: ['verifyWebhook'], webhookSource: ['zendesk'] } } },
 			{ name: 'integrationIntercomApi', required: true, displayOptions: { show: { operation: ['verifyWebhook'], webhookSource: ['intercom'] } } },
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],

@@ -1,6 +1,7 @@
 /** HubSpot and Salesforce sandboxes with real transports and connectors, for engine tests and the benchmark. */
 import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from '../../lib/platforms/hubspot';
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from '../../lib/platforms/salesforce';
+import { ZendeskCrm, zendeskDefaultMappings, zendeskProfile } from '../../lib/platforms/zendesk';
 import type { CrmConnector } from '../../lib/platforms/crm';
 import type { StateStore } from '../../lib/store';
 import { FetchHttpClient, Transport, type PlatformProfile } from '../../lib/transport';
@@ -9,7 +10,7 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox, type SandboxName } from '../sandbox/registry';
 
 export interface CrmSandbox {
-	name: 'hubspot' | 'salesforce';
+	name: 'hubspot' | 'salesforce' | 'zendesk';
 	sandbox: RunningSandbox;
 	control: SandboxControl;
 	transport: Transport;
@@ -20,7 +21,15 @@ export interface CrmSandbox {
 const builders = {
 	hubspot: { profile: () => hubSpotProfile(), connector: (transport: Transport) => new HubSpotCrm(transport), mappings: hubSpotDefaultMappings.contacts },
 	salesforce: { profile: () => salesforceProfile(), connector: (transport: Transport) => new SalesforceCrm(transport), mappings: salesforceDefaultMappings.contacts },
+	// Zendesk jobs complete at once in the sandbox; poll without waiting.
+	zendesk: { profile: () => zendeskProfile(), connector: (transport: Transport) => new ZendeskCrm(transport, async () => undefined), mappings: zendeskDefaultMappings.contacts! },
 };
+
+/** How each sandbox wants its credential presented. */
+function authorization(name: CrmSandbox['name'], credentials: Record<string, string>): string {
+	if (name === 'zendesk') return `Basic ${Buffer.from(`${credentials.email}/token:${credentials.apiToken}`).toString('base64')}`;
+	return `Bearer ${credentials.accessToken}`;
+}
 
 export async function startCrmSandbox(name: CrmSandbox['name'], options: { rateLimits?: unknown } = {}): Promise<RunningSandbox> {
 	return startSandbox(name as SandboxName, options);
@@ -29,14 +38,14 @@ export async function startCrmSandbox(name: CrmSandbox['name'], options: { rateL
 /** A transport paced through `store` when given (real limits), unpaced without; retries sleep for real but briefly. */
 export function crmClient(name: CrmSandbox['name'], sandbox: RunningSandbox, store?: StateStore, profile?: PlatformProfile): CrmSandbox {
 	const builder = builders[name];
-	const token = sandbox.credentials.accessToken;
+	const header = authorization(name, sandbox.credentials);
 	const transport = new Transport({
 		profile: profile ?? builder.profile(),
-		client: new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } })),
+		client: new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, authorization: header } })),
 		baseUrl: sandbox.baseUrl,
 		accountKey: `${name}-${sandbox.port}`,
 		rateBuckets: store?.rateBuckets,
-		secrets: [token],
+		secrets: Object.values(sandbox.credentials),
 		retry: { baseDelayMs: 20, maxDelayMs: 2000 },
 	});
 	const connector = builder.connector(transport);

@@ -3,23 +3,25 @@ import { type SandboxServerOptions, startSandboxServer } from './framework/serve
 import type { RateLimitSpec } from './framework/rateLimit';
 import type { VendorSandboxFactory } from './framework/types';
 import { createBraintreeSandbox } from './braintree';
+import { createBigCommerceSandbox } from './bigcommerce';
 import { createHubspotSandbox } from './hubspot';
 import { createMailchimpSandbox } from './mailchimp';
 import { createMarketoSandbox } from './marketo';
 import { createActiveCampaignSandbox } from './activecampaign';
+import { createMagentoSandbox } from './magento';
 import { createPayPalSandbox } from './paypal';
 import { createReceiversSandbox } from './receivers';
+import { createShopifySandbox } from './shopify';
 import { createSalesforceSandbox } from './salesforce';
+import { createZendeskSandbox } from './zendesk';
 import { createSquareSandbox } from './square';
 import { createStripeSandbox } from './stripe';
-import { createBigCommerceSandbox } from './bigcommerce';
-import { createMagentoSandbox } from './magento';
-import { createShopifySandbox } from './shopify';
 import { createWooCommerceSandbox } from './woocommerce';
 
 const factories = {
 	hubspot: createHubspotSandbox,
 	salesforce: createSalesforceSandbox,
+	zendesk: createZendeskSandbox,
 	receivers: createReceiversSandbox,
 	stripe: createStripeSandbox,
 	paypal: createPayPalSandbox,

@@ -1,0 +1,157 @@
+import type { Transport } from '../../transport/transport';
+import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, PlatformRecord, RecordWrite, WriteOutcome } from '../crm';
+
+const BULK_LIMIT = 100;
+const JOB_POLL_MS = 250;
+const JOB_POLLS = 240;
+
+interface Resource {
+	/** Collection name in paths and bodies (`users`), and one record's key. */
+	plural: string;
+	/** Bulk endpoint for records not yet linked. */
+	createPath: string;
+	/** Incremental export: cursor-based for users and tickets, time-based for organizations. */
+	incremental: 'cursor' | 'time';
+	fields: string[];
+	deleted: (record: Record<string, unknown>) => boolean;
+}
+
+const resources: Partial<Record<CrmEntity, Resource>> = {
+	contacts: {
+		plural: 'users',
+		// Matches an existing user on email or external_id, so a first sync links instead of duplicating.
+		createPath: '/api/v2/users/create_or_update_many.json',
+		incremental: 'cursor',
+		fields: ['name', 'email', 'phone', 'organization_id', 'role', 'details', 'notes', 'external_id', 'time_zone'],
+		deleted: (record) => record.active === false,
+	},
+	companies: {
+		plural: 'organizations',
+		createPath: '/api/v2/organizations/create_many.json',
+		incremental: 'time',
+		fields: ['name', 'domain_names', 'details', 'notes', 'external_id'],
+		deleted: (record) => record.deleted_at !== undefined && record.deleted_at !== null,
+	},
+	tickets: {
+		plural: 'tickets',
+		createPath: '/api/v2/tickets/create_many.json',
+		incremental: 'cursor',
+		fields: ['subject', 'description', 'priority', 'status', 'type', 'requester_id', 'external_id'],
+		deleted: (record) => record.status === 'deleted',
+	},
+};
+
+interface JobStatus {
+	id: string;
+	status: 'queued' | 'working' | 'failed' | 'completed' | 'killed';
+	message?: string;
+	results?: Array<{ id?: number; index?: number; status?: string; success?: boolean; error?: string; details?: string; action?: string }>;
+}
+
+interface ExportCursor {
+	cursor?: string;
+	startTime?: number;
+}
+
+/**
+ * Zendesk Support: incremental exports (cursor-based for users and tickets), bulk writes of 100 as background jobs
+ * polled to completion, `external_id` set to our internal id, destroy_many for archives.
+ */
+export class ZendeskCrm implements CrmConnector {
+	readonly platform = 'zendesk';
+	readonly entities: Partial<Record<CrmEntity, EntitySupport>> = {
+		contacts: { object: 'users', matchField: 'email', batchSize: BULK_LIMIT },
+		companies: { object: 'organizations', batchSize: BULK_LIMIT },
+		tickets: { object: 'tickets', batchSize: BULK_LIMIT },
+	};
+
+	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {}
+
+	async fieldNames(entity: CrmEntity): Promise<string[]> {
+		return this.resource(entity).fields;
+	}
+
+	async write(entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]> {
+		const resource = this.resource(entity);
+		const outcomes: WriteOutcome[] = new Array(batch.length);
+		const indexed = batch.map((write, index) => ({ write, index }));
+		const updates = indexed.filter(({ write }) => write.externalId);
+		const creates = indexed.filter(({ write }) => !write.externalId);
+		if (updates.length > 0) {
+			const records = updates.map(({ write }) => ({ ...write.fields, id: Number(write.externalId) }));
+			const job = await this.runJob('PUT', `/api/v2/${resource.plural}/update_many.json`, { [resource.plural]: records });
+			this.assign(outcomes, updates, job, false);
+		}
+		if (creates.length > 0) {
+			const records = creates.map(({ write }) => ({ ...write.fields, ...(write.internalId ? { external_id: write.internalId } : {}) }));
+			const job = await this.runJob('POST', resource.createPath, { [resource.plural]: records });
+			this.assign(outcomes, creates, job, true);
+		}
+		return outcomes;
+	}
+
+	async pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
+		const resource = this.resource(entity);
+		const position: ExportCursor = cursor ? (JSON.parse(cursor) as ExportCursor) : { startTime: 0 };
+		if (resource.incremental === 'cursor') {
+			const qs = position.cursor ? { cursor: position.cursor } : { start_time: position.startTime ?? 0 };
+			const body = await this.transport.request<Record<string, unknown> & { after_cursor?: string; end_of_stream: boolean }>({
+				method: 'GET', url: `/api/v2/incremental/${resource.plural}/cursor.json`, qs,
+			});
+			const records = (body[resource.plural] as Array<Record<string, unknown>>) ?? [];
+			const next: ExportCursor = body.after_cursor ? { cursor: body.after_cursor } : position;
+			return { records: records.map((record) => toPlatformRecord(record, resource)), cursor: JSON.stringify(next), done: body.end_of_stream };
+		}
+		const body = await this.transport.request<Record<string, unknown> & { end_time?: number; end_of_stream: boolean }>({
+			method: 'GET', url: `/api/v2/incremental/${resource.plural}.json`, qs: { start_time: position.startTime ?? 0 },
+		});
+		const records = (body[resource.plural] as Array<Record<string, unknown>>) ?? [];
+		return {
+			records: records.map((record) => toPlatformRecord(record, resource)),
+			cursor: JSON.stringify({ startTime: body.end_time ?? position.startTime }),
+			done: body.end_of_stream,
+		};
+	}
+
+	async archive(entity: CrmEntity, externalIds: string[]): Promise<void> {
+		const resource = this.resource(entity);
+		for (let start = 0; start < externalIds.length; start += BULK_LIMIT) {
+			const ids = externalIds.slice(start, start + BULK_LIMIT).join(',');
+			await this.runJob('DELETE', `/api/v2/${resource.plural}/destroy_many.json`, undefined, ids);
+		}
+	}
+
+	private resource(entity: CrmEntity): Resource {
+		const resource = resources[entity];
+		if (!resource) throw new Error(`zendesk does not support ${entity}`);
+		return resource;
+	}
+
+	/** Starts a bulk job and polls its status until it completes (Zendesk runs bulk writes in the background). */
+	private async runJob(method: 'POST' | 'PUT' | 'DELETE', url: string, body: unknown, ids?: string): Promise<JobStatus> {
+		const started = await this.transport.request<{ job_status: JobStatus }>({ method, url, body, qs: ids ? { ids } : undefined });
+		let job = started.job_status;
+		for (let poll = 0; (job.status === 'queued' || job.status === 'working') && poll < JOB_POLLS; poll++) {
+			await this.sleep(JOB_POLL_MS);
+			job = (await this.transport.request<{ job_status: JobStatus }>({ method: 'GET', url: `/api/v2/job_statuses/${job.id}.json` })).job_status;
+		}
+		if (job.status !== 'completed') throw Object.assign(new Error(`Zendesk job ${job.id} ended ${job.status}: ${job.message ?? ''}`), { code: 'JOB_NOT_COMPLETED' });
+		return job;
+	}
+
+	/** Job results carry the input's index; without one they follow input order. */
+	private assign(outcomes: WriteOutcome[], inputs: Array<{ write: RecordWrite; index: number }>, job: JobStatus, creating: boolean): void {
+		const results = job.results ?? [];
+		inputs.forEach(({ write, index }, position) => {
+			const result = results.find((entry) => entry.index === position) ?? results[position];
+			const failed = !result || result.status === 'Failed' || result.success === false || result.error !== undefined;
+			outcomes[index] = failed
+				? { ok: false, error: { message: result?.details ?? result?.error ?? 'Zendesk returned no result for this record', code: result?.error ?? 'NO_RESULT' } }
+				: { ok: true, externalId: String(result.id ?? write.externalId), created: creating && result.status !== 'Updated', fields: write.fields };
+		});
+	}
+}
+
+function toPlatformRecord(record: Record<string, unknown>, resource: Resource): PlatformRecord {
+	return { externalId: String(record.id), fields: record, modifiedAt: record.updated_at as string | undefined, archived: resource.deleted(record) };
+}

@@ -1,0 +1,3 @@
+export { zendeskProfile } from './profile';
+export { ZendeskCrm } from './crm';
+export { zendeskDefaultMappings } from './mappings';

@@ -1,0 +1,241 @@
+/**
+ * The Zendesk Support sandbox (PLATFORMS.md): Basic `{email}/token:{token}`, users / organizations / tickets,
+ * cursor-based incremental exports that leave out the last minute of changes, bulk writes of 100 as background
+ * jobs with job_status results, per-minute limits with X-Rate-Limit headers and 429 + Retry-After (incremental
+ * exports: 10 per minute), errors `{error, description, details}`, webhooks signed with X-Zendesk-Webhook-Signature.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+
+import { basicAuth } from '../framework/auth';
+import { controlError } from '../framework/control';
+import type { RateWindow, WindowUsage } from '../framework/rateLimit';
+import type { Router } from '../framework/router';
+import { SandboxError, type SandboxRequest, type SandboxResponse, type VendorSandboxFactory } from '../framework/types';
+
+export const zendeskEmail = 'agent@sandbox.example';
+export const zendeskApiToken = 'sandbox-zendesk-api-token';
+
+const collections = ['users', 'organizations', 'tickets'] as const;
+type Collection = (typeof collections)[number];
+type ZRecord = Record<string, unknown> & { id: number; created_at: string; updated_at: string };
+
+const writable: Record<Collection, string[]> = {
+	users: ['name', 'email', 'phone', 'organization_id', 'role', 'details', 'notes', 'external_id', 'time_zone', 'active'],
+	organizations: ['name', 'domain_names', 'details', 'notes', 'external_id'],
+	tickets: ['subject', 'description', 'priority', 'status', 'type', 'requester_id', 'external_id'],
+};
+
+export const zendeskRateWindows: RateWindow[] = [
+	{ name: 'account', kind: 'sliding', limit: 400, intervalMs: 60_000 },
+	{ name: 'incremental', kind: 'sliding', limit: 10, intervalMs: 60_000, match: { method: 'GET', path: '^/api/v2/incremental/' } },
+];
+
+function error(status: number, code: string, description: string, details?: Record<string, Array<{ description: string; error: string }>>): SandboxError {
+	return new SandboxError({ status, body: { error: code, description, ...(details ? { details } : {}) } });
+}
+
+class Account {
+	readonly tables: Record<Collection, Map<number, ZRecord>> = { users: new Map(), organizations: new Map(), tickets: new Map() };
+	readonly jobs = new Map<string, Record<string, unknown>>();
+	settings = { incrementalDelayMs: 60_000 };
+	/** The change sequence behind the export cursor: every write moves a record to the end. */
+	readonly sequence = new Map<string, number>();
+	private lastSequence = 0;
+	private nextId = 1000;
+
+	reset(): void {
+		for (const table of Object.values(this.tables)) table.clear();
+		this.jobs.clear();
+		this.sequence.clear();
+		this.settings = { incrementalDelayMs: 60_000 };
+	}
+
+	/** Zendesk timestamps have second precision: several changes share one. */
+	private stamp(): string {
+		return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+	}
+
+	touched(collection: Collection, record: ZRecord): ZRecord {
+		this.sequence.set(`${collection}:${record.id}`, ++this.lastSequence);
+		return record;
+	}
+
+	private validate(collection: Collection, fields: Record<string, unknown>, creating: boolean): Record<string, unknown> {
+		const clean: Record<string, unknown> = {};
+		for (const [name, value] of Object.entries(fields)) if (writable[collection].includes(name)) clean[name] = value;
+		const problems: Record<string, Array<{ description: string; error: string }>> = {};
+		if (collection !== 'tickets' && creating && !String(clean.name ?? '').trim()) problems.name = [{ description: 'Name: is too short (minimum one character)', error: 'BlankValue' }];
+		if (collection === 'tickets' && creating && !String(clean.description ?? clean.subject ?? '').trim()) problems.description = [{ description: 'Description: cannot be blank', error: 'BlankValue' }];
+		if (collection === 'users' && clean.email !== undefined && clean.email !== null && !/^[^@\s]+@[^@\s]+$/.test(String(clean.email))) {
+			problems.email = [{ description: `Email: ${String(clean.email)} is not properly formatted`, error: 'InvalidFormat' }];
+		}
+		if (Object.keys(problems).length > 0) throw error(422, 'RecordInvalid', 'Record validation errors', problems);
+		return clean;
+	}
+
+	create(collection: Collection, fields: Record<string, unknown>): ZRecord {
+		const clean = this.validate(collection, fields, true);
+		const now = this.stamp();
+		const record: ZRecord = { ...clean, id: this.nextId++, created_at: now, updated_at: now };
+		if (collection === 'users') record.active ??= true;
+		if (collection === 'tickets') record.status ??= 'new';
+		this.tables[collection].set(record.id, record);
+		return this.touched(collection, record);
+	}
+
+	update(collection: Collection, id: number, fields: Record<string, unknown>): ZRecord {
+		const record = this.tables[collection].get(id);
+		if (!record || record.active === false || record.status === 'deleted' || record.deleted_at) throw error(404, 'RecordNotFound', 'Not found');
+		Object.assign(record, this.validate(collection, fields, false), { updated_at: this.stamp() });
+		return this.touched(collection, record);
+	}
+
+	destroy(collection: Collection, id: number): void {
+		const record = this.tables[collection].get(id);
+		if (!record) throw error(404, 'RecordNotFound', 'Not found');
+		const now = this.stamp();
+		if (collection === 'users') Object.assign(record, { active: false, updated_at: now });
+		else if (collection === 'tickets') Object.assign(record, { status: 'deleted', updated_at: now });
+		else Object.assign(record, { deleted_at: now, updated_at: now });
+		this.touched(collection, record);
+	}
+
+	findUser(match: { email?: unknown; external_id?: unknown }): ZRecord | undefined {
+		return [...this.tables.users.values()].find((user) => user.active !== false && (
+			(match.external_id && user.external_id === match.external_id) || (match.email && String(user.email ?? '').toLowerCase() === String(match.email).toLowerCase())
+		));
+	}
+
+	/** Runs a bulk job at once and keeps its status to be polled; results carry each input's index. */
+	job(run: () => Array<Record<string, unknown>>): Record<string, unknown> {
+		const id = randomUUID().replace(/-/g, '').slice(0, 24);
+		const results = run();
+		const status = { id, url: `/api/v2/job_statuses/${id}.json`, status: 'completed', total: results.length, progress: results.length, message: `Completed at ${new Date().toISOString()}`, results };
+		this.jobs.set(id, status);
+		return { ...status, status: 'queued', progress: null, results: null, message: null };
+	}
+}
+
+function collectionOf(request: SandboxRequest): Collection {
+	const name = request.params.collection as Collection;
+	if (!collections.includes(name)) throw error(404, 'InvalidEndpoint', 'Not found');
+	return name;
+}
+
+function bulkInput(request: SandboxRequest, collection: Collection): Array<Record<string, unknown>> {
+	const input = ((request.body ?? {}) as Record<string, unknown>)[collection];
+	if (!Array.isArray(input)) throw error(400, 'InvalidValue', `${collection} must be an array`);
+	if (input.length > 100) throw error(400, 'TooManyRecords', `Too many ${collection}: at most 100 per request`);
+	return input as Array<Record<string, unknown>>;
+}
+
+function perRecord(index: number, work: () => Record<string, unknown>): Record<string, unknown> {
+	try {
+		return { index, ...work() };
+	} catch (caught) {
+		if (!(caught instanceof SandboxError)) throw caught;
+		const body = caught.response.body as { error: string; description: string; details?: Record<string, Array<{ description: string }>> };
+		const details = Object.values(body.details ?? {}).flat().map((detail) => detail.description).join('; ');
+		return { index, status: 'Failed', error: body.error, details: details || body.description };
+	}
+}
+
+function routes(router: Router, account: Account): void {
+	const ok = (body: unknown, status = 200): SandboxResponse => ({ status, body });
+	router.get('/api/v2/users/me.json', () => ok({ user: { id: 1, email: zendeskEmail, role: 'admin' } }));
+	router.get('/api/v2/job_statuses/:id', (request) => {
+		const job = account.jobs.get(request.params.id.replace(/\.json$/, ''));
+		if (!job) throw error(404, 'RecordNotFound', 'Not found');
+		return ok({ job_status: job });
+	});
+	router.post('/api/v2/users/create_or_update_many.json', (request) => ok({
+		job_status: account.job(() => bulkInput(request, 'users').map((input, index) => perRecord(index, () => {
+			const existing = account.findUser(input);
+			if (existing) return { id: account.update('users', existing.id, input).id, status: 'Updated', email: existing.email };
+			const created = account.create('users', input);
+			return { id: created.id, status: 'Created', email: created.email };
+		}))),
+	}));
+	router.post('/api/v2/:collection/create_many.json', (request) => {
+		const collection = collectionOf(request);
+		return ok({ job_status: account.job(() => bulkInput(request, collection).map((input, index) => perRecord(index, () => ({ id: account.create(collection, input).id, status: 'Created' })))) });
+	});
+	router.put('/api/v2/:collection/update_many.json', (request) => {
+		const collection = collectionOf(request);
+		return ok({
+			job_status: account.job(() => bulkInput(request, collection).map((input, index) => perRecord(index, () => ({ id: account.update(collection, Number(input.id), input).id, status: 'Updated' })))),
+		});
+	});
+	router.delete('/api/v2/:collection/destroy_many.json', (request) => {
+		const collection = collectionOf(request);
+		const ids = (request.query.get('ids') ?? '').split(',').filter(Boolean).map(Number);
+		if (ids.length > 100) throw error(400, 'TooManyRecords', 'At most 100 ids per request');
+		return ok({ job_status: account.job(() => ids.map((id, index) => perRecord(index, () => (account.destroy(collection, id), { id, status: 'Deleted', success: true })))) });
+	});
+	router.get('/api/v2/incremental/:collection/cursor.json', (request) => {
+		const collection = collectionOf(request);
+		if (collection === 'organizations') throw error(404, 'InvalidEndpoint', 'Not found');
+		// The cursor is the change sequence handed out last (opaque base64 to the client, as Zendesk's is).
+		const cursor = request.query.get('cursor');
+		const startTime = request.query.get('start_time');
+		if (!cursor && startTime === null) throw error(400, 'InvalidPaginationParameter', 'start_time or cursor is required');
+		const after = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
+		const since = cursor ? 0 : Number(startTime) * 1000;
+		const cutoff = Date.now() - account.settings.incrementalDelayMs;
+		const ready = [...account.tables[collection].values()]
+			.map((record) => ({ record, at: Date.parse(record.updated_at), sequence: account.sequence.get(`${collection}:${record.id}`) ?? 0 }))
+			.filter(({ at, sequence }) => at <= cutoff && at >= since && sequence > after)
+			.sort((a, b) => a.sequence - b.sequence);
+		const perPage = Math.min(1000, Number(request.query.get('per_page') ?? 1000));
+		const page = ready.slice(0, perPage);
+		const last = page[page.length - 1];
+		const afterCursor = Buffer.from(String(last ? last.sequence : after)).toString('base64url');
+		return ok({ [collection]: page.map(({ record }) => record), after_cursor: afterCursor, after_url: `/api/v2/incremental/${collection}/cursor.json?cursor=${afterCursor}`, before_cursor: null, end_of_stream: ready.length <= perPage });
+	});
+}
+
+export const signZendeskWebhook = ({ body, secret, timestamp }: { body: string; secret: string; timestamp: number }) => {
+	const stamp = new Date(timestamp).toISOString();
+	return { 'X-Zendesk-Webhook-Signature': createHmac('sha256', secret).update(`${stamp}${body}`).digest('base64'), 'X-Zendesk-Webhook-Signature-Timestamp': stamp };
+};
+
+export const createZendeskSandbox: VendorSandboxFactory = () => {
+	const account = new Account();
+	return {
+		credentials: { email: zendeskEmail, apiToken: zendeskApiToken },
+		authenticate: basicAuth(`${zendeskEmail}/token`, zendeskApiToken, () => ({ status: 401, body: { error: "Couldn't authenticate you" } })),
+		rateLimits: {
+			defaults: zendeskRateWindows,
+			headers(usage: WindowUsage[]): Record<string, string> {
+				const minute = usage.find((entry) => entry.window.name === 'account');
+				return minute ? { 'X-Rate-Limit': String(minute.window.limit), 'X-Rate-Limit-Remaining': String(minute.remaining) } : {};
+			},
+			rejection: (_blocked, retryAfterMs) => ({ status: 429, headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) }, body: { error: 'TooManyRequests', description: 'Rate limit exceeded' } }),
+		},
+		errors: {
+			serverError: (status) => ({ status, body: { error: 'InternalError', description: 'Something went wrong' } }),
+			notFound: () => ({ status: 404, body: { error: 'InvalidEndpoint', description: 'Not found' } }),
+			badRequest: (message) => ({ status: 400, body: { error: 'InvalidValue', description: message } }),
+		},
+		routes: (router) => routes(router, account),
+		data: {
+			reset: () => account.reset(),
+			seed: (data) => Object.fromEntries(Object.entries(data).map(([name, records]) => {
+				if (!collections.includes(name as Collection)) throw controlError(400, `unknown collection ${name}; use ${collections.join(', ')}`);
+				return [name, (records as Array<Record<string, unknown>>).map((record) => account.create(name as Collection, record))];
+			})),
+			state: (collection) => (collection === undefined ? Object.fromEntries(collections.map((name) => [name, [...account.tables[name].values()]])) : collections.includes(collection as Collection) ? [...account.tables[collection as Collection].values()] : undefined),
+		},
+		settings: {
+			get: () => ({ ...account.settings }),
+			update: (patch) => {
+				for (const [key, value] of Object.entries(patch)) {
+					if (key !== 'incrementalDelayMs' || typeof value !== 'number' || value < 0) throw controlError(400, 'only incrementalDelayMs (a number >= 0) can be set');
+					account.settings.incrementalDelayMs = value;
+				}
+				return { ...account.settings };
+			},
+		},
+		signWebhook: ({ body, secret, timestamp }) => signZendeskWebhook({ body, secret, timestamp }),
+	};
+};
