@@ -41,6 +41,6 @@ export function connectInventoryStores(stores: InventoryStoreConfig[], options: 
 			secrets: inventory.secretFields.map((field) => String(store.settings[field] ?? '')),
 			sleep: options.sleep,
 		});
-		return { id: store.id, enabled: store.enabled, rules: store.rules, connector: inventory.connector(transport, store.settings) };
+		return { id: store.id, enabled: store.enabled, rules: store.rules, connector: inventory.connector(transport, { ...store.settings, baseUrl: store.baseUrl }) };
 	});
 }

@@ -68,3 +68,15 @@ test('a relative adjustment whose response is lost is reported as OUTCOME_UNKNOW
 	expect(relative).toHaveLength(1);
 	expect((await control.state<Array<{ quantity: number }>>('items'))[0].quantity).toBe(19);
 });
+
+test('v2 orders by min_date_modified (204 when none) with their products', async () => {
+	expect((await fetch(`${sandbox.baseUrl}/stores/${bigCommerceStoreHash}/v2/orders`, { headers: { 'X-Auth-Token': bigCommerceAccessToken } })).status).toBe(204);
+	await control.seed({ orders: [{ products: [{ sku: 'BAG', quantity: 2 }] }] });
+	expect((await control.state<Array<{ quantity: number }>>('items'))[0].quantity).toBe(18);
+	const store = connector();
+	const [order] = await store.pullOrders!(undefined);
+	expect(order).toMatchObject({ lines: [{ sku: 'BAG', quantity: 2 }] });
+	expect(order.modifiedAt).toMatch(/Z$/);
+	expect(await store.pullOrders!(order.modifiedAt)).toHaveLength(1);
+	expect(await store.pullOrders!(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
+});

@@ -41,11 +41,36 @@ const rateHeaders = (usage: WindowUsage[]): Record<string, string> => {
 	};
 };
 
+interface Order {
+	id: number;
+	date_created: string;
+	date_modified: string;
+	status_id: number;
+	products: Array<{ id: number; order_id: number; sku: string; quantity: number }>;
+}
+
+/** BigCommerce v2 dates are RFC 2822: `Tue, 20 Nov 2012 00:00:00 +0000`. */
+const rfc2822 = (date: Date) => date.toUTCString().replace('GMT', '+0000');
+
 export const createBigCommerceSandbox: VendorSandboxFactory = () => {
 	const items = new Map<string, Item>();
+	let orders: Order[] = [];
 	const transactions: Array<{ transaction_id: string; kind: 'relative' | 'absolute'; reason: string; items: unknown[] }> = [];
 	let nextId = 100;
 	const base = `/stores/${bigCommerceStoreHash}/v3`;
+	const v2 = `/stores/${bigCommerceStoreHash}/v2`;
+
+	/** v2 orders: `min_date_modified` (RFC 2822 or ISO 8601), `page`, `limit` (≤250); an empty page is a 204. */
+	const listOrders = (request: SandboxRequest): SandboxResponse => {
+		const min = request.query.get('min_date_modified');
+		const since = min === null ? undefined : Date.parse(min);
+		if (since !== undefined && Number.isNaN(since)) return { status: 400, body: [{ status: 400, message: 'The field min_date_modified is invalid.' }] };
+		const limit = Math.min(Number(request.query.get('limit') ?? 50), 250);
+		const page = Number(request.query.get('page') ?? 1);
+		const found = orders.filter((order) => since === undefined || Date.parse(order.date_modified) >= since).sort((a, b) => a.id - b.id);
+		const slice = found.slice((page - 1) * limit, page * limit).map(({ products, ...order }) => ({ ...order, products: { url: `${v2}/orders/${order.id}/products`, resource: `/orders/${order.id}/products` } }));
+		return slice.length === 0 ? { status: 204 } : { status: 200, body: slice };
+	};
 
 	const adjust = (kind: 'relative' | 'absolute') => (request: SandboxRequest): SandboxResponse => {
 		const body = (request.body ?? {}) as { reason?: string; items?: Array<{ location_id?: number; sku?: string; variant_id?: number; product_id?: number; quantity?: number }> };
@@ -105,17 +130,37 @@ export const createBigCommerceSandbox: VendorSandboxFactory = () => {
 			router
 				.put(`${base}/inventory/adjustments/absolute`, adjust('absolute'))
 				.post(`${base}/inventory/adjustments/relative`, adjust('relative'))
-				.get(`${base}/inventory/locations/:location_id/items`, locationItems);
+				.get(`${base}/inventory/locations/:location_id/items`, locationItems)
+				.get(`${v2}/orders`, listOrders)
+				.get(`${v2}/orders/:id/products`, (request) => {
+					const order = orders.find((entry) => entry.id === Number(request.params.id));
+					return order ? { status: 200, body: order.products } : { status: 404, body: [{ status: 404, message: 'The requested resource was not found.' }] };
+				});
 		},
 		data: {
 			reset: () => {
 				items.clear();
 				transactions.length = 0;
+				orders = [];
 				nextId = 100;
 			},
-			/** `{ items: [{ sku, quantity, safety_stock? }] }` at location 1. */
+			/** `{ items: [{ sku, quantity, safety_stock? }] }` at location 1; `{ orders: [{ products: [{ sku, quantity }] }] }` sells them there. */
 			seed: (data) => {
 				for (const [collection, records] of Object.entries(data)) {
+					if (collection === 'orders' && Array.isArray(records)) {
+						for (const record of records as Array<{ products?: Array<{ sku: string; quantity: number }> }>) {
+							const id = nextId++;
+							const products = (record.products ?? []).map((line) => {
+								const item = items.get(line.sku);
+								if (!item) throw controlError(400, `no item ${line.sku}`);
+								item.onHand.set(bigCommerceLocationId, (item.onHand.get(bigCommerceLocationId) ?? 0) - line.quantity);
+								return { id: nextId++, order_id: id, sku: line.sku, quantity: line.quantity };
+							});
+							const now = rfc2822(new Date());
+							orders.push({ id, date_created: now, date_modified: now, status_id: 11, products });
+						}
+						continue;
+					}
 					if (collection !== 'items' || !Array.isArray(records)) throw controlError(400, 'seed { items: [{ sku, quantity }] }');
 					for (const record of records as Array<{ sku?: string; quantity?: number; safety_stock?: number }>) {
 						if (typeof record.sku !== 'string' || !Number.isInteger(record.quantity)) throw controlError(400, 'each item needs sku and an integer quantity');
@@ -127,7 +172,10 @@ export const createBigCommerceSandbox: VendorSandboxFactory = () => {
 				}
 				return { items: view() };
 			},
-			state: (collection) => (collection === undefined ? { items: view(), transactions } : collection === 'items' ? view() : collection === 'transactions' ? transactions : undefined),
+			state: (collection) => {
+				const all: Record<string, unknown> = { items: view(), transactions, orders };
+				return collection === undefined ? all : all[collection];
+			},
 		},
 		signWebhook: () => ({}),
 	};
