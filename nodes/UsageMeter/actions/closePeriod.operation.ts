@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { openMeter, planReader, targets } from './common';
+import { forEachPricedTarget } from './common';
 
 export const description: INodeProperties[] = [];
 
@@ -9,12 +9,8 @@ export const description: INodeProperties[] = [];
  * listed here (`late`) and sent to the Late Usage output of the recording node.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const meter = await openMeter(this);
-	const planOf = planReader(this);
-	const output: INodeExecutionData[] = [];
-	for (const { customerId, period, itemIndex } of await targets(this, meter, items.length)) {
-		const { invoice, closedNow, late } = await meter.close(customerId, planOf(itemIndex), period);
-		output.push({ json: { ...invoice, period: { ...invoice.period }, closedNow, late: late.map((event) => ({ ...event })) }, pairedItem: { item: itemIndex } });
-	}
-	return [output];
+	return await forEachPricedTarget(this, items, async ({ meter, customerId, period, plan }) => {
+		const { invoice, closedNow, late } = await meter.close(customerId, plan, period);
+		return { ...invoice, period: { ...invoice.period }, closedNow, late: late.map((event) => ({ ...event })) };
+	});
 }

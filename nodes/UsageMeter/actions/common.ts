@@ -1,4 +1,4 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { periodContaining, previousPeriod, STANDARD_METERS, UsageMeter, validatePlan, type BillingPeriod, type ChargeInput, type Plan, type PlanInput } from '../../../lib/metering';
 import { nodeStore } from '../../shared/engineContext';
@@ -297,4 +297,27 @@ export async function targets(context: IExecuteFunctions, meter: UsageMeter, ite
 		if (customerId === '') throw new NodeOperationError(context.getNode(), 'Customer ID is empty', { itemIndex });
 		return { customerId, period: selectedPeriod(context, meter, itemIndex), itemIndex };
 	});
+}
+
+/** One customer's period under its plan: what Get Usage, Preview Invoice and Close Period each turn into one item. */
+export interface PricedTarget {
+	meter: UsageMeter;
+	customerId: string;
+	period: BillingPeriod;
+	plan: Plan;
+}
+
+/** Runs `priced` for every target customer with the plan of its item; one output item each. */
+export async function forEachPricedTarget(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	priced: (target: PricedTarget) => Promise<IDataObject>,
+): Promise<INodeExecutionData[][]> {
+	const meter = await openMeter(context);
+	const planOf = planReader(context);
+	const output: INodeExecutionData[] = [];
+	for (const { customerId, period, itemIndex } of await targets(context, meter, items.length)) {
+		output.push({ json: await priced({ meter, customerId, period, plan: planOf(itemIndex) }), pairedItem: { item: itemIndex } });
+	}
+	return [output];
 }
