@@ -39,7 +39,7 @@ export class InventoryFanOut implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Apply Order or Stock Movement', value: 'apply', action: 'Apply an order or stock movement to every store', description: 'Change stock on every store but the source, once per order line and store' },
-					{ name: 'Poll Orders', value: 'pollOrders', action: 'Poll stores for new orders and apply them', description: 'Pull orders placed since the last poll (Shopify, WooCommerce, Magento) and change stock on every other store' },
+					{ name: 'Poll Orders', value: 'pollOrders', action: 'Poll stores for new orders and apply them', description: 'Pull orders placed since the last poll and change stock on every other store' },
 					{ name: 'Reconcile', value: 'reconcile', action: 'Reconcile stores with the inventory ledger', description: 'Compare every store with the expected quantity; report or correct drift' },
 					{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
 					{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: 'Pass genuine Shopify or WooCommerce orders as order lines, reject forged ones' },

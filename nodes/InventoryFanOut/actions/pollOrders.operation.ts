@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 ];
 
 /**
- * Pulls new orders from the stores that can be polled (Shopify and Magento `updated_at`, WooCommerce `modified_after`) and fans
+ * Pulls new orders from the stores (Shopify and Magento `updated_at`, WooCommerce `modified_after`, BigCommerce v2) and fans
  * each out like an order webhook: applied changes → output 0, pending/failed → output 1.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
