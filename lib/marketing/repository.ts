@@ -37,7 +37,7 @@ export class MarketingRepository {
 	async recordConsent(emails: string[], source: string): Promise<void> {
 		const stamp = new Date().toISOString();
 		await this.db.transaction(async (tx) => {
-			for (const email of emails) {
+			for (const email of inLockOrder(emails)) {
 				await tx.run(
 					`INSERT INTO marketing_consent (integration, email, status, source, changed_at) VALUES (?, ?, 'subscribed', ?, ?)
 					 ON CONFLICT (integration, email) DO UPDATE SET source = excluded.source WHERE marketing_consent.status <> 'unsubscribed'`,
@@ -91,10 +91,10 @@ export class MarketingRepository {
 	async settle(platform: string, failed: Array<{ change: MemberChange; error: { code?: string; message: string } }>, succeeded: string[]): Promise<void> {
 		const stamp = new Date().toISOString();
 		await this.db.transaction(async (tx) => {
-			for (const email of succeeded) {
+			for (const email of inLockOrder(succeeded)) {
 				await tx.run('DELETE FROM marketing_pending WHERE integration = ? AND platform = ? AND email = ?', [this.integration, platform, email]);
 			}
-			for (const { change, error } of failed) {
+			for (const { change, error } of [...failed].sort((a, b) => compare(a.change.email, b.change.email))) {
 				await tx.run(
 					`INSERT INTO marketing_pending (integration, platform, email, change, attempts, error_code, error_message, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)
 					 ON CONFLICT (integration, platform, email) DO UPDATE SET change = excluded.change, attempts = marketing_pending.attempts + 1,
@@ -113,7 +113,7 @@ export class MarketingRepository {
 		const now = Date.now();
 		const stamp = new Date(now).toISOString();
 		return this.db.transaction(async (tx) => {
-			for (const email of emails) {
+			for (const email of inLockOrder(emails)) {
 				await tx.run(
 					`INSERT INTO marketing_welcomes (integration, platform, email, state, owner, lease_until_ms, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)
 					 ON CONFLICT (integration, platform, email) DO UPDATE SET owner = excluded.owner, lease_until_ms = excluded.lease_until_ms, updated_at = excluded.updated_at
@@ -160,4 +160,14 @@ export class MarketingRepository {
 		);
 		return rows.map((row) => row.email);
 	}
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Rows are written in email order, so two transactions writing the same emails (two executions of one batch given in
+ * different orders) wait for each other instead of deadlocking on Postgres; repeats are written once.
+ */
+function inLockOrder(emails: string[]): string[] {
+	return [...new Set(emails)].sort(compare);
 }
