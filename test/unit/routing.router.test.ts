@@ -230,9 +230,10 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 		const outcomes = await router().route([customerEvent(), customerEvent()]);
 		const slowest = (id: string) => Math.max(...outcomes.map((o) => routed(o).deliveries.find((d) => d.destinationId === id)!.durationMs));
 		expect(slowest('analytics')).toBeGreaterThanOrEqual(950);
-		expect(slowest('marketing')).toBeLessThan(500);
-		expect(slowest('data-warehouse')).toBeLessThan(500);
-		expect(Date.now() - started).toBeLessThan(2500);
+		// Had they queued behind analytics they would take a second or more; the margin absorbs a busy machine.
+		expect(slowest('marketing')).toBeLessThan(900);
+		expect(slowest('data-warehouse')).toBeLessThan(900);
+		expect(Date.now() - started).toBeLessThan(4000);
 	});
 
 	it('rejects a delivery signed with the wrong secret (not retried) and dead-letters it', async () => {
