@@ -30,6 +30,11 @@ export class PlatformApiError extends Error {
 	}
 }
 
+/** The (redacted) body the vendor answered a failed call with, in the shape the caller knows its errors take. */
+export function vendorErrorBody<Body>(error: unknown): Body | undefined {
+	return error instanceof PlatformApiError ? (error.responseBody as Body | undefined) : undefined;
+}
+
 /**
  * Replaces every known secret value in a text with a marker. Applied to every message that leaves the transport,
  * because vendors sometimes echo a token back ("invalid token abc…"). Longest first, so a secret that contains

@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import { PlatformApiError } from '../../transport/errors';
+import { PlatformApiError, vendorErrorBody } from '../../transport/errors';
 import { failureFromError, toDecimalString, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
 import { payPalFailures, payPalIssue, type PayPalErrorBody } from './profile';
 
@@ -26,8 +26,7 @@ export class PayPalPayments implements PaymentConnector {
 			if (order.status === 'COMPLETED') return captureResult(order);
 			return captureResult(await this.capture(order.id, request.idempotencyKey));
 		} catch (error) {
-			const body = error instanceof PlatformApiError ? (error.responseBody as PayPalErrorBody | undefined) : undefined;
-			return failureFromError(error, payPalFailures, payPalIssue(body));
+			return failureFromError(error, payPalFailures, payPalIssue(vendorErrorBody<PayPalErrorBody>(error)));
 		}
 	}
 

@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import { PlatformApiError } from '../../transport/errors';
+import { vendorErrorBody } from '../../transport/errors';
 import { failureFromError, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
 import { SQUARE_VERSION, squareFailures, type SquareErrorBody } from './profile';
 
@@ -34,7 +34,7 @@ export class SquarePayments implements PaymentConnector {
 			}
 			return { outcome: 'hard_decline', code: payment?.status ?? 'NO_PAYMENT', message: `Square payment ${payment?.status ?? 'missing'}` };
 		} catch (error) {
-			const first = error instanceof PlatformApiError ? (error.responseBody as SquareErrorBody | undefined)?.errors?.[0] : undefined;
+			const first = vendorErrorBody<SquareErrorBody>(error)?.errors?.[0];
 			return failureFromError(error, squareFailures, first?.code, first?.category === 'PAYMENT_METHOD_ERROR');
 		}
 	}

@@ -1,6 +1,6 @@
 import type { Transport } from '../../transport/transport';
-import { PlatformApiError } from '../../transport/errors';
-import { failureFromError, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
+import { vendorErrorBody } from '../../transport/errors';
+import { classifyCode, failureFromError, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
 import { stripeFailures, type StripeErrorBody } from './profile';
 
 interface PaymentIntent {
@@ -40,8 +40,7 @@ export class StripePayments implements PaymentConnector {
 			});
 			return intentResult(intent);
 		} catch (error) {
-			const body = error instanceof PlatformApiError ? (error.responseBody as StripeErrorBody | undefined) : undefined;
-			const details = body?.error;
+			const details = vendorErrorBody<StripeErrorBody>(error)?.error;
 			return failureFromError(error, stripeFailures, details?.decline_code ?? details?.code ?? details?.type, details?.type === 'card_error');
 		}
 	}
@@ -51,5 +50,5 @@ function intentResult(intent: PaymentIntent): ChargeResult {
 	if (SETTLED.has(intent.status)) return { outcome: 'succeeded', transactionId: intent.id, processorStatus: intent.status };
 	const error = intent.last_payment_error;
 	const code = intent.status === 'requires_action' ? 'authentication_required' : (error?.decline_code ?? error?.code ?? intent.status);
-	return { outcome: stripeFailures.codes[code] ?? stripeFailures.unknownDecline, code, message: error?.message ?? `PaymentIntent ${intent.status}` };
+	return { outcome: classifyCode(stripeFailures, code) ?? stripeFailures.unknownDecline, code, message: error?.message ?? `PaymentIntent ${intent.status}` };
 }
