@@ -6,6 +6,7 @@ import type { CrmConnector, CrmEntity } from './crm';
 import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from './hubspot';
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from './salesforce';
 import { ZendeskCrm, zendeskDefaultMappings, zendeskProfile } from './zendesk';
+import { IntercomCrm, intercomDefaultMappings, intercomProfile } from './intercom';
 import { BraintreePayments, braintreeProfile } from './braintree';
 import type { PaymentConnector } from './payments';
 import type { MarketingConnector, MarketingSettings } from './marketing';
@@ -58,6 +59,11 @@ export const platformCatalog = {
 		displayName: 'Zendesk',
 		profile: () => zendeskProfile(),
 		crm: { connector: (transport: Transport) => new ZendeskCrm(transport), defaultMappings: zendeskDefaultMappings },
+	},
+	intercom: {
+		displayName: 'Intercom',
+		profile: () => intercomProfile(),
+		crm: { connector: (transport: Transport) => new IntercomCrm(transport), defaultMappings: intercomDefaultMappings },
 	},
 	stripe: { displayName: 'Stripe', profile: () => stripeProfile(), payments: { connector: (transport: Transport) => new StripePayments(transport) } },
 	paypal: { displayName: 'PayPal', profile: () => payPalProfile(), payments: { connector: (transport: Transport) => new PayPalPayments(transport) } },

@@ -24,7 +24,6 @@ export class CrmSync implements INodeType {
 		outputNames: ['Success', 'Failed'],
 		credentials: [
 			...crmCredentials(),
-			{ name: 'integrationIntercomApi', required: true, displayOptions: { show: { operation: ['verifyWebhook'], webhookSource: ['intercom'] } } },
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: [

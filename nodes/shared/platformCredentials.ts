@@ -20,6 +20,7 @@ export const platformCredentials: Record<string, PlatformCredential> = {
 		alternatives: [{ type: 'integrationSalesforceOAuth2Api', baseUrlField: 'instanceUrl', secretFields: [] }],
 	},
 	zendesk: { type: 'integrationZendeskApi', baseUrlField: 'baseUrl', secretFields: ['apiToken', 'webhookSecret'] },
+	intercom: { type: 'integrationIntercomApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'clientSecret'] },
 	stripe: { type: 'integrationStripeApi', baseUrlField: 'baseUrl', secretFields: ['secretKey', 'webhookSecret'] },
 	paypal: { type: 'integrationPayPalApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
 	square: { type: 'integrationSquareApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },

@@ -2,6 +2,7 @@
 import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from '../../lib/platforms/hubspot';
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from '../../lib/platforms/salesforce';
 import { ZendeskCrm, zendeskDefaultMappings, zendeskProfile } from '../../lib/platforms/zendesk';
+import { IntercomCrm, intercomDefaultMappings, intercomProfile } from '../../lib/platforms/intercom';
 import type { CrmConnector } from '../../lib/platforms/crm';
 import type { StateStore } from '../../lib/store';
 import { FetchHttpClient, Transport, type PlatformProfile } from '../../lib/transport';
@@ -10,7 +11,7 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox, type SandboxName } from '../sandbox/registry';
 
 export interface CrmSandbox {
-	name: 'hubspot' | 'salesforce' | 'zendesk';
+	name: 'hubspot' | 'salesforce' | 'zendesk' | 'intercom';
 	sandbox: RunningSandbox;
 	control: SandboxControl;
 	transport: Transport;
@@ -23,6 +24,7 @@ const builders = {
 	salesforce: { profile: () => salesforceProfile(), connector: (transport: Transport) => new SalesforceCrm(transport), mappings: salesforceDefaultMappings.contacts },
 	// Zendesk jobs complete at once in the sandbox; poll without waiting.
 	zendesk: { profile: () => zendeskProfile(), connector: (transport: Transport) => new ZendeskCrm(transport, async () => undefined), mappings: zendeskDefaultMappings.contacts! },
+	intercom: { profile: () => intercomProfile(), connector: (transport: Transport) => new IntercomCrm(transport), mappings: intercomDefaultMappings.contacts! },
 };
 
 /** How each sandbox wants its credential presented. */

@@ -14,6 +14,7 @@ import { createReceiversSandbox } from './receivers';
 import { createShopifySandbox } from './shopify';
 import { createSalesforceSandbox } from './salesforce';
 import { createZendeskSandbox } from './zendesk';
+import { createIntercomSandbox } from './intercom';
 import { createSquareSandbox } from './square';
 import { createStripeSandbox } from './stripe';
 import { createWooCommerceSandbox } from './woocommerce';
@@ -22,6 +23,7 @@ const factories = {
 	hubspot: createHubspotSandbox,
 	salesforce: createSalesforceSandbox,
 	zendesk: createZendeskSandbox,
+	intercom: createIntercomSandbox,
 	receivers: createReceiversSandbox,
 	stripe: createStripeSandbox,
 	paypal: createPayPalSandbox,

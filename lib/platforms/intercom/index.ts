@@ -1,0 +1,3 @@
+export { intercomProfile } from './profile';
+export { IntercomCrm, INTERCOM_VERSION } from './crm';
+export { intercomDefaultMappings } from './mappings';
