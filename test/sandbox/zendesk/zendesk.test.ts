@@ -1,0 +1,57 @@
+/** The Zendesk sandbox answers as Zendesk does: token Basic auth, bulk jobs, the export's one-minute delay, 429 + Retry-After. */
+import { SandboxControl } from '../framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../registry';
+
+let sandbox: RunningSandbox;
+let control: SandboxControl;
+
+const auth = (token?: string) => `Basic ${Buffer.from(`${sandbox.credentials.email}/token:${token ?? sandbox.credentials.apiToken}`).toString('base64')}`;
+async function call(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+	const response = await fetch(`${sandbox.baseUrl}${path}`, {
+		method: init.method ?? 'GET', headers: { authorization: auth(init.token), 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body),
+	});
+	return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+beforeAll(async () => {
+	sandbox = await startSandbox('zendesk');
+	control = new SandboxControl(sandbox.baseUrl);
+});
+afterAll(() => sandbox.close());
+beforeEach(() => control.reset());
+
+test('rejects a wrong API token with 401', async () => {
+	expect((await call('/api/v2/users/me.json', { token: 'wrong' })).status).toBe(401);
+	expect((await call('/api/v2/users/me.json')).status).toBe(200);
+});
+
+test('bulk writes run as jobs whose results report each record, invalid ones as Failed', async () => {
+	const started = await call('/api/v2/users/create_or_update_many.json', { method: 'POST', body: { users: [{ name: 'Ann', email: 'ann@example.com' }, { name: '', email: 'bad' }] } });
+	expect(started.body.job_status.status).toBe('queued');
+	const job = await call(`/api/v2/job_statuses/${started.body.job_status.id}.json`);
+	expect(job.body.job_status).toMatchObject({ status: 'completed', results: [{ index: 0, status: 'Created' }, { index: 1, status: 'Failed', error: 'RecordInvalid' }] });
+	const again = await call('/api/v2/users/create_or_update_many.json', { method: 'POST', body: { users: [{ name: 'Ann L', email: 'ANN@example.com' }] } });
+	expect((await call(`/api/v2/job_statuses/${again.body.job_status.id}.json`)).body.job_status.results[0].status).toBe('Updated');
+	const tooMany = await call('/api/v2/users/create_or_update_many.json', { method: 'POST', body: { users: Array.from({ length: 101 }, (_, i) => ({ name: `U${i}`, email: `u${i}@x.test` })) } });
+	expect(tooMany.status).toBe(400);
+});
+
+test('the incremental export leaves out the last minute and resumes from its cursor', async () => {
+	await control.seed({ users: [{ name: 'Ann', email: 'ann@example.com' }] });
+	const fresh = await call('/api/v2/incremental/users/cursor.json?start_time=0');
+	expect(fresh.body).toMatchObject({ users: [], end_of_stream: true });
+	await control.updateSettings({ incrementalDelayMs: 0 });
+	const first = await call('/api/v2/incremental/users/cursor.json?start_time=0');
+	expect(first.body.users.map((user: { email: string }) => user.email)).toEqual(['ann@example.com']);
+	const next = await call(`/api/v2/incremental/users/cursor.json?cursor=${first.body.after_cursor}`);
+	expect(next.body.users).toEqual([]);
+});
+
+test('past the per-minute limit: 429 with Retry-After in seconds and X-Rate-Limit headers', async () => {
+	await fetch(`${sandbox.baseUrl}/__control/rate-limits`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ windows: [{ name: 'account', limit: 1 }] }) });
+	const first = await call('/api/v2/users/me.json');
+	expect(first.headers.get('x-rate-limit-remaining')).toBe('0');
+	const refused = await call('/api/v2/users/me.json');
+	expect(refused.status).toBe(429);
+	expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+});
