@@ -79,6 +79,12 @@ function validateDestination(destination: unknown, outputs: ReadonlySet<string>,
 	] as const) {
 		if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw fail(`${name} must be a positive number`);
 	}
+	for (const [name, value] of Object.entries(spec.retry ?? {})) {
+		if (!(Number.isFinite(value) && value > 0)) throw fail(`retry.${name} must be a positive number`);
+	}
+	if (spec.headers !== undefined && !(isPlainObject(spec.headers) && Object.values(spec.headers).every((value) => typeof value === 'string'))) {
+		throw fail('headers must be an object of header names to string values');
+	}
 	const breaker = spec.circuitBreaker;
 	if (breaker !== undefined && !(breaker.failureThreshold >= 1 && breaker.cooldownMs >= 0)) {
 		throw fail('circuitBreaker needs failureThreshold >= 1 and cooldownMs >= 0');

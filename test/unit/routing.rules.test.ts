@@ -79,6 +79,8 @@ describe('rule validation', () => {
 		expectError({ rules: [], destinations: [{ id: 'w', kind: 'webhook', url: '/relative' }] }, /Destination "w": url "\/relative" must be an absolute/);
 		expectError({ rules: [], destinations: [{ id: 'o', kind: 'output', output: 'kafka' }], outputs: ['queue'] }, /Destination "o": output "kafka" is not one of the node outputs \(queue\)/);
 		expectError({ rules: [], destinations: [{ id: 'h', kind: 'http', url: '/x', timeoutMs: -1 }] }, /Destination "h": timeoutMs/);
+		expectError({ rules: [], destinations: [{ id: 'r', kind: 'webhook', url: 'http://x/', retry: { maxAttempts: 0 } }] }, /Destination "r": retry.maxAttempts must be a positive number/);
+		expectError({ rules: [], destinations: [{ id: 'h2', kind: 'http', url: '/x', headers: { 'x-n': 3 } as never }] }, /Destination "h2": headers must be/);
 	});
 });
 
