@@ -11,6 +11,9 @@ export interface PayPalErrorBody {
 	error_description?: string;
 }
 
+/** A cheap authenticated GET, for making n8n see a 401 and refresh the credential's token. */
+export const PAYPAL_REFRESH_PROBE_PATH = '/v1/notifications/webhooks-event-types';
+
 /** The issue that explains a PayPal error: the first detail's `issue`, else the error's name. */
 export function payPalIssue(body: PayPalErrorBody | undefined): string | undefined {
 	return body?.details?.[0]?.issue ?? body?.name ?? body?.error;

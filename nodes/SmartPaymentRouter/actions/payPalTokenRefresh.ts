@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { PAYPAL_REFRESH_PROBE_PATH } from '../../../lib/platforms/paypal';
 import type { HttpClient } from '../../../lib/transport';
 
 /**
@@ -15,7 +16,7 @@ export function refreshPayPalTokenOn401(context: IExecuteFunctions, credentialTy
 			try {
 				await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
 					method: 'GET',
-					url: `${baseUrl.replace(/\/+$/, '')}/v1/notifications/webhooks-event-types`,
+					url: `${baseUrl.replace(/\/+$/, '')}${PAYPAL_REFRESH_PROBE_PATH}`,
 					json: true,
 				});
 			} catch {
