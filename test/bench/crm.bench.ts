@@ -36,7 +36,7 @@ async function freshStore(): Promise<{ store: StateStore; dispose: () => Promise
 }
 
 interface LimitCase {
-	name: 'hubspot' | 'salesforce';
+	name: 'hubspot' | 'salesforce' | 'zendesk';
 	label: string;
 	batch: number;
 	windows: Array<{ capacity: number; windowMs: number }>;
@@ -63,6 +63,7 @@ async function pushAtRealLimits({ name, label, batch, windows, sandboxLimits, pr
 		console.log(JSON.stringify({
 			platform: label, records: N, created: result.counts.created, failed: result.counts.failed,
 			apiCalls: log.length, writeCalls: log.filter((entry) => entry.method !== 'GET').length, idealWriteCalls: ideal,
+			statusPolls: log.filter((entry) => entry.path.includes('/job_statuses/')).length,
 			overIdealPercent: Number((((log.filter((entry) => entry.method !== 'GET').length - ideal) / ideal) * 100).toFixed(2)),
 			refusedByVendor: tooMany, retries: client.transport.stats.retries, rateLimitedSeenByEngine: result.outcomes.filter((outcome) => outcome.error?.code === 'RATE_LIMIT').length,
 			wallMs, rateLimitBoundMs: boundMs,
@@ -201,6 +202,10 @@ async function main(): Promise<void> {
 		await pushAtRealLimits({ name: 'salesforce', label: 'salesforce push (email look-up per batch)', batch: 200, windows: daily });
 		// Sync has matched every platform's records in its hub already: one collection call per 200.
 		await pushAtRealLimits({ name: 'salesforce', label: 'salesforce as sync pushes (pre-matched)', batch: 200, windows: daily, matchExisting: false });
+	}
+	if (!only || only === 'zendesk') {
+		// Jobs of 100, each polled once for its results; 400 requests a minute (Professional).
+		await pushAtRealLimits({ name: 'zendesk', label: 'zendesk (jobs of 100, 400/min)', batch: 100, windows: [{ capacity: 400, windowMs: 60_000 }] });
 	}
 	if (!only || only === 'engine') await engineThroughput();
 	if (!only || only === 'memory') await initialSyncMemory();
