@@ -140,6 +140,17 @@ test('with Marketo down the others still get the contact; the next event retries
 	expect(runs).toHaveLength(1);
 });
 
+test('when Marketo refuses the token n8n stored (601/602 in an HTTP 200), the node fetches its own and carries on', async () => {
+	const { controls } = platforms;
+	// A reset forgets every token Marketo issued, as an expiry would: the credential's stored token is now refused.
+	await controls.marketo.reset();
+	await controls.marketo.seed({ lists: ['enterprise', 'europe', 'customers'].map((name) => ({ name })), campaigns: [{ id: MARKETO_CAMPAIGN, name: 'Welcome' }] });
+	const run = await deliver(contactWorkflowId, 'marketing/contact-created', contact(5, { email: 'token@example.com' }));
+	expect(sentOf(run)).toMatchObject({ email: 'token@example.com', status: 'fanned_out' });
+	expect((await controls.marketo.state<Array<{ email: string }>>('leads')).map((lead) => lead.email)).toEqual(['token@example.com']);
+	expect(await controls.marketo.state('tokens')).toEqual({ issued: 1 });
+});
+
 async function testCredential(id: string, type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
 	const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
 		method: 'POST',
