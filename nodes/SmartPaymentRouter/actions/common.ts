@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentRetryPolicy, type RoutingConfig } from '../../../lib/payments';
 import { platformEntry } from '../../../lib/platforms/catalog';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
+import { parseJsonParameter } from '../../shared/jsonParameter';
 import { platformCredentials } from '../../shared/platformCredentials';
 import { refreshPayPalTokenOn401 } from './payPalTokenRefresh';
 
@@ -23,25 +23,20 @@ interface RoutingOptions {
 	probeShare?: number;
 }
 
-function parseJson<T>(context: IExecuteFunctions, value: unknown, what: string): T | undefined {
-	if (value === undefined || value === '') return undefined;
-	if (typeof value !== 'string') return value as T;
-	try {
-		return JSON.parse(value) as T;
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), `${what} is not valid JSON: ${(error as Error).message}`);
-	}
+/** An optional JSON option: left empty, it is absent. */
+function parseOptionalJson<T>(context: IExecuteFunctions, value: unknown, what: string): T | undefined {
+	return value === undefined || value === '' ? undefined : parseJsonParameter<T>(context, value, what);
 }
 
 /** The routing configuration from the node's Routing Options (read once: it does not vary per item). */
 export function readRoutingConfig(context: IExecuteFunctions): RoutingConfig {
 	const options = context.getNodeParameter('routing', 0, {}) as RoutingOptions;
 	const defaults = defaultRoutingConfig();
-	const overrides = parseJson<Array<{ processor: string }>>(context, options.processorProfiles, 'Processor Profiles') ?? [];
+	const overrides = parseOptionalJson<Array<{ processor: string }>>(context, options.processorProfiles, 'Processor Profiles') ?? [];
 	const processors = defaultProcessorProfiles.map((profile) => ({ ...profile, ...overrides.find((entry) => entry.processor === profile.processor) }));
 	return defaultRoutingConfig({
 		processors,
-		rules: parseJson(context, options.rules, 'Rules') ?? [],
+		rules: parseOptionalJson(context, options.rules, 'Rules') ?? [],
 		weights: {
 			fees: options.weightFees ?? defaults.weights.fees,
 			successRate: options.weightSuccessRate ?? defaults.weights.successRate,

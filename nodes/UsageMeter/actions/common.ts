@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { periodContaining, previousPeriod, STANDARD_METERS, UsageMeter, validatePlan, type BillingPeriod, type ChargeInput, type Plan, type PlanInput } from '../../../lib/metering';
 import { nodeStore } from '../../shared/engineContext';
+import { parseJsonParameter } from '../../shared/jsonParameter';
 
 const meterLabel = (meter: string) => meter.split('_').map((word) => (word === 'api' ? 'API' : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
 
@@ -191,16 +192,6 @@ export const planProperties: INodeProperties[] = [
 		],
 	},
 ];
-
-/** Reads JSON parameters, which n8n hands over as text or as already-parsed values. */
-export function parseJsonParameter<T>(context: IExecuteFunctions, value: unknown, what: string, itemIndex: number): T {
-	if (typeof value !== 'string') return value as T;
-	try {
-		return JSON.parse(value) as T;
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), `${what} is not valid JSON: ${(error as Error).message}`, { itemIndex });
-	}
-}
 
 interface UiCharge {
 	meter: string;
