@@ -3,7 +3,8 @@
  * HubSpot, Mailchimp, Marketo and ActiveCampaign sandboxes at their real limits (HubSpot 190/10 s, Marketo 100/20 s
  * and 10 concurrent, ActiveCampaign 5/s, Mailchimp 10 connections), paced by the transport's rate windows in a
  * SQLite store. Prints API calls per platform against the batch-size bound, 429s seen, and wall time against the
- * rate-limit bound. Run: npx tsx test/bench/marketing.bench.ts [contacts]
+ * rate-limit bound. Run: npx tsx test/bench/marketing.bench.ts [contacts] [mailchimp latency ms]
+ * (a latency holds each Mailchimp request open that long, so its 10 connections are what bounds it).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ import {
 } from '../engine/marketingPlatforms';
 
 const CONTACTS = Number(process.argv[2] ?? 10_000);
+const MAILCHIMP_LATENCY_MS = Number(process.argv[3] ?? 0);
 const SEGMENTS = segmentRules.length;
 
 /** The fewest calls each vendor allows for N new contacts in S segments with a welcome each (plus lookups). */
@@ -48,6 +50,8 @@ function batchBound(platform: MarketingPlatform, n: number): number {
 
 /** Seconds the vendor's windows force for `calls` requests (the first window's worth goes at once). */
 function rateBoundSeconds(platform: MarketingPlatform, calls: number): number {
+	// Mailchimp: no request window; 10 connections each held for the latency.
+	if (platform === 'mailchimp') return Math.ceil((calls * MAILCHIMP_LATENCY_MS) / 10 / 1000);
 	const windows: Record<MarketingPlatform, { capacity: number; seconds: number } | undefined> = {
 		hubspot: { capacity: 190, seconds: 10 },
 		marketo: { capacity: 100, seconds: 20 },
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
 	const store = await openStore({ kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'marketing-bench-')), 'state.sqlite') }, allMigrations);
 	try {
 		await seedMarketingSandboxes(platforms.controls);
+		await platforms.controls.mailchimp.updateSettings({ responseDelayMs: MAILCHIMP_LATENCY_MS });
 		const transports = marketingTransports(platforms.sandboxes, { store });
 		const engine = new MarketingFanOut({ store, targets: marketingTargets(marketingConnectors(transports)), integration: 'bench', rules: segmentRules });
 		const contacts = Array.from({ length: CONTACTS }, (_, index) => contact(index));
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
 
 		const failed = report.contacts.filter((result) => result.status !== 'fanned_out');
 		const outcomeFailures = report.contacts.flatMap((result) => result.platforms.filter((entry) => !entry.ok));
-		console.log(`Marketing fan-out: ${CONTACTS} contacts × ${MARKETING_PLATFORMS.length} platforms, ${SEGMENTS} segment rules, welcome campaign; wall ${seconds.toFixed(1)} s`);
+		console.log(`Marketing fan-out: ${CONTACTS} contacts × ${MARKETING_PLATFORMS.length} platforms, ${SEGMENTS} segment rules, welcome campaign, Mailchimp latency ${MAILCHIMP_LATENCY_MS} ms; wall ${seconds.toFixed(1)} s`);
 		console.log(`contacts not fully fanned out: ${failed.length}; platform failures reaching the workflow: ${outcomeFailures.length}`);
 		console.log('platform        calls  batch-bound  429s-seen  waited-s  rate-bound-s  welcomed  members');
 		for (const platform of MARKETING_PLATFORMS) {
