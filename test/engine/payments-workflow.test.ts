@@ -65,6 +65,8 @@ test('succeeded payments reach the accounting branch, hard declines the notifica
 		expect.objectContaining({ paymentId: 'wf-jpy-1', status: 'succeeded', processor: 'braintree', fallbackUsed: true, amount: '1500' }),
 	]);
 	expect(failed).toEqual([expect.objectContaining({ paymentId: 'wf-declined-1', reason: 'hard_decline', code: 'stolen_card' })]);
+	// The Usage Meter meters each succeeded payment and passes it on unchanged.
+	expect(run.outputs['Meter Transaction'][0].map((item) => item.json)).toEqual(succeeded);
 	const jpyRanking = (succeeded[1].ranking as Array<{ processor: string; notes: string[] }>).find((entry) => entry.processor === 'square');
 	expect(jpyRanking?.notes).toContain('excluded by a rule');
 	expect(JSON.stringify(run.outputs)).not.toMatch(/4242424242424242|4000000000009979/);

@@ -81,6 +81,8 @@ test('the ingest template verifies signatures, routes customer and order events 
 	]);
 	expect(unmatched.map((item) => [item.json.id, item.pairedItem])).toEqual([['x-1', { item: 2 }]]);
 	expect(result.outputs.Delivered[0]).toHaveLength(3);
+	// The Usage Meter meters delivered events and passes them on unchanged.
+	expect(result.outputs['Meter Routed Event'][0].map((item) => item.json)).toEqual(delivered.map((item) => item.json));
 
 	for (const receiver of ['analytics', 'marketing', 'data-warehouse']) {
 		expect(await control.state<ReceivedDelivery[]>(receiver)).toEqual([expect.objectContaining({ auth: 'signature', body: expect.objectContaining({ id: 'c-1' }) })]);
