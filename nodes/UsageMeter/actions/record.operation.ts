@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { EventToRecord } from '../../../lib/metering';
+import type { EventToRecord, Plan, RecordResult, UsageMeter } from '../../../lib/metering';
 import { meterOptions, openMeter, planReader } from './common';
 
 const show = { show: { operation: ['record'] } };
@@ -76,6 +76,41 @@ function readThresholds(context: IExecuteFunctions): number[] | undefined {
 	return thresholds;
 }
 
+/** The usage event an item describes, checked and stamped with its period. */
+function readEvent(context: IExecuteFunctions, meter: UsageMeter, planOf: ((itemIndex: number) => Plan) | undefined, itemIndex: number): EventToRecord {
+	const options = context.getNodeParameter('recordOptions', itemIndex, {}) as IDataObject;
+	const chosen = context.getNodeParameter('meter', itemIndex) as string;
+	return meter.prepare({
+		eventId: String(context.getNodeParameter('eventId', itemIndex) ?? ''),
+		customerId: String(context.getNodeParameter('recordCustomerId', itemIndex) ?? ''),
+		meter: chosen === 'custom' ? (context.getNodeParameter('customMeter', itemIndex) as string) : chosen,
+		quantity: context.getNodeParameter('quantity', itemIndex) as number,
+		amount: options.amount as string | undefined,
+		currency: (options.currency as string | undefined) || undefined,
+		timestamp: options.timestamp as string | undefined,
+		plan: planOf?.(itemIndex),
+	});
+}
+
+type ReadEvent = { event: EventToRecord; itemIndex: number };
+
+/** An alert pairs with the first item whose event was counted for that customer and meter. */
+function alertItems(result: RecordResult, events: ReadEvent[]): INodeExecutionData[] {
+	const itemOf = new Map<string, number>();
+	result.outcomes.forEach((outcome, index) => {
+		const key = `${outcome.customerId}\u0000${outcome.meter}`;
+		if (outcome.status === 'recorded' && !itemOf.has(key)) itemOf.set(key, events[index].itemIndex);
+	});
+	return result.alerts.map((alert) => ({ json: { ...alert }, pairedItem: { item: itemOf.get(`${alert.customerId}\u0000${alert.meter}`) ?? 0 } }));
+}
+
+function lateItems(result: RecordResult, events: ReadEvent[]): INodeExecutionData[] {
+	return result.outcomes
+		.map((outcome, index) => ({ outcome, itemIndex: events[index].itemIndex }))
+		.filter(({ outcome }) => outcome.status === 'late')
+		.map(({ outcome, itemIndex }) => ({ json: { ...outcome, reason: `Period ${outcome.period} is closed` }, pairedItem: { item: itemIndex } }));
+}
+
 /**
  * Records one usage event per item (all in one transaction) and passes every item on unchanged. Quota alerts that
  * fire go to the second output; events for a closed period to the third.
@@ -85,24 +120,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const meter = await openMeter(this, thresholds ?? []);
 	const planOf = thresholds ? planReader(this) : undefined;
 	const passed: INodeExecutionData[] = [];
-	const events: Array<{ event: EventToRecord; itemIndex: number }> = [];
+	const events: ReadEvent[] = [];
 	items.forEach((item, itemIndex) => {
 		try {
-			const options = this.getNodeParameter('recordOptions', itemIndex, {}) as IDataObject;
-			const chosen = this.getNodeParameter('meter', itemIndex) as string;
-			events.push({
-				itemIndex,
-				event: meter.prepare({
-					eventId: String(this.getNodeParameter('eventId', itemIndex) ?? ''),
-					customerId: String(this.getNodeParameter('recordCustomerId', itemIndex) ?? ''),
-					meter: chosen === 'custom' ? (this.getNodeParameter('customMeter', itemIndex) as string) : chosen,
-					quantity: this.getNodeParameter('quantity', itemIndex) as number,
-					amount: options.amount as string | undefined,
-					currency: (options.currency as string | undefined) || undefined,
-					timestamp: options.timestamp as string | undefined,
-					plan: planOf?.(itemIndex),
-				}),
-			});
+			events.push({ itemIndex, event: readEvent(this, meter, planOf, itemIndex) });
 			passed.push({ ...item, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
@@ -110,16 +131,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}
 	});
 	const result = await meter.recordPrepared(events.map(({ event }) => event));
-	// An alert pairs with the first item whose event was counted for that customer and meter.
-	const itemOf = new Map<string, number>();
-	result.outcomes.forEach((outcome, index) => {
-		const key = `${outcome.customerId}\u0000${outcome.meter}`;
-		if (outcome.status === 'recorded' && !itemOf.has(key)) itemOf.set(key, events[index].itemIndex);
-	});
-	const alerts = result.alerts.map((alert) => ({ json: { ...alert }, pairedItem: { item: itemOf.get(`${alert.customerId}\u0000${alert.meter}`) ?? 0 } }));
-	const late = result.outcomes
-		.map((outcome, index) => ({ outcome, itemIndex: events[index].itemIndex }))
-		.filter(({ outcome }) => outcome.status === 'late')
-		.map(({ outcome, itemIndex }) => ({ json: { ...outcome, reason: `Period ${outcome.period} is closed` }, pairedItem: { item: itemIndex } }));
-	return [passed, alerts, late];
+	return [passed, alertItems(result, events), lateItems(result, events)];
 }
