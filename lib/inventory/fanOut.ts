@@ -92,6 +92,22 @@ export interface InventoryFanOutOptions {
 	/** Longer than the transport's longest retry run, so a live writer never loses its lock. */
 	lockLeaseMs?: number;
 	lockPollMs?: number;
+	/**
+	 * Engines on one database share their in-process lock queue and group commits by default (every execution in an
+	 * n8n process builds its own engine); true gives this engine its own, as a separate process would have.
+	 */
+	isolatedLocks?: boolean;
+}
+
+const locksByDatabase = new WeakMap<SqlDatabase, StockLocks>();
+
+function sharedLocks(db: SqlDatabase, options: ConstructorParameters<typeof StockLocks>[1]): StockLocks {
+	let locks = locksByDatabase.get(db);
+	if (!locks) {
+		locks = new StockLocks(db, options);
+		locksByDatabase.set(db, locks);
+	}
+	return locks;
 }
 
 interface Settled {
@@ -118,12 +134,8 @@ export class InventoryFanOut {
 	constructor(options: InventoryFanOutOptions) {
 		const now = options.now ?? Date.now;
 		this.ledger = new InventoryLedger(options.db, now);
-		this.locks = new StockLocks(options.db, {
-			leaseMs: options.lockLeaseMs ?? 300_000,
-			pollMs: options.lockPollMs ?? 20,
-			sleep: options.sleep ?? defaultSleep,
-			now,
-		});
+		const lockOptions = { leaseMs: options.lockLeaseMs ?? 300_000, pollMs: options.lockPollMs ?? 20, sleep: options.sleep ?? defaultSleep, now };
+		this.locks = options.isolatedLocks ? new StockLocks(options.db, lockOptions) : sharedLocks(options.db, lockOptions);
 		const ids = new Set<string>();
 		for (const store of options.stores) {
 			if (ids.has(store.id)) throw new Error(`Store "${store.id}" is configured twice`);

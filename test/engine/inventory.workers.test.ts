@@ -69,7 +69,8 @@ async function raceTwoWorkers(config: StoreConfig): Promise<void> {
 		{ id: 'other', connector: other },
 	];
 	const store = await openStore(config, allMigrations);
-	const workers = [new InventoryFanOut({ db: store.db, stores, lockPollMs: 5 }), new InventoryFanOut({ db: store.db, stores, lockPollMs: 5 })];
+	// Each engine with its own in-process queue, as two processes would have: only the lock rows stand between them.
+	const workers = [0, 1].map(() => new InventoryFanOut({ db: store.db, stores, lockPollMs: 5, isolatedLocks: true }));
 	const orders = Array.from({ length: 60 }, (_, index) => ({ orderId: `o-${index}`, lineId: '1', sku: 'RACE', quantity: 1, sourceStore: 'other' }));
 	// Every order reaches both workers (a redelivery landing on another worker).
 	await Promise.all(orders.flatMap((order) => workers.map((worker) => worker.apply([order]))));

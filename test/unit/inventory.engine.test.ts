@@ -224,3 +224,13 @@ test('an order recorded while reconcile corrects a store is applied after it, no
 	expect(Object.values(connectors).map((connector) => connector.quantities.get('SKU-1'))).toEqual([100, 96, 96, 96]);
 	expect((await fanOut.ledger.rowsOf('during', '1')).map((row) => row.status)).toEqual(['applied', 'applied', 'applied']);
 });
+
+test('engines built per execution on one database share one lock queue and lose no update', async () => {
+	const connectors = fourStores(1);
+	const executions = [0, 1, 2].map(() => new InventoryFanOut({ db: store.db, stores: targets(connectors), lockPollMs: 10_000 }));
+	// With a 10-second poll, any wait on another engine's lock row would show; the shared queue never polls.
+	const started = Date.now();
+	await Promise.all(Array.from({ length: 30 }, (_, index) => executions[index % 3].apply([{ orderId: `e${index}`, lineId: '1', sku: 'SKU-1', quantity: 1, sourceStore: 'a' }])));
+	expect(Date.now() - started).toBeLessThan(5000);
+	expect(Object.values(connectors).map((connector) => connector.quantities.get('SKU-1'))).toEqual([100, 70, 70, 70]);
+});
