@@ -83,34 +83,33 @@ export function volumeAmount(tiers: Tier[], units: number): { amount: Decimal; t
 	return { amount: add(times(tier.unitPrice, units), tier.flatPrice), tier };
 }
 
+/** The exact (unrounded) amount the charge's model puts on the billable units, with its tiers where it has them. */
+function modelAmount(charge: Charge, billable: number, usage: MeterUsage, currency: string): { exact: Decimal; tiers?: TierBreakdown[] } {
+	switch (charge.model) {
+		case 'per_unit':
+			return { exact: times(charge.unitPrice, billable) };
+		case 'graduated': {
+			const priced = graduatedAmount(charge.tiers, billable);
+			const tiers = priced.parts.map((part) => ({ from: part.tier.from, upTo: part.tier.upTo, units: part.units, amount: money(roundToMinor(part.amount, currency), currency) }));
+			return { exact: priced.amount, tiers };
+		}
+		case 'volume': {
+			const priced = volumeAmount(charge.tiers, billable);
+			const tiers = priced.tier ? [{ from: priced.tier.from, upTo: priced.tier.upTo, units: billable, amount: money(roundToMinor(priced.amount, currency), currency) }] : undefined;
+			return { exact: priced.amount, tiers };
+		}
+		case 'per_transaction':
+			return { exact: add(times(charge.fixed, billable), multiply(percentToFactor(charge.percent), fromMinor(usage.amountMinor, currency))) };
+	}
+}
+
 function priceCharge(charge: Charge, usage: MeterUsage, currency: string): { line: InvoiceLine; overPlan?: OverPlan } {
 	const measured = charge.aggregation === 'max' ? usage.maxQuantity : usage.quantity;
 	const excess = charge.included === null ? 0 : Math.max(0, measured - charge.included);
 	const billable = charge.onExceed === 'bill' ? excess : 0;
-	let exact = ZERO;
-	let tiers: TierBreakdown[] | undefined;
-	switch (charge.model) {
-		case 'per_unit':
-			exact = times(charge.unitPrice, billable);
-			break;
-		case 'graduated': {
-			const priced = graduatedAmount(charge.tiers, billable);
-			exact = priced.amount;
-			tiers = priced.parts.map((part) => ({ from: part.tier.from, upTo: part.tier.upTo, units: part.units, amount: money(roundToMinor(part.amount, currency), currency) }));
-			break;
-		}
-		case 'volume': {
-			const priced = volumeAmount(charge.tiers, billable);
-			exact = priced.amount;
-			if (priced.tier) tiers = [{ from: priced.tier.from, upTo: priced.tier.upTo, units: billable, amount: money(roundToMinor(exact, currency), currency) }];
-			break;
-		}
-		case 'per_transaction':
-			exact = add(times(charge.fixed, billable), multiply(percentToFactor(charge.percent), fromMinor(usage.amountMinor, currency)));
-			break;
-	}
-	const minimumApplied = compare(exact, charge.minimum) < 0;
-	if (minimumApplied) exact = charge.minimum;
+	const { exact: byModel, tiers } = modelAmount(charge, billable, usage, currency);
+	const minimumApplied = compare(byModel, charge.minimum) < 0;
+	const exact = minimumApplied ? charge.minimum : byModel;
 	const line: InvoiceLine = {
 		kind: 'usage',
 		description: charge.description,
