@@ -30,7 +30,12 @@ interface SearchCursor {
 	since: number;
 	/** Ids already handled at exactly `since`, so an inclusive bound does not repeat them. */
 	seen: string[];
+	/** Results to skip at `since`, only while a page full of one timestamp is paged through. */
+	offset?: number;
 }
+
+/** How late a write may appear in search; the last stretch this long is read again on every pull. */
+const SEARCH_LAG_MS = 60_000;
 
 /** HubSpot CRM v3: batch writes of 100, search on the last-modified property for incremental pulls. */
 export class HubSpotCrm implements CrmConnector {
@@ -43,7 +48,10 @@ export class HubSpotCrm implements CrmConnector {
 	};
 	private readonly knownFields = new Map<CrmEntity, Promise<string[]>>();
 
-	constructor(private readonly transport: Transport) {}
+	constructor(
+		private readonly transport: Transport,
+		private readonly now: () => number = Date.now,
+	) {}
 
 	fieldNames(entity: CrmEntity): Promise<string[]> {
 		let names = this.knownFields.get(entity);
@@ -90,17 +98,11 @@ export class HubSpotCrm implements CrmConnector {
 				sorts: [{ propertyName: property, direction: 'ASCENDING' }],
 				properties: await this.fieldNames(entity),
 				limit: SEARCH_PAGE,
+				...(position.offset ? { after: String(position.offset) } : {}),
 			},
 		});
 		const fresh = body.results.filter((object) => !(modifiedMs(object, property) === position.since && position.seen.includes(object.id)));
-		const last = body.results[body.results.length - 1];
-		const next: SearchCursor = last
-			? {
-					since: modifiedMs(last, property),
-					seen: body.results.filter((object) => modifiedMs(object, property) === modifiedMs(last, property)).map((object) => object.id)
-						.concat(modifiedMs(last, property) === position.since ? position.seen : []),
-				}
-			: position;
+		const done = body.results.length < SEARCH_PAGE;
 		return {
 			records: fresh.map((object) => ({
 				externalId: object.id,
@@ -108,9 +110,23 @@ export class HubSpotCrm implements CrmConnector {
 				modifiedAt: new Date(modifiedMs(object, property)).toISOString(),
 				archived: object.archived,
 			})),
-			cursor: JSON.stringify(next),
-			done: body.results.length < SEARCH_PAGE,
+			cursor: JSON.stringify(this.nextPosition(position, body.results, property, done)),
+			done,
 		};
+	}
+
+	private nextPosition(position: SearchCursor, results: HubSpotObject[], property: string, done: boolean): SearchCursor {
+		const last = results[results.length - 1];
+		if (!last) return { since: position.since, seen: position.seen };
+		const lastMs = modifiedMs(last, property);
+		const atLast = results.filter((object) => modifiedMs(object, property) === lastMs).map((object) => object.id);
+		// A full page that never leaves `since` (a bulk import stamped in one millisecond) pages on with `after`.
+		if (!done && lastMs === position.since) return { since: lastMs, seen: [...new Set([...position.seen, ...atLast])], offset: (position.offset ?? 0) + results.length };
+		const next = { since: lastMs, seen: lastMs === position.since ? [...new Set([...position.seen, ...atLast])] : atLast };
+		// Search shows writes seconds late, possibly after later ones: once caught up, keep re-reading the last
+		// minute. Records read again are recognised by their snapshots and not reported twice.
+		const settled = this.now() - SEARCH_LAG_MS;
+		return done && next.since > settled ? { since: settled, seen: [] } : next;
 	}
 
 	async archive(entity: CrmEntity, externalIds: string[]): Promise<void> {
