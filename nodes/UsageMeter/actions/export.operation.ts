@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { CSV_HEADER, toCloudEvent, toCsvLine, type StoredEvent } from '../../../lib/metering';
+import { CSV_HEADER, toCloudEvent, toCsvLine, type StoredEvent, type UsageMeter } from '../../../lib/metering';
 import { openMeter, selectedPeriod } from './common';
 
 const PAGE = 5_000;
@@ -19,10 +19,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-async function periodEvents(this: IExecuteFunctions, itemIndex: number): Promise<StoredEvent[]> {
-	const meter = await openMeter(this);
-	const period = selectedPeriod(this, meter, itemIndex);
-	const customerId = (this.getNodeParameter('allCustomers', itemIndex, false) as boolean) ? undefined : String(this.getNodeParameter('customerId', itemIndex));
+async function periodEvents(context: IExecuteFunctions, meter: UsageMeter, itemIndex: number): Promise<StoredEvent[]> {
+	const period = selectedPeriod(context, meter, itemIndex);
+	const customerId = (context.getNodeParameter('allCustomers', itemIndex, false) as boolean) ? undefined : String(context.getNodeParameter('customerId', itemIndex));
 	const events: StoredEvent[] = [];
 	for (let offset = 0; ; offset += PAGE) {
 		const page = await meter.events(period, { customerId, limit: PAGE, offset });
@@ -36,9 +35,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const namespace = this.getNodeParameter('namespace', 0) as string;
 	const source = `n8n/usage-meter/${namespace}`;
 	const allCustomers = this.getNodeParameter('allCustomers', 0, false) as boolean;
+	const meter = await openMeter(this);
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < (allCustomers ? 1 : items.length); itemIndex++) {
-		const events = await periodEvents.call(this, itemIndex);
+		const events = await periodEvents(this, meter, itemIndex);
 		if (this.getNodeParameter('format', itemIndex) === 'csv') {
 			output.push({ json: { csv: [CSV_HEADER, ...events.map(toCsvLine)].join('\n') + '\n', events: events.length }, pairedItem: { item: itemIndex } });
 		} else {
