@@ -3,7 +3,7 @@ import type { PaymentConnector } from '../platforms/payments';
 import { PayPalOAuthClient } from '../platforms/paypal/auth';
 import type { RateBucketRepository } from '../store/rateBuckets';
 import { paymentRetryPolicy } from './config';
-import { FetchHttpClient, Transport, type HttpClient, type RetryPolicy } from '../transport';
+import { basicAuth, bearerAuth, FetchHttpClient, Transport, type HttpClient, type RetryPolicy } from '../transport';
 
 /** Where each processor lives and how to authenticate, outside n8n (benchmarks, checks, the demo). */
 export interface ProcessorEndpoints {
@@ -38,20 +38,12 @@ export function connectProcessors(endpoints: ProcessorEndpoints, options: Connec
 		connectors[processor] = platformEntry(processor).payments!.connector(transport);
 	};
 	const { stripe, square, paypal, braintree } = endpoints;
-	if (stripe) add('stripe', stripe.baseUrl, bearer(stripe.secretKey), [stripe.secretKey]);
-	if (square) add('square', square.baseUrl, bearer(square.accessToken), [square.accessToken]);
+	if (stripe) add('stripe', stripe.baseUrl, new FetchHttpClient(bearerAuth(stripe.secretKey)), [stripe.secretKey]);
+	if (square) add('square', square.baseUrl, new FetchHttpClient(bearerAuth(square.accessToken)), [square.accessToken]);
 	if (paypal) add('paypal', paypal.baseUrl, new PayPalOAuthClient(paypal, new FetchHttpClient()), [paypal.clientSecret]);
 	if (braintree) {
 		const basic = Buffer.from(`${braintree.publicKey}:${braintree.privateKey}`).toString('base64');
-		add('braintree', braintree.baseUrl, withHeader('authorization', `Basic ${basic}`), [braintree.privateKey, basic]);
+		add('braintree', braintree.baseUrl, new FetchHttpClient(basicAuth(braintree.publicKey, braintree.privateKey)), [braintree.privateKey, basic]);
 	}
 	return connectors;
-}
-
-function bearer(token: string): HttpClient {
-	return withHeader('authorization', `Bearer ${token}`);
-}
-
-function withHeader(name: string, value: string): HttpClient {
-	return new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, [name]: value } }));
 }

@@ -3,6 +3,17 @@ import type { HttpClient, HttpRequest, HttpResponse } from './types';
 /** Adds a credential's authentication to a request (headers or query), outside n8n. */
 export type Authenticate = (request: HttpRequest) => HttpRequest;
 
+/** Sends `Authorization: Bearer <token>` with every request. */
+export function bearerAuth(token: string): Authenticate {
+	return (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } });
+}
+
+/** Sends `Authorization: Basic base64(user:password)` with every request. */
+export function basicAuth(user: string, password: string): Authenticate {
+	const encoded = Buffer.from(`${user}:${password}`).toString('base64');
+	return (request) => ({ ...request, headers: { ...request.headers, authorization: `Basic ${encoded}` } });
+}
+
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export function buildUrl(url: string, qs: HttpRequest['qs']): string {

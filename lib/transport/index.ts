@@ -1,5 +1,5 @@
 export * from './types';
 export { PlatformApiError, redactSecrets, redactDeep, vendorErrorBody } from './errors';
 export { Transport, type TransportOptions, type SendOptions, type TransportStats } from './transport';
-export { FetchHttpClient, type Authenticate, buildUrl, encodeForm } from './fetchClient';
+export { FetchHttpClient, type Authenticate, basicAuth, bearerAuth, buildUrl, encodeForm } from './fetchClient';
 export { backoffDelay, parseRetryAfter, isNetworkError } from './retry';
