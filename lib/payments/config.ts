@@ -1,26 +1,10 @@
-import type { PaymentMethodType } from '../platforms/payments';
+import type { ProcessorProfile } from '../platforms/payments';
+import { braintreeRoutingProfile } from '../platforms/braintree/profile';
+import { payPalRoutingProfile } from '../platforms/paypal/profile';
+import { squareRoutingProfile } from '../platforms/square/profile';
+import { stripeRoutingProfile } from '../platforms/stripe/profile';
 
-/** A processor's price for one payment: fixed part in minor units plus a percentage of the amount. */
-export interface FeeSchedule {
-	fixedMinor: number;
-	percent: number;
-}
-
-/** What the router knows about one processor before it has seen any outcome of its own. */
-export interface ProcessorProfile {
-	processor: string;
-	/** Fee per currency (ISO code), `*` for every other currency. */
-	fees: Record<string, FeeSchedule>;
-	/** ISO currency codes, or `*`. */
-	currencies: string[];
-	/** ISO country codes, or `*`. */
-	countries: string[];
-	methods: PaymentMethodType[];
-	/** Prior success rate (0–1) until the processor's own outcomes outweigh it. */
-	successRate: number;
-	/** Prior processing time in ms. */
-	latencyMs: number;
-}
+export type { FeeSchedule, ProcessorProfile } from '../platforms/payments';
 
 export interface ScoringWeights {
 	fees: number;
@@ -67,47 +51,8 @@ export interface RoutingConfig {
 	health: HealthSettings;
 }
 
-const everyCurrency = ['*'];
-
-/** List prices and typical speeds, as priors; every figure is meant to be overridden with the merchant's own. */
-export const defaultProcessorProfiles: ProcessorProfile[] = [
-	{
-		processor: 'stripe',
-		fees: { '*': { fixedMinor: 30, percent: 2.9 }, EUR: { fixedMinor: 25, percent: 1.5 }, GBP: { fixedMinor: 20, percent: 1.5 } },
-		currencies: everyCurrency,
-		countries: ['*'],
-		methods: ['card', 'wallet'],
-		successRate: 0.95,
-		latencyMs: 400,
-	},
-	{
-		processor: 'square',
-		fees: { '*': { fixedMinor: 30, percent: 2.9 } },
-		currencies: ['USD', 'CAD', 'GBP', 'EUR', 'AUD', 'JPY'],
-		countries: ['US', 'CA', 'GB', 'IE', 'FR', 'ES', 'AU', 'JP'],
-		methods: ['card', 'wallet'],
-		successRate: 0.95,
-		latencyMs: 500,
-	},
-	{
-		processor: 'paypal',
-		fees: { '*': { fixedMinor: 49, percent: 3.49 } },
-		currencies: everyCurrency,
-		countries: ['*'],
-		methods: ['paypal', 'card'],
-		successRate: 0.93,
-		latencyMs: 900,
-	},
-	{
-		processor: 'braintree',
-		fees: { '*': { fixedMinor: 49, percent: 2.59 } },
-		currencies: everyCurrency,
-		countries: ['*'],
-		methods: ['card', 'paypal', 'wallet'],
-		successRate: 0.94,
-		latencyMs: 600,
-	},
-];
+/** Each processor's list prices and typical speed, as declared by its platform: priors meant to be overridden. */
+export const defaultProcessorProfiles: ProcessorProfile[] = [stripeRoutingProfile, squareRoutingProfile, payPalRoutingProfile, braintreeRoutingProfile];
 
 export const defaultWeights: ScoringWeights = { fees: 0.4, successRate: 0.35, speed: 0.15, country: 0.1 };
 

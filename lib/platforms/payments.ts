@@ -44,6 +44,28 @@ export interface PaymentConnector {
 	charge(request: ChargeRequest): Promise<ChargeResult>;
 }
 
+/** A processor's price for one payment: fixed part in minor units plus a percentage of the amount. */
+export interface FeeSchedule {
+	fixedMinor: number;
+	percent: number;
+}
+
+/** What the router knows about one processor before it has seen any outcome of its own. */
+export interface ProcessorProfile {
+	processor: string;
+	/** Fee per currency (ISO code), `*` for every other currency. */
+	fees: Record<string, FeeSchedule>;
+	/** ISO currency codes, or `*`. */
+	currencies: string[];
+	/** ISO country codes, or `*`. */
+	countries: string[];
+	methods: PaymentMethodType[];
+	/** Prior success rate (0–1) until the processor's own outcomes outweigh it. */
+	successRate: number;
+	/** Prior processing time in ms. */
+	latencyMs: number;
+}
+
 /** A processor's error and decline codes as data: which are hard declines and which are processor failures. */
 export interface FailureTable {
 	/** `unknown` for codes that say an earlier request with this key may have charged (e.g. a reused key). */

@@ -1,2 +1,2 @@
-export { braintreeProfile, braintreeFailures, BRAINTREE_VERSION } from './profile';
+export { braintreeProfile, braintreeFailures, braintreeRoutingProfile, BRAINTREE_VERSION } from './profile';
 export { BraintreePayments } from './payments';

@@ -1,5 +1,5 @@
 import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
-import type { FailureTable } from '../payments';
+import type { FailureTable, ProcessorProfile } from '../payments';
 
 export const BRAINTREE_VERSION = '2019-01-01';
 
@@ -64,4 +64,15 @@ export const braintreeFailures: FailureTable = {
 		{ from: 3000, to: 3999, kind: 'processor_failure' },
 	],
 	unknownDecline: 'hard_decline',
+};
+
+/** Braintree's list prices, coverage and typical speed: the router's priors until the merchant's own figures replace them. */
+export const braintreeRoutingProfile: ProcessorProfile = {
+	processor: 'braintree',
+	fees: { '*': { fixedMinor: 49, percent: 2.59 } },
+	currencies: ['*'],
+	countries: ['*'],
+	methods: ['card', 'paypal', 'wallet'],
+	successRate: 0.94,
+	latencyMs: 600,
 };

@@ -1,3 +1,3 @@
-export { payPalProfile, payPalFailures, payPalIssue, PAYPAL_REFRESH_PROBE_PATH } from './profile';
+export { payPalProfile, payPalFailures, payPalIssue, payPalRoutingProfile, PAYPAL_REFRESH_PROBE_PATH } from './profile';
 export { PayPalPayments } from './payments';
 export { PayPalOAuthClient, fetchPayPalToken, type PayPalClientCredentials } from './auth';

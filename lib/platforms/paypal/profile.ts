@@ -1,5 +1,5 @@
 import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
-import type { FailureTable } from '../payments';
+import type { FailureTable, ProcessorProfile } from '../payments';
 
 export interface PayPalErrorBody {
 	name?: string;
@@ -61,4 +61,15 @@ export const payPalFailures: FailureTable = {
 		DUPLICATE_INVOICE_ID: 'unknown',
 	},
 	unknownDecline: 'hard_decline',
+};
+
+/** PayPal's list prices, coverage and typical speed: the router's priors until the merchant's own figures replace them. */
+export const payPalRoutingProfile: ProcessorProfile = {
+	processor: 'paypal',
+	fees: { '*': { fixedMinor: 49, percent: 3.49 } },
+	currencies: ['*'],
+	countries: ['*'],
+	methods: ['paypal', 'card'],
+	successRate: 0.93,
+	latencyMs: 900,
 };

@@ -1,2 +1,2 @@
-export { squareProfile, squareFailures, SQUARE_VERSION } from './profile';
+export { squareProfile, squareFailures, squareRoutingProfile, SQUARE_VERSION } from './profile';
 export { SquarePayments } from './payments';

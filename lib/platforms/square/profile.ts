@@ -1,5 +1,5 @@
 import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
-import type { FailureTable } from '../payments';
+import type { FailureTable, ProcessorProfile } from '../payments';
 
 export const SQUARE_VERSION = '2025-08-20';
 
@@ -53,4 +53,15 @@ export const squareFailures: FailureTable = {
 		IDEMPOTENCY_KEY_REUSED: 'unknown',
 	},
 	unknownDecline: 'hard_decline',
+};
+
+/** Square's list prices, coverage and typical speed: the router's priors until the merchant's own figures replace them. */
+export const squareRoutingProfile: ProcessorProfile = {
+	processor: 'square',
+	fees: { '*': { fixedMinor: 30, percent: 2.9 } },
+	currencies: ['USD', 'CAD', 'GBP', 'EUR', 'AUD', 'JPY'],
+	countries: ['US', 'CA', 'GB', 'IE', 'FR', 'ES', 'AU', 'JP'],
+	methods: ['card', 'wallet'],
+	successRate: 0.95,
+	latencyMs: 500,
 };

@@ -1,2 +1,2 @@
-export { stripeProfile, stripeFailures } from './profile';
+export { stripeProfile, stripeFailures, stripeRoutingProfile } from './profile';
 export { StripePayments } from './payments';

@@ -1,5 +1,5 @@
 import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
-import type { FailureTable } from '../payments';
+import type { FailureTable, ProcessorProfile } from '../payments';
 
 export interface StripeErrorBody {
 	error?: { type?: string; code?: string; decline_code?: string; message?: string; param?: string };
@@ -56,4 +56,15 @@ export const stripeFailures: FailureTable = {
 		idempotency_error: 'unknown',
 	},
 	unknownDecline: 'hard_decline',
+};
+
+/** Stripe's list prices, coverage and typical speed: the router's priors until the merchant's own figures replace them. */
+export const stripeRoutingProfile: ProcessorProfile = {
+	processor: 'stripe',
+	fees: { '*': { fixedMinor: 30, percent: 2.9 }, EUR: { fixedMinor: 25, percent: 1.5 }, GBP: { fixedMinor: 20, percent: 1.5 } },
+	currencies: ['*'],
+	countries: ['*'],
+	methods: ['card', 'wallet'],
+	successRate: 0.95,
+	latencyMs: 400,
 };
