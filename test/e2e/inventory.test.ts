@@ -100,6 +100,9 @@ test('an order on Shopify, delivered twice, takes stock off the other three stor
 	const applied = runs.flatMap((run) => (run.outputs['Stock Updated']?.[0] ?? []).map((item) => item.json));
 	expect(applied.filter((item) => item.status === 'applied').map((item) => item.store).sort()).toEqual(['bigcommerce', 'magento', 'woocommerce']);
 	expect(applied.filter((item) => item.duplicateDelivery)).toHaveLength(1);
+	// The Usage Meter records the order once per delivery run, keyed by order id, passing the order on unchanged.
+	const metered = runs.flatMap((run) => (run.outputs['Meter Order']?.[0] ?? []).map((item) => item.json));
+	expect(metered.map((order) => order.orderId)).toEqual([metered[0].orderId, metered[0].orderId]);
 	const { deliveries } = await sandboxes.controls.shopify.webhooks();
 	expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 97, woocommerce: 97, magento: 97, bigcommerce: 97 });
