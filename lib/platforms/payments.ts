@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 import { PlatformApiError } from '../transport/errors';
 
@@ -126,4 +126,13 @@ export function classifyCode(table: FailureTable, code: string): FailureKind | u
 	if (table.codes[code]) return table.codes[code];
 	const numeric = Number(code);
 	return Number.isFinite(numeric) ? table.ranges?.find((range) => numeric >= range.from && numeric <= range.to)?.kind : undefined;
+}
+
+export type SignatureCheck = { valid: true } | { valid: false; reason: string };
+
+/** Compares a presented webhook signature with the expected one in constant time. */
+export function sameSignature(presented: string, expected: string): boolean {
+	const a = Buffer.from(presented);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -1,2 +1,3 @@
 export { squareProfile, squareFailures, squareRoutingProfile, SQUARE_VERSION } from './profile';
 export { SquarePayments } from './payments';
+export { verifySquareSignature, SQUARE_SIGNATURE_HEADER } from './webhook';

@@ -1,2 +1,3 @@
 export { stripeProfile, stripeFailures, stripeRoutingProfile } from './profile';
 export { StripePayments } from './payments';
+export { verifyStripeSignature, STRIPE_SIGNATURE_HEADER } from './webhook';
