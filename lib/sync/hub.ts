@@ -19,6 +19,15 @@ export class HubRecordRepository {
 		return this.select(key, 'internal_id', internalIds, (record) => record.internalId);
 	}
 
+	/** Hub records in internal-id order after `afterId`, a page at a time (to walk every record in bounded memory). */
+	async page(key: HubKey, afterId: string, limit: number): Promise<HubRecord[]> {
+		const rows = await this.db.query<{ internal_id: string; match_key: string | null; data: string }>(
+			'SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND internal_id > ? ORDER BY internal_id LIMIT ?',
+			[key.integration, key.entity, afterId, limit],
+		);
+		return rows.map((row) => ({ internalId: row.internal_id, matchKey: row.match_key ?? undefined, data: JSON.parse(row.data) as Record<string, unknown> }));
+	}
+
 	/** Hub records by match key (lower-cased email or domain). */
 	async byMatchKey(key: HubKey, matchKeys: string[]): Promise<Map<string, HubRecord>> {
 		return this.select(key, 'match_key', matchKeys, (record) => record.matchKey as string);

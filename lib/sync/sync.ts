@@ -70,8 +70,10 @@ export function syncScope(integration: string, entity: string): string {
 export async function syncPlatforms(options: SyncOptions): Promise<SyncSummary> {
 	const run = new SyncRun(options);
 	await run.applyDecidedReviews();
+	const joining = await run.joiningPlatforms();
 	for (const platform of options.platforms) await run.stage(platform);
 	await run.processInbox();
+	await run.backfill(joining);
 	return run.finish();
 }
 
@@ -127,6 +129,29 @@ class SyncRun {
 				this.summary.reviewsApplied++;
 			}
 			if (failed.size > 0) return;
+		}
+	}
+
+	/** Platforms pulled for the first time in an integration that already has records: they need every record. */
+	async joiningPlatforms(): Promise<SyncPlatform[]> {
+		const joining: SyncPlatform[] = [];
+		for (const platform of this.options.platforms) {
+			if (!(await this.options.store.cursors.get(this.platformKey(platform.connector.platform)))) joining.push(platform);
+		}
+		return joining.length < this.options.platforms.length ? joining : [];
+	}
+
+	/**
+	 * Copies every hub record to platforms that joined in this run: records unchanged elsewhere would otherwise never
+	 * reach them. Their own records were pulled and matched first, so those are linked and skipped, not duplicated.
+	 */
+	async backfill(joining: SyncPlatform[]): Promise<void> {
+		if (joining.length === 0) return;
+		for (let after = ''; ;) {
+			const records = await this.hub.page(this.key, after, this.chunkSize());
+			if (records.length === 0) return;
+			after = records[records.length - 1].internalId;
+			await this.pushEverywhere(records.map((record) => ({ record, own: new Map() })), joining);
 		}
 	}
 
@@ -306,10 +331,13 @@ class SyncRun {
 	}
 
 	/** Pushes each record to every platform (unchanged ones are skipped by their snapshot); returns the ids that failed somewhere. */
-	private async pushEverywhere(items: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }>): Promise<Set<string>> {
+	private async pushEverywhere(
+		items: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }>,
+		platforms: SyncPlatform[] = this.options.platforms,
+	): Promise<Set<string>> {
 		const failed = new Set<string>();
 		if (items.length === 0) return failed;
-		for (const platform of this.options.platforms) {
+		for (const platform of platforms) {
 			const name = platform.connector.platform;
 			const records: InternalRecord[] = items.map(({ record, own }) => {
 				const data = { ...record.data };

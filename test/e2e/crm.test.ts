@@ -29,6 +29,9 @@ let hubspot: RunningSandbox;
 let salesforce: RunningSandbox;
 let hubspotControl: SandboxControl;
 let salesforceControl: SandboxControl;
+let zendesk: RunningSandbox;
+let intercom: RunningSandbox;
+const supportSecret = 'support-webhook-secret';
 
 interface HubSpotRecord {
 	id: string;
@@ -47,9 +50,13 @@ beforeAll(async () => {
 	hubspotControl = new SandboxControl(hubspot.baseUrl);
 	salesforceControl = new SandboxControl(salesforce.baseUrl);
 	n8n = await startN8n();
+	zendesk = await startSandbox('zendesk');
+	intercom = await startSandbox('intercom');
 	const credentials = {
 		integrationHubSpotApi: await n8n.createCredential('integrationHubSpotApi', 'HubSpot', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl, clientSecret }),
 		integrationSalesforceApi: await n8n.createCredential('integrationSalesforceApi', 'Salesforce', { accessToken: salesforce.credentials.accessToken, instanceUrl: salesforce.baseUrl }),
+		integrationZendeskApi: await n8n.createCredential('integrationZendeskApi', 'Zendesk', { baseUrl: zendesk.baseUrl, email: zendesk.credentials.email, apiToken: zendesk.credentials.apiToken, webhookSecret: supportSecret }),
+		integrationIntercomApi: await n8n.createCredential('integrationIntercomApi', 'Intercom', { accessToken: intercom.credentials.accessToken, clientSecret: supportSecret, baseUrl: intercom.baseUrl }),
 	};
 	for (const name of ['crm-bidirectional-sync.json', 'crm-conflict-review.json']) {
 		await n8n.activate(await n8n.importWorkflow(template(name), { credentials }));
@@ -61,6 +68,8 @@ afterAll(async () => {
 	await n8n?.stop();
 	await hubspot?.close();
 	await salesforce?.close();
+	await zendesk?.close();
+	await intercom?.close();
 });
 
 function signedHubSpotDelivery(body: string, secret = clientSecret) {
@@ -138,4 +147,46 @@ test('a company conflict waits for review, is listed and decided over the review
 	expect((await liveHubSpot('companies'))[0].properties.name).toBe('ACME Corporation');
 	expect((await liveSalesforce('Account'))[0].Name).toBe('ACME Corporation');
 	expect(await n8n.callWebhook('crm/conflicts', { method: 'GET' })).toMatchObject({ status: 200 });
+});
+
+test('signed Zendesk and Intercom deliveries sync contacts across all four platforms; forged ones get 401', async () => {
+	const zendeskControl = new SandboxControl(zendesk.baseUrl);
+	const intercomControl = new SandboxControl(intercom.baseUrl);
+	// Zendesk's export leaves out the last minute; the test does not wait for it.
+	await zendeskControl.updateSettings({ incrementalDelayMs: 0 });
+	await zendeskControl.seed({ users: [{ name: 'Katherine Johnson', email: 'katherine@example.com' }] });
+	await intercomControl.seed({ contacts: [{ name: 'Dorothy Vaughan', email: 'dorothy@example.com' }] });
+	const body = JSON.stringify({ type: 'zen:event-type:user.created', detail: { id: '1' } });
+	const stamp = new Date().toISOString();
+	const zendeskDelivery = (secret: string) => fetch(`${n8n.baseUrl}/webhook/crm/zendesk-events`, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/json',
+			'x-zendesk-webhook-signature': createHmac('sha256', secret).update(`${stamp}${body}`).digest('base64'),
+			'x-zendesk-webhook-signature-timestamp': stamp,
+		},
+		body,
+	});
+	const intercomDelivery = (secret: string) => fetch(`${n8n.baseUrl}/webhook/crm/intercom-events`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` },
+		body,
+	});
+	expect((await zendeskDelivery('forged')).status).toBe(401);
+	expect((await intercomDelivery('forged')).status).toBe(401);
+	expect(await zendeskControl.state('users')).toHaveLength(1);
+
+	expect((await zendeskDelivery(supportSecret)).status).toBe(200);
+	const emails = async () => ({
+		hubspot: (await liveHubSpot('contacts')).map((contact) => String(contact.properties.email).toLowerCase()).sort(),
+		salesforce: (await liveSalesforce('Contact')).map((contact) => String(contact.Email).toLowerCase()).sort(),
+		zendesk: (await zendeskControl.state<Array<{ email: string; active: boolean }>>('users')).filter((user) => user.active).map((user) => user.email.toLowerCase()).sort(),
+		intercom: (await intercomControl.state<Array<{ email: string }>>('contacts')).map((contact) => contact.email.toLowerCase()).sort(),
+	});
+	const after = await emails();
+	expect(after.hubspot).toEqual(expect.arrayContaining(['katherine@example.com', 'dorothy@example.com', 'ada@example.com']));
+	for (const platform of ['salesforce', 'zendesk', 'intercom'] as const) expect(after[platform]).toEqual(after.hubspot);
+
+	expect((await intercomDelivery(supportSecret)).status).toBe(200);
+	expect(await emails()).toEqual(after);
 });

@@ -253,3 +253,22 @@ describe('sync', () => {
 		expect(await new InboxRepository(store.db).size({ integration: 'test', entity: 'contacts' })).toBe(0);
 	});
 });
+
+describe('a platform joining an existing sync', () => {
+	it('receives every record, including those unchanged elsewhere, and its own matching records are linked', async () => {
+		const hubspot = new FakeCrm('hubspot');
+		const salesforce = new FakeCrm('salesforce');
+		hubspot.add({ firstname: 'Ann', lastname: 'Lee', email: 'ann@x.test' });
+		hubspot.add({ firstname: 'Bob', lastname: 'Ray', email: 'bob@x.test' });
+		await sync([hubspot, salesforce]);
+		const zendesk = new FakeCrm('zendesk');
+		zendesk.add({ firstname: 'Bob', lastname: 'Ray', email: 'BOB@x.test', phone: '+15550199' });
+		const joined = await sync([hubspot, salesforce, zendesk]);
+		expect(zendesk.live().map((record) => String(record.fields.email).toLowerCase()).sort()).toEqual(['ann@x.test', 'bob@x.test']);
+		expect(joined.platforms.zendesk.created).toBe(1);
+		expect(salesforce.live().find((record) => record.fields.email === 'bob@x.test')?.fields.phone).toBe('+15550199');
+		const writes = zendesk.calls.filter((call) => call.kind === 'write').length;
+		await sync([hubspot, salesforce, zendesk]);
+		expect(zendesk.calls.filter((call) => call.kind === 'write').length).toBe(writes);
+	});
+});
