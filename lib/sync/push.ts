@@ -83,7 +83,7 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 			outcomes.push({ ...base, status: 'skipped', externalId });
 			return;
 		}
-		if (!externalId && support.matchField && !fields[support.matchField]) {
+		if (!externalId && request.matchExisting !== false && support.matchField && !fields[support.matchField]) {
 			outcomes.push({
 				...base,
 				status: 'failed',

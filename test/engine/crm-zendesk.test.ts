@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
+import { hubSpotDefaultMappings } from '../../lib/platforms/hubspot';
+import { zendeskDefaultMappings } from '../../lib/platforms/zendesk';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { syncPlatforms } from '../../lib/sync/sync';
 import type { RunningSandbox } from '../sandbox/registry';
@@ -91,4 +93,21 @@ test('a 429 with Retry-After from Zendesk is waited out, never reaching the sync
 	expect(await users()).toHaveLength(1);
 	const refused = (await zendesk.control.requests()).filter((entry) => entry.status === 429);
 	expect(refused).toHaveLength(2);
+});
+
+test('companies: Zendesk organizations (time-based export) and HubSpot companies meet in one sync', async () => {
+	await hubspot.control.seed({ companies: [{ properties: { name: 'Acme', domain: 'acme.example', industry: 'Tools' } }] });
+	await zendesk.control.seed({ organizations: [{ name: 'Globex', details: 'Energy' }] });
+	const platforms = [
+		{ connector: hubspot.connector, mappings: hubSpotDefaultMappings.companies },
+		{ connector: zendesk.connector, mappings: zendeskDefaultMappings.companies! },
+	];
+	const result = await syncPlatforms({ store, integration: 'zd', entity: 'companies', platforms, strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: 'companies' });
+	expect(result.failures).toEqual([]);
+	const organizations = await zendesk.control.state<Array<{ name: string; details: string | null }>>('organizations');
+	expect(organizations.map((organization) => [organization.name, organization.details]).sort()).toEqual([['Acme', 'Tools'], ['Globex', 'Energy']]);
+	const companies = await hubspot.control.state<Array<{ properties: Record<string, string | null> }>>('companies');
+	expect(companies.map((company) => company.properties.name).sort()).toEqual(['Acme', 'Globex']);
+	const again = await syncPlatforms({ store, integration: 'zd', entity: 'companies', platforms, strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: 'companies-2' });
+	expect(again.platforms.hubspot.created + again.platforms.zendesk.created + again.platforms.hubspot.updated + again.platforms.zendesk.updated).toBe(0);
 });

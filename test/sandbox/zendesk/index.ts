@@ -172,6 +172,22 @@ function routes(router: Router, account: Account): void {
 		if (ids.length > 100) throw error(400, 'TooManyRecords', 'At most 100 ids per request');
 		return ok({ job_status: account.job(() => ids.map((id, index) => perRecord(index, () => (account.destroy(collection, id), { id, status: 'Deleted', success: true })))) });
 	});
+	// Time-based export (organizations): everything updated at or after start_time, up to 1,000 a page.
+	router.get('/api/v2/incremental/organizations.json', (request) => {
+		const startTime = request.query.get('start_time');
+		if (startTime === null) throw error(400, 'InvalidPaginationParameter', 'start_time is required');
+		const cutoff = Date.now() - account.settings.incrementalDelayMs;
+		const ready = [...account.tables.organizations.values()]
+			.filter((record) => Date.parse(record.updated_at) <= cutoff && Date.parse(record.updated_at) >= Number(startTime) * 1000)
+			.sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id);
+		const page = ready.slice(0, 1000);
+		const endTime = page.length > 0 ? Math.floor(Date.parse(page[page.length - 1].updated_at) / 1000) : Number(startTime);
+		const endOfStream = ready.length <= 1000;
+		return ok({
+			organizations: page, count: page.length, end_time: endTime, end_of_stream: endOfStream,
+			next_page: endOfStream ? null : `/api/v2/incremental/organizations.json?start_time=${endTime}`,
+		});
+	});
 	router.get('/api/v2/incremental/:collection/cursor.json', (request) => {
 		const collection = collectionOf(request);
 		if (collection === 'organizations') throw error(404, 'InvalidEndpoint', 'Not found');
