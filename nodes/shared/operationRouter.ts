@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { toNodeError } from './errors';
+
+/** One `actions/<op>.operation.ts` module: its execute turns the input items into the node's outputs. */
+export interface NodeOperation {
+	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]>;
+}
+
+/** How many outputs the node has and which one takes an error item per input item under Continue On Fail. */
+export interface NodeOutputs {
+	count: number;
+	errorOutput: number;
+}
+
+/**
+ * Runs the operation the node's `operation` parameter names and fills every output (empty where the operation has
+ * nothing for it). A failure of the whole operation stops the node, or with Continue On Fail becomes an error item
+ * per input item.
+ */
+export async function routeOperation(context: IExecuteFunctions, operations: Record<string, NodeOperation>, outputs: NodeOutputs): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const operation = context.getNodeParameter('operation', 0) as string;
+	try {
+		const filled = await operations[operation].execute.call(context, items);
+		return Array.from({ length: outputs.count }, (_, index) => filled[index] ?? []);
+	} catch (error) {
+		const nodeError = toNodeError(context.getNode(), error);
+		if (!context.continueOnFail()) throw nodeError;
+		const errorItems = items.map((_, item) => ({ json: { error: nodeError.message }, pairedItem: { item } }));
+		return Array.from({ length: outputs.count }, (_, index) => (index === outputs.errorOutput ? errorItems : []));
+	}
+}
