@@ -36,6 +36,8 @@ export interface PushRequest {
 	runId: string;
 	/** Look unlinked records up by the match field before creating them (default true); see WriteOptions. */
 	matchExisting?: boolean;
+	/** Record the run's counts in the activity log (default true; sync logs its own totals). */
+	logActivity?: boolean;
 }
 
 export interface PushResult {
@@ -101,7 +103,7 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 
 	outcomes.sort((a, b) => a.index - b.index);
 	const counts = countOutcomes(outcomes);
-	await store.logs.recordActivity({
+	if (request.logActivity !== false) await store.logs.recordActivity({
 		runId, integration, operation: 'push', platform: connector.platform, entity, ...counts, startedAt, finishedAt: new Date().toISOString(),
 	});
 	return { outcomes, counts };

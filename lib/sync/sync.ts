@@ -349,6 +349,7 @@ class SyncRun {
 				mappings: platform.mappings, records, runId: this.options.runId,
 				// Every platform's records were pulled into the hub and matched there before anything is pushed.
 				matchExisting: false,
+				logActivity: false,
 			});
 			const counts = this.summary.platforms[name];
 			for (const status of ['created', 'updated', 'skipped', 'failed'] as const) counts[status] += result.counts[status];

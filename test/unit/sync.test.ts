@@ -106,6 +106,10 @@ describe('sync', () => {
 		expect(salesforce.live()[0].fields).toMatchObject({ firstname: 'Ann', email: 'ann@x.test' });
 		expect(first.platforms.salesforce.created).toBe(1);
 		expect(first.platforms.hubspot.pulled).toBe(1);
+		const activity = await store.db.query<{ platform: string; operation: string; created: number }>(
+			'SELECT platform, operation, created FROM activity_log WHERE run_id = ? ORDER BY platform', [first.runId],
+		);
+		expect(activity.map((row) => [row.platform, row.operation, Number(row.created)])).toEqual([['hubspot', 'sync', 0], ['salesforce', 'sync', 1]]);
 		const writesBefore = writes(hubspot) + writes(salesforce);
 		const second = await sync([hubspot, salesforce]);
 		expect(writes(hubspot) + writes(salesforce)).toBe(writesBefore);
