@@ -5,7 +5,8 @@
  * conflict queued for review is listed and decided over the review template's webhooks and lands on both platforms.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
@@ -14,7 +15,7 @@ import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from '../
 import { closeAllStores, openStore } from '../../lib/store';
 import { syncPlatforms } from '../../lib/sync/sync';
 import { FetchHttpClient, Transport, type PlatformProfile } from '../../lib/transport';
-import { startN8n, type N8nServer } from '../harness/n8nServer';
+import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
@@ -32,6 +33,11 @@ let salesforceControl: SandboxControl;
 let zendesk: RunningSandbox;
 let intercom: RunningSandbox;
 const supportSecret = 'support-webhook-secret';
+/** Kept across a restart of n8n (credentials, workflows and the state store live in it). */
+let userFolder: string;
+let packageTarball: string;
+// n8n stops at once on SIGTERM instead of waiting for running executions: a stop is a kill mid-sync.
+const n8nEnv = { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '0' };
 
 interface HubSpotRecord {
 	id: string;
@@ -49,7 +55,9 @@ beforeAll(async () => {
 	salesforce = await startSandbox('salesforce');
 	hubspotControl = new SandboxControl(hubspot.baseUrl);
 	salesforceControl = new SandboxControl(salesforce.baseUrl);
-	n8n = await startN8n();
+	userFolder = mkdtempSync(path.join(tmpdir(), 'crm-e2e-n8n-'));
+	packageTarball = await packPackage();
+	n8n = await startN8n({ userFolder, packageTarball, env: n8nEnv });
 	zendesk = await startSandbox('zendesk');
 	intercom = await startSandbox('intercom');
 	const credentials = {
@@ -70,6 +78,8 @@ afterAll(async () => {
 	await salesforce?.close();
 	await zendesk?.close();
 	await intercom?.close();
+	rmSync(userFolder, { recursive: true, force: true });
+	rmSync(path.dirname(packageTarball), { recursive: true, force: true });
 });
 
 function signedHubSpotDelivery(body: string, secret = clientSecret) {
@@ -189,4 +199,28 @@ test('signed Zendesk and Intercom deliveries sync contacts across all four platf
 
 	expect((await intercomDelivery(supportSecret)).status).toBe(200);
 	expect(await emails()).toEqual(after);
+});
+
+test('n8n killed mid-sync and started again: the next delivery completes the sync, nothing lost or doubled', async () => {
+	const before = (await liveSalesforce('Contact')).length;
+	await hubspotControl.seed({ contacts: Array.from({ length: 1000 }, (_, i) => ({ properties: { firstname: `Bulk${i}`, lastname: 'Contact', email: `bulk${i}@example.com` } })) });
+	// Each Salesforce write takes 4 s, so the kill lands between batches.
+	await salesforceControl.fault({ kind: 'latency', ms: 4000, times: -1, match: { method: 'PATCH' } });
+	const event = JSON.stringify([{ subscriptionType: 'contact.creation', objectId: 2 }]);
+	const running = signedHubSpotDelivery(event).catch(() => undefined);
+	for (let waited = 0; (await liveSalesforce('Contact')).length < before + 200 && waited < 120_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+	const port = Number(new URL(n8n.baseUrl).port);
+	await n8n.stop();
+	await running;
+	const partial = (await liveSalesforce('Contact')).length - before;
+	expect(partial).toBeGreaterThan(0);
+	expect(partial).toBeLessThan(1000);
+
+	await salesforceControl.clearFaults();
+	n8n = await startN8n({ userFolder, packageTarball, port, env: n8nEnv });
+	const resumed = await signedHubSpotDelivery(event);
+	expect(resumed.status).toBe(200);
+	const emails = (await liveSalesforce('Contact')).map((contact) => String(contact.Email).toLowerCase());
+	expect(emails.filter((email) => email.startsWith('bulk'))).toHaveLength(1000);
+	expect(new Set(emails).size).toBe(emails.length);
 });
