@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { toNodeError } from '../../shared/errors';
+import { routeOperation, type NodeOutputs } from '../../shared/operationRouter';
 import * as listDeadLetters from './listDeadLetters.operation';
 import { nodeOutputNames } from './common';
 import { FAILED, FIXED_OUTPUTS } from './outputs';
@@ -13,18 +13,15 @@ const operations = { route, listDeadLetters, replay, routeLog };
 export type EventRouterOperation = keyof typeof operations;
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as EventRouterOperation;
-	try {
-		return await operations[operation].execute.call(this, items);
-	} catch (error) {
-		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error);
-		// A configuration error concerns the whole batch: every item leaves on Failed with the reason.
-		const message = toNodeError(this.getNode(), error).message;
-		const failed = items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }));
-		if (operation === 'listDeadLetters' || operation === 'routeLog') return [failed];
-		const branches: INodeExecutionData[][] = Array.from({ length: FIXED_OUTPUTS + nodeOutputNames(this).length }, () => []);
-		branches[FAILED] = failed;
-		return branches;
-	}
+	return await routeOperation(this, operations, outputsOf(this, operation));
+}
+
+/**
+ * Listing dead letters or the route log has one output; routing and replay have the fixed branches plus one per
+ * Node Outputs name. A configuration error concerns the whole batch: every item leaves on Failed with the reason.
+ */
+function outputsOf(context: IExecuteFunctions, operation: EventRouterOperation): NodeOutputs {
+	if (operation === 'listDeadLetters' || operation === 'routeLog') return { count: 1, errorOutput: 0 };
+	return { count: FIXED_OUTPUTS + nodeOutputNames(context).length, errorOutput: FAILED };
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { toNodeError } from '../../shared/errors';
+import { routeOperation } from '../../shared/operationRouter';
 import * as collectUnsubscribes from './collectUnsubscribes.operation';
 import * as fanOut from './fanOut.operation';
 import * as recordUnsubscribe from './recordUnsubscribe.operation';
@@ -10,14 +10,7 @@ const operations = { fanOut, recordUnsubscribe, collectUnsubscribes, retryPendin
 
 export type MarketingFanOutOperation = keyof typeof operations;
 
+/** Outputs: Sent, Skipped, Failed (where a failed operation's error items go under Continue On Fail). */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as MarketingFanOutOperation;
-	try {
-		return await operations[operation].execute.call(this, items);
-	} catch (error) {
-		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error);
-		const message = toNodeError(this.getNode(), error).message;
-		return [[], [], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
-	}
+	return await routeOperation(this, operations, { count: 3, errorOutput: 2 });
 }
