@@ -17,6 +17,7 @@ import {
 import type { HttpMethod } from '../../../lib/transport';
 import { nodeStore } from '../../shared/engineContext';
 import { N8nHttpClient } from '../../shared/httpClient';
+import { parseJsonParameter } from '../../shared/jsonParameter';
 
 export const WEBHOOK_CREDENTIAL = 'integrationWebhookDestinationApi';
 export const HTTP_CREDENTIAL = 'integrationHttpDestinationApi';
@@ -229,15 +230,6 @@ function splitList(text: unknown): string[] {
 		.filter((part) => part !== '');
 }
 
-function parseJson<T>(context: IExecuteFunctions, value: unknown, what: string): T {
-	if (typeof value !== 'string') return value as T;
-	try {
-		return JSON.parse(value) as T;
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), `${what} is not valid JSON: ${(error as Error).message}`);
-	}
-}
-
 interface RuleRow {
 	id: string;
 	sources?: string;
@@ -249,14 +241,14 @@ interface RuleRow {
 }
 
 function readRules(context: IExecuteFunctions): RuleSpec[] {
-	if (context.getNodeParameter('rulesMode', 0) === 'json') return parseJson<RuleSpec[]>(context, context.getNodeParameter('rulesJson', 0), 'Rules (JSON)');
+	if (context.getNodeParameter('rulesMode', 0) === 'json') return parseJsonParameter<RuleSpec[]>(context, context.getNodeParameter('rulesJson', 0), 'Rules (JSON)');
 	const rows = context.getNodeParameter('rules.rule', 0, []) as RuleRow[];
 	return rows.map((row) => ({
 		id: row.id,
 		sources: splitList(row.sources),
 		eventTypes: splitList(row.eventTypes),
-		filters: parseJson(context, row.filters ?? '[]', `Filters of rule "${row.id}"`),
-		transform: parseJson(context, row.transform ?? '[]', `Transform of rule "${row.id}"`),
+		filters: parseJsonParameter(context, row.filters ?? '[]', `Filters of rule "${row.id}"`),
+		transform: parseJsonParameter(context, row.transform ?? '[]', `Transform of rule "${row.id}"`),
 		destinations: splitList(row.destinations),
 		enabled: row.enabled !== false,
 	}));
@@ -278,11 +270,11 @@ interface DestinationRow {
 
 function readDestinations(context: IExecuteFunctions): DestinationSpec[] {
 	if (context.getNodeParameter('destinationsMode', 0, 'json') === 'json') {
-		return parseJson<DestinationSpec[]>(context, context.getNodeParameter('destinations', 0), 'Destinations (JSON)');
+		return parseJsonParameter<DestinationSpec[]>(context, context.getNodeParameter('destinations', 0), 'Destinations (JSON)');
 	}
 	const rows = context.getNodeParameter('destinationList.destination', 0, []) as DestinationRow[];
 	return rows.map((row): DestinationSpec => {
-		const template = row.bodyTemplate === '' || row.bodyTemplate === undefined ? undefined : parseJson(context, row.bodyTemplate, `Body template of destination "${row.id}"`);
+		const template = row.bodyTemplate === '' || row.bodyTemplate === undefined ? undefined : parseJsonParameter(context, row.bodyTemplate, `Body template of destination "${row.id}"`);
 		return {
 			id: row.id,
 			kind: row.kind,

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { orderMovements, type OrderEvent, type StockMovement } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
+import { parseJsonParameter } from '../../shared/jsonParameter';
 import { buildFanOut, splitOutcomes } from './common';
 
 const showFor = { show: { operation: ['apply'] } };
@@ -60,7 +61,7 @@ export const description: INodeProperties[] = [
 
 function readOrder(context: IExecuteFunctions, item: number): OrderEvent {
 	const raw = context.getNodeParameter('lines', item);
-	const lines = (typeof raw === 'string' ? JSON.parse(raw) : raw) as OrderEvent['lines'];
+	const lines = parseJsonParameter<OrderEvent['lines']>(context, raw, 'Line Items', item);
 	if (!Array.isArray(lines)) throw new NodeOperationError(context.getNode(), 'Line Items must be an array of {lineId, sku, quantity}', { itemIndex: item });
 	return {
 		orderId: String(context.getNodeParameter('orderId', item)),

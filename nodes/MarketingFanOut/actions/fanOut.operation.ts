@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import type { ContactResult, SegmentRule, SegmentCondition } from '../../../lib/marketing';
 import { getPath, type FieldMapping } from '../../../lib/sync/mapping';
+import { parseJsonParameter } from '../../shared/jsonParameter';
 import { openFanOut, operatorOptions } from './common';
 
 const show = { show: { operation: ['fanOut'] } };
@@ -77,13 +78,11 @@ function readRules(context: IExecuteFunctions): SegmentRule[] {
 
 function readMappings(context: IExecuteFunctions): Record<string, FieldMapping[]> {
 	const raw = context.getNodeParameter('mappingsJson', 0, '{}') as string | IDataObject;
-	try {
-		const parsed = typeof raw === 'string' ? (JSON.parse(raw || '{}') as unknown) : raw;
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected an object keyed by platform');
-		return parsed as Record<string, FieldMapping[]>;
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), `Field Mappings (JSON) is not valid: ${(error as Error).message}`);
+	const parsed = parseJsonParameter<unknown>(context, raw === '' ? '{}' : raw, 'Field Mappings (JSON)');
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw new NodeOperationError(context.getNode(), 'Field Mappings (JSON) is not valid: expected an object keyed by platform');
 	}
+	return parsed as Record<string, FieldMapping[]>;
 }
 
 function toJson(result: ContactResult): IDataObject {
