@@ -1,6 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-
 import { PlatformApiError } from '../transport/errors';
+import { hmac, safeEqual } from '../transport/signatures';
 
 /** What a commerce platform can do for the inventory fan-out engine. One implementation per platform. */
 
@@ -121,9 +120,7 @@ export async function readModifyWrite(
  */
 export function verifyBodyHmacBase64(rawBody: string | Buffer, signature: string | undefined, secret: string): boolean {
 	if (!signature || !secret) return false;
-	const expected = createHmac('sha256', secret).update(rawBody).digest();
-	const presented = Buffer.from(signature, 'base64');
-	return presented.length === expected.length && timingSafeEqual(presented, expected);
+	return safeEqual(Buffer.from(signature, 'base64'), hmac(secret, rawBody));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import { PlatformApiError } from '../transport/errors';
 
@@ -129,10 +129,3 @@ export function classifyCode(table: FailureTable, code: string): FailureKind | u
 }
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: string };
-
-/** Compares a presented webhook signature with the expected one in constant time. */
-export function sameSignature(presented: string, expected: string): boolean {
-	const a = Buffer.from(presented);
-	const b = Buffer.from(expected);
-	return a.length === b.length && timingSafeEqual(a, b);
-}

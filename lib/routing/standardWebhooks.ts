@@ -3,7 +3,9 @@
  * `webhook-signature: v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>`, the key being the base64 part of
  * a `whsec_…` secret. Receivers verify with the same function and reject timestamps outside a tolerance.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+
+import { hmacBase64, safeEqual } from '../transport/signatures';
 
 export const SECRET_PREFIX = 'whsec_';
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
@@ -28,7 +30,7 @@ export function generateSecret(): string {
 }
 
 export function signature(secret: string, id: string, timestampSeconds: number, body: string): string {
-	return createHmac('sha256', secretKey(secret)).update(`${id}.${timestampSeconds}.${body}`).digest('base64');
+	return hmacBase64(secretKey(secret), `${id}.${timestampSeconds}.${body}`);
 }
 
 export function signHeaders(secret: string, id: string, timestampSeconds: number, body: string): SignedHeaders {
@@ -59,14 +61,11 @@ export function verify(
 	const seconds = Number(timestamp);
 	if (!Number.isInteger(seconds)) return { ok: false, reason: 'webhook-timestamp is not a Unix time in seconds' };
 	if (Math.abs(nowSeconds - seconds) > toleranceSeconds) return { ok: false, reason: 'webhook-timestamp is outside the tolerance' };
-	const expected = Buffer.from(signature(secret, id, seconds, body));
+	const expected = signature(secret, id, seconds, body);
 	const matches = signatures
 		.split(' ')
 		.filter((entry) => entry.startsWith('v1,'))
-		.some((entry) => {
-			const presented = Buffer.from(entry.slice(3));
-			return presented.length === expected.length && timingSafeEqual(presented, expected);
-		});
+		.some((entry) => safeEqual(entry.slice(3), expected));
 	return matches ? { ok: true } : { ok: false, reason: 'no matching v1 signature' };
 }
 

@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
-
-import { sameSignature, type SignatureCheck } from '../payments';
+import { hmacHex, safeEqual } from '../../transport/signatures';
+import type { SignatureCheck } from '../payments';
 
 /** The header (lower case) Stripe signs each webhook delivery in. */
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
@@ -13,6 +12,6 @@ export function verifyStripeSignature(header: string | undefined, rawBody: strin
 	const signatures = parts.filter(([name]) => name === 'v1').map(([, value]) => value ?? '');
 	if (!Number.isFinite(timestamp) || signatures.length === 0) return { valid: false, reason: 'malformed Stripe-Signature header' };
 	if (Math.abs(nowMs / 1000 - timestamp) > toleranceSeconds) return { valid: false, reason: 'Stripe-Signature timestamp outside the tolerance' };
-	const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
-	return signatures.some((signature) => sameSignature(signature, expected)) ? { valid: true } : { valid: false, reason: 'Stripe-Signature does not match' };
+	const expected = hmacHex(secret, `${timestamp}.${rawBody}`);
+	return signatures.some((signature) => safeEqual(signature, expected)) ? { valid: true } : { valid: false, reason: 'Stripe-Signature does not match' };
 }
