@@ -121,6 +121,15 @@ test('a forged HubSpot webhook gets 401 and syncs nothing; a genuine one syncs c
 	const writes = (await hubspotControl.requests()).filter((entry) => entry.path.includes('/batch/'));
 	expect(writes).toEqual([]);
 	expect(await liveSalesforce('Contact')).toHaveLength(2);
+
+	// The Usage Meter counts each sync run (meter "syncs"), passing the sync summary on unchanged.
+	const deadline = Date.now() + 30_000;
+	let metered: Array<Record<string, unknown>> = [];
+	while (metered.length < 2 && Date.now() < deadline) {
+		metered = (await n8n.executions()).flatMap((run) => (run.outputs['Meter Sync']?.[0] ?? []).map((item) => item.json));
+		if (metered.length < 2) await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	expect(metered.slice(0, 2)).toEqual([expect.objectContaining({ entity: 'contacts' }), expect.objectContaining({ entity: 'contacts' })]);
 });
 
 test('a company conflict waits for review, is listed and decided over the review template, and lands on both platforms', async () => {
