@@ -172,7 +172,7 @@ export class Transport {
 		if (!store) return;
 		for (const header of this.options.profile.rateHeaders ?? []) {
 			const value = response.headers[header.remaining.toLowerCase()];
-			const remaining = value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+			const remaining = value === undefined || value.trim() === '' ? Number.NaN : (header.parse ?? Number)(value) ?? Number.NaN;
 			const bucket = this.buckets[this.options.profile.rateWindows.findIndex((w) => w.name === header.window)];
 			if (bucket && Number.isFinite(remaining)) await store.observeRemaining(bucket, remaining, this.now());
 		}

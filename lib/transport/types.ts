@@ -41,6 +41,8 @@ export interface RateWindow {
 export interface RateHeader {
 	window: string;
 	remaining: string;
+	/** Reads the remaining count from a header that is not a plain number (Salesforce `api-usage=used/max`). */
+	parse?: (value: string) => number | undefined;
 }
 
 /** What a connector understood from a vendor's error response. */

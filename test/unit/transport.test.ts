@@ -603,6 +603,20 @@ describe('rate windows', () => {
 		expect(arrivals[3]).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
 	});
 
+	test('a rate header that is not a plain number is read through its parse hook (Salesforce api-usage=used/max)', async () => {
+		const usage = 'X-Usage';
+		const profile: PlatformProfile = {
+			...testProfile,
+			rateHeaders: [{ window: 'burst', remaining: usage, parse: (value) => { const [used, max] = value.split('/').map(Number); return max - used; } }],
+		};
+		server.reply({ status: 200, headers: { [usage]: '5/5' }, body: { ok: true } });
+		const transport = makeTransport({ profile });
+
+		await sendSequentially(transport, 2);
+
+		expect(server.received[1].at - FakeClock.START).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+	});
+
 	test('a remaining header above our own count changes nothing', async () => {
 		const plenty = { status: 200, headers: { [REMAINING_HEADER]: '100' }, body: {} };
 		server.reply(plenty, plenty, plenty, plenty, plenty);

@@ -14,6 +14,8 @@ export function salesforceProfile(options: { dailyRequests?: number } = {}): Pla
 	return {
 		platform: 'salesforce',
 		rateWindows: [{ name: 'daily', capacity: options.dailyRequests ?? 100_000, windowMs: 86_400_000 }],
+		// Every response reports the org's usage, so our budget follows what other clients of the org spend too.
+		rateHeaders: [{ window: 'daily', remaining: 'sforce-limit-info', parse: remainingFromLimitInfo }],
 		retryableCodes: ['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE'],
 		parseError(response: HttpResponse): VendorError | undefined {
 			if (response.status < 400) return undefined;
