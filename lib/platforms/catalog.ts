@@ -1,5 +1,5 @@
 import type { PlatformProfile } from '../transport/types';
-import type { Authenticate } from '../transport/fetchClient';
+import { basicAuth, bearerAuth, type Authenticate } from '../transport/fetchClient';
 import type { Transport } from '../transport/transport';
 import type { FieldMapping } from '../sync/mapping';
 import type { CrmConnector, CrmEntity } from './crm';
@@ -83,7 +83,7 @@ export const platformCatalog = {
 		profile: () => wooCommerceProfile(),
 		inventory: {
 			connector: (transport: Transport) => new WooCommerceInventory(transport),
-			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'Authorization': `Basic ${Buffer.from(`${String(settings.consumerKey)}:${String(settings.consumerSecret)}`).toString('base64')}` } }),
+			authenticate: (settings: Record<string, unknown>) => basicAuth(String(settings.consumerKey), String(settings.consumerSecret)),
 			secretFields: ['consumerSecret'],
 		},
 	},
@@ -92,7 +92,7 @@ export const platformCatalog = {
 		profile: () => magentoProfile(),
 		inventory: {
 			connector: (transport: Transport, settings: Record<string, unknown>) => new MagentoInventory(transport, String(settings.sourceCode || 'default')),
-			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'Authorization': `Bearer ${String(settings.accessToken)}` } }),
+			authenticate: (settings: Record<string, unknown>) => bearerAuth(String(settings.accessToken)),
 			secretFields: ['accessToken'],
 		},
 	},
