@@ -1,4 +1,5 @@
-import type { HttpClient, HttpRequest, HttpResponse } from '../../transport/types';
+import { ClientCredentialsClient, type AccessTokenResponse } from '../../transport/clientCredentials';
+import type { HttpClient } from '../../transport/types';
 import { isMarketoTokenRefusal } from './profile';
 
 export interface MarketoClientCredentials {
@@ -9,7 +10,7 @@ export interface MarketoClientCredentials {
 }
 
 /** `GET /identity/oauth/token?grant_type=client_credentials`: Marketo's token for a LaunchPoint API-only user. */
-export async function fetchMarketoToken(credentials: MarketoClientCredentials, client: HttpClient): Promise<{ access_token: string; expires_in: number }> {
+export async function fetchMarketoToken(credentials: MarketoClientCredentials, client: HttpClient): Promise<AccessTokenResponse> {
 	const response = await client.send({
 		method: 'GET',
 		url: `${credentials.baseUrl.replace(/\/+$/, '')}/identity/oauth/token`,
@@ -26,35 +27,8 @@ export async function fetchMarketoToken(credentials: MarketoClientCredentials, c
  * The Marketo client outside n8n (inside n8n the credential's preAuthentication does this): a Bearer token cached
  * until shortly before it expires, fetched anew once when Marketo refuses it (601/602, which come in an HTTP 200).
  */
-export class MarketoOAuthClient implements HttpClient {
-	private token?: { value: string; expiresAt: number };
-	private pending?: Promise<string>;
-
-	constructor(
-		private readonly credentials: MarketoClientCredentials,
-		private readonly inner: HttpClient,
-		private readonly now: () => number = Date.now,
-	) {}
-
-	async send(request: HttpRequest): Promise<HttpResponse> {
-		const response = await this.inner.send(signed(request, await this.accessToken()));
-		if (!isMarketoTokenRefusal(response)) return response;
-		this.token = undefined;
-		return this.inner.send(signed(request, await this.accessToken()));
+export class MarketoOAuthClient extends ClientCredentialsClient {
+	constructor(credentials: MarketoClientCredentials, inner: HttpClient, now: () => number = Date.now) {
+		super(() => fetchMarketoToken(credentials, inner), isMarketoTokenRefusal, inner, now);
 	}
-
-	private async accessToken(): Promise<string> {
-		if (this.token && this.token.expiresAt > this.now()) return this.token.value;
-		this.pending ??= fetchMarketoToken(this.credentials, this.inner)
-			.then((token) => {
-				this.token = { value: token.access_token, expiresAt: this.now() + Math.max(0, token.expires_in - 60) * 1000 };
-				return token.access_token;
-			})
-			.finally(() => (this.pending = undefined));
-		return this.pending;
-	}
-}
-
-function signed(request: HttpRequest, token: string): HttpRequest {
-	return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
 }
