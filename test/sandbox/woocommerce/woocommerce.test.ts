@@ -62,7 +62,7 @@ test('a writer between the write and the read-back is detected, not hidden', asy
 	let puts = 0;
 	const original = globalThis.fetch;
 	// Another client sets the stock right after our PUT lands.
-	globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+	globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
 		const response = await original(input, init);
 		if (init?.method === 'PUT' && puts++ === 0) await original(`${api}/products/${mug.id}`, { method: 'PUT', headers: { authorization: basic(), 'content-type': 'application/json' }, body: JSON.stringify({ stock_quantity: 50 }) });
 		return response;
