@@ -1,4 +1,5 @@
 import { ClientCredentialsClient, type AccessTokenResponse } from '../../transport/clientCredentials';
+import { basicAuth } from '../../transport/fetchClient';
 import type { HttpClient } from '../../transport/types';
 
 export interface PayPalClientCredentials {
@@ -9,14 +10,14 @@ export interface PayPalClientCredentials {
 
 /** Fetches an OAuth2 client-credentials token (`POST /v1/oauth2/token`, Basic client id:secret). */
 export async function fetchPayPalToken(credentials: PayPalClientCredentials, client: HttpClient): Promise<AccessTokenResponse> {
-	const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-	const response = await client.send({
-		method: 'POST',
-		url: `${credentials.baseUrl.replace(/\/+$/, '')}/v1/oauth2/token`,
-		headers: { authorization: `Basic ${basic}` },
-		bodyType: 'form',
-		body: { grant_type: 'client_credentials' },
-	});
+	const response = await client.send(
+		basicAuth(credentials.clientId, credentials.clientSecret)({
+			method: 'POST',
+			url: `${credentials.baseUrl.replace(/\/+$/, '')}/v1/oauth2/token`,
+			bodyType: 'form',
+			body: { grant_type: 'client_credentials' },
+		}),
+	);
 	const body = response.body as Partial<AccessTokenResponse> & { error_description?: string };
 	if (response.status !== 200 || !body.access_token) {
 		throw new Error(`PayPal token request failed with HTTP ${response.status}: ${body.error_description ?? 'no token'}`);
