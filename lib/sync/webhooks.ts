@@ -1,5 +1,5 @@
 /** Signature checks for the CRM and support platforms' webhooks (PLATFORMS.md), on the raw request body. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hmacBase64, hmacHex, safeEqual } from '../transport/signatures';
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: string };
 
@@ -22,8 +22,8 @@ export function verifyHubSpotV3(request: WebhookRequest, clientSecret: string, n
 	const timestamp = Number(request.headers['x-hubspot-request-timestamp']);
 	if (!signature) return { valid: false, reason: 'no X-HubSpot-Signature-v3 header' };
 	if (!Number.isFinite(timestamp) || Math.abs(nowMs - timestamp) > MAX_AGE_MS) return { valid: false, reason: 'X-HubSpot-Request-Timestamp missing or older than 5 minutes' };
-	const expected = createHmac('sha256', clientSecret).update(`${request.method.toUpperCase()}${request.url}${request.rawBody}${timestamp}`).digest('base64');
-	return same(signature, expected) ? { valid: true } : { valid: false, reason: 'X-HubSpot-Signature-v3 does not match' };
+	const expected = hmacBase64(clientSecret, `${request.method.toUpperCase()}${request.url}${request.rawBody}${timestamp}`);
+	return safeEqual(signature, expected) ? { valid: true } : { valid: false, reason: 'X-HubSpot-Signature-v3 does not match' };
 }
 
 /** Zendesk: base64(HMAC-SHA256(signing secret, timestamp + body)) with X-Zendesk-Webhook-Signature-Timestamp. */
@@ -33,26 +33,20 @@ export function verifyZendesk(request: WebhookRequest, secret: string, nowMs: nu
 	if (!signature || !timestamp) return { valid: false, reason: 'no X-Zendesk-Webhook-Signature(-Timestamp) header' };
 	const sentAt = Date.parse(timestamp);
 	if (!Number.isNaN(sentAt) && Math.abs(nowMs - sentAt) > MAX_AGE_MS) return { valid: false, reason: 'X-Zendesk-Webhook-Signature-Timestamp older than 5 minutes' };
-	const expected = createHmac('sha256', secret).update(`${timestamp}${request.rawBody}`).digest('base64');
-	return same(signature, expected) ? { valid: true } : { valid: false, reason: 'X-Zendesk-Webhook-Signature does not match' };
+	const expected = hmacBase64(secret, `${timestamp}${request.rawBody}`);
+	return safeEqual(signature, expected) ? { valid: true } : { valid: false, reason: 'X-Zendesk-Webhook-Signature does not match' };
 }
 
 /** Intercom: `X-Hub-Signature: sha1=<hex HMAC-SHA1(client secret, body)>`. */
 export function verifyIntercom(request: WebhookRequest, clientSecret: string): SignatureCheck {
 	const header = request.headers['x-hub-signature'];
 	if (!header?.startsWith('sha1=')) return { valid: false, reason: 'no X-Hub-Signature sha1= header' };
-	const expected = createHmac('sha1', clientSecret).update(request.rawBody).digest('hex');
-	return same(header.slice(5), expected) ? { valid: true } : { valid: false, reason: 'X-Hub-Signature does not match' };
+	const expected = hmacHex(clientSecret, request.rawBody, 'sha1');
+	return safeEqual(header.slice(5), expected) ? { valid: true } : { valid: false, reason: 'X-Hub-Signature does not match' };
 }
 
 export function verifyWebhook(source: WebhookSource, request: WebhookRequest, secret: string, nowMs: number): SignatureCheck {
 	if (source === 'hubspot') return verifyHubSpotV3(request, secret, nowMs);
 	if (source === 'zendesk') return verifyZendesk(request, secret, nowMs);
 	return verifyIntercom(request, secret);
-}
-
-function same(presented: string, expected: string): boolean {
-	const a = Buffer.from(presented);
-	const b = Buffer.from(expected);
-	return a.length === b.length && timingSafeEqual(a, b);
 }
