@@ -1,7 +1,7 @@
 export * from './config';
 export { decideRoute, feeFor, unitHash, type RankedProcessor, type RouteDecision, type RoutingInput, type ProcessorHealth, type FactorScore } from './routing';
-export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary } from './router';
-export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord } from './repository';
+export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary, type AuthorizationOutcome } from './router';
+export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord, type TransactionState, type AuthorizationAction } from './repository';
 export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
 export { verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';

@@ -59,4 +59,18 @@ export const paymentMigrations: Migration[] = [
 			)`,
 		],
 	},
+	{
+		component: 'payments',
+		version: 2,
+		description: 'capture or cancel of authorized payments',
+		statements: [
+			// One capture or cancel per payment, whichever is recorded first; its stored result answers every repeat.
+			`CREATE TABLE payment_settlements (
+				payment_id TEXT PRIMARY KEY,
+				action TEXT NOT NULL,
+				result TEXT NOT NULL,
+				created_at TEXT NOT NULL
+			)`,
+		],
+	},
 ];

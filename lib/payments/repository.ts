@@ -5,7 +5,9 @@ import type { SqlDatabase } from '../store/types';
 import type { HealthSettings } from './config';
 import type { ProcessorHealth } from './routing';
 
-export type TransactionState = 'processing' | 'succeeded' | 'failed' | 'unknown';
+/** `authorized`: held, not captured (capture off); it ends `succeeded` when captured or `canceled`. */
+export type TransactionState = 'processing' | 'succeeded' | 'authorized' | 'canceled' | 'failed' | 'unknown';
+export type AuthorizationAction = 'capture' | 'cancel';
 export type AttemptOutcome = 'pending' | ChargeResult['outcome'];
 
 export interface PaymentClaimRequest {
@@ -66,6 +68,8 @@ export class ClaimLostError extends Error {
 	}
 }
 
+const FINISHED = new Set<TransactionState>(['succeeded', 'authorized', 'canceled', 'failed']);
+
 interface TransactionRow {
 	fingerprint: string;
 	state: TransactionState;
@@ -98,7 +102,7 @@ export class PaymentRepository {
 			);
 			if (!row) return { status: 'in_progress' };
 			if (row.fingerprint !== request.fingerprint) return { status: 'mismatch' };
-			if (row.state === 'succeeded' || row.state === 'failed') return { status: 'done', result: row.result === null ? null : JSON.parse(row.result) };
+			if (FINISHED.has(row.state)) return { status: 'done', result: row.result === null ? null : JSON.parse(row.result) };
 			if (Number(row.lease_until_ms) >= request.nowMs) return { status: 'in_progress' };
 			// The owner died or gave up with the outcome unknown: take over, and settle its attempts first.
 			const taken = await tx.run(
@@ -175,6 +179,35 @@ export class PaymentRepository {
 			],
 		);
 		if (changed.changes !== 1) throw new ClaimLostError(paymentId);
+	}
+
+	/** The capture or cancel recorded for a payment, if any. */
+	async settlement(paymentId: string): Promise<{ action: AuthorizationAction; result: unknown } | undefined> {
+		const [row] = await this.db.query<{ action: AuthorizationAction; result: string }>('SELECT action, result FROM payment_settlements WHERE payment_id = ?', [paymentId]);
+		return row && { action: row.action, result: JSON.parse(row.result) };
+	}
+
+	/**
+	 * Records a capture (→ `succeeded`) or cancel (→ `canceled`) of an authorized payment. Returns false when another
+	 * capture or cancel was recorded first: the caller answers with that one.
+	 */
+	async settle(paymentId: string, action: AuthorizationAction, result: unknown, nowMs: number): Promise<boolean> {
+		const stamp = new Date(nowMs).toISOString();
+		return this.db.transaction(async (tx) => {
+			const inserted = await tx.run('INSERT INTO payment_settlements (payment_id, action, result, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+				paymentId,
+				action,
+				JSON.stringify(result),
+				stamp,
+			]);
+			if (inserted.changes !== 1) return false;
+			await tx.run(`UPDATE payment_transactions SET state = ?, updated_at = ? WHERE payment_id = ? AND state = 'authorized'`, [
+				action === 'capture' ? 'succeeded' : 'canceled',
+				stamp,
+				paymentId,
+			]);
+			return true;
+		});
 	}
 
 	/** The stored transaction and its attempts, for reconciliation; undefined for a payment id never submitted. */

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { idempotencyKeyFor, toDecimalString, toMinorUnits, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
 import type { SqlDatabase } from '../store/types';
 import type { RoutingConfig } from './config';
-import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord } from './repository';
-import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor } from './routing';
+import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type AuthorizationAction } from './repository';
+import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routing';
 
 /** One payment to route. Tokens only: the router never sees card numbers. */
 export interface PaymentRequest {
@@ -17,6 +17,8 @@ export interface PaymentRequest {
 	/** Payment-method token per processor; `*` for a token every processor accepts. */
 	tokens: Record<string, string>;
 	description?: string;
+	/** False: authorize only (the payment is held until captured or canceled); default true. */
+	capture?: boolean;
 }
 
 export interface AttemptSummary {
@@ -29,22 +31,27 @@ export interface AttemptSummary {
 
 export type FailureReason = 'hard_decline' | 'all_processors_failed' | 'no_eligible_processor' | 'outcome_unknown' | 'payment_id_reused' | 'in_progress';
 
+/** A charged payment. */
+export interface ChargedPayment {
+	status: 'succeeded';
+	paymentId: string;
+	processor: string;
+	transactionId: string;
+	fallbackUsed: boolean;
+	amount: string;
+	currency: string;
+	feeMinor: number;
+	fee: string;
+	attempts: AttemptSummary[];
+	ranking: RankedProcessor[];
+	/** True when this is the stored result of an earlier or concurrent submission of the same payment. */
+	replayed: boolean;
+}
+
 export type PaymentResult =
-	| {
-			status: 'succeeded';
-			paymentId: string;
-			processor: string;
-			transactionId: string;
-			fallbackUsed: boolean;
-			amount: string;
-			currency: string;
-			feeMinor: number;
-			fee: string;
-			attempts: AttemptSummary[];
-			ranking: RankedProcessor[];
-			/** True when this is the stored result of an earlier or concurrent submission of the same payment. */
-			replayed: boolean;
-	  }
+	| ChargedPayment
+	/** Held with capture off, to be captured or canceled. */
+	| (Omit<ChargedPayment, 'status'> & { status: 'authorized' })
 	| {
 			status: 'failed';
 			paymentId: string;
@@ -54,6 +61,29 @@ export type PaymentResult =
 			attempts: AttemptSummary[];
 			ranking: RankedProcessor[];
 			replayed: boolean;
+	  };
+
+/** The answer to a capture or cancel of an authorized payment. */
+export type AuthorizationOutcome =
+	| {
+			status: 'captured' | 'canceled';
+			paymentId: string;
+			processor: string;
+			transactionId: string;
+			amount: string;
+			currency: string;
+			processorStatus: string;
+			/** True when this is the stored result of an earlier capture or cancel of the same payment. */
+			replayed: boolean;
+	  }
+	| {
+			status: 'failed';
+			paymentId: string;
+			reason: 'unknown_payment' | 'not_authorized' | 'not_supported' | 'processor_refused' | 'outcome_unknown';
+			message: string;
+			/** The stored transaction's state, when there is one. */
+			state?: string;
+			code?: string;
 	  };
 
 export interface PaymentRouterOptions {
@@ -124,12 +154,72 @@ export class PaymentRouter {
 	async explain(request: PaymentRequest): Promise<RankedProcessor[]> {
 		const payment = normalise(request);
 		const health = await this.loadHealth();
-		return decideRoute(payment, this.options.config, health, this.now()).ranking;
+		return decideRoute(this.routingInput(payment), this.options.config, health, this.now()).ranking;
+	}
+
+	/** Captures an authorized payment once: a repeat answers with the stored capture. */
+	async capture(paymentId: string): Promise<AuthorizationOutcome> {
+		return this.settleAuthorization(String(paymentId ?? '').trim(), 'capture');
+	}
+
+	/** Cancels an authorized payment (releases the hold) once: a repeat answers with the stored cancel. */
+	async cancel(paymentId: string): Promise<AuthorizationOutcome> {
+		return this.settleAuthorization(String(paymentId ?? '').trim(), 'cancel');
+	}
+
+	private async settleAuthorization(paymentId: string, action: AuthorizationAction): Promise<AuthorizationOutcome> {
+		const done = action === 'capture' ? 'captured' : 'canceled';
+		if (!paymentId) throw new Error('A payment id is needed');
+		const record = await this.payments.transaction(paymentId);
+		if (!record) return { status: 'failed', paymentId, reason: 'unknown_payment', message: `No payment with id ${paymentId} has been submitted` };
+		const refuse = (reason: 'not_authorized' | 'not_supported' | 'processor_refused' | 'outcome_unknown', message: string, code?: string): AuthorizationOutcome => ({
+			status: 'failed',
+			paymentId,
+			reason,
+			message,
+			state: record.state,
+			code,
+		});
+		const stored = await this.payments.settlement(paymentId);
+		if (stored?.action === action) return { ...(stored.result as Extract<AuthorizationOutcome, { replayed: boolean }>), replayed: true };
+		if (stored) return refuse('not_authorized', `Payment ${paymentId} was ${stored.action === 'capture' ? 'captured' : 'canceled'}: it cannot be ${done}`);
+		if (record.state !== 'authorized') {
+			return refuse('not_authorized', `Payment ${paymentId} is ${record.state}, not authorized: only a payment routed with Capture off can be ${done}`);
+		}
+		const processor = record.processor!;
+		const actions = this.options.connectors[processor]?.authorization;
+		if (!actions) return refuse('not_supported', `No connection to ${processor} that can ${action} authorizations is configured`);
+		const result = await actions[action]({ transactionId: record.processorTransactionId!, idempotencyKey: idempotencyKeyFor(paymentId, action) });
+		if (result.outcome === 'failed') {
+			// Without an answer the action may have happened: repeating it is safe, the key makes it happen once.
+			if (result.httpStatus === undefined) return refuse('outcome_unknown', `${processor} did not answer the ${action}; repeat it to settle: ${result.message}`, result.code);
+			return refuse('processor_refused', `${processor} refused to ${action} payment ${paymentId}: ${result.message}`, result.code);
+		}
+		const outcome: AuthorizationOutcome = {
+			status: done,
+			paymentId,
+			processor,
+			transactionId: record.processorTransactionId!,
+			amount: toDecimalString(record.amountMinor, record.currency),
+			currency: record.currency,
+			processorStatus: result.processorStatus,
+			replayed: false,
+		};
+		if (await this.payments.settle(paymentId, action, outcome, this.now())) return outcome;
+		// A concurrent capture or cancel was recorded first: answer as it did.
+		return this.settleAuthorization(paymentId, action);
+	}
+
+	/** The routing facts of a payment; an authorize-only one may go only to processors that can authorize only. */
+	private routingInput(payment: NormalisedPayment): RoutingInput {
+		if (payment.capture) return payment;
+		const authorizers = Object.values(this.options.connectors).filter((connector) => connector.authorization);
+		return { ...payment, authorizeOnlyBy: new Set(authorizers.map((connector) => connector.processor)) };
 	}
 
 	private async route(payment: NormalisedPayment, owner: string): Promise<PaymentResult> {
 		const earlier = await this.payments.attempts(payment.paymentId);
-		const { ranking, order } = decideRoute(payment, this.options.config, await this.loadHealth(), this.now());
+		const { ranking, order } = decideRoute(this.routingInput(payment), this.options.config, await this.loadHealth(), this.now());
 		const { queue, resuming } = tryOrder(earlier, order);
 		if (queue.length === 0) {
 			const reason = earlier.length === 0 ? 'no_eligible_processor' : 'all_processors_failed';
@@ -151,7 +241,7 @@ export class PaymentRouter {
 			const profile = this.options.config.processors.find((entry) => entry.processor === processor);
 			const feeMinor = profile ? feeFor(profile, payment.amountMinor, payment.currency) : 0;
 			return {
-				status: 'succeeded',
+				status: payment.capture ? 'succeeded' : 'authorized',
 				paymentId: payment.paymentId,
 				processor,
 				transactionId: result.transactionId,
@@ -197,6 +287,7 @@ export class PaymentRouter {
 					token: payment.tokenFor(processor)!,
 					description: payment.description,
 					resuming,
+					capture: payment.capture,
 				})
 			: { outcome: 'processor_failure', code: 'NOT_CONFIGURED', message: `No connection to ${processor} is configured` };
 		const duration = this.now() - started;
@@ -214,15 +305,16 @@ export class PaymentRouter {
 
 	private async conclude(payment: NormalisedPayment, owner: string, result: PaymentResult): Promise<PaymentResult> {
 		const unknown = result.status === 'failed' && result.reason === 'outcome_unknown';
+		const charged = result.status !== 'failed';
 		await this.payments.finish(
 			payment.paymentId,
 			owner,
 			{
-				state: result.status === 'succeeded' ? 'succeeded' : unknown ? 'unknown' : 'failed',
-				processor: result.status === 'succeeded' ? result.processor : undefined,
-				processorTransactionId: result.status === 'succeeded' ? result.transactionId : undefined,
-				fallbackUsed: result.status === 'succeeded' && result.fallbackUsed,
-				feeMinor: result.status === 'succeeded' ? result.feeMinor : undefined,
+				state: charged ? result.status : unknown ? 'unknown' : 'failed',
+				processor: charged ? result.processor : undefined,
+				processorTransactionId: charged ? result.transactionId : undefined,
+				fallbackUsed: charged && result.fallbackUsed,
+				feeMinor: charged ? result.feeMinor : undefined,
 				reason: result.status === 'failed' ? result.reason : undefined,
 				result,
 			},
@@ -257,6 +349,7 @@ interface NormalisedPayment {
 	country?: string;
 	method: PaymentMethodType;
 	description?: string;
+	capture: boolean;
 	tokenFor: (processor: string) => string | undefined;
 }
 
@@ -271,14 +364,16 @@ function normalise(request: PaymentRequest): NormalisedPayment {
 		throw new Error('Payment-method tokens look like card numbers: pass the processor tokens, never card data');
 	}
 	const method = request.method ?? 'card';
+	const capture = request.capture !== false;
 	return {
 		paymentId,
-		fingerprint: paymentFingerprint(amountMinor, currency, method, tokens),
+		fingerprint: paymentFingerprint(amountMinor, currency, method, tokens, capture),
 		amountMinor,
 		currency,
 		country: request.country ? String(request.country).toUpperCase() : undefined,
 		method,
 		description: request.description,
+		capture,
 		tokenFor: (processor) => tokens[processor] ?? tokens['*'],
 	};
 }
@@ -300,8 +395,10 @@ function tryOrder(earlier: AttemptRecord[], order: string[]): { queue: string[];
  * What must not change between submissions of one payment id. The tokens enter only as a hash: the store never
  * holds them.
  */
-export function paymentFingerprint(amountMinor: number, currency: string, method: PaymentMethodType, tokens: Record<string, string>): string {
-	return createHash('sha256').update(JSON.stringify([amountMinor, currency, method, Object.entries(tokens).sort()])).digest('hex');
+export function paymentFingerprint(amountMinor: number, currency: string, method: PaymentMethodType, tokens: Record<string, string>, capture = true): string {
+	// Authorize-only joins the fingerprint only when on, so fingerprints stored before it existed still match.
+	const facts: unknown[] = [amountMinor, currency, method, Object.entries(tokens).sort()];
+	return createHash('sha256').update(JSON.stringify(capture ? facts : [...facts, 'authorize_only'])).digest('hex');
 }
 
 function failed(paymentId: string, reason: FailureReason, message: string, attempts: AttemptSummary[], ranking: RankedProcessor[], code?: string): PaymentResult {

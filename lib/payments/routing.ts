@@ -12,6 +12,8 @@ export interface RoutingInput {
 	method: PaymentMethodType;
 	/** Processors that hold a payment-method token for this payment. */
 	tokenFor: (processor: string) => string | undefined;
+	/** Set for an authorize-only payment (capture off): the processors whose connector can authorize only. */
+	authorizeOnlyBy?: ReadonlySet<string>;
 }
 
 /** What the router has learned about a processor from its own recent outcomes. */
@@ -86,6 +88,7 @@ function screen(
 	if (!listed(profile.currencies, input.currency)) notes.push(`does not take ${input.currency}`);
 	if (!profile.methods.includes(input.method)) notes.push(`does not take ${input.method} payments`);
 	if (!input.tokenFor(processor)) notes.push('no payment-method token for it');
+	if (input.authorizeOnlyBy && !input.authorizeOnlyBy.has(processor)) notes.push('its connector does not support authorize-only payments (capture off)');
 	if (!Number.isFinite(feeFor(profile, input.amountMinor, input.currency))) notes.push(`no fee schedule for ${input.currency}`);
 	for (const rule of config.rules) {
 		if (rule.type === 'exclude' && rule.processor === processor && matches(rule.when, input, amount)) notes.push('excluded by a rule');

@@ -29,6 +29,8 @@ export interface ChargeRequest {
 	description?: string;
 	/** True when an earlier attempt on this processor may have charged: the connector settles that attempt first. */
 	resuming: boolean;
+	/** False: authorize only, captured or canceled later. Sent only to connectors that implement `authorization`. */
+	capture?: boolean;
 }
 
 export type ChargeResult =
@@ -42,6 +44,25 @@ export interface PaymentConnector {
 	 * charge. Never throws for declines or processor failures; they come back as a `ChargeResult`.
 	 */
 	charge(request: ChargeRequest): Promise<ChargeResult>;
+	/** Present when the processor can authorize now and capture or cancel later; absent, authorize-only is refused. */
+	readonly authorization?: AuthorizationActions;
+}
+
+/** Capture or cancel of an authorization, under a key derived from the payment id and the action. */
+export interface AuthorizationRequest {
+	/** The processor's id of the authorized payment (Stripe's PaymentIntent id). */
+	transactionId: string;
+	idempotencyKey: string;
+}
+
+export type AuthorizationResult =
+	| { outcome: 'succeeded'; processorStatus: string }
+	/** The processor refused (wrong state, unknown id) or did not answer (`httpStatus` absent). */
+	| { outcome: 'failed'; code: string; message: string; httpStatus?: number };
+
+export interface AuthorizationActions {
+	capture(request: AuthorizationRequest): Promise<AuthorizationResult>;
+	cancel(request: AuthorizationRequest): Promise<AuthorizationResult>;
 }
 
 /** A processor's price for one payment: fixed part in minor units plus a percentage of the amount. */

@@ -1,6 +1,16 @@
 import type { Transport } from '../../transport/transport';
 import { vendorErrorBody } from '../../transport/errors';
-import { classifyCode, failureFromError, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
+import { PlatformApiError } from '../../transport/errors';
+import {
+	classifyCode,
+	failureFromError,
+	type AuthorizationActions,
+	type AuthorizationRequest,
+	type AuthorizationResult,
+	type ChargeRequest,
+	type ChargeResult,
+	type PaymentConnector,
+} from '../payments';
 import { stripeFailures, type StripeErrorBody } from './profile';
 
 interface PaymentIntent {
@@ -15,9 +25,12 @@ const SETTLED = new Set(['succeeded', 'processing', 'requires_capture']);
 /**
  * Stripe PaymentIntents, created and confirmed in one form-encoded call under the payment's `Idempotency-Key`: a
  * repeat (the transport's retry after a lost response, or a later settle) gets Stripe's saved first result.
+ * With `capture: false` the intent is confirmed with `capture_method=manual` (status `requires_capture`) and
+ * captured or canceled later through `authorization`.
  */
-export class StripePayments implements PaymentConnector {
+export class StripePayments implements PaymentConnector, AuthorizationActions {
 	readonly processor = 'stripe';
+	readonly authorization: AuthorizationActions = this;
 
 	constructor(private readonly transport: Transport) {}
 
@@ -33,6 +46,7 @@ export class StripePayments implements PaymentConnector {
 					currency: request.currency.toLowerCase(),
 					payment_method: request.token,
 					confirm: 'true',
+					capture_method: request.capture === false ? 'manual' : undefined,
 					description: request.description,
 					metadata: { payment_id: request.paymentId },
 					automatic_payment_methods: { enabled: 'true', allow_redirects: 'never' },
@@ -42,6 +56,32 @@ export class StripePayments implements PaymentConnector {
 		} catch (error) {
 			const details = vendorErrorBody<StripeErrorBody>(error)?.error;
 			return failureFromError(error, stripeFailures, details?.decline_code ?? details?.code ?? details?.type, details?.type === 'card_error');
+		}
+	}
+
+	async capture(request: AuthorizationRequest): Promise<AuthorizationResult> {
+		return this.authorizationAction('capture', request);
+	}
+
+	async cancel(request: AuthorizationRequest): Promise<AuthorizationResult> {
+		return this.authorizationAction('cancel', request);
+	}
+
+	/** Stripe answers a capture or cancel in the wrong state with 400 `payment_intent_unexpected_state`. */
+	private async authorizationAction(action: 'capture' | 'cancel', request: AuthorizationRequest): Promise<AuthorizationResult> {
+		try {
+			const intent = await this.transport.request<PaymentIntent>({
+				method: 'POST',
+				url: `/v1/payment_intents/${encodeURIComponent(request.transactionId)}/${action}`,
+				bodyType: 'form',
+				headers: { 'Idempotency-Key': request.idempotencyKey },
+				body: {},
+			});
+			return { outcome: 'succeeded', processorStatus: intent.status };
+		} catch (error) {
+			if (!(error instanceof PlatformApiError)) throw error;
+			const details = vendorErrorBody<StripeErrorBody>(error)?.error;
+			return { outcome: 'failed', code: details?.code ?? details?.type ?? error.code ?? 'NO_RESPONSE', message: error.message, httpStatus: error.status };
 		}
 	}
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentRetryPolicy, type RoutingConfig } from '../../../lib/payments';
+import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentRetryPolicy, type AuthorizationAction, type RoutingConfig } from '../../../lib/payments';
 import { platformEntry } from '../../../lib/platforms/catalog';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
@@ -96,4 +96,14 @@ export async function forEachPayment(
 		}
 	}
 	return [passed, failed];
+}
+
+/** Capture or Cancel Payment: each item's payment id; done (or the stored earlier answer) → output 0, refused → output 1. */
+export async function settleAuthorizations(context: IExecuteFunctions, items: INodeExecutionData[], action: AuthorizationAction): Promise<INodeExecutionData[][]> {
+	const router = await nodeRouter(context);
+	return await forEachPayment(context, items, async (item) => {
+		const paymentId = String(context.getNodeParameter('paymentId', item));
+		const result = action === 'capture' ? await router.capture(paymentId) : await router.cancel(paymentId);
+		return { passed: result.status !== 'failed', json: { ...result } };
+	});
 }

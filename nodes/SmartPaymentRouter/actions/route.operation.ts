@@ -3,17 +3,28 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { forEachPayment, nodeRouter } from './common';
 import { readPayment } from './payment';
 
-export const description: INodeProperties[] = [];
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Capture',
+		name: 'capture',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show: { operation: ['route'] } },
+		description:
+			'Whether to capture the payment at once. Off: authorize only (status authorized), then capture or cancel it with Capture Payment or Cancel Payment; only processors whose connector supports it (Stripe) are used.',
+	},
+];
 
-/** Charges each item's payment through the best processor; succeeded → output 0, failed → output 1. */
+/** Charges (or authorizes) each item's payment through the best processor; succeeded/authorized → output 0, failed → output 1. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const router = await nodeRouter(this);
 	return await forEachPayment(
 		this,
 		items,
 		async (item) => {
-			const result = await router.process(readPayment(this, item));
-			return { passed: result.status === 'succeeded', json: { ...result } };
+			const capture = this.getNodeParameter('capture', item, true) as boolean;
+			const result = await router.process({ ...readPayment(this, item), capture });
+			return { passed: result.status !== 'failed', json: { ...result } };
 		},
 		(message) => ({ status: 'failed', reason: 'invalid_request', message }),
 	);

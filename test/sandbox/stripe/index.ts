@@ -220,8 +220,9 @@ class StripeState {
 		return { status: 200, body: intent };
 	}
 
+	/** Stripe cancels only an intent still waiting for a payment method, confirmation, action or capture. */
 	private cancel(intent: PaymentIntent): SandboxResponse {
-		if (intent.status === 'succeeded' || intent.status === 'canceled') {
+		if (!CANCELABLE.has(intent.status)) {
 			return stripeError(400, { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.` });
 		}
 		intent.status = 'canceled';
@@ -249,6 +250,8 @@ class StripeState {
 		return { status: 200, body: { object: 'list', url: '/v1/payment_intents', has_more: start + limit < all.length, data } };
 	}
 }
+
+const CANCELABLE = new Set(['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action']);
 
 function form(request: SandboxRequest): Record<string, unknown> {
 	return (request.body as Record<string, unknown> | undefined) ?? {};

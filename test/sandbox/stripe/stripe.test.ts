@@ -79,7 +79,12 @@ test('manual capture, cancel and their state rules', async () => {
 	expect((await post(`/v1/payment_intents/${intent.id}/cancel`, {})).status).toBe(400);
 	const open = (await post('/v1/payment_intents', { amount: '500', currency: 'usd' })).body;
 	expect(open.status).toBe('requires_payment_method');
+	expect((await post(`/v1/payment_intents/${open.id}/capture`, {})).body.error).toMatchObject({ type: 'invalid_request_error', code: 'payment_intent_unexpected_state' });
 	expect((await post(`/v1/payment_intents/${open.id}/cancel`, {})).body.status).toBe('canceled');
+	expect((await post(`/v1/payment_intents/${open.id}/capture`, {})).body.error).toMatchObject({ code: 'payment_intent_unexpected_state' });
+	const twice = await post(`/v1/payment_intents/${open.id}/cancel`, {});
+	expect(twice.status).toBe(400);
+	expect(twice.body.error).toMatchObject({ type: 'invalid_request_error', code: 'payment_intent_unexpected_state' });
 });
 
 test('a wrong key is refused with 401; missing params with parameter_missing', async () => {
