@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { conflictState, decideReview, EXTERNAL, LOCAL, type ReviewDecision } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
+import { parseJsonParameter } from '../../shared/jsonParameter';
 import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './common';
 
 const show = { show: { operation: ['decide'] } };
@@ -51,8 +52,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	for (let item = 0; item < items.length; item++) {
 		try {
-			const rawValues = this.getNodeParameter('values', item, '{}');
-			const values = (typeof rawValues === 'string' ? JSON.parse(rawValues || '{}') : rawValues) as Record<string, unknown>;
+			const values = parseJsonParameter<Record<string, unknown>>(this, this.getNodeParameter('values', item, '{}') || '{}', 'Values', item);
 			const decision: ReviewDecision = {
 				side: (this.getNodeParameter('side', item, '') as string) || undefined,
 				values: Object.keys(values).length > 0 ? values : undefined,

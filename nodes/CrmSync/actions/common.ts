@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { platformCatalog, platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import type { FieldMapping, ValueTransform } from '../../../lib/sync/mapping';
+import { parseJsonParameter } from '../../shared/jsonParameter';
 import { platformCredentials } from '../../shared/platformCredentials';
 
 export const crmPlatformOptions = Object.entries(platformCatalog)
@@ -119,15 +120,6 @@ export const mappingProperties: INodeProperties[] = [
 	},
 ];
 
-function parseJson<T>(context: IExecuteFunctions | IPollFunctions, text: unknown, what: string): T {
-	if (typeof text !== 'string') return text as T;
-	try {
-		return JSON.parse(text) as T;
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), `${what} is not valid JSON: ${(error as Error).message}`);
-	}
-}
-
 /** A node-level parameter in an action (item 0) or a trigger (no items). */
 export function nodeParameter(context: IExecuteFunctions | IPollFunctions, name: string, fallback: unknown): unknown {
 	if ('getInputData' in context) return context.getNodeParameter(name, 0, fallback);
@@ -138,7 +130,7 @@ export function nodeParameter(context: IExecuteFunctions | IPollFunctions, name:
 export function readMappings(context: IExecuteFunctions | IPollFunctions, platform: string, entity: CrmEntity): FieldMapping[] {
 	const mode = nodeParameter(context, 'mappingMode', 'defaults') as string;
 	if (mode === 'json') {
-		const parsed = parseJson<FieldMapping[] | Record<string, FieldMapping[]>>(context, nodeParameter(context, 'mappingsJson', '[]'), 'Mappings (JSON)');
+		const parsed = parseJsonParameter<FieldMapping[] | Record<string, FieldMapping[]>>(context, nodeParameter(context, 'mappingsJson', '[]'), 'Mappings (JSON)');
 		if (Array.isArray(parsed)) return parsed;
 		// An object keyed by platform gives each platform its own mappings; platforms it leaves out use their defaults.
 		if (parsed[platform]) return parsed[platform];
@@ -146,7 +138,7 @@ export function readMappings(context: IExecuteFunctions | IPollFunctions, platfo
 	if (mode === 'table') {
 		const rows = (nodeParameter(context, 'mappings.field', []) as Array<{ internal: string; external: string; transforms?: string[]; valueMap?: string }>) ?? [];
 		return rows.map((row) => {
-			const valueMap = parseJson<Record<string, string>>(context, row.valueMap || '{}', `Value map of "${row.internal}"`);
+			const valueMap = parseJsonParameter<Record<string, string>>(context, row.valueMap || '{}', `Value map of "${row.internal}"`);
 			const transforms: ValueTransform[] = [...((row.transforms ?? []) as ValueTransform[])];
 			if (Object.keys(valueMap).length > 0) transforms.push({ map: valueMap });
 			return { internal: row.internal, external: row.external, transforms };
