@@ -105,6 +105,8 @@ export const crmObjectTypes: CrmObjectType[] = [
 			text('zip', 'Postal Code', contactGroup),
 			text('country', 'Country/Region', contactGroup),
 			text('hubspot_owner_id', 'Contact owner', contactGroup),
+			number('total_revenue', 'Total Revenue', contactGroup),
+			datetime('recent_deal_close_date', 'Recent Deal Close Date', contactGroup),
 			...systemProperties('lastmodifieddate', contactGroup),
 		],
 	},
