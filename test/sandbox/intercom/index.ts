@@ -1,7 +1,8 @@
 /**
  * The Intercom sandbox (PLATFORMS.md, specs/intercom): Bearer token, `Intercom-Version` (2.14 by default),
- * contacts (create, update, delete, find by external id, search with pages and starting_after), search on dates at
- * calendar-day precision, 409 for a taken email, `error.list` bodies, 10-second windows reported in
+ * contacts (create, update, delete, find by external id, search with pages and starting_after), companies (create or
+ * update by `company_id`, get, update, delete, scroll), tickets (create for one contact, get, update, search), search on
+ * dates at calendar-day precision, 409 for a taken email, `error.list` bodies, 10-second windows reported in
  * X-RateLimit-Limit|Remaining|Reset, webhooks signed `X-Hub-Signature: sha1=…`.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -18,7 +19,15 @@ const writable = ['role', 'external_id', 'email', 'phone', 'name', 'avatar', 'si
 
 export const intercomRateWindows: RateWindow[] = [{ name: 'ten_seconds', kind: 'fixed', limit: 1666, intervalMs: 10_000 }];
 
+const companyWritable = ['name', 'company_id', 'plan', 'size', 'website', 'industry', 'custom_attributes', 'remote_created_at', 'monthly_spend'];
+const ticketWritable = ['ticket_attributes', 'ticket_state_id', 'company_id', 'open', 'is_shared', 'snoozed_until', 'admin_id', 'assignee_id'];
+const SCROLL_PAGE = 50;
+
 type Contact = Record<string, unknown> & { id: string; updated_at: number; created_at: number };
+type Company = Contact;
+type Ticket = Contact;
+type SearchQuery = { field?: string; operator?: string; value?: unknown };
+type SearchBody = { query?: SearchQuery; pagination?: { per_page?: number; starting_after?: string }; sort?: { field?: string; order?: string } };
 
 function errorList(status: number, code: string, message: string, field?: string): SandboxResponse {
 	return { status, body: { type: 'error.list', request_id: randomBytes(10).toString('hex'), errors: [{ code, message, ...(field ? { field } : {}) }] } };
@@ -28,11 +37,122 @@ function fail(status: number, code: string, message: string, field?: string): ne
 	throw new SandboxError(errorList(status, code, message, field));
 }
 
+function onlyWritable(fields: Record<string, unknown>, writableNames: string[]): Record<string, unknown> {
+	const unknown = Object.keys(fields).find((name) => !writableNames.includes(name));
+	if (unknown) fail(400, 'parameter_invalid', `${unknown} is not a valid parameter`, unknown);
+	return fields;
+}
+
+const newId = () => randomBytes(12).toString('hex');
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Search on a date at calendar-day precision (the start of the value's day), as Intercom does. */
+function dateSearch<T extends Record<string, unknown>>(records: Iterable<T>, { field, operator, value }: SearchQuery): T[] | undefined {
+	if (field !== 'updated_at' && field !== 'created_at') return undefined;
+	if (!['>', '<', '='].includes(String(operator))) fail(400, 'query_invalid', `Operator ${String(operator)} is not supported for date fields`);
+	const day = Math.floor(Number(value) / 86_400) * 86_400;
+	return [...records].filter((record) => {
+		const stamp = Number(record[field]);
+		if (operator === '>') return stamp > day;
+		if (operator === '<') return stamp < day + 86_400;
+		return stamp >= day && stamp < day + 86_400;
+	});
+}
+
+/** One page of search results, sorted, with `pages.next.starting_after` while more remain. */
+function searchPage(matched: Array<Record<string, unknown> & { id: string }>, body: SearchBody): Record<string, unknown> {
+	const perPage = Math.min(150, body.pagination?.per_page ?? 50);
+	const sortField = body.sort?.field ?? 'updated_at';
+	const descending = body.sort?.order === 'descending';
+	const sorted = [...matched].sort((a, b) => (Number(a[sortField]) - Number(b[sortField]) || (a.id < b.id ? -1 : 1)) * (descending ? -1 : 1));
+	const offset = body.pagination?.starting_after ? Number(Buffer.from(body.pagination.starting_after, 'base64url').toString()) : 0;
+	const data = sorted.slice(offset, offset + perPage);
+	const page = Math.floor(offset / perPage) + 1;
+	const totalPages = Math.max(1, Math.ceil(sorted.length / perPage));
+	const next = offset + perPage < sorted.length ? { page: page + 1, starting_after: Buffer.from(String(offset + perPage)).toString('base64url') } : undefined;
+	return { type: 'list', data, total_count: sorted.length, pages: { type: 'pages', page, per_page: perPage, total_pages: totalPages, ...(next ? { next } : {}) } };
+}
+
 class Workspace {
 	readonly contacts = new Map<string, Contact>();
+	readonly companies = new Map<string, Company>();
+	readonly tickets = new Map<string, Ticket>();
+	private ticketNumber = 0;
+	/** The app's one open scroll: its param and the next offset. */
+	private scroll?: { param: string; offset: number };
 
 	reset(): void {
 		this.contacts.clear();
+		this.companies.clear();
+		this.tickets.clear();
+		this.ticketNumber = 0;
+		this.scroll = undefined;
+	}
+
+	/** POST /companies: looked up by `company_id`, updated when found, created otherwise. */
+	upsertCompany(fields: Record<string, unknown>, at = now()): Company {
+		const clean = onlyWritable(fields, companyWritable);
+		const existing = clean.company_id === undefined ? undefined : [...this.companies.values()].find((company) => company.company_id === clean.company_id);
+		if (existing) return Object.assign(existing, clean, { updated_at: at });
+		if (!clean.name && !clean.company_id) fail(400, 'parameter_not_found', 'company_id or name is required');
+		const id = newId();
+		const company: Company = {
+			type: 'company', id, app_id: 'sandbox', company_id: id, name: null, website: null, industry: null, plan: null, size: 0, monthly_spend: 0,
+			session_count: 0, user_count: 0, custom_attributes: {}, tags: { type: 'tag.list', tags: [] }, ...clean, created_at: at, updated_at: at,
+		};
+		this.companies.set(id, company);
+		return company;
+	}
+
+	updateCompany(id: string, fields: Record<string, unknown>): Company {
+		const company = this.companies.get(id) ?? fail(404, 'company_not_found', 'Company Not Found');
+		const clean = onlyWritable(fields, companyWritable);
+		if (clean.company_id !== undefined && clean.company_id !== company.company_id) fail(400, 'parameter_invalid', 'company_id cannot be updated', 'company_id');
+		return Object.assign(company, clean, { updated_at: now() });
+	}
+
+	/** GET /companies/scroll: one open scroll per app; the end answers an empty page and expires the scroll. */
+	scrollCompanies(param: string | undefined): Record<string, unknown> {
+		if (param !== undefined && param !== this.scroll?.param) fail(400, 'scroll_exists', 'scroll parameter is invalid or has expired');
+		if (param === undefined) this.scroll = { param: randomBytes(16).toString('hex'), offset: 0 };
+		const scroll = this.scroll!;
+		const ordered = [...this.companies.values()].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
+		const data = ordered.slice(scroll.offset, scroll.offset + SCROLL_PAGE);
+		scroll.offset += data.length;
+		if (data.length === 0) this.scroll = undefined;
+		return { type: 'list', data, pages: null, total_count: null, scroll_param: scroll.param };
+	}
+
+	/** POST /tickets: a ticket type and exactly one contact (by id, external_id, or email, which creates it when new). */
+	createTicket(body: Record<string, unknown>, at = now()): Ticket {
+		const { ticket_type_id: typeId, contacts, ticket_attributes: attributes, ...rest } = body as { ticket_type_id?: unknown; contacts?: Array<Record<string, string>>; ticket_attributes?: Record<string, unknown> };
+		onlyWritable(rest, ['conversation_to_link_id', 'company_id', 'created_at', 'assignment']);
+		if (!typeId) fail(400, 'parameter_not_found', 'ticket_type_id is required', 'ticket_type_id');
+		if (!Array.isArray(contacts) || contacts.length !== 1) fail(400, 'parameter_invalid', 'Exactly one contact is required', 'contacts');
+		const contact = this.contactFor(contacts[0]);
+		const id = newId();
+		const ticket: Ticket = {
+			type: 'ticket', id, ticket_id: String(++this.ticketNumber), category: 'Customer', ticket_attributes: { ...(attributes ?? {}) },
+			ticket_state: { type: 'ticket_state', id: '1', category: 'submitted' }, ticket_type: { type: 'ticket_type', id: String(typeId) },
+			contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: contact.id, external_id: contact.external_id }] },
+			admin_assignee_id: '0', team_assignee_id: '0', open: true, snoozed_until: null, is_shared: true, created_at: at, updated_at: at,
+		};
+		this.tickets.set(id, ticket);
+		return ticket;
+	}
+
+	updateTicket(id: string, fields: Record<string, unknown>): Ticket {
+		const ticket = this.tickets.get(id) ?? fail(404, 'ticket_not_found', 'Ticket not found');
+		const { ticket_attributes: attributes, ...rest } = onlyWritable(fields, ticketWritable) as { ticket_attributes?: Record<string, unknown> };
+		Object.assign(ticket, rest, { ticket_attributes: { ...(ticket.ticket_attributes as Record<string, unknown>), ...(attributes ?? {}) }, updated_at: now() });
+		return ticket;
+	}
+
+	private contactFor(reference: Record<string, string>): Contact {
+		const found = [...this.contacts.values()].find((contact) => (reference.id && contact.id === reference.id) || (reference.external_id && contact.external_id === reference.external_id) || (reference.email && this.byEmail(reference.email)?.id === contact.id));
+		if (found) return found;
+		if (reference.email) return this.create({ email: reference.email });
+		return fail(404, 'not_found', 'User Not Found');
 	}
 
 	private byEmail(email: unknown, except?: string): Contact | undefined {
@@ -41,18 +161,16 @@ class Workspace {
 	}
 
 	private clean(fields: Record<string, unknown>): Record<string, unknown> {
-		const unknown = Object.keys(fields).find((name) => !writable.includes(name));
-		if (unknown) fail(400, 'parameter_invalid', `${unknown} is not a valid parameter`, unknown);
-		return fields;
+		return onlyWritable(fields, writable);
 	}
 
-	create(fields: Record<string, unknown>, at = Math.floor(Date.now() / 1000)): Contact {
+	create(fields: Record<string, unknown>, at = now()): Contact {
 		const clean = this.clean(fields);
 		if (!clean.email && !clean.external_id && clean.role !== 'lead') fail(400, 'parameter_not_found', 'Requires email or external_id');
 		const existing = this.byEmail(clean.email);
 		if (existing) fail(409, 'conflict', `A contact matching those details already exists with id=${existing.id}`);
 		const contact: Contact = {
-			type: 'contact', id: randomBytes(12).toString('hex'), workspace_id: 'sandbox', role: 'user', name: null, email: null, phone: null, external_id: null,
+			type: 'contact', id: newId(), workspace_id: 'sandbox', role: 'user', name: null, email: null, phone: null, external_id: null,
 			...clean, created_at: at, updated_at: at,
 		};
 		this.contacts.set(contact.id, contact);
@@ -63,23 +181,15 @@ class Workspace {
 		const contact = this.contacts.get(id) ?? fail(404, 'not_found', 'User Not Found');
 		const clean = this.clean(fields);
 		if (this.byEmail(clean.email, id)) fail(409, 'conflict', `A contact matching those details already exists with id=${this.byEmail(clean.email, id)!.id}`);
-		Object.assign(contact, clean, { updated_at: Math.floor(Date.now() / 1000) });
+		Object.assign(contact, clean, { updated_at: now() });
 		return contact;
 	}
 
 	/** Search on updated_at or email; dates compare by calendar day (the start of the value's day). */
-	search(query: { field?: string; operator?: string; value?: unknown }): Contact[] {
+	search(query: SearchQuery): Contact[] {
 		const { field, operator, value } = query;
-		if (field === 'updated_at' || field === 'created_at') {
-			if (!['>', '<', '='].includes(String(operator))) fail(400, 'query_invalid', `Operator ${String(operator)} is not supported for date fields`);
-			const day = Math.floor(Number(value) / 86_400) * 86_400;
-			return [...this.contacts.values()].filter((contact) => {
-				const stamp = Number(contact[field]);
-				if (operator === '>') return stamp > day;
-				if (operator === '<') return stamp < day + 86_400;
-				return stamp >= day && stamp < day + 86_400;
-			});
-		}
+		const byDate = dateSearch(this.contacts.values(), query);
+		if (byDate) return byDate;
 		if (field === 'email' && operator === '=') return [...this.contacts.values()].filter((contact) => String(contact.email ?? '').toLowerCase() === String(value).toLowerCase());
 		return fail(400, 'query_invalid', `Unsupported query on ${String(field)}`);
 	}
@@ -99,17 +209,8 @@ function routes(router: Router, workspace: Workspace): void {
 	});
 	router.post('/contacts/search', (request) => {
 		versionCheck(request);
-		const body = (request.body ?? {}) as { query?: { field?: string; operator?: string; value?: unknown }; pagination?: { per_page?: number; starting_after?: string }; sort?: { field?: string; order?: string } };
-		const perPage = Math.min(150, body.pagination?.per_page ?? 50);
-		const sortField = body.sort?.field ?? 'updated_at';
-		const descending = body.sort?.order === 'descending';
-		const matched = workspace.search(body.query ?? {}).sort((a, b) => (Number(a[sortField]) - Number(b[sortField]) || (a.id < b.id ? -1 : 1)) * (descending ? -1 : 1));
-		const offset = body.pagination?.starting_after ? Number(Buffer.from(body.pagination.starting_after, 'base64url').toString()) : 0;
-		const data = matched.slice(offset, offset + perPage);
-		const page = Math.floor(offset / perPage) + 1;
-		const totalPages = Math.max(1, Math.ceil(matched.length / perPage));
-		const next = offset + perPage < matched.length ? { page: page + 1, starting_after: Buffer.from(String(offset + perPage)).toString('base64url') } : undefined;
-		return ok({ type: 'list', data, total_count: matched.length, pages: { type: 'pages', page, per_page: perPage, total_pages: totalPages, ...(next ? { next } : {}) } });
+		const body = (request.body ?? {}) as SearchBody;
+		return ok(searchPage(workspace.search(body.query ?? {}), body));
 	});
 	router.get('/contacts/find_by_external_id/:externalId', (request) => {
 		const contact = [...workspace.contacts.values()].find((entry) => entry.external_id === request.params.externalId);
@@ -124,10 +225,63 @@ function routes(router: Router, workspace: Workspace): void {
 		if (!workspace.contacts.delete(request.params.id)) fail(404, 'not_found', 'User Not Found');
 		return ok({ id: request.params.id, object: 'contact', deleted: true });
 	});
+	companyRoutes(router, workspace);
+	ticketRoutes(router, workspace);
+}
+
+function companyRoutes(router: Router, workspace: Workspace): void {
+	const ok = (body: unknown): SandboxResponse => ({ status: 200, body });
+	const found = (id: string) => workspace.companies.get(id) ?? fail(404, 'company_not_found', 'Company Not Found');
+	router.post('/companies', (request) => {
+		versionCheck(request);
+		return ok(workspace.upsertCompany((request.body ?? {}) as Record<string, unknown>));
+	});
+	router.get('/companies/scroll', (request) => {
+		versionCheck(request);
+		const param = request.query.get('scroll_param');
+		return ok(workspace.scrollCompanies(typeof param === 'string' && param !== '' ? param : undefined));
+	});
+	router.get('/companies/:id', (request) => ok(found(request.params.id)));
+	router.put('/companies/:id', (request) => {
+		versionCheck(request);
+		return ok(workspace.updateCompany(request.params.id, (request.body ?? {}) as Record<string, unknown>));
+	});
+	router.delete('/companies/:id', (request) => {
+		found(request.params.id);
+		workspace.companies.delete(request.params.id);
+		return ok({ id: request.params.id, object: 'company', deleted: true });
+	});
+}
+
+function ticketRoutes(router: Router, workspace: Workspace): void {
+	const ok = (body: unknown): SandboxResponse => ({ status: 200, body });
+	router.post('/tickets', (request) => {
+		versionCheck(request);
+		return ok(workspace.createTicket((request.body ?? {}) as Record<string, unknown>));
+	});
+	router.post('/tickets/search', (request) => {
+		versionCheck(request);
+		const body = (request.body ?? {}) as SearchBody;
+		const matched = dateSearch(workspace.tickets.values(), body.query ?? {}) ?? fail(400, 'query_invalid', `Unsupported query on ${String(body.query?.field)}`);
+		return ok(searchPage(matched, body));
+	});
+	router.get('/tickets/:id', (request) => ok(workspace.tickets.get(request.params.id) ?? fail(404, 'ticket_not_found', 'Ticket not found')));
+	router.put('/tickets/:id', (request) => {
+		versionCheck(request);
+		return ok(workspace.updateTicket(request.params.id, (request.body ?? {}) as Record<string, unknown>));
+	});
 }
 
 export const createIntercomSandbox: VendorSandboxFactory = () => {
 	const workspace = new Workspace();
+	const seeders = {
+		contacts: (fields: Record<string, unknown>, at?: number) => workspace.create(fields, at),
+		companies: (fields: Record<string, unknown>, at?: number) => workspace.upsertCompany(fields, at),
+		tickets: (fields: Record<string, unknown>, at?: number) => workspace.createTicket(fields, at),
+		none: (): never => {
+			throw controlError(400, 'only contacts, companies and tickets can be seeded');
+		},
+	};
 	return {
 		credentials: { accessToken: intercomAccessToken },
 		authenticate: bearerAuth(intercomAccessToken, () => errorList(401, 'unauthorized', 'Access Token Invalid')),
@@ -153,10 +307,15 @@ export const createIntercomSandbox: VendorSandboxFactory = () => {
 		data: {
 			reset: () => workspace.reset(),
 			seed: (data) => Object.fromEntries(Object.entries(data).map(([name, records]) => {
-				if (name !== 'contacts') throw controlError(400, 'only contacts can be seeded');
-				return [name, (records as Array<Record<string, unknown>>).map(({ updated_at: at, ...fields }) => workspace.create(fields, typeof at === 'number' ? at : undefined))];
+				const create = seeders[name as keyof typeof seeders] ?? seeders.none;
+				return [name, (records as Array<Record<string, unknown>>).map(({ updated_at: at, ...fields }) => create(fields, typeof at === 'number' ? at : undefined))];
 			})),
-			state: (collection) => (collection === undefined || collection === 'contacts' ? [...workspace.contacts.values()] : undefined),
+			state: (collection) => {
+				if (collection === undefined || collection === 'contacts') return [...workspace.contacts.values()];
+				if (collection === 'companies') return [...workspace.companies.values()];
+				if (collection === 'tickets') return [...workspace.tickets.values()];
+				return undefined;
+			},
 		},
 		signWebhook: ({ body, secret }) => ({ 'X-Hub-Signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` }),
 	};

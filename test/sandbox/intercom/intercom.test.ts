@@ -47,3 +47,41 @@ test('date search matches from the start of the value\'s day and pages with star
 	expect([page1.body.data[0].email, page2.body.data[0].email]).toEqual(['a@x.test', 'b@x.test']);
 	expect((await call('/contacts/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>=', value: noon } } })).status).toBe(400);
 });
+
+test('POST /companies creates, then updates the company with the same company_id; company_id cannot change', async () => {
+	const created = await call('/companies', { method: 'POST', body: { company_id: 'acme-1', name: 'Acme', website: 'acme.example' } });
+	expect(created.body).toMatchObject({ type: 'company', company_id: 'acme-1', name: 'Acme', website: 'acme.example' });
+	const again = await call('/companies', { method: 'POST', body: { company_id: 'acme-1', industry: 'Tools' } });
+	expect(again.body).toMatchObject({ id: created.body.id, name: 'Acme', industry: 'Tools' });
+	expect(await control.state('companies')).toHaveLength(1);
+	expect((await call(`/companies/${created.body.id}`, { method: 'PUT', body: { company_id: 'other' } })).status).toBe(400);
+	expect((await call('/companies', { method: 'POST', body: { domain: 'x' } })).body).toMatchObject({ type: 'error.list', errors: [{ code: 'parameter_invalid', field: 'domain' }] });
+	expect((await call('/companies/nope')).body.errors[0].code).toBe('company_not_found');
+});
+
+test('the company scroll pages with one scroll_param, ends with an empty page, and then the param has expired', async () => {
+	await control.seed({ companies: Array.from({ length: 60 }, (_, i) => ({ company_id: `c${i}`, name: `C${i}` })) });
+	const first = await call('/companies/scroll');
+	expect(first.body.data).toHaveLength(50);
+	const second = await call(`/companies/scroll?scroll_param=${first.body.scroll_param}`);
+	expect(second.body.data).toHaveLength(10);
+	const end = await call(`/companies/scroll?scroll_param=${first.body.scroll_param}`);
+	expect(end.body.data).toEqual([]);
+	expect((await call(`/companies/scroll?scroll_param=${first.body.scroll_param}`)).status).toBe(400);
+});
+
+test('tickets need a type and one contact (an unknown email creates the contact), update merges ticket_attributes, search is day-precise', async () => {
+	expect((await call('/tickets', { method: 'POST', body: { contacts: [{ email: 'a@x.test' }] } })).body.errors[0]).toMatchObject({ code: 'parameter_not_found', field: 'ticket_type_id' });
+	const ticket = await call('/tickets', { method: 'POST', body: { ticket_type_id: '7', contacts: [{ email: 'new@x.test' }], ticket_attributes: { _default_title_: 'Broken', _default_description_: 'It broke' } } });
+	expect(ticket.body).toMatchObject({ type: 'ticket', ticket_type: { id: '7' }, open: true });
+	const [contact] = await control.state<Array<{ id: string; email: string }>>('contacts');
+	expect(ticket.body.contacts.contacts[0].id).toBe(contact.id);
+	const updated = await call(`/tickets/${ticket.body.id}`, { method: 'PUT', body: { ticket_attributes: { _default_title_: 'Fixed' }, open: false } });
+	expect(updated.body).toMatchObject({ open: false, ticket_attributes: { _default_title_: 'Fixed', _default_description_: 'It broke' } });
+	const noon = Math.floor(Date.parse('2026-11-27T12:00:00Z') / 1000);
+	await control.seed({ tickets: [{ ticket_type_id: '7', contacts: [{ email: 'new@x.test' }], updated_at: noon - 7200 }, { ticket_type_id: '7', contacts: [{ email: 'new@x.test' }], updated_at: noon - 90_000 }] });
+	const found = await call('/tickets/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>', value: noon }, pagination: { per_page: 1 } } });
+	// The seeded ticket two hours before noon and the one just updated match; the one from the day before does not.
+	expect(found.body.total_count).toBe(2);
+	expect(found.body.pages.next.starting_after).toEqual(expect.any(String));
+});
