@@ -10,6 +10,12 @@ export interface OrderEvent {
 	/** The vendor's delivery id (X-Shopify-Webhook-Id, X-WC-Webhook-Delivery-ID), to drop repeated deliveries. */
 	deliveryId?: string;
 	lines: Array<{ lineId: string; sku: string; quantity: number }>;
+	/** The buyer's email (Shopify `email`, WooCommerce `billing.email`), when the order has one. */
+	customerEmail?: string;
+	/** The order total as the vendor sends it, a decimal string in major units (Shopify `total_price`, WooCommerce `total`). */
+	total?: string;
+	/** When the order was placed, ISO 8601 UTC (Shopify `created_at`, WooCommerce `date_created_gmt`). */
+	createdAt?: string;
 }
 
 export type OrderWebhookCheck = { valid: true; order: OrderEvent } | { valid: false; reason: string };
@@ -22,6 +28,21 @@ const SCHEMES: Record<OrderWebhookSource, { signature: string; delivery: string 
 interface OrderPayload {
 	id?: number | string;
 	line_items?: Array<{ id?: number | string; sku?: string | null; quantity?: number }>;
+	email?: string | null;
+	total_price?: string;
+	created_at?: string;
+	billing?: { email?: string };
+	total?: string;
+	date_created_gmt?: string;
+}
+
+/** The buyer, total and time of an order, from each vendor's own fields; absent ones are left out. */
+function orderCustomer(source: OrderWebhookSource, payload: OrderPayload): Pick<OrderEvent, 'customerEmail' | 'total' | 'createdAt'> {
+	const fields = source === 'shopify'
+		? { customerEmail: payload.email, total: payload.total_price, createdAt: payload.created_at }
+		// WooCommerce's *_gmt times are UTC without a zone designator.
+		: { customerEmail: payload.billing?.email, total: payload.total, createdAt: payload.date_created_gmt && `${payload.date_created_gmt.replace(/Z$/, '')}Z` };
+	return Object.fromEntries(Object.entries(fields).filter(([, value]) => typeof value === 'string' && value !== '')) as Pick<OrderEvent, 'customerEmail' | 'total' | 'createdAt'>;
 }
 
 /**
@@ -52,7 +73,7 @@ export function readOrderWebhook(
 	const lines = payload.line_items
 		.filter((line) => typeof line.sku === 'string' && line.sku !== '' && Number.isInteger(line.quantity))
 		.map((line, index) => ({ lineId: String(line.id ?? index + 1), sku: line.sku as string, quantity: line.quantity as number }));
-	return { valid: true, order: { orderId: String(payload.id), sourceStore: storeId, deliveryId: header(scheme.delivery), lines } };
+	return { valid: true, order: { orderId: String(payload.id), sourceStore: storeId, deliveryId: header(scheme.delivery), lines, ...orderCustomer(source, payload) } };
 }
 
 /**

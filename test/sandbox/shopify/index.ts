@@ -295,7 +295,7 @@ function recordGroup(state: ShopifyState, reason: string, referenceDocumentUri: 
 
 /** Legacy REST order create: the sold units leave the first location, then orders/create is published. */
 function createOrder(state: ShopifyState, request: SandboxRequest, publish: (order: unknown) => void): SandboxResponse {
-	const order = ((request.body ?? {}) as { order?: { line_items?: Array<{ sku?: string; quantity?: number }> } }).order;
+	const order = ((request.body ?? {}) as { order?: { email?: string; line_items?: Array<{ sku?: string; quantity?: number; price?: string }> } }).order;
 	const lines = order?.line_items ?? [];
 	if (lines.length === 0) return { status: 422, body: { errors: { line_items: ['must have at least one line item'] } } };
 	for (const line of lines) {
@@ -311,10 +311,14 @@ function createOrder(state: ShopifyState, request: SandboxRequest, publish: (ord
 		name: `#${1000 + state.orders.length + 1}`,
 		created_at: new Date().toISOString(),
 		updated_at: new Date().toISOString(),
+		email: order?.email ?? null,
+		// Money as Shopify sends it: decimal strings in the shop's currency.
+		total_price: lines.reduce((total, line) => total + Number(line.price ?? 0) * (line.quantity as number), 0).toFixed(2),
+		currency: 'USD',
 		line_items: lines.map((line) => {
 			const item = state.items.get(String(line.sku)) as Item;
 			item.levels.set(shopifyLocationId, (item.levels.get(shopifyLocationId) ?? 0) - (line.quantity as number));
-			return { id: 9_000_000 + state.id(), sku: line.sku, quantity: line.quantity };
+			return { id: 9_000_000 + state.id(), sku: line.sku, quantity: line.quantity, price: Number(line.price ?? 0).toFixed(2) };
 		}),
 	};
 	state.orders.push(created);

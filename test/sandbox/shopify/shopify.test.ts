@@ -96,7 +96,7 @@ test('an order placed on the shop takes its units off and publishes orders/creat
 		const response = await fetch(`${api}/orders.json`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'X-Shopify-Access-Token': shopifyAccessToken },
-			body: JSON.stringify({ order: { line_items: [{ sku: 'TEE-M', quantity: 2 }] } }),
+			body: JSON.stringify({ order: { email: 'ada@example.com', line_items: [{ sku: 'TEE-M', quantity: 2, price: '12.50' }] } }),
 		});
 		expect(response.status).toBe(201);
 		expect(await connector().getQuantity('TEE-M')).toBe(8);
@@ -106,7 +106,7 @@ test('an order placed on the shop takes its units off and publishes orders/creat
 		expect(first.headers['X-Shopify-Webhook-Id']).toBe(second.headers['X-Shopify-Webhook-Id']);
 		expect(first.headers['X-Shopify-Hmac-Sha256']).toBe(createHmac('sha256', 'shopify-app-secret').update(first.body).digest('base64'));
 		const read = readOrderWebhook('shopify', first.headers, first.body, 'shopify-app-secret');
-		expect(read).toMatchObject({ valid: true, order: { sourceStore: 'shopify', lines: [{ sku: 'TEE-M', quantity: 2 }] } });
+		expect(read).toMatchObject({ valid: true, order: { sourceStore: 'shopify', lines: [{ sku: 'TEE-M', quantity: 2 }], customerEmail: 'ada@example.com', total: '25.00' } });
 		expect(readOrderWebhook('shopify', first.headers, first.body, 'another-secret')).toEqual({ valid: false, reason: 'signature does not match the body' });
 	} finally {
 		await receiver.close();

@@ -33,7 +33,10 @@ interface Product {
 interface Order {
 	id: number;
 	status: string;
-	line_items: Array<{ id: number; product_id: number; sku: string; quantity: number }>;
+	line_items: Array<{ id: number; product_id: number; sku: string; quantity: number; total: string }>;
+	billing: { email: string };
+	/** Decimal string in the store's currency, as WooCommerce sends money. */
+	total: string;
 	date_created_gmt: string;
 	date_modified_gmt: string;
 }
@@ -194,22 +197,25 @@ function batch(state: WooState, request: SandboxRequest): SandboxResponse {
 
 /** An order placed on the store: its units leave stock in one step (as WooCommerce's own checkout does). */
 function createOrder(state: WooState, request: SandboxRequest, publish: (order: Order) => void): SandboxResponse {
-	const lines = ((request.body ?? {}) as { line_items?: Array<{ product_id?: number; sku?: string; quantity?: number }> }).line_items ?? [];
+	const body = (request.body ?? {}) as { billing?: { email?: string }; line_items?: Array<{ product_id?: number; sku?: string; quantity?: number; total?: string }> };
+	const lines = body.line_items ?? [];
 	const resolved = lines.map((line) => {
 		const target = line.product_id !== undefined ? state.products.get(Number(line.product_id)) : [...state.products.values()].find((entry) => entry.sku === line.sku);
 		if (!target || !Number.isInteger(line.quantity) || (line.quantity as number) <= 0) {
 			throw new SandboxError(wooError(400, 'woocommerce_rest_invalid_product_id', 'Invalid product or quantity.'));
 		}
-		return { target, quantity: line.quantity as number };
+		return { target, quantity: line.quantity as number, total: Number(line.total ?? 0).toFixed(2) };
 	});
 	const now = stamp();
 	const order: Order = {
 		id: state.id(),
 		status: 'processing',
-		line_items: resolved.map(({ target, quantity }) => {
+		line_items: resolved.map(({ target, quantity, total }) => {
 			if (target.manage_stock && target.stock_quantity !== null) state.setStock(target, target.stock_quantity - quantity);
-			return { id: state.id(), product_id: target.id, sku: target.sku, quantity };
+			return { id: state.id(), product_id: target.id, sku: target.sku, quantity, total };
 		}),
+		billing: { email: body.billing?.email ?? '' },
+		total: resolved.reduce((sum, line) => sum + Number(line.total), 0).toFixed(2),
 		date_created_gmt: now,
 		date_modified_gmt: now,
 	};

@@ -79,7 +79,7 @@ test('orders take stock off, list by modified_after, and publish order.created s
 	try {
 		await control.registerWebhook(receiver.url, 'woo-secret');
 		const before = new Date(Date.now() - 2000).toISOString().slice(0, 19);
-		const created = await call('/orders', { method: 'POST', body: { line_items: [{ sku: 'MUG', quantity: 4 }] } });
+		const created = await call('/orders', { method: 'POST', body: { billing: { email: 'ada@example.com' }, line_items: [{ sku: 'MUG', quantity: 4, total: '39.96' }] } });
 		expect(created.status).toBe(201);
 		expect(await connector().getQuantity('MUG')).toBe(8);
 		expect((await call(`/orders?modified_after=${before}`)).body).toHaveLength(1);
@@ -88,7 +88,7 @@ test('orders take stock off, list by modified_after, and publish order.created s
 		expect(delivery.headers['X-WC-Webhook-Topic']).toBe('order.created');
 		expect(delivery.headers['X-WC-Webhook-Signature']).toBe(createHmac('sha256', 'woo-secret').update(delivery.body).digest('base64'));
 		const read = readOrderWebhook('woocommerce', delivery.headers, delivery.body, 'woo-secret');
-		expect(read).toMatchObject({ valid: true, order: { orderId: String(created.body.id), deliveryId: delivery.headers['X-WC-Webhook-Delivery-ID'], lines: [{ sku: 'MUG', quantity: 4 }] } });
+		expect(read).toMatchObject({ valid: true, order: { orderId: String(created.body.id), deliveryId: delivery.headers['X-WC-Webhook-Delivery-ID'], lines: [{ sku: 'MUG', quantity: 4 }], customerEmail: 'ada@example.com', total: '39.96', createdAt: expect.stringMatching(/Z$/) } });
 		expect(readOrderWebhook('woocommerce', { ...delivery.headers, 'X-WC-Webhook-Signature': undefined }, delivery.body, 'woo-secret')).toMatchObject({ valid: false });
 	} finally {
 		await receiver.close();
