@@ -115,3 +115,12 @@ async function writeTotals(request: RecordPurchaseRequest, email: string, totals
 	});
 	return outcomes[0];
 }
+
+/** A decimal amount in major units ("25.50", 25.5) as integer minor units (2550), without floating-point drift. */
+export function toMinorUnits(amount: string | number): number {
+	const text = String(amount).trim();
+	const match = /^(-?)(\d*)(?:\.(\d{0,2}))?$/.exec(text);
+	if (!text || !match || (match[2] === '' && !match[3])) throw new Error(`"${text}" is not an amount with at most 2 decimals`);
+	const minor = Number(match[2] || '0') * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+	return match[1] ? -minor : minor;
+}

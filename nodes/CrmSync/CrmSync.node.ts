@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { crmCredentials, entityProperty, integrationProperty, mappingProperties, platformProperty } from './actions/common';
 import * as pull from './actions/pull.operation';
 import * as push from './actions/push.operation';
+import * as recordPurchase from './actions/recordPurchase.operation';
 import { router } from './actions/router';
 import * as sync from './actions/sync.operation';
 import * as verifyWebhook from './actions/verifyWebhook.operation';
@@ -35,6 +36,7 @@ export class CrmSync implements INodeType {
 				options: [
 					{ name: 'Pull', value: 'pull', action: 'Pull changes from a platform', description: 'Records changed on the platform since the last pull, page by page' },
 					{ name: 'Push', value: 'push', action: 'Push records to a platform', description: 'Create or update records on the platform through the ID map, in batches' },
+					{ name: 'Record Purchase', value: 'recordPurchase', action: 'Record a purchase on the customer', description: 'Count an order once and write the customer\'s total spent and last purchase to the CRM contact' },
 					{ name: 'Sync', value: 'sync', action: 'Sync every platform', description: 'Pull every platform, resolve conflicts, push the winners to the others' },
 					{ name: 'Verify Webhook', value: 'verifyWebhook', action: 'Verify a webhook signature', description: 'Pass genuine HubSpot, Zendesk or Intercom deliveries, reject forged ones' },
 				],
@@ -47,6 +49,7 @@ export class CrmSync implements INodeType {
 			...pull.description,
 			...sync.description,
 			...verifyWebhook.description,
+			...recordPurchase.description,
 			...mappingProperties,
 		],
 	};

@@ -61,6 +61,7 @@ export const entityProperty: INodeProperties = {
 		{ name: 'Ticket', value: 'tickets' },
 	],
 	default: 'contacts',
+	displayOptions: { hide: { operation: ['recordPurchase'] } },
 };
 
 export const integrationProperty: INodeProperties = {
@@ -89,6 +90,7 @@ export const mappingProperties: INodeProperties[] = [
 			{ name: 'JSON', value: 'json', description: 'A JSON array of mappings, for bulk edits' },
 		],
 		default: 'defaults',
+		displayOptions: { hide: { operation: ['recordPurchase'] } },
 	},
 	{
 		displayName: 'Mappings',

@@ -1,0 +1,82 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { platformEntry } from '../../../lib/platforms/catalog';
+import { recordPurchase, toMinorUnits } from '../../../lib/sync/purchases';
+import { nodeStore, platformTransport } from '../../shared/engineContext';
+
+const show = { show: { operation: ['recordPurchase'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Order ID',
+		name: 'purchaseOrderId',
+		type: 'string',
+		default: '={{ $json.orderId }}',
+		displayOptions: show,
+		description: 'The order counts once per store and order ID, however often it arrives',
+	},
+	{
+		displayName: 'Store',
+		name: 'purchaseStore',
+		type: 'string',
+		default: '={{ $json.sourceStore }}',
+		displayOptions: show,
+		description: 'The store the order came from (e.g. shopify); order IDs are unique per store',
+	},
+	{
+		displayName: 'Customer Email',
+		name: 'purchaseEmail',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '={{ $json.customerEmail }}',
+		displayOptions: show,
+		description: 'Matches the CRM contact',
+	},
+	{
+		displayName: 'Order Total',
+		name: 'purchaseTotal',
+		type: 'string',
+		default: '={{ $json.total }}',
+		displayOptions: show,
+		description: 'In major units with at most 2 decimals, e.g. 25.50',
+	},
+	{
+		displayName: 'Purchased At',
+		name: 'purchaseTime',
+		type: 'string',
+		default: '={{ $json.createdAt }}',
+		displayOptions: show,
+		description: 'ISO 8601 time of the order; empty means now',
+	},
+];
+
+/**
+ * Each item is one order: recorded once in the purchase ledger, then the customer's total spent and last purchase,
+ * computed from the ledger, are written to the contact matched by email. A failed item goes to Failed.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const platform = this.getNodeParameter('platform', 0) as string;
+	const integration = this.getNodeParameter('integration', 0) as string;
+	const store = await nodeStore(this);
+	const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+	const runId = this.getExecutionId() ?? String(Date.now());
+	const succeeded: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
+	for (let item = 0; item < items.length; item++) {
+		try {
+			const purchase = {
+				platform: String(this.getNodeParameter('purchaseStore', item) ?? ''),
+				orderId: String(this.getNodeParameter('purchaseOrderId', item) ?? ''),
+				customerEmail: String(this.getNodeParameter('purchaseEmail', item) ?? ''),
+				amount: toMinorUnits(this.getNodeParameter('purchaseTotal', item) as string),
+				purchasedAt: new Date(String(this.getNodeParameter('purchaseTime', item, '') || Date.now())).toISOString(),
+			};
+			const result = await recordPurchase({ store, connector, integration, purchase, runId });
+			const json = { orderId: purchase.orderId, customerEmail: purchase.customerEmail, ...result };
+			(result.outcome.status === 'failed' ? failed : succeeded).push({ json, pairedItem: { item } });
+		} catch (error) {
+			failed.push({ json: { error: error instanceof Error ? error.message : String(error) }, pairedItem: { item } });
+		}
+	}
+	return [succeeded, failed];
+}
