@@ -1,7 +1,8 @@
 /**
  * The Inventory Fan-out in the real n8n against the four commerce sandboxes: the order template published as webhooks
  * that the Shopify and WooCommerce sandboxes call with signed order events (each delivered twice): stock changes once,
- * one fulfillment request and one accounting entry per order reach the receivers sandbox; a forged delivery is refused
+ * one fulfillment request and one accounting entry per order reach the receivers sandbox; the buyer's HubSpot contact
+ * gets the order total once; a forged delivery is refused
  * with 401; the reconcile template run on demand corrects a drifted store.
  */
 import { readFileSync } from 'node:fs';
@@ -22,12 +23,14 @@ const secrets = { shopify: 'shpss_e2e_secret', woocommerce: 'woo_e2e_secret' };
 let n8n: N8nServer;
 let sandboxes: CommerceSandboxes;
 let receivers: RunningSandbox;
+let hubspot: RunningSandbox;
 let orderWorkflowId: string;
 let reconcileWorkflowId: string;
 
 beforeAll(async () => {
 	sandboxes = await startCommerceSandboxes();
 	receivers = await startSandbox('receivers');
+	hubspot = await startSandbox('hubspot');
 	n8n = await startN8n();
 	const [shopify, woocommerce, magento, bigcommerce] = sandboxes.stores;
 	const ids = {
@@ -45,6 +48,7 @@ beforeAll(async () => {
 		}),
 		integrationMagentoApi: await n8n.createCredential('integrationMagentoApi', 'Magento Store', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
 		integrationBigCommerceApi: await n8n.createCredential('integrationBigCommerceApi', 'BigCommerce Store', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
+		integrationHubSpotApi: await n8n.createCredential('integrationHubSpotApi', 'HubSpot CRM', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl }),
 		httpHeaderAuth: await n8n.createCredential('httpHeaderAuth', 'Fulfillment Receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` }),
 	};
 	const orders = template('order-inventory-fanout.json');
@@ -67,13 +71,14 @@ afterAll(async () => {
 	await n8n?.stop();
 	await sandboxes?.close();
 	await receivers?.close();
+	await hubspot?.close();
 });
 
-async function placeOrder(store: 'shopify' | 'woocommerce', sku: string, quantity: number): Promise<void> {
+async function placeOrder(store: 'shopify' | 'woocommerce', sku: string, quantity: number, buyer?: { email: string; price: string }): Promise<void> {
 	const { baseUrl, credentials } = sandboxes.sandboxes[store];
 	const request =
 		store === 'shopify'
-			? { url: `${baseUrl}/admin/api/2025-01/orders.json`, headers: { 'X-Shopify-Access-Token': credentials.accessToken }, body: { order: { line_items: [{ sku, quantity }] } } }
+			? { url: `${baseUrl}/admin/api/2025-01/orders.json`, headers: { 'X-Shopify-Access-Token': credentials.accessToken }, body: { order: { email: buyer?.email, line_items: [{ sku, quantity, price: buyer?.price }] } } }
 			: { url: `${baseUrl}/wp-json/wc/v3/orders`, headers: { authorization: `Basic ${Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString('base64')}` }, body: { line_items: [{ sku, quantity }] } };
 	const response = await fetch(request.url, { method: 'POST', headers: { ...request.headers, 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
 	expect(response.status).toBe(201);
@@ -94,7 +99,7 @@ const earlierRuns = async () => new Set((await n8n.executions(orderWorkflowId)).
 
 test('an order on Shopify, delivered twice, takes stock off the other three stores once', async () => {
 	const before = await earlierRuns();
-	await placeOrder('shopify', 'E2E-1', 3);
+	await placeOrder('shopify', 'E2E-1', 3, { email: 'buyer@example.com', price: '12.50' });
 	const runs = await settled(before, 2);
 	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
 	const applied = runs.flatMap((run) => (run.outputs['Stock Updated']?.[0] ?? []).map((item) => item.json));
@@ -113,6 +118,13 @@ test('an order on Shopify, delivered twice, takes stock off the other three stor
 	expect(orderKey('fulfillment')[0]).toMatchObject({ idempotencyKey: expect.stringMatching(/^fulfillment:shopify:\d+$/), requests: 2, body: { lines: [{ sku: 'E2E-1', quantity: 3 }] } });
 	expect(orderKey('accounting')).toHaveLength(1);
 	expect(orderKey('accounting')[0].idempotencyKey).toMatch(/^sale:shopify:\d+$/);
+	// The buyer's contact holds the order's total once, though both deliveries recorded the purchase.
+	const customerUpdates = runs.flatMap((run) => (run.outputs['Update Customer in CRM']?.[0] ?? []).map((item) => item.json));
+	expect(customerUpdates.map((update) => update.recorded).sort()).toEqual([false, true]);
+	const contacts = await new SandboxControl(hubspot.baseUrl).state<Array<{ properties: Record<string, string> }>>('contacts');
+	const buyer = contacts.filter((contact) => contact.properties.email === 'buyer@example.com');
+	expect(buyer).toHaveLength(1);
+	expect(Number(buyer[0].properties.total_revenue)).toBe(37.5);
 });
 
 test('an order on WooCommerce fans out to Shopify, Magento and BigCommerce', async () => {
