@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
+import type { CrmConnector } from '../../lib/platforms/crm';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { recordPurchase, type Purchase } from '../../lib/sync/purchases';
 import type { RunningSandbox } from '../sandbox/registry';
@@ -22,7 +23,20 @@ const order = (orderId: string, amount: number, purchasedAt = '2026-11-27T10:00:
 	platform: 'shopify', orderId, customerEmail: ' Ada@Example.com ', amount, purchasedAt,
 });
 
-const record = (purchase: Purchase) => recordPurchase({ store, connector: hubspot.connector, integration: 'shop', purchase, runId: 'run' });
+const record = (purchase: Purchase, connector: CrmConnector = hubspot.connector) => recordPurchase({ store, connector, integration: 'shop', purchase, runId: 'run' });
+
+/** The connector with its writes held back `delayMs`, so totals computed earlier reach the CRM after later ones. */
+function slowWriter(connector: CrmConnector, delayMs: number): CrmConnector {
+	return new Proxy(connector, {
+		get(target, property, receiver) {
+			if (property !== 'write') return Reflect.get(target, property, receiver);
+			return async (...args: Parameters<CrmConnector['write']>) => {
+				await new Promise((resolve) => setTimeout(resolve, delayMs));
+				return target.write(...args);
+			};
+		},
+	});
+}
 
 async function contact(): Promise<Record<string, string>> {
 	const contacts = await hubspot.control.state<HubSpotRecord[]>('contacts');
@@ -68,4 +82,16 @@ test('concurrent orders of one customer converge on the sum of all of them', asy
 	const properties = await contact();
 	expect(Number(properties.total_revenue)).toBe(21);
 	expect(new Date(properties.recent_deal_close_date).toISOString()).toBe('2026-11-27T15:00:00.000Z');
+});
+
+test('a total written late by one order is corrected: the writer recomputes and writes the ledger\'s sum again', async () => {
+	await record(order('300', 100, '2026-11-27T09:00:00.000Z'));
+	// The slow order computes 4.00 and writes it only after the fast order has written 7.00.
+	const slow = record(order('301', 300, '2026-11-27T10:00:00.000Z'), slowWriter(hubspot.connector, 400));
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	await record(order('302', 300, '2026-11-27T11:00:00.000Z'));
+	expect(Number((await contact()).total_revenue)).toBe(7);
+	const result = await slow;
+	expect(result.totals.totalSpent).toBe(700);
+	expect(Number((await contact()).total_revenue)).toBe(7);
 });
