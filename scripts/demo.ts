@@ -17,9 +17,15 @@ const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
 const sandboxBasePort = Number(process.env.SANDBOX_BASE_PORT ?? 4010);
 const login = { email: 'demo@example.com', password: 'Demo-Passw0rd' };
 
+/** The secret the CRM webhooks (HubSpot v3, Zendesk, Intercom) are signed with in the demo. */
+const demoCrmWebhookSecret = 'demo-crm-webhook-secret';
+
 /** Sandbox name → the credential(s) the templates use to reach it. */
 const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: string; data: Record<string, unknown> } | Array<{ type: string; data: Record<string, unknown> }>> = {
-	hubspot: (sandbox) => ({ type: 'integrationHubSpotApi', data: { accessToken: sandbox.credentials.accessToken, baseUrl: sandbox.baseUrl } }),
+	hubspot: (sandbox) => ({ type: 'integrationHubSpotApi', data: { accessToken: sandbox.credentials.accessToken, baseUrl: sandbox.baseUrl, clientSecret: demoCrmWebhookSecret } }),
+	salesforce: (sandbox) => ({ type: 'integrationSalesforceApi', data: { accessToken: sandbox.credentials.accessToken, instanceUrl: sandbox.baseUrl } }),
+	zendesk: (sandbox) => ({ type: 'integrationZendeskApi', data: { baseUrl: sandbox.baseUrl, email: sandbox.credentials.email, apiToken: sandbox.credentials.apiToken, webhookSecret: demoCrmWebhookSecret } }),
+	intercom: (sandbox) => ({ type: 'integrationIntercomApi', data: { accessToken: sandbox.credentials.accessToken, clientSecret: demoCrmWebhookSecret, baseUrl: sandbox.baseUrl } }),
 	mailchimp: (sandbox) => ({ type: 'integrationMailchimpApi', data: { apiKey: sandbox.credentials.apiKey, baseUrl: `${sandbox.baseUrl}/3.0` } }),
 	marketo: (sandbox) => ({ type: 'integrationMarketoApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),
 	activecampaign: (sandbox) => ({ type: 'integrationActiveCampaignApi', data: { apiToken: sandbox.credentials.apiToken, baseUrl: `${sandbox.baseUrl}/api/3` } }),
