@@ -114,6 +114,19 @@ export async function readModifyWrite(
 	return { previous, next };
 }
 
+/** The absolute set used by the same platforms: reports the quantity it replaced (the caller's, if it compared one). */
+export async function plainSet(
+	connector: Pick<InventoryConnector, 'getQuantity'>,
+	sku: string,
+	quantity: number,
+	compareQuantity: number | undefined,
+	write: (quantity: number) => Promise<void>,
+): Promise<StockChange> {
+	const previous = compareQuantity ?? (await connector.getQuantity(sku));
+	await write(quantity);
+	return { previous, next: quantity };
+}
+
 /**
  * The signature both Shopify (X-Shopify-Hmac-Sha256) and WooCommerce (X-WC-Webhook-Signature) put on an order webhook:
  * base64(HMAC-SHA256(secret, raw body)), compared in constant time.

@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
+import { plainSet, readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
 
 interface SourceItem {
 	sku: string;
@@ -56,10 +56,8 @@ export class MagentoInventory implements InventoryConnector {
 		return readModifyWrite(this, sku, delta, (quantity) => this.write(sku, quantity));
 	}
 
-	async set(sku: string, quantity: number, context: StockContext & { compareQuantity?: number }): Promise<StockChange> {
-		const previous = context.compareQuantity ?? (await this.getQuantity(sku));
-		await this.write(sku, quantity);
-		return { previous, next: quantity };
+	set(sku: string, quantity: number, context: StockContext & { compareQuantity?: number }): Promise<StockChange> {
+		return plainSet(this, sku, quantity, context.compareQuantity, (next) => this.write(sku, next));
 	}
 
 	/** `GET /V1/orders` with `updated_at gteq` search criteria, 100 a page; child items of configurables are skipped. */

@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
+import { plainSet, readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
 
 interface WooProduct {
 	id: number;
@@ -38,10 +38,8 @@ export class WooCommerceInventory implements InventoryConnector {
 		return readModifyWrite(this, sku, delta, (quantity) => this.write(sku, quantity));
 	}
 
-	async set(sku: string, quantity: number, context: StockContext & { compareQuantity?: number }): Promise<StockChange> {
-		const previous = context.compareQuantity ?? (await this.getQuantity(sku));
-		await this.write(sku, quantity);
-		return { previous, next: quantity };
+	set(sku: string, quantity: number, context: StockContext & { compareQuantity?: number }): Promise<StockChange> {
+		return plainSet(this, sku, quantity, context.compareQuantity, (next) => this.write(sku, next));
 	}
 
 	/** `GET /orders?modified_after=` (exclusive, second precision: asked from one second earlier), paged by X-WP-TotalPages. */
