@@ -2,6 +2,8 @@
  * Field-by-field conflict resolution between versions of one record (two for the Conflict Resolver node, one per
  * platform for CRM sync), against the last synced snapshot (the base). Knows nothing of CRMs or of n8n.
  */
+import { setPath } from '../sync/mapping';
+
 
 /** One side's version of the record: `fields` may be partial; a field it leaves out is treated as unchanged. */
 export interface RecordVersion {
@@ -73,15 +75,7 @@ export function flatten(record: Record<string, unknown>, prefix = '', into: Reco
 
 export function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
 	const record: Record<string, unknown> = {};
-	for (const [path, value] of Object.entries(flat)) {
-		const parts = path.split('.');
-		let target = record;
-		for (const part of parts.slice(0, -1)) {
-			if (target[part] === null || typeof target[part] !== 'object') target[part] = {};
-			target = target[part] as Record<string, unknown>;
-		}
-		target[parts[parts.length - 1]] = value;
-	}
+	for (const [path, value] of Object.entries(flat)) setPath(record, path, value);
 	return record;
 }
 
