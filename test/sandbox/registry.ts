@@ -1,5 +1,5 @@
 /** Every sandbox by name. Adding a vendor is one line in `factories`. */
-import { type SandboxServerOptions, startSandboxServer } from './framework/server';
+import { type SandboxExchange, type SandboxServerOptions, startSandboxServer } from './framework/server';
 import type { RateLimitSpec } from './framework/rateLimit';
 import type { VendorSandboxFactory } from './framework/types';
 import { createBraintreeSandbox } from './braintree';
@@ -51,11 +51,17 @@ export interface RunningSandbox {
 	close(): Promise<void>;
 }
 
-/** `port` 0 (the default) picks a free port; `rateLimits` adjusts the vendor's default windows (see RateLimitSpec). */
-export function startSandbox(name: SandboxName, options: { port?: number; rateLimits?: unknown } = {}): Promise<RunningSandbox> {
+/**
+ * `port` 0 (the default) picks a free port; `rateLimits` adjusts the vendor's default windows (see RateLimitSpec);
+ * `onExchange` sees every API request and its response (see support/conformance.ts).
+ */
+export function startSandbox(
+	name: SandboxName,
+	options: { port?: number; rateLimits?: unknown; onExchange?: (exchange: SandboxExchange) => void } = {},
+): Promise<RunningSandbox> {
 	const factory = factories[name];
 	if (!factory) return Promise.reject(new Error(`unknown sandbox ${String(name)}; known: ${sandboxNames.join(', ')}`));
-	const serverOptions: SandboxServerOptions = { port: options.port, rateLimits: options.rateLimits as RateLimitSpec | undefined };
+	const serverOptions: SandboxServerOptions = { port: options.port, rateLimits: options.rateLimits as RateLimitSpec | undefined, onExchange: options.onExchange };
 	return startSandboxServer(name, factory, serverOptions);
 }
 

@@ -19,6 +19,18 @@ export interface SandboxServerOptions {
 	port?: number;
 	/** Adjusts the vendor's default windows for this instance; reset restores the adjusted windows. */
 	rateLimits?: RateLimitSpec;
+	/** Sees every API request and the response it got (not control requests), e.g. to check it against the vendor's spec. */
+	onExchange?: (exchange: SandboxExchange) => void;
+}
+
+/** One API request and the response the sandbox sent (or would have, for a lost response). */
+export interface SandboxExchange {
+	method: string;
+	path: string;
+	query: URLSearchParams;
+	requestBody: unknown;
+	status: number;
+	body: unknown;
 }
 
 export interface SandboxServer {
@@ -52,7 +64,7 @@ export async function startSandboxServer(
 		log: new RequestLog(),
 		webhooks,
 	};
-	const dispatcher = new SandboxHost(parts, api, controlRouter(parts));
+	const dispatcher = new SandboxHost(parts, api, controlRouter(parts), options.onExchange);
 	const server = createServer((request, response) => {
 		response.on('error', () => undefined);
 		dispatcher.handle(request, response).catch((error: unknown) => dispatcher.fail(response, error));
@@ -78,6 +90,7 @@ class SandboxHost {
 		},
 		private readonly api: Router,
 		private readonly control: Router,
+		private readonly onExchange?: (exchange: SandboxExchange) => void,
 	) {}
 
 	async handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
@@ -99,6 +112,7 @@ class SandboxHost {
 		const response = request instanceof SandboxError ? request.response : await this.respond(request, plan.terminal);
 		const body = request instanceof SandboxError ? undefined : request.body;
 		this.parts.log.record({ ...entry, body, status: response.status, durationMs: Date.now() - arrived, fault });
+		this.onExchange?.({ method, path: url.pathname, query: url.searchParams, requestBody: body, status: response.status, body: response.body });
 		// The write is committed; the client never hears about it.
 		if (fault === 'lost_response') incoming.socket.destroy();
 		else send(outgoing, response);

@@ -1,0 +1,93 @@
+/**
+ * Checks every response a sandbox sends against the vendor's published spec. A test starts the sandbox through
+ * `startSpecCheckedSandbox`, drives it (the package's connectors, then every endpoint the sandbox serves), and
+ * expects `problems()` to be empty and `covered()` to hold the operations it meant to exercise.
+ */
+import type { SandboxExchange } from '../framework/server';
+import { startSandbox, type RunningSandbox, type SandboxName } from '../registry';
+import { OpenApiValidator, type SpecOperation } from './openapi';
+
+/** One spec document and the part of a sandbox path before the document's own paths (its server's base path). */
+export interface SpecMount {
+	spec: OpenApiValidator;
+	/** Removed from the start of a request path before the spec's paths are matched; '' when they match as they are. */
+	base: string | RegExp;
+}
+
+export interface ConformanceOptions {
+	/**
+	 * The vendor's error body, for error statuses an operation does not list (a 429 or 500 the vendor answers on
+	 * every endpoint): the document and the schema name.
+	 */
+	errorSchema?: { spec: OpenApiValidator; name: string };
+	/** Paths served by the sandbox that are not part of the vendor API the spec describes (e.g. an OAuth token endpoint). */
+	outsideSpec?: RegExp;
+}
+
+interface Located {
+	mount: SpecMount;
+	operation: SpecOperation;
+}
+
+function stripBase(path: string, base: string | RegExp): string | undefined {
+	if (typeof base === 'string') return path.startsWith(base) ? path.slice(base.length) || '/' : undefined;
+	const match = base.exec(path);
+	return match && match.index === 0 ? path.slice(match[0].length) || '/' : undefined;
+}
+
+export class SpecConformance {
+	readonly exchanges: SandboxExchange[] = [];
+
+	constructor(private readonly mounts: SpecMount[], private readonly options: ConformanceOptions = {}) {}
+
+	/** Pass to `startSandbox({ onExchange })`. */
+	readonly record = (exchange: SandboxExchange): void => {
+		this.exchanges.push(exchange);
+	};
+
+	/** One line per response that breaks the spec: an undocumented operation or status, or a body off its schema. */
+	problems(): string[] {
+		return this.exchanges.flatMap((exchange) => this.problemsOf(exchange).map((problem) => `${exchange.method} ${exchange.path} → ${exchange.status}: ${problem}`));
+	}
+
+	/** The operations exercised, as 'METHOD template status' (e.g. 'post /v1/payment_intents 402'), sorted, once each. */
+	covered(): string[] {
+		const seen = new Set<string>();
+		for (const exchange of this.exchanges) {
+			const located = this.locate(exchange);
+			if (located) seen.add(`${located.operation.method} ${located.operation.template} ${exchange.status}`);
+		}
+		return [...seen].sort();
+	}
+
+	clear(): void {
+		this.exchanges.length = 0;
+	}
+
+	private locate(exchange: SandboxExchange): (Located & { path: string }) | undefined {
+		for (const mount of this.mounts) {
+			const path = stripBase(exchange.path, mount.base);
+			const operation = path === undefined ? undefined : mount.spec.operation(exchange.method, path);
+			if (operation && path !== undefined) return { mount, operation, path };
+		}
+		return undefined;
+	}
+
+	private problemsOf(exchange: SandboxExchange): string[] {
+		if (this.options.outsideSpec?.test(exchange.path)) return [];
+		const located = this.locate(exchange);
+		if (!located) return ['no such operation in the spec'];
+		const { mount, operation } = located;
+		const status = String(exchange.status);
+		const documented = [status, `${status[0]}XX`, `${status[0]}xx`].find((candidate) => operation.statuses.includes(candidate));
+		if (documented) return mount.spec.errors(operation.method, operation.template, documented, exchange.body);
+		if (exchange.status >= 400 && this.options.errorSchema) return this.options.errorSchema.spec.schemaErrors(this.options.errorSchema.name, exchange.body);
+		if (operation.statuses.includes('default')) return mount.spec.errors(operation.method, operation.template, 'default', exchange.body);
+		return [`status ${status} is not documented (documented: ${operation.statuses.join(', ')})`];
+	}
+}
+
+/** A sandbox whose every API response is recorded for `conformance`. */
+export async function startSpecCheckedSandbox(name: SandboxName, conformance: SpecConformance, options: { rateLimits?: unknown } = {}): Promise<RunningSandbox> {
+	return startSandbox(name, { ...options, onExchange: conformance.record });
+}
