@@ -12,8 +12,10 @@ interface IntercomRecord {
 	[field: string]: unknown;
 }
 
+/** A search page: contacts come as `data` (`contact_list`), tickets as `tickets` (`ticket_list`). */
 interface SearchResult {
-	data: IntercomRecord[];
+	data?: IntercomRecord[];
+	tickets?: IntercomRecord[];
 	pages?: { next?: { starting_after?: string } };
 }
 
@@ -98,8 +100,17 @@ export class IntercomCrm implements CrmConnector {
 		return this.search(entity === 'tickets' ? '/tickets/search' : '/contacts/search', position, entity === 'tickets' ? flattenTicket : (record) => record);
 	}
 
+	/**
+	 * What Intercom offers closest to a soft delete: contacts are archived (reversible, out of search), tickets are
+	 * closed (Intercom's only other removal of a ticket, DELETE, is permanent), companies are deleted (Intercom has
+	 * no company archive).
+	 */
 	async archive(entity: CrmEntity, externalIds: string[]): Promise<void> {
-		for (const id of externalIds) await this.transport.request({ method: 'DELETE', url: `/${entity}/${id}`, headers });
+		for (const id of externalIds) {
+			if (entity === 'contacts') await this.transport.request({ method: 'POST', url: `/contacts/${id}/archive`, headers });
+			else if (entity === 'tickets') await this.transport.request({ method: 'PUT', url: `/tickets/${id}`, headers, body: { open: false } });
+			else await this.transport.request({ method: 'DELETE', url: `/${entity}/${id}`, headers });
+		}
 	}
 
 	private async search(url: string, position: ChangeCursor, toFields: (record: IntercomRecord) => Record<string, unknown>): Promise<ChangePage> {
@@ -114,7 +125,7 @@ export class IntercomCrm implements CrmConnector {
 				pagination: { per_page: PAGE, ...(position.startingAfter ? { starting_after: position.startingAfter } : {}) },
 			},
 		});
-		const fresh = freshSince(body.data, position);
+		const fresh = freshSince(body.tickets ?? body.data ?? [], position);
 		const startingAfter = body.pages?.next?.starting_after;
 		return {
 			records: fresh.map((record) => ({ externalId: record.id, fields: toFields(record), modifiedAt: modifiedAt(record), archived: record.deleted === true })),

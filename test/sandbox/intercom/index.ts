@@ -1,11 +1,12 @@
 /**
  * The Intercom sandbox (PLATFORMS.md, specs/intercom): Bearer token, `Intercom-Version` (2.14 by default),
- * contacts (create, update, delete, find by external id, search with pages and starting_after), companies (create or
- * update by `company_id`, get, update, delete, scroll), tickets (create for one contact, get, update, search), search on
+ * contacts (create, update, archive, unarchive, delete, find by external id, search with pages and starting_after),
+ * companies (create or update by `company_id`, get, update, delete, scroll), tickets (create for one contact, get,
+ * update, delete, search answered as `ticket.list`), search on
  * dates at calendar-day precision, 409 for a taken email, `error.list` bodies, 10-second windows reported in
  * X-RateLimit-Limit|Remaining|Reset, webhooks signed `X-Hub-Signature: sha1=…`.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 import { bearerAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
@@ -30,7 +31,7 @@ type SearchQuery = { field?: string; operator?: string; value?: unknown };
 type SearchBody = { query?: SearchQuery; pagination?: { per_page?: number; starting_after?: string }; sort?: { field?: string; order?: string } };
 
 function errorList(status: number, code: string, message: string, field?: string): SandboxResponse {
-	return { status, body: { type: 'error.list', request_id: randomBytes(10).toString('hex'), errors: [{ code, message, ...(field ? { field } : {}) }] } };
+	return { status, body: { type: 'error.list', request_id: randomUUID(), errors: [{ code, message, ...(field ? { field } : {}) }] } };
 }
 
 function fail(status: number, code: string, message: string, field?: string): never {
@@ -44,6 +45,16 @@ function onlyWritable(fields: Record<string, unknown>, writableNames: string[]):
 }
 
 const newId = () => randomBytes(12).toString('hex');
+
+/**
+ * Company fields as Intercom answers them: a field never set is absent (not null), and `plan`, written as a plan
+ * name, is answered as a plan object.
+ */
+function companyFields(clean: Record<string, unknown>): Record<string, unknown> {
+	const { plan, ...rest } = clean;
+	if (plan === undefined) return rest;
+	return { ...rest, plan: { type: 'plan', id: createHmac('sha1', 'plan').update(String(plan)).digest('hex').slice(0, 8), name: String(plan) } };
+}
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Search on a date at calendar-day precision (the start of the value's day), as Intercom does. */
@@ -59,8 +70,11 @@ function dateSearch<T extends Record<string, unknown>>(records: Iterable<T>, { f
 	});
 }
 
-/** One page of search results, sorted, with `pages.next.starting_after` while more remain. */
-function searchPage(matched: Array<Record<string, unknown> & { id: string }>, body: SearchBody): Record<string, unknown> {
+/**
+ * One page of search results, sorted, with `pages.next.starting_after` while more remain: contacts as
+ * `{type: 'list', data}`, tickets as `{type: 'ticket.list', tickets}` (Intercom's `contact_list` and `ticket_list`).
+ */
+function searchPage(matched: Array<Record<string, unknown> & { id: string }>, body: SearchBody, list: { type: string; key: string } = { type: 'list', key: 'data' }): Record<string, unknown> {
 	const perPage = Math.min(150, body.pagination?.per_page ?? 50);
 	const sortField = body.sort?.field ?? 'updated_at';
 	const descending = body.sort?.order === 'descending';
@@ -70,13 +84,15 @@ function searchPage(matched: Array<Record<string, unknown> & { id: string }>, bo
 	const page = Math.floor(offset / perPage) + 1;
 	const totalPages = Math.max(1, Math.ceil(sorted.length / perPage));
 	const next = offset + perPage < sorted.length ? { page: page + 1, starting_after: Buffer.from(String(offset + perPage)).toString('base64url') } : undefined;
-	return { type: 'list', data, total_count: sorted.length, pages: { type: 'pages', page, per_page: perPage, total_pages: totalPages, ...(next ? { next } : {}) } };
+	return { type: list.type, [list.key]: data, total_count: sorted.length, pages: { type: 'pages', page, per_page: perPage, total_pages: totalPages, ...(next ? { next } : {}) } };
 }
 
 class Workspace {
 	readonly contacts = new Map<string, Contact>();
 	readonly companies = new Map<string, Company>();
 	readonly tickets = new Map<string, Ticket>();
+	/** Archived contacts: kept, but out of search results until unarchived. */
+	readonly archived = new Set<string>();
 	private ticketNumber = 0;
 	/** The app's one open scroll: its param and the next offset. */
 	private scroll?: { param: string; offset: number };
@@ -85,6 +101,7 @@ class Workspace {
 		this.contacts.clear();
 		this.companies.clear();
 		this.tickets.clear();
+		this.archived.clear();
 		this.ticketNumber = 0;
 		this.scroll = undefined;
 	}
@@ -93,12 +110,12 @@ class Workspace {
 	upsertCompany(fields: Record<string, unknown>, at = now()): Company {
 		const clean = onlyWritable(fields, companyWritable);
 		const existing = clean.company_id === undefined ? undefined : [...this.companies.values()].find((company) => company.company_id === clean.company_id);
-		if (existing) return Object.assign(existing, clean, { updated_at: at });
+		if (existing) return Object.assign(existing, companyFields(clean), { updated_at: at });
 		if (!clean.name && !clean.company_id) fail(400, 'parameter_not_found', 'company_id or name is required');
 		const id = newId();
 		const company: Company = {
-			type: 'company', id, app_id: 'sandbox', company_id: id, name: null, website: null, industry: null, plan: null, size: 0, monthly_spend: 0,
-			session_count: 0, user_count: 0, custom_attributes: {}, tags: { type: 'tag.list', tags: [] }, ...clean, created_at: at, updated_at: at,
+			type: 'company', id, app_id: 'sandbox', company_id: id, name: '', size: 0, monthly_spend: 0,
+			session_count: 0, user_count: 0, custom_attributes: {}, tags: { type: 'tag.list', tags: [] }, ...companyFields(clean), created_at: at, updated_at: at,
 		};
 		this.companies.set(id, company);
 		return company;
@@ -108,7 +125,7 @@ class Workspace {
 		const company = this.companies.get(id) ?? fail(404, 'company_not_found', 'Company Not Found');
 		const clean = onlyWritable(fields, companyWritable);
 		if (clean.company_id !== undefined && clean.company_id !== company.company_id) fail(400, 'parameter_invalid', 'company_id cannot be updated', 'company_id');
-		return Object.assign(company, clean, { updated_at: now() });
+		return Object.assign(company, companyFields(clean), { updated_at: now() });
 	}
 
 	/** GET /companies/scroll: one open scroll per app; the end answers an empty page and expires the scroll. */
@@ -135,7 +152,7 @@ class Workspace {
 			type: 'ticket', id, ticket_id: String(++this.ticketNumber), category: 'Customer', ticket_attributes: { ...(attributes ?? {}) },
 			ticket_state: { type: 'ticket_state', id: '1', category: 'submitted' }, ticket_type: { type: 'ticket_type', id: String(typeId) },
 			contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: contact.id, external_id: contact.external_id }] },
-			admin_assignee_id: '0', team_assignee_id: '0', open: true, snoozed_until: null, is_shared: true, created_at: at, updated_at: at,
+			admin_assignee_id: '0', team_assignee_id: '0', open: true, is_shared: true, created_at: at, updated_at: at,
 		};
 		this.tickets.set(id, ticket);
 		return ticket;
@@ -185,12 +202,21 @@ class Workspace {
 		return contact;
 	}
 
-	/** Search on updated_at or email; dates compare by calendar day (the start of the value's day). */
+	/** POST /contacts/{id}/archive and /unarchive: a reference to the contact with its new `archived` flag. */
+	setArchived(id: string, archived: boolean): Record<string, unknown> {
+		const contact = this.contacts.get(id) ?? fail(404, 'not_found', 'User Not Found');
+		if (archived) this.archived.add(id);
+		else this.archived.delete(id);
+		return { type: 'contact', id, external_id: contact.external_id, archived };
+	}
+
+	/** Search on updated_at or email, archived contacts left out; dates compare by calendar day (the start of the value's day). */
 	search(query: SearchQuery): Contact[] {
 		const { field, operator, value } = query;
-		const byDate = dateSearch(this.contacts.values(), query);
+		const live = [...this.contacts.values()].filter((contact) => !this.archived.has(contact.id));
+		const byDate = dateSearch(live, query);
 		if (byDate) return byDate;
-		if (field === 'email' && operator === '=') return [...this.contacts.values()].filter((contact) => String(contact.email ?? '').toLowerCase() === String(value).toLowerCase());
+		if (field === 'email' && operator === '=') return live.filter((contact) => String(contact.email ?? '').toLowerCase() === String(value).toLowerCase());
 		return fail(400, 'query_invalid', `Unsupported query on ${String(field)}`);
 	}
 }
@@ -221,7 +247,10 @@ function routes(router: Router, workspace: Workspace): void {
 		versionCheck(request);
 		return ok(workspace.update(request.params.id, (request.body ?? {}) as Record<string, unknown>));
 	});
+	router.post('/contacts/:id/archive', (request) => ok(workspace.setArchived(request.params.id, true)));
+	router.post('/contacts/:id/unarchive', (request) => ok(workspace.setArchived(request.params.id, false)));
 	router.delete('/contacts/:id', (request) => {
+		workspace.archived.delete(request.params.id);
 		if (!workspace.contacts.delete(request.params.id)) fail(404, 'not_found', 'User Not Found');
 		return ok({ id: request.params.id, object: 'contact', deleted: true });
 	});
@@ -263,12 +292,16 @@ function ticketRoutes(router: Router, workspace: Workspace): void {
 		versionCheck(request);
 		const body = (request.body ?? {}) as SearchBody;
 		const matched = dateSearch(workspace.tickets.values(), body.query ?? {}) ?? fail(400, 'query_invalid', `Unsupported query on ${String(body.query?.field)}`);
-		return ok(searchPage(matched, body));
+		return ok(searchPage(matched, body, { type: 'ticket.list', key: 'tickets' }));
 	});
 	router.get('/tickets/:id', (request) => ok(workspace.tickets.get(request.params.id) ?? fail(404, 'ticket_not_found', 'Ticket not found')));
 	router.put('/tickets/:id', (request) => {
 		versionCheck(request);
 		return ok(workspace.updateTicket(request.params.id, (request.body ?? {}) as Record<string, unknown>));
+	});
+	router.delete('/tickets/:id', (request) => {
+		if (!workspace.tickets.delete(request.params.id)) fail(404, 'ticket_not_found', 'Ticket not found');
+		return ok({ id: request.params.id, object: 'ticket', deleted: true });
 	});
 }
 
