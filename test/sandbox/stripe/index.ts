@@ -42,6 +42,8 @@ interface PaymentIntent {
 	currency: string;
 	status: string;
 	capture_method: string;
+	confirmation_method: 'automatic' | 'manual';
+	payment_method_types: string[];
 	payment_method: string | null;
 	latest_charge: string | null;
 	last_payment_error: Record<string, unknown> | null;
@@ -167,6 +169,8 @@ class StripeState {
 			currency: params.currency.toLowerCase(),
 			status: 'requires_payment_method',
 			capture_method: params.capture_method === 'manual' ? 'manual' : 'automatic',
+			confirmation_method: params.confirmation_method === 'manual' ? 'manual' : 'automatic',
+			payment_method_types: ['card'],
 			payment_method: null,
 			latest_charge: null,
 			last_payment_error: null,
@@ -200,8 +204,8 @@ class StripeState {
 		intent.latest_charge = chargeId;
 		if (card.code) {
 			intent.status = 'requires_payment_method';
-			const error = { type: 'card_error', code: card.code, decline_code: card.declineCode, message: card.message, charge: chargeId };
-			intent.last_payment_error = { ...error, payment_method: { id: intent.payment_method } };
+			const error = { type: 'card_error', code: card.code, decline_code: card.declineCode, message: card.message, charge: chargeId, payment_method: this.paymentMethodObject(intent.payment_method) };
+			intent.last_payment_error = error;
 			this.services.publishWebhook(event('payment_intent.payment_failed', intent));
 			return stripeError(402, { ...error, payment_intent: intent });
 		}
@@ -209,6 +213,16 @@ class StripeState {
 		intent.status = intent.capture_method === 'manual' ? 'requires_capture' : 'succeeded';
 		if (intent.status === 'succeeded') this.recordCharge(chargeId, intent);
 		return { status: 200, body: intent };
+	}
+
+	/** The PaymentMethod object Stripe embeds in a decline (`last_payment_error.payment_method`). */
+	private paymentMethodObject(paymentMethodId: string): Record<string, unknown> {
+		const number = this.paymentMethods.get(paymentMethodId) ?? '';
+		return {
+			id: paymentMethodId, object: 'payment_method', type: 'card', created: Math.floor(Date.now() / 1000), livemode: false, customer: null, metadata: {},
+			billing_details: { address: null, email: null, name: null, phone: null },
+			card: { brand: 'visa', exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, funding: 'credit', last4: number.slice(-4), country: 'US' },
+		};
 	}
 
 	private capture(intent: PaymentIntent): SandboxResponse {

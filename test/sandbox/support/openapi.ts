@@ -46,7 +46,7 @@ function loadDocument(file: string): SpecDocument {
 
 /**
  * OpenAPI 3.0 and Swagger 2 keywords that JSON Schema reads differently: `x-nullable`, boolean
- * `exclusiveMinimum`/`exclusiveMaximum`, and `nullable` without a `type` (Ajv needs one beside it).
+ * `exclusiveMinimum`/`exclusiveMaximum`, and `nullable` without a `type` (Ajv reads it only beside one).
  */
 function normalise(node: unknown): void {
 	if (Array.isArray(node)) return node.forEach(normalise);
@@ -59,14 +59,13 @@ function normalise(node: unknown): void {
 		else delete schema[exclusive];
 		if (typeof schema[exclusive] === 'number') delete schema[bound];
 	}
-	if (schema.nullable === true && schema.type === undefined) delete schema.nullable;
-	if (schema.nullable === true && schema.$ref) {
-		const { $ref } = schema;
-		delete schema.$ref;
-		delete schema.nullable;
-		schema.anyOf = [{ $ref }, { type: 'null' }];
-	}
 	Object.values(schema).forEach(normalise);
+	if (schema.nullable === true && (schema.type === undefined || schema.$ref)) {
+		// `nullable` beside `anyOf` or `$ref` (Stripe's way): the schema, or null.
+		const { nullable: _nullable, ...rest } = schema;
+		for (const key of Object.keys(schema)) delete schema[key];
+		schema.anyOf = [rest, { type: 'null' }];
+	}
 }
 
 /** A copy of `schema` whose local `#/...` references point into the document registered as `id`. */
