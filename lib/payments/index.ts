@@ -5,3 +5,4 @@ export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type Trans
 export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
 export { verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
+export { paymentRequestSchema, paymentIdSchema } from './inputs';

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { idempotencyKeyFor, toDecimalString, toMinorUnits, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
+import { currencyExponent, idempotencyKeyFor, toDecimalString, toMinorUnits, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
+import { assertInput, InputError } from '../records/inputSchema';
 import type { SqlDatabase } from '../store/types';
 import type { RoutingConfig } from './config';
 import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type AuthorizationAction } from './repository';
+import { paymentIdSchema, paymentRequestSchema } from './inputs';
 import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routing';
 
 /** One payment to route. Tokens only: the router never sees card numbers. */
@@ -159,17 +161,16 @@ export class PaymentRouter {
 
 	/** Captures an authorized payment once: a repeat answers with the stored capture. */
 	async capture(paymentId: string): Promise<AuthorizationOutcome> {
-		return this.settleAuthorization(String(paymentId ?? '').trim(), 'capture');
+		return this.settleAuthorization(assertInput(paymentIdSchema, { paymentId }, 'Capture').paymentId, 'capture');
 	}
 
 	/** Cancels an authorized payment (releases the hold) once: a repeat answers with the stored cancel. */
 	async cancel(paymentId: string): Promise<AuthorizationOutcome> {
-		return this.settleAuthorization(String(paymentId ?? '').trim(), 'cancel');
+		return this.settleAuthorization(assertInput(paymentIdSchema, { paymentId }, 'Cancel').paymentId, 'cancel');
 	}
 
 	private async settleAuthorization(paymentId: string, action: AuthorizationAction): Promise<AuthorizationOutcome> {
 		const done = action === 'capture' ? 'captured' : 'canceled';
-		if (!paymentId) throw new Error('A payment id is needed');
 		const record = await this.payments.transaction(paymentId);
 		if (!record) return { status: 'failed', paymentId, reason: 'unknown_payment', message: `No payment with id ${paymentId} has been submitted` };
 		const refuse = (reason: 'not_authorized' | 'not_supported' | 'processor_refused' | 'outcome_unknown', message: string, code?: string): AuthorizationOutcome => ({
@@ -353,29 +354,34 @@ interface NormalisedPayment {
 	tokenFor: (processor: string) => string | undefined;
 }
 
+/** The request checked by type (nothing coerced: an id that is not one is refused, never charged as "undefined"). */
 function normalise(request: PaymentRequest): NormalisedPayment {
-	const paymentId = String(request.paymentId ?? '').trim();
-	if (!paymentId) throw new Error('A payment needs a payment id');
-	const currency = String(request.currency ?? '').trim().toUpperCase();
-	if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`"${request.currency}" is not an ISO 4217 currency code`);
-	const amountMinor = toMinorUnits(Number(request.amount), currency);
-	const tokens = request.tokens ?? {};
-	if (Object.values(tokens).some((token) => /^\d[\d -]{11,22}\d$/.test(String(token)))) {
+	const { paymentId, amount, currency, country, method = 'card', tokens = {}, description, capture: captureFlag } = assertInput(paymentRequestSchema, request, 'Payment');
+	const amountMinor = minorUnitsOf(amount, currency);
+	if (Object.values(tokens).some((token) => /^\d[\d -]{11,22}\d$/.test(token))) {
 		throw new Error('Payment-method tokens look like card numbers: pass the processor tokens, never card data');
 	}
-	const method = request.method ?? 'card';
-	const capture = request.capture !== false;
+	const capture = captureFlag !== false;
 	return {
 		paymentId,
 		fingerprint: paymentFingerprint(amountMinor, currency, method, tokens, capture),
 		amountMinor,
 		currency,
-		country: request.country ? String(request.country).toUpperCase() : undefined,
+		country,
 		method,
-		description: request.description,
+		description,
 		capture,
 		tokenFor: (processor) => tokens[processor] ?? tokens['*'],
 	};
+}
+
+/** The amount in minor units; one finer than the currency's smallest unit (1.001 USD) is refused, never rounded. */
+function minorUnitsOf(amount: number, currency: string): number {
+	try {
+		return toMinorUnits(amount, currency);
+	} catch {
+		throw new InputError([{ field: 'amount', problem: `must be in whole ${currency} minor units (${currencyExponent(currency)} decimals at most), got the number ${amount}` }], 'Payment');
+	}
 }
 
 /**

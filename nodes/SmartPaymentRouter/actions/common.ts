@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentRetryPolicy, type AuthorizationAction, type RoutingConfig } from '../../../lib/payments';
+import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentIdSchema, paymentRetryPolicy, type AuthorizationAction, type RoutingConfig } from '../../../lib/payments';
 import { platformEntry } from '../../../lib/platforms/catalog';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
+import { InputViolationError, itemParameters, readInput } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { platformCredentials } from '../../shared/platformCredentials';
 import { refreshPayPalTokenOn401 } from './payPalTokenRefresh';
@@ -75,7 +76,8 @@ export interface ItemOutcome {
 
 /**
  * Runs `handle` for each item. An item whose handling throws stops the node, or with Continue On Fail goes to
- * output 1 as `failureJson` of the error's message.
+ * output 1 as `failureJson` of the error's message; an item whose input breaks the schema as n8n's error item
+ * (`{error, details}`), which "Continue (using error output)" moves to the error output.
  */
 export async function forEachPayment(
 	context: IExecuteFunctions,
@@ -92,7 +94,7 @@ export async function forEachPayment(
 		} catch (error) {
 			const nodeError = toNodeError(context.getNode(), error, item);
 			if (!context.continueOnFail()) throw nodeError;
-			failed.push({ json: failureJson(nodeError.message), pairedItem: { item } });
+			failed.push({ json: nodeError instanceof InputViolationError ? nodeError.itemJson() : failureJson(nodeError.message), pairedItem: { item } });
 		}
 	}
 	return [passed, failed];
@@ -102,7 +104,7 @@ export async function forEachPayment(
 export async function settleAuthorizations(context: IExecuteFunctions, items: INodeExecutionData[], action: AuthorizationAction): Promise<INodeExecutionData[][]> {
 	const router = await nodeRouter(context);
 	return await forEachPayment(context, items, async (item) => {
-		const paymentId = String(context.getNodeParameter('paymentId', item));
+		const { paymentId } = readInput(context, paymentIdSchema, itemParameters(context, ['paymentId'], item), item);
 		const result = action === 'capture' ? await router.capture(paymentId) : await router.cancel(paymentId);
 		return { passed: result.status !== 'failed', json: { ...result } };
 	});

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { paymentIdSchema } from '../../../lib/payments';
 import { toDecimalString } from '../../../lib/platforms/payments';
+import { itemParameters, readInput } from '../../shared/inputs';
 import { forEachPayment, nodeRouter } from './common';
 
 export const description: INodeProperties[] = [];
@@ -9,7 +11,7 @@ export const description: INodeProperties[] = [];
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const router = await nodeRouter(this);
 	return await forEachPayment(this, items, async (item) => {
-		const paymentId = String(this.getNodeParameter('paymentId', item));
+		const { paymentId } = readInput(this, paymentIdSchema, itemParameters(this, ['paymentId'], item), item);
 		const record = await router.payments.transaction(paymentId);
 		if (!record) return { passed: false, json: { paymentId, found: false } };
 		const amounts = { amount: toDecimalString(record.amountMinor, record.currency), fee: record.feeMinor === undefined ? undefined : toDecimalString(record.feeMinor, record.currency) };

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { PaymentRequest } from '../../../lib/payments';
-import type { PaymentMethodType } from '../../../lib/platforms/payments';
+import { paymentRequestSchema, type PaymentRequest } from '../../../lib/payments';
+import { itemParameters, readInput } from '../../shared/inputs';
 
 const showFor = { show: { operation: ['route', 'explain'] } };
 
@@ -43,6 +43,7 @@ export const paymentProperties: INodeProperties[] = [
 	{ displayName: 'Description', name: 'description', type: 'string', default: '', displayOptions: showFor },
 ];
 
+/** The item's payment, checked by type against the router's schema: nothing is wrapped in String or Number. */
 export function readPayment(context: IExecuteFunctions, itemIndex: number): PaymentRequest {
 	const raw = context.getNodeParameter('tokens', itemIndex, {}) as unknown;
 	let tokens: unknown = raw;
@@ -50,21 +51,10 @@ export function readPayment(context: IExecuteFunctions, itemIndex: number): Paym
 		try {
 			tokens = raw === '' ? {} : JSON.parse(raw);
 		} catch {
-			throw new NodeOperationError(context.getNode(), 'Payment-Method Tokens is not a JSON object', { itemIndex });
+			throw new NodeOperationError(context.getNode(), `Invalid tokens (item ${itemIndex}): Payment-Method Tokens is not a JSON object`, { itemIndex });
 		}
 	}
-	if (typeof tokens !== 'object' || tokens === null || Array.isArray(tokens)) {
-		throw new NodeOperationError(context.getNode(), 'Payment-Method Tokens must be an object of processor → token', { itemIndex });
-	}
-	const country = String(context.getNodeParameter('country', itemIndex, '') ?? '');
-	const description = String(context.getNodeParameter('description', itemIndex, '') ?? '');
-	return {
-		paymentId: String(context.getNodeParameter('paymentId', itemIndex)),
-		amount: Number(context.getNodeParameter('amount', itemIndex)),
-		currency: String(context.getNodeParameter('currency', itemIndex)),
-		country: country || undefined,
-		method: context.getNodeParameter('method', itemIndex) as PaymentMethodType,
-		tokens: Object.fromEntries(Object.entries(tokens).map(([processor, token]) => [processor, String(token)])),
-		description: description || undefined,
-	};
+	const parameters = itemParameters(context, ['paymentId', 'amount', 'currency', 'country', 'method', 'description'], itemIndex);
+	const payment = readInput(context, paymentRequestSchema, { ...parameters, tokens: tokens ?? {} }, itemIndex);
+	return { ...payment, tokens: payment.tokens ?? {} };
 }

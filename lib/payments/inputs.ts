@@ -1,0 +1,16 @@
+import { boolean, countryCode, currency, amount, id, oneOf, optional, recordOf, token, text } from '../records/inputSchema';
+
+/** What Route Payment and Explain Route take (the router's `process` and `explain` check it too). */
+export const paymentRequestSchema = {
+	paymentId: id(),
+	amount: amount(),
+	currency: currency(),
+	country: optional(countryCode()),
+	method: optional(oneOf(['card', 'paypal', 'wallet'] as const)),
+	tokens: optional(recordOf(token())),
+	description: optional(text()),
+	capture: optional(boolean()),
+};
+
+/** What Get, Capture and Cancel Payment take. */
+export const paymentIdSchema = { paymentId: id() };

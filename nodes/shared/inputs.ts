@@ -1,0 +1,43 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
+
+import { checkInput, describeViolations, type InputViolation, type Parsed, type Schema } from '../../lib/records/inputSchema';
+
+/**
+ * An item whose input breaks its operation's schema, as n8n's error naming the fields and the item. It stops the
+ * node, or under On Error "Continue" becomes the item's error (`itemJson`), which n8n moves to the error output.
+ */
+export class InputViolationError extends NodeOperationError {
+	readonly violations: InputViolation[];
+
+	constructor(node: INode, violations: InputViolation[], itemIndex: number) {
+		super(node, `Invalid ${fieldsOf(violations).join(', ')} (item ${itemIndex}): ${describeViolations(violations)}`, {
+			itemIndex,
+			description: 'Nothing was charged, written or counted for this item.',
+		});
+		this.violations = violations;
+	}
+
+	/** Only `error` and `details`, the keys n8n's "Continue (using error output)" moves to the error output. */
+	itemJson(): IDataObject {
+		return { error: this.message, details: { fields: fieldsOf(this.violations), violations: this.violations.map((violation) => ({ ...violation })) } };
+	}
+}
+
+function fieldsOf(violations: InputViolation[]): string[] {
+	return [...new Set(violations.map((violation) => violation.field))];
+}
+
+/** Checks one item's input against its operation's schema; a violation throws the error naming the field and the item. */
+export function readInput<S extends Schema>(context: IExecuteFunctions, schema: S, input: Record<string, unknown>, itemIndex: number): Parsed<S> {
+	const checked = checkInput(schema, input);
+	if (checked.violations) throw new InputViolationError(context.getNode(), checked.violations, itemIndex);
+	return checked.value;
+}
+
+/**
+ * An item's parameters as n8n resolved them, never wrapped in String or Number: the schema decides what they may be.
+ * A parameter the node does not have reads as undefined.
+ */
+export function itemParameters(context: IExecuteFunctions, names: readonly string[], itemIndex: number): Record<string, unknown> {
+	return Object.fromEntries(names.map((name) => [name, context.getNodeParameter(name, itemIndex, null) ?? undefined]));
+}
