@@ -18,7 +18,8 @@ interface SourceItem {
 	status: number;
 }
 
-const magentoError = (status: number, message: string, parameters?: Record<string, unknown>): SandboxResponse => ({
+/** Named placeholders (`%fieldName`) take an object of parameters, numbered ones (`%1`) an array, as Magento sends them. */
+const magentoError = (status: number, message: string, parameters?: Record<string, unknown> | unknown[]): SandboxResponse => ({
 	status,
 	body: parameters ? { message, parameters } : { message },
 });
@@ -69,12 +70,16 @@ function matches(item: object, filter: Filter): boolean {
 	}
 }
 
+/** A `sales-data-order-interface` with the fields the schema requires (totals, customer email) and those we read. */
 interface Order {
 	entity_id: number;
 	increment_id: string;
 	created_at: string;
 	updated_at: string;
-	items: Array<{ item_id: number; sku: string; qty_ordered: number }>;
+	customer_email: string;
+	grand_total: number;
+	base_grand_total: number;
+	items: Array<{ item_id: number; order_id: number; sku: string; qty_ordered: number; price: number; row_total: number }>;
 }
 
 /** Magento's REST times: `YYYY-MM-DD HH:MM:SS`, UTC. */
@@ -121,7 +126,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				return magentoError(400, 'Could not save Source Item Configuration', {});
 			}
 			if (item.source_code !== magentoSourceCode) return magentoError(400, 'Could not save Source Item Configuration', {});
-			if (typeof item.quantity !== 'number' || !Number.isFinite(item.quantity)) return magentoError(400, 'The "%1" value is invalid.', { 1: 'quantity' } as never);
+			if (typeof item.quantity !== 'number' || !Number.isFinite(item.quantity)) return magentoError(400, 'The "%1" value is invalid.', ['quantity']);
 		}
 		// All or nothing, then every item replaced absolutely.
 		for (const item of sourceItems) {
@@ -157,21 +162,26 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				nextId = 1;
 			},
 			/**
-			 * `{ sourceItems: [{ sku, quantity, source_code? }] }` also creates the products; `{ orders: [{ items: [{ sku, qty }] }] }`
-			 * places orders, which take their units off the default source.
+			 * `{ sourceItems: [{ sku, quantity, source_code? }] }` also creates the products; `{ orders: [{ customer_email?,
+			 * items: [{ sku, qty, price? }] }] }` places orders, which take their units off the default source.
 			 */
 			seed: (data) => {
 				for (const [collection, records] of Object.entries(data)) {
 					if (collection === 'orders' && Array.isArray(records)) {
-						for (const record of records as Array<{ items?: Array<{ sku: string; qty: number }> }>) {
+						for (const record of records as Array<{ customer_email?: string; items?: Array<{ sku: string; qty: number; price?: number }> }>) {
 							const id = nextId++;
 							const lines = (record.items ?? []).map((line) => {
 								const item = items.get(key(line.sku, magentoSourceCode));
 								if (!item) throw controlError(400, `no source item ${line.sku}`);
 								item.quantity -= line.qty;
-								return { item_id: 1000 + nextId++, sku: line.sku, qty_ordered: line.qty };
+								const price = line.price ?? 10;
+								return { item_id: 1000 + nextId++, order_id: id, sku: line.sku, qty_ordered: line.qty, price, row_total: price * line.qty };
 							});
-							orders.push({ entity_id: id, increment_id: String(100000000 + id), created_at: magentoNow(), updated_at: magentoNow(), items: lines });
+							const total = lines.reduce((sum, line) => sum + line.row_total, 0);
+							orders.push({
+								entity_id: id, increment_id: String(100000000 + id), created_at: magentoNow(), updated_at: magentoNow(),
+								customer_email: record.customer_email ?? 'customer@example.com', grand_total: total, base_grand_total: total, items: lines,
+							});
 						}
 						continue;
 					}
