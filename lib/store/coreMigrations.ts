@@ -1,6 +1,6 @@
 import type { Migration } from './types';
 
-/** Tables shared by every capability: ID map, cursors, snapshots, logs, idempotency ledger, rate buckets. */
+/** Tables shared by every capability: ID map, cursors, snapshots, logs, idempotency ledger, rate buckets, leases. */
 export const coreMigrations: Migration[] = [
 	{
 		component: 'core',
@@ -79,6 +79,18 @@ export const coreMigrations: Migration[] = [
 				bucket_key TEXT PRIMARY KEY,
 				slots TEXT NOT NULL,
 				blocked_until_ms BIGINT NOT NULL
+			)`,
+		],
+	},
+	{
+		component: 'core',
+		version: 2,
+		description: 'leases: one table of named claims (owner token, lease-until), renewed by their holders while they work',
+		statements: [
+			`CREATE TABLE store_leases (
+				lease_name TEXT PRIMARY KEY,
+				owner TEXT NOT NULL,
+				lease_until_ms BIGINT NOT NULL
 			)`,
 		],
 	},

@@ -5,6 +5,7 @@ export { migrate } from './migrate';
 export { coreMigrations } from './coreMigrations';
 export type { Claim, RunOnceOptions } from './idempotency';
 export { IdempotencyConflictError } from './idempotency';
+export { DEFAULT_LEASE_MS, Lease, LeaseLostError, Leases, leaseName, type LeaseOptions, type LeaseTimers } from './leases';
 export type { IdMapKey } from './idMap';
 export type { Snapshot } from './snapshots';
 export type { ActivityCounts, ActivityEntry, ErrorEntry } from './logs';

@@ -1,12 +1,13 @@
 import { CursorRepository } from './cursors';
 import { IdempotencyLedger } from './idempotency';
 import { IdMapRepository } from './idMap';
+import { Leases } from './leases';
 import { LogRepository } from './logs';
 import { RateBucketRepository } from './rateBuckets';
 import { SnapshotRepository } from './snapshots';
 import type { SqlDatabase } from './types';
 
-/** The package's durable state: one database, one repository per kind of record. */
+/** The package's durable state: one database, one repository per kind of record, and the leases that guard them. */
 export class StateStore {
 	readonly idMap: IdMapRepository;
 	readonly cursors: CursorRepository;
@@ -14,6 +15,7 @@ export class StateStore {
 	readonly logs: LogRepository;
 	readonly idempotency: IdempotencyLedger;
 	readonly rateBuckets: RateBucketRepository;
+	readonly leases: Leases;
 	private closing?: Promise<void>;
 
 	/** `onClose` lets whoever caches the open store forget it, so the next open makes a new connection. */
@@ -27,6 +29,7 @@ export class StateStore {
 		this.logs = new LogRepository(db);
 		this.idempotency = new IdempotencyLedger(db);
 		this.rateBuckets = new RateBucketRepository(db);
+		this.leases = new Leases(db);
 	}
 
 	/** Idempotent: closing twice (e.g. by its user and by closeAllStores) closes the connection once. */

@@ -6,10 +6,15 @@ import { allMigrations } from '../../lib/migrations';
 import {
 	closeAllStores,
 	IdempotencyConflictError,
+	LeaseLostError,
+	Leases,
+	leaseName,
 	migrate,
 	openStore,
 	type BucketSpec,
+	type LeaseTimers,
 	type Migration,
+	type SqlDatabase,
 	type StateStore,
 	type StoreConfig,
 } from '../../lib/store';
@@ -19,6 +24,25 @@ import { storeBackends } from './backends';
 
 const contacts = { integration: 'crm-sync', platform: 'hubspot', entity: 'contacts' };
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The heartbeat's timer, ticked by the test: each tick is one heartbeat, however much (injected) time passed. */
+class ManualTimers implements LeaseTimers {
+	readonly intervals = new Map<number, { tick: () => void; ms: number }>();
+	private next = 0;
+
+	setInterval(tick: () => void, ms: number): unknown {
+		this.intervals.set(++this.next, { tick, ms });
+		return this.next;
+	}
+
+	clearInterval(handle: unknown): void {
+		this.intervals.delete(handle as number);
+	}
+
+	tick(): void {
+		for (const { tick } of this.intervals.values()) tick();
+	}
+}
 
 /** A component of the tests' own, to prove that migrations of any capability apply in order and once. */
 const widgets = (version: number, statements: string[]): Migration => ({
@@ -407,6 +431,180 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 			expect(await store.rateBuckets.take([bucket], t0 + 30_000)).toBe(0);
 			// The refused take on the other bucket took nothing.
 			for (let index = 0; index < 5; index++) expect(await store.rateBuckets.take([perSecond(5, 'other')], t0 + 30_000)).toBe(0);
+		});
+	});
+
+	describe('leases', () => {
+		const ttlMs = 9_000;
+		let clock: number;
+		let timers: ManualTimers;
+		let leases: Leases;
+		beforeEach(() => {
+			clock = 1_700_000_000_000;
+			timers = new ManualTimers();
+			leases = new Leases(store.db, { ttlMs, now: () => clock, timers });
+		});
+		/** One heartbeat of `holder`, after `elapsedMs` of injected time. */
+		const beat = async (holder: ReturnType<Leases['holder']>, elapsedMs: number) => {
+			clock += elapsedMs;
+			timers.tick();
+			await holder.renew();
+		};
+
+		test('a name is held by one holder at a time, and release frees it at once', async () => {
+			const first = leases.holder();
+			const second = leases.holder();
+			expect(await first.claim(['sku-1', 'sku-2'])).toEqual(new Set(['sku-1', 'sku-2']));
+			expect(await second.claim(['sku-2', 'sku-3'])).toEqual(new Set(['sku-3']));
+			expect(await leases.holderOf('sku-2')).toEqual({ owner: first.owner, untilMs: clock + ttlMs });
+			expect(await first.release(['sku-2'])).toEqual(new Set(['sku-2']));
+			expect(await leases.holderOf('sku-2')).toBeUndefined();
+			// No time has passed: the released name is free now, not when its lease would have run out.
+			expect(await second.claim(['sku-2'])).toEqual(new Set(['sku-2']));
+			expect(first.names).toEqual(['sku-1']);
+			expect(second.names.sort()).toEqual(['sku-2', 'sku-3']);
+		});
+
+		test('only its holder renews or releases a name; a holder claiming its own name again keeps it', async () => {
+			const holder = leases.holder();
+			const other = leases.holder();
+			await holder.claim(['pay-1']);
+			expect(await other.release(['pay-1'])).toEqual(new Set());
+			expect(await leases.holderOf('pay-1')).toMatchObject({ owner: holder.owner });
+			await expect(store.db.transaction(async (tx) => await other.confirmIn(tx, ['pay-1']))).rejects.toBeInstanceOf(LeaseLostError);
+			clock += 1_000;
+			expect(await holder.claim(['pay-1'])).toEqual(new Set(['pay-1']));
+			expect(await leases.holderOf('pay-1')).toEqual({ owner: holder.owner, untilMs: clock + ttlMs });
+		});
+
+		test('a dead holder\'s claim is taken by another once its lease runs out, and not before', async () => {
+			const dead = leases.holder();
+			const heir = leases.holder();
+			await dead.claim(['sku-1']);
+			dead.abandon();
+			expect(timers.intervals.size).toBe(0);
+			clock += ttlMs;
+			expect(await heir.claim(['sku-1'])).toEqual(new Set());
+			clock += 1;
+			expect(await heir.claim(['sku-1'])).toEqual(new Set(['sku-1']));
+			expect(await leases.holderOf('sku-1')).toEqual({ owner: heir.owner, untilMs: clock + ttlMs });
+		});
+
+		test('the heartbeat keeps a live holder\'s claim long past its first lease, and stops when it releases', async () => {
+			const holder = leases.holder();
+			const other = leases.holder();
+			await holder.claim(['sku-1', 'sku-2']);
+			expect([...timers.intervals.values()].map((interval) => interval.ms)).toEqual([Math.floor(ttlMs / 3)]);
+			// Six heartbeats a third of a lease apart: twice the lease length in all, and the claim never lapses.
+			for (let beatNumber = 0; beatNumber < 6; beatNumber++) {
+				await beat(holder, ttlMs / 3);
+				expect(await other.claim(['sku-1', 'sku-2'])).toEqual(new Set());
+			}
+			expect(holder.lost).toBe(false);
+			expect(await leases.holderOf('sku-2')).toEqual({ owner: holder.owner, untilMs: clock + ttlMs });
+			await holder.release();
+			expect(timers.intervals.size).toBe(0);
+			expect(await other.claim(['sku-1', 'sku-2'])).toEqual(new Set(['sku-1', 'sku-2']));
+		});
+
+		test('a holder whose heartbeat stalled past its lease learns at its next renewal that the claim was taken', async () => {
+			const stalled = leases.holder();
+			const heir = leases.holder();
+			await stalled.claim(['sku-1', 'sku-2']);
+			clock += ttlMs + 1;
+			expect(await heir.claim(['sku-1'])).toEqual(new Set(['sku-1']));
+			await beat(stalled, 0);
+			expect(stalled.lost).toBe(true);
+			expect(stalled.names).toEqual(['sku-2']);
+			expect(() => stalled.assertHeld(['sku-2'])).not.toThrow();
+			expect(() => stalled.assertHeld(['sku-1'])).toThrow(LeaseLostError);
+			expect(() => stalled.assertHeld()).toThrow(LeaseLostError);
+			// Its heir's claim stands: the stale holder's renewal touched only what was still its own.
+			expect(await leases.holderOf('sku-1')).toEqual({ owner: heir.owner, untilMs: clock + ttlMs });
+		});
+
+		test('a holder that lost its claim cannot commit work that depends on it: confirmIn rolls the transaction back', async () => {
+			const stalled = leases.holder();
+			const heir = leases.holder();
+			await stalled.claim(['pay-1']);
+			clock += ttlMs + 1;
+			await heir.claim(['pay-1']);
+			// The stalled holder has not learnt it yet (no heartbeat ran); it learns in the transaction that would commit.
+			expect(stalled.lost).toBe(false);
+			const commit = store.db.transaction(async (tx) => {
+				await new CursorRepository(tx).set(contacts, 'written-by-the-stale-holder');
+				await stalled.confirmIn(tx);
+			});
+			await expect(commit).rejects.toBeInstanceOf(LeaseLostError);
+			await expect(commit).rejects.toMatchObject({ names: ['pay-1'] });
+			expect(await store.cursors.get(contacts)).toBeUndefined();
+			expect(stalled.lost).toBe(true);
+			// The heir's confirmation commits, and extends its lease.
+			clock += 1_000;
+			await store.db.transaction(async (tx) => {
+				await new CursorRepository(tx).set(contacts, 'written-by-the-heir');
+				await heir.confirmIn(tx);
+			});
+			expect(await store.cursors.get(contacts)).toBe('written-by-the-heir');
+			expect(await leases.holderOf('pay-1')).toEqual({ owner: heir.owner, untilMs: clock + ttlMs });
+		});
+
+		test('a renewal the store cannot answer keeps the claim until its lease would have run out, then counts it lost', async () => {
+			let storeDown = false;
+			const flaky: SqlDatabase = {
+				dialect: store.db.dialect,
+				query: async (sql, params) => await store.db.query(sql, params),
+				run: async (sql, params) => await store.db.run(sql, params),
+				close: async () => await store.db.close(),
+				transaction: async (work) => {
+					if (storeDown) throw new Error('connection refused');
+					return await store.db.transaction(work);
+				},
+			};
+			const holder = new Leases(flaky, { ttlMs, now: () => clock, timers }).holder();
+			await holder.claim(['sku-1']);
+			storeDown = true;
+			await beat(holder, ttlMs - 1);
+			expect(holder.lost).toBe(false);
+			await beat(holder, 1);
+			expect(holder.lost).toBe(true);
+			expect(holder.names).toEqual([]);
+			expect(timers.intervals.size).toBe(0);
+		});
+
+		test('names of any characters are kept apart, and a claim of many names takes only the free ones', async () => {
+			const names = [leaseName('woo', 'a\u0000b'), leaseName('woo', 'a', 'b'), leaseName('woo\u0000a', 'b'), leaseName('magento', "o'neil \"x\"")];
+			expect(new Set(names).size).toBe(names.length);
+			const holder = leases.holder();
+			expect(await holder.claim(names)).toEqual(new Set(names));
+			const many = Array.from({ length: 1_200 }, (_, index) => leaseName('welcome', `p${index}@example.com`));
+			const other = leases.holder();
+			expect((await other.claim([...many, names[0]])).size).toBe(1_200);
+			await beat(other, ttlMs / 2);
+			expect(other.lost).toBe(false);
+			expect(await leases.holderOf(many[1_199])).toEqual({ owner: other.owner, untilMs: clock + ttlMs });
+			expect(await other.release()).toEqual(new Set(many));
+			expect(await holder.release()).toEqual(new Set(names));
+			expect(await store.db.query('SELECT lease_name FROM store_leases')).toEqual([]);
+		});
+
+		test('with real timers, a holder keeps a one-second lease for several seconds while another polls, then frees it on release', async () => {
+			const live = new Leases(store.db, { ttlMs: 1_000 });
+			const holder = live.holder();
+			const other = live.holder();
+			await holder.claim(['sku-1']);
+			const first = await live.holderOf('sku-1');
+			let refused = 0;
+			for (let poll = 0; poll < 25; poll++) {
+				await sleep(100);
+				if ((await other.claim(['sku-1'])).size === 0) refused++;
+			}
+			// 25 polls over at least 2.5 lease lengths: every one refused, because the heartbeat moved the lease forward.
+			expect(refused).toBe(25);
+			expect((await live.holderOf('sku-1'))!.untilMs).toBeGreaterThan(first!.untilMs);
+			await holder.release();
+			expect(await other.claim(['sku-1'])).toEqual(new Set(['sku-1']));
+			await other.release();
 		});
 	});
 

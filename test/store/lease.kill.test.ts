@@ -1,0 +1,84 @@
+/**
+ * The lease across real processes: a holder in another process keeps its claim by heartbeat for as long as it lives,
+ * and once it is killed with SIGKILL (no release, no cleanup) its claim is taken within about one lease, not minutes.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import { closeAllStores, Leases, leaseName, openStore, type StateStore } from '../../lib/store';
+import { storeBackends } from './backends';
+import type { HolderReport } from './lease-holder';
+
+const repoRoot = resolve(__dirname, '../..');
+const sleep = async (ms: number) => await new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+/** Short, so the test is quick; production leases are DEFAULT_LEASE_MS. */
+const TTL_MS = 1_000;
+
+function startHolder(env: Record<string, string>): { child: ChildProcess; report: Promise<HolderReport> } {
+	const child = fork(join(__dirname, 'lease-holder.ts'), [], {
+		cwd: repoRoot,
+		execArgv: ['--import', 'tsx'],
+		env: { ...process.env, ...env },
+		stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+	});
+	let stderr = '';
+	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const report = new Promise<HolderReport>((resolveReport, reject) => {
+		child.once('message', (message: HolderReport) => resolveReport(message));
+		child.once('exit', (code) => reject(new Error(`holder exited (${code}) before reporting: ${stderr}`)));
+	});
+	return { child, report };
+}
+
+describe.each(storeBackends())('a lease held by another process on $name', (backend) => {
+	let store: StateStore;
+	let child: ChildProcess | undefined;
+
+	beforeAll(async () => await backend.setUp());
+	afterAll(async () => {
+		if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+		await closeAllStores();
+		await backend.tearDown();
+	});
+
+	test('is kept by its heartbeat while the process lives, and taken within seconds once it is SIGKILLed', async () => {
+		const config = await backend.freshConfig();
+		store = await openStore(config, allMigrations);
+		const name = leaseName('inventory', 'woo', 'SKU-1');
+		const holder = startHolder({ LEASE_STORE: JSON.stringify(config), LEASE_NAME: name, LEASE_TTL_MS: String(TTL_MS) });
+		child = holder.child;
+		const report = await holder.report;
+		if (report.kind !== 'held') throw new Error(report.message);
+		const leases = new Leases(store.db, { ttlMs: TTL_MS });
+		const taker = leases.holder();
+		const firstLease = (await leases.holderOf(name))!;
+
+		// Three lease lengths and more of polling: every claim refused, because the live holder keeps renewing.
+		let refused = 0;
+		for (let poll = 0; poll < 30; poll++) {
+			await sleep(100);
+			if ((await taker.claim([name])).size === 0) refused++;
+		}
+		expect(refused).toBe(30);
+		const renewed = (await leases.holderOf(name))!;
+		expect(renewed.owner).toBe(report.owner);
+		expect(renewed.untilMs).toBeGreaterThan(firstLease.untilMs);
+
+		const exited = new Promise((resolveExit) => child!.once('exit', (_code, signal) => resolveExit(signal)));
+		child.kill('SIGKILL');
+		expect(await exited).toBe('SIGKILL');
+		const killedAt = Date.now();
+		let polls = 0;
+		while ((await taker.claim([name])).size === 0) {
+			polls++;
+			await sleep(50);
+		}
+		const waitedMs = Date.now() - killedAt;
+		expect(polls).toBeGreaterThan(0);
+		// Freed by the lease running out (1 s), no one releasing it; the bound is generous for a loaded machine.
+		expect(waitedMs).toBeLessThan(TTL_MS * 15);
+		expect(await leases.holderOf(name)).toMatchObject({ owner: taker.owner });
+		await taker.release();
+	});
+});
