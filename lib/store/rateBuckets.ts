@@ -42,6 +42,27 @@ export class RateBucketRepository {
 		});
 	}
 
+	/**
+	 * Moves a request counted when it was let through (`takenAt`) to when its answer came (`now`). A vendor counts a
+	 * request when it arrives, which may be well after it was let through (a loaded machine, a slow connection):
+	 * counted at the answer, it stays in our window at least as long as in the vendor's, so the next one the
+	 * window lets through can never reach the vendor inside the same window.
+	 */
+	async settle(buckets: BucketSpec[], takenAt: number, now = Date.now()): Promise<void> {
+		const moving = inLockOrder(buckets).filter((bucket) => slotStart(bucket, takenAt) !== slotStart(bucket, now));
+		if (moving.length === 0) return;
+		await this.db.transaction(async (tx) => {
+			for (const bucket of moving) {
+				const row = await this.lockRow(tx, bucket, now);
+				const taken = row.slots.find(([start]) => start === slotStart(bucket, takenAt));
+				if (taken) taken[1] -= 1;
+				row.slots = row.slots.filter(([, count]) => count > 0);
+				addToCurrentSlot(bucket, row, now, 1);
+				await this.save(tx, bucket, row);
+			}
+		});
+	}
+
 	/** The vendor said how much is left in this window: never believe we have more than that. */
 	async observeRemaining(bucket: BucketSpec, remaining: number, now = Date.now()): Promise<void> {
 		await this.db.transaction(async (tx) => {
@@ -101,6 +122,10 @@ function slotLength(bucket: BucketSpec): number {
 	return Math.max(1, Math.ceil(bucket.windowMs / SLOTS_PER_WINDOW));
 }
 
+function slotStart(bucket: BucketSpec, at: number): number {
+	return at - (at % slotLength(bucket));
+}
+
 function used(row: BucketRow): number {
 	return row.slots.reduce((sum, [, count]) => sum + count, 0);
 }
@@ -117,10 +142,13 @@ function waitFor(bucket: BucketSpec, row: BucketRow, now: number): number {
 	return bucket.windowMs;
 }
 
+/** Slots stay in time order (another process may have counted a later slot already), as `waitFor` expects. */
 function addToCurrentSlot(bucket: BucketSpec, row: BucketRow, now: number, count: number): void {
-	const slotMs = slotLength(bucket);
-	const start = now - (now % slotMs);
-	const last = row.slots[row.slots.length - 1];
-	if (last && last[0] === start) last[1] += count;
-	else row.slots.push([start, count]);
+	const start = slotStart(bucket, now);
+	const same = row.slots.find(([slotStart]) => slotStart === start);
+	if (same) same[1] += count;
+	else {
+		row.slots.push([start, count]);
+		row.slots.sort((a, b) => a[0] - b[0]);
+	}
 }

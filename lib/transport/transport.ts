@@ -1,4 +1,4 @@
-import type { BucketSpec, RateBucketRepository } from '../store/rateBuckets';
+import type { RateBucketRepository } from '../store/rateBuckets';
 import { PlatformApiError, redactDeep, redactError, redactSecrets } from './errors';
 import { backoffDelay, isNetworkError, networkErrorCode, parseRetryAfter } from './retry';
 import {
@@ -9,6 +9,7 @@ import {
 	type PlatformProfile,
 	type RetryPolicy,
 } from './types';
+import { endpointClassOf, refusalWaitMs, refusingWindows, windowBuckets, windowsFor, type WindowBucket } from './windows';
 
 export interface TransportOptions {
 	profile: PlatformProfile;
@@ -44,8 +45,11 @@ export interface TransportStats {
 interface Outcome {
 	response?: HttpResponse;
 	error: PlatformApiError;
+	/** How long a refused request waits before the vendor can admit it again. */
 	retryAfterMs?: number;
 	rateLimited: boolean;
+	/** The windows a refusal blocks for everyone sending on this account. */
+	refusing: WindowBucket[];
 }
 
 const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -58,7 +62,7 @@ const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => 
 export class Transport {
 	readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
 	private readonly policy: RetryPolicy;
-	private readonly buckets: BucketSpec[];
+	private readonly windows: WindowBucket[];
 	private readonly sleep: (ms: number) => Promise<void>;
 	private readonly now: () => number;
 
@@ -66,11 +70,7 @@ export class Transport {
 		this.policy = { ...defaultRetryPolicy, ...options.retry };
 		this.sleep = options.sleep ?? defaultSleep;
 		this.now = options.now ?? Date.now;
-		this.buckets = options.profile.rateWindows.map((window) => ({
-			key: `${options.profile.platform}:${options.accountKey}:${window.name}`,
-			capacity: window.capacity,
-			windowMs: window.windowMs,
-		}));
+		this.windows = windowBuckets(options.profile, options.accountKey);
 	}
 
 	get platform(): string {
@@ -86,12 +86,15 @@ export class Transport {
 	async send(request: HttpRequest, { replaySafe = true }: SendOptions = {}): Promise<HttpResponse> {
 		const started = this.now();
 		const resolved = { ...request, url: this.resolveUrl(request.url) };
+		const covering = windowsFor(this.windows, endpointClassOf(this.options.profile, resolved, this.options.baseUrl));
 		for (let attempt = 1; ; attempt++) {
-			await this.waitForToken();
+			const takenAt = await this.waitForToken(covering);
 			this.stats.requests++;
-			const outcome = await this.attempt(resolved, attempt, replaySafe);
+			const outcome = await this.attempt(resolved, attempt, replaySafe, covering);
+			await this.options.rateBuckets?.settle(covering.map(({ bucket }) => bucket), takenAt, this.now());
 			if ('status' in outcome) return outcome;
-			if (outcome.rateLimited) await this.noteRateLimited(outcome.retryAfterMs);
+			if (outcome.rateLimited) await this.noteRateLimited(outcome.refusing, outcome.retryAfterMs);
+			// A refusal waits until the window can admit the request: a shorter backoff would only be refused again.
 			const delay = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(this.policy, attempt, this.options.random));
 			const giveUp =
 				!outcome.error.retryable ||
@@ -103,7 +106,7 @@ export class Transport {
 		}
 	}
 
-	private async attempt(request: HttpRequest, attempt: number, replaySafe: boolean): Promise<HttpResponse | Outcome> {
+	private async attempt(request: HttpRequest, attempt: number, replaySafe: boolean, covering: WindowBucket[]): Promise<HttpResponse | Outcome> {
 		let response: HttpResponse;
 		try {
 			response = await this.options.client.send(request);
@@ -111,6 +114,7 @@ export class Transport {
 			if (!isNetworkError(error)) throw redactError(error, this.options.secrets ?? []);
 			return {
 				rateLimited: false,
+				refusing: [],
 				error: this.error({
 					message: `${request.method} ${pathOf(request.url)} failed: no response (${networkErrorCode(error)})`,
 					code: networkErrorCode(error),
@@ -134,7 +138,10 @@ export class Transport {
 		return {
 			response,
 			rateLimited,
-			retryAfterMs: vendorError?.retryAfterMs ?? parseRetryAfter(response.headers['retry-after'], this.now()),
+			retryAfterMs: rateLimited
+				? refusalWaitMs(this.options.profile, response, vendorError, covering, this.now())
+				: (vendorError?.retryAfterMs ?? parseRetryAfter(response.headers['retry-after'], this.now())),
+			refusing: rateLimited ? refusingWindows(covering, vendorError) : [],
 			error: this.error({
 				message: vendorError?.message ?? `HTTP ${response.status}`,
 				status: response.status,
@@ -156,12 +163,15 @@ export class Transport {
 		});
 	}
 
-	private async waitForToken(): Promise<void> {
+	/** Waits until every window that counts the request admits it; returns when it was let through. */
+	private async waitForToken(covering: WindowBucket[]): Promise<number> {
 		const store = this.options.rateBuckets;
-		if (!store) return;
+		if (!store) return this.now();
+		const buckets = covering.map(({ bucket }) => bucket);
 		for (;;) {
-			const wait = await store.take(this.buckets, this.now());
-			if (wait === 0) return;
+			const now = this.now();
+			const wait = await store.take(buckets, now);
+			if (wait === 0) return now;
 			this.stats.waitedMs += wait;
 			await this.sleep(wait);
 		}
@@ -173,16 +183,17 @@ export class Transport {
 		for (const header of this.options.profile.rateHeaders ?? []) {
 			const value = response.headers[header.remaining.toLowerCase()];
 			const remaining = value === undefined || value.trim() === '' ? Number.NaN : (header.parse ?? Number)(value) ?? Number.NaN;
-			const bucket = this.buckets[this.options.profile.rateWindows.findIndex((w) => w.name === header.window)];
+			const bucket = this.windows.find(({ window }) => window.name === header.window)?.bucket;
 			if (bucket && Number.isFinite(remaining)) await store.observeRemaining(bucket, remaining, this.now());
 		}
 	}
 
-	private async noteRateLimited(retryAfterMs: number | undefined): Promise<void> {
+	/** Nobody sending on this account uses the refusing windows again before the vendor can admit a request. */
+	private async noteRateLimited(refusing: WindowBucket[], retryAfterMs: number | undefined): Promise<void> {
 		this.stats.rateLimited++;
 		const store = this.options.rateBuckets;
 		if (!store || retryAfterMs === undefined) return;
-		for (const bucket of this.buckets) await store.blockUntil(bucket, this.now() + retryAfterMs, this.now());
+		for (const { bucket } of refusing) await store.blockUntil(bucket, this.now() + retryAfterMs, this.now());
 	}
 
 	private resolveUrl(url: string): string {

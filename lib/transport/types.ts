@@ -12,6 +12,8 @@ export interface HttpRequest {
 	body?: unknown;
 	bodyType?: 'json' | 'form';
 	timeoutMs?: number;
+	/** The vendor's endpoint class (`search`, `bulk`…) when the profile cannot tell it from the method and path. */
+	endpointClass?: string;
 }
 
 export interface HttpResponse {
@@ -35,6 +37,25 @@ export interface RateWindow {
 	name: string;
 	capacity: number;
 	windowMs: number;
+	/**
+	 * The endpoint classes this window counts (HubSpot's search endpoints have a 5-per-second window of their own);
+	 * absent for an account-wide window, which counts every request, whatever its class.
+	 */
+	endpointClasses?: string[];
+}
+
+/** A group of endpoints a vendor limits on their own, recognised by method and path (the path without the base URL). */
+export interface EndpointClass {
+	name: string;
+	method?: HttpMethod;
+	path: RegExp;
+}
+
+/** A response header that says when a refused request may be sent again. */
+export interface ResetHeader {
+	header: string;
+	/** `ms` / `seconds`: a delay (BigCommerce X-Rate-Limit-Time-Reset-Ms); `epochSeconds`: a moment (Intercom X-RateLimit-Reset). */
+	unit: 'ms' | 'seconds' | 'epochSeconds';
 }
 
 /** A vendor header that reports what is left in one window (HubSpot X-HubSpot-RateLimit-Remaining). */
@@ -54,13 +75,19 @@ export interface VendorError {
 	rateLimited?: boolean;
 	/** How long the vendor asked us to wait. */
 	retryAfterMs?: number;
+	/** The declared window the vendor says refused the request (HubSpot's `policyName`), to wait that window out. */
+	window?: string;
 }
 
 /** A connector's HTTP behaviour as data: where it lives, its limits, how its errors read. */
 export interface PlatformProfile {
 	platform: string;
 	rateWindows: RateWindow[];
+	/** Endpoints the vendor limits on their own; the first that matches a request names its class. */
+	endpointClasses?: EndpointClass[];
 	rateHeaders?: RateHeader[];
+	/** Headers of a refusal that say when to try again, besides `Retry-After`; the first present one counts. */
+	resetHeaders?: ResetHeader[];
 	/** Vendor error codes that are transient and worth retrying. */
 	retryableCodes?: string[];
 	/** Reads the vendor's error body; called for every status >= 400 (and for 2xx bodies that report errors). */

@@ -283,9 +283,21 @@ describe('retries', () => {
 		expect(clock.sleeps).toEqual([7_000]);
 	});
 
-	test('429 without Retry-After: backs off with full jitter', async () => {
+	test('429 saying nothing of when: waits out the shortest declared window that counts the request, every time', async () => {
 		server.reply({ status: 429 }, { status: 429 }, { status: 200, body: { done: true } });
 		const transport = makeTransport({ random: () => 0.5 });
+
+		await expect(transport.request(get())).resolves.toEqual({ done: true });
+
+		// A backoff (100, then 150 here) would be refused again: the 1 s burst window is the least that can help.
+		expect(clock.sleeps).toEqual([BURST_WINDOW_MS, BURST_WINDOW_MS]);
+		expect(server.received[2].at - server.received[1].at).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+		expect(transport.stats.rateLimited).toBe(2);
+	});
+
+	test('429 from a vendor that declares no window: backs off with full jitter', async () => {
+		server.reply({ status: 429 }, { status: 429 }, { status: 200, body: { done: true } });
+		const transport = makeTransport({ profile: { ...testProfile, rateWindows: [] }, random: () => 0.5 });
 
 		await expect(transport.request(get())).resolves.toEqual({ done: true });
 
@@ -617,6 +629,19 @@ describe('rate windows', () => {
 		expect(server.received[1].at - FakeClock.START).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
 	});
 
+	test('a request counts from when its answer came: one the vendor received late keeps the next one out a whole window', async () => {
+		const slowMs = 400;
+		const oneAtATime: PlatformProfile = { ...testProfile, rateWindows: [{ name: 'one', capacity: 1, windowMs: BURST_WINDOW_MS }] };
+		const fetchClient = new FetchHttpClient();
+		// The answer to the first request comes 400 ms after it was let through: the vendor may have counted it that late.
+		const slowFirst = { send: async (request: HttpRequest) => { const response = await fetchClient.send(request); if (server.received.length === 1) clock.time += slowMs; return response; } };
+		const transport = makeTransport({ profile: oneAtATime, client: slowFirst });
+
+		await sendSequentially(transport, 2);
+
+		expect(server.received[1].at - FakeClock.START).toBeGreaterThanOrEqual(slowMs + BURST_WINDOW_MS);
+	});
+
 	test('a remaining header above our own count changes nothing', async () => {
 		const plenty = { status: 200, headers: { [REMAINING_HEADER]: '100' }, body: {} };
 		server.reply(plenty, plenty, plenty, plenty, plenty);
@@ -624,6 +649,84 @@ describe('rate windows', () => {
 		await sendSequentially(transport, 6);
 		expect(clock.sleeps).toHaveLength(1);
 		expect(server.received[5].at - FakeClock.START).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+	});
+});
+
+describe('endpoint classes and refusals', () => {
+	const SEARCH_WINDOW_MS = 1_000;
+	const SEARCHES_PER_WINDOW = 2;
+	/** Like HubSpot: account-wide windows, and searches limited on their own besides; a 429 names the window it hit. */
+	const classedProfile: PlatformProfile = {
+		...testProfile,
+		endpointClasses: [{ name: 'search', method: 'POST', path: /\/search$/ }],
+		rateWindows: [
+			{ name: 'ten_seconds', capacity: 100, windowMs: 10_000 },
+			{ name: 'searches', capacity: SEARCHES_PER_WINDOW, windowMs: SEARCH_WINDOW_MS, endpointClasses: ['search'] },
+		],
+		resetHeaders: [{ header: 'X-Test-Reset', unit: 'epochSeconds' }],
+		parseError(response) {
+			const policy = (response.body as { policy?: string } | undefined)?.policy;
+			return response.status === 429 ? { message: 'limited', rateLimited: true, window: policy } : testProfile.parseError(response);
+		},
+	};
+	const search = (): HttpRequest => ({ method: 'POST', url: '/objects/search', body: {} });
+
+	test("a class's window paces only that class: the third search waits a window, a plain read does not", async () => {
+		const transport = makeTransport({ profile: classedProfile });
+
+		await transport.request(search());
+		await transport.request(search());
+		await transport.request(get('/read'));
+		await transport.request(search());
+
+		const arrivals = server.received.map((request) => [request.url, request.at - FakeClock.START]);
+		expect(arrivals.slice(0, 3)).toEqual([['/objects/search', 0], ['/objects/search', 0], ['/read', 0]]);
+		expect(arrivals[3][1]).toBeGreaterThanOrEqual(SEARCH_WINDOW_MS);
+		expect(transport.stats.rateLimited).toBe(0);
+	});
+
+	test('the class can be named on the request when the path does not tell it', async () => {
+		const transport = makeTransport({ profile: classedProfile });
+
+		for (let i = 0; i < 3; i++) await transport.request({ ...get('/query'), endpointClass: 'search' });
+
+		expect(server.received[2].at - FakeClock.START).toBeGreaterThanOrEqual(SEARCH_WINDOW_MS);
+	});
+
+	test('a 429 naming a window with no Retry-After is retried no earlier than that window allows, and blocks only it', async () => {
+		const account = freshAccount();
+		server.reply({ status: 429, body: { policy: 'searches' } }, { status: 200, body: { found: true } });
+		const searching = makeTransport({ profile: classedProfile, accountKey: account, random: () => 0 });
+		const reading = makeTransport({ profile: classedProfile, accountKey: account });
+
+		await expect(searching.request(search())).resolves.toEqual({ found: true });
+		clock.time = FakeClock.START;
+		await reading.request(get('/read'));
+
+		expect(server.received[1].at - server.received[0].at).toBeGreaterThanOrEqual(SEARCH_WINDOW_MS);
+		expect(clock.sleeps).toEqual([SEARCH_WINDOW_MS]);
+		// The read shares the account but not the refused window: it goes at once.
+		expect(server.received[2]).toMatchObject({ url: '/read', at: FakeClock.START });
+	});
+
+	test('a 429 whose reset header names a moment N ms ahead is retried no earlier than that moment', async () => {
+		const resetInMs = 4_000;
+		server.reply({ status: 429, headers: { 'X-Test-Reset': String((FakeClock.START + resetInMs) / 1000) } }, { status: 200, body: { ok: 1 } });
+		const transport = makeTransport({ profile: classedProfile });
+
+		await expect(transport.request(get())).resolves.toEqual({ ok: 1 });
+
+		expect(server.received[1].at - server.received[0].at).toBeGreaterThanOrEqual(resetInMs);
+		expect(clock.sleeps).toEqual([resetInMs]);
+	});
+
+	test("Retry-After beats the reset header and the window: it is the vendor's own word for this request", async () => {
+		server.reply({ status: 429, headers: { 'Retry-After': '2', 'X-Test-Reset': String((FakeClock.START + 9_000) / 1000) }, body: { policy: 'searches' } });
+		const transport = makeTransport({ profile: classedProfile });
+
+		await transport.request(search());
+
+		expect(clock.sleeps).toEqual([2_000]);
 	});
 });
 
