@@ -15,15 +15,14 @@ export function bigCommerceProfile(options: { requestsPer30s?: number } = {}): P
 		platform: 'bigcommerce',
 		rateWindows: [{ name: 'thirty_seconds', capacity: options.requestsPer30s ?? 150, windowMs: 30_000 }],
 		rateHeaders: [{ window: 'thirty_seconds', remaining: 'x-rate-limit-requests-left' }],
+		resetHeaders: [{ header: 'x-rate-limit-time-reset-ms', unit: 'ms' }],
 		parseError(response: HttpResponse): VendorError | undefined {
 			if (response.status < 400) return undefined;
 			const body = (response.body ?? {}) as ProblemBody;
 			const details = body.errors ? Object.values(body.errors).join('; ') : '';
-			const reset = Number(response.headers['x-rate-limit-time-reset-ms']);
 			return {
 				message: [body.title ?? `BigCommerce answered HTTP ${response.status}`, details].filter(Boolean).join(': '),
 				rateLimited: response.status === 429,
-				retryAfterMs: response.status === 429 && Number.isFinite(reset) ? reset : undefined,
 			};
 		},
 	};

@@ -11,6 +11,8 @@ export function intercomProfile(options: { requestsPer10s?: number } = {}): Plat
 		platform: 'intercom',
 		rateWindows: [{ name: 'ten_seconds', capacity: options.requestsPer10s ?? 1666, windowMs: 10_000 }],
 		rateHeaders: [{ window: 'ten_seconds', remaining: 'x-ratelimit-remaining' }],
+		// When the 10-second window starts over, as a Unix time.
+		resetHeaders: [{ header: 'x-ratelimit-reset', unit: 'epochSeconds' }],
 		retryableCodes: ['service_unavailable', 'server_error'],
 		parseError(response: HttpResponse): VendorError | undefined {
 			if (response.status < 400) return undefined;

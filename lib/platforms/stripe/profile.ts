@@ -1,15 +1,30 @@
-import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
+import type { EndpointClass, HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
 import type { FailureTable, ProcessorProfile } from '../payments';
 
 export interface StripeErrorBody {
 	error?: { type?: string; code?: string; decline_code?: string; message?: string; param?: string };
 }
 
-/** Stripe's limits and error shape as data (PLATFORMS.md: 100 operations/s live, 25/s in test mode; 429). */
+/** The Stripe endpoints this package calls: each named operation has its own 25 a second besides the account's. */
+const stripeEndpoints: EndpointClass[] = [
+	{ name: 'payment_intent_create', method: 'POST', path: /^\/v1\/payment_intents$/ },
+	...['confirm', 'capture', 'cancel'].map((action): EndpointClass => ({ name: `payment_intent_${action}`, method: 'POST', path: new RegExp(`^/v1/payment_intents/[^/]+/${action}$`) })),
+];
+
+/**
+ * Stripe's limits and error shape as data: 100 requests a second per account live, 25 in test mode (the default
+ * here); every endpoint 25 a second unless Stripe says otherwise; the Search API 20 reads a second. Stripe's per-object
+ * limit (1,000 updates of one PaymentIntent an hour) is far above what one payment needs and is not declared.
+ */
 export function stripeProfile(options: { requestsPerSecond?: number } = {}): PlatformProfile {
 	return {
 		platform: 'stripe',
-		rateWindows: [{ name: 'per_second', capacity: options.requestsPerSecond ?? 25, windowMs: 1_000 }],
+		endpointClasses: [{ name: 'search', method: 'GET', path: /^\/v1\/[a-z_]+\/search$/ }, ...stripeEndpoints],
+		rateWindows: [
+			{ name: 'per_second', capacity: options.requestsPerSecond ?? 25, windowMs: 1_000 },
+			{ name: 'search', capacity: 20, windowMs: 1_000, endpointClasses: ['search'] },
+			...stripeEndpoints.map(({ name }) => ({ name, capacity: 25, windowMs: 1_000, endpointClasses: [name] })),
+		],
 		retryableCodes: ['idempotency_key_in_use', 'lock_timeout', 'rate_limit'],
 		parseError(response: HttpResponse): VendorError | undefined {
 			if (response.status < 400) return undefined;

@@ -7,14 +7,20 @@ interface ZendeskError {
 }
 
 /**
- * Zendesk's per-minute account limit (200/400/700/2500 by plan; 400 by default here). A 429 carries Retry-After in
- * seconds, which the transport honours. X-Rate-Limit-Remaining is not observed: on a 429 it reads 0, and the
- * transport would then hold the whole minute even when Retry-After asks for a second.
+ * Zendesk's per-minute account limit (200/400/700/2500 by plan; 400 by default here), and the incremental export
+ * endpoints' own 10 a minute (30 with the High Volume add-on), which count in the account limit too. Zendesk's
+ * "Update Ticket" limits (per account, per ticket) are not declared: the connector writes tickets through bulk jobs.
+ * A 429 carries Retry-After in seconds, which the transport honours. X-Rate-Limit-Remaining is not observed: on a
+ * 429 it reads 0, and the transport would then hold the whole minute even when Retry-After asks for a second.
  */
-export function zendeskProfile(options: { requestsPerMinute?: number } = {}): PlatformProfile {
+export function zendeskProfile(options: { requestsPerMinute?: number; incrementalExportsPerMinute?: number } = {}): PlatformProfile {
 	return {
 		platform: 'zendesk',
-		rateWindows: [{ name: 'minute', capacity: options.requestsPerMinute ?? 400, windowMs: 60_000 }],
+		endpointClasses: [{ name: 'incremental_export', method: 'GET', path: /^\/api\/v2\/incremental\// }],
+		rateWindows: [
+			{ name: 'minute', capacity: options.requestsPerMinute ?? 400, windowMs: 60_000 },
+			{ name: 'incremental_export', capacity: options.incrementalExportsPerMinute ?? 10, windowMs: 60_000, endpointClasses: ['incremental_export'] },
+		],
 		parseError(response: HttpResponse): VendorError | undefined {
 			if (response.status < 400) return undefined;
 			const body = (response.body ?? {}) as ZendeskError;
