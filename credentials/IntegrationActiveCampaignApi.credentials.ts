@@ -8,7 +8,7 @@ export class IntegrationActiveCampaignApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/activecampaign.svg', dark: 'file:icons/activecampaign.dark.svg' };
 
-	documentationUrl = 'https://developers.activecampaign.com/reference/authentication';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/activecampaign.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -8,7 +8,7 @@ export class IntegrationBigCommerceApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/bigcommerce.svg', dark: 'file:icons/bigcommerce.dark.svg' };
 
-	documentationUrl = 'https://developer.bigcommerce.com/docs/start/authentication/api-accounts';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/bigcommerce.md';
 
 	properties: INodeProperties[] = [
 		{

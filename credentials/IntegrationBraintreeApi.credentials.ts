@@ -8,7 +8,7 @@ export class IntegrationBraintreeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/braintree.svg', dark: 'file:icons/braintree.dark.svg' };
 
-	documentationUrl = 'https://developer.paypal.com/braintree/graphql/guides/making_api_calls/';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/braintree.md';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Public Key', name: 'publicKey', type: 'string', default: '', required: true },

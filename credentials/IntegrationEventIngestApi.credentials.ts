@@ -11,7 +11,7 @@ export class IntegrationEventIngestApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/webhookDestination.svg', dark: 'file:icons/webhookDestination.dark.svg' };
 
-	documentationUrl = 'https://www.standardwebhooks.com/';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/event-endpoints.md';
 
 	properties: INodeProperties[] = [
 		{

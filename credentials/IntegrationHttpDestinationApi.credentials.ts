@@ -8,7 +8,7 @@ export class IntegrationHttpDestinationApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/httpDestination.svg', dark: 'file:icons/httpDestination.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation#event-router';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/event-endpoints.md';
 
 	properties: INodeProperties[] = [
 		{

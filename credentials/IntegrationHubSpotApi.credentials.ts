@@ -8,7 +8,7 @@ export class IntegrationHubSpotApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/hubspot.svg', dark: 'file:icons/hubspot.dark.svg' };
 
-	documentationUrl = 'https://developers.hubspot.com/docs/api/private-apps';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/hubspot.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -8,7 +8,7 @@ export class IntegrationIntercomApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/intercom.svg', dark: 'file:icons/intercom.dark.svg' };
 
-	documentationUrl = 'https://developers.intercom.com/docs/build-an-integration/learn-more/authentication';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/intercom.md';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Access Token', name: 'accessToken', type: 'string', typeOptions: { password: true }, default: '', required: true },

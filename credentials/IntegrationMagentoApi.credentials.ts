@@ -8,7 +8,7 @@ export class IntegrationMagentoApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/magento.svg', dark: 'file:icons/magento.dark.svg' };
 
-	documentationUrl = 'https://developer.adobe.com/commerce/webapi/get-started/authentication/gs-authentication-token/';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/magento.md';
 
 	properties: INodeProperties[] = [
 		{

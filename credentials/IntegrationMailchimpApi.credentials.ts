@@ -11,7 +11,7 @@ export class IntegrationMailchimpApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/mailchimp.svg', dark: 'file:icons/mailchimp.dark.svg' };
 
-	documentationUrl = 'https://mailchimp.com/developer/marketing/guides/quick-start/';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/mailchimp.md';
 
 	properties: INodeProperties[] = [
 		{

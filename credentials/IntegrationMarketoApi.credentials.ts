@@ -20,7 +20,7 @@ export class IntegrationMarketoApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/marketo.svg', dark: 'file:icons/marketo.dark.svg' };
 
-	documentationUrl = 'https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/marketo.md';
 
 	properties: INodeProperties[] = [
 		{

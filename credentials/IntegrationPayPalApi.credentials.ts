@@ -19,7 +19,7 @@ export class IntegrationPayPalApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/paypal.svg', dark: 'file:icons/paypal.dark.svg' };
 
-	documentationUrl = 'https://developer.paypal.com/api/rest/authentication/';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/paypal.md';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '', required: true },

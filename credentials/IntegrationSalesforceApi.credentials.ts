@@ -8,7 +8,7 @@ export class IntegrationSalesforceApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/salesforce.svg', dark: 'file:icons/salesforce.dark.svg' };
 
-	documentationUrl = 'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_oauth_and_connected_apps.htm';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/salesforce.md';
 
 	properties: INodeProperties[] = [
 		{

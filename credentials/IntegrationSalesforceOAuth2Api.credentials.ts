@@ -10,7 +10,7 @@ export class IntegrationSalesforceOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/salesforce.svg', dark: 'file:icons/salesforce.dark.svg' };
 
-	documentationUrl = 'https://help.salesforce.com/s/articleView?id=sf.connected_app_create_api_integration.htm';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/salesforce.md';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },

@@ -8,7 +8,7 @@ export class IntegrationShopifyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/shopify.svg', dark: 'file:icons/shopify.dark.svg' };
 
-	documentationUrl = 'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/shopify.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -8,7 +8,7 @@ export class IntegrationSquareApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/square.svg', dark: 'file:icons/square.dark.svg' };
 
-	documentationUrl = 'https://developer.squareup.com/docs/build-basics/access-tokens';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/square.md';
 
 	properties: INodeProperties[] = [
 		{

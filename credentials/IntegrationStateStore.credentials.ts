@@ -11,7 +11,7 @@ export class IntegrationStateStore implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/stateStore.svg', dark: 'file:icons/stateStore.dark.svg' };
 
-	documentationUrl = 'https://www.postgresql.org/docs/current/libpq-connect.html';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/state-store.md';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Host', name: 'host', type: 'string', default: 'localhost', required: true },

@@ -8,7 +8,7 @@ export class IntegrationStripeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/stripe.svg', dark: 'file:icons/stripe.dark.svg' };
 
-	documentationUrl = 'https://docs.stripe.com/keys';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/stripe.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -12,7 +12,7 @@ export class IntegrationWebhookDestinationApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/webhookDestination.svg', dark: 'file:icons/webhookDestination.dark.svg' };
 
-	documentationUrl = 'https://www.standardwebhooks.com/';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/event-endpoints.md';
 
 	properties: INodeProperties[] = [
 		{

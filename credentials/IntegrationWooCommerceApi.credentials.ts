@@ -8,7 +8,7 @@ export class IntegrationWooCommerceApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/woocommerce.svg', dark: 'file:icons/woocommerce.dark.svg' };
 
-	documentationUrl = 'https://woocommerce.github.io/woocommerce-rest-api-docs/#authentication';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/woocommerce.md';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Consumer Key', name: 'consumerKey', type: 'string', default: '', required: true, placeholder: 'ck_…' },

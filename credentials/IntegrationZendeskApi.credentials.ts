@@ -8,7 +8,7 @@ export class IntegrationZendeskApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:icons/zendesk.svg', dark: 'file:icons/zendesk.dark.svg' };
 
-	documentationUrl = 'https://developer.zendesk.com/api-reference/introduction/security-and-auth/';
+	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/zendesk.md';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '', required: true, placeholder: 'https://yoursubdomain.zendesk.com', description: 'Your Zendesk URL (or a sandbox\'s)' },

@@ -1,0 +1,131 @@
+/**
+ * The docs a user reaches from n8n exist: every node has its page, every codex link and credential documentation URL
+ * lands on a docs file of this repository, every vendor has its platform page, no docs page links to a missing file,
+ * and the README stays short.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+import type { ICredentialType } from 'n8n-workflow';
+
+const root = resolve(__dirname, '../..');
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+	repository?: { url?: string };
+	n8n: { nodes: string[]; credentials: string[] };
+};
+
+/** `git+https://github.com/o/r.git` → `https://github.com/o/r/blob/main/`: where the codex links point. */
+function docsBaseUrl(): string {
+	const url = packageJson.repository?.url ?? '';
+	const https = url.replace(/^git\+/, '').replace(/\.git$/, '');
+	if (!/^https:\/\/github\.com\/[^/]+\/[^/]+$/.test(https)) throw new Error(`package.json repository.url is not a GitHub URL: "${url}"`);
+	return `${https}/blob/main/`;
+}
+
+/** `CrmSync` → `crm-sync`: the page name of a node folder. */
+function kebab(name: string): string {
+	return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** `dist/nodes/CrmSync/CrmSync.node.js` → `CrmSync`. */
+function nodeFolder(distPath: string): string {
+	const match = /^dist\/nodes\/([^/]+)\/\1\.node\.js$/.exec(distPath);
+	if (!match) throw new Error(`Unexpected node path in package.json: ${distPath}`);
+	return match[1];
+}
+
+/** The repository file a URL on the repository points at, or undefined for a URL elsewhere. */
+function repositoryFile(url: string): string | undefined {
+	const base = docsBaseUrl();
+	if (!url.startsWith(base)) return undefined;
+	return url.slice(base.length).split('#')[0];
+}
+
+function markdownFiles(folder: string): string[] {
+	if (!existsSync(folder)) return [];
+	return readdirSync(folder).flatMap((entry) => {
+		const path = join(folder, entry);
+		if (statSync(path).isDirectory()) return markdownFiles(path);
+		return entry.endsWith('.md') ? [path] : [];
+	});
+}
+
+/** Targets of inline markdown links `[text](target)` outside code blocks and code spans. */
+function linkTargets(markdown: string): string[] {
+	const prose = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+	return [...prose.matchAll(/\]\(\s*([^)\s]+)(?:\s+"[^"]*")?\s*\)/g)].map((match) => match[1]);
+}
+
+/** Links of one page that lead to no file of the repository. */
+function brokenLinks(page: string): string[] {
+	return linkTargets(readFileSync(page, 'utf8')).filter((target) => {
+		if (target.startsWith('#') || target.startsWith('mailto:')) return false;
+		if (/^https?:\/\//.test(target)) {
+			const file = repositoryFile(target);
+			return file !== undefined && !existsSync(join(root, file));
+		}
+		const file = decodeURIComponent(target.split('#')[0]);
+		return !existsSync(resolve(dirname(page), file));
+	});
+}
+
+describe('docs a user can find', () => {
+	test('every node in package.json has a page under docs/nodes/', () => {
+		const missing = packageJson.n8n.nodes
+			.map((path) => `docs/nodes/${kebab(nodeFolder(path))}.md`)
+			.filter((page) => !existsSync(join(root, page)));
+		expect(missing).toEqual([]);
+	});
+
+	test("every node's codex documentation link points at its own page in this repository", () => {
+		const wrong = packageJson.n8n.nodes.flatMap((path) => {
+			const folder = nodeFolder(path);
+			const codexPath = join(root, 'nodes', folder, `${folder}.node.json`);
+			const codex = JSON.parse(readFileSync(codexPath, 'utf8')) as { resources?: { primaryDocumentation?: Array<{ url: string }> } };
+			const urls = (codex.resources?.primaryDocumentation ?? []).map((entry) => entry.url);
+			const expected = `${docsBaseUrl()}docs/nodes/${kebab(folder)}.md`;
+			if (urls.length === 0) return [`${folder}: no primaryDocumentation`];
+			return urls.filter((url) => url.split('#')[0] !== expected).map((url) => `${folder}: ${url} (expected ${expected})`);
+		});
+		expect(wrong).toEqual([]);
+	});
+
+	test("every credential's documentation URL points at an existing docs/platforms page", () => {
+		const wrong = packageJson.n8n.credentials.flatMap((path) => {
+			const source = join(root, path.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+			const exported = require(source) as Record<string, new () => ICredentialType>;
+			return Object.values(exported).flatMap((CredentialClass) => {
+				const credential = new CredentialClass();
+				const file = repositoryFile(credential.documentationUrl ?? '');
+				if (file === undefined || !file.startsWith('docs/platforms/')) return [`${credential.name}: ${credential.documentationUrl} is not a docs/platforms page of this repository`];
+				return existsSync(join(root, file)) ? [] : [`${credential.name}: ${file} does not exist`];
+			});
+		});
+		expect(wrong).toEqual([]);
+	});
+
+	test('every vendor folder in lib/platforms has a page under docs/platforms/', () => {
+		const platforms = join(root, 'lib/platforms');
+		const vendors = readdirSync(platforms).filter((entry) => statSync(join(platforms, entry)).isDirectory());
+		expect(vendors.length).toBeGreaterThan(0);
+		expect(vendors.filter((vendor) => !existsSync(join(root, 'docs/platforms', `${vendor}.md`)))).toEqual([]);
+	});
+
+	test('no docs page, README or CONTRIBUTING links to a missing file', () => {
+		const pages = [...markdownFiles(join(root, 'docs')), join(root, 'README.md'), join(root, 'CONTRIBUTING.md')];
+		expect(pages.length).toBeGreaterThan(2);
+		const broken = pages.flatMap((page) => brokenLinks(page).map((target) => `${relative(root, page)} → ${target}`));
+		expect(broken).toEqual([]);
+	});
+
+	test('README.md stays within 10,000 characters', () => {
+		expect(readFileSync(join(root, 'README.md'), 'utf8').length).toBeLessThanOrEqual(10_000);
+	});
+});
+
+describe('the link check itself', () => {
+	test('finds inline links, skips code, keeps anchors out of the file name', () => {
+		const markdown = 'See [a](docs/a.md#x), [b](../b.md "title") and `[no](code.md)`\n```\n[no](block.md)\n```\n[web](https://example.com)';
+		expect(linkTargets(markdown)).toEqual(['docs/a.md#x', '../b.md', 'https://example.com']);
+	});
+});
