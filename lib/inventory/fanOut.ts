@@ -7,10 +7,12 @@ import {
 	type InventoryConnector,
 	type StockChange,
 	type StockContext,
+	type StockReading,
 	type StockReason,
 } from '../platforms/inventory';
 import { InventoryLedger, type LedgerKey, type LedgerRow } from './ledger';
 import { StockLocks } from './locks';
+import { judgeIntent, type IntentVerdict } from './recovery';
 import { hasRules, listedQuantity, validateRules, type ChannelRules } from './rules';
 import { orderMovements } from './webhooks';
 
@@ -97,7 +99,15 @@ export interface InventoryFanOutOptions {
 	 * n8n process builds its own engine); true gives this engine its own, as a separate process would have.
 	 */
 	isolatedLocks?: boolean;
+	/**
+	 * Awaited at each step of a store write: a test hook that can stop the process at a named point (crash tests).
+	 * Steps: `before-intent` (the store was read), `after-intent` (the intent is committed), `after-write` (the store
+	 * answered), `after-ledger` (the outcome is committed).
+	 */
+	onWriteStep?: (step: WriteStep, row: LedgerKey) => void | Promise<void>;
 }
+
+export type WriteStep = 'before-intent' | 'after-intent' | 'after-write' | 'after-ledger';
 
 const locksByDatabase = new WeakMap<SqlDatabase, StockLocks>();
 
@@ -130,6 +140,7 @@ export class InventoryFanOut {
 	readonly ledger: InventoryLedger;
 	private readonly locks: StockLocks;
 	private readonly stores: StoreTarget[];
+	private readonly onWriteStep: NonNullable<InventoryFanOutOptions['onWriteStep']>;
 
 	constructor(options: InventoryFanOutOptions) {
 		const now = options.now ?? Date.now;
@@ -143,6 +154,7 @@ export class InventoryFanOut {
 			validateRules(store.id, store.rules);
 		}
 		this.stores = options.stores.filter((store) => store.enabled !== false);
+		this.onWriteStep = options.onWriteStep ?? (() => undefined);
 	}
 
 	/** Records the movements once and applies them to every other enabled store. */
@@ -169,8 +181,9 @@ export class InventoryFanOut {
 		const { duplicateDelivery } = await recorded;
 		const failure = settled.find((result) => result.status === 'rejected');
 		if (failure) throw failure.reason;
+		// A repeated delivery reports only what it finished itself: rows an earlier, killed run left pending.
 		const outcomes = settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
-		return { duplicateDelivery, outcomes: duplicateDelivery ? [] : outcomes };
+		return { duplicateDelivery, outcomes };
 	}
 
 	/** Applies rows left pending by earlier runs (a store that was down, a rate limit that outlasted retries). */
@@ -237,8 +250,10 @@ export class InventoryFanOut {
 			// One snapshot of the expected stock and the rows it includes: a movement recorded later is not in it and
 			// keeps its row, which its own run applies once this lock is free.
 			prepare: async (tx) => ({ stock: await this.ledger.expected(sku, tx), open: await this.ledger.openRows(store.id, sku, tx) }),
-			work: async ({ stock, open }): Promise<{ entry: ReconcileEntry; settle?: { rows: LedgerRow[]; quantity: number } }> => {
+			work: async ({ stock, open: owed }): Promise<{ entry: ReconcileEntry; settle?: { rows: LedgerRow[]; quantity: number } }> => {
 				try {
+					// A write killed before its outcome was recorded is told landed or not before the store is compared.
+					const open = await this.resolveInFlight(store, owed).then((rows) => rows.filter((row) => row.status !== 'applied'));
 					const actual = await store.connector.getQuantity(sku);
 					if (stock === undefined) return { entry: { ...base, status: 'no_baseline', actual } };
 					const target = listedQuantity(stock, store.rules);
@@ -266,23 +281,73 @@ export class InventoryFanOut {
 
 	/**
 	 * Applies one ledger row under its store's lock. `recorded`, when given, is the recording of the row, committed in
-	 * the same transaction that takes the lock; a duplicate delivery records nothing and applies nothing.
+	 * the same transaction that takes the lock; a repeated delivery finishes only rows an earlier run left pending.
 	 */
 	private async applyRow(key: LedgerKey & { sku: string }, recorded?: Promise<{ duplicateDelivery: boolean }>): Promise<StoreOutcome | undefined> {
 		const store = this.store(key.storeId);
 		if (!store) throw new Error(`Store "${key.storeId}" is not an enabled store`);
 		const settled = await this.locks.run(store.id, key.sku, {
 			// Read under the lock: another run (a duplicate delivery, a retry, a reconcile) may have settled the row.
-			prepare: (tx) => this.ledger.row(key, tx),
-			work: async (row): Promise<Settled> => {
-				if (recorded && (await recorded).duplicateDelivery) return {};
+			prepare: async (tx) => ({ row: await this.ledger.row(key, tx), inFlight: await this.ledger.inFlight(store.id, key.sku, tx) }),
+			work: async ({ row, inFlight }): Promise<Settled> => {
+				const duplicate = recorded !== undefined && (await recorded).duplicateDelivery;
+				if (!row && duplicate) return {};
 				if (!row) throw new Error(`No ledger row for ${key.orderId}/${key.lineId} on ${key.storeId}`);
-				if (row.status !== 'pending') return { outcome: outcome(row, store.connector.platform, true) };
-				return this.applyToStore(store, row);
+				if (row.status !== 'pending') return duplicate ? {} : { outcome: outcome(row, store.connector.platform, true) };
+				let current: LedgerRow;
+				try {
+					current = (await this.resolveInFlight(store, [row, ...inFlight.filter((other) => !sameRow(other, row))]))[0];
+				} catch (error) {
+					// The store cannot be read: nothing is written while an earlier write to it is unresolved.
+					const described = describe(error);
+					const status = error instanceof UnknownSkuError ? 'failed' : 'pending';
+					return { outcome: { ...outcome(row, store.connector.platform, false), status, error: described }, record: (tx) => this.ledger.markUnapplied(row, status, described, tx) };
+				}
+				if (current.status !== 'pending') return { outcome: outcome(current, store.connector.platform, false) };
+				return this.applyToStore(store, current);
 			},
 			finish: async (tx, result) => await result.record?.(tx),
 		});
+		if (settled.outcome && !settled.outcome.alreadyDone) await this.onWriteStep('after-ledger', key);
 		return settled.outcome;
+	}
+
+	/**
+	 * Settles the rows whose write was started but never recorded (their process was killed, or the answer was lost):
+	 * reads the store back and records, each in its own commit, landed (applied), not landed (still owed, no write in
+	 * flight) or in doubt (failed: reconcile settles it). Rows without an intent come back as they are, in order.
+	 */
+	private async resolveInFlight(store: StoreTarget, rows: LedgerRow[]): Promise<LedgerRow[]> {
+		const resolved: LedgerRow[] = [];
+		for (const row of rows) {
+			if (row.status !== 'pending' || !row.intent) {
+				resolved.push(row);
+				continue;
+			}
+			const verdict = judgeIntent(row.intent, await this.read(store, row.sku), store.connector.readMarked !== undefined);
+			resolved.push(await this.locks.inCommit((tx) => this.recordVerdict(row, verdict, tx)));
+		}
+		return resolved;
+	}
+
+	private async recordVerdict(row: LedgerRow, verdict: IntentVerdict, tx: SqlExecutor): Promise<LedgerRow> {
+		const intent = row.intent as NonNullable<LedgerRow['intent']>;
+		if (verdict === 'landed') {
+			await this.ledger.markApplied(row, intent.previous, intent.next, tx);
+			return { ...row, status: 'applied', previousQuantity: intent.previous, newQuantity: intent.next, errorCode: null, errorMessage: null };
+		}
+		if (verdict === 'not_landed') {
+			await this.ledger.clearIntent(row, tx);
+			return { ...row, intent: null };
+		}
+		const error = {
+			code: 'OUTCOME_UNKNOWN',
+			message:
+				`The write of ${row.change} to "${row.sku}" on ${row.storeId} (${intent.previous} to ${intent.next}) was interrupted and another ` +
+				'writer has changed the quantity since: it is not written again; reconcile sets the store to the expected stock',
+		};
+		await this.ledger.markUnapplied(row, 'failed', error, tx);
+		return { ...row, status: 'failed', errorCode: error.code, errorMessage: error.message };
 	}
 
 	/** Applies one row; the ledger write is returned, to be made in the transaction that releases the lock. */
@@ -292,19 +357,54 @@ export class InventoryFanOut {
 			reference: `inventory-fanout://order/${encodeURIComponent(row.orderId)}/line/${encodeURIComponent(row.lineId)}`,
 		};
 		const base = outcome(row, store.connector.platform, false);
+		let intended = false;
 		try {
-			const change = hasRules(store.rules)
-				? await this.setListed(store, row.sku, context)
-				: await store.connector.adjust(row.sku, row.change, context);
+			let change: StockChange;
+			if (hasRules(store.rules)) {
+				// An absolute listing computed from the ledger: writing it again is harmless, so it needs no intent.
+				change = await this.setListed(store, row.sku, context);
+			} else {
+				const reading = await this.read(store, row.sku);
+				await this.onWriteStep('before-intent', row);
+				const intent = { previous: reading.quantity, next: reading.quantity + row.change, marker: context.reference };
+				await this.locks.inCommit((tx) => this.ledger.recordIntent(row, intent, tx));
+				intended = true;
+				await this.onWriteStep('after-intent', row);
+				change = await store.connector.adjust(row.sku, row.change, { ...context, previous: intent.previous });
+			}
+			await this.onWriteStep('after-write', row);
 			return {
 				outcome: { ...base, status: 'applied', previousQuantity: change.previous, newQuantity: change.next },
 				record: (tx) => this.ledger.markApplied(row, change.previous, change.next, tx),
 			};
 		} catch (error) {
+			if (intended && !isRefusal(error)) return await this.afterUnansweredWrite(store, row, error);
 			const described = describe(error);
 			const status = isFinal(error) ? 'failed' : 'pending';
 			return { outcome: { ...base, status, error: described }, record: (tx) => this.ledger.markUnapplied(row, status, described, tx) };
 		}
+	}
+
+	/** A write that failed without a refusal (a lost answer, a 5xx, a timeout) may have landed: read back and decide now. */
+	private async afterUnansweredWrite(store: StoreTarget, row: LedgerRow, writeError: unknown): Promise<Settled> {
+		const failed = describe(writeError);
+		const base = outcome(row, store.connector.platform, false);
+		const pending: Settled = { outcome: { ...base, status: 'pending', error: failed }, record: (tx) => this.ledger.markUnapplied(row, 'pending', failed, tx) };
+		let resolved: LedgerRow;
+		try {
+			const fresh = await this.ledger.row(row);
+			if (!fresh) return pending;
+			[resolved] = await this.resolveInFlight(store, [fresh]);
+		} catch {
+			// Unreadable too: the intent stays, and the next run resolves it before writing anything.
+			return pending;
+		}
+		if (resolved.status === 'pending') return pending;
+		return { outcome: outcome(resolved, store.connector.platform, false) };
+	}
+
+	private async read(store: StoreTarget, sku: string): Promise<StockReading> {
+		return store.connector.readMarked ? await store.connector.readMarked(sku) : { quantity: await store.connector.getQuantity(sku) };
 	}
 
 	/** An absolute store lists the expected stock under its rules; needs the expected stock to exist. */
@@ -336,6 +436,8 @@ export class InventoryFanOut {
 	}
 }
 
+const sameRow = (a: LedgerKey, b: LedgerKey) => a.orderId === b.orderId && a.lineId === b.lineId && a.storeId === b.storeId;
+
 function validateMovement(movement: StockMovement): void {
 	for (const field of ['orderId', 'lineId', 'sku'] as const) {
 		if (typeof movement[field] !== 'string' || movement[field] === '') throw new Error(`Stock movement needs a ${field}`);
@@ -366,15 +468,16 @@ function describe(error: unknown): { code?: string; message: string } {
 }
 
 /**
- * Failures a later run would only repeat or must not repeat: an unknown SKU, a read-back that found another writer,
- * a non-idempotent write whose answer was lost, a request the platform refused as invalid. Reconcile settles them.
+ * Failures a later run would only repeat or must not repeat: a refusal (below), or a non-idempotent write whose answer
+ * was lost (OUTCOME_UNKNOWN) when no intent was recorded to decide it by. Reconcile settles them.
  */
 function isFinal(error: unknown): boolean {
+	return isRefusal(error) || (error instanceof PlatformApiError && error.code === 'OUTCOME_UNKNOWN');
+}
+
+/** The store did not take the write, or took it and found another writer: an unknown SKU, a read-back that differs, an invalid request. */
+function isRefusal(error: unknown): boolean {
 	if (error instanceof UnknownSkuError || error instanceof ConcurrentChangeError) return true;
-	if (error instanceof PlatformApiError) {
-		if (error.code === 'OUTCOME_UNKNOWN') return true;
-		// A 2xx that carries errors (a GraphQL error other than a throttle) is a refusal, like a 4xx.
-		return error.status !== undefined && (error.status < 300 || [400, 404, 422].includes(error.status));
-	}
-	return false;
+	// A 2xx that carries errors (a GraphQL error other than a throttle) is a refusal, like a 4xx.
+	return error instanceof PlatformApiError && error.code !== 'OUTCOME_UNKNOWN' && error.status !== undefined && (error.status < 300 || [400, 404, 422].includes(error.status));
 }

@@ -9,6 +9,18 @@ export interface LedgerKey {
 	storeId: string;
 }
 
+/**
+ * What a write to a store is about to do, committed before the write: the quantity read, the quantity aimed at and the
+ * marker the write carries. A pending row with an intent may have reached the store: it is resolved before anything
+ * else is written to that store and SKU (see `resolveIntent`).
+ */
+export interface WriteIntent {
+	previous: number;
+	next: number;
+	marker: string;
+	at: string;
+}
+
 export interface LedgerRow extends LedgerKey {
 	sku: string;
 	change: number;
@@ -19,6 +31,7 @@ export interface LedgerRow extends LedgerKey {
 	attempts: number;
 	errorCode: string | null;
 	errorMessage: string | null;
+	intent: WriteIntent | null;
 	createdAt: string;
 	updatedAt: string;
 }
@@ -47,6 +60,10 @@ interface RawRow {
 	attempts: number | string;
 	error_code: string | null;
 	error_message: string | null;
+	intent_previous: number | string | null;
+	intent_next: number | string | null;
+	intent_marker: string | null;
+	intent_at: string | null;
 	created_at: string;
 	updated_at: string;
 	[column: string]: unknown;
@@ -68,6 +85,10 @@ function toRow(raw: RawRow): LedgerRow {
 		attempts: Number(raw.attempts),
 		errorCode: raw.error_code,
 		errorMessage: raw.error_message,
+		intent:
+			raw.intent_at === null
+				? null
+				: { previous: Number(raw.intent_previous), next: Number(raw.intent_next), marker: raw.intent_marker ?? '', at: raw.intent_at },
 		createdAt: raw.created_at,
 		updatedAt: raw.updated_at,
 	};
@@ -164,6 +185,34 @@ export class InventoryLedger {
 			 error_code = NULL, error_message = NULL, updated_at = ? WHERE ${KEY} AND status = 'pending'`,
 			[previous, next, this.stamp(), ...keyParams(key)],
 		);
+	}
+
+	/** Records a write's intent in its own step, before the write. Only a pending row takes one. */
+	async recordIntent(key: LedgerKey, intent: Omit<WriteIntent, 'at'>, executor: SqlExecutor = this.db): Promise<void> {
+		const stamp = this.stamp();
+		await executor.run(
+			`UPDATE inventory_ledger SET intent_previous = ?, intent_next = ?, intent_marker = ?, intent_at = ?, updated_at = ?
+			 WHERE ${KEY} AND status = 'pending'`,
+			[intent.previous, intent.next, intent.marker, stamp, stamp, ...keyParams(key)],
+		);
+	}
+
+	/** The write of a pending row's intent did not reach the store: the row owes its change, with no write in flight. */
+	async clearIntent(key: LedgerKey, executor: SqlExecutor = this.db): Promise<void> {
+		await executor.run(
+			`UPDATE inventory_ledger SET intent_previous = NULL, intent_next = NULL, intent_marker = NULL, intent_at = NULL, updated_at = ?
+			 WHERE ${KEY} AND status = 'pending'`,
+			[this.stamp(), ...keyParams(key)],
+		);
+	}
+
+	/** A store's pending rows for a SKU whose write may have reached the store (an intent without an outcome). */
+	async inFlight(storeId: string, sku: string, executor: SqlExecutor = this.db): Promise<LedgerRow[]> {
+		const rows = await executor.query<RawRow>(
+			"SELECT * FROM inventory_ledger WHERE store_id = ? AND sku = ? AND status = 'pending' AND intent_at IS NOT NULL ORDER BY intent_at",
+			[storeId, sku],
+		);
+		return rows.map(toRow);
 	}
 
 	async markUnapplied(key: LedgerKey, status: 'pending' | 'failed', error: { code?: string; message: string }, executor: SqlExecutor = this.db): Promise<void> {

@@ -2,7 +2,8 @@ import type { Migration } from '../store/types';
 
 /**
  * The inventory ledger: each stock movement once per (order, line); one row per target store, unique per
- * (order, line, store); vendor delivery ids seen; the expected quantity per SKU; per (store, SKU) write locks.
+ * (order, line, store); vendor delivery ids seen; the expected quantity per SKU; per (store, SKU) write locks; and
+ * (v2) each row's write intent, so that a process killed mid-write is resumed without losing or doubling the change.
  */
 export const inventoryMigrations: Migration[] = [
 	{
@@ -56,6 +57,17 @@ export const inventoryMigrations: Migration[] = [
 				lease_until_ms BIGINT NOT NULL,
 				PRIMARY KEY (store_id, sku)
 			)`,
+		],
+	},
+	{
+		component: 'inventory',
+		version: 2,
+		description: 'the intent of a store write (quantity read, quantity aimed at, marker), recorded before the write',
+		statements: [
+			'ALTER TABLE inventory_ledger ADD COLUMN intent_previous BIGINT',
+			'ALTER TABLE inventory_ledger ADD COLUMN intent_next BIGINT',
+			'ALTER TABLE inventory_ledger ADD COLUMN intent_marker TEXT',
+			'ALTER TABLE inventory_ledger ADD COLUMN intent_at TEXT',
 		],
 	},
 ];

@@ -12,6 +12,20 @@ export interface StockContext {
 	reference: string;
 }
 
+/** A change's own context: `previous` is the quantity the engine just read and recorded as the change's start. */
+export interface AdjustContext extends StockContext {
+	previous?: number;
+}
+
+/**
+ * A quantity as read, with the marker of the last change this package wrote to it, on platforms that keep one in the
+ * same write as the quantity (WooCommerce product meta_data). The marker is the change's `reference`.
+ */
+export interface StockReading {
+	quantity: number;
+	marker?: string;
+}
+
 /** The quantity before and after one change on one platform. */
 export interface StockChange {
 	previous: number;
@@ -82,8 +96,16 @@ export interface InventoryConnector {
 	readonly compareAndSet: boolean;
 	/** The quantity available at the connector's location; throws UnknownSkuError. */
 	getQuantity(sku: string): Promise<number>;
-	/** Changes the quantity by `delta` with the platform's safest primitive. */
-	adjust(sku: string, delta: number, context: StockContext): Promise<StockChange>;
+	/**
+	 * Changes the quantity by `delta` with the platform's safest primitive. With `context.previous` (read just before),
+	 * a read-modify-write writes `previous + delta` without reading again.
+	 */
+	adjust(sku: string, delta: number, context: AdjustContext): Promise<StockChange>;
+	/**
+	 * Reads the quantity with the marker of the last change written (see StockReading). Only on platforms that keep a
+	 * marker: where present, whether a change landed is told by its marker, not guessed from the quantity.
+	 */
+	readMarked?(sku: string): Promise<StockReading>;
 	/**
 	 * Sets an absolute quantity. With `compareQuantity` on a compare-and-set platform, throws StaleQuantityError when
 	 * the platform holds another quantity; elsewhere the caller serialises writers.
@@ -97,16 +119,17 @@ export interface InventoryConnector {
 }
 
 /**
- * The read-modify-write used where a platform has neither a relative adjust nor a compare-and-set: read, write the
- * sum, then read back to verify. A read-back that differs means another writer touched the item.
+ * The read-modify-write used where a platform has neither a relative adjust nor a compare-and-set: read (unless the
+ * caller just did), write the sum, then read back to verify. A read-back that differs means another writer touched it.
  */
 export async function readModifyWrite(
 	connector: Pick<InventoryConnector, 'platform' | 'getQuantity'>,
 	sku: string,
 	delta: number,
 	write: (quantity: number) => Promise<void>,
+	knownPrevious?: number,
 ): Promise<StockChange> {
-	const previous = await connector.getQuantity(sku);
+	const previous = knownPrevious ?? (await connector.getQuantity(sku));
 	const next = previous + delta;
 	await write(next);
 	const found = await connector.getQuantity(sku);

@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import { nonIdempotentWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
+import { nonIdempotentWrite, UnknownSkuError, type AdjustContext, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
 
 interface LocationItem {
 	identity: { sku: string; variant_id?: number; product_id?: number };
@@ -56,9 +56,12 @@ export class BigCommerceInventory implements InventoryConnector {
 		return item.total_inventory_onhand;
 	}
 
-	/** The adjustment answers only a transaction id, so the quantity is read first (the engine serialises our writers). */
-	async adjust(sku: string, delta: number, context: StockContext): Promise<StockChange> {
-		const previous = await this.getQuantity(sku);
+	/**
+	 * The adjustment answers only a transaction id, so the quantity is read first unless the engine just read it (it
+	 * serialises our writers). BigCommerce keeps the reason but offers no way to read an adjustment back.
+	 */
+	async adjust(sku: string, delta: number, context: AdjustContext): Promise<StockChange> {
+		const previous = context.previous ?? (await this.getQuantity(sku));
 		// A relative adjustment is not idempotent: a lost response must not be blindly sent again.
 		await nonIdempotentWrite(() =>
 			this.transport.request(

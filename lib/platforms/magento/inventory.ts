@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import { plainSet, readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
+import { plainSet, readModifyWrite, UnknownSkuError, type AdjustContext, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
 
 interface SourceItem {
 	sku: string;
@@ -21,7 +21,8 @@ const fromMagentoTime = (time: string) => `${time.replace(' ', 'T')}Z`;
 
 /**
  * Magento 2 MSI source items: an absolute set keyed by SKU and source code, found with search criteria. No relative
- * adjust and no compare: adjusts are a read-modify-write verified by reading back, serialised by the engine.
+ * adjust and no compare: adjusts are a read-modify-write verified by reading back, serialised by the engine. A source
+ * item has nothing to carry a marker (its extension attributes are empty), so a change is told landed by its quantity.
  */
 export class MagentoInventory implements InventoryConnector {
 	readonly platform = 'magento';
@@ -52,8 +53,8 @@ export class MagentoInventory implements InventoryConnector {
 		return item.quantity;
 	}
 
-	adjust(sku: string, delta: number): Promise<StockChange> {
-		return readModifyWrite(this, sku, delta, (quantity) => this.write(sku, quantity));
+	adjust(sku: string, delta: number, context: AdjustContext): Promise<StockChange> {
+		return readModifyWrite(this, sku, delta, (quantity) => this.write(sku, quantity), context.previous);
 	}
 
 	set(sku: string, quantity: number, context: StockContext & { compareQuantity?: number }): Promise<StockChange> {

@@ -90,7 +90,8 @@ export class ShopifyInventory implements InventoryConnector {
 			referenceDocumentUri: context.reference,
 			changes: [{ delta, inventoryItemId, locationId: this.locationId }],
 		};
-		// An adjust is not idempotent in 2025-01: a lost response must not be blindly sent again.
+		// An adjust is not idempotent in 2025-01 (`@idempotent` arrives in 2026-01), and its reference document cannot be
+		// read back (no query lists adjustment groups): a lost response must not be blindly sent again.
 		const payload = await nonIdempotentWrite(() => this.mutate('inventoryAdjustQuantities', ADJUST, { input }, false));
 		this.throwUserErrors(payload.userErrors, sku);
 		const after = payload.inventoryAdjustmentGroup?.changes.find((change) => change.name === 'available')?.quantityAfterChange;

@@ -1,5 +1,15 @@
 import type { Transport } from '../../transport/transport';
-import { plainSet, readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
+import {
+	plainSet,
+	readModifyWrite,
+	UnknownSkuError,
+	type AdjustContext,
+	type InventoryConnector,
+	type StockChange,
+	type StockContext,
+	type StockReading,
+	type StoreOrder,
+} from '../inventory';
 
 interface WooProduct {
 	id: number;
@@ -8,7 +18,11 @@ interface WooProduct {
 	parent_id?: number;
 	manage_stock: boolean | 'parent';
 	stock_quantity: number | null;
+	meta_data?: Array<{ id?: number; key: string; value: unknown }>;
 }
+
+/** The product meta key that carries the reference of the last stock change this package wrote, in the same PUT. */
+export const CHANGE_MARKER_KEY = 'inventory_fanout_change';
 
 interface WooOrder {
 	id: number;
@@ -18,7 +32,8 @@ interface WooOrder {
 
 /**
  * WooCommerce REST v3: `stock_quantity` is set by a plain PUT, with no adjust and no compare. Adjusts are a
- * read-modify-write verified by reading back; the engine serialises our writers per store and SKU.
+ * read-modify-write verified by reading back; the engine serialises our writers per store and SKU. Each write carries
+ * the change's reference in the product's meta_data, so a change whose answer was lost is told landed by its marker.
  */
 export class WooCommerceInventory implements InventoryConnector {
 	readonly platform = 'woocommerce';
@@ -29,17 +44,22 @@ export class WooCommerceInventory implements InventoryConnector {
 	constructor(private readonly transport: Transport) {}
 
 	async getQuantity(sku: string): Promise<number> {
-		const product = await this.transport.request<WooProduct>({ method: 'GET', url: await this.stockPath(sku) });
-		if (product.manage_stock !== true || product.stock_quantity === null) throw new UnknownSkuError(this.platform, `${sku} (stock not managed)`);
-		return product.stock_quantity;
+		return (await this.readMarked(sku)).quantity;
 	}
 
-	adjust(sku: string, delta: number): Promise<StockChange> {
-		return readModifyWrite(this, sku, delta, (quantity) => this.write(sku, quantity));
+	async readMarked(sku: string): Promise<StockReading> {
+		const product = await this.transport.request<WooProduct>({ method: 'GET', url: await this.stockPath(sku) });
+		if (product.manage_stock !== true || product.stock_quantity === null) throw new UnknownSkuError(this.platform, `${sku} (stock not managed)`);
+		const marker = product.meta_data?.find((entry) => entry.key === CHANGE_MARKER_KEY)?.value;
+		return { quantity: product.stock_quantity, marker: typeof marker === 'string' ? marker : undefined };
+	}
+
+	adjust(sku: string, delta: number, context: AdjustContext): Promise<StockChange> {
+		return readModifyWrite(this, sku, delta, (quantity) => this.write(sku, quantity, context.reference), context.previous);
 	}
 
 	set(sku: string, quantity: number, context: StockContext & { compareQuantity?: number }): Promise<StockChange> {
-		return plainSet(this, sku, quantity, context.compareQuantity, (next) => this.write(sku, next));
+		return plainSet(this, sku, quantity, context.compareQuantity, (next) => this.write(sku, next, context.reference));
 	}
 
 	/** `GET /orders?modified_after=` (exclusive, second precision: asked from one second earlier), paged by X-WP-TotalPages. */
@@ -60,8 +80,9 @@ export class WooCommerceInventory implements InventoryConnector {
 		return orders.sort((a, b) => a.modifiedAt.localeCompare(b.modifiedAt));
 	}
 
-	private async write(sku: string, quantity: number): Promise<void> {
-		await this.transport.request({ method: 'PUT', url: await this.stockPath(sku), body: { stock_quantity: quantity } });
+	private async write(sku: string, quantity: number, reference: string): Promise<void> {
+		const body = { stock_quantity: quantity, meta_data: [{ key: CHANGE_MARKER_KEY, value: reference }] };
+		await this.transport.request({ method: 'PUT', url: await this.stockPath(sku), body });
 	}
 
 	/**
