@@ -1,7 +1,8 @@
 /**
  * The WooCommerce REST v3 sandbox (PLATFORMS.md, specs/woocommerce): Basic consumer key:secret auth, products found by
  * SKU with page/per_page and X-WP-Total(Pages), `stock_quantity` set by a plain PUT, exactly like WooCommerce: no
- * adjust, no compare, so two clients that read and then write lose one another's update. Orders (created through
+ * adjust, no compare, so two clients that read and then write lose one another's update; product meta_data kept as
+ * WooCommerce keeps it (one value per key). Orders (created through
  * POST /orders, which takes the units off stock), `modified_after`, the products batch endpoint, and order.created
  * webhooks signed with X-WC-Webhook-Signature and numbered by X-WC-Webhook-Delivery-ID.
  */
@@ -28,6 +29,14 @@ interface Product {
 	date_modified_gmt: string;
 	/** Set on variations: the variable product they belong to. */
 	parent_id?: number;
+	/** Custom fields; a PUT updates an entry by id, else the entry with its key (one value per key), else adds one. */
+	meta_data: MetaEntry[];
+}
+
+interface MetaEntry {
+	id: number;
+	key: string;
+	value: unknown;
 }
 
 interface Order {
@@ -150,8 +159,30 @@ function update(state: WooState, target: Product, body: unknown): Product {
 		state.setStock(target, patch.stock_quantity as number);
 	}
 	if (typeof patch.name === 'string') target.name = patch.name;
+	if (patch.meta_data !== undefined) updateMeta(state, target, patch.meta_data);
 	target.date_modified_gmt = stamp();
 	return target;
+}
+
+/** As WC_Data::update_meta_data: by id when given, else the first entry with the key (dropping later ones), else a new entry. */
+function updateMeta(state: WooState, target: Product, entries: unknown): void {
+	if (!Array.isArray(entries) || entries.some((entry) => typeof (entry as Partial<MetaEntry>)?.key !== 'string')) {
+		throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): meta_data'));
+	}
+	for (const { id, key, value } of entries as Array<Partial<MetaEntry> & { key: string }>) {
+		const byId = id === undefined ? undefined : target.meta_data.find((entry) => entry.id === Number(id));
+		if (byId) {
+			Object.assign(byId, { key, value });
+			continue;
+		}
+		const sameKey = target.meta_data.filter((entry) => entry.key === key);
+		if (sameKey.length === 0) {
+			target.meta_data.push({ id: state.id(), key, value });
+			continue;
+		}
+		sameKey[0].value = value;
+		target.meta_data = target.meta_data.filter((entry) => entry.key !== key || entry === sameKey[0]);
+	}
 }
 
 function paged<T>(request: SandboxRequest, all: T[]): SandboxResponse {
@@ -243,6 +274,7 @@ function seed(state: WooState, data: Record<string, unknown[]>): Record<string, 
 				stock_quantity: null,
 				stock_status: 'instock',
 				date_modified_gmt: stamp(),
+				meta_data: [],
 			};
 			if (record.stock_quantity !== undefined) state.setStock(entry, record.stock_quantity as number);
 			state.products.set(entry.id, entry);
@@ -259,7 +291,7 @@ function variableParent(state: WooState, sku: string): Product {
 		found.type = 'variable';
 		return found;
 	}
-	const parent: Product = { id: state.id(), name: sku, sku, type: 'variable', manage_stock: false, stock_quantity: null, stock_status: 'instock', date_modified_gmt: stamp() };
+	const parent: Product = { id: state.id(), name: sku, sku, type: 'variable', manage_stock: false, stock_quantity: null, stock_status: 'instock', date_modified_gmt: stamp(), meta_data: [] };
 	state.products.set(parent.id, parent);
 	return parent;
 }

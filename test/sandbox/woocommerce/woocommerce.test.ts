@@ -56,6 +56,21 @@ test('stock_quantity is set by a plain PUT; the connector adjusts by read, write
 	expect(batch.body.update[1]).toMatchObject({ id: 4242, error: { code: 'woocommerce_rest_product_invalid_id' } });
 });
 
+test('each stock write carries its reference in meta_data (one value per key), read back with the quantity', async () => {
+	const store = connector();
+	expect(await store.readMarked?.('MUG')).toEqual({ quantity: 12, marker: undefined });
+	await store.adjust('MUG', -2, { reason: 'sale', reference: 'x://order/1' });
+	await store.set('MUG', 7, { reason: 'correction', reference: 'x://reconcile' });
+	expect(await store.readMarked?.('MUG')).toEqual({ quantity: 7, marker: 'x://reconcile' });
+	const [mug] = (await call('/products?sku=MUG')).body;
+	expect(mug.meta_data).toEqual([{ id: expect.any(Number), key: 'inventory_fanout_change', value: 'x://reconcile' }]);
+	// As WooCommerce: an entry named by id is updated in place, a new key is added, a malformed list is refused.
+	const [marker] = mug.meta_data;
+	const updated = await call(`/products/${mug.id}`, { method: 'PUT', body: { meta_data: [{ id: marker.id, key: marker.key, value: 'by-id' }, { key: 'other', value: '1' }] } });
+	expect(updated.body.meta_data).toEqual([{ ...marker, value: 'by-id' }, { id: expect.any(Number), key: 'other', value: '1' }]);
+	expect((await call(`/products/${mug.id}`, { method: 'PUT', body: { meta_data: [{ value: 'no key' }] } })).status).toBe(400);
+});
+
 test('a writer between the write and the read-back is detected, not hidden', async () => {
 	const store = connector();
 	const [mug] = (await call('/products?sku=MUG')).body;
