@@ -118,7 +118,7 @@ export function failedOutcome(stage: MemberStage, error: unknown): MemberOutcome
 /**
  * A counting semaphore: at most `limit` holders at once. Mailchimp (10 simultaneous connections) and Marketo (10
  * concurrent calls) limit concurrency, which the transport's rate windows do not express. It bounds one process;
- * several n8n workers each get their own (see the README: a store-backed lease in the transport would bound them all).
+ * several n8n workers each get their own (see docs/platforms/mailchimp.md: a store-backed lease in the transport would bound them all).
  */
 export class ConcurrencyLimit {
 	private active = 0;

@@ -91,7 +91,7 @@ export const planProperties: INodeProperties[] = [
 		name: 'planSource',
 		type: 'options',
 		options: [
-			{ name: 'JSON', value: 'json', description: 'A plan as JSON: every model, tiers and quotas (see the README)' },
+			{ name: 'JSON', value: 'json', description: 'A plan as JSON: every model, tiers and quotas (see the Usage Meter docs, Plan format)' },
 			{ name: 'Fields', value: 'ui', description: 'Build the plan in the editor' },
 		],
 		default: 'json',
