@@ -17,9 +17,10 @@ export interface SpecMount {
 export interface ConformanceOptions {
 	/**
 	 * The vendor's error body, for error statuses an operation does not list (a 429 or 500 the vendor answers on
-	 * every endpoint): the document and the schema name.
+	 * every endpoint): the document and the schema name, or 'operation' where the vendor answers errors in the
+	 * operation's own response object (Square's responses carry `errors` beside the result).
 	 */
-	errorSchema?: { spec: OpenApiValidator; name: string };
+	errorSchema?: { spec: OpenApiValidator; name: string } | 'operation';
 	/** Paths served by the sandbox that are not part of the vendor API the spec describes (e.g. an OAuth token endpoint). */
 	outsideSpec?: RegExp;
 }
@@ -88,7 +89,11 @@ export class SpecConformance {
 		// An operation documented with no success response returns nothing (Magento's void methods answer `[]`).
 		const documentsSuccess = operation.statuses.some((candidate) => candidate.startsWith('2'));
 		if (exchange.status < 300 && !documentsSuccess) return isEmpty(exchange.body) ? [] : ['a body where the spec documents no success response'];
-		if (exchange.status >= 400 && this.options.errorSchema) return this.options.errorSchema.spec.schemaErrors(this.options.errorSchema.name, exchange.body);
+		const { errorSchema } = this.options;
+		if (exchange.status >= 400 && errorSchema === 'operation') {
+			const success = operation.statuses.find((candidate) => candidate.startsWith('2'));
+			if (success) return mount.spec.errors(operation.method, operation.template, success, exchange.body);
+		} else if (exchange.status >= 400 && errorSchema) return errorSchema.spec.schemaErrors(errorSchema.name, exchange.body);
 		if (operation.statuses.includes('default')) return mount.spec.errors(operation.method, operation.template, 'default', exchange.body);
 		return [`status ${status} is not documented (documented: ${operation.statuses.join(', ')})`];
 	}

@@ -80,7 +80,8 @@ function literalLength(template: string): number {
 }
 
 export class OpenApiValidator {
-	private readonly ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+	// Vendors' patterns are written for plain (non-unicode) regular expressions, e.g. PayPal's e-mail pattern.
+	private readonly ajv = new Ajv({ strict: false, allErrors: true, logger: false, unicodeRegExp: false });
 	private readonly document: SpecDocument;
 	private readonly id: string;
 	private readonly compiled = new Map<string, ValidateFunction>();
