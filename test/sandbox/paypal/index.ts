@@ -36,11 +36,13 @@ function unprocessable(issue: string, description: string): SandboxResponse {
 	return payPalError(422, 'UNPROCESSABLE_ENTITY', 'The requested action could not be performed, semantically incorrect, or failed business validation.', [{ issue, description }]);
 }
 
+/** PayPal's descriptions, word for word as Orders v2 enumerates them (the double space is PayPal's). */
 const issueDescriptions: Record<string, string> = {
-	INSTRUMENT_DECLINED: "The instrument presented was either declined by the processor or bank, or it can't be used for this payment.",
+	INSTRUMENT_DECLINED: "The instrument presented  was either declined by the processor or bank, or it can't be used for this payment.",
 	TRANSACTION_REFUSED: 'The request was refused.',
-	ORDER_ALREADY_CAPTURED: 'Order already captured. If intent=CAPTURE only one capture per order is allowed.',
-	ORDER_NOT_APPROVED: 'Payer has not yet approved the Order for payment.',
+	ORDER_ALREADY_CAPTURED: "Order already captured.If 'intent=CAPTURE' only one capture per order is allowed.",
+	ORDER_NOT_APPROVED: "Payer has not yet approved the Order for payment. Please redirect the payer to the 'rel':'approve' url returned as part of the HATEOAS links within the Create Order call or provide a valid `payment_source` in the request.",
+	DECIMAL_PRECISION: 'If the currency supports decimals, only two decimal place precision is supported.',
 };
 
 export const createPayPalSandbox: VendorSandboxFactory = (services) => {
@@ -101,7 +103,7 @@ class PayPalState {
 		const token = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
 		const expiresAt = token ? this.tokens.get(token) : undefined;
 		if (expiresAt === undefined || expiresAt < Date.now()) {
-			return payPalError(401, 'AUTHENTICATION_FAILURE', 'Authentication failed due to invalid authentication credentials or a missing Authorization header.');
+			return payPalError(401, 'AUTHENTICATION_FAILURE', 'Authentication failed due to missing authorization header, or invalid authentication credentials.');
 		}
 		return undefined;
 	}
@@ -147,19 +149,19 @@ class PayPalState {
 	private withRequestId(request: SandboxRequest, work: () => Promise<SandboxResponse> | SandboxResponse): Promise<SandboxResponse> | SandboxResponse {
 		const requestId = request.headers['paypal-request-id'];
 		if (typeof requestId !== 'string' || requestId === '') return work();
-		if (requestId.length > 108) return payPalError(400, 'INVALID_REQUEST', 'PayPal-Request-Id is too long.', [{ issue: 'INVALID_PARAMETER_SYNTAX', description: 'PayPal-Request-Id must be at most 108 characters.' }]);
+		if (requestId.length > 108) return payPalError(400, 'INVALID_REQUEST', 'PayPal-Request-Id is too long.', [{ field: 'PayPal-Request-Id', location: 'header', issue: 'INVALID_PARAMETER_SYNTAX', description: 'The value of a field does not conform to the expected format.' }]);
 		return this.idempotency.run(`${request.path} ${requestId}`, JSON.stringify(request.body ?? {}), async () => work());
 	}
 
 	private create(request: SandboxRequest): SandboxResponse {
 		const body = (request.body ?? {}) as { intent?: string; purchase_units?: Array<Record<string, unknown>>; payment_source?: Record<string, unknown> };
 		if (body.intent !== 'CAPTURE' && body.intent !== 'AUTHORIZE') {
-			return payPalError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [{ field: '/intent', issue: 'MISSING_REQUIRED_PARAMETER', description: 'A required field / parameter is missing.' }]);
+			return payPalError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [{ field: '/intent', location: 'body', issue: 'MISSING_REQUIRED_PARAMETER', description: 'A required parameter is missing.' }]);
 		}
 		const unit = body.purchase_units?.[0];
 		const amount = unit?.amount as { currency_code?: string; value?: string } | undefined;
 		if (!amount?.currency_code || !/^\d+(\.\d{1,2})?$/.test(String(amount.value ?? ''))) {
-			return payPalError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [{ field: '/purchase_units/@reference_id==\'default\'/amount/value', issue: 'DECIMAL_PRECISION', description: 'If the currency supports decimals, only two decimal place precision is supported.' }]);
+			return unprocessable('DECIMAL_PRECISION', issueDescriptions.DECIMAL_PRECISION);
 		}
 		const invoiceId = unit?.invoice_id;
 		if (invoiceId && [...this.orders.values()].some((order) => order.purchase_units[0]?.invoice_id === invoiceId)) {

@@ -1,0 +1,74 @@
+/**
+ * The PayPal sandbox answers as PayPal's Orders v2 and Webhooks v1 OpenAPI documents say, for every request the
+ * PayPal payment connector makes and every endpoint the sandbox serves. The OAuth2 token endpoint has no document.
+ */
+import { connectProcessors } from '../../../lib/payments/connect';
+import type { PaymentConnector } from '../../../lib/platforms/payments';
+import { SandboxControl } from '../framework/controlClient';
+import type { RunningSandbox } from '../registry';
+import { SpecConformance, startSpecCheckedSandbox } from '../support/conformance';
+import { apiClient, callApi } from '../support/http';
+import { OpenApiValidator } from '../support/openapi';
+
+const orders = new OpenApiValidator('paypal/checkout_orders_v2.json');
+const webhooks = new OpenApiValidator('paypal/notifications_webhooks_v1.json');
+const conformance = new SpecConformance([{ spec: orders, base: '' }, { spec: webhooks, base: '' }], { outsideSpec: /^\/v1\/oauth2\/token$/ });
+let sandbox: RunningSandbox;
+let paypal: PaymentConnector;
+let control: SandboxControl;
+
+beforeAll(async () => {
+	sandbox = await startSpecCheckedSandbox('paypal', conformance);
+	paypal = connectProcessors({ paypal: { baseUrl: sandbox.baseUrl, ...(sandbox.credentials as { clientId: string; clientSecret: string }) } }, { retry: { baseDelayMs: 5, maxDelayMs: 50 } }).paypal;
+	control = new SandboxControl(sandbox.baseUrl);
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+	await control.reset();
+	conformance.clear();
+});
+
+const charge = (paymentId: string, token: string) => paypal.charge({
+	paymentId, idempotencyKey: `key-${paymentId}`, amountMinor: 1250, currency: 'EUR', method: 'paypal', token, resuming: false, description: 'Order 1',
+});
+
+async function token(): Promise<string> {
+	const reply = await fetch(`${sandbox.baseUrl}/v1/oauth2/token`, {
+		method: 'POST',
+		headers: { authorization: `Basic ${Buffer.from(`${sandbox.credentials.clientId}:${sandbox.credentials.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+		body: 'grant_type=client_credentials',
+	});
+	return ((await reply.json()) as { access_token: string }).access_token;
+}
+
+test('the connector creates and captures orders, and is declined, with answers that match the spec', async () => {
+	expect(await charge('p-1', 'vault-ok')).toMatchObject({ outcome: 'succeeded' });
+	expect(await charge('p-2', 'vault-declined')).toMatchObject({ code: 'INSTRUMENT_DECLINED' });
+
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(expect.arrayContaining(['post /v2/checkout/orders 201', 'post /v2/checkout/orders/{id}/capture 201', 'post /v2/checkout/orders/{id}/capture 422']));
+});
+
+test('every other endpoint the sandbox serves, and its errors, match the spec', async () => {
+	const api = apiClient(sandbox.baseUrl, await token());
+	const created = await api('/v2/checkout/orders', { method: 'POST', body: { intent: 'CAPTURE', purchase_units: [{ amount: { currency_code: 'USD', value: '5.00' } }] } });
+	await api(`/v2/checkout/orders/${created.body.id}`);
+	await api(`/v2/checkout/orders/${created.body.id}/capture`, { method: 'POST', body: {} });
+	await api('/v2/checkout/orders/MISSING');
+	await api('/v2/checkout/orders', { method: 'POST', body: { intent: 'SELL' } });
+	await api('/v2/checkout/orders', { method: 'POST', body: { intent: 'CAPTURE', purchase_units: [{ amount: { currency_code: 'USD', value: '5.001' } }] } });
+	await api('/v1/notifications/webhooks-event-types');
+	await callApi(sandbox.baseUrl, '/v2/checkout/orders/MISSING', { token: 'expired' });
+
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(expect.arrayContaining([
+		'get /v2/checkout/orders/{id} 200', 'get /v2/checkout/orders/{id} 404', 'get /v2/checkout/orders/{id} 401', 'post /v2/checkout/orders 400', 'post /v2/checkout/orders 422',
+		'get /v1/notifications/webhooks-event-types 200',
+	]));
+});
+
+test('the check fails on an order that breaks the spec', () => {
+	const drifted = new SpecConformance([{ spec: orders, base: '' }]);
+	drifted.record({ method: 'GET', path: '/v2/checkout/orders/O1', query: new URLSearchParams(), requestBody: undefined, status: 200, body: { id: 'O1', status: 'PAID' } });
+	expect(drifted.problems().join('\n')).toContain('/status must be equal to one of the allowed values');
+});
