@@ -1,7 +1,7 @@
 /**
  * The docs a user reaches from n8n exist: every node has its page, every codex link and credential documentation URL
- * lands on a docs file of this repository, every vendor has its platform page, no docs page links to a missing file,
- * and the README stays short.
+ * lands on a docs file of this repository, every vendor has its platform page, no docs page links to a missing file
+ * or heading, and the README stays short.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -56,16 +56,43 @@ function linkTargets(markdown: string): string[] {
 	return [...prose.matchAll(/\]\(\s*([^)\s]+)(?:\s+"[^"]*")?\s*\)/g)].map((match) => match[1]);
 }
 
-/** Links of one page that lead to no file of the repository. */
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+function headingAnchors(markdown: string): Set<string> {
+	const seen = new Map<string, number>();
+	const anchors = new Set<string>();
+	const prose = markdown.replace(/```[\s\S]*?```/g, '');
+	for (const match of prose.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+		const base = match[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+		const count = seen.get(base) ?? 0;
+		seen.set(base, count + 1);
+		anchors.add(count === 0 ? base : `${base}-${count}`);
+	}
+	return anchors;
+}
+
+/** Why a link target is broken (a missing file, or a heading the markdown file does not have), or undefined. */
+function brokenTarget(page: string, target: string): string | undefined {
+	if (target.startsWith('mailto:')) return undefined;
+	let file: string;
+	if (/^https?:\/\//.test(target)) {
+		const inRepository = repositoryFile(target);
+		if (inRepository === undefined) return undefined;
+		file = join(root, inRepository);
+	} else {
+		const path = decodeURIComponent(target.split('#')[0]);
+		file = path === '' ? page : resolve(dirname(page), path);
+	}
+	if (!existsSync(file)) return 'missing file';
+	const anchor = target.includes('#') ? decodeURIComponent(target.slice(target.indexOf('#') + 1)) : '';
+	if (anchor === '' || !file.endsWith('.md') || statSync(file).isDirectory()) return undefined;
+	return headingAnchors(readFileSync(file, 'utf8')).has(anchor.toLowerCase()) ? undefined : 'missing heading';
+}
+
+/** Links of one page that lead to no file of the repository, or to a heading its file lacks. */
 function brokenLinks(page: string): string[] {
-	return linkTargets(readFileSync(page, 'utf8')).filter((target) => {
-		if (target.startsWith('#') || target.startsWith('mailto:')) return false;
-		if (/^https?:\/\//.test(target)) {
-			const file = repositoryFile(target);
-			return file !== undefined && !existsSync(join(root, file));
-		}
-		const file = decodeURIComponent(target.split('#')[0]);
-		return !existsSync(resolve(dirname(page), file));
+	return linkTargets(readFileSync(page, 'utf8')).flatMap((target) => {
+		const reason = brokenTarget(page, target);
+		return reason ? [`${target} (${reason})`] : [];
 	});
 }
 
@@ -111,7 +138,7 @@ describe('docs a user can find', () => {
 		expect(vendors.filter((vendor) => !existsSync(join(root, 'docs/platforms', `${vendor}.md`)))).toEqual([]);
 	});
 
-	test('no docs page, README or CONTRIBUTING links to a missing file', () => {
+	test('no docs page, README or CONTRIBUTING links to a missing file or heading', () => {
 		const pages = [...markdownFiles(join(root, 'docs')), join(root, 'README.md'), join(root, 'CONTRIBUTING.md')];
 		expect(pages.length).toBeGreaterThan(2);
 		const broken = pages.flatMap((page) => brokenLinks(page).map((target) => `${relative(root, page)} → ${target}`));
@@ -127,5 +154,10 @@ describe('the link check itself', () => {
 	test('finds inline links, skips code, keeps anchors out of the file name', () => {
 		const markdown = 'See [a](docs/a.md#x), [b](../b.md "title") and `[no](code.md)`\n```\n[no](block.md)\n```\n[web](https://example.com)';
 		expect(linkTargets(markdown)).toEqual(['docs/a.md#x', '../b.md', 'https://example.com']);
+	});
+
+	test("names headings as GitHub does", () => {
+		const markdown = '# Integration State Store (PostgreSQL)\n## Set up the credential\n## Limits\n## Limits\n```\n# not a heading\n```';
+		expect([...headingAnchors(markdown)]).toEqual(['integration-state-store-postgresql', 'set-up-the-credential', 'limits', 'limits-1']);
 	});
 });
