@@ -9,7 +9,7 @@ import { apiClient } from '../support/http';
 import { OpenApiValidator } from '../support/openapi';
 
 const spec = new OpenApiValidator('intercom/api.intercom.io-2.14.yaml');
-const conformance = new SpecConformance([{ spec, base: '' }], { errorSchema: { spec, name: 'error' } });
+const conformance = new SpecConformance([{ spec, base: '', errors: 'components/schemas/error' }]);
 let sandbox: RunningSandbox;
 let intercom: CrmSandbox;
 let api: ReturnType<typeof apiClient>;

@@ -10,7 +10,7 @@ import { apiClient } from '../support/http';
 import { magentoBase, magentoSpec } from '../support/magentoSpec';
 
 const spec = magentoSpec();
-const conformance = new SpecConformance([{ spec, base: magentoBase }], { errorSchema: { spec, name: 'error-response' } });
+const conformance = new SpecConformance([{ spec, base: magentoBase, errors: 'definitions/error-response' }]);
 let sandbox: RunningSandbox;
 let control: SandboxControl;
 let api: ReturnType<typeof apiClient>;

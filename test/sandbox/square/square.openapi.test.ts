@@ -12,7 +12,7 @@ import { OpenApiValidator } from '../support/openapi';
 
 const spec = new OpenApiValidator('square/api.json');
 // Square answers errors in the operation's own response object: `errors` beside (or instead of) the result.
-const conformance = new SpecConformance([{ spec, base: '' }], { errorSchema: 'operation' });
+const conformance = new SpecConformance([{ spec, base: '', errors: 'operation' }]);
 let sandbox: RunningSandbox;
 let square: PaymentConnector;
 let control: SandboxControl;

@@ -12,15 +12,20 @@ export interface SpecMount {
 	spec: OpenApiValidator;
 	/** Removed from the start of a request path before the spec's paths are matched; '' when they match as they are. */
 	base: string | RegExp;
+	/**
+	 * The vendor's error body, for error statuses an operation does not list (a 401, 429 or 500 the vendor answers on
+	 * every endpoint): a JSON pointer into the document ('components/schemas/error'), or 'operation' where the vendor
+	 * answers errors in the operation's own response object (Square's responses carry `errors` beside the result).
+	 */
+	errors?: string | 'operation';
+	/**
+	 * Statuses the vendor answers but its document leaves out, each with no body, as 'method template status'
+	 * (e.g. BigCommerce's 204 for an empty v2 list, documented only in prose). Say why beside each.
+	 */
+	undocumented?: string[];
 }
 
 export interface ConformanceOptions {
-	/**
-	 * The vendor's error body, for error statuses an operation does not list (a 429 or 500 the vendor answers on
-	 * every endpoint): the document and the schema name, or 'operation' where the vendor answers errors in the
-	 * operation's own response object (Square's responses carry `errors` beside the result).
-	 */
-	errorSchema?: { spec: OpenApiValidator; name: string } | 'operation';
 	/** Paths served by the sandbox that are not part of the vendor API the spec describes (e.g. an OAuth token endpoint). */
 	outsideSpec?: RegExp;
 }
@@ -86,14 +91,14 @@ export class SpecConformance {
 		const status = String(exchange.status);
 		const documented = [status, `${status[0]}XX`, `${status[0]}xx`].find((candidate) => operation.statuses.includes(candidate));
 		if (documented) return mount.spec.errors(operation.method, operation.template, documented, exchange.body);
+		if (mount.undocumented?.includes(`${operation.method} ${operation.template} ${status}`)) return isEmpty(exchange.body) ? [] : ['a body on a status answered without one'];
 		// An operation documented with no success response returns nothing (Magento's void methods answer `[]`).
 		const documentsSuccess = operation.statuses.some((candidate) => candidate.startsWith('2'));
 		if (exchange.status < 300 && !documentsSuccess) return isEmpty(exchange.body) ? [] : ['a body where the spec documents no success response'];
-		const { errorSchema } = this.options;
-		if (exchange.status >= 400 && errorSchema === 'operation') {
+		if (exchange.status >= 400 && mount.errors === 'operation') {
 			const success = operation.statuses.find((candidate) => candidate.startsWith('2'));
 			if (success) return mount.spec.errors(operation.method, operation.template, success, exchange.body);
-		} else if (exchange.status >= 400 && errorSchema) return errorSchema.spec.schemaErrors(errorSchema.name, exchange.body);
+		} else if (exchange.status >= 400 && mount.errors) return mount.spec.schemaErrors(mount.errors, exchange.body);
 		if (operation.statuses.includes('default')) return mount.spec.errors(operation.method, operation.template, 'default', exchange.body);
 		return [`status ${status} is not documented (documented: ${operation.statuses.join(', ')})`];
 	}

@@ -129,12 +129,14 @@ export class OpenApiValidator {
 		return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
 	}
 
-	/** Errors of `body` against a named schema of the document (e.g. a vendor's shared error body). */
-	schemaErrors(name: string, body: unknown): string[] {
-		const key = `schema ${name}`;
+	/** Errors of `body` against the schema at `pointer` in the document, e.g. 'components/schemas/error' (a vendor's shared error body). */
+	schemaErrors(pointer: string, body: unknown): string[] {
+		const key = `schema ${pointer}`;
 		let validate = this.compiled.get(key);
 		if (!validate) {
-			validate = this.ajv.compile({ $ref: `${this.id}#/${this.document.swagger ? 'definitions' : 'components/schemas'}/${name}` });
+			const schema = pointer.split('/').reduce<any>((node, part) => node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], this.document);
+			if (!schema) throw new Error(`no schema at ${pointer} in ${this.file}`);
+			validate = this.ajv.compile(anchored(this.normalised(schema), this.id) as Schema);
 			this.compiled.set(key, validate);
 		}
 		if (validate(body)) return [];
