@@ -1,7 +1,24 @@
 /** What a CRM or support platform can do for the sync engine. One implementation per platform. */
+import type { FieldOptions } from '../sync/valueMap';
 
 export type CrmEntity = 'contacts' | 'companies' | 'deals' | 'tickets';
 export const CRM_ENTITIES: readonly CrmEntity[] = ['contacts', 'companies', 'deals', 'tickets'];
+
+/**
+ * The internal values of the enumerated fields the default mappings carry. Each platform's value map translates its
+ * own options to and from these, so any two platforms meet through them (n maps, not one per pair of platforms).
+ */
+export const CRM_VALUES = {
+	/** Deal `stage`: Salesforce's standard opportunity stages, the finest of the platforms'. */
+	dealStages: [
+		'PROSPECTING', 'QUALIFICATION', 'NEEDS_ANALYSIS', 'VALUE_PROPOSITION', 'DECISION_MAKERS', 'PERCEPTION_ANALYSIS',
+		'PROPOSAL', 'NEGOTIATION', 'CLOSED_WON', 'CLOSED_LOST',
+	],
+	/** Ticket `status`. */
+	ticketStatuses: ['NEW', 'OPEN', 'ESCALATED', 'WAITING_ON_CONTACT', 'ON_HOLD', 'CLOSED', 'SOLVED'],
+	/** Ticket `priority`. */
+	ticketPriorities: ['LOW', 'MEDIUM', 'HIGH', 'URGENT'],
+} as const;
 
 /** A record as the platform holds it, in the platform's own field names. */
 export interface PlatformRecord {
@@ -53,6 +70,11 @@ export interface CrmConnector {
 	readonly entities: Partial<Record<CrmEntity, EntitySupport>>;
 	/** Field names the platform knows for an entity, to validate mappings before anything is written. */
 	fieldNames(entity: CrmEntity): Promise<string[]>;
+	/**
+	 * The options of the entity's enumerated fields as the vendor lists them (HubSpot: property options and pipeline
+	 * stages), so a value the platform would refuse is reported per record before the write. Absent: none listed.
+	 */
+	fieldOptions?(entity: CrmEntity): Promise<FieldOptions>;
 	/** Writes one batch (at most `batchSize`); one outcome per input, in input order. */
 	write(entity: CrmEntity, batch: RecordWrite[], options?: WriteOptions): Promise<WriteOutcome[]>;
 	/** Changes since `cursor` (undefined: from the beginning), one page. */

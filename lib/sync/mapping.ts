@@ -1,4 +1,5 @@
 /** Field mappings between the internal record model and one platform's fields, with value transforms. */
+import { type FieldOptions, valueFromPlatform, valueToPlatform, type ValueMap } from './valueMap';
 
 export type ValueTransform = 'trim' | 'lowercase' | 'uppercase' | 'e164' | { map: Record<string, string> };
 
@@ -11,7 +12,21 @@ export interface FieldMapping {
 	internal: string;
 	/** The platform's field name (or dotted path for platforms with nested records). */
 	external: string;
+	/** Normalising transforms; a `{map}` transform renames the values it knows and passes the rest. */
 	transforms?: ValueTransform[];
+	/**
+	 * For an enumerated field (stage, status, priority, country…): the platform's value for each internal value. A
+	 * value neither mapped nor among the platform's options is refused for its record (see valueMap.ts).
+	 */
+	values?: ValueMap;
+}
+
+/** What a push knows of the platform: its enumerated fields' options, a name for messages, the record as it holds it. */
+export interface PlatformValues {
+	where: string;
+	options?: FieldOptions;
+	/** The platform record's fields as last seen or written (its snapshot). */
+	held?: Record<string, unknown>;
 }
 
 export class MappingError extends Error {
@@ -61,7 +76,6 @@ export function applyTransforms(value: unknown, transforms: ValueTransform[] = [
 	}, value);
 }
 
-/** Internal record → platform fields. Unset internal values are left out, so a partial record updates only what it has. */
 /** The internal value a mapping reads: one path, or several joined by a space. */
 function internalValue(record: Record<string, unknown>, internal: string): unknown {
 	if (!internal.includes('+')) return getPath(record, internal);
@@ -77,11 +91,25 @@ function setInternalValue(record: Record<string, unknown>, internal: string, val
 	paths.forEach((path, index) => setPath(record, path, index < paths.length - 1 ? (words[index] ?? '') : words.slice(index).join(' ')));
 }
 
-export function toPlatformFields(record: Record<string, unknown>, mappings: FieldMapping[]): Record<string, unknown> {
+/**
+ * Internal record → platform fields. Unset internal values are left out, so a partial record updates only what it
+ * has. An enumerated field (one with a value map, or one the platform lists options for) gets the platform's value
+ * or throws an UnmappedValueError naming the field and the value.
+ */
+export function toPlatformFields(record: Record<string, unknown>, mappings: FieldMapping[], platform?: PlatformValues): Record<string, unknown> {
 	const fields: Record<string, unknown> = {};
 	for (const mapping of mappings) {
 		const value = internalValue(record, mapping.internal);
-		if (value !== undefined) setPath(fields, mapping.external, applyTransforms(value, mapping.transforms));
+		if (value === undefined) continue;
+		const transformed = applyTransforms(value, mapping.transforms);
+		const options = platform?.options?.[mapping.external];
+		const enumerated = mapping.values !== undefined || options !== undefined;
+		setPath(fields, mapping.external, enumerated
+			? valueToPlatform(transformed, {
+				field: mapping.external, internal: mapping.internal, where: platform?.where ?? 'the platform', map: mapping.values, options,
+				held: platform?.held ? getPath(platform.held, mapping.external) : undefined,
+			})
+			: transformed);
 	}
 	return fields;
 }
@@ -90,11 +118,12 @@ export function toPlatformFields(record: Record<string, unknown>, mappings: Fiel
  * Platform fields → internal record: picklist maps in reverse, then the normalising transforms (trim, case, E.164),
  * so the same value spelled differently on two platforms reads the same and is not a conflict.
  */
-export function fromPlatformFields(fields: Record<string, unknown>, mappings: FieldMapping[]): Record<string, unknown> {
+export function fromPlatformFields(fields: Record<string, unknown>, mappings: FieldMapping[], options?: FieldOptions): Record<string, unknown> {
 	const record: Record<string, unknown> = {};
 	for (const mapping of mappings) {
-		const value = getPath(fields, mapping.external);
-		if (value === undefined) continue;
+		const pulled = getPath(fields, mapping.external);
+		if (pulled === undefined) continue;
+		const value = valueFromPlatform(pulled, mapping.values, options?.[mapping.external]);
 		const transforms = mapping.transforms ?? [];
 		const reverse = transforms
 			.filter((transform): transform is { map: Record<string, string> } => typeof transform === 'object')
@@ -117,5 +146,18 @@ export function validateMappings(mappings: FieldMapping[], knownFields: string[]
 		if (!known.has(root)) {
 			throw new MappingError(`Field "${mapping.external}" does not exist on ${where} (mapped from "${mapping.internal}")`, mapping.external);
 		}
+		if (mapping.values !== undefined) validateValueMap(mapping, where);
+	}
+}
+
+function validateValueMap(mapping: FieldMapping, where: string): void {
+	const { values } = mapping;
+	const isTextMap = (entries: unknown) =>
+		entries !== null && typeof entries === 'object' && !Array.isArray(entries) && Object.values(entries).every((value) => typeof value === 'string');
+	if (!values || !isTextMap(values.out) || (values.in !== undefined && !isTextMap(values.in))) {
+		throw new MappingError(
+			`The value map of "${mapping.external}" on ${where} must be {"out": {internal value: platform value, …}, "in"?: {platform value: internal value, …}} with text values`,
+			mapping.external,
+		);
 	}
 }

@@ -5,6 +5,7 @@ import { sameValue } from '../conflict/resolve';
 import { fingerprint } from './fingerprint';
 import { type FieldMapping, fromPlatformFields, getPath, setPath, validateMappings } from './mapping';
 import { inTransaction } from './repositories';
+import type { FieldOptions } from './valueMap';
 
 /** What to do with a record the platform reports deleted or archived. */
 export type DeletePolicy = 'ignore' | 'propagate' | 'flag';
@@ -80,10 +81,12 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 	const summary: PullSummary = { counts: emptyCounts(), pages: 0, unchanged: 0, done: false };
 	const startedAt = new Date().toISOString();
 	let cursor = await store.cursors.get(key);
+	// Value maps may name platform options by label; the platform's options say which stored value that is.
+	const fieldOptions = mappings.some((mapping) => mapping.values) ? await connector.fieldOptions?.(entity) : undefined;
 	let handled = 0;
 	while (!summary.done && (options.maxChanges === undefined || handled < options.maxChanges)) {
 		const page = await connector.pullChanges(entity, cursor);
-		const changes = await classify(options, page.records, summary);
+		const changes = await classify(options, page.records, summary, fieldOptions);
 		await options.onPage(changes);
 		if (options.peek) {
 			summary.pages++;
@@ -110,7 +113,7 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 	return summary;
 }
 
-async function classify(options: PullOptions, records: PlatformRecord[], summary: PullSummary): Promise<PulledChange[]> {
+async function classify(options: PullOptions, records: PlatformRecord[], summary: PullSummary, fieldOptions?: FieldOptions): Promise<PulledChange[]> {
 	const { store, connector, integration, entity, mappings } = options;
 	const key = { integration, platform: connector.platform, entity };
 	const ids = records.map((record) => record.externalId);
@@ -123,7 +126,7 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 		const base = { platform: connector.platform, entity, externalId: record.externalId, internalId: internalIds.get(record.externalId), fields, modifiedAt: record.modifiedAt };
 		if (record.archived) {
 			if (options.deletes === 'ignore') summary.counts.skipped++;
-			else changes.push({ ...base, kind: 'deleted', record: fromPlatformFields(fields, mappings) });
+			else changes.push({ ...base, kind: 'deleted', record: fromPlatformFields(fields, mappings, fieldOptions) });
 			continue;
 		}
 		if (snapshot && sameMappedValues(fields, snapshot.data, mappings)) {
@@ -133,7 +136,7 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 		}
 		const kind = snapshot || base.internalId ? 'updated' : 'created';
 		summary.counts[kind]++;
-		changes.push({ ...base, kind, record: fromPlatformFields(fields, mappings) });
+		changes.push({ ...base, kind, record: fromPlatformFields(fields, mappings, fieldOptions) });
 	}
 	return changes;
 }

@@ -4,7 +4,8 @@ import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
 import { flatten, sameValue } from '../conflict/resolve';
-import { type FieldMapping, getPath, setPath, toPlatformFields, validateMappings } from './mapping';
+import { type FieldMapping, getPath, type PlatformValues, setPath, toPlatformFields, validateMappings } from './mapping';
+import { UnmappedValueError } from './valueMap';
 import { inTransaction } from './repositories';
 
 /** An internal record: the package's own model of a contact, company, deal or ticket. */
@@ -72,15 +73,22 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 	const outcomes: PushOutcome[] = [];
 	const pending: PendingWrite[] = [];
 
+	const platformValues = { where, options: await connector.fieldOptions?.(entity) };
+	const refused: Array<{ recordKey: string; error: UnmappedValueError }> = [];
 	records.forEach((record, index) => {
 		const base = { index, internalId: String(record.id ?? ''), platform: connector.platform, entity };
 		if (record.id === undefined || record.id === null || record.id === '') {
 			outcomes.push({ ...base, status: 'failed', error: { message: `A ${entity} record has no "id"`, code: 'MISSING_ID' } });
 			return;
 		}
-		const fields = toPlatformFields(record, mappings);
 		const externalId = known.get(String(record.id));
 		const snapshot = externalId ? snapshots.get(externalId) : undefined;
+		const fields = platformFields(record, mappings, { ...platformValues, held: snapshot?.data });
+		if (fields instanceof UnmappedValueError) {
+			refused.push({ recordKey: String(record.id), error: fields });
+			outcomes.push({ ...base, status: 'failed', error: { message: fields.message, code: fields.code } });
+			return;
+		}
 		if (snapshot && holdsValues(snapshot.data, fields)) {
 			outcomes.push({ ...base, status: 'skipped', externalId });
 			return;
@@ -95,6 +103,11 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 		}
 		pending.push({ index, record, write: { externalId, fields, internalId: String(record.id) }, snapshot });
 	});
+	for (const { recordKey, error } of refused) {
+		await store.logs.recordError({
+			integration, scope: `push:${entity}`, platform: connector.platform, recordKey, code: error.code, message: error.message, detail: { field: error.field, value: error.value },
+		});
+	}
 
 	for (let start = 0; start < pending.length; start += support.batchSize) {
 		const batch = pending.slice(start, start + support.batchSize);
@@ -154,6 +167,16 @@ async function writeBatch(request: PushRequest, batch: PendingWrite[]): Promise<
 		}
 		return outcomes;
 	});
+}
+
+/** The record's platform fields, or the value it holds that the platform has no option for (nothing is written then). */
+function platformFields(record: InternalRecord, mappings: FieldMapping[], platform: PlatformValues): Record<string, unknown> | UnmappedValueError {
+	try {
+		return toPlatformFields(record, mappings, platform);
+	} catch (error) {
+		if (error instanceof UnmappedValueError) return error;
+		throw error;
+	}
 }
 
 /** True when every value about to be written is what the snapshot already holds (blank equals missing). */

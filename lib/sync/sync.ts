@@ -57,6 +57,9 @@ export interface SyncSummary {
 
 const DELETED_FIELD = '__deleted__';
 
+/** Failures found before any write that the next run would meet again unchanged: retrying them cannot help. */
+const PERMANENT_FAILURES = new Set(['UNMAPPED_VALUE']);
+
 /** The review-queue scope of one integration's entity, e.g. `crm:default:contacts`. */
 export function syncScope(integration: string, entity: string): string {
 	return `crm:${integration}:${entity}`;
@@ -258,7 +261,7 @@ class SyncRun {
 		const failed = await this.pushEverywhere(toPush);
 		await inTransaction(this.options.store, async (repositories) => {
 			for (const [internalId, changes] of byRecord) {
-				for (const change of changes) await this.settle(repositories, change, failed.has(internalId));
+				for (const change of changes) await this.settle(repositories, change, failed.get(internalId));
 			}
 		});
 	}
@@ -330,12 +333,12 @@ class SyncRun {
 		}
 	}
 
-	/** Pushes each record to every platform (unchanged ones are skipped by their snapshot); returns the ids that failed somewhere. */
+	/** Pushes each record to every platform (unchanged ones are skipped by their snapshot); returns each failed record's failures. */
 	private async pushEverywhere(
 		items: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }>,
 		platforms: SyncPlatform[] = this.options.platforms,
-	): Promise<Set<string>> {
-		const failed = new Set<string>();
+	): Promise<Map<string, PushOutcome[]>> {
+		const failed = new Map<string, PushOutcome[]>();
 		if (items.length === 0) return failed;
 		for (const platform of platforms) {
 			const name = platform.connector.platform;
@@ -355,20 +358,28 @@ class SyncRun {
 			for (const status of ['created', 'updated', 'skipped', 'failed'] as const) counts[status] += result.counts[status];
 			for (const outcome of result.outcomes) {
 				if (outcome.status !== 'failed') continue;
-				failed.add(outcome.internalId);
+				failed.set(outcome.internalId, [...(failed.get(outcome.internalId) ?? []), outcome]);
 				this.summary.failures.push(outcome);
 			}
 		}
 		return failed;
 	}
 
-	/** A change leaves the inbox once it reached every platform, or after too many failed runs (dead letter). */
-	private async settle({ inbox, logs }: SyncRepositories, change: StagedChange, failed: boolean): Promise<void> {
-		if (!failed) return inbox.remove(this.key, change);
-		if (change.attempts + 1 < (this.options.maxAttempts ?? 5)) return inbox.countAttempt(this.key, change);
+	/**
+	 * A change leaves the inbox once it reached every platform, or as a dead letter: at once when every failure is
+	 * one no retry can cure (a value the platform has no option for), else after too many failed runs.
+	 */
+	private async settle({ inbox, logs }: SyncRepositories, change: StagedChange, failures: PushOutcome[] | undefined): Promise<void> {
+		if (!failures) return inbox.remove(this.key, change);
+		const refused = failures.every((failure) => failure.error?.code !== undefined && PERMANENT_FAILURES.has(failure.error.code));
+		if (!refused && change.attempts + 1 < (this.options.maxAttempts ?? 5)) return inbox.countAttempt(this.key, change);
+		const reasons = failures.map((failure) => `${failure.platform}: ${failure.error?.message ?? 'failed'}`).join('; ');
 		await logs.recordError({
 			integration: this.options.integration, scope: `sync:${this.options.entity}:dead-letter`, platform: change.platform, recordKey: change.externalId,
-			code: 'SYNC_GAVE_UP', message: `Change from ${change.platform} record ${change.externalId} could not reach every platform after ${change.attempts + 1} runs`,
+			code: refused ? 'SYNC_REFUSED' : 'SYNC_GAVE_UP',
+			message: refused
+				? `Change from ${change.platform} record ${change.externalId} was not sent: ${reasons}`
+				: `Change from ${change.platform} record ${change.externalId} could not reach every platform after ${change.attempts + 1} runs`,
 			detail: change.data,
 		});
 		await inbox.remove(this.key, change);

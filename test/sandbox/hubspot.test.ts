@@ -478,3 +478,28 @@ describe('webhooks', () => {
 		).toBe('hqBIlfEV33VJdmaT5HywrynIn3NURN7MPP8XagCfa14=');
 	});
 });
+
+describe('pipelines', () => {
+	test('deal and ticket pipelines list their stages, and the stage properties accept exactly those ids', async () => {
+		const deals = await hub('/crm/v3/pipelines/deals');
+		expect(deals.status).toBe(200);
+		expect(deals.body.results).toHaveLength(1);
+		expect(deals.body.results[0]).toMatchObject({ id: 'default', label: 'Sales Pipeline', archived: false });
+		const stageIds = deals.body.results[0].stages.map((stage: { id: string }) => stage.id);
+		expect(stageIds).toEqual(['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost']);
+		const property = await hub('/crm/v3/properties/deals/dealstage');
+		expect(property.body.options.map((option: { value: string }) => option.value)).toEqual(stageIds);
+		expect(property.body.options[0]).toMatchObject({ value: 'appointmentscheduled', label: 'Appointment Scheduled' });
+
+		const tickets = await hub('/crm/v3/pipelines/0-5');
+		expect(tickets.body.results[0].stages.map((stage: { id: string; label: string }) => [stage.id, stage.label])).toEqual([['1', 'New'], ['2', 'Waiting on contact'], ['3', 'Waiting on us'], ['4', 'Closed']]);
+		expect((await hub('/crm/v3/pipelines/tickets/0')).body).toMatchObject({ id: '0', label: 'Support Pipeline' });
+		expect((await hub('/crm/v3/pipelines/tickets/99')).status).toBe(404);
+
+		const refused = await hub('/crm/v3/objects/deals', { method: 'POST', body: { properties: { dealname: 'x', dealstage: 'Prospecting' } } });
+		expect(refused.status).toBe(400);
+		expect(JSON.stringify(refused.body)).toContain('INVALID_OPTION');
+		const created = await hub('/crm/v3/objects/deals', { method: 'POST', body: { properties: { dealname: 'x', dealstage: 'closedwon' } } });
+		expect(created.status).toBe(201);
+	});
+});

@@ -1,3 +1,4 @@
+import type { FieldOptions } from '../../sync/valueMap';
 import type { Transport } from '../../transport/transport';
 import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
 
@@ -20,6 +21,27 @@ const MODIFIED_PROPERTY: Record<CrmEntity, string> = {
 	companies: 'hs_lastmodifieddate',
 	deals: 'hs_lastmodifieddate',
 	tickets: 'hs_lastmodifieddate',
+};
+
+/** `GET /crm/v3/properties/{objectType}`, as much of each property as the connector reads. */
+interface HubSpotProperty {
+	name: string;
+	type?: string;
+	options?: Array<{ value: string; label?: string }>;
+}
+
+/** `GET /crm/v3/pipelines/{objectType}`: a portal's pipelines and their stages (ids are what records store). */
+interface HubSpotPipeline {
+	id: string;
+	label?: string;
+	archived?: boolean;
+	stages: Array<{ id: string; label?: string; archived?: boolean }>;
+}
+
+/** The properties that hold a deal's or ticket's pipeline and its stage; their options come from the pipelines API. */
+const PIPELINE_PROPERTIES: Partial<Record<CrmEntity, { pipeline: string; stage: string }>> = {
+	deals: { pipeline: 'pipeline', stage: 'dealstage' },
+	tickets: { pipeline: 'hs_pipeline', stage: 'hs_pipeline_stage' },
 };
 
 const BATCH_LIMIT = 100;
@@ -46,23 +68,40 @@ export class HubSpotCrm implements CrmConnector {
 		deals: { object: 'deals', batchSize: BATCH_LIMIT },
 		tickets: { object: 'tickets', batchSize: BATCH_LIMIT },
 	};
-	private readonly knownFields = new Map<CrmEntity, Promise<string[]>>();
+	private readonly properties = new Map<CrmEntity, Promise<HubSpotProperty[]>>();
+	private readonly pipelines = new Map<CrmEntity, Promise<HubSpotPipeline[]>>();
 
 	constructor(
 		private readonly transport: Transport,
 		private readonly now: () => number = Date.now,
 	) {}
 
-	fieldNames(entity: CrmEntity): Promise<string[]> {
-		let names = this.knownFields.get(entity);
-		if (!names) {
-			names = this.transport
-				.request<{ results: Array<{ name: string }> }>({ method: 'GET', url: `/crm/v3/properties/${entity}` })
-				.then((body) => body.results.map((property) => property.name));
-			this.knownFields.set(entity, names);
-			names.catch(() => this.knownFields.delete(entity));
+	async fieldNames(entity: CrmEntity): Promise<string[]> {
+		return (await this.describe(entity)).map((property) => property.name);
+	}
+
+	/** Enumeration properties' options; a deal's or ticket's pipeline and stage from the pipelines API (every pipeline's stages). */
+	async fieldOptions(entity: CrmEntity): Promise<FieldOptions> {
+		const options: FieldOptions = {};
+		for (const property of await this.describe(entity)) {
+			if (property.type === 'enumeration' && property.options) options[property.name] = property.options.map(({ value, label }) => ({ value, label }));
 		}
-		return names;
+		const fields = PIPELINE_PROPERTIES[entity];
+		if (!fields) return options;
+		const pipelines = (await this.pipelinesOf(entity)).filter((pipeline) => !pipeline.archived);
+		options[fields.pipeline] = pipelines.map(({ id, label }) => ({ value: id, label }));
+		options[fields.stage] = pipelines.flatMap((pipeline) => pipeline.stages.filter((stage) => !stage.archived).map(({ id, label }) => ({ value: id, label })));
+		return options;
+	}
+
+	private describe(entity: CrmEntity): Promise<HubSpotProperty[]> {
+		return once(this.properties, entity, () =>
+			this.transport.request<{ results: HubSpotProperty[] }>({ method: 'GET', url: `/crm/v3/properties/${entity}` }).then((body) => body.results));
+	}
+
+	private pipelinesOf(entity: CrmEntity): Promise<HubSpotPipeline[]> {
+		return once(this.pipelines, entity, () =>
+			this.transport.request<{ results: HubSpotPipeline[] }>({ method: 'GET', url: `/crm/v3/pipelines/${entity}` }).then((body) => body.results));
 	}
 
 	async write(entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]> {
@@ -139,6 +178,17 @@ export class HubSpotCrm implements CrmConnector {
 	private batchCall(entity: CrmEntity, action: 'create' | 'update' | 'upsert', inputs: unknown[]): Promise<HubSpotBatchResponse> {
 		return this.transport.request<HubSpotBatchResponse>({ method: 'POST', url: `/crm/v3/objects/${entity}/batch/${action}`, body: { inputs } });
 	}
+}
+
+/** One request per key for the connector's life; a failed one is asked again next time. */
+function once<T>(cache: Map<CrmEntity, Promise<T>>, key: CrmEntity, load: () => Promise<T>): Promise<T> {
+	let pending = cache.get(key);
+	if (!pending) {
+		pending = load();
+		cache.set(key, pending);
+		pending.catch(() => cache.delete(key));
+	}
+	return pending;
 }
 
 function stringify(fields: Record<string, unknown>): Record<string, string> {

@@ -1,6 +1,36 @@
 import type { FieldMapping } from '../../sync/mapping';
 import type { CrmEntity } from '../crm';
 
+/**
+ * HubSpot's default deal pipeline stages and support pipeline statuses by id (what records store; labels can be
+ * renamed per portal). Several internal stages share one HubSpot stage: the first listed is the one read back.
+ */
+const dealStages = {
+	PROSPECTING: 'appointmentscheduled',
+	QUALIFICATION: 'qualifiedtobuy',
+	NEEDS_ANALYSIS: 'qualifiedtobuy',
+	VALUE_PROPOSITION: 'presentationscheduled',
+	DECISION_MAKERS: 'decisionmakerboughtin',
+	PERCEPTION_ANALYSIS: 'decisionmakerboughtin',
+	PROPOSAL: 'contractsent',
+	NEGOTIATION: 'contractsent',
+	CLOSED_WON: 'closedwon',
+	CLOSED_LOST: 'closedlost',
+};
+
+/** Support pipeline: 1 New, 2 Waiting on contact, 3 Waiting on us, 4 Closed. */
+const ticketStatuses = {
+	NEW: '1',
+	OPEN: '3',
+	ESCALATED: '3',
+	WAITING_ON_CONTACT: '2',
+	ON_HOLD: '2',
+	CLOSED: '4',
+	SOLVED: '4',
+};
+
+const ticketPriorities = { LOW: 'LOW', MEDIUM: 'MEDIUM', HIGH: 'HIGH', URGENT: 'URGENT' };
+
 /** The seed's contact mapping plus sensible defaults for the other entities. */
 export const hubSpotDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 	contacts: [
@@ -18,13 +48,13 @@ export const hubSpotDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 	deals: [
 		{ internal: 'name', external: 'dealname', transforms: ['trim'] },
 		{ internal: 'amount', external: 'amount' },
-		{ internal: 'stage', external: 'dealstage' },
+		{ internal: 'stage', external: 'dealstage', values: { out: dealStages } },
 		{ internal: 'closeDate', external: 'closedate' },
 	],
 	tickets: [
 		{ internal: 'subject', external: 'subject', transforms: ['trim'] },
 		{ internal: 'description', external: 'content' },
-		{ internal: 'priority', external: 'hs_ticket_priority', transforms: ['uppercase'] },
-		{ internal: 'status', external: 'hs_pipeline_stage' },
+		{ internal: 'priority', external: 'hs_ticket_priority', transforms: ['uppercase'], values: { out: ticketPriorities } },
+		{ internal: 'status', external: 'hs_pipeline_stage', values: { out: ticketStatuses } },
 	],
 };

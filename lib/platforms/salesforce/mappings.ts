@@ -1,6 +1,34 @@
 import type { FieldMapping } from '../../sync/mapping';
 import type { CrmEntity } from '../crm';
 
+/** Salesforce's standard opportunity stages (StageName picklist). */
+const dealStages = {
+	PROSPECTING: 'Prospecting',
+	QUALIFICATION: 'Qualification',
+	NEEDS_ANALYSIS: 'Needs Analysis',
+	VALUE_PROPOSITION: 'Value Proposition',
+	DECISION_MAKERS: 'Id. Decision Makers',
+	PERCEPTION_ANALYSIS: 'Perception Analysis',
+	PROPOSAL: 'Proposal/Price Quote',
+	NEGOTIATION: 'Negotiation/Review',
+	CLOSED_WON: 'Closed Won',
+	CLOSED_LOST: 'Closed Lost',
+};
+
+/** Salesforce's standard case statuses; several internal statuses share one, the first listed is read back. */
+const ticketStatuses = {
+	NEW: 'New',
+	OPEN: 'Working',
+	WAITING_ON_CONTACT: 'Working',
+	ON_HOLD: 'Working',
+	ESCALATED: 'Escalated',
+	CLOSED: 'Closed',
+	SOLVED: 'Closed',
+};
+
+/** Salesforce's standard case priorities have no Urgent: it is sent as High. */
+const ticketPriorities = { LOW: 'Low', MEDIUM: 'Medium', HIGH: 'High', URGENT: 'High' };
+
 /** The seed's Salesforce contact mapping (FirstName/LastName/Email/Phone/Company) and defaults for the other objects. */
 export const salesforceDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 	contacts: [
@@ -18,13 +46,13 @@ export const salesforceDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 	deals: [
 		{ internal: 'name', external: 'Name', transforms: ['trim'] },
 		{ internal: 'amount', external: 'Amount' },
-		{ internal: 'stage', external: 'StageName' },
+		{ internal: 'stage', external: 'StageName', values: { out: dealStages } },
 		{ internal: 'closeDate', external: 'CloseDate' },
 	],
 	tickets: [
 		{ internal: 'subject', external: 'Subject', transforms: ['trim'] },
 		{ internal: 'description', external: 'Description' },
-		{ internal: 'priority', external: 'Priority', transforms: [{ map: { HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' } }] },
-		{ internal: 'status', external: 'Status' },
+		{ internal: 'priority', external: 'Priority', values: { out: ticketPriorities } },
+		{ internal: 'status', external: 'Status', values: { out: ticketStatuses } },
 	],
 };

@@ -1,6 +1,19 @@
 import type { FieldMapping } from '../../sync/mapping';
 import type { CrmEntity } from '../crm';
 
+/** Zendesk's ticket statuses and priorities are fixed by Zendesk. */
+const ticketStatuses = {
+	NEW: 'new',
+	OPEN: 'open',
+	ESCALATED: 'open',
+	WAITING_ON_CONTACT: 'pending',
+	ON_HOLD: 'hold',
+	CLOSED: 'closed',
+	SOLVED: 'solved',
+};
+
+const ticketPriorities = { LOW: 'low', MEDIUM: 'normal', HIGH: 'high', URGENT: 'urgent' };
+
 /** Zendesk users hold one `name`: first and last name are joined into it and split back. */
 export const zendeskDefaultMappings: Partial<Record<CrmEntity, FieldMapping[]>> = {
 	contacts: [
@@ -15,7 +28,7 @@ export const zendeskDefaultMappings: Partial<Record<CrmEntity, FieldMapping[]>> 
 	tickets: [
 		{ internal: 'subject', external: 'subject', transforms: ['trim'] },
 		{ internal: 'description', external: 'description' },
-		{ internal: 'priority', external: 'priority', transforms: [{ map: { HIGH: 'high', MEDIUM: 'normal', LOW: 'low', URGENT: 'urgent' } }] },
-		{ internal: 'status', external: 'status' },
+		{ internal: 'priority', external: 'priority', values: { out: ticketPriorities } },
+		{ internal: 'status', external: 'status', values: { out: ticketStatuses } },
 	],
 };

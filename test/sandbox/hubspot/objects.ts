@@ -1,4 +1,5 @@
 /** HubSpot's standard CRM objects as data: names, ids, default properties and the properties a portal knows. */
+import { pipelineOptions } from './pipelines';
 
 export type CrmObjectName = 'contacts' | 'companies' | 'deals' | 'tickets';
 export type PropertyType = 'string' | 'number' | 'datetime' | 'enumeration' | 'bool';
@@ -8,13 +9,18 @@ export interface CrmProperty {
 	label: string;
 	type: PropertyType;
 	groupName: string;
-	options?: string[];
+	options?: PropertyOption[];
 	/** Maintained by HubSpot; writes are refused. */
 	readOnly?: boolean;
 	/** hasUniqueValue: the property can serve as `idProperty`. */
 	unique?: boolean;
 	/** Validated as an email address (and kept in lower case). */
 	email?: boolean;
+}
+
+export interface PropertyOption {
+	value: string;
+	label: string;
 }
 
 export interface CrmObjectType {
@@ -54,9 +60,12 @@ function datetime(name: string, label: string, groupName: string): CrmProperty {
 	return { name, label, type: 'datetime', groupName };
 }
 
-function choice(name: string, label: string, groupName: string, options: string[]): CrmProperty {
-	return { name, label, type: 'enumeration', groupName, options };
+function choice(name: string, label: string, groupName: string, options: Array<string | PropertyOption>): CrmProperty {
+	return { name, label, type: 'enumeration', groupName, options: options.map((option) => (typeof option === 'string' ? { value: option, label: option } : option)) };
 }
+
+const dealPipelines = pipelineOptions('deals');
+const ticketPipelines = pipelineOptions('tickets');
 
 function systemProperties(lastModifiedProperty: string, groupName: string): CrmProperty[] {
 	return [
@@ -155,16 +164,8 @@ export const crmObjectTypes: CrmObjectType[] = [
 		properties: [
 			text('dealname', 'Deal Name', dealGroup),
 			number('amount', 'Amount', dealGroup),
-			choice('dealstage', 'Deal Stage', dealGroup, [
-				'appointmentscheduled',
-				'qualifiedtobuy',
-				'presentationscheduled',
-				'decisionmakerboughtin',
-				'contractsent',
-				'closedwon',
-				'closedlost',
-			]),
-			choice('pipeline', 'Pipeline', dealGroup, ['default']),
+			choice('dealstage', 'Deal Stage', dealGroup, dealPipelines.stages),
+			choice('pipeline', 'Pipeline', dealGroup, dealPipelines.pipelines),
 			datetime('closedate', 'Close Date', dealGroup),
 			choice('dealtype', 'Deal Type', dealGroup, ['newbusiness', 'existingbusiness']),
 			text('description', 'Deal Description', dealGroup),
@@ -192,8 +193,8 @@ export const crmObjectTypes: CrmObjectType[] = [
 		properties: [
 			text('subject', 'Ticket name', ticketGroup),
 			text('content', 'Ticket description', ticketGroup),
-			choice('hs_pipeline', 'Pipeline', ticketGroup, ['0']),
-			choice('hs_pipeline_stage', 'Ticket status', ticketGroup, ['1', '2', '3', '4']),
+			choice('hs_pipeline', 'Pipeline', ticketGroup, ticketPipelines.pipelines),
+			choice('hs_pipeline_stage', 'Ticket status', ticketGroup, ticketPipelines.stages),
 			choice('hs_ticket_priority', 'Priority', ticketGroup, ['LOW', 'MEDIUM', 'HIGH', 'URGENT']),
 			choice('hs_ticket_category', 'Category', ticketGroup, [
 				'PRODUCT_ISSUE',
@@ -237,7 +238,7 @@ export function describeProperty(property: CrmProperty, displayOrder: number): R
 		fieldType: fieldTypes[property.type],
 		groupName: property.groupName,
 		description: '',
-		options: (property.options ?? []).map((value, index) => ({ label: value, value, displayOrder: index, hidden: false })),
+		options: (property.options ?? []).map(({ value, label }, index) => ({ label, value, displayOrder: index, hidden: false })),
 		displayOrder,
 		hasUniqueValue: property.unique === true && property.name !== 'hs_object_id',
 		hidden: false,

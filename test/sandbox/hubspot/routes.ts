@@ -1,8 +1,9 @@
-/** The CRM v3 endpoints: objects (basic, batch, search) and the properties list. */
+/** The CRM v3 endpoints: objects (basic, batch, search), the properties list and the pipelines. */
 import type { Router } from '../framework/router';
 import type { SandboxRequest, SandboxResponse } from '../framework/types';
 import { HubspotFailure, objectNotFound, validationError } from './errors';
 import { type CrmObjectType, describeProperty, findObjectType } from './objects';
+import { findPipeline, pipelinesOf, presentPipeline } from './pipelines';
 import { search } from './search';
 import { type CrmRecord, type CrmStore, type ObjectTable, present } from './store';
 
@@ -46,6 +47,14 @@ export function registerCrmRoutes(router: Router, store: CrmStore, baseUrl: () =
 			status: 200,
 			body: { results: objectType(request.params.objectType).properties.map(describeProperty) },
 		}))
+		.get('/crm/v3/pipelines/:objectType', (request) => ({
+			status: 200,
+			body: { results: pipelinesOf(objectType(request.params.objectType).name).map(presentPipeline) },
+		}))
+		.get('/crm/v3/pipelines/:objectType/:pipelineId', (request) => {
+			const { pipeline, index } = findPipeline(objectType(request.params.objectType).name, request.params.pipelineId);
+			return { status: 200, body: presentPipeline(pipeline, index) };
+		})
 		.get('/crm/v3/properties/:objectType/:propertyName', (request) => {
 			const properties = objectType(request.params.objectType).properties;
 			const index = properties.findIndex((property) => property.name === request.params.propertyName);

@@ -48,11 +48,11 @@ function normalise(property: CrmProperty, value: string): string | PropertyProbl
 		if (emailPattern.test(email)) return email;
 		return { name: property.name, code: 'INVALID_EMAIL', message: `Email address ${value} is invalid` };
 	}
-	if (property.type === 'enumeration' && !property.options?.includes(value)) {
+	if (property.type === 'enumeration' && !property.options?.some((option) => option.value === value)) {
 		return {
 			name: property.name,
 			code: 'INVALID_OPTION',
-			message: `${value} was not one of the allowed options: [${property.options?.join(', ')}]`,
+			message: `${value} was not one of the allowed options: [${property.options?.map((option) => option.value).join(', ')}]`,
 		};
 	}
 	if (property.type === 'datetime') {
