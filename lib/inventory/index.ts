@@ -9,8 +9,9 @@ export {
 	type ReconcileStatus,
 	type OrderCursors,
 	type PolledStore,
+	type WriteStep,
 } from './fanOut';
-export { InventoryLedger, type LedgerRow, type LedgerStatus } from './ledger';
+export { InventoryLedger, type LedgerRow, type LedgerStatus, type WriteIntent } from './ledger';
 export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
 export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions } from './connect';
