@@ -18,11 +18,36 @@ import { PlatformApiError } from '../../lib/transport';
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Holds each arriving call until `expected` calls are under way at once, so a test proves calls run in parallel by
+ * their meeting, not by a clock. Calls made one after another never meet; the fallback only ends such a test.
+ */
+class Rendezvous {
+	private arrived = 0;
+	private release!: () => void;
+	private readonly all = new Promise<void>((resolve) => (this.release = resolve));
+	met = false;
+
+	constructor(private readonly expected: number) {}
+
+	async arrive(): Promise<void> {
+		if (++this.arrived === this.expected) {
+			this.met = true;
+			this.release();
+		}
+		const fallback = setTimeout(() => this.release(), 30_000);
+		await this.all;
+		clearTimeout(fallback);
+	}
+}
+
 /** A store in memory, with a latency per call and switches for failures. */
 class MemoryStore implements InventoryConnector {
 	readonly quantities = new Map<string, number>();
 	readonly calls: string[] = [];
 	down = false;
+	/** Awaited on every call, e.g. a rendezvous of the stores' first calls. */
+	beforeCall?: () => Promise<void>;
 	constructor(
 		readonly platform: string,
 		readonly adjustPrimitive: 'relative' | 'read_modify_write',
@@ -32,6 +57,7 @@ class MemoryStore implements InventoryConnector {
 
 	private async call(name: string): Promise<void> {
 		this.calls.push(name);
+		await this.beforeCall?.();
 		await pause(this.latencyMs);
 		if (this.down) throw new PlatformApiError({ platform: this.platform, message: 'Service Unavailable', status: 503, retryable: true, attempts: 3 });
 	}
@@ -93,19 +119,19 @@ const targets = (connectors: Record<string, MemoryStore>, extra: Partial<Record<
 	Object.entries(connectors).map(([id, connector]) => ({ id, connector, ...extra[id] }));
 
 test('skips the source store and applies to the others in parallel', async () => {
-	const connectors = fourStores(200);
+	const connectors = fourStores();
+	// The three target stores' first calls meet only if all three are under way at once.
+	const firstCalls = new Rendezvous(3);
+	for (const connector of Object.values(connectors)) connector.beforeCall = () => (connector.calls.length === 1 ? firstCalls.arrive() : Promise.resolve());
 	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
-	const started = Date.now();
 	const result = await fanOut.apply([{ orderId: 'o1', lineId: 'l1', sku: 'SKU-1', quantity: 2, sourceStore: 'a' }]);
-	const elapsed = Date.now() - started;
 	expect(result.outcomes.map((outcome) => [outcome.store, outcome.status, outcome.previousQuantity, outcome.newQuantity])).toEqual([
 		['b', 'applied', 100, 98],
 		['c', 'applied', 100, 98],
 		['d', 'applied', 100, 98],
 	]);
 	expect(connectors.a.calls).toEqual([]);
-	// Read-modify-write stores make three calls (read, write, read back): in parallel that is ~3 latencies, not 7 (a wide margin: the machine may be loaded).
-	expect(elapsed).toBeLessThan(200 * 5.5);
+	expect(firstCalls.met).toBe(true);
 	const rows = await fanOut.ledger.rowsOf('o1', 'l1');
 	expect(rows.map((row) => [row.storeId, row.status, row.change, row.sku])).toEqual([
 		['b', 'applied', -2, 'SKU-1'],
@@ -121,7 +147,11 @@ test('the same order line applied again, or a repeated delivery id, changes noth
 	await fanOut.apply([movement], { source: 'a', id: 'd-1' });
 	expect(await fanOut.apply([movement], { source: 'a', id: 'd-1' })).toEqual({ duplicateDelivery: true, outcomes: [] });
 	const again = await fanOut.apply([movement]);
-	expect(again.outcomes.every((outcome) => outcome.alreadyDone && outcome.status === 'applied')).toBe(true);
+	expect(again.outcomes.map((outcome) => [outcome.store, outcome.alreadyDone, outcome.status])).toEqual([
+		['b', true, 'applied'],
+		['c', true, 'applied'],
+		['d', true, 'applied'],
+	]);
 	expect([...Object.values(connectors)].map((connector) => connector.quantities.get('SKU-1'))).toEqual([100, 99, 99, 99]);
 });
 
@@ -227,10 +257,14 @@ test('an order recorded while reconcile corrects a store is applied after it, no
 
 test('engines built per execution on one database share one lock queue and lose no update', async () => {
 	const connectors = fourStores(1);
-	const executions = [0, 1, 2].map(() => new InventoryFanOut({ db: store.db, stores: targets(connectors), lockPollMs: 10_000 }));
-	// With a 10-second poll, any wait on another engine's lock row would show; the shared queue never polls.
-	const started = Date.now();
+	// Every sleep is recorded: a wait on another engine's lock row would be a poll; the shared queue never polls.
+	const sleeps: number[] = [];
+	const sleep = async (ms: number) => {
+		sleeps.push(ms);
+		await pause(ms);
+	};
+	const executions = [0, 1, 2].map(() => new InventoryFanOut({ db: store.db, stores: targets(connectors), sleep }));
 	await Promise.all(Array.from({ length: 30 }, (_, index) => executions[index % 3].apply([{ orderId: `e${index}`, lineId: '1', sku: 'SKU-1', quantity: 1, sourceStore: 'a' }])));
-	expect(Date.now() - started).toBeLessThan(5000);
+	expect(sleeps).toEqual([]);
 	expect(Object.values(connectors).map((connector) => connector.quantities.get('SKU-1'))).toEqual([100, 70, 70, 70]);
 });

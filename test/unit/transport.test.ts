@@ -478,12 +478,11 @@ describe('retries', () => {
 
 	test('a response slower than timeoutMs is abandoned and retried', async () => {
 		server.reply({ status: 200, body: { slow: true }, delayMs: 5_000 }, { status: 200, body: { fast: true } });
-		const started = Date.now();
 
 		await expect(makeTransport().request({ ...get(), timeoutMs: 150 })).resolves.toEqual({ fast: true });
 
+		// The slow answer would have been `{slow: true}`: the first attempt was abandoned, not waited out.
 		expect(server.received).toHaveLength(2);
-		expect(Date.now() - started).toBeLessThan(2_000);
 	});
 
 	test('a timeout on a write that is not replay-safe fails at once as a network failure', async () => {
@@ -581,7 +580,7 @@ describe('rate windows', () => {
 		await sendSequentially(second, 5);
 
 		expect(clock.sleeps).toEqual([]);
-		expect(server.received.every((request) => request.at === FakeClock.START)).toBe(true);
+		expect(server.received.map((request) => request.at)).toEqual(Array(10).fill(FakeClock.START));
 	});
 
 	test('a transport without rate buckets does not pace', async () => {
