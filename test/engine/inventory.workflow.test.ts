@@ -133,6 +133,10 @@ test('Poll Orders pulls a Magento order and fans it out; a second poll changes n
 		['bigcommerce', 'applied', 7],
 	]);
 	const second = await run(poll, []);
-	expect(second.outputs['Poll Orders'][0].every((item) => item.json.alreadyDone === true)).toBe(true);
+	expect(second.outputs['Poll Orders'][0].map((item) => [item.json.store, item.json.alreadyDone])).toEqual([
+		['shopify', true],
+		['woocommerce', true],
+		['bigcommerce', true],
+	]);
 	expect(await sandboxes.quantities('WF-4')).toEqual({ shopify: 7, woocommerce: 7, magento: 7, bigcommerce: 7 });
 });
