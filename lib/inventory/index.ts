@@ -16,3 +16,4 @@ export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
 export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions } from './connect';
 export { readOrderWebhook, orderMovements, type OrderEvent, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
+export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';

@@ -3,6 +3,7 @@ import { IdempotencyLedger } from './idempotency';
 import { IdMapRepository } from './idMap';
 import { Leases } from './leases';
 import { LogRepository } from './logs';
+import { Outbox } from './outbox';
 import { RateBucketRepository } from './rateBuckets';
 import { SnapshotRepository } from './snapshots';
 import type { SqlDatabase } from './types';
@@ -16,6 +17,7 @@ export class StateStore {
 	readonly idempotency: IdempotencyLedger;
 	readonly rateBuckets: RateBucketRepository;
 	readonly leases: Leases;
+	readonly outbox: Outbox;
 	private closing?: Promise<void>;
 
 	/** `onClose` lets whoever caches the open store forget it, so the next open makes a new connection. */
@@ -30,6 +32,7 @@ export class StateStore {
 		this.idempotency = new IdempotencyLedger(db);
 		this.rateBuckets = new RateBucketRepository(db);
 		this.leases = new Leases(db);
+		this.outbox = new Outbox(db);
 	}
 
 	/** Idempotent: closing twice (e.g. by its user and by closeAllStores) closes the connection once. */

@@ -1,0 +1,106 @@
+/**
+ * The outbox of pending work and the order intake built on it, on both backends: an order is recorded once however
+ * often it arrives, each step completes once, an order whose execution died is handed out again only after its hold,
+ * to one resumer at a time, and a malformed order is refused naming the field, with nothing recorded.
+ */
+import { allMigrations } from '../../lib/migrations';
+import { OrderInputError, OrderIntake, type OrderEvent } from '../../lib/inventory';
+import { Outbox, closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { storeBackends } from './backends';
+
+const order = (overrides: Partial<OrderEvent> = {}): OrderEvent => ({
+	orderId: '1001',
+	sourceStore: 'shopify',
+	lines: [{ lineId: '1', sku: 'SKU-1', quantity: 2 }],
+	customerEmail: 'buyer@example.com',
+	total: '20.00',
+	...overrides,
+});
+
+describe.each(storeBackends())('order outbox on $name', (backend) => {
+	let store: StateStore;
+	let clock: number;
+	let intake: OrderIntake;
+	const holdMs = 60_000;
+
+	beforeAll(async () => await backend.setUp());
+	afterAll(async () => await backend.tearDown());
+	beforeEach(async () => {
+		store = await openStore(await backend.freshConfig(), allMigrations);
+		clock = Date.parse('2026-01-01T00:00:00Z');
+		intake = new OrderIntake(new Outbox(store.db, () => clock), { holdMs });
+	});
+	afterEach(async () => await closeAllStores());
+
+	test('an order delivered twice is recorded once, as first delivered, with every step pending', async () => {
+		const first = await intake.accept(order());
+		const again = await intake.accept(order({ total: '999.00' }));
+		expect(first).toMatchObject({ isNew: true, order: { orderKey: 'shopify:1001', pendingSteps: ['stock', 'fulfillment', 'accounting', 'crm'], attempts: 1 } });
+		expect(again.isNew).toBe(false);
+		expect(again.order.total).toBe('20.00');
+	});
+
+	test('each step completes once; the order is done when none is left', async () => {
+		await intake.accept(order());
+		expect(await intake.completeStep('shopify:1001', 'fulfillment')).toEqual({ orderKey: 'shopify:1001', step: 'fulfillment', completed: true, remainingSteps: ['stock', 'accounting', 'crm'] });
+		expect((await intake.completeStep('shopify:1001', 'fulfillment')).completed).toBe(false);
+		for (const step of ['stock', 'accounting', 'crm']) await intake.completeStep('shopify:1001', step);
+		expect((await intake.get('shopify:1001'))?.pendingSteps).toEqual([]);
+		clock += holdMs * 10;
+		expect(await intake.resume()).toEqual([]);
+	});
+
+	test('concurrent completions of one step: exactly one reports completed', async () => {
+		await intake.accept(order());
+		const results = await Promise.all(Array.from({ length: 8 }, () => intake.completeStep('shopify:1001', 'accounting')));
+		expect(results.filter((result) => result.completed)).toHaveLength(1);
+		expect((await intake.get('shopify:1001'))?.pendingSteps).toEqual(['stock', 'fulfillment', 'crm']);
+	});
+
+	test('an unfinished order is handed out again only after its hold, with the steps left, to one resumer', async () => {
+		await intake.accept(order());
+		await intake.completeStep('shopify:1001', 'stock');
+		clock += holdMs - 1;
+		expect(await intake.resume()).toEqual([]);
+		clock += 1;
+		const resumers = await Promise.all(Array.from({ length: 4 }, () => intake.resume()));
+		const taken = resumers.flat();
+		expect(taken).toHaveLength(1);
+		expect(taken[0]).toMatchObject({ orderKey: 'shopify:1001', pendingSteps: ['fulfillment', 'accounting', 'crm'], attempts: 2, lines: [{ lineId: '1', sku: 'SKU-1', quantity: 2 }] });
+		// Held by that resumer now: not handed out again until its own hold runs out.
+		expect(await intake.resume()).toEqual([]);
+		clock += holdMs;
+		expect((await intake.resume()).map((entry) => entry.attempts)).toEqual([3]);
+	});
+
+	test('a step failure is kept with the order, which stays pending', async () => {
+		await intake.accept(order());
+		await intake.failStep('shopify:1001', 'crm', 'HubSpot answered 503');
+		const rows = await store.db.query<{ failures: number | string; last_error: string }>("SELECT failures, last_error FROM outbox_steps WHERE step = 'crm'");
+		expect(rows.map((row) => ({ ...row, failures: Number(row.failures) }))).toEqual([{ failures: 1, last_error: 'HubSpot answered 503' }]);
+		expect((await intake.get('shopify:1001'))?.pendingSteps).toContain('crm');
+	});
+
+	test('completing a step of an unknown order or an unknown step names the field', async () => {
+		await intake.accept(order());
+		await expect(intake.completeStep('shopify:9999', 'stock')).rejects.toMatchObject({ field: 'orderKey' });
+		await expect(intake.completeStep('shopify:1001', 'shipping')).rejects.toMatchObject({ field: 'step' });
+	});
+
+	test.each([
+		['a negative quantity', { lines: [{ lineId: '1', sku: 'SKU-1', quantity: -3 }] }, 'lines[0].quantity'],
+		['a quantity given as text', { lines: [{ lineId: '1', sku: 'SKU-1', quantity: '2' }] }, 'lines[0].quantity'],
+		['a fractional quantity', { lines: [{ lineId: '1', sku: 'SKU-1', quantity: 1.5 }] }, 'lines[0].quantity'],
+		['a line without SKU', { lines: [{ lineId: '1', sku: 'SKU-1', quantity: 1 }, { lineId: '2', quantity: 1 }] }, 'lines[1].sku'],
+		['a line id given as a number', { lines: [{ lineId: 1, sku: 'SKU-1', quantity: 1 }] }, 'lines[0].lineId'],
+		['no lines', { lines: [] }, 'lines'],
+		['no order id', { orderId: undefined }, 'orderId'],
+		['an object order id', { orderId: { id: 1 } }, 'orderId'],
+	])('%s is refused naming %s, and nothing is recorded', async (_case, overrides, field) => {
+		const bad = order(overrides as unknown as Partial<OrderEvent>);
+		const refusal = await intake.accept(bad).catch((error: unknown) => error);
+		expect(refusal).toBeInstanceOf(OrderInputError);
+		expect(refusal).toMatchObject({ field, message: expect.stringContaining(field) });
+		expect(await store.db.query('SELECT entry_key FROM outbox_entries')).toEqual([]);
+	});
+});
