@@ -43,17 +43,26 @@ function credentials(): Record<string, Record<string, unknown>> {
 }
 
 /**
- * The order template with its Respond to Webhook steps (and the fulfillment and accounting calls after them, which the
- * e2e test covers) taken out: verify → fan-out, rejected → "Rejected".
+ * The order template's intake without its Respond to Webhook steps and the calls after them (the e2e test covers
+ * those): verify → record the order → fan stock out; a repeated order → "Seen Before", a forged one → "Rejected".
  */
 function orderFlow(): WorkflowJson {
 	const flow = template('order-inventory-fanout.json');
-	const realN8nOnly = ['n8n-nodes-base.respondToWebhook', 'n8n-nodes-base.httpRequest'];
-	flow.nodes = flow.nodes.filter((node) => !realN8nOnly.includes(node.type));
-	flow.nodes.push({ name: 'Rejected', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 340], parameters: {} });
-	const toFanOut = { main: [[{ node: 'Fan Out Stock', type: 'main', index: 0 }], [{ node: 'Rejected', type: 'main', index: 0 }]] };
-	flow.connections = { ...flow.connections, 'Verify Shopify Order': toFanOut, 'Verify WooCommerce Order': toFanOut };
-	delete flow.connections['Accept Order'];
+	const kept = ['Shopify Order Created', 'WooCommerce Order Created', 'Verify Shopify Order', 'Verify WooCommerce Order', 'Record Order', 'Fan Out Stock'];
+	flow.nodes = flow.nodes.filter((node) => kept.includes(node.name));
+	for (const name of ['Rejected', 'Seen Before', 'Invalid', 'Stock Updated', 'Stock Changes Pending']) {
+		flow.nodes.push({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 340], parameters: {} });
+	}
+	const to = (node: string) => [{ node, type: 'main', index: 0 }];
+	const toIntake = { main: [to('Record Order'), to('Rejected')] };
+	flow.connections = {
+		'Shopify Order Created': flow.connections['Shopify Order Created'],
+		'WooCommerce Order Created': flow.connections['WooCommerce Order Created'],
+		'Verify Shopify Order': toIntake,
+		'Verify WooCommerce Order': toIntake,
+		'Record Order': { main: [to('Fan Out Stock'), to('Seen Before'), to('Invalid')] },
+		'Fan Out Stock': { main: [to('Stock Updated'), to('Stock Changes Pending')] },
+	};
 	return flow;
 }
 
@@ -73,7 +82,7 @@ test('a signed Shopify order fans out to the other three stores once; a forged o
 	expect(result.error).toBeUndefined();
 	const applied = result.outputs['Stock Updated'][0].map((item) => item.json);
 	expect(applied.filter((item) => item.status === 'applied').map((item) => item.store).sort()).toEqual(['bigcommerce', 'magento', 'woocommerce']);
-	expect(applied.filter((item) => item.duplicateDelivery)).toHaveLength(1);
+	expect(result.outputs['Seen Before'][0].map((item) => item.json)).toMatchObject([{ orderKey: 'shopify:880001', duplicate: true }]);
 	expect(result.outputs.Rejected[0].map((item) => item.json.reason)).toEqual(['signature does not match the body']);
 	expect(await sandboxes.quantities('WF-1')).toEqual({ shopify: 40, woocommerce: 37, magento: 37, bigcommerce: 37 });
 });

@@ -1,0 +1,28 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { nodeStore } from '../../shared/engineContext';
+import { orderIntake } from './orders';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Limit',
+		name: 'resumeLimit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: { show: { operation: ['resumeOrders'] } },
+		description: 'Max number of results to return',
+	},
+];
+
+/**
+ * Accepted orders whose steps are unfinished and whose execution is over (it died, or a step failed), oldest first,
+ * each with the `pendingSteps` left → output 0. Each is held for this run, so two resumes never take the same order.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const store = await nodeStore(this);
+	const intake = orderIntake(store, this.getNodeParameter('resumeAfter', 0) as number);
+	const orders = await intake.resume(this.getNodeParameter('resumeLimit', 0) as number);
+	// One run for the whole input: every order pairs with the item that triggered it.
+	return [orders.map((order) => ({ json: { ...order } as unknown as IDataObject, pairedItem: { item: 0 } }))];
+}
