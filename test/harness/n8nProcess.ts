@@ -56,6 +56,8 @@ export interface N8nProcess {
 	logFile: string;
 	logTail(): string;
 	stop(): Promise<void>;
+	/** SIGKILL to the whole group, as a crash: nothing n8n holds in memory is saved. */
+	kill(): Promise<void>;
 }
 
 /** Starts `n8n start` in its own process group with Node 24 first on PATH, logging to `<user folder>/n8n.log`. */
@@ -95,6 +97,13 @@ export function spawnN8n(n8nDir: string, userFolder: string, env: Record<string,
 				clearTimeout(forced);
 			}
 			killGroup('SIGKILL'); // the task runner and anything else n8n started
+		},
+		async kill() {
+			process.off('exit', killOnExit);
+			if (child.exitCode === null && child.signalCode === null) {
+				killGroup('SIGKILL');
+				await exited;
+			}
 		},
 	};
 }

@@ -52,6 +52,8 @@ export interface N8nServer {
 	api<T = any>(method: string, apiPath: string, body?: unknown): Promise<T>;
 	logTail(): string;
 	stop(): Promise<void>;
+	/** SIGKILL the server (a crash); its user folder is kept, so `startN8n({ userFolder })` brings the same instance back. */
+	kill(): Promise<void>;
 }
 
 export interface StartN8nOptions {
@@ -296,6 +298,10 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 		async nodeTypes() {
 			const { body } = await requestJson<Array<{ name: string }>>(`${baseUrl}/types/nodes.json`, { headers: { cookie } });
 			return [...new Set(body.map((type) => type.name))];
+		},
+
+		async kill() {
+			await n8nProcess.kill();
 		},
 
 		async stop() {
