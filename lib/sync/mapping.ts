@@ -1,5 +1,5 @@
 /** Field mappings between the internal record model and one platform's fields, with value transforms. */
-import { type FieldOptions, valueFromPlatform, valueToPlatform, type ValueMap } from './valueMap';
+import { extendValueMap, type FieldOptions, valueFromPlatform, valueToPlatform, type ValueMap } from './valueMap';
 
 export type ValueTransform = 'trim' | 'lowercase' | 'uppercase' | 'e164' | { map: Record<string, string> };
 
@@ -152,12 +152,34 @@ export function validateMappings(mappings: FieldMapping[], knownFields: string[]
 
 function validateValueMap(mapping: FieldMapping, where: string): void {
 	const { values } = mapping;
-	const isTextMap = (entries: unknown) =>
-		entries !== null && typeof entries === 'object' && !Array.isArray(entries) && Object.values(entries).every((value) => typeof value === 'string');
+	const isTextMap = (entries: unknown) => isPlainObject(entries) && Object.values(entries).every((value) => typeof value === 'string');
 	if (!values || !isTextMap(values.out) || (values.in !== undefined && !isTextMap(values.in))) {
 		throw new MappingError(
 			`The value map of "${mapping.external}" on ${where} must be {"out": {internal value: platform value, …}, "in"?: {platform value: internal value, …}} with text values`,
 			mapping.external,
 		);
 	}
+}
+
+/**
+ * A user's value maps over the chosen mappings, by platform field: `{"dealstage": {"PROSPECTING": "Discovery"}}`
+ * (internal value → platform option) or `{"dealstage": {"out": {…}, "in": {…}}}`. Their entries extend the field's
+ * map and win over it; a field no mapping fills is an error, as is anything but text values.
+ */
+export function withValueMaps(mappings: FieldMapping[], overrides: unknown, where: string): FieldMapping[] {
+	if (overrides === undefined || overrides === null) return mappings;
+	if (!isPlainObject(overrides)) throw new MappingError(`The value maps for ${where} must be an object keyed by platform field`);
+	const extended = mappings.map((mapping) => ({ ...mapping }));
+	for (const [field, given] of Object.entries(overrides)) {
+		const mapping = extended.find((candidate) => candidate.external === field);
+		if (!mapping) throw new MappingError(`Value map for "${field}" on ${where}: no field mapping fills "${field}"`, field);
+		const map = isPlainObject(given) && isPlainObject(given.out) ? given as unknown as ValueMap : { out: given as Record<string, string> };
+		validateValueMap({ ...mapping, values: map }, where);
+		mapping.values = extendValueMap(mapping.values, map);
+	}
+	return extended;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

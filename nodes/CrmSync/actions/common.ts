@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { platformCatalog, platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
-import type { FieldMapping, ValueTransform } from '../../../lib/sync/mapping';
+import { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/sync/mapping';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { platformCredentials } from '../../shared/platformCredentials';
 
@@ -107,7 +107,13 @@ export const mappingProperties: INodeProperties[] = [
 					{ displayName: 'Internal Field', name: 'internal', type: 'string', default: '', placeholder: 'e.g. address.city', description: 'Path in the item; dots reach nested fields' },
 					{ displayName: 'Platform Field', name: 'external', type: 'string', default: '', placeholder: 'e.g. city' },
 					{ displayName: 'Transforms', name: 'transforms', type: 'multiOptions', options: transformOptions, default: [] },
-					{ displayName: 'Value Map (JSON)', name: 'valueMap', type: 'json', default: '{}', description: 'Picklist translation, e.g. {"hot": "HIGH"}' },
+					{
+						displayName: 'Value Map (JSON)',
+						name: 'valueMap',
+						type: 'json',
+						default: '{}',
+						description: 'For a field with fixed options (stage, status, priority…): the platform option for each internal value, e.g. {"PROSPECTING": "appointmentscheduled"}. A value neither here nor among the platform\'s options fails its record.',
+					},
 				],
 			},
 		],
@@ -118,7 +124,16 @@ export const mappingProperties: INodeProperties[] = [
 		type: 'json',
 		displayOptions: { show: { mappingMode: ['json'] } },
 		default: '[\n  { "internal": "email", "external": "email", "transforms": ["trim", "lowercase"] }\n]',
-		description: 'Array of {internal, external, transforms?}, or an object of such arrays keyed by platform (for sync); a transform is "trim", "lowercase", "uppercase", "e164" or {"map": {…}}',
+		description: 'Array of {internal, external, transforms?, values?}, or an object of such arrays keyed by platform (for sync); a transform is "trim", "lowercase", "uppercase", "e164" or {"map": {…}}; values is {"out": {internal value: platform option}}',
+	},
+	{
+		displayName: 'Value Maps (JSON)',
+		name: 'valueMaps',
+		type: 'json',
+		default: '{}',
+		displayOptions: { hide: { operation: ['recordPurchase'] } },
+		placeholder: '{"hubspot": {"dealstage": {"PROSPECTING": "Discovery"}}}',
+		description: 'Extends or overrides the value maps of fields with fixed options, per platform and platform field: internal value → the platform\'s option (its ID or label). Applies to whichever field mapping is chosen.',
 	},
 ];
 
@@ -128,8 +143,22 @@ export function nodeParameter(context: IExecuteFunctions | IPollFunctions, name:
 	return context.getNodeParameter(name, fallback);
 }
 
-/** The mappings the user chose, read once per execution (mappings do not vary per item). */
+/** The mappings the user chose with their value maps applied, read once per execution (they do not vary per item). */
 export function readMappings(context: IExecuteFunctions | IPollFunctions, platform: string, entity: CrmEntity): FieldMapping[] {
+	const overrides = parseJsonParameter<Record<string, unknown> | null>(context, nodeParameter(context, 'valueMaps', '{}'), 'Value Maps (JSON)');
+	const mappings = chosenMappings(context, platform, entity);
+	if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+		throw new NodeOperationError(context.getNode(), 'Value Maps (JSON) must be an object keyed by platform, e.g. {"hubspot": {"dealstage": {…}}}');
+	}
+	try {
+		return withValueMaps(mappings, overrides[platform], `${platform} ${entity}`);
+	} catch (error) {
+		const message = error instanceof MappingError ? `Value Maps (JSON): ${error.message}` : (error as Error).message;
+		throw new NodeOperationError(context.getNode(), message);
+	}
+}
+
+function chosenMappings(context: IExecuteFunctions | IPollFunctions, platform: string, entity: CrmEntity): FieldMapping[] {
 	const mode = nodeParameter(context, 'mappingMode', 'defaults') as string;
 	if (mode === 'json') {
 		const parsed = parseJsonParameter<FieldMapping[] | Record<string, FieldMapping[]>>(context, nodeParameter(context, 'mappingsJson', '[]'), 'Mappings (JSON)');
@@ -141,9 +170,9 @@ export function readMappings(context: IExecuteFunctions | IPollFunctions, platfo
 		const rows = (nodeParameter(context, 'mappings.field', []) as Array<{ internal: string; external: string; transforms?: string[]; valueMap?: string }>) ?? [];
 		return rows.map((row) => {
 			const valueMap = parseJsonParameter<Record<string, string>>(context, row.valueMap || '{}', `Value map of "${row.internal}"`);
-			const transforms: ValueTransform[] = [...((row.transforms ?? []) as ValueTransform[])];
-			if (Object.keys(valueMap).length > 0) transforms.push({ map: valueMap });
-			return { internal: row.internal, external: row.external, transforms };
+			const transforms = (row.transforms ?? []) as ValueTransform[];
+			const values = Object.keys(valueMap).length > 0 ? { out: valueMap } : undefined;
+			return { internal: row.internal, external: row.external, transforms, values };
 		});
 	}
 	const defaults = platformEntry(platform).crm?.defaultMappings[entity];
