@@ -28,7 +28,7 @@ function debugId(): string {
 	return randomBytes(7).toString('hex');
 }
 
-function payPalError(status: number, name: string, message: string, details?: Array<{ issue: string; description: string; field?: string }>): SandboxResponse {
+function payPalError(status: number, name: string, message: string, details?: Array<{ issue: string; description: string; field?: string; location?: 'body' | 'header' | 'path' | 'query' }>): SandboxResponse {
 	return { status, body: { name, message, debug_id: debugId(), details, links: [{ href: `https://developer.paypal.com/api/rest/reference/orders/v2/errors/#${name}`, rel: 'information_link', method: 'GET' }] } };
 }
 

@@ -32,7 +32,7 @@ function stripeCall(path: string, form?: Record<string, string>, headers: Record
 		method: form ? 'POST' : 'GET',
 		headers: { authorization: `Bearer ${key}`, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
 		body: form ? new URLSearchParams(form).toString() : undefined,
-	}).then(async (response) => ({ status: response.status, body: await response.json() }));
+	}).then(async (response) => ({ status: response.status, body: (await response.json()) as { id: string } }));
 }
 
 const charge = (paymentId: string, token: string, capture?: boolean) => stripe.charge({
