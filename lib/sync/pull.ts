@@ -21,6 +21,12 @@ export interface PulledChange {
 	record: Record<string, unknown>;
 	/** The mapped platform fields as pulled. */
 	fields: Record<string, unknown>;
+	/**
+	 * Internal paths of value-mapped fields whose platform value is what we last saw or wrote: read back they may
+	 * name a coarser value than the one we hold (several internal values share one platform value), so sync leaves
+	 * them out rather than take them for an edit.
+	 */
+	unchangedValues?: string[];
 	modifiedAt?: string;
 }
 
@@ -136,7 +142,10 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 		}
 		const kind = snapshot || base.internalId ? 'updated' : 'created';
 		summary.counts[kind]++;
-		changes.push({ ...base, kind, record: fromPlatformFields(fields, mappings, fieldOptions) });
+		const unchangedValues = snapshot
+			? mappings.filter((mapping) => mapping.values && sameValue(getPath(fields, mapping.external), getPath(snapshot.data, mapping.external))).map((mapping) => mapping.internal)
+			: [];
+		changes.push({ ...base, kind, record: fromPlatformFields(fields, mappings, fieldOptions), ...(unchangedValues.length > 0 ? { unchangedValues } : {}) });
 	}
 	return changes;
 }

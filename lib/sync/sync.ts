@@ -60,6 +60,18 @@ const DELETED_FIELD = '__deleted__';
 /** Failures found before any write that the next run would meet again unchanged: retrying them cannot help. */
 const PERMANENT_FAILURES = new Set(['UNMAPPED_VALUE']);
 
+/** A copy of `record` without the given internal paths (a left-out field counts as unchanged when versions are resolved). */
+function withoutPaths(record: Record<string, unknown>, paths: string[] = []): Record<string, unknown> {
+	if (paths.length === 0) return record;
+	const copy = structuredClone(record);
+	for (const path of paths.flatMap((joined) => joined.split('+').map((part) => part.trim()))) {
+		const parts = path.split('.');
+		const parent = parts.slice(0, -1).reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), copy);
+		if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[parts[parts.length - 1]];
+	}
+	return copy;
+}
+
 /** The review-queue scope of one integration's entity, e.g. `crm:default:contacts`. */
 export function syncScope(integration: string, entity: string): string {
 	return `crm:${integration}:${entity}`;
@@ -175,7 +187,7 @@ class SyncRun {
 					for (const [index, change] of changes.entries()) {
 						if (change.kind === 'deleted' && !change.internalId) continue;
 						await inbox.stage(this.key, {
-							platform: name, externalId: change.externalId, groupKey: groups[index], data: change.record, modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted',
+							platform: name, externalId: change.externalId, groupKey: groups[index], data: withoutPaths(change.record, change.unchangedValues), modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted',
 						});
 						counts.pulled++;
 						if (change.kind === 'deleted') counts.archived++;

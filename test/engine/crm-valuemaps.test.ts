@@ -142,3 +142,30 @@ test('a HubSpot stage comes back to Salesforce as its stage name, and our own wr
 	const quiet = await sync('deals');
 	expect(quiet.platforms.hubspot.pulled + quiet.platforms.salesforce.pulled).toBe(0);
 });
+
+test('a HubSpot edit to another field does not coarsen a stage two Salesforce stages share', async () => {
+	await salesforce.control.seed({ Opportunity: [{ Name: 'Fine', Amount: 100, StageName: 'Needs Analysis', CloseDate: '2026-12-31' }] });
+	await sync('deals');
+	const [deal] = await hubspotRecords('deals');
+	expect(deal.properties.dealstage).toBe('qualifiedtobuy');
+	// HubSpot's "Qualified To Buy" also stands for Salesforce's "Qualification": an amount edit must not send that back.
+	const edited = await fetch(`${hubspotServer.baseUrl}/crm/v3/objects/deals/${deal.id}`, {
+		method: 'PATCH',
+		headers: { authorization: `Bearer ${hubspotServer.credentials.accessToken}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ properties: { amount: '250' } }),
+	});
+	expect(edited.status).toBe(200);
+	const second = await sync('deals');
+	expect(second.platforms.hubspot.pulled).toBe(1);
+	const opportunities = await salesforce.control.state<Array<{ Name: string; StageName: string; Amount: number }>>('Opportunity');
+	expect(opportunities.map(({ StageName, Amount }) => ({ StageName, Amount: Number(Amount) }))).toEqual([{ StageName: 'Needs Analysis', Amount: 250 }]);
+
+	// A stage really changed in HubSpot still goes to Salesforce.
+	await fetch(`${hubspotServer.baseUrl}/crm/v3/objects/deals/${deal.id}`, {
+		method: 'PATCH',
+		headers: { authorization: `Bearer ${hubspotServer.credentials.accessToken}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ properties: { dealstage: 'closedwon' } }),
+	});
+	await sync('deals');
+	expect((await salesforce.control.state<Array<{ StageName: string }>>('Opportunity'))[0].StageName).toBe('Closed Won');
+});
