@@ -91,7 +91,7 @@ export interface InventoryFanOutOptions {
 	stores: StoreTarget[];
 	now?: () => number;
 	sleep?: (ms: number) => Promise<void>;
-	/** Longer than the transport's longest retry run, so a live writer never loses its lock. */
+	/** How long a lock outlives its holder's last heartbeat (default DEFAULT_LEASE_MS, 15 s): a dead process frees it then. */
 	lockLeaseMs?: number;
 	lockPollMs?: number;
 	/**
@@ -145,7 +145,7 @@ export class InventoryFanOut {
 	constructor(options: InventoryFanOutOptions) {
 		const now = options.now ?? Date.now;
 		this.ledger = new InventoryLedger(options.db, now);
-		const lockOptions = { leaseMs: options.lockLeaseMs ?? 300_000, pollMs: options.lockPollMs ?? 20, sleep: options.sleep ?? defaultSleep, now };
+		const lockOptions = { leaseMs: options.lockLeaseMs, pollMs: options.lockPollMs ?? 20, sleep: options.sleep ?? defaultSleep, now };
 		this.locks = options.isolatedLocks ? new StockLocks(options.db, lockOptions) : sharedLocks(options.db, lockOptions);
 		const ids = new Set<string>();
 		for (const store of options.stores) {

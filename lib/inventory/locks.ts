@@ -1,28 +1,30 @@
-import { randomUUID } from 'node:crypto';
-
+import { leaseName, Leases, type Lease, type LeaseTimers } from '../store/leases';
 import { Mutex } from '../store/mutex';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
 
 export interface LockOptions {
-	/** How long a holder keeps the lock before another worker may take it (its holder is presumed dead). */
-	leaseMs: number;
+	/** How long a lock outlives its holder's last heartbeat, so a dead process frees it (default DEFAULT_LEASE_MS). */
+	leaseMs?: number;
 	pollMs: number;
 	sleep: (ms: number) => Promise<void>;
 	now: () => number;
+	timers?: LeaseTimers;
 }
 
 /** Work done under a lock, with the reads and writes that belong to taking and giving it back in their transactions. */
 export interface LockedWork<P, T> {
 	/** Runs in the transaction that takes the lock (e.g. reading the ledger row, which no one else may now change). */
 	prepare: (tx: SqlExecutor) => Promise<P>;
-	work: (prepared: P) => Promise<T>;
+	/** `lock.assertHeld()` throws LeaseLostError once a heartbeat found the lock taken (its lease lapsed): check before writing. */
+	work: (prepared: P, lock: { assertHeld(): void }) => Promise<T>;
 	/** Runs in the transaction that releases the lock, when `work` succeeded (e.g. recording its outcome). */
 	finish?: (tx: SqlExecutor, result: T) => Promise<void>;
 }
 
 /**
  * One writer per (store, SKU) across every execution and worker: an in-process FIFO queue, so writers in one process
- * never poll, in front of a leased row in the state store, which the primary key makes exclusive across processes.
+ * never poll, in front of a store lease on the (store, SKU), which is exclusive across processes. The lease is short
+ * and renewed by heartbeat while its holder works, so a process that dies holding it blocks the SKU for seconds only.
  * WooCommerce and Magento have no compare-and-set, so this is what keeps their read-modify-writes from losing updates.
  * Taking the lock and releasing it each share one transaction with the caller's ledger work, and the takes (and the
  * releases) requested in the same turn of the event loop share one commit: a fan-out to four stores commits twice.
@@ -30,12 +32,15 @@ export interface LockedWork<P, T> {
 export class StockLocks {
 	private readonly local = new Map<string, { mutex: Mutex; users: number }>();
 	private readonly commits: GroupCommit;
+	/** One owner token for every lock this engine holds: one heartbeat renews them all. */
+	private readonly lease: Lease;
 
 	constructor(
-		private readonly db: SqlDatabase,
+		db: SqlDatabase,
 		private readonly options: LockOptions,
 	) {
 		this.commits = new GroupCommit(db);
+		this.lease = new Leases(db, { ttlMs: options.leaseMs, now: options.now, timers: options.timers }).holder();
 	}
 
 	/** Runs `work` in the next group commit, beside the lock takes and releases queued in the same turn. */
@@ -44,55 +49,48 @@ export class StockLocks {
 	}
 
 	async run<P, T>(storeId: string, sku: string, locked: LockedWork<P, T>): Promise<T> {
-		const key = `${storeId}\u0000${sku}`;
-		const entry = this.local.get(key) ?? { mutex: new Mutex(), users: 0 };
+		const name = leaseName('inventory-lock', storeId, sku);
+		const entry = this.local.get(name) ?? { mutex: new Mutex(), users: 0 };
 		entry.users++;
-		this.local.set(key, entry);
+		this.local.set(name, entry);
 		try {
 			return await entry.mutex.runExclusive(async () => {
-				const { owner, prepared } = await this.acquire(storeId, sku, locked.prepare);
+				const prepared = await this.acquire(name, locked.prepare);
 				let result: T;
 				try {
-					result = await locked.work(prepared);
+					result = await locked.work(prepared, { assertHeld: () => this.lease.assertHeld([name]) });
 				} catch (error) {
-					await this.db.run('DELETE FROM inventory_locks WHERE store_id = ? AND sku = ? AND owner = ?', [storeId, sku, owner]);
+					await this.lease.release([name]);
 					throw error;
 				}
-				await this.commits.run(async (tx) => {
-					await locked.finish?.(tx, result);
-					await tx.run('DELETE FROM inventory_locks WHERE store_id = ? AND sku = ? AND owner = ?', [storeId, sku, owner]);
-				});
+				try {
+					await this.commits.run(async (tx) => {
+						await locked.finish?.(tx, result);
+						await this.lease.releaseIn(tx, [name]);
+					});
+				} catch (error) {
+					// The release rolled back with the finish: give the lock back on its own rather than let it lapse.
+					await this.lease.release([name]).catch(() => undefined);
+					throw error;
+				}
 				return result;
 			});
 		} finally {
-			if (--entry.users === 0) this.local.delete(key);
+			if (--entry.users === 0) this.local.delete(name);
 		}
 	}
 
-	private async acquire<P>(storeId: string, sku: string, prepare: (tx: SqlExecutor) => Promise<P>): Promise<{ owner: string; prepared: P }> {
-		const owner = randomUUID();
+	private async acquire<P>(name: string, prepare: (tx: SqlExecutor) => Promise<P>): Promise<P> {
 		for (;;) {
-			const now = this.options.now();
-			const until = now + this.options.leaseMs;
-			const taken = await this.commits.run(async (tx) => {
-				const inserted = await tx.run(
-					'INSERT INTO inventory_locks (store_id, sku, owner, lease_until_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-					[storeId, sku, owner, until],
-				);
-				const got =
-					inserted.changes === 1 ||
-					(
-						await tx.run('UPDATE inventory_locks SET owner = ?, lease_until_ms = ? WHERE store_id = ? AND sku = ? AND lease_until_ms < ?', [
-							owner,
-							until,
-							storeId,
-							sku,
-							now,
-						])
-					).changes === 1;
-				return got ? { owner, prepared: await prepare(tx) } : undefined;
-			});
-			if (taken) return taken;
+			let taken: { prepared: P } | undefined;
+			try {
+				taken = await this.commits.run(async (tx) => ((await this.lease.claimIn(tx, [name])).size === 1 ? { prepared: await prepare(tx) } : undefined));
+			} catch (error) {
+				// The claim rolled back with the failed prepare: stop renewing a name this engine does not hold.
+				this.lease.abandon([name]);
+				throw error;
+			}
+			if (taken) return taken.prepared;
 			await this.options.sleep(this.options.pollMs * (0.5 + Math.random()));
 		}
 	}

@@ -70,4 +70,10 @@ export const inventoryMigrations: Migration[] = [
 			'ALTER TABLE inventory_ledger ADD COLUMN intent_at TEXT',
 		],
 	},
+	{
+		component: 'inventory',
+		version: 3,
+		description: 'per (store, SKU) write locks held as store leases (renewed while held, freed seconds after a holder dies)',
+		statements: ['DROP TABLE inventory_locks'],
+	},
 ];

@@ -237,9 +237,12 @@ export class Lease {
 		return released;
 	}
 
-	/** Stops renewing without releasing: what is held lapses after the lease, as if this process had died. */
-	abandon(): void {
-		this.forget(this.names);
+	/**
+	 * Stops renewing `names` (default: all) without releasing them: they lapse after the lease, as if this process had
+	 * died. Also what to call when the transaction that claimed them rolled back.
+	 */
+	abandon(names: string[] = this.names): void {
+		this.forget(names);
 	}
 
 	/** One heartbeat: renews every held name; names found gone, or not renewable before they lapse, are marked lost. */
