@@ -12,6 +12,7 @@ import { salesforceDefaultMappings } from '../../lib/platforms/salesforce';
 import type { CrmEntity } from '../../lib/platforms/crm';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { pushRecords } from '../../lib/sync/push';
 import { syncPlatforms } from '../../lib/sync/sync';
 import type { RunningSandbox } from '../sandbox/registry';
 import { crmClient, startCrmSandbox, type CrmSandbox } from './crmSandboxes';
@@ -168,4 +169,22 @@ test('a HubSpot edit to another field does not coarsen a stage two Salesforce st
 	});
 	await sync('deals');
 	expect((await salesforce.control.state<Array<{ StageName: string }>>('Opportunity'))[0].StageName).toBe('Closed Won');
+});
+
+test('a Salesforce restricted picklist is read from describe: values it lacks are refused per record, before the write', async () => {
+	const mappings = [...salesforceDefaultMappings.tickets, { internal: 'level', external: 'Escalation_Level__c' }];
+	const result = await pushRecords({
+		store, connector: salesforce.connector, integration: 'it', entity: 'tickets', mappings, runId: 'push-1',
+		records: [
+			{ id: 't1', subject: 'Known level', status: 'NEW', level: 'tier 2' },
+			{ id: 't2', subject: 'Unknown level', status: 'NEW', level: 'Tier 3' },
+		],
+	});
+	expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['created', 'failed']);
+	expect(result.outcomes[1].error?.code).toBe('UNMAPPED_VALUE');
+	expect(result.outcomes[1].error?.message).toMatch(/"Escalation_Level__c".*"Tier 3".*Tier 1, Tier 2/);
+	const cases = await salesforce.control.state<Array<{ Subject: string; Escalation_Level__c: string; Status: string }>>('Case');
+	expect(cases.map(({ Subject, Escalation_Level__c, Status }) => ({ Subject, Escalation_Level__c, Status }))).toEqual([{ Subject: 'Known level', Escalation_Level__c: 'Tier 2', Status: 'New' }]);
+	const writes = (await salesforce.control.requests()).filter((entry) => entry.method !== 'GET');
+	expect(JSON.stringify(writes.map((entry) => entry.body))).not.toContain('Tier 3');
 });

@@ -1,3 +1,4 @@
+import type { FieldOptions } from '../../sync/valueMap';
 import type { Transport } from '../../transport/transport';
 import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, PlatformRecord, RecordWrite, WriteOptions, WriteOutcome } from '../crm';
 
@@ -8,7 +9,13 @@ const COLLECTION_LIMIT = 200;
 const SYSTEM_FIELDS = ['Id', 'IsDeleted', 'SystemModstamp'];
 
 interface Describe {
-	fields: Array<{ name: string; externalIdField?: boolean; updateable?: boolean }>;
+	fields: Array<{
+		name: string;
+		externalIdField?: boolean;
+		updateable?: boolean;
+		restrictedPicklist?: boolean;
+		picklistValues?: Array<{ value: string; label?: string; active?: boolean }>;
+	}>;
 }
 
 interface QueryResult {
@@ -56,6 +63,19 @@ export class SalesforceCrm implements CrmConnector {
 
 	async fieldNames(entity: CrmEntity): Promise<string[]> {
 		return (await this.describe(entity)).fields.map((field) => field.name);
+	}
+
+	/**
+	 * The active values of restricted picklists, from describe: Salesforce refuses any other value there. An
+	 * unrestricted picklist takes any value, so it lists none (the value maps still translate stages and statuses).
+	 */
+	async fieldOptions(entity: CrmEntity): Promise<FieldOptions> {
+		const options: FieldOptions = {};
+		for (const field of (await this.describe(entity)).fields) {
+			if (!field.restrictedPicklist || !field.picklistValues) continue;
+			options[field.name] = field.picklistValues.filter((entry) => entry.active !== false).map(({ value, label }) => ({ value, label }));
+		}
+		return options;
 	}
 
 	async write(entity: CrmEntity, batch: RecordWrite[], options: WriteOptions = {}): Promise<WriteOutcome[]> {

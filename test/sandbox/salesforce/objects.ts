@@ -7,6 +7,8 @@ export interface FieldDescription {
 	externalId?: boolean;
 	/** Set by the platform only. */
 	readOnly?: boolean;
+	/** A picklist's values as describe lists them; `restricted`: Salesforce refuses any other value. */
+	picklist?: { values: string[]; restricted?: boolean };
 }
 
 export interface SObjectType {
@@ -15,6 +17,20 @@ export interface SObjectType {
 	keyPrefix: string;
 	fields: FieldDescription[];
 }
+
+const picklist = (name: string, values: string[], restricted = false): FieldDescription => ({ name, type: 'picklist', picklist: { values, restricted } });
+
+/** A new org's standard values; these standard picklists are unrestricted there (any value is stored). */
+const industries = [
+	'Agriculture', 'Apparel', 'Banking', 'Biotechnology', 'Chemicals', 'Communications', 'Construction', 'Consulting', 'Education',
+	'Electronics', 'Energy', 'Engineering', 'Entertainment', 'Environmental', 'Finance', 'Food & Beverage', 'Government',
+	'Healthcare', 'Hospitality', 'Insurance', 'Machinery', 'Manufacturing', 'Media', 'Not For Profit', 'Recreation', 'Retail',
+	'Shipping', 'Technology', 'Telecommunications', 'Transportation', 'Utilities', 'Other',
+];
+const stages = [
+	'Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis',
+	'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost',
+];
 
 const system: FieldDescription[] = [
 	{ name: 'Id', type: 'id', readOnly: true },
@@ -44,7 +60,7 @@ export const sObjectTypes: SObjectType[] = [
 	{
 		name: 'Account',
 		keyPrefix: '001',
-		fields: [...system, { name: 'Name', type: 'string', required: true }, { name: 'Website', type: 'url' }, { name: 'Industry', type: 'picklist' }, { name: 'Phone', type: 'phone' }],
+		fields: [...system, { name: 'Name', type: 'string', required: true }, { name: 'Website', type: 'url' }, picklist('Industry', industries), { name: 'Phone', type: 'phone' }],
 	},
 	{
 		name: 'Opportunity',
@@ -53,14 +69,19 @@ export const sObjectTypes: SObjectType[] = [
 			...system,
 			{ name: 'Name', type: 'string', required: true },
 			{ name: 'Amount', type: 'currency' },
-			{ name: 'StageName', type: 'picklist', required: true },
+			{ ...picklist('StageName', stages), required: true },
 			{ name: 'CloseDate', type: 'date', required: true },
 		],
 	},
 	{
 		name: 'Case',
 		keyPrefix: '500',
-		fields: [...system, { name: 'Subject', type: 'string' }, { name: 'Description', type: 'textarea' }, { name: 'Priority', type: 'picklist' }, { name: 'Status', type: 'picklist' }],
+		fields: [
+			...system, { name: 'Subject', type: 'string' }, { name: 'Description', type: 'textarea' }, picklist('Priority', ['High', 'Medium', 'Low']),
+			picklist('Status', ['New', 'Working', 'Escalated', 'Closed']),
+			// A custom picklist an admin restricted to its values.
+			picklist('Escalation_Level__c', ['Tier 1', 'Tier 2'], true),
+		],
 	},
 ];
 

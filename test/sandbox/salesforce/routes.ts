@@ -34,6 +34,8 @@ export function registerSalesforceRoutes(router: Router, org: OrgStore): void {
 			keyPrefix: type.keyPrefix,
 			fields: type.fields.map((field) => ({
 				name: field.name, type: field.type, nillable: !field.required, externalIdField: field.externalId === true, updateable: !field.readOnly, createable: !field.readOnly,
+				restrictedPicklist: field.picklist?.restricted === true,
+				picklistValues: (field.picklist?.values ?? []).map((value, index) => ({ active: true, defaultValue: index === 0 && field.required === true, label: value, validFor: null, value })),
 			})),
 		});
 	});

@@ -43,6 +43,10 @@ export class OrgStore {
 			const field = type.fields.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
 			if (!field) throw new RecordFailure('INVALID_FIELD', `No such column '${name}' on sobject of type ${type.name}`, [name]);
 			if (field.readOnly) throw new RecordFailure('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [name]);
+			const value = fields[name];
+			if (field.picklist?.restricted && !isBlank(value) && !field.picklist.values.includes(String(value))) {
+				throw new RecordFailure('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.name}: bad value for restricted picklist field: ${String(value)}`, [field.name]);
+			}
 		}
 		const missing = type.fields
 			.filter((field) => field.required)
