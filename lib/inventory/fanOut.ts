@@ -81,9 +81,13 @@ export interface OrderCursors {
 
 export interface PolledStore {
 	store: string;
+	platform: string;
+	/** `failed`: the store could not be polled (or its orders not recorded); its cursor did not move. Others go on. */
+	status: 'polled' | 'failed';
 	orders: number;
 	cursor?: string;
 	outcomes: StoreOutcome[];
+	error?: { code?: string; status?: number; message: string };
 }
 
 export interface InventoryFanOutOptions {
@@ -179,17 +183,21 @@ export class InventoryFanOut {
 		);
 		const settled = await Promise.allSettled(work);
 		const { duplicateDelivery } = await recorded;
-		const failure = settled.find((result) => result.status === 'rejected');
-		if (failure) throw failure.reason;
+		// One store's failure is its own: its row stays pending, the other stores' outcomes stand.
+		const targets = records.flatMap((record) => record.targetStores.map((storeId) => ({ record, storeId })));
+		const outcomes = settled.flatMap((result, index) => {
+			if (result.status === 'fulfilled') return result.value ? [result.value] : [];
+			const { record, storeId } = targets[index];
+			return [this.unsettled({ ...record, storeId }, result.reason)];
+		});
 		// A repeated delivery reports only what it finished itself: rows an earlier, killed run left pending.
-		const outcomes = settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
 		return { duplicateDelivery, outcomes };
 	}
 
 	/** Applies rows left pending by earlier runs (a store that was down, a rate limit that outlasted retries). */
 	async retryPending(limit = 500): Promise<StoreOutcome[]> {
 		const rows = (await this.ledger.pending(limit)).filter((row) => this.store(row.storeId));
-		const outcomes = await Promise.all(rows.map((row) => this.applyRow(row)));
+		const outcomes = await Promise.all(rows.map((row) => this.applyRow(row).catch((error: unknown) => this.unsettled(row, error))));
 		return outcomes.filter((entry): entry is StoreOutcome => entry !== undefined);
 	}
 
@@ -200,18 +208,25 @@ export class InventoryFanOut {
 	 */
 	async pollOrders(cursors: OrderCursors): Promise<PolledStore[]> {
 		const pollable = this.stores.filter((store) => store.connector.pullOrders);
-		return Promise.all(
-			pollable.map(async (store): Promise<PolledStore> => {
-				const since = await cursors.get(store.id);
-				const orders = await (store.connector.pullOrders as NonNullable<InventoryConnector['pullOrders']>)(since);
-				const results = await Promise.all(
-					orders.map((order) => this.apply(orderMovements({ orderId: order.orderId, sourceStore: store.id, lines: order.lines }))),
-				);
-				const cursor = orders.reduce((latest, order) => (order.modifiedAt > latest ? order.modifiedAt : latest), since ?? '');
-				if (cursor) await cursors.set(store.id, cursor);
-				return { store: store.id, orders: orders.length, cursor: cursor || undefined, outcomes: results.flatMap((result) => result.outcomes) };
-			}),
-		);
+		return Promise.all(pollable.map((store) => this.pollStore(store, cursors)));
+	}
+
+	/** One store's poll: a store that answers with an error is reported failed, with its reason; the others go on. */
+	private async pollStore(store: StoreTarget, cursors: OrderCursors): Promise<PolledStore> {
+		const base = { store: store.id, platform: store.connector.platform };
+		try {
+			const since = await cursors.get(store.id);
+			const orders = await (store.connector.pullOrders as NonNullable<InventoryConnector['pullOrders']>)(since);
+			const results = await Promise.all(
+				orders.map((order) => this.apply(orderMovements({ orderId: order.orderId, sourceStore: store.id, lines: order.lines }))),
+			);
+			const cursor = orders.reduce((latest, order) => (order.modifiedAt > latest ? order.modifiedAt : latest), since ?? '');
+			if (cursor) await cursors.set(store.id, cursor);
+			return { ...base, status: 'polled', orders: orders.length, cursor: cursor || undefined, outcomes: results.flatMap((result) => result.outcomes) };
+		} catch (error) {
+			const status = error instanceof PlatformApiError ? error.status : undefined;
+			return { ...base, status: 'failed', orders: 0, outcomes: [], error: { ...describe(error), ...(status === undefined ? {} : { status }) } };
+		}
 	}
 
 	/** Sets the expected quantity of a SKU (a stock count, or the baseline before the first movement). */
@@ -225,23 +240,21 @@ export class InventoryFanOut {
 	 * quantity as the expected one for SKUs that have none yet.
 	 */
 	async reconcile(skus: string[], options: { correct?: boolean; baselineFrom?: string } = {}): Promise<ReconcileEntry[]> {
+		const baseline = options.baselineFrom === undefined ? undefined : this.store(options.baselineFrom);
+		if (options.baselineFrom && !baseline) throw new Error(`Baseline store "${options.baselineFrom}" is not an enabled store`);
 		const entries: ReconcileEntry[] = [];
 		for (const sku of [...new Set(skus)]) {
-			if (options.baselineFrom) await this.adoptBaseline(sku, options.baselineFrom);
+			if (baseline) await this.adoptBaseline(sku, baseline);
 			entries.push(...(await Promise.all(this.stores.map((store) => this.reconcileStore(store, sku, options.correct === true)))));
 		}
 		return entries;
 	}
 
-	private async adoptBaseline(sku: string, storeId: string): Promise<void> {
+	/** A baseline store that cannot be read (an unknown SKU, a store down) leaves the SKU without one; its own entry says why. */
+	private async adoptBaseline(sku: string, store: StoreTarget): Promise<void> {
 		if ((await this.ledger.expected(sku)) !== undefined) return;
-		const store = this.store(storeId);
-		if (!store) throw new Error(`Baseline store "${storeId}" is not an enabled store`);
-		try {
-			await this.ledger.setExpected(sku, await store.connector.getQuantity(sku), true);
-		} catch (error) {
-			if (!(error instanceof UnknownSkuError)) throw error;
-		}
+		const quantity = await store.connector.getQuantity(sku).catch(() => undefined);
+		if (quantity !== undefined) await this.ledger.setExpected(sku, quantity, true);
 	}
 
 	private async reconcileStore(store: StoreTarget, sku: string, correct: boolean): Promise<ReconcileEntry> {
@@ -401,6 +414,23 @@ export class InventoryFanOut {
 		}
 		if (resolved.status === 'pending') return pending;
 		return { outcome: outcome(resolved, store.connector.platform, false) };
+	}
+
+	/** The outcome of a row whose run failed outside the store write (the state store, say): still pending. */
+	private unsettled(row: LedgerKey & { sku: string; change: number }, error: unknown): StoreOutcome {
+		return {
+			orderId: row.orderId,
+			lineId: row.lineId,
+			sku: row.sku,
+			store: row.storeId,
+			platform: this.store(row.storeId)?.connector.platform ?? row.storeId,
+			status: 'pending',
+			change: row.change,
+			previousQuantity: null,
+			newQuantity: null,
+			alreadyDone: false,
+			error: describe(error),
+		};
 	}
 
 	private async read(store: StoreTarget, sku: string): Promise<StockReading> {

@@ -17,7 +17,8 @@ export const description: INodeProperties[] = [
 
 /**
  * Pulls new orders from the stores (Shopify and Magento `updated_at`, WooCommerce `modified_after`, BigCommerce v2) and fans
- * each out like an order webhook: applied changes → output 0, pending/failed → output 1.
+ * each out like an order webhook: applied changes → output 0, pending/failed → output 1. A store that cannot be polled
+ * (an error answer, a store down) is one item on output 1 with its reason; the other stores are polled all the same.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
@@ -29,5 +30,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	};
 	const polled = await fanOut.pollOrders(cursors);
 	// One run for the whole input: every result pairs with the item that triggered it.
-	return splitOutcomes(polled.flatMap((entry) => entry.outcomes.map((outcome) => ({ ...outcome, item: 0 }))));
+	const [applied, errors] = splitOutcomes(polled.flatMap((entry) => entry.outcomes.map((outcome) => ({ ...outcome, item: 0 }))));
+	const unpolled = polled
+		.filter((entry) => entry.status === 'failed')
+		.map((entry) => ({ json: { store: entry.store, platform: entry.platform, operation: 'pollOrders', status: entry.status, error: entry.error }, pairedItem: { item: 0 } }));
+	return [applied, [...errors, ...unpolled]];
 }
