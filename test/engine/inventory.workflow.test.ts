@@ -149,3 +149,20 @@ test('Poll Orders pulls a Magento order and fans it out; a second poll changes n
 	]);
 	expect(await sandboxes.quantities('WF-4')).toEqual({ shopify: 7, woocommerce: 7, magento: 7, bigcommerce: 7 });
 });
+
+test('the reconcile template goes on when one store answers Poll Orders with a 422: that store is on Needs Attention with its reason', async () => {
+	await sandboxes.seed(['SKU-1', 'SKU-2'], 8);
+	await sandboxes.controls.magento.seed({ orders: [{ items: [{ sku: 'SKU-1', qty: 2 }] }] });
+	await sandboxes.controls.bigcommerce.fault({ kind: 'error', status: 422, times: -1, match: { method: 'GET', path: '^/stores/[^/]+/v2/orders' } });
+	// A state store of its own: the sandboxes number orders from 1 again after each reset.
+	const ownState = path.join(mkdtempSync(path.join(tmpdir(), 'inventory-isolation-')), 'state.sqlite');
+	const result = await runWorkflow(template('inventory-reconcile.json'), { credentials: credentials(), startNode: 'Reconcile Now', env: { INTEGRATION_AUTOMATION_STATE_FILE: ownState } });
+	expect(result.error).toBeUndefined();
+	const attention = result.outputs['Needs Attention'][0].map((item) => item.json);
+	expect(attention.filter((item) => item.operation === 'pollOrders')).toEqual([
+		{ store: 'bigcommerce', platform: 'bigcommerce', operation: 'pollOrders', status: 'failed', error: expect.objectContaining({ status: 422 }) },
+	]);
+	// The Magento order was polled and fanned out, and Retry Pending and Reconcile ran after the failed poll.
+	expect(await sandboxes.quantities('SKU-1')).toEqual({ shopify: 6, woocommerce: 6, magento: 6, bigcommerce: 6 });
+	expect(attention.filter((item) => item.status === 'no_baseline').map((item) => item.store)).toContain('bigcommerce');
+});
