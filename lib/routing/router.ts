@@ -225,9 +225,9 @@ export class EventRouter {
 		const started = this.now();
 		const base = { eventId: event.id, ruleId: rule.id, destinationId: destination.id, kind: destination.kind, idempotencyKey: key };
 		const retry = { ...defaultDestinationRetry, ...destination.retry };
-		// A claim outlives the slowest honest delivery, so a second worker only takes over from a dead one.
-		const leaseMs = retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 2 + 30_000;
-		const ledgerOptions = { leaseMs, waitMs: leaseMs, sleep: this.context.delivery.sleep };
+		// A second worker waits out the slowest honest delivery; the claim itself is renewed while its worker lives.
+		const waitMs = retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 2 + 30_000;
+		const ledgerOptions = { waitMs, sleep: this.context.delivery.sleep };
 		try {
 			// Handing an event to a node output has no outside effect to guard: the deduplication window is enough.
 			if (destination.kind === 'output') return { ...base, status: 'handed_off', attempts: 0, output: destination.output, envelope, durationMs: 0 };

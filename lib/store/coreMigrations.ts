@@ -94,4 +94,10 @@ export const coreMigrations: Migration[] = [
 			)`,
 		],
 	},
+	{
+		component: 'core',
+		version: 3,
+		description: 'idempotency claims held as leases: the ledger keeps only the state and result of each key',
+		statements: ['ALTER TABLE idempotency_ledger DROP COLUMN lease_until_ms'],
+	},
 ];

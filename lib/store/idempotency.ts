@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-
-import type { SqlDatabase } from './types';
+import { DEFAULT_LEASE_MS, leaseName, Leases, type Lease, type LeaseOptions } from './leases';
+import type { SqlDatabase, SqlExecutor } from './types';
 
 export type Claim =
 	| { status: 'claimed'; owner: string }
@@ -8,7 +7,7 @@ export type Claim =
 	| { status: 'in_progress'; owner: string };
 
 export interface RunOnceOptions {
-	/** How long a claim holds before another worker may take it over (its holder is presumed dead). */
+	/** How long a claim outlives its holder's last heartbeat (default DEFAULT_LEASE_MS): a dead worker's claim frees then. */
 	leaseMs?: number;
 	/** How long a loser waits for the winner's result before giving up. */
 	waitMs?: number;
@@ -24,68 +23,89 @@ export class IdempotencyConflictError extends Error {
 
 const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+const claimName = (scope: string, key: string) => leaseName('idempotency', scope, key);
+
 /**
  * The idempotent consumer: a (scope, key) is claimed by exactly one worker, whose result every later or
- * concurrent caller receives instead of doing the work again. The primary key makes the claim atomic.
+ * concurrent caller receives instead of doing the work again. The claim is a store lease on the key; the ledger row
+ * keeps its state (pending, then done with the result), which the primary key makes unique.
  */
 export class IdempotencyLedger {
-	constructor(private readonly db: SqlDatabase) {}
+	constructor(
+		private readonly db: SqlDatabase,
+		private readonly leaseOptions: Omit<LeaseOptions, 'ttlMs'> = {},
+	) {}
 
-	async claim(scope: string, key: string, leaseMs = 60_000): Promise<Claim> {
+	/**
+	 * One claim, renewed by no one: it lapses after `leaseMs` unless completed or released (runOnce holds its claim
+	 * by heartbeat instead).
+	 */
+	async claim(scope: string, key: string, leaseMs = DEFAULT_LEASE_MS): Promise<Claim> {
+		const holder = this.leases(leaseMs).holder();
+		const claim = await this.claimAs(scope, key, holder);
+		holder.abandon();
+		return claim;
+	}
+
+	private async claimAs(scope: string, key: string, holder: Lease): Promise<Claim> {
 		for (;;) {
-			const claim = await this.tryClaim(scope, key, leaseMs);
+			const claim = await this.tryClaim(scope, key, holder);
 			if (claim) return claim;
 		}
 	}
 
 	/**
-	 * One attempt; undefined when the row vanished between our statements (its owner released it: on Postgres each
+	 * One attempt; undefined when the claim vanished between our statements (its owner released it: on Postgres each
 	 * statement sees the latest commit), in which case the caller simply tries again.
 	 */
-	private async tryClaim(scope: string, key: string, leaseMs: number): Promise<Claim | undefined> {
-		const owner = randomUUID();
-		const now = Date.now();
-		const stamp = new Date(now).toISOString();
+	private async tryClaim(scope: string, key: string, holder: Lease): Promise<Claim | undefined> {
+		const stamp = new Date().toISOString();
 		return this.db.transaction(async (tx): Promise<Claim | undefined> => {
-			const inserted = await tx.run(
-				`INSERT INTO idempotency_ledger (scope, idempotency_key, state, owner, result, lease_until_ms, created_at, updated_at)
-				 VALUES (?, ?, 'pending', ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				[scope, key, owner, now + leaseMs, stamp, stamp],
-			);
-			if (inserted.changes === 1) return { status: 'claimed', owner };
-			// A pending claim whose lease ran out belongs to a worker that died: take it over.
-			const takenOver = await tx.run(
-				`UPDATE idempotency_ledger SET owner = ?, lease_until_ms = ?, updated_at = ?
-				 WHERE scope = ? AND idempotency_key = ? AND state = 'pending' AND lease_until_ms < ?`,
-				[owner, now + leaseMs, stamp, scope, key, now],
-			);
-			if (takenOver.changes === 1) return { status: 'claimed', owner };
-			const rows = await tx.query<{ state: string; owner: string; result: string | null }>(
-				'SELECT state, owner, result FROM idempotency_ledger WHERE scope = ? AND idempotency_key = ?',
-				[scope, key],
-			);
-			const row = rows[0];
-			if (!row) return undefined;
-			return row.state === 'done'
-				? { status: 'done', result: row.result === null ? null : JSON.parse(row.result) }
-				: { status: 'in_progress', owner: row.owner };
+			const done = await this.doneIn(tx, scope, key);
+			if (done) return done;
+			if ((await holder.claimIn(tx, [claimName(scope, key)])).size === 1) {
+				// Only a pending row is ours to own: the previous holder may have completed it since we read it.
+				const owned = await tx.run(
+					`INSERT INTO idempotency_ledger (scope, idempotency_key, state, owner, result, created_at, updated_at)
+					 VALUES (?, ?, 'pending', ?, NULL, ?, ?)
+					 ON CONFLICT (scope, idempotency_key) DO UPDATE SET owner = excluded.owner, updated_at = excluded.updated_at
+					 WHERE idempotency_ledger.state = 'pending'`,
+					[scope, key, holder.owner, stamp, stamp],
+				);
+				if (owned.changes === 1) return { status: 'claimed', owner: holder.owner };
+				await holder.releaseIn(tx, [claimName(scope, key)]);
+				return await this.doneIn(tx, scope, key);
+			}
+			const current = await this.leases().holderOf(claimName(scope, key), tx);
+			return current && { status: 'in_progress', owner: current.owner };
 		});
 	}
 
-	async complete(scope: string, key: string, owner: string, result: unknown): Promise<void> {
-		await this.db.run(
-			`UPDATE idempotency_ledger SET state = 'done', result = ?, updated_at = ?
-			 WHERE scope = ? AND idempotency_key = ? AND owner = ?`,
-			[JSON.stringify(result ?? null), new Date().toISOString(), scope, key, owner],
+	private async doneIn(tx: SqlExecutor, scope: string, key: string): Promise<Claim | undefined> {
+		const [row] = await tx.query<{ state: string; result: string | null }>(
+			'SELECT state, result FROM idempotency_ledger WHERE scope = ? AND idempotency_key = ?',
+			[scope, key],
 		);
+		return row?.state === 'done' ? { status: 'done', result: row.result === null ? null : JSON.parse(row.result) } : undefined;
+	}
+
+	/** Records the result, if `owner` still holds the claim (a worker whose claim was taken over completes nothing). */
+	async complete(scope: string, key: string, owner: string, result: unknown): Promise<void> {
+		await this.db.transaction(async (tx) => {
+			if ((await this.leases().releaseIn(tx, owner, [claimName(scope, key)])).size === 0) return;
+			await tx.run(
+				`UPDATE idempotency_ledger SET state = 'done', result = ?, updated_at = ? WHERE scope = ? AND idempotency_key = ? AND state = 'pending'`,
+				[JSON.stringify(result ?? null), new Date().toISOString(), scope, key],
+			);
+		});
 	}
 
 	/** Gives a claim back after a failure so that a retry may do the work. */
 	async release(scope: string, key: string, owner: string): Promise<void> {
-		await this.db.run(
-			`DELETE FROM idempotency_ledger WHERE scope = ? AND idempotency_key = ? AND owner = ? AND state = 'pending'`,
-			[scope, key, owner],
-		);
+		await this.db.transaction(async (tx) => {
+			if ((await this.leases().releaseIn(tx, owner, [claimName(scope, key)])).size === 0) return;
+			await tx.run(`DELETE FROM idempotency_ledger WHERE scope = ? AND idempotency_key = ? AND state = 'pending'`, [scope, key]);
+		});
 	}
 
 	async get(scope: string, key: string): Promise<{ state: string; result: unknown } | undefined> {
@@ -96,12 +116,16 @@ export class IdempotencyLedger {
 		return rows[0] && { state: rows[0].state, result: rows[0].result === null ? null : JSON.parse(rows[0].result) };
 	}
 
-	/** Runs `work` once per (scope, key) across every execution and worker; everyone gets the winner's result. */
+	/**
+	 * Runs `work` once per (scope, key) across every execution and worker; everyone gets the winner's result. The winner
+	 * renews its claim by heartbeat while it works, so only a dead winner's claim is taken over, seconds after it died.
+	 */
 	async runOnce<T>(scope: string, key: string, work: () => Promise<T>, options: RunOnceOptions = {}): Promise<{ result: T; replayed: boolean }> {
-		const { leaseMs = 60_000, waitMs = 120_000, pollMs = 50, sleep = defaultSleep } = options;
+		const { leaseMs = DEFAULT_LEASE_MS, waitMs = 120_000, pollMs = 50, sleep = defaultSleep } = options;
 		const deadline = Date.now() + waitMs;
+		const holder = this.leases(leaseMs).holder();
 		for (;;) {
-			const claim = await this.claim(scope, key, leaseMs);
+			const claim = await this.claimAs(scope, key, holder);
 			if (claim.status === 'done') return { result: claim.result as T, replayed: true };
 			if (claim.status === 'claimed') {
 				let result: T;
@@ -109,13 +133,19 @@ export class IdempotencyLedger {
 					result = await work();
 				} catch (error) {
 					await this.release(scope, key, claim.owner);
+					holder.abandon();
 					throw error;
 				}
 				await this.complete(scope, key, claim.owner, result);
+				holder.abandon();
 				return { result, replayed: false };
 			}
 			if (Date.now() > deadline) throw new IdempotencyConflictError(scope, key);
 			await sleep(pollMs);
 		}
+	}
+
+	private leases(ttlMs?: number): Leases {
+		return new Leases(this.db, { ...this.leaseOptions, ttlMs });
 	}
 }

@@ -5,6 +5,7 @@
 import { allMigrations } from '../../lib/migrations';
 import {
 	closeAllStores,
+	DEFAULT_LEASE_MS,
 	IdempotencyConflictError,
 	LeaseLostError,
 	Leases,
@@ -12,6 +13,7 @@ import {
 	migrate,
 	openStore,
 	type BucketSpec,
+	type Claim,
 	type LeaseTimers,
 	type Migration,
 	type SqlDatabase,
@@ -19,6 +21,7 @@ import {
 	type StoreConfig,
 } from '../../lib/store';
 import { CursorRepository } from '../../lib/store/cursors';
+import { IdempotencyLedger } from '../../lib/store/idempotency';
 import { IdMapRepository } from '../../lib/store/idMap';
 import { storeBackends } from './backends';
 
@@ -357,6 +360,34 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 			await expect(waiting).rejects.toBeInstanceOf(IdempotencyConflictError);
 			await expect(waiting).rejects.toMatchObject({ scope: 'charges', key: 'order-1' });
 			expect(ran).toBe(false);
+		});
+
+		test('a claim whose worker died frees after the short default lease; runOnce\'s live winner keeps its claim by heartbeat', async () => {
+			let clock = 1_700_000_000_000;
+			const timers = new ManualTimers();
+			const ledger = new IdempotencyLedger(store.db, { now: () => clock, timers });
+			await ledger.claim('charges', 'order-1');
+			clock += DEFAULT_LEASE_MS;
+			expect(await ledger.claim('charges', 'order-1')).toMatchObject({ status: 'in_progress' });
+			clock += 1;
+			const observed: Claim[] = [];
+			const outcome = await ledger.runOnce('charges', 'order-1', async () => {
+				// The winner works for three lease lengths, renewing each third: no one takes its claim meanwhile.
+				for (let beat = 0; beat < 9; beat++) {
+					clock += DEFAULT_LEASE_MS / 3;
+					timers.tick();
+					// The heartbeat's renewal runs in the background: wait until the store shows it.
+					while ((await store.leases.holderOf(leaseName('idempotency', 'charges', 'order-1')))?.untilMs !== clock + DEFAULT_LEASE_MS) {
+						await new Promise((resolveTick) => setImmediate(resolveTick));
+					}
+					observed.push(await ledger.claim('charges', 'order-1'));
+				}
+				return 'charged once';
+			});
+			expect(outcome).toEqual({ result: 'charged once', replayed: false });
+			expect(observed.map((claim) => claim.status)).toEqual(Array(9).fill('in_progress'));
+			expect(timers.intervals.size).toBe(0);
+			expect(await ledger.claim('charges', 'order-1')).toEqual({ status: 'done', result: 'charged once' });
 		});
 
 		test('runOnce takes over work whose worker died and lets it run again', async () => {
