@@ -1,7 +1,7 @@
 /**
  * The docs a user reaches from n8n exist: every node has its page, every codex link and credential documentation URL
  * lands on a docs file of this repository, every vendor has its platform page, no docs page links to a missing file
- * or heading, and the README stays short.
+ * or heading, user pages name no store table, and the README stays short.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -96,6 +96,26 @@ function brokenLinks(page: string): string[] {
 	});
 }
 
+/** Every state store table the migrations under lib/ create. */
+function storeTables(): Set<string> {
+	const sources = (folder: string): string[] =>
+		readdirSync(folder).flatMap((entry) => {
+			const path = join(folder, entry);
+			if (statSync(path).isDirectory()) return sources(path);
+			return entry.endsWith('.ts') ? [path] : [];
+		});
+	const names = sources(join(root, 'lib')).flatMap((file) =>
+		[...readFileSync(file, 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)/gi)].map((match) => match[1].toLowerCase()),
+	);
+	return new Set(names);
+}
+
+/** Code spans of a page that name a store table: user pages speak of what is kept, not where. */
+function tableNamesIn(markdown: string, tables: Set<string>): string[] {
+	const spans = [...markdown.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)].map((match) => match[1]);
+	return spans.filter((span) => span.toLowerCase().split(/[^a-z0-9_]+/).some((word) => tables.has(word)));
+}
+
 describe('docs a user can find', () => {
 	test('every node in package.json has a page under docs/nodes/', () => {
 		const missing = packageJson.n8n.nodes
@@ -143,6 +163,14 @@ describe('docs a user can find', () => {
 		expect(pages.length).toBeGreaterThan(2);
 		const broken = pages.flatMap((page) => brokenLinks(page).map((target) => `${relative(root, page)} → ${target}`));
 		expect(broken).toEqual([]);
+	});
+
+	test('user pages name no state store table (those belong in docs/architecture.md)', () => {
+		const tables = storeTables();
+		expect(tables.has('id_map')).toBe(true);
+		const pages = [...markdownFiles(join(root, 'docs/nodes')), ...markdownFiles(join(root, 'docs/platforms')), join(root, 'README.md')];
+		const found = pages.flatMap((page) => tableNamesIn(readFileSync(page, 'utf8'), tables).map((span) => `${relative(root, page)}: \`${span}\``));
+		expect(found).toEqual([]);
 	});
 
 	test('README.md stays within 10,000 characters', () => {
