@@ -287,6 +287,17 @@ describe('framework on the HubSpot sandbox', () => {
 			expect(await control.faults()).toEqual([]);
 		});
 
+		test('echo_credential answers in the vendor\'s error shape with the credential the request carried', async () => {
+			await control.fault({ kind: 'echo_credential', status: 401, match: { path: contacts } });
+			await control.fault({ kind: 'echo_credential', match: { path: contacts } });
+			const echoed = await hub(contacts);
+			expect(echoed.status).toBe(401);
+			expect(echoed.body).toMatchObject({ status: 'error', message: expect.stringContaining(`Invalid credentials: ${sandbox.credentials.accessToken}`) });
+			const basic = await fetch(`${sandbox.baseUrl}${contacts}`, { headers: { authorization: `Basic ${Buffer.from('ck_user:cs_pass').toString('base64')}` } });
+			expect(basic.status).toBe(400);
+			expect(await basic.json()).toMatchObject({ message: expect.stringContaining('Invalid credentials: ck_user:cs_pass') });
+		});
+
 		test('times -1 lasts until the faults are cleared', async () => {
 			await control.fault({ kind: 'error', times: -1 });
 			for (let index = 0; index < 3; index++) expect((await hub(contacts)).status).toBe(500);

@@ -5,7 +5,7 @@
 import { invalidMatch, matchesRequest } from './match';
 import type { RequestMatch } from './types';
 
-export type FaultKind = 'latency' | 'error' | 'rate_limit_storm' | 'connection_reset' | 'lost_response';
+export type FaultKind = 'latency' | 'error' | 'rate_limit_storm' | 'connection_reset' | 'lost_response' | 'echo_credential';
 export type TerminalFaultKind = Exclude<FaultKind, 'latency'>;
 
 /** Body of `POST /__control/faults`. */
@@ -16,7 +16,7 @@ export interface FaultSpec {
 	times?: number;
 	/** latency: the delay (default 1000). rate_limit_storm: the wait the vendor asks for (default 1000). */
 	ms?: number;
-	/** error: the status (default 500). */
+	/** error: the status (default 500). echo_credential: the status (default 400). */
 	status?: number;
 }
 
@@ -32,7 +32,7 @@ export interface FaultPlan {
 	terminal?: ActiveFault;
 }
 
-const kinds: FaultKind[] = ['latency', 'error', 'rate_limit_storm', 'connection_reset', 'lost_response'];
+const kinds: FaultKind[] = ['latency', 'error', 'rate_limit_storm', 'connection_reset', 'lost_response', 'echo_credential'];
 
 export class FaultInjector {
 	private faults: ActiveFault[] = [];

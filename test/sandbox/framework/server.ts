@@ -150,6 +150,7 @@ class SandboxHost {
 		const { vendor, limiter } = this.parts;
 		if (fault?.kind === 'error') return vendor.errors.serverError(fault.status ?? 500);
 		if (fault?.kind === 'rate_limit_storm') return this.storm(request, fault.ms ?? 1000);
+		if (fault?.kind === 'echo_credential') return echoCredential(vendor, request, fault.status ?? 400);
 		const denied = vendor.authenticate(request);
 		if (denied) return denied;
 		const decision = limiter.decide(request.method, request.path);
@@ -172,6 +173,29 @@ class SandboxHost {
 		const usage = first ? [blocked, ...others] : others;
 		return withHeaders(vendor.rateLimits.rejection(blocked, retryAfterMs), vendor.rateLimits.headers(usage));
 	}
+}
+
+/**
+ * The vendor's error body with a message that repeats the credential the request carried, as careless APIs do
+ * ("invalid token abc…"): bearer tokens, a basic pair decoded, and token / key / secret headers and query values.
+ */
+function echoCredential(vendor: VendorSandbox, request: SandboxRequest, status: number): SandboxResponse {
+	const response = vendor.errors.badRequest(`Invalid credentials: ${presentedCredentials(request).join(' ') || 'none'}`);
+	return { ...response, status };
+}
+
+function presentedCredentials(request: SandboxRequest): string[] {
+	const found: string[] = [];
+	const secretName = /token|key|secret|auth|password/i;
+	for (const [name, value] of Object.entries(request.headers)) {
+		if (typeof value !== 'string' || !secretName.test(name)) continue;
+		const [scheme, credential = ''] = value.split(/\s+/, 2);
+		if (/^basic$/i.test(scheme)) found.push(Buffer.from(credential, 'base64').toString('utf8'));
+		else if (/^bearer$/i.test(scheme)) found.push(credential);
+		else found.push(value);
+	}
+	for (const [name, value] of request.query) if (secretName.test(name)) found.push(value);
+	return found;
 }
 
 function stormWindow(retryAfterMs: number): WindowUsage {
