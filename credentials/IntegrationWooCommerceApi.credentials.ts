@@ -11,7 +11,9 @@ export class IntegrationWooCommerceApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-integration-automation/n8n-nodes-integration-automation/blob/main/docs/platforms/woocommerce.md';
 
 	properties: INodeProperties[] = [
-		{ displayName: 'Consumer Key', name: 'consumerKey', type: 'string', default: '', required: true, placeholder: 'ck_…' },
+		// Half of the key pair sent with every request (the basic-auth user), masked as n8n's own WooCommerce credential does.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{ displayName: 'Consumer Key', name: 'consumerKey', type: 'string', typeOptions: { password: true }, default: '', required: true, placeholder: 'ck_…' },
 		{
 			displayName: 'Consumer Secret',
 			name: 'consumerSecret',

@@ -75,7 +75,7 @@ export const platformCatalog = {
 		inventory: {
 			connector: (transport: Transport, settings: Record<string, unknown>) => new ShopifyInventory(transport, String(settings.locationId)),
 			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'X-Shopify-Access-Token': String(settings.accessToken) } }),
-			secretFields: ['accessToken'],
+			secretFields: ['accessToken', 'webhookSecret'],
 		},
 	},
 	woocommerce: {
@@ -84,7 +84,7 @@ export const platformCatalog = {
 		inventory: {
 			connector: (transport: Transport) => new WooCommerceInventory(transport),
 			authenticate: (settings: Record<string, unknown>) => basicAuth(String(settings.consumerKey), String(settings.consumerSecret)),
-			secretFields: ['consumerSecret'],
+			secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'],
 		},
 	},
 	magento: {

@@ -5,7 +5,7 @@ import { platformEntry } from '../../lib/platforms/catalog';
 import { defaultSqliteStore, openStore, type StateStore, type StoreConfig } from '../../lib/store';
 import { Transport, type HttpClient, type RetryPolicy } from '../../lib/transport';
 import { N8nHttpClient } from './httpClient';
-import { chosenCredential, STATE_STORE_CREDENTIAL } from './platformCredentials';
+import { chosenCredential, credentialSecrets, STATE_STORE_CREDENTIAL } from './platformCredentials';
 
 type NodeContext = IExecuteFunctions | IPollFunctions;
 
@@ -50,7 +50,7 @@ export async function platformTransport(
 		accountKey: reference?.id ?? reference?.name ?? credential.type,
 		rateBuckets: store.rateBuckets,
 		retry: options.retry,
-		secrets: credential.secretFields.map((field) => String(values[field] ?? '')),
+		secrets: credentialSecrets(credential, values),
 		sleep,
 	});
 }

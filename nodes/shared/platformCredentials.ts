@@ -12,7 +12,7 @@ export interface PlatformCredential {
 }
 
 export const platformCredentials: Record<string, PlatformCredential> = {
-	hubspot: { type: 'integrationHubSpotApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
+	hubspot: { type: 'integrationHubSpotApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'clientSecret'] },
 	salesforce: {
 		type: 'integrationSalesforceApi',
 		baseUrlField: 'instanceUrl',
@@ -26,13 +26,25 @@ export const platformCredentials: Record<string, PlatformCredential> = {
 	square: { type: 'integrationSquareApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
 	braintree: { type: 'integrationBraintreeApi', baseUrlField: 'baseUrl', secretFields: ['privateKey'] },
 	shopify: { type: 'integrationShopifyApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
-	woocommerce: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerSecret', 'webhookSecret'] },
+	woocommerce: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'] },
 	magento: { type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
 	bigcommerce: { type: 'integrationBigCommerceApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
 	mailchimp: { type: 'integrationMailchimpApi', baseUrlField: 'baseUrl', secretFields: ['apiKey'], resolveBaseUrl: (values) => String(values.baseUrl || mailchimpBaseUrl(String(values.apiKey ?? ''))) },
 	marketo: { type: 'integrationMarketoApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
 	activecampaign: { type: 'integrationActiveCampaignApi', baseUrlField: 'baseUrl', secretFields: ['apiToken'] },
 };
+
+/**
+ * The values no message may show: the binding's secret fields, and for an OAuth2 credential the client secret and
+ * the tokens n8n keeps in `oauthTokenData` (the access token is sent with every request, and vendors echo it).
+ */
+export function credentialSecrets(credential: PlatformCredential, values: Record<string, unknown>): string[] {
+	const named = credential.secretFields.map((field) => String(values[field] ?? ''));
+	const oauth = values.oauthTokenData;
+	if (typeof oauth !== 'object' || oauth === null) return named;
+	const tokens = Object.entries(oauth).filter(([key, value]) => /token/i.test(key) && typeof value === 'string').map(([, value]) => value as string);
+	return [...named, String(values.clientSecret ?? ''), ...tokens];
+}
 
 /** The platform's credential that is set on the node (the first choice when none is). */
 export function chosenCredential(platform: string, configured: Record<string, unknown> = {}): PlatformCredential | undefined {

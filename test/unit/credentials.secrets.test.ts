@@ -1,0 +1,72 @@
+/**
+ * Which credential fields are secret, for every credential type: n8n masks a field only when it is marked
+ * `typeOptions.password`, and the transport redacts only the fields its credential binding names. A field whose
+ * name says it holds a token, key, secret or password must be both.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { platformCatalog } from '../../lib/platforms/catalog';
+import { platformCredentials, type PlatformCredential } from '../../nodes/shared/platformCredentials';
+
+const credentialsFolder = path.join(__dirname, '../../credentials');
+
+function credentialTypes(): ICredentialType[] {
+	return readdirSync(credentialsFolder)
+		.filter((file) => file.endsWith('.credentials.ts'))
+		.flatMap((file) => Object.values(require(path.join(credentialsFolder, file)) as Record<string, new () => ICredentialType>))
+		.map((CredentialClass) => new CredentialClass());
+}
+
+const isMarkedSecret = (field: INodeProperties) => field.typeOptions?.password === true;
+/** A public key is an identifier (Braintree's names the merchant's user), not a secret: n8n's lint says the same. */
+const namedLikeSecret = (field: INodeProperties) => /token|key|secret|password/i.test(`${field.name} ${field.displayName}`) && !/^pub(lic)?[A-Z\s]/i.test(field.name);
+const secretFieldsOf = (type: string) => credentialTypes().find((credential) => credential.name === type)!.properties.filter(isMarkedSecret).map((field) => field.name);
+
+test('the secret fields of every credential type', () => {
+	const secrets = Object.fromEntries(credentialTypes().map((credential) => [credential.name, credential.properties.filter(isMarkedSecret).map((field) => field.name)]));
+	expect(secrets).toEqual({
+		integrationActiveCampaignApi: ['apiToken'],
+		integrationBigCommerceApi: ['accessToken'],
+		integrationBraintreeApi: ['privateKey'],
+		integrationEventIngestApi: ['signingSecret'],
+		integrationHttpDestinationApi: ['token'],
+		integrationHubSpotApi: ['accessToken', 'clientSecret'],
+		integrationIntercomApi: ['accessToken', 'clientSecret'],
+		integrationMagentoApi: ['accessToken'],
+		integrationMailchimpApi: ['apiKey'],
+		integrationMarketoApi: ['clientSecret', 'accessToken'],
+		integrationPayPalApi: ['clientSecret', 'accessToken'],
+		integrationSalesforceApi: ['accessToken'],
+		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
+		integrationSalesforceOAuth2Api: [],
+		integrationShopifyApi: ['accessToken', 'webhookSecret'],
+		integrationSquareApi: ['accessToken', 'webhookSecret'],
+		integrationStateStore: ['password'],
+		integrationStripeApi: ['secretKey', 'webhookSecret'],
+		integrationWebhookDestinationApi: ['signingSecret', 'destinationSecrets', 'bearerToken'],
+		integrationWooCommerceApi: ['consumerKey', 'consumerSecret', 'webhookSecret'],
+		integrationZendeskApi: ['apiToken', 'webhookSecret'],
+	});
+});
+
+test('every field named like a token, key, secret or password is marked secret', () => {
+	const unmarked = credentialTypes().flatMap((credential) =>
+		credential.properties.filter((field) => namedLikeSecret(field) && !isMarkedSecret(field) && field.type !== 'hidden').map((field) => `${credential.name}.${field.name}`),
+	);
+	expect(unmarked).toEqual([]);
+});
+
+test("the transport redacts exactly the fields each platform's credential marks secret", () => {
+	const bindings = Object.values(platformCredentials).flatMap((binding): PlatformCredential[] => [binding, ...(binding.alternatives ?? [])]);
+	expect(bindings.length).toBeGreaterThan(0);
+	for (const binding of bindings) expect([binding.type, [...binding.secretFields].sort()]).toEqual([binding.type, secretFieldsOf(binding.type).sort()]);
+});
+
+test('outside n8n (demo, benchmarks) the inventory stores redact the same fields', () => {
+	const stores = Object.entries(platformCatalog).flatMap(([platform, entry]) => ('inventory' in entry ? [[platform, entry.inventory.secretFields] as const] : []));
+	expect(stores.map(([platform]) => platform)).toEqual(['shopify', 'woocommerce', 'magento', 'bigcommerce']);
+	for (const [platform, fields] of stores) expect([platform, [...fields].sort()]).toEqual([platform, secretFieldsOf(platformCredentials[platform].type).sort()]);
+});
