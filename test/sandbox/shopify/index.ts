@@ -1,16 +1,19 @@
 /**
  * The Shopify Admin sandbox (PLATFORMS.md, specs/shopify 2025-01 inventory subset): X-Shopify-Access-Token auth,
- * GraphQL at /admin/api/{version}/graphql.json for the inventory operations the connector sends (recognised by their
- * root field, inputs from `variables`), a cost bucket answering "Throttled" in a 200 with extensions.cost, the legacy
+ * GraphQL at /admin/api/{version}/graphql.json executed against the part of Shopify's 2025-01 schema it serves
+ * (`schema.graphql`: inventory items and levels, orders, the two inventory mutations; only the selected fields come
+ * back, arguments inline or in variables), a cost bucket answering "Throttled" in a 200 with extensions.cost, the legacy
  * REST order create (which takes the sold units off the location and publishes orders/create), and webhooks signed
  * with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event.
  */
 import { createHash, createHmac } from 'node:crypto';
 
 import { headerAuth } from '../framework/auth';
+import { GraphqlExecutor, type GraphqlBody } from '../framework/graphql';
 import { controlError } from '../framework/control';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory, VendorSettings } from '../framework/types';
 import type { WebhookSigner } from '../framework/webhooks';
+import { shopifySchemaSdl } from './schema';
 
 export const shopifyAccessToken = 'shpat_sandbox_token';
 export const shopifyLocationId = 'gid://shopify/Location/1';
@@ -132,14 +135,18 @@ export const signShopifyWebhook: WebhookSigner = ({ body, secret, timestamp }) =
 	'X-Shopify-Triggered-At': new Date(timestamp).toISOString(),
 });
 
-function graphql(state: ShopifyState, request: SandboxRequest): SandboxResponse {
-	const body = (request.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+/** The schema subset served, executed by graphql-js (built once, on the first request). */
+let executor: GraphqlExecutor | undefined;
+
+async function graphql(state: ShopifyState, request: SandboxRequest): Promise<SandboxResponse> {
+	const body = (request.body ?? {}) as GraphqlBody;
 	if (typeof body.query !== 'string' || body.query.trim() === '') {
 		return { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } };
 	}
-	const variables = body.variables ?? {};
-	const operation = ['inventoryAdjustQuantities', 'inventorySetQuantities', 'inventoryItems', 'orders'].find((field) => new RegExp(`\\b${field}\\s*\\(`).test(body.query as string));
-	const cost = operation === 'inventoryItems' || operation === 'orders' ? QUERY_COST : MUTATION_COST;
+	executor ??= new GraphqlExecutor(shopifySchemaSdl());
+	const prepared = executor.prepare(body);
+	if ('errors' in prepared) return { status: 200, body: { errors: prepared.errors } };
+	const cost = prepared.operation.operation === 'mutation' ? MUTATION_COST : QUERY_COST;
 	const spent = state.spend(cost);
 	const extensions = (actual: number | null) => ({ cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: spent.status } });
 	if (!spent.allowed) {
@@ -151,28 +158,52 @@ function graphql(state: ShopifyState, request: SandboxRequest): SandboxResponse 
 			},
 		};
 	}
-	if (!operation) {
-		return { status: 200, body: { errors: [{ message: 'This sandbox serves inventoryItems, inventoryAdjustQuantities and inventorySetQuantities', extensions: { code: 'undefinedField' } }], extensions: extensions(0) } };
-	}
-	const data =
-		operation === 'inventoryItems'
-			? { inventoryItems: findItems(state, variables) }
-			: operation === 'orders'
-				? { orders: listOrders(state, variables) }
-				: operation === 'inventoryAdjustQuantities'
-				? { inventoryAdjustQuantities: adjust(state, variables.input as AdjustInput) }
-				: { inventorySetQuantities: setQuantities(state, variables.input as SetInput) };
-	return { status: 200, body: { data, extensions: extensions(cost) } };
+	const root = {
+		inventoryItems: (args: { query?: string; first?: number }) => findItems(state, args),
+		orders: (args: { query?: string; first?: number; after?: string }) => listOrders(state, args),
+		inventoryAdjustQuantities: (args: { input: AdjustInput }) => adjust(state, args.input),
+		inventorySetQuantities: (args: { input: SetInput }) => setQuantities(state, args.input),
+	};
+	const result = await executor.run(prepared, root);
+	return { status: 200, body: { ...result, extensions: extensions(cost) } };
+}
+
+const pageInfo = (hasNextPage: boolean, startCursor: string | null, endCursor: string | null) => ({ hasNextPage, hasPreviousPage: startCursor !== null && startCursor !== Buffer.from('0').toString('base64'), startCursor, endCursor });
+
+/** An InventoryItem node; `inventoryLevel(locationId)` and its `quantities(names)` read their own arguments. */
+function itemNode(item: Item) {
+	return {
+		id: itemGid(item),
+		legacyResourceId: String(item.id),
+		sku: item.sku,
+		tracked: true,
+		inventoryLevel: ({ locationId }: { locationId: string }) => {
+			if (!item.levels.has(locationId)) return null;
+			return {
+				id: `gid://shopify/InventoryLevel/${item.id}?inventory_item_id=${item.id}`,
+				location: { id: locationId, name: 'Sandbox warehouse' },
+				quantities: ({ names }: { names: string[] }) => names.map((name) => ({
+					id: `gid://shopify/InventoryQuantity/${item.id}?name=${name}`,
+					name,
+					quantity: name === 'available' || name === 'on_hand' ? (item.levels.get(locationId) as number) : 0,
+					updatedAt: null,
+				})),
+			};
+		},
+	};
 }
 
 interface SandboxOrder {
 	id: number;
+	name: string;
+	email: string | null;
+	created_at: string;
 	updated_at: string;
 	line_items: Array<{ id: number; sku: string; quantity: number }>;
 }
 
 /** `orders(first, after, query: "updated_at:>='<iso>'", sortKey: UPDATED_AT)`, cursor = position in that order. */
-function listOrders(state: ShopifyState, variables: Record<string, unknown>) {
+function listOrders(state: ShopifyState, variables: { query?: string; first?: number; after?: string }) {
 	const since = /updated_at:>=?'([^']+)'/.exec(String(variables.query ?? ''))?.[1];
 	const sorted = (state.orders as SandboxOrder[])
 		.filter((order) => since === undefined || order.updated_at >= new Date(since).toISOString())
@@ -182,29 +213,29 @@ function listOrders(state: ShopifyState, variables: Record<string, unknown>) {
 	const page = sorted.slice(start, start + first);
 	const end = start + page.length;
 	return {
-		pageInfo: { hasNextPage: end < sorted.length, endCursor: page.length ? Buffer.from(String(end)).toString('base64') : null },
+		pageInfo: pageInfo(end < sorted.length, page.length ? Buffer.from(String(start)).toString('base64') : null, page.length ? Buffer.from(String(end)).toString('base64') : null),
 		nodes: page.map((order) => ({
+			id: `gid://shopify/Order/${order.id}`,
 			legacyResourceId: String(order.id),
+			name: order.name,
+			email: order.email,
+			createdAt: order.created_at,
 			updatedAt: order.updated_at,
-			lineItems: { nodes: order.line_items.map((line) => ({ id: `gid://shopify/LineItem/${line.id}`, sku: line.sku, quantity: line.quantity })) },
+			lineItems: ({ first }: { first?: number }) => ({
+				nodes: order.line_items.slice(0, first ?? order.line_items.length).map((line) => ({ id: `gid://shopify/LineItem/${line.id}`, sku: line.sku, quantity: line.quantity })),
+				pageInfo: pageInfo(first !== undefined && order.line_items.length > first, null, null),
+			}),
 		})),
 	};
 }
 
-function findItems(state: ShopifyState, variables: Record<string, unknown>) {
-	const match = /sku:(?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(String(variables.query ?? ''));
+/** `inventoryItems(first, query: "sku:<sku>")`: the items with that SKU (all without a query), `first` of them. */
+function findItems(state: ShopifyState, args: { query?: string; first?: number }) {
+	const match = /sku:(?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(String(args.query ?? ''));
 	const sku = match ? (match[1] !== undefined ? JSON.parse(`"${match[1]}"`) : match[2]) : undefined;
 	const items = sku === undefined ? [...state.items.values()] : [...state.items.values()].filter((item) => item.sku === sku);
-	const locationId = String(variables.locationId ?? shopifyLocationId);
-	return {
-		nodes: items.slice(0, 1).map((item) => ({
-			id: itemGid(item),
-			sku: item.sku,
-			inventoryLevel: item.levels.has(locationId)
-				? { quantities: [{ name: 'available', quantity: item.levels.get(locationId) }] }
-				: null,
-		})),
-	};
+	const page = items.slice(0, args.first ?? items.length);
+	return { nodes: page.map(itemNode), pageInfo: pageInfo(page.length < items.length, null, null) };
 }
 
 interface AdjustInput {
@@ -222,10 +253,11 @@ interface SetInput {
 	quantities?: Array<{ inventoryItemId: string; locationId: string; quantity: number; compareQuantity?: number | null }>;
 }
 
-function commonErrors(input: { reason?: string; name?: string; referenceDocumentUri?: string }): UserError[] {
+/** `nameCode`: the adjust mutation's code for a bad quantity name (INVALID_QUANTITY_NAME); the set mutation's is INVALID_NAME. */
+function commonErrors(input: { reason?: string; name?: string; referenceDocumentUri?: string }, nameCode: string): UserError[] {
 	const errors: UserError[] = [];
 	if (!input.reason || !SHOPIFY_REASONS.has(input.reason)) errors.push({ field: ['input', 'reason'], message: 'The specified reason is invalid.', code: 'INVALID_REASON' });
-	if (input.name !== 'available') errors.push({ field: ['input', 'name'], message: 'The quantity name must be available.', code: 'INVALID_QUANTITY_NAME' });
+	if (input.name !== 'available') errors.push({ field: ['input', 'name'], message: 'The quantity name must be available.', code: nameCode });
 	if (input.referenceDocumentUri !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(input.referenceDocumentUri)) {
 		errors.push({ field: ['input', 'referenceDocumentUri'], message: 'The reference document URI is invalid.', code: 'INVALID_REFERENCE_DOCUMENT' });
 	}
@@ -240,7 +272,7 @@ function stockedLevel(state: ShopifyState, itemId: string, locationId: string, f
 }
 
 function adjust(state: ShopifyState, input: AdjustInput) {
-	const userErrors = commonErrors(input ?? {});
+	const userErrors = commonErrors(input ?? {}, 'INVALID_QUANTITY_NAME');
 	const changes = input?.changes ?? [];
 	const found = changes.map((change, index) => stockedLevel(state, change.inventoryItemId, change.locationId, ['input', 'changes', String(index), 'inventoryItemId']));
 	for (const entry of found) if (entry.error) userErrors.push(entry.error);
@@ -249,13 +281,13 @@ function adjust(state: ShopifyState, input: AdjustInput) {
 		const item = found[index].item as Item;
 		const after = (item.levels.get(change.locationId) ?? 0) + change.delta;
 		item.levels.set(change.locationId, after);
-		return { name: 'available', delta: change.delta, quantityAfterChange: after, item: { id: itemGid(item), sku: item.sku }, location: { id: change.locationId } };
+		return { name: 'available', delta: change.delta, quantityAfterChange: after, ledgerDocumentUri: null, item: itemNode(item), location: { id: change.locationId, name: 'Sandbox warehouse' } };
 	});
 	return { inventoryAdjustmentGroup: recordGroup(state, input.reason as string, input.referenceDocumentUri, applied), userErrors: [] };
 }
 
 function setQuantities(state: ShopifyState, input: SetInput) {
-	const userErrors = commonErrors(input ?? {});
+	const userErrors = commonErrors(input ?? {}, 'INVALID_NAME');
 	const quantities = input?.quantities ?? [];
 	quantities.forEach((entry, index) => {
 		const error = quantityError(state, entry, ['input', 'quantities', String(index)], input.ignoreCompareQuantity === true);
@@ -266,7 +298,7 @@ function setQuantities(state: ShopifyState, input: SetInput) {
 		const item = state.itemByGid(entry.inventoryItemId) as Item;
 		const delta = entry.quantity - (item.levels.get(entry.locationId) ?? 0);
 		item.levels.set(entry.locationId, entry.quantity);
-		return { name: 'available', delta, quantityAfterChange: entry.quantity, item: { id: itemGid(item), sku: item.sku }, location: { id: entry.locationId } };
+		return { name: 'available', delta, quantityAfterChange: entry.quantity, ledgerDocumentUri: null, item: itemNode(item), location: { id: entry.locationId, name: 'Sandbox warehouse' } };
 	});
 	return { inventoryAdjustmentGroup: recordGroup(state, input.reason as string, input.referenceDocumentUri, applied), userErrors: [] };
 }

@@ -57,7 +57,7 @@ test('compare-and-set refuses a stale compare quantity with COMPARE_QUANTITY_STA
 	expect(await store.set('TEE-M', 5, { reason: 'correction', reference: 'x://y', compareQuantity: 10 })).toEqual({ previous: 10, next: 5 });
 	expect(await store.getQuantity('TEE-M')).toBe(5);
 	const [{ inventoryItemId }] = await control.state<Array<{ inventoryItemId: string }>>('inventory');
-	const missingCompare = await graphql('mutation { inventorySetQuantities(input: $input) { userErrors { code } } }', {
+	const missingCompare = await graphql('mutation Set($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { userErrors { code } } }', {
 		input: { reason: 'correction', name: 'available', quantities: [{ inventoryItemId, locationId: shopifyLocationId, quantity: 1 }] },
 	});
 	expect(missingCompare.body.data.inventorySetQuantities.userErrors[0].code).toBe('COMPARE_QUANTITY_REQUIRED');
@@ -65,9 +65,9 @@ test('compare-and-set refuses a stale compare quantity with COMPARE_QUANTITY_STA
 
 test('a drained cost bucket answers Throttled in a 200 with throttleStatus; the transport waits for the refill and retries', async () => {
 	await control.updateSettings({ maximumAvailable: 20, restoreRate: 50 });
-	const first = await graphql('{ inventoryItems(first: 1, query: $query) { nodes { id } } }', { query: 'sku:TEE-M' });
+	const first = await graphql('query Find($query: String) { inventoryItems(first: 1, query: $query) { nodes { id } } }', { query: 'sku:TEE-M' });
 	expect(first.body.extensions.cost).toMatchObject({ requestedQueryCost: 4, actualQueryCost: 4, throttleStatus: { maximumAvailable: 20, restoreRate: 50 } });
-	const drain = await Promise.all(Array.from({ length: 6 }, () => graphql('{ inventoryItems(first: 1, query: $query) { nodes { id } } }', { query: 'sku:TEE-M' })));
+	const drain = await Promise.all(Array.from({ length: 6 }, () => graphql('query Find($query: String) { inventoryItems(first: 1, query: $query) { nodes { id } } }', { query: 'sku:TEE-M' })));
 	const throttled = drain.find((reply) => reply.body.errors);
 	expect(throttled?.status).toBe(200);
 	expect(throttled?.body).toMatchObject({ errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }], extensions: { cost: { actualQueryCost: null } } });
@@ -82,7 +82,7 @@ test('a drained cost bucket answers Throttled in a 200 with throttleStatus; the 
 			await new Promise((resolve) => setTimeout(resolve, ms));
 		},
 	});
-	const body = await transport.request<{ data: unknown }>({ method: 'POST', url: '/graphql.json', body: { query: 'mutation { inventoryAdjustQuantities(input: $input) { userErrors { code } } }', variables: { input: {} } } });
+	const body = await transport.request<{ data: unknown }>({ method: 'POST', url: '/graphql.json', body: { query: 'mutation Adjust($input: InventoryAdjustQuantitiesInput!) { inventoryAdjustQuantities(input: $input) { userErrors { code } } }', variables: { input: { reason: 'correction', name: 'available', changes: [] } } } });
 	expect(body.data).toBeDefined();
 	expect(transport.stats.rateLimited).toBeGreaterThanOrEqual(1);
 	expect(waits[0]).toBeGreaterThan(0);

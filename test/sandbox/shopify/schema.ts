@@ -1,0 +1,29 @@
+/**
+ * The part of Shopify's Admin GraphQL schema (2025-01) this sandbox serves; `schema.graphql` is generated from it
+ * and Shopify's published schema (see support/graphqlSchemas.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const servedFields: Record<string, string[]> = {
+	QueryRoot: ['inventoryItems', 'orders'],
+	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities'],
+	InventoryItemConnection: ['nodes', 'pageInfo'],
+	InventoryItem: ['id', 'legacyResourceId', 'sku', 'tracked', 'inventoryLevel'],
+	InventoryLevel: ['id', 'quantities', 'location'],
+	InventoryQuantity: ['id', 'name', 'quantity', 'updatedAt'],
+	Location: ['id', 'name'],
+	PageInfo: ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'],
+	OrderConnection: ['nodes', 'pageInfo'],
+	Order: ['id', 'legacyResourceId', 'name', 'createdAt', 'updatedAt', 'email', 'lineItems'],
+	LineItemConnection: ['nodes', 'pageInfo'],
+	LineItem: ['id', 'sku', 'quantity'],
+	InventoryAdjustQuantitiesPayload: ['inventoryAdjustmentGroup', 'userErrors'],
+	InventorySetQuantitiesPayload: ['inventoryAdjustmentGroup', 'userErrors'],
+	InventoryAdjustmentGroup: ['id', 'reason', 'referenceDocumentUri', 'createdAt', 'changes'],
+	InventoryChange: ['name', 'delta', 'quantityAfterChange', 'ledgerDocumentUri', 'item', 'location'],
+	InventoryAdjustQuantitiesUserError: ['code', 'field', 'message'],
+	InventorySetQuantitiesUserError: ['code', 'field', 'message'],
+};
+
+export const shopifySchemaSdl = (): string => readFileSync(join(__dirname, 'schema.graphql'), 'utf8');

@@ -1,0 +1,111 @@
+/**
+ * The Shopify sandbox answers as Shopify's published Admin GraphQL schema (2025-01) says, for every operation the
+ * Shopify inventory connector sends and every root field the sandbox serves: the query validates, the response
+ * holds only the selected fields, each of its schema type, and arguments are read inline or from variables alike.
+ */
+import { readFileSync } from 'node:fs';
+
+import { connectInventoryStores } from '../../../lib/inventory';
+import { StaleQuantityError } from '../../../lib/platforms/inventory';
+import { SandboxControl } from '../framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../registry';
+import { GraphqlConformance } from '../support/graphqlConformance';
+import { servedSubset, subsetFile, vendorSchema } from '../support/graphqlSchemas';
+import { callApi } from '../support/http';
+import { shopifyLocationId } from '.';
+import { servedFields } from './schema';
+
+const schema = vendorSchema('shopify');
+const conformance = new GraphqlConformance(schema, /\/graphql\.json$/);
+let sandbox: RunningSandbox;
+let control: SandboxControl;
+let api: string;
+
+beforeAll(async () => {
+	sandbox = await startSandbox('shopify', { onExchange: conformance.record });
+	control = new SandboxControl(sandbox.baseUrl);
+	api = `${sandbox.baseUrl}/admin/api/2025-01`;
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+	await control.reset();
+	await control.seed({ inventory: [{ sku: 'TEE-M', available: 10 }, { sku: 'MUG', available: 3 }] });
+	conformance.clear();
+});
+
+async function graphql(query: string, variables?: Record<string, unknown>) {
+	const reply = await callApi(api, '/graphql.json', { method: 'POST', body: { query, ...(variables ? { variables } : {}) }, headers: { 'X-Shopify-Access-Token': sandbox.credentials.accessToken } });
+	return reply.body as { data?: any; errors?: Array<{ message: string }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const context = { reason: 'correction' as const, reference: 'test://shopify/spec' };
+
+test('the served schema is exactly the published schema cut to the fields the sandbox serves', () => {
+	expect(readFileSync(subsetFile('shopify'), 'utf8')).toBe(servedSubset(schema, servedFields));
+});
+
+test('the connector reads, adjusts, sets and pulls orders with answers that match the schema', async () => {
+	const connector = connectInventoryStores([{ id: 'shopify', platform: 'shopify', baseUrl: api, settings: sandbox.credentials }])[0].connector;
+	await callApi(api, '/orders.json', { method: 'POST', body: { order: { email: 'ada@example.com', line_items: [{ sku: 'MUG', quantity: 1, price: '4.00' }] } }, headers: { 'X-Shopify-Access-Token': sandbox.credentials.accessToken } });
+	expect(await connector.getQuantity('TEE-M')).toBe(10);
+	expect(await connector.adjust('TEE-M', -3, context)).toEqual({ previous: 10, next: 7 });
+	await expect(connector.set('TEE-M', 5, { ...context, compareQuantity: 9 })).rejects.toBeInstanceOf(StaleQuantityError);
+	expect(await connector.set('TEE-M', 5, { ...context, compareQuantity: 7 })).toEqual({ previous: 7, next: 5 });
+	expect(await connector.pullOrders!(undefined)).toEqual([expect.objectContaining({ lines: [expect.objectContaining({ sku: 'MUG', quantity: 1 })] })]);
+
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(['mutation inventoryAdjustQuantities', 'mutation inventorySetQuantities', 'query inventoryItems', 'query orders']);
+});
+
+test('a response holds exactly the selected fields: aliases, fragments, __typename, nothing more', async () => {
+	const reply = await graphql(`query Pick($sku: String) {
+		first: inventoryItems(first: 1, query: $sku) { nodes { sku ...Level } }
+		all: inventoryItems(first: 5) { nodes { __typename id } pageInfo { hasNextPage } }
+	}
+	fragment Level on InventoryItem { inventoryLevel(locationId: "${shopifyLocationId}") { quantities(names: ["available"]) { quantity } } }`, { sku: 'sku:TEE-M' });
+	expect(reply.errors).toBeUndefined();
+	expect(reply.data).toEqual({
+		first: { nodes: [{ sku: 'TEE-M', inventoryLevel: { quantities: [{ quantity: 10 }] } }] },
+		all: { nodes: [{ __typename: 'InventoryItem', id: expect.stringMatching(/^gid:\/\/shopify\/InventoryItem\//) }, { __typename: 'InventoryItem', id: expect.any(String) }], pageInfo: { hasNextPage: false } },
+	});
+	expect(conformance.problems()).toEqual([]);
+});
+
+test('arguments are read the same inline and from variables, in queries and mutations', async () => {
+	const inline = await graphql(`{ inventoryItems(first: 1, query: "sku:MUG") { nodes { sku inventoryLevel(locationId: "${shopifyLocationId}") { quantities(names: ["available"]) { quantity } } } } }`);
+	const byVariables = await graphql('query Find($q: String, $loc: ID!) { inventoryItems(first: 1, query: $q) { nodes { sku inventoryLevel(locationId: $loc) { quantities(names: ["available"]) { quantity } } } } }', { q: 'sku:MUG', loc: shopifyLocationId });
+	expect(inline.data).toEqual({ inventoryItems: { nodes: [{ sku: 'MUG', inventoryLevel: { quantities: [{ quantity: 3 }] } }] } });
+	expect(byVariables.data).toEqual(inline.data);
+
+	const item = inline.data.inventoryItems.nodes[0] as { sku: string };
+	const { data: found } = await graphql('{ inventoryItems(first: 1, query: "sku:MUG") { nodes { id } } }');
+	const itemId = found.inventoryItems.nodes[0].id as string;
+	const inlineAdjust = await graphql(`mutation { inventoryAdjustQuantities(input: { reason: "correction", name: "available", changes: [{ delta: -1, inventoryItemId: "${itemId}", locationId: "${shopifyLocationId}" }] }) { inventoryAdjustmentGroup { changes { quantityAfterChange } } userErrors { code } } }`);
+	const variableAdjust = await graphql('mutation Adjust($input: InventoryAdjustQuantitiesInput!) { inventoryAdjustQuantities(input: $input) { inventoryAdjustmentGroup { changes { quantityAfterChange } } userErrors { code } } }', {
+		input: { reason: 'correction', name: 'available', changes: [{ delta: -1, inventoryItemId: itemId, locationId: shopifyLocationId }] },
+	});
+	expect(item.sku).toBe('MUG');
+	expect(inlineAdjust.data.inventoryAdjustQuantities).toEqual({ inventoryAdjustmentGroup: { changes: [{ quantityAfterChange: 2 }] }, userErrors: [] });
+	expect(variableAdjust.data.inventoryAdjustQuantities).toEqual({ inventoryAdjustmentGroup: { changes: [{ quantityAfterChange: 1 }] }, userErrors: [] });
+	expect(conformance.problems()).toEqual([]);
+});
+
+test('a query off the schema is refused with errors and no data, as Shopify does', async () => {
+	const unknownField = await graphql('{ inventoryItems(first: 1) { nodes { colour } } }');
+	const undeclared = await graphql('query { inventoryItems(first: 1, query: $q) { nodes { id } } }');
+	expect(unknownField).toEqual({ errors: [expect.objectContaining({ message: expect.stringContaining('colour') })] });
+	expect(undeclared).toEqual({ errors: [expect.objectContaining({ message: expect.stringContaining('$q') })] });
+});
+
+test('the check fails on a response with a field the query did not select, or of the wrong type', async () => {
+	const drifted = new GraphqlConformance(schema, /graphql/);
+	const requestBody = { query: '{ inventoryItems(first: 1) { nodes { id } } }' };
+	drifted.record({ method: 'POST', path: '/graphql.json', query: new URLSearchParams(), requestBody, status: 200, body: { data: { inventoryItems: { nodes: [{ id: 'gid://x', sku: 'TEE-M' }] } } } });
+	drifted.record({ method: 'POST', path: '/graphql.json', query: new URLSearchParams(), requestBody, status: 200, body: { data: { inventoryItems: { nodes: [{ id: 7 }] } } } });
+	drifted.record({ method: 'POST', path: '/graphql.json', query: new URLSearchParams(), requestBody: { query: 'mutation { inventorySetQuantities(input: $input) { userErrors { code } } }' }, status: 200, body: { data: {} } });
+	expect(drifted.problems()).toEqual([
+		expect.stringContaining('data.inventoryItems.nodes[0].sku was not selected'),
+		expect.stringContaining('data.inventoryItems.nodes[0].id 7 is not a ID'),
+		expect.stringContaining('the query does not validate: Variable "$input" is not defined'),
+	]);
+});
