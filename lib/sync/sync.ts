@@ -1,7 +1,7 @@
 import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVersion } from '../conflict/resolve';
 import { decidedValues, ReviewQueue } from '../conflict/reviews';
 import type { CrmConnector, CrmEntity } from '../platforms/crm';
-import type { ActivityCounts } from '../store/logs';
+import type { ActivityCounts, LogRepository } from '../store/logs';
 import type { StateStore } from '../store/stateStore';
 import { HubRecordRepository, InboxRepository, type HubKey, type HubRecord, type StagedChange } from './hub';
 import { type FieldMapping, getPath, setPath } from './mapping';
@@ -59,6 +59,14 @@ const DELETED_FIELD = '__deleted__';
 
 /** Failures found before any write that the next run would meet again unchanged: retrying them cannot help. */
 const PERMANENT_FAILURES = new Set(['UNMAPPED_VALUE']);
+
+function isRefusal(failures: PushOutcome[]): boolean {
+	return failures.every((failure) => failure.error?.code !== undefined && PERMANENT_FAILURES.has(failure.error.code));
+}
+
+function values(records: HubRecord[], internalId: string): Record<string, unknown> {
+	return records.find((record) => record.internalId === internalId)?.data ?? {};
+}
 
 /** A copy of `record` without the given internal paths (a left-out field counts as unchanged when versions are resolved). */
 function withoutPaths(record: Record<string, unknown>, paths: string[] = []): Record<string, unknown> {
@@ -138,12 +146,19 @@ class SyncRun {
 			}
 			for (const record of records) await this.hub.put(this.key, record);
 			const failed = await this.pushEverywhere(records.map((record) => ({ record, own: new Map() })));
+			let retryLater = false;
 			for (const review of decided) {
-				if (failed.has(review.recordKey)) continue;
+				const failures = failed.get(review.recordKey);
+				if (failures && !isRefusal(failures)) {
+					retryLater = true;
+					continue;
+				}
+				// A decided value a platform has no option for is reported once, not pushed again on every run.
+				if (failures) await this.refused(this.options.store.logs, 'review', review.recordKey, failures, values(records, review.recordKey));
 				await this.reviews.markApplied(review.id);
 				this.summary.reviewsApplied++;
 			}
-			if (failed.size > 0) return;
+			if (retryLater) return;
 		}
 	}
 
@@ -383,18 +398,28 @@ class SyncRun {
 	 */
 	private async settle({ inbox, logs }: SyncRepositories, change: StagedChange, failures: PushOutcome[] | undefined): Promise<void> {
 		if (!failures) return inbox.remove(this.key, change);
-		const refused = failures.every((failure) => failure.error?.code !== undefined && PERMANENT_FAILURES.has(failure.error.code));
-		if (!refused && change.attempts + 1 < (this.options.maxAttempts ?? 5)) return inbox.countAttempt(this.key, change);
-		const reasons = failures.map((failure) => `${failure.platform}: ${failure.error?.message ?? 'failed'}`).join('; ');
+		if (isRefusal(failures)) {
+			await this.refused(logs, change.platform, change.externalId, failures, change.data);
+			return inbox.remove(this.key, change);
+		}
+		if (change.attempts + 1 < (this.options.maxAttempts ?? 5)) return inbox.countAttempt(this.key, change);
 		await logs.recordError({
 			integration: this.options.integration, scope: `sync:${this.options.entity}:dead-letter`, platform: change.platform, recordKey: change.externalId,
-			code: refused ? 'SYNC_REFUSED' : 'SYNC_GAVE_UP',
-			message: refused
-				? `Change from ${change.platform} record ${change.externalId} was not sent: ${reasons}`
-				: `Change from ${change.platform} record ${change.externalId} could not reach every platform after ${change.attempts + 1} runs`,
+			code: 'SYNC_GAVE_UP', message: `Change from ${change.platform} record ${change.externalId} could not reach every platform after ${change.attempts + 1} runs`,
 			detail: change.data,
 		});
 		await inbox.remove(this.key, change);
+		this.summary.deadLettered++;
+	}
+
+	/** A dead letter for a change (from a platform record, or a review's decision) that some platform refused outright. */
+	private async refused(logs: LogRepository, source: string, recordKey: string, failures: PushOutcome[], data: Record<string, unknown>): Promise<void> {
+		const reasons = failures.map((failure) => `${failure.platform}: ${failure.error?.message ?? 'failed'}`).join('; ');
+		const origin = source === 'review' ? `Decided review of record ${recordKey}` : `Change from ${source} record ${recordKey}`;
+		await logs.recordError({
+			integration: this.options.integration, scope: `sync:${this.options.entity}:dead-letter`, platform: source, recordKey,
+			code: 'SYNC_REFUSED', message: `${origin} was not sent: ${reasons}`, detail: data,
+		});
 		this.summary.deadLettered++;
 	}
 
