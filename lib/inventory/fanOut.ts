@@ -14,6 +14,7 @@ import { InventoryLedger, type LedgerKey, type LedgerRow } from './ledger';
 import { StockLocks } from './locks';
 import { judgeIntent, type IntentVerdict } from './recovery';
 import { hasRules, listedQuantity, validateRules, type ChannelRules } from './rules';
+import { assertMovements } from './inputs';
 import { orderMovements } from './webhooks';
 
 /** One order line (a sale) or an explicit movement. `quantity` is in units: positive, except a correction's signed delta. */
@@ -163,8 +164,8 @@ export class InventoryFanOut {
 
 	/** Records the movements once and applies them to every other enabled store. */
 	async apply(movements: StockMovement[], delivery?: { source: string; id: string }): Promise<ApplyResult> {
+		assertMovements(movements);
 		const records = movements.map((movement) => {
-			validateMovement(movement);
 			const kind = movement.kind ?? 'sale';
 			return {
 				orderId: movement.orderId,
@@ -467,14 +468,6 @@ export class InventoryFanOut {
 }
 
 const sameRow = (a: LedgerKey, b: LedgerKey) => a.orderId === b.orderId && a.lineId === b.lineId && a.storeId === b.storeId;
-
-function validateMovement(movement: StockMovement): void {
-	for (const field of ['orderId', 'lineId', 'sku'] as const) {
-		if (typeof movement[field] !== 'string' || movement[field] === '') throw new Error(`Stock movement needs a ${field}`);
-	}
-	if (!Number.isInteger(movement.quantity)) throw new Error(`Quantity of ${movement.orderId}/${movement.lineId} must be a whole number`);
-	if (movement.kind && !(movement.kind in SIGN)) throw new Error(`Unknown movement kind "${movement.kind}"`);
-}
 
 function outcome(row: LedgerRow, platform: string, alreadyDone: boolean): StoreOutcome {
 	return {

@@ -17,3 +17,4 @@ export { inventoryMigrations } from './migrations';
 export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions } from './connect';
 export { readOrderWebhook, orderMovements, type OrderEvent, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
+export { orderInputSchema, orderPayloadSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';

@@ -1,5 +1,7 @@
 import { verifyBodyHmacBase64 } from '../platforms/inventory';
+import { checkInput, describeViolations, type InputViolation } from '../records/inputSchema';
 import type { StockMovement } from './fanOut';
+import { orderPayloadSchema } from './inputs';
 
 export type OrderWebhookSource = 'shopify' | 'woocommerce';
 
@@ -18,7 +20,11 @@ export interface OrderEvent {
 	createdAt?: string;
 }
 
-export type OrderWebhookCheck = { valid: true; order: OrderEvent } | { valid: false; reason: string };
+/**
+ * A refused delivery: forged (`signed` false) or correctly signed but not an order this package can apply (`violations`
+ * name each bad field, e.g. `line_items[1].quantity`).
+ */
+export type OrderWebhookCheck = { valid: true; order: OrderEvent } | { valid: false; reason: string; signed: boolean; violations?: InputViolation[] };
 
 const SCHEMES: Record<OrderWebhookSource, { signature: string; delivery: string }> = {
 	shopify: { signature: 'x-shopify-hmac-sha256', delivery: 'x-shopify-webhook-id' },
@@ -47,7 +53,9 @@ function orderCustomer(source: OrderWebhookSource, payload: OrderPayload): Pick<
 
 /**
  * Verifies a Shopify orders/create or WooCommerce order.created delivery (base64 HMAC-SHA256 of the raw body) and
- * reads its order lines; both vendors send `{id, line_items: [{id, sku, quantity}]}`. Lines without a SKU are dropped.
+ * reads its order lines; both vendors send `{id, line_items: [{id, sku, quantity}]}`. One invalid line (no SKU, a
+ * quantity that is not a whole number of at least 1, "2" as text) refuses the whole order with the line and field named:
+ * a line is never dropped or reinterpreted, so nothing of a malformed order is recorded or applied.
  */
 export function readOrderWebhook(
 	source: OrderWebhookSource,
@@ -61,19 +69,18 @@ export function readOrderWebhook(
 		const value = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 		return Array.isArray(value) ? value[0] : value;
 	};
-	if (!header(scheme.signature)) return { valid: false, reason: `missing ${scheme.signature} header` };
-	if (!verifyBodyHmacBase64(rawBody, header(scheme.signature), secret)) return { valid: false, reason: 'signature does not match the body' };
+	if (!header(scheme.signature)) return { valid: false, signed: false, reason: `missing ${scheme.signature} header` };
+	if (!verifyBodyHmacBase64(rawBody, header(scheme.signature), secret)) return { valid: false, signed: false, reason: 'signature does not match the body' };
 	let payload: OrderPayload;
 	try {
 		payload = JSON.parse(rawBody) as OrderPayload;
 	} catch {
-		return { valid: false, reason: 'body is not JSON' };
+		return { valid: false, signed: true, reason: 'body is not JSON' };
 	}
-	if (payload.id === undefined || !Array.isArray(payload.line_items)) return { valid: false, reason: 'not an order: no id or line_items' };
-	const lines = payload.line_items
-		.filter((line) => typeof line.sku === 'string' && line.sku !== '' && Number.isInteger(line.quantity))
-		.map((line, index) => ({ lineId: String(line.id ?? index + 1), sku: line.sku as string, quantity: line.quantity as number }));
-	return { valid: true, order: { orderId: String(payload.id), sourceStore: storeId, deliveryId: header(scheme.delivery), lines, ...orderCustomer(source, payload) } };
+	const checked = checkInput(orderPayloadSchema, payload);
+	if (checked.violations) return { valid: false, signed: true, reason: `not a valid order: ${describeViolations(checked.violations)}`, violations: checked.violations };
+	const lines = checked.value.line_items.map((line) => ({ lineId: line.id, sku: line.sku, quantity: line.quantity }));
+	return { valid: true, order: { orderId: checked.value.id, sourceStore: storeId, deliveryId: header(scheme.delivery), lines, ...orderCustomer(source, payload) } };
 }
 
 /**

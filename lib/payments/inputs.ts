@@ -1,4 +1,4 @@
-import { boolean, countryCode, currency, amount, id, oneOf, optional, recordOf, token, text } from '../records/inputSchema';
+import { boolean, countryCode, currency, amount, id, oneOf, optional, nonEmptyString, recordOf, text } from '../records/inputSchema';
 
 /** What Route Payment and Explain Route take (the router's `process` and `explain` check it too). */
 export const paymentRequestSchema = {
@@ -7,7 +7,7 @@ export const paymentRequestSchema = {
 	currency: currency(),
 	country: optional(countryCode()),
 	method: optional(oneOf(['card', 'paypal', 'wallet'] as const)),
-	tokens: optional(recordOf(token())),
+	tokens: optional(recordOf(nonEmptyString())),
 	description: optional(text()),
 	capture: optional(boolean()),
 };

@@ -70,8 +70,8 @@ export function text(): Rule<string> {
 	return rule('a string', (value) => (typeof value === 'string' ? value : undefined));
 }
 
-/** A secret-free reference handed over as text (a payment-method token): a string with something besides spaces. */
-export function token(): Rule<string> {
+/** Text that names something and is never a number (a SKU, a token, an event type): a string with something besides spaces. */
+export function nonEmptyString(): Rule<string> {
 	return rule('a non-empty string', (value) => (typeof value === 'string' && value.trim() !== '' ? value : undefined));
 }
 

@@ -41,3 +41,17 @@ export function readInput<S extends Schema>(context: IExecuteFunctions, schema: 
 export function itemParameters(context: IExecuteFunctions, names: readonly string[], itemIndex: number): Record<string, unknown> {
 	return Object.fromEntries(names.map((name) => [name, context.getNodeParameter(name, itemIndex, null) ?? undefined]));
 }
+
+/**
+ * A JSON parameter's value: n8n hands it over as text or already parsed. Text that is not JSON is a violation of
+ * `field`, like any other wrong value; an empty text reads as `empty`.
+ */
+export function jsonInput(context: IExecuteFunctions, value: unknown, field: string, itemIndex: number, empty?: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	if (value.trim() === '') return empty;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		throw new InputViolationError(context.getNode(), [{ field, problem: 'must be JSON, got text that is not' }], itemIndex);
+	}
+}

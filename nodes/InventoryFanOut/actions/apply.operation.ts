@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { orderMovements, type OrderEvent, type StockMovement } from '../../../lib/inventory';
+import { orderInputSchema, orderMovements, type MovementKind, type OrderEvent } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
-import { parseJsonParameter } from '../../shared/jsonParameter';
+import { InputViolationError, itemParameters, jsonInput, readInput } from '../../shared/inputs';
 import { buildFanOut, splitOutcomes } from './common';
 
 const showFor = { show: { operation: ['apply'] } };
@@ -59,15 +58,15 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function readOrder(context: IExecuteFunctions, item: number): OrderEvent {
-	const raw = context.getNodeParameter('lines', item);
-	const lines = parseJsonParameter<OrderEvent['lines']>(context, raw, 'Line Items', item);
-	if (!Array.isArray(lines)) throw new NodeOperationError(context.getNode(), 'Line Items must be an array of {lineId, sku, quantity}', { itemIndex: item });
+/** The item's order, checked by type (a line with quantity "2", 1.5 or -3, or without a SKU, refuses the whole order). */
+function readOrder(context: IExecuteFunctions, item: number, kind: MovementKind): OrderEvent {
+	const lines = jsonInput(context, context.getNodeParameter('lines', item), 'lines', item);
+	const order = readInput(context, orderInputSchema(kind), { ...itemParameters(context, ['orderId', 'sourceStore', 'deliveryId'], item), lines }, item);
 	return {
-		orderId: String(context.getNodeParameter('orderId', item)),
-		sourceStore: String(context.getNodeParameter('sourceStore', item) ?? ''),
-		deliveryId: String(context.getNodeParameter('deliveryId', item, '') ?? '') || undefined,
-		lines: lines.map((line, index) => ({ lineId: String(line.lineId ?? index + 1), sku: String(line.sku), quantity: Number(line.quantity) })),
+		orderId: order.orderId,
+		sourceStore: order.sourceStore ?? '',
+		deliveryId: order.deliveryId,
+		lines: order.lines.map((line, index) => ({ lineId: line.lineId ?? String(index + 1), sku: line.sku, quantity: line.quantity })),
 	};
 }
 
@@ -75,26 +74,27 @@ function readOrder(context: IExecuteFunctions, item: number): OrderEvent {
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
 	const fanOut = await buildFanOut(this, store);
-	const kind = this.getNodeParameter('kind', 0) as StockMovement['kind'];
+	const kind = this.getNodeParameter('kind', 0) as MovementKind;
 	const results = await Promise.all(
 		items.map(async (_, item) => {
 			try {
-				const order = readOrder(this, item);
+				const order = readOrder(this, item, kind);
 				const movements = orderMovements(order, kind);
 				const delivery = order.deliveryId ? { source: order.sourceStore || 'manual', id: order.deliveryId } : undefined;
 				const result = await fanOut.apply(movements, delivery);
 				if (result.duplicateDelivery) return { item, duplicate: { orderId: order.orderId, deliveryId: order.deliveryId, duplicateDelivery: true } };
 				return { item, outcomes: result.outcomes.map((outcome) => ({ ...outcome, item })) };
 			} catch (error) {
-				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, item);
-				return { item, failure: (error as Error).message };
+				const nodeError = toNodeError(this.getNode(), error, item);
+				if (!this.continueOnFail()) throw nodeError;
+				return { item, failure: nodeError instanceof InputViolationError ? nodeError.itemJson() : { error: nodeError.message } };
 			}
 		}),
 	);
 	const [applied, errors] = splitOutcomes(results.flatMap((result) => result.outcomes ?? []));
 	for (const result of results) {
 		if (result.duplicate) applied.push({ json: result.duplicate, pairedItem: { item: result.item } });
-		if (result.failure) errors.push({ json: { error: result.failure }, pairedItem: { item: result.item } });
+		if (result.failure) errors.push({ json: result.failure, pairedItem: { item: result.item } });
 	}
 	return [applied, errors];
 }

@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readOrderWebhook, type OrderWebhookSource } from '../../../lib/inventory';
+import { readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from '../../../lib/inventory';
 
 const showFor = { show: { operation: ['verifyOrder'] } };
 
@@ -44,7 +44,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			: JSON.stringify(items[item].json.body ?? {});
 		const check = readOrderWebhook(source, headers, rawBody, secret);
 		if (check.valid) verified.push({ json: { ...check.order }, pairedItem: { item } });
-		else rejected.push({ json: { source, verified: false, reason: check.reason }, pairedItem: { item } });
+		else rejected.push({ json: rejection(source, check), pairedItem: { item } });
 	}
 	return [verified, rejected];
+}
+
+/** A refused delivery: `verified` says whether its signature held; a signed but invalid order names its bad fields. */
+function rejection(source: OrderWebhookSource, check: Extract<OrderWebhookCheck, { valid: false }>): IDataObject {
+	const fields = check.violations?.map((violation) => violation.field);
+	return { source, verified: check.signed, reason: check.reason, ...(fields ? { invalidFields: fields } : {}) };
 }

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { paymentRequestSchema, type PaymentRequest } from '../../../lib/payments';
-import { itemParameters, readInput } from '../../shared/inputs';
+import { itemParameters, jsonInput, readInput } from '../../shared/inputs';
 
 const showFor = { show: { operation: ['route', 'explain'] } };
 
@@ -45,16 +44,8 @@ export const paymentProperties: INodeProperties[] = [
 
 /** The item's payment, checked by type against the router's schema: nothing is wrapped in String or Number. */
 export function readPayment(context: IExecuteFunctions, itemIndex: number): PaymentRequest {
-	const raw = context.getNodeParameter('tokens', itemIndex, {}) as unknown;
-	let tokens: unknown = raw;
-	if (typeof raw === 'string') {
-		try {
-			tokens = raw === '' ? {} : JSON.parse(raw);
-		} catch {
-			throw new NodeOperationError(context.getNode(), `Invalid tokens (item ${itemIndex}): Payment-Method Tokens is not a JSON object`, { itemIndex });
-		}
-	}
+	const tokens = jsonInput(context, context.getNodeParameter('tokens', itemIndex, {}), 'tokens', itemIndex, {});
 	const parameters = itemParameters(context, ['paymentId', 'amount', 'currency', 'country', 'method', 'description'], itemIndex);
-	const payment = readInput(context, paymentRequestSchema, { ...parameters, tokens: tokens ?? {} }, itemIndex);
+	const payment = readInput(context, paymentRequestSchema, { ...parameters, tokens }, itemIndex);
 	return { ...payment, tokens: payment.tokens ?? {} };
 }
