@@ -1,5 +1,5 @@
 import { verifyBodyHmacBase64 } from '../platforms/inventory';
-import { checkInput, describeViolations, type InputViolation } from '../records/inputSchema';
+import { checkInput, describeViolations, id, type InputViolation } from '../records/inputSchema';
 import type { StockMovement } from './fanOut';
 import { orderPayloadSchema } from './inputs';
 
@@ -20,11 +20,20 @@ export interface OrderEvent {
 	createdAt?: string;
 }
 
+/** An order as the vendor sent it, nothing dropped or converted but integer ids (which become their decimal text). */
+export interface ReceivedOrder extends Omit<OrderEvent, 'orderId' | 'lines'> {
+	orderId: unknown;
+	lines: unknown;
+}
+
 /**
- * A refused delivery: forged (`signed` false) or correctly signed but not an order this package can apply (`violations`
- * name each bad field, e.g. `line_items[1].quantity`).
+ * A refused delivery: forged (`signed` false), or correctly signed but not an order this package can apply:
+ * `violations` name each bad field (e.g. `line_items[1].quantity`) and `received` holds the order as sent, so the step
+ * that records or applies it refuses it visibly, naming the field.
  */
-export type OrderWebhookCheck = { valid: true; order: OrderEvent } | { valid: false; reason: string; signed: boolean; violations?: InputViolation[] };
+export type OrderWebhookCheck =
+	| { valid: true; order: OrderEvent }
+	| { valid: false; reason: string; signed: boolean; violations?: InputViolation[]; received?: ReceivedOrder };
 
 const SCHEMES: Record<OrderWebhookSource, { signature: string; delivery: string }> = {
 	shopify: { signature: 'x-shopify-hmac-sha256', delivery: 'x-shopify-webhook-id' },
@@ -78,9 +87,26 @@ export function readOrderWebhook(
 		return { valid: false, signed: true, reason: 'body is not JSON' };
 	}
 	const checked = checkInput(orderPayloadSchema, payload);
-	if (checked.violations) return { valid: false, signed: true, reason: `not a valid order: ${describeViolations(checked.violations)}`, violations: checked.violations };
+	const delivery = { sourceStore: storeId, deliveryId: header(scheme.delivery), ...orderCustomer(source, payload) };
+	if (checked.violations) {
+		const received = typeof payload === 'object' && payload !== null ? { ...delivery, orderId: asSentId(payload.id), lines: linesAsSent(payload.line_items) } : undefined;
+		return { valid: false, signed: true, reason: `not a valid order: ${describeViolations(checked.violations)}`, violations: checked.violations, received };
+	}
 	const lines = checked.value.line_items.map((line) => ({ lineId: line.id, sku: line.sku, quantity: line.quantity }));
-	return { valid: true, order: { orderId: checked.value.id, sourceStore: storeId, deliveryId: header(scheme.delivery), lines, ...orderCustomer(source, payload) } };
+	return { valid: true, order: { ...delivery, orderId: checked.value.id, lines } };
+}
+
+function asSentId(value: unknown): unknown {
+	return id().check(value, 'id').value ?? value;
+}
+
+function linesAsSent(lines: unknown): unknown {
+	if (!Array.isArray(lines)) return lines;
+	return lines.map((line: unknown) => {
+		if (typeof line !== 'object' || line === null) return line;
+		const { id: lineId, sku, quantity } = line as Record<string, unknown>;
+		return { lineId: asSentId(lineId), sku, quantity };
+	});
 }
 
 /**

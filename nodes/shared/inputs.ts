@@ -17,9 +17,13 @@ export class InputViolationError extends NodeOperationError {
 		this.violations = violations;
 	}
 
-	/** Only `error` and `details`, the keys n8n's "Continue (using error output)" moves to the error output. */
+	/**
+	 * Only `error` and `details` (`field`: the first bad field, as Record Order's error items have it), the keys n8n's
+	 * "Continue (using error output)" moves to the error output.
+	 */
 	itemJson(): IDataObject {
-		return { error: this.message, details: { fields: fieldsOf(this.violations), violations: this.violations.map((violation) => ({ ...violation })) } };
+		const fields = fieldsOf(this.violations);
+		return { error: this.message, details: { field: fields[0], fields, violations: this.violations.map((violation) => ({ ...violation })) } };
 	}
 }
 
@@ -49,9 +53,15 @@ export function itemParameters(context: IExecuteFunctions, names: readonly strin
 export function jsonInput(context: IExecuteFunctions, value: unknown, field: string, itemIndex: number, empty?: unknown): unknown {
 	if (typeof value !== 'string') return value;
 	if (value.trim() === '') return empty;
+	const parsed = parseJson(value);
+	if (!parsed.ok) throw new InputViolationError(context.getNode(), [{ field, problem: 'must be JSON, got text that is not' }], itemIndex);
+	return parsed.value;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 	try {
-		return JSON.parse(value) as unknown;
+		return { ok: true, value: JSON.parse(text) as unknown };
 	} catch {
-		throw new InputViolationError(context.getNode(), [{ field, problem: 'must be JSON, got text that is not' }], itemIndex);
+		return { ok: false };
 	}
 }

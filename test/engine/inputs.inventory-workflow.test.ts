@@ -103,18 +103,17 @@ test.each([
 	['quantity "2"', { quantity: '2' }, 'quantity'],
 	['quantity 1.5', { quantity: 1.5 }, 'quantity'],
 	['no SKU', { sku: null }, 'sku'],
-])('a signed Shopify order whose line has %s is refused whole, naming the line; no store is written', async (_, change, field) => {
+])('a signed Shopify order whose line has %s fails whole, naming the line; no store is written', async (_, change, field) => {
 	await sandboxes.seed(['IN-1', 'IN-2'], 20);
 	await Promise.all(commercePlatforms.map((name) => sandboxes.controls[name].clearRequests()));
 	const order = { id: 770001, line_items: [{ id: 1, sku: 'IN-1', quantity: 1 }, { id: 2, sku: 'IN-2', quantity: 1, ...change }] };
 	const result = await run(verifyFlow(), [shopifyDelivery(order, 'in-wh-1')]);
-	expect(result.error).toBeUndefined();
-	const [verified, rejected] = result.outputs.Verify;
-	expect(verified).toEqual([]);
-	expect(rejected.map((item) => item.json)).toEqual([
-		expect.objectContaining({ verified: true, invalidFields: [`line_items[1].${field}`], reason: expect.stringContaining(`line_items[1].${field}`) }),
-	]);
-	expect(result.outputs['Fan Out']).toBeUndefined();
+	// Genuine, so not refused as forged: passed on as sent, and the fan-out refuses the whole order by field and item.
+	const [passedOn, forged] = result.outputs.Verify;
+	expect(forged).toEqual([]);
+	expect(passedOn.map((item) => item.json.invalidFields)).toEqual([[`line_items[1].${field}`]]);
+	expect(result.status).toBe('error');
+	expect((result.error as { message: string }).message).toMatch(new RegExp(`lines\\[1\\]\\.${field} \\(item 0\\)`));
 	expect(await storeWrites()).toEqual([]);
 	expect(await sandboxes.quantities('IN-1')).toEqual({ shopify: 20, woocommerce: 20, magento: 20, bigcommerce: 20 });
 });

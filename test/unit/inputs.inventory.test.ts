@@ -70,6 +70,7 @@ describe.each(['shopify', 'woocommerce'] as const)('a signed %s order', (source)
 		for (const line of [{ quantity: -3 }, { quantity: '2' }, { quantity: 1.5 }, { sku: null }]) {
 			expect(read(source, { id: 1, line_items: [{ ...goodLine, ...line }] })).toMatchObject({ valid: false, signed: true });
 		}
+		expect(read(source, { id: 1, line_items: [{ ...goodLine, quantity: -3 }] })).toMatchObject({ received: { orderId: '1', lines: [{ lineId: '11', sku: 'TEE-M', quantity: -3 }] } });
 		expect(read(source, { id: 1, line_items: [goodLine] })).toMatchObject({ valid: true, order: { orderId: '1', lines: [{ lineId: '11', sku: 'TEE-M', quantity: 2 }] } });
 	});
 });

@@ -29,7 +29,10 @@ export const description: INodeProperties[] = [
 
 const secretOf: Record<OrderWebhookSource, string> = { shopify: 'integrationShopifyApi', woocommerce: 'integrationWooCommerceApi' };
 
-/** Verified orders, as `{orderId, sourceStore, deliveryId, lines}` → output 0; forged or malformed deliveries, with the reason → output 1. */
+/**
+ * Genuine orders, as `{orderId, sourceStore, deliveryId, lines}` → output 0 (an invalid one as sent, with `invalidFields`,
+ * for Record Order or Apply to refuse by field); forged deliveries and bodies that are no order at all, with the reason → output 1.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('orderSource', 0) as OrderWebhookSource;
 	const secret = String((await this.getCredentials(secretOf[source])).webhookSecret ?? '');
@@ -44,6 +47,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			: JSON.stringify(items[item].json.body ?? {});
 		const check = readOrderWebhook(source, headers, rawBody, secret);
 		if (check.valid) verified.push({ json: { ...check.order }, pairedItem: { item } });
+		// Genuine but invalid: passed on as sent, so the step that records or applies it refuses it naming the field.
+		else if (check.received) verified.push({ json: { ...check.received, invalidFields: check.violations?.map((violation) => violation.field) } as IDataObject, pairedItem: { item } });
 		else rejected.push({ json: rejection(source, check), pairedItem: { item } });
 	}
 	return [verified, rejected];
