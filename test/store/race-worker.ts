@@ -11,7 +11,7 @@ import {
 	sideEffectsMigration,
 	singleBucket,
 	takesPerWorker,
-	workMs,
+	RACE_WORKERS,
 	type LinkOutcome,
 	type RaceRound,
 	type RoundOrder,
@@ -33,18 +33,37 @@ function opened(): StateStore {
 
 async function runOnce(): Promise<RunOnceOutcome> {
 	const db = opened().db;
-	const askedAtMs = Date.now();
+	let waitedWhileInProgress = false;
+	// runOnce sleeps only when it found the work claimed and in progress: that is when a loser says it is waiting.
+	const waitForWinner = async (ms: number) => {
+		if (!waitedWhileInProgress) await db.run('INSERT INTO race_waiting (worker) VALUES (?)', [worker]);
+		waitedWhileInProgress = true;
+		await sleep(ms);
+	};
 	const outcome = await opened().idempotency.runOnce(
 		'race',
 		'charge-1',
 		async () => {
 			await db.run('INSERT INTO race_side_effects (worker, at_ms) VALUES (?, ?)', [worker, Date.now()]);
-			await sleep(workMs);
+			await untilTheOthersWait();
 			return worker;
 		},
-		{ pollMs: 10 },
+		{ pollMs: 10, sleep: waitForWinner },
 	);
-	return { ...outcome, askedAtMs };
+	return { ...outcome, waitedWhileInProgress };
+}
+
+/**
+ * The winner holds its claim until every other worker has found it in progress, so the race is real however loaded
+ * the machine; after a minute it lets go anyway, and the test then fails on the workers that never waited.
+ */
+async function untilTheOthersWait(): Promise<void> {
+	const deadline = Date.now() + 60_000;
+	while (Date.now() < deadline) {
+		const [{ waiting }] = await opened().db.query<{ waiting: number | string }>('SELECT COUNT(*) AS waiting FROM race_waiting');
+		if (Number(waiting) >= RACE_WORKERS - 1) return;
+		await sleep(10);
+	}
 }
 
 async function link(): Promise<LinkOutcome> {

@@ -18,8 +18,8 @@ export type WorkerReport =
 export interface RunOnceOutcome {
 	result: number;
 	replayed: boolean;
-	/** When this worker asked (ms since epoch), to show that it asked while the winner's work was in progress. */
-	askedAtMs: number;
+	/** Whether this worker found the work in progress and waited for it, which every loser must have done. */
+	waitedWhileInProgress: boolean;
 }
 
 export interface LinkOutcome {
@@ -37,7 +37,11 @@ export const sideEffectsMigration: Migration = {
 	component: 'race-test',
 	version: 1,
 	description: 'side effects of raced work',
-	statements: ['CREATE TABLE race_side_effects (worker BIGINT NOT NULL, at_ms BIGINT NOT NULL)'],
+	statements: [
+		'CREATE TABLE race_side_effects (worker BIGINT NOT NULL, at_ms BIGINT NOT NULL)',
+		// One row per worker that found the work in progress: the winner holds its claim until every other worker is here.
+		'CREATE TABLE race_waiting (worker BIGINT NOT NULL)',
+	],
 };
 
 export const raceKey: IdMapKey = { integration: 'race', platform: 'hubspot', entity: 'contacts' };
@@ -49,5 +53,5 @@ export const pairBuckets: BucketSpec[] = [
 	{ key: 'race:pair-b', capacity: 30, windowMs: 600_000 },
 ];
 export const takesPerWorker = 10;
-/** How long the winner of `runOnce` holds its claim, so every other worker arrives while it is in progress. */
-export const workMs = 400;
+/** How many processes race. */
+export const RACE_WORKERS = 8;
