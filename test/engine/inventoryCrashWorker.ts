@@ -14,8 +14,8 @@ export interface CrashJob {
 	/** Orders, each one delivery (`delivery-<orderId>`), applied `batch` at a time. */
 	orders: StockMovement[];
 	batch: number;
-	/** apply: deliver the orders (and be killed); retry / redeliver / burst: resume after a killed run. */
-	mode: 'apply' | 'retry' | 'redeliver' | 'burst';
+	/** apply: deliver the orders (and be killed); retry / redeliver / reconcile / burst (all three): resume after a killed run. */
+	mode: 'apply' | 'retry' | 'redeliver' | 'reconcile' | 'burst';
 	/** Kill at the `at`-th arrival at `step`; with `hold`, earlier arrivals wait there, so all `at` rows are caught at it. */
 	crash?: { step: WriteStep; at: number; hold: boolean };
 	lockLeaseMs: number;
@@ -57,7 +57,7 @@ async function main(): Promise<CrashReport> {
 	};
 	if (job.mode === 'apply' || job.mode === 'redeliver' || job.mode === 'burst') await deliver();
 	if (job.mode === 'retry' || job.mode === 'burst') outcomes.push(...(await fanOut.retryPending()));
-	const reconcile = job.mode === 'burst' ? await fanOut.reconcile(job.skus, { correct: true }) : [];
+	const reconcile = job.mode === 'burst' || job.mode === 'reconcile' ? await fanOut.reconcile(job.skus, { correct: true }) : [];
 	await state.close();
 	return { outcomes, reconcile: reconcile.map(({ store, sku, status, drift }) => ({ store, sku, status, drift })) };
 }
