@@ -142,6 +142,38 @@ describe.each(backends)('%s', (_name, stateConfig) => {
 		expect(finished).toEqual(step === 'after-ledger' ? [] : [...commercePlatforms].sort().map((platform) => [platform, 'applied']));
 	});
 
+	test('killed after the stores took the write, then a sale on each store: WooCommerce is told landed by its marker, the others are in doubt and never resent; reconcile settles them', async () => {
+		await sandboxes.seed([order.sku], 50);
+		const state = stateConfig();
+		await withLedger(state, (ledger) => ledger.setExpected(order.sku, 50));
+		const killed = await runWorker({ state, orders: [order], batch: 1, mode: 'apply', crash: { step: 'after-write', at: 4, hold: true }, skus: [order.sku] });
+		expect(killed.signal).toBe('SIGKILL');
+		for (const platform of commercePlatforms) await sandboxes.sell(platform, order.sku, 1);
+
+		const resumed = await runWorker({ state, orders: [order], batch: 1, mode: 'retry', skus: [order.sku] });
+		expect(resumed.report?.outcomes.map((outcome) => [outcome.store, outcome.status, outcome.error?.code]).sort()).toEqual([
+			['bigcommerce', 'failed', 'OUTCOME_UNKNOWN'],
+			['magento', 'failed', 'OUTCOME_UNKNOWN'],
+			['shopify', 'failed', 'OUTCOME_UNKNOWN'],
+			['woocommerce', 'applied', undefined],
+		]);
+		// Nothing was written again: 50, less this order's 3, less the sale of 1.
+		expect(await sandboxes.quantities(order.sku)).toEqual(everyStore(46));
+
+		// The four sales reach the ledger (each store's order fans out to the other three), then reconcile settles.
+		const sales = commercePlatforms.map((platform) => ({ orderId: `sale-${platform}`, lineId: '1', sku: order.sku, quantity: 1, sourceStore: platform }));
+		const settled = await runWorker({ state, orders: sales, batch: 4, mode: 'burst', skus: [order.sku] });
+		expect(await sandboxes.quantities(order.sku)).toEqual(everyStore(43));
+		expect(settled.report?.reconcile.map((entry) => [entry.store, entry.status, entry.drift])).toEqual([
+			['shopify', 'corrected', 0],
+			['woocommerce', 'in_sync', 0],
+			['magento', 'corrected', 0],
+			['bigcommerce', 'corrected', 0],
+		]);
+		const rows = await withLedger(state, (ledger) => ledger.list({}, 100));
+		expect(rows.filter((row) => row.status !== 'applied')).toEqual([]);
+	});
+
 	test('a 100-order burst killed mid-way, re-delivered, retried and reconciled ends exact on every store', async () => {
 		const skus = ['BURST-0', 'BURST-1', 'BURST-2', 'BURST-3'];
 		await sandboxes.seed(skus, 1000);

@@ -40,22 +40,8 @@ function engine(): InventoryFanOut {
 	return new InventoryFanOut({ db: store.db, stores: connectInventoryStores(sandboxes.stores, { retry: fastRetry }) });
 }
 
-/** A sale on the store itself: Shopify's REST order create, WooCommerce's order create, a BigCommerce relative adjustment. */
-async function sell(movement: StockMovement): Promise<void> {
-	const source = movement.sourceStore as CommercePlatform;
-	const [target] = connectInventoryStores(sandboxes.stores.filter((entry) => entry.id === source));
-	if (source === 'bigcommerce') {
-		await target.connector.adjust(movement.sku, -movement.quantity, { reason: 'sale', reference: `test://sale/${movement.orderId}` });
-		return;
-	}
-	const { baseUrl, credentials } = sandboxes.sandboxes[source];
-	const [path, headers, body] =
-		source === 'shopify'
-			? ['/admin/api/2025-01/orders.json', { 'X-Shopify-Access-Token': credentials.accessToken }, { order: { line_items: [{ sku: movement.sku, quantity: movement.quantity }] } }]
-			: ['/wp-json/wc/v3/orders', { authorization: `Basic ${Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString('base64')}` }, { line_items: [{ sku: movement.sku, quantity: movement.quantity }] }];
-	const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	expect(response.status).toBe(201);
-}
+/** A sale on the store itself (its units leave that store's stock there). */
+const sell = (movement: StockMovement) => sandboxes.sell(movement.sourceStore as CommercePlatform, movement.sku, movement.quantity);
 
 function order(index: number, source: CommercePlatform, sku: string, quantity = 1): StockMovement {
 	return { orderId: `${source}-${index}`, lineId: '1', sku, quantity, sourceStore: source };

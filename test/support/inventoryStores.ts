@@ -1,5 +1,5 @@
 /** The four commerce sandboxes as inventory stores, for tests, benchmarks and the demo. */
-import type { InventoryStoreConfig } from '../../lib/inventory';
+import { connectInventoryStores, type InventoryStoreConfig } from '../../lib/inventory';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { bigCommerceStoreHash } from '../sandbox/bigcommerce';
@@ -15,6 +15,11 @@ export interface CommerceSandboxes {
 	sandboxes: Record<CommercePlatform, RunningSandbox>;
 	/** Puts `quantity` of each SKU on every store. */
 	seed(skus: string[], quantity: number): Promise<void>;
+	/**
+	 * A sale on the store itself, taking the units off there as its own checkout does: Shopify's and WooCommerce's order
+	 * create, a Magento order, a BigCommerce relative adjustment.
+	 */
+	sell(platform: CommercePlatform, sku: string, quantity: number): Promise<void>;
 	/** Each store's quantity of a SKU, read through the control API. */
 	quantities(sku: string): Promise<Record<CommercePlatform, number | undefined>>;
 	reset(): Promise<void>;
@@ -49,6 +54,24 @@ export async function startCommerceSandboxes(options: { rateLimits?: boolean } =
 				controls.magento.seed({ sourceItems: skus.map((sku) => ({ sku, quantity })) }),
 				controls.bigcommerce.seed({ items: skus.map((sku) => ({ sku, quantity })) }),
 			]);
+		},
+		async sell(platform, sku, quantity) {
+			if (platform === 'magento') {
+				await controls.magento.seed({ orders: [{ items: [{ sku, qty: quantity }] }] });
+				return;
+			}
+			if (platform === 'bigcommerce') {
+				const [target] = connectInventoryStores(stores.filter((entry) => entry.id === platform));
+				await target.connector.adjust(sku, -quantity, { reason: 'sale', reference: `test://sale/${sku}` });
+				return;
+			}
+			const { baseUrl, credentials } = sandboxes[platform];
+			const [path, headers, body] =
+				platform === 'shopify'
+					? [`/admin/api/${shopifyApiVersion}/orders.json`, { 'X-Shopify-Access-Token': credentials.accessToken }, { order: { line_items: [{ sku, quantity }] } }]
+					: ['/wp-json/wc/v3/orders', { authorization: `Basic ${Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString('base64')}` }, { line_items: [{ sku, quantity }] }];
+			const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			if (response.status !== 201) throw new Error(`${platform} refused the sale: ${response.status} ${await response.text()}`);
 		},
 		async quantities(sku) {
 			const [shopify, woocommerce, magento, bigcommerce] = await Promise.all([
