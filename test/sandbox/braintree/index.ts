@@ -2,15 +2,19 @@
  * The Braintree GraphQL sandbox: `POST /graphql` with Basic public:private auth and a `Braintree-Version` header;
  * `chargePaymentMethod` with the sandbox's amount ranges (0.01–1999.99 succeed, 2000.00–2999.99 processor declined
  * with that code, 3000.00–3000.99 processor failure, 5001.00 gateway rejected), `search.transactions` by `orderId`,
- * and `ping`. No idempotency: a repeated charge is a second transaction, as in Braintree. The operation is told
- * by its root field (no full GraphQL parser); variables carry the input.
+ * and `ping`. No idempotency: a repeated charge is a second transaction, as in Braintree. Queries are validated and
+ * executed against the part of Braintree's published schema it serves (`schema.graphql`): only the selected fields
+ * come back, and arguments are read inline or from variables.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import { basicAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
+import { GraphqlExecutor, type GraphqlBody, type GraphqlErrorEntry } from '../framework/graphql';
 import { ProcessingSettings } from '../framework/idempotency';
 import type { Router } from '../framework/router';
 import type { SandboxRequest, SandboxResponse, SandboxServices, VendorSandboxFactory } from '../framework/types';
+import { braintreeSchemaSdl } from './schema';
 
 export const braintreePublicKey = 'sandbox-public-key';
 export const braintreePrivateKey = 'sandbox-private-key';
@@ -32,7 +36,7 @@ interface Transaction {
 	legacyId: string;
 	orderId: string | null;
 	status: string;
-	amount: { value: string; currencyCode: string };
+	amount: { value: string; currencyCode: string; currencyIsoCode: string };
 	createdAt: string;
 	paymentMethodId: string;
 	statusHistory: Array<Record<string, unknown>>;
@@ -85,71 +89,93 @@ class BraintreeState {
 		if (typeof request.headers['braintree-version'] !== 'string') {
 			return graphQlErrors(400, 'Braintree-Version header is required (a date such as 2019-01-01)', 'VALIDATION');
 		}
-		const body = (request.body ?? {}) as { query?: string; variables?: Record<string, unknown> };
-		const query = body.query ?? '';
-		if (/\bchargePaymentMethod\b/.test(query)) return this.charge(body.variables?.input as ChargeInput | undefined);
-		if (/\bsearch\b/.test(query) && /\btransactions\b/.test(query)) return this.search(body.variables?.input as SearchInput | undefined);
-		if (/\bping\b/.test(query)) return ok({ ping: 'pong' });
-		return graphQlErrors(200, 'This sandbox serves chargePaymentMethod, search.transactions and ping', 'VALIDATION');
+		executor ??= new GraphqlExecutor(braintreeSchemaSdl());
+		const prepared = executor.prepare((request.body ?? {}) as GraphqlBody);
+		if ('errors' in prepared) return { status: 200, body: { errors: prepared.errors.map((error) => ({ ...error, extensions: { errorClass: 'VALIDATION' } })), extensions: requestExtensions() } };
+		// A decline is both a transaction (in data) and an error naming the processor's code, as Braintree answers it.
+		const declines: GraphqlErrorEntry[] = [];
+		const root = {
+			ping: () => 'pong',
+			search: () => ({ transactions: ({ input }: { input: SearchInput }) => this.search(input) }),
+			chargePaymentMethod: async ({ input }: { input: ChargeInput }) => {
+				const { transaction, error } = await this.charge(input);
+				if (error) declines.push(error);
+				return { clientMutationId: input.clientMutationId ?? null, transaction: present(transaction) };
+			},
+		};
+		const result = await executor.run(prepared, root);
+		const errors = [...(result.errors ?? []), ...declines];
+		return { status: 200, body: { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors.length ? { errors } : {}), extensions: requestExtensions() } };
 	}
 
-	private async charge(input: ChargeInput | undefined): Promise<SandboxResponse> {
-		const amountText = String(input?.transaction?.amount ?? '');
-		if (!input?.paymentMethodId) return graphQlErrors(200, 'Variable \'input\' has an invalid value: paymentMethodId is required', 'VALIDATION');
+	/** Thrown for input Braintree refuses before any transaction exists: the field is null and the error explains. */
+	private async charge(input: ChargeInput): Promise<{ transaction: Transaction; error?: GraphqlErrorEntry }> {
+		const amountText = String(input.transaction.amount);
 		if (!/^\d+(\.\d{1,2})?$/.test(amountText) || Number(amountText) <= 0) {
-			return graphQlErrors(200, 'Amount is an invalid format.', 'VALIDATION', '81503');
+			throw new GraphQLError('Amount is an invalid format.', { extensions: { errorClass: 'VALIDATION', legacyCode: '81503', inputPath: ['input', 'transaction', 'amount'] } });
 		}
 		await this.processing.pause();
 		const amount = Number(amountText);
 		const transaction: Transaction = {
 			id: Buffer.from(`transaction_${randomBytes(4).toString('hex')}`).toString('base64'),
 			legacyId: randomBytes(4).toString('hex'),
-			orderId: input.transaction?.orderId ?? null,
+			orderId: input.transaction.orderId ?? null,
 			status: 'SUBMITTED_FOR_SETTLEMENT',
-			amount: { value: amount.toFixed(2), currencyCode: 'USD' },
+			amount: { value: amount.toFixed(2), currencyCode: 'USD', currencyIsoCode: 'USD' },
 			createdAt: new Date().toISOString(),
 			paymentMethodId: input.paymentMethodId,
 			statusHistory: [],
 		};
-		let error: SandboxResponse | undefined;
+		const event = (fields: Record<string, unknown>) => ({ timestamp: transaction.createdAt, amount: transaction.amount, terminal: true, ...fields });
+		let error: GraphqlErrorEntry | undefined;
 		if (amount >= 2000 && amount < 3000) {
 			const code = Math.floor(amount);
 			const message = declineMessages[code] ?? 'Processor Declined';
 			transaction.status = 'PROCESSOR_DECLINED';
-			transaction.statusHistory.push({ __typename: 'ProcessorDeclinedEvent', status: 'PROCESSOR_DECLINED', processorResponse: { legacyCode: String(code), message }, declineType: code === 2001 ? 'SOFT' : 'HARD' });
-			error = graphQlErrors(200, message, 'VALIDATION', String(code));
+			transaction.statusHistory.push(event({ __typename: 'ProcessorDeclinedEvent', status: 'PROCESSOR_DECLINED', processorResponse: { legacyCode: String(code), message }, declineType: code === 2001 ? 'SOFT' : 'HARD' }));
+			error = declineError(message, String(code));
 		} else if (amount >= 3000 && amount < 3001) {
 			transaction.status = 'FAILED';
-			transaction.statusHistory.push({ __typename: 'FailedEvent', status: 'FAILED', processorResponse: { legacyCode: '3000', message: 'Processor Network Unavailable - Try Again' } });
-			error = graphQlErrors(200, 'Processor Network Unavailable - Try Again', 'VALIDATION', '3000');
+			transaction.statusHistory.push(event({ __typename: 'FailedEvent', status: 'FAILED', processorResponse: { legacyCode: '3000', message: 'Processor Network Unavailable - Try Again' } }));
+			error = declineError('Processor Network Unavailable - Try Again', '3000');
 		} else if (amount === 5001) {
 			transaction.status = 'GATEWAY_REJECTED';
-			transaction.statusHistory.push({ __typename: 'GatewayRejectedEvent', status: 'GATEWAY_REJECTED', gatewayRejectionReason: 'APPLICATION_INCOMPLETE' });
-			error = graphQlErrors(200, 'Gateway Rejected: application_incomplete', 'VALIDATION');
+			transaction.statusHistory.push(event({ __typename: 'GatewayRejectedEvent', status: 'GATEWAY_REJECTED', gatewayRejectionReason: 'APPLICATION_INCOMPLETE' }));
+			error = declineError('Gateway Rejected: application_incomplete');
 		} else {
-			transaction.statusHistory.push({ __typename: 'SubmittedForSettlementEvent', status: 'SUBMITTED_FOR_SETTLEMENT' });
+			transaction.statusHistory.push(event({ __typename: 'SubmittedForSettlementEvent', status: 'SUBMITTED_FOR_SETTLEMENT', terminal: false }));
 		}
 		this.transactions.push(transaction);
 		this.services.publishWebhook({ kind: transaction.status === 'SUBMITTED_FOR_SETTLEMENT' ? 'transaction_submitted_for_settlement' : 'transaction_declined', transaction: present(transaction) });
-		const data = { chargePaymentMethod: { transaction: present(transaction) } };
-		if (!error) return ok(data);
-		return { ...error, body: { ...(error.body as object), data } };
+		return { transaction, error };
 	}
 
-	private search(input: SearchInput | undefined): SandboxResponse {
-		const orderId = input?.orderId?.is;
-		const matches = this.transactions.filter((transaction) => orderId === undefined || transaction.orderId === orderId).reverse();
-		return ok({ search: { transactions: { edges: matches.map((transaction) => ({ node: present(transaction) })), pageInfo: { hasNextPage: false } } } });
+	/** `search { transactions(input: { orderId: { is } }) }`, newest first. */
+	private search(input: SearchInput) {
+		const orderId = input.orderId?.is;
+		const matches = this.transactions.filter((transaction) => orderId === undefined || orderId === null || transaction.orderId === orderId).reverse();
+		return { edges: matches.map((transaction) => ({ cursor: transaction.id, node: present(transaction) })), pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
 	}
 }
 
+/** The schema subset served, built once on the first request. */
+let executor: GraphqlExecutor | undefined;
+
+const requestExtensions = () => ({ requestId: randomBytes(16).toString('hex') });
+
+function declineError(message: string, legacyCode?: string): GraphqlErrorEntry {
+	return { message, path: ['chargePaymentMethod'], extensions: { errorClass: 'VALIDATION', ...(legacyCode ? { legacyCode } : {}) } };
+}
+
+/** As the schema has them: required fields are present once the executor has validated the input. */
 interface ChargeInput {
-	paymentMethodId?: string;
-	transaction?: { amount?: string | number; orderId?: string };
+	clientMutationId?: string;
+	paymentMethodId: string;
+	transaction: { amount: string | number; orderId?: string };
 }
 
 interface SearchInput {
-	orderId?: { is?: string };
+	orderId?: { is?: string | null };
 }
 
 function present(transaction: Transaction): Record<string, unknown> {
@@ -157,6 +183,3 @@ function present(transaction: Transaction): Record<string, unknown> {
 	return visible;
 }
 
-function ok(data: Record<string, unknown>): SandboxResponse {
-	return { status: 200, body: { data, extensions: { requestId: randomBytes(16).toString('hex') } } };
-}

@@ -1,0 +1,102 @@
+/**
+ * The Braintree sandbox answers as Braintree's published GraphQL schema says, for every operation the Braintree
+ * payment connector sends and every root field the sandbox serves: the query validates, the response holds only
+ * the selected fields, each of its schema type, and arguments are read inline or from variables alike.
+ */
+import { readFileSync } from 'node:fs';
+
+import { connectProcessors } from '../../../lib/payments/connect';
+import type { PaymentConnector } from '../../../lib/platforms/payments';
+import { SandboxControl } from '../framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../registry';
+import { GraphqlConformance } from '../support/graphqlConformance';
+import { servedSubset, subsetFile, vendorSchema } from '../support/graphqlSchemas';
+import { callApi } from '../support/http';
+import { servedFields } from './schema';
+
+const schema = vendorSchema('braintree');
+const conformance = new GraphqlConformance(schema, /^\/graphql$/);
+let sandbox: RunningSandbox;
+let control: SandboxControl;
+let braintree: PaymentConnector;
+
+beforeAll(async () => {
+	sandbox = await startSandbox('braintree', { onExchange: conformance.record });
+	control = new SandboxControl(sandbox.baseUrl);
+	braintree = connectProcessors({ braintree: { baseUrl: sandbox.baseUrl, publicKey: sandbox.credentials.publicKey, privateKey: sandbox.credentials.privateKey } }, { retry: { baseDelayMs: 5, maxDelayMs: 50 } }).braintree;
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+	await control.reset();
+	conformance.clear();
+});
+
+async function graphql(query: string, variables?: Record<string, unknown>) {
+	const reply = await callApi(sandbox.baseUrl, '/graphql', {
+		method: 'POST',
+		body: { query, ...(variables ? { variables } : {}) },
+		headers: { authorization: `Basic ${Buffer.from(`${sandbox.credentials.publicKey}:${sandbox.credentials.privateKey}`).toString('base64')}`, 'braintree-version': '2019-01-01' },
+	});
+	return reply.body as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const charge = (paymentId: string, amountMinor: number, resuming = false) => braintree.charge({
+	paymentId, idempotencyKey: `key-${paymentId}`, amountMinor, currency: 'USD', method: 'card', token: 'fake-valid-nonce', resuming,
+});
+
+test('the served schema is exactly the published schema cut to the fields the sandbox serves', () => {
+	expect(readFileSync(subsetFile('braintree'), 'utf8')).toBe(servedSubset(schema, servedFields));
+});
+
+test('the connector charges, is declined, rejected and failed, and finds an earlier charge, with answers that match the schema', async () => {
+	expect(await charge('p-1', 1000)).toMatchObject({ outcome: 'succeeded' });
+	expect(await charge('p-2', 200_100)).toMatchObject({ code: '2001' });
+	expect(await charge('p-3', 500_100)).toMatchObject({ code: 'APPLICATION_INCOMPLETE' });
+	expect(await charge('p-4', 300_000)).toMatchObject({ code: '3000' });
+	expect(await charge('p-1', 1000, true)).toMatchObject({ outcome: 'succeeded' });
+	expect(await control.state<unknown[]>('transactions')).toHaveLength(4);
+
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(['mutation chargePaymentMethod', 'query search']);
+});
+
+test('a response holds exactly the selected fields: aliases, fragments on the status events, __typename', async () => {
+	const created = await graphql('mutation Charge($input: ChargePaymentMethodInput!) { chargePaymentMethod(input: $input) { transaction { id } } }', {
+		input: { paymentMethodId: 'fake-valid-nonce', transaction: { amount: '2004.00', orderId: 'o-1' } },
+	});
+	expect(created.data).toEqual({ chargePaymentMethod: { transaction: { id: expect.any(String) } } });
+	const found = await graphql(`{
+		alive: ping
+		search { transactions(input: { orderId: { is: "o-1" } }) { edges { node { state: status amount { value } statusHistory { __typename ... on ProcessorDeclinedEvent { processorResponse { legacyCode } } } } } } }
+	}`);
+	expect(found.data).toEqual({
+		alive: 'pong',
+		search: { transactions: { edges: [{ node: { state: 'PROCESSOR_DECLINED', amount: { value: '2004.00' }, statusHistory: [{ __typename: 'ProcessorDeclinedEvent', processorResponse: { legacyCode: '2004' } }] } }] } },
+	});
+	expect(conformance.problems()).toEqual([]);
+});
+
+test('arguments are read the same inline and from variables', async () => {
+	const inline = await graphql('mutation { chargePaymentMethod(input: { paymentMethodId: "fake-valid-nonce", transaction: { amount: "12.34", orderId: "inline" } }) { transaction { orderId amount { value } status } } }');
+	const byVariables = await graphql('mutation Charge($input: ChargePaymentMethodInput!) { chargePaymentMethod(input: $input) { transaction { orderId amount { value } status } } }', {
+		input: { paymentMethodId: 'fake-valid-nonce', transaction: { amount: '12.34', orderId: 'variables' } },
+	});
+	expect(inline.data.chargePaymentMethod.transaction).toEqual({ orderId: 'inline', amount: { value: '12.34' }, status: 'SUBMITTED_FOR_SETTLEMENT' });
+	expect(byVariables.data.chargePaymentMethod.transaction).toEqual({ orderId: 'variables', amount: { value: '12.34' }, status: 'SUBMITTED_FOR_SETTLEMENT' });
+	const searchInline = await graphql('{ search { transactions(input: { orderId: { is: "inline" } }) { edges { node { orderId } } } } }');
+	const searchVariables = await graphql('query Find($input: TransactionSearchInput!) { search { transactions(input: $input) { edges { node { orderId } } } } }', { input: { orderId: { is: 'inline' } } });
+	expect(searchInline.data).toEqual({ search: { transactions: { edges: [{ node: { orderId: 'inline' } }] } } });
+	expect(searchVariables.data).toEqual(searchInline.data);
+	expect(conformance.problems()).toEqual([]);
+});
+
+test('a query off the schema, or an amount Braintree refuses, is answered with errors as Braintree does', async () => {
+	const unknownField = await graphql('{ search { transactions(input: {}) { edges { node { colour } } } } }');
+	const missingInput = await graphql('mutation { chargePaymentMethod(input: { transaction: { amount: "1.00" } }) { transaction { id } } }');
+	const badAmount = await graphql('mutation { chargePaymentMethod(input: { paymentMethodId: "fake-valid-nonce", transaction: { amount: "1.001" } }) { transaction { id } } }');
+	expect(unknownField).toEqual({ errors: [expect.objectContaining({ message: expect.stringContaining('colour') })], extensions: expect.any(Object) });
+	expect(missingInput.errors?.[0].message).toContain('paymentMethodId');
+	expect(badAmount).toMatchObject({ data: { chargePaymentMethod: null }, errors: [{ message: 'Amount is an invalid format.', extensions: { legacyCode: '81503' } }] });
+	// The checker flags the two requests themselves; the answers (errors, no data) are in Braintree's shape.
+	expect(conformance.problems()).toEqual([expect.stringContaining('Cannot query field "colour"'), expect.stringContaining('paymentMethodId')]);
+});
