@@ -82,8 +82,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				const movements = orderMovements(order, kind);
 				const delivery = order.deliveryId ? { source: order.sourceStore || 'manual', id: order.deliveryId } : undefined;
 				const result = await fanOut.apply(movements, delivery);
-				if (result.duplicateDelivery) return { item, duplicate: { orderId: order.orderId, deliveryId: order.deliveryId, duplicateDelivery: true } };
-				return { item, outcomes: result.outcomes.map((outcome) => ({ ...outcome, item })) };
+				const outcomes = result.outcomes.map((outcome) => ({ ...outcome, item }));
+				// A delivery seen before still reports the changes it finished for an earlier, interrupted run.
+				if (result.duplicateDelivery) return { item, outcomes, duplicate: { orderId: order.orderId, deliveryId: order.deliveryId, duplicateDelivery: true } };
+				return { item, outcomes };
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, item);
 				if (!this.continueOnFail()) throw nodeError;
