@@ -4,5 +4,5 @@ export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentRes
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord, type TransactionState, type AuthorizationAction } from './repository';
 export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
-export { verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
+export { verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventCheck, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
 export { paymentRequestSchema, paymentIdSchema } from './inputs';

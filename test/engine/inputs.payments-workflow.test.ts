@@ -3,6 +3,7 @@
  * Smart Payment Router with an error naming the field and the item, before any charge; under On Error "Continue
  * (using error output)" the bad item goes to the error output and the good ones are charged (issue 21 §1).
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -115,4 +116,36 @@ test.each(['get', 'capture', 'cancel'])('%s refuses a payment id of the wrong ty
 	const errors = result.outputs.Pay.at(-1)!;
 	expect(errors.map((item) => item.json.error)).toEqual([expect.stringMatching(/paymentId \(item 0\)/), expect.stringMatching(/paymentId \(item 1\)/)]);
 	expect(await stripeWrites()).toEqual([]);
+});
+
+test('Verify Event refuses a correctly signed Stripe delivery whose body is empty or no event, with the reason', async () => {
+	const webhookSecret = 'whsec_engine_inputs';
+	const sign = (rawBody: string) => {
+		const stamp = Math.floor(Date.now() / 1000);
+		return `t=${stamp},v1=${createHmac('sha256', webhookSecret).update(`${stamp}.${rawBody}`).digest('hex')}`;
+	};
+	const event = { id: 'evt_in_1', type: 'payment_intent.succeeded', data: { object: { id: 'pi_1' } } };
+	const verify = {
+		name: 'verify',
+		nodes: [
+			{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'stripe-events' } },
+			{ name: 'Verify', type: 'n8n-nodes-integration-automation.smartPaymentRouter', typeVersion: 1, position: [200, 0], parameters: { operation: 'verifyEvent', eventSource: 'stripe' } },
+		],
+		connections: { Hook: { main: [[{ node: 'Verify', type: 'main', index: 0 }]] } },
+	};
+	const result = await runWorkflow(verify, {
+		inputItems: [
+			{ json: { headers: { 'stripe-signature': sign(JSON.stringify(event)) }, body: event } },
+			{ json: { headers: { 'stripe-signature': sign('') } } },
+			{ json: { headers: { 'stripe-signature': sign('{}') }, body: {} } },
+		],
+		credentials: { integrationStripeApi: { secretKey: stripe.credentials.secretKey, baseUrl: stripe.baseUrl, webhookSecret } },
+		env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
+	});
+	const [genuine, refused] = result.outputs.Verify;
+	expect(genuine.map((item) => item.json)).toEqual([{ source: 'stripe', verified: true, event }]);
+	expect(refused.map((item) => [item.pairedItem, item.json.verified, item.json.reason])).toEqual([
+		[{ item: 1 }, true, 'signed, but the body is empty: not an event'],
+		[{ item: 2 }, true, expect.stringMatching(/^signed, but not a stripe event: id must be/)],
+	]);
 });

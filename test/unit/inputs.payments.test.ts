@@ -1,20 +1,22 @@
 /**
  * Payment inputs are checked by type, never coerced: a missing or wrong-typed payment id, amount or currency is an
  * error naming the field, and no processor is called and nothing is stored (issue 21 §1: a payment without an id
- * was charged under "undefined", an object id as "[object Object]").
+ * was charged under "undefined", an object id as "[object Object]"); a correctly signed webhook body that is no event
+ * is refused with the reason, never read as `{}` (§7).
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import fc from 'fast-check';
 
-import { defaultRoutingConfig, PaymentRouter, type PaymentRequest } from '../../lib/payments';
+import { defaultRoutingConfig, PaymentRouter, verifyPaymentEvent, type PaymentRequest } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
 import type { ChargeRequest, PaymentConnector } from '../../lib/platforms/payments';
 import { InputError } from '../../lib/records/inputSchema';
 import { closeAllStores, coreMigrations, openStore, type StateStore } from '../../lib/store';
-import { malformedAmount, malformedCurrency, malformedId } from '../support/malformed';
+import { malformedAmount, malformedCurrency, malformedId, malformedObject } from '../support/malformed';
 
 let store: StateStore;
 let counter = 0;
@@ -155,4 +157,54 @@ test('tokens that are not strings, and a capture flag that is not a boolean, are
 	await expectRefused(router.process({ ...valid(), tokens: { stripe: 4242 } as unknown as Record<string, string> }), 'tokens.stripe');
 	await expectRefused(router.process({ ...valid(), capture: 'false' as unknown as boolean }), 'capture');
 	expect(connector.calls).toEqual([]);
+});
+
+describe('payment webhook events (issue 21 §7)', () => {
+	const secret = 'whsec_inputs';
+	const nowMs = Date.UTC(2026, 0, 1);
+	const stripeDelivery = (rawBody: string) => {
+		const stamp = Math.floor(nowMs / 1000);
+		const signature = createHmac('sha256', secret).update(`${stamp}.${rawBody}`).digest('hex');
+		return { headers: { 'stripe-signature': `t=${stamp},v1=${signature}` }, rawBody, nowMs };
+	};
+	const squareUrl = 'https://n8n.example.com/webhook/square';
+	const squareDelivery = (rawBody: string) => ({
+		headers: { 'x-square-hmacsha256-signature': createHmac('sha256', secret).update(squareUrl + rawBody).digest('base64') },
+		rawBody,
+		notificationUrl: squareUrl,
+		nowMs,
+	});
+
+	test('a correctly signed Stripe delivery with an empty body is refused, never read as {}', () => {
+		expect(verifyPaymentEvent('stripe', stripeDelivery(''), secret)).toEqual({ valid: false, signed: true, reason: 'signed, but the body is empty: not an event' });
+		expect(verifyPaymentEvent('stripe', stripeDelivery('{}'), secret)).toMatchObject({ valid: false, signed: true, violations: [{ field: 'id' }, { field: 'type' }, { field: 'data' }] });
+	});
+
+	test.each([
+		['stripe', 'id', stripeDelivery, { id: 'evt_1', type: 'charge.succeeded', data: { object: { id: 'ch_1' } } }],
+		['stripe', 'type', stripeDelivery, { id: 'evt_1', type: 'charge.succeeded', data: { object: { id: 'ch_1' } } }],
+		['stripe', 'data', stripeDelivery, { id: 'evt_1', type: 'charge.succeeded', data: { object: { id: 'ch_1' } } }],
+		['square', 'event_id', squareDelivery, { event_id: 'e1', type: 'payment.updated', data: { id: 'p1' } }],
+		['square', 'data', squareDelivery, { event_id: 'e1', type: 'payment.updated', data: { id: 'p1' } }],
+	] as const)('a signed %s event whose %s is malformed is refused naming the field', (source, field, deliver, event) => {
+		expect(verifyPaymentEvent(source, deliver(JSON.stringify(event)), secret)).toEqual({ valid: true, event });
+		fc.assert(
+			fc.property(field === 'data' ? malformedObject : malformedId, (value) => {
+				const body = JSON.stringify({ ...event, [field]: value });
+				const check = verifyPaymentEvent(source, deliver(body), secret);
+				expect(check).toMatchObject({ valid: false, signed: true });
+				if (!check.valid) expect(check.violations?.map((violation) => violation.field) ?? []).toEqual([field]);
+			}),
+			{ numRuns: 80 },
+		);
+	});
+
+	test('a signed body that is not JSON, or JSON but no object, is refused with the reason', () => {
+		fc.assert(
+			fc.property(fc.oneof(fc.constantFrom('{', 'evt_1', '[]', 'null', '42', '"text"'), fc.array(fc.integer()).map((list) => JSON.stringify(list))), (body) => {
+				const check = verifyPaymentEvent('stripe', stripeDelivery(body), secret);
+				expect(check).toMatchObject({ valid: false, signed: true, reason: expect.stringMatching(/^signed, but/) });
+			}),
+		);
+	});
 });

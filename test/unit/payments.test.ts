@@ -156,7 +156,7 @@ describe('money and keys', () => {
 });
 
 describe('webhook signatures', () => {
-	const body = '{"id":"evt_1","type":"payment_intent.succeeded"}';
+	const body = '{"id":"evt_1","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1"}}}';
 	const stamp = Math.floor(now / 1000);
 	const stripeHeader = (secret: string, t = stamp) => `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 
@@ -177,10 +177,11 @@ describe('webhook signatures', () => {
 
 	test('a delivery is checked against the header its processor signs in', () => {
 		const url = 'https://n8n.example.com/webhook/payments/square-events';
-		const squareSignature = createHmac('sha256', 'sq-key').update(url + body).digest('base64');
-		expect(verifyPaymentEvent('stripe', { headers: { 'stripe-signature': stripeHeader('whsec_1') }, rawBody: body, nowMs: now }, 'whsec_1')).toEqual({ valid: true });
-		expect(verifyPaymentEvent('square', { headers: { 'x-square-hmacsha256-signature': squareSignature }, rawBody: body, notificationUrl: url, nowMs: now }, 'sq-key')).toEqual({ valid: true });
-		expect(verifyPaymentEvent('square', { headers: { 'stripe-signature': squareSignature }, rawBody: body, notificationUrl: url, nowMs: now }, 'sq-key')).toEqual({ valid: false, reason: 'no x-square-hmacsha256-signature header' });
+		const squareBody = '{"event_id":"ev-1","type":"payment.updated","merchant_id":"M1","data":{"type":"payment","id":"p1"}}';
+		const squareSignature = createHmac('sha256', 'sq-key').update(url + squareBody).digest('base64');
+		expect(verifyPaymentEvent('stripe', { headers: { 'stripe-signature': stripeHeader('whsec_1') }, rawBody: body, nowMs: now }, 'whsec_1')).toEqual({ valid: true, event: JSON.parse(body) });
+		expect(verifyPaymentEvent('square', { headers: { 'x-square-hmacsha256-signature': squareSignature }, rawBody: squareBody, notificationUrl: url, nowMs: now }, 'sq-key')).toEqual({ valid: true, event: JSON.parse(squareBody) });
+		expect(verifyPaymentEvent('square', { headers: { 'stripe-signature': squareSignature }, rawBody: squareBody, notificationUrl: url, nowMs: now }, 'sq-key')).toEqual({ valid: false, signed: false, reason: 'no x-square-hmacsha256-signature header' });
 	});
 });
 

@@ -37,7 +37,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Verifies each webhook item's processor signature: genuine events → output 0, rejected ones (with the reason) → output 1. */
+/**
+ * Verifies each webhook item's processor signature and reads its event from the raw body: genuine events → output 0;
+ * forged ones, and signed bodies that are no event (empty, not JSON, no id or type), with the reason → output 1.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('eventSource', 0) as PaymentEventSource;
 	const credential = await this.getCredentials(platformCredentials[source].type);
@@ -50,9 +53,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const rawBody = await readRawBody(this, items[item], item);
 		const notificationUrl = source === 'square' ? (this.getNodeParameter('notificationUrl', item) as string) : undefined;
 		const check = verifyPaymentEvent(source, { headers, rawBody, notificationUrl, nowMs: Date.now() }, secret);
-		const event = (items[item].json.body ?? {}) as IDataObject;
-		if (check.valid) verified.push({ json: { source, verified: true, event }, pairedItem: { item } });
-		else rejected.push({ json: { source, verified: false, reason: check.reason }, pairedItem: { item } });
+		if (check.valid) verified.push({ json: { source, verified: true, event: check.event as IDataObject }, pairedItem: { item } });
+		else rejected.push({ json: { source, verified: check.signed, reason: check.reason, ...(check.violations ? { invalidFields: check.violations.map((violation) => violation.field) } : {}) }, pairedItem: { item } });
 	}
 	return [verified, rejected];
 }
@@ -60,5 +62,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 async function readRawBody(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Promise<string> {
 	const property = context.getNodeParameter('rawBodyProperty', itemIndex, 'data') as string;
 	if (item.binary?.[property]) return (await context.helpers.getBinaryDataBuffer(itemIndex, property)).toString('utf8');
-	return JSON.stringify(item.json.body ?? {});
+	// No body is an empty body (refused), never `{}`.
+	return item.json.body === undefined ? '' : JSON.stringify(item.json.body);
 }
