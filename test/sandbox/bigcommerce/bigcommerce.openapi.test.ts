@@ -52,6 +52,7 @@ test('the connector reads, adjusts, sets and pulls orders with answers that matc
 	await expect(connector.getQuantity('NOPE')).rejects.toThrow();
 
 	expect(conformance.problems()).toEqual([]);
+	expect(conformance.requestProblems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining([
 		'get /inventory/locations/{location_id}/items 200', 'post /inventory/adjustments/relative 200', 'put /inventory/adjustments/absolute 200',
 		'get /orders 200', 'get /orders 204', 'get /orders/{order_id}/products 200',

@@ -66,6 +66,7 @@ test('the connector writes, pulls and archives contacts, companies and tickets w
 	expect(await intercom.control.state<unknown[]>('companies')).toHaveLength(1);
 
 	expect(conformance.problems()).toEqual([]);
+	expect(conformance.requestProblems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining([
 		'post /contacts 200', 'post /contacts 409', 'put /contacts/{contact_id} 200', 'post /contacts/search 200',
 		'post /companies 200', 'put /companies/{company_id} 200', 'get /companies/scroll 200', 'delete /companies/{company_id} 200',
@@ -109,7 +110,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	]));
 });
 
-test('the check fails on a body that breaks the spec (ticket search answered as a plain list)', () => {
+test('the check fails on a body that breaks the spec (ticket search answered as a plain list, a request off its schema)', () => {
 	const drifted = new SpecConformance([{ spec, base: '' }]);
 	drifted.record({ method: 'POST', path: '/tickets/search', query: new URLSearchParams(), requestBody: {}, status: 200, body: { type: 'list', tickets: [], total_count: 0 } });
 	drifted.record({ method: 'DELETE', path: '/tickets/abc/everything', query: new URLSearchParams(), requestBody: undefined, status: 200, body: {} });
@@ -117,4 +118,6 @@ test('the check fails on a body that breaks the spec (ticket search answered as 
 		expect.stringContaining('/type must be equal to one of the allowed values'),
 		expect.stringContaining('no such operation in the spec'),
 	]);
+	drifted.record({ method: 'PUT', path: '/tickets/abc', query: new URLSearchParams(), requestBody: { open: 'no' }, status: 200, body: {} });
+	expect(drifted.requestProblems()).toEqual([expect.stringContaining('PUT /tickets/abc request: /open must be boolean')]);
 });

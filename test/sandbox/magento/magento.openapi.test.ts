@@ -40,6 +40,7 @@ test('the connector reads, adjusts, sets and pulls orders with answers that matc
 	await expect(connector.getQuantity('NOPE')).rejects.toThrow();
 
 	expect(conformance.problems()).toEqual([]);
+	expect(conformance.requestProblems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining([
 		'get /V1/inventory/source-items 200', 'post /V1/inventory/source-items 200', 'get /V1/orders 200',
 	]));

@@ -46,6 +46,7 @@ test('the connector creates and captures orders, and is declined, with answers t
 	expect(await charge('p-2', 'vault-declined')).toMatchObject({ code: 'INSTRUMENT_DECLINED' });
 
 	expect(conformance.problems()).toEqual([]);
+	expect(conformance.requestProblems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining(['post /v2/checkout/orders 201', 'post /v2/checkout/orders/{id}/capture 201', 'post /v2/checkout/orders/{id}/capture 422']));
 });
 

@@ -41,6 +41,7 @@ test('the connector charges and is declined with answers that match the spec', a
 	expect(await charge('p-3', 'cnon:not-a-nonce')).toMatchObject({ code: 'INVALID_CARD_DATA' });
 
 	expect(conformance.problems()).toEqual([]);
+	expect(conformance.requestProblems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining(['post /v2/payments 200', 'post /v2/payments 402', 'post /v2/payments 400']));
 });
 

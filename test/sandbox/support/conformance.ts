@@ -60,6 +60,15 @@ export class SpecConformance {
 		return this.exchanges.flatMap((exchange) => this.problemsOf(exchange).map((problem) => `${exchange.method} ${exchange.path} → ${exchange.status}: ${problem}`));
 	}
 
+	/** One line per JSON request body that breaks the operation's request schema (what a connector sent). */
+	requestProblems(): string[] {
+		return this.exchanges.flatMap((exchange) => {
+			const located = this.locate(exchange);
+			if (!located || exchange.requestBody === undefined || this.options.outsideSpec?.test(exchange.path)) return [];
+			return located.mount.spec.requestErrors(located.operation.method, located.operation.template, exchange.requestBody).map((problem) => `${exchange.method} ${exchange.path} request: ${problem}`);
+		});
+	}
+
 	/** The operations exercised, as 'METHOD template status' (e.g. 'post /v1/payment_intents 402'), sorted, once each. */
 	covered(): string[] {
 		const seen = new Set<string>();

@@ -21,11 +21,19 @@ interface SpecResponse {
 	schema?: Schema;
 }
 
+interface SpecOperationObject {
+	responses?: Record<string, SpecResponse>;
+	/** OpenAPI 3 */
+	requestBody?: SpecResponse;
+	/** Swagger 2: the body is the parameter `in: body`. */
+	parameters?: Array<{ in?: string; schema?: Schema; $ref?: string }>;
+}
+
 interface SpecDocument {
 	swagger?: string;
 	basePath?: string;
-	paths: Record<string, Record<string, { responses?: Record<string, SpecResponse> }>>;
-	components?: { schemas?: Record<string, Schema>; responses?: Record<string, SpecResponse> };
+	paths: Record<string, Record<string, SpecOperationObject>>;
+	components?: { schemas?: Record<string, Schema>; responses?: Record<string, SpecResponse>; requestBodies?: Record<string, SpecResponse> };
 	definitions?: Record<string, Schema>;
 	responses?: Record<string, SpecResponse>;
 }
@@ -126,6 +134,22 @@ export class OpenApiValidator {
 		const validate = this.validator(method.toLowerCase(), path, status);
 		if (!validate) return body === undefined || body === '' ? [] : [`a body where the spec documents none for ${status}`];
 		if (validate(body)) return [];
+		return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
+	}
+
+	/** Errors of a JSON request body against the operation's request schema; none when the operation documents no JSON body. */
+	requestErrors(method: string, path: string, body: unknown): string[] {
+		const key = `request ${method} ${path}`;
+		if (!this.compiled.has(key)) {
+			const operation = this.document.paths[path]?.[method.toLowerCase()];
+			if (!operation) throw new Error(`no operation ${method.toUpperCase()} ${path} in the spec`);
+			let requestBody = operation.requestBody;
+			if (requestBody?.$ref) requestBody = this.document.components?.requestBodies?.[requestBody.$ref.split('/').pop() as string];
+			const schema = this.document.swagger ? operation.parameters?.find((parameter) => parameter.in === 'body')?.schema : requestBody?.content?.['application/json']?.schema;
+			this.compiled.set(key, (schema ? this.ajv.compile(anchored(this.normalised(schema), this.id) as Schema) : undefined) as ValidateFunction);
+		}
+		const validate = this.compiled.get(key);
+		if (!validate || validate(body)) return [];
 		return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
 	}
 
