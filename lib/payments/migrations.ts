@@ -73,4 +73,10 @@ export const paymentMigrations: Migration[] = [
 			)`,
 		],
 	},
+	{
+		component: 'payments',
+		version: 3,
+		description: 'payment claims held as store leases (renewed while the owner works, freed seconds after it dies)',
+		statements: ['ALTER TABLE payment_transactions DROP COLUMN lease_until_ms'],
+	},
 ];

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import type { ChargeResult } from '../platforms/payments';
-import type { SqlDatabase } from '../store/types';
+import { DEFAULT_LEASE_MS, leaseName, Leases, type Lease } from '../store/leases';
+import type { SqlDatabase, SqlExecutor } from '../store/types';
 import type { HealthSettings } from './config';
 import type { ProcessorHealth } from './routing';
 
@@ -74,55 +75,71 @@ interface TransactionRow {
 	fingerprint: string;
 	state: TransactionState;
 	owner: string;
-	lease_until_ms: number | string;
 	result: string | null;
 	[column: string]: unknown;
 }
 
+/** The lease that makes one execution the owner of a payment id while it works. */
+const paymentLease = (paymentId: string) => leaseName('payment', paymentId);
+
 /**
- * Payment transactions and their attempts. The payment id is the primary key: the first execution to insert it
- * owns the payment until it finishes or its lease runs out; everyone else waits for its result.
+ * Payment transactions and their attempts. The payment id is the primary key; the execution holding the payment's
+ * lease owns it until it finishes, or until its lease runs out (its holder died); everyone else waits for its result.
  */
 export class PaymentRepository {
 	constructor(private readonly db: SqlDatabase) {}
 
-	async claim(request: PaymentClaimRequest): Promise<PaymentClaim> {
-		const owner = randomUUID();
-		const stamp = new Date(request.nowMs).toISOString();
-		return this.db.transaction(async (tx): Promise<PaymentClaim> => {
-			const inserted = await tx.run(
-				`INSERT INTO payment_transactions (payment_id, fingerprint, amount_minor, currency, state, owner, lease_until_ms, created_at, updated_at)
-				 VALUES (?, ?, ?, ?, 'processing', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				[request.paymentId, request.fingerprint, request.amountMinor, request.currency, owner, request.nowMs + request.leaseMs, stamp, stamp],
-			);
-			if (inserted.changes === 1) return { status: 'claimed', owner };
-			const [row] = await tx.query<TransactionRow>(
-				'SELECT fingerprint, state, owner, lease_until_ms, result FROM payment_transactions WHERE payment_id = ?',
-				[request.paymentId],
-			);
-			if (!row) return { status: 'in_progress' };
-			if (row.fingerprint !== request.fingerprint) return { status: 'mismatch' };
-			if (FINISHED.has(row.state)) return { status: 'done', result: row.result === null ? null : JSON.parse(row.result) };
-			if (Number(row.lease_until_ms) >= request.nowMs) return { status: 'in_progress' };
-			// The owner died or gave up with the outcome unknown: take over, and settle its attempts first.
-			const taken = await tx.run(
-				`UPDATE payment_transactions SET owner = ?, state = 'processing', lease_until_ms = ?, updated_at = ?
-				 WHERE payment_id = ? AND owner = ? AND state IN ('processing', 'unknown')`,
-				[owner, request.nowMs + request.leaseMs, stamp, request.paymentId, row.owner],
-			);
-			return taken.changes === 1 ? { status: 'claimed', owner } : { status: 'in_progress' };
-		});
+	/**
+	 * Claims the payment for `holder` (whose heartbeat then keeps it while the holder works), or, without one, for a
+	 * new owner that no one renews: its claim lapses after `leaseMs` unless finished.
+	 */
+	async claim(request: PaymentClaimRequest, holder?: Lease): Promise<PaymentClaim> {
+		const lease = holder ?? this.leases(request.leaseMs, request.nowMs).holder();
+		try {
+			for (;;) {
+				const claim = await this.db.transaction(async (tx) => await this.tryClaim(tx, request, lease));
+				if (claim) return claim;
+			}
+		} finally {
+			if (!holder) lease.abandon();
+		}
 	}
 
-	/** Records an attempt before its charge is sent; fails if the claim was lost, so no two owners charge. */
+	/** One attempt; undefined when the payment finished between our statements (then the caller reads it again). */
+	private async tryClaim(tx: SqlExecutor, request: PaymentClaimRequest, lease: Lease): Promise<PaymentClaim | undefined> {
+		const stamp = new Date(request.nowMs).toISOString();
+		const [row] = await tx.query<TransactionRow>('SELECT fingerprint, state, owner, result FROM payment_transactions WHERE payment_id = ?', [request.paymentId]);
+		if (row && row.fingerprint !== request.fingerprint) return { status: 'mismatch' };
+		if (row && FINISHED.has(row.state)) return { status: 'done', result: row.result === null ? null : JSON.parse(row.result) };
+		if ((await lease.claimIn(tx, [paymentLease(request.paymentId)])).size === 0) return { status: 'in_progress' };
+		// Held: a new payment is inserted; one whose owner died or left it unknown is taken over (its attempts are settled first).
+		const owned = row
+			? await tx.run(`UPDATE payment_transactions SET owner = ?, state = 'processing', updated_at = ? WHERE payment_id = ? AND state IN ('processing', 'unknown')`, [
+					lease.owner,
+					stamp,
+					request.paymentId,
+				])
+			: await tx.run(
+					`INSERT INTO payment_transactions (payment_id, fingerprint, amount_minor, currency, state, owner, created_at, updated_at)
+					 VALUES (?, ?, ?, ?, 'processing', ?, ?, ?) ON CONFLICT DO NOTHING`,
+					[request.paymentId, request.fingerprint, request.amountMinor, request.currency, lease.owner, stamp, stamp],
+				);
+		if (owned.changes === 1) return { status: 'claimed', owner: lease.owner };
+		await lease.releaseIn(tx, [paymentLease(request.paymentId)]);
+		return undefined;
+	}
+
+	/**
+	 * Records an attempt before its charge is sent, in the transaction that proves the owner still holds the payment's
+	 * lease: a holder that lost it (its lease ran out and another execution took over) fails here, so no two owners charge.
+	 */
 	async startAttempt(paymentId: string, owner: string, processor: string, idempotencyKey: string, leaseMs: number, nowMs: number): Promise<number> {
 		const stamp = new Date(nowMs).toISOString();
 		return this.db.transaction(async (tx) => {
-			const held = await tx.run(
-				`UPDATE payment_transactions SET lease_until_ms = ?, updated_at = ? WHERE payment_id = ? AND owner = ? AND state = 'processing'`,
-				[nowMs + leaseMs, stamp, paymentId, owner],
-			);
-			if (held.changes !== 1) throw new ClaimLostError(paymentId);
+			const leaseHeld = (await this.leases(leaseMs, nowMs).renewIn(tx, owner, [paymentLease(paymentId)])).size === 1;
+			const held =
+				leaseHeld && (await tx.run(`UPDATE payment_transactions SET updated_at = ? WHERE payment_id = ? AND owner = ? AND state = 'processing'`, [stamp, paymentId, owner])).changes === 1;
+			if (!held) throw new ClaimLostError(paymentId);
 			const [last] = await tx.query<{ seq: number | string | null }>('SELECT MAX(seq) AS seq FROM payment_attempts WHERE payment_id = ?', [paymentId]);
 			const seq = Number(last?.seq ?? 0) + 1;
 			await tx.run(
@@ -158,27 +175,33 @@ export class PaymentRepository {
 		}));
 	}
 
-	/** Ends the owner's claim. An `unknown` outcome leaves the row open for the next submission to settle at once. */
+	/**
+	 * Ends the owner's claim and frees the payment's lease at once. An `unknown` outcome leaves the row open for the next
+	 * submission to take over and settle.
+	 */
 	async finish(paymentId: string, owner: string, finish: TransactionFinish, nowMs: number): Promise<void> {
-		const changed = await this.db.run(
-			`UPDATE payment_transactions SET state = ?, processor = ?, processor_transaction_id = ?, fallback_used = ?, fee_minor = ?,
-				reason = ?, result = ?, lease_until_ms = ?, updated_at = ?
-			 WHERE payment_id = ? AND owner = ?`,
-			[
-				finish.state,
-				finish.processor ?? null,
-				finish.processorTransactionId ?? null,
-				finish.fallbackUsed ? 1 : 0,
-				finish.feeMinor ?? null,
-				finish.reason ?? null,
-				JSON.stringify(finish.result),
-				finish.state === 'unknown' ? 0 : nowMs,
-				new Date(nowMs).toISOString(),
-				paymentId,
-				owner,
-			],
-		);
-		if (changed.changes !== 1) throw new ClaimLostError(paymentId);
+		await this.db.transaction(async (tx) => {
+			const released = await this.leases(DEFAULT_LEASE_MS, nowMs).releaseIn(tx, owner, [paymentLease(paymentId)]);
+			if (released.size !== 1) throw new ClaimLostError(paymentId);
+			const changed = await tx.run(
+				`UPDATE payment_transactions SET state = ?, processor = ?, processor_transaction_id = ?, fallback_used = ?, fee_minor = ?,
+					reason = ?, result = ?, updated_at = ?
+				 WHERE payment_id = ? AND owner = ?`,
+				[
+					finish.state,
+					finish.processor ?? null,
+					finish.processorTransactionId ?? null,
+					finish.fallbackUsed ? 1 : 0,
+					finish.feeMinor ?? null,
+					finish.reason ?? null,
+					JSON.stringify(finish.result),
+					new Date(nowMs).toISOString(),
+					paymentId,
+					owner,
+				],
+			);
+			if (changed.changes !== 1) throw new ClaimLostError(paymentId);
+		});
 	}
 
 	/** The capture or cancel recorded for a payment, if any. */
@@ -232,6 +255,10 @@ export class PaymentRepository {
 			updatedAt: String(row.updated_at),
 			attempts: await this.attempts(paymentId),
 		};
+	}
+
+	private leases(ttlMs: number, nowMs: number): Leases {
+		return new Leases(this.db, { ttlMs, now: () => nowMs });
 	}
 }
 

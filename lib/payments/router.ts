@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { currencyExponent, idempotencyKeyFor, toDecimalString, toMinorUnits, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
 import { assertInput, InputError } from '../records/inputSchema';
+import { DEFAULT_LEASE_MS, Leases } from '../store/leases';
 import type { SqlDatabase } from '../store/types';
 import type { RoutingConfig } from './config';
 import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type AuthorizationAction } from './repository';
@@ -92,7 +93,7 @@ export interface PaymentRouterOptions {
 	db: SqlDatabase;
 	connectors: Record<string, PaymentConnector>;
 	config: RoutingConfig;
-	/** How long a claim holds while its owner works; a claim whose owner died is taken over after it. */
+	/** How long a claim outlives its owner's last heartbeat (default DEFAULT_LEASE_MS): a dead owner's is taken over then. */
 	leaseMs?: number;
 	/** How long a duplicate submission waits for the first one's result. */
 	waitMs?: number;
@@ -127,7 +128,7 @@ export class PaymentRouter {
 	constructor(private readonly options: PaymentRouterOptions) {
 		this.payments = new PaymentRepository(options.db);
 		this.stats = new ProcessorStatsRepository(options.db);
-		this.leaseMs = options.leaseMs ?? 120_000;
+		this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
 		this.waitMs = options.waitMs ?? 150_000;
 		this.pollMs = options.pollMs ?? 25;
 		this.settleTries = options.settleTries ?? 2;
@@ -138,9 +139,17 @@ export class PaymentRouter {
 	async process(request: PaymentRequest): Promise<PaymentResult> {
 		const payment = normalise(request);
 		const deadline = this.now() + this.waitMs;
+		// The holder's heartbeat keeps the claim while this execution routes, however long the processors take.
+		const holder = new Leases(this.options.db, { ttlMs: this.leaseMs, now: this.now }).holder();
 		for (;;) {
-			const claim = await this.payments.claim({ ...payment, leaseMs: this.leaseMs, nowMs: this.now() });
-			if (claim.status === 'claimed') return this.route(payment, claim.owner);
+			const claim = await this.payments.claim({ ...payment, leaseMs: this.leaseMs, nowMs: this.now() }, holder);
+			if (claim.status === 'claimed') {
+				try {
+					return await this.route(payment, claim.owner);
+				} finally {
+					holder.abandon();
+				}
+			}
 			if (claim.status === 'done') return { ...(claim.result as PaymentResult), replayed: true };
 			if (claim.status === 'mismatch') {
 				return failed(payment.paymentId, 'payment_id_reused', 'This payment id was used before with another amount, currency or payment method', [], []);
