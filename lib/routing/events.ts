@@ -1,6 +1,7 @@
 /** Turns what arrives (an item, or a webhook body) into a routable event, or a clear reason why it cannot be routed. */
 import { createHash } from 'node:crypto';
 
+import { checkInput, describeViolations, id, nonEmptyString, object, text, type Rule } from '../records/inputSchema';
 import { isPlainObject } from './paths';
 import { verify } from './standardWebhooks';
 import type { RoutingEvent } from './types';
@@ -23,10 +24,21 @@ export type ParsedEvent = { ok: true; event: RoutingEvent } | { ok: false; reaso
 
 const envelopeFields = new Set(['id', 'type', 'source', 'time', 'data', 'specversion', 'datacontenttype']);
 
+/** The envelope fields an event may carry, each checked by type when present (never coerced: a string `data` is refused). */
+const ENVELOPE: Record<string, Rule<unknown>> = { id: id(), type: nonEmptyString(), source: text(), time: text(), data: object() };
+
+/** Why an event's envelope is malformed, naming the fields; undefined when it is sound. */
+function envelopeProblem(candidate: Record<string, unknown>): string | undefined {
+	const present = Object.fromEntries(Object.entries(ENVELOPE).filter(([name]) => candidate[name] !== undefined));
+	const { violations } = checkInput(present, candidate);
+	return violations ? `event ${describeViolations(violations)}` : undefined;
+}
+
 /**
  * Accepts an event object (`{id, type, source, time?, data}`, CloudEvents-like), or a webhook node's item whose
  * `body` holds one, as an object or as JSON text. Without `data`, the fields besides the envelope are the payload.
- * Without `id`, the id is a hash of the content, so a repeated delivery of the same event is still recognised.
+ * Without `id`, the id is a hash of the content, so a repeated delivery of the same event is still recognised. Envelope
+ * fields of the wrong type (an id that is an object or a fraction, `data` that is a string) refuse the event, naming them.
  */
 export function parseEvent(input: unknown, options: ParseOptions = {}, rawBody?: string): ParsedEvent {
 	const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
@@ -49,19 +61,19 @@ export function parseEvent(input: unknown, options: ParseOptions = {}, rawBody?:
 		text = JSON.stringify(candidate) ?? '';
 	}
 	const size = Buffer.byteLength(text);
-	const eventId = isPlainObject(candidate) && ['string', 'number'].includes(typeof candidate.id) ? String(candidate.id) : undefined;
+	const eventId = isPlainObject(candidate) ? id().check(candidate.id, 'id').value : undefined;
 	if (size > maxBytes) return { ok: false, reason: `event is ${size} bytes, over the ${maxBytes}-byte limit`, eventId };
 	if (!isPlainObject(candidate)) return { ok: false, reason: 'event is not a JSON object' };
-	if (typeof candidate.type !== 'string' || candidate.type.trim() === '') return { ok: false, reason: 'event has no type', eventId };
+	if (candidate.type === undefined || candidate.type === null || (typeof candidate.type === 'string' && candidate.type.trim() === '')) return { ok: false, reason: 'event has no type', eventId };
+	const problem = envelopeProblem(candidate);
+	if (problem) return { ok: false, reason: problem, eventId };
 	const source = typeof candidate.source === 'string' && candidate.source !== '' ? candidate.source : (options.defaultSource ?? '');
-	const data = isPlainObject(candidate.data)
-		? candidate.data
-		: Object.fromEntries(Object.entries(candidate).filter(([key]) => !envelopeFields.has(key)));
+	const data = isPlainObject(candidate.data) ? candidate.data : Object.fromEntries(Object.entries(candidate).filter(([key]) => !envelopeFields.has(key)));
 	return {
 		ok: true,
 		event: {
 			id: eventId ?? `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`,
-			type: candidate.type,
+			type: candidate.type as string,
 			source,
 			time: typeof candidate.time === 'string' ? candidate.time : new Date((options.now ?? Date.now)()).toISOString(),
 			data,

@@ -1,0 +1,40 @@
+/**
+ * An event's envelope is checked by type, never coerced (issue 21 §7): `data` that is a string, an id that is an
+ * object, a fraction or blank, a type or source that is not text, each refuses the event with a reason naming the field.
+ */
+import fc from 'fast-check';
+
+import { parseEvent } from '../../lib/routing';
+import { malformedObject } from '../support/malformed';
+
+const good = { id: 'evt-1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } };
+// An absent id or data is allowed (the id is then a hash of the content, the data the fields besides the envelope).
+const present = (value: unknown) => value !== undefined;
+const malformedEventId = fc.oneof(fc.constantFrom(null, true, false, NaN, -1, 1.5, '', '  '), fc.object({ maxDepth: 1 }), fc.array(fc.integer(), { maxLength: 2 }));
+
+describe.each([
+	['data', malformedObject.filter(present)],
+	['id', malformedEventId],
+	['type', fc.oneof(fc.integer(), fc.boolean(), fc.object({ maxDepth: 1 }), fc.array(fc.string(), { maxLength: 2 }))],
+	['source', fc.oneof(fc.integer(), fc.boolean(), fc.object({ maxDepth: 1 }))],
+] as const)('an event whose %s is malformed', (field, values) => {
+	test('is refused naming the field, as an object and as a webhook body', () => {
+		fc.assert(
+			fc.property(values, (value) => {
+				const event = { ...good, [field]: value };
+				for (const input of [event, { headers: {}, body: event }]) {
+					const parsed = parseEvent(input);
+					expect(parsed.ok).toBe(false);
+					if (!parsed.ok) expect(parsed.reason).toMatch(new RegExp(`^event ${field} must be|^event has no type$`));
+				}
+			}),
+			{ numRuns: 80 },
+		);
+	});
+});
+
+test('the data of an event is never replaced: a string data is refused, not routed as {}', () => {
+	expect(parseEvent({ ...good, data: 'ada@example.com' })).toEqual({ ok: false, reason: 'event data must be an object, got a string', eventId: 'evt-1' });
+	expect(parseEvent({ ...good, id: 42 })).toMatchObject({ ok: true, event: { id: '42' } });
+	expect(parseEvent(good)).toMatchObject({ ok: true, event: { id: 'evt-1', data: good.data } });
+});
