@@ -1,8 +1,9 @@
 /**
  * The Smart Payment Router in the real n8n against the four processor sandboxes: the payment-router template as a
- * published webhook (duplicates charged once, hard declines to the failed branch, fallback when Stripe is down,
- * PayPal through the credential's OAuth token), and the processor-events receiver accepting the sandboxes' signed
- * events and refusing a forged one with 401.
+ * published webhook that answers with the outcome (201 charged, 200 the same payment again, 402 declined, 409 an id
+ * reused for another payment, 422 invalid naming the field, with nothing charged; duplicates charged once, fallback
+ * when Stripe is down, PayPal through the credential's OAuth token), and the processor-events receiver accepting the
+ * sandboxes' signed events and refusing a forged one with 401.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -57,11 +58,12 @@ afterAll(async () => {
 	await Promise.all(Object.values(sandboxes ?? {}).map((sandbox) => sandbox.close()));
 });
 
-/** Delivers a payment request to the published template and waits for its execution. */
-async function submit(body: object): Promise<ExecutionSummary> {
+/** Delivers a payment request to the published template, expects the answer's status and waits for its execution. */
+async function submit(body: object, status: number): Promise<ExecutionSummary & { answer: unknown }> {
 	const earlier = new Set((await n8n.executions(routerWorkflowId)).map((run) => run.id));
-	expect((await n8n.callWebhook('payments/requested', { body })).status).toBe(200);
-	return n8n.waitForExecution(routerWorkflowId, (run) => !earlier.has(run.id), 60_000);
+	const reply = await n8n.callWebhook('payments/requested', { body });
+	expect({ status: reply.status, body: reply.body }).toMatchObject({ status });
+	return { ...(await n8n.waitForExecution(routerWorkflowId, (run) => !earlier.has(run.id), 60_000)), answer: reply.body };
 }
 
 const succeededOf = (run: ExecutionSummary) => run.outputs['Record Accounting Entry']?.[0]?.[0]?.json;
@@ -69,17 +71,43 @@ const failedOf = (run: ExecutionSummary) => run.outputs['Notify Payment Failed']
 
 test('a payment request is charged once, however often it is delivered', async () => {
 	const request = { paymentId: 'e2e-order-1', amount: 30, currency: 'USD', country: 'US', tokens };
-	const first = await submit(request);
+	const first = await submit(request, 201);
 	expect(first.status).toBe('success');
 	expect(succeededOf(first)).toMatchObject({ paymentId: 'e2e-order-1', status: 'succeeded', processor: 'stripe', amount: '30.00', fee: '1.17' });
-	const again = await submit(request);
+	expect(first.answer).toEqual({ paymentId: 'e2e-order-1', status: 'succeeded', processor: 'stripe', transactionId: succeededOf(first).transactionId, amount: '30.00', currency: 'USD', replayed: false });
+	const again = await submit(request, 200);
 	expect(succeededOf(again)).toMatchObject({ paymentId: 'e2e-order-1', replayed: true, transactionId: succeededOf(first).transactionId });
+	expect(again.answer).toMatchObject({ paymentId: 'e2e-order-1', replayed: true });
 	expect(await control.stripe.state('charges')).toHaveLength(1);
 });
 
+test('the same payment id with another amount is refused with 409 and charges nothing', async () => {
+	const charges = (await control.stripe.state<unknown[]>('charges')).length;
+	const run = await submit({ paymentId: 'e2e-order-1', amount: 31, currency: 'USD', country: 'US', tokens }, 409);
+	expect(run.answer).toMatchObject({ paymentId: 'e2e-order-1', status: 'failed', reason: 'payment_id_reused' });
+	expect(await control.stripe.state('charges')).toHaveLength(charges);
+});
+
+test.each([
+	['without a paymentId', { amount: 30, currency: 'USD', country: 'US', tokens }],
+	['with an object as paymentId', { paymentId: { id: 'e2e-obj' }, amount: 30, currency: 'USD', country: 'US', tokens }],
+])('a payment %s is refused with 422 naming paymentId; nothing is charged', async (_case, body) => {
+	const charges = await Promise.all(processors.map(async (name) => (await control[name].requests()).filter((entry) => entry.method === 'POST').length));
+	const run = await submit(body, 422);
+	expect(run.status).toBe('success');
+	expect(run.answer).toEqual({ error: expect.stringContaining('paymentId'), fields: ['paymentId'] });
+	expect(succeededOf(run)).toBeUndefined();
+	const after = await Promise.all(processors.map(async (name) => (await control[name].requests()).filter((entry) => entry.method === 'POST').length));
+	expect(after).toEqual(charges);
+	// No charge under "undefined" or "[object Object]", now or later.
+	const stripeCharges = await control.stripe.state<Array<{ metadata?: Record<string, string> }>>('charges');
+	expect(JSON.stringify(stripeCharges)).not.toMatch(/undefined|\[object Object\]/);
+});
+
 test('a hard decline goes to the failed branch with no fallback', async () => {
-	const run = await submit({ paymentId: 'e2e-declined-1', amount: 30, currency: 'USD', country: 'US', tokens: { ...tokens, stripe: 'pm_card_chargeDeclinedIncorrectCvc' } });
+	const run = await submit({ paymentId: 'e2e-declined-1', amount: 30, currency: 'USD', country: 'US', tokens: { ...tokens, stripe: 'pm_card_chargeDeclinedIncorrectCvc' } }, 402);
 	expect(failedOf(run)).toMatchObject({ reason: 'hard_decline', code: 'incorrect_cvc' });
+	expect(run.answer).toMatchObject({ paymentId: 'e2e-declined-1', status: 'failed', reason: 'hard_decline', code: 'incorrect_cvc', message: expect.any(String) });
 	expect(failedOf(run).attempts).toHaveLength(1);
 	expect(await control.square.state('completed')).toHaveLength(0);
 });
@@ -87,7 +115,7 @@ test('a hard decline goes to the failed branch with no fallback', async () => {
 test('with Stripe down, the payment succeeds through the fallback', async () => {
 	await control.stripe.fault({ kind: 'error', status: 503, times: -1, match: { path: '/v1/payment_intents' } });
 	try {
-		const run = await submit({ paymentId: 'e2e-fallback-1', amount: 30, currency: 'USD', country: 'US', tokens });
+		const run = await submit({ paymentId: 'e2e-fallback-1', amount: 30, currency: 'USD', country: 'US', tokens }, 201);
 		expect(succeededOf(run)).toMatchObject({ status: 'succeeded', processor: 'square', fallbackUsed: true });
 	} finally {
 		await control.stripe.clearFaults();
@@ -95,7 +123,7 @@ test('with Stripe down, the payment succeeds through the fallback', async () => 
 });
 
 test('PayPal charges through the token its credential fetched', async () => {
-	const run = await submit({ paymentId: 'e2e-paypal-1', amount: 12.5, currency: 'EUR', country: 'DE', method: 'paypal', tokens: { paypal: 'vault-ok' } });
+	const run = await submit({ paymentId: 'e2e-paypal-1', amount: 12.5, currency: 'EUR', country: 'DE', method: 'paypal', tokens: { paypal: 'vault-ok' } }, 201);
 	expect(succeededOf(run)).toMatchObject({ status: 'succeeded', processor: 'paypal', amount: '12.50' });
 	expect(await control.paypal.state('captures')).toHaveLength(1);
 });

@@ -124,6 +124,10 @@ test('an expired PayPal token is refreshed through the credential and the captur
 
 test('an item whose tokens look like a card number is refused without echoing it', async () => {
 	const run = await submit([{ paymentId: 'wf-pan-1', amount: 5, currency: 'USD', tokens: { '*': '4242 4242 4242 4242' } }]);
-	expect(run.status).toBe('error');
-	expect(JSON.stringify(run.error ?? '')).not.toContain('4242 4242 4242 4242');
+	// The template answers it as an invalid request (422) on the not-paid branch, with the reason and no card data.
+	expect(run.status).toBe('success');
+	const refused = run.outputs['Answer Not Paid'][0].map((item) => item.json);
+	expect(refused).toMatchObject([{ status: 'failed', reason: 'invalid_request' }]);
+	expect(JSON.stringify(refused)).not.toContain('4242 4242 4242 4242');
+	expect(run.outputs['Record Accounting Entry']).toBeUndefined();
 });

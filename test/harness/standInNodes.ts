@@ -2,7 +2,8 @@
  * Stand-ins for the few n8n-nodes-base nodes that templates start with. n8n-nodes-base itself cannot be a dev
  * dependency here: it depends on @confluentinc/kafka-javascript (whose install downloads from the internet) and
  * isolated-vm. Each stand-in behaves like the original where the in-process harness reaches it:
- * triggers emit one empty item in manual mode and pass seeded items through otherwise; NoOp passes items on.
+ * triggers emit one empty item in manual mode and pass seeded items through otherwise; NoOp passes items on, and so
+ * does Respond to Webhook (there is no caller in-process: the e2e tests check the answers).
  */
 import type { IExecuteFunctions, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
@@ -39,6 +40,14 @@ class WebhookStandIn implements INodeType {
 	}
 }
 
+class PassThroughStandIn implements INodeType {
+	constructor(readonly description: INodeTypeDescription) {}
+
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
 class NoOpStandIn implements INodeType {
 	readonly description = describe('noOp', 'No Operation, do nothing', false);
 
@@ -52,4 +61,5 @@ export const standInNodeTypes: Record<string, INodeType> = {
 	'n8n-nodes-base.scheduleTrigger': new EmittingTrigger(describe('scheduleTrigger', 'Schedule Trigger', true)),
 	'n8n-nodes-base.webhook': new WebhookStandIn(),
 	'n8n-nodes-base.noOp': new NoOpStandIn(),
+	'n8n-nodes-base.respondToWebhook': new PassThroughStandIn(describe('respondToWebhook', 'Respond to Webhook', false)),
 };
