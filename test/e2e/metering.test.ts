@@ -1,6 +1,6 @@
 /**
  * The Usage Meter in the real n8n: the record template published as a webhook, the same usage delivered twice and
- * counted once; the monthly invoice-preview template (its schedule swapped for a manual trigger so the test can
+ * counted once, each answered 200; invalid usage answered 422 with the reason, counting nothing; the monthly invoice-preview template (its schedule swapped for a manual trigger so the test can
  * start it) prices last month for every customer.
  */
 import { readFileSync } from 'node:fs';
@@ -47,10 +47,15 @@ test('usage recorded through the workflow twice is counted once, and the item pa
 	];
 	for (let run = 0; run < 2; run++) {
 		for (const body of usage) {
-			expect((await n8n.callWebhook('usage/record', { body })).status).toBe(200);
+			expect(await n8n.callWebhook('usage/record', { body })).toEqual({ status: 200, body: { recorded: true, eventId: body.eventId } });
 		}
 	}
-	const executions = await n8n.executions(recordWorkflowId);
+	// The answer comes from Respond to Webhook, before the execution ends: wait for all six to be saved.
+	let executions = await n8n.executions(recordWorkflowId);
+	for (const deadline = Date.now() + 30_000; executions.filter((execution) => execution.finished).length < 6 && Date.now() < deadline; ) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		executions = await n8n.executions(recordWorkflowId);
+	}
 	expect(executions.filter((execution) => execution.status === 'success')).toHaveLength(6);
 	const passedOn = executions.flatMap((execution) => execution.outputs['Continue the Flow']?.[0] ?? []).map((item) => item.json.body);
 	expect(passedOn).toHaveLength(6);
@@ -59,6 +64,19 @@ test('usage recorded through the workflow twice is counted once, and the item pa
 	expect(await meter.repository.countEvents('demo')).toBe(3);
 	const period = meter.period(DateTime.fromISO(lastMonth).toMillis());
 	expect((await meter.usage('acme', period)).meters.syncs).toMatchObject({ quantity: 12_000, events: 1 });
+});
+
+test.each([
+	['without an event id', { customerId: 'acme', quantity: 3, timestamp: lastMonth }, 'event id is missing'],
+	['with a negative quantity', { eventId: 'e2e-neg-1', customerId: 'acme', quantity: -5, timestamp: lastMonth }, 'quantity must be a whole number of at least 0, got -5'],
+	['without a customer', { eventId: 'e2e-nocustomer-1', quantity: 1, timestamp: lastMonth }, 'customer id is missing'],
+])('usage %s is answered 422 with the reason and counts nothing', async (_case, body, reason) => {
+	const meter = await meterOnN8nStore();
+	const before = await meter.repository.countEvents('demo');
+	const reply = await n8n.callWebhook('usage/record', { body });
+	expect(reply.status).toBe(422);
+	expect((reply.body as { error: string }).error).toContain(reason);
+	expect(await meter.repository.countEvents('demo')).toBe(before);
 });
 
 test('the monthly preview template shows the right charge for every customer', async () => {

@@ -112,24 +112,33 @@ function lateItems(result: RecordResult, events: ReadEvent[]): INodeExecutionDat
 }
 
 /**
- * Records one usage event per item (all in one transaction) and passes every item on unchanged. Quota alerts that
- * fire go to the second output; events for a closed period to the third.
+ * Records one usage event per item (all in one transaction) and passes each counted item (recorded now or before) on
+ * unchanged. Quota alerts that fire go to the second output; events for a closed period, which are not counted, only
+ * to the third. Under Continue On Fail an invalid item becomes an error item (`error` only, so "Continue (using error
+ * output)" moves it to the error output).
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const thresholds = readThresholds(this);
 	const meter = await openMeter(this, thresholds ?? []);
 	const planOf = thresholds ? planReader(this) : undefined;
-	const passed: INodeExecutionData[] = [];
+	const failed: Array<{ itemIndex: number; error: string }> = [];
 	const events: ReadEvent[] = [];
-	items.forEach((item, itemIndex) => {
+	items.forEach((_, itemIndex) => {
 		try {
 			events.push({ itemIndex, event: readEvent(this, meter, planOf, itemIndex) });
-			passed.push({ ...item, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-			passed.push({ json: { ...item.json, error: (error as Error).message }, pairedItem: { item: itemIndex } });
+			failed.push({ itemIndex, error: (error as Error).message });
 		}
 	});
 	const result = await meter.recordPrepared(events.map(({ event }) => event));
-	return [passed, alertItems(result, events), lateItems(result, events)];
+	const counted: Array<{ itemIndex: number; error?: string }> = events.filter((_, index) => result.outcomes[index].status !== 'late').map(({ itemIndex }) => ({ itemIndex }));
+	// In input order: each counted item unchanged, each invalid one as its error.
+	const output = [...counted, ...failed]
+		.sort((a, b) => a.itemIndex - b.itemIndex)
+		.map((entry): INodeExecutionData => {
+			const item: INodeExecutionData = entry.error === undefined ? items[entry.itemIndex] : { json: { error: entry.error } };
+			return { ...item, pairedItem: { item: entry.itemIndex } };
+		});
+	return [output, alertItems(result, events), lateItems(result, events)];
 }
