@@ -1,7 +1,9 @@
 /**
  * The foundation's vertical slice in the real n8n: this package installed as a community package, the push template
  * imported and published, a HubSpot credential pointing at the sandbox, contacts posted to the webhook. The sandbox's
- * state and the store (SQLite in the n8n user folder) are checked afterwards; a re-run creates no duplicates.
+ * state and the store (SQLite in the n8n user folder) are checked afterwards; a re-run creates no duplicates. The
+ * template answers with each contact's outcome: 200 when all went through, 207 when some failed, 422 when every one
+ * failed or the body has no contacts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -64,8 +66,30 @@ test('the template pushes contacts to HubSpot through the real n8n, records the 
 	const ids = await store.idMap.externalIds({ integration: 'demo', platform: 'hubspot', entity: 'contacts' }, ['e2e-1', 'e2e-2']);
 	expect([...ids.values()].sort()).toEqual(stored.map((record) => record.id).sort());
 
-	const executions = await n8n.executions(workflowId);
+	let executions = await n8n.executions(workflowId);
+	for (const deadline = Date.now() + 30_000; executions.filter((execution) => execution.finished).length < 2 && Date.now() < deadline; ) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		executions = await n8n.executions(workflowId);
+	}
 	expect(executions.filter((execution) => execution.status === 'success')).toHaveLength(2);
+});
+
+test('contacts that all fail are answered 422 with each failure; some failing, 207; no contacts, 422 naming the field', async () => {
+	const before = await control.state<unknown[]>('contacts');
+	const allFailed = await n8n.callWebhook('crm/push-contacts', { body: { contacts: [{ firstName: 'No', lastName: 'Id' }, { id: 'e2e-no-email', firstName: 'No Email' }] } });
+	expect(allFailed.status).toBe(422);
+	const failures = allFailed.body as Array<{ status: string; error: { code: string; message: string } }>;
+	expect(failures.map((outcome) => [outcome.status, outcome.error.code])).toEqual([
+		['failed', 'MISSING_ID'],
+		['failed', 'MISSING_MATCH_KEY'],
+	]);
+	const mixed = await n8n.callWebhook('crm/push-contacts', { body: { contacts: [{ id: 'e2e-3', firstName: 'Katherine', email: 'katherine@example.com' }, { firstName: 'No', lastName: 'Id' }] } });
+	expect(mixed.status).toBe(207);
+	expect((mixed.body as Array<{ status: string }>).map((outcome) => outcome.status).sort()).toEqual(['created', 'failed']);
+	expect(await control.state('contacts')).toHaveLength(before.length + 1);
+	for (const body of [{}, { contacts: [] }, { contacts: 'ada@example.com' }]) {
+		expect(await n8n.callWebhook('crm/push-contacts', { body })).toEqual({ status: 422, body: { error: expect.stringContaining('contacts'), fields: ['contacts'] } });
+	}
 });
 
 test('every template in workflows/ imports into n8n and uses only node types this n8n knows', async () => {
