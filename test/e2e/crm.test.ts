@@ -158,11 +158,23 @@ test('a company conflict waits for review, is listed and decided over the review
 	expect(reviews[0]).toMatchObject({ scope: 'crm:crm:companies', fields: ['name'] });
 
 	const unknown = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: 'no-such-review', side: 'salesforce' } });
-	expect(unknown.status).toBe(400);
+	expect(unknown.status).toBe(404);
+	expect(unknown.body).toEqual({ error: expect.stringContaining('no-such-review') });
+	// No body, or no side: 422 naming the field, not a raw database error.
+	const empty = await n8n.callWebhook('crm/conflicts/decide', { body: {} });
+	expect(empty).toEqual({ status: 422, body: { error: expect.stringContaining('reviewId'), fields: ['reviewId'] } });
+	const noBody = await n8n.callWebhook('crm/conflicts/decide');
+	expect(noBody).toMatchObject({ status: 422, body: { fields: ['reviewId'] } });
+	const noSide = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId } });
+	expect(noSide).toEqual({ status: 422, body: { error: expect.stringContaining('side'), fields: ['side', 'values'] } });
+	const wrongSide = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId, side: 'zendesk' } });
+	expect(wrongSide).toMatchObject({ status: 422, body: { error: expect.stringContaining('zendesk') } });
 
 	const decided = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId, side: 'salesforce', reviewer: 'e2e' } });
 	expect(decided.status).toBe(200);
 	expect(decided.body).toEqual({ applied: 1 });
+	const again = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId, side: 'hubspot', reviewer: 'e2e' } });
+	expect(again).toMatchObject({ status: 409, body: { error: expect.stringContaining('is already') } });
 	expect((await liveHubSpot('companies'))[0].properties.name).toBe('ACME Corporation');
 	expect((await liveSalesforce('Account'))[0].Name).toBe('ACME Corporation');
 	expect(await n8n.callWebhook('crm/conflicts', { method: 'GET' })).toMatchObject({ status: 200 });
