@@ -203,7 +203,7 @@ test('a forged order webhook is refused with 401 and changes nothing', async () 
 
 test('a signed order with a negative quantity is refused with 422 naming the field; nothing is recorded or moved', async () => {
 	const reply = await signedShopifyOrder({ id: 77001, email: 'bad@example.com', total_price: '5.00', line_items: [{ id: 1, sku: 'E2E-1', quantity: -3 }] }, 'bad-line-1');
-	expect(reply).toEqual({ status: 422, body: { error: 'lines[0].quantity must be a whole number above 0, got number -3', field: 'lines[0].quantity' } });
+	expect(reply).toEqual({ status: 422, body: { error: 'lines[0].quantity must be a whole number above 0, got number -3', fields: ['lines[0].quantity'] } });
 	expect(openSteps('shopify:77001')).toBeUndefined();
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 	expect(await receiverDeliveries('shopify:77001')).toEqual([]);
