@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-
 import { chunk, failedOutcome, normaliseEmail, type MarketingConnector, type MemberChange, type MemberOutcome } from '../platforms/marketing';
+import type { Lease } from '../store/leases';
 import type { StateStore } from '../store/stateStore';
 import { toPlatformFields, validateMappings, type FieldMapping } from '../sync/mapping';
 import { MarketingRepository } from './repository';
@@ -24,7 +23,7 @@ export interface MarketingFanOutOptions {
 	consentField?: string;
 	/** Failed changes retried at the start of a run, per platform. */
 	retryLimit?: number;
-	/** Marks a welcome claim abandoned (its execution died) after this long. */
+	/** How long a welcome claim outlives its run's last heartbeat (default DEFAULT_LEASE_MS): a dead run's claims free then. */
 	welcomeLeaseMs?: number;
 	/** Reads the platforms' new unsubscribes (one page each) before fanning out, so none is undone. Default true. */
 	collectUnsubscribesFirst?: boolean;
@@ -262,8 +261,9 @@ export class MarketingFanOut {
 			consent.get(entry.email) === 'unsubscribed' ? { ...entry.change, status: 'unsubscribed', segments: [], welcome: false } : entry.change,
 		);
 		const all = [...changes, ...retriedChanges];
-		const owner = randomUUID();
-		const claims = await this.claimWelcomes(target.platform, all, owner);
+		const holder = this.repository.welcomeHolder(this.options.welcomeLeaseMs);
+		const owner = holder.owner;
+		const claims = await this.claimWelcomes(target.platform, all, holder);
 		const outcomes: MemberOutcome[] = [];
 		for (const batch of chunk(all, target.connector.batchSize)) {
 			try {
@@ -273,7 +273,7 @@ export class MarketingFanOut {
 				outcomes.push(...batch.map(() => failedOutcome('upsert', error)));
 			}
 		}
-		await this.settleWelcomes(target.platform, owner, all, outcomes, claims);
+		await this.settleWelcomes(target.platform, owner, all, outcomes, claims).finally(() => holder.abandon());
 		const failed = all.flatMap((change, index) => {
 			const outcome = outcomes[index];
 			return outcome.ok ? [] : [{ change, error: { code: outcome.error.code, message: outcome.error.message } }];
@@ -291,9 +291,10 @@ export class MarketingFanOut {
 	}
 
 	/** Claims the welcome for each contact that wants one; contacts welcomed before (or being welcomed now) are not asked again. */
-	private async claimWelcomes(platform: string, changes: MemberChange[], owner: string): Promise<Map<string, WelcomeClaim>> {
+	private async claimWelcomes(platform: string, changes: MemberChange[], holder: Lease): Promise<Map<string, WelcomeClaim>> {
 		const wanted = changes.filter((change) => change.welcome).map((change) => change.email);
-		const owned = await this.repository.claimWelcomes(platform, wanted, owner, this.options.welcomeLeaseMs ?? 10 * 60_000);
+		const owned = await this.repository.claimWelcomes(platform, wanted, holder);
+		const owner = holder.owner;
 		const claims = new Map<string, WelcomeClaim>();
 		for (const change of changes) {
 			if (!change.welcome) continue;

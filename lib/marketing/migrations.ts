@@ -51,4 +51,10 @@ export const marketingMigrations: Migration[] = [
 			)`,
 		],
 	},
+	{
+		component: 'marketing',
+		version: 3,
+		description: 'welcome claims held as store leases (renewed while their run works, freed seconds after it dies)',
+		statements: ['ALTER TABLE marketing_welcomes DROP COLUMN lease_until_ms'],
+	},
 ];

@@ -1,6 +1,7 @@
 import type { MemberChange } from '../platforms/marketing';
 import { chunk } from '../platforms/marketing';
-import type { SqlDatabase } from '../store/types';
+import { leaseName, Leases, type Lease } from '../store/leases';
+import type { SqlDatabase, SqlExecutor } from '../store/types';
 
 export type ConsentStatus = 'subscribed' | 'unsubscribed';
 
@@ -105,51 +106,76 @@ export class MarketingRepository {
 		});
 	}
 
+	/** A holder for welcome claims; its heartbeat keeps them while its run talks to the platform. */
+	welcomeHolder(leaseMs?: number): Lease {
+		return new Leases(this.db, { ttlMs: leaseMs }).holder();
+	}
+
 	/**
-	 * Claims the welcome of each email on a platform for `owner`, in one transaction: a new row, or a pending claim whose
-	 * lease ran out (its execution died). Returns the emails now owned; the rest were welcomed or are being welcomed.
+	 * Claims the welcome of each email on a platform for `holder`, in one transaction: one not welcomed yet whose claim
+	 * is free or lapsed (its execution died). Returns the emails now owned; the rest were welcomed or are being welcomed.
 	 */
-	async claimWelcomes(platform: string, emails: string[], owner: string, leaseMs: number): Promise<Set<string>> {
-		const now = Date.now();
-		const stamp = new Date(now).toISOString();
+	async claimWelcomes(platform: string, emails: string[], holder: Lease): Promise<Set<string>> {
+		const stamp = new Date().toISOString();
 		return this.db.transaction(async (tx) => {
-			for (const email of inLockOrder(emails)) {
-				await tx.run(
-					`INSERT INTO marketing_welcomes (integration, platform, email, state, owner, lease_until_ms, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)
-					 ON CONFLICT (integration, platform, email) DO UPDATE SET owner = excluded.owner, lease_until_ms = excluded.lease_until_ms, updated_at = excluded.updated_at
-					 WHERE marketing_welcomes.state = 'pending' AND marketing_welcomes.lease_until_ms < ?`,
-					[this.integration, platform, email, owner, now + leaseMs, stamp, now],
-				);
-			}
+			const welcomed = await this.welcomedIn(tx, platform, emails);
+			const wanted = inLockOrder(emails).filter((email) => !welcomed.has(email));
+			const taken = await holder.claimIn(tx, wanted.map((email) => this.welcomeLease(platform, email)));
 			const owned = new Set<string>();
-			for (const part of chunk(emails, 500)) {
-				const rows = await tx.query<{ email: string }>(
-					`SELECT email FROM marketing_welcomes WHERE integration = ? AND platform = ? AND owner = ? AND state = 'pending' AND email IN (${part.map(() => '?').join(', ')})`,
-					[this.integration, platform, owner, ...part],
+			for (const email of wanted.filter((candidate) => taken.has(this.welcomeLease(platform, candidate)))) {
+				// Only a pending row is ours to own: a welcome completed since we read it stays done.
+				const row = await tx.run(
+					`INSERT INTO marketing_welcomes (integration, platform, email, state, owner, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)
+					 ON CONFLICT (integration, platform, email) DO UPDATE SET owner = excluded.owner, updated_at = excluded.updated_at
+					 WHERE marketing_welcomes.state = 'pending'`,
+					[this.integration, platform, email, holder.owner, stamp],
 				);
-				for (const row of rows) owned.add(row.email);
+				if (row.changes === 1) owned.add(email);
+				else await holder.releaseIn(tx, [this.welcomeLease(platform, email)]);
 			}
 			return owned;
 		});
 	}
 
-	/** Marks welcomes done (`welcomed`) and gives the other claims back so a later run may try again. */
+	/**
+	 * Marks welcomes done (`welcomed`) and gives the other claims back so a later run may try again, each only where
+	 * `owner` still holds the claim (a run whose claim lapsed and was taken over settles nothing), freeing them at once.
+	 */
 	async settleWelcomes(platform: string, owner: string, welcomed: string[], released: string[]): Promise<void> {
 		const stamp = new Date().toISOString();
+		const leases = new Leases(this.db);
 		await this.db.transaction(async (tx) => {
-			for (const part of chunk(welcomed, 500)) {
+			const held = await leases.releaseIn(tx, owner, [...welcomed, ...released].map((email) => this.welcomeLease(platform, email)));
+			const stillOurs = (emails: string[]) => emails.filter((email) => held.has(this.welcomeLease(platform, email)));
+			for (const part of chunk(stillOurs(welcomed), 500)) {
 				await tx.run(
-					`UPDATE marketing_welcomes SET state = 'done', updated_at = ? WHERE integration = ? AND platform = ? AND owner = ? AND email IN (${part.map(() => '?').join(', ')})`,
-					[stamp, this.integration, platform, owner, ...part],
+					`UPDATE marketing_welcomes SET state = 'done', updated_at = ? WHERE integration = ? AND platform = ? AND email IN (${part.map(() => '?').join(', ')})`,
+					[stamp, this.integration, platform, ...part],
 				);
 			}
-			for (const part of chunk(released, 500)) {
+			for (const part of chunk(stillOurs(released), 500)) {
 				await tx.run(
-					`DELETE FROM marketing_welcomes WHERE integration = ? AND platform = ? AND owner = ? AND state = 'pending' AND email IN (${part.map(() => '?').join(', ')})`,
-					[this.integration, platform, owner, ...part],
+					`DELETE FROM marketing_welcomes WHERE integration = ? AND platform = ? AND state = 'pending' AND email IN (${part.map(() => '?').join(', ')})`,
+					[this.integration, platform, ...part],
 				);
 			}
 		});
+	}
+
+	private async welcomedIn(tx: SqlExecutor, platform: string, emails: string[]): Promise<Set<string>> {
+		const welcomed = new Set<string>();
+		for (const part of chunk([...new Set(emails)], 500)) {
+			const rows = await tx.query<{ email: string }>(
+				`SELECT email FROM marketing_welcomes WHERE integration = ? AND platform = ? AND state = 'done' AND email IN (${part.map(() => '?').join(', ')})`,
+				[this.integration, platform, ...part],
+			);
+			for (const row of rows) welcomed.add(row.email);
+		}
+		return welcomed;
+	}
+
+	private welcomeLease(platform: string, email: string): string {
+		return leaseName('marketing-welcome', this.integration, platform, email);
 	}
 
 	/** Emails welcomed on a platform (for reports and tests). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { MarketingRepository } from '../../lib/marketing';
 import { allMigrations } from '../../lib/migrations';
 import type { MemberChange } from '../../lib/platforms/marketing';
-import { closeAllStores, openStore, type StoreConfig } from '../../lib/store';
+import { closeAllStores, DEFAULT_LEASE_MS, Leases, openStore, type StoreConfig } from '../../lib/store';
 import { acquirePostgres, uniqueName } from '../support/postgres';
 
 let postgres: Awaited<ReturnType<typeof acquirePostgres>>;
@@ -47,16 +47,43 @@ describe.each(backends)('%s', (_name, config) => {
 		const one = new MarketingRepository(store.db, 'it');
 		const two = new MarketingRepository(store.db, 'it');
 		const emails = Array.from({ length: 50 }, (_, index) => `p${index}@example.com`);
-		const [first, second] = await Promise.all([one.claimWelcomes('mailchimp', emails, 'owner-1', 60_000), two.claimWelcomes('mailchimp', [...emails].reverse(), 'owner-2', 60_000)]);
+		let clock = Date.now();
+		const leases = new Leases(store.db, { ttlMs: 60_000, now: () => clock });
+		const holders = ['owner-1', 'owner-2', 'owner-3', 'dead', 'alive'].map((owner) => leases.holder(owner));
+		const [first, second] = await Promise.all([one.claimWelcomes('mailchimp', emails, holders[0]), two.claimWelcomes('mailchimp', [...emails].reverse(), holders[1])]);
 		expect(first.size + second.size).toBe(50);
 		expect([...first].filter((email) => second.has(email))).toEqual([]);
 		const winner = first.size > 0 ? { repo: one, owner: 'owner-1', owned: [...first] } : { repo: two, owner: 'owner-2', owned: [...second] };
 		await winner.repo.settleWelcomes('mailchimp', winner.owner, winner.owned.slice(1), winner.owned.slice(0, 1));
-		const again = await one.claimWelcomes('mailchimp', emails, 'owner-3', 60_000);
+		const again = await one.claimWelcomes('mailchimp', emails, holders[2]);
 		expect([...again]).toEqual(winner.owned.slice(0, 1));
-		// A lapsed claim (its execution died) is taken over.
-		await one.claimWelcomes('marketo', ['x@example.com'], 'dead', -1);
-		expect([...(await one.claimWelcomes('marketo', ['x@example.com'], 'alive', 60_000))]).toEqual(['x@example.com']);
+		// A claim whose execution died (no more heartbeats) is taken over once its lease ran out, not before.
+		expect([...(await one.claimWelcomes('marketo', ['x@example.com'], holders[3]))]).toEqual(['x@example.com']);
+		holders[3].abandon();
+		clock += 60_000;
+		expect([...(await one.claimWelcomes('marketo', ['x@example.com'], holders[4]))]).toEqual([]);
+		clock += 1;
+		expect([...(await one.claimWelcomes('marketo', ['x@example.com'], holders[4]))]).toEqual(['x@example.com']);
+		// The dead run's late settle changes nothing: the claim is the heir's.
+		await one.settleWelcomes('marketo', 'dead', ['x@example.com'], []);
+		expect(await one.welcomed('marketo')).toEqual([]);
+		await one.settleWelcomes('marketo', 'alive', ['x@example.com'], []);
+		expect(await one.welcomed('marketo')).toEqual(['x@example.com']);
+		for (const holder of holders) holder.abandon();
+	});
+
+	test('a dead run\'s welcome claims free once the default lease has run out (seconds, not the former ten minutes)', async () => {
+		const store = await openStore(config(), allMigrations);
+		const repository = new MarketingRepository(store.db, 'it');
+		const dead = repository.welcomeHolder();
+		expect([...(await repository.claimWelcomes('hubspot', ['y@example.com'], dead))]).toEqual(['y@example.com']);
+		dead.abandon();
+		const startedAt = Date.now();
+		const heirAt = (offsetMs: number) => new Leases(store.db, { now: () => startedAt + offsetMs }).holder();
+		expect([...(await repository.claimWelcomes('hubspot', ['y@example.com'], heirAt(0)))]).toEqual([]);
+		const heir = heirAt(DEFAULT_LEASE_MS + 1);
+		expect([...(await repository.claimWelcomes('hubspot', ['y@example.com'], heir))]).toEqual(['y@example.com']);
+		heir.abandon();
 	});
 
 	test('pending changes: one row per platform and email, attempts counted, cleared on success, bounded retries', async () => {
