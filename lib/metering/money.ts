@@ -5,11 +5,9 @@
  * invoice line; an invoice total is the sum of its rounded lines, so the lines always add up to the total.
  */
 
-/** value = units / 10^scale, exactly. */
-export interface Decimal {
-	units: bigint;
-	scale: number;
-}
+import { formatUnits, minorDigits, rescale, toMajorString, type Decimal } from '../records/money';
+
+export { isCurrencyCode, minorDigits, parseDecimal, toMinorExact, type Decimal } from '../records/money';
 
 /** An amount of money in a currency's minor unit (cents for USD, yen for JPY), with its currency. */
 export interface Money {
@@ -20,31 +18,7 @@ export interface Money {
 	amount: string;
 }
 
-const DECIMAL_TEXT = /^(-)?(\d+)(?:\.(\d+))?$/;
-
 export const ZERO: Decimal = { units: 0n, scale: 0 };
-
-/** Parses "0.005", "12", 0.1 (numbers through their shortest decimal text); undefined when it is not a decimal. */
-export function parseDecimal(value: unknown): Decimal | undefined {
-	let text: string;
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) return undefined;
-		text = /e/i.test(String(value)) ? value.toFixed(20).replace(/0+$/, '') : String(value);
-	} else if (typeof value === 'string') {
-		text = value.trim();
-	} else {
-		return undefined;
-	}
-	const match = DECIMAL_TEXT.exec(text);
-	if (!match) return undefined;
-	const fraction = match[3] ?? '';
-	const units = BigInt(match[2] + fraction);
-	return { units: match[1] ? -units : units, scale: fraction.length };
-}
-
-function rescale(value: Decimal, scale: number): bigint {
-	return value.units * 10n ** BigInt(scale - value.scale);
-}
 
 export function add(a: Decimal, b: Decimal): Decimal {
 	const scale = Math.max(a.scale, b.scale);
@@ -79,26 +53,6 @@ export function fromMinor(minor: number | bigint, currency: string): Decimal {
 	return { units: BigInt(minor), scale: minorDigits(currency) };
 }
 
-const digitsByCurrency = new Map<string, number>();
-
-/** Digits of the currency's minor unit (USD 2, JPY 0, KWD 3), from ISO 4217 as the runtime's Intl knows it. */
-export function minorDigits(currency: string): number {
-	let digits = digitsByCurrency.get(currency);
-	if (digits === undefined) {
-		digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-		digitsByCurrency.set(currency, digits);
-	}
-	return digits;
-}
-
-let knownCurrencies: Set<string> | undefined;
-
-/** An ISO 4217 code the runtime knows (Intl.NumberFormat alone accepts any three letters). */
-export function isCurrencyCode(currency: unknown): currency is string {
-	knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
-	return typeof currency === 'string' && knownCurrencies.has(currency);
-}
-
 /** Rounds to the currency's minor unit, half away from zero: the one rounding rule of the package. */
 export function roundToMinor(value: Decimal, currency: string): bigint {
 	const digits = minorDigits(currency);
@@ -111,25 +65,9 @@ export function roundToMinor(value: Decimal, currency: string): bigint {
 
 export function money(minor: bigint | number, currency: string): Money {
 	const value = BigInt(minor);
-	return { currency, minor: Number(value), amount: formatMinor(value, minorDigits(currency)) };
-}
-
-function formatMinor(minor: bigint, digits: number): string {
-	const sign = minor < 0n ? '-' : '';
-	const text = (minor < 0n ? -minor : minor).toString().padStart(digits + 1, '0');
-	return digits === 0 ? sign + text : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
-
-/** Converts an amount in major units ("129.99", 129.99) to exact minor units; undefined if it has finer digits. */
-export function toMinorExact(value: unknown, currency: string): bigint | undefined {
-	const decimal = parseDecimal(value);
-	if (!decimal) return undefined;
-	const digits = minorDigits(currency);
-	if (decimal.scale <= digits) return rescale(decimal, digits);
-	const divisor = 10n ** BigInt(decimal.scale - digits);
-	return decimal.units % divisor === 0n ? decimal.units / divisor : undefined;
+	return { currency, minor: Number(value), amount: toMajorString(value, currency) };
 }
 
 export function toText(value: Decimal): string {
-	return formatMinor(value.units, value.scale);
+	return formatUnits(value.units, value.scale);
 }

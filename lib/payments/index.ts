@@ -6,3 +6,5 @@ export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
 export { verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventCheck, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
 export { paymentRequestSchema, paymentIdSchema } from './inputs';
+/** Amounts in major units as processors and users write them (1999 USD → "19.99", 1005 KWD → "1.005"). */
+export { toMajorString } from '../records/money';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import { currencyExponent, idempotencyKeyFor, toDecimalString, toMinorUnits, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
+import { idempotencyKeyFor, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
 import { assertInput, InputError } from '../records/inputSchema';
+import { minorDigits, toMajorString, toMinorExact } from '../records/money';
 import { DEFAULT_LEASE_MS, Leases } from '../store/leases';
 import type { SqlDatabase } from '../store/types';
 import type { RoutingConfig } from './config';
@@ -210,7 +211,7 @@ export class PaymentRouter {
 			paymentId,
 			processor,
 			transactionId: record.processorTransactionId!,
-			amount: toDecimalString(record.amountMinor, record.currency),
+			amount: toMajorString(record.amountMinor, record.currency),
 			currency: record.currency,
 			processorStatus: result.processorStatus,
 			replayed: false,
@@ -256,10 +257,10 @@ export class PaymentRouter {
 				processor,
 				transactionId: result.transactionId,
 				fallbackUsed: attempts.some((attempt) => attempt.processor !== processor),
-				amount: toDecimalString(payment.amountMinor, payment.currency),
+				amount: toMajorString(payment.amountMinor, payment.currency),
 				currency: payment.currency,
 				feeMinor,
-				fee: toDecimalString(feeMinor, payment.currency),
+				fee: toMajorString(feeMinor, payment.currency),
 				attempts: summaries(attempts),
 				ranking,
 				replayed: false,
@@ -384,13 +385,16 @@ function normalise(request: PaymentRequest): NormalisedPayment {
 	};
 }
 
-/** The amount in minor units; one finer than the currency's smallest unit (1.001 USD) is refused, never rounded. */
+/**
+ * The amount in minor units, read from the digits it was written with (never multiplied as a float); one finer than
+ * the currency's smallest unit (1.001 USD, 1.0005 KWD) is refused, never rounded.
+ */
 function minorUnitsOf(amount: number, currency: string): number {
-	try {
-		return toMinorUnits(amount, currency);
-	} catch {
-		throw new InputError([{ field: 'amount', problem: `must be in whole ${currency} minor units (${currencyExponent(currency)} decimals at most), got the number ${amount}` }], 'Payment');
+	const minor = toMinorExact(amount, currency);
+	if (minor === undefined || minor <= 0n || minor > BigInt(Number.MAX_SAFE_INTEGER)) {
+		throw new InputError([{ field: 'amount', problem: `must be a positive amount in whole ${currency} minor units (${minorDigits(currency)} decimals at most), got the number ${amount}` }], 'Payment');
 	}
+	return Number(minor);
 }
 
 /**

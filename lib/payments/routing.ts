@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { toDecimalString, type PaymentMethodType } from '../platforms/payments';
+import type { PaymentMethodType } from '../platforms/payments';
+import { toMajorString } from '../records/money';
 import type { FeeSchedule, ProcessorProfile, RoutingConfig, RuleCondition, ScoringWeights } from './config';
 
 /** The facts about one payment that routing looks at. */
@@ -55,7 +56,7 @@ export interface RouteDecision {
 
 /** Rules, then scoring: a pure function of the payment, the configuration, the learned health and the clock. */
 export function decideRoute(input: RoutingInput, config: RoutingConfig, health: Record<string, ProcessorHealth>, nowMs: number): RouteDecision {
-	const amount = Number(toDecimalString(input.amountMinor, input.currency));
+	const amount = Number(toMajorString(input.amountMinor, input.currency));
 	const probe = unitHash(`${input.paymentId}#probe`) < config.health.probeShare;
 	const candidates = config.processors.map((profile) => screen(profile, input, amount, config, health[profile.processor], probe, nowMs));
 	const eligible = candidates.filter((candidate) => candidate.eligible);

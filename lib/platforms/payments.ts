@@ -102,28 +102,6 @@ export function idempotencyKeyFor(paymentId: string, processor: string): string 
 	return `pay_${createHash('sha256').update(`${paymentId}\u0000${processor}`).digest('hex').slice(0, 40)}`;
 }
 
-const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
-
-export function currencyExponent(currency: string): number {
-	return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
-}
-
-/** 19.99 USD → 1999; 1500 JPY → 1500. Rejects amounts finer than the currency's smallest unit. */
-export function toMinorUnits(amount: number, currency: string): number {
-	const minor = amount * 10 ** currencyExponent(currency);
-	const rounded = Math.round(minor);
-	if (!Number.isFinite(amount) || amount <= 0 || Math.abs(minor - rounded) > 1e-6) {
-		throw new Error(`Amount ${amount} is not a positive amount in whole ${currency} minor units`);
-	}
-	return rounded;
-}
-
-/** 1999 USD → "19.99" (PayPal and Braintree take decimal strings). */
-export function toDecimalString(amountMinor: number, currency: string): string {
-	const exponent = currencyExponent(currency);
-	return exponent === 0 ? String(amountMinor) : (amountMinor / 10 ** exponent).toFixed(exponent);
-}
-
 /** Connection failures after which the request cannot have reached the processor (safe to try another one). */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 

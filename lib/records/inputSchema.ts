@@ -6,6 +6,8 @@
  * field by its path (`lines[2].quantity`). Nodes and engine entry points check against the same schema.
  */
 
+import { isCurrencyCode } from './money';
+
 /** One field that is not what its operation needs. */
 export interface InputViolation {
 	/** The field's path in the input: `paymentId`, `lines[2].sku`. */
@@ -100,23 +102,12 @@ export function signedWholeNumber(): Rule<number> {
 	return rule('a whole number other than 0', (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value !== 0 ? value : undefined));
 }
 
-/** The ISO 4217 codes in use (funds and test codes aside); "usd" is read as USD. */
-const ISO_4217 = new Set(
-	(
-		'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF ' +
-		'CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG ' +
-		'HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD ' +
-		'MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF ' +
-		'SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU ' +
-		'UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL'
-	).split(' '),
-);
-
+/** An ISO 4217 code with a minor unit (lib/records/money.ts); "usd" is read as USD. */
 export function currency(): Rule<string> {
 	return rule('an ISO 4217 currency code such as "USD"', (value) => {
 		if (typeof value !== 'string') return undefined;
 		const code = value.toUpperCase();
-		return ISO_4217.has(code) ? code : undefined;
+		return isCurrencyCode(code) ? code : undefined;
 	});
 }
 

@@ -126,6 +126,26 @@ test('an amount finer than the currency allows is refused naming the amount, nev
 	expect(connector.calls).toEqual([]);
 });
 
+test('a three-digit currency is charged in its own minor unit: 1.005 KWD is 1005 fils, reported as 1.005 (was refused as finer than 2 digits)', async () => {
+	const charged: ChargeRequest[] = [];
+	const connector = recordingConnector();
+	const charge = connector.charge.bind(connector);
+	connector.charge = async (request) => {
+		charged.push(request);
+		return await charge(request);
+	};
+	const result = await routerWith(connector).process({ ...valid(), amount: 1.005, currency: 'KWD' });
+	expect(result).toMatchObject({ status: 'succeeded', amount: '1.005', currency: 'KWD' });
+	expect(charged.map((request) => [request.amountMinor, request.currency])).toEqual([[1005, 'KWD']]);
+	await expectRefused(routerWith(connector).process({ ...valid(), amount: 1.0005, currency: 'KWD' }), 'amount');
+});
+
+test('an amount that is not the decimal it looks like (0.1 + 0.2) is refused, not rounded to 0.30', async () => {
+	const connector = recordingConnector();
+	await expectRefused(routerWith(connector).process({ ...valid(), amount: 0.1 + 0.2 }), 'amount');
+	expect(connector.calls).toEqual([]);
+});
+
 test('a whole-number payment id is the id in decimal: a repeat as text is the same payment, charged once', async () => {
 	const connector = recordingConnector();
 	const router = routerWith(connector);

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 
 import { decideRoute, defaultRoutingConfig, verifyPaymentEvent, verifySquareSignature, verifyStripeSignature, type ProcessorHealth, type RoutingInput } from '../../lib/payments';
 import { braintreeFailures } from '../../lib/platforms/braintree';
-import { classifyCode, failureFromError, idempotencyKeyFor, toDecimalString, toMinorUnits } from '../../lib/platforms/payments';
+import { classifyCode, failureFromError, idempotencyKeyFor } from '../../lib/platforms/payments';
 import { PayPalOAuthClient, payPalFailures } from '../../lib/platforms/paypal';
 import { squareFailures } from '../../lib/platforms/square';
 import { stripeFailures } from '../../lib/platforms/stripe';
@@ -138,15 +138,7 @@ describe('decline and error codes as data', () => {
 	});
 });
 
-describe('money and keys', () => {
-	test('minor units follow the currency exponent', () => {
-		expect(toMinorUnits(19.99, 'USD')).toBe(1999);
-		expect(toMinorUnits(1500, 'JPY')).toBe(1500);
-		expect(toDecimalString(1999, 'USD')).toBe('19.99');
-		expect(() => toMinorUnits(0.001, 'USD')).toThrow(/minor units/);
-		expect(() => toMinorUnits(0, 'USD')).toThrow();
-	});
-
+describe('keys', () => {
 	test('idempotency keys are stable per payment and processor and fit Square’s 45 characters', () => {
 		const key = idempotencyKeyFor('order-1', 'stripe');
 		expect(key).toBe(idempotencyKeyFor('order-1', 'stripe'));

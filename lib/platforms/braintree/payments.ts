@@ -1,6 +1,7 @@
 import type { Transport } from '../../transport/transport';
 import { PlatformApiError } from '../../transport/errors';
-import { classifyCode, failureFromError, toDecimalString, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
+import { toMajorString } from '../../records/money';
+import { classifyCode, failureFromError, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
 import { BRAINTREE_VERSION, braintreeFailures, type BraintreeBody } from './profile';
 
 interface BraintreeTransaction {
@@ -57,7 +58,7 @@ export class BraintreePayments implements PaymentConnector {
 			const body = await this.graphql(CHARGE, {
 				input: {
 					paymentMethodId: request.token,
-					transaction: { amount: toDecimalString(request.amountMinor, request.currency), orderId: request.idempotencyKey },
+					transaction: { amount: toMajorString(request.amountMinor, request.currency), orderId: request.idempotencyKey },
 				},
 			}, false);
 			const transaction = (body.data?.chargePaymentMethod as { transaction?: BraintreeTransaction } | null)?.transaction;

@@ -1,6 +1,7 @@
 import type { Transport } from '../../transport/transport';
 import { PlatformApiError, vendorErrorBody } from '../../transport/errors';
-import { failureFromError, toDecimalString, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
+import { toMajorString } from '../../records/money';
+import { failureFromError, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
 import { payPalFailures, payPalIssue, type PayPalErrorBody } from './profile';
 
 interface PayPalOrder {
@@ -44,7 +45,7 @@ export class PayPalPayments implements PaymentConnector {
 						custom_id: request.paymentId.slice(0, 127),
 						invoice_id: request.idempotencyKey,
 						description: request.description?.slice(0, 127),
-						amount: { currency_code: request.currency, value: toDecimalString(request.amountMinor, request.currency) },
+						amount: { currency_code: request.currency, value: toMajorString(request.amountMinor, request.currency) },
 					},
 				],
 				payment_source: source,

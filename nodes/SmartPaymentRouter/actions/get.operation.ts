@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { paymentIdSchema } from '../../../lib/payments';
-import { toDecimalString } from '../../../lib/platforms/payments';
+import { paymentIdSchema, toMajorString } from '../../../lib/payments';
 import { itemParameters, readInput } from '../../shared/inputs';
 import { forEachPayment, nodeRouter } from './common';
 
@@ -14,7 +13,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const { paymentId } = readInput(this, paymentIdSchema, itemParameters(this, ['paymentId'], item), item);
 		const record = await router.payments.transaction(paymentId);
 		if (!record) return { passed: false, json: { paymentId, found: false } };
-		const amounts = { amount: toDecimalString(record.amountMinor, record.currency), fee: record.feeMinor === undefined ? undefined : toDecimalString(record.feeMinor, record.currency) };
+		const amounts = { amount: toMajorString(record.amountMinor, record.currency), fee: record.feeMinor === undefined ? undefined : toMajorString(record.feeMinor, record.currency) };
 		return { passed: true, json: { ...record, ...amounts, found: true } };
 	});
 }
