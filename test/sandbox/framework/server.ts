@@ -148,7 +148,7 @@ class SandboxHost {
 
 	private async respond(request: SandboxRequest, fault: ActiveFault | undefined): Promise<SandboxResponse> {
 		const { vendor, limiter } = this.parts;
-		if (fault?.kind === 'error') return vendor.errors.serverError(fault.status ?? 500);
+		if (fault?.kind === 'error') return vendor.errors.serverError(fault.status ?? 500, request);
 		if (fault?.kind === 'rate_limit_storm') return this.storm(request, fault.ms ?? 1000);
 		if (fault?.kind === 'echo_credential') return echoCredential(vendor, request, fault.status ?? 400);
 		const denied = vendor.authenticate(request);
@@ -156,11 +156,11 @@ class SandboxHost {
 		const decision = limiter.decide(request.method, request.path);
 		const rateHeaders = vendor.rateLimits.headers(decision.usage);
 		if (!decision.allowed) {
-			return withHeaders(vendor.rateLimits.rejection(decision.blocked, decision.retryAfterMs), rateHeaders);
+			return withHeaders(vendor.rateLimits.rejection(decision.blocked, decision.retryAfterMs, request), rateHeaders);
 		}
 		const route = this.api.match(request.method, request.path);
 		const response = route
-			? await invoke(route.handler, { ...request, params: route.params }, () => vendor.errors.serverError(500))
+			? await invoke(route.handler, { ...request, params: route.params }, () => vendor.errors.serverError(500, request))
 			: vendor.errors.notFound(request);
 		return withHeaders(response, rateHeaders);
 	}
@@ -171,7 +171,7 @@ class SandboxHost {
 		const [first, ...others] = limiter.peek(request.method, request.path);
 		const blocked: WindowUsage = first ? { ...first, remaining: 0, resetMs: retryAfterMs } : stormWindow(retryAfterMs);
 		const usage = first ? [blocked, ...others] : others;
-		return withHeaders(vendor.rateLimits.rejection(blocked, retryAfterMs), vendor.rateLimits.headers(usage));
+		return withHeaders(vendor.rateLimits.rejection(blocked, retryAfterMs, request), vendor.rateLimits.headers(usage));
 	}
 }
 

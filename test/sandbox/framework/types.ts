@@ -47,13 +47,14 @@ export interface VendorRateLimits {
 	/** Headers sent on every API response, from the windows that apply to the request. */
 	headers(usage: WindowUsage[]): Record<string, string>;
 	/** The vendor's response when `blocked` is exhausted. */
-	rejection(blocked: WindowUsage, retryAfterMs: number): SandboxResponse;
+	/** `request`, when known, lets a vendor answer in the shape of the API it was sent to (BigCommerce v2 or v3). */
+	rejection(blocked: WindowUsage, retryAfterMs: number, request?: SandboxRequest): SandboxResponse;
 }
 
 /** The vendor's bodies for failures the framework produces itself. */
 export interface VendorErrors {
 	/** A server-side failure: the 'error' fault, or an exception inside a handler. */
-	serverError(status: number): SandboxResponse;
+	serverError(status: number, request?: SandboxRequest): SandboxResponse;
 	notFound(request: SandboxRequest): SandboxResponse;
 	/** A body that does not parse. */
 	badRequest(message: string): SandboxResponse;

@@ -4,7 +4,7 @@
  */
 import { crmClient, type CrmSandbox } from '../../engine/crmSandboxes';
 import type { RunningSandbox } from '../registry';
-import { SpecConformance, startSpecCheckedSandbox } from '../support/conformance';
+import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
 import { apiClient } from '../support/http';
 import { OpenApiValidator } from '../support/openapi';
 
@@ -101,6 +101,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	await api(`/contacts/${contact.id}`, { method: 'DELETE' });
 	await api('/contacts/missing', { method: 'DELETE' });
 	await apiClient(sandbox.baseUrl, 'wrong-token')('/me');
+	await underFaults(intercom.control, () => api('/me'));
 
 	expect(conformance.problems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining([

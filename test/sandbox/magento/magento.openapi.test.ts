@@ -5,7 +5,7 @@
 import { connectInventoryStores } from '../../../lib/inventory';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
-import { SpecConformance, startSpecCheckedSandbox } from '../support/conformance';
+import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
 import { apiClient } from '../support/http';
 import { magentoBase, magentoSpec } from '../support/magentoSpec';
 
@@ -53,6 +53,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	await api('/V1/inventory/source-items', { method: 'POST', body: { sourceItems: [{ sku: 'NOPE', source_code: 'default', quantity: 1, status: 1 }] } });
 	await api('/V1/inventory/source-items?searchCriteria[filter_groups][0][filters][0][field]=sku&searchCriteria[filter_groups][0][filters][0][value]=x&searchCriteria[filter_groups][0][filters][0][condition_type]=regex');
 	await apiClient(`${sandbox.baseUrl}/rest/default`, 'wrong')('/V1/orders');
+	await underFaults(control, () => api('/V1/orders'));
 
 	expect(conformance.problems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining([

@@ -56,7 +56,7 @@ export const createPayPalSandbox: VendorSandboxFactory = (services) => {
 			rejection: () => payPalError(429, 'RATE_LIMIT_REACHED', 'Too many requests. Blocked due to rate limiting.'),
 		},
 		errors: {
-			serverError: (status) => payPalError(status, status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', 'An internal server error has occurred.'),
+			serverError: (status) => (status === 503 ? payPalError(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable.') : payPalError(status, 'INTERNAL_SERVER_ERROR', 'An internal server error occurred.')),
 			notFound: (request) => payPalError(404, 'RESOURCE_NOT_FOUND', `The specified resource does not exist: ${request.path}`),
 			badRequest: (message) => payPalError(400, 'INVALID_REQUEST', `Request is not well-formed, syntactically incorrect, or violates schema: ${message}`, [{ issue: 'MALFORMED_REQUEST_JSON', description: message }]),
 		},

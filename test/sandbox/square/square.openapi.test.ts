@@ -6,7 +6,7 @@ import { connectProcessors } from '../../../lib/payments/connect';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
-import { SpecConformance, startSpecCheckedSandbox } from '../support/conformance';
+import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
 import { apiClient } from '../support/http';
 import { OpenApiValidator } from '../support/openapi';
 
@@ -53,6 +53,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	await api('/v2/payments', { method: 'POST', body: { source_id: 'cnon:card-nonce-ok', idempotency_key: 'k-1', amount_money: { amount: 101, currency: 'USD' } } });
 	await api('/v2/payments', { method: 'POST', body: { idempotency_key: 'k-2', amount_money: { amount: 1, currency: 'USD' } } });
 	await apiClient(sandbox.baseUrl, 'wrong')('/v2/payments');
+	await underFaults(control, () => api('/v2/payments'));
 
 	expect(conformance.problems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining(['get /v2/payments/{payment_id} 200', 'get /v2/payments/{payment_id} 404', 'get /v2/payments 200', 'get /v2/payments 401']));

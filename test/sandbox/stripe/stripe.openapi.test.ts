@@ -6,7 +6,7 @@ import { connectProcessors } from '../../../lib/payments/connect';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
-import { SpecConformance, startSpecCheckedSandbox } from '../support/conformance';
+import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
 import { OpenApiValidator } from '../support/openapi';
 
 const spec = new OpenApiValidator('stripe/spec3-2023-09-12.yaml');
@@ -69,6 +69,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	await stripeCall('/v1/payment_intents', { amount: '700', currency: 'usd' }, { 'Idempotency-Key': 'same' });
 	await stripeCall('/v1/payment_intents', { amount: '701', currency: 'usd' }, { 'Idempotency-Key': 'same' });
 	await stripeCall('/v1/payment_intents', undefined, {}, 'sk_test_wrong');
+	await underFaults(control, () => stripeCall('/v1/payment_intents?limit=1'));
 
 	expect(conformance.problems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining([

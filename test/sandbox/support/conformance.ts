@@ -3,6 +3,7 @@
  * `startSpecCheckedSandbox`, drives it (the package's connectors, then every endpoint the sandbox serves), and
  * expects `problems()` to be empty and `covered()` to hold the operations it meant to exercise.
  */
+import type { SandboxControl } from '../framework/controlClient';
 import type { SandboxExchange } from '../framework/server';
 import { startSandbox, type RunningSandbox, type SandboxName } from '../registry';
 import { OpenApiValidator, type SpecOperation } from './openapi';
@@ -110,6 +111,16 @@ export class SpecConformance {
 		} else if (exchange.status >= 400 && mount.errors) return mount.spec.schemaErrors(mount.errors, exchange.body);
 		if (operation.statuses.includes('default')) return mount.spec.errors(operation.method, operation.template, 'default', exchange.body);
 		return [`status ${status} is not documented (documented: ${operation.statuses.join(', ')})`];
+	}
+}
+
+const failures = { 429: { kind: 'rate_limit_storm', ms: 1000 }, 500: { kind: 'error', status: 500 }, 503: { kind: 'error', status: 503 } } as const;
+
+/** Sends `request` once under each failure every vendor sandbox can answer (a 429 storm, a 500, a 503), for their bodies to be checked. */
+export async function underFaults(control: SandboxControl, request: () => Promise<unknown>, statuses: Array<keyof typeof failures> = [429, 500, 503]): Promise<void> {
+	for (const status of statuses) {
+		await control.fault(failures[status]);
+		await request();
 	}
 }
 
