@@ -1,5 +1,10 @@
 import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
 
+interface V2Error {
+	status?: number;
+	message?: string;
+}
+
 interface ProblemBody {
 	status?: number;
 	title?: string;
@@ -18,10 +23,12 @@ export function bigCommerceProfile(options: { requestsPer30s?: number } = {}): P
 		resetHeaders: [{ header: 'x-rate-limit-time-reset-ms', unit: 'ms' }],
 		parseError(response: HttpResponse): VendorError | undefined {
 			if (response.status < 400) return undefined;
-			const body = (response.body ?? {}) as ProblemBody;
+			// v3 answers problem+json; v2 (orders) a list of {status, message}.
+			const listed = Array.isArray(response.body) ? (response.body as V2Error[]).map((entry) => entry?.message).filter(Boolean).join('; ') : '';
+			const body = (Array.isArray(response.body) ? {} : (response.body ?? {})) as ProblemBody;
 			const details = body.errors ? Object.values(body.errors).join('; ') : '';
 			return {
-				message: [body.title ?? `BigCommerce answered HTTP ${response.status}`, details].filter(Boolean).join(': '),
+				message: [body.title ?? (listed || `BigCommerce answered HTTP ${response.status}`), details].filter(Boolean).join(': '),
 				rateLimited: response.status === 429,
 			};
 		},

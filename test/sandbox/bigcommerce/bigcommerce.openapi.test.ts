@@ -5,7 +5,7 @@
 import { connectInventoryStores } from '../../../lib/inventory';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
-import { SpecConformance, startSpecCheckedSandbox } from '../support/conformance';
+import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
 import { callApi } from '../support/http';
 import { OpenApiValidator } from '../support/openapi';
 import { bigCommerceStoreHash } from './index';
@@ -66,11 +66,22 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	await call('/v2/orders?min_date_modified=yesterday');
 	await call('/v2/orders/12345/products');
 	await call('/v3/inventory/locations/1/items', { token: 'wrong' });
+	await underFaults(control, () => call('/v3/inventory/locations/1/items'));
+	await underFaults(control, () => call('/v2/orders'));
 
 	expect(conformance.problems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining([
 		'post /inventory/adjustments/relative 422', 'put /inventory/adjustments/absolute 422', 'get /orders 400', 'get /orders/{order_id}/products 404',
 	]));
+});
+
+test('a v2 error list reaches the caller with its message (the connector reads both error shapes)', async () => {
+	const connector = connectInventoryStores([{ id: 'bigcommerce', platform: 'bigcommerce', baseUrl: v3, settings: sandbox.credentials }], { retry: { maxAttempts: 1 } })[0].connector;
+	await control.fault({ kind: 'error', status: 500, match: { path: '/v2/orders$' } });
+	await expect(connector.pullOrders!(undefined)).rejects.toThrow('Internal Server Error');
+	await control.fault({ kind: 'error', status: 500, match: { path: '/v3/inventory/.*' } });
+	await expect(connector.getQuantity('MUG')).rejects.toThrow('Internal Server Error');
+	expect(conformance.problems()).toEqual([]);
 });
 
 test('the check fails on a location item that breaks the spec', () => {

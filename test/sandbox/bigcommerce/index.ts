@@ -30,6 +30,10 @@ interface Item {
 	safetyStock: number;
 }
 
+/** The v2 API (orders) answers errors as a list of `{status, message}`, as its 404 is documented; v3 as problem+json. */
+const v2Error = (status: number, message: string): SandboxResponse => ({ status, body: [{ status, message }] });
+const isV2 = (request?: SandboxRequest) => request?.path.startsWith(`/stores/${bigCommerceStoreHash}/v2/`) === true;
+
 const rateHeaders = (usage: WindowUsage[]): Record<string, string> => {
 	const window = usage[0];
 	if (!window) return {};
@@ -119,10 +123,10 @@ export const createBigCommerceSandbox: VendorSandboxFactory = () => {
 		rateLimits: {
 			defaults: [{ name: 'store', kind: 'fixed', limit: 150, intervalMs: 30_000 }],
 			headers: rateHeaders,
-			rejection: (blocked) => problem(429, 'Too many requests', { rate_limit: `Wait ${Math.ceil(blocked.resetMs)} ms` }),
+			rejection: (blocked, _retryAfterMs, request) => (isV2(request) ? v2Error(429, 'Too many requests') : problem(429, 'Too many requests', { rate_limit: `Wait ${Math.ceil(blocked.resetMs)} ms` })),
 		},
 		errors: {
-			serverError: (status) => problem(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+			serverError: (status, request) => (isV2(request) ? v2Error : problem)(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
 			notFound: () => problem(404, 'The route is not found, check the URL'),
 			badRequest: () => problem(400, 'Input is invalid'),
 		},
