@@ -108,4 +108,7 @@ test('the check fails on a response with a field the query did not select, or of
 		expect.stringContaining('data.inventoryItems.nodes[0].id 7 is not a ID'),
 		expect.stringContaining('the query does not validate: Variable "$input" is not defined'),
 	]);
+	drifted.clear();
+	drifted.record({ method: 'POST', path: '/graphql.json', query: new URLSearchParams(), requestBody: { query: 'query Find($first: Int!) { inventoryItems(first: $first) { nodes { id } } }', variables: { first: 'one' } }, status: 200, body: { data: { inventoryItems: { nodes: [] } } } });
+	expect(drifted.problems()).toEqual([expect.stringContaining('the variables do not fit: Variable "$first" got invalid value "one"')]);
 });

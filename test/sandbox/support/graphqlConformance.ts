@@ -1,11 +1,13 @@
 /**
  * Checks every GraphQL exchange a sandbox has against the vendor's published schema, independently of how the
- * sandbox executes it: the query validates against the schema, and the response's `data` holds exactly the fields
+ * sandbox executes it: the query validates against the schema, its variables fit their declared types, and the
+ * response's `data` holds exactly the fields
  * the query selected (aliases, fragments, @skip/@include), each of the type the schema gives it (non-null, lists,
  * scalars, enum values, concrete types of interfaces and unions).
  */
 import {
 	getNullableType,
+	getVariableValues,
 	GraphQLEnumType,
 	GraphQLInterfaceType,
 	GraphQLList,
@@ -176,6 +178,11 @@ export function checkGraphqlExchange(schema: GraphQLSchema, request: { query?: u
 	for (const error of validate(schema, document)) problems.push(`the query does not validate: ${error.message}`);
 	const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
 	const operation = typeof request.operationName === 'string' ? operations.find((candidate) => candidate.name?.value === request.operationName) : operations[0];
+	if (operation && problems.length === 0) {
+		// The variables must fit the types the operation declares for them, in the vendor's schema.
+		const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], (request.variables ?? {}) as Record<string, unknown>);
+		for (const error of coerced.errors ?? []) problems.push(`the variables do not fit: ${error.message}`);
+	}
 	const body = (response ?? {}) as { data?: unknown; errors?: unknown };
 	if (body.errors !== undefined && (!Array.isArray(body.errors) || body.errors.some((entry) => typeof (entry as { message?: unknown })?.message !== 'string'))) {
 		problems.push('errors must be a list of objects with a message');
