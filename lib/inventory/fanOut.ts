@@ -10,6 +10,7 @@ import {
 	type StockReading,
 	type StockReason,
 } from '../platforms/inventory';
+import { LeaseLostError } from '../store/leases';
 import { InventoryLedger, type LedgerKey, type LedgerRow } from './ledger';
 import { StockLocks } from './locks';
 import { judgeIntent, type IntentVerdict } from './recovery';
@@ -129,6 +130,11 @@ interface Settled {
 	/** Absent when there was nothing to do (a duplicate delivery). */
 	outcome?: StoreOutcome;
 	record?: (tx: SqlExecutor) => Promise<void>;
+}
+
+/** The lock a write holds: `assertHeld` throws LeaseLostError once its lease lapsed, so nothing is written without it. */
+interface HeldLock {
+	assertHeld(): void;
 }
 
 const SIGN: Record<StockReason, number> = { sale: -1, refund: 1, restock: 1, correction: 1 };
@@ -264,10 +270,10 @@ export class InventoryFanOut {
 			// One snapshot of the expected stock and the rows it includes: a movement recorded later is not in it and
 			// keeps its row, which its own run applies once this lock is free.
 			prepare: async (tx) => ({ stock: await this.ledger.expected(sku, tx), open: await this.ledger.openRows(store.id, sku, tx) }),
-			work: async ({ stock, open: owed }): Promise<{ entry: ReconcileEntry; settle?: { rows: LedgerRow[]; quantity: number } }> => {
+			work: async ({ stock, open: owed }, lock): Promise<{ entry: ReconcileEntry; settle?: { rows: LedgerRow[]; quantity: number } }> => {
 				try {
 					// A write killed before its outcome was recorded is told landed or not before the store is compared.
-					const open = await this.resolveInFlight(store, owed).then((rows) => rows.filter((row) => row.status !== 'applied'));
+					const open = await this.resolveInFlight(store, owed, lock).then((rows) => rows.filter((row) => row.status !== 'applied'));
 					const actual = await store.connector.getQuantity(sku);
 					if (stock === undefined) return { entry: { ...base, status: 'no_baseline', actual } };
 					const target = listedQuantity(stock, store.rules);
@@ -278,7 +284,7 @@ export class InventoryFanOut {
 					const summary = { actual, expected, drift, pendingChanges: pending.length };
 					if (!correct || (actual === target && open.length === 0)) return { entry: { ...base, status: drift === 0 ? 'in_sync' : 'drift', ...summary } };
 					const reference = `inventory-fanout://reconcile/${encodeURIComponent(store.id)}/${encodeURIComponent(sku)}`;
-					await this.setTo(store, sku, target, { reason: 'correction', reference });
+					await this.setTo(store, sku, target, { reason: 'correction', reference }, lock);
 					return { entry: { ...base, status: 'corrected', ...summary, expected: target, drift: actual - target }, settle: { rows: open, quantity: target } };
 				} catch (error) {
 					const described = describe(error);
@@ -303,22 +309,23 @@ export class InventoryFanOut {
 		const settled = await this.locks.run(store.id, key.sku, {
 			// Read under the lock: another run (a duplicate delivery, a retry, a reconcile) may have settled the row.
 			prepare: async (tx) => ({ row: await this.ledger.row(key, tx), inFlight: await this.ledger.inFlight(store.id, key.sku, tx) }),
-			work: async ({ row, inFlight }): Promise<Settled> => {
+			work: async ({ row, inFlight }, lock): Promise<Settled> => {
 				const duplicate = recorded !== undefined && (await recorded).duplicateDelivery;
 				if (!row && duplicate) return {};
 				if (!row) throw new Error(`No ledger row for ${key.orderId}/${key.lineId} on ${key.storeId}`);
 				if (row.status !== 'pending') return duplicate ? {} : { outcome: outcome(row, store.connector.platform, true) };
 				let current: LedgerRow;
 				try {
-					current = (await this.resolveInFlight(store, [row, ...inFlight.filter((other) => !sameRow(other, row))]))[0];
+					current = (await this.resolveInFlight(store, [row, ...inFlight.filter((other) => !sameRow(other, row))], lock))[0];
 				} catch (error) {
+					if (error instanceof LeaseLostError) throw error;
 					// The store cannot be read: nothing is written while an earlier write to it is unresolved.
 					const described = describe(error);
 					const status = error instanceof UnknownSkuError ? 'failed' : 'pending';
 					return { outcome: { ...outcome(row, store.connector.platform, false), status, error: described }, record: (tx) => this.ledger.markUnapplied(row, status, described, tx) };
 				}
 				if (current.status !== 'pending') return { outcome: outcome(current, store.connector.platform, false) };
-				return this.applyToStore(store, current);
+				return this.applyToStore(store, current, lock);
 			},
 			finish: async (tx, result) => await result.record?.(tx),
 		});
@@ -331,7 +338,7 @@ export class InventoryFanOut {
 	 * reads the store back and records, each in its own commit, landed (applied), not landed (still owed, no write in
 	 * flight) or in doubt (failed: reconcile settles it). Rows without an intent come back as they are, in order.
 	 */
-	private async resolveInFlight(store: StoreTarget, rows: LedgerRow[]): Promise<LedgerRow[]> {
+	private async resolveInFlight(store: StoreTarget, rows: LedgerRow[], lock: HeldLock): Promise<LedgerRow[]> {
 		const resolved: LedgerRow[] = [];
 		for (const row of rows) {
 			if (row.status !== 'pending' || !row.intent) {
@@ -339,6 +346,7 @@ export class InventoryFanOut {
 				continue;
 			}
 			const verdict = judgeIntent(row.intent, await this.read(store, row.sku), store.connector.readMarked !== undefined);
+			lock.assertHeld();
 			resolved.push(await this.locks.inCommit((tx) => this.recordVerdict(row, verdict, tx)));
 		}
 		return resolved;
@@ -364,8 +372,11 @@ export class InventoryFanOut {
 		return { ...row, status: 'failed', errorCode: error.code, errorMessage: error.message };
 	}
 
-	/** Applies one row; the ledger write is returned, to be made in the transaction that releases the lock. */
-	private async applyToStore(store: StoreTarget, row: LedgerRow): Promise<Settled> {
+	/**
+	 * Applies one row; the ledger write is returned, to be made in the transaction that releases the lock. A lock whose
+	 * lease lapsed (a process paused past it) writes nothing more: the row is left to the lock's new holder.
+	 */
+	private async applyToStore(store: StoreTarget, row: LedgerRow, lock: HeldLock): Promise<Settled> {
 		const context: StockContext = {
 			reason: row.kind,
 			reference: `inventory-fanout://order/${encodeURIComponent(row.orderId)}/line/${encodeURIComponent(row.lineId)}`,
@@ -376,14 +387,16 @@ export class InventoryFanOut {
 			let change: StockChange;
 			if (hasRules(store.rules)) {
 				// An absolute listing computed from the ledger: writing it again is harmless, so it needs no intent.
-				change = await this.setListed(store, row.sku, context);
+				change = await this.setListed(store, row.sku, context, lock);
 			} else {
 				const reading = await this.read(store, row.sku);
 				await this.onWriteStep('before-intent', row);
 				const intent = { previous: reading.quantity, next: reading.quantity + row.change, marker: context.reference };
+				lock.assertHeld();
 				await this.locks.inCommit((tx) => this.ledger.recordIntent(row, intent, tx));
 				intended = true;
 				await this.onWriteStep('after-intent', row);
+				lock.assertHeld();
 				change = await store.connector.adjust(row.sku, row.change, { ...context, previous: intent.previous });
 			}
 			await this.onWriteStep('after-write', row);
@@ -392,7 +405,8 @@ export class InventoryFanOut {
 				record: (tx) => this.ledger.markApplied(row, change.previous, change.next, tx),
 			};
 		} catch (error) {
-			if (intended && !isRefusal(error)) return await this.afterUnansweredWrite(store, row, error);
+			if (error instanceof LeaseLostError) throw error;
+			if (intended && !isRefusal(error)) return await this.afterUnansweredWrite(store, row, error, lock);
 			const described = describe(error);
 			const status = isFinal(error) ? 'failed' : 'pending';
 			return { outcome: { ...base, status, error: described }, record: (tx) => this.ledger.markUnapplied(row, status, described, tx) };
@@ -400,7 +414,7 @@ export class InventoryFanOut {
 	}
 
 	/** A write that failed without a refusal (a lost answer, a 5xx, a timeout) may have landed: read back and decide now. */
-	private async afterUnansweredWrite(store: StoreTarget, row: LedgerRow, writeError: unknown): Promise<Settled> {
+	private async afterUnansweredWrite(store: StoreTarget, row: LedgerRow, writeError: unknown, lock: HeldLock): Promise<Settled> {
 		const failed = describe(writeError);
 		const base = outcome(row, store.connector.platform, false);
 		const pending: Settled = { outcome: { ...base, status: 'pending', error: failed }, record: (tx) => this.ledger.markUnapplied(row, 'pending', failed, tx) };
@@ -408,8 +422,9 @@ export class InventoryFanOut {
 		try {
 			const fresh = await this.ledger.row(row);
 			if (!fresh) return pending;
-			[resolved] = await this.resolveInFlight(store, [fresh]);
-		} catch {
+			[resolved] = await this.resolveInFlight(store, [fresh], lock);
+		} catch (error) {
+			if (error instanceof LeaseLostError) throw error;
 			// Unreadable too: the intent stays, and the next run resolves it before writing anything.
 			return pending;
 		}
@@ -439,21 +454,22 @@ export class InventoryFanOut {
 	}
 
 	/** An absolute store lists the expected stock under its rules; needs the expected stock to exist. */
-	private async setListed(store: StoreTarget, sku: string, context: StockContext): Promise<StockChange> {
+	private async setListed(store: StoreTarget, sku: string, context: StockContext, lock: HeldLock): Promise<StockChange> {
 		const stock = await this.ledger.expected(sku);
 		if (stock === undefined) {
 			throw Object.assign(new Error(`No expected quantity for "${sku}" yet: reconcile with a baseline store or set a stock count`), {
 				code: 'NO_BASELINE',
 			});
 		}
-		return this.setTo(store, sku, listedQuantity(stock, store.rules), context);
+		return this.setTo(store, sku, listedQuantity(stock, store.rules), context, lock);
 	}
 
 	/** Sets an absolute quantity under the lock; compare-and-set where the platform has it, re-read when stale. */
-	private async setTo(store: StoreTarget, sku: string, quantity: number, context: StockContext): Promise<StockChange> {
+	private async setTo(store: StoreTarget, sku: string, quantity: number, context: StockContext, lock: HeldLock): Promise<StockChange> {
 		for (let attempt = 1; ; attempt++) {
 			const current = await store.connector.getQuantity(sku);
 			if (current === quantity) return { previous: current, next: current };
+			lock.assertHeld();
 			try {
 				return await store.connector.set(sku, quantity, { ...context, compareQuantity: current });
 			} catch (error) {

@@ -92,8 +92,9 @@ async function ordersAtRealLimits(sandboxes: CommerceSandboxes): Promise<void> {
 			calls[platform] = { calls: log.length, throttled: log.filter((entry) => entry.status === 429).length };
 		}
 		const shopifyLog = calls.shopify.calls;
-		// Shopify: 10 points per adjust, 4 per lookup; 1,000 in the bucket, 100 restored per second.
-		const shopifyPoints = outcomes.filter((o) => o.store === 'shopify').length * 10 + SKUS * 4;
+		// Shopify: 10 points per adjust and 4 per read, one read per change (its quantity is the intent recorded before
+		// the write, so that a crash is resolved without a second adjust); 1,000 in the bucket, 100 restored per second.
+		const shopifyPoints = outcomes.filter((o) => o.store === 'shopify').length * (10 + 4);
 		const bounds = {
 			shopify: Math.max(0, shopifyPoints - 1000) / 100,
 			bigcommerce: Math.max(0, Math.ceil(calls.bigcommerce.calls / BIGCOMMERCE_PER_30S) - 1) * 30,

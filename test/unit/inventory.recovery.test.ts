@@ -109,16 +109,17 @@ function engine(connector: ShelfStore, later = false): InventoryFanOut {
 	return new InventoryFanOut({ db: store.db, stores, isolatedLocks: true, lockPollMs: 5, ...(later ? { now: () => Date.now() + 3_600_000 } : {}) });
 }
 
+async function until(condition: () => boolean): Promise<void> {
+	for (let turn = 0; turn < 500 && !condition(); turn++) await new Promise((resolve) => setTimeout(resolve, 5));
+	if (!condition()) throw new Error('the condition never held');
+}
+
 /** Starts applying the sale with the given fault and waits until the frozen write has reached the point it freezes at. */
 async function freezeDuring(kind: ShelfStore['platform'], fault: Fault, shelf: Shelf): Promise<void> {
 	const frozen = new ShelfStore(kind, shelf);
 	frozen.fault = fault;
 	void engine(frozen).apply([sale], delivery);
-	for (let turn = 0; turn < 500; turn++) {
-		if (shelf.frozen) return;
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
-	throw new Error('the frozen write never reached its point');
+	await until(() => shelf.frozen);
 }
 
 describe.each(['relative', 'plain', 'marked'] as const)('a %s store', (kind) => {
@@ -190,6 +191,35 @@ test('reconcile resolves a frozen write before comparing, so the change is neith
 	expect(await resumed.reconcile(['SKU'])).toMatchObject([{ status: 'in_sync', actual: 97, expected: 97, pendingChanges: 0 }]);
 	expect((await resumed.ledger.rowsOf('o-1', '1'))[0]).toMatchObject({ status: 'applied', previousQuantity: 100, newQuantity: 97 });
 	expect(shelf.writes).toBe(1);
+});
+
+test('a writer paused past its lock lease writes nothing when it wakes: the new holder resolved its intent and applied the change once', async () => {
+	const shelf = new Shelf();
+	let wake: () => void = () => undefined;
+	const paused = new Promise<void>((resolve) => (wake = resolve));
+	const slow = new InventoryFanOut({
+		db: store.db,
+		stores: [{ id: 'shop', connector: new ShelfStore('plain', shelf) }],
+		isolatedLocks: true,
+		lockPollMs: 5,
+		lockLeaseMs: 300,
+		onWriteStep: async (step) => {
+			if (step !== 'after-intent') return;
+			shelf.frozen = true;
+			await paused;
+		},
+	});
+	const late = slow.apply([sale], delivery);
+	await until(() => shelf.frozen);
+	// Another process finds the lease lapsed (its clock an hour on) and takes the SKU over.
+	expect(await engine(new ShelfStore('plain', shelf), true).retryPending()).toMatchObject([{ status: 'applied', previousQuantity: 100, newQuantity: 97 }]);
+	expect([shelf.quantity, shelf.writes]).toEqual([97, 1]);
+	// The paused writer's heartbeat (every 100 ms) finds its lease taken; then it wakes and must not write.
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	wake();
+	expect((await late).outcomes).toMatchObject([{ status: 'pending', error: { message: expect.stringMatching(/lost/) } }]);
+	expect([shelf.quantity, shelf.writes]).toEqual([97, 1]);
+	expect((await slow.ledger.rowsOf('o-1', '1'))[0]).toMatchObject({ status: 'applied', attempts: 1 });
 });
 
 test('judgeIntent: the marker decides where the platform keeps one, else the quantity, else in doubt', () => {
