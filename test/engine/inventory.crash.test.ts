@@ -83,6 +83,9 @@ async function runWorker(job: Omit<CrashJob, 'stores' | 'lockLeaseMs'>): Promise
 	return { signal, report: received?.report, failure: received?.message, stderr };
 }
 
+/** How a worker ended, with its stderr when it did not end as expected (so a failure says why). */
+const ending = (exit: Exit, expected: NodeJS.Signals | null) => ({ signal: exit.signal, failure: exit.failure, ...(exit.signal === expected && !exit.failure ? {} : { stderr: exit.stderr }) });
+
 async function withLedger<T>(state: StoreConfig, read: (ledger: InventoryLedger) => Promise<T>): Promise<T> {
 	const store = await openStore(state, allMigrations);
 	try {
@@ -114,7 +117,7 @@ describe.each(backends)('%s', (_name, stateConfig) => {
 		await withLedger(state, (ledger) => ledger.setExpected(order.sku, 50));
 		// All four stores' writes are held at the step, then the process kills itself: each platform is caught there.
 		const killed = await runWorker({ state, orders: [order], batch: 1, mode: 'apply', crash: { step, at: 4, hold: true }, skus: [order.sku] });
-		expect({ signal: killed.signal, failure: killed.failure }).toEqual({ signal: 'SIGKILL', failure: undefined });
+		expect(ending(killed, 'SIGKILL')).toEqual({ signal: 'SIGKILL', failure: undefined });
 		const left = leftAt[step];
 		expect(await sandboxes.quantities(order.sku)).toEqual(everyStore(left.quantity));
 		const rows = await withLedger(state, (ledger) => ledger.rowsOf(order.orderId, order.lineId));
@@ -126,7 +129,7 @@ describe.each(backends)('%s', (_name, stateConfig) => {
 		}
 
 		const resumed = await runWorker({ state, orders: [order], batch: 1, mode: resume, skus: [order.sku] });
-		expect({ signal: resumed.signal, failure: resumed.failure }).toEqual({ signal: null, failure: undefined });
+		expect(ending(resumed, null)).toEqual({ signal: null, failure: undefined });
 		expect(await sandboxes.quantities(order.sku)).toEqual(everyStore(47));
 		const settled = await withLedger(state, (ledger) => ledger.rowsOf(order.orderId, order.lineId));
 		expect(settled.map((row) => [row.storeId, row.status, row.newQuantity])).toEqual([...commercePlatforms].sort().map((platform) => [platform, 'applied', 47]));
@@ -147,7 +150,7 @@ describe.each(backends)('%s', (_name, stateConfig) => {
 		const state = stateConfig();
 		await withLedger(state, (ledger) => ledger.setExpected(order.sku, 50));
 		const killed = await runWorker({ state, orders: [order], batch: 1, mode: 'apply', crash: { step: 'after-write', at: 4, hold: true }, skus: [order.sku] });
-		expect(killed.signal).toBe('SIGKILL');
+		expect(ending(killed, 'SIGKILL')).toEqual({ signal: 'SIGKILL', failure: undefined });
 		for (const platform of commercePlatforms) await sandboxes.sell(platform, order.sku, 1);
 
 		const resumed = await runWorker({ state, orders: [order], batch: 1, mode: 'retry', skus: [order.sku] });
@@ -184,7 +187,7 @@ describe.each(backends)('%s', (_name, stateConfig) => {
 		const orders = Array.from({ length: 100 }, (_, index) => ({ orderId: `b-${index}`, lineId: '1', sku: skus[index % 4], quantity: 1 + (index % 3) }));
 		// Ten orders at a time, four stores each: killed at the 150th store answer, in the fourth batch.
 		const killed = await runWorker({ state, orders, batch: 10, mode: 'apply', crash: { step: 'after-write', at: 150, hold: false }, skus });
-		expect(killed.signal).toBe('SIGKILL');
+		expect(ending(killed, 'SIGKILL')).toEqual({ signal: 'SIGKILL', failure: undefined });
 		const before = await withLedger(state, (ledger) => ledger.list({}, 1000));
 		const recordedOrders = new Set(before.map((row) => row.orderId)).size;
 		expect(recordedOrders).toBeGreaterThan(0);
@@ -192,7 +195,7 @@ describe.each(backends)('%s', (_name, stateConfig) => {
 		expect(before.filter((row) => row.status === 'pending' && row.intent).length).toBeGreaterThan(0);
 
 		const resumed = await runWorker({ state, orders, batch: 10, mode: 'burst', skus });
-		expect({ signal: resumed.signal, failure: resumed.failure }).toEqual({ signal: null, failure: undefined });
+		expect(ending(resumed, null)).toEqual({ signal: null, failure: undefined });
 		for (const sku of skus) {
 			const sold = orders.filter((entry) => entry.sku === sku).reduce((sum, entry) => sum + entry.quantity, 0);
 			expect(await sandboxes.quantities(sku)).toEqual(everyStore(1000 - sold));
