@@ -1,5 +1,5 @@
-export * from './resolve';
-export * from './reviews';
-export { BaseRepository } from './bases';
+export * from '../records/resolve';
+export * from '../store/reviews';
+export { BaseRepository } from './baseRepository';
 export * from './twoWay';
 export { conflictMigrations } from './migrations';

@@ -1,7 +1,9 @@
 import type { StateStore } from '../store/stateStore';
-import { BaseRepository } from './bases';
-import { flatten, resolveVersions, sameValue, unflatten, type FieldPolicy, type Resolution } from './resolve';
-import { decidedValues, ReviewQueue, type ConflictReview, type ReviewDecision } from './reviews';
+import { sameValue } from '../records/json';
+import { flatten, unflatten } from '../records/paths';
+import { resolveVersions, type FieldPolicy, type Resolution } from '../records/resolve';
+import { decidedValues, ReviewQueue, type ConflictReview, type ReviewDecision } from '../store/reviews';
+import { BaseRepository } from './baseRepository';
 
 export const LOCAL = 'local';
 export const EXTERNAL = 'external';

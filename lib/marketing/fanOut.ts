@@ -1,7 +1,7 @@
 import { chunk, failedOutcome, normaliseEmail, type MarketingConnector, type MemberChange, type MemberOutcome } from '../platforms/marketing';
 import type { Lease } from '../store/leases';
 import type { StateStore } from '../store/stateStore';
-import { toPlatformFields, validateMappings, type FieldMapping } from '../sync/mapping';
+import { toPlatformFields, validateMappings, type FieldMapping } from '../records/mapping';
 import { MarketingRepository } from './repository';
 import { segmentsFor, validateSegmentRules, type SegmentRule } from './segments';
 

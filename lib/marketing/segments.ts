@@ -1,5 +1,5 @@
 /** Segments decided once from rules on a contact's fields, then applied on every platform as lists or tags. */
-import { getPath } from '../sync/mapping';
+import { getPath } from '../records/paths';
 
 export type ConditionOperator = 'equals' | 'notEquals' | 'in' | 'contains' | 'exists' | 'greaterThan' | 'lessThan';
 

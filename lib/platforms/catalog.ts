@@ -1,7 +1,7 @@
 import type { PlatformProfile } from '../transport/types';
 import { basicAuth, bearerAuth, type Authenticate } from '../transport/fetchClient';
 import type { Transport } from '../transport/transport';
-import type { FieldMapping } from '../sync/mapping';
+import type { FieldMapping } from '../records/mapping';
 import type { CrmConnector, CrmEntity } from './crm';
 import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from './hubspot';
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from './salesforce';

@@ -1,5 +1,5 @@
 /** What a CRM or support platform can do for the sync engine. One implementation per platform. */
-import type { FieldOptions } from '../sync/valueMap';
+import type { FieldOptions } from '../records/valueMap';
 
 export type CrmEntity = 'contacts' | 'companies' | 'deals' | 'tickets';
 export const CRM_ENTITIES: readonly CrmEntity[] = ['contacts', 'companies', 'deals', 'tickets'];

@@ -1,6 +1,6 @@
 /** What a marketing platform can do for the marketing fan-out. One implementation per platform. */
 
-import type { FieldMapping } from '../sync/mapping';
+import type { FieldMapping } from '../records/mapping';
 
 export type SubscriptionStatus = 'subscribed' | 'unsubscribed';
 

@@ -6,7 +6,7 @@
 import type { RateBucketRepository } from '../store/rateBuckets';
 import { PlatformApiError, Transport, type HttpClient, type HttpRequest, type HttpResponse, type PlatformProfile, type RateWindow } from '../transport';
 import { CircuitOpenError, processCircuitBreakers, type CircuitBreakerRegistry } from './circuitBreaker';
-import { readPath, splitPath } from './paths';
+import { readPath, splitPath } from '../records/paths';
 import { signHeaders } from './standardWebhooks';
 import type { DeliveredEnvelope, DestinationSpec } from './types';
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 
 import { checkInput, describeViolations, id, nonEmptyString, object, text, type Rule } from '../records/inputSchema';
-import { isPlainObject } from './paths';
+import { isPlainObject } from '../records/json';
 import { verify } from './standardWebhooks';
 import type { RoutingEvent } from './types';
 

@@ -1,5 +1,5 @@
 /** Content filters on an event: equals, prefix, numeric range, exists, anything-but (EventBridge's vocabulary). */
-import { invalidPath, readPath, splitPath } from './paths';
+import { invalidPath, readPath, splitPath } from '../records/paths';
 import type { FilterSpec, NumericRange, Scalar } from './types';
 
 export type EventPredicate = (envelope: Record<string, unknown>) => boolean;

@@ -4,7 +4,7 @@
  * pair can reach are cached, so routing one event is a map lookup plus that event's filters.
  */
 import { compileFilter, invalidFilter, type EventPredicate } from './filters';
-import { isPlainObject } from './paths';
+import { isPlainObject } from '../records/json';
 import { compileTransform, invalidTransform, type CompiledTransform } from './transform';
 import type { DestinationSpec, RouterConfig, RoutingEvent, RuleSpec } from './types';
 

@@ -1,5 +1,6 @@
 /** A rule's transform: field mapping on the event's `data` (rename, pick, drop, set constants, require), nested paths. */
-import { cloneJson, deletePath, invalidPath, isPlainObject, readPath, splitPath, writePath } from './paths';
+import { cloneJson, isPlainObject } from '../records/json';
+import { deletePath, invalidPath, readPath, splitPath, writePath } from '../records/paths';
 import type { TransformStep } from './types';
 
 export type CompiledTransform = (data: Record<string, unknown>) => Record<string, unknown>;

@@ -1,11 +1,12 @@
 import type { CrmConnector, CrmEntity, PlatformRecord } from '../platforms/crm';
+import { sameValue } from '../records/json';
+import { type FieldMapping, fromPlatformFields, validateMappings } from '../records/mapping';
+import { getPath, setPath } from '../records/paths';
+import type { FieldOptions } from '../records/valueMap';
 import type { ActivityCounts } from '../store/logs';
 import type { StateStore } from '../store/stateStore';
-import { sameValue } from '../conflict/resolve';
 import { fingerprint } from './fingerprint';
-import { type FieldMapping, fromPlatformFields, getPath, setPath, validateMappings } from './mapping';
 import { inTransaction } from './repositories';
-import type { FieldOptions } from './valueMap';
 
 /** What to do with a record the platform reports deleted or archived. */
 export type DeletePolicy = 'ignore' | 'propagate' | 'flag';

@@ -1,7 +1,7 @@
 import type { CrmConnector } from '../platforms/crm';
+import type { FieldMapping } from '../records/mapping';
 import type { Migration } from '../store/types';
 import type { StateStore } from '../store/stateStore';
-import type { FieldMapping } from './mapping';
 import { pushRecords, type PushOutcome } from './push';
 
 /** The purchase ledger: one row per order of a store, so an order counts once however often it is recorded. */

@@ -3,9 +3,10 @@ import type { ActivityCounts } from '../store/logs';
 import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
-import { flatten, sameValue } from '../conflict/resolve';
-import { type FieldMapping, getPath, type PlatformValues, setPath, toPlatformFields, validateMappings } from './mapping';
-import { UnmappedValueError } from './valueMap';
+import { sameValue } from '../records/json';
+import { type FieldMapping, type PlatformValues, toPlatformFields, validateMappings } from '../records/mapping';
+import { flatten, getPath, setPath } from '../records/paths';
+import { UnmappedValueError } from '../records/valueMap';
 import { inTransaction } from './repositories';
 
 /** An internal record: the package's own model of a contact, company, deal or ticket. */

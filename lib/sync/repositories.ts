@@ -1,7 +1,7 @@
-import { ReviewQueue } from '../conflict/reviews';
 import { CursorRepository } from '../store/cursors';
 import { IdMapRepository } from '../store/idMap';
 import { LogRepository } from '../store/logs';
+import { ReviewQueue } from '../store/reviews';
 import { SnapshotRepository } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
 import type { SqlExecutor } from '../store/types';

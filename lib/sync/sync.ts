@@ -1,10 +1,11 @@
-import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVersion } from '../conflict/resolve';
-import { decidedValues, ReviewQueue } from '../conflict/reviews';
 import type { CrmConnector, CrmEntity } from '../platforms/crm';
+import type { FieldMapping } from '../records/mapping';
+import { getPath, setPath } from '../records/paths';
+import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVersion } from '../records/resolve';
 import type { ActivityCounts, LogRepository } from '../store/logs';
+import { decidedValues, ReviewQueue } from '../store/reviews';
 import type { StateStore } from '../store/stateStore';
 import { HubRecordRepository, InboxRepository, type HubKey, type HubRecord, type StagedChange } from './hub';
-import { type FieldMapping, getPath, setPath } from './mapping';
 import { type DeletePolicy, emptyCounts, pullChanges, type PulledChange } from './pull';
 import { pushRecords, type InternalRecord, type PushOutcome } from './push';
 import { inTransaction, type SyncRepositories } from './repositories';

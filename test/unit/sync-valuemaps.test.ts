@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ReviewQueue } from '../../lib/conflict/reviews';
+import { ReviewQueue } from '../../lib/store/reviews';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
-import type { FieldMapping } from '../../lib/sync/mapping';
+import type { FieldMapping } from '../../lib/records/mapping';
 import { syncPlatforms, syncScope } from '../../lib/sync/sync';
 import { FakeCrm, fakeMappings } from './crmFakeConnector';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ReviewQueue } from '../../lib/conflict/reviews';
+import { ReviewQueue } from '../../lib/store/reviews';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { InboxRepository } from '../../lib/sync/hub';

@@ -3,8 +3,8 @@ import { CRM_VALUES } from '../../lib/platforms/crm';
 import { hubSpotDefaultMappings } from '../../lib/platforms/hubspot/mappings';
 import { salesforceDefaultMappings } from '../../lib/platforms/salesforce/mappings';
 import { zendeskDefaultMappings } from '../../lib/platforms/zendesk/mappings';
-import { type FieldMapping, fromPlatformFields, MappingError, toPlatformFields, validateMappings } from '../../lib/sync/mapping';
-import { extendValueMap, UnmappedValueError, valueFromPlatform, valueToPlatform, type EnumeratedField } from '../../lib/sync/valueMap';
+import { type FieldMapping, fromPlatformFields, MappingError, toPlatformFields, validateMappings } from '../../lib/records/mapping';
+import { extendValueMap, UnmappedValueError, valueFromPlatform, valueToPlatform, type EnumeratedField } from '../../lib/records/valueMap';
 
 const stages: EnumeratedField = {
 	field: 'dealstage', internal: 'stage', where: 'hubspot deals',

@@ -1,4 +1,4 @@
-import type { FieldOptions } from '../../sync/valueMap';
+import type { FieldOptions } from '../../records/valueMap';
 import type { Transport } from '../../transport/transport';
 import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { FieldMapping } from '../../sync/mapping';
+import type { FieldMapping } from '../../records/mapping';
 import type { Transport } from '../../transport/transport';
 import {
 	ConcurrencyLimit,

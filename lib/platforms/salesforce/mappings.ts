@@ -1,4 +1,4 @@
-import type { FieldMapping } from '../../sync/mapping';
+import type { FieldMapping } from '../../records/mapping';
 import type { CrmEntity } from '../crm';
 
 /** Salesforce's standard opportunity stages (StageName picklist). */

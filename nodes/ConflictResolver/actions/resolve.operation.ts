@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getPath } from '../../../lib/sync/mapping';
+import { getPath } from '../../../lib/records/paths';
 import { resolveTwoWay, type FieldPolicy, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';

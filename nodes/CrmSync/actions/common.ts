@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { platformCatalog, platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
-import { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/sync/mapping';
+import { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/records/mapping';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { platformCredentials } from '../../shared/platformCredentials';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConflictStrategy, FieldPolicy } from '../../../lib/conflict/resolve';
+import type { ConflictStrategy, FieldPolicy } from '../../../lib/records/resolve';
 import { platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import type { DeletePolicy } from '../../../lib/sync/pull';

@@ -3,7 +3,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeCredentialDescrip
 import { MarketingFanOut, type MarketingTarget, type SegmentRule, type ConditionOperator } from '../../../lib/marketing';
 import { platformEntry } from '../../../lib/platforms/catalog';
 import type { MarketingSettings } from '../../../lib/platforms/marketing';
-import type { FieldMapping } from '../../../lib/sync/mapping';
+import type { FieldMapping } from '../../../lib/records/mapping';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { platformCredentials } from '../../shared/platformCredentials';
 import { marketoTokenFallback } from './marketoToken';

@@ -1,7 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { ContactResult, SegmentRule, SegmentCondition } from '../../../lib/marketing';
-import { getPath, type FieldMapping } from '../../../lib/sync/mapping';
+import type { FieldMapping } from '../../../lib/records/mapping';
+import { getPath } from '../../../lib/records/paths';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { openFanOut, operatorOptions } from './common';
 

@@ -1,4 +1,6 @@
 /** Field mappings between the internal record model and one platform's fields, with value transforms. */
+import { isPlainObject } from './json';
+import { getPath, setPath } from './paths';
 import { extendValueMap, type FieldOptions, valueFromPlatform, valueToPlatform, type ValueMap } from './valueMap';
 
 export type ValueTransform = 'trim' | 'lowercase' | 'uppercase' | 'e164' | { map: Record<string, string> };
@@ -34,25 +36,6 @@ export class MappingError extends Error {
 		super(message);
 		this.name = 'MappingError';
 	}
-}
-
-export function getPath(record: Record<string, unknown>, path: string): unknown {
-	let value: unknown = record;
-	for (const part of path.split('.')) {
-		if (value === null || typeof value !== 'object') return undefined;
-		value = (value as Record<string, unknown>)[part];
-	}
-	return value;
-}
-
-export function setPath(record: Record<string, unknown>, path: string, value: unknown): void {
-	const parts = path.split('.');
-	let target = record;
-	for (const part of parts.slice(0, -1)) {
-		if (target[part] === null || typeof target[part] !== 'object') target[part] = {};
-		target = target[part] as Record<string, unknown>;
-	}
-	target[parts[parts.length - 1]] = value;
 }
 
 /** E.164 from common national and international spellings; numbers without a country code get `defaultCountryCode`. */
@@ -178,8 +161,4 @@ export function withValueMaps(mappings: FieldMapping[], overrides: unknown, wher
 		mapping.values = extendValueMap(mapping.values, map);
 	}
 	return extended;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { SqlExecutor } from '../store/types';
-import type { RecordVersion } from './resolve';
+import { getPath } from '../records/paths';
+import type { RecordVersion } from '../records/resolve';
+import type { SqlExecutor } from './types';
 
 export type ReviewStatus = 'pending' | 'decided' | 'applied';
 
@@ -49,7 +50,10 @@ export class ReviewNotFoundError extends Error {
 	}
 }
 
-/** The manual review queue: one pending review per record, decided by a person, then applied by whoever syncs. */
+/**
+ * The manual review queue: one pending review per record, decided by a person, then applied by whoever syncs (CRM
+ * sync, the Conflict Resolver). Its table `conflict_reviews` is created by lib/conflict/migrations.ts.
+ */
 export class ReviewQueue {
 	constructor(private readonly db: SqlExecutor) {}
 
@@ -133,11 +137,7 @@ export function decidedValues(review: ConflictReview): Record<string, unknown> {
 	const values: Record<string, unknown> = {};
 	for (const field of review.fields) {
 		if (decision.values && field in decision.values) values[field] = decision.values[field];
-		else if (chosen) values[field] = pick(chosen.fields, field);
+		else if (chosen) values[field] = getPath(chosen.fields, field);
 	}
 	return values;
-}
-
-function pick(record: Record<string, unknown>, path: string): unknown {
-	return path.split('.').reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), record);
 }

@@ -2,8 +2,8 @@
  * Field-by-field conflict resolution between versions of one record (two for the Conflict Resolver node, one per
  * platform for CRM sync), against the last synced snapshot (the base). Knows nothing of CRMs or of n8n.
  */
-import { setPath } from '../sync/mapping';
-
+import { isBlank, sameValue } from './json';
+import { flatten, unflatten } from './paths';
 
 /** One side's version of the record: `fields` may be partial; a field it leaves out is treated as unchanged. */
 export interface RecordVersion {
@@ -58,36 +58,6 @@ export interface Resolution {
 	review: string[];
 	/** Per side, the fields it must change to match `merged` (only fields it has, or that gained a value). */
 	updates: Record<string, Record<string, unknown>>;
-}
-
-/** Nested objects become dotted paths, so nested fields are compared one by one; arrays are values. */
-export function flatten(record: Record<string, unknown>, prefix = '', into: Record<string, unknown> = {}): Record<string, unknown> {
-	for (const [key, value] of Object.entries(record)) {
-		const path = prefix ? `${prefix}.${key}` : key;
-		if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
-			flatten(value as Record<string, unknown>, path, into);
-		} else if (value !== undefined) {
-			into[path] = value;
-		}
-	}
-	return into;
-}
-
-export function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
-	const record: Record<string, unknown> = {};
-	for (const [path, value] of Object.entries(flat)) setPath(record, path, value);
-	return record;
-}
-
-export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-/** Equal as synced values: blanks are one value, and 5 equals "5" (platforms return numbers as strings). */
-export function sameValue(a: unknown, b: unknown): boolean {
-	if (isBlank(a) || isBlank(b)) return isBlank(a) && isBlank(b);
-	if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
-	return String(a) === String(b);
 }
 
 export function timeOf(modifiedAt: string | number | undefined): number {
