@@ -3,6 +3,7 @@
  * prices periods under a plan, closes them and exports what was counted. Knows nothing of n8n; takes the
  * database and a clock.
  */
+import { checkInput, id, InputError, optional, wholeNumber, type InputViolation } from '../records/inputSchema';
 import type { SqlDatabase } from '../store/types';
 import { isCurrencyCode, toMinorExact } from './money';
 import { checkPeriodConfig, DEFAULT_PERIOD, parseTimestamp, PeriodCalendar, type BillingPeriod, type PeriodConfig } from './periods';
@@ -64,17 +65,24 @@ export interface PeriodInvoice extends Invoice {
 	unpricedAmounts: Array<{ meter: string; currency: string; amountMinor: number }>;
 }
 
-export class UsageValidationError extends Error {
+/** A usage event that cannot be counted, naming each bad field. */
+export class UsageValidationError extends InputError {
 	constructor(
 		readonly eventId: string | undefined,
-		message: string,
+		violations: InputViolation[],
 	) {
-		super(eventId ? `Usage event "${eventId}": ${message}` : `Usage event: ${message}`);
+		super(violations, eventId ? `Usage event "${eventId}"` : 'Usage event');
 		this.name = 'UsageValidationError';
 	}
 }
 
 const METER_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** The keys of a usage event, checked by type: an event id "undefined" or "NaN" would count once for every event without one. */
+const usageKeysSchema = { eventId: id(), customerId: id(), quantity: optional(wholeNumber(0), { emptyText: false }) };
+
+/** What the operations on one customer's usage (Get Usage, Preview Invoice, Close Period, Export) take. */
+export const customerSchema = { customerId: id() };
 
 export class UsageMeter {
 	readonly repository: UsageRepository;
@@ -99,30 +107,28 @@ export class UsageMeter {
 		return this.calendar.periodOf(epochMs);
 	}
 
-	/** Checks and normalises an event; throws a UsageValidationError naming the problem. */
+	/** Checks and normalises an event; throws a UsageValidationError naming each bad field. */
 	prepare(input: UsageEventInput): EventToRecord {
-		const eventId = typeof input.eventId === 'number' ? String(input.eventId) : input.eventId;
-		if (typeof eventId !== 'string' || eventId === '') throw new UsageValidationError(undefined, 'event id is missing (it is what makes a retried event count once)');
-		const fail = (message: string) => new UsageValidationError(eventId, message);
-		if (typeof input.customerId !== 'string' || input.customerId === '') throw fail('customer id is missing');
-		if (typeof input.meter !== 'string' || !METER_NAME.test(input.meter)) throw fail(`meter must be a lower-case name such as "syncs", got ${JSON.stringify(input.meter)}`);
-		const quantity = input.quantity ?? 1;
-		if (!Number.isSafeInteger(quantity) || quantity < 0) throw fail(`quantity must be a whole number of at least 0, got ${JSON.stringify(input.quantity)}`);
+		const keys = checkInput(usageKeysSchema, input);
+		if (keys.violations) throw new UsageValidationError(id().check(input.eventId, 'eventId').value, keys.violations);
+		const { eventId, customerId, quantity = 1 } = keys.value;
+		const fail = (field: string, problem: string) => new UsageValidationError(eventId, [{ field, problem }]);
+		if (typeof input.meter !== 'string' || !METER_NAME.test(input.meter)) throw fail('meter', `must be a lower-case name such as "syncs", got ${JSON.stringify(input.meter)}`);
 		let amountMinor = 0;
 		let currency = '';
 		if (input.amount !== undefined && input.amount !== null && input.amount !== '') {
 			currency = input.currency ?? input.plan?.currency ?? '';
-			if (!isCurrencyCode(currency)) throw fail(`amount needs an ISO 4217 currency, got ${JSON.stringify(input.currency)}`);
+			if (!isCurrencyCode(currency)) throw fail('currency', `must be the amount's ISO 4217 currency, got ${JSON.stringify(input.currency)}`);
 			const minor = toMinorExact(input.amount, currency);
-			if (minor === undefined || minor < 0n) throw fail(`amount must be a non-negative number with at most the currency's minor-unit digits, got ${JSON.stringify(input.amount)}`);
+			if (minor === undefined || minor < 0n) throw fail('amount', `must be a non-negative number with at most the currency's minor-unit digits, got ${JSON.stringify(input.amount)}`);
 			amountMinor = Number(minor);
 		}
 		const occurredAtMs = input.timestamp === undefined || input.timestamp === '' ? this.now() : parseTimestamp(input.timestamp);
-		if (occurredAtMs === undefined) throw fail(`timestamp is not an ISO date or epoch milliseconds: ${JSON.stringify(input.timestamp)}`);
+		if (occurredAtMs === undefined) throw fail('timestamp', `must be an ISO date or epoch milliseconds, got ${JSON.stringify(input.timestamp)}`);
 		const quota = input.plan && includedQuota(input.plan, input.meter);
 		return {
 			eventId,
-			customerId: input.customerId,
+			customerId,
 			meter: input.meter,
 			quantity,
 			amountMinor,

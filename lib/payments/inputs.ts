@@ -9,7 +9,7 @@ export const paymentRequestSchema = {
 	method: optional(oneOf(['card', 'paypal', 'wallet'] as const)),
 	tokens: optional(recordOf(nonEmptyString())),
 	description: optional(text()),
-	capture: optional(boolean()),
+	capture: optional(boolean(), { emptyText: false }),
 };
 
 /** What Get, Capture and Cancel Payment take. */

@@ -154,13 +154,17 @@ export function shape<S extends Schema>(schema: S, expected = 'an object'): Rule
 	};
 }
 
-/** The same rule, but the field may be left out: undefined, null and "" all read as absent. */
-export function optional<T>(inner: Rule<T>): Rule<T | undefined> {
+/**
+ * The same rule, but the field may be left out: undefined and null read as absent, and "" too unless `emptyText` is
+ * false (an empty text parameter is n8n's "not set"; an empty quantity is no number, never the default).
+ */
+export function optional<T>(inner: Rule<T>, options: { emptyText?: boolean } = {}): Rule<T | undefined> {
+	const emptyIsAbsent = options.emptyText !== false;
 	return {
 		expected: `${inner.expected} (or nothing)`,
 		optional: true,
 		check(value, field) {
-			return value === undefined || value === null || value === '' ? { value: undefined } : inner.check(value, field);
+			return value === undefined || value === null || (emptyIsAbsent && value === '') ? { value: undefined } : inner.check(value, field);
 		},
 	};
 }

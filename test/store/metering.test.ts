@@ -132,7 +132,7 @@ describe.each(storeBackends())('usage meter on $name', (backend) => {
 	});
 
 	test('invalid events are refused with the problem named', async () => {
-		await expect(meter.record([{ eventId: '', customerId: 'acme', meter: 'syncs' }])).rejects.toThrow('event id is missing');
+		await expect(meter.record([{ eventId: '', customerId: 'acme', meter: 'syncs' }])).rejects.toThrow('Usage event: eventId must be a non-empty string or a whole number, got an empty string');
 		await expect(meter.record([{ eventId: 'x', customerId: 'acme', meter: 'syncs', quantity: 1.5 }])).rejects.toThrow('Usage event "x": quantity must be a whole number');
 		await expect(meter.record([{ eventId: 'x', customerId: 'acme', meter: 'syncs', amount: '1.001', currency: 'USD' }])).rejects.toThrow('amount must be a non-negative number');
 		await expect(meter.record([{ eventId: 'x', customerId: 'acme', meter: 'syncs', timestamp: 'yesterday' }])).rejects.toThrow('timestamp');

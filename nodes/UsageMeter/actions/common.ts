@@ -1,7 +1,8 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { periodContaining, previousPeriod, STANDARD_METERS, UsageMeter, validatePlan, type BillingPeriod, type ChargeInput, type Plan, type PlanInput } from '../../../lib/metering';
+import { customerSchema, periodContaining, previousPeriod, STANDARD_METERS, UsageMeter, validatePlan, type BillingPeriod, type ChargeInput, type Plan, type PlanInput } from '../../../lib/metering';
 import { nodeStore } from '../../shared/engineContext';
+import { itemParameters, readInput } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 
 const meterLabel = (meter: string) => meter.split('_').map((word) => (word === 'api' ? 'API' : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
@@ -284,8 +285,7 @@ export async function targets(context: IExecuteFunctions, meter: UsageMeter, ite
 		return (await meter.customers(period)).map((customerId) => ({ customerId, period, itemIndex: 0 }));
 	}
 	return Array.from({ length: itemCount }, (_, itemIndex) => {
-		const customerId = String(context.getNodeParameter('customerId', itemIndex) ?? '');
-		if (customerId === '') throw new NodeOperationError(context.getNode(), 'Customer ID is empty', { itemIndex });
+		const { customerId } = readInput(context, customerSchema, itemParameters(context, ['customerId'], itemIndex), itemIndex);
 		return { customerId, period: selectedPeriod(context, meter, itemIndex), itemIndex };
 	});
 }

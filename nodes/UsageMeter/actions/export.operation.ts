@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { CSV_HEADER, toCloudEvent, toCsvLine, type StoredEvent, type UsageMeter } from '../../../lib/metering';
+import { CSV_HEADER, customerSchema, toCloudEvent, toCsvLine, type StoredEvent, type UsageMeter } from '../../../lib/metering';
+import { itemParameters, readInput } from '../../shared/inputs';
 import { openMeter, selectedPeriod } from './common';
 
 const PAGE = 5_000;
@@ -21,7 +22,8 @@ export const description: INodeProperties[] = [
 
 async function periodEvents(context: IExecuteFunctions, meter: UsageMeter, itemIndex: number): Promise<StoredEvent[]> {
 	const period = selectedPeriod(context, meter, itemIndex);
-	const customerId = (context.getNodeParameter('allCustomers', itemIndex, false) as boolean) ? undefined : String(context.getNodeParameter('customerId', itemIndex));
+	const allCustomers = context.getNodeParameter('allCustomers', itemIndex, false) as boolean;
+	const customerId = allCustomers ? undefined : readInput(context, customerSchema, itemParameters(context, ['customerId'], itemIndex), itemIndex).customerId;
 	const events: StoredEvent[] = [];
 	for (let offset = 0; ; offset += PAGE) {
 		const page = await meter.events(period, { customerId, limit: PAGE, offset });

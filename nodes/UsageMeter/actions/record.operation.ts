@@ -1,6 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { EventToRecord, Plan, RecordResult, UsageMeter } from '../../../lib/metering';
+import { toNodeError } from '../../shared/errors';
+import { InputViolationError } from '../../shared/inputs';
 import { meterOptions, openMeter, planReader } from './common';
 
 const show = { show: { operation: ['record'] } };
@@ -81,8 +83,9 @@ function readEvent(context: IExecuteFunctions, meter: UsageMeter, planOf: ((item
 	const options = context.getNodeParameter('recordOptions', itemIndex, {}) as IDataObject;
 	const chosen = context.getNodeParameter('meter', itemIndex) as string;
 	return meter.prepare({
-		eventId: String(context.getNodeParameter('eventId', itemIndex) ?? ''),
-		customerId: String(context.getNodeParameter('recordCustomerId', itemIndex) ?? ''),
+		// Raw, never wrapped in String(): the meter refuses a missing or wrong-typed id by name instead of counting "undefined".
+		eventId: context.getNodeParameter('eventId', itemIndex) as string,
+		customerId: context.getNodeParameter('recordCustomerId', itemIndex) as string,
 		meter: chosen === 'custom' ? (context.getNodeParameter('customMeter', itemIndex) as string) : chosen,
 		quantity: context.getNodeParameter('quantity', itemIndex) as number,
 		amount: options.amount as string | undefined,
@@ -114,30 +117,31 @@ function lateItems(result: RecordResult, events: ReadEvent[]): INodeExecutionDat
 /**
  * Records one usage event per item (all in one transaction) and passes each counted item (recorded now or before) on
  * unchanged. Quota alerts that fire go to the second output; events for a closed period, which are not counted, only
- * to the third. Under Continue On Fail an invalid item becomes an error item (`error` only, so "Continue (using error
- * output)" moves it to the error output).
+ * to the third. Under Continue On Fail an invalid item becomes an error item (`error` and `details` only, so "Continue
+ * (using error output)" moves it to the error output).
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const thresholds = readThresholds(this);
 	const meter = await openMeter(this, thresholds ?? []);
 	const planOf = thresholds ? planReader(this) : undefined;
-	const failed: Array<{ itemIndex: number; error: string }> = [];
+	const failed: Array<{ itemIndex: number; error: IDataObject }> = [];
 	const events: ReadEvent[] = [];
 	items.forEach((_, itemIndex) => {
 		try {
 			events.push({ itemIndex, event: readEvent(this, meter, planOf, itemIndex) });
 		} catch (error) {
-			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-			failed.push({ itemIndex, error: (error as Error).message });
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			failed.push({ itemIndex, error: nodeError instanceof InputViolationError ? nodeError.itemJson() : { error: nodeError.message } });
 		}
 	});
 	const result = await meter.recordPrepared(events.map(({ event }) => event));
-	const counted: Array<{ itemIndex: number; error?: string }> = events.filter((_, index) => result.outcomes[index].status !== 'late').map(({ itemIndex }) => ({ itemIndex }));
+	const counted: Array<{ itemIndex: number; error?: IDataObject }> = events.filter((_, index) => result.outcomes[index].status !== 'late').map(({ itemIndex }) => ({ itemIndex }));
 	// In input order: each counted item unchanged, each invalid one as its error.
 	const output = [...counted, ...failed]
 		.sort((a, b) => a.itemIndex - b.itemIndex)
 		.map((entry): INodeExecutionData => {
-			const item: INodeExecutionData = entry.error === undefined ? items[entry.itemIndex] : { json: { error: entry.error } };
+			const item: INodeExecutionData = entry.error === undefined ? items[entry.itemIndex] : { json: entry.error };
 			return { ...item, pairedItem: { item: entry.itemIndex } };
 		});
 	return [output, alertItems(result, events), lateItems(result, events)];
