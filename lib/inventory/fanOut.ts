@@ -16,18 +16,7 @@ import { StockLocks } from './locks';
 import { judgeIntent, type IntentVerdict } from './recovery';
 import { hasRules, listedQuantity, validateRules, type ChannelRules } from './rules';
 import { assertMovements } from './inputs';
-import { orderMovements } from './webhooks';
-
-/** One order line (a sale) or an explicit movement. `quantity` is in units: positive, except a correction's signed delta. */
-export interface StockMovement {
-	orderId: string;
-	lineId: string;
-	sku: string;
-	quantity: number;
-	kind?: StockReason;
-	/** The store where the order was placed: its stock already changed, so it is skipped. */
-	sourceStore?: string;
-}
+import { orderMovements, type StockMovement } from './movements';
 
 export interface StoreTarget {
 	id: string;

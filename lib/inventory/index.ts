@@ -1,7 +1,6 @@
 export {
 	InventoryFanOut,
 	type InventoryFanOutOptions,
-	type StockMovement,
 	type StoreTarget,
 	type StoreOutcome,
 	type ApplyResult,
@@ -15,6 +14,7 @@ export { InventoryLedger, type LedgerRow, type LedgerStatus, type WriteIntent } 
 export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
 export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions } from './connect';
-export { readOrderWebhook, orderMovements, type OrderEvent, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
+export { orderMovements, type OrderEvent, type StockMovement } from './movements';
+export { readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
 export { orderInputSchema, orderPayloadSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';

@@ -1,5 +1,5 @@
 import type { Outbox, OutboxEntry } from '../store/outbox';
-import type { OrderEvent } from './webhooks';
+import type { OrderEvent } from './movements';
 
 /** What an accepted order still owes; each is done once, by the execution that accepted it or by a later resume. */
 export const ORDER_STEPS = ['stock', 'fulfillment', 'accounting', 'crm'] as const;

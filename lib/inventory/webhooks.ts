@@ -1,24 +1,9 @@
 import { verifyBodyHmacBase64 } from '../platforms/inventory';
 import { checkInput, describeViolations, id, type InputViolation } from '../records/inputSchema';
-import type { StockMovement } from './fanOut';
 import { orderPayloadSchema } from './inputs';
+import type { OrderEvent } from './movements';
 
 export type OrderWebhookSource = 'shopify' | 'woocommerce';
-
-/** An order webhook reduced to what the fan-out needs. */
-export interface OrderEvent {
-	orderId: string;
-	sourceStore: string;
-	/** The vendor's delivery id (X-Shopify-Webhook-Id, X-WC-Webhook-Delivery-ID), to drop repeated deliveries. */
-	deliveryId?: string;
-	lines: Array<{ lineId: string; sku: string; quantity: number }>;
-	/** The buyer's email (Shopify `email`, WooCommerce `billing.email`), when the order has one. */
-	customerEmail?: string;
-	/** The order total as the vendor sends it, a decimal string in major units (Shopify `total_price`, WooCommerce `total`). */
-	total?: string;
-	/** When the order was placed, ISO 8601 UTC (Shopify `created_at`, WooCommerce `date_created_gmt`). */
-	createdAt?: string;
-}
 
 /** An order as the vendor sent it, nothing dropped or converted but integer ids (which become their decimal text). */
 export interface ReceivedOrder extends Omit<OrderEvent, 'orderId' | 'lines'> {
@@ -107,20 +92,4 @@ function linesAsSent(lines: unknown): unknown {
 		const { id: lineId, sku, quantity } = line as Record<string, unknown>;
 		return { lineId: asSentId(lineId), sku, quantity };
 	});
-}
-
-/**
- * The movements of an order (one per line). An order from a store is namespaced by it, so order numbers of two stores
- * never collide; a movement without a source store (a restock, a count) reaches every store.
- */
-export function orderMovements(order: OrderEvent, kind: StockMovement['kind'] = 'sale'): StockMovement[] {
-	const source = order.sourceStore || undefined;
-	return order.lines.map((line) => ({
-		orderId: source ? `${source}:${order.orderId}` : order.orderId,
-		lineId: line.lineId,
-		sku: line.sku,
-		quantity: line.quantity,
-		kind,
-		sourceStore: source,
-	}));
 }
