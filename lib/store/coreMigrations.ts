@@ -1,6 +1,7 @@
+import { circuitMigration } from './circuitBreakers';
 import type { Migration } from './types';
 
-/** Tables shared by every capability: ID map, cursors, snapshots, logs, idempotency ledger, rate buckets, leases. */
+/** Tables shared by every capability: ID map, cursors, snapshots, logs, idempotency ledger, rate buckets, leases, circuits. */
 export const coreMigrations: Migration[] = [
 	{
 		component: 'core',
@@ -100,4 +101,5 @@ export const coreMigrations: Migration[] = [
 		description: 'idempotency claims held as leases: the ledger keeps only the state and result of each key',
 		statements: ['ALTER TABLE idempotency_ledger DROP COLUMN lease_until_ms'],
 	},
+	{ component: 'core', version: 4, ...circuitMigration },
 ];

@@ -13,3 +13,4 @@ export type { ActivityCounts, ActivityEntry, ErrorEntry } from './logs';
 export type { BucketSpec } from './rateBuckets';
 export { defaultSqliteStore } from './location';
 export { checkPostgresConnection } from './postgres';
+export { CircuitBreakers, assertCircuitPolicy, DEFAULT_PROBE_TIMEOUT_MS, type Admission, type CircuitPolicy, type CircuitState, type CircuitStatus } from './circuitBreakers';

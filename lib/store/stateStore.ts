@@ -1,3 +1,4 @@
+import { CircuitBreakers } from './circuitBreakers';
 import { CursorRepository } from './cursors';
 import { IdempotencyLedger } from './idempotency';
 import { IdMapRepository } from './idMap';
@@ -18,6 +19,7 @@ export class StateStore {
 	readonly rateBuckets: RateBucketRepository;
 	readonly leases: Leases;
 	readonly outbox: Outbox;
+	readonly circuits: CircuitBreakers;
 	private closing?: Promise<void>;
 
 	/** `onClose` lets whoever caches the open store forget it, so the next open makes a new connection. */
@@ -33,6 +35,7 @@ export class StateStore {
 		this.rateBuckets = new RateBucketRepository(db);
 		this.leases = new Leases(db);
 		this.outbox = new Outbox(db);
+		this.circuits = new CircuitBreakers(db);
 	}
 
 	/** Idempotent: closing twice (e.g. by its user and by closeAllStores) closes the connection once. */
