@@ -3,8 +3,9 @@
  * published webhook that answers with the outcome (201 charged, 200 the same payment again, 402 declined, 409 an id
  * reused for another payment, 422 invalid naming the field, with nothing charged; duplicates charged once, fallback
  * when Stripe is down, PayPal through the credential's OAuth token), and the processor-events receiver accepting the
- * sandboxes' signed events and refusing a forged one with 401.
+ * sandboxes' signed events, refusing a forged one with 401 and a signed body that is no event with 422.
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -144,6 +145,19 @@ test('signed processor events are accepted and a forged one is refused with 401'
 	expect(forged.body).toEqual({ error: 'Stripe-Signature does not match' });
 	const unsigned = await n8n.callWebhook('payments/square-events', { body: { type: 'payment.created' } });
 	expect(unsigned.status).toBe(401);
+
+	// Correctly signed, but no event: refused as invalid (422) with the reason, not as forged.
+	const stripeSigned = (body: string) => {
+		const t = Math.floor(Date.now() / 1000);
+		return { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${createHmac('sha256', 'whsec_e2e').update(`${t}.${body}`).digest('hex')}` };
+	};
+	for (const body of ['{}', '{"id":"evt_no_type","data":{"object":{}}}']) {
+		const malformed = await n8n.callWebhook('payments/stripe-events', { body, headers: stripeSigned(body) });
+		expect(malformed.status).toBe(422);
+		expect(malformed.body).toEqual(expect.objectContaining({ error: expect.any(String) }));
+	}
+	const genuineShape = '{"id":"evt_e2e_1","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1"}}}';
+	expect((await n8n.callWebhook('payments/stripe-events', { body: genuineShape, headers: stripeSigned(genuineShape) })).status).toBe(200);
 });
 
 /** n8n's own credential test (the editor's "Test" button): `POST /rest/credentials/test`. */
