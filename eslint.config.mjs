@@ -1,8 +1,12 @@
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import * as jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import layers from './scripts/eslint-layers.cjs';
 
 const recommended = n8nCommunityNodesPlugin.configs.recommended;
+const root = dirname(fileURLToPath(import.meta.url));
 
 export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'scripts/**', 'workflows/**', '.tmp/**', '*.js', '*.mjs'] },
@@ -35,5 +39,12 @@ export default [
 			// PlatformApiError (or the original error after a rollback), which nodes/shared/errors.ts turns into NodeApiError.
 			'@n8n/community-nodes/require-node-api-error': 'off',
 		},
+	},
+	{
+		// The engine's layers (scripts/eslint-layers.cjs): lib never imports nodes/ or n8n's node API; platforms never
+		// import a capability; capabilities do not import one another (they share records, store and transport).
+		files: ['lib/**/*.ts'],
+		plugins: { layers },
+		rules: { 'layers/dependency-direction': ['error', { root }] },
 	},
 ];

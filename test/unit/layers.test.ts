@@ -1,0 +1,108 @@
+/**
+ * The engine's layers: the lint rule `npm run lint` applies to lib/ refuses each kind of wrong import (shown here on
+ * imports written for the test), and the package has no import cycle at file or folder level.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Linter, RuleTester } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describeCycles, findCycles, folderGraph, readImportGraph } from '../support/importGraph';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const layers = require('../../scripts/eslint-layers.cjs') as { rules: Record<string, import('eslint').Rule.RuleModule> };
+
+const repo = resolve(__dirname, '../..');
+
+describe('the layer rule of the lint', () => {
+	const tester = new RuleTester({ languageOptions: { parser: tseslint.parser as never } });
+	const at = (file: string) => join(repo, file);
+	const options = [{ root: repo }];
+	const refused = (file: string, code: string, message: string | RegExp) => ({ filename: at(file), code, options, errors: [{ message }] });
+
+	tester.run('layers/dependency-direction', layers.rules['dependency-direction'], {
+		valid: [
+			// Capabilities stand on platforms, transport, store and records; each imports its own files freely.
+			{ filename: at('lib/sync/sync.ts'), code: "import { x } from '../platforms/crm'; import '../records/paths'; import './push';", options },
+			{ filename: at('lib/inventory/fanOut.ts'), code: "import '../transport'; import '../store/types'; import './movements';", options },
+			// Platforms stand on transport and records; a vendor folder imports the platform contracts beside it.
+			{ filename: at('lib/platforms/hubspot/crm.ts'), code: "import '../crm'; import '../../records/mapping'; import '../../transport/types';", options },
+			{ filename: at('lib/transport/transport.ts'), code: "import '../store/rateBuckets';", options },
+			{ filename: at('lib/store/reviews.ts'), code: "import '../records/paths';", options },
+			// The migrations list gathers every capability.
+			{ filename: at('lib/migrations.ts'), code: "import '../lib/sync/migrations'; import './conflict/migrations';", options },
+			// Packages other than n8n's node API, and files outside lib/, are not this rule's business.
+			{ filename: at('lib/metering/periods.ts'), code: "import { DateTime } from 'luxon'; import 'node:crypto';", options },
+			{ filename: at('nodes/CrmSync/CrmSync.node.ts'), code: "import 'n8n-workflow'; import '../../lib/sync/sync';", options },
+		],
+		invalid: [
+			refused('lib/platforms/hubspot/crm.ts', "import type { FieldMapping } from '../../sync/mapping';", /lib\/platforms stands below the capability lib\/sync/),
+			refused('lib/platforms/catalog.ts', "export { x } from '../payments/config';", /lib\/platforms stands below the capability lib\/payments/),
+			refused('lib/conflict/twoWay.ts', "import { setPath } from '../sync/mapping';", /capabilities do not import one another: lib\/conflict imports lib\/sync/),
+			refused('lib/marketing/fanOut.ts', "const m = require('../sync/push');", /capabilities do not import one another/),
+			refused('lib/inventory/fanOut.ts', "const p = import('../payments');", /capabilities do not import one another/),
+			refused('lib/sync/sync.ts', "import { x } from '../../nodes/shared/errors';", 'the engine never imports nodes/ (dependencies point nodes -> lib)'),
+			refused('lib/payments/router.ts', "import '../../credentials/IntegrationStripeApi.credentials';", /the engine never imports credentials\//),
+			refused('lib/routing/router.ts', "import { NodeApiError } from 'n8n-workflow';", "the engine knows nothing of n8n's node API: lib/ never imports n8n-workflow"),
+			refused('lib/store/open.ts', "import type { IExecuteFunctions } from 'n8n-core';", /lib\/ never imports n8n-core/),
+			refused('lib/transport/retry.ts', "import '../platforms/catalog';", /lib\/transport stands below lib\/platforms/),
+			refused('lib/store/stateStore.ts', "import '../metering/money';", /lib\/store stands below the capability lib\/metering/),
+			refused('lib/records/mapping.ts', "import '../store/types';", /lib\/records stands below lib\/store/),
+		],
+	});
+});
+
+describe('the code', () => {
+	it('keeps the layer rule in every file of lib/', () => {
+		const linter = new Linter({ cwd: repo });
+		const config = [{
+			files: ['lib/**/*.ts'],
+			languageOptions: { parser: tseslint.parser as never },
+			plugins: { layers },
+			rules: { 'layers/dependency-direction': ['error', { root: repo }] as Linter.RuleEntry },
+		}];
+		// The same set-up does refuse a wrong import, so an empty list below means the files keep the rule.
+		expect(linter.verify("import '../sync/push';", config, join(repo, 'lib/platforms/crm.ts'))).toHaveLength(1);
+		const files = [...readImportGraph(repo, ['lib']).keys()];
+		expect(files.length).toBeGreaterThan(100);
+		const problems = files.flatMap((file) => linter.verify(readFileSync(join(repo, file), 'utf8'), config, join(repo, file))
+			.map((message) => `${file}:${message.line} ${message.message}`));
+		expect(problems).toEqual([]);
+	});
+});
+
+describe('import cycles', () => {
+	it('finds a cycle between files and between the folders they lie in (a test over a fixture)', () => {
+		const root = mkdtempSync(join(tmpdir(), 'cycles-'));
+		const write = (file: string, text: string) => {
+			mkdirSync(dirname(join(root, file)), { recursive: true });
+			writeFileSync(join(root, file), text);
+		};
+		try {
+			write('lib/a/one.ts', "import type { Two } from './two';\nexport type One = Two;\n");
+			write('lib/a/two.ts', "import { three } from '../b/three';\nexport interface Two { n: number }\nexport const two = three;\n");
+			write('lib/a/five.ts', 'export const five = 5;\n');
+			write('lib/b/three.ts', "export const three = 3;\nexport const later = () => import('../a/five');\n");
+			write('lib/b/four.ts', "export const four = require('./three');\n");
+			const files = readImportGraph(root, ['lib']);
+			expect(findCycles(files)).toEqual([]);
+			const folders = folderGraph(files);
+			expect(findCycles(folders)).toEqual([['lib/a', 'lib/b']]);
+			expect(describeCycles(folders, findCycles(folders))).toContain('lib/b -> lib/a');
+
+			write('lib/a/two.ts', "import type { One } from './one';\nexport interface Two { n: number }\nexport type Again = One;\n");
+			expect(findCycles(readImportGraph(root, ['lib']))).toEqual([['lib/a/one.ts', 'lib/a/two.ts']]);
+		} finally {
+			rmSync(root, { recursive: true, force: true });
+		}
+	});
+
+	it('the package has none: no file and no folder of lib/, nodes/ or credentials/ imports itself through others', () => {
+		const files = readImportGraph(repo, ['lib', 'nodes', 'credentials']);
+		expect(files.size).toBeGreaterThan(200);
+		expect(files.get('lib/sync/sync.ts')).toContain('lib/sync/push.ts');
+		const folders = folderGraph(files);
+		expect(describeCycles(files, findCycles(files))).toBe('');
+		expect(describeCycles(folders, findCycles(folders))).toBe('');
+	});
+});
