@@ -1,3 +1,4 @@
+import { assertInput, checkInput, id as key, InputError, nonEmptyString, object, optional, text } from '../records/inputSchema';
 import type { StateStore } from '../store/stateStore';
 import { sameValue } from '../records/json';
 import { flatten, unflatten } from '../records/paths';
@@ -19,6 +20,16 @@ export interface TwoWayRecord {
 	/** The last synced version; when absent, the stored base for this record key (if any) is used. */
 	base?: Record<string, unknown>;
 }
+
+/**
+ * One record's two versions, checked by type: a key that is no id, or a version that is no object (a string, a list),
+ * is refused by name. An absent version is an empty one (the record is new on the other side).
+ */
+const version = () => optional(object(), { emptyText: false });
+export const twoWayRecordSchema = { recordKey: key(), local: version(), external: version(), base: version() };
+
+/** What deciding a review takes. */
+export const reviewDecisionSchema = { reviewId: key(), side: optional(nonEmptyString()), values: optional(object()), decidedBy: optional(text()) };
 
 export interface TwoWayOptions {
 	/** Keeps the bases and reviews of separate flows apart (e.g. "contacts:crm-vs-billing"). */
@@ -57,6 +68,8 @@ function strategyFor(strategy: TwoWayStrategy) {
 
 /** Resolves local against external for each record, queueing reviews and saving the new bases. */
 export async function resolveTwoWay(store: StateStore, records: TwoWayRecord[], options: TwoWayOptions): Promise<TwoWayOutcome[]> {
+	const violations = records.flatMap((record, index) => checkInput(twoWayRecordSchema, record, `records[${index}]`).violations ?? []);
+	if (violations.length > 0) throw new InputError(violations, 'Conflict records');
 	const { reviews, bases } = conflictState(store);
 	const stored = await bases.getMany(options.scope, records.filter((record) => !record.base).map((record) => record.recordKey));
 	const outcomes: TwoWayOutcome[] = [];
@@ -103,6 +116,7 @@ export interface AppliedDecision {
  * the updates and the review is marked applied here; CRM sync scopes are applied by the next sync run instead.
  */
 export async function decideReview(store: StateStore, id: string, decision: ReviewDecision, options: { markApplied: boolean }): Promise<AppliedDecision> {
+	id = assertInput(reviewDecisionSchema, { ...decision, reviewId: id }, 'Review decision').reviewId;
 	const { reviews, bases } = conflictState(store);
 	const review = await reviews.decide(id, decision);
 	const values = decidedValues(review);

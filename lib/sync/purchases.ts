@@ -1,3 +1,4 @@
+import { assertInput, id, nonEmptyString } from '../records/inputSchema';
 import type { CrmConnector } from '../platforms/crm';
 import type { FieldMapping } from '../records/mapping';
 import type { Migration } from '../store/types';
@@ -34,6 +35,9 @@ export const purchaseMappings: FieldMapping[] = [
 	{ internal: 'totalSpent', external: 'total_revenue' },
 	{ internal: 'lastPurchaseAt', external: 'recent_deal_close_date' },
 ];
+
+/** The keys of a purchase, checked by type: an order id "undefined" would record every order without one as one purchase. */
+export const purchaseKeysSchema = { platform: id(), orderId: id(), customerEmail: nonEmptyString() };
 
 export interface Purchase {
 	/** The store the order came from (shopify, woocommerce…); order ids are unique per store. */
@@ -78,7 +82,9 @@ export interface RecordPurchaseResult {
  * the totals are written again until what was written is what the ledger holds.
  */
 export async function recordPurchase(request: RecordPurchaseRequest): Promise<RecordPurchaseResult> {
-	const { store, integration, purchase } = request;
+	const { store, integration } = request;
+	const keys = assertInput({ integration: nonEmptyString(), ...purchaseKeysSchema }, { integration, ...request.purchase }, 'Purchase');
+	const purchase = { ...request.purchase, ...keys };
 	const email = purchase.customerEmail.trim().toLowerCase();
 	if (!email) throw new Error(`Order "${purchase.orderId}" has no customer email`);
 	if (!Number.isInteger(purchase.amount)) throw new Error(`Order "${purchase.orderId}" amount must be an integer of minor units`);

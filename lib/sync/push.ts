@@ -3,6 +3,7 @@ import type { ActivityCounts } from '../store/logs';
 import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
+import { describeValue, id } from '../records/inputSchema';
 import { sameValue } from '../records/json';
 import { type FieldMapping, type PlatformValues, toPlatformFields, validateMappings } from '../records/mapping';
 import { flatten, getPath, setPath } from '../records/paths';
@@ -69,7 +70,9 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 	validateMappings(mappings, await connector.fieldNames(entity), where);
 
 	const key = { integration, platform: connector.platform, entity };
-	const known = await store.idMap.externalIds(key, records.map((record) => String(record.id)));
+	// Ids by type, never String()-ed: an object id would be linked to a platform record as "[object Object]".
+	const internalIds = records.map((record) => id().check(record.id, 'id').value);
+	const known = await store.idMap.externalIds(key, internalIds.filter((internalId): internalId is string => internalId !== undefined));
 	const snapshots = await store.snapshots.getMany(key, [...known.values()]);
 	const outcomes: PushOutcome[] = [];
 	const pending: PendingWrite[] = [];
@@ -77,16 +80,21 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 	const platformValues = { where, options: await connector.fieldOptions?.(entity) };
 	const refused: Array<{ recordKey: string; error: UnmappedValueError }> = [];
 	records.forEach((record, index) => {
-		const base = { index, internalId: String(record.id ?? ''), platform: connector.platform, entity };
+		const internalId = internalIds[index];
+		const base = { index, internalId: internalId ?? '', platform: connector.platform, entity };
 		if (record.id === undefined || record.id === null || record.id === '') {
 			outcomes.push({ ...base, status: 'failed', error: { message: `A ${entity} record has no "id"`, code: 'MISSING_ID' } });
 			return;
 		}
-		const externalId = known.get(String(record.id));
+		if (internalId === undefined) {
+			outcomes.push({ ...base, status: 'failed', error: { message: `A ${entity} record's id must be a non-empty string or a whole number, got ${describeValue(record.id)}`, code: 'INVALID_ID' } });
+			return;
+		}
+		const externalId = known.get(internalId);
 		const snapshot = externalId ? snapshots.get(externalId) : undefined;
 		const fields = platformFields(record, mappings, { ...platformValues, held: snapshot?.data });
 		if (fields instanceof UnmappedValueError) {
-			refused.push({ recordKey: String(record.id), error: fields });
+			refused.push({ recordKey: internalId, error: fields });
 			outcomes.push({ ...base, status: 'failed', error: { message: fields.message, code: fields.code } });
 			return;
 		}
@@ -102,7 +110,7 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 			});
 			return;
 		}
-		pending.push({ index, record, write: { externalId, fields, internalId: String(record.id) }, snapshot });
+		pending.push({ index, record, write: { externalId, fields, internalId }, snapshot });
 	});
 	for (const { recordKey, error } of refused) {
 		await store.logs.recordError({

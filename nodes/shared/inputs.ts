@@ -2,6 +2,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { checkInput, describeViolations, type InputViolation, type Parsed, type Schema } from '../../lib/records/inputSchema';
 
+export type { Parsed };
+
 /**
  * An item whose input breaks its operation's schema, as n8n's error naming the fields and the item. It stops the
  * node, or under On Error "Continue" becomes the item's error (`itemJson`), which n8n moves to the error output.
@@ -31,10 +33,16 @@ function fieldsOf(violations: InputViolation[]): string[] {
 	return [...new Set(violations.map((violation) => violation.field))];
 }
 
-/** Checks one item's input against its operation's schema; a violation throws the error naming the field and the item. */
-export function readInput<S extends Schema>(context: IExecuteFunctions, schema: S, input: Record<string, unknown>, itemIndex: number): Parsed<S> {
+/**
+ * Checks one item's input against its operation's schema; a violation throws the error naming the field and the item.
+ * `fieldNames` names a field as the user knows it (the item path it was read from), when that differs.
+ */
+export function readInput<S extends Schema>(context: IExecuteFunctions, schema: S, input: Record<string, unknown>, itemIndex: number, fieldNames: Record<string, string> = {}): Parsed<S> {
 	const checked = checkInput(schema, input);
-	if (checked.violations) throw new InputViolationError(context.getNode(), checked.violations, itemIndex);
+	if (checked.violations) {
+		const named = checked.violations.map((violation) => ({ ...violation, field: fieldNames[violation.field] ?? violation.field }));
+		throw new InputViolationError(context.getNode(), named, itemIndex);
+	}
 	return checked.value;
 }
 

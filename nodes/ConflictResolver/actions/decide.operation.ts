@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { conflictState, decideReview, EXTERNAL, LOCAL, type ReviewDecision } from '../../../lib/conflict';
+import { conflictState, decideReview, EXTERNAL, LOCAL, reviewDecisionSchema, type ReviewDecision } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
-import { parseJsonParameter } from '../../shared/jsonParameter';
+import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
 import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './common';
 
 const show = { show: { operation: ['decide'] } };
@@ -52,13 +52,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	for (let item = 0; item < items.length; item++) {
 		try {
-			const values = parseJsonParameter<Record<string, unknown>>(this, this.getNodeParameter('values', item, '{}') || '{}', 'Values', item);
-			const decision: ReviewDecision = {
-				side: (this.getNodeParameter('side', item, '') as string) || undefined,
-				values: Object.keys(values).length > 0 ? values : undefined,
-				decidedBy: (this.getNodeParameter('decidedBy', item, '') as string) || undefined,
-			};
-			const id = this.getNodeParameter('reviewId', item) as string;
+			const input = readInput(this, reviewDecisionSchema, {
+				reviewId: this.getNodeParameter('reviewId', item, null),
+				side: this.getNodeParameter('side', item, ''),
+				values: jsonInput(this, this.getNodeParameter('values', item, ''), 'values', item),
+				decidedBy: this.getNodeParameter('decidedBy', item, ''),
+			}, item);
+			const values = input.values ?? {};
+			const decision: ReviewDecision = { side: input.side, values: Object.keys(values).length > 0 ? values : undefined, decidedBy: input.decidedBy || undefined };
+			const id = input.reviewId;
 			const existing = await conflictState(store).reviews.get(id);
 			const crmScope = existing?.scope.startsWith('crm:') ?? false;
 			const applied = await decideReview(store, id, decision, { markApplied: !crmScope });
@@ -72,7 +74,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, item);
 			if (!this.continueOnFail()) throw nodeError;
-			outputs[NEEDS_REVIEW].push({ json: { error: nodeError.message }, pairedItem: { item } });
+			outputs[NEEDS_REVIEW].push({ json: nodeError instanceof InputViolationError ? nodeError.itemJson() : { error: nodeError.message }, pairedItem: { item } });
 		}
 	}
 	return outputs;

@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { getPath } from '../../../lib/records/paths';
-import { resolveTwoWay, type FieldPolicy, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
+import { resolveTwoWay, twoWayRecordSchema, type FieldPolicy, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
+import { InputViolationError, readInput, type Parsed } from '../../shared/inputs';
 import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './common';
 
 const show = { show: { operation: ['resolve'] } };
@@ -93,33 +94,35 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function asRecord(value: unknown): Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 /** Each item's two versions → what each side must change, and what waits for review. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const read = (name: string) => this.getNodeParameter(name, 0) as string;
 	const baseField = read('baseField');
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	const records: Array<{ item: number; record: TwoWayRecord }> = [];
+	// The item fields each part of a record is read from, so a violation names the field the user configured.
+	const paths: Record<string, string> = { recordKey: read('recordKeyField'), local: read('localField'), external: read('externalField'), ...(baseField ? { base: baseField } : {}) };
 	for (const [item, { json }] of items.entries()) {
-		const key = getPath(json, read('recordKeyField'));
-		if (key === undefined || key === null || key === '') {
-			const error = toNodeError(this.getNode(), new Error(`Item has no value in "${read('recordKeyField')}"`), item);
-			if (!this.continueOnFail()) throw error;
-			outputs[NEEDS_REVIEW].push({ json: { error: error.message }, pairedItem: { item } });
+		const input = { recordKey: getPath(json, paths.recordKey), local: getPath(json, paths.local), external: getPath(json, paths.external), base: baseField ? getPath(json, baseField) : undefined };
+		let checked: Parsed<typeof twoWayRecordSchema>;
+		try {
+			checked = readInput(this, twoWayRecordSchema, input, item, paths);
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, item);
+			if (!this.continueOnFail()) throw nodeError;
+			outputs[NEEDS_REVIEW].push({ json: nodeError instanceof InputViolationError ? nodeError.itemJson() : { error: nodeError.message }, pairedItem: { item } });
 			continue;
 		}
+		const { recordKey, local, external, base } = checked;
 		records.push({
 			item,
 			record: {
-				recordKey: String(key),
-				local: asRecord(getPath(json, read('localField'))),
-				external: asRecord(getPath(json, read('externalField'))),
+				recordKey,
+				local: local ?? {},
+				external: external ?? {},
 				localModifiedAt: getPath(json, read('localModifiedField')) as string | undefined,
 				externalModifiedAt: getPath(json, read('externalModifiedField')) as string | undefined,
-				base: baseField ? (getPath(json, baseField) as Record<string, unknown> | undefined) : undefined,
+				base,
 			},
 		});
 	}

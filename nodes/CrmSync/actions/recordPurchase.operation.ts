@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { platformEntry } from '../../../lib/platforms/catalog';
-import { recordPurchase, toMinorUnits } from '../../../lib/sync/purchases';
+import { purchaseKeysSchema, recordPurchase, toMinorUnits } from '../../../lib/sync/purchases';
+import { toNodeError } from '../../shared/errors';
+import { InputViolationError, readInput } from '../../shared/inputs';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 
 const show = { show: { operation: ['recordPurchase'] } };
@@ -64,10 +66,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const failed: INodeExecutionData[] = [];
 	for (let item = 0; item < items.length; item++) {
 		try {
+			const keys = readInput(this, purchaseKeysSchema, {
+				platform: this.getNodeParameter('purchaseStore', item, null),
+				orderId: this.getNodeParameter('purchaseOrderId', item, null),
+				customerEmail: this.getNodeParameter('purchaseEmail', item, null),
+			}, item);
 			const purchase = {
-				platform: String(this.getNodeParameter('purchaseStore', item) ?? ''),
-				orderId: String(this.getNodeParameter('purchaseOrderId', item) ?? ''),
-				customerEmail: String(this.getNodeParameter('purchaseEmail', item) ?? ''),
+				...keys,
 				amount: toMinorUnits(this.getNodeParameter('purchaseTotal', item) as string),
 				purchasedAt: new Date(String(this.getNodeParameter('purchaseTime', item, '') || Date.now())).toISOString(),
 			};
@@ -75,6 +80,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const json = { orderId: purchase.orderId, customerEmail: purchase.customerEmail, ...result };
 			(result.outcome.status === 'failed' ? failed : succeeded).push({ json, pairedItem: { item } });
 		} catch (error) {
+			// A wrong-typed key follows On Error; any other failure of one order goes to Failed, as before.
+			const nodeError = toNodeError(this.getNode(), error, item);
+			if (nodeError instanceof InputViolationError) {
+				if (!this.continueOnFail()) throw nodeError;
+				failed.push({ json: nodeError.itemJson(), pairedItem: { item } });
+				continue;
+			}
 			failed.push({ json: { error: error instanceof Error ? error.message : String(error) }, pairedItem: { item } });
 		}
 	}
