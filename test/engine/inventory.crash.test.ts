@@ -19,8 +19,11 @@ import type { CrashJob, CrashReport } from './inventoryCrashWorker';
 jest.setTimeout(600_000);
 
 const repoRoot = resolve(__dirname, '../..');
-/** Short, so that the resuming process takes the dead one's locks after a second. */
-const lockLeaseMs = 1000;
+/**
+ * The lease of the process that is killed: short, so that the resuming process takes its locks after two seconds. The
+ * resuming process keeps the default, so that a loaded machine cannot make it lose its own locks midway.
+ */
+const killedLeaseMs = 2000;
 
 let sandboxes: CommerceSandboxes;
 let folder: string;
@@ -67,7 +70,7 @@ async function runWorker(job: Omit<CrashJob, 'stores' | 'lockLeaseMs'>): Promise
 	const child = fork(join(__dirname, 'inventoryCrashWorker.ts'), [], {
 		cwd: repoRoot,
 		execArgv: ['--import', 'tsx'],
-		env: { ...process.env, INVENTORY_CRASH_JOB: JSON.stringify({ ...job, stores: sandboxes.stores, lockLeaseMs }) },
+		env: { ...process.env, INVENTORY_CRASH_JOB: JSON.stringify({ ...job, stores: sandboxes.stores, lockLeaseMs: job.crash ? killedLeaseMs : undefined }) },
 		stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
 	});
 	let stderr = '';

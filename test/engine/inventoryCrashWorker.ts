@@ -18,7 +18,8 @@ export interface CrashJob {
 	mode: 'apply' | 'retry' | 'redeliver' | 'reconcile' | 'burst';
 	/** Kill at the `at`-th arrival at `step`; with `hold`, earlier arrivals wait there, so all `at` rows are caught at it. */
 	crash?: { step: WriteStep; at: number; hold: boolean };
-	lockLeaseMs: number;
+	/** The lock lease (the store's default when absent). */
+	lockLeaseMs?: number;
 	skus: string[];
 }
 
