@@ -12,7 +12,7 @@ export interface LedgerKey {
 /**
  * What a write to a store is about to do, committed before the write: the quantity read, the quantity aimed at and the
  * marker the write carries. A pending row with an intent may have reached the store: it is resolved before anything
- * else is written to that store and SKU (see `resolveIntent`).
+ * else is written to that store and SKU (InventoryFanOut's resolveInFlight, by lib/inventory/recovery.ts).
  */
 export interface WriteIntent {
 	previous: number;
