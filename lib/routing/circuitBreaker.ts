@@ -1,9 +1,11 @@
 /**
- * A circuit breaker per destination: after `failureThreshold` consecutive failed deliveries the circuit opens and
- * deliveries fail at once (to the dead letters) for `cooldownMs`; then one probe is let through, which closes the
- * circuit on success or opens it again on failure. Kept in memory per process: it protects this worker's time.
+ * A destination's circuit, on the store's circuit breaker (lib/store/circuitBreakers.ts), so every process and
+ * queue-mode worker shares it: after `failureThreshold` failed deliveries in a row the circuit opens and deliveries
+ * fail at once (to the dead letters) for `cooldownMs`; then one probe, across all workers, is let through, which
+ * closes the circuit on success or opens it again on failure.
  */
-import type { CircuitBreakerSpec } from './types';
+import type { CircuitBreakers, CircuitPolicy } from '../store/circuitBreakers';
+import type { CircuitBreakerSpec, DestinationSpec } from './types';
 
 export class CircuitOpenError extends Error {
 	constructor(readonly destinationId: string, readonly retryInMs: number) {
@@ -12,56 +14,41 @@ export class CircuitOpenError extends Error {
 	}
 }
 
-export class CircuitBreaker {
-	private failures = 0;
-	private openUntil = 0;
-	private probing = false;
+/** Failures in a row; `probeTimeoutMs`: as long as the slowest honest delivery may take, before another worker probes. */
+export function destinationCircuitPolicy(spec: CircuitBreakerSpec, probeTimeoutMs: number): CircuitPolicy {
+	return { minSamples: spec.failureThreshold, failureRate: 1, cooldownMs: spec.cooldownMs, probeTimeoutMs };
+}
+
+export class DestinationCircuit {
+	/** By destination id and URL: a changed URL starts closed. */
+	private readonly key: string;
+	private readonly policy: CircuitPolicy;
 
 	constructor(
-		private readonly spec: CircuitBreakerSpec,
-		private readonly now: () => number = Date.now,
-	) {}
-
-	get state(): 'closed' | 'open' | 'half_open' {
-		if (this.failures < this.spec.failureThreshold && !this.probing) return 'closed';
-		return this.now() < this.openUntil ? 'open' : 'half_open';
+		private readonly circuits: CircuitBreakers,
+		private readonly destination: DestinationSpec,
+		spec: CircuitBreakerSpec,
+		probeTimeoutMs: number,
+	) {
+		this.key = JSON.stringify(['routing.destination', destination.id, destination.url ?? '']);
+		this.policy = destinationCircuitPolicy(spec, probeTimeoutMs);
 	}
 
 	/** Throws CircuitOpenError when the circuit refuses this delivery. */
-	admit(destinationId: string): void {
-		if (this.failures < this.spec.failureThreshold) return;
-		const wait = this.openUntil - this.now();
-		if (wait > 0 || this.probing) throw new CircuitOpenError(destinationId, Math.max(wait, 0));
-		this.probing = true;
+	async admit(): Promise<void> {
+		const admission = await this.circuits.admit(this.key, this.policy);
+		if (!admission.admitted) throw new CircuitOpenError(this.destination.id, admission.retryInMs);
 	}
 
-	success(): void {
-		this.failures = 0;
-		this.probing = false;
+	async success(): Promise<void> {
+		await this.circuits.recordSuccess(this.key, this.policy);
 	}
 
-	failure(): void {
-		this.failures++;
-		if (this.probing || this.failures >= this.spec.failureThreshold) this.openUntil = this.now() + this.spec.cooldownMs;
-		this.probing = false;
+	async failure(): Promise<void> {
+		await this.circuits.recordFailure(this.key, this.policy);
 	}
-}
 
-/** The breakers of one process, by destination id and URL (a changed URL starts closed). */
-export class CircuitBreakerRegistry {
-	private readonly breakers = new Map<string, CircuitBreaker>();
-
-	constructor(private readonly now: () => number = Date.now) {}
-
-	get(key: string, spec: CircuitBreakerSpec): CircuitBreaker {
-		const id = `${key}\u0000${spec.failureThreshold}\u0000${spec.cooldownMs}`;
-		let breaker = this.breakers.get(id);
-		if (!breaker) {
-			breaker = new CircuitBreaker(spec, this.now);
-			this.breakers.set(id, breaker);
-		}
-		return breaker;
+	state() {
+		return this.circuits.state(this.key);
 	}
 }
-
-export const processCircuitBreakers = new CircuitBreakerRegistry();

@@ -3,9 +3,10 @@
  * per-destination timeout, throttle (a rate window in the store), bounded exponential retries with jitter (both
  * through the transport) and a circuit breaker. Every delivery carries its idempotency key.
  */
+import type { CircuitBreakers } from '../store/circuitBreakers';
 import type { RateBucketRepository } from '../store/rateBuckets';
 import { PlatformApiError, Transport, type HttpClient, type HttpRequest, type HttpResponse, type PlatformProfile, type RateWindow } from '../transport';
-import { CircuitOpenError, processCircuitBreakers, type CircuitBreakerRegistry } from './circuitBreaker';
+import { CircuitOpenError, DestinationCircuit } from './circuitBreaker';
 import { readPath, splitPath } from '../records/paths';
 import { signHeaders } from './standardWebhooks';
 import type { DeliveredEnvelope, DestinationSpec } from './types';
@@ -28,7 +29,8 @@ export interface DeliveryEnvironment {
 	/** Base URL for HTTP API destinations whose url is a path. */
 	httpBaseUrl?: string;
 	rateBuckets?: RateBucketRepository;
-	breakers?: CircuitBreakerRegistry;
+	/** The store's circuit breakers, shared by every worker; needed by destinations with a circuit breaker. */
+	circuits?: CircuitBreakers;
 	sleep?: (ms: number) => Promise<void>;
 	now?: () => number;
 	random?: () => number;
@@ -86,6 +88,14 @@ export function renderTemplate(template: unknown, envelope: DeliveredEnvelope): 
 	return template;
 }
 
+/**
+ * A circuit outcome the store could not record is dropped: the delivery's own outcome (done, or its error) is what the
+ * caller must learn, and one uncounted outcome only delays or hastens the circuit by one.
+ */
+async function recordOutcome(recording: Promise<void> | undefined): Promise<void> {
+	await recording?.catch(() => undefined);
+}
+
 export class DestinationChannel {
 	constructor(
 		private readonly destination: DestinationSpec,
@@ -95,14 +105,13 @@ export class DestinationChannel {
 	/** Delivers or throws DeliveryError after the retries (or at once when the circuit is open). */
 	async deliver(envelope: DeliveredEnvelope, idempotencyKey: string): Promise<DeliveryReceipt> {
 		const { destination, environment } = this;
-		const breaker = destination.circuitBreaker
-			? (environment.breakers ?? processCircuitBreakers).get(`${destination.id}\u0000${destination.url}`, destination.circuitBreaker)
-			: undefined;
+		const breaker = this.circuit();
 		const { request, secrets, client } = this.buildRequest(envelope, idempotencyKey);
 		try {
-			breaker?.admit(destination.id);
+			await breaker?.admit();
 		} catch (error) {
-			throw new DeliveryError((error as CircuitOpenError).message, 0);
+			if (!(error instanceof CircuitOpenError)) throw error;
+			throw new DeliveryError(error.message, 0);
 		}
 		const transport = new Transport({
 			profile: destinationProfile(destination),
@@ -116,15 +125,25 @@ export class DestinationChannel {
 			now: environment.now,
 			random: environment.random,
 		});
+		let response: HttpResponse;
 		try {
-			const response = await transport.send(request);
-			breaker?.success();
-			return { attempts: transport.stats.requests, httpStatus: response.status };
+			response = await transport.send(request);
 		} catch (error) {
-			breaker?.failure();
+			await recordOutcome(breaker?.failure());
 			if (error instanceof PlatformApiError) throw new DeliveryError(error.message, error.attempts, error.status);
 			throw new DeliveryError((error as Error).message, transport.stats.requests);
 		}
+		await recordOutcome(breaker?.success());
+		return { attempts: transport.stats.requests, httpStatus: response.status };
+	}
+
+	private circuit(): DestinationCircuit | undefined {
+		const { destination, environment } = this;
+		if (!destination.circuitBreaker) return undefined;
+		if (!environment.circuits) throw new DeliveryError(`destination "${destination.id}" has a circuit breaker but no state store to keep it in`, 0);
+		const retry = { ...defaultDestinationRetry, ...destination.retry };
+		const slowestDeliveryMs = retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+		return new DestinationCircuit(environment.circuits, destination, destination.circuitBreaker, slowestDeliveryMs);
 	}
 
 	private buildRequest(envelope: DeliveredEnvelope, idempotencyKey: string): { request: HttpRequest; secrets: string[]; client: HttpClient } {

@@ -4,7 +4,7 @@ export { parseEvent, DEFAULT_MAX_EVENT_BYTES, type ParseOptions, type ParsedEven
 export { compileTransform, TransformError } from './transform';
 export { signHeaders, verify, generateSecret, secretKey, SECRET_PREFIX, type VerifyResult } from './standardWebhooks';
 export { DestinationChannel, DeliveryError, renderTemplate, type DeliveryEnvironment, type DestinationSecrets } from './delivery';
-export { CircuitBreaker, CircuitBreakerRegistry, CircuitOpenError, processCircuitBreakers } from './circuitBreaker';
+export { CircuitOpenError, DestinationCircuit, destinationCircuitPolicy } from './circuitBreaker';
 export { RoutingRepository, ALL_DESTINATIONS, type DeadLetter, type DeadLetterQuery, type RouteLogEntry, type RouteLogRow } from './repository';
 export { EventRouter, idempotencyKey, DELIVERY_SCOPE, DEFAULT_DEDUP_WINDOW_MS, type RouterContext, type RouterOptions, type ReplayOutcome, type PerInput } from './router';
 export { routingMigrations } from './migrations';

@@ -207,7 +207,7 @@ export class EventRouter {
 		await Promise.all(
 			[...queues.values()].map(async (positions) => {
 				const destination = plans[positions[0]].destination;
-				const channel = new DestinationChannel(destination, this.context.delivery);
+				const channel = new DestinationChannel(destination, { circuits: this.context.store.circuits, ...this.context.delivery });
 				let next = 0;
 				const worker = async () => {
 					while (next < positions.length) {

@@ -4,7 +4,6 @@ import path from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
 import {
-	CircuitBreakerRegistry,
 	compileRoutes,
 	EventRouter,
 	exampleDestinations,
@@ -14,7 +13,9 @@ import {
 	type RouterConfig,
 	type RuleSpec,
 } from '../../lib/routing';
-import { closeAllStores, openStore, type StateStore, type StoreConfig } from '../../lib/store';
+import { closeAllStores, openStore, StateStore, type StoreConfig } from '../../lib/store';
+import { PostgresDatabase } from '../../lib/store/postgres';
+import { SqliteDatabase } from '../../lib/store/sqlite';
 import { FetchHttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
@@ -31,17 +32,16 @@ function destinations(overrides: Partial<DestinationSpec> = {}): DestinationSpec
 	return exampleDestinations((id) => `${sandbox.baseUrl}/${id}/events`).map((destination) => ({ ...destination, retry: fastRetry, circuitBreaker: undefined, ...overrides }));
 }
 
-function router(config: Partial<RouterConfig> = {}, options = {}): EventRouter {
+function router(config: Partial<RouterConfig> = {}, options = {}, on: StateStore = store): EventRouter {
 	const routes = compileRoutes({ rules: exampleRules, destinations: destinations(), ...config });
 	return new EventRouter(routes, {
-		store,
+		store: on,
 		options,
 		delivery: {
 			clientFor: (destination) => new FetchHttpClient(destination.kind === 'http' ? (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${receiverBearerToken}` } }) : undefined),
 			secrets: { signingSecret: receiverSecret },
 			httpBaseUrl: sandbox.baseUrl,
-			rateBuckets: store.rateBuckets,
-			breakers: new CircuitBreakerRegistry(),
+			rateBuckets: on.rateBuckets,
 		},
 	});
 }
@@ -85,8 +85,10 @@ afterAll(async () => {
 beforeEach(async () => control.reset());
 
 describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
+	let config: StoreConfig;
 	beforeAll(async () => {
-		store = await openStore(await storeConfig(), allMigrations);
+		config = await storeConfig();
+		store = await openStore(config, allMigrations);
 	});
 
 	it('delivers signed events to the seed destinations, once each, and logs every route', async () => {
@@ -222,6 +224,26 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 		expect(analytics.filter((d) => d.attempts === 0)).toHaveLength(2);
 		expect(analytics.find((d) => d.attempts === 0)!.error).toMatch(/circuit open for destination "analytics"/);
 		expect((await received('marketing')).length).toBe(4);
+	});
+
+	it('shares the circuit with every other worker on the store: opened by one, the next worker is refused without a call', async () => {
+		await control.fault({ kind: 'error', status: 502, times: -1, match: { path: '/analytics/' } });
+		// Its own URL, so its circuit is not the one the test above opened.
+		const breaking = destinations({ retry: { maxAttempts: 1 } }).map((d) =>
+			d.id === 'analytics' ? { ...d, url: `${d.url}?shared-circuit`, concurrency: 1, circuitBreaker: { failureThreshold: 2, cooldownMs: 60_000 } } : d,
+		);
+		const first = await router({ destinations: breaking }).route([customerEvent(), customerEvent()]);
+		expect(first.map((o) => routed(o).deliveries.find((d) => d.destinationId === 'analytics')!.attempts)).toEqual([1, 1]);
+		// Another worker: its own connection to the same database, its own EventRouter.
+		const otherWorker = new StateStore(config.kind === 'sqlite' ? new SqliteDatabase(config.file) : new PostgresDatabase(config));
+		try {
+			const [outcome] = await router({ destinations: breaking }, {}, otherWorker).route([customerEvent()]);
+			const analytics = routed(outcome).deliveries.find((d) => d.destinationId === 'analytics')!;
+			expect(analytics).toMatchObject({ status: 'failed', attempts: 0 });
+			expect(analytics.error).toMatch(/circuit open for destination "analytics"/);
+		} finally {
+			await otherWorker.close();
+		}
 	});
 
 	it('never lets a slow destination hold up the others', async () => {

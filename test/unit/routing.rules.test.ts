@@ -1,4 +1,10 @@
-import { CircuitBreaker, CircuitOpenError, DestinationChannel, compileRoutes, compileTransform, exampleDestinations, exampleRules, parseEvent, RoutingConfigError, signHeaders, verify, generateSecret, renderTemplate, type RouterConfig, type RoutingEvent } from '../../lib/routing';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import { CircuitOpenError, DestinationChannel, DestinationCircuit, compileRoutes, compileTransform, exampleDestinations, exampleRules, parseEvent, RoutingConfigError, signHeaders, verify, generateSecret, renderTemplate, type RouterConfig, type RoutingEvent } from '../../lib/routing';
+import { CircuitBreakers, closeAllStores, openStore } from '../../lib/store';
 
 const event = (type: string, source: string, data: Record<string, unknown> = {}): RoutingEvent => ({ id: `${source}-${type}`, type, source, data });
 const seedConfig = (): RouterConfig => ({ rules: exampleRules, destinations: exampleDestinations() });
@@ -170,25 +176,28 @@ describe('Standard Webhooks signatures', () => {
 });
 
 describe('circuit breaker', () => {
-	it('opens after the threshold, lets one probe through after the cool-down, and closes on its success', () => {
+	afterAll(async () => await closeAllStores());
+
+	it('opens after the threshold, lets one probe through after the cool-down, and closes on its success', async () => {
 		let now = 0;
-		const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000 }, () => now);
-		breaker.admit('d');
-		breaker.failure();
-		breaker.admit('d');
-		breaker.failure();
-		expect(breaker.state).toBe('open');
-		expect(() => breaker.admit('d')).toThrow(CircuitOpenError);
+		const store = await openStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'routing-circuit-')), 'state.sqlite') }, allMigrations);
+		const breaker = new DestinationCircuit(new CircuitBreakers(store.db, () => now), { id: 'd', kind: 'webhook', url: 'http://d.invalid/' }, { failureThreshold: 2, cooldownMs: 1000 }, 60_000);
+		await breaker.admit();
+		await breaker.failure();
+		await breaker.admit();
+		await breaker.failure();
+		expect((await breaker.state()).state).toBe('open');
+		await expect(breaker.admit()).rejects.toThrow(CircuitOpenError);
 		now = 1000;
-		breaker.admit('d'); // the probe
-		expect(() => breaker.admit('d')).toThrow(/circuit open for destination "d"/);
-		breaker.failure();
-		expect(breaker.state).toBe('open');
+		await breaker.admit(); // the probe
+		await expect(breaker.admit()).rejects.toThrow(/circuit open for destination "d"/);
+		await breaker.failure();
+		expect((await breaker.state()).state).toBe('open');
 		now = 2000;
-		breaker.admit('d');
-		breaker.success();
-		expect(breaker.state).toBe('closed');
-		breaker.admit('d');
+		await breaker.admit();
+		await breaker.success();
+		expect((await breaker.state()).state).toBe('closed');
+		await breaker.admit();
 	});
 });
 
