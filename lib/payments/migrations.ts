@@ -79,4 +79,10 @@ export const paymentMigrations: Migration[] = [
 		description: 'payment claims held as store leases (renewed while the owner works, freed seconds after it dies)',
 		statements: ['ALTER TABLE payment_transactions DROP COLUMN lease_until_ms'],
 	},
+	{
+		component: 'payments',
+		version: 3,
+		description: "processor circuits move to the store's circuit breaker (store_circuits), shared by every worker",
+		statements: ['DROP TABLE processor_circuits'],
+	},
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { ChargeResult } from '../platforms/payments';
+import { CircuitBreakers, type Admission, type CircuitPolicy, type CircuitStatus } from '../store/circuitBreakers';
 import { DEFAULT_LEASE_MS, leaseName, Leases, type Lease } from '../store/leases';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
 import type { HealthSettings } from './config';
@@ -264,12 +265,19 @@ export class PaymentRepository {
 
 /**
  * What each processor's own recent outcomes say: success rate and speed (a sliding window, blended with the
- * configured prior) and a circuit breaker that opens when failures cross the threshold.
+ * configured prior), and its circuit on the store's circuit breaker, shared by every worker: it opens when the share of
+ * failures among at least `minSamples` outcomes in the window reaches the threshold.
  */
 export class ProcessorStatsRepository {
 	private recorded = 0;
+	private readonly circuits: CircuitBreakers;
 
-	constructor(private readonly db: SqlDatabase) {}
+	constructor(
+		private readonly db: SqlDatabase,
+		now: () => number = Date.now,
+	) {
+		this.circuits = new CircuitBreakers(db, now);
+	}
 
 	/** `ok`: the processor answered (a charge or a decline); not ok: it failed or left the outcome unknown. */
 	async record(processor: string, ok: boolean, latencyMs: number, settings: HealthSettings, nowMs: number): Promise<void> {
@@ -282,24 +290,29 @@ export class ProcessorStatsRepository {
 		]);
 		// Reads ignore old outcomes anyway; pruning now and then keeps the table small without a delete per charge.
 		if (this.recorded++ % 50 === 0) await this.db.run('DELETE FROM processor_outcomes WHERE at_ms < ?', [nowMs - settings.windowMs]);
-		const circuit = await this.circuit(processor);
-		if (ok) {
-			// A success after the circuit opened (a probe, or the first try after the cool-down) closes it and forgets the failures.
-			if (circuit && circuit.openUntilMs > 0) await this.saveCircuit(processor, 0, nowMs, nowMs);
-			return;
-		}
-		const recent = await this.window(processor, settings, circuit?.countedSinceMs ?? 0, nowMs);
-		const failures = recent.filter((outcome) => !outcome.ok).length;
-		if (recent.length >= settings.minSamples && failures / recent.length >= settings.failureThreshold) {
-			await this.saveCircuit(processor, nowMs + settings.coolDownMs, circuit?.countedSinceMs ?? 0, nowMs);
-		}
+		// A success after the circuit opened (a probe, or a probe-share payment) closes it and forgets the failures.
+		if (ok) await this.circuits.recordSuccess(circuitKey(processor), circuitPolicy(settings));
+		else await this.circuits.recordFailure(circuitKey(processor), circuitPolicy(settings));
+	}
+
+	/** The processor's circuit as every worker sees it. */
+	async circuit(processor: string): Promise<CircuitStatus> {
+		return await this.circuits.state(circuitKey(processor));
+	}
+
+	/**
+	 * For a half-open circuit: whether this payment may go ahead (it took the one probe, across every worker, or the
+	 * circuit closed meanwhile) or must keep away until the probe is back.
+	 */
+	async admit(processor: string, settings: HealthSettings): Promise<Admission> {
+		return await this.circuits.admit(circuitKey(processor), circuitPolicy(settings));
 	}
 
 	async health(processors: string[], priors: Record<string, { successRate: number; latencyMs: number }>, settings: HealthSettings, nowMs: number): Promise<Record<string, ProcessorHealth>> {
 		const health: Record<string, ProcessorHealth> = {};
 		for (const processor of processors) {
 			const circuit = await this.circuit(processor);
-			const recent = await this.window(processor, settings, circuit?.countedSinceMs ?? 0, nowMs);
+			const recent = await this.window(processor, settings, nowMs);
 			const prior = priors[processor] ?? { successRate: 0.9, latencyMs: 1000 };
 			const successes = recent.filter((outcome) => outcome.ok);
 			const weight = settings.priorWeight;
@@ -307,33 +320,24 @@ export class ProcessorStatsRepository {
 				successRate: (prior.successRate * weight + successes.length) / (weight + recent.length),
 				latencyMs: (prior.latencyMs * weight + successes.reduce((sum, outcome) => sum + outcome.latencyMs, 0)) / (weight + successes.length),
 				samples: recent.length,
-				openUntilMs: circuit?.openUntilMs ?? 0,
+				openUntilMs: circuit.openUntilMs,
 			};
 		}
 		return health;
 	}
 
-	private async window(processor: string, settings: HealthSettings, countedSinceMs: number, nowMs: number): Promise<Array<{ ok: boolean; latencyMs: number }>> {
+	private async window(processor: string, settings: HealthSettings, nowMs: number): Promise<Array<{ ok: boolean; latencyMs: number }>> {
 		const rows = await this.db.query<{ ok: number | string; latency_ms: number | string }>(
 			'SELECT ok, latency_ms FROM processor_outcomes WHERE processor = ? AND at_ms >= ? ORDER BY at_ms DESC LIMIT ?',
-			[processor, Math.max(countedSinceMs, nowMs - settings.windowMs), settings.windowSize],
+			[processor, nowMs - settings.windowMs, settings.windowSize],
 		);
 		return rows.map((row) => ({ ok: Number(row.ok) === 1, latencyMs: Number(row.latency_ms) }));
 	}
+}
 
-	private async circuit(processor: string): Promise<{ openUntilMs: number; countedSinceMs: number } | undefined> {
-		const [row] = await this.db.query<{ open_until_ms: number | string; counted_since_ms: number | string }>(
-			'SELECT open_until_ms, counted_since_ms FROM processor_circuits WHERE processor = ?',
-			[processor],
-		);
-		return row && { openUntilMs: Number(row.open_until_ms), countedSinceMs: Number(row.counted_since_ms) };
-	}
+const circuitKey = (processor: string) => JSON.stringify(['payments.processor', processor]);
 
-	private async saveCircuit(processor: string, openUntilMs: number, countedSinceMs: number, nowMs: number): Promise<void> {
-		await this.db.run(
-			`INSERT INTO processor_circuits (processor, open_until_ms, counted_since_ms, updated_at) VALUES (?, ?, ?, ?)
-			 ON CONFLICT (processor) DO UPDATE SET open_until_ms = excluded.open_until_ms, counted_since_ms = excluded.counted_since_ms, updated_at = excluded.updated_at`,
-			[processor, openUntilMs, countedSinceMs, new Date(nowMs).toISOString()],
-		);
-	}
+/** The routing settings as a circuit policy: a failure share over at least `minSamples` outcomes in the window. */
+export function circuitPolicy(settings: HealthSettings): CircuitPolicy {
+	return { minSamples: Math.max(1, settings.minSamples), failureRate: settings.failureThreshold, windowMs: settings.windowMs, cooldownMs: settings.coolDownMs };
 }

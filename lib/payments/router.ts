@@ -128,13 +128,13 @@ export class PaymentRouter {
 
 	constructor(private readonly options: PaymentRouterOptions) {
 		this.payments = new PaymentRepository(options.db);
-		this.stats = new ProcessorStatsRepository(options.db);
 		this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
 		this.waitMs = options.waitMs ?? 150_000;
 		this.pollMs = options.pollMs ?? 25;
 		this.settleTries = options.settleTries ?? 2;
 		this.sleep = options.sleep ?? defaultSleep;
 		this.now = options.now ?? Date.now;
+		this.stats = new ProcessorStatsRepository(options.db, this.now);
 	}
 
 	async process(request: PaymentRequest): Promise<PaymentResult> {
@@ -230,7 +230,8 @@ export class PaymentRouter {
 
 	private async route(payment: NormalisedPayment, owner: string): Promise<PaymentResult> {
 		const earlier = await this.payments.attempts(payment.paymentId);
-		const { ranking, order } = decideRoute(this.routingInput(payment), this.options.config, await this.loadHealth(), this.now());
+		const health = await this.admitHalfOpen(await this.loadHealth());
+		const { ranking, order } = decideRoute(this.routingInput(payment), this.options.config, health, this.now());
 		const { queue, resuming } = tryOrder(earlier, order);
 		if (queue.length === 0) {
 			const reason = earlier.length === 0 ? 'no_eligible_processor' : 'all_processors_failed';
@@ -343,6 +344,24 @@ export class PaymentRouter {
 		this.healthCache = { at: this.now(), health };
 		health.catch(() => (this.healthCache = undefined));
 		return health;
+	}
+
+	/**
+	 * A processor whose circuit's cool-down is over is half-open: this payment tries it first if it takes the one probe
+	 * (across every worker), goes ahead as usual if the circuit closed meanwhile, and otherwise keeps away from it
+	 * (probe-share payments aside) until the probe is back.
+	 */
+	private async admitHalfOpen(health: Record<string, ProcessorHealth>): Promise<Record<string, ProcessorHealth>> {
+		const nowMs = this.now();
+		const admitted = { ...health };
+		for (const [processor, learned] of Object.entries(health)) {
+			if (learned.openUntilMs === 0 || learned.openUntilMs > nowMs) continue;
+			const admission = await this.stats.admit(processor, this.options.config.health);
+			admitted[processor] = admission.admitted
+				? { ...learned, openUntilMs: 0, probe: admission.probe }
+				: { ...learned, openUntilMs: nowMs + admission.retryInMs };
+		}
+		return admitted;
 	}
 
 	private readHealth(): Promise<Record<string, ProcessorHealth>> {

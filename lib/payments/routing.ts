@@ -24,6 +24,8 @@ export interface ProcessorHealth {
 	samples: number;
 	/** Until when the circuit is open (ms since the epoch); 0 when closed. */
 	openUntilMs: number;
+	/** This payment holds the half-open circuit's one probe: it tries this processor first. */
+	probe?: boolean;
 }
 
 export interface FactorScore {
@@ -58,7 +60,7 @@ export interface RouteDecision {
 export function decideRoute(input: RoutingInput, config: RoutingConfig, health: Record<string, ProcessorHealth>, nowMs: number): RouteDecision {
 	const amount = Number(toMajorString(input.amountMinor, input.currency));
 	const probe = unitHash(`${input.paymentId}#probe`) < config.health.probeShare;
-	const candidates = config.processors.map((profile) => screen(profile, input, amount, config, health[profile.processor], probe, nowMs));
+	const candidates = config.processors.map((profile) => screen(profile, input, amount, config, health[profile.processor], probe || health[profile.processor]?.probe === true, nowMs));
 	const eligible = candidates.filter((candidate) => candidate.eligible);
 	score(eligible, input, config.weights, health, config.processors);
 	eligible.sort((a, b) => b.score - a.score);
@@ -99,8 +101,11 @@ function screen(
 	if (open && !probe) notes.push(`circuit open until ${new Date(openUntil).toISOString()} after recent failures`);
 	const eligible = notes.length === 0;
 	// Probe payments try a processor with recent trouble first, so its recovery is noticed (it falls back if not).
-	const degraded = openUntil > 0 || (health !== undefined && health.samples > 0 && health.successRate < profile.successRate - 0.05);
-	if (eligible && probe && degraded) notes.push(open ? 'circuit open: this payment probes it' : 'recent failures: this payment probes it');
+	const halfOpenProbe = health?.probe === true;
+	const degraded = openUntil > 0 || halfOpenProbe || (health !== undefined && health.samples > 0 && health.successRate < profile.successRate - 0.05);
+	if (eligible && probe && degraded) {
+		notes.push(open ? 'circuit open: this payment probes it' : halfOpenProbe ? 'circuit half-open: this payment probes it' : 'recent failures: this payment probes it');
+	}
 	return { processor, eligible, notes, score: 0, feeMinor: feeFor(profile, input.amountMinor, input.currency) };
 }
 

@@ -15,8 +15,9 @@ export interface CircuitPolicy {
 	/** Outcomes counted before the circuit may open (with failureRate 1: failures in a row). */
 	minSamples: number;
 	/**
-	 * Share of the counted outcomes (0 < rate ≤ 1) that must have failed to open the circuit. At 1 every counted outcome
-	 * must be a failure, so a success clears the count: the circuit opens on `minSamples` failures in a row.
+	 * Share of the counted outcomes (0 ≤ rate ≤ 1) that must have failed to open the circuit. At 1 every counted outcome
+	 * must be a failure, so a success clears the count: the circuit opens on `minSamples` failures in a row. At 0 any
+	 * failure opens it once `minSamples` outcomes are counted.
 	 */
 	failureRate: number;
 	/** Counted outcomes are forgotten once this long has passed since the first of them (absent: only a success or closing forgets them). */
@@ -75,7 +76,7 @@ const CLOSED: CircuitRow = { state: 'closed', failures: 0, samples: 0, windowSta
 export function assertCircuitPolicy(policy: CircuitPolicy): void {
 	const problems: string[] = [];
 	if (!(Number.isSafeInteger(policy.minSamples) && policy.minSamples >= 1)) problems.push('minSamples must be a whole number of at least 1');
-	if (!(policy.failureRate > 0 && policy.failureRate <= 1)) problems.push('failureRate must be above 0 and at most 1');
+	if (!(policy.failureRate >= 0 && policy.failureRate <= 1)) problems.push('failureRate must be from 0 to 1');
 	if (policy.windowMs !== undefined && !(policy.windowMs > 0)) problems.push('windowMs must be above 0 when given');
 	if (!(Number.isFinite(policy.cooldownMs) && policy.cooldownMs >= 0)) problems.push('cooldownMs must be 0 or more');
 	if (policy.probeTimeoutMs !== undefined && !(Number.isFinite(policy.probeTimeoutMs) && policy.probeTimeoutMs > 0)) problems.push('probeTimeoutMs must be above 0');

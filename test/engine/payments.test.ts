@@ -49,7 +49,7 @@ async function storeConfig(backend: 'sqlite' | 'postgres'): Promise<StoreConfig>
 beforeEach(async () => {
 	await Promise.all(processors.map((name) => control[name].reset()));
 	await store.db.run('DELETE FROM processor_outcomes');
-	await store.db.run('DELETE FROM processor_circuits');
+	await store.db.run('DELETE FROM store_circuits');
 });
 
 function router(overrides: Partial<RoutingConfig> = {}, options: { now?: () => number; settleTries?: number; waitMs?: number } = {}): PaymentRouter {
@@ -209,16 +209,14 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 			const stripeTries = during.filter((result) => result.attempts.some((attempt) => attempt.processor === 'stripe')).length;
 			expect(stripeTries).toBeGreaterThan(1);
 			expect(stripeTries).toBeLessThan(20);
-			const [circuit] = await store.db.query<{ open_until_ms: number }>(`SELECT open_until_ms FROM processor_circuits WHERE processor = 'stripe'`);
-			expect(Number(circuit.open_until_ms)).toBeGreaterThan(clock);
+			expect((await route.stats.circuit('stripe')).openUntilMs).toBeGreaterThan(clock);
 
 			await control.stripe.clearFaults();
 			clock += 61_000;
 			const after: PaymentResult[] = [];
 			for (let index = 0; index < 10; index++) after.push(await route.process(payment({ paymentId: `recovered-${index}` })));
 			expect(after.every((result) => result.status === 'succeeded' && result.processor === 'stripe' && !result.fallbackUsed)).toBe(true);
-			const [closed] = await store.db.query<{ open_until_ms: number }>(`SELECT open_until_ms FROM processor_circuits WHERE processor = 'stripe'`);
-			expect(Number(closed.open_until_ms)).toBe(0);
+			expect(await route.stats.circuit('stripe')).toMatchObject({ state: 'closed', openUntilMs: 0 });
 		});
 
 		test('a hard decline stops at once: no fallback, a clear reason', async () => {

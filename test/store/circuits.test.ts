@@ -127,7 +127,8 @@ describe('circuit policy', () => {
 	test.each([
 		[{ minSamples: 0 }, 'minSamples'],
 		[{ minSamples: 1.5 }, 'minSamples'],
-		[{ failureRate: 0 }, 'failureRate'],
+		[{ failureRate: -0.1 }, 'failureRate'],
+		[{ failureRate: Number.NaN }, 'failureRate'],
 		[{ failureRate: 1.2 }, 'failureRate'],
 		[{ windowMs: 0 }, 'windowMs'],
 		[{ windowMs: null as unknown as number }, 'windowMs'],
