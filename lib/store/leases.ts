@@ -95,13 +95,25 @@ export class Leases {
 		const nowMs = Math.floor(at);
 		const taken = new Set<string>();
 		for (const name of inLockOrder(names)) {
-			const claimed = await tx.run(
-				`INSERT INTO store_leases (lease_name, owner, lease_until_ms) VALUES (?, ?, ?)
-				 ON CONFLICT (lease_name) DO UPDATE SET owner = excluded.owner, lease_until_ms = excluded.lease_until_ms
-				 WHERE store_leases.lease_until_ms < ? OR store_leases.owner = excluded.owner`,
-				[name, owner, nowMs + this.ttlMs, nowMs],
-			);
-			if (claimed.changes === 1) taken.add(name);
+			// Two statements, not ON CONFLICT DO UPDATE … WHERE: that one locks a live holder's row even when it leaves it
+			// alone, until this transaction ends, and so would hold up that holder's heartbeat and release.
+			const inserted = await tx.run('INSERT INTO store_leases (lease_name, owner, lease_until_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+				name,
+				owner,
+				nowMs + this.ttlMs,
+			]);
+			const claimed =
+				inserted.changes === 1 ||
+				(
+					await tx.run('UPDATE store_leases SET owner = ?, lease_until_ms = ? WHERE lease_name = ? AND (lease_until_ms < ? OR owner = ?)', [
+						owner,
+						nowMs + this.ttlMs,
+						name,
+						nowMs,
+						owner,
+					])
+				).changes === 1;
+			if (claimed) taken.add(name);
 		}
 		return taken;
 	}

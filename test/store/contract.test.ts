@@ -619,6 +619,22 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 			expect(await store.db.query('SELECT lease_name FROM store_leases')).toEqual([]);
 		});
 
+		// Skipped on SQLite for a reason: there a transaction holds the one write lock, so no renewal can run beside it.
+		(backend.name === 'postgres' ? test : test.skip)('a failed claim locks nothing: the live holder renews while the claimer\'s transaction is still open', async () => {
+			const holder = leases.holder();
+			const claimer = leases.holder();
+			await holder.claim(['sku-1']);
+			await store.db.transaction(async (tx) => {
+				expect(await claimer.claimIn(tx, ['sku-1'])).toEqual(new Set());
+				clock += 1_000;
+				// On another connection, while the claimer's transaction is open: it must not wait for that transaction.
+				await holder.renew();
+				expect(await leases.holderOf('sku-1')).toEqual({ owner: holder.owner, untilMs: clock + ttlMs });
+			});
+			expect(holder.lost).toBe(false);
+			await holder.release();
+		});
+
 		test('with real timers, a holder keeps a one-second lease for several seconds while another polls, then frees it on release', async () => {
 			const live = new Leases(store.db, { ttlMs: 1_000 });
 			const holder = live.holder();
