@@ -1,5 +1,5 @@
 export * from './config';
-export { decideRoute, feeFor, unitHash, type RankedProcessor, type RouteDecision, type RoutingInput, type ProcessorHealth, type FactorScore } from './routing';
+export { decideRoute, feeFor, unitHash, type RankedProcessor, type RouteDecision, type RoutingInput, type ProcessorHealth, type FactorScore } from './routeDecision';
 export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary, type AuthorizationOutcome } from './router';
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord, type TransactionState, type AuthorizationAction } from './repository';
 export { paymentMigrations } from './migrations';

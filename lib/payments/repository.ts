@@ -5,7 +5,7 @@ import { CircuitBreakers, type Admission, type CircuitPolicy, type CircuitStatus
 import { DEFAULT_LEASE_MS, leaseName, Leases, type Lease } from '../store/leases';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
 import type { HealthSettings } from './config';
-import type { ProcessorHealth } from './routing';
+import type { ProcessorHealth } from './routeDecision';
 
 /** `authorized`: held, not captured (capture off); it ends `succeeded` when captured or `canceled`. */
 export type TransactionState = 'processing' | 'succeeded' | 'authorized' | 'canceled' | 'failed' | 'unknown';

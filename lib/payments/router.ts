@@ -8,7 +8,7 @@ import type { SqlDatabase } from '../store/types';
 import type { RoutingConfig } from './config';
 import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type AuthorizationAction } from './repository';
 import { paymentIdSchema, paymentRequestSchema } from './inputs';
-import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routing';
+import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routeDecision';
 
 /** One payment to route. Tokens only: the router never sees card numbers. */
 export interface PaymentRequest {

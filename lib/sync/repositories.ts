@@ -5,7 +5,8 @@ import { ReviewQueue } from '../store/reviews';
 import { SnapshotRepository } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
 import type { SqlExecutor } from '../store/types';
-import { HubRecordRepository, InboxRepository } from './hub';
+import { HubRecordRepository } from './hubRecords';
+import { InboxRepository } from './inbox';
 
 /** Every repository the sync engine writes, bound to one executor (the database, or one transaction). */
 export interface SyncRepositories {

@@ -5,7 +5,8 @@ import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVe
 import type { ActivityCounts, LogRepository } from '../store/logs';
 import { decidedValues, ReviewQueue } from '../store/reviews';
 import type { StateStore } from '../store/stateStore';
-import { HubRecordRepository, InboxRepository, type HubKey, type HubRecord, type StagedChange } from './hub';
+import { HubRecordRepository, type HubKey, type HubRecord } from './hubRecords';
+import { InboxRepository, type StagedChange } from './inbox';
 import { type DeletePolicy, emptyCounts, pullChanges, type PulledChange } from './pull';
 import { pushRecords, type InternalRecord, type PushOutcome } from './push';
 import { inTransaction, type SyncRepositories } from './repositories';

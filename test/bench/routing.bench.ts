@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
-import { compileRoutes, EventRouter, exampleDestinations, exampleRules, parseEvent, type RoutingEvent, type RuleSpec } from '../../lib/routing';
+import { compileRoutes, EventRouter, parseEvent, type RoutingEvent, type RuleSpec } from '../../lib/routing';
+import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/exampleRoutes';
 import { closeAllStores, openStore } from '../../lib/store';
 import { FetchHttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';

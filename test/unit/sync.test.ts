@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ReviewQueue } from '../../lib/store/reviews';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
-import { InboxRepository } from '../../lib/sync/hub';
+import { InboxRepository } from '../../lib/sync/inbox';
 import { pullChanges, type PulledChange } from '../../lib/sync/pull';
 import { pushRecords } from '../../lib/sync/push';
 import { syncPlatforms, syncScope, type SyncOptions } from '../../lib/sync/sync';

@@ -3,8 +3,6 @@ import { NodeOperationError, sleep, type IExecuteFunctions, type INodeExecutionD
 import {
 	compileRoutes,
 	EventRouter,
-	exampleDestinations,
-	exampleRules,
 	RoutingConfigError,
 	secretKey,
 	type CompiledRoutes,
@@ -15,6 +13,7 @@ import {
 	type RuleSpec,
 } from '../../../lib/routing';
 import type { HttpMethod } from '../../../lib/transport';
+import { exampleDestinations, exampleRules } from '../exampleRoutes';
 import { nodeStore } from '../../shared/engineContext';
 import { N8nHttpClient } from '../../shared/httpClient';
 import { parseJsonParameter } from '../../shared/jsonParameter';

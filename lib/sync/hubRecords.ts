@@ -1,0 +1,69 @@
+import type { SqlExecutor } from '../store/types';
+
+/** The last agreed version of a record, in internal field names: the base every platform's change is measured from. */
+export interface HubRecord {
+	internalId: string;
+	matchKey?: string;
+	data: Record<string, unknown>;
+}
+
+export interface HubKey {
+	integration: string;
+	entity: string;
+}
+
+export class HubRecordRepository {
+	constructor(private readonly db: SqlExecutor) {}
+
+	async getMany(key: HubKey, internalIds: string[]): Promise<Map<string, HubRecord>> {
+		return this.select(key, 'internal_id', internalIds, (record) => record.internalId);
+	}
+
+	/** Hub records in internal-id order after `afterId`, a page at a time (to walk every record in bounded memory). */
+	async page(key: HubKey, afterId: string, limit: number): Promise<HubRecord[]> {
+		const rows = await this.db.query<{ internal_id: string; match_key: string | null; data: string }>(
+			'SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND internal_id > ? ORDER BY internal_id LIMIT ?',
+			[key.integration, key.entity, afterId, limit],
+		);
+		return rows.map((row) => ({ internalId: row.internal_id, matchKey: row.match_key ?? undefined, data: JSON.parse(row.data) as Record<string, unknown> }));
+	}
+
+	/** Hub records by match key (lower-cased email or domain). */
+	async byMatchKey(key: HubKey, matchKeys: string[]): Promise<Map<string, HubRecord>> {
+		return this.select(key, 'match_key', matchKeys, (record) => record.matchKey as string);
+	}
+
+	/**
+	 * Saves a record. A match key already held by another record is not taken (the unique index keeps one record per
+	 * key); the record is saved without it instead, so a clash never stops a sync. Checked first rather than caught,
+	 * because a failed statement aborts a whole Postgres transaction.
+	 */
+	async put(key: HubKey, record: HubRecord): Promise<void> {
+		let matchKey = record.matchKey ?? null;
+		if (matchKey) {
+			const holder = (await this.byMatchKey(key, [matchKey])).get(matchKey);
+			if (holder && holder.internalId !== record.internalId) matchKey = null;
+		}
+		await this.db.run(
+			`INSERT INTO sync_records (integration, entity, internal_id, match_key, data, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (integration, entity, internal_id) DO UPDATE SET match_key = excluded.match_key, data = excluded.data, updated_at = excluded.updated_at`,
+			[key.integration, key.entity, record.internalId, matchKey, JSON.stringify(record.data), new Date().toISOString()],
+		);
+	}
+
+	private async select(key: HubKey, column: string, values: string[], keyOf: (record: HubRecord) => string): Promise<Map<string, HubRecord>> {
+		const found = new Map<string, HubRecord>();
+		for (let start = 0; start < values.length; start += 500) {
+			const chunk = values.slice(start, start + 500);
+			const rows = await this.db.query<{ internal_id: string; match_key: string | null; data: string }>(
+				`SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND ${column} IN (${chunk.map(() => '?').join(', ')})`,
+				[key.integration, key.entity, ...chunk],
+			);
+			for (const row of rows) {
+				const record = { internalId: row.internal_id, matchKey: row.match_key ?? undefined, data: JSON.parse(row.data) as Record<string, unknown> };
+				found.set(keyOf(record), record);
+			}
+		}
+		return found;
+	}
+}
