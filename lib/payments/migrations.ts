@@ -81,7 +81,7 @@ export const paymentMigrations: Migration[] = [
 	},
 	{
 		component: 'payments',
-		version: 3,
+		version: 4,
 		description: "processor circuits move to the store's circuit breaker (store_circuits), shared by every worker",
 		statements: ['DROP TABLE processor_circuits'],
 	},

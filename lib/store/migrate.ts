@@ -16,6 +16,7 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
  * transaction, and a process that loses the race sees the row and skips.
  */
 export async function migrate(db: SqlDatabase, migrations: Migration[]): Promise<number> {
+	refuseDuplicateVersions(migrations);
 	// Under the lock too: concurrent CREATE TABLE IF NOT EXISTS on Postgres can collide on the catalog's unique index.
 	await db.transaction(async (tx) => {
 		await lockSchemaChanges(tx);
@@ -50,4 +51,17 @@ export async function migrate(db: SqlDatabase, migrations: Migration[]): Promise
 /** Serialises concurrent migrators across hosts on Postgres (released at commit); SQLite's write lock already does. */
 async function lockSchemaChanges(tx: SqlExecutor): Promise<void> {
 	if (tx.dialect === 'postgres') await tx.run(SCHEMA_CHANGE_LOCK);
+}
+
+/** Two changes under one (component, version) would apply only the first, and the second never: refused up front. */
+function refuseDuplicateVersions(migrations: Migration[]): void {
+	const seen = new Map<string, string>();
+	for (const { component, version, description } of migrations) {
+		const key = `${component} ${version}`;
+		const first = seen.get(key);
+		if (first !== undefined && first !== description) {
+			throw new Error(`Migration ${component} version ${version} is declared twice ("${first}" and "${description}"): give the later one the next version`);
+		}
+		seen.set(key, description);
+	}
 }

@@ -99,6 +99,15 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 			expect(await store.db.query('SELECT widget_id, part FROM widget_parts')).toEqual([{ widget_id: 'w1', part: 'gear' }]);
 		});
 
+		test('two migrations under one component and version are refused, naming both, and nothing is applied', async () => {
+			const clash = widgets(1, ['CREATE TABLE other_widgets (id TEXT PRIMARY KEY)']);
+			const clashing = { ...clash, description: 'other widgets' };
+			await expect(migrate(store.db, [...allMigrations, widgetsV1, clashing])).rejects.toThrow(
+				'Migration widgets version 1 is declared twice ("widgets v1" and "other widgets")',
+			);
+			expect((await ledger()).filter((row) => row.component === 'widgets')).toEqual([]);
+		});
+
 		test('components apply in the order listed, so a later capability may reference core tables', async () => {
 			await closeAllStores();
 			// "audit" sorts before "core": alphabetical order would create its table before the one it references.
