@@ -17,4 +17,4 @@ export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions 
 export { orderMovements, type OrderEvent, type StockMovement } from './movements';
 export { readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
-export { orderInputSchema, orderPayloadSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';
+export { orderInputSchema, orderPayloadSchema, skuListSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';

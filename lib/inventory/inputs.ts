@@ -44,3 +44,6 @@ export function assertMovements(movements: unknown): void {
 	const violations = movements.flatMap((movement, index) => checkMovement(movement, `movements[${index}]`));
 	if (violations.length > 0) throw new InputError(violations, 'Stock movements');
 }
+
+/** The SKUs Reconcile checks, when given as a list (text is split at commas). */
+export const skuListSchema = { skus: listOf(nonEmptyString()) };

@@ -27,6 +27,9 @@ const envelopeFields = new Set(['id', 'type', 'source', 'time', 'data', 'specver
 /** The envelope fields an event may carry, each checked by type when present (never coerced: a string `data` is refused). */
 const ENVELOPE: Record<string, Rule<unknown>> = { id: id(), type: nonEmptyString(), source: text(), time: text(), data: object() };
 
+/** What replaying one dead letter takes. */
+export const deadLetterSchema = { deadLetterId: id() };
+
 /** Why an event's envelope is malformed, naming the fields; undefined when it is sound. */
 function envelopeProblem(candidate: Record<string, unknown>): string | undefined {
 	const present = Object.fromEntries(Object.entries(ENVELOPE).filter(([name]) => candidate[name] !== undefined));

@@ -1,6 +1,6 @@
 export * from './types';
 export { compileRoutes, RoutingConfigError, invalidPattern, type CompiledRoutes, type CompiledRule } from './rules';
-export { parseEvent, DEFAULT_MAX_EVENT_BYTES, type ParseOptions, type ParsedEvent } from './events';
+export { parseEvent, deadLetterSchema, DEFAULT_MAX_EVENT_BYTES, type ParseOptions, type ParsedEvent } from './events';
 export { compileTransform, TransformError } from './transform';
 export { signHeaders, verify, generateSecret, secretKey, SECRET_PREFIX, type VerifyResult } from './standardWebhooks';
 export { DestinationChannel, DeliveryError, renderTemplate, type DeliveryEnvironment, type DestinationSecrets } from './delivery';

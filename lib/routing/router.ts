@@ -5,9 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 
+import { assertInput } from '../records/inputSchema';
 import { IdempotencyConflictError, type StateStore } from '../store';
 import { DeliveryError, DestinationChannel, defaultDestinationRetry, DEFAULT_TIMEOUT_MS, type DeliveryEnvironment } from './delivery';
-import { parseEvent, type ParsedEvent, type ParseOptions } from './events';
+import { deadLetterSchema, parseEvent, type ParsedEvent, type ParseOptions } from './events';
 import { cloneJson } from '../records/json';
 import { invalidPath, splitPath, writePath } from '../records/paths';
 import { ALL_DESTINATIONS, RoutingRepository, type DeadLetter, type RouteLogEntry } from './repository';
@@ -136,6 +137,7 @@ export class EventRouter {
 	 * failed transform, all of the rule's destinations). Deliveries that already succeeded are not repeated.
 	 */
 	async replay(deadLetterIds: string[]): Promise<ReplayOutcome[]> {
+		deadLetterIds.forEach((deadLetterId, index) => assertInput(deadLetterSchema, { deadLetterId }, `Dead letter ${index}`));
 		const letters = await this.repository.deadLettersById(deadLetterIds);
 		const found = new Map(letters.map((letter) => [letter.id, letter]));
 		const outcomes: ReplayOutcome[] = [];

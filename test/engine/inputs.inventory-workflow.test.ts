@@ -157,3 +157,20 @@ test('Apply Stock Movement with the error output: bad orders go there by field a
 	);
 	expect(await sandboxes.quantities('IN-4')).toEqual({ shopify: 20, woocommerce: 17, magento: 17, bigcommerce: 17 });
 });
+
+test('Reconcile refuses a SKU list entry that is not text, naming it and the item, before reading any store', async () => {
+	await Promise.all(commercePlatforms.map((name) => sandboxes.controls[name].clearRequests()));
+	const workflow = {
+		name: 'reconcile',
+		nodes: [
+			{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'reconcile' } },
+			{ ...fanOutNode({ operation: 'reconcile', skus: '={{ $json.body.skus }}' }), name: 'Reconcile' },
+		],
+		connections: { Hook: { main: [[{ node: 'Reconcile', type: 'main', index: 0 }]] } },
+	};
+	const result = await run(workflow, [{ json: { body: { skus: ['IN-5', 12345] } } }]);
+	expect(result.status).toBe('error');
+	expect((result.error as { message: string }).message).toMatch(/^Invalid skus\[1\] \(item 0\)/);
+	const requests = await Promise.all(commercePlatforms.map((name) => sandboxes.controls[name].requests()));
+	expect(requests.flat()).toEqual([]);
+});

@@ -59,3 +59,28 @@ test('a signed event whose data is a string, or whose id is an object, is refuse
 	const bodies = (await control.state<ReceivedDelivery[]>('analytics')).map((delivery) => (delivery.body as { id: string }).id);
 	expect(bodies).toEqual(['in-c-2']);
 });
+
+test('Replay refuses a dead-letter id of the wrong type, naming it and the item; the others are still replayed', async () => {
+	const workflow = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'event-router-replay.json'), 'utf8').replaceAll('https://receivers.example.com', receivers.baseUrl));
+	const replay = workflow.nodes.find((node: { name: string }) => node.name === 'Replay Dead Letters');
+	replay.onError = 'continueErrorOutput';
+	const result = await runWorkflow(
+		{ name: 'replay', nodes: [{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'replay' } }, replay], connections: { Hook: { main: [[{ node: replay.name, type: 'main', index: 0 }]] } } },
+		{
+			inputItems: [{ json: { id: { letter: 1 } } }, { json: { id: 'dl-unknown' } }, { json: {} }],
+			credentials: {
+				integrationWebhookDestinationApi: { signingSecret: '', destinationSecrets: receivers.credentials.secrets, bearerToken: '' },
+				integrationEventIngestApi: { signingSecret: ingestSecret },
+			},
+			env: { INTEGRATION_AUTOMATION_STATE_FILE: path.join(mkdtempSync(path.join(tmpdir(), 'inputs-replay-')), 'state.sqlite') },
+		},
+	);
+	expect(result.status).toBe('success');
+	const outputs = result.outputs[replay.name];
+	const errors = outputs.at(-1)!;
+	expect(errors.map((item) => [item.pairedItem, item.json.details.field])).toEqual([
+		[{ item: 0 }, 'deadLetterId'],
+		[{ item: 2 }, 'deadLetterId'],
+	]);
+	expect(outputs.slice(0, -1).flat().map((item) => [item.pairedItem, item.json.deadLetterId])).toEqual([[{ item: 1 }, 'dl-unknown']]);
+});

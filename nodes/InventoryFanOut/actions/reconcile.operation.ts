@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { skuListSchema } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
+import { readInput } from '../../shared/inputs';
 import { buildFanOut, inventoryPlatforms } from './common';
 
 const showFor = { show: { operation: ['reconcile'] } };
@@ -35,8 +37,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function skuList(value: unknown): string[] {
-	const list = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+/** Comma-separated text, or a list whose every entry is a SKU as text (a number or an object is refused by name, never String()-ed). */
+function skuList(context: IExecuteFunctions, item: number): string[] {
+	const value = context.getNodeParameter('skus', item) as unknown;
+	const list = typeof value === 'string' ? value.split(',') : readInput(context, skuListSchema, { skus: value ?? [] }, item).skus;
 	return list.map((sku) => sku.trim()).filter(Boolean);
 }
 
@@ -47,7 +51,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const ok: INodeExecutionData[] = [];
 	const attention: INodeExecutionData[] = [];
 	for (let item = 0; item < items.length; item++) {
-		const entries = await fanOut.reconcile(skuList(this.getNodeParameter('skus', item)), {
+		const entries = await fanOut.reconcile(skuList(this, item), {
 			correct: this.getNodeParameter('correct', item) as boolean,
 			baselineFrom: (this.getNodeParameter('baselineStore', item) as string) || undefined,
 		});
