@@ -6,7 +6,8 @@ import { connectProcessors } from '../../../lib/payments/connect';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
-import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
+import { SpecConformance, startSpecCheckedSandbox, underFaults, webhookProblems } from '../support/conformance';
+import { startReceiver, type WebhookReceiver } from '../support/receiver';
 import { apiClient, callApi } from '../support/http';
 import { OpenApiValidator } from '../support/openapi';
 
@@ -16,13 +17,18 @@ const conformance = new SpecConformance([{ spec: orders, base: '' }, { spec: web
 let sandbox: RunningSandbox;
 let paypal: PaymentConnector;
 let control: SandboxControl;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
+	receiver = await startReceiver('/hooks/paypal');
 	sandbox = await startSpecCheckedSandbox('paypal', conformance);
 	paypal = connectProcessors({ paypal: { baseUrl: sandbox.baseUrl, ...(sandbox.credentials as { clientId: string; clientSecret: string }) } }, { retry: { baseDelayMs: 5, maxDelayMs: 50 } }).paypal;
 	control = new SandboxControl(sandbox.baseUrl);
 });
-afterAll(() => sandbox.close());
+afterAll(async () => {
+	await receiver.close();
+	await sandbox.close();
+});
 beforeEach(async () => {
 	await control.reset();
 	conformance.clear();
@@ -41,12 +47,14 @@ async function token(): Promise<string> {
 	return ((await reply.json()) as { access_token: string }).access_token;
 }
 
-test('the connector creates and captures orders, and is declined, with answers that match the spec', async () => {
+test('the connector creates and captures orders, and is declined, with answers (and events) that match the spec', async () => {
+	await control.registerWebhook(receiver.url, 'paypal-webhook-secret');
 	expect(await charge('p-1', 'vault-ok')).toMatchObject({ outcome: 'succeeded' });
 	expect(await charge('p-2', 'vault-declined')).toMatchObject({ code: 'INSTRUMENT_DECLINED' });
 
 	expect(conformance.problems()).toEqual([]);
 	expect(conformance.requestProblems()).toEqual([]);
+	expect(await webhookProblems(control, webhooks, 'components/schemas/event')).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining(['post /v2/checkout/orders 201', 'post /v2/checkout/orders/{id}/capture 201', 'post /v2/checkout/orders/{id}/capture 422']));
 });
 

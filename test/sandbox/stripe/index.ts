@@ -11,6 +11,8 @@ import type { Router } from '../framework/router';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type SandboxServices, type VendorSandboxFactory } from '../framework/types';
 
 export const stripeSecretKey = 'sk_test_sandbox_51Integration';
+/** The API version the sandbox answers in (that of the spec it is checked against). */
+const stripeApiVersion = '2023-08-16';
 
 /** Stripe's documented test cards (PLATFORMS.md) and what each does on confirm. */
 const testCards: Record<string, { code?: string; declineCode?: string; message?: string }> = {
@@ -279,6 +281,10 @@ function invalid(param: string, message: string): SandboxResponse {
 	return stripeError(400, { type: 'invalid_request_error', code: 'parameter_invalid_integer', param, message });
 }
 
+/** A Stripe Event as webhooks deliver it (spec3's `event`: api_version, pending_webhooks and request included). */
 function event(type: string, intent: PaymentIntent): Record<string, unknown> {
-	return { id: `evt_${id(24)}`, object: 'event', type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object: intent } };
+	return {
+		id: `evt_${id(24)}`, object: 'event', api_version: stripeApiVersion, type, created: Math.floor(Date.now() / 1000), livemode: false,
+		pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object: intent },
+	};
 }

@@ -6,7 +6,8 @@ import { connectProcessors } from '../../../lib/payments/connect';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
-import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
+import { SpecConformance, startSpecCheckedSandbox, underFaults, webhookProblems } from '../support/conformance';
+import { startReceiver, type WebhookReceiver } from '../support/receiver';
 import { OpenApiValidator } from '../support/openapi';
 
 const spec = new OpenApiValidator('stripe/spec3-2023-09-12.yaml');
@@ -14,13 +15,18 @@ const conformance = new SpecConformance([{ spec, base: '' }]);
 let sandbox: RunningSandbox;
 let stripe: PaymentConnector;
 let control: SandboxControl;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
+	receiver = await startReceiver('/hooks/stripe');
 	sandbox = await startSpecCheckedSandbox('stripe', conformance);
 	stripe = connectProcessors({ stripe: { baseUrl: sandbox.baseUrl, secretKey: sandbox.credentials.secretKey } }, { retry: { baseDelayMs: 5, maxDelayMs: 50 } }).stripe;
 	control = new SandboxControl(sandbox.baseUrl);
 });
-afterAll(() => sandbox.close());
+afterAll(async () => {
+	await receiver.close();
+	await sandbox.close();
+});
 beforeEach(async () => {
 	await control.reset();
 	conformance.clear();
@@ -39,7 +45,8 @@ const charge = (paymentId: string, token: string, capture?: boolean) => stripe.c
 	paymentId, idempotencyKey: `key-${paymentId}`, amountMinor: 1250, currency: 'EUR', method: 'card', token, resuming: false, capture,
 });
 
-test('the connector charges, is declined, authorizes, captures and cancels with answers that match the spec', async () => {
+test('the connector charges, is declined, authorizes, captures and cancels with answers (and events) that match the spec', async () => {
+	await control.registerWebhook(receiver.url, 'whsec_sandbox');
 	expect(await charge('p-1', 'pm_card_visa')).toMatchObject({ outcome: 'succeeded' });
 	expect(await charge('p-2', 'pm_card_visa_chargeDeclinedInsufficientFunds')).toMatchObject({ code: 'insufficient_funds' });
 	const held = await charge('p-3', 'pm_card_visa', false);
@@ -50,6 +57,7 @@ test('the connector charges, is declined, authorizes, captures and cancels with 
 	expect(await stripe.authorization!.capture({ transactionId: released.transactionId, idempotencyKey: 'cap-4' })).toMatchObject({ outcome: 'failed' });
 
 	expect(conformance.problems()).toEqual([]);
+	expect(await webhookProblems(control, spec, 'components/schemas/event')).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining([
 		'post /v1/payment_intents 200', 'post /v1/payment_intents 402',
 		'post /v1/payment_intents/{intent}/capture 200', 'post /v1/payment_intents/{intent}/capture 400', 'post /v1/payment_intents/{intent}/cancel 200',

@@ -124,6 +124,13 @@ export async function underFaults(control: SandboxControl, request: () => Promis
 	}
 }
 
+/** Problems of every webhook body the sandbox has delivered, against the vendor's event schema at `pointer`. */
+export async function webhookProblems(control: SandboxControl, spec: OpenApiValidator, pointer: string): Promise<string[]> {
+	const { deliveries } = await control.webhooks();
+	if (deliveries.length === 0) return ['no webhook was delivered'];
+	return deliveries.flatMap((delivery) => spec.schemaErrors(pointer, JSON.parse(delivery.body)).map((problem) => `webhook ${delivery.body.slice(0, 60)}: ${problem}`));
+}
+
 /** A sandbox whose every API response is recorded for `conformance`. */
 export async function startSpecCheckedSandbox(name: SandboxName, conformance: SpecConformance, options: { rateLimits?: unknown } = {}): Promise<RunningSandbox> {
 	return startSandbox(name, { ...options, onExchange: conformance.record });
