@@ -166,3 +166,35 @@ test('the reconcile template goes on when one store answers Poll Orders with a 4
 	expect(await sandboxes.quantities('SKU-1')).toEqual({ shopify: 6, woocommerce: 6, magento: 6, bigcommerce: 6 });
 	expect(attention.filter((item) => item.status === 'no_baseline').map((item) => item.store)).toContain('bigcommerce');
 });
+
+/** One Inventory Fan-out node fed by a webhook stand-in, running the order intake operations on the test's state file. */
+function intakeFlow(parameters: Record<string, unknown>): WorkflowJson {
+	return {
+		name: 'order intake',
+		nodes: [
+			{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'intake' } },
+			{ name: 'Intake', type: 'n8n-nodes-integration-automation.inventoryFanOut', typeVersion: 1, position: [240, 0], parameters },
+		],
+		connections: { Hook: { main: [[{ node: 'Intake', type: 'main', index: 0 }]] } },
+	} as WorkflowJson;
+}
+
+test('Resume Pending Orders hands out an unfinished order after its hold, once; past Max Attempts it needs attention; Complete Order Step counts once', async () => {
+	const order = { orderId: 'intake-1', sourceStore: 'shopify', lines: [{ lineId: '1', sku: 'WF-9', quantity: 1 }] };
+	const recorded = await run(intakeFlow({ operation: 'recordOrder', resumeAfter: 1 }), [{ json: order }]);
+	expect(recorded.outputs.Intake[0].map((item) => item.json)).toMatchObject([{ orderKey: 'shopify:intake-1', pendingSteps: ['stock', 'fulfillment', 'accounting', 'crm'] }]);
+	const complete = (step: string) => run(intakeFlow({ operation: 'completeStep', orderKey: 'shopify:intake-1', step }), [{ json: {} }]);
+	expect((await complete('stock')).outputs.Intake[0][0].json).toEqual({ orderKey: 'shopify:intake-1', step: 'stock', completed: true, remainingSteps: ['fulfillment', 'accounting', 'crm'] });
+	expect((await complete('stock')).outputs.Intake[0][0].json).toMatchObject({ completed: false });
+
+	// Holds are in seconds (the store test covers them with a fake clock): wait them out, with a margin for the run after.
+	const resume = (maxAttempts: number) => run(intakeFlow({ operation: 'resumeOrders', resumeAfter: 3, maxAttempts }), [{ json: {} }]);
+	await new Promise((resolve) => setTimeout(resolve, 1_100));
+	const first = await resume(10);
+	expect(first.outputs.Intake[0].map((item) => item.json)).toMatchObject([{ orderKey: 'shopify:intake-1', pendingSteps: ['fulfillment', 'accounting', 'crm'], attempts: 2 }]);
+	expect((await resume(10)).outputs.Intake[0]).toEqual([]);
+	await new Promise((resolve) => setTimeout(resolve, 3_100));
+	const tooMany = await resume(2);
+	expect(tooMany.outputs.Intake[0]).toEqual([]);
+	expect(tooMany.outputs.Intake[1].map((item) => item.json)).toMatchObject([{ orderKey: 'shopify:intake-1', attempts: 3 }]);
+});

@@ -18,7 +18,7 @@ export type InventoryFanOutOperation = keyof typeof operations;
 export const configuredOutputs = (parameters: { operation?: string }) => {
 	const names: Record<string, string[]> = {
 		recordOrder: ['New Orders', 'Seen Before'],
-		resumeOrders: ['Pending Orders', 'Errors'],
+		resumeOrders: ['Pending Orders', 'Needs Attention'],
 		completeStep: ['Completed', 'Errors'],
 	};
 	return (names[parameters.operation ?? ''] ?? ['Applied', 'Errors']).map((displayName) => ({ type: 'main', displayName }));
