@@ -119,7 +119,8 @@ export class HubSpotCrm implements CrmConnector {
 			const body = await this.batchCall(entity, 'upsert', inputs);
 			assign(outcomes, others, body, (object) => lower(object.properties[matchField]), ({ write }) => lower(write.fields[matchField]), undefined);
 		} else {
-			const body = await this.batchCall(entity, 'create', others.map(({ write }) => ({ properties: stringify(write.fields) })));
+			// `associations` is required on a create input (SimplePublicObjectInputForCreate), even when empty.
+			const body = await this.batchCall(entity, 'create', others.map(({ write }) => ({ properties: stringify(write.fields), associations: [] })));
 			// Batch create answers in input order; failed inputs leave no result, so order alone can't pair them.
 			assignInOrder(outcomes, others, body);
 		}

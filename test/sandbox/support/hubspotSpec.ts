@@ -7,7 +7,7 @@ export type SpecObject = 'contacts' | 'companies' | 'deals' | 'tickets';
  * HubSpot answers a requested property that has no value with null, while the spec types every property value as a
  * string; the patch lets record `properties` values be null and changes nothing else.
  */
-function allowNullPropertyValues(schemas: Record<string, any>): void {
+export function allowNullPropertyValues(schemas: Record<string, any>): void {
 	for (const schema of Object.values(schemas)) {
 		const values = schema?.properties?.properties?.additionalProperties;
 		if (values?.type === 'string') values.nullable = true;
@@ -36,4 +36,15 @@ export class HubspotSpec {
 		const path = suffix === ':item' ? this.item : `${this.collection}${suffix}`;
 		return this.validator.errors(method, path, status, body);
 	}
+}
+
+/**
+ * HubSpot's search guide pages with an optional `after` and sorts by `{propertyName, direction}` objects (and the API
+ * takes both), while the generated schema requires `after` and types sorts as strings: the patch allows both forms.
+ */
+export function allowDocumentedSearchRequests(schemas: Record<string, any>): void {
+	const search = schemas.PublicObjectSearchRequest;
+	if (!search) return;
+	search.required = search.required.filter((name: string) => name !== 'after');
+	search.properties.sorts.items = { anyOf: [{ type: 'string' }, { type: 'object', required: ['propertyName'], properties: { propertyName: { type: 'string' }, direction: { enum: ['ASCENDING', 'DESCENDING'] } } }] };
 }
