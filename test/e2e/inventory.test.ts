@@ -3,8 +3,8 @@
  * that the Shopify and WooCommerce sandboxes call with signed order events (each delivered twice). The order is
  * recorded before it is answered, so a repeated delivery is answered 200 and goes no further: stock changes once, the
  * fulfillment and accounting receivers are called once per order, the buyer's HubSpot contact gets the order total
- * once. A forged delivery is refused with 401, an order with an invalid line with 422 naming the field, and nothing
- * moves. The reconcile template run on demand corrects a drifted store. Last, n8n killed (SIGKILL) after answering an
+ * once. A forged delivery is refused with 401, a signed order with an invalid line (-3, "2", 1.5, no SKU) with 422
+ * naming the line and field, and nothing is recorded or moved. The reconcile template run on demand corrects a drifted store. Last, n8n killed (SIGKILL) after answering an
  * order: restarted, the order's remaining steps are each done once.
  */
 import { createHmac } from 'node:crypto';
@@ -99,11 +99,15 @@ async function placeOrder(store: 'shopify' | 'woocommerce', sku: string, quantit
 	expect(response.status).toBe(201);
 }
 
-/** An order delivered to the Shopify webhook, signed as Shopify signs it. */
-async function signedShopifyOrder(order: object, deliveryId: string) {
+/** An order delivered to a store's order webhook, signed as that store signs it (base64 HMAC-SHA256 of the body). */
+async function signedOrder(store: 'shopify' | 'woocommerce', order: object, deliveryId: string) {
 	const body = JSON.stringify(order);
-	const signature = createHmac('sha256', secrets.shopify).update(body).digest('base64');
-	return await n8n.callWebhook('inventory/shopify-orders', { body, headers: { 'content-type': 'application/json', 'X-Shopify-Hmac-Sha256': signature, 'X-Shopify-Webhook-Id': deliveryId } });
+	const signature = createHmac('sha256', secrets[store]).update(body).digest('base64');
+	const headers: Record<string, string> =
+		store === 'shopify'
+			? { 'X-Shopify-Hmac-Sha256': signature, 'X-Shopify-Webhook-Id': deliveryId }
+			: { 'X-WC-Webhook-Signature': signature, 'X-WC-Webhook-Delivery-ID': deliveryId };
+	return await n8n.callWebhook(`inventory/${store}-orders`, { body, headers: { 'content-type': 'application/json', ...headers } });
 }
 
 /** Waits until `count` webhook executions of the order workflow have finished since `before` (the resume schedule's are left out), oldest first. */
@@ -201,12 +205,22 @@ test('a forged order webhook is refused with 401 and changes nothing', async () 
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 });
 
-test('a signed order with a negative quantity is refused with 422 naming the field; nothing is recorded or moved', async () => {
-	const reply = await signedShopifyOrder({ id: 77001, email: 'bad@example.com', total_price: '5.00', line_items: [{ id: 1, sku: 'E2E-1', quantity: -3 }] }, 'bad-line-1');
-	expect(reply).toEqual({ status: 422, body: { error: 'lines[0].quantity must be a whole number above 0, got number -3', fields: ['lines[0].quantity'] } });
-	expect(openSteps('shopify:77001')).toBeUndefined();
+let invalidOrders = 0;
+
+test.each([
+	['shopify', 'a quantity of -3', { quantity: -3 }, 'lines[1].quantity must be a whole number above 0, got number -3', 'lines[1].quantity'],
+	['shopify', 'a quantity given as text', { quantity: '2' }, 'lines[1].quantity must be a whole number above 0, got "2"', 'lines[1].quantity'],
+	['shopify', 'a fractional quantity', { quantity: 1.5 }, 'lines[1].quantity must be a whole number above 0, got number 1.5', 'lines[1].quantity'],
+	['shopify', 'a line without SKU', { sku: null }, 'lines[1].sku must be a non-empty string, got null', 'lines[1].sku'],
+	['woocommerce', 'a quantity given as text', { quantity: '2' }, 'lines[1].quantity must be a whole number above 0, got "2"', 'lines[1].quantity'],
+] as const)('a signed %s order with %s is refused whole with 422 naming the line; nothing is recorded or moved', async (store, _case, change, error, field) => {
+	const orderId = 77_100 + ++invalidOrders;
+	const order = { id: orderId, email: 'bad@example.com', total_price: '5.00', line_items: [{ id: 1, sku: 'E2E-1', quantity: 1 }, { id: 2, sku: 'E2E-1', quantity: 1, ...change }] };
+	const reply = await signedOrder(store, order, `bad-line-${orderId}`);
+	expect(reply).toEqual({ status: 422, body: { error: error, fields: [field] } });
+	expect(openSteps(`${store}:${orderId}`)).toBeUndefined();
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
-	expect(await receiverDeliveries('shopify:77001')).toEqual([]);
+	expect(await receiverDeliveries(`${store}:${orderId}`)).toEqual([]);
 	expect(await revenueOf('bad@example.com')).toEqual([]);
 });
 
@@ -227,7 +241,7 @@ test("n8n killed after answering an order: restarted, the order's remaining step
 	// The fulfillment call hangs (longer than this test), so n8n dies with the stock step done and the others not.
 	await new SandboxControl(receivers.baseUrl).fault({ kind: 'latency', ms: 300_000, match: { path: '/fulfillment/' } });
 	const order = { id: 77002, email: 'crash@example.com', total_price: '4.00', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'E2E-1', quantity: 2 }] };
-	expect(await signedShopifyOrder(order, 'crash-1')).toEqual({ status: 200, body: { accepted: true, orderKey: 'shopify:77002' } });
+	expect(await signedOrder('shopify', order, 'crash-1')).toEqual({ status: 200, body: { accepted: true, orderKey: 'shopify:77002' } });
 	await until(() => openSteps('shopify:77002')?.includes('stock') === false, 'the stock step');
 	expect(openSteps('shopify:77002')).toEqual(['fulfillment', 'accounting', 'crm']);
 	await n8n.kill();
