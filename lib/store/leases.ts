@@ -68,6 +68,7 @@ const inLockOrder = (names: Iterable<string>) => [...new Set(names)].sort();
  * (`lease_until_ms`) runs out. Claiming takes a name that is free, lapsed, or already the caller's; renewing and
  * releasing touch only the caller's own rows. Every statement here may run inside a caller's transaction, so a claim
  * can commit with the reads that depend on it, and a result with the proof (confirmIn) that its lease was still held.
+ * Times are the holders' own clocks (Date.now by default): hosts sharing a Postgres store need synchronised clocks.
  */
 export class Leases {
 	readonly ttlMs: number;
