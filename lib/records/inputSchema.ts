@@ -6,6 +6,7 @@
  * field by its path (`lines[2].quantity`). Nodes and engine entry points check against the same schema.
  */
 
+import { isPlainObject } from './json';
 import { isCurrencyCode } from './money';
 
 /** One field that is not what its operation needs. */
@@ -52,10 +53,6 @@ function rule<T>(expected: string, accept: (value: unknown) => T | undefined, op
 			return accepted === undefined ? { violations: [{ field, problem: `must be ${expected}, got ${describeValue(value)}` }] } : { value: accepted };
 		},
 	};
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A key: a string with something besides spaces in it, or a safe non-negative integer (which becomes its decimal text). */

@@ -1,6 +1,6 @@
 import type { CrmConnector, CrmEntity } from '../platforms/crm';
 import type { FieldMapping } from '../records/mapping';
-import { getPath, setPath } from '../records/paths';
+import { deletePath, getPath, setPath, splitPath } from '../records/paths';
 import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVersion } from '../records/resolve';
 import type { ActivityCounts, LogRepository } from '../store/logs';
 import { decidedValues, ReviewQueue } from '../store/reviews';
@@ -75,9 +75,7 @@ function withoutPaths(record: Record<string, unknown>, paths: string[] = []): Re
 	if (paths.length === 0) return record;
 	const copy = structuredClone(record);
 	for (const path of paths.flatMap((joined) => joined.split('+').map((part) => part.trim()))) {
-		const parts = path.split('.');
-		const parent = parts.slice(0, -1).reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), copy);
-		if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[parts[parts.length - 1]];
+		deletePath(copy, splitPath(path));
 	}
 	return copy;
 }
