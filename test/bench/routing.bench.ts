@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
 import { compileRoutes, EventRouter, parseEvent, type RoutingEvent, type RuleSpec } from '../../lib/routing';
-import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/exampleRoutes';
+import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/actions/exampleRoutes';
 import { closeAllStores, openStore } from '../../lib/store';
 import { FetchHttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';

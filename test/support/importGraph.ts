@@ -37,13 +37,18 @@ export function folderOf(file: string): string {
 	return parts.length > 2 ? parts.slice(0, 2).join('/') : file;
 }
 
+/** The directory a file lies in, however deep (`lib/platforms/hubspot`). */
+export function directoryOf(file: string): string {
+	return file.split('/').slice(0, -1).join('/') || '.';
+}
+
 /** The same graph between folders (an arrow wherever one file of a folder imports a file of another). */
-export function folderGraph(files: ImportGraph): ImportGraph {
+export function folderGraph(files: ImportGraph, unitOf: (file: string) => string = folderOf): ImportGraph {
 	const graph: ImportGraph = new Map();
 	for (const [file, imports] of files) {
-		const from = folderOf(file);
+		const from = unitOf(file);
 		const targets = graph.get(from) ?? new Set<string>();
-		for (const target of imports) if (folderOf(target) !== from) targets.add(folderOf(target));
+		for (const target of imports) if (unitOf(target) !== from) targets.add(unitOf(target));
 		graph.set(from, targets);
 	}
 	return graph;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Linter, RuleTester } from 'eslint';
 import tseslint from 'typescript-eslint';
-import { describeCycles, findCycles, folderGraph, readImportGraph } from '../support/importGraph';
+import { describeCycles, directoryOf, findCycles, folderGraph, readImportGraph } from '../support/importGraph';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const layers = require('../../scripts/eslint-layers.cjs') as { rules: Record<string, import('eslint').Rule.RuleModule> };
@@ -89,6 +89,12 @@ describe('import cycles', () => {
 			const folders = folderGraph(files);
 			expect(findCycles(folders)).toEqual([['lib/a', 'lib/b']]);
 			expect(describeCycles(folders, findCycles(folders))).toContain('lib/b -> lib/a');
+			// A directory and the directories inside it count apart: lib/b/deep imports lib/b, which imports it back.
+			write('lib/b/deep/five.ts', "import { four } from '../four';\nexport const five = four;\n");
+			write('lib/b/six.ts', "export { five } from './deep/five';\n");
+			const directories = folderGraph(readImportGraph(root, ['lib']), directoryOf);
+			expect(findCycles(directories)).toEqual([['lib/a', 'lib/b', 'lib/b/deep']]);
+			expect(describeCycles(directories, findCycles(directories))).toContain('lib/b/deep -> lib/b');
 
 			write('lib/a/two.ts', "import type { One } from './one';\nexport interface Two { n: number }\nexport type Again = One;\n");
 			expect(findCycles(readImportGraph(root, ['lib']))).toEqual([['lib/a/one.ts', 'lib/a/two.ts']]);
@@ -97,12 +103,16 @@ describe('import cycles', () => {
 		}
 	});
 
-	it('the package has none: no file and no folder of lib/, nodes/ or credentials/ imports itself through others', () => {
+	it('the package has none: no file, folder or directory of lib/, nodes/ or credentials/ imports itself through others', () => {
 		const files = readImportGraph(repo, ['lib', 'nodes', 'credentials']);
 		expect(files.size).toBeGreaterThan(200);
 		expect(files.get('lib/sync/sync.ts')).toContain('lib/sync/push.ts');
 		const folders = folderGraph(files);
+		// Directory by directory too, but for the catalog: it gathers the vendor folders, which implement the
+		// platform contracts beside it (lib/platforms/crm.ts…), and every folder in lib/platforms is a vendor's.
+		const directories = folderGraph(files, (file) => (file === 'lib/platforms/catalog.ts' ? file : directoryOf(file)));
 		expect(describeCycles(files, findCycles(files))).toBe('');
 		expect(describeCycles(folders, findCycles(folders))).toBe('');
+		expect(describeCycles(directories, findCycles(directories))).toBe('');
 	});
 });

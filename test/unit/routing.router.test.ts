@@ -14,7 +14,7 @@ import {
 import { closeAllStores, openStore, StateStore, type StoreConfig } from '../../lib/store';
 import { PostgresDatabase } from '../../lib/store/postgres';
 import { SqliteDatabase } from '../../lib/store/sqlite';
-import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/exampleRoutes';
+import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/actions/exampleRoutes';
 import { FetchHttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';

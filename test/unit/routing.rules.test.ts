@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { allMigrations } from '../../lib/migrations';
 import { CircuitOpenError, DestinationChannel, DestinationCircuit, compileRoutes, compileTransform, parseEvent, RoutingConfigError, signHeaders, verify, generateSecret, renderTemplate, type RouterConfig, type RoutingEvent } from '../../lib/routing';
 import { CircuitBreakers, closeAllStores, openStore } from '../../lib/store';
-import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/exampleRoutes';
+import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/actions/exampleRoutes';
 
 const event = (type: string, source: string, data: Record<string, unknown> = {}): RoutingEvent => ({ id: `${source}-${type}`, type, source, data });
 const seedConfig = (): RouterConfig => ({ rules: exampleRules, destinations: exampleDestinations() });

@@ -13,7 +13,7 @@ import {
 	type RuleSpec,
 } from '../../../lib/routing';
 import type { HttpMethod } from '../../../lib/transport';
-import { exampleDestinations, exampleRules } from '../exampleRoutes';
+import { exampleDestinations, exampleRules } from './exampleRoutes';
 import { nodeStore } from '../../shared/engineContext';
 import { N8nHttpClient } from '../../shared/httpClient';
 import { parseJsonParameter } from '../../shared/jsonParameter';

@@ -1,5 +1,5 @@
 /** The Event Router node's example configuration (its parameters' defaults): customer events to the analytics side, orders to operations. */
-import type { DestinationSpec, RuleSpec } from '../../lib/routing';
+import type { DestinationSpec, RuleSpec } from '../../../lib/routing';
 
 export const exampleRules: RuleSpec[] = [
 	{
