@@ -1,3 +1,4 @@
+import { checkInput, InputError, listOf, nonEmptyString, optional, shape, wholeNumber, type InputViolation } from '../records/inputSchema';
 import type { Outbox, OutboxEntry } from '../store/outbox';
 import type { OrderEvent } from './movements';
 
@@ -16,15 +17,16 @@ export interface AcceptedOrder extends OrderEvent {
 	acceptedAt: string;
 }
 
-/** A field of an order that is missing or of the wrong type; `field` is its path, e.g. `lines[0].quantity`. */
-export class OrderInputError extends Error {
+/** Fields of an order that are missing or of the wrong type; `field` is the first one's path, e.g. `lines[0].quantity`. */
+export class OrderInputError extends InputError {
 	readonly code = 'INVALID_ORDER';
+	readonly field: string;
 
-	constructor(
-		readonly field: string,
-		reason: string,
-	) {
-		super(`${field} ${reason}`);
+	constructor(violations: InputViolation[]);
+	constructor(field: string, problem: string);
+	constructor(fieldOrViolations: string | InputViolation[], problem = '') {
+		super(typeof fieldOrViolations === 'string' ? [{ field: fieldOrViolations, problem }] : fieldOrViolations, '');
+		this.field = this.violations[0].field;
 	}
 }
 
@@ -94,33 +96,17 @@ function accepted(entry: OutboxEntry<OrderEvent>): AcceptedOrder {
 	return { ...entry.payload, orderKey: entry.key, pendingSteps: entry.pendingSteps, attempts: entry.attempts, acceptedAt: entry.createdAt };
 }
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+/** An order as recorded: text ids (the verify step has turned a vendor's integer ids into text), at least one line. */
+export const recordedOrderSchema = {
+	orderId: nonEmptyString(),
+	sourceStore: optional(nonEmptyString()),
+	lines: listOf(shape({ lineId: nonEmptyString(), sku: nonEmptyString(), quantity: wholeNumber(1) }, 'a line {lineId, sku, quantity}'), { nonEmpty: true }),
+};
 
-/** An order's keys are text, its lines each a SKU and a whole quantity above zero; nothing is coerced. */
+/** An order's keys are text, its lines each a SKU and a whole quantity above zero, its line ids distinct; nothing is coerced. */
 export function validateOrder(order: OrderEvent): void {
-	if (!isText(order.orderId)) throw new OrderInputError('orderId', `must be a non-empty string, got ${describe(order.orderId)}`);
-	if (order.sourceStore !== undefined && order.sourceStore !== '' && !isText(order.sourceStore)) {
-		throw new OrderInputError('sourceStore', `must be a store name, got ${describe(order.sourceStore)}`);
-	}
-	if (!Array.isArray(order.lines) || order.lines.length === 0) throw new OrderInputError('lines', `must be a non-empty array of {lineId, sku, quantity}, got ${describe(order.lines)}`);
-	const seen = new Set<string>();
-	order.lines.forEach((line, index) => {
-		const at = `lines[${index}]`;
-		if (typeof line !== 'object' || line === null) throw new OrderInputError(at, `must be an object {lineId, sku, quantity}, got ${describe(line)}`);
-		if (!isText(line.lineId)) throw new OrderInputError(`${at}.lineId`, `must be a non-empty string, got ${describe(line.lineId)}`);
-		if (seen.has(line.lineId)) throw new OrderInputError(`${at}.lineId`, `repeats ${JSON.stringify(line.lineId)}`);
-		seen.add(line.lineId);
-		if (!isText(line.sku)) throw new OrderInputError(`${at}.sku`, `must be a non-empty string, got ${describe(line.sku)}`);
-		if (typeof line.quantity !== 'number' || !Number.isSafeInteger(line.quantity) || line.quantity < 1) {
-			throw new OrderInputError(`${at}.quantity`, `must be a whole number above 0, got ${describe(line.quantity)}`);
-		}
-	});
-}
-
-function describe(value: unknown): string {
-	if (value === undefined) return 'nothing';
-	if (typeof value === 'string') return JSON.stringify(value);
-	if (Array.isArray(value)) return 'an array';
-	if (value === null) return 'null';
-	return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+	const { violations } = checkInput(recordedOrderSchema, order);
+	if (violations) throw new OrderInputError(violations);
+	const repeated = order.lines.findIndex((line, index) => order.lines.findIndex((other) => other.lineId === line.lineId) !== index);
+	if (repeated >= 0) throw new OrderInputError(`lines[${repeated}].lineId`, `repeats ${JSON.stringify(order.lines[repeated].lineId)}`);
 }

@@ -21,8 +21,9 @@ export interface InputViolation {
 export class InputError extends Error {
 	readonly violations: InputViolation[];
 
+	/** `subject` opens the message ("Payment: amount must be…"); an empty one leaves only the violations. */
 	constructor(violations: InputViolation[], subject = 'Invalid input') {
-		super(`${subject}: ${describeViolations(violations)}`);
+		super(subject ? `${subject}: ${describeViolations(violations)}` : describeViolations(violations));
 		this.name = 'InputError';
 		this.violations = violations;
 	}

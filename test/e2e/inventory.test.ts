@@ -208,11 +208,11 @@ test('a forged order webhook is refused with 401 and changes nothing', async () 
 let invalidOrders = 0;
 
 test.each([
-	['shopify', 'a quantity of -3', { quantity: -3 }, 'lines[1].quantity must be a whole number above 0, got number -3', 'lines[1].quantity'],
-	['shopify', 'a quantity given as text', { quantity: '2' }, 'lines[1].quantity must be a whole number above 0, got "2"', 'lines[1].quantity'],
-	['shopify', 'a fractional quantity', { quantity: 1.5 }, 'lines[1].quantity must be a whole number above 0, got number 1.5', 'lines[1].quantity'],
+	['shopify', 'a quantity of -3', { quantity: -3 }, 'lines[1].quantity must be a whole number of at least 1, got the number -3', 'lines[1].quantity'],
+	['shopify', 'a quantity given as text', { quantity: '2' }, 'lines[1].quantity must be a whole number of at least 1, got the string "2"', 'lines[1].quantity'],
+	['shopify', 'a fractional quantity', { quantity: 1.5 }, 'lines[1].quantity must be a whole number of at least 1, got the number 1.5', 'lines[1].quantity'],
 	['shopify', 'a line without SKU', { sku: null }, 'lines[1].sku must be a non-empty string, got null', 'lines[1].sku'],
-	['woocommerce', 'a quantity given as text', { quantity: '2' }, 'lines[1].quantity must be a whole number above 0, got "2"', 'lines[1].quantity'],
+	['woocommerce', 'a quantity given as text', { quantity: '2' }, 'lines[1].quantity must be a whole number of at least 1, got the string "2"', 'lines[1].quantity'],
 ] as const)('a signed %s order with %s is refused whole with 422 naming the line; nothing is recorded or moved', async (store, _case, change, error, field) => {
 	const orderId = 77_100 + ++invalidOrders;
 	const order = { id: orderId, email: 'bad@example.com', total_price: '5.00', line_items: [{ id: 1, sku: 'E2E-1', quantity: 1 }, { id: 2, sku: 'E2E-1', quantity: 1, ...change }] };
