@@ -14,3 +14,4 @@ export type { BucketSpec } from './rateBuckets';
 export { defaultSqliteStore } from './location';
 export { checkPostgresConnection } from './postgres';
 export { CircuitBreakers, assertCircuitPolicy, DEFAULT_PROBE_TIMEOUT_MS, type Admission, type CircuitPolicy, type CircuitState, type CircuitStatus } from './circuitBreakers';
+export { IN_LIST_CHUNK, inListChunks, runIn, selectIn, type InListChunk, type InListStatement } from './inList';

@@ -1,0 +1,58 @@
+import type { SqlExecutor, SqlRow, SqlValue } from './types';
+
+/**
+ * The one way to put a list of values in a statement: `column IN (?, ?, …)`, in chunks. A statement takes at most
+ * 32,766 parameters on SQLite and 65,535 on PostgreSQL; a list of ids from a caller (a replay of dead letters, a page
+ * of records) can be longer, and a statement that fails on the limit fails the whole operation.
+ */
+
+/** Values per IN list: far below both limits, with room for the statement's other parameters. */
+export const IN_LIST_CHUNK = 500;
+
+export interface InListChunk<V extends SqlValue> {
+	/** The values of this chunk, in the order given. */
+	values: V[];
+	/** `?, ?, …`: one placeholder per value, to put inside `IN (…)`. */
+	placeholders: string;
+}
+
+/** A statement for one chunk: its SQL (with the chunk's placeholders in it) and all its parameters in order. */
+export type InListStatement<V extends SqlValue> = (chunk: InListChunk<V>) => { sql: string; params: SqlValue[] };
+
+/** The distinct values in the order first given, in chunks of at most `size` (IN is a set: a repeat would only cost a parameter). */
+export function* inListChunks<V extends SqlValue>(values: Iterable<V>, size = IN_LIST_CHUNK): Generator<InListChunk<V>> {
+	if (!(Number.isSafeInteger(size) && size >= 1)) throw new Error(`An IN list chunk holds at least 1 value, got ${size}`);
+	const distinct = [...new Set(values)];
+	for (let start = 0; start < distinct.length; start += size) {
+		const part = distinct.slice(start, start + size);
+		yield { values: part, placeholders: part.map(() => '?').join(', ') };
+	}
+}
+
+/**
+ * Runs a SELECT once per chunk and returns every row, chunk after chunk. An ORDER BY holds within a chunk only:
+ * sort the rows afterwards when the order matters across chunks. No values, no query.
+ */
+export async function selectIn<T extends SqlRow, V extends SqlValue>(
+	executor: SqlExecutor,
+	values: Iterable<V>,
+	statement: InListStatement<V>,
+	size = IN_LIST_CHUNK,
+): Promise<T[]> {
+	const rows: T[] = [];
+	for (const chunk of inListChunks(values, size)) {
+		const { sql, params } = statement(chunk);
+		rows.push(...(await executor.query<T>(sql, params)));
+	}
+	return rows;
+}
+
+/** Runs an UPDATE or DELETE once per chunk; returns the rows changed in all. Atomic only inside the caller's transaction. */
+export async function runIn<V extends SqlValue>(executor: SqlExecutor, values: Iterable<V>, statement: InListStatement<V>, size = IN_LIST_CHUNK): Promise<number> {
+	let changes = 0;
+	for (const chunk of inListChunks(values, size)) {
+		const { sql, params } = statement(chunk);
+		changes += (await executor.run(sql, params)).changes;
+	}
+	return changes;
+}
