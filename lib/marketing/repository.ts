@@ -1,5 +1,5 @@
 import type { MemberChange } from '../platforms/marketing';
-import { chunk } from '../platforms/marketing';
+import { runIn, selectIn } from '../store/inList';
 import { leaseName, Leases, type Lease } from '../store/leases';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
 
@@ -22,16 +22,11 @@ export class MarketingRepository {
 
 	/** The recorded status of each email that has one. */
 	async consent(emails: string[]): Promise<Map<string, ConsentStatus>> {
-		const statuses = new Map<string, ConsentStatus>();
-		for (let start = 0; start < emails.length; start += 500) {
-			const part = emails.slice(start, start + 500);
-			const rows = await this.db.query<{ email: string; status: ConsentStatus }>(
-				`SELECT email, status FROM marketing_consent WHERE integration = ? AND email IN (${part.map(() => '?').join(', ')})`,
-				[this.integration, ...part],
-			);
-			for (const row of rows) statuses.set(row.email, row.status);
-		}
-		return statuses;
+		const rows = await selectIn<{ email: string; status: ConsentStatus }, string>(this.db, emails, ({ placeholders, values }) => ({
+			sql: `SELECT email, status FROM marketing_consent WHERE integration = ? AND email IN (${placeholders})`,
+			params: [this.integration, ...values],
+		}));
+		return new Map(rows.map((row) => [row.email, row.status]));
 	}
 
 	/** Records consent; an email already unsubscribed stays unsubscribed (the statement's WHERE makes it so). */
@@ -147,31 +142,23 @@ export class MarketingRepository {
 		await this.db.transaction(async (tx) => {
 			const held = await leases.releaseIn(tx, owner, [...welcomed, ...released].map((email) => this.welcomeLease(platform, email)));
 			const stillOurs = (emails: string[]) => emails.filter((email) => held.has(this.welcomeLease(platform, email)));
-			for (const part of chunk(stillOurs(welcomed), 500)) {
-				await tx.run(
-					`UPDATE marketing_welcomes SET state = 'done', updated_at = ? WHERE integration = ? AND platform = ? AND email IN (${part.map(() => '?').join(', ')})`,
-					[stamp, this.integration, platform, ...part],
-				);
-			}
-			for (const part of chunk(stillOurs(released), 500)) {
-				await tx.run(
-					`DELETE FROM marketing_welcomes WHERE integration = ? AND platform = ? AND state = 'pending' AND email IN (${part.map(() => '?').join(', ')})`,
-					[this.integration, platform, ...part],
-				);
-			}
+			await runIn(tx, stillOurs(welcomed), ({ placeholders, values }) => ({
+				sql: `UPDATE marketing_welcomes SET state = 'done', updated_at = ? WHERE integration = ? AND platform = ? AND email IN (${placeholders})`,
+				params: [stamp, this.integration, platform, ...values],
+			}));
+			await runIn(tx, stillOurs(released), ({ placeholders, values }) => ({
+				sql: `DELETE FROM marketing_welcomes WHERE integration = ? AND platform = ? AND state = 'pending' AND email IN (${placeholders})`,
+				params: [this.integration, platform, ...values],
+			}));
 		});
 	}
 
 	private async welcomedIn(tx: SqlExecutor, platform: string, emails: string[]): Promise<Set<string>> {
-		const welcomed = new Set<string>();
-		for (const part of chunk([...new Set(emails)], 500)) {
-			const rows = await tx.query<{ email: string }>(
-				`SELECT email FROM marketing_welcomes WHERE integration = ? AND platform = ? AND state = 'done' AND email IN (${part.map(() => '?').join(', ')})`,
-				[this.integration, platform, ...part],
-			);
-			for (const row of rows) welcomed.add(row.email);
-		}
-		return welcomed;
+		const rows = await selectIn<{ email: string }, string>(tx, emails, ({ placeholders, values }) => ({
+			sql: `SELECT email FROM marketing_welcomes WHERE integration = ? AND platform = ? AND state = 'done' AND email IN (${placeholders})`,
+			params: [this.integration, platform, ...values],
+		}));
+		return new Set(rows.map((row) => row.email));
 	}
 
 	private welcomeLease(platform: string, email: string): string {

@@ -1,6 +1,7 @@
 /** The router's records in the state store: the deduplication window, the route log and the dead letter channel. */
 import { randomUUID } from 'node:crypto';
 
+import { selectIn } from '../store/inList';
 import type { SqlDatabase } from '../store/types';
 import type { RoutingEvent } from './types';
 
@@ -67,17 +68,12 @@ export class RoutingRepository {
 
 	/** The ids among `eventIds` routed less than `windowMs` ago (the deduplication window on incoming events). */
 	async seenWithin(eventIds: string[], windowMs: number): Promise<Set<string>> {
-		const seen = new Set<string>();
 		const since = this.now() - windowMs;
-		for (let start = 0; start < eventIds.length; start += 500) {
-			const chunk = eventIds.slice(start, start + 500);
-			const rows = await this.db.query<{ event_id: string }>(
-				`SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${chunk.map(() => '?').join(', ')})`,
-				[since, ...chunk],
-			);
-			for (const row of rows) seen.add(row.event_id);
-		}
-		return seen;
+		const rows = await selectIn<{ event_id: string }, string>(this.db, eventIds, ({ placeholders, values }) => ({
+			sql: `SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${placeholders})`,
+			params: [since, ...values],
+		}));
+		return new Set(rows.map((row) => row.event_id));
 	}
 
 	/**
@@ -178,11 +174,12 @@ export class RoutingRepository {
 	}
 
 	async deadLettersById(ids: string[]): Promise<DeadLetter[]> {
-		if (ids.length === 0) return [];
-		const rows = await this.db.query<DeadLetterRow>(
-			`SELECT * FROM routing_dead_letters WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY created_at, id`,
-			ids,
-		);
+		const rows = await selectIn<DeadLetterRow, string>(this.db, ids, ({ placeholders, values }) => ({
+			sql: `SELECT * FROM routing_dead_letters WHERE id IN (${placeholders})`,
+			params: values,
+		}));
+		// Oldest first across every chunk of ids.
+		rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 		return rows.map(toDeadLetter);
 	}
 }

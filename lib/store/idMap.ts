@@ -1,3 +1,4 @@
+import { selectIn } from './inList';
 import type { SqlExecutor } from './types';
 
 export interface IdMapKey {
@@ -68,17 +69,10 @@ export class IdMapRepository {
 	}
 
 	private async lookup(key: IdMapKey, from: string, to: string, ids: string[]): Promise<Map<string, string>> {
-		const found = new Map<string, string>();
-		// Chunked so the parameter count stays under SQLite's and Postgres's limits.
-		for (let start = 0; start < ids.length; start += 500) {
-			const chunk = ids.slice(start, start + 500);
-			const rows = await this.db.query<Record<string, string>>(
-				`SELECT ${from} AS k, ${to} AS v FROM id_map WHERE integration = ? AND platform = ? AND entity = ?
-				 AND ${from} IN (${chunk.map(() => '?').join(', ')})`,
-				[key.integration, key.platform, key.entity, ...chunk],
-			);
-			for (const row of rows) found.set(row.k, row.v);
-		}
-		return found;
+		const rows = await selectIn<Record<string, string>, string>(this.db, ids, ({ placeholders, values }) => ({
+			sql: `SELECT ${from} AS k, ${to} AS v FROM id_map WHERE integration = ? AND platform = ? AND entity = ? AND ${from} IN (${placeholders})`,
+			params: [key.integration, key.platform, key.entity, ...values],
+		}));
+		return new Map(rows.map((row) => [row.k, row.v]));
 	}
 }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
+import { runIn, selectIn } from './inList';
 import type { SqlDatabase, SqlExecutor } from './types';
 
 /**
@@ -50,15 +51,6 @@ const realTimers: LeaseTimers = {
  * context, or the SQLite store would take its renewals for calls made inside that transaction.
  */
 const outsideTransactions = AsyncLocalStorage.snapshot();
-
-const IN_LIST_CHUNK = 500;
-
-function* inChunks(names: string[]): Generator<{ names: string[]; list: string }> {
-	for (let start = 0; start < names.length; start += IN_LIST_CHUNK) {
-		const part = names.slice(start, start + IN_LIST_CHUNK);
-		yield { names: part, list: part.map(() => '?').join(', ') };
-	}
-}
 
 /** In name order, each once: two holders claiming overlapping names wait for each other instead of deadlocking. */
 const inLockOrder = (names: Iterable<string>) => [...new Set(names)].sort();
@@ -123,16 +115,10 @@ export class Leases {
 	async renewIn(tx: SqlExecutor, owner: string, names: string[], at = this.now()): Promise<Set<string>> {
 		const nowMs = Math.floor(at);
 		const wanted = inLockOrder(names);
-		let renewed = 0;
-		for (const chunk of inChunks(wanted)) {
-			renewed += (
-				await tx.run(`UPDATE store_leases SET lease_until_ms = ? WHERE owner = ? AND lease_name IN (${chunk.list})`, [
-					nowMs + this.ttlMs,
-					owner,
-					...chunk.names,
-				])
-			).changes;
-		}
+		const renewed = await runIn(tx, wanted, ({ placeholders, values }) => ({
+			sql: `UPDATE store_leases SET lease_until_ms = ? WHERE owner = ? AND lease_name IN (${placeholders})`,
+			params: [nowMs + this.ttlMs, owner, ...values],
+		}));
 		if (renewed === wanted.length) return new Set(wanted);
 		return await this.heldIn(tx, owner, wanted);
 	}
@@ -141,9 +127,10 @@ export class Leases {
 	async releaseIn(tx: SqlExecutor, owner: string, names: string[]): Promise<Set<string>> {
 		const wanted = inLockOrder(names);
 		const held = await this.heldIn(tx, owner, wanted);
-		for (const chunk of inChunks([...held])) {
-			await tx.run(`DELETE FROM store_leases WHERE owner = ? AND lease_name IN (${chunk.list})`, [owner, ...chunk.names]);
-		}
+		await runIn(tx, held, ({ placeholders, values }) => ({
+			sql: `DELETE FROM store_leases WHERE owner = ? AND lease_name IN (${placeholders})`,
+			params: [owner, ...values],
+		}));
 		return held;
 	}
 
@@ -157,15 +144,11 @@ export class Leases {
 	}
 
 	private async heldIn(tx: SqlExecutor, owner: string, names: string[]): Promise<Set<string>> {
-		const held = new Set<string>();
-		for (const chunk of inChunks(names)) {
-			const rows = await tx.query<{ lease_name: string }>(`SELECT lease_name FROM store_leases WHERE owner = ? AND lease_name IN (${chunk.list})`, [
-				owner,
-				...chunk.names,
-			]);
-			for (const row of rows) held.add(row.lease_name);
-		}
-		return held;
+		const rows = await selectIn<{ lease_name: string }, string>(tx, names, ({ placeholders, values }) => ({
+			sql: `SELECT lease_name FROM store_leases WHERE owner = ? AND lease_name IN (${placeholders})`,
+			params: [owner, ...values],
+		}));
+		return new Set(rows.map((row) => row.lease_name));
 	}
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { getPath } from '../records/paths';
 import type { RecordVersion } from '../records/resolve';
+import { selectIn } from './inList';
 import type { SqlExecutor } from './types';
 
 export type ReviewStatus = 'pending' | 'decided' | 'applied';
@@ -83,16 +84,11 @@ export class ReviewQueue {
 	}
 
 	async pendingFor(scope: string, recordKeys: string[]): Promise<Set<string>> {
-		const found = new Set<string>();
-		for (let start = 0; start < recordKeys.length; start += 500) {
-			const chunk = recordKeys.slice(start, start + 500);
-			const rows = await this.db.query<{ record_key: string }>(
-				`SELECT record_key FROM conflict_reviews WHERE scope = ? AND status = 'pending' AND record_key IN (${chunk.map(() => '?').join(', ')})`,
-				[scope, ...chunk],
-			);
-			for (const row of rows) found.add(row.record_key);
-		}
-		return found;
+		const rows = await selectIn<{ record_key: string }, string>(this.db, recordKeys, ({ placeholders, values }) => ({
+			sql: `SELECT record_key FROM conflict_reviews WHERE scope = ? AND status = 'pending' AND record_key IN (${placeholders})`,
+			params: [scope, ...values],
+		}));
+		return new Set(rows.map((row) => row.record_key));
 	}
 
 	/** Reviews in one status, oldest first; `scope` undefined lists every scope. */

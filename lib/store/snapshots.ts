@@ -1,4 +1,5 @@
 import type { IdMapKey } from './idMap';
+import { selectIn } from './inList';
 import type { SqlExecutor } from './types';
 
 export interface Snapshot {
@@ -16,22 +17,23 @@ export class SnapshotRepository {
 
 	async getMany(key: IdMapKey, externalIds: string[]): Promise<Map<string, Snapshot>> {
 		const found = new Map<string, Snapshot>();
-		for (let start = 0; start < externalIds.length; start += 500) {
-			const chunk = externalIds.slice(start, start + 500);
-			const rows = await this.db.query<{ external_id: string; fingerprint: string; data: string; modified_at: string | null; written_by_us: number }>(
-				`SELECT external_id, fingerprint, data, modified_at, written_by_us FROM sync_snapshots
-				 WHERE integration = ? AND platform = ? AND entity = ? AND external_id IN (${chunk.map(() => '?').join(', ')})`,
-				[key.integration, key.platform, key.entity, ...chunk],
-			);
-			for (const row of rows) {
-				found.set(row.external_id, {
-					externalId: row.external_id,
-					fingerprint: row.fingerprint,
-					data: JSON.parse(row.data) as Record<string, unknown>,
-					modifiedAt: row.modified_at ?? undefined,
-					writtenByUs: row.written_by_us === 1,
-				});
-			}
+		const rows = await selectIn<{ external_id: string; fingerprint: string; data: string; modified_at: string | null; written_by_us: number }, string>(
+			this.db,
+			externalIds,
+			({ placeholders, values }) => ({
+				sql: `SELECT external_id, fingerprint, data, modified_at, written_by_us FROM sync_snapshots
+				 WHERE integration = ? AND platform = ? AND entity = ? AND external_id IN (${placeholders})`,
+				params: [key.integration, key.platform, key.entity, ...values],
+			}),
+		);
+		for (const row of rows) {
+			found.set(row.external_id, {
+				externalId: row.external_id,
+				fingerprint: row.fingerprint,
+				data: JSON.parse(row.data) as Record<string, unknown>,
+				modifiedAt: row.modified_at ?? undefined,
+				writtenByUs: row.written_by_us === 1,
+			});
 		}
 		return found;
 	}

@@ -1,3 +1,4 @@
+import { selectIn } from '../store/inList';
 import type { SqlExecutor } from '../store/types';
 
 /** The last agreed version of a record, in internal field names: the base every platform's change is measured from. */
@@ -53,16 +54,13 @@ export class HubRecordRepository {
 
 	private async select(key: HubKey, column: string, values: string[], keyOf: (record: HubRecord) => string): Promise<Map<string, HubRecord>> {
 		const found = new Map<string, HubRecord>();
-		for (let start = 0; start < values.length; start += 500) {
-			const chunk = values.slice(start, start + 500);
-			const rows = await this.db.query<{ internal_id: string; match_key: string | null; data: string }>(
-				`SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND ${column} IN (${chunk.map(() => '?').join(', ')})`,
-				[key.integration, key.entity, ...chunk],
-			);
-			for (const row of rows) {
-				const record = { internalId: row.internal_id, matchKey: row.match_key ?? undefined, data: JSON.parse(row.data) as Record<string, unknown> };
-				found.set(keyOf(record), record);
-			}
+		const rows = await selectIn<{ internal_id: string; match_key: string | null; data: string }, string>(this.db, values, (chunk) => ({
+			sql: `SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND ${column} IN (${chunk.placeholders})`,
+			params: [key.integration, key.entity, ...chunk.values],
+		}));
+		for (const row of rows) {
+			const record = { internalId: row.internal_id, matchKey: row.match_key ?? undefined, data: JSON.parse(row.data) as Record<string, unknown> };
+			found.set(keyOf(record), record);
 		}
 		return found;
 	}

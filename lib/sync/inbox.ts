@@ -1,3 +1,4 @@
+import { selectIn } from '../store/inList';
 import type { SqlExecutor } from '../store/types';
 import type { HubKey } from './hubRecords';
 
@@ -42,10 +43,11 @@ export class InboxRepository {
 		const found = new Map<string, StagedChange[]>();
 		const keys = groups.map((row) => row.group_key);
 		if (keys.length === 0) return found;
-		const rows = await this.db.query<Record<string, string | number | null>>(
-			`SELECT * FROM sync_inbox WHERE integration = ? AND entity = ? AND group_key IN (${keys.map(() => '?').join(', ')}) ORDER BY group_key, platform, external_id`,
-			[key.integration, key.entity, ...keys],
-		);
+		// The keys are in order, so the chunks' rows, each chunk ordered, are in order too.
+		const rows = await selectIn<Record<string, string | number | null>, string>(this.db, keys, ({ placeholders, values }) => ({
+			sql: `SELECT * FROM sync_inbox WHERE integration = ? AND entity = ? AND group_key IN (${placeholders}) ORDER BY group_key, platform, external_id`,
+			params: [key.integration, key.entity, ...values],
+		}));
 		for (const row of rows) {
 			const change: StagedChange = {
 				platform: row.platform as string,
