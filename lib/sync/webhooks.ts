@@ -1,4 +1,5 @@
 /** Signature checks for the CRM and support platforms' webhooks (PLATFORMS.md), on the raw request body. */
+import { describeViolations, id, listOf, nonEmptyString, object, shape, type InputViolation, type Rule } from '../records/inputSchema';
 import { hmacBase64, hmacHex, safeEqual } from '../transport/signatures';
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: string };
@@ -49,4 +50,30 @@ export function verifyWebhook(source: WebhookSource, request: WebhookRequest, se
 	if (source === 'hubspot') return verifyHubSpotV3(request, secret, nowMs);
 	if (source === 'zendesk') return verifyZendesk(request, secret, nowMs);
 	return verifyIntercom(request, secret);
+}
+
+/** What each platform's webhook body is: HubSpot a list of events each naming its object, Intercom a notification. */
+const EVENT_BODIES: Record<WebhookSource, Rule<unknown>> = {
+	hubspot: listOf(shape({ objectId: id() }, 'an event {objectId, …}'), { nonEmpty: true }),
+	zendesk: object(),
+	intercom: shape({ topic: nonEmptyString(), data: object() }, 'a notification {topic, data}'),
+};
+
+export type WebhookEventCheck = { valid: true; event: unknown } | { valid: false; reason: string; violations?: InputViolation[] };
+
+/**
+ * The event of a delivery whose signature held, read from its raw body: an empty body, one that is not JSON, or one
+ * that is not the platform's event is refused with the reason, never passed on as `{}`.
+ */
+export function readWebhookEvent(source: WebhookSource, rawBody: string): WebhookEventCheck {
+	if (rawBody.trim() === '') return { valid: false, reason: 'signed, but the body is empty: not an event' };
+	let body: unknown;
+	try {
+		body = JSON.parse(rawBody);
+	} catch {
+		return { valid: false, reason: 'signed, but the body is not JSON' };
+	}
+	const { violations } = EVENT_BODIES[source].check(body, 'body');
+	if (violations) return { valid: false, reason: `signed, but not a ${source} event: ${describeViolations(violations)}`, violations };
+	return { valid: true, event: body };
 }

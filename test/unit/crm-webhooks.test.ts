@@ -1,7 +1,13 @@
-/** CRM webhook signature checks: genuine deliveries pass; a wrong secret, a changed body or a stale timestamp fail. */
+/**
+ * CRM webhook signature checks: genuine deliveries pass; a wrong secret, a changed body or a stale timestamp fail. A signed
+ * body that is no event is refused with the reason.
+ */
 import { createHmac } from 'node:crypto';
 
-import { verifyWebhook, type WebhookRequest } from '../../lib/sync/webhooks';
+import fc from 'fast-check';
+
+import { readWebhookEvent, verifyWebhook, type WebhookRequest } from '../../lib/sync/webhooks';
+import { malformedId } from '../support/malformed';
 
 const secret = 'shh';
 const rawBody = '[{"objectId":1,"propertyName":"email"}]';
@@ -45,4 +51,33 @@ test.each([
 	const check = verifyWebhook(source, request, secret, now);
 	expect(check.valid).toBe(false);
 	expect(check.valid ? '' : check.reason).toContain(reason);
+});
+
+describe('a signed delivery is read as its platform event (issue 21 §7)', () => {
+	test.each([
+		['hubspot', '[{"objectId":1,"subscriptionType":"contact.creation"}]'],
+		['zendesk', '{"ticket":{"id":1}}'],
+		['intercom', '{"topic":"contact.created","data":{"item":{"id":"c1"}}}'],
+	] as const)('%s: a genuine event is passed on as sent', (source, body) => {
+		expect(readWebhookEvent(source, body)).toEqual({ valid: true, event: JSON.parse(body) });
+	});
+
+	test.each(['hubspot', 'zendesk', 'intercom'] as const)('%s: an empty, non-JSON or malformed body is refused with the reason', (source) => {
+		expect(readWebhookEvent(source, '')).toEqual({ valid: false, reason: 'signed, but the body is empty: not an event' });
+		fc.assert(
+			fc.property(fc.oneof(fc.constantFrom('{', 'null', '42', '"text"', 'true', '[]'), fc.array(fc.integer(), { maxLength: 3 }).map((list) => JSON.stringify(list))), (body) => {
+				const check = readWebhookEvent(source, body);
+				expect(check).toMatchObject({ valid: false, reason: expect.stringMatching(/^signed, but/) });
+			}),
+		);
+	});
+
+	test('hubspot: an event whose objectId is malformed is refused naming it', () => {
+		fc.assert(
+			fc.property(malformedId.filter((value) => value !== undefined && !(typeof value === 'number' && Number.isNaN(value))), (objectId) => {
+				const check = readWebhookEvent('hubspot', JSON.stringify([{ objectId: 1 }, { objectId }]));
+				expect(check).toMatchObject({ valid: false, violations: [{ field: 'body[1].objectId' }] });
+			}),
+		);
+	});
 });

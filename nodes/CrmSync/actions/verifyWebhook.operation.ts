@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { verifyWebhook, type WebhookSource } from '../../../lib/sync/webhooks';
+import { readWebhookEvent, verifyWebhook, type WebhookSource } from '../../../lib/sync/webhooks';
 
 const show = { show: { operation: ['verifyWebhook'] } };
 
@@ -43,7 +43,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Genuine deliveries → Success (the body as `event`); forged or stale ones → Failed with the reason, for a 401. */
+/**
+ * Genuine deliveries → Success (the event read from the verified body); forged or stale ones, and signed bodies that are
+ * no event (empty, not JSON, not the platform's shape), → Failed with the reason.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('webhookSource', 0) as WebhookSource;
 	const credential = await this.getCredentials(webhookSecrets[source].type);
@@ -57,11 +60,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const property = this.getNodeParameter('rawBodyProperty', item, 'data') as string;
 		const rawBody = items[item].binary?.[property]
 			? (await this.helpers.getBinaryDataBuffer(item, property)).toString('utf8')
-			: JSON.stringify(json.body ?? {});
+			: json.body === undefined ? '' : JSON.stringify(json.body);
 		const url = source === 'hubspot' ? String(this.getNodeParameter('webhookUrl', item, '')) : '';
 		const check = verifyWebhook(source, { headers, rawBody, method: 'POST', url }, secret, Date.now());
-		if (check.valid) verified.push({ json: { source, verified: true, event: (json.body ?? {}) as IDataObject }, pairedItem: { item } });
-		else rejected.push({ json: { source, verified: false, reason: check.reason }, pairedItem: { item } });
+		if (!check.valid) {
+			rejected.push({ json: { source, verified: false, reason: check.reason }, pairedItem: { item } });
+			continue;
+		}
+		// Signed, so the body is genuine; it must still be the platform's event (never an empty body read as {}).
+		const read = readWebhookEvent(source, rawBody);
+		if (read.valid) verified.push({ json: { source, verified: true, event: read.event as IDataObject }, pairedItem: { item } });
+		else rejected.push({ json: { source, verified: true, reason: read.reason, ...(read.violations ? { invalidFields: read.violations.map((violation) => violation.field) } : {}) }, pairedItem: { item } });
 	}
 	return [verified, rejected];
 }
