@@ -59,3 +59,23 @@ export async function createApiKey(baseUrl: string, cookie: string): Promise<str
 	return created.rawApiKey;
 }
 
+
+export interface WebhookRequest {
+	method?: string;
+	/** An object is sent as JSON; a string as it is (set its content-type in `headers`). */
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+/** Calls a production webhook (`/webhook/<path>`) of the n8n process at `baseUrl`; JSON answers are parsed. */
+export async function callWebhook(baseUrl: string, webhookPath: string, init: WebhookRequest = {}): Promise<{ status: number; body: unknown }> {
+	const isJson = init.body !== undefined && typeof init.body !== 'string';
+	const response = await fetch(`${baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`, {
+		method: init.method ?? 'POST',
+		headers: { ...(isJson ? { 'content-type': 'application/json' } : {}), ...init.headers },
+		body: init.body === undefined ? undefined : isJson ? JSON.stringify(init.body) : (init.body as string),
+	});
+	const text = await response.text();
+	const isJsonResponse = response.headers.get('content-type')?.includes('json') && text !== '';
+	return { status: response.status, body: isJsonResponse ? JSON.parse(text) : text };
+}

@@ -60,13 +60,16 @@ export interface N8nProcess {
 	kill(): Promise<void>;
 }
 
-/** Starts `n8n start` in its own process group with Node 24 first on PATH, logging to `<user folder>/n8n.log`. */
-export function spawnN8n(n8nDir: string, userFolder: string, env: Record<string, string>): N8nProcess {
+/**
+ * Starts `n8n start` (or another n8n command: `worker`, `webhook`) in its own process group with Node 24 first on
+ * PATH, logging to `<user folder>/n8n.log`.
+ */
+export function spawnN8n(n8nDir: string, userFolder: string, env: Record<string, string>, command: string[] = ['start']): N8nProcess {
 	const logFile = path.join(userFolder, 'n8n.log');
 	const logFd = openSync(logFile, 'a');
 	const node24 = path.join(repoRoot, 'scripts/node24.sh');
 	const n8nBin = path.join(n8nDir, 'node_modules/.bin/n8n');
-	const child = spawn('bash', ['-c', `. ${JSON.stringify(node24)} && exec ${JSON.stringify(n8nBin)} start`], {
+	const child = spawn('bash', ['-c', `. ${JSON.stringify(node24)} && exec ${[n8nBin, ...command].map((word) => JSON.stringify(word)).join(' ')}`], {
 		cwd: userFolder,
 		// Not jest's NODE_ENV=test: under it n8n refuses to load nodes and logs nothing.
 		env: { ...process.env, NODE_ENV: 'production', ...env },

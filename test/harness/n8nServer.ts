@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { packPackage } from './build';
-import { createApiKey, HttpError, requestJson, signIn, sleep } from './n8nHttp';
+import { callWebhook, createApiKey, HttpError, requestJson, signIn, sleep, type WebhookRequest } from './n8nHttp';
 import { freePort, installCommunityPackages, provisionN8n, spawnN8n, waitUntilReady, type N8nProcess } from './n8nProcess';
 import { outputsByNode, type NodeOutputs } from './runData';
 import { forPublicApi, withCredentialIds, type WorkflowJson } from './workflowJson';
@@ -44,7 +44,7 @@ export interface N8nServer {
 	importWorkflow(json: object, options?: { credentials?: Record<string, string> } & ReplaceOption): Promise<string>;
 	activate(workflowId: string): Promise<void>;
 	runManual(workflowId: string): Promise<ExecutionSummary>;
-	callWebhook(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: unknown }>;
+	callWebhook(path: string, init?: WebhookRequest): Promise<{ status: number; body: unknown }>;
 	executions(workflowId?: string): Promise<ExecutionSummary[]>;
 	waitForExecution(workflowId: string, predicate?: (execution: ExecutionSummary) => boolean, timeoutMs?: number): Promise<ExecutionSummary>;
 	nodeTypes(): Promise<string[]>;
@@ -74,7 +74,7 @@ const defaultOwner = { email: 'owner@example.com', password: 'Harness-Passw0rd' 
 const unfinishedStatuses = ['new', 'running'];
 
 /** n8n on loopback only, saving every execution, and calling none of n8n's internet services. */
-function serverEnv(userFolder: string, baseUrl: string, port: number, brokerPort: number): Record<string, string> {
+export function serverEnv(userFolder: string, baseUrl: string, port: number, brokerPort: number): Record<string, string> {
 	return {
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
@@ -266,17 +266,7 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 			throw new Error(`Execution ${started.executionId} did not finish within 120s`);
 		},
 
-		async callWebhook(webhookPath, init = {}) {
-			const isJson = init.body !== undefined && typeof init.body !== 'string';
-			const response = await fetch(`${baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`, {
-				method: init.method ?? 'POST',
-				headers: { ...(isJson ? { 'content-type': 'application/json' } : {}), ...init.headers },
-				body: init.body === undefined ? undefined : isJson ? JSON.stringify(init.body) : (init.body as string),
-			});
-			const text = await response.text();
-			const isJsonResponse = response.headers.get('content-type')?.includes('json') && text !== '';
-			return { status: response.status, body: isJsonResponse ? JSON.parse(text) : text };
-		},
+		callWebhook: (webhookPath, init) => callWebhook(baseUrl, webhookPath, init),
 
 		async executions(workflowId) {
 			const filter = workflowId ? `&workflowId=${encodeURIComponent(workflowId)}` : '';

@@ -43,3 +43,13 @@ export function forPublicApi(workflow: WorkflowJson): Record<string, unknown> {
 	const body = Object.fromEntries(Object.entries(workflow).filter(([key]) => writableWorkflowProperties.includes(key)));
 	return { name: 'Untitled', settings: {}, ...body };
 }
+
+/** Points every node of `packageName` at the state store credential `reference` (added beside its other credentials). */
+export function withStateStore(workflow: WorkflowJson, packageName: string, reference: CredentialReference): WorkflowJson {
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			node.type.startsWith(`${packageName}.`) ? { ...node, credentials: { ...node.credentials, integrationStateStore: reference } } : node,
+		),
+	};
+}

@@ -1,0 +1,84 @@
+/**
+ * A real, throw-away Redis server for n8n's queue mode: Debian's `redis-server` (installed by
+ * scripts/install-test-services.sh when missing) on a free loopback port, nothing saved to disk.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface TestRedis {
+	host: string;
+	port: number;
+	/** Shuts the server down and deletes its folder. */
+	stop(): Promise<void>;
+}
+
+const INSTALL_SCRIPT = resolve(__dirname, '../../scripts/install-test-services.sh');
+
+function ensureInstalled(): void {
+	if (spawnSync('redis-server', ['--version']).status === 0) return;
+	const install = spawnSync('bash', [INSTALL_SCRIPT], { stdio: 'inherit' });
+	if (install.status !== 0) throw new Error(`redis-server is not installed and ${INSTALL_SCRIPT} failed`);
+}
+
+async function freeLoopbackPort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+/** True once the server answers PING with PONG. */
+function answersPing(port: number): Promise<boolean> {
+	return new Promise((resolveAnswer) => {
+		const socket = connect(port, '127.0.0.1');
+		socket.setTimeout(1000);
+		socket.once('connect', () => socket.write('PING\r\n'));
+		socket.once('data', (data) => {
+			socket.destroy();
+			resolveAnswer(data.toString().startsWith('+PONG'));
+		});
+		socket.once('error', () => resolveAnswer(false));
+		socket.once('timeout', () => {
+			socket.destroy();
+			resolveAnswer(false);
+		});
+	});
+}
+
+/** Starts a fresh Redis on a free loopback port (no snapshots, no append-only file); installs it first if missing. */
+export async function startRedis(): Promise<TestRedis> {
+	ensureInstalled();
+	const dir = mkdtempSync(join(tmpdir(), 'iaut-redis-'));
+	const port = await freeLoopbackPort();
+	const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')], {
+		stdio: 'ignore',
+	});
+	const killOnExit = () => child.kill('SIGKILL');
+	process.once('exit', killOnExit);
+	const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+	const stop = async () => {
+		process.off('exit', killOnExit);
+		if (child.exitCode === null && child.signalCode === null) {
+			child.kill('SIGTERM');
+			await exited;
+		}
+		rmSync(dir, { recursive: true, force: true });
+	};
+	const deadline = Date.now() + 30_000;
+	while (!(await answersPing(port))) {
+		if (child.exitCode !== null || Date.now() > deadline) {
+			await stop();
+			throw new Error(`redis-server did not start on port ${port}`);
+		}
+		await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+	}
+	return { host: '127.0.0.1', port, stop };
+}
