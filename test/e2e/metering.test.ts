@@ -67,9 +67,9 @@ test('usage recorded through the workflow twice is counted once, and the item pa
 });
 
 test.each([
-	['without an event id', { customerId: 'acme', quantity: 3, timestamp: lastMonth }, 'event id is missing'],
-	['with a negative quantity', { eventId: 'e2e-neg-1', customerId: 'acme', quantity: -5, timestamp: lastMonth }, 'quantity must be a whole number of at least 0, got -5'],
-	['without a customer', { eventId: 'e2e-nocustomer-1', quantity: 1, timestamp: lastMonth }, 'customer id is missing'],
+	['without an event id', { customerId: 'acme', quantity: 3, timestamp: lastMonth }, 'eventId must be a non-empty string or a whole number, got nothing'],
+	['with a negative quantity', { eventId: 'e2e-neg-1', customerId: 'acme', quantity: -5, timestamp: lastMonth }, 'quantity must be a whole number of at least 0, got the number -5'],
+	['without a customer', { eventId: 'e2e-nocustomer-1', quantity: 1, timestamp: lastMonth }, 'customerId must be a non-empty string or a whole number, got nothing'],
 ])('usage %s is answered 422 with the reason and counts nothing', async (_case, body, reason) => {
 	const meter = await meterOnN8nStore();
 	const before = await meter.repository.countEvents('demo');
