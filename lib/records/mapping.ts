@@ -131,6 +131,16 @@ export function validateMappings(mappings: FieldMapping[], knownFields: string[]
 		}
 		if (mapping.values !== undefined) validateValueMap(mapping, where);
 	}
+	refuseNestedPaths(mappings.map((mapping) => mapping.external), where, 'platform');
+	refuseNestedPaths(mappings.flatMap((mapping) => mapping.internal.split('+').map((path) => path.trim())), where, 'internal');
+}
+
+/** `address` and `address.city` cannot both be filled: the second would write through the first one's value. */
+function refuseNestedPaths(paths: string[], where: string, side: string): void {
+	for (const outer of paths) {
+		const inner = paths.find((path) => path.startsWith(`${outer}.`));
+		if (inner) throw new MappingError(`The field mappings for ${where} fill the ${side} field "${outer}" and "${inner}" inside it: map one of them`, outer);
+	}
 }
 
 function validateValueMap(mapping: FieldMapping, where: string): void {

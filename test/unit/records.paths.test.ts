@@ -1,5 +1,6 @@
 /** The one dotted-path module: what a read reaches, and the rule for a write whose step already holds a value. */
 import { sameValue } from '../../lib/records/json';
+import { MappingError, validateMappings } from '../../lib/records/mapping';
 import { flatten, getPath, PathConflictError, readPath, setPath, unflatten } from '../../lib/records/paths';
 
 describe('reading a dotted path', () => {
@@ -72,5 +73,25 @@ describe('sameValue', () => {
 		expect(sameValue(5, '5')).toBe(true);
 		expect(sameValue({ a: [1] }, { a: [1] })).toBe(true);
 		expect(sameValue({ a: [1] }, { a: [2] })).toBe(false);
+	});
+});
+
+describe('field mappings and the path rule', () => {
+	it('refuses, before anything is written, mappings of which one fills a field inside another\'s', () => {
+		const known = ['address', 'email', 'name'];
+		const refusal = (mappings: Array<{ internal: string; external: string }>) => {
+			try {
+				validateMappings(mappings, known, 'acme contacts');
+			} catch (error) {
+				return error;
+			}
+			return undefined;
+		};
+		const platformSide = refusal([{ internal: 'street', external: 'address' }, { internal: 'city', external: 'address.city' }]);
+		expect(platformSide).toBeInstanceOf(MappingError);
+		expect((platformSide as Error).message).toBe('The field mappings for acme contacts fill the platform field "address" and "address.city" inside it: map one of them');
+		const internalSide = refusal([{ internal: 'name', external: 'name' }, { internal: 'name.first+email', external: 'email' }]);
+		expect((internalSide as Error).message).toBe('The field mappings for acme contacts fill the internal field "name" and "name.first" inside it: map one of them');
+		expect(refusal([{ internal: 'address.city', external: 'address.city' }, { internal: 'address.street', external: 'address.street' }, { internal: 'addressLine', external: 'name' }])).toBeUndefined();
 	});
 });
