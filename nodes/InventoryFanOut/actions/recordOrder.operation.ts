@@ -59,7 +59,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			(isNew ? fresh : seen).push({ json: { ...accepted, duplicate: !isNew } as unknown as IDataObject, pairedItem: { item } });
 		} catch (error) {
 			if (!(error instanceof OrderInputError) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, item);
-			fresh.push({ json: { error: error.message, details: { fields: [error.field] } }, pairedItem: { item } });
+			fresh.push({ json: { error: error.message, details: { field: error.field, fields: [...new Set(error.violations.map((violation) => violation.field))] } }, pairedItem: { item } });
 		}
 	}
 	return [fresh, seen];
