@@ -8,9 +8,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import fc from 'fast-check';
+
 import { closeAllStores } from '../../lib/store';
 import { runWorkflow } from '../harness/inProcess';
 import { commercePlatforms, startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+import { malformedQuantity } from '../support/malformed';
 
 const shopifySecret = 'shpss_inputs';
 const allStores = ['shopify', 'woocommerce', 'magento', 'bigcommerce'];
@@ -173,4 +176,20 @@ test('Reconcile refuses a SKU list entry that is not text, naming it and the ite
 	expect((result.error as { message: string }).message).toMatch(/^Invalid skus\[1\] \(item 0\)/);
 	const requests = await Promise.all(commercePlatforms.map((name) => sandboxes.controls[name].requests()));
 	expect(requests.flat()).toEqual([]);
+});
+
+test('generated malformed line quantities and SKUs all go to the error output naming the line field and their item; nothing is written', async () => {
+	await sandboxes.seed(['IN-6'], 20);
+	await Promise.all(commercePlatforms.map((name) => sandboxes.controls[name].clearRequests()));
+	const quantities = fc.sample(malformedQuantity, { numRuns: 25, seed: 21 }).map((quantity) => ({ quantity }));
+	const skus = fc.sample(fc.oneof(fc.constantFrom(undefined, null, '', '  ', true), fc.integer(), fc.object({ maxDepth: 1 })), { numRuns: 10, seed: 21 }).map((sku) => ({ sku }));
+	const changes = [...quantities, ...skus];
+	const bodies = changes.map((change, index) => ({ orderId: `in-gen-${index}`, lines: [{ lineId: '1', sku: 'IN-6', quantity: 1, ...change }] }));
+	const result = await run(applyFlow('continueErrorOutput'), bodies.map((body) => ({ json: { body } })));
+	const outputs = result.outputs['Fan Out'];
+	expect(outputs.slice(0, -1).flat()).toEqual([]);
+	const errors = outputs.at(-1)!;
+	expect(errors.map((item) => item.pairedItem)).toEqual(changes.map((_, item) => ({ item })));
+	expect(errors.map((item) => item.json.details.fields)).toEqual(changes.map((change) => ['quantity' in change ? 'lines[0].quantity' : 'lines[0].sku']));
+	expect(await storeWrites()).toEqual([]);
 });

@@ -7,10 +7,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import fc from 'fast-check';
+
 import { UsageMeter } from '../../lib/metering';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
 import { runWorkflow } from '../harness/inProcess';
+import { malformedId, malformedQuantity } from '../support/malformed';
 
 let stateFile: string;
 
@@ -83,4 +86,18 @@ test('with the error output, bad events go there by field and item; good ones ar
 		[{ item: 4 }, 'quantity'],
 	]);
 	expect(await counted()).toBe(1);
+});
+
+test.each([
+	['eventId', malformedId],
+	['customerId', malformedId],
+	['quantity', malformedQuantity.filter((value) => value !== 0 && value !== undefined && value !== null)],
+] as const)('generated malformed %s values all go to the error output naming the field and their item; nothing is counted', async (field, values) => {
+	const samples = fc.sample(values, { numRuns: 30, seed: 21 });
+	const bodies = samples.map((value, index) => ({ eventId: `u-gen-${index}`, customerId: 'acme', quantity: 1, [field]: value }));
+	const result = await run(bodies, 'continueErrorOutput');
+	const [passed, , , errors] = result.outputs.Meter;
+	expect(passed).toEqual([]);
+	expect(errors.map((item) => [item.pairedItem, item.json.details.field])).toEqual(samples.map((_, item) => [{ item }, field]));
+	expect(await counted()).toBe(0);
 });

@@ -8,10 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import fc from 'fast-check';
+
 import { closeAllStores } from '../../lib/store';
 import { runWorkflow } from '../harness/inProcess';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { malformedAmount, malformedCurrency, malformedId } from '../support/malformed';
 
 let stripe: RunningSandbox;
 let stateFile: string;
@@ -148,4 +151,22 @@ test('Verify Event refuses a correctly signed Stripe delivery whose body is empt
 		[{ item: 1 }, true, 'signed, but the body is empty: not an event'],
 		[{ item: 2 }, true, expect.stringMatching(/^signed, but not a stripe event: id must be/)],
 	]);
+});
+
+test.each([
+	['paymentId', malformedId],
+	['amount', malformedAmount],
+	['currency', malformedCurrency],
+] as const)('generated malformed %s values all go to the error output naming the field and their item; none is charged', async (field, values) => {
+	const samples = fc.sample(values, { numRuns: 30, seed: 21 });
+	const bodies = samples.map((value, index) => ({ paymentId: `wf-gen-${field}-${index}`, amount: 5, currency: 'USD', tokens, [field]: value }));
+	const result = await run('route', bodies, 'continueErrorOutput');
+	const [succeeded, failed, errors] = result.outputs.Pay;
+	expect([succeeded, failed]).toEqual([[], []]);
+	expect(errors.map((item) => item.pairedItem)).toEqual(samples.map((_, item) => ({ item })));
+	for (const error of errors) {
+		expect(error.json.details.fields).toEqual([field]);
+		expect(error.json.error).toContain(`(item ${(error.pairedItem as { item: number }).item})`);
+	}
+	expect(await stripeWrites()).toEqual([]);
 });
