@@ -56,6 +56,21 @@ export interface EntitySupport {
 	matchField?: string;
 	/** The vendor's maximum records per batch write. */
 	batchSize: number;
+	/**
+	 * Batches handed to `writeBatches` at once, when the connector saves calls by seeing several (one look-up or one
+	 * job-status poll serves them all). Absent or 1: batch by batch through `write`.
+	 */
+	batchesPerRound?: number;
+}
+
+/** Keeps the outcomes of the batch at `position` of a round. */
+export type BatchRecorder = (position: number, outcomes: WriteOutcome[]) => Promise<void>;
+
+/** One failed outcome per write, for a call that failed as a whole (after the transport's retries). */
+export function failedWrites(count: number, error: unknown): WriteOutcome[] {
+	const message = error instanceof Error ? error.message : String(error);
+	const code = (error as { code?: string } | undefined)?.code;
+	return Array.from({ length: count }, () => ({ ok: false as const, error: { message, code } }));
 }
 
 export interface ChangePage {
@@ -77,6 +92,12 @@ export interface CrmConnector {
 	fieldOptions?(entity: CrmEntity): Promise<FieldOptions>;
 	/** Writes one batch (at most `batchSize`); one outcome per input, in input order. */
 	write(entity: CrmEntity, batch: RecordWrite[], options?: WriteOptions): Promise<WriteOutcome[]>;
+	/**
+	 * Writes several batches (each at most `batchSize`, at most `batchesPerRound` of them), handing each batch's
+	 * outcomes to `record` as soon as they are known, so they are kept before the next batch goes out. A batch whose
+	 * call failed is recorded as failed and the others go on; a batch never recorded is failed by the caller.
+	 */
+	writeBatches?(entity: CrmEntity, batches: RecordWrite[][], options: WriteOptions, record: BatchRecorder): Promise<void>;
 	/** Changes since `cursor` (undefined: from the beginning), one page. */
 	pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage>;
 	/** Archives (soft-deletes) records, for the "propagate" delete policy; absent when the platform cannot. */

@@ -1,4 +1,4 @@
-import type { CrmConnector, CrmEntity, RecordWrite } from '../platforms/crm';
+import { type CrmConnector, type CrmEntity, failedWrites, type RecordWrite, type WriteOutcome } from '../platforms/crm';
 import type { ActivityCounts } from '../store/logs';
 import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
@@ -118,9 +118,11 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 		});
 	}
 
-	for (let start = 0; start < pending.length; start += support.batchSize) {
-		const batch = pending.slice(start, start + support.batchSize);
-		outcomes.push(...(await writeBatch(request, batch)));
+	const batches: PendingWrite[][] = [];
+	for (let start = 0; start < pending.length; start += support.batchSize) batches.push(pending.slice(start, start + support.batchSize));
+	const perRound = connector.writeBatches ? Math.max(1, support.batchesPerRound ?? 1) : 1;
+	for (let start = 0; start < batches.length; start += perRound) {
+		outcomes.push(...(await writeRound(request, batches.slice(start, start + perRound))));
 	}
 
 	outcomes.sort((a, b) => a.index - b.index);
@@ -131,18 +133,42 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 	return { outcomes, counts };
 }
 
-async function writeBatch(request: PushRequest, batch: PendingWrite[]): Promise<PushOutcome[]> {
+/**
+ * Writes a round of batches (one batch unless the connector saves calls by seeing several) and records each batch in
+ * its own transaction as its outcomes arrive. A call that failed after the transport's retries fails the batches it
+ * left unrecorded; a failure of the store itself stops the push.
+ */
+async function writeRound(request: PushRequest, round: PendingWrite[][]): Promise<PushOutcome[]> {
+	const { connector, entity } = request;
+	const options = { matchExisting: request.matchExisting };
+	const outcomes: PushOutcome[] = [];
+	const recorded = new Set<number>();
+	let storeFailure: unknown;
+	const record = async (position: number, results: WriteOutcome[]): Promise<void> => {
+		if (recorded.has(position) || !round[position]) return;
+		recorded.add(position);
+		try {
+			outcomes.push(...(await recordBatch(request, round[position], results)));
+		} catch (error) {
+			storeFailure = error;
+			throw error;
+		}
+	};
+	try {
+		const writes = round.map((batch) => batch.map((item) => item.write));
+		if (connector.writeBatches && round.length > 1) await connector.writeBatches(entity, writes, options, record);
+		else await record(0, await connector.write(entity, writes[0], options));
+	} catch (error) {
+		if (storeFailure !== undefined) throw storeFailure;
+		for (const position of round.keys()) await record(position, failedWrites(round[position].length, error));
+	}
+	for (const position of round.keys()) await record(position, failedWrites(round[position].length, new Error(`${connector.platform} returned no outcome for this batch`)));
+	return outcomes;
+}
+
+async function recordBatch(request: PushRequest, batch: PendingWrite[], results: WriteOutcome[]): Promise<PushOutcome[]> {
 	const { store, connector, integration, entity } = request;
 	const key = { integration, platform: connector.platform, entity };
-	let results;
-	try {
-		results = await connector.write(entity, batch.map((item) => item.write), { matchExisting: request.matchExisting });
-	} catch (error) {
-		// The whole call failed after the transport's retries: every record in it failed, the others go on.
-		const message = error instanceof Error ? error.message : String(error);
-		const code = (error as { code?: string }).code;
-		results = batch.map(() => ({ ok: false as const, error: { message, code } }));
-	}
 	// One transaction per batch: the links and snapshots of a batch land together, and SQLite commits once.
 	return inTransaction(store, async ({ idMap, snapshots, logs }) => {
 		const succeeded = batch.flatMap((item, position) => {

@@ -1,11 +1,17 @@
 import type { FieldOptions } from '../../records/valueMap';
 import type { Transport } from '../../transport/transport';
-import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, PlatformRecord, RecordWrite, WriteOptions, WriteOutcome } from '../crm';
+import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
 
 export const SALESFORCE_API_VERSION = 'v60.0';
 /** The custom external-id field that carries our internal id: a create retried after a lost response upserts, never duplicates. */
 export const INTEGRATION_ID_FIELD = 'Integration_Id__c';
 const COLLECTION_LIMIT = 200;
+/** Batches written per round: 10,000 records, whose look-ups by match field fit one composite call. */
+const BATCHES_PER_ROUND = 50;
+/** Salesforce's longest SOQL statement (characters). */
+const SOQL_MAX_LENGTH = 100_000;
+/** Query subrequests one composite call may carry (of 25 subrequests). */
+const COMPOSITE_QUERIES = 5;
 const SYSTEM_FIELDS = ['Id', 'IsDeleted', 'SystemModstamp'];
 
 interface Describe {
@@ -32,6 +38,10 @@ interface CollectionItem {
 	errors: Array<{ statusCode?: string; message: string; fields?: string[] }>;
 }
 
+interface CompositeResponse {
+	compositeResponse: Array<{ body: unknown; httpStatusCode: number; referenceId: string }>;
+}
+
 interface QueryCursor {
 	/** Records modified at or after this time (ms) are still to come. */
 	since: number;
@@ -49,10 +59,10 @@ interface QueryCursor {
 export class SalesforceCrm implements CrmConnector {
 	readonly platform = 'salesforce';
 	readonly entities: Record<CrmEntity, EntitySupport> = {
-		contacts: { object: 'Contact', matchField: 'Email', batchSize: COLLECTION_LIMIT },
-		companies: { object: 'Account', matchField: 'Website', batchSize: COLLECTION_LIMIT },
-		deals: { object: 'Opportunity', batchSize: COLLECTION_LIMIT },
-		tickets: { object: 'Case', batchSize: COLLECTION_LIMIT },
+		contacts: { object: 'Contact', matchField: 'Email', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
+		companies: { object: 'Account', matchField: 'Website', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
+		deals: { object: 'Opportunity', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
+		tickets: { object: 'Case', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
 	};
 	private readonly described = new Map<CrmEntity, Promise<Describe>>();
 	private readonly base: string;
@@ -79,13 +89,38 @@ export class SalesforceCrm implements CrmConnector {
 	}
 
 	async write(entity: CrmEntity, batch: RecordWrite[], options: WriteOptions = {}): Promise<WriteOutcome[]> {
+		return this.writeMatched(entity, batch, await this.existing(entity, [batch], options));
+	}
+
+	/** Every batch's unlinked records are looked up together (one composite call for 10,000), then written batch by batch. */
+	async writeBatches(entity: CrmEntity, batches: RecordWrite[][], options: WriteOptions, record: BatchRecorder): Promise<void> {
+		const existing = await this.existing(entity, batches, options);
+		for (const [position, batch] of batches.entries()) {
+			let outcomes: WriteOutcome[];
+			try {
+				outcomes = await this.writeMatched(entity, batch, existing);
+			} catch (error) {
+				outcomes = failedWrites(batch.length, error);
+			}
+			await record(position, outcomes);
+		}
+	}
+
+	/** Ids of existing records by lower-cased match value, for the unlinked writes (none when matching is off). */
+	private async existing(entity: CrmEntity, batches: RecordWrite[][], options: WriteOptions): Promise<Map<string, string>> {
+		const { object, matchField } = this.entities[entity];
+		if (!matchField || options.matchExisting === false) return new Map();
+		const values = batches.flatMap((batch) => batch.filter((write) => !write.externalId).map((write) => String(write.fields[matchField] ?? '')));
+		return this.findByMatchField(object, matchField, values);
+	}
+
+	private async writeMatched(entity: CrmEntity, batch: RecordWrite[], existing: Map<string, string>): Promise<WriteOutcome[]> {
 		const { object, matchField } = this.entities[entity];
 		const outcomes: WriteOutcome[] = new Array(batch.length);
 		const indexed = batch.map((write, index) => ({ write, index }));
 		const updates = indexed.filter(({ write }) => write.externalId).map((entry) => ({ ...entry, id: entry.write.externalId as string }));
 		let others = indexed.filter(({ write }) => !write.externalId);
-		if (matchField && options.matchExisting !== false && others.length > 0) {
-			const existing = await this.findByMatchField(object, matchField, others.map(({ write }) => String(write.fields[matchField] ?? '')));
+		if (matchField && existing.size > 0 && others.length > 0) {
 			const matched = others.filter(({ write }) => existing.has(lower(write.fields[matchField])));
 			updates.push(...matched.map((entry) => ({ ...entry, id: existing.get(lower(entry.write.fields[matchField])) as string })));
 			others = others.filter((entry) => !matched.includes(entry));
@@ -162,18 +197,60 @@ export class SalesforceCrm implements CrmConnector {
 		return this.transport.request<QueryResult>({ method: 'GET', url: `${this.base}/queryAll`, qs: { q: soql } });
 	}
 
+	/**
+	 * One SOQL `IN` query per 100,000 characters of values, five to a composite call (which Salesforce counts as one
+	 * call and which carries the statement in its body, clear of the 16 KB limit on a URL).
+	 */
 	private async findByMatchField(object: string, field: string, values: string[]): Promise<Map<string, string>> {
 		const wanted = [...new Set(values.map(lower).filter(Boolean))];
 		const found = new Map<string, string>();
-		if (wanted.length === 0) return found;
-		const list = wanted.map((value) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
-		let result = await this.transport.request<QueryResult>({ method: 'GET', url: `${this.base}/query`, qs: { q: `SELECT Id, ${field} FROM ${object} WHERE ${field} IN (${list})` } });
-		for (;;) {
-			for (const record of result.records) if (!found.has(lower(record[field]))) found.set(lower(record[field]), record.Id);
-			if (result.done || !result.nextRecordsUrl) return found;
-			result = await this.transport.request<QueryResult>({ method: 'GET', url: result.nextRecordsUrl });
+		const statements = inStatements(`SELECT Id, ${field} FROM ${object} WHERE ${field} IN (`, ')', wanted.map(soqlString));
+		for (let start = 0; start < statements.length; start += COMPOSITE_QUERIES) {
+			const compositeRequest = statements.slice(start, start + COMPOSITE_QUERIES).map((soql, position) => ({
+				method: 'GET', url: `${this.base}/query?q=${encodeURIComponent(soql)}`, referenceId: `lookup${start + position}`,
+			}));
+			// Queries only: repeating the call changes nothing.
+			const answer = await this.transport.request<CompositeResponse>({ method: 'POST', url: `${this.base}/composite`, body: { compositeRequest } }, { replaySafe: true });
+			for (const part of answer.compositeResponse) {
+				let result = subrequestResult(part);
+				for (;;) {
+					for (const record of result.records) if (!found.has(lower(record[field]))) found.set(lower(record[field]), record.Id);
+					if (result.done || !result.nextRecordsUrl) break;
+					result = await this.transport.request<QueryResult>({ method: 'GET', url: result.nextRecordsUrl });
+				}
+			}
 		}
+		return found;
 	}
+}
+
+/** `head` + values joined by commas + `tail`, split into as few statements as fit SOQL's length limit. */
+function inStatements(head: string, tail: string, values: string[]): string[] {
+	const statements: string[] = [];
+	let list: string[] = [];
+	let length = head.length + tail.length;
+	for (const value of values) {
+		if (list.length > 0 && length + value.length + 2 > SOQL_MAX_LENGTH) {
+			statements.push(head + list.join(', ') + tail);
+			list = [];
+			length = head.length + tail.length;
+		}
+		list.push(value);
+		length += value.length + 2;
+	}
+	if (list.length > 0) statements.push(head + list.join(', ') + tail);
+	return statements;
+}
+
+function soqlString(value: string): string {
+	return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A composite subrequest's query result, or its error as the plain call would have thrown it. */
+function subrequestResult(part: CompositeResponse['compositeResponse'][number]): QueryResult {
+	if (part.httpStatusCode < 300) return part.body as QueryResult;
+	const error = (Array.isArray(part.body) ? part.body[0] : part.body) as { errorCode?: string; message?: string } | undefined;
+	throw Object.assign(new Error(`Salesforce look-up failed (${part.httpStatusCode}): ${error?.message ?? 'no message'}`), { code: error?.errorCode ?? 'LOOKUP_FAILED' });
 }
 
 function lower(value: unknown): string {

@@ -1,7 +1,11 @@
 import type { Transport } from '../../transport/transport';
-import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, PlatformRecord, RecordWrite, WriteOutcome } from '../crm';
+import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
 
 const BULK_LIMIT = 100;
+/** Batches whose jobs run together, polled through show_many: 10,000 records. */
+const BATCHES_PER_ROUND = 100;
+/** Job ids per show_many poll. */
+const STATUSES_PER_POLL = 100;
 const JOB_POLL_MS = 250;
 const JOB_POLLS = 240;
 
@@ -60,9 +64,9 @@ interface ExportCursor {
 export class ZendeskCrm implements CrmConnector {
 	readonly platform = 'zendesk';
 	readonly entities: Partial<Record<CrmEntity, EntitySupport>> = {
-		contacts: { object: 'users', matchField: 'email', batchSize: BULK_LIMIT },
-		companies: { object: 'organizations', batchSize: BULK_LIMIT },
-		tickets: { object: 'tickets', batchSize: BULK_LIMIT },
+		contacts: { object: 'users', matchField: 'email', batchSize: BULK_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
+		companies: { object: 'organizations', batchSize: BULK_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
+		tickets: { object: 'tickets', batchSize: BULK_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
 	};
 
 	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {}
@@ -72,22 +76,45 @@ export class ZendeskCrm implements CrmConnector {
 	}
 
 	async write(entity: CrmEntity, batch: RecordWrite[]): Promise<WriteOutcome[]> {
-		const resource = this.resource(entity);
-		const outcomes: WriteOutcome[] = new Array(batch.length);
-		const indexed = batch.map((write, index) => ({ write, index }));
-		const updates = indexed.filter(({ write }) => write.externalId);
-		const creates = indexed.filter(({ write }) => !write.externalId);
-		if (updates.length > 0) {
-			const records = updates.map(({ write }) => ({ ...write.fields, id: Number(write.externalId) }));
-			const job = await this.runJob('PUT', `/api/v2/${resource.plural}/update_many.json`, { [resource.plural]: records });
-			this.assign(outcomes, updates, job, false);
-		}
-		if (creates.length > 0) {
-			const records = creates.map(({ write }) => ({ ...write.fields, ...(write.internalId ? { external_id: write.internalId } : {}) }));
-			const job = await this.runJob('POST', resource.createPath, { [resource.plural]: records });
-			this.assign(outcomes, creates, job, true);
-		}
+		let outcomes: WriteOutcome[] = [];
+		// One batch alone: a failed call throws, as every connector's write does.
+		await this.runBatches(entity, [batch], async (_position, result) => void (outcomes = result), true);
 		return outcomes;
+	}
+
+	/**
+	 * Starts every batch's jobs, then polls their statuses a hundred at a time (show_many) until all have ended, so
+	 * 10,000 records cost 100 job starts and, when they finish between polls, one status call.
+	 */
+	async writeBatches(entity: CrmEntity, batches: RecordWrite[][], _options: WriteOptions, record: BatchRecorder): Promise<void> {
+		await this.runBatches(entity, batches, record, false);
+	}
+
+	private async runBatches(entity: CrmEntity, batches: RecordWrite[][], record: BatchRecorder, throwOnFailure: boolean): Promise<void> {
+		const resource = this.resource(entity);
+		const started: Array<{ position: number; jobs: Array<{ part: JobPart; job: JobStatus }> }> = [];
+		for (const [position, batch] of batches.entries()) {
+			try {
+				const jobs = [];
+				for (const part of jobParts(resource, batch)) jobs.push({ part, job: await this.startJob(part.method, part.url, part.body) });
+				started.push({ position, jobs });
+			} catch (error) {
+				if (throwOnFailure) throw error;
+				await record(position, failedWrites(batch.length, error));
+			}
+		}
+		const ended = await this.awaitJobs(started.flatMap(({ jobs }) => jobs.map(({ job }) => job)));
+		for (const { position, jobs } of started) {
+			const outcomes: WriteOutcome[] = new Array(batches[position].length);
+			try {
+				for (const { part, job } of jobs) this.assign(outcomes, part.inputs, ended(job.id), part.creating);
+			} catch (error) {
+				if (throwOnFailure) throw error;
+				await record(position, failedWrites(batches[position].length, error));
+				continue;
+			}
+			await record(position, outcomes);
+		}
 	}
 
 	async pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
@@ -127,16 +154,37 @@ export class ZendeskCrm implements CrmConnector {
 		return resource;
 	}
 
-	/** Starts a bulk job and polls its status until it completes (Zendesk runs bulk writes in the background). */
-	private async runJob(method: 'POST' | 'PUT' | 'DELETE', url: string, body: unknown, ids?: string): Promise<JobStatus> {
-		const started = await this.transport.request<{ job_status: JobStatus }>({ method, url, body, qs: ids ? { ids } : undefined });
-		let job = started.job_status;
-		for (let poll = 0; (job.status === 'queued' || job.status === 'working') && poll < JOB_POLLS; poll++) {
+	private async startJob(method: JobPart['method'], url: string, body: unknown, ids?: string): Promise<JobStatus> {
+		return (await this.transport.request<{ job_status: JobStatus }>({ method, url, body, qs: ids ? { ids } : undefined })).job_status;
+	}
+
+	/** Starts a bulk job and waits for it (Zendesk runs bulk writes in the background). */
+	private async runJob(method: JobPart['method'], url: string, body: unknown, ids?: string): Promise<JobStatus> {
+		const job = await this.startJob(method, url, body, ids);
+		return (await this.awaitJobs([job]))(job.id);
+	}
+
+	/**
+	 * Polls the jobs still queued or working through show_many until every one has ended; the result gives each
+	 * job's final status, or throws for a job that did not complete.
+	 */
+	private async awaitJobs(jobs: JobStatus[]): Promise<(id: string) => JobStatus> {
+		const latest = new Map(jobs.map((job) => [job.id, job]));
+		for (let poll = 0; poll < JOB_POLLS; poll++) {
+			const open = [...latest.values()].filter(running).map((job) => job.id);
+			if (open.length === 0) break;
 			await this.sleep(JOB_POLL_MS);
-			job = (await this.transport.request<{ job_status: JobStatus }>({ method: 'GET', url: `/api/v2/job_statuses/${job.id}.json` })).job_status;
+			for (let start = 0; start < open.length; start += STATUSES_PER_POLL) {
+				const ids = open.slice(start, start + STATUSES_PER_POLL).join(',');
+				const body = await this.transport.request<{ job_statuses: JobStatus[] }>({ method: 'GET', url: '/api/v2/job_statuses/show_many.json', qs: { ids } });
+				for (const job of body.job_statuses ?? []) if (latest.has(job.id)) latest.set(job.id, job);
+			}
 		}
-		if (job.status !== 'completed') throw Object.assign(new Error(`Zendesk job ${job.id} ended ${job.status}: ${job.message ?? ''}`), { code: 'JOB_NOT_COMPLETED' });
-		return job;
+		return (id) => {
+			const job = latest.get(id) as JobStatus;
+			if (job.status !== 'completed') throw Object.assign(new Error(`Zendesk job ${job.id} ended ${job.status}: ${job.message ?? ''}`), { code: 'JOB_NOT_COMPLETED' });
+			return job;
+		};
 	}
 
 	/** Job results carry the input's index; without one they follow input order. */
@@ -150,6 +198,35 @@ export class ZendeskCrm implements CrmConnector {
 				: { ok: true, externalId: String(result.id ?? write.externalId), created: creating && result.status !== 'Updated', fields: write.fields };
 		});
 	}
+}
+
+interface JobPart {
+	method: 'POST' | 'PUT' | 'DELETE';
+	url: string;
+	body: unknown;
+	inputs: Array<{ write: RecordWrite; index: number }>;
+	creating: boolean;
+}
+
+/** A batch's jobs: one update_many for linked records, one create for the others. */
+function jobParts(resource: Resource, batch: RecordWrite[]): JobPart[] {
+	const indexed = batch.map((write, index) => ({ write, index }));
+	const updates = indexed.filter(({ write }) => write.externalId);
+	const creates = indexed.filter(({ write }) => !write.externalId);
+	const parts: JobPart[] = [];
+	if (updates.length > 0) {
+		const records = updates.map(({ write }) => ({ ...write.fields, id: Number(write.externalId) }));
+		parts.push({ method: 'PUT', url: `/api/v2/${resource.plural}/update_many.json`, body: { [resource.plural]: records }, inputs: updates, creating: false });
+	}
+	if (creates.length > 0) {
+		const records = creates.map(({ write }) => ({ ...write.fields, ...(write.internalId ? { external_id: write.internalId } : {}) }));
+		parts.push({ method: 'POST', url: resource.createPath, body: { [resource.plural]: records }, inputs: creates, creating: true });
+	}
+	return parts;
+}
+
+function running(job: JobStatus): boolean {
+	return job.status === 'queued' || job.status === 'working';
 }
 
 function toPlatformRecord(record: Record<string, unknown>, resource: Resource): PlatformRecord {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Router } from '../framework/router';
-import type { SandboxRequest, SandboxResponse } from '../framework/types';
+import { SandboxError, type SandboxRequest, type SandboxResponse } from '../framework/types';
 import { RecordFailure, SalesforceFailure } from './errors';
 import { findSObject, type SObjectType } from './objects';
 import { compareBy, matches, parseSoql, SoqlError } from './soql';
@@ -11,6 +11,11 @@ import type { OrgStore, SRecord } from './store';
 export const apiVersion = 'v60.0';
 export const apiBase = `/services/data/${apiVersion}`;
 const collectionLimit = 200;
+/** Salesforce's longest SOQL statement (characters). */
+const soqlMaxLength = 100_000;
+/** A composite call carries at most 25 subrequests, at most 5 of them queries. */
+const compositeLimit = 25;
+const compositeQueryLimit = 5;
 
 interface Locator {
 	rows: Array<Record<string, unknown>>;
@@ -43,6 +48,7 @@ export function registerSalesforceRoutes(router: Router, org: OrgStore): void {
 	const runQuery = (request: SandboxRequest, includeDeleted: boolean): SandboxResponse => {
 		const text = request.query.get('q');
 		if (!text) throw new SalesforceFailure(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+		if (text.length > soqlMaxLength) throw new SalesforceFailure(400, 'MALFORMED_QUERY', `SOQL statements cannot be longer than ${soqlMaxLength} characters`);
 		let query;
 		try {
 			query = parseSoql(text);
@@ -129,6 +135,31 @@ export function registerSalesforceRoutes(router: Router, org: OrgStore): void {
 		}));
 	});
 
+	// Composite: subrequests run in order through these same routes; the whole call counts as one API call.
+	router.post(`${apiBase}/composite`, async (request) => {
+		const subrequests = (request.body as { compositeRequest?: unknown } | undefined)?.compositeRequest;
+		if (!Array.isArray(subrequests) || subrequests.length === 0) throw new SalesforceFailure(400, 'JSON_PARSER_ERROR', 'compositeRequest is required');
+		if (subrequests.length > compositeLimit) throw new SalesforceFailure(400, 'LIMIT_EXCEEDED', `Limit Exceeded. A composite request can have at most ${compositeLimit} subrequests`);
+		const parts = subrequests.map((part) => compositePart(part));
+		if (parts.filter((part) => isQuery(part.path)).length > compositeQueryLimit) {
+			throw new SalesforceFailure(400, 'LIMIT_EXCEEDED', `Limit Exceeded. A composite request can have at most ${compositeQueryLimit} query operations`);
+		}
+		const compositeResponse = [];
+		for (const part of parts) {
+			const route = router.match(part.method, part.path);
+			let response: SandboxResponse;
+			try {
+				if (!route) throw new SalesforceFailure(404, 'NOT_FOUND', 'The requested resource does not exist');
+				response = await route.handler({ ...request, method: part.method, path: part.path, query: part.query, body: part.body, rawBody: JSON.stringify(part.body ?? ''), params: route.params });
+			} catch (error) {
+				if (!(error instanceof SandboxError)) throw error;
+				response = error.response;
+			}
+			compositeResponse.push({ body: response.body ?? null, httpHeaders: response.headers ?? {}, httpStatusCode: response.status, referenceId: part.referenceId });
+		}
+		return ok({ compositeResponse });
+	});
+
 	router.delete(`${apiBase}/composite/sobjects`, (request) => {
 		const ids = (request.query.get('ids') ?? '').split(',').filter(Boolean);
 		if (ids.length === 0) throw new SalesforceFailure(400, 'MISSING_ARGUMENT', 'ids not specified');
@@ -145,6 +176,19 @@ export function registerSalesforceRoutes(router: Router, org: OrgStore): void {
 			}
 		}));
 	});
+}
+
+function compositePart(value: unknown): { method: string; path: string; query: URLSearchParams; body: unknown; referenceId: string } {
+	const part = (value ?? {}) as { method?: unknown; url?: unknown; body?: unknown; referenceId?: unknown };
+	if (typeof part.method !== 'string' || typeof part.url !== 'string' || typeof part.referenceId !== 'string') {
+		throw new SalesforceFailure(400, 'JSON_PARSER_ERROR', 'Each subrequest needs method, url and referenceId');
+	}
+	const url = new URL(part.url, 'http://composite.invalid');
+	return { method: part.method.toUpperCase(), path: url.pathname, query: url.searchParams, body: part.body, referenceId: part.referenceId };
+}
+
+function isQuery(path: string): boolean {
+	return /\/(query|queryAll)(\/|$)/.test(path);
 }
 
 function ok(body: unknown): SandboxResponse {

@@ -96,3 +96,19 @@ test('deleted records leave query but stay in queryAll with IsDeleted', async ()
 	const all = await call(`/queryAll?q=${encodeURIComponent('SELECT Id, IsDeleted FROM Contact')}`);
 	expect(all.body.records[0]).toMatchObject({ Id: record.Id, IsDeleted: true });
 });
+
+test('composite runs up to five queries in one call, each answered as the plain query would be; a sixth query or an over-long statement is refused', async () => {
+	await control.seed({ Contact: [{ LastName: 'Ann', Email: 'ann@x.test' }, { LastName: 'Bob', Email: 'bob@x.test' }] });
+	const lookUp = (email: string, referenceId: string) => ({ method: 'GET', url: `${salesforceApiBase}/query?q=${encodeURIComponent(`SELECT Id, Email FROM Contact WHERE Email IN ('${email}')`)}`, referenceId });
+	const reply = await call('/composite', { method: 'POST', body: { compositeRequest: [lookUp('ann@x.test', 'a'), lookUp('nobody@x.test', 'b'), { method: 'GET', url: `${salesforceApiBase}/query?q=SELEC`, referenceId: 'bad' }] } });
+	expect(reply.status).toBe(200);
+	const [ann, nobody, bad] = reply.body.compositeResponse;
+	expect(ann).toMatchObject({ referenceId: 'a', httpStatusCode: 200, body: { totalSize: 1, done: true, records: [{ Email: 'ann@x.test' }] } });
+	expect(nobody).toMatchObject({ referenceId: 'b', httpStatusCode: 200, body: { totalSize: 0, records: [] } });
+	expect(bad).toMatchObject({ referenceId: 'bad', httpStatusCode: 400, body: [{ errorCode: 'MALFORMED_QUERY' }] });
+	const six = await call('/composite', { method: 'POST', body: { compositeRequest: Array.from({ length: 6 }, (_, i) => lookUp('ann@x.test', `q${i}`)) } });
+	expect(six.status).toBe(400);
+	expect(six.body[0].errorCode).toBe('LIMIT_EXCEEDED');
+	const long = await call('/composite', { method: 'POST', body: { compositeRequest: [lookUp('a'.repeat(100_000), 'long')] } });
+	expect(long.body.compositeResponse[0]).toMatchObject({ httpStatusCode: 400, body: [{ errorCode: 'MALFORMED_QUERY' }] });
+});

@@ -143,6 +143,14 @@ function perRecord(index: number, work: () => Record<string, unknown>): Record<s
 function routes(router: Router, account: Account): void {
 	const ok = (body: unknown, status = 200): SandboxResponse => ({ status, body });
 	router.get('/api/v2/users/me.json', () => ok({ user: { id: 1, email: zendeskEmail, role: 'admin' } }));
+	// Statuses of several jobs at once (`ids` comma-separated); ids not known (expired or never started) are left out.
+	const showMany = (request: SandboxRequest): SandboxResponse => {
+		const ids = (request.query.get('ids') ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+		if (ids.length === 0) throw error(400, 'InvalidValue', 'ids is required');
+		return ok({ job_statuses: ids.flatMap((id) => account.jobs.get(id) ?? []) });
+	};
+	router.get('/api/v2/job_statuses/show_many.json', showMany);
+	router.get('/api/v2/job_statuses/show_many', showMany);
 	router.get('/api/v2/job_statuses/:id', (request) => {
 		const job = account.jobs.get(request.params.id.replace(/\.json$/, ''));
 		if (!job) throw error(404, 'RecordNotFound', 'Not found');

@@ -55,3 +55,13 @@ test('past the per-minute limit: 429 with Retry-After in seconds and X-Rate-Limi
 	expect(refused.status).toBe(429);
 	expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 });
+
+test('show_many returns the statuses of several jobs at once, leaving out unknown ids', async () => {
+	const first = await call('/api/v2/users/create_or_update_many.json', { method: 'POST', body: { users: [{ name: 'Ann', email: 'ann@example.com' }] } });
+	const second = await call('/api/v2/organizations/create_many.json', { method: 'POST', body: { organizations: [{ name: 'Acme' }] } });
+	const ids = [first.body.job_status.id, 'unknown', second.body.job_status.id];
+	const reply = await call(`/api/v2/job_statuses/show_many.json?ids=${ids.join(',')}`);
+	expect(reply.status).toBe(200);
+	expect(reply.body.job_statuses.map((job: { id: string; status: string }) => [job.id, job.status])).toEqual([[ids[0], 'completed'], [ids[2], 'completed']]);
+	expect((await call('/api/v2/job_statuses/show_many.json')).status).toBe(400);
+});
