@@ -104,6 +104,13 @@ test('a forged HubSpot webhook gets 401 and syncs nothing; a genuine one syncs c
 	const forged = await signedHubSpotDelivery(event, 'not-the-secret');
 	expect(forged.status).toBe(401);
 	expect(await liveHubSpot('contacts')).toHaveLength(1);
+	// Correctly signed but no event: refused as invalid (422) with the reason, not as forged; nothing synced.
+	for (const body of ['{}', '[]', '[{"subscriptionType":"contact.creation"}]']) {
+		const malformed = await signedHubSpotDelivery(body);
+		expect(malformed.status).toBe(422);
+		expect(((await malformed.json()) as { error: string }).error).toMatch(/^signed, but/);
+	}
+	expect(await liveHubSpot('contacts')).toHaveLength(1);
 
 	const genuine = await signedHubSpotDelivery(event);
 	expect(genuine.status).toBe(200);
@@ -198,13 +205,18 @@ test('signed Zendesk and Intercom deliveries sync contacts across all four platf
 		},
 		body,
 	});
-	const intercomDelivery = (secret: string) => fetch(`${n8n.baseUrl}/webhook/crm/intercom-events`, {
+	// Intercom sends a notification {type, topic, data}; a signed body of another shape is refused (422).
+	const notification = JSON.stringify({ type: 'notification_event', topic: 'contact.user.created', data: { type: 'notification_event_data', item: { type: 'contact', id: '1' } } });
+	const intercomDelivery = (secret: string, payload = notification) => fetch(`${n8n.baseUrl}/webhook/crm/intercom-events`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` },
-		body,
+		headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(payload).digest('hex')}` },
+		body: payload,
 	});
 	expect((await zendeskDelivery('forged')).status).toBe(401);
 	expect((await intercomDelivery('forged')).status).toBe(401);
+	const notIntercom = await intercomDelivery(supportSecret, body);
+	expect(notIntercom.status).toBe(422);
+	expect(await notIntercom.json()).toMatchObject({ error: expect.stringContaining('not a intercom event'), fields: expect.arrayContaining(['body.topic']) });
 	expect(await zendeskControl.state('users')).toHaveLength(1);
 
 	expect((await zendeskDelivery(supportSecret)).status).toBe(200);
