@@ -1,7 +1,8 @@
 /**
  * CRM Sync benchmark (`npx tsx test/bench/crm.bench.ts`):
- * 1. 10,000 contacts pushed to the HubSpot and Salesforce sandboxes at their real limits: API calls against
- *    ceil(N / batch), 429s that reached the engine, wall time against what the rate windows allow.
+ * 1. 10,000 contacts pushed to the HubSpot, Salesforce and Zendesk sandboxes at their real limits: every call the
+ *    sandbox saw (writes, look-ups, job-status polls, describes) against the vendor's batch bound, with the ratio;
+ *    429s that reached the engine; wall time against what the rate windows allow.
  * 2. The engine alone (mapping, ID map, snapshots, SQLite writes) with the platform's cost removed: records/s.
  * 3. A 100,000-record initial sync between two generated platforms: peak heap, to show pages flow through.
  */
@@ -44,9 +45,19 @@ interface LimitCase {
 	profile?: PlatformProfile;
 	/** false: the records were matched beforehand (as sync does), so no look-up by email before creating. */
 	matchExisting?: boolean;
+	/** Calls the vendor cannot do without besides the write batches (matching needs at least one look-up). */
+	boundLookUps?: number;
 }
 
-async function pushAtRealLimits({ name, label, batch, windows, sandboxLimits, profile, matchExisting }: LimitCase): Promise<void> {
+/** What each logged call was for, by the vendor's paths. */
+function callKind(entry: { method: string; path: string }): 'describe' | 'lookUp' | 'statusPoll' | 'write' | 'otherRead' {
+	if (entry.path.endsWith('/describe')) return 'describe';
+	if (entry.path.endsWith('/composite') || /\/query(All)?(\/|$)/.test(entry.path)) return 'lookUp';
+	if (entry.path.includes('/job_statuses')) return 'statusPoll';
+	return entry.method === 'GET' ? 'otherRead' : 'write';
+}
+
+async function pushAtRealLimits({ name, label, batch, windows, sandboxLimits, profile, matchExisting, boundLookUps = 0 }: LimitCase): Promise<void> {
 	const server = await startCrmSandbox(name, { rateLimits: sandboxLimits });
 	const { store, dispose } = await freshStore();
 	try {
@@ -56,15 +67,16 @@ async function pushAtRealLimits({ name, label, batch, windows, sandboxLimits, pr
 		const result = await pushRecords({ store, connector: client.connector, integration: 'bench', entity: 'contacts', mappings: client.platform.mappings, records, runId: 'bench', matchExisting });
 		const wallMs = Date.now() - started;
 		const log = await new SandboxControl(server.baseUrl).requests();
-		const ideal = Math.ceil(N / batch);
+		const bound = Math.ceil(N / batch) + boundLookUps;
+		const callsByKind: Record<string, number> = {};
+		for (const entry of log) callsByKind[callKind(entry)] = (callsByKind[callKind(entry)] ?? 0) + 1;
 		const tooMany = log.filter((entry) => entry.status === 429 || entry.status === 403).length;
 		// The fastest any client could go: each window lets `capacity` calls through per `windowMs`.
 		const boundMs = Math.max(...windows.map((window) => Math.floor((log.length - 1) / window.capacity) * window.windowMs));
 		console.log(JSON.stringify({
 			platform: label, records: N, created: result.counts.created, failed: result.counts.failed,
-			apiCalls: log.length, writeCalls: log.filter((entry) => entry.method !== 'GET').length, idealWriteCalls: ideal,
-			statusPolls: log.filter((entry) => entry.path.includes('/job_statuses/')).length,
-			overIdealPercent: Number((((log.filter((entry) => entry.method !== 'GET').length - ideal) / ideal) * 100).toFixed(2)),
+			// Every call the sandbox saw, retries included, against the fewest the vendor's batch sizes allow.
+			calls: log.length, batchBound: bound, ratio: Number((log.length / bound).toFixed(4)), callsByKind,
 			refusedByVendor: tooMany, retries: client.transport.stats.retries, rateLimitedSeenByEngine: result.outcomes.filter((outcome) => outcome.error?.code === 'RATE_LIMIT').length,
 			wallMs, rateLimitBoundMs: boundMs,
 		}));
@@ -198,13 +210,14 @@ async function main(): Promise<void> {
 	}
 	if (!only || only === 'salesforce') {
 		const daily = [{ capacity: 100_000, windowMs: 86_400_000 }];
-		// Push alone looks each batch's emails up first (one SOQL query per batch) so existing contacts are linked, not duplicated.
-		await pushAtRealLimits({ name: 'salesforce', label: 'salesforce push (email look-up per batch)', batch: 200, windows: daily });
+		// Push alone looks the emails up first so existing contacts are linked, not duplicated: one composite call holds
+		// five SOQL statements of 100,000 characters (about 20,000 emails), so the vendor's bound is the writes plus one.
+		await pushAtRealLimits({ name: 'salesforce', label: 'salesforce push (first-time matching)', batch: 200, windows: daily, boundLookUps: 1 });
 		// Sync has matched every platform's records in its hub already: one collection call per 200.
 		await pushAtRealLimits({ name: 'salesforce', label: 'salesforce as sync pushes (pre-matched)', batch: 200, windows: daily, matchExisting: false });
 	}
 	if (!only || only === 'zendesk') {
-		// Jobs of 100, each polled once for its results; 400 requests a minute (Professional).
+		// Jobs of 100, their statuses polled a hundred at a time (show_many); 400 requests a minute (Professional).
 		await pushAtRealLimits({ name: 'zendesk', label: 'zendesk (jobs of 100, 400/min)', batch: 100, windows: [{ capacity: 400, windowMs: 60_000 }] });
 	}
 	if (!only || only === 'engine') await engineThroughput();

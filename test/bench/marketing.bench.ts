@@ -81,7 +81,8 @@ async function main(): Promise<void> {
 		const outcomeFailures = report.contacts.flatMap((result) => result.platforms.filter((entry) => !entry.ok));
 		console.log(`Marketing fan-out: ${CONTACTS} contacts × ${MARKETING_PLATFORMS.length} platforms, ${SEGMENTS} segment rules, welcome campaign, Mailchimp latency ${MAILCHIMP_LATENCY_MS} ms; wall ${seconds.toFixed(1)} s`);
 		console.log(`contacts not fully fanned out: ${failed.length}; platform failures reaching the workflow: ${outcomeFailures.length}`);
-		console.log('platform        calls  batch-bound  429s-seen  waited-s  rate-bound-s  welcomed  members');
+		// calls: every request the transport sent (reads such as the unsubscribe check included, retries included).
+		console.log('platform        calls  batch-bound   ratio  429s-seen  waited-s  rate-bound-s  welcomed  members');
 		for (const platform of MARKETING_PLATFORMS) {
 			const stats = transports[platform].stats;
 			const summary = report.platforms.find((entry) => entry.platform === platform);
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
 					platform.padEnd(14),
 					String(stats.requests).padStart(6),
 					String(batchBound(platform, CONTACTS)).padStart(12),
+					(stats.requests / batchBound(platform, CONTACTS)).toFixed(3).padStart(7),
 					String(stats.rateLimited).padStart(10),
 					(stats.waitedMs / 1000).toFixed(1).padStart(9),
 					String(rateBoundSeconds(platform, stats.requests)).padStart(13),
