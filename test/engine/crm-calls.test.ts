@@ -61,6 +61,25 @@ describe('Salesforce push with first-time matching', () => {
 	});
 });
 
+describe('Salesforce look-ups past one composite call', () => {
+	let server: RunningSandbox;
+	beforeAll(async () => (server = await startCrmSandbox('salesforce')));
+	afterAll(() => server.close());
+
+	test('2,500 long emails need seven SOQL statements under 100,000 characters: two composite calls, nothing refused', async () => {
+		const client = crmClient('salesforce', server, store);
+		await client.control.reset();
+		const long = (i: number) => `${'x'.repeat(230)}${i}@calls.example`;
+		await client.control.seed({ Contact: [{ LastName: 'Existing', Email: long(2_499) }] });
+		await client.control.clearRequests();
+		const records = contacts(2_500).map((record, i) => ({ ...record, email: long(i) }));
+		const result = await push(client, records);
+		expect(result.counts).toMatchObject({ created: 2_499, updated: 1, failed: 0 });
+		const lookUps = (await callsOf(client)).filter((call) => call.path.endsWith('/composite'));
+		expect(lookUps).toHaveLength(2);
+	});
+});
+
 describe('Zendesk push', () => {
 	let server: RunningSandbox;
 	beforeAll(async () => (server = await startCrmSandbox('zendesk')));
