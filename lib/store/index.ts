@@ -15,3 +15,4 @@ export { defaultSqliteStore } from './location';
 export { checkPostgresConnection } from './postgres';
 export { CircuitBreakers, assertCircuitPolicy, DEFAULT_PROBE_TIMEOUT_MS, type Admission, type CircuitPolicy, type CircuitState, type CircuitStatus } from './circuitBreakers';
 export { IN_LIST_CHUNK, inListChunks, runIn, selectIn, type InListChunk, type InListStatement } from './inList';
+export { ConcurrencySlot, ConcurrencySlots, ConcurrencyWaitError, DEFAULT_SLOT_TTL_MS, type ConcurrencySlotOptions } from './concurrencySlots';

@@ -1,4 +1,5 @@
 import { CircuitBreakers } from './circuitBreakers';
+import { ConcurrencySlots } from './concurrencySlots';
 import { CursorRepository } from './cursors';
 import { IdempotencyLedger } from './idempotency';
 import { IdMapRepository } from './idMap';
@@ -20,6 +21,7 @@ export class StateStore {
 	readonly leases: Leases;
 	readonly outbox: Outbox;
 	readonly circuits: CircuitBreakers;
+	readonly concurrency: ConcurrencySlots;
 	private closing?: Promise<void>;
 
 	/** `onClose` lets whoever caches the open store forget it, so the next open makes a new connection. */
@@ -36,6 +38,7 @@ export class StateStore {
 		this.leases = new Leases(db);
 		this.outbox = new Outbox(db);
 		this.circuits = new CircuitBreakers(db);
+		this.concurrency = new ConcurrencySlots(db);
 	}
 
 	/** Idempotent: closing twice (e.g. by its user and by closeAllStores) closes the connection once. */

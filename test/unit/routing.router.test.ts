@@ -13,7 +13,6 @@ import {
 } from '../../lib/routing';
 import { closeAllStores, openStore, StateStore, type StoreConfig } from '../../lib/store';
 import { PostgresDatabase } from '../../lib/store/postgres';
-import { SqliteDatabase } from '../../lib/store/sqlite';
 import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/actions/exampleRoutes';
 import { FetchHttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
@@ -236,15 +235,16 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 		);
 		const first = await router({ destinations: breaking }).route([customerEvent(), customerEvent()]);
 		expect(first.map((o) => routed(o).deliveries.find((d) => d.destinationId === 'analytics')!.attempts)).toEqual([1, 1]);
-		// Another worker: its own connection to the same database, its own EventRouter.
-		const otherWorker = new StateStore(config.kind === 'sqlite' ? new SqliteDatabase(config.file) : new PostgresDatabase(config));
+		// Another worker: its own EventRouter, on PostgreSQL its own connection too (two node:sqlite connections in one
+		// thread can deadlock on the write lock; SQLite processes sharing a circuit: test/store/circuits.processes.test.ts).
+		const otherWorker = config.kind === 'postgres' ? new StateStore(new PostgresDatabase(config)) : store;
 		try {
 			const [outcome] = await router({ destinations: breaking }, {}, otherWorker).route([customerEvent()]);
 			const analytics = routed(outcome).deliveries.find((d) => d.destinationId === 'analytics')!;
 			expect(analytics).toMatchObject({ status: 'failed', attempts: 0 });
 			expect(analytics.error).toMatch(/circuit open for destination "analytics"/);
 		} finally {
-			await otherWorker.close();
+			if (otherWorker !== store) await otherWorker.close();
 		}
 	});
 
