@@ -1,4 +1,5 @@
 import type { RateBucketRepository } from '../store/rateBuckets';
+import { processConcurrency, type ConcurrencyGate } from './concurrency';
 import { PlatformApiError, redactDeep, redactError, redactSecrets } from './errors';
 import { backoffDelay, isNetworkError, networkErrorCode, parseRetryAfter } from './retry';
 import {
@@ -19,6 +20,8 @@ export interface TransportOptions {
 	accountKey: string;
 	/** Shared rate windows; without them requests are not paced (limits lifted, e.g. in engine benchmarks). */
 	rateBuckets?: RateBucketRepository;
+	/** Slots for a profile's concurrency limit, shared by every worker (the store's); without it, this process's own. */
+	concurrency?: ConcurrencyGate;
 	retry?: Partial<RetryPolicy>;
 	/** Values that must never leave the transport in a message (tokens, keys). */
 	secrets?: string[];
@@ -90,7 +93,7 @@ export class Transport {
 		for (let attempt = 1; ; attempt++) {
 			const takenAt = await this.waitForToken(covering);
 			this.stats.requests++;
-			const outcome = await this.attempt(resolved, attempt, replaySafe, covering);
+			const outcome = await this.holdingConnection(async () => await this.attempt(resolved, attempt, replaySafe, covering));
 			await this.options.rateBuckets?.settle(covering.map(({ bucket }) => bucket), takenAt, this.now());
 			if ('status' in outcome) return outcome;
 			if (outcome.rateLimited) await this.noteRateLimited(outcome.refusing, outcome.retryAfterMs);
@@ -104,6 +107,14 @@ export class Transport {
 			this.stats.retries++;
 			await this.sleep(delay);
 		}
+	}
+
+	/** Each request holds one of the account's slots while it is open, when the vendor limits concurrency. */
+	private async holdingConnection<T>(work: () => Promise<T>): Promise<T> {
+		const limit = this.options.profile.concurrencyLimit;
+		if (limit === undefined) return await work();
+		const gate = this.options.concurrency ?? processConcurrency;
+		return await gate.run(`${this.options.profile.platform}:${this.options.accountKey}`, limit, work);
 	}
 
 	private async attempt(request: HttpRequest, attempt: number, replaySafe: boolean, covering: WindowBucket[]): Promise<HttpResponse | Outcome> {

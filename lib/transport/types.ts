@@ -90,6 +90,11 @@ export interface PlatformProfile {
 	resetHeaders?: ResetHeader[];
 	/** Vendor error codes that are transient and worth retrying. */
 	retryableCodes?: string[];
+	/**
+	 * Requests the vendor lets one account have open at once (Mailchimp's 10 connections, Marketo's 10 concurrent
+	 * calls): the transport holds a slot per request, shared by every worker through the store.
+	 */
+	concurrencyLimit?: number;
 	/** Reads the vendor's error body; called for every status >= 400 (and for 2xx bodies that report errors). */
 	parseError(response: HttpResponse): VendorError | undefined;
 }

@@ -49,6 +49,7 @@ export async function platformTransport(
 		baseUrl,
 		accountKey: reference?.id ?? reference?.name ?? credential.type,
 		rateBuckets: store.rateBuckets,
+		concurrency: store.concurrency,
 		retry: options.retry,
 		secrets: credentialSecrets(credential, values),
 		sleep,

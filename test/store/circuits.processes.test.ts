@@ -59,7 +59,7 @@ class Worker {
 	}
 }
 
-describe.each(storeBackends())('one circuit breaker shared by %s processes', (backend) => {
+describe.each(storeBackends())('one circuit breaker shared by processes on $name', (backend) => {
 	let store: StateStore;
 	let workers: Worker[] = [];
 

@@ -2,7 +2,8 @@
 import { segmentsFor, validateSegmentRules, SegmentRuleError } from '../../lib/marketing';
 import { activeCampaignProfile } from '../../lib/platforms/activecampaign';
 import { mailchimpBaseUrl, mailchimpProfile, subscriberHash } from '../../lib/platforms/mailchimp';
-import { ConcurrencyLimit, mapLimited } from '../../lib/platforms/marketing';
+import { mapLimited } from '../../lib/platforms/marketing';
+import { ConcurrencyLimit } from '../../lib/transport';
 import { MarketoOAuthClient, marketoProfile } from '../../lib/platforms/marketo';
 import type { HttpRequest, HttpResponse } from '../../lib/transport';
 import { platformCredentials } from '../../nodes/shared/platformCredentials';

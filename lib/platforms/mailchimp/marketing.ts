@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import type { FieldMapping } from '../../records/mapping';
 import type { Transport } from '../../transport/transport';
 import {
-	ConcurrencyLimit,
 	failedOutcome,
 	mapLimited,
 	type MarketingConnector,
@@ -50,7 +49,7 @@ export function subscriberHash(email: string): string {
 /**
  * Mailchimp Marketing 3.0 for one audience: batch subscribe (500, `status_if_new` so an existing member keeps its
  * status), segments as static segments (tags) filled in batches, the welcome journey's API trigger per contact.
- * Every call holds one of the account's 10 connections.
+ * Every call holds one of the account's 10 connections (the transport's slot, shared by every worker).
  */
 export class MailchimpMarketing implements MarketingConnector {
 	readonly platform = 'mailchimp';
@@ -61,7 +60,6 @@ export class MailchimpMarketing implements MarketingConnector {
 	constructor(
 		private readonly transport: Transport,
 		private readonly settings: MarketingSettings,
-		private readonly connections = new ConcurrencyLimit(MAILCHIMP_MAX_CONNECTIONS),
 	) {
 		if (!settings.listId) throw new Error('Mailchimp needs an audience (list) id');
 	}
@@ -78,7 +76,7 @@ export class MailchimpMarketing implements MarketingConnector {
 		const outcomes: MemberOutcome[] = new Array(changes.length);
 		const subscribes = changes.map((change, index) => ({ change, index })).filter(({ change }) => change.status === 'subscribed');
 		const unsubscribes = changes.map((change, index) => ({ change, index })).filter(({ change }) => change.status === 'unsubscribed');
-		await mapLimited(unsubscribes, this.connections.limit, async ({ change, index }) => {
+		await mapLimited(unsubscribes, MAILCHIMP_MAX_CONNECTIONS, async ({ change, index }) => {
 			outcomes[index] = await this.unsubscribe(change);
 		});
 		if (subscribes.length > 0) await this.subscribe(subscribes, outcomes);
@@ -195,7 +193,7 @@ export class MailchimpMarketing implements MarketingConnector {
 		if (!welcome || due.length === 0) return;
 		const url = `/customer-journeys/journeys/${encodeURIComponent(welcome.id)}/steps/${encodeURIComponent(welcome.stepId ?? '')}/actions/trigger`;
 		// The journey trigger takes one contact per call: spread them over the account's connections.
-		await mapLimited(due, this.connections.limit, async ({ change, index }) => {
+		await mapLimited(due, MAILCHIMP_MAX_CONNECTIONS, async ({ change, index }) => {
 			try {
 				await this.call({ method: 'POST', url, body: { email_address: change.email } }, false);
 				outcomes[index] = { ...(outcomes[index] as Extract<MemberOutcome, { ok: true }>), welcomed: true };
@@ -222,7 +220,7 @@ export class MailchimpMarketing implements MarketingConnector {
 	}
 
 	private call<T = unknown>(request: Parameters<Transport['request']>[0], replaySafe = true): Promise<T> {
-		return this.connections.run(() => this.transport.request<T>(request, { replaySafe }));
+		return this.transport.request<T>(request, { replaySafe });
 	}
 }
 

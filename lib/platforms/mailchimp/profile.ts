@@ -15,6 +15,7 @@ export function mailchimpProfile(): PlatformProfile {
 	return {
 		platform: 'mailchimp',
 		rateWindows: [],
+		concurrencyLimit: MAILCHIMP_MAX_CONNECTIONS,
 		parseError(response: HttpResponse): VendorError | undefined {
 			if (response.status < 400) return undefined;
 			const problem = (response.body ?? {}) as ProblemDetails;

@@ -2,14 +2,12 @@ import type { FieldMapping } from '../../records/mapping';
 import type { Transport } from '../../transport/transport';
 import {
 	chunk,
-	ConcurrencyLimit,
 	failedOutcome,
 	type MarketingConnector,
 	type MarketingSettings,
 	type MemberChange,
 	type MemberOutcome,
 } from '../marketing';
-import { MARKETO_MAX_CONCURRENT } from './profile';
 
 interface MarketoResult {
 	id?: number;
@@ -50,7 +48,6 @@ export class MarketoMarketing implements MarketingConnector {
 	constructor(
 		private readonly transport: Transport,
 		private readonly settings: MarketingSettings,
-		private readonly concurrent = new ConcurrencyLimit(MARKETO_MAX_CONCURRENT),
 	) {}
 
 	/** Asked once per connector (the lead schema changes rarely, and each call counts against the quota). */
@@ -157,7 +154,7 @@ export class MarketoMarketing implements MarketingConnector {
 	}
 
 	private call<T = unknown>(request: Parameters<Transport['request']>[0], replaySafe = true): Promise<T> {
-		return this.concurrent.run(() => this.transport.request<T>(request, { replaySafe }));
+		return this.transport.request<T>(request, { replaySafe });
 	}
 }
 

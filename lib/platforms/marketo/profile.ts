@@ -22,6 +22,7 @@ const TOKEN_REFUSED = ['601', '602'];
 export function marketoProfile(options: { callsPer20s?: number; dailyQuota?: number } = {}): PlatformProfile {
 	return {
 		platform: 'marketo',
+		concurrencyLimit: MARKETO_MAX_CONCURRENT,
 		rateWindows: [
 			{ name: 'twenty_seconds', capacity: options.callsPer20s ?? 100, windowMs: 20_000 },
 			{ name: 'daily', capacity: options.dailyQuota ?? 50_000, windowMs: 86_400_000 },
