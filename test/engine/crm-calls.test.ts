@@ -98,7 +98,21 @@ describe('Zendesk push', () => {
 		expect((await client.control.state<unknown[]>('users')).length).toBe(N);
 	});
 
-	test('a job that fails fails only its own batch; the others are linked', async () => {
+	test('a batch whose job cannot be started fails alone; the rest of the round is written, linked and polled once', async () => {
+		const client = crmClient('zendesk', server, store);
+		await client.control.reset();
+		await client.control.fault({ kind: 'error', status: 400, match: { method: 'POST', path: '/api/v2/users/create_or_update_many' }, times: 1 });
+		const result = await push(client, contacts(300));
+		expect(result.counts).toMatchObject({ created: 200, failed: 100 });
+		expect(result.outcomes.slice(0, 100).every((outcome) => outcome.status === 'failed')).toBe(true);
+		expect(result.outcomes.slice(100).every((outcome) => outcome.status === 'created')).toBe(true);
+		expect(await store.idMap.externalIds({ integration: 'calls', platform: 'zendesk', entity: 'contacts' }, ['c-0', 'c-100', 'c-299'])).toEqual(new Map([
+			['c-100', expect.any(String)], ['c-299', expect.any(String)],
+		]));
+		expect((await callsOf(client)).filter((call) => call.path.includes('/job_statuses/'))).toHaveLength(1);
+	});
+
+	test('an invalid record fails alone; the rest of the round is linked', async () => {
 		const client = crmClient('zendesk', server, store);
 		await client.control.reset();
 		const records = contacts(300);
