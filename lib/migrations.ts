@@ -8,7 +8,8 @@ import { coreMigrations } from './store/coreMigrations';
 import { outboxMigrations } from './store/outbox';
 import { purchaseMigrations } from './sync/purchases';
 import { syncMigrations } from './sync/migrations';
+import { triggerMigrations } from './triggers/migrations';
 import type { Migration } from './store/types';
 
 /** Every capability's schema, applied when a store opens: components in list order (core first), versions ascending. Add one line per capability. */
-export const allMigrations: Migration[] = [...coreMigrations, ...outboxMigrations, ...meteringMigrations, ...routingMigrations, ...syncMigrations, ...conflictMigrations, ...paymentMigrations, ...inventoryMigrations, ...marketingMigrations, ...purchaseMigrations];
+export const allMigrations: Migration[] = [...coreMigrations, ...outboxMigrations, ...meteringMigrations, ...routingMigrations, ...syncMigrations, ...conflictMigrations, ...paymentMigrations, ...inventoryMigrations, ...marketingMigrations, ...purchaseMigrations, ...triggerMigrations];

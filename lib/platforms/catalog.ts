@@ -15,10 +15,11 @@ import { MailchimpMarketing, mailchimpProfile } from './mailchimp';
 import { MarketoMarketing, marketoProfile } from './marketo';
 import { ActiveCampaignMarketing, activeCampaignProfile } from './activecampaign';
 import type { InventoryConnector } from './inventory';
-import { BigCommerceInventory, bigCommerceProfile } from './bigcommerce';
+import type { OrderWebhookScheme } from './orderWebhooks';
+import { BigCommerceInventory, bigCommerceOrderWebhooks, bigCommerceProfile } from './bigcommerce';
 import { MagentoInventory, magentoProfile } from './magento';
-import { ShopifyInventory, shopifyProfile } from './shopify';
-import { WooCommerceInventory, wooCommerceProfile } from './woocommerce';
+import { ShopifyInventory, shopifyOrderWebhooks, shopifyProfile } from './shopify';
+import { WooCommerceInventory, wooCommerceOrderWebhooks, wooCommerceProfile } from './woocommerce';
 import { PayPalPayments, payPalProfile } from './paypal';
 import { SquarePayments, squareProfile } from './square';
 import { StripePayments, stripeProfile } from './stripe';
@@ -40,6 +41,8 @@ export interface PlatformEntry {
 		authenticate: (settings: Record<string, unknown>) => Authenticate;
 		secretFields: string[];
 	};
+	/** Order events by webhook, registered through the vendor's API (the Order Trigger). */
+	orderWebhooks?: OrderWebhookScheme;
 }
 
 /** One line per platform; adding a platform is one folder under platforms/ plus its line here. */
@@ -77,6 +80,7 @@ export const platformCatalog = {
 			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'X-Shopify-Access-Token': String(settings.accessToken) } }),
 			secretFields: ['accessToken', 'webhookSecret'],
 		},
+		orderWebhooks: shopifyOrderWebhooks,
 	},
 	woocommerce: {
 		displayName: 'WooCommerce',
@@ -86,6 +90,7 @@ export const platformCatalog = {
 			authenticate: (settings: Record<string, unknown>) => basicAuth(String(settings.consumerKey), String(settings.consumerSecret)),
 			secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'],
 		},
+		orderWebhooks: wooCommerceOrderWebhooks,
 	},
 	magento: {
 		displayName: 'Magento 2',
@@ -104,6 +109,7 @@ export const platformCatalog = {
 			authenticate: (settings: Record<string, unknown>) => (request) => ({ ...request, headers: { ...request.headers, 'X-Auth-Token': String(settings.accessToken) } }),
 			secretFields: ['accessToken'],
 		},
+		orderWebhooks: bigCommerceOrderWebhooks,
 	},
 	mailchimp: { displayName: 'Mailchimp', profile: () => mailchimpProfile(), marketing: { connector: (transport: Transport, settings: MarketingSettings) => new MailchimpMarketing(transport, settings) } },
 	marketo: { displayName: 'Marketo', profile: () => marketoProfile(), marketing: { connector: (transport: Transport, settings: MarketingSettings) => new MarketoMarketing(transport, settings) } },

@@ -1,4 +1,4 @@
-import { sleep, type IExecuteFunctions, type IPollFunctions } from 'n8n-workflow';
+import { sleep, type IExecuteFunctions, type IHookFunctions, type IPollFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { allMigrations } from '../../lib/migrations';
 import { platformEntry } from '../../lib/platforms/catalog';
@@ -7,7 +7,7 @@ import { Transport, type HttpClient, type RetryPolicy } from '../../lib/transpor
 import { N8nHttpClient } from './httpClient';
 import { chosenCredential, credentialSecrets, STATE_STORE_CREDENTIAL } from './platformCredentials';
 
-type NodeContext = IExecuteFunctions | IPollFunctions;
+type NodeContext = IExecuteFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions;
 
 /** The state store for this node: Postgres when an Integration State Store credential is set, else the SQLite file. */
 export async function nodeStore(context: NodeContext): Promise<StateStore> {

@@ -1,2 +1,3 @@
 export { bigCommerceProfile } from './profile';
 export { BigCommerceInventory } from './inventory';
+export { bigCommerceOrderWebhooks, BIGCOMMERCE_SECRET_HEADER } from './orderWebhooks';

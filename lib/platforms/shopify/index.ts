@@ -1,2 +1,3 @@
 export { shopifyProfile, type ShopifyCost } from './profile';
 export { ShopifyInventory } from './inventory';
+export { shopifyOrderWebhooks } from './orderWebhooks';

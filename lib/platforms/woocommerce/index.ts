@@ -1,2 +1,3 @@
 export { wooCommerceProfile } from './profile';
 export { WooCommerceInventory } from './inventory';
+export { wooCommerceOrderWebhooks } from './orderWebhooks';

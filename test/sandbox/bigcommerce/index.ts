@@ -4,7 +4,7 @@
  * (≤2000 items, all or nothing, 422 problem+json naming the bad items), and the 30-second request window reported in
  * X-Rate-Limit-Time-Window-Ms, -Time-Reset-Ms, -Requests-Quota and -Requests-Left (150 per window, Standard plan).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { headerAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
@@ -53,12 +53,28 @@ interface Order {
 	products: Array<{ id: number; order_id: number; sku: string; quantity: number }>;
 }
 
+const HOOK_SCOPES = new Set(['store/order/created', 'store/order/updated', 'store/order/statusUpdated', 'store/order/archived', 'store/order/refund/created']);
+
+/** A v3 hook; its custom `headers` come back on every delivery (BigCommerce signs nothing itself). */
+interface Hook {
+	id: number;
+	client_id: string;
+	store_hash: string;
+	scope: string;
+	destination: string;
+	headers: Record<string, string> | null;
+	is_active: boolean;
+	created_at: number;
+	updated_at: number;
+}
+
 /** BigCommerce v2 dates are RFC 2822: `Tue, 20 Nov 2012 00:00:00 +0000`. */
 const rfc2822 = (date: Date) => date.toUTCString().replace('GMT', '+0000');
 
-export const createBigCommerceSandbox: VendorSandboxFactory = () => {
+export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 	const items = new Map<string, Item>();
 	let orders: Order[] = [];
+	let hooks: Hook[] = [];
 	const transactions: Array<{ transaction_id: string; kind: 'relative' | 'absolute'; reason: string; items: unknown[] }> = [];
 	let nextId = 100;
 	const base = `/stores/${bigCommerceStoreHash}/v3`;
@@ -117,6 +133,38 @@ export const createBigCommerceSandbox: VendorSandboxFactory = () => {
 		return { status: 200, body: { data, meta: { pagination: { total: data.length, count: data.length, per_page: 50, current_page: 1, total_pages: 1 } } } };
 	};
 
+	const unix = () => Math.floor(Date.now() / 1000);
+
+	const createHook = (request: SandboxRequest): SandboxResponse => {
+		const body = (request.body ?? {}) as { scope?: unknown; destination?: unknown; is_active?: unknown; headers?: unknown };
+		const errors: Record<string, string> = {};
+		if (typeof body.scope !== 'string' || !HOOK_SCOPES.has(body.scope)) errors.scope = 'error.path.invalid.';
+		if (typeof body.destination !== 'string' || !/^https?:\/\//.test(body.destination)) errors.destination = 'error.path.missing.';
+		const headers = body.headers ?? null;
+		if (headers !== null && (typeof headers !== 'object' || Object.values(headers).some((value) => typeof value !== 'string'))) errors.headers = 'error.path.invalid.';
+		if (Object.keys(errors).length > 0) return problem(422, 'Input is invalid', errors);
+		const hook: Hook = { id: nextId++, client_id: 'sandbox-client', store_hash: bigCommerceStoreHash, scope: body.scope as string, destination: body.destination as string, headers: headers as Record<string, string> | null, is_active: body.is_active !== false, created_at: unix(), updated_at: unix() };
+		hooks.push(hook);
+		return { status: 200, body: { data: hook, meta: {} } };
+	};
+
+	const deleteHook = (request: SandboxRequest): SandboxResponse => {
+		const hook = hooks.find((entry) => String(entry.id) === request.params.id);
+		if (!hook) return problem(404, 'Webhook not found');
+		hooks = hooks.filter((entry) => entry !== hook);
+		return { status: 200, body: { data: hook, meta: {} } };
+	};
+
+	/** One event to every active hook on its scope; `times` deliveries of the same payload (the same `hash`). */
+	const emit = (scope: string, data: Record<string, unknown>, times: number) => {
+		const created_at = unix();
+		const hash = createHash('sha1').update(JSON.stringify({ scope, data, created_at, nonce: randomUUID() })).digest('hex');
+		const payload = { scope, store_id: '1025646', data, hash, created_at, producer: `stores/${bigCommerceStoreHash}` };
+		const targets = hooks.filter((hook) => hook.scope === scope && hook.is_active);
+		for (let time = 0; time < times; time++) for (const hook of targets) services.deliverWebhook({ url: hook.destination, secret: '' }, payload, () => ({ ...(hook.headers ?? {}) }));
+		return { scope, deliveries: targets.length * times, payload };
+	};
+
 	return {
 		credentials: { accessToken: bigCommerceAccessToken, storeHash: bigCommerceStoreHash, locationId: String(bigCommerceLocationId) },
 		authenticate: headerAuth('X-Auth-Token', bigCommerceAccessToken, () => problem(401, 'No valid credential was provided.')),
@@ -135,6 +183,13 @@ export const createBigCommerceSandbox: VendorSandboxFactory = () => {
 				.put(`${base}/inventory/adjustments/absolute`, adjust('absolute'))
 				.post(`${base}/inventory/adjustments/relative`, adjust('relative'))
 				.get(`${base}/inventory/locations/:location_id/items`, locationItems)
+				.get(`${base}/hooks`, (request) => {
+					const scope = request.query.get('scope');
+					const data = hooks.filter((hook) => !scope || hook.scope === scope);
+					return { status: 200, body: { data, meta: { pagination: { total: data.length, count: data.length, per_page: 50, current_page: 1, total_pages: 1 } } } };
+				})
+				.post(`${base}/hooks`, createHook)
+				.delete(`${base}/hooks/:id`, deleteHook)
 				.get(`${v2}/orders`, listOrders)
 				.get(`${v2}/orders/:id/products`, (request) => {
 					const order = orders.find((entry) => entry.id === Number(request.params.id));
@@ -146,6 +201,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = () => {
 				items.clear();
 				transactions.length = 0;
 				orders = [];
+				hooks = [];
 				nextId = 100;
 			},
 			/** `{ items: [{ sku, quantity, safety_stock? }] }` at location 1; `{ orders: [{ products: [{ sku, quantity }] }] }` sells them there. */
@@ -177,11 +233,20 @@ export const createBigCommerceSandbox: VendorSandboxFactory = () => {
 				return { items: view() };
 			},
 			state: (collection) => {
-				const all: Record<string, unknown> = { items: view(), transactions, orders };
+				const all: Record<string, unknown> = { items: view(), transactions, orders, hooks };
 				return collection === undefined ? all : all[collection];
 			},
 		},
 		signWebhook: () => ({}),
+		/** `{ scope, orderId?, newStatusId?, times? }`: the latest order unless `orderId` is given; `newStatusId` for statusUpdated. */
+		emitEvent: ({ scope, orderId, newStatusId, times }) => {
+			if (typeof scope !== 'string' || !HOOK_SCOPES.has(scope)) throw controlError(400, `scope must be one of ${[...HOOK_SCOPES].join(', ')}`);
+			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
+			const id = orderId ?? orders.at(-1)?.id ?? nextId++;
+			const data: Record<string, unknown> = { type: 'order', id };
+			if (scope === 'store/order/statusUpdated') data.status = { previous_status_id: 11, new_status_id: newStatusId ?? 5 };
+			return emit(scope, data, (times as number | undefined) ?? 1);
+		},
 	};
 
 	function view() {

@@ -66,6 +66,11 @@ export function controlRouter(parts: ControlledParts): Router {
 			webhooks.reset();
 			return ok();
 		})
+		.post('/__control/events', (request) => {
+			if (!vendor.emitEvent) throw controlError(400, `${parts.name} emits no events`);
+			const event = objectBody<Record<string, unknown>>(request.body);
+			return { status: 201, body: guarded(() => vendor.emitEvent!(event)) };
+		})
 		.get('/__control/settings', () => ok(vendor.settings?.get() ?? {}))
 		.put('/__control/settings', (request) => {
 			if (!vendor.settings) throw controlError(400, `${parts.name} has no settings`);

@@ -74,6 +74,11 @@ export class SandboxControl {
 		await this.call('DELETE', 'webhooks');
 	}
 
+	/** Emits a vendor event to the webhooks registered through the vendor's API (see each sandbox for the event's shape). */
+	emitEvent<T = unknown>(event: Record<string, unknown>): Promise<T> {
+		return this.call('POST', 'events', event);
+	}
+
 	settings<T = Record<string, unknown>>(): Promise<T> {
 		return this.call('GET', 'settings');
 	}

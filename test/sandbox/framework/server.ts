@@ -52,6 +52,7 @@ export async function startSandboxServer(
 	const webhooks = new WebhookHub();
 	const vendor: VendorSandbox = factory({
 		publishWebhook: (payload) => webhooks.publish(payload, vendor.signWebhook),
+		deliverWebhook: (target, payload, sign) => webhooks.deliverTo(target, payload, sign),
 		baseUrl: () => baseUrl,
 	});
 	const api = new Router();

@@ -2,7 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Router } from './router';
 import type { RateWindow, WindowUsage } from './rateLimit';
-import type { WebhookSigner } from './webhooks';
+import type { WebhookSigner, WebhookTarget } from './webhooks';
 
 export interface SandboxRequest {
 	method: string;
@@ -89,12 +89,19 @@ export interface VendorSandbox {
 	data: VendorData;
 	signWebhook: WebhookSigner;
 	settings?: VendorSettings;
+	/**
+	 * Emits a vendor event (e.g. `{ topic: "orders/create" }`) to the webhooks registered through the vendor's own API,
+	 * through `/__control/events`; returns what was emitted. Throws SandboxError for an event it cannot emit.
+	 */
+	emitEvent?(event: Record<string, unknown>): unknown;
 }
 
 /** What the framework lends a vendor. */
 export interface SandboxServices {
 	/** Sends one webhook body to every registered target, signed with the vendor's scheme. */
 	publishWebhook(payload: unknown): void;
+	/** Sends one webhook body to one target the vendor keeps itself (registered through its API), signed by `sign`. */
+	deliverWebhook(target: WebhookTarget, payload: unknown, sign: WebhookSigner): void;
 	/** The sandbox's own base URL (known once it listens), for links in responses. */
 	baseUrl(): string;
 }

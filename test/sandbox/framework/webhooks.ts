@@ -22,6 +22,8 @@ export interface WebhookDelivery {
 	url: string;
 	/** The receiver's status, or null when it could not be reached. */
 	status: number | null;
+	/** What the receiver answered (its first 2,000 characters). */
+	response?: string;
 	error?: string;
 	at: string;
 	headers: Record<string, string>;
@@ -53,11 +55,13 @@ export class WebhookHub {
 	}
 
 	publish(payload: unknown, sign: WebhookSigner): void {
-		const body = JSON.stringify(payload);
-		for (const target of this.targets) {
-			const delivery = this.deliver(target, body, sign).finally(() => this.inFlight.delete(delivery));
-			this.inFlight.add(delivery);
-		}
+		for (const target of this.targets) this.deliverTo(target, payload, sign);
+	}
+
+	/** One delivery to a target the vendor keeps itself (a webhook registered through the vendor's own API). */
+	deliverTo(target: WebhookTarget, payload: unknown, sign: WebhookSigner): void {
+		const delivery = this.deliver(target, JSON.stringify(payload), sign).finally(() => this.inFlight.delete(delivery));
+		this.inFlight.add(delivery);
 	}
 
 	/** Deliveries so far, once the ones under way have finished. */
@@ -85,7 +89,7 @@ export class WebhookHub {
 		try {
 			const signal = AbortSignal.any([this.aborter.signal, AbortSignal.timeout(deliveryTimeoutMs)]);
 			const response = await fetch(target.url, { method: 'POST', headers, body, signal });
-			await response.arrayBuffer();
+			delivery.response = (await response.text()).slice(0, 2000);
 			delivery.status = response.status;
 		} catch (error) {
 			delivery.error = (error as Error).message;

@@ -6,7 +6,7 @@
  * REST order create (which takes the sold units off the location and publishes orders/create), and webhooks signed
  * with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 import { headerAuth } from '../framework/auth';
 import { GraphqlExecutor, type GraphqlBody } from '../framework/graphql';
@@ -18,6 +18,19 @@ import { shopifySchemaSdl } from './schema';
 export const shopifyAccessToken = 'shpat_sandbox_token';
 export const shopifyLocationId = 'gid://shopify/Location/1';
 export const shopifyApiVersion = '2025-01';
+/** The app's client secret, which signs the deliveries of webhooks registered through the API. */
+export const shopifyAppSecret = 'shpss_sandbox_app_secret';
+const WEBHOOK_TOPICS = new Set(['orders/create', 'orders/updated', 'orders/cancelled', 'orders/paid', 'orders/fulfilled', 'refunds/create']);
+
+interface Subscription {
+	id: number;
+	address: string;
+	topic: string;
+	format: string;
+	api_version: string;
+	created_at: string;
+	updated_at: string;
+}
 
 const SHOPIFY_REASONS = new Set([
 	'correction', 'cycle_count_available', 'damaged', 'movement_created', 'movement_updated', 'movement_received',
@@ -55,6 +68,7 @@ class ShopifyState {
 	items = new Map<string, Item>();
 	adjustments: Array<{ id: number; reason: string; referenceDocumentUri: string | null; changes: unknown[]; createdAt: string }> = [];
 	orders: unknown[] = [];
+	subscriptions: Subscription[] = [];
 	settings = defaultSettings();
 	private bucket = { available: 1000, at: Date.now() };
 	private nextId = 1;
@@ -63,6 +77,7 @@ class ShopifyState {
 		this.items.clear();
 		this.adjustments = [];
 		this.orders = [];
+		this.subscriptions = [];
 		this.settings = defaultSettings();
 		this.bucket = { available: this.settings.maximumAvailable, at: Date.now() };
 		this.nextId = 1;
@@ -95,12 +110,21 @@ const itemGid = (item: Item) => `gid://shopify/InventoryItem/${item.id}`;
 export const createShopifySandbox: VendorSandboxFactory = (services) => {
 	const state = new ShopifyState();
 	state.reset();
+	/** One event to every subscription on its topic: the same X-Shopify-Webhook-Id on each of the `times` deliveries. */
+	const emit = (topic: string, payload: unknown, times = 1) => {
+		const webhookId = randomUUID();
+		const sign: WebhookSigner = (input) => ({ ...signShopifyWebhook(input), 'X-Shopify-Topic': topic, 'X-Shopify-Webhook-Id': webhookId });
+		const targets = state.subscriptions.filter((subscription) => subscription.topic === topic);
+		for (let time = 0; time < times; time++) for (const target of targets) services.deliverWebhook({ url: target.address, secret: shopifyAppSecret }, payload, sign);
+		return { topic, webhookId, deliveries: targets.length * times, payload };
+	};
 	const publishOrder = (order: unknown) => {
 		services.publishWebhook(order);
 		if (state.settings.duplicateWebhooks) services.publishWebhook(order);
+		emit('orders/create', order, state.settings.duplicateWebhooks ? 2 : 1);
 	};
 	return {
-		credentials: { accessToken: shopifyAccessToken, locationId: shopifyLocationId },
+		credentials: { accessToken: shopifyAccessToken, locationId: shopifyLocationId, webhookSecret: shopifyAppSecret },
 		authenticate: headerAuth('X-Shopify-Access-Token', shopifyAccessToken, () => ({
 			status: 401,
 			body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
@@ -114,6 +138,10 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 		routes: (router) => {
 			router.post('/admin/api/:version/graphql.json', (request) => graphql(state, request));
 			router.post('/admin/api/:version/orders.json', (request) => createOrder(state, request, publishOrder));
+			router.get('/admin/api/:version/webhooks.json', (request) => listSubscriptions(state, request));
+			router.post('/admin/api/:version/webhooks.json', (request) => createSubscription(state, request));
+			// The router matches whole segments: `{id}.json` is one.
+			router.delete('/admin/api/:version/webhooks/:file', (request) => deleteSubscription(state, request.params.file.replace(/\.json$/, '')));
 		},
 		data: {
 			reset: () => state.reset(),
@@ -122,8 +150,48 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 		},
 		signWebhook: signShopifyWebhook,
 		settings: settingsOf(state),
+		/** `{ topic, payload?, times? }`: `payload` defaults to the latest order (a refund of it for refunds/create). */
+		emitEvent: ({ topic, payload, times }) => {
+			if (typeof topic !== 'string' || !WEBHOOK_TOPICS.has(topic)) throw controlError(400, `topic must be one of ${[...WEBHOOK_TOPICS].join(', ')}`);
+			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
+			return emit(topic, payload ?? defaultPayload(state, topic), (times as number | undefined) ?? 1);
+		},
 	};
 };
+
+/** The latest order as Shopify sends it on an order topic, or a refund of it on refunds/create. */
+function defaultPayload(state: ShopifyState, topic: string): unknown {
+	const order = (state.orders.at(-1) as SandboxOrder | undefined) ?? { id: 5_000_000 + state.id(), name: '#1001', email: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString(), line_items: [] };
+	if (topic === 'refunds/create') return { id: 8_000_000 + state.id(), order_id: order.id, created_at: new Date().toISOString(), refund_line_items: [] };
+	return topic === 'orders/cancelled' ? { ...order, cancelled_at: new Date().toISOString(), cancel_reason: 'customer' } : order;
+}
+
+/** REST `GET webhooks.json`, filtered by `topic` and `address` as Shopify filters them. */
+function listSubscriptions(state: ShopifyState, request: SandboxRequest): SandboxResponse {
+	const topic = request.query.get('topic');
+	const address = request.query.get('address');
+	const webhooks = state.subscriptions.filter((entry) => (!topic || entry.topic === topic) && (!address || entry.address === address));
+	return { status: 200, body: { webhooks } };
+}
+
+function createSubscription(state: ShopifyState, request: SandboxRequest): SandboxResponse {
+	const webhook = ((request.body ?? {}) as { webhook?: { topic?: unknown; address?: unknown; format?: unknown } }).webhook;
+	const errors: Record<string, string[]> = {};
+	if (typeof webhook?.topic !== 'string' || !WEBHOOK_TOPICS.has(webhook.topic)) errors.topic = ['Invalid topic specified.'];
+	if (typeof webhook?.address !== 'string' || !/^https?:\/\//.test(webhook.address)) errors.address = ["can't be blank"];
+	else if (state.subscriptions.some((entry) => entry.topic === webhook.topic && entry.address === webhook.address)) errors.address = ['for this topic has already been taken'];
+	if (Object.keys(errors).length > 0) return { status: 422, body: { errors } };
+	const now = new Date().toISOString();
+	const created: Subscription = { id: 1_100_000 + state.id(), address: webhook!.address as string, topic: webhook!.topic as string, format: 'json', api_version: shopifyApiVersion, created_at: now, updated_at: now };
+	state.subscriptions.push(created);
+	return { status: 201, body: { webhook: created } };
+}
+
+function deleteSubscription(state: ShopifyState, id: string): SandboxResponse {
+	const before = state.subscriptions.length;
+	state.subscriptions = state.subscriptions.filter((entry) => String(entry.id) !== id);
+	return state.subscriptions.length === before ? { status: 404, body: { errors: 'Not Found' } } : { status: 200, body: {} };
+}
 
 export const signShopifyWebhook: WebhookSigner = ({ body, secret, timestamp }) => ({
 	'X-Shopify-Hmac-Sha256': createHmac('sha256', secret).update(body, 'utf8').digest('base64'),
@@ -377,7 +445,7 @@ function view(state: ShopifyState, collection?: string): unknown {
 		[...state.items.values()].flatMap((item) =>
 			[...item.levels.entries()].map(([locationId, available]) => ({ sku: item.sku, inventoryItemId: itemGid(item), locationId, available })),
 		);
-	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders };
+	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders, webhooks: () => state.subscriptions };
 	if (collection === undefined) return Object.fromEntries(Object.entries(all).map(([name, read]) => [name, read()]));
 	return all[collection]?.();
 }

@@ -6,7 +6,7 @@
  * POST /orders, which takes the units off stock), `modified_after`, the products batch endpoint, and order.created
  * webhooks signed with X-WC-Webhook-Signature and numbered by X-WC-Webhook-Delivery-ID.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 import { basicAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
@@ -17,6 +17,20 @@ export const wooConsumerKey = 'ck_sandbox_0123456789';
 export const wooConsumerSecret = 'cs_sandbox_9876543210';
 
 const API = '/wp-json/wc/v3';
+const WEBHOOK_TOPICS = new Set(['order.created', 'order.updated', 'order.deleted', 'order.restored']);
+
+/** A webhook registered through POST /webhooks; the secret is write-only (never listed). */
+interface Webhook {
+	id: number;
+	name: string;
+	status: string;
+	topic: string;
+	resource: string;
+	event: string;
+	delivery_url: string;
+	secret: string;
+	date_created_gmt: string;
+}
 
 interface Product {
 	id: number;
@@ -55,12 +69,14 @@ const wooError = (status: number, code: string, message: string): SandboxRespons
 class WooState {
 	products = new Map<number, Product>();
 	orders: Order[] = [];
+	webhooks: Webhook[] = [];
 	settings = { duplicateWebhooks: false };
 	private nextId = 100;
 
 	reset(): void {
 		this.products.clear();
 		this.orders = [];
+		this.webhooks = [];
 		this.settings = { duplicateWebhooks: false };
 		this.nextId = 100;
 	}
@@ -81,9 +97,21 @@ const stamp = () => new Date().toISOString().slice(0, 19);
 
 export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 	const state = new WooState();
+	/** One event to every active webhook on its topic, `times` deliveries each carrying the same delivery id. */
+	const emit = (topic: string, payload: unknown, times = 1) => {
+		const targets = state.webhooks.filter((hook) => hook.topic === topic && hook.status === 'active');
+		for (const hook of targets) {
+			const deliveryId = randomUUID();
+			const [resource, event] = topic.split('.');
+			const sign: WebhookSigner = (input) => ({ ...signWooWebhook(input), 'X-WC-Webhook-Topic': topic, 'X-WC-Webhook-Resource': resource, 'X-WC-Webhook-Event': event, 'X-WC-Webhook-ID': String(hook.id), 'X-WC-Webhook-Delivery-ID': deliveryId });
+			for (let time = 0; time < times; time++) services.deliverWebhook({ url: hook.delivery_url, secret: hook.secret }, payload, sign);
+		}
+		return { topic, deliveries: targets.length * times, payload };
+	};
 	const publish = (order: Order) => {
 		services.publishWebhook(order);
 		if (state.settings.duplicateWebhooks) services.publishWebhook(order);
+		emit('order.created', order, state.settings.duplicateWebhooks ? 2 : 1);
 	};
 	return {
 		credentials: { consumerKey: wooConsumerKey, consumerSecret: wooConsumerSecret },
@@ -108,17 +136,67 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 				.put(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: update(state, variation(state, request.params.id, request.params.variationId), request.body) }))
 				.post(`${API}/products/batch`, (request) => batch(state, request))
 				.get(`${API}/orders`, (request) => listOrders(state, request))
-				.post(`${API}/orders`, (request) => createOrder(state, request, publish));
+				.post(`${API}/orders`, (request) => createOrder(state, request, publish))
+				.get(`${API}/webhooks`, (request) => paged(request, state.webhooks.map(listedWebhook)))
+				.post(`${API}/webhooks`, (request) => createWebhook(state, request))
+				.delete(`${API}/webhooks/:id`, (request) => deleteWebhook(state, request));
 		},
 		data: {
 			reset: () => state.reset(),
 			seed: (data) => seed(state, data),
-			state: (collection) => (collection === undefined ? { products: [...state.products.values()], orders: state.orders } : collection === 'products' ? [...state.products.values()] : collection === 'orders' ? state.orders : undefined),
+			state: (collection) => {
+				const all: Record<string, unknown> = { products: [...state.products.values()], orders: state.orders, webhooks: state.webhooks.map(listedWebhook) };
+				return collection === undefined ? all : all[collection];
+			},
 		},
 		signWebhook: signWooWebhook,
 		settings: settings(state),
+		/** `{ topic, payload?, status?, times? }`: the latest order (with `status` set, e.g. cancelled) unless a payload is given. */
+		emitEvent: ({ topic, payload, status, times }) => {
+			if (typeof topic !== 'string' || !WEBHOOK_TOPICS.has(topic)) throw controlError(400, `topic must be one of ${[...WEBHOOK_TOPICS].join(', ')}`);
+			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
+			const latest = state.orders.at(-1);
+			const order = payload ?? (latest ? { ...latest, ...(typeof status === 'string' ? { status } : {}) } : undefined);
+			if (order === undefined) throw controlError(400, 'no order to emit: create one or give a payload');
+			return emit(topic, order, (times as number | undefined) ?? 1);
+		},
 	};
 };
+
+function listedWebhook(hook: Webhook): Omit<Webhook, 'secret'> {
+	const { secret: _secret, ...listed } = hook;
+	return listed;
+}
+
+function createWebhook(state: WooState, request: SandboxRequest): SandboxResponse {
+	const body = (request.body ?? {}) as { name?: unknown; topic?: unknown; delivery_url?: unknown; secret?: unknown; status?: unknown };
+	if (typeof body.topic !== 'string' || !WEBHOOK_TOPICS.has(body.topic)) return wooError(400, 'rest_invalid_param', 'Invalid parameter(s): topic');
+	if (typeof body.delivery_url !== 'string' || !/^https?:\/\//.test(body.delivery_url)) return wooError(400, 'rest_invalid_param', 'Invalid parameter(s): delivery_url');
+	const [resource, event] = body.topic.split('.');
+	const hook: Webhook = {
+		id: state.id(),
+		name: typeof body.name === 'string' ? body.name : `Webhook created on ${stamp()}`,
+		status: typeof body.status === 'string' ? body.status : 'active',
+		topic: body.topic,
+		resource,
+		event,
+		delivery_url: body.delivery_url,
+		// WooCommerce's default when none is given: a hash the receiver cannot know in advance.
+		secret: typeof body.secret === 'string' && body.secret !== '' ? body.secret : createHash('md5').update(randomUUID()).digest('hex'),
+		date_created_gmt: stamp(),
+	};
+	state.webhooks.push(hook);
+	return { status: 201, body: listedWebhook(hook) };
+}
+
+/** WooCommerce webhooks cannot be trashed: without force=true the delete is refused. */
+function deleteWebhook(state: WooState, request: SandboxRequest): SandboxResponse {
+	const hook = state.webhooks.find((entry) => String(entry.id) === request.params.id);
+	if (!hook) return wooError(404, 'woocommerce_rest_webhook_invalid_id', 'Invalid ID.');
+	if (request.query.get('force') !== 'true') return wooError(501, 'woocommerce_rest_trash_not_supported', 'Webhooks do not support trashing.');
+	state.webhooks = state.webhooks.filter((entry) => entry !== hook);
+	return { status: 200, body: listedWebhook(hook) };
+}
 
 export const signWooWebhook: WebhookSigner = ({ body, secret, url }) => ({
 	'X-WC-Webhook-Source': 'http://woocommerce.sandbox/',

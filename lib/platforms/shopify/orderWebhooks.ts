@@ -1,0 +1,40 @@
+import { verifyBodyHmacBase64 } from '../inventory';
+import { idText, ignoreNotFound, type OrderWebhookScheme, type VendorHook } from '../orderWebhooks';
+
+interface ShopifyWebhook {
+	id: number;
+	topic: string;
+	address: string;
+}
+
+/**
+ * Shopify's REST webhook subscriptions (`/webhooks.json`), signed with the app's client secret:
+ * X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(secret, raw body)); X-Shopify-Webhook-Id names the event (the same on a
+ * redelivery, and Shopify does redeliver).
+ */
+export const shopifyOrderWebhooks: OrderWebhookScheme = {
+	platform: 'shopify',
+	events: {
+		created: { topic: 'orders/create' },
+		updated: { topic: 'orders/updated' },
+		cancelled: { topic: 'orders/cancelled' },
+		refunded: { topic: 'refunds/create' },
+	},
+	secretFrom: 'credential',
+	async list(transport, topic) {
+		const body = await transport.request<{ webhooks?: ShopifyWebhook[] }>({ method: 'GET', url: '/webhooks.json', qs: { topic } });
+		return (body.webhooks ?? []).map((hook): VendorHook => ({ id: String(hook.id), url: hook.address, topic: hook.topic }));
+	},
+	async create(transport, { url, topic }) {
+		const body = await transport.request<{ webhook: ShopifyWebhook }>({ method: 'POST', url: '/webhooks.json', body: { webhook: { topic, address: url, format: 'json' } } });
+		return String(body.webhook.id);
+	},
+	async remove(transport, id) {
+		await transport.send({ method: 'DELETE', url: `/webhooks/${encodeURIComponent(id)}.json` }).catch(ignoreNotFound);
+	},
+	authentic: (header, rawBody, secret) => verifyBodyHmacBase64(rawBody, header('x-shopify-hmac-sha256'), secret),
+	deliveryId: (header) => header('x-shopify-webhook-id'),
+	topic: (header) => header('x-shopify-topic'),
+	// A refund names its order in order_id; the order topics send the order itself.
+	orderId: (payload) => idText(payload.order_id) ?? idText(payload.id),
+};

@@ -1,0 +1,18 @@
+import type { Migration } from '../store/types';
+
+/** The deliveries every trigger has let through, one row per (trigger, vendor delivery id): a redelivery starts nothing. */
+export const triggerMigrations: Migration[] = [
+	{
+		component: 'triggers',
+		version: 1,
+		description: 'webhook deliveries seen by the trigger nodes',
+		statements: [
+			`CREATE TABLE trigger_deliveries (
+				trigger_key TEXT NOT NULL,
+				delivery_id TEXT NOT NULL,
+				received_at TEXT NOT NULL,
+				PRIMARY KEY (trigger_key, delivery_id)
+			)`,
+		],
+	},
+];
