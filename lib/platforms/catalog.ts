@@ -15,7 +15,7 @@ import { MailchimpMarketing, mailchimpProfile } from './mailchimp';
 import { MarketoMarketing, marketoProfile } from './marketo';
 import { ActiveCampaignMarketing, activeCampaignProfile } from './activecampaign';
 import type { InventoryConnector } from './inventory';
-import type { OrderWebhookScheme } from './orderWebhooks';
+import type { OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
 import { BigCommerceInventory, bigCommerceOrderWebhooks, bigCommerceProfile } from './bigcommerce';
 import { MagentoInventory, magentoProfile } from './magento';
 import { ShopifyInventory, shopifyOrderWebhooks, shopifyProfile } from './shopify';
@@ -43,6 +43,8 @@ export interface PlatformEntry {
 	};
 	/** Order events by webhook, registered through the vendor's API (the Order Trigger). */
 	orderWebhooks?: OrderWebhookScheme;
+	/** Payment events by webhook, registered through the vendor's API (the Payment Event Trigger). */
+	paymentWebhooks?: PaymentWebhookScheme;
 }
 
 /** One line per platform; adding a platform is one folder under platforms/ plus its line here. */

@@ -1,14 +1,15 @@
 export {
-	existingOrderHook,
+	existingHook,
 	orderWebhookScheme,
-	receiveOrderDelivery,
-	registerOrderHook,
-	removeOrderHook,
-	type OrderDelivery,
-	type OrderDeliveryOutcome,
-	type OrderHookRegistration,
-	type OrderTriggerEvent,
-} from './orderTrigger';
+	paymentWebhookScheme,
+	receiveDelivery,
+	registerHook,
+	removeHook,
+	type Delivery,
+	type DeliveryOutcome,
+	type HookRegistration,
+	type TriggerEvent,
+} from './webhookTrigger';
 export { firstDelivery } from './deliveries';
 export { triggerMigrations } from './migrations';
-export { ORDER_EVENTS, type OrderEventKind, type HeaderReader } from '../platforms/orderWebhooks';
+export { ORDER_EVENTS, PAYMENT_EVENTS, type OrderEventKind, type PaymentEventKind, type HeaderReader, type WebhookScheme } from '../platforms/webhookSchemes';

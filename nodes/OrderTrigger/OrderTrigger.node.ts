@@ -1,45 +1,14 @@
-import {
-	NodeConnectionTypes,
-	type IDataObject,
-	type IHookFunctions,
-	type INodeType,
-	type INodeTypeDescription,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-} from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 
-import {
-	existingOrderHook,
-	receiveOrderDelivery,
-	registerOrderHook,
-	removeOrderHook,
-	type OrderEventKind,
-	type OrderHookRegistration,
-} from '../../lib/triggers';
-import { nodeStore, platformTransport } from '../shared/engineContext';
-import { toNodeError } from '../shared/errors';
-import { chosenCredential } from '../shared/platformCredentials';
+import { orderWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { receiveVendorWebhook, vendorWebhookMethods } from '../shared/webhookTrigger';
 
 const PLATFORMS = [
 	{ name: 'Shopify', value: 'shopify', credential: 'integrationShopifyApi' },
 	{ name: 'WooCommerce', value: 'woocommerce', credential: 'integrationWooCommerceApi' },
 	{ name: 'BigCommerce', value: 'bigcommerce', credential: 'integrationBigCommerceApi' },
 ];
-
-type HookContext = IHookFunctions | IWebhookFunctions;
-
-function chosen(context: HookContext): { platform: string; event: OrderEventKind; data: IDataObject } {
-	return {
-		platform: context.getNodeParameter('platform') as string,
-		event: context.getNodeParameter('event') as OrderEventKind,
-		data: context.getWorkflowStaticData('node'),
-	};
-}
-
-async function transportFor(context: IHookFunctions, platform: string) {
-	return await platformTransport(context, platform, await nodeStore(context));
-}
 
 /**
  * Starts a workflow on an order event from a store. Activating the workflow registers a webhook with the store
@@ -98,73 +67,9 @@ export class OrderTrigger implements INodeType {
 
 	methods = { credentialTest: { integrationStateStoreTest } };
 
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const { platform, event, data } = chosen(this);
-				try {
-					const url = this.getNodeWebhookUrl('default') as string;
-					const found = await existingOrderHook(await transportFor(this, platform), platform, event, url, data as Partial<OrderHookRegistration>);
-					if (!found) return false;
-					Object.assign(data, found);
-					return true;
-				} catch (error) {
-					throw toNodeError(this.getNode(), error);
-				}
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				const { platform, event, data } = chosen(this);
-				try {
-					const url = this.getNodeWebhookUrl('default') as string;
-					const registration = await registerOrderHook(await transportFor(this, platform), platform, event, url);
-					delete data.secret;
-					Object.assign(data, registration);
-					return true;
-				} catch (error) {
-					throw toNodeError(this.getNode(), error);
-				}
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				const { platform, data } = chosen(this);
-				if (typeof data.hookId !== 'string') return true;
-				try {
-					await removeOrderHook(await transportFor(this, platform), platform, data.hookId);
-				} catch (error) {
-					// Deactivation goes on; the webhook is left on the store and is deleted on the next activation's check.
-					this.logger.warn(`Order Trigger could not delete its ${platform} webhook ${data.hookId}: ${(error as Error).message}`);
-					return false;
-				}
-				delete data.hookId;
-				delete data.secret;
-				return true;
-			},
-		},
-	};
+	webhookMethods = vendorWebhookMethods(orderWebhookScheme);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const { platform, event, data } = chosen(this);
-		const request = this.getRequestObject();
-		const headers = this.getHeaderData();
-		const credentialType = chosenCredential(platform)?.type as string;
-		const credential = await this.getCredentials(credentialType);
-		const outcome = await receiveOrderDelivery(await nodeStore(this), {
-			platform,
-			event,
-			triggerKey: `order-trigger:${this.getWorkflow().id}:${this.getNode().id}`,
-			header: (name) => {
-				const value = headers[name];
-				return Array.isArray(value) ? value[0] : value;
-			},
-			rawBody: request.rawBody ?? Buffer.alloc(0),
-			registration: data as Partial<OrderHookRegistration>,
-			credentialSecret: typeof credential.webhookSecret === 'string' ? credential.webhookSecret : undefined,
-		});
-		if (outcome.outcome === 'refused') {
-			this.getResponseObject().status(401).json({ error: 'webhook refused', reason: outcome.reason });
-			return { noWebhookResponse: true };
-		}
-		if (outcome.outcome === 'skipped') return { webhookResponse: { received: true, started: false, reason: outcome.reason } };
-		const { payload, ...about } = outcome.event;
-		return { workflowData: [[{ json: { ...about, order: payload as IDataObject } }]] };
+		return await receiveVendorWebhook(this, orderWebhookScheme, 'order');
 	}
 }

@@ -47,8 +47,8 @@ const cases: Case[] = [
 		hookUrl: (hook) => hook.address,
 		hookTopic: (hook) => hook.topic,
 		topic: 'orders/create',
-		emitTwice: { topic: 'orders/create', payload: { id: 820982911946154500, name: '#1001', line_items: [{ id: 1, sku: 'TEE-1', quantity: 2 }] }, times: 2 },
-		orderId: '820982911946154500',
+		emitTwice: { topic: 'orders/create', payload: { id: 5123456789012, name: '#1001', line_items: [{ id: 1, sku: 'TEE-1', quantity: 2 }] }, times: 2 },
+		orderId: '5123456789012',
 		forged: { headers: { 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Webhook-Id': 'forged-1', 'X-Shopify-Hmac-Sha256': createHmac('sha256', 'not-the-app-secret').update('{"id":1}').digest('base64') }, body: '{"id":1}' },
 	},
 	{
@@ -181,7 +181,7 @@ describe.each(cases)('Order Trigger on $platform (order $event)', (test) => {
 		expect(skipped).toHaveLength(1);
 		expect(JSON.parse(skipped[0].response as string)).toMatchObject({ started: false, reason: expect.stringMatching(/already received/) });
 		const execution = await n8n.waitForExecution(workflowId);
-		const item = execution.outputs['Order Trigger']?.[0]?.[0] as Record<string, unknown>;
+		const item = (execution.outputs['Order Trigger']?.[0]?.[0] as { json?: Record<string, unknown> } | undefined)?.json;
 		expect(item).toMatchObject({ platform: test.platform, event: test.event, topic: test.topic, orderId: test.orderId });
 		expect(await n8n.executions(workflowId)).toHaveLength(1);
 	});
@@ -221,7 +221,7 @@ describe('deliveries that are authentic but start nothing, or are not JSON', () 
 		const [hook] = await registered(test);
 		const deliveries = (await controls.woocommerce.webhooks()).deliveries.filter((delivery) => delivery.url === test.hookUrl(hook) && delivery.body.includes('4712'));
 		expect(deliveries.map((delivery) => delivery.status)).toEqual([200]);
-		expect(JSON.parse(deliveries[0].response ?? '{}')).toMatchObject({ started: false, reason: expect.stringMatching(/is not an order cancelled/) });
+		expect(JSON.parse(deliveries[0].response ?? '{}')).toMatchObject({ started: false, reason: expect.stringMatching(/is not cancelled/) });
 		expect(await n8n.executions(workflowId)).toHaveLength(0);
 		await n8n.api('POST', `/workflows/${workflowId}/deactivate`);
 	});

@@ -13,7 +13,7 @@ import { allMigrations } from '../../lib/migrations';
 import { platformEntry } from '../../lib/platforms/catalog';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { FetchHttpClient, Transport } from '../../lib/transport';
-import { existingOrderHook, receiveOrderDelivery, registerOrderHook, removeOrderHook, type OrderDeliveryOutcome, type OrderEventKind, type OrderHookRegistration } from '../../lib/triggers';
+import { existingHook, orderWebhookScheme, receiveDelivery, registerHook, removeHook, type DeliveryOutcome, type HookRegistration, type OrderEventKind } from '../../lib/triggers';
 import { bigCommerceStoreHash } from './bigcommerce';
 import { SandboxControl } from './framework/controlClient';
 import { startSandbox, type RunningSandbox } from './registry';
@@ -29,8 +29,9 @@ const apiBase: Record<Platform, (sandbox: RunningSandbox) => string> = {
 
 /** A receiver standing in for the trigger's webhook: every delivery's outcome, in arrival order. */
 class Receiver {
-	readonly outcomes: OrderDeliveryOutcome[] = [];
-	registration: Partial<OrderHookRegistration> = {};
+	readonly outcomes: Array<DeliveryOutcome<OrderEventKind>> = [];
+	registration: Partial<HookRegistration> = {};
+	url = '';
 	private server?: Server;
 
 	constructor(
@@ -45,9 +46,9 @@ class Receiver {
 			const chunks: Buffer[] = [];
 			request.on('data', (chunk: Buffer) => chunks.push(chunk));
 			request.on('end', () => {
-				void receiveOrderDelivery(this.store, {
-					platform: this.platform,
+				void receiveDelivery(this.store, orderWebhookScheme(this.platform), {
 					event: this.event,
+					url: this.url,
 					triggerKey: `test:${this.platform}:${this.event}`,
 					header: (name) => {
 						const value = request.headers[name];
@@ -64,7 +65,8 @@ class Receiver {
 			});
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhook`;
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhook`;
+		return this.url;
 	}
 
 	async close(): Promise<void> {
@@ -128,9 +130,10 @@ describe.each(cases)('order webhooks on $platform (order $event)', ({ platform, 
 
 	it('registers with the store once; a second activation finds the registration', async () => {
 		const transport = transportFor(platform);
-		expect(await existingOrderHook(transport, platform, event, url, {})).toBeUndefined();
-		receiver.registration = await registerOrderHook(transport, platform, event, url);
-		expect(await existingOrderHook(transport, platform, event, url, receiver.registration)).toEqual(receiver.registration);
+		const scheme = orderWebhookScheme(platform);
+		expect(await existingHook(transport, scheme, event, url, {})).toBeUndefined();
+		receiver.registration = await registerHook(transport, scheme, event, url);
+		expect(await existingHook(transport, scheme, event, url, receiver.registration)).toEqual(receiver.registration);
 	});
 
 	it('accepts an event once though the store delivers it twice', async () => {
@@ -139,7 +142,7 @@ describe.each(cases)('order webhooks on $platform (order $event)', ({ platform, 
 		expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
 		expect(receiver.outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['accepted', 'skipped']);
 		const accepted = receiver.outcomes.find((outcome) => outcome.outcome === 'accepted');
-		expect(accepted).toMatchObject({ event: { platform, event, orderId } });
+		expect(accepted).toMatchObject({ event: { platform, event, subjectId: orderId } });
 	});
 
 	it('refuses the same delivery with no signature', async () => {
@@ -164,22 +167,24 @@ describe.each(cases)('order webhooks on $platform (order $event)', ({ platform, 
 			const before = receiver.outcomes.length;
 			await controls[platform].emitEvent(other);
 			await delivered(platform, url, 3);
-			expect(receiver.outcomes.slice(before)).toEqual([{ outcome: 'skipped', reason: expect.stringMatching(/is not an order/) }]);
+			expect(receiver.outcomes.slice(before)).toEqual([{ outcome: 'skipped', reason: expect.stringMatching(new RegExp(`is not ${event}$`)) }]);
 		});
 	}
 
 	it('deletes its registration', async () => {
 		const transport = transportFor(platform);
-		await removeOrderHook(transport, platform, receiver.registration.hookId!);
-		expect(await existingOrderHook(transport, platform, event, url, receiver.registration)).toBeUndefined();
-		await removeOrderHook(transport, platform, receiver.registration.hookId!);
+		const scheme = orderWebhookScheme(platform);
+		await removeHook(transport, scheme, receiver.registration.hookId!);
+		expect(await existingHook(transport, scheme, event, url, receiver.registration)).toBeUndefined();
+		await removeHook(transport, scheme, receiver.registration.hookId!);
 	});
 });
 
 it('a WooCommerce webhook whose secret was lost is deleted, so that a fresh one replaces it', async () => {
 	const transport = transportFor('woocommerce');
 	const url = 'http://127.0.0.1:9/lost-secret';
-	const registration = await registerOrderHook(transport, 'woocommerce', 'created', url);
-	expect(await existingOrderHook(transport, 'woocommerce', 'created', url, { hookId: registration.hookId })).toBeUndefined();
+	const scheme = orderWebhookScheme('woocommerce');
+	const registration = await registerHook(transport, scheme, 'created', url);
+	expect(await existingHook(transport, scheme, 'created', url, { hookId: registration.hookId })).toBeUndefined();
 	expect((await controls.woocommerce.state<Array<{ delivery_url: string }>>('webhooks')).filter((hook) => hook.delivery_url === url)).toEqual([]);
 });

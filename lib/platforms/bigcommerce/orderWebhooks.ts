@@ -1,5 +1,5 @@
 import { safeEqual } from '../../transport/signatures';
-import { idText, ignoreNotFound, type OrderWebhookScheme } from '../orderWebhooks';
+import { idText, ignoreNotFound, type OrderWebhookScheme } from '../webhookSchemes';
 
 interface BigCommerceHook {
 	id: number;
@@ -44,16 +44,16 @@ export const bigCommerceOrderWebhooks: OrderWebhookScheme = {
 			url: '/hooks',
 			body: { scope: topic, destination: url, is_active: true, headers: { [BIGCOMMERCE_SECRET_HEADER]: secret } },
 		});
-		return String(body.data.id);
+		return { id: String(body.data.id) };
 	},
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/hooks/${encodeURIComponent(id)}` }).catch(ignoreNotFound);
 	},
-	authentic: (header, _rawBody, secret) => {
+	authentic: ({ header }, secret) => {
 		const presented = header(BIGCOMMERCE_SECRET_HEADER);
 		return presented !== undefined && secret !== '' && safeEqual(presented, secret);
 	},
 	deliveryId: (_header, payload) => idText(payload.hash),
 	topic: (_header, payload) => (typeof payload.scope === 'string' ? payload.scope : undefined),
-	orderId: (payload) => idText(orderData(payload).id),
+	subjectId: (payload) => idText(orderData(payload).id),
 };

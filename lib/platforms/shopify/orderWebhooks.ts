@@ -1,5 +1,5 @@
 import { verifyBodyHmacBase64 } from '../inventory';
-import { idText, ignoreNotFound, type OrderWebhookScheme, type VendorHook } from '../orderWebhooks';
+import { idText, ignoreNotFound, type OrderWebhookScheme, type VendorHook } from '../webhookSchemes';
 
 interface ShopifyWebhook {
 	id: number;
@@ -27,14 +27,15 @@ export const shopifyOrderWebhooks: OrderWebhookScheme = {
 	},
 	async create(transport, { url, topic }) {
 		const body = await transport.request<{ webhook: ShopifyWebhook }>({ method: 'POST', url: '/webhooks.json', body: { webhook: { topic, address: url, format: 'json' } } });
-		return String(body.webhook.id);
+		return { id: String(body.webhook.id) };
 	},
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/webhooks/${encodeURIComponent(id)}.json` }).catch(ignoreNotFound);
 	},
-	authentic: (header, rawBody, secret) => verifyBodyHmacBase64(rawBody, header('x-shopify-hmac-sha256'), secret),
+	authentic: ({ header, rawBody }, secret) => verifyBodyHmacBase64(rawBody, header('x-shopify-hmac-sha256'), secret),
 	deliveryId: (header) => header('x-shopify-webhook-id'),
 	topic: (header) => header('x-shopify-topic'),
-	// A refund names its order in order_id; the order topics send the order itself.
-	orderId: (payload) => idText(payload.order_id) ?? idText(payload.id),
+	// A refund names its order in order_id; the order topics send the order itself (an id past 2^53 cannot be read
+	// exactly from JSON: its GraphQL id then names it).
+	subjectId: (payload) => idText(payload.order_id) ?? idText(payload.id) ?? idText(payload.admin_graphql_api_id),
 };

@@ -1,5 +1,5 @@
 import { verifyBodyHmacBase64 } from '../inventory';
-import { idText, ignoreNotFound, type OrderWebhookScheme } from '../orderWebhooks';
+import { idText, ignoreNotFound, type OrderWebhookScheme } from '../webhookSchemes';
 
 interface WooWebhook {
 	id: number;
@@ -41,13 +41,13 @@ export const wooCommerceOrderWebhooks: OrderWebhookScheme = {
 			url: '/webhooks',
 			body: { name: `n8n ${topic}`, topic, delivery_url: url, secret, status: 'active' },
 		});
-		return String(hook.id);
+		return { id: String(hook.id) };
 	},
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/webhooks/${encodeURIComponent(id)}`, qs: { force: true } }).catch(ignoreNotFound);
 	},
-	authentic: (header, rawBody, secret) => verifyBodyHmacBase64(rawBody, header('x-wc-webhook-signature'), secret),
+	authentic: ({ header, rawBody }, secret) => verifyBodyHmacBase64(rawBody, header('x-wc-webhook-signature'), secret),
 	deliveryId: (header) => header('x-wc-webhook-delivery-id'),
 	topic: (header) => header('x-wc-webhook-topic'),
-	orderId: (payload) => idText(payload.id),
+	subjectId: (payload) => idText(payload.id),
 };

@@ -1,0 +1,87 @@
+import { PlatformApiError } from '../transport/errors';
+import type { Transport } from '../transport/transport';
+
+/** The order events a trigger can start on, in the package's words; each vendor maps them to its own topics. */
+export const ORDER_EVENTS = ['created', 'updated', 'cancelled', 'refunded'] as const;
+export type OrderEventKind = (typeof ORDER_EVENTS)[number];
+
+/** The payment events a trigger can start on. */
+export const PAYMENT_EVENTS = ['succeeded', 'failed', 'refunded', 'disputed'] as const;
+export type PaymentEventKind = (typeof PAYMENT_EVENTS)[number];
+
+/** Reads one request header by its lower-case name (the first value when repeated). */
+export type HeaderReader = (name: string) => string | undefined;
+
+/** A webhook as the vendor lists it. */
+export interface VendorHook {
+	id: string;
+	url: string;
+	topic: string;
+}
+
+/** Where a neutral event comes from on one vendor: its topic, and where one topic carries several events, which payloads are this one. */
+export interface EventTopic {
+	topic: string;
+	matches?: (payload: Record<string, unknown>) => boolean;
+}
+
+/** One delivery as received: what a signature scheme may look at. */
+export interface ReceivedDelivery {
+	header: HeaderReader;
+	rawBody: Buffer;
+	/** The URL the delivery was sent to, as registered (Square signs it). */
+	url: string;
+	nowMs: number;
+}
+
+/**
+ * Everything the package knows about one vendor's webhooks for one kind of event: the topics, how a webhook is
+ * listed, created and deleted through the vendor's API, and how a delivery is authenticated and identified.
+ */
+export interface WebhookScheme<Event extends string> {
+	platform: string;
+	events: Record<Event, EventTopic>;
+	/**
+	 * Who holds the secret deliveries are signed with. `credential`: the app's own secret, set in the credential
+	 * (Shopify); `registration`: one the package gives each webhook when it creates it (WooCommerce, BigCommerce);
+	 * `vendor`: one the vendor issues when the webhook is created (Stripe, Square).
+	 */
+	secretFrom: 'credential' | 'registration' | 'vendor';
+	/** The vendor's webhooks for `topic`. */
+	list(transport: Transport, topic: string): Promise<VendorHook[]>;
+	/** Registers `url` for `topic` (`secret` given when `secretFrom` is `registration`); the vendor's id, and its secret if it issues one. */
+	create(transport: Transport, hook: { url: string; topic: string; secret?: string }): Promise<{ id: string; secret?: string }>;
+	/** Deletes the webhook; a webhook already gone is not an error. */
+	remove(transport: Transport, id: string): Promise<void>;
+	/** Whether the delivery was sent by the vendor for this secret, judged on the raw bytes received. */
+	authentic(delivery: ReceivedDelivery, secret: string): boolean;
+	/** The vendor's id of this delivery (the same on a redelivery), or undefined when it sent none. */
+	deliveryId(header: HeaderReader, payload: Record<string, unknown>): string | undefined;
+	/** The topic the delivery says it carries. */
+	topic(header: HeaderReader, payload: Record<string, unknown>): string | undefined;
+	/** The vendor's id of what the event is about (the order, the payment). */
+	subjectId(payload: Record<string, unknown>): string | undefined;
+}
+
+export type OrderWebhookScheme = WebhookScheme<OrderEventKind>;
+export type PaymentWebhookScheme = WebhookScheme<PaymentEventKind>;
+
+/** An id as text: a whole number or a non-empty string; anything else is no id. */
+export function idText(value: unknown): string | undefined {
+	if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+	if (typeof value === 'string' && value !== '') return value;
+	return undefined;
+}
+
+/** The object at a dotted path of a payload (`data.object`), or an empty one. */
+export function objectAt(payload: Record<string, unknown>, path: string): Record<string, unknown> {
+	let value: unknown = payload;
+	for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+	return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/** For a delete: a webhook the vendor no longer has (deleted by hand) is already where deletion leads. */
+export function ignoreNotFound(error: unknown): undefined {
+	if (error instanceof PlatformApiError && error.status === 404) return undefined;
+	throw error;
+}

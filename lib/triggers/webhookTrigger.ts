@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+
+import { platformEntry } from '../platforms/catalog';
+import type { HeaderReader, OrderWebhookScheme, PaymentWebhookScheme, WebhookScheme } from '../platforms/webhookSchemes';
+import type { StateStore } from '../store';
+import type { Transport } from '../transport';
+import { firstDelivery } from './deliveries';
+
+/** What a trigger keeps of its registration (in n8n's node static data): the vendor's webhook id and, unless it is the app's, the signing secret. */
+export interface HookRegistration {
+	hookId: string;
+	secret?: string;
+}
+
+export function orderWebhookScheme(platform: string): OrderWebhookScheme {
+	const scheme = platformEntry(platform).orderWebhooks;
+	if (!scheme) throw new Error(`${platformEntry(platform).displayName} has no order webhooks this package can register`);
+	return scheme;
+}
+
+export function paymentWebhookScheme(platform: string): PaymentWebhookScheme {
+	const scheme = platformEntry(platform).paymentWebhooks;
+	if (!scheme) throw new Error(`${platformEntry(platform).displayName} has no payment webhooks this package can register`);
+	return scheme;
+}
+
+/**
+ * The registration already delivering `event` to `url`, if the vendor has one the trigger can verify: a webhook whose
+ * secret the trigger no longer knows (its record lost) is deleted, so that a fresh one replaces it.
+ */
+export async function existingHook<Event extends string>(
+	transport: Transport,
+	scheme: WebhookScheme<Event>,
+	event: Event,
+	url: string,
+	known: Partial<HookRegistration>,
+): Promise<HookRegistration | undefined> {
+	const topic = scheme.events[event].topic;
+	const hook = (await scheme.list(transport, topic)).find((candidate) => candidate.url === url);
+	if (!hook) return undefined;
+	if (scheme.secretFrom === 'credential') return { hookId: hook.id };
+	if (known.hookId === hook.id && known.secret) return { hookId: hook.id, secret: known.secret };
+	await scheme.remove(transport, hook.id);
+	return undefined;
+}
+
+/** Registers `url` for `event` with the vendor, with a fresh secret where the package chooses it. */
+export async function registerHook<Event extends string>(transport: Transport, scheme: WebhookScheme<Event>, event: Event, url: string): Promise<HookRegistration> {
+	const chosen = scheme.secretFrom === 'registration' ? randomBytes(32).toString('hex') : undefined;
+	const created = await scheme.create(transport, { url, topic: scheme.events[event].topic, secret: chosen });
+	if (scheme.secretFrom === 'vendor' && !created.secret) throw new Error(`${scheme.platform} issued no signing secret for webhook ${created.id}`);
+	return { hookId: created.id, secret: chosen ?? created.secret };
+}
+
+export async function removeHook<Event extends string>(transport: Transport, scheme: WebhookScheme<Event>, hookId: string): Promise<void> {
+	await scheme.remove(transport, hookId);
+}
+
+export interface Delivery<Event extends string> {
+	event: Event;
+	/** Scopes the delivery ids seen (e.g. workflow and node): two triggers on the same event each start once. */
+	triggerKey: string;
+	header: HeaderReader;
+	rawBody: Buffer;
+	/** The URL the delivery came to (the trigger's webhook URL, as registered). */
+	url: string;
+	/** What the trigger kept at registration. */
+	registration: Partial<HookRegistration>;
+	/** The credential's webhook secret, for vendors that sign with the app's secret (Shopify). */
+	credentialSecret?: string;
+	nowMs?: number;
+}
+
+/** The event a trigger starts its execution with. */
+export interface TriggerEvent<Event extends string> {
+	platform: string;
+	event: Event;
+	topic: string;
+	deliveryId: string;
+	/** The vendor's id of what the event is about (the order, the payment). */
+	subjectId?: string;
+	payload: Record<string, unknown>;
+}
+
+/**
+ * What to do with one delivery: `refused` (forged, unsigned, stale or malformed: answer 401, start nothing), `skipped`
+ * (authentic but not this trigger's event, or a delivery already let through: answer 200, start nothing) or `accepted`.
+ */
+export type DeliveryOutcome<Event extends string> =
+	| { outcome: 'refused'; reason: string }
+	| { outcome: 'skipped'; reason: string }
+	| { outcome: 'accepted'; event: TriggerEvent<Event> };
+
+export async function receiveDelivery<Event extends string>(store: StateStore, scheme: WebhookScheme<Event>, delivery: Delivery<Event>): Promise<DeliveryOutcome<Event>> {
+	// No secret known (none set in the credential, or no registration) refuses every delivery.
+	const secret = (scheme.secretFrom === 'credential' ? delivery.credentialSecret : delivery.registration.secret) ?? '';
+	const received = { header: delivery.header, rawBody: delivery.rawBody, url: delivery.url, nowMs: delivery.nowMs ?? Date.now() };
+	if (secret === '' || !scheme.authentic(received, secret)) return { outcome: 'refused', reason: 'the signature is missing, stale or does not match the body' };
+	const payload = parseObject(delivery.rawBody);
+	if (!payload) return { outcome: 'refused', reason: 'the body is not a JSON object' };
+	const deliveryId = scheme.deliveryId(delivery.header, payload);
+	if (!deliveryId) return { outcome: 'refused', reason: 'the delivery carries no delivery id' };
+	const wanted = scheme.events[delivery.event];
+	const topic = scheme.topic(delivery.header, payload);
+	if (topic !== wanted.topic) return { outcome: 'skipped', reason: `topic ${String(topic)} is not ${wanted.topic}` };
+	if (wanted.matches && !wanted.matches(payload)) return { outcome: 'skipped', reason: `this ${topic} is not ${delivery.event}` };
+	if (!(await firstDelivery(store, delivery.triggerKey, deliveryId))) return { outcome: 'skipped', reason: `delivery ${deliveryId} was already received` };
+	return { outcome: 'accepted', event: { platform: scheme.platform, event: delivery.event, topic, deliveryId, subjectId: scheme.subjectId(payload), payload } };
+}
+
+function parseObject(rawBody: Buffer): Record<string, unknown> | undefined {
+	try {
+		const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+		return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}

@@ -1,0 +1,105 @@
+import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { existingHook, receiveDelivery, registerHook, removeHook, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
+import { nodeStore, platformTransport } from './engineContext';
+import { toNodeError } from './errors';
+import { chosenCredential } from './platformCredentials';
+
+/** How a trigger node finds its vendor's scheme for the chosen platform. */
+export type SchemeFor<Event extends string> = (platform: string) => WebhookScheme<Event>;
+
+type HookContext = IHookFunctions | IWebhookFunctions;
+
+function chosen<Event extends string>(context: HookContext, schemeFor: SchemeFor<Event>) {
+	const platform = context.getNodeParameter('platform') as string;
+	return {
+		platform,
+		scheme: schemeFor(platform),
+		event: context.getNodeParameter('event') as Event,
+		registration: context.getWorkflowStaticData('node') as IDataObject & Partial<HookRegistration>,
+	};
+}
+
+async function transportFor(context: IHookFunctions, platform: string) {
+	return await platformTransport(context, platform, await nodeStore(context));
+}
+
+/**
+ * n8n's `webhookMethods.default` for a trigger whose webhook is registered through the vendor's API: activation finds
+ * or creates it (keeping the vendor's id, and the secret unless it is the app's, in the node's static data),
+ * deactivation deletes it.
+ */
+export function vendorWebhookMethods<Event extends string>(schemeFor: SchemeFor<Event>) {
+	return {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const { platform, scheme, event, registration } = chosen(this, schemeFor);
+				try {
+					const url = this.getNodeWebhookUrl('default') as string;
+					const found = await existingHook(await transportFor(this, platform), scheme, event, url, registration);
+					if (!found) return false;
+					Object.assign(registration, found);
+					return true;
+				} catch (error) {
+					throw toNodeError(this.getNode(), error);
+				}
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const { platform, scheme, event, registration } = chosen(this, schemeFor);
+				try {
+					const url = this.getNodeWebhookUrl('default') as string;
+					const created = await registerHook(await transportFor(this, platform), scheme, event, url);
+					delete registration.secret;
+					Object.assign(registration, created);
+					return true;
+				} catch (error) {
+					throw toNodeError(this.getNode(), error);
+				}
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const { platform, scheme, registration } = chosen(this, schemeFor);
+				if (typeof registration.hookId !== 'string') return true;
+				try {
+					await removeHook(await transportFor(this, platform), scheme, registration.hookId);
+				} catch (error) {
+					// Deactivation goes on; the next activation takes the webhook over (or replaces it if its secret is lost).
+					this.logger.warn(`Could not delete the ${platform} webhook ${registration.hookId}: ${(error as Error).message}`);
+					return false;
+				}
+				delete registration.hookId;
+				delete registration.secret;
+				return true;
+			},
+		},
+	};
+}
+
+/**
+ * The trigger's `webhook()`: verifies the delivery on its raw body before any execution exists. Refused (forged,
+ * stale, malformed): 401 and no execution; skipped (another event on the topic, a delivery already let through): 200
+ * and no execution; accepted: one item with the event and the payload under `payloadField`.
+ */
+export async function receiveVendorWebhook<Event extends string>(context: IWebhookFunctions, schemeFor: SchemeFor<Event>, payloadField: string): Promise<IWebhookResponseData> {
+	const { platform, scheme, event, registration } = chosen(context, schemeFor);
+	const headers = context.getHeaderData();
+	const credentialSecret = scheme.secretFrom === 'credential' ? (await context.getCredentials(chosenCredential(platform)?.type as string)).webhookSecret : undefined;
+	const outcome = await receiveDelivery(await nodeStore(context), scheme, {
+		event,
+		triggerKey: `${context.getNode().type}:${context.getWorkflow().id}:${context.getNode().id}`,
+		header: (name) => {
+			const value = headers[name];
+			return Array.isArray(value) ? value[0] : value;
+		},
+		rawBody: context.getRequestObject().rawBody ?? Buffer.alloc(0),
+		url: context.getNodeWebhookUrl('default') as string,
+		registration,
+		credentialSecret: typeof credentialSecret === 'string' ? credentialSecret : undefined,
+	});
+	if (outcome.outcome === 'refused') {
+		context.getResponseObject().status(401).json({ error: 'webhook refused', reason: outcome.reason });
+		return { noWebhookResponse: true };
+	}
+	if (outcome.outcome === 'skipped') return { webhookResponse: { received: true, started: false, reason: outcome.reason } };
+	const { payload, subjectId, ...about } = outcome.event;
+	return { workflowData: [[{ json: { ...about, [`${payloadField}Id`]: subjectId, [payloadField]: payload as IDataObject } }]] };
+}
