@@ -57,17 +57,19 @@ function companyFields(clean: Record<string, unknown>): Record<string, unknown> 
 }
 const now = () => Math.floor(Date.now() / 1000);
 
-/** Search on a date at calendar-day precision (the start of the value's day), as Intercom does. */
+/** Whether a timestamp matches a date filter at calendar-day precision (the start of the value's day), as Intercom does. */
+function matchesDay(stamp: number, operator: string, value: unknown): boolean {
+	const day = Math.floor(Number(value) / 86_400) * 86_400;
+	if (operator === '>') return stamp > day;
+	if (operator === '<') return stamp < day + 86_400;
+	return stamp >= day && stamp < day + 86_400;
+}
+
+/** Search on updated_at or created_at (tickets' searchable dates). */
 function dateSearch<T extends Record<string, unknown>>(records: Iterable<T>, { field, operator, value }: SearchQuery): T[] | undefined {
 	if (field !== 'updated_at' && field !== 'created_at') return undefined;
 	if (!['>', '<', '='].includes(String(operator))) fail(400, 'query_invalid', `Operator ${String(operator)} is not supported for date fields`);
-	const day = Math.floor(Number(value) / 86_400) * 86_400;
-	return [...records].filter((record) => {
-		const stamp = Number(record[field]);
-		if (operator === '>') return stamp > day;
-		if (operator === '<') return stamp < day + 86_400;
-		return stamp >= day && stamp < day + 86_400;
-	});
+	return [...records].filter((record) => matchesDay(Number(record[field]), String(operator), value));
 }
 
 /**
@@ -85,6 +87,78 @@ function searchPage(matched: Array<Record<string, unknown> & { id: string }>, bo
 	const totalPages = Math.max(1, Math.ceil(sorted.length / perPage));
 	const next = offset + perPage < sorted.length ? { page: page + 1, starting_after: Buffer.from(String(offset + perPage)).toString('base64url') } : undefined;
 	return { type: list.type, [list.key]: data, total_count: sorted.length, pages: { type: 'pages', page, per_page: perPage, total_pages: totalPages, ...(next ? { next } : {}) } };
+}
+
+/** Contact fields Intercom indexes as dates (matched by calendar day), integers and booleans; every other field is a string. */
+const contactDateFields = new Set(['created_at', 'updated_at', 'signed_up_at', 'last_seen_at', 'last_contacted_at', 'last_replied_at', 'last_email_opened_at', 'last_email_clicked_at', 'ios_last_seen_at', 'android_last_seen_at']);
+const contactIntegerFields = new Set(['owner_id']);
+const contactBooleanFields = new Set(['unsubscribed_from_emails', 'marked_email_as_spam', 'has_hard_bounced']);
+const operatorsByType: Record<string, string[]> = {
+	date: ['=', '<', '>'],
+	integer: ['=', '!=', 'IN', 'NIN', '<', '>', '<=', '>='],
+	boolean: ['=', '!=', 'IN', 'NIN'],
+	string: ['=', '!=', 'IN', 'NIN', '~', '!~', '^', '$'],
+};
+/** Intercom's limits: groups nest at most 2 deep, at most 15 filters in a group. */
+const MAX_GROUP_DEPTH = 2;
+const MAX_GROUP_FILTERS = 15;
+
+type RecordMatcher = (record: Record<string, unknown>) => boolean;
+
+function fieldType(field: string): keyof typeof operatorsByType {
+	if (contactDateFields.has(field)) return 'date';
+	if (contactIntegerFields.has(field)) return 'integer';
+	if (contactBooleanFields.has(field)) return 'boolean';
+	return 'string';
+}
+
+function fieldValue(record: Record<string, unknown>, field: string): unknown {
+	return field.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), record);
+}
+
+/** A contact search query as a predicate: one filter, or an AND/OR group of them (Intercom's search request forms). */
+function contactMatcher(query: SearchQuery, depth: number): RecordMatcher {
+	const { field, operator, value } = query;
+	if (operator === 'AND' || operator === 'OR') {
+		if (depth >= MAX_GROUP_DEPTH) fail(400, 'query_invalid', `Search queries nest at most ${MAX_GROUP_DEPTH} AND/OR groups`);
+		if (!Array.isArray(value) || value.length === 0) fail(400, 'query_invalid', `${operator} needs a list of queries in value`);
+		if (value.length > MAX_GROUP_FILTERS) fail(400, 'query_invalid', `At most ${MAX_GROUP_FILTERS} filters in an ${operator} group`);
+		const parts = (value as SearchQuery[]).map((part) => contactMatcher(part ?? {}, depth + 1));
+		return operator === 'AND' ? (record) => parts.every((part) => part(record)) : (record) => parts.some((part) => part(record));
+	}
+	if (typeof field !== 'string' || field === '') fail(400, 'query_invalid', 'A search filter needs a field');
+	const type = fieldType(field);
+	if (!operatorsByType[type].includes(String(operator))) fail(400, 'query_invalid', `Operator ${String(operator)} is not supported for ${type} field ${field}`);
+	if (type === 'date') {
+		if (typeof value !== 'number' && !(typeof value === 'string' && /^\d+$/.test(value))) fail(400, 'query_invalid', `${field} must be searched with a UNIX timestamp`);
+		return (record) => record[field] !== null && record[field] !== undefined && matchesDay(Number(record[field]), String(operator), value);
+	}
+	return (record) => filterMatches(fieldValue(record, field), String(operator), value, type);
+}
+
+function filterMatches(actual: unknown, operator: string, wanted: unknown, type: string): boolean {
+	const text = (item: unknown) => (item === null || item === undefined ? '' : String(item)).toLowerCase();
+	if (operator === 'IN' || operator === 'NIN') {
+		if (!Array.isArray(wanted)) fail(400, 'query_invalid', `${operator} needs a list of values`);
+		const found = wanted.some((item) => text(item) === text(actual));
+		return operator === 'IN' ? found : !found;
+	}
+	if (type === 'integer' && ['<', '>', '<=', '>='].includes(operator)) {
+		const [left, right] = [Number(actual), Number(wanted)];
+		if (actual === null || actual === undefined || Number.isNaN(left)) return false;
+		return operator === '<' ? left < right : operator === '>' ? left > right : operator === '<=' ? left <= right : left >= right;
+	}
+	// Intercom matches `= null` against a field that is not set.
+	if (wanted === null) return operator === '=' ? actual === null || actual === undefined : actual !== null && actual !== undefined;
+	const [have, want] = [text(actual), text(wanted)];
+	switch (operator) {
+		case '=': return have === want;
+		case '!=': return have !== want;
+		case '~': return have.includes(want);
+		case '!~': return !have.includes(want);
+		case '^': return have.startsWith(want);
+		default: return have.endsWith(want);
+	}
 }
 
 class Workspace {
@@ -177,6 +251,11 @@ class Workspace {
 		return [...this.contacts.values()].find((contact) => contact.id !== except && String(contact.email ?? '').toLowerCase() === String(email).toLowerCase());
 	}
 
+	private byExternalId(externalId: unknown, except?: string): Contact | undefined {
+		if (externalId === undefined || externalId === null || externalId === '') return undefined;
+		return [...this.contacts.values()].find((contact) => contact.id !== except && contact.external_id === externalId);
+	}
+
 	private clean(fields: Record<string, unknown>): Record<string, unknown> {
 		return onlyWritable(fields, writable);
 	}
@@ -184,7 +263,7 @@ class Workspace {
 	create(fields: Record<string, unknown>, at = now()): Contact {
 		const clean = this.clean(fields);
 		if (!clean.email && !clean.external_id && clean.role !== 'lead') fail(400, 'parameter_not_found', 'Requires email or external_id');
-		const existing = this.byEmail(clean.email);
+		const existing = this.byEmail(clean.email) ?? this.byExternalId(clean.external_id);
 		if (existing) fail(409, 'conflict', `A contact matching those details already exists with id=${existing.id}`);
 		const contact: Contact = {
 			type: 'contact', id: newId(), workspace_id: 'sandbox', role: 'user', name: null, email: null, phone: null, external_id: null,
@@ -197,7 +276,8 @@ class Workspace {
 	update(id: string, fields: Record<string, unknown>): Contact {
 		const contact = this.contacts.get(id) ?? fail(404, 'not_found', 'User Not Found');
 		const clean = this.clean(fields);
-		if (this.byEmail(clean.email, id)) fail(409, 'conflict', `A contact matching those details already exists with id=${this.byEmail(clean.email, id)!.id}`);
+		const taken = this.byEmail(clean.email, id) ?? this.byExternalId(clean.external_id, id);
+		if (taken) fail(409, 'conflict', `A contact matching those details already exists with id=${taken.id}`);
 		Object.assign(contact, clean, { updated_at: now() });
 		return contact;
 	}
@@ -210,14 +290,10 @@ class Workspace {
 		return { type: 'contact', id, external_id: contact.external_id, archived };
 	}
 
-	/** Search on updated_at or email, archived contacts left out; dates compare by calendar day (the start of the value's day). */
+		/** Search with Intercom's fields, operators and nested AND/OR groups; archived contacts left out. */
 	search(query: SearchQuery): Contact[] {
-		const { field, operator, value } = query;
-		const live = [...this.contacts.values()].filter((contact) => !this.archived.has(contact.id));
-		const byDate = dateSearch(live, query);
-		if (byDate) return byDate;
-		if (field === 'email' && operator === '=') return live.filter((contact) => String(contact.email ?? '').toLowerCase() === String(value).toLowerCase());
-		return fail(400, 'query_invalid', `Unsupported query on ${String(field)}`);
+		const matches = contactMatcher(query, 0);
+		return [...this.contacts.values()].filter((contact) => !this.archived.has(contact.id) && matches(contact));
 	}
 }
 

@@ -85,3 +85,40 @@ test('tickets need a type and one contact (an unknown email creates the contact)
 	expect(found.body.total_count).toBe(2);
 	expect(found.body.pages.next.starting_after).toEqual(expect.any(String));
 });
+
+test('a second contact with an existing external_id is a 409 naming the first, on create and on update', async () => {
+	const first = await call('/contacts', { method: 'POST', body: { external_id: 'crm-1', email: 'one@example.com' } });
+	const second = await call('/contacts', { method: 'POST', body: { external_id: 'crm-1', email: 'two@example.com' } });
+	expect(second.status).toBe(409);
+	expect(second.body).toMatchObject({ type: 'error.list', errors: [{ code: 'conflict' }] });
+	expect(second.body.errors[0].message).toContain(`id=${first.body.id}`);
+	const other = await call('/contacts', { method: 'POST', body: { external_id: 'crm-2' } });
+	expect((await call(`/contacts/${other.body.id}`, { method: 'PUT', body: { external_id: 'crm-1' } })).status).toBe(409);
+	expect((await call(`/contacts/${first.body.id}`, { method: 'PUT', body: { external_id: 'crm-1', name: 'Same' } })).status).toBe(200);
+});
+
+test('search by role, external_id and string operators, in nested AND/OR groups; too deep or a date operator Intercom refuses is a 400', async () => {
+	await control.seed({ contacts: [
+		{ email: 'ann@acme.test', external_id: 'a-1', role: 'user', name: 'Ann' },
+		{ email: 'bob@acme.test', external_id: 'b-2', role: 'lead', name: 'Bob' },
+		{ email: 'cy@other.test', external_id: 'c-3', role: 'user', name: 'Cy' },
+	] });
+	const emails = async (query: unknown) => {
+		const found = await call('/contacts/search', { method: 'POST', body: { query } });
+		expect(found.status).toBe(200);
+		return (found.body.data as Array<{ email: string }>).map((contact) => contact.email).sort();
+	};
+	expect(await emails({ field: 'role', operator: '=', value: 'lead' })).toEqual(['bob@acme.test']);
+	expect(await emails({ field: 'external_id', operator: 'IN', value: ['a-1', 'c-3'] })).toEqual(['ann@acme.test', 'cy@other.test']);
+	expect(await emails({ field: 'email', operator: '$', value: '@acme.test' })).toEqual(['ann@acme.test', 'bob@acme.test']);
+	expect(await emails({ operator: 'AND', value: [{ field: 'role', operator: '=', value: 'user' }, { field: 'email', operator: '~', value: 'acme' }] })).toEqual(['ann@acme.test']);
+	expect(await emails({ operator: 'OR', value: [
+		{ operator: 'AND', value: [{ field: 'role', operator: '=', value: 'lead' }, { field: 'name', operator: '^', value: 'B' }] },
+		{ operator: 'AND', value: [{ field: 'external_id', operator: '!=', value: 'a-1' }, { field: 'role', operator: '=', value: 'user' }] },
+	] })).toEqual(['bob@acme.test', 'cy@other.test']);
+	const leaf = { field: 'role', operator: '=', value: 'user' };
+	const tooDeep = await call('/contacts/search', { method: 'POST', body: { query: { operator: 'AND', value: [{ operator: 'OR', value: [{ operator: 'AND', value: [leaf] }] }] } } });
+	expect(tooDeep.status).toBe(400);
+	expect((await call('/contacts/search', { method: 'POST', body: { query: { field: 'created_at', operator: 'IN', value: [1] } } })).status).toBe(400);
+	expect((await call('/contacts/search', { method: 'POST', body: { query: { field: 'email', operator: '>', value: 'a' } } })).status).toBe(400);
+});
