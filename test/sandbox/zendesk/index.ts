@@ -43,6 +43,9 @@ class Account {
 	private lastSequence = 0;
 	private nextId = 1000;
 
+	/** baseUrl: the sandbox's own address, for the absolute URLs Zendesk answers with. */
+	constructor(private readonly baseUrl: () => string) {}
+
 	reset(): void {
 		for (const table of Object.values(this.tables)) table.clear();
 		this.jobs.clear();
@@ -110,7 +113,7 @@ class Account {
 	job(run: () => Array<Record<string, unknown>>): Record<string, unknown> {
 		const id = randomUUID().replace(/-/g, '').slice(0, 24);
 		const results = run();
-		const status = { id, url: `/api/v2/job_statuses/${id}.json`, status: 'completed', total: results.length, progress: results.length, message: `Completed at ${new Date().toISOString()}`, results };
+		const status = { id, url: `${this.baseUrl()}/api/v2/job_statuses/${id}.json`, status: 'completed', total: results.length, progress: results.length, message: `Completed at ${new Date().toISOString()}`, results };
 		this.jobs.set(id, status);
 		return { ...status, status: 'queued', progress: null, results: null, message: null };
 	}
@@ -140,7 +143,7 @@ function perRecord(index: number, work: () => Record<string, unknown>): Record<s
 	}
 }
 
-function routes(router: Router, account: Account): void {
+function routes(router: Router, account: Account, baseUrl: () => string): void {
 	const ok = (body: unknown, status = 200): SandboxResponse => ({ status, body });
 	router.get('/api/v2/users/me.json', () => ok({ user: { id: 1, email: zendeskEmail, role: 'admin' } }));
 	// Statuses of several jobs at once (`ids` comma-separated); ids not known (expired or never started) are left out.
@@ -180,22 +183,27 @@ function routes(router: Router, account: Account): void {
 		if (ids.length > 100) throw error(400, 'TooManyRecords', 'At most 100 ids per request');
 		return ok({ job_status: account.job(() => ids.map((id, index) => perRecord(index, () => (account.destroy(collection, id), { id, status: 'Deleted', success: true })))) });
 	});
-	// Time-based export (organizations): everything updated at or after start_time, up to 1,000 a page.
-	router.get('/api/v2/incremental/organizations.json', (request) => {
-		const startTime = request.query.get('start_time');
-		if (startTime === null) throw error(400, 'InvalidPaginationParameter', 'start_time is required');
-		const cutoff = Date.now() - account.settings.incrementalDelayMs;
-		const ready = [...account.tables.organizations.values()]
-			.filter((record) => Date.parse(record.updated_at) <= cutoff && Date.parse(record.updated_at) >= Number(startTime) * 1000)
-			.sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id);
-		const page = ready.slice(0, 1000);
-		const endTime = page.length > 0 ? Math.floor(Date.parse(page[page.length - 1].updated_at) / 1000) : Number(startTime);
-		const endOfStream = ready.length <= 1000;
-		return ok({
-			organizations: page, count: page.length, end_time: endTime, end_of_stream: endOfStream,
-			next_page: endOfStream ? null : `/api/v2/incremental/organizations.json?start_time=${endTime}`,
-		});
-	});
+	// Time-based exports: everything updated at or after start_time, up to 1,000 a page, next_page absolute.
+	for (const collection of ['users', 'organizations', 'tickets'] as const) {
+		const timeBased = (request: SandboxRequest): SandboxResponse => {
+			const startTime = request.query.get('start_time');
+			if (startTime === null || !/^\d+$/.test(startTime)) throw error(400, 'InvalidPaginationParameter', 'start_time is required (a UNIX time in seconds)');
+			const cutoff = Date.now() - account.settings.incrementalDelayMs;
+			const ready = [...account.tables[collection].values()]
+				.filter((record) => Date.parse(record.updated_at) <= cutoff && Date.parse(record.updated_at) >= Number(startTime) * 1000)
+				.sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id);
+			const page = ready.slice(0, 1000);
+			const endTime = page.length > 0 ? Math.floor(Date.parse(page[page.length - 1].updated_at) / 1000) : Number(startTime);
+			const endOfStream = ready.length <= 1000;
+			return ok({
+				[collection]: page, count: page.length, end_time: endTime, end_of_stream: endOfStream,
+				// Always given: where the next scheduled export resumes (end_of_stream says whether to read on now).
+				next_page: `${baseUrl()}/api/v2/incremental/${collection}.json?start_time=${endTime}`,
+			});
+		};
+		router.get(`/api/v2/incremental/${collection}.json`, timeBased);
+		router.get(`/api/v2/incremental/${collection}`, timeBased);
+	}
 	router.get('/api/v2/incremental/:collection/cursor.json', (request) => {
 		const collection = collectionOf(request);
 		if (collection === 'organizations') throw error(404, 'InvalidEndpoint', 'Not found');
@@ -214,7 +222,7 @@ function routes(router: Router, account: Account): void {
 		const page = ready.slice(0, perPage);
 		const last = page[page.length - 1];
 		const afterCursor = Buffer.from(String(last ? last.sequence : after)).toString('base64url');
-		return ok({ [collection]: page.map(({ record }) => record), after_cursor: afterCursor, after_url: `/api/v2/incremental/${collection}/cursor.json?cursor=${afterCursor}`, before_cursor: null, end_of_stream: ready.length <= perPage });
+		return ok({ [collection]: page.map(({ record }) => record), after_cursor: afterCursor, after_url: `${baseUrl()}/api/v2/incremental/${collection}/cursor.json?cursor=${afterCursor}`, before_cursor: null, end_of_stream: ready.length <= perPage });
 	});
 }
 
@@ -223,8 +231,8 @@ export const signZendeskWebhook = ({ body, secret, timestamp }: { body: string; 
 	return { 'X-Zendesk-Webhook-Signature': createHmac('sha256', secret).update(`${stamp}${body}`).digest('base64'), 'X-Zendesk-Webhook-Signature-Timestamp': stamp };
 };
 
-export const createZendeskSandbox: VendorSandboxFactory = () => {
-	const account = new Account();
+export const createZendeskSandbox: VendorSandboxFactory = (services) => {
+	const account = new Account(() => services.baseUrl());
 	return {
 		credentials: { email: zendeskEmail, apiToken: zendeskApiToken },
 		authenticate: basicAuth(`${zendeskEmail}/token`, zendeskApiToken, () => ({ status: 401, body: { error: "Couldn't authenticate you" } })),
@@ -241,7 +249,7 @@ export const createZendeskSandbox: VendorSandboxFactory = () => {
 			notFound: () => ({ status: 404, body: { error: 'InvalidEndpoint', description: 'Not found' } }),
 			badRequest: (message) => ({ status: 400, body: { error: 'InvalidValue', description: message } }),
 		},
-		routes: (router) => routes(router, account),
+		routes: (router) => routes(router, account, () => services.baseUrl()),
 		data: {
 			reset: () => account.reset(),
 			seed: (data) => Object.fromEntries(Object.entries(data).map(([name, records]) => {

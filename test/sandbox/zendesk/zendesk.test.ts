@@ -65,3 +65,30 @@ test('show_many returns the statuses of several jobs at once, leaving out unknow
 	expect(reply.body.job_statuses.map((job: { id: string; status: string }) => [job.id, job.status])).toEqual([[ids[0], 'completed'], [ids[2], 'completed']]);
 	expect((await call('/api/v2/job_statuses/show_many.json')).status).toBe(400);
 });
+
+test('job_status.url and the export\'s after_url and next_page are absolute URLs on the sandbox, as Zendesk sends them', async () => {
+	const started = await call('/api/v2/organizations/create_many.json', { method: 'POST', body: { organizations: [{ name: 'Acme' }] } });
+	expect(started.body.job_status.url).toBe(`${sandbox.baseUrl}/api/v2/job_statuses/${started.body.job_status.id}.json`);
+	const polled = await fetch(started.body.job_status.url, { headers: { authorization: auth() } });
+	expect(((await polled.json()) as { job_status: { status: string } }).job_status.status).toBe('completed');
+	await control.updateSettings({ incrementalDelayMs: 0 });
+	const exported = await call('/api/v2/incremental/users/cursor.json?start_time=0');
+	expect(exported.body.after_url).toBe(`${sandbox.baseUrl}/api/v2/incremental/users/cursor.json?cursor=${exported.body.after_cursor}`);
+	const organizations = await call('/api/v2/incremental/organizations.json?start_time=0');
+	expect(organizations.body.next_page).toBe(`${sandbox.baseUrl}/api/v2/incremental/organizations.json?start_time=${organizations.body.end_time}`);
+});
+
+test('time-based user export: users updated at or after start_time, oldest first, with end_time, count and end_of_stream; start_time required', async () => {
+	const seeded = await control.seed({ users: [{ name: 'Ann', email: 'ann@example.com' }, { name: 'Bob', email: 'bob@example.com' }] }) as { users: Array<{ id: number; updated_at: string }> };
+	expect((await call('/api/v2/incremental/users.json?start_time=0')).body).toMatchObject({ users: [], count: 0, end_of_stream: true });
+	await control.updateSettings({ incrementalDelayMs: 0 });
+	const all = await call('/api/v2/incremental/users.json?start_time=0');
+	expect(all.status).toBe(200);
+	expect(all.body).toMatchObject({ count: 2, end_of_stream: true, end_time: Math.floor(Date.parse(seeded.users[1].updated_at) / 1000) });
+	expect(all.body.users.map((user: { email: string }) => user.email)).toEqual(['ann@example.com', 'bob@example.com']);
+	const later = await call(`/api/v2/incremental/users?start_time=${Math.floor(Date.parse(seeded.users[1].updated_at) / 1000) + 1}`);
+	expect(later.body).toMatchObject({ users: [], count: 0 });
+	const missing = await call('/api/v2/incremental/users.json');
+	expect(missing.status).toBe(400);
+	expect(missing.body.error).toBe('InvalidPaginationParameter');
+});
