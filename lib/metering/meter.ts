@@ -9,7 +9,7 @@ import { isCurrencyCode, toMinorExact } from './money';
 import { checkPeriodConfig, DEFAULT_PERIOD, parseTimestamp, PeriodCalendar, type BillingPeriod, type PeriodConfig } from './periods';
 import { includedQuota, type Plan } from './plan';
 import { priceUsage, type Invoice, type MeterUsage } from './pricing';
-import { UsageRepository, type AggregateRow, type EventToRecord, type QuotaAlert, type RecordStatus, type StoredEvent } from './usageStore';
+import { UsageRepository, type AggregateRow, type EventToRecord, type QuotaAlert, type QuotaRefusal, type RecordStatus, type StoredEvent } from './usageStore';
 
 /** A usage event as a flow reports it. */
 export interface UsageEventInput {
@@ -26,6 +26,8 @@ export interface UsageEventInput {
 	timestamp?: string | number | Date;
 	/** The customer's plan, for quota alerts on this meter. */
 	plan?: Plan;
+	/** Refuse the event, counting nothing, when it would take usage past the plan's included quota (needs `plan`). */
+	enforceQuota?: boolean;
 }
 
 export interface RecordOutcome {
@@ -34,6 +36,8 @@ export interface RecordOutcome {
 	meter: string;
 	period: string;
 	status: RecordStatus;
+	/** Set when the status is "refused": the quota the event would have exceeded. */
+	refusal?: QuotaRefusal;
 }
 
 export interface RecordResult {
@@ -126,6 +130,7 @@ export class UsageMeter {
 		const occurredAtMs = input.timestamp === undefined || input.timestamp === '' ? this.now() : parseTimestamp(input.timestamp);
 		if (occurredAtMs === undefined) throw fail('timestamp', `must be an ISO date or epoch milliseconds, got ${JSON.stringify(input.timestamp)}`);
 		const quota = input.plan && includedQuota(input.plan, input.meter);
+		const enforce = quota && input.enforceQuota ? { enforce: { plan: input.plan!.name } } : {};
 		return {
 			eventId,
 			customerId,
@@ -135,7 +140,7 @@ export class UsageMeter {
 			currency,
 			occurredAtMs,
 			period: this.calendar.periodOf(occurredAtMs).key,
-			...(quota && this.thresholds.length > 0 ? { quota: { ...quota, thresholds: this.thresholds } } : {}),
+			...(quota && (this.thresholds.length > 0 || input.enforceQuota) ? { quota: { ...quota, thresholds: this.thresholds, ...enforce } } : {}),
 		};
 	}
 
@@ -145,10 +150,17 @@ export class UsageMeter {
 		return await this.recordPrepared(events);
 	}
 
-	async recordPrepared(events: EventToRecord[]): Promise<RecordResult> {
+	/**
+	 * Records prepared events. An event over an enforced quota is refused (status "refused", nothing counted for it);
+	 * with `allOrNothing` the first refusal throws a QuotaExceededError instead and nothing of the batch is counted.
+	 */
+	async recordPrepared(events: EventToRecord[], options: { allOrNothing?: boolean } = {}): Promise<RecordResult> {
 		if (events.length === 0) return { outcomes: [], alerts: [] };
-		const { statuses, alerts } = await this.repository.record(this.namespace, events, new Date(this.now()));
-		const outcomes = events.map((event, index) => ({ eventId: event.eventId, customerId: event.customerId, meter: event.meter, period: event.period, status: statuses[index] }));
+		const { statuses, alerts, refusals } = await this.repository.record(this.namespace, events, new Date(this.now()), options);
+		const outcomes = events.map((event, index) => {
+			const refusal = refusals.get(index);
+			return { eventId: event.eventId, customerId: event.customerId, meter: event.meter, period: event.period, status: statuses[index], ...(refusal ? { refusal } : {}) };
+		});
 		return { outcomes, alerts };
 	}
 

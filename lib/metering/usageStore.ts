@@ -24,13 +24,44 @@ export interface QuotaCheck {
 	aggregation: 'sum' | 'max';
 	/** Percentages of `included` at which to alert, e.g. [80, 100]. */
 	thresholds: number[];
+	/** Refuse the event (count nothing) when it would take usage past `included`; `plan` names the plan in the refusal. */
+	enforce?: { plan: string };
 }
 
 export interface EventToRecord extends StoredEvent {
 	quota?: QuotaCheck;
 }
 
-export type RecordStatus = 'recorded' | 'duplicate' | 'late';
+export type RecordStatus = 'recorded' | 'duplicate' | 'late' | 'refused';
+
+/** Why an event was refused: it would have taken the meter past the plan's included quota. */
+export interface QuotaRefusal {
+	plan: string;
+	customerId: string;
+	meter: string;
+	period: string;
+	included: number;
+	/** Usage before the event (the period's sum, or its largest report for a gauge). */
+	used: number;
+	/** Usage had the event been counted. */
+	wouldBe: number;
+}
+
+/** A refusal, thrown when the caller asked for all or nothing: the whole batch is rolled back. */
+export class QuotaExceededError extends Error {
+	constructor(
+		readonly refusal: QuotaRefusal,
+		readonly eventIndex: number,
+	) {
+		super(quotaMessage(refusal));
+		this.name = 'QuotaExceededError';
+	}
+}
+
+export function quotaMessage(refusal: QuotaRefusal): string {
+	const { plan, meter, included, used, wouldBe, customerId, period } = refusal;
+	return `Over the ${meter} quota of plan "${plan}": it includes ${included} ${meter} a period, customer "${customerId}" has ${used} in the period starting ${period} and this would make ${wouldBe}; nothing was counted`;
+}
 
 export interface QuotaAlert {
 	customerId: string;
@@ -75,16 +106,26 @@ export class UsageRepository {
 	constructor(private readonly db: SqlDatabase) {}
 
 	/** Records a batch atomically; returns each event's status (in input order) and the alerts that fired now. */
-	async record(namespace: string, events: EventToRecord[], now: Date): Promise<{ statuses: RecordStatus[]; alerts: QuotaAlert[] }> {
+	async record(
+		namespace: string,
+		events: EventToRecord[],
+		now: Date,
+		options: { allOrNothing?: boolean } = {},
+	): Promise<{ statuses: RecordStatus[]; alerts: QuotaAlert[]; refusals: Map<number, QuotaRefusal> }> {
 		const stamp = now.toISOString();
 		return await this.db.transaction(async (tx) => {
 			const closed = await this.lockPeriods(tx, namespace, events, stamp);
+			const refusals = await this.overQuota(tx, namespace, events, closed);
+			const [first] = refusals.entries();
+			if (first && options.allOrNothing) throw new QuotaExceededError(first[1], first[0]);
 			const statuses: RecordStatus[] = new Array(events.length);
 			const deltas = new Map<string, AggregateDelta>();
 			const order = events.map((_, index) => index).sort((a, b) => byText(events[a].eventId, events[b].eventId));
 			for (const index of order) {
 				const event = events[index];
-				statuses[index] = closed.has(keyOf(event.customerId, event.period))
+				statuses[index] = refusals.has(index)
+					? 'refused'
+					: closed.has(keyOf(event.customerId, event.period))
 					? await this.reportLate(tx, namespace, event, stamp)
 					: await this.insertEvent(tx, namespace, event, stamp);
 				if (statuses[index] === 'recorded') addDelta(deltas, event);
@@ -92,8 +133,32 @@ export class UsageRepository {
 			const sortedDeltas = [...deltas.entries()].sort(([a], [b]) => byText(a, b)).map(([, delta]) => delta);
 			for (const delta of sortedDeltas) await this.addToAggregate(tx, namespace, delta, stamp);
 			const alerts = await this.fireQuotaAlerts(tx, namespace, events, statuses, stamp);
-			return { statuses, alerts };
+			return { statuses, alerts, refusals };
 		});
+	}
+
+	/**
+	 * The enforced events (by index) that would take usage past their quota, taken in input order so the 10,001st
+	 * sync is the one refused. Runs after lockPeriods: the customer's period rows are locked, so no concurrent
+	 * recorder can add usage between this read and our insert. Duplicates and late events are never refused.
+	 */
+	private async overQuota(tx: SqlExecutor, namespace: string, events: EventToRecord[], closed: Set<string>): Promise<Map<number, QuotaRefusal>> {
+		const refusals = new Map<number, QuotaRefusal>();
+		const usage = new Map<string, number>();
+		for (const [index, event] of events.entries()) {
+			const quota = event.quota;
+			if (!quota?.enforce || event.quantity === 0 || closed.has(keyOf(event.customerId, event.period))) continue;
+			const key = keyOf(event.customerId, event.meter, event.period);
+			const used = usage.get(key) ?? (await periodUsage(tx, namespace, event, quota.aggregation));
+			usage.set(key, used);
+			const wouldBe = quota.aggregation === 'max' ? Math.max(used, event.quantity) : used + event.quantity;
+			if (wouldBe <= quota.included || (await isCounted(tx, namespace, event.eventId))) {
+				usage.set(key, wouldBe);
+				continue;
+			}
+			refusals.set(index, { plan: quota.enforce.plan, customerId: event.customerId, meter: event.meter, period: event.period, included: quota.included, used, wouldBe });
+		}
+		return refusals;
 	}
 
 	/** Creates each touched period row if new and locks it; returns the (customer, period) pairs already closed. */
@@ -120,8 +185,7 @@ export class UsageRepository {
 
 	/** An event for a closed period: a duplicate if it was counted before the close, else kept apart as late. */
 	private async reportLate(tx: SqlExecutor, namespace: string, event: StoredEvent, stamp: string): Promise<RecordStatus> {
-		const counted = await tx.query('SELECT 1 AS found FROM usage_events WHERE namespace = ? AND event_id = ?', [namespace, event.eventId]);
-		if (counted.length > 0) return 'duplicate';
+		if (await isCounted(tx, namespace, event.eventId)) return 'duplicate';
 		await insertEventRow(tx, 'usage_late_events', 'reported_at', namespace, event, stamp);
 		return 'late';
 	}
@@ -148,11 +212,7 @@ export class UsageRepository {
 		});
 		const alerts: QuotaAlert[] = [];
 		for (const [, { event, quota }] of [...checks.entries()].sort(([a], [b]) => byText(a, b))) {
-			const [totals] = await tx.query<{ quantity: number | null; max_quantity: number | null }>(
-				'SELECT SUM(quantity_sum) AS quantity, MAX(quantity_max) AS max_quantity FROM usage_aggregates WHERE namespace = ? AND customer_id = ? AND meter = ? AND period = ?',
-				[namespace, event.customerId, event.meter, event.period],
-			);
-			const used = Number((quota.aggregation === 'max' ? totals?.max_quantity : totals?.quantity) ?? 0);
+			const used = await periodUsage(tx, namespace, event, quota.aggregation);
 			for (const threshold of [...quota.thresholds].sort((a, b) => a - b)) {
 				if (used * 100 < threshold * quota.included) break;
 				const fired = await tx.run(
@@ -255,6 +315,19 @@ export class UsageRepository {
 		const [row] = await this.db.query<{ count: number }>('SELECT COUNT(*) AS count FROM usage_events WHERE namespace = ?', [namespace]);
 		return Number(row?.count ?? 0);
 	}
+}
+
+/** The period's usage of the event's meter so far: the sum, or the largest report for a gauge. */
+async function periodUsage(tx: SqlExecutor, namespace: string, event: StoredEvent, aggregation: 'sum' | 'max'): Promise<number> {
+	const [totals] = await tx.query<{ quantity: number | null; max_quantity: number | null }>(
+		'SELECT SUM(quantity_sum) AS quantity, MAX(quantity_max) AS max_quantity FROM usage_aggregates WHERE namespace = ? AND customer_id = ? AND meter = ? AND period = ?',
+		[namespace, event.customerId, event.meter, event.period],
+	);
+	return Number((aggregation === 'max' ? totals?.max_quantity : totals?.quantity) ?? 0);
+}
+
+async function isCounted(tx: SqlExecutor, namespace: string, eventId: string): Promise<boolean> {
+	return (await tx.query('SELECT 1 AS found FROM usage_events WHERE namespace = ? AND event_id = ?', [namespace, eventId])).length > 0;
 }
 
 function addDelta(deltas: Map<string, AggregateDelta>, event: StoredEvent): void {

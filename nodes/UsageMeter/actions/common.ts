@@ -1,6 +1,6 @@
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { customerSchema, periodContaining, previousPeriod, STANDARD_METERS, UsageMeter, validatePlan, type BillingPeriod, type ChargeInput, type Plan, type PlanInput } from '../../../lib/metering';
+import { customerSchema, periodContaining, PLAN_PRESETS, presetPlan, previousPeriod, STANDARD_METERS, UsageMeter, validatePlan, type BillingPeriod, type ChargeInput, type Plan, type PlanInput } from '../../../lib/metering';
 import { nodeStore } from '../../shared/engineContext';
 import { itemParameters, readInput } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
@@ -94,6 +94,7 @@ export const planProperties: INodeProperties[] = [
 		options: [
 			{ name: 'JSON', value: 'json', description: 'A plan as JSON: every model, tiers and quotas (see the Usage Meter docs, Plan format)' },
 			{ name: 'Fields', value: 'ui', description: 'Build the plan in the editor' },
+			{ name: 'Preset', value: 'preset', description: 'One of the product\'s plans, priced as sold' },
 		],
 		default: 'json',
 		displayOptions: { show: { operation: pricedOperations } },
@@ -105,9 +106,31 @@ export const planProperties: INodeProperties[] = [
 		options: [
 			{ name: 'JSON', value: 'json' },
 			{ name: 'Fields', value: 'ui' },
+			{ name: 'Preset', value: 'preset' },
 		],
 		default: 'json',
 		displayOptions: { show: { operation: ['record'], quotaAlerts: [true] } },
+	},
+	{
+		displayName: 'Plan Source',
+		name: 'planSource',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json' },
+			{ name: 'Fields', value: 'ui' },
+			{ name: 'Preset', value: 'preset' },
+		],
+		default: 'json',
+		displayOptions: { show: { operation: ['record'], quotaAlerts: [false], aboveQuota: ['refuse'] } },
+	},
+	{
+		displayName: 'Plan',
+		name: 'planPreset',
+		type: 'options',
+		options: PLAN_PRESETS.map((preset) => ({ name: preset.name ?? preset.id, value: preset.id })),
+		default: 'crm_basic',
+		displayOptions: { show: { planSource: ['preset'] } },
+		description: 'The plan as the product sells it (prices and quotas in the Usage Meter docs, Plan presets)',
 	},
 	{
 		displayName: 'Plan (JSON)',
@@ -244,6 +267,7 @@ export function planReader(context: IExecuteFunctions): (itemIndex: number) => P
 	const validated = new Map<string, Plan>();
 	return (itemIndex) => {
 		const source = context.getNodeParameter('planSource', itemIndex) as string;
+		if (source === 'preset') return presetPlan(context.getNodeParameter('planPreset', itemIndex) as string);
 		const input = source === 'ui' ? planFromFields(context, itemIndex) : parseJsonParameter<unknown>(context, context.getNodeParameter('planJson', itemIndex), 'Plan (JSON)', itemIndex);
 		const key = JSON.stringify(input);
 		let plan = validated.get(key);

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { EventToRecord, Plan, RecordResult, UsageMeter } from '../../../lib/metering';
+import { QuotaExceededError, quotaMessage, type EventToRecord, type Plan, type RecordResult, type UsageMeter } from '../../../lib/metering';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError } from '../../shared/inputs';
 import { meterOptions, openMeter, planReader } from './common';
@@ -51,6 +51,18 @@ export const description: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Above the Plan\'s Quota',
+		name: 'aboveQuota',
+		type: 'options',
+		options: [
+			{ name: 'Count and Bill the Overage', value: 'bill', description: 'Count the usage; the invoice prices (or reports) what exceeds the quota' },
+			{ name: 'Refuse the Item', value: 'refuse', description: 'Fail the item with an error naming the quota and plan, counting nothing' },
+		],
+		default: 'bill',
+		displayOptions: show,
+		description: 'What to do with usage that would take the customer past the included quota of the plan below (e.g. a third platform on CRM Basic)',
+	},
+	{
 		displayName: 'Quota Alerts',
 		name: 'quotaAlerts',
 		type: 'boolean',
@@ -92,10 +104,25 @@ function readEvent(context: IExecuteFunctions, meter: UsageMeter, planOf: ((item
 		currency: (options.currency as string | undefined) || undefined,
 		timestamp: options.timestamp as string | undefined,
 		plan: planOf?.(itemIndex),
+		enforceQuota: context.getNodeParameter('aboveQuota', itemIndex, 'bill') === 'refuse',
 	});
 }
 
 type ReadEvent = { event: EventToRecord; itemIndex: number };
+
+/**
+ * Without Continue On Fail a refusal stops the node and the whole batch is rolled back (nothing counted); with it,
+ * the refused items fail alone and the rest are counted.
+ */
+async function recordOrRefuse(context: IExecuteFunctions, meter: UsageMeter, events: ReadEvent[]): Promise<RecordResult> {
+	try {
+		return await meter.recordPrepared(events.map(({ event }) => event), { allOrNothing: !context.continueOnFail() });
+	} catch (error) {
+		if (!(error instanceof QuotaExceededError)) throw toNodeError(context.getNode(), error);
+		const itemIndex = events[error.eventIndex].itemIndex;
+		throw new NodeOperationError(context.getNode(), `${error.message} (item ${itemIndex})`, { itemIndex });
+	}
+}
 
 /** An alert pairs with the first item whose event was counted for that customer and meter. */
 function alertItems(result: RecordResult, events: ReadEvent[]): INodeExecutionData[] {
@@ -123,7 +150,8 @@ function lateItems(result: RecordResult, events: ReadEvent[]): INodeExecutionDat
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const thresholds = readThresholds(this);
 	const meter = await openMeter(this, thresholds ?? []);
-	const planOf = thresholds ? planReader(this) : undefined;
+	const enforcing = (this.getNodeParameter('aboveQuota', 0, 'bill') as string) === 'refuse';
+	const planOf = thresholds || enforcing ? planReader(this) : undefined;
 	const failed: Array<{ itemIndex: number; error: IDataObject }> = [];
 	const events: ReadEvent[] = [];
 	items.forEach((_, itemIndex) => {
@@ -135,8 +163,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			failed.push({ itemIndex, error: nodeError instanceof InputViolationError ? nodeError.itemJson() : { error: nodeError.message } });
 		}
 	});
-	const result = await meter.recordPrepared(events.map(({ event }) => event));
-	const counted: Array<{ itemIndex: number; error?: IDataObject }> = events.filter((_, index) => result.outcomes[index].status !== 'late').map(({ itemIndex }) => ({ itemIndex }));
+	const result = await recordOrRefuse(this, meter, events);
+	const counted: Array<{ itemIndex: number; error?: IDataObject }> = [];
+	result.outcomes.forEach((outcome, index) => {
+		const { itemIndex } = events[index];
+		if (outcome.refusal) failed.push({ itemIndex, error: { error: `${quotaMessage(outcome.refusal)} (item ${itemIndex})` } });
+		else if (outcome.status !== 'late') counted.push({ itemIndex });
+	});
 	// In input order: each counted item unchanged, each invalid one as its error.
 	const output = [...counted, ...failed]
 		.sort((a, b) => a.itemIndex - b.itemIndex)
