@@ -21,8 +21,8 @@ import { MagentoInventory, magentoProfile } from './magento';
 import { ShopifyInventory, shopifyOrderWebhooks, shopifyProfile } from './shopify';
 import { WooCommerceInventory, wooCommerceOrderWebhooks, wooCommerceProfile } from './woocommerce';
 import { PayPalPayments, payPalProfile } from './paypal';
-import { SquarePayments, squareProfile } from './square';
-import { StripePayments, stripeProfile } from './stripe';
+import { SquarePayments, squarePaymentWebhooks, squareProfile } from './square';
+import { StripePayments, stripePaymentWebhooks, stripeProfile } from './stripe';
 
 /** Everything the engine can build for one platform: its HTTP profile and the capabilities it supports. */
 export interface PlatformEntry {
@@ -70,9 +70,9 @@ export const platformCatalog = {
 		profile: () => intercomProfile(),
 		crm: { connector: (transport: Transport) => new IntercomCrm(transport), defaultMappings: intercomDefaultMappings },
 	},
-	stripe: { displayName: 'Stripe', profile: () => stripeProfile(), payments: { connector: (transport: Transport) => new StripePayments(transport) } },
+	stripe: { displayName: 'Stripe', profile: () => stripeProfile(), payments: { connector: (transport: Transport) => new StripePayments(transport) }, paymentWebhooks: stripePaymentWebhooks },
 	paypal: { displayName: 'PayPal', profile: () => payPalProfile(), payments: { connector: (transport: Transport) => new PayPalPayments(transport) } },
-	square: { displayName: 'Square', profile: () => squareProfile(), payments: { connector: (transport: Transport) => new SquarePayments(transport) } },
+	square: { displayName: 'Square', profile: () => squareProfile(), payments: { connector: (transport: Transport) => new SquarePayments(transport) }, paymentWebhooks: squarePaymentWebhooks },
 	braintree: { displayName: 'Braintree', profile: () => braintreeProfile(), payments: { connector: (transport: Transport) => new BraintreePayments(transport) } },
 	shopify: {
 		displayName: 'Shopify',

@@ -9,6 +9,7 @@ import { controlError } from '../framework/control';
 import { IdempotencyCache, ProcessingSettings } from '../framework/idempotency';
 import type { Router } from '../framework/router';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type SandboxServices, type VendorSandboxFactory } from '../framework/types';
+import type { WebhookSigner } from '../framework/webhooks';
 
 export const stripeSecretKey = 'sk_test_sandbox_51Integration';
 /** The API version the sandbox answers in (that of the spec it is checked against). */
@@ -63,6 +64,31 @@ function id(length: number): string {
 	return randomBytes(length).toString('base64url').replace(/[-_]/g, 'x').slice(0, length);
 }
 
+/** `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "{t}.{body}")>`; `ageSeconds` backdates the stamp (a stale delivery). */
+const stripeSigner = (ageSeconds = 0): WebhookSigner => ({ body, secret, timestamp }) => {
+	const t = Math.floor(timestamp / 1000) - ageSeconds;
+	return { 'Stripe-Signature': `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}` };
+};
+
+/** The event types the sandbox's webhook endpoints can be enabled for. */
+const ENDPOINT_EVENTS = new Set(['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded', 'charge.dispute.created']);
+
+interface WebhookEndpoint {
+	id: string;
+	object: 'webhook_endpoint';
+	api_version: string | null;
+	application: null;
+	created: number;
+	description: string | null;
+	enabled_events: string[];
+	livemode: false;
+	metadata: Record<string, string>;
+	status: 'enabled';
+	url: string;
+	/** Returned by the create only. */
+	secret: string;
+}
+
 export const createStripeSandbox: VendorSandboxFactory = (services) => {
 	const state = new StripeState(services);
 	return {
@@ -85,9 +111,12 @@ export const createStripeSandbox: VendorSandboxFactory = (services) => {
 		},
 		routes: (router) => state.routes(router),
 		data: { reset: () => state.reset(), seed: (data) => state.seed(data), state: (collection) => state.view(collection) },
-		signWebhook: ({ body, secret, timestamp }) => {
-			const t = Math.floor(timestamp / 1000);
-			return { 'Stripe-Signature': `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}` };
+		signWebhook: stripeSigner(),
+		/** `{ type, object?, times?, ageSeconds? }`: one event (one `evt_` id) to every endpoint enabled for `type`, `times` times. */
+		emitEvent: ({ type, object, times, ageSeconds }) => {
+			if (typeof type !== 'string' || !ENDPOINT_EVENTS.has(type)) throw controlError(400, `type must be one of ${[...ENDPOINT_EVENTS].join(', ')}`);
+			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
+			return state.emit(event(type, (object as Record<string, unknown> | undefined) ?? state.defaultObject(type)), (times as number | undefined) ?? 1, Number(ageSeconds ?? 0));
 		},
 		settings: { get: () => state.processing.get(), update: (patch) => state.processing.update(patch, (message) => controlError(400, message)) },
 	};
@@ -97,6 +126,7 @@ class StripeState {
 	intents = new Map<string, PaymentIntent>();
 	charges: Array<{ id: string; payment_intent: string; amount: number; currency: string; metadata: Record<string, string> }> = [];
 	paymentMethods = new Map(Object.entries(testPaymentMethods));
+	endpoints: WebhookEndpoint[] = [];
 	readonly processing = new ProcessingSettings();
 	readonly idempotency = new IdempotencyCache({
 		mismatch: (key) =>
@@ -122,13 +152,65 @@ class StripeState {
 			.get('/v1/payment_intents/:id', (request) => ({ status: 200, body: this.intent(request.params.id) }))
 			.post('/v1/payment_intents/:id/confirm', (request) => this.idempotent(request, () => this.confirm(this.intent(request.params.id), form(request).payment_method as string | undefined)))
 			.post('/v1/payment_intents/:id/capture', (request) => this.idempotent(request, async () => this.capture(this.intent(request.params.id))))
-			.post('/v1/payment_intents/:id/cancel', (request) => this.idempotent(request, async () => this.cancel(this.intent(request.params.id))));
+			.post('/v1/payment_intents/:id/cancel', (request) => this.idempotent(request, async () => this.cancel(this.intent(request.params.id))))
+			.get('/v1/webhook_endpoints', (request) => this.listEndpoints(request))
+			.post('/v1/webhook_endpoints', (request) => this.createEndpoint(request))
+			.delete('/v1/webhook_endpoints/:id', (request) => this.deleteEndpoint(request.params.id));
+	}
+
+	/** Delivers one event to every endpoint enabled for its type (and to the control API's targets). */
+	emit(stripeEvent: Record<string, unknown>, times = 1, ageSeconds = 0): unknown {
+		const targets = this.endpoints.filter((endpoint) => endpoint.enabled_events.includes(String(stripeEvent.type)));
+		for (let time = 0; time < times; time++) for (const endpoint of targets) this.services.deliverWebhook({ url: endpoint.url, secret: endpoint.secret }, stripeEvent, stripeSigner(ageSeconds));
+		return { event: stripeEvent, deliveries: targets.length * times };
+	}
+
+	/** The latest PaymentIntent (or a made-up one), or a charge or dispute of it, as the event type carries it. */
+	defaultObject(type: string): Record<string, unknown> {
+		const intent = [...this.intents.values()].at(-1) ?? { id: `pi_${id(24)}`, object: 'payment_intent', amount: 1000, currency: 'usd', status: type === 'payment_intent.payment_failed' ? 'requires_payment_method' : 'succeeded' };
+		if (type === 'charge.refunded') return { id: `ch_${id(24)}`, object: 'charge', payment_intent: intent.id, amount: intent.amount, amount_refunded: intent.amount, refunded: true, currency: intent.currency };
+		if (type === 'charge.dispute.created') return { id: `dp_${id(24)}`, object: 'dispute', charge: `ch_${id(24)}`, payment_intent: intent.id, amount: intent.amount, currency: intent.currency, status: 'needs_response' };
+		return intent as Record<string, unknown>;
+	}
+
+	private listEndpoints(request: SandboxRequest): SandboxResponse {
+		const limit = Math.min(100, Number(request.query.get('limit') ?? 10));
+		const after = request.query.get('starting_after');
+		const start = after ? this.endpoints.findIndex((endpoint) => endpoint.id === after) + 1 : 0;
+		const data = this.endpoints.slice(start, start + limit).map(({ secret: _secret, ...listed }) => listed);
+		return { status: 200, body: { object: 'list', url: '/v1/webhook_endpoints', has_more: start + limit < this.endpoints.length, data } };
+	}
+
+	private createEndpoint(request: SandboxRequest): SandboxResponse {
+		const params = form(request);
+		if (typeof params.url !== 'string') return missing('url');
+		if (!/^https?:\/\//.test(params.url)) return stripeError(400, { type: 'invalid_request_error', param: 'url', message: 'Invalid URL: URL must be a valid http(s) URL.' });
+		const events = params.enabled_events;
+		if (!Array.isArray(events) || events.length === 0) return missing('enabled_events');
+		const unknown = events.find((type) => typeof type !== 'string' || !ENDPOINT_EVENTS.has(type));
+		if (unknown !== undefined) return stripeError(400, { type: 'invalid_request_error', param: 'enabled_events', message: `Invalid enabled_events: ${String(unknown)}` });
+		const endpoint: WebhookEndpoint = {
+			id: `we_${id(24)}`, object: 'webhook_endpoint', api_version: null, application: null, created: Math.floor(Date.now() / 1000),
+			description: typeof params.description === 'string' ? params.description : null, enabled_events: events as string[], livemode: false,
+			metadata: {}, status: 'enabled', url: params.url, secret: `whsec_${id(32)}`,
+		};
+		this.endpoints.push(endpoint);
+		return { status: 200, body: endpoint };
+	}
+
+	private deleteEndpoint(endpointId: string): SandboxResponse {
+		if (!this.endpoints.some((endpoint) => endpoint.id === endpointId)) {
+			return stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', param: 'id', message: `No such webhook endpoint: '${endpointId}'` });
+		}
+		this.endpoints = this.endpoints.filter((endpoint) => endpoint.id !== endpointId);
+		return { status: 200, body: { id: endpointId, object: 'webhook_endpoint', deleted: true } };
 	}
 
 	reset(): void {
 		this.intents.clear();
 		this.charges = [];
 		this.paymentMethods = new Map(Object.entries(testPaymentMethods));
+		this.endpoints = [];
 		this.idempotency.reset();
 		this.processing.processingMs = 5;
 	}
@@ -146,7 +228,7 @@ class StripeState {
 	}
 
 	view(collection?: string): unknown {
-		const all = { payment_intents: [...this.intents.values()], charges: this.charges };
+		const all = { payment_intents: [...this.intents.values()], charges: this.charges, webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
@@ -208,7 +290,7 @@ class StripeState {
 			intent.status = 'requires_payment_method';
 			const error = { type: 'card_error', code: card.code, decline_code: card.declineCode, message: card.message, charge: chargeId, payment_method: this.paymentMethodObject(intent.payment_method) };
 			intent.last_payment_error = error;
-			this.services.publishWebhook(event('payment_intent.payment_failed', intent));
+			this.publish(event('payment_intent.payment_failed', intent));
 			return stripeError(402, { ...error, payment_intent: intent });
 		}
 		intent.last_payment_error = null;
@@ -248,7 +330,13 @@ class StripeState {
 	private recordCharge(chargeId: string, intent: PaymentIntent): void {
 		intent.amount_received = intent.amount;
 		this.charges.push({ id: chargeId, payment_intent: intent.id, amount: intent.amount, currency: intent.currency, metadata: intent.metadata });
-		this.services.publishWebhook(event('payment_intent.succeeded', intent));
+		this.publish(event('payment_intent.succeeded', intent));
+	}
+
+	/** To the control API's targets and to the endpoints enabled for the event. */
+	private publish(stripeEvent: Record<string, unknown>): void {
+		this.services.publishWebhook(stripeEvent);
+		this.emit(stripeEvent);
 	}
 
 	private intent(intentId: string): PaymentIntent {
@@ -282,7 +370,7 @@ function invalid(param: string, message: string): SandboxResponse {
 }
 
 /** A Stripe Event as webhooks deliver it (spec3's `event`: api_version, pending_webhooks and request included). */
-function event(type: string, intent: PaymentIntent): Record<string, unknown> {
+function event(type: string, intent: PaymentIntent | Record<string, unknown>): Record<string, unknown> {
 	return {
 		id: `evt_${id(24)}`, object: 'event', api_version: stripeApiVersion, type, created: Math.floor(Date.now() / 1000), livemode: false,
 		pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object: intent },

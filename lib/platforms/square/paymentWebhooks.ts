@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+
+import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
+import { SQUARE_VERSION } from './profile';
+import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from './webhook';
+
+interface Subscription {
+	id: string;
+	event_types: string[];
+	notification_url: string;
+	/** Only in the answer to the create. */
+	signature_key?: string;
+}
+
+const headers = { 'Square-Version': SQUARE_VERSION };
+
+/** Square reports a payment's outcome as a payment.updated carrying the payment's new status. */
+const paymentStatus = (status: string) => (payload: Record<string, unknown>) => objectAt(payload, 'data.object.payment').status === status;
+
+/**
+ * Square webhook subscriptions (`/v2/webhooks/subscriptions`), each with the signature key Square issues when it is
+ * created. `x-square-hmacsha256-signature` = base64(HMAC-SHA256(key, notification URL + raw body)); `event_id` is the
+ * same on every redelivery.
+ */
+export const squarePaymentWebhooks: PaymentWebhookScheme = {
+	platform: 'square',
+	events: {
+		succeeded: { topic: 'payment.updated', matches: paymentStatus('COMPLETED') },
+		failed: { topic: 'payment.updated', matches: paymentStatus('FAILED') },
+		refunded: { topic: 'refund.created' },
+		disputed: { topic: 'dispute.created' },
+	},
+	secretFrom: 'vendor',
+	async list(transport, topic) {
+		const subscriptions: Subscription[] = [];
+		for (let cursor: string | undefined; ; ) {
+			const page = await transport.request<{ subscriptions?: Subscription[]; cursor?: string }>({ method: 'GET', url: '/v2/webhooks/subscriptions', headers, qs: cursor ? { cursor } : undefined });
+			subscriptions.push(...(page.subscriptions ?? []));
+			cursor = page.cursor;
+			if (!cursor) break;
+		}
+		return subscriptions.filter((entry) => entry.event_types.includes(topic)).map((entry) => ({ id: entry.id, url: entry.notification_url, topic }));
+	},
+	async create(transport, { url, topic }) {
+		const body = await transport.request<{ subscription: Subscription }>({
+			method: 'POST',
+			url: '/v2/webhooks/subscriptions',
+			headers,
+			body: { idempotency_key: randomUUID(), subscription: { name: `n8n ${topic}`, event_types: [topic], notification_url: url, api_version: SQUARE_VERSION } },
+		});
+		return { id: body.subscription.id, secret: body.subscription.signature_key };
+	},
+	async remove(transport, id) {
+		await transport.send({ method: 'DELETE', url: `/v2/webhooks/subscriptions/${encodeURIComponent(id)}`, headers }).catch(ignoreNotFound);
+	},
+	authentic: ({ header, rawBody, url }, secret) => verifySquareSignature(header(SQUARE_SIGNATURE_HEADER), url, rawBody.toString('utf8'), secret).valid,
+	deliveryId: (_header, payload) => idText(payload.event_id),
+	topic: (_header, payload) => (typeof payload.type === 'string' ? payload.type : undefined),
+	// The payment the event is about: a refund and a dispute name theirs.
+	subjectId: (payload) =>
+		idText(objectAt(payload, 'data.object.refund').payment_id) ?? idText(objectAt(payload, 'data.object.dispute.disputed_payment').payment_id) ?? idText(objectAt(payload, 'data.object.payment').id),
+};
