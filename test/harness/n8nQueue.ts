@@ -38,6 +38,10 @@ export interface QueueCluster {
 	callWebhook(webhookPath: string, init?: WebhookRequest): Promise<{ status: number; body: unknown }>;
 	/** Worker name → the execution ids it started, read from the workers' logs ("Worker started execution N"). */
 	executionsByWorker(): Record<string, string[]>;
+	/** Execution ids a worker started and has not finished (a killed worker's stay here). */
+	unfinishedExecutions(worker: QueueProcess): string[];
+	/** Starts one more worker (e.g. to replace a killed one); it joins `workers`. */
+	addWorker(): Promise<QueueProcess>;
 	stop(): Promise<void>;
 }
 
@@ -124,22 +128,34 @@ async function startProcesses(
 		}
 		return entry;
 	};
-	const workerCount = options.workers ?? 2;
 	const concurrency = String(options.concurrency ?? 5);
-	const [webhookProcessor, ...workers] = await Promise.all([
+	const workers: QueueProcess[] = [];
+	let workersLaunched = 0;
+	const addWorker = async () => {
+		const worker = await launch(`worker-${++workersLaunched}`, ['worker', `--concurrency=${concurrency}`], await freePort());
+		workers.push(worker);
+		return worker;
+	};
+	const [webhookProcessor] = await Promise.all([
 		webhookPort ? launch('webhook', ['webhook'], webhookPort) : Promise.resolve(undefined),
-		...Array.from({ length: workerCount }, async (_, index) => await launch(`worker-${index + 1}`, ['worker', `--concurrency=${concurrency}`], await freePort())),
+		...Array.from({ length: options.workers ?? 2 }, addWorker),
 	]);
+	const executionIds = (log: string, verb: 'started' | 'finished') => [...log.matchAll(new RegExp(`Worker ${verb} execution (\\d+)`, 'g'))].map((match) => match[1]);
 	return {
 		main,
-		workers: workers as QueueProcess[],
+		workers,
 		webhookProcessor,
 		webhookBaseUrl,
 		stateStore,
 		redis: { host: redis.host, port: redis.port },
 		callWebhook: (webhookPath, init) => callWebhook(webhookBaseUrl, webhookPath, init),
-		executionsByWorker: () =>
-			Object.fromEntries((workers as QueueProcess[]).map((worker) => [worker.name, [...worker.log().matchAll(/Worker started execution (\d+)/g)].map((match) => match[1])])),
+		executionsByWorker: () => Object.fromEntries(workers.map((worker) => [worker.name, executionIds(worker.log(), 'started')])),
+		unfinishedExecutions(worker) {
+			const log = worker.log();
+			const finished = new Set(executionIds(log, 'finished'));
+			return executionIds(log, 'started').filter((id) => !finished.has(id));
+		},
+		addWorker,
 		stop,
 	};
 }

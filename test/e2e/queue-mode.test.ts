@@ -1,0 +1,260 @@
+/**
+ * The package in n8n's queue mode: a main process, a webhook processor and workers sharing Redis and PostgreSQL, the
+ * templates' nodes on the Integration State Store credential (a PostgreSQL database). The payment and order templates
+ * answer through the webhook processor while their executions run on both workers; 20 concurrent deliveries of one
+ * payment charge once. Then a worker is killed (SIGKILL) in the middle of a payment and another in the middle of an
+ * order's fan-out: n8n does not run a dead worker's job again (its queue gives stalled jobs no second try), so the
+ * payment's sender delivers it again and the order template's resume finishes the order; nothing is lost, doubled or
+ * charged twice.
+ */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { Client } from 'pg';
+
+import { readManifest } from '../harness/build';
+import { sleep } from '../harness/n8nHttp';
+import { startQueueN8n, type QueueCluster, type QueueProcess } from '../harness/n8nQueue';
+import { repoRoot } from '../harness/paths';
+import { withStateStore, type WorkflowJson } from '../harness/workflowJson';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+
+jest.setTimeout(600_000);
+
+const processors = ['stripe', 'paypal', 'square', 'braintree'] as const;
+const tokens = { stripe: 'pm_card_visa', paypal: 'vault-ok', square: 'cnon:card-nonce-ok', braintree: 'fake-valid-nonce' };
+const orderSecret = 'shpss_queue_secret';
+/** How long after recording an order a resume may take over its steps (300 s in the template). */
+const resumeAfterSeconds = 15;
+
+let cluster: QueueCluster;
+let payments: Record<(typeof processors)[number], RunningSandbox>;
+let stripe: SandboxControl;
+let commerce: CommerceSandboxes;
+let receivers: RunningSandbox;
+let hubspot: RunningSandbox;
+let routerWorkflowId: string;
+let orderWorkflowId: string;
+
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
+
+beforeAll(async () => {
+	const started = await Promise.all(processors.map((name) => startSandbox(name)));
+	payments = Object.fromEntries(processors.map((name, index) => [name, started[index]])) as typeof payments;
+	stripe = new SandboxControl(payments.stripe.baseUrl);
+	commerce = await startCommerceSandboxes();
+	receivers = await startSandbox('receivers');
+	hubspot = await startSandbox('hubspot');
+	cluster = await startQueueN8n({
+		// A dead worker's job is given up within seconds (defaults: a 60 s lock, checked every 30 s).
+		env: { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' },
+	});
+	const { main } = cluster;
+	const [shopify, woocommerce, magento, bigcommerce] = commerce.stores;
+	const ids: Record<string, string> = {
+		integrationStripeApi: await main.createCredential('integrationStripeApi', 'Stripe', { secretKey: payments.stripe.credentials.secretKey, webhookSecret: 'whsec_q', baseUrl: payments.stripe.baseUrl }),
+		integrationPayPalApi: await main.createCredential('integrationPayPalApi', 'PayPal', { clientId: payments.paypal.credentials.clientId, clientSecret: payments.paypal.credentials.clientSecret, baseUrl: payments.paypal.baseUrl }),
+		integrationSquareApi: await main.createCredential('integrationSquareApi', 'Square', { accessToken: payments.square.credentials.accessToken, webhookSecret: 'sq_q', baseUrl: payments.square.baseUrl }),
+		integrationBraintreeApi: await main.createCredential('integrationBraintreeApi', 'Braintree', { publicKey: payments.braintree.credentials.publicKey, privateKey: payments.braintree.credentials.privateKey, baseUrl: payments.braintree.baseUrl }),
+		integrationShopifyApi: await main.createCredential('integrationShopifyApi', 'Shopify', { accessToken: shopify.settings.accessToken, locationId: shopify.settings.locationId, baseUrl: shopify.baseUrl, webhookSecret: orderSecret }),
+		integrationWooCommerceApi: await main.createCredential('integrationWooCommerceApi', 'WooCommerce', { consumerKey: woocommerce.settings.consumerKey, consumerSecret: woocommerce.settings.consumerSecret, baseUrl: woocommerce.baseUrl, webhookSecret: 'woo_q' }),
+		integrationMagentoApi: await main.createCredential('integrationMagentoApi', 'Magento', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
+		integrationBigCommerceApi: await main.createCredential('integrationBigCommerceApi', 'BigCommerce', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
+		integrationHubSpotApi: await main.createCredential('integrationHubSpotApi', 'HubSpot', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl }),
+		httpHeaderAuth: await main.createCredential('httpHeaderAuth', 'Fulfillment Receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` }),
+	};
+	const { database, host, port, user, password } = cluster.stateStore;
+	const stateStoreId = await main.createCredential('integrationStateStore', 'State Store (PostgreSQL)', { host, port, database, user, password, ssl: false, schema: 'public' });
+	const onStateStore = (workflow: WorkflowJson) => withStateStore(workflow, readManifest().name, { id: stateStoreId, name: 'State Store (PostgreSQL)' });
+
+	routerWorkflowId = await main.importWorkflow(onStateStore(template('payment-router.json')), { credentials: ids });
+	const orders = template('order-inventory-fanout.json');
+	orders.nodes = orders.nodes.map((node) => {
+		const parameters = node.parameters ?? {};
+		if (typeof parameters.url === 'string') return { ...node, parameters: { ...parameters, url: parameters.url.replace('https://receivers.example.com', receivers.baseUrl) } };
+		if (['recordOrder', 'resumeOrders'].includes(String(parameters.operation))) return { ...node, parameters: { ...parameters, resumeAfter: resumeAfterSeconds } };
+		return node;
+	});
+	orderWorkflowId = await main.importWorkflow(onStateStore(orders), { credentials: ids });
+	await main.activate(routerWorkflowId);
+	await main.activate(orderWorkflowId);
+	await commerce.seed(['Q-1'], 100);
+});
+
+afterAll(async () => {
+	await cluster?.stop();
+	await Promise.all(Object.values(payments ?? {}).map((sandbox) => sandbox.close()));
+	await commerce?.close();
+	await receivers?.close();
+	await hubspot?.close();
+});
+
+const pay = (paymentId: string, amount = 30) => cluster.callWebhook('payments/requested', { body: { paymentId, amount, currency: 'USD', country: 'US', tokens } });
+
+/** A Shopify order delivery, signed as Shopify signs it, to the order template's webhook on the webhook processor. */
+function deliverOrder(order: { id: number; email?: string; total_price?: string; created_at?: string; line_items: Array<{ id: number; sku: string; quantity: number }> }, deliveryId: string) {
+	const body = JSON.stringify(order);
+	const signature = createHmac('sha256', orderSecret).update(body).digest('base64');
+	return cluster.callWebhook('inventory/shopify-orders', { body, headers: { 'content-type': 'application/json', 'X-Shopify-Hmac-Sha256': signature, 'X-Shopify-Webhook-Id': deliveryId } });
+}
+
+const stripeCharges = async (paymentId: string) =>
+	(await stripe.state<Array<{ metadata: Record<string, string>; amount: number }>>('charges')).filter((charge) => charge.metadata.payment_id === paymentId);
+
+type ReceivedDelivery = { receiver: string; idempotencyKey: string; requests: number };
+const receiverDeliveries = async (orderKey: string) =>
+	(await new SandboxControl(receivers.baseUrl).state<ReceivedDelivery[]>('deliveries'))
+		.filter((delivery) => delivery.idempotencyKey.endsWith(`:${orderKey}`))
+		.map(({ receiver, requests }) => ({ receiver, requests }))
+		.sort((a, b) => a.receiver.localeCompare(b.receiver));
+const revenueOf = async (email: string) =>
+	(await new SandboxControl(hubspot.baseUrl).state<Array<{ properties: Record<string, string> }>>('contacts'))
+		.filter((contact) => contact.properties.email === email)
+		.map((contact) => Number(contact.properties.total_revenue));
+
+/** The order's steps still open in the state store (PostgreSQL); undefined when the order was never recorded. */
+async function openSteps(orderKey: string): Promise<string[] | undefined> {
+	const client = new Client({ ...cluster.stateStore });
+	await client.connect();
+	try {
+		const { rows } = await client.query<{ step: string; status: string }>('SELECT step, status FROM outbox_steps WHERE entry_key = $1 ORDER BY position', [orderKey]);
+		return rows.length === 0 ? undefined : rows.filter((row) => row.status === 'pending').map((row) => row.step);
+	} finally {
+		await client.end();
+	}
+}
+
+async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const result = await check();
+		if (result) return result;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(300);
+	}
+}
+
+const isAlive = (worker: QueueProcess) => worker.process.child.exitCode === null && worker.process.child.signalCode === null;
+const startedSoFar = () => new Set(Object.values(cluster.executionsByWorker()).flat());
+
+/** The live worker running an execution started after `before` (the test has one in flight). */
+const busyWorker = (before: Set<string>) =>
+	until(async () => cluster.workers.find((worker) => isAlive(worker) && cluster.unfinishedExecutions(worker).some((id) => !before.has(id))), 'a worker to start the execution');
+
+/** Every finished execution of a workflow; each must have been started by exactly one worker. */
+async function finishedExecutionIds(workflowId: string): Promise<string[]> {
+	return (await cluster.main.executions(workflowId)).filter((run) => run.finished || run.status === 'error').map((run) => run.id);
+}
+
+test('payments and orders answered through the webhook processor run on both workers; 20 concurrent deliveries of one payment charge once', async () => {
+	const [same, distinct, orders] = await Promise.all([
+		Promise.all(Array.from({ length: 20 }, () => pay('q-same-1'))),
+		Promise.all(Array.from({ length: 6 }, (_, index) => pay(`q-distinct-${index}`, 10 + index))),
+		Promise.all([1, 2, 3].map((n) => deliverOrder({ id: 88_000 + n, line_items: [{ id: 1, sku: 'Q-1', quantity: n }] }, `q-order-${n}`))),
+	]);
+	// One delivery charges; the others are answered as the same payment (200) or as one still under way (409).
+	const statuses = same.map((reply) => reply.status);
+	expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+	expect(statuses.every((status) => [200, 201, 409].includes(status))).toBe(true);
+	expect(await stripeCharges('q-same-1')).toHaveLength(1);
+	expect(distinct.map((reply) => reply.status)).toEqual([201, 201, 201, 201, 201, 201]);
+	for (let index = 0; index < 6; index++) expect(await stripeCharges(`q-distinct-${index}`)).toMatchObject([{ amount: (10 + index) * 100 }]);
+	expect(orders.map((reply) => reply.body)).toEqual([1, 2, 3].map((n) => ({ accepted: true, orderKey: `shopify:${88_000 + n}` })));
+	await until(async () => (await Promise.all([1, 2, 3].map((n) => openSteps(`shopify:${88_000 + n}`)))).every((steps) => steps?.length === 0), 'the orders to finish');
+	// Shopify sold them itself; the other three stores each moved once per order: 100 - (1 + 2 + 3).
+	expect(await commerce.quantities('Q-1')).toEqual({ shopify: 100, woocommerce: 94, magento: 94, bigcommerce: 94 });
+	for (const n of [1, 2, 3]) {
+		expect(await receiverDeliveries(`shopify:${88_000 + n}`)).toEqual([
+			{ receiver: 'accounting', requests: 1 },
+			{ receiver: 'fulfillment', requests: 1 },
+		]);
+	}
+
+	// Both workers ran executions, and every finished execution was started by exactly one of them.
+	const byWorker = cluster.executionsByWorker();
+	expect(Object.values(byWorker).map((ids) => ids.length > 0)).toEqual([true, true]);
+	const started = Object.values(byWorker).flat();
+	expect(new Set(started).size).toBe(started.length);
+	const finished = [...(await finishedExecutionIds(routerWorkflowId)), ...(await finishedExecutionIds(orderWorkflowId))];
+	expect(finished.length).toBeGreaterThanOrEqual(20 + 6 + 3);
+	expect(finished.filter((id) => !started.includes(id))).toEqual([]);
+	console.log(`executions per worker: ${JSON.stringify(Object.fromEntries(Object.entries(byWorker).map(([name, ids]) => [name, ids.length])))}`);
+});
+
+/** Kills the worker running the one execution started after `before`; returns it. */
+async function killBusyWorker(before: Set<string>): Promise<QueueProcess> {
+	const worker = await busyWorker(before);
+	await worker.process.kill();
+	return worker;
+}
+
+test('a worker killed in the middle of a payment: the sender delivers it again and it is charged once', async () => {
+	const latencyMs = 12_000;
+	// The charge request waits 12 s at Stripe, so the worker dies while it is on its way.
+	await stripe.fault({ kind: 'latency', ms: latencyMs, match: { path: '/v1/payment_intents' } });
+	const before = startedSoFar();
+	// Its answer never comes or is an error: the worker dies. The sender's retry below is what a sender does then.
+	void pay('q-killed-1', 42).catch(() => undefined);
+	await until(async () => (await stripe.faults()).length === 0, 'the charge request to reach Stripe');
+	const reachedStripe = Date.now();
+	const killed = await killBusyWorker(before);
+	await cluster.addWorker();
+
+	// The sender delivers again until it gets an answer that is not "under way" (the dead worker's claim lapses in about 15 s).
+	const answer = await until(
+		async () => {
+			const reply = await pay('q-killed-1', 42);
+			return reply.status === 409 || reply.status >= 500 ? undefined : reply;
+		},
+		'the payment to be answered',
+		120_000,
+	);
+	expect(answer).toMatchObject({ status: expect.any(Number), body: { paymentId: 'q-killed-1', status: 'succeeded', processor: 'stripe', amount: '42.00' } });
+	expect([200, 201]).toContain(answer.status);
+	// Once the dead worker's delayed request has been let through at Stripe too, there is still one charge.
+	await sleep(Math.max(0, reachedStripe + latencyMs + 2000 - Date.now()));
+	expect(await stripeCharges('q-killed-1')).toMatchObject([{ amount: 4200 }]);
+	const again = await pay('q-killed-1', 42);
+	expect(again).toMatchObject({ status: 200, body: { replayed: true, transactionId: (answer.body as { transactionId: string }).transactionId } });
+	expect(await stripeCharges('q-killed-1')).toHaveLength(1);
+	console.log(`killed ${killed.name} in the middle of a payment`);
+});
+
+test("a worker killed in the middle of an order's fan-out: the resume finishes the order, each step once", async () => {
+	// The fulfillment call hangs (longer than this test), so the worker dies with the stock step done and the others not.
+	await new SandboxControl(receivers.baseUrl).fault({ kind: 'latency', ms: 300_000, match: { path: '/fulfillment/' } });
+	const order = { id: 88_100, email: 'queue-crash@example.com', total_price: '4.00', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'Q-1', quantity: 2 }] };
+	const before = startedSoFar();
+	expect(await deliverOrder(order, 'q-crash-1')).toEqual({ status: 200, body: { accepted: true, orderKey: 'shopify:88100' } });
+	await until(async () => (await openSteps('shopify:88100'))?.includes('stock') === false, 'the stock step');
+	expect(await openSteps('shopify:88100')).toEqual(['fulfillment', 'accounting', 'crm']);
+	await killBusyWorker(before);
+
+	// The resume (scheduled every 5 minutes; run by hand here) hands the order to the surviving worker once its hold runs out.
+	let lastResume: unknown;
+	await until(
+		async () => {
+			if ((await openSteps('shopify:88100'))?.length === 0) return true;
+			const run = await cluster.main.runManual(orderWorkflowId);
+			lastResume = { status: run.status, error: run.error, outputs: Object.fromEntries(Object.entries(run.outputs).map(([name, outputs]) => [name, outputs.map((items) => items.map((item) => item.json))])) };
+			if ((await openSteps('shopify:88100'))?.length === 0) return true;
+			await sleep(2000);
+			return false;
+		},
+		'the resumed steps',
+		120_000,
+	).catch(async (error: Error) => {
+		throw new Error(`${error.message}; open steps ${JSON.stringify(await openSteps('shopify:88100'))}; last resume run: ${JSON.stringify(lastResume)}`);
+	});
+	expect(await commerce.quantities('Q-1')).toEqual({ shopify: 100, woocommerce: 92, magento: 92, bigcommerce: 92 });
+	expect(await receiverDeliveries('shopify:88100')).toEqual([
+		{ receiver: 'accounting', requests: 1 },
+		{ receiver: 'fulfillment', requests: 1 },
+	]);
+	expect(await revenueOf('queue-crash@example.com')).toEqual([4]);
+	const later = await cluster.main.runManual(orderWorkflowId);
+	expect(later.outputs['Resume Pending Orders']?.[0] ?? []).toEqual([]);
+});
