@@ -1,14 +1,18 @@
 /**
- * The demo: builds and packs this package, starts every sandbox on fixed ports, starts n8n with the package on
+ * The demo (`./run demo`; `./run queue` for n8n's queue mode): builds and packs this package, starts every sandbox on fixed ports, starts n8n with the package on
  * N8N_DEMO_PORT (5678) with a fresh user folder (so every start shows exactly the current templates and an empty
  * state store; the login is the same each time), creates one credential per sandbox, imports every template from
  * workflows/, seeds demo data, and runs until Ctrl-C. The first start installs n8n (several minutes, with progress).
+ * With --queue, n8n runs as main + 2 workers + a webhook processor on a throw-away Redis and PostgreSQL, and every
+ * template's nodes keep their state in a PostgreSQL database through the Integration State Store credential.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readManifest } from '../test/harness/build';
+import { startQueueN8n } from '../test/harness/n8nQueue';
 import { startN8n, type N8nServer } from '../test/harness/n8nServer';
 import { repoRoot } from '../test/harness/paths';
-import type { WorkflowJson } from '../test/harness/workflowJson';
+import { withStateStore, type WorkflowJson } from '../test/harness/workflowJson';
 import { SandboxControl } from '../test/sandbox/framework/controlClient';
 import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
 
@@ -16,6 +20,7 @@ const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
 // Fixed ports, so the printed URLs are the same on every start.
 const sandboxBasePort = Number(process.env.SANDBOX_BASE_PORT ?? 4010);
 const login = { email: 'demo@example.com', password: 'Demo-Passw0rd' };
+const queueMode = process.argv.includes('--queue');
 
 /** The secret the CRM webhooks (HubSpot v3, Zendesk, Intercom) are signed with in the demo. */
 const demoCrmWebhookSecret = 'demo-crm-webhook-secret';
@@ -103,10 +108,11 @@ async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): P
 }
 
 /** Imports (or updates) every template; publishes the ones started by something other than a click. */
-async function importTemplates(n8n: N8nServer, credentialIds: Record<string, string>, sandboxes: RunningSandbox[]): Promise<string[]> {
+async function importTemplates(demo: DemoN8n, credentialIds: Record<string, string>, sandboxes: RunningSandbox[]): Promise<string[]> {
+	const { n8n } = demo;
 	const lines: string[] = [];
 	for (const { file, workflow } of readTemplates(sandboxes)) {
-		const id = await n8n.importWorkflow(workflow, { credentials: credentialIds, replace: true });
+		const id = await n8n.importWorkflow(demo.prepare(workflow), { credentials: credentialIds, replace: true });
 		const startsByItself = workflow.nodes.some((node) => /trigger|webhook/i.test(node.type) && node.type !== 'n8n-nodes-base.manualTrigger');
 		let state = 'imported';
 		if (startsByItself) {
@@ -128,35 +134,76 @@ async function seedSandboxes(sandboxes: RunningSandbox[]): Promise<void> {
 }
 
 /** Orders placed on the Shopify and WooCommerce sandboxes call the order template's webhooks, signed. */
-async function registerOrderWebhooks(n8n: N8nServer, sandboxes: RunningSandbox[]): Promise<void> {
+async function registerOrderWebhooks(webhookBaseUrl: string, sandboxes: RunningSandbox[]): Promise<void> {
 	for (const sandbox of sandboxes) {
 		if (sandbox.name !== 'shopify' && sandbox.name !== 'woocommerce') continue;
-		await new SandboxControl(sandbox.baseUrl).registerWebhook(`${n8n.baseUrl}/webhook/${demoOrderWebhookPaths[sandbox.name]}`, demoOrderWebhookSecrets[sandbox.name]);
+		await new SandboxControl(sandbox.baseUrl).registerWebhook(`${webhookBaseUrl}/webhook/${demoOrderWebhookPaths[sandbox.name]}`, demoOrderWebhookSecrets[sandbox.name]);
 	}
+}
+
+/** n8n as the demo runs it: one process, or queue mode; what to do to each template before importing it. */
+interface DemoN8n {
+	n8n: N8nServer;
+	/** Where the vendors' webhooks are sent (queue mode: the webhook processor). */
+	webhookBaseUrl: string;
+	prepare(workflow: WorkflowJson): WorkflowJson;
+	/** Lines telling the user what runs where. */
+	describe: string[];
+	stop(): Promise<void>;
+}
+
+async function startSingleProcess(): Promise<DemoN8n> {
+	const n8n = await startN8n({ port: n8nPort, owner: login });
+	return { n8n, webhookBaseUrl: n8n.baseUrl, prepare: (workflow) => workflow, describe: [], stop: () => n8n.stop() };
+}
+
+/** Main + 2 workers + a webhook processor; every template's nodes on the State Store credential (PostgreSQL). */
+async function startQueueMode(): Promise<DemoN8n> {
+	const cluster = await startQueueN8n({ port: n8nPort, owner: login });
+	const { host, port, database, user, password } = cluster.stateStore;
+	const credentialName = 'State Store (PostgreSQL)';
+	const stateStoreId = await cluster.main.createCredential('integrationStateStore', credentialName, { host, port, database, user, password, ssl: false, schema: 'public' });
+	const packageName = readManifest().name;
+	return {
+		n8n: cluster.main,
+		webhookBaseUrl: cluster.webhookBaseUrl,
+		prepare: (workflow) => withStateStore(workflow, packageName, { id: stateStoreId, name: credentialName }),
+		describe: [
+			'Queue mode:',
+			`  main            ${cluster.main.baseUrl}  (editor, API, schedules; enqueues every execution)`,
+			...(cluster.webhookProcessor ? [`  webhook         ${cluster.webhookProcessor.baseUrl}/webhook/<path>`] : []),
+			...cluster.workers.map((worker) => `  ${worker.name.padEnd(15)} health ${worker.baseUrl}/healthz  (log: ${worker.process.logFile})`),
+			`  redis           ${cluster.redis.host}:${cluster.redis.port}`,
+			`  state store     postgres://${user}@${host}:${port}/${database}  (credential "${credentialName}")`,
+		],
+		stop: () => cluster.stop(),
+	};
 }
 
 async function main(): Promise<void> {
 	log(`starting sandboxes from port ${sandboxBasePort}`);
 	const sandboxes = await startAllSandboxes({ basePort: sandboxBasePort });
-	let n8n: N8nServer | undefined;
+	let demo: DemoN8n | undefined;
 	const stop = async () => {
 		log('stopping');
-		await n8n?.stop();
+		await demo?.stop();
 		await Promise.allSettled(sandboxes.map((sandbox) => sandbox.close()));
 		process.exit(0);
 	};
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 
-	log(`building the package, starting n8n with it on port ${n8nPort} (the first time installs n8n)`);
-	n8n = await startN8n({ port: n8nPort, owner: login });
+	log(`building the package, starting n8n${queueMode ? ' in queue mode (main, 2 workers, a webhook processor; Redis and PostgreSQL)' : ''} with it on port ${n8nPort} (the first time installs n8n)`);
+	demo = queueMode ? await startQueueMode() : await startSingleProcess();
+	const { n8n } = demo;
 	log(`n8n ready after ${n8n.startupSeconds.toFixed(1)}s`);
 	const credentialIds = await createCredentials(n8n, sandboxes);
 	await seedSandboxes(sandboxes);
-	const templates = await importTemplates(n8n, credentialIds, sandboxes);
-	await registerOrderWebhooks(n8n, sandboxes);
+	const templates = await importTemplates(demo, credentialIds, sandboxes);
+	await registerOrderWebhooks(demo.webhookBaseUrl, sandboxes);
 
 	console.log(`\nn8n editor: ${n8n.baseUrl}   login: ${login.email} / ${login.password}\n`);
+	if (demo.describe.length) console.log(`${demo.describe.join('\n')}\n`);
 	console.log('Sandboxes:');
 	for (const sandbox of sandboxes) console.log(`  ${sandbox.name.padEnd(15)} ${sandbox.baseUrl}  (control: ${sandbox.baseUrl}/__control/)`);
 	console.log(templates.length ? `Templates:\n${templates.map((line) => `  ${line}`).join('\n')}` : 'Templates: none in workflows/ yet');
