@@ -110,7 +110,8 @@ class SandboxHost {
 			return;
 		}
 		const request = await this.readRequest(incoming, method, url);
-		const response = request instanceof SandboxError ? request.response : await this.respond(request, plan.terminal);
+		const answer = request instanceof SandboxError ? request.response : await this.respond(request, plan.terminal);
+		const response = withHeaders(answer, this.parts.vendor.responseHeaders?.(answer) ?? {});
 		const body = request instanceof SandboxError ? undefined : request.body;
 		this.parts.log.record({ ...entry, body, status: response.status, durationMs: Date.now() - arrived, fault });
 		this.onExchange?.({ method, path: url.pathname, query: url.searchParams, requestBody: body, status: response.status, body: response.body });

@@ -94,6 +94,8 @@ export interface VendorSandbox {
 	 * through `/__control/events`; returns what was emitted. Throws SandboxError for an event it cannot emit.
 	 */
 	emitEvent?(event: Record<string, unknown>): unknown;
+	/** Headers the vendor puts on every API response, errors and faults included (Stripe's `Request-Id`). */
+	responseHeaders?(response: SandboxResponse): Record<string, string>;
 }
 
 /** What the framework lends a vendor. */

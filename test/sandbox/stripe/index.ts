@@ -1,7 +1,9 @@
 /**
  * The Stripe sandbox: PaymentIntents (create with confirm, confirm, capture, cancel, retrieve, list), form bodies,
  * secret-key bearer auth, `Idempotency-Key` (replay, `idempotency_error`, 409 while in flight), Stripe's test
- * cards and their decline codes, and `Stripe-Signature` webhooks for payment_intent events.
+ * cards and their decline codes, partial capture (`amount_to_capture`), cancellation reasons, search in Stripe's query
+ * language (`GET /v1/payment_intents/search`), a `Request-Id` on every response, and `Stripe-Signature` webhooks for
+ * payment_intent events.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { bearerAuth } from '../framework/auth';
@@ -42,6 +44,10 @@ interface PaymentIntent {
 	object: 'payment_intent';
 	amount: number;
 	amount_received: number;
+	amount_capturable: number;
+	client_secret: string;
+	cancellation_reason: string | null;
+	canceled_at: number | null;
 	currency: string;
 	status: string;
 	capture_method: string;
@@ -56,8 +62,18 @@ interface PaymentIntent {
 	livemode: false;
 }
 
+/** Stripe's request ids: the `Request-Id` header, and the tail of an error's `request_log_url`. */
+const newRequestId = () => `req_${id(14)}`;
+const requestLogPrefix = 'https://dashboard.stripe.com/test/logs/';
+
 function stripeError(status: number, error: Record<string, unknown>): SandboxResponse {
-	return { status, body: { error: { ...error, request_log_url: `https://dashboard.stripe.com/test/logs/req_${id(14)}` } } };
+	return { status, body: { error: { ...error, request_log_url: `${requestLogPrefix}${newRequestId()}` } } };
+}
+
+/** The request id an error body already names, so header and body agree; a new one otherwise. */
+function requestIdOf(response: SandboxResponse): string {
+	const logUrl = (response.body as { error?: { request_log_url?: unknown } } | undefined)?.error?.request_log_url;
+	return typeof logUrl === 'string' && logUrl.startsWith(requestLogPrefix) ? logUrl.slice(requestLogPrefix.length) : newRequestId();
 }
 
 function id(length: number): string {
@@ -118,6 +134,8 @@ export const createStripeSandbox: VendorSandboxFactory = (services) => {
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
 			return state.emit(event(type, (object as Record<string, unknown> | undefined) ?? state.defaultObject(type)), (times as number | undefined) ?? 1, Number(ageSeconds ?? 0));
 		},
+		// Stripe sends no Stripe-Should-Retry on a rate-limit 429 (its Node client leaves such a 429 to the caller).
+		responseHeaders: (response) => ({ 'Request-Id': requestIdOf(response) }),
 		settings: { get: () => state.processing.get(), update: (patch) => state.processing.update(patch, (message) => controlError(400, message)) },
 	};
 };
@@ -149,10 +167,11 @@ class StripeState {
 		router
 			.post('/v1/payment_intents', (request) => this.idempotent(request, () => this.create(request)))
 			.get('/v1/payment_intents', (request) => this.list(request))
+			.get('/v1/payment_intents/search', (request) => this.search(request))
 			.get('/v1/payment_intents/:id', (request) => ({ status: 200, body: this.intent(request.params.id) }))
 			.post('/v1/payment_intents/:id/confirm', (request) => this.idempotent(request, () => this.confirm(this.intent(request.params.id), form(request).payment_method as string | undefined)))
-			.post('/v1/payment_intents/:id/capture', (request) => this.idempotent(request, async () => this.capture(this.intent(request.params.id))))
-			.post('/v1/payment_intents/:id/cancel', (request) => this.idempotent(request, async () => this.cancel(this.intent(request.params.id))))
+			.post('/v1/payment_intents/:id/capture', (request) => this.idempotent(request, async () => this.capture(this.intent(request.params.id), form(request))))
+			.post('/v1/payment_intents/:id/cancel', (request) => this.idempotent(request, async () => this.cancel(this.intent(request.params.id), form(request))))
 			.get('/v1/webhook_endpoints', (request) => this.listEndpoints(request))
 			.post('/v1/webhook_endpoints', (request) => this.createEndpoint(request))
 			.delete('/v1/webhook_endpoints/:id', (request) => this.deleteEndpoint(request.params.id));
@@ -250,6 +269,10 @@ class StripeState {
 			object: 'payment_intent',
 			amount,
 			amount_received: 0,
+			amount_capturable: 0,
+			client_secret: '',
+			cancellation_reason: null,
+			canceled_at: null,
 			currency: params.currency.toLowerCase(),
 			status: 'requires_payment_method',
 			capture_method: params.capture_method === 'manual' ? 'manual' : 'automatic',
@@ -263,6 +286,7 @@ class StripeState {
 			created: Math.floor(Date.now() / 1000),
 			livemode: false,
 		};
+		intent.client_secret = `${intent.id}_secret_${id(25)}`;
 		const paymentMethod = params.payment_method as string | undefined;
 		if (paymentMethod !== undefined && !this.paymentMethods.has(paymentMethod)) {
 			return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${paymentMethod}'` });
@@ -295,7 +319,8 @@ class StripeState {
 		}
 		intent.last_payment_error = null;
 		intent.status = intent.capture_method === 'manual' ? 'requires_capture' : 'succeeded';
-		if (intent.status === 'succeeded') this.recordCharge(chargeId, intent);
+		if (intent.status === 'requires_capture') intent.amount_capturable = intent.amount;
+		else this.recordCharge(chargeId, intent, intent.amount);
 		return { status: 200, body: intent };
 	}
 
@@ -309,27 +334,39 @@ class StripeState {
 		};
 	}
 
-	private capture(intent: PaymentIntent): SandboxResponse {
+	/** Captures `amount_to_capture` (all of `amount_capturable` when absent); the rest is released. */
+	private capture(intent: PaymentIntent, params: Record<string, unknown>): SandboxResponse {
 		if (intent.status !== 'requires_capture') {
 			return stripeError(400, { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `This PaymentIntent could not be captured because it has a status of ${intent.status}.` });
 		}
+		const raw = params.amount_to_capture;
+		const amount = raw === undefined ? intent.amount_capturable : Number(raw);
+		if (!Number.isInteger(amount) || amount < 1) return invalid('amount_to_capture', `Invalid integer: ${String(raw)}`);
+		if (amount > intent.amount_capturable) {
+			return stripeError(400, { type: 'invalid_request_error', code: 'amount_too_large', param: 'amount_to_capture', message: `The amount to capture (${amount}) must be less than or equal to the amount_capturable (${intent.amount_capturable}).` });
+		}
 		intent.status = 'succeeded';
-		this.recordCharge(intent.latest_charge!, intent);
+		intent.amount_capturable = 0;
+		this.recordCharge(intent.latest_charge!, intent, amount);
 		return { status: 200, body: intent };
 	}
 
 	/** Stripe cancels only an intent still waiting for a payment method, confirmation, action or capture. */
-	private cancel(intent: PaymentIntent): SandboxResponse {
+	private cancel(intent: PaymentIntent, params: Record<string, unknown>): SandboxResponse {
+		const reason = params.cancellation_reason;
+		if (reason !== undefined && !CANCELLATION_REASONS.includes(String(reason))) {
+			return stripeError(400, { type: 'invalid_request_error', param: 'cancellation_reason', message: `Invalid cancellation_reason: must be one of ${CANCELLATION_REASONS.slice(0, -1).join(', ')}, or ${CANCELLATION_REASONS.at(-1)}` });
+		}
 		if (!CANCELABLE.has(intent.status)) {
 			return stripeError(400, { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.` });
 		}
-		intent.status = 'canceled';
+		Object.assign(intent, { status: 'canceled', amount_capturable: 0, cancellation_reason: reason === undefined ? null : String(reason), canceled_at: Math.floor(Date.now() / 1000) });
 		return { status: 200, body: intent };
 	}
 
-	private recordCharge(chargeId: string, intent: PaymentIntent): void {
-		intent.amount_received = intent.amount;
-		this.charges.push({ id: chargeId, payment_intent: intent.id, amount: intent.amount, currency: intent.currency, metadata: intent.metadata });
+	private recordCharge(chargeId: string, intent: PaymentIntent, amount: number): void {
+		intent.amount_received = amount;
+		this.charges.push({ id: chargeId, payment_intent: intent.id, amount, currency: intent.currency, metadata: intent.metadata });
 		this.publish(event('payment_intent.succeeded', intent));
 	}
 
@@ -353,6 +390,63 @@ class StripeState {
 		const data = all.slice(start, start + limit);
 		return { status: 200, body: { object: 'list', url: '/v1/payment_intents', has_more: start + limit < all.length, data } };
 	}
+
+	/** GET /v1/payment_intents/search: Stripe's query language, newest first, `page` tokens from `next_page`. */
+	private search(request: SandboxRequest): SandboxResponse {
+		const query = request.query.get('query');
+		if (!query) return missing('query');
+		const matches = parseSearchQuery(query);
+		if (typeof matches === 'string') return stripeError(400, { type: 'invalid_request_error', param: 'query', message: matches });
+		const limit = Math.min(100, Number(request.query.get('limit') ?? 10));
+		const page = request.query.get('page');
+		const start = page ? Number(Buffer.from(page, 'base64url').toString()) : 0;
+		if (!Number.isInteger(start) || start < 0) return stripeError(400, { type: 'invalid_request_error', param: 'page', message: 'Invalid page token.' });
+		const found = [...this.intents.values()].reverse().filter(matches);
+		const data = found.slice(start, start + limit);
+		const hasMore = start + limit < found.length;
+		return {
+			status: 200,
+			body: { object: 'search_result', url: '/v1/payment_intents/search', has_more: hasMore, next_page: hasMore ? Buffer.from(String(start + limit)).toString('base64url') : null, total_count: found.length, data },
+		};
+	}
+}
+
+const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'];
+/** PaymentIntent fields Stripe's search takes; amount and created compare as numbers. */
+const SEARCH_FIELDS = ['amount', 'created', 'currency', 'customer', 'status'];
+const NUMERIC_SEARCH_FIELDS = new Set(['amount', 'created']);
+/** One clause: `[-]field:value`, `field>value` (>, <, >=, <=), `metadata['key']:'value'`; strings quoted. */
+const SEARCH_CLAUSE = /\s*(-)?(metadata\[(['"])(.+?)\3\]|[a-z_]+)(:|>=|<=|>|<)(?:(['"])(.*?)\6|(-?\d+))\s*(?:(AND|OR)\s+|$)/y;
+
+/** Stripe's search query language for PaymentIntents, as a predicate, or the reason it is refused. */
+function parseSearchQuery(query: string): ((intent: PaymentIntent) => boolean) | string {
+	const clauses: Array<(intent: PaymentIntent) => boolean> = [];
+	const joins = new Set<string>();
+	SEARCH_CLAUSE.lastIndex = 0;
+	while (SEARCH_CLAUSE.lastIndex < query.length) {
+		const at = SEARCH_CLAUSE.lastIndex;
+		const match = SEARCH_CLAUSE.exec(query);
+		if (!match) return `Invalid query: could not parse the query at character ${at + 1}.`;
+		const [, negated, field, , metadataKey, operator, , quoted, number, join] = match;
+		if (join) joins.add(join);
+		if (!metadataKey && !SEARCH_FIELDS.includes(field)) return `Invalid query: field ${field} is not supported for payment intents.`;
+		const numeric = !metadataKey && NUMERIC_SEARCH_FIELDS.has(field);
+		if (operator !== ':' && !numeric) return `Invalid query: ${field} does not support the ${operator} operator.`;
+		const wanted = quoted ?? number;
+		if (numeric === (quoted !== undefined)) return `Invalid query: ${field} takes ${numeric ? 'a number' : 'a quoted string'}.`;
+		const valueOf = (intent: PaymentIntent): unknown => (metadataKey ? intent.metadata[metadataKey] : (intent as unknown as Record<string, unknown>)[field]);
+		const test = (intent: PaymentIntent): boolean => {
+			const have = valueOf(intent);
+			if (!numeric) return have !== undefined && have !== null && String(have) === wanted;
+			const [left, right] = [Number(have), Number(wanted)];
+			return operator === ':' ? left === right : operator === '>' ? left > right : operator === '<' ? left < right : operator === '>=' ? left >= right : left <= right;
+		};
+		clauses.push(negated ? (intent) => !test(intent) : test);
+	}
+	if (clauses.length === 0) return 'Invalid query: the query is empty.';
+	if (joins.size > 1) return 'Invalid query: AND and OR cannot be combined in one query.';
+	if (clauses.length > 10) return 'Invalid query: at most 10 clauses.';
+	return joins.has('OR') ? (intent) => clauses.some((clause) => clause(intent)) : (intent) => clauses.every((clause) => clause(intent));
 }
 
 const CANCELABLE = new Set(['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action']);

@@ -105,3 +105,60 @@ test('payment_intent.succeeded is delivered with a valid Stripe-Signature', asyn
 		await receiver.close();
 	}
 });
+
+async function get(path: string) {
+	const response = await fetch(`${stripe.baseUrl}${path}`, { headers: { authorization: `Bearer ${stripe.credentials.secretKey}` } });
+	return { status: response.status, headers: response.headers, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+test('partial capture: amount_to_capture 1500 of 2000 receives 1500 and charges 1500; more than amount_capturable is refused', async () => {
+	const held = await post('/v1/payment_intents', charge('pm_card_visa', { capture_method: 'manual' }));
+	expect(held.body).toMatchObject({ status: 'requires_capture', amount_capturable: 2000, amount_received: 0 });
+	expect(held.body.client_secret).toMatch(new RegExp(`^${held.body.id}_secret_\\w+$`));
+	const tooMuch = await post(`/v1/payment_intents/${held.body.id}/capture`, { amount_to_capture: '2001' });
+	expect(tooMuch.status).toBe(400);
+	expect(tooMuch.body.error).toMatchObject({ type: 'invalid_request_error', param: 'amount_to_capture' });
+	const captured = await post(`/v1/payment_intents/${held.body.id}/capture`, { amount_to_capture: '1500' });
+	expect(captured.body).toMatchObject({ status: 'succeeded', amount: 2000, amount_received: 1500, amount_capturable: 0 });
+	expect(await control.state('charges')).toEqual([expect.objectContaining({ payment_intent: held.body.id, amount: 1500 })]);
+});
+
+test('cancel keeps cancellation_reason and canceled_at; an unknown reason is refused naming the param', async () => {
+	const open = await post('/v1/payment_intents', { amount: '900', currency: 'eur' });
+	expect((await post(`/v1/payment_intents/${open.body.id}/cancel`, { cancellation_reason: 'bored' })).body.error).toMatchObject({ param: 'cancellation_reason' });
+	const canceled = await post(`/v1/payment_intents/${open.body.id}/cancel`, { cancellation_reason: 'requested_by_customer' });
+	expect(canceled.body).toMatchObject({ status: 'canceled', cancellation_reason: 'requested_by_customer' });
+	expect(canceled.body.canceled_at).toBeGreaterThan(0);
+	expect((await get(`/v1/payment_intents/${open.body.id}`)).body.cancellation_reason).toBe('requested_by_customer');
+});
+
+test('every response carries a Request-Id; an error names the same id in its request_log_url', async () => {
+	const ok = await get('/v1/payment_intents');
+	expect(ok.headers.get('request-id')).toMatch(/^req_\w+$/);
+	const missingIntent = await get('/v1/payment_intents/pi_nope');
+	expect(missingIntent.body.error.request_log_url).toBe(`https://dashboard.stripe.com/test/logs/${missingIntent.headers.get('request-id')}`);
+	const denied = await post('/v1/payment_intents', { amount: '1', currency: 'usd' }, {}, 'sk_test_wrong');
+	expect(denied.status).toBe(401);
+	expect(denied.headers.get('request-id')).toMatch(/^req_/);
+});
+
+test('search in Stripe\'s query language: status, metadata, amount ranges, AND / OR, negation, pages through next_page', async () => {
+	await post('/v1/payment_intents', charge('pm_card_visa', { amount: '500', 'metadata[order]': 'o-1' }));
+	await post('/v1/payment_intents', charge('pm_card_visa', { amount: '1500', 'metadata[order]': 'o-2' }));
+	await post('/v1/payment_intents', { amount: '2500', currency: 'usd', 'metadata[order]': 'o-3' });
+	const search = async (query: string, extra = '') => get(`/v1/payment_intents/search?query=${encodeURIComponent(query)}${extra}`);
+	const orders = (reply: { body: { data: Array<{ metadata: { order: string } }> } }) => reply.body.data.map((intent) => intent.metadata.order).sort();
+	expect(orders(await search("status:'succeeded'"))).toEqual(['o-1', 'o-2']);
+	expect(orders(await search("metadata['order']:'o-3'"))).toEqual(['o-3']);
+	expect(orders(await search("status:'succeeded' AND amount>1000"))).toEqual(['o-2']);
+	expect(orders(await search("amount<=500 OR metadata['order']:\"o-3\""))).toEqual(['o-1', 'o-3']);
+	expect(orders(await search("-status:'succeeded'"))).toEqual(['o-3']);
+	const first = await search("currency:'usd'", '&limit=2');
+	expect(first.body).toMatchObject({ object: 'search_result', url: '/v1/payment_intents/search', has_more: true, total_count: 3 });
+	const second = await search("currency:'usd'", `&limit=2&page=${first.body.next_page}`);
+	expect(second.body).toMatchObject({ has_more: false, next_page: null });
+	expect([...orders(first), ...orders(second)].sort()).toEqual(['o-1', 'o-2', 'o-3']);
+	expect((await search("status:'succeeded' AND amount>1 OR currency:'usd'")).status).toBe(400);
+	expect((await search('colour:"red"')).body.error).toMatchObject({ param: 'query' });
+	expect((await search("status>'a'")).status).toBe(400);
+});

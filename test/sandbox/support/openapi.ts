@@ -54,7 +54,7 @@ function loadDocument(file: string): SpecDocument {
 
 /**
  * OpenAPI 3.0 and Swagger 2 keywords that JSON Schema reads differently: `x-nullable`, boolean
- * `exclusiveMinimum`/`exclusiveMaximum`, and `nullable` without a `type` (Ajv reads it only beside one).
+ * `exclusiveMinimum`/`exclusiveMaximum`, `nullable` beside an `enum`, and `nullable` without a `type` (Ajv reads it only beside one).
  */
 function normalise(node: unknown): void {
 	if (Array.isArray(node)) return node.forEach(normalise);
@@ -68,6 +68,8 @@ function normalise(node: unknown): void {
 		if (typeof schema[exclusive] === 'number') delete schema[bound];
 	}
 	Object.values(schema).forEach(normalise);
+	// A nullable enum takes null too (OpenAPI 3.0.3), which Ajv's `enum` would refuse.
+	if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
 	if (schema.nullable === true && (schema.type === undefined || schema.$ref)) {
 		// `nullable` beside `anyOf` or `$ref` (Stripe's way): the schema, or null.
 		const { nullable: _nullable, ...rest } = schema;
