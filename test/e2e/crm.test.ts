@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { UsageMeter } from '../../lib/metering';
 import { allMigrations } from '../../lib/migrations';
 import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from '../../lib/platforms/hubspot';
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from '../../lib/platforms/salesforce';
@@ -129,7 +130,9 @@ test('a forged HubSpot webhook gets 401 and syncs nothing; a genuine one syncs c
 	expect(writes).toEqual([]);
 	expect(await liveSalesforce('Contact')).toHaveLength(2);
 
-	// The Usage Meter counts each sync run (meter "syncs"), passing the sync summary on unchanged.
+	// The Usage Meter counts records synced (meter "syncs": each record created or updated on a platform), passing the
+	// sync summary on unchanged: the first run wrote 3 (Grace created in HubSpot; the two Adas merged, HubSpot given
+	// the company and Salesforce the phone), the second none.
 	const deadline = Date.now() + 30_000;
 	let metered: Array<Record<string, unknown>> = [];
 	while (metered.length < 2 && Date.now() < deadline) {
@@ -137,6 +140,10 @@ test('a forged HubSpot webhook gets 401 and syncs nothing; a genuine one syncs c
 		if (metered.length < 2) await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	expect(metered.slice(0, 2)).toEqual([expect.objectContaining({ entity: 'contacts' }), expect.objectContaining({ entity: 'contacts' })]);
+	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const usage = await new UsageMeter({ db: store.db, namespace: 'demo' }).usage('demo');
+	await closeAllStores();
+	expect(usage.meters.syncs).toMatchObject({ quantity: 3, events: 2 });
 });
 
 test('a company conflict waits for review, is listed and decided over the review template, and lands on both platforms', async () => {

@@ -89,9 +89,9 @@ test('the monthly preview template shows the right charge for every customer', a
 	expect(run.status).toBe('success');
 	const invoices = run.outputs['Send to Email or Accounting'][0].map((item) => item.json);
 	expect(invoices.map((invoice) => invoice.customerId)).toEqual(['acme', 'globex']);
-	// acme: 49 + 100 setup + 2,000 syncs above the included 10,000 × 0.01 + (0.10 + 0.5% × 250.00) + 10.00 minimum on events
-	expect(invoices[0].total).toEqual({ currency: 'USD', minor: 18_035, amount: '180.35' });
-	// globex: 49 + 100 setup + 30,000 events × 0.001
-	expect(invoices[1].total).toEqual({ currency: 'USD', minor: 17_900, amount: '179.00' });
+	// acme: 99 (Basic) + 100 setup + 2,000 syncs above the included 10,000 × 0.01 + (0.10 + 0.5% × 250.00) + 10.00 minimum on events
+	expect(invoices[0].total).toEqual({ currency: 'USD', minor: 23_035, amount: '230.35' });
+	// globex: 99 + 100 setup + 30,000 events × 0.001
+	expect(invoices[1].total).toEqual({ currency: 'USD', minor: 22_900, amount: '229.00' });
 	expect(invoices[0].status).toBe('open');
 });

@@ -96,8 +96,8 @@ test('contact created → every platform with segments and welcome → contacts 
 	expect(await controls.marketo.state('campaignRuns')).toHaveLength(1);
 	expect(await controls.activecampaign.state('automationRuns')).toHaveLength(1);
 	expect(await controls.hubspot.state('contacts')).toHaveLength(1);
-	expect(await usage('marketing_contacts')).toBe(1);
-	expect(await usage('campaign_executions')).toBe(4);
+	expect(await usage('contacts')).toBe(1);
+	expect(await usage('campaigns')).toBe(4);
 });
 
 test('the unsubscribe template records an unsubscribe once and applies it on the other platforms', async () => {

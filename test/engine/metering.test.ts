@@ -100,20 +100,20 @@ test('the monthly template previews last month for every customer', async () => 
 	const invoices = run.outputs['Send to Email or Accounting'][0].map((item) => item.json);
 	expect(invoices.map((invoice) => invoice.customerId)).toEqual(['acme', 'globex']);
 	expect(invoices[0].period.key).toBe(periodOf(lastMonth.toMillis()).key);
-	// acme: 49 + 100 setup + 2,000 syncs above 10,000 × 0.01 + (0.10 + 0.5% × 1,000) + 10.00 minimum events
-	expect(invoices[0].total).toEqual({ currency: 'USD', minor: 18_410, amount: '184.10' });
-	// globex: 49 + 100 + 25,000 × 0.001 = 25.00
-	expect(invoices[1].total.amount).toBe('174.00');
+	// acme: 99 (Basic) + 100 setup + 2,000 syncs above 10,000 × 0.01 + (0.10 + 0.5% × 1,000) + 10.00 minimum events
+	expect(invoices[0].total).toEqual({ currency: 'USD', minor: 23_410, amount: '234.10' });
+	// globex: 99 + 100 + 25,000 × 0.001 = 25.00
+	expect(invoices[1].total.amount).toBe('224.00');
 });
 
 test('get usage shows the running charge; close keeps the invoice and later events go to Late Usage', async () => {
 	await report([{ eventId: 's-1', customerId: 'acme', quantity: 10_100 }]);
 	const common = { period: 'current', planSource: 'json', planJson };
 	const usage = await runWorkflow(usageMeterFlow({ operation: 'getUsage', customerId: '={{ $json.customer }}', ...common }), { inputItems: [{ json: { customer: 'acme' } }], env: env() });
-	expect(usage.outputs.Meter[0][0].json).toMatchObject({ customerId: 'acme', status: 'open', meters: { syncs: { quantity: 10_100 } }, runningCharge: { amount: '160.00' } });
+	expect(usage.outputs.Meter[0][0].json).toMatchObject({ customerId: 'acme', status: 'open', meters: { syncs: { quantity: 10_100 } }, runningCharge: { amount: '210.00' } });
 
 	const closed = await runWorkflow(usageMeterFlow({ operation: 'closePeriod', allCustomers: true, ...common }), { inputItems: [{ json: {} }], env: env() });
-	expect(closed.outputs.Meter[0].map((item) => [item.json.customerId, item.json.closedNow, item.json.total.amount])).toEqual([['acme', true, '160.00']]);
+	expect(closed.outputs.Meter[0].map((item) => [item.json.customerId, item.json.closedNow, item.json.total.amount])).toEqual([['acme', true, '210.00']]);
 
 	const late = await report([{ eventId: 's-2', customerId: 'acme', quantity: 5 }]);
 	expect(late.outputs['Review Late Usage'][0].map((item) => [item.json.eventId, item.json.status])).toEqual([['s-2', 'late']]);
@@ -121,7 +121,7 @@ test('get usage shows the running charge; close keeps the invoice and later even
 	expect(late.outputs['Continue the Flow']).toBeUndefined();
 	expect(late.outputs['Answer Period Closed'][0].map((item) => item.json.eventId)).toEqual(['s-2']);
 	const preview = await runWorkflow(usageMeterFlow({ operation: 'previewInvoice', customerId: 'acme', ...common }), { inputItems: [{ json: {} }], env: env() });
-	expect(preview.outputs.Meter[0][0].json).toMatchObject({ status: 'closed', total: { amount: '160.00' } });
+	expect(preview.outputs.Meter[0][0].json).toMatchObject({ status: 'closed', total: { amount: '210.00' } });
 });
 
 test('export gives CloudEvents or CSV lines; a plan can be built from fields', async () => {

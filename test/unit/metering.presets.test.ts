@@ -2,7 +2,8 @@
  * The product's price list as Usage Meter presets, each priced for hand-calculated usage. Amounts are exact decimals
  * rounded once per invoice line, half away from zero (so $0.71725 of payment fees is $0.72).
  */
-import { PLAN_PRESETS, presetPlan, priceUsage, type Invoice, type MeterUsage } from '../../lib/metering';
+import { PLAN_PRESETS, presetPlan, priceUsage, validatePlan, type Invoice, type MeterUsage } from '../../lib/metering';
+import { planProperties } from '../../nodes/UsageMeter/actions/common';
 
 const sum = (quantity: number, amountMinor = 0): MeterUsage => ({ quantity, maxQuantity: quantity, amountMinor, events: quantity });
 /** A gauge (platforms, stores): reported several times, priced by its largest report. */
@@ -101,4 +102,11 @@ describe('per-unit services', () => {
 		expect(price('accounting', { transactions: sum(45, 999_999) }).total.amount).toBe('11.25');
 		expect(price('social', { posts: sum(7) }).total.amount).toBe('0.35');
 	});
+});
+
+test('the Usage Meter\'s example plan JSON is the CRM Basic preset, and its dropdown lists every preset', () => {
+	const planJson = planProperties.find((property) => property.name === 'planJson')!.default as string;
+	expect(validatePlan(JSON.parse(planJson))).toEqual(presetPlan('crm_basic'));
+	const dropdown = planProperties.find((property) => property.name === 'planPreset')!;
+	expect(dropdown.options!.map((option) => (option as { value: string }).value)).toEqual(PLAN_PRESETS.map((preset) => preset.id));
 });

@@ -137,7 +137,7 @@ export const planProperties: INodeProperties[] = [
 		name: 'planJson',
 		type: 'json',
 		default:
-			'{\n  "id": "basic",\n  "name": "Basic",\n  "currency": "USD",\n  "recurringFee": "49.00",\n  "charges": [\n    { "meter": "syncs", "model": "graduated", "included": 0, "tiers": [\n      { "from": 0, "upTo": 10000, "unitPrice": "0.01" },\n      { "from": 10001, "upTo": 100000, "unitPrice": "0.005" },\n      { "from": 100001, "upTo": null, "unitPrice": "0.001" }\n    ] }\n  ]\n}',
+			'{\n  "id": "crm_basic",\n  "name": "CRM Basic",\n  "currency": "USD",\n  "recurringFee": "99.00",\n  "charges": [\n    { "meter": "syncs", "model": "graduated", "description": "Records synced", "included": 10000, "tiers": [\n      { "upTo": 10000, "unitPrice": "0.01" },\n      { "upTo": 100000, "unitPrice": "0.005" },\n      { "upTo": null, "unitPrice": "0.001" }\n    ] },\n    { "meter": "platforms", "model": "per_unit", "description": "Connected platforms", "included": 2, "unitPrice": "25.00" }\n  ]\n}',
 		displayOptions: { show: { planSource: ['json'] } },
 		description: 'The customer\'s plan; an expression can pick it per customer',
 	},
