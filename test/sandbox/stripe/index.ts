@@ -169,6 +169,7 @@ class StripeState {
 			.get('/v1/payment_intents', (request) => this.list(request))
 			.get('/v1/payment_intents/search', (request) => this.search(request))
 			.get('/v1/payment_intents/:id', (request) => ({ status: 200, body: this.intent(request.params.id) }))
+			.post('/v1/payment_intents/:id', (request) => this.idempotent(request, async () => this.update(this.intent(request.params.id), form(request))))
 			.post('/v1/payment_intents/:id/confirm', (request) => this.idempotent(request, () => this.confirm(this.intent(request.params.id), form(request).payment_method as string | undefined)))
 			.post('/v1/payment_intents/:id/capture', (request) => this.idempotent(request, async () => this.capture(this.intent(request.params.id), form(request))))
 			.post('/v1/payment_intents/:id/cancel', (request) => this.idempotent(request, async () => this.cancel(this.intent(request.params.id), form(request))))
@@ -332,6 +333,26 @@ class StripeState {
 			billing_details: { address: null, email: null, name: null, phone: null },
 			card: { brand: 'visa', exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, funding: 'credit', last4: number.slice(-4), country: 'US' },
 		};
+	}
+
+	/** POST /v1/payment_intents/{id}: metadata merges (an empty value removes the key); amount only before confirmation. */
+	private update(intent: PaymentIntent, params: Record<string, unknown>): SandboxResponse {
+		const unknown = Object.keys(params).find((name) => !['amount', 'description', 'metadata'].includes(name));
+		if (unknown) return stripeError(400, { type: 'invalid_request_error', code: 'parameter_unknown', param: unknown, message: `Received unknown parameter: ${unknown}` });
+		if (params.amount !== undefined) {
+			const amount = Number(params.amount);
+			if (!Number.isInteger(amount) || amount < 1) return invalid('amount', `Invalid integer: ${String(params.amount)}`);
+			if (!['requires_payment_method', 'requires_confirmation'].includes(intent.status)) {
+				return stripeError(400, { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `This PaymentIntent's amount could not be updated because it has a status of ${intent.status}.` });
+			}
+			intent.amount = amount;
+		}
+		if (typeof params.description === 'string') intent.description = params.description;
+		for (const [key, value] of Object.entries((params.metadata ?? {}) as Record<string, string>)) {
+			if (value === '') delete intent.metadata[key];
+			else intent.metadata[key] = String(value);
+		}
+		return { status: 200, body: intent };
 	}
 
 	/** Captures `amount_to_capture` (all of `amount_capturable` when absent); the rest is released. */

@@ -80,6 +80,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	const held = await stripeCall('/v1/payment_intents', { amount: '2000', currency: 'usd', payment_method: 'pm_card_visa', confirm: 'true', capture_method: 'manual' });
 	await stripeCall(`/v1/payment_intents/${held.body.id}/capture`, { amount_to_capture: '1500' });
 	const open = await stripeCall('/v1/payment_intents', { amount: '300', currency: 'usd' });
+	await stripeCall(`/v1/payment_intents/${open.body.id}`, { description: 'updated', 'metadata[order]': 'o-9' });
 	await stripeCall(`/v1/payment_intents/${open.body.id}/cancel`, { cancellation_reason: 'abandoned' });
 	await stripeCall(`/v1/payment_intents/search?query=${encodeURIComponent("status:'succeeded' AND amount>100")}&limit=1`);
 	await stripeCall(`/v1/payment_intents/search?query=${encodeURIComponent('colour:"red"')}`);
@@ -89,7 +90,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	expect(conformance.covered()).toEqual(expect.arrayContaining([
 		'post /v1/payment_intents/{intent}/confirm 200', 'post /v1/payment_intents/{intent}/confirm 402', 'post /v1/payment_intents/{intent}/confirm 400',
 		'get /v1/payment_intents/{intent} 200', 'get /v1/payment_intents/{intent} 404', 'get /v1/payment_intents 200', 'get /v1/payment_intents 401',
-		'post /v1/payment_intents 400', 'get /v1/payment_intents/search 200', 'get /v1/payment_intents/search 400',
+		'post /v1/payment_intents 400', 'get /v1/payment_intents/search 200', 'get /v1/payment_intents/search 400', 'post /v1/payment_intents/{intent} 200',
 	]));
 });
 
