@@ -131,6 +131,25 @@ describe.each(storeBackends())('usage meter on $name', (backend) => {
 		expect((await alerting.record(syncs(['dec-1'], { plan: quotaPlan, quantity: 85, timestamp: now }))).alerts.map((alert) => alert.period)).toEqual(['2026-12-01']);
 	});
 
+	test('an enforced quota holds under concurrent recorders: exactly the included units are counted, the rest refused', async () => {
+		const batches = Array.from({ length: 10 }, (_, batch) => syncs(Array.from({ length: 15 }, (_, index) => `q-${batch}-${index}`), { plan: quotaPlan, enforceQuota: true }));
+		const results = await Promise.all(batches.map((batch) => meter.record(batch)));
+		const statuses = results.flatMap((result) => result.outcomes.map((outcome) => outcome.status));
+		expect([statuses.filter((status) => status === 'recorded').length, statuses.filter((status) => status === 'refused').length]).toEqual([100, 50]);
+		expect((await meter.usage('acme')).meters.syncs).toMatchObject({ quantity: 100, events: 100 });
+		const refusal = results.flatMap((result) => result.outcomes).find((outcome) => outcome.status === 'refused')!.refusal;
+		expect(refusal).toEqual({ plan: 'quota', customerId: 'acme', meter: 'syncs', period: '2026-11-01', included: 100, used: 100, wouldBe: 101 });
+	});
+
+	test('all or nothing: one refused event rolls back the whole batch', async () => {
+		await meter.record(syncs(['first'], { quantity: 99, plan: quotaPlan, enforceQuota: true }));
+		const batch = [...syncs(['fits'], { plan: quotaPlan, enforceQuota: true }), ...syncs(['over'], { quantity: 2, plan: quotaPlan, enforceQuota: true })];
+		await expect(meter.recordPrepared(batch.map((input) => meter.prepare(input)), { allOrNothing: true })).rejects.toThrow(
+			'Over the syncs quota of plan "quota": it includes 100 syncs a period, customer "acme" has 100 in the period starting 2026-11-01 and this would make 102; nothing was counted',
+		);
+		expect((await meter.usage('acme')).meters.syncs).toMatchObject({ quantity: 99, events: 1 });
+	});
+
 	test('invalid events are refused with the problem named', async () => {
 		await expect(meter.record([{ eventId: '', customerId: 'acme', meter: 'syncs' }])).rejects.toThrow('Usage event: eventId must be a non-empty string or a whole number, got an empty string');
 		await expect(meter.record([{ eventId: 'x', customerId: 'acme', meter: 'syncs', quantity: 1.5 }])).rejects.toThrow('Usage event "x": quantity must be a whole number');
