@@ -309,6 +309,14 @@ function routes(router: Router, workspace: Workspace): void {
 		versionCheck(request);
 		return ok(workspace.create((request.body ?? {}) as Record<string, unknown>));
 	});
+	// GET /contacts: every contact, oldest change first, paged by per_page and starting_after like search.
+	router.get('/contacts', (request) => {
+		versionCheck(request);
+		const perPage = request.query.get('per_page');
+		const startingAfter = request.query.get('starting_after');
+		const pagination = { ...(perPage ? { per_page: Number(perPage) } : {}), ...(startingAfter ? { starting_after: startingAfter } : {}) };
+		return ok(searchPage([...workspace.contacts.values()], { pagination }));
+	});
 	router.post('/contacts/search', (request) => {
 		versionCheck(request);
 		const body = (request.body ?? {}) as SearchBody;
