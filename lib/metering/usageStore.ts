@@ -140,14 +140,18 @@ export class UsageRepository {
 	/**
 	 * The enforced events (by index) that would take usage past their quota, taken in input order so the 10,001st
 	 * sync is the one refused. Runs after lockPeriods: the customer's period rows are locked, so no concurrent
-	 * recorder can add usage between this read and our insert. Duplicates and late events are never refused.
+	 * recorder can add usage between this read and our insert. Duplicates (counted before or earlier in the batch) and
+	 * late events are never refused.
 	 */
 	private async overQuota(tx: SqlExecutor, namespace: string, events: EventToRecord[], closed: Set<string>): Promise<Map<number, QuotaRefusal>> {
 		const refusals = new Map<number, QuotaRefusal>();
 		const usage = new Map<string, number>();
+		const inBatch = new Set<string>();
 		for (const [index, event] of events.entries()) {
 			const quota = event.quota;
-			if (!quota?.enforce || event.quantity === 0 || closed.has(keyOf(event.customerId, event.period))) continue;
+			const repeat = inBatch.has(event.eventId);
+			inBatch.add(event.eventId);
+			if (!quota?.enforce || repeat || event.quantity === 0 || closed.has(keyOf(event.customerId, event.period))) continue;
 			const key = keyOf(event.customerId, event.meter, event.period);
 			const used = usage.get(key) ?? (await periodUsage(tx, namespace, event, quota.aggregation));
 			usage.set(key, used);

@@ -148,6 +148,9 @@ describe.each(storeBackends())('usage meter on $name', (backend) => {
 			'Over the syncs quota of plan "quota": it includes 100 syncs a period, customer "acme" has 100 in the period starting 2026-11-01 and this would make 102; nothing was counted',
 		);
 		expect((await meter.usage('acme')).meters.syncs).toMatchObject({ quantity: 99, events: 1 });
+		// A repeat of an event in the same batch is a duplicate, not usage past the quota.
+		const repeated = await meter.record(syncs(['last', 'last'], { plan: quotaPlan, enforceQuota: true }));
+		expect(repeated.outcomes.map((outcome) => outcome.status)).toEqual(['recorded', 'duplicate']);
 	});
 
 	test('invalid events are refused with the problem named', async () => {
