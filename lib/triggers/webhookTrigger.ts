@@ -69,6 +69,12 @@ export interface Delivery<Event extends string> {
 	/** The credential's webhook secret, for vendors that sign with the app's secret (Shopify). */
 	credentialSecret?: string;
 	nowMs?: number;
+	/**
+	 * Whether a delivery id already let through is skipped here (the default). Off where the workflow answers the
+	 * vendor itself and may ask for the delivery again (a 5xx before it has recorded the event): a claim taken here
+	 * would then drop the redelivery, so the workflow drops repeats itself, by the delivery id it is given.
+	 */
+	dropRepeats?: boolean;
 }
 
 /** The event a trigger starts its execution with. */
@@ -104,7 +110,7 @@ export async function receiveDelivery<Event extends string>(store: StateStore, s
 	const topic = scheme.topic(delivery.header, payload);
 	if (topic !== wanted.topic) return { outcome: 'skipped', reason: `topic ${String(topic)} is not ${wanted.topic}` };
 	if (wanted.matches && !wanted.matches(payload)) return { outcome: 'skipped', reason: `this ${topic} is not ${delivery.event}` };
-	if (!(await firstDelivery(store, delivery.triggerKey, deliveryId))) return { outcome: 'skipped', reason: `delivery ${deliveryId} was already received` };
+	if (delivery.dropRepeats !== false && !(await firstDelivery(store, delivery.triggerKey, deliveryId))) return { outcome: 'skipped', reason: `delivery ${deliveryId} was already received` };
 	return { outcome: 'accepted', event: { platform: scheme.platform, event: delivery.event, topic, deliveryId, subjectId: scheme.subjectId(payload), payload } };
 }
 

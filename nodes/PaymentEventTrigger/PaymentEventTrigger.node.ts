@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IW
 
 import { paymentWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
-import { receiveVendorWebhook, vendorWebhookMethods } from '../shared/webhookTrigger';
+import { receiveVendorWebhook, respondProperty, vendorWebhook, vendorWebhookMethods } from '../shared/webhookTrigger';
 
 const PLATFORMS = [
 	{ name: 'Stripe', value: 'stripe', credential: 'integrationStripeApi' },
@@ -31,7 +31,7 @@ export class PaymentEventTrigger implements INodeType {
 			...PLATFORMS.map((platform) => ({ name: platform.credential, required: true, displayOptions: { show: { platform: [platform.value] } } })),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [vendorWebhook],
 		properties: [
 			{
 				displayName: 'Platform',
@@ -55,6 +55,7 @@ export class PaymentEventTrigger implements INodeType {
 				],
 				default: 'succeeded',
 			},
+			respondProperty,
 		],
 	};
 

@@ -1,9 +1,28 @@
-import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeProperties, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { existingHook, receiveDelivery, registerHook, removeHook, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
 import { nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
 import { chosenCredential } from './platformCredentials';
+
+/** The trigger's webhook: answered immediately, or when the workflow ends (see `respondProperty`). */
+export const vendorWebhook: IWebhookDescription = { name: 'default', httpMethod: 'POST', responseMode: '={{$parameter["responseMode"]}}', path: 'webhook' };
+
+export const respondProperty: INodeProperties = {
+	displayName: 'Respond',
+	name: 'responseMode',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Immediately', value: 'onReceived', description: 'Answers 200 once the delivery is verified; a repeated delivery starts nothing' },
+		{
+			name: 'When Last Node Finishes',
+			value: 'lastNode',
+			description: 'Answers when the workflow ends (500 if it failed, so the event is sent again); repeated deliveries start it too, with the same Delivery ID, for the workflow to drop',
+		},
+	],
+	default: 'onReceived',
+};
 
 /** How a trigger node finds its vendor's scheme for the chosen platform. */
 export type SchemeFor<Event extends string> = (platform: string) => WebhookScheme<Event>;
@@ -94,6 +113,7 @@ export async function receiveVendorWebhook<Event extends string>(context: IWebho
 		url: context.getNodeWebhookUrl('default') as string,
 		registration,
 		credentialSecret: typeof credentialSecret === 'string' ? credentialSecret : undefined,
+		dropRepeats: context.getNodeParameter('responseMode', 'onReceived') === 'onReceived',
 	});
 	if (outcome.outcome === 'refused') {
 		context.getResponseObject().status(401).json({ error: 'webhook refused', reason: outcome.reason });

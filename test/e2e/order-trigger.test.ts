@@ -225,4 +225,24 @@ describe('deliveries that are authentic but start nothing, or are not JSON', () 
 		expect(await n8n.executions(workflowId)).toHaveLength(0);
 		await n8n.api('POST', `/workflows/${workflowId}/deactivate`);
 	});
+
+	it('with Respond When Last Node Finishes, a failed workflow is answered 500 and the redelivery starts it again, with the same delivery id', async () => {
+		const test = cases[0];
+		const workflow = triggerWorkflow(test);
+		workflow.name = 'Order Trigger answered by the workflow';
+		workflow.nodes[0].parameters = { ...workflow.nodes[0].parameters, responseMode: 'lastNode' };
+		// A step that fails, as recording the order would when the state store is down.
+		workflow.nodes.push({ name: 'Record Fails', type: 'n8n-nodes-base.stopAndError', typeVersion: 1, position: [300, 0], parameters: { errorMessage: 'could not record the order' } });
+		workflow.connections = { 'Order Trigger': { main: [[{ node: 'Record Fails', type: 'main', index: 0 }]] } };
+		const workflowId = await n8n.importWorkflow(workflow);
+		await n8n.activate(workflowId);
+		const [hook] = await registered(test);
+		await controls.shopify.emitEvent({ topic: 'orders/create', payload: { id: 6000000000001, line_items: [] }, times: 2 });
+		const deliveries = (await controls.shopify.webhooks()).deliveries.filter((delivery) => delivery.url === test.hookUrl(hook) && delivery.body.includes('6000000000001'));
+		expect(deliveries.map((delivery) => delivery.status)).toEqual([500, 500]);
+		const runs = await waitFor('executions', () => n8n.executions(workflowId), (found) => found.length === 2 && found.every((run) => run.status === 'error'));
+		const ids = runs.map((run) => (run.outputs['Order Trigger']?.[0]?.[0] as { json: { deliveryId: string } }).json.deliveryId);
+		expect(ids[0]).toBe(ids[1]);
+		await n8n.api('POST', `/workflows/${workflowId}/deactivate`);
+	});
 });
