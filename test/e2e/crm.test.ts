@@ -132,7 +132,7 @@ test('a forged HubSpot webhook gets 401 and syncs nothing; a genuine one syncs c
 
 	// The Usage Meter counts records synced (meter "syncs": each record created or updated on a platform), passing the
 	// sync summary on unchanged: the first run wrote 3 (Grace created in HubSpot; the two Adas merged, HubSpot given
-	// the company and Salesforce the phone), the second none.
+	// the company and Salesforce the phone), the second none. Meter Platforms then records the connected platforms.
 	const deadline = Date.now() + 30_000;
 	let metered: Array<Record<string, unknown>> = [];
 	while (metered.length < 2 && Date.now() < deadline) {
@@ -144,6 +144,8 @@ test('a forged HubSpot webhook gets 401 and syncs nothing; a genuine one syncs c
 	const usage = await new UsageMeter({ db: store.db, namespace: 'demo' }).usage('demo');
 	await closeAllStores();
 	expect(usage.meters.syncs).toMatchObject({ quantity: 3, events: 2 });
+	// Connected platforms, a gauge reported by every run: HubSpot and Salesforce.
+	expect(usage.meters.platforms).toMatchObject({ maxQuantity: 2, events: 2 });
 });
 
 test('a company conflict waits for review, is listed and decided over the review template, and lands on both platforms', async () => {
