@@ -1,5 +1,5 @@
 /** Signature checks for the CRM and support platforms' webhooks (PLATFORMS.md), on the raw request body. */
-import { describeViolations, listOf, object, type InputViolation, type Rule } from '../records/inputSchema';
+import { describeViolations, id, listOf, nonEmptyString, object, shape, type InputViolation, type Rule } from '../records/inputSchema';
 import { hmacBase64, hmacHex, safeEqual } from '../transport/signatures';
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: string };
@@ -52,11 +52,11 @@ export function verifyWebhook(source: WebhookSource, request: WebhookRequest, se
 	return verifyIntercom(request, secret);
 }
 
-/** What each platform's webhook body is: HubSpot a list of event objects, Zendesk and Intercom one event object. */
+/** What each platform's webhook body is: HubSpot a list of events each naming its object, Intercom a notification. */
 const EVENT_BODIES: Record<WebhookSource, Rule<unknown>> = {
-	hubspot: listOf(object(), { nonEmpty: true }),
+	hubspot: listOf(shape({ objectId: id() }, 'an event {objectId, …}'), { nonEmpty: true }),
 	zendesk: object(),
-	intercom: object(),
+	intercom: shape({ topic: nonEmptyString(), data: object() }, 'a notification {topic, data}'),
 };
 
 export type WebhookEventCheck = { valid: true; event: unknown } | { valid: false; reason: string; violations?: InputViolation[] };
