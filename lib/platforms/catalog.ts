@@ -20,7 +20,7 @@ import { BigCommerceInventory, bigCommerceOrderWebhooks, bigCommerceProfile } fr
 import { MagentoInventory, magentoProfile } from './magento';
 import { ShopifyInventory, shopifyOrderWebhooks, shopifyProfile } from './shopify';
 import { WooCommerceInventory, wooCommerceOrderWebhooks, wooCommerceProfile } from './woocommerce';
-import { PayPalPayments, payPalProfile } from './paypal';
+import { PayPalPayments, payPalPaymentWebhooks, payPalProfile } from './paypal';
 import { SquarePayments, squarePaymentWebhooks, squareProfile } from './square';
 import { StripePayments, stripePaymentWebhooks, stripeProfile } from './stripe';
 
@@ -71,7 +71,7 @@ export const platformCatalog = {
 		crm: { connector: (transport: Transport) => new IntercomCrm(transport), defaultMappings: intercomDefaultMappings },
 	},
 	stripe: { displayName: 'Stripe', profile: () => stripeProfile(), payments: { connector: (transport: Transport) => new StripePayments(transport) }, paymentWebhooks: stripePaymentWebhooks },
-	paypal: { displayName: 'PayPal', profile: () => payPalProfile(), payments: { connector: (transport: Transport) => new PayPalPayments(transport) } },
+	paypal: { displayName: 'PayPal', profile: () => payPalProfile(), payments: { connector: (transport: Transport) => new PayPalPayments(transport) }, paymentWebhooks: payPalPaymentWebhooks },
 	square: { displayName: 'Square', profile: () => squareProfile(), payments: { connector: (transport: Transport) => new SquarePayments(transport) }, paymentWebhooks: squarePaymentWebhooks },
 	braintree: { displayName: 'Braintree', profile: () => braintreeProfile(), payments: { connector: (transport: Transport) => new BraintreePayments(transport) } },
 	shopify: {

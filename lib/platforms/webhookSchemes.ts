@@ -53,8 +53,13 @@ export interface WebhookScheme<Event extends string> {
 	create(transport: Transport, hook: { url: string; topic: string; secret?: string }): Promise<{ id: string; secret?: string }>;
 	/** Deletes the webhook; a webhook already gone is not an error. */
 	remove(transport: Transport, id: string): Promise<void>;
-	/** Whether the delivery was sent by the vendor for this secret, judged on the raw bytes received. */
-	authentic(delivery: ReceivedDelivery, secret: string): boolean;
+	/**
+	 * Whether the delivery was sent by the vendor for this secret, judged on the raw bytes received; `api` is given
+	 * where the vendor verifies its own signatures (PayPal's verify-webhook-signature).
+	 */
+	authentic(delivery: ReceivedDelivery, secret: string, api?: Transport): boolean | Promise<boolean>;
+	/** The vendor checks its signatures itself, through its API: the trigger needs a transport to receive a delivery. */
+	verifiedThroughApi?: boolean;
 	/** The vendor's id of this delivery (the same on a redelivery), or undefined when it sent none. */
 	deliveryId(header: HeaderReader, payload: Record<string, unknown>): string | undefined;
 	/** The topic the delivery says it carries. */

@@ -75,6 +75,8 @@ export interface Delivery<Event extends string> {
 	 * would then drop the redelivery, so the workflow drops repeats itself, by the delivery id it is given.
 	 */
 	dropRepeats?: boolean;
+	/** For schemes verified through the vendor's API (PayPal). */
+	api?: Transport;
 }
 
 /** The event a trigger starts its execution with. */
@@ -101,7 +103,7 @@ export async function receiveDelivery<Event extends string>(store: StateStore, s
 	// No secret known (none set in the credential, or no registration) refuses every delivery.
 	const secret = (scheme.secretFrom === 'credential' ? delivery.credentialSecret : delivery.registration.secret) ?? '';
 	const received = { header: delivery.header, rawBody: delivery.rawBody, url: delivery.url, nowMs: delivery.nowMs ?? Date.now() };
-	if (secret === '' || !scheme.authentic(received, secret)) return { outcome: 'refused', reason: 'the signature is missing, stale or does not match the body' };
+	if (secret === '' || !(await scheme.authentic(received, secret, delivery.api))) return { outcome: 'refused', reason: 'the signature is missing, stale or does not match the body' };
 	const payload = parseObject(delivery.rawBody);
 	if (!payload) return { outcome: 'refused', reason: 'the body is not a JSON object' };
 	const deliveryId = scheme.deliveryId(delivery.header, payload);

@@ -7,6 +7,7 @@ import { receiveVendorWebhook, respondProperty, vendorWebhook, vendorWebhookMeth
 const PLATFORMS = [
 	{ name: 'Stripe', value: 'stripe', credential: 'integrationStripeApi' },
 	{ name: 'Square', value: 'square', credential: 'integrationSquareApi' },
+	{ name: 'PayPal', value: 'paypal', credential: 'integrationPayPalApi' },
 ];
 
 /**
@@ -23,7 +24,7 @@ export class PaymentEventTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"payment " + $parameter["event"] + " on " + $parameter["platform"]}}',
-		description: 'Starts a workflow when a payment succeeds or fails, is refunded or disputed on Stripe or Square',
+		description: 'Starts a workflow when a payment succeeds or fails, is refunded or disputed on Stripe, Square or PayPal',
 		defaults: { name: 'Payment Event Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -3,6 +3,7 @@ import type { IDataObject, IHookFunctions, INodeProperties, IWebhookDescription,
 import { existingHook, receiveDelivery, registerHook, removeHook, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
 import { nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
+import { refreshPayPalTokenOn401 } from './payPalTokenRefresh';
 import { chosenCredential } from './platformCredentials';
 
 /** The trigger's webhook: answered immediately, or when the workflow ends (see `respondProperty`). */
@@ -39,8 +40,10 @@ function chosen<Event extends string>(context: HookContext, schemeFor: SchemeFor
 	};
 }
 
-async function transportFor(context: IHookFunctions, platform: string) {
-	return await platformTransport(context, platform, await nodeStore(context));
+async function transportFor(context: HookContext, platform: string) {
+	// PayPal's access token expires: n8n renews it only on a 401 it sees itself.
+	const wrapClient = platform === 'paypal' ? refreshPayPalTokenOn401(context, chosenCredential(platform)?.type as string) : undefined;
+	return await platformTransport(context, platform, await nodeStore(context), { wrapClient });
 }
 
 /**
@@ -114,6 +117,7 @@ export async function receiveVendorWebhook<Event extends string>(context: IWebho
 		registration,
 		credentialSecret: typeof credentialSecret === 'string' ? credentialSecret : undefined,
 		dropRepeats: context.getNodeParameter('responseMode', 'onReceived') === 'onReceived',
+		api: scheme.verifiedThroughApi ? await transportFor(context, platform) : undefined,
 	});
 	if (outcome.outcome === 'refused') {
 		context.getResponseObject().status(401).json({ error: 'webhook refused', reason: outcome.reason });

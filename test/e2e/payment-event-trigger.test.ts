@@ -1,5 +1,6 @@
 /**
- * The Payment Event Trigger in the real n8n against the Stripe and Square sandboxes: publishing a workflow creates a
+ * The Payment Event Trigger in the real n8n against the Stripe, Square and PayPal sandboxes (PayPal's deliveries checked
+ * through its verify-webhook-signature API): publishing a workflow creates a
  * webhook endpoint (Stripe) or subscription (Square) through the processor's API, keeping the signing secret the
  * processor issues; an event delivered twice with the same id starts one execution carrying the payment; a forged
  * delivery, and a genuine Stripe one signed more than 300 s ago, are answered 401 and start none; a Square
@@ -17,7 +18,7 @@ import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 jest.setTimeout(600_000);
 
 const pkg = 'n8n-nodes-integration-automation';
-type Platform = 'stripe' | 'square';
+type Platform = 'stripe' | 'square' | 'paypal';
 
 interface Case {
 	platform: Platform;
@@ -60,6 +61,21 @@ const cases: Case[] = [
 		paymentId: 'sq_pay_1',
 		forged: { headers: { 'x-square-hmacsha256-signature': 'bm90LWEtc2lnbmF0dXJl' }, body: JSON.stringify({ type: 'payment.updated', event_id: 'forged', data: { object: { payment: { id: 'x', status: 'FAILED' } } } }) },
 	},
+	{
+		platform: 'paypal',
+		event: 'refunded',
+		credentialType: 'integrationPayPalApi',
+		collection: 'webhooks',
+		hookUrl: (hook) => hook.url,
+		hookTopics: (hook) => (hook.event_types as Array<{ name: string }>).map((type) => type.name),
+		topic: 'PAYMENT.CAPTURE.REFUNDED',
+		emitTwice: { event_type: 'PAYMENT.CAPTURE.REFUNDED', resource: { id: 'REFUND-E2E-1', status: 'COMPLETED' }, times: 2 },
+		paymentId: 'REFUND-E2E-1',
+		forged: {
+			headers: { 'paypal-transmission-id': 'forged', 'paypal-transmission-time': new Date().toISOString(), 'paypal-transmission-sig': 'Zm9yZ2Vk', 'paypal-auth-algo': 'SHA256withRSA', 'paypal-cert-url': 'https://example.com/cert' },
+			body: JSON.stringify({ id: 'WH-FORGED', event_type: 'PAYMENT.CAPTURE.REFUNDED', resource: { id: 'x' } }),
+		},
+	},
 ];
 
 let n8n: N8nServer;
@@ -69,7 +85,7 @@ const controls = {} as Record<Platform, SandboxControl>;
 const credentialIds = {} as Record<string, string>;
 
 beforeAll(async () => {
-	for (const platform of ['stripe', 'square'] as const) {
+	for (const platform of ['stripe', 'square', 'paypal'] as const) {
 		sandboxes[platform] = await startSandbox(platform);
 		controls[platform] = new SandboxControl(sandboxes[platform].baseUrl);
 	}
@@ -77,6 +93,7 @@ beforeAll(async () => {
 	n8n = await startN8n({ packageTarball });
 	credentialIds.integrationStripeApi = await n8n.createCredential('integrationStripeApi', 'Stripe', { secretKey: sandboxes.stripe.credentials.secretKey, baseUrl: sandboxes.stripe.baseUrl });
 	credentialIds.integrationSquareApi = await n8n.createCredential('integrationSquareApi', 'Square', { accessToken: sandboxes.square.credentials.accessToken, baseUrl: sandboxes.square.baseUrl });
+	credentialIds.integrationPayPalApi = await n8n.createCredential('integrationPayPalApi', 'PayPal', { clientId: sandboxes.paypal.credentials.clientId, clientSecret: sandboxes.paypal.credentials.clientSecret, baseUrl: sandboxes.paypal.baseUrl });
 });
 
 afterAll(async () => {

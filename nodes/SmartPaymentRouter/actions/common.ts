@@ -8,7 +8,7 @@ import { toNodeError } from '../../shared/errors';
 import { InputViolationError, itemParameters, readInput } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { platformCredentials } from '../../shared/platformCredentials';
-import { refreshPayPalTokenOn401 } from './payPalTokenRefresh';
+import { refreshPayPalTokenOn401 } from '../../shared/payPalTokenRefresh';
 
 export const PROCESSORS = ['stripe', 'paypal', 'square', 'braintree'] as const;
 

@@ -9,6 +9,7 @@ import { controlError } from '../framework/control';
 import { IdempotencyCache, ProcessingSettings } from '../framework/idempotency';
 import type { Router } from '../framework/router';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type SandboxServices, type VendorSandboxFactory } from '../framework/types';
+import type { WebhookSigner } from '../framework/webhooks';
 
 export const payPalClientId = 'sandbox-paypal-client';
 export const payPalClientSecret = 'sandbox-paypal-secret';
@@ -45,6 +46,31 @@ const issueDescriptions: Record<string, string> = {
 	DECIMAL_PRECISION: 'If the currency supports decimals, only two decimal place precision is supported.',
 };
 
+/** The stand-in signature: HMAC-SHA256(key, "<transmission id>|<time>|<body>"), checked only by the verify endpoint. */
+const transmissionSignature = (key: string, transmissionId: string, time: string, body: string) => createHmac('sha256', key).update(`${transmissionId}|${time}|${body}`).digest('base64');
+
+const signPayPalWebhook: WebhookSigner = ({ body, secret, timestamp }) => {
+	const transmissionId = randomBytes(12).toString('hex');
+	const time = new Date(timestamp).toISOString();
+	return {
+		'paypal-transmission-id': transmissionId,
+		'paypal-transmission-time': time,
+		'paypal-transmission-sig': transmissionSignature(secret, transmissionId, time, body),
+		'paypal-auth-algo': 'SHA256withRSA',
+		'paypal-cert-url': 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-sandbox',
+	};
+};
+
+const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED']);
+
+/** A webhook and the key the sandbox signs its deliveries with (PayPal's own certificate stands behind it). */
+interface Webhook {
+	id: string;
+	url: string;
+	event_types: Array<{ name: string }>;
+	key: string;
+}
+
 export const createPayPalSandbox: VendorSandboxFactory = (services) => {
 	const state = new PayPalState(services);
 	return {
@@ -63,15 +89,13 @@ export const createPayPalSandbox: VendorSandboxFactory = (services) => {
 		routes: (router) => state.routes(router),
 		data: { reset: () => state.reset(), seed: () => { throw controlError(400, 'PayPal orders are created through the API'); }, state: (collection) => state.view(collection) },
 		// PayPal verifies webhooks through its verify-webhook-signature API (RSA); the sandbox signs with an HMAC stand-in.
-		signWebhook: ({ body, secret, timestamp }) => {
-			const transmissionId = randomBytes(12).toString('hex');
-			const time = new Date(timestamp).toISOString();
-			return {
-				'paypal-transmission-id': transmissionId,
-				'paypal-transmission-time': time,
-				'paypal-transmission-sig': createHmac('sha256', secret).update(`${transmissionId}|${time}|${body}`).digest('base64'),
-				'paypal-auth-algo': 'SHA256withRSA',
-			};
+		signWebhook: signPayPalWebhook,
+		/** `{ event_type, resource?, times? }`: one event (one `WH-` id) to every webhook registered for it, `times` times. */
+		emitEvent: ({ event_type: eventType, resource, times }) => {
+			if (typeof eventType !== 'string' || !WEBHOOK_EVENT_TYPES.has(eventType)) throw controlError(400, `event_type must be one of ${[...WEBHOOK_EVENT_TYPES].join(', ')}`);
+			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
+			const event = { id: `WH-${debugId()}`, event_version: '1.0', create_time: new Date().toISOString(), resource_type: eventType.startsWith('CUSTOMER.DISPUTE') ? 'dispute' : 'capture', event_type: eventType, summary: eventType, resource: resource ?? { id: debugId(), status: 'COMPLETED' } };
+			return state.emit(event, (times as number | undefined) ?? 1);
 		},
 		settings: {
 			get: () => ({ ...state.processing.get(), tokenTtlSeconds: state.tokenTtlSeconds }),
@@ -89,6 +113,7 @@ export const createPayPalSandbox: VendorSandboxFactory = (services) => {
 
 class PayPalState {
 	orders = new Map<string, Order>();
+	webhooks: Webhook[] = [];
 	tokens = new Map<string, number>();
 	tokenTtlSeconds = 32_400;
 	readonly processing = new ProcessingSettings();
@@ -112,12 +137,54 @@ class PayPalState {
 		router
 			.post('/v1/oauth2/token', (request) => this.issueToken(request))
 			.get('/v1/notifications/webhooks-event-types', () => ({ status: 200, body: { event_types: [{ name: 'PAYMENT.CAPTURE.COMPLETED', description: 'A payment capture completes.', status: 'ENABLED' }] } }))
+			.get('/v1/notifications/webhooks', () => ({ status: 200, body: { webhooks: this.webhooks.map(listedWebhook) } }))
+			.post('/v1/notifications/webhooks', (request) => this.createWebhook(request))
+			.delete('/v1/notifications/webhooks/:id', (request) => {
+				if (!this.webhooks.some((hook) => hook.id === request.params.id)) return payPalError(404, 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist. Please check the resource ID and try again.');
+				this.webhooks = this.webhooks.filter((hook) => hook.id !== request.params.id);
+				return { status: 204 };
+			})
+			.post('/v1/notifications/verify-webhook-signature', (request) => this.verify(request))
 			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
 			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
 			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)));
 	}
 
+	/** Delivers one event to every webhook registered for its type. */
+	emit(event: Record<string, unknown>, times = 1): unknown {
+		const targets = this.webhooks.filter((hook) => hook.event_types.some((type) => type.name === event.event_type));
+		for (let time = 0; time < times; time++) for (const hook of targets) this.services.deliverWebhook({ url: hook.url, secret: hook.key }, event, signPayPalWebhook);
+		return { event, deliveries: targets.length * times };
+	}
+
+	private createWebhook(request: SandboxRequest): SandboxResponse {
+		const body = (request.body ?? {}) as { url?: unknown; event_types?: unknown };
+		if (typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) return payPalError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [{ field: 'url', issue: 'INVALID_PARAMETER_SYNTAX', description: 'The url is invalid.' }]);
+		const types = body.event_types;
+		if (!Array.isArray(types) || types.length === 0 || types.some((type) => !WEBHOOK_EVENT_TYPES.has((type as { name?: string })?.name ?? ''))) {
+			return payPalError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [{ field: 'event_types', issue: 'INVALID_PARAMETER_SYNTAX', description: 'The event types are invalid.' }]);
+		}
+		if (this.webhooks.some((hook) => hook.url === body.url)) return payPalError(400, 'WEBHOOK_URL_ALREADY_EXISTS', 'Webhook URL already exists.');
+		const hook: Webhook = { id: randomBytes(8).toString('hex').toUpperCase(), url: body.url, event_types: (types as Array<{ name: string }>).map(({ name }) => ({ name })), key: randomBytes(16).toString('hex') };
+		this.webhooks.push(hook);
+		return { status: 201, body: listedWebhook(hook) };
+	}
+
+	/** `verify-webhook-signature`: SUCCESS when the transmission was signed for that webhook and that event. */
+	private verify(request: SandboxRequest): SandboxResponse {
+		const body = (request.body ?? {}) as Record<string, unknown>;
+		for (const field of ['auth_algo', 'cert_url', 'transmission_id', 'transmission_sig', 'transmission_time', 'webhook_id', 'webhook_event']) {
+			if (body[field] === undefined) return payPalError(400, 'VALIDATION_ERROR', 'Invalid request - see details.', [{ field, issue: 'MISSING_REQUIRED_PARAMETER', description: `${field} is required.` }]);
+		}
+		const hook = this.webhooks.find((entry) => entry.id === body.webhook_id);
+		const expected = hook ? transmissionSignature(hook.key, String(body.transmission_id), String(body.transmission_time), JSON.stringify(body.webhook_event)) : undefined;
+		const presented = String(body.transmission_sig);
+		const valid = expected !== undefined && expected.length === presented.length && timingSafeEqual(Buffer.from(expected), Buffer.from(presented));
+		return { status: 200, body: { verification_status: valid ? 'SUCCESS' : 'FAILURE' } };
+	}
+
 	reset(): void {
+		this.webhooks = [];
 		this.orders.clear();
 		this.tokens.clear();
 		this.tokenTtlSeconds = 32_400;
@@ -128,7 +195,7 @@ class PayPalState {
 	view(collection?: string): unknown {
 		const orders = [...this.orders.values()];
 		const captures = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { captures?: unknown[] } | undefined)?.captures ?? []) as Array<{ status: string }>));
-		const all = { orders, captures: captures.filter((capture) => capture.status === 'COMPLETED') };
+		const all = { orders, captures: captures.filter((capture) => capture.status === 'COMPLETED'), webhooks: this.webhooks.map(listedWebhook) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
@@ -224,4 +291,9 @@ function vaultIssue(source: Record<string, unknown> | undefined): string | undef
 	if (vaultId.includes('declined')) return 'INSTRUMENT_DECLINED';
 	if (vaultId.includes('refused')) return 'TRANSACTION_REFUSED';
 	return undefined;
+}
+
+function listedWebhook(hook: Webhook): Omit<Webhook, 'key'> {
+	const { key: _key, ...listed } = hook;
+	return listed;
 }

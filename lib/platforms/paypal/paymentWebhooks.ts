@@ -1,0 +1,66 @@
+import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
+
+interface PayPalWebhook {
+	id: string;
+	url: string;
+	event_types: Array<{ name: string }>;
+}
+
+/** The transmission headers PayPal signs a delivery with, and the fields verify-webhook-signature takes them as. */
+const TRANSMISSION_FIELDS = {
+	auth_algo: 'paypal-auth-algo',
+	cert_url: 'paypal-cert-url',
+	transmission_id: 'paypal-transmission-id',
+	transmission_sig: 'paypal-transmission-sig',
+	transmission_time: 'paypal-transmission-time',
+} as const;
+
+/**
+ * PayPal webhooks (`/v1/notifications/webhooks`). PayPal signs with its own certificates and checks a delivery
+ * itself: `POST /v1/notifications/verify-webhook-signature` with the transmission headers, the event and the
+ * webhook's id (so the id PayPal gives the webhook is what verification is keyed on). The event id (`WH-…`) is the
+ * same on every redelivery.
+ */
+export const payPalPaymentWebhooks: PaymentWebhookScheme = {
+	platform: 'paypal',
+	events: {
+		succeeded: { topic: 'PAYMENT.CAPTURE.COMPLETED' },
+		failed: { topic: 'PAYMENT.CAPTURE.DENIED' },
+		refunded: { topic: 'PAYMENT.CAPTURE.REFUNDED' },
+		disputed: { topic: 'CUSTOMER.DISPUTE.CREATED' },
+	},
+	secretFrom: 'vendor',
+	verifiedThroughApi: true,
+	async list(transport, topic) {
+		const body = await transport.request<{ webhooks?: PayPalWebhook[] }>({ method: 'GET', url: '/v1/notifications/webhooks' });
+		return (body.webhooks ?? []).filter((hook) => hook.event_types.some((type) => type.name === topic)).map((hook) => ({ id: hook.id, url: hook.url, topic }));
+	},
+	async create(transport, { url, topic }) {
+		const hook = await transport.request<PayPalWebhook>({ method: 'POST', url: '/v1/notifications/webhooks', body: { url, event_types: [{ name: topic }] } });
+		return { id: hook.id, secret: hook.id };
+	},
+	async remove(transport, id) {
+		await transport.send({ method: 'DELETE', url: `/v1/notifications/webhooks/${encodeURIComponent(id)}` }).catch(ignoreNotFound);
+	},
+	async authentic({ header, rawBody }, webhookId, api) {
+		if (!api) throw new Error('PayPal deliveries are verified through PayPal\'s API: a transport is needed');
+		const transmission = Object.fromEntries(Object.entries(TRANSMISSION_FIELDS).map(([field, name]) => [field, header(name)]));
+		if (Object.values(transmission).some((value) => value === undefined)) return false;
+		let event: unknown;
+		try {
+			event = JSON.parse(rawBody.toString('utf8'));
+		} catch {
+			return false;
+		}
+		const answer = await api.request<{ verification_status?: string }>({
+			method: 'POST',
+			url: '/v1/notifications/verify-webhook-signature',
+			body: { ...transmission, webhook_id: webhookId, webhook_event: event },
+		});
+		return answer.verification_status === 'SUCCESS';
+	},
+	deliveryId: (_header, payload) => idText(payload.id),
+	topic: (_header, payload) => (typeof payload.event_type === 'string' ? payload.event_type : undefined),
+	// The capture (a refund's resource is the refund: its capture is linked as `up`); a dispute names itself.
+	subjectId: (payload) => idText(objectAt(payload, 'resource').id) ?? idText(objectAt(payload, 'resource').dispute_id),
+};
