@@ -89,6 +89,26 @@ export function registerSalesforceRoutes(router: Router, org: OrgStore): void {
 		return ok(project(type, record, type.fields.map((field) => field.name)));
 	});
 
+	// Single records: create answers 201 {id, success, errors}; update and delete answer 204 with no body.
+	router.post(`${apiBase}/sobjects/:object`, (request) => {
+		const type = sObject(request.params.object);
+		const fields = writableFields(request.body);
+		if (fields.Id !== undefined || fields.id !== undefined) throw new SalesforceFailure(400, 'INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+		const record = asFailure(() => org.create(type, fields));
+		return { status: 201, body: { id: record.Id, success: true, errors: [] } };
+	});
+	router.patch(`${apiBase}/sobjects/:object/:id`, (request) => {
+		const type = sObject(request.params.object);
+		const { Id: _id, id: _lower, ...fields } = writableFields(request.body);
+		asFailure(() => org.update(type, request.params.id, fields));
+		return { status: 204 };
+	});
+	router.delete(`${apiBase}/sobjects/:object/:id`, (request) => {
+		const type = sObject(request.params.object);
+		asFailure(() => org.delete(type, request.params.id));
+		return { status: 204 };
+	});
+
 	router.patch(`${apiBase}/sobjects/:object/:field/:value`, (request) => {
 		const type = sObject(request.params.object);
 		const field = externalIdField(type, request.params.field);
@@ -221,6 +241,17 @@ function project(type: SObjectType, record: SRecord, fields: string[]): Record<s
 		row[known.name] = record[known.name] ?? null;
 	}
 	return row;
+}
+
+/** A store failure on a single-record call as Salesforce answers it: 404 for a missing or deleted record, else 400. */
+function asFailure<T>(work: () => T): T {
+	try {
+		return work();
+	} catch (error) {
+		if (!(error instanceof RecordFailure)) throw error;
+		if (error.statusCode === 'INVALID_CROSS_REFERENCE_KEY') throw new SalesforceFailure(404, 'NOT_FOUND', 'The requested resource does not exist');
+		throw new SalesforceFailure(error.statusCode === 'ENTITY_IS_DELETED' ? 404 : 400, error.statusCode, error.message, error.fields);
+	}
 }
 
 function externalIdField(type: SObjectType, name: string): string {

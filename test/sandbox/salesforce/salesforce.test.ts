@@ -112,3 +112,27 @@ test('composite runs up to five queries in one call, each answered as the plain 
 	const long = await call('/composite', { method: 'POST', body: { compositeRequest: [lookUp('a'.repeat(100_000), 'long')] } });
 	expect(long.body.compositeResponse[0]).toMatchObject({ httpStatusCode: 400, body: [{ errorCode: 'MALFORMED_QUERY' }] });
 });
+
+test('SOQL LIKE matches with % and _ wildcards, case-insensitively; LIKE on a number is MALFORMED_QUERY', async () => {
+	await control.seed({ Contact: [{ LastName: 'Smith', Email: 'ann@acme.test' }, { LastName: 'Smyth', Email: 'bob@Acme.test' }, { LastName: 'Jones', Email: 'cy@other.test' }] });
+	const names = async (soql: string) => ((await query(soql)).body.records as Array<{ LastName: string }>).map((record) => record.LastName).sort();
+	expect(await names("SELECT LastName FROM Contact WHERE Email LIKE '%@acme.test'")).toEqual(['Smith', 'Smyth']);
+	expect(await names("SELECT LastName FROM Contact WHERE LastName LIKE 'sm_th' AND Email LIKE 'a%'")).toEqual(['Smith']);
+	const malformed = await query('SELECT LastName FROM Contact WHERE LastName LIKE 5');
+	expect(malformed.status).toBe(400);
+	expect(malformed.body[0].errorCode).toBe('MALFORMED_QUERY');
+});
+
+test('single records: create answers 201 with the id, update and delete 204; a missing record is 404, a bad field 400', async () => {
+	const created = await call('/sobjects/Contact', { method: 'POST', body: { LastName: 'Lovelace', Email: 'ada@x.test' } });
+	expect(created.status).toBe(201);
+	expect(created.body).toEqual({ id: expect.stringMatching(/^003/), success: true, errors: [] });
+	const updated = await call(`/sobjects/Contact/${created.body.id}`, { method: 'PATCH', body: { FirstName: 'Ada' } });
+	expect(updated.status).toBe(204);
+	expect((await call(`/sobjects/Contact/${created.body.id}`)).body).toMatchObject({ FirstName: 'Ada', LastName: 'Lovelace' });
+	expect((await call('/sobjects/Contact/003000000000000AAA', { method: 'PATCH', body: { FirstName: 'X' } })).status).toBe(404);
+	const badField = await call('/sobjects/Contact', { method: 'POST', body: { LastName: 'X', Nope__c: 1 } });
+	expect(badField.status).toBe(400);
+	expect((await call(`/sobjects/Contact/${created.body.id}`, { method: 'DELETE' })).status).toBe(204);
+	expect((await call(`/sobjects/Contact/${created.body.id}`)).status).toBe(404);
+});

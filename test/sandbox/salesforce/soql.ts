@@ -1,11 +1,12 @@
 /**
  * The subset of SOQL the sandbox understands: `SELECT f, … FROM Obj [WHERE c AND c …] [ORDER BY f [ASC|DESC], …]
- * [LIMIT n]`, conditions `field op value` with = != < <= > >= and IN (…), values as quoted strings, numbers,
+ * [LIMIT n]`, conditions `field op value` with = != < <= > >= LIKE (`%` any run, `_` one character, case-insensitive)
+ * and IN (…), values as quoted strings, numbers,
  * true/false/null and unquoted datetime literals. Anything else is Salesforce's MALFORMED_QUERY.
  */
 export interface Condition {
 	field: string;
-	op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'IN';
+	op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'IN' | 'LIKE';
 	value: unknown;
 }
 
@@ -75,7 +76,7 @@ export function parseSoql(text: string): SoqlQuery {
 		do {
 			const field = next();
 			const op = next()?.toUpperCase() as Condition['op'];
-			if (!['=', '!=', '<', '<=', '>', '>=', 'IN'].includes(op)) throw new SoqlError(`unexpected operator ${op}`);
+			if (!['=', '!=', '<', '<=', '>', '>=', 'IN', 'LIKE'].includes(op)) throw new SoqlError(`unexpected operator ${op}`);
 			if (op === 'IN') {
 				if (next() !== '(') throw new SoqlError('expecting ( after IN');
 				const values: unknown[] = [];
@@ -87,7 +88,9 @@ export function parseSoql(text: string): SoqlQuery {
 				index++;
 				where.push({ field, op, value: values });
 			} else {
-				where.push({ field, op, value: literal(next()) });
+				const value = literal(next());
+				if (op === 'LIKE' && typeof value !== 'string') throw new SoqlError('LIKE takes a quoted string');
+				where.push({ field, op, value });
 			}
 		} while (peek() === 'AND' && ++index);
 	}
@@ -136,12 +139,30 @@ function inSet(condition: Condition): Set<unknown> {
 	return set;
 }
 
+const likePatterns = new WeakMap<Condition, RegExp>();
+
+/** A LIKE pattern as a regular expression: `%` any run of characters, `_` one, `\` escapes; case-insensitive. */
+function likePattern(condition: Condition): RegExp {
+	let pattern = likePatterns.get(condition);
+	if (!pattern) {
+		const source = String(condition.value).replace(/\\([%_\\])|([%_])|([.*+?^${}()|[\]\\])/g, (_match, escaped?: string, wildcard?: string, special?: string) => {
+			if (escaped) return escaped.replace(/[\\]/g, '\\\\');
+			if (wildcard) return wildcard === '%' ? '.*' : '.';
+			return `\\${special}`;
+		});
+		pattern = new RegExp(`^${source}$`, 'is');
+		likePatterns.set(condition, pattern);
+	}
+	return pattern;
+}
+
 export function matches(record: Record<string, unknown>, condition: Condition): boolean {
 	const actual = comparable(record[condition.field]);
 	if (condition.op === 'IN') {
 		const wanted = inSet(condition);
 		return wanted.has(typeof actual === 'string' ? actual.toLowerCase() : actual);
 	}
+	if (condition.op === 'LIKE') return typeof actual === 'string' && likePattern(condition).test(actual);
 	const wanted = comparable(condition.value);
 	if (condition.op === '=' || condition.op === '!=') {
 		// SOQL string comparison is case-insensitive.
