@@ -268,11 +268,26 @@ function paged<T>(request: SandboxRequest, all: T[]): SandboxResponse {
 	const page = Number(request.query.get('page') ?? 1);
 	if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) return wooError(400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
 	const totalPages = Math.max(1, Math.ceil(all.length / perPage));
+	const link = pageLinks(request, page, totalPages);
 	return {
 		status: 200,
 		body: all.slice((page - 1) * perPage, page * perPage),
-		headers: { 'X-WP-Total': String(all.length), 'X-WP-TotalPages': String(totalPages) },
+		headers: { 'X-WP-Total': String(all.length), 'X-WP-TotalPages': String(totalPages), ...(link ? { Link: link } : {}) },
 	};
+}
+
+/** WordPress's `Link` header: absolute prev/next URLs with the request's own query, the page changed. */
+function pageLinks(request: SandboxRequest, page: number, totalPages: number): string | undefined {
+	const pageUrl = (target: number) => {
+		const query = new URLSearchParams(request.query);
+		query.set('page', String(target));
+		return `<http://${request.headers.host}${request.path}?${query}>`;
+	};
+	const links = [
+		...(page > 1 ? [`${pageUrl(Math.min(page - 1, totalPages))}; rel="prev"`] : []),
+		...(page < totalPages ? [`${pageUrl(page + 1)}; rel="next"`] : []),
+	];
+	return links.length > 0 ? links.join(', ') : undefined;
 }
 
 function listProducts(state: WooState, request: SandboxRequest): SandboxResponse {

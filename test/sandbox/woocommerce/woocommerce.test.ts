@@ -42,6 +42,10 @@ test('authenticates with the consumer key and secret, answering WooCommerce erro
 	expect(page.headers.get('x-wp-total')).toBe('2');
 	expect(page.headers.get('x-wp-totalpages')).toBe('2');
 	expect(page.body.map((product: { sku: string }) => product.sku)).toEqual(['CAP']);
+	const products = `${sandbox.baseUrl}${new URL(api).pathname}/products`;
+	expect(page.headers.get('link')).toBe(`<${products}?per_page=1&page=1>; rel="prev"`);
+	expect((await call('/products?per_page=1')).headers.get('link')).toBe(`<${products}?per_page=1&page=2>; rel="next"`);
+	expect((await call('/products?per_page=10')).headers.get('link')).toBeNull();
 	expect((await call('/products/999')).body).toMatchObject({ code: 'woocommerce_rest_product_invalid_id' });
 });
 
