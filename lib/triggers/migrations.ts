@@ -15,4 +15,10 @@ export const triggerMigrations: Migration[] = [
 			)`,
 		],
 	},
+	{
+		component: 'triggers',
+		version: 2,
+		description: 'deliveries by trigger and time, to forget old ones',
+		statements: ['CREATE INDEX trigger_deliveries_by_time ON trigger_deliveries (trigger_key, received_at)'],
+	},
 ];
