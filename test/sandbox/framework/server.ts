@@ -226,8 +226,11 @@ function send(outgoing: ServerResponse, response: SandboxResponse): void {
 	if (outgoing.destroyed || outgoing.socket?.destroyed) return;
 	const headers: Record<string, string> = { ...response.headers };
 	const hasContentType = Object.keys(headers).some((key) => key.toLowerCase() === 'content-type');
-	let payload: string | undefined;
-	if (response.body !== undefined && response.status !== 204) {
+	let payload: string | Buffer | undefined;
+	if (Buffer.isBuffer(response.body)) {
+		payload = response.body;
+		if (!hasContentType) headers['content-type'] = 'application/octet-stream';
+	} else if (response.body !== undefined && response.status !== 204) {
 		const isText = typeof response.body === 'string';
 		payload = isText ? (response.body as string) : JSON.stringify(response.body);
 		if (!hasContentType) headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json;charset=utf-8';

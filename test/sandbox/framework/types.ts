@@ -20,7 +20,7 @@ export interface SandboxRequest {
 
 export interface SandboxResponse {
 	status: number;
-	/** Serialised as JSON, except a string, which is sent as it is. */
+	/** Serialised as JSON, except a string or a Buffer, which is sent as it is. */
 	body?: unknown;
 	headers?: Record<string, string>;
 }

@@ -10,7 +10,8 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import { controlError } from '../framework/control';
 import type { Router } from '../framework/router';
-import { SandboxError, type Handler, type SandboxRequest, type SandboxResponse, type VendorSandboxFactory, type VendorSettings } from '../framework/types';
+import { batchResultsPath, invalidOperations, newBatchId, tarGz, type Batch, type BatchOperation, type BatchResult } from './batches';
+import { SandboxError, type Handler, type SandboxRequest, type SandboxResponse, type VendorSandboxFactory, type VendorSettings, type SandboxServices } from '../framework/types';
 
 export const mailchimpApiKey = 'f3e1c0ffee0123456789abcdef012345-us21';
 
@@ -64,6 +65,8 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 
 class MailchimpState {
 	lists = new Map<string, { id: string; name: string; members: Map<string, Member>; segments: Map<number, Segment> }>();
+	/** Batch operations by id, with each operation's result. */
+	readonly batches = new Map<string, { batch: Batch; results: BatchResult[] }>();
 	journeys = new Map<string, Set<string>>();
 	triggers: JourneyTrigger[] = [];
 	settings = { responseDelayMs: 0 };
@@ -72,6 +75,7 @@ class MailchimpState {
 	private nextSegmentId = 1000;
 
 	reset(): void {
+		this.batches.clear();
 		this.lists.clear();
 		this.journeys.clear();
 		this.triggers = [];
@@ -91,11 +95,13 @@ class MailchimpState {
 	}
 }
 
-export const createMailchimpSandbox: VendorSandboxFactory = () => {
+export const createMailchimpSandbox: VendorSandboxFactory = (services) => {
 	const state = new MailchimpState();
 	return {
 		credentials: { apiKey: mailchimpApiKey },
 		authenticate: (request) => {
+			// Batch results live at a pre-signed URL (S3 at Mailchimp), fetched without the API key.
+			if (request.method === 'GET' && request.path.startsWith(batchResultsPath)) return undefined;
 			const header = request.headers.authorization;
 			const [scheme, value] = typeof header === 'string' ? header.trim().split(/\s+/, 2) : [];
 			if (!scheme || !value) return problem(401, 'API Key Missing', 'Your request did not include an API key.');
@@ -108,7 +114,10 @@ export const createMailchimpSandbox: VendorSandboxFactory = () => {
 			notFound: () => problem(404, 'Resource Not Found', 'The requested resource could not be found.'),
 			badRequest: () => problem(400, 'JSON Parse Exception', 'We encountered an unspecified JSON parsing error.'),
 		},
-		routes: (router) => registerRoutes(router, state),
+		routes: (router) => {
+			registerRoutes(router, state);
+			registerBatchRoutes(router, state, services);
+		},
 		data: {
 			reset: () => state.reset(),
 			seed: (data) => seed(state, data),
@@ -208,6 +217,67 @@ function registerRoutes(router: Router, state: MailchimpState): void {
 		state.triggers.push({ journey_id: request.params.journeyId, step_id: request.params.stepId, email_address: email, at: stamp() });
 		return { status: 204 };
 	});
+}
+
+function registerBatchRoutes(router: Router, state: MailchimpState, services: SandboxServices): void {
+	const found = (id: string): Batch => {
+		const entry = state.batches.get(id);
+		if (!entry) throw fail(404, 'Resource Not Found', 'The requested resource could not be found.');
+		return entry.batch;
+	};
+	router.post(`${API}/batches`, limited(state, async (request) => {
+		const operations = objectBody(request.body).operations;
+		const problem = invalidOperations(operations);
+		if (problem) throw fail(400, 'Invalid Resource', `The resource submitted could not be validated. ${problem}`);
+		const results: BatchResult[] = [];
+		for (const operation of operations as BatchOperation[]) results.push(await runOperation(router, request, operation));
+		const id = newBatchId();
+		const submitted = stamp();
+		const batch: Batch = {
+			id, status: 'finished', total_operations: results.length, finished_operations: results.length,
+			errored_operations: results.filter((result) => result.status_code >= 400).length, submitted_at: submitted, completed_at: stamp(),
+			response_body_url: `${services.baseUrl()}${batchResultsPath}${id}.tar.gz`,
+		};
+		state.batches.set(id, { batch, results });
+		// Mailchimp answers the submission before running it: pending, nothing finished, no results yet.
+		return { status: 200, body: { ...batch, status: 'pending', finished_operations: 0, errored_operations: 0, completed_at: '', response_body_url: '' } };
+	}));
+	router.get(`${API}/batches`, limited(state, (request) => {
+		const batches = [...state.batches.values()].map((entry) => entry.batch);
+		const count = Number(request.query.get('count') ?? 10);
+		const offset = Number(request.query.get('offset') ?? 0);
+		return { status: 200, body: { batches: batches.slice(offset, offset + count), total_items: batches.length } };
+	}));
+	router.get(`${API}/batches/:id`, limited(state, (request) => ({ status: 200, body: found(request.params.id) })));
+	router.delete(`${API}/batches/:id`, limited(state, (request) => {
+		found(request.params.id);
+		state.batches.delete(request.params.id);
+		return { status: 204 };
+	}));
+	router.get(`${batchResultsPath}:file`, (request) => {
+		const entry = state.batches.get(request.params.file.replace(/\.tar\.gz$/, ''));
+		if (!entry) return { status: 404, body: 'NoSuchKey', headers: { 'content-type': 'application/xml' } };
+		return { status: 200, body: tarGz([{ name: `${entry.batch.id}.json`, content: JSON.stringify(entry.results) }]), headers: { 'content-type': 'application/x-gzip' } };
+	});
+}
+
+/** One batch operation through the sandbox's own route for it; its answer as Mailchimp records it. */
+async function runOperation(router: Router, request: SandboxRequest, operation: BatchOperation): Promise<BatchResult> {
+	const method = operation.method.toUpperCase();
+	const path = `${API}${operation.path}`;
+	const query = new URLSearchParams(Object.entries(operation.params ?? {}).map(([key, value]): [string, string] => [key, String(value)]));
+	const route = router.match(method, path);
+	let response: SandboxResponse;
+	try {
+		if (!route) throw fail(404, 'Resource Not Found', 'The requested resource could not be found.');
+		const body = operation.body === undefined || operation.body === '' ? undefined : JSON.parse(operation.body);
+		response = await route.handler({ ...request, method, path, query, body, rawBody: operation.body ?? '', params: route.params });
+	} catch (error) {
+		if (error instanceof SyntaxError) response = problem(400, 'JSON Parse Exception', 'We encountered an unspecified JSON parsing error.');
+		else if (error instanceof SandboxError) response = error.response;
+		else throw error;
+	}
+	return { status_code: response.status, operation_id: operation.operation_id ?? null, response: response.body === undefined ? '' : JSON.stringify(response.body) };
 }
 
 function objectBody(body: unknown): Record<string, unknown> {

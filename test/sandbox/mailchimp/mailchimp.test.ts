@@ -1,4 +1,6 @@
 /** The Mailchimp sandbox's fidelity: problem details, batch subscribe semantics, status_if_new, the 10-connection limit. */
+import { execFileSync } from 'node:child_process';
+
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { memberHash } from '.';
@@ -68,4 +70,25 @@ test('since_last_changed returns members changed after the given time', async ()
 	expect(body.members).toHaveLength(1);
 	const future = (await (await call('GET', '/lists/L1/members?status=unsubscribed&since_last_changed=2999-01-01T00:00:00%2B00:00')).json()) as { members: unknown[] };
 	expect(future.members).toHaveLength(0);
+});
+
+test('POST /batches runs each operation; the batch finishes with its counts and a results archive fetched without the key', async () => {
+	const hash = memberHash('ann@example.com');
+	const submitted = await call('POST', '/batches', { operations: [
+		{ method: 'PUT', path: `/lists/L1/members/${hash}`, operation_id: 'put-ann', body: JSON.stringify({ email_address: 'ann@example.com', status_if_new: 'subscribed' }) },
+		{ method: 'GET', path: `/lists/L1/members/${hash}`, operation_id: 'get-ann', params: { fields: 'email_address' } },
+		{ method: 'POST', path: '/lists/L1/members', operation_id: 'dup-ann', body: JSON.stringify({ email_address: 'ann@example.com', status: 'subscribed' }) },
+	] });
+	expect(submitted.status).toBe(200);
+	const pending = await submitted.json() as { id: string; status: string; total_operations: number };
+	expect(pending).toMatchObject({ status: 'pending', total_operations: 3 });
+	const batch = await (await call('GET', `/batches/${pending.id}`)).json() as { status: string; finished_operations: number; errored_operations: number; response_body_url: string };
+	expect(batch).toMatchObject({ status: 'finished', finished_operations: 3, errored_operations: 1 });
+	const archive = Buffer.from(await (await fetch(batch.response_body_url)).arrayBuffer());
+	const results = JSON.parse(execFileSync('tar', ['-xzO'], { input: archive }).toString()) as Array<{ status_code: number; operation_id: string; response: string }>;
+	expect(results.map((result) => [result.operation_id, result.status_code])).toEqual([['put-ann', 200], ['get-ann', 200], ['dup-ann', 400]]);
+	expect(JSON.parse(results[2].response)).toMatchObject({ title: 'Member Exists' });
+	expect((await (await call('GET', '/batches')).json() as { total_items: number }).total_items).toBe(1);
+	expect((await call('POST', '/batches', { operations: [{ method: 'FETCH', path: '/ping' }] })).status).toBe(400);
+	expect((await call('GET', '/batches/nope')).status).toBe(404);
 });
