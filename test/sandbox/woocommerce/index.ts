@@ -8,10 +8,10 @@
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
-import { basicAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type VendorSandboxFactory, type VendorSettings } from '../framework/types';
 import type { WebhookSigner } from '../framework/webhooks';
+import { wooAuthenticator } from './auth';
 
 export const wooConsumerKey = 'ck_sandbox_0123456789';
 export const wooConsumerSecret = 'cs_sandbox_9876543210';
@@ -115,10 +115,10 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 	};
 	return {
 		credentials: { consumerKey: wooConsumerKey, consumerSecret: wooConsumerSecret },
-		authenticate: basicAuth(wooConsumerKey, wooConsumerSecret, (reason) =>
+		authenticate: wooAuthenticator(wooConsumerKey, wooConsumerSecret, (reason, message) =>
 			reason === 'missing'
 				? wooError(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.')
-				: wooError(401, 'woocommerce_rest_authentication_error', 'Consumer key is invalid.'),
+				: wooError(401, 'woocommerce_rest_authentication_error', message ?? 'Consumer key is invalid.'),
 		),
 		rateLimits: { defaults: [], headers: () => ({}), rejection: () => wooError(429, 'woocommerce_rest_too_many_requests', 'Too many requests.') },
 		errors: {
