@@ -1,10 +1,10 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { orderWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
-import { receiveVendorWebhook, respondProperty, vendorWebhook, vendorWebhookMethods } from '../shared/webhookTrigger';
+import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, type TriggerPlatform } from '../shared/webhookTrigger';
 
-const PLATFORMS = [
+const PLATFORMS: TriggerPlatform[] = [
 	{ name: 'Shopify', value: 'shopify', credential: 'integrationShopifyApi' },
 	{ name: 'WooCommerce', value: 'woocommerce', credential: 'integrationWooCommerceApi' },
 	{ name: 'BigCommerce', value: 'bigcommerce', credential: 'integrationBigCommerceApi' },
@@ -20,50 +20,29 @@ export class OrderTrigger implements INodeType {
 		displayName: 'Order Trigger',
 		name: 'orderTrigger',
 		icon: { light: 'file:orderTrigger.svg', dark: 'file:orderTrigger.dark.svg' },
-		group: ['trigger'],
-		version: 1,
 		subtitle: '={{"order " + $parameter["event"] + " on " + $parameter["platform"]}}',
 		description: 'Starts a workflow when an order is created, updated, cancelled or refunded on Shopify, WooCommerce or BigCommerce',
 		defaults: { name: 'Order Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			...PLATFORMS.map((platform) => ({ name: platform.credential, required: true, displayOptions: { show: { platform: [platform.value] } } })),
-			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
-		],
-		webhooks: [vendorWebhook],
-		properties: [
-			{
-				displayName: 'Platform',
-				name: 'platform',
-				type: 'options',
-				noDataExpression: true,
-				options: PLATFORMS.map(({ name, value }) => ({ name, value })),
-				default: 'shopify',
-				description: 'The store whose orders start the workflow',
-			},
-			{
-				displayName: 'Event',
-				name: 'event',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Order Cancelled', value: 'cancelled' },
-					{ name: 'Order Created', value: 'created' },
-					{ name: 'Order Refunded', value: 'refunded' },
-					{ name: 'Order Updated', value: 'updated' },
-				],
-				default: 'created',
-			},
-			respondProperty,
-			{
-				displayName: 'Shopify signs its webhooks with the app\'s client secret: set it as Webhook Secret in the credential, or every delivery is refused',
-				name: 'shopifyNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { platform: ['shopify'] } },
-			},
-		],
+		...vendorTriggerDescription({
+			platforms: PLATFORMS,
+			platformDescription: 'The store whose orders start the workflow',
+			events: [
+				{ name: 'Order Cancelled', value: 'cancelled' },
+				{ name: 'Order Created', value: 'created' },
+				{ name: 'Order Refunded', value: 'refunded' },
+				{ name: 'Order Updated', value: 'updated' },
+			],
+			defaultEvent: 'created',
+			extraProperties: [
+				{
+					displayName: 'Shopify signs its webhooks with the app\'s client secret: set it as Webhook Secret in the credential, or every delivery is refused',
+					name: 'shopifyNotice',
+					type: 'notice',
+					default: '',
+					displayOptions: { show: { platform: ['shopify'] } },
+				},
+			],
+		}),
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };

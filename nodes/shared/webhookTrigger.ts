@@ -1,4 +1,4 @@
-import type { IDataObject, IHookFunctions, INodeProperties, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes, type IDataObject, type IHookFunctions, type INodePropertyOptions, type INodeProperties, type INodeTypeDescription, type IWebhookDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 
 import { existingHook, receiveDelivery, registerHook, removeHook, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
 import { nodeStore, platformTransport } from './engineContext';
@@ -24,6 +24,66 @@ export const respondProperty: INodeProperties = {
 	],
 	default: 'onReceived',
 };
+
+/** One vendor a trigger node offers, and the credential its webhook is registered with. */
+export interface TriggerPlatform {
+	name: string;
+	value: string;
+	credential: string;
+}
+
+/** What tells one vendor trigger node from another; the rest of its description is shared. */
+export interface VendorTriggerSpec {
+	/** The first is the default. */
+	platforms: TriggerPlatform[];
+	platformDescription: string;
+	events: INodePropertyOptions[];
+	defaultEvent: string;
+	/** Shown after the shared properties (e.g. notices for one platform). */
+	extraProperties?: INodeProperties[];
+}
+
+type SharedTriggerDescription = Omit<INodeTypeDescription, 'displayName' | 'name' | 'icon' | 'subtitle' | 'description' | 'defaults'>;
+
+/**
+ * The description every vendor trigger shares: a credential per platform (shown for that platform) plus the optional
+ * state store, the webhook, and the Platform, Event and Respond parameters that `vendorWebhookMethods` and
+ * `receiveVendorWebhook` read.
+ */
+export function vendorTriggerDescription(spec: VendorTriggerSpec): SharedTriggerDescription {
+	return {
+		group: ['trigger'],
+		version: 1,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			...spec.platforms.map((platform) => ({ name: platform.credential, required: true, displayOptions: { show: { platform: [platform.value] } } })),
+			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
+		],
+		webhooks: [vendorWebhook],
+		properties: [
+			{
+				displayName: 'Platform',
+				name: 'platform',
+				type: 'options',
+				noDataExpression: true,
+				options: spec.platforms.map(({ name, value }) => ({ name, value })),
+				default: spec.platforms[0].value,
+				description: spec.platformDescription,
+			},
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: spec.events,
+				default: spec.defaultEvent,
+			},
+			respondProperty,
+			...(spec.extraProperties ?? []),
+		],
+	};
+}
 
 /** How a trigger node finds its vendor's scheme for the chosen platform. */
 export type SchemeFor<Event extends string> = (platform: string) => WebhookScheme<Event>;
