@@ -224,6 +224,62 @@ function routes(router: Router, account: Account, baseUrl: () => string): void {
 		const afterCursor = Buffer.from(String(last ? last.sequence : after)).toString('base64url');
 		return ok({ [collection]: page.map(({ record }) => record), after_cursor: afterCursor, after_url: `${baseUrl()}/api/v2/incremental/${collection}/cursor.json?cursor=${afterCursor}`, before_cursor: null, end_of_stream: ready.length <= perPage });
 	});
+	// Last: `/{collection}/:id` would otherwise take every literal path below a collection (me, show_many, …).
+	recordRoutes(router, account, baseUrl);
+}
+
+const singular: Record<Collection, string> = { users: 'user', organizations: 'organization', tickets: 'ticket' };
+
+function live(record: ZRecord): boolean {
+	return record.active !== false && record.status !== 'deleted' && !record.deleted_at;
+}
+
+/**
+ * One record at a time: list (offset paging with absolute next_page, or cursor paging with `page[size]`, meta and
+ * links), create (201), show and update, each with or without `.json`, the body keyed by the singular name.
+ */
+function recordRoutes(router: Router, account: Account, baseUrl: () => string): void {
+	const ok = (body: unknown, status = 200): SandboxResponse => ({ status, body });
+	for (const collection of ['users', 'organizations', 'tickets'] as const) {
+		const name = singular[collection];
+		const found = (raw: string): ZRecord => {
+			const record = account.tables[collection].get(Number(raw.replace(/\.json$/, '')));
+			if (!record || !live(record)) throw error(404, 'RecordNotFound', 'Not found');
+			return record;
+		};
+		const fields = (request: SandboxRequest): Record<string, unknown> => {
+			const body = ((request.body ?? {}) as Record<string, unknown>)[name];
+			if (!body || typeof body !== 'object' || Array.isArray(body)) throw error(400, 'InvalidValue', `${name} is required`);
+			return body as Record<string, unknown>;
+		};
+		const list = (request: SandboxRequest): SandboxResponse => {
+			const all = [...account.tables[collection].values()].filter(live).sort((a, b) => a.id - b.id);
+			const url = `${baseUrl()}/api/v2/${collection}.json`;
+			const size = request.query.get('page[size]');
+			if (size !== null) {
+				const perPage = Math.min(100, Number(size) || 100);
+				const after = Number(request.query.get('page[after]') ? Buffer.from(request.query.get('page[after]')!, 'base64url').toString() : 0);
+				const page = all.filter((record) => record.id > after).slice(0, perPage);
+				const hasMore = page.length > 0 && all.some((record) => record.id > page[page.length - 1].id);
+				const afterCursor = page.length > 0 ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null;
+				return ok({ [collection]: page, meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: null }, links: { next: hasMore ? `${url}?page[size]=${perPage}&page[after]=${afterCursor}` : null, prev: null } });
+			}
+			const perPage = Math.min(100, Number(request.query.get('per_page') ?? 100) || 100);
+			const pageNumber = Math.max(1, Number(request.query.get('page') ?? 1) || 1);
+			const page = all.slice((pageNumber - 1) * perPage, pageNumber * perPage);
+			const more = pageNumber * perPage < all.length;
+			return ok({
+				[collection]: page, count: all.length,
+				next_page: more ? `${url}?page=${pageNumber + 1}&per_page=${perPage}` : null,
+				previous_page: pageNumber > 1 ? `${url}?page=${pageNumber - 1}&per_page=${perPage}` : null,
+			});
+		};
+		const create = (request: SandboxRequest) => ok({ [name]: account.create(collection, fields(request)) }, 201);
+		router.get(`/api/v2/${collection}.json`, list).get(`/api/v2/${collection}`, list);
+		router.post(`/api/v2/${collection}.json`, create).post(`/api/v2/${collection}`, create);
+		router.get(`/api/v2/${collection}/:id`, (request) => ok({ [name]: found(request.params.id) }));
+		router.put(`/api/v2/${collection}/:id`, (request) => ok({ [name]: account.update(collection, found(request.params.id).id, fields(request)) }));
+	}
 }
 
 export const signZendeskWebhook = ({ body, secret, timestamp }: { body: string; secret: string; timestamp: number }) => {

@@ -74,6 +74,8 @@ test('job_status.url and the export\'s after_url and next_page are absolute URLs
 	await control.updateSettings({ incrementalDelayMs: 0 });
 	const exported = await call('/api/v2/incremental/users/cursor.json?start_time=0');
 	expect(exported.body.after_url).toBe(`${sandbox.baseUrl}/api/v2/incremental/users/cursor.json?cursor=${exported.body.after_cursor}`);
+	await control.seed({ users: [{ name: 'Ann', email: 'ann@example.com' }, { name: 'Bob', email: 'bob@example.com' }] });
+	expect((await call('/api/v2/users.json?per_page=1')).body).toMatchObject({ count: 2, next_page: `${sandbox.baseUrl}/api/v2/users.json?page=2&per_page=1`, previous_page: null });
 	const organizations = await call('/api/v2/incremental/organizations.json?start_time=0');
 	expect(organizations.body.next_page).toBe(`${sandbox.baseUrl}/api/v2/incremental/organizations.json?start_time=${organizations.body.end_time}`);
 });
