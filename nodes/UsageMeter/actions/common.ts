@@ -86,6 +86,19 @@ const priceField = (displayName: string, name: string, description: string, show
 	...(show ? { displayOptions: { show } } : {}),
 });
 
+const recordPlanSource = (show: Record<string, Array<string | boolean>>): INodeProperties => ({
+	displayName: 'Plan Source',
+	name: 'planSource',
+	type: 'options',
+	options: [
+		{ name: 'JSON', value: 'json' },
+		{ name: 'Fields', value: 'ui' },
+		{ name: 'Preset', value: 'preset' },
+	],
+	default: 'json',
+	displayOptions: { show },
+});
+
 export const planProperties: INodeProperties[] = [
 	{
 		displayName: 'Plan Source',
@@ -99,30 +112,9 @@ export const planProperties: INodeProperties[] = [
 		default: 'json',
 		displayOptions: { show: { operation: pricedOperations } },
 	},
-	{
-		displayName: 'Plan Source',
-		name: 'planSource',
-		type: 'options',
-		options: [
-			{ name: 'JSON', value: 'json' },
-			{ name: 'Fields', value: 'ui' },
-			{ name: 'Preset', value: 'preset' },
-		],
-		default: 'json',
-		displayOptions: { show: { operation: ['record'], quotaAlerts: [true] } },
-	},
-	{
-		displayName: 'Plan Source',
-		name: 'planSource',
-		type: 'options',
-		options: [
-			{ name: 'JSON', value: 'json' },
-			{ name: 'Fields', value: 'ui' },
-			{ name: 'Preset', value: 'preset' },
-		],
-		default: 'json',
-		displayOptions: { show: { operation: ['record'], quotaAlerts: [false], aboveQuota: ['refuse'] } },
-	},
+	// Record needs a plan only to alert on or refuse usage above quota: n8n's `show` cannot say "or", so one copy each.
+	recordPlanSource({ operation: ['record'], quotaAlerts: [true] }),
+	recordPlanSource({ operation: ['record'], quotaAlerts: [false], aboveQuota: ['refuse'] }),
 	{
 		displayName: 'Plan',
 		name: 'planPreset',
