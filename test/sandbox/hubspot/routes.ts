@@ -5,7 +5,7 @@ import { HubspotFailure, objectNotFound, validationError } from './errors';
 import { type CrmObjectType, describeProperty, findObjectType } from './objects';
 import { findPipeline, pipelinesOf, presentPipeline } from './pipelines';
 import { search } from './search';
-import { type CrmRecord, type CrmStore, type ObjectTable, present } from './store';
+import { type CrmRecord, type CrmStore, type ObjectTable, present, withHistory } from './store';
 
 const maxBatchInputs = 100;
 const maxListLimit = 100;
@@ -30,7 +30,8 @@ export function registerCrmRoutes(router: Router, store: CrmStore, baseUrl: () =
 		.get(`${objects}/:objectId`, (request) => {
 			const records = table(request);
 			const record = records.require(request.params.objectId, lookup(records, request));
-			return { status: 200, body: present(record, responseProperties(records.type, listParam(request, 'properties'))) };
+			const body = present(record, responseProperties(records.type, listParam(request, 'properties')));
+			return { status: 200, body: withHistory(body, record, listParam(request, 'propertiesWithHistory')) };
 		})
 		.patch(`${objects}/:objectId`, (request) => {
 			const records = table(request);
@@ -75,7 +76,8 @@ function listPage(records: ObjectTable, request: SandboxRequest, baseUrl: string
 	const after = integerParam(request, 'after', 0);
 	const names = responseProperties(records.type, listParam(request, 'properties'));
 	const page = records.page(after, limit, booleanParam(request, 'archived'));
-	const body: Record<string, unknown> = { results: page.records.map((record) => present(record, names)) };
+	const history = listParam(request, 'propertiesWithHistory');
+	const body: Record<string, unknown> = { results: page.records.map((record) => withHistory(present(record, names), record, history)) };
 	if (page.nextAfter) {
 		const next = new URLSearchParams(request.query);
 		next.set('after', page.nextAfter);

@@ -25,8 +25,16 @@ interface RecordVersion {
 	archivedAt?: string;
 }
 
+/** One past value of a property, as `propertiesWithHistory` lists them (newest first). */
+export interface PropertyHistoryEntry {
+	value: string;
+	timestamp: string;
+	sourceType: string;
+}
+
 interface StoredRecord extends RecordVersion {
 	id: string;
+	history: Record<string, PropertyHistoryEntry[]>;
 	/** What search sees, oldest first: each version becomes visible at `visibleAt`. */
 	indexed: Array<{ visibleAt: number; version: RecordVersion }>;
 }
@@ -114,6 +122,7 @@ export class ObjectTable {
 				else record.properties[name] = value;
 			}
 		});
+		for (const [name, value] of changed) remember(record, name, value, now);
 		this.touch(record, now);
 		for (const [propertyName, propertyValue] of changed) {
 			this.onChange({ kind: 'propertyChange', type: this.type, id: record.id, at: now, propertyName, propertyValue });
@@ -189,7 +198,9 @@ export class ObjectTable {
 			updatedAt: created,
 			archived: false,
 			indexed: [],
+			history: {},
 		};
+		for (const [name, value] of Object.entries(record.properties)) remember(record, name, value, createdAt);
 		this.records.set(id, record);
 		this.reindexing(record, () => undefined);
 		this.orderedIds.splice(lowerBound(this.orderedIds, Number(id)), 0, Number(id));
@@ -269,6 +280,19 @@ export function present(record: RecordVersion & { id: string }, names?: string[]
 		...(record.archivedAt ? { archivedAt: record.archivedAt } : {}),
 	};
 }
+
+function remember(record: StoredRecord, name: string, value: string, at: number): void {
+	(record.history[name] ??= []).unshift({ value, timestamp: new Date(at).toISOString(), sourceType: 'API' });
+}
+
+/** `propertiesWithHistory`: each named property's values, newest first (an empty list for one never set). */
+export function withHistory(body: CrmRecord, record: StoredRecordView, names: string[] | undefined): CrmRecord & { propertiesWithHistory?: Record<string, PropertyHistoryEntry[]> } {
+	if (!names || names.length === 0) return body;
+	return { ...body, propertiesWithHistory: Object.fromEntries(names.map((name) => [name, [...(record.history?.[name] ?? [])]])) };
+}
+
+/** What withHistory reads of a stored record. */
+export type StoredRecordView = { history?: Record<string, PropertyHistoryEntry[]> };
 
 function snapshot(record: StoredRecord): RecordVersion {
 	const { properties, createdAt, updatedAt, archived, archivedAt } = record;

@@ -50,3 +50,15 @@ test('a search past the per-second limit is answered 429 "secondly limit", which
 	errors.mockRestore();
 	expect((await control.requests()).map((entry) => entry.status)).toEqual([200, 429, 200]);
 });
+
+test('propertiesWithHistory lists each value a property had, newest first, on a read and on a list page', async () => {
+	const hubspot = client();
+	const created = await hubspot.crm.contacts.basicApi.create({ properties: { email: 'ann@acme.test', lifecyclestage: 'lead' }, associations: [] });
+	await hubspot.crm.contacts.basicApi.update(created.id, { properties: { lifecyclestage: 'customer' } });
+	const read = await hubspot.crm.contacts.basicApi.getById(created.id, ['email'], ['lifecyclestage']);
+	expect(read.propertiesWithHistory?.lifecyclestage.map((entry) => entry.value)).toEqual(['customer', 'lead']);
+	expect(read.propertiesWithHistory?.lifecyclestage[0].sourceType).toBe('API');
+	const [listed] = await hubspot.crm.contacts.getAll(10, undefined, ['email'], ['email', 'lifecyclestage']);
+	expect(listed.propertiesWithHistory?.email.map((entry) => entry.value)).toEqual(['ann@acme.test']);
+	expect(listed.propertiesWithHistory?.lifecyclestage).toHaveLength(2);
+});
