@@ -5,6 +5,7 @@ import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, itemParameters, jsonInput, readInput } from '../../shared/inputs';
 import { buildFanOut, splitOutcomes } from './common';
+import { orderProperties } from './orders';
 
 const showFor = { show: { operation: ['apply'] } };
 
@@ -22,32 +23,11 @@ export const description: INodeProperties[] = [
 		default: 'sale',
 		displayOptions: showFor,
 	},
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		default: '={{ $json.orderId }}',
-		required: true,
-		displayOptions: showFor,
-		description: 'With the line ID and store, what makes a change happen once however often it arrives',
-	},
-	{
-		displayName: 'Source Store',
-		name: 'sourceStore',
-		type: 'string',
-		default: '={{ $json.sourceStore }}',
-		displayOptions: showFor,
-		description: 'The store where the order was placed (shopify, woocommerce, magento, bigcommerce): its stock already changed, so it is skipped. Empty applies to every store.',
-	},
-	{
-		displayName: 'Line Items',
-		name: 'lines',
-		type: 'json',
-		default: '={{ $json.lines }}',
-		required: true,
-		displayOptions: showFor,
-		description: 'Array of {lineId, sku, quantity}; a correction\'s quantity carries its sign',
-	},
+	...orderProperties('apply', {
+		orderId: 'With the line ID and store, what makes a change happen once however often it arrives',
+		sourceStore: 'The store where the order was placed (shopify, woocommerce, magento, bigcommerce): its stock already changed, so it is skipped. Empty applies to every store.',
+		lines: 'Array of {lineId, sku, quantity}; a correction\'s quantity carries its sign',
+	}),
 	{
 		displayName: 'Delivery ID',
 		name: 'deliveryId',

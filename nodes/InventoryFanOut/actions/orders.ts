@@ -14,6 +14,16 @@ export const resumeAfterProperty: INodeProperties = {
 	description: 'How long the execution that records (or resumes) an order has to complete its steps before Resume Pending Orders takes the order over. Longer than the workflow\'s longest run.',
 };
 
+/** Where each operation on orders finds the item's order: Order ID, Source Store and Line Items, each the item's own field by default. */
+export function orderProperties(operation: string, descriptions: { orderId: string; sourceStore: string; lines: string }): INodeProperties[] {
+	const displayOptions = { show: { operation: [operation] } };
+	return [
+		{ displayName: 'Order ID', name: 'orderId', type: 'string', default: '={{ $json.orderId }}', required: true, displayOptions, description: descriptions.orderId },
+		{ displayName: 'Source Store', name: 'sourceStore', type: 'string', default: '={{ $json.sourceStore }}', displayOptions, description: descriptions.sourceStore },
+		{ displayName: 'Line Items', name: 'lines', type: 'json', default: '={{ $json.lines }}', required: true, displayOptions, description: descriptions.lines },
+	];
+}
+
 export function orderIntake(store: StateStore, resumeAfterSeconds: number): OrderIntake {
 	return new OrderIntake(store.outbox, { holdMs: resumeAfterSeconds * 1000 });
 }

@@ -4,37 +4,14 @@ import { OrderInputError, type OrderEvent } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { parseJsonParameter } from '../../shared/jsonParameter';
-import { orderIntake } from './orders';
-
-const showFor = { show: { operation: ['recordOrder'] } };
+import { orderIntake, orderProperties } from './orders';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		default: '={{ $json.orderId }}',
-		required: true,
-		displayOptions: showFor,
-		description: 'With the source store, what makes an order recorded once however often it is delivered',
-	},
-	{
-		displayName: 'Source Store',
-		name: 'sourceStore',
-		type: 'string',
-		default: '={{ $json.sourceStore }}',
-		displayOptions: showFor,
-		description: 'The store where the order was placed (shopify, woocommerce, magento, bigcommerce)',
-	},
-	{
-		displayName: 'Line Items',
-		name: 'lines',
-		type: 'json',
-		default: '={{ $json.lines }}',
-		required: true,
-		displayOptions: showFor,
-		description: 'Array of {lineId, sku, quantity}: text ids and SKUs, whole quantities above 0',
-	},
+	...orderProperties('recordOrder', {
+		orderId: 'With the source store, what makes an order recorded once however often it is delivered',
+		sourceStore: 'The store where the order was placed (shopify, woocommerce, magento, bigcommerce)',
+		lines: 'Array of {lineId, sku, quantity}: text ids and SKUs, whole quantities above 0',
+	}),
 ];
 
 /**
