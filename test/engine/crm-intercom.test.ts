@@ -65,7 +65,7 @@ test('HubSpot contacts reach Intercom; one whose email Intercom already has is l
 	expect(all.find((contact) => contact.email === 'ann2@example.com')).toMatchObject({ name: 'Ann2 Lee', external_id: expect.any(String) });
 });
 
-test('a pull keeps exactly the contacts changed after the cursor, although Intercom search matches the whole day', async () => {
+test('a pull keeps exactly the contacts changed after the cursor, later the same day included, although Intercom search works by whole days', async () => {
 	const noon = Math.floor(Date.parse('2026-11-27T12:00:00Z') / 1000);
 	await intercom.control.seed({ contacts: [{ email: 'early@example.com', updated_at: noon - 3600 }, { email: 'late@example.com', updated_at: noon + 3600 }] });
 	const seen: string[] = [];
@@ -75,13 +75,18 @@ test('a pull keeps exactly the contacts changed after the cursor, although Inter
 	});
 	await pull();
 	expect(seen.sort()).toEqual(['early@example.com', 'late@example.com']);
+	// Changed after the cursor (noon + 1 h) on the cursor's own day: `>` the cursor would only match from the next day.
+	seen.length = 0;
+	await intercom.control.seed({ contacts: [{ email: 'evening@example.com', updated_at: noon + 7200 }] });
+	await pull();
+	expect(seen).toEqual(['evening@example.com']);
 	seen.length = 0;
 	await pull();
 	expect(seen).toEqual([]);
 	const requests = await intercom.control.requests();
 	const lastQuery = (requests[requests.length - 1].body as { query: { value: number } }).query.value;
-	// The second search asked for the whole day again (the value is within that day); the filter dropped both contacts.
-	expect(Math.floor(lastQuery / 86_400)).toBe(Math.floor(noon / 86_400));
+	// The search asked from the day before the cursor's day, so Intercom matches from the start of the cursor's day.
+	expect(Math.floor(lastQuery / 86_400)).toBe(Math.floor(noon / 86_400) - 1);
 });
 
 test('an edit in Intercom comes back to HubSpot and does not bounce', async () => {

@@ -24,6 +24,8 @@ interface ScrollResult {
 	scroll_param?: string;
 }
 
+const DAY_SECONDS = 86_400;
+
 /** Changes after `since` (Unix seconds), or at it for ids not yet in `seen`. */
 interface ChangeCursor {
 	since: number;
@@ -119,8 +121,9 @@ export class IntercomCrm implements CrmConnector {
 			url,
 			headers,
 			body: {
-				// `>` on a date matches from the start of that day: the page is a superset, filtered below.
-				query: { field: 'updated_at', operator: '>', value: Math.max(0, position.since - 1) },
+				// Intercom truncates a date to its day and `>` matches from the start of the NEXT day: asking for more than the
+				// day before reads from the start of the cursor's own day (in any workspace timezone); filtered below.
+				query: { field: 'updated_at', operator: '>', value: Math.max(0, position.since - DAY_SECONDS) },
 				sort: { field: 'updated_at', order: 'ascending' },
 				pagination: { per_page: PAGE, ...(position.startingAfter ? { starting_after: position.startingAfter } : {}) },
 			},

@@ -57,11 +57,14 @@ function companyFields(clean: Record<string, unknown>): Record<string, unknown> 
 }
 const now = () => Math.floor(Date.now() / 1000);
 
-/** Whether a timestamp matches a date filter at calendar-day precision (the start of the value's day), as Intercom does. */
+/**
+ * Whether a timestamp matches a date filter at calendar-day precision, as Intercom documents it (UTC workspace): the
+ * value is truncated to its day; `>` matches from the start of the next day, `<` before the start of that day.
+ */
 function matchesDay(stamp: number, operator: string, value: unknown): boolean {
 	const day = Math.floor(Number(value) / 86_400) * 86_400;
-	if (operator === '>') return stamp > day;
-	if (operator === '<') return stamp < day + 86_400;
+	if (operator === '>') return stamp >= day + 86_400;
+	if (operator === '<') return stamp < day;
 	return stamp >= day && stamp < day + 86_400;
 }
 

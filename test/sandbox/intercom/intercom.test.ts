@@ -38,12 +38,17 @@ test('a second contact with the same email is a 409 naming the first', async () 
 	expect(second.body.errors[0].message).toContain(`id=${first.body.id}`);
 });
 
-test('date search matches from the start of the value\'s day and pages with starting_after', async () => {
+test('date search truncates the value to its day: `>` matches from the start of the next day, `<` before that day; pages with starting_after', async () => {
 	const noon = Math.floor(Date.parse('2026-11-27T12:00:00Z') / 1000);
-	await control.seed({ contacts: [{ email: 'a@x.test', updated_at: noon - 7200 }, { email: 'b@x.test', updated_at: noon + 60 }, { email: 'c@x.test', updated_at: noon - 90_000 }] });
-	const page1 = await call('/contacts/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>', value: noon }, pagination: { per_page: 1 } } });
-	expect(page1.body.total_count).toBe(2);
-	const page2 = await call('/contacts/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>', value: noon }, pagination: { per_page: 1, starting_after: page1.body.pages.next.starting_after } } });
+	const dayBefore = noon - 86_400;
+	await control.seed({ contacts: [{ email: 'a@x.test', updated_at: noon - 7200 }, { email: 'b@x.test', updated_at: noon + 60 }, { email: 'c@x.test', updated_at: noon - 90_000 }, { email: 'd@x.test', updated_at: noon + 46_800 }] });
+	const search = async (operator: string, value: number) => (await call('/contacts/search', { method: 'POST', body: { query: { field: 'updated_at', operator, value } } })).body.data.map((contact: { email: string }) => contact.email).sort();
+	// Intercom's own example: `>` 9:00 on a day finds nothing of that day, only from the next midnight.
+	expect(await search('>', noon)).toEqual(['d@x.test']);
+	expect(await search('<', noon)).toEqual(['c@x.test']);
+	const page1 = await call('/contacts/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>', value: dayBefore }, pagination: { per_page: 1 } } });
+	expect(page1.body.total_count).toBe(3);
+	const page2 = await call('/contacts/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>', value: dayBefore }, pagination: { per_page: 1, starting_after: page1.body.pages.next.starting_after } } });
 	expect([page1.body.data[0].email, page2.body.data[0].email]).toEqual(['a@x.test', 'b@x.test']);
 	expect((await call('/contacts/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>=', value: noon } } })).status).toBe(400);
 });
@@ -80,8 +85,9 @@ test('tickets need a type and one contact (an unknown email creates the contact)
 	expect(updated.body).toMatchObject({ open: false, ticket_attributes: { _default_title_: 'Fixed', _default_description_: 'It broke' } });
 	const noon = Math.floor(Date.parse('2026-11-27T12:00:00Z') / 1000);
 	await control.seed({ tickets: [{ ticket_type_id: '7', contacts: [{ email: 'new@x.test' }], updated_at: noon - 7200 }, { ticket_type_id: '7', contacts: [{ email: 'new@x.test' }], updated_at: noon - 90_000 }] });
-	const found = await call('/tickets/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>', value: noon }, pagination: { per_page: 1 } } });
-	// The seeded ticket two hours before noon and the one just updated match; the one from the day before does not.
+	// `>` the day before matches from the start of noon's day: the ticket two hours before noon and the one just
+	// updated match; the one from the day before does not.
+	const found = await call('/tickets/search', { method: 'POST', body: { query: { field: 'updated_at', operator: '>', value: noon - 86_400 }, pagination: { per_page: 1 } } });
 	expect(found.body.total_count).toBe(2);
 	expect(found.body.pages.next.starting_after).toEqual(expect.any(String));
 });
