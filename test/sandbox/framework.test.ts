@@ -366,6 +366,15 @@ describe('framework on the HubSpot sandbox', () => {
 		expect((await hub(contacts)).headers.get('x-hubspot-ratelimit-max')).toBe('190');
 	});
 
+	test('reset waits for a write already in progress, so a killed client\'s delayed write never lands after it', async () => {
+		await control.fault({ kind: 'latency', ms: 400, times: 1, match: { method: 'POST', path: contacts } });
+		const delayed = hub(contacts, { method: 'POST', body: { properties: { email: 'late@example.com' } } });
+		while ((await control.faults()).length > 0) await sleep(10);
+		await control.reset();
+		expect((await delayed).status).toBe(201);
+		expect(await control.state('contacts')).toEqual([]);
+	});
+
 	test('the request log keeps method, path, query, status, time and duration, never credentials', async () => {
 		await hub(`${contacts}?limit=5&properties=email&properties=phone`);
 		await hub(contacts, { method: 'POST', body: { properties: { email: 'log@example.com' } } });

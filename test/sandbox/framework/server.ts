@@ -42,6 +42,7 @@ export interface SandboxServer {
 }
 
 const host = '127.0.0.1';
+const RESET_SETTLE_MS = 5_000;
 
 export async function startSandboxServer(
 	name: string,
@@ -94,10 +95,32 @@ class SandboxHost {
 		private readonly onExchange?: (exchange: SandboxExchange) => void,
 	) {}
 
+	/** API requests being served, so that a reset is not overtaken by one that arrived before it. */
+	private readonly inProgress = new Set<Promise<void>>();
+
 	async handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
 		const url = new URL(incoming.url ?? '/', 'http://sandbox.invalid');
 		const method = (incoming.method ?? 'GET').toUpperCase();
 		if (url.pathname.startsWith(controlPrefix)) return this.serveControl(incoming, outgoing, method, url);
+		const serving = this.serveApi(incoming, outgoing, method, url);
+		this.inProgress.add(serving);
+		try {
+			await serving;
+		} finally {
+			this.inProgress.delete(serving);
+		}
+	}
+
+	/**
+	 * Waits (at most RESET_SETTLE_MS, since a fault may hold a request for minutes) for the API requests in progress: a
+	 * delayed write from a client killed before the reset would otherwise land in the state that follows it.
+	 */
+	private async settleInProgress(): Promise<void> {
+		if (this.inProgress.size === 0) return;
+		await Promise.race([Promise.allSettled([...this.inProgress]), sleep(RESET_SETTLE_MS)]);
+	}
+
+	private async serveApi(incoming: IncomingMessage, outgoing: ServerResponse, method: string, url: URL): Promise<void> {
 
 		const arrived = Date.now();
 		const plan = this.parts.faults.plan(method, url.pathname);
@@ -131,6 +154,7 @@ class SandboxHost {
 		const request = await this.readRequest(incoming, method, url);
 		if (request instanceof SandboxError) return send(outgoing, controlError(400, 'body is not valid JSON').response);
 		const route = this.control.match(method, url.pathname);
+		if (url.pathname === `${controlPrefix}reset`) await this.settleInProgress();
 		const response = route
 			? await invoke(route.handler, { ...request, params: route.params }, () => controlError(500, 'control failure').response)
 			: controlError(404, `no control route ${method} ${url.pathname}`).response;
