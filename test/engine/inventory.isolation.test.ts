@@ -2,40 +2,14 @@
  * One store's failure is its own: a store that answers Poll Orders with an error, or a baseline store that is down,
  * is reported with its reason while the other stores are polled, applied and reconciled (four commerce sandboxes).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type CommerceSandboxes, useCommerceEngineSuite } from '../support/inventoryStores';
 
-import { connectInventoryStores, InventoryFanOut } from '../../lib/inventory';
-import { allMigrations } from '../../lib/migrations';
-import { openStore, type StateStore } from '../../lib/store';
-import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
-
+const suite = useCommerceEngineSuite('inventory-isolation', { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 });
+const engine = suite.engine;
 let sandboxes: CommerceSandboxes;
-let folder: string;
-let store: StateStore;
-let storeNumber = 0;
-
-beforeAll(async () => {
-	sandboxes = await startCommerceSandboxes({ rateLimits: false });
-	folder = mkdtempSync(join(tmpdir(), 'inventory-isolation-'));
+beforeAll(() => {
+	sandboxes = suite.sandboxes();
 });
-
-afterAll(async () => {
-	await sandboxes.close();
-	rmSync(folder, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-	await sandboxes.reset();
-	await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
-	store = await openStore({ kind: 'sqlite', file: join(folder, `state-${++storeNumber}.sqlite`) }, allMigrations);
-});
-
-afterEach(() => store.close());
-
-const engine = () =>
-	new InventoryFanOut({ db: store.db, stores: connectInventoryStores(sandboxes.stores, { retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 } }) });
 
 test('a store answering Poll Orders with a 422 is reported with its reason; the other stores are polled and applied', async () => {
 	await sandboxes.seed(['ISO-1'], 30);

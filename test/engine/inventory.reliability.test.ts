@@ -2,43 +2,15 @@
  * The fan-out engine against the four commerce sandboxes: exact stock under 100 racing orders (WooCommerce and
  * Magento included, which have no atomic adjust), every webhook twice, and a store down for half the run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { connectInventoryStores, type StockMovement } from '../../lib/inventory';
+import { commercePlatforms, type CommercePlatform, type CommerceSandboxes, useCommerceEngineSuite } from '../support/inventoryStores';
 
-import { connectInventoryStores, InventoryFanOut, type StockMovement } from '../../lib/inventory';
-import { allMigrations } from '../../lib/migrations';
-import { openStore, type StateStore } from '../../lib/store';
-import { commercePlatforms, startCommerceSandboxes, type CommercePlatform, type CommerceSandboxes } from '../support/inventoryStores';
-
+const suite = useCommerceEngineSuite('inventory-reliability', { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 });
+const engine = suite.engine;
 let sandboxes: CommerceSandboxes;
-let folder: string;
-let store: StateStore;
-let storeNumber = 0;
-
-const fastRetry = { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 };
-
-beforeAll(async () => {
-	sandboxes = await startCommerceSandboxes({ rateLimits: false });
-	folder = mkdtempSync(join(tmpdir(), 'inventory-reliability-'));
+beforeAll(() => {
+	sandboxes = suite.sandboxes();
 });
-
-afterAll(async () => {
-	await sandboxes.close();
-	rmSync(folder, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-	await sandboxes.reset();
-	await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
-	store = await openStore({ kind: 'sqlite', file: join(folder, `state-${++storeNumber}.sqlite`) }, allMigrations);
-});
-
-afterEach(() => store.close());
-
-function engine(): InventoryFanOut {
-	return new InventoryFanOut({ db: store.db, stores: connectInventoryStores(sandboxes.stores, { retry: fastRetry }) });
-}
 
 /** A sale on the store itself (its units leave that store's stock there). */
 const sell = (movement: StockMovement) => sandboxes.sell(movement.sourceStore as CommercePlatform, movement.sku, movement.quantity);

@@ -1,5 +1,11 @@
 /** The four commerce sandboxes as inventory stores, for tests, benchmarks and the demo. */
-import { connectInventoryStores, type InventoryStoreConfig } from '../../lib/inventory';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { connectInventoryStores, InventoryFanOut, type ConnectOptions, type InventoryStoreConfig } from '../../lib/inventory';
+import { allMigrations } from '../../lib/migrations';
+import { openStore, type StateStore } from '../../lib/store';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { bigCommerceStoreHash } from '../sandbox/bigcommerce';
@@ -93,5 +99,34 @@ export async function startCommerceSandboxes(options: { rateLimits?: boolean } =
 		async close() {
 			await Promise.all(started.map((sandbox) => sandbox.close()));
 		},
+	};
+}
+
+/**
+ * The hooks of an engine suite over the four sandboxes (no rate limits, Shopify unthrottled): the sandboxes for the
+ * file, a fresh SQLite state store per test, and a fan-out engine over both with the given retries.
+ */
+export function useCommerceEngineSuite(name: string, retry: NonNullable<ConnectOptions['retry']>): { sandboxes: () => CommerceSandboxes; engine: () => InventoryFanOut } {
+	let sandboxes: CommerceSandboxes;
+	let folder: string;
+	let store: StateStore;
+	let storeNumber = 0;
+	beforeAll(async () => {
+		sandboxes = await startCommerceSandboxes({ rateLimits: false });
+		folder = mkdtempSync(join(tmpdir(), `${name}-`));
+	});
+	afterAll(async () => {
+		await sandboxes.close();
+		rmSync(folder, { recursive: true, force: true });
+	});
+	beforeEach(async () => {
+		await sandboxes.reset();
+		await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
+		store = await openStore({ kind: 'sqlite', file: join(folder, `state-${++storeNumber}.sqlite`) }, allMigrations);
+	});
+	afterEach(() => store.close());
+	return {
+		sandboxes: () => sandboxes,
+		engine: () => new InventoryFanOut({ db: store.db, stores: connectInventoryStores(sandboxes.stores, { retry }) }),
 	};
 }
