@@ -18,6 +18,7 @@ import { createIntercomSandbox } from './intercom';
 import { createSquareSandbox } from './square';
 import { createStripeSandbox } from './stripe';
 import { createWooCommerceSandbox } from './woocommerce';
+import { createQuickBooksSandbox } from './quickbooks';
 
 const factories = {
 	hubspot: createHubspotSandbox,
@@ -36,6 +37,7 @@ const factories = {
 	mailchimp: createMailchimpSandbox,
 	marketo: createMarketoSandbox,
 	activecampaign: createActiveCampaignSandbox,
+	quickbooks: createQuickBooksSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;
