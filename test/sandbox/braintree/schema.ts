@@ -22,6 +22,13 @@ export const servedFields: Record<string, string[]> = {
 	FailedEvent: [...event, 'processorResponse'],
 	GatewayRejectedEvent: [...event, 'gatewayRejectionReason'],
 	SubmittedForSettlementEvent: event,
+	AuthorizedEvent: event,
+	SettlingEvent: event,
+	SettlementPendingEvent: event,
+	SettledEvent: event,
+	SettlementConfirmedEvent: event,
+	SettlementDeclinedEvent: event,
+	VoidedEvent: event,
 	TransactionAuthorizationProcessorResponse: ['legacyCode', 'message'],
 };
 

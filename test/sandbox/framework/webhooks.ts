@@ -58,9 +58,12 @@ export class WebhookHub {
 		for (const target of this.targets) this.deliverTo(target, payload, sign);
 	}
 
-	/** One delivery to a target the vendor keeps itself (a webhook registered through the vendor's own API). */
+	/**
+	 * One delivery to a target the vendor keeps itself (a webhook registered through the vendor's own API). A string
+	 * payload is sent as it is (a vendor that posts a form, such as Braintree); anything else as JSON.
+	 */
 	deliverTo(target: WebhookTarget, payload: unknown, sign: WebhookSigner): void {
-		const delivery = this.deliver(target, JSON.stringify(payload), sign).finally(() => this.inFlight.delete(delivery));
+		const delivery = this.deliver(target, typeof payload === 'string' ? payload : JSON.stringify(payload), sign).finally(() => this.inFlight.delete(delivery));
 		this.inFlight.add(delivery);
 	}
 

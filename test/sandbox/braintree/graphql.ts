@@ -1,0 +1,127 @@
+/**
+ * Braintree's GraphQL API: `POST /graphql` with a `Braintree-Version` header; `chargePaymentMethod`,
+ * `search.transactions` by `id` or `orderId`, and `ping`. No idempotency: a repeated charge is a second transaction,
+ * as in Braintree. Queries are validated and executed against the part of Braintree's published schema the sandbox
+ * serves (`schema.graphql`): only the selected fields come back, and arguments are read inline or from variables.
+ */
+import { randomBytes } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+
+import { GraphqlExecutor, type GraphqlBody, type GraphqlErrorEntry } from '../framework/graphql';
+import type { SandboxRequest, SandboxResponse } from '../framework/types';
+import { braintreeSchemaSdl } from './schema';
+import { BraintreeValidation, type BraintreeStore, type StatusEvent, type Transaction } from './transactions';
+
+export function graphQlErrors(status: number, message: string, errorClass: string, legacyCode?: string): SandboxResponse {
+	return { status, body: { data: null, errors: [{ message, extensions: { errorClass, legacyCode } }], extensions: requestExtensions() } };
+}
+
+/** The schema subset served, built once on the first request. */
+let executor: GraphqlExecutor | undefined;
+
+export async function handleGraphql(store: BraintreeStore, request: SandboxRequest): Promise<SandboxResponse> {
+	if (typeof request.headers['braintree-version'] !== 'string') {
+		return graphQlErrors(400, 'Braintree-Version header is required (a date such as 2019-01-01)', 'VALIDATION');
+	}
+	executor ??= new GraphqlExecutor(braintreeSchemaSdl());
+	const prepared = executor.prepare((request.body ?? {}) as GraphqlBody);
+	if ('errors' in prepared) return { status: 200, body: { errors: prepared.errors.map((error) => ({ ...error, extensions: { errorClass: 'VALIDATION' } })), extensions: requestExtensions() } };
+	// A decline is both a transaction (in data) and an error naming the processor's code, as Braintree answers it.
+	const declines: GraphqlErrorEntry[] = [];
+	const root = {
+		ping: () => 'pong',
+		search: () => ({ transactions: ({ input }: { input: SearchInput }) => search(store, input) }),
+		chargePaymentMethod: async ({ input }: { input: ChargeInput }) => {
+			const transaction = await charge(store, input);
+			const error = declineError(transaction);
+			if (error) declines.push(error);
+			return { clientMutationId: input.clientMutationId ?? null, transaction: presentGraphql(transaction) };
+		},
+	};
+	const result = await executor.run(prepared, root);
+	const errors = [...(result.errors ?? []), ...declines];
+	return { status: 200, body: { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors.length ? { errors } : {}), extensions: requestExtensions() } };
+}
+
+/** Input Braintree refuses before any transaction exists: the field is null and the error explains. */
+async function charge(store: BraintreeStore, input: ChargeInput): Promise<Transaction> {
+	try {
+		return await store.sale({ amount: input.transaction.amount, orderId: input.transaction.orderId, source: { graphqlPaymentMethodId: input.paymentMethodId }, submitForSettlement: true });
+	} catch (error) {
+		if (!(error instanceof BraintreeValidation)) throw error;
+		const [first] = error.failures;
+		throw new GraphQLError(first.message, { extensions: { errorClass: 'VALIDATION', legacyCode: first.code, inputPath: ['input', 'transaction', camel(first.attribute)] } });
+	}
+}
+
+function declineError(transaction: Transaction): GraphqlErrorEntry | undefined {
+	const entry = (message: string, legacyCode?: string): GraphqlErrorEntry => ({ message, path: ['chargePaymentMethod'], extensions: { errorClass: 'VALIDATION', ...(legacyCode ? { legacyCode } : {}) } });
+	if (transaction.status === 'processor_declined' || transaction.status === 'failed') return entry(transaction.processorResponseText, transaction.processorResponseCode);
+	if (transaction.status === 'gateway_rejected') return entry(`Gateway Rejected: ${transaction.gatewayRejectionReason}`);
+	return undefined;
+}
+
+/** `search { transactions(input: { id: { is | in }, orderId: { is } }) }`, newest first. */
+function search(store: BraintreeStore, input: SearchInput) {
+	const orderId = input.orderId?.is;
+	const ids = input.id?.in ?? (input.id?.is === undefined || input.id.is === null ? undefined : [input.id.is]);
+	const matches = store.transactions
+		.filter((transaction) => orderId === undefined || orderId === null || transaction.orderId === orderId)
+		.filter((transaction) => ids === undefined || ids.includes(graphqlId(transaction)) || ids.includes(transaction.id))
+		.reverse();
+	return { edges: matches.map((transaction) => ({ cursor: graphqlId(transaction), node: presentGraphql(transaction) })), pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+}
+
+export const graphqlId = (transaction: Transaction): string => Buffer.from(`transaction_${transaction.id}`).toString('base64');
+
+function presentGraphql(transaction: Transaction): Record<string, unknown> {
+	const money = (value: string) => ({ value, currencyCode: transaction.currencyIsoCode, currencyIsoCode: transaction.currencyIsoCode });
+	return {
+		id: graphqlId(transaction),
+		legacyId: transaction.id,
+		createdAt: transaction.createdAt,
+		amount: money(transaction.amount),
+		orderId: transaction.orderId,
+		status: transaction.status.toUpperCase(),
+		statusHistory: transaction.statusHistory.map((event, index) => statusEvent(transaction, event, index === transaction.statusHistory.length - 1, money)),
+	};
+}
+
+const eventTypes: Record<StatusEvent['status'], string> = {
+	authorized: 'AuthorizedEvent',
+	submitted_for_settlement: 'SubmittedForSettlementEvent',
+	settling: 'SettlingEvent',
+	settlement_pending: 'SettlementPendingEvent',
+	settled: 'SettledEvent',
+	settlement_confirmed: 'SettlementConfirmedEvent',
+	settlement_declined: 'SettlementDeclinedEvent',
+	voided: 'VoidedEvent',
+	processor_declined: 'ProcessorDeclinedEvent',
+	gateway_rejected: 'GatewayRejectedEvent',
+	failed: 'FailedEvent',
+};
+const terminalStatuses = new Set(['settled', 'settlement_confirmed', 'settlement_declined', 'voided', 'processor_declined', 'gateway_rejected', 'failed']);
+
+function statusEvent(transaction: Transaction, event: StatusEvent, last: boolean, money: (value: string) => unknown): Record<string, unknown> {
+	const base = { __typename: eventTypes[event.status], status: event.status.toUpperCase(), timestamp: event.timestamp, amount: money(event.amount), terminal: last && terminalStatuses.has(event.status) };
+	const processorResponse = { legacyCode: transaction.processorResponseCode, message: transaction.processorResponseText };
+	if (event.status === 'processor_declined') return { ...base, processorResponse, declineType: transaction.processorResponseType === 'soft_declined' ? 'SOFT' : 'HARD' };
+	if (event.status === 'failed') return { ...base, processorResponse };
+	if (event.status === 'gateway_rejected') return { ...base, gatewayRejectionReason: transaction.gatewayRejectionReason?.toUpperCase() };
+	return base;
+}
+
+const requestExtensions = () => ({ requestId: randomBytes(16).toString('hex') });
+const camel = (name: string): string => name.replace(/_([a-z])/g, (_, next: string) => next.toUpperCase());
+
+/** As the schema has them: required fields are present once the executor has validated the input. */
+interface ChargeInput {
+	clientMutationId?: string;
+	paymentMethodId: string;
+	transaction: { amount: string | number; orderId?: string };
+}
+
+interface SearchInput {
+	id?: { is?: string | null; in?: string[] | null };
+	orderId?: { is?: string | null };
+}

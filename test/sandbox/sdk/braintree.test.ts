@@ -1,0 +1,179 @@
+/**
+ * Braintree's own Node SDK (`braintree`) against the Braintree sandbox: the XML gateway for sales, settlement, voids,
+ * refunds, search and customers; the SDK's GraphQL client against the same transactions; its typed exceptions and
+ * `result.success === false` answers; and webhook notifications that the SDK's own `webhookNotification.parse` accepts.
+ */
+import braintree from 'braintree';
+
+import { SandboxControl } from '../framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../registry';
+import { startReceiver, type WebhookReceiver } from '../support/receiver';
+
+let sandbox: RunningSandbox;
+let control: SandboxControl;
+let receiver: WebhookReceiver;
+
+function gateway(privateKey = sandbox.credentials.privateKey, merchantId = sandbox.credentials.merchantId): braintree.BraintreeGateway {
+	const port = String(sandbox.port);
+	const environment = new braintree.Environment('127.0.0.1', port, '', false, '127.0.0.1', port);
+	return new braintree.BraintreeGateway({ environment, merchantId, publicKey: sandbox.credentials.publicKey, privateKey });
+}
+
+beforeAll(async () => {
+	sandbox = await startSandbox('braintree');
+	control = new SandboxControl(sandbox.baseUrl);
+	receiver = await startReceiver('/hooks/braintree');
+});
+afterAll(async () => {
+	await receiver.close();
+	await sandbox.close();
+});
+beforeEach(() => control.reset());
+
+const sale = (amount: string, extra: Partial<braintree.TransactionRequest> = {}) =>
+	gateway().transaction.sale({ amount, paymentMethodNonce: 'fake-valid-nonce', ...extra });
+
+test('a sale authorizes; a partial submitForSettlement captures less; find reads it back; another is voided', async () => {
+	const held = await sale('10.00', { orderId: 'order-1' });
+	expect(held.success).toBe(true);
+	expect(held.transaction).toMatchObject({ status: 'authorized', type: 'sale', amount: '10.00', orderId: 'order-1', processorResponseCode: '1000', currencyIsoCode: 'USD' });
+	expect(held.transaction.creditCard).toMatchObject({ cardType: 'Visa', last4: '1111', maskedNumber: '411111******1111' });
+	expect(held.transaction.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+	const captured = await gateway().transaction.submitForSettlement(held.transaction.id, '7.50');
+	expect(captured).toMatchObject({ success: true, transaction: { id: held.transaction.id, status: 'submitted_for_settlement', amount: '7.50' } });
+	const found = await gateway().transaction.find(held.transaction.id);
+	expect(found.statusHistory.map((event) => event.status)).toEqual(['authorized', 'submitted_for_settlement']);
+
+	const other = await sale('3.00');
+	const voided = await gateway().transaction.void(other.transaction.id);
+	expect(voided).toMatchObject({ success: true, transaction: { status: 'voided' } });
+	const again = await gateway().transaction.void(other.transaction.id);
+	expect(again.success).toBe(false);
+	expect(again.errors.deepErrors().map((error) => error.code)).toEqual(['91504']);
+});
+
+test('submitForSettlement in the sale; partial settlements of one authorization; refunds only once settled, never more than was paid', async () => {
+	const paid = await sale('20.00', { options: { submitForSettlement: true } });
+	expect(paid.transaction.status).toBe('submitted_for_settlement');
+	const early = await gateway().transaction.refund(paid.transaction.id);
+	expect(early.success).toBe(false);
+	expect(early.errors.deepErrors()[0]).toMatchObject({ code: '91506', attribute: 'base' });
+
+	const settled = await gateway().testing.settle(paid.transaction.id);
+	expect(settled.transaction.status).toBe('settled');
+	const partial = await gateway().transaction.refund(paid.transaction.id, '5.00');
+	expect(partial).toMatchObject({ success: true, transaction: { type: 'credit', amount: '5.00', refundedTransactionId: paid.transaction.id } });
+	const tooMuch = await gateway().transaction.refund(paid.transaction.id, '15.01');
+	expect(tooMuch.errors.for('transaction').on('amount')[0].code).toBe('91521');
+	const rest = await gateway().transaction.refund(paid.transaction.id);
+	expect(rest.transaction.amount).toBe('15.00');
+	expect((await gateway().transaction.find(paid.transaction.id)).refundIds.sort()).toEqual([partial.transaction.id, rest.transaction.id].sort());
+
+	const held = await sale('30.00');
+	const first = await gateway().transaction.submitForPartialSettlement(held.transaction.id, '10.00');
+	const second = await gateway().transaction.submitForPartialSettlement(held.transaction.id, '20.00');
+	expect([first.transaction.authorizedTransactionId, second.transaction.authorizedTransactionId]).toEqual([held.transaction.id, held.transaction.id]);
+	const over = await gateway().transaction.submitForPartialSettlement(held.transaction.id, '0.01');
+	expect(over.errors.deepErrors()[0].code).toBe('91522');
+});
+
+test('search by id and by order id, through the SDK\'s two-step search; a charge made over GraphQL is found, and the reverse', async () => {
+	const one = await sale('1.00', { orderId: 'shared-order' });
+	await sale('2.00', { orderId: 'shared-order' });
+	await sale('3.00', { orderId: 'another-order' });
+	const byOrder = await collect(gateway().transaction.search((search) => search.orderId().is('shared-order')));
+	expect(byOrder.map((transaction) => transaction.amount).sort()).toEqual(['1.00', '2.00']);
+	const byId = await collect(gateway().transaction.search((search) => search.id().is(one.transaction.id)));
+	expect(byId.map((transaction) => transaction.id)).toEqual([one.transaction.id]);
+	const paths = (await control.requests()).map((entry) => entry.path.replace(/^\/merchants\/[^/]+/, ''));
+	expect(paths.filter((path) => path.startsWith('/transactions/advanced_search'))).toEqual([
+		'/transactions/advanced_search_ids', '/transactions/advanced_search', '/transactions/advanced_search_ids', '/transactions/advanced_search',
+	]);
+
+	const viaGraphql = await gateway().graphQLClient.query(
+		'mutation Charge($input: ChargePaymentMethodInput!) { chargePaymentMethod(input: $input) { transaction { id legacyId status } } }',
+		{ input: { paymentMethodId: 'fake-valid-nonce', transaction: { amount: '4.00', orderId: 'graphql-order' } } },
+	) as { data: { chargePaymentMethod: { transaction: { id: string; legacyId: string; status: string } } } };
+	const charged = viaGraphql.data.chargePaymentMethod.transaction;
+	expect(Buffer.from(charged.id, 'base64').toString()).toBe(`transaction_${charged.legacyId}`);
+	expect(await gateway().transaction.find(charged.legacyId)).toMatchObject({ status: 'submitted_for_settlement', amount: '4.00', orderId: 'graphql-order' });
+
+	const seen = await gateway().graphQLClient.query('query Find($input: TransactionSearchInput!) { search { transactions(input: $input) { edges { node { legacyId status amount { value } } } } } }', { input: { orderId: { is: 'shared-order' } } }) as { data: { search: { transactions: { edges: Array<{ node: { legacyId: string; status: string } }> } } } };
+	expect(seen.data.search.transactions.edges.map((edge) => edge.node.status)).toEqual(['AUTHORIZED', 'AUTHORIZED']);
+});
+
+test('customers: create with a vaulted card, find, and pay with the customer or its token', async () => {
+	const created = await gateway().customer.create({ id: 'cust-1', firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com', paymentMethodNonce: 'fake-valid-mastercard-nonce' });
+	expect(created).toMatchObject({ success: true, customer: { id: 'cust-1', firstName: 'Ann', email: 'ann@example.com' } });
+	const found = await gateway().customer.find('cust-1');
+	expect(found.creditCards[0]).toMatchObject({ cardType: 'MasterCard', default: true });
+	const byCustomer = await gateway().transaction.sale({ amount: '5.00', customerId: 'cust-1' });
+	expect(byCustomer.transaction.customer).toMatchObject({ id: 'cust-1', firstName: 'Ann' });
+	const byToken = await gateway().transaction.sale({ amount: '6.00', paymentMethodToken: found.creditCards[0].token });
+	expect(byToken.transaction.creditCard.last4).toBe('4444');
+	const taken = await gateway().customer.create({ id: 'cust-1' });
+	expect(taken.errors.for('customer').on('id')[0].code).toBe('91609');
+});
+
+test('refusals come back as result.success false: validation errors nested by object, declines carrying the transaction', async () => {
+	const noAmount = await gateway().transaction.sale({ paymentMethodNonce: 'fake-valid-nonce' } as braintree.TransactionRequest);
+	expect(noAmount.success).toBe(false);
+	expect(noAmount.errors.deepErrors().map((error) => [error.attribute, error.code])).toEqual([['amount', '81502']]);
+	expect(noAmount.message).toBe('Amount is required.');
+	const badCard = await gateway().transaction.sale({ amount: '1.00', creditCard: { number: '4111111111111112', expirationDate: '12/2030' } });
+	expect(badCard.errors.for('transaction').for('creditCard').on('number')[0].code).toBe('81715');
+	const unknownNonce = await gateway().transaction.sale({ amount: '1.00', paymentMethodNonce: 'not-a-nonce' });
+	expect(unknownNonce.errors.deepErrors()[0].code).toBe('91565');
+
+	const declined = await sale('2001.00');
+	expect(declined).toMatchObject({ success: false, message: 'Insufficient Funds', transaction: { status: 'processor_declined', processorResponseCode: '2001', processorResponseType: 'soft_declined' } });
+	expect(declined.errors.deepErrors()).toEqual([]);
+	const rejected = await gateway().transaction.sale({ amount: '1.00', paymentMethodNonce: 'fake-gateway-rejected-fraud-nonce' });
+	expect(rejected.transaction).toMatchObject({ status: 'gateway_rejected', gatewayRejectionReason: 'fraud' });
+	expect(await control.state('transactions')).toHaveLength(2);
+});
+
+test('errors come out as the SDK\'s exceptions: authentication, not found, too many requests, server error', async () => {
+	await expect(gateway('wrong-key').transaction.find('anything')).rejects.toMatchObject({ type: braintree.errorTypes.authenticationError });
+	await expect(gateway(undefined, 'someone-else').transaction.find('anything')).rejects.toMatchObject({ type: braintree.errorTypes.authenticationError });
+	await expect(gateway().transaction.find('missing1')).rejects.toMatchObject({ type: braintree.errorTypes.notFoundError });
+	await expect(gateway().customer.find('nobody')).rejects.toMatchObject({ type: braintree.errorTypes.notFoundError });
+	await control.fault({ kind: 'rate_limit_storm', match: { path: '/merchants/' } });
+	await expect(sale('1.00')).rejects.toMatchObject({ type: braintree.errorTypes.tooManyRequestsError });
+	await control.fault({ kind: 'error', status: 503, match: { path: '/merchants/' } });
+	await expect(sale('1.00')).rejects.toMatchObject({ type: braintree.errorTypes.serviceUnavailableError });
+	await control.fault({ kind: 'rate_limit_storm', match: { path: '/graphql' } });
+	await expect(gateway().graphQLClient.query('{ ping }')).rejects.toMatchObject({ type: braintree.errorTypes.tooManyRequestsError });
+	expect(await control.state('transactions')).toEqual([]);
+});
+
+test('settling sends a bt_signature / bt_payload notification that the SDK parses, in the format of its own sample', async () => {
+	await control.registerWebhook(receiver.url, 'unused: Braintree signs with the API keys');
+	const paid = await sale('12.00', { options: { submitForSettlement: true } });
+	await gateway().testing.settle(paid.transaction.id);
+	await control.emitEvent({ kind: 'check' });
+	const [settledDelivery, checkDelivery] = await receiver.waitFor(2);
+	expect(settledDelivery.headers['content-type']).toBe('application/x-www-form-urlencoded');
+	const form = new URLSearchParams(settledDelivery.body);
+	expect([...form.keys()].sort()).toEqual(['bt_payload', 'bt_signature']);
+	const notification = await gateway().webhookNotification.parse(form.get('bt_signature')!, form.get('bt_payload')!);
+	expect(notification.kind).toBe('transaction_settled');
+	expect(notification.transaction).toMatchObject({ id: paid.transaction.id, status: 'settled', amount: '12.00' });
+	const check = new URLSearchParams(checkDelivery.body);
+	expect((await gateway().webhookNotification.parse(check.get('bt_signature')!, check.get('bt_payload')!)).kind).toBe('check');
+
+	const sample = gateway().webhookTesting.sampleNotification('check', '') as unknown as Record<string, string>;
+	expect(Object.keys(sample).sort()).toEqual([...form.keys()].sort());
+	await expect(gateway('another-private-key').webhookNotification.parse(form.get('bt_signature')!, form.get('bt_payload')!)).rejects.toMatchObject({ type: braintree.errorTypes.invalidSignatureError });
+});
+
+/** Every transaction a search stream yields. */
+function collect(stream: NodeJS.ReadableStream): Promise<braintree.Transaction[]> {
+	return new Promise((resolve, reject) => {
+		const found: braintree.Transaction[] = [];
+		stream.on('data', (transaction: braintree.Transaction) => found.push(transaction));
+		stream.on('error', reject);
+		stream.on('end', () => resolve(found));
+	});
+}
