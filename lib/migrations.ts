@@ -1,3 +1,4 @@
+import { accountingMigrations } from './accounting/migrations';
 import { conflictMigrations } from './conflict/migrations';
 import { inventoryMigrations } from './inventory/migrations';
 import { marketingMigrations } from './marketing/migrations';
@@ -12,4 +13,4 @@ import { triggerMigrations } from './triggers/migrations';
 import type { Migration } from './store/types';
 
 /** Every capability's schema, applied when a store opens: components in list order (core first), versions ascending. Add one line per capability. */
-export const allMigrations: Migration[] = [...coreMigrations, ...outboxMigrations, ...meteringMigrations, ...routingMigrations, ...syncMigrations, ...conflictMigrations, ...paymentMigrations, ...inventoryMigrations, ...marketingMigrations, ...purchaseMigrations, ...triggerMigrations];
+export const allMigrations: Migration[] = [...coreMigrations, ...outboxMigrations, ...meteringMigrations, ...routingMigrations, ...syncMigrations, ...conflictMigrations, ...paymentMigrations, ...inventoryMigrations, ...marketingMigrations, ...purchaseMigrations, ...triggerMigrations, ...accountingMigrations];

@@ -1,0 +1,270 @@
+/**
+ * Accounting Sync: sales, payments, refunds and invoices posted to one accounting connection exactly once per source
+ * transaction, and customers kept one per email address.
+ *
+ * Exactly once is three guarantees stacked: the idempotency ledger lets one writer at a time work on a (kind, source id)
+ * and hands its result to every later or concurrent caller (duplicate webhooks, parallel executions, queue-mode
+ * workers); the entry row notes, durably and before the write is sent, that a write may land, so any later writer
+ * looks the entry up on the platform by its stamped reference before writing again (a lost response, a crash, a
+ * platform without idempotency keys); and the vendor's own idempotency key (QuickBooks `requestid`, Xero
+ * `Idempotency-Key`) makes the transport's own retry of a lost response a replay rather than a second entry.
+ */
+import { createHash } from 'node:crypto';
+
+import type { AccountingConnector, AccountingParty, EntryKind, LinesEntry, PaymentEntry, PostContext, PostedEntry } from '../platforms/accounting';
+import { InputError } from '../records/inputSchema';
+import { toMajorString } from '../records/money';
+import type { IdMapKey, StateStore } from '../store';
+import { PlatformApiError } from '../transport/errors';
+import { EntryRepository, type EntryRow } from './entries';
+import { toLinesEntry, toParty, toPaymentEntry } from './inputs';
+
+export interface AccountingBooksOptions {
+	store: StateStore;
+	connector: AccountingConnector;
+	/** The platform account (QuickBooks realm, Xero tenant, FreshBooks account): entries are once per platform + account. */
+	account: string;
+	/** Writes whose outcome stayed unknown (no answer, a 5xx) are looked up and tried again up to this many times in all. */
+	maxAttempts?: number;
+}
+
+/** One posted entry, as the node returns it. */
+export interface EntryOutcome {
+	kind: EntryKind;
+	sourceId: string;
+	platform: string;
+	externalId: string;
+	externalType: string;
+	number?: string;
+	/** Major units, every digit of the currency's minor unit. */
+	total: string;
+	currency: string;
+	/** True when an earlier or concurrent run posted it and this one only returned its result. */
+	replayed: boolean;
+	customerId?: string;
+	/** A stable id for this transaction's usage event (the Usage Meter counts an event id once). */
+	usageEventId: string;
+}
+
+export interface CustomerOutcome {
+	customerId: string;
+	email: string;
+	action: 'created' | 'matched' | 'updated';
+}
+
+export type TransactionState =
+	| { found: false; kind: EntryKind; sourceId: string }
+	| {
+			found: true;
+			kind: EntryKind;
+			sourceId: string;
+			state: EntryRow['state'];
+			attempts: number;
+			externalId?: string;
+			externalType?: string;
+			number?: string;
+			total?: string;
+			currency?: string;
+			/** What the platform reports now, when asked (Refresh). */
+			balance?: string;
+			status?: string;
+			lastError?: string;
+			updatedAt: string;
+	  };
+
+/** QuickBooks' DocNumber takes 21 characters: the strictest reference field of the three platforms. */
+const REFERENCE_MAX = 21;
+
+const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('base64url');
+
+/** The reference stamped on an entry: the source id itself when it fits every platform, else a stable digest of it. */
+export function entryReference(kind: EntryKind, sourceId: string): string {
+	if (sourceId.length <= REFERENCE_MAX && /^[A-Za-z0-9._#/-]+$/.test(sourceId)) return sourceId;
+	return `ia-${digest(kind, sourceId).replace(/[-_]/g, '0').slice(0, REFERENCE_MAX - 3)}`;
+}
+
+export class AccountingBooks {
+	readonly entries: EntryRepository;
+	private readonly connection: string;
+	private readonly maxAttempts: number;
+
+	constructor(private readonly options: AccountingBooksOptions) {
+		this.connection = `${options.connector.platform}:${options.account}`;
+		this.entries = new EntryRepository(options.store.db, this.connection);
+		this.maxAttempts = options.maxAttempts ?? 3;
+	}
+
+	get platform(): string {
+		return this.options.connector.platform;
+	}
+
+	/** A sale: a sales receipt, or the platform's idiom for a paid sale. */
+	async recordSale(input: unknown): Promise<EntryOutcome> {
+		return this.recordLines('sale', toLinesEntry(input, 'Sale'));
+	}
+
+	/** A refund: a refund receipt, or a credit note. */
+	async recordRefund(input: unknown): Promise<EntryOutcome> {
+		return this.recordLines('refund', toLinesEntry(input, 'Refund'));
+	}
+
+	async createInvoice(input: unknown): Promise<EntryOutcome> {
+		const entry = toLinesEntry(input, 'Invoice');
+		if (!entry.customer) throw new InputError([{ field: 'customer', problem: 'is needed: an invoice is addressed to a customer' }], 'Invoice');
+		return this.recordLines('invoice', entry);
+	}
+
+	/** A payment against an invoice: one this package recorded (by its source id) or the platform's own (by its id). */
+	async recordPayment(input: unknown): Promise<EntryOutcome> {
+		const { entry, invoiceSourceId, invoiceId } = toPaymentEntry(input);
+		return this.once('payment', entry.sourceId, async () => {
+			const invoice = invoiceId ?? (await this.recordedInvoiceId(invoiceSourceId!));
+			const customerId = entry.customer ? (await this.ensureCustomer(entry.customer)).customerId : undefined;
+			return { entry, context: { customerId, invoiceId: invoice } };
+		});
+	}
+
+	/** Finds the customer by email (the ID map first, then the platform), creates it when there is none, else updates it. */
+	async upsertCustomer(input: unknown): Promise<CustomerOutcome> {
+		const party = toParty(input);
+		const ensured = await this.ensureCustomer(party);
+		if (ensured.action === 'created') return ensured;
+		await this.options.connector.updateCustomer(ensured.customerId, party);
+		return { ...ensured, action: 'updated' };
+	}
+
+	/** What this package knows of a source transaction's entry, and with `refresh` what the platform says of it now. */
+	async transaction(kind: EntryKind, sourceId: string, options: { refresh?: boolean } = {}): Promise<TransactionState> {
+		const row = await this.entries.get(kind, sourceId);
+		if (!row) return { found: false, kind, sourceId };
+		const state: TransactionState = {
+			found: true,
+			kind,
+			sourceId,
+			state: row.state,
+			attempts: row.attempts,
+			externalId: row.externalId,
+			externalType: row.externalType,
+			number: row.number,
+			total: row.totalMinor === undefined || !row.currency ? undefined : toMajorString(row.totalMinor, row.currency),
+			currency: row.currency,
+			lastError: row.lastError,
+			updatedAt: row.updatedAt,
+		};
+		if (!options.refresh || row.state !== 'recorded' || !row.externalId) return state;
+		const current = await this.options.connector.readEntry(kind, row.externalId);
+		if (!current) return { ...state, status: 'deleted on the platform' };
+		return {
+			...state,
+			status: current.status,
+			balance: current.balanceMinor === undefined ? undefined : toMajorString(current.balanceMinor, current.currency),
+		};
+	}
+
+	private async recordLines(kind: EntryKind, entry: LinesEntry): Promise<EntryOutcome> {
+		return this.once(kind, entry.sourceId, async () => {
+			const customerId = entry.customer ? (await this.ensureCustomer(entry.customer)).customerId : undefined;
+			return { entry, context: { customerId } };
+		});
+	}
+
+	private async recordedInvoiceId(invoiceSourceId: string): Promise<string> {
+		const row = await this.entries.get('invoice', invoiceSourceId);
+		if (row?.state === 'recorded' && row.externalId) return row.externalId;
+		throw new InputError([{ field: 'invoiceSourceId', problem: `names no invoice recorded on ${this.platform} (source id ${JSON.stringify(invoiceSourceId)})` }], 'Payment');
+	}
+
+	/**
+	 * Posts once per (kind, source id). `prepare` runs inside the claim: it resolves the customer and the invoice, so
+	 * concurrent duplicates do not race to create them either.
+	 */
+	private async once(
+		kind: EntryKind,
+		sourceId: string,
+		prepare: () => Promise<{ entry: LinesEntry | PaymentEntry; context: Omit<PostContext, 'idempotencyKey' | 'reference'> }>,
+	): Promise<EntryOutcome> {
+		const { result, replayed } = await this.options.store.idempotency.runOnce(`accounting:${this.connection}:${kind}`, sourceId, async () => {
+			const { entry, context } = await prepare();
+			const posted = await this.postOnce(kind, sourceId, (attemptContext) => this.options.connector.postEntry(kind, entry, { ...context, ...attemptContext }), JSON.stringify({ entry, context }));
+			return { posted, customerId: context.customerId };
+		});
+		return this.outcome(kind, sourceId, result.posted, replayed, result.customerId);
+	}
+
+	private async postOnce(kind: EntryKind, sourceId: string, post: (context: Pick<PostContext, 'idempotencyKey' | 'reference'>) => Promise<PostedEntry>, fingerprint: string): Promise<PostedEntry> {
+		const reference = entryReference(kind, sourceId);
+		const previous = await this.entries.get(kind, sourceId);
+		if (previous?.state === 'recorded' && previous.externalId) return fromRow(previous);
+		if (previous?.state === 'attempting') {
+			const landed = await this.lookUp(kind, sourceId, reference);
+			if (landed) return landed;
+		}
+		// The key follows the content: a corrected retry after a refusal is a new request, a repeat of the same one a replay.
+		const idempotencyKey = `ia-${digest(this.connection, kind, sourceId, fingerprint).slice(0, 40)}`;
+		for (let attempt = 1; ; attempt++) {
+			await this.entries.attempting(kind, sourceId, reference);
+			try {
+				const posted = await post({ idempotencyKey, reference });
+				await this.entries.recorded(kind, sourceId, posted);
+				return posted;
+			} catch (error) {
+				const message = error instanceof Error ? error.message : String(error);
+				if (!mayHaveLanded(error)) {
+					await this.entries.refused(kind, sourceId, message);
+					throw error;
+				}
+				await this.entries.noteError(kind, sourceId, message);
+				const landed = await this.lookUp(kind, sourceId, reference);
+				if (landed) return landed;
+				if (attempt >= this.maxAttempts) throw error;
+			}
+		}
+	}
+
+	private async lookUp(kind: EntryKind, sourceId: string, reference: string): Promise<PostedEntry | undefined> {
+		const found = await this.options.connector.findEntry(kind, reference);
+		if (found) await this.entries.recorded(kind, sourceId, found);
+		return found;
+	}
+
+	/** The customer's platform id: from the ID map, else found by email on the platform, else created (once per email). */
+	private async ensureCustomer(party: AccountingParty): Promise<CustomerOutcome> {
+		const email = party.email.toLowerCase();
+		const key: IdMapKey = { integration: `accounting:${this.options.account}`, platform: this.platform, entity: 'customer' };
+		const mapped = (await this.options.store.idMap.externalIds(key, [email])).get(email);
+		if (mapped) return { customerId: mapped, email, action: 'matched' };
+		const { result, replayed } = await this.options.store.idempotency.runOnce(`accounting-customer:${this.connection}`, email, async (): Promise<CustomerOutcome> => {
+			const existing = await this.options.connector.findCustomer(party.email);
+			const customer = existing ?? (await this.options.connector.createCustomer(party, `ia-${digest(this.connection, 'customer', email).slice(0, 40)}`));
+			const link = await this.options.store.idMap.link(key, email, customer.id);
+			return { customerId: link.externalId, email, action: existing ? 'matched' : 'created' };
+		});
+		return replayed ? { ...result, action: 'matched' } : result;
+	}
+
+	private outcome(kind: EntryKind, sourceId: string, posted: PostedEntry, replayed: boolean, customerId?: string): EntryOutcome {
+		return {
+			kind,
+			sourceId,
+			platform: this.platform,
+			externalId: posted.externalId,
+			externalType: posted.externalType,
+			number: posted.number,
+			total: toMajorString(posted.totalMinor, posted.currency),
+			currency: posted.currency,
+			replayed,
+			customerId,
+			usageEventId: `accounting:${this.connection}:${kind}:${sourceId}`,
+		};
+	}
+}
+
+/** A refusal (4xx, a 429 the transport gave up on, an error before sending) left nothing behind; no answer or a 5xx may have. */
+function mayHaveLanded(error: unknown): boolean {
+	if (!(error instanceof PlatformApiError)) return false;
+	return error.status === undefined || error.status >= 500 || error.status === 408;
+}
+
+function fromRow(row: EntryRow): PostedEntry {
+	return { externalId: row.externalId!, externalType: row.externalType ?? '', number: row.number, totalMinor: row.totalMinor ?? 0, currency: row.currency ?? '' };
+}
