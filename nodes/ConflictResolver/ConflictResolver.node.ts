@@ -1,11 +1,14 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { scopeProperty } from './actions/common';
 import * as decide from './actions/decide.operation';
 import * as listReviews from './actions/listReviews.operation';
+import { NEEDS_REVIEW } from './actions/outputs';
 import * as resolve from './actions/resolve.operation';
-import { router } from './actions/router';
+import { conflictResolverProperties } from './ConflictResolver.description';
+import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+
+const operations = { resolve, listReviews, decide };
 
 export class ConflictResolver implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,29 +25,13 @@ export class ConflictResolver implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Apply to Local', 'Apply to External', 'Needs Review'],
 		credentials: [{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Apply Decision', value: 'decide', action: 'Apply a reviewer s decision', description: 'Record which side wins a queued review and emit the changes it implies' },
-					{ name: 'List Reviews', value: 'listReviews', action: 'List conflict reviews', description: 'The review queue, oldest first' },
-					{ name: 'Resolve', value: 'resolve', action: 'Resolve conflicts between two versions', description: 'Detect field-level conflicts against the last synced version and pick winners' },
-				],
-				default: 'resolve',
-			},
-			scopeProperty,
-			...resolve.description,
-			...listReviews.description,
-			...decide.description,
-		],
+		properties: conflictResolverProperties,
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };
 
+	/** Outputs: Apply to Local, Apply to External, Needs Review (which also takes the error items under Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		return await routeOperation(this, operations, { count: 3, errorOutput: NEEDS_REVIEW });
 	}
 }

@@ -3,11 +3,13 @@ import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INod
 import { platformEntry } from '../../lib/platforms/catalog';
 import type { CrmEntity } from '../../lib/platforms/crm';
 import { pullChanges, type DeletePolicy, type PulledChange } from '../../lib/sync/pull';
-import { crmCredentials, deletesProperty, entityProperty, integrationProperty, mappingProperties, platformProperty, readMappings } from '../CrmSync/actions/common';
+import { readMappings } from '../CrmSync/actions/mappingParameters';
+import { crmCredentials } from '../CrmSync/actions/properties';
 import { changeItem } from '../CrmSync/actions/pull.operation';
 import { nodeStore, platformTransport } from '../shared/engineContext';
 import { toNodeError } from '../shared/errors';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { crmSyncTriggerProperties } from './CrmSyncTrigger.description';
 
 /**
  * Polls one platform on n8n's schedule and emits only records that changed since the last poll: our own writes
@@ -27,21 +29,7 @@ export class CrmSyncTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [...crmCredentials(), { name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
-		properties: [
-			{ ...platformProperty, displayOptions: undefined },
-			entityProperty,
-			integrationProperty,
-			{ ...deletesProperty, default: 'ignore' },
-			{
-				displayName: 'Max Changes per Poll',
-				name: 'maxChanges',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 500,
-				description: 'Stops after the page that reaches this many changes; the next poll continues from there',
-			},
-			...mappingProperties,
-		],
+		properties: crmSyncTriggerProperties,
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };

@@ -1,14 +1,16 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, IExecuteFunctions, INodeCredentialTestResult, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, type ICredentialsDecrypted, type ICredentialTestFunctions, type IExecuteFunctions, type INodeCredentialTestResult, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
-import { configurationProperties, webhookSecretProblems } from './actions/common';
+import { webhookSecretProblems } from './actions/configuration';
 import * as listDeadLetters from './actions/listDeadLetters.operation';
-import { configuredOutputs } from './actions/outputs';
+import { configuredOutputs, outputsOf } from './actions/outputs';
 import * as replay from './actions/replay.operation';
 import * as route from './actions/route.operation';
 import * as routeLog from './actions/routeLog.operation';
-import { router } from './actions/router';
+import { eventRouterProperties } from './EventRouter.description';
+import { routeOperation } from '../shared/operationRouter';
+import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+
+const operations = { route, listDeadLetters, replay, routeLog };
 
 const routingOperations = { show: { operation: ['route', 'replay'] } };
 
@@ -31,26 +33,7 @@ export class EventRouter implements INodeType {
 			{ name: 'integrationEventIngestApi', required: false, displayOptions: { show: { operation: ['route'] } }, testedBy: 'integrationEventIngestTest' },
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Route', value: 'route', action: 'Route events to destinations', description: 'Match each event against the rules and deliver it to every matching destination' },
-					{ name: 'List Dead Letters', value: 'listDeadLetters', action: 'List dead letters', description: 'Events that could not be delivered or transformed, with the reason' },
-					{ name: 'Replay Dead Letters', value: 'replay', action: 'Replay dead letters', description: 'Deliver dead letters again through the current rules' },
-					{ name: 'Get Route Log', value: 'routeLog', action: 'Get the route log', description: 'Where each event went: rule, destination, status, attempts, time' },
-				],
-				default: 'route',
-			},
-			...configurationProperties,
-			...route.description,
-			...listDeadLetters.description,
-			...replay.description,
-			...routeLog.description,
-		],
+		properties: eventRouterProperties,
 	};
 
 	methods = {
@@ -68,6 +51,7 @@ export class EventRouter implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
+		return await routeOperation(this, operations, outputsOf(this, operation));
 	}
 }

@@ -2,16 +2,18 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import * as apply from './actions/apply.operation';
 import * as completeStep from './actions/completeStep.operation';
-import { resumeAfterProperty } from './actions/orders';
+import { configuredOutputs } from './actions/outputs';
 import * as pollOrders from './actions/pollOrders.operation';
-import { rulesProperty, storesProperty } from './actions/common';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOrder from './actions/recordOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
-import { configuredOutputs, router } from './actions/router';
 import * as verifyOrder from './actions/verifyOrder.operation';
+import { inventoryFanOutProperties } from './InventoryFanOut.description';
+import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+
+const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, resumeOrders, retryPending, verifyOrder };
 
 export class InventoryFanOut implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,41 +36,13 @@ export class InventoryFanOut implements INodeType {
 			{ name: 'integrationBigCommerceApi', required: false },
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Apply Order or Stock Movement', value: 'apply', action: 'Apply an order or stock movement to every store', description: 'Change stock on every store but the source, once per order line and store' },
-					{ name: 'Complete Order Step', value: 'completeStep', action: 'Mark a step of a recorded order done', description: 'Mark one step (stock, fulfillment, accounting, CRM) of a recorded order done, once' },
-					{ name: 'Poll Orders', value: 'pollOrders', action: 'Poll stores for new orders and apply them', description: 'Pull orders placed since the last poll and change stock on every other store' },
-					{ name: 'Record Order', value: 'recordOrder', action: 'Record an order before answering its webhook', description: 'Record each order once, with its steps to do, before the caller is answered; pass on only orders not seen before' },
-					{ name: 'Reconcile', value: 'reconcile', action: 'Reconcile stores with the inventory ledger', description: 'Compare every store with the expected quantity; report or correct drift' },
-					{ name: 'Resume Pending Orders', value: 'resumeOrders', action: 'Resume recorded orders with steps left', description: 'Pass on recorded orders whose steps were left unfinished (a crash, a failed step), each with the steps left' },
-					{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
-					{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: 'Pass genuine Shopify or WooCommerce orders as order lines, reject forged ones' },
-				],
-				default: 'apply',
-			},
-			{ ...storesProperty, displayOptions: { show: { operation: ['apply', 'pollOrders', 'reconcile', 'retryPending'] } } },
-			...apply.description,
-			...recordOrder.description,
-			resumeAfterProperty,
-			...resumeOrders.description,
-			...completeStep.description,
-			...pollOrders.description,
-			...reconcile.description,
-			...retryPending.description,
-			...verifyOrder.description,
-			{ ...rulesProperty, displayOptions: { show: { operation: ['apply', 'pollOrders', 'reconcile', 'retryPending'] } } },
-		],
+		properties: inventoryFanOutProperties,
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };
 
+	/** Two outputs, named for the operation (actions/outputs.ts); the second takes a failed operation's error items under Continue On Fail. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		return await routeOperation(this, operations, { count: 2, errorOutput: 1 });
 	}
 }

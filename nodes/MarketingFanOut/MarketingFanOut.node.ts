@@ -1,11 +1,15 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 import * as collectUnsubscribes from './actions/collectUnsubscribes.operation';
-import { marketingCredentials, platformProperties } from './actions/common';
 import * as fanOut from './actions/fanOut.operation';
+import { marketingCredentials } from './actions/properties';
 import * as recordUnsubscribe from './actions/recordUnsubscribe.operation';
-import { router } from './actions/router';
+import * as retryPending from './actions/retryPending.operation';
+import { marketingFanOutProperties } from './MarketingFanOut.description';
+import { routeOperation } from '../shared/operationRouter';
+import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+
+const operations = { fanOut, recordUnsubscribe, collectUnsubscribes, retryPending };
 
 export class MarketingFanOut implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,30 +26,13 @@ export class MarketingFanOut implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Sent', 'Skipped', 'Failed'],
 		credentials: [...marketingCredentials(), { name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Collect Unsubscribes', value: 'collectUnsubscribes', action: 'Collect unsubscribes from the platforms', description: 'Read unsubscribes made on Mailchimp and ActiveCampaign and apply them everywhere' },
-					{ name: 'Fan Out Contacts', value: 'fanOut', action: 'Fan out contacts to marketing platforms', description: 'Subscribe each contact with consent on every platform, in its segments, and start the welcome campaign once' },
-					{ name: 'Record Unsubscribe', value: 'recordUnsubscribe', action: 'Record an unsubscribe', description: 'Unsubscribe an address for good and on every other platform' },
-					{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending platform changes', description: 'Send again what a platform could not take before' },
-				],
-				default: 'fanOut',
-			},
-			...platformProperties,
-			...fanOut.description,
-			...recordUnsubscribe.description,
-			...collectUnsubscribes.description,
-		],
+		properties: marketingFanOutProperties,
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };
 
+	/** Outputs: Sent, Skipped, Failed (where a failed operation's error items go under Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		return await routeOperation(this, operations, { count: 3, errorOutput: 2 });
 	}
 }

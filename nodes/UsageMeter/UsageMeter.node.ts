@@ -1,13 +1,15 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 import * as closePeriod from './actions/closePeriod.operation';
-import { customerProperties, namespaceProperty, periodSettingsProperty, planProperties } from './actions/common';
 import * as exportUsage from './actions/export.operation';
 import * as getUsage from './actions/getUsage.operation';
 import * as previewInvoice from './actions/previewInvoice.operation';
 import * as record from './actions/record.operation';
-import { router } from './actions/router';
+import { usageMeterProperties } from './UsageMeter.description';
+import { routeOperation } from '../shared/operationRouter';
+import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+
+const operations = { record, getUsage, previewInvoice, closePeriod, export: exportUsage };
 
 export class UsageMeter implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,36 +26,13 @@ export class UsageMeter implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Output', 'Quota Alerts', 'Late Usage'],
 		credentials: [{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Close Period', value: 'closePeriod', action: 'Close a billing period', description: 'Finalise the invoice; later events for the period are reported as late, not counted' },
-					{ name: 'Export Usage', value: 'export', action: 'Export usage events', description: 'Counted events as CloudEvents JSON or CSV for a billing system' },
-					{ name: 'Get Usage', value: 'getUsage', action: 'Get usage and running charge', description: 'Usage by meter in a period and the charge so far' },
-					{ name: 'Preview Invoice', value: 'previewInvoice', action: 'Preview an invoice', description: 'The invoice a period would produce under a plan' },
-					{ name: 'Record Usage', value: 'record', action: 'Record usage', description: 'Count one usage event per item (once per event ID) and pass the items on unchanged' },
-				],
-				default: 'record',
-			},
-			namespaceProperty,
-			...record.description,
-			...customerProperties,
-			...getUsage.description,
-			...previewInvoice.description,
-			...closePeriod.description,
-			...exportUsage.description,
-			...planProperties,
-			periodSettingsProperty,
-		],
+		properties: usageMeterProperties,
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };
 
+	/** Every operation fills the first output; recording also fills Quota Alerts and Late Usage. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		return await routeOperation(this, operations, { count: 3, errorOutput: 0 });
 	}
 }

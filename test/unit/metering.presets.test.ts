@@ -3,7 +3,7 @@
  * rounded once per invoice line, half away from zero (so $0.71725 of payment fees is $0.72).
  */
 import { PLAN_PRESETS, presetPlan, priceUsage, validatePlan, type Invoice, type MeterUsage } from '../../lib/metering';
-import { planProperties } from '../../nodes/UsageMeter/actions/common';
+import { planProperties } from '../../nodes/UsageMeter/actions/properties';
 
 const sum = (quantity: number, amountMinor = 0): MeterUsage => ({ quantity, maxQuantity: quantity, amountMinor, events: quantity });
 /** A gauge (platforms, stores): reported several times, priced by its largest report. */

@@ -4,7 +4,7 @@ import { conflictState, decideReview, EXTERNAL, LOCAL, reviewDecisionSchema, typ
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
-import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './common';
+import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './outputs';
 
 const show = { show: { operation: ['decide'] } };
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { conflictState, type ReviewStatus } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
-import { NEEDS_REVIEW } from './common';
+import { NEEDS_REVIEW } from './outputs';
 
 const show = { show: { operation: ['listReviews'] } };
 

@@ -5,7 +5,7 @@ import { resolveTwoWay, twoWayRecordSchema, type FieldPolicy, type TwoWayRecord,
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, readInput, type Parsed } from '../../shared/inputs';
-import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './common';
+import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './outputs';
 
 const show = { show: { operation: ['resolve'] } };
 

@@ -4,7 +4,8 @@ import { platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import { pullChanges, type DeletePolicy, type PulledChange } from '../../../lib/sync/pull';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
-import { deletesProperty, readMappings } from './common';
+import { readMappings } from './mappingParameters';
+import { deletesProperty } from './properties';
 
 export const description: INodeProperties[] = [
 	{ ...deletesProperty, displayOptions: { show: { operation: ['pull'] } } },

@@ -4,7 +4,7 @@ import { platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import { pushRecords, type InternalRecord } from '../../../lib/sync/push';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
-import { readMappings } from './common';
+import { readMappings } from './mappingParameters';
 
 export const description: INodeProperties[] = [
 	{

@@ -7,7 +7,8 @@ import type { CrmEntity } from '../../../lib/platforms/crm';
 import type { DeletePolicy } from '../../../lib/sync/pull';
 import { syncPlatforms, type SyncPlatform } from '../../../lib/sync/sync';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
-import { crmPlatformOptions, deletesProperty, readMappings } from './common';
+import { readMappings } from './mappingParameters';
+import { crmPlatformOptions, deletesProperty } from './properties';
 
 const show = { show: { operation: ['sync'] } };
 

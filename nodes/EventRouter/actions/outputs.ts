@@ -1,6 +1,8 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { DeliveryResult } from '../../../lib/routing';
+import type { NodeOutputs } from '../../shared/operationRouter';
+import { nodeOutputNames } from './configuration';
 
 /** Fixed branches first, then one per name in Node Outputs. */
 export const DELIVERED = 0;
@@ -57,3 +59,12 @@ export const configuredOutputs = (parameters: { operation?: string; nodeOutputs?
 		.filter((name) => name !== '');
 	return ['Delivered', 'Failed', 'Unmatched', ...extra].map((displayName) => ({ type: 'main', displayName }));
 };
+
+/**
+ * Listing dead letters or the route log has one output; routing and replay have the fixed branches plus one per
+ * Node Outputs name. A configuration error concerns the whole batch: every item leaves on Failed with the reason.
+ */
+export function outputsOf(context: IExecuteFunctions, operation: string): NodeOutputs {
+	if (operation === 'listDeadLetters' || operation === 'routeLog') return { count: 1, errorOutput: 0 };
+	return { count: FIXED_OUTPUTS + nodeOutputNames(context).length, errorOutput: FAILED };
+}

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { deadLetterSchema } from '../../../lib/routing';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, itemParameters, readInput } from '../../shared/inputs';
-import { buildRouter, nodeOutputNames, readRoutes } from './common';
+import { buildRouter, nodeOutputNames, readRoutes } from './configuration';
 import { Branches, DELIVERED, deliverySummary, FAILED } from './outputs';
 
 const show = (extra: Record<string, unknown[]> = {}) => ({ displayOptions: { show: { operation: ['replay'], ...extra } } });

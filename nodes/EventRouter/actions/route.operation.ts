@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { EventOutcome } from '../../../lib/routing';
-import { buildRouter, eventFields, nodeOutputNames, rawBodies, readRoutes } from './common';
+import { buildRouter, eventFields, nodeOutputNames, rawBodies, readRoutes } from './configuration';
 import { Branches, DELIVERED, deliverySummary, FAILED, UNMATCHED } from './outputs';
 
 export const description: INodeProperties[] = [];

@@ -4,7 +4,7 @@ import { orderInputSchema, orderMovements, type MovementKind, type OrderEvent } 
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, itemParameters, jsonInput, readInput } from '../../shared/inputs';
-import { buildFanOut, splitOutcomes } from './common';
+import { buildFanOut, splitOutcomes } from './engine';
 import { orderProperties } from './orders';
 
 const showFor = { show: { operation: ['apply'] } };

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { OrderCursors } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
-import { buildFanOut, splitOutcomes } from './common';
+import { buildFanOut, splitOutcomes } from './engine';
 
 export const description: INodeProperties[] = [
 	{

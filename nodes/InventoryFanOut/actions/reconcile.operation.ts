@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { skuListSchema } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
 import { readInput } from '../../shared/inputs';
-import { buildFanOut, inventoryPlatforms } from './common';
+import { buildFanOut } from './engine';
+import { inventoryPlatforms } from './properties';
 
 const showFor = { show: { operation: ['reconcile'] } };
 

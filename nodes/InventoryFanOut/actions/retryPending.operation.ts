@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { nodeStore } from '../../shared/engineContext';
-import { buildFanOut, splitOutcomes } from './common';
+import { buildFanOut, splitOutcomes } from './engine';
 
 export const description: INodeProperties[] = [
 	{

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { openFanOut } from './common';
+import { openFanOut } from './engine';
 import { unsubscribeJson } from './recordUnsubscribe.operation';
 
 export const description: INodeProperties[] = [

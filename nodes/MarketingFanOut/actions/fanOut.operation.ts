@@ -4,7 +4,8 @@ import type { ContactResult, SegmentRule, SegmentCondition } from '../../../lib/
 import type { FieldMapping } from '../../../lib/records/mapping';
 import { getPath } from '../../../lib/records/paths';
 import { parseJsonParameter } from '../../shared/jsonParameter';
-import { openFanOut, operatorOptions } from './common';
+import { openFanOut } from './engine';
+import { operatorOptions } from './properties';
 
 const show = { show: { operation: ['fanOut'] } };
 

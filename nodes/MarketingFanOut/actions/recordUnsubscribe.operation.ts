@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { UnsubscribeResult } from '../../../lib/marketing';
-import { MARKETING_PLATFORMS, openFanOut } from './common';
+import { openFanOut } from './engine';
+import { MARKETING_PLATFORMS } from './properties';
 
 const show = { show: { operation: ['recordUnsubscribe'] } };
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { openFanOut } from './common';
+import { openFanOut } from './engine';
 
 /**
  * Once per execution: sends again every change a platform could not take before (it was down, or refused it),

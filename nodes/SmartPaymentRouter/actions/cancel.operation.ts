@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { settleAuthorizations } from './common';
+import { settleAuthorizations } from './engine';
 
 export const description: INodeProperties[] = [];
 

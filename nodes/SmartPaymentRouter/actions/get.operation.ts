@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { paymentIdSchema, toMajorString } from '../../../lib/payments';
 import { itemParameters, readInput } from '../../shared/inputs';
-import { forEachPayment, nodeRouter } from './common';
+import { forEachPayment, nodeRouter } from './engine';
 
 export const description: INodeProperties[] = [];
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachPayment, nodeRouter } from './common';
-import { readPayment } from './payment';
+import { forEachPayment, nodeRouter } from './engine';
+import { readPayment } from './paymentProperties';
 
 export const description: INodeProperties[] = [
 	{

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { CSV_HEADER, customerSchema, toCloudEvent, toCsvLine, type StoredEvent, type UsageMeter } from '../../../lib/metering';
 import { itemParameters, readInput } from '../../shared/inputs';
-import { openMeter, selectedPeriod } from './common';
+import { openMeter, selectedPeriod } from './engine';
 
 const PAGE = 5_000;
 

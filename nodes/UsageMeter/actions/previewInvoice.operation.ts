@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachPricedTarget } from './common';
+import { forEachPricedTarget } from './engine';
 
 export const description: INodeProperties[] = [];
 

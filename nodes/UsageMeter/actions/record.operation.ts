@@ -3,7 +3,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { QuotaExceededError, quotaMessage, type EventToRecord, type Plan, type RecordResult, type UsageMeter } from '../../../lib/metering';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError } from '../../shared/inputs';
-import { meterOptions, openMeter, planReader } from './common';
+import { openMeter, planReader } from './engine';
+import { meterOptions } from './properties';
 
 const show = { show: { operation: ['record'] } };
 

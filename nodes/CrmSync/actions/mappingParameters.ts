@@ -1,76 +1,10 @@
-import type { IExecuteFunctions, INodeCredentialDescription, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { platformCatalog, platformEntry } from '../../../lib/platforms/catalog';
+import { platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/records/mapping';
 import { parseJsonParameter } from '../../shared/jsonParameter';
-import { platformCredentials } from '../../shared/platformCredentials';
-
-export const crmPlatformOptions = Object.entries(platformCatalog)
-	.filter(([, entry]) => 'crm' in entry)
-	.map(([value, entry]) => ({ name: entry.displayName, value }));
-
-export const platformProperty: INodeProperties = {
-	displayName: 'Platform',
-	name: 'platform',
-	type: 'options',
-	options: crmPlatformOptions,
-	default: 'hubspot',
-	description: 'The platform to sync with',
-	displayOptions: { hide: { operation: ['sync', 'verifyWebhook'] } },
-};
-
-/**
- * One credential per CRM platform. Push and pull show only the chosen platform's (the others are hidden by the
- * `platform` value); sync hides `platform`, so it shows them all and uses those of the platforms it syncs.
- */
-export function crmCredentials(): INodeCredentialDescription[] {
-	const platforms = crmPlatformOptions.map((option) => option.value);
-	return platforms.flatMap((platform) => {
-		const credential = platformCredentials[platform];
-		if (!credential) return [];
-		const others = platforms.filter((other) => other !== platform);
-		return [credential, ...(credential.alternatives ?? [])].map((choice) => ({
-			name: choice.type, required: false, displayOptions: others.length > 0 ? { hide: { platform: others } } : undefined,
-		}));
-	});
-}
-
-export const deletesProperty: INodeProperties = {
-	displayName: 'Deleted Records',
-	name: 'deletes',
-	type: 'options',
-	options: [
-		{ name: 'Flag for Review', value: 'flag', description: 'Queue a review; nothing is deleted elsewhere' },
-		{ name: 'Ignore', value: 'ignore', description: 'Leave the copies on the other platforms' },
-		{ name: 'Propagate', value: 'propagate', description: 'Archive the copies on the other platforms' },
-	],
-	default: 'flag',
-	description: 'What to do when a platform reports a record deleted or archived',
-};
-
-export const entityProperty: INodeProperties = {
-	displayName: 'Entity',
-	name: 'entity',
-	type: 'options',
-	options: [
-		{ name: 'Company', value: 'companies' },
-		{ name: 'Contact', value: 'contacts' },
-		{ name: 'Deal', value: 'deals' },
-		{ name: 'Ticket', value: 'tickets' },
-	],
-	default: 'contacts',
-	displayOptions: { hide: { operation: ['recordPurchase'] } },
-};
-
-export const integrationProperty: INodeProperties = {
-	displayName: 'Integration Name',
-	name: 'integration',
-	type: 'string',
-	default: 'default',
-	description: 'Keeps the ID map, cursors and logs of separate integrations apart; use the same name in every node of one integration',
-};
 
 const transformOptions = [
 	{ name: 'E.164 Phone', value: 'e164' },

@@ -1,48 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { InventoryFanOut, type ChannelRules, type StoreOutcome, type StoreTarget } from '../../../lib/inventory';
-import { platformCatalog, platformEntry } from '../../../lib/platforms/catalog';
+import { platformEntry } from '../../../lib/platforms/catalog';
 import type { StateStore } from '../../../lib/store';
 import { platformTransport } from '../../shared/engineContext';
 import { chosenCredential } from '../../shared/platformCredentials';
-
-/** The platforms with an inventory connector; each is one store, named by its platform (e.g. `shopify`). */
-export const inventoryPlatforms = Object.entries(platformCatalog)
-	.filter(([, entry]) => 'inventory' in entry)
-	.map(([value, entry]) => ({ name: entry.displayName, value }));
-
-export const storesProperty: INodeProperties = {
-	displayName: 'Stores',
-	name: 'stores',
-	type: 'multiOptions',
-	options: inventoryPlatforms,
-	default: [],
-	required: true,
-	description: 'The stores kept in step; set a credential for each. The store named as an order\'s source is skipped.',
-};
-
-export const rulesProperty: INodeProperties = {
-	displayName: 'Channel Rules',
-	name: 'channelRules',
-	type: 'fixedCollection',
-	typeOptions: { multipleValues: true },
-	default: {},
-	placeholder: 'Add Channel Rule',
-	description: 'A store with rules gets an absolute listed quantity computed from the expected stock instead of a delta',
-	options: [
-		{
-			name: 'rule',
-			displayName: 'Rule',
-			values: [
-				{ displayName: 'Store', name: 'store', type: 'options', options: inventoryPlatforms, default: 'shopify' },
-				{ displayName: 'Safety Buffer', name: 'safetyBuffer', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Units held back: the store lists available minus this' },
-				{ displayName: 'Allocation (%)', name: 'allocationPercent', type: 'number', typeOptions: { minValue: 0, maxValue: 100 }, default: 100, description: 'Share of the available stock this store lists (rounded down)' },
-				{ displayName: 'Maximum Listed', name: 'maxListed', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'The most this store ever lists; 0 for no maximum' },
-			],
-		},
-	],
-};
 
 interface RuleRow {
 	store: string;

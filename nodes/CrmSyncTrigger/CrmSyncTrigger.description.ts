@@ -1,0 +1,20 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { mappingProperties } from '../CrmSync/actions/mappingParameters';
+import { deletesProperty, entityProperty, integrationProperty, platformProperty } from '../CrmSync/actions/properties';
+
+export const crmSyncTriggerProperties: INodeProperties[] = [
+	{ ...platformProperty, displayOptions: undefined },
+	entityProperty,
+	integrationProperty,
+	{ ...deletesProperty, default: 'ignore' },
+	{
+		displayName: 'Max Changes per Poll',
+		name: 'maxChanges',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 500,
+		description: 'Stops after the page that reaches this many changes; the next poll continues from there',
+	},
+	...mappingProperties,
+];
