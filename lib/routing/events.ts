@@ -30,9 +30,13 @@ const ENVELOPE: Record<string, Rule<unknown>> = { id: id(), type: nonEmptyString
 /** What replaying one dead letter takes. */
 export const deadLetterSchema = { deadLetterId: id() };
 
+const ENVELOPE_ENTRIES = Object.entries(ENVELOPE);
+const EVENT_ID = id();
+
 /** Why an event's envelope is malformed, naming the fields; undefined when it is sound. */
 function envelopeProblem(candidate: Record<string, unknown>): string | undefined {
-	const present = Object.fromEntries(Object.entries(ENVELOPE).filter(([name]) => candidate[name] !== undefined));
+	const present: Record<string, Rule<unknown>> = {};
+	for (const [name, rule] of ENVELOPE_ENTRIES) if (candidate[name] !== undefined) present[name] = rule;
 	const { violations } = checkInput(present, candidate);
 	return violations ? `event ${describeViolations(violations)}` : undefined;
 }
@@ -63,8 +67,9 @@ export function parseEvent(input: unknown, options: ParseOptions = {}, rawBody?:
 	} else {
 		text = JSON.stringify(candidate) ?? '';
 	}
-	const size = Buffer.byteLength(text);
-	const eventId = isPlainObject(candidate) ? id().check(candidate.id, 'id').value : undefined;
+	// UTF-8 takes at most 3 bytes per UTF-16 unit: short text needs no byte count.
+	const size = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text);
+	const eventId = isPlainObject(candidate) ? EVENT_ID.check(candidate.id, 'id').value : undefined;
 	if (size > maxBytes) return { ok: false, reason: `event is ${size} bytes, over the ${maxBytes}-byte limit`, eventId };
 	if (!isPlainObject(candidate)) return { ok: false, reason: 'event is not a JSON object' };
 	if (candidate.type === undefined || candidate.type === null || (typeof candidate.type === 'string' && candidate.type.trim() === '')) return { ok: false, reason: 'event has no type', eventId };

@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { selectIn } from '../store/inList';
+import { insertMany } from '../store/insertMany';
+import { timeOrderedId } from '../store/timeOrderedId';
 import type { SqlDatabase } from '../store/types';
 import type { RoutingEvent } from './types';
 
@@ -84,12 +86,11 @@ export class RoutingRepository {
 		if (eventIds.length === 0) return;
 		const now = this.now();
 		await this.db.transaction(async (tx) => {
-			for (const eventId of eventIds) {
-				await tx.run(
-					'INSERT INTO routing_seen_events (event_id, seen_at_ms) VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET seen_at_ms = excluded.seen_at_ms',
-					[eventId, now],
-				);
-			}
+			await insertMany(tx, {
+				into: 'routing_seen_events (event_id, seen_at_ms)',
+				rows: eventIds.map((eventId) => [eventId, now]),
+				onConflict: 'ON CONFLICT (event_id) DO UPDATE SET seen_at_ms = excluded.seen_at_ms',
+			});
 		});
 	}
 
@@ -98,17 +99,17 @@ export class RoutingRepository {
 		return (await this.db.run('DELETE FROM routing_seen_events WHERE seen_at_ms <= ?', [this.now() - windowMs])).changes;
 	}
 
+	/** Appends to the route log: one transaction, many rows per statement (a batch of events writes a few statements). */
 	async log(entries: RouteLogEntry[]): Promise<void> {
 		if (entries.length === 0) return;
 		const stamp = new Date(this.now()).toISOString();
+		// Time-ordered ids: each insert lands at the end of the primary-key index.
+		const rows = entries.map((entry) => [
+			timeOrderedId(), entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null,
+			entry.destinationId ?? null, entry.status, entry.attempts, entry.detail ?? null, stamp,
+		]);
 		await this.db.transaction(async (tx) => {
-			for (const entry of entries) {
-				await tx.run(
-					`INSERT INTO routing_log (id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail, created_at)
-					 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					[randomUUID(), entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null, entry.destinationId ?? null, entry.status, entry.attempts, entry.detail ?? null, stamp],
-				);
-			}
+			await insertMany(tx, { into: 'routing_log (id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail, created_at)', rows });
 		});
 	}
 

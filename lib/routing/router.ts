@@ -205,7 +205,16 @@ export class EventRouter {
 	private async deliverAll(plans: DeliveryPlan[]): Promise<DeliveryResult[]> {
 		const results: DeliveryResult[] = new Array(plans.length);
 		const queues = new Map<string, number[]>();
-		for (const [position, plan] of plans.entries()) queues.set(plan.destination.id, [...(queues.get(plan.destination.id) ?? []), position]);
+		for (const [position, plan] of plans.entries()) {
+			// Handing an event to a node output has no outside effect: no queue, no ledger, no waiting.
+			if (plan.destination.kind === 'output') {
+				results[position] = handOff(plan);
+				continue;
+			}
+			const queue = queues.get(plan.destination.id);
+			if (queue) queue.push(position);
+			else queues.set(plan.destination.id, [position]);
+		}
 		await Promise.all(
 			[...queues.values()].map(async (positions) => {
 				const destination = plans[positions[0]].destination;
@@ -232,8 +241,6 @@ export class EventRouter {
 		const waitMs = retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 2 + 30_000;
 		const ledgerOptions = { waitMs, sleep: this.context.delivery.sleep };
 		try {
-			// Handing an event to a node output has no outside effect to guard: the deduplication window is enough.
-			if (destination.kind === 'output') return { ...base, status: 'handed_off', attempts: 0, output: destination.output, envelope, durationMs: 0 };
 			const { result, replayed } = await this.context.store.idempotency.runOnce(DELIVERY_SCOPE, key, () => channel.deliver(envelope, key), ledgerOptions);
 			return replayed
 				? { ...base, status: 'already_delivered', attempts: 0, durationMs: this.now() - started }
@@ -253,6 +260,22 @@ export class EventRouter {
 			};
 		}
 	}
+}
+
+/** An event handed to a node output: the deduplication window is guard enough, there is no outside effect. */
+function handOff({ destination, envelope, key, event, rule }: DeliveryPlan): DeliveryResult {
+	return {
+		eventId: event.id,
+		ruleId: rule.id,
+		destinationId: destination.id,
+		kind: destination.kind,
+		idempotencyKey: key,
+		status: 'handed_off',
+		attempts: 0,
+		output: destination.output,
+		envelope,
+		durationMs: 0,
+	};
 }
 
 function withFields(parsed: ParsedEvent, fields: Record<string, unknown> | Error | undefined): ParsedEvent {

@@ -146,6 +146,40 @@ test('destinations edited as a list, including a node output branch', async () =
 	expect(await control.state<ReceivedDelivery[]>('fulfillment')).toHaveLength(1);
 });
 
+test('an event only handed to node outputs leaves on its branch alone; a summary on Delivered only when asked for', async () => {
+	const routeNode = (options: Record<string, unknown>) => ({
+		name: 'Route',
+		type: 'n8n-nodes-integration-automation.eventRouter',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: {
+			operation: 'route',
+			rulesMode: 'json',
+			rulesJson: JSON.stringify([{ id: 'orders', eventTypes: ['order.*'], destinations: ['stream'] }]),
+			destinations: JSON.stringify([{ id: 'stream', kind: 'output', output: 'kafka' }]),
+			nodeOutputs: 'kafka',
+			options,
+		},
+	});
+	const workflow = (options: Record<string, unknown>) => ({
+		name: 'hand-offs only',
+		nodes: [{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'events' } }, routeNode(options)],
+		connections: { Hook: { main: [[{ node: 'Route', type: 'main', index: 0 }]] } },
+	});
+	const events = [{ id: 'h-1', type: 'order.placed', source: 'shop' }, { id: 'h-2', type: 'ticket.opened', source: 'desk' }];
+	const plain = await run(workflow({ dedupWindowSeconds: 0 }), events);
+	expect(plain.error).toBeUndefined();
+	const [delivered, failed, unmatched, kafka] = plain.outputs.Route;
+	expect([delivered, failed]).toEqual([[], []]);
+	expect(unmatched.map((item) => item.json.id)).toEqual(['h-2']);
+	expect(kafka.map((item) => [item.json.id, item.pairedItem])).toEqual([['h-1', { item: 0 }]]);
+
+	const summarized = await run(workflow({ dedupWindowSeconds: 0, handOffSummaries: true }), events);
+	const [summaries, , , handedOff] = summarized.outputs.Route;
+	expect(summaries.map((item) => [item.json.eventId, item.json.status, item.pairedItem])).toEqual([['h-1', 'delivered', { item: 0 }]]);
+	expect(handedOff.map((item) => item.json.id)).toEqual(['h-1']);
+});
+
 test('a bad rule is a clear error naming the rule', async () => {
 	const workflow = template('event-router-ingest.json', (flow) => {
 		const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')!;

@@ -292,4 +292,24 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 		expect(outcomes.map((o) => [routed(o).deliveries[0].status, routed(o).deliveries[0].output])).toEqual(Array(10).fill(['handed_off', 'kafka']));
 		expect(await received('inventory')).toHaveLength(10);
 	});
+	it('writes a batch\'s route log and deduplication window in a few multi-row statements, not one per event', async () => {
+		const statements: string[] = [];
+		const transaction = store.db.transaction.bind(store.db);
+		const spy = jest.spyOn(store.db, 'transaction').mockImplementation(async (work) =>
+			transaction(async (tx) => work({ ...tx, run: async (sql, params) => (statements.push(sql), tx.run(sql, params)) })),
+		);
+		const handOff: RuleSpec = { id: 'to-queue', eventTypes: ['order.*'], destinations: ['queue'] };
+		const events = [...Array.from({ length: 1_100 }, orderEvent), { id: `odd-${++sequence}`, type: 'ticket.opened', source: 'support' }];
+		try {
+			const outcomes = await router({ rules: [handOff], destinations: [{ id: 'queue', kind: 'output', output: 'kafka' }], outputs: ['kafka'] }).route(events);
+			expect(outcomes.filter((outcome) => outcome.status === 'routed')).toHaveLength(1_100);
+		} finally {
+			spy.mockRestore();
+		}
+		const count = (table: string) => statements.filter((sql) => sql.includes(`INSERT INTO ${table}`)).length;
+		// 1,101 rows: two statements of 500, then 64, 32, 4 and 1 (a few distinct statements for any batch size).
+		expect([count('routing_log'), count('routing_seen_events')]).toEqual([6, 6]);
+		const log = await router().repository.routeLog({ eventId: events.at(-1)!.id });
+		expect(log.map((entry) => entry.status)).toEqual(['unmatched']);
+	});
 });

@@ -117,6 +117,9 @@ async function ingestSecret(context: IExecuteFunctions): Promise<string> {
 
 /** Each item's Event Fields, evaluated for that item; a failed expression becomes that item's Error, not the batch's. */
 export function eventFields(context: IExecuteFunctions, items: INodeExecutionData[]): Array<Record<string, unknown> | Error | undefined> {
+	// No rows configured: nothing to evaluate, so no per-item parameter resolution (costly on large batches).
+	const configured = (context.getNode().parameters.eventFields as { field?: unknown[] } | undefined)?.field ?? [];
+	if (configured.length === 0) return items.map(() => undefined);
 	return items.map((_, index) => {
 		try {
 			const rows = context.getNodeParameter('eventFields.field', index, []) as Array<{ path: string; value: unknown }>;

@@ -184,6 +184,14 @@ export const configurationProperties: INodeProperties[] = [
 				default: 86400,
 				description: 'An event ID seen within this window is not routed again; 0 turns it off (deliveries stay idempotent per destination)',
 			},
+			{
+				displayName: 'Summarize Node Output Hand-Offs',
+				name: 'handOffSummaries',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { '/operation': ['route'] } },
+				description: 'Whether an event handed only to Node Outputs also gets a summary item on Delivered; it leaves on its branch either way',
+			},
 			{ displayName: 'Max Event Size (Bytes)', name: 'maxEventBytes', type: 'number', typeOptions: { minValue: 1 }, default: 262144, description: 'Larger events are rejected' },
 			{
 				displayName: 'Verify Ingest Signature',

@@ -14,6 +14,8 @@ function routedStatus(outcome: Routed): 'delivered' | 'failed' | 'partially_fail
 	return failures < outcome.deliveries.length + outcome.transformFailures.length ? 'partially_failed' : 'failed';
 }
 
+const onlyHandedOff = (outcome: Routed) => outcome.deliveries.every((delivery) => delivery.status === 'handed_off');
+
 /** Each item is one event (or a webhook item whose body holds one): routed by the rules to every matching destination. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const routes = readRoutes(this);
@@ -23,6 +25,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		{ rawBodies: await rawBodies(this, items), fields: eventFields(this, items) },
 	);
 	const branches = new Branches(nodeOutputNames(this));
+	const { handOffSummaries = false } = this.getNodeParameter('options', 0, {}) as { handOffSummaries?: boolean };
 	for (const outcome of outcomes) {
 		const item = outcome.index;
 		if (outcome.status === 'rejected') {
@@ -34,11 +37,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		} else {
 			const status = routedStatus(outcome);
 			const { event } = outcome;
-			branches.add(
-				status === 'delivered' ? DELIVERED : FAILED,
-				{ eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: outcome.transformFailures },
-				item,
-			);
+			// An event only handed to node outputs is on its branches already: a summary would be an item nobody asked for.
+			if (status !== 'delivered' || handOffSummaries || !onlyHandedOff(outcome)) {
+				branches.add(
+					status === 'delivered' ? DELIVERED : FAILED,
+					{ eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: outcome.transformFailures },
+					item,
+				);
+			}
 			branches.addHandOffs(outcome.deliveries, item);
 		}
 	}

@@ -1,0 +1,44 @@
+import type { SqlExecutor, SqlValue } from './types';
+
+/** Rows per multi-row INSERT: few statements for a large batch, far below both backends' parameter limits. */
+export const INSERT_CHUNK_ROWS = 500;
+
+export interface InsertMany {
+	/** `table (column, …)`, as written after INSERT INTO. */
+	into: string;
+	/** Values per row, in the column order of `into`; every row the same length. */
+	rows: SqlValue[][];
+	/** What follows the VALUES list, e.g. an ON CONFLICT clause. */
+	onConflict?: string;
+}
+
+/**
+ * Rows for the next statement: a full chunk, else the largest power of two left, so a batch of any length uses a few
+ * distinct statements (each backend keeps its prepared statements, outside the JS heap on SQLite).
+ */
+function statementRows(left: number, chunk: number): number {
+	if (left >= chunk) return chunk;
+	return 2 ** Math.floor(Math.log2(left));
+}
+
+/**
+ * Inserts many rows with one statement per chunk of rows (`VALUES (?, ?), (?, ?), …`) instead of one statement per row.
+ * Atomic only inside the caller's transaction. Returns the rows changed in all.
+ */
+export async function insertMany(executor: SqlExecutor, insert: InsertMany, rowsPerStatement = INSERT_CHUNK_ROWS): Promise<number> {
+	const { rows } = insert;
+	if (rows.length === 0) return 0;
+	const width = rows[0].length;
+	// A statement holds at most 32,766 parameters on SQLite.
+	const chunk = Math.max(1, Math.min(rowsPerStatement, Math.floor(32_000 / width)));
+	const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+	let changes = 0;
+	for (let start = 0; start < rows.length; ) {
+		const part = rows.slice(start, start + statementRows(rows.length - start, chunk));
+		start += part.length;
+		if (part.some((row) => row.length !== width)) throw new Error(`insertMany into ${insert.into}: every row must have ${width} values`);
+		const sql = `INSERT INTO ${insert.into} VALUES ${part.map(() => tuple).join(', ')}${insert.onConflict ? ` ${insert.onConflict}` : ''}`;
+		changes += (await executor.run(sql, part.flat())).changes;
+	}
+	return changes;
+}
