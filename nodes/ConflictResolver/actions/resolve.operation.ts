@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { getPath } from '../../../lib/records/paths';
-import { resolveTwoWay, twoWayRecordSchema, type FieldPolicy, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
+import { resolveTwoWay, twoWayRecordSchema, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
+import { fieldPoliciesProperty, readFieldPolicies } from '../../shared/fieldPolicies';
 import { InputViolationError, readInput, type Parsed } from '../../shared/inputs';
 import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './outputs';
 
@@ -45,45 +46,14 @@ export const description: INodeProperties[] = [
 		default: 'local',
 		description: 'Who wins when both sides have the same modified time',
 	},
-	{
-		displayName: 'Field Policies',
-		name: 'fieldPolicies',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		default: {},
-		displayOptions: show,
-		options: [
-			{
-				name: 'policy',
-				displayName: 'Policy',
-				values: [
-					{ displayName: 'Field', name: 'field', type: 'string', default: '', description: 'Field name; dots reach nested fields' },
-					{
-						displayName: 'Policy',
-						name: 'policy',
-						type: 'options',
-						options: [
-							{ name: "Don't Sync", value: 'ignore' },
-							{ name: 'Owned by a Side', value: 'owner' },
-							{ name: 'Prefer a Side Unless Blank', value: 'preferUnlessBlank' },
-							{ name: 'Two-Way', value: 'twoWay' },
-						],
-						default: 'twoWay',
-					},
-					{
-						displayName: 'Side',
-						name: 'side',
-						type: 'options',
-						options: [
-							{ name: 'External', value: 'external' },
-							{ name: 'Local', value: 'local' },
-						],
-						default: 'local',
-					},
-				],
-			},
-		],
-	},
+	fieldPoliciesProperty(
+		{
+			noun: 'Side',
+			fieldDescription: 'Field name; dots reach nested fields',
+			party: { displayName: 'Side', options: [{ name: 'External', value: 'external' }, { name: 'Local', value: 'local' }], default: 'local' },
+		},
+		show,
+	),
 	{
 		displayName: 'Save Base',
 		name: 'saveBase',
@@ -130,7 +100,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		scope: read('scope'),
 		strategy: read('strategy') as TwoWayStrategy,
 		tieBreak: (this.getNodeParameter('tieBreak', 0, 'local') as 'local' | 'external'),
-		fieldPolicies: (this.getNodeParameter('fieldPolicies.policy', 0, []) as FieldPolicy[]) ?? [],
+		fieldPolicies: readFieldPolicies(this),
 		saveBase: this.getNodeParameter('saveBase', 0) as boolean,
 	});
 	outcomes.forEach((outcome, position) => {

@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConflictStrategy, FieldPolicy } from '../../../lib/records/resolve';
+import type { ConflictStrategy } from '../../../lib/records/resolve';
 import { platformEntry } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import type { DeletePolicy } from '../../../lib/sync/pull';
 import { syncPlatforms, type SyncPlatform } from '../../../lib/sync/sync';
+import { fieldPoliciesProperty, readFieldPolicies } from '../../shared/fieldPolicies';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { readMappings } from './mappingParameters';
 import { crmPlatformOptions, deletesProperty } from './properties';
@@ -52,36 +53,14 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		description: 'Comma-separated tie-break order for changes with equal modified times; unlisted platforms follow by name',
 	},
-	{
-		displayName: 'Field Policies',
-		name: 'fieldPolicies',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		default: {},
-		displayOptions: show,
-		options: [
-			{
-				name: 'policy',
-				displayName: 'Policy',
-				values: [
-					{ displayName: 'Field', name: 'field', type: 'string', default: '', description: 'Internal field name (dots for nested fields)' },
-					{
-						displayName: 'Policy',
-						name: 'policy',
-						type: 'options',
-						options: [
-							{ name: "Don't Sync", value: 'ignore' },
-							{ name: 'Owned by a Platform', value: 'owner' },
-							{ name: 'Prefer a Platform Unless Blank', value: 'preferUnlessBlank' },
-							{ name: 'Two-Way', value: 'twoWay' },
-						],
-						default: 'twoWay',
-					},
-					{ displayName: 'Platform', name: 'side', type: 'options', options: crmPlatformOptions, default: 'hubspot', description: 'The owning or preferred platform' },
-				],
-			},
-		],
-	},
+	fieldPoliciesProperty(
+		{
+			noun: 'Platform',
+			fieldDescription: 'Internal field name (dots for nested fields)',
+			party: { displayName: 'Platform', options: crmPlatformOptions, default: 'hubspot', description: 'The owning or preferred platform' },
+		},
+		show,
+	),
 	{ ...deletesProperty, displayOptions: show },
 ];
 
@@ -103,7 +82,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
 		enabled.push({ connector, mappings: readMappings(this, platform, entity) });
 	}
-	const policies = (this.getNodeParameter('fieldPolicies.policy', 0, []) as FieldPolicy[]) ?? [];
+	const policies = readFieldPolicies(this);
 	const priority = (this.getNodeParameter('platformPriority', 0) as string).split(',').map((name) => name.trim()).filter(Boolean);
 	const summary = await syncPlatforms({
 		store, integration, entity, platforms: enabled,

@@ -16,6 +16,7 @@ import type { HttpMethod } from '../../../lib/transport';
 import { nodeStore } from '../../shared/engineContext';
 import { N8nHttpClient } from '../../shared/httpClient';
 import { parseJsonParameter } from '../../shared/jsonParameter';
+import { readTableOrJson } from '../../shared/tableOrJson';
 
 export const WEBHOOK_CREDENTIAL = 'integrationWebhookDestinationApi';
 export const HTTP_CREDENTIAL = 'integrationHttpDestinationApi';
@@ -44,17 +45,20 @@ interface RuleRow {
 }
 
 function readRules(context: IExecuteFunctions): RuleSpec[] {
-	if (context.getNodeParameter('rulesMode', 0) === 'json') return parseJsonParameter<RuleSpec[]>(context, context.getNodeParameter('rulesJson', 0), 'Rules (JSON)');
-	const rows = context.getNodeParameter('rules.rule', 0, []) as RuleRow[];
-	return rows.map((row) => ({
-		id: row.id,
-		sources: splitList(row.sources),
-		eventTypes: splitList(row.eventTypes),
-		filters: parseJsonParameter(context, row.filters ?? '[]', `Filters of rule "${row.id}"`),
-		transform: parseJsonParameter(context, row.transform ?? '[]', `Transform of rule "${row.id}"`),
-		destinations: splitList(row.destinations),
-		enabled: row.enabled !== false,
-	}));
+	return readTableOrJson<RuleRow, RuleSpec>(context, {
+		mode: { name: 'rulesMode', default: 'list' },
+		json: { name: 'rulesJson', label: 'Rules (JSON)' },
+		rows: 'rules.rule',
+		fromRow: (row) => ({
+			id: row.id,
+			sources: splitList(row.sources),
+			eventTypes: splitList(row.eventTypes),
+			filters: parseJsonParameter(context, row.filters ?? '[]', `Filters of rule "${row.id}"`),
+			transform: parseJsonParameter(context, row.transform ?? '[]', `Transform of rule "${row.id}"`),
+			destinations: splitList(row.destinations),
+			enabled: row.enabled !== false,
+		}),
+	});
 }
 
 interface DestinationRow {
@@ -72,22 +76,23 @@ interface DestinationRow {
 }
 
 function readDestinations(context: IExecuteFunctions): DestinationSpec[] {
-	if (context.getNodeParameter('destinationsMode', 0, 'json') === 'json') {
-		return parseJsonParameter<DestinationSpec[]>(context, context.getNodeParameter('destinations', 0), 'Destinations (JSON)');
-	}
-	const rows = context.getNodeParameter('destinationList.destination', 0, []) as DestinationRow[];
-	return rows.map((row): DestinationSpec => {
-		const template = row.bodyTemplate === '' || row.bodyTemplate === undefined ? undefined : parseJsonParameter(context, row.bodyTemplate, `Body template of destination "${row.id}"`);
-		return {
-			id: row.id,
-			kind: row.kind,
-			...(row.kind === 'output' ? { output: row.output } : { url: row.url }),
-			...(row.kind === 'http' ? { method: row.method, bodyTemplate: template } : {}),
-			timeoutMs: (row.timeoutSeconds ?? 10) * 1000,
-			retry: { maxAttempts: row.maxAttempts ?? 4 },
-			...(row.ratePerSecond ? { ratePerSecond: row.ratePerSecond } : {}),
-			...(row.failureThreshold ? { circuitBreaker: { failureThreshold: row.failureThreshold, cooldownMs: (row.cooldownSeconds ?? 30) * 1000 } } : {}),
-		};
+	return readTableOrJson<DestinationRow, DestinationSpec>(context, {
+		mode: { name: 'destinationsMode', default: 'json' },
+		json: { name: 'destinations', label: 'Destinations (JSON)' },
+		rows: 'destinationList.destination',
+		fromRow: (row) => {
+			const template = row.bodyTemplate === '' || row.bodyTemplate === undefined ? undefined : parseJsonParameter(context, row.bodyTemplate, `Body template of destination "${row.id}"`);
+			return {
+				id: row.id,
+				kind: row.kind,
+				...(row.kind === 'output' ? { output: row.output } : { url: row.url }),
+				...(row.kind === 'http' ? { method: row.method, bodyTemplate: template } : {}),
+				timeoutMs: (row.timeoutSeconds ?? 10) * 1000,
+				retry: { maxAttempts: row.maxAttempts ?? 4 },
+				...(row.ratePerSecond ? { ratePerSecond: row.ratePerSecond } : {}),
+				...(row.failureThreshold ? { circuitBreaker: { failureThreshold: row.failureThreshold, cooldownMs: (row.cooldownSeconds ?? 30) * 1000 } } : {}),
+			};
+		},
 	});
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from '../../../lib/inventory';
+import { rawBodyProperty, sortDeliveries, webhookSecret, type DeliveryVerdict, type WebhookDelivery } from '../../shared/webhookVerification';
 
 const showFor = { show: { operation: ['verifyOrder'] } };
 
@@ -17,14 +17,7 @@ export const description: INodeProperties[] = [
 		default: 'shopify',
 		displayOptions: showFor,
 	},
-	{
-		displayName: 'Raw Body Binary Property',
-		name: 'rawBodyProperty',
-		type: 'string',
-		default: 'data',
-		displayOptions: showFor,
-		description: 'Where the Webhook node put the raw body (its "Raw Body" option): the signature covers the exact bytes',
-	},
+	rawBodyProperty('verifyOrder', 'Where the Webhook node put the raw body (its "Raw Body" option): the signature covers the exact bytes'),
 ];
 
 const secretOf: Record<OrderWebhookSource, string> = { shopify: 'integrationShopifyApi', woocommerce: 'integrationWooCommerceApi' };
@@ -35,23 +28,15 @@ const secretOf: Record<OrderWebhookSource, string> = { shopify: 'integrationShop
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('orderSource', 0) as OrderWebhookSource;
-	const secret = String((await this.getCredentials(secretOf[source])).webhookSecret ?? '');
-	if (!secret) throw new NodeOperationError(this.getNode(), `The ${source} credential has no webhook secret set`);
-	const verified: INodeExecutionData[] = [];
-	const rejected: INodeExecutionData[] = [];
-	for (let item = 0; item < items.length; item++) {
-		const headers = (items[item].json.headers ?? {}) as Record<string, string>;
-		const property = this.getNodeParameter('rawBodyProperty', item, 'data') as string;
-		const rawBody = items[item].binary?.[property]
-			? (await this.helpers.getBinaryDataBuffer(item, property)).toString('utf8')
-			: JSON.stringify(items[item].json.body ?? {});
+	const secret = await webhookSecret(this, source, secretOf[source]);
+	const verdict = ({ headers, rawBody }: WebhookDelivery): DeliveryVerdict => {
 		const check = readOrderWebhook(source, headers, rawBody, secret);
-		if (check.valid) verified.push({ json: { ...check.order }, pairedItem: { item } });
+		if (check.valid) return { pass: { ...check.order } };
 		// Genuine but invalid: passed on as sent, so the step that records or applies it refuses it naming the field.
-		else if (check.received) verified.push({ json: { ...check.received, invalidFields: check.violations?.map((violation) => violation.field) } as IDataObject, pairedItem: { item } });
-		else rejected.push({ json: rejection(source, check), pairedItem: { item } });
-	}
-	return [verified, rejected];
+		if (check.received) return { pass: { ...check.received, invalidFields: check.violations?.map((violation) => violation.field) } as IDataObject };
+		return { refuse: rejection(source, check) };
+	};
+	return await sortDeliveries(this, items, verdict, { emptyBody: '{}' });
 }
 
 /** A refused delivery: `verified` says whether its signature held; a signed but invalid order names its bad fields. */
