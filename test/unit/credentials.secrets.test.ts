@@ -39,6 +39,8 @@ test('the secret fields of every credential type', () => {
 		integrationMailchimpApi: ['apiKey'],
 		integrationMarketoApi: ['clientSecret', 'accessToken'],
 		integrationPayPalApi: ['clientSecret', 'accessToken'],
+		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
+		integrationQuickBooksOAuth2Api: [],
 		integrationSalesforceApi: ['accessToken'],
 		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
 		integrationSalesforceOAuth2Api: [],

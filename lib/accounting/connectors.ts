@@ -1,0 +1,33 @@
+import type { AccountingConnector, AccountingSettings } from '../platforms/accounting';
+import { QuickBooksAccounting } from '../platforms/quickbooks';
+import type { StateStore } from '../store';
+import type { Transport } from '../transport/transport';
+import { AccountingBooks } from './books';
+
+/** A connection's settings: the credential's (the company or tenant it reaches) and the node's mappings. */
+export type ConnectionSettings = AccountingSettings & Record<string, unknown>;
+
+interface AccountingPlatform {
+	/** The credential field naming the company the entries go to: exactly once is per platform and this account. */
+	accountField: string;
+	connector: (transport: Transport, settings: ConnectionSettings) => AccountingConnector;
+}
+
+/** The platforms Accounting Sync posts to. */
+export const accountingPlatforms: Record<string, AccountingPlatform> = {
+	quickbooks: { accountField: 'realmId', connector: (transport, settings) => new QuickBooksAccounting(transport, { ...settings, realmId: String(settings.realmId ?? '') }) },
+};
+
+export function accountingPlatform(platform: string): AccountingPlatform {
+	const found = accountingPlatforms[platform];
+	if (!found) throw new Error(`Accounting Sync does not post to "${platform}"; it posts to ${Object.keys(accountingPlatforms).join(', ')}`);
+	return found;
+}
+
+/** The books of one accounting connection: the platform's connector over `transport`, entries once per its account. */
+export function openAccountingBooks(options: { store: StateStore; platform: string; transport: Transport; settings: ConnectionSettings }): AccountingBooks {
+	const entry = accountingPlatform(options.platform);
+	const account = options.settings[entry.accountField];
+	if (typeof account !== 'string' || account.trim() === '') throw new Error(`The ${options.platform} credential's ${entry.accountField} is empty: set it to the company the entries go to`);
+	return new AccountingBooks({ store: options.store, connector: entry.connector(options.transport, options.settings), account: account.trim() });
+}

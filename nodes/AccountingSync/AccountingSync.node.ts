@@ -1,0 +1,41 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import * as createInvoice from './actions/createInvoice.operation';
+import * as getTransaction from './actions/getTransaction.operation';
+import * as recordPayment from './actions/recordPayment.operation';
+import * as recordRefund from './actions/recordRefund.operation';
+import * as recordSale from './actions/recordSale.operation';
+import * as upsertCustomer from './actions/upsertCustomer.operation';
+import { ACCOUNTING_PLATFORMS, accountingSyncProperties } from './AccountingSync.description';
+import { routeOperation } from '../shared/operationRouter';
+import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+
+const operations = { recordSale, recordPayment, recordRefund, upsertCustomer, createInvoice, getTransaction };
+
+export class AccountingSync implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Accounting Sync',
+		name: 'accountingSync',
+		icon: { light: 'file:accountingSync.svg', dark: 'file:accountingSync.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["platform"]}}',
+		description: 'Record sales, payments, refunds, invoices and customers in QuickBooks Online, exactly once per source transaction',
+		defaults: { name: 'Accounting Sync' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			...ACCOUNTING_PLATFORMS.map(({ value, credential }) => ({ name: credential, required: true, displayOptions: { show: { platform: [value] } } })),
+			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
+		],
+		properties: accountingSyncProperties,
+	};
+
+	methods = { credentialTest: { integrationStateStoreTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// One output; failed items go to n8n's error output under "Continue (using error output)".
+		return await routeOperation(this, operations, { count: 1, errorOutput: 0 });
+	}
+}
