@@ -1,5 +1,6 @@
 import type { AccountingConnector, AccountingSettings } from '../platforms/accounting';
-import { QuickBooksAccounting } from '../platforms/quickbooks';
+import { QuickBooksAccounting, quickBooksProductionUrl, quickBooksProfile, quickBooksSandboxUrl } from '../platforms/quickbooks';
+import type { PlatformProfile } from '../transport/types';
 import type { StateStore } from '../store';
 import type { Transport } from '../transport/transport';
 import { AccountingBooks } from './books';
@@ -8,14 +9,26 @@ import { AccountingBooks } from './books';
 export type ConnectionSettings = AccountingSettings & Record<string, unknown>;
 
 interface AccountingPlatform {
+	profile: () => PlatformProfile;
+	credential: { type: string };
+	/** The API base: the credential's Base URL when set, else the vendor's. */
+	baseUrl: (values: Record<string, unknown>) => string;
 	/** The credential field naming the company the entries go to: exactly once is per platform and this account. */
 	accountField: string;
 	connector: (transport: Transport, settings: ConnectionSettings) => AccountingConnector;
 }
 
+const textOf = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
 /** The platforms Accounting Sync posts to. */
 export const accountingPlatforms: Record<string, AccountingPlatform> = {
-	quickbooks: { accountField: 'realmId', connector: (transport, settings) => new QuickBooksAccounting(transport, { ...settings, realmId: String(settings.realmId ?? '') }) },
+	quickbooks: {
+		profile: () => quickBooksProfile(),
+		credential: { type: 'integrationQuickBooksOAuth2Api' },
+		baseUrl: (values) => textOf(values.baseUrl) || (values.environment === 'sandbox' ? quickBooksSandboxUrl : quickBooksProductionUrl),
+		accountField: 'realmId',
+		connector: (transport, settings) => new QuickBooksAccounting(transport, { ...settings, realmId: textOf(settings.realmId) }),
+	},
 };
 
 export function accountingPlatform(platform: string): AccountingPlatform {

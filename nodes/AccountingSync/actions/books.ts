@@ -1,19 +1,33 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { openAccountingBooks, type AccountingBooks, type ConnectionSettings } from '../../../lib/accounting';
-import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { sleep } from 'n8n-workflow';
+
+import { accountingPlatform, openAccountingBooks, type AccountingBooks, type ConnectionSettings } from '../../../lib/accounting';
+import { Transport } from '../../../lib/transport';
+import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
+import { N8nHttpClient } from '../../shared/httpClient';
 import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
-import { chosenCredential } from '../../shared/platformCredentials';
+import { credentialSecrets } from '../../shared/platformCredentials';
 import { mappingsSchema } from './itemInput';
 
 /** The books of the node's platform and credential, with the node's item and tax-code mappings. */
 export async function openNodeBooks(context: IExecuteFunctions): Promise<AccountingBooks> {
 	const platform = context.getNodeParameter('platform', 0) as string;
 	const store = await nodeStore(context);
-	const transport = await platformTransport(context, platform, store);
-	const credential = chosenCredential(platform, context.getNode().credentials);
-	const values = await context.getCredentials(credential!.type);
+	const { credential, profile, baseUrl } = accountingPlatform(platform);
+	const values = await context.getCredentials(credential.type);
+	const reference = context.getNode().credentials?.[credential.type];
+	const transport = new Transport({
+		profile: profile(),
+		client: new N8nHttpClient(context, credential.type),
+		baseUrl: baseUrl(values),
+		accountKey: reference?.id ?? reference?.name ?? credential.type,
+		rateBuckets: store.rateBuckets,
+		concurrency: store.concurrency,
+		secrets: credentialSecrets({ type: credential.type, baseUrlField: 'baseUrl', secretFields: [] }, values),
+		sleep,
+	});
 	return openAccountingBooks({ store, platform, transport, settings: { ...values, ...readMappings(context) } });
 }
 

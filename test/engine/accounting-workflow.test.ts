@@ -1,0 +1,142 @@
+/**
+ * Accounting Sync inside n8n against the QuickBooks sandbox, through the OAuth2 credential's token: a sale delivered
+ * twice is one sales receipt; bad items name their field and the item; a QuickBooks refusal follows On Error (stop,
+ * or the error output); a customer is matched by email; Get Transaction reads what was recorded.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { closeAllStores } from '../../lib/store';
+import { runWorkflow } from '../harness/inProcess';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+
+let qbo: RunningSandbox;
+let control: SandboxControl;
+let stateFile: string;
+
+beforeAll(async () => {
+	qbo = await startSandbox('quickbooks');
+	control = new SandboxControl(qbo.baseUrl);
+});
+afterAll(async () => {
+	await closeAllStores();
+	await qbo.close();
+});
+beforeEach(async () => {
+	await closeAllStores();
+	await control.reset();
+	stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'accounting-wf-')), 'state.sqlite');
+});
+
+function flow(parameters: Record<string, unknown>, onError?: string): object {
+	return {
+		name: 'accounting',
+		nodes: [
+			{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'accounting' } },
+			{
+				name: 'Accounting',
+				type: 'n8n-nodes-integration-automation.accountingSync',
+				typeVersion: 1,
+				position: [200, 0],
+				credentials: { integrationQuickBooksOAuth2Api: { id: 'qbo', name: 'QuickBooks sandbox' } },
+				...(onError ? { onError } : {}),
+				parameters: { platform: 'quickbooks', ...parameters },
+			},
+		],
+		connections: { Hook: { main: [[{ node: 'Accounting', type: 'main', index: 0 }]] } },
+	};
+}
+
+const credentials = () => ({
+	integrationQuickBooksOAuth2Api: {
+		realmId: qbo.credentials.realmId,
+		baseUrl: qbo.baseUrl,
+		environment: 'sandbox',
+		clientId: 'client',
+		clientSecret: 'client-secret',
+		oauthTokenData: { access_token: qbo.credentials.accessToken, token_type: 'Bearer', refresh_token: 'refresh' },
+	},
+});
+
+const run = (workflow: object, bodies: object[]) =>
+	runWorkflow(workflow, { inputItems: bodies.map((body) => ({ json: { body } })), credentials: credentials(), env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile } });
+
+const saleParameters = {
+	operation: 'recordSale',
+	sourceId: '={{ $json.body.orderId }}',
+	currency: '={{ $json.body.currency }}',
+	customerEmail: '={{ $json.body.email }}',
+	customerName: '={{ $json.body.name }}',
+	lines: '={{ $json.body.lines }}',
+	discount: '',
+	shipping: '={{ $json.body.shipping }}',
+	tax: '={{ $json.body.tax }}',
+};
+
+const order = (orderId: string, extra: Record<string, unknown> = {}) => ({
+	orderId,
+	currency: 'USD',
+	email: 'ann@example.com',
+	name: 'Ann Lee',
+	lines: [{ description: 'Mug', quantity: 2, unitPrice: '19.99', sku: 'MUG' }],
+	shipping: '4.00',
+	tax: 2.5,
+	...extra,
+});
+
+test('a sale delivered twice (and again in a later run) is one sales receipt in QuickBooks', async () => {
+	const first = await run(flow(saleParameters), [order('shop-1001'), order('shop-1001')]);
+	expect(first.status).toBe('success');
+	const [items] = first.outputs.Accounting;
+	expect(items.map((item) => [item.pairedItem, item.json.replayed, item.json.total])).toEqual([
+		[{ item: 0 }, false, '46.48'],
+		[{ item: 1 }, true, '46.48'],
+	]);
+	expect(items[0].json).toMatchObject({ externalType: 'SalesReceipt', number: 'shop-1001', usageEventId: `accounting:quickbooks:${qbo.credentials.realmId}:sale:shop-1001` });
+	const again = await run(flow(saleParameters), [order('shop-1001')]);
+	expect(again.outputs.Accounting[0][0].json).toMatchObject({ replayed: true, externalId: items[0].json.externalId });
+	expect(await control.state<unknown[]>('salesreceipts')).toHaveLength(1);
+	expect(await control.state<unknown[]>('customers')).toHaveLength(1);
+});
+
+test('bad input names the field and the item and posts nothing; under "Continue (using error output)" the other items go through', async () => {
+	const stopped = await run(flow(saleParameters), [order('shop-2001', { lines: [{ unitPrice: '9.999' }] })]);
+	expect(stopped.status).toBe('error');
+	expect((stopped.error as { message: string }).message).toMatch(/^Invalid lines\[0\]\.unitPrice \(item 0\)/);
+	const continued = await run(flow(saleParameters, 'continueErrorOutput'), [order('shop-2002', { currency: 'dollars' }), order('shop-2003')]);
+	expect(continued.status).toBe('success');
+	const [recorded, errors] = continued.outputs.Accounting;
+	expect(recorded.map((item) => item.json.sourceId)).toEqual(['shop-2003']);
+	expect(errors.map((item) => [item.pairedItem, item.json.details.field])).toEqual([[{ item: 0 }, 'currency']]);
+	expect(await control.state<unknown[]>('salesreceipts')).toHaveLength(1);
+});
+
+test('a QuickBooks refusal stops the node naming the item, or goes to the error output; Get Transaction shows it refused', async () => {
+	const refusing = { ...saleParameters, mappings: { items: '{"MUG": "999"}' } };
+	const stopped = await run(flow(refusing), [order('shop-3001')]);
+	expect(stopped.status).toBe('error');
+	expect((stopped.error as { message: string }).message).toMatch(/quickbooks: Invalid Reference Id/);
+	const continued = await run(flow(refusing, 'continueErrorOutput'), [order('shop-3001')]);
+	const [, errors] = continued.outputs.Accounting;
+	expect(errors[0].json).toMatchObject({ error: expect.stringContaining('Invalid Reference Id'), details: { item: 0 } });
+	const lookup = await run(flow({ operation: 'getTransaction', sourceId: '={{ $json.body.orderId }}', transactionKind: 'sale' }), [{ orderId: 'shop-3001' }, { orderId: 'never' }]);
+	expect(lookup.outputs.Accounting[0].map((item) => item.json)).toEqual([
+		expect.objectContaining({ found: true, state: 'refused', attempts: 2, lastError: expect.stringContaining('Invalid Reference Id') }),
+		{ found: false, kind: 'sale', sourceId: 'never' },
+	]);
+});
+
+test('Create or Update Customer matches by email, and an invoice and its payment are recorded once each', async () => {
+	const customer = await run(flow({ operation: 'upsertCustomer', customerEmail: '={{ $json.body.email }}', customerName: 'Cy', customerCompany: 'Cy Ltd', customerPhone: '' }), [{ email: 'cy@example.com' }, { email: 'CY@example.com' }]);
+	expect(customer.outputs.Accounting[0].map((item) => item.json.action)).toEqual(['created', 'updated']);
+	const invoice = await run(flow({ operation: 'createInvoice', sourceId: 'inv-9', currency: 'USD', customerEmail: 'cy@example.com', customerName: '', lines: '[{"description": "Retainer", "unitPrice": 250}]', dueDate: '2026-12-31' }), [{}]);
+	expect(invoice.outputs.Accounting[0][0].json).toMatchObject({ externalType: 'Invoice', total: '250.00' });
+	const payment = await run(flow({ operation: 'recordPayment', sourceId: '={{ $json.body.paymentId }}', currency: 'USD', amount: '={{ $json.body.amount }}', invoiceSourceId: 'inv-9', customerEmail: '' }), [{ paymentId: 'pay-9', amount: 250 }, { paymentId: 'pay-9', amount: 250 }]);
+	expect(payment.outputs.Accounting[0].map((item) => item.json.replayed)).toEqual([false, true]);
+	expect(await control.state<unknown[]>('customers')).toHaveLength(1);
+	expect(await control.state<unknown[]>('payments')).toHaveLength(1);
+	const balance = await run(flow({ operation: 'getTransaction', sourceId: 'inv-9', transactionKind: 'invoice', refresh: true }), [{}]);
+	expect(balance.outputs.Accounting[0][0].json).toMatchObject({ state: 'recorded', total: '250.00', balance: '0.00' });
+});
