@@ -19,6 +19,13 @@ function gateway(privateKey = sandbox.credentials.privateKey, merchantId = sandb
 	return new braintree.BraintreeGateway({ environment, merchantId, publicKey: sandbox.credentials.publicKey, privateKey });
 }
 
+/** The SDK's members that @types/braintree leaves out or types too narrowly. */
+const errorTypes = (braintree as unknown as { errorTypes: Record<string, string> }).errorTypes;
+type PartialSettlement = braintree.Transaction & { authorizedTransactionId: string };
+const graphQL = () => (gateway() as unknown as { graphQLClient: { query(query: string, variables?: Record<string, unknown>): Promise<unknown> } }).graphQLClient;
+/** deepErrors() and on() return arrays; the typings say a single error. */
+const listed = (errors: unknown) => errors as braintree.ValidationError[];
+
 beforeAll(async () => {
 	sandbox = await startSandbox('braintree');
 	control = new SandboxControl(sandbox.baseUrl);
@@ -43,7 +50,7 @@ test('a sale authorizes; a partial submitForSettlement captures less; find reads
 	const captured = await gateway().transaction.submitForSettlement(held.transaction.id, '7.50');
 	expect(captured).toMatchObject({ success: true, transaction: { id: held.transaction.id, status: 'submitted_for_settlement', amount: '7.50' } });
 	const found = await gateway().transaction.find(held.transaction.id);
-	expect(found.statusHistory.map((event) => event.status)).toEqual(['authorized', 'submitted_for_settlement']);
+	expect(found.statusHistory!.map((event) => event.status)).toEqual(['authorized', 'submitted_for_settlement']);
 
 	const other = await sale('3.00');
 	const voided = await gateway().transaction.void(other.transaction.id);
@@ -58,24 +65,24 @@ test('submitForSettlement in the sale; partial settlements of one authorization;
 	expect(paid.transaction.status).toBe('submitted_for_settlement');
 	const early = await gateway().transaction.refund(paid.transaction.id);
 	expect(early.success).toBe(false);
-	expect(early.errors.deepErrors()[0]).toMatchObject({ code: '91506', attribute: 'base' });
+	expect(listed(early.errors.deepErrors())[0]).toMatchObject({ code: '91506', attribute: 'base' });
 
 	const settled = await gateway().testing.settle(paid.transaction.id);
 	expect(settled.transaction.status).toBe('settled');
 	const partial = await gateway().transaction.refund(paid.transaction.id, '5.00');
 	expect(partial).toMatchObject({ success: true, transaction: { type: 'credit', amount: '5.00', refundedTransactionId: paid.transaction.id } });
 	const tooMuch = await gateway().transaction.refund(paid.transaction.id, '15.01');
-	expect(tooMuch.errors.for('transaction').on('amount')[0].code).toBe('91521');
+	expect(listed(tooMuch.errors.for('transaction').on('amount'))[0].code).toBe('91521');
 	const rest = await gateway().transaction.refund(paid.transaction.id);
 	expect(rest.transaction.amount).toBe('15.00');
-	expect((await gateway().transaction.find(paid.transaction.id)).refundIds.sort()).toEqual([partial.transaction.id, rest.transaction.id].sort());
+	expect((await gateway().transaction.find(paid.transaction.id)).refundIds!.sort()).toEqual([partial.transaction.id, rest.transaction.id].sort());
 
 	const held = await sale('30.00');
 	const first = await gateway().transaction.submitForPartialSettlement(held.transaction.id, '10.00');
 	const second = await gateway().transaction.submitForPartialSettlement(held.transaction.id, '20.00');
-	expect([first.transaction.authorizedTransactionId, second.transaction.authorizedTransactionId]).toEqual([held.transaction.id, held.transaction.id]);
+	expect([first.transaction, second.transaction].map((partial) => (partial as PartialSettlement).authorizedTransactionId)).toEqual([held.transaction.id, held.transaction.id]);
 	const over = await gateway().transaction.submitForPartialSettlement(held.transaction.id, '0.01');
-	expect(over.errors.deepErrors()[0].code).toBe('91522');
+	expect(listed(over.errors.deepErrors())[0].code).toBe('91522');
 });
 
 test('search by id and by order id, through the SDK\'s two-step search; a charge made over GraphQL is found, and the reverse', async () => {
@@ -91,7 +98,7 @@ test('search by id and by order id, through the SDK\'s two-step search; a charge
 		'/transactions/advanced_search_ids', '/transactions/advanced_search', '/transactions/advanced_search_ids', '/transactions/advanced_search',
 	]);
 
-	const viaGraphql = await gateway().graphQLClient.query(
+	const viaGraphql = await graphQL().query(
 		'mutation Charge($input: ChargePaymentMethodInput!) { chargePaymentMethod(input: $input) { transaction { id legacyId status } } }',
 		{ input: { paymentMethodId: 'fake-valid-nonce', transaction: { amount: '4.00', orderId: 'graphql-order' } } },
 	) as { data: { chargePaymentMethod: { transaction: { id: string; legacyId: string; status: string } } } };
@@ -99,7 +106,7 @@ test('search by id and by order id, through the SDK\'s two-step search; a charge
 	expect(Buffer.from(charged.id, 'base64').toString()).toBe(`transaction_${charged.legacyId}`);
 	expect(await gateway().transaction.find(charged.legacyId)).toMatchObject({ status: 'submitted_for_settlement', amount: '4.00', orderId: 'graphql-order' });
 
-	const seen = await gateway().graphQLClient.query('query Find($input: TransactionSearchInput!) { search { transactions(input: $input) { edges { node { legacyId status amount { value } } } } } }', { input: { orderId: { is: 'shared-order' } } }) as { data: { search: { transactions: { edges: Array<{ node: { legacyId: string; status: string } }> } } } };
+	const seen = await graphQL().query('query Find($input: TransactionSearchInput!) { search { transactions(input: $input) { edges { node { legacyId status amount { value } } } } } }', { input: { orderId: { is: 'shared-order' } } }) as { data: { search: { transactions: { edges: Array<{ node: { legacyId: string; status: string } }> } } } };
 	expect(seen.data.search.transactions.edges.map((edge) => edge.node.status)).toEqual(['AUTHORIZED', 'AUTHORIZED']);
 });
 
@@ -107,13 +114,13 @@ test('customers: create with a vaulted card, find, and pay with the customer or 
 	const created = await gateway().customer.create({ id: 'cust-1', firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com', paymentMethodNonce: 'fake-valid-mastercard-nonce' });
 	expect(created).toMatchObject({ success: true, customer: { id: 'cust-1', firstName: 'Ann', email: 'ann@example.com' } });
 	const found = await gateway().customer.find('cust-1');
-	expect(found.creditCards[0]).toMatchObject({ cardType: 'MasterCard', default: true });
+	expect(found.creditCards![0]).toMatchObject({ cardType: 'MasterCard', default: true });
 	const byCustomer = await gateway().transaction.sale({ amount: '5.00', customerId: 'cust-1' });
 	expect(byCustomer.transaction.customer).toMatchObject({ id: 'cust-1', firstName: 'Ann' });
-	const byToken = await gateway().transaction.sale({ amount: '6.00', paymentMethodToken: found.creditCards[0].token });
-	expect(byToken.transaction.creditCard.last4).toBe('4444');
+	const byToken = await gateway().transaction.sale({ amount: '6.00', paymentMethodToken: found.creditCards![0].token });
+	expect(byToken.transaction.creditCard!.last4).toBe('4444');
 	const taken = await gateway().customer.create({ id: 'cust-1' });
-	expect(taken.errors.for('customer').on('id')[0].code).toBe('91609');
+	expect(listed(taken.errors.for('customer').on('id'))[0].code).toBe('91609');
 });
 
 test('refusals come back as result.success false: validation errors nested by object, declines carrying the transaction', async () => {
@@ -122,9 +129,9 @@ test('refusals come back as result.success false: validation errors nested by ob
 	expect(noAmount.errors.deepErrors().map((error) => [error.attribute, error.code])).toEqual([['amount', '81502']]);
 	expect(noAmount.message).toBe('Amount is required.');
 	const badCard = await gateway().transaction.sale({ amount: '1.00', creditCard: { number: '4111111111111112', expirationDate: '12/2030' } });
-	expect(badCard.errors.for('transaction').for('creditCard').on('number')[0].code).toBe('81715');
+	expect(listed(badCard.errors.for('transaction').for('creditCard').on('number'))[0].code).toBe('81715');
 	const unknownNonce = await gateway().transaction.sale({ amount: '1.00', paymentMethodNonce: 'not-a-nonce' });
-	expect(unknownNonce.errors.deepErrors()[0].code).toBe('91565');
+	expect(listed(unknownNonce.errors.deepErrors())[0].code).toBe('91565');
 
 	const declined = await sale('2001.00');
 	expect(declined).toMatchObject({ success: false, message: 'Insufficient Funds', transaction: { status: 'processor_declined', processorResponseCode: '2001', processorResponseType: 'soft_declined' } });
@@ -135,16 +142,16 @@ test('refusals come back as result.success false: validation errors nested by ob
 });
 
 test('errors come out as the SDK\'s exceptions: authentication, not found, too many requests, server error', async () => {
-	await expect(gateway('wrong-key').transaction.find('anything')).rejects.toMatchObject({ type: braintree.errorTypes.authenticationError });
-	await expect(gateway(undefined, 'someone-else').transaction.find('anything')).rejects.toMatchObject({ type: braintree.errorTypes.authenticationError });
-	await expect(gateway().transaction.find('missing1')).rejects.toMatchObject({ type: braintree.errorTypes.notFoundError });
-	await expect(gateway().customer.find('nobody')).rejects.toMatchObject({ type: braintree.errorTypes.notFoundError });
+	await expect(gateway('wrong-key').transaction.find('anything')).rejects.toMatchObject({ type: errorTypes.authenticationError });
+	await expect(gateway(undefined, 'someone-else').transaction.find('anything')).rejects.toMatchObject({ type: errorTypes.authenticationError });
+	await expect(gateway().transaction.find('missing1')).rejects.toMatchObject({ type: errorTypes.notFoundError });
+	await expect(gateway().customer.find('nobody')).rejects.toMatchObject({ type: errorTypes.notFoundError });
 	await control.fault({ kind: 'rate_limit_storm', match: { path: '/merchants/' } });
-	await expect(sale('1.00')).rejects.toMatchObject({ type: braintree.errorTypes.tooManyRequestsError });
+	await expect(sale('1.00')).rejects.toMatchObject({ type: errorTypes.tooManyRequestsError });
 	await control.fault({ kind: 'error', status: 503, match: { path: '/merchants/' } });
-	await expect(sale('1.00')).rejects.toMatchObject({ type: braintree.errorTypes.serviceUnavailableError });
+	await expect(sale('1.00')).rejects.toMatchObject({ type: errorTypes.serviceUnavailableError });
 	await control.fault({ kind: 'rate_limit_storm', match: { path: '/graphql' } });
-	await expect(gateway().graphQLClient.query('{ ping }')).rejects.toMatchObject({ type: braintree.errorTypes.tooManyRequestsError });
+	await expect(graphQL().query('{ ping }')).rejects.toMatchObject({ type: errorTypes.tooManyRequestsError });
 	expect(await control.state('transactions')).toEqual([]);
 });
 
@@ -159,13 +166,13 @@ test('settling sends a bt_signature / bt_payload notification that the SDK parse
 	expect([...form.keys()].sort()).toEqual(['bt_payload', 'bt_signature']);
 	const notification = await gateway().webhookNotification.parse(form.get('bt_signature')!, form.get('bt_payload')!);
 	expect(notification.kind).toBe('transaction_settled');
-	expect(notification.transaction).toMatchObject({ id: paid.transaction.id, status: 'settled', amount: '12.00' });
+	expect((notification as unknown as { transaction: braintree.Transaction }).transaction).toMatchObject({ id: paid.transaction.id, status: 'settled', amount: '12.00' });
 	const check = new URLSearchParams(checkDelivery.body);
 	expect((await gateway().webhookNotification.parse(check.get('bt_signature')!, check.get('bt_payload')!)).kind).toBe('check');
 
 	const sample = gateway().webhookTesting.sampleNotification('check', '') as unknown as Record<string, string>;
 	expect(Object.keys(sample).sort()).toEqual([...form.keys()].sort());
-	await expect(gateway('another-private-key').webhookNotification.parse(form.get('bt_signature')!, form.get('bt_payload')!)).rejects.toMatchObject({ type: braintree.errorTypes.invalidSignatureError });
+	await expect(gateway('another-private-key').webhookNotification.parse(form.get('bt_signature')!, form.get('bt_payload')!)).rejects.toMatchObject({ type: errorTypes.invalidSignatureError });
 });
 
 /** Every transaction a search stream yields. */
