@@ -19,6 +19,7 @@ import { createSquareSandbox } from './square';
 import { createStripeSandbox } from './stripe';
 import { createWooCommerceSandbox } from './woocommerce';
 import { createQuickBooksSandbox } from './quickbooks';
+import { createXeroSandbox } from './xero';
 
 const factories = {
 	hubspot: createHubspotSandbox,
@@ -38,6 +39,7 @@ const factories = {
 	marketo: createMarketoSandbox,
 	activecampaign: createActiveCampaignSandbox,
 	quickbooks: createQuickBooksSandbox,
+	xero: createXeroSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;
