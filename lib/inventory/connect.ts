@@ -1,6 +1,6 @@
-import { platformEntry } from '../platforms/catalog';
+import { connectStandalone, platformDefinition } from '../platforms/catalog';
 import type { RateBucketRepository } from '../store/rateBuckets';
-import { FetchHttpClient, Transport, type HttpClient, type PlatformProfile, type RetryPolicy } from '../transport';
+import { Transport, type HttpClient, type PlatformProfile, type RetryPolicy } from '../transport';
 import type { StoreTarget } from './fanOut';
 import type { ChannelRules } from './rules';
 
@@ -28,19 +28,19 @@ export interface ConnectOptions {
 /** Builds each store's connector over its own transport. Stores with the same account share rate windows by id. */
 export function connectInventoryStores(stores: InventoryStoreConfig[], options: ConnectOptions = {}): StoreTarget[] {
 	return stores.map((store) => {
-		const entry = platformEntry(store.platform);
-		if (!entry.inventory) throw new Error(`${entry.displayName} has no inventory connector`);
-		const inventory = entry.inventory;
+		const definition = platformDefinition(store.platform);
+		if (!definition.inventory) throw new Error(`${definition.displayName} has no inventory connector`);
+		const standalone = connectStandalone(store.platform, { ...store.settings, [definition.credentials.baseUrlField]: store.baseUrl });
 		const transport = new Transport({
-			profile: options.profile?.(store) ?? entry.profile(),
-			client: options.client?.(store) ?? new FetchHttpClient(inventory.authenticate(store.settings)),
+			profile: options.profile?.(store) ?? definition.profile(),
+			client: options.client?.(store) ?? standalone.client,
 			baseUrl: store.baseUrl,
 			accountKey: store.id,
 			rateBuckets: options.rateBuckets,
 			retry: options.retry,
-			secrets: inventory.secretFields.map((field) => String(store.settings[field] ?? '')),
+			secrets: standalone.secrets,
 			sleep: options.sleep,
 		});
-		return { id: store.id, enabled: store.enabled, rules: store.rules, connector: inventory.connector(transport, { ...store.settings, baseUrl: store.baseUrl }) };
+		return { id: store.id, enabled: store.enabled, rules: store.rules, connector: definition.inventory.connector(transport, standalone.settings) };
 	});
 }

@@ -1,9 +1,8 @@
-import { platformEntry } from '../platforms/catalog';
+import { connectStandalone, platformDefinition } from '../platforms/catalog';
 import type { PaymentConnector } from '../platforms/payments';
-import { PayPalOAuthClient } from '../platforms/paypal/auth';
 import type { RateBucketRepository } from '../store/rateBuckets';
 import { paymentRetryPolicy } from './config';
-import { basicAuth, bearerAuth, FetchHttpClient, Transport, type HttpClient, type RetryPolicy } from '../transport';
+import { Transport, type HttpClient, type RetryPolicy } from '../transport';
 
 /** Where each processor lives and how to authenticate, outside n8n (benchmarks, checks, the demo). */
 export interface ProcessorEndpoints {
@@ -26,7 +25,7 @@ export function connectProcessors(endpoints: ProcessorEndpoints, options: Connec
 	const connectors: Record<string, PaymentConnector> = {};
 	const add = (processor: string, baseUrl: string, client: HttpClient, secrets: string[]) => {
 		const transport = new Transport({
-			profile: platformEntry(processor).profile(),
+			profile: platformDefinition(processor).profile(),
 			client: options.client ? options.client(client, processor) : client,
 			baseUrl,
 			accountKey: baseUrl,
@@ -35,15 +34,12 @@ export function connectProcessors(endpoints: ProcessorEndpoints, options: Connec
 			secrets,
 			sleep: options.sleep,
 		});
-		connectors[processor] = platformEntry(processor).payments!.connector(transport);
+		connectors[processor] = platformDefinition(processor).payments!.connector(transport);
 	};
-	const { stripe, square, paypal, braintree } = endpoints;
-	if (stripe) add('stripe', stripe.baseUrl, new FetchHttpClient(bearerAuth(stripe.secretKey)), [stripe.secretKey]);
-	if (square) add('square', square.baseUrl, new FetchHttpClient(bearerAuth(square.accessToken)), [square.accessToken]);
-	if (paypal) add('paypal', paypal.baseUrl, new PayPalOAuthClient(paypal, new FetchHttpClient()), [paypal.clientSecret]);
-	if (braintree) {
-		const basic = Buffer.from(`${braintree.publicKey}:${braintree.privateKey}`).toString('base64');
-		add('braintree', braintree.baseUrl, new FetchHttpClient(basicAuth(braintree.publicKey, braintree.privateKey)), [braintree.privateKey, basic]);
+	for (const [processor, values] of Object.entries(endpoints)) {
+		if (!values) continue;
+		const { client, baseUrl, secrets } = connectStandalone(processor, values);
+		add(processor, baseUrl, client, secrets);
 	}
 	return connectors;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { platformEntry } from '../platforms/catalog';
+import { platformDefinition } from '../platforms/catalog';
 import type { HeaderReader, OrderWebhookScheme, PaymentWebhookScheme, WebhookScheme } from '../platforms/webhookSchemes';
 import type { StateStore } from '../store';
 import type { Transport } from '../transport';
@@ -13,14 +13,14 @@ export interface HookRegistration {
 }
 
 export function orderWebhookScheme(platform: string): OrderWebhookScheme {
-	const scheme = platformEntry(platform).orderWebhooks;
-	if (!scheme) throw new Error(`${platformEntry(platform).displayName} has no order webhooks this package can register`);
+	const scheme = platformDefinition(platform).orderWebhooks;
+	if (!scheme) throw new Error(`${platformDefinition(platform).displayName} has no order webhooks this package can register`);
 	return scheme;
 }
 
 export function paymentWebhookScheme(platform: string): PaymentWebhookScheme {
-	const scheme = platformEntry(platform).paymentWebhooks;
-	if (!scheme) throw new Error(`${platformEntry(platform).displayName} has no payment webhooks this package can register`);
+	const scheme = platformDefinition(platform).paymentWebhooks;
+	if (!scheme) throw new Error(`${platformDefinition(platform).displayName} has no payment webhooks this package can register`);
 	return scheme;
 }
 

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
-import { platformEntry } from '../../lib/platforms/catalog';
+import { platformDefinition } from '../../lib/platforms/catalog';
 import type { CrmEntity } from '../../lib/platforms/crm';
 import { pullChanges, type DeletePolicy, type PulledChange } from '../../lib/sync/pull';
 import { readMappings } from '../CrmSync/actions/mappingParameters';
@@ -39,7 +39,7 @@ export class CrmSyncTrigger implements INodeType {
 		const entity = this.getNodeParameter('entity') as CrmEntity;
 		try {
 			const store = await nodeStore(this);
-			const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+			const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
 			const changes: PulledChange[] = [];
 			await pullChanges({
 				store, connector, entity,

@@ -11,6 +11,7 @@ import * as retryPending from './actions/retryPending.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
 import { inventoryFanOutProperties } from './InventoryFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
+import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 
 const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, resumeOrders, retryPending, verifyOrder };
@@ -30,10 +31,7 @@ export class InventoryFanOut implements INodeType {
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [
 			// One credential per store; the stores selected (or the order source verified) say which are used.
-			{ name: 'integrationShopifyApi', required: false },
-			{ name: 'integrationWooCommerceApi', required: false },
-			{ name: 'integrationMagentoApi', required: false },
-			{ name: 'integrationBigCommerceApi', required: false },
+			...credentialSlots('inventory'),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: inventoryFanOutProperties,

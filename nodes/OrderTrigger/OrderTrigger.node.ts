@@ -2,13 +2,9 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 
 import { orderWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
-import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, type TriggerPlatform } from '../shared/webhookTrigger';
+import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, triggerPlatforms } from '../shared/webhookTrigger';
 
-const PLATFORMS: TriggerPlatform[] = [
-	{ name: 'Shopify', value: 'shopify', credential: 'integrationShopifyApi' },
-	{ name: 'WooCommerce', value: 'woocommerce', credential: 'integrationWooCommerceApi' },
-	{ name: 'BigCommerce', value: 'bigcommerce', credential: 'integrationBigCommerceApi' },
-];
+const PLATFORMS = triggerPlatforms('orderWebhooks');
 
 /**
  * Starts a workflow on an order event from a store. Activating the workflow registers a webhook with the store

@@ -2,13 +2,9 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 
 import { paymentWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
-import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, type TriggerPlatform } from '../shared/webhookTrigger';
+import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, triggerPlatforms } from '../shared/webhookTrigger';
 
-const PLATFORMS: TriggerPlatform[] = [
-	{ name: 'Stripe', value: 'stripe', credential: 'integrationStripeApi' },
-	{ name: 'Square', value: 'square', credential: 'integrationSquareApi' },
-	{ name: 'PayPal', value: 'paypal', credential: 'integrationPayPalApi' },
-];
+const PLATFORMS = triggerPlatforms('paymentWebhooks');
 
 /**
  * Starts a workflow on a payment event from a processor. Activating the workflow creates a webhook endpoint

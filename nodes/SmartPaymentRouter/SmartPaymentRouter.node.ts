@@ -8,6 +8,7 @@ import * as route from './actions/route.operation';
 import * as verifyEvent from './actions/verifyEvent.operation';
 import { smartPaymentRouterProperties } from './SmartPaymentRouter.description';
 import { routeOperation } from '../shared/operationRouter';
+import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 
 const operations = { route, explain, get, capture, cancel, verifyEvent };
@@ -27,10 +28,7 @@ export class SmartPaymentRouter implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Succeeded', 'Failed'],
 		credentials: [
-			{ name: 'integrationStripeApi', required: false },
-			{ name: 'integrationPayPalApi', required: false },
-			{ name: 'integrationSquareApi', required: false },
-			{ name: 'integrationBraintreeApi', required: false },
+			...credentialSlots('payments'),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: smartPaymentRouterProperties,

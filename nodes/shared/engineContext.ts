@@ -1,11 +1,13 @@
 import { sleep, type IExecuteFunctions, type IHookFunctions, type IPollFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { allMigrations } from '../../lib/migrations';
-import { platformEntry } from '../../lib/platforms/catalog';
+import { platformDefinition } from '../../lib/platforms/catalog';
+import { resolveBaseUrl } from '../../lib/platforms/settings';
 import { defaultSqliteStore, openStore, type StateStore, type StoreConfig } from '../../lib/store';
-import { Transport, type HttpClient, type RetryPolicy } from '../../lib/transport';
+import { Transport, type RetryPolicy } from '../../lib/transport';
 import { N8nHttpClient } from './httpClient';
 import { chosenCredential, credentialSecrets, STATE_STORE_CREDENTIAL } from './platformCredentials';
+import { refreshTokenOnRefusal } from './tokenRefresh';
 
 type NodeContext = IExecuteFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -27,25 +29,20 @@ export async function nodeStore(context: NodeContext): Promise<StateStore> {
 }
 
 /**
- * A transport for one platform, authenticated by the node's credential for it, paced through the store. `retry`
- * shortens the retry policy where falling back elsewhere beats waiting (payments); `wrapClient` adds a step around
- * the n8n client (PayPal's token refresh on 401).
+ * A transport for one platform, authenticated by the node's credential for it, paced through the store, with the
+ * vendor's declared token refresh around the n8n client. `retry` shortens the retry policy where falling back
+ * elsewhere beats waiting (payments).
  */
-export async function platformTransport(
-	context: NodeContext,
-	platform: string,
-	store: StateStore,
-	options: { retry?: Partial<RetryPolicy>; wrapClient?: (client: HttpClient, baseUrl: string) => HttpClient } = {},
-): Promise<Transport> {
+export async function platformTransport(context: NodeContext, platform: string, store: StateStore, options: { retry?: Partial<RetryPolicy> } = {}): Promise<Transport> {
+	const definition = platformDefinition(platform);
 	const credential = chosenCredential(platform, context.getNode().credentials);
-	if (!credential) throw new Error(`No credential type is known for platform "${platform}"`);
 	const values = await context.getCredentials(credential.type);
 	const reference = context.getNode().credentials?.[credential.type];
-	const baseUrl = credential.resolveBaseUrl?.(values) ?? String(values[credential.baseUrlField]);
-	const client = new N8nHttpClient(context, credential.type);
+	const baseUrl = resolveBaseUrl(credential, values);
+	const client = refreshTokenOnRefusal(context, definition, credential.type, values)(new N8nHttpClient(context, credential.type), baseUrl);
 	return new Transport({
-		profile: platformEntry(platform).profile(),
-		client: options.wrapClient ? options.wrapClient(client, baseUrl) : client,
+		profile: definition.profile(),
+		client,
 		baseUrl,
 		accountKey: reference?.id ?? reference?.name ?? credential.type,
 		rateBuckets: store.rateBuckets,

@@ -1,44 +1,27 @@
-import { mailchimpBaseUrl } from '../../lib/platforms/mailchimp/profile';
+import type { INodeCredentialDescription } from 'n8n-workflow';
 
-/** Which n8n credential type authenticates each platform, and which of its fields are secrets or the base URL. */
-export interface PlatformCredential {
-	type: string;
-	baseUrlField: string;
-	secretFields: string[];
-	/** Derives the base URL when the field is empty (Mailchimp: from the API key's datacenter suffix). */
-	resolveBaseUrl?: (values: Record<string, unknown>) => string;
-	/** Other credential types for the same platform (e.g. OAuth2 beside a token); the one set on the node is used. */
-	alternatives?: PlatformCredential[];
+import { platformDefinition, platformsServing, type Capability } from '../../lib/platforms/catalog';
+import type { CredentialBinding } from '../../lib/platforms/definition';
+
+/** A platform's credential binding (type, base-URL field, secret fields), as its vendor folder declares it. */
+export type PlatformCredential = CredentialBinding;
+
+/** The platform's credential types: its main one, then the alternatives (Salesforce's OAuth2 beside a token). */
+export function credentialChoices(platform: string): CredentialBinding[] {
+	const main = platformDefinition(platform).credentials;
+	return [main, ...(main.alternatives ?? [])];
 }
 
-export const platformCredentials: Record<string, PlatformCredential> = {
-	hubspot: { type: 'integrationHubSpotApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'clientSecret'] },
-	salesforce: {
-		type: 'integrationSalesforceApi',
-		baseUrlField: 'instanceUrl',
-		secretFields: ['accessToken'],
-		alternatives: [{ type: 'integrationSalesforceOAuth2Api', baseUrlField: 'instanceUrl', secretFields: [] }],
-	},
-	zendesk: { type: 'integrationZendeskApi', baseUrlField: 'baseUrl', secretFields: ['apiToken', 'webhookSecret'] },
-	intercom: { type: 'integrationIntercomApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'clientSecret'] },
-	stripe: { type: 'integrationStripeApi', baseUrlField: 'baseUrl', secretFields: ['secretKey', 'webhookSecret'] },
-	paypal: { type: 'integrationPayPalApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
-	square: { type: 'integrationSquareApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
-	braintree: { type: 'integrationBraintreeApi', baseUrlField: 'baseUrl', secretFields: ['privateKey'] },
-	shopify: { type: 'integrationShopifyApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
-	woocommerce: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'] },
-	magento: { type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
-	bigcommerce: { type: 'integrationBigCommerceApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
-	mailchimp: { type: 'integrationMailchimpApi', baseUrlField: 'baseUrl', secretFields: ['apiKey'], resolveBaseUrl: (values) => String(values.baseUrl || mailchimpBaseUrl(String(values.apiKey ?? ''))) },
-	marketo: { type: 'integrationMarketoApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
-	activecampaign: { type: 'integrationActiveCampaignApi', baseUrlField: 'baseUrl', secretFields: ['apiToken'] },
-};
+/** The platform's main credential type name. */
+export function credentialType(platform: string): string {
+	return platformDefinition(platform).credentials.type;
+}
 
 /**
  * The values no message may show: the binding's secret fields, and for an OAuth2 credential the client secret and
  * the tokens n8n keeps in `oauthTokenData` (the access token is sent with every request, and vendors echo it).
  */
-export function credentialSecrets(credential: PlatformCredential, values: Record<string, unknown>): string[] {
+export function credentialSecrets(credential: CredentialBinding, values: Record<string, unknown>): string[] {
 	const named = credential.secretFields.map((field) => String(values[field] ?? ''));
 	const oauth = values.oauthTokenData;
 	if (typeof oauth !== 'object' || oauth === null) return named;
@@ -47,10 +30,14 @@ export function credentialSecrets(credential: PlatformCredential, values: Record
 }
 
 /** The platform's credential that is set on the node (the first choice when none is). */
-export function chosenCredential(platform: string, configured: Record<string, unknown> = {}): PlatformCredential | undefined {
-	const main = platformCredentials[platform];
-	if (!main) return undefined;
-	return [main, ...(main.alternatives ?? [])].find((candidate) => configured[candidate.type]) ?? main;
+export function chosenCredential(platform: string, configured: Record<string, unknown> = {}): CredentialBinding {
+	const choices = credentialChoices(platform);
+	return choices.find((candidate) => configured[candidate.type]) ?? choices[0];
+}
+
+/** One optional credential slot per credential type of every platform serving the capability, in catalog order. */
+export function credentialSlots(capability: Capability): INodeCredentialDescription[] {
+	return platformsServing(capability).flatMap((definition) => credentialChoices(definition.id).map((choice) => ({ name: choice.type, required: false })));
 }
 
 export const STATE_STORE_CREDENTIAL = 'integrationStateStore';

@@ -3,8 +3,8 @@ import { NodeConnectionTypes, type IDataObject, type IHookFunctions, type INodeP
 import { existingHook, receiveDelivery, registerHook, removeHook, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
 import { nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
-import { refreshPayPalTokenOn401 } from './payPalTokenRefresh';
 import { chosenCredential } from './platformCredentials';
+import { platformsServing } from '../../lib/platforms/catalog';
 
 /** The trigger's webhook: answered immediately, or when the workflow ends (see `respondProperty`). */
 export const vendorWebhook: IWebhookDescription = { name: 'default', httpMethod: 'POST', responseMode: '={{$parameter["responseMode"]}}', path: 'webhook' };
@@ -30,6 +30,11 @@ export interface TriggerPlatform {
 	name: string;
 	value: string;
 	credential: string;
+}
+
+/** The platforms whose webhooks of this kind the package registers, from the catalog. */
+export function triggerPlatforms(webhooks: 'orderWebhooks' | 'paymentWebhooks'): TriggerPlatform[] {
+	return platformsServing(webhooks).map((definition) => ({ name: definition.displayName, value: definition.id, credential: definition.credentials.type }));
 }
 
 /** What tells one vendor trigger node from another; the rest of its description is shared. */
@@ -101,9 +106,7 @@ function chosen<Event extends string>(context: HookContext, schemeFor: SchemeFor
 }
 
 async function transportFor(context: HookContext, platform: string) {
-	// PayPal's access token expires: n8n renews it only on a 401 it sees itself.
-	const wrapClient = platform === 'paypal' ? refreshPayPalTokenOn401(context, chosenCredential(platform)?.type as string) : undefined;
-	return await platformTransport(context, platform, await nodeStore(context), { wrapClient });
+	return await platformTransport(context, platform, await nodeStore(context));
 }
 
 /**
@@ -164,7 +167,7 @@ export function vendorWebhookMethods<Event extends string>(schemeFor: SchemeFor<
 export async function receiveVendorWebhook<Event extends string>(context: IWebhookFunctions, schemeFor: SchemeFor<Event>, payloadField: string): Promise<IWebhookResponseData> {
 	const { platform, scheme, event, registration } = chosen(context, schemeFor);
 	const headers = context.getHeaderData();
-	const credentialSecret = scheme.secretFrom === 'credential' ? (await context.getCredentials(chosenCredential(platform)?.type as string)).webhookSecret : undefined;
+	const credentialSecret = scheme.secretFrom === 'credential' ? (await context.getCredentials(chosenCredential(platform).type)).webhookSecret : undefined;
 	const outcome = await receiveDelivery(await nodeStore(context), scheme, {
 		event,
 		triggerKey: `${context.getNode().type}:${context.getWorkflow().id}:${context.getNode().id}`,

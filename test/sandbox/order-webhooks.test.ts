@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
-import { platformEntry } from '../../lib/platforms/catalog';
+import { connectStandalone, platformDefinition } from '../../lib/platforms/catalog';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
-import { FetchHttpClient, Transport } from '../../lib/transport';
+import { Transport } from '../../lib/transport';
 import { existingHook, orderWebhookScheme, receiveDelivery, registerHook, removeHook, type DeliveryOutcome, type HookRegistration, type OrderEventKind } from '../../lib/triggers';
 import { bigCommerceStoreHash } from './bigcommerce';
 import { SandboxControl } from './framework/controlClient';
@@ -92,9 +92,10 @@ afterAll(async () => {
 });
 
 function transportFor(platform: Platform): Transport {
-	const entry = platformEntry(platform);
 	const sandbox = sandboxes[platform];
-	return new Transport({ profile: entry.profile(), client: new FetchHttpClient(entry.inventory!.authenticate(sandbox.credentials)), baseUrl: apiBase[platform](sandbox), accountKey: `test-${platform}` });
+	const baseUrl = apiBase[platform](sandbox);
+	const { client } = connectStandalone(platform, { ...sandbox.credentials, baseUrl });
+	return new Transport({ profile: platformDefinition(platform).profile(), client, baseUrl, accountKey: `test-${platform}` });
 }
 
 async function delivered(platform: Platform, url: string, count: number) {

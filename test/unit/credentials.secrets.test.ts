@@ -8,8 +8,8 @@ import path from 'node:path';
 
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { platformCatalog } from '../../lib/platforms/catalog';
-import { platformCredentials, type PlatformCredential } from '../../nodes/shared/platformCredentials';
+import { connectStandalone, platformCatalog } from '../../lib/platforms/catalog';
+import { credentialChoices } from '../../nodes/shared/platformCredentials';
 
 const credentialsFolder = path.join(__dirname, '../../credentials');
 
@@ -23,6 +23,7 @@ function credentialTypes(): ICredentialType[] {
 const isMarkedSecret = (field: INodeProperties) => field.typeOptions?.password === true;
 /** A public key is an identifier (Braintree's names the merchant's user), not a secret: n8n's lint says the same. */
 const namedLikeSecret = (field: INodeProperties) => /token|key|secret|password/i.test(`${field.name} ${field.displayName}`) && !/^pub(lic)?[A-Z\s]/i.test(field.name);
+const credentialFieldsOf = (type: string) => credentialTypes().find((credential) => credential.name === type)!.properties.map((field) => field.name);
 const secretFieldsOf = (type: string) => credentialTypes().find((credential) => credential.name === type)!.properties.filter(isMarkedSecret).map((field) => field.name);
 
 test('the secret fields of every credential type', () => {
@@ -62,13 +63,17 @@ test('every field named like a token, key, secret or password is marked secret',
 });
 
 test("the transport redacts exactly the fields each platform's credential marks secret", () => {
-	const bindings = Object.values(platformCredentials).flatMap((binding): PlatformCredential[] => [binding, ...(binding.alternatives ?? [])]);
+	const bindings = platformCatalog.flatMap((definition) => credentialChoices(definition.id));
 	expect(bindings.length).toBeGreaterThan(0);
 	for (const binding of bindings) expect([binding.type, [...binding.secretFields].sort()]).toEqual([binding.type, secretFieldsOf(binding.type).sort()]);
 });
 
-test('outside n8n (demo, benchmarks) the inventory stores redact the same fields', () => {
-	const stores = Object.entries(platformCatalog).flatMap(([platform, entry]) => ('inventory' in entry ? [[platform, entry.inventory.secretFields] as const] : []));
-	expect(stores.map(([platform]) => platform)).toEqual(['shopify', 'woocommerce', 'magento', 'bigcommerce']);
-	for (const [platform, fields] of stores) expect([platform, [...fields].sort()]).toEqual([platform, secretFieldsOf(platformCredentials[platform].type).sort()]);
+test('outside n8n (demo, benchmarks) every platform redacts the same fields, each value it was given', () => {
+	for (const definition of platformCatalog) {
+		const values: Record<string, unknown> = Object.fromEntries(credentialFieldsOf(definition.credentials.type).map((field) => [field, `value-of-${field}`]));
+		for (const setting of definition.settings ?? []) if (setting.type === 'integer') values[setting.name] = 1;
+		const { secrets } = connectStandalone(definition.id, { ...values, [definition.credentials.baseUrlField]: 'http://127.0.0.1:9' });
+		const expected = secretFieldsOf(definition.credentials.type).map((field) => `value-of-${field}`);
+		expect([definition.id, secrets.filter((secret) => secret.startsWith('value-of-')).sort()]).toEqual([definition.id, expected.sort()]);
+	}
 });

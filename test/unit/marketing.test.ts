@@ -6,7 +6,8 @@ import { mapLimited } from '../../lib/platforms/marketing';
 import { ConcurrencyLimit } from '../../lib/transport';
 import { MarketoOAuthClient, marketoProfile } from '../../lib/platforms/marketo';
 import type { HttpRequest, HttpResponse } from '../../lib/transport';
-import { platformCredentials } from '../../nodes/shared/platformCredentials';
+import { mailchimp } from '../../lib/platforms/mailchimp';
+import { resolveBaseUrl } from '../../lib/platforms/settings';
 
 describe('segments', () => {
 	const rules = [
@@ -37,7 +38,7 @@ describe('Mailchimp addressing', () => {
 	});
 
 	test('the node’s Mailchimp credential resolves its base URL from the key unless one is set', () => {
-		const resolve = platformCredentials.mailchimp.resolveBaseUrl as (values: Record<string, unknown>) => string;
+		const resolve = (values: Record<string, unknown>) => resolveBaseUrl(mailchimp.credentials, values);
 		expect(resolve({ apiKey: 'abc-us21', baseUrl: '' })).toBe('https://us21.api.mailchimp.com/3.0');
 		expect(resolve({ apiKey: 'abc-us21', baseUrl: 'http://127.0.0.1:9/3.0' })).toBe('http://127.0.0.1:9/3.0');
 	});

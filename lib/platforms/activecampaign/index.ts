@@ -1,2 +1,3 @@
+export { activecampaign } from './platform';
 export { activeCampaignProfile } from './profile';
 export { ActiveCampaignMarketing, activeCampaignDefaultMappings } from './marketing';

@@ -1,3 +1,4 @@
+export { hubspot } from './platform';
 export { hubSpotProfile } from './profile';
 export { HubSpotCrm } from './crm';
 export { hubSpotDefaultMappings } from './mappings';

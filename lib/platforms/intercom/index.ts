@@ -1,3 +1,4 @@
+export { intercom } from './platform';
 export { intercomProfile } from './profile';
 export { IntercomCrm, INTERCOM_VERSION } from './crm';
 export { intercomDefaultMappings } from './mappings';

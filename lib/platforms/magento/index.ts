@@ -1,2 +1,3 @@
+export { magento } from './platform';
 export { magentoProfile } from './profile';
 export { MagentoInventory } from './inventory';

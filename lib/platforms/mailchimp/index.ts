@@ -1,2 +1,3 @@
+export { mailchimp } from './platform';
 export { mailchimpProfile, mailchimpBaseUrl, MAILCHIMP_MAX_CONNECTIONS } from './profile';
 export { MailchimpMarketing, mailchimpDefaultMappings, subscriberHash } from './marketing';

@@ -1,3 +1,4 @@
+export { marketo } from './platform';
 export { marketoProfile, MARKETO_MAX_CONCURRENT } from './profile';
 export { MarketoMarketing, marketoDefaultMappings } from './marketing';
 export { MarketoOAuthClient, fetchMarketoToken, type MarketoClientCredentials } from './auth';

@@ -13,7 +13,7 @@ const RETRYABLE = ['604', '608', '611', '713', '1029'];
 const RATE_LIMITED = ['606', '615'];
 const RATE_WINDOW_RETRY_MS = 2_000;
 /** 601/602: the access token is invalid or expired (Marketo answers them with HTTP 200). */
-const TOKEN_REFUSED = ['601', '602'];
+export const MARKETO_TOKEN_REFUSED = ['601', '602'];
 
 /**
  * Marketo REST: 100 calls per 20 s and 50,000 per day per instance. Errors usually arrive in an HTTP 200 body
@@ -39,7 +39,7 @@ export function marketoProfile(options: { callsPer20s?: number; dailyQuota?: num
 				rateLimited: code !== undefined && RATE_LIMITED.includes(code),
 				// The 20 s window is rolling: room frees as the oldest calls leave it, so wait a little, not a whole window.
 				retryAfterMs: code === '606' ? RATE_WINDOW_RETRY_MS : undefined,
-				retryable: code === '607' || (code !== undefined && TOKEN_REFUSED.includes(code)) ? false : undefined,
+				retryable: code === '607' || (code !== undefined && MARKETO_TOKEN_REFUSED.includes(code)) ? false : undefined,
 			};
 		},
 	};
@@ -47,5 +47,5 @@ export function marketoProfile(options: { callsPer20s?: number; dailyQuota?: num
 
 export function isMarketoTokenRefusal(response: HttpResponse): boolean {
 	const body = (response.body ?? {}) as MarketoBody;
-	return response.status === 401 || (body.success === false && (body.errors ?? []).some((error) => TOKEN_REFUSED.includes(String(error.code))));
+	return response.status === 401 || (body.success === false && (body.errors ?? []).some((error) => MARKETO_TOKEN_REFUSED.includes(String(error.code))));
 }

@@ -1,3 +1,4 @@
+export { square } from './platform';
 export { squareProfile, squareFailures, squareRoutingProfile, SQUARE_VERSION } from './profile';
 export { SquarePayments } from './payments';
 export { verifySquareSignature, SQUARE_SIGNATURE_HEADER } from './webhook';

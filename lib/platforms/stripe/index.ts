@@ -1,3 +1,4 @@
+export { stripe } from './platform';
 export { stripeProfile, stripeFailures, stripeRoutingProfile } from './profile';
 export { StripePayments } from './payments';
 export { verifyStripeSignature, STRIPE_SIGNATURE_HEADER } from './webhook';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { platformEntry } from '../../../lib/platforms/catalog';
+import { platformDefinition } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/records/mapping';
 import { parseJsonParameter } from '../../shared/jsonParameter';
@@ -109,7 +109,7 @@ function chosenMappings(context: IExecuteFunctions | IPollFunctions, platform: s
 			return { internal: row.internal, external: row.external, transforms, values };
 		});
 	}
-	const defaults = platformEntry(platform).crm?.defaultMappings[entity];
+	const defaults = platformDefinition(platform).crm?.defaultMappings[entity];
 	if (!defaults) throw new NodeOperationError(context.getNode(), `No default mapping for ${platform} ${entity}; choose Mapping Table or JSON`);
 	return defaults;
 }

@@ -1,11 +1,9 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
-import { platformCatalog } from '../../../lib/platforms/catalog';
-import { platformCredentials } from '../../shared/platformCredentials';
+import { platformOptions } from '../../../lib/platforms/catalog';
+import { credentialChoices } from '../../shared/platformCredentials';
 
-export const crmPlatformOptions = Object.entries(platformCatalog)
-	.filter(([, entry]) => 'crm' in entry)
-	.map(([value, entry]) => ({ name: entry.displayName, value }));
+export const crmPlatformOptions = platformOptions('crm');
 
 export const platformProperty: INodeProperties = {
 	displayName: 'Platform',
@@ -24,10 +22,8 @@ export const platformProperty: INodeProperties = {
 export function crmCredentials(): INodeCredentialDescription[] {
 	const platforms = crmPlatformOptions.map((option) => option.value);
 	return platforms.flatMap((platform) => {
-		const credential = platformCredentials[platform];
-		if (!credential) return [];
 		const others = platforms.filter((other) => other !== platform);
-		return [credential, ...(credential.alternatives ?? [])].map((choice) => ({
+		return credentialChoices(platform).map((choice) => ({
 			name: choice.type, required: false, displayOptions: others.length > 0 ? { hide: { platform: others } } : undefined,
 		}));
 	});

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { platformEntry } from '../../../lib/platforms/catalog';
+import { platformDefinition } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import { pullChanges, type DeletePolicy, type PulledChange } from '../../../lib/sync/pull';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
@@ -38,7 +38,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const entity = this.getNodeParameter('entity', 0) as CrmEntity;
 	const integration = this.getNodeParameter('integration', 0) as string;
 	const store = await nodeStore(this);
-	const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+	const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
 	const changes: PulledChange[] = [];
 	await pullChanges({
 		store, connector, integration, entity,

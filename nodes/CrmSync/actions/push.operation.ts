@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { platformEntry } from '../../../lib/platforms/catalog';
+import { platformDefinition } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import { pushRecords, type InternalRecord } from '../../../lib/sync/push';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const idField = this.getNodeParameter('recordIdField', 0) as string;
 	const mappings = readMappings(this, platform, entity);
 	const store = await nodeStore(this);
-	const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+	const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
 	const records: InternalRecord[] = items.map((item) => ({ ...item.json, id: item.json[idField] as string }));
 	const result = await pushRecords({ store, connector, integration, entity, mappings, records, runId: this.getExecutionId() ?? String(Date.now()) });
 

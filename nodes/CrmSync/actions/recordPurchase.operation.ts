@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { platformEntry } from '../../../lib/platforms/catalog';
+import { platformDefinition } from '../../../lib/platforms/catalog';
 import { purchaseKeysSchema, recordPurchase, toMinorUnits } from '../../../lib/sync/purchases';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, readInput } from '../../shared/inputs';
@@ -60,7 +60,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const platform = this.getNodeParameter('platform', 0) as string;
 	const integration = this.getNodeParameter('integration', 0) as string;
 	const store = await nodeStore(this);
-	const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+	const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
 	const runId = this.getExecutionId() ?? String(Date.now());
 	const succeeded: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];

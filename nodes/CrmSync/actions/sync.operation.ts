@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConflictStrategy } from '../../../lib/records/resolve';
-import { platformEntry } from '../../../lib/platforms/catalog';
+import { platformDefinition } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
 import type { DeletePolicy } from '../../../lib/sync/pull';
 import { syncPlatforms, type SyncPlatform } from '../../../lib/sync/sync';
@@ -79,7 +79,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const store = await nodeStore(this);
 	const enabled: SyncPlatform[] = [];
 	for (const platform of platforms) {
-		const connector = platformEntry(platform).crm!.connector(await platformTransport(this, platform, store));
+		const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
 		enabled.push({ connector, mappings: readMappings(this, platform, entity) });
 	}
 	const policies = readFieldPolicies(this);

@@ -1,15 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { readWebhookEvent, verifyWebhook, type WebhookSource } from '../../../lib/sync/webhooks';
+import { credentialType } from '../../shared/platformCredentials';
 import { RAW_BODY_OR_COMPACT_JSON, rawBodyProperty, sortDeliveries, webhookSecret } from '../../shared/webhookVerification';
 
 const show = { show: { operation: ['verifyWebhook'] } };
 
 /** Where each vendor's webhook secret lives. */
 export const webhookSecrets: Record<WebhookSource, { type: string; field: string }> = {
-	hubspot: { type: 'integrationHubSpotApi', field: 'clientSecret' },
-	zendesk: { type: 'integrationZendeskApi', field: 'webhookSecret' },
-	intercom: { type: 'integrationIntercomApi', field: 'clientSecret' },
+	hubspot: { type: credentialType('hubspot'), field: 'clientSecret' },
+	zendesk: { type: credentialType('zendesk'), field: 'webhookSecret' },
+	intercom: { type: credentialType('intercom'), field: 'clientSecret' },
 };
 
 export const description: INodeProperties[] = [

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { InventoryFanOut, type ChannelRules, type StoreOutcome, type StoreTarget } from '../../../lib/inventory';
-import { platformEntry } from '../../../lib/platforms/catalog';
+import { platformDefinition } from '../../../lib/platforms/catalog';
+import { parseSettings } from '../../../lib/platforms/settings';
 import type { StateStore } from '../../../lib/store';
 import { platformTransport } from '../../shared/engineContext';
 import { chosenCredential } from '../../shared/platformCredentials';
@@ -28,6 +29,15 @@ function rulesByStore(context: IExecuteFunctions): Map<string, ChannelRules> {
 	);
 }
 
+/** The store's declared settings (location, source…) from its credential; a bad value stops the node naming the field. */
+function parseStoreSettings(context: IExecuteFunctions, platform: string, values: Record<string, unknown>) {
+	try {
+		return parseSettings(platformDefinition(platform), values);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), (error as Error).message);
+	}
+}
+
 /** The engine over the selected stores, each through its credential's transport. */
 export async function buildFanOut(context: IExecuteFunctions, store: StateStore): Promise<InventoryFanOut> {
 	const selected = context.getNodeParameter('stores', 0) as string[];
@@ -35,13 +45,12 @@ export async function buildFanOut(context: IExecuteFunctions, store: StateStore)
 	const rules = rulesByStore(context);
 	const targets: StoreTarget[] = await Promise.all(
 		selected.map(async (platform) => {
+			const definition = platformDefinition(platform);
+			if (!definition.inventory) throw new NodeOperationError(context.getNode(), `${definition.displayName} has no inventory connector`);
 			const credential = chosenCredential(platform, context.getNode().credentials);
-			if (!credential) throw new NodeOperationError(context.getNode(), `No credential type for ${platform}`);
-			const settings = await context.getCredentials(credential.type);
+			const settings = parseStoreSettings(context, platform, await context.getCredentials(credential.type));
 			const transport = await platformTransport(context, platform, store);
-			const connector = platformEntry(platform).inventory?.connector(transport, settings);
-			if (!connector) throw new NodeOperationError(context.getNode(), `${platform} has no inventory connector`);
-			return { id: platform, connector, rules: rules.get(platform) };
+			return { id: platform, connector: definition.inventory.connector(transport, settings), rules: rules.get(platform) };
 		}),
 	);
 	return new InventoryFanOut({ db: store.db, stores: targets });

@@ -1,11 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { platformCatalog } from '../../../lib/platforms/catalog';
+import { platformOptions } from '../../../lib/platforms/catalog';
 
 /** The platforms with an inventory connector; each is one store, named by its platform (e.g. `shopify`). */
-export const inventoryPlatforms = Object.entries(platformCatalog)
-	.filter(([, entry]) => 'inventory' in entry)
-	.map(([value, entry]) => ({ name: entry.displayName, value }));
+export const inventoryPlatforms = platformOptions('inventory');
 
 export const storesProperty: INodeProperties = {
 	displayName: 'Stores',

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from '../../../lib/inventory';
+import { credentialType } from '../../shared/platformCredentials';
 import { rawBodyProperty, sortDeliveries, webhookSecret, type DeliveryVerdict, type WebhookDelivery } from '../../shared/webhookVerification';
 
 const showFor = { show: { operation: ['verifyOrder'] } };
@@ -20,15 +21,13 @@ export const description: INodeProperties[] = [
 	rawBodyProperty('verifyOrder', 'Where the Webhook node put the raw body (its "Raw Body" option): the signature covers the exact bytes'),
 ];
 
-const secretOf: Record<OrderWebhookSource, string> = { shopify: 'integrationShopifyApi', woocommerce: 'integrationWooCommerceApi' };
-
 /**
  * Genuine orders, as `{orderId, sourceStore, deliveryId, lines}` → output 0 (an invalid one as sent, with `invalidFields`,
  * for Record Order or Apply to refuse by field); forged deliveries and bodies that are no order at all, with the reason → output 1.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('orderSource', 0) as OrderWebhookSource;
-	const secret = await webhookSecret(this, source, secretOf[source]);
+	const secret = await webhookSecret(this, source, credentialType(source));
 	const verdict = ({ headers, rawBody }: WebhookDelivery): DeliveryVerdict => {
 		const check = readOrderWebhook(source, headers, rawBody, secret);
 		if (check.valid) return { pass: { ...check.order } };

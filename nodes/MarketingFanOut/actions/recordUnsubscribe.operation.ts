@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { UnsubscribeResult } from '../../../lib/marketing';
 import { openFanOut } from './engine';
-import { MARKETING_PLATFORMS } from './properties';
+import { platformOptions } from '../../../lib/platforms/catalog';
 
 const show = { show: { operation: ['recordUnsubscribe'] } };
 
@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Unsubscribed On',
 		name: 'unsubscribeSource',
 		type: 'options',
-		options: [...MARKETING_PLATFORMS.map((value) => ({ name: value === 'activecampaign' ? 'ActiveCampaign' : value === 'hubspot' ? 'HubSpot' : value[0].toUpperCase() + value.slice(1), value })), { name: 'Elsewhere (Form, Support…)', value: 'other' }],
+		options: [...platformOptions('marketing'), { name: 'Elsewhere (Form, Support…)', value: 'other' }],
 		default: 'other',
 		displayOptions: show,
 		description: 'Where the unsubscribe happened: that platform is not told again',

@@ -1,16 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentIdSchema, paymentRetryPolicy, type AuthorizationAction, type RoutingConfig } from '../../../lib/payments';
-import { platformEntry } from '../../../lib/platforms/catalog';
+import { platformsServing } from '../../../lib/platforms/catalog';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, itemParameters, readInput } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
-import { platformCredentials } from '../../shared/platformCredentials';
-import { refreshPayPalTokenOn401 } from '../../shared/payPalTokenRefresh';
-
-export const PROCESSORS = ['stripe', 'paypal', 'square', 'braintree'] as const;
 
 interface RoutingOptions {
 	weightFees?: number;
@@ -58,12 +54,10 @@ export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRou
 	const store = await nodeStore(context);
 	const configured = context.getNode().credentials ?? {};
 	const connectors: Record<string, PaymentConnector> = {};
-	for (const processor of PROCESSORS) {
-		const type = platformCredentials[processor].type;
-		if (!configured[type]) continue;
-		const wrapClient = processor === 'paypal' ? refreshPayPalTokenOn401(context, type) : undefined;
-		const transport = await platformTransport(context, processor, store, { retry: paymentRetryPolicy, wrapClient });
-		connectors[processor] = platformEntry(processor).payments!.connector(transport);
+	for (const processor of platformsServing('payments')) {
+		if (!configured[processor.credentials.type]) continue;
+		const transport = await platformTransport(context, processor.id, store, { retry: paymentRetryPolicy });
+		connectors[processor.id] = processor.payments!.connector(transport);
 	}
 	return new PaymentRouter({ db: store.db, connectors, config: readRoutingConfig(context) });
 }

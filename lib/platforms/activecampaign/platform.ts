@@ -1,0 +1,33 @@
+import type { PlatformDefinition } from '../definition';
+import { ActiveCampaignMarketing } from './marketing';
+import { activeCampaignProfile } from './profile';
+
+export const activecampaign: PlatformDefinition = {
+	id: 'activecampaign',
+	displayName: 'ActiveCampaign',
+	profile: () => activeCampaignProfile(),
+	credentials: { type: 'integrationActiveCampaignApi', baseUrlField: 'baseUrl', secretFields: ['apiToken'] },
+	standaloneAuth: { kind: 'headers', headers: { 'Api-Token': '{apiToken}' } },
+	marketing: {
+		connector: (transport, settings) => new ActiveCampaignMarketing(transport, settings),
+		parameters: [
+			{ displayName: 'ActiveCampaign List ID', name: 'activeCampaignListId', default: '', required: true, description: 'The list the contacts are subscribed to' },
+			{
+				displayName: 'ActiveCampaign Welcome By',
+				name: 'activeCampaignWelcomeBy',
+				options: [
+					{ name: 'Tag (Batched)', value: 'tag', description: 'Add a tag whose "Tag is added" trigger starts the welcome automation, in the same bulk import' },
+					{ name: 'Automation (Per Contact)', value: 'automation', description: 'Add each contact to the automation: two calls per contact at 5 requests per second' },
+				],
+				default: 'tag',
+			},
+			{ displayName: 'ActiveCampaign Welcome Tag', name: 'activeCampaignWelcomeTag', default: 'welcome', shownWhen: { activeCampaignWelcomeBy: ['tag'] }, description: 'The tag whose "Tag is added" trigger starts the welcome automation; empty for none' },
+			{ displayName: 'ActiveCampaign Welcome Automation ID', name: 'activeCampaignAutomationId', default: '', shownWhen: { activeCampaignWelcomeBy: ['automation'] }, description: 'The automation each new contact is added to; empty for none' },
+		],
+		settings: (parameter) => {
+			const byAutomation = parameter('activeCampaignWelcomeBy') === 'automation';
+			const id = parameter(byAutomation ? 'activeCampaignAutomationId' : 'activeCampaignWelcomeTag');
+			return { listId: parameter('activeCampaignListId'), welcome: id ? { id, kind: byAutomation ? 'automation' : 'tag' } : undefined };
+		},
+	},
+};

@@ -1,0 +1,16 @@
+import type { PlatformDefinition } from '../definition';
+import { integerSetting } from '../settings';
+import { BigCommerceInventory } from './inventory';
+import { bigCommerceOrderWebhooks } from './orderWebhooks';
+import { bigCommerceProfile } from './profile';
+
+export const bigcommerce: PlatformDefinition = {
+	id: 'bigcommerce',
+	displayName: 'BigCommerce',
+	profile: () => bigCommerceProfile(),
+	credentials: { type: 'integrationBigCommerceApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
+	standaloneAuth: { kind: 'headers', headers: { 'X-Auth-Token': '{accessToken}' } },
+	settings: [{ name: 'locationId', displayName: 'Location ID', type: 'integer', default: 1 }],
+	inventory: { connector: (transport, settings) => new BigCommerceInventory(transport, integerSetting(settings, 'locationId'), settings.baseUrl) },
+	orderWebhooks: bigCommerceOrderWebhooks,
+};

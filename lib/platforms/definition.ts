@@ -1,0 +1,143 @@
+import type { FieldMapping } from '../records/mapping';
+import type { AccessTokenResponse } from '../transport/clientCredentials';
+import type { Transport } from '../transport/transport';
+import type { HttpClient, HttpResponse, PlatformProfile } from '../transport/types';
+import type { CrmConnector, CrmEntity } from './crm';
+import type { InventoryConnector } from './inventory';
+import type { MarketingConnector, MarketingSettings } from './marketing';
+import type { PaymentConnector } from './payments';
+import type { OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
+
+/** A credential's field values, as n8n decrypts them or as a settings file holds them (field name → value). */
+export type CredentialValues = Readonly<Record<string, unknown>>;
+
+/** Which n8n credential type authenticates a platform, and what the package reads from it. */
+export interface CredentialBinding {
+	/** The n8n credential type name (`credentials/<Name>.credentials.ts`, listed in package.json). */
+	type: string;
+	/** The field holding the API's base URL. */
+	baseUrlField: string;
+	/** The vendor's production API, the field's default; absent where every account has its own host. */
+	defaultBaseUrl?: string;
+	/** Fields whose values no message, log or error may show. */
+	secretFields: string[];
+	/** Derives the base URL when the field is empty (Mailchimp: from the API key's datacenter suffix). */
+	deriveBaseUrl?: (values: CredentialValues) => string;
+}
+
+/** The main credential and the other types that may stand in for it (Salesforce's OAuth2 beside a token). */
+export interface PlatformCredentials extends CredentialBinding {
+	alternatives?: CredentialBinding[];
+}
+
+/**
+ * How a request is authenticated outside n8n (the demo, benchmarks, checks); inside n8n the credential type does
+ * it. Values are templates: `{field}` is replaced by the credential field's value.
+ */
+export type StandaloneAuth =
+	| { kind: 'headers'; headers: Readonly<Record<string, string>> }
+	| { kind: 'basic'; user: string; password: string }
+	/** OAuth2 client credentials from `clientId` / `clientSecret`: a cached Bearer token, fetched anew when refused. */
+	| { kind: 'clientCredentials'; fetchToken: (credentials: ClientCredentials, client: HttpClient) => Promise<AccessTokenResponse> };
+
+export interface ClientCredentials {
+	baseUrl: string;
+	clientId: string;
+	clientSecret: string;
+}
+
+/** `Authorization: Bearer {field}`. */
+export function bearer(field: string): StandaloneAuth {
+	return { kind: 'headers', headers: { Authorization: `Bearer {${field}}` } };
+}
+
+/** How the vendor says a token has expired, and how a fresh one is had inside n8n. */
+export interface TokenRefresh {
+	/** The refusal: one of these statuses, or a body whose vendor error code (the profile's parseError) is one of these. */
+	refusedWith: { statuses?: number[]; vendorCodes?: string[] };
+	/**
+	 * Inside n8n, which refreshes a credential's expirable token only when an authenticated request fails with 401:
+	 * `probe` makes one cheap authenticated call to this path so n8n sees the 401 and refreshes, then sends again;
+	 * `ownToken` (for a vendor that refuses with an HTTP 200) goes on with a token of its own, by the standalone auth.
+	 */
+	inN8n: { probe: string } | 'ownToken';
+}
+
+/** A setting read from the credential, beside its secrets (a store's location, a source code). */
+export interface SettingField {
+	name: string;
+	/** The field's label in the credential, for errors. */
+	displayName: string;
+	type: 'string' | 'integer';
+	/** Used when the field is empty; without one an empty field is an error. */
+	default?: string | number;
+}
+
+/** Settings as parsed from the credential: each declared field typed, plus the resolved base URL. */
+export interface PlatformSettings {
+	baseUrl: string;
+	[field: string]: string | number;
+}
+
+/** A marketing platform's node parameters (audience, welcome campaign…), declared so the node can show them. */
+export interface MarketingParameter {
+	name: string;
+	displayName: string;
+	description?: string;
+	default: string;
+	required?: boolean;
+	options?: Array<{ name: string; value: string; description?: string }>;
+	/** Shown only while these other parameters of the platform hold one of these values. */
+	shownWhen?: Record<string, string[]>;
+}
+
+export interface CrmCapability {
+	connector: (transport: Transport) => CrmConnector;
+	defaultMappings: Partial<Record<CrmEntity, FieldMapping[]>>;
+}
+
+export interface MarketingCapability {
+	connector: (transport: Transport, settings: MarketingSettings) => MarketingConnector;
+	parameters: MarketingParameter[];
+	/** The connector's settings from the node parameters' values (trimmed text). */
+	settings: (parameter: (name: string) => string) => MarketingSettings;
+}
+
+export interface PaymentsCapability {
+	connector: (transport: Transport) => PaymentConnector;
+}
+
+export interface InventoryCapability {
+	connector: (transport: Transport, settings: PlatformSettings) => InventoryConnector;
+}
+
+/** Everything the package knows about one vendor, declared in `lib/platforms/<vendor>/platform.ts`. */
+export interface PlatformDefinition {
+	/** The platform's id: node option values, store keys, the sandbox's name. */
+	id: string;
+	displayName: string;
+	profile: () => PlatformProfile;
+	credentials: PlatformCredentials;
+	standaloneAuth: StandaloneAuth;
+	tokenRefresh?: TokenRefresh;
+	/** Credential fields the connectors need besides auth; parsed by `parseSettings`. */
+	settings?: SettingField[];
+	crm?: CrmCapability;
+	marketing?: MarketingCapability;
+	payments?: PaymentsCapability;
+	inventory?: InventoryCapability;
+	/** Order events by webhook, registered through the vendor's API (the Order Trigger). */
+	orderWebhooks?: OrderWebhookScheme;
+	/** Payment events by webhook, registered through the vendor's API (the Payment Event Trigger). */
+	paymentWebhooks?: PaymentWebhookScheme;
+}
+
+/** Whether a response is the vendor refusing an expired or revoked token, as its `tokenRefresh` declares. */
+export function isTokenRefusal(definition: PlatformDefinition, response: HttpResponse): boolean {
+	const refusal = definition.tokenRefresh?.refusedWith;
+	if (!refusal) return false;
+	if (refusal.statuses?.includes(response.status)) return true;
+	if (!refusal.vendorCodes) return false;
+	const code = definition.profile().parseError(response)?.code;
+	return code !== undefined && refusal.vendorCodes.includes(code);
+}

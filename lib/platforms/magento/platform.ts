@@ -1,0 +1,14 @@
+import { bearer, type PlatformDefinition } from '../definition';
+import { textSetting } from '../settings';
+import { MagentoInventory } from './inventory';
+import { magentoProfile } from './profile';
+
+export const magento: PlatformDefinition = {
+	id: 'magento',
+	displayName: 'Magento 2',
+	profile: () => magentoProfile(),
+	credentials: { type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
+	standaloneAuth: bearer('accessToken'),
+	settings: [{ name: 'sourceCode', displayName: 'Source Code', type: 'string', default: 'default' }],
+	inventory: { connector: (transport, settings) => new MagentoInventory(transport, textSetting(settings, 'sourceCode')) },
+};

@@ -1,0 +1,28 @@
+import type { PlatformDefinition } from '../definition';
+import { MailchimpMarketing } from './marketing';
+import { mailchimpBaseUrl, mailchimpProfile } from './profile';
+
+export const mailchimp: PlatformDefinition = {
+	id: 'mailchimp',
+	displayName: 'Mailchimp',
+	profile: () => mailchimpProfile(),
+	credentials: {
+		type: 'integrationMailchimpApi',
+		baseUrlField: 'baseUrl',
+		secretFields: ['apiKey'],
+		deriveBaseUrl: (values) => mailchimpBaseUrl(typeof values.apiKey === 'string' ? values.apiKey : ''),
+	},
+	standaloneAuth: { kind: 'basic', user: 'anystring', password: '{apiKey}' },
+	marketing: {
+		connector: (transport, settings) => new MailchimpMarketing(transport, settings),
+		parameters: [
+			{ displayName: 'Mailchimp Audience ID', name: 'mailchimpAudienceId', default: '', required: true, description: 'The audience (list) the contacts join' },
+			{ displayName: 'Mailchimp Welcome Journey ID', name: 'mailchimpJourneyId', default: '', description: 'Customer journey whose API trigger starts the welcome; empty for none' },
+			{ displayName: 'Mailchimp Journey Step ID', name: 'mailchimpJourneyStepId', default: '', description: 'The journey\'s "Contact API event" starting step' },
+		],
+		settings: (parameter) => {
+			const journey = parameter('mailchimpJourneyId');
+			return { listId: parameter('mailchimpAudienceId'), welcome: journey ? { id: journey, stepId: parameter('mailchimpJourneyStepId') } : undefined };
+		},
+	},
+};

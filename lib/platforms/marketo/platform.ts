@@ -1,0 +1,24 @@
+import type { PlatformDefinition } from '../definition';
+import { fetchMarketoToken } from './auth';
+import { MarketoMarketing } from './marketing';
+import { marketoProfile, MARKETO_TOKEN_REFUSED } from './profile';
+
+export const marketo: PlatformDefinition = {
+	id: 'marketo',
+	displayName: 'Marketo',
+	profile: () => marketoProfile(),
+	credentials: { type: 'integrationMarketoApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
+	standaloneAuth: { kind: 'clientCredentials', fetchToken: fetchMarketoToken },
+	// Marketo refuses an expired token in an HTTP 200 (601/602), which n8n never takes for a reason to refresh.
+	tokenRefresh: { refusedWith: { statuses: [401], vendorCodes: MARKETO_TOKEN_REFUSED }, inN8n: 'ownToken' },
+	marketing: {
+		connector: (transport, settings) => new MarketoMarketing(transport, settings),
+		parameters: [
+			{ displayName: 'Marketo Welcome Campaign ID', name: 'marketoCampaignId', default: '', description: 'A smart campaign with a "Campaign is Requested" (Web Service API) trigger; empty for none' },
+		],
+		settings: (parameter) => {
+			const campaign = parameter('marketoCampaignId');
+			return { welcome: campaign ? { id: campaign } : undefined };
+		},
+	},
+};

@@ -1,0 +1,16 @@
+import type { PlatformDefinition } from '../definition';
+import { textSetting } from '../settings';
+import { ShopifyInventory } from './inventory';
+import { shopifyOrderWebhooks } from './orderWebhooks';
+import { shopifyProfile } from './profile';
+
+export const shopify: PlatformDefinition = {
+	id: 'shopify',
+	displayName: 'Shopify',
+	profile: () => shopifyProfile(),
+	credentials: { type: 'integrationShopifyApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
+	standaloneAuth: { kind: 'headers', headers: { 'X-Shopify-Access-Token': '{accessToken}' } },
+	settings: [{ name: 'locationId', displayName: 'Location ID', type: 'string' }],
+	inventory: { connector: (transport, settings) => new ShopifyInventory(transport, textSetting(settings, 'locationId')) },
+	orderWebhooks: shopifyOrderWebhooks,
+};

@@ -1,0 +1,14 @@
+import type { PlatformDefinition } from '../definition';
+import { WooCommerceInventory } from './inventory';
+import { wooCommerceOrderWebhooks } from './orderWebhooks';
+import { wooCommerceProfile } from './profile';
+
+export const woocommerce: PlatformDefinition = {
+	id: 'woocommerce',
+	displayName: 'WooCommerce',
+	profile: () => wooCommerceProfile(),
+	credentials: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'] },
+	standaloneAuth: { kind: 'basic', user: '{consumerKey}', password: '{consumerSecret}' },
+	inventory: { connector: (transport) => new WooCommerceInventory(transport) },
+	orderWebhooks: wooCommerceOrderWebhooks,
+};
