@@ -1,8 +1,5 @@
 import type { ProcessorProfile } from '../platforms/payments';
-import { braintreeRoutingProfile } from '../platforms/braintree/profile';
-import { payPalRoutingProfile } from '../platforms/paypal/profile';
-import { squareRoutingProfile } from '../platforms/square/profile';
-import { stripeRoutingProfile } from '../platforms/stripe/profile';
+import { platformsServing } from '../platforms/catalog';
 
 export type { FeeSchedule, ProcessorProfile } from '../platforms/payments';
 
@@ -52,7 +49,7 @@ export interface RoutingConfig {
 }
 
 /** Each processor's list prices and typical speed, as declared by its platform: priors meant to be overridden. */
-export const defaultProcessorProfiles: ProcessorProfile[] = [stripeRoutingProfile, squareRoutingProfile, payPalRoutingProfile, braintreeRoutingProfile];
+export const defaultProcessorProfiles: ProcessorProfile[] = platformsServing('payments').map((processor) => processor.payments!.routingProfile);
 
 export const defaultWeights: ScoringWeights = { fees: 0.4, successRate: 0.35, speed: 0.15, country: 0.1 };
 

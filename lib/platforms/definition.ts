@@ -5,7 +5,7 @@ import type { HttpClient, HttpResponse, PlatformProfile } from '../transport/typ
 import type { CrmConnector, CrmEntity } from './crm';
 import type { InventoryConnector } from './inventory';
 import type { MarketingConnector, MarketingSettings } from './marketing';
-import type { PaymentConnector } from './payments';
+import type { PaymentConnector, ProcessorProfile } from './payments';
 import type { OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
 
 /** A credential's field values, as n8n decrypts them or as a settings file holds them (field name → value). */
@@ -105,6 +105,8 @@ export interface MarketingCapability {
 
 export interface PaymentsCapability {
 	connector: (transport: Transport) => PaymentConnector;
+	/** List prices, typical speed and local countries: the router's priors, meant to be overridden. */
+	routingProfile: ProcessorProfile;
 }
 
 export interface InventoryCapability {

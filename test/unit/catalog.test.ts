@@ -77,7 +77,7 @@ describe('the catalog agrees with the folders, credentials, sandboxes and docs',
 	test('the capabilities the nodes list come from the catalog', () => {
 		expect(platformsServing('crm').map((definition) => definition.id)).toEqual(['hubspot', 'salesforce', 'zendesk', 'intercom']);
 		expect(platformsServing('marketing').map((definition) => definition.id)).toEqual(['hubspot', 'mailchimp', 'marketo', 'activecampaign']);
-		expect(platformsServing('payments').map((definition) => definition.id)).toEqual(['stripe', 'paypal', 'square', 'braintree']);
+		expect(platformsServing('payments').map((definition) => definition.id)).toEqual(['stripe', 'square', 'paypal', 'braintree']);
 		expect(platformsServing('inventory').map((definition) => definition.id)).toEqual(['shopify', 'woocommerce', 'magento', 'bigcommerce']);
 		expect(() => platformDefinition('nosuch')).toThrow(/Unknown platform "nosuch"/);
 	});

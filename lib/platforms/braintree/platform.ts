@@ -1,6 +1,6 @@
 import type { PlatformDefinition } from '../definition';
 import { BraintreePayments } from './payments';
-import { braintreeProfile } from './profile';
+import { braintreeProfile, braintreeRoutingProfile } from './profile';
 
 export const braintree: PlatformDefinition = {
 	id: 'braintree',
@@ -8,5 +8,5 @@ export const braintree: PlatformDefinition = {
 	profile: () => braintreeProfile(),
 	credentials: { type: 'integrationBraintreeApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://payments.braintree-api.com', secretFields: ['privateKey'] },
 	standaloneAuth: { kind: 'basic', user: '{publicKey}', password: '{privateKey}' },
-	payments: { connector: (transport) => new BraintreePayments(transport) },
+	payments: { connector: (transport) => new BraintreePayments(transport), routingProfile: braintreeRoutingProfile },
 };

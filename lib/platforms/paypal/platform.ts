@@ -2,7 +2,7 @@ import type { PlatformDefinition } from '../definition';
 import { fetchPayPalToken } from './auth';
 import { payPalPaymentWebhooks } from './paymentWebhooks';
 import { PayPalPayments } from './payments';
-import { PAYPAL_REFRESH_PROBE_PATH, payPalProfile } from './profile';
+import { PAYPAL_REFRESH_PROBE_PATH, payPalProfile, payPalRoutingProfile } from './profile';
 
 export const paypal: PlatformDefinition = {
 	id: 'paypal',
@@ -12,6 +12,6 @@ export const paypal: PlatformDefinition = {
 	standaloneAuth: { kind: 'clientCredentials', fetchToken: fetchPayPalToken },
 	// PayPal refuses an expired token with a 401, but the transport reads every status itself, so n8n never sees it.
 	tokenRefresh: { refusedWith: { statuses: [401] }, inN8n: { probe: PAYPAL_REFRESH_PROBE_PATH } },
-	payments: { connector: (transport) => new PayPalPayments(transport) },
+	payments: { connector: (transport) => new PayPalPayments(transport), routingProfile: payPalRoutingProfile },
 	paymentWebhooks: payPalPaymentWebhooks,
 };

@@ -1,7 +1,7 @@
 import { bearer, type PlatformDefinition } from '../definition';
 import { squarePaymentWebhooks } from './paymentWebhooks';
 import { SquarePayments } from './payments';
-import { squareProfile } from './profile';
+import { squareProfile, squareRoutingProfile } from './profile';
 
 export const square: PlatformDefinition = {
 	id: 'square',
@@ -9,6 +9,6 @@ export const square: PlatformDefinition = {
 	profile: () => squareProfile(),
 	credentials: { type: 'integrationSquareApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://connect.squareup.com', secretFields: ['accessToken', 'webhookSecret'] },
 	standaloneAuth: bearer('accessToken'),
-	payments: { connector: (transport) => new SquarePayments(transport) },
+	payments: { connector: (transport) => new SquarePayments(transport), routingProfile: squareRoutingProfile },
 	paymentWebhooks: squarePaymentWebhooks,
 };

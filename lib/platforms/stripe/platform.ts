@@ -1,7 +1,7 @@
 import { bearer, type PlatformDefinition } from '../definition';
 import { stripePaymentWebhooks } from './paymentWebhooks';
 import { StripePayments } from './payments';
-import { stripeProfile } from './profile';
+import { stripeProfile, stripeRoutingProfile } from './profile';
 
 export const stripe: PlatformDefinition = {
 	id: 'stripe',
@@ -9,6 +9,6 @@ export const stripe: PlatformDefinition = {
 	profile: () => stripeProfile(),
 	credentials: { type: 'integrationStripeApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://api.stripe.com', secretFields: ['secretKey', 'webhookSecret'] },
 	standaloneAuth: bearer('secretKey'),
-	payments: { connector: (transport) => new StripePayments(transport) },
+	payments: { connector: (transport) => new StripePayments(transport), routingProfile: stripeRoutingProfile },
 	paymentWebhooks: stripePaymentWebhooks,
 };
