@@ -12,15 +12,24 @@ import { readManifest } from '../test/harness/build';
 import { startQueueN8n } from '../test/harness/n8nQueue';
 import { startN8n, type N8nServer } from '../test/harness/n8nServer';
 import { repoRoot } from '../test/harness/paths';
-import { withStateStore, type WorkflowJson } from '../test/harness/workflowJson';
+import { isSubWorkflow, withStateStore, withSubWorkflowIds, type WorkflowJson } from '../test/harness/workflowJson';
 import { SandboxControl } from '../test/sandbox/framework/controlClient';
 import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
+import { startSmtpSink, type SmtpSink } from '../test/sandbox/smtp';
 
 const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
 // Fixed ports, so the printed URLs are the same on every start.
 const sandboxBasePort = Number(process.env.SANDBOX_BASE_PORT ?? 4010);
+/** The SMTP sink the templates' Send Email nodes use (its message list on the next port). */
+const smtpPort = Number(process.env.SMTP_SINK_PORT ?? 2525);
 const login = { email: 'demo@example.com', password: 'Demo-Passw0rd' };
 const queueMode = process.argv.includes('--queue');
+
+/**
+ * The key callers of the templates' own webhooks (those no vendor signs) send in this header; the templates refuse
+ * a call without it (403). Shown when the demo starts.
+ */
+const webhookCallerKey = { name: 'X-Api-Key', value: 'demo-webhook-caller-key' };
 
 /** The secret the CRM webhooks (HubSpot v3, Zendesk, Intercom) are signed with in the demo. */
 const demoCrmWebhookSecret = 'demo-crm-webhook-secret';
@@ -43,7 +52,7 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	magento: (sandbox) => ({ type: 'integrationMagentoApi', data: { accessToken: sandbox.credentials.accessToken, sourceCode: sandbox.credentials.sourceCode, baseUrl: `${sandbox.baseUrl}/rest/default` } }),
 	bigcommerce: (sandbox) => ({ type: 'integrationBigCommerceApi', data: { accessToken: sandbox.credentials.accessToken, locationId: 1, baseUrl: `${sandbox.baseUrl}/stores/${sandbox.credentials.storeHash}/v3` } }),
 	receivers: (sandbox) => [
-		// The order template's fulfillment and accounting calls (header auth).
+		// The templates' fulfillment and accounting calls (header auth).
 		{ type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${sandbox.credentials.bearerToken}` } },
 		{ type: 'integrationWebhookDestinationApi', data: { signingSecret: '', destinationSecrets: sandbox.credentials.secrets, bearerToken: '' } },
 		{ type: 'integrationHttpDestinationApi', data: { baseUrl: sandbox.baseUrl, token: sandbox.credentials.bearerToken, testPath: '/analytics/events' } },
@@ -89,10 +98,21 @@ function log(message: string) {
 function readTemplates(sandboxes: RunningSandbox[]): Array<{ file: string; workflow: WorkflowJson }> {
 	const dir = path.join(repoRoot, 'workflows');
 	const pointAtSandboxes = (text: string) => sandboxes.reduce((result, sandbox) => result.replaceAll(`https://${sandbox.name}.example.com`, sandbox.baseUrl), text);
-	return readdirSync(dir)
+	const templates = readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
 		.map((file) => ({ file, workflow: JSON.parse(pointAtSandboxes(readFileSync(path.join(dir, file), 'utf8'))) as WorkflowJson }));
+	// Sub-workflows first, so the templates calling them can be pointed at their ids.
+	return [...templates.filter(({ workflow }) => isSubWorkflow(workflow)), ...templates.filter(({ workflow }) => !isSubWorkflow(workflow))];
+}
+
+/** Credentials that are no sandbox's: the key the templates' own webhooks require, and the SMTP sink. */
+async function createLocalCredentials(n8n: N8nServer, smtp: SmtpSink): Promise<Record<string, string>> {
+	return {
+		// Keyed by type and placeholder name: the templates' other Header Auth credential is the receivers' token.
+		'httpHeaderAuth:Webhook caller key': await n8n.createCredential('httpHeaderAuth', 'Webhook caller key', webhookCallerKey, { replace: true }),
+		smtp: await n8n.createCredential('smtp', 'SMTP sink', { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true, user: '', password: '' }, { replace: true }),
+	};
 }
 
 async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): Promise<Record<string, string>> {
@@ -111,8 +131,10 @@ async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): P
 async function importTemplates(demo: DemoN8n, credentialIds: Record<string, string>, sandboxes: RunningSandbox[]): Promise<string[]> {
 	const { n8n } = demo;
 	const lines: string[] = [];
+	const idsByName: Record<string, string> = {};
 	for (const { file, workflow } of readTemplates(sandboxes)) {
-		const id = await n8n.importWorkflow(demo.prepare(workflow), { credentials: credentialIds, replace: true });
+		const id = await n8n.importWorkflow(demo.prepare(withSubWorkflowIds(workflow, idsByName)), { credentials: credentialIds, replace: true });
+		if (workflow.name) idsByName[workflow.name] = id;
 		const startsByItself = workflow.nodes.some((node) => /trigger|webhook/i.test(node.type) && node.type !== 'n8n-nodes-base.manualTrigger');
 		let state = 'imported';
 		if (startsByItself) {
@@ -183,11 +205,12 @@ async function startQueueMode(): Promise<DemoN8n> {
 async function main(): Promise<void> {
 	log(`starting sandboxes from port ${sandboxBasePort}`);
 	const sandboxes = await startAllSandboxes({ basePort: sandboxBasePort });
+	const smtp = await startSmtpSink({ port: smtpPort, httpPort: smtpPort + 1 });
 	let demo: DemoN8n | undefined;
 	const stop = async () => {
 		log('stopping');
 		await demo?.stop();
-		await Promise.allSettled(sandboxes.map((sandbox) => sandbox.close()));
+		await Promise.allSettled([...sandboxes.map((sandbox) => sandbox.close()), smtp.close()]);
 		process.exit(0);
 	};
 	process.once('SIGINT', stop);
@@ -197,7 +220,7 @@ async function main(): Promise<void> {
 	demo = queueMode ? await startQueueMode() : await startSingleProcess();
 	const { n8n } = demo;
 	log(`n8n ready after ${n8n.startupSeconds.toFixed(1)}s`);
-	const credentialIds = await createCredentials(n8n, sandboxes);
+	const credentialIds = { ...(await createCredentials(n8n, sandboxes)), ...(await createLocalCredentials(n8n, smtp)) };
 	await seedSandboxes(sandboxes);
 	const templates = await importTemplates(demo, credentialIds, sandboxes);
 	await registerOrderWebhooks(demo.webhookBaseUrl, sandboxes);
@@ -206,6 +229,8 @@ async function main(): Promise<void> {
 	if (demo.describe.length) console.log(`${demo.describe.join('\n')}\n`);
 	console.log('Sandboxes:');
 	for (const sandbox of sandboxes) console.log(`  ${sandbox.name.padEnd(15)} ${sandbox.baseUrl}  (control: ${sandbox.baseUrl}/__control/)`);
+	console.log(`  ${'smtp'.padEnd(15)} ${smtp.host}:${smtp.port}  (the templates' emails: ${smtp.messagesUrl})`);
+	console.log(`\nThe templates' own webhooks (those no vendor signs) need the header ${webhookCallerKey.name}: ${webhookCallerKey.value}`);
 	console.log(templates.length ? `Templates:\n${templates.map((line) => `  ${line}`).join('\n')}` : 'Templates: none in workflows/ yet');
 	console.log('\nRunning; Ctrl-C to stop.');
 }

@@ -12,12 +12,14 @@ import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
 import { startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 
 jest.setTimeout(600_000);
 
 let n8n: N8nServer;
+let services: TemplateServices;
 let hubspot: RunningSandbox;
 let control: SandboxControl;
 let workflowId: string;
@@ -36,18 +38,25 @@ beforeAll(async () => {
 		accessToken: hubspot.credentials.accessToken,
 		baseUrl: hubspot.baseUrl,
 	});
-	workflowId = await n8n.importWorkflow(template, { credentials: { integrationHubSpotApi: credentialId } });
+	services = await startTemplateServices(n8n);
+	workflowId = await n8n.importWorkflow(template, { credentials: { integrationHubSpotApi: credentialId, ...services.credentialIds } });
 	await n8n.activate(workflowId);
 });
 
 afterAll(async () => {
 	await closeAllStores();
 	await n8n?.stop();
+	await services?.close();
 	await hubspot?.close();
 });
 
+test('a push without the caller key is refused and writes nothing to HubSpot', async () => {
+	expect((await n8n.callWebhook('crm/push-contacts', { body: { contacts } })).status).toBe(403);
+	expect(await control.state('contacts')).toEqual([]);
+});
+
 test('the template pushes contacts to HubSpot through the real n8n, records the ID map, and a re-run creates no duplicates', async () => {
-	const first = await n8n.callWebhook('crm/push-contacts', { body: { contacts } });
+	const first = await n8n.callWebhook('crm/push-contacts', withCallerKey({ body: { contacts } }));
 	expect(first.status).toBe(200);
 	expect((first.body as Array<{ status: string }>).map((outcome) => outcome.status)).toEqual(['created', 'created']);
 
@@ -55,7 +64,7 @@ test('the template pushes contacts to HubSpot through the real n8n, records the 
 	expect(stored.map((record) => record.properties.email).sort()).toEqual(['ada@example.com', 'grace@example.com']);
 	expect(stored.find((record) => record.properties.email === 'ada@example.com')?.properties.phone).toBe('+442079460001');
 
-	const second = await n8n.callWebhook('crm/push-contacts', { body: { contacts } });
+	const second = await n8n.callWebhook('crm/push-contacts', withCallerKey({ body: { contacts } }));
 	expect((second.body as Array<{ status: string }>).map((outcome) => outcome.status)).toEqual(['skipped', 'skipped']);
 	expect(await control.state('contacts')).toHaveLength(2);
 
@@ -76,19 +85,19 @@ test('the template pushes contacts to HubSpot through the real n8n, records the 
 
 test('contacts that all fail are answered 422 with each failure; some failing, 207; no contacts, 422 naming the field', async () => {
 	const before = await control.state<unknown[]>('contacts');
-	const allFailed = await n8n.callWebhook('crm/push-contacts', { body: { contacts: [{ firstName: 'No', lastName: 'Id' }, { id: 'e2e-no-email', firstName: 'No Email' }] } });
+	const allFailed = await n8n.callWebhook('crm/push-contacts', withCallerKey({ body: { contacts: [{ firstName: 'No', lastName: 'Id' }, { id: 'e2e-no-email', firstName: 'No Email' }] } }));
 	expect(allFailed.status).toBe(422);
 	const failures = allFailed.body as Array<{ status: string; error: { code: string; message: string } }>;
 	expect(failures.map((outcome) => [outcome.status, outcome.error.code])).toEqual([
 		['failed', 'MISSING_ID'],
 		['failed', 'MISSING_MATCH_KEY'],
 	]);
-	const mixed = await n8n.callWebhook('crm/push-contacts', { body: { contacts: [{ id: 'e2e-3', firstName: 'Katherine', email: 'katherine@example.com' }, { firstName: 'No', lastName: 'Id' }] } });
+	const mixed = await n8n.callWebhook('crm/push-contacts', withCallerKey({ body: { contacts: [{ id: 'e2e-3', firstName: 'Katherine', email: 'katherine@example.com' }, { firstName: 'No', lastName: 'Id' }] } }));
 	expect(mixed.status).toBe(207);
 	expect((mixed.body as Array<{ status: string }>).map((outcome) => outcome.status).sort()).toEqual(['created', 'failed']);
 	expect(await control.state('contacts')).toHaveLength(before.length + 1);
 	for (const body of [{}, { contacts: [] }, { contacts: 'ada@example.com' }]) {
-		expect(await n8n.callWebhook('crm/push-contacts', { body })).toEqual({ status: 422, body: { error: expect.stringContaining('contacts'), fields: ['contacts'] } });
+		expect(await n8n.callWebhook('crm/push-contacts', withCallerKey({ body }))).toEqual({ status: 422, body: { error: expect.stringContaining('contacts'), fields: ['contacts'] } });
 	}
 });
 

@@ -18,6 +18,8 @@ import { syncPlatforms } from '../../lib/sync/sync';
 import { FetchHttpClient, Transport, type PlatformProfile } from '../../lib/transport';
 import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
+import { withSubWorkflowIds } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 
@@ -27,6 +29,7 @@ const clientSecret = 'hubspot-app-client-secret';
 const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8'));
 
 let n8n: N8nServer;
+let services: TemplateServices;
 let hubspot: RunningSandbox;
 let salesforce: RunningSandbox;
 let hubspotControl: SandboxControl;
@@ -67,14 +70,21 @@ beforeAll(async () => {
 		integrationZendeskApi: await n8n.createCredential('integrationZendeskApi', 'Zendesk', { baseUrl: zendesk.baseUrl, email: zendesk.credentials.email, apiToken: zendesk.credentials.apiToken, webhookSecret: supportSecret }),
 		integrationIntercomApi: await n8n.createCredential('integrationIntercomApi', 'Intercom', { accessToken: intercom.credentials.accessToken, clientSecret: supportSecret, baseUrl: intercom.baseUrl }),
 	};
-	for (const name of ['crm-bidirectional-sync.json', 'crm-conflict-review.json']) {
-		await n8n.activate(await n8n.importWorkflow(template(name), { credentials }));
+	services = await startTemplateServices(n8n);
+	const ids = { ...credentials, ...services.credentialIds };
+	// The usage sub-workflow first: the sync templates call it by id.
+	const usageTemplate = template('crm-record-sync-usage.json');
+	const usageId = await n8n.importWorkflow(usageTemplate, { credentials: ids });
+	await n8n.activate(usageId);
+	for (const name of ['crm-bidirectional-sync.json', 'crm-support-sync.json', 'crm-conflict-review.json']) {
+		await n8n.activate(await n8n.importWorkflow(withSubWorkflowIds(template(name), { [usageTemplate.name]: usageId }), { credentials: ids }));
 	}
 });
 
 afterAll(async () => {
 	await closeAllStores();
 	await n8n?.stop();
+	await services?.close();
 	await hubspot?.close();
 	await salesforce?.close();
 	await zendesk?.close();
@@ -167,33 +177,36 @@ test('a company conflict waits for review, is listed and decided over the review
 	expect(first.reviewsOpened).toBe(1);
 	await closeAllStores();
 
-	const listed = await n8n.callWebhook('crm/conflicts', { method: 'GET' });
+	// Both review webhooks refuse a caller without the key (a decision applies to every platform).
+	expect((await n8n.callWebhook('crm/conflicts', { method: 'GET' })).status).toBe(403);
+	expect((await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: 'any', side: 'salesforce' } })).status).toBe(403);
+	const listed = await n8n.callWebhook('crm/conflicts', withCallerKey({ method: 'GET' }));
 	expect(listed.status).toBe(200);
 	const reviews = listed.body as Array<{ reviewId: string; fields: string[]; scope: string }>;
 	expect(reviews).toHaveLength(1);
 	expect(reviews[0]).toMatchObject({ scope: 'crm:crm:companies', fields: ['name'] });
 
-	const unknown = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: 'no-such-review', side: 'salesforce' } });
+	const unknown = await n8n.callWebhook('crm/conflicts/decide', withCallerKey({ body: { reviewId: 'no-such-review', side: 'salesforce' } }));
 	expect(unknown.status).toBe(404);
 	expect(unknown.body).toEqual({ error: expect.stringContaining('no-such-review') });
 	// No body, or no side: 422 naming the field, not a raw database error.
-	const empty = await n8n.callWebhook('crm/conflicts/decide', { body: {} });
+	const empty = await n8n.callWebhook('crm/conflicts/decide', withCallerKey({ body: {} }));
 	expect(empty).toEqual({ status: 422, body: { error: expect.stringContaining('reviewId'), fields: ['reviewId'] } });
-	const noBody = await n8n.callWebhook('crm/conflicts/decide');
+	const noBody = await n8n.callWebhook('crm/conflicts/decide', withCallerKey());
 	expect(noBody).toMatchObject({ status: 422, body: { fields: ['reviewId'] } });
-	const noSide = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId } });
+	const noSide = await n8n.callWebhook('crm/conflicts/decide', withCallerKey({ body: { reviewId: reviews[0].reviewId } }));
 	expect(noSide).toEqual({ status: 422, body: { error: expect.stringContaining('side'), fields: ['side', 'values'] } });
-	const wrongSide = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId, side: 'zendesk' } });
+	const wrongSide = await n8n.callWebhook('crm/conflicts/decide', withCallerKey({ body: { reviewId: reviews[0].reviewId, side: 'zendesk' } }));
 	expect(wrongSide).toMatchObject({ status: 422, body: { error: expect.stringContaining('zendesk') } });
 
-	const decided = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId, side: 'salesforce', reviewer: 'e2e' } });
+	const decided = await n8n.callWebhook('crm/conflicts/decide', withCallerKey({ body: { reviewId: reviews[0].reviewId, side: 'salesforce', reviewer: 'e2e' } }));
 	expect(decided.status).toBe(200);
 	expect(decided.body).toEqual({ applied: 1 });
-	const again = await n8n.callWebhook('crm/conflicts/decide', { body: { reviewId: reviews[0].reviewId, side: 'hubspot', reviewer: 'e2e' } });
+	const again = await n8n.callWebhook('crm/conflicts/decide', withCallerKey({ body: { reviewId: reviews[0].reviewId, side: 'hubspot', reviewer: 'e2e' } }));
 	expect(again).toMatchObject({ status: 409, body: { error: expect.stringContaining('is already') } });
 	expect((await liveHubSpot('companies'))[0].properties.name).toBe('ACME Corporation');
 	expect((await liveSalesforce('Account'))[0].Name).toBe('ACME Corporation');
-	expect(await n8n.callWebhook('crm/conflicts', { method: 'GET' })).toMatchObject({ status: 200 });
+	expect(await n8n.callWebhook('crm/conflicts', withCallerKey({ method: 'GET' }))).toMatchObject({ status: 200 });
 });
 
 test('signed Zendesk and Intercom deliveries sync contacts across all four platforms; forged ones get 401', async () => {

@@ -9,12 +9,14 @@ import path from 'node:path';
 
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
 import type { WorkflowJson } from '../harness/workflowJson';
 import { AC_LIST, AUDIENCE, contact, JOURNEY, MARKETO_CAMPAIGN, seedMarketingSandboxes, startMarketingSandboxes, WELCOME_TAG, type MarketingSandboxes } from '../engine/marketingPlatforms';
 
 jest.setTimeout(600_000);
 
 let n8n: N8nServer;
+let services: TemplateServices;
 let platforms: MarketingSandboxes;
 let contactWorkflowId: string;
 let unsubscribeWorkflowId: string;
@@ -55,6 +57,8 @@ beforeAll(async () => {
 		integrationActiveCampaignApi: { apiToken: activecampaign.credentials.apiToken, baseUrl: `${activecampaign.baseUrl}/api/3` },
 	});
 	for (const [type, data] of Object.entries(credentialData)) credentialIds[type] = await n8n.createCredential(type, type, data);
+	services = await startTemplateServices(n8n);
+	Object.assign(credentialIds, services.credentialIds);
 	contactWorkflowId = await n8n.importWorkflow(configured('marketing-contact-created.json'), { credentials: credentialIds });
 	await n8n.activate(contactWorkflowId);
 	unsubscribeWorkflowId = await n8n.importWorkflow(configured('marketing-unsubscribes.json'), { credentials: credentialIds });
@@ -63,13 +67,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await n8n?.stop();
+	await services?.close();
 	await platforms?.close();
 });
 
 /** Posts to a template's webhook, expects the answer's status (200 done, 202 retried later, 422 invalid) and waits for the run. */
 async function deliver(workflowId: string, webhookPath: string, body: object, status = 200): Promise<ExecutionSummary & { answer: unknown }> {
 	const earlier = new Set((await n8n.executions(workflowId)).map((run) => run.id));
-	const reply = await n8n.callWebhook(webhookPath, { body });
+	const reply = await n8n.callWebhook(webhookPath, withCallerKey({ body }));
 	expect({ status: reply.status, body: reply.body }).toMatchObject({ status });
 	return { ...(await n8n.waitForExecution(workflowId, (run) => !earlier.has(run.id), 60_000)), answer: reply.body };
 }

@@ -1,7 +1,8 @@
 /**
  * The Usage Meter in the real n8n: the record template published as a webhook, the same usage delivered twice and
- * counted once, each answered 200; invalid usage answered 422 with the reason, counting nothing; the monthly invoice-preview template (its schedule swapped for a manual trigger so the test can
- * start it) prices last month for every customer.
+ * counted once, each answered 200 (a call without the caller key refused, counting nothing); invalid usage answered
+ * 422 with the reason, counting nothing; a crossed quota emailed; the monthly invoice-preview template, its schedule
+ * fired through the REST API, prices last month for every customer and emails each preview.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
 import { startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
 import type { WorkflowJson } from '../harness/workflowJson';
 
 jest.setTimeout(600_000);
@@ -21,17 +23,20 @@ const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, '
 const lastMonth = DateTime.utc().minus({ months: 1 }).set({ day: 12, hour: 9 }).toISO();
 
 let n8n: N8nServer;
+let services: TemplateServices;
 let recordWorkflowId: string;
 
 beforeAll(async () => {
 	n8n = await startN8n();
-	recordWorkflowId = await n8n.importWorkflow(template('usage-record-webhook.json'));
+	services = await startTemplateServices(n8n);
+	recordWorkflowId = await n8n.importWorkflow(template('usage-record-webhook.json'), { credentials: services.credentialIds });
 	await n8n.activate(recordWorkflowId);
 });
 
 afterAll(async () => {
 	await closeAllStores();
 	await n8n?.stop();
+	await services?.close();
 });
 
 async function meterOnN8nStore(): Promise<UsageMeter> {
@@ -47,7 +52,7 @@ test('usage recorded through the workflow twice is counted once, and the item pa
 	];
 	for (let run = 0; run < 2; run++) {
 		for (const body of usage) {
-			expect(await n8n.callWebhook('usage/record', { body })).toEqual({ status: 200, body: { recorded: true, eventId: body.eventId } });
+			expect(await n8n.callWebhook('usage/record', withCallerKey({ body }))).toEqual({ status: 200, body: { recorded: true, eventId: body.eventId } });
 		}
 	}
 	// The answer comes from Respond to Webhook, before the execution ends: wait for all six to be saved.
@@ -66,6 +71,23 @@ test('usage recorded through the workflow twice is counted once, and the item pa
 	expect((await meter.usage('acme', period)).meters.syncs).toMatchObject({ quantity: 12_000, events: 1 });
 });
 
+test('usage without the caller key is refused and counts nothing', async () => {
+	const meter = await meterOnN8nStore();
+	const before = await meter.repository.countEvents('demo');
+	const body = { eventId: 'e2e-no-key-1', customerId: 'acme', quantity: 1 };
+	expect((await n8n.callWebhook('usage/record', { body })).status).toBe(403);
+	expect((await n8n.callWebhook('usage/record', { body, headers: { 'X-Api-Key': 'a-wrong-key' } })).status).toBe(403);
+	expect(await meter.repository.countEvents('demo')).toBe(before);
+});
+
+test('crossing 80% of the included syncs emails the quota alert', async () => {
+	const body = { eventId: 'e2e-quota-1', customerId: 'initech', quantity: 8_500 };
+	expect((await n8n.callWebhook('usage/record', withCallerKey({ body }))).status).toBe(200);
+	const alert = await services.smtp.waitFor((message) => message.subject.includes('initech'));
+	expect(alert).toMatchObject({ to: ['billing@example.com'], subject: 'Customer initech reached 80% of syncs' });
+	expect(alert.text).toContain('has used 8500 syncs of the 10000 included');
+});
+
 test.each([
 	['without an event id', { customerId: 'acme', quantity: 3, timestamp: lastMonth }, 'eventId must be a non-empty string or a whole number, got nothing'],
 	['with a negative quantity', { eventId: 'e2e-neg-1', customerId: 'acme', quantity: -5, timestamp: lastMonth }, 'quantity must be a whole number of at least 0, got the number -5'],
@@ -73,22 +95,23 @@ test.each([
 ])('usage %s is answered 422 with the reason and counts nothing', async (_case, body, reason) => {
 	const meter = await meterOnN8nStore();
 	const before = await meter.repository.countEvents('demo');
-	const reply = await n8n.callWebhook('usage/record', { body });
+	const reply = await n8n.callWebhook('usage/record', withCallerKey({ body }));
 	expect(reply.status).toBe(422);
 	expect((reply.body as { error: string }).error).toContain(reason);
 	expect(await meter.repository.countEvents('demo')).toBe(before);
 });
 
 test('the monthly preview template shows the right charge for every customer', async () => {
-	const preview = template('usage-monthly-invoice-preview.json');
-	preview.nodes = preview.nodes.map((node) =>
-		node.type === 'n8n-nodes-base.scheduleTrigger' ? { ...node, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} } : node,
-	);
-	const workflowId = await n8n.importWorkflow(preview);
-	const run = await n8n.runManual(workflowId);
+	const workflowId = await n8n.importWorkflow(template('usage-monthly-invoice-preview.json'), { credentials: services.credentialIds });
+	// The schedule fired from the REST API, as the editor's "Execute workflow" does.
+	const run = await n8n.runManual(workflowId, 'First of the Month');
 	expect(run.status).toBe('success');
-	const invoices = run.outputs['Send to Email or Accounting'][0].map((item) => item.json);
+	const invoices = run.outputs["Preview Last Month's Invoices"][0].map((item) => item.json);
 	expect(invoices.map((invoice) => invoice.customerId)).toEqual(['acme', 'globex']);
+	// Each customer's preview is emailed with its lines and total.
+	const emails = ['acme', 'globex'].map((customer) => services.smtp.messages().find((message) => message.subject.startsWith(`Usage invoice preview for ${customer}:`)));
+	expect(emails.map((email) => email?.subject)).toEqual(['Usage invoice preview for acme: 230.35 USD', 'Usage invoice preview for globex: 229.00 USD']);
+	expect(emails[0]?.text).toContain('Total: 230.35 USD');
 	// acme: 99 (Basic) + 100 setup + 2,000 syncs above the included 10,000 × 0.01 + (0.10 + 0.5% × 250.00) + 10.00 minimum on events
 	expect(invoices[0].total).toEqual({ currency: 'USD', minor: 23_035, amount: '230.35' });
 	// globex: 99 + 100 setup + 30,000 events × 0.001

@@ -1,29 +1,38 @@
 /**
  * The Smart Payment Router in the real n8n against the four processor sandboxes: the payment-router template as a
- * published webhook that answers with the outcome (201 charged, 200 the same payment again, 402 declined, 409 an id
- * reused for another payment, 422 invalid naming the field, with nothing charged; duplicates charged once, fallback
- * when Stripe is down, PayPal through the credential's OAuth token), and the processor-events receiver accepting the
- * sandboxes' signed events, refusing a forged one with 401 and a signed body that is no event with 422.
+ * published webhook, called with its caller key (without it: refused, nothing charged), that answers with the outcome
+ * once the charge is known (201 charged, 200 the same payment again, 402 declined, 409 an id reused for another
+ * payment, 422 invalid naming the field, with nothing charged; duplicates charged once, fallback when Stripe is down,
+ * PayPal through the credential's OAuth token); each charge posted once to the accounting receiver, each failure
+ * emailed (SMTP sink), each transaction metered. The processor-events template's Payment Event Triggers register their
+ * webhooks with Stripe and Square on publishing; a refund and a dispute of a real charge are recorded with the
+ * accounting receiver and the dispute emailed.
  */
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { UsageMeter } from '../../lib/metering';
+import { allMigrations } from '../../lib/migrations';
+import { closeAllStores, openStore } from '../../lib/store';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
 import type { WorkflowJson } from '../harness/workflowJson';
 
 jest.setTimeout(600_000);
 
 const processors = ['stripe', 'paypal', 'square', 'braintree'] as const;
-const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
+let receivers: RunningSandbox;
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8').replaceAll('https://receivers.example.com', receivers.baseUrl)) as WorkflowJson;
 const tokens = { stripe: 'pm_card_visa', paypal: 'vault-ok', square: 'cnon:card-nonce-ok', braintree: 'fake-valid-nonce' };
 
 let n8n: N8nServer;
+let services: TemplateServices;
 let sandboxes: Record<string, RunningSandbox>;
 let control: Record<string, SandboxControl>;
+let receiverControl: SandboxControl;
 let routerWorkflowId: string;
 let credentialIds: Record<string, string>;
 const credentialData: Record<string, Record<string, unknown>> = {};
@@ -32,43 +41,59 @@ let eventsWorkflowId: string;
 beforeAll(async () => {
 	sandboxes = Object.fromEntries(await Promise.all(processors.map(async (name) => [name, await startSandbox(name)] as const)));
 	control = Object.fromEntries(processors.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)]));
+	receivers = await startSandbox('receivers');
+	receiverControl = new SandboxControl(receivers.baseUrl);
 	n8n = await startN8n();
+	services = await startTemplateServices(n8n);
 	const { stripe, paypal, square, braintree } = sandboxes;
 	Object.assign(credentialData, {
-		integrationStripeApi: { secretKey: stripe.credentials.secretKey, webhookSecret: 'whsec_e2e', baseUrl: stripe.baseUrl },
+		integrationStripeApi: { secretKey: stripe.credentials.secretKey, baseUrl: stripe.baseUrl },
 		integrationPayPalApi: { clientId: paypal.credentials.clientId, clientSecret: paypal.credentials.clientSecret, baseUrl: paypal.baseUrl },
-		integrationSquareApi: { accessToken: square.credentials.accessToken, webhookSecret: 'sq_e2e', baseUrl: square.baseUrl },
+		integrationSquareApi: { accessToken: square.credentials.accessToken, baseUrl: square.baseUrl },
 		integrationBraintreeApi: { publicKey: braintree.credentials.publicKey, privateKey: braintree.credentials.privateKey, baseUrl: braintree.baseUrl },
 	});
-	const ids: Record<string, string> = {};
+	const ids: Record<string, string> = { ...services.credentialIds };
 	for (const [type, data] of Object.entries(credentialData)) ids[type] = await n8n.createCredential(type, type, data);
+	ids.httpHeaderAuth = await n8n.createCredential('httpHeaderAuth', 'Accounting receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` });
 	credentialIds = ids;
 	routerWorkflowId = await n8n.importWorkflow(template('payment-router.json'), { credentials: ids });
 	await n8n.activate(routerWorkflowId);
-	const events = template('payment-processor-events.json');
-	const squareUrl = `${n8n.baseUrl}/webhook/payments/square-events`;
-	events.nodes = events.nodes.map((node) => (node.name === 'Verify Square Signature' ? { ...node, parameters: { ...node.parameters, notificationUrl: squareUrl } } : node));
-	eventsWorkflowId = await n8n.importWorkflow(events, { credentials: ids });
+	eventsWorkflowId = await n8n.importWorkflow(template('payment-processor-events.json'), { credentials: ids });
 	await n8n.activate(eventsWorkflowId);
-	await control.stripe.registerWebhook(`${n8n.baseUrl}/webhook/payments/stripe-events`, 'whsec_e2e');
-	await control.square.registerWebhook(squareUrl, 'sq_e2e');
 });
 
 afterAll(async () => {
+	await closeAllStores();
 	await n8n?.stop();
+	await services?.close();
+	await receivers?.close();
 	await Promise.all(Object.values(sandboxes ?? {}).map((sandbox) => sandbox.close()));
 });
 
 /** Delivers a payment request to the published template, expects the answer's status and waits for its execution. */
 async function submit(body: object, status: number): Promise<ExecutionSummary & { answer: unknown }> {
 	const earlier = new Set((await n8n.executions(routerWorkflowId)).map((run) => run.id));
-	const reply = await n8n.callWebhook('payments/requested', { body });
+	const reply = await n8n.callWebhook('payments/requested', withCallerKey({ body }));
 	expect({ status: reply.status, body: reply.body }).toMatchObject({ status });
 	return { ...(await n8n.waitForExecution(routerWorkflowId, (run) => !earlier.has(run.id), 60_000)), answer: reply.body };
 }
 
-const succeededOf = (run: ExecutionSummary) => run.outputs['Record Accounting Entry']?.[0]?.[0]?.json;
-const failedOf = (run: ExecutionSummary) => run.outputs['Notify Payment Failed']?.[0]?.[0]?.json;
+const succeededOf = (run: ExecutionSummary) => run.outputs['Answer Paid']?.[0]?.[0]?.json;
+const failedOf = (run: ExecutionSummary) => run.outputs['Answer Not Paid']?.[0]?.[0]?.json;
+const accountingEntries = async () => await receiverControl.state<Array<{ idempotencyKey: string; body: Record<string, unknown>; requests: number }>>('accounting');
+
+async function meteredTransactions(): Promise<number> {
+	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const meter = new UsageMeter({ db: store.db, namespace: 'demo' });
+	return (await meter.usage('demo')).meters.transactions?.events ?? 0;
+}
+
+test('a payment request without the caller key is refused and charges nothing', async () => {
+	const reply = await n8n.callWebhook('payments/requested', { body: { paymentId: 'e2e-no-key', amount: 30, currency: 'USD', country: 'US', tokens } });
+	expect(reply.status).toBe(403);
+	expect(await control.stripe.state('charges')).toHaveLength(0);
+	expect(await n8n.executions(routerWorkflowId)).toHaveLength(0);
+});
 
 test('a payment request is charged once, however often it is delivered', async () => {
 	const request = { paymentId: 'e2e-order-1', amount: 30, currency: 'USD', country: 'US', tokens };
@@ -80,6 +105,10 @@ test('a payment request is charged once, however often it is delivered', async (
 	expect(succeededOf(again)).toMatchObject({ paymentId: 'e2e-order-1', replayed: true, transactionId: succeededOf(first).transactionId });
 	expect(again.answer).toMatchObject({ paymentId: 'e2e-order-1', replayed: true });
 	expect(await control.stripe.state('charges')).toHaveLength(1);
+	// One accounting entry and one metered transaction for the payment, however often it was requested.
+	const entries = (await accountingEntries()).filter((entry) => entry.idempotencyKey === 'payment:e2e-order-1');
+	expect(entries).toEqual([expect.objectContaining({ body: expect.objectContaining({ type: 'payment', paymentId: 'e2e-order-1', processor: 'stripe', amount: '30.00', fee: '1.17' }), requests: 2 })]);
+	expect(await meteredTransactions()).toBe(1);
 });
 
 test('the same payment id with another amount is refused with 409 and charges nothing', async () => {
@@ -111,6 +140,10 @@ test('a hard decline goes to the failed branch with no fallback', async () => {
 	expect(run.answer).toMatchObject({ paymentId: 'e2e-declined-1', status: 'failed', reason: 'hard_decline', code: 'incorrect_cvc', message: expect.any(String) });
 	expect(failedOf(run).attempts).toHaveLength(1);
 	expect(await control.square.state('completed')).toHaveLength(0);
+	const email = await services.smtp.waitFor((message) => message.subject.includes('e2e-declined-1'));
+	expect(email).toMatchObject({ to: ['payments@example.com'], subject: 'Payment e2e-declined-1 not charged: hard_decline' });
+	expect(email.text).toContain('stripe: hard_decline incorrect_cvc');
+	expect((await accountingEntries()).filter((entry) => entry.idempotencyKey === 'payment:e2e-declined-1')).toEqual([]);
 });
 
 test('with Stripe down, the payment succeeds through the fallback', async () => {
@@ -129,36 +162,46 @@ test('PayPal charges through the token its credential fetched', async () => {
 	expect(await control.paypal.state('captures')).toHaveLength(1);
 });
 
-test('signed processor events are accepted and a forged one is refused with 401', async () => {
-	const stripeDeliveries = (await control.stripe.webhooks()).deliveries;
-	expect(stripeDeliveries.length).toBeGreaterThan(0);
-	expect(stripeDeliveries.every((delivery) => delivery.status === 200)).toBe(true);
-	const squareDeliveries = (await control.square.webhooks()).deliveries;
-	expect(squareDeliveries.length).toBeGreaterThan(0);
-	expect(squareDeliveries.every((delivery) => delivery.status === 200)).toBe(true);
-
-	const forged = await n8n.callWebhook('payments/stripe-events', {
-		body: '{"id":"evt_forged","type":"payment_intent.succeeded"}',
-		headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
-	});
+test('a refund and a dispute of a charged payment are recorded with accounting; the dispute is emailed', async () => {
+	// Publishing the template registered one webhook per trigger with each processor: no URL typed anywhere.
+	expect((await control.stripe.state<Array<{ enabled_events: string[] }>>('webhook_endpoints')).flatMap((hook) => hook.enabled_events).sort()).toEqual(['charge.dispute.created', 'charge.refunded']);
+	expect((await control.square.state<Array<{ event_types: string[] }>>('subscriptions')).flatMap((hook) => hook.event_types).sort()).toEqual(['dispute.created', 'refund.created']);
+	const before = (await n8n.executions(eventsWorkflowId)).length;
+	const charged = await submit({ paymentId: 'e2e-refunded-1', amount: 42, currency: 'USD', country: 'US', tokens }, 201);
+	const intentId = String(succeededOf(charged).transactionId);
+	await control.stripe.emitEvent({ type: 'charge.refunded' });
+	await control.stripe.emitEvent({ type: 'charge.dispute.created' });
+	await control.square.emitEvent({ type: 'dispute.created' });
+	await waitForCount(async () => (await n8n.executions(eventsWorkflowId)).filter((run) => run.finished || run.status === 'error').length, before + 3);
+	expect((await n8n.executions(eventsWorkflowId)).map((run) => run.status)).toEqual(['success', 'success', 'success']);
+	const recorded = (await accountingEntries()).filter((entry) => entry.body.type === 'refund' || entry.body.type === 'dispute');
+	expect(recorded.map((entry) => [entry.body.type, entry.body.platform, entry.body.eventType]).sort()).toEqual([
+		['dispute', 'square', 'dispute.created'],
+		['dispute', 'stripe', 'charge.dispute.created'],
+		['refund', 'stripe', 'charge.refunded'],
+	]);
+	expect(recorded.find((entry) => entry.body.type === 'refund')?.body.paymentId).toBe(intentId);
+	const disputeEmails = services.smtp.messages().filter((message) => message.subject.startsWith('Dispute opened'));
+	expect(disputeEmails.map((message) => [message.subject.split(' payment')[0], message.to])).toEqual(
+		expect.arrayContaining([
+			['Dispute opened on stripe', ['payments@example.com']],
+			['Dispute opened on square', ['payments@example.com']],
+		]),
+	);
+	expect(disputeEmails).toHaveLength(2);
+	// A forged delivery to a registered URL is refused before any execution.
+	const [hook] = await control.stripe.state<Array<{ url: string }>>('webhook_endpoints');
+	const forged = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }, body: '{"id":"evt_forged","type":"charge.refunded"}' });
 	expect(forged.status).toBe(401);
-	expect(forged.body).toEqual({ error: 'Stripe-Signature does not match' });
-	const unsigned = await n8n.callWebhook('payments/square-events', { body: { type: 'payment.created' } });
-	expect(unsigned.status).toBe(401);
-
-	// Correctly signed, but no event: refused as invalid (422) with the reason, not as forged.
-	const stripeSigned = (body: string) => {
-		const t = Math.floor(Date.now() / 1000);
-		return { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${createHmac('sha256', 'whsec_e2e').update(`${t}.${body}`).digest('hex')}` };
-	};
-	for (const body of ['{}', '{"id":"evt_no_type","data":{"object":{}}}']) {
-		const malformed = await n8n.callWebhook('payments/stripe-events', { body, headers: stripeSigned(body) });
-		expect(malformed.status).toBe(422);
-		expect(malformed.body).toEqual(expect.objectContaining({ error: expect.any(String) }));
-	}
-	const genuineShape = '{"id":"evt_e2e_1","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1"}}}';
-	expect((await n8n.callWebhook('payments/stripe-events', { body: genuineShape, headers: stripeSigned(genuineShape) })).status).toBe(200);
+	expect((await n8n.executions(eventsWorkflowId)).length).toBe(before + 3);
 });
+
+async function waitForCount(read: () => Promise<number>, count: number): Promise<void> {
+	for (const deadline = Date.now() + 60_000; (await read()) < count; ) {
+		if (Date.now() > deadline) throw new Error(`still ${await read()} of ${count}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
 
 /** n8n's own credential test (the editor's "Test" button): `POST /rest/credentials/test`. */
 async function testCredential(id: string, type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {

@@ -97,7 +97,7 @@ test('the monthly template previews last month for every customer', async () => 
 	]);
 	const run = await runWorkflow(previewTemplate, { env: env() });
 	expect(run.error).toBeUndefined();
-	const invoices = run.outputs['Send to Email or Accounting'][0].map((item) => item.json);
+	const invoices = run.outputs['Email Invoice Preview'][0].map((item) => item.json);
 	expect(invoices.map((invoice) => invoice.customerId)).toEqual(['acme', 'globex']);
 	expect(invoices[0].period.key).toBe(periodOf(lastMonth.toMillis()).key);
 	// acme: 99 (Basic) + 100 setup + 2,000 syncs above 10,000 × 0.01 + (0.10 + 0.5% × 1,000) + 10.00 minimum events

@@ -43,7 +43,7 @@ export interface N8nServer {
 	createCredential(type: string, name: string, data: Record<string, unknown>, options?: ReplaceOption): Promise<string>;
 	importWorkflow(json: object, options?: { credentials?: Record<string, string> } & ReplaceOption): Promise<string>;
 	activate(workflowId: string): Promise<void>;
-	runManual(workflowId: string): Promise<ExecutionSummary>;
+	runManual(workflowId: string, triggerName?: string): Promise<ExecutionSummary>;
 	callWebhook(path: string, init?: WebhookRequest): Promise<{ status: number; body: unknown }>;
 	executions(workflowId?: string): Promise<ExecutionSummary[]>;
 	waitForExecution(workflowId: string, predicate?: (execution: ExecutionSummary) => boolean, timeoutMs?: number): Promise<ExecutionSummary>;
@@ -244,11 +244,14 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 			throw new Error(`Workflow ${workflowId} was not published within 30s`);
 		},
 
-		/** Runs the workflow from its Manual Trigger as the editor's "Execute workflow" button does, and waits for the end. */
-		async runManual(workflowId) {
+		/**
+		 * Runs the workflow as the editor's "Execute workflow" button does, from its Manual Trigger or the trigger named
+		 * (a Schedule Trigger then fires once), and waits for the end.
+		 */
+		async runManual(workflowId, triggerName) {
 			const workflow = await api<WorkflowJson>('GET', `/workflows/${workflowId}`);
-			const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
-			if (!trigger) throw new Error(`Workflow ${workflowId} has no Manual Trigger`);
+			const trigger = workflow.nodes.find((node) => (triggerName ? node.name === triggerName : node.type === 'n8n-nodes-base.manualTrigger'));
+			if (!trigger) throw new Error(`Workflow ${workflowId} has no ${triggerName ? `node "${triggerName}"` : 'Manual Trigger'}`);
 			const started = await rest<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/workflows/${workflowId}/run`, {
 				triggerToStartFrom: { name: trigger.name },
 			});

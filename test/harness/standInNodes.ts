@@ -3,7 +3,8 @@
  * dependency here: it depends on @confluentinc/kafka-javascript (whose install downloads from the internet) and
  * isolated-vm. Each stand-in behaves like the original where the in-process harness reaches it:
  * triggers emit one empty item in manual mode and pass seeded items through otherwise; NoOp passes items on, and so
- * does Respond to Webhook (there is no caller in-process: the e2e tests check the answers).
+ * do Respond to Webhook, Send Email and HTTP Request (there is no caller, mailbox or receiver in-process: the e2e tests
+ * check those).
  */
 import type { IExecuteFunctions, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
@@ -48,6 +49,11 @@ class PassThroughStandIn implements INodeType {
 	}
 }
 
+/** A note on the canvas: never executed. */
+class StickyNoteStandIn implements INodeType {
+	readonly description: INodeTypeDescription = { ...describe('stickyNote', 'Sticky Note', false), inputs: [], outputs: [] };
+}
+
 class NoOpStandIn implements INodeType {
 	readonly description = describe('noOp', 'No Operation, do nothing', false);
 
@@ -62,4 +68,8 @@ export const standInNodeTypes: Record<string, INodeType> = {
 	'n8n-nodes-base.webhook': new WebhookStandIn(),
 	'n8n-nodes-base.noOp': new NoOpStandIn(),
 	'n8n-nodes-base.respondToWebhook': new PassThroughStandIn(describe('respondToWebhook', 'Respond to Webhook', false)),
+	// Calls out of n8n (an email, a receiver's API): the e2e tests check what arrives; in-process the items go on.
+	'n8n-nodes-base.emailSend': new PassThroughStandIn(describe('emailSend', 'Send Email', false)),
+	'n8n-nodes-base.httpRequest': new PassThroughStandIn(describe('httpRequest', 'HTTP Request', false)),
+	'n8n-nodes-base.stickyNote': new StickyNoteStandIn(),
 };

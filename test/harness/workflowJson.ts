@@ -22,14 +22,18 @@ export interface WorkflowJson {
 	[property: string]: unknown;
 }
 
-/** Points every node's reference to a credential type in `idsByType` at that id. */
+/**
+ * Points every node's reference to a credential at an id from `idsByType`: the key `<type>:<placeholder name>` when
+ * given (a type with two roles, e.g. the Header Auth callers send and the one the flow sends), else `<type>`.
+ */
 export function withCredentialIds(workflow: WorkflowJson, idsByType: Record<string, string>): WorkflowJson {
+	const idFor = (type: string, name: string) => idsByType[`${type}:${name}`] ?? idsByType[type];
 	return {
 		...workflow,
 		nodes: workflow.nodes.map((node) => {
 			if (!node.credentials) return node;
 			const credentials = Object.fromEntries(
-				Object.entries(node.credentials).map(([type, reference]) => [type, type in idsByType ? { id: idsByType[type], name: reference.name } : reference]),
+				Object.entries(node.credentials).map(([type, reference]) => [type, idFor(type, reference.name) ? { id: idFor(type, reference.name), name: reference.name } : reference]),
 			);
 			return { ...node, credentials };
 		}),
@@ -53,3 +57,21 @@ export function withStateStore(workflow: WorkflowJson, packageName: string, refe
 		),
 	};
 }
+
+/**
+ * Points every Execute Workflow node at the id of the workflow it names: templates name the sub-workflow they call
+ * (its `cachedResultName`), since its id exists only once it is imported.
+ */
+export function withSubWorkflowIds(workflow: WorkflowJson, idsByName: Record<string, string>): WorkflowJson {
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) => {
+			const target = node.parameters.workflowId as { __rl?: boolean; cachedResultName?: string } | undefined;
+			if (node.type !== 'n8n-nodes-base.executeWorkflow' || !target?.cachedResultName || !(target.cachedResultName in idsByName)) return node;
+			return { ...node, parameters: { ...node.parameters, workflowId: { ...target, value: idsByName[target.cachedResultName] } } };
+		}),
+	};
+}
+
+/** Whether other workflows call this one (it starts with an Execute Workflow Trigger): import it before them. */
+export const isSubWorkflow = (workflow: WorkflowJson): boolean => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.executeWorkflowTrigger');
