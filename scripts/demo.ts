@@ -47,8 +47,8 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	paypal: (sandbox) => ({ type: 'integrationPayPalApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),
 	square: (sandbox) => ({ type: 'integrationSquareApi', data: { accessToken: sandbox.credentials.accessToken, webhookSecret: 'sq_demo', baseUrl: sandbox.baseUrl } }),
 	braintree: (sandbox) => ({ type: 'integrationBraintreeApi', data: { publicKey: sandbox.credentials.publicKey, privateKey: sandbox.credentials.privateKey, baseUrl: sandbox.baseUrl } }),
-	shopify: (sandbox) => ({ type: 'integrationShopifyApi', data: { accessToken: sandbox.credentials.accessToken, locationId: sandbox.credentials.locationId, baseUrl: `${sandbox.baseUrl}/admin/api/2025-01`, webhookSecret: demoOrderWebhookSecrets.shopify } }),
-	woocommerce: (sandbox) => ({ type: 'integrationWooCommerceApi', data: { consumerKey: sandbox.credentials.consumerKey, consumerSecret: sandbox.credentials.consumerSecret, baseUrl: `${sandbox.baseUrl}/wp-json/wc/v3`, webhookSecret: demoOrderWebhookSecrets.woocommerce } }),
+	shopify: (sandbox) => ({ type: 'integrationShopifyApi', data: { accessToken: sandbox.credentials.accessToken, locationId: sandbox.credentials.locationId, baseUrl: `${sandbox.baseUrl}/admin/api/2025-01`, webhookSecret: sandbox.credentials.webhookSecret } }),
+	woocommerce: (sandbox) => ({ type: 'integrationWooCommerceApi', data: { consumerKey: sandbox.credentials.consumerKey, consumerSecret: sandbox.credentials.consumerSecret, baseUrl: `${sandbox.baseUrl}/wp-json/wc/v3` } }),
 	magento: (sandbox) => ({ type: 'integrationMagentoApi', data: { accessToken: sandbox.credentials.accessToken, sourceCode: sandbox.credentials.sourceCode, baseUrl: `${sandbox.baseUrl}/rest/default` } }),
 	bigcommerce: (sandbox) => ({ type: 'integrationBigCommerceApi', data: { accessToken: sandbox.credentials.accessToken, locationId: 1, baseUrl: `${sandbox.baseUrl}/stores/${sandbox.credentials.storeHash}/v3` } }),
 	receivers: (sandbox) => [
@@ -61,9 +61,6 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	],
 };
 
-/** The secrets the commerce sandboxes sign their order webhooks with, and the order template's webhook paths. */
-const demoOrderWebhookSecrets = { shopify: 'shpss_demo_order_secret', woocommerce: 'woo_demo_order_secret' };
-const demoOrderWebhookPaths = { shopify: 'inventory/shopify-orders', woocommerce: 'inventory/woocommerce-orders' };
 const demoSkus = [{ sku: 'SKU-1', quantity: 100 }, { sku: 'SKU-2', quantity: 40 }];
 
 /** Sandbox name → records seeded through its control API (`/__control/seed`). Sandboxes start empty each time. */
@@ -155,14 +152,6 @@ async function seedSandboxes(sandboxes: RunningSandbox[]): Promise<void> {
 	}
 }
 
-/** Orders placed on the Shopify and WooCommerce sandboxes call the order template's webhooks, signed. */
-async function registerOrderWebhooks(webhookBaseUrl: string, sandboxes: RunningSandbox[]): Promise<void> {
-	for (const sandbox of sandboxes) {
-		if (sandbox.name !== 'shopify' && sandbox.name !== 'woocommerce') continue;
-		await new SandboxControl(sandbox.baseUrl).registerWebhook(`${webhookBaseUrl}/webhook/${demoOrderWebhookPaths[sandbox.name]}`, demoOrderWebhookSecrets[sandbox.name]);
-	}
-}
-
 /** n8n as the demo runs it: one process, or queue mode; what to do to each template before importing it. */
 interface DemoN8n {
 	n8n: N8nServer;
@@ -223,7 +212,6 @@ async function main(): Promise<void> {
 	const credentialIds = { ...(await createCredentials(n8n, sandboxes)), ...(await createLocalCredentials(n8n, smtp)) };
 	await seedSandboxes(sandboxes);
 	const templates = await importTemplates(demo, credentialIds, sandboxes);
-	await registerOrderWebhooks(demo.webhookBaseUrl, sandboxes);
 
 	console.log(`\nn8n editor: ${n8n.baseUrl}   login: ${login.email} / ${login.password}\n`);
 	if (demo.describe.length) console.log(`${demo.describe.join('\n')}\n`);

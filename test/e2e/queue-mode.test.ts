@@ -17,7 +17,8 @@ import { readManifest } from '../harness/build';
 import { sleep } from '../harness/n8nHttp';
 import { startQueueN8n, type QueueCluster, type QueueProcess } from '../harness/n8nQueue';
 import { repoRoot } from '../harness/paths';
-import { withStateStore, type WorkflowJson } from '../harness/workflowJson';
+import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
+import { withStateStore, withSubWorkflowIds, type WorkflowJson } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
@@ -26,7 +27,6 @@ jest.setTimeout(600_000);
 
 const processors = ['stripe', 'paypal', 'square', 'braintree'] as const;
 const tokens = { stripe: 'pm_card_visa', paypal: 'vault-ok', square: 'cnon:card-nonce-ok', braintree: 'fake-valid-nonce' };
-const orderSecret = 'shpss_queue_secret';
 /** How long after recording an order a resume may take over its steps (300 s in the template). */
 const resumeAfterSeconds = 15;
 
@@ -36,10 +36,11 @@ let stripe: SandboxControl;
 let commerce: CommerceSandboxes;
 let receivers: RunningSandbox;
 let hubspot: RunningSandbox;
+let services: TemplateServices;
 let routerWorkflowId: string;
 let orderWorkflowId: string;
 
-const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8').replaceAll('https://receivers.example.com', receivers.baseUrl)) as WorkflowJson;
 
 beforeAll(async () => {
 	const started = await Promise.all(processors.map((name) => startSandbox(name)));
@@ -54,13 +55,15 @@ beforeAll(async () => {
 	});
 	const { main } = cluster;
 	const [shopify, woocommerce, magento, bigcommerce] = commerce.stores;
+	services = await startTemplateServices(main);
 	const ids: Record<string, string> = {
+		...services.credentialIds,
 		integrationStripeApi: await main.createCredential('integrationStripeApi', 'Stripe', { secretKey: payments.stripe.credentials.secretKey, webhookSecret: 'whsec_q', baseUrl: payments.stripe.baseUrl }),
 		integrationPayPalApi: await main.createCredential('integrationPayPalApi', 'PayPal', { clientId: payments.paypal.credentials.clientId, clientSecret: payments.paypal.credentials.clientSecret, baseUrl: payments.paypal.baseUrl }),
 		integrationSquareApi: await main.createCredential('integrationSquareApi', 'Square', { accessToken: payments.square.credentials.accessToken, webhookSecret: 'sq_q', baseUrl: payments.square.baseUrl }),
 		integrationBraintreeApi: await main.createCredential('integrationBraintreeApi', 'Braintree', { publicKey: payments.braintree.credentials.publicKey, privateKey: payments.braintree.credentials.privateKey, baseUrl: payments.braintree.baseUrl }),
-		integrationShopifyApi: await main.createCredential('integrationShopifyApi', 'Shopify', { accessToken: shopify.settings.accessToken, locationId: shopify.settings.locationId, baseUrl: shopify.baseUrl, webhookSecret: orderSecret }),
-		integrationWooCommerceApi: await main.createCredential('integrationWooCommerceApi', 'WooCommerce', { consumerKey: woocommerce.settings.consumerKey, consumerSecret: woocommerce.settings.consumerSecret, baseUrl: woocommerce.baseUrl, webhookSecret: 'woo_q' }),
+		integrationShopifyApi: await main.createCredential('integrationShopifyApi', 'Shopify', { accessToken: shopify.settings.accessToken, locationId: shopify.settings.locationId, baseUrl: shopify.baseUrl, webhookSecret: commerce.sandboxes.shopify.credentials.webhookSecret }),
+		integrationWooCommerceApi: await main.createCredential('integrationWooCommerceApi', 'WooCommerce', { consumerKey: woocommerce.settings.consumerKey, consumerSecret: woocommerce.settings.consumerSecret, baseUrl: woocommerce.baseUrl }),
 		integrationMagentoApi: await main.createCredential('integrationMagentoApi', 'Magento', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
 		integrationBigCommerceApi: await main.createCredential('integrationBigCommerceApi', 'BigCommerce', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
 		integrationHubSpotApi: await main.createCredential('integrationHubSpotApi', 'HubSpot', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl }),
@@ -71,34 +74,38 @@ beforeAll(async () => {
 	const onStateStore = (workflow: WorkflowJson) => withStateStore(workflow, readManifest().name, { id: stateStoreId, name: 'State Store (PostgreSQL)' });
 
 	routerWorkflowId = await main.importWorkflow(onStateStore(template('payment-router.json')), { credentials: ids });
-	const orders = template('order-inventory-fanout.json');
-	orders.nodes = orders.nodes.map((node) => {
-		const parameters = node.parameters ?? {};
-		if (typeof parameters.url === 'string') return { ...node, parameters: { ...parameters, url: parameters.url.replace('https://receivers.example.com', receivers.baseUrl) } };
-		if (['recordOrder', 'resumeOrders'].includes(String(parameters.operation))) return { ...node, parameters: { ...parameters, resumeAfter: resumeAfterSeconds } };
-		return node;
-	});
+	// The order's steps run in a sub-workflow, in the worker that recorded the order.
+	const steps = template('order-steps.json');
+	const stepsWorkflowId = await main.importWorkflow(onStateStore(steps), { credentials: ids });
+	await main.activate(stepsWorkflowId);
+	const orders = withSubWorkflowIds(template('order-inventory-fanout.json'), { [String(steps.name)]: stepsWorkflowId });
+	orders.nodes = orders.nodes.map((node) => (['recordOrder', 'resumeOrders'].includes(String(node.parameters.operation)) ? { ...node, parameters: { ...node.parameters, resumeAfter: resumeAfterSeconds } } : node));
 	orderWorkflowId = await main.importWorkflow(onStateStore(orders), { credentials: ids });
 	await main.activate(routerWorkflowId);
+	// Publishing registers the Order Triggers' webhooks with the stores (at the webhook processor's URL).
 	await main.activate(orderWorkflowId);
 	await commerce.seed(['Q-1'], 100);
 });
 
 afterAll(async () => {
 	await cluster?.stop();
+	await services?.close();
 	await Promise.all(Object.values(payments ?? {}).map((sandbox) => sandbox.close()));
 	await commerce?.close();
 	await receivers?.close();
 	await hubspot?.close();
 });
 
-const pay = (paymentId: string, amount = 30) => cluster.callWebhook('payments/requested', { body: { paymentId, amount, currency: 'USD', country: 'US', tokens } });
+const pay = (paymentId: string, amount = 30) => cluster.callWebhook('payments/requested', withCallerKey({ body: { paymentId, amount, currency: 'USD', country: 'US', tokens } }));
 
-/** A Shopify order delivery, signed as Shopify signs it, to the order template's webhook on the webhook processor. */
-function deliverOrder(order: { id: number; email?: string; total_price?: string; created_at?: string; line_items: Array<{ id: number; sku: string; quantity: number }> }, deliveryId: string) {
+/** A Shopify orders/create delivery, signed as Shopify signs it, to the URL the Order Trigger registered with the store. */
+async function deliverOrder(order: { id: number; email?: string; total_price?: string; created_at?: string; line_items: Array<{ id: number; sku: string; quantity: number }> }, deliveryId: string) {
+	const [hook] = await commerce.controls.shopify.state<Array<{ address: string; topic: string }>>('webhooks');
 	const body = JSON.stringify(order);
-	const signature = createHmac('sha256', orderSecret).update(body).digest('base64');
-	return cluster.callWebhook('inventory/shopify-orders', { body, headers: { 'content-type': 'application/json', 'X-Shopify-Hmac-Sha256': signature, 'X-Shopify-Webhook-Id': deliveryId } });
+	const signature = createHmac('sha256', commerce.sandboxes.shopify.credentials.webhookSecret).update(body).digest('base64');
+	const response = await fetch(hook.address, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Hmac-Sha256': signature, 'X-Shopify-Webhook-Id': deliveryId }, body });
+	await response.arrayBuffer();
+	return response.status;
 }
 
 const stripeCharges = async (paymentId: string) =>
@@ -162,7 +169,8 @@ test('payments and orders answered through the webhook processor run on both wor
 	expect(await stripeCharges('q-same-1')).toHaveLength(1);
 	expect(distinct.map((reply) => reply.status)).toEqual([201, 201, 201, 201, 201, 201]);
 	for (let index = 0; index < 6; index++) expect(await stripeCharges(`q-distinct-${index}`)).toMatchObject([{ amount: (10 + index) * 100 }]);
-	expect(orders.map((reply) => reply.body)).toEqual([1, 2, 3].map((n) => ({ accepted: true, orderKey: `shopify:${88_000 + n}` })));
+	// Each order answered once recorded (the trigger answers when the intake's last node finishes).
+	expect(orders).toEqual([200, 200, 200]);
 	await until(async () => (await Promise.all([1, 2, 3].map((n) => openSteps(`shopify:${88_000 + n}`)))).every((steps) => steps?.length === 0), 'the orders to finish');
 	// Shopify sold them itself; the other three stores each moved once per order: 100 - (1 + 2 + 3).
 	expect(await commerce.quantities('Q-1')).toEqual({ shopify: 100, woocommerce: 94, magento: 94, bigcommerce: 94 });
@@ -228,10 +236,12 @@ test("a worker killed in the middle of an order's fan-out: the resume finishes t
 	await new SandboxControl(receivers.baseUrl).fault({ kind: 'latency', ms: 300_000, match: { path: '/fulfillment/' } });
 	const order = { id: 88_100, email: 'queue-crash@example.com', total_price: '4.00', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'Q-1', quantity: 2 }] };
 	const before = startedSoFar();
-	expect(await deliverOrder(order, 'q-crash-1')).toEqual({ status: 200, body: { accepted: true, orderKey: 'shopify:88100' } });
+	expect(await deliverOrder(order, 'q-crash-1')).toBe(200);
 	await until(async () => (await openSteps('shopify:88100'))?.includes('stock') === false, 'the stock step');
 	expect(await openSteps('shopify:88100')).toEqual(['fulfillment', 'accounting', 'crm']);
-	await killBusyWorker(before);
+	// The steps run in a sub-workflow inside the worker that took the order's execution: kill that worker.
+	const recordedBy = await until(async () => cluster.workers.find((worker) => isAlive(worker) && (cluster.executionsByWorker()[worker.name] ?? []).some((id) => !before.has(id))), 'the worker that took the order');
+	await recordedBy.process.kill();
 
 	// The resume (scheduled every 5 minutes; run by hand here) hands the order to the surviving worker once its hold runs out.
 	let lastResume: unknown;

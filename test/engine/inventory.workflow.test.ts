@@ -43,27 +43,36 @@ function credentials(): Record<string, Record<string, unknown>> {
 }
 
 /**
- * The order template's intake without its Respond to Webhook steps and the calls after them (the e2e test covers
- * those): verify → record the order → fan stock out; a repeated order → "Seen Before", a forged one → "Rejected".
+ * The order templates' Record Order and Fan Out Stock behind a signed-webhook intake (Webhook + Verify Order, the
+ * Order Trigger's in-process stand-in; the e2e test covers the triggers and the calls after the stock step): verify →
+ * record the order → fan stock out; a repeated order → "Seen Before", a forged one → "Rejected".
  */
 function orderFlow(): WorkflowJson {
-	const flow = template('order-inventory-fanout.json');
-	const kept = ['Shopify Order Created', 'WooCommerce Order Created', 'Verify Shopify Order', 'Verify WooCommerce Order', 'Record Order', 'Fan Out Stock'];
-	flow.nodes = flow.nodes.filter((node) => kept.includes(node.name));
+	const recordOrder = template('order-inventory-fanout.json').nodes.find((node) => node.name === 'Record Order')!;
+	const fanOut = template('order-steps.json').nodes.find((node) => node.name === 'Fan Out Stock')!;
+	const pkg = fanOut.type.split('.')[0];
+	const intake = (store: 'shopify' | 'woocommerce', label: string, y: number) => [
+		{ name: `${label} Order Created`, type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, y], parameters: { httpMethod: 'POST', path: `inventory/${store}-orders`, options: { rawBody: true } } },
+		{ name: `Verify ${label} Order`, type: `${pkg}.inventoryFanOut`, typeVersion: 1, position: [260, y], parameters: { operation: 'verifyOrder', orderSource: store }, credentials: { [`integration${label}Api`]: { id: '', name: `${label} account` } } },
+	];
+	const nodes = [...intake('shopify', 'Shopify', -120), ...intake('woocommerce', 'WooCommerce', 200), recordOrder, fanOut];
 	for (const name of ['Rejected', 'Seen Before', 'Invalid', 'Stock Updated', 'Stock Changes Pending']) {
-		flow.nodes.push({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 340], parameters: {} });
+		nodes.push({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 340], parameters: {} });
 	}
 	const to = (node: string) => [{ node, type: 'main', index: 0 }];
 	const toIntake = { main: [to('Record Order'), to('Rejected')] };
-	flow.connections = {
-		'Shopify Order Created': flow.connections['Shopify Order Created'],
-		'WooCommerce Order Created': flow.connections['WooCommerce Order Created'],
-		'Verify Shopify Order': toIntake,
-		'Verify WooCommerce Order': toIntake,
-		'Record Order': { main: [to('Fan Out Stock'), to('Seen Before'), to('Invalid')] },
-		'Fan Out Stock': { main: [to('Stock Updated'), to('Stock Changes Pending')] },
+	return {
+		name: 'order intake',
+		nodes,
+		connections: {
+			'Shopify Order Created': { main: [to('Verify Shopify Order')] },
+			'WooCommerce Order Created': { main: [to('Verify WooCommerce Order')] },
+			'Verify Shopify Order': toIntake,
+			'Verify WooCommerce Order': toIntake,
+			'Record Order': { main: [to('Fan Out Stock'), to('Seen Before'), to('Invalid')] },
+			'Fan Out Stock': { main: [to('Stock Updated'), to('Stock Changes Pending')] },
+		},
 	};
-	return flow;
 }
 
 function shopifyDelivery(order: object, deliveryId: string, secret = shopifySecret) {

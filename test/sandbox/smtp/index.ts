@@ -44,7 +44,8 @@ function splitEntity(raw: string): { headers: Record<string, string>; body: stri
 	const head = end === -1 ? raw : raw.slice(0, end);
 	const body = end === -1 ? '' : raw.slice(end).replace(/^\r?\n\r?\n/, '');
 	const headers: Record<string, string> = {};
-	for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+	// Unfolding removes the line break only (RFC 5322 2.2.3).
+	for (const line of head.replace(/\r?\n(?=[ \t])/g, '').split(/\r?\n/)) {
 		const colon = line.indexOf(':');
 		if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
 	}
@@ -69,7 +70,8 @@ function textOf(headers: Record<string, string>, body: string): string {
 
 /** RFC 2047 encoded words in a header (nodemailer encodes non-ASCII subjects). */
 function decodeHeader(value: string): string {
-	return value.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_match, _charset, kind: string, text: string) =>
+	// White space between two encoded words is not part of the text (RFC 2047 6.2): a long subject is split that way.
+	return value.replace(/(\?=)\s+(?==\?)/g, '$1').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_match, _charset, kind: string, text: string) =>
 		kind.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
 	);
 }

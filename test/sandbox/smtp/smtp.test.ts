@@ -30,14 +30,14 @@ async function converse(lines: string[]): Promise<string[]> {
 	});
 }
 
-test('a message is kept with its envelope, decoded subject and quoted-printable text; the listing shows it', async () => {
+test('a message is kept with its envelope, decoded (folded, encoded-word) subject and quoted-printable text; the listing shows it', async () => {
 	const replies = await converse([
 		'EHLO client',
 		'AUTH PLAIN AHVzZXIAcGFzcw==',
 		'MAIL FROM:<alerts@example.com> SIZE=300',
 		'RCPT TO:<finance@example.com>',
 		'DATA',
-		['From: Alerts <alerts@example.com>', 'To: finance@example.com', 'Subject: =?UTF-8?Q?Payment_failed_=E2=80=94_order_7?=', 'Content-Transfer-Encoding: quoted-printable', '', 'Reason: hard_decline =', 'for 30.00 USD', '..dot-stuffed', '.'].join('\r\n'),
+		['From: Alerts <alerts@example.com>', 'To: finance@example.com', 'Subject: =?UTF-8?Q?Payment_failed_=E2=80=94_o?=', ' =?UTF-8?Q?rder_7?=', 'Content-Transfer-Encoding: quoted-printable', '', 'Reason: hard_decline =', 'for 30.00 USD', '..dot-stuffed', '.'].join('\r\n'),
 		'QUIT',
 	]);
 	expect(replies.map((reply) => reply.slice(0, 3))).toEqual(['220', '250', '235', '250', '250', '354', '250', '221']);
