@@ -4,6 +4,7 @@
  * database and a clock.
  */
 import { checkInput, id, InputError, optional, wholeNumber, type InputViolation } from '../records/inputSchema';
+import type { ApiCallCounter, ApiCallHour } from '../store/apiCalls';
 import type { SqlDatabase } from '../store/types';
 import { isCurrencyCode, toMinorExact } from './money';
 import { checkPeriodConfig, DEFAULT_PERIOD, parseTimestamp, PeriodCalendar, type BillingPeriod, type PeriodConfig } from './periods';
@@ -81,6 +82,9 @@ export class UsageValidationError extends InputError {
 }
 
 const METER_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** How far back Record API Calls looks for finished hours not counted yet: longer than any billing period. */
+export const API_CALL_LOOKBACK_MS = 40 * 24 * 3_600_000;
 
 /** The keys of a usage event, checked by type: an event id "undefined" or "NaN" would count once for every event without one. */
 const usageKeysSchema = { eventId: id(), customerId: id(), quantity: optional(wholeNumber(0), { emptyText: false }) };
@@ -162,6 +166,21 @@ export class UsageMeter {
 			return { eventId: event.eventId, customerId: event.customerId, meter: event.meter, period: event.period, status: statuses[index], ...(refusal ? { refusal } : {}) };
 		});
 		return { outcomes, alerts };
+	}
+
+	/**
+	 * The API calls the transports counted in the store, as `api_calls` usage of `customerId`: one event per finished
+	 * hour (event id `api_calls:<customer>:<hour>`, timestamped at the hour's start), so each hour is counted once
+	 * however often this runs, and lands in the period it belongs to. Hours older than the lookback are forgotten.
+	 */
+	async recordApiCalls(customerId: string, counter: ApiCallCounter, options: { plan?: Plan; enforceQuota?: boolean } = {}): Promise<RecordResult & { hours: ApiCallHour[] }> {
+		const now = this.now();
+		await counter.prune(now - API_CALL_LOOKBACK_MS);
+		const hours = await counter.finishedHours(now - API_CALL_LOOKBACK_MS, now);
+		const events = hours.map((hour) =>
+			this.prepare({ eventId: `api_calls:${customerId}:${new Date(hour.hourStartMs).toISOString()}`, customerId, meter: 'api_calls', quantity: hour.requests, timestamp: hour.hourStartMs, ...options }),
+		);
+		return { ...(await this.recordPrepared(events)), hours };
 	}
 
 	async usage(customerId: string, period: BillingPeriod = this.period()): Promise<CustomerUsage> {

@@ -12,6 +12,7 @@ export type { Snapshot } from './snapshots';
 export type { ActivityCounts, ActivityEntry, ErrorEntry } from './logs';
 export type { BucketSpec } from './rateBuckets';
 export { defaultSqliteStore } from './location';
+export { ApiCallCounter, apiCallMigrations, hourStart, type ApiCallHour } from './apiCalls';
 export { checkPostgresConnection } from './postgres';
 export { CircuitBreakers, assertCircuitPolicy, DEFAULT_PROBE_TIMEOUT_MS, type Admission, type CircuitPolicy, type CircuitState, type CircuitStatus } from './circuitBreakers';
 export { IN_LIST_CHUNK, inListChunks, runIn, selectIn, type InListChunk, type InListStatement } from './inList';

@@ -1,3 +1,4 @@
+import { ApiCallCounter } from './apiCalls';
 import { CircuitBreakers } from './circuitBreakers';
 import { ConcurrencySlots } from './concurrencySlots';
 import { CursorRepository } from './cursors';
@@ -22,6 +23,7 @@ export class StateStore {
 	readonly outbox: Outbox;
 	readonly circuits: CircuitBreakers;
 	readonly concurrency: ConcurrencySlots;
+	readonly apiCalls: ApiCallCounter;
 	private closing?: Promise<void>;
 
 	/** `onClose` lets whoever caches the open store forget it, so the next open makes a new connection. */
@@ -39,6 +41,7 @@ export class StateStore {
 		this.outbox = new Outbox(db);
 		this.circuits = new CircuitBreakers(db);
 		this.concurrency = new ConcurrencySlots(db);
+		this.apiCalls = new ApiCallCounter(db);
 	}
 
 	/** Idempotent: closing twice (e.g. by its user and by closeAllStores) closes the connection once. */

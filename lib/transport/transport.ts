@@ -8,6 +8,7 @@ import {
 	type HttpRequest,
 	type HttpResponse,
 	type PlatformProfile,
+	type RequestCounter,
 	type RetryPolicy,
 } from './types';
 import { endpointClassOf, refusalWaitMs, refusingWindows, windowBuckets, windowsFor, type WindowBucket } from './windows';
@@ -20,6 +21,8 @@ export interface TransportOptions {
 	accountKey: string;
 	/** Shared rate windows; without them requests are not paced (limits lifted, e.g. in engine benchmarks). */
 	rateBuckets?: RateBucketRepository;
+	/** Counts every request sent (retries too: the vendor counts each), for metering API calls; the store's. */
+	requestCounter?: RequestCounter;
 	/** Slots for a profile's concurrency limit, shared by every worker (the store's); without it, this process's own. */
 	concurrency?: ConcurrencyGate;
 	retry?: Partial<RetryPolicy>;
@@ -93,6 +96,7 @@ export class Transport {
 		for (let attempt = 1; ; attempt++) {
 			const takenAt = await this.waitForToken(covering);
 			this.stats.requests++;
+			await this.options.requestCounter?.count(this.options.profile.platform, this.options.accountKey, takenAt);
 			const outcome = await this.holdingConnection(async () => await this.attempt(resolved, attempt, replaySafe, covering));
 			await this.options.rateBuckets?.settle(covering.map(({ bucket }) => bucket), takenAt, this.now());
 			if ('status' in outcome) return outcome;

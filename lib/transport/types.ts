@@ -28,6 +28,11 @@ export interface HttpResponse {
  * when no response arrived (connection refused or reset, timeout), with a Node-style `code` on the error.
  * Inside n8n the client adds the credential's authentication; outside n8n a plain client does.
  */
+/** Where a transport counts the requests it sends (the state store's API call counter, for metering). */
+export interface RequestCounter {
+	count(platform: string, accountKey: string, atMs: number): Promise<void>;
+}
+
 export interface HttpClient {
 	send(request: HttpRequest): Promise<HttpResponse>;
 }

@@ -6,6 +6,7 @@ import * as getUsage from './actions/getUsage.operation';
 import * as previewInvoice from './actions/previewInvoice.operation';
 import { customerProperties, namespaceProperty, periodSettingsProperty, planProperties } from './actions/properties';
 import * as record from './actions/record.operation';
+import * as recordApiCalls from './actions/recordApiCalls.operation';
 
 export const usageMeterProperties: INodeProperties[] = [
 	{
@@ -18,12 +19,14 @@ export const usageMeterProperties: INodeProperties[] = [
 			{ name: 'Export Usage', value: 'export', action: 'Export usage events', description: 'Counted events as CloudEvents JSON or CSV for a billing system' },
 			{ name: 'Get Usage', value: 'getUsage', action: 'Get usage and running charge', description: 'Usage by meter in a period and the charge so far' },
 			{ name: 'Preview Invoice', value: 'previewInvoice', action: 'Preview an invoice', description: 'The invoice a period would produce under a plan' },
+			{ name: 'Record API Calls', value: 'recordApiCalls', action: 'Record API calls', description: 'Count the API calls this package\'s nodes sent, per finished hour, as api_calls usage of a customer' },
 			{ name: 'Record Usage', value: 'record', action: 'Record usage', description: 'Count one usage event per item (once per event ID) and pass the items on unchanged' },
 		],
 		default: 'record',
 	},
 	namespaceProperty,
 	...record.description,
+	...recordApiCalls.description,
 	...customerProperties,
 	...getUsage.description,
 	...previewInvoice.description,

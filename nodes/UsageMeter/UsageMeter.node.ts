@@ -5,11 +5,12 @@ import * as exportUsage from './actions/export.operation';
 import * as getUsage from './actions/getUsage.operation';
 import * as previewInvoice from './actions/previewInvoice.operation';
 import * as record from './actions/record.operation';
+import * as recordApiCalls from './actions/recordApiCalls.operation';
 import { usageMeterProperties } from './UsageMeter.description';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 
-const operations = { record, getUsage, previewInvoice, closePeriod, export: exportUsage };
+const operations = { record, recordApiCalls, getUsage, previewInvoice, closePeriod, export: exportUsage };
 
 export class UsageMeter implements INodeType {
 	description: INodeTypeDescription = {
