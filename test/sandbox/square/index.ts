@@ -1,7 +1,10 @@
 /**
  * The Square sandbox: `POST /v2/payments` with the required `idempotency_key` (replay of the first payment,
  * `IDEMPOTENCY_KEY_REUSED` for other data), Square's sandbox card nonces and decline codes, `GET /v2/payments/:id`,
- * bearer auth, and webhooks signed with `x-square-hmacsha256-signature` over notification URL + body.
+ * `GET /v2/payments` (newest first, `limit` up to 100, an opaque `cursor`, `begin_time` / `end_time`, `sort_order`),
+ * complete and cancel of a delayed-capture payment, refunds (`POST /v2/refunds`, of COMPLETED payments only and never
+ * more than remains, `GET /v2/refunds/:id`), bearer auth, and webhooks signed with `x-square-hmacsha256-signature`
+ * over notification URL + body.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { bearerAuth } from '../framework/auth';
@@ -85,26 +88,35 @@ export const createSquareSandbox: VendorSandboxFactory = (services) => {
 	};
 };
 
+const squareError = (status: number, error: SquareError) => new SandboxError(squareErrors(status, [error]));
+const notFound = (what: string, id: string) => squareError(404, { category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Could not find ${what} with id: ${id}` });
+
 class SquareState {
 	payments = new Map<string, Record<string, unknown>>();
+	refunds = new Map<string, Record<string, unknown>>();
 	subscriptions: Subscription[] = [];
 	readonly processing = new ProcessingSettings();
-	readonly idempotency = new IdempotencyCache({
-		mismatch: () =>
-			squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'IDEMPOTENCY_KEY_REUSED', detail: 'The idempotency key can only be retried with the same request data.', field: 'idempotency_key' }]),
-	});
+	readonly idempotency = new IdempotencyCache(idempotencyRules);
+	/** Refunds keep their own keys: Square scopes an idempotency key to the endpoint. */
+	readonly refundIdempotency = new IdempotencyCache(idempotencyRules);
 
 	constructor(private readonly services: SandboxServices) {}
 
 	routes(router: Router): void {
 		router
 			.post('/v2/payments', (request) => this.create(request))
-			.get('/v2/payments/:id', (request) => {
-				const payment = this.payments.get(request.params.id);
-				if (!payment) throw new SandboxError(squareErrors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Could not find payment with id: ${request.params.id}` }]));
-				return { status: 200, body: { payment } };
+			.get('/v2/payments/:id', (request) => ({ status: 200, body: { payment: this.payment(request.params.id) } }))
+			.get('/v2/payments', (request) => this.list(request))
+			.post('/v2/payments/:id/complete', (request) => this.finish(request.params.id, 'COMPLETED'))
+			.post('/v2/payments/:id/cancel', (request) => this.finish(request.params.id, 'CANCELED'))
+			.post('/v2/refunds', (request) => this.refund(request))
+			.get('/v2/refunds/:id', (request) => {
+				const refund = this.refunds.get(request.params.id);
+				if (!refund) throw notFound('refund', request.params.id);
+				// Square secures the funds shortly after the refund is made; the sandbox has them by the first read.
+				if (refund.status === 'PENDING') Object.assign(refund, { status: 'COMPLETED', updated_at: new Date().toISOString() });
+				return { status: 200, body: { refund } };
 			})
-			.get('/v2/payments', () => ({ status: 200, body: { payments: [...this.payments.values()].reverse() } }))
 			.get('/v2/webhooks/subscriptions', () => ({ status: 200, body: { subscriptions: this.subscriptions.map(listed) } }))
 			.post('/v2/webhooks/subscriptions', (request) => this.subscribe(request))
 			.delete('/v2/webhooks/subscriptions/:id', (request) => {
@@ -152,15 +164,107 @@ class SquareState {
 
 	reset(): void {
 		this.payments.clear();
+		this.refunds.clear();
 		this.subscriptions = [];
 		this.idempotency.reset();
+		this.refundIdempotency.reset();
 		this.processing.processingMs = 5;
 	}
 
 	view(collection?: string): unknown {
 		const payments = [...this.payments.values()];
-		const all = { payments, completed: payments.filter((payment) => payment.status === 'COMPLETED'), subscriptions: this.subscriptions.map(listed) };
+		const all = { payments, completed: payments.filter((payment) => payment.status === 'COMPLETED'), refunds: [...this.refunds.values()], subscriptions: this.subscriptions.map(listed) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
+	}
+
+	private payment(id: string): Record<string, unknown> {
+		const payment = this.payments.get(id);
+		if (!payment) throw notFound('payment', id);
+		return payment;
+	}
+
+	/** Newest first by default; `limit` above 100 is ignored, as Square ignores it; the cursor keeps the filters. */
+	private list(request: SandboxRequest): SandboxResponse {
+		const query = request.query;
+		const sortOrder = query.get('sort_order') ?? 'DESC';
+		if (sortOrder !== 'ASC' && sortOrder !== 'DESC') throw squareError(400, { category: 'INVALID_REQUEST_ERROR', code: 'INVALID_SORT_ORDER', detail: 'Invalid sort order. Must be one of ASC or DESC.', field: 'sort_order' });
+		const time = (name: string) => {
+			const value = query.get(name);
+			if (value === null) return undefined;
+			const parsed = Date.parse(value);
+			if (Number.isNaN(parsed)) throw squareError(400, { category: 'INVALID_REQUEST_ERROR', code: 'INVALID_TIME', detail: `Invalid RFC 3339 timestamp for ${name}.`, field: name });
+			return parsed;
+		};
+		const begin = time('begin_time') ?? Date.now() - 365 * 24 * 3600_000;
+		const end = time('end_time') ?? Number.POSITIVE_INFINITY;
+		const rawLimit = query.get('limit');
+		const limit = rawLimit === null ? listLimit : Number(rawLimit);
+		if (!Number.isInteger(limit) || limit < 1) throw squareError(400, { category: 'INVALID_REQUEST_ERROR', code: 'INVALID_VALUE', detail: 'limit must be a positive integer.', field: 'limit' });
+		const pageSize = limit > listLimit ? listLimit : limit;
+		const locationId = query.get('location_id');
+		const filters = JSON.stringify(['sort_order', 'begin_time', 'end_time', 'location_id'].map((name) => query.get(name)));
+		const matching = [...this.payments.values()].filter((payment) => {
+			const created = Date.parse(String(payment.created_at));
+			return created >= begin && created < end && (locationId === null || payment.location_id === locationId);
+		});
+		if (sortOrder === 'DESC') matching.reverse();
+		const cursor = query.get('cursor');
+		const offset = cursor === null ? 0 : decodeCursor(cursor, filters);
+		const page = matching.slice(offset, offset + pageSize);
+		const next = offset + pageSize < matching.length ? encodeCursor(offset + pageSize, filters) : undefined;
+		return { status: 200, body: { ...(page.length > 0 ? { payments: page } : {}), ...(next ? { cursor: next } : {}) } };
+	}
+
+	/** Complete (capture) or cancel (void) a payment made with `autocomplete: false`. */
+	private finish(id: string, status: 'COMPLETED' | 'CANCELED'): SandboxResponse {
+		const payment = this.payment(id);
+		if (payment.status !== 'APPROVED') {
+			throw squareError(400, { category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: `Payment ${id} is ${String(payment.status)}; only an APPROVED payment can be ${status === 'COMPLETED' ? 'completed' : 'canceled'}.` });
+		}
+		const cardDetails = payment.card_details as Record<string, unknown>;
+		const { delay_duration: _duration, delay_action: _action, delayed_until: _until, ...rest } = payment;
+		const finished = { ...rest, status, updated_at: new Date().toISOString(), card_details: { ...cardDetails, status: status === 'COMPLETED' ? 'CAPTURED' : 'VOIDED' }, version_token: randomBytes(12).toString('base64url') };
+		this.payments.set(id, finished);
+		this.services.publishWebhook({ merchant_id: 'MSANDBOX', type: 'payment.updated', event_id: randomBytes(16).toString('hex'), created_at: finished.updated_at, data: { type: 'payment', id, object: { payment: finished } } });
+		return { status: 200, body: { payment: finished } };
+	}
+
+	/** A refund of a COMPLETED payment, at most what remains unrefunded, in the payment's currency. */
+	private async refund(request: SandboxRequest): Promise<SandboxResponse> {
+		const body = (request.body ?? {}) as { idempotency_key?: string; amount_money?: { amount?: unknown; currency?: unknown }; payment_id?: string; reason?: string };
+		for (const field of ['idempotency_key', 'amount_money', 'payment_id'] as const) {
+			if (body[field] === undefined) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'MISSING_REQUIRED_PARAMETER', detail: 'Missing required parameter.', field }]);
+		}
+		const { amount, currency } = body.amount_money!;
+		if (!Number.isInteger(amount) || (amount as number) < 1 || typeof currency !== 'string') {
+			return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'INVALID_VALUE', detail: 'amount_money must have a positive integer amount and a currency', field: 'amount_money' }]);
+		}
+		const fingerprint = JSON.stringify({ ...body, idempotency_key: undefined });
+		return this.refundIdempotency.run(body.idempotency_key!, fingerprint, async () => {
+			const payment = this.payment(body.payment_id!);
+			const paid = payment.amount_money as { amount: number; currency: string };
+			if (payment.status !== 'COMPLETED') {
+				return squareErrors(400, [{ category: 'REFUND_ERROR', code: 'PAYMENT_NOT_REFUNDABLE', detail: `Payment ${String(payment.id)} is ${String(payment.status)}; only a COMPLETED payment can be refunded.` }]);
+			}
+			if (currency !== paid.currency) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'CURRENCY_MISMATCH', detail: 'The refund currency does not match the payment currency.', field: 'amount_money.currency' }]);
+			const refunded = ((payment.refunded_money as { amount: number } | undefined)?.amount ?? 0);
+			if ((amount as number) > paid.amount - refunded) {
+				return squareErrors(400, [{ category: 'REFUND_ERROR', code: 'REFUND_AMOUNT_INVALID', detail: 'The requested refund amount exceeds the amount available to refund.' }]);
+			}
+			await this.processing.pause();
+			const now = new Date().toISOString();
+			const refund = {
+				id: `${String(payment.id)}_${randomBytes(16).toString('base64url').replace(/[-_]/g, 'x').slice(0, 22)}`,
+				status: 'PENDING', amount_money: { amount, currency }, payment_id: payment.id, location_id: payment.location_id,
+				...(body.reason === undefined ? {} : { reason: body.reason }), created_at: now, updated_at: now,
+			};
+			this.refunds.set(refund.id, refund);
+			this.payments.set(String(payment.id), {
+				...payment, refunded_money: { amount: refunded + (amount as number), currency }, refund_ids: [...((payment.refund_ids as string[] | undefined) ?? []), refund.id], updated_at: now,
+			});
+			this.services.publishWebhook({ merchant_id: 'MSANDBOX', type: 'refund.created', event_id: randomBytes(16).toString('hex'), created_at: now, data: { type: 'refund', id: refund.id, object: { refund } } });
+			return { status: 200, body: { refund } };
+		});
 	}
 
 	private async create(request: SandboxRequest): Promise<SandboxResponse> {
@@ -186,18 +290,25 @@ class SquareState {
 		await this.processing.pause();
 		const declineCode = nonces[sourceId];
 		const now = new Date().toISOString();
+		const status = declineCode ? 'FAILED' : body.autocomplete === false ? 'APPROVED' : 'COMPLETED';
+		const id = randomBytes(21).toString('base64url').replace(/[-_]/g, 'x').slice(0, 27);
 		const payment: Record<string, unknown> = {
-			id: randomBytes(16).toString('hex').toUpperCase().slice(0, 29),
+			id,
 			created_at: now,
 			updated_at: now,
 			amount_money: { amount, currency },
 			total_money: { amount, currency },
-			status: declineCode ? 'FAILED' : body.autocomplete === false ? 'APPROVED' : 'COMPLETED',
+			approved_money: { amount: declineCode ? 0 : amount, currency },
+			status,
+			...(status === 'APPROVED' ? { delay_duration: 'PT168H', delay_action: 'CANCEL', delayed_until: new Date(Date.now() + 168 * 3600_000).toISOString() } : {}),
 			source_type: 'CARD',
-			card_details: { status: declineCode ? 'FAILED' : 'CAPTURED', card: { card_brand: 'VISA', last_4: '1111', exp_month: 11, exp_year: 2030 }, entry_method: 'KEYED' },
+			card_details: { status: declineCode ? 'FAILED' : status === 'APPROVED' ? 'AUTHORIZED' : 'CAPTURED', card: { card_brand: 'VISA', last_4: '1111', exp_month: 11, exp_year: 2030 }, entry_method: 'KEYED' },
 			location_id: 'LSANDBOX',
 			reference_id: body.reference_id,
 			note: body.note,
+			receipt_number: id.slice(0, 4),
+			receipt_url: `${this.services.baseUrl()}/receipt/preview/${id}`,
+			version_token: randomBytes(12).toString('base64url'),
 		};
 		this.payments.set(payment.id as string, payment);
 		this.services.publishWebhook({ merchant_id: 'MSANDBOX', type: 'payment.created', event_id: randomBytes(16).toString('hex'), created_at: now, data: { type: 'payment', id: payment.id, object: { payment } } });
@@ -206,6 +317,28 @@ class SquareState {
 		}
 		return { status: 200, body: { payment } };
 	}
+}
+
+const idempotencyRules = {
+	mismatch: () =>
+		squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'IDEMPOTENCY_KEY_REUSED', detail: 'The idempotency key can only be retried with the same request data.', field: 'idempotency_key' }]),
+};
+
+const listLimit = 100;
+
+/** A list cursor: the position after the last payment sent, bound to the filters it was issued for. */
+function encodeCursor(offset: number, filters: string): string {
+	return Buffer.from(JSON.stringify({ offset, filters })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, filters: string): number {
+	try {
+		const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown; filters?: unknown };
+		if (Number.isInteger(decoded.offset) && decoded.filters === filters) return decoded.offset as number;
+	} catch {
+		// falls through to Square's error
+	}
+	throw squareError(400, { category: 'INVALID_REQUEST_ERROR', code: 'INVALID_CURSOR', detail: 'The pagination cursor is invalid.', field: 'cursor' });
 }
 
 /** A subscription as listed: the signature key is shown only when it is created. */
