@@ -1,8 +1,12 @@
 /**
  * The PayPal sandbox: OAuth2 client credentials (`POST /v1/oauth2/token`, Basic client id:secret → expiring Bearer
- * tokens), Orders v2 create / capture / get with `PayPal-Request-Id` replay, `DUPLICATE_INVOICE_ID`, 422 issues
- * (`INSTRUMENT_DECLINED`, `TRANSACTION_REFUSED`, `ORDER_ALREADY_CAPTURED`) and `PayPal-Mock-Response` negative tests.
- * Vault ids decide the outcome: one containing "declined" or "refused" fails its capture.
+ * tokens), Orders v2 create / capture / get with `PayPal-Request-Id` replay, `Prefer: return=minimal` (the default:
+ * id, status and links) or `return=representation`, `DUPLICATE_INVOICE_ID`, 422 issues (`INSTRUMENT_DECLINED`,
+ * `TRANSACTION_REFUSED`, `ORDER_ALREADY_CAPTURED`, `ORDER_NOT_APPROVED`) and `PayPal-Mock-Response` negative tests.
+ * An order with a vaulted or card payment source is approved at once; one without waits for the buyer, whose
+ * approval is simulated by opening the order's `approve` link (`GET /checkoutnow?token=<order id>`, no auth).
+ * Vault ids decide the outcome: one containing "declined" or "refused" fails its capture. Cards are answered as
+ * PayPal answers them (brand, type, last digits), never with their number or security code.
  */
 import { randomBytes, timingSafeEqual, createHmac } from 'node:crypto';
 import { controlError } from '../framework/control';
@@ -123,7 +127,7 @@ class PayPalState {
 	constructor(private readonly services: SandboxServices) {}
 
 	authenticate(request: SandboxRequest): SandboxResponse | undefined {
-		if (request.path === '/v1/oauth2/token') return undefined;
+		if (request.path === '/v1/oauth2/token' || request.path === '/checkoutnow') return undefined;
 		const header = request.headers.authorization;
 		const token = typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
 		const expiresAt = token ? this.tokens.get(token) : undefined;
@@ -147,7 +151,8 @@ class PayPalState {
 			.post('/v1/notifications/verify-webhook-signature', (request) => this.verify(request))
 			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
 			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
-			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)));
+			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)))
+			.get('/checkoutnow', (request) => this.buyerApproves(request));
 	}
 
 	/** Delivers one event to every webhook registered for its type. */
@@ -213,11 +218,26 @@ class PayPalState {
 		return { status: 200, body: { scope: 'https://uri.paypal.com/services/payments/payment', access_token: token, token_type: 'Bearer', app_id: 'APP-SANDBOX', expires_in: this.tokenTtlSeconds, nonce: `${new Date().toISOString()}${randomBytes(8).toString('hex')}` } };
 	}
 
-	private withRequestId(request: SandboxRequest, work: () => Promise<SandboxResponse> | SandboxResponse): Promise<SandboxResponse> | SandboxResponse {
+	/** A replay returns the first answer, in the representation this request prefers. */
+	private async withRequestId(request: SandboxRequest, work: () => Promise<SandboxResponse> | SandboxResponse): Promise<SandboxResponse> {
 		const requestId = request.headers['paypal-request-id'];
-		if (typeof requestId !== 'string' || requestId === '') return work();
-		if (requestId.length > 108) return payPalError(400, 'INVALID_REQUEST', 'PayPal-Request-Id is too long.', [{ field: 'PayPal-Request-Id', location: 'header', issue: 'INVALID_PARAMETER_SYNTAX', description: 'The value of a field does not conform to the expected format.' }]);
-		return this.idempotency.run(`${request.path} ${requestId}`, JSON.stringify(request.body ?? {}), async () => work());
+		if (typeof requestId === 'string' && requestId.length > 108) return payPalError(400, 'INVALID_REQUEST', 'PayPal-Request-Id is too long.', [{ field: 'PayPal-Request-Id', location: 'header', issue: 'INVALID_PARAMETER_SYNTAX', description: 'The value of a field does not conform to the expected format.' }]);
+		const answer = typeof requestId !== 'string' || requestId === '' ? await work() : await this.idempotency.run(`${request.path} ${requestId}`, JSON.stringify(request.body ?? {}), async () => work());
+		if (answer.status >= 300 || request.headers.prefer === 'return=representation') return answer;
+		const { id, status, links } = answer.body as Order;
+		return { ...answer, body: { id, status, links } };
+	}
+
+	/** The buyer approving the order on PayPal's page: what following the order's `approve` link does here. */
+	private buyerApproves(request: SandboxRequest): SandboxResponse {
+		const order = this.orders.get(request.query.get('token') ?? '');
+		if (!order) return { status: 404, body: 'This checkout session does not exist.', headers: { 'content-type': 'text/plain; charset=utf-8' } };
+		if (order.status === 'CREATED') {
+			order.status = 'APPROVED';
+			order.payment_source ??= { paypal: { email_address: 'buyer@sandbox.example', account_id: 'SANDBXBUYER23', account_status: 'VERIFIED', name: { given_name: 'Sandbox', surname: 'Buyer' } } };
+			order.links = order.links.filter((link) => link.rel !== 'approve');
+		}
+		return { status: 200, body: `Order ${order.id} is ${order.status}.`, headers: { 'content-type': 'text/plain; charset=utf-8' } };
 	}
 
 	private create(request: SandboxRequest): SandboxResponse {
@@ -236,16 +256,19 @@ class PayPalState {
 		}
 		const id = randomBytes(9).toString('hex').toUpperCase().slice(0, 17);
 		const vaulted = body.payment_source !== undefined;
+		const base = this.services.baseUrl();
 		const order: Order = {
 			id,
 			intent: body.intent,
 			status: vaulted ? 'APPROVED' : 'CREATED',
 			purchase_units: [{ reference_id: 'default', ...unit }],
-			payment_source: body.payment_source,
+			payment_source: body.payment_source === undefined ? undefined : presentSource(body.payment_source),
 			create_time: new Date().toISOString(),
 			links: [
-				{ href: `${this.services.baseUrl()}/v2/checkout/orders/${id}`, rel: 'self', method: 'GET' },
-				{ href: `${this.services.baseUrl()}/v2/checkout/orders/${id}/capture`, rel: 'capture', method: 'POST' },
+				{ href: `${base}/v2/checkout/orders/${id}`, rel: 'self', method: 'GET' },
+				...(vaulted ? [] : [{ href: `${base}/checkoutnow?token=${id}`, rel: 'approve', method: 'GET' }]),
+				{ href: `${base}/v2/checkout/orders/${id}`, rel: 'update', method: 'PATCH' },
+				{ href: `${base}/v2/checkout/orders/${id}/capture`, rel: 'capture', method: 'POST' },
 			],
 		};
 		this.orders.set(id, order);
@@ -273,6 +296,16 @@ class PayPalState {
 		if (!order) throw new SandboxError(payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.' }]));
 		return order;
 	}
+}
+
+/** A payment source as PayPal answers it: a card by brand, type and last digits, never its number or CVV. */
+function presentSource(source: Record<string, unknown>): Record<string, unknown> {
+	const card = source.card as { number?: unknown; security_code?: unknown; expiry?: unknown; name?: unknown } | undefined;
+	if (!card) return source;
+	const number = String(card.number ?? '');
+	const brand = /^4/.test(number) ? 'VISA' : /^5[1-5]/.test(number) ? 'MASTERCARD' : /^3[47]/.test(number) ? 'AMEX' : /^6/.test(number) ? 'DISCOVER' : 'UNKNOWN';
+	const { number: _number, security_code: _cvv, ...rest } = card;
+	return { ...source, card: { ...rest, last_digits: number.slice(-4), brand, type: 'CREDIT' } };
 }
 
 /** `PayPal-Mock-Response: {"mock_application_codes": "INSTRUMENT_DECLINED"}`, as in PayPal's sandbox. */

@@ -48,8 +48,10 @@ test('create then capture; PayPal-Request-Id replays each step; a second capture
 	const created = await create();
 	expect(created.status).toBe(201);
 	expect(created.body.status).toBe('APPROVED');
+	// Prefer: return=minimal is PayPal's default: id, status and links only.
+	expect(Object.keys(created.body).sort()).toEqual(['id', 'links', 'status']);
 	expect((await create()).body.id).toBe(created.body.id);
-	const capture = (requestId: string) => callApi(paypal.baseUrl, `/v2/checkout/orders/${created.body.id}/capture`, { method: 'POST', token: bearer, body: {}, headers: { 'PayPal-Request-Id': requestId } });
+	const capture = (requestId: string) => callApi(paypal.baseUrl, `/v2/checkout/orders/${created.body.id}/capture`, { method: 'POST', token: bearer, body: {}, headers: { 'PayPal-Request-Id': requestId, Prefer: 'return=representation' } });
 	const captured = await capture('c-1');
 	expect(captured.body.purchase_units[0].payments.captures[0].status).toBe('COMPLETED');
 	expect((await capture('c-1')).body.purchase_units[0].payments.captures[0].id).toBe(captured.body.purchase_units[0].payments.captures[0].id);
