@@ -1,5 +1,6 @@
 import type { AccountingConnector, AccountingSettings } from '../platforms/accounting';
 import { QuickBooksAccounting, quickBooksProductionUrl, quickBooksProfile, quickBooksSandboxUrl } from '../platforms/quickbooks';
+import { XeroAccounting, xeroProductionUrl, xeroProfile } from '../platforms/xero';
 import type { PlatformProfile } from '../transport/types';
 import type { StateStore } from '../store';
 import type { Transport } from '../transport/transport';
@@ -28,6 +29,13 @@ export const accountingPlatforms: Record<string, AccountingPlatform> = {
 		baseUrl: (values) => textOf(values.baseUrl) || (values.environment === 'sandbox' ? quickBooksSandboxUrl : quickBooksProductionUrl),
 		accountField: 'realmId',
 		connector: (transport, settings) => new QuickBooksAccounting(transport, { ...settings, realmId: textOf(settings.realmId) }),
+	},
+	xero: {
+		profile: () => xeroProfile(),
+		credential: { type: 'integrationXeroOAuth2Api' },
+		baseUrl: (values) => textOf(values.baseUrl) || xeroProductionUrl,
+		accountField: 'tenantId',
+		connector: (transport, settings) => new XeroAccounting(transport, { ...settings, tenantId: textOf(settings.tenantId) }),
 	},
 };
 

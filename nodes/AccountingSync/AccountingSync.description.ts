@@ -3,7 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import { entryProperties } from './actions/entryProperties';
 
 /** The platforms and the credential each takes; the node shows one credential slot, the chosen platform's. */
-export const ACCOUNTING_PLATFORMS = [{ name: 'QuickBooks Online', value: 'quickbooks', credential: 'integrationQuickBooksOAuth2Api' }];
+export const ACCOUNTING_PLATFORMS = [
+	{ name: 'QuickBooks Online', value: 'quickbooks', credential: 'integrationQuickBooksOAuth2Api' },
+	{ name: 'Xero', value: 'xero', credential: 'integrationXeroOAuth2Api' },
+];
 
 export const accountingSyncProperties: INodeProperties[] = [
 	{

@@ -13,20 +13,26 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 
 let qbo: RunningSandbox;
+let xero: RunningSandbox;
 let control: SandboxControl;
+let xeroControl: SandboxControl;
 let stateFile: string;
 
 beforeAll(async () => {
 	qbo = await startSandbox('quickbooks');
+	xero = await startSandbox('xero');
 	control = new SandboxControl(qbo.baseUrl);
+	xeroControl = new SandboxControl(xero.baseUrl);
 });
 afterAll(async () => {
 	await closeAllStores();
 	await qbo.close();
+	await xero.close();
 });
 beforeEach(async () => {
 	await closeAllStores();
 	await control.reset();
+	await xeroControl.reset();
 	stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'accounting-wf-')), 'state.sqlite');
 });
 
@@ -40,7 +46,7 @@ function flow(parameters: Record<string, unknown>, onError?: string): object {
 				type: 'n8n-nodes-integration-automation.accountingSync',
 				typeVersion: 1,
 				position: [200, 0],
-				credentials: { integrationQuickBooksOAuth2Api: { id: 'qbo', name: 'QuickBooks sandbox' } },
+				credentials: { integrationQuickBooksOAuth2Api: { id: 'qbo', name: 'QuickBooks sandbox' }, integrationXeroOAuth2Api: { id: 'xero', name: 'Xero sandbox' } },
 				...(onError ? { onError } : {}),
 				parameters: { platform: 'quickbooks', ...parameters },
 			},
@@ -57,6 +63,13 @@ const credentials = () => ({
 		clientId: 'client',
 		clientSecret: 'client-secret',
 		oauthTokenData: { access_token: qbo.credentials.accessToken, token_type: 'Bearer', refresh_token: 'refresh' },
+	},
+	integrationXeroOAuth2Api: {
+		tenantId: xero.credentials.tenantId,
+		baseUrl: xero.baseUrl,
+		clientId: 'client',
+		clientSecret: 'client-secret',
+		oauthTokenData: { access_token: xero.credentials.accessToken, token_type: 'Bearer', refresh_token: 'refresh' },
 	},
 });
 
@@ -139,4 +152,17 @@ test('Create or Update Customer matches by email, and an invoice and its payment
 	expect(await control.state<unknown[]>('payments')).toHaveLength(1);
 	const balance = await run(flow({ operation: 'getTransaction', sourceId: 'inv-9', transactionKind: 'invoice', refresh: true }), [{}]);
 	expect(balance.outputs.Accounting[0][0].json).toMatchObject({ state: 'recorded', total: '250.00', balance: '0.00' });
+});
+
+test('Xero: a sale delivered twice is one paid invoice, one payment and one contact', async () => {
+	const run1 = await run(flow({ ...saleParameters, platform: 'xero' }), [order('shop-x-1'), order('shop-x-1')]);
+	expect(run1.status).toBe('success');
+	expect(run1.outputs.Accounting[0].map((item) => [item.json.replayed, item.json.externalType, item.json.total])).toEqual([
+		[false, 'ACCREC', '46.48'],
+		[true, 'ACCREC', '46.48'],
+	]);
+	expect(await xeroControl.state<unknown[]>('invoices')).toEqual([expect.objectContaining({ InvoiceNumber: 'shop-x-1', Status: 'PAID', Total: 46.48 })]);
+	expect(await xeroControl.state<unknown[]>('payments')).toHaveLength(1);
+	expect(await xeroControl.state<unknown[]>('contacts')).toHaveLength(1);
+	expect((await xeroControl.requests()).every((entry) => entry.status < 400)).toBe(true);
 });

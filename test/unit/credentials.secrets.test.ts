@@ -50,6 +50,8 @@ test('the secret fields of every credential type', () => {
 		integrationStateStore: ['password'],
 		integrationStripeApi: ['secretKey', 'webhookSecret'],
 		integrationWebhookDestinationApi: ['signingSecret', 'destinationSecrets', 'bearerToken'],
+		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
+		integrationXeroOAuth2Api: [],
 		integrationWooCommerceApi: ['consumerKey', 'consumerSecret', 'webhookSecret'],
 		integrationZendeskApi: ['apiToken', 'webhookSecret'],
 	});

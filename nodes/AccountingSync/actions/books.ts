@@ -40,6 +40,7 @@ function readMappings(context: IExecuteFunctions): ConnectionSettings {
 		defaultItem: options.defaultItem,
 		salesAccount: options.salesAccount,
 		paymentAccount: options.paymentAccount,
+		taxAccount: options.taxAccount,
 	}, 0) as ConnectionSettings;
 }
 

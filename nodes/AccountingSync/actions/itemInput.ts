@@ -9,6 +9,7 @@ export const mappingsSchema = {
 	defaultItem: optional(text()),
 	salesAccount: optional(text()),
 	paymentAccount: optional(text()),
+	taxAccount: optional(text()),
 };
 
 /** The item's customer, or undefined when its email is empty (a sale without a customer). */

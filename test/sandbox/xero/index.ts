@@ -106,10 +106,12 @@ export const createXeroSandbox: VendorSandboxFactory = () => {
 			return undefined;
 		},
 		rateLimits: {
+			// The app-wide window first: a `rate_limit_storm` fault stands for the app's limit (shared with every tenant),
+			// while the tenant's own windows report what they really have left.
 			defaults: [
+				{ name: 'app_minute', kind: 'sliding', limit: 10_000, intervalMs: 60_000 },
 				{ name: 'minute', kind: 'sliding', limit: 60, intervalMs: 60_000 },
 				{ name: 'day', kind: 'sliding', limit: 5_000, intervalMs: 86_400_000 },
-				{ name: 'app_minute', kind: 'sliding', limit: 10_000, intervalMs: 60_000 },
 			],
 			headers: (usage) => Object.fromEntries(usage.filter(({ window }) => WINDOW_HEADERS[window.name]).map(({ window, remaining }) => [WINDOW_HEADERS[window.name], String(remaining)])),
 			rejection: (blocked, retryAfterMs) => tooMany(WINDOW_PROBLEMS[blocked.window.name] ?? 'minute', retryAfterMs),

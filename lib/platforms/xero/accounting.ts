@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+
+import { toMajorString, toMinorExact } from '../../records/money';
+import { PlatformApiError } from '../../transport/errors';
+import type { Transport } from '../../transport/transport';
+import type {
+	AccountingConnector,
+	AccountingParty,
+	AccountingSettings,
+	EntryKind,
+	LinesEntry,
+	NeutralEntry,
+	PaymentEntry,
+	PlatformCustomer,
+	PostContext,
+	PostedEntry,
+} from '../accounting';
+
+type XeroRecord = Record<string, any>;
+
+const API = '/api.xro/2.0';
+
+export interface XeroSettings extends AccountingSettings {
+	tenantId: string;
+	/** The liability account the entry's sales tax is posted to, as its own line (820 Sales Tax in Xero's demo chart). */
+	taxAccount?: string;
+}
+
+/**
+ * Xero's Accounting API 2.0 for one tenant. A sale is Xero's idiom for a paid sale: an AUTHORISED sales invoice (ACCREC)
+ * numbered with the entry's reference, then a payment of its total into the bank account; a refund is a credit note
+ * (ACCRECCREDIT); a payment applies to an invoice. Every write carries an `Idempotency-Key` covering its body, and
+ * invoice and credit-note numbers are unique in Xero, so a sale whose invoice landed before its payment is completed,
+ * not doubled.
+ */
+export class XeroAccounting implements AccountingConnector {
+	readonly platform = 'xero';
+
+	constructor(
+		private readonly transport: Transport,
+		private readonly settings: XeroSettings,
+	) {
+		if (!settings.tenantId) throw new Error('The Xero credential\'s Tenant ID is empty: set it to the organisation the entries go to');
+	}
+
+	async findCustomer(email: string): Promise<PlatformCustomer | undefined> {
+		const answer = await this.call('GET', '/Contacts', { qs: { searchTerm: email } });
+		const found = (answer.Contacts as XeroRecord[] ?? []).find((contact) => String(contact.EmailAddress ?? '').toLowerCase() === email.toLowerCase());
+		return found && toCustomer(found);
+	}
+
+	async createCustomer(party: AccountingParty, idempotencyKey: string): Promise<PlatformCustomer> {
+		const contact = contactFields(party);
+		try {
+			return toCustomer(await this.writeOne('PUT', 'Contacts', contact, idempotencyKey));
+		} catch (error) {
+			// Contact names are unique in Xero: a namesake with another email gets the email beside the name.
+			if (!(error instanceof PlatformApiError) || !/already assigned to another contact/.test(error.message)) throw error;
+			return toCustomer(await this.writeOne('PUT', 'Contacts', { ...contact, Name: `${contact.Name} (${party.email})` }, `${idempotencyKey}-dup`));
+		}
+	}
+
+	async updateCustomer(id: string, party: AccountingParty): Promise<PlatformCustomer> {
+		const { Name: _name, ...fields } = contactFields(party);
+		return toCustomer(await this.writeOne('POST', 'Contacts', { ContactID: id, ...fields }));
+	}
+
+	async postEntry(kind: EntryKind, entry: NeutralEntry, context: PostContext): Promise<PostedEntry> {
+		if (kind === 'payment') {
+			const payment = entry as PaymentEntry;
+			const invoice = await this.readDocument('Invoices', String(context.invoiceId));
+			if (!invoice) throw new Error(`Xero has no invoice ${String(context.invoiceId)} to apply the payment to`);
+			return paymentPosted(await this.pay(invoice, payment.amountMinor, payment.currency, payment.date, context.reference, context.idempotencyKey));
+		}
+		const lines = entry as LinesEntry;
+		if (kind === 'refund') return documentPosted('CreditNotes', await this.writeOne('PUT', 'CreditNotes', this.document('ACCRECCREDIT', lines, context), context.idempotencyKey));
+		const invoice = await this.createOrFindInvoice(lines, context);
+		if (kind === 'invoice') return documentPosted('Invoices', invoice);
+		// A sale is paid at once: the payment settles what the invoice still has due (all of it, unless a run died between the two).
+		const due = minorOf(invoice.AmountDue, lines.currency);
+		if (due > 0) {
+			await this.pay(invoice, due, lines.currency, lines.date, context.reference, `${context.idempotencyKey}-pay`);
+			return { ...documentPosted('Invoices', invoice), balanceMinor: 0, status: 'PAID' };
+		}
+		return documentPosted('Invoices', invoice);
+	}
+
+	async findEntry(kind: EntryKind, reference: string): Promise<PostedEntry | undefined> {
+		if (kind === 'payment') {
+			const answer = await this.call('GET', '/Payments', { qs: { where: `Reference==${quote(reference)}` } });
+			const found = (answer.Payments as XeroRecord[] | undefined)?.[0];
+			return found && paymentPosted(found);
+		}
+		if (kind === 'refund') {
+			const answer = await this.call('GET', '/CreditNotes', { qs: { where: `CreditNoteNumber==${quote(reference)}` } });
+			const found = (answer.CreditNotes as XeroRecord[] | undefined)?.[0];
+			return found && documentPosted('CreditNotes', found);
+		}
+		const invoice = await this.invoiceNumbered(reference);
+		// A sale whose payment never landed is not recorded yet: posting it again completes it.
+		if (!invoice || (kind === 'sale' && Number(invoice.AmountDue) > 0)) return undefined;
+		return documentPosted('Invoices', invoice);
+	}
+
+	async readEntry(kind: EntryKind, externalId: string): Promise<PostedEntry | undefined> {
+		if (kind === 'payment') {
+			const found = await this.readDocument('Payments', externalId);
+			return found && paymentPosted(found);
+		}
+		const collection = kind === 'refund' ? 'CreditNotes' : 'Invoices';
+		const found = await this.readDocument(collection, externalId);
+		return found && documentPosted(collection, found);
+	}
+
+	/** The invoice numbered with the reference: created, or (when Xero says the number is taken) the one that landed. */
+	private async createOrFindInvoice(entry: LinesEntry, context: PostContext): Promise<XeroRecord> {
+		try {
+			return await this.writeOne('PUT', 'Invoices', this.document('ACCREC', entry, context), context.idempotencyKey);
+		} catch (error) {
+			if (!(error instanceof PlatformApiError) || !/must be unique/.test(error.message)) throw error;
+			const landed = await this.invoiceNumbered(context.reference);
+			if (!landed) throw error;
+			return landed;
+		}
+	}
+
+	private async pay(invoice: XeroRecord, amountMinor: number, currency: string, date: string | undefined, reference: string, idempotencyKey: string): Promise<XeroRecord> {
+		return await this.writeOne('PUT', 'Payments', {
+			Invoice: { InvoiceID: invoice.InvoiceID },
+			Account: { Code: this.settings.paymentAccount || '090' },
+			Amount: Number(toMajorString(amountMinor, currency)),
+			...(date ? { Date: date } : {}),
+			Reference: reference,
+		}, idempotencyKey);
+	}
+
+	/** An AUTHORISED document: product lines to the sales account, shipping, the discount and the tax as lines of their own. */
+	private document(type: 'ACCREC' | 'ACCRECCREDIT', entry: LinesEntry, context: PostContext): XeroRecord {
+		const money = (minor: number) => Number(toMajorString(minor, entry.currency));
+		const salesAccount = this.settings.salesAccount || '200';
+		const lines: XeroRecord[] = entry.lines.map((line) => ({
+			Description: line.description,
+			Quantity: Number(line.quantity),
+			UnitAmount: money(line.unitAmountMinor),
+			AccountCode: salesAccount,
+			...(line.sku && this.settings.items?.[line.sku] ? { ItemCode: this.settings.items[line.sku] } : {}),
+			TaxType: (line.taxCode && this.settings.taxCodes?.[line.taxCode]) || 'NONE',
+		}));
+		if (entry.shippingMinor > 0) lines.push({ Description: 'Shipping', Quantity: 1, UnitAmount: money(entry.shippingMinor), AccountCode: salesAccount, TaxType: 'NONE' });
+		if (entry.discountMinor > 0) lines.push({ Description: 'Discount', Quantity: 1, UnitAmount: -money(entry.discountMinor), AccountCode: salesAccount, TaxType: 'NONE' });
+		if (entry.taxMinor > 0) lines.push({ Description: 'Sales tax', Quantity: 1, UnitAmount: money(entry.taxMinor), AccountCode: this.settings.taxAccount || '820', TaxType: 'NONE' });
+		return {
+			Type: type,
+			Contact: context.customerId ? { ContactID: context.customerId } : { Name: 'Cash sales' },
+			Status: 'AUTHORISED',
+			[type === 'ACCREC' ? 'InvoiceNumber' : 'CreditNoteNumber']: context.reference,
+			Reference: entry.memo ?? `Source transaction ${entry.sourceId}`,
+			...(entry.date ? { Date: entry.date } : {}),
+			...(type === 'ACCREC' ? { DueDate: entry.dueDate ?? entry.date ?? new Date().toISOString().slice(0, 10) } : {}),
+			CurrencyCode: entry.currency,
+			LineAmountTypes: 'Exclusive',
+			LineItems: lines,
+		};
+	}
+
+	private async invoiceNumbered(number: string): Promise<XeroRecord | undefined> {
+		const answer = await this.call('GET', '/Invoices', { qs: { InvoiceNumbers: number } });
+		return (answer.Invoices as XeroRecord[] | undefined)?.find((invoice) => invoice.InvoiceNumber === number && invoice.Type === 'ACCREC');
+	}
+
+	private async readDocument(collection: string, id: string): Promise<XeroRecord | undefined> {
+		try {
+			return ((await this.call('GET', `/${collection}/${encodeURIComponent(id)}`))[collection] as XeroRecord[] | undefined)?.[0];
+		} catch (error) {
+			if (error instanceof PlatformApiError && error.status === 404) return undefined;
+			throw error;
+		}
+	}
+
+	/**
+	 * One element written; Xero's key replays whatever first answered it, so it covers the body too: a repeat of the
+	 * same write is a replay and a corrected one a new request.
+	 */
+	private async writeOne(method: 'PUT' | 'POST', collection: string, element: XeroRecord, idempotencyKey?: string): Promise<XeroRecord> {
+		const body = { [collection]: [element] };
+		const key = idempotencyKey && `${idempotencyKey.slice(0, 60)}-${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 40)}`;
+		const answer = await this.call(method, `/${collection}`, { body, headers: key ? { 'Idempotency-Key': key } : {} });
+		return (answer[collection] as XeroRecord[])[0];
+	}
+
+	private async call(method: 'GET' | 'PUT' | 'POST', path: string, options: { qs?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {}): Promise<XeroRecord> {
+		return await this.transport.request<XeroRecord>({ method, url: `${API}${path}`, qs: options.qs, body: options.body, headers: { 'xero-tenant-id': this.settings.tenantId, ...options.headers } });
+	}
+}
+
+/** A string literal of Xero's `where` filter. */
+function quote(value: string): string {
+	return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function contactFields(party: AccountingParty): XeroRecord {
+	return {
+		Name: party.company || party.name || party.email,
+		EmailAddress: party.email,
+		...(party.name ? { FirstName: party.name.split(' ')[0], LastName: party.name.split(' ').slice(1).join(' ') || undefined } : {}),
+		...(party.phone ? { Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: party.phone }] } : {}),
+	};
+}
+
+function toCustomer(contact: XeroRecord): PlatformCustomer {
+	return { id: String(contact.ContactID), email: contact.EmailAddress, name: contact.Name };
+}
+
+function minorOf(value: unknown, currency: string): number {
+	const minor = toMinorExact(value, currency);
+	if (minor === undefined) throw new Error(`Xero answered an amount that is not ${currency}: ${JSON.stringify(value)}`);
+	return Number(minor);
+}
+
+function documentPosted(collection: string, document: XeroRecord): PostedEntry {
+	const currency = String(document.CurrencyCode ?? 'USD');
+	const invoice = collection === 'Invoices';
+	return {
+		externalId: String(invoice ? document.InvoiceID : document.CreditNoteID),
+		externalType: String(document.Type),
+		number: invoice ? document.InvoiceNumber : document.CreditNoteNumber,
+		totalMinor: minorOf(document.Total ?? 0, currency),
+		currency,
+		balanceMinor: invoice ? minorOf(document.AmountDue ?? 0, currency) : minorOf(document.RemainingCredit ?? 0, currency),
+		status: document.Status,
+	};
+}
+
+function paymentPosted(payment: XeroRecord): PostedEntry {
+	const currency = String(payment.Invoice?.CurrencyCode ?? 'USD');
+	return { externalId: String(payment.PaymentID), externalType: 'Payment', number: payment.Reference, totalMinor: minorOf(payment.Amount ?? 0, currency), currency, status: payment.Status };
+}

@@ -1,0 +1,2 @@
+export { xeroProfile, xeroErrorMessage, xeroProductionUrl } from './profile';
+export { XeroAccounting, type XeroSettings } from './accounting';
