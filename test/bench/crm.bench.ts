@@ -6,6 +6,7 @@
  * 2. The engine alone (mapping, ID map, snapshots, SQLite writes) with the platform's cost removed: records/s.
  * 3. A 100,000-record initial sync between two generated platforms: peak heap, to show pages flow through.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { syncPlatforms } from '../../lib/sync/sync';
 import { hubSpotProfile } from '../../lib/platforms/hubspot';
 import type { PlatformProfile } from '../../lib/transport';
 import { crmClient, startCrmSandbox } from '../engine/crmSandboxes';
+import { figureLine, measureCpu } from './report';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 
 const N = Number(process.env.CRM_BENCH_RECORDS ?? 10_000);
@@ -80,6 +82,7 @@ async function pushAtRealLimits({ name, label, batch, windows, sandboxLimits, pr
 			refusedByVendor: tooMany, retries: client.transport.stats.retries, rateLimitedSeenByEngine: result.outcomes.filter((outcome) => outcome.error?.code === 'RATE_LIMIT').length,
 			wallMs, rateLimitBoundMs: boundMs,
 		}));
+		console.log(figureLine(`crm ${label}: calls of every kind`, log.length, 'calls', bound, 'batch bound'));
 	} finally {
 		await dispose();
 		await server.close();
@@ -94,9 +97,14 @@ let peakRss = 0;
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
 let samples = 0;
+/**
+ * Off unless a memory run turns it on: a forced full collection costs CPU, and the engine's throughput run measured
+ * its own collections (updates at 13.5–15.5 k records per CPU-second with them, 34–36 k without).
+ */
+let samplingMemory = false;
 function sampleMemory(): void {
 	// Every 25th sample, after a full collection: what is retained, not garbage not yet collected.
-	if (++samples % 25 !== 0) return;
+	if (!samplingMemory || ++samples % 25 !== 0) return;
 	collectGarbage();
 	const usage = process.memoryUsage();
 	peakHeap = Math.max(peakHeap, usage.heapUsed);
@@ -161,6 +169,8 @@ async function engineThroughput(): Promise<void> {
 		await pushRecords({ store, connector, integration: 'bench', entity: 'contacts', mappings, records: changed, runId: 'update' });
 		const updateMs = performance.now() - updateStarted;
 		const updateCpuS = cpuSeconds(process.cpuUsage(updateCpu));
+		console.log(figureLine('engine creates (push, limits lifted, SQLite)', count / createCpuS, 'records/CPU-s', 20_000, 'goal'));
+		console.log(figureLine('engine updates (push, limits lifted, SQLite)', count / updateCpuS, 'records/CPU-s', 20_000, 'goal'));
 		console.log(JSON.stringify({
 			engine: 'push, limits lifted, SQLite', records: count,
 			createRecordsPerSecond: Math.round(count / (createMs / 1000)), updateRecordsPerSecond: Math.round(count / (updateMs / 1000)),
@@ -173,8 +183,44 @@ async function engineThroughput(): Promise<void> {
 	}
 }
 
+function initialSync(store: StateStore, total: number) {
+	return syncPlatforms({
+		store, integration: 'bench-sync', entity: 'contacts', strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: 'initial',
+		platforms: [{ connector: new NullCrm('source', { total, pageSize: 200 }), mappings }, { connector: new NullCrm('target'), mappings }],
+	});
+}
+
+/** One initial sync in this (fresh) process, no forced collections, as in n8n: its peak RSS and V8's young generation. */
+async function peakRssRun(total: number): Promise<void> {
+	const { store, dispose } = await freshStore();
+	try {
+		const { cpuSeconds: cpu } = await measureCpu(() => initialSync(store, total));
+		const youngMb = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.space_size / 1048576;
+		console.log(JSON.stringify({ records: total, peakRssMb: process.resourceUsage().maxRSS / 1024, youngGenerationMb: youngMb, cpuSeconds: cpu }));
+	} finally {
+		await dispose();
+	}
+}
+
+/**
+ * Peak RSS of an initial sync of 10,000 and of 100,000 records, each in a fresh process. The cause of the growth found
+ * here: V8's young generation (new space), which V8 doubles once enough bytes have survived its scavenges (64 → 128 MB
+ * reserved on Node 24), not retained records; see docs/benchmarks.md.
+ */
+async function peakRssScaling(): Promise<void> {
+	const run = (total: number) => {
+		const output = execFileSync(process.execPath, [...process.execArgv, __filename, 'memory-run', String(total)], { encoding: 'utf8' });
+		return JSON.parse(output.trim().split('\n').pop()!) as { records: number; peakRssMb: number; youngGenerationMb: number; cpuSeconds: number };
+	};
+	const small = run(10_000);
+	const large = run(100_000);
+	console.log(JSON.stringify({ small, large }));
+	console.log(figureLine('initial sync peak RSS, 100,000 vs 10,000 records', large.peakRssMb, 'MB', small.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
+}
+
 async function initialSyncMemory(): Promise<void> {
 	const { store, dispose } = await freshStore();
+	samplingMemory = true;
 	try {
 		const total = Number(process.env.CRM_BENCH_SYNC_RECORDS ?? 100_000);
 		collectGarbage();
@@ -182,10 +228,7 @@ async function initialSyncMemory(): Promise<void> {
 		peakHeap = baseline.heapUsed;
 		peakRss = baseline.rss;
 		const started = performance.now();
-		const summary = await syncPlatforms({
-			store, integration: 'bench-sync', entity: 'contacts', strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: 'initial',
-			platforms: [{ connector: new NullCrm('source', { total, pageSize: 200 }), mappings }, { connector: new NullCrm('target'), mappings }],
-		});
+		const summary = await initialSync(store, total);
 		const seconds = (performance.now() - started) / 1000;
 		console.log(JSON.stringify({
 			initialSync: total, createdOnTarget: summary.platforms.target.created, pending: summary.pending, seconds: Number(seconds.toFixed(1)),
@@ -194,12 +237,14 @@ async function initialSyncMemory(): Promise<void> {
 			heapOfAllRecordsAtOnceMB: Number(((total * 600) / 1048576).toFixed(1)),
 		}));
 	} finally {
+		samplingMemory = false;
 		await dispose();
 	}
 }
 
 async function main(): Promise<void> {
 	const only = process.argv[2];
+	if (only === 'memory-run') return peakRssRun(Number(process.argv[3]));
 	if (!only || only === 'hubspot') {
 		await pushAtRealLimits({ name: 'hubspot', label: 'hubspot (190/10 s)', batch: 100, windows: [{ capacity: 190, windowMs: 10_000 }] });
 		// Free/Starter apps get 100 per 10 s: 10,000 contacts need 101 calls, so the window, not the engine, sets the pace.
@@ -222,6 +267,7 @@ async function main(): Promise<void> {
 	}
 	if (!only || only === 'engine') await engineThroughput();
 	if (!only || only === 'memory') await initialSyncMemory();
+	if (!only || only === 'memory' || only === 'peak-rss') await peakRssScaling();
 }
 
 main().catch((error: unknown) => {

@@ -17,6 +17,7 @@ import { bigCommerceProfile } from '../../lib/platforms/bigcommerce';
 import type { InventoryConnector, StockChange } from '../../lib/platforms/inventory';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { commercePlatforms, startCommerceSandboxes, type CommercePlatform, type CommerceSandboxes } from '../support/inventoryStores';
+import { figureLine } from './report';
 
 const ORDERS = Number(process.env.INVENTORY_BENCH_ORDERS ?? 1000);
 const SKUS = 50;
@@ -56,6 +57,7 @@ async function fanOutLatency(sandboxes: CommerceSandboxes): Promise<void> {
 		console.log('\n1. One order fanned out to four stores (sandbox latency per request: ' + commercePlatforms.map((p) => `${p} ${latency[p]} ms`).join(', ') + ')');
 		console.log('   each store alone: ' + Object.entries(single).map(([id, value]) => `${id} ${ms(value)}`).join(', '));
 		console.log(`   all four at once: ${ms(together)} (slowest alone ${ms(slowest)}, sum ${ms(sum)}); ${result.outcomes.filter((o) => o.status === 'applied').length}/4 applied`);
+		console.log(figureLine('inventory fan-out of one order to four stores', together, 'ms', slowest, 'slowest store alone'));
 	} finally {
 		await Promise.all(commercePlatforms.map((platform) => sandboxes.controls[platform].clearFaults()));
 		await dispose();

@@ -24,6 +24,7 @@ import {
 	startMarketingSandboxes,
 	type MarketingPlatform,
 } from '../engine/marketingPlatforms';
+import { figureLine } from './report';
 
 const CONTACTS = Number(process.argv[2] ?? 10_000);
 const MAILCHIMP_LATENCY_MS = Number(process.argv[3] ?? 0);
@@ -103,6 +104,10 @@ async function main(): Promise<void> {
 		}
 		const bound = Math.max(...MARKETING_PLATFORMS.map((platform) => rateBoundSeconds(platform, transports[platform].stats.requests)));
 		console.log(`wall time ${seconds.toFixed(1)} s against the slowest platform's rate-limit bound ${bound} s (${(seconds / Math.max(bound, 1)).toFixed(2)}×)`);
+		for (const platform of MARKETING_PLATFORMS) {
+			console.log(figureLine(`marketing ${platform}: calls of every kind`, transports[platform].stats.requests, 'calls', batchBound(platform, CONTACTS), 'batch bound'));
+		}
+		console.log(figureLine('marketing fan-out wall time', seconds, 's', Math.max(bound, 1), 'rate-limit bound'));
 		const mailchimpPeak = await platforms.controls.mailchimp.state<{ peak: number }>('connections');
 		const marketoPeak = await platforms.controls.marketo.state<{ peak: number }>('connections');
 		console.log(`peak concurrent connections: Mailchimp ${mailchimpPeak.peak}/10, Marketo ${marketoPeak.peak}/10`);

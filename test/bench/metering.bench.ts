@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { priceUsage, UsageMeter, validatePlan, type MeterUsage, type UsageEventInput } from '../../lib/metering';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
+import { figureLine } from './report';
 
 const TOTAL = 100_000;
 const UNIQUE = 90_000;
@@ -91,6 +92,7 @@ function pricingBenchmark(): void {
 	for (let run = 0; run < runs; run++) total = priceUsage(plan, usage, { firstPeriod: true }).total.amount;
 	const perRun = (performance.now() - started) / runs;
 	console.log(`priced a period of 1,000,000 units on every meter under a plan with every model: ${perRun.toFixed(4)} ms per period (mean of ${runs}; target < 10 ms); total ${total} USD`);
+	console.log(figureLine('metering: pricing one period, every model', perRun, 'ms', 10, 'target'));
 }
 
 async function main(): Promise<void> {

@@ -17,6 +17,7 @@ import { closeAllStores, coreMigrations, openStore } from '../../lib/store';
 import type { HttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { figureLine } from './report';
 
 const processors = ['stripe', 'square', 'paypal', 'braintree'] as const;
 const PAYMENTS = 1_000;
@@ -157,6 +158,7 @@ async function paymentsBenchmark(): Promise<void> {
 		console.log(`  ${(PAYMENTS / seconds).toFixed(0)} payments/s (${seconds.toFixed(2)} s); succeeded ${succeeded.length}, failed ${PAYMENTS - succeeded.length}`);
 		console.log(`  fallbacks taken: ${fallbacks}; succeeded by processor: ${JSON.stringify(byProcessor)}`);
 		console.log(`  charges in the sandboxes: ${JSON.stringify(charges)} (total ${Object.values(charges).reduce((a, b) => a + b, 0)}, one per succeeded payment)`);
+		console.log(figureLine('payments: charges made', Object.values(charges).reduce((a, b) => a + b, 0), 'charges', succeeded.length, 'succeeded payments'));
 		// Only card payments in USD can go to Stripe: its share among those, per 100 payments in arrival order.
 		const shares: string[] = [];
 		for (let start = 0; start < PAYMENTS; start += 100) {

@@ -4,18 +4,19 @@
  * each node's own execution time as n8n records it (`runData[node].executionTime`). The Event Router keeps its route
  * log and its deduplication window in the store (SQLite, the default).
  *
- * `npx tsx test/bench/routing-n8n.bench.ts`; ROUTER_EVENTS (20,000), SWITCH_EVENTS (2,000: the Switch node evaluates
- * two expressions per rule and event, so its rate is measured on fewer events), ROUNDS (3, interleaved),
+ * `npx tsx test/bench/routing-n8n.bench.ts`; ROUTER_EVENTS (20,000), SWITCH_EVENTS_VM (200) and SWITCH_EVENTS_LEGACY
+ * (1,000) (the Switch node evaluates expressions per rule and event: its rate is measured on fewer events), ROUNDS (3, interleaved),
  * ENGINES (`vm,legacy`), N8N_CPU_PROF=<folder> to write n8n's CPU profiles there (`node --cpu-prof`).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { packPackage, startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { figureLine, loadAverage, median } from './report';
 
 const routerEvents = Number(process.env.ROUTER_EVENTS ?? 20_000);
-const switchEvents = Number(process.env.SWITCH_EVENTS ?? 2_000);
+/** Switch evaluates two expressions per rule and event: its rate is measured on fewer events (far fewer under `vm`). */
+const switchEventsFor = (engine: string) => Number(process.env[`SWITCH_EVENTS_${engine.toUpperCase()}`] ?? (engine === 'legacy' ? 1_000 : 200));
 const rounds = Number(process.env.ROUNDS ?? 3);
 const engines = (process.env.ENGINES ?? 'vm,legacy').split(',');
 const goalEventsPerSecond = 100_000;
@@ -109,35 +110,87 @@ function switchWorkflow(count: number) {
 
 interface Timed {
 	nodeMs: number;
+	/** CPU seconds the n8n process used while the node ran (undefined when it could not be read). */
+	nodeCpuSeconds?: number;
 	/** Items per output of the Split node, by output name (rule outputs, then `unmatched`). */
 	counts: Record<string, number>;
 }
 
+/** n8n busy with a large run may drop a connection; the run goes on, so ask again. */
+async function pollAgainIfDropped<T>(request: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await request();
+		} catch (error) {
+			if (!/fetch failed/.test(String(error)) || attempt >= 10) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+	}
+}
+
+/** CPU seconds (user + system, all threads) the process has used so far, from /proc. */
+function processCpuSeconds(pid: number): number {
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 a second on Linux)
+}
+
+/**
+ * Samples the n8n process's CPU time every 20 ms while `work` runs, so the CPU time spent in a window (the node's run,
+ * from n8n's run data) can be read off afterwards: on a shared machine a node's wall time says more about the others.
+ */
+async function withCpuSamples<T>(pid: number | undefined, work: () => Promise<T>): Promise<{ result: T; cpuBetween(fromMs: number, toMs: number): number | undefined }> {
+	const samples: Array<[number, number]> = [];
+	const sample = () => pid !== undefined && samples.push([Date.now(), processCpuSeconds(pid)]);
+	sample();
+	const timer = setInterval(sample, 20);
+	try {
+		const result = await work();
+		return {
+			result,
+			cpuBetween(fromMs, toMs) {
+				const at = (ms: number) => {
+					const after = samples.findIndex(([time]) => time >= ms);
+					if (after <= 0) return undefined;
+					const [t0, c0] = samples[after - 1];
+					const [t1, c1] = samples[after];
+					return c0 + ((c1 - c0) * (ms - t0)) / Math.max(t1 - t0, 1);
+				};
+				const [from, to] = [at(fromMs), at(toMs)];
+				return from === undefined || to === undefined ? undefined : to - from;
+			},
+		};
+	} finally {
+		clearInterval(timer);
+	}
+}
+
 async function timedRun(n8n: N8nServer, workflowId: string): Promise<Timed & { execution: ExecutionSummary }> {
-	const execution = await n8n.runManual(workflowId);
+	const { result: execution, cpuBetween } = await withCpuSamples(n8n.pid, () => n8n.runManual(workflowId, undefined, 900_000));
 	if (execution.status !== 'success') throw new Error(`execution ${execution.id} ended ${execution.status}: ${JSON.stringify(execution.error)}`);
-	const raw = await n8n.api<{ data: { resultData: { runData: Record<string, Array<{ executionTime: number }>> } } }>('GET', `/executions/${execution.id}?includeData=true&ignoreDataSizeLimit=true`);
-	const nodeMs = raw.data.resultData.runData.Split[0].executionTime;
-	return { nodeMs, counts: {}, execution };
+	const raw = await pollAgainIfDropped(() =>
+		n8n.api<{ data: { resultData: { runData: Record<string, Array<{ startTime: number; executionTime: number }>> } } }>('GET', `/executions/${execution.id}?includeData=true&ignoreDataSizeLimit=true`),
+	);
+	const { startTime, executionTime } = raw.data.resultData.runData.Split[0];
+	return { nodeMs: executionTime, nodeCpuSeconds: cpuBetween(startTime, startTime + executionTime), counts: {}, execution };
 }
 
 async function routerRun(n8n: N8nServer, workflowId: string): Promise<Timed> {
-	const { nodeMs, execution } = await timedRun(n8n, workflowId);
+	const { nodeMs, nodeCpuSeconds, execution } = await timedRun(n8n, workflowId);
 	const [delivered, failed, unmatched, ...branches] = execution.outputs.Split;
 	if (failed.length > 0) throw new Error(`Event Router failed ${failed.length} events: ${JSON.stringify(failed[0].json)}`);
 	const counts: Record<string, number> = Object.fromEntries(rules.map((rule, index) => [outputName(rule), branches[index].length]));
-	return { nodeMs, counts: { ...counts, unmatched: unmatched.length, summaries: delivered.length } };
+	return { nodeMs, nodeCpuSeconds, counts: { ...counts, unmatched: unmatched.length, summaries: delivered.length } };
 }
 
 async function switchRun(n8n: N8nServer, workflowId: string): Promise<Timed> {
-	const { nodeMs, execution } = await timedRun(n8n, workflowId);
+	const { nodeMs, nodeCpuSeconds, execution } = await timedRun(n8n, workflowId);
 	const outputs = execution.outputs.Split;
 	const counts: Record<string, number> = Object.fromEntries(rules.map((rule, index) => [outputName(rule), outputs[index]?.length ?? 0]));
-	return { nodeMs, counts: { ...counts, unmatched: outputs[rules.length]?.length ?? 0 } };
+	return { nodeMs, nodeCpuSeconds, counts: { ...counts, unmatched: outputs[rules.length]?.length ?? 0 } };
 }
 
 /** Both nodes must split the same events alike: checked on the Switch's event count, scaled where the runs differ. */
-function checkSameSplit(router: Timed, switched: Timed): void {
+function checkSameSplit(router: Timed, switched: Timed, switchEvents: number): void {
 	const scale = routerEvents / switchEvents;
 	for (const [name, count] of Object.entries(switched.counts)) {
 		const expected = count * scale;
@@ -152,27 +205,39 @@ async function benchEngine(engine: string, packageTarball: string): Promise<void
 		packageTarball,
 		env: { N8N_EXPRESSION_ENGINE: engine, ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) },
 	});
+	const switchEvents = switchEventsFor(engine);
 	try {
 		const routerId = await n8n.importWorkflow(routerWorkflow(routerEvents));
 		const switchId = await n8n.importWorkflow(switchWorkflow(switchEvents));
 		await routerRun(n8n, routerId); // warm-up: the store opens and migrates, the code is compiled
 		const routerMs: number[] = [];
 		const switchMs: number[] = [];
+		const routerCpu: number[] = [];
+		const switchCpu: number[] = [];
 		let router: Timed | undefined;
 		let switched: Timed | undefined;
 		for (let round = 0; round < rounds; round++) {
 			router = await routerRun(n8n, routerId);
 			routerMs.push(router.nodeMs);
+			if (router.nodeCpuSeconds !== undefined) routerCpu.push(router.nodeCpuSeconds);
 			switched = await switchRun(n8n, switchId);
 			switchMs.push(switched.nodeMs);
+			if (switched.nodeCpuSeconds !== undefined) switchCpu.push(switched.nodeCpuSeconds);
+			const cpu = (timed: Timed) => (timed.nodeCpuSeconds === undefined ? '' : ` (${timed.nodeCpuSeconds.toFixed(2)} CPU-s)`);
+			console.log(`  round ${round + 1} (${engine}): Event Router ${router.nodeMs} ms${cpu(router)} for ${routerEvents}, Switch ${switched.nodeMs} ms${cpu(switched)} for ${switchEvents}; load ${loadAverage()}`);
 		}
-		checkSameSplit(router!, switched!);
+		checkSameSplit(router!, switched!, switchEvents);
 		const routerRate = routerEvents / (median(routerMs) / 1000);
 		const switchRate = switchEvents / (median(switchMs) / 1000);
 		const matched = Object.entries(router!.counts).filter(([name]) => name.startsWith('out')).reduce((sum, [, count]) => sum + count, 0);
 		console.log(`engine ${engine}: ${rules.length} rules; Event Router ${routerEvents} events (${matched} hand-offs, ${router!.counts.unmatched} unmatched, ${router!.counts.summaries} summaries), node times ${routerMs.join(', ')} ms; Switch ${switchEvents} events, node times ${switchMs.join(', ')} ms`);
 		console.log(figureLine(`Event Router in n8n (${engine} engine)`, routerRate, 'events/s', goalEventsPerSecond, 'goal'));
 		console.log(figureLine(`  vs Switch v3.4 (${engine} engine)`, routerRate, 'events/s', switchRate, 'Switch'));
+		if (routerCpu.length > 0 && switchCpu.length > 0) {
+			const routerPerCpu = routerEvents / median(routerCpu);
+			console.log(figureLine(`Event Router in n8n per CPU-second (${engine} engine)`, routerPerCpu, 'events/CPU-s', goalEventsPerSecond, 'goal'));
+			console.log(figureLine(`  vs Switch v3.4 per CPU-second (${engine} engine)`, routerPerCpu, 'events/CPU-s', switchEvents / median(switchCpu), 'Switch'));
+		}
 	} finally {
 		await n8n.stop();
 	}
