@@ -19,7 +19,8 @@ const API = '/3.0';
 const MAX_CONNECTIONS = 10;
 const BATCH_LIMIT = 500;
 
-type Status = 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional';
+/** `archived` is Mailchimp's status for a member removed with DELETE; it cannot be set directly. */
+type Status = 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional' | 'archived';
 const STATUSES: Status[] = ['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional'];
 
 interface Member {
@@ -148,11 +149,16 @@ function limited(state: MailchimpState, handler: Handler): Handler {
 }
 
 function registerRoutes(router: Router, state: MailchimpState): void {
-	const route = (method: 'get' | 'post' | 'put' | 'patch', pattern: string, handler: Handler) => router[method](`${API}${pattern}`, limited(state, handler));
+	const route = (method: 'get' | 'post' | 'put' | 'patch' | 'delete', pattern: string, handler: Handler) => router[method](`${API}${pattern}`, limited(state, handler));
 	route('get', '/ping', () => ({ status: 200, body: { health_status: "Everything's Chimpy!" } }));
+	route('get', '/lists', (request) => {
+		const lists = [...state.lists.values()];
+		const count = Number(request.query.get('count') ?? 10);
+		const offset = Number(request.query.get('offset') ?? 0);
+		return { status: 200, body: { lists: lists.slice(offset, offset + count).map((list) => presentList(list)), total_items: lists.length } };
+	});
 	route('get', '/lists/:listId', (request) => {
-		const list = state.list(request.params.listId);
-		return { status: 200, body: { id: list.id, name: list.name, stats: { member_count: [...list.members.values()].filter((member) => member.status === 'subscribed').length } } };
+		return { status: 200, body: presentList(state.list(request.params.listId)) };
 	});
 	route('post', '/lists/:listId', (request) => batchSubscribe(state, request));
 	route('get', '/lists/:listId/members', (request) => listMembers(state, request));
@@ -177,6 +183,14 @@ function registerRoutes(router: Router, state: MailchimpState): void {
 		findMember(state, request);
 		const existing = list.members.get(request.params.hash) as Member;
 		return { status: 200, body: presentMember(state, list.id, writeMember(list, { ...objectBody(request.body), email_address: existing.email_address }, { create: false, statusField: 'status' })) };
+	});
+	// DELETE archives: the member stays, as `archived`, and a later PUT brings it back.
+	route('delete', '/lists/:listId/members/:hash', (request) => {
+		const member = findMember(state, request);
+		if (member.status === 'archived') throw fail(404, 'Resource Not Found', 'The requested resource could not be found.');
+		member.status = 'archived';
+		member.last_changed = stamp();
+		return { status: 204 };
 	});
 	route('post', '/lists/:listId/members/:hash/tags', (request) => {
 		const list = state.list(request.params.listId);
@@ -315,16 +329,44 @@ function writeMember(list: { id: string; members: Map<string, Member> }, body: R
 		last_changed: now,
 	};
 	if (existing && requested !== undefined && requested !== existing.status) existing.status = requested;
+	// An archived member written again comes back with the status asked for a new one.
+	else if (existing?.status === 'archived') existing.status = ((body[options.statusField] ?? body.status) as Status | undefined) ?? 'subscribed';
 	Object.assign(member.merge_fields, (body.merge_fields as Record<string, unknown>) ?? {});
 	member.last_changed = now;
 	list.members.set(id, member);
 	return member;
 }
 
+/** A member with the fields Mailchimp answers beside the ones the sandbox keeps. */
 function presentMember(state: MailchimpState, listId: string, member: Member) {
 	const list = state.list(listId);
 	const tags = [...list.segments.values()].filter((segment) => segment.members.has(member.id)).map((segment) => ({ id: segment.id, name: segment.name }));
-	return { ...member, tags, tags_count: tags.length };
+	const fullName = [member.merge_fields.FNAME, member.merge_fields.LNAME].filter((part) => typeof part === 'string' && part !== '').join(' ');
+	return {
+		...member,
+		contact_id: member.unique_email_id,
+		full_name: fullName,
+		web_id: Number.parseInt(member.id.slice(0, 7), 16),
+		email_type: 'html',
+		interests: {},
+		stats: { avg_open_rate: 0, avg_click_rate: 0 },
+		ip_signup: '',
+		ip_opt: '',
+		timestamp_opt: member.status === 'subscribed' ? member.timestamp_signup : '',
+		member_rating: 2,
+		language: '',
+		vip: false,
+		source: 'API - Generic',
+		tags,
+		tags_count: tags.length,
+		_links: [{ rel: 'self', href: `https://us21.api.mailchimp.com/3.0/lists/${listId}/members/${member.id}`, method: 'GET' }],
+	};
+}
+
+function presentList(list: { id: string; name: string; members: Map<string, Member> }) {
+	const members = [...list.members.values()];
+	const count = (status: Status) => members.filter((member) => member.status === status).length;
+	return { id: list.id, web_id: Number.parseInt(createHash('md5').update(list.id).digest('hex').slice(0, 6), 16), name: list.name, stats: { member_count: count('subscribed'), unsubscribe_count: count('unsubscribed'), cleaned_count: count('cleaned') } };
 }
 
 function presentSegment(segment: Segment) {
