@@ -9,6 +9,8 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 import { headerAuth } from '../framework/auth';
+import { GraphQLError } from 'graphql';
+
 import { GraphqlExecutor, type GraphqlBody } from '../framework/graphql';
 import { controlError } from '../framework/control';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory, VendorSettings } from '../framework/types';
@@ -227,8 +229,16 @@ async function graphql(state: ShopifyState, request: SandboxRequest): Promise<Sa
 		};
 	}
 	const root = {
-		inventoryItems: (args: { query?: string; first?: number }) => findItems(state, args),
-		orders: (args: { query?: string; first?: number; after?: string }) => listOrders(state, args),
+		inventoryItem: ({ id }: { id: string }) => {
+			const item = state.itemByGid(id);
+			return item ? itemNode(item) : null;
+		},
+		inventoryItems: (args: { query?: string; first?: number; after?: string; last?: number }) => findItems(state, args),
+		order: ({ id }: { id: string }) => {
+			const order = (state.orders as SandboxOrder[]).find((candidate) => `gid://shopify/Order/${candidate.id}` === id);
+			return order ? orderNode(order) : null;
+		},
+		orders: (args: { query?: string; first?: number; after?: string; last?: number }) => listOrders(state, args),
 		inventoryAdjustQuantities: (args: { input: AdjustInput }) => adjust(state, args.input),
 		inventorySetQuantities: (args: { input: SetInput }) => setQuantities(state, args.input),
 	};
@@ -271,39 +281,52 @@ interface SandboxOrder {
 }
 
 /** `orders(first, after, query: "updated_at:>='<iso>'", sortKey: UPDATED_AT)`, cursor = position in that order. */
-function listOrders(state: ShopifyState, variables: { query?: string; first?: number; after?: string }) {
+function listOrders(state: ShopifyState, variables: { query?: string; first?: number; after?: string; last?: number }) {
 	const since = /updated_at:>=?'([^']+)'/.exec(String(variables.query ?? ''))?.[1];
 	const sorted = (state.orders as SandboxOrder[])
 		.filter((order) => since === undefined || order.updated_at >= new Date(since).toISOString())
 		.sort((a, b) => a.updated_at.localeCompare(b.updated_at));
-	const first = Math.min(Number(variables.first ?? 50), 250);
-	const start = variables.after ? Number(Buffer.from(String(variables.after), 'base64').toString('utf8')) : 0;
-	const page = sorted.slice(start, start + first);
-	const end = start + page.length;
+	return connection(sorted, variables, orderNode);
+}
+
+function orderNode(order: SandboxOrder) {
 	return {
-		pageInfo: pageInfo(end < sorted.length, page.length ? Buffer.from(String(start)).toString('base64') : null, page.length ? Buffer.from(String(end)).toString('base64') : null),
-		nodes: page.map((order) => ({
-			id: `gid://shopify/Order/${order.id}`,
-			legacyResourceId: String(order.id),
-			name: order.name,
-			email: order.email,
-			createdAt: order.created_at,
-			updatedAt: order.updated_at,
-			lineItems: ({ first }: { first?: number }) => ({
-				nodes: order.line_items.slice(0, first ?? order.line_items.length).map((line) => ({ id: `gid://shopify/LineItem/${line.id}`, sku: line.sku, quantity: line.quantity })),
-				pageInfo: pageInfo(first !== undefined && order.line_items.length > first, null, null),
-			}),
-		})),
+		id: `gid://shopify/Order/${order.id}`,
+		legacyResourceId: String(order.id),
+		name: order.name,
+		email: order.email,
+		createdAt: order.created_at,
+		updatedAt: order.updated_at,
+		lineItems: ({ first }: { first?: number }) => ({
+			nodes: order.line_items.slice(0, first ?? order.line_items.length).map((line) => ({ id: `gid://shopify/LineItem/${line.id}`, sku: line.sku, quantity: line.quantity })),
+			pageInfo: pageInfo(first !== undefined && order.line_items.length > first, null, null),
+		}),
 	};
 }
 
-/** `inventoryItems(first, query: "sku:<sku>")`: the items with that SKU (all without a query), `first` of them. */
-function findItems(state: ShopifyState, args: { query?: string; first?: number }) {
+/**
+ * One page of a connection: `first` records (at most 250, as Shopify allows) after the cursor `after`. Shopify
+ * requires `first` or `last`; the sandbox pages forward only, so `last` is refused by name.
+ */
+function connection<T>(records: T[], args: { first?: number; after?: string; last?: number }, node: (record: T) => unknown) {
+	if (args.last !== undefined) throw new GraphQLError('The sandbox pages connections forward only (first / after), not with last / before.');
+	if (args.first === undefined) throw new GraphQLError('you must provide one of first or last');
+	const first = Math.min(args.first, 250);
+	const start = args.after ? Number(Buffer.from(String(args.after), 'base64').toString('utf8')) : 0;
+	const page = records.slice(start, start + first);
+	const end = start + page.length;
+	return {
+		pageInfo: pageInfo(end < records.length, page.length ? Buffer.from(String(start)).toString('base64') : null, page.length ? Buffer.from(String(end)).toString('base64') : null),
+		nodes: page.map(node),
+	};
+}
+
+/** `inventoryItems(first, after, query: "sku:<sku>")`: the items with that SKU (all without a query), a page at a time. */
+function findItems(state: ShopifyState, args: { query?: string; first?: number; after?: string; last?: number }) {
 	const match = /sku:(?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(String(args.query ?? ''));
 	const sku = match ? (match[1] !== undefined ? JSON.parse(`"${match[1]}"`) : match[2]) : undefined;
 	const items = sku === undefined ? [...state.items.values()] : [...state.items.values()].filter((item) => item.sku === sku);
-	const page = items.slice(0, args.first ?? items.length);
-	return { nodes: page.map(itemNode), pageInfo: pageInfo(page.length < items.length, null, null) };
+	return connection(items, args, itemNode);
 }
 
 interface AdjustInput {

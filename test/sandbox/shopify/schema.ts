@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const servedFields: Record<string, string[]> = {
-	QueryRoot: ['inventoryItems', 'orders'],
+	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders'],
 	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities'],
 	InventoryItemConnection: ['nodes', 'pageInfo'],
 	InventoryItem: ['id', 'legacyResourceId', 'sku', 'tracked', 'inventoryLevel'],
