@@ -6,7 +6,7 @@ import type { CrmConnector, CrmEntity } from './crm';
 import type { InventoryConnector } from './inventory';
 import type { MarketingConnector, MarketingSettings } from './marketing';
 import type { PaymentConnector, ProcessorProfile } from './payments';
-import type { OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
+import type { CrmWebhookScheme, OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
 
 /** A credential's field values, as n8n decrypts them or as a settings file holds them (field name → value). */
 export type CredentialValues = Readonly<Record<string, unknown>>;
@@ -132,6 +132,8 @@ export interface PlatformDefinition {
 	orderWebhooks?: OrderWebhookScheme;
 	/** Payment events by webhook, registered through the vendor's API (the Payment Event Trigger). */
 	paymentWebhooks?: PaymentWebhookScheme;
+	/** Record events by webhook (the CRM Event Trigger), registered through the vendor's API or in the user's app. */
+	crmWebhooks?: CrmWebhookScheme;
 }
 
 /** Whether a response is the vendor refusing an expired or revoked token, as its `tokenRefresh` declares. */

@@ -9,6 +9,10 @@ export type OrderEventKind = (typeof ORDER_EVENTS)[number];
 export const PAYMENT_EVENTS = ['succeeded', 'failed', 'refunded', 'disputed'] as const;
 export type PaymentEventKind = (typeof PAYMENT_EVENTS)[number];
 
+/** The record changes a CRM Event Trigger can start on: `<record>.<change>`. */
+export const CRM_EVENTS = ['contact.created', 'contact.updated', 'contact.deleted', 'company.created', 'company.updated', 'company.deleted', 'ticket.created', 'ticket.updated', 'ticket.deleted'] as const;
+export type CrmEventKind = (typeof CRM_EVENTS)[number];
+
 /** Reads one request header by its lower-case name (the first value when repeated). */
 export type HeaderReader = (name: string) => string | undefined;
 
@@ -22,6 +26,8 @@ export interface VendorHook {
 /** Where a neutral event comes from on one vendor: its topic, and where one topic carries several events, which payloads are this one. */
 export interface EventTopic {
 	topic: string;
+	/** Every topic the webhook subscribes to for this event, when it takes several (the first is `topic`). */
+	topics?: string[];
 	matches?: (payload: Record<string, unknown>) => boolean;
 }
 
@@ -34,25 +40,19 @@ export interface ReceivedDelivery {
 	nowMs: number;
 }
 
-/**
- * Everything the package knows about one vendor's webhooks for one kind of event: the topics, how a webhook is
- * listed, created and deleted through the vendor's API, and how a delivery is authenticated and identified.
- */
-export interface WebhookScheme<Event extends string> {
+/** How one vendor's deliveries for one kind of event are authenticated, split into events and identified. */
+export interface WebhookReceiver<Event extends string> {
 	platform: string;
-	events: Record<Event, EventTopic>;
+	/** Events the vendor cannot send are left out (activating a trigger on one says so). */
+	events: Partial<Record<Event, EventTopic>>;
 	/**
 	 * Who holds the secret deliveries are signed with. `credential`: the app's own secret, set in the credential
-	 * (Shopify); `registration`: one the package gives each webhook when it creates it (WooCommerce, BigCommerce);
-	 * `vendor`: one the vendor issues when the webhook is created (Stripe, Square).
+	 * (Shopify, HubSpot, Intercom); `registration`: one the package gives each webhook when it creates it
+	 * (WooCommerce, BigCommerce); `vendor`: one the vendor issues when the webhook is created (Stripe, Square, Zendesk).
 	 */
 	secretFrom: 'credential' | 'registration' | 'vendor';
-	/** The vendor's webhooks for `topic`. */
-	list(transport: Transport, topic: string): Promise<VendorHook[]>;
-	/** Registers `url` for `topic` (`secret` given when `secretFrom` is `registration`); the vendor's id, and its secret if it issues one. */
-	create(transport: Transport, hook: { url: string; topic: string; secret?: string }): Promise<{ id: string; secret?: string }>;
-	/** Deletes the webhook; a webhook already gone is not an error. */
-	remove(transport: Transport, id: string): Promise<void>;
+	/** The credential field holding the secret when `secretFrom` is `credential` (default `webhookSecret`). */
+	credentialSecretField?: string;
 	/**
 	 * Whether the delivery was sent by the vendor for this secret, judged on the raw bytes received; `api` is given
 	 * where the vendor verifies its own signatures (PayPal's verify-webhook-signature).
@@ -60,16 +60,48 @@ export interface WebhookScheme<Event extends string> {
 	authentic(delivery: ReceivedDelivery, secret: string, api?: Transport): boolean | Promise<boolean>;
 	/** The vendor checks its signatures itself, through its API: the trigger needs a transport to receive a delivery. */
 	verifiedThroughApi?: boolean;
-	/** The vendor's id of this delivery (the same on a redelivery), or undefined when it sent none. */
+	/** For vendors that send several events in one delivery (HubSpot): the events of a parsed body, or undefined when it is none. */
+	split?(body: unknown): Array<Record<string, unknown>> | undefined;
+	/** The vendor's id of this event (the same on a redelivery), or undefined when it sent none. */
 	deliveryId(header: HeaderReader, payload: Record<string, unknown>): string | undefined;
-	/** The topic the delivery says it carries. */
+	/** The topic the event says it carries. */
 	topic(header: HeaderReader, payload: Record<string, unknown>): string | undefined;
-	/** The vendor's id of what the event is about (the order, the payment). */
+	/** The vendor's id of what the event is about (the order, the payment, the record). */
 	subjectId(payload: Record<string, unknown>): string | undefined;
+}
+
+/**
+ * Everything the package knows about one vendor's webhooks for one kind of event: the receiver, and how a webhook is
+ * listed, created and deleted through the vendor's API.
+ */
+export interface WebhookScheme<Event extends string> extends WebhookReceiver<Event> {
+	/** The vendor's webhooks for `topic`. */
+	list(transport: Transport, topic: string): Promise<VendorHook[]>;
+	/**
+	 * Registers `url` for `topics` (the event's topics; `topic` the first) with `secret` when `secretFrom` is
+	 * `registration`; the vendor's id, and its secret if it issues one.
+	 */
+	create(transport: Transport, hook: { url: string; topic: string; topics: string[]; secret?: string }): Promise<{ id: string; secret?: string }>;
+	/** Deletes the webhook; a webhook already gone is not an error. */
+	remove(transport: Transport, id: string): Promise<void>;
+}
+
+/**
+ * A vendor whose webhooks are registered in an app the user configures (HubSpot, Intercom): the trigger registers
+ * nothing and tells the user what to paste where.
+ */
+export interface AppWebhookScheme<Event extends string> extends WebhookReceiver<Event> {
+	/** Where the user pastes the trigger's URL and which topics to subscribe to. */
+	registeredIn: string;
+}
+
+export function registersThroughApi<Event extends string>(scheme: WebhookScheme<Event> | AppWebhookScheme<Event>): scheme is WebhookScheme<Event> {
+	return !('registeredIn' in scheme);
 }
 
 export type OrderWebhookScheme = WebhookScheme<OrderEventKind>;
 export type PaymentWebhookScheme = WebhookScheme<PaymentEventKind>;
+export type CrmWebhookScheme = WebhookScheme<CrmEventKind> | AppWebhookScheme<CrmEventKind>;
 
 /** An id as text: a whole number or a non-empty string; anything else is no id. */
 export function idText(value: unknown): string | undefined {

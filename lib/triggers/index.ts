@@ -1,4 +1,7 @@
 export {
+	crmWebhookScheme,
+	eventTopic,
+	eventTopics,
 	existingHook,
 	orderWebhookScheme,
 	paymentWebhookScheme,
@@ -12,4 +15,16 @@ export {
 } from './webhookTrigger';
 export { firstDelivery, DELIVERY_MEMORY_DAYS } from './deliveries';
 export { triggerMigrations } from './migrations';
-export { ORDER_EVENTS, PAYMENT_EVENTS, type OrderEventKind, type PaymentEventKind, type HeaderReader, type WebhookScheme } from '../platforms/webhookSchemes';
+export {
+	CRM_EVENTS,
+	ORDER_EVENTS,
+	PAYMENT_EVENTS,
+	registersThroughApi,
+	type AppWebhookScheme,
+	type CrmEventKind,
+	type OrderEventKind,
+	type PaymentEventKind,
+	type HeaderReader,
+	type WebhookReceiver,
+	type WebhookScheme,
+} from '../platforms/webhookSchemes';

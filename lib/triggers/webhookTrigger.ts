@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { platformDefinition } from '../platforms/catalog';
-import type { HeaderReader, OrderWebhookScheme, PaymentWebhookScheme, WebhookScheme } from '../platforms/webhookSchemes';
+import type { CrmWebhookScheme, EventTopic, HeaderReader, OrderWebhookScheme, PaymentWebhookScheme, WebhookReceiver, WebhookScheme } from '../platforms/webhookSchemes';
 import type { StateStore } from '../store';
 import type { Transport } from '../transport';
 import { firstDelivery } from './deliveries';
@@ -24,6 +24,25 @@ export function paymentWebhookScheme(platform: string): PaymentWebhookScheme {
 	return scheme;
 }
 
+export function crmWebhookScheme(platform: string): CrmWebhookScheme {
+	const scheme = platformDefinition(platform).crmWebhooks;
+	if (!scheme) throw new Error(`${platformDefinition(platform).displayName} has no record webhooks this package can receive`);
+	return scheme;
+}
+
+/** Where `event` comes from on the scheme's vendor; an event the vendor never sends is an error naming both. */
+export function eventTopic<Event extends string>(scheme: WebhookReceiver<Event>, event: Event): EventTopic {
+	const topic = scheme.events[event];
+	if (!topic) throw new Error(`${platformDefinition(scheme.platform).displayName} sends no ${event} event`);
+	return topic;
+}
+
+/** Every topic a webhook for `event` subscribes to. */
+export function eventTopics<Event extends string>(scheme: WebhookReceiver<Event>, event: Event): string[] {
+	const wanted = eventTopic(scheme, event);
+	return wanted.topics ?? [wanted.topic];
+}
+
 /**
  * The registration already delivering `event` to `url`, if the vendor has one the trigger can verify: a webhook whose
  * secret the trigger no longer knows (its record lost) is deleted, so that a fresh one replaces it.
@@ -35,7 +54,7 @@ export async function existingHook<Event extends string>(
 	url: string,
 	known: Partial<HookRegistration>,
 ): Promise<HookRegistration | undefined> {
-	const topic = scheme.events[event].topic;
+	const topic = eventTopic(scheme, event).topic;
 	const hook = (await scheme.list(transport, topic)).find((candidate) => candidate.url === url);
 	if (!hook) return undefined;
 	if (scheme.secretFrom === 'credential') return { hookId: hook.id };
@@ -47,7 +66,7 @@ export async function existingHook<Event extends string>(
 /** Registers `url` for `event` with the vendor, with a fresh secret where the package chooses it. */
 export async function registerHook<Event extends string>(transport: Transport, scheme: WebhookScheme<Event>, event: Event, url: string): Promise<HookRegistration> {
 	const chosen = scheme.secretFrom === 'registration' ? randomBytes(32).toString('hex') : undefined;
-	const created = await scheme.create(transport, { url, topic: scheme.events[event].topic, secret: chosen });
+	const created = await scheme.create(transport, { url, topic: eventTopic(scheme, event).topic, topics: eventTopics(scheme, event), secret: chosen });
 	if (scheme.secretFrom === 'vendor' && !created.secret) throw new Error(`${scheme.platform} issued no signing secret for webhook ${created.id}`);
 	return { hookId: created.id, secret: chosen ?? created.secret };
 }
@@ -92,35 +111,47 @@ export interface TriggerEvent<Event extends string> {
 
 /**
  * What to do with one delivery: `refused` (forged, unsigned, stale or malformed: answer 401, start nothing), `skipped`
- * (authentic but not this trigger's event, or a delivery already let through: answer 200, start nothing) or `accepted`.
+ * (authentic but not this trigger's event, or a delivery already let through: answer 200, start nothing) or `accepted`
+ * with its events (one, or for a vendor batching events several: those of this trigger not let through before).
  */
 export type DeliveryOutcome<Event extends string> =
 	| { outcome: 'refused'; reason: string }
 	| { outcome: 'skipped'; reason: string }
-	| { outcome: 'accepted'; event: TriggerEvent<Event> };
+	| { outcome: 'accepted'; events: Array<TriggerEvent<Event>> };
 
-export async function receiveDelivery<Event extends string>(store: StateStore, scheme: WebhookScheme<Event>, delivery: Delivery<Event>): Promise<DeliveryOutcome<Event>> {
+export async function receiveDelivery<Event extends string>(store: StateStore, scheme: WebhookReceiver<Event>, delivery: Delivery<Event>): Promise<DeliveryOutcome<Event>> {
 	// No secret known (none set in the credential, or no registration) refuses every delivery.
 	const secret = (scheme.secretFrom === 'credential' ? delivery.credentialSecret : delivery.registration.secret) ?? '';
 	const received = { header: delivery.header, rawBody: delivery.rawBody, url: delivery.url, nowMs: delivery.nowMs ?? Date.now() };
 	if (secret === '' || !(await scheme.authentic(received, secret, delivery.api))) return { outcome: 'refused', reason: 'the signature is missing, stale or does not match the body' };
-	const payload = parseObject(delivery.rawBody);
-	if (!payload) return { outcome: 'refused', reason: 'the body is not a JSON object' };
-	const deliveryId = scheme.deliveryId(delivery.header, payload);
-	if (!deliveryId) return { outcome: 'refused', reason: 'the delivery carries no delivery id' };
-	const wanted = scheme.events[delivery.event];
-	const topic = scheme.topic(delivery.header, payload);
-	if (topic !== wanted.topic) return { outcome: 'skipped', reason: `topic ${String(topic)} is not ${wanted.topic}` };
-	if (wanted.matches && !wanted.matches(payload)) return { outcome: 'skipped', reason: `this ${topic} is not ${delivery.event}` };
-	if (delivery.dropRepeats !== false && !(await firstDelivery(store, delivery.triggerKey, deliveryId))) return { outcome: 'skipped', reason: `delivery ${deliveryId} was already received` };
-	return { outcome: 'accepted', event: { platform: scheme.platform, event: delivery.event, topic, deliveryId, subjectId: scheme.subjectId(payload), payload } };
+	const body = parseJson(delivery.rawBody);
+	const payloads = scheme.split ? scheme.split(body) : isObject(body) ? [body] : undefined;
+	if (!payloads) return { outcome: 'refused', reason: scheme.split ? `the body is not a list of ${scheme.platform} events` : 'the body is not a JSON object' };
+	const deliveryIds = payloads.map((payload) => scheme.deliveryId(delivery.header, payload));
+	if (deliveryIds.some((id) => !id)) return { outcome: 'refused', reason: 'the delivery carries no delivery id' };
+	const wanted = eventTopic(scheme, delivery.event);
+	const topics = wanted.topics ?? [wanted.topic];
+	const events: Array<TriggerEvent<Event>> = [];
+	let skipped = '';
+	for (const [index, payload] of payloads.entries()) {
+		const deliveryId = deliveryIds[index] as string;
+		const topic = scheme.topic(delivery.header, payload);
+		if (topic === undefined || !topics.includes(topic)) skipped = `topic ${String(topic)} is not ${topics.join(' or ')}`;
+		else if (wanted.matches && !wanted.matches(payload)) skipped = `this ${topic} is not ${delivery.event}`;
+		else if (delivery.dropRepeats !== false && !(await firstDelivery(store, delivery.triggerKey, deliveryId))) skipped = `delivery ${deliveryId} was already received`;
+		else events.push({ platform: scheme.platform, event: delivery.event, topic, deliveryId, subjectId: scheme.subjectId(payload), payload });
+	}
+	return events.length > 0 ? { outcome: 'accepted', events } : { outcome: 'skipped', reason: skipped };
 }
 
-function parseObject(rawBody: Buffer): Record<string, unknown> | undefined {
+function parseJson(rawBody: Buffer): unknown {
 	try {
-		const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
-		return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+		return JSON.parse(rawBody.toString('utf8'));
 	} catch {
 		return undefined;
 	}
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
-import { NodeConnectionTypes, type IDataObject, type IHookFunctions, type INodePropertyOptions, type INodeProperties, type INodeTypeDescription, type IWebhookDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, type IDataObject, type IHookFunctions, type INodePropertyOptions, type INodeProperties, type INodeTypeDescription, type IWebhookDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 
-import { existingHook, receiveDelivery, registerHook, removeHook, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
+import { eventTopic, eventTopics, existingHook, receiveDelivery, registerHook, registersThroughApi, removeHook, type AppWebhookScheme, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
 import { nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
 import { chosenCredential } from './platformCredentials';
@@ -33,7 +33,7 @@ export interface TriggerPlatform {
 }
 
 /** The platforms whose webhooks of this kind the package registers, from the catalog. */
-export function triggerPlatforms(webhooks: 'orderWebhooks' | 'paymentWebhooks'): TriggerPlatform[] {
+export function triggerPlatforms(webhooks: 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks'): TriggerPlatform[] {
 	return platformsServing(webhooks).map((definition) => ({ name: definition.displayName, value: definition.id, credential: definition.credentials.type }));
 }
 
@@ -91,7 +91,7 @@ export function vendorTriggerDescription(spec: VendorTriggerSpec): SharedTrigger
 }
 
 /** How a trigger node finds its vendor's scheme for the chosen platform. */
-export type SchemeFor<Event extends string> = (platform: string) => WebhookScheme<Event>;
+export type SchemeFor<Event extends string> = (platform: string) => WebhookScheme<Event> | AppWebhookScheme<Event>;
 
 type HookContext = IHookFunctions | IWebhookFunctions;
 
@@ -109,16 +109,43 @@ async function transportFor(context: HookContext, platform: string) {
 	return await platformTransport(context, platform, await nodeStore(context));
 }
 
+/** The secret a scheme signing with the app's own secret reads from the chosen credential ('' when unset). */
+async function credentialSecret(context: HookContext, platform: string, scheme: { secretFrom: string; credentialSecretField?: string }): Promise<string | undefined> {
+	if (scheme.secretFrom !== 'credential') return undefined;
+	const secret = (await context.getCredentials(chosenCredential(platform).type))[scheme.credentialSecretField ?? 'webhookSecret'];
+	return typeof secret === 'string' ? secret : '';
+}
+
 /**
- * n8n's `webhookMethods.default` for a trigger whose webhook is registered through the vendor's API: activation finds
- * or creates it (keeping the vendor's id, and the secret unless it is the app's, in the node's static data),
- * deactivation deletes it.
+ * Activating a trigger whose vendor registers webhooks in the user's app (HubSpot, Intercom) registers nothing; it
+ * refuses an event the vendor never sends, and a credential without the secret deliveries are signed with (every
+ * delivery would be refused).
+ */
+async function checkAppRegistered<Event extends string>(context: IHookFunctions, platform: string, scheme: AppWebhookScheme<Event>, event: Event): Promise<true> {
+	try {
+		eventTopic(scheme, event);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), (error as Error).message);
+	}
+	if (!(await credentialSecret(context, platform, scheme))) {
+		throw new NodeOperationError(context.getNode(), `Set ${scheme.credentialSecretField ?? 'webhookSecret'} in the ${platform} credential: deliveries are signed with it, and without it every one is refused`, {
+			description: `Then register this trigger in ${scheme.registeredIn} ${eventTopics(scheme, event).join(', ')}.`,
+		});
+	}
+	return true;
+}
+
+/**
+ * n8n's `webhookMethods.default` for a vendor trigger: where the vendor has a registration API, activation finds or
+ * creates the webhook (keeping the vendor's id, and the secret unless it is the app's, in the node's static data) and
+ * deactivation deletes it; where webhooks are registered in the user's app, there is nothing to register.
  */
 export function vendorWebhookMethods<Event extends string>(schemeFor: SchemeFor<Event>) {
 	return {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const { platform, scheme, event, registration } = chosen(this, schemeFor);
+				if (!registersThroughApi(scheme)) return await checkAppRegistered(this, platform, scheme, event);
 				try {
 					const url = this.getNodeWebhookUrl('default') as string;
 					const found = await existingHook(await transportFor(this, platform), scheme, event, url, registration);
@@ -131,6 +158,7 @@ export function vendorWebhookMethods<Event extends string>(schemeFor: SchemeFor<
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				const { platform, scheme, event, registration } = chosen(this, schemeFor);
+				if (!registersThroughApi(scheme)) return await checkAppRegistered(this, platform, scheme, event);
 				try {
 					const url = this.getNodeWebhookUrl('default') as string;
 					const created = await registerHook(await transportFor(this, platform), scheme, event, url);
@@ -143,7 +171,7 @@ export function vendorWebhookMethods<Event extends string>(schemeFor: SchemeFor<
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const { platform, scheme, registration } = chosen(this, schemeFor);
-				if (typeof registration.hookId !== 'string') return true;
+				if (!registersThroughApi(scheme) || typeof registration.hookId !== 'string') return true;
 				try {
 					await removeHook(await transportFor(this, platform), scheme, registration.hookId);
 				} catch (error) {
@@ -162,12 +190,12 @@ export function vendorWebhookMethods<Event extends string>(schemeFor: SchemeFor<
 /**
  * The trigger's `webhook()`: verifies the delivery on its raw body before any execution exists. Refused (forged,
  * stale, malformed): 401 and no execution; skipped (another event on the topic, a delivery already let through): 200
- * and no execution; accepted: one item with the event and the payload under `payloadField`.
+ * and no execution; accepted: an item per event (vendors batching events send several) with the event and the payload
+ * under `payloadField`.
  */
 export async function receiveVendorWebhook<Event extends string>(context: IWebhookFunctions, schemeFor: SchemeFor<Event>, payloadField: string): Promise<IWebhookResponseData> {
 	const { platform, scheme, event, registration } = chosen(context, schemeFor);
 	const headers = context.getHeaderData();
-	const credentialSecret = scheme.secretFrom === 'credential' ? (await context.getCredentials(chosenCredential(platform).type)).webhookSecret : undefined;
 	const outcome = await receiveDelivery(await nodeStore(context), scheme, {
 		event,
 		triggerKey: `${context.getNode().type}:${context.getWorkflow().id}:${context.getNode().id}`,
@@ -178,7 +206,7 @@ export async function receiveVendorWebhook<Event extends string>(context: IWebho
 		rawBody: context.getRequestObject().rawBody ?? Buffer.alloc(0),
 		url: context.getNodeWebhookUrl('default') as string,
 		registration,
-		credentialSecret: typeof credentialSecret === 'string' ? credentialSecret : undefined,
+		credentialSecret: await credentialSecret(context, platform, scheme),
 		dropRepeats: context.getNodeParameter('responseMode', 'onReceived') === 'onReceived',
 		api: scheme.verifiedThroughApi ? await transportFor(context, platform) : undefined,
 	});
@@ -187,6 +215,6 @@ export async function receiveVendorWebhook<Event extends string>(context: IWebho
 		return { noWebhookResponse: true };
 	}
 	if (outcome.outcome === 'skipped') return { webhookResponse: { received: true, started: false, reason: outcome.reason } };
-	const { payload, subjectId, ...about } = outcome.event;
-	return { workflowData: [[{ json: { ...about, [`${payloadField}Id`]: subjectId, [payloadField]: payload as IDataObject } }]] };
+	const items = outcome.events.map(({ payload, subjectId, ...about }) => ({ json: { ...about, [`${payloadField}Id`]: subjectId, [payloadField]: payload as IDataObject } }));
+	return { workflowData: [items] };
 }

@@ -143,7 +143,7 @@ describe.each(cases)('order webhooks on $platform (order $event)', ({ platform, 
 		expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
 		expect(receiver.outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['accepted', 'skipped']);
 		const accepted = receiver.outcomes.find((outcome) => outcome.outcome === 'accepted');
-		expect(accepted).toMatchObject({ event: { platform, event, subjectId: orderId } });
+		expect(accepted).toMatchObject({ events: [{ platform, event, subjectId: orderId }] });
 	});
 
 	it('refuses the same delivery with no signature', async () => {

@@ -40,7 +40,7 @@ export const platformCatalog: readonly PlatformDefinition[] = [
 	activecampaign,
 ];
 
-export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'orderWebhooks' | 'paymentWebhooks';
+export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';
 
 /** The platform declared under this id; an unknown id is an error naming it. */
 export function platformDefinition(platform: string): PlatformDefinition {

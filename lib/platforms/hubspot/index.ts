@@ -2,3 +2,4 @@ export { hubspot } from './platform';
 export { hubSpotProfile } from './profile';
 export { HubSpotCrm } from './crm';
 export { hubSpotDefaultMappings } from './mappings';
+export { hubSpotCrmWebhooks } from './crmWebhooks';

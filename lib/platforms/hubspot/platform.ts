@@ -1,5 +1,6 @@
 import { bearer, type PlatformDefinition } from '../definition';
 import { HubSpotCrm } from './crm';
+import { hubSpotCrmWebhooks } from './crmWebhooks';
 import { HubSpotMarketing } from './lists';
 import { hubSpotDefaultMappings } from './mappings';
 import { hubSpotProfile } from './profile';
@@ -11,6 +12,7 @@ export const hubspot: PlatformDefinition = {
 	credentials: { type: 'integrationHubSpotApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://api.hubapi.com', secretFields: ['accessToken', 'clientSecret'] },
 	standaloneAuth: bearer('accessToken'),
 	crm: { connector: (transport) => new HubSpotCrm(transport), defaultMappings: hubSpotDefaultMappings },
+	crmWebhooks: hubSpotCrmWebhooks,
 	marketing: {
 		connector: (transport, settings) => new HubSpotMarketing(transport, settings),
 		parameters: [

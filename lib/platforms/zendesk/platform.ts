@@ -1,5 +1,6 @@
 import type { PlatformDefinition } from '../definition';
 import { ZendeskCrm } from './crm';
+import { zendeskCrmWebhooks } from './crmWebhooks';
 import { zendeskDefaultMappings } from './mappings';
 import { zendeskProfile } from './profile';
 
@@ -10,4 +11,5 @@ export const zendesk: PlatformDefinition = {
 	credentials: { type: 'integrationZendeskApi', baseUrlField: 'baseUrl', secretFields: ['apiToken', 'webhookSecret'] },
 	standaloneAuth: { kind: 'basic', user: '{email}/token', password: '{apiToken}' },
 	crm: { connector: (transport) => new ZendeskCrm(transport), defaultMappings: zendeskDefaultMappings },
+	crmWebhooks: zendeskCrmWebhooks,
 };

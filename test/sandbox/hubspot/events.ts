@@ -54,6 +54,24 @@ export class HubspotEventQueue {
 		this.schedule();
 	}
 
+	/**
+	 * `{ subscriptionType, objectId, propertyName?, propertyValue?, times? }`: one event, sent alone to the app's target
+	 * URLs `times` times with the same eventId (as HubSpot retries), signed afresh each time.
+	 */
+	emit({ subscriptionType, objectId, propertyName, propertyValue, times = 1 }: Record<string, unknown>): HubspotWebhookEvent {
+		if (typeof subscriptionType !== 'string' || !/^[a-z_]+\.(creation|deletion|propertyChange)$/.test(subscriptionType)) throw new Error('subscriptionType must be <object>.creation, .deletion or .propertyChange');
+		if (!Number.isSafeInteger(objectId)) throw new Error('objectId must be a whole number');
+		if (!Number.isInteger(times) || (times as number) < 1) throw new Error('times must be a whole number of at least 1');
+		const kind = subscriptionType.split('.')[1];
+		const event: HubspotWebhookEvent = {
+			eventId: this.nextEventId++, subscriptionId: this.subscriptionId(subscriptionType), portalId: hubspotPortalId, appId: hubspotAppId, occurredAt: Date.now(),
+			subscriptionType, attemptNumber: 0, objectId: objectId as number, changeSource: 'CRM_UI',
+			...(kind === 'propertyChange' ? { propertyName: String(propertyName ?? 'email'), propertyValue: String(propertyValue ?? '') } : { changeFlag: kind === 'creation' ? 'CREATED' : 'DELETED' }),
+		};
+		for (let attempt = 0; attempt < (times as number); attempt++) this.publish([{ ...event, attemptNumber: attempt }]);
+		return event;
+	}
+
 	reset(): void {
 		this.pending = [];
 		this.nextEventId = 1;

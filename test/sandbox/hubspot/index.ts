@@ -60,6 +60,13 @@ export const createHubspotSandbox: VendorSandboxFactory = (services) => {
 			state: (collection) => state(store, collection),
 		},
 		signWebhook: signHubspotWebhook,
+		emitEvent: (event) => {
+			try {
+				return events.emit(event);
+			} catch (error) {
+				throw controlError(400, (error as Error).message);
+			}
+		},
 		settings: settings(store),
 	};
 };

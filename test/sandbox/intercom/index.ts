@@ -392,7 +392,7 @@ function ticketRoutes(router: Router, workspace: Workspace): void {
 	});
 }
 
-export const createIntercomSandbox: VendorSandboxFactory = () => {
+export const createIntercomSandbox: VendorSandboxFactory = (services) => {
 	const workspace = new Workspace();
 	const seeders = {
 		contacts: (fields: Record<string, unknown>, at?: number) => workspace.create(fields, at),
@@ -438,5 +438,18 @@ export const createIntercomSandbox: VendorSandboxFactory = () => {
 			},
 		},
 		signWebhook: ({ body, secret }) => ({ 'X-Hub-Signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` }),
+		/** `{ topic, item?, times? }`: one notification (one `notif_` id) to the app's endpoint URLs, `times` times. */
+		emitEvent: ({ topic, item, times = 1 }) => {
+			if (typeof topic !== 'string' || !/^[a-z_]+(\.[a-z_]+)+$/.test(topic)) throw controlError(400, 'topic must be an Intercom webhook topic, e.g. contact.user.created');
+			if (!Number.isInteger(times) || (times as number) < 1) throw controlError(400, 'times must be a whole number of at least 1');
+			const created = now();
+			const notification = {
+				type: 'notification_event', app_id: 'sandbox', id: `notif_${randomUUID()}`, topic, delivery_status: 'pending', delivery_attempts: 1, delivered_at: 0, first_sent_at: created, created_at: created, self: null,
+				data: { type: 'notification_event_data', item: (item as Record<string, unknown> | undefined) ?? { type: 'contact', id: newId() } },
+				links: {},
+			};
+			for (let time = 0; time < (times as number); time++) services.publishWebhook(notification);
+			return { notification };
+		},
 	};
 };

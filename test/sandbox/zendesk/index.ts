@@ -11,6 +11,7 @@ import { controlError } from '../framework/control';
 import type { RateWindow, WindowUsage } from '../framework/rateLimit';
 import type { Router } from '../framework/router';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type VendorSandboxFactory } from '../framework/types';
+import { ZendeskWebhooks } from './webhooks';
 
 export const zendeskEmail = 'agent@sandbox.example';
 export const zendeskApiToken = 'sandbox-zendesk-api-token';
@@ -289,6 +290,7 @@ export const signZendeskWebhook = ({ body, secret, timestamp }: { body: string; 
 
 export const createZendeskSandbox: VendorSandboxFactory = (services) => {
 	const account = new Account(() => services.baseUrl());
+	const webhooks = new ZendeskWebhooks(services, signZendeskWebhook);
 	return {
 		credentials: { email: zendeskEmail, apiToken: zendeskApiToken },
 		authenticate: basicAuth(`${zendeskEmail}/token`, zendeskApiToken, () => ({ status: 401, body: { error: "Couldn't authenticate you" } })),
@@ -305,14 +307,20 @@ export const createZendeskSandbox: VendorSandboxFactory = (services) => {
 			notFound: () => ({ status: 404, body: { error: 'InvalidEndpoint', description: 'Not found' } }),
 			badRequest: (message) => ({ status: 400, body: { error: 'InvalidValue', description: message } }),
 		},
-		routes: (router) => routes(router, account, () => services.baseUrl()),
+		routes: (router) => {
+			webhooks.routes(router);
+			routes(router, account, () => services.baseUrl());
+		},
 		data: {
-			reset: () => account.reset(),
+			reset: () => {
+				account.reset();
+				webhooks.reset();
+			},
 			seed: (data) => Object.fromEntries(Object.entries(data).map(([name, records]) => {
 				if (!collections.includes(name as Collection)) throw controlError(400, `unknown collection ${name}; use ${collections.join(', ')}`);
 				return [name, (records as Array<Record<string, unknown>>).map((record) => account.create(name as Collection, record))];
 			})),
-			state: (collection) => (collection === undefined ? Object.fromEntries(collections.map((name) => [name, [...account.tables[name].values()]])) : collections.includes(collection as Collection) ? [...account.tables[collection as Collection].values()] : undefined),
+			state: (collection) => (collection === 'webhooks' ? webhooks.list() : collection === undefined ? Object.fromEntries(collections.map((name) => [name, [...account.tables[name].values()]])) : collections.includes(collection as Collection) ? [...account.tables[collection as Collection].values()] : undefined),
 		},
 		settings: {
 			get: () => ({ ...account.settings }),
@@ -325,5 +333,6 @@ export const createZendeskSandbox: VendorSandboxFactory = (services) => {
 			},
 		},
 		signWebhook: ({ body, secret, timestamp }) => signZendeskWebhook({ body, secret, timestamp }),
+		emitEvent: (event) => webhooks.emit(event),
 	};
 };
