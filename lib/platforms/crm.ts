@@ -100,6 +100,8 @@ export interface CrmConnector {
 	writeBatches?(entity: CrmEntity, batches: RecordWrite[][], options: WriteOptions, record: BatchRecorder): Promise<void>;
 	/** Changes since `cursor` (undefined: from the beginning), one page. */
 	pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage>;
+	/** The cursor from which `pullChanges` reads the changes made at or after `at` (a trigger starting from now or a date). */
+	cursorAt(entity: CrmEntity, at: Date): string;
 	/** Archives (soft-deletes) records, for the "propagate" delete policy; absent when the platform cannot. */
 	archive?(entity: CrmEntity, externalIds: string[]): Promise<void>;
 }

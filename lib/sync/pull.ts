@@ -42,6 +42,8 @@ export interface PullOptions {
 	maxChanges?: number;
 	/** Read one page without saving snapshots or moving the cursor (a trigger's manual test run). */
 	peek?: boolean;
+	/** Where a pull with no cursor yet starts: changes made at or after this time (absent: from the beginning). */
+	startAt?: Date;
 	/** When set, the run's counts go to the activity log under this run id (sync logs its own). */
 	runId?: string;
 	/** Handles one page of changes; the page's snapshots and the cursor are saved only after it resolves. */
@@ -87,7 +89,7 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 	const key = { integration, platform: connector.platform, entity };
 	const summary: PullSummary = { counts: emptyCounts(), pages: 0, unchanged: 0, done: false };
 	const startedAt = new Date().toISOString();
-	let cursor = await store.cursors.get(key);
+	let cursor = (await store.cursors.get(key)) ?? (options.startAt ? connector.cursorAt(entity, options.startAt) : undefined);
 	// Value maps may name platform options by label; the platform's options say which stored value that is.
 	const fieldOptions = mappings.some((mapping) => mapping.values) ? await connector.fieldOptions?.(entity) : undefined;
 	let handled = 0;
@@ -118,6 +120,34 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 		});
 	}
 	return summary;
+}
+
+/** A record shown as an example of what a pull emits, not as a change. */
+export type SampledRecord = Omit<PulledChange, 'kind' | 'unchangedValues'> & { kind: 'sample' };
+
+/** How far back a sample looks, nearest first: the last day, the last 30 days, then everything. */
+const SAMPLE_WINDOWS_MS = [86_400_000, 30 * 86_400_000, undefined];
+
+/**
+ * The latest few records (at most `limit`, the newest of the first page that has any in the nearest window), read
+ * without touching the cursor, the snapshots or the ID map beyond a look-up: what a trigger's manual test run shows
+ * when nothing changed, so fields can be mapped.
+ */
+export async function sampleRecords(options: { store: StateStore; connector: CrmConnector; integration: string; entity: CrmEntity; mappings: FieldMapping[]; limit: number; now?: number }): Promise<SampledRecord[]> {
+	const { store, connector, integration, entity, mappings } = options;
+	const now = options.now ?? Date.now();
+	for (const window of SAMPLE_WINDOWS_MS) {
+		const page = await connector.pullChanges(entity, window === undefined ? undefined : connector.cursorAt(entity, new Date(now - window)));
+		const latest = page.records.filter((record) => !record.archived).slice(-options.limit);
+		if (latest.length === 0) continue;
+		const internalIds = await store.idMap.internalIds({ integration, platform: connector.platform, entity }, latest.map((record) => record.externalId));
+		const fieldOptions = mappings.some((mapping) => mapping.values) ? await connector.fieldOptions?.(entity) : undefined;
+		return latest.map((record) => {
+			const fields = mappedFields(record.fields, mappings);
+			return { platform: connector.platform, entity, externalId: record.externalId, internalId: internalIds.get(record.externalId), kind: 'sample', record: fromPlatformFields(fields, mappings, fieldOptions), fields, modifiedAt: record.modifiedAt };
+		});
+	}
+	return [];
 }
 
 async function classify(options: PullOptions, records: PlatformRecord[], summary: PullSummary, fieldOptions?: FieldOptions): Promise<PulledChange[]> {

@@ -1,8 +1,8 @@
-import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
 import { platformDefinition } from '../../lib/platforms/catalog';
 import type { CrmEntity } from '../../lib/platforms/crm';
-import { pullChanges, type DeletePolicy, type PulledChange } from '../../lib/sync/pull';
+import { pullChanges, sampleRecords, type DeletePolicy, type PulledChange } from '../../lib/sync/pull';
 import { readMappings } from '../CrmSync/actions/mappingParameters';
 import { crmCredentials } from '../CrmSync/actions/properties';
 import { changeItem } from '../CrmSync/actions/pull.operation';
@@ -10,6 +10,9 @@ import { nodeStore, platformTransport } from '../shared/engineContext';
 import { toNodeError } from '../shared/errors';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 import { crmSyncTriggerProperties } from './CrmSyncTrigger.description';
+
+/** How many records a manual test run shows when nothing changed. */
+const SAMPLE_SIZE = 3;
 
 /**
  * Polls one platform on n8n's schedule and emits only records that changed since the last poll: our own writes
@@ -37,26 +40,42 @@ export class CrmSyncTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const platform = this.getNodeParameter('platform') as string;
 		const entity = this.getNodeParameter('entity') as CrmEntity;
+		const startAt = startFrom(this);
+		const manual = this.getMode() === 'manual';
 		try {
 			const store = await nodeStore(this);
 			const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
+			const integration = this.getNodeParameter('integration') as string;
+			const mappings = readMappings(this, platform, entity);
 			const changes: PulledChange[] = [];
 			await pullChanges({
-				store, connector, entity,
-				integration: this.getNodeParameter('integration') as string,
-				mappings: readMappings(this, platform, entity),
+				store, connector, entity, integration, mappings, startAt,
 				deletes: this.getNodeParameter('deletes') as DeletePolicy,
 				maxChanges: this.getNodeParameter('maxChanges') as number,
 				// A manual test run shows changes without consuming them.
-				peek: this.getMode() === 'manual',
+				peek: manual,
 				onPage: async (page) => {
 					changes.push(...page);
 				},
 			});
-			if (changes.length === 0) return null;
-			return [changes.map((change) => ({ json: changeItem(change) }))];
+			if (changes.length > 0) return [changes.map((change) => ({ json: changeItem(change) }))];
+			if (!manual) return null;
+			// Nothing new: the latest records, so fields can be mapped; the cursor stays where it is.
+			const sample = await sampleRecords({ store, connector, integration, entity, mappings, limit: SAMPLE_SIZE });
+			return sample.length > 0 ? [sample.map((record) => ({ json: changeItem(record) }))] : null;
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);
 		}
 	}
+}
+
+/** When the first poll starts: now (the default), a date, or undefined for the beginning. */
+function startFrom(context: IPollFunctions): Date | undefined {
+	const choice = context.getNodeParameter('startFrom', 'now') as string;
+	if (choice === 'beginning') return undefined;
+	if (choice === 'now') return new Date();
+	const value = context.getNodeParameter('startDate', '') as unknown;
+	const at = typeof value === 'string' && value !== '' ? new Date(value) : undefined;
+	if (!at || Number.isNaN(at.getTime())) throw new NodeOperationError(context.getNode(), `Start Date must be a date, not ${JSON.stringify(value)}`);
+	return at;
 }

@@ -126,6 +126,10 @@ class NullCrm implements CrmConnector {
 		return batch.map((write) => ({ ok: true, externalId: write.externalId ?? `${this.platform}-${this.next++}`, created: !write.externalId, fields: write.fields }));
 	}
 
+	cursorAt(): string {
+		return '0';
+	}
+
 	/** Generates its records page by page from the cursor: the platform itself never holds them all. */
 	async pullChanges(_entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
 		sampleMemory();

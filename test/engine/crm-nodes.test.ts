@@ -119,17 +119,56 @@ describe('CRM Sync and its trigger', () => {
 		expect(rejected[0].json).toMatchObject({ verified: false, reason: 'X-HubSpot-Signature-v3 does not match' });
 	});
 
-	it('the trigger shows changed records in a manual run without consuming them', async () => {
-		await new SandboxControl(salesforce.baseUrl).seed({ Contact: [{ FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@example.com' }] });
-		const trigger = { name: 'Trigger', type: `${pkg}.crmSyncTrigger`, typeVersion: 1, position: [0, 0], parameters: { platform: 'salesforce', entity: 'contacts', integration: 'watch', deletes: 'ignore', maxChanges: 10, mappingMode: 'defaults' } };
-		const options = {
+	const triggerRun = async (parameters: Record<string, unknown>) => {
+		const trigger = { name: 'Trigger', type: `${pkg}.crmSyncTrigger`, typeVersion: 1, position: [0, 0], parameters: { platform: 'salesforce', entity: 'contacts', integration: 'watch', deletes: 'ignore', maxChanges: 10, mappingMode: 'defaults', ...parameters } };
+		const result = await runWorkflow({ name: 'trigger', nodes: [trigger], connections: {} }, {
 			credentials: { integrationSalesforceApi: { accessToken: salesforce.credentials.accessToken, instanceUrl: salesforce.baseUrl } },
 			env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
-		};
+		});
+		expect(result.error).toBeUndefined();
+		return (result.outputs.Trigger?.[0] ?? []).map((item) => item.json as { email: string; _crm: { kind: string } });
+	};
+	const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+
+	it('the trigger shows changed records in a manual run without consuming them (Start From: Beginning)', async () => {
+		await new SandboxControl(salesforce.baseUrl).seed({ Contact: [{ FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@example.com', SystemModstamp: daysAgo(400) }] });
 		for (let attempt = 0; attempt < 2; attempt++) {
-			const result = await runWorkflow({ name: 'trigger', nodes: [trigger], connections: {} }, options);
-			expect(result.error).toBeUndefined();
-			expect(result.outputs.Trigger[0].map((item) => item.json.email)).toEqual(['grace@example.com']);
+			expect((await triggerRun({ startFrom: 'beginning' })).map((item) => [item.email, item._crm.kind])).toEqual([['grace@example.com', 'created']]);
 		}
+	});
+
+	it('Start From a date leaves out the records changed before it', async () => {
+		await new SandboxControl(salesforce.baseUrl).seed({
+			Contact: [
+				{ LastName: 'Old', Email: 'old@example.com', SystemModstamp: daysAgo(400) },
+				{ LastName: 'New', Email: 'new@example.com', SystemModstamp: daysAgo(10) },
+			],
+		});
+		expect((await triggerRun({ startFrom: 'date', startDate: daysAgo(20) })).map((item) => item.email)).toEqual(['new@example.com']);
+	});
+
+	it('Start From: Now (the default) with nothing new shows the latest records as a sample, and consumes nothing', async () => {
+		await new SandboxControl(salesforce.baseUrl).seed({
+			Contact: [
+				{ LastName: 'Oldest', Email: 'oldest@example.com', SystemModstamp: daysAgo(400) },
+				{ LastName: 'Recent', Email: 'recent@example.com', SystemModstamp: daysAgo(10) },
+				{ LastName: 'Latest', Email: 'latest@example.com', SystemModstamp: daysAgo(5) },
+			],
+		});
+		const sample = await triggerRun({});
+		expect(sample.map((item) => [item.email, item._crm.kind])).toEqual([['recent@example.com', 'sample'], ['latest@example.com', 'sample']]);
+		// The sample saved no snapshot and moved no cursor: from the beginning, every record is still a change.
+		expect((await triggerRun({ startFrom: 'beginning' })).map((item) => [item.email, item._crm.kind])).toEqual([
+			['oldest@example.com', 'created'], ['recent@example.com', 'created'], ['latest@example.com', 'created'],
+		]);
+	});
+
+	it('Start From a date that is no date stops the run naming the parameter', async () => {
+		const trigger = { name: 'Trigger', type: `${pkg}.crmSyncTrigger`, typeVersion: 1, position: [0, 0], parameters: { platform: 'salesforce', entity: 'contacts', integration: 'watch', mappingMode: 'defaults', startFrom: 'date', startDate: 'soon' } };
+		const result = await runWorkflow({ name: 'trigger', nodes: [trigger], connections: {} }, {
+			credentials: { integrationSalesforceApi: { accessToken: salesforce.credentials.accessToken, instanceUrl: salesforce.baseUrl } },
+			env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
+		});
+		expect(String((result.error as { message?: string } | undefined)?.message)).toMatch(/Start Date must be a date/);
 	});
 });

@@ -91,6 +91,11 @@ export class FakeCrm implements CrmConnector {
 		});
 	}
 
+	/** Records modified at or after `at`: the position just before it. */
+	cursorAt(_entity: CrmEntity, at: Date): string {
+		return JSON.stringify({ modified: at.getTime() - 1, id: '\uffff' });
+	}
+
 	async pullChanges(_entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
 		this.calls.push({ kind: 'pull', size: 0 });
 		const position = cursor ? (JSON.parse(cursor) as { modified: number; id: string }) : { modified: 0, id: '' };

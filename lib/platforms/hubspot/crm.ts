@@ -127,6 +127,10 @@ export class HubSpotCrm implements CrmConnector {
 		return outcomes;
 	}
 
+	cursorAt(_entity: CrmEntity, at: Date): string {
+		return JSON.stringify({ since: at.getTime(), seen: [] } satisfies SearchCursor);
+	}
+
 	async pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
 		const position: SearchCursor = cursor ? (JSON.parse(cursor) as SearchCursor) : { since: 0, seen: [] };
 		const property = MODIFIED_PROPERTY[entity];

@@ -96,6 +96,11 @@ export class IntercomCrm implements CrmConnector {
 		return outcomes;
 	}
 
+	/** Intercom's times are whole seconds. */
+	cursorAt(_entity: CrmEntity, at: Date): string {
+		return JSON.stringify({ since: Math.floor(at.getTime() / 1000), seen: [] } satisfies ChangeCursor);
+	}
+
 	async pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
 		const position: ChangeCursor = cursor ? (JSON.parse(cursor) as ChangeCursor) : { since: 0, seen: [] };
 		if (entity === 'companies') return this.scrollCompanies(position);

@@ -150,6 +150,10 @@ export class SalesforceCrm implements CrmConnector {
 		return outcomes;
 	}
 
+	cursorAt(_entity: CrmEntity, at: Date): string {
+		return JSON.stringify({ since: at.getTime(), seen: [] } satisfies QueryCursor);
+	}
+
 	async pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
 		const position: QueryCursor = cursor ? (JSON.parse(cursor) as QueryCursor) : { since: 0, seen: [] };
 		let result: QueryResult;

@@ -117,6 +117,11 @@ export class ZendeskCrm implements CrmConnector {
 		}
 	}
 
+	/** Zendesk's exports start from a UNIX time in seconds. */
+	cursorAt(_entity: CrmEntity, at: Date): string {
+		return JSON.stringify({ startTime: Math.floor(at.getTime() / 1000) } satisfies ExportCursor);
+	}
+
 	async pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage> {
 		const resource = this.resource(entity);
 		const position: ExportCursor = cursor ? (JSON.parse(cursor) as ExportCursor) : { startTime: 0 };

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { platformDefinition } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
-import { pullChanges, type DeletePolicy, type PulledChange } from '../../../lib/sync/pull';
+import { pullChanges, type DeletePolicy, type PulledChange, type SampledRecord } from '../../../lib/sync/pull';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { readMappings } from './mappingParameters';
 import { deletesProperty } from './properties';
@@ -21,7 +21,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** One output item per change: the record in internal field names, plus where it came from under `_crm`. */
-export function changeItem(change: PulledChange): INodeExecutionData['json'] {
+export function changeItem(change: PulledChange | SampledRecord): INodeExecutionData['json'] {
 	return {
 		...(change.record as INodeExecutionData['json']),
 		id: change.internalId ?? `${change.platform}:${change.externalId}`,
