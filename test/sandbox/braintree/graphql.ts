@@ -83,7 +83,8 @@ function presentGraphql(transaction: Transaction): Record<string, unknown> {
 		amount: money(transaction.amount),
 		orderId: transaction.orderId,
 		status: transaction.status.toUpperCase(),
-		statusHistory: transaction.statusHistory.map((event, index) => statusEvent(transaction, event, index === transaction.statusHistory.length - 1, money)),
+		// Braintree's GraphQL lists the history newest first (the XML gateway oldest first).
+		statusHistory: [...transaction.statusHistory].reverse().map((event, index) => statusEvent(transaction, event, index === 0, money)),
 	};
 }
 

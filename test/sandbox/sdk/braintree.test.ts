@@ -69,6 +69,10 @@ test('submitForSettlement in the sale; partial settlements of one authorization;
 
 	const settled = await gateway().testing.settle(paid.transaction.id);
 	expect(settled.transaction.status).toBe('settled');
+	expect(settled.transaction.statusHistory!.map((event) => event.status)).toEqual(['authorized', 'submitted_for_settlement', 'settled']);
+	// GraphQL lists the same history newest first.
+	const history = await graphQL().query('query History($input: TransactionSearchInput!) { search { transactions(input: $input) { edges { node { statusHistory { status terminal } } } } } }', { input: { id: { is: Buffer.from(`transaction_${paid.transaction.id}`).toString('base64') } } }) as { data: { search: { transactions: { edges: Array<{ node: { statusHistory: Array<{ status: string; terminal: boolean }> } }> } } } };
+	expect(history.data.search.transactions.edges[0].node.statusHistory).toEqual([{ status: 'SETTLED', terminal: true }, { status: 'SUBMITTED_FOR_SETTLEMENT', terminal: false }, { status: 'AUTHORIZED', terminal: false }]);
 	const partial = await gateway().transaction.refund(paid.transaction.id, '5.00');
 	expect(partial).toMatchObject({ success: true, transaction: { type: 'credit', amount: '5.00', refundedTransactionId: paid.transaction.id } });
 	const tooMuch = await gateway().transaction.refund(paid.transaction.id, '15.01');
