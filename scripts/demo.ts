@@ -16,6 +16,7 @@ import { isSubWorkflow, withStateStore, withSubWorkflowIds, type WorkflowJson } 
 import { SandboxControl } from '../test/sandbox/framework/controlClient';
 import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../test/sandbox/smtp';
+import { quickBooksCredential } from '../test/support/quickbooks';
 
 const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
 // Fixed ports, so the printed URLs are the same on every start.
@@ -50,6 +51,8 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	shopify: (sandbox) => ({ type: 'integrationShopifyApi', data: { accessToken: sandbox.credentials.accessToken, locationId: sandbox.credentials.locationId, baseUrl: `${sandbox.baseUrl}/admin/api/2025-01`, webhookSecret: sandbox.credentials.webhookSecret } }),
 	woocommerce: (sandbox) => ({ type: 'integrationWooCommerceApi', data: { consumerKey: sandbox.credentials.consumerKey, consumerSecret: sandbox.credentials.consumerSecret, baseUrl: `${sandbox.baseUrl}/wp-json/wc/v3` } }),
 	magento: (sandbox) => ({ type: 'integrationMagentoApi', data: { accessToken: sandbox.credentials.accessToken, sourceCode: sandbox.credentials.sourceCode, baseUrl: `${sandbox.baseUrl}/rest/default` } }),
+	// The order and payment templates' sales receipts (an OAuth2 credential whose token the sandbox granted).
+	quickbooks: (sandbox) => ({ type: 'integrationQuickBooksOAuth2Api', data: quickBooksCredential(sandbox) }),
 	bigcommerce: (sandbox) => ({ type: 'integrationBigCommerceApi', data: { accessToken: sandbox.credentials.accessToken, locationId: 1, baseUrl: `${sandbox.baseUrl}/stores/${sandbox.credentials.storeHash}/v3` } }),
 	receivers: (sandbox) => [
 		// The templates' fulfillment and accounting calls (header auth).

@@ -22,6 +22,7 @@ import { repoRoot } from '../harness/paths';
 import { startTemplateServices, type TemplateServices } from '../harness/templateServices';
 import { withSubWorkflowIds, type WorkflowJson } from '../harness/workflowJson';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+import { quickBooksCredential } from '../support/quickbooks';
 
 jest.setTimeout(600_000);
 
@@ -34,6 +35,7 @@ let services: TemplateServices;
 let sandboxes: CommerceSandboxes;
 let receivers: RunningSandbox;
 let hubspot: RunningSandbox;
+let quickbooks: RunningSandbox;
 let packageTarball: string;
 let orderWorkflowId: string;
 let stepsWorkflowId: string;
@@ -45,6 +47,7 @@ beforeAll(async () => {
 	sandboxes = await startCommerceSandboxes();
 	receivers = await startSandbox('receivers');
 	hubspot = await startSandbox('hubspot');
+	quickbooks = await startSandbox('quickbooks');
 	packageTarball = await packPackage();
 	n8n = await startN8n({ packageTarball });
 	services = await startTemplateServices(n8n);
@@ -66,6 +69,7 @@ beforeAll(async () => {
 		integrationMagentoApi: await n8n.createCredential('integrationMagentoApi', 'Magento Store', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
 		integrationBigCommerceApi: await n8n.createCredential('integrationBigCommerceApi', 'BigCommerce Store', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
 		integrationHubSpotApi: await n8n.createCredential('integrationHubSpotApi', 'HubSpot CRM', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl }),
+		integrationQuickBooksOAuth2Api: await n8n.createCredential('integrationQuickBooksOAuth2Api', 'QuickBooks sandbox', quickBooksCredential(quickbooks)),
 		httpHeaderAuth: await n8n.createCredential('httpHeaderAuth', 'Fulfillment Receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` }),
 	};
 	const shortHold = (workflow: WorkflowJson) => ({
@@ -94,6 +98,7 @@ afterAll(async () => {
 	await sandboxes?.close();
 	await receivers?.close();
 	await hubspot?.close();
+	await quickbooks?.close();
 });
 
 async function placeOrder(store: 'shopify' | 'woocommerce', sku: string, quantity: number, buyer?: { email: string; price: string }): Promise<void> {
@@ -169,6 +174,9 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 type ReceivedDelivery = { receiver: string; idempotencyKey: string; requests: number; body: { lines: unknown[] } };
 const receiverDeliveries = async (orderKey?: string) =>
 	(await new SandboxControl(receivers.baseUrl).state<ReceivedDelivery[]>('deliveries')).filter((delivery) => !orderKey || delivery.idempotencyKey.endsWith(`:${orderKey}`));
+/** The order's sales receipts in QuickBooks (the memo names the source transaction, the order key). */
+const salesReceipts = async (orderKey: string) =>
+	(await new SandboxControl(quickbooks.baseUrl).state<Array<{ PrivateNote: string; TotalAmt: number }>>('salesreceipts')).filter((receipt) => receipt.PrivateNote === `Source transaction ${orderKey}`);
 const revenueOf = async (email: string) =>
 	(await new SandboxControl(hubspot.baseUrl).state<Array<{ properties: Record<string, string> }>>('contacts'))
 		.filter((contact) => contact.properties.email === email)
@@ -210,10 +218,10 @@ test('an order on Shopify, delivered twice, is recorded once: stock, fulfillment
 	const applied = steps.flatMap((run) => (run.outputs['Fan Out Stock']?.[0] ?? []).map((item) => item.json));
 	expect(applied.map((item) => item.store).sort()).toEqual(['bigcommerce', 'magento', 'woocommerce']);
 	expect(await sandboxes.quantities('E2E-1')).toEqual(quantities);
-	// One fulfillment request and one sale entry per order, each sent once.
+	// One fulfillment request and one sales receipt in QuickBooks per order, each sent once.
 	const received = await receiverDeliveries(orderKey);
-	expect(received.filter((delivery) => delivery.receiver === 'fulfillment')).toMatchObject([{ idempotencyKey: `fulfillment:${orderKey}`, requests: 1, body: { lines: [{ sku: 'E2E-1', quantity: 3 }] } }]);
-	expect(received.filter((delivery) => delivery.receiver === 'accounting')).toMatchObject([{ idempotencyKey: `sale:${orderKey}`, requests: 1 }]);
+	expect(received).toMatchObject([{ receiver: 'fulfillment', idempotencyKey: `fulfillment:${orderKey}`, requests: 1, body: { lines: [{ sku: 'E2E-1', quantity: 3 }] } }]);
+	expect(await salesReceipts(orderKey)).toEqual([expect.objectContaining({ TotalAmt: 37.5 })]);
 	// Every step of the order marked done, each once.
 	const completed = steps.flatMap((run) => stepNodes.flatMap((name) => (run.outputs[name]?.[0] ?? []).map((item) => item.json)));
 	expect(completed.filter((step) => step.completed).map((step) => step.step).sort()).toEqual(['accounting', 'crm', 'fulfillment', 'stock']);
@@ -275,6 +283,7 @@ test.each([
 	expect(openSteps(`${store}:${orderId}`)).toBeUndefined();
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 	expect(await receiverDeliveries(`${store}:${orderId}`)).toEqual([]);
+	expect(await salesReceipts(`${store}:${orderId}`)).toEqual([]);
 	expect(await revenueOf('bad@example.com')).toEqual([]);
 });
 
@@ -294,7 +303,7 @@ test('the reconcile template brings a drifted store back to the expected quantit
 test("n8n killed after answering an order: restarted, the order's remaining steps are each done once", async () => {
 	// The fulfillment call hangs (longer than this test), so n8n dies with the stock step done and the others not.
 	await new SandboxControl(receivers.baseUrl).fault({ kind: 'latency', ms: 300_000, match: { path: '/fulfillment/' } });
-	const order = { id: 77002, email: 'crash@example.com', total_price: '4.00', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'E2E-1', quantity: 2 }] };
+	const order = { id: 77002, email: 'crash@example.com', total_price: '4.00', currency: 'USD', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'E2E-1', quantity: 2, price: '2.00' }] };
 	await emitOrder('shopify', order);
 	await until(() => openSteps('shopify:77002')?.includes('stock') === false, 'the stock step');
 	// The store had its answer once the order was recorded, while the steps went on in the sub-workflow.
@@ -316,10 +325,8 @@ test("n8n killed after answering an order: restarted, the order's remaining step
 	expect(Number(outboxEntry('shopify:77002').attempts)).toBe(2);
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 93, magento: 93, bigcommerce: 93 });
 	const received = (await receiverDeliveries('shopify:77002')).map(({ receiver, requests }) => ({ receiver, requests }));
-	expect(received.sort((a, b) => a.receiver.localeCompare(b.receiver))).toEqual([
-		{ receiver: 'accounting', requests: 1 },
-		{ receiver: 'fulfillment', requests: 1 },
-	]);
+	expect(received).toEqual([{ receiver: 'fulfillment', requests: 1 }]);
+	expect(await salesReceipts('shopify:77002')).toEqual([expect.objectContaining({ TotalAmt: 4 })]);
 	expect(await revenueOf('crash@example.com')).toEqual([4]);
 	// Done: a later resume hands out nothing.
 	const later = await n8n.runManual(orderWorkflowId);

@@ -3,7 +3,7 @@
  * published webhook, called with its caller key (without it: refused, nothing charged), that answers with the outcome
  * once the charge is known (201 charged, 200 the same payment again, 402 declined, 409 an id reused for another
  * payment, 422 invalid naming the field, with nothing charged; duplicates charged once, fallback when Stripe is down,
- * PayPal through the credential's OAuth token); each charge posted once to the accounting receiver, each failure
+ * PayPal through the credential's OAuth token); each charge recorded once as a QuickBooks sales receipt, each failure
  * emailed (SMTP sink), each transaction metered. The processor-events template's Payment Event Triggers register their
  * webhooks with Stripe and Square on publishing; a refund and a dispute of a real charge are recorded with the
  * accounting receiver and the dispute emailed.
@@ -20,6 +20,7 @@ import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nS
 import { repoRoot } from '../harness/paths';
 import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
 import type { WorkflowJson } from '../harness/workflowJson';
+import { quickBooksCredential } from '../support/quickbooks';
 
 jest.setTimeout(600_000);
 
@@ -33,6 +34,7 @@ let services: TemplateServices;
 let sandboxes: Record<string, RunningSandbox>;
 let control: Record<string, SandboxControl>;
 let receiverControl: SandboxControl;
+let quickbooks: RunningSandbox;
 let routerWorkflowId: string;
 let credentialIds: Record<string, string>;
 const credentialData: Record<string, Record<string, unknown>> = {};
@@ -43,6 +45,7 @@ beforeAll(async () => {
 	control = Object.fromEntries(processors.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)]));
 	receivers = await startSandbox('receivers');
 	receiverControl = new SandboxControl(receivers.baseUrl);
+	quickbooks = await startSandbox('quickbooks');
 	n8n = await startN8n();
 	services = await startTemplateServices(n8n);
 	const { stripe, paypal, square, braintree } = sandboxes;
@@ -55,6 +58,7 @@ beforeAll(async () => {
 	const ids: Record<string, string> = { ...services.credentialIds };
 	for (const [type, data] of Object.entries(credentialData)) ids[type] = await n8n.createCredential(type, type, data);
 	ids.httpHeaderAuth = await n8n.createCredential('httpHeaderAuth', 'Accounting receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` });
+	ids.integrationQuickBooksOAuth2Api = await n8n.createCredential('integrationQuickBooksOAuth2Api', 'QuickBooks sandbox', quickBooksCredential(quickbooks));
 	credentialIds = ids;
 	routerWorkflowId = await n8n.importWorkflow(template('payment-router.json'), { credentials: ids });
 	await n8n.activate(routerWorkflowId);
@@ -67,6 +71,7 @@ afterAll(async () => {
 	await n8n?.stop();
 	await services?.close();
 	await receivers?.close();
+	await quickbooks?.close();
 	await Promise.all(Object.values(sandboxes ?? {}).map((sandbox) => sandbox.close()));
 });
 
@@ -80,6 +85,8 @@ async function submit(body: object, status: number): Promise<ExecutionSummary & 
 
 const succeededOf = (run: ExecutionSummary) => run.outputs['Answer Paid']?.[0]?.[0]?.json;
 const failedOf = (run: ExecutionSummary) => run.outputs['Answer Not Paid']?.[0]?.[0]?.json;
+/** QuickBooks Online's sales receipts: the payment template's accounting entries. */
+const salesReceipts = async () => await new SandboxControl(quickbooks.baseUrl).state<Array<{ DocNumber: string; TotalAmt: number; Line: Array<{ Description?: string }> }>>('salesreceipts');
 const accountingEntries = async () => await receiverControl.state<Array<{ idempotencyKey: string; body: Record<string, unknown>; requests: number }>>('accounting');
 
 async function meteredTransactions(): Promise<number> {
@@ -105,9 +112,10 @@ test('a payment request is charged once, however often it is delivered', async (
 	expect(succeededOf(again)).toMatchObject({ paymentId: 'e2e-order-1', replayed: true, transactionId: succeededOf(first).transactionId });
 	expect(again.answer).toMatchObject({ paymentId: 'e2e-order-1', replayed: true });
 	expect(await control.stripe.state('charges')).toHaveLength(1);
-	// One accounting entry and one metered transaction for the payment, however often it was requested.
-	const entries = (await accountingEntries()).filter((entry) => entry.idempotencyKey === 'payment:e2e-order-1');
-	expect(entries).toEqual([expect.objectContaining({ body: expect.objectContaining({ type: 'payment', paymentId: 'e2e-order-1', processor: 'stripe', amount: '30.00', fee: '1.17' }), requests: 2 })]);
+	// One sales receipt in QuickBooks and one metered transaction for the payment, however often it was requested.
+	const receipts = (await salesReceipts()).filter((receipt) => receipt.DocNumber === 'e2e-order-1');
+	expect(receipts).toEqual([expect.objectContaining({ TotalAmt: 30 })]);
+	expect(receipts[0].Line.map((line) => line.Description).filter(Boolean)).toEqual([expect.stringContaining(`stripe ${succeededOf(first).transactionId}`)]);
 	expect(await meteredTransactions()).toBe(1);
 });
 
@@ -143,7 +151,7 @@ test('a hard decline goes to the failed branch with no fallback', async () => {
 	const email = await services.smtp.waitFor((message) => message.subject.includes('e2e-declined-1'));
 	expect(email).toMatchObject({ to: ['payments@example.com'], subject: 'Payment e2e-declined-1 not charged: hard_decline' });
 	expect(email.text).toContain('stripe: hard_decline incorrect_cvc');
-	expect((await accountingEntries()).filter((entry) => entry.idempotencyKey === 'payment:e2e-declined-1')).toEqual([]);
+	expect((await salesReceipts()).filter((receipt) => receipt.DocNumber === 'e2e-declined-1')).toEqual([]);
 });
 
 test('with Stripe down, the payment succeeds through the fallback', async () => {

@@ -22,6 +22,7 @@ import { withStateStore, withSubWorkflowIds, type WorkflowJson } from '../harnes
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+import { quickBooksCredential } from '../support/quickbooks';
 
 jest.setTimeout(600_000);
 
@@ -36,6 +37,7 @@ let stripe: SandboxControl;
 let commerce: CommerceSandboxes;
 let receivers: RunningSandbox;
 let hubspot: RunningSandbox;
+let quickbooks: RunningSandbox;
 let services: TemplateServices;
 let routerWorkflowId: string;
 let orderWorkflowId: string;
@@ -49,6 +51,7 @@ beforeAll(async () => {
 	commerce = await startCommerceSandboxes();
 	receivers = await startSandbox('receivers');
 	hubspot = await startSandbox('hubspot');
+	quickbooks = await startSandbox('quickbooks');
 	cluster = await startQueueN8n({
 		// A dead worker's job is given up within seconds (defaults: a 60 s lock, checked every 30 s).
 		env: { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' },
@@ -67,6 +70,7 @@ beforeAll(async () => {
 		integrationMagentoApi: await main.createCredential('integrationMagentoApi', 'Magento', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
 		integrationBigCommerceApi: await main.createCredential('integrationBigCommerceApi', 'BigCommerce', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
 		integrationHubSpotApi: await main.createCredential('integrationHubSpotApi', 'HubSpot', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl }),
+		integrationQuickBooksOAuth2Api: await main.createCredential('integrationQuickBooksOAuth2Api', 'QuickBooks sandbox', quickBooksCredential(quickbooks)),
 		httpHeaderAuth: await main.createCredential('httpHeaderAuth', 'Fulfillment Receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` }),
 	};
 	const { database, host, port, user, password } = cluster.stateStore;
@@ -94,12 +98,13 @@ afterAll(async () => {
 	await commerce?.close();
 	await receivers?.close();
 	await hubspot?.close();
+	await quickbooks?.close();
 });
 
 const pay = (paymentId: string, amount = 30) => cluster.callWebhook('payments/requested', withCallerKey({ body: { paymentId, amount, currency: 'USD', country: 'US', tokens } }));
 
 /** A Shopify orders/create delivery, signed as Shopify signs it, to the URL the Order Trigger registered with the store. */
-async function deliverOrder(order: { id: number; email?: string; total_price?: string; created_at?: string; line_items: Array<{ id: number; sku: string; quantity: number }> }, deliveryId: string) {
+async function deliverOrder(order: { id: number; email?: string; total_price?: string; currency: string; created_at?: string; line_items: Array<{ id: number; sku: string; quantity: number; price: string }> }, deliveryId: string) {
 	const [hook] = await commerce.controls.shopify.state<Array<{ address: string; topic: string }>>('webhooks');
 	const body = JSON.stringify(order);
 	const signature = createHmac('sha256', commerce.sandboxes.shopify.credentials.webhookSecret).update(body).digest('base64');
@@ -117,6 +122,9 @@ const receiverDeliveries = async (orderKey: string) =>
 		.filter((delivery) => delivery.idempotencyKey.endsWith(`:${orderKey}`))
 		.map(({ receiver, requests }) => ({ receiver, requests }))
 		.sort((a, b) => a.receiver.localeCompare(b.receiver));
+/** The order's sales receipts in QuickBooks (the memo names the source transaction, the order key). */
+const salesReceipts = async (orderKey: string) =>
+	(await new SandboxControl(quickbooks.baseUrl).state<Array<{ PrivateNote: string; TotalAmt: number }>>('salesreceipts')).filter((receipt) => receipt.PrivateNote === `Source transaction ${orderKey}`);
 const revenueOf = async (email: string) =>
 	(await new SandboxControl(hubspot.baseUrl).state<Array<{ properties: Record<string, string> }>>('contacts'))
 		.filter((contact) => contact.properties.email === email)
@@ -160,7 +168,7 @@ test('payments and orders answered through the webhook processor run on both wor
 	const [same, distinct, orders] = await Promise.all([
 		Promise.all(Array.from({ length: 20 }, () => pay('q-same-1'))),
 		Promise.all(Array.from({ length: 6 }, (_, index) => pay(`q-distinct-${index}`, 10 + index))),
-		Promise.all([1, 2, 3].map((n) => deliverOrder({ id: 88_000 + n, line_items: [{ id: 1, sku: 'Q-1', quantity: n }] }, `q-order-${n}`))),
+		Promise.all([1, 2, 3].map((n) => deliverOrder({ id: 88_000 + n, currency: 'USD', line_items: [{ id: 1, sku: 'Q-1', quantity: n, price: '1.00' }] }, `q-order-${n}`))),
 	]);
 	// One delivery charges; the others are answered as the same payment (200) or as one still under way (409).
 	const statuses = same.map((reply) => reply.status);
@@ -175,10 +183,8 @@ test('payments and orders answered through the webhook processor run on both wor
 	// Shopify sold them itself; the other three stores each moved once per order: 100 - (1 + 2 + 3).
 	expect(await commerce.quantities('Q-1')).toEqual({ shopify: 100, woocommerce: 94, magento: 94, bigcommerce: 94 });
 	for (const n of [1, 2, 3]) {
-		expect(await receiverDeliveries(`shopify:${88_000 + n}`)).toEqual([
-			{ receiver: 'accounting', requests: 1 },
-			{ receiver: 'fulfillment', requests: 1 },
-		]);
+		expect(await receiverDeliveries(`shopify:${88_000 + n}`)).toEqual([{ receiver: 'fulfillment', requests: 1 }]);
+		expect(await salesReceipts(`shopify:${88_000 + n}`)).toHaveLength(1);
 	}
 
 	// Both workers ran executions, and every finished execution was started by exactly one of them.
@@ -234,7 +240,7 @@ test('a worker killed in the middle of a payment: the sender delivers it again a
 test("a worker killed in the middle of an order's fan-out: the resume finishes the order, each step once", async () => {
 	// The fulfillment call hangs (longer than this test), so the worker dies with the stock step done and the others not.
 	await new SandboxControl(receivers.baseUrl).fault({ kind: 'latency', ms: 300_000, match: { path: '/fulfillment/' } });
-	const order = { id: 88_100, email: 'queue-crash@example.com', total_price: '4.00', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'Q-1', quantity: 2 }] };
+	const order = { id: 88_100, email: 'queue-crash@example.com', total_price: '4.00', currency: 'USD', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'Q-1', quantity: 2, price: '2.00' }] };
 	const before = startedSoFar();
 	expect(await deliverOrder(order, 'q-crash-1')).toBe(200);
 	await until(async () => (await openSteps('shopify:88100'))?.includes('stock') === false, 'the stock step');
@@ -260,10 +266,8 @@ test("a worker killed in the middle of an order's fan-out: the resume finishes t
 		throw new Error(`${error.message}; open steps ${JSON.stringify(await openSteps('shopify:88100'))}; last resume run: ${JSON.stringify(lastResume)}`);
 	});
 	expect(await commerce.quantities('Q-1')).toEqual({ shopify: 100, woocommerce: 92, magento: 92, bigcommerce: 92 });
-	expect(await receiverDeliveries('shopify:88100')).toEqual([
-		{ receiver: 'accounting', requests: 1 },
-		{ receiver: 'fulfillment', requests: 1 },
-	]);
+	expect(await receiverDeliveries('shopify:88100')).toEqual([{ receiver: 'fulfillment', requests: 1 }]);
+	expect(await salesReceipts('shopify:88100')).toEqual([expect.objectContaining({ TotalAmt: 4 })]);
 	expect(await revenueOf('queue-crash@example.com')).toEqual([4]);
 	const later = await cluster.main.runManual(orderWorkflowId);
 	expect(later.outputs['Resume Pending Orders']?.[0] ?? []).toEqual([]);

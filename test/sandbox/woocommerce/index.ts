@@ -56,7 +56,9 @@ interface MetaEntry {
 interface Order {
 	id: number;
 	status: string;
-	line_items: Array<{ id: number; product_id: number; sku: string; quantity: number; total: string }>;
+	/** `price`: the unit price, a number, as WooCommerce sends it beside the line's `total` text. */
+	line_items: Array<{ id: number; product_id: number; sku: string; quantity: number; total: string; price: number }>;
+	currency: string;
 	billing: { email: string };
 	/** Decimal string in the store's currency, as WooCommerce sends money. */
 	total: string;
@@ -336,10 +338,11 @@ function createOrder(state: WooState, request: SandboxRequest, publish: (order: 
 		status: 'processing',
 		line_items: resolved.map(({ target, quantity, total }) => {
 			if (target.manage_stock && target.stock_quantity !== null) state.setStock(target, target.stock_quantity - quantity);
-			return { id: state.id(), product_id: target.id, sku: target.sku, quantity, total };
+			return { id: state.id(), product_id: target.id, sku: target.sku, quantity, total, price: Number(total) / quantity };
 		}),
 		billing: { email: body.billing?.email ?? '' },
 		total: resolved.reduce((sum, line) => sum + Number(line.total), 0).toFixed(2),
+		currency: 'USD',
 		date_created_gmt: now,
 		date_modified_gmt: now,
 	};
