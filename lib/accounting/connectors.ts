@@ -1,5 +1,6 @@
 import type { AccountingConnector, AccountingSettings } from '../platforms/accounting';
 import { QuickBooksAccounting, quickBooksProductionUrl, quickBooksProfile, quickBooksSandboxUrl } from '../platforms/quickbooks';
+import { FreshBooksAccounting, freshBooksProductionUrl, freshBooksProfile } from '../platforms/freshbooks';
 import { XeroAccounting, xeroProductionUrl, xeroProfile } from '../platforms/xero';
 import type { PlatformProfile } from '../transport/types';
 import type { StateStore } from '../store';
@@ -36,6 +37,13 @@ export const accountingPlatforms: Record<string, AccountingPlatform> = {
 		baseUrl: (values) => textOf(values.baseUrl) || xeroProductionUrl,
 		accountField: 'tenantId',
 		connector: (transport, settings) => new XeroAccounting(transport, { ...settings, tenantId: textOf(settings.tenantId) }),
+	},
+	freshbooks: {
+		profile: () => freshBooksProfile(),
+		credential: { type: 'integrationFreshBooksOAuth2Api' },
+		baseUrl: (values) => textOf(values.baseUrl) || freshBooksProductionUrl,
+		accountField: 'accountId',
+		connector: (transport, settings) => new FreshBooksAccounting(transport, { ...settings, accountId: textOf(settings.accountId) }),
 	},
 };
 

@@ -6,6 +6,7 @@ import { entryProperties } from './actions/entryProperties';
 export const ACCOUNTING_PLATFORMS = [
 	{ name: 'QuickBooks Online', value: 'quickbooks', credential: 'integrationQuickBooksOAuth2Api' },
 	{ name: 'Xero', value: 'xero', credential: 'integrationXeroOAuth2Api' },
+	{ name: 'FreshBooks', value: 'freshbooks', credential: 'integrationFreshBooksOAuth2Api' },
 ];
 
 export const accountingSyncProperties: INodeProperties[] = [

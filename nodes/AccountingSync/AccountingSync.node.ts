@@ -20,7 +20,7 @@ export class AccountingSync implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["platform"]}}',
-		description: 'Record sales, payments, refunds, invoices and customers in QuickBooks Online or Xero, exactly once per source transaction',
+		description: 'Record sales, payments, refunds, invoices and customers in QuickBooks Online, Xero or FreshBooks, exactly once per source transaction',
 		defaults: { name: 'Accounting Sync' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

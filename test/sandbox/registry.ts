@@ -20,6 +20,7 @@ import { createStripeSandbox } from './stripe';
 import { createWooCommerceSandbox } from './woocommerce';
 import { createQuickBooksSandbox } from './quickbooks';
 import { createXeroSandbox } from './xero';
+import { createFreshBooksSandbox } from './freshbooks';
 
 const factories = {
 	hubspot: createHubspotSandbox,
@@ -40,6 +41,7 @@ const factories = {
 	activecampaign: createActiveCampaignSandbox,
 	quickbooks: createQuickBooksSandbox,
 	xero: createXeroSandbox,
+	freshbooks: createFreshBooksSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;

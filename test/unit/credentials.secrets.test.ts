@@ -33,6 +33,8 @@ test('the secret fields of every credential type', () => {
 		integrationBigCommerceApi: ['accessToken'],
 		integrationBraintreeApi: ['privateKey'],
 		integrationEventIngestApi: ['signingSecret'],
+		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
+		integrationFreshBooksOAuth2Api: [],
 		integrationHttpDestinationApi: ['token'],
 		integrationHubSpotApi: ['accessToken', 'clientSecret'],
 		integrationIntercomApi: ['accessToken', 'clientSecret'],

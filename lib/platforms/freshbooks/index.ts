@@ -1,0 +1,2 @@
+export { freshBooksProfile, freshBooksProductionUrl } from './profile';
+export { FreshBooksAccounting, type FreshBooksSettings } from './accounting';
