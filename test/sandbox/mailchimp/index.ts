@@ -344,7 +344,7 @@ function presentMember(state: MailchimpState, listId: string, member: Member) {
 	const fullName = [member.merge_fields.FNAME, member.merge_fields.LNAME].filter((part) => typeof part === 'string' && part !== '').join(' ');
 	return {
 		...member,
-		contact_id: member.unique_email_id,
+		contact_id: createHash('md5').update(`contact:${member.email_address}`).digest('hex'),
 		full_name: fullName,
 		web_id: Number.parseInt(member.id.slice(0, 7), 16),
 		email_type: 'html',
@@ -356,6 +356,9 @@ function presentMember(state: MailchimpState, listId: string, member: Member) {
 		member_rating: 2,
 		language: '',
 		vip: false,
+		email_client: '',
+		location: { latitude: 0, longitude: 0, gmtoff: 0, dstoff: 0, country_code: '', timezone: '', region: '' },
+		marketing_permissions: [],
 		source: 'API - Generic',
 		tags,
 		tags_count: tags.length,
