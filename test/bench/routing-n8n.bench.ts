@@ -245,7 +245,8 @@ async function benchEngine(engine: string, packageTarball: string): Promise<void
 
 async function main(): Promise<void> {
 	console.log(`load average before: ${loadAverage()}`);
-	const packageTarball = await packPackage();
+	// PACKAGE_TARBALL: another build of the package (e.g. an earlier commit's) to compare.
+	const packageTarball = process.env.PACKAGE_TARBALL ?? (await packPackage());
 	for (const engine of engines) await benchEngine(engine, packageTarball);
 	console.log(`load average after: ${loadAverage()}`);
 }
