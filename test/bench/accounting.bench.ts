@@ -1,0 +1,90 @@
+/**
+ * Accounting Sync benchmark: sales recorded through the engine (8 at a time, 10 customers) into each accounting
+ * sandbox at the vendor's real limits, with the rate windows shared through the store as in n8n. For each platform:
+ * wall time against the rate-limit bound (the time its windows need to admit every request the run sent), and the
+ * entries in the sandbox (exactly one per sale). QuickBooks: 500 requests a minute, 10 at once. Xero: 60 a minute and
+ * 5 at once, two calls a sale (invoice and payment), so it records fewer sales. FreshBooks: no published limit.
+ * Run: npx tsx test/bench/accounting.bench.ts [quickbooks|xero|freshbooks …] (SALES=1000, XERO_SALES=60)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { AccountingBooks, accountingPlatform } from '../../lib/accounting';
+import { allMigrations } from '../../lib/migrations';
+import { closeAllStores, openStore } from '../../lib/store';
+import { bearerAuth, FetchHttpClient, Transport } from '../../lib/transport';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { figureLine } from './report';
+
+const CONCURRENCY = 8;
+const CUSTOMERS = 10;
+const platforms = ['quickbooks', 'xero', 'freshbooks'] as const;
+type Platform = (typeof platforms)[number];
+
+/** The sandbox's windows, as the bound: each admits `limit` requests per `intervalMs`. */
+function boundMs(requests: number, windows: Array<{ limit: number; intervalMs: number }>): number {
+	return Math.max(0, ...windows.map(({ limit, intervalMs }) => Math.floor((requests - 1) / limit) * intervalMs));
+}
+
+const accountField: Record<Platform, string> = { quickbooks: 'realmId', xero: 'tenantId', freshbooks: 'accountId' };
+
+async function run(platform: Platform, sales: number): Promise<void> {
+	const sandbox: RunningSandbox = await startSandbox(platform);
+	const control = new SandboxControl(sandbox.baseUrl);
+	const dir = mkdtempSync(join(tmpdir(), `accounting-bench-${platform}-`));
+	try {
+		const store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
+		const entry = accountingPlatform(platform);
+		const account = sandbox.credentials[accountField[platform]];
+		const transport = new Transport({
+			profile: entry.profile(),
+			client: new FetchHttpClient(bearerAuth(sandbox.credentials.accessToken)),
+			baseUrl: sandbox.baseUrl,
+			accountKey: account,
+			rateBuckets: store.rateBuckets,
+			concurrency: store.concurrency,
+			secrets: [sandbox.credentials.accessToken],
+		});
+		const books = new AccountingBooks({ store, connector: entry.connector(transport, { [accountField[platform]]: account }), account });
+		let next = 0;
+		const started = performance.now();
+		await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+			while (next < sales) {
+				const index = next++;
+				await books.recordSale({
+					sourceId: `bench-${index}`,
+					currency: 'USD',
+					customer: { email: `customer-${index % CUSTOMERS}@example.com`, name: `Customer ${index % CUSTOMERS}` },
+					lines: [{ description: 'Mug', quantity: 2, unitPrice: '19.99' }, { description: 'Poster', quantity: 1, unitPrice: 7.5 }],
+					shipping: '4.00',
+					tax: '3.25',
+				});
+			}
+		}));
+		const wallMs = performance.now() - started;
+		const requests = (await control.requests()).length;
+		const limits = (await control.rateLimits()).windows.filter((window) => window.name !== 'app_minute');
+		const entries = (await control.state<unknown[]>(platform === 'quickbooks' ? 'salesreceipts' : 'invoices')).length;
+		const bound = boundMs(requests, limits);
+		console.log(`${platform}: ${sales} sales, ${requests} requests, ${entries} entries (exactly one per sale: ${entries === sales}), ${transport.stats.rateLimited} refused with 429`);
+		if (bound > 0) console.log(figureLine(`${platform} wall time for ${sales} sales`, wallMs / 1000, 's', bound / 1000, 'rate-limit bound'));
+		else console.log(`${platform} wall time for ${sales} sales: ${(wallMs / 1000).toFixed(1)} s (${Math.round((sales / wallMs) * 1000)} sales/s; no published limit)`);
+	} finally {
+		await closeAllStores();
+		await sandbox.close();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+async function main(): Promise<void> {
+	const chosen = (process.argv.slice(2).filter((name) => (platforms as readonly string[]).includes(name)) as Platform[]);
+	const sales = Number(process.env.SALES ?? 1_000);
+	for (const platform of chosen.length > 0 ? chosen : platforms) await run(platform, platform === 'xero' ? Number(process.env.XERO_SALES ?? 60) : sales);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
