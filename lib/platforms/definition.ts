@@ -2,6 +2,7 @@ import type { FieldMapping } from '../records/mapping';
 import type { AccessTokenResponse } from '../transport/clientCredentials';
 import type { Transport } from '../transport/transport';
 import type { HttpClient, HttpResponse, PlatformProfile } from '../transport/types';
+import type { AccountingConnector, AccountingSettings } from './accounting';
 import type { CrmConnector, CrmEntity } from './crm';
 import type { InventoryConnector } from './inventory';
 import type { MarketingConnector, MarketingSettings } from './marketing';
@@ -109,6 +110,13 @@ export interface PaymentsCapability {
 	routingProfile: ProcessorProfile;
 }
 
+export interface AccountingCapability {
+	/** `settings`: the parsed credential settings (the company it reaches) and the node's item and tax mappings. */
+	connector: (transport: Transport, settings: PlatformSettings & AccountingSettings) => AccountingConnector;
+	/** The setting naming the company the entries go to: exactly once is per platform and this account. */
+	accountSetting: string;
+}
+
 export interface InventoryCapability {
 	connector: (transport: Transport, settings: PlatformSettings) => InventoryConnector;
 }
@@ -128,6 +136,7 @@ export interface PlatformDefinition {
 	marketing?: MarketingCapability;
 	payments?: PaymentsCapability;
 	inventory?: InventoryCapability;
+	accounting?: AccountingCapability;
 	/** Order events by webhook, registered through the vendor's API (the Order Trigger). */
 	orderWebhooks?: OrderWebhookScheme;
 	/** Payment events by webhook, registered through the vendor's API (the Payment Event Trigger). */

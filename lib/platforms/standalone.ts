@@ -44,10 +44,21 @@ function authenticatedClient(definition: PlatformDefinition, values: CredentialV
 	}
 }
 
-/** Basic auth's encoded pair is a secret too: a vendor that echoes the Authorization header must not leak it. */
+/** The fields a template reads. */
+function fieldsOf(template: string): string[] {
+	return [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+}
+
+/**
+ * What the auth sends is secret too, credential field or not (an OAuth2 access token given outside n8n), and so is
+ * basic auth's encoded pair: a vendor that echoes the Authorization header must not leak it.
+ */
 function derivedSecrets(definition: PlatformDefinition, values: CredentialValues): string[] {
 	const auth = definition.standaloneAuth;
-	return auth.kind === 'basic' ? [basicHeader(auth, values, definition.displayName)] : [];
+	if (auth.kind === 'clientCredentials') return [];
+	const sent = auth.kind === 'headers' ? Object.values(auth.headers).flatMap(fieldsOf) : fieldsOf(auth.password);
+	const encoded = auth.kind === 'basic' ? [basicHeader(auth, values, definition.displayName)] : [];
+	return [...sent.map((field) => String(values[field])), ...encoded];
 }
 
 /**
@@ -60,6 +71,6 @@ export function standaloneConnection(definition: PlatformDefinition, values: Cre
 		client: authenticatedClient(definition, values, settings.baseUrl, inner),
 		baseUrl: settings.baseUrl,
 		settings,
-		secrets: [...secretValues(definition.credentials, values), ...derivedSecrets(definition, values)],
+		secrets: [...new Set([...secretValues(definition.credentials, values), ...derivedSecrets(definition, values)])],
 	};
 }

@@ -62,7 +62,7 @@ describe('the catalog agrees with the folders, credentials, sandboxes and docs',
 
 	test('each declared setting is a credential field of the matching type and default', () => {
 		const settings = platformCatalog.flatMap((definition) => (definition.settings ?? []).map((setting) => ({ definition, setting })));
-		expect(settings.map(({ definition, setting }) => `${definition.id}.${setting.name}`)).toEqual(['shopify.locationId', 'magento.sourceCode', 'bigcommerce.locationId']);
+		expect(settings.map(({ definition, setting }) => `${definition.id}.${setting.name}`)).toEqual(['shopify.locationId', 'magento.sourceCode', 'bigcommerce.locationId', 'quickbooks.realmId']);
 		for (const { definition, setting } of settings) {
 			const field = fieldOf(definition.credentials, setting.name);
 			expect([setting.name, field?.type, field?.default || undefined]).toEqual([setting.name, setting.type === 'integer' ? 'number' : 'string', setting.default]);
@@ -79,6 +79,7 @@ describe('the catalog agrees with the folders, credentials, sandboxes and docs',
 		expect(platformsServing('marketing').map((definition) => definition.id)).toEqual(['hubspot', 'mailchimp', 'marketo', 'activecampaign']);
 		expect(platformsServing('payments').map((definition) => definition.id)).toEqual(['stripe', 'square', 'paypal', 'braintree']);
 		expect(platformsServing('inventory').map((definition) => definition.id)).toEqual(['shopify', 'woocommerce', 'magento', 'bigcommerce']);
+		expect(platformsServing('accounting').map((definition) => definition.id)).toEqual(['quickbooks']);
 		expect(() => platformDefinition('nosuch')).toThrow(/Unknown platform "nosuch"/);
 	});
 });
@@ -125,14 +126,21 @@ describe('standalone auth, against each vendor sandbox', () => {
 		}
 	}
 
+	/** The credential field the standalone auth sends as the secret. */
+	function authField(definition: PlatformDefinition): string {
+		const auth = definition.standaloneAuth;
+		if (auth.kind === 'clientCredentials') return 'clientSecret';
+		const templates = auth.kind === 'headers' ? Object.values(auth.headers) : [auth.password];
+		return [...templates.join(' ').matchAll(/\{(\w+)\}/g)].map((match) => match[1]).at(-1) as string;
+	}
+
 	test.each(platformCatalog.map((definition) => [definition.id]))('%s accepts its declared auth and refuses a wrong secret', async (id) => {
 		const definition = platformDefinition(id);
 		const sandbox = await startSandbox(id as SandboxName);
 		try {
 			const values = { ...sandbox.credentials, [definition.credentials.baseUrlField]: sandbox.baseUrl };
 			expect(await refused(definition, values)).toBe(false);
-			const secret = definition.credentials.secretFields.find((field) => typeof values[field] === 'string') as string;
-			expect(await refused(definition, { ...values, [secret]: 'wrong' })).toBe(true);
+			expect(await refused(definition, { ...values, [authField(definition)]: 'wrong' })).toBe(true);
 		} finally {
 			await sandbox.close();
 		}

@@ -76,8 +76,12 @@ test('outside n8n (demo, benchmarks) every platform redacts the same fields, eac
 	for (const definition of platformCatalog) {
 		const values: Record<string, unknown> = Object.fromEntries(credentialFieldsOf(definition.credentials.type).map((field) => [field, `value-of-${field}`]));
 		for (const setting of definition.settings ?? []) if (setting.type === 'integer') values[setting.name] = 1;
+		// An OAuth2 credential's token is n8n's, not a field: given outside n8n, it is redacted too.
+		const isOAuth2 = credentialTypes().find((credential) => credential.name === definition.credentials.type)!.extends?.includes('oAuth2Api');
+		const oauthToken = isOAuth2 ? ['accessToken'] : [];
+		for (const field of oauthToken) values[field] = `value-of-${field}`;
 		const { secrets } = connectStandalone(definition.id, { ...values, [definition.credentials.baseUrlField]: 'http://127.0.0.1:9' });
-		const expected = secretFieldsOf(definition.credentials.type).map((field) => `value-of-${field}`);
+		const expected = [...secretFieldsOf(definition.credentials.type), ...oauthToken].map((field) => `value-of-${field}`);
 		expect([definition.id, secrets.filter((secret) => secret.startsWith('value-of-')).sort()]).toEqual([definition.id, expected.sort()]);
 	}
 });

@@ -14,6 +14,7 @@ import { magento } from '../magento';
 import { mailchimp } from '../mailchimp';
 import { marketo } from '../marketo';
 import { paypal } from '../paypal';
+import { quickbooks } from '../quickbooks';
 import { salesforce } from '../salesforce';
 import { shopify } from '../shopify';
 import { square } from '../square';
@@ -38,9 +39,10 @@ export const platformCatalog: readonly PlatformDefinition[] = [
 	mailchimp,
 	marketo,
 	activecampaign,
+	quickbooks,
 ];
 
-export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';
+export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'accounting' | 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';
 
 /** The platform declared under this id; an unknown id is an error naming it. */
 export function platformDefinition(platform: string): PlatformDefinition {

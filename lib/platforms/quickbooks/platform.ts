@@ -1,0 +1,24 @@
+import { bearer, type PlatformDefinition } from '../definition';
+import { textSetting } from '../settings';
+import { QuickBooksAccounting } from './accounting';
+import { quickBooksProductionUrl, quickBooksProfile, quickBooksSandboxUrl } from './profile';
+
+export const quickbooks: PlatformDefinition = {
+	id: 'quickbooks',
+	displayName: 'QuickBooks Online',
+	profile: () => quickBooksProfile(),
+	credentials: {
+		type: 'integrationQuickBooksOAuth2Api',
+		baseUrlField: 'baseUrl',
+		// OAuth2: n8n keeps the client secret and tokens itself (credentialSecrets adds them from oauthTokenData).
+		secretFields: [],
+		deriveBaseUrl: (values) => (values.environment === 'sandbox' ? quickBooksSandboxUrl : quickBooksProductionUrl),
+	},
+	// Outside n8n, a token obtained elsewhere (the sandbox's, a benchmark's).
+	standaloneAuth: bearer('accessToken'),
+	settings: [{ name: 'realmId', displayName: 'Realm ID', type: 'string' }],
+	accounting: {
+		connector: (transport, settings) => new QuickBooksAccounting(transport, { ...settings, realmId: textSetting(settings, 'realmId') }),
+		accountSetting: 'realmId',
+	},
+};
