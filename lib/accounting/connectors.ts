@@ -1,7 +1,7 @@
 import type { AccountingConnector, AccountingSettings } from '../platforms/accounting';
-import { QuickBooksAccounting, quickBooksProductionUrl, quickBooksProfile, quickBooksSandboxUrl } from '../platforms/quickbooks';
-import { FreshBooksAccounting, freshBooksProductionUrl, freshBooksProfile } from '../platforms/freshbooks';
-import { XeroAccounting, xeroProductionUrl, xeroProfile } from '../platforms/xero';
+import { platformsServing } from '../platforms/catalog';
+import type { PlatformDefinition } from '../platforms/definition';
+import { parseSettings, resolveBaseUrl } from '../platforms/settings';
 import type { PlatformProfile } from '../transport/types';
 import type { StateStore } from '../store';
 import type { Transport } from '../transport/transport';
@@ -20,32 +20,22 @@ interface AccountingPlatform {
 	connector: (transport: Transport, settings: ConnectionSettings) => AccountingConnector;
 }
 
-const textOf = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+/** Accounting Sync's view of a platform the catalog declares with an accounting capability. */
+function accountingPlatformOf(definition: PlatformDefinition): AccountingPlatform {
+	const accounting = definition.accounting!;
+	return {
+		profile: definition.profile,
+		credential: { type: definition.credentials.type },
+		baseUrl: (values) => resolveBaseUrl(definition.credentials, values),
+		accountField: accounting.accountSetting,
+		connector: (transport, settings) => accounting.connector(transport, parseSettings(definition, settings), settings),
+	};
+}
 
 /** The platforms Accounting Sync posts to. */
-export const accountingPlatforms: Record<string, AccountingPlatform> = {
-	quickbooks: {
-		profile: () => quickBooksProfile(),
-		credential: { type: 'integrationQuickBooksOAuth2Api' },
-		baseUrl: (values) => textOf(values.baseUrl) || (values.environment === 'sandbox' ? quickBooksSandboxUrl : quickBooksProductionUrl),
-		accountField: 'realmId',
-		connector: (transport, settings) => new QuickBooksAccounting(transport, { ...settings, realmId: textOf(settings.realmId) }),
-	},
-	xero: {
-		profile: () => xeroProfile(),
-		credential: { type: 'integrationXeroOAuth2Api' },
-		baseUrl: (values) => textOf(values.baseUrl) || xeroProductionUrl,
-		accountField: 'tenantId',
-		connector: (transport, settings) => new XeroAccounting(transport, { ...settings, tenantId: textOf(settings.tenantId) }),
-	},
-	freshbooks: {
-		profile: () => freshBooksProfile(),
-		credential: { type: 'integrationFreshBooksOAuth2Api' },
-		baseUrl: (values) => textOf(values.baseUrl) || freshBooksProductionUrl,
-		accountField: 'accountId',
-		connector: (transport, settings) => new FreshBooksAccounting(transport, { ...settings, accountId: textOf(settings.accountId) }),
-	},
-};
+export const accountingPlatforms: Record<string, AccountingPlatform> = Object.fromEntries(
+	platformsServing('accounting').map((definition) => [definition.id, accountingPlatformOf(definition)]),
+);
 
 export function accountingPlatform(platform: string): AccountingPlatform {
 	const found = accountingPlatforms[platform];

@@ -36,7 +36,8 @@ export interface PlatformCredentials extends CredentialBinding {
  * it. Values are templates: `{field}` is replaced by the credential field's value.
  */
 export type StandaloneAuth =
-	| { kind: 'headers'; headers: Readonly<Record<string, string>> }
+	/** `identifiers`: headers sent too whose values are not secrets (Xero's tenant id). */
+	| { kind: 'headers'; headers: Readonly<Record<string, string>>; identifiers?: Readonly<Record<string, string>> }
 	| { kind: 'basic'; user: string; password: string }
 	/** OAuth2 client credentials from `clientId` / `clientSecret`: a cached Bearer token, fetched anew when refused. */
 	| { kind: 'clientCredentials'; fetchToken: (credentials: ClientCredentials, client: HttpClient) => Promise<AccessTokenResponse> };
@@ -111,8 +112,8 @@ export interface PaymentsCapability {
 }
 
 export interface AccountingCapability {
-	/** `settings`: the parsed credential settings (the company it reaches) and the node's item and tax mappings. */
-	connector: (transport: Transport, settings: PlatformSettings & AccountingSettings) => AccountingConnector;
+	/** `settings`: the parsed credential settings (the company it reaches); `mappings`: the node's items, tax codes, accounts. */
+	connector: (transport: Transport, settings: PlatformSettings, mappings: AccountingSettings) => AccountingConnector;
 	/** The setting naming the company the entries go to: exactly once is per platform and this account. */
 	accountSetting: string;
 }

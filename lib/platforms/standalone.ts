@@ -34,7 +34,7 @@ function authenticatedClient(definition: PlatformDefinition, values: CredentialV
 	const platform = definition.displayName;
 	switch (auth.kind) {
 		case 'headers':
-			return withHeaders(inner, Object.fromEntries(Object.entries(auth.headers).map(([name, template]) => [name, fill(template, values, platform)])));
+			return withHeaders(inner, Object.fromEntries(Object.entries({ ...auth.identifiers, ...auth.headers }).map(([name, template]) => [name, fill(template, values, platform)])));
 		case 'basic':
 			return withHeaders(inner, { authorization: `Basic ${basicHeader(auth, values, platform)}` });
 		case 'clientCredentials': {

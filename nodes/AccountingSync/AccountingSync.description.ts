@@ -1,13 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { platformsServing } from '../../lib/platforms/catalog';
 import { entryProperties } from './actions/entryProperties';
 
 /** The platforms and the credential each takes; the node shows one credential slot, the chosen platform's. */
-export const ACCOUNTING_PLATFORMS = [
-	{ name: 'QuickBooks Online', value: 'quickbooks', credential: 'integrationQuickBooksOAuth2Api' },
-	{ name: 'Xero', value: 'xero', credential: 'integrationXeroOAuth2Api' },
-	{ name: 'FreshBooks', value: 'freshbooks', credential: 'integrationFreshBooksOAuth2Api' },
-];
+export const ACCOUNTING_PLATFORMS = platformsServing('accounting').map((platform) => ({ name: platform.displayName, value: platform.id, credential: platform.credentials.type }));
 
 export const accountingSyncProperties: INodeProperties[] = [
 	{

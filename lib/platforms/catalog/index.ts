@@ -8,6 +8,7 @@ import type { HttpClient } from '../../transport/types';
 import { activecampaign } from '../activecampaign';
 import { bigcommerce } from '../bigcommerce';
 import { braintree } from '../braintree';
+import { freshbooks } from '../freshbooks';
 import { hubspot } from '../hubspot';
 import { intercom } from '../intercom';
 import { magento } from '../magento';
@@ -20,6 +21,7 @@ import { shopify } from '../shopify';
 import { square } from '../square';
 import { stripe } from '../stripe';
 import { woocommerce } from '../woocommerce';
+import { xero } from '../xero';
 import { zendesk } from '../zendesk';
 
 /** In the order node option lists show them. */
@@ -40,6 +42,8 @@ export const platformCatalog: readonly PlatformDefinition[] = [
 	marketo,
 	activecampaign,
 	quickbooks,
+	xero,
+	freshbooks,
 ];
 
 export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'accounting' | 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';

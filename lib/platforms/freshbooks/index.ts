@@ -1,2 +1,3 @@
+export { freshbooks } from './platform';
 export { freshBooksProfile, freshBooksProductionUrl } from './profile';
 export { FreshBooksAccounting, type FreshBooksSettings } from './accounting';

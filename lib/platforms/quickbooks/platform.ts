@@ -18,7 +18,7 @@ export const quickbooks: PlatformDefinition = {
 	standaloneAuth: bearer('accessToken'),
 	settings: [{ name: 'realmId', displayName: 'Realm ID', type: 'string' }],
 	accounting: {
-		connector: (transport, settings) => new QuickBooksAccounting(transport, { ...settings, realmId: textSetting(settings, 'realmId') }),
+		connector: (transport, settings, mappings) => new QuickBooksAccounting(transport, { ...mappings, realmId: textSetting(settings, 'realmId') }),
 		accountSetting: 'realmId',
 	},
 };

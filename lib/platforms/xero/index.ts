@@ -1,2 +1,3 @@
+export { xero } from './platform';
 export { xeroProfile, xeroErrorMessage, xeroProductionUrl } from './profile';
 export { XeroAccounting, type XeroSettings } from './accounting';
