@@ -12,6 +12,14 @@ import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 
 const operations = { push, pull, sync, verifyWebhook, recordPurchase };
 
+/**
+ * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be
+ * self-contained): Verify Webhook sorts deliveries into Verified and Rejected; every other operation has one output.
+ * Failed records are no output of their own: they follow the node's On Error setting.
+ */
+const crmSyncOutputs = (parameters: { operation?: string }) =>
+	(parameters.operation === 'verifyWebhook' ? ['Verified', 'Rejected'] : ['Output']).map((displayName) => ({ type: 'main', displayName }));
+
 export class CrmSync implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'CRM Sync',
@@ -24,8 +32,7 @@ export class CrmSync implements INodeType {
 		defaults: { name: 'CRM Sync' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Success', 'Failed'],
+		outputs: `={{(${crmSyncOutputs})($parameter)}}`,
 		credentials: [
 			...crmCredentials(),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
@@ -35,8 +42,8 @@ export class CrmSync implements INodeType {
 
 	methods = { credentialTest: { integrationStateStoreTest } };
 
-	/** Outputs: Success, Failed (which also takes the error items under Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, operations, { count: 2, errorOutput: 1 });
+		if (this.getNodeParameter('operation', 0) === 'verifyWebhook') return await routeOperation(this, operations, { count: 2, errorOutput: 0, outcomes: ['verified', 'rejected'] });
+		return await routeOperation(this, operations, { count: 1, errorOutput: 0 });
 	}
 }

@@ -11,6 +11,11 @@ export interface NodeOperation {
 export interface NodeOutputs {
 	count: number;
 	errorOutput: number;
+	/**
+	 * The business outcome each output stands for (`verified`, `rejected`): an AI agent calling the node as a tool sees
+	 * output 0 only, so there every item leaves on output 0 with its `outcome`.
+	 */
+	outcomes?: string[];
 }
 
 /**
@@ -23,11 +28,18 @@ export async function routeOperation(context: IExecuteFunctions, operations: Rec
 	const operation = context.getNodeParameter('operation', 0) as string;
 	try {
 		const filled = await operations[operation].execute.call(context, items);
-		return Array.from({ length: outputs.count }, (_, index) => filled[index] ?? []);
+		const all = Array.from({ length: outputs.count }, (_, index) => filled[index] ?? []);
+		return outputs.outcomes && context.isToolExecution() ? forAgent(all, outputs.outcomes, outputs.count) : all;
 	} catch (error) {
 		const nodeError = toNodeError(context.getNode(), error);
 		if (!context.continueOnFail()) throw nodeError;
 		const errorItems = items.map((_, item) => ({ json: { error: nodeError.message }, pairedItem: { item } }));
 		return Array.from({ length: outputs.count }, (_, index) => (index === outputs.errorOutput ? errorItems : []));
 	}
+}
+
+/** Every output's items on output 0, each with the outcome its output stood for. */
+function forAgent(all: INodeExecutionData[][], outcomes: string[], count: number): INodeExecutionData[][] {
+	const merged = all.flatMap((items, index) => items.map((item) => ({ ...item, json: { ...item.json, outcome: outcomes[index] } })));
+	return Array.from({ length: count }, (_, index) => (index === 0 ? merged : []));
 }

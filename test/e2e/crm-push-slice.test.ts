@@ -87,18 +87,39 @@ test('contacts that all fail are answered 422 with each failure; some failing, 2
 	const before = await control.state<unknown[]>('contacts');
 	const allFailed = await n8n.callWebhook('crm/push-contacts', withCallerKey({ body: { contacts: [{ firstName: 'No', lastName: 'Id' }, { id: 'e2e-no-email', firstName: 'No Email' }] } }));
 	expect(allFailed.status).toBe(422);
-	const failures = allFailed.body as Array<{ status: string; error: { code: string; message: string } }>;
-	expect(failures.map((outcome) => [outcome.status, outcome.error.code])).toEqual([
+	// Refused contacts reach n8n's error output (the template's On Error), each the contact with its reason.
+	const failures = allFailed.body as Array<{ error: string; details: { status: string; code: string } }>;
+	expect(failures.map((outcome) => [outcome.details.status, outcome.details.code])).toEqual([
 		['failed', 'MISSING_ID'],
 		['failed', 'MISSING_MATCH_KEY'],
 	]);
 	const mixed = await n8n.callWebhook('crm/push-contacts', withCallerKey({ body: { contacts: [{ id: 'e2e-3', firstName: 'Katherine', email: 'katherine@example.com' }, { firstName: 'No', lastName: 'Id' }] } }));
 	expect(mixed.status).toBe(207);
-	expect((mixed.body as Array<{ status: string }>).map((outcome) => outcome.status).sort()).toEqual(['created', 'failed']);
+	expect((mixed.body as Array<{ status?: string; details?: { status: string } }>).map((outcome) => outcome.status ?? outcome.details?.status).sort()).toEqual(['created', 'failed']);
 	expect(await control.state('contacts')).toHaveLength(before.length + 1);
 	for (const body of [{}, { contacts: [] }, { contacts: 'ada@example.com' }]) {
 		expect(await n8n.callWebhook('crm/push-contacts', withCallerKey({ body }))).toEqual({ status: 422, body: { error: expect.stringContaining('contacts'), fields: ['contacts'] } });
 	}
+});
+
+test('with On Error left at its default, a refused contact stops the execution naming it; the valid one is still written', async () => {
+	const stopping = JSON.parse(JSON.stringify(template)) as { name: string; nodes: Array<{ name: string; onError?: string; webhookId?: string; parameters: Record<string, unknown> }> };
+	stopping.name = 'CRM push, stopping on a failed record';
+	for (const node of stopping.nodes) {
+		if (node.name === 'Push to HubSpot') delete node.onError;
+		if (node.name === 'Contacts Received') {
+			node.parameters.path = 'crm/push-contacts-stop';
+			node.webhookId = 'crm-push-contacts-stop';
+		}
+	}
+	const id = await n8n.importWorkflow(stopping, { credentials: { integrationHubSpotApi: (await n8n.api<{ data: Array<{ id: string; name: string }> }>('GET', '/credentials')).data.find((credential) => credential.name === 'HubSpot sandbox')!.id, ...services.credentialIds } });
+	await n8n.activate(id);
+	const answer = await n8n.callWebhook('crm/push-contacts-stop', withCallerKey({ body: { contacts: [{ id: 'e2e-stop-ok', email: 'stop-ok@example.com' }, { id: 'e2e-stop-bad', firstName: 'No Email' }] } }));
+	expect(answer.status).toBeGreaterThanOrEqual(500);
+	const execution = await n8n.waitForExecution(id);
+	expect(execution.status).toBe('error');
+	expect(JSON.stringify(execution.error)).toMatch(/hubspot contacts e2e-stop-bad/);
+	expect((await control.state<Array<{ properties: { email?: string } }>>('contacts')).map((record) => record.properties.email)).toContain('stop-ok@example.com');
 });
 
 test('every template in workflows/ imports into n8n and uses only node types this n8n knows', async () => {

@@ -21,7 +21,8 @@ let hubspot: RunningSandbox;
 let control: SandboxControl;
 let stateFile: string;
 
-const pushFlow = (entity = 'contacts', mappingMode = 'defaults', mappingsJson = '[]') => ({
+/** `onError` as n8n stores it; none is n8n's default, Stop Workflow. */
+const pushFlow = (entity = 'contacts', mappingMode = 'defaults', mappingsJson = '[]', onError?: string) => ({
 	name: 'push slice',
 	nodes: [
 		{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'push' } },
@@ -32,6 +33,7 @@ const pushFlow = (entity = 'contacts', mappingMode = 'defaults', mappingsJson = 
 			position: [200, 0],
 			parameters: { operation: 'push', platform: 'hubspot', entity, integration: 'slice', recordIdField: 'id', mappingMode, mappingsJson },
 			credentials: { integrationHubSpotApi: { id: 'hs', name: 'HubSpot sandbox' } },
+			...(onError ? { onError } : {}),
 		},
 	],
 	connections: { Hook: { main: [[{ node: 'Push', type: 'main', index: 0 }]] } },
@@ -66,12 +68,14 @@ afterAll(async () => {
 	await hubspot.close();
 });
 
-test('pushes contacts by batch upsert on email, maps fields, records the ID map, and fails only the record without an email', async () => {
-	const result = await push(contacts);
+test('pushes contacts by batch upsert on email, maps fields, records the ID map, and fails only the record without an email (to the error output)', async () => {
+	const result = await push(contacts, pushFlow('contacts', 'defaults', '[]', 'continueErrorOutput'));
 	expect(result.error).toBeUndefined();
 	const [succeeded, failed] = result.outputs.Push;
 	expect(succeeded.map((item) => [item.json.internalId, item.json.status])).toEqual([['c-1', 'created'], ['c-2', 'created']]);
-	expect(failed.map((item) => [item.json.internalId, (item.json.error as { code: string }).code])).toEqual([['c-3', 'MISSING_MATCH_KEY']]);
+	// n8n's error output: the input item with the reason beside it.
+	expect(failed.map((item) => [item.json.id, item.json.firstName, (item.json.details as { code: string }).code])).toEqual([['c-3', 'No', 'MISSING_MATCH_KEY']]);
+	expect(String(failed[0].json.error)).toMatch(/^hubspot contacts c-3: /);
 	expect(failed[0].pairedItem).toEqual({ item: 2 });
 
 	const stored = await control.state<HubSpotRecord[]>('contacts');
@@ -85,6 +89,22 @@ test('pushes contacts by batch upsert on email, maps fields, records the ID map,
 	const store = await openStore({ kind: 'sqlite', file: stateFile }, allMigrations);
 	const ids = await store.idMap.externalIds({ integration: 'slice', platform: 'hubspot', entity: 'contacts' }, ['c-1', 'c-2', 'c-3']);
 	expect(Object.fromEntries(ids)).toEqual({ 'c-1': ada?.id, 'c-2': succeeded[1].json.externalId });
+});
+
+test('by default (On Error: Stop Workflow) a refused record stops the workflow naming the item; the others are still written once', async () => {
+	const result = await push(contacts, pushFlow());
+	expect(String((result.error as Error | undefined)?.message)).toMatch(/^hubspot contacts c-3: /);
+	expect((result.error as { context?: { itemIndex?: number } } | undefined)?.context?.itemIndex).toBe(2);
+	expect(await control.state<HubSpotRecord[]>('contacts')).toHaveLength(2);
+});
+
+test('under On Error: Continue each refused record is an error item on the one output, in input order', async () => {
+	const result = await push(contacts, pushFlow('contacts', 'defaults', '[]', 'continueRegularOutput'));
+	expect(result.error).toBeUndefined();
+	const [output, errorOutput] = result.outputs.Push;
+	expect(errorOutput ?? []).toEqual([]);
+	expect(output.map((item) => item.json.status ?? (item.json.details as { code: string }).code)).toEqual(['created', 'created', 'MISSING_MATCH_KEY']);
+	expect(Object.keys(output[2].json).sort()).toEqual(['details', 'error']);
 });
 
 test('re-running the same input creates no duplicates and writes nothing; a changed record is updated by id', async () => {

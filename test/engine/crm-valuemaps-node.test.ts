@@ -18,9 +18,10 @@ let stateFile: string;
 
 const hook = { name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'x' } };
 
-function syncDeals(valueMaps: object) {
+/** `onError` as n8n stores it; none is n8n's default, Stop Workflow. */
+function syncDeals(valueMaps: object, onError?: string) {
 	const node = {
-		name: 'Node', typeVersion: 1, position: [200, 0], type: 'n8n-nodes-integration-automation.crmSync',
+		name: 'Node', typeVersion: 1, position: [200, 0], type: 'n8n-nodes-integration-automation.crmSync', ...(onError ? { onError } : {}),
 		parameters: {
 			operation: 'sync', integration: 'valuemaps', entity: 'deals', mappingMode: 'defaults', platforms: ['hubspot', 'salesforce'],
 			strategy: 'lastWriteWins', platformPriority: '', deletes: 'ignore', valueMaps: JSON.stringify(valueMaps),
@@ -58,10 +59,11 @@ test('a Value Maps entry extends the default stage map, by the HubSpot stage lab
 			{ Name: 'Custom', StageName: 'Discovery Call', CloseDate: '2026-12-31' },
 		],
 	});
-	const result = await syncDeals({ hubspot: { dealstage: { 'Discovery Call': 'Presentation Scheduled' } } });
+	const result = await syncDeals({ hubspot: { dealstage: { 'Discovery Call': 'Presentation Scheduled' } } }, 'continueErrorOutput');
 	expect(result.error).toBeUndefined();
 	const [summary, failed] = result.outputs.Node;
 	expect(failed).toEqual([]);
+	expect(summary).toHaveLength(1);
 	expect(summary[0].json).toMatchObject({ entity: 'deals', pending: 0, platforms: { hubspot: { created: 2 } } });
 	const deals = await new SandboxControl(hubspot.baseUrl).state<Array<{ properties: Record<string, string> }>>('deals');
 	expect(Object.fromEntries(deals.map((deal) => [deal.properties.dealname, deal.properties.dealstage]))).toEqual({
@@ -72,12 +74,20 @@ test('a Value Maps entry extends the default stage map, by the HubSpot stage lab
 
 test('without the entry the same stage fails its record on the error output, naming field and value', async () => {
 	await new SandboxControl(salesforce.baseUrl).seed({ Opportunity: [{ Name: 'Custom', StageName: 'Discovery Call', CloseDate: '2026-12-31' }] });
-	const result = await syncDeals({});
+	const result = await syncDeals({}, 'continueErrorOutput');
 	expect(result.error).toBeUndefined();
-	const [, failed] = result.outputs.Node;
+	// n8n's own error output (On Error: Continue (using error output)): the record's reason, the summary stays on Output.
+	const [summary, failed] = result.outputs.Node;
+	expect(summary).toHaveLength(1);
 	expect(failed).toHaveLength(1);
-	expect(failed[0].json).toMatchObject({ platform: 'hubspot', status: 'failed', error: { code: 'UNMAPPED_VALUE' } });
-	expect(String((failed[0].json.error as { message: string }).message)).toMatch(/"dealstage".*"Discovery Call"/);
+	expect(failed[0].json).toMatchObject({ details: { platform: 'hubspot', status: 'failed', code: 'UNMAPPED_VALUE' } });
+	expect(String(failed[0].json.error)).toMatch(/"dealstage".*"Discovery Call"/);
+});
+
+test('by default (On Error: Stop Workflow) the refused record stops the workflow, naming the record and its reason', async () => {
+	await new SandboxControl(salesforce.baseUrl).seed({ Opportunity: [{ Name: 'Custom', StageName: 'Discovery Call', CloseDate: '2026-12-31' }] });
+	const result = await syncDeals({});
+	expect(String((result.error as Error | undefined)?.message)).toMatch(/^hubspot deals .*"dealstage".*"Discovery Call"/);
 });
 
 test('a value map for a field no mapping fills stops the node, naming the field', async () => {

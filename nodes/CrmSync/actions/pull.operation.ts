@@ -50,5 +50,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			changes.push(...page);
 		},
 	});
-	return [changes.map((change) => ({ json: changeItem(change), pairedItem: { item: 0 } })), []];
+	return [changes.map((change) => ({ json: changeItem(change), pairedItem: { item: 0 } }))];
 }

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { platformDefinition } from '../../../lib/platforms/catalog';
 import type { CrmEntity } from '../../../lib/platforms/crm';
-import { pushRecords, type InternalRecord } from '../../../lib/sync/push';
+import { pushRecords, type InternalRecord, type PushOutcome } from '../../../lib/sync/push';
+import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { readMappings } from './mappingParameters';
 
@@ -29,11 +30,21 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const records: InternalRecord[] = items.map((item) => ({ ...item.json, id: item.json[idField] as string }));
 	const result = await pushRecords({ store, connector, integration, entity, mappings, records, runId: this.getExecutionId() ?? String(Date.now()) });
 
-	const succeeded: INodeExecutionData[] = [];
-	const failed: INodeExecutionData[] = [];
-	for (const outcome of result.outcomes) {
+	const output: INodeExecutionData[] = [];
+	for (const outcome of [...result.outcomes].sort((a, b) => a.index - b.index)) {
 		const { index, ...json } = outcome;
-		(outcome.status === 'failed' ? failed : succeeded).push({ json, pairedItem: { item: index } });
+		output.push(outcome.status === 'failed' ? failedItem(this, index, pushFailure(outcome)) : { json, pairedItem: { item: index } });
 	}
-	return [succeeded, failed];
+	hintFailures(this, result.outcomes.filter((outcome) => outcome.status === 'failed').length, result.outcomes.length);
+	return [output];
+}
+
+/** A record the platform refused (or that could not be sent), named for the error. */
+export function pushFailure(outcome: PushOutcome): RecordFailure {
+	return {
+		subject: `${outcome.platform} ${outcome.entity} ${outcome.internalId || '(no id)'}`,
+		message: outcome.error?.message ?? 'not written',
+		code: outcome.error?.code,
+		details: { internalId: outcome.internalId, platform: outcome.platform, entity: outcome.entity, status: outcome.status },
+	};
 }

@@ -2,8 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { platformDefinition } from '../../../lib/platforms/catalog';
 import { purchaseKeysSchema, recordPurchase, toMinorUnits } from '../../../lib/sync/purchases';
-import { toNodeError } from '../../shared/errors';
-import { InputViolationError, readInput } from '../../shared/inputs';
+import { readInput } from '../../shared/inputs';
+import { failedItem } from '../../shared/itemFailures';
+import { pushFailure } from './push.operation';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
 
 const show = { show: { operation: ['recordPurchase'] } };
@@ -54,7 +55,8 @@ export const description: INodeProperties[] = [
 
 /**
  * Each item is one order: recorded once in the purchase ledger, then the customer's total spent and last purchase,
- * computed from the ledger, are written to the contact matched by email. A failed item goes to Failed.
+ * computed from the ledger, are written to the contact matched by email. An order that fails (invalid input, the CRM
+ * refusing the contact, retries exhausted) follows the node's On Error setting.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const platform = this.getNodeParameter('platform', 0) as string;
@@ -62,8 +64,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const store = await nodeStore(this);
 	const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
 	const runId = this.getExecutionId() ?? String(Date.now());
-	const succeeded: INodeExecutionData[] = [];
-	const failed: INodeExecutionData[] = [];
+	const output: INodeExecutionData[] = [];
 	for (let item = 0; item < items.length; item++) {
 		try {
 			const keys = readInput(this, purchaseKeysSchema, {
@@ -78,17 +79,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			};
 			const result = await recordPurchase({ store, connector, integration, purchase, runId });
 			const json = { orderId: purchase.orderId, customerEmail: purchase.customerEmail, ...result };
-			(result.outcome.status === 'failed' ? failed : succeeded).push({ json, pairedItem: { item } });
+			output.push(result.outcome.status === 'failed' ? failedItem(this, item, { ...pushFailure(result.outcome), details: { orderId: purchase.orderId, customerEmail: purchase.customerEmail, recorded: result.recorded } }) : { json, pairedItem: { item } });
 		} catch (error) {
-			// A wrong-typed key follows On Error; any other failure of one order goes to Failed, as before.
-			const nodeError = toNodeError(this.getNode(), error, item);
-			if (nodeError instanceof InputViolationError) {
-				if (!this.continueOnFail()) throw nodeError;
-				failed.push({ json: nodeError.itemJson(), pairedItem: { item } });
-				continue;
-			}
-			failed.push({ json: { error: error instanceof Error ? error.message : String(error) }, pairedItem: { item } });
+			output.push(failedItem(this, item, error));
 		}
 	}
-	return [succeeded, failed];
+	return [output];
 }

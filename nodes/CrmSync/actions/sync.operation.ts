@@ -1,4 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { failedItem, hintFailures } from '../../shared/itemFailures';
+import { pushFailure } from './push.operation';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConflictStrategy } from '../../../lib/records/resolve';
@@ -70,7 +72,10 @@ export function readStrategy(context: IExecuteFunctions): ConflictStrategy {
 	return { kind: strategy as 'lastWriteWins' | 'manual' };
 }
 
-/** Pulls every chosen platform, resolves conflicts against the last synced version, pushes the winners everywhere. */
+/**
+ * Pulls every chosen platform, resolves conflicts against the last synced version, pushes the winners everywhere; the
+ * summary goes out as one item.
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const entity = this.getNodeParameter('entity', 0) as CrmEntity;
 	const integration = this.getNodeParameter('integration', 0) as string;
@@ -93,8 +98,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		runId: this.getExecutionId() ?? String(Date.now()),
 	});
 	const { failures, ...counts } = summary;
-	return [
-		[{ json: counts as unknown as INodeExecutionData['json'], pairedItem: { item: 0 } }],
-		failures.map(({ index: _index, ...failure }) => ({ json: failure as unknown as INodeExecutionData['json'], pairedItem: { item: 0 } })),
-	];
+	// Each record a platform refused follows On Error (stop naming it, or an error item beside the summary).
+	const failed = failures.map((failure) => failedItem(this, 0, pushFailure(failure)));
+	const written = Object.values(summary.platforms).reduce((sum, counts) => sum + counts.created + counts.updated, 0);
+	hintFailures(this, failures.length, failures.length + written, 'record writes');
+	return [[{ json: counts as unknown as INodeExecutionData['json'], pairedItem: { item: 0 } }, ...failed]];
 }

@@ -38,8 +38,8 @@ export const description: INodeProperties[] = [
 ];
 
 /**
- * Genuine deliveries → Success (the event read from the verified body); forged or stale ones, and signed bodies that are
- * no event (empty, not JSON, not the platform's shape), → Failed with the reason.
+ * Genuine deliveries → Verified (the event read from the verified body); forged or stale ones, and signed bodies that are
+ * no event (empty, not JSON, not the platform's shape), → Rejected with the reason.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('webhookSource', 0) as WebhookSource;
