@@ -1,4 +1,5 @@
 import { selectIn } from '../store/inList';
+import { insertMany } from '../store/insertMany';
 import type { SqlExecutor } from '../store/types';
 import type { HubKey } from './hubRecords';
 
@@ -23,15 +24,21 @@ export interface StagedChange {
 export class InboxRepository {
 	constructor(private readonly db: SqlExecutor) {}
 
-	/** Stages a change; a newer change to the same platform record replaces the older one (and its attempt count). */
-	async stage(key: HubKey, change: Omit<StagedChange, 'attempts' | 'revision'>): Promise<void> {
-		await this.db.run(
-			`INSERT INTO sync_inbox (integration, entity, platform, external_id, group_key, data, modified_at, deleted, attempts, revision, staged_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?)
-			 ON CONFLICT (integration, entity, platform, external_id) DO UPDATE SET group_key = excluded.group_key, data = excluded.data,
+	/**
+	 * Stages a page of changes, many rows per statement; a newer change to the same platform record replaces the older one
+	 * (and its attempt count), also within the page.
+	 */
+	async stage(key: HubKey, changes: Array<Omit<StagedChange, 'attempts' | 'revision'>>): Promise<void> {
+		const latest = [...new Map(changes.map((change) => [`${change.platform}\u0000${change.externalId}`, change])).values()];
+		const stagedAt = new Date().toISOString();
+		await insertMany(this.db, {
+			into: 'sync_inbox (integration, entity, platform, external_id, group_key, data, modified_at, deleted, attempts, revision, staged_at)',
+			rows: latest.map((change) => [
+				key.integration, key.entity, change.platform, change.externalId, change.groupKey, JSON.stringify(change.data), change.modifiedAt ?? null, change.deleted ? 1 : 0, 0, 1, stagedAt,
+			]),
+			onConflict: `ON CONFLICT (integration, entity, platform, external_id) DO UPDATE SET group_key = excluded.group_key, data = excluded.data,
 			 modified_at = excluded.modified_at, deleted = excluded.deleted, attempts = 0, revision = sync_inbox.revision + 1, staged_at = excluded.staged_at`,
-			[key.integration, key.entity, change.platform, change.externalId, change.groupKey, JSON.stringify(change.data), change.modifiedAt ?? null, change.deleted ? 1 : 0, new Date().toISOString()],
-		);
+		});
 	}
 
 	/** The next `limit` groups after `afterGroup`, with all their changes. */

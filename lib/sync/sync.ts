@@ -198,16 +198,13 @@ class SyncRun {
 			deletes: this.options.deletes,
 			onPage: async (changes) => {
 				const groups = await this.groupKeys(platform, changes);
-				await inTransaction(this.options.store, async ({ inbox }) => {
-					for (const [index, change] of changes.entries()) {
-						if (change.kind === 'deleted' && !change.internalId) continue;
-						await inbox.stage(this.key, {
-							platform: name, externalId: change.externalId, groupKey: groups[index], data: withoutPaths(change.record, change.unchangedValues), modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted',
-						});
-						counts.pulled++;
-						if (change.kind === 'deleted') counts.archived++;
-					}
+				const staged = changes.flatMap((change, index) => {
+					if (change.kind === 'deleted' && !change.internalId) return [];
+					counts.pulled++;
+					if (change.kind === 'deleted') counts.archived++;
+					return [{ platform: name, externalId: change.externalId, groupKey: groups[index], data: withoutPaths(change.record, change.unchangedValues), modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted' }];
 				});
+				await inTransaction(this.options.store, async ({ inbox }) => inbox.stage(this.key, staged));
 			},
 		});
 		counts.echoes += pulled.unchanged;
