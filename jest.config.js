@@ -1,4 +1,7 @@
-/** One jest run, several suites: unit, store (SQLite + Postgres), sandbox, engine (in-process n8n), e2e (real n8n). */
+/**
+ * One jest run, several suites: unit, store (SQLite + Postgres), sandbox, engine (in-process n8n), e2e (real n8n),
+ * browser (the n8n editor in Chromium, over a real n8n).
+ */
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const suite = (name) => ({
 	displayName: name,
@@ -15,6 +18,6 @@ const suiteExtras = {
 	},
 };
 module.exports = {
-	projects: ['unit', 'store', 'sandbox', 'engine', 'e2e'].map((name) => suite(name)),
+	projects: ['unit', 'store', 'sandbox', 'engine', 'e2e', 'browser'].map((name) => suite(name)),
 	testTimeout: 120000,
 };

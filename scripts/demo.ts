@@ -2,7 +2,7 @@
  * The demo (`./run demo`; `./run queue` for n8n's queue mode): builds and packs this package, starts every sandbox on fixed ports, starts n8n with the package on
  * N8N_DEMO_PORT (5678) with a fresh user folder (so every start shows exactly the current templates and an empty
  * state store; the login is the same each time), creates one credential per sandbox, imports every template from
- * workflows/, seeds demo data, and runs until Ctrl-C. The first start installs n8n (several minutes, with progress).
+ * workflows/, seeds demo data, and runs until Ctrl-C. The browser suite builds the same world from its exports. The first start installs n8n (several minutes, with progress).
  * With --queue, n8n runs as main + 2 workers + a webhook processor on a throw-away Redis and PostgreSQL, and every
  * template's nodes keep their state in a PostgreSQL database through the Integration State Store credential.
  */
@@ -95,7 +95,7 @@ function log(message: string) {
 }
 
 /** Templates name a sandbox's endpoints as `https://<sandbox>.example.com`; the demo points them at the running one. */
-function readTemplates(sandboxes: RunningSandbox[]): Array<{ file: string; workflow: WorkflowJson }> {
+export function readTemplates(sandboxes: RunningSandbox[]): Array<{ file: string; workflow: WorkflowJson }> {
 	const dir = path.join(repoRoot, 'workflows');
 	const pointAtSandboxes = (text: string) => sandboxes.reduce((result, sandbox) => result.replaceAll(`https://${sandbox.name}.example.com`, sandbox.baseUrl), text);
 	const templates = readdirSync(dir)
@@ -107,7 +107,7 @@ function readTemplates(sandboxes: RunningSandbox[]): Array<{ file: string; workf
 }
 
 /** Credentials that are no sandbox's: the key the templates' own webhooks require, and the SMTP sink. */
-async function createLocalCredentials(n8n: N8nServer, smtp: SmtpSink): Promise<Record<string, string>> {
+export async function createLocalCredentials(n8n: N8nServer, smtp: SmtpSink): Promise<Record<string, string>> {
 	return {
 		// Keyed by type and placeholder name: the templates' other Header Auth credential is the receivers' token.
 		'httpHeaderAuth:Webhook caller key': await n8n.createCredential('httpHeaderAuth', 'Webhook caller key', webhookCallerKey, { replace: true }),
@@ -115,7 +115,7 @@ async function createLocalCredentials(n8n: N8nServer, smtp: SmtpSink): Promise<R
 	};
 }
 
-async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): Promise<Record<string, string>> {
+export async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): Promise<Record<string, string>> {
 	const idsByType: Record<string, string> = {};
 	for (const sandbox of sandboxes) {
 		const credentialFor = credentialsBySandbox[sandbox.name];
@@ -127,13 +127,25 @@ async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): P
 	return idsByType;
 }
 
+export interface ImportedTemplate {
+	file: string;
+	workflow: WorkflowJson;
+	id: string;
+	/** Where it is and whether it is active, for the user. */
+	line: string;
+}
+
 /** Imports (or updates) every template; publishes the ones started by something other than a click. */
-async function importTemplates(demo: DemoN8n, credentialIds: Record<string, string>, sandboxes: RunningSandbox[]): Promise<string[]> {
-	const { n8n } = demo;
-	const lines: string[] = [];
+export async function importTemplates(
+	n8n: N8nServer,
+	credentialIds: Record<string, string>,
+	sandboxes: RunningSandbox[],
+	prepare: (workflow: WorkflowJson) => WorkflowJson = (workflow) => workflow,
+): Promise<ImportedTemplate[]> {
+	const imported: ImportedTemplate[] = [];
 	const idsByName: Record<string, string> = {};
 	for (const { file, workflow } of readTemplates(sandboxes)) {
-		const id = await n8n.importWorkflow(demo.prepare(withSubWorkflowIds(workflow, idsByName)), { credentials: credentialIds, replace: true });
+		const id = await n8n.importWorkflow(prepare(withSubWorkflowIds(workflow, idsByName)), { credentials: credentialIds, replace: true });
 		if (workflow.name) idsByName[workflow.name] = id;
 		const startsByItself = workflow.nodes.some((node) => /trigger|webhook/i.test(node.type) && node.type !== 'n8n-nodes-base.manualTrigger');
 		let state = 'imported';
@@ -143,12 +155,12 @@ async function importTemplates(demo: DemoN8n, credentialIds: Record<string, stri
 				(error: Error) => `imported, not activated: ${error.message}`,
 			);
 		}
-		lines.push(`${workflow.name ?? file}  ${n8n.baseUrl}/workflow/${id}  (${state})`);
+		imported.push({ file, workflow, id, line: `${workflow.name ?? file}  ${n8n.baseUrl}/workflow/${id}  (${state})` });
 	}
-	return lines;
+	return imported;
 }
 
-async function seedSandboxes(sandboxes: RunningSandbox[]): Promise<void> {
+export async function seedSandboxes(sandboxes: RunningSandbox[]): Promise<void> {
 	for (const sandbox of sandboxes) {
 		const data = demoDataBySandbox[sandbox.name];
 		if (data) await new SandboxControl(sandbox.baseUrl).seed(data);
@@ -214,7 +226,7 @@ async function main(): Promise<void> {
 	log(`n8n ready after ${n8n.startupSeconds.toFixed(1)}s`);
 	const credentialIds = { ...(await createCredentials(n8n, sandboxes)), ...(await createLocalCredentials(n8n, smtp)) };
 	await seedSandboxes(sandboxes);
-	const templates = await importTemplates(demo, credentialIds, sandboxes);
+	const templates = (await importTemplates(n8n, credentialIds, sandboxes, demo.prepare)).map((template) => template.line);
 
 	console.log(`\nn8n editor: ${n8n.baseUrl}   login: ${login.email} / ${login.password}\n`);
 	if (demo.describe.length) console.log(`${demo.describe.join('\n')}\n`);
@@ -226,7 +238,10 @@ async function main(): Promise<void> {
 	console.log('\nRunning; Ctrl-C to stop.');
 }
 
-main().catch((error: unknown) => {
-	console.error(error instanceof Error ? error.message : error);
-	process.exit(1);
-});
+// Run as `./run demo`; imported (by the browser suite) for the same credentials, seed data and templates.
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	});
+}
