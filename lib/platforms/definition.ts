@@ -8,6 +8,7 @@ import type { InventoryConnector } from './inventory';
 import type { MarketingConnector, MarketingSettings } from './marketing';
 import type { PaymentConnector, ProcessorProfile } from './payments';
 import type { CrmWebhookScheme, OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
+import type { ResourceLister } from './resources';
 
 /** A credential's field values, as n8n decrypts them or as a settings file holds them (field name → value). */
 export type CredentialValues = Readonly<Record<string, unknown>>;
@@ -144,6 +145,8 @@ export interface PlatformDefinition {
 	paymentWebhooks?: PaymentWebhookScheme;
 	/** Record events by webhook (the CRM Event Trigger), registered through the vendor's API or in the user's app. */
 	crmWebhooks?: CrmWebhookScheme;
+	/** What the editor's lists offer (audiences, campaigns, locations…), by kind, read from the vendor. */
+	resources?: Readonly<Record<string, ResourceLister>>;
 }
 
 /** Whether a response is the vendor refusing an expired or revoked token, as its `tokenRefresh` declares. */

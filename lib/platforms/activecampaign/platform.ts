@@ -1,12 +1,14 @@
 import type { PlatformDefinition } from '../definition';
 import { ActiveCampaignMarketing } from './marketing';
 import { activeCampaignProfile } from './profile';
+import { activeCampaignResources } from './resources';
 
 export const activecampaign: PlatformDefinition = {
 	id: 'activecampaign',
 	displayName: 'ActiveCampaign',
 	profile: () => activeCampaignProfile(),
 	credentials: { type: 'integrationActiveCampaignApi', baseUrlField: 'baseUrl', secretFields: ['apiToken'] },
+	resources: activeCampaignResources,
 	standaloneAuth: { kind: 'headers', headers: { 'Api-Token': '{apiToken}' } },
 	marketing: {
 		connector: (transport, settings) => new ActiveCampaignMarketing(transport, settings),

@@ -4,12 +4,14 @@ import { hubSpotCrmWebhooks } from './crmWebhooks';
 import { HubSpotMarketing } from './lists';
 import { hubSpotDefaultMappings } from './mappings';
 import { hubSpotProfile } from './profile';
+import { hubSpotResources } from './resources';
 
 export const hubspot: PlatformDefinition = {
 	id: 'hubspot',
 	displayName: 'HubSpot',
 	profile: () => hubSpotProfile(),
 	credentials: { type: 'integrationHubSpotApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://api.hubapi.com', secretFields: ['accessToken', 'clientSecret'] },
+	resources: hubSpotResources,
 	standaloneAuth: bearer('accessToken'),
 	crm: { connector: (transport) => new HubSpotCrm(transport), defaultMappings: hubSpotDefaultMappings },
 	crmWebhooks: hubSpotCrmWebhooks,

@@ -1,6 +1,7 @@
 import type { PlatformDefinition } from '../definition';
 import { MailchimpMarketing } from './marketing';
 import { mailchimpBaseUrl, mailchimpProfile } from './profile';
+import { mailchimpResources } from './resources';
 
 export const mailchimp: PlatformDefinition = {
 	id: 'mailchimp',
@@ -12,6 +13,7 @@ export const mailchimp: PlatformDefinition = {
 		secretFields: ['apiKey'],
 		deriveBaseUrl: (values) => mailchimpBaseUrl(typeof values.apiKey === 'string' ? values.apiKey : ''),
 	},
+	resources: mailchimpResources,
 	standaloneAuth: { kind: 'basic', user: 'anystring', password: '{apiKey}' },
 	marketing: {
 		connector: (transport, settings) => new MailchimpMarketing(transport, settings),

@@ -2,12 +2,14 @@ import type { PlatformDefinition } from '../definition';
 import { fetchMarketoToken } from './auth';
 import { MarketoMarketing } from './marketing';
 import { marketoProfile, MARKETO_TOKEN_REFUSED } from './profile';
+import { marketoResources } from './resources';
 
 export const marketo: PlatformDefinition = {
 	id: 'marketo',
 	displayName: 'Marketo',
 	profile: () => marketoProfile(),
 	credentials: { type: 'integrationMarketoApi', baseUrlField: 'baseUrl', secretFields: ['clientSecret', 'accessToken'] },
+	resources: marketoResources,
 	standaloneAuth: { kind: 'clientCredentials', fetchToken: fetchMarketoToken },
 	// Marketo refuses an expired token in an HTTP 200 (601/602), which n8n never takes for a reason to refresh.
 	tokenRefresh: { refusedWith: { statuses: [401], vendorCodes: MARKETO_TOKEN_REFUSED }, inN8n: 'ownToken' },

@@ -169,6 +169,8 @@ function registerRoutes(router: Router, state: ActiveCampaignState): void {
 			state.setListStatus(contact, String(input.list), input.status);
 			return { status: 201, body: { contactList: { contact: contact.id, list: String(input.list), status: input.status }, contacts: [present(state, contact)] } };
 		})
+		.get(`${API}/lists`, (request) => page(request, 'lists', [...state.lists.values()]))
+		.get(`${API}/automations`, (request) => page(request, 'automations', [...state.automations.values()].map(({ id, name }) => ({ id, name, status: '1' }))))
 		.get(`${API}/tags`, (request) => {
 			const search = request.query.get('search');
 			const tags = [...state.tags.values()].filter((tag) => search === null || tag.tag.includes(search));
@@ -197,6 +199,14 @@ function registerRoutes(router: Router, state: ActiveCampaignState): void {
 			return { status: 201, body: { contactAutomation: { contact: contact.id, automation: String(input.automation) } } };
 		})
 		.post(`${API}/import/bulk_import`, (request) => bulkImport(state, request));
+}
+
+/** One of ActiveCampaign's collections, `limit` (≤ 100, default 20) from `offset`, with `meta.total` as a string. */
+function page(request: SandboxRequest, key: string, rows: unknown[]): SandboxResponse {
+	const limit = Number(request.query.get('limit') ?? 20);
+	const offset = Number(request.query.get('offset') ?? 0);
+	if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMIT) throw unprocessable(`limit must be between 1 and ${PAGE_LIMIT}`, 'field_invalid', '/limit');
+	return { status: 200, body: { [key]: rows.slice(offset, offset + limit), meta: { total: String(rows.length) } } };
 }
 
 function listContacts(state: ActiveCampaignState, request: SandboxRequest): SandboxResponse {
@@ -253,8 +263,11 @@ function bulkImport(state: ActiveCampaignState, request: SandboxRequest): Sandbo
 
 /** `{ lists: [{ id, name }], automations: [{ id, name, startTag? }], contacts: [{ email, listid?, status? }] }` */
 function seed(state: ActiveCampaignState, data: Record<string, unknown[]>): Record<string, unknown[]> {
-	const unknown = Object.keys(data).filter((key) => !['lists', 'automations', 'contacts'].includes(key));
-	if (unknown.length > 0) throw controlError(400, `unknown collection ${unknown.join(', ')}; use lists, automations, contacts`);
+	const unknown = Object.keys(data).filter((key) => !['lists', 'automations', 'contacts', 'tags'].includes(key));
+	if (unknown.length > 0) throw controlError(400, `unknown collection ${unknown.join(', ')}; use lists, automations, contacts, tags`);
+	for (const tag of (data.tags ?? []) as Array<{ tag: string }>) {
+		if ([...state.tags.values()].every((existing) => existing.tag !== tag.tag)) state.tags.set(String(state.tags.size + 1000), { id: String(state.tags.size + 1000), tag: tag.tag, tagType: 'contact' });
+	}
 	for (const list of (data.lists ?? []) as Array<{ id: string | number; name?: string }>) state.lists.set(String(list.id), { id: String(list.id), name: list.name ?? `List ${list.id}` });
 	for (const automation of (data.automations ?? []) as Array<{ id: string | number; name?: string; startTag?: string }>) {
 		state.automations.set(String(automation.id), { id: String(automation.id), name: automation.name ?? `Automation ${automation.id}`, startTag: automation.startTag });

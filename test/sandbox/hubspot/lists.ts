@@ -76,6 +76,17 @@ export function registerListRoutes(router: Router, store: CrmStore): void {
 			state.lists.set(list.listId, list);
 			return { status: 200, body: { list: presentList(list) } };
 		})
+		// Lists whose name contains `query` (any case), `count` (≤ 500) from `offset`, as HubSpot's list search answers.
+		.post('/crm/v3/lists/search', (request) => {
+			const body = (request.body ?? {}) as { query?: unknown; count?: unknown; offset?: unknown };
+			const count = body.count === undefined ? 20 : Number(body.count);
+			const offset = body.offset === undefined ? 0 : Number(body.offset);
+			if (!Number.isInteger(count) || count < 1 || count > 500) throw validationError('count must be between 1 and 500');
+			const wanted = typeof body.query === 'string' ? body.query.toLowerCase() : '';
+			const found = [...stateOf(store).lists.values()].filter((list) => list.name.toLowerCase().includes(wanted));
+			const lists = found.slice(offset, offset + count).map(presentList);
+			return { status: 200, body: { lists, offset: offset + lists.length, hasMore: offset + count < found.length, total: found.length } };
+		})
 		.get('/crm/v3/lists/object-type-id/:objectTypeId/name/:listName', (request) => {
 			const wanted = request.params.listName.toLowerCase();
 			const list = [...stateOf(store).lists.values()].find((entry) => entry.objectTypeId === request.params.objectTypeId && entry.name.toLowerCase() === wanted);

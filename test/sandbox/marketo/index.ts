@@ -148,6 +148,15 @@ function registerRoutes(router: Router, state: MarketoState): void {
 	});
 	route('post', '/rest/v1/lists/:listId/leads.json', (request) => addToList(state, request));
 	route('post', '/rest/v1/campaigns/:campaignId/trigger.json', (request) => triggerCampaign(state, request));
+	// Smart campaigns, `batchSize` (≤ 300, default 300) a page; `nextPageToken` carries on (here: the next index).
+	route('get', '/rest/v1/campaigns.json', (request) => {
+		const batchSize = Number(request.query.get('batchSize') ?? 300);
+		if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 300) return marketoError('1003', 'Invalid batchSize, max 300');
+		const start = Number(request.query.get('nextPageToken') ?? 0) || 0;
+		const all = [...state.campaigns.values()].map((campaign) => ({ ...campaign, type: 'trigger', isTriggerable: true, active: true }));
+		const page = all.slice(start, start + batchSize);
+		return marketoOk(page, start + batchSize < all.length ? { nextPageToken: String(start + batchSize) } : {});
+	});
 }
 
 function token(state: MarketoState, request: SandboxRequest): SandboxResponse {

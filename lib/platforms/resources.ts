@@ -1,0 +1,42 @@
+import type { Transport } from '../transport/transport';
+
+/** One vendor object a user picks in the editor (an audience, a list, a campaign, a location…). */
+export interface ResourceOption {
+	/** What the engine is given: the vendor's id (or, where the engine keys by name, the name). */
+	id: string;
+	name: string;
+	/** Where the object opens in the vendor's own app, when it has such a page. */
+	url?: string;
+}
+
+export interface ResourcePage {
+	options: ResourceOption[];
+	/** Passed back as `cursor` for the next page; absent on the last one. */
+	next?: string;
+}
+
+export interface ResourceQuery {
+	/** What the user typed in the list's search box. */
+	filter?: string;
+	cursor?: string;
+}
+
+/** Lists one kind of vendor object, a page at a time, through the platform's transport. */
+export type ResourceLister = (transport: Transport, query: ResourceQuery) => Promise<ResourcePage>;
+
+/** The options whose name or id contains the filter, ignoring case (for vendors whose list call cannot search). */
+export function matching(options: ResourceOption[], filter?: string): ResourceOption[] {
+	const wanted = filter?.trim().toLowerCase();
+	if (!wanted) return options;
+	return options.filter((option) => option.name.toLowerCase().includes(wanted) || option.id.toLowerCase() === wanted);
+}
+
+/** An offset cursor as the next page's start, or undefined once `total` is reached. */
+export function nextOffset(offset: number, pageSize: number, total: number): string | undefined {
+	return offset + pageSize < total ? String(offset + pageSize) : undefined;
+}
+
+export function offsetOf(query: ResourceQuery): number {
+	const offset = Number(query.cursor ?? 0);
+	return Number.isInteger(offset) && offset >= 0 ? offset : 0;
+}
