@@ -92,6 +92,11 @@ export interface MarketingParameter {
 	options?: Array<{ name: string; value: string; description?: string }>;
 	/** Shown only while these other parameters of the platform hold one of these values. */
 	shownWhen?: Record<string, string[]>;
+	/**
+	 * Picked from the platform's `resources[resource]` list rather than typed; `by` is what the engine is given (the
+	 * vendor's id, or a name where the engine keys by name), `pattern` what a typed id must look like.
+	 */
+	pick?: { resource: string; by: 'id' | 'name'; placeholder: string; pattern?: string; patternMessage?: string };
 }
 
 export interface CrmCapability {

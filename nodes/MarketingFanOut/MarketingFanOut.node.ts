@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import * as collectUnsubscribes from './actions/collectUnsubscribes.operation';
 import * as fanOut from './actions/fanOut.operation';
-import { marketingCredentials } from './actions/properties';
+import { marketingCredentials, marketingListSearch } from './actions/properties';
 import * as recordUnsubscribe from './actions/recordUnsubscribe.operation';
 import * as retryPending from './actions/retryPending.operation';
 import { marketingFanOutProperties } from './MarketingFanOut.description';
@@ -29,7 +29,7 @@ export class MarketingFanOut implements INodeType {
 		properties: marketingFanOutProperties,
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest } };
+	methods = { credentialTest: { integrationStateStoreTest }, listSearch: marketingListSearch };
 
 	/** Outputs: Sent, Skipped, Failed (where a failed operation's error items go under Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

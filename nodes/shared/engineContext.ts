@@ -1,4 +1,4 @@
-import { sleep, type IExecuteFunctions, type IHookFunctions, type IPollFunctions, type IWebhookFunctions } from 'n8n-workflow';
+import { sleep, type IExecuteFunctions, type IHookFunctions, type ILoadOptionsFunctions, type IPollFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { allMigrations } from '../../lib/migrations';
 import { platformDefinition } from '../../lib/platforms/catalog';
@@ -9,7 +9,7 @@ import { N8nHttpClient } from './httpClient';
 import { chosenCredential, credentialSecrets, STATE_STORE_CREDENTIAL } from './platformCredentials';
 import { refreshTokenOnRefusal } from './tokenRefresh';
 
-type NodeContext = IExecuteFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions;
+type NodeContext = IExecuteFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions;
 
 /** The state store for this node: Postgres when an Integration State Store credential is set, else the SQLite file. */
 export async function nodeStore(context: NodeContext): Promise<StateStore> {

@@ -11,7 +11,7 @@ import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nS
 import { repoRoot } from '../harness/paths';
 import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
 import type { WorkflowJson } from '../harness/workflowJson';
-import { AC_LIST, AUDIENCE, contact, JOURNEY, MARKETO_CAMPAIGN, seedMarketingSandboxes, startMarketingSandboxes, WELCOME_TAG, type MarketingSandboxes } from '../engine/marketingPlatforms';
+import { contact, marketingPicks, MARKETO_CAMPAIGN, seedMarketingSandboxes, startMarketingSandboxes, type MarketingSandboxes } from '../engine/marketingPlatforms';
 
 jest.setTimeout(600_000);
 
@@ -31,13 +31,7 @@ function configured(name: string): WorkflowJson {
 					...node,
 					parameters: {
 						...node.parameters,
-						mailchimpAudienceId: AUDIENCE,
-						mailchimpJourneyId: JOURNEY.id,
-						mailchimpJourneyStepId: JOURNEY.stepId,
-						hubspotSubscriptionId: '7001',
-						marketoCampaignId: String(MARKETO_CAMPAIGN),
-						activeCampaignListId: AC_LIST,
-						activeCampaignWelcomeTag: WELCOME_TAG,
+						...marketingPicks(),
 					},
 				}
 			: node,

@@ -11,7 +11,7 @@ import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
 import { runWorkflow } from '../harness/inProcess';
 import { repoRoot } from '../harness/paths';
-import { AC_LIST, AUDIENCE, contact, JOURNEY, MARKETO_CAMPAIGN, seedMarketingSandboxes, startMarketingSandboxes, WELCOME_TAG, type MarketingSandboxes } from './marketingPlatforms';
+import { contact, marketingPicks, seedMarketingSandboxes, startMarketingSandboxes, type MarketingSandboxes } from './marketingPlatforms';
 
 const load = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8'));
 
@@ -37,15 +37,7 @@ function configured(name: string) {
 	const workflow = load(name);
 	for (const node of workflow.nodes) {
 		if (node.type !== 'n8n-nodes-integration-automation.marketingFanOut') continue;
-		Object.assign(node.parameters, {
-			mailchimpAudienceId: AUDIENCE,
-			mailchimpJourneyId: JOURNEY.id,
-			mailchimpJourneyStepId: JOURNEY.stepId,
-			hubspotSubscriptionId: '7001',
-			marketoCampaignId: String(MARKETO_CAMPAIGN),
-			activeCampaignListId: AC_LIST,
-			activeCampaignWelcomeTag: WELCOME_TAG,
-		});
+		Object.assign(node.parameters, marketingPicks());
 	}
 	return workflow;
 }

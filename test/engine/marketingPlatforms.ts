@@ -24,6 +24,22 @@ export const AC_LIST = '3';
 export const WELCOME_TAG = 'welcome';
 export const SEGMENTS = ['enterprise', 'europe', 'customers'];
 
+/** A resourceLocator value as the editor saves it (`mode` "id", or "name" where the engine keys by name). */
+export const picked = (value: string, mode: 'id' | 'name' | 'list' = 'id') => ({ __rl: true, mode, value });
+
+/** Marketing Fan-out's parameters pointing at the seeded audience, journey, subscription type, campaign, list and tag. */
+export function marketingPicks(): Record<string, unknown> {
+	return {
+		mailchimpAudienceId: picked(AUDIENCE),
+		mailchimpJourneyId: JOURNEY.id,
+		mailchimpJourneyStepId: JOURNEY.stepId,
+		hubspotSubscriptionId: picked('7001'),
+		marketoCampaignId: picked(String(MARKETO_CAMPAIGN)),
+		activeCampaignListId: picked(AC_LIST),
+		activeCampaignWelcomeTag: picked(WELCOME_TAG, 'name'),
+	};
+}
+
 export interface MarketingSandboxes {
 	sandboxes: Record<MarketingPlatform, RunningSandbox>;
 	controls: Record<MarketingPlatform, SandboxControl>;

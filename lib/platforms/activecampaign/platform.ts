@@ -13,7 +13,14 @@ export const activecampaign: PlatformDefinition = {
 	marketing: {
 		connector: (transport, settings) => new ActiveCampaignMarketing(transport, settings),
 		parameters: [
-			{ displayName: 'ActiveCampaign List ID', name: 'activeCampaignListId', default: '', required: true, description: 'The list the contacts are subscribed to' },
+			{
+				displayName: 'ActiveCampaign List',
+				name: 'activeCampaignListId',
+				default: '',
+				required: true,
+				description: 'The list the contacts are subscribed to',
+				pick: { resource: 'lists', by: 'id', placeholder: 'e.g. 3', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign list ID is a number' },
+			},
 			{
 				displayName: 'ActiveCampaign Welcome By',
 				name: 'activeCampaignWelcomeBy',
@@ -23,8 +30,22 @@ export const activecampaign: PlatformDefinition = {
 				],
 				default: 'tag',
 			},
-			{ displayName: 'ActiveCampaign Welcome Tag', name: 'activeCampaignWelcomeTag', default: 'welcome', shownWhen: { activeCampaignWelcomeBy: ['tag'] }, description: 'The tag whose "Tag is added" trigger starts the welcome automation; empty for none' },
-			{ displayName: 'ActiveCampaign Welcome Automation ID', name: 'activeCampaignAutomationId', default: '', shownWhen: { activeCampaignWelcomeBy: ['automation'] }, description: 'The automation each new contact is added to; empty for none' },
+			{
+				displayName: 'ActiveCampaign Welcome Tag',
+				name: 'activeCampaignWelcomeTag',
+				default: 'welcome',
+				shownWhen: { activeCampaignWelcomeBy: ['tag'] },
+				description: 'The tag whose "Tag is added" trigger starts the welcome automation (a name typed By Name is created when missing); empty for none',
+				pick: { resource: 'tags', by: 'name', placeholder: 'e.g. welcome' },
+			},
+			{
+				displayName: 'ActiveCampaign Welcome Automation',
+				name: 'activeCampaignAutomationId',
+				default: '',
+				shownWhen: { activeCampaignWelcomeBy: ['automation'] },
+				description: 'The automation each new contact is added to; empty for none',
+				pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 11', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' },
+			},
 		],
 		settings: (parameter) => {
 			const byAutomation = parameter('activeCampaignWelcomeBy') === 'automation';

@@ -18,8 +18,20 @@ export const hubspot: PlatformDefinition = {
 	marketing: {
 		connector: (transport, settings) => new HubSpotMarketing(transport, settings),
 		parameters: [
-			{ displayName: 'HubSpot Welcome List', name: 'hubspotWelcomeList', default: 'Welcome', description: 'Name of the contact list whose workflow sends the welcome (created when missing); empty for none' },
-			{ displayName: 'HubSpot Subscription Type ID', name: 'hubspotSubscriptionId', default: '', description: 'The email subscription type an unsubscribe applies to (Settings → Marketing → Email → Subscription types)' },
+			{
+				displayName: 'HubSpot Welcome List',
+				name: 'hubspotWelcomeList',
+				default: 'Welcome',
+				description: 'The contact list whose workflow sends the welcome; a name typed By Name is created when missing; empty for none',
+				pick: { resource: 'lists', by: 'name', placeholder: 'e.g. Welcome' },
+			},
+			{
+				displayName: 'HubSpot Subscription Type',
+				name: 'hubspotSubscriptionId',
+				default: '',
+				description: 'The email subscription type an unsubscribe applies to (Settings → Marketing → Email → Subscription types)',
+				pick: { resource: 'subscriptionTypes', by: 'id', placeholder: 'e.g. 7001', pattern: '^[0-9]+$', patternMessage: 'A HubSpot subscription type ID is a number' },
+			},
 		],
 		settings: (parameter) => {
 			const list = parameter('hubspotWelcomeList');

@@ -18,8 +18,15 @@ export const mailchimp: PlatformDefinition = {
 	marketing: {
 		connector: (transport, settings) => new MailchimpMarketing(transport, settings),
 		parameters: [
-			{ displayName: 'Mailchimp Audience ID', name: 'mailchimpAudienceId', default: '', required: true, description: 'The audience (list) the contacts join' },
-			{ displayName: 'Mailchimp Welcome Journey ID', name: 'mailchimpJourneyId', default: '', description: 'Customer journey whose API trigger starts the welcome; empty for none' },
+			{
+				displayName: 'Mailchimp Audience',
+				name: 'mailchimpAudienceId',
+				default: '',
+				required: true,
+				description: 'The audience (list) the contacts join',
+				pick: { resource: 'audiences', by: 'id', placeholder: 'e.g. a1b2c3d4e5', pattern: '^[0-9a-f]{10}$', patternMessage: 'A Mailchimp audience ID is 10 hexadecimal characters' },
+			},
+			{ displayName: 'Mailchimp Welcome Journey ID', name: 'mailchimpJourneyId', default: '', description: 'Customer journey whose API trigger starts the welcome (shown on its "Contact API event" starting point; Mailchimp\'s API lists no journeys); empty for none' },
 			{ displayName: 'Mailchimp Journey Step ID', name: 'mailchimpJourneyStepId', default: '', description: 'The journey\'s "Contact API event" starting step' },
 		],
 		settings: (parameter) => {

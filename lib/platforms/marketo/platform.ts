@@ -16,7 +16,13 @@ export const marketo: PlatformDefinition = {
 	marketing: {
 		connector: (transport, settings) => new MarketoMarketing(transport, settings),
 		parameters: [
-			{ displayName: 'Marketo Welcome Campaign ID', name: 'marketoCampaignId', default: '', description: 'A smart campaign with a "Campaign is Requested" (Web Service API) trigger; empty for none' },
+			{
+				displayName: 'Marketo Welcome Campaign',
+				name: 'marketoCampaignId',
+				default: '',
+				description: 'A smart campaign with a "Campaign is Requested" (Web Service API) trigger; empty for none',
+				pick: { resource: 'campaigns', by: 'id', placeholder: 'e.g. 7100', pattern: '^[0-9]+$', patternMessage: 'A Marketo campaign ID is a number' },
+			},
 		],
 		settings: (parameter) => {
 			const campaign = parameter('marketoCampaignId');

@@ -4,6 +4,7 @@ import { MarketingFanOut, type MarketingTarget, type SegmentRule } from '../../.
 import { platformDefinition } from '../../../lib/platforms/catalog';
 import type { FieldMapping } from '../../../lib/records/mapping';
 import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { pickedValue } from '../../shared/resourceLocator';
 
 function text(context: IExecuteFunctions, name: string): string {
 	return String(context.getNodeParameter(name, 0, '') ?? '').trim();
@@ -24,7 +25,7 @@ export async function openFanOut(
 		const transport = await platformTransport(context, platform, store);
 		let connector;
 		try {
-			connector = marketing.connector(transport, marketing.settings((name) => text(context, name)));
+			connector = marketing.connector(transport, marketing.settings((name) => pickedValue(context, name)));
 		} catch (error) {
 			throw new NodeOperationError(context.getNode(), (error as Error).message);
 		}

@@ -4,6 +4,8 @@ import { type ConditionOperator } from '../../../lib/marketing';
 import { platformOptions, platformsServing } from '../../../lib/platforms/catalog';
 import type { MarketingParameter } from '../../../lib/platforms/definition';
 import { credentialType } from '../../shared/platformCredentials';
+import { picker } from '../../shared/resourceLocator';
+import { platformListSearch } from '../../shared/resourceSearch';
 
 const shownFor = (platform: string, also: Record<string, string[]> = {}) => ({ show: { platforms: [platform], ...also } });
 
@@ -12,11 +14,34 @@ export function marketingCredentials(): INodeCredentialDescription[] {
 	return platformsServing('marketing').map(({ id }) => ({ name: credentialType(id), required: true, displayOptions: shownFor(id) }));
 }
 
-/** A platform's declared parameter as a node property, shown while the platform is chosen. */
+/** The listSearch method behind a picked parameter: `<platform><Resource>Search`. */
+const searchMethod = (platform: string, resource: string) => `${platform}${resource.charAt(0).toUpperCase()}${resource.slice(1)}Search`;
+
+/** A platform's declared parameter as a node property, shown while the platform is chosen; vendor ids are picked. */
 function marketingProperty(platform: string, parameter: MarketingParameter): INodeProperties {
-	const { shownWhen, options, required, ...rest } = parameter;
-	return { ...rest, type: options ? 'options' : 'string', ...(options ? { options } : {}), ...(required ? { required } : {}), displayOptions: shownFor(platform, shownWhen) };
+	const { shownWhen, options, required, pick, ...rest } = parameter;
+	const displayOptions = shownFor(platform, shownWhen);
+	if (pick) {
+		return picker({
+			displayName: rest.displayName,
+			name: rest.name,
+			description: rest.description ?? '',
+			required,
+			displayOptions,
+			searchListMethod: searchMethod(platform, pick.resource),
+			typed: { name: pick.by, displayName: pick.by === 'id' ? 'By ID' : 'By Name', placeholder: pick.placeholder, regex: pick.pattern, errorMessage: pick.patternMessage },
+			default: rest.default ? { mode: pick.by, value: rest.default } : undefined,
+		});
+	}
+	return { ...rest, type: options ? 'options' : 'string', ...(options ? { options } : {}), ...(required ? { required } : {}), displayOptions };
 }
+
+/** The lists behind every picked marketing parameter, each through the node's credential for its platform. */
+export const marketingListSearch = Object.fromEntries(
+	platformsServing('marketing').flatMap((definition) =>
+		definition.marketing!.parameters.flatMap((parameter) => (parameter.pick ? [[searchMethod(definition.id, parameter.pick.resource), platformListSearch(definition.id, parameter.pick.resource)]] : [])),
+	),
+);
 
 export const platformProperties: INodeProperties[] = [
 	{
