@@ -126,6 +126,8 @@ export interface AccountingCapability {
 
 export interface InventoryCapability {
 	connector: (transport: Transport, settings: PlatformSettings) => InventoryConnector;
+	/** Where the store's stock lives: the setting the connector reads it from, and the `resources` list it is picked from. */
+	location?: { setting: string; resource: string; label: string };
 }
 
 /** Everything the package knows about one vendor, declared in `lib/platforms/<vendor>/platform.ts`. */

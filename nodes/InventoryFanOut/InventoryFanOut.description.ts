@@ -4,12 +4,15 @@ import * as apply from './actions/apply.operation';
 import * as completeStep from './actions/completeStep.operation';
 import { resumeAfterProperty } from './actions/orders';
 import * as pollOrders from './actions/pollOrders.operation';
-import { rulesProperty, storesProperty } from './actions/properties';
+import { locationProperties, rulesProperty, storesProperty } from './actions/properties';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOrder from './actions/recordOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
+
+/** The operations that work on the chosen stores. */
+const storeOperations = ['apply', 'pollOrders', 'reconcile', 'retryPending'];
 
 export const inventoryFanOutProperties: INodeProperties[] = [
 	{
@@ -29,7 +32,8 @@ export const inventoryFanOutProperties: INodeProperties[] = [
 		],
 		default: 'apply',
 	},
-	{ ...storesProperty, displayOptions: { show: { operation: ['apply', 'pollOrders', 'reconcile', 'retryPending'] } } },
+	{ ...storesProperty, displayOptions: { show: { operation: storeOperations } } },
+	...locationProperties(storeOperations),
 	...apply.description,
 	...recordOrder.description,
 	resumeAfterProperty,
@@ -39,5 +43,5 @@ export const inventoryFanOutProperties: INodeProperties[] = [
 	...reconcile.description,
 	...retryPending.description,
 	...verifyOrder.description,
-	{ ...rulesProperty, displayOptions: { show: { operation: ['apply', 'pollOrders', 'reconcile', 'retryPending'] } } },
+	{ ...rulesProperty, displayOptions: { show: { operation: storeOperations } } },
 ];

@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import * as apply from './actions/apply.operation';
 import * as completeStep from './actions/completeStep.operation';
 import { configuredOutputs } from './actions/outputs';
+import { locationListSearch } from './actions/properties';
 import * as pollOrders from './actions/pollOrders.operation';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOrder from './actions/recordOrder.operation';
@@ -37,7 +38,7 @@ export class InventoryFanOut implements INodeType {
 		properties: inventoryFanOutProperties,
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest } };
+	methods = { credentialTest: { integrationStateStoreTest }, listSearch: locationListSearch };
 
 	/** Two outputs, named for the operation (actions/outputs.ts); the second takes a failed operation's error items under Continue On Fail. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

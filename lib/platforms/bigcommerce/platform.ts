@@ -3,6 +3,7 @@ import { integerSetting } from '../settings';
 import { BigCommerceInventory } from './inventory';
 import { bigCommerceOrderWebhooks } from './orderWebhooks';
 import { bigCommerceProfile } from './profile';
+import { bigCommerceResources } from './resources';
 
 export const bigcommerce: PlatformDefinition = {
 	id: 'bigcommerce',
@@ -11,6 +12,10 @@ export const bigcommerce: PlatformDefinition = {
 	credentials: { type: 'integrationBigCommerceApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
 	standaloneAuth: { kind: 'headers', headers: { 'X-Auth-Token': '{accessToken}' } },
 	settings: [{ name: 'locationId', displayName: 'Location ID', type: 'integer', default: 1 }],
-	inventory: { connector: (transport, settings) => new BigCommerceInventory(transport, integerSetting(settings, 'locationId'), settings.baseUrl) },
+	inventory: {
+		connector: (transport, settings) => new BigCommerceInventory(transport, integerSetting(settings, 'locationId'), settings.baseUrl),
+		location: { setting: 'locationId', resource: 'locations', label: 'Location' },
+	},
+	resources: bigCommerceResources,
 	orderWebhooks: bigCommerceOrderWebhooks,
 };

@@ -2,6 +2,7 @@ import { bearer, type PlatformDefinition } from '../definition';
 import { textSetting } from '../settings';
 import { MagentoInventory } from './inventory';
 import { magentoProfile } from './profile';
+import { magentoResources } from './resources';
 
 export const magento: PlatformDefinition = {
 	id: 'magento',
@@ -10,5 +11,9 @@ export const magento: PlatformDefinition = {
 	credentials: { type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
 	standaloneAuth: bearer('accessToken'),
 	settings: [{ name: 'sourceCode', displayName: 'Source Code', type: 'string', default: 'default' }],
-	inventory: { connector: (transport, settings) => new MagentoInventory(transport, textSetting(settings, 'sourceCode')) },
+	inventory: {
+		connector: (transport, settings) => new MagentoInventory(transport, textSetting(settings, 'sourceCode')),
+		location: { setting: 'sourceCode', resource: 'sources', label: 'Source' },
+	},
+	resources: magentoResources,
 };

@@ -3,6 +3,7 @@ import { textSetting } from '../settings';
 import { ShopifyInventory } from './inventory';
 import { shopifyOrderWebhooks } from './orderWebhooks';
 import { shopifyProfile } from './profile';
+import { shopifyResources } from './resources';
 
 export const shopify: PlatformDefinition = {
 	id: 'shopify',
@@ -11,6 +12,10 @@ export const shopify: PlatformDefinition = {
 	credentials: { type: 'integrationShopifyApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
 	standaloneAuth: { kind: 'headers', headers: { 'X-Shopify-Access-Token': '{accessToken}' } },
 	settings: [{ name: 'locationId', displayName: 'Location ID', type: 'string' }],
-	inventory: { connector: (transport, settings) => new ShopifyInventory(transport, textSetting(settings, 'locationId')) },
+	inventory: {
+		connector: (transport, settings) => new ShopifyInventory(transport, textSetting(settings, 'locationId')),
+		location: { setting: 'locationId', resource: 'locations', label: 'Location' },
+	},
+	resources: shopifyResources,
 	orderWebhooks: shopifyOrderWebhooks,
 };

@@ -7,6 +7,8 @@ import { parseSettings } from '../../../lib/platforms/settings';
 import type { StateStore } from '../../../lib/store';
 import { platformTransport } from '../../shared/engineContext';
 import { chosenCredential } from '../../shared/platformCredentials';
+import { pickedValue } from '../../shared/resourceLocator';
+import { locatedStores, locationParameter } from './properties';
 
 interface RuleRow {
 	store: string;
@@ -38,6 +40,13 @@ function parseStoreSettings(context: IExecuteFunctions, platform: string, values
 	}
 }
 
+/** The credential's values with the location picked on the node in place of the credential's own, when one is picked. */
+function withPickedLocation(context: IExecuteFunctions, platform: string, values: Record<string, unknown>): Record<string, unknown> {
+	const located = locatedStores.find((candidate) => candidate.platform === platform);
+	const picked = located ? pickedValue(context, locationParameter(platform)) : '';
+	return located && picked ? { ...values, [located.setting]: picked } : values;
+}
+
 /** The engine over the selected stores, each through its credential's transport. */
 export async function buildFanOut(context: IExecuteFunctions, store: StateStore): Promise<InventoryFanOut> {
 	const selected = context.getNodeParameter('stores', 0) as string[];
@@ -48,7 +57,7 @@ export async function buildFanOut(context: IExecuteFunctions, store: StateStore)
 			const definition = platformDefinition(platform);
 			if (!definition.inventory) throw new NodeOperationError(context.getNode(), `${definition.displayName} has no inventory connector`);
 			const credential = chosenCredential(platform, context.getNode().credentials);
-			const settings = parseStoreSettings(context, platform, await context.getCredentials(credential.type));
+			const settings = parseStoreSettings(context, platform, withPickedLocation(context, platform, await context.getCredentials(credential.type)));
 			const transport = await platformTransport(context, platform, store);
 			return { id: platform, connector: definition.inventory.connector(transport, settings), rules: rules.get(platform) };
 		}),

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { platformOptions } from '../../../lib/platforms/catalog';
+import { platformOptions, platformsServing } from '../../../lib/platforms/catalog';
+import { picker } from '../../shared/resourceLocator';
+import { platformListSearch } from '../../shared/resourceSearch';
 
 /** The platforms with an inventory connector; each is one store, named by its platform (e.g. `shopify`). */
 export const inventoryPlatforms = platformOptions('inventory');
@@ -14,6 +16,29 @@ export const storesProperty: INodeProperties = {
 	required: true,
 	description: 'The stores kept in step; set a credential for each. The store named as an order\'s source is skipped.',
 };
+
+/** The stores whose stock lives at a location the store lists (Shopify, BigCommerce, Magento sources). */
+export const locatedStores = platformsServing('inventory').flatMap((definition) => (definition.inventory?.location ? [{ platform: definition.id, displayName: definition.displayName, ...definition.inventory.location }] : []));
+
+export const locationParameter = (platform: string) => `${platform}Location`;
+const searchMethod = (platform: string, label: string) => `${platform}${label}Search`;
+
+/** Per located store, the location whose stock is kept, picked from the store's own list; empty keeps the credential's. */
+export function locationProperties(operations: string[]): INodeProperties[] {
+	return locatedStores.map(({ platform, displayName, label }) =>
+		picker({
+			displayName: `${displayName} ${label}`,
+			name: locationParameter(platform),
+			searchListMethod: searchMethod(platform, label),
+			displayOptions: { show: { stores: [platform], operation: operations } },
+			description: `The ${label.toLowerCase()} whose stock is kept on ${displayName}; empty uses the one on the credential`,
+			typed: { name: 'id', displayName: 'By ID', placeholder: platform === 'magento' ? 'e.g. default' : platform === 'shopify' ? 'e.g. gid://shopify/Location/1' : 'e.g. 1' },
+		}),
+	);
+}
+
+/** The lists behind the location pickers. */
+export const locationListSearch = Object.fromEntries(locatedStores.map(({ platform, label, resource }) => [searchMethod(platform, label), platformListSearch(platform, resource)]));
 
 export const rulesProperty: INodeProperties = {
 	displayName: 'Channel Rules',

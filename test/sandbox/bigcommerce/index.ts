@@ -182,6 +182,13 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 			router
 				.put(`${base}/inventory/adjustments/absolute`, adjust('absolute'))
 				.post(`${base}/inventory/adjustments/relative`, adjust('relative'))
+				.get(`${base}/inventory/locations`, () => ({
+					status: 200,
+					body: {
+						data: [{ id: bigCommerceLocationId, code: 'BC-LOCATION-1', label: 'Default location', description: '', managed_by_external_source: false, type_id: 'PHYSICAL', enabled: true }],
+						meta: { pagination: { total: 1, count: 1, per_page: 50, current_page: 1, total_pages: 1 } },
+					},
+				}))
 				.get(`${base}/inventory/locations/:location_id/items`, locationItems)
 				.get(`${base}/hooks`, (request) => {
 					const scope = request.query.get('scope');

@@ -146,6 +146,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			badRequest: (message) => magentoError(400, `Decoding error: ${message}`),
 		},
 		routes: (router) => {
+			router.get('/rest/:store/V1/inventory/sources', (request) => searchIn([{ source_code: magentoSourceCode, name: 'Default Source', enabled: true }], request));
 			router.get('/rest/:store/V1/inventory/source-items', search).post('/rest/:store/V1/inventory/source-items', save);
 			router.get('/rest/:store/V1/orders', (request) => searchIn(orders, request));
 			router.get('/rest/:store/V1/products/:sku', (request) =>

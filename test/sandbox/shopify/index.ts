@@ -239,11 +239,20 @@ async function graphql(state: ShopifyState, request: SandboxRequest): Promise<Sa
 			return order ? orderNode(order) : null;
 		},
 		orders: (args: { query?: string; first?: number; after?: string; last?: number }) => listOrders(state, args),
+		locations: (args: { query?: string }) => listLocations(args),
 		inventoryAdjustQuantities: (args: { input: AdjustInput }) => adjust(state, args.input),
 		inventorySetQuantities: (args: { input: SetInput }) => setQuantities(state, args.input),
 	};
 	const result = await executor.run(prepared, root);
 	return { status: 200, body: { ...result, extensions: extensions(cost) } };
+}
+
+/** The sandbox's one location; `query: "name:*x*"` matches its name as Shopify's search syntax does. */
+function listLocations(args: { query?: string }) {
+	const locations = [{ id: shopifyLocationId, name: 'Sandbox warehouse' }];
+	const wanted = /^name:\*?(.*?)\*?$/.exec(args.query ?? '')?.[1]?.toLowerCase();
+	const nodes = wanted ? locations.filter((location) => location.name.toLowerCase().includes(wanted)) : locations;
+	return { nodes, pageInfo: pageInfo(false, null, null) };
 }
 
 const pageInfo = (hasNextPage: boolean, startCursor: string | null, endCursor: string | null) => ({ hasNextPage, hasPreviousPage: startCursor !== null && startCursor !== Buffer.from('0').toString('base64'), startCursor, endCursor });

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const servedFields: Record<string, string[]> = {
-	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders'],
+	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders', 'locations'],
+	LocationConnection: ['nodes', 'pageInfo'],
 	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities'],
 	InventoryItemConnection: ['nodes', 'pageInfo'],
 	InventoryItem: ['id', 'legacyResourceId', 'sku', 'tracked', 'inventoryLevel'],
