@@ -6,9 +6,10 @@ import * as recordPayment from './actions/recordPayment.operation';
 import * as recordRefund from './actions/recordRefund.operation';
 import * as recordSale from './actions/recordSale.operation';
 import * as upsertCustomer from './actions/upsertCustomer.operation';
-import { ACCOUNTING_PLATFORMS, accountingSyncProperties } from './AccountingSync.description';
+import { ACCOUNTING_PLATFORMS, accountingSyncProperties, operationOptions } from './AccountingSync.description';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { recordSale, recordPayment, recordRefund, upsertCustomer, createInvoice, getTransaction };
 
@@ -19,7 +20,7 @@ export class AccountingSync implements INodeType {
 		icon: { light: 'file:accountingSync.svg', dark: 'file:accountingSync.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["platform"]}}',
+		subtitle: operationSubtitle(operationOptions),
 		description: 'Record sales, payments, refunds, invoices and customers in QuickBooks Online, Xero or FreshBooks, exactly once per source transaction',
 		defaults: { name: 'Accounting Sync' },
 		usableAsTool: true,

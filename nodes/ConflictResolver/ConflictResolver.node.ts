@@ -4,9 +4,10 @@ import * as decide from './actions/decide.operation';
 import * as listReviews from './actions/listReviews.operation';
 import { NEEDS_REVIEW } from './actions/outputs';
 import * as resolve from './actions/resolve.operation';
-import { conflictResolverProperties } from './ConflictResolver.description';
+import { conflictResolverProperties, operationOptions } from './ConflictResolver.description';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { resolve, listReviews, decide };
 
@@ -17,7 +18,7 @@ export class ConflictResolver implements INodeType {
 		icon: { light: 'file:conflictResolver.svg', dark: 'file:conflictResolver.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["scope"]}}',
+		subtitle: operationSubtitle(operationOptions),
 		description: 'Resolve two versions of a record field by field against the last synced version, or queue them for review',
 		defaults: { name: 'Conflict Resolver' },
 		usableAsTool: true,

@@ -3,6 +3,7 @@ import type { INodeProperties, INodeType, INodeTypeDescription, IWebhookFunction
 import { crmWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 import { receiveVendorWebhook, triggerPlatforms, vendorTriggerDescription, vendorWebhookMethods } from '../shared/webhookTrigger';
+import { platformNameOf } from '../shared/subtitle';
 
 const PLATFORMS = triggerPlatforms('crmWebhooks');
 
@@ -44,7 +45,8 @@ export class CrmEventTrigger implements INodeType {
 		displayName: 'CRM Event Trigger',
 		name: 'crmEventTrigger',
 		icon: { light: 'file:crmEventTrigger.svg', dark: 'file:crmEventTrigger.dark.svg' },
-		subtitle: '={{$parameter["event"] + " on " + $parameter["platform"]}}',
+		// "contact.created" on "hubspot" reads "Contact created on HubSpot".
+		subtitle: `={{String($parameter["event"] || "").charAt(0).toUpperCase() + String($parameter["event"] || "").slice(1).replace(".", " ") + " on " + ${platformNameOf('platform')}}}`,
 		description: 'Starts a workflow when a contact, company or ticket is created, updated or deleted on HubSpot, Zendesk or Intercom',
 		defaults: { name: 'CRM Event Trigger' },
 		...vendorTriggerDescription({

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { mappingProperties } from './actions/mappingParameters';
 import { entityProperty, integrationProperty, platformProperty } from './actions/properties';
@@ -8,19 +8,22 @@ import * as recordPurchase from './actions/recordPurchase.operation';
 import * as sync from './actions/sync.operation';
 import * as verifyWebhook from './actions/verifyWebhook.operation';
 
+/** The operations, in alphabetical order. */
+export const operationOptions: INodePropertyOptions[] = [
+	{ name: 'Pull', value: 'pull', action: 'Pull changes from a platform', description: 'Records changed on the platform since the last pull, page by page' },
+	{ name: 'Push', value: 'push', action: 'Push records to a platform', description: 'Create or update records on the platform through the ID map, in batches' },
+	{ name: 'Record Purchase', value: 'recordPurchase', action: 'Record a purchase on the customer', description: 'Count an order once and write the customer\'s total spent and last purchase to the CRM contact' },
+	{ name: 'Sync', value: 'sync', action: 'Sync every platform', description: 'Pull every platform, resolve conflicts, push the winners to the others' },
+	{ name: 'Verify Webhook', value: 'verifyWebhook', action: 'Verify a webhook signature', description: 'Pass genuine HubSpot, Zendesk or Intercom deliveries, reject forged ones' },
+];
+
 export const crmSyncProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Pull', value: 'pull', action: 'Pull changes from a platform', description: 'Records changed on the platform since the last pull, page by page' },
-			{ name: 'Push', value: 'push', action: 'Push records to a platform', description: 'Create or update records on the platform through the ID map, in batches' },
-			{ name: 'Record Purchase', value: 'recordPurchase', action: 'Record a purchase on the customer', description: 'Count an order once and write the customer\'s total spent and last purchase to the CRM contact' },
-			{ name: 'Sync', value: 'sync', action: 'Sync every platform', description: 'Pull every platform, resolve conflicts, push the winners to the others' },
-			{ name: 'Verify Webhook', value: 'verifyWebhook', action: 'Verify a webhook signature', description: 'Pass genuine HubSpot, Zendesk or Intercom deliveries, reject forged ones' },
-		],
+		options: operationOptions,
 		default: 'push',
 	},
 	platformProperty,

@@ -6,9 +6,10 @@ import * as recordPurchase from './actions/recordPurchase.operation';
 import * as sync from './actions/sync.operation';
 import * as verifyWebhook from './actions/verifyWebhook.operation';
 import { crmCredentials } from './actions/properties';
-import { crmSyncProperties } from './CrmSync.description';
+import { crmSyncProperties, operationOptions } from './CrmSync.description';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { operationSubtitle, platformNameOf, platformNamesOf } from '../shared/subtitle';
 
 const operations = { push, pull, sync, verifyWebhook, recordPurchase };
 
@@ -27,7 +28,13 @@ export class CrmSync implements INodeType {
 		icon: { light: 'file:crmSync.svg', dark: 'file:crmSync.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + ($parameter["operation"] === "sync" ? ($parameter["platforms"] || []).join(", ") : $parameter["platform"]) + " " + $parameter["entity"]}}',
+		subtitle: operationSubtitle(operationOptions, {
+			push: `"Push " + $parameter["entity"] + " to " + ${platformNameOf('platform')}`,
+			pull: `"Pull " + $parameter["entity"] + " from " + ${platformNameOf('platform')}`,
+			sync: `"Sync " + $parameter["entity"] + ": " + ${platformNamesOf('platforms')}`,
+			verifyWebhook: `"Verify " + ${platformNameOf('webhookSource')} + " webhook"`,
+			recordPurchase: `"Record purchase on " + ${platformNameOf('platform')}`,
+		}),
 		description: 'Keep contacts, companies, deals and tickets in step across CRM and support platforms',
 		defaults: { name: 'CRM Sync' },
 		usableAsTool: true,

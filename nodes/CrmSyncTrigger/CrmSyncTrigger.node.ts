@@ -10,6 +10,7 @@ import { nodeStore, platformTransport } from '../shared/engineContext';
 import { toNodeError } from '../shared/errors';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 import { crmSyncTriggerProperties } from './CrmSyncTrigger.description';
+import { platformNameOf } from '../shared/subtitle';
 
 /** How many records a manual test run shows when nothing changed. */
 const SAMPLE_SIZE = 3;
@@ -25,7 +26,7 @@ export class CrmSyncTrigger implements INodeType {
 		icon: { light: 'file:crmSyncTrigger.svg', dark: 'file:crmSyncTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"changed " + $parameter["entity"] + " on " + $parameter["platform"]}}',
+		subtitle: `={{"Changed " + $parameter["entity"] + " on " + ${platformNameOf('platform')}}}`,
 		description: 'Starts a workflow when contacts, companies, deals or tickets change on a CRM or support platform',
 		defaults: { name: 'CRM Sync Trigger' },
 		polling: true,

@@ -6,9 +6,10 @@ import { configuredOutputs, outputsOf } from './actions/outputs';
 import * as replay from './actions/replay.operation';
 import * as route from './actions/route.operation';
 import * as routeLog from './actions/routeLog.operation';
-import { eventRouterProperties } from './EventRouter.description';
+import { eventRouterProperties, operationOptions } from './EventRouter.description';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { route, listDeadLetters, replay, routeLog };
 
@@ -21,7 +22,7 @@ export class EventRouter implements INodeType {
 		icon: { light: 'file:eventRouter.svg', dark: 'file:eventRouter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: operationSubtitle(operationOptions),
 		description: 'Route events from source systems to destinations by rules: filters, transforms, signed webhooks, retries and dead letters',
 		defaults: { name: 'Event Router' },
 		usableAsTool: true,

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import * as apply from './actions/apply.operation';
 import * as completeStep from './actions/completeStep.operation';
@@ -14,22 +14,25 @@ import * as verifyOrder from './actions/verifyOrder.operation';
 /** The operations that work on the chosen stores. */
 const storeOperations = ['apply', 'pollOrders', 'reconcile', 'retryPending'];
 
+/** The operations, in alphabetical order. */
+export const operationOptions: INodePropertyOptions[] = [
+	{ name: 'Apply Order or Stock Movement', value: 'apply', action: 'Apply an order or stock movement to every store', description: 'Change stock on every store but the source, once per order line and store' },
+	{ name: 'Complete Order Step', value: 'completeStep', action: 'Mark a step of a recorded order done', description: 'Mark one step (stock, fulfillment, accounting, CRM) of a recorded order done, once' },
+	{ name: 'Poll Orders', value: 'pollOrders', action: 'Poll stores for new orders and apply them', description: 'Pull orders placed since the last poll and change stock on every other store' },
+	{ name: 'Reconcile', value: 'reconcile', action: 'Reconcile stores with the inventory ledger', description: 'Compare every store with the expected quantity; report or correct drift' },
+	{ name: 'Record Order', value: 'recordOrder', action: 'Record an order before answering its webhook', description: 'Record each order once, with its steps to do, before the caller is answered; pass on only orders not seen before' },
+	{ name: 'Resume Pending Orders', value: 'resumeOrders', action: 'Resume recorded orders with steps left', description: 'Pass on recorded orders whose steps were left unfinished (a crash, a failed step), each with the steps left' },
+	{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
+	{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: 'Pass genuine Shopify or WooCommerce orders as order lines, reject forged ones' },
+];
+
 export const inventoryFanOutProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Apply Order or Stock Movement', value: 'apply', action: 'Apply an order or stock movement to every store', description: 'Change stock on every store but the source, once per order line and store' },
-			{ name: 'Complete Order Step', value: 'completeStep', action: 'Mark a step of a recorded order done', description: 'Mark one step (stock, fulfillment, accounting, CRM) of a recorded order done, once' },
-			{ name: 'Poll Orders', value: 'pollOrders', action: 'Poll stores for new orders and apply them', description: 'Pull orders placed since the last poll and change stock on every other store' },
-			{ name: 'Record Order', value: 'recordOrder', action: 'Record an order before answering its webhook', description: 'Record each order once, with its steps to do, before the caller is answered; pass on only orders not seen before' },
-			{ name: 'Reconcile', value: 'reconcile', action: 'Reconcile stores with the inventory ledger', description: 'Compare every store with the expected quantity; report or correct drift' },
-			{ name: 'Resume Pending Orders', value: 'resumeOrders', action: 'Resume recorded orders with steps left', description: 'Pass on recorded orders whose steps were left unfinished (a crash, a failed step), each with the steps left' },
-			{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
-			{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: 'Pass genuine Shopify or WooCommerce orders as order lines, reject forged ones' },
-		],
+		options: operationOptions,
 		default: 'apply',
 	},
 	{ ...storesProperty, displayOptions: { show: { operation: storeOperations } } },

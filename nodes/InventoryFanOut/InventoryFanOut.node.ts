@@ -10,10 +10,11 @@ import * as recordOrder from './actions/recordOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
-import { inventoryFanOutProperties } from './InventoryFanOut.description';
+import { inventoryFanOutProperties, operationOptions } from './InventoryFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
 import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
 const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, resumeOrders, retryPending, verifyOrder };
 
@@ -24,7 +25,11 @@ export class InventoryFanOut implements INodeType {
 		icon: { light: 'file:inventoryFanOut.svg', dark: 'file:inventoryFanOut.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: operationSubtitle(operationOptions, {
+			apply: `"Apply stock changes to " + ${platformNamesOf('stores')}`,
+			reconcile: `"Reconcile " + ${platformNamesOf('stores')}`,
+			pollOrders: `"Poll orders from " + ${platformNamesOf('stores')}`,
+		}),
 		description: 'Change stock on every store exactly once per order line: Shopify, WooCommerce, Magento and BigCommerce in parallel',
 		defaults: { name: 'Inventory Fan-out' },
 		usableAsTool: true,

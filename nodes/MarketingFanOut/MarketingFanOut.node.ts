@@ -5,9 +5,10 @@ import * as fanOut from './actions/fanOut.operation';
 import { marketingCredentials, marketingListSearch } from './actions/properties';
 import * as recordUnsubscribe from './actions/recordUnsubscribe.operation';
 import * as retryPending from './actions/retryPending.operation';
-import { marketingFanOutProperties } from './MarketingFanOut.description';
+import { marketingFanOutProperties, operationOptions } from './MarketingFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
 const operations = { fanOut, recordUnsubscribe, collectUnsubscribes, retryPending };
 
@@ -18,7 +19,10 @@ export class MarketingFanOut implements INodeType {
 		icon: { light: 'file:marketingFanOut.svg', dark: 'file:marketingFanOut.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + ($parameter["platforms"] || []).join(", ")}}',
+		subtitle: operationSubtitle(operationOptions, {
+			fanOut: `"Fan out contacts to " + ${platformNamesOf('platforms')}`,
+			collectUnsubscribes: `"Collect unsubscribes from " + ${platformNamesOf('platforms')}`,
+		}),
 		description: 'Add new contacts to Mailchimp, HubSpot, Marketo and ActiveCampaign with segments, a welcome campaign and consent kept in step',
 		defaults: { name: 'Marketing Fan-out' },
 		usableAsTool: true,

@@ -3,6 +3,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 import { orderWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, triggerPlatforms } from '../shared/webhookTrigger';
+import { platformNameOf } from '../shared/subtitle';
 
 const PLATFORMS = triggerPlatforms('orderWebhooks');
 
@@ -16,7 +17,7 @@ export class OrderTrigger implements INodeType {
 		displayName: 'Order Trigger',
 		name: 'orderTrigger',
 		icon: { light: 'file:orderTrigger.svg', dark: 'file:orderTrigger.dark.svg' },
-		subtitle: '={{"order " + $parameter["event"] + " on " + $parameter["platform"]}}',
+		subtitle: `={{"Order " + $parameter["event"] + " on " + ${platformNameOf('platform')}}}`,
 		description: 'Starts a workflow when an order is created, updated, cancelled or refunded on Shopify, WooCommerce or BigCommerce',
 		defaults: { name: 'Order Trigger' },
 		...vendorTriggerDescription({

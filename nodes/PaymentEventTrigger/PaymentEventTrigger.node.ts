@@ -3,6 +3,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 import { paymentWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, triggerPlatforms } from '../shared/webhookTrigger';
+import { platformNameOf } from '../shared/subtitle';
 
 const PLATFORMS = triggerPlatforms('paymentWebhooks');
 
@@ -17,7 +18,7 @@ export class PaymentEventTrigger implements INodeType {
 		displayName: 'Payment Event Trigger',
 		name: 'paymentEventTrigger',
 		icon: { light: 'file:paymentEventTrigger.svg', dark: 'file:paymentEventTrigger.dark.svg' },
-		subtitle: '={{"payment " + $parameter["event"] + " on " + $parameter["platform"]}}',
+		subtitle: `={{"Payment " + $parameter["event"] + " on " + ${platformNameOf('platform')}}}`,
 		description: 'Starts a workflow when a payment succeeds or fails, is refunded or disputed on Stripe, Square or PayPal',
 		defaults: { name: 'Payment Event Trigger' },
 		...vendorTriggerDescription({

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import * as explain from './actions/explain.operation';
 import { paymentProperties } from './actions/paymentProperties';
@@ -6,20 +6,23 @@ import * as route from './actions/route.operation';
 import { routingProperties } from './actions/routingProperties';
 import * as verifyEvent from './actions/verifyEvent.operation';
 
+/** The operations, in alphabetical order. */
+export const operationOptions: INodePropertyOptions[] = [
+	{ name: 'Cancel Payment', value: 'cancel', action: 'Cancel an authorized payment', description: 'Release the hold of a payment routed with Capture off, once however often it is repeated' },
+	{ name: 'Capture Payment', value: 'capture', action: 'Capture an authorized payment', description: 'Capture a payment routed with Capture off, once however often it is repeated' },
+	{ name: 'Explain Route', value: 'explain', action: 'Explain how a payment would be routed', description: 'Rank the processors with each factor’s contribution, without charging' },
+	{ name: 'Get Payment', value: 'get', action: 'Get a stored payment', description: 'The stored transaction of a payment ID: state, processor, fee and every attempt' },
+	{ name: 'Route Payment', value: 'route', action: 'Route and charge a payment', description: 'Charge through the best processor, falling back on processor failures' },
+	{ name: 'Verify Processor Event', value: 'verifyEvent', action: 'Verify a processor webhook signature', description: 'Pass genuine Stripe or Square events, reject forged ones' },
+];
+
 export const smartPaymentRouterProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Route Payment', value: 'route', action: 'Route and charge a payment', description: 'Charge through the best processor, falling back on processor failures' },
-			{ name: 'Explain Route', value: 'explain', action: 'Explain how a payment would be routed', description: 'Rank the processors with each factor’s contribution, without charging' },
-			{ name: 'Get Payment', value: 'get', action: 'Get a stored payment', description: 'The stored transaction of a payment ID: state, processor, fee and every attempt' },
-			{ name: 'Capture Payment', value: 'capture', action: 'Capture an authorized payment', description: 'Capture a payment routed with Capture off, once however often it is repeated' },
-			{ name: 'Cancel Payment', value: 'cancel', action: 'Cancel an authorized payment', description: 'Release the hold of a payment routed with Capture off, once however often it is repeated' },
-			{ name: 'Verify Processor Event', value: 'verifyEvent', action: 'Verify a processor webhook signature', description: 'Pass genuine Stripe or Square events, reject forged ones' },
-		],
+		options: operationOptions,
 		default: 'route',
 	},
 	...paymentProperties,

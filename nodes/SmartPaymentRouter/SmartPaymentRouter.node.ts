@@ -6,10 +6,11 @@ import * as explain from './actions/explain.operation';
 import * as get from './actions/get.operation';
 import * as route from './actions/route.operation';
 import * as verifyEvent from './actions/verifyEvent.operation';
-import { smartPaymentRouterProperties } from './SmartPaymentRouter.description';
+import { smartPaymentRouterProperties, operationOptions } from './SmartPaymentRouter.description';
 import { routeOperation } from '../shared/operationRouter';
 import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { route, explain, get, capture, cancel, verifyEvent };
 
@@ -20,7 +21,7 @@ export class SmartPaymentRouter implements INodeType {
 		icon: { light: 'file:smartPaymentRouter.svg', dark: 'file:smartPaymentRouter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: operationSubtitle(operationOptions),
 		description: 'Charge each payment through the best of Stripe, PayPal, Square and Braintree, with fallback and never a double charge',
 		defaults: { name: 'Smart Payment Router' },
 		usableAsTool: true,

@@ -6,9 +6,10 @@ import * as getUsage from './actions/getUsage.operation';
 import * as previewInvoice from './actions/previewInvoice.operation';
 import * as record from './actions/record.operation';
 import * as recordApiCalls from './actions/recordApiCalls.operation';
-import { usageMeterProperties } from './UsageMeter.description';
+import { operationOptions, usageMeterProperties } from './UsageMeter.description';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { record, recordApiCalls, getUsage, previewInvoice, closePeriod, export: exportUsage };
 
@@ -19,7 +20,7 @@ export class UsageMeter implements INodeType {
 		icon: { light: 'file:usageMeter.svg', dark: 'file:usageMeter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ($parameter["operation"] === "record" ? ": " + $parameter["meter"] : "")}}',
+		subtitle: operationSubtitle(operationOptions, { record: '"Record " + $parameter["meter"] + " usage"' }),
 		description: 'Count usage exactly once and price it: tiers, per transaction, minimums, subscriptions with quotas',
 		defaults: { name: 'Usage Meter' },
 		usableAsTool: true,
