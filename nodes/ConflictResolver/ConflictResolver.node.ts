@@ -33,6 +33,6 @@ export class ConflictResolver implements INodeType {
 
 	/** Outputs: Apply to Local, Apply to External, Needs Review (which also takes the error items under Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, operations, { count: 3, errorOutput: NEEDS_REVIEW });
+		return await routeOperation(this, operations, { count: 3, errorOutput: NEEDS_REVIEW, outcomes: ['applyToLocal', 'applyToExternal', 'needsReview'] });
 	}
 }

@@ -18,6 +18,8 @@ import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
 const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, resumeOrders, retryPending, verifyOrder };
 
+// Not offered to AI agents as a tool (it moves stock): n8n offers a node as a tool only when usableAsTool is set.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class InventoryFanOut implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Inventory Fan-out',
@@ -32,7 +34,6 @@ export class InventoryFanOut implements INodeType {
 		}),
 		description: 'Change stock on every store exactly once per order line: Shopify, WooCommerce, Magento and BigCommerce in parallel',
 		defaults: { name: 'Inventory Fan-out' },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [

@@ -37,6 +37,6 @@ export class MarketingFanOut implements INodeType {
 
 	/** Outputs: Sent, Skipped, Failed (where a failed operation's error items go under Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, operations, { count: 3, errorOutput: 2 });
+		return await routeOperation(this, operations, { count: 3, errorOutput: 2, outcomes: ['sent', 'skipped', 'failed'] });
 	}
 }

@@ -14,6 +14,8 @@ import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { route, explain, get, capture, cancel, verifyEvent };
 
+// Not offered to AI agents as a tool (it charges, captures and cancels payments): n8n offers a node as a tool only when usableAsTool is set.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class SmartPaymentRouter implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Smart Payment Router',
@@ -24,7 +26,6 @@ export class SmartPaymentRouter implements INodeType {
 		subtitle: operationSubtitle(operationOptions),
 		description: 'Charge each payment through the best of Stripe, PayPal, Square and Braintree, with fallback and never a double charge',
 		defaults: { name: 'Smart Payment Router' },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Succeeded', 'Failed'],

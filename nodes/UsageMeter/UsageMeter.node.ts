@@ -35,6 +35,6 @@ export class UsageMeter implements INodeType {
 
 	/** Every operation fills the first output; recording also fills Quota Alerts and Late Usage. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, operations, { count: 3, errorOutput: 0 });
+		return await routeOperation(this, operations, { count: 3, errorOutput: 0, outcomes: ['output', 'quotaAlert', 'lateUsage'] });
 	}
 }

@@ -66,5 +66,7 @@ export const configuredOutputs = (parameters: { operation?: string; nodeOutputs?
  */
 export function outputsOf(context: IExecuteFunctions, operation: string): NodeOutputs {
 	if (operation === 'listDeadLetters' || operation === 'routeLog') return { count: 1, errorOutput: 0 };
-	return { count: FIXED_OUTPUTS + nodeOutputNames(context).length, errorOutput: FAILED };
+	const names = nodeOutputNames(context);
+	// As an agent's tool every branch reaches output 0, each item with the branch it took.
+	return { count: FIXED_OUTPUTS + names.length, errorOutput: FAILED, outcomes: ['delivered', 'failed', 'unmatched', ...names] };
 }
