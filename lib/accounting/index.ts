@@ -4,4 +4,4 @@ export { EntryRepository, type EntryRow, type EntryState } from './entries';
 export { customerSchema, linesEntrySchema, paymentEntrySchema, transactionLookupSchema, toLinesEntry, toPaymentEntry, toParty } from './inputs';
 export { accountingMigrations } from './migrations';
 export { ENTRY_KINDS, type AccountingConnector, type AccountingSettings, type EntryKind } from '../platforms/accounting';
-export { accountingPlatform, accountingPlatforms, openAccountingBooks, type ConnectionSettings } from './connectors';
+export { openAccountingBooks } from './connectors';

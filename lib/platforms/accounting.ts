@@ -104,6 +104,8 @@ export interface AccountingSettings {
 	salesAccount?: string;
 	/** The account money is paid into or refunded from (QuickBooks Account Id, Xero account code). */
 	paymentAccount?: string;
+	/** Where an entry's tax goes when the platform takes it as a line of its own (Xero: a liability account code). */
+	taxAccount?: string;
 }
 
 export interface AccountingConnector {

@@ -22,8 +22,6 @@ const API = '/api.xro/2.0';
 
 export interface XeroSettings extends AccountingSettings {
 	tenantId: string;
-	/** The liability account the entry's sales tax is posted to, as its own line (820 Sales Tax in Xero's demo chart). */
-	taxAccount?: string;
 }
 
 /**

@@ -1,38 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { sleep } from 'n8n-workflow';
-
-import { accountingPlatform, openAccountingBooks, type AccountingBooks, type ConnectionSettings } from '../../../lib/accounting';
-import { Transport } from '../../../lib/transport';
-import { nodeStore } from '../../shared/engineContext';
+import { openAccountingBooks, type AccountingBooks, type AccountingSettings } from '../../../lib/accounting';
+import { nodeStore, platformTransport } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
-import { N8nHttpClient } from '../../shared/httpClient';
 import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
-import { credentialSecrets } from '../../shared/platformCredentials';
+import { chosenCredential } from '../../shared/platformCredentials';
 import { mappingsSchema } from './itemInput';
 
-/** The books of the node's platform and credential, with the node's item and tax-code mappings. */
+/** The books of the node's platform and credential, with the node's item, tax-code and account mappings. */
 export async function openNodeBooks(context: IExecuteFunctions): Promise<AccountingBooks> {
 	const platform = context.getNodeParameter('platform', 0) as string;
 	const store = await nodeStore(context);
-	const { credential, profile, baseUrl } = accountingPlatform(platform);
-	const values = await context.getCredentials(credential.type);
-	const reference = context.getNode().credentials?.[credential.type];
-	const transport = new Transport({
-		profile: profile(),
-		client: new N8nHttpClient(context, credential.type),
-		baseUrl: baseUrl(values),
-		accountKey: reference?.id ?? reference?.name ?? credential.type,
-		rateBuckets: store.rateBuckets,
-		concurrency: store.concurrency,
-		secrets: credentialSecrets({ type: credential.type, baseUrlField: 'baseUrl', secretFields: [] }, values),
-		sleep,
-	});
-	return openAccountingBooks({ store, platform, transport, settings: { ...values, ...readMappings(context) } });
+	const transport = await platformTransport(context, platform, store);
+	const credential = await context.getCredentials(chosenCredential(platform, context.getNode().credentials).type);
+	return openAccountingBooks({ store, platform, transport, credential, mappings: readMappings(context) });
 }
 
 /** Options → mappings; a mapping that is not an object of texts is refused, naming it. */
-function readMappings(context: IExecuteFunctions): ConnectionSettings {
+function readMappings(context: IExecuteFunctions): AccountingSettings {
 	const options = context.getNodeParameter('mappings', 0, {}) as IDataObject;
 	return readInput(context, mappingsSchema, {
 		items: jsonInput(context, options.items, 'items', 0, undefined),
@@ -41,7 +26,7 @@ function readMappings(context: IExecuteFunctions): ConnectionSettings {
 		salesAccount: options.salesAccount,
 		paymentAccount: options.paymentAccount,
 		taxAccount: options.taxAccount,
-	}, 0) as ConnectionSettings;
+	}, 0) as AccountingSettings;
 }
 
 /**
