@@ -5,6 +5,8 @@ export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type Trans
 export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
 export { verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventCheck, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
-export { paymentRequestSchema, paymentIdSchema } from './inputs';
+export { paymentRequestSchema, paymentIdSchema, refundRequestSchema, refundIdSchema } from './inputs';
+export { PaymentRefunds, type RefundRequest, type RefundOutcome, type RefundFailureReason } from './refunds';
+export { RefundRepository, type RefundRow, type RefundRowState } from './refundRepository';
 /** Amounts in major units as processors and users write them (1999 USD → "19.99", 1005 KWD → "1.005"). */
 export { toMajorString } from '../records/money';

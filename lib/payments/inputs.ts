@@ -14,3 +14,9 @@ export const paymentRequestSchema = {
 
 /** What Get, Capture and Cancel Payment take. */
 export const paymentIdSchema = { paymentId: id() };
+
+/** What Refund Payment takes: the amount (major units) is optional, all that remains when left out. */
+export const refundRequestSchema = { paymentId: id(), refundId: id(), amount: optional(amount()) };
+
+/** What a refund's status look-up takes. */
+export const refundIdSchema = { refundId: id() };

@@ -85,4 +85,29 @@ export const paymentMigrations: Migration[] = [
 		description: "processor circuits move to the store's circuit breaker (store_circuits), shared by every worker",
 		statements: ['DROP TABLE processor_circuits'],
 	},
+	{
+		component: 'payments',
+		version: 5,
+		description: 'refunds of captured payments, one row per refund id',
+		statements: [
+			// A row reserves its amount from the moment it is requested until it ends failed: the sum of the others is what
+			// was refunded or may have been. `attempt` changes the processor key only after a refusal (nothing refunded).
+			`CREATE TABLE payment_refunds (
+				refund_id TEXT PRIMARY KEY,
+				payment_id TEXT NOT NULL,
+				processor TEXT NOT NULL,
+				amount_minor BIGINT NOT NULL,
+				currency TEXT NOT NULL,
+				attempt BIGINT NOT NULL,
+				state TEXT NOT NULL,
+				processor_refund_id TEXT,
+				processor_status TEXT,
+				code TEXT,
+				message TEXT,
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL
+			)`,
+			'CREATE INDEX payment_refunds_by_payment ON payment_refunds (payment_id)',
+		],
+	},
 ];

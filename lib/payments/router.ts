@@ -8,6 +8,7 @@ import type { SqlDatabase } from '../store/types';
 import type { RoutingConfig } from './config';
 import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type AuthorizationAction } from './repository';
 import { paymentIdSchema, paymentRequestSchema } from './inputs';
+import { PaymentRefunds, type RefundOutcome, type RefundRequest } from './refunds';
 import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routeDecision';
 
 /** One payment to route. Tokens only: the router never sees card numbers. */
@@ -118,6 +119,7 @@ const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => 
 export class PaymentRouter {
 	readonly payments: PaymentRepository;
 	readonly stats: ProcessorStatsRepository;
+	readonly refunds: PaymentRefunds;
 	private readonly leaseMs: number;
 	private readonly waitMs: number;
 	private readonly pollMs: number;
@@ -135,6 +137,29 @@ export class PaymentRouter {
 		this.sleep = options.sleep ?? defaultSleep;
 		this.now = options.now ?? Date.now;
 		this.stats = new ProcessorStatsRepository(options.db, this.now);
+		this.refunds = new PaymentRefunds({
+			db: options.db,
+			payments: this.payments,
+			connectors: options.connectors,
+			leaseMs: this.leaseMs,
+			waitMs: this.waitMs,
+			pollMs: this.pollMs,
+			sleep: this.sleep,
+			now: this.now,
+		});
+	}
+
+	/**
+	 * Refunds (part of) a captured payment on the processor that charged it, once per refund id; an amount above what
+	 * remains is refused (InputError naming `amount`) before any call.
+	 */
+	async refund(request: RefundRequest): Promise<RefundOutcome> {
+		return await this.refunds.refund(request);
+	}
+
+	/** A refund's state, looked up at the processor while it is pending. */
+	async refundStatus(refundId: string): Promise<RefundOutcome> {
+		return await this.refunds.status(refundId);
 	}
 
 	async process(request: PaymentRequest): Promise<PaymentResult> {

@@ -46,6 +46,39 @@ export interface PaymentConnector {
 	charge(request: ChargeRequest): Promise<ChargeResult>;
 	/** Present when the processor can authorize now and capture or cancel later; absent, authorize-only is refused. */
 	readonly authorization?: AuthorizationActions;
+	/** Present when the processor can refund a captured payment, in full or in part. */
+	readonly refunds?: RefundActions;
+}
+
+/** One refund of (part of) a captured payment, under a key derived from the refund id. */
+export interface RefundRequest {
+	/** The processor's id of the captured payment (Stripe's PaymentIntent, PayPal's capture, Square's payment, Braintree's transaction). */
+	transactionId: string;
+	/** The merchant's refund id: one refund at most per id. */
+	refundId: string;
+	idempotencyKey: string;
+	amountMinor: number;
+	/** ISO 4217, upper case: the payment's. */
+	currency: string;
+	/** True when an earlier request with this key may have refunded: the connector settles that one first. */
+	resuming: boolean;
+}
+
+/** Where a refund stands: processors settle some at once and some later (bank refunds, Braintree's settlement). */
+export type RefundState = 'pending' | 'succeeded' | 'failed';
+
+export type RefundResult =
+	| { outcome: 'accepted'; refundId: string; state: RefundState; processorStatus: string }
+	/** Refused (over what remains, wrong state): nothing was refunded. */
+	| { outcome: 'refused'; code: string; message: string; httpStatus?: number }
+	/** No answer arrived after the request may have reached the processor: it may have refunded. */
+	| { outcome: 'unknown'; code: string; message: string };
+
+export interface RefundActions {
+	/** Refunds once per idempotency key: a repeat returns the first refund. Never throws for a processor's refusal. */
+	refund(request: RefundRequest): Promise<RefundResult>;
+	/** The refund's current state, by the processor's refund id. */
+	lookup(processorRefundId: string): Promise<RefundResult>;
 }
 
 /** Capture or cancel of an authorization, under a key derived from the payment id and the action. */
@@ -100,6 +133,22 @@ export interface FailureTable {
 /** The key for one payment on one processor: fits Square's 45, PayPal's 108 and Stripe's 255 characters. */
 export function idempotencyKeyFor(paymentId: string, processor: string): string {
 	return `pay_${createHash('sha256').update(`${paymentId}\u0000${processor}`).digest('hex').slice(0, 40)}`;
+}
+
+/** The key for one refund: the same shape as a payment's, so it fits every processor's limit. */
+export function refundKeyFor(refundId: string): string {
+	return `ref_${createHash('sha256').update(`refund\u0000${refundId}`).digest('hex').slice(0, 40)}`;
+}
+
+/** A refund call's failure: refused when the processor answered, unknown when it may have refunded without answering. */
+export function refundFailure(error: unknown, code?: string): RefundResult {
+	if (!(error instanceof PlatformApiError)) throw error;
+	// A 5xx may follow a refund made: only a repeat under the same key (or a search) can tell.
+	const mayHaveRefunded = error.status === undefined ? !(error.code !== undefined && NEVER_SENT.has(error.code)) : error.status >= 500;
+	if (mayHaveRefunded) {
+		return { outcome: 'unknown', code: error.code ?? 'NO_RESPONSE', message: error.message };
+	}
+	return { outcome: 'refused', code: code ?? error.code ?? `HTTP_${error.status ?? 'NOT_SENT'}`, message: error.message, httpStatus: error.status };
 }
 
 /** Connection failures after which the request cannot have reached the processor (safe to try another one). */

@@ -1,7 +1,7 @@
 import type { Transport } from '../../transport/transport';
 import { PlatformApiError } from '../../transport/errors';
 import { toMajorString } from '../../records/money';
-import { classifyCode, failureFromError, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
+import { classifyCode, failureFromError, refundFailure, type ChargeRequest, type ChargeResult, type PaymentConnector, type RefundActions, type RefundRequest, type RefundResult, type RefundState } from '../payments';
 import { BRAINTREE_VERSION, braintreeFailures, type BraintreeBody } from './profile';
 
 interface BraintreeTransaction {
@@ -26,6 +26,28 @@ const FIND_BY_ORDER = `query FindByOrderId($input: TransactionSearchInput!) {
 	search { transactions(input: $input, first: 1) { edges { node { ${TRANSACTION_FIELDS} } } } }
 }`;
 
+const REFUND = `mutation Refund($input: RefundTransactionInput!) {
+	refundTransaction(input: $input) { refund { id orderId status } }
+}`;
+
+const FIND_BY_ID = `query FindById($input: TransactionSearchInput!) {
+	search { transactions(input: $input, first: 1) { edges { node { id orderId status } } } }
+}`;
+
+/** A refund is a credit transaction: pending until Braintree settles it. */
+const REFUND_STATES: Record<string, RefundState> = {
+	SUBMITTED_FOR_SETTLEMENT: 'pending',
+	SETTLING: 'pending',
+	SETTLEMENT_PENDING: 'pending',
+	SETTLED: 'succeeded',
+	SETTLEMENT_CONFIRMED: 'succeeded',
+	SETTLEMENT_DECLINED: 'failed',
+	VOIDED: 'failed',
+	FAILED: 'failed',
+	PROCESSOR_DECLINED: 'failed',
+	GATEWAY_REJECTED: 'failed',
+};
+
 const CHARGED = new Set(['AUTHORIZED', 'AUTHORIZING', 'SUBMITTED_FOR_SETTLEMENT', 'SETTLING', 'SETTLED', 'SETTLEMENT_PENDING']);
 
 /**
@@ -33,8 +55,9 @@ const CHARGED = new Set(['AUTHORIZED', 'AUTHORIZING', 'SUBMITTED_FOR_SETTLEMENT'
  * transaction's `orderId`, and the connector searches that order id before any repeat: after a lost answer, a 5xx,
  * or when resuming a payment an earlier execution left unsettled.
  */
-export class BraintreePayments implements PaymentConnector {
+export class BraintreePayments implements PaymentConnector, RefundActions {
 	readonly processor = 'braintree';
+	readonly refunds: RefundActions = this;
 
 	constructor(private readonly transport: Transport) {}
 
@@ -82,6 +105,52 @@ export class BraintreePayments implements PaymentConnector {
 		}
 	}
 
+	/**
+	 * `refundTransaction` with the refund's key as the credit's `orderId`. Braintree has no idempotency field, so an
+	 * earlier credit with that order id is searched before any repeat (resuming, or after a lost answer or a 5xx).
+	 */
+	async refund(request: RefundRequest): Promise<RefundResult> {
+		if (request.resuming) {
+			const earlier = await this.findRefund({ orderId: { is: request.idempotencyKey } });
+			if (earlier !== 'not_found') return earlier;
+		}
+		const result = await this.refundOnce(request);
+		if (result.outcome !== 'unknown') return result;
+		const found = await this.findRefund({ orderId: { is: request.idempotencyKey } });
+		return found === 'not_found' ? result : found;
+	}
+
+	async lookup(processorRefundId: string): Promise<RefundResult> {
+		const found = await this.findRefund({ id: { is: processorRefundId } });
+		return found === 'not_found' ? { outcome: 'refused', code: 'NOT_FOUND', message: `Braintree has no refund ${processorRefundId}` } : found;
+	}
+
+	private async refundOnce(request: RefundRequest): Promise<RefundResult> {
+		try {
+			const body = await this.graphql(REFUND, {
+				input: { transactionId: request.transactionId, refund: { amount: toMajorString(request.amountMinor, request.currency), orderId: request.idempotencyKey } },
+			}, false);
+			const refund = (body.data?.refundTransaction as { refund?: BraintreeTransaction } | null)?.refund;
+			if (!refund) return { outcome: 'unknown', code: 'NO_REFUND', message: 'Braintree returned no refund' };
+			return braintreeRefundResult(refund);
+		} catch (error) {
+			return refundFailure(error);
+		}
+	}
+
+	/** An existing credit, `not_found` when there is none, `unknown` when the search itself fails. */
+	private async findRefund(input: Record<string, unknown>): Promise<RefundResult | 'not_found'> {
+		try {
+			const body = await this.graphql(FIND_BY_ID, { input }, true);
+			const search = body.data?.search as { transactions?: { edges?: Array<{ node: BraintreeTransaction }> } } | undefined;
+			const found = search?.transactions?.edges?.[0]?.node;
+			return found ? braintreeRefundResult(found) : 'not_found';
+		} catch (error) {
+			if (!(error instanceof PlatformApiError)) throw error;
+			return { outcome: 'unknown', code: 'LOOKUP_FAILED', message: `Could not look the earlier refund up: ${error.message}` };
+		}
+	}
+
 	private graphql(query: string, variables: Record<string, unknown>, replaySafe: boolean): Promise<BraintreeBody> {
 		return this.transport.request<BraintreeBody>(
 			{ method: 'POST', url: '/graphql', headers: { 'Braintree-Version': BRAINTREE_VERSION }, body: { query, variables } },
@@ -97,4 +166,8 @@ function transactionResult(transaction: BraintreeTransaction): ChargeResult {
 	const message = event?.processorResponse?.message ?? `Braintree transaction ${transaction.status}`;
 	const byStatus = transaction.status === 'PROCESSOR_DECLINED' ? 'hard_decline' : 'processor_failure';
 	return { outcome: classifyCode(braintreeFailures, code) ?? byStatus, code, message };
+}
+
+function braintreeRefundResult(refund: BraintreeTransaction): RefundResult {
+	return { outcome: 'accepted', refundId: refund.id, state: REFUND_STATES[refund.status] ?? 'pending', processorStatus: refund.status };
 }

@@ -1,7 +1,7 @@
 import type { Transport } from '../../transport/transport';
 import { PlatformApiError, vendorErrorBody } from '../../transport/errors';
 import { toMajorString } from '../../records/money';
-import { failureFromError, type ChargeRequest, type ChargeResult, type PaymentConnector } from '../payments';
+import { failureFromError, refundFailure, type ChargeRequest, type ChargeResult, type PaymentConnector, type RefundActions, type RefundRequest, type RefundResult, type RefundState } from '../payments';
 import { payPalFailures, payPalIssue, type PayPalErrorBody } from './profile';
 
 interface PayPalOrder {
@@ -16,8 +16,9 @@ const CAPTURED = new Set(['COMPLETED', 'PENDING']);
  * PayPal Orders v2: create the order, then capture it, each under its own `PayPal-Request-Id` derived from the
  * payment's key, so a repeat of either step returns the first result instead of a second order or capture.
  */
-export class PayPalPayments implements PaymentConnector {
+export class PayPalPayments implements PaymentConnector, RefundActions {
 	readonly processor = 'paypal';
+	readonly refunds: RefundActions = this;
 
 	constructor(private readonly transport: Transport) {}
 
@@ -53,6 +54,29 @@ export class PayPalPayments implements PaymentConnector {
 		});
 	}
 
+	/** `POST /v2/payments/captures/{id}/refund` under the refund's `PayPal-Request-Id`: a repeat returns the first refund. */
+	async refund(request: RefundRequest): Promise<RefundResult> {
+		try {
+			const refund = await this.transport.request<PayPalRefund>({
+				method: 'POST',
+				url: `/v2/payments/captures/${encodeURIComponent(request.transactionId)}/refund`,
+				headers: { 'PayPal-Request-Id': request.idempotencyKey, Prefer: 'return=representation' },
+				body: { amount: { currency_code: request.currency, value: toMajorString(request.amountMinor, request.currency) }, invoice_id: request.idempotencyKey },
+			});
+			return payPalRefundResult(refund);
+		} catch (error) {
+			return refundFailure(error, payPalIssue(vendorErrorBody<PayPalErrorBody>(error)));
+		}
+	}
+
+	async lookup(processorRefundId: string): Promise<RefundResult> {
+		try {
+			return payPalRefundResult(await this.transport.request<PayPalRefund>({ method: 'GET', url: `/v2/payments/refunds/${encodeURIComponent(processorRefundId)}` }));
+		} catch (error) {
+			return refundFailure(error, payPalIssue(vendorErrorBody<PayPalErrorBody>(error)));
+		}
+	}
+
 	/** A capture PayPal already made under another request id reads back from the order itself. */
 	private async capture(orderId: string, key: string): Promise<PayPalOrder> {
 		try {
@@ -74,4 +98,15 @@ function captureResult(order: PayPalOrder): ChargeResult {
 	if (capture && CAPTURED.has(capture.status)) return { outcome: 'succeeded', transactionId: capture.id, processorStatus: capture.status };
 	const code = capture?.status ?? order.status;
 	return { outcome: code === 'DECLINED' ? 'hard_decline' : 'processor_failure', code, message: `PayPal order ${order.id} is ${code}` };
+}
+
+interface PayPalRefund {
+	id: string;
+	status: string;
+}
+
+const PAYPAL_REFUND_STATES: Record<string, RefundState> = { PENDING: 'pending', COMPLETED: 'succeeded', FAILED: 'failed', CANCELLED: 'failed' };
+
+function payPalRefundResult(refund: PayPalRefund): RefundResult {
+	return { outcome: 'accepted', refundId: refund.id, state: PAYPAL_REFUND_STATES[refund.status] ?? 'pending', processorStatus: refund.status };
 }

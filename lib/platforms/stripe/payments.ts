@@ -10,6 +10,11 @@ import {
 	type ChargeRequest,
 	type ChargeResult,
 	type PaymentConnector,
+	refundFailure,
+	type RefundActions,
+	type RefundRequest,
+	type RefundResult,
+	type RefundState,
 } from '../payments';
 import { stripeFailures, type StripeErrorBody } from './profile';
 
@@ -28,9 +33,10 @@ const SETTLED = new Set(['succeeded', 'processing', 'requires_capture']);
  * With `capture: false` the intent is confirmed with `capture_method=manual` (status `requires_capture`) and
  * captured or canceled later through `authorization`.
  */
-export class StripePayments implements PaymentConnector, AuthorizationActions {
+export class StripePayments implements PaymentConnector, AuthorizationActions, RefundActions {
 	readonly processor = 'stripe';
 	readonly authorization: AuthorizationActions = this;
+	readonly refunds: RefundActions = this;
 
 	constructor(private readonly transport: Transport) {}
 
@@ -67,6 +73,32 @@ export class StripePayments implements PaymentConnector, AuthorizationActions {
 		return this.authorizationAction('cancel', request);
 	}
 
+	/** `POST /v1/refunds` against the PaymentIntent under the refund's `Idempotency-Key`: a repeat returns the first refund. */
+	async refund(request: RefundRequest): Promise<RefundResult> {
+		try {
+			const refund = await this.transport.request<StripeRefund>({
+				method: 'POST',
+				url: '/v1/refunds',
+				bodyType: 'form',
+				headers: { 'Idempotency-Key': request.idempotencyKey },
+				body: { payment_intent: request.transactionId, amount: request.amountMinor, metadata: { refund_id: request.refundId } },
+			});
+			return stripeRefundResult(refund);
+		} catch (error) {
+			const details = vendorErrorBody<StripeErrorBody>(error)?.error;
+			return refundFailure(error, details?.code ?? details?.type);
+		}
+	}
+
+	async lookup(processorRefundId: string): Promise<RefundResult> {
+		try {
+			return stripeRefundResult(await this.transport.request<StripeRefund>({ method: 'GET', url: `/v1/refunds/${encodeURIComponent(processorRefundId)}` }));
+		} catch (error) {
+			const details = vendorErrorBody<StripeErrorBody>(error)?.error;
+			return refundFailure(error, details?.code ?? details?.type);
+		}
+	}
+
 	/** Stripe answers a capture or cancel in the wrong state with 400 `payment_intent_unexpected_state`. */
 	private async authorizationAction(action: 'capture' | 'cancel', request: AuthorizationRequest): Promise<AuthorizationResult> {
 		try {
@@ -84,6 +116,18 @@ export class StripePayments implements PaymentConnector, AuthorizationActions {
 			return { outcome: 'failed', code: details?.code ?? details?.type ?? error.code ?? 'NO_RESPONSE', message: error.message, httpStatus: error.status };
 		}
 	}
+}
+
+interface StripeRefund {
+	id: string;
+	status: string;
+	failure_reason?: string | null;
+}
+
+const REFUND_STATES: Record<string, RefundState> = { pending: 'pending', requires_action: 'pending', succeeded: 'succeeded', failed: 'failed', canceled: 'failed' };
+
+function stripeRefundResult(refund: StripeRefund): RefundResult {
+	return { outcome: 'accepted', refundId: refund.id, state: REFUND_STATES[refund.status] ?? 'pending', processorStatus: refund.status };
 }
 
 function intentResult(intent: PaymentIntent): ChargeResult {

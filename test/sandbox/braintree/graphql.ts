@@ -1,5 +1,6 @@
 /**
- * Braintree's GraphQL API: `POST /graphql` with a `Braintree-Version` header; `chargePaymentMethod`,
+ * Braintree's GraphQL API: `POST /graphql` with a `Braintree-Version` header; `chargePaymentMethod`, `refundTransaction`
+ * (of a settled transaction, up to what remains),
  * `search.transactions` by `id` or `orderId`, and `ping`. No idempotency: a repeated charge is a second transaction,
  * as in Braintree. Queries are validated and executed against the part of Braintree's published schema the sandbox
  * serves (`schema.graphql`): only the selected fields come back, and arguments are read inline or from variables.
@@ -37,6 +38,7 @@ export async function handleGraphql(store: BraintreeStore, request: SandboxReque
 			if (error) declines.push(error);
 			return { clientMutationId: input.clientMutationId ?? null, transaction: presentGraphql(transaction) };
 		},
+		refundTransaction: ({ input }: { input: RefundInput }) => ({ clientMutationId: input.clientMutationId ?? null, refund: presentGraphql(refund(store, input)) }),
 	};
 	const result = await executor.run(prepared, root);
 	const errors = [...(result.errors ?? []), ...declines];
@@ -51,6 +53,19 @@ async function charge(store: BraintreeStore, input: ChargeInput): Promise<Transa
 		if (!(error instanceof BraintreeValidation)) throw error;
 		const [first] = error.failures;
 		throw new GraphQLError(first.message, { extensions: { errorClass: 'VALIDATION', legacyCode: first.code, inputPath: ['input', 'transaction', camel(first.attribute)] } });
+	}
+}
+
+/** A credit transaction against a settled sale, as `refundTransaction` makes it; a refusal is an error naming the field. */
+function refund(store: BraintreeStore, input: RefundInput): Transaction {
+	const original = store.transactions.find((transaction) => graphqlId(transaction) === input.transactionId || transaction.id === input.transactionId);
+	if (!original) throw new GraphQLError('An object with this ID was not found.', { extensions: { errorClass: 'NOT_FOUND', inputPath: ['input', 'transactionId'] } });
+	try {
+		return store.refund(original, input.refund?.amount, input.refund?.orderId);
+	} catch (error) {
+		if (!(error instanceof BraintreeValidation)) throw error;
+		const [first] = error.failures;
+		throw new GraphQLError(first.message, { extensions: { errorClass: 'VALIDATION', legacyCode: first.code, inputPath: ['input', 'refund', camel(first.attribute)] } });
 	}
 }
 
@@ -120,6 +135,12 @@ interface ChargeInput {
 	clientMutationId?: string;
 	paymentMethodId: string;
 	transaction: { amount: string | number; orderId?: string };
+}
+
+interface RefundInput {
+	clientMutationId?: string;
+	transactionId: string;
+	refund?: { amount?: string | number; orderId?: string };
 }
 
 interface SearchInput {

@@ -9,7 +9,9 @@ const event = ['status', 'timestamp', 'amount', 'terminal'];
 
 export const servedFields: Record<string, string[]> = {
 	Query: ['ping', 'search'],
-	Mutation: ['chargePaymentMethod'],
+	Mutation: ['chargePaymentMethod', 'refundTransaction'],
+	RefundTransactionPayload: ['clientMutationId', 'refund'],
+	Refund: ['id', 'legacyId', 'createdAt', 'amount', 'orderId', 'status', 'statusHistory', 'refundedTransaction'],
 	Search: ['transactions'],
 	TransactionConnection: ['edges', 'pageInfo'],
 	TransactionConnectionEdge: ['cursor', 'node'],

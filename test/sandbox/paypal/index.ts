@@ -2,7 +2,9 @@
  * The PayPal sandbox: OAuth2 client credentials (`POST /v1/oauth2/token`, Basic client id:secret → expiring Bearer
  * tokens), Orders v2 create / capture / get with `PayPal-Request-Id` replay, `Prefer: return=minimal` (the default:
  * id, status and links) or `return=representation`, `DUPLICATE_INVOICE_ID`, 422 issues (`INSTRUMENT_DECLINED`,
- * `TRANSACTION_REFUSED`, `ORDER_ALREADY_CAPTURED`, `ORDER_NOT_APPROVED`) and `PayPal-Mock-Response` negative tests.
+ * `TRANSACTION_REFUSED`, `ORDER_ALREADY_CAPTURED`, `ORDER_NOT_APPROVED`) and `PayPal-Mock-Response` negative tests;
+ * refunds of a completed capture (`POST /v2/payments/captures/:id/refund`, full or partial, never more than remains:
+ * `REFUND_AMOUNT_EXCEEDED`, `CAPTURE_FULLY_REFUNDED`) and `GET /v2/payments/refunds/:id`.
  * An order with a vaulted or card payment source is approved at once; one without waits for the buyer, whose
  * approval is simulated by opening the order's `approve` link (`GET /checkoutnow?token=<order id>`, no auth).
  * Vault ids decide the outcome: one containing "declined" or "refused" fails its capture. Cards are answered as
@@ -26,6 +28,18 @@ interface Order {
 	payment_source?: Record<string, unknown>;
 	create_time: string;
 	update_time?: string;
+	links: Array<{ href: string; rel: string; method: string }>;
+}
+
+interface PayPalRefund {
+	id: string;
+	status: 'COMPLETED' | 'PENDING' | 'FAILED' | 'CANCELLED';
+	amount: { currency_code: string; value: string };
+	/** The sandbox's link to the capture (PayPal links it through `links` rel "up"). */
+	capture_id: string;
+	invoice_id?: string;
+	create_time: string;
+	update_time: string;
 	links: Array<{ href: string; rel: string; method: string }>;
 }
 
@@ -117,6 +131,7 @@ export const createPayPalSandbox: VendorSandboxFactory = (services) => {
 
 class PayPalState {
 	orders = new Map<string, Order>();
+	refunds = new Map<string, PayPalRefund>();
 	webhooks: Webhook[] = [];
 	tokens = new Map<string, number>();
 	tokenTtlSeconds = 32_400;
@@ -152,6 +167,12 @@ class PayPalState {
 			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
 			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
 			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)))
+			.post('/v2/payments/captures/:id/refund', (request) => this.withRequestId(request, () => this.refund(request)))
+			.get('/v2/payments/refunds/:id', (request) => {
+				const refund = this.refunds.get(request.params.id);
+				if (!refund) return payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.' }]);
+				return { status: 200, body: refund };
+			})
 			.get('/checkoutnow', (request) => this.buyerApproves(request));
 	}
 
@@ -191,6 +212,7 @@ class PayPalState {
 	reset(): void {
 		this.webhooks = [];
 		this.orders.clear();
+		this.refunds.clear();
 		this.tokens.clear();
 		this.tokenTtlSeconds = 32_400;
 		this.idempotency.reset();
@@ -200,7 +222,7 @@ class PayPalState {
 	view(collection?: string): unknown {
 		const orders = [...this.orders.values()];
 		const captures = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { captures?: unknown[] } | undefined)?.captures ?? []) as Array<{ status: string }>));
-		const all = { orders, captures: captures.filter((capture) => capture.status === 'COMPLETED'), webhooks: this.webhooks.map(listedWebhook) };
+		const all = { orders, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], webhooks: this.webhooks.map(listedWebhook) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
@@ -289,6 +311,45 @@ class PayPalState {
 		order.update_time = capture.create_time;
 		this.services.publishWebhook({ id: `WH-${debugId()}`, event_type: 'PAYMENT.CAPTURE.COMPLETED', resource_type: 'capture', resource: capture, create_time: capture.create_time });
 		return { status: 201, body: order };
+	}
+
+	/** A refund of a completed capture: all that remains without `amount`; never more than remains, in its currency. */
+	private refund(request: SandboxRequest): SandboxResponse {
+		const capture = this.findCapture(request.params.id);
+		if (!capture) return payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.' }]);
+		const captured = capture.amount as { currency_code: string; value: string };
+		const cents = (value: string) => Math.round(Number(value) * 100);
+		const refunded = [...this.refunds.values()].filter((refund) => refund.capture_id === capture.id && refund.status !== 'FAILED').reduce((sum, refund) => sum + cents(refund.amount.value), 0);
+		const remaining = cents(captured.value) - refunded;
+		if (remaining <= 0) return unprocessable('CAPTURE_FULLY_REFUNDED', 'The capture has already been fully refunded.');
+		const body = (request.body ?? {}) as { amount?: { currency_code?: unknown; value?: unknown }; invoice_id?: unknown; note_to_payer?: unknown };
+		if (body.amount !== undefined) {
+			if (body.amount.currency_code !== captured.currency_code) return unprocessable('REFUND_CURRENCY_MISMATCH', 'Refund must be in the same currency as the capture.');
+			if (!/^\d+(\.\d{1,2})?$/.test(String(body.amount.value ?? ''))) return unprocessable('DECIMAL_PRECISION', issueDescriptions.DECIMAL_PRECISION);
+			if (cents(String(body.amount.value)) > remaining) return unprocessable('REFUND_AMOUNT_EXCEEDED', 'The refund amount must be less than or equal to the capture amount that has not yet been refunded.');
+		}
+		const value = body.amount === undefined ? (remaining / 100).toFixed(2) : String(body.amount.value);
+		const now = new Date().toISOString();
+		const refund: PayPalRefund = {
+			id: randomBytes(9).toString('hex').toUpperCase().slice(0, 17), status: 'COMPLETED', amount: { currency_code: captured.currency_code, value }, capture_id: String(capture.id),
+			invoice_id: typeof body.invoice_id === 'string' ? body.invoice_id : undefined, create_time: now, update_time: now,
+			links: [{ href: `${this.services.baseUrl()}/v2/payments/captures/${capture.id}`, rel: 'up', method: 'GET' }],
+		};
+		this.refunds.set(refund.id, refund);
+		if (refunded + cents(value) === cents(captured.value)) capture.status = 'REFUNDED';
+		else capture.status = 'PARTIALLY_REFUNDED';
+		this.services.publishWebhook({ id: `WH-${debugId()}`, event_type: 'PAYMENT.CAPTURE.REFUNDED', resource_type: 'refund', resource: refund, create_time: now });
+		return { status: 201, body: refund };
+	}
+
+	private findCapture(captureId: string): Record<string, unknown> | undefined {
+		for (const order of this.orders.values()) {
+			for (const unit of order.purchase_units) {
+				const found = ((unit.payments as { captures?: Array<Record<string, unknown>> } | undefined)?.captures ?? []).find((capture) => capture.id === captureId);
+				if (found) return found;
+			}
+		}
+		return undefined;
 	}
 
 	private order(orderId: string): Order {

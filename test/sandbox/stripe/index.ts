@@ -2,7 +2,8 @@
  * The Stripe sandbox: PaymentIntents (create with confirm, confirm, capture, cancel, retrieve, list), form bodies,
  * secret-key bearer auth, `Idempotency-Key` (replay, `idempotency_error`, 409 while in flight), Stripe's test
  * cards and their decline codes, partial capture (`amount_to_capture`), cancellation reasons, search in Stripe's query
- * language (`GET /v1/payment_intents/search`), a `Request-Id` on every response, and `Stripe-Signature` webhooks for
+ * language (`GET /v1/payment_intents/search`), refunds (`POST /v1/refunds` of a succeeded PaymentIntent, full or
+ * partial, never more than remains unrefunded; `GET /v1/refunds/:id`), a `Request-Id` on every response, and `Stripe-Signature` webhooks for
  * payment_intent events.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -60,6 +61,19 @@ interface PaymentIntent {
 	description: string | null;
 	created: number;
 	livemode: false;
+}
+
+interface StripeRefund {
+	id: string;
+	object: 'refund';
+	amount: number;
+	charge: string | null;
+	currency: string;
+	payment_intent: string;
+	status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+	reason: string | null;
+	metadata: Record<string, string>;
+	created: number;
 }
 
 /** Stripe's request ids: the `Request-Id` header, and the tail of an error's `request_log_url`. */
@@ -143,6 +157,7 @@ export const createStripeSandbox: VendorSandboxFactory = (services) => {
 class StripeState {
 	intents = new Map<string, PaymentIntent>();
 	charges: Array<{ id: string; payment_intent: string; amount: number; currency: string; metadata: Record<string, string> }> = [];
+	refunds: StripeRefund[] = [];
 	paymentMethods = new Map(Object.entries(testPaymentMethods));
 	endpoints: WebhookEndpoint[] = [];
 	readonly processing = new ProcessingSettings();
@@ -173,6 +188,8 @@ class StripeState {
 			.post('/v1/payment_intents/:id/confirm', (request) => this.idempotent(request, () => this.confirm(this.intent(request.params.id), form(request).payment_method as string | undefined)))
 			.post('/v1/payment_intents/:id/capture', (request) => this.idempotent(request, async () => this.capture(this.intent(request.params.id), form(request))))
 			.post('/v1/payment_intents/:id/cancel', (request) => this.idempotent(request, async () => this.cancel(this.intent(request.params.id), form(request))))
+			.post('/v1/refunds', (request) => this.idempotent(request, async () => this.refund(form(request))))
+			.get('/v1/refunds/:id', (request) => this.getRefund(request.params.id))
 			.get('/v1/webhook_endpoints', (request) => this.listEndpoints(request))
 			.post('/v1/webhook_endpoints', (request) => this.createEndpoint(request))
 			.delete('/v1/webhook_endpoints/:id', (request) => this.deleteEndpoint(request.params.id));
@@ -229,6 +246,7 @@ class StripeState {
 	reset(): void {
 		this.intents.clear();
 		this.charges = [];
+		this.refunds = [];
 		this.paymentMethods = new Map(Object.entries(testPaymentMethods));
 		this.endpoints = [];
 		this.idempotency.reset();
@@ -248,7 +266,7 @@ class StripeState {
 	}
 
 	view(collection?: string): unknown {
-		const all = { payment_intents: [...this.intents.values()], charges: this.charges, webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
+		const all = { payment_intents: [...this.intents.values()], charges: this.charges, refunds: this.refunds, webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
@@ -383,6 +401,40 @@ class StripeState {
 		}
 		Object.assign(intent, { status: 'canceled', amount_capturable: 0, cancellation_reason: reason === undefined ? null : String(reason), canceled_at: Math.floor(Date.now() / 1000) });
 		return { status: 200, body: intent };
+	}
+
+	/**
+	 * POST /v1/refunds: a refund of a succeeded PaymentIntent's charge, all that remains when `amount` is absent. Card
+	 * refunds in test mode succeed at once; a refund over what remains is refused with `amount_too_large`.
+	 */
+	private refund(params: Record<string, unknown>): SandboxResponse {
+		if (typeof params.payment_intent !== 'string') return missing('payment_intent');
+		const intent = this.intent(params.payment_intent);
+		if (intent.status !== 'succeeded') {
+			return stripeError(400, { type: 'invalid_request_error', code: 'charge_not_refundable', message: `This PaymentIntent does not have a successful charge to refund (its status is ${intent.status}).` });
+		}
+		const refunded = this.refunds.filter((refund) => refund.payment_intent === intent.id && refund.status !== 'failed').reduce((sum, refund) => sum + refund.amount, 0);
+		const remaining = intent.amount_received - refunded;
+		if (remaining <= 0) return stripeError(400, { type: 'invalid_request_error', code: 'charge_already_refunded', message: `Charge ${String(intent.latest_charge)} has already been refunded.` });
+		const amount = params.amount === undefined ? remaining : Number(params.amount);
+		if (!Number.isInteger(amount) || amount < 1) return invalid('amount', `Invalid integer: ${String(params.amount)}`);
+		if (amount > remaining) {
+			return stripeError(400, { type: 'invalid_request_error', code: 'amount_too_large', param: 'amount', message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})` });
+		}
+		const refund: StripeRefund = {
+			id: `re_${id(24)}`, object: 'refund', amount, charge: intent.latest_charge, currency: intent.currency, payment_intent: intent.id, status: 'succeeded',
+			reason: typeof params.reason === 'string' ? params.reason : null, metadata: (params.metadata as Record<string, string>) ?? {}, created: Math.floor(Date.now() / 1000),
+		};
+		this.refunds.push(refund);
+		const charge = { id: intent.latest_charge, object: 'charge', payment_intent: intent.id, amount: intent.amount_received, amount_refunded: refunded + amount, refunded: refunded + amount === intent.amount_received, currency: intent.currency };
+		this.publish(event('charge.refunded', charge));
+		return { status: 200, body: refund };
+	}
+
+	private getRefund(refundId: string): SandboxResponse {
+		const refund = this.refunds.find((candidate) => candidate.id === refundId);
+		if (!refund) return stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', param: 'id', message: `No such refund: '${refundId}'` });
+		return { status: 200, body: refund };
 	}
 
 	private recordCharge(chargeId: string, intent: PaymentIntent, amount: number): void {
