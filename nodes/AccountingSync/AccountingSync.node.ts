@@ -8,7 +8,7 @@ import * as recordSale from './actions/recordSale.operation';
 import * as upsertCustomer from './actions/upsertCustomer.operation';
 import { ACCOUNTING_PLATFORMS, accountingSyncProperties, operationOptions } from './AccountingSync.description';
 import { routeOperation } from '../shared/operationRouter';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { recordSale, recordPayment, recordRefund, upsertCustomer, createInvoice, getTransaction };
@@ -30,7 +30,7 @@ export class AccountingSync implements INodeType {
 			...ACCOUNTING_PLATFORMS.map(({ value, credential }) => ({ name: credential, required: true, displayOptions: { show: { platform: [value] } } })),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
-		properties: accountingSyncProperties,
+		properties: [stateStoreNotice, ...accountingSyncProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };

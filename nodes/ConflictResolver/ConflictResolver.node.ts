@@ -6,7 +6,7 @@ import { NEEDS_REVIEW } from './actions/outputs';
 import * as resolve from './actions/resolve.operation';
 import { conflictResolverProperties, operationOptions } from './ConflictResolver.description';
 import { routeOperation } from '../shared/operationRouter';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { resolve, listReviews, decide };
@@ -26,7 +26,7 @@ export class ConflictResolver implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Apply to Local', 'Apply to External', 'Needs Review'],
 		credentials: [{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
-		properties: conflictResolverProperties,
+		properties: [stateStoreNotice, ...conflictResolverProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };

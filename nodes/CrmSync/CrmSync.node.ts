@@ -8,7 +8,7 @@ import * as verifyWebhook from './actions/verifyWebhook.operation';
 import { crmCredentials } from './actions/properties';
 import { crmSyncProperties, operationOptions } from './CrmSync.description';
 import { routeOperation } from '../shared/operationRouter';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNameOf, platformNamesOf } from '../shared/subtitle';
 
 const operations = { push, pull, sync, verifyWebhook, recordPurchase };
@@ -44,7 +44,7 @@ export class CrmSync implements INodeType {
 			...crmCredentials(),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
-		properties: crmSyncProperties,
+		properties: [stateStoreNotice, ...crmSyncProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };

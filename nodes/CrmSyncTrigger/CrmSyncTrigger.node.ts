@@ -8,7 +8,7 @@ import { crmCredentials } from '../CrmSync/actions/properties';
 import { changeItem } from '../CrmSync/actions/pull.operation';
 import { nodeStore, platformTransport } from '../shared/engineContext';
 import { toNodeError } from '../shared/errors';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { crmSyncTriggerProperties } from './CrmSyncTrigger.description';
 import { platformNameOf } from '../shared/subtitle';
 
@@ -33,7 +33,7 @@ export class CrmSyncTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [...crmCredentials(), { name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
-		properties: crmSyncTriggerProperties,
+		properties: [stateStoreNotice, ...crmSyncTriggerProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };

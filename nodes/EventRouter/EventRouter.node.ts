@@ -8,7 +8,7 @@ import * as route from './actions/route.operation';
 import * as routeLog from './actions/routeLog.operation';
 import { eventRouterProperties, operationOptions } from './EventRouter.description';
 import { routeOperation } from '../shared/operationRouter';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { route, listDeadLetters, replay, routeLog };
@@ -34,7 +34,7 @@ export class EventRouter implements INodeType {
 			{ name: 'integrationEventIngestApi', required: false, displayOptions: { show: { operation: ['route'] } }, testedBy: 'integrationEventIngestTest' },
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
-		properties: eventRouterProperties,
+		properties: [stateStoreNotice, ...eventRouterProperties],
 	};
 
 	methods = {

@@ -13,7 +13,7 @@ import * as verifyOrder from './actions/verifyOrder.operation';
 import { inventoryFanOutProperties, operationOptions } from './InventoryFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
 import { credentialSlots } from '../shared/platformCredentials';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
 const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, resumeOrders, retryPending, verifyOrder };
@@ -41,7 +41,7 @@ export class InventoryFanOut implements INodeType {
 			...credentialSlots('inventory'),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
-		properties: inventoryFanOutProperties,
+		properties: [stateStoreNotice, ...inventoryFanOutProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest }, listSearch: locationListSearch };

@@ -7,7 +7,7 @@ import * as recordUnsubscribe from './actions/recordUnsubscribe.operation';
 import * as retryPending from './actions/retryPending.operation';
 import { marketingFanOutProperties, operationOptions } from './MarketingFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
 const operations = { fanOut, recordUnsubscribe, collectUnsubscribes, retryPending };
@@ -30,7 +30,7 @@ export class MarketingFanOut implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Sent', 'Skipped', 'Failed'],
 		credentials: [...marketingCredentials(), { name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
-		properties: marketingFanOutProperties,
+		properties: [stateStoreNotice, ...marketingFanOutProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest }, listSearch: marketingListSearch };

@@ -9,7 +9,7 @@ import * as verifyEvent from './actions/verifyEvent.operation';
 import { smartPaymentRouterProperties, operationOptions } from './SmartPaymentRouter.description';
 import { routeOperation } from '../shared/operationRouter';
 import { credentialSlots } from '../shared/platformCredentials';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { route, explain, get, capture, cancel, verifyEvent };
@@ -33,7 +33,7 @@ export class SmartPaymentRouter implements INodeType {
 			...credentialSlots('payments'),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
-		properties: smartPaymentRouterProperties,
+		properties: [stateStoreNotice, ...smartPaymentRouterProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };

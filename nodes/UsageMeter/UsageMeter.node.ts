@@ -8,7 +8,7 @@ import * as record from './actions/record.operation';
 import * as recordApiCalls from './actions/recordApiCalls.operation';
 import { operationOptions, usageMeterProperties } from './UsageMeter.description';
 import { routeOperation } from '../shared/operationRouter';
-import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
+import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { record, recordApiCalls, getUsage, previewInvoice, closePeriod, export: exportUsage };
@@ -28,7 +28,7 @@ export class UsageMeter implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Output', 'Quota Alerts', 'Late Usage'],
 		credentials: [{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
-		properties: usageMeterProperties,
+		properties: [stateStoreNotice, ...usageMeterProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest } };

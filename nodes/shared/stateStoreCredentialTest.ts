@@ -1,4 +1,4 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult, INodeProperties } from 'n8n-workflow';
 
 import { checkPostgresConnection } from '../../lib/store';
 
@@ -23,3 +23,15 @@ export async function integrationStateStoreTest(
 		return { status: 'Error', message: `Could not connect: ${(error as Error).message}` };
 	}
 }
+
+/**
+ * The consequence of the state store choice, shown at the top of every node that keeps state: an integration's ID
+ * maps, ledgers and cursors are in one store, so a node pointed at another one starts afresh.
+ */
+export const stateStoreNotice: INodeProperties = {
+	displayName:
+		'Use the same Integration State Store credential (or none, for the built-in SQLite file) on every node of one integration: its ID maps, ledgers and cursors live in that store, and a node on another store starts afresh and can create duplicates',
+	name: 'stateStoreNotice',
+	type: 'notice',
+	default: '',
+};

@@ -4,6 +4,7 @@ import { eventTopic, eventTopics, existingHook, receiveDelivery, registerHook, r
 import { nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
 import { chosenCredential } from './platformCredentials';
+import { stateStoreNotice } from './stateStoreCredentialTest';
 import { platformsServing } from '../../lib/platforms/catalog';
 
 /** The trigger's webhook: answered immediately, or when the workflow ends (see `respondProperty`). */
@@ -67,6 +68,7 @@ export function vendorTriggerDescription(spec: VendorTriggerSpec): SharedTrigger
 		],
 		webhooks: [vendorWebhook],
 		properties: [
+			stateStoreNotice,
 			{
 				displayName: 'Platform',
 				name: 'platform',

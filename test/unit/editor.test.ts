@@ -88,3 +88,12 @@ test('vendor ids are resourceLocators with a searchable list the node can fill',
 		expect({ name, method: typeof (node.methods?.listSearch as Record<string, unknown> | undefined)?.[method] }).toEqual({ name, method: 'function' });
 	}
 });
+
+test('every node that keeps state says its integration must share one state store', () => {
+	const stateful = packageNodes().filter((node) => (node.description.credentials ?? []).some((credential) => credential.name === 'integrationStateStore'));
+	expect(stateful.length).toBeGreaterThan(5);
+	for (const node of stateful) {
+		const notice = node.description.properties.find((property) => property.type === 'notice' && /same Integration State Store/.test(property.displayName));
+		expect({ node: node.description.name, notice: notice !== undefined && notice.displayOptions === undefined }).toEqual({ node: node.description.name, notice: true });
+	}
+});
