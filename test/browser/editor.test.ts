@@ -1,0 +1,222 @@
+/**
+ * The n8n editor in a real browser (playwright-core driving Debian's Chromium) over a real n8n with this package
+ * installed, every sandbox running and the demo's credentials and templates: sign in through the form, open each
+ * template on the canvas, open every package node's panel, pick from lists the sandboxes feed, run a workflow from
+ * the canvas, test a credential. Screenshots go to docs/images/ (the node and template pages show them).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { declaredNodeTypes } from '../harness/build';
+import { createCredentials, createLocalCredentials, importTemplates, seedSandboxes, type ImportedTemplate } from '../../scripts/demo';
+import { startN8n, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import { startAllSandboxes, type RunningSandbox } from '../sandbox/registry';
+import { startSmtpSink, type SmtpSink } from '../sandbox/smtp';
+
+jest.setTimeout(600_000);
+
+const packageName = 'n8n-nodes-integration-automation';
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const imagesDir = path.join(repoRoot, 'docs', 'images');
+/** What n8n shows in a panel it could not build (unknown type, a description it cannot read). */
+const brokenPanel = /not (currently )?installed|problem loading|could not be loaded|unknown node/i;
+
+let sandboxes: RunningSandbox[] = [];
+let smtp: SmtpSink | undefined;
+let n8n: N8nServer;
+let templates: ImportedTemplate[] = [];
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+	sandboxes = await startAllSandboxes();
+	smtp = await startSmtpSink();
+	n8n = await startN8n();
+	const credentialIds = { ...(await createCredentials(n8n, sandboxes)), ...(await createLocalCredentials(n8n, smtp)) };
+	await seedSandboxes(sandboxes);
+	templates = await importTemplates(n8n, credentialIds, sandboxes);
+	browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+	page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+	mkdirSync(path.join(imagesDir, 'nodes'), { recursive: true });
+	mkdirSync(path.join(imagesDir, 'templates'), { recursive: true });
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await n8n?.stop();
+	await Promise.allSettled([...sandboxes.map((sandbox) => sandbox.close()), smtp?.close()]);
+});
+
+const templateFile = (file: string) => {
+	const found = templates.find((template) => template.file === file);
+	if (!found) throw new Error(`the ${file} template is missing`);
+	return found;
+};
+const savedNode = async (template: ImportedTemplate, name: string) => {
+	const workflow = await n8n.api<{ nodes: Array<{ name: string; parameters: Record<string, unknown> }> }>('GET', `/workflows/${template.id}`);
+	const node = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!node) throw new Error(`workflow ${template.id} has no node "${name}"`);
+	return node;
+};
+/** Polls until `read` returns something (the editor saves asynchronously). */
+async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T | undefined> {
+	const deadline = Date.now() + timeoutMs;
+	let value = await read();
+	while (value === undefined && Date.now() < deadline) {
+		await page.waitForTimeout(250);
+		value = await read();
+	}
+	return value;
+}
+const canvasNode = (name: string) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+const packageNodes = (template: ImportedTemplate) => template.workflow.nodes.filter((node) => node.type.startsWith(`${packageName}.`));
+const nodeSlug = (type: string) => type.slice(packageName.length + 1).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+async function openWorkflow(template: ImportedTemplate): Promise<void> {
+	await page.goto(`${n8n.baseUrl}/workflow/${template.id}`);
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+}
+
+/** Opens a node's panel and waits for its parameters; fails when n8n could not build the panel. */
+async function openPanel(name: string): Promise<void> {
+	await canvasNode(name).dblclick();
+	const parameters = page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"]');
+	await parameters.waitFor();
+	await expect(parameters.locator('[data-test-id="parameter-item"]').first()).toBeDefinedLocator();
+	const text = await page.locator('[data-test-id="ndv"]').innerText();
+	if (brokenPanel.test(text)) throw new Error(`The panel of "${name}" did not render: ${text.match(brokenPanel)?.[0]}`);
+}
+
+async function closePanel(): Promise<void> {
+	await page.locator('[data-test-id="ndv-close-button"]').click();
+	await page.locator('[data-test-id="ndv"]').waitFor({ state: 'hidden' });
+}
+
+/** A test that leaves a screenshot of the page and the open panel's text in .tmp/browser-failures/ when it fails. */
+function browserTest(name: string, body: () => Promise<void>): void {
+	test(name, async () => {
+		try {
+			await body();
+		} catch (error) {
+			const dir = path.join(repoRoot, '.tmp', 'browser-failures');
+			mkdirSync(dir, { recursive: true });
+			const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+			await page.screenshot({ path: path.join(dir, `${slug}.png`) }).catch(() => undefined);
+			const panel = await page.locator('[data-test-id="ndv"]').innerText({ timeout: 1000 }).catch(() => '');
+			writeFileSync(path.join(dir, `${slug}.txt`), `${String(error)}\n\n${panel}`);
+			throw error;
+		}
+	});
+}
+
+expect.extend({
+	/** A locator that resolves to an element within the default wait. */
+	async toBeDefinedLocator(locator: ReturnType<Page['locator']>) {
+		try {
+			await locator.waitFor({ timeout: 15_000 });
+			return { pass: true, message: () => `${locator} was found` };
+		} catch {
+			return { pass: false, message: () => `${locator} never appeared` };
+		}
+	},
+});
+
+declare global {
+	// eslint-disable-next-line @typescript-eslint/no-namespace
+	namespace jest {
+		interface Matchers<R> {
+			toBeDefinedLocator(): Promise<R>;
+		}
+	}
+}
+
+browserTest('the owner signs in through the form', async () => {
+	await page.goto(`${n8n.baseUrl}/signin`);
+	await page.fill('#emailOrLdapLoginId', n8n.email);
+	await page.fill('#password', n8n.password);
+	await page.click('[data-test-id="form-submit-button"]');
+	await page.waitForURL((url) => !url.pathname.includes('signin'));
+	expect(new URL(page.url()).pathname).not.toContain('signin');
+});
+
+browserTest("every template opens on the canvas, and every package node type's panel renders", async () => {
+	expect(templates.length).toBeGreaterThan(0);
+	const opened = new Set<string>();
+	/** Opens the panel of each package node whose type no earlier workflow showed, with a screenshot per type. */
+	const openNewPanels = async (template: ImportedTemplate) => {
+		for (const node of packageNodes(template).filter((candidate) => !opened.has(nodeSlug(candidate.type)))) {
+			await openPanel(node.name);
+			await page.screenshot({ path: path.join(imagesDir, 'nodes', `${nodeSlug(node.type)}.png`) });
+			opened.add(nodeSlug(node.type));
+			await closePanel();
+		}
+	};
+	for (const template of templates) {
+		await openWorkflow(template);
+		for (const node of template.workflow.nodes.filter((candidate) => candidate.type !== 'n8n-nodes-base.stickyNote')) await expect(canvasNode(node.name)).toBeDefinedLocator();
+		await page.keyboard.press('1'); // zoom to fit
+		await page.screenshot({ path: path.join(imagesDir, 'templates', template.file.replace(/\.json$/, '.png')) });
+		await openNewPanels(template);
+	}
+	// Node types no template uses get a workflow of their own, so every node the package declares is opened.
+	for (const type of declaredNodeTypes().filter((declared) => !opened.has(nodeSlug(declared)))) {
+		const workflow = { name: `Panel of ${type}`, nodes: [{ name: 'Node Under Test', type, typeVersion: 1, position: [0, 0], parameters: {} }], connections: {} };
+		const template = { file: `${nodeSlug(type)}.json`, workflow, id: await n8n.importWorkflow(workflow), line: '' };
+		await openWorkflow(template);
+		await openNewPanels(template);
+	}
+	expect([...opened].sort()).toEqual(declaredNodeTypes().map(nodeSlug).sort());
+});
+
+browserTest('a workflow started from the canvas runs to success', async () => {
+	const template = templateFile('inventory-reconcile.json');
+	await openWorkflow(template);
+	const before = new Set((await n8n.executions(template.id)).map((run) => run.id));
+	await canvasNode('Reconcile Now').hover();
+	await page.locator('[data-test-id="execute-workflow-button-Reconcile Now"]').click();
+	const run = await n8n.waitForExecution(template.id, (execution) => !before.has(execution.id), 60_000);
+	expect({ status: run.status, mode: run.mode }).toEqual({ status: 'success', mode: 'manual' });
+	expect(run.outputs['Reconcile Stock']).toBeDefined();
+	// The canvas shows the run's outcome on the package nodes it went through.
+	await expect(canvasNode('Reconcile Stock').locator('[data-test-id="canvas-node-status-success"]')).toBeDefinedLocator();
+	await page.screenshot({ path: path.join(imagesDir, 'templates', 'inventory-reconcile-run.png') });
+});
+
+browserTest('a list fed by the Mailchimp sandbox offers its audience, and the pick is saved', async () => {
+	const template = templateFile('marketing-contact-created.json');
+	await openWorkflow(template);
+	await openPanel('Marketing Fan-out');
+	const picker = page.locator('[data-test-id="resource-locator-mailchimpAudienceId"]');
+	await picker.locator('[data-test-id="rlc-mode-selector"]').click();
+	await page.getByRole('option', { name: 'From List' }).click();
+	await picker.locator('[data-test-id="rlc-input"]').click();
+	// The dropdown is rendered outside the panel (teleported), so its items are found on the page.
+	const audience = page.locator('[data-test-id="rlc-item"]', { hasText: 'Newsletter' });
+	await expect(audience).toBeDefinedLocator();
+	await page.screenshot({ path: path.join(imagesDir, 'nodes', 'marketing-fan-out-audience-list.png') });
+	await audience.click();
+	await closePanel();
+	await page.keyboard.press('Control+s');
+	const saved = await eventually(async () => {
+		const value = (await savedNode(template, 'Marketing Fan-out')).parameters.mailchimpAudienceId as { mode?: string };
+		return value?.mode === 'list' ? value : undefined;
+	});
+	expect(saved).toMatchObject({ mode: 'list', value: 'a1b2c3d4e5', cachedResultName: 'Newsletter' });
+});
+
+browserTest("a credential opened from a node's panel passes its test", async () => {
+	await openWorkflow(templateFile('marketing-contact-created.json'));
+	await openPanel('Marketing Fan-out');
+	await page.locator('[data-test-id="credential-edit-button"]').first().click();
+	const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+	await dialog.waitFor();
+	const success = dialog.locator('[data-test-id="credentials-config-container-test-success"]');
+	// n8n tests the credential when it opens; Retry runs the test again against the sandbox.
+	await expect(success).toBeDefinedLocator();
+	await dialog.getByRole('button', { name: 'Retry' }).click();
+	await expect(success).toBeDefinedLocator();
+	expect(await dialog.innerText()).toContain('Connection tested successfully');
+	await page.screenshot({ path: path.join(imagesDir, 'credential-test.png') });
+});
