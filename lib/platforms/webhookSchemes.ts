@@ -60,6 +60,8 @@ export interface WebhookReceiver<Event extends string> {
 	authentic(delivery: ReceivedDelivery, secret: string, api?: Transport): boolean | Promise<boolean>;
 	/** The vendor checks its signatures itself, through its API: the trigger needs a transport to receive a delivery. */
 	verifiedThroughApi?: boolean;
+	/** The body of a delivery that is not JSON (Braintree's signed form), or undefined when it is malformed; default JSON. */
+	parse?(rawBody: Buffer): unknown;
 	/** For vendors that send several events in one delivery (HubSpot): the events of a parsed body, or undefined when it is none. */
 	split?(body: unknown): Array<Record<string, unknown>> | undefined;
 	/** The vendor's id of this event (the same on a redelivery), or undefined when it sent none. */
@@ -100,7 +102,7 @@ export function registersThroughApi<Event extends string>(scheme: WebhookScheme<
 }
 
 export type OrderWebhookScheme = WebhookScheme<OrderEventKind>;
-export type PaymentWebhookScheme = WebhookScheme<PaymentEventKind>;
+export type PaymentWebhookScheme = WebhookScheme<PaymentEventKind> | AppWebhookScheme<PaymentEventKind>;
 export type CrmWebhookScheme = WebhookScheme<CrmEventKind> | AppWebhookScheme<CrmEventKind>;
 
 /** An id as text: a whole number or a non-empty string; anything else is no id. */

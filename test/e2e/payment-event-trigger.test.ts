@@ -8,11 +8,11 @@
  */
 import { createHmac } from 'node:crypto';
 
-import { describeTriggerLifecycle, useTriggerEnvironment, type TriggerCase } from '../harness/vendorTrigger';
+import { describeTriggerLifecycle, post, useTriggerEnvironment, waitFor, type TriggerCase } from '../harness/vendorTrigger';
 
 jest.setTimeout(600_000);
 
-type Platform = 'stripe' | 'square' | 'paypal';
+type Platform = 'stripe' | 'square' | 'paypal' | 'braintree';
 
 const stripeForgedBody = JSON.stringify({ id: 'evt_forged', type: 'payment_intent.succeeded', data: { object: { id: 'pi_forged', object: 'payment_intent' } } });
 const stripeStamp = Math.floor(Date.now() / 1000);
@@ -61,11 +61,12 @@ const cases: Array<TriggerCase<Platform>> = [
 
 const env = useTriggerEnvironment<Platform>(
 	{ displayName: 'Payment Event Trigger', type: 'paymentEventTrigger', webhookPrefix: 'payment-trigger', subject: 'payment', vendor: 'processor' },
-	['stripe', 'square', 'paypal'],
-	({ stripe, square, paypal }) => ({
+	['stripe', 'square', 'paypal', 'braintree'],
+	({ stripe, square, paypal, braintree }) => ({
 		integrationStripeApi: { name: 'Stripe', data: { secretKey: stripe.credentials.secretKey, baseUrl: stripe.baseUrl } },
 		integrationSquareApi: { name: 'Square', data: { accessToken: square.credentials.accessToken, baseUrl: square.baseUrl } },
 		integrationPayPalApi: { name: 'PayPal', data: { clientId: paypal.credentials.clientId, clientSecret: paypal.credentials.clientSecret, baseUrl: paypal.baseUrl } },
+		integrationBraintreeApi: { name: 'Braintree', data: { publicKey: braintree.credentials.publicKey, privateKey: braintree.credentials.privateKey, baseUrl: braintree.baseUrl } },
 	}),
 );
 
@@ -88,4 +89,57 @@ describeTriggerLifecycle(env, cases, (test, published) => {
 			expect(await env.n8n.executions(published.workflowId())).toHaveLength(1);
 		});
 	}
+});
+
+describe('Payment Event Trigger on braintree (succeeded, set up in the Control Panel)', () => {
+	let workflowId: string;
+	let hookUrl: string;
+	const test = { platform: 'braintree', event: 'succeeded', credentialType: 'integrationBraintreeApi' } as TriggerCase<Platform>;
+
+	async function settle(orderId: string): Promise<string> {
+		const { baseUrl, credentials } = env.sandboxes.braintree;
+		const response = await fetch(`${baseUrl}/graphql`, {
+			method: 'POST',
+			headers: { authorization: `Basic ${Buffer.from(`${credentials.publicKey}:${credentials.privateKey}`).toString('base64')}`, 'braintree-version': '2019-01-01', 'content-type': 'application/json' },
+			body: JSON.stringify({
+				query: 'mutation Charge($input: ChargePaymentMethodInput!) { chargePaymentMethod(input: $input) { transaction { id legacyId } } }',
+				variables: { input: { paymentMethodId: 'fake-valid-nonce', transaction: { amount: '12.50', orderId } } },
+			}),
+		});
+		const transaction = ((await response.json()) as { data: { chargePaymentMethod: { transaction: { id: string; legacyId: string } } } }).data.chargePaymentMethod.transaction;
+		await env.controls.braintree.emitEvent({ kind: 'transaction_settled', transactionId: transaction.legacyId ?? transaction.id });
+		return transaction.legacyId ?? transaction.id;
+	}
+
+	it('publishes without calling Braintree: the URL goes into the Control Panel', async () => {
+		workflowId = await env.n8n.importWorkflow(env.triggerWorkflow(test));
+		await env.n8n.activate(workflowId);
+		hookUrl = `${env.n8n.baseUrl}/webhook/payment-trigger-braintree/webhook`;
+		// What the user does in the Control Panel; Braintree signs with the API keys, so the target's secret is unused.
+		await env.controls.braintree.registerWebhook(hookUrl, 'unused');
+	});
+
+	it('starts one execution for a settled transaction, and none when Braintree sends the same notification again', async () => {
+		const transactionId = await settle('bt-e2e-1');
+		const [first] = await waitFor('the notification', () => env.deliveriesTo('braintree', hookUrl), (found) => found.length === 1 && found[0].status !== null);
+		expect(first.status).toBe(200);
+		const execution = await env.n8n.waitForExecution(workflowId);
+		const item = (execution.outputs['Payment Event Trigger']?.[0]?.[0] as { json: Record<string, unknown> }).json;
+		expect(item).toMatchObject({ platform: 'braintree', event: 'succeeded', topic: 'transaction_settled', paymentId: transactionId });
+		expect(await post(hookUrl, { 'content-type': 'application/x-www-form-urlencoded' }, first.body, 'application/x-www-form-urlencoded')).toBe(200);
+		expect(await env.n8n.executions(workflowId)).toHaveLength(1);
+	});
+
+	it('answers a notification signed with another key 401 and starts nothing', async () => {
+		const [first] = await env.deliveriesTo('braintree', hookUrl);
+		const fields = new URLSearchParams(first.body);
+		fields.set('bt_signature', `${env.sandboxes.braintree.credentials.publicKey}|${'0'.repeat(40)}`);
+		expect(await post(hookUrl, {}, fields.toString(), 'application/x-www-form-urlencoded')).toBe(401);
+		expect(await env.n8n.executions(workflowId)).toHaveLength(1);
+	});
+
+	it('stops receiving when the workflow is unpublished', async () => {
+		await env.n8n.api('POST', `/workflows/${workflowId}/deactivate`);
+		await waitFor('the webhook gone', () => post(hookUrl, {}, 'bt_signature=x&bt_payload=y', 'application/x-www-form-urlencoded'), (status) => status === 404);
+	});
 });

@@ -1,4 +1,5 @@
 import type { PlatformDefinition } from '../definition';
+import { braintreePaymentWebhooks } from './paymentWebhooks';
 import { BraintreePayments } from './payments';
 import { braintreeProfile, braintreeRoutingProfile } from './profile';
 
@@ -9,4 +10,5 @@ export const braintree: PlatformDefinition = {
 	credentials: { type: 'integrationBraintreeApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://payments.braintree-api.com', secretFields: ['privateKey'] },
 	standaloneAuth: { kind: 'basic', user: '{publicKey}', password: '{privateKey}' },
 	payments: { connector: (transport) => new BraintreePayments(transport), routingProfile: braintreeRoutingProfile },
+	paymentWebhooks: braintreePaymentWebhooks,
 };
