@@ -2,6 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import * as explain from './actions/explain.operation';
 import { paymentProperties } from './actions/paymentProperties';
+import * as refund from './actions/refund.operation';
 import * as route from './actions/route.operation';
 import { routingProperties } from './actions/routingProperties';
 import * as verifyEvent from './actions/verifyEvent.operation';
@@ -12,6 +13,8 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Capture Payment', value: 'capture', action: 'Capture an authorized payment', description: 'Capture a payment routed with Capture off, once however often it is repeated' },
 	{ name: 'Explain Route', value: 'explain', action: 'Explain how a payment would be routed', description: 'Rank the processors with each factor’s contribution, without charging' },
 	{ name: 'Get Payment', value: 'get', action: 'Get a stored payment', description: 'The stored transaction of a payment ID: state, processor, fee and every attempt' },
+	{ name: 'Get Refund', value: 'getRefund', action: 'Get a refund', description: 'Where a refund stands, looked up at the processor while it is pending' },
+	{ name: 'Refund Payment', value: 'refund', action: 'Refund a payment', description: 'Refund all or part of a captured payment on the processor that charged it, once per refund ID' },
 	{ name: 'Route Payment', value: 'route', action: 'Route and charge a payment', description: 'Charge through the best processor, falling back on processor failures' },
 	{ name: 'Verify Processor Event', value: 'verifyEvent', action: 'Verify a processor webhook signature', description: 'Pass genuine Stripe or Square events, reject forged ones' },
 ];
@@ -27,6 +30,7 @@ export const smartPaymentRouterProperties: INodeProperties[] = [
 	},
 	...paymentProperties,
 	...route.description,
+	...refund.description,
 	...explain.description,
 	...verifyEvent.description,
 	...routingProperties,

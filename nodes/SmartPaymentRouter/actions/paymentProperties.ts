@@ -13,7 +13,7 @@ export const paymentProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '={{ $json.paymentId }}',
-		displayOptions: { show: { operation: ['route', 'explain', 'get', 'capture', 'cancel'] } },
+		displayOptions: { show: { operation: ['route', 'explain', 'get', 'capture', 'cancel', 'refund'] } },
 		description: 'Your unique id for this payment: the same id is charged at most once, across retries and duplicates',
 	},
 	{ displayName: 'Amount', name: 'amount', type: 'number', required: true, default: 0, typeOptions: { numberPrecision: 2 }, displayOptions: showFor, description: 'In major units, e.g. 19.99' },
