@@ -110,6 +110,14 @@ describe('CRM Sync and its trigger', () => {
 		expect(summary[0].json).toMatchObject({ entity: 'contacts', pending: 0, platforms: { hubspot: { created: 1 }, salesforce: { pulled: 1 } } });
 	});
 
+	it('sync takes Platform Priority as ordered picks, and refuses a platform it does not know naming the field', async () => {
+		const sync = (platformPriority: unknown) => crm({ operation: 'sync', platforms: ['hubspot', 'salesforce'], strategy: 'lastWriteWins', platformPriority, deletes: 'flag' });
+		const [summary] = await run(sync({ platform: [{ platform: 'salesforce' }, { platform: 'hubspot' }] }));
+		expect(summary[0].json).toMatchObject({ entity: 'contacts', pending: 0 });
+		await expect(run(sync({ platform: [{ platform: 'salesforce' }, { platform: 'hubspott' }] }))).rejects.toThrow(/Platform Priority: \\?"hubspott\\?" is not a CRM platform/);
+		await expect(run(sync({ platform: [{ platform: 'salesforce' }, { platform: 'salesforce' }] }))).rejects.toThrow('Platform Priority: salesforce is listed twice');
+	});
+
 	it('verify webhook passes a genuine HubSpot delivery and fails a forged one with the reason', async () => {
 		const body = [{ objectId: 1 }];
 		const timestamp = Date.now();

@@ -49,11 +49,13 @@ export const description: INodeProperties[] = [
 	{
 		displayName: 'Platform Priority',
 		name: 'platformPriority',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. salesforce, hubspot',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Platform',
+		default: {},
 		displayOptions: show,
-		description: 'Comma-separated tie-break order for changes with equal modified times; unlisted platforms follow by name',
+		description: 'Tie-break order for changes with equal modified times, first wins (drag to reorder); unlisted platforms follow by name',
+		options: [{ displayName: 'Platform', name: 'platform', values: [{ displayName: 'Platform', name: 'platform', type: 'options', options: crmPlatformOptions, default: 'hubspot' }] }],
 	},
 	fieldPoliciesProperty(
 		{
@@ -65,6 +67,21 @@ export const description: INodeProperties[] = [
 	),
 	{ ...deletesProperty, displayOptions: show },
 ];
+
+/**
+ * The tie-break order as picked (rows of `{ platform }`), or as the comma-separated text earlier versions of the node
+ * saved; a platform the node does not know, or one listed twice, is an error naming the field.
+ */
+export function readPlatformPriority(context: IExecuteFunctions): string[] {
+	const raw = context.getNodeParameter('platformPriority', 0, {}) as string | { platform?: Array<{ platform?: string }> };
+	const names = typeof raw === 'string' ? raw.split(',').map((name) => name.trim()).filter(Boolean) : (raw.platform ?? []).map((row) => String(row.platform ?? ''));
+	const known = crmPlatformOptions.map((option) => option.value);
+	for (const [index, name] of names.entries()) {
+		if (!known.includes(name)) throw new NodeOperationError(context.getNode(), `Platform Priority: "${name}" is not a CRM platform (${known.join(', ')})`);
+		if (names.indexOf(name) !== index) throw new NodeOperationError(context.getNode(), `Platform Priority: ${name} is listed twice`);
+	}
+	return names;
+}
 
 export function readStrategy(context: IExecuteFunctions): ConflictStrategy {
 	const strategy = context.getNodeParameter('strategy', 0) as string;
@@ -88,7 +105,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		enabled.push({ connector, mappings: readMappings(this, platform, entity) });
 	}
 	const policies = readFieldPolicies(this);
-	const priority = (this.getNodeParameter('platformPriority', 0) as string).split(',').map((name) => name.trim()).filter(Boolean);
+	const priority = readPlatformPriority(this);
 	const summary = await syncPlatforms({
 		store, integration, entity, platforms: enabled,
 		strategy: readStrategy(this),
