@@ -1,5 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { platformOptions, platformsServing } from '../../lib/platforms/catalog';
+
 import * as explain from './actions/explain.operation';
 import { paymentProperties } from './actions/paymentProperties';
 import * as refund from './actions/refund.operation';
@@ -27,6 +29,14 @@ export const smartPaymentRouterProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: operationOptions,
 		default: 'route',
+	},
+	{
+		displayName: 'Processors',
+		name: 'processors',
+		type: 'multiOptions',
+		options: platformOptions('payments'),
+		default: platformsServing('payments').map((definition) => definition.id),
+		description: 'The processors this router may charge; each shows its credential slot once chosen, and one without a credential is ranked but never charged',
 	},
 	...paymentProperties,
 	...route.description,

@@ -32,7 +32,7 @@ export class SmartPaymentRouter implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Succeeded', 'Failed'],
 		credentials: [
-			...credentialSlots('payments'),
+			...credentialSlots('payments', 'processors'),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: [stateStoreNotice, ...smartPaymentRouterProperties],

@@ -35,9 +35,14 @@ export function chosenCredential(platform: string, configured: Record<string, un
 	return choices.find((candidate) => configured[candidate.type]) ?? choices[0];
 }
 
-/** One optional credential slot per credential type of every platform serving the capability, in catalog order. */
-export function credentialSlots(capability: Capability): INodeCredentialDescription[] {
-	return platformsServing(capability).flatMap((definition) => credentialChoices(definition.id).map((choice) => ({ name: choice.type, required: false })));
+/**
+ * One optional credential slot per credential type of every platform serving the capability, in catalog order; with
+ * `shownBy` (a multi-select of those platforms) each slot shows only while its platform is chosen there.
+ */
+export function credentialSlots(capability: Capability, shownBy?: string): INodeCredentialDescription[] {
+	return platformsServing(capability).flatMap((definition) =>
+		credentialChoices(definition.id).map((choice) => ({ name: choice.type, required: false, ...(shownBy ? { displayOptions: { show: { [shownBy]: [definition.id] } } } : {}) })),
+	);
 }
 
 export const STATE_STORE_CREDENTIAL = 'integrationStateStore';

@@ -97,3 +97,13 @@ test('every node that keeps state says its integration must share one state stor
 		expect({ node: node.description.name, notice: notice !== undefined && notice.displayOptions === undefined }).toEqual({ node: node.description.name, notice: true });
 	}
 });
+
+test("Smart Payment Router shows a processor's credential slot only while the processor is chosen", () => {
+	const router = packageNodes().find((node) => node.description.name === 'smartPaymentRouter')!;
+	const processors = router.description.properties.find((property) => property.name === 'processors')!;
+	expect(processors.type).toBe('multiOptions');
+	const ids = (processors.options as INodePropertyOptions[]).map((option) => option.value);
+	const slots = (router.description.credentials ?? []).filter((credential) => credential.name !== 'integrationStateStore');
+	expect(slots).toHaveLength(ids.length);
+	for (const slot of slots) expect(ids).toContain(slot.displayOptions?.show?.processors?.[0]);
+});

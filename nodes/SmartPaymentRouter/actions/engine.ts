@@ -53,9 +53,10 @@ export function readRoutingConfig(context: IExecuteFunctions): RoutingConfig {
 export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRouter> {
 	const store = await nodeStore(context);
 	const configured = context.getNode().credentials ?? {};
+	const chosen = context.getNodeParameter('processors', 0, platformsServing('payments').map((definition) => definition.id)) as string[];
 	const connectors: Record<string, PaymentConnector> = {};
 	for (const processor of platformsServing('payments')) {
-		if (!configured[processor.credentials.type]) continue;
+		if (!chosen.includes(processor.id) || !configured[processor.credentials.type]) continue;
 		const transport = await platformTransport(context, processor.id, store, { retry: paymentRetryPolicy });
 		connectors[processor.id] = processor.payments!.connector(transport);
 	}
