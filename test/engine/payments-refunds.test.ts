@@ -10,7 +10,8 @@ import path from 'node:path';
 import { connectProcessors, defaultRoutingConfig, PaymentRouter, type RefundOutcome } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
 import { InputError } from '../../lib/records/inputSchema';
-import { closeAllStores, coreMigrations, openStore, type StateStore } from '../../lib/store';
+import { closeAllStores, coreMigrations, openStore, type StateStore, type StoreConfig } from '../../lib/store';
+import { acquirePostgres, uniqueName } from '../support/postgres';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 
@@ -30,12 +31,21 @@ beforeAll(async () => {
 	const started = await Promise.all(processors.map((name) => startSandbox(name)));
 	sandboxes = Object.fromEntries(processors.map((name, index) => [name, started[index]])) as Record<Processor, RunningSandbox>;
 	control = Object.fromEntries(processors.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)])) as Record<Processor, SandboxControl>;
-	const file = path.join(mkdtempSync(path.join(tmpdir(), 'payments-refunds-')), 'state.sqlite');
-	store = await openStore({ kind: 'sqlite', file }, [...coreMigrations, ...paymentMigrations]);
 });
+
+let releasePostgres: (() => Promise<void>) | undefined;
+
+/** The same guarantees on the zero-configuration SQLite store and on PostgreSQL (n8n queue mode). */
+async function storeConfig(backend: 'sqlite' | 'postgres'): Promise<StoreConfig> {
+	if (backend === 'sqlite') return { kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'payments-refunds-')), 'state.sqlite') };
+	const server = await acquirePostgres();
+	releasePostgres = server.release;
+	return { kind: 'postgres', ...server.config, schema: uniqueName('refunds') };
+}
 
 afterAll(async () => {
 	await closeAllStores();
+	await releasePostgres?.();
 	await Promise.all(Object.values(sandboxes).map((sandbox) => sandbox.close()));
 });
 
@@ -108,80 +118,86 @@ function accepted(outcome: RefundOutcome): Extract<RefundOutcome, { status: 'suc
 
 const lostRefundPath: Record<Processor, string> = { stripe: '/v1/refunds', square: '/v2/refunds', paypal: '/v2/payments/captures/', braintree: '/graphql' };
 
-describe.each(processors)('%s', (processor) => {
-	test('two partial refunds reach the processor; a third above what remains is refused naming amount, before any call', async () => {
-		const paymentId = await charged(processor);
-		const refunds = router(processor);
-		const first = accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-r1`, amount: 20 }));
-		expect(first).toMatchObject({ processor, amount: '20.00', currency: 'USD', remaining: '30.00', replayed: false });
-		const second = accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-r2`, amount: 12.35 }));
-		expect(second).toMatchObject({ amount: '12.35', remaining: '17.65' });
-		const callsBefore = refundCalls.length;
-		const over = refunds.refund({ paymentId, refundId: `${paymentId}-r3`, amount: 17.66 });
-		await expect(over).rejects.toThrow(InputError);
-		await expect(refunds.refund({ paymentId, refundId: `${paymentId}-r3`, amount: 17.66 })).rejects.toThrow(/amount.*at most the 17\.65 USD that remains/);
-		expect(refundCalls.length).toBe(callsBefore);
-		const atProcessor = await refundsAt(processor);
-		expect(atProcessor.map((refund) => minorOf(processor, refund)).sort((a, b) => a - b)).toEqual([1235, 2000]);
-		// What remains may still be refunded in full, with no amount given.
-		const rest = accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-r4` }));
-		expect(rest).toMatchObject({ amount: '17.65', remaining: '0.00' });
-		await expect(refunds.refund({ paymentId, refundId: `${paymentId}-r5`, amount: 0.01 })).rejects.toThrow(/already fully refunded/);
-		expect(await refundsAt(processor)).toHaveLength(3);
+describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
+	beforeAll(async () => {
+		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
 	});
 
-	test('a response lost after the processor refunded, through every retry, is settled by the next submission under the same key: one refund', async () => {
-		const paymentId = await charged(processor);
-		// As many lost answers as the transport tries (Braintree's connector also searches its order id, 3 tries more):
-		// the first submission cannot know whether it refunded.
-		await control[processor].fault({ kind: 'lost_response', match: { path: lostRefundPath[processor] }, times: processor === 'braintree' ? 4 : 3 });
-		const refunds = router(processor);
-		const firstTry = await refunds.refund({ paymentId, refundId: `${paymentId}-lost`, amount: 10 });
-		expect(firstTry).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
-		expect(await refundsAt(processor)).toHaveLength(1);
-		// What the unknown refund may have taken stays reserved: 40.01 more is refused.
-		await expect(refunds.refund({ paymentId, refundId: `${paymentId}-more`, amount: 40.01 })).rejects.toThrow(InputError);
-		const settled = await refunds.refund({ paymentId, refundId: `${paymentId}-lost`, amount: 10 });
-		expect(accepted(settled)).toMatchObject({ amount: '10.00', remaining: '40.00' });
-		expect(await refundsAt(processor)).toHaveLength(1);
+	describe.each(processors)('%s', (processor) => {
+		test('two partial refunds reach the processor; a third above what remains is refused naming amount, before any call', async () => {
+			const paymentId = await charged(processor);
+			const refunds = router(processor);
+			const first = accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-r1`, amount: 20 }));
+			expect(first).toMatchObject({ processor, amount: '20.00', currency: 'USD', remaining: '30.00', replayed: false });
+			const second = accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-r2`, amount: 12.35 }));
+			expect(second).toMatchObject({ amount: '12.35', remaining: '17.65' });
+			const callsBefore = refundCalls.length;
+			const over = refunds.refund({ paymentId, refundId: `${paymentId}-r3`, amount: 17.66 });
+			await expect(over).rejects.toThrow(InputError);
+			await expect(refunds.refund({ paymentId, refundId: `${paymentId}-r3`, amount: 17.66 })).rejects.toThrow(/amount.*at most the 17\.65 USD that remains/);
+			expect(refundCalls.length).toBe(callsBefore);
+			const atProcessor = await refundsAt(processor);
+			expect(atProcessor.map((refund) => minorOf(processor, refund)).sort((a, b) => a - b)).toEqual([1235, 2000]);
+			// What remains may still be refunded in full, with no amount given.
+			const rest = accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-r4` }));
+			expect(rest).toMatchObject({ amount: '17.65', remaining: '0.00' });
+			await expect(refunds.refund({ paymentId, refundId: `${paymentId}-r5`, amount: 0.01 })).rejects.toThrow(/already fully refunded/);
+			expect(await refundsAt(processor)).toHaveLength(3);
+		});
+
+		test('a response lost after the processor refunded, through every retry, is settled by the next submission under the same key: one refund', async () => {
+			const paymentId = await charged(processor);
+			// As many lost answers as the transport tries (Braintree's connector also searches its order id, 3 tries more):
+			// the first submission cannot know whether it refunded.
+			await control[processor].fault({ kind: 'lost_response', match: { path: lostRefundPath[processor] }, times: processor === 'braintree' ? 4 : 3 });
+			const refunds = router(processor);
+			const firstTry = await refunds.refund({ paymentId, refundId: `${paymentId}-lost`, amount: 10 });
+			expect(firstTry).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
+			expect(await refundsAt(processor)).toHaveLength(1);
+			// What the unknown refund may have taken stays reserved: 40.01 more is refused.
+			await expect(refunds.refund({ paymentId, refundId: `${paymentId}-more`, amount: 40.01 })).rejects.toThrow(InputError);
+			const settled = await refunds.refund({ paymentId, refundId: `${paymentId}-lost`, amount: 10 });
+			expect(accepted(settled)).toMatchObject({ amount: '10.00', remaining: '40.00' });
+			expect(await refundsAt(processor)).toHaveLength(1);
+		});
+
+		test('concurrent duplicates of one refund id make one refund and all answer with it', async () => {
+			const paymentId = await charged(processor);
+			const outcomes = await Promise.all(Array.from({ length: 6 }, () => router(processor).refund({ paymentId, refundId: `${paymentId}-dup`, amount: 15 })));
+			const refundIds = new Set(outcomes.map((outcome) => accepted(outcome).processorRefundId));
+			expect(refundIds.size).toBe(1);
+			expect(outcomes.filter((outcome) => outcome.status !== 'failed' && !outcome.replayed)).toHaveLength(1);
+			expect(await refundsAt(processor)).toHaveLength(1);
+		});
+
+		test('six refund ids racing for more than remains: one refunds, the others are refused before any call', async () => {
+			const paymentId = await charged(processor);
+			const settled = await Promise.allSettled([30, 30, 30, 30, 30, 30].map((amount, index) => router(processor).refund({ paymentId, refundId: `${paymentId}-race-${index}`, amount })));
+			expect(settled.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+			const refused = settled.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+			expect(refused).toHaveLength(5);
+			for (const { reason } of refused) expect((reason as InputError).violations[0].field).toBe('amount');
+			expect(await refundsAt(processor)).toHaveLength(1);
+		});
 	});
 
-	test('concurrent duplicates of one refund id make one refund and all answer with it', async () => {
-		const paymentId = await charged(processor);
-		const outcomes = await Promise.all(Array.from({ length: 6 }, () => router(processor).refund({ paymentId, refundId: `${paymentId}-dup`, amount: 15 })));
-		const refundIds = new Set(outcomes.map((outcome) => accepted(outcome).processorRefundId));
-		expect(refundIds.size).toBe(1);
-		expect(outcomes.filter((outcome) => outcome.status !== 'failed' && !outcome.replayed)).toHaveLength(1);
-		expect(await refundsAt(processor)).toHaveLength(1);
+	test('a refund follows its state by lookup: a pending Square refund becomes succeeded', async () => {
+		const paymentId = await charged('square');
+		const refunds = router('square');
+		const first = accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-follow`, amount: 5 }));
+		expect(first.status).toBe('pending');
+		const followed = accepted(await refunds.refundStatus(`${paymentId}-follow`));
+		expect(followed).toMatchObject({ status: 'succeeded', processorRefundId: first.processorRefundId, processorStatus: 'COMPLETED' });
 	});
 
-	test('two refund ids racing for more than remains: one refunds, the other is refused before any call', async () => {
-		const paymentId = await charged(processor);
-		const settled = await Promise.allSettled([30, 30].map((amount, index) => router(processor).refund({ paymentId, refundId: `${paymentId}-race-${index}`, amount })));
-		expect(settled.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
-		const refused = settled.find((result) => result.status === 'rejected') as PromiseRejectedResult;
-		expect(refused.reason).toBeInstanceOf(InputError);
-		expect((refused.reason as InputError).violations[0].field).toBe('amount');
-		expect(await refundsAt(processor)).toHaveLength(1);
+	test('refunds refuse what cannot be refunded: an unknown payment, a reused refund id, an amount finer than cents', async () => {
+		const paymentId = await charged('stripe');
+		const refunds = router('stripe');
+		expect(await refunds.refund({ paymentId: 'never-submitted', refundId: 'r-unknown', amount: 1 })).toMatchObject({ status: 'failed', reason: 'unknown_payment' });
+		accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-once`, amount: 5 }));
+		expect(await refunds.refund({ paymentId, refundId: `${paymentId}-once`, amount: 6 })).toMatchObject({ status: 'failed', reason: 'refund_id_reused' });
+		await expect(refunds.refund({ paymentId, refundId: `${paymentId}-fine`, amount: 1.001 })).rejects.toThrow(/amount/);
+		await expect(refunds.refund({ paymentId, refundId: undefined as unknown as string, amount: 1 })).rejects.toThrow(/refundId/);
+		expect(await refundsAt('stripe')).toHaveLength(1);
 	});
-});
-
-test('a refund follows its state by lookup: a pending Square refund becomes succeeded', async () => {
-	const paymentId = await charged('square');
-	const refunds = router('square');
-	const first = accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-follow`, amount: 5 }));
-	expect(first.status).toBe('pending');
-	const followed = accepted(await refunds.refundStatus(`${paymentId}-follow`));
-	expect(followed).toMatchObject({ status: 'succeeded', processorRefundId: first.processorRefundId, processorStatus: 'COMPLETED' });
-});
-
-test('refunds refuse what cannot be refunded: an unknown payment, a reused refund id, an amount finer than cents', async () => {
-	const paymentId = await charged('stripe');
-	const refunds = router('stripe');
-	expect(await refunds.refund({ paymentId: 'never-submitted', refundId: 'r-unknown', amount: 1 })).toMatchObject({ status: 'failed', reason: 'unknown_payment' });
-	accepted(await refunds.refund({ paymentId, refundId: `${paymentId}-once`, amount: 5 }));
-	expect(await refunds.refund({ paymentId, refundId: `${paymentId}-once`, amount: 6 })).toMatchObject({ status: 'failed', reason: 'refund_id_reused' });
-	await expect(refunds.refund({ paymentId, refundId: `${paymentId}-fine`, amount: 1.001 })).rejects.toThrow(/amount/);
-	await expect(refunds.refund({ paymentId, refundId: undefined as unknown as string, amount: 1 })).rejects.toThrow(/refundId/);
-	expect(await refundsAt('stripe')).toHaveLength(1);
 });
