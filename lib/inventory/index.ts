@@ -15,6 +15,6 @@ export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
 export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions } from './connect';
 export { orderMovements, type OrderEvent, type StockMovement } from './movements';
-export { readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
+export { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
 export { orderInputSchema, orderPayloadSchema, skuListSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';

@@ -1,9 +1,11 @@
-import { verifyBodyHmacBase64 } from '../platforms/inventory';
+import { platformDefinition } from '../platforms/catalog';
+import { credentialSecretField, headerReader, verifyLocally, type OrderWebhookScheme } from '../platforms/webhookSchemes';
 import { checkInput, describeViolations, id, type InputViolation } from '../records/inputSchema';
 import { orderPayloadSchema } from './inputs';
 import type { OrderEvent } from './movements';
 
-export type OrderWebhookSource = 'shopify' | 'woocommerce';
+/** The id of a store platform whose order webhooks can be verified (`shopify`, `woocommerce`). */
+export type OrderWebhookSource = string;
 
 /** An order as the vendor sent it, nothing dropped or converted but integer ids (which become their decimal text). */
 export interface ReceivedOrder extends Omit<OrderEvent, 'orderId' | 'lines'> {
@@ -20,28 +22,21 @@ export type OrderWebhookCheck =
 	| { valid: true; order: OrderEvent }
 	| { valid: false; reason: string; signed: boolean; violations?: InputViolation[]; received?: ReceivedOrder };
 
-const SCHEMES: Record<OrderWebhookSource, { signature: string; delivery: string }> = {
-	shopify: { signature: 'x-shopify-hmac-sha256', delivery: 'x-shopify-webhook-id' },
-	woocommerce: { signature: 'x-wc-webhook-signature', delivery: 'x-wc-webhook-delivery-id' },
-};
-
-interface OrderPayload {
-	id?: number | string;
-	line_items?: Array<{ id?: number | string; sku?: string | null; quantity?: number }>;
-	email?: string | null;
-	total_price?: string;
-	created_at?: string;
-	billing?: { email?: string };
-	total?: string;
-	date_created_gmt?: string;
+function orderWebhooksOf(source: OrderWebhookSource): OrderWebhookScheme {
+	const scheme = platformDefinition(source).orderWebhooks;
+	if (!scheme) throw new Error(`${source} sends no order webhooks this package can verify`);
+	return scheme;
 }
 
-/** The buyer, total and time of an order, from each vendor's own fields; absent ones are left out. */
-function orderCustomer(source: OrderWebhookSource, payload: OrderPayload): Pick<OrderEvent, 'customerEmail' | 'total' | 'createdAt'> {
-	const fields = source === 'shopify'
-		? { customerEmail: payload.email, total: payload.total_price, createdAt: payload.created_at }
-		// WooCommerce's *_gmt times are UTC without a zone designator.
-		: { customerEmail: payload.billing?.email, total: payload.total, createdAt: payload.date_created_gmt && `${payload.date_created_gmt.replace(/Z$/, '')}Z` };
+/** The credential field holding the secret the store's deliveries are signed with. */
+export function orderWebhookSecretField(source: OrderWebhookSource): string {
+	return credentialSecretField(orderWebhooksOf(source));
+}
+
+/** The buyer, total and time of an order, from the vendor's own fields; absent ones are left out. */
+function orderCustomer(scheme: OrderWebhookScheme, payload: Record<string, unknown> | undefined): Pick<OrderEvent, 'customerEmail' | 'total' | 'createdAt'> {
+	if (!scheme.orderSummary || !payload) return {};
+	const fields = scheme.orderSummary(payload);
 	return Object.fromEntries(Object.entries(fields).filter(([, value]) => typeof value === 'string' && value !== '')) as Pick<OrderEvent, 'customerEmail' | 'total' | 'createdAt'>;
 }
 
@@ -58,23 +53,21 @@ export function readOrderWebhook(
 	secret: string,
 	storeId: string = source,
 ): OrderWebhookCheck {
-	const scheme = SCHEMES[source];
-	const header = (name: string) => {
-		const value = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
-		return Array.isArray(value) ? value[0] : value;
-	};
-	if (!header(scheme.signature)) return { valid: false, signed: false, reason: `missing ${scheme.signature} header` };
-	if (!verifyBodyHmacBase64(rawBody, header(scheme.signature), secret)) return { valid: false, signed: false, reason: 'signature does not match the body' };
-	let payload: OrderPayload;
+	const scheme = orderWebhooksOf(source);
+	const header = headerReader(headers);
+	const signature = verifyLocally(scheme, { header, rawBody: Buffer.from(rawBody, 'utf8'), url: '', nowMs: Date.now() }, secret);
+	if (!signature.valid) return { ...signature, signed: false };
+	let payload: unknown;
 	try {
-		payload = JSON.parse(rawBody) as OrderPayload;
+		payload = JSON.parse(rawBody);
 	} catch {
 		return { valid: false, signed: true, reason: 'body is not JSON' };
 	}
 	const checked = checkInput(orderPayloadSchema, payload);
-	const delivery = { sourceStore: storeId, deliveryId: header(scheme.delivery), ...orderCustomer(source, payload) };
+	const fields = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : undefined;
+	const delivery = { sourceStore: storeId, deliveryId: scheme.deliveryId(header, fields ?? {}), ...orderCustomer(scheme, fields) };
 	if (checked.violations) {
-		const received = typeof payload === 'object' && payload !== null ? { ...delivery, orderId: asSentId(payload.id), lines: linesAsSent(payload.line_items) } : undefined;
+		const received = fields ? { ...delivery, orderId: asSentId(fields.id), lines: linesAsSent(fields.line_items) } : undefined;
 		return { valid: false, signed: true, reason: `not a valid order: ${describeViolations(checked.violations)}`, violations: checked.violations, received };
 	}
 	const lines = checked.value.line_items.map((line) => ({ lineId: line.id, sku: line.sku, quantity: line.quantity }));

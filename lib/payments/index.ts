@@ -4,7 +4,7 @@ export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentRes
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord, type TransactionState, type AuthorizationAction } from './repository';
 export { paymentMigrations } from './migrations';
 export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
-export { verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventCheck, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
+export { paymentWebhookSecretField, verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventCheck, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
 export { paymentRequestSchema, paymentIdSchema, refundRequestSchema, refundIdSchema } from './inputs';
 export { PaymentRefunds, type RefundRequest, type RefundOutcome, type RefundFailureReason } from './refunds';
 export { RefundRepository, type RefundRow, type RefundRowState } from './refundRepository';

@@ -1,12 +1,18 @@
-import { checkInput, describeViolations, nonEmptyString, object, shape, type InputViolation } from '../records/inputSchema';
-import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from '../platforms/square/webhook';
-import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from '../platforms/stripe/webhook';
+/**
+ * The Verify Processor Event operation's checks: each processor's signature check and event body are declared with
+ * its payment webhooks in its folder (`paymentWebhooks`), looked up here in the catalog.
+ */
+import { platformDefinition } from '../platforms/catalog';
+import { verifySquareSignature } from '../platforms/square/webhook';
+import { verifyStripeSignature } from '../platforms/stripe/webhook';
+import { credentialSecretField, headerReader, verifyLocally, type PaymentWebhookScheme } from '../platforms/webhookSchemes';
+import { describeViolations, type InputViolation } from '../records/inputSchema';
 
 export type { SignatureCheck } from '../platforms/payments';
 export { verifySquareSignature, verifyStripeSignature };
 
-/** The processors whose webhook deliveries can be verified. */
-export type PaymentEventSource = 'stripe' | 'square';
+/** The id of a processor whose webhook deliveries can be verified (`stripe`, `square`). */
+export type PaymentEventSource = string;
 
 export interface PaymentEventDelivery {
 	/** The request headers, names in lower case (as n8n's Webhook node gives them). */
@@ -17,12 +23,6 @@ export interface PaymentEventDelivery {
 	nowMs: number;
 }
 
-/** The fields every event of a processor has: a delivery without them is refused even when its signature holds. */
-const EVENT_SCHEMAS = {
-	stripe: { id: nonEmptyString(), type: nonEmptyString(), data: shape({ object: object() }, 'an object {object}') },
-	square: { event_id: nonEmptyString(), type: nonEmptyString(), data: object() },
-};
-
 /**
  * A genuine event (`event` parsed from the raw body), or the reason it is refused: a forged one (`signed` false), or a
  * correctly signed body that is no event (empty, not JSON, without its id, type or data; `violations` name the fields).
@@ -31,17 +31,27 @@ export type PaymentEventCheck =
 	| { valid: true; event: Record<string, unknown> }
 	| { valid: false; reason: string; signed: boolean; violations?: InputViolation[] };
 
-/** Checks one delivery against its processor's signature scheme, reading the header that processor signs in, then its body. */
-export function verifyPaymentEvent(source: PaymentEventSource, delivery: PaymentEventDelivery, secret: string): PaymentEventCheck {
-	const signature =
-		source === 'stripe'
-			? verifyStripeSignature(delivery.headers[STRIPE_SIGNATURE_HEADER], delivery.rawBody, secret, delivery.nowMs)
-			: verifySquareSignature(delivery.headers[SQUARE_SIGNATURE_HEADER], delivery.notificationUrl ?? '', delivery.rawBody, secret);
-	if (!signature.valid) return { ...signature, signed: false };
-	return readEvent(source, delivery.rawBody);
+function paymentWebhooksOf(source: PaymentEventSource): PaymentWebhookScheme {
+	const scheme = platformDefinition(source).paymentWebhooks;
+	if (!scheme) throw new Error(`${source} sends no payment webhooks this package can verify`);
+	return scheme;
 }
 
-function readEvent(source: PaymentEventSource, rawBody: string): PaymentEventCheck {
+/** The credential field holding the secret the processor's deliveries are signed with. */
+export function paymentWebhookSecretField(source: PaymentEventSource): string {
+	return credentialSecretField(paymentWebhooksOf(source));
+}
+
+/** Checks one delivery against its processor's signature scheme, then reads its body. */
+export function verifyPaymentEvent(source: PaymentEventSource, delivery: PaymentEventDelivery, secret: string): PaymentEventCheck {
+	const scheme = paymentWebhooksOf(source);
+	const received = { header: headerReader(delivery.headers), rawBody: Buffer.from(delivery.rawBody, 'utf8'), url: delivery.notificationUrl ?? '', nowMs: delivery.nowMs };
+	const signature = verifyLocally(scheme, received, secret);
+	if (!signature.valid) return { ...signature, signed: false };
+	return readEvent(scheme, delivery.rawBody);
+}
+
+function readEvent(scheme: PaymentWebhookScheme, rawBody: string): PaymentEventCheck {
 	if (rawBody.trim() === '') return { valid: false, signed: true, reason: 'signed, but the body is empty: not an event' };
 	let body: unknown;
 	try {
@@ -49,7 +59,7 @@ function readEvent(source: PaymentEventSource, rawBody: string): PaymentEventChe
 	} catch {
 		return { valid: false, signed: true, reason: 'signed, but the body is not JSON' };
 	}
-	const checked = checkInput(EVENT_SCHEMAS[source], body, '');
-	if (checked.violations) return { valid: false, signed: true, reason: `signed, but not a ${source} event: ${describeViolations(checked.violations)}`, violations: checked.violations };
+	const violations = scheme.eventBody?.check(body, '').violations;
+	if (violations) return { valid: false, signed: true, reason: `signed, but not a ${scheme.platform} event: ${describeViolations(violations)}`, violations };
 	return { valid: true, event: body as Record<string, unknown> };
 }

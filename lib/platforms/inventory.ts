@@ -1,5 +1,7 @@
 import { PlatformApiError } from '../transport/errors';
 import { hmac, safeEqual } from '../transport/signatures';
+import type { SignatureCheck } from './payments';
+import { verdict, type HeaderReader } from './webhookSchemes';
 
 /** What a commerce platform can do for the inventory fan-out engine. One implementation per platform. */
 
@@ -154,9 +156,10 @@ export async function plainSet(
  * The signature both Shopify (X-Shopify-Hmac-Sha256) and WooCommerce (X-WC-Webhook-Signature) put on an order webhook:
  * base64(HMAC-SHA256(secret, raw body)), compared in constant time.
  */
-export function verifyBodyHmacBase64(rawBody: string | Buffer, signature: string | undefined, secret: string): boolean {
-	if (!signature || !secret) return false;
-	return safeEqual(Buffer.from(signature, 'base64'), hmac(secret, rawBody));
+export function verifyBodyHmac(header: HeaderReader, name: string, rawBody: string | Buffer, secret: string): SignatureCheck {
+	const signature = header(name);
+	if (!signature) return { valid: false, reason: `missing ${name} header` };
+	return verdict(secret !== '' && safeEqual(Buffer.from(signature, 'base64'), hmac(secret, rawBody)), 'signature does not match the body');
 }
 
 /**

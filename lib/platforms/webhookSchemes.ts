@@ -1,5 +1,7 @@
 import { PlatformApiError } from '../transport/errors';
+import type { Rule } from '../records/inputSchema';
 import type { Transport } from '../transport/transport';
+import type { SignatureCheck } from './payments';
 
 /** The order events a trigger can start on, in the package's words; each vendor maps them to its own topics. */
 export const ORDER_EVENTS = ['created', 'updated', 'cancelled', 'refunded'] as const;
@@ -35,8 +37,10 @@ export interface EventTopic {
 export interface ReceivedDelivery {
 	header: HeaderReader;
 	rawBody: Buffer;
-	/** The URL the delivery was sent to, as registered (Square signs it). */
+	/** The URL the delivery was sent to, as registered (Square and HubSpot sign it). */
 	url: string;
+	/** The HTTP method, `POST` when not given (HubSpot signs it). */
+	method?: string;
 	nowMs: number;
 }
 
@@ -54,10 +58,17 @@ export interface WebhookReceiver<Event extends string> {
 	/** The credential field holding the secret when `secretFrom` is `credential` (default `webhookSecret`). */
 	credentialSecretField?: string;
 	/**
-	 * Whether the delivery was sent by the vendor for this secret, judged on the raw bytes received; `api` is given
-	 * where the vendor verifies its own signatures (PayPal's verify-webhook-signature).
+	 * Whether the delivery was sent by the vendor for this secret, judged on the raw bytes received, and if not why
+	 * (the header missing, a stale timestamp, a signature that does not match); `api` is given where the vendor verifies
+	 * its own signatures (PayPal's verify-webhook-signature). The one signature check of the vendor: the trigger and the
+	 * capabilities' Verify operations both use it.
 	 */
-	authentic(delivery: ReceivedDelivery, secret: string, api?: Transport): boolean | Promise<boolean>;
+	verify(delivery: ReceivedDelivery, secret: string, api?: Transport): SignatureCheck | Promise<SignatureCheck>;
+	/**
+	 * What a delivery's body must be to be the vendor's event once its signature holds, for the capabilities' Verify
+	 * operations (a signed body that is no event is refused naming the fields).
+	 */
+	eventBody?: Rule<unknown>;
 	/** The vendor checks its signatures itself, through its API: the trigger needs a transport to receive a delivery. */
 	verifiedThroughApi?: boolean;
 	/** The body of a delivery that is not JSON (Braintree's signed form), or undefined when it is malformed; default JSON. */
@@ -101,7 +112,17 @@ export function registersThroughApi<Event extends string>(scheme: WebhookScheme<
 	return !('registeredIn' in scheme);
 }
 
-export type OrderWebhookScheme = WebhookScheme<OrderEventKind>;
+/** The buyer, total and time of an order, read from the vendor's own fields of an order event. */
+export interface OrderSummary {
+	customerEmail?: unknown;
+	total?: unknown;
+	createdAt?: unknown;
+}
+
+export interface OrderWebhookScheme extends WebhookScheme<OrderEventKind> {
+	/** The order's buyer, total and time, for the Verify Order operation to pass on with its lines. */
+	orderSummary?(payload: Record<string, unknown>): OrderSummary;
+}
 export type PaymentWebhookScheme = WebhookScheme<PaymentEventKind> | AppWebhookScheme<PaymentEventKind>;
 export type CrmWebhookScheme = WebhookScheme<CrmEventKind> | AppWebhookScheme<CrmEventKind>;
 
@@ -123,4 +144,34 @@ export function objectAt(payload: Record<string, unknown>, path: string): Record
 export function ignoreNotFound(error: unknown): undefined {
 	if (error instanceof PlatformApiError && error.status === 404) return undefined;
 	throw error;
+}
+
+/** The credential field a Verify operation reads the vendor's webhook secret from: the declared one, else `webhookSecret`. */
+export function credentialSecretField(receiver: WebhookReceiver<string>): string {
+	return receiver.credentialSecretField ?? 'webhookSecret';
+}
+
+/**
+ * The verdict on a delivery judged by its bytes alone, as a Verify operation needs it: a vendor that verifies its
+ * signatures through its API (PayPal) cannot be judged this way, which is an error naming it.
+ */
+export function verifyLocally(receiver: WebhookReceiver<string>, delivery: ReceivedDelivery, secret: string): SignatureCheck {
+	const throughApi = new Error(`${receiver.platform} deliveries are verified through its API, not by a Verify operation`);
+	if (receiver.verifiedThroughApi) throw throughApi;
+	const verdict = receiver.verify(delivery, secret);
+	if (verdict instanceof Promise) throw throughApi;
+	return verdict;
+}
+
+/** Reads headers given as an object (names in any case, a repeated header as a list) by lower-case name. */
+export function headerReader(headers: Readonly<Record<string, string | string[] | undefined>>): HeaderReader {
+	return (name) => {
+		const value = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+		return Array.isArray(value) ? value[0] : value;
+	};
+}
+
+/** A signature check's verdict from a yes/no answer and the reason for a no. */
+export function verdict(genuine: boolean, reason: string): SignatureCheck {
+	return genuine ? { valid: true } : { valid: false, reason };
 }

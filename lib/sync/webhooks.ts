@@ -1,13 +1,16 @@
-/** Signature checks for the CRM and support platforms' webhooks (PLATFORMS.md), on the raw request body. */
-import { describeViolations, id, listOf, nonEmptyString, object, shape, type InputViolation, type Rule } from '../records/inputSchema';
-import { verifyHubSpotSignature } from '../platforms/hubspot/webhook';
-import { verifyIntercomSignature } from '../platforms/intercom/webhook';
+/**
+ * The Verify Webhook operation's checks for the CRM and support platforms: each vendor's signature check and event
+ * body are declared with its CRM webhooks in its folder (`crmWebhooks`), looked up here in the catalog.
+ */
+import { platformDefinition } from '../platforms/catalog';
 import type { SignatureCheck } from '../platforms/payments';
-import { verifyZendeskSignature } from '../platforms/zendesk/webhook';
+import { credentialSecretField, headerReader, verifyLocally, type CrmWebhookScheme } from '../platforms/webhookSchemes';
+import { describeViolations, type InputViolation } from '../records/inputSchema';
 
 export type { SignatureCheck };
 
-export type WebhookSource = 'hubspot' | 'zendesk' | 'intercom';
+/** The id of a platform whose CRM webhooks can be verified (`hubspot`, `zendesk`, `intercom`). */
+export type WebhookSource = string;
 
 export interface WebhookRequest {
 	/** Header names in lower case. */
@@ -18,37 +21,22 @@ export interface WebhookRequest {
 	url: string;
 }
 
-/** HubSpot v3: base64(HMAC-SHA256(client secret, method + uri + body + timestamp)), timestamp (ms) at most 5 minutes old. */
-export function verifyHubSpotV3(request: WebhookRequest, clientSecret: string, nowMs: number): SignatureCheck {
-	return verifyHubSpotSignature(headerOf(request), request.method, request.url, request.rawBody, clientSecret, nowMs);
+function crmWebhooksOf(source: WebhookSource): CrmWebhookScheme {
+	const scheme = platformDefinition(source).crmWebhooks;
+	if (!scheme) throw new Error(`${source} sends no CRM webhooks this package can verify`);
+	return scheme;
 }
 
-/** Zendesk: base64(HMAC-SHA256(signing secret, timestamp + body)) with X-Zendesk-Webhook-Signature-Timestamp. */
-export function verifyZendesk(request: WebhookRequest, secret: string, nowMs: number): SignatureCheck {
-	return verifyZendeskSignature(headerOf(request), request.rawBody, secret, nowMs);
+/** The credential field holding the secret the platform's deliveries are signed with. */
+export function webhookSecretField(source: WebhookSource): string {
+	return credentialSecretField(crmWebhooksOf(source));
 }
 
-/** Intercom: `X-Hub-Signature: sha1=<hex HMAC-SHA1(client secret, body)>`. */
-export function verifyIntercom(request: WebhookRequest, clientSecret: string): SignatureCheck {
-	return verifyIntercomSignature(headerOf(request), request.rawBody, clientSecret);
-}
-
-function headerOf(request: WebhookRequest) {
-	return (name: string) => request.headers[name];
-}
-
+/** Whether the delivery was signed with `secret` by the platform, and if not why. */
 export function verifyWebhook(source: WebhookSource, request: WebhookRequest, secret: string, nowMs: number): SignatureCheck {
-	if (source === 'hubspot') return verifyHubSpotV3(request, secret, nowMs);
-	if (source === 'zendesk') return verifyZendesk(request, secret, nowMs);
-	return verifyIntercom(request, secret);
+	const { headers, rawBody, method, url } = request;
+	return verifyLocally(crmWebhooksOf(source), { header: headerReader(headers), rawBody: Buffer.from(rawBody, 'utf8'), method, url, nowMs }, secret);
 }
-
-/** What each platform's webhook body is: HubSpot a list of events each naming its object, Intercom a notification. */
-const EVENT_BODIES: Record<WebhookSource, Rule<unknown>> = {
-	hubspot: listOf(shape({ objectId: id() }, 'an event {objectId, …}'), { nonEmpty: true }),
-	zendesk: object(),
-	intercom: shape({ topic: nonEmptyString(), data: object() }, 'a notification {topic, data}'),
-};
 
 export type WebhookEventCheck = { valid: true; event: unknown } | { valid: false; reason: string; violations?: InputViolation[] };
 
@@ -57,6 +45,7 @@ export type WebhookEventCheck = { valid: true; event: unknown } | { valid: false
  * that is not the platform's event is refused with the reason, never passed on as `{}`.
  */
 export function readWebhookEvent(source: WebhookSource, rawBody: string): WebhookEventCheck {
+	const eventBody = crmWebhooksOf(source).eventBody;
 	if (rawBody.trim() === '') return { valid: false, reason: 'signed, but the body is empty: not an event' };
 	let body: unknown;
 	try {
@@ -64,7 +53,7 @@ export function readWebhookEvent(source: WebhookSource, rawBody: string): Webhoo
 	} catch {
 		return { valid: false, reason: 'signed, but the body is not JSON' };
 	}
-	const { violations } = EVENT_BODIES[source].check(body, 'body');
+	const violations = eventBody?.check(body, 'body').violations;
 	if (violations) return { valid: false, reason: `signed, but not a ${source} event: ${describeViolations(violations)}`, violations };
 	return { valid: true, event: body };
 }

@@ -123,7 +123,7 @@ export async function receiveDelivery<Event extends string>(store: StateStore, s
 	// No secret known (none set in the credential, or no registration) refuses every delivery.
 	const secret = (scheme.secretFrom === 'credential' ? delivery.credentialSecret : delivery.registration.secret) ?? '';
 	const received = { header: delivery.header, rawBody: delivery.rawBody, url: delivery.url, nowMs: delivery.nowMs ?? Date.now() };
-	if (secret === '' || !(await scheme.authentic(received, secret, delivery.api))) return { outcome: 'refused', reason: 'the signature is missing, stale or does not match the body' };
+	if (secret === '' || !(await scheme.verify(received, secret, delivery.api)).valid) return { outcome: 'refused', reason: 'the signature is missing, stale or does not match the body' };
 	const body = scheme.parse ? scheme.parse(delivery.rawBody) : parseJson(delivery.rawBody);
 	const payloads = scheme.split ? scheme.split(body) : isObject(body) ? [body] : undefined;
 	if (!payloads) return { outcome: 'refused', reason: scheme.split ? `the body is not a list of ${scheme.platform} events` : scheme.parse ? `the body is not a ${scheme.platform} notification` : 'the body is not a JSON object' };

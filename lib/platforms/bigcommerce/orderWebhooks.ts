@@ -1,5 +1,5 @@
 import { safeEqual } from '../../transport/signatures';
-import { idText, ignoreNotFound, type OrderWebhookScheme } from '../webhookSchemes';
+import { idText, ignoreNotFound, verdict, type OrderWebhookScheme } from '../webhookSchemes';
 
 interface BigCommerceHook {
 	id: number;
@@ -49,9 +49,10 @@ export const bigCommerceOrderWebhooks: OrderWebhookScheme = {
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/hooks/${encodeURIComponent(id)}` }).catch(ignoreNotFound);
 	},
-	authentic: ({ header }, secret) => {
+	verify: ({ header }, secret) => {
 		const presented = header(BIGCOMMERCE_SECRET_HEADER);
-		return presented !== undefined && secret !== '' && safeEqual(presented, secret);
+		if (presented === undefined) return { valid: false, reason: `missing ${BIGCOMMERCE_SECRET_HEADER} header` };
+		return verdict(secret !== '' && safeEqual(presented, secret), `${BIGCOMMERCE_SECRET_HEADER} does not match the webhook's secret`);
 	},
 	deliveryId: (_header, payload) => idText(payload.hash),
 	topic: (_header, payload) => (typeof payload.scope === 'string' ? payload.scope : undefined),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { hmacHex, safeEqual } from '../../transport/signatures';
-import type { AppWebhookScheme, PaymentEventKind } from '../webhookSchemes';
+import { verdict, type AppWebhookScheme, type PaymentEventKind } from '../webhookSchemes';
 
 /** A notification as the trigger reads it: its kind, time and the transaction (or dispute) it is about. */
 interface BraintreeNotification {
@@ -55,11 +55,11 @@ export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> = {
 	},
 	secretFrom: 'credential',
 	credentialSecretField: 'privateKey',
-	authentic: ({ rawBody }, privateKey) => {
+	verify: ({ rawBody }, privateKey) => {
 		const received = form(rawBody);
-		if (!received) return false;
+		if (!received) return { valid: false, reason: 'no bt_signature and bt_payload form fields' };
 		const expected = hmacHex(createHash('sha1').update(privateKey).digest(), received.payload, 'sha1');
-		return received.signature.split('&').some((pair) => safeEqual(pair.split('|')[1] ?? '', expected));
+		return verdict(received.signature.split('&').some((pair) => safeEqual(pair.split('|')[1] ?? '', expected)), 'bt_signature does not match bt_payload');
 	},
 	parse: (rawBody) => {
 		const received = form(rawBody);

@@ -1,3 +1,4 @@
+import { id, listOf, shape } from '../../records/inputSchema';
 import { idText, type AppWebhookScheme, type CrmEventKind } from '../webhookSchemes';
 import { verifyHubSpotSignature } from './webhook';
 
@@ -24,7 +25,9 @@ export const hubSpotCrmWebhooks: AppWebhookScheme<CrmEventKind> = {
 	},
 	secretFrom: 'credential',
 	credentialSecretField: 'clientSecret',
-	authentic: ({ header, rawBody, url, nowMs }, secret) => verifyHubSpotSignature(header, 'POST', url, rawBody.toString('utf8'), secret, nowMs).valid,
+	verify: ({ header, rawBody, url, method = 'POST', nowMs }, secret) => verifyHubSpotSignature(header, method, url, rawBody.toString('utf8'), secret, nowMs),
+	// A list of events, each naming its object.
+	eventBody: listOf(shape({ objectId: id() }, 'an event {objectId, …}'), { nonEmpty: true }),
 	split: (body) => (Array.isArray(body) && body.length > 0 && body.every(isObject) ? body : undefined),
 	deliveryId: (_header, event) => {
 		const parts = [idText(event.eventId), idText(event.objectId), event.subscriptionType, idText(event.occurredAt)];

@@ -1,3 +1,4 @@
+import { nonEmptyString, object, shape } from '../../records/inputSchema';
 import { idText, objectAt, type AppWebhookScheme, type CrmEventKind } from '../webhookSchemes';
 import { verifyIntercomSignature } from './webhook';
 
@@ -22,7 +23,9 @@ export const intercomCrmWebhooks: AppWebhookScheme<CrmEventKind> = {
 	},
 	secretFrom: 'credential',
 	credentialSecretField: 'clientSecret',
-	authentic: ({ header, rawBody }, secret) => verifyIntercomSignature(header, rawBody.toString('utf8'), secret).valid,
+	verify: ({ header, rawBody }, secret) => verifyIntercomSignature(header, rawBody.toString('utf8'), secret),
+	// A notification.
+	eventBody: shape({ topic: nonEmptyString(), data: object() }, 'a notification {topic, data}'),
 	deliveryId: (_header, payload) => idText(payload.id),
 	topic: (_header, payload) => (typeof payload.topic === 'string' ? payload.topic : undefined),
 	subjectId: (payload) => idText(objectAt(payload, 'data.item').id),

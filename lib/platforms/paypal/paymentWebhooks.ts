@@ -1,4 +1,4 @@
-import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
+import { idText, ignoreNotFound, objectAt, verdict, type PaymentWebhookScheme } from '../webhookSchemes';
 
 interface PayPalWebhook {
 	id: string;
@@ -42,22 +42,23 @@ export const payPalPaymentWebhooks: PaymentWebhookScheme = {
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/v1/notifications/webhooks/${encodeURIComponent(id)}` }).catch(ignoreNotFound);
 	},
-	async authentic({ header, rawBody }, webhookId, api) {
+	async verify({ header, rawBody }, webhookId, api) {
 		if (!api) throw new Error('PayPal deliveries are verified through PayPal\'s API: a transport is needed');
 		const transmission = Object.fromEntries(Object.entries(TRANSMISSION_FIELDS).map(([field, name]) => [field, header(name)]));
-		if (Object.values(transmission).some((value) => value === undefined)) return false;
+		const missing = Object.values(TRANSMISSION_FIELDS).find((name) => header(name) === undefined);
+		if (missing) return { valid: false, reason: `missing ${missing} header` };
 		let event: unknown;
 		try {
 			event = JSON.parse(rawBody.toString('utf8'));
 		} catch {
-			return false;
+			return { valid: false, reason: 'body is not JSON: PayPal cannot verify it' };
 		}
 		const answer = await api.request<{ verification_status?: string }>({
 			method: 'POST',
 			url: '/v1/notifications/verify-webhook-signature',
 			body: { ...transmission, webhook_id: webhookId, webhook_event: event },
 		});
-		return answer.verification_status === 'SUCCESS';
+		return verdict(answer.verification_status === 'SUCCESS', `PayPal says the signature is ${answer.verification_status ?? 'not verified'}`);
 	},
 	deliveryId: (_header, payload) => idText(payload.id),
 	topic: (_header, payload) => (typeof payload.event_type === 'string' ? payload.event_type : undefined),

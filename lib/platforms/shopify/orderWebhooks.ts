@@ -1,4 +1,4 @@
-import { verifyBodyHmacBase64 } from '../inventory';
+import { verifyBodyHmac } from '../inventory';
 import { idText, ignoreNotFound, type OrderWebhookScheme, type VendorHook } from '../webhookSchemes';
 
 interface ShopifyWebhook {
@@ -32,8 +32,9 @@ export const shopifyOrderWebhooks: OrderWebhookScheme = {
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/webhooks/${encodeURIComponent(id)}.json` }).catch(ignoreNotFound);
 	},
-	authentic: ({ header, rawBody }, secret) => verifyBodyHmacBase64(rawBody, header('x-shopify-hmac-sha256'), secret),
+	verify: ({ header, rawBody }, secret) => verifyBodyHmac(header, 'x-shopify-hmac-sha256', rawBody, secret),
 	deliveryId: (header) => header('x-shopify-webhook-id'),
+	orderSummary: (payload) => ({ customerEmail: payload.email, total: payload.total_price, createdAt: payload.created_at }),
 	topic: (header) => header('x-shopify-topic'),
 	// A refund names its order in order_id; the order topics send the order itself (an id past 2^53 cannot be read
 	// exactly from JSON: its GraphQL id then names it).

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { nonEmptyString, object, shape } from '../../records/inputSchema';
 import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
 import { SQUARE_VERSION } from './profile';
 import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from './webhook';
@@ -53,7 +54,8 @@ export const squarePaymentWebhooks: PaymentWebhookScheme = {
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/v2/webhooks/subscriptions/${encodeURIComponent(id)}`, headers }).catch(ignoreNotFound);
 	},
-	authentic: ({ header, rawBody, url }, secret) => verifySquareSignature(header(SQUARE_SIGNATURE_HEADER), url, rawBody.toString('utf8'), secret).valid,
+	verify: ({ header, rawBody, url }, secret) => verifySquareSignature(header(SQUARE_SIGNATURE_HEADER), url, rawBody.toString('utf8'), secret),
+	eventBody: shape({ event_id: nonEmptyString(), type: nonEmptyString(), data: object() }),
 	deliveryId: (_header, payload) => idText(payload.event_id),
 	topic: (_header, payload) => (typeof payload.type === 'string' ? payload.type : undefined),
 	// The payment the event is about: a refund and a dispute name theirs.

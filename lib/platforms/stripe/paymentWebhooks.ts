@@ -1,3 +1,4 @@
+import { nonEmptyString, object, shape } from '../../records/inputSchema';
 import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './webhook';
 
@@ -45,7 +46,8 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/v1/webhook_endpoints/${encodeURIComponent(id)}` }).catch(ignoreNotFound);
 	},
-	authentic: ({ header, rawBody, nowMs }, secret) => verifyStripeSignature(header(STRIPE_SIGNATURE_HEADER), rawBody.toString('utf8'), secret, nowMs).valid,
+	verify: ({ header, rawBody, nowMs }, secret) => verifyStripeSignature(header(STRIPE_SIGNATURE_HEADER), rawBody.toString('utf8'), secret, nowMs),
+	eventBody: shape({ id: nonEmptyString(), type: nonEmptyString(), data: shape({ object: object() }, 'an object {object}') }),
 	deliveryId: (_header, payload) => idText(payload.id),
 	topic: (_header, payload) => (typeof payload.type === 'string' ? payload.type : undefined),
 	// The PaymentIntent, or for a charge event the PaymentIntent the charge belongs to.

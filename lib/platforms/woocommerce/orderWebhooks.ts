@@ -1,5 +1,5 @@
-import { verifyBodyHmacBase64 } from '../inventory';
-import { idText, ignoreNotFound, type OrderWebhookScheme } from '../webhookSchemes';
+import { verifyBodyHmac } from '../inventory';
+import { idText, ignoreNotFound, objectAt, type OrderWebhookScheme } from '../webhookSchemes';
 
 interface WooWebhook {
 	id: number;
@@ -46,8 +46,14 @@ export const wooCommerceOrderWebhooks: OrderWebhookScheme = {
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/webhooks/${encodeURIComponent(id)}`, qs: { force: true } }).catch(ignoreNotFound);
 	},
-	authentic: ({ header, rawBody }, secret) => verifyBodyHmacBase64(rawBody, header('x-wc-webhook-signature'), secret),
+	verify: ({ header, rawBody }, secret) => verifyBodyHmac(header, 'x-wc-webhook-signature', rawBody, secret),
 	deliveryId: (header) => header('x-wc-webhook-delivery-id'),
+	orderSummary: (payload) => ({
+		customerEmail: objectAt(payload, 'billing').email,
+		total: payload.total,
+		// WooCommerce's *_gmt times are UTC without a zone designator.
+		createdAt: typeof payload.date_created_gmt === 'string' && payload.date_created_gmt !== '' ? `${payload.date_created_gmt.replace(/Z$/, '')}Z` : undefined,
+	}),
 	topic: (header) => header('x-wc-webhook-topic'),
 	subjectId: (payload) => idText(payload.id),
 };

@@ -1,3 +1,4 @@
+import { object } from '../../records/inputSchema';
 import { idText, ignoreNotFound, objectAt, type CrmEventKind, type EventTopic, type VendorHook, type WebhookScheme } from '../webhookSchemes';
 import { verifyZendeskSignature } from './webhook';
 
@@ -61,7 +62,8 @@ export const zendeskCrmWebhooks: WebhookScheme<CrmEventKind> = {
 	async remove(transport, id) {
 		await transport.send({ method: 'DELETE', url: `/api/v2/webhooks/${encodeURIComponent(id)}` }).catch(ignoreNotFound);
 	},
-	authentic: ({ header, rawBody, nowMs }, secret) => verifyZendeskSignature(header, rawBody.toString('utf8'), secret, nowMs).valid,
+	verify: ({ header, rawBody, nowMs }, secret) => verifyZendeskSignature(header, rawBody.toString('utf8'), secret, nowMs),
+	eventBody: object(),
 	deliveryId: (_header, payload) => idText(payload.id),
 	topic: (_header, payload) => (typeof payload.type === 'string' ? payload.type : undefined),
 	subjectId: (payload) => idText(objectAt(payload, 'detail').id),

@@ -1,17 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readWebhookEvent, verifyWebhook, type WebhookSource } from '../../../lib/sync/webhooks';
+import { readWebhookEvent, verifyWebhook, webhookSecretField, type WebhookSource } from '../../../lib/sync/webhooks';
 import { credentialType } from '../../shared/platformCredentials';
 import { RAW_BODY_OR_COMPACT_JSON, rawBodyProperty, sortDeliveries, webhookSecret } from '../../shared/webhookVerification';
 
 const show = { show: { operation: ['verifyWebhook'] } };
-
-/** Where each vendor's webhook secret lives. */
-export const webhookSecrets: Record<WebhookSource, { type: string; field: string }> = {
-	hubspot: { type: credentialType('hubspot'), field: 'clientSecret' },
-	zendesk: { type: credentialType('zendesk'), field: 'webhookSecret' },
-	intercom: { type: credentialType('intercom'), field: 'clientSecret' },
-};
 
 export const description: INodeProperties[] = [
 	{
@@ -43,7 +36,7 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('webhookSource', 0) as WebhookSource;
-	const secret = await webhookSecret(this, source, webhookSecrets[source].type, webhookSecrets[source].field);
+	const secret = await webhookSecret(this, source, credentialType(source), webhookSecretField(source));
 	return await sortDeliveries(this, items, ({ itemIndex, headers, rawBody }) => {
 		const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 		const url = source === 'hubspot' ? String(this.getNodeParameter('webhookUrl', itemIndex, '')) : '';

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from '../../../lib/inventory';
+import { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from '../../../lib/inventory';
 import { credentialType } from '../../shared/platformCredentials';
 import { rawBodyProperty, sortDeliveries, webhookSecret, type DeliveryVerdict, type WebhookDelivery } from '../../shared/webhookVerification';
 
@@ -27,7 +27,7 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('orderSource', 0) as OrderWebhookSource;
-	const secret = await webhookSecret(this, source, credentialType(source));
+	const secret = await webhookSecret(this, source, credentialType(source), orderWebhookSecretField(source));
 	const verdict = ({ headers, rawBody }: WebhookDelivery): DeliveryVerdict => {
 		const check = readOrderWebhook(source, headers, rawBody, secret);
 		if (check.valid) return { pass: { ...check.order } };

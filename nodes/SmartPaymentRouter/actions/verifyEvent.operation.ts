@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { verifyPaymentEvent, type PaymentEventSource } from '../../../lib/payments';
+import { paymentWebhookSecretField, verifyPaymentEvent, type PaymentEventSource } from '../../../lib/payments';
 import { credentialType } from '../../shared/platformCredentials';
 import { RAW_BODY_OR_COMPACT_JSON, rawBodyProperty, sortDeliveries, webhookSecret } from '../../shared/webhookVerification';
 
@@ -36,7 +36,7 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('eventSource', 0) as PaymentEventSource;
-	const secret = await webhookSecret(this, source, credentialType(source));
+	const secret = await webhookSecret(this, source, credentialType(source), paymentWebhookSecretField(source));
 	return await sortDeliveries(this, items, ({ itemIndex, headers, rawBody }) => {
 		const notificationUrl = source === 'square' ? (this.getNodeParameter('notificationUrl', itemIndex) as string) : undefined;
 		const check = verifyPaymentEvent(source, { headers, rawBody, notificationUrl, nowMs: Date.now() }, secret);
