@@ -42,8 +42,9 @@ export default [
 	},
 	{
 		// The engine's layers (scripts/eslint-layers.cjs): lib never imports nodes/ or n8n's node API; platforms never
-		// import a capability; capabilities do not import one another (they share records, store and transport).
-		files: ['lib/**/*.ts'],
+		// import a capability; capabilities do not import one another (they share records, store and transport); a node
+		// enters the engine only through a capability's entry (lib/<capability>) or nodes/shared.
+		files: ['lib/**/*.ts', 'nodes/**/*.ts'],
 		plugins: { layers },
 		rules: { 'layers/dependency-direction': ['error', { root }] },
 	},

@@ -7,6 +7,8 @@
  * - a capability (every other folder of lib/: sync, conflict, inventory, payments, routing, metering, marketing…)
  *   never imports another capability: what two of them share moves down to records, store or transport.
  * A file directly in lib/ (the migrations list) gathers the capabilities and may import any of them.
+ * And a node (nodes/<Name>/) enters the engine through one door: a capability's entry (`lib/<capability>`, its
+ * index.ts) or nodes/shared, the n8n glue, which alone reaches platforms, store and transport.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -31,8 +33,25 @@ function floorOf(folder) {
 	return floor === -1 ? CAPABILITY_FLOOR : floor;
 }
 
+/** Why a node file may not import `to` (a repo path): anything of lib/ but a capability's entry. */
+function nodeViolation(root, from, to) {
+	const parts = to.split('/');
+	if (parts[0] !== 'lib') return undefined;
+	const folder = libFolder(to, root);
+	const entry = parts.length === 2 || (parts.length === 3 && parts[2] === 'index');
+	if (folder && entry && floorOf(folder) === CAPABILITY_FLOOR) return undefined;
+	const node = from.split('/').slice(0, 2).join('/');
+	return `a node enters the engine only through a capability's entry (lib/<capability>) or nodes/shared: ${node} imports ${to}`;
+}
+
+/** Whether a file is node code held to the one door (nodes/shared is the glue beneath the nodes). */
+function isNodeFile(from) {
+	return from.startsWith('nodes/') && !from.startsWith('nodes/shared/');
+}
+
 /** Why `from` (a file) may not import `to` (a path, or a package name), both relative to `root`; undefined when it may. */
 function violation(root, from, to, isPackage) {
+	if (isNodeFile(from)) return isPackage ? undefined : nodeViolation(root, from, to);
 	if (!from.startsWith('lib/')) return undefined;
 	if (isPackage) return N8N_NODE_API.test(to) ? `the engine knows nothing of n8n's node API: lib/ never imports ${to}` : undefined;
 	const top = to.split('/')[0];
@@ -56,14 +75,14 @@ function violation(root, from, to, isPackage) {
 const dependencyDirection = {
 	meta: {
 		type: 'problem',
-		docs: { description: 'Imports in lib/ point down the layers: capabilities -> platforms -> transport -> store -> records' },
+		docs: { description: 'Imports point down the layers: nodes -> capability entries -> platforms -> transport -> store -> records' },
 		schema: [{ type: 'object', properties: { root: { type: 'string' } }, required: ['root'], additionalProperties: false }],
 		messages: { layer: '{{why}}' },
 	},
 	create(context) {
 		const root = context.options[0].root;
 		const from = path.relative(root, context.filename).split(path.sep).join('/');
-		if (!from.startsWith('lib/')) return {};
+		if (!from.startsWith('lib/') && !isNodeFile(from)) return {};
 		const check = (node, source) => {
 			if (!source || typeof source.value !== 'string') return;
 			const spec = source.value;

@@ -1,4 +1,5 @@
 export * from '../records/resolve';
+export { getPath } from '../records/paths';
 export * from '../store/reviews';
 export { BaseRepository } from './baseRepository';
 export * from './twoWay';

@@ -1,3 +1,11 @@
+import { platformDefinition } from '../platforms/catalog';
+import type { CredentialValues } from '../platforms/definition';
+import { parseSettings } from '../platforms/settings';
+import type { EngineContext } from '../platforms/resolver';
+import { InventoryFanOut, type InventoryFanOutOptions, type StoreTarget } from './fanOut';
+import { OrderIntake, type OrderIntakeOptions } from './orders';
+import type { ChannelRules } from './rules';
+
 export {
 	InventoryFanOut,
 	type InventoryFanOutOptions,
@@ -13,8 +21,43 @@ export {
 export { InventoryLedger, type LedgerRow, type LedgerStatus, type WriteIntent } from './ledger';
 export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
-export { connectInventoryStores, type InventoryStoreConfig, type ConnectOptions } from './connect';
 export { orderMovements, type OrderEvent, type StockMovement } from './movements';
 export { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
 export { orderInputSchema, orderPayloadSchema, skuListSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';
+
+/** One store the fan-out writes to: its platform, its id where a platform has several, its channel rules. */
+export interface InventoryStoreSelection {
+	platform: string;
+	/** The store's id (its account for the platform resolver, its key in the ledger); the platform id by default. */
+	id?: string;
+	enabled?: boolean;
+	rules?: ChannelRules;
+	/** Setting values chosen for this run in place of the credential's (a location picked on the node). */
+	settings?: CredentialValues;
+}
+
+/** The inventory capability over a store and the platforms: the one way in for nodes, the demo, benchmarks and tests. */
+export function openInventory({ store, platforms }: EngineContext) {
+	const stores = (selection: InventoryStoreSelection[]): Promise<StoreTarget[]> =>
+		Promise.all(
+			selection.map(async ({ platform, id = platform, enabled, rules, settings: chosen }) => {
+				const definition = platformDefinition(platform);
+				if (!definition.inventory) throw new Error(`${definition.displayName} has no inventory connector`);
+				const { transport, settings } = await platforms.connect(platform, { account: id });
+				const effective = chosen ? parseSettings(definition, { ...settings, ...chosen }) : settings;
+				return { id, enabled, rules, connector: definition.inventory.connector(transport, effective) };
+			}),
+		);
+	return {
+		/** Each selected store's connector, through the platform resolver. */
+		stores,
+		/** The fan-out engine over the selected stores. */
+		fanOut: async (selection: InventoryStoreSelection[], options: Omit<InventoryFanOutOptions, 'db' | 'stores'> = {}): Promise<InventoryFanOut> =>
+			new InventoryFanOut({ ...options, db: store.db, stores: await stores(selection) }),
+		/** Orders recorded before their webhook is answered, with their steps, on the store's outbox. */
+		orderIntake: (options: OrderIntakeOptions = {}): OrderIntake => new OrderIntake(store.outbox, options),
+	};
+}
+
+export type Inventory = ReturnType<typeof openInventory>;

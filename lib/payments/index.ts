@@ -1,12 +1,39 @@
+import { platformDefinition } from '../platforms/catalog';
+import type { PaymentConnector } from '../platforms/payments';
+import type { EngineContext } from '../platforms/resolver';
+import { paymentRetryPolicy } from './config';
+import { PaymentRouter, type PaymentRouterOptions } from './router';
+
 export * from './config';
 export { decideRoute, feeFor, unitHash, type RankedProcessor, type RouteDecision, type RoutingInput, type ProcessorHealth, type FactorScore } from './routeDecision';
 export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary, type AuthorizationOutcome } from './router';
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord, type TransactionState, type AuthorizationAction } from './repository';
 export { paymentMigrations } from './migrations';
-export { connectProcessors, type ProcessorEndpoints, type ConnectOptions } from './connect';
 export { paymentWebhookSecretField, verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventCheck, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
 export { paymentRequestSchema, paymentIdSchema, refundRequestSchema, refundIdSchema } from './inputs';
 export { PaymentRefunds, type RefundRequest, type RefundOutcome, type RefundFailureReason } from './refunds';
 export { RefundRepository, type RefundRow, type RefundRowState } from './refundRepository';
 /** Amounts in major units as processors and users write them (1999 USD → "19.99", 1005 KWD → "1.005"). */
 export { toMajorString } from '../records/money';
+
+/** The payments capability over a store and the platforms: the one way in for nodes, the demo, benchmarks and tests. */
+export function openPayments({ store, platforms }: EngineContext) {
+	/** A connector per processor; a failed processor is better left for the next than waited on (`paymentRetryPolicy`). */
+	const connectors = async (processors: readonly string[]): Promise<Record<string, PaymentConnector>> => {
+		const connected: Record<string, PaymentConnector> = {};
+		for (const processor of processors) {
+			const payments = platformDefinition(processor).payments;
+			if (!payments) throw new Error(`${platformDefinition(processor).displayName} is not a payment processor`);
+			connected[processor] = payments.connector((await platforms.connect(processor, { retry: paymentRetryPolicy })).transport);
+		}
+		return connected;
+	};
+	return {
+		connectors,
+		/** The router over these processors (the others in its config are ranked but never charged). */
+		router: async (processors: readonly string[], options: Omit<PaymentRouterOptions, 'db' | 'connectors'>): Promise<PaymentRouter> =>
+			new PaymentRouter({ ...options, db: store.db, connectors: await connectors(processors) }),
+	};
+}
+
+export type Payments = ReturnType<typeof openPayments>;

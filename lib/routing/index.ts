@@ -8,3 +8,4 @@ export { CircuitOpenError, DestinationCircuit, destinationCircuitPolicy } from '
 export { RoutingRepository, ALL_DESTINATIONS, type DeadLetter, type DeadLetterQuery, type RouteLogEntry, type RouteLogRow } from './repository';
 export { EventRouter, idempotencyKey, DELIVERY_SCOPE, DEFAULT_DEDUP_WINDOW_MS, type RouterContext, type RouterOptions, type ReplayOutcome, type PerInput } from './router';
 export { routingMigrations } from './migrations';
+export type { HttpMethod } from '../transport';

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { platformsServing } from '../../lib/platforms/catalog';
+import { platformsServing } from '../shared/platformOptions';
 import { entryProperties } from './actions/entryProperties';
 
 /** The platforms and the credential each takes; the node shows one credential slot, the chosen platform's. */

@@ -1,12 +1,10 @@
 import { NodeConnectionTypes, NodeOperationError, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
-import { platformDefinition } from '../../lib/platforms/catalog';
-import type { CrmEntity } from '../../lib/platforms/crm';
-import { pullChanges, sampleRecords, type DeletePolicy, type PulledChange } from '../../lib/sync/pull';
+import { openSync, type CrmEntity, type DeletePolicy, type PulledChange } from '../../lib/sync';
 import { readMappings } from '../CrmSync/actions/mappingParameters';
 import { crmCredentials } from '../CrmSync/actions/properties';
 import { changeItem } from '../CrmSync/actions/pull.operation';
-import { nodeStore, platformTransport } from '../shared/engineContext';
+import { nodeEngine } from '../shared/engineContext';
 import { toNodeError } from '../shared/errors';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { crmSyncTriggerProperties } from './CrmSyncTrigger.description';
@@ -44,13 +42,12 @@ export class CrmSyncTrigger implements INodeType {
 		const startAt = startFrom(this);
 		const manual = this.getMode() === 'manual';
 		try {
-			const store = await nodeStore(this);
-			const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
+			const sync = openSync(await nodeEngine(this));
 			const integration = this.getNodeParameter('integration') as string;
 			const mappings = readMappings(this, platform, entity);
 			const changes: PulledChange[] = [];
-			await pullChanges({
-				store, connector, entity, integration, mappings, startAt,
+			await sync.pull(platform, {
+				entity, integration, mappings, startAt,
 				deletes: this.getNodeParameter('deletes') as DeletePolicy,
 				maxChanges: this.getNodeParameter('maxChanges') as number,
 				// A manual test run shows changes without consuming them.
@@ -62,7 +59,7 @@ export class CrmSyncTrigger implements INodeType {
 			if (changes.length > 0) return [changes.map((change) => ({ json: changeItem(change) }))];
 			if (!manual) return null;
 			// Nothing new: the latest records, so fields can be mapped; the cursor stays where it is.
-			const sample = await sampleRecords({ store, connector, integration, entity, mappings, limit: SAMPLE_SIZE });
+			const sample = await sync.sample(platform, { integration, entity, mappings, limit: SAMPLE_SIZE });
 			return sample.length > 0 ? [sample.map((record) => ({ json: changeItem(record) }))] : null;
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { platformOptions, platformsServing } from '../../lib/platforms/catalog';
+import { platformOptions, platformsServing } from '../shared/platformOptions';
 
 import * as explain from './actions/explain.operation';
 import { paymentProperties } from './actions/paymentProperties';

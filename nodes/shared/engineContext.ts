@@ -2,12 +2,16 @@ import { sleep, type IExecuteFunctions, type IHookFunctions, type ILoadOptionsFu
 
 import { allMigrations } from '../../lib/migrations';
 import { platformDefinition } from '../../lib/platforms/catalog';
-import { resolveBaseUrl } from '../../lib/platforms/settings';
+import type { PlatformSettings } from '../../lib/platforms/definition';
+import type { ConnectOptions, EngineContext, PlatformConnection, PlatformResolver } from '../../lib/platforms/resolver';
+import { parseSettings, resolveBaseUrl } from '../../lib/platforms/settings';
 import { defaultSqliteStore, openStore, type StateStore, type StoreConfig } from '../../lib/store';
 import { Transport, type RetryPolicy } from '../../lib/transport';
 import { N8nHttpClient } from './httpClient';
 import { chosenCredential, credentialSecrets, STATE_STORE_CREDENTIAL } from './platformCredentials';
 import { refreshTokenOnRefusal } from './tokenRefresh';
+
+export type { StateStore };
 
 type NodeContext = IExecuteFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions;
 
@@ -29,27 +33,51 @@ export async function nodeStore(context: NodeContext): Promise<StateStore> {
 }
 
 /**
- * A transport for one platform, authenticated by the node's credential for it, paced through the store, with the
- * vendor's declared token refresh around the n8n client. `retry` shortens the retry policy where falling back
- * elsewhere beats waiting (payments).
+ * The platforms as this node reaches them (the n8n side of the engine's PlatformResolver): each through the node's
+ * credential for it, with the vendor's declared token refresh around the n8n client, paced through the store. A node
+ * has one credential per platform, so the account asked for is that one. Settings are parsed when a capability reads
+ * them, so a platform whose settings a capability does not need never fails on them.
  */
+export function nodePlatforms(context: NodeContext, store: StateStore): PlatformResolver {
+	return {
+		async connect(platform: string, options: ConnectOptions = {}): Promise<PlatformConnection> {
+			const definition = platformDefinition(platform);
+			const credential = chosenCredential(platform, context.getNode().credentials);
+			const values = await context.getCredentials(credential.type);
+			const reference = context.getNode().credentials?.[credential.type];
+			const baseUrl = resolveBaseUrl(credential, values);
+			const client = refreshTokenOnRefusal(context, definition, credential.type, values)(new N8nHttpClient(context, credential.type), baseUrl);
+			const transport = new Transport({
+				profile: definition.profile(),
+				client,
+				baseUrl,
+				accountKey: reference?.id ?? reference?.name ?? credential.type,
+				rateBuckets: store.rateBuckets,
+				requestCounter: store.apiCalls,
+				concurrency: store.concurrency,
+				retry: options.retry,
+				secrets: credentialSecrets(credential, values),
+				sleep,
+			});
+			let settings: PlatformSettings | undefined;
+			return {
+				transport,
+				get settings() {
+					settings ??= parseSettings(definition, values, credential);
+					return settings;
+				},
+			};
+		},
+	};
+}
+
+/** The engine's context for this node: its state store and its platforms. */
+export async function nodeEngine(context: NodeContext): Promise<EngineContext> {
+	const store = await nodeStore(context);
+	return { store, platforms: nodePlatforms(context, store) };
+}
+
+/** A transport for one platform through the node's credential (triggers that talk to the vendor themselves). */
 export async function platformTransport(context: NodeContext, platform: string, store: StateStore, options: { retry?: Partial<RetryPolicy> } = {}): Promise<Transport> {
-	const definition = platformDefinition(platform);
-	const credential = chosenCredential(platform, context.getNode().credentials);
-	const values = await context.getCredentials(credential.type);
-	const reference = context.getNode().credentials?.[credential.type];
-	const baseUrl = resolveBaseUrl(credential, values);
-	const client = refreshTokenOnRefusal(context, definition, credential.type, values)(new N8nHttpClient(context, credential.type), baseUrl);
-	return new Transport({
-		profile: definition.profile(),
-		client,
-		baseUrl,
-		accountKey: reference?.id ?? reference?.name ?? credential.type,
-		rateBuckets: store.rateBuckets,
-		requestCounter: store.apiCalls,
-		concurrency: store.concurrency,
-		retry: options.retry,
-		secrets: credentialSecrets(credential, values),
-		sleep,
-	});
+	return (await nodePlatforms(context, store).connect(platform, options)).transport;
 }

@@ -3,6 +3,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { checkInput, describeViolations, type InputViolation, type Parsed, type Schema } from '../../lib/records/inputSchema';
 
 export type { Parsed };
+/** The schema builders a node's own item input is read with. */
+export { InputError, nonEmptyString, optional, recordOf, text } from '../../lib/records/inputSchema';
 
 /**
  * An item whose input breaks its operation's schema, as n8n's error naming the fields and the item. It stops the

@@ -11,12 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { connectInventoryStores, InventoryFanOut, type StockMovement, type StoreTarget } from '../../lib/inventory';
+import { InventoryFanOut, openInventory, type StockMovement, type StoreTarget } from '../../lib/inventory';
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
 import { allMigrations } from '../../lib/migrations';
 import { bigCommerceProfile } from '../../lib/platforms/bigcommerce';
 import type { InventoryConnector, StockChange } from '../../lib/platforms/inventory';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
-import { commercePlatforms, startCommerceSandboxes, type CommercePlatform, type CommerceSandboxes } from '../support/inventoryStores';
+import { commerceAccount, commercePlatforms, startCommerceSandboxes, type CommercePlatform, type CommerceSandboxes } from '../support/inventoryStores';
 import { figureLine } from './report';
 
 const ORDERS = Number(process.env.INVENTORY_BENCH_ORDERS ?? 1000);
@@ -38,7 +39,7 @@ async function fanOutLatency(sandboxes: CommerceSandboxes): Promise<void> {
 	for (const platform of commercePlatforms) await sandboxes.controls[platform].fault({ kind: 'latency', ms: latency[platform], times: -1, match: { path: '^/(admin|wp-json|rest|stores)/' } });
 	const { store, dispose } = await freshStore();
 	try {
-		const targets = connectInventoryStores(sandboxes.stores);
+		const targets = await openInventory({ store, platforms: standalonePlatforms(sandboxes.stores.map(commerceAccount)) }).stores(sandboxes.stores);
 		const single: Record<string, number> = {};
 		for (const target of targets) {
 			// Warm the connector (the SKU lookup) so both runs make the same calls.
@@ -71,10 +72,11 @@ async function ordersAtRealLimits(sandboxes: CommerceSandboxes): Promise<void> {
 	await sandboxes.seed(skus, 10_000);
 	const { store, dispose } = await freshStore();
 	try {
-		const targets = connectInventoryStores(sandboxes.stores, {
+		const platforms = standalonePlatforms(sandboxes.stores.map(commerceAccount), {
 			rateBuckets: store.rateBuckets,
-			profile: (config) => (config.platform === 'bigcommerce' ? bigCommerceProfile({ requestsPer30s: BIGCOMMERCE_PER_30S }) : undefined),
+			profile: (account) => (account.platform === 'bigcommerce' ? bigCommerceProfile({ requestsPer30s: BIGCOMMERCE_PER_30S }) : undefined),
 		});
+		const targets = await openInventory({ store, platforms }).stores(sandboxes.stores);
 		const fanOut = new InventoryFanOut({ db: store.db, stores: targets });
 		const orders: StockMovement[] = Array.from({ length: ORDERS }, (_, index) => ({
 			orderId: `bench-${index}`,

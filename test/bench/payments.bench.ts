@@ -11,12 +11,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { connectProcessors, decideRoute, defaultRoutingConfig, PaymentRouter, type PaymentRequest, type PaymentResult, type ProcessorHealth } from '../../lib/payments';
+import { decideRoute, defaultRoutingConfig, openPayments, PaymentRouter, type PaymentRequest, type PaymentResult, type ProcessorHealth } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
 import { closeAllStores, coreMigrations, openStore } from '../../lib/store';
 import type { HttpClient } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { sandboxAccount } from '../support/standalone';
 import { figureLine } from './report';
 
 const processors = ['stripe', 'square', 'paypal', 'braintree'] as const;
@@ -107,22 +109,14 @@ async function paymentsBenchmark(): Promise<void> {
 			await controls[name].updateSettings({ processingMs: 0 });
 		}
 		const store = await openStore({ kind: 'sqlite', file: join(folder, 'state.sqlite') }, [...coreMigrations, ...paymentMigrations]);
-		const connectors = connectProcessors(
-			{
-				stripe: { baseUrl: sandboxes.stripe.baseUrl, secretKey: sandboxes.stripe.credentials.secretKey },
-				square: { baseUrl: sandboxes.square.baseUrl, accessToken: sandboxes.square.credentials.accessToken },
-				paypal: { baseUrl: sandboxes.paypal.baseUrl, clientId: sandboxes.paypal.credentials.clientId, clientSecret: sandboxes.paypal.credentials.clientSecret },
-				braintree: { baseUrl: sandboxes.braintree.baseUrl, publicKey: sandboxes.braintree.credentials.publicKey, privateKey: sandboxes.braintree.credentials.privateKey },
-			},
-			{ retry: { maxAttempts: 1 } },
-		);
-		// Swap Stripe's client for the flaky one: same connector code, same sandbox, 30% of calls answered 503.
+		// Stripe's client is the flaky one: same connector code, same sandbox, 30% of calls answered 503.
 		const counter = { calls: 0, failed: 0 };
-		const stripeOnly = connectProcessors(
-			{ stripe: { baseUrl: sandboxes.stripe.baseUrl, secretKey: sandboxes.stripe.credentials.secretKey } },
-			{ retry: { maxAttempts: 1 }, client: (inner: HttpClient) => flakyStripeClient(inner, controls.stripe, counter) },
-		);
-		connectors.stripe = stripeOnly.stripe;
+		const accounts = processors.map((name) => sandboxAccount(name, sandboxes[name].baseUrl, sandboxes[name].credentials));
+		const platforms = standalonePlatforms(accounts, {
+			retry: { maxAttempts: 1 },
+			client: (inner: HttpClient, account) => (account.platform === 'stripe' ? flakyStripeClient(inner, controls.stripe, counter) : inner),
+		});
+		const connectors = await openPayments({ store, platforms }).connectors(processors);
 		// A mix that reaches all four: PayPal-wallet payments (PayPal or Braintree), a 50/50 split for GB, JPY without Square.
 		const config = defaultRoutingConfig({
 			rules: [

@@ -2,8 +2,9 @@
  * The fan-out engine against the four commerce sandboxes: exact stock under 100 racing orders (WooCommerce and
  * Magento included, which have no atomic adjust), every webhook twice, and a store down for half the run.
  */
-import { connectInventoryStores, type StockMovement } from '../../lib/inventory';
-import { commercePlatforms, type CommercePlatform, type CommerceSandboxes, useCommerceEngineSuite } from '../support/inventoryStores';
+import type { StockMovement } from '../../lib/inventory';
+import { commerceAccount, commercePlatforms, type CommercePlatform, type CommerceSandboxes, useCommerceEngineSuite } from '../support/inventoryStores';
+import { inventoryConnector } from '../support/standalone';
 
 const suite = useCommerceEngineSuite('inventory-reliability', { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 });
 const engine = suite.engine;
@@ -35,7 +36,7 @@ test('100 concurrent orders for one SKU on different stores leave every store ex
 
 test('the WooCommerce sandbox really loses updates to a naive read-modify-write, so the test above can fail', async () => {
 	await sandboxes.seed(['LOST-1'], 100);
-	const [woo] = connectInventoryStores(sandboxes.stores.filter((entry) => entry.platform === 'woocommerce'));
+	const woo = { connector: await inventoryConnector(commerceAccount(sandboxes.stores.find((entry) => entry.platform === 'woocommerce')!)) };
 	await Promise.all(Array.from({ length: 20 }, () => woo.connector.getQuantity('LOST-1').then((quantity) => woo.connector.set('LOST-1', quantity - 1, { reason: 'sale', reference: 'test://naive', compareQuantity: quantity }))));
 	expect((await sandboxes.quantities('LOST-1')).woocommerce).toBeGreaterThan(80);
 });

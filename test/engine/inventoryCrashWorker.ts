@@ -4,13 +4,15 @@
  * resumes what a killed process left (retry pending, the same deliveries again, reconcile) and reports.
  * Env INVENTORY_CRASH_JOB: a CrashJob as JSON.
  */
-import { connectInventoryStores, InventoryFanOut, type InventoryStoreConfig, type StockMovement, type StoreOutcome, type WriteStep } from '../../lib/inventory';
+import { openInventory, type StockMovement, type StoreOutcome, type WriteStep } from '../../lib/inventory';
 import { allMigrations } from '../../lib/migrations';
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
 import { openStore, type StoreConfig } from '../../lib/store';
+import { commerceAccount, type CommerceStore } from '../support/inventoryStores';
 
 export interface CrashJob {
 	state: StoreConfig;
-	stores: InventoryStoreConfig[];
+	stores: CommerceStore[];
 	/** Orders, each one delivery (`delivery-<orderId>`), applied `batch` at a time. */
 	orders: StockMovement[];
 	batch: number;
@@ -41,9 +43,8 @@ function killHook(crash: NonNullable<CrashJob['crash']>) {
 
 async function main(): Promise<CrashReport> {
 	const state = await openStore(job.state, allMigrations);
-	const fanOut = new InventoryFanOut({
-		db: state.db,
-		stores: connectInventoryStores(job.stores, { retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 } }),
+	const platforms = standalonePlatforms(job.stores.map(commerceAccount), { retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 } });
+	const fanOut = await openInventory({ store: state, platforms }).fanOut(job.stores, {
 		lockLeaseMs: job.lockLeaseMs,
 		lockPollMs: 20,
 		onWriteStep: job.crash ? killHook(job.crash) : undefined,

@@ -7,13 +7,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { connectProcessors, defaultRoutingConfig, PaymentRouter, type PaymentRequest } from '../../lib/payments';
+import { defaultRoutingConfig, openPayments, PaymentRouter, type PaymentRequest } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
-import { idempotencyKeyFor } from '../../lib/platforms/payments';
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
+import { idempotencyKeyFor, type PaymentConnector } from '../../lib/platforms/payments';
 import type { HttpRequest } from '../../lib/transport';
 import { closeAllStores, coreMigrations, openStore, type StateStore } from '../../lib/store';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { sandboxAccount } from '../support/standalone';
 
 interface SandboxIntent {
 	id: string;
@@ -25,6 +27,7 @@ let stripe: RunningSandbox;
 let square: RunningSandbox;
 let stripeControl: SandboxControl;
 let store: StateStore;
+let connectors: Record<string, PaymentConnector>;
 let counter = 0;
 /** Every request the Stripe connector sent, as the transport handed it to the HTTP client. */
 let sentToStripe: HttpRequest[] = [];
@@ -34,6 +37,7 @@ beforeAll(async () => {
 	stripeControl = new SandboxControl(stripe.baseUrl);
 	const file = path.join(mkdtempSync(path.join(tmpdir(), 'payments-authorize-')), 'state.sqlite');
 	store = await openStore({ kind: 'sqlite', file }, [...coreMigrations, ...paymentMigrations]);
+	connectors = await connectProcessors();
 });
 
 afterAll(async () => {
@@ -46,22 +50,22 @@ beforeEach(async () => {
 	sentToStripe = [];
 });
 
+/** Stripe (its requests recorded) and Square through the standalone resolver and the payments entry. */
+async function connectProcessors(): Promise<Record<string, PaymentConnector>> {
+	const accounts = [sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('square', square.baseUrl, square.credentials)];
+	const platforms = standalonePlatforms(accounts, {
+		retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+		client: (inner, account) => ({
+			send: async (request) => {
+				if (account.platform === 'stripe') sentToStripe.push(request);
+				return inner.send(request);
+			},
+		}),
+	});
+	return await openPayments({ store, platforms }).connectors(['stripe', 'square']);
+}
+
 function router(): PaymentRouter {
-	const connectors = connectProcessors(
-		{
-			stripe: { baseUrl: stripe.baseUrl, secretKey: stripe.credentials.secretKey },
-			square: { baseUrl: square.baseUrl, accessToken: square.credentials.accessToken },
-		},
-		{
-			retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-			client: (inner, processor) => ({
-				send: async (request) => {
-					if (processor === 'stripe') sentToStripe.push(request);
-					return inner.send(request);
-				},
-			}),
-		},
-	);
 	return new PaymentRouter({ db: store.db, connectors, config: defaultRoutingConfig(), pollMs: 5 });
 }
 

@@ -7,13 +7,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { connectProcessors, defaultRoutingConfig, PaymentRouter, type RefundOutcome } from '../../lib/payments';
+import { defaultRoutingConfig, openPayments, PaymentRouter, type RefundOutcome } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
+import type { PaymentConnector } from '../../lib/platforms/payments';
 import { InputError } from '../../lib/records/inputSchema';
 import { closeAllStores, coreMigrations, openStore, type StateStore, type StoreConfig } from '../../lib/store';
 import { acquirePostgres, uniqueName } from '../support/postgres';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { sandboxAccount } from '../support/standalone';
 
 const processors = ['stripe', 'square', 'paypal', 'braintree'] as const;
 type Processor = (typeof processors)[number];
@@ -23,6 +26,7 @@ const okTokens = { stripe: 'pm_card_visa', square: 'cnon:card-nonce-ok', paypal:
 let sandboxes: Record<Processor, RunningSandbox>;
 let control: Record<Processor, SandboxControl>;
 let store: StateStore;
+let connectors: Record<string, PaymentConnector>;
 let counter = 0;
 /** The refund requests each processor's connector sent (by path), as the transport handed them over. */
 let refundCalls: string[] = [];
@@ -56,25 +60,23 @@ beforeEach(async () => {
 
 const isRefundCall = (url: string) => /refund/i.test(url);
 
+/** The four processors (their refund calls recorded) through the standalone resolver and the payments entry. */
+async function connectProcessors(): Promise<Record<string, PaymentConnector>> {
+	const accounts = processors.map((name) => sandboxAccount(name, sandboxes[name].baseUrl, sandboxes[name].credentials));
+	const platforms = standalonePlatforms(accounts, {
+		retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+		client: (inner) => ({
+			send: async (request) => {
+				const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? '');
+				if (request.method === 'POST' && (isRefundCall(request.url) || body.includes('refundTransaction'))) refundCalls.push(request.url);
+				return inner.send(request);
+			},
+		}),
+	});
+	return await openPayments({ store, platforms }).connectors(processors);
+}
+
 function router(processor: Processor): PaymentRouter {
-	const connectors = connectProcessors(
-		{
-			stripe: { baseUrl: sandboxes.stripe.baseUrl, secretKey: sandboxes.stripe.credentials.secretKey },
-			square: { baseUrl: sandboxes.square.baseUrl, accessToken: sandboxes.square.credentials.accessToken },
-			paypal: { baseUrl: sandboxes.paypal.baseUrl, clientId: sandboxes.paypal.credentials.clientId, clientSecret: sandboxes.paypal.credentials.clientSecret },
-			braintree: { baseUrl: sandboxes.braintree.baseUrl, publicKey: sandboxes.braintree.credentials.publicKey, privateKey: sandboxes.braintree.credentials.privateKey },
-		},
-		{
-			retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-			client: (inner) => ({
-				send: async (request) => {
-					const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? '');
-					if (request.method === 'POST' && (isRefundCall(request.url) || body.includes('refundTransaction'))) refundCalls.push(request.url);
-					return inner.send(request);
-				},
-			}),
-		},
-	);
 	return new PaymentRouter({ db: store.db, connectors, config: defaultRoutingConfig({ rules: [{ type: 'pin', processor }] }), pollMs: 5 });
 }
 
@@ -121,6 +123,7 @@ const lostRefundPath: Record<Processor, string> = { stripe: '/v1/refunds', squar
 describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 	beforeAll(async () => {
 		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
+		connectors = await connectProcessors();
 	});
 
 	describe.each(processors)('%s', (processor) => {

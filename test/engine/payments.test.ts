@@ -6,11 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { connectProcessors, defaultRoutingConfig, PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type RoutingConfig } from '../../lib/payments';
+import { defaultRoutingConfig, openPayments, PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type RoutingConfig } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
-import { idempotencyKeyFor } from '../../lib/platforms/payments';
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
+import { idempotencyKeyFor, type PaymentConnector } from '../../lib/platforms/payments';
 import { closeAllStores, coreMigrations, openStore, type StateStore, type StoreConfig } from '../../lib/store';
 import { acquirePostgres, uniqueName } from '../support/postgres';
+import { sandboxAccount } from '../support/standalone';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 
@@ -22,6 +24,7 @@ const okTokens = { stripe: 'pm_card_visa', square: 'cnon:card-nonce-ok', paypal:
 let sandboxes: Record<Processor, RunningSandbox>;
 let control: Record<Processor, SandboxControl>;
 let store: StateStore;
+let connectors: Record<string, PaymentConnector>;
 let paymentCounter = 0;
 
 let releasePostgres: (() => Promise<void>) | undefined;
@@ -52,16 +55,13 @@ beforeEach(async () => {
 	await store.db.run('DELETE FROM store_circuits');
 });
 
+/** The four processors through the standalone resolver and the payments entry, over the suite's store. */
+async function connectProcessors(only: readonly Processor[] = processors): Promise<Record<string, PaymentConnector>> {
+	const accounts = only.map((name) => sandboxAccount(name, sandboxes[name].baseUrl, sandboxes[name].credentials));
+	return await openPayments({ store, platforms: standalonePlatforms(accounts, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } }) }).connectors(only);
+}
+
 function router(overrides: Partial<RoutingConfig> = {}, options: { now?: () => number; settleTries?: number; waitMs?: number } = {}): PaymentRouter {
-	const connectors = connectProcessors(
-		{
-			stripe: { baseUrl: sandboxes.stripe.baseUrl, secretKey: sandboxes.stripe.credentials.secretKey },
-			square: { baseUrl: sandboxes.square.baseUrl, accessToken: sandboxes.square.credentials.accessToken },
-			paypal: { baseUrl: sandboxes.paypal.baseUrl, clientId: sandboxes.paypal.credentials.clientId, clientSecret: sandboxes.paypal.credentials.clientSecret },
-			braintree: { baseUrl: sandboxes.braintree.baseUrl, publicKey: sandboxes.braintree.credentials.publicKey, privateKey: sandboxes.braintree.credentials.privateKey },
-		},
-		{ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } },
-	);
 	return new PaymentRouter({ db: store.db, connectors, config: defaultRoutingConfig(overrides), pollMs: 5, ...options });
 }
 
@@ -87,6 +87,7 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 	beforeAll(async () => {
 		await closeAllStores();
 		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
+		connectors = await connectProcessors();
 	});
 
 	describe('routing and charging', () => {
@@ -174,8 +175,8 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 			expect(claim.status).toBe('claimed');
 			const key = idempotencyKeyFor(request.paymentId, 'stripe');
 			await crashed.payments.startAttempt(request.paymentId, (claim as { owner: string }).owner, 'stripe', key, 60_000, clock);
-			const connectors = connectProcessors({ stripe: { baseUrl: sandboxes.stripe.baseUrl, secretKey: sandboxes.stripe.credentials.secretKey } });
-			await connectors.stripe.charge({ paymentId: request.paymentId, idempotencyKey: key, amountMinor: 2000, currency: 'USD', method: 'card', token: 'pm_card_visa', description: undefined, resuming: false });
+			const stripeOnly = await connectProcessors(['stripe']);
+			await stripeOnly.stripe.charge({ paymentId: request.paymentId, idempotencyKey: key, amountMinor: 2000, currency: 'USD', method: 'card', token: 'pm_card_visa', description: undefined, resuming: false });
 
 			// While the lease holds, a new submission waits and then gives up without touching a processor.
 			let ticking = clock;

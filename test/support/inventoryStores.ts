@@ -3,20 +3,35 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { connectInventoryStores, InventoryFanOut, type ConnectOptions, type InventoryStoreConfig } from '../../lib/inventory';
+import { InventoryFanOut, openInventory, type StoreTarget } from '../../lib/inventory';
 import { allMigrations } from '../../lib/migrations';
+import { standalonePlatforms, type StandaloneAccount, type StandaloneOptions } from '../../lib/platforms/catalog/standalonePlatforms';
 import { openStore, type StateStore } from '../../lib/store';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { bigCommerceStoreHash } from '../sandbox/bigcommerce';
 import { shopifyApiVersion } from '../sandbox/shopify';
+import { inventoryConnector, sandboxAccount } from './standalone';
 
 export const commercePlatforms = ['shopify', 'woocommerce', 'magento', 'bigcommerce'] as const;
 export type CommercePlatform = (typeof commercePlatforms)[number];
 
+/** One store of a sandbox: its platform, id, API base and credential fields (location included). */
+export interface CommerceStore {
+	id: string;
+	platform: string;
+	baseUrl: string;
+	settings: Record<string, unknown>;
+}
+
+/** A store as an account of the standalone platform resolver. */
+export function commerceAccount(store: CommerceStore): StandaloneAccount {
+	return sandboxAccount(store.platform, store.baseUrl, store.settings, store.id);
+}
+
 export interface CommerceSandboxes {
 	/** One store per platform, id = platform name. */
-	stores: InventoryStoreConfig[];
+	stores: CommerceStore[];
 	controls: Record<CommercePlatform, SandboxControl>;
 	sandboxes: Record<CommercePlatform, RunningSandbox>;
 	/** Puts `quantity` of each SKU on every store. */
@@ -43,7 +58,7 @@ export async function startCommerceSandboxes(options: { rateLimits?: boolean } =
 	const started = await Promise.all(commercePlatforms.map((name) => startSandbox(name, { rateLimits: options.rateLimits === false ? { enabled: false } : undefined })));
 	const sandboxes = Object.fromEntries(commercePlatforms.map((name, index) => [name, started[index]])) as Record<CommercePlatform, RunningSandbox>;
 	const controls = Object.fromEntries(commercePlatforms.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)])) as Record<CommercePlatform, SandboxControl>;
-	const stores: InventoryStoreConfig[] = commercePlatforms.map((name) => ({
+	const stores: CommerceStore[] = commercePlatforms.map((name) => ({
 		id: name,
 		platform: name,
 		baseUrl: apiBase[name](sandboxes[name]),
@@ -67,8 +82,8 @@ export async function startCommerceSandboxes(options: { rateLimits?: boolean } =
 				return;
 			}
 			if (platform === 'bigcommerce') {
-				const [target] = connectInventoryStores(stores.filter((entry) => entry.id === platform));
-				await target.connector.adjust(sku, -quantity, { reason: 'sale', reference: `test://sale/${sku}` });
+				const connector = await inventoryConnector(commerceAccount(stores.find((entry) => entry.id === platform)!));
+				await connector.adjust(sku, -quantity, { reason: 'sale', reference: `test://sale/${sku}` });
 				return;
 			}
 			const { baseUrl, credentials } = sandboxes[platform];
@@ -106,10 +121,11 @@ export async function startCommerceSandboxes(options: { rateLimits?: boolean } =
  * The hooks of an engine suite over the four sandboxes (no rate limits, Shopify unthrottled): the sandboxes for the
  * file, a fresh SQLite state store per test, and a fan-out engine over both with the given retries.
  */
-export function useCommerceEngineSuite(name: string, retry: NonNullable<ConnectOptions['retry']>): { sandboxes: () => CommerceSandboxes; engine: () => InventoryFanOut } {
+export function useCommerceEngineSuite(name: string, retry: NonNullable<StandaloneOptions['retry']>): { sandboxes: () => CommerceSandboxes; engine: () => InventoryFanOut } {
 	let sandboxes: CommerceSandboxes;
 	let folder: string;
 	let store: StateStore;
+	let targets: StoreTarget[];
 	let storeNumber = 0;
 	beforeAll(async () => {
 		sandboxes = await startCommerceSandboxes({ rateLimits: false });
@@ -123,10 +139,12 @@ export function useCommerceEngineSuite(name: string, retry: NonNullable<ConnectO
 		await sandboxes.reset();
 		await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
 		store = await openStore({ kind: 'sqlite', file: join(folder, `state-${++storeNumber}.sqlite`) }, allMigrations);
+		// The stores through the standalone resolver and the inventory entry, as the demo and benchmarks reach them.
+		targets = await openInventory({ store, platforms: standalonePlatforms(sandboxes.stores.map(commerceAccount), { retry }) }).stores(sandboxes.stores);
 	});
 	afterEach(() => store.close());
 	return {
 		sandboxes: () => sandboxes,
-		engine: () => new InventoryFanOut({ db: store.db, stores: connectInventoryStores(sandboxes.stores, { retry }) }),
+		engine: () => new InventoryFanOut({ db: store.db, stores: targets }),
 	};
 }

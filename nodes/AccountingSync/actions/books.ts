@@ -1,19 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { openAccountingBooks, type AccountingBooks, type AccountingSettings } from '../../../lib/accounting';
-import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { openAccounting, type AccountingBooks, type AccountingSettings } from '../../../lib/accounting';
+import { nodeEngine } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
-import { chosenCredential } from '../../shared/platformCredentials';
 import { mappingsSchema } from './itemInput';
 
 /** The books of the node's platform and credential, with the node's item, tax-code and account mappings. */
 export async function openNodeBooks(context: IExecuteFunctions): Promise<AccountingBooks> {
 	const platform = context.getNodeParameter('platform', 0) as string;
-	const store = await nodeStore(context);
-	const transport = await platformTransport(context, platform, store);
-	const credential = await context.getCredentials(chosenCredential(platform, context.getNode().credentials).type);
-	return openAccountingBooks({ store, platform, transport, credential, mappings: readMappings(context) });
+	return await openAccounting(await nodeEngine(context)).books(platform, readMappings(context));
 }
 
 /** Options → mappings; a mapping that is not an object of texts is refused, naming it. */

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { nonEmptyString, optional, recordOf, text } from '../../../lib/records/inputSchema';
-import { itemParameters, jsonInput } from '../../shared/inputs';
+import { itemParameters, jsonInput, nonEmptyString, optional, recordOf, text } from '../../shared/inputs';
 
 export const mappingsSchema = {
 	items: optional(recordOf(nonEmptyString())),

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getPath } from '../../../lib/records/paths';
-import { resolveTwoWay, twoWayRecordSchema, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
+import { getPath, resolveTwoWay, twoWayRecordSchema, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { fieldPoliciesProperty, readFieldPolicies } from '../../shared/fieldPolicies';

@@ -1,9 +1,7 @@
 import type { IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { platformDefinition } from '../../../lib/platforms/catalog';
-import type { CrmEntity } from '../../../lib/platforms/crm';
-import { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/records/mapping';
+import { crmDefaultMappings, type CrmEntity, type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/sync';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 
 const transformOptions = [
@@ -109,7 +107,7 @@ function chosenMappings(context: IExecuteFunctions | IPollFunctions, platform: s
 			return { internal: row.internal, external: row.external, transforms, values };
 		});
 	}
-	const defaults = platformDefinition(platform).crm?.defaultMappings[entity];
+	const defaults = crmDefaultMappings(platform, entity);
 	if (!defaults) throw new NodeOperationError(context.getNode(), `No default mapping for ${platform} ${entity}; choose Mapping Table or JSON`);
 	return defaults;
 }

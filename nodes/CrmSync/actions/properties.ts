@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
-import { platformOptions } from '../../../lib/platforms/catalog';
+import { platformOptions } from '../../shared/platformOptions';
 import { credentialChoices } from '../../shared/platformCredentials';
 
 export const crmPlatformOptions = platformOptions('crm');

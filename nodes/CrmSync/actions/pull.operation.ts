@@ -1,9 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { platformDefinition } from '../../../lib/platforms/catalog';
-import type { CrmEntity } from '../../../lib/platforms/crm';
-import { pullChanges, type DeletePolicy, type PulledChange, type SampledRecord } from '../../../lib/sync/pull';
-import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { openSync, type CrmEntity, type DeletePolicy, type PulledChange, type SampledRecord } from '../../../lib/sync';
+import { nodeEngine } from '../../shared/engineContext';
 import { readMappings } from './mappingParameters';
 import { deletesProperty } from './properties';
 
@@ -37,11 +35,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const platform = this.getNodeParameter('platform', 0) as string;
 	const entity = this.getNodeParameter('entity', 0) as CrmEntity;
 	const integration = this.getNodeParameter('integration', 0) as string;
-	const store = await nodeStore(this);
-	const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
+	const sync = openSync(await nodeEngine(this));
 	const changes: PulledChange[] = [];
-	await pullChanges({
-		store, connector, integration, entity,
+	await sync.pull(platform, {
+		integration, entity,
 		mappings: readMappings(this, platform, entity),
 		deletes: this.getNodeParameter('deletes', 0) as DeletePolicy,
 		maxChanges: this.getNodeParameter('maxChanges', 0) as number,

@@ -1,10 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { platformDefinition } from '../../../lib/platforms/catalog';
-import type { CrmEntity } from '../../../lib/platforms/crm';
-import { pushRecords, type InternalRecord, type PushOutcome } from '../../../lib/sync/push';
+import { openSync, type CrmEntity, type InternalRecord, type PushOutcome } from '../../../lib/sync';
 import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
-import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { nodeEngine } from '../../shared/engineContext';
 import { readMappings } from './mappingParameters';
 
 export const description: INodeProperties[] = [
@@ -25,10 +23,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const integration = this.getNodeParameter('integration', 0) as string;
 	const idField = this.getNodeParameter('recordIdField', 0) as string;
 	const mappings = readMappings(this, platform, entity);
-	const store = await nodeStore(this);
-	const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
+	const sync = openSync(await nodeEngine(this));
 	const records: InternalRecord[] = items.map((item) => ({ ...item.json, id: item.json[idField] as string }));
-	const result = await pushRecords({ store, connector, integration, entity, mappings, records, runId: this.getExecutionId() ?? String(Date.now()) });
+	const result = await sync.push(platform, { integration, entity, mappings, records, runId: this.getExecutionId() ?? String(Date.now()) });
 
 	const output: INodeExecutionData[] = [];
 	for (const outcome of [...result.outcomes].sort((a, b) => a.index - b.index)) {

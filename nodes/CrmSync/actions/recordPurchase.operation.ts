@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { platformDefinition } from '../../../lib/platforms/catalog';
-import { purchaseKeysSchema, recordPurchase, toMinorUnits } from '../../../lib/sync/purchases';
+import { openSync, purchaseKeysSchema, toMinorUnits } from '../../../lib/sync';
 import { readInput } from '../../shared/inputs';
 import { failedItem } from '../../shared/itemFailures';
 import { pushFailure } from './push.operation';
-import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { nodeEngine } from '../../shared/engineContext';
 
 const show = { show: { operation: ['recordPurchase'] } };
 
@@ -61,8 +60,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const platform = this.getNodeParameter('platform', 0) as string;
 	const integration = this.getNodeParameter('integration', 0) as string;
-	const store = await nodeStore(this);
-	const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
+	const recordPurchase = await openSync(await nodeEngine(this)).purchaseRecorder(platform);
 	const runId = this.getExecutionId() ?? String(Date.now());
 	const output: INodeExecutionData[] = [];
 	for (let item = 0; item < items.length; item++) {
@@ -77,7 +75,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				amount: toMinorUnits(this.getNodeParameter('purchaseTotal', item) as string),
 				purchasedAt: new Date(String(this.getNodeParameter('purchaseTime', item, '') || Date.now())).toISOString(),
 			};
-			const result = await recordPurchase({ store, connector, integration, purchase, runId });
+			const result = await recordPurchase({ integration, purchase, runId });
 			const json = { orderId: purchase.orderId, customerEmail: purchase.customerEmail, ...result };
 			output.push(result.outcome.status === 'failed' ? failedItem(this, item, { ...pushFailure(result.outcome), details: { orderId: purchase.orderId, customerEmail: purchase.customerEmail, recorded: result.recorded } }) : { json, pairedItem: { item } });
 		} catch (error) {

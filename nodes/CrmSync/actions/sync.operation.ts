@@ -3,13 +3,9 @@ import { failedItem, hintFailures } from '../../shared/itemFailures';
 import { pushFailure } from './push.operation';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConflictStrategy } from '../../../lib/records/resolve';
-import { platformDefinition } from '../../../lib/platforms/catalog';
-import type { CrmEntity } from '../../../lib/platforms/crm';
-import type { DeletePolicy } from '../../../lib/sync/pull';
-import { syncPlatforms, type SyncPlatform } from '../../../lib/sync/sync';
+import { openSync, type ConflictStrategy, type CrmEntity, type DeletePolicy } from '../../../lib/sync';
 import { fieldPoliciesProperty, readFieldPolicies } from '../../shared/fieldPolicies';
-import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { nodeEngine } from '../../shared/engineContext';
 import { readMappings } from './mappingParameters';
 import { crmPlatformOptions, deletesProperty } from './properties';
 
@@ -98,16 +94,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const integration = this.getNodeParameter('integration', 0) as string;
 	const platforms = this.getNodeParameter('platforms', 0) as string[];
 	if (platforms.length < 2) throw new NodeOperationError(this.getNode(), 'Sync needs at least two platforms');
-	const store = await nodeStore(this);
-	const enabled: SyncPlatform[] = [];
-	for (const platform of platforms) {
-		const connector = platformDefinition(platform).crm!.connector(await platformTransport(this, platform, store));
-		enabled.push({ connector, mappings: readMappings(this, platform, entity) });
-	}
+	const chosen = platforms.map((platform) => ({ platform, mappings: readMappings(this, platform, entity) }));
 	const policies = readFieldPolicies(this);
 	const priority = readPlatformPriority(this);
-	const summary = await syncPlatforms({
-		store, integration, entity, platforms: enabled,
+	const summary = await openSync(await nodeEngine(this)).sync(chosen, {
+		integration, entity,
 		strategy: readStrategy(this),
 		fieldPolicies: policies,
 		platformPriority: priority,

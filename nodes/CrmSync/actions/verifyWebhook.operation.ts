@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readWebhookEvent, verifyWebhook, webhookSecretField, type WebhookSource } from '../../../lib/sync/webhooks';
+import { readWebhookEvent, verifyWebhook, webhookSecretField, type WebhookSource } from '../../../lib/sync';
 import { credentialType } from '../../shared/platformCredentials';
 import { RAW_BODY_OR_COMPACT_JSON, rawBodyProperty, sortDeliveries, webhookSecret } from '../../shared/webhookVerification';
 

@@ -11,8 +11,8 @@ import {
 	type DestinationSpec,
 	type RouterConfig,
 	type RuleSpec,
+	type HttpMethod,
 } from '../../../lib/routing';
-import type { HttpMethod } from '../../../lib/transport';
 import { nodeStore } from '../../shared/engineContext';
 import { N8nHttpClient } from '../../shared/httpClient';
 import { parseJsonParameter } from '../../shared/jsonParameter';

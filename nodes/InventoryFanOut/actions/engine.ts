@@ -1,12 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { InventoryFanOut, type ChannelRules, type StoreOutcome, type StoreTarget } from '../../../lib/inventory';
-import { platformDefinition } from '../../../lib/platforms/catalog';
-import { parseSettings } from '../../../lib/platforms/settings';
-import type { StateStore } from '../../../lib/store';
-import { platformTransport } from '../../shared/engineContext';
-import { chosenCredential } from '../../shared/platformCredentials';
+import { openInventory, type ChannelRules, type InventoryFanOut, type StoreOutcome } from '../../../lib/inventory';
+import { nodePlatforms, type StateStore } from '../../shared/engineContext';
 import { pickedValue } from '../../shared/resourceLocator';
 import { locatedStores, locationParameter } from './properties';
 
@@ -31,38 +27,20 @@ function rulesByStore(context: IExecuteFunctions): Map<string, ChannelRules> {
 	);
 }
 
-/** The store's declared settings (location, source…) from its credential; a bad value stops the node naming the field. */
-function parseStoreSettings(context: IExecuteFunctions, platform: string, values: Record<string, unknown>) {
-	try {
-		return parseSettings(platformDefinition(platform), values);
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), (error as Error).message);
-	}
-}
-
-/** The credential's values with the location picked on the node in place of the credential's own, when one is picked. */
-function withPickedLocation(context: IExecuteFunctions, platform: string, values: Record<string, unknown>): Record<string, unknown> {
+/** The location picked on the node in place of the credential's own, when one is picked. */
+function pickedLocation(context: IExecuteFunctions, platform: string): Record<string, string> | undefined {
 	const located = locatedStores.find((candidate) => candidate.platform === platform);
 	const picked = located ? pickedValue(context, locationParameter(platform)) : '';
-	return located && picked ? { ...values, [located.setting]: picked } : values;
+	return located && picked ? { [located.setting]: picked } : undefined;
 }
 
-/** The engine over the selected stores, each through its credential's transport. */
+/** The engine over the selected stores, each through its credential. */
 export async function buildFanOut(context: IExecuteFunctions, store: StateStore): Promise<InventoryFanOut> {
 	const selected = context.getNodeParameter('stores', 0) as string[];
 	if (selected.length === 0) throw new NodeOperationError(context.getNode(), 'Select at least one store');
 	const rules = rulesByStore(context);
-	const targets: StoreTarget[] = await Promise.all(
-		selected.map(async (platform) => {
-			const definition = platformDefinition(platform);
-			if (!definition.inventory) throw new NodeOperationError(context.getNode(), `${definition.displayName} has no inventory connector`);
-			const credential = chosenCredential(platform, context.getNode().credentials);
-			const settings = parseStoreSettings(context, platform, withPickedLocation(context, platform, await context.getCredentials(credential.type)));
-			const transport = await platformTransport(context, platform, store);
-			return { id: platform, connector: definition.inventory.connector(transport, settings), rules: rules.get(platform) };
-		}),
-	);
-	return new InventoryFanOut({ db: store.db, stores: targets });
+	const inventory = openInventory({ store, platforms: nodePlatforms(context, store) });
+	return await inventory.fanOut(selected.map((platform) => ({ platform, rules: rules.get(platform), settings: pickedLocation(context, platform) })));
 }
 
 /** Applied changes → output 0; pending and failed ones (the error output) → output 1. */

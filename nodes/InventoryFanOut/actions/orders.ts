@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { OrderIntake } from '../../../lib/inventory';
-import type { StateStore } from '../../../lib/store';
+import type { StateStore } from '../../shared/engineContext';
 
 /** How long an execution holds the orders it took, shared by Record Order and Resume Pending Orders. */
 export const resumeAfterProperty: INodeProperties = {

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { platformOptions, platformsServing } from '../../../lib/platforms/catalog';
 import { picker } from '../../shared/resourceLocator';
 import { platformListSearch } from '../../shared/resourceSearch';
+import { platformOptions, platformsServing } from '../../shared/platformOptions';
 
 /** The platforms with an inventory connector; each is one store, named by its platform (e.g. `shopify`). */
 export const inventoryPlatforms = platformOptions('inventory');

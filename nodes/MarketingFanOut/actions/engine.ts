@@ -1,9 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { MarketingFanOut, type MarketingTarget, type SegmentRule } from '../../../lib/marketing';
-import { platformDefinition } from '../../../lib/platforms/catalog';
-import type { FieldMapping } from '../../../lib/records/mapping';
-import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { openMarketing, type FieldMapping, type MarketingFanOut, type SegmentRule } from '../../../lib/marketing';
+import { nodeEngine } from '../../shared/engineContext';
 import { pickedValue } from '../../shared/resourceLocator';
 
 function text(context: IExecuteFunctions, name: string): string {
@@ -17,23 +15,9 @@ export async function openFanOut(
 ): Promise<MarketingFanOut> {
 	const platforms = context.getNodeParameter('platforms', 0) as string[];
 	if (platforms.length === 0) throw new NodeOperationError(context.getNode(), 'Choose at least one marketing platform');
-	const store = await nodeStore(context);
-	const targets: MarketingTarget[] = [];
-	for (const platform of platforms) {
-		const marketing = platformDefinition(platform).marketing;
-		if (!marketing) throw new NodeOperationError(context.getNode(), `${platform} is not a marketing platform`);
-		const transport = await platformTransport(context, platform, store);
-		let connector;
-		try {
-			connector = marketing.connector(transport, marketing.settings((name) => pickedValue(context, name)));
-		} catch (error) {
-			throw new NodeOperationError(context.getNode(), (error as Error).message);
-		}
-		targets.push({ platform, connector, mappings: extra.mappings?.[platform] });
-	}
-	return new MarketingFanOut({
-		store,
-		targets,
+	const chosen = platforms.map((platform) => ({ platform, parameter: (name: string) => pickedValue(context, name), mappings: extra.mappings?.[platform] }));
+	// A platform's settings that do not parse stop the node naming the field (the node's error handling words it).
+	return await openMarketing(await nodeEngine(context)).fanOut(chosen, {
 		integration: text(context, 'integration') || 'marketing',
 		rules: extra.rules,
 		consentField: extra.consentField,

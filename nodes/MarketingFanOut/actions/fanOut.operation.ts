@@ -1,8 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { ContactResult, SegmentRule, SegmentCondition } from '../../../lib/marketing';
-import type { FieldMapping } from '../../../lib/records/mapping';
-import { getPath } from '../../../lib/records/paths';
+import { getPath, type ContactResult, type FieldMapping, type SegmentRule, type SegmentCondition } from '../../../lib/marketing';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { openFanOut } from './engine';
 import { operatorOptions } from './properties';

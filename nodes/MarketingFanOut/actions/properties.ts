@@ -1,8 +1,7 @@
 import { type INodeCredentialDescription, type INodeProperties } from 'n8n-workflow';
 
 import { type ConditionOperator } from '../../../lib/marketing';
-import { platformOptions, platformsServing } from '../../../lib/platforms/catalog';
-import type { MarketingParameter } from '../../../lib/platforms/definition';
+import { platformOptions, platformsServing, type MarketingParameter } from '../../shared/platformOptions';
 import { credentialType } from '../../shared/platformCredentials';
 import { picker } from '../../shared/resourceLocator';
 import { platformListSearch } from '../../shared/resourceSearch';

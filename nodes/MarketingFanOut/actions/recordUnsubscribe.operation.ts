@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { UnsubscribeResult } from '../../../lib/marketing';
 import { openFanOut } from './engine';
-import { platformOptions } from '../../../lib/platforms/catalog';
+import { platformOptions } from '../../shared/platformOptions';
 
 const show = { show: { operation: ['recordUnsubscribe'] } };
 

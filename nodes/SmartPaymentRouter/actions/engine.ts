@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { defaultRoutingConfig, defaultProcessorProfiles, PaymentRouter, paymentIdSchema, paymentRetryPolicy, type AuthorizationAction, type RoutingConfig } from '../../../lib/payments';
-import { platformsServing } from '../../../lib/platforms/catalog';
-import type { PaymentConnector } from '../../../lib/platforms/payments';
-import { nodeStore, platformTransport } from '../../shared/engineContext';
+import { defaultRoutingConfig, defaultProcessorProfiles, openPayments, paymentIdSchema, type AuthorizationAction, type PaymentRouter, type RoutingConfig } from '../../../lib/payments';
+import { nodeEngine } from '../../shared/engineContext';
+import { credentialType } from '../../shared/platformCredentials';
+import { platformsServing } from '../../shared/platformOptions';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, itemParameters, readInput } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
@@ -51,16 +51,11 @@ export function readRoutingConfig(context: IExecuteFunctions): RoutingConfig {
 
 /** A router over the processors this node has credentials for; the others are ranked but never charged. */
 export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRouter> {
-	const store = await nodeStore(context);
 	const configured = context.getNode().credentials ?? {};
-	const chosen = context.getNodeParameter('processors', 0, platformsServing('payments').map((definition) => definition.id)) as string[];
-	const connectors: Record<string, PaymentConnector> = {};
-	for (const processor of platformsServing('payments')) {
-		if (!chosen.includes(processor.id) || !configured[processor.credentials.type]) continue;
-		const transport = await platformTransport(context, processor.id, store, { retry: paymentRetryPolicy });
-		connectors[processor.id] = processor.payments!.connector(transport);
-	}
-	return new PaymentRouter({ db: store.db, connectors, config: readRoutingConfig(context) });
+	const all = platformsServing('payments').map(({ id }) => id);
+	const chosen = context.getNodeParameter('processors', 0, all) as string[];
+	const processors = all.filter((processor) => chosen.includes(processor) && configured[credentialType(processor)]);
+	return await openPayments(await nodeEngine(context)).router(processors, { config: readRoutingConfig(context) });
 }
 
 /** One item's answer: `passed` items go to output 0, the others to output 1. */

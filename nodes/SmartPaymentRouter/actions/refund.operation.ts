@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { refundRequestSchema } from '../../../lib/payments';
-import { InputError } from '../../../lib/records/inputSchema';
-import { itemParameters, readInput } from '../../shared/inputs';
+import { InputError, itemParameters, readInput } from '../../shared/inputs';
 import { forEachPayment, nodeRouter } from './engine';
 
 const showFor = { show: { operation: ['refund'] } };

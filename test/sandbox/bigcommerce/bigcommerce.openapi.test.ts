@@ -2,11 +2,11 @@
  * The BigCommerce sandbox answers as BigCommerce's Inventory v3 and Orders v2 OpenAPI documents say, for every
  * request the BigCommerce inventory connector makes and every endpoint the sandbox serves.
  */
-import { connectInventoryStores } from '../../../lib/inventory';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
 import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
 import { callApi } from '../support/http';
+import { inventoryConnector, sandboxAccount } from '../../support/standalone';
 import { OpenApiValidator } from '../support/openapi';
 import { bigCommerceStoreHash } from './index';
 
@@ -42,7 +42,7 @@ const call = (path: string, init: { method?: string; body?: unknown; token?: str
 	callApi(v3.replace(/\/v3$/, ''), path, { method: init.method, body: init.body, headers: { 'X-Auth-Token': init.token ?? sandbox.credentials.accessToken, accept: 'application/json' } });
 
 test('the connector reads, adjusts, sets and pulls orders with answers that match the spec', async () => {
-	const connector = connectInventoryStores([{ id: 'bigcommerce', platform: 'bigcommerce', baseUrl: v3, settings: sandbox.credentials }])[0].connector;
+	const connector = await inventoryConnector(sandboxAccount('bigcommerce', v3, sandbox.credentials));
 	expect(await connector.pullOrders!(undefined)).toEqual([]);
 	await control.seed({ orders: [{ products: [{ sku: 'TEE-M', quantity: 2 }] }] });
 	expect(await connector.getQuantity('TEE-M')).toBe(8);
@@ -76,7 +76,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 });
 
 test('a v2 error list reaches the caller with its message (the connector reads both error shapes)', async () => {
-	const connector = connectInventoryStores([{ id: 'bigcommerce', platform: 'bigcommerce', baseUrl: v3, settings: sandbox.credentials }], { retry: { maxAttempts: 1 } })[0].connector;
+	const connector = await inventoryConnector(sandboxAccount('bigcommerce', v3, sandbox.credentials), { retry: { maxAttempts: 1 } });
 	await control.fault({ kind: 'error', status: 500, match: { path: '/v2/orders$' } });
 	await expect(connector.pullOrders!(undefined)).rejects.toThrow('Internal Server Error');
 	await control.fault({ kind: 'error', status: 500, match: { path: '/v3/inventory/.*' } });

@@ -1,9 +1,9 @@
 /** The BigCommerce sandbox and connector: X-Auth-Token, relative and absolute adjustments, 422 problems, the 30-second window. */
-import { connectInventoryStores } from '../../../lib/inventory';
 import { UnknownSkuError } from '../../../lib/platforms/inventory';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { bigCommerceAccessToken, bigCommerceStoreHash } from '.';
+import { inventoryConnector, sandboxAccount } from '../../support/standalone';
 
 let sandbox: RunningSandbox;
 let control: SandboxControl;
@@ -29,10 +29,10 @@ async function call(path: string, init: { method?: string; body?: unknown; token
 	return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
-const connector = (retry = {}) => connectInventoryStores([{ id: 'bigcommerce', platform: 'bigcommerce', baseUrl: api, settings: sandbox.credentials }], { retry })[0].connector;
+const connector = (retry = {}) => inventoryConnector(sandboxAccount('bigcommerce', api, sandbox.credentials), { retry });
 
 test('relative and absolute adjustments by SKU at a location; unknown items are a 422 problem', async () => {
-	const store = connector();
+	const store = await connector();
 	expect(await store.adjust('BAG', -5, { reason: 'sale', reference: 'x://1' })).toEqual({ previous: 20, next: 15 });
 	expect(await store.set('BAG', 30, { reason: 'correction', reference: 'x://2' })).toEqual({ previous: 15, next: 30 });
 	const read = await call('/inventory/locations/1/items?sku:in=BAG');
@@ -58,12 +58,12 @@ test('reports the 30-second window in its headers and refuses with 429 and the r
 	expect(refused.status).toBe(429);
 	expect(Number(refused.headers.get('x-rate-limit-time-reset-ms'))).toBeGreaterThan(0);
 	// The connector gives up rather than wait out a 30-second window when its retry budget is short.
-	await expect(connector({ maxTotalMs: 100, baseDelayMs: 5 }).getQuantity('BAG')).rejects.toMatchObject({ status: 429 });
+	await expect((await connector({ maxTotalMs: 100, baseDelayMs: 5 })).getQuantity('BAG')).rejects.toMatchObject({ status: 429 });
 });
 
 test('a relative adjustment whose response is lost is reported as OUTCOME_UNKNOWN, never sent twice', async () => {
 	await control.fault({ kind: 'lost_response', match: { method: 'POST', path: '/stores/' } });
-	await expect(connector({ baseDelayMs: 5 }).adjust('BAG', -1, { reason: 'sale', reference: 'x://3' })).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+	await expect((await connector({ baseDelayMs: 5 })).adjust('BAG', -1, { reason: 'sale', reference: 'x://3' })).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
 	const relative = (await control.requests()).filter((entry) => entry.method === 'POST');
 	expect(relative).toHaveLength(1);
 	expect((await control.state<Array<{ quantity: number }>>('items'))[0].quantity).toBe(19);
@@ -73,7 +73,7 @@ test('v2 orders by min_date_modified (204 when none) with their products', async
 	expect((await fetch(`${sandbox.baseUrl}/stores/${bigCommerceStoreHash}/v2/orders`, { headers: { 'X-Auth-Token': bigCommerceAccessToken } })).status).toBe(204);
 	await control.seed({ orders: [{ products: [{ sku: 'BAG', quantity: 2 }] }] });
 	expect((await control.state<Array<{ quantity: number }>>('items'))[0].quantity).toBe(18);
-	const store = connector();
+	const store = await connector();
 	const [order] = await store.pullOrders!(undefined);
 	expect(order).toMatchObject({ lines: [{ sku: 'BAG', quantity: 2 }] });
 	expect(order.modifiedAt).toMatch(/Z$/);

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { connectProcessors } from '../../../lib/payments/connect';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
+import { paymentConnector, sandboxAccount } from '../../support/standalone';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { GraphqlConformance } from '../support/graphqlConformance';
@@ -23,7 +23,7 @@ let braintree: PaymentConnector;
 beforeAll(async () => {
 	sandbox = await startSandbox('braintree', { onExchange: conformance.record });
 	control = new SandboxControl(sandbox.baseUrl);
-	braintree = connectProcessors({ braintree: { baseUrl: sandbox.baseUrl, publicKey: sandbox.credentials.publicKey, privateKey: sandbox.credentials.privateKey } }, { retry: { baseDelayMs: 5, maxDelayMs: 50 } }).braintree;
+	braintree = await paymentConnector(sandboxAccount('braintree', sandbox.baseUrl, sandbox.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } });
 });
 afterAll(() => sandbox.close());
 beforeEach(async () => {

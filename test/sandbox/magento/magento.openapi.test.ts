@@ -2,11 +2,11 @@
  * The Magento sandbox answers as Magento 2.4.8's admin REST schema (Swagger 2) says, for every request the Magento
  * inventory connector makes and every endpoint the sandbox serves.
  */
-import { connectInventoryStores } from '../../../lib/inventory';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
 import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
 import { apiClient } from '../support/http';
+import { inventoryConnector, sandboxAccount } from '../../support/standalone';
 import { magentoBase, magentoSpec } from '../support/magentoSpec';
 
 const spec = magentoSpec();
@@ -30,7 +30,7 @@ beforeEach(async () => {
 const context = { reason: 'correction' as const, reference: 'test://magento/spec' };
 
 test('the connector reads, adjusts, sets and pulls orders with answers that match the spec', async () => {
-	const connector = connectInventoryStores([{ id: 'magento', platform: 'magento', baseUrl: `${sandbox.baseUrl}/rest/default`, settings: sandbox.credentials }])[0].connector;
+	const connector = await inventoryConnector(sandboxAccount('magento', `${sandbox.baseUrl}/rest/default`, sandbox.credentials));
 	await control.seed({ orders: [{ items: [{ sku: 'TEE-M', qty: 2 }, { sku: 'MUG', qty: 1 }] }] });
 	expect(await connector.getQuantity('TEE-M')).toBe(8);
 	expect(await connector.adjust('TEE-M', -3, context)).toEqual({ previous: 8, next: 5 });

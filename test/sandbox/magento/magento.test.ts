@@ -1,9 +1,9 @@
 /** The Magento MSI sandbox and connector: bearer auth, searchCriteria filter groups, absolute source-item saves. */
-import { connectInventoryStores } from '../../../lib/inventory';
 import { UnknownSkuError } from '../../../lib/platforms/inventory';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { magentoAccessToken } from '.';
+import { inventoryConnector, sandboxAccount } from '../../support/standalone';
 
 let sandbox: RunningSandbox;
 let control: SandboxControl;
@@ -29,7 +29,7 @@ async function call(path: string, init: { method?: string; body?: unknown; token
 	return { status: response.status, body: (await response.json()) as any };
 }
 
-const connector = () => connectInventoryStores([{ id: 'magento', platform: 'magento', baseUrl: api, settings: sandbox.credentials }])[0].connector;
+const connector = () => inventoryConnector(sandboxAccount('magento', api, sandbox.credentials));
 
 test('refuses a wrong token with Magento\'s message and parameters', async () => {
 	expect(await call('/V1/inventory/source-items', { token: 'nope' })).toEqual({
@@ -49,7 +49,7 @@ test('search criteria: OR inside a filter group, AND across groups, with total_c
 });
 
 test('source items are saved absolutely per sku and source; the connector reads, sets and reads back', async () => {
-	const store = connector();
+	const store = await connector();
 	expect(await store.adjust('LAMP', -3, { reason: 'sale', reference: 'x://1' })).toEqual({ previous: 7, next: 4 });
 	expect(await store.set('LAMP', 9, { reason: 'correction', reference: 'x://2' })).toEqual({ previous: 4, next: 9 });
 	const items = await control.state<Array<{ sku: string; source_code: string; quantity: number }>>('sourceItems');
@@ -61,7 +61,7 @@ test('source items are saved absolutely per sku and source; the connector reads,
 test('orders are searched by updated_at (gteq) and the connector reads their lines', async () => {
 	await control.seed({ orders: [{ items: [{ sku: 'LAMP', qty: 2 }] }, { items: [{ sku: 'DESK', qty: 1 }, { sku: 'LAMP', qty: 1 }] }] });
 	expect((await control.state<Array<{ sku: string; source_code: string; quantity: number }>>('sourceItems')).find((item) => item.sku === 'LAMP' && item.source_code === 'default')?.quantity).toBe(4);
-	const store = connector();
+	const store = await connector();
 	const all = await store.pullOrders!(undefined);
 	expect(all.map((order) => order.lines)).toEqual([
 		[{ lineId: expect.any(String), sku: 'LAMP', quantity: 2 }],

@@ -2,8 +2,8 @@
  * The PayPal sandbox answers as PayPal's Orders v2 and Webhooks v1 OpenAPI documents say, for every request the
  * PayPal payment connector makes and every endpoint the sandbox serves. The OAuth2 token endpoint has no document.
  */
-import { connectProcessors } from '../../../lib/payments/connect';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
+import { paymentConnector, sandboxAccount } from '../../support/standalone';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
 import { SpecConformance, startSpecCheckedSandbox, underFaults, webhookProblems } from '../support/conformance';
@@ -22,7 +22,7 @@ let receiver: WebhookReceiver;
 beforeAll(async () => {
 	receiver = await startReceiver('/hooks/paypal');
 	sandbox = await startSpecCheckedSandbox('paypal', conformance);
-	paypal = connectProcessors({ paypal: { baseUrl: sandbox.baseUrl, ...(sandbox.credentials as { clientId: string; clientSecret: string }) } }, { retry: { baseDelayMs: 5, maxDelayMs: 50 } }).paypal;
+	paypal = await paymentConnector(sandboxAccount('paypal', sandbox.baseUrl, sandbox.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } });
 	control = new SandboxControl(sandbox.baseUrl);
 });
 afterAll(async () => {

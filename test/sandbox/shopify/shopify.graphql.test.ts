@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { connectInventoryStores } from '../../../lib/inventory';
 import { StaleQuantityError } from '../../../lib/platforms/inventory';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { GraphqlConformance } from '../support/graphqlConformance';
 import { servedSubset, subsetFile, vendorSchema } from '../support/graphqlSchemas';
 import { callApi } from '../support/http';
+import { inventoryConnector, sandboxAccount } from '../../support/standalone';
 import { shopifyLocationId } from '.';
 import { servedFields } from './schema';
 
@@ -45,7 +45,7 @@ test('the served schema is exactly the published schema cut to the fields the sa
 });
 
 test('the connector reads, adjusts, sets and pulls orders with answers that match the schema', async () => {
-	const connector = connectInventoryStores([{ id: 'shopify', platform: 'shopify', baseUrl: api, settings: sandbox.credentials }])[0].connector;
+	const connector = await inventoryConnector(sandboxAccount('shopify', api, sandbox.credentials));
 	await callApi(api, '/orders.json', { method: 'POST', body: { order: { email: 'ada@example.com', line_items: [{ sku: 'MUG', quantity: 1, price: '4.00' }] } }, headers: { 'X-Shopify-Access-Token': sandbox.credentials.accessToken } });
 	expect(await connector.getQuantity('TEE-M')).toBe(10);
 	expect(await connector.adjust('TEE-M', -3, context)).toEqual({ previous: 10, next: 7 });

@@ -1,13 +1,14 @@
 /** The Shopify sandbox and connector: GraphQL inventory, compare-and-set, cost throttling in a 200, signed order webhooks. */
 import { createHmac } from 'node:crypto';
 
-import { connectInventoryStores, readOrderWebhook } from '../../../lib/inventory';
+import { readOrderWebhook } from '../../../lib/inventory';
 import { StaleQuantityError, UnknownSkuError } from '../../../lib/platforms/inventory';
 import { Transport, FetchHttpClient } from '../../../lib/transport';
 import { shopifyProfile } from '../../../lib/platforms/shopify';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { startReceiver } from '../support/receiver';
+import { inventoryConnector, sandboxAccount } from '../../support/standalone';
 import { shopifyAccessToken, shopifyLocationId } from '.';
 
 let sandbox: RunningSandbox;
@@ -35,7 +36,7 @@ async function graphql(query: string, variables: Record<string, unknown> = {}, t
 }
 
 function connector() {
-	return connectInventoryStores([{ id: 'shopify', platform: 'shopify', baseUrl: api, settings: sandbox.credentials }], { retry: { baseDelayMs: 5, maxDelayMs: 50 } })[0].connector;
+	return inventoryConnector(sandboxAccount('shopify', api, sandbox.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } });
 }
 
 test('rejects a wrong access token with Shopify\'s 401 body', async () => {
@@ -44,7 +45,7 @@ test('rejects a wrong access token with Shopify\'s 401 body', async () => {
 });
 
 test('adjusts relatively with reason and reference document, and reports the quantity after the change', async () => {
-	const store = connector();
+	const store = await connector();
 	expect(await store.adjust('TEE-M', -3, { reason: 'sale', reference: 'inventory-fanout://order/1/line/1' })).toEqual({ previous: 10, next: 7 });
 	const [group] = await control.state<Array<{ reason: string; referenceDocumentUri: string }>>('adjustments');
 	expect(group).toMatchObject({ reason: 'other', referenceDocumentUri: 'inventory-fanout://order/1/line/1' });
@@ -52,7 +53,7 @@ test('adjusts relatively with reason and reference document, and reports the qua
 });
 
 test('compare-and-set refuses a stale compare quantity with COMPARE_QUANTITY_STALE', async () => {
-	const store = connector();
+	const store = await connector();
 	await expect(store.set('TEE-M', 5, { reason: 'correction', reference: 'x://y', compareQuantity: 9 })).rejects.toBeInstanceOf(StaleQuantityError);
 	expect(await store.set('TEE-M', 5, { reason: 'correction', reference: 'x://y', compareQuantity: 10 })).toEqual({ previous: 10, next: 5 });
 	expect(await store.getQuantity('TEE-M')).toBe(5);
@@ -99,7 +100,7 @@ test('an order placed on the shop takes its units off and publishes orders/creat
 			body: JSON.stringify({ order: { email: 'ada@example.com', line_items: [{ sku: 'TEE-M', quantity: 2, price: '12.50' }] } }),
 		});
 		expect(response.status).toBe(201);
-		expect(await connector().getQuantity('TEE-M')).toBe(8);
+		expect(await (await connector()).getQuantity('TEE-M')).toBe(8);
 		const { deliveries } = await control.webhooks();
 		expect(deliveries).toHaveLength(2);
 		const [first, second] = deliveries;
@@ -124,7 +125,7 @@ test('orders are polled by updated_at, with the same order and line ids as the o
 				body: JSON.stringify({ order: { line_items: [{ sku: 'TEE-M', quantity }] } }),
 			});
 		}
-		const store = connector();
+		const store = await connector();
 		const polled = await store.pullOrders!(undefined);
 		expect(polled.map((order) => order.lines.map((line) => line.quantity))).toEqual([[1], [2]]);
 		const [delivery] = (await control.webhooks()).deliveries;

@@ -2,8 +2,8 @@
  * The Square sandbox answers as Square's OpenAPI description (Square-Version 2025-08-20) says, for every request the
  * Square payment connector makes and every endpoint the sandbox serves.
  */
-import { connectProcessors } from '../../../lib/payments/connect';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
+import { paymentConnector, sandboxAccount } from '../../support/standalone';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
 import { SpecConformance, startSpecCheckedSandbox, underFaults } from '../support/conformance';
@@ -20,7 +20,7 @@ let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
 	sandbox = await startSpecCheckedSandbox('square', conformance);
-	square = connectProcessors({ square: { baseUrl: sandbox.baseUrl, accessToken: sandbox.credentials.accessToken } }, { retry: { baseDelayMs: 5, maxDelayMs: 50 } }).square;
+	square = await paymentConnector(sandboxAccount('square', sandbox.baseUrl, sandbox.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } });
 	control = new SandboxControl(sandbox.baseUrl);
 	api = apiClient(sandbox.baseUrl, sandbox.credentials.accessToken);
 });

@@ -2,8 +2,8 @@
  * The Stripe sandbox answers as Stripe's OpenAPI spec (spec3, API 2023-08-16) says, for every request the Stripe
  * payment connector makes and every endpoint the sandbox serves.
  */
-import { connectProcessors } from '../../../lib/payments/connect';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
+import { paymentConnector, sandboxAccount } from '../../support/standalone';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
 import { SpecConformance, startSpecCheckedSandbox, underFaults, webhookProblems } from '../support/conformance';
@@ -20,7 +20,7 @@ let receiver: WebhookReceiver;
 beforeAll(async () => {
 	receiver = await startReceiver('/hooks/stripe');
 	sandbox = await startSpecCheckedSandbox('stripe', conformance);
-	stripe = connectProcessors({ stripe: { baseUrl: sandbox.baseUrl, secretKey: sandbox.credentials.secretKey } }, { retry: { baseDelayMs: 5, maxDelayMs: 50 } }).stripe;
+	stripe = await paymentConnector(sandboxAccount('stripe', sandbox.baseUrl, sandbox.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } });
 	control = new SandboxControl(sandbox.baseUrl);
 });
 afterAll(async () => {

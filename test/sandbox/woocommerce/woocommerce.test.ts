@@ -1,11 +1,12 @@
 /** The WooCommerce sandbox and connector: Basic auth, SKU lookup with WP paging headers, plain-PUT stock, batch, orders, signed webhooks. */
 import { createHmac } from 'node:crypto';
 
-import { connectInventoryStores, readOrderWebhook } from '../../../lib/inventory';
+import { readOrderWebhook } from '../../../lib/inventory';
 import { ConcurrentChangeError, UnknownSkuError } from '../../../lib/platforms/inventory';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { startReceiver } from '../support/receiver';
+import { inventoryConnector, sandboxAccount } from '../../support/standalone';
 import { wooConsumerKey, wooConsumerSecret } from '.';
 
 let sandbox: RunningSandbox;
@@ -33,7 +34,7 @@ async function call(path: string, init: { method?: string; body?: unknown; auth?
 	return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
-const connector = () => connectInventoryStores([{ id: 'woocommerce', platform: 'woocommerce', baseUrl: api, settings: sandbox.credentials }])[0].connector;
+const connector = () => inventoryConnector(sandboxAccount('woocommerce', api, sandbox.credentials));
 
 test('authenticates with the consumer key and secret, answering WooCommerce error bodies otherwise', async () => {
 	expect(await call('/products', { auth: basic(wooConsumerKey, 'cs_wrong') })).toMatchObject({ status: 401, body: { code: 'woocommerce_rest_authentication_error', data: { status: 401 } } });
@@ -50,7 +51,7 @@ test('authenticates with the consumer key and secret, answering WooCommerce erro
 });
 
 test('stock_quantity is set by a plain PUT; the connector adjusts by read, write and read-back', async () => {
-	const store = connector();
+	const store = await connector();
 	expect(await store.adjust('MUG', -2, { reason: 'sale', reference: 'x://1' })).toEqual({ previous: 12, next: 10 });
 	expect(await store.getQuantity('MUG')).toBe(10);
 	await expect(store.getQuantity('NONE')).rejects.toBeInstanceOf(UnknownSkuError);
@@ -61,7 +62,7 @@ test('stock_quantity is set by a plain PUT; the connector adjusts by read, write
 });
 
 test('each stock write carries its reference in meta_data (one value per key), read back with the quantity', async () => {
-	const store = connector();
+	const store = await connector();
 	expect(await store.readMarked?.('MUG')).toEqual({ quantity: 12, marker: undefined });
 	await store.adjust('MUG', -2, { reason: 'sale', reference: 'x://order/1' });
 	await store.set('MUG', 7, { reason: 'correction', reference: 'x://reconcile' });
@@ -76,7 +77,7 @@ test('each stock write carries its reference in meta_data (one value per key), r
 });
 
 test('a writer between the write and the read-back is detected, not hidden', async () => {
-	const store = connector();
+	const store = await connector();
 	const [mug] = (await call('/products?sku=MUG')).body;
 	let puts = 0;
 	const original = globalThis.fetch;
@@ -100,7 +101,7 @@ test('orders take stock off, list by modified_after, and publish order.created s
 		const before = new Date(Date.now() - 2000).toISOString().slice(0, 19);
 		const created = await call('/orders', { method: 'POST', body: { billing: { email: 'ada@example.com' }, line_items: [{ sku: 'MUG', quantity: 4, total: '39.96' }] } });
 		expect(created.status).toBe(201);
-		expect(await connector().getQuantity('MUG')).toBe(8);
+		expect(await (await connector()).getQuantity('MUG')).toBe(8);
 		expect((await call(`/orders?modified_after=${before}`)).body).toHaveLength(1);
 		expect((await call('/orders?modified_after=2999-01-01T00:00:00')).body).toHaveLength(0);
 		const [delivery] = (await control.webhooks()).deliveries;
@@ -121,7 +122,7 @@ test('a variation found by SKU is read and written under its parent product', as
 	expect(found).toMatchObject({ type: 'variation', parent_id: expect.any(Number) });
 	expect((await call(`/products/${found.id}`)).status).toBe(404);
 	expect((await call(`/products/${found.parent_id}/variations?sku=SHIRT-RED-M`)).body).toHaveLength(1);
-	const store = connector();
+	const store = await connector();
 	expect(await store.adjust('SHIRT-RED-M', -2, { reason: 'sale', reference: 'x://3' })).toEqual({ previous: 6, next: 4 });
 	expect((await call(`/products/${found.parent_id}/variations/${found.id}`)).body.stock_quantity).toBe(4);
 });

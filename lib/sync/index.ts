@@ -1,0 +1,59 @@
+import { platformDefinition } from '../platforms/catalog';
+import type { CrmConnector, CrmEntity } from '../platforms/crm';
+import type { FieldMapping } from '../records/mapping';
+import type { EngineContext } from '../platforms/resolver';
+import { pullChanges, sampleRecords, type PullOptions, type PullSummary, type SampledRecord } from './pull';
+import { recordPurchase, type RecordPurchaseRequest, type RecordPurchaseResult } from './purchases';
+import { pushRecords, type PushRequest, type PushResult } from './push';
+import { syncPlatforms, type SyncOptions, type SyncSummary } from './sync';
+
+export { pullChanges, sampleRecords, type DeletePolicy, type PulledChange, type PullOptions, type PullSummary, type SampledRecord } from './pull';
+export { pushRecords, type InternalRecord, type PushOutcome, type PushRequest, type PushResult, type PushStatus } from './push';
+export { syncPlatforms, syncScope, type SyncOptions, type SyncPlatform, type SyncSummary } from './sync';
+export { recordPurchase, purchaseKeysSchema, purchaseMappings, customerTotals, toMinorUnits, type Purchase, type RecordPurchaseRequest, type RecordPurchaseResult } from './purchases';
+export { readWebhookEvent, verifyWebhook, webhookSecretField, type WebhookSource, type WebhookEventCheck, type SignatureCheck } from './webhooks';
+export { syncMigrations } from './migrations';
+/** What the CRM side of a node speaks: the platforms' entities and connectors, field mappings and resolutions. */
+export type { CrmConnector, CrmEntity } from '../platforms/crm';
+export { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../records/mapping';
+export type { ConflictStrategy, FieldPolicy } from '../records/resolve';
+
+/** A CRM platform's built-in field mappings for an entity, as its vendor folder declares them. */
+export function crmDefaultMappings(platform: string, entity: CrmEntity): FieldMapping[] | undefined {
+	return platformDefinition(platform).crm?.defaultMappings[entity];
+}
+
+/** The sync capability over a store and the platforms: the one way in for nodes, the demo, benchmarks and tests. */
+export function openSync({ store, platforms }: EngineContext) {
+	const connector = async (platform: string): Promise<CrmConnector> => {
+		const crm = platformDefinition(platform).crm;
+		if (!crm) throw new Error(`${platformDefinition(platform).displayName} is not a CRM platform`);
+		return crm.connector((await platforms.connect(platform)).transport);
+	};
+	return {
+		/** The CRM connector of one platform. */
+		connector,
+		/** Changes on one platform since its cursor. */
+		pull: async (platform: string, options: Omit<PullOptions, 'store' | 'connector'>): Promise<PullSummary> =>
+			pullChanges({ ...options, store, connector: await connector(platform) }),
+		/** The latest records of one platform, for mapping fields when nothing changed (the cursor stays). */
+		sample: async (platform: string, options: Omit<Parameters<typeof sampleRecords>[0], 'store' | 'connector'>): Promise<SampledRecord[]> =>
+			sampleRecords({ ...options, store, connector: await connector(platform) }),
+		/** Internal records to one platform, through the ID map. */
+		push: async (platform: string, request: Omit<PushRequest, 'store' | 'connector'>): Promise<PushResult> =>
+			pushRecords({ ...request, store, connector: await connector(platform) }),
+		/** Every platform pulled, conflicts resolved, the winners pushed to the others. */
+		sync: async (chosen: Array<{ platform: string; mappings: FieldMapping[] }>, options: Omit<SyncOptions, 'store' | 'platforms'>): Promise<SyncSummary> => {
+			const connected = [];
+			for (const { platform, mappings } of chosen) connected.push({ connector: await connector(platform), mappings });
+			return syncPlatforms({ ...options, store, platforms: connected });
+		},
+		/** Records purchases on one platform: each counted once, the customer's totals written to the CRM contact. */
+		purchaseRecorder: async (platform: string) => {
+			const crm = await connector(platform);
+			return (request: Omit<RecordPurchaseRequest, 'store' | 'connector'>): Promise<RecordPurchaseResult> => recordPurchase({ ...request, store, connector: crm });
+		},
+	};
+}
+
+export type Sync = ReturnType<typeof openSync>;
