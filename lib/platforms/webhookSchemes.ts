@@ -58,6 +58,13 @@ export interface WebhookReceiver<Event extends string> {
 	/** The credential field holding the secret when `secretFrom` is `credential` (default `webhookSecret`). */
 	credentialSecretField?: string;
 	/**
+	 * The header the vendor's signature arrives in. A vendor that declares it is offered by its capability's Verify
+	 * operation (for a workflow started by n8n's Webhook node); the others are received through their trigger only.
+	 */
+	signatureHeader?: string;
+	/** The vendor signs the URL it delivered to with the body (HubSpot, Square): the Verify operation asks for the URL. */
+	signsUrl?: boolean;
+	/**
 	 * Whether the delivery was sent by the vendor for this secret, judged on the raw bytes received, and if not why
 	 * (the header missing, a stale timestamp, a signature that does not match); `api` is given where the vendor verifies
 	 * its own signatures (PayPal's verify-webhook-signature). The one signature check of the vendor: the trigger and the

@@ -7,9 +7,12 @@ import { createHmac } from 'node:crypto';
 import { orderWebhookSecretField, readOrderWebhook } from '../../lib/inventory';
 import { paymentWebhookSecretField, verifyPaymentEvent } from '../../lib/payments';
 import { BIGCOMMERCE_SECRET_HEADER } from '../../lib/platforms/bigcommerce/orderWebhooks';
-import { platformDefinition } from '../../lib/platforms/catalog';
+import { platformDefinition, verifiableWebhookSources } from '../../lib/platforms/catalog';
 import { headerReader, verifyLocally } from '../../lib/platforms/webhookSchemes';
 import { verifyWebhook, webhookSecretField } from '../../lib/sync/webhooks';
+import * as verifyWebhookOperation from '../../nodes/CrmSync/actions/verifyWebhook.operation';
+import * as verifyOrderOperation from '../../nodes/InventoryFanOut/actions/verifyOrder.operation';
+import * as verifyEventOperation from '../../nodes/SmartPaymentRouter/actions/verifyEvent.operation';
 
 const now = Date.parse('2026-11-27T12:00:00Z');
 
@@ -52,4 +55,37 @@ test("the secret's credential field is the declared one", () => {
 test('a signed order body that is JSON but no object is refused as no order, not a crash', () => {
 	const signature = createHmac('sha256', 'shh').update('null').digest('base64');
 	expect(readOrderWebhook('shopify', { 'X-Shopify-Hmac-Sha256': signature }, 'null', 'shh')).toMatchObject({ valid: false, signed: true, reason: expect.stringMatching(/^not a valid order: /) });
+});
+
+describe('the Verify operations offer the vendors that declare their signature header', () => {
+	const kinds = ['crmWebhooks', 'paymentWebhooks', 'orderWebhooks'] as const;
+
+	test.each(kinds)('%s: a delivery without the declared header is refused naming that header', async (kind) => {
+		const sources = verifiableWebhookSources(kind);
+		expect(sources.length).toBeGreaterThan(0);
+		for (const source of sources) {
+			const scheme = platformDefinition(source.value)[kind]!;
+			const verdict = await scheme.verify(delivery({}), 'secret');
+			expect(verdict.valid).toBe(false);
+			expect(verdict.valid ? '' : verdict.reason.toLowerCase()).toContain(scheme.signatureHeader!.toLowerCase());
+		}
+	});
+
+	test('each operation lists exactly those vendors, and asks for the URL where the vendor signs it', () => {
+		const operations = [
+			{ kind: 'crmWebhooks', description: verifyWebhookOperation.description, source: 'webhookSource', url: 'webhookUrl' },
+			{ kind: 'paymentWebhooks', description: verifyEventOperation.description, source: 'eventSource', url: 'notificationUrl' },
+			{ kind: 'orderWebhooks', description: verifyOrderOperation.description, source: 'orderSource', url: undefined },
+		] as const;
+		for (const { kind, description, source, url } of operations) {
+			const offered = verifiableWebhookSources(kind);
+			const list = description.find((property) => property.name === source);
+			expect(list?.options).toEqual(offered.map(({ name, value }) => ({ name, value })));
+			const urlProperty = description.find((property) => property.name === url);
+			expect(urlProperty?.displayOptions?.show?.[source] ?? []).toEqual(offered.filter((option) => option.signsUrl).map((option) => option.value));
+		}
+		expect(verifiableWebhookSources('crmWebhooks').map((source) => source.value)).toEqual(['hubspot', 'intercom', 'zendesk']);
+		expect(verifiableWebhookSources('paymentWebhooks').map((source) => source.value)).toEqual(['square', 'stripe']);
+		expect(verifiableWebhookSources('orderWebhooks').map((source) => source.value)).toEqual(['shopify', 'woocommerce']);
+	});
 });

@@ -60,6 +60,16 @@ export function platformsServing(capability: Capability): PlatformDefinition[] {
 	return platformCatalog.filter((definition) => definition[capability] !== undefined);
 }
 
+/** The vendors a capability's Verify operation checks: those declaring the header their signature arrives in. */
+export function verifiableWebhookSources(kind: 'crmWebhooks' | 'paymentWebhooks' | 'orderWebhooks'): Array<{ name: string; value: string; signsUrl: boolean }> {
+	return platformCatalog
+		.flatMap((definition) => {
+			const scheme = definition[kind];
+			return scheme?.signatureHeader ? [{ name: `${definition.displayName} (${scheme.signatureHeader})`, value: definition.id, signsUrl: scheme.signsUrl === true }] : [];
+		})
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** `{ name, value }` options for a node's platform list. */
 export function platformOptions(capability: Capability): Array<{ name: string; value: string }> {
 	return platformsServing(capability).map((definition) => ({ name: definition.displayName, value: definition.id }));

@@ -24,6 +24,8 @@ export const hubSpotCrmWebhooks: AppWebhookScheme<CrmEventKind> = {
 		'ticket.deleted': { topic: 'ticket.deletion' },
 	},
 	secretFrom: 'credential',
+	signatureHeader: 'X-HubSpot-Signature-v3',
+	signsUrl: true,
 	credentialSecretField: 'clientSecret',
 	verify: ({ header, rawBody, url, method = 'POST', nowMs }, secret) => verifyHubSpotSignature(header, method, url, rawBody.toString('utf8'), secret, nowMs),
 	// A list of events, each naming its object.

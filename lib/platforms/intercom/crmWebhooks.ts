@@ -22,6 +22,7 @@ export const intercomCrmWebhooks: AppWebhookScheme<CrmEventKind> = {
 		'ticket.updated': { topic: 'ticket.state.updated', topics: ['ticket.state.updated', 'ticket.attribute.updated'] },
 	},
 	secretFrom: 'credential',
+	signatureHeader: 'X-Hub-Signature',
 	credentialSecretField: 'clientSecret',
 	verify: ({ header, rawBody }, secret) => verifyIntercomSignature(header, rawBody.toString('utf8'), secret),
 	// A notification.

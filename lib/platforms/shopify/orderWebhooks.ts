@@ -21,6 +21,7 @@ export const shopifyOrderWebhooks: OrderWebhookScheme = {
 		refunded: { topic: 'refunds/create' },
 	},
 	secretFrom: 'credential',
+	signatureHeader: 'X-Shopify-Hmac-Sha256',
 	async list(transport, topic) {
 		const body = await transport.request<{ webhooks?: ShopifyWebhook[] }>({ method: 'GET', url: '/webhooks.json', qs: { topic } });
 		return (body.webhooks ?? []).map((hook): VendorHook => ({ id: String(hook.id), url: hook.address, topic: hook.topic }));

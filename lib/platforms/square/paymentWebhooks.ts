@@ -32,6 +32,8 @@ export const squarePaymentWebhooks: PaymentWebhookScheme = {
 		disputed: { topic: 'dispute.created' },
 	},
 	secretFrom: 'vendor',
+	signatureHeader: 'X-Square-Hmacsha256-Signature',
+	signsUrl: true,
 	async list(transport, topic) {
 		const subscriptions: Subscription[] = [];
 		for (let cursor: string | undefined; ; ) {

@@ -24,6 +24,7 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 		disputed: { topic: 'charge.dispute.created' },
 	},
 	secretFrom: 'vendor',
+	signatureHeader: 'Stripe-Signature',
 	async list(transport, topic) {
 		const endpoints: WebhookEndpoint[] = [];
 		for (let after: string | undefined; ; ) {

@@ -26,6 +26,7 @@ export const wooCommerceOrderWebhooks: OrderWebhookScheme = {
 		refunded: { topic: 'order.updated', matches: updatedTo('refunded') },
 	},
 	secretFrom: 'registration',
+	signatureHeader: 'X-WC-Webhook-Signature',
 	async list(transport, topic) {
 		const hooks: WooWebhook[] = [];
 		for (let page = 1; ; page++) {

@@ -36,6 +36,7 @@ export const zendeskCrmWebhooks: WebhookScheme<CrmEventKind> = {
 		'ticket.deleted': { topic: eventType('ticket.soft_deleted') },
 	},
 	secretFrom: 'vendor',
+	signatureHeader: 'X-Zendesk-Webhook-Signature',
 	async list(transport, topic) {
 		const hooks: ZendeskWebhook[] = [];
 		for (let after: string | undefined; ; ) {

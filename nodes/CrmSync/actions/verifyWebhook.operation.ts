@@ -2,20 +2,18 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { readWebhookEvent, verifyWebhook, webhookSecretField, type WebhookSource } from '../../../lib/sync';
 import { credentialType } from '../../shared/platformCredentials';
+import { verifiableWebhookSources } from '../../shared/platformOptions';
 import { RAW_BODY_OR_COMPACT_JSON, rawBodyProperty, sortDeliveries, webhookSecret } from '../../shared/webhookVerification';
 
 const show = { show: { operation: ['verifyWebhook'] } };
+const sources = verifiableWebhookSources('crmWebhooks');
 
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Webhook Source',
 		name: 'webhookSource',
 		type: 'options',
-		options: [
-			{ name: 'HubSpot (X-HubSpot-Signature-v3)', value: 'hubspot' },
-			{ name: 'Intercom (X-Hub-Signature)', value: 'intercom' },
-			{ name: 'Zendesk (X-Zendesk-Webhook-Signature)', value: 'zendesk' },
-		],
+		options: sources.map(({ name, value }) => ({ name, value })),
 		default: 'hubspot',
 		displayOptions: show,
 	},
@@ -24,7 +22,7 @@ export const description: INodeProperties[] = [
 		name: 'webhookUrl',
 		type: 'string',
 		default: '={{ $json.webhookUrl }}',
-		displayOptions: { show: { operation: ['verifyWebhook'], webhookSource: ['hubspot'] } },
+		displayOptions: { show: { operation: ['verifyWebhook'], webhookSource: sources.filter((source) => source.signsUrl).map((source) => source.value) } },
 		description: 'The public URL registered with HubSpot (HubSpot signs it); the Webhook node reports it as webhookUrl',
 	},
 	rawBodyProperty('verifyWebhook', RAW_BODY_OR_COMPACT_JSON),

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from '../../../lib/inventory';
 import { credentialType } from '../../shared/platformCredentials';
+import { verifiableWebhookSources } from '../../shared/platformOptions';
 import { rawBodyProperty, sortDeliveries, webhookSecret, type DeliveryVerdict, type WebhookDelivery } from '../../shared/webhookVerification';
 
 const showFor = { show: { operation: ['verifyOrder'] } };
@@ -11,10 +12,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Order Source',
 		name: 'orderSource',
 		type: 'options',
-		options: [
-			{ name: 'Shopify (X-Shopify-Hmac-Sha256)', value: 'shopify' },
-			{ name: 'WooCommerce (X-WC-Webhook-Signature)', value: 'woocommerce' },
-		],
+		options: verifiableWebhookSources('orderWebhooks').map(({ name, value }) => ({ name, value })),
 		default: 'shopify',
 		displayOptions: showFor,
 	},

@@ -2,19 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { paymentWebhookSecretField, verifyPaymentEvent, type PaymentEventSource } from '../../../lib/payments';
 import { credentialType } from '../../shared/platformCredentials';
+import { verifiableWebhookSources } from '../../shared/platformOptions';
 import { RAW_BODY_OR_COMPACT_JSON, rawBodyProperty, sortDeliveries, webhookSecret } from '../../shared/webhookVerification';
 
 const showFor = { show: { operation: ['verifyEvent'] } };
+
+const sources = verifiableWebhookSources('paymentWebhooks');
 
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Event Source',
 		name: 'eventSource',
 		type: 'options',
-		options: [
-			{ name: 'Stripe (Stripe-Signature)', value: 'stripe' },
-			{ name: 'Square (X-Square-Hmacsha256-Signature)', value: 'square' },
-		],
+		options: sources.map(({ name, value }) => ({ name, value })),
 		default: 'stripe',
 		displayOptions: showFor,
 	},
@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { operation: ['verifyEvent'], eventSource: ['square'] } },
+		displayOptions: { show: { operation: ['verifyEvent'], eventSource: sources.filter((source) => source.signsUrl).map((source) => source.value) } },
 		description: 'The exact URL of your Square webhook subscription: Square signs it together with the body',
 	},
 	rawBodyProperty('verifyEvent', RAW_BODY_OR_COMPACT_JSON),
