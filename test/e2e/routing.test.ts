@@ -10,6 +10,7 @@ import path from 'node:path';
 import { generateSecret, signHeaders } from '../../lib/routing';
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { startTemplateServices, type TemplateServices } from '../harness/templateServices';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import type { ReceivedDelivery } from '../sandbox/receivers';
@@ -23,6 +24,7 @@ let control: SandboxControl;
 let ingestId: string;
 let replayId: string;
 let credentials: Record<string, string>;
+let services: TemplateServices;
 
 interface TemplateNode {
 	name: string;
@@ -61,7 +63,10 @@ beforeAll(async () => {
 	receivers = await startSandbox('receivers');
 	control = new SandboxControl(receivers.baseUrl);
 	n8n = await startN8n();
+	// The replay template emails what still fails through its Send Email node: the SMTP sink's credential.
+	services = await startTemplateServices(n8n);
 	credentials = {
+		...services.credentialIds,
 		integrationWebhookDestinationApi: await n8n.createCredential('integrationWebhookDestinationApi', 'Webhook Destinations', {
 			signingSecret: '',
 			destinationSecrets: receivers.credentials.secrets,
@@ -76,6 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await n8n?.stop();
+	await services?.close();
 	await receivers?.close();
 });
 
