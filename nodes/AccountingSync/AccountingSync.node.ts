@@ -13,6 +13,8 @@ import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { recordSale, recordPayment, recordRefund, upsertCustomer, createInvoice, getTransaction };
 
+// Not offered to AI agents as a tool (it writes sales, payments and refunds into the books): n8n offers a node as a tool only when usableAsTool is set.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class AccountingSync implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Accounting Sync',
@@ -23,7 +25,6 @@ export class AccountingSync implements INodeType {
 		subtitle: operationSubtitle(operationOptions),
 		description: 'Record sales, payments, refunds, invoices and customers in QuickBooks Online, Xero or FreshBooks, exactly once per source transaction',
 		defaults: { name: 'Accounting Sync' },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

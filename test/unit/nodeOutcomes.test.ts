@@ -68,10 +68,11 @@ describe('outcomes for AI agents', () => {
 	});
 });
 
-test('the nodes that move money or stock are not offered to agents; the others are', () => {
+test('the nodes that move money or stock, or write them into the books, are not offered to agents; the others are', () => {
 	/* eslint-disable @typescript-eslint/no-require-imports */
 	const tools = (name: string, file: string) => (new (require(`../../nodes/${name}/${file}.node`)[file])().description.usableAsTool ?? false) !== false;
 	expect(tools('SmartPaymentRouter', 'SmartPaymentRouter')).toBe(false);
 	expect(tools('InventoryFanOut', 'InventoryFanOut')).toBe(false);
+	expect(tools('AccountingSync', 'AccountingSync')).toBe(false);
 	expect(tools('CrmSync', 'CrmSync')).toBe(true);
 });
