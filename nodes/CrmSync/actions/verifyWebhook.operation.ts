@@ -35,9 +35,10 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('webhookSource', 0) as WebhookSource;
 	const secret = await webhookSecret(this, source, credentialType(source), webhookSecretField(source));
+	const signsUrl = sources.some((offered) => offered.value === source && offered.signsUrl);
 	return await sortDeliveries(this, items, ({ itemIndex, headers, rawBody }) => {
 		const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-		const url = source === 'hubspot' ? String(this.getNodeParameter('webhookUrl', itemIndex, '')) : '';
+		const url = signsUrl ? String(this.getNodeParameter('webhookUrl', itemIndex, '')) : '';
 		const check = verifyWebhook(source, { headers: lowerCased, rawBody, method: 'POST', url }, secret, Date.now());
 		if (!check.valid) return { refuse: { source, verified: false, reason: check.reason } };
 		// Signed, so the body is genuine; it must still be the platform's event (never an empty body read as {}).

@@ -37,8 +37,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const source = this.getNodeParameter('eventSource', 0) as PaymentEventSource;
 	const secret = await webhookSecret(this, source, credentialType(source), paymentWebhookSecretField(source));
+	const signsUrl = sources.some((offered) => offered.value === source && offered.signsUrl);
 	return await sortDeliveries(this, items, ({ itemIndex, headers, rawBody }) => {
-		const notificationUrl = source === 'square' ? (this.getNodeParameter('notificationUrl', itemIndex) as string) : undefined;
+		const notificationUrl = signsUrl ? (this.getNodeParameter('notificationUrl', itemIndex) as string) : undefined;
 		const check = verifyPaymentEvent(source, { headers, rawBody, notificationUrl, nowMs: Date.now() }, secret);
 		if (check.valid) return { pass: { source, verified: true, event: check.event as IDataObject } };
 		return { refuse: { source, verified: check.signed, reason: check.reason, ...(check.violations ? { invalidFields: check.violations.map((violation) => violation.field) } : {}) } };
