@@ -1,4 +1,4 @@
-import type { StateStore } from '../store/stateStore';
+import type { StoreContext } from '../store/stateStore';
 import type { Transport } from '../transport/transport';
 import type { RetryPolicy } from '../transport/types';
 import type { PlatformSettings } from './definition';
@@ -27,7 +27,6 @@ export interface PlatformResolver {
 }
 
 /** What every capability entry (`openInventory`, `openPayments`, `openSync`…) takes: the state store and the platforms. */
-export interface EngineContext {
-	store: StateStore;
+export interface EngineContext extends StoreContext {
 	platforms: PlatformResolver;
 }

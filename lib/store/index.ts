@@ -1,5 +1,5 @@
 export * from './types';
-export { StateStore } from './stateStore';
+export { StateStore, type StoreContext } from './stateStore';
 export { openStore, closeAllStores } from './open';
 export { migrate } from './migrate';
 export { coreMigrations } from './coreMigrations';

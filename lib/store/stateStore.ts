@@ -53,3 +53,8 @@ export class StateStore {
 		return this.closing;
 	}
 }
+
+/** What a capability that reaches no vendor platform takes (routing, metering, conflict): the state store alone. */
+export interface StoreContext {
+	store: StateStore;
+}

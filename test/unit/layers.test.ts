@@ -36,6 +36,10 @@ describe('the layer rule of the lint', () => {
 			// A node enters the engine through a capability's entry, or through nodes/shared, which may reach any layer.
 			{ filename: at('nodes/CrmSync/CrmSync.node.ts'), code: "import 'n8n-workflow'; import '../../lib/sync'; import '../shared/errors';", options },
 			{ filename: at('nodes/InventoryFanOut/actions/apply.operation.ts'), code: "import '../../../lib/inventory/index'; import './properties'; import '../../CrmSync/actions/properties';", options },
+			// Event Router, Usage Meter and Conflict Resolver enter through openRouting, openMetering and openConflict.
+			{ filename: at('nodes/EventRouter/actions/routeLog.operation.ts'), code: "import { openRouting } from '../../../lib/routing'; import '../../shared/engineContext';", options },
+			{ filename: at('nodes/UsageMeter/actions/engine.ts'), code: "import { openMetering } from '../../../lib/metering';", options },
+			{ filename: at('nodes/ConflictResolver/actions/decide.operation.ts'), code: "import { openConflict } from '../../../lib/conflict/index';", options },
 			{ filename: at('nodes/shared/engineContext.ts'), code: "import '../../lib/platforms/catalog'; import '../../lib/store'; import '../../lib/transport';", options },
 			// Tests and scripts are not held to it.
 			{ filename: at('test/engine/payments.test.ts'), code: "import '../../lib/payments/router';", options },
@@ -56,6 +60,9 @@ describe('the layer rule of the lint', () => {
 			refused('nodes/CrmSync/actions/push.operation.ts', "import { pushRecords } from '../../../lib/sync/push';", /a node enters the engine only through a capability's entry \(lib\/<capability>\) or nodes\/shared: nodes\/CrmSync imports lib\/sync\/push/),
 			refused('nodes/CrmSync/actions/properties.ts', "import { platformCatalog } from '../../../lib/platforms/catalog';", /nodes\/CrmSync imports lib\/platforms\/catalog/),
 			refused('nodes/UsageMeter/UsageMeter.node.ts', "import type { StateStore } from '../../lib/store';", /nodes\/UsageMeter imports lib\/store/),
+			refused('nodes/EventRouter/actions/routeLog.operation.ts', "import { RoutingRepository } from '../../../lib/routing/repository';", /nodes\/EventRouter imports lib\/routing\/repository/),
+			refused('nodes/UsageMeter/actions/engine.ts', "import { UsageMeter } from '../../../lib/metering/meter';", /nodes\/UsageMeter imports lib\/metering\/meter/),
+			refused('nodes/ConflictResolver/actions/decide.operation.ts', "import { decideReview } from '../../../lib/conflict/twoWay';", /nodes\/ConflictResolver imports lib\/conflict\/twoWay/),
 			refused('nodes/ConflictResolver/actions/resolve.operation.ts', "import { getPath } from '../../../lib/records/paths';", /imports lib\/records\/paths/),
 		],
 	});

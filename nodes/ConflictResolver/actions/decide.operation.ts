@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { conflictState, decideReview, EXTERNAL, LOCAL, reviewDecisionSchema, type ReviewDecision } from '../../../lib/conflict';
+import { EXTERNAL, LOCAL, openConflict, reviewDecisionSchema, type ReviewDecision } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
@@ -48,7 +48,7 @@ export const description: INodeProperties[] = [
  * to Apply to Local / Apply to External. CRM Sync reviews (scope crm:…) are applied by the next sync run.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const store = await nodeStore(this);
+	const conflict = openConflict({ store: await nodeStore(this) });
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	for (let item = 0; item < items.length; item++) {
 		try {
@@ -61,9 +61,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const values = input.values ?? {};
 			const decision: ReviewDecision = { side: input.side, values: Object.keys(values).length > 0 ? values : undefined, decidedBy: input.decidedBy || undefined };
 			const id = input.reviewId;
-			const existing = await conflictState(store).reviews.get(id);
+			const existing = await conflict.reviews.get(id);
 			const crmScope = existing?.scope.startsWith('crm:') ?? false;
-			const applied = await decideReview(store, id, decision, { markApplied: !crmScope });
+			const applied = await conflict.decide(id, decision, { markApplied: !crmScope });
 			const common = { reviewId: id, recordKey: applied.review.recordKey, scope: applied.review.scope, status: applied.review.status, values: applied.values, merged: applied.merged };
 			if (crmScope) {
 				outputs[APPLY_TO_EXTERNAL].push({ json: { ...common, updates: applied.updates } as INodeExecutionData['json'], pairedItem: { item } });

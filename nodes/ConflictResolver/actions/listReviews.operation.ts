@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { conflictState, type ReviewStatus } from '../../../lib/conflict';
+import { openConflict, type ReviewStatus } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { NEEDS_REVIEW } from './outputs';
 
@@ -40,7 +40,7 @@ export const description: INodeProperties[] = [
 
 /** The review queue, oldest first, one item per review on the Needs Review output. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const { reviews } = conflictState(await nodeStore(this));
+	const { reviews } = openConflict({ store: await nodeStore(this) });
 	const listed = await reviews.list({
 		scope: this.getNodeParameter('allScopes', 0) ? undefined : (this.getNodeParameter('scope', 0) as string),
 		status: this.getNodeParameter('status', 0) as ReviewStatus,

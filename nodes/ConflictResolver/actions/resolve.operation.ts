@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getPath, resolveTwoWay, twoWayRecordSchema, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
+import { getPath, openConflict, twoWayRecordSchema, type TwoWayRecord, type TwoWayStrategy } from '../../../lib/conflict';
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { fieldPoliciesProperty, readFieldPolicies } from '../../shared/fieldPolicies';
@@ -95,7 +95,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			},
 		});
 	}
-	const outcomes = await resolveTwoWay(await nodeStore(this), records.map(({ record }) => record), {
+	const outcomes = await openConflict({ store: await nodeStore(this) }).resolve(records.map(({ record }) => record), {
 		scope: read('scope'),
 		strategy: read('strategy') as TwoWayStrategy,
 		tieBreak: (this.getNodeParameter('tieBreak', 0, 'local') as 'local' | 'external'),

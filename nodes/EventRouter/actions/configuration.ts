@@ -2,7 +2,8 @@ import { NodeOperationError, sleep, type IExecuteFunctions, type INodeExecutionD
 
 import {
 	compileRoutes,
-	EventRouter,
+	openRouting,
+	type EventRouter,
 	RoutingConfigError,
 	secretKey,
 	type CompiledRoutes,
@@ -172,22 +173,21 @@ export async function buildRouter(context: IExecuteFunctions, routes: CompiledRo
 		requireCredential(context, HTTP_CREDENTIAL, 'HTTP API destinations are sent through an HTTP API Destination credential: select one');
 		httpBaseUrl = String((await context.getCredentials(HTTP_CREDENTIAL)).baseUrl ?? '');
 	}
-	return new EventRouter(routes, {
-		store,
-		options: {
+	return openRouting({ store }).router(
+		routes,
+		{
+			clientFor: (destination) => (destination.kind === 'http' ? new N8nHttpClient(context, HTTP_CREDENTIAL) : new N8nHttpClient(context)),
+			secrets: kinds.has('webhook') ? await webhookSecrets(context) : noSecrets,
+			httpBaseUrl,
+			sleep,
+		},
+		{
 			defaultSource: options.defaultSource || undefined,
 			dedupWindowMs: (options.dedupWindowSeconds ?? 86400) * 1000,
 			maxEventBytes: options.maxEventBytes,
 			ingestSecret: options.verifySignature ? await ingestSecret(context) : undefined,
 		},
-		delivery: {
-			clientFor: (destination) => (destination.kind === 'http' ? new N8nHttpClient(context, HTTP_CREDENTIAL) : new N8nHttpClient(context)),
-			secrets: kinds.has('webhook') ? await webhookSecrets(context) : noSecrets,
-			httpBaseUrl,
-			rateBuckets: store.rateBuckets,
-			sleep,
-		},
-	});
+	);
 }
 
 /** Checks a webhook destination credential: every secret must be whsec_ plus a base64 key of 16+ bytes. */

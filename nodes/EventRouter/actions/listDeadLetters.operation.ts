@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { RoutingRepository } from '../../../lib/routing';
+import { openRouting } from '../../../lib/routing';
 import { nodeStore } from '../../shared/engineContext';
 
 const show = { displayOptions: { show: { operation: ['listDeadLetters'] } } };
@@ -25,8 +25,7 @@ export const description: INodeProperties[] = [
 
 /** The dead letters in the store, oldest first: one item each, ready to be replayed. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const store = await nodeStore(this);
-	const letters = await new RoutingRepository(store.db).deadLetters({
+	const letters = await openRouting({ store: await nodeStore(this) }).deadLetters({
 		status: this.getNodeParameter('deadLetterStatus', 0) as 'dead' | 'replayed' | 'all',
 		destinationId: (this.getNodeParameter('destinationId', 0, '') as string) || undefined,
 		ruleId: (this.getNodeParameter('ruleId', 0, '') as string) || undefined,

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { RoutingRepository } from '../../../lib/routing';
+import { openRouting } from '../../../lib/routing';
 import { nodeStore } from '../../shared/engineContext';
 
 const show = { displayOptions: { show: { operation: ['routeLog'] } } };
@@ -12,8 +12,7 @@ export const description: INodeProperties[] = [
 
 /** The route log, newest first: one item per entry (event, rule, destination, status, attempts, time). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const store = await nodeStore(this);
-	const entries = await new RoutingRepository(store.db).routeLog({
+	const entries = await openRouting({ store: await nodeStore(this) }).routeLog({
 		eventId: (this.getNodeParameter('logEventId', 0, '') as string) || undefined,
 		limit: this.getNodeParameter('logLimit', 0, 50) as number,
 	});

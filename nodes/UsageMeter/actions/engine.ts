@@ -1,6 +1,6 @@
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { customerSchema, periodContaining, presetPlan, previousPeriod, UsageMeter, validatePlan, type BillingPeriod, type ChargeInput, type Plan, type PlanInput } from '../../../lib/metering';
+import { customerSchema, openMetering, periodContaining, presetPlan, previousPeriod, validatePlan, type UsageMeter, type BillingPeriod, type ChargeInput, type Plan, type PlanInput, type Metering } from '../../../lib/metering';
 import { nodeStore } from '../../shared/engineContext';
 import { itemParameters, readInput } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
@@ -67,12 +67,15 @@ export function planReader(context: IExecuteFunctions): (itemIndex: number) => P
 	};
 }
 
+/** The metering capability over the node's store. */
+export async function nodeMetering(context: IExecuteFunctions): Promise<Metering> {
+	return openMetering({ store: await nodeStore(context) });
+}
+
 /** The engine for this execution: the node's store, namespace and period settings. */
-export async function openMeter(context: IExecuteFunctions, alertThresholds?: number[]): Promise<UsageMeter> {
-	const store = await nodeStore(context);
+export async function openMeter(context: IExecuteFunctions, alertThresholds?: number[], metering?: Metering): Promise<UsageMeter> {
 	const settings = context.getNodeParameter('billingPeriod', 0, {}) as IDataObject;
-	return new UsageMeter({
-		db: store.db,
+	return (metering ?? (await nodeMetering(context))).meter({
 		namespace: context.getNodeParameter('namespace', 0) as string,
 		period: { anchorDay: Number(settings.anchorDay ?? 1), timeZone: String(settings.timeZone || 'UTC') },
 		alertThresholds,

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { nodeStore } from '../../shared/engineContext';
-import { openMeter } from './engine';
+import { nodeMetering, openMeter } from './engine';
 
 const show = { show: { operation: ['recordApiCalls'] } };
 
@@ -23,10 +22,10 @@ export const description: INodeProperties[] = [
  * `api_calls` usage: one event per finished hour, each hour once however often this runs. One output item per hour.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const meter = await openMeter(this);
-	const store = await nodeStore(this);
+	const metering = await nodeMetering(this);
+	const meter = await openMeter(this, undefined, metering);
 	const customerId = this.getNodeParameter('apiCallsCustomerId', 0) as string;
-	const { outcomes, hours } = await meter.recordApiCalls(customerId, store.apiCalls);
+	const { outcomes, hours } = await metering.recordApiCalls(meter, customerId);
 	const pairedItem = { item: 0 };
 	return [
 		outcomes.map((outcome, index) => ({
