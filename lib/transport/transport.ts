@@ -138,7 +138,8 @@ export class Transport {
 				}),
 			};
 		}
-		await this.observeRateHeaders(response);
+		// A 429 says when to send again (Retry-After, a reset header): its remaining count (0) would hold the whole window.
+		if (response.status !== 429) await this.observeRateHeaders(response);
 		const vendorError = this.options.profile.parseError(response);
 		if (response.status < 400 && !vendorError) return response;
 		const rateLimited = response.status === 429 || vendorError?.rateLimited === true;

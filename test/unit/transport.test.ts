@@ -641,6 +641,22 @@ describe('rate windows', () => {
 		expect(server.received[1].at - FakeClock.START).toBeGreaterThanOrEqual(slowMs + BURST_WINDOW_MS);
 	});
 
+	test("a 429's Retry-After, not the remaining 0 it reports, says when to send again (Freshdesk: a minute window, Retry-After 2 s)", async () => {
+		const minute: PlatformProfile = { ...testProfile, rateWindows: [{ name: 'burst', capacity: 100, windowMs: 60_000 }] };
+		server.reply(
+			{ status: 429, headers: { 'Retry-After': '2', [REMAINING_HEADER]: '0' }, body: vendorError('RATE_LIMITED', 'Slow down') },
+			{ status: 200, headers: { [REMAINING_HEADER]: '99' }, body: { done: true } },
+			{ status: 200, headers: { [REMAINING_HEADER]: '98' }, body: { done: true } },
+		);
+		const transport = makeTransport({ profile: minute, random: () => 0 });
+
+		await sendSequentially(transport, 2);
+
+		const arrivals = server.received.map((request) => request.at - FakeClock.START);
+		expect(arrivals[1]).toBeGreaterThanOrEqual(2_000);
+		expect(arrivals[2]).toBeLessThan(60_000);
+	});
+
 	test('a remaining header above our own count changes nothing', async () => {
 		const plenty = { status: 200, headers: { [REMAINING_HEADER]: '100' }, body: {} };
 		server.reply(plenty, plenty, plenty, plenty, plenty);
