@@ -40,6 +40,7 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	hubspot: (sandbox) => ({ type: 'integrationHubSpotApi', data: { accessToken: sandbox.credentials.accessToken, baseUrl: sandbox.baseUrl, clientSecret: demoCrmWebhookSecret } }),
 	salesforce: (sandbox) => ({ type: 'integrationSalesforceApi', data: { accessToken: sandbox.credentials.accessToken, instanceUrl: sandbox.baseUrl } }),
 	zendesk: (sandbox) => ({ type: 'integrationZendeskApi', data: { baseUrl: sandbox.baseUrl, email: sandbox.credentials.email, apiToken: sandbox.credentials.apiToken, webhookSecret: demoCrmWebhookSecret } }),
+	freshdesk: (sandbox) => ({ type: 'integrationFreshdeskApi', data: { baseUrl: sandbox.baseUrl, apiKey: sandbox.credentials.apiKey, plan: 'growth', webhookSecret: demoCrmWebhookSecret } }),
 	intercom: (sandbox) => ({ type: 'integrationIntercomApi', data: { accessToken: sandbox.credentials.accessToken, clientSecret: demoCrmWebhookSecret, baseUrl: sandbox.baseUrl } }),
 	mailchimp: (sandbox) => ({ type: 'integrationMailchimpApi', data: { apiKey: sandbox.credentials.apiKey, baseUrl: `${sandbox.baseUrl}/3.0` } }),
 	marketo: (sandbox) => ({ type: 'integrationMarketoApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),

@@ -74,6 +74,8 @@ export interface SettingField {
 	type: 'string' | 'integer';
 	/** Used when the field is empty; without one an empty field is an error. */
 	default?: string | number;
+	/** A text setting picked from these values (the credential shows them as options); any other value is an error. */
+	options?: string[];
 }
 
 /** Settings as parsed from the credential: each declared field typed, plus the resolved base URL. */
@@ -135,7 +137,8 @@ export interface PlatformDefinition {
 	/** The platform's id: node option values, store keys, the sandbox's name. */
 	id: string;
 	displayName: string;
-	profile: () => PlatformProfile;
+	/** `values`: the credential's, where the limits depend on them (Freshdesk's plan); absent, the vendor's defaults. */
+	profile: (values?: CredentialValues) => PlatformProfile;
 	credentials: PlatformCredentials;
 	standaloneAuth: StandaloneAuth;
 	tokenRefresh?: TokenRefresh;

@@ -22,6 +22,7 @@ function parseField(platform: string, field: SettingField, value: unknown): stri
 	}
 	if (field.type === 'string') {
 		if (typeof value !== 'string') throw new Error(`${where} must be text, got ${typeof value}`);
+		if (field.options && !field.options.includes(value.trim())) throw new Error(`${where} must be one of ${field.options.join(', ')}, got ${JSON.stringify(value)}`);
 		return value.trim();
 	}
 	// An integer arrives as a number from n8n, or as digits from a settings file; anything else is refused, not coerced.

@@ -26,6 +26,21 @@ const appNotices: INodeProperties[] = [
 		displayOptions: { show: { platform: ['intercom'] } },
 	},
 	{
+		displayName:
+			"Freshdesk sends webhooks from automation rules: in Admin → Workflows → Automations add a rule (Ticket creation or Ticket updates) whose action is Trigger webhook: POST to this node's Production URL (Webhook URLs, above), custom header X-Freshdesk-Webhook-Secret set to the credential's Webhook Secret, JSON content {\"event\": \"ticket.created\" or \"ticket.updated\", \"ticket_id\": {{ticket.id}}}. Freshdesk signs nothing: a delivery without that header is refused",
+		name: 'freshdeskNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { platform: ['freshdesk'] } },
+	},
+	{
+		displayName: 'Freshdesk sends ticket events only (its automation rules run on tickets)',
+		name: 'freshdeskTicketNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { platform: ['freshdesk'], event: ['contact.created', 'contact.updated', 'contact.deleted', 'company.created', 'company.updated', 'company.deleted', 'ticket.deleted'] } },
+	},
+	{
 		displayName: 'Intercom sends no event when a ticket is deleted',
 		name: 'intercomTicketNotice',
 		type: 'notice',
@@ -37,7 +52,8 @@ const appNotices: INodeProperties[] = [
 /**
  * Starts a workflow when a CRM record is created, updated or deleted. Zendesk: activating the workflow creates a
  * webhook through Zendesk's API and keeps its id and the signing secret Zendesk issues in the node's static data;
- * deactivating deletes it. HubSpot and Intercom: webhooks are registered in the user's app (the notices say how).
+ * deactivating deletes it. HubSpot and Intercom: webhooks are registered in the user's app; Freshdesk: in an automation
+ * rule that sends a shared secret in a header (the notices say how).
  * Each delivery is verified on its raw body before any execution exists.
  */
 export class CrmEventTrigger implements INodeType {
@@ -47,7 +63,7 @@ export class CrmEventTrigger implements INodeType {
 		icon: { light: 'file:crmEventTrigger.svg', dark: 'file:crmEventTrigger.dark.svg' },
 		// "contact.created" on "hubspot" reads "Contact created on HubSpot".
 		subtitle: `={{String($parameter["event"] || "").charAt(0).toUpperCase() + String($parameter["event"] || "").slice(1).replace(".", " ") + " on " + ${platformNameOf('platform')}}}`,
-		description: 'Starts a workflow when a contact, company or ticket is created, updated or deleted on HubSpot, Zendesk or Intercom',
+		description: 'Starts a workflow when a contact, company or ticket is created, updated or deleted on HubSpot, Zendesk, Intercom or Freshdesk',
 		defaults: { name: 'CRM Event Trigger' },
 		...vendorTriggerDescription({
 			platforms: PLATFORMS,

@@ -48,7 +48,7 @@ export function nodePlatforms(context: NodeContext, store: StateStore): Platform
 			const baseUrl = resolveBaseUrl(credential, values);
 			const client = refreshTokenOnRefusal(context, definition, credential.type, values)(new N8nHttpClient(context, credential.type), baseUrl);
 			const transport = new Transport({
-				profile: definition.profile(),
+				profile: definition.profile(values),
 				client,
 				baseUrl,
 				accountKey: reference?.id ?? reference?.name ?? credential.type,

@@ -3,6 +3,7 @@ import { HubSpotCrm, hubSpotDefaultMappings, hubSpotProfile } from '../../lib/pl
 import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from '../../lib/platforms/salesforce';
 import { ZendeskCrm, zendeskDefaultMappings, zendeskProfile } from '../../lib/platforms/zendesk';
 import { IntercomCrm, intercomDefaultMappings, intercomProfile } from '../../lib/platforms/intercom';
+import { FreshdeskCrm, freshdeskDefaultMappings, freshdeskProfile } from '../../lib/platforms/freshdesk';
 import type { CrmConnector } from '../../lib/platforms/crm';
 import type { StateStore } from '../../lib/store';
 import { FetchHttpClient, Transport, type PlatformProfile } from '../../lib/transport';
@@ -11,7 +12,7 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox, type SandboxName } from '../sandbox/registry';
 
 export interface CrmSandbox {
-	name: 'hubspot' | 'salesforce' | 'zendesk' | 'intercom';
+	name: 'hubspot' | 'salesforce' | 'zendesk' | 'intercom' | 'freshdesk';
 	sandbox: RunningSandbox;
 	control: SandboxControl;
 	transport: Transport;
@@ -25,11 +26,13 @@ const builders = {
 	// Zendesk jobs complete at once in the sandbox; poll without waiting.
 	zendesk: { profile: () => zendeskProfile(), connector: (transport: Transport) => new ZendeskCrm(transport, async () => undefined), mappings: zendeskDefaultMappings.contacts! },
 	intercom: { profile: () => intercomProfile(), connector: (transport: Transport) => new IntercomCrm(transport), mappings: intercomDefaultMappings.contacts! },
+	freshdesk: { profile: () => freshdeskProfile(), connector: (transport: Transport) => new FreshdeskCrm(transport), mappings: freshdeskDefaultMappings.contacts! },
 };
 
 /** How each sandbox wants its credential presented. */
 function authorization(name: CrmSandbox['name'], credentials: Record<string, string>): string {
 	if (name === 'zendesk') return `Basic ${Buffer.from(`${credentials.email}/token:${credentials.apiToken}`).toString('base64')}`;
+	if (name === 'freshdesk') return `Basic ${Buffer.from(`${credentials.apiKey}:X`).toString('base64')}`;
 	return `Bearer ${credentials.accessToken}`;
 }
 

@@ -15,6 +15,7 @@ import { createShopifySandbox } from './shopify';
 import { createSalesforceSandbox } from './salesforce';
 import { createZendeskSandbox } from './zendesk';
 import { createIntercomSandbox } from './intercom';
+import { createFreshdeskSandbox } from './freshdesk';
 import { createSquareSandbox } from './square';
 import { createStripeSandbox } from './stripe';
 import { createWooCommerceSandbox } from './woocommerce';
@@ -42,6 +43,7 @@ const factories = {
 	quickbooks: createQuickBooksSandbox,
 	xero: createXeroSandbox,
 	freshbooks: createFreshBooksSandbox,
+	freshdesk: createFreshdeskSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;

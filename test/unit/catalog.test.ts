@@ -62,10 +62,11 @@ describe('the catalog agrees with the folders, credentials, sandboxes and docs',
 
 	test('each declared setting is a credential field of the matching type and default', () => {
 		const settings = platformCatalog.flatMap((definition) => (definition.settings ?? []).map((setting) => ({ definition, setting })));
-		expect(settings.map(({ definition, setting }) => `${definition.id}.${setting.name}`)).toEqual(['shopify.locationId', 'magento.sourceCode', 'bigcommerce.locationId', 'quickbooks.realmId', 'xero.tenantId', 'freshbooks.accountId']);
+		expect(settings.map(({ definition, setting }) => `${definition.id}.${setting.name}`)).toEqual(['freshdesk.plan', 'shopify.locationId', 'magento.sourceCode', 'bigcommerce.locationId', 'quickbooks.realmId', 'xero.tenantId', 'freshbooks.accountId']);
 		for (const { definition, setting } of settings) {
 			const field = fieldOf(definition.credentials, setting.name);
-			expect([setting.name, field?.type, field?.default || undefined]).toEqual([setting.name, setting.type === 'integer' ? 'number' : 'string', setting.default]);
+			expect([setting.name, field?.type, field?.default || undefined]).toEqual([setting.name, setting.type === 'integer' ? 'number' : setting.options ? 'options' : 'string', setting.default]);
+			if (setting.options) expect((field?.options ?? []).map((option) => (option as { value: string }).value)).toEqual(setting.options);
 		}
 	});
 
@@ -75,7 +76,7 @@ describe('the catalog agrees with the folders, credentials, sandboxes and docs',
 	});
 
 	test('the capabilities the nodes list come from the catalog', () => {
-		expect(platformsServing('crm').map((definition) => definition.id)).toEqual(['hubspot', 'salesforce', 'zendesk', 'intercom']);
+		expect(platformsServing('crm').map((definition) => definition.id)).toEqual(['hubspot', 'salesforce', 'zendesk', 'intercom', 'freshdesk']);
 		expect(platformsServing('marketing').map((definition) => definition.id)).toEqual(['hubspot', 'mailchimp', 'marketo', 'activecampaign']);
 		expect(platformsServing('payments').map((definition) => definition.id)).toEqual(['stripe', 'square', 'paypal', 'braintree']);
 		expect(platformsServing('inventory').map((definition) => definition.id)).toEqual(['shopify', 'woocommerce', 'magento', 'bigcommerce']);
@@ -105,6 +106,14 @@ describe('settings are parsed, never coerced', () => {
 		expect(parseSettings(shopify, { ...base, locationId: ' gid://shopify/Location/1 ' }).locationId).toBe('gid://shopify/Location/1');
 	});
 
+	test('a setting with options takes one of them, named exactly; anything else is refused naming the field', () => {
+		const freshdesk = platformDefinition('freshdesk');
+		expect(parseSettings(freshdesk, { ...base, plan: ' pro ' }).plan).toBe('pro');
+		expect(parseSettings(freshdesk, { ...base, plan: '' }).plan).toBe('growth');
+		expect(() => parseSettings(freshdesk, { ...base, plan: 'Pro' })).toThrow('Freshdesk credential: Plan (plan) must be one of trial, growth, pro, enterprise, got "Pro"');
+		expect(() => parseSettings(freshdesk, { ...base, plan: 4 })).toThrow('Freshdesk credential: Plan (plan) must be text, got number');
+	});
+
 	test('the base URL: the field, else derived (Mailchimp), else the default; none at all is an error', () => {
 		expect(parseSettings(platformDefinition('stripe'), {}).baseUrl).toBe('https://api.stripe.com');
 		expect(parseSettings(platformDefinition('mailchimp'), { apiKey: 'k-us21' }).baseUrl).toBe('https://us21.api.mailchimp.com/3.0');
@@ -130,7 +139,8 @@ describe('standalone auth, against each vendor sandbox', () => {
 	function authField(definition: PlatformDefinition): string {
 		const auth = definition.standaloneAuth;
 		if (auth.kind === 'clientCredentials') return 'clientSecret';
-		const templates = auth.kind === 'headers' ? Object.values(auth.headers) : [auth.password];
+		// Basic auth's secret may be the user name (Freshdesk's API key, with "X" as password).
+		const templates = auth.kind === 'headers' ? Object.values(auth.headers) : [auth.user, auth.password];
 		return [...templates.join(' ').matchAll(/\{(\w+)\}/g)].map((match) => match[1]).at(-1) as string;
 	}
 

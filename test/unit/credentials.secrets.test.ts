@@ -35,6 +35,7 @@ test('the secret fields of every credential type', () => {
 		integrationEventIngestApi: ['signingSecret'],
 		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
 		integrationFreshBooksOAuth2Api: [],
+		integrationFreshdeskApi: ['apiKey', 'webhookSecret'],
 		integrationHttpDestinationApi: ['token'],
 		integrationHubSpotApi: ['accessToken', 'clientSecret'],
 		integrationIntercomApi: ['accessToken', 'clientSecret'],
@@ -76,6 +77,7 @@ test('outside n8n (demo, benchmarks) every platform redacts the same fields, eac
 	for (const definition of platformCatalog) {
 		const values: Record<string, unknown> = Object.fromEntries(credentialFieldsOf(definition.credentials.type).map((field) => [field, `value-of-${field}`]));
 		for (const setting of definition.settings ?? []) if (setting.type === 'integer') values[setting.name] = 1;
+		for (const setting of definition.settings ?? []) if (setting.options) values[setting.name] = setting.options[0];
 		// An OAuth2 credential's token is n8n's, not a field: given outside n8n, it is redacted too.
 		const isOAuth2 = credentialTypes().find((credential) => credential.name === definition.credentials.type)!.extends?.includes('oAuth2Api');
 		const oauthToken = isOAuth2 ? ['accessToken'] : [];

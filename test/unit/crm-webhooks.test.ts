@@ -28,10 +28,16 @@ function intercom(body = rawBody, key = secret): WebhookRequest {
 	return { method: 'POST', url, rawBody: body, headers: { 'x-hub-signature': `sha1=${createHmac('sha1', key).update(body).digest('hex')}` } };
 }
 
+/** Freshdesk signs nothing: its automation rule sends the shared secret in a header of the user's choosing (ours). */
+function freshdesk(key = secret): WebhookRequest {
+	return { method: 'POST', url, rawBody: '{"event":"ticket.created","ticket_id":1}', headers: { 'x-freshdesk-webhook-secret': key } };
+}
+
 test.each([
 	['hubspot', hubspot()],
 	['zendesk', zendesk()],
 	['intercom', intercom()],
+	['freshdesk', freshdesk()],
 ] as const)('%s: a genuine delivery passes', (source, request) => {
 	expect(verifyWebhook(source, request, secret, now)).toEqual({ valid: true });
 });
@@ -47,6 +53,9 @@ test.each([
 	['zendesk', zendesk(rawBody, '2026-11-27T11:50:00Z'), 'older than 5 minutes'],
 	['intercom', intercom(rawBody, 'other'), 'does not match'],
 	['intercom', { ...intercom(), headers: { 'x-hub-signature': 'sha256=abc' } }, 'no X-Hub-Signature'],
+	['freshdesk', freshdesk('other'), 'X-Freshdesk-Webhook-Secret does not match'],
+	['freshdesk', freshdesk(`${secret}x`), 'X-Freshdesk-Webhook-Secret does not match'],
+	['freshdesk', { ...freshdesk(), headers: {} }, 'no X-Freshdesk-Webhook-Secret header'],
 ] as const)('%s: a forged or stale delivery fails (%#)', (source, request, reason) => {
 	const check = verifyWebhook(source, request, secret, now);
 	expect(check.valid).toBe(false);
@@ -58,11 +67,12 @@ describe('a signed delivery is read as its platform event (issue 21 §7)', () =>
 		['hubspot', '[{"objectId":1,"subscriptionType":"contact.creation"}]'],
 		['zendesk', '{"ticket":{"id":1}}'],
 		['intercom', '{"topic":"contact.created","data":{"item":{"id":"c1"}}}'],
+		['freshdesk', '{"event":"ticket.created","ticket_id":42,"status":"Open"}'],
 	] as const)('%s: a genuine event is passed on as sent', (source, body) => {
 		expect(readWebhookEvent(source, body)).toEqual({ valid: true, event: JSON.parse(body) });
 	});
 
-	test.each(['hubspot', 'zendesk', 'intercom'] as const)('%s: an empty, non-JSON or malformed body is refused with the reason', (source) => {
+	test.each(['hubspot', 'zendesk', 'intercom', 'freshdesk'] as const)('%s: an empty, non-JSON or malformed body is refused with the reason', (source) => {
 		expect(readWebhookEvent(source, '')).toEqual({ valid: false, reason: 'signed, but the body is empty: not an event' });
 		fc.assert(
 			fc.property(fc.oneof(fc.constantFrom('{', 'null', '42', '"text"', 'true', '[]'), fc.array(fc.integer(), { maxLength: 3 }).map((list) => JSON.stringify(list))), (body) => {

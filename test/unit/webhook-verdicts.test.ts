@@ -47,7 +47,7 @@ test('a platform without webhooks of the kind is an error naming it', () => {
 });
 
 test("the secret's credential field is the declared one", () => {
-	expect(['hubspot', 'intercom', 'zendesk'].map(webhookSecretField)).toEqual(['clientSecret', 'clientSecret', 'webhookSecret']);
+	expect(['hubspot', 'intercom', 'zendesk', 'freshdesk'].map(webhookSecretField)).toEqual(['clientSecret', 'clientSecret', 'webhookSecret', 'webhookSecret']);
 	expect(['stripe', 'square'].map(paymentWebhookSecretField)).toEqual(['webhookSecret', 'webhookSecret']);
 	expect(['shopify', 'woocommerce'].map(orderWebhookSecretField)).toEqual(['webhookSecret', 'webhookSecret']);
 });
@@ -84,7 +84,7 @@ describe('the Verify operations offer the vendors that declare their signature h
 			const urlProperty = description.find((property) => property.name === url);
 			expect(urlProperty?.displayOptions?.show?.[source] ?? []).toEqual(offered.filter((option) => option.signsUrl).map((option) => option.value));
 		}
-		expect(verifiableWebhookSources('crmWebhooks').map((source) => source.value)).toEqual(['hubspot', 'intercom', 'zendesk']);
+		expect(verifiableWebhookSources('crmWebhooks').map((source) => source.value)).toEqual(['freshdesk', 'hubspot', 'intercom', 'zendesk']);
 		expect(verifiableWebhookSources('paymentWebhooks').map((source) => source.value)).toEqual(['square', 'stripe']);
 		expect(verifiableWebhookSources('orderWebhooks').map((source) => source.value)).toEqual(['shopify', 'woocommerce']);
 	});

@@ -9,6 +9,7 @@ import { activecampaign } from '../activecampaign';
 import { bigcommerce } from '../bigcommerce';
 import { braintree } from '../braintree';
 import { freshbooks } from '../freshbooks';
+import { freshdesk } from '../freshdesk';
 import { hubspot } from '../hubspot';
 import { intercom } from '../intercom';
 import { magento } from '../magento';
@@ -30,6 +31,7 @@ export const platformCatalog: readonly PlatformDefinition[] = [
 	salesforce,
 	zendesk,
 	intercom,
+	freshdesk,
 	stripe,
 	square,
 	paypal,

@@ -45,7 +45,7 @@ export function standalonePlatforms(accounts: readonly StandaloneAccount[], opti
 			const account = find(platform, connect.account);
 			const connection = connectStandalone(platform, account.values);
 			const transport = new Transport({
-				profile: options.profile?.(account) ?? platformDefinition(platform).profile(),
+				profile: options.profile?.(account) ?? platformDefinition(platform).profile(account.values),
 				client: options.client ? options.client(connection.client, account) : connection.client,
 				baseUrl: connection.baseUrl,
 				accountKey: account.id ?? connection.baseUrl,
