@@ -3,6 +3,7 @@ import type { CredentialValues } from '../platforms/definition';
 import { parseSettings } from '../platforms/settings';
 import type { EngineContext } from '../platforms/resolver';
 import { InventoryFanOut, type InventoryFanOutOptions, type StoreTarget } from './fanOut';
+import { InventoryLedger } from './ledger';
 import { OrderIntake, type OrderIntakeOptions } from './orders';
 import type { ChannelRules } from './rules';
 
@@ -55,8 +56,8 @@ export function openInventory({ store, platforms }: EngineContext) {
 		/** The fan-out engine over the selected stores. */
 		fanOut: async (selection: InventoryStoreSelection[], options: Omit<InventoryFanOutOptions, 'db' | 'stores'> = {}): Promise<InventoryFanOut> =>
 			new InventoryFanOut({ ...options, db: store.db, stores: await stores(selection) }),
-		/** Orders recorded before their webhook is answered, with their steps, on the store's outbox. */
-		orderIntake: (options: OrderIntakeOptions = {}): OrderIntake => new OrderIntake(store.outbox, options),
+		/** Orders recorded before their webhook is answered, with their steps, on the store's outbox; the ledger decides the stock step. */
+		orderIntake: (options: Omit<OrderIntakeOptions, 'ledger'> = {}): OrderIntake => new OrderIntake(store.outbox, { ...options, ledger: new InventoryLedger(store.db) }),
 	};
 }
 

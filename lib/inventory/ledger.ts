@@ -157,6 +157,12 @@ export class InventoryLedger {
 		return rows.map(toRow);
 	}
 
+	/** An order's rows still owed to a store (pending: a store that was down, a write whose outcome is not yet known). */
+	async owedBy(orderId: string): Promise<LedgerRow[]> {
+		const rows = await this.db.query<RawRow>("SELECT * FROM inventory_ledger WHERE order_id = ? AND status = 'pending' ORDER BY line_id, store_id", [orderId]);
+		return rows.map(toRow);
+	}
+
 	async pending(limit: number): Promise<LedgerRow[]> {
 		const rows = await this.db.query<RawRow>(
 			"SELECT * FROM inventory_ledger WHERE status = 'pending' ORDER BY created_at, order_id, line_id, store_id LIMIT ?",

@@ -1,5 +1,6 @@
 import { checkInput, InputError, listOf, nonEmptyString, optional, shape, wholeNumber, type InputViolation } from '../records/inputSchema';
 import type { Outbox, OutboxEntry } from '../store/outbox';
+import type { InventoryLedger } from './ledger';
 import type { OrderEvent } from './movements';
 
 /** What an accepted order still owes; each is done once, by the execution that accepted it or by a later resume. */
@@ -37,6 +38,21 @@ export interface OrderIntakeOptions {
 	 */
 	holdMs?: number;
 	steps?: readonly string[];
+	/** The ledger the stock step writes: the step is done only once no store is still owed a change of the order. */
+	ledger?: Pick<InventoryLedger, 'owedBy'>;
+}
+
+/** The step whose completion the inventory ledger decides. */
+const STOCK_STEP = 'stock';
+
+export interface StepCompletion {
+	orderKey: string;
+	step: string;
+	/** True only the first time the step is marked done. */
+	completed: boolean;
+	remainingSteps: string[];
+	/** Why the step was left open (a store still owed a change): the next resume does it again. */
+	leftOpen?: string;
 }
 
 /**
@@ -47,6 +63,7 @@ export interface OrderIntakeOptions {
 export class OrderIntake {
 	private readonly holdMs: number;
 	private readonly steps: readonly string[];
+	private readonly ledger?: OrderIntakeOptions['ledger'];
 
 	constructor(
 		private readonly outbox: Outbox,
@@ -54,6 +71,7 @@ export class OrderIntake {
 	) {
 		this.holdMs = options.holdMs ?? 300_000;
 		this.steps = options.steps ?? ORDER_STEPS;
+		this.ledger = options.ledger;
 	}
 
 	/** Validates and records the order; `isNew` is false for an order recorded before (a repeated delivery). */
@@ -69,12 +87,27 @@ export class OrderIntake {
 		return (await this.outbox.takeDue<OrderEvent>(TOPIC, this.holdMs, limit)).map(accepted);
 	}
 
-	/** Marks a step of an order done; `completed` is true only the first time. */
-	async completeStep(key: string, step: string): Promise<{ orderKey: string; step: string; completed: boolean; remainingSteps: string[] }> {
+	/**
+	 * Marks a step of an order done; `completed` is true only the first time. The stock step stays open while a store is
+	 * still owed one of the order's changes (it was down, or the write's outcome is unknown): the next resume applies
+	 * the order again, which writes only what is still owed.
+	 */
+	async completeStep(key: string, step: string): Promise<StepCompletion> {
 		if (!this.steps.includes(step)) throw new OrderInputError('step', `must be one of ${this.steps.join(', ')}, got ${JSON.stringify(step)}`);
+		const owed = step === STOCK_STEP && this.ledger ? await this.ledger.owedBy(key) : [];
+		if (owed.length > 0) return await this.leaveOpen(key, step, owed);
 		const result = await this.outbox.complete(TOPIC, key, step);
 		if (result.status === 'unknown') throw new OrderInputError('orderKey', `${JSON.stringify(key)} is not an accepted order`);
 		return { orderKey: key, step, completed: result.status === 'completed', remainingSteps: result.remaining };
+	}
+
+	private async leaveOpen(key: string, step: string, owed: Awaited<ReturnType<InventoryLedger['owedBy']>>): Promise<StepCompletion> {
+		const changes = owed.map((row) => `${row.change} to "${row.sku}" on ${row.storeId}${row.errorMessage ? ` (${row.errorMessage})` : ''}`);
+		const leftOpen = `${owed.length === 1 ? 'a store is' : `${owed.length} stores are`} still owed: ${changes.join('; ')}`;
+		await this.outbox.fail(TOPIC, key, step, leftOpen);
+		const entry = await this.outbox.get(TOPIC, key);
+		if (!entry) throw new OrderInputError('orderKey', `${JSON.stringify(key)} is not an accepted order`);
+		return { orderKey: key, step, completed: false, remainingSteps: entry.pendingSteps, leftOpen };
 	}
 
 	/** Keeps the reason a step failed with the order; the step is done again by the next resume. */

@@ -5,7 +5,8 @@
  * sub-workflow, so a repeated delivery goes no further: stock changes once, the fulfillment and accounting receivers
  * are called once per order, the buyer's HubSpot contact gets the order total once; orders, products and stores are
  * metered. A forged delivery is refused with 401, a signed order with an invalid line (-3, "2", 1.5, no SKU) recorded
- * nowhere and emailed naming the line and field. The reconcile template run on demand corrects a drifted store. Last,
+ * nowhere and emailed naming the line and field. The reconcile template run on demand corrects a drifted store. A store
+ * down when an order arrives keeps the order's stock step open until a resume writes the change to it once. Last,
  * n8n killed (SIGKILL) after answering an order: restarted, the order's remaining steps are each done once.
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -300,6 +301,29 @@ test('the reconcile template brings a drifted store back to the expected quantit
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 });
 
+test('a store down when an order arrives: the stock step stays open, and the resume writes the change to it once', async () => {
+	await sandboxes.seed(['E2E-DOWN'], 50);
+	const shopifyBefore = (await sandboxes.quantities('E2E-DOWN')).shopify;
+	await sandboxes.controls.woocommerce.fault({ kind: 'error', status: 503, times: -1, match: { path: '/wp-json/wc/v3/products' } });
+	const order = { id: 77001, email: 'down@example.com', total_price: '3.00', currency: 'USD', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'E2E-DOWN', quantity: 3, price: '1.00' }] };
+	const beforeSteps = await earlierStepRuns();
+	await emitOrder('shopify', order);
+	expect((await stepRuns(beforeSteps, 1)).map((run) => run.status)).toEqual(['success']);
+	// Every other step is done; the stock step waits for WooCommerce, which the other stores did not wait for.
+	expect(openSteps('shopify:77001')).toEqual(['stock']);
+	expect(await sandboxes.quantities('E2E-DOWN')).toEqual({ shopify: shopifyBefore, woocommerce: 50, magento: 47, bigcommerce: 47 });
+
+	await sandboxes.controls.woocommerce.clearFaults();
+	await until(() => Date.now() > Date.parse(outboxEntry('shopify:77001').created_at) + resumeAfterSeconds * 1000, 'the hold to run out', 60_000);
+	const beforeResume = await earlierStepRuns();
+	const resumed = await n8n.runManual(orderWorkflowId);
+	expect((resumed.outputs['Resume Pending Orders']?.[0] ?? []).map((item) => item.json.orderKey)).toEqual(['shopify:77001']);
+	expect((await stepRuns(beforeResume, 1)).map((run) => run.status)).toEqual(['success']);
+	expect(openSteps('shopify:77001')).toEqual([]);
+	expect(await sandboxes.quantities('E2E-DOWN')).toEqual({ shopify: shopifyBefore, woocommerce: 47, magento: 47, bigcommerce: 47 });
+	expect((await receiverDeliveries('shopify:77001')).map(({ receiver, requests }) => ({ receiver, requests }))).toEqual([{ receiver: 'fulfillment', requests: 1 }]);
+});
+
 test("n8n killed after answering an order: restarted, the order's remaining steps are each done once", async () => {
 	// The fulfillment call hangs (longer than this test), so n8n dies with the stock step done and the others not.
 	await new SandboxControl(receivers.baseUrl).fault({ kind: 'latency', ms: 300_000, match: { path: '/fulfillment/' } });
@@ -322,7 +346,9 @@ test("n8n killed after answering an order: restarted, the order's remaining step
 	expect((resumed.outputs['Resume Pending Orders']?.[0] ?? []).map((item) => item.json.orderKey)).toEqual(['shopify:77002']);
 	expect((await stepRuns(beforeResume, 1)).map((run) => run.status)).toEqual(['success']);
 	expect(openSteps('shopify:77002')).toEqual([]);
-	expect(Number(outboxEntry('shopify:77002').attempts)).toBe(2);
+	// Handed out again at least once (the template's 5-minute schedule may also take it, when a loaded machine's steps
+	// outlast this test's 15 s hold: each step is still done once, as checked below).
+	expect(Number(outboxEntry('shopify:77002').attempts)).toBeGreaterThanOrEqual(2);
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 93, magento: 93, bigcommerce: 93 });
 	const received = (await receiverDeliveries('shopify:77002')).map(({ receiver, requests }) => ({ receiver, requests }));
 	expect(received).toEqual([{ receiver: 'fulfillment', requests: 1 }]);

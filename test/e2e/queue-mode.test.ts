@@ -53,8 +53,9 @@ beforeAll(async () => {
 	hubspot = await startSandbox('hubspot');
 	quickbooks = await startSandbox('quickbooks');
 	cluster = await startQueueN8n({
-		// A dead worker's job is given up within seconds (defaults: a 60 s lock, checked every 30 s).
-		env: { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' },
+		// A dead worker's job is given up within seconds (defaults: a 60 s lock, checked every 30 s); 20 s, not less, so a
+		// live worker slowed by a loaded machine keeps its job.
+		env: { QUEUE_WORKER_LOCK_DURATION: '20000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '5000' },
 	});
 	const { main } = cluster;
 	const [shopify, woocommerce, magento, bigcommerce] = commerce.stores;
@@ -130,6 +131,18 @@ const revenueOf = async (email: string) =>
 		.filter((contact) => contact.properties.email === email)
 		.map((contact) => Number(contact.properties.total_revenue));
 
+type LedgerRowSeen = { order_id: string; store_id: string; status: string; previous_quantity: string | null; new_quantity: string | null; attempts: string; error_code: string | null; error_message: string | null };
+/** The inventory ledger's rows for a SKU, every order and store (what the test prints when an order's stock is owed). */
+async function ledgerRows(sku: string): Promise<LedgerRowSeen[]> {
+	const client = new Client({ ...cluster.stateStore });
+	await client.connect();
+	try {
+		return (await client.query<LedgerRowSeen>('SELECT order_id, store_id, status, previous_quantity, new_quantity, attempts, error_code, error_message FROM inventory_ledger WHERE sku = $1 ORDER BY order_id, store_id', [sku])).rows;
+	} finally {
+		await client.end();
+	}
+}
+
 /** The order's steps still open in the state store (PostgreSQL); undefined when the order was never recorded. */
 async function openSteps(orderKey: string): Promise<string[] | undefined> {
 	const client = new Client({ ...cluster.stateStore });
@@ -179,7 +192,7 @@ test('payments and orders answered through the webhook processor run on both wor
 	for (let index = 0; index < 6; index++) expect(await stripeCharges(`q-distinct-${index}`)).toMatchObject([{ amount: (10 + index) * 100 }]);
 	// Each order answered once recorded (the trigger answers when the intake's last node finishes).
 	expect(orders).toEqual([200, 200, 200]);
-	await until(async () => (await Promise.all([1, 2, 3].map((n) => openSteps(`shopify:${88_000 + n}`)))).every((steps) => steps?.length === 0), 'the orders to finish');
+	await ordersFinished([1, 2, 3].map((n) => `shopify:${88_000 + n}`));
 	// Shopify sold them itself; the other three stores each moved once per order: 100 - (1 + 2 + 3).
 	expect(await commerce.quantities('Q-1')).toEqual({ shopify: 100, woocommerce: 94, magento: 94, bigcommerce: 94 });
 	for (const n of [1, 2, 3]) {
@@ -192,11 +205,39 @@ test('payments and orders answered through the webhook processor run on both wor
 	expect(Object.values(byWorker).map((ids) => ids.length > 0)).toEqual([true, true]);
 	const started = Object.values(byWorker).flat();
 	expect(new Set(started).size).toBe(started.length);
-	const finished = [...(await finishedExecutionIds(routerWorkflowId)), ...(await finishedExecutionIds(orderWorkflowId))];
-	expect(finished.length).toBeGreaterThanOrEqual(20 + 6 + 3);
+	// A caller is answered by Respond to Webhook before its execution's last nodes finish: wait for them to finish.
+	const finished = await until(async () => {
+		const ids = [...(await finishedExecutionIds(routerWorkflowId)), ...(await finishedExecutionIds(orderWorkflowId))];
+		return ids.length >= 20 + 6 + 3 && ids;
+	}, 'every execution to finish');
 	expect(finished.filter((id) => !started.includes(id))).toEqual([]);
 	console.log(`executions per worker: ${JSON.stringify(Object.fromEntries(Object.entries(byWorker).map(([name, ids]) => [name, ids.length])))}`);
 });
+
+/**
+ * Waits for the orders' steps to be done. A store that failed an order's change (under this machine's load, a timeout)
+ * leaves its stock step open, as it should: the template's resume, scheduled every 5 minutes, is run by hand here once
+ * the order's hold runs out, and writes what the store is still owed. A change written twice or lost still fails the
+ * quantities checked after this.
+ */
+async function ordersFinished(orderKeys: string[]): Promise<void> {
+	let resumes = 0;
+	await until(
+		async () => {
+			if ((await Promise.all(orderKeys.map(openSteps))).every((steps) => steps?.length === 0)) return true;
+			const owed = (await ledgerRows('Q-1')).filter((row) => row.status === 'pending' && row.error_code !== null);
+			if (owed.length === 0) return false;
+			console.log(`resume ${++resumes}: stores still owed ${JSON.stringify(owed)}`);
+			await cluster.main.runManual(orderWorkflowId);
+			await sleep(2000);
+			return false;
+		},
+		'the orders to finish',
+		120_000,
+	).catch(async (error: Error) => {
+		throw new Error(`${error.message}; ledger: ${JSON.stringify(await ledgerRows('Q-1'))}`);
+	});
+}
 
 /** Kills the worker running the one execution started after `before`; returns it. */
 async function killBusyWorker(before: Set<string>): Promise<QueueProcess> {

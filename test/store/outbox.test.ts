@@ -4,7 +4,9 @@
  * to one resumer at a time, and a malformed order is refused naming the field, with nothing recorded.
  */
 import { allMigrations } from '../../lib/migrations';
-import { OrderInputError, OrderIntake, type OrderEvent } from '../../lib/inventory';
+import { InventoryFanOut, InventoryLedger, OrderInputError, OrderIntake, orderMovements, type OrderEvent } from '../../lib/inventory';
+import { PlatformApiError } from '../../lib/transport';
+import { UnknownSkuError, type InventoryConnector, type StockChange } from '../../lib/platforms/inventory';
 import { Outbox, closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { storeBackends } from './backends';
 
@@ -16,6 +18,38 @@ const order = (overrides: Partial<OrderEvent> = {}): OrderEvent => ({
 	total: '20.00',
 	...overrides,
 });
+
+/** A store with an adjust primitive that can be taken down: while down it answers 503, as a store under maintenance. */
+class SwitchableStore implements InventoryConnector {
+	readonly platform = 'bigcommerce';
+	readonly adjustPrimitive = 'relative' as const;
+	readonly compareAndSet = false;
+	down = false;
+	readonly quantities = new Map<string, number>([['SKU-1', 10]]);
+
+	async getQuantity(sku: string): Promise<number> {
+		this.answer();
+		const quantity = this.quantities.get(sku);
+		if (quantity === undefined) throw new UnknownSkuError(this.platform, sku);
+		return quantity;
+	}
+
+	async adjust(sku: string, delta: number): Promise<StockChange> {
+		const previous = await this.getQuantity(sku);
+		this.quantities.set(sku, previous + delta);
+		return { previous, next: previous + delta };
+	}
+
+	async set(sku: string, quantity: number): Promise<StockChange> {
+		const previous = await this.getQuantity(sku);
+		this.quantities.set(sku, quantity);
+		return { previous, next: quantity };
+	}
+
+	private answer(): void {
+		if (this.down) throw new PlatformApiError({ platform: this.platform, message: 'Service Unavailable', status: 503, retryable: true, attempts: 1 });
+	}
+}
 
 describe.each(storeBackends())('order outbox on $name', (backend) => {
 	let store: StateStore;
@@ -79,6 +113,28 @@ describe.each(storeBackends())('order outbox on $name', (backend) => {
 		const rows = await store.db.query<{ failures: number | string; last_error: string }>("SELECT failures, last_error FROM outbox_steps WHERE step = 'crm'");
 		expect(rows.map((row) => ({ ...row, failures: Number(row.failures) }))).toEqual([{ failures: 1, last_error: 'HubSpot answered 503' }]);
 		expect((await intake.get('shopify:1001'))?.pendingSteps).toContain('crm');
+	});
+
+	test('the stock step stays open while a store is still owed a change; the resume that applies it again completes it', async () => {
+		const ledgered = new OrderIntake(new Outbox(store.db, () => clock), { holdMs, ledger: new InventoryLedger(store.db) });
+		const down = new SwitchableStore();
+		const fanOut = new InventoryFanOut({ db: store.db, stores: [{ id: 'bigcommerce', connector: down }], isolatedLocks: true });
+		const { order: accepted } = await ledgered.accept(order());
+		down.down = true;
+		const first = await fanOut.apply(orderMovements(accepted));
+		expect(first.outcomes).toMatchObject([{ store: 'bigcommerce', status: 'pending' }]);
+
+		const leftOpen = await ledgered.completeStep('shopify:1001', 'stock');
+		expect(leftOpen).toMatchObject({ completed: false, remainingSteps: ['stock', 'fulfillment', 'accounting', 'crm'] });
+		expect(leftOpen.leftOpen).toContain('-2 to "SKU-1" on bigcommerce (');
+		clock += holdMs;
+		const [resumed] = await ledgered.resume();
+		expect(resumed.pendingSteps).toContain('stock');
+
+		down.down = false;
+		expect((await fanOut.apply(orderMovements(resumed))).outcomes).toMatchObject([{ store: 'bigcommerce', status: 'applied' }]);
+		expect(await ledgered.completeStep('shopify:1001', 'stock')).toEqual({ orderKey: 'shopify:1001', step: 'stock', completed: true, remainingSteps: ['fulfillment', 'accounting', 'crm'] });
+		expect(down.quantities.get('SKU-1')).toBe(8);
 	});
 
 	test('completing a step of an unknown order or an unknown step names the field', async () => {

@@ -28,7 +28,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Marks the step done: `{orderKey, step, completed, remainingSteps}` → output 0; `completed` is true only the first time. */
+/**
+ * Marks the step done: `{orderKey, step, completed, remainingSteps}` → output 0; `completed` is true only the first time.
+ * A stock step whose order still owes a store a change stays open, with `leftOpen` saying which: a resume redoes it.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
 	const intake = orderIntake(store, 300);
@@ -37,7 +40,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		try {
 			const key = this.getNodeParameter('orderKey', item);
 			if (typeof key !== 'string' || key === '') throw new Error(`orderKey must be a non-empty string, got ${JSON.stringify(key) ?? 'nothing'}`);
-			done.push({ json: await intake.completeStep(key, this.getNodeParameter('step', item) as string), pairedItem: { item } });
+			done.push({ json: { ...(await intake.completeStep(key, this.getNodeParameter('step', item) as string)) }, pairedItem: { item } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, item);
 			done.push({ json: { error: (error as Error).message }, pairedItem: { item } });

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { OrderIntake } from '../../../lib/inventory';
+import { InventoryLedger, OrderIntake } from '../../../lib/inventory';
 import type { StateStore } from '../../shared/engineContext';
 
 /** How long an execution holds the orders it took, shared by Record Order and Resume Pending Orders. */
@@ -24,6 +24,7 @@ export function orderProperties(operation: string, descriptions: { orderId: stri
 	];
 }
 
+/** The order intake on the node's store; the ledger the stock step writes decides when that step is done. */
 export function orderIntake(store: StateStore, resumeAfterSeconds: number): OrderIntake {
-	return new OrderIntake(store.outbox, { holdMs: resumeAfterSeconds * 1000 });
+	return new OrderIntake(store.outbox, { holdMs: resumeAfterSeconds * 1000, ledger: new InventoryLedger(store.db) });
 }
