@@ -5,6 +5,7 @@ import { marketingMigrations } from './marketing/migrations';
 import { meteringMigrations } from './metering/migrations';
 import { paymentMigrations } from './payments/migrations';
 import { routingMigrations } from './routing/migrations';
+import { socialMigrations } from './social/migrations';
 import { apiCallMigrations } from './store/apiCalls';
 import { coreMigrations } from './store/coreMigrations';
 import { outboxMigrations } from './store/outbox';
@@ -14,4 +15,4 @@ import { triggerMigrations } from './triggers/migrations';
 import type { Migration } from './store/types';
 
 /** Every capability's schema, applied when a store opens: components in list order (core first), versions ascending. Add one line per capability. */
-export const allMigrations: Migration[] = [...coreMigrations, ...outboxMigrations, ...meteringMigrations, ...routingMigrations, ...syncMigrations, ...conflictMigrations, ...paymentMigrations, ...inventoryMigrations, ...marketingMigrations, ...purchaseMigrations, ...triggerMigrations, ...accountingMigrations, ...apiCallMigrations];
+export const allMigrations: Migration[] = [...coreMigrations, ...outboxMigrations, ...meteringMigrations, ...routingMigrations, ...syncMigrations, ...conflictMigrations, ...paymentMigrations, ...inventoryMigrations, ...marketingMigrations, ...purchaseMigrations, ...triggerMigrations, ...accountingMigrations, ...socialMigrations, ...apiCallMigrations];

@@ -7,6 +7,7 @@ import type { CrmConnector, CrmEntity } from './crm';
 import type { InventoryConnector } from './inventory';
 import type { MarketingConnector, MarketingSettings } from './marketing';
 import type { PaymentConnector, ProcessorProfile } from './payments';
+import type { PostRules, SocialConnector } from './social';
 import type { CrmWebhookScheme, OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
 import type { ResourceLister } from './resources';
 
@@ -132,6 +133,13 @@ export interface InventoryCapability {
 	location?: { setting: string; resource: string; label: string };
 }
 
+export interface SocialCapability {
+	/** `settings`: the parsed credential settings (the page, the author, the Instagram account the posts go to). */
+	connector: (transport: Transport, settings: PlatformSettings) => SocialConnector;
+	/** What a post must be on this platform, checked before anything is sent. */
+	rules: PostRules;
+}
+
 /** Everything the package knows about one vendor, declared in `lib/platforms/<vendor>/platform.ts`. */
 export interface PlatformDefinition {
 	/** The platform's id: node option values, store keys, the sandbox's name. */
@@ -149,6 +157,7 @@ export interface PlatformDefinition {
 	payments?: PaymentsCapability;
 	inventory?: InventoryCapability;
 	accounting?: AccountingCapability;
+	social?: SocialCapability;
 	/** Order events by webhook, registered through the vendor's API (the Order Trigger). */
 	orderWebhooks?: OrderWebhookScheme;
 	/** Payment events by webhook, registered through the vendor's API (the Payment Event Trigger). */

@@ -139,7 +139,7 @@ export class Transport {
 			};
 		}
 		// A 429 says when to send again (Retry-After, a reset header): its remaining count (0) would hold the whole window.
-		if (response.status !== 429) await this.observeRateHeaders(response);
+		if (response.status !== 429) await this.observeRateHeaders(response, covering);
 		const vendorError = this.options.profile.parseError(response);
 		if (response.status < 400 && !vendorError) return response;
 		const rateLimited = response.status === 429 || vendorError?.rateLimited === true;
@@ -193,13 +193,17 @@ export class Transport {
 		}
 	}
 
-	private async observeRateHeaders(response: HttpResponse): Promise<void> {
+	/**
+	 * A rate header lowers the window it reports, read only from answers to requests that window counts: a vendor that
+	 * reports each endpoint's own window in the same header (X) says nothing there about the other endpoints' windows.
+	 */
+	private async observeRateHeaders(response: HttpResponse, covering: WindowBucket[]): Promise<void> {
 		const store = this.options.rateBuckets;
 		if (!store) return;
 		for (const header of this.options.profile.rateHeaders ?? []) {
 			const value = response.headers[header.remaining.toLowerCase()];
 			const remaining = value === undefined || value.trim() === '' ? Number.NaN : (header.parse ?? Number)(value) ?? Number.NaN;
-			const bucket = this.windows.find(({ window }) => window.name === header.window)?.bucket;
+			const bucket = covering.find(({ window }) => window.name === header.window)?.bucket;
 			if (bucket && Number.isFinite(remaining)) await store.observeRemaining(bucket, remaining, this.now());
 		}
 	}

@@ -22,6 +22,10 @@ import { createWooCommerceSandbox } from './woocommerce';
 import { createQuickBooksSandbox } from './quickbooks';
 import { createXeroSandbox } from './xero';
 import { createFreshBooksSandbox } from './freshbooks';
+import { createXSandbox } from './x';
+import { createLinkedInSandbox } from './linkedin';
+import { createFacebookSandbox } from './facebook';
+import { createInstagramSandbox } from './instagram';
 
 const factories = {
 	hubspot: createHubspotSandbox,
@@ -44,6 +48,10 @@ const factories = {
 	xero: createXeroSandbox,
 	freshbooks: createFreshBooksSandbox,
 	freshdesk: createFreshdeskSandbox,
+	x: createXSandbox,
+	linkedin: createLinkedInSandbox,
+	facebook: createFacebookSandbox,
+	instagram: createInstagramSandbox,
 } satisfies Record<string, VendorSandboxFactory>;
 
 export type SandboxName = keyof typeof factories;

@@ -62,7 +62,7 @@ describe('the catalog agrees with the folders, credentials, sandboxes and docs',
 
 	test('each declared setting is a credential field of the matching type and default', () => {
 		const settings = platformCatalog.flatMap((definition) => (definition.settings ?? []).map((setting) => ({ definition, setting })));
-		expect(settings.map(({ definition, setting }) => `${definition.id}.${setting.name}`)).toEqual(['freshdesk.plan', 'shopify.locationId', 'magento.sourceCode', 'bigcommerce.locationId', 'quickbooks.realmId', 'xero.tenantId', 'freshbooks.accountId']);
+		expect(settings.map(({ definition, setting }) => `${definition.id}.${setting.name}`)).toEqual(['freshdesk.plan', 'shopify.locationId', 'magento.sourceCode', 'bigcommerce.locationId', 'quickbooks.realmId', 'xero.tenantId', 'freshbooks.accountId', 'linkedin.authorUrn', 'facebook.pageId', 'instagram.igUserId']);
 		for (const { definition, setting } of settings) {
 			const field = fieldOf(definition.credentials, setting.name);
 			expect([setting.name, field?.type, field?.default || undefined]).toEqual([setting.name, setting.type === 'integer' ? 'number' : setting.options ? 'options' : 'string', setting.default]);
@@ -81,6 +81,7 @@ describe('the catalog agrees with the folders, credentials, sandboxes and docs',
 		expect(platformsServing('payments').map((definition) => definition.id)).toEqual(['stripe', 'square', 'paypal', 'braintree']);
 		expect(platformsServing('inventory').map((definition) => definition.id)).toEqual(['shopify', 'woocommerce', 'magento', 'bigcommerce']);
 		expect(platformsServing('accounting').map((definition) => definition.id)).toEqual(['quickbooks', 'xero', 'freshbooks']);
+		expect(platformsServing('social').map((definition) => definition.id)).toEqual(['x', 'linkedin', 'facebook', 'instagram']);
 		expect(() => platformDefinition('nosuch')).toThrow(/Unknown platform "nosuch"/);
 	});
 });

@@ -57,6 +57,11 @@ test('the secret fields of every credential type', () => {
 		integrationXeroOAuth2Api: [],
 		integrationWooCommerceApi: ['consumerKey', 'consumerSecret', 'webhookSecret'],
 		integrationZendeskApi: ['apiToken', 'webhookSecret'],
+		integrationFacebookPageApi: ['accessToken'],
+		// Their client secrets and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
+		integrationXOAuth2Api: [],
+		integrationLinkedInOAuth2Api: [],
+		integrationInstagramOAuth2Api: [],
 	});
 });
 

@@ -657,6 +657,26 @@ describe('rate windows', () => {
 		expect(arrivals[2]).toBeLessThan(60_000);
 	});
 
+	test("a rate header lowers only a window that counts the request: one endpoint's remaining 0 does not hold another endpoint back (X)", async () => {
+		// Like X: each endpoint's answers report that endpoint's own window in the same header.
+		const perEndpoint: PlatformProfile = {
+			...testProfile,
+			endpointClasses: [{ name: 'post', method: 'POST', path: /\/post$/ }],
+			rateWindows: [{ name: 'posts', capacity: BURST_CAPACITY, windowMs: BURST_WINDOW_MS, endpointClasses: ['post'] }],
+			rateHeaders: [{ window: 'posts', remaining: REMAINING_HEADER }],
+		};
+		const spent = { status: 200, headers: { [REMAINING_HEADER]: '0' }, body: { ok: true } };
+		server.reply(spent, spent, spent);
+		const transport = makeTransport({ profile: perEndpoint });
+		// A read whose own window is spent says nothing about posting: the post goes at once.
+		await transport.request(get('/timeline'));
+		await transport.request({ method: 'POST', url: '/post', body: {} });
+		expect(server.received.map((request) => request.at - FakeClock.START)).toEqual([0, 0]);
+		// A post's answer reporting 0 holds the next post a window.
+		await transport.request({ method: 'POST', url: '/post', body: {} });
+		expect(server.received[2].at - FakeClock.START).toBeGreaterThanOrEqual(BURST_WINDOW_MS);
+	});
+
 	test('a remaining header above our own count changes nothing', async () => {
 		const plenty = { status: 200, headers: { [REMAINING_HEADER]: '100' }, body: {} };
 		server.reply(plenty, plenty, plenty, plenty, plenty);

@@ -24,6 +24,10 @@ import { stripe } from '../stripe';
 import { woocommerce } from '../woocommerce';
 import { xero } from '../xero';
 import { zendesk } from '../zendesk';
+import { x } from '../x';
+import { linkedin } from '../linkedin';
+import { facebook } from '../facebook';
+import { instagram } from '../instagram';
 
 /** In the order node option lists show them. */
 export const platformCatalog: readonly PlatformDefinition[] = [
@@ -46,9 +50,13 @@ export const platformCatalog: readonly PlatformDefinition[] = [
 	quickbooks,
 	xero,
 	freshbooks,
+	x,
+	linkedin,
+	facebook,
+	instagram,
 ];
 
-export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'accounting' | 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';
+export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'accounting' | 'social' | 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';
 
 /** The platform declared under this id; an unknown id is an error naming it. */
 export function platformDefinition(platform: string): PlatformDefinition {

@@ -1,0 +1,3 @@
+export { instagram } from './platform';
+export { instagramProfile } from './profile';
+export { InstagramSocial, instagramRules, type ContainerPolling } from './social';
