@@ -1,4 +1,6 @@
-import type { Migration } from '../store/types';
+import { insertMany } from '../store/insertMany';
+import type { Migration, SqlExecutor } from '../store/types';
+import { pendingKey, pendingTopicOf } from './repository';
 
 /**
  * Consent per contact email (an unsubscribe is final: the upsert that records consent cannot overwrite it), the
@@ -57,4 +59,39 @@ export const marketingMigrations: Migration[] = [
 		description: 'welcome claims held as store leases (renewed while their run works, freed seconds after it dies)',
 		statements: ['ALTER TABLE marketing_welcomes DROP COLUMN lease_until_ms'],
 	},
+	{
+		component: 'marketing',
+		version: 4,
+		description: 'pending member changes on the store outbox, with their attempts and last error',
+		statements: [],
+		run: async (tx) => {
+			await movePendingToOutbox(tx);
+			await tx.run('DROP TABLE marketing_pending');
+		},
+	},
 ];
+
+interface PendingRow {
+	integration: string;
+	platform: string;
+	email: string;
+	change: string;
+	attempts: number | string;
+	error_code: string | null;
+	error_message: string | null;
+	updated_at: string;
+	[column: string]: unknown;
+}
+
+/** Changes pending before version 4 keep their attempts and error, so the next run retries them as it would have. */
+async function movePendingToOutbox(tx: SqlExecutor): Promise<void> {
+	const rows = await tx.query<PendingRow>('SELECT * FROM marketing_pending ORDER BY integration, platform, email');
+	const now = Date.now();
+	await insertMany(tx, {
+		into: 'outbox_entries (topic, entry_key, group_key, payload, open_steps, attempts, revision, next_attempt_ms, last_error_code, last_error, created_at, updated_at)',
+		rows: rows.map((row) => [
+			pendingTopicOf(row.integration), pendingKey(row.platform, row.email), row.platform, row.change, 1, Number(row.attempts), 1, now,
+			row.error_code, row.error_message, row.updated_at, row.updated_at,
+		]),
+	});
+}

@@ -1,6 +1,7 @@
 import type { MemberChange } from '../platforms/marketing';
 import { runIn, selectIn } from '../store/inList';
 import { leaseName, Leases, type Lease } from '../store/leases';
+import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
 
 export type ConsentStatus = 'subscribed' | 'unsubscribed';
@@ -54,51 +55,27 @@ export class MarketingRepository {
 		return result.changes === 1;
 	}
 
-	/** Changes still worth retrying on a platform: fewer than `maxAttempts` so far, oldest first. */
+	/** Changes still worth retrying on a platform: fewer than `maxAttempts` so far, least recently tried first. */
 	async pending(platform: string, limit: number, maxAttempts: number): Promise<PendingChange[]> {
-		const rows = await this.db.query<{ email: string; change: string; attempts: number; error_code: string | null; error_message: string | null }>(
-			`SELECT email, change, attempts, error_code, error_message FROM marketing_pending WHERE integration = ? AND platform = ? AND attempts < ? ORDER BY updated_at LIMIT ?`,
-			[this.integration, platform, maxAttempts, limit],
-		);
-		return rows.map((row) => ({
-			platform,
-			email: row.email,
-			change: JSON.parse(row.change) as MemberChange,
-			attempts: Number(row.attempts),
-			error: row.error_message === null ? undefined : { code: row.error_code ?? undefined, message: row.error_message },
-		}));
+		return toPending(await this.pendingTopic().list({ group: platform, maxAttempts, order: 'updated', limit }));
 	}
 
 	async allPending(): Promise<PendingChange[]> {
-		const rows = await this.db.query<{ platform: string; email: string; change: string; attempts: number; error_code: string | null; error_message: string | null }>(
-			'SELECT platform, email, change, attempts, error_code, error_message FROM marketing_pending WHERE integration = ? ORDER BY platform, email',
-			[this.integration],
-		);
-		return rows.map((row) => ({
-			platform: row.platform,
-			email: row.email,
-			change: JSON.parse(row.change) as MemberChange,
-			attempts: Number(row.attempts),
-			error: row.error_message === null ? undefined : { code: row.error_code ?? undefined, message: row.error_message },
-		}));
+		return toPending(await this.pendingTopic().list({ order: 'group', limit: Number.MAX_SAFE_INTEGER }));
 	}
 
 	/** Keeps failed changes for the next run and forgets the ones that went through, in one transaction. */
 	async settle(platform: string, failed: Array<{ change: MemberChange; error: { code?: string; message: string } }>, succeeded: string[]): Promise<void> {
-		const stamp = new Date().toISOString();
 		await this.db.transaction(async (tx) => {
-			for (const email of inLockOrder(succeeded)) {
-				await tx.run('DELETE FROM marketing_pending WHERE integration = ? AND platform = ? AND email = ?', [this.integration, platform, email]);
-			}
-			for (const { change, error } of [...failed].sort((a, b) => compare(a.change.email, b.change.email))) {
-				await tx.run(
-					`INSERT INTO marketing_pending (integration, platform, email, change, attempts, error_code, error_message, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)
-					 ON CONFLICT (integration, platform, email) DO UPDATE SET change = excluded.change, attempts = marketing_pending.attempts + 1,
-					 error_code = excluded.error_code, error_message = excluded.error_message, updated_at = excluded.updated_at`,
-					[this.integration, platform, change.email, JSON.stringify(change), error.code ?? null, error.message, stamp],
-				);
-			}
+			const pending = this.pendingTopic(tx);
+			await pending.removeMany(succeeded.map((email) => pendingKey(platform, email)));
+			await pending.recordFailures(failed.map(({ change, error }) => ({ key: pendingKey(platform, change.email), group: platform, payload: change, error })));
 		});
+	}
+
+	/** The work platforms could not take yet, on the store's outbox: one entry per (platform, email), grouped by platform. */
+	private pendingTopic(executor: SqlExecutor = this.db): OutboxTopic<MemberChange> {
+		return new OutboxTopic<MemberChange>(executor, pendingTopicOf(this.integration));
 	}
 
 	/** A holder for welcome claims; its heartbeat keeps them while its run talks to the platform. */
@@ -176,6 +153,14 @@ export class MarketingRepository {
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The outbox topic of an integration's pending member changes, and a change's key in it. */
+export const pendingTopicOf = (integration: string): string => outboxKey('marketing-pending', integration);
+export const pendingKey = (platform: string, email: string): string => outboxKey(platform, email);
+
+function toPending(entries: Array<QueuedEntry<MemberChange>>): PendingChange[] {
+	return entries.map((entry) => ({ platform: entry.group, email: entry.payload.email, change: entry.payload, attempts: entry.attempts, error: entry.error }));
+}
 
 /**
  * Rows are written in email order, so two transactions writing the same emails (two executions of one batch given in

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { selectIn } from '../store/inList';
 import { insertMany } from '../store/insertMany';
 import { timeOrderedId } from '../store/timeOrderedId';
-import type { SqlDatabase } from '../store/types';
+import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
+import type { SqlDatabase, SqlExecutor } from '../store/types';
 import type { RoutingEvent } from './types';
 
 export type RouteLogStatus = 'delivered' | 'already_delivered' | 'handed_off' | 'failed' | 'unmatched' | 'rejected' | 'duplicate' | 'transform_failed';
@@ -48,19 +49,6 @@ export interface DeadLetterQuery {
 	ruleId?: string;
 	limit?: number;
 }
-
-type DeadLetterRow = {
-	id: string;
-	event_id: string;
-	rule_id: string;
-	destination_id: string;
-	event: string;
-	reason: string;
-	attempts: number | string;
-	status: 'dead' | 'replayed';
-	created_at: string;
-	updated_at: string;
-};
 
 export class RoutingRepository {
 	constructor(
@@ -134,68 +122,77 @@ export class RoutingRepository {
 		}));
 	}
 
-	/** One dead letter per (event, rule, destination): a later failure updates it and makes it dead again. */
+	/** One dead letter per (event, rule, destination): a later failure updates it, adds its attempts and makes it dead again. */
 	async deadLetter(entry: { event: RoutingEvent; ruleId: string; destinationId: string; reason: string; attempts: number }): Promise<string> {
-		const stamp = new Date(this.now()).toISOString();
-		await this.db.run(
-			`INSERT INTO routing_dead_letters (id, event_id, rule_id, destination_id, event, reason, attempts, status, created_at, updated_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, 'dead', ?, ?)
-			 ON CONFLICT (event_id, rule_id, destination_id) DO UPDATE SET
-			 	reason = excluded.reason, attempts = routing_dead_letters.attempts + excluded.attempts, event = excluded.event,
-			 	status = 'dead', updated_at = excluded.updated_at`,
-			[randomUUID(), entry.event.id, entry.ruleId, entry.destinationId, JSON.stringify(entry.event), entry.reason, entry.attempts, stamp, stamp],
-		);
-		const rows = await this.db.query<{ id: string }>(
-			'SELECT id FROM routing_dead_letters WHERE event_id = ? AND rule_id = ? AND destination_id = ?',
-			[entry.event.id, entry.ruleId, entry.destinationId],
-		);
-		return rows[0].id;
+		const key = deadLetterKey(entry.event.id, entry.ruleId, entry.destinationId);
+		return this.db.transaction(async (tx) => {
+			const letters = this.letters(tx);
+			const id = (await letters.get(key))?.payload.id ?? randomUUID();
+			const payload: DeadLetterPayload = { id, eventId: entry.event.id, ruleId: entry.ruleId, destinationId: entry.destinationId, event: entry.event };
+			// Never handed out by itself: a dead letter waits for a replay.
+			await letters.recordFailures([{ key, group: entry.destinationId, payload, error: { message: entry.reason }, attempts: entry.attempts }]);
+			return id;
+		});
 	}
 
 	async markReplayed(id: string): Promise<void> {
-		await this.db.run(`UPDATE routing_dead_letters SET status = 'replayed', updated_at = ? WHERE id = ?`, [new Date(this.now()).toISOString(), id]);
+		const letters = this.letters();
+		for (const letter of await letters.wherePayload('id', [id])) await letters.close(letter.key);
 	}
 
 	/** Oldest first, dead ones by default. */
 	async deadLetters(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
 		const status = query.status ?? 'dead';
-		const equalities: Array<[string, string | undefined]> = [
-			['status', status === 'all' ? undefined : status],
-			['destination_id', query.destinationId],
-			['rule_id', query.ruleId],
-		];
-		const applied = equalities.filter(([, value]) => value);
-		const where = applied.length > 0 ? `WHERE ${applied.map(([column]) => `${column} = ?`).join(' AND ')}` : '';
-		const params: (string | number)[] = applied.map(([, value]) => value!);
-		const rows = await this.db.query<DeadLetterRow>(
-			`SELECT * FROM routing_dead_letters ${where} ORDER BY created_at, id LIMIT ?`,
-			[...params, query.limit ?? 100],
-		);
-		return rows.map(toDeadLetter);
+		const entries = await this.letters().list({
+			state: status === 'all' ? 'all' : status === 'dead' ? 'open' : 'closed',
+			group: query.destinationId || undefined,
+			payload: query.ruleId ? { ruleId: query.ruleId } : undefined,
+			order: 'created',
+			limit: query.limit ?? 100,
+		});
+		return entries.map(toDeadLetter);
 	}
 
 	async deadLettersById(ids: string[]): Promise<DeadLetter[]> {
-		const rows = await selectIn<DeadLetterRow, string>(this.db, ids, ({ placeholders, values }) => ({
-			sql: `SELECT * FROM routing_dead_letters WHERE id IN (${placeholders})`,
-			params: values,
-		}));
+		const entries = await this.letters().wherePayload('id', ids);
 		// Oldest first across every chunk of ids.
-		rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-		return rows.map(toDeadLetter);
+		entries.sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.payload.id, b.payload.id));
+		return entries.map(toDeadLetter);
+	}
+
+	/** The dead letter channel, on the store's outbox: one entry per (event, rule, destination), grouped by destination. */
+	private letters(executor: SqlExecutor = this.db): OutboxTopic<DeadLetterPayload> {
+		return new OutboxTopic<DeadLetterPayload>(executor, DEAD_LETTER_TOPIC, this.now);
 	}
 }
 
-function toDeadLetter(row: DeadLetterRow): DeadLetter {
+/** The outbox topic of the dead letters, and a letter's key in it. */
+export const DEAD_LETTER_TOPIC = 'routing-dead-letters';
+export const deadLetterKey = (eventId: string, ruleId: string, destinationId: string): string => outboxKey(eventId, ruleId, destinationId);
+
+/** What a dead letter keeps beside its attempts, reason and status. */
+export interface DeadLetterPayload {
+	id: string;
+	eventId: string;
+	ruleId: string;
+	destinationId: string;
+	event: RoutingEvent;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function toDeadLetter(entry: QueuedEntry<DeadLetterPayload>): DeadLetter {
+	const { id, eventId, ruleId, destinationId, event } = entry.payload;
 	return {
-		id: row.id,
-		eventId: row.event_id,
-		ruleId: row.rule_id,
-		destinationId: row.destination_id,
-		event: JSON.parse(row.event) as RoutingEvent,
-		reason: row.reason,
-		attempts: Number(row.attempts),
-		status: row.status,
-		createdAt: row.created_at,
-		updatedAt: row.updated_at,
+		id,
+		eventId,
+		ruleId,
+		destinationId,
+		event,
+		reason: entry.error?.message ?? '',
+		attempts: entry.attempts,
+		status: entry.open ? 'dead' : 'replayed',
+		createdAt: entry.createdAt,
+		updatedAt: entry.updatedAt,
 	};
 }

@@ -3,7 +3,7 @@ export { StateStore, type StoreContext } from './stateStore';
 export { openStore, closeAllStores } from './open';
 export { migrate } from './migrate';
 export { coreMigrations } from './coreMigrations';
-export { Outbox, outboxMigrations, type OutboxEntry, type CompleteResult } from './outbox';
+export { Outbox, OutboxTopic, outboxKey, outboxMigrations, type OutboxEntry, type CompleteResult, type QueuedEntry, type QueuedFailure, type QueuedWrite, type QueueQuery } from './outbox';
 export type { Claim, RunOnceOptions } from './idempotency';
 export { IdempotencyConflictError } from './idempotency';
 export { DEFAULT_LEASE_MS, Lease, LeaseLostError, Leases, leaseName, type LeaseOptions, type LeaseTimers } from './leases';

@@ -37,6 +37,7 @@ export async function migrate(db: SqlDatabase, migrations: Migration[]): Promise
 			);
 			if (done.length > 0) return false;
 			for (const statement of migration.statements) await tx.run(statement);
+			await migration.run?.(tx);
 			await tx.run(
 				'INSERT INTO schema_migrations (component, version, description, applied_at) VALUES (?, ?, ?, ?)',
 				[migration.component, migration.version, migration.description, new Date().toISOString()],

@@ -34,6 +34,8 @@ export interface Migration {
 	description: string;
 	/** Statements run in order inside one transaction. Written in portable SQL. */
 	statements: string[];
+	/** Runs after the statements in the same transaction: moves rows where one portable statement cannot (JSON payloads). */
+	run?: (tx: SqlExecutor) => Promise<void>;
 }
 
 export interface PostgresConfig {

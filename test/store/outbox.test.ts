@@ -7,7 +7,7 @@ import { allMigrations } from '../../lib/migrations';
 import { InventoryFanOut, InventoryLedger, OrderInputError, OrderIntake, orderMovements, type OrderEvent } from '../../lib/inventory';
 import { PlatformApiError } from '../../lib/transport';
 import { UnknownSkuError, type InventoryConnector, type StockChange } from '../../lib/platforms/inventory';
-import { Outbox, closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { Outbox, closeAllStores, openStore, outboxKey, type StateStore } from '../../lib/store';
 import { storeBackends } from './backends';
 
 const order = (overrides: Partial<OrderEvent> = {}): OrderEvent => ({
@@ -158,5 +158,83 @@ describe.each(storeBackends())('order outbox on $name', (backend) => {
 		expect(refusal).toBeInstanceOf(OrderInputError);
 		expect(refusal).toMatchObject({ field, message: expect.stringContaining(field) });
 		expect(await store.db.query('SELECT entry_key FROM outbox_entries')).toEqual([]);
+	});
+});
+
+type Change = { name: string; id?: string; ruleId?: string };
+
+describe.each(storeBackends())('outbox topics (single-step queues) on $name', (backend) => {
+	let store: StateStore;
+	let clock: number;
+	const topic = () => new Outbox(store.db, () => clock).topic<Change>(outboxKey('queue', 'test'));
+
+	beforeAll(async () => await backend.setUp());
+	afterAll(async () => await backend.tearDown());
+	beforeEach(async () => {
+		store = await openStore(await backend.freshConfig(), allMigrations);
+		clock = Date.parse('2026-01-01T00:00:00Z');
+	});
+	afterEach(async () => await closeAllStores());
+
+	test('a key written again is a newer revision, its attempts and error cleared; within one write the last one wins', async () => {
+		const queue = topic();
+		await queue.put([{ key: 'a', group: 'g1', payload: { name: 'first' } }, { key: 'a', group: 'g1', payload: { name: 'second' } }]);
+		expect(await queue.get('a')).toMatchObject({ group: 'g1', payload: { name: 'second' }, revision: 1, attempts: 0, open: true, nextAttemptMs: clock });
+		await queue.recordFailures([{ key: 'a', group: 'g1', payload: { name: 'second' }, error: { code: 'E1', message: 'refused' } }]);
+		expect(await queue.get('a')).toMatchObject({ attempts: 1, revision: 1, error: { code: 'E1', message: 'refused' } });
+		await queue.put([{ key: 'a', group: 'g2', payload: { name: 'third' } }]);
+		expect(await queue.get('a')).toMatchObject({ group: 'g2', payload: { name: 'third' }, revision: 2, attempts: 0, error: undefined });
+	});
+
+	test('an attempt is counted and an entry removed only for the revision handled, not a newer one', async () => {
+		const queue = topic();
+		await queue.put([{ key: 'a', payload: { name: 'old' } }]);
+		await queue.put([{ key: 'a', payload: { name: 'new' } }]);
+		await queue.countAttempt('a', 1);
+		await queue.remove('a', 1);
+		expect(await queue.get('a')).toMatchObject({ payload: { name: 'new' }, revision: 2, attempts: 0 });
+		await queue.countAttempt('a', 2);
+		expect((await queue.get('a'))?.attempts).toBe(1);
+		await queue.remove('a', 2);
+		expect(await queue.get('a')).toBeUndefined();
+		expect(await queue.size()).toBe(0);
+	});
+
+	test('failures add their attempts, keep the last error and the next-attempt time, and reopen a closed entry', async () => {
+		const queue = topic();
+		await queue.recordFailures([{ key: 'b', group: 'g', payload: { name: 'b' }, error: { message: 'timeout' }, attempts: 3, retryAtMs: clock + 5_000 }]);
+		expect(await queue.get('b')).toMatchObject({ attempts: 3, error: { message: 'timeout' }, nextAttemptMs: clock + 5_000, open: true });
+		expect(await queue.close('b')).toBe(true);
+		expect(await queue.close('b')).toBe(false);
+		expect(await queue.list()).toEqual([]);
+		expect((await queue.list({ state: 'closed' })).map((entry) => entry.key)).toEqual(['b']);
+		await queue.recordFailures([{ key: 'b', group: 'g', payload: { name: 'b again' }, error: { code: '503', message: 'unavailable' } }]);
+		expect(await queue.get('b')).toMatchObject({ attempts: 4, payload: { name: 'b again' }, error: { code: '503', message: 'unavailable' }, open: true, nextAttemptMs: clock });
+	});
+
+	test('read by group in order, by attempts left, least recently written first, or by payload field', async () => {
+		const queue = topic();
+		await queue.put([{ key: 'k3', group: 'g2', payload: { name: 'three', ruleId: 'r1' } }, { key: 'k1', group: 'g1', payload: { name: 'one', ruleId: 'r2' } }]);
+		clock += 1_000;
+		await queue.put([{ key: 'k2', group: 'g1', payload: { name: 'two', ruleId: 'r1' } }, { key: 'k4', group: 'g3', payload: { name: 'four' } }]);
+		expect(await queue.groupsAfter('', 2)).toEqual(['g1', 'g2']);
+		expect(await queue.groupsAfter('g2', 10)).toEqual(['g3']);
+		expect((await queue.inGroups(['g1', 'g2'])).map((entry) => [entry.group, entry.key])).toEqual([['g1', 'k1'], ['g1', 'k2'], ['g2', 'k3']]);
+		clock += 1_000;
+		await queue.recordFailures([{ key: 'k1', group: 'g1', payload: { name: 'one', ruleId: 'r2' }, error: { message: 'no' }, attempts: 5 }]);
+		expect((await queue.list({ group: 'g1', maxAttempts: 5, order: 'updated' })).map((entry) => entry.key)).toEqual(['k2']);
+		expect((await queue.list({ order: 'updated' })).map((entry) => entry.key)).toEqual(['k3', 'k2', 'k4', 'k1']);
+		expect((await queue.list({ payload: { ruleId: 'r1' }, order: 'group' })).map((entry) => entry.key)).toEqual(['k2', 'k3']);
+		const many = [...Array.from({ length: 1_200 }, (_, index) => `x-${index}`), 'three', 'four'];
+		expect((await queue.wherePayload('name', many)).map((entry) => entry.key).sort()).toEqual(['k3', 'k4']);
+		await expect(queue.list({ payload: { "name') OR 1=1 --": 'x' } })).rejects.toThrow('Invalid payload field');
+	});
+
+	test('topics keep apart: the same key in two topics is two entries', async () => {
+		const outbox = new Outbox(store.db, () => clock);
+		await outbox.topic<Change>(outboxKey('queue', 'a:b', 'c')).put([{ key: 'k', payload: { name: 'one' } }]);
+		await outbox.topic<Change>(outboxKey('queue', 'a', 'b:c')).put([{ key: 'k', payload: { name: 'two' } }]);
+		expect((await outbox.topic<Change>(outboxKey('queue', 'a:b', 'c')).get('k'))?.payload.name).toBe('one');
+		expect((await outbox.topic<Change>(outboxKey('queue', 'a', 'b:c')).get('k'))?.payload.name).toBe('two');
 	});
 });
