@@ -124,7 +124,7 @@ test('get usage shows the running charge; close keeps the invoice and later even
 	expect(preview.outputs.Meter[0][0].json).toMatchObject({ status: 'closed', total: { amount: '210.00' } });
 });
 
-test('export gives CloudEvents or CSV lines; a plan can be built from fields', async () => {
+test('export gives CloudEvents or a CSV file; a plan can be built from fields', async () => {
 	await report([
 		{ eventId: 'e-1', customerId: 'acme', quantity: 2, timestamp: '2026-11-02T10:00:00Z' },
 		{ eventId: 'e-2', customerId: 'acme', meter: 'transactions', amount: '9.99', timestamp: '2026-11-03T10:00:00Z' },
@@ -136,7 +136,11 @@ test('export gives CloudEvents or CSV lines; a plan can be built from fields', a
 		{ specversion: '1.0', id: 'e-2', source: 'n8n/usage-meter/demo', type: 'usage.transactions', subject: 'acme', time: '2026-11-03T10:00:00.000Z', datacontenttype: 'application/json', data: { meter: 'transactions', quantity: 1, period: '2026-11-01', amount: '9.99', currency: 'USD' } },
 	]);
 	const csv = await runWorkflow(exportFlow('csv'), { inputItems: [{ json: {} }], env: env() });
-	expect(csv.outputs.Meter[0][0].json.csv).toBe(
+	const [file] = csv.outputs.Meter[0];
+	expect(file.json).toEqual({ fileName: 'usage-demo-2026-11-01.csv', events: 2 });
+	const binary = (file.binary as Record<string, { data: string; mimeType: string; fileName: string }>).data;
+	expect(binary).toMatchObject({ mimeType: 'text/csv', fileName: 'usage-demo-2026-11-01.csv' });
+	expect(Buffer.from(binary.data, 'base64').toString('utf8')).toBe(
 		'event_id,customer_id,meter,quantity,amount,currency,timestamp,period\ne-1,acme,syncs,2,,,2026-11-02T10:00:00.000Z,2026-11-01\ne-2,acme,transactions,1,9.99,USD,2026-11-03T10:00:00.000Z,2026-11-01\n',
 	);
 
