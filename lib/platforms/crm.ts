@@ -14,9 +14,12 @@ export const CRM_VALUES = {
 		'PROSPECTING', 'QUALIFICATION', 'NEEDS_ANALYSIS', 'VALUE_PROPOSITION', 'DECISION_MAKERS', 'PERCEPTION_ANALYSIS',
 		'PROPOSAL', 'NEGOTIATION', 'CLOSED_WON', 'CLOSED_LOST',
 	],
-	/** Ticket `status`. */
-	ticketStatuses: ['NEW', 'OPEN', 'ESCALATED', 'WAITING_ON_CONTACT', 'ON_HOLD', 'CLOSED', 'SOLVED'],
-	/** Ticket `priority`. */
+	/**
+	 * Ticket `status`, the neutral ticket model's (lib/platforms/tickets.ts): open, pending (waiting on the requester),
+	 * on hold (waiting on a third party), solved, closed. A desk's own statuses beyond these read back as the nearest.
+	 */
+	ticketStatuses: ['OPEN', 'PENDING', 'ON_HOLD', 'SOLVED', 'CLOSED'],
+	/** Ticket `priority` (Zendesk's and Freshdesk's "normal"/"medium" is MEDIUM). */
 	ticketPriorities: ['LOW', 'MEDIUM', 'HIGH', 'URGENT'],
 } as const;
 

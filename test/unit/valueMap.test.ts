@@ -1,5 +1,6 @@
 /** Value maps for enumerated fields: mapped values, case, blanks, values the platform has no option for, labels. */
 import { CRM_VALUES } from '../../lib/platforms/crm';
+import { freshdeskDefaultMappings } from '../../lib/platforms/freshdesk';
 import { hubSpotDefaultMappings } from '../../lib/platforms/hubspot/mappings';
 import { salesforceDefaultMappings } from '../../lib/platforms/salesforce/mappings';
 import { zendeskDefaultMappings } from '../../lib/platforms/zendesk/mappings';
@@ -135,6 +136,8 @@ describe('default value maps', () => {
 		['hubspot tickets', hubSpotDefaultMappings.tickets, 'priority', CRM_VALUES.ticketPriorities],
 		['salesforce tickets', salesforceDefaultMappings.tickets, 'priority', CRM_VALUES.ticketPriorities],
 		['zendesk tickets', zendeskDefaultMappings.tickets, 'priority', CRM_VALUES.ticketPriorities],
+		['freshdesk tickets', freshdeskDefaultMappings.tickets, 'status', CRM_VALUES.ticketStatuses],
+		['freshdesk tickets', freshdeskDefaultMappings.tickets, 'priority', CRM_VALUES.ticketPriorities],
 	];
 
 	test.each(enumerated)('%s map every internal %s value, and read each platform value back to one of them', (_where, mappings, internal, vocabulary) => {
@@ -143,6 +146,21 @@ describe('default value maps', () => {
 		for (const platformValue of new Set(Object.values(mapping.values!.out))) {
 			expect(vocabulary).toContain(valueFromPlatform(platformValue, mapping.values));
 		}
+	});
+
+	test('the neutral ticket statuses go round every desk: each desk reads back what it was sent, or the status it shares', () => {
+		const desks = [zendeskDefaultMappings.tickets!, freshdeskDefaultMappings.tickets!, hubSpotDefaultMappings.tickets, salesforceDefaultMappings.tickets];
+		const roundTrips = desks.map((mappings) => CRM_VALUES.ticketStatuses.map((status) => fromPlatformFields(toPlatformFields({ status }, mappings), mappings).status));
+		expect(roundTrips).toEqual([
+			['OPEN', 'PENDING', 'ON_HOLD', 'SOLVED', 'CLOSED'],
+			['OPEN', 'PENDING', 'PENDING', 'SOLVED', 'CLOSED'],
+			['OPEN', 'PENDING', 'ON_HOLD', 'CLOSED', 'CLOSED'],
+			['OPEN', 'PENDING', 'PENDING', 'CLOSED', 'CLOSED'],
+		]);
+		// A Zendesk "new" ticket and a Freshdesk "Waiting on Third Party" one reach the other desk as open and on hold.
+		expect(toPlatformFields(fromPlatformFields({ status: 'new' }, zendeskDefaultMappings.tickets!), freshdeskDefaultMappings.tickets!)).toEqual({ status: '2' });
+		expect(toPlatformFields(fromPlatformFields({ status: 7 }, freshdeskDefaultMappings.tickets!), zendeskDefaultMappings.tickets!)).toEqual({ status: 'hold' });
+		expect(toPlatformFields(fromPlatformFields({ priority: 'normal' }, zendeskDefaultMappings.tickets!), freshdeskDefaultMappings.tickets!)).toEqual({ priority: '2' });
 	});
 
 	test('Salesforce stage "Prospecting" and Case status "New" reach HubSpot as its stage ids', () => {

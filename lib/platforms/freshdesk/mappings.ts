@@ -8,6 +8,9 @@ import type { CrmEntity } from '../crm';
  */
 export const freshdeskTicketStatuses = { OPEN: '2', PENDING: '3', ON_HOLD: '3', SOLVED: '4', CLOSED: '5' };
 
+/** The custom statuses new Freshdesk accounts start with, read back: 6 Waiting on Customer, 7 Waiting on Third Party. */
+const freshdeskCustomStatuses = { '6': 'PENDING', '7': 'ON_HOLD' };
+
 /** Freshdesk's priorities: 1 Low, 2 Medium, 3 High, 4 Urgent. */
 export const freshdeskTicketPriorities = { LOW: '1', MEDIUM: '2', HIGH: '3', URGENT: '4' };
 
@@ -25,7 +28,7 @@ export const freshdeskDefaultMappings: Partial<Record<CrmEntity, FieldMapping[]>
 	tickets: [
 		{ internal: 'subject', external: 'subject', transforms: ['trim'] },
 		{ internal: 'description', external: 'description' },
-		{ internal: 'status', external: 'status', values: { out: freshdeskTicketStatuses } },
+		{ internal: 'status', external: 'status', values: { out: freshdeskTicketStatuses, in: freshdeskCustomStatuses } },
 		{ internal: 'priority', external: 'priority', values: { out: freshdeskTicketPriorities } },
 		{ internal: 'requesterEmail', external: 'email', transforms: ['trim', 'lowercase'] },
 		{ internal: 'assigneeEmail', external: 'responder_email', transforms: ['trim', 'lowercase'] },

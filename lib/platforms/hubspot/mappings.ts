@@ -18,16 +18,11 @@ const dealStages = {
 	CLOSED_LOST: 'closedlost',
 };
 
-/** Support pipeline: 1 New, 2 Waiting on contact, 3 Waiting on us, 4 Closed. */
-const ticketStatuses = {
-	NEW: '1',
-	OPEN: '3',
-	ESCALATED: '3',
-	WAITING_ON_CONTACT: '2',
-	ON_HOLD: '2',
-	CLOSED: '4',
-	SOLVED: '4',
-};
+/**
+ * Support pipeline stages: 1 New, 2 Waiting on contact, 3 Waiting on us, 4 Closed. Open is New; on hold (waiting on
+ * a third party) is Waiting on us; solved and closed are both Closed, which reads back as CLOSED.
+ */
+const ticketStatuses = { OPEN: '1', PENDING: '2', ON_HOLD: '3', CLOSED: '4', SOLVED: '4' };
 
 const ticketPriorities = { LOW: 'LOW', MEDIUM: 'MEDIUM', HIGH: 'HIGH', URGENT: 'URGENT' };
 

@@ -15,16 +15,11 @@ const dealStages = {
 	CLOSED_LOST: 'Closed Lost',
 };
 
-/** Salesforce's standard case statuses; several internal statuses share one, the first listed is read back. */
-const ticketStatuses = {
-	NEW: 'New',
-	OPEN: 'Working',
-	WAITING_ON_CONTACT: 'Working',
-	ON_HOLD: 'Working',
-	ESCALATED: 'Escalated',
-	CLOSED: 'Closed',
-	SOLVED: 'Closed',
-};
+/**
+ * Salesforce's standard case statuses (New, Working, Escalated, Closed): open is New, pending and on hold are Working
+ * (read back as PENDING), solved and closed are Closed (read back as CLOSED); an Escalated case reads as OPEN.
+ */
+const ticketStatuses = { values: { OPEN: 'New', PENDING: 'Working', ON_HOLD: 'Working', CLOSED: 'Closed', SOLVED: 'Closed' }, in: { Escalated: 'OPEN' } };
 
 /** Salesforce's standard case priorities have no Urgent: it is sent as High. */
 const ticketPriorities = { LOW: 'Low', MEDIUM: 'Medium', HIGH: 'High', URGENT: 'High' };
@@ -53,6 +48,6 @@ export const salesforceDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 		{ internal: 'subject', external: 'Subject', transforms: ['trim'] },
 		{ internal: 'description', external: 'Description' },
 		{ internal: 'priority', external: 'Priority', values: { out: ticketPriorities } },
-		{ internal: 'status', external: 'Status', values: { out: ticketStatuses } },
+		{ internal: 'status', external: 'Status', values: { out: ticketStatuses.values, in: ticketStatuses.in } },
 	],
 };

@@ -1,5 +1,7 @@
+import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
+import { missingComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
 
 const BULK_LIMIT = 100;
 /** Batches whose jobs run together, polled through show_many: 10,000 records. */
@@ -40,7 +42,8 @@ const resources: Partial<Record<CrmEntity, Resource>> = {
 		plural: 'tickets',
 		createPath: '/api/v2/tickets/create_many.json',
 		incremental: 'cursor',
-		fields: ['subject', 'description', 'priority', 'status', 'type', 'requester_id', 'external_id'],
+		// requester_email, assignee_email and comments are the neutral ticket model's, read and written by the connector.
+		fields: ['subject', 'description', 'priority', 'status', 'type', 'requester_id', 'assignee_id', 'external_id', 'requester_email', 'assignee_email', 'comments'],
 		deleted: (record) => record.status === 'deleted',
 	},
 };
@@ -91,6 +94,7 @@ export class ZendeskCrm implements CrmConnector {
 	}
 
 	private async runBatches(entity: CrmEntity, batches: RecordWrite[][], record: BatchRecorder, throwOnFailure: boolean): Promise<void> {
+		if (entity === 'tickets') record = this.addingComments(batches, record);
 		const resource = this.resource(entity);
 		const started: Array<{ position: number; jobs: Array<{ part: JobPart; job: JobStatus }> }> = [];
 		for (const [position, batch] of batches.entries()) {
@@ -107,7 +111,7 @@ export class ZendeskCrm implements CrmConnector {
 		for (const { position, jobs } of started) {
 			const outcomes: WriteOutcome[] = new Array(batches[position].length);
 			try {
-				for (const { part, job } of jobs) this.assign(outcomes, part.inputs, ended(job.id), part.creating);
+				for (const { part, job } of jobs) this.assign(resource, outcomes, part.inputs, ended(job.id), part.creating);
 			} catch (error) {
 				if (throwOnFailure) throw error;
 				await record(position, failedWrites(batches[position].length, error));
@@ -132,7 +136,8 @@ export class ZendeskCrm implements CrmConnector {
 			});
 			const records = (body[resource.plural] as Array<Record<string, unknown>>) ?? [];
 			const next: ExportCursor = body.after_cursor ? { cursor: body.after_cursor } : position;
-			return { records: records.map((record) => toPlatformRecord(record, resource)), cursor: JSON.stringify(next), done: body.end_of_stream };
+			const read = entity === 'tickets' ? await this.withTicketModel(records) : records;
+			return { records: read.map((record) => toPlatformRecord(record, resource)), cursor: JSON.stringify(next), done: body.end_of_stream };
 		}
 		const body = await this.transport.request<Record<string, unknown> & { end_time?: number; end_of_stream: boolean }>({
 			method: 'GET', url: `/api/v2/incremental/${resource.plural}.json`, qs: { start_time: position.startTime ?? 0 },
@@ -151,6 +156,73 @@ export class ZendeskCrm implements CrmConnector {
 			const ids = externalIds.slice(start, start + BULK_LIMIT).join(',');
 			await this.runJob('DELETE', `/api/v2/${resource.plural}/destroy_many.json`, undefined, ids);
 		}
+	}
+
+	/**
+	 * Tickets as the neutral model reads them: the requester's and the assignee's emails (one show_many call for every
+	 * user of the page) and the comments after the first, which is the description.
+	 */
+	private async withTicketModel(tickets: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
+		const ids = [...new Set(tickets.flatMap((ticket) => [ticket.requester_id, ticket.assignee_id]).filter((id): id is number => typeof id === 'number'))];
+		const emails = new Map<number, string | undefined>();
+		for (let start = 0; start < ids.length; start += BULK_LIMIT) {
+			const body = await this.transport.request<{ users?: Array<{ id: number; email?: string }> }>({ method: 'GET', url: '/api/v2/users/show_many.json', qs: { ids: ids.slice(start, start + BULK_LIMIT).join(',') } });
+			for (const user of body.users ?? []) emails.set(user.id, user.email?.toLowerCase());
+		}
+		const read: Array<Record<string, unknown>> = [];
+		for (const ticket of tickets) {
+			const live = ticket.status !== 'deleted';
+			read.push({
+				...ticket,
+				requester_email: typeof ticket.requester_id === 'number' ? emails.get(ticket.requester_id) : undefined,
+				assignee_email: typeof ticket.assignee_id === 'number' ? emails.get(ticket.assignee_id) ?? null : null,
+				comments: live ? (await this.ticketComments(String(ticket.id))).slice(1) : [],
+			});
+		}
+		return read;
+	}
+
+	/** Every comment of a ticket, the description first. */
+	private async ticketComments(ticketId: string): Promise<TicketComment[]> {
+		const comments: TicketComment[] = [];
+		for (let after: string | undefined; ;) {
+			const body = await this.transport.request<{ comments?: Array<{ body?: string; plain_body?: string; public?: boolean }>; meta?: { has_more?: boolean; after_cursor?: string } }>({
+				method: 'GET', url: `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json`, qs: { 'page[size]': 100, ...(after ? { 'page[after]': after } : {}) },
+			});
+			for (const comment of body.comments ?? []) comments.push(ticketComment(comment.plain_body ?? comment.body, comment.public !== false) ?? { body: '', public: comment.public !== false });
+			if (!body.meta?.has_more || !body.meta.after_cursor) return comments;
+			after = body.meta.after_cursor;
+		}
+	}
+
+	/**
+	 * Wraps a batch recorder for tickets: once a ticket is written, each wanted comment it does not hold yet is added
+	 * (one ticket update per comment, as Zendesk appends them); a ticket whose comments could not all be added fails.
+	 */
+	private addingComments(batches: RecordWrite[][], record: BatchRecorder): BatchRecorder {
+		return async (position, outcomes) => {
+			const batch = batches[position];
+			const settled: WriteOutcome[] = [];
+			for (const [index, outcome] of outcomes.entries()) {
+				const write = batch[index];
+				if (!outcome?.ok || write.fields.comments === undefined) {
+					settled.push(outcome);
+					continue;
+				}
+				try {
+					const wanted = wantedComments(write.fields.comments, `Zendesk ticket ${outcome.externalId}`);
+					const held = outcome.created ? [] : (await this.ticketComments(outcome.externalId)).slice(1);
+					for (const comment of missingComments(wanted, held)) {
+						await this.transport.request({ method: 'PUT', url: `/api/v2/tickets/${encodeURIComponent(outcome.externalId)}.json`, body: { ticket: { comment: { body: comment.body, public: comment.public } } } }, { replaySafe: false });
+					}
+					settled.push(outcome);
+				} catch (error) {
+					if (!(error instanceof TicketRefusal || error instanceof PlatformApiError)) throw error;
+					settled.push({ ok: false, error: { message: error.message, code: error.code } });
+				}
+			}
+			await record(position, settled);
+		};
 	}
 
 	private resource(entity: CrmEntity): Resource {
@@ -193,14 +265,14 @@ export class ZendeskCrm implements CrmConnector {
 	}
 
 	/** Job results carry the input's index; without one they follow input order. */
-	private assign(outcomes: WriteOutcome[], inputs: Array<{ write: RecordWrite; index: number }>, job: JobStatus, creating: boolean): void {
+	private assign(resource: Resource, outcomes: WriteOutcome[], inputs: Array<{ write: RecordWrite; index: number }>, job: JobStatus, creating: boolean): void {
 		const results = job.results ?? [];
 		inputs.forEach(({ write, index }, position) => {
 			const result = results.find((entry) => entry.index === position) ?? results[position];
 			const failed = !result || result.status === 'Failed' || result.success === false || result.error !== undefined;
 			outcomes[index] = failed
 				? { ok: false, error: { message: result?.details ?? result?.error ?? 'Zendesk returned no result for this record', code: result?.error ?? 'NO_RESULT' } }
-				: { ok: true, externalId: String(result.id ?? write.externalId), created: creating && result.status !== 'Updated', fields: write.fields };
+				: { ok: true, externalId: String(result.id ?? write.externalId), created: creating && result.status !== 'Updated', fields: creating ? write.fields : keptOnUpdate(resource, write.fields) };
 		});
 	}
 }
@@ -220,14 +292,36 @@ function jobParts(resource: Resource, batch: RecordWrite[]): JobPart[] {
 	const creates = indexed.filter(({ write }) => !write.externalId);
 	const parts: JobPart[] = [];
 	if (updates.length > 0) {
-		const records = updates.map(({ write }) => ({ ...write.fields, id: Number(write.externalId) }));
+		const records = updates.map(({ write }) => ({ ...writtenFields(resource, write.fields, false), id: Number(write.externalId) }));
 		parts.push({ method: 'PUT', url: `/api/v2/${resource.plural}/update_many.json`, body: { [resource.plural]: records }, inputs: updates, creating: false });
 	}
 	if (creates.length > 0) {
-		const records = creates.map(({ write }) => ({ ...write.fields, ...(write.internalId ? { external_id: write.internalId } : {}) }));
+		const records = creates.map(({ write }) => ({ ...writtenFields(resource, write.fields, true), ...(write.internalId ? { external_id: write.internalId } : {}) }));
 		parts.push({ method: 'POST', url: resource.createPath, body: { [resource.plural]: records }, inputs: creates, creating: true });
 	}
 	return parts;
+}
+
+/**
+ * What Zendesk is sent for a record's fields. Tickets: the description is the first comment (set on create, read-only
+ * after), the requester is named by email, comments are added after the write (see addingComments).
+ */
+function writtenFields(resource: Resource, fields: Record<string, unknown>, creating: boolean): Record<string, unknown> {
+	if (resource.plural !== 'tickets') return fields;
+	const { comments: _comments, description, requester_email: requesterEmail, assignee_email: assigneeEmail, ...own } = fields;
+	return {
+		...own,
+		...(typeof assigneeEmail === 'string' && assigneeEmail !== '' ? { assignee_email: assigneeEmail } : assigneeEmail === null || assigneeEmail === '' ? { assignee_id: null } : {}),
+		...(creating && typeof description === 'string' && description.trim() !== '' ? { comment: { body: description } } : {}),
+		...(typeof requesterEmail === 'string' && requesterEmail !== '' ? { requester: { email: requesterEmail } } : {}),
+	};
+}
+
+/** An update leaves a ticket's description as it was (Zendesk's first comment is read-only): so must its snapshot. */
+function keptOnUpdate(resource: Resource, fields: Record<string, unknown>): Record<string, unknown> {
+	if (resource.plural !== 'tickets') return fields;
+	const { description: _description, ...kept } = fields;
+	return kept;
 }
 
 function running(job: JobStatus): boolean {

@@ -1,16 +1,8 @@
 import type { FieldMapping } from '../../records/mapping';
 import type { CrmEntity } from '../crm';
 
-/** Zendesk's ticket statuses and priorities are fixed by Zendesk. */
-const ticketStatuses = {
-	NEW: 'new',
-	OPEN: 'open',
-	ESCALATED: 'open',
-	WAITING_ON_CONTACT: 'pending',
-	ON_HOLD: 'hold',
-	CLOSED: 'closed',
-	SOLVED: 'solved',
-};
+/** Zendesk's ticket statuses are fixed by Zendesk; a new ticket (not yet opened by an agent) reads back as OPEN. */
+const ticketStatuses = { values: { OPEN: 'open', PENDING: 'pending', ON_HOLD: 'hold', SOLVED: 'solved', CLOSED: 'closed' }, in: { new: 'OPEN' } };
 
 const ticketPriorities = { LOW: 'low', MEDIUM: 'normal', HIGH: 'high', URGENT: 'urgent' };
 
@@ -28,7 +20,10 @@ export const zendeskDefaultMappings: Partial<Record<CrmEntity, FieldMapping[]>> 
 	tickets: [
 		{ internal: 'subject', external: 'subject', transforms: ['trim'] },
 		{ internal: 'description', external: 'description' },
+		{ internal: 'status', external: 'status', values: { out: ticketStatuses.values, in: ticketStatuses.in } },
 		{ internal: 'priority', external: 'priority', values: { out: ticketPriorities } },
-		{ internal: 'status', external: 'status', values: { out: ticketStatuses } },
+		{ internal: 'requesterEmail', external: 'requester_email', transforms: ['trim', 'lowercase'] },
+		{ internal: 'assigneeEmail', external: 'assignee_email', transforms: ['trim', 'lowercase'] },
+		{ internal: 'comments', external: 'comments' },
 	],
 };

@@ -23,8 +23,11 @@ type ZRecord = Record<string, unknown> & { id: number; created_at: string; updat
 const writable: Record<Collection, string[]> = {
 	users: ['name', 'email', 'phone', 'organization_id', 'role', 'details', 'notes', 'external_id', 'time_zone', 'active'],
 	organizations: ['name', 'domain_names', 'details', 'notes', 'external_id'],
-	tickets: ['subject', 'description', 'priority', 'status', 'type', 'requester_id', 'external_id'],
+	tickets: ['subject', 'description', 'priority', 'status', 'type', 'requester_id', 'assignee_id', 'external_id'],
 };
+
+/** Ticket fields Zendesk takes on a write but keeps as something else: the comment, the requester by email, the assignee by email. */
+const ticketWriteOnly = ['comment', 'requester', 'assignee_email'];
 
 export const zendeskRateWindows: RateWindow[] = [
 	{ name: 'account', kind: 'sliding', limit: 400, intervalMs: 60_000 },
@@ -38,6 +41,8 @@ function error(status: number, code: string, description: string, details?: Reco
 class Account {
 	readonly tables: Record<Collection, Map<number, ZRecord>> = { users: new Map(), organizations: new Map(), tickets: new Map() };
 	readonly jobs = new Map<string, Record<string, unknown>>();
+	/** Each ticket's comments, the first being its description, as Zendesk keeps them. */
+	readonly comments = new Map<number, Array<Record<string, unknown>>>();
 	settings = { incrementalDelayMs: 60_000 };
 	/** The change sequence behind the export cursor: every write moves a record to the end. */
 	readonly sequence = new Map<string, number>();
@@ -50,6 +55,7 @@ class Account {
 	reset(): void {
 		for (const table of Object.values(this.tables)) table.clear();
 		this.jobs.clear();
+		this.comments.clear();
 		this.sequence.clear();
 		this.settings = { incrementalDelayMs: 60_000 };
 	}
@@ -66,10 +72,13 @@ class Account {
 
 	private validate(collection: Collection, fields: Record<string, unknown>, creating: boolean): Record<string, unknown> {
 		const clean: Record<string, unknown> = {};
-		for (const [name, value] of Object.entries(fields)) if (writable[collection].includes(name)) clean[name] = value;
+		for (const [name, value] of Object.entries(fields)) if (writable[collection].includes(name) || (collection === 'tickets' && ticketWriteOnly.includes(name))) clean[name] = value;
 		const problems: Record<string, Array<{ description: string; error: string }>> = {};
 		if (collection !== 'tickets' && creating && !String(clean.name ?? '').trim()) problems.name = [{ description: 'Name: is too short (minimum one character)', error: 'BlankValue' }];
-		if (collection === 'tickets' && creating && !String(clean.description ?? clean.subject ?? '').trim()) problems.description = [{ description: 'Description: cannot be blank', error: 'BlankValue' }];
+		const comment = clean.comment as { body?: unknown } | undefined;
+		if (collection === 'tickets' && creating && !String(comment?.body ?? clean.description ?? clean.subject ?? '').trim()) problems.description = [{ description: 'Description: cannot be blank', error: 'BlankValue' }];
+		if (collection === 'tickets' && clean.comment !== undefined && (typeof comment !== 'object' || comment === null || typeof comment.body !== 'string' || comment.body.trim() === '')) problems.comment = [{ description: 'Comment: body cannot be blank', error: 'BlankValue' }];
+		if (collection === 'tickets' && typeof clean.assignee_email === 'string' && !this.agentByEmail(clean.assignee_email)) problems.assignee = [{ description: `Assignee: ${clean.assignee_email} is not an agent`, error: 'InvalidValue' }];
 		if (collection === 'users' && clean.email !== undefined && clean.email !== null && !/^[^@\s]+@[^@\s]+$/.test(String(clean.email))) {
 			problems.email = [{ description: `Email: ${String(clean.email)} is not properly formatted`, error: 'InvalidFormat' }];
 		}
@@ -77,10 +86,34 @@ class Account {
 		return clean;
 	}
 
+	/** An agent or admin with this email: Zendesk assigns tickets to agents only. */
+	agentByEmail(email: string): ZRecord | undefined {
+		const found = this.findUser({ email });
+		return found && (found.role === 'agent' || found.role === 'admin') ? found : undefined;
+	}
+
+	/** The write-only ticket fields turned into what Zendesk keeps: requester and assignee ids, a comment appended. */
+	private ticketFields(clean: Record<string, unknown>, ticketId: number, now: string): Record<string, unknown> {
+		const { comment, requester, assignee_email: assigneeEmail, ...own } = clean as Record<string, unknown> & { comment?: { body: string; public?: boolean; author_id?: number }; requester?: { email?: string; name?: string } };
+		if (requester?.email) own.requester_id = (this.findUser({ email: requester.email }) ?? this.create('users', { name: requester.name ?? requester.email.split('@')[0], email: requester.email })).id;
+		if (typeof assigneeEmail === 'string') own.assignee_id = this.agentByEmail(assigneeEmail)?.id;
+		const comments = this.comments.get(ticketId) ?? [];
+		const body = comment?.body ?? (comments.length === 0 && typeof own.description === 'string' ? own.description : undefined);
+		if (body !== undefined) {
+			comments.push({ id: this.nextId++, type: 'Comment', author_id: comment?.author_id ?? 1, body, plain_body: body, html_body: `<div class="zd-comment"><p>${body}</p></div>`, public: comment?.public !== false, created_at: now });
+			this.comments.set(ticketId, comments);
+		}
+		// The description is the first comment: read-only afterwards.
+		const first = comments[0];
+		return { ...own, description: first ? first.body : own.description };
+	}
+
 	create(collection: Collection, fields: Record<string, unknown>): ZRecord {
-		const clean = this.validate(collection, fields, true);
+		const validated = this.validate(collection, fields, true);
 		const now = this.stamp();
-		const record: ZRecord = { ...clean, id: this.nextId++, created_at: now, updated_at: now };
+		const id = this.nextId++;
+		const clean = collection === 'tickets' ? this.ticketFields(validated, id, now) : validated;
+		const record: ZRecord = { ...clean, id, created_at: now, updated_at: now };
 		if (collection === 'users') record.active ??= true;
 		if (collection === 'tickets') record.status ??= 'new';
 		this.tables[collection].set(record.id, record);
@@ -90,7 +123,10 @@ class Account {
 	update(collection: Collection, id: number, fields: Record<string, unknown>): ZRecord {
 		const record = this.tables[collection].get(id);
 		if (!record || record.active === false || record.status === 'deleted' || record.deleted_at) throw error(404, 'RecordNotFound', 'Not found');
-		Object.assign(record, this.validate(collection, fields, false), { updated_at: this.stamp() });
+		const validated = this.validate(collection, fields, false);
+		const now = this.stamp();
+		if (collection === 'tickets') delete validated.description;
+		Object.assign(record, collection === 'tickets' ? this.ticketFields(validated, id, now) : validated, { updated_at: now });
 		return this.touched(collection, record);
 	}
 
@@ -154,6 +190,28 @@ function routes(router: Router, account: Account, baseUrl: () => string): void {
 		return ok({ job_statuses: ids.flatMap((id) => account.jobs.get(id) ?? []) });
 	};
 	router.get('/api/v2/job_statuses/show_many.json', showMany);
+	const usersShowMany = (request: SandboxRequest): SandboxResponse => {
+		const ids = (request.query.get('ids') ?? '').split(',').map((id) => Number(id.trim())).filter((id) => Number.isInteger(id) && id > 0);
+		if (ids.length === 0) throw error(400, 'InvalidValue', 'ids is required');
+		if (ids.length > 100) throw error(400, 'TooManyRecords', 'At most 100 ids per request');
+		return ok({ users: ids.flatMap((id) => account.tables.users.get(id) ?? []) });
+	};
+	router.get('/api/v2/users/show_many.json', usersShowMany);
+	router.get('/api/v2/users/show_many', usersShowMany);
+	// A ticket's comments, oldest first, cursor-paged like Zendesk's (`page[size]` up to 100).
+	const ticketComments = (request: SandboxRequest): SandboxResponse => {
+		const ticket = account.tables.tickets.get(Number(request.params.id));
+		if (!ticket || ticket.status === 'deleted') throw error(404, 'RecordNotFound', 'Not found');
+		const all = account.comments.get(ticket.id) ?? [];
+		const size = Math.min(100, Number(request.query.get('page[size]') ?? 100) || 100);
+		const after = Number(request.query.get('page[after]') ? Buffer.from(request.query.get('page[after]')!, 'base64url').toString() : 0);
+		const page = all.slice(after, after + size);
+		const hasMore = after + size < all.length;
+		const afterCursor = Buffer.from(String(after + page.length)).toString('base64url');
+		return ok({ comments: page, meta: { has_more: hasMore, after_cursor: hasMore ? afterCursor : null, before_cursor: null } });
+	};
+	router.get('/api/v2/tickets/:id/comments.json', ticketComments);
+	router.get('/api/v2/tickets/:id/comments', ticketComments);
 	router.get('/api/v2/job_statuses/show_many', showMany);
 	router.get('/api/v2/job_statuses/:id', (request) => {
 		const job = account.jobs.get(request.params.id.replace(/\.json$/, ''));

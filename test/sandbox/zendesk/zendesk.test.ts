@@ -94,3 +94,19 @@ test('time-based user export: users updated at or after start_time, oldest first
 	expect(missing.status).toBe(400);
 	expect(missing.body.error).toBe('InvalidPaginationParameter');
 });
+
+test('a ticket\'s description is its first comment; later comments are appended by updates; requester and assignee by email', async () => {
+	await control.seed({ users: [{ name: 'Sam', email: 'sam@support.example', role: 'agent' }] });
+	const created = await call('/api/v2/tickets.json', { method: 'POST', body: { ticket: { subject: 'S', comment: { body: 'First words' }, requester: { email: 'req@example.com' }, assignee_email: 'sam@support.example' } } });
+	expect(created.status).toBe(201);
+	const ticket = created.body.ticket;
+	expect(ticket.description).toBe('First words');
+	await call(`/api/v2/tickets/${ticket.id}.json`, { method: 'PUT', body: { ticket: { comment: { body: 'Internal', public: false }, description: 'ignored' } } });
+	const comments = await call(`/api/v2/tickets/${ticket.id}/comments.json`);
+	expect(comments.body.comments.map((comment: { body: string; public: boolean }) => [comment.body, comment.public])).toEqual([['First words', true], ['Internal', false]]);
+	expect((await call(`/api/v2/tickets/${ticket.id}.json`)).body.ticket.description).toBe('First words');
+	const users = await call(`/api/v2/users/show_many.json?ids=${ticket.requester_id},${ticket.assignee_id}`);
+	expect(users.body.users.map((user: { email: string }) => user.email)).toEqual(['req@example.com', 'sam@support.example']);
+	const notAgent = await call('/api/v2/tickets.json', { method: 'POST', body: { ticket: { subject: 'S', comment: { body: 'x' }, assignee_email: 'req@example.com' } } });
+	expect(notAgent.status).toBe(422);
+});

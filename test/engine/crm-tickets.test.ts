@@ -1,0 +1,149 @@
+/**
+ * Tickets between support desks through the neutral ticket model (status, priority, requester, assignee, subject,
+ * description, comments): a ticket created or updated in one desk appears once in the other, comments included, and
+ * what the sync wrote does not come back as a change (no echo, no comment written twice).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import { freshdeskDefaultMappings } from '../../lib/platforms/freshdesk';
+import { zendeskDefaultMappings } from '../../lib/platforms/zendesk';
+import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { syncPlatforms } from '../../lib/sync/sync';
+import type { RunningSandbox } from '../sandbox/registry';
+import { crmClient, startCrmSandbox, type CrmSandbox } from './crmSandboxes';
+
+interface ZendeskTicket { id: number; subject: string; description: string; status: string; priority: string; requester_id: number; assignee_id?: number | null }
+interface ZendeskUser { id: number; email: string }
+interface FreshdeskTicket { id: number; subject: string; description_text: string; status: number; priority: number; requester_id: number; responder_id: number | null; deleted: boolean }
+interface FreshdeskConversation { ticket_id: number; body_text: string; private: boolean }
+
+let servers: RunningSandbox[];
+let dir: string;
+let store: StateStore;
+let zendesk: CrmSandbox;
+let freshdesk: CrmSandbox;
+let run = 0;
+
+beforeAll(async () => {
+	servers = [await startCrmSandbox('zendesk'), await startCrmSandbox('freshdesk')];
+});
+afterAll(async () => {
+	for (const server of servers) await server.close();
+});
+beforeEach(async () => {
+	dir = mkdtempSync(join(tmpdir(), 'crm-tickets-'));
+	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
+	zendesk = crmClient('zendesk', servers[0], store);
+	freshdesk = crmClient('freshdesk', servers[1], store);
+	await zendesk.control.reset();
+	await freshdesk.control.reset();
+	await zendesk.control.updateSettings({ incrementalDelayMs: 0 });
+	// The same agent in both desks, so an assignee travels by email.
+	await zendesk.control.seed({ users: [{ name: 'Sam Agent', email: 'sam@support.example', role: 'agent' }] });
+	await freshdesk.control.seed({ agents: [{ name: 'Sam Agent', email: 'sam@support.example' }] });
+});
+afterEach(async () => {
+	await closeAllStores();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const sync = () => syncPlatforms({
+	store, integration: 'desk', entity: 'tickets', strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: `desk-${++run}`,
+	platforms: [
+		{ connector: zendesk.connector, mappings: zendeskDefaultMappings.tickets! },
+		{ connector: freshdesk.connector, mappings: freshdeskDefaultMappings.tickets! },
+	],
+});
+const zendeskTickets = () => zendesk.control.state<ZendeskTicket[]>('tickets');
+const freshdeskTickets = async () => (await freshdesk.control.state<FreshdeskTicket[]>('tickets')).filter((ticket) => !ticket.deleted);
+const zendeskComments = async (ticketId: number) => {
+	const response = await fetch(`${servers[0].baseUrl}/api/v2/tickets/${ticketId}/comments.json`, { headers: { authorization: `Basic ${Buffer.from(`${servers[0].credentials.email}/token:${servers[0].credentials.apiToken}`).toString('base64')}` } });
+	return ((await response.json()) as { comments: Array<{ body: string; public: boolean }> }).comments.map((comment) => [comment.body, comment.public]);
+};
+const freshdeskComments = async (ticketId: number) =>
+	(await freshdesk.control.state<Array<FreshdeskConversation & { id: number }>>('conversations')).filter((entry) => entry.ticket_id === ticketId).map((entry) => [entry.body_text, !entry.private]);
+const freshdeskCall = (path: string, body: unknown, method = 'POST') => fetch(`${servers[1].baseUrl}${path}`, {
+	method, headers: { authorization: `Basic ${Buffer.from(`${servers[1].credentials.apiKey}:X`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+});
+const zendeskCall = (path: string, body: unknown) => fetch(`${servers[0].baseUrl}${path}`, {
+	method: 'PUT', headers: { authorization: `Basic ${Buffer.from(`${servers[0].credentials.email}/token:${servers[0].credentials.apiToken}`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+});
+const writesTo = async (sandbox: CrmSandbox) => (await sandbox.control.requests()).filter((entry) => entry.method !== 'GET');
+
+test('a Freshdesk ticket reaches Zendesk once, with status, priority, requester, assignee and its comments, and nothing echoes', async () => {
+	const agentId = (await freshdesk.control.state<Array<{ id: number; contact: { email: string } }>>('agents')).find((agent) => agent.contact.email === 'sam@support.example')!.id;
+	const created = await freshdeskCall('/api/v2/tickets', { email: 'Ann@Example.com', subject: 'Printer on fire', description: 'Smoke from tray 2', status: 3, priority: 4, responder_id: agentId });
+	const ticket = (await created.json()) as { id: number };
+	await freshdeskCall(`/api/v2/tickets/${ticket.id}/reply`, { body: 'Please unplug it.' });
+	await freshdeskCall(`/api/v2/tickets/${ticket.id}/notes`, { body: 'Third time this week', private: true });
+
+	const first = await sync();
+	expect(first.failures).toEqual([]);
+	expect(first.platforms.zendesk.created).toBe(1);
+	const [copy] = await zendeskTickets();
+	expect(copy).toMatchObject({ subject: 'Printer on fire', description: 'Smoke from tray 2', status: 'pending', priority: 'urgent' });
+	const users = await zendesk.control.state<ZendeskUser[]>('users');
+	expect(users.find((user) => user.id === copy.requester_id)?.email).toBe('ann@example.com');
+	expect(users.find((user) => user.id === copy.assignee_id)?.email).toBe('sam@support.example');
+	expect(await zendeskComments(copy.id)).toEqual([['Smoke from tray 2', true], ['Please unplug it.', true], ['Third time this week', false]]);
+
+	// The next runs read Zendesk's copy and Freshdesk's original back: both are what the sync knows, so nothing moves.
+	await zendesk.control.clearRequests();
+	await freshdesk.control.clearRequests();
+	for (let quiet = 0; quiet < 2; quiet++) {
+		const again = await sync();
+		expect([again.platforms.zendesk.pulled, again.platforms.freshdesk.pulled]).toEqual([0, 0]);
+	}
+	expect(await writesTo(zendesk)).toEqual([]);
+	expect(await writesTo(freshdesk)).toEqual([]);
+	expect(await zendeskTickets()).toHaveLength(1);
+	expect(await zendeskComments(copy.id)).toHaveLength(3);
+});
+
+test('a Zendesk ticket and its later reply reach Freshdesk once each, both ways, with statuses mapped', async () => {
+	await zendesk.control.seed({ tickets: [{ subject: 'Refund please', comment: { body: 'Order 1001 arrived broken' }, requester: { email: 'bob@example.com' }, priority: 'low', status: 'open' }] });
+	const first = await sync();
+	expect(first.failures).toEqual([]);
+	const [copy] = await freshdeskTickets();
+	expect(copy).toMatchObject({ subject: 'Refund please', description_text: 'Order 1001 arrived broken', status: 2, priority: 1 });
+	expect(await freshdeskComments(copy.id)).toEqual([]);
+
+	// An agent answers in Zendesk and solves it: Freshdesk gets the reply once and Resolved.
+	const [original] = await zendeskTickets();
+	await zendeskCall(`/api/v2/tickets/${original.id}.json`, { ticket: { comment: { body: 'Refunded, sorry!', public: true }, status: 'solved' } });
+	const second = await sync();
+	expect(second.failures).toEqual([]);
+	expect(second.platforms.freshdesk.updated).toBe(1);
+	expect((await freshdeskTickets())[0].status).toBe(4);
+	expect(await freshdeskComments(copy.id)).toEqual([['Refunded, sorry!', true]]);
+
+	// The requester answers in Freshdesk (a note here), the other way round: Zendesk gets it once, nothing is doubled.
+	await freshdeskCall(`/api/v2/tickets/${copy.id}/notes`, { body: 'Thanks, received.', private: false });
+	const third = await sync();
+	expect(third.failures).toEqual([]);
+	expect(await zendeskComments(original.id)).toEqual([['Order 1001 arrived broken', true], ['Refunded, sorry!', true], ['Thanks, received.', true]]);
+	expect(await freshdeskComments(copy.id)).toEqual([['Refunded, sorry!', true], ['Thanks, received.', true]]);
+
+	await zendesk.control.clearRequests();
+	await freshdesk.control.clearRequests();
+	const quiet = await sync();
+	expect([quiet.platforms.zendesk.pulled, quiet.platforms.freshdesk.pulled]).toEqual([0, 0]);
+	expect([...(await writesTo(zendesk)), ...(await writesTo(freshdesk))]).toEqual([]);
+});
+
+test('an assignee who is no agent of the other desk fails that ticket alone, naming the email', async () => {
+	await zendesk.control.seed({ users: [{ name: 'Zed Only', email: 'zed@support.example', role: 'agent' }] });
+	const zed = (await zendesk.control.state<ZendeskUser[]>('users')).find((user) => user.email === 'zed@support.example')!;
+	await zendesk.control.seed({ tickets: [
+		{ subject: 'Assigned to Zed', comment: { body: 'A' }, requester: { email: 'c1@example.com' }, assignee_id: zed.id },
+		{ subject: 'Unassigned', comment: { body: 'B' }, requester: { email: 'c2@example.com' } },
+	] });
+	const result = await sync();
+	expect(result.failures.map((failure) => [failure.platform, failure.error?.code, failure.error?.message])).toEqual([
+		['freshdesk', 'UNKNOWN_AGENT', 'No Freshdesk agent has the email zed@support.example (responder_email)'],
+	]);
+	expect((await freshdeskTickets()).map((ticket) => ticket.subject)).toEqual(['Unassigned']);
+});
