@@ -12,8 +12,11 @@ export const paymentRequestSchema = {
 	capture: optional(boolean(), { emptyText: false }),
 };
 
-/** What Get, Capture and Cancel Payment take. */
+/** What Get Payment and Void Authorization take. */
 export const paymentIdSchema = { paymentId: id() };
+
+/** What Capture Payment takes: the amount (major units) is optional, all that was authorized when left out. */
+export const captureRequestSchema = { paymentId: id(), amount: optional(amount()) };
 
 /** What Refund Payment takes: the amount (major units) is optional, all that remains when left out. */
 export const refundRequestSchema = { paymentId: id(), refundId: id(), amount: optional(amount()) };

@@ -110,4 +110,20 @@ export const paymentMigrations: Migration[] = [
 			'CREATE INDEX payment_refunds_by_payment ON payment_refunds (payment_id)',
 		],
 	},
+	{
+		component: 'payments',
+		version: 6,
+		description: 'authorizations: when each hold ends, what was captured (part or all) and by which capture, and a capture or void in flight',
+		statements: [
+			'ALTER TABLE payment_transactions ADD COLUMN authorization_expires_at TEXT',
+			'ALTER TABLE payment_transactions ADD COLUMN honor_period_ends_at TEXT',
+			'ALTER TABLE payment_transactions ADD COLUMN captured_minor BIGINT',
+			'ALTER TABLE payment_transactions ADD COLUMN capture_transaction_id TEXT',
+			// Set before a capture or void is sent, cleared when the processor answers: while set, only a repeat of the same
+			// action and amount may go ahead (it settles the first under the same key).
+			'ALTER TABLE payment_transactions ADD COLUMN settling_action TEXT',
+			'ALTER TABLE payment_transactions ADD COLUMN settling_minor BIGINT',
+			'CREATE INDEX payment_transactions_expiring ON payment_transactions (state, authorization_expires_at)',
+		],
+	},
 ];

@@ -1,6 +1,7 @@
 import { refundKeyFor, type PaymentConnector, type RefundResult } from '../platforms/payments';
 import { assertInput, InputError } from '../records/inputSchema';
-import { minorDigits, toMajorString, toMinorExact } from '../records/money';
+import { toMajorString } from '../records/money';
+import { minorUnitsOf } from './minorUnits';
 import { IdempotencyConflictError, IdempotencyLedger } from '../store/idempotency';
 import type { SqlDatabase } from '../store/types';
 import { refundRequestSchema, refundIdSchema } from './inputs';
@@ -85,7 +86,7 @@ export class PaymentRefunds {
 		const payment = await this.options.payments.transaction(paymentId);
 		if (!payment) return fail('unknown_payment', `No payment with id ${paymentId} has been submitted`);
 		if (payment.state !== 'succeeded') return fail('not_captured', `Payment ${paymentId} is ${payment.state}: only a captured (succeeded) payment can be refunded`);
-		const amountMinor = amount === undefined ? undefined : refundMinorUnits(amount, payment.currency);
+		const amountMinor = amount === undefined ? undefined : minorUnitsOf(amount, payment.currency, 'Refund');
 		const earlier = await this.refunds.get(refundId);
 		if (earlier && isMismatch(earlier, paymentId, amountMinor)) return reused(fail, earlier);
 		try {
@@ -124,7 +125,7 @@ export class PaymentRefunds {
 		const reserved = await this.reserve(payment, refundId, amountMinor);
 		const row = reserved.row;
 		const result = await actions.refund({
-			transactionId: payment.processorTransactionId!,
+			transactionId: payment.captureTransactionId ?? payment.processorTransactionId!,
 			refundId,
 			idempotencyKey: refundKeyFor(`${refundId}\u0000${row.attempt}`),
 			amountMinor: row.amountMinor,
@@ -136,7 +137,7 @@ export class PaymentRefunds {
 
 	private async reserve(payment: TransactionRecord, refundId: string, amountMinor: number | undefined): Promise<{ row: RefundRow; resuming: boolean }> {
 		for (;;) {
-			const reserved = await this.refunds.reserve({ refundId, paymentId: payment.paymentId, processor: payment.processor!, currency: payment.currency, capturedMinor: payment.amountMinor, amountMinor });
+			const reserved = await this.refunds.reserve({ refundId, paymentId: payment.paymentId, processor: payment.processor!, currency: payment.currency, capturedMinor: capturedOf(payment), amountMinor });
 			if (reserved.status === 'reserved') return reserved;
 			if (reserved.status === 'mismatch') throw new NotSettled(reused((reason, message) => ({ status: 'failed', refundId, paymentId: payment.paymentId, reason, message }), reserved.row));
 			if (reserved.status === 'over') throw overRemaining(payment, amountMinor, reserved.remainingMinor, reserved.refundedMinor);
@@ -173,7 +174,7 @@ export class PaymentRefunds {
 			processorStatus: row.processorStatus ?? row.state,
 			amount: toMajorString(row.amountMinor, row.currency),
 			currency: row.currency,
-			remaining: toMajorString(payment.amountMinor - reservedMinor, row.currency),
+			remaining: toMajorString(capturedOf(payment) - reservedMinor, row.currency),
 			replayed,
 		};
 	}
@@ -187,21 +188,17 @@ function reused(fail: (reason: RefundFailureReason, message: string) => RefundOu
 	return fail('refund_id_reused', `Refund id ${row.refundId} was used before for ${toMajorString(row.amountMinor, row.currency)} ${row.currency} of payment ${row.paymentId}: use a new refund id for another refund`);
 }
 
-/** The amount in the payment's minor units, exactly (never rounded): 1.001 USD is refused. */
-function refundMinorUnits(amount: number, currency: string): number {
-	const minor = toMinorExact(amount, currency);
-	if (minor === undefined || minor <= 0n || minor > BigInt(Number.MAX_SAFE_INTEGER)) {
-		throw new InputError([{ field: 'amount', problem: `must be a positive amount in whole ${currency} minor units (${minorDigits(currency)} decimals at most), got the number ${amount}` }], 'Refund');
-	}
-	return Number(minor);
-}
-
 function overRemaining(payment: TransactionRecord, amountMinor: number | undefined, remainingMinor: number, refundedMinor: number): InputError {
 	const money = (minor: number) => `${toMajorString(minor, payment.currency)} ${payment.currency}`;
 	const asked = amountMinor === undefined ? 'all that remains' : money(amountMinor);
 	const problem =
 		remainingMinor <= 0
-			? `cannot be refunded: payment ${payment.paymentId} (${money(payment.amountMinor)}) is already fully refunded`
-			: `must be at most the ${money(remainingMinor)} that remains of payment ${payment.paymentId} (${money(payment.amountMinor)} captured, ${money(refundedMinor)} refunded or being refunded), got ${asked}`;
+			? `cannot be refunded: payment ${payment.paymentId} (${money(capturedOf(payment))}) is already fully refunded`
+			: `must be at most the ${money(remainingMinor)} that remains of payment ${payment.paymentId} (${money(capturedOf(payment))} captured, ${money(refundedMinor)} refunded or being refunded), got ${asked}`;
 	return new InputError([{ field: 'amount', problem }], 'Refund');
+}
+
+/** What a payment captured: all of it, or less after a partial capture of its authorization. */
+function capturedOf(payment: TransactionRecord): number {
+	return payment.capturedMinor ?? payment.amountMinor;
 }

@@ -45,6 +45,19 @@ export interface TransactionFinish {
 	fallbackUsed?: boolean;
 	feeMinor?: number;
 	reason?: string;
+	/** An authorization's hold: when it ends (ISO 8601). */
+	authorizationExpiresAt?: string;
+	honorPeriodEndsAt?: string;
+	result: unknown;
+}
+
+/** A capture (all or `amountMinor` of the authorization) or a void, as recorded once it is done. */
+export interface Settlement {
+	action: AuthorizationAction;
+	/** What was captured; absent for a void. */
+	capturedMinor?: number;
+	/** The processor's id of the capture, when it is not the authorization's (PayPal). */
+	captureTransactionId?: string;
 	result: unknown;
 }
 
@@ -59,9 +72,30 @@ export interface TransactionRecord {
 	fallbackUsed: boolean;
 	feeMinor?: number;
 	reason?: string;
+	/** An authorized payment's hold ends then (ISO 8601); capture or void it before. */
+	authorizationExpiresAt?: string;
+	honorPeriodEndsAt?: string;
+	/** What was captured: the amount, or less after a partial capture. Undefined until captured. */
+	capturedMinor?: number;
+	/** The processor's id of the capture when it differs from `processorTransactionId` (PayPal): refunds go against it. */
+	captureTransactionId?: string;
+	/** A capture or void sent whose answer is not known yet. */
+	settling?: { action: AuthorizationAction; amountMinor?: number };
 	createdAt: string;
 	updatedAt: string;
 	attempts: AttemptRecord[];
+}
+
+/** An authorized payment whose hold ends before a given time. */
+export interface ExpiringAuthorization {
+	paymentId: string;
+	processor: string;
+	processorTransactionId: string;
+	amountMinor: number;
+	currency: string;
+	authorizationExpiresAt: string;
+	honorPeriodEndsAt?: string;
+	createdAt: string;
 }
 
 export class ClaimLostError extends Error {
@@ -186,7 +220,7 @@ export class PaymentRepository {
 			if (released.size !== 1) throw new ClaimLostError(paymentId);
 			const changed = await tx.run(
 				`UPDATE payment_transactions SET state = ?, processor = ?, processor_transaction_id = ?, fallback_used = ?, fee_minor = ?,
-					reason = ?, result = ?, updated_at = ?
+					reason = ?, authorization_expires_at = ?, honor_period_ends_at = ?, result = ?, updated_at = ?
 				 WHERE payment_id = ? AND owner = ?`,
 				[
 					finish.state,
@@ -195,6 +229,8 @@ export class PaymentRepository {
 					finish.fallbackUsed ? 1 : 0,
 					finish.feeMinor ?? null,
 					finish.reason ?? null,
+					finish.authorizationExpiresAt ?? null,
+					finish.honorPeriodEndsAt ?? null,
 					JSON.stringify(finish.result),
 					new Date(nowMs).toISOString(),
 					paymentId,
@@ -205,39 +241,79 @@ export class PaymentRepository {
 		});
 	}
 
-	/** The capture or cancel recorded for a payment, if any. */
+	/** The capture or void recorded for a payment, if any. */
 	async settlement(paymentId: string): Promise<{ action: AuthorizationAction; result: unknown } | undefined> {
 		const [row] = await this.db.query<{ action: AuthorizationAction; result: string }>('SELECT action, result FROM payment_settlements WHERE payment_id = ?', [paymentId]);
 		return row && { action: row.action, result: JSON.parse(row.result) };
 	}
 
 	/**
-	 * Records a capture (→ `succeeded`) or cancel (→ `canceled`) of an authorized payment. Returns false when another
-	 * capture or cancel was recorded first: the caller answers with that one.
+	 * Marks a capture or void as sent, before it is: false when another one (another action or amount) was sent and its
+	 * outcome is still unknown, or the payment is no longer authorized. A repeat of the same one marks nothing new.
 	 */
-	async settle(paymentId: string, action: AuthorizationAction, result: unknown, nowMs: number): Promise<boolean> {
+	async startSettling(paymentId: string, action: AuthorizationAction, amountMinor: number | undefined, nowMs: number): Promise<boolean> {
+		const changed = await this.db.run(
+			`UPDATE payment_transactions SET settling_action = ?, settling_minor = ?, updated_at = ?
+			 WHERE payment_id = ? AND state = 'authorized'
+			   AND (settling_action IS NULL OR (settling_action = ? AND COALESCE(settling_minor, -1) = ?))`,
+			[action, amountMinor ?? null, new Date(nowMs).toISOString(), paymentId, action, amountMinor ?? -1],
+		);
+		return changed.changes === 1;
+	}
+
+	/** The processor refused the capture or void: nothing happened, so another may be tried. */
+	async stopSettling(paymentId: string, nowMs: number): Promise<void> {
+		await this.db.run(`UPDATE payment_transactions SET settling_action = NULL, settling_minor = NULL, updated_at = ? WHERE payment_id = ?`, [new Date(nowMs).toISOString(), paymentId]);
+	}
+
+	/**
+	 * Records a capture (→ `succeeded`, with what was captured) or void (→ `canceled`) of an authorized payment. Returns
+	 * false when another capture or void was recorded first: the caller answers with that one.
+	 */
+	async settle(paymentId: string, settlement: Settlement, nowMs: number): Promise<boolean> {
 		const stamp = new Date(nowMs).toISOString();
 		return this.db.transaction(async (tx) => {
 			const inserted = await tx.run('INSERT INTO payment_settlements (payment_id, action, result, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
 				paymentId,
-				action,
-				JSON.stringify(result),
+				settlement.action,
+				JSON.stringify(settlement.result),
 				stamp,
 			]);
 			if (inserted.changes !== 1) return false;
-			await tx.run(`UPDATE payment_transactions SET state = ?, updated_at = ? WHERE payment_id = ? AND state = 'authorized'`, [
-				action === 'capture' ? 'succeeded' : 'canceled',
-				stamp,
-				paymentId,
-			]);
+			await tx.run(
+				`UPDATE payment_transactions SET state = ?, captured_minor = ?, capture_transaction_id = ?, settling_action = NULL, settling_minor = NULL, updated_at = ?
+				 WHERE payment_id = ? AND state = 'authorized'`,
+				[settlement.action === 'capture' ? 'succeeded' : 'canceled', settlement.capturedMinor ?? null, settlement.captureTransactionId ?? null, stamp, paymentId],
+			);
 			return true;
 		});
+	}
+
+	/** Authorized payments whose hold ends before `beforeIso`, soonest first (for a scheduled capture or release). */
+	async expiringAuthorizations(beforeIso: string, limit: number): Promise<ExpiringAuthorization[]> {
+		const rows = await this.db.query<TransactionRow>(
+			`SELECT payment_id, processor, processor_transaction_id, amount_minor, currency, authorization_expires_at, honor_period_ends_at, created_at
+			 FROM payment_transactions WHERE state = 'authorized' AND authorization_expires_at < ?
+			 ORDER BY authorization_expires_at, payment_id LIMIT ?`,
+			[beforeIso, limit],
+		);
+		return rows.map((row) => ({
+			paymentId: String(row.payment_id),
+			processor: String(row.processor),
+			processorTransactionId: String(row.processor_transaction_id),
+			amountMinor: Number(row.amount_minor),
+			currency: String(row.currency),
+			authorizationExpiresAt: String(row.authorization_expires_at),
+			honorPeriodEndsAt: (row.honor_period_ends_at as string | null) ?? undefined,
+			createdAt: String(row.created_at),
+		}));
 	}
 
 	/** The stored transaction and its attempts, for reconciliation; undefined for a payment id never submitted. */
 	async transaction(paymentId: string): Promise<TransactionRecord | undefined> {
 		const [row] = await this.db.query<TransactionRow>(
-			`SELECT payment_id, amount_minor, currency, state, processor, processor_transaction_id, fallback_used, fee_minor, reason, created_at, updated_at
+			`SELECT payment_id, amount_minor, currency, state, processor, processor_transaction_id, fallback_used, fee_minor, reason, authorization_expires_at,
+				honor_period_ends_at, captured_minor, capture_transaction_id, settling_action, settling_minor, created_at, updated_at
 			 FROM payment_transactions WHERE payment_id = ?`,
 			[paymentId],
 		);
@@ -252,6 +328,11 @@ export class PaymentRepository {
 			fallbackUsed: Number(row.fallback_used) === 1,
 			feeMinor: row.fee_minor === null ? undefined : Number(row.fee_minor),
 			reason: (row.reason as string | null) ?? undefined,
+			authorizationExpiresAt: (row.authorization_expires_at as string | null) ?? undefined,
+			honorPeriodEndsAt: (row.honor_period_ends_at as string | null) ?? undefined,
+			capturedMinor: row.captured_minor === null ? (row.state === 'succeeded' ? Number(row.amount_minor) : undefined) : Number(row.captured_minor),
+			captureTransactionId: (row.capture_transaction_id as string | null) ?? undefined,
+			settling: row.settling_action === null ? undefined : { action: row.settling_action as AuthorizationAction, amountMinor: row.settling_minor === null ? undefined : Number(row.settling_minor) },
 			createdAt: String(row.created_at),
 			updatedAt: String(row.updated_at),
 			attempts: await this.attempts(paymentId),

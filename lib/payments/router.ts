@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 
-import { idempotencyKeyFor, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
-import { assertInput, InputError } from '../records/inputSchema';
-import { minorDigits, toMajorString, toMinorExact } from '../records/money';
+import { idempotencyKeyFor, type AuthorizationHold, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
+import { assertInput } from '../records/inputSchema';
+import { toMajorString } from '../records/money';
+import { minorUnitsOf } from './minorUnits';
 import { DEFAULT_LEASE_MS, Leases } from '../store/leases';
 import type { SqlDatabase } from '../store/types';
 import type { RoutingConfig } from './config';
-import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type AuthorizationAction } from './repository';
-import { paymentIdSchema, paymentRequestSchema } from './inputs';
+import { PaymentAuthorizations, type AuthorizationOutcome } from './authorizations';
+import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type ExpiringAuthorization } from './repository';
+import { paymentRequestSchema } from './inputs';
 import { PaymentRefunds, type RefundOutcome, type RefundRequest } from './refunds';
 import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routeDecision';
 
@@ -55,8 +57,8 @@ export interface ChargedPayment {
 
 export type PaymentResult =
 	| ChargedPayment
-	/** Held with capture off, to be captured or canceled. */
-	| (Omit<ChargedPayment, 'status'> & { status: 'authorized' })
+	/** Held with capture off, to be captured or voided before `expiresAt` (and, on PayPal, best before `honorPeriodEndsAt`). */
+	| (Omit<ChargedPayment, 'status'> & { status: 'authorized'; expiresAt: string; honorPeriodEndsAt?: string })
 	| {
 			status: 'failed';
 			paymentId: string;
@@ -66,29 +68,6 @@ export type PaymentResult =
 			attempts: AttemptSummary[];
 			ranking: RankedProcessor[];
 			replayed: boolean;
-	  };
-
-/** The answer to a capture or cancel of an authorized payment. */
-export type AuthorizationOutcome =
-	| {
-			status: 'captured' | 'canceled';
-			paymentId: string;
-			processor: string;
-			transactionId: string;
-			amount: string;
-			currency: string;
-			processorStatus: string;
-			/** True when this is the stored result of an earlier capture or cancel of the same payment. */
-			replayed: boolean;
-	  }
-	| {
-			status: 'failed';
-			paymentId: string;
-			reason: 'unknown_payment' | 'not_authorized' | 'not_supported' | 'processor_refused' | 'outcome_unknown';
-			message: string;
-			/** The stored transaction's state, when there is one. */
-			state?: string;
-			code?: string;
 	  };
 
 export interface PaymentRouterOptions {
@@ -120,6 +99,7 @@ export class PaymentRouter {
 	readonly payments: PaymentRepository;
 	readonly stats: ProcessorStatsRepository;
 	readonly refunds: PaymentRefunds;
+	readonly authorizations: PaymentAuthorizations;
 	private readonly leaseMs: number;
 	private readonly waitMs: number;
 	private readonly pollMs: number;
@@ -137,6 +117,17 @@ export class PaymentRouter {
 		this.sleep = options.sleep ?? defaultSleep;
 		this.now = options.now ?? Date.now;
 		this.stats = new ProcessorStatsRepository(options.db, this.now);
+		const parts = {
+			db: options.db,
+			payments: this.payments,
+			connectors: options.connectors,
+			leaseMs: this.leaseMs,
+			waitMs: this.waitMs,
+			pollMs: this.pollMs,
+			sleep: this.sleep,
+			now: this.now,
+		};
+		this.authorizations = new PaymentAuthorizations(parts);
 		this.refunds = new PaymentRefunds({
 			db: options.db,
 			payments: this.payments,
@@ -194,56 +185,19 @@ export class PaymentRouter {
 		return decideRoute(this.routingInput(payment), this.options.config, health, this.now()).ranking;
 	}
 
-	/** Captures an authorized payment once: a repeat answers with the stored capture. */
-	async capture(paymentId: string): Promise<AuthorizationOutcome> {
-		return this.settleAuthorization(assertInput(paymentIdSchema, { paymentId }, 'Capture').paymentId, 'capture');
+	/** Captures an authorized payment once, all of it or `amount` (major units); a repeat answers with the stored capture. */
+	async capture(paymentId: string, amount?: number): Promise<AuthorizationOutcome> {
+		return await this.authorizations.capture({ paymentId, amount });
 	}
 
-	/** Cancels an authorized payment (releases the hold) once: a repeat answers with the stored cancel. */
+	/** Voids an authorized payment (releases the hold) once: a repeat answers with the stored void. */
 	async cancel(paymentId: string): Promise<AuthorizationOutcome> {
-		return this.settleAuthorization(assertInput(paymentIdSchema, { paymentId }, 'Cancel').paymentId, 'cancel');
+		return await this.authorizations.cancel(paymentId);
 	}
 
-	private async settleAuthorization(paymentId: string, action: AuthorizationAction): Promise<AuthorizationOutcome> {
-		const done = action === 'capture' ? 'captured' : 'canceled';
-		const record = await this.payments.transaction(paymentId);
-		if (!record) return { status: 'failed', paymentId, reason: 'unknown_payment', message: `No payment with id ${paymentId} has been submitted` };
-		const refuse = (reason: 'not_authorized' | 'not_supported' | 'processor_refused' | 'outcome_unknown', message: string, code?: string): AuthorizationOutcome => ({
-			status: 'failed',
-			paymentId,
-			reason,
-			message,
-			state: record.state,
-			code,
-		});
-		const stored = await this.payments.settlement(paymentId);
-		if (stored?.action === action) return { ...(stored.result as Extract<AuthorizationOutcome, { replayed: boolean }>), replayed: true };
-		if (stored) return refuse('not_authorized', `Payment ${paymentId} was ${stored.action === 'capture' ? 'captured' : 'canceled'}: it cannot be ${done}`);
-		if (record.state !== 'authorized') {
-			return refuse('not_authorized', `Payment ${paymentId} is ${record.state}, not authorized: only a payment routed with Capture off can be ${done}`);
-		}
-		const processor = record.processor!;
-		const actions = this.options.connectors[processor]?.authorization;
-		if (!actions) return refuse('not_supported', `No connection to ${processor} that can ${action} authorizations is configured`);
-		const result = await actions[action]({ transactionId: record.processorTransactionId!, idempotencyKey: idempotencyKeyFor(paymentId, action) });
-		if (result.outcome === 'failed') {
-			// Without an answer the action may have happened: repeating it is safe, the key makes it happen once.
-			if (result.httpStatus === undefined) return refuse('outcome_unknown', `${processor} did not answer the ${action}; repeat it to settle: ${result.message}`, result.code);
-			return refuse('processor_refused', `${processor} refused to ${action} payment ${paymentId}: ${result.message}`, result.code);
-		}
-		const outcome: AuthorizationOutcome = {
-			status: done,
-			paymentId,
-			processor,
-			transactionId: record.processorTransactionId!,
-			amount: toMajorString(record.amountMinor, record.currency),
-			currency: record.currency,
-			processorStatus: result.processorStatus,
-			replayed: false,
-		};
-		if (await this.payments.settle(paymentId, action, outcome, this.now())) return outcome;
-		// A concurrent capture or cancel was recorded first: answer as it did.
-		return this.settleAuthorization(paymentId, action);
+	/** Authorized payments whose hold ends before `before`, soonest first (for a scheduled capture or release). */
+	async expiringAuthorizations(before: Date, limit?: number): Promise<ExpiringAuthorization[]> {
+		return await this.authorizations.expiring(before, limit);
 	}
 
 	/** The routing facts of a payment; an authorize-only one may go only to processors that can authorize only. */
@@ -278,7 +232,7 @@ export class PaymentRouter {
 			const profile = this.options.config.processors.find((entry) => entry.processor === processor);
 			const feeMinor = profile ? feeFor(profile, payment.amountMinor, payment.currency) : 0;
 			return {
-				status: payment.capture ? 'succeeded' : 'authorized',
+				...(payment.capture ? { status: 'succeeded' as const } : { status: 'authorized' as const, ...this.hold(processor, result.authorization) }),
 				paymentId: payment.paymentId,
 				processor,
 				transactionId: result.transactionId,
@@ -297,6 +251,14 @@ export class PaymentRouter {
 		}
 		const message = `${processor} did not answer, and it may have charged; submit the payment again later to settle it (no other processor is tried until then)`;
 		return failed(payment.paymentId, 'outcome_unknown', message, summaries(attempts), ranking, result.outcome === 'unknown' ? result.code : undefined);
+	}
+
+	/** When the authorization's hold ends: as the processor said, or its documented validity from now. */
+	private hold(processor: string, reported: AuthorizationHold | undefined): { expiresAt: string; honorPeriodEndsAt?: string } {
+		const validity = this.options.connectors[processor]?.authorization?.validity ?? { days: 7 };
+		const inDays = (days: number) => new Date(this.now() + days * 86_400_000).toISOString();
+		const honor = reported?.honorPeriodEndsAt ?? (validity.honorDays === undefined ? undefined : inDays(validity.honorDays));
+		return { expiresAt: normaliseInstant(reported?.expiresAt) ?? inDays(validity.days), ...(honor ? { honorPeriodEndsAt: normaliseInstant(honor) } : {}) };
 	}
 
 	/** Charges on one processor; a lost answer is retried with the same key (settled) a few times before giving up. */
@@ -353,6 +315,8 @@ export class PaymentRouter {
 				fallbackUsed: charged && result.fallbackUsed,
 				feeMinor: charged ? result.feeMinor : undefined,
 				reason: result.status === 'failed' ? result.reason : undefined,
+				authorizationExpiresAt: result.status === 'authorized' ? result.expiresAt : undefined,
+				honorPeriodEndsAt: result.status === 'authorized' ? result.honorPeriodEndsAt : undefined,
 				result,
 			},
 			this.now(),
@@ -411,7 +375,7 @@ interface NormalisedPayment {
 /** The request checked by type (nothing coerced: an id that is not one is refused, never charged as "undefined"). */
 function normalise(request: PaymentRequest): NormalisedPayment {
 	const { paymentId, amount, currency, country, method = 'card', tokens = {}, description, capture: captureFlag } = assertInput(paymentRequestSchema, request, 'Payment');
-	const amountMinor = minorUnitsOf(amount, currency);
+	const amountMinor = minorUnitsOf(amount, currency, 'Payment');
 	if (Object.values(tokens).some((token) => /^\d[\d -]{11,22}\d$/.test(token))) {
 		throw new Error('Payment-method tokens look like card numbers: pass the processor tokens, never card data');
 	}
@@ -427,18 +391,6 @@ function normalise(request: PaymentRequest): NormalisedPayment {
 		capture,
 		tokenFor: (processor) => tokens[processor] ?? tokens['*'],
 	};
-}
-
-/**
- * The amount in minor units, read from the digits it was written with (never multiplied as a float); one finer than
- * the currency's smallest unit (1.001 USD, 1.0005 KWD) is refused, never rounded.
- */
-function minorUnitsOf(amount: number, currency: string): number {
-	const minor = toMinorExact(amount, currency);
-	if (minor === undefined || minor <= 0n || minor > BigInt(Number.MAX_SAFE_INTEGER)) {
-		throw new InputError([{ field: 'amount', problem: `must be a positive amount in whole ${currency} minor units (${minorDigits(currency)} decimals at most), got the number ${amount}` }], 'Payment');
-	}
-	return Number(minor);
 }
 
 /**
@@ -462,6 +414,13 @@ export function paymentFingerprint(amountMinor: number, currency: string, method
 	// Authorize-only joins the fingerprint only when on, so fingerprints stored before it existed still match.
 	const facts: unknown[] = [amountMinor, currency, method, Object.entries(tokens).sort()];
 	return createHash('sha256').update(JSON.stringify(capture ? facts : [...facts, 'authorize_only'])).digest('hex');
+}
+
+/** An instant as ISO 8601 in UTC (`…Z`), so stored instants compare as text; undefined when it is none. */
+function normaliseInstant(value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	const ms = Date.parse(value);
+	return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 function failed(paymentId: string, reason: FailureReason, message: string, attempts: AttemptSummary[], ranking: RankedProcessor[], code?: string): PaymentResult {

@@ -34,7 +34,8 @@ export interface ChargeRequest {
 }
 
 export type ChargeResult =
-	| { outcome: 'succeeded'; transactionId: string; processorStatus: string }
+	/** `authorization`: for an authorize-only charge, when the processor says its hold ends. */
+	| { outcome: 'succeeded'; transactionId: string; processorStatus: string; authorization?: AuthorizationHold }
 	| { outcome: FailureKind; code: string; message: string; httpStatus?: number };
 
 export interface PaymentConnector {
@@ -81,21 +82,55 @@ export interface RefundActions {
 	lookup(processorRefundId: string): Promise<RefundResult>;
 }
 
-/** Capture or cancel of an authorization, under a key derived from the payment id and the action. */
+/** When an authorization's hold ends, as the processor reports it (ISO 8601 instants). */
+export interface AuthorizationHold {
+	/** After this the processor releases the hold (or voids the authorization): capture before it. */
+	expiresAt?: string;
+	/** PayPal's honor period: a capture before it is the most likely to succeed. */
+	honorPeriodEndsAt?: string;
+}
+
+/** How long a processor's authorization holds when its answer does not say (its documented defaults). */
+export interface AuthorizationValidity {
+	days: number;
+	/** PayPal: days of the honor period within the validity. */
+	honorDays?: number;
+}
+
+/** Capture or cancel (void) of an authorization, under a key derived from the payment id and the action. */
 export interface AuthorizationRequest {
-	/** The processor's id of the authorized payment (Stripe's PaymentIntent id). */
+	/** The processor's id of the authorized payment (Stripe's PaymentIntent, PayPal's authorization, Square's payment, Braintree's transaction). */
 	transactionId: string;
 	idempotencyKey: string;
+	/** What to capture, in minor units: at most what was authorized; the rest is released. Absent: all of it. Capture only. */
+	amountMinor?: number;
+	/** ISO 4217, upper case: the payment's. */
+	currency: string;
+	/** True when an earlier request with this key may have reached the processor: the connector settles that one first. */
+	resuming: boolean;
 }
 
 export type AuthorizationResult =
-	| { outcome: 'succeeded'; processorStatus: string }
-	/** The processor refused (wrong state, unknown id) or did not answer (`httpStatus` absent). */
-	| { outcome: 'failed'; code: string; message: string; httpStatus?: number };
+	/** `transactionId`: the processor's id of the capture when it differs from the authorization's (PayPal). */
+	| { outcome: 'succeeded'; processorStatus: string; transactionId?: string }
+	/** The processor refused (wrong state, unknown id): nothing was captured or voided. */
+	| { outcome: 'failed'; code: string; message: string; httpStatus?: number }
+	/** No answer arrived after the request may have reached the processor: repeat it to settle. */
+	| { outcome: 'unknown'; code: string; message: string };
 
 export interface AuthorizationActions {
+	/** The processor's documented hold, for authorizations whose answer does not carry its end. */
+	readonly validity: AuthorizationValidity;
+	/** Captures once per key, all or part of what was authorized (the rest is released). Never throws for a refusal. */
 	capture(request: AuthorizationRequest): Promise<AuthorizationResult>;
+	/** Voids the authorization (releases the hold) once per key. */
 	cancel(request: AuthorizationRequest): Promise<AuthorizationResult>;
+}
+
+/** An authorization call's failure: refused when the processor answered (4xx), unknown when it may have acted. */
+export function authorizationFailure(error: unknown, code?: string): AuthorizationResult {
+	const result = refundFailure(error, code) as Exclude<RefundResult, { outcome: 'accepted' }>;
+	return result.outcome === 'refused' ? { ...result, outcome: 'failed' } : result;
 }
 
 /** A processor's price for one payment: fixed part in minor units plus a percentage of the amount. */

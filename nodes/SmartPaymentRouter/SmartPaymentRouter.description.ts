@@ -2,7 +2,9 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { platformOptions, platformsServing } from '../shared/platformOptions';
 
+import * as capture from './actions/capture.operation';
 import * as explain from './actions/explain.operation';
+import * as listExpiring from './actions/listExpiring.operation';
 import { paymentProperties } from './actions/paymentProperties';
 import * as refund from './actions/refund.operation';
 import * as route from './actions/route.operation';
@@ -11,14 +13,16 @@ import * as verifyEvent from './actions/verifyEvent.operation';
 
 /** The operations, in alphabetical order. */
 export const operationOptions: INodePropertyOptions[] = [
-	{ name: 'Cancel Payment', value: 'cancel', action: 'Cancel an authorized payment', description: 'Release the hold of a payment routed with Capture off, once however often it is repeated' },
-	{ name: 'Capture Payment', value: 'capture', action: 'Capture an authorized payment', description: 'Capture a payment routed with Capture off, once however often it is repeated' },
+	{ name: 'Authorize Payment', value: 'authorize', action: 'Authorize a payment', description: 'Hold the amount on the best processor without charging it, to capture or void before the hold ends' },
+	{ name: 'Capture Payment', value: 'capture', action: 'Capture an authorized payment', description: 'Capture all or part of an authorized payment, once however often it is repeated (the rest is released)' },
 	{ name: 'Explain Route', value: 'explain', action: 'Explain how a payment would be routed', description: 'Rank the processors with each factor’s contribution, without charging' },
 	{ name: 'Get Payment', value: 'get', action: 'Get a stored payment', description: 'The stored transaction of a payment ID: state, processor, fee and every attempt' },
 	{ name: 'Get Refund', value: 'getRefund', action: 'Get a refund', description: 'Where a refund stands, looked up at the processor while it is pending' },
+	{ name: 'List Expiring Authorizations', value: 'listExpiring', action: 'List authorizations expiring soon', description: 'Authorized payments whose hold ends before a time, soonest first, to capture or void them in time' },
 	{ name: 'Refund Payment', value: 'refund', action: 'Refund a payment', description: 'Refund all or part of a captured payment on the processor that charged it, once per refund ID' },
 	{ name: 'Route Payment', value: 'route', action: 'Route and charge a payment', description: 'Charge through the best processor, falling back on processor failures' },
 	{ name: 'Verify Processor Event', value: 'verifyEvent', action: 'Verify a processor webhook signature', description: 'Pass genuine Stripe or Square events, reject forged ones' },
+	{ name: 'Void Authorization', value: 'cancel', action: 'Void an authorized payment', description: 'Release the hold of an authorized payment, once however often it is repeated' },
 ];
 
 export const smartPaymentRouterProperties: INodeProperties[] = [
@@ -40,6 +44,8 @@ export const smartPaymentRouterProperties: INodeProperties[] = [
 	},
 	...paymentProperties,
 	...route.description,
+	...capture.description,
+	...listExpiring.description,
 	...refund.description,
 	...explain.description,
 	...verifyEvent.description,

@@ -1,10 +1,12 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import * as authorize from './actions/authorize.operation';
 import * as cancel from './actions/cancel.operation';
 import * as capture from './actions/capture.operation';
 import * as explain from './actions/explain.operation';
 import * as get from './actions/get.operation';
 import * as getRefund from './actions/getRefund.operation';
+import * as listExpiring from './actions/listExpiring.operation';
 import * as refund from './actions/refund.operation';
 import * as route from './actions/route.operation';
 import * as verifyEvent from './actions/verifyEvent.operation';
@@ -14,7 +16,7 @@ import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
-const operations = { route, explain, get, capture, cancel, refund, getRefund, verifyEvent };
+const operations = { route, authorize, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent };
 
 // Not offered to AI agents as a tool (it charges, captures, cancels and refunds payments): n8n offers a node as a tool only when usableAsTool is set.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool

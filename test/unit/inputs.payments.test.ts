@@ -40,6 +40,7 @@ function recordingConnector(): PaymentConnector & { calls: string[] } {
 			return { outcome: 'succeeded', transactionId: `tx-${request.paymentId}`, processorStatus: request.capture === false ? 'requires_capture' : 'succeeded' };
 		},
 		authorization: {
+			validity: { days: 7 },
 			async capture(request) {
 				calls.push(`capture ${request.transactionId}`);
 				return { outcome: 'succeeded', processorStatus: 'succeeded' };

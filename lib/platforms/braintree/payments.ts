@@ -1,14 +1,29 @@
 import type { Transport } from '../../transport/transport';
 import { PlatformApiError } from '../../transport/errors';
 import { toMajorString } from '../../records/money';
-import { classifyCode, failureFromError, refundFailure, type ChargeRequest, type ChargeResult, type PaymentConnector, type RefundActions, type RefundRequest, type RefundResult, type RefundState } from '../payments';
+import {
+	authorizationFailure,
+	classifyCode,
+	failureFromError,
+	refundFailure,
+	type AuthorizationActions,
+	type AuthorizationRequest,
+	type AuthorizationResult,
+	type ChargeRequest,
+	type ChargeResult,
+	type PaymentConnector,
+	type RefundActions,
+	type RefundRequest,
+	type RefundResult,
+	type RefundState,
+} from '../payments';
 import { BRAINTREE_VERSION, braintreeFailures, type BraintreeBody } from './profile';
 
 interface BraintreeTransaction {
 	id: string;
 	orderId?: string;
 	status: string;
-	statusHistory?: Array<{ status: string; gatewayRejectionReason?: string; processorResponse?: { legacyCode?: string; message?: string } }>;
+	statusHistory?: Array<{ status: string; gatewayRejectionReason?: string; processorResponse?: { legacyCode?: string; message?: string }; authorizationExpiresAt?: string | null }>;
 }
 
 const TRANSACTION_FIELDS = `id orderId status statusHistory {
@@ -16,11 +31,27 @@ const TRANSACTION_FIELDS = `id orderId status statusHistory {
 	... on ProcessorDeclinedEvent { processorResponse { legacyCode message } }
 	... on FailedEvent { processorResponse { legacyCode message } }
 	... on GatewayRejectedEvent { gatewayRejectionReason }
+	... on AuthorizedEvent { authorizationExpiresAt }
 }`;
 
 const CHARGE = `mutation Charge($input: ChargePaymentMethodInput!) {
 	chargePaymentMethod(input: $input) { transaction { ${TRANSACTION_FIELDS} } }
 }`;
+
+const AUTHORIZE = `mutation Authorize($input: AuthorizePaymentMethodInput!) {
+	authorizePaymentMethod(input: $input) { transaction { ${TRANSACTION_FIELDS} } }
+}`;
+
+const CAPTURE = `mutation Capture($input: CaptureTransactionInput!) {
+	captureTransaction(input: $input) { transaction { id status } }
+}`;
+
+const REVERSE = `mutation Reverse($input: ReverseTransactionInput!) {
+	reverseTransaction(input: $input) { reversal { ... on Transaction { id status } ... on Refund { id status } } }
+}`;
+
+/** Statuses after a capture (submitted for settlement, or further on), and after a void. */
+const CAPTURED = new Set(['SUBMITTED_FOR_SETTLEMENT', 'SETTLING', 'SETTLEMENT_PENDING', 'SETTLED', 'SETTLEMENT_CONFIRMED']);
 
 const FIND_BY_ORDER = `query FindByOrderId($input: TransactionSearchInput!) {
 	search { transactions(input: $input, first: 1) { edges { node { ${TRANSACTION_FIELDS} } } } }
@@ -55,9 +86,12 @@ const CHARGED = new Set(['AUTHORIZED', 'AUTHORIZING', 'SUBMITTED_FOR_SETTLEMENT'
  * transaction's `orderId`, and the connector searches that order id before any repeat: after a lost answer, a 5xx,
  * or when resuming a payment an earlier execution left unsettled.
  */
-export class BraintreePayments implements PaymentConnector, RefundActions {
+export class BraintreePayments implements PaymentConnector, RefundActions, AuthorizationActions {
 	readonly processor = 'braintree';
 	readonly refunds: RefundActions = this;
+	readonly authorization: AuthorizationActions = this;
+	/** Card authorizations expire after about 7 days (by card brand; Braintree's `authorizationExpiresAt` says exactly). */
+	readonly validity = { days: 7 };
 
 	constructor(private readonly transport: Transport) {}
 
@@ -77,14 +111,16 @@ export class BraintreePayments implements PaymentConnector, RefundActions {
 	}
 
 	private async chargeOnce(request: ChargeRequest): Promise<ChargeResult> {
+		// Capture off: authorizePaymentMethod (AUTHORIZED), submitted for settlement later by captureTransaction.
+		const [mutation, field] = request.capture === false ? [AUTHORIZE, 'authorizePaymentMethod'] : [CHARGE, 'chargePaymentMethod'];
 		try {
-			const body = await this.graphql(CHARGE, {
+			const body = await this.graphql(mutation, {
 				input: {
 					paymentMethodId: request.token,
 					transaction: { amount: toMajorString(request.amountMinor, request.currency), orderId: request.idempotencyKey },
 				},
 			}, false);
-			const transaction = (body.data?.chargePaymentMethod as { transaction?: BraintreeTransaction } | null)?.transaction;
+			const transaction = (body.data?.[field] as { transaction?: BraintreeTransaction } | null)?.transaction;
 			if (!transaction) return { outcome: 'unknown', code: 'NO_TRANSACTION', message: 'Braintree returned no transaction' };
 			return transactionResult(transaction);
 		} catch (error) {
@@ -102,6 +138,58 @@ export class BraintreePayments implements PaymentConnector, RefundActions {
 		} catch (error) {
 			if (!(error instanceof PlatformApiError)) throw error;
 			return { outcome: 'unknown', code: 'LOOKUP_FAILED', message: `Could not look the earlier charge up: ${error.message}` };
+		}
+	}
+
+	/**
+	 * `captureTransaction` (all, or `amount`: the rest is released). Braintree has no idempotency field: the transaction's
+	 * status is read before any repeat (resuming, or after a lost answer) and a captured one is not captured again.
+	 */
+	async capture(request: AuthorizationRequest): Promise<AuthorizationResult> {
+		const amount = request.amountMinor === undefined ? {} : { transaction: { amount: toMajorString(request.amountMinor, request.currency) } };
+		return await this.settleOnce(request, CAPTURED, async () => {
+			const body = await this.graphql(CAPTURE, { input: { transactionId: request.transactionId, ...amount } }, false);
+			return (body.data?.captureTransaction as { transaction?: BraintreeTransaction } | null)?.transaction;
+		});
+	}
+
+	/** `reverseTransaction`: voids an authorization that has not settled; read first, as for a capture. */
+	async cancel(request: AuthorizationRequest): Promise<AuthorizationResult> {
+		return await this.settleOnce(request, new Set(['VOIDED']), async () => {
+			const body = await this.graphql(REVERSE, { input: { transactionId: request.transactionId } }, false);
+			return (body.data?.reverseTransaction as { reversal?: BraintreeTransaction } | null)?.reversal;
+		});
+	}
+
+	private async settleOnce(request: AuthorizationRequest, done: Set<string>, act: () => Promise<BraintreeTransaction | undefined>): Promise<AuthorizationResult> {
+		const already = async (): Promise<AuthorizationResult | undefined> => {
+			const found = await this.findTransaction(request.transactionId);
+			if (found === 'unknown') return { outcome: 'unknown', code: 'LOOKUP_FAILED', message: 'Could not look the transaction up' };
+			return found && done.has(found.status) ? { outcome: 'succeeded', processorStatus: found.status } : undefined;
+		};
+		if (request.resuming) {
+			const earlier = await already();
+			if (earlier) return earlier;
+		}
+		let result: AuthorizationResult;
+		try {
+			const transaction = await act();
+			result = transaction ? { outcome: 'succeeded', processorStatus: transaction.status } : { outcome: 'unknown', code: 'NO_TRANSACTION', message: 'Braintree returned no transaction' };
+		} catch (error) {
+			result = authorizationFailure(error);
+		}
+		return result.outcome === 'unknown' ? ((await already()) ?? result) : result;
+	}
+
+	/** The transaction by id, undefined when Braintree has none, `unknown` when the search itself fails. */
+	private async findTransaction(transactionId: string): Promise<BraintreeTransaction | undefined | 'unknown'> {
+		try {
+			const body = await this.graphql(FIND_BY_ID, { input: { id: { is: transactionId } } }, true);
+			const search = body.data?.search as { transactions?: { edges?: Array<{ node: BraintreeTransaction }> } } | undefined;
+			return search?.transactions?.edges?.[0]?.node;
+		} catch (error) {
+			if (!(error instanceof PlatformApiError)) throw error;
+			return 'unknown';
 		}
 	}
 
@@ -160,6 +248,9 @@ export class BraintreePayments implements PaymentConnector, RefundActions {
 }
 
 function transactionResult(transaction: BraintreeTransaction): ChargeResult {
+	if (transaction.status === 'AUTHORIZED') {
+		return { outcome: 'succeeded', transactionId: transaction.id, processorStatus: transaction.status, authorization: { expiresAt: transaction.statusHistory?.find((event) => event.status === 'AUTHORIZED')?.authorizationExpiresAt ?? undefined } };
+	}
 	if (CHARGED.has(transaction.status)) return { outcome: 'succeeded', transactionId: transaction.id, processorStatus: transaction.status };
 	const event = transaction.statusHistory?.[0];
 	const code = event?.gatewayRejectionReason ?? event?.processorResponse?.legacyCode ?? transaction.status;
@@ -171,3 +262,4 @@ function transactionResult(transaction: BraintreeTransaction): ChargeResult {
 function braintreeRefundResult(refund: BraintreeTransaction): RefundResult {
 	return { outcome: 'accepted', refundId: refund.id, state: REFUND_STATES[refund.status] ?? 'pending', processorStatus: refund.status };
 }
+

@@ -1,34 +1,107 @@
 import type { Transport } from '../../transport/transport';
 import { PlatformApiError, vendorErrorBody } from '../../transport/errors';
 import { toMajorString } from '../../records/money';
-import { failureFromError, refundFailure, type ChargeRequest, type ChargeResult, type PaymentConnector, type RefundActions, type RefundRequest, type RefundResult, type RefundState } from '../payments';
+import {
+	authorizationFailure,
+	failureFromError,
+	refundFailure,
+	type AuthorizationActions,
+	type AuthorizationRequest,
+	type AuthorizationResult,
+	type ChargeRequest,
+	type ChargeResult,
+	type PaymentConnector,
+	type RefundActions,
+	type RefundRequest,
+	type RefundResult,
+	type RefundState,
+} from '../payments';
 import { payPalFailures, payPalIssue, type PayPalErrorBody } from './profile';
+
+interface PayPalAuthorization {
+	id: string;
+	status: string;
+	expiration_time?: string;
+}
 
 interface PayPalOrder {
 	id: string;
 	status: string;
-	purchase_units?: Array<{ payments?: { captures?: Array<{ id: string; status: string }> } }>;
+	purchase_units?: Array<{ payments?: { captures?: Array<{ id: string; status: string }>; authorizations?: PayPalAuthorization[] } }>;
 }
 
 const CAPTURED = new Set(['COMPLETED', 'PENDING']);
 
 /**
- * PayPal Orders v2: create the order, then capture it, each under its own `PayPal-Request-Id` derived from the
- * payment's key, so a repeat of either step returns the first result instead of a second order or capture.
+ * PayPal Orders v2: create the order, then capture it (or with capture off, an order with intent AUTHORIZE, then
+ * authorize it), each under its own `PayPal-Request-Id` derived from the payment's key, so a repeat of either step
+ * returns the first result instead of a second order, capture or authorization. An authorization is captured (all or
+ * part, the rest released) or voided through Payments v2 under the action's request id.
  */
-export class PayPalPayments implements PaymentConnector, RefundActions {
+export class PayPalPayments implements PaymentConnector, RefundActions, AuthorizationActions {
 	readonly processor = 'paypal';
 	readonly refunds: RefundActions = this;
+	readonly authorization: AuthorizationActions = this;
+	/** An authorization holds 29 days; PayPal recommends capturing within its 3-day honor period. */
+	readonly validity = { days: 29, honorDays: 3 };
 
 	constructor(private readonly transport: Transport) {}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {
 		try {
 			const order = await this.createOrder(request);
+			if (request.capture === false) return authorizationResult(await this.authorizeOrder(order, request.idempotencyKey));
 			if (order.status === 'COMPLETED') return captureResult(order);
-			return captureResult(await this.capture(order.id, request.idempotencyKey));
+			return captureResult(await this.captureOrder(order.id, request.idempotencyKey));
 		} catch (error) {
 			return failureFromError(error, payPalFailures, payPalIssue(vendorErrorBody<PayPalErrorBody>(error)));
+		}
+	}
+
+	/** `POST /v2/payments/authorizations/{id}/capture` with `final_capture` (the rest is released) under the capture's request id. */
+	async capture(request: AuthorizationRequest): Promise<AuthorizationResult> {
+		try {
+			const amount = request.amountMinor === undefined ? undefined : { currency_code: request.currency, value: toMajorString(request.amountMinor, request.currency) };
+			const capture = await this.transport.request<{ id: string; status: string }>({
+				method: 'POST',
+				url: `/v2/payments/authorizations/${encodeURIComponent(request.transactionId)}/capture`,
+				headers: { 'PayPal-Request-Id': request.idempotencyKey, Prefer: 'return=representation' },
+				body: { ...(amount ? { amount } : {}), final_capture: true },
+			});
+			return { outcome: 'succeeded', processorStatus: capture.status, transactionId: capture.id };
+		} catch (error) {
+			return authorizationFailure(error, payPalIssue(vendorErrorBody<PayPalErrorBody>(error)));
+		}
+	}
+
+	/** `POST /v2/payments/authorizations/{id}/void` under the void's request id. */
+	async cancel(request: AuthorizationRequest): Promise<AuthorizationResult> {
+		try {
+			const voided = await this.transport.request<{ id?: string; status?: string } | undefined>({
+				method: 'POST',
+				url: `/v2/payments/authorizations/${encodeURIComponent(request.transactionId)}/void`,
+				headers: { 'PayPal-Request-Id': request.idempotencyKey, Prefer: 'return=representation' },
+				body: {},
+			});
+			return { outcome: 'succeeded', processorStatus: voided?.status ?? 'VOIDED' };
+		} catch (error) {
+			return authorizationFailure(error, payPalIssue(vendorErrorBody<PayPalErrorBody>(error)));
+		}
+	}
+
+	/** An authorization PayPal already made under another request id reads back from the order itself. */
+	private async authorizeOrder(order: PayPalOrder, key: string): Promise<PayPalOrder> {
+		if (order.purchase_units?.[0]?.payments?.authorizations?.length) return order;
+		try {
+			return await this.transport.request<PayPalOrder>({
+				method: 'POST',
+				url: `/v2/checkout/orders/${encodeURIComponent(order.id)}/authorize`,
+				headers: { 'PayPal-Request-Id': `${key}-authorize`, Prefer: 'return=representation' },
+				body: {},
+			});
+		} catch (error) {
+			if (!(error instanceof PlatformApiError) || error.code !== 'ORDER_ALREADY_AUTHORIZED') throw error;
+			return this.transport.request<PayPalOrder>({ method: 'GET', url: `/v2/checkout/orders/${encodeURIComponent(order.id)}` });
 		}
 	}
 
@@ -39,7 +112,7 @@ export class PayPalPayments implements PaymentConnector, RefundActions {
 			url: '/v2/checkout/orders',
 			headers: { 'PayPal-Request-Id': `${request.idempotencyKey}-order`, Prefer: 'return=representation' },
 			body: {
-				intent: 'CAPTURE',
+				intent: request.capture === false ? 'AUTHORIZE' : 'CAPTURE',
 				purchase_units: [
 					{
 						reference_id: 'default',
@@ -78,7 +151,7 @@ export class PayPalPayments implements PaymentConnector, RefundActions {
 	}
 
 	/** A capture PayPal already made under another request id reads back from the order itself. */
-	private async capture(orderId: string, key: string): Promise<PayPalOrder> {
+	private async captureOrder(orderId: string, key: string): Promise<PayPalOrder> {
 		try {
 			return await this.transport.request<PayPalOrder>({
 				method: 'POST',
@@ -91,6 +164,16 @@ export class PayPalPayments implements PaymentConnector, RefundActions {
 			return this.transport.request<PayPalOrder>({ method: 'GET', url: `/v2/checkout/orders/${encodeURIComponent(orderId)}` });
 		}
 	}
+}
+
+/** An authorized order: its authorization's id is what is captured or voided later. */
+function authorizationResult(order: PayPalOrder): ChargeResult {
+	const authorization = order.purchase_units?.[0]?.payments?.authorizations?.[0];
+	if (authorization && (authorization.status === 'CREATED' || authorization.status === 'PENDING')) {
+		return { outcome: 'succeeded', transactionId: authorization.id, processorStatus: authorization.status, authorization: { expiresAt: authorization.expiration_time } };
+	}
+	const code = authorization?.status ?? order.status;
+	return { outcome: code === 'DENIED' ? 'hard_decline' : 'processor_failure', code, message: `PayPal order ${order.id} is ${code}` };
 }
 
 function captureResult(order: PayPalOrder): ChargeResult {

@@ -1,16 +1,38 @@
 import type { Transport } from '../../transport/transport';
 import { vendorErrorBody } from '../../transport/errors';
-import { failureFromError, refundFailure, type ChargeRequest, type ChargeResult, type PaymentConnector, type RefundActions, type RefundRequest, type RefundResult, type RefundState } from '../payments';
+import {
+	authorizationFailure,
+	failureFromError,
+	refundFailure,
+	type AuthorizationActions,
+	type AuthorizationRequest,
+	type AuthorizationResult,
+	type ChargeRequest,
+	type ChargeResult,
+	type PaymentConnector,
+	type RefundActions,
+	type RefundRequest,
+	type RefundResult,
+	type RefundState,
+} from '../payments';
 import { SQUARE_VERSION, squareFailures, type SquareErrorBody } from './profile';
 
 interface SquarePayment {
-	payment?: { id: string; status: string };
+	payment?: { id: string; status: string; delayed_until?: string; amount_money?: { amount: number; currency: string } };
 }
 
-/** Square `POST /v2/payments` with the required `idempotency_key`: a repeat returns the first payment. */
-export class SquarePayments implements PaymentConnector, RefundActions {
+/**
+ * Square `POST /v2/payments` with the required `idempotency_key`: a repeat returns the first payment. With capture off
+ * the payment is made with `autocomplete: false` (APPROVED, held until `delayed_until`), then completed (a partial
+ * capture first lowers `amount_money` through UpdatePayment, under its own key) or canceled. CompletePayment and
+ * CancelPayment take no key: a repeat after a lost answer reads the payment first.
+ */
+export class SquarePayments implements PaymentConnector, RefundActions, AuthorizationActions {
 	readonly processor = 'square';
 	readonly refunds: RefundActions = this;
+	readonly authorization: AuthorizationActions = this;
+	/** Card-not-present authorizations are canceled after 7 days (`delay_duration` P7D) unless completed. */
+	readonly validity = { days: 7 };
 
 	constructor(private readonly transport: Transport) {}
 
@@ -24,19 +46,52 @@ export class SquarePayments implements PaymentConnector, RefundActions {
 					source_id: request.token,
 					idempotency_key: request.idempotencyKey,
 					amount_money: { amount: request.amountMinor, currency: request.currency },
-					autocomplete: true,
+					autocomplete: request.capture !== false,
 					reference_id: request.paymentId.slice(0, 40),
 					note: request.description?.slice(0, 500),
 				},
 			});
 			const payment = body.payment;
 			if (payment && (payment.status === 'COMPLETED' || payment.status === 'APPROVED')) {
-				return { outcome: 'succeeded', transactionId: payment.id, processorStatus: payment.status };
+				const authorization = payment.status === 'APPROVED' ? { authorization: { expiresAt: payment.delayed_until } } : {};
+				return { outcome: 'succeeded', transactionId: payment.id, processorStatus: payment.status, ...authorization };
 			}
 			return { outcome: 'hard_decline', code: payment?.status ?? 'NO_PAYMENT', message: `Square payment ${payment?.status ?? 'missing'}` };
 		} catch (error) {
 			const first = vendorErrorBody<SquareErrorBody>(error)?.errors?.[0];
 			return failureFromError(error, squareFailures, first?.code, first?.category === 'PAYMENT_METHOD_ERROR');
+		}
+	}
+
+	async capture(request: AuthorizationRequest): Promise<AuthorizationResult> {
+		return await this.finish(request, 'complete');
+	}
+
+	async cancel(request: AuthorizationRequest): Promise<AuthorizationResult> {
+		return await this.finish(request, 'cancel');
+	}
+
+	private async finish(request: AuthorizationRequest, action: 'complete' | 'cancel'): Promise<AuthorizationResult> {
+		const done = action === 'complete' ? 'COMPLETED' : 'CANCELED';
+		const path = `/v2/payments/${encodeURIComponent(request.transactionId)}`;
+		try {
+			if (request.resuming) {
+				const { payment } = await this.transport.request<SquarePayment>({ method: 'GET', url: path, headers: { 'Square-Version': SQUARE_VERSION } });
+				if (payment?.status === done) return { outcome: 'succeeded', processorStatus: done };
+			}
+			if (action === 'complete' && request.amountMinor !== undefined) {
+				await this.transport.request<SquarePayment>({
+					method: 'PUT',
+					url: path,
+					headers: { 'Square-Version': SQUARE_VERSION },
+					body: { idempotency_key: `upd_${request.idempotencyKey.slice(4)}`, payment: { amount_money: { amount: request.amountMinor, currency: request.currency } } },
+				});
+			}
+			// No key on these two: a lost answer is not repeated here but settled by the next request's read (`resuming`).
+			const { payment } = await this.transport.request<SquarePayment>({ method: 'POST', url: `${path}/${action}`, headers: { 'Square-Version': SQUARE_VERSION }, body: {} }, { replaySafe: false });
+			return { outcome: 'succeeded', processorStatus: payment?.status ?? done };
+		} catch (error) {
+			return authorizationFailure(error, vendorErrorBody<SquareErrorBody>(error)?.errors?.[0]?.code);
 		}
 	}
 

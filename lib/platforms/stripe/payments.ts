@@ -1,7 +1,7 @@
 import type { Transport } from '../../transport/transport';
 import { vendorErrorBody } from '../../transport/errors';
-import { PlatformApiError } from '../../transport/errors';
 import {
+	authorizationFailure,
 	classifyCode,
 	failureFromError,
 	type AuthorizationActions,
@@ -37,6 +37,8 @@ export class StripePayments implements PaymentConnector, AuthorizationActions, R
 	readonly processor = 'stripe';
 	readonly authorization: AuthorizationActions = this;
 	readonly refunds: RefundActions = this;
+	/** Card authorizations hold 7 days (customer-initiated, card not present). */
+	readonly validity = { days: 7 };
 
 	constructor(private readonly transport: Transport) {}
 
@@ -99,7 +101,10 @@ export class StripePayments implements PaymentConnector, AuthorizationActions, R
 		}
 	}
 
-	/** Stripe answers a capture or cancel in the wrong state with 400 `payment_intent_unexpected_state`. */
+	/**
+	 * Under the action's `Idempotency-Key` (a repeat gets Stripe's first answer); a capture takes `amount_to_capture`
+	 * and releases the rest. Stripe answers one in the wrong state with 400 `payment_intent_unexpected_state`.
+	 */
 	private async authorizationAction(action: 'capture' | 'cancel', request: AuthorizationRequest): Promise<AuthorizationResult> {
 		try {
 			const intent = await this.transport.request<PaymentIntent>({
@@ -107,13 +112,12 @@ export class StripePayments implements PaymentConnector, AuthorizationActions, R
 				url: `/v1/payment_intents/${encodeURIComponent(request.transactionId)}/${action}`,
 				bodyType: 'form',
 				headers: { 'Idempotency-Key': request.idempotencyKey },
-				body: {},
+				body: action === 'capture' && request.amountMinor !== undefined ? { amount_to_capture: request.amountMinor } : {},
 			});
 			return { outcome: 'succeeded', processorStatus: intent.status };
 		} catch (error) {
-			if (!(error instanceof PlatformApiError)) throw error;
 			const details = vendorErrorBody<StripeErrorBody>(error)?.error;
-			return { outcome: 'failed', code: details?.code ?? details?.type ?? error.code ?? 'NO_RESPONSE', message: error.message, httpStatus: error.status };
+			return authorizationFailure(error, details?.code ?? details?.type);
 		}
 	}
 }

@@ -1,10 +1,45 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { settleAuthorizations } from './engine';
+import { captureRequestSchema } from '../../../lib/payments';
+import { InputError, itemParameters, readInput } from '../../shared/inputs';
+import { forEachPayment, nodeRouter } from './engine';
 
-export const description: INodeProperties[] = [];
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Capture',
+		name: 'captureScope',
+		type: 'options',
+		options: [
+			{ name: 'All That Was Authorized', value: 'all' },
+			{ name: 'Part of It', value: 'partial', description: 'An amount of your choice, at most what was authorized; the rest of the hold is released' },
+		],
+		default: 'all',
+		displayOptions: { show: { operation: ['capture'] } },
+	},
+	{
+		displayName: 'Capture Amount',
+		name: 'captureAmount',
+		type: 'number',
+		required: true,
+		default: 0,
+		typeOptions: { numberPrecision: 2 },
+		displayOptions: { show: { operation: ['capture'], captureScope: ['partial'] } },
+		description: 'In major units of the payment’s currency, e.g. 30.00; more than was authorized is refused before anything is captured',
+	},
+];
 
-/** Captures each item's authorized payment once; captured → output 0, refused → output 1. */
+/** Captures each item's authorized payment (all or part) once; captured → output 0, refused → output 1. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	return await settleAuthorizations(this, items, 'capture');
+	const router = await nodeRouter(this);
+	return await forEachPayment(this, items, async (item) => {
+		const partial = this.getNodeParameter('captureScope', item, 'all') === 'partial';
+		const { captureAmount, ...rest } = itemParameters(this, partial ? ['paymentId', 'captureAmount'] : ['paymentId'], item);
+		const request = readInput(this, captureRequestSchema, { ...rest, amount: captureAmount }, item, { amount: 'captureAmount' });
+		const result = await router.capture(request.paymentId, request.amount).catch((error: unknown) => {
+			// The engine names its own field (`amount`); the user sees this node's (Capture Amount).
+			if (!(error instanceof InputError)) throw error;
+			throw new InputError(error.violations.map((violation) => ({ ...violation, field: violation.field === 'amount' ? 'captureAmount' : violation.field })), 'Capture');
+		});
+		return { passed: result.status !== 'failed', json: { ...result } };
+	});
 }

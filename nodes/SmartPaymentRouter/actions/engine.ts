@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { defaultRoutingConfig, defaultProcessorProfiles, openPayments, paymentIdSchema, type AuthorizationAction, type PaymentRouter, type RoutingConfig } from '../../../lib/payments';
+import { defaultRoutingConfig, defaultProcessorProfiles, openPayments, type PaymentRouter, type RoutingConfig } from '../../../lib/payments';
 import { nodeEngine } from '../../shared/engineContext';
 import { credentialType } from '../../shared/platformCredentials';
 import { platformsServing } from '../../shared/platformOptions';
 import { toNodeError } from '../../shared/errors';
-import { InputViolationError, itemParameters, readInput } from '../../shared/inputs';
+import { InputViolationError } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 
 interface RoutingOptions {
@@ -88,14 +88,4 @@ export async function forEachPayment(
 		}
 	}
 	return [passed, failed];
-}
-
-/** Capture or Cancel Payment: each item's payment id; done (or the stored earlier answer) → output 0, refused → output 1. */
-export async function settleAuthorizations(context: IExecuteFunctions, items: INodeExecutionData[], action: AuthorizationAction): Promise<INodeExecutionData[][]> {
-	const router = await nodeRouter(context);
-	return await forEachPayment(context, items, async (item) => {
-		const { paymentId } = readInput(context, paymentIdSchema, itemParameters(context, ['paymentId'], item), item);
-		const result = action === 'capture' ? await router.capture(paymentId) : await router.cancel(paymentId);
-		return { passed: result.status !== 'failed', json: { ...result } };
-	});
 }

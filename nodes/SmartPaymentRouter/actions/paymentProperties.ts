@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { paymentRequestSchema, type PaymentRequest } from '../../../lib/payments';
 import { itemParameters, jsonInput, readInput } from '../../shared/inputs';
 
-const showFor = { show: { operation: ['route', 'explain'] } };
+const showFor = { show: { operation: ['route', 'authorize', 'explain'] } };
 
 /** The payment fields, one per item, read with expressions from the incoming payment request. */
 export const paymentProperties: INodeProperties[] = [
@@ -13,7 +13,7 @@ export const paymentProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '={{ $json.paymentId }}',
-		displayOptions: { show: { operation: ['route', 'explain', 'get', 'capture', 'cancel', 'refund'] } },
+		displayOptions: { show: { operation: ['route', 'authorize', 'explain', 'get', 'capture', 'cancel', 'refund'] } },
 		description: 'Your unique id for this payment: the same id is charged at most once, across retries and duplicates',
 	},
 	{ displayName: 'Amount', name: 'amount', type: 'number', required: true, default: 0, typeOptions: { numberPrecision: 2 }, displayOptions: showFor, description: 'In major units, e.g. 19.99' },

@@ -11,18 +11,18 @@ export const description: INodeProperties[] = [
 		default: true,
 		displayOptions: { show: { operation: ['route'] } },
 		description:
-			'Whether to capture the payment at once. Off: authorize only (status authorized), then capture or cancel it with Capture Payment or Cancel Payment; only processors whose connector supports it (Stripe) are used.',
+			'Whether to capture the payment at once. Off: authorize only (status authorized, as Authorize Payment does), then capture it or void it with Capture Payment or Void Authorization before its expiresAt.',
 	},
 ];
 
 /** Charges (or authorizes) each item's payment through the best processor; succeeded/authorized → output 0, failed → output 1. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], authorizeOnly = false): Promise<INodeExecutionData[][]> {
 	const router = await nodeRouter(this);
 	return await forEachPayment(
 		this,
 		items,
 		async (item) => {
-			const capture = this.getNodeParameter('capture', item, true) as boolean;
+			const capture = authorizeOnly ? false : (this.getNodeParameter('capture', item, true) as boolean);
 			const result = await router.process({ ...readPayment(this, item), capture });
 			return { passed: result.status !== 'failed', json: { ...result } };
 		},

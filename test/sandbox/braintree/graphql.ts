@@ -1,6 +1,7 @@
 /**
- * Braintree's GraphQL API: `POST /graphql` with a `Braintree-Version` header; `chargePaymentMethod`, `refundTransaction`
- * (of a settled transaction, up to what remains),
+ * Braintree's GraphQL API: `POST /graphql` with a `Braintree-Version` header; `chargePaymentMethod`, `authorizePaymentMethod`
+ * (AUTHORIZED, with `authorizationExpiresAt`), `captureTransaction` (all or part of an authorization), `reverseTransaction`
+ * (a void before settlement, a full refund after), `refundTransaction` (of a settled transaction, up to what remains),
  * `search.transactions` by `id` or `orderId`, and `ping`. No idempotency: a repeated charge is a second transaction,
  * as in Braintree. Queries are validated and executed against the part of Braintree's published schema the sandbox
  * serves (`schema.graphql`): only the selected fields come back, and arguments are read inline or from variables.
@@ -33,10 +34,27 @@ export async function handleGraphql(store: BraintreeStore, request: SandboxReque
 		ping: () => 'pong',
 		search: () => ({ transactions: ({ input }: { input: SearchInput }) => search(store, input) }),
 		chargePaymentMethod: async ({ input }: { input: ChargeInput }) => {
-			const transaction = await charge(store, input);
-			const error = declineError(transaction);
+			const transaction = await charge(store, input, true);
+			const error = declineError(transaction, 'chargePaymentMethod');
 			if (error) declines.push(error);
 			return { clientMutationId: input.clientMutationId ?? null, transaction: presentGraphql(transaction) };
+		},
+		authorizePaymentMethod: async ({ input }: { input: ChargeInput }) => {
+			const transaction = await charge(store, input, false);
+			const error = declineError(transaction, 'authorizePaymentMethod');
+			if (error) declines.push(error);
+			return { clientMutationId: input.clientMutationId ?? null, transaction: presentGraphql(transaction) };
+		},
+		captureTransaction: ({ input }: { input: CaptureInput }) => {
+			const transaction = validated(() => store.submitForSettlement(find(store, input.transactionId), input.transaction?.amount ?? input.amount), ['input', 'transaction']);
+			return { clientMutationId: input.clientMutationId ?? null, transaction: presentGraphql(transaction) };
+		},
+		reverseTransaction: ({ input }: { input: { clientMutationId?: string; transactionId: string } }) => {
+			const original = find(store, input.transactionId);
+			// Braintree voids what has not settled and refunds (in full) what has.
+			const settled = ['settled', 'settling'].includes(original.status);
+			const reversal = validated(() => (settled ? store.refund(original, undefined) : store.void(original)), ['input']);
+			return { clientMutationId: input.clientMutationId ?? null, reversal: { __typename: settled ? 'Refund' : 'Transaction', ...presentGraphql(reversal) } };
 		},
 		refundTransaction: ({ input }: { input: RefundInput }) => ({ clientMutationId: input.clientMutationId ?? null, refund: presentGraphql(refund(store, input)) }),
 	};
@@ -45,10 +63,28 @@ export async function handleGraphql(store: BraintreeStore, request: SandboxReque
 	return { status: 200, body: { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors.length ? { errors } : {}), extensions: requestExtensions() } };
 }
 
-/** Input Braintree refuses before any transaction exists: the field is null and the error explains. */
-async function charge(store: BraintreeStore, input: ChargeInput): Promise<Transaction> {
+/** The transaction a mutation names, by GraphQL id or legacy id. */
+function find(store: BraintreeStore, transactionId: string): Transaction {
+	const found = store.transactions.find((transaction) => graphqlId(transaction) === transactionId || transaction.id === transactionId);
+	if (!found) throw new GraphQLError('An object with this ID was not found.', { extensions: { errorClass: 'NOT_FOUND', inputPath: ['input', 'transactionId'] } });
+	return found;
+}
+
+/** A store call whose refusal becomes Braintree's validation error naming the input field. */
+function validated<T>(work: () => T, inputPath: string[]): T {
 	try {
-		return await store.sale({ amount: input.transaction.amount, orderId: input.transaction.orderId, source: { graphqlPaymentMethodId: input.paymentMethodId }, submitForSettlement: true });
+		return work();
+	} catch (error) {
+		if (!(error instanceof BraintreeValidation)) throw error;
+		const [first] = error.failures;
+		throw new GraphQLError(first.message, { extensions: { errorClass: 'VALIDATION', legacyCode: first.code, inputPath: [...inputPath, camel(first.attribute)] } });
+	}
+}
+
+/** Input Braintree refuses before any transaction exists: the field is null and the error explains. */
+async function charge(store: BraintreeStore, input: ChargeInput, submitForSettlement: boolean): Promise<Transaction> {
+	try {
+		return await store.sale({ amount: input.transaction.amount, orderId: input.transaction.orderId, source: { graphqlPaymentMethodId: input.paymentMethodId }, submitForSettlement });
 	} catch (error) {
 		if (!(error instanceof BraintreeValidation)) throw error;
 		const [first] = error.failures;
@@ -69,8 +105,8 @@ function refund(store: BraintreeStore, input: RefundInput): Transaction {
 	}
 }
 
-function declineError(transaction: Transaction): GraphqlErrorEntry | undefined {
-	const entry = (message: string, legacyCode?: string): GraphqlErrorEntry => ({ message, path: ['chargePaymentMethod'], extensions: { errorClass: 'VALIDATION', ...(legacyCode ? { legacyCode } : {}) } });
+function declineError(transaction: Transaction, mutation: string): GraphqlErrorEntry | undefined {
+	const entry = (message: string, legacyCode?: string): GraphqlErrorEntry => ({ message, path: [mutation], extensions: { errorClass: 'VALIDATION', ...(legacyCode ? { legacyCode } : {}) } });
 	if (transaction.status === 'processor_declined' || transaction.status === 'failed') return entry(transaction.processorResponseText, transaction.processorResponseCode);
 	if (transaction.status === 'gateway_rejected') return entry(`Gateway Rejected: ${transaction.gatewayRejectionReason}`);
 	return undefined;
@@ -124,6 +160,8 @@ function statusEvent(transaction: Transaction, event: StatusEvent, last: boolean
 	if (event.status === 'processor_declined') return { ...base, processorResponse, declineType: transaction.processorResponseType === 'soft_declined' ? 'SOFT' : 'HARD' };
 	if (event.status === 'failed') return { ...base, processorResponse };
 	if (event.status === 'gateway_rejected') return { ...base, gatewayRejectionReason: transaction.gatewayRejectionReason?.toUpperCase() };
+	// Visa, Mastercard and Amex card-not-present authorizations: 7 days.
+	if (event.status === 'authorized') return { ...base, authorizationExpiresAt: new Date(Date.parse(event.timestamp) + 7 * 86_400_000).toISOString() };
 	return base;
 }
 
@@ -135,6 +173,13 @@ interface ChargeInput {
 	clientMutationId?: string;
 	paymentMethodId: string;
 	transaction: { amount: string | number; orderId?: string };
+}
+
+interface CaptureInput {
+	clientMutationId?: string;
+	transactionId: string;
+	amount?: string | number;
+	transaction?: { amount?: string | number };
 }
 
 interface RefundInput {

@@ -9,7 +9,9 @@ const event = ['status', 'timestamp', 'amount', 'terminal'];
 
 export const servedFields: Record<string, string[]> = {
 	Query: ['ping', 'search'],
-	Mutation: ['chargePaymentMethod', 'refundTransaction'],
+	Mutation: ['chargePaymentMethod', 'authorizePaymentMethod', 'captureTransaction', 'reverseTransaction', 'refundTransaction'],
+	ReverseTransactionPayload: ['clientMutationId', 'reversal'],
+	TransactionReversal: ['Refund', 'Transaction'],
 	RefundTransactionPayload: ['clientMutationId', 'refund'],
 	Refund: ['id', 'legacyId', 'createdAt', 'amount', 'orderId', 'status', 'statusHistory', 'refundedTransaction'],
 	Search: ['transactions'],
@@ -24,7 +26,7 @@ export const servedFields: Record<string, string[]> = {
 	FailedEvent: [...event, 'processorResponse'],
 	GatewayRejectedEvent: [...event, 'gatewayRejectionReason'],
 	SubmittedForSettlementEvent: event,
-	AuthorizedEvent: event,
+	AuthorizedEvent: [...event, 'authorizationExpiresAt'],
 	SettlingEvent: event,
 	SettlementPendingEvent: event,
 	SettledEvent: event,

@@ -7,7 +7,10 @@
  * `REFUND_AMOUNT_EXCEEDED`, `CAPTURE_FULLY_REFUNDED`) and `GET /v2/payments/refunds/:id`.
  * An order with a vaulted or card payment source is approved at once; one without waits for the buyer, whose
  * approval is simulated by opening the order's `approve` link (`GET /checkoutnow?token=<order id>`, no auth).
- * Vault ids decide the outcome: one containing "declined" or "refused" fails its capture. Cards are answered as
+ * Orders made with intent AUTHORIZE are authorized (`/authorize`: an authorization holding 29 days), then captured in
+ * full or part (`/v2/payments/authorizations/:id/capture`, the rest released with `final_capture`) or voided, with
+ * PayPal's issues (`AUTHORIZATION_ALREADY_CAPTURED`, `AUTHORIZATION_VOIDED`, `PREVIOUSLY_CAPTURED`, `MAX_CAPTURE_AMOUNT_EXCEEDED`).
+ * Vault ids decide the outcome: one containing "declined" or "refused" fails its capture or authorization. Cards are answered as
  * PayPal answers them (brand, type, last digits), never with their number or security code.
  */
 import { randomBytes, timingSafeEqual, createHmac } from 'node:crypto';
@@ -167,6 +170,10 @@ class PayPalState {
 			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
 			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
 			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)))
+			.post('/v2/checkout/orders/:id/authorize', (request) => this.withRequestId(request, () => this.authorize(request)))
+			.get('/v2/payments/authorizations/:id', (request) => ({ status: 200, body: this.authorization(request.params.id).authorization }))
+			.post('/v2/payments/authorizations/:id/capture', (request) => this.withRequestId(request, () => this.captureAuthorization(request)))
+			.post('/v2/payments/authorizations/:id/void', (request) => this.withRequestId(request, () => this.voidAuthorization(request)))
 			.post('/v2/payments/captures/:id/refund', (request) => this.withRequestId(request, () => this.refund(request)))
 			.get('/v2/payments/refunds/:id', (request) => {
 				const refund = this.refunds.get(request.params.id);
@@ -222,7 +229,8 @@ class PayPalState {
 	view(collection?: string): unknown {
 		const orders = [...this.orders.values()];
 		const captures = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { captures?: unknown[] } | undefined)?.captures ?? []) as Array<{ status: string }>));
-		const all = { orders, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], webhooks: this.webhooks.map(listedWebhook) };
+		const authorizations = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { authorizations?: unknown[] } | undefined)?.authorizations ?? [])));
+		const all = { orders, authorizations, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], webhooks: this.webhooks.map(listedWebhook) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
@@ -245,7 +253,7 @@ class PayPalState {
 		const requestId = request.headers['paypal-request-id'];
 		if (typeof requestId === 'string' && requestId.length > 108) return payPalError(400, 'INVALID_REQUEST', 'PayPal-Request-Id is too long.', [{ field: 'PayPal-Request-Id', location: 'header', issue: 'INVALID_PARAMETER_SYNTAX', description: 'The value of a field does not conform to the expected format.' }]);
 		const answer = typeof requestId !== 'string' || requestId === '' ? await work() : await this.idempotency.run(`${request.path} ${requestId}`, JSON.stringify(request.body ?? {}), async () => work());
-		if (answer.status >= 300 || request.headers.prefer === 'return=representation') return answer;
+		if (answer.status >= 300 || answer.body === undefined || request.headers.prefer === 'return=representation') return answer;
 		const { id, status, links } = answer.body as Order;
 		return { ...answer, body: { id, status, links } };
 	}
@@ -311,6 +319,83 @@ class PayPalState {
 		order.update_time = capture.create_time;
 		this.services.publishWebhook({ id: `WH-${debugId()}`, event_type: 'PAYMENT.CAPTURE.COMPLETED', resource_type: 'capture', resource: capture, create_time: capture.create_time });
 		return { status: 201, body: order };
+	}
+
+	/**
+	 * Authorizes an approved order made with intent AUTHORIZE: the authorization holds 29 days (`expiration_time`); its
+	 * honor period is the first 3 of them.
+	 */
+	private async authorize(request: SandboxRequest): Promise<SandboxResponse> {
+		const order = this.order(request.params.id);
+		if (order.intent !== 'AUTHORIZE') return unprocessable('ACTION_DOES_NOT_MATCH_INTENT', 'Order was created with an intent to \'CAPTURE\'. Please use /capture endpoint.');
+		if (order.status === 'COMPLETED') return unprocessable('ORDER_ALREADY_AUTHORIZED', 'Order already authorized.If \'intent=AUTHORIZE\' only one authorization per order is allowed.');
+		if (order.status !== 'APPROVED') return unprocessable('ORDER_NOT_APPROVED', issueDescriptions.ORDER_NOT_APPROVED);
+		await this.processing.pause();
+		const issue = mockIssue(request) ?? vaultIssue(order.payment_source);
+		if (issue) return unprocessable(issue, issueDescriptions[issue] ?? issue);
+		const unit = order.purchase_units[0];
+		const now = new Date();
+		const id = randomBytes(9).toString('hex').toUpperCase().slice(0, 17);
+		const base = this.services.baseUrl();
+		const authorization = {
+			id, status: 'CREATED', amount: unit.amount, invoice_id: unit.invoice_id, custom_id: unit.custom_id,
+			expiration_time: new Date(now.getTime() + 29 * 86_400_000).toISOString(), create_time: now.toISOString(), update_time: now.toISOString(),
+			links: [
+				{ href: `${base}/v2/payments/authorizations/${id}`, rel: 'self', method: 'GET' },
+				{ href: `${base}/v2/payments/authorizations/${id}/capture`, rel: 'capture', method: 'POST' },
+				{ href: `${base}/v2/payments/authorizations/${id}/void`, rel: 'void', method: 'POST' },
+			],
+		};
+		unit.payments = { authorizations: [authorization] };
+		order.status = 'COMPLETED';
+		order.update_time = authorization.create_time;
+		return { status: 201, body: order };
+	}
+
+	/** Captures all or part of an authorization; with `final_capture` (the default) the rest is released. */
+	private async captureAuthorization(request: SandboxRequest): Promise<SandboxResponse> {
+		const { authorization, unit } = this.authorization(request.params.id);
+		if (authorization.status === 'CAPTURED') return unprocessable('AUTHORIZATION_ALREADY_CAPTURED', 'Authorization has been previously captured and hence cannot be captured again.');
+		if (authorization.status === 'VOIDED') return unprocessable('AUTHORIZATION_VOIDED', 'A voided authorization cannot be captured or reauthorized.');
+		if (Date.parse(String(authorization.expiration_time)) < Date.now()) return unprocessable('AUTHORIZATION_EXPIRED', 'An expired authorization cannot be captured.');
+		const body = (request.body ?? {}) as { amount?: { currency_code?: unknown; value?: unknown }; final_capture?: unknown; invoice_id?: unknown };
+		const authorized = authorization.amount as { currency_code: string; value: string };
+		const cents = (value: string) => Math.round(Number(value) * 100);
+		const captured = ((unit.payments as { captures?: Array<{ amount: { value: string } }> }).captures ?? []).reduce((sum, capture) => sum + cents(capture.amount.value), 0);
+		if (body.amount !== undefined) {
+			if (body.amount.currency_code !== authorized.currency_code) return unprocessable('AUTH_CAPTURE_CURRENCY_MISMATCH', 'Currency of capture must be the same as currency of authorization.');
+			if (!/^\d+(\.\d{1,2})?$/.test(String(body.amount.value ?? ''))) return unprocessable('DECIMAL_PRECISION', issueDescriptions.DECIMAL_PRECISION);
+			if (cents(String(body.amount.value)) > cents(authorized.value) - captured) return unprocessable('MAX_CAPTURE_AMOUNT_EXCEEDED', 'Capture amount exceeds allowable limit.');
+		}
+		await this.processing.pause();
+		const amount = body.amount === undefined ? { currency_code: authorized.currency_code, value: ((cents(authorized.value) - captured) / 100).toFixed(2) } : { currency_code: authorized.currency_code, value: String(body.amount.value) };
+		const now = new Date().toISOString();
+		const capture = { id: randomBytes(9).toString('hex').toUpperCase().slice(0, 17), status: 'COMPLETED', amount, final_capture: body.final_capture !== false, invoice_id: authorization.invoice_id, custom_id: authorization.custom_id, create_time: now, update_time: now };
+		(unit.payments as { captures?: unknown[] }).captures = [...((unit.payments as { captures?: unknown[] }).captures ?? []), capture];
+		authorization.status = capture.final_capture ? 'CAPTURED' : 'PARTIALLY_CAPTURED';
+		authorization.update_time = now;
+		this.services.publishWebhook({ id: `WH-${debugId()}`, event_type: 'PAYMENT.CAPTURE.COMPLETED', resource_type: 'capture', resource: capture, create_time: now });
+		return { status: 201, body: capture };
+	}
+
+	/** Voids an authorization not captured yet: nothing will be captured from it. */
+	private voidAuthorization(request: SandboxRequest): SandboxResponse {
+		const { authorization } = this.authorization(request.params.id);
+		if (authorization.status === 'CAPTURED' || authorization.status === 'PARTIALLY_CAPTURED') return unprocessable('PREVIOUSLY_CAPTURED', 'Authorization has been previously captured and hence cannot be voided.');
+		if (authorization.status === 'VOIDED') return unprocessable('PREVIOUSLY_VOIDED', 'Authorization has been previously voided and hence cannot be voided again.');
+		authorization.status = 'VOIDED';
+		authorization.update_time = new Date().toISOString();
+		return request.headers.prefer === 'return=representation' ? { status: 200, body: authorization } : { status: 204 };
+	}
+
+	private authorization(authorizationId: string): { authorization: Record<string, unknown>; unit: Record<string, unknown> } {
+		for (const order of this.orders.values()) {
+			for (const unit of order.purchase_units) {
+				const found = ((unit.payments as { authorizations?: Array<Record<string, unknown>> } | undefined)?.authorizations ?? []).find((entry) => entry.id === authorizationId);
+				if (found) return { authorization: found, unit };
+			}
+		}
+		throw new SandboxError(payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: 'Specified resource ID does not exist. Please check the resource ID and try again.' }]));
 	}
 
 	/** A refund of a completed capture: all that remains without `amount`; never more than remains, in its currency. */

@@ -2,7 +2,8 @@
  * The Square sandbox: `POST /v2/payments` with the required `idempotency_key` (replay of the first payment,
  * `IDEMPOTENCY_KEY_REUSED` for other data), Square's sandbox card nonces and decline codes, `GET /v2/payments/:id`,
  * `GET /v2/payments` (newest first, `limit` up to 100, an opaque `cursor`, `begin_time` / `end_time`, `sort_order`),
- * complete and cancel of a delayed-capture payment, refunds (`POST /v2/refunds`, of COMPLETED payments only and never
+ * delayed capture (`autocomplete: false`: APPROVED until `delayed_until`, 7 days; UpdatePayment lowers `amount_money`
+ * for a partial capture; complete and cancel), refunds (`POST /v2/refunds`, of COMPLETED payments only and never
  * more than remains, `GET /v2/refunds/:id`), bearer auth, and webhooks signed with `x-square-hmacsha256-signature`
  * over notification URL + body.
  */
@@ -99,6 +100,7 @@ class SquareState {
 	readonly idempotency = new IdempotencyCache(idempotencyRules);
 	/** Refunds keep their own keys: Square scopes an idempotency key to the endpoint. */
 	readonly refundIdempotency = new IdempotencyCache(idempotencyRules);
+	readonly updateIdempotency = new IdempotencyCache(idempotencyRules);
 
 	constructor(private readonly services: SandboxServices) {}
 
@@ -107,6 +109,7 @@ class SquareState {
 			.post('/v2/payments', (request) => this.create(request))
 			.get('/v2/payments/:id', (request) => ({ status: 200, body: { payment: this.payment(request.params.id) } }))
 			.get('/v2/payments', (request) => this.list(request))
+			.put('/v2/payments/:id', (request) => this.update(request))
 			.post('/v2/payments/:id/complete', (request) => this.finish(request.params.id, 'COMPLETED'))
 			.post('/v2/payments/:id/cancel', (request) => this.finish(request.params.id, 'CANCELED'))
 			.post('/v2/refunds', (request) => this.refund(request))
@@ -168,6 +171,7 @@ class SquareState {
 		this.subscriptions = [];
 		this.idempotency.reset();
 		this.refundIdempotency.reset();
+		this.updateIdempotency.reset();
 		this.processing.processingMs = 5;
 	}
 
@@ -213,6 +217,33 @@ class SquareState {
 		const page = matching.slice(offset, offset + pageSize);
 		const next = offset + pageSize < matching.length ? encodeCursor(offset + pageSize, filters) : undefined;
 		return { status: 200, body: { ...(page.length > 0 ? { payments: page } : {}), ...(next ? { cursor: next } : {}) } };
+	}
+
+	/**
+	 * UpdatePayment of an APPROVED payment, under its own `idempotency_key`: `amount_money` may be lowered (a partial
+	 * capture), never raised above what was approved.
+	 */
+	private async update(request: SandboxRequest): Promise<SandboxResponse> {
+		const body = (request.body ?? {}) as { idempotency_key?: string; payment?: { amount_money?: { amount?: unknown; currency?: unknown } } };
+		if (typeof body.idempotency_key !== 'string' || body.idempotency_key === '') return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'MISSING_REQUIRED_PARAMETER', detail: 'Missing required parameter.', field: 'idempotency_key' }]);
+		if (body.idempotency_key.length > 45) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'VALUE_TOO_LONG', detail: 'Field must not be greater than 45 length', field: 'idempotency_key' }]);
+		return this.updateIdempotency.run(body.idempotency_key, JSON.stringify({ id: request.params.id, payment: body.payment }), async () => {
+			const payment = this.payment(request.params.id);
+			if (payment.status !== 'APPROVED') throw squareError(400, { category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: `Payment ${request.params.id} is ${String(payment.status)}; only an APPROVED payment can be updated.` });
+			const money = body.payment?.amount_money;
+			if (money !== undefined) {
+				const approved = payment.approved_money as { amount: number; currency: string };
+				if (!Number.isInteger(money.amount) || (money.amount as number) < 1 || money.currency !== approved.currency) {
+					return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'INVALID_VALUE', detail: 'amount_money must have a positive integer amount in the payment currency', field: 'payment.amount_money' }]);
+				}
+				if ((money.amount as number) > approved.amount) {
+					return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'INVALID_VALUE', detail: 'amount_money cannot exceed the approved amount.', field: 'payment.amount_money' }]);
+				}
+				Object.assign(payment, { amount_money: { amount: money.amount, currency: approved.currency }, total_money: { amount: money.amount, currency: approved.currency } });
+			}
+			Object.assign(payment, { updated_at: new Date().toISOString(), version_token: randomBytes(12).toString('base64url') });
+			return { status: 200, body: { payment } };
+		});
 	}
 
 	/** Complete (capture) or cancel (void) a payment made with `autocomplete: false`. */
@@ -300,7 +331,7 @@ class SquareState {
 			total_money: { amount, currency },
 			approved_money: { amount: declineCode ? 0 : amount, currency },
 			status,
-			...(status === 'APPROVED' ? { delay_duration: 'PT168H', delay_action: 'CANCEL', delayed_until: new Date(Date.now() + 168 * 3600_000).toISOString() } : {}),
+			...(status === 'APPROVED' ? { delay_duration: 'P7D', delay_action: 'CANCEL', delayed_until: new Date(Date.now() + 168 * 3600_000).toISOString() } : {}),
 			source_type: 'CARD',
 			card_details: { status: declineCode ? 'FAILED' : status === 'APPROVED' ? 'AUTHORIZED' : 'CAPTURED', card: { card_brand: 'VISA', last_4: '1111', exp_month: 11, exp_year: 2030 }, entry_method: 'KEYED' },
 			location_id: 'LSANDBOX',

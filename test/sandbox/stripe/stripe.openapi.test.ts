@@ -52,9 +52,9 @@ test('the connector charges, is declined, authorizes, captures and cancels with 
 	const held = await charge('p-3', 'pm_card_visa', false);
 	const released = await charge('p-4', 'pm_card_visa', false);
 	if (held.outcome !== 'succeeded' || released.outcome !== 'succeeded') throw new Error('authorizations failed');
-	expect(await stripe.authorization!.capture({ transactionId: held.transactionId, idempotencyKey: 'cap-3' })).toMatchObject({ outcome: 'succeeded' });
-	expect(await stripe.authorization!.cancel({ transactionId: released.transactionId, idempotencyKey: 'can-4' })).toMatchObject({ outcome: 'succeeded' });
-	expect(await stripe.authorization!.capture({ transactionId: released.transactionId, idempotencyKey: 'cap-4' })).toMatchObject({ outcome: 'failed' });
+	expect(await stripe.authorization!.capture({ transactionId: held.transactionId, idempotencyKey: 'cap-3', amountMinor: 1000, currency: 'EUR', resuming: false })).toMatchObject({ outcome: 'succeeded' });
+	expect(await stripe.authorization!.cancel({ transactionId: released.transactionId, idempotencyKey: 'can-4', currency: 'EUR', resuming: false })).toMatchObject({ outcome: 'succeeded' });
+	expect(await stripe.authorization!.capture({ transactionId: released.transactionId, idempotencyKey: 'cap-4', currency: 'EUR', resuming: false })).toMatchObject({ outcome: 'failed' });
 
 	expect(conformance.problems()).toEqual([]);
 	expect(await webhookProblems(control, spec, 'components/schemas/event')).toEqual([]);

@@ -1,0 +1,13 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import * as route from './route.operation';
+
+export const description: INodeProperties[] = [];
+
+/**
+ * Authorizes each item's payment on the best processor that can hold it (Route Payment with Capture off):
+ * authorized → output 0 with `expiresAt`, failed → output 1.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	return await route.execute.call(this, items, true);
+}
