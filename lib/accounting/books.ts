@@ -11,10 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { AccountingConnector, AccountingParty, EntryKind, LinesEntry, PaymentEntry, PostContext, PostedEntry } from '../platforms/accounting';
+import type { AccountingConnector, AccountingParty, BatchPosting, ElementOutcome, EntryKind, EntryPost, LinesEntry, PaymentEntry, PostContext, PostedEntry } from '../platforms/accounting';
 import { InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
-import type { IdMapKey, StateStore } from '../store';
+import type { EachOutcome, EachResult, IdMapKey, StateStore } from '../store';
 import { PlatformApiError } from '../transport/errors';
 import { EntryRepository, type EntryRow } from './entries';
 import { toLinesEntry, toParty, toPaymentEntry } from './inputs';
@@ -72,6 +72,30 @@ export type TransactionState =
 			updatedAt: string;
 	  };
 
+/** One input's end in recordMany: its entry, or why it failed (its own input, or the platform's answer to it). */
+export type EntryResult = { outcome: EntryOutcome } | { error: unknown };
+
+/** An input checked and read: the entry, and for a payment the invoice it settles. */
+export interface PendingEntry {
+	sourceId: string;
+	entry: LinesEntry | PaymentEntry;
+	invoiceSourceId?: string;
+	invoiceId?: string;
+}
+
+/** What the ledger keeps per source transaction: the entry and the customer it went to. */
+interface Recorded {
+	posted: PostedEntry;
+	customerId?: string;
+}
+
+interface BatchItem {
+	sourceId: string;
+	post: EntryPost;
+}
+
+const SUBJECTS: Record<EntryKind, string> = { sale: 'Sale', refund: 'Refund', invoice: 'Invoice', payment: 'Payment' };
+
 /** QuickBooks' DocNumber takes 21 characters: the strictest reference field of the three platforms. */
 const REFERENCE_MAX = 21;
 
@@ -100,28 +124,91 @@ export class AccountingBooks {
 
 	/** A sale: a sales receipt, or the platform's idiom for a paid sale. */
 	async recordSale(input: unknown): Promise<EntryOutcome> {
-		return this.recordLines('sale', toLinesEntry(input, 'Sale'));
+		return await this.record('sale', input);
 	}
 
 	/** A refund: a refund receipt, or a credit note. */
 	async recordRefund(input: unknown): Promise<EntryOutcome> {
-		return this.recordLines('refund', toLinesEntry(input, 'Refund'));
+		return await this.record('refund', input);
 	}
 
 	async createInvoice(input: unknown): Promise<EntryOutcome> {
-		const entry = toLinesEntry(input, 'Invoice');
-		if (!entry.customer) throw new InputError([{ field: 'customer', problem: 'is needed: an invoice is addressed to a customer' }], 'Invoice');
-		return this.recordLines('invoice', entry);
+		return await this.record('invoice', input);
 	}
 
 	/** A payment against an invoice: one this package recorded (by its source id) or the platform's own (by its id). */
 	async recordPayment(input: unknown): Promise<EntryOutcome> {
-		const { entry, invoiceSourceId, invoiceId } = toPaymentEntry(input);
-		return this.once('payment', entry.sourceId, async () => {
-			const invoice = invoiceId ?? (await this.recordedInvoiceId(invoiceSourceId!));
-			const customerId = entry.customer ? (await this.ensureCustomer(entry.customer)).customerId : undefined;
-			return { entry, context: { customerId, invoiceId: invoice } };
+		return await this.record('payment', input);
+	}
+
+	/** Checks one input for `kind` without posting anything: throws InputError naming the field. */
+	parse(kind: EntryKind, input: unknown): PendingEntry {
+		if (kind === 'payment') {
+			const { entry, invoiceSourceId, invoiceId } = toPaymentEntry(input);
+			return { sourceId: entry.sourceId, entry, invoiceSourceId, invoiceId };
+		}
+		const entry = toLinesEntry(input, SUBJECTS[kind]);
+		if (kind === 'invoice' && !entry.customer) throw new InputError([{ field: 'customer', problem: 'is needed: an invoice is addressed to a customer' }], 'Invoice');
+		return { sourceId: entry.sourceId, entry };
+	}
+
+	/**
+	 * Many entries of one kind, each once per source id, in the platform's batches where it takes many per request
+	 * (Xero), else one by one; one result per input, in order. An input that fails its checks, or an element the
+	 * platform refuses, fails alone; a source id given twice is posted once and the second gets the first's entry. With
+	 * `stopAtFailure` nothing more is posted after a failure (after the batch it was in): the rest fail as not posted.
+	 */
+	async recordMany(kind: EntryKind, inputs: unknown[], options: { stopAtFailure?: boolean } = {}): Promise<EntryResult[]> {
+		const parsed = inputs.map((input): { pending: PendingEntry } | { error: unknown } => {
+			try {
+				return { pending: this.parse(kind, input) };
+			} catch (error) {
+				return { error };
+			}
 		});
+		const batch = this.options.connector.batch;
+		if (!batch) return await this.recordOneByOne(kind, parsed, options.stopAtFailure);
+		const unique = [...new Map(parsed.flatMap((item) => ('pending' in item ? [[item.pending.sourceId, item.pending] as const] : []))).values()];
+		const ended = new Map<string, EachResult<Recorded>>();
+		for (let start = 0; start < unique.length; start += batch.size) {
+			if (options.stopAtFailure && [...ended.values()].some((result) => 'error' in result)) break;
+			const chunk = unique.slice(start, start + batch.size);
+			const results = await this.options.store.idempotency.runOnceEach(this.scope(kind), chunk.map((pending) => pending.sourceId), async (claimed) => {
+				const wanted = new Set(claimed);
+				return await this.postBatch(kind, chunk.filter((pending) => wanted.has(pending.sourceId)), batch);
+			});
+			for (const [sourceId, result] of results) ended.set(sourceId, result);
+		}
+		const answered = new Set<string>();
+		return parsed.map((item): EntryResult => {
+			if ('error' in item) return item;
+			const { sourceId } = item.pending;
+			const result = ended.get(sourceId) ?? { error: notPosted(sourceId) };
+			if ('error' in result) return { error: result.error };
+			const repeat = answered.has(sourceId);
+			answered.add(sourceId);
+			return { outcome: this.outcome(kind, sourceId, result.result.posted, result.replayed || repeat, result.result.customerId) };
+		});
+	}
+
+	private async recordOneByOne(kind: EntryKind, parsed: Array<{ pending: PendingEntry } | { error: unknown }>, stopAtFailure = false): Promise<EntryResult[]> {
+		const results: EntryResult[] = [];
+		for (const item of parsed) {
+			if (stopAtFailure && results.some((result) => 'error' in result)) {
+				results.push({ error: 'error' in item ? item.error : notPosted(item.pending.sourceId) });
+				continue;
+			}
+			if ('error' in item) {
+				results.push(item);
+				continue;
+			}
+			try {
+				results.push({ outcome: await this.once(kind, item.pending) });
+			} catch (error) {
+				results.push({ error });
+			}
+		}
+		return results;
 	}
 
 	/** Finds the customer by email (the ID map first, then the platform), creates it when there is none, else updates it. */
@@ -161,11 +248,22 @@ export class AccountingBooks {
 		};
 	}
 
-	private async recordLines(kind: EntryKind, entry: LinesEntry): Promise<EntryOutcome> {
-		return this.once(kind, entry.sourceId, async () => {
-			const customerId = entry.customer ? (await this.ensureCustomer(entry.customer)).customerId : undefined;
-			return { entry, context: { customerId } };
-		});
+	private async record(kind: EntryKind, input: unknown): Promise<EntryOutcome> {
+		return await this.once(kind, this.parse(kind, input));
+	}
+
+	private scope(kind: EntryKind): string {
+		return `accounting:${this.connection}:${kind}`;
+	}
+
+	/**
+	 * What the entry needs from the platform before it is posted: its customer, and for a payment the invoice. Runs
+	 * inside the entry's claim, so concurrent duplicates do not race to create them either.
+	 */
+	private async prepare(kind: EntryKind, pending: PendingEntry): Promise<Omit<PostContext, 'idempotencyKey' | 'reference'>> {
+		const invoiceId = kind === 'payment' ? (pending.invoiceId ?? (await this.recordedInvoiceId(pending.invoiceSourceId!))) : undefined;
+		const customerId = pending.entry.customer ? (await this.ensureCustomer(pending.entry.customer)).customerId : undefined;
+		return { customerId, invoiceId };
 	}
 
 	private async recordedInvoiceId(invoiceSourceId: string): Promise<string> {
@@ -174,21 +272,94 @@ export class AccountingBooks {
 		throw new InputError([{ field: 'invoiceSourceId', problem: `names no invoice recorded on ${this.platform} (source id ${JSON.stringify(invoiceSourceId)})` }], 'Payment');
 	}
 
-	/**
-	 * Posts once per (kind, source id). `prepare` runs inside the claim: it resolves the customer and the invoice, so
-	 * concurrent duplicates do not race to create them either.
-	 */
-	private async once(
-		kind: EntryKind,
-		sourceId: string,
-		prepare: () => Promise<{ entry: LinesEntry | PaymentEntry; context: Omit<PostContext, 'idempotencyKey' | 'reference'> }>,
-	): Promise<EntryOutcome> {
-		const { result, replayed } = await this.options.store.idempotency.runOnce(`accounting:${this.connection}:${kind}`, sourceId, async () => {
-			const { entry, context } = await prepare();
+	/** Posts once per (kind, source id). */
+	private async once(kind: EntryKind, pending: PendingEntry): Promise<EntryOutcome> {
+		const { sourceId, entry } = pending;
+		const { result, replayed } = await this.options.store.idempotency.runOnce(this.scope(kind), sourceId, async (): Promise<Recorded> => {
+			const context = await this.prepare(kind, pending);
 			const posted = await this.postOnce(kind, sourceId, (attemptContext) => this.options.connector.postEntry(kind, entry, { ...context, ...attemptContext }), JSON.stringify({ entry, context }));
 			return { posted, customerId: context.customerId };
 		});
 		return this.outcome(kind, sourceId, result.posted, replayed, result.customerId);
+	}
+
+	/**
+	 * One batch of claimed entries: each prepared, those already recorded answered from their rows, those whose earlier
+	 * write may have landed looked up by reference, the rest posted in one request; elements whose outcome stayed
+	 * unknown (no answer, a 5xx) are looked up and the ones not found posted again, up to maxAttempts in all.
+	 */
+	private async postBatch(kind: EntryKind, pendings: PendingEntry[], batch: BatchPosting): Promise<Map<string, EachOutcome<Recorded>>> {
+		const outcomes = new Map<string, EachOutcome<Recorded>>();
+		const ready: BatchItem[] = [];
+		for (const pending of pendings) {
+			try {
+				const context = await this.prepare(kind, pending);
+				const reference = entryReference(kind, pending.sourceId);
+				const idempotencyKey = `ia-${digest(this.connection, kind, pending.sourceId, JSON.stringify({ entry: pending.entry, context })).slice(0, 40)}`;
+				ready.push({ sourceId: pending.sourceId, post: { entry: pending.entry, context: { ...context, reference, idempotencyKey } } });
+			} catch (error) {
+				outcomes.set(pending.sourceId, { error });
+			}
+		}
+		const unsure: BatchItem[] = [];
+		let open: BatchItem[] = [];
+		for (const item of ready) {
+			const row = await this.entries.get(kind, item.sourceId);
+			if (row?.state === 'recorded' && row.externalId) outcomes.set(item.sourceId, { result: { posted: fromRow(row), customerId: item.post.context.customerId } });
+			else (row?.state === 'attempting' ? unsure : open).push(item);
+		}
+		open.push(...(await this.lookUpMany(kind, unsure, batch, outcomes)));
+		for (let attempt = 1; open.length > 0; attempt++) {
+			for (const item of open) await this.entries.attempting(kind, item.sourceId, item.post.context.reference);
+			let answers: ElementOutcome[];
+			try {
+				answers = await batch.postEntries(kind, open.map((item) => item.post));
+			} catch (error) {
+				answers = open.map(() => ({ error: error instanceof Error ? error : new Error(String(error)) }));
+			}
+			const unknown: BatchItem[] = [];
+			for (const [index, item] of open.entries()) {
+				const answer = answers[index];
+				if ('posted' in answer) {
+					await this.entries.recorded(kind, item.sourceId, answer.posted);
+					outcomes.set(item.sourceId, { result: { posted: answer.posted, customerId: item.post.context.customerId } });
+				} else if (!mayHaveLanded(answer.error)) {
+					await this.entries.refused(kind, item.sourceId, answer.error.message);
+					outcomes.set(item.sourceId, { error: answer.error });
+				} else {
+					await this.entries.noteError(kind, item.sourceId, answer.error.message);
+					outcomes.set(item.sourceId, { error: answer.error });
+					unknown.push(item);
+				}
+			}
+			open = await this.lookUpMany(kind, unknown, batch, outcomes);
+			if (attempt >= this.maxAttempts) break;
+		}
+		return outcomes;
+	}
+
+	/** Looks the items up by reference: those found are recorded; returns the ones that did not land. */
+	private async lookUpMany(kind: EntryKind, items: BatchItem[], batch: BatchPosting, outcomes: Map<string, EachOutcome<Recorded>>): Promise<BatchItem[]> {
+		if (items.length === 0) return [];
+		let found: Map<string, PostedEntry>;
+		try {
+			found = await batch.findEntries(kind, items.map((item) => item.post.context.reference));
+		} catch (error) {
+			// Still unknown: the rows stay `attempting`, so a later run looks them up again before posting.
+			for (const item of items) outcomes.set(item.sourceId, { error });
+			return [];
+		}
+		const missing: BatchItem[] = [];
+		for (const item of items) {
+			const landed = found.get(item.post.context.reference);
+			if (!landed) {
+				missing.push(item);
+				continue;
+			}
+			await this.entries.recorded(kind, item.sourceId, landed);
+			outcomes.set(item.sourceId, { result: { posted: landed, customerId: item.post.context.customerId } });
+		}
+		return missing;
 	}
 
 	private async postOnce(kind: EntryKind, sourceId: string, post: (context: Pick<PostContext, 'idempotencyKey' | 'reference'>) => Promise<PostedEntry>, fingerprint: string): Promise<PostedEntry> {
@@ -258,6 +429,8 @@ export class AccountingBooks {
 		};
 	}
 }
+
+const notPosted = (sourceId: string) => new Error(`Source transaction ${sourceId} was not posted: an entry before it failed`);
 
 /** A refusal (4xx, a 429 the transport gave up on, an error before sending) left nothing behind; no answer or a 5xx may have. */
 function mayHaveLanded(error: unknown): boolean {

@@ -108,7 +108,31 @@ export interface AccountingSettings {
 	taxAccount?: string;
 }
 
+/** One element of a batch: the entry and how to post it. */
+export interface EntryPost {
+	entry: NeutralEntry;
+	context: PostContext;
+}
+
+/** One element's end in a batch: what the platform now holds, or why this element alone failed. */
+export type ElementOutcome = { posted: PostedEntry } | { error: Error };
+
+/**
+ * A platform that writes many entries in one request (Xero: arrays with summarizeErrors=false, each element answered
+ * on its own). A refused element is an error with a 4xx status; the request failing as a whole throws.
+ */
+export interface BatchPosting {
+	/** Entries per request. */
+	size: number;
+	/** Posts every entry, answering one outcome per post in order. */
+	postEntries(kind: EntryKind, posts: EntryPost[]): Promise<ElementOutcome[]>;
+	/** The entries of this kind stamped with these references that landed, by reference. */
+	findEntries(kind: EntryKind, references: string[]): Promise<Map<string, PostedEntry>>;
+}
+
 export interface AccountingConnector {
+	/** Present when the platform takes many entries per request. */
+	readonly batch?: BatchPosting;
 	readonly platform: string;
 	/** The customer with this email address, if the platform has one. */
 	findCustomer(email: string): Promise<PlatformCustomer | undefined>;

@@ -15,6 +15,11 @@ export interface RunOnceOptions {
 	sleep?: (ms: number) => Promise<void>;
 }
 
+/** What runOnceEach's work answers for one key. */
+export type EachOutcome<T> = { result: T } | { error: unknown };
+/** One key's end: its result (replayed when an earlier or concurrent worker did the work) or its error. */
+export type EachResult<T> = { result: T; replayed: boolean } | { error: unknown };
+
 export class IdempotencyConflictError extends Error {
 	constructor(readonly scope: string, readonly key: string) {
 		super(`Work for idempotency key "${key}" (${scope}) is still in progress in another execution`);
@@ -142,6 +147,67 @@ export class IdempotencyLedger {
 			}
 			if (Date.now() > deadline) throw new IdempotencyConflictError(scope, key);
 			await sleep(pollMs);
+		}
+	}
+
+	/**
+	 * runOnce for many keys whose work is done together (one batch request for all of them): one holder claims every key
+	 * it can and renews them all by one heartbeat; `work` gets the keys claimed and answers each one's result or error;
+	 * keys already done are replayed, and keys another worker holds are waited for (and taken over if it dies). A key's
+	 * error releases it, so a retry may do its work; `work` throwing fails every key it was given.
+	 */
+	async runOnceEach<T>(
+		scope: string,
+		keys: string[],
+		work: (claimed: string[]) => Promise<Map<string, EachOutcome<T>>>,
+		options: RunOnceOptions = {},
+	): Promise<Map<string, EachResult<T>>> {
+		const { leaseMs = DEFAULT_LEASE_MS, waitMs = 120_000, pollMs = 50, sleep = defaultSleep } = options;
+		const deadline = Date.now() + waitMs;
+		const holder = this.leases(leaseMs).holder();
+		const results = new Map<string, EachResult<T>>();
+		let waiting = [...new Set(keys)];
+		try {
+			while (waiting.length > 0) {
+				const claimed: string[] = [];
+				const busy: string[] = [];
+				for (const key of waiting) {
+					const claim = await this.claimAs(scope, key, holder);
+					if (claim.status === 'done') results.set(key, { result: claim.result as T, replayed: true });
+					else (claim.status === 'claimed' ? claimed : busy).push(key);
+				}
+				if (claimed.length > 0) await this.doEach(scope, claimed, holder, work, results);
+				waiting = busy;
+				if (waiting.length === 0) break;
+				if (Date.now() > deadline) {
+					for (const key of waiting) results.set(key, { error: new IdempotencyConflictError(scope, key) });
+					break;
+				}
+				await sleep(pollMs);
+			}
+		} finally {
+			holder.abandon();
+		}
+		return results;
+	}
+
+	private async doEach<T>(scope: string, claimed: string[], holder: Lease, work: (claimed: string[]) => Promise<Map<string, EachOutcome<T>>>, results: Map<string, EachResult<T>>): Promise<void> {
+		let outcomes: Map<string, EachOutcome<T>>;
+		try {
+			outcomes = await work(claimed);
+		} catch (error) {
+			outcomes = new Map(claimed.map((key) => [key, { error }]));
+		}
+		for (const key of claimed) {
+			const outcome = outcomes.get(key) ?? { error: new Error(`No result for idempotency key "${key}" (${scope})`) };
+			if ('error' in outcome) {
+				await this.release(scope, key, holder.owner);
+				results.set(key, { error: outcome.error });
+			} else {
+				await this.complete(scope, key, holder.owner, outcome.result);
+				results.set(key, { result: outcome.result, replayed: false });
+			}
+			holder.abandon([claimName(scope, key)]);
 		}
 	}
 

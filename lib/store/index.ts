@@ -4,7 +4,7 @@ export { openStore, closeAllStores } from './open';
 export { migrate } from './migrate';
 export { coreMigrations } from './coreMigrations';
 export { Outbox, OutboxTopic, outboxKey, outboxMigrations, type OutboxEntry, type CompleteResult, type QueuedEntry, type QueuedFailure, type QueuedWrite, type QueueQuery } from './outbox';
-export type { Claim, RunOnceOptions } from './idempotency';
+export type { Claim, EachOutcome, EachResult, RunOnceOptions } from './idempotency';
 export { IdempotencyConflictError } from './idempotency';
 export { DEFAULT_LEASE_MS, Lease, LeaseLostError, Leases, leaseName, type LeaseOptions, type LeaseTimers } from './leases';
 export type { IdMapKey } from './idMap';

@@ -166,3 +166,31 @@ test('Xero: a sale delivered twice is one paid invoice, one payment and one cont
 	expect(await xeroControl.state<unknown[]>('contacts')).toHaveLength(1);
 	expect((await xeroControl.requests()).every((entry) => entry.status !== null && entry.status < 400)).toBe(true);
 });
+
+test('Xero: 60 sales in one run go in batches (50 invoices, then their payments); an element Xero refuses stops the node naming its item, or goes alone to the error output', async () => {
+	const orders = Array.from({ length: 60 }, (_, index) => order(`shop-xb-${index}`, index === 7 ? { lines: [{ description: 'Mug', unitPrice: '5.00', taxCode: 'odd' }] } : {}));
+	const refusing = { ...saleParameters, platform: 'xero', mappings: { taxCodes: '{"odd": "NO_SUCH_TAX"}' } };
+	const stopped = await run(flow(refusing), orders);
+	expect(stopped.status).toBe('error');
+	expect((stopped.error as { message: string }).message).toMatch(/xero: The TaxType code 'NO_SUCH_TAX' does not exist/);
+	expect((stopped.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(7);
+	// Its batch was posted; nothing after that batch was.
+	expect(await xeroControl.state<unknown[]>('invoices')).toHaveLength(49);
+	const continued = await run(flow(refusing, 'continueErrorOutput'), orders);
+	expect(continued.status).toBe('success');
+	const [recorded, errors] = continued.outputs.Accounting;
+	expect(recorded).toHaveLength(59);
+	expect(recorded.filter((item) => item.json.replayed)).toHaveLength(49);
+	expect(errors.map((item) => [item.pairedItem, item.json.error])).toEqual([[{ item: 7 }, expect.stringContaining('NO_SUCH_TAX')]]);
+	const puts = (await xeroControl.requests()).filter((entry) => entry.method === 'PUT' && /\/(Invoices|Payments)$/.test(entry.path));
+	expect(puts.map((entry) => [entry.path.split('/').at(-1), ((entry.body as Record<string, unknown[]>)[entry.path.split('/').at(-1)!]).length])).toEqual([
+		['Invoices', 50],
+		['Payments', 49],
+		// The second run: the refused one alone again (the 49 recorded are answered from the store), then the last 10.
+		['Invoices', 1],
+		['Invoices', 10],
+		['Payments', 10],
+	]);
+	expect(await xeroControl.state<unknown[]>('invoices')).toHaveLength(59);
+	expect(await xeroControl.state<unknown[]>('payments')).toHaveLength(59);
+});

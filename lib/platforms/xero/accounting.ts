@@ -7,7 +7,10 @@ import type {
 	AccountingConnector,
 	AccountingParty,
 	AccountingSettings,
+	BatchPosting,
+	ElementOutcome,
 	EntryKind,
+	EntryPost,
 	LinesEntry,
 	NeutralEntry,
 	PaymentEntry,
@@ -19,6 +22,11 @@ import type {
 type XeroRecord = Record<string, any>;
 
 const API = '/api.xro/2.0';
+
+/** Xero takes any number of elements up to 3.5 MB a request, and recommends bundles of up to 50 for timely answers. */
+export const XERO_BATCH_SIZE = 50;
+/** References per look-up: a `where` of 25 references, or 25 invoice numbers, keeps the URL short. */
+const LOOKUP_SIZE = 25;
 
 export interface XeroSettings extends AccountingSettings {
 	tenantId: string;
@@ -33,6 +41,11 @@ export interface XeroSettings extends AccountingSettings {
  */
 export class XeroAccounting implements AccountingConnector {
 	readonly platform = 'xero';
+	readonly batch: BatchPosting = {
+		size: XERO_BATCH_SIZE,
+		postEntries: async (kind, posts) => await this.postEntries(kind, posts),
+		findEntries: async (kind, references) => await this.findEntries(kind, references),
+	};
 
 	constructor(
 		private readonly transport: Transport,
@@ -110,6 +123,78 @@ export class XeroAccounting implements AccountingConnector {
 		return found && documentPosted(collection, found);
 	}
 
+	/**
+	 * Many entries of one kind in one request per step, each element answered on its own (summarizeErrors=false): sales
+	 * are one PUT of invoices, then one PUT of payments for what each invoice still has due; an invoice whose number is
+	 * taken (it landed earlier) is found by number and paid, never posted twice.
+	 */
+	private async postEntries(kind: EntryKind, posts: EntryPost[]): Promise<ElementOutcome[]> {
+		if (kind === 'payment') {
+			const answers = await this.writeMany('PUT', 'Payments', posts.map(({ entry, context }) => this.paymentBody(String(context.invoiceId), (entry as PaymentEntry).amountMinor, entry.currency, entry.date, context.reference)));
+			return answers.map((answer) => ('error' in answer ? answer : { posted: paymentPosted(answer.record) }));
+		}
+		if (kind === 'refund') {
+			const answers = await this.writeMany('PUT', 'CreditNotes', posts.map(({ entry, context }) => this.document('ACCRECCREDIT', entry as LinesEntry, context)));
+			return answers.map((answer) => ('error' in answer ? answer : { posted: documentPosted('CreditNotes', answer.record) }));
+		}
+		const invoices = await this.createOrFindInvoices(posts);
+		if (kind === 'invoice') return invoices.map((answer) => ('error' in answer ? answer : { posted: documentPosted('Invoices', answer.record) }));
+		return await this.payInvoices(posts, invoices);
+	}
+
+	private async createOrFindInvoices(posts: EntryPost[]): Promise<WriteAnswer[]> {
+		const answers = await this.writeMany('PUT', 'Invoices', posts.map(({ entry, context }) => this.document('ACCREC', entry as LinesEntry, context)));
+		const taken = posts.filter((_, index) => isNumberTaken(answers[index]));
+		if (taken.length === 0) return answers;
+		const landed = await this.invoicesNumbered(taken.map(({ context }) => context.reference));
+		return answers.map((answer, index) => {
+			if (!isNumberTaken(answer)) return answer;
+			const found = landed.get(posts[index].context.reference);
+			return found ? { record: found } : answer;
+		});
+	}
+
+	/** Sales are paid at once: one payment per invoice of what it still has due (all of it, unless a run died between). */
+	private async payInvoices(posts: EntryPost[], invoices: WriteAnswer[]): Promise<ElementOutcome[]> {
+		const due = posts.flatMap((post, index) => {
+			const answer = invoices[index];
+			if ('error' in answer) return [];
+			const amountDue = minorOf(answer.record.AmountDue, post.entry.currency);
+			return amountDue > 0 ? [{ index, body: this.paymentBody(String(answer.record.InvoiceID), amountDue, post.entry.currency, post.entry.date, post.context.reference) }] : [];
+		});
+		const payments = due.length === 0 ? [] : await this.writeMany('PUT', 'Payments', due.map(({ body }) => body));
+		const paymentOf = new Map(due.map(({ index }, position) => [index, payments[position]]));
+		return invoices.map((answer, index) => {
+			if ('error' in answer) return answer;
+			const payment = paymentOf.get(index);
+			if (payment && 'error' in payment) return payment;
+			return { posted: { ...documentPosted('Invoices', answer.record), balanceMinor: 0, status: 'PAID' } };
+		});
+	}
+
+	/** Landed entries by reference, 25 references a request: invoices by number (a sale counts once paid), credit notes and payments by `where`. */
+	private async findEntries(kind: EntryKind, references: string[]): Promise<Map<string, PostedEntry>> {
+		const found = new Map<string, PostedEntry>();
+		for (let start = 0; start < references.length; start += LOOKUP_SIZE) {
+			const chunk = references.slice(start, start + LOOKUP_SIZE);
+			if (kind === 'sale' || kind === 'invoice') {
+				for (const [number, invoice] of await this.invoicesNumbered(chunk)) {
+					if (kind === 'sale' && Number(invoice.AmountDue) > 0) continue;
+					found.set(number, documentPosted('Invoices', invoice));
+				}
+				continue;
+			}
+			const [collection, field] = kind === 'refund' ? ['CreditNotes', 'CreditNoteNumber'] : ['Payments', 'Reference'];
+			const answer = await this.call('GET', `/${collection}`, { qs: { where: chunk.map((reference) => `${field}==${quote(reference)}`).join(' OR ') } });
+			for (const record of (answer[collection] as XeroRecord[] | undefined) ?? []) {
+				const reference = String(record[field]);
+				if (!chunk.includes(reference) || found.has(reference)) continue;
+				found.set(reference, kind === 'refund' ? documentPosted('CreditNotes', record) : paymentPosted(record));
+			}
+		}
+		return found;
+	}
+
 	/** The invoice numbered with the reference: created, or (when Xero says the number is taken) the one that landed. */
 	private async createOrFindInvoice(entry: LinesEntry, context: PostContext): Promise<XeroRecord> {
 		try {
@@ -123,13 +208,17 @@ export class XeroAccounting implements AccountingConnector {
 	}
 
 	private async pay(invoice: XeroRecord, amountMinor: number, currency: string, date: string | undefined, reference: string, idempotencyKey: string): Promise<XeroRecord> {
-		return await this.writeOne('PUT', 'Payments', {
-			Invoice: { InvoiceID: invoice.InvoiceID },
+		return await this.writeOne('PUT', 'Payments', this.paymentBody(String(invoice.InvoiceID), amountMinor, currency, date, reference), idempotencyKey);
+	}
+
+	private paymentBody(invoiceId: string, amountMinor: number, currency: string, date: string | undefined, reference: string): XeroRecord {
+		return {
+			Invoice: { InvoiceID: invoiceId },
 			Account: { Code: this.settings.paymentAccount || '090' },
 			Amount: Number(toMajorString(amountMinor, currency)),
 			...(date ? { Date: date } : {}),
 			Reference: reference,
-		}, idempotencyKey);
+		};
 	}
 
 	/** An AUTHORISED document: product lines to the sales account, shipping, the discount and the tax as lines of their own. */
@@ -162,8 +251,15 @@ export class XeroAccounting implements AccountingConnector {
 	}
 
 	private async invoiceNumbered(number: string): Promise<XeroRecord | undefined> {
-		const answer = await this.call('GET', '/Invoices', { qs: { InvoiceNumbers: number } });
-		return (answer.Invoices as XeroRecord[] | undefined)?.find((invoice) => invoice.InvoiceNumber === number && invoice.Type === 'ACCREC');
+		return (await this.invoicesNumbered([number])).get(number);
+	}
+
+	/** Sales invoices by number, in one request (Xero's InvoiceNumbers takes a comma-separated list). */
+	private async invoicesNumbered(numbers: string[]): Promise<Map<string, XeroRecord>> {
+		const answer = await this.call('GET', '/Invoices', { qs: { InvoiceNumbers: numbers.join(',') } });
+		const wanted = new Set(numbers);
+		const invoices = ((answer.Invoices as XeroRecord[] | undefined) ?? []).filter((invoice) => invoice.Type === 'ACCREC' && wanted.has(invoice.InvoiceNumber));
+		return new Map(invoices.map((invoice) => [String(invoice.InvoiceNumber), invoice]));
 	}
 
 	private async readDocument(collection: string, id: string): Promise<XeroRecord | undefined> {
@@ -186,10 +282,36 @@ export class XeroAccounting implements AccountingConnector {
 		return (answer[collection] as XeroRecord[])[0];
 	}
 
+	/**
+	 * Many elements in one request with summarizeErrors=false: Xero answers 200 with every element in the order sent,
+	 * each saved or carrying its own ValidationErrors. The Idempotency-Key covers the body, so the transport's retry of
+	 * a lost answer is replayed, not applied twice.
+	 */
+	private async writeMany(method: 'PUT' | 'POST', collection: string, elements: XeroRecord[]): Promise<WriteAnswer[]> {
+		const body = { [collection]: elements };
+		const key = `ia-batch-${createHash('sha256').update(`${this.settings.tenantId}\u0000${method}\u0000${collection}\u0000${JSON.stringify(body)}`).digest('base64url')}`;
+		const answer = await this.call(method, `/${collection}`, { qs: { summarizeErrors: 'false' }, body, headers: { 'Idempotency-Key': key } });
+		const records = answer[collection] as XeroRecord[] | undefined;
+		if (!Array.isArray(records) || records.length !== elements.length) {
+			throw new PlatformApiError({ platform: 'xero', message: `Xero answered ${Array.isArray(records) ? records.length : 'no'} ${collection} for the ${elements.length} sent`, retryable: false, attempts: 1 });
+		}
+		return records.map((record) => {
+			const messages = ((record.ValidationErrors as XeroRecord[] | undefined) ?? []).map((entry) => String(entry.Message));
+			if (messages.length === 0 && record.StatusAttributeString !== 'ERROR') return { record };
+			return { error: new PlatformApiError({ platform: 'xero', message: messages.join('; ') || `Xero refused the element of ${collection}`, status: 400, code: 'ValidationException', retryable: false, attempts: 1 }) };
+		});
+	}
+
 	private async call(method: 'GET' | 'PUT' | 'POST', path: string, options: { qs?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {}): Promise<XeroRecord> {
 		return await this.transport.request<XeroRecord>({ method, url: `${API}${path}`, qs: options.qs, body: options.body, headers: { 'xero-tenant-id': this.settings.tenantId, ...options.headers } });
 	}
 }
+
+/** One element of a batch write: saved, or refused with its own validation errors. */
+type WriteAnswer = { record: XeroRecord } | { error: PlatformApiError };
+
+/** Xero refused the invoice because its number is taken: it landed earlier. */
+const isNumberTaken = (answer: WriteAnswer) => 'error' in answer && /must be unique/.test(answer.error.message);
 
 /** A string literal of Xero's `where` filter. */
 function quote(value: string): string {

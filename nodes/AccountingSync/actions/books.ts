@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { openAccounting, type AccountingBooks, type AccountingSettings } from '../../../lib/accounting';
+import { openAccounting, type AccountingBooks, type AccountingSettings, type EntryKind, type EntryResult } from '../../../lib/accounting';
 import { nodeEngine } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
@@ -23,6 +23,40 @@ function readMappings(context: IExecuteFunctions): AccountingSettings {
 		paymentAccount: options.paymentAccount,
 		taxAccount: options.taxAccount,
 	}, 0) as AccountingSettings;
+}
+
+/**
+ * Records one entry of `kind` per item, all items together (in the platform's batches where it takes many per request:
+ * Xero). Each item's answer goes out paired with it. An item whose input fails its checks stops the node before
+ * anything is posted; an item the platform refuses stops it naming the item once the others are recorded. Under On
+ * Error "Continue" either becomes that item's error and the rest go on.
+ */
+export async function recordEachItem(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	kind: EntryKind,
+	readItem: (item: number) => Record<string, unknown>,
+): Promise<INodeExecutionData[][]> {
+	const books = await openNodeBooks(context);
+	const inputs = items.map((_, item): { input: Record<string, unknown> } | { error: unknown } => {
+		try {
+			const input = readItem(item);
+			if (!context.continueOnFail()) books.parse(kind, input);
+			return { input };
+		} catch (error) {
+			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, item);
+			return { error };
+		}
+	});
+	const posted = inputs.flatMap((entry, item) => ('input' in entry ? [{ item, input: entry.input }] : []));
+	const results = new Map<number, EntryResult>();
+	const answers = await books.recordMany(kind, posted.map(({ input }) => input), { stopAtFailure: !context.continueOnFail() });
+	posted.forEach(({ item }, index) => results.set(item, answers[index]));
+	return await forEachItem(context, items, async (item) => {
+		const result = results.get(item) ?? (inputs[item] as { error: unknown });
+		if ('outcome' in result) return { ...result.outcome } as IDataObject;
+		throw result.error;
+	});
 }
 
 /**

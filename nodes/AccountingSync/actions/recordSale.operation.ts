@@ -1,10 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { forEachItem, openNodeBooks } from './books';
+import { recordEachItem } from './books';
 import { linesEntryInput } from './itemInput';
 
 /** Each item is one sale, posted once per Source Transaction ID; a repeat returns the first entry with replayed true. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const books = await openNodeBooks(this);
-	return await forEachItem(this, items, async (item) => ({ ...(await books.recordSale(linesEntryInput(this, item))) }) as IDataObject);
+	return await recordEachItem(this, items, 'sale', (item) => linesEntryInput(this, item));
 }

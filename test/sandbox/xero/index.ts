@@ -24,6 +24,8 @@ export const XERO_CONCURRENT_LIMIT = 5;
 const API = '/api.xro/2.0';
 const PAGE_SIZE = 100;
 const IDEMPOTENCY_KEY_MAX = 128;
+/** A single POST or PUT to the Accounting API takes at most 3.5 MB; the number of elements in it is not limited. */
+export const XERO_MAX_REQUEST_BYTES = 3.5 * 1024 * 1024;
 
 type XeroRecord = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -194,6 +196,7 @@ class ElementError extends Error {
  * ValidationErrors, else one invalid element fails them all (400) and nothing is saved.
  */
 function writeAll(name: string, idField: string, records: Map<string, XeroRecord>, prepare: (record: XeroRecord, existing?: XeroRecord) => XeroRecord, request: SandboxRequest, updates: boolean): SandboxResponse {
+	if (Buffer.byteLength(request.rawBody ?? '') > XERO_MAX_REQUEST_BYTES) return { status: 413, body: 'The request is larger than the 3.5 MB Xero accepts' };
 	const body = request.body as XeroRecord | undefined;
 	const elements = Array.isArray(body?.[name]) ? (body![name] as XeroRecord[]) : body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0 && body[name] === undefined ? [body] : undefined;
 	if (!elements) return { status: 400, body: { ErrorNumber: 14, Type: 'PostDataInvalidException', Message: `The request body must hold ${name}` } };
@@ -371,23 +374,52 @@ function preparePayment(org: XeroOrganisation, record: XeroRecord): XeroRecord {
 	return payment;
 }
 
-/** `where` as Xero's filter: `Field=="value"` (or `!=`, or a bare number / true / false), joined by AND or &&; dotted fields. */
+/**
+ * `where` as Xero's filter: `Field=="value"` (or `!=`, or a bare number / true / false), joined by AND (or &&) and OR
+ * (or ||), AND binding tighter; dotted fields.
+ */
 function whereFilter(where: string | null): ((record: XeroRecord) => boolean) | string {
 	if (!where) return () => true;
-	const clauses = where.split(/\s+AND\s+|&&/i).map((clause) => clause.trim());
-	const tests: Array<(record: XeroRecord) => boolean> = [];
-	for (const clause of clauses) {
-		const match = /^([A-Za-z][\w.]*)\s*(==|!=)\s*(?:"((?:[^"\\]|\\.)*)"|(true|false|-?\d+(?:\.\d+)?)|(null))$/.exec(clause);
-		if (!match) return `Unable to parse the where clause: ${clause}`;
-		const [, field, operator, text, literal, nullValue] = match;
-		const wanted = text !== undefined ? text.replace(/\\(.)/g, '$1') : nullValue ? null : literal;
-		tests.push((record) => {
-			const have = field.split('.').reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as XeroRecord)[part] : undefined), record);
-			const same = wanted === null ? have === undefined || have === null : String(have) === String(wanted);
-			return operator === '==' ? same : !same;
-		});
+	const alternatives: Array<Array<(record: XeroRecord) => boolean>> = [];
+	for (const alternative of splitOutsideQuotes(where, /^\s+OR\s+|^\|\|/i)) {
+		const tests: Array<(record: XeroRecord) => boolean> = [];
+		for (const clause of splitOutsideQuotes(alternative, /^\s+AND\s+|^&&/i).map((part) => part.trim())) {
+			const match = /^([A-Za-z][\w.]*)\s*(==|!=)\s*(?:"((?:[^"\\]|\\.)*)"|(true|false|-?\d+(?:\.\d+)?)|(null))$/.exec(clause);
+			if (!match) return `Unable to parse the where clause: ${clause}`;
+			const [, field, operator, text, literal, nullValue] = match;
+			const wanted = text !== undefined ? text.replace(/\\(.)/g, '$1') : nullValue ? null : literal;
+			tests.push((record) => {
+				const have = field.split('.').reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as XeroRecord)[part] : undefined), record);
+				const same = wanted === null ? have === undefined || have === null : String(have) === String(wanted);
+				return operator === '==' ? same : !same;
+			});
+		}
+		alternatives.push(tests);
 	}
-	return (record) => tests.every((test) => test(record));
+	return (record) => alternatives.some((tests) => tests.every((test) => test(record)));
+}
+
+/** Splits at each match of `separator` (anchored) that is not inside a quoted string. */
+function splitOutsideQuotes(text: string, separator: RegExp): string[] {
+	const parts: string[] = [];
+	let start = 0;
+	let quoted = false;
+	for (let index = 0; index < text.length; index++) {
+		const char = text[index];
+		if (char === '\\' && quoted) {
+			index++;
+			continue;
+		}
+		if (char === '"') quoted = !quoted;
+		if (quoted) continue;
+		const match = separator.exec(text.slice(index));
+		if (!match) continue;
+		parts.push(text.slice(start, index));
+		start = index + match[0].length;
+		index = start - 1;
+	}
+	parts.push(text.slice(start));
+	return parts;
 }
 
 function list(name: string, records: XeroRecord[], request: SandboxRequest): SandboxResponse {

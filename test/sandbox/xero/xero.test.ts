@@ -118,3 +118,21 @@ test(`limits: the 61st call in a minute and the ${XERO_CONCURRENT_LIMIT + 1}th a
 	expect(refused).toHaveLength(1);
 	expect(refused[0].headers.get('x-rate-limit-problem')).toBe('concurrent');
 });
+
+test('a write over 3.5 MB is refused with 413 and saves nothing; 50 invoices in one request are taken', async () => {
+	const big = { Invoices: Array.from({ length: 40 }, (_, index) => invoice({ InvoiceNumber: `big-${index}`, Reference: 'x'.repeat(100_000) })) };
+	const refused = await api('/Invoices?summarizeErrors=false', { method: 'PUT', body: big });
+	expect(refused.status).toBe(413);
+	expect(await control.state('invoices')).toHaveLength(0);
+	const fifty = await api('/Invoices?summarizeErrors=false', { method: 'PUT', body: { Invoices: Array.from({ length: 50 }, (_, index) => invoice({ InvoiceNumber: `n-${index}` })) } });
+	expect(fifty.status).toBe(200);
+	expect(await control.state('invoices')).toHaveLength(50);
+});
+
+test('where joins clauses with OR and AND (AND binding tighter); a quoted OR is part of the value', async () => {
+	await api('/Invoices', { method: 'PUT', body: { Invoices: [invoice({ InvoiceNumber: 'w-1' }), invoice({ InvoiceNumber: 'w OR 2' }), invoice({ InvoiceNumber: 'w-3', Status: 'DRAFT' })] } });
+	const numbers = async (where: string) => ((await api(`/Invoices?where=${encodeURIComponent(where)}`)).body.Invoices as Array<{ InvoiceNumber: string }>).map((entry) => entry.InvoiceNumber).sort();
+	expect(await numbers('InvoiceNumber=="w-1" OR InvoiceNumber=="w OR 2"')).toEqual(['w OR 2', 'w-1']);
+	expect(await numbers('InvoiceNumber=="w-1" || Status=="DRAFT" AND InvoiceNumber=="w-3"')).toEqual(['w-1', 'w-3']);
+	expect(await numbers('Status=="DRAFT" AND InvoiceNumber=="w-1" OR InvoiceNumber=="nope"')).toEqual([]);
+});
