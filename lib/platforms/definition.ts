@@ -129,8 +129,11 @@ export interface AccountingCapability {
 
 export interface InventoryCapability {
 	connector: (transport: Transport, settings: PlatformSettings) => InventoryConnector;
-	/** Where the store's stock lives: the setting the connector reads it from, and the `resources` list it is picked from. */
-	location?: { setting: string; resource: string; label: string };
+	/**
+	 * Where the store's stock lives: the setting the connector reads it from, the `resources` list it is picked from, its
+	 * label, and what a typed id looks like (the picker's placeholder).
+	 */
+	location?: { setting: string; resource: string; label: string; placeholder: string };
 }
 
 export interface SocialCapability {

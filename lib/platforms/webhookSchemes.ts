@@ -31,6 +31,8 @@ export interface EventTopic {
 	/** Every topic the webhook subscribes to for this event, when it takes several (the first is `topic`). */
 	topics?: string[];
 	matches?: (payload: Record<string, unknown>) => boolean;
+	/** What the vendor calls the record, where it differs from the event's (Zendesk's "a user" for a contact). */
+	vendorTerm?: string;
 }
 
 /** One delivery as received: what a signature scheme may look at. */
@@ -64,6 +66,10 @@ export interface WebhookReceiver<Event extends string> {
 	signatureHeader?: string;
 	/** The vendor signs the URL it delivered to with the body (HubSpot, Square): the Verify operation asks for the URL. */
 	signsUrl?: boolean;
+	/** What the user sets up on the vendor's side for deliveries to arrive and pass, shown on the trigger for this vendor. */
+	setupNotice?: string;
+	/** Shown on the trigger when one of the events this vendor cannot send (those left out of `events`) is chosen. */
+	missingEventsNotice?: string;
 	/**
 	 * Whether the delivery was sent by the vendor for this secret, judged on the raw bytes received, and if not why
 	 * (the header missing, a stale timestamp, a signature that does not match); `api` is given where the vendor verifies

@@ -10,6 +10,7 @@ import * as recordOrder from './actions/recordOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
+import { namesInSentence } from '../shared/platformOptions';
 
 /** The operations that work on the chosen stores. */
 const storeOperations = ['apply', 'pollOrders', 'reconcile', 'retryPending'];
@@ -23,7 +24,7 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Record Order', value: 'recordOrder', action: 'Record an order before answering its webhook', description: 'Record each order once, with its steps to do, before the caller is answered; pass on only orders not seen before' },
 	{ name: 'Resume Pending Orders', value: 'resumeOrders', action: 'Resume recorded orders with steps left', description: 'Pass on recorded orders whose steps were left unfinished (a crash, a failed step), each with the steps left' },
 	{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
-	{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: 'Pass genuine Shopify or WooCommerce orders as order lines, reject forged ones' },
+	{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: `Pass genuine ${namesInSentence(verifyOrder.verifiableOrderStores.map((store) => store.name))} orders as order lines, reject forged ones` },
 ];
 
 export const inventoryFanOutProperties: INodeProperties[] = [

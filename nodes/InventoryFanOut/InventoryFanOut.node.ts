@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import * as apply from './actions/apply.operation';
 import * as completeStep from './actions/completeStep.operation';
 import { configuredOutputs } from './actions/outputs';
-import { locationListSearch } from './actions/properties';
+import { locationListSearch, storeNames } from './actions/properties';
 import * as pollOrders from './actions/pollOrders.operation';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOrder from './actions/recordOrder.operation';
@@ -32,7 +32,7 @@ export class InventoryFanOut implements INodeType {
 			reconcile: `"Reconcile " + ${platformNamesOf('stores')}`,
 			pollOrders: `"Poll orders from " + ${platformNamesOf('stores')}`,
 		}),
-		description: 'Change stock on every store exactly once per order line: Shopify, WooCommerce, Magento and BigCommerce in parallel',
+		description: `Change stock on every store exactly once per order line: ${storeNames} in parallel`,
 		defaults: { name: 'Inventory Fan-out' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,

@@ -2,7 +2,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 
 import { orderWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
-import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, triggerPlatforms } from '../shared/webhookTrigger';
+import { platformNames, receiveVendorWebhook, triggerPlatforms, vendorTriggerDescription, vendorWebhookMethods } from '../shared/webhookTrigger';
 import { platformNameOf } from '../shared/subtitle';
 
 const PLATFORMS = triggerPlatforms('orderWebhooks');
@@ -18,7 +18,7 @@ export class OrderTrigger implements INodeType {
 		name: 'orderTrigger',
 		icon: { light: 'file:orderTrigger.svg', dark: 'file:orderTrigger.dark.svg' },
 		subtitle: `={{"Order " + $parameter["event"] + " on " + ${platformNameOf('platform')}}}`,
-		description: 'Starts a workflow when an order is created, updated, cancelled or refunded on Shopify, WooCommerce or BigCommerce',
+		description: `Starts a workflow when an order is created, updated, cancelled or refunded on ${platformNames(PLATFORMS)}`,
 		defaults: { name: 'Order Trigger' },
 		...vendorTriggerDescription({
 			platforms: PLATFORMS,
@@ -30,15 +30,7 @@ export class OrderTrigger implements INodeType {
 				{ name: 'Order Updated', value: 'updated' },
 			],
 			defaultEvent: 'created',
-			extraProperties: [
-				{
-					displayName: 'Shopify signs its webhooks with the app\'s client secret: set it as Webhook Secret in the credential, or every delivery is refused',
-					name: 'shopifyNotice',
-					type: 'notice',
-					default: '',
-					displayOptions: { show: { platform: ['shopify'] } },
-				},
-			],
+			noticesOf: 'orderWebhooks',
 		}),
 	};
 

@@ -2,7 +2,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 
 import { paymentWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
-import { receiveVendorWebhook, vendorTriggerDescription, vendorWebhookMethods, triggerPlatforms } from '../shared/webhookTrigger';
+import { platformNames, receiveVendorWebhook, triggerPlatforms, vendorTriggerDescription, vendorWebhookMethods } from '../shared/webhookTrigger';
 import { platformNameOf } from '../shared/subtitle';
 
 const PLATFORMS = triggerPlatforms('paymentWebhooks');
@@ -19,7 +19,7 @@ export class PaymentEventTrigger implements INodeType {
 		name: 'paymentEventTrigger',
 		icon: { light: 'file:paymentEventTrigger.svg', dark: 'file:paymentEventTrigger.dark.svg' },
 		subtitle: `={{"Payment " + $parameter["event"] + " on " + ${platformNameOf('platform')}}}`,
-		description: 'Starts a workflow when a payment succeeds or fails, is refunded or disputed on Stripe, Square, PayPal or Braintree',
+		description: `Starts a workflow when a payment succeeds or fails, is refunded or disputed on ${platformNames(PLATFORMS)}`,
 		defaults: { name: 'Payment Event Trigger' },
 		...vendorTriggerDescription({
 			platforms: PLATFORMS,
@@ -31,16 +31,7 @@ export class PaymentEventTrigger implements INodeType {
 				{ name: 'Payment Succeeded', value: 'succeeded' },
 			],
 			defaultEvent: 'succeeded',
-			extraProperties: [
-				{
-					displayName:
-						"Braintree webhooks are set up in its Control Panel, not through its API: under Settings → Webhooks add a destination with this node's Production URL (Webhook URLs, above) and select Transaction Settled (Payment Succeeded), Transaction Settlement Declined (Payment Failed) or Dispute Opened. Deliveries are checked with the credential's private key; Braintree sends nothing for a refund.",
-					name: 'braintreeNotice',
-					type: 'notice',
-					default: '',
-					displayOptions: { show: { platform: ['braintree'] } },
-				},
-			],
+			noticesOf: 'paymentWebhooks',
 		}),
 	};
 

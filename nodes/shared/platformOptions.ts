@@ -4,3 +4,8 @@
  */
 export { platformOptions, platformsServing, verifiableWebhookSources, type Capability } from '../../lib/platforms/catalog';
 export type { MarketingParameter } from '../../lib/platforms/definition';
+
+/** Names as a sentence lists them: "Stripe, Square, PayPal or Braintree" (or joined by "and"). */
+export function namesInSentence(names: string[], conjunction: 'or' | 'and' = 'or'): string {
+	return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names.at(-1)}`;
+}

@@ -4,6 +4,7 @@ import { eventTopic, eventTopics, existingHook, receiveDelivery, registerHook, r
 import { nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
 import { chosenCredential } from './platformCredentials';
+import { namesInSentence } from './platformOptions';
 import { stateStoreNotice } from './stateStoreCredentialTest';
 import { platformsServing } from '../../lib/platforms/catalog';
 
@@ -33,9 +34,44 @@ export interface TriggerPlatform {
 	credential: string;
 }
 
+export type WebhookKind = 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';
+
 /** The platforms whose webhooks of this kind the package registers, from the catalog. */
-export function triggerPlatforms(webhooks: 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks'): TriggerPlatform[] {
+export function triggerPlatforms(webhooks: WebhookKind): TriggerPlatform[] {
 	return platformsServing(webhooks).map((definition) => ({ name: definition.displayName, value: definition.id, credential: definition.credentials.type }));
+}
+
+/** The platforms' names as a sentence reads them: "Stripe, Square, PayPal or Braintree". */
+export function platformNames(platforms: TriggerPlatform[]): string {
+	return namesInSentence(platforms.map((platform) => platform.name));
+}
+
+/** Each event's description followed by what the vendors that call the record otherwise call it: "A contact (Zendesk: a user)". */
+function withVendorTerms(webhooks: WebhookKind, events: INodePropertyOptions[]): INodePropertyOptions[] {
+	return events.map((event) => {
+		const terms = platformsServing(webhooks).flatMap((definition) => {
+			const term = (definition[webhooks]?.events as Record<string, { vendorTerm?: string } | undefined> | undefined)?.[String(event.value)]?.vendorTerm;
+			return term ? [`${definition.displayName}: ${term}`] : [];
+		});
+		return terms.length === 0 ? event : { ...event, description: `${event.description ?? event.name} (${terms.join('; ')})` };
+	});
+}
+
+/**
+ * The notices a trigger shows for its vendors, as their webhook schemes declare them: what to set up on the vendor's
+ * side (shown while the vendor is chosen), and why it sends none of the chosen event (shown for the events it lacks).
+ */
+export function vendorNotices(webhooks: WebhookKind, events: readonly string[]): INodeProperties[] {
+	return platformsServing(webhooks).flatMap((definition) => {
+		const scheme = definition[webhooks];
+		if (!scheme) return [];
+		const notice = (name: string, text: string, show: Record<string, string[]>): INodeProperties => ({ displayName: text, name, type: 'notice', default: '', displayOptions: { show } });
+		const missing = events.filter((event) => !(event in scheme.events));
+		return [
+			...(scheme.setupNotice ? [notice(`${definition.id}Notice`, scheme.setupNotice, { platform: [definition.id] })] : []),
+			...(scheme.missingEventsNotice && missing.length > 0 ? [notice(`${definition.id}EventNotice`, scheme.missingEventsNotice, { platform: [definition.id], event: missing })] : []),
+		];
+	});
 }
 
 /** What tells one vendor trigger node from another; the rest of its description is shared. */
@@ -45,8 +81,10 @@ export interface VendorTriggerSpec {
 	platformDescription: string;
 	events: INodePropertyOptions[];
 	defaultEvent: string;
-	/** Shown after the shared properties (e.g. notices for one platform). */
+	/** Shown after the shared properties. */
 	extraProperties?: INodeProperties[];
+	/** The vendors' notices of this kind of webhook (see `vendorNotices`), shown after the shared properties. */
+	noticesOf?: WebhookKind;
 }
 
 type SharedTriggerDescription = Omit<INodeTypeDescription, 'displayName' | 'name' | 'icon' | 'subtitle' | 'description' | 'defaults'>;
@@ -83,10 +121,11 @@ export function vendorTriggerDescription(spec: VendorTriggerSpec): SharedTrigger
 				name: 'event',
 				type: 'options',
 				noDataExpression: true,
-				options: spec.events,
+				options: spec.noticesOf ? withVendorTerms(spec.noticesOf, spec.events) : spec.events,
 				default: spec.defaultEvent,
 			},
 			respondProperty,
+			...(spec.noticesOf ? vendorNotices(spec.noticesOf, spec.events.map((event) => String(event.value))) : []),
 			...(spec.extraProperties ?? []),
 		],
 	};

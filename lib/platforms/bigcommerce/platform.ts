@@ -14,7 +14,7 @@ export const bigcommerce: PlatformDefinition = {
 	settings: [{ name: 'locationId', displayName: 'Location ID', type: 'integer', default: 1 }],
 	inventory: {
 		connector: (transport, settings) => new BigCommerceInventory(transport, integerSetting(settings, 'locationId'), settings.baseUrl),
-		location: { setting: 'locationId', resource: 'locations', label: 'Location' },
+		location: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. 1' },
 	},
 	resources: bigCommerceResources,
 	orderWebhooks: bigCommerceOrderWebhooks,

@@ -16,6 +16,9 @@ export const FRESHDESK_SECRET_HEADER = 'X-Freshdesk-Webhook-Secret';
  */
 export const freshdeskCrmWebhooks: AppWebhookScheme<CrmEventKind> = {
 	platform: 'freshdesk',
+	setupNotice:
+		`Freshdesk sends webhooks from automation rules: in Admin → Workflows → Automations add a rule (Ticket creation or Ticket updates) whose action is Trigger webhook: POST to this node's Production URL (Webhook URLs, above), custom header ${FRESHDESK_SECRET_HEADER} set to the credential's Webhook Secret, JSON content {"event": "ticket.created" or "ticket.updated", "ticket_id": {{ticket.id}}}. Freshdesk signs nothing: a delivery without that header is refused`,
+	missingEventsNotice: 'Freshdesk sends ticket events only (its automation rules run on tickets)',
 	registeredIn:
 		`Freshdesk's Admin → Workflows → Automations: a rule under "Ticket creation" (or "Ticket updates") with the action "Trigger webhook": POST to this trigger's Production URL, custom header ${FRESHDESK_SECRET_HEADER} set to the credential's Webhook Secret, JSON content {"event": "<event>", "ticket_id": {{ticket.id}}}, for the event`,
 	events: {

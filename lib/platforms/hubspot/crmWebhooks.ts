@@ -11,6 +11,8 @@ import { verifyHubSpotSignature } from './webhook';
  */
 export const hubSpotCrmWebhooks: AppWebhookScheme<CrmEventKind> = {
 	platform: 'hubspot',
+	setupNotice:
+		"HubSpot registers webhooks in your app, not through its API: in the app's Webhooks settings set Target URL to this node's Production URL (Webhook URLs, above), subscribe to the object and change chosen here (e.g. contact.creation, contact.propertyChange, contact.deletion), and set the app's Client Secret in the credential: deliveries are signed with it",
 	registeredIn: "your HubSpot app's Webhooks settings: set Target URL to this trigger's Production URL and subscribe to",
 	events: {
 		'contact.created': { topic: 'contact.creation' },

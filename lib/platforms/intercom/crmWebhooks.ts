@@ -10,9 +10,12 @@ import { verifyIntercomSignature } from './webhook';
  */
 export const intercomCrmWebhooks: AppWebhookScheme<CrmEventKind> = {
 	platform: 'intercom',
+	setupNotice:
+		"Intercom registers webhooks in your app: in the Developer Hub open the app's Webhooks, set Endpoint URL to this node's Production URL (Webhook URLs, above), select the topics for the change chosen here (e.g. contact.user.created and contact.lead.created), and set the app's Client Secret in the credential: deliveries are signed with it",
+	missingEventsNotice: 'Intercom sends no event when a ticket is deleted',
 	registeredIn: "your Intercom app in the Developer Hub, under Webhooks: set Endpoint URL to this trigger's Production URL and select the topics",
 	events: {
-		'contact.created': { topic: 'contact.user.created', topics: ['contact.user.created', 'contact.lead.created'] },
+		'contact.created': { topic: 'contact.user.created', topics: ['contact.user.created', 'contact.lead.created'], vendorTerm: 'a user or a lead' },
 		'contact.updated': { topic: 'contact.user.updated', topics: ['contact.user.updated', 'contact.lead.updated'] },
 		'contact.deleted': { topic: 'contact.deleted' },
 		'company.created': { topic: 'company.created' },

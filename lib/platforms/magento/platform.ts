@@ -13,7 +13,7 @@ export const magento: PlatformDefinition = {
 	settings: [{ name: 'sourceCode', displayName: 'Source Code', type: 'string', default: 'default' }],
 	inventory: {
 		connector: (transport, settings) => new MagentoInventory(transport, textSetting(settings, 'sourceCode')),
-		location: { setting: 'sourceCode', resource: 'sources', label: 'Source' },
+		location: { setting: 'sourceCode', resource: 'sources', label: 'Source', placeholder: 'e.g. default' },
 	},
 	resources: magentoResources,
 };

@@ -14,6 +14,7 @@ interface ShopifyWebhook {
  */
 export const shopifyOrderWebhooks: OrderWebhookScheme = {
 	platform: 'shopify',
+	setupNotice: "Shopify signs its webhooks with the app's client secret: set it as Webhook Secret in the credential, or every delivery is refused",
 	events: {
 		created: { topic: 'orders/create' },
 		updated: { topic: 'orders/updated' },

@@ -14,7 +14,7 @@ export const shopify: PlatformDefinition = {
 	settings: [{ name: 'locationId', displayName: 'Location ID', type: 'string' }],
 	inventory: {
 		connector: (transport, settings) => new ShopifyInventory(transport, textSetting(settings, 'locationId')),
-		location: { setting: 'locationId', resource: 'locations', label: 'Location' },
+		location: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. gid://shopify/Location/1' },
 	},
 	resources: shopifyResources,
 	orderWebhooks: shopifyOrderWebhooks,

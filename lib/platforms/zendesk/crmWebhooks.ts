@@ -25,7 +25,7 @@ function changes(object: string, names: string[]): EventTopic {
 export const zendeskCrmWebhooks: WebhookScheme<CrmEventKind> = {
 	platform: 'zendesk',
 	events: {
-		'contact.created': { topic: eventType('user.created') },
+		'contact.created': { topic: eventType('user.created'), vendorTerm: 'a user' },
 		'contact.updated': changes('user', ['name_changed', 'identity_changed', 'identity_created', 'details_changed', 'notes_changed', 'external_id_changed', 'role_changed', 'active_changed', 'custom_field_changed', 'tags_changed', 'time_zone_changed']),
 		'contact.deleted': { topic: eventType('user.deleted') },
 		'company.created': { topic: eventType('organization.created') },

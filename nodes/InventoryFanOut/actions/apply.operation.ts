@@ -6,6 +6,7 @@ import { toNodeError } from '../../shared/errors';
 import { InputViolationError, itemParameters, jsonInput, readInput } from '../../shared/inputs';
 import { buildFanOut, splitOutcomes } from './engine';
 import { orderProperties } from './orders';
+import { storeIds } from './properties';
 
 const showFor = { show: { operation: ['apply'] } };
 
@@ -25,7 +26,7 @@ export const description: INodeProperties[] = [
 	},
 	...orderProperties('apply', {
 		orderId: 'With the line ID and store, what makes a change happen once however often it arrives',
-		sourceStore: 'The store where the order was placed (shopify, woocommerce, magento, bigcommerce): its stock already changed, so it is skipped. Empty applies to every store.',
+		sourceStore: `The store where the order was placed (${storeIds}): its stock already changed, so it is skipped. Empty applies to every store.`,
 		lines: 'Array of {lineId, sku, quantity}; a correction\'s quantity carries its sign',
 	}),
 	{

@@ -2,10 +2,16 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { picker } from '../../shared/resourceLocator';
 import { platformListSearch } from '../../shared/resourceSearch';
-import { platformOptions, platformsServing } from '../../shared/platformOptions';
+import { namesInSentence, platformOptions, platformsServing } from '../../shared/platformOptions';
 
-/** The platforms with an inventory connector; each is one store, named by its platform (e.g. `shopify`). */
+/** The platforms with an inventory connector; each is one store, named by its platform id. */
 export const inventoryPlatforms = platformOptions('inventory');
+
+/** The stores' ids, as an order's Source Store names them. */
+export const storeIds = inventoryPlatforms.map((option) => option.value).join(', ');
+
+/** The stores' names in a sentence: "A, B, C and D". */
+export const storeNames = namesInSentence(inventoryPlatforms.map((option) => option.name), 'and');
 
 export const storesProperty: INodeProperties = {
 	displayName: 'Stores',
@@ -17,7 +23,7 @@ export const storesProperty: INodeProperties = {
 	description: 'The stores kept in step; set a credential for each. The store named as an order\'s source is skipped.',
 };
 
-/** The stores whose stock lives at a location the store lists (Shopify, BigCommerce, Magento sources). */
+/** The stores whose stock lives at a location the store lists, as their inventory declarations say. */
 export const locatedStores = platformsServing('inventory').flatMap((definition) => (definition.inventory?.location ? [{ platform: definition.id, displayName: definition.displayName, ...definition.inventory.location }] : []));
 
 export const locationParameter = (platform: string) => `${platform}Location`;
@@ -25,14 +31,14 @@ const searchMethod = (platform: string, label: string) => `${platform}${label}Se
 
 /** Per located store, the location whose stock is kept, picked from the store's own list; empty keeps the credential's. */
 export function locationProperties(operations: string[]): INodeProperties[] {
-	return locatedStores.map(({ platform, displayName, label }) =>
+	return locatedStores.map(({ platform, displayName, label, placeholder }) =>
 		picker({
 			displayName: `${displayName} ${label}`,
 			name: locationParameter(platform),
 			searchListMethod: searchMethod(platform, label),
 			displayOptions: { show: { stores: [platform], operation: operations } },
 			description: `The ${label.toLowerCase()} whose stock is kept on ${displayName}; empty uses the one on the credential`,
-			typed: { name: 'id', displayName: 'By ID', placeholder: platform === 'magento' ? 'e.g. default' : platform === 'shopify' ? 'e.g. gid://shopify/Location/1' : 'e.g. 1' },
+			typed: { name: 'id', displayName: 'By ID', placeholder },
 		}),
 	);
 }
@@ -53,7 +59,7 @@ export const rulesProperty: INodeProperties = {
 			name: 'rule',
 			displayName: 'Rule',
 			values: [
-				{ displayName: 'Store', name: 'store', type: 'options', options: inventoryPlatforms, default: 'shopify' },
+				{ displayName: 'Store', name: 'store', type: 'options', options: inventoryPlatforms, default: inventoryPlatforms[0].value },
 				{ displayName: 'Safety Buffer', name: 'safetyBuffer', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Units held back: the store lists available minus this' },
 				{ displayName: 'Allocation (%)', name: 'allocationPercent', type: 'number', typeOptions: { minValue: 0, maxValue: 100 }, default: 100, description: 'Share of the available stock this store lists (rounded down)' },
 				{ displayName: 'Maximum Listed', name: 'maxListed', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'The most this store ever lists; 0 for no maximum' },

@@ -5,11 +5,12 @@ import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { orderIntake, orderProperties } from './orders';
+import { storeIds } from './properties';
 
 export const description: INodeProperties[] = [
 	...orderProperties('recordOrder', {
 		orderId: 'With the source store, what makes an order recorded once however often it is delivered',
-		sourceStore: 'The store where the order was placed (shopify, woocommerce, magento, bigcommerce)',
+		sourceStore: `The store where the order was placed (${storeIds})`,
 		lines: 'Array of {lineId, sku, quantity}: text ids and SKUs, whole quantities above 0',
 	}),
 ];

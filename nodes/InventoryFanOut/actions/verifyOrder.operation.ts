@@ -2,18 +2,23 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from '../../../lib/inventory';
 import { credentialType } from '../../shared/platformCredentials';
-import { verifiableWebhookSources } from '../../shared/platformOptions';
+import { platformOptions, verifiableWebhookSources } from '../../shared/platformOptions';
 import { rawBodyProperty, sortDeliveries, webhookSecret, type DeliveryVerdict, type WebhookDelivery } from '../../shared/webhookVerification';
 
 const showFor = { show: { operation: ['verifyOrder'] } };
+
+const verifiableSources = verifiableWebhookSources('orderWebhooks');
+
+/** The stores whose order webhooks this operation checks, in the catalog's order (the first is the default). */
+export const verifiableOrderStores = platformOptions('orderWebhooks').filter((option) => verifiableSources.some((source) => source.value === option.value));
 
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Order Source',
 		name: 'orderSource',
 		type: 'options',
-		options: verifiableWebhookSources('orderWebhooks').map(({ name, value }) => ({ name, value })),
-		default: 'shopify',
+		options: verifiableSources.map(({ name, value }) => ({ name, value })),
+		default: verifiableOrderStores[0]?.value ?? '',
 		displayOptions: showFor,
 	},
 	rawBodyProperty('verifyOrder', 'Where the Webhook node put the raw body (its "Raw Body" option): the signature covers the exact bytes'),

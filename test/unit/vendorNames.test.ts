@@ -1,0 +1,88 @@
+/**
+ * Vendors are named by their declarations, not by the node files: the trigger notices come from each vendor's webhook
+ * scheme (what to set up, which events it cannot send), Inventory Fan-out's location placeholders from each store's
+ * inventory declaration, and the files that had them written by hand name no vendor any more.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { INodeProperties, INodeType } from 'n8n-workflow';
+
+import { platformCatalog, platformsServing } from '../../lib/platforms/catalog';
+import { CrmEventTrigger } from '../../nodes/CrmEventTrigger/CrmEventTrigger.node';
+import { InventoryFanOut } from '../../nodes/InventoryFanOut/InventoryFanOut.node';
+import { OrderTrigger } from '../../nodes/OrderTrigger/OrderTrigger.node';
+import { PaymentEventTrigger } from '../../nodes/PaymentEventTrigger/PaymentEventTrigger.node';
+
+const repo = path.resolve(__dirname, '../..');
+const notices = (node: INodeType) => node.description.properties.filter((property) => property.type === 'notice' && property.name !== 'stateStoreNotice');
+const eventValues = (node: INodeType) => (node.description.properties.find((property) => property.name === 'event')?.options ?? []).map((option) => String((option as { value: string }).value));
+
+describe.each([
+	['CRM Event Trigger', new CrmEventTrigger(), 'crmWebhooks'],
+	['Order Trigger', new OrderTrigger(), 'orderWebhooks'],
+	['Payment Event Trigger', new PaymentEventTrigger(), 'paymentWebhooks'],
+] as const)('%s', (_name, node, kind) => {
+	it('shows exactly the notices its vendors declare: each setup notice for its vendor, each missing-events notice for the events it lacks', () => {
+		const expected: Array<Pick<INodeProperties, 'name' | 'displayName' | 'displayOptions'>> = platformsServing(kind).flatMap((definition) => {
+			const scheme = definition[kind]!;
+			const missing = eventValues(node).filter((event) => !(event in scheme.events));
+			return [
+				...(scheme.setupNotice ? [{ name: `${definition.id}Notice`, displayName: scheme.setupNotice, displayOptions: { show: { platform: [definition.id] } } }] : []),
+				...(scheme.missingEventsNotice && missing.length > 0
+					? [{ name: `${definition.id}EventNotice`, displayName: scheme.missingEventsNotice, displayOptions: { show: { platform: [definition.id], event: missing } } }]
+					: []),
+			];
+		});
+		expect(expected.length).toBeGreaterThan(0);
+		expect(notices(node).map(({ name, displayName, displayOptions }) => ({ name, displayName, displayOptions }))).toEqual(expected);
+	});
+
+	it('names its vendors in its description as the catalog lists them', () => {
+		for (const definition of platformsServing(kind)) expect(node.description.description).toContain(definition.displayName);
+	});
+});
+
+test('a vendor that cannot send an event says so only for those events (Freshdesk: ticket events only)', () => {
+	const freshdesk = notices(new CrmEventTrigger()).find((notice) => notice.name === 'freshdeskEventNotice');
+	expect(freshdesk?.displayOptions?.show?.event).toEqual(['company.created', 'company.deleted', 'company.updated', 'contact.created', 'contact.deleted', 'contact.updated', 'ticket.deleted']);
+});
+
+test('an event a vendor calls by another name says so, as the vendors declare it', () => {
+	const event = new CrmEventTrigger().description.properties.find((property) => property.name === 'event');
+	const created = event?.options?.find((option) => (option as { value: string }).value === 'contact.created') as { description?: string } | undefined;
+	expect(created?.description).toBe('A contact (Zendesk: a user; Intercom: a user or a lead)');
+});
+
+test("Inventory Fan-out's location pickers take their placeholders from the stores' inventory declarations", () => {
+	const properties = new InventoryFanOut().description.properties;
+	const located = platformsServing('inventory').filter((definition) => definition.inventory?.location);
+	expect(located.length).toBeGreaterThan(1);
+	for (const definition of located) {
+		const picker = properties.find((property) => property.name === `${definition.id}Location`);
+		expect(picker?.modes?.find((mode) => mode.name === 'id')?.placeholder).toBe(definition.inventory!.location!.placeholder);
+	}
+});
+
+test('the node files that wrote vendors by hand name none now (comments aside)', () => {
+	const files = [
+		'nodes/CrmEventTrigger/CrmEventTrigger.node.ts',
+		'nodes/OrderTrigger/OrderTrigger.node.ts',
+		'nodes/PaymentEventTrigger/PaymentEventTrigger.node.ts',
+		'nodes/InventoryFanOut/InventoryFanOut.node.ts',
+		'nodes/InventoryFanOut/InventoryFanOut.description.ts',
+		'nodes/InventoryFanOut/actions/properties.ts',
+		'nodes/InventoryFanOut/actions/apply.operation.ts',
+		'nodes/InventoryFanOut/actions/recordOrder.operation.ts',
+		'nodes/InventoryFanOut/actions/verifyOrder.operation.ts',
+	];
+	const vendor = new RegExp(`\\b(${platformCatalog.flatMap((definition) => [definition.id, definition.displayName.split(' ')[0]]).join('|')})\\b`, 'i');
+	const named = files.flatMap((file) =>
+		readFileSync(path.join(repo, file), 'utf8')
+			.replace(/\/\*[\s\S]*?\*\//g, '')
+			.split('\n')
+			.filter((line) => !/^\s*\/\//.test(line))
+			.filter((line) => vendor.test(line))
+			.map((line) => `${file}: ${line.trim()}`),
+	);
+	expect(named).toEqual([]);
+});
