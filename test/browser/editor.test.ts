@@ -1,8 +1,8 @@
 /**
  * The n8n editor in a real browser (playwright-core driving Debian's Chromium) over a real n8n with this package
  * installed, every sandbox running and the demo's credentials and templates: sign in through the form, open each
- * template on the canvas, open every package node's panel, pick from lists the sandboxes feed, run a workflow from
- * the canvas, test a credential. Screenshots go to docs/images/ (the node and template pages show them).
+ * template on the canvas, open every package node's panel, pick from lists the sandboxes feed, map a field to one the
+ * platform lists, run a workflow from the canvas, test a credential. Screenshots go to docs/images/ (the node and template pages show them).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -204,6 +204,36 @@ browserTest('a list fed by the Mailchimp sandbox offers its audience, and the pi
 		return value?.mode === 'list' ? value : undefined;
 	});
 	expect(saved).toMatchObject({ mode: 'list', value: 'a1b2c3d4e5', cachedResultName: 'Newsletter' });
+});
+
+browserTest("a field is mapped by picking the platform's field from the list its sandbox serves, and the mapping is saved", async () => {
+	const template = templateFile('crm-push-contacts-to-hubspot.json');
+	await openWorkflow(template);
+	await openPanel('Push to HubSpot');
+	const panel = page.locator('[data-test-id="ndv"]');
+	await panel.locator('[data-test-id="parameter-input-mappingMode"]').click();
+	await page.getByRole('option', { name: 'Mapping Table' }).click();
+	await panel.locator('[data-test-id="fixed-collection-add"], [data-test-id="fixed-collection-add-top-level-button"]').first().click();
+	await panel.locator('[data-test-id="parameter-input-internal"] input').fill('first_name');
+	const platformField = panel.locator('[data-test-id="parameter-input-external"]');
+	await platformField.scrollIntoViewIfNeeded();
+	await platformField.locator('input').click();
+	// HubSpot's contact properties, as the sandbox's properties API lists them.
+	const field = page.getByRole('option', { name: 'firstname', exact: true });
+	await expect(field).toBeDefinedLocator().catch(async (error: Error) => {
+		await panel.locator('[data-test-id="parameter-issues"]').last().hover().catch(() => undefined);
+		const tooltip = await page.locator('.el-popper, [role="tooltip"]').allInnerTexts().catch(() => []);
+		throw new Error(`${error.message}; shown: ${tooltip.join(' | ')}`);
+	});
+	await page.screenshot({ path: path.join(imagesDir, 'nodes', 'crm-sync-field-list.png') });
+	await field.click();
+	await closePanel();
+	await page.keyboard.press('Control+s');
+	const saved = await eventually(async () => {
+		const parameters = (await savedNode(template, 'Push to HubSpot')).parameters as { mappingMode?: string; mappings?: { field?: Array<{ internal: string; external: string }> } };
+		return parameters.mappingMode === 'table' && parameters.mappings?.field?.[0]?.external ? parameters : undefined;
+	});
+	expect(saved?.mappings?.field?.[0]).toMatchObject({ internal: 'first_name', external: 'firstname' });
 });
 
 browserTest("a credential opened from a node's panel passes its test", async () => {

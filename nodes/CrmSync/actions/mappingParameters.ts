@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties, INodePropertyOptions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { crmDefaultMappings, type CrmEntity, type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/sync';
+import { crmDefaultMappings, openSync, type CrmEntity, type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/sync';
+import { nodeEngine } from '../../shared/engineContext';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 
 const transformOptions = [
@@ -37,7 +38,14 @@ export const mappingProperties: INodeProperties[] = [
 				displayName: 'Field',
 				values: [
 					{ displayName: 'Internal Field', name: 'internal', type: 'string', default: '', placeholder: 'e.g. address.city', description: 'Path in the item; dots reach nested fields' },
-					{ displayName: 'Platform Field', name: 'external', type: 'string', default: '', placeholder: 'e.g. city' },
+					{
+						displayName: 'Platform Field Name or ID',
+						name: 'external',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'platformFields', loadOptionsDependsOn: ['platform', 'entity'] },
+						default: '',
+						description: 'The field on the chosen platform, as its API lists them for the entity. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>. With Sync, name a field every synced platform has.',
+					},
 					{ displayName: 'Transforms', name: 'transforms', type: 'multiOptions', options: transformOptions, default: [] },
 					{
 						displayName: 'Value Map (JSON)',
@@ -68,6 +76,14 @@ export const mappingProperties: INodeProperties[] = [
 		description: 'Extends or overrides the value maps of fields with fixed options, per platform and platform field: internal value → the platform\'s option (its ID or label). Applies to whichever field mapping is chosen.',
 	},
 ];
+
+/** The chosen platform's fields for the chosen entity, read from its API through the node's credential (the Mapping Table's list). */
+export async function platformFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const platform = this.getCurrentNodeParameter('platform') as string;
+	const entity = this.getCurrentNodeParameter('entity') as CrmEntity;
+	const connector = await openSync(await nodeEngine(this)).connector(platform);
+	return (await connector.fieldNames(entity)).sort((a, b) => a.localeCompare(b)).map((name) => ({ name, value: name }));
+}
 
 /** A node-level parameter in an action (item 0) or a trigger (no items). */
 export function nodeParameter(context: IExecuteFunctions | IPollFunctions, name: string, fallback: unknown): unknown {
