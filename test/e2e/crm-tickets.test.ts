@@ -1,0 +1,126 @@
+/**
+ * The ticket template in the real n8n (the package installed as a community package) against the Zendesk and
+ * Freshdesk sandboxes: a Freshdesk ticket created in the sandbox, its automation rule posting to the Freshdesk
+ * trigger with the shared secret, reaches Zendesk once through CRM Sync, with its comments; a delivery without the
+ * secret gets 401 and starts nothing; the tickets synced are metered by the usage sub-workflow.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { UsageMeter } from '../../lib/metering';
+import { allMigrations } from '../../lib/migrations';
+import { closeAllStores, openStore } from '../../lib/store';
+import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import { startTemplateServices, type TemplateServices } from '../harness/templateServices';
+import { withSubWorkflowIds } from '../harness/workflowJson';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+
+jest.setTimeout(600_000);
+
+const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8'));
+const triggerUrl = (node: string) => `${n8n.baseUrl}/webhook/${(template('crm-ticket-sync.json').nodes as Array<{ name: string; webhookId: string }>).find((entry) => entry.name === node)!.webhookId}/webhook`;
+const webhookSecret = 'freshdesk-rule-secret';
+
+let n8n: N8nServer;
+let services: TemplateServices;
+let zendesk: RunningSandbox;
+let freshdesk: RunningSandbox;
+let zendeskControl: SandboxControl;
+let freshdeskControl: SandboxControl;
+let userFolder: string;
+let packageTarball: string;
+let ticketWorkflow: string;
+
+beforeAll(async () => {
+	zendesk = await startSandbox('zendesk');
+	freshdesk = await startSandbox('freshdesk');
+	zendeskControl = new SandboxControl(zendesk.baseUrl);
+	freshdeskControl = new SandboxControl(freshdesk.baseUrl);
+	await zendeskControl.updateSettings({ incrementalDelayMs: 0 });
+	userFolder = mkdtempSync(path.join(tmpdir(), 'crm-tickets-e2e-n8n-'));
+	packageTarball = await packPackage();
+	n8n = await startN8n({ userFolder, packageTarball });
+	const credentials = {
+		integrationZendeskApi: await n8n.createCredential('integrationZendeskApi', 'Zendesk', { baseUrl: zendesk.baseUrl, email: zendesk.credentials.email, apiToken: zendesk.credentials.apiToken }),
+		integrationFreshdeskApi: await n8n.createCredential('integrationFreshdeskApi', 'Freshdesk', { baseUrl: freshdesk.baseUrl, apiKey: freshdesk.credentials.apiKey, plan: 'growth', webhookSecret }),
+	};
+	services = await startTemplateServices(n8n);
+	const ids = { ...credentials, ...services.credentialIds };
+	const usageTemplate = template('crm-record-sync-usage.json');
+	const usageId = await n8n.importWorkflow(usageTemplate, { credentials: ids });
+	await n8n.activate(usageId);
+	ticketWorkflow = await n8n.importWorkflow(withSubWorkflowIds(template('crm-ticket-sync.json'), { [usageTemplate.name]: usageId }), { credentials: ids });
+	await n8n.activate(ticketWorkflow);
+	// Freshdesk's automation rules: every ticket created or updated is posted to both Freshdesk triggers with the secret.
+	await freshdeskControl.registerWebhook(triggerUrl('Freshdesk Ticket Created'), webhookSecret);
+	await freshdeskControl.registerWebhook(triggerUrl('Freshdesk Ticket Updated'), webhookSecret);
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await n8n?.stop();
+	await services?.close();
+	await zendesk?.close();
+	await freshdesk?.close();
+	rmSync(userFolder, { recursive: true, force: true });
+	rmSync(path.dirname(packageTarball), { recursive: true, force: true });
+});
+
+const freshdeskCall = (pathname: string, body: unknown) => fetch(`${freshdesk.baseUrl}${pathname}`, {
+	method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${freshdesk.credentials.apiKey}:X`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+});
+
+/** Waits until every delivery the Freshdesk sandbox sent has been answered, and returns them. */
+async function answeredDeliveries(count: number) {
+	for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+		const deliveries = (await freshdeskControl.webhooks()).deliveries;
+		if (deliveries.length >= count && deliveries.every((delivery) => delivery.status !== null)) return deliveries;
+	}
+	throw new Error(`fewer than ${count} answered Freshdesk deliveries`);
+}
+
+test('Zendesk ticket webhooks were registered on publishing; a Freshdesk delivery without the secret gets 401 and starts nothing', async () => {
+	const hooks = await zendeskControl.state<Array<{ endpoint: string; subscriptions: string[] }>>('webhooks');
+	expect(hooks.map((hook) => hook.endpoint).sort()).toEqual([triggerUrl('Zendesk Ticket Created'), triggerUrl('Zendesk Ticket Updated')].sort());
+	expect(hooks.find((hook) => hook.endpoint === triggerUrl('Zendesk Ticket Created'))?.subscriptions).toEqual(['zen:event-type:ticket.created']);
+	const body = JSON.stringify({ event: 'ticket.created', ticket_id: 1 });
+	for (const headers of [{}, { 'X-Freshdesk-Webhook-Secret': 'guessed' }]) {
+		const forged = await fetch(triggerUrl('Freshdesk Ticket Created'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+		expect(forged.status).toBe(401);
+	}
+	expect(await n8n.executions(ticketWorkflow)).toEqual([]);
+});
+
+test('a Freshdesk ticket created in the sandbox reaches Zendesk once through CRM Sync, comments included, and is metered', async () => {
+	const created = await freshdeskCall('/api/v2/tickets', { email: 'ann@example.com', subject: 'Printer on fire', description: 'Smoke from tray 2', status: 2, priority: 3 });
+	expect(created.status).toBe(201);
+	const ticket = (await created.json()) as { id: number };
+	// The creation posts ticket.created to both Freshdesk triggers: the Created one syncs, the Updated one skips it.
+	const first = await answeredDeliveries(2);
+	expect(first.map((delivery) => delivery.status)).toEqual([200, 200]);
+	const zendeskTickets = async () => zendeskControl.state<Array<{ id: number; subject: string; description: string; status: string; priority: string }>>('tickets');
+	expect((await zendeskTickets()).map(({ subject, description, status, priority }) => ({ subject, description, status, priority }))).toEqual([
+		{ subject: 'Printer on fire', description: 'Smoke from tray 2', status: 'open', priority: 'high' },
+	]);
+
+	// A reply in Freshdesk updates the ticket: its update rule fires, and the reply reaches Zendesk once.
+	await freshdeskCall(`/api/v2/tickets/${ticket.id}/reply`, { body: 'We are on it.' });
+	await answeredDeliveries(4);
+	const [copy] = await zendeskTickets();
+	const comments = await fetch(`${zendesk.baseUrl}/api/v2/tickets/${copy.id}/comments.json`, {
+		headers: { authorization: `Basic ${Buffer.from(`${zendesk.credentials.email}/token:${zendesk.credentials.apiToken}`).toString('base64')}` },
+	});
+	expect(((await comments.json()) as { comments: Array<{ body: string }> }).comments.map((comment) => comment.body)).toEqual(['Smoke from tray 2', 'We are on it.']);
+	expect(await zendeskTickets()).toHaveLength(1);
+
+	const runs = (await n8n.executions(ticketWorkflow)).filter((run) => run.status === 'success');
+	expect(runs).toHaveLength(2);
+	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const usage = await new UsageMeter({ db: store.db, namespace: 'demo' }).usage('demo');
+	await closeAllStores();
+	// Zendesk: the ticket created, then updated with the reply: two tickets synced, $0.10 each on the Support price.
+	expect(usage.meters.tickets).toMatchObject({ quantity: 2, events: 2 });
+});
