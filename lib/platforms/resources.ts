@@ -1,4 +1,5 @@
 import type { Transport } from '../transport/transport';
+import type { PlatformSettings } from './definition';
 
 /** One vendor object a user picks in the editor (an audience, a list, a campaign, a location…). */
 export interface ResourceOption {
@@ -21,8 +22,11 @@ export interface ResourceQuery {
 	cursor?: string;
 }
 
-/** Lists one kind of vendor object, a page at a time, through the platform's transport. */
-export type ResourceLister = (transport: Transport, query: ResourceQuery) => Promise<ResourcePage>;
+/**
+ * Lists one kind of vendor object, a page at a time, through the platform's transport; `settings` are the credential's
+ * (a QuickBooks realm, a Xero tenant) for the vendors whose paths or headers name the account.
+ */
+export type ResourceLister = (transport: Transport, query: ResourceQuery, settings?: PlatformSettings) => Promise<ResourcePage>;
 
 /** The options whose name or id contains the filter, ignoring case (for vendors whose list call cannot search). */
 export function matching(options: ResourceOption[], filter?: string): ResourceOption[] {
@@ -39,4 +43,11 @@ export function nextOffset(offset: number, pageSize: number, total: number): str
 export function offsetOf(query: ResourceQuery): number {
 	const offset = Number(query.cursor ?? 0);
 	return Number.isInteger(offset) && offset >= 0 ? offset : 0;
+}
+
+/** A text setting a lister needs (the realm or tenant its paths or headers name), or an error naming it. */
+export function requiredSetting(settings: PlatformSettings | undefined, name: string, label: string): string {
+	const value = settings?.[name];
+	if (typeof value !== 'string' || value.trim() === '') throw new Error(`The credential's ${label} is empty: set it to list the account's objects`);
+	return value;
 }

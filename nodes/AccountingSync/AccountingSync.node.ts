@@ -7,6 +7,7 @@ import * as recordRefund from './actions/recordRefund.operation';
 import * as recordSale from './actions/recordSale.operation';
 import * as upsertCustomer from './actions/upsertCustomer.operation';
 import { ACCOUNTING_PLATFORMS, accountingSyncProperties, operationOptions } from './AccountingSync.description';
+import { accountingListSearch } from './actions/listSearch';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
@@ -34,7 +35,7 @@ export class AccountingSync implements INodeType {
 		properties: [stateStoreNotice, ...accountingSyncProperties],
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest } };
+	methods = { credentialTest: { integrationStateStoreTest }, listSearch: accountingListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// One output; failed items go to n8n's error output under "Continue (using error output)".

@@ -194,3 +194,25 @@ test('Xero: 60 sales in one run go in batches (50 invoices, then their payments)
 	expect(await xeroControl.state<unknown[]>('invoices')).toHaveLength(59);
 	expect(await xeroControl.state<unknown[]>('payments')).toHaveLength(59);
 });
+
+test('Xero: items, tax rates and the sales account picked from Xero’s lists go on the invoice lines; a sales account saved as text still works', async () => {
+	const picked = {
+		...saleParameters,
+		platform: 'xero',
+		mappings: {
+			itemPicks: { pick: [{ sku: 'MUG', item: { __rl: true, mode: 'list', value: 'MUG-01', cachedResultName: 'MUG-01 – Coffee mug' } }] },
+			taxCodePicks: { pick: [{ code: 'std', taxCode: { __rl: true, mode: 'id', value: 'OUTPUT' } }] },
+			salesAccount: { __rl: true, mode: 'list', value: '260' },
+		},
+	};
+	const run1 = await run(flow(picked), [order('shop-pick-1', { lines: [{ description: 'Mug', quantity: 2, unitPrice: '19.99', sku: 'MUG', taxCode: 'std' }] })]);
+	expect(run1.status).toBe('success');
+	const [invoice] = await xeroControl.state<Array<{ LineItems: Array<Record<string, unknown>> }>>('invoices');
+	expect(invoice.LineItems[0]).toMatchObject({ ItemCode: 'MUG-01', TaxType: 'OUTPUT', AccountCode: '260' });
+	const saved = await run(flow({ ...saleParameters, platform: 'xero', mappings: { salesAccount: '200' } }), [order('shop-pick-2')]);
+	expect(saved.status).toBe('success');
+	expect((await xeroControl.state<Array<{ InvoiceNumber: string; LineItems: Array<Record<string, unknown>> }>>('invoices')).find((entry) => entry.InvoiceNumber === 'shop-pick-2')!.LineItems[0]).toMatchObject({ AccountCode: '200' });
+	const unpicked = await run(flow({ ...saleParameters, platform: 'xero', mappings: { itemPicks: { pick: [{ sku: 'MUG', item: { __rl: true, mode: 'list', value: '' } }] } } }), [order('shop-pick-3')]);
+	expect(unpicked.status).toBe('error');
+	expect((unpicked.error as { message: string }).message).toMatch(/items\.MUG/);
+});

@@ -198,7 +198,7 @@ export class QuickBooksAccounting implements AccountingConnector {
 }
 
 /** A string literal of the query language: single quotes, a quote inside escaped with a backslash. */
-function quote(value: string): string {
+export function quote(value: string): string {
 	return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 

@@ -1,5 +1,6 @@
 import { bearer, type PlatformDefinition } from '../definition';
 import { textSetting } from '../settings';
+import { quickBooksResources } from './resources';
 import { QuickBooksAccounting } from './accounting';
 import { quickBooksProductionUrl, quickBooksProfile, quickBooksSandboxUrl } from './profile';
 
@@ -16,6 +17,7 @@ export const quickbooks: PlatformDefinition = {
 	},
 	// Outside n8n, a token obtained elsewhere (the sandbox's, a benchmark's).
 	standaloneAuth: bearer('accessToken'),
+	resources: quickBooksResources,
 	settings: [{ name: 'realmId', displayName: 'Realm ID', type: 'string' }],
 	accounting: {
 		connector: (transport, settings, mappings) => new QuickBooksAccounting(transport, { ...mappings, realmId: textSetting(settings, 'realmId') }),

@@ -1,5 +1,6 @@
 import type { PlatformDefinition } from '../definition';
 import { textSetting } from '../settings';
+import { xeroResources } from './resources';
 import { XeroAccounting } from './accounting';
 import { xeroProductionUrl, xeroProfile } from './profile';
 
@@ -16,6 +17,7 @@ export const xero: PlatformDefinition = {
 	},
 	// Outside n8n, a token obtained elsewhere (the sandbox's, a benchmark's), for the organisation the tenant id names.
 	standaloneAuth: { kind: 'headers', headers: { Authorization: 'Bearer {accessToken}' }, identifiers: { 'xero-tenant-id': '{tenantId}' } },
+	resources: xeroResources,
 	settings: [{ name: 'tenantId', displayName: 'Tenant ID', type: 'string' }],
 	accounting: {
 		connector: (transport, settings, mappings) => new XeroAccounting(transport, { ...mappings, tenantId: textSetting(settings, 'tenantId') }),

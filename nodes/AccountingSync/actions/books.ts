@@ -12,17 +12,34 @@ export async function openNodeBooks(context: IExecuteFunctions): Promise<Account
 	return await openAccounting(await nodeEngine(context)).books(platform, readMappings(context));
 }
 
-/** Options → mappings; a mapping that is not an object of texts is refused, naming it. */
+/** Options → mappings (the JSON ones, then the picked ones over them); a mapping that is not an object of texts is refused, naming it. */
 function readMappings(context: IExecuteFunctions): AccountingSettings {
 	const options = context.getNodeParameter('mappings', 0, {}) as IDataObject;
+	const items = jsonInput(context, options.items, 'items', 0, undefined);
+	const taxCodes = jsonInput(context, options.taxCodes, 'taxCodes', 0, undefined);
 	return readInput(context, mappingsSchema, {
-		items: jsonInput(context, options.items, 'items', 0, undefined),
-		taxCodes: jsonInput(context, options.taxCodes, 'taxCodes', 0, undefined),
-		defaultItem: options.defaultItem,
-		salesAccount: options.salesAccount,
-		paymentAccount: options.paymentAccount,
-		taxAccount: options.taxAccount,
+		items: withPicks(items, options.itemPicks, 'sku', 'item'),
+		taxCodes: withPicks(taxCodes, options.taxCodePicks, 'code', 'taxCode'),
+		defaultItem: locatorValue(options.defaultItem),
+		salesAccount: locatorValue(options.salesAccount),
+		paymentAccount: locatorValue(options.paymentAccount),
+		taxAccount: locatorValue(options.taxAccount),
 	}, 0) as AccountingSettings;
+}
+
+/** A picker's value (a resource locator holds it under `value`; an older workflow's text is the value itself). */
+function locatorValue(value: unknown): unknown {
+	if (value && typeof value === 'object' && 'value' in value) return (value as { value: unknown }).value;
+	return value;
+}
+
+/** The JSON mapping with each picked row (your code → the platform's picked id) over it; rows left blank are skipped. */
+function withPicks(mapping: unknown, picks: unknown, keyField: string, valueField: string): unknown {
+	const rows = ((picks as { pick?: IDataObject[] } | undefined)?.pick ?? []).filter((row) => row[keyField] !== '' || locatorValue(row[valueField]) !== '');
+	const plainObject = mapping !== null && typeof mapping === 'object' && !Array.isArray(mapping);
+	// Nothing picked, or a mapping the schema must refuse as it is.
+	if (rows.length === 0 || (mapping !== undefined && !plainObject)) return mapping;
+	return { ...(mapping as object | undefined), ...Object.fromEntries(rows.map((row) => [row[keyField], locatorValue(row[valueField])])) };
 }
 
 /**

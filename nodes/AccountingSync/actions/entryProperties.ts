@@ -1,10 +1,25 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { platformsServing } from '../../shared/platformOptions';
+import { picker } from '../../shared/resourceLocator';
+
 const LINES_OPERATIONS = ['recordSale', 'recordRefund', 'createInvoice'];
 const ENTRY_OPERATIONS = [...LINES_OPERATIONS, 'recordPayment'];
 const PARTY_OPERATIONS = [...ENTRY_OPERATIONS, 'upsertCustomer'];
 
 const shownFor = (operations: string[]) => ({ show: { operation: operations } });
+
+/** The listSearch method that lists one kind of the chosen platform's objects (accounts, items, tax codes). */
+export const accountingSearchMethods = { accounts: 'searchAccounts', items: 'searchItems', taxCodes: 'searchTaxCodes' } as const;
+export type AccountingResource = keyof typeof accountingSearchMethods;
+
+/** Shown for the platforms that list this kind of object (FreshBooks posts lines as they come: it has none). */
+const pickable = (resource: AccountingResource) => ({ show: { '/platform': platformsServing('accounting').filter((definition) => definition.resources?.[resource]).map((definition) => definition.id) } });
+
+/** A platform id picked from the chosen platform's list, or typed. */
+function accountingPicker(displayName: string, name: string, resource: AccountingResource, description: string, placeholder: string): INodeProperties {
+	return picker({ displayName, name, description, searchListMethod: accountingSearchMethods[resource], typed: { name: 'id', displayName: 'By Code or ID', placeholder } });
+}
 
 /** The parameters every operation reads from its item, each shown for the operations that take it. */
 export const entryProperties: INodeProperties[] = [
@@ -177,42 +192,70 @@ export const entryProperties: INodeProperties[] = [
 				name: 'items',
 				type: 'json',
 				default: '{}',
-				description: 'Your SKUs to the platform’s items, e.g. {"MUG-01": "17"} (QuickBooks item ID, Xero item code, FreshBooks item ID)',
+				description: 'Your SKUs to the platform’s items, e.g. {"MUG-01": "17"} (QuickBooks item ID, Xero item code, FreshBooks item ID); Items by SKU adds picked ones',
+			},
+			{
+				displayName: 'Items by SKU',
+				name: 'itemPicks',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add item',
+				default: {},
+				displayOptions: pickable('items'),
+				description: 'Your SKU and the platform’s item picked from its list; these win over Item Mapping',
+				options: [
+					{
+						displayName: 'Item',
+						name: 'pick',
+						values: [
+							{ displayName: 'SKU', name: 'sku', type: 'string', default: '', description: 'Your product code, as the lines’ sku' },
+							accountingPicker('Platform Item', 'item', 'items', 'The platform’s item for this SKU', 'e.g. 17 or MUG-01'),
+						],
+					},
+				],
 			},
 			{
 				displayName: 'Tax Code Mapping',
 				name: 'taxCodes',
 				type: 'json',
 				default: '{}',
-				description: 'Your tax codes to the platform’s, e.g. {"standard": "TAX"} (QuickBooks tax code, Xero tax type, FreshBooks tax name)',
+				description: 'Your tax codes to the platform’s, e.g. {"standard": "TAX"} (QuickBooks tax code, Xero tax type, FreshBooks tax name); Tax Codes Picked adds picked ones',
 			},
 			{
-				displayName: 'Default Item',
-				name: 'defaultItem',
-				type: 'string',
-				default: '',
-				description: 'The platform item for lines without a mapped SKU (QuickBooks: the Services item when empty)',
+				displayName: 'Tax Codes Picked',
+				name: 'taxCodePicks',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add tax code',
+				default: {},
+				displayOptions: pickable('taxCodes'),
+				description: 'Your tax code and the platform’s tax code (QuickBooks) or tax rate (Xero) picked from its list; these win over Tax Code Mapping',
+				options: [
+					{
+						displayName: 'Tax Code',
+						name: 'pick',
+						values: [
+							{ displayName: 'Your Tax Code', name: 'code', type: 'string', default: '', description: 'As the lines’ taxCode' },
+							accountingPicker('Platform Tax Code', 'taxCode', 'taxCodes', 'The platform’s tax code or tax rate for it', 'e.g. TAX or OUTPUT'),
+						],
+					},
+				],
+			},
+			{ ...accountingPicker('Default Item', 'defaultItem', 'items', 'The platform item for lines without a mapped SKU (QuickBooks: the Services item when empty)', 'e.g. 1'), displayOptions: pickable('items') },
+			{ ...accountingPicker('Sales Account', 'salesAccount', 'accounts', 'The revenue account for lines (Xero: 200 when empty)', 'e.g. 200'), displayOptions: pickable('accounts') },
+			{
+				...accountingPicker('Tax Account', 'taxAccount', 'accounts', 'Xero: the account the entry’s tax is posted to as a line of its own (820 Sales Tax when empty)', 'e.g. 820'),
+				displayOptions: pickable('accounts'),
 			},
 			{
-				displayName: 'Sales Account',
-				name: 'salesAccount',
-				type: 'string',
-				default: '',
-				description: 'The revenue account code for lines (Xero: 200 when empty)',
-			},
-			{
-				displayName: 'Tax Account',
-				name: 'taxAccount',
-				type: 'string',
-				default: '',
-				description: 'Xero: the account the entry’s tax is posted to as a line of its own (820 Sales Tax when empty)',
-			},
-			{
-				displayName: 'Payment Account',
-				name: 'paymentAccount',
-				type: 'string',
-				default: '',
-				description: 'The account payments go into and refunds come from (QuickBooks: an account ID, the first bank account when empty; Xero: a bank account code, 090 when empty)',
+				...accountingPicker(
+					'Payment Account',
+					'paymentAccount',
+					'accounts',
+					'The account payments go into and refunds come from (QuickBooks: the first bank account when empty; Xero: a bank account code, 090 when empty)',
+					'e.g. 090 or 35',
+				),
+				displayOptions: pickable('accounts'),
 			},
 		],
 	},

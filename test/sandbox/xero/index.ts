@@ -1,7 +1,7 @@
 /**
  * The Xero sandbox: Accounting API 2.0 under `/api.xro/2.0/` for one organisation, an OAuth2 bearer token and the
  * `xero-tenant-id` header (a missing or other tenant is 403 AuthenticationUnsuccessful); Contacts, Invoices (ACCREC,
- * ACCPAY), Payments against invoices, CreditNotes, Accounts, TaxRates, Organisation; writes take arrays (`{"Invoices":
+ * ACCPAY), Payments against invoices, CreditNotes, Accounts, TaxRates, Items (a line's ItemCode must be one), Organisation; writes take arrays (`{"Invoices":
  * [...]}`), PUT creates and POST creates or updates; `summarizeErrors=false` answers 200 with each element's
  * `ValidationErrors`, otherwise one invalid element fails the request with a 400 ValidationException and saves
  * nothing; `Idempotency-Key` (at most 128 characters) replays the first answer; `where` (`Field=="value"` joined by
@@ -61,6 +61,7 @@ class XeroOrganisation {
 	creditNotes = new Map<string, XeroRecord>();
 	accounts: XeroRecord[] = [];
 	taxRates: XeroRecord[] = [];
+	items: XeroRecord[] = [];
 	readonly connections = new ConnectionLimit(XERO_CONCURRENT_LIMIT, () => tooMany('concurrent', 1000));
 	readonly idempotency = new IdempotencyCache({ mismatch: () => ({ status: 500 }) });
 	private numbers = { invoice: 0, creditNote: 0 };
@@ -86,6 +87,10 @@ class XeroOrganisation {
 		this.taxRates = [
 			{ Name: 'Tax Exempt', TaxType: 'NONE', Status: 'ACTIVE', EffectiveRate: 0 },
 			{ Name: 'Tax on Sales', TaxType: 'OUTPUT', Status: 'ACTIVE', EffectiveRate: 10 },
+		];
+		this.items = [
+			{ ItemID: randomUUID(), Code: 'MUG-01', Name: 'Coffee mug', IsSold: true, IsPurchased: false, SalesDetails: { UnitPrice: 19.99, AccountCode: '200', TaxType: 'NONE' } },
+			{ ItemID: randomUUID(), Code: 'POSTER', Name: 'Poster A2', IsSold: true, IsPurchased: false, SalesDetails: { UnitPrice: 7.5, AccountCode: '200', TaxType: 'NONE' } },
 		];
 	}
 
@@ -148,6 +153,7 @@ function routes(router: Router, org: XeroOrganisation): void {
 	route('get', '/Organisation', () => envelope('Organisations', [{ OrganisationID: xeroTenantId, Name: 'Sandbox Trading Ltd', BaseCurrency: 'USD', CountryCode: 'US', OrganisationType: 'COMPANY' }]));
 	route('get', '/Accounts', () => envelope('Accounts', org.accounts));
 	route('get', '/TaxRates', () => envelope('TaxRates', org.taxRates));
+	route('get', '/Items', () => envelope('Items', org.items));
 	const collections: Array<[string, string, Map<string, XeroRecord>, (record: XeroRecord, existing?: XeroRecord) => XeroRecord]> = [
 		['Contacts', 'ContactID', org.contacts, (record, existing) => prepareContact(org, record, existing)],
 		['Invoices', 'InvoiceID', org.invoices, (record, existing) => prepareDocument(org, 'invoice', record, existing)],
@@ -285,6 +291,7 @@ function prepareDocument(org: XeroOrganisation, kind: 'invoice' | 'creditNote', 
 	let totalTax = 0;
 	const prepared = (Array.isArray(lines) ? lines : []).map((line: XeroRecord, index: number) => {
 		if (!line.Description && !line.ItemCode) errors.push(`Description must be specified (line ${index + 1})`);
+		if (line.ItemCode !== undefined && !org.items.some((item) => item.Code === String(line.ItemCode))) errors.push(`Item code '${String(line.ItemCode)}' is not valid`);
 		if (line.AccountCode !== undefined && !org.accounts.some((account) => account.Code === String(line.AccountCode))) errors.push(`Account code '${String(line.AccountCode)}' is not a valid code for this document.`);
 		else if (line.AccountCode === undefined && status === 'AUTHORISED') errors.push(`An account code must be specified for line ${index + 1} of an approved document.`);
 		const rate = org.taxRates.find((tax) => tax.TaxType === (line.TaxType ?? 'NONE'));

@@ -1,0 +1,17 @@
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import { platformListSearch } from '../../shared/resourceSearch';
+import { accountingSearchMethods, type AccountingResource } from './entryProperties';
+
+/** Lists one kind of object (accounts, items, tax codes) of the platform the node is set to, through its credential. */
+function searchChosenPlatform(resource: AccountingResource) {
+	return async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+		const platform = this.getNodeParameter('platform', 'quickbooks') as string;
+		return await platformListSearch(platform, resource).call(this, filter, paginationToken);
+	};
+}
+
+/** The pickers' lists: Sales, Tax and Payment Account, Default Item, Items by SKU, Tax Codes Picked. */
+export const accountingListSearch = Object.fromEntries(
+	(Object.entries(accountingSearchMethods) as Array<[AccountingResource, string]>).map(([resource, method]) => [method, searchChosenPlatform(resource)]),
+);
