@@ -91,8 +91,11 @@ export interface PostRules {
 	maxMentions?: number;
 	/** How far ahead a post may be scheduled through the API, in ms; absent: the platform does not schedule. */
 	schedule?: { minAheadMs: number; maxAheadMs: number };
-	/** Where a link goes: a field of its own, or appended to the text (and counted there). */
-	link: 'field' | 'inText';
+	/**
+	 * Where a link goes: a field of its own, appended to the text (and counted there), or its own field unless the post
+	 * has an image, which takes the field's place (LinkedIn's article, Facebook's link): then in the text.
+	 */
+	link: 'field' | 'inText' | 'fieldUnlessImage';
 }
 
 /** A platform limit that stops the publish before anything is sent (Instagram's 24-hour publishing limit). */

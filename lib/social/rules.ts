@@ -9,9 +9,11 @@ import { textWithLink, type PostRules, type SocialPost } from '../platforms/soci
 const codePoints = (text: string) => [...text].length;
 
 /** The text as the platform will receive it: with the link appended where the platform has no link field. */
-export function textSent(rules: PostRules, post: Pick<SocialPost, 'text' | 'link'>): string {
-	return rules.link === 'inText' ? textWithLink(post) : post.text;
+export function textSent(rules: PostRules, post: Pick<SocialPost, 'text' | 'link' | 'image'>): string {
+	return linkInText(rules, post) ? textWithLink(post) : post.text;
 }
+
+const linkInText = (rules: PostRules, post: Pick<SocialPost, 'image'>) => rules.link === 'inText' || (rules.link === 'fieldUnlessImage' && post.image !== undefined);
 
 function extensionOf(url: string): string | undefined {
 	try {
@@ -29,7 +31,7 @@ export function ruleViolations(platform: { id: string; displayName: string }, ru
 	const length = (rules.countText ?? codePoints)(text);
 	if (length > rules.maxText) {
 		const counted = rules.countText ? ` as ${platform.displayName} counts it (links as 23, CJK and emoji as 2)` : '';
-		broken(rules.textField, `is ${length} characters${counted}${rules.link === 'inText' && post.link ? ', the link included' : ''}; at most ${rules.maxText.toLocaleString('en-US')} are allowed`);
+		broken(rules.textField, `is ${length} characters${counted}${linkInText(rules, post) && post.link ? ', the link included' : ''}; at most ${rules.maxText.toLocaleString('en-US')} are allowed`);
 	}
 	if (text.trim() === '' && (rules.textRequired || !post.image)) broken(rules.textField, rules.textRequired ? 'is needed' : 'is needed when there is no image');
 	if (rules.maxHashtags !== undefined && (text.match(/#[\p{L}\p{N}_]+/gu)?.length ?? 0) > rules.maxHashtags) broken(rules.textField, `has more than ${rules.maxHashtags} hashtags`);

@@ -54,9 +54,12 @@ export class FetchHttpClient implements HttpClient {
 		// One spelling per header: fetch would join `Content-Type: x` and our `content-type` default into "x, …".
 		const headers: Record<string, string> = { accept: 'application/json' };
 		for (const [name, value] of Object.entries(signed.headers ?? {})) headers[name.toLowerCase()] = value;
-		let body: string | undefined;
+		let body: string | Uint8Array | undefined;
 		if (signed.body !== undefined) {
-			if (signed.bodyType === 'form') {
+			if (signed.bodyType === 'binary') {
+				headers['content-type'] ??= 'application/octet-stream';
+				body = signed.body as Uint8Array;
+			} else if (signed.bodyType === 'form') {
 				headers['content-type'] = 'application/x-www-form-urlencoded';
 				body = encodeForm(signed.body).join('&');
 			} else {

@@ -8,9 +8,9 @@ export interface HttpRequest {
 	url: string;
 	headers?: Record<string, string>;
 	qs?: Record<string, string | number | boolean | undefined>;
-	/** JSON by default; `form` sends application/x-www-form-urlencoded (Stripe). */
+	/** JSON by default; `form` sends application/x-www-form-urlencoded (Stripe); `binary` sends a Buffer as it is (an image upload). */
 	body?: unknown;
-	bodyType?: 'json' | 'form';
+	bodyType?: 'json' | 'form' | 'binary';
 	timeoutMs?: number;
 	/** The vendor's endpoint class (`search`, `bulk`…) when the profile cannot tell it from the method and path. */
 	endpointClass?: string;

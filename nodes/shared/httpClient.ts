@@ -30,13 +30,19 @@ export class N8nHttpClient implements HttpClient {
 
 	async send(request: HttpRequest): Promise<HttpResponse> {
 		const isForm = request.bodyType === 'form' && request.body !== undefined;
+		const isBinary = request.bodyType === 'binary' && request.body !== undefined;
 		const options: IHttpRequestOptions = {
 			method: request.method as IHttpRequestMethods,
 			url: request.url,
-			headers: { accept: 'application/json', ...(isForm ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...request.headers },
+			headers: {
+				accept: 'application/json',
+				...(isForm ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+				...(isBinary ? { 'content-type': 'application/octet-stream' } : {}),
+				...request.headers,
+			},
 			qs: request.qs,
 			body: isForm ? encodeForm(request.body).join('&') : (request.body as IHttpRequestOptions['body']),
-			json: !isForm,
+			json: !isForm && !isBinary,
 			timeout: request.timeoutMs ?? 30_000,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,

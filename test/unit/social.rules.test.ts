@@ -31,10 +31,13 @@ test('each platform: text limits, the field named as the platform names it', () 
 	expect(check('instagram', { text: Array.from({ length: 31 }, (_, index) => `#tag${index}`).join(' '), image: { url: 'https://cdn.example.com/a.jpg' } })).toEqual(['instagram.caption has more than 30 hashtags (Instagram rule)']);
 });
 
-test('media rules: Instagram needs a JPEG, LinkedIn takes none, X takes its four formats', () => {
+test('media rules: Instagram needs a JPEG, LinkedIn takes JPEG, PNG or GIF, X takes its four formats', () => {
 	expect(check('instagram', { text: 'hi' })).toEqual(['instagram.image is required: an image URL must be given (Instagram rule)']);
 	expect(check('instagram', { text: 'hi', image: { url: 'https://cdn.example.com/a.png' } })).toEqual(['instagram.image must be one of jpg, jpeg (by the URL\'s file extension), got .png (Instagram rule)']);
-	expect(check('linkedin', { text: 'hi', image: { url: 'https://cdn.example.com/a.jpg' } })).toEqual(['linkedin.image is not supported: leave the image URL empty for this platform, or post a link (LinkedIn rule)']);
+	expect(check('linkedin', { text: 'hi', image: { url: 'https://cdn.example.com/a.jpg' } })).toEqual([]);
+	expect(check('linkedin', { text: 'hi', image: { url: 'https://cdn.example.com/a.webp' } })).toEqual(["linkedin.image must be one of jpg, jpeg, png, gif (by the URL's file extension), got .webp (LinkedIn rule)"]);
+	// With an image, LinkedIn's and Facebook's link goes into the text and is counted there.
+	expect(check('linkedin', { text: 'a'.repeat(2990), link: 'https://example.com/x', image: { url: 'https://cdn.example.com/a.jpg' } })[0]).toMatch(/^linkedin\.commentary is 3013 characters, the link included/);
 	expect(check('x', { text: '', image: { url: 'https://cdn.example.com/a.webp' } })).toEqual([]);
 	expect(check('x', { text: '' })).toEqual(['x.text is needed when there is no image (X rule)']);
 });

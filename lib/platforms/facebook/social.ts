@@ -12,7 +12,7 @@ export const facebookRules: PostRules = {
 	image: 'optional',
 	imageFormats: ['jpg', 'jpeg', 'png', 'gif', 'bmp', 'tiff', 'tif', 'webp', 'heic'],
 	schedule: { minAheadMs: 10 * 60_000, maxAheadMs: 30 * 86_400_000 },
-	link: 'field',
+	link: 'fieldUnlessImage',
 };
 
 interface PagePost {

@@ -1,15 +1,19 @@
 import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
-import { comparableText, type PostRules, type PublishedPost, type SocialConnector, type SocialPost } from '../social';
+import { comparableText, textWithLink, type PostRules, type PublishContext, type PublishedPost, type SocialConnector, type SocialPost } from '../social';
 import { LINKEDIN_VERSION } from './profile';
 
-/** LinkedIn's rules: commentary of up to 3,000 characters, a link as the post's article; images are not posted yet. */
+/**
+ * LinkedIn's rules: commentary of up to 3,000 characters; an image (JPEG, PNG or GIF) or a link as the post's article
+ * (with an image, the link goes into the commentary: a post has one kind of content).
+ */
 export const linkedInRules: PostRules = {
 	textField: 'commentary',
 	maxText: 3000,
 	textRequired: true,
-	image: 'unsupported',
-	link: 'field',
+	image: 'optional',
+	imageFormats: ['jpg', 'jpeg', 'png', 'gif'],
+	link: 'fieldUnlessImage',
 };
 
 /** Characters the Posts API's "little text" commentary reserves: sent escaped, or LinkedIn cuts the text at them. */
@@ -27,8 +31,9 @@ interface LinkedInPost {
 /**
  * LinkedIn's Posts API (`/rest/posts`, `LinkedIn-Version` and `X-Restli-Protocol-Version: 2.0.0` on every request) for
  * one author, an organization (`urn:li:organization:…`, scope w_organization_social) or a member (`urn:li:person:…`,
- * w_member_social). The new post's URN comes back in `x-restli-id`; a lost answer is found among the author's posts
- * (the `author` finder) by its commentary.
+ * w_member_social). An image is uploaded first through the Images API (`initializeUpload`, then the bytes to the
+ * upload URL it answers) and the post names its image URN. The new post's URN comes back in `x-restli-id`; a lost
+ * answer is found among the author's posts (the `author` finder) by its commentary.
  */
 export class LinkedInSocial implements SocialConnector {
 	readonly platform = 'linkedin';
@@ -44,7 +49,9 @@ export class LinkedInSocial implements SocialConnector {
 		return this.author;
 	}
 
-	async publish(post: SocialPost): Promise<PublishedPost> {
+	async publish(post: SocialPost, context: PublishContext): Promise<PublishedPost> {
+		const image = post.image ? await this.upload(post, context) : undefined;
+		const content = image ? { media: { id: image, ...(post.image?.altText ? { altText: post.image.altText } : {}) } } : post.link ? { article: { source: post.link, title: post.link } } : undefined;
 		const response = await this.transport.send(
 			{
 				method: 'POST',
@@ -52,10 +59,10 @@ export class LinkedInSocial implements SocialConnector {
 				headers: headers(),
 				body: {
 					author: this.author,
-					commentary: escapeCommentary(post.text),
+					commentary: escapeCommentary(this.commentary(post)),
 					visibility: 'PUBLIC',
 					distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
-					...(post.link ? { content: { article: { source: post.link, title: post.link } } } : {}),
+					...(content ? { content } : {}),
 					lifecycleState: 'PUBLISHED',
 					isReshareDisabledByAuthor: false,
 				},
@@ -68,7 +75,7 @@ export class LinkedInSocial implements SocialConnector {
 	}
 
 	async findPublished(post: SocialPost, since: Date): Promise<PublishedPost | undefined> {
-		const wanted = comparableText(post.text);
+		const wanted = comparableText(this.commentary(post));
 		for (let start = 0; start < 500; start += 50) {
 			const answer = await this.transport.request<{ elements?: LinkedInPost[] }>({
 				method: 'GET',
@@ -83,6 +90,25 @@ export class LinkedInSocial implements SocialConnector {
 			if (elements.length < 50 || elements.some((candidate) => (candidate.createdAt ?? Infinity) < since.getTime())) return undefined;
 		}
 		return undefined;
+	}
+
+	/** With an image the post's content is the image, so the link goes into the commentary. */
+	private commentary(post: SocialPost): string {
+		return post.image ? textWithLink(post) : post.text;
+	}
+
+	/** The image's bytes to LinkedIn: an upload URL and image URN from initializeUpload, then the bytes PUT there. */
+	private async upload(post: SocialPost, context: PublishContext): Promise<string> {
+		const image = await context.fetchMedia(post.image!.url);
+		const initialized = await this.transport.request<{ value: { uploadUrl: string; image: string } }>({
+			method: 'POST',
+			url: '/rest/images',
+			qs: { action: 'initializeUpload' },
+			headers: headers(),
+			body: { initializeUploadRequest: { owner: this.author } },
+		});
+		await this.transport.request({ method: 'PUT', url: initialized.value.uploadUrl, headers: { 'content-type': image.contentType }, body: image.bytes, bodyType: 'binary' });
+		return initialized.value.image;
 	}
 
 	async delete(externalId: string): Promise<void> {

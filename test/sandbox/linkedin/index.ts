@@ -4,7 +4,9 @@
  * Every request names a version (`LinkedIn-Version: YYYYMM`, 400 VERSION_MISSING without it) and
  * `X-Restli-Protocol-Version: 2.0.0`. Create answers 201 with the post's URN in `x-restli-id` and no body; commentary
  * of up to 3,000 characters; the `author` finder (`q=author`, `X-RestLi-Method: FINDER`) lists an author's posts newest
- * first with start/count paging; delete answers 204 and is idempotent. Errors are `{status, serviceErrorCode, code,
+ * first with start/count paging; delete answers 204 and is idempotent. Images: `POST /rest/images?action=initializeUpload`
+ * answers an upload URL and an image URN (WAITING_UPLOAD); the bytes PUT there make it AVAILABLE, and only an
+ * AVAILABLE image of the same owner may be a post's `content.media.id`. Errors are `{status, serviceErrorCode, code,
  * message}`. Limits are daily: posts by one member, 150 a day (a 429 without a wait).
  */
 import { bearerAuth } from '../framework/auth';
@@ -29,10 +31,12 @@ const unprocessable = (message: string) => new SandboxError(error(422, 'UNPROCES
 
 class LinkedInAccount {
 	posts: Record_[] = [];
+	images = new Map<string, Record_>();
 	private nextId = 7_400_000_000_000_000_000n;
 
 	reset(): void {
 		this.posts = [];
+		this.images.clear();
 		this.nextId = 7_400_000_000_000_000_000n;
 	}
 
@@ -50,7 +54,7 @@ function checkVersion(request: SandboxRequest): void {
 	if (request.headers['x-restli-protocol-version'] !== '2.0.0') throw new SandboxError(error(400, 'ILLEGAL_ARGUMENT', 'X-Restli-Protocol-Version 2.0.0 is required.'));
 }
 
-export const createLinkedInSandbox: VendorSandboxFactory = () => {
+export const createLinkedInSandbox: VendorSandboxFactory = (services) => {
 	const account = new LinkedInAccount();
 	return {
 		credentials: { accessToken: linkedInAccessToken, authorUrn: linkedInOrganization, memberUrn: linkedInMember },
@@ -65,20 +69,47 @@ export const createLinkedInSandbox: VendorSandboxFactory = () => {
 			notFound: () => error(404, 'NOT_FOUND', 'Not Found'),
 			badRequest: (message) => error(400, 'ILLEGAL_ARGUMENT', `Malformed JSON: ${message}`),
 		},
-		routes: (router) => routes(router, account),
+		routes: (router) => routes(router, account, () => services.baseUrl()),
 		data: {
 			reset: () => account.reset(),
 			seed: (data) => seed(account, data),
-			state: (collection) => (collection === undefined ? { posts: account.posts } : collection === 'posts' ? account.posts : undefined),
+			state: (collection) => {
+				const all: Record<string, unknown> = { posts: account.posts, images: [...account.images.values()] };
+				return collection === undefined ? all : all[collection];
+			},
 		},
 		signWebhook: () => ({}),
 	};
 };
 
-function routes(router: Router, account: LinkedInAccount): void {
+function routes(router: Router, account: LinkedInAccount, baseUrl: () => string): void {
+	router.post('/rest/images', (request) => {
+		checkVersion(request);
+		if (request.query.get('action') !== 'initializeUpload') throw new SandboxError(error(400, 'ILLEGAL_ARGUMENT', 'Only action=initializeUpload is served'));
+		const owner = (request.body as Record_ | undefined)?.initializeUploadRequest?.owner;
+		if (owner !== linkedInOrganization && owner !== linkedInMember) return error(403, 'ACCESS_DENIED', `Not enough permissions to upload images for ${String(owner)}`, 100);
+		const id = `C4E${account.urn().split(':').at(-1)}`;
+		const image = { id: `urn:li:image:${id}`, owner, status: 'WAITING_UPLOAD' };
+		account.images.set(id, image);
+		return { status: 200, body: { value: { uploadUrlExpiresAt: Date.now() + 86_400_000, uploadUrl: `${baseUrl()}/dms-uploads/${id}/uploaded-image/0`, image: image.id } } };
+	});
+
+	router.put('/dms-uploads/:id/uploaded-image/0', (request) => {
+		const image = account.images.get(request.params.id);
+		if (!image) return error(404, 'NOT_FOUND', 'Upload URL not found or expired');
+		if (request.rawBody.length === 0) throw new SandboxError(error(400, 'ILLEGAL_ARGUMENT', 'The image bytes are empty'));
+		Object.assign(image, { status: 'AVAILABLE', size: request.rawBody.length, contentType: request.headers['content-type'] });
+		return { status: 201, body: '' };
+	});
+
 	router.post('/rest/posts', (request) => {
 		checkVersion(request);
 		const post = validPost(request.body as Record_ | undefined);
+		const mediaId = post.content?.media?.id;
+		if (mediaId !== undefined) {
+			const image = [...account.images.values()].find((candidate) => candidate.id === mediaId);
+			if (!image || image.status !== 'AVAILABLE' || image.owner !== post.author) throw unprocessable(`/content/media/id: ${String(mediaId)} is not an available image of ${String(post.author)}`);
+		}
 		const urn = account.urn();
 		const now = Date.now();
 		account.posts.push({ id: urn, ...post, createdAt: now, publishedAt: now, lastModifiedAt: now });

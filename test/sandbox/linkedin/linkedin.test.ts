@@ -32,3 +32,13 @@ test('the version header is required; an author the token may not post as, or co
 	expect((await api('/rest/posts', { method: 'POST', headers: versioned, body: postBody('urn:li:organization:1', 'x') })).body).toMatchObject({ status: 403, code: 'ACCESS_DENIED' });
 	expect((await api('/rest/posts', { method: 'POST', headers: versioned, body: postBody(sandbox.credentials.authorUrn, 'x'.repeat(3001)) })).status).toBe(422);
 });
+
+test('an image is initialized, uploaded and then named by the post; an image never uploaded is refused', async () => {
+	const { body: init } = await api('/rest/images?action=initializeUpload', { method: 'POST', headers: versioned, body: { initializeUploadRequest: { owner: sandbox.credentials.authorUrn } } });
+	expect(init.value).toMatchObject({ uploadUrl: expect.stringContaining('/dms-uploads/'), image: expect.stringMatching(/^urn:li:image:/) });
+	const withImage = { ...postBody(sandbox.credentials.authorUrn, 'Pic'), content: { media: { id: init.value.image } } };
+	expect((await api('/rest/posts', { method: 'POST', headers: versioned, body: withImage })).status).toBe(422);
+	const uploaded = await fetch(init.value.uploadUrl, { method: 'PUT', headers: { authorization: `Bearer ${sandbox.credentials.accessToken}`, 'content-type': 'image/jpeg' }, body: Buffer.from('jpeg') });
+	expect(uploaded.status).toBe(201);
+	expect((await api('/rest/posts', { method: 'POST', headers: versioned, body: withImage })).status).toBe(201);
+});
