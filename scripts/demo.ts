@@ -17,6 +17,7 @@ import { SandboxControl } from '../test/sandbox/framework/controlClient';
 import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../test/sandbox/smtp';
 import { quickBooksCredential } from '../test/support/quickbooks';
+import { socialN8nCredential } from '../test/support/social';
 
 const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
 // Fixed ports, so the printed URLs are the same on every start.
@@ -54,6 +55,11 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	magento: (sandbox) => ({ type: 'integrationMagentoApi', data: { accessToken: sandbox.credentials.accessToken, sourceCode: sandbox.credentials.sourceCode, baseUrl: `${sandbox.baseUrl}/rest/default` } }),
 	// The order and payment templates' sales receipts (an OAuth2 credential whose token the sandbox granted).
 	quickbooks: (sandbox) => ({ type: 'integrationQuickBooksOAuth2Api', data: quickBooksCredential(sandbox) }),
+	// The content calendar's channels (three OAuth2 credentials whose tokens the sandboxes granted, and a Page token).
+	x: (sandbox) => socialN8nCredential('x', sandbox),
+	linkedin: (sandbox) => socialN8nCredential('linkedin', sandbox),
+	facebook: (sandbox) => socialN8nCredential('facebook', sandbox),
+	instagram: (sandbox) => socialN8nCredential('instagram', sandbox),
 	bigcommerce: (sandbox) => ({ type: 'integrationBigCommerceApi', data: { accessToken: sandbox.credentials.accessToken, locationId: 1, baseUrl: `${sandbox.baseUrl}/stores/${sandbox.credentials.storeHash}/v3` } }),
 	receivers: (sandbox) => [
 		// The templates' fulfillment and accounting calls (header auth).

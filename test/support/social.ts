@@ -25,3 +25,21 @@ export function socialAccount(platform: SocialPlatform, sandbox: RunningSandbox)
 	const { baseUrl, ...values } = socialCredentialValues(platform, sandbox);
 	return sandboxAccount(platform, baseUrl, values);
 }
+
+/** The n8n credential type each platform's node slot takes. */
+export const socialCredentialTypes: Record<SocialPlatform, string> = {
+	x: 'integrationXOAuth2Api',
+	linkedin: 'integrationLinkedInOAuth2Api',
+	facebook: 'integrationFacebookPageApi',
+	instagram: 'integrationInstagramOAuth2Api',
+};
+
+/** The credential n8n holds for a sandbox: OAuth2 ones with the sandbox's token as n8n's token data, Facebook's Page token as a field. */
+export function socialN8nCredential(platform: SocialPlatform, sandbox: RunningSandbox): { type: string; data: Record<string, unknown> } {
+	const { accessToken, ...values } = socialCredentialValues(platform, sandbox);
+	const data =
+		platform === 'facebook'
+			? { ...values, accessToken }
+			: { ...values, clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret', oauthTokenData: { access_token: accessToken, token_type: 'Bearer', refresh_token: 'sandbox-refresh-token' } };
+	return { type: socialCredentialTypes[platform], data };
+}
