@@ -12,6 +12,14 @@ import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
 const operations = { fanOut, recordUnsubscribe, collectUnsubscribes, retryPending };
 
+/**
+ * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be
+ * self-contained): Fan Out Contacts sorts contacts into Sent and Skipped (no consent, unsubscribed, no valid email);
+ * the others have one output. What a platform refused is no output of its own: it follows the node's On Error setting.
+ */
+const marketingOutputs = (parameters: { operation?: string }) =>
+	(parameters.operation === 'fanOut' || parameters.operation === undefined ? ['Sent', 'Skipped'] : ['Output']).map((displayName) => ({ type: 'main', displayName }));
+
 export class MarketingFanOut implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Marketing Fan-out',
@@ -27,16 +35,15 @@ export class MarketingFanOut implements INodeType {
 		defaults: { name: 'Marketing Fan-out' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Sent', 'Skipped', 'Failed'],
+		outputs: `={{(${marketingOutputs})($parameter)}}`,
 		credentials: [...marketingCredentials(), { name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
 		properties: [stateStoreNotice, ...marketingFanOutProperties],
 	};
 
 	methods = { credentialTest: { integrationStateStoreTest }, listSearch: marketingListSearch };
 
-	/** Outputs: Sent, Skipped, Failed (where a failed operation's error items go under Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, operations, { count: 3, errorOutput: 2, outcomes: ['sent', 'skipped', 'failed'] });
+		if (this.getNodeParameter('operation', 0) === 'fanOut') return await routeOperation(this, operations, { count: 2, errorOutput: 0, outcomes: ['sent', 'skipped'] });
+		return await routeOperation(this, operations, { count: 1, errorOutput: 0 });
 	}
 }

@@ -109,3 +109,49 @@ test('the unsubscribe template records an unsubscribe once and applies it on the
 	const later = await contactsCreated([contact(4, { email: 'ada@example.com' })]);
 	expect(later.outputs['Marketing Fan-out'][1].map((item) => item.json.status)).toEqual(['unsubscribed']);
 });
+
+/**
+ * The contact template on Marketo alone, with Marketo down: no platform takes the contact. Under "Continue" the
+ * template's branches are cut (they are wired for the error output): the node's own outputs are what is checked.
+ */
+async function contactNoPlatformTakes(onError: string | undefined) {
+	const workflow = configured('marketing-contact-created.json');
+	const fanOut = workflow.nodes.find((node: { name: string }) => node.name === 'Marketing Fan-out');
+	fanOut.parameters.platforms = ['marketo'];
+	if (onError) fanOut.onError = onError;
+	else delete fanOut.onError;
+	if (onError === 'continueRegularOutput') delete workflow.connections['Marketing Fan-out'];
+	await platforms.controls.marketo.fault({ kind: 'error', status: 503, times: -1, match: { path: '/rest/' } });
+	try {
+		return await contactsCreated([contact(7, { email: 'nobody-took@example.com' }), contact(8, { email: 'no-consent@example.com', consent: false })], workflow);
+	} finally {
+		await platforms.controls.marketo.clearFaults();
+	}
+}
+
+test('a contact no platform takes goes to the error output under "Continue (using error output)", with its reason; the template answers 202', async () => {
+	const run = await contactNoPlatformTakes('continueErrorOutput');
+	expect(run.error).toBeUndefined();
+	const [sent, skipped, errors] = run.outputs['Marketing Fan-out'];
+	expect(sent).toEqual([]);
+	expect(skipped.map((item) => item.json.email)).toEqual(['no-consent@example.com']);
+	expect(errors.map((item) => [item.pairedItem, (item.json.details as { email: string; status: string }).email, (item.json.details as { status: string }).status])).toEqual([[{ item: 0 }, 'nobody-took@example.com', 'failed']]);
+	expect(String(errors[0].json.error)).toMatch(/^contact nobody-took@example\.com: marketo: /);
+	expect(run.outputs['Answer Retried Later'][0]).toHaveLength(1);
+	expect(run.outputs['Refuse Invalid Contact']).toBeUndefined();
+});
+
+test('by default (On Error: Stop Workflow) a contact no platform takes stops the workflow naming it', async () => {
+	const run = await contactNoPlatformTakes(undefined);
+	expect(String((run.error as Error | undefined)?.message)).toMatch(/^contact nobody-took@example\.com: marketo: /);
+	expect((run.error as { context?: { itemIndex?: number } } | undefined)?.context?.itemIndex).toBe(0);
+});
+
+test('under On Error "Continue" the contact is an error item on Sent, beside the others', async () => {
+	const run = await contactNoPlatformTakes('continueRegularOutput');
+	expect(run.error).toBeUndefined();
+	const [sent, skipped, errors] = run.outputs['Marketing Fan-out'];
+	expect(errors ?? []).toEqual([]);
+	expect(sent.map((item) => Object.keys(item.json).sort())).toEqual([['details', 'error']]);
+	expect(skipped).toHaveLength(1);
+});

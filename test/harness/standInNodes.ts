@@ -62,11 +62,37 @@ class NoOpStandIn implements INodeType {
 	}
 }
 
+/**
+ * n8n's If node (v2) for the conditions templates use: boolean ones ("is true" / "is false") joined by "and"; items
+ * that meet them leave on true (output 0), the others on false (output 1). Any other operator fails loudly.
+ */
+class IfStandIn implements INodeType {
+	readonly description: INodeTypeDescription = { ...describe('if', 'If', false), version: [2, 2.1, 2.2], outputs: ['main', 'main'],
+		// Declared so n8n keeps the template's conditions on the node (undeclared parameters are dropped).
+		properties: [{ displayName: 'Conditions', name: 'conditions', type: 'json', default: {} }],
+	};
+
+	async execute(this: IExecuteFunctions) {
+		const branches: Array<ReturnType<IExecuteFunctions['getInputData']>> = [[], []];
+		this.getInputData().forEach((item, index) => {
+			const { conditions } = this.getNode().parameters.conditions as { conditions: Array<{ leftValue: string; operator: { type: string; operation: string } }> };
+			const met = conditions.every(({ leftValue, operator }) => {
+				if (operator.type !== 'boolean' || !['true', 'false'].includes(operator.operation)) throw new Error(`If stand-in: operator ${operator.type} ${operator.operation} is not supported`);
+				const value = this.evaluateExpression(leftValue, index);
+				return (value === true || value === 'true') === (operator.operation === 'true');
+			});
+			branches[met ? 0 : 1].push(item);
+		});
+		return branches;
+	}
+}
+
 export const standInNodeTypes: Record<string, INodeType> = {
 	'n8n-nodes-base.manualTrigger': new EmittingTrigger(describe('manualTrigger', 'Manual Trigger', true)),
 	'n8n-nodes-base.scheduleTrigger': new EmittingTrigger(describe('scheduleTrigger', 'Schedule Trigger', true)),
 	'n8n-nodes-base.webhook': new WebhookStandIn(),
 	'n8n-nodes-base.noOp': new NoOpStandIn(),
+	'n8n-nodes-base.if': new IfStandIn(),
 	'n8n-nodes-base.respondToWebhook': new PassThroughStandIn(describe('respondToWebhook', 'Respond to Webhook', false)),
 	// Calls out of n8n (an email, a receiver's API): the e2e tests check what arrives; in-process the items go on.
 	'n8n-nodes-base.emailSend': new PassThroughStandIn(describe('emailSend', 'Send Email', false)),

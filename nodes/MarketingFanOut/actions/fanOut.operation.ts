@@ -1,8 +1,10 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { getPath, type ContactResult, type FieldMapping, type SegmentRule, type SegmentCondition } from '../../../lib/marketing';
+import { failedItem, hintFailures } from '../../shared/itemFailures';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { openFanOut } from './engine';
+import { marketingFailure } from './failures';
 import { operatorOptions } from './properties';
 
 const show = { show: { operation: ['fanOut'] } };
@@ -97,7 +99,9 @@ function toJson(result: ContactResult): IDataObject {
 
 /**
  * Each item is a contact: consent checked, segments decided once, every platform updated in its own batches, the
- * welcome campaign started once per contact and platform. Changes that failed earlier are retried first.
+ * welcome campaign started once per contact and platform. Changes that failed earlier are retried first. A contact no
+ * platform took follows the node's On Error setting (stop naming it, error output, or error item), after the others
+ * are sent; its changes stay pending for the next run.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const engine = await openFanOut(this, {
@@ -110,12 +114,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const report = await engine.fanOut(items.map((item) => (contactField ? ((getPath(item.json, contactField) ?? {}) as Record<string, unknown>) : item.json)));
 	const sent: INodeExecutionData[] = [];
 	const skipped: INodeExecutionData[] = [];
-	const failed: INodeExecutionData[] = [];
+	const failed = report.contacts.filter((result) => result.status === 'failed');
+	hintFailures(this, failed.length, report.contacts.length, 'contacts');
 	for (const result of report.contacts) {
-		const item = { json: toJson(result), pairedItem: { item: result.index } };
-		if (result.status === 'fanned_out' || result.status === 'partial') sent.push(item);
-		else if (result.status === 'failed') failed.push(item);
-		else skipped.push(item);
+		const json = toJson(result);
+		if (result.status === 'failed') sent.push(failedItem(this, result.index, marketingFailure('contact', result.email, result.platforms, json)));
+		else if (result.status === 'fanned_out' || result.status === 'partial') sent.push({ json, pairedItem: { item: result.index } });
+		else skipped.push({ json, pairedItem: { item: result.index } });
 	}
-	return [sent, skipped, failed];
+	return [sent, skipped];
 }

@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { UnsubscribeResult } from '../../../lib/marketing';
+import { failedItem, hintFailures } from '../../shared/itemFailures';
 import { openFanOut } from './engine';
+import { marketingFailure } from './failures';
 import { platformOptions } from '../../shared/platformOptions';
 
 const show = { show: { operation: ['recordUnsubscribe'] } };
@@ -38,7 +40,10 @@ export function unsubscribeJson(result: UnsubscribeResult): IDataObject {
 	};
 }
 
-/** Records each item's unsubscribe for good (no later sync undoes it) and applies it on every other platform. */
+/**
+ * Records each item's unsubscribe for good (no later sync undoes it) and applies it on every other platform. One a
+ * platform refused follows the node's On Error setting; it is recorded all the same and sent again by the next run.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const engine = await openFanOut(this);
 	const requests = items.map((_, index) => ({
@@ -46,11 +51,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		source: this.getNodeParameter('unsubscribeSource', index) as string,
 	}));
 	const results = await engine.recordUnsubscribes(requests);
-	const done: INodeExecutionData[] = [];
-	const failed: INodeExecutionData[] = [];
-	results.forEach((result, index) => {
-		const item = { json: unsubscribeJson(result), pairedItem: { item: index } };
-		(result.platforms.some((platform) => !platform.ok) ? failed : done).push(item);
-	});
-	return [done, [], failed];
+	const refused = (result: UnsubscribeResult) => result.platforms.some((platform) => !platform.ok);
+	hintFailures(this, results.filter(refused).length, results.length, 'unsubscribes');
+	return [results.map((result, index) => unsubscribeItem(this, result, index))];
+}
+
+/** One unsubscribe as its item, or (a platform refused it) as the failure On Error decides about. */
+export function unsubscribeItem(context: IExecuteFunctions, result: UnsubscribeResult, index: number): INodeExecutionData {
+	const json = unsubscribeJson(result);
+	if (result.platforms.every((platform) => platform.ok)) return { json, pairedItem: { item: index } };
+	return failedItem(context, index, marketingFailure('unsubscribe of', result.email, result.platforms, json));
 }
