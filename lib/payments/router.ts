@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { idempotencyKeyFor, type AuthorizationHold, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
-import { assertInput } from '../records/inputSchema';
+import { assertInput, InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import { minorUnitsOf } from './minorUnits';
 import { DEFAULT_LEASE_MS, Leases } from '../store/leases';
@@ -377,7 +377,8 @@ function normalise(request: PaymentRequest): NormalisedPayment {
 	const { paymentId, amount, currency, country, method = 'card', tokens = {}, description, capture: captureFlag } = assertInput(paymentRequestSchema, request, 'Payment');
 	const amountMinor = minorUnitsOf(amount, currency, 'Payment');
 	if (Object.values(tokens).some((token) => /^\d[\d -]{11,22}\d$/.test(token))) {
-		throw new Error('Payment-method tokens look like card numbers: pass the processor tokens, never card data');
+		// Invalid input like any other (the field named, nothing echoed): a caller is told which field to fix.
+		throw new InputError([{ field: 'tokens', problem: 'look like card numbers: pass the processor tokens, never card data' }], 'Payment');
 	}
 	const capture = captureFlag !== false;
 	return {

@@ -18,6 +18,26 @@ import { operationSubtitle } from '../shared/subtitle';
 
 const operations = { route, authorize, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent };
 
+/**
+ * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be
+ * self-contained), each named for a business outcome: Route Payment → Succeeded / Declined; Authorize Payment →
+ * Authorized / Declined; Get Payment and Get
+ * Refund → Found / Not Found; Verify Event → Verified / Rejected; the others one output. A payment the processors
+ * refused otherwise, or invalid input, is no output of its own: it follows the node's On Error setting.
+ */
+const paymentOutputs = (parameters: { operation?: string }) => {
+	const names: Record<string, string[]> = {
+		route: ['Succeeded', 'Declined'],
+		authorize: ['Authorized', 'Declined'],
+		get: ['Found', 'Not Found'],
+		getRefund: ['Found', 'Not Found'],
+		verifyEvent: ['Verified', 'Rejected'],
+	};
+	return (names[parameters.operation ?? 'route'] ?? ['Output']).map((displayName) => ({ type: 'main', displayName }));
+};
+
+const twoOutputs = ['route', 'authorize', 'get', 'getRefund', 'verifyEvent'];
+
 // Not offered to AI agents as a tool (it charges, captures, cancels and refunds payments): n8n offers a node as a tool only when usableAsTool is set.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class SmartPaymentRouter implements INodeType {
@@ -31,8 +51,7 @@ export class SmartPaymentRouter implements INodeType {
 		description: 'Charge each payment through the best of Stripe, PayPal, Square and Braintree, with fallback and never a double charge',
 		defaults: { name: 'Smart Payment Router' },
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Succeeded', 'Failed'],
+		outputs: `={{(${paymentOutputs})($parameter)}}`,
 		credentials: [
 			...credentialSlots('payments', 'processors'),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
@@ -42,8 +61,8 @@ export class SmartPaymentRouter implements INodeType {
 
 	methods = { credentialTest: { integrationStateStoreTest } };
 
-	/** Outputs: Succeeded, Failed (where a failed operation's error items go under Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, operations, { count: 2, errorOutput: 1 });
+		const count = twoOutputs.includes(this.getNodeParameter('operation', 0) as string) ? 2 : 1;
+		return await routeOperation(this, operations, { count, errorOutput: 0 });
 	}
 }

@@ -66,8 +66,8 @@ test('a payment refunded twice in part: two refunds at Stripe; a third over the 
 	expect(run.outputs.Charge[0].map((item) => item.json.status)).toEqual(['succeeded']);
 	expect(run.outputs['Refund 1'][0].map((item) => [item.json.status, item.json.amount, item.json.remaining])).toEqual([['succeeded', '20.00', '30.00']]);
 	expect(run.outputs['Refund 2'][0].map((item) => [item.json.status, item.json.amount, item.json.remaining])).toEqual([['succeeded', '12.35', '17.65']]);
-	// n8n's error output is the one after the node's own two (Succeeded, Failed).
-	const [refused] = run.outputs['Refund 3'][2];
+	// n8n's error output is the one after Refund Payment's own (one: a refusal is no output of its own).
+	const [refused] = run.outputs['Refund 3'][1];
 	expect(JSON.stringify(refused.json)).toMatch(/refundAmount/);
 	expect(JSON.stringify(refused.json)).toMatch(/17\.65 USD that remains/);
 	expect((run.outputs['Refund 3'][0] ?? []).length).toBe(0);

@@ -1,7 +1,7 @@
 /**
  * Authorize-only in-process: the Smart Payment Router node inside n8n-core's engine routes a payment with Capture
  * off (held on Stripe), then Capture Payment captures it once across two items of the same id, and Cancel Payment
- * of a captured payment goes to the Failed output.
+ * of a captured payment goes to n8n's error output (On Error: Continue (using error output)).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,13 +25,16 @@ afterAll(async () => {
 	await stripe.close();
 });
 
-/** A webhook feeding one Smart Payment Router node with the given parameters. */
+/**
+ * A webhook feeding one Smart Payment Router node with the given parameters, On Error "Continue (using error output)":
+ * `failed` is n8n's error output (the input item, the reason and the result in `details`).
+ */
 async function runNode(parameters: Record<string, unknown>, bodies: object[]) {
 	const workflow = {
 		name: 'authorize then capture',
 		nodes: [
 			{ name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'pay' } },
-			{ name: 'Router', type: 'n8n-nodes-integration-automation.smartPaymentRouter', typeVersion: 1, position: [200, 0], parameters },
+			{ name: 'Router', type: 'n8n-nodes-integration-automation.smartPaymentRouter', typeVersion: 1, position: [200, 0], parameters, onError: 'continueErrorOutput' },
 		],
 		connections: { Hook: { main: [[{ node: 'Router', type: 'main', index: 0 }]] } },
 	};
@@ -41,8 +44,9 @@ async function runNode(parameters: Record<string, unknown>, bodies: object[]) {
 		env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
 	});
 	expect(run.status).toBe('success');
-	const [passed, failed] = run.outputs.Router;
-	return { passed: passed.map((item) => item.json), failed: failed.map((item) => item.json) };
+	const passed = run.outputs.Router[0];
+	const failed = run.outputs.Router.at(-1)!;
+	return { passed: passed.map((item) => item.json), failed: failed.map((item) => item.json.details as Record<string, unknown>) };
 }
 
 test('Route Payment with Capture off holds the payment; Capture Payment captures it once; Cancel after that is refused', async () => {

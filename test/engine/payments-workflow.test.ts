@@ -85,7 +85,41 @@ test('succeeded payments reach the accounting branch, hard declines the notifica
 	expect(await new SandboxControl(sandboxes.stripe.baseUrl).state<unknown[]>('charges')).toHaveLength(stripeCharges.length);
 });
 
-test('Get Payment reads the stored transaction with its attempts; an unknown id goes to output 2', async () => {
+/** The template charging through Stripe alone with a token Stripe fails with a processing error: every processor failed. */
+function everyProcessorFails(onError: string | undefined) {
+	const pinned = structuredClone(template);
+	const router = pinned.nodes.find((node: { name: string }) => node.name === 'Smart Payment Router');
+	router.parameters.routing.rules = JSON.stringify([{ type: 'pin', processor: 'stripe' }]);
+	if (onError) router.onError = onError;
+	else delete router.onError;
+	return pinned;
+}
+
+test('every processor failing is no decline: under the template (error output) it is answered from the error output with its reason', async () => {
+	const run = await submit([{ paymentId: 'wf-down-1', amount: 9, currency: 'USD', country: 'US', tokens: { stripe: 'pm_card_chargeDeclinedProcessingError' } }], everyProcessorFails('continueErrorOutput'));
+	expect(run.error).toBeUndefined();
+	const [succeeded, declined, errors] = run.outputs['Smart Payment Router'];
+	expect([succeeded, declined]).toEqual([[], []]);
+	expect(errors.map((item) => [item.pairedItem, (item.json.details as { reason: string }).reason])).toEqual([[{ item: 0 }, 'all_processors_failed']]);
+	expect(String(errors[0].json.error)).toMatch(/^payment wf-down-1: /);
+	expect(run.outputs['Answer Not Paid'][0]).toHaveLength(1);
+	expect(run.outputs['Refuse Invalid Payment']).toBeUndefined();
+});
+
+test('by default (On Error: Stop Workflow) every processor failing stops the workflow naming the payment and item', async () => {
+	const run = await submit(
+		[
+			{ paymentId: 'wf-down-ok', amount: 9, currency: 'USD', country: 'US', tokens: { stripe: 'pm_card_visa' } },
+			{ paymentId: 'wf-down-2', amount: 9, currency: 'USD', country: 'US', tokens: { stripe: 'pm_card_chargeDeclinedProcessingError' } },
+		],
+		everyProcessorFails(undefined),
+	);
+	expect(String((run.error as Error | undefined)?.message)).toMatch(/^payment wf-down-2: /);
+	expect((run.error as { context?: { itemIndex?: number } } | undefined)?.context?.itemIndex).toBe(1);
+	expect(run.outputs['Answer Paid']).toBeUndefined();
+});
+
+test('Get Payment reads the stored transaction with its attempts (Found); an unknown id goes to Not Found', async () => {
 	const lookup = {
 		name: 'get payment',
 		nodes: [
@@ -132,10 +166,11 @@ test('an expired PayPal token is refreshed through the credential and the captur
 
 test('an item whose tokens look like a card number is refused without echoing it', async () => {
 	const run = await submit([{ paymentId: 'wf-pan-1', amount: 5, currency: 'USD', tokens: { '*': '4242 4242 4242 4242' } }]);
-	// The template answers it as an invalid request (422) on the not-paid branch, with the reason and no card data.
+	// Invalid input: the template answers it 422 from the router's error output, naming the field, with no card data.
 	expect(run.status).toBe('success');
-	const refused = run.outputs['Answer Not Paid'][0].map((item) => item.json);
-	expect(refused).toMatchObject([{ status: 'failed', reason: 'invalid_request' }]);
-	expect(JSON.stringify(refused)).not.toContain('4242 4242 4242 4242');
+	const refused = run.outputs['Refuse Invalid Payment'][0].map((item) => item.json);
+	expect(refused).toMatchObject([{ error: expect.stringMatching(/tokens.*card numbers/), details: { fields: ['tokens'] } }]);
+	// n8n's error output carries the input item beside the reason; the reason itself never echoes the card data.
+	expect(JSON.stringify(refused.map(({ error, details }) => ({ error, details })))).not.toContain('4242 4242 4242 4242');
 	expect(run.outputs['Answer Paid']).toBeUndefined();
 });

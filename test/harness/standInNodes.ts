@@ -75,11 +75,11 @@ class IfStandIn implements INodeType {
 	async execute(this: IExecuteFunctions) {
 		const branches: Array<ReturnType<IExecuteFunctions['getInputData']>> = [[], []];
 		this.getInputData().forEach((item, index) => {
-			const { conditions } = this.getNode().parameters.conditions as { conditions: Array<{ leftValue: string; operator: { type: string; operation: string } }> };
+			// Resolved for this item: each leftValue expression is its value.
+			const { conditions } = this.getNodeParameter('conditions', index) as { conditions: Array<{ leftValue: unknown; operator: { type: string; operation: string } }> };
 			const met = conditions.every(({ leftValue, operator }) => {
 				if (operator.type !== 'boolean' || !['true', 'false'].includes(operator.operation)) throw new Error(`If stand-in: operator ${operator.type} ${operator.operation} is not supported`);
-				const value = this.evaluateExpression(leftValue, index);
-				return (value === true || value === 'true') === (operator.operation === 'true');
+				return (leftValue === true) === (operator.operation === 'true');
 			});
 			branches[met ? 0 : 1].push(item);
 		});

@@ -6,7 +6,7 @@ export const description: INodeProperties[] = [];
 
 /**
  * Authorizes each item's payment on the best processor that can hold it (Route Payment with Capture off):
- * authorized → output 0 with `expiresAt`, failed → output 1.
+ * authorized → Authorized with `expiresAt`, a decline → Declined, other failures → On Error.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	return await route.execute.call(this, items, true);

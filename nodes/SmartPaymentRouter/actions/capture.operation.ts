@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { captureRequestSchema } from '../../../lib/payments';
 import { InputError, itemParameters, readInput } from '../../shared/inputs';
-import { forEachPayment, nodeRouter } from './engine';
+import { forEachPayment, nodeRouter, paymentFailure } from './engine';
 
 export const description: INodeProperties[] = [
 	{
@@ -28,7 +28,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Captures each item's authorized payment (all or part) once; captured → output 0, refused → output 1. */
+/** Captures each item's authorized payment (all or part) once; captured → the output, refused → On Error. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const router = await nodeRouter(this);
 	return await forEachPayment(this, items, async (item) => {
@@ -40,6 +40,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (!(error instanceof InputError)) throw error;
 			throw new InputError(error.violations.map((violation) => ({ ...violation, field: violation.field === 'amount' ? 'captureAmount' : violation.field })), 'Capture');
 		});
-		return { passed: result.status !== 'failed', json: { ...result } };
+		return result.status === 'failed' ? paymentFailure('payment', { ...result }) : { output: 0, json: { ...result } };
 	});
 }

@@ -4,8 +4,7 @@ import { defaultRoutingConfig, defaultProcessorProfiles, openPayments, type Paym
 import { nodeEngine } from '../../shared/engineContext';
 import { credentialType } from '../../shared/platformCredentials';
 import { platformsServing } from '../../shared/platformOptions';
-import { toNodeError } from '../../shared/errors';
-import { InputViolationError } from '../../shared/inputs';
+import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 
 interface RoutingOptions {
@@ -58,34 +57,32 @@ export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRou
 	return await openPayments(await nodeEngine(context)).router(processors, { config: readRoutingConfig(context) });
 }
 
-/** One item's answer: `passed` items go to output 0, the others to output 1. */
-export interface ItemOutcome {
-	passed: boolean;
-	json: IDataObject;
+/** One item's answer: its output (0, or 1 for the operation's second outcome: declined, not found), or a failure. */
+export type ItemOutcome = { output: 0 | 1; json: IDataObject } | { failure: RecordFailure };
+
+/** A payment or refund the processors refused, or whose outcome could not be settled, named by its id. */
+export function paymentFailure(what: string, result: { message: string; code?: string } & IDataObject): ItemOutcome {
+	const id = result.refundId ?? result.paymentId;
+	return { failure: { subject: `${what} ${typeof id === 'string' && id ? id : '(no id)'}`, message: result.message, code: result.code, details: { ...result } } };
 }
 
 /**
- * Runs `handle` for each item. An item whose handling throws stops the node, or with Continue On Fail goes to
- * output 1 as `failureJson` of the error's message; an item whose input breaks the schema as n8n's error item
- * (`{error, details}`), which "Continue (using error output)" moves to the error output.
+ * Runs `handle` for each item. A failure (one `handle` reports, or an error it throws, invalid input included)
+ * follows the node's On Error setting: it stops the node naming the item, or becomes the item's error, which
+ * "Continue (using error output)" moves to n8n's error output; when the node goes on, a hint counts them.
  */
-export async function forEachPayment(
-	context: IExecuteFunctions,
-	items: INodeExecutionData[],
-	handle: (itemIndex: number) => Promise<ItemOutcome>,
-	failureJson: (message: string) => IDataObject = (message) => ({ error: message }),
-): Promise<INodeExecutionData[][]> {
-	const passed: INodeExecutionData[] = [];
-	const failed: INodeExecutionData[] = [];
+export async function forEachPayment(context: IExecuteFunctions, items: INodeExecutionData[], handle: (itemIndex: number) => Promise<ItemOutcome>): Promise<INodeExecutionData[][]> {
+	const outputs: INodeExecutionData[][] = [[], []];
+	let failed = 0;
 	for (let item = 0; item < items.length; item++) {
-		try {
-			const outcome = await handle(item);
-			(outcome.passed ? passed : failed).push({ json: outcome.json, pairedItem: { item } });
-		} catch (error) {
-			const nodeError = toNodeError(context.getNode(), error, item);
-			if (!context.continueOnFail()) throw nodeError;
-			failed.push({ json: nodeError instanceof InputViolationError ? nodeError.itemJson() : failureJson(nodeError.message), pairedItem: { item } });
+		const outcome = await handle(item).catch((error: unknown): ItemOutcome => ({ failure: error as RecordFailure }));
+		if ('failure' in outcome) {
+			outputs[0].push(failedItem(context, item, outcome.failure));
+			failed++;
+		} else {
+			outputs[outcome.output].push({ json: outcome.json, pairedItem: { item } });
 		}
 	}
-	return [passed, failed];
+	hintFailures(context, failed, items.length, 'payments');
+	return outputs;
 }

@@ -11,6 +11,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return await forEachPayment(this, items, async (item) => {
 		const payment = readPayment(this, item);
 		const ranking = await router.explain(payment);
-		return { passed: true, json: { paymentId: payment.paymentId, order: ranking.filter((entry) => entry.eligible).map((entry) => entry.processor), ranking } };
+		return { output: 0, json: { paymentId: payment.paymentId, order: ranking.filter((entry) => entry.eligible).map((entry) => entry.processor), ranking } };
 	});
 }

@@ -34,5 +34,5 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const router = await nodeRouter(this);
 	const expiring = await router.expiringAuthorizations(when, limit);
 	const items = expiring.map((entry) => ({ json: { ...entry, amountMinor: undefined, amount: toMajorString(entry.amountMinor, entry.currency) }, pairedItem: { item: 0 } }));
-	return [items.map(({ json, pairedItem }) => ({ json: JSON.parse(JSON.stringify(json)), pairedItem })), []];
+	return [items.map(({ json, pairedItem }) => ({ json: JSON.parse(JSON.stringify(json)), pairedItem }))];
 }

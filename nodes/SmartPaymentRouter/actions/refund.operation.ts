@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { refundRequestSchema } from '../../../lib/payments';
 import { InputError, itemParameters, readInput } from '../../shared/inputs';
-import { forEachPayment, nodeRouter } from './engine';
+import { forEachPayment, nodeRouter, paymentFailure } from './engine';
 
 const showFor = { show: { operation: ['refund'] } };
 
@@ -40,9 +40,9 @@ export const description: INodeProperties[] = [
 ];
 
 /**
- * Refunds each item's payment on the processor that charged it, once per refund ID; refunded or pending → output 0,
- * refused by the processor or not refundable → output 1. An amount above what remains stops the item with an error
- * naming the amount, before any call.
+ * Refunds each item's payment on the processor that charged it, once per refund ID; refunded or pending → the output;
+ * refused by the processor or not refundable follows the node's On Error setting. An amount above what remains is an
+ * error naming the amount, before any call.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const router = await nodeRouter(this);
@@ -56,6 +56,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (!(error instanceof InputError)) throw error;
 			throw new InputError(error.violations.map((violation) => ({ ...violation, field: violation.field === 'amount' ? 'refundAmount' : violation.field })), 'Refund');
 		});
-		return { passed: result.status !== 'failed', json: { ...result } };
+		return result.status === 'failed' ? paymentFailure('refund', { ...result }) : { output: 0, json: { ...result } };
 	});
 }

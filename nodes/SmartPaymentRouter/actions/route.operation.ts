@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachPayment, nodeRouter } from './engine';
+import { forEachPayment, nodeRouter, paymentFailure } from './engine';
 import { readPayment } from './paymentProperties';
 
 export const description: INodeProperties[] = [
@@ -15,17 +15,17 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Charges (or authorizes) each item's payment through the best processor; succeeded/authorized → output 0, failed → output 1. */
+/**
+ * Charges (or authorizes) each item's payment through the best processor: succeeded or authorized → output 0, a
+ * decline → output 1 (Declined); anything else (every processor failed, an outcome unknown, a payment id reused with
+ * other details, invalid input) follows the node's On Error setting.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], authorizeOnly = false): Promise<INodeExecutionData[][]> {
 	const router = await nodeRouter(this);
-	return await forEachPayment(
-		this,
-		items,
-		async (item) => {
-			const capture = authorizeOnly ? false : (this.getNodeParameter('capture', item, true) as boolean);
-			const result = await router.process({ ...readPayment(this, item), capture });
-			return { passed: result.status !== 'failed', json: { ...result } };
-		},
-		(message) => ({ status: 'failed', reason: 'invalid_request', message }),
-	);
+	return await forEachPayment(this, items, async (item) => {
+		const capture = authorizeOnly ? false : (this.getNodeParameter('capture', item, true) as boolean);
+		const result = await router.process({ ...readPayment(this, item), capture });
+		if (result.status !== 'failed') return { output: 0, json: { ...result } };
+		return result.reason === 'hard_decline' ? { output: 1, json: { ...result } } : paymentFailure('payment', { ...result });
+	});
 }
