@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
 import { freshdeskDefaultMappings } from '../../lib/platforms/freshdesk';
+import { salesforceDefaultMappings } from '../../lib/platforms/salesforce';
 import { zendeskDefaultMappings } from '../../lib/platforms/zendesk';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { syncPlatforms } from '../../lib/sync/sync';
@@ -25,10 +26,11 @@ let dir: string;
 let store: StateStore;
 let zendesk: CrmSandbox;
 let freshdesk: CrmSandbox;
+let salesforce: CrmSandbox;
 let run = 0;
 
 beforeAll(async () => {
-	servers = [await startCrmSandbox('zendesk'), await startCrmSandbox('freshdesk')];
+	servers = [await startCrmSandbox('zendesk'), await startCrmSandbox('freshdesk'), await startCrmSandbox('salesforce')];
 });
 afterAll(async () => {
 	for (const server of servers) await server.close();
@@ -38,8 +40,10 @@ beforeEach(async () => {
 	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
 	zendesk = crmClient('zendesk', servers[0], store);
 	freshdesk = crmClient('freshdesk', servers[1], store);
+	salesforce = crmClient('salesforce', servers[2], store);
 	await zendesk.control.reset();
 	await freshdesk.control.reset();
+	await salesforce.control.reset();
 	await zendesk.control.updateSettings({ incrementalDelayMs: 0 });
 	// The same agent in both desks, so an assignee travels by email.
 	await zendesk.control.seed({ users: [{ name: 'Sam Agent', email: 'sam@support.example', role: 'agent' }] });
@@ -146,4 +150,51 @@ test('an assignee who is no agent of the other desk fails that ticket alone, nam
 		['freshdesk', 'UNKNOWN_AGENT', 'No Freshdesk agent has the email zed@support.example (responder_email)'],
 	]);
 	expect((await freshdeskTickets()).map((ticket) => ticket.subject)).toEqual(['Unassigned']);
+});
+
+interface SalesforceCase { Id: string; Subject: string; Description: string; Status: string; Priority: string; SuppliedEmail: string }
+interface SalesforceComment { ParentId: string; CommentBody: string; IsPublished: boolean }
+
+const syncThree = () => syncPlatforms({
+	store, integration: 'desks', entity: 'tickets', strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: `desks-${++run}`,
+	platforms: [
+		{ connector: zendesk.connector, mappings: zendeskDefaultMappings.tickets! },
+		{ connector: freshdesk.connector, mappings: freshdeskDefaultMappings.tickets! },
+		{ connector: salesforce.connector, mappings: salesforceDefaultMappings.tickets },
+	],
+});
+const caseComments = async (caseId: string) =>
+	(await salesforce.control.state<SalesforceComment[]>('CaseComment')).filter((comment) => comment.ParentId === caseId).map((comment) => [comment.CommentBody, comment.IsPublished]);
+
+test('three desks: a Freshdesk ticket reaches Zendesk and a Salesforce Case once each; a Case comment then reaches both once', async () => {
+	const created = await freshdeskCall('/api/v2/tickets', { email: 'cy@example.com', subject: 'Login broken', description: 'Cannot sign in', status: 2, priority: 2 });
+	const ticket = (await created.json()) as { id: number };
+	await freshdeskCall(`/api/v2/tickets/${ticket.id}/notes`, { body: 'Checked SSO logs', private: true });
+
+	const first = await syncThree();
+	expect(first.failures).toEqual([]);
+	const [kase] = await salesforce.control.state<SalesforceCase[]>('Case');
+	expect(kase).toMatchObject({ Subject: 'Login broken', Description: 'Cannot sign in', Status: 'New', Priority: 'Medium', SuppliedEmail: 'cy@example.com' });
+	expect(await caseComments(kase.Id)).toEqual([['Checked SSO logs', false]]);
+	const [zendeskCopy] = await zendeskTickets();
+	expect(await zendeskComments(zendeskCopy.id)).toEqual([['Cannot sign in', true], ['Checked SSO logs', false]]);
+
+	// An agent comments on the Case in Salesforce (which touches the Case): Zendesk and Freshdesk get it once.
+	const auth = { authorization: `Bearer ${servers[2].credentials.accessToken}`, 'content-type': 'application/json' };
+	const comment = await fetch(`${servers[2].baseUrl}/services/data/v60.0/sobjects/CaseComment`, { method: 'POST', headers: auth, body: JSON.stringify({ ParentId: kase.Id, CommentBody: 'Reset your password, please', IsPublished: true }) });
+	expect(comment.status).toBe(201);
+	const second = await syncThree();
+	expect(second.failures).toEqual([]);
+	expect(await zendeskComments(zendeskCopy.id)).toEqual([['Cannot sign in', true], ['Checked SSO logs', false], ['Reset your password, please', true]]);
+	expect(await freshdeskComments(ticket.id)).toEqual([['Checked SSO logs', false], ['Reset your password, please', true]]);
+	expect(await caseComments(kase.Id)).toHaveLength(2);
+
+	await zendesk.control.clearRequests();
+	await freshdesk.control.clearRequests();
+	await salesforce.control.clearRequests();
+	const quiet = await syncThree();
+	expect([quiet.platforms.zendesk.pulled, quiet.platforms.freshdesk.pulled, quiet.platforms.salesforce.pulled]).toEqual([0, 0, 0]);
+	const salesforceWrites = (await salesforce.control.requests()).filter((entry) => entry.method !== 'GET' && !entry.path.endsWith('/composite'));
+	expect([...(await writesTo(zendesk)), ...(await writesTo(freshdesk)), ...salesforceWrites]).toEqual([]);
+	expect([(await zendeskTickets()).length, (await freshdeskTickets()).length, (await salesforce.control.state<SalesforceCase[]>('Case')).length]).toEqual([1, 1, 1]);
 });

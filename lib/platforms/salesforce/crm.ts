@@ -1,6 +1,8 @@
 import type { FieldOptions } from '../../records/valueMap';
+import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
+import { missingComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
 
 export const SALESFORCE_API_VERSION = 'v60.0';
 /** The custom external-id field that carries our internal id: a create retried after a lost response upserts, never duplicates. */
@@ -13,6 +15,10 @@ const SOQL_MAX_LENGTH = 100_000;
 /** Query subrequests one composite call may carry (of 25 subrequests). */
 const COMPOSITE_QUERIES = 5;
 const SYSTEM_FIELDS = ['Id', 'IsDeleted', 'SystemModstamp'];
+/** Case ids per CaseComment query: 500 ids keep the query's URL under Salesforce's 16 KB. */
+const CASES_PER_COMMENT_QUERY = 500;
+/** A Case's comments (CaseComment), read and written by the connector as the neutral ticket model's `comments`. */
+const COMMENTS_FIELD = 'comments';
 
 interface Describe {
 	fields: Array<{
@@ -72,7 +78,8 @@ export class SalesforceCrm implements CrmConnector {
 	}
 
 	async fieldNames(entity: CrmEntity): Promise<string[]> {
-		return (await this.describe(entity)).fields.map((field) => field.name);
+		const described = (await this.describe(entity)).fields.map((field) => field.name);
+		return entity === 'tickets' ? [...described, COMMENTS_FIELD] : described;
 	}
 
 	/**
@@ -115,6 +122,58 @@ export class SalesforceCrm implements CrmConnector {
 	}
 
 	private async writeMatched(entity: CrmEntity, batch: RecordWrite[], existing: Map<string, string>): Promise<WriteOutcome[]> {
+		const outcomes = await this.writeRecords(entity, batch.map((write) => ({ ...write, fields: withoutComments(write.fields) })), existing);
+		const written = outcomes.map((result, index) => (result?.ok ? { ...result, fields: batch[index].fields } : result));
+		return entity === 'tickets' ? this.addComments(batch, written) : written;
+	}
+
+	/**
+	 * Each wanted comment a case does not hold yet becomes a CaseComment (public ones published); the cases' comments
+	 * are read first in one query per 500 cases. A case whose comments could not all be added fails.
+	 */
+	private async addComments(batch: RecordWrite[], outcomes: WriteOutcome[]): Promise<WriteOutcome[]> {
+		const asked = batch.flatMap((write, index) => {
+			const result = outcomes[index];
+			return result?.ok && write.fields[COMMENTS_FIELD] !== undefined ? [{ write, index, result }] : [];
+		});
+		if (asked.length === 0) return outcomes;
+		const held = await this.caseComments(asked.filter(({ result }) => !result.created).map(({ result }) => result.externalId));
+		const settled = [...outcomes];
+		for (const { write, index, result } of asked) {
+			try {
+				const wanted = wantedComments(write.fields[COMMENTS_FIELD], `Salesforce case ${result.externalId}`);
+				for (const comment of missingComments(wanted, held.get(result.externalId) ?? [])) {
+					await this.transport.request({ method: 'POST', url: `${this.base}/sobjects/CaseComment`, body: { ParentId: result.externalId, CommentBody: comment.body, IsPublished: comment.public } }, { replaySafe: false });
+				}
+			} catch (error) {
+				if (!(error instanceof TicketRefusal || error instanceof PlatformApiError)) throw error;
+				settled[index] = { ok: false, error: { message: error.message, code: error.code } };
+			}
+		}
+		return settled;
+	}
+
+	/** The comments of each case, oldest first. */
+	private async caseComments(caseIds: string[]): Promise<Map<string, TicketComment[]>> {
+		const comments = new Map<string, TicketComment[]>();
+		for (let start = 0; start < caseIds.length; start += CASES_PER_COMMENT_QUERY) {
+			const ids = caseIds.slice(start, start + CASES_PER_COMMENT_QUERY).map(soqlString).join(', ');
+			let result = await this.transport.request<QueryResult>({
+				method: 'GET', url: `${this.base}/query`, qs: { q: `SELECT Id, ParentId, CommentBody, IsPublished, CreatedDate FROM CaseComment WHERE ParentId IN (${ids}) ORDER BY CreatedDate, Id` },
+			});
+			for (;;) {
+				for (const record of result.records) {
+					const comment = ticketComment(record.CommentBody, record.IsPublished === true);
+					if (comment) comments.set(String(record.ParentId), [...(comments.get(String(record.ParentId)) ?? []), comment]);
+				}
+				if (result.done || !result.nextRecordsUrl) break;
+				result = await this.transport.request<QueryResult>({ method: 'GET', url: result.nextRecordsUrl });
+			}
+		}
+		return comments;
+	}
+
+	private async writeRecords(entity: CrmEntity, batch: RecordWrite[], existing: Map<string, string>): Promise<WriteOutcome[]> {
 		const { object, matchField } = this.entities[entity];
 		const outcomes: WriteOutcome[] = new Array(batch.length);
 		const indexed = batch.map((write, index) => ({ write, index }));
@@ -175,7 +234,12 @@ export class SalesforceCrm implements CrmConnector {
 			seen: lastMs === position.since ? [...new Set([...position.seen, ...atLast])] : atLast,
 			next: result.done ? undefined : result.nextRecordsUrl,
 		};
-		return { records: fresh.map(toPlatformRecord), cursor: JSON.stringify(next), done: result.done };
+		const records = fresh.map(toPlatformRecord);
+		if (entity === 'tickets') {
+			const comments = await this.caseComments(records.filter((record) => !record.archived).map((record) => record.externalId));
+			for (const record of records) record.fields[COMMENTS_FIELD] = comments.get(record.externalId) ?? [];
+		}
+		return { records, cursor: JSON.stringify(next), done: result.done };
 	}
 
 	async archive(_entity: CrmEntity, externalIds: string[]): Promise<void> {
@@ -196,7 +260,7 @@ export class SalesforceCrm implements CrmConnector {
 	}
 
 	private async query(entity: CrmEntity, since: number): Promise<QueryResult> {
-		const fields = [...new Set([...SYSTEM_FIELDS, ...(await this.fieldNames(entity))])];
+		const fields = [...new Set([...SYSTEM_FIELDS, ...(await this.describe(entity)).fields.map((field) => field.name)])];
 		const soql = `SELECT ${fields.join(', ')} FROM ${this.entities[entity].object} WHERE SystemModstamp >= ${new Date(since).toISOString()} ORDER BY SystemModstamp, Id`;
 		return this.transport.request<QueryResult>({ method: 'GET', url: `${this.base}/queryAll`, qs: { q: soql } });
 	}
@@ -255,6 +319,12 @@ function subrequestResult(part: CompositeResponse['compositeResponse'][number]):
 	if (part.httpStatusCode < 300) return part.body as QueryResult;
 	const error = (Array.isArray(part.body) ? part.body[0] : part.body) as { errorCode?: string; message?: string } | undefined;
 	throw Object.assign(new Error(`Salesforce look-up failed (${part.httpStatusCode}): ${error?.message ?? 'no message'}`), { code: error?.errorCode ?? 'LOOKUP_FAILED' });
+}
+
+function withoutComments(fields: Record<string, unknown>): Record<string, unknown> {
+	if (!(COMMENTS_FIELD in fields)) return fields;
+	const { [COMMENTS_FIELD]: _comments, ...rest } = fields;
+	return rest;
 }
 
 function lower(value: unknown): string {

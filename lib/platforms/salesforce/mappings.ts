@@ -49,5 +49,8 @@ export const salesforceDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 		{ internal: 'description', external: 'Description' },
 		{ internal: 'priority', external: 'Priority', values: { out: ticketPriorities } },
 		{ internal: 'status', external: 'Status', values: { out: ticketStatuses.values, in: ticketStatuses.in } },
+		// The requester's address on the case ("Web Email"); the comments are CaseComments (public ones published).
+		{ internal: 'requesterEmail', external: 'SuppliedEmail', transforms: ['trim', 'lowercase'] },
+		{ internal: 'comments', external: 'comments' },
 	],
 };

@@ -78,9 +78,22 @@ export const sObjectTypes: SObjectType[] = [
 		keyPrefix: '500',
 		fields: [
 			...system, { name: 'Subject', type: 'string' }, { name: 'Description', type: 'textarea' }, picklist('Priority', ['High', 'Medium', 'Low']),
+			// "Web Email": the requester's address on a case that came in by email or web form.
+			{ name: 'SuppliedEmail', type: 'email' },
 			picklist('Status', ['New', 'Working', 'Escalated', 'Closed']),
 			// A custom picklist an admin restricted to its values.
 			picklist('Escalation_Level__c', ['Tier 1', 'Tier 2'], true),
+		],
+	},
+	{
+		// A case's comments: public ones (IsPublished) show in the customer's portal. Adding one touches the case.
+		name: 'CaseComment',
+		keyPrefix: '00a',
+		fields: [
+			...system.filter((field) => field.name !== 'Integration_Id__c'),
+			{ name: 'ParentId', type: 'reference', required: true },
+			{ name: 'CommentBody', type: 'textarea', required: true },
+			{ name: 'IsPublished', type: 'boolean' },
 		],
 	},
 ];

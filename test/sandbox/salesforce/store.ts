@@ -57,6 +57,7 @@ export class OrgStore {
 
 	create(type: SObjectType, fields: Record<string, unknown>): SRecord {
 		this.validate(type, fields, true);
+		if (type.name === 'CaseComment') this.touchCase(String(fields.ParentId));
 		const now = this.stamp();
 		const record: SRecord = { ...defaults(type), ...fields, Id: this.newId(type), IsDeleted: false, CreatedDate: now, LastModifiedDate: now, SystemModstamp: now };
 		this.table(type).set(record.Id, record);
@@ -71,6 +72,14 @@ export class OrgStore {
 		const now = this.stamp();
 		Object.assign(record, fields, { LastModifiedDate: now, SystemModstamp: now });
 		return record;
+	}
+
+	/** A comment added to a case modifies the case, as Salesforce does: it shows in a pull of changed cases. */
+	private touchCase(id: string): void {
+		const parent = this.table(findSObject('Case')!).get(id);
+		if (!parent || parent.IsDeleted) throw new RecordFailure('FIELD_INTEGRITY_EXCEPTION', 'Parent ID: id value of incorrect type or deleted', ['ParentId']);
+		const now = this.stamp();
+		Object.assign(parent, { LastModifiedDate: now, SystemModstamp: now });
 	}
 
 	/** Upsert by an external-id field: several matches are an error, one is updated, none is created. */
