@@ -3,7 +3,7 @@
  * queue and publishes each to the X, LinkedIn, Facebook and Instagram sandboxes through the four credentials (three
  * OAuth2, one Page token). The first run's publish to every platform loses its answer after the post landed; the
  * post is found, not published again. A second run of the schedule publishes nothing more; each channel's post is
- * metered once.
+ * metered once. Delete Post then deletes it from all four, once.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -27,6 +27,7 @@ let sandboxes: Record<SocialPlatform, RunningSandbox>;
 let queue: Server;
 let queueUrl: string;
 let workflowId: string;
+let credentials: Record<string, string>;
 
 const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
 
@@ -55,7 +56,7 @@ beforeAll(async () => {
 	await new Promise<void>((resolve) => queue.listen(0, '127.0.0.1', resolve));
 	queueUrl = `http://127.0.0.1:${(queue.address() as AddressInfo).port}`;
 	n8n = await startN8n();
-	const credentials: Record<string, string> = {};
+	credentials = {};
 	for (const platform of socialPlatforms) {
 		const { type, data } = socialN8nCredential(platform, sandboxes[platform]);
 		credentials[type] = await n8n.createCredential(type, `${platform} sandbox`, data);
@@ -100,4 +101,35 @@ test('one queued post is published once to each of the four sandboxes, across a 
 	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
 	const meter = new UsageMeter({ db: store.db, namespace: 'demo' });
 	expect(await meter.repository.countEvents('demo')).toBe(4);
+});
+
+test('Delete Post deletes the post from the four platforms; run again, it sends nothing', async () => {
+	const deleteWorkflow = {
+		name: 'Delete a calendar post',
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'Delete Post',
+				type: 'n8n-nodes-integration-automation.socialPublisher',
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { operation: 'delete', platforms: [...socialPlatforms], postId: 'calendar-2026-12-24' },
+				credentials: Object.fromEntries(Object.keys(credentials).map((type) => [type, { id: '', name: type }])),
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Delete Post', type: 'main', index: 0 }]] } },
+	};
+	const deleteId = await n8n.importWorkflow(deleteWorkflow, { credentials });
+	const first = await n8n.runManual(deleteId);
+	expect(first.error).toBeUndefined();
+	const [deleted] = first.outputs['Delete Post'][0].map((item) => item.json as { deleted: Array<{ platform: string; alreadyDeleted: boolean }> });
+	expect(deleted.deleted.map((entry) => [entry.platform, entry.alreadyDeleted])).toEqual(socialPlatforms.map((platform) => [platform, false]));
+	for (const platform of socialPlatforms) expect([platform, await new SandboxControl(sandboxes[platform].baseUrl).state<unknown[]>(published[platform].collection)]).toEqual([platform, []]);
+	const again = await n8n.runManual(deleteId);
+	const [repeated] = again.outputs['Delete Post'][0].map((item) => item.json as typeof deleted);
+	expect(repeated.deleted.every((entry) => entry.alreadyDeleted)).toBe(true);
+	for (const platform of socialPlatforms) {
+		const deletes = (await new SandboxControl(sandboxes[platform].baseUrl).requests()).filter((request) => request.method === 'DELETE');
+		expect([platform, deletes.length]).toEqual([platform, 1]);
+	}
 });
