@@ -46,6 +46,8 @@ function batchBound(platform: MarketingPlatform, n: number): number {
 		case 'activecampaign':
 			// bulk import of 250 with tags, list and the welcome tag
 			return batches(250);
+		default:
+			throw new Error(`No batch-size bound written for ${platform}: add its vendor's batch sizes here`);
 	}
 }
 

@@ -1,43 +1,33 @@
 /**
- * The four marketing sandboxes and the connectors that talk to them outside n8n: shared by the marketing engine
- * tests and the benchmark. Each connector goes through its own transport (rate windows in the store, retries).
+ * The marketing sandboxes of the catalog's marketing platforms and the connectors that talk to them outside n8n: shared
+ * by the marketing engine tests and the benchmark. Each connector goes through its own transport (rate windows in the
+ * store, retries), authenticated as the vendor declares, and is set up from the node parameters its sandbox's fixture
+ * gives (test/sandbox/<vendor>/marketingFixture.ts).
  */
-import { HubSpotMarketing, } from '../../lib/platforms/hubspot/lists';
-import { hubSpotProfile } from '../../lib/platforms/hubspot';
-import { MailchimpMarketing, mailchimpProfile } from '../../lib/platforms/mailchimp';
-import { MarketoMarketing, MarketoOAuthClient, marketoProfile } from '../../lib/platforms/marketo';
-import { ActiveCampaignMarketing, activeCampaignProfile } from '../../lib/platforms/activecampaign';
+import { connectStandalone, platformDefinition, platformsServing } from '../../lib/platforms/catalog';
 import type { MarketingConnector } from '../../lib/platforms/marketing';
 import type { StateStore } from '../../lib/store';
-import { FetchHttpClient, Transport, type HttpClient, type PlatformProfile, type RetryPolicy } from '../../lib/transport';
+import { Transport, type PlatformProfile, type RetryPolicy } from '../../lib/transport';
 import type { MarketingTarget } from '../../lib/marketing';
 import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { fixtureOf, marketingFixtures } from '../sandbox/fixtures';
+import { startSandbox, type RunningSandbox, type SandboxName } from '../sandbox/registry';
+import { sandboxAccount } from '../support/standalone';
 
-export const MARKETING_PLATFORMS = ['hubspot', 'mailchimp', 'marketo', 'activecampaign'] as const;
-export type MarketingPlatform = (typeof MARKETING_PLATFORMS)[number];
+export { picked } from '../sandbox/fixtures';
+export { ACTIVECAMPAIGN_LIST as AC_LIST, ACTIVECAMPAIGN_WELCOME_TAG as WELCOME_TAG } from '../sandbox/activecampaign/marketingFixture';
+export { MAILCHIMP_AUDIENCE as AUDIENCE, MAILCHIMP_JOURNEY as JOURNEY } from '../sandbox/mailchimp/marketingFixture';
+export { MARKETO_CAMPAIGN, MARKETO_LISTS as SEGMENTS } from '../sandbox/marketo/marketingFixture';
 
-export const AUDIENCE = 'a1b2c3d4e5';
-export const JOURNEY = { id: '501', stepId: '9001' };
-export const MARKETO_CAMPAIGN = 7100;
-export const AC_LIST = '3';
-export const WELCOME_TAG = 'welcome';
-export const SEGMENTS = ['enterprise', 'europe', 'customers'];
+/** The catalog's marketing platforms, in its order. */
+export const MARKETING_PLATFORMS: readonly string[] = platformsServing('marketing').map((definition) => definition.id);
+export type MarketingPlatform = string;
 
-/** A resourceLocator value as the editor saves it (`mode` "id", or "name" where the engine keys by name). */
-export const picked = (value: string, mode: 'id' | 'name' | 'list' = 'id') => ({ __rl: true, mode, value });
+const fixture = (platform: string) => fixtureOf(marketingFixtures, platform, 'marketing');
 
-/** Marketing Fan-out's parameters pointing at the seeded audience, journey, subscription type, campaign, list and tag. */
+/** Marketing Fan-out's parameters pointing at what each sandbox was seeded with. */
 export function marketingPicks(): Record<string, unknown> {
-	return {
-		mailchimpAudienceId: picked(AUDIENCE),
-		mailchimpJourneyId: JOURNEY.id,
-		mailchimpJourneyStepId: JOURNEY.stepId,
-		hubspotSubscriptionId: picked('7001'),
-		marketoCampaignId: picked(String(MARKETO_CAMPAIGN)),
-		activeCampaignListId: picked(AC_LIST),
-		activeCampaignWelcomeTag: picked(WELCOME_TAG, 'name'),
-	};
+	return Object.assign({}, ...MARKETING_PLATFORMS.map((platform) => fixture(platform).parameters)) as Record<string, unknown>;
 }
 
 export interface MarketingSandboxes {
@@ -47,18 +37,16 @@ export interface MarketingSandboxes {
 }
 
 export async function startMarketingSandboxes(): Promise<MarketingSandboxes> {
-	const started = await Promise.all(MARKETING_PLATFORMS.map((name) => startSandbox(name)));
-	const sandboxes = Object.fromEntries(MARKETING_PLATFORMS.map((name, index) => [name, started[index]])) as Record<MarketingPlatform, RunningSandbox>;
-	const controls = Object.fromEntries(MARKETING_PLATFORMS.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)])) as Record<MarketingPlatform, SandboxControl>;
+	const started = await Promise.all(MARKETING_PLATFORMS.map((name) => startSandbox(name as SandboxName)));
+	const sandboxes: Record<string, RunningSandbox> = Object.fromEntries(MARKETING_PLATFORMS.map((name, index) => [name, started[index]]));
+	const controls: Record<string, SandboxControl> = Object.fromEntries(MARKETING_PLATFORMS.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)]));
 	return { sandboxes, controls, close: async () => void (await Promise.all(started.map((sandbox) => sandbox.close()))) };
 }
 
 /** Resets every sandbox and seeds what marketers set up by hand: the audience, journey, lists, campaign, automation. */
 export async function seedMarketingSandboxes(controls: Record<MarketingPlatform, SandboxControl>): Promise<void> {
 	await Promise.all(Object.values(controls).map((control) => control.reset()));
-	await controls.mailchimp.seed({ lists: [{ id: AUDIENCE, name: 'Newsletter' }], journeys: [{ id: JOURNEY.id, step_id: JOURNEY.stepId }] });
-	await controls.marketo.seed({ lists: SEGMENTS.map((name) => ({ name })), campaigns: [{ id: MARKETO_CAMPAIGN, name: 'Welcome' }] });
-	await controls.activecampaign.seed({ lists: [{ id: AC_LIST, name: 'Newsletter' }], automations: [{ id: '11', name: 'Welcome series', startTag: WELCOME_TAG }] });
+	await Promise.all(MARKETING_PLATFORMS.map((platform) => fixture(platform).seed(controls[platform])));
 }
 
 interface ConnectorOptions {
@@ -68,25 +56,46 @@ interface ConnectorOptions {
 	profiles?: Partial<Record<MarketingPlatform, PlatformProfile>>;
 }
 
+/** A transport per platform to its sandbox, authenticated by the vendor's declared standalone auth. */
 export function marketingTransports(sandboxes: Record<MarketingPlatform, RunningSandbox>, options: ConnectorOptions = {}): Record<MarketingPlatform, Transport> {
-	const make = (platform: MarketingPlatform, profile: PlatformProfile, baseUrl: string, client: HttpClient, secrets: string[]) =>
-		new Transport({ profile: options.profiles?.[platform] ?? profile, client, baseUrl, accountKey: `test-${baseUrl}`, rateBuckets: options.store?.rateBuckets, retry: options.retry, secrets });
-	const { hubspot, mailchimp, marketo, activecampaign } = sandboxes;
-	return {
-		hubspot: make('hubspot', hubSpotProfile(), hubspot.baseUrl, new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${hubspot.credentials.accessToken}` } })), [hubspot.credentials.accessToken]),
-		mailchimp: make('mailchimp', mailchimpProfile(), `${mailchimp.baseUrl}/3.0`, new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, authorization: `Basic ${Buffer.from(`anystring:${mailchimp.credentials.apiKey}`).toString('base64')}` } })), [mailchimp.credentials.apiKey]),
-		marketo: make('marketo', marketoProfile(), marketo.baseUrl, new MarketoOAuthClient({ baseUrl: marketo.baseUrl, clientId: marketo.credentials.clientId, clientSecret: marketo.credentials.clientSecret }, new FetchHttpClient()), [marketo.credentials.clientSecret]),
-		activecampaign: make('activecampaign', activeCampaignProfile(), `${activecampaign.baseUrl}/api/3`, new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, 'api-token': activecampaign.credentials.apiToken } })), [activecampaign.credentials.apiToken]),
+	return Object.fromEntries(
+		MARKETING_PLATFORMS.map((platform) => {
+			const sandbox = sandboxes[platform];
+			const { values } = sandboxAccount(platform, fixture(platform).apiBase(sandbox), sandbox.credentials);
+			const connection = connectStandalone(platform, values);
+			const transport = new Transport({
+				profile: options.profiles?.[platform] ?? platformDefinition(platform).profile(values),
+				client: connection.client,
+				baseUrl: connection.baseUrl,
+				accountKey: `test-${connection.baseUrl}`,
+				rateBuckets: options.store?.rateBuckets,
+				retry: options.retry,
+				secrets: connection.secrets,
+			});
+			return [platform, transport];
+		}),
+	);
+}
+
+/** A node parameter's value as the engine reads it: a picked value's id or name, else the text, else the declared default. */
+function parameterOf(platform: string): (name: string) => string {
+	const declared = platformDefinition(platform).marketing?.parameters ?? [];
+	const given = fixture(platform).parameters;
+	return (name) => {
+		const value = given[name];
+		if (value && typeof value === 'object' && '__rl' in value) return String((value as unknown as { value: unknown }).value);
+		return value === undefined ? (declared.find((parameter) => parameter.name === name)?.default ?? '') : String(value);
 	};
 }
 
+/** Each platform's connector, set up as Marketing Fan-out sets it up from its parameters. */
 export function marketingConnectors(transports: Record<MarketingPlatform, Transport>): Record<MarketingPlatform, MarketingConnector> {
-	return {
-		hubspot: new HubSpotMarketing(transports.hubspot, { welcome: { id: 'Welcome' }, subscriptionId: '7001' }),
-		mailchimp: new MailchimpMarketing(transports.mailchimp, { listId: AUDIENCE, welcome: JOURNEY }),
-		marketo: new MarketoMarketing(transports.marketo, { welcome: { id: String(MARKETO_CAMPAIGN) } }),
-		activecampaign: new ActiveCampaignMarketing(transports.activecampaign, { listId: AC_LIST, welcome: { id: WELCOME_TAG } }),
-	};
+	return Object.fromEntries(
+		MARKETING_PLATFORMS.map((platform) => {
+			const marketing = platformDefinition(platform).marketing!;
+			return [platform, marketing.connector(transports[platform], marketing.settings(parameterOf(platform)))];
+		}),
+	);
 }
 
 export function marketingTargets(connectors: Record<MarketingPlatform, MarketingConnector>): MarketingTarget[] {

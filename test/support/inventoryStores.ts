@@ -1,20 +1,21 @@
-/** The four commerce sandboxes as inventory stores, for tests, benchmarks and the demo. */
+/** The commerce sandboxes of the catalog's inventory platforms as inventory stores, for tests, benchmarks and the demo. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { InventoryFanOut, openInventory, type StoreTarget } from '../../lib/inventory';
 import { allMigrations } from '../../lib/migrations';
+import { platformsServing } from '../../lib/platforms/catalog';
 import { standalonePlatforms, type StandaloneAccount, type StandaloneOptions } from '../../lib/platforms/catalog/standalonePlatforms';
 import { openStore, type StateStore } from '../../lib/store';
 import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
-import { bigCommerceStoreHash } from '../sandbox/bigcommerce';
-import { shopifyApiVersion } from '../sandbox/shopify';
-import { inventoryConnector, sandboxAccount } from './standalone';
+import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
+import { startSandbox, type RunningSandbox, type SandboxName } from '../sandbox/registry';
+import { sandboxAccount } from './standalone';
 
-export const commercePlatforms = ['shopify', 'woocommerce', 'magento', 'bigcommerce'] as const;
-export type CommercePlatform = (typeof commercePlatforms)[number];
+/** The stores of the catalog's inventory platforms, each one sandbox. */
+export const commercePlatforms: readonly string[] = platformsServing('inventory').map((definition) => definition.id);
+export type CommercePlatform = string;
 
 /** One store of a sandbox: its platform, id, API base and credential fields (location included). */
 export interface CommerceStore {
@@ -36,10 +37,7 @@ export interface CommerceSandboxes {
 	sandboxes: Record<CommercePlatform, RunningSandbox>;
 	/** Puts `quantity` of each SKU on every store. */
 	seed(skus: string[], quantity: number): Promise<void>;
-	/**
-	 * A sale on the store itself, taking the units off there as its own checkout does: Shopify's and WooCommerce's order
-	 * create, a Magento order, a BigCommerce relative adjustment.
-	 */
+	/** A sale on the store itself, taking the units off there as its own checkout does (see each sandbox's fixture). */
 	sell(platform: CommercePlatform, sku: string, quantity: number): Promise<void>;
 	/** Each store's quantity of a SKU, read through the control API. */
 	quantities(sku: string): Promise<Record<CommercePlatform, number | undefined>>;
@@ -47,21 +45,16 @@ export interface CommerceSandboxes {
 	close(): Promise<void>;
 }
 
-const apiBase: Record<CommercePlatform, (sandbox: RunningSandbox) => string> = {
-	shopify: (sandbox) => `${sandbox.baseUrl}/admin/api/${shopifyApiVersion}`,
-	woocommerce: (sandbox) => `${sandbox.baseUrl}/wp-json/wc/v3`,
-	magento: (sandbox) => `${sandbox.baseUrl}/rest/default`,
-	bigcommerce: (sandbox) => `${sandbox.baseUrl}/stores/${bigCommerceStoreHash}/v3`,
-};
+const fixture = (platform: string) => fixtureOf(inventoryFixtures, platform, 'inventory');
 
 export async function startCommerceSandboxes(options: { rateLimits?: boolean } = {}): Promise<CommerceSandboxes> {
-	const started = await Promise.all(commercePlatforms.map((name) => startSandbox(name, { rateLimits: options.rateLimits === false ? { enabled: false } : undefined })));
-	const sandboxes = Object.fromEntries(commercePlatforms.map((name, index) => [name, started[index]])) as Record<CommercePlatform, RunningSandbox>;
-	const controls = Object.fromEntries(commercePlatforms.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)])) as Record<CommercePlatform, SandboxControl>;
+	const started = await Promise.all(commercePlatforms.map((name) => startSandbox(name as SandboxName, { rateLimits: options.rateLimits === false ? { enabled: false } : undefined })));
+	const sandboxes: Record<string, RunningSandbox> = Object.fromEntries(commercePlatforms.map((name, index) => [name, started[index]]));
+	const controls: Record<string, SandboxControl> = Object.fromEntries(commercePlatforms.map((name) => [name, new SandboxControl(sandboxes[name].baseUrl)]));
 	const stores: CommerceStore[] = commercePlatforms.map((name) => ({
 		id: name,
 		platform: name,
-		baseUrl: apiBase[name](sandboxes[name]),
+		baseUrl: fixture(name).apiBase(sandboxes[name]),
 		settings: { ...sandboxes[name].credentials },
 	}));
 	return {
@@ -69,44 +62,16 @@ export async function startCommerceSandboxes(options: { rateLimits?: boolean } =
 		controls,
 		sandboxes,
 		async seed(skus, quantity) {
-			await Promise.all([
-				controls.shopify.seed({ inventory: skus.map((sku) => ({ sku, available: quantity })) }),
-				controls.woocommerce.seed({ products: skus.map((sku) => ({ sku, stock_quantity: quantity })) }),
-				controls.magento.seed({ sourceItems: skus.map((sku) => ({ sku, quantity })) }),
-				controls.bigcommerce.seed({ items: skus.map((sku) => ({ sku, quantity })) }),
-			]);
+			await Promise.all(commercePlatforms.map((name) => fixture(name).seed(controls[name], skus, quantity)));
 		},
 		async sell(platform, sku, quantity) {
-			if (platform === 'magento') {
-				await controls.magento.seed({ orders: [{ items: [{ sku, qty: quantity }] }] });
-				return;
-			}
-			if (platform === 'bigcommerce') {
-				const connector = await inventoryConnector(commerceAccount(stores.find((entry) => entry.id === platform)!));
-				await connector.adjust(sku, -quantity, { reason: 'sale', reference: `test://sale/${sku}` });
-				return;
-			}
-			const { baseUrl, credentials } = sandboxes[platform];
-			const [path, headers, body] =
-				platform === 'shopify'
-					? [`/admin/api/${shopifyApiVersion}/orders.json`, { 'X-Shopify-Access-Token': credentials.accessToken }, { order: { line_items: [{ sku, quantity }] } }]
-					: ['/wp-json/wc/v3/orders', { authorization: `Basic ${Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString('base64')}` }, { line_items: [{ sku, quantity }] }];
-			const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-			if (response.status !== 201) throw new Error(`${platform} refused the sale: ${response.status} ${await response.text()}`);
+			const store = stores.find((entry) => entry.id === platform);
+			if (!store) throw new Error(`No store ${platform}; the stores: ${commercePlatforms.join(', ')}`);
+			await fixture(platform).sell({ sandbox: sandboxes[platform], control: controls[platform], apiBase: store.baseUrl }, sku, quantity);
 		},
 		async quantities(sku) {
-			const [shopify, woocommerce, magento, bigcommerce] = await Promise.all([
-				controls.shopify.state<Array<{ sku: string; available: number }>>('inventory'),
-				controls.woocommerce.state<Array<{ sku: string; stock_quantity: number }>>('products'),
-				controls.magento.state<Array<{ sku: string; quantity: number }>>('sourceItems'),
-				controls.bigcommerce.state<Array<{ sku: string; quantity: number }>>('items'),
-			]);
-			return {
-				shopify: shopify.find((entry) => entry.sku === sku)?.available,
-				woocommerce: woocommerce.find((entry) => entry.sku === sku)?.stock_quantity,
-				magento: magento.find((entry) => entry.sku === sku)?.quantity,
-				bigcommerce: bigcommerce.find((entry) => entry.sku === sku)?.quantity,
-			};
+			const read = await Promise.all(commercePlatforms.map((name) => fixture(name).quantity(controls[name], sku)));
+			return Object.fromEntries(commercePlatforms.map((name, index) => [name, read[index]]));
 		},
 		async reset() {
 			await Promise.all(commercePlatforms.map((name) => controls[name].reset()));

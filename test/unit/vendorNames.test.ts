@@ -86,3 +86,21 @@ test('the node files that wrote vendors by hand name none now (comments aside)',
 	);
 	expect(named).toEqual([]);
 });
+
+test("the test helpers list the catalog's inventory and marketing vendors, each with its sandbox's fixture", () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { commercePlatforms } = require('../support/inventoryStores') as typeof import('../support/inventoryStores');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { MARKETING_PLATFORMS } = require('../engine/marketingPlatforms') as typeof import('../engine/marketingPlatforms');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { inventoryFixtures, marketingFixtures } = require('../sandbox/fixtures') as typeof import('../sandbox/fixtures');
+	expect(commercePlatforms).toEqual(platformsServing('inventory').map((definition) => definition.id));
+	expect(MARKETING_PLATFORMS).toEqual(platformsServing('marketing').map((definition) => definition.id));
+	expect(Object.keys(inventoryFixtures).sort()).toEqual([...commercePlatforms].sort());
+	expect(Object.keys(marketingFixtures).sort()).toEqual([...MARKETING_PLATFORMS].sort());
+	for (const file of ['test/support/inventoryStores.ts', 'test/engine/marketingPlatforms.ts']) {
+		const code = readFileSync(path.join(repo, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+		const vendor = new RegExp(`'(${platformCatalog.map((definition) => definition.id).join('|')})'`);
+		expect([file, vendor.exec(code)?.[0]]).toEqual([file, undefined]);
+	}
+});
