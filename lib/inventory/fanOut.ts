@@ -11,11 +11,12 @@ import {
 	type StockReason,
 } from '../platforms/inventory';
 import { LeaseLostError } from '../store/leases';
-import { InventoryLedger, type LedgerKey, type LedgerRow } from './ledger';
+import { InputError, type InputViolation } from '../records/inputSchema';
+import { InventoryLedger, type LedgerKey, type LedgerRow, type RecordedReturn, type ReturnRequest } from './ledger';
 import { StockLocks } from './locks';
 import { judgeIntent, type IntentVerdict } from './recovery';
 import { hasRules, listedQuantity, validateRules, type ChannelRules } from './rules';
-import { assertMovements } from './inputs';
+import { assertMovements, checkReturn } from './inputs';
 import { orderMovements, type StockMovement } from './movements';
 
 export interface StoreTarget {
@@ -46,6 +47,14 @@ export interface StoreOutcome {
 export interface ApplyResult {
 	/** The vendor's delivery id was seen before: nothing was recorded or applied. */
 	duplicateDelivery: boolean;
+	/** Orders whose sale came after their cancellation: void, nothing taken off. */
+	voidedOrders: string[];
+	outcomes: StoreOutcome[];
+}
+
+/** A cancellation's or refund's return: what each line gave back, and each store's change. */
+export interface ReturnResult extends RecordedReturn {
+	orderId: string;
 	outcomes: StoreOutcome[];
 }
 
@@ -160,6 +169,7 @@ export class InventoryFanOut {
 	/** Records the movements once and applies them to every other enabled store. */
 	async apply(movements: StockMovement[], delivery?: { source: string; id: string }): Promise<ApplyResult> {
 		assertMovements(movements);
+		await this.refuseKindClash(movements);
 		const records = movements.map((movement) => {
 			const kind = movement.kind ?? 'sale';
 			return {
@@ -174,11 +184,14 @@ export class InventoryFanOut {
 		});
 		// The record and the stores' lock takes share one commit: the takes are queued behind it in the same turn.
 		const recorded = this.locks.inCommit((tx) => this.ledger.recordIn(tx, records, delivery));
-		const work = records.flatMap((record) =>
-			record.targetStores.map((storeId) => this.applyRow({ orderId: record.orderId, lineId: record.lineId, storeId, sku: record.sku }, recorded)),
-		);
+		const work = records.flatMap((record, index) => {
+			// Rows of a repeated delivery, or of an order cancelled before its sale, may not exist: nothing to do then.
+			const unrecorded = recorded.then((result) => result.duplicateDelivery || result.voided[index]);
+			return record.targetStores.map((storeId) => this.applyRow({ orderId: record.orderId, lineId: record.lineId, storeId, sku: record.sku }, unrecorded));
+		});
 		const settled = await Promise.allSettled(work);
-		const { duplicateDelivery } = await recorded;
+		const { duplicateDelivery, voided } = await recorded;
+		const voidedOrders = [...new Set(records.filter((_, index) => voided[index]).map((record) => record.orderId))];
 		// One store's failure is its own: its row stays pending, the other stores' outcomes stand.
 		const targets = records.flatMap((record) => record.targetStores.map((storeId) => ({ record, storeId })));
 		const outcomes = settled.flatMap((result, index) => {
@@ -187,7 +200,42 @@ export class InventoryFanOut {
 			return [this.unsettled({ ...record, storeId }, result.reason)];
 		});
 		// A repeated delivery reports only what it finished itself: rows an earlier, killed run left pending.
-		return { duplicateDelivery, outcomes };
+		return { duplicateDelivery, voidedOrders, outcomes };
+	}
+
+	/**
+	 * Gives back what a cancelled or refunded order took off: each sold line (or the lines listed, each at most what is
+	 * left of it) once per (order, line, return key), on every store the sale reached; never on the order's own store,
+	 * which the vendor restocks itself, and never for an order that took nothing off (a whole-order return of an order
+	 * not recorded yet voids it, so its sale, if it comes later, takes nothing off either). A repeated event records
+	 * nothing and finishes what an earlier run left pending.
+	 */
+	async returnOrder(request: ReturnRequest): Promise<ReturnResult> {
+		const checked = checkReturn(request);
+		const recorded = await this.locks.inCommit((tx) => this.ledger.recordReturnIn(tx, checked));
+		const keys = recorded.lines.flatMap((line) => line.stores.map((storeId) => ({ orderId: checked.orderId, lineId: line.lineId, storeId, sku: line.sku, change: line.quantity })));
+		const settled = await Promise.allSettled(keys.map((key) => this.applyRow(key)));
+		const outcomes = settled.flatMap((result, index) => {
+			if (result.status === 'rejected') return [this.unsettled(keys[index], result.reason)];
+			return result.value ? [result.value] : [];
+		});
+		return { orderId: checked.orderId, ...recorded, outcomes };
+	}
+
+	/**
+	 * A movement keyed like one recorded as another kind (a refund of a sold order line under the sale's own order and
+	 * line) would be taken for a repeat of it and change nothing: refused, naming the line, pointing at Restock Order.
+	 */
+	private async refuseKindClash(movements: StockMovement[]): Promise<void> {
+		const violations: InputViolation[] = [];
+		for (const [index, movement] of movements.entries()) {
+			const kind = movement.kind ?? 'sale';
+			const recorded = await this.ledger.movementKind(movement.orderId, movement.lineId);
+			if (recorded === undefined || recorded === kind) continue;
+			const hint = recorded === 'sale' ? ': a cancelled or refunded order is given back with Restock Order' : '';
+			violations.push({ field: `movements[${index}].kind`, problem: `is ${kind}, but order ${movement.orderId} line ${movement.lineId} was recorded as a ${recorded}${hint}` });
+		}
+		if (violations.length > 0) throw new InputError(violations, 'Stock movements');
 	}
 
 	/** Applies rows left pending by earlier runs (a store that was down, a rate limit that outlasted retries). */
@@ -289,17 +337,18 @@ export class InventoryFanOut {
 	}
 
 	/**
-	 * Applies one ledger row under its store's lock. `recorded`, when given, is the recording of the row, committed in
-	 * the same transaction that takes the lock; a repeated delivery finishes only rows an earlier run left pending.
+	 * Applies one ledger row under its store's lock. `unrecorded`, when given, settles with the recording of the row,
+	 * committed in the same transaction that takes the lock: true when this call recorded nothing (a repeated delivery,
+	 * a void order), which then finishes only rows an earlier run left pending.
 	 */
-	private async applyRow(key: LedgerKey & { sku: string }, recorded?: Promise<{ duplicateDelivery: boolean }>): Promise<StoreOutcome | undefined> {
+	private async applyRow(key: LedgerKey & { sku: string }, unrecorded?: Promise<boolean>): Promise<StoreOutcome | undefined> {
 		const store = this.store(key.storeId);
 		if (!store) throw new Error(`Store "${key.storeId}" is not an enabled store`);
 		const settled = await this.locks.run(store.id, key.sku, {
 			// Read under the lock: another run (a duplicate delivery, a retry, a reconcile) may have settled the row.
 			prepare: async (tx) => ({ row: await this.ledger.row(key, tx), inFlight: await this.ledger.inFlight(store.id, key.sku, tx) }),
 			work: async ({ row, inFlight }, lock): Promise<Settled> => {
-				const duplicate = recorded !== undefined && (await recorded).duplicateDelivery;
+				const duplicate = unrecorded !== undefined && (await unrecorded);
 				if (!row && duplicate) return {};
 				if (!row) throw new Error(`No ledger row for ${key.orderId}/${key.lineId} on ${key.storeId}`);
 				if (row.status !== 'pending') return duplicate ? {} : { outcome: outcome(row, store.connector.platform, true) };

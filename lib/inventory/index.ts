@@ -13,19 +13,20 @@ export {
 	type StoreTarget,
 	type StoreOutcome,
 	type ApplyResult,
+	type ReturnResult,
 	type ReconcileEntry,
 	type ReconcileStatus,
 	type OrderCursors,
 	type PolledStore,
 	type WriteStep,
 } from './fanOut';
-export { InventoryLedger, type LedgerRow, type LedgerStatus, type WriteIntent } from './ledger';
+export { InventoryLedger, WHOLE_ORDER, returnLineId, type LedgerRow, type LedgerStatus, type ReturnLine, type ReturnLineStatus, type ReturnRequest, type WriteIntent } from './ledger';
 export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
 export { orderMovements, type OrderEvent, type StockMovement } from './movements';
 export { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
-export { orderInputSchema, orderPayloadSchema, skuListSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';
+export { orderInputSchema, orderPayloadSchema, returnInputSchema, skuListSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';
 
 /** One store the fan-out writes to: its platform, its id where a platform has several, its channel rules. */
 export interface InventoryStoreSelection {

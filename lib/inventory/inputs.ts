@@ -1,4 +1,4 @@
-import { checkInput, id, InputError, listOf, nonEmptyString, oneOf, optional, shape, signedWholeNumber, wholeNumber, type InputViolation } from '../records/inputSchema';
+import { checkInput, id, InputError, listOf, nonEmptyString, oneOf, optional, shape, signedWholeNumber, wholeNumber, type InputViolation, type Parsed } from '../records/inputSchema';
 
 export const MOVEMENT_KINDS = ['sale', 'refund', 'restock', 'correction'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -47,3 +47,27 @@ export function assertMovements(movements: unknown): void {
 
 /** The SKUs Reconcile checks, when given as a list (text is split at commas). */
 export const skuListSchema = { skus: listOf(nonEmptyString()) };
+
+/** A cancellation's or refund's return of a recorded order, as Restock Order takes it: every line, or the lines listed. */
+export const returnInputSchema = {
+	orderId: id(),
+	sourceStore: id(),
+	kind: oneOf(['refund', 'restock'] as const),
+	key: optional(id()),
+	lines: optional(listOf(shape({ lineId: id(), quantity: optional(wholeNumber(1)) }, 'a line {lineId, quantity}'))),
+};
+
+const returnRequestSchema = { orderId: id(), kind: oneOf(['refund', 'restock'] as const), key: nonEmptyString(), lines: returnInputSchema.lines };
+
+/** What the fan-out's `returnOrder` takes, checked: refused whole when malformed, or when it lists a line twice. */
+export function checkReturn(request: unknown): Parsed<typeof returnRequestSchema> {
+	const checked = checkInput(returnRequestSchema, request);
+	const violations = checked.violations ?? [];
+	const seen = new Set<string>();
+	(checked.value?.lines ?? []).forEach((line, index) => {
+		if (seen.has(line.lineId)) violations.push({ field: `lines[${index}].lineId`, problem: `lists line "${line.lineId}" a second time` });
+		seen.add(line.lineId);
+	});
+	if (!checked.value || violations.length > 0) throw new InputError(violations, 'Restock');
+	return checked.value;
+}

@@ -47,6 +47,55 @@ export interface MovementRecord {
 	targetStores: string[];
 }
 
+/**
+ * What a cancellation or a refund gives back of a recorded sale: all its lines, or some, each at most what is left of
+ * it. The sold lines come from the ledger, so an event that names only the order (BigCommerce) is enough.
+ */
+export interface ReturnRequest {
+	/** The order as its sale was recorded: namespaced by its store (`shopify:1001`). */
+	orderId: string;
+	kind: 'refund' | 'restock';
+	/**
+	 * What makes the return happen once: `order` for an event that returns the whole order (a cancellation, a full
+	 * refund; every such event of one order is the same return), the vendor's refund id for one that returns some lines.
+	 */
+	key: string;
+	/** The lines returned, each at most what is left of it (all of it by default); every sold line, whole, when absent. */
+	lines?: Array<{ lineId: string; quantity?: number }>;
+}
+
+/**
+ * `recorded`: given back now; `repeated`: this return was recorded before (its rows are finished, not made again);
+ * `nothing_left`: an earlier return (the cancellation, another refund) gave the whole line back; `not_sold`: no such
+ * line was recorded for the order.
+ */
+export type ReturnLineStatus = 'recorded' | 'repeated' | 'nothing_left' | 'not_sold';
+
+export interface ReturnLine {
+	/** The sold line it gives back. */
+	soldLineId: string;
+	/** The return's own line in the ledger: `<sold line>:return:<key>`. */
+	lineId: string;
+	sku: string;
+	quantity: number;
+	status: ReturnLineStatus;
+	/** The stores it reaches: those the sale took the units off, or still owes them. */
+	stores: string[];
+}
+
+export interface RecordedReturn {
+	/** False when the order took nothing off here: never recorded, or cancelled before its sale was. */
+	sold: boolean;
+	/** This return came before the order's sale: the order is void, and its sale, if it comes, takes nothing off. */
+	voided: boolean;
+	lines: ReturnLine[];
+}
+
+/** What recording one movement did: `voided` is a sale of an order cancelled before it arrived. */
+type RecordedMovement = 'recorded' | 'exists' | 'voided';
+
+export const WHOLE_ORDER = 'order';
+
 interface RawRow {
 	order_id: string;
 	line_id: string;
@@ -95,6 +144,9 @@ function toRow(raw: RawRow): LedgerRow {
 }
 
 const KEY = 'order_id = ? AND line_id = ? AND store_id = ?';
+
+/** The ledger line of a return: the sold line and the return's key, so each return of a line is its own movement. */
+export const returnLineId = (soldLineId: string, key: string) => `${soldLineId}:return:${key}`;
 const keyParams = (key: LedgerKey) => [key.orderId, key.lineId, key.storeId];
 
 /**
@@ -114,28 +166,39 @@ export class InventoryLedger {
 	}
 
 	/** `record` inside the caller's transaction. */
-	async recordIn(tx: SqlExecutor, movements: MovementRecord[], delivery?: { source: string; id: string }): Promise<{ duplicateDelivery: boolean; recorded: boolean[] }> {
+	async recordIn(
+		tx: SqlExecutor,
+		movements: MovementRecord[],
+		delivery?: { source: string; id: string },
+	): Promise<{ duplicateDelivery: boolean; recorded: boolean[]; voided: boolean[] }> {
 		const stamp = this.stamp();
 		if (delivery) {
 			const seen = await tx.run(
 				'INSERT INTO inventory_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
 				[delivery.source, delivery.id, stamp],
 			);
-			if (seen.changes === 0) return { duplicateDelivery: true, recorded: movements.map(() => false) };
+			if (seen.changes === 0) return { duplicateDelivery: true, recorded: movements.map(() => false), voided: movements.map(() => false) };
 		}
-		const recorded: boolean[] = [];
-		for (const movement of movements) recorded.push(await this.recordOne(tx, movement, stamp));
-		return { duplicateDelivery: false, recorded };
+		const results: RecordedMovement[] = [];
+		for (const movement of movements) results.push(await this.recordOne(tx, movement, stamp));
+		return { duplicateDelivery: false, recorded: results.map((result) => result === 'recorded'), voided: results.map((result) => result === 'voided') };
 	}
 
-	private async recordOne(tx: SqlExecutor, movement: MovementRecord, stamp: string): Promise<boolean> {
+	private async recordOne(tx: SqlExecutor, movement: MovementRecord, stamp: string): Promise<RecordedMovement> {
+		// A sale takes its order's row (or finds it): one whose cancellation came first is void and takes nothing off.
+		if (movement.kind === 'sale' && (await this.orderVoided(tx, movement.orderId, null))) return 'voided';
 		const inserted = await tx.run(
 			`INSERT INTO inventory_movements (order_id, line_id, sku, change, kind, source_store, created_at)
 			 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			[movement.orderId, movement.lineId, movement.sku, movement.change, movement.kind, movement.sourceStore ?? null, stamp],
 		);
-		if (inserted.changes === 0) return false;
+		if (inserted.changes === 0) return 'exists';
 		await tx.run('UPDATE inventory_stock SET quantity = quantity + ?, updated_at = ? WHERE sku = ?', [movement.change, stamp, movement.sku]);
+		await this.insertRows(tx, movement, stamp);
+		return 'recorded';
+	}
+
+	private async insertRows(tx: SqlExecutor, movement: Omit<MovementRecord, 'sourceStore'>, stamp: string): Promise<void> {
 		for (const storeId of movement.targetStores) {
 			await tx.run(
 				`INSERT INTO inventory_ledger (order_id, line_id, store_id, sku, change, kind, status, attempts, created_at, updated_at)
@@ -143,7 +206,86 @@ export class InventoryLedger {
 				[movement.orderId, movement.lineId, storeId, movement.sku, movement.change, movement.kind, stamp, stamp],
 			);
 		}
-		return true;
+	}
+
+	/**
+	 * Takes the order's row, or finds it: a sale takes it as sold (`voidedAt` null), a whole-order return as void. Whoever
+	 * inserts first decides; on PostgreSQL the second insert waits for the first's commit, so a sale and a cancellation of
+	 * one order never both miss each other. True when the order is void (cancelled before it was sold).
+	 */
+	private async orderVoided(tx: SqlExecutor, orderId: string, voidedAt: string | null): Promise<boolean> {
+		await tx.run('INSERT INTO inventory_orders (order_id, voided_at) VALUES (?, ?) ON CONFLICT DO NOTHING', [orderId, voidedAt]);
+		const [order] = await tx.query<{ voided_at: string | null }>('SELECT voided_at FROM inventory_orders WHERE order_id = ?', [orderId]);
+		return order.voided_at !== null;
+	}
+
+	/**
+	 * Records a cancellation's or refund's return of a recorded sale, each line once per (order, line, return key) and
+	 * never beyond what was sold, with a row per store the sale reached; the expected stock moves back in the same
+	 * transaction. A whole-order return of an order not sold yet voids it instead (nothing to give back, nothing to take
+	 * later). A return recorded before comes back as `repeated`, with its stores, to finish what an earlier run left.
+	 */
+	async recordReturnIn(tx: SqlExecutor, request: ReturnRequest): Promise<RecordedReturn> {
+		const stamp = this.stamp();
+		const wholeOrder = request.lines === undefined;
+		const sold = await tx.query<{ voided_at: string | null }>('SELECT voided_at FROM inventory_orders WHERE order_id = ?', [request.orderId]);
+		if (sold.length === 0) {
+			if (!wholeOrder) return { sold: false, voided: false, lines: [] };
+			// Void it; if its sale got the row first after all, go on with the sale.
+			if (await this.orderVoided(tx, request.orderId, stamp)) return { sold: false, voided: true, lines: [] };
+		} else if (sold[0].voided_at !== null) return { sold: false, voided: false, lines: [] };
+		// Lock the order's sold lines: on PostgreSQL a concurrent return of the same order waits here and then reads
+		// what that one gave back, so two returns never give back the same units.
+		await tx.run("UPDATE inventory_movements SET restocked = restocked WHERE order_id = ? AND kind = 'sale'", [request.orderId]);
+		const sales = await tx.query<{ line_id: string; sku: string; change: number | string; restocked: number | string }>(
+			"SELECT line_id, sku, change, restocked FROM inventory_movements WHERE order_id = ? AND kind = 'sale' ORDER BY line_id",
+			[request.orderId],
+		);
+		const wanted = request.lines ?? sales.map((sale) => ({ lineId: sale.line_id, quantity: undefined }));
+		const lines: ReturnLine[] = [];
+		for (const line of wanted) {
+			const sale = sales.find((candidate) => candidate.line_id === line.lineId);
+			lines.push(sale ? await this.returnLine(tx, request, sale, line.quantity, stamp) : { soldLineId: line.lineId, lineId: returnLineId(line.lineId, request.key), sku: '', quantity: line.quantity ?? 0, status: 'not_sold', stores: [] });
+		}
+		return { sold: sales.length > 0, voided: false, lines };
+	}
+
+	private async returnLine(
+		tx: SqlExecutor,
+		request: ReturnRequest,
+		sale: { line_id: string; sku: string; change: number | string; restocked: number | string },
+		asked: number | undefined,
+		stamp: string,
+	): Promise<ReturnLine> {
+		const lineId = returnLineId(sale.line_id, request.key);
+		const line = { soldLineId: sale.line_id, lineId, sku: sale.sku };
+		const [earlier] = await tx.query<{ change: number | string }>('SELECT change FROM inventory_movements WHERE order_id = ? AND line_id = ?', [request.orderId, lineId]);
+		if (earlier) return { ...line, quantity: Number(earlier.change), status: 'repeated', stores: await this.storesOf(tx, request.orderId, lineId) };
+		const left = -Number(sale.change) - Number(sale.restocked);
+		const quantity = Math.min(asked ?? left, left);
+		if (quantity <= 0) return { ...line, quantity: 0, status: 'nothing_left', stores: [] };
+		// The stores the sale took the units off (or still owes them); a store whose sale failed (refused, or settled by
+		// reconcile toward the expected stock) gets nothing back that it never gave.
+		const stores = await this.storesOf(tx, request.orderId, sale.line_id, "AND status IN ('applied', 'pending')");
+		await tx.run(
+			'INSERT INTO inventory_movements (order_id, line_id, sku, change, kind, source_store, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)',
+			[request.orderId, lineId, sale.sku, quantity, request.kind, stamp],
+		);
+		await tx.run('UPDATE inventory_movements SET restocked = restocked + ? WHERE order_id = ? AND line_id = ?', [quantity, request.orderId, sale.line_id]);
+		await tx.run('UPDATE inventory_stock SET quantity = quantity + ?, updated_at = ? WHERE sku = ?', [quantity, stamp, sale.sku]);
+		await this.insertRows(tx, { orderId: request.orderId, lineId, sku: sale.sku, change: quantity, kind: request.kind, targetStores: stores }, stamp);
+		return { ...line, quantity, status: 'recorded', stores };
+	}
+
+	private async storesOf(tx: SqlExecutor, orderId: string, lineId: string, condition = ''): Promise<string[]> {
+		const rows = await tx.query<{ store_id: string }>(`SELECT store_id FROM inventory_ledger WHERE order_id = ? AND line_id = ? ${condition} ORDER BY store_id`, [orderId, lineId]);
+		return rows.map((row) => row.store_id);
+	}
+
+	/** The kind an (order, line) was recorded as, if it was. */
+	async movementKind(orderId: string, lineId: string): Promise<StockReason | undefined> {
+		const rows = await this.db.query<{ kind: StockReason }>('SELECT kind FROM inventory_movements WHERE order_id = ? AND line_id = ?', [orderId, lineId]);
+		return rows[0]?.kind;
 	}
 
 	async row(key: LedgerKey, executor: SqlExecutor = this.db): Promise<LedgerRow | undefined> {

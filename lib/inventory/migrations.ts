@@ -3,7 +3,8 @@ import type { Migration } from '../store/types';
 /**
  * The inventory ledger: each stock movement once per (order, line); one row per target store, unique per
  * (order, line, store); vendor delivery ids seen; the expected quantity per SKU; per (store, SKU) write locks; and
- * (v2) each row's write intent, so that a process killed mid-write is resumed without losing or doubling the change.
+ * (v2) each row's write intent, so that a process killed mid-write is resumed without losing or doubling the change;
+ * (v4) per sold line, the units given back by cancellations and refunds, never more than were sold.
  */
 export const inventoryMigrations: Migration[] = [
 	{
@@ -75,5 +76,20 @@ export const inventoryMigrations: Migration[] = [
 		version: 3,
 		description: 'per (store, SKU) write locks held as store leases (renewed while held, freed seconds after a holder dies)',
 		statements: ['DROP TABLE inventory_locks'],
+	},
+	{
+		component: 'inventory',
+		version: 4,
+		description: 'how much of each sold line was restocked (never more than was sold), and orders cancelled before they were sold',
+		statements: [
+			'ALTER TABLE inventory_movements ADD COLUMN restocked BIGINT NOT NULL DEFAULT 0',
+			// One row per order sold or cancelled before it was sold: whichever comes first takes it, so a sale recorded
+			// after its order's cancellation takes nothing off, and a cancellation never races a sale into a lost restock.
+			`CREATE TABLE inventory_orders (
+				order_id TEXT PRIMARY KEY,
+				voided_at TEXT
+			)`,
+			"INSERT INTO inventory_orders (order_id) SELECT DISTINCT order_id FROM inventory_movements WHERE kind = 'sale'",
+		],
 	},
 ];

@@ -145,7 +145,7 @@ test('the same order line applied again, or a repeated delivery id, changes noth
 	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
 	const movement = { orderId: 'o1', lineId: 'l1', sku: 'SKU-1', quantity: 1, sourceStore: 'a' };
 	await fanOut.apply([movement], { source: 'a', id: 'd-1' });
-	expect(await fanOut.apply([movement], { source: 'a', id: 'd-1' })).toEqual({ duplicateDelivery: true, outcomes: [] });
+	expect(await fanOut.apply([movement], { source: 'a', id: 'd-1' })).toEqual({ duplicateDelivery: true, voidedOrders: [], outcomes: [] });
 	const again = await fanOut.apply([movement]);
 	expect(again.outcomes.map((outcome) => [outcome.store, outcome.alreadyDone, outcome.status])).toEqual([
 		['b', true, 'applied'],
@@ -267,4 +267,130 @@ test('engines built per execution on one database share one lock queue and lose 
 	await Promise.all(Array.from({ length: 30 }, (_, index) => executions[index % 3].apply([{ orderId: `e${index}`, lineId: '1', sku: 'SKU-1', quantity: 1, sourceStore: 'a' }])));
 	expect(sleeps).toEqual([]);
 	expect(Object.values(connectors).map((connector) => connector.quantities.get('SKU-1'))).toEqual([100, 70, 70, 70]);
+});
+
+describe('cancellations and refunds give back what the sale took, once', () => {
+	const quantitiesOf = (connectors: Record<string, MemoryStore>) => Object.fromEntries(Object.entries(connectors).map(([id, connector]) => [id, connector.quantities.get('SKU-1')]));
+	const sell = (fanOut: InventoryFanOut, orderId = 'a:1001') =>
+		fanOut.apply([
+			{ orderId, lineId: '1', sku: 'SKU-1', quantity: 3, sourceStore: 'a' },
+			{ orderId, lineId: '2', sku: 'SKU-2', quantity: 1, sourceStore: 'a' },
+		]);
+
+	test('a cancellation restocks every store the sale reached, once; its repeats and a later full refund change nothing', async () => {
+		const connectors = fourStores(0, { 'SKU-1': 100, 'SKU-2': 10 });
+		const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+		await fanOut.setExpected('SKU-1', 100);
+		await sell(fanOut);
+		expect(quantitiesOf(connectors)).toEqual({ a: 100, b: 97, c: 97, d: 97 });
+		const cancelled = await fanOut.returnOrder({ orderId: 'a:1001', kind: 'restock', key: 'order' });
+		expect(cancelled.lines.map((line) => [line.soldLineId, line.sku, line.quantity, line.status, line.stores])).toEqual([
+			['1', 'SKU-1', 3, 'recorded', ['b', 'c', 'd']],
+			['2', 'SKU-2', 1, 'recorded', ['b', 'c', 'd']],
+		]);
+		expect(cancelled.outcomes.filter((outcome) => outcome.sku === 'SKU-1').map((outcome) => [outcome.store, outcome.status, outcome.change, outcome.newQuantity])).toEqual([
+			['b', 'applied', 3, 100],
+			['c', 'applied', 3, 100],
+			['d', 'applied', 3, 100],
+		]);
+		// The order's own store restocks itself (the vendor's cancel): the package never writes it.
+		expect(connectors.a.calls).toEqual([]);
+		const repeated = await fanOut.returnOrder({ orderId: 'a:1001', kind: 'restock', key: 'order' });
+		expect(repeated.lines.map((line) => line.status)).toEqual(['repeated', 'repeated']);
+		expect(repeated.outcomes.every((outcome) => outcome.alreadyDone && outcome.status === 'applied')).toBe(true);
+		const refunded = await fanOut.returnOrder({ orderId: 'a:1001', kind: 'refund', key: 'refund-9', lines: [{ lineId: '1' }] });
+		expect(refunded.lines.map((line) => [line.status, line.quantity])).toEqual([['nothing_left', 0]]);
+		expect(refunded.outcomes).toEqual([]);
+		expect(quantitiesOf(connectors)).toEqual({ a: 100, b: 100, c: 100, d: 100 });
+		expect(connectors.b.quantities.get('SKU-2')).toBe(10);
+		expect(await fanOut.ledger.expected('SKU-1')).toBe(100);
+	});
+
+	test('partial refunds give back their lines once per refund, never more than was sold', async () => {
+		const connectors = fourStores(0, { 'SKU-1': 100, 'SKU-2': 10 });
+		const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+		await sell(fanOut);
+		const first = await fanOut.returnOrder({ orderId: 'a:1001', kind: 'refund', key: 'r1', lines: [{ lineId: '1', quantity: 1 }] });
+		expect(first.lines.map((line) => [line.lineId, line.quantity, line.status])).toEqual([['1:return:r1', 1, 'recorded']]);
+		await fanOut.returnOrder({ orderId: 'a:1001', kind: 'refund', key: 'r1', lines: [{ lineId: '1', quantity: 1 }] });
+		expect(quantitiesOf(connectors)).toEqual({ a: 100, b: 98, c: 98, d: 98 });
+		// A second refund asks for more than is left of the line: it gives back the 2 left.
+		const second = await fanOut.returnOrder({ orderId: 'a:1001', kind: 'refund', key: 'r2', lines: [{ lineId: '1', quantity: 5 }, { lineId: '9' }] });
+		expect(second.lines.map((line) => [line.soldLineId, line.quantity, line.status])).toEqual([['1', 2, 'recorded'], ['9', 0, 'not_sold']]);
+		// The cancellation that follows gives back only line 2, the rest being back already.
+		const cancelled = await fanOut.returnOrder({ orderId: 'a:1001', kind: 'restock', key: 'order' });
+		expect(cancelled.lines.map((line) => [line.soldLineId, line.quantity, line.status])).toEqual([['1', 0, 'nothing_left'], ['2', 1, 'recorded']]);
+		expect(quantitiesOf(connectors)).toEqual({ a: 100, b: 100, c: 100, d: 100 });
+		expect(connectors.c.quantities.get('SKU-2')).toBe(10);
+	});
+
+	test('concurrent cancellations and refunds of one order give back the units once', async () => {
+		const connectors = fourStores(2, { 'SKU-1': 100, 'SKU-2': 10 });
+		// Each execution builds its own engine, as n8n does per run.
+		const engines = [1, 2, 3, 4].map(() => new InventoryFanOut({ db: store.db, stores: targets(connectors) }));
+		await sell(engines[0]);
+		await Promise.all([
+			engines[0].returnOrder({ orderId: 'a:1001', kind: 'restock', key: 'order' }),
+			engines[1].returnOrder({ orderId: 'a:1001', kind: 'restock', key: 'order' }),
+			engines[2].returnOrder({ orderId: 'a:1001', kind: 'refund', key: 'r1', lines: [{ lineId: '1', quantity: 3 }] }),
+			engines[3].returnOrder({ orderId: 'a:1001', kind: 'refund', key: 'r2', lines: [{ lineId: '1', quantity: 2 }] }),
+		]);
+		expect(quantitiesOf(connectors)).toEqual({ a: 100, b: 100, c: 100, d: 100 });
+		const given = await store.db.query<{ restocked: number }>("SELECT restocked FROM inventory_movements WHERE order_id = 'a:1001' AND line_id = '1'");
+		expect(given.map((row) => Number(row.restocked))).toEqual([3]);
+	});
+
+	test('an order cancelled before its sale arrived restocks nothing, and its sale then takes nothing off', async () => {
+		const connectors = fourStores();
+		const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+		await fanOut.setExpected('SKU-1', 100);
+		const cancelled = await fanOut.returnOrder({ orderId: 'a:2002', kind: 'restock', key: 'order' });
+		expect(cancelled).toEqual({ orderId: 'a:2002', sold: false, voided: true, lines: [], outcomes: [] });
+		const late = await fanOut.apply([{ orderId: 'a:2002', lineId: '1', sku: 'SKU-1', quantity: 4, sourceStore: 'a' }]);
+		expect(late).toEqual({ duplicateDelivery: false, voidedOrders: ['a:2002'], outcomes: [] });
+		// A refund of an order never sold here gives nothing back either.
+		expect(await fanOut.returnOrder({ orderId: 'a:3003', kind: 'refund', key: 'r1', lines: [{ lineId: '1', quantity: 1 }] })).toMatchObject({ sold: false, voided: false, lines: [] });
+		expect(quantitiesOf(connectors)).toEqual({ a: 100, b: 100, c: 100, d: 100 });
+		expect(Object.values(connectors).flatMap((connector) => connector.calls)).toEqual([]);
+		expect(await fanOut.ledger.expected('SKU-1')).toBe(100);
+	});
+
+	test('a store the sale never reached gets nothing back; one still owed the sale gets both, in turn', async () => {
+		const connectors = fourStores();
+		connectors.c.quantities.delete('SKU-1');
+		connectors.d.down = true;
+		const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+		const sold = await fanOut.apply([{ orderId: 'a:1001', lineId: '1', sku: 'SKU-1', quantity: 3, sourceStore: 'a' }]);
+		expect(sold.outcomes.map((outcome) => [outcome.store, outcome.status])).toEqual([['b', 'applied'], ['c', 'failed'], ['d', 'pending']]);
+		const cancelled = await fanOut.returnOrder({ orderId: 'a:1001', kind: 'restock', key: 'order' });
+		expect(cancelled.lines[0].stores).toEqual(['b', 'd']);
+		expect(cancelled.outcomes.map((outcome) => [outcome.store, outcome.status])).toEqual([['b', 'applied'], ['d', 'pending']]);
+		connectors.d.down = false;
+		expect((await fanOut.retryPending()).map((outcome) => [outcome.store, outcome.change, outcome.status])).toEqual([['d', -3, 'applied'], ['d', 3, 'applied']]);
+		expect(quantitiesOf(connectors)).toEqual({ a: 100, b: 100, c: undefined, d: 100 });
+	});
+
+	test('a refund applied as a movement under the sale\'s own order and line is refused naming the field, not taken for a repeat', async () => {
+		const connectors = fourStores();
+		const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+		await fanOut.apply([{ orderId: 'a:1001', lineId: '1', sku: 'SKU-1', quantity: 3, sourceStore: 'a' }]);
+		await expect(fanOut.apply([{ orderId: 'a:1001', lineId: '1', sku: 'SKU-1', quantity: 3, kind: 'refund', sourceStore: 'a' }])).rejects.toThrow(
+			'movements[0].kind is refund, but order a:1001 line 1 was recorded as a sale: a cancelled or refunded order is given back with Restock Order',
+		);
+		expect(connectors.b.quantities.get('SKU-1')).toBe(97);
+	});
+
+	test.each([
+		[{ orderId: 'a:1', kind: 'restock', key: '' }, 'key must be a non-empty string'],
+		[{ orderId: 'a:1', kind: 'sale', key: 'order' }, 'kind must be'],
+		[{ orderId: 'a:1', kind: 'refund', key: 'r1', lines: [{ lineId: '1', quantity: -2 }] }, 'lines[0].quantity must be a whole number of at least 1, got the number -2'],
+		[{ orderId: 'a:1', kind: 'refund', key: 'r1', lines: [{ lineId: '1', quantity: '2' }] }, 'lines[0].quantity must be a whole number of at least 1, got the string "2"'],
+		[{ orderId: 'a:1', kind: 'refund', key: 'r1', lines: [{ lineId: '1' }, { lineId: '1' }] }, 'lines[1].lineId lists line "1" a second time'],
+	])('a malformed return is refused whole, naming the field: %j', async (request, message) => {
+		const connectors = fourStores();
+		const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
+		await fanOut.apply([{ orderId: 'a:1', lineId: '1', sku: 'SKU-1', quantity: 3, sourceStore: 'a' }]);
+		await expect(fanOut.returnOrder(request as never)).rejects.toThrow(message);
+		expect(connectors.b.quantities.get('SKU-1')).toBe(97);
+	});
 });
