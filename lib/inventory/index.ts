@@ -26,7 +26,7 @@ export { inventoryMigrations } from './migrations';
 export { orderMovements, type OrderEvent, type StockMovement } from './movements';
 export { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
-export { orderInputSchema, orderPayloadSchema, returnInputSchema, skuListSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';
+export { orderInputSchema, orderPayloadSchema, repeatedLines, returnInputSchema, skuListSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';
 
 /** One store the fan-out writes to: its platform, its id where a platform has several, its channel rules. */
 export interface InventoryStoreSelection {

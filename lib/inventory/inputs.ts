@@ -62,12 +62,14 @@ const returnRequestSchema = { orderId: id(), kind: oneOf(['refund', 'restock'] a
 /** What the fan-out's `returnOrder` takes, checked: refused whole when malformed, or when it lists a line twice. */
 export function checkReturn(request: unknown): Parsed<typeof returnRequestSchema> {
 	const checked = checkInput(returnRequestSchema, request);
-	const violations = checked.violations ?? [];
-	const seen = new Set<string>();
-	(checked.value?.lines ?? []).forEach((line, index) => {
-		if (seen.has(line.lineId)) violations.push({ field: `lines[${index}].lineId`, problem: `lists line "${line.lineId}" a second time` });
-		seen.add(line.lineId);
-	});
+	const violations = checked.violations ?? repeatedLines(checked.value.lines ?? [], 'lines');
 	if (!checked.value || violations.length > 0) throw new InputError(violations, 'Restock');
 	return checked.value;
+}
+
+/** A line listed twice in one return (its quantities would be ambiguous). */
+export function repeatedLines(lines: Array<{ lineId: string }>, field: string): InputViolation[] {
+	return lines.flatMap((line, index) =>
+		lines.findIndex((other) => other.lineId === line.lineId) < index ? [{ field: `${field}[${index}].lineId`, problem: `lists line "${line.lineId}" a second time` }] : [],
+	);
 }

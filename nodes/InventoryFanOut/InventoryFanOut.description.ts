@@ -7,13 +7,14 @@ import * as pollOrders from './actions/pollOrders.operation';
 import { locationProperties, rulesProperty, storesProperty } from './actions/properties';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOrder from './actions/recordOrder.operation';
+import * as restockOrder from './actions/restockOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
 import { namesInSentence } from '../shared/platformOptions';
 
 /** The operations that work on the chosen stores. */
-const storeOperations = ['apply', 'pollOrders', 'reconcile', 'retryPending'];
+const storeOperations = ['apply', 'pollOrders', 'reconcile', 'restockOrder', 'retryPending'];
 
 /** The operations, in alphabetical order. */
 export const operationOptions: INodePropertyOptions[] = [
@@ -22,6 +23,12 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Poll Orders', value: 'pollOrders', action: 'Poll stores for new orders and apply them', description: 'Pull orders placed since the last poll and change stock on every other store' },
 	{ name: 'Reconcile', value: 'reconcile', action: 'Reconcile stores with the inventory ledger', description: 'Compare every store with the expected quantity; report or correct drift' },
 	{ name: 'Record Order', value: 'recordOrder', action: 'Record an order before answering its webhook', description: 'Record each order once, with its steps to do, before the caller is answered; pass on only orders not seen before' },
+	{
+		name: 'Restock Cancelled or Refunded Order',
+		value: 'restockOrder',
+		action: 'Restock a cancelled or refunded order on every store',
+		description: 'Give back what the order\'s sale took off every other store, once per order line, never more than was sold',
+	},
 	{ name: 'Resume Pending Orders', value: 'resumeOrders', action: 'Resume recorded orders with steps left', description: 'Pass on recorded orders whose steps were left unfinished (a crash, a failed step), each with the steps left' },
 	{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
 	{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: `Pass genuine ${namesInSentence(verifyOrder.verifiableOrderStores.map((store) => store.name))} orders as order lines, reject forged ones` },
@@ -40,6 +47,7 @@ export const inventoryFanOutProperties: INodeProperties[] = [
 	...locationProperties(storeOperations),
 	...apply.description,
 	...recordOrder.description,
+	...restockOrder.description,
 	resumeAfterProperty,
 	...resumeOrders.description,
 	...completeStep.description,

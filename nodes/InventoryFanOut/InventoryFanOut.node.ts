@@ -7,6 +7,7 @@ import { locationListSearch, storeNames } from './actions/properties';
 import * as pollOrders from './actions/pollOrders.operation';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOrder from './actions/recordOrder.operation';
+import * as restockOrder from './actions/restockOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
@@ -16,7 +17,7 @@ import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
-const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, resumeOrders, retryPending, verifyOrder };
+const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, restockOrder, resumeOrders, retryPending, verifyOrder };
 
 // Not offered to AI agents as a tool (it moves stock): n8n offers a node as a tool only when usableAsTool is set.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
@@ -31,6 +32,7 @@ export class InventoryFanOut implements INodeType {
 			apply: `"Apply stock changes to " + ${platformNamesOf('stores')}`,
 			reconcile: `"Reconcile " + ${platformNamesOf('stores')}`,
 			pollOrders: `"Poll orders from " + ${platformNamesOf('stores')}`,
+			restockOrder: `"Restock order on " + ${platformNamesOf('stores')}`,
 		}),
 		description: `Change stock on every store exactly once per order line: ${storeNames} in parallel`,
 		defaults: { name: 'Inventory Fan-out' },

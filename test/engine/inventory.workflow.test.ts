@@ -207,3 +207,73 @@ test('Resume Pending Orders hands out an unfinished order after its hold, once; 
 	expect(tooMany.outputs.Intake[0]).toEqual([]);
 	expect(tooMany.outputs.Intake[1].map((item) => item.json)).toMatchObject([{ orderKey: 'shopify:intake-1', attempts: 3 }]);
 });
+
+describe('the cancellations template restocks what a sale took, once', () => {
+	/**
+	 * The template's Restock Order given what "Read Cancellation or Refund" makes of an Order Trigger's event (n8n's Set
+	 * node is not in-process; test/e2e/inventory.test.ts runs the whole template, triggers included, in the real n8n).
+	 */
+	const restockFlow = (): WorkflowJson => {
+		const workflow = template('order-cancellations.json');
+		const kept = workflow.nodes.filter((node) => ['Restock Order', 'Restocked', 'Restock Pending (Retried Later)'].includes(node.name));
+		return { ...workflow, nodes: kept, connections: { 'Restock Order': workflow.connections['Restock Order'] } };
+	};
+	const restock = (items: Array<{ orderId: string; sourceStore: string; restockKind: string; returnKey: string; returnLines?: object[] }>) =>
+		run(restockFlow(), items.map((json) => ({ json })), 'Restock Order');
+	const outputOf = (result: Awaited<ReturnType<typeof run>>, node: string) => (result.outputs[node]?.[0] ?? []).map((item) => item.json);
+
+	test('a Shopify cancellation delivered twice gives the sold units back once on the three other stores; a refund after it, nothing', async () => {
+		await sandboxes.seed(['WF-C'], 40);
+		const order = { id: 880020, line_items: [{ id: 11, sku: 'WF-C', quantity: 3 }] };
+		await run(orderFlow(), [shopifyDelivery(order, 'wh-c1')], 'Shopify Order Created');
+		expect(await sandboxes.quantities('WF-C')).toEqual({ shopify: 40, woocommerce: 37, magento: 37, bigcommerce: 37 });
+		const cancelled = { orderId: '880020', sourceStore: 'shopify', restockKind: 'restock', returnKey: 'order' };
+		const result = await restock([cancelled, cancelled]);
+		expect(result.error).toBeUndefined();
+		const restocked = outputOf(result, 'Restocked');
+		expect(restocked.filter((item) => item.alreadyDone === false).map((item) => [item.store, item.change, item.newQuantity]).sort()).toEqual([
+			['bigcommerce', 3, 40],
+			['magento', 3, 40],
+			['woocommerce', 3, 40],
+		]);
+		expect(restocked.filter((item) => item.alreadyDone === true)).toHaveLength(3);
+		const refunded = await restock([{ orderId: '880020', sourceStore: 'shopify', restockKind: 'refund', returnKey: 'refund:7001', returnLines: [{ lineId: '11', quantity: 3 }] }]);
+		expect(outputOf(refunded, 'Restocked')).toEqual([{ orderId: 'shopify:880020', restocked: false, reason: 'already given back', lines: [{ lineId: '11', sku: 'WF-C', quantity: 0, status: 'nothing_left' }] }]);
+		expect(await sandboxes.quantities('WF-C')).toEqual({ shopify: 40, woocommerce: 40, magento: 40, bigcommerce: 40 });
+	});
+
+	test('a refund of some lines gives back those lines, each once and never more than was sold', async () => {
+		await sandboxes.seed(['WF-D', 'WF-E'], 20);
+		const order = { id: 880021, line_items: [{ id: 21, sku: 'WF-D', quantity: 3 }, { id: 22, sku: 'WF-E', quantity: 2 }] };
+		await run(orderFlow(), [shopifyDelivery(order, 'wh-d1')], 'Shopify Order Created');
+		const refund = { orderId: '880021', sourceStore: 'shopify', restockKind: 'refund', returnKey: 'refund:7002', returnLines: [{ lineId: '21', quantity: 1 }] };
+		const result = await restock([refund, refund]);
+		expect(result.error).toBeUndefined();
+		expect(outputOf(result, 'Restocked').filter((item) => item.alreadyDone === false).map((item) => [item.store, item.sku, item.change]).sort()).toEqual([
+			['bigcommerce', 'WF-D', 1],
+			['magento', 'WF-D', 1],
+			['woocommerce', 'WF-D', 1],
+		]);
+		expect(await sandboxes.quantities('WF-D')).toEqual({ shopify: 20, woocommerce: 18, magento: 18, bigcommerce: 18 });
+		expect(await sandboxes.quantities('WF-E')).toEqual({ shopify: 20, woocommerce: 18, magento: 18, bigcommerce: 18 });
+	});
+
+	test('malformed returned lines stop the item naming the field; nothing is given back', async () => {
+		await sandboxes.seed(['WF-G'], 10);
+		await run(orderFlow(), [shopifyDelivery({ id: 880022, line_items: [{ id: 31, sku: 'WF-G', quantity: 2 }] }, 'wh-g1')], 'Shopify Order Created');
+		const result = await restock([{ orderId: '880022', sourceStore: 'shopify', restockKind: 'refund', returnKey: 'refund:7003', returnLines: [{ lineId: '31', quantity: '2' }] }]);
+		expect((result.error as Error | undefined)?.message).toBe('Invalid returnLines[0].quantity (item 0): returnLines[0].quantity must be a whole number of at least 1, got the string "2"');
+		expect(await sandboxes.quantities('WF-G')).toEqual({ shopify: 10, woocommerce: 8, magento: 8, bigcommerce: 8 });
+	});
+
+	test('a refund or cancellation of an order whose sale was never recorded restocks nothing; its sale then takes nothing off', async () => {
+		await sandboxes.seed(['WF-F'], 10);
+		const result = await restock([{ orderId: '990001', sourceStore: 'woocommerce', restockKind: 'refund', returnKey: 'order' }]);
+		expect(result.error).toBeUndefined();
+		expect(outputOf(result, 'Restocked')).toMatchObject([{ orderId: 'woocommerce:990001', restocked: false, reason: expect.stringMatching(/^no sale of this order was recorded: the order is void/) }]);
+		const late = await run(orderFlow(), [{ json: { headers: { 'x-wc-webhook-signature': createHmac('sha256', 'woo-secret').update(JSON.stringify({ id: 990001, line_items: [{ id: 1, sku: 'WF-F', quantity: 4 }] })).digest('base64'), 'x-wc-webhook-delivery-id': 'woo-late' }, body: { id: 990001, line_items: [{ id: 1, sku: 'WF-F', quantity: 4 }] } } }], 'WooCommerce Order Created');
+		expect(late.error).toBeUndefined();
+		expect(outputOf(late, 'Stock Updated')).toEqual([{ orderId: '990001', voided: true, reason: 'cancelled before its sale was recorded: nothing taken off' }]);
+		expect(await sandboxes.quantities('WF-F')).toEqual({ shopify: 10, woocommerce: 10, magento: 10, bigcommerce: 10 });
+	});
+});

@@ -66,6 +66,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				const outcomes = result.outcomes.map((outcome) => ({ ...outcome, item }));
 				// A delivery seen before still reports the changes it finished for an earlier, interrupted run.
 				if (result.duplicateDelivery) return { item, outcomes, duplicate: { orderId: order.orderId, deliveryId: order.deliveryId, duplicateDelivery: true } };
+				// An order cancelled before its sale came takes nothing off: said on Applied, so the order's step completes.
+				if (result.voidedOrders.length > 0) return { item, outcomes, duplicate: { orderId: order.orderId, voided: true, reason: 'cancelled before its sale was recorded: nothing taken off' } };
 				return { item, outcomes };
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, item);

@@ -3,7 +3,8 @@
  * GraphQL at /admin/api/{version}/graphql.json executed against the part of Shopify's 2025-01 schema it serves
  * (`schema.graphql`: inventory items and levels, orders, the two inventory mutations; only the selected fields come
  * back, arguments inline or in variables), a cost bucket answering "Throttled" in a 200 with extensions.cost, the legacy
- * REST order create (which takes the sold units off the location and publishes orders/create), and webhooks signed
+ * REST order create (which takes the sold units off the location and publishes orders/create) and cancel (which puts
+ * them back and publishes orders/cancelled), and webhooks signed
  * with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
@@ -120,10 +121,10 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 		for (let time = 0; time < times; time++) for (const target of targets) services.deliverWebhook({ url: target.address, secret: shopifyAppSecret }, payload, sign);
 		return { topic, webhookId, deliveries: targets.length * times, payload };
 	};
-	const publishOrder = (order: unknown) => {
+	const publishOrder = (order: unknown, topic = 'orders/create') => {
 		services.publishWebhook(order);
 		if (state.settings.duplicateWebhooks) services.publishWebhook(order);
-		emit('orders/create', order, state.settings.duplicateWebhooks ? 2 : 1);
+		emit(topic, order, state.settings.duplicateWebhooks ? 2 : 1);
 	};
 	return {
 		credentials: { accessToken: shopifyAccessToken, locationId: shopifyLocationId, webhookSecret: shopifyAppSecret },
@@ -140,6 +141,7 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 		routes: (router) => {
 			router.post('/admin/api/:version/graphql.json', (request) => graphql(state, request));
 			router.post('/admin/api/:version/orders.json', (request) => createOrder(state, request, publishOrder));
+			router.post('/admin/api/:version/orders/:id/cancel.json', (request) => cancelOrder(state, request, (order) => publishOrder(order, 'orders/cancelled')));
 			router.get('/admin/api/:version/webhooks.json', (request) => listSubscriptions(state, request));
 			router.post('/admin/api/:version/webhooks.json', (request) => createSubscription(state, request));
 			// The router matches whole segments: `{id}.json` is one.
@@ -287,6 +289,8 @@ interface SandboxOrder {
 	created_at: string;
 	updated_at: string;
 	line_items: Array<{ id: number; sku: string; quantity: number }>;
+	cancelled_at?: string;
+	cancel_reason?: string;
 }
 
 /** `orders(first, after, query: "updated_at:>='<iso>'", sortKey: UPDATED_AT)`, cursor = position in that order. */
@@ -456,6 +460,29 @@ function createOrder(state: ShopifyState, request: SandboxRequest, publish: (ord
 	state.orders.push(created);
 	publish(created);
 	return { status: 201, body: { order: created } };
+}
+
+/**
+ * The legacy REST order cancel (`POST orders/{id}/cancel.json`): the order's units go back to the location unless
+ * `restock` is false (Shopify's "Restock items"), `cancelled_at` and `cancel_reason` are set, and orders/cancelled is
+ * published. A second cancel is refused with 422, as Shopify refuses it.
+ */
+function cancelOrder(state: ShopifyState, request: SandboxRequest, publish: (order: unknown) => void): SandboxResponse {
+	const order = (state.orders as SandboxOrder[]).find((entry) => String(entry.id) === request.params.id);
+	if (!order) return { status: 404, body: { errors: 'Not Found' } };
+	if (order.cancelled_at) return { status: 422, body: { error: 'Cannot cancel an order that has already been cancelled' } };
+	const body = (request.body ?? {}) as { reason?: string; restock?: boolean };
+	if (body.restock !== false) {
+		for (const line of order.line_items) {
+			const item = state.items.get(String(line.sku));
+			if (item) item.levels.set(shopifyLocationId, (item.levels.get(shopifyLocationId) ?? 0) + line.quantity);
+		}
+	}
+	order.cancelled_at = new Date().toISOString();
+	order.cancel_reason = body.reason ?? 'other';
+	order.updated_at = order.cancelled_at;
+	publish(order);
+	return { status: 200, body: { notice: 'Order has been cancelled', order } };
 }
 
 /** `{ inventory: [{ sku, available, locationId? }] }` */

@@ -110,10 +110,10 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 		}
 		return { topic, deliveries: targets.length * times, payload };
 	};
-	const publish = (order: Order) => {
+	const publish = (order: Order, topic = 'order.created') => {
 		services.publishWebhook(order);
 		if (state.settings.duplicateWebhooks) services.publishWebhook(order);
-		emit('order.created', order, state.settings.duplicateWebhooks ? 2 : 1);
+		emit(topic, order, state.settings.duplicateWebhooks ? 2 : 1);
 	};
 	return {
 		credentials: { consumerKey: wooConsumerKey, consumerSecret: wooConsumerSecret },
@@ -139,6 +139,7 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 				.post(`${API}/products/batch`, (request) => batch(state, request))
 				.get(`${API}/orders`, (request) => listOrders(state, request))
 				.post(`${API}/orders`, (request) => createOrder(state, request, publish))
+				.put(`${API}/orders/:id`, (request) => updateOrderStatus(state, request, (order) => publish(order, 'order.updated')))
 				.get(`${API}/webhooks`, (request) => paged(request, state.webhooks.map(listedWebhook)))
 				.post(`${API}/webhooks`, (request) => createWebhook(state, request))
 				.delete(`${API}/webhooks/:id`, (request) => deleteWebhook(state, request));
@@ -350,6 +351,30 @@ function createOrder(state: WooState, request: SandboxRequest, publish: (order: 
 	publish(order);
 	return { status: 201, body: order };
 }
+
+/**
+ * `PUT orders/{id}` with a new `status`: an order cancelled from an open status gets its units back in stock, as
+ * WooCommerce's wc_maybe_increase_stock_levels does (a refund restocks only what the refund says, so not here), and
+ * order.updated is published.
+ */
+function updateOrderStatus(state: WooState, request: SandboxRequest, publish: (order: Order) => void): SandboxResponse {
+	const order = state.orders.find((entry) => String(entry.id) === request.params.id);
+	if (!order) return wooError(404, 'woocommerce_rest_shop_order_invalid_id', 'Invalid ID.');
+	const status = ((request.body ?? {}) as { status?: unknown }).status;
+	if (typeof status !== 'string' || !ORDER_STATUSES.includes(status)) return wooError(400, 'rest_invalid_param', 'Invalid parameter(s): status');
+	if (status === 'cancelled' && ['pending', 'processing', 'on-hold'].includes(order.status)) {
+		for (const line of order.line_items) {
+			const target = state.products.get(line.product_id);
+			if (target?.manage_stock && target.stock_quantity !== null) state.setStock(target, target.stock_quantity + line.quantity);
+		}
+	}
+	order.status = status;
+	order.date_modified_gmt = stamp();
+	publish(order);
+	return { status: 200, body: order };
+}
+
+const ORDER_STATUSES = ['pending', 'processing', 'on-hold', 'completed', 'cancelled', 'refunded', 'failed'];
 
 /** `{ products: [{ sku, stock_quantity, name?, manage_stock?, parentSku? }] }`; `parentSku` makes a variation of that (variable) product. */
 function seed(state: WooState, data: Record<string, unknown[]>): Record<string, unknown[]> {
