@@ -41,6 +41,7 @@ let packageTarball: string;
 let orderWorkflowId: string;
 let stepsWorkflowId: string;
 let reconcileWorkflowId: string;
+let cancellationsWorkflowId: string;
 /** The user folder of an n8n restarted by the crash test, which the harness does not remove itself. */
 let keptUserFolder: string | undefined;
 
@@ -82,6 +83,8 @@ beforeAll(async () => {
 	await n8n.activate(stepsWorkflowId);
 	orderWorkflowId = await n8n.importWorkflow(shortHold(withSubWorkflowIds(template('order-inventory-fanout.json'), { [String(steps.name)]: stepsWorkflowId })), { credentials: ids });
 	await n8n.activate(orderWorkflowId);
+	cancellationsWorkflowId = await n8n.importWorkflow(template('order-cancellations.json'), { credentials: ids });
+	await n8n.activate(cancellationsWorkflowId);
 	const reconcile = template('inventory-reconcile.json');
 	reconcile.nodes = reconcile.nodes.map((node) => (node.name === 'Reconcile Stock' ? { ...node, parameters: { ...node.parameters, skus: 'E2E-1', baselineStore: 'shopify' } } : node));
 	reconcileWorkflowId = await n8n.importWorkflow(reconcile, { credentials: ids });
@@ -134,10 +137,10 @@ async function stepRuns(before: Set<string>, count: number): Promise<ExecutionSu
 }
 
 /** Waits until `count` webhook executions of the order workflow have finished since `before` (the resume schedule's are left out), oldest first. */
-async function settled(before: Set<string>, count: number) {
+async function settled(before: Set<string>, count: number, workflowId = orderWorkflowId) {
 	const deadline = Date.now() + 120_000;
 	for (;;) {
-		const runs = (await n8n.executions(orderWorkflowId)).filter((run) => !before.has(run.id) && run.mode === 'webhook').reverse();
+		const runs = (await n8n.executions(workflowId)).filter((run) => !before.has(run.id) && run.mode === 'webhook').reverse();
 		if (runs.length >= count && runs.every((run) => run.finished || run.status === 'error')) return runs;
 		if (Date.now() > deadline) throw new Error(`only ${runs.length} of ${count} executions finished`);
 		await new Promise((resolve) => setTimeout(resolve, 300));
@@ -192,11 +195,14 @@ async function demoUsage() {
 	return (await new UsageMeter({ db: store.db, namespace: 'demo' }).usage('demo')).meters;
 }
 
-test('publishing the order template registers its Order Triggers with Shopify and WooCommerce', async () => {
+test('publishing the order and cancellation templates registers their Order Triggers with Shopify, WooCommerce and BigCommerce', async () => {
 	const shopifyHooks = await sandboxes.controls.shopify.state<Array<{ topic: string; address: string }>>('webhooks');
 	const wooHooks = await sandboxes.controls.woocommerce.state<Array<{ topic: string; delivery_url: string }>>('webhooks');
-	expect(shopifyHooks.filter((hook) => hook.address.startsWith(n8n.baseUrl)).map((hook) => hook.topic)).toEqual(['orders/create']);
-	expect(wooHooks.filter((hook) => hook.delivery_url.startsWith(n8n.baseUrl)).map((hook) => hook.topic)).toEqual(['order.created']);
+	const bigCommerceHooks = await sandboxes.controls.bigcommerce.state<Array<{ scope: string; destination: string }>>('hooks');
+	expect(shopifyHooks.filter((hook) => hook.address.startsWith(n8n.baseUrl)).map((hook) => hook.topic).sort()).toEqual(['orders/cancelled', 'orders/create', 'refunds/create']);
+	// Cancelled and refunded each listen to order.updated with a webhook of their own.
+	expect(wooHooks.filter((hook) => hook.delivery_url.startsWith(n8n.baseUrl)).map((hook) => hook.topic).sort()).toEqual(['order.created', 'order.updated', 'order.updated']);
+	expect(bigCommerceHooks.filter((hook) => hook.destination.startsWith(n8n.baseUrl)).map((hook) => hook.scope)).toEqual(['store/order/statusUpdated']);
 });
 
 test('an order on Shopify, delivered twice, is recorded once: stock, fulfillment, accounting and CRM each once; order, products and stores metered', async () => {
@@ -322,6 +328,61 @@ test('a store down when an order arrives: the stock step stays open, and the res
 	expect(openSteps('shopify:77001')).toEqual([]);
 	expect(await sandboxes.quantities('E2E-DOWN')).toEqual({ shopify: shopifyBefore, woocommerce: 47, magento: 47, bigcommerce: 47 });
 	expect((await receiverDeliveries('shopify:77001')).map(({ receiver, requests }) => ({ receiver, requests }))).toEqual([{ receiver: 'fulfillment', requests: 1 }]);
+});
+
+/** Cancels an order on its store as the merchant would: the store restocks itself and delivers the event (twice here). */
+async function cancelOnStore(store: 'shopify' | 'woocommerce', orderId: number): Promise<void> {
+	const { baseUrl, credentials } = sandboxes.sandboxes[store];
+	const request =
+		store === 'shopify'
+			? { url: `${baseUrl}/admin/api/2025-01/orders/${orderId}/cancel.json`, method: 'POST', headers: { 'X-Shopify-Access-Token': credentials.accessToken }, body: { reason: 'customer' } }
+			: { url: `${baseUrl}/wp-json/wc/v3/orders/${orderId}`, method: 'PUT', headers: { authorization: `Basic ${Buffer.from(`${credentials.consumerKey}:${credentials.consumerSecret}`).toString('base64')}` }, body: { status: 'cancelled' } };
+	const response = await fetch(request.url, { method: request.method, headers: { ...request.headers, 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
+	expect(response.status).toBe(200);
+}
+
+const latestOrderId = async (store: 'shopify' | 'woocommerce') => (await sandboxes.controls[store].state<Array<{ id: number }>>('orders')).at(-1)!.id;
+const restockedBy = (runs: ExecutionSummary[]) => runs.flatMap((run) => (run.outputs['Restocked']?.[0] ?? []).map((item) => item.json));
+const earlierCancellations = async () => new Set((await n8n.executions(cancellationsWorkflowId)).map((run) => run.id));
+
+test.each(['shopify', 'woocommerce'] as const)('an order cancelled on %s, the cancellation delivered twice, restocks once on every store', async (store) => {
+	const before = await earlierRuns();
+	const beforeSteps = await earlierStepRuns();
+	await placeOrder(store, 'E2E-1', 4);
+	await settled(before, 2);
+	await stepRuns(beforeSteps, 1);
+	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 91, woocommerce: 91, magento: 91, bigcommerce: 91 });
+	const beforeCancel = await earlierCancellations();
+	await cancelOnStore(store, await latestOrderId(store));
+	const runs = await settled(beforeCancel, 2, cancellationsWorkflowId);
+	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+	// Both deliveries answered 200 once the restock was recorded; the units came back once, on the three other stores.
+	const given = restockedBy(runs).filter((item) => item.alreadyDone === false);
+	expect(given.map((item) => [item.store, item.change]).sort()).toEqual(['bigcommerce', 'magento', 'shopify', 'woocommerce'].filter((other) => other !== store).map((other) => [other, 4]));
+	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
+	// The same order refunded afterwards (Shopify sends a refund of it): nothing is left to give back.
+	if (store === 'shopify') {
+		const beforeRefund = await earlierCancellations();
+		await sandboxes.controls.shopify.emitEvent({ topic: 'refunds/create', payload: { id: 8_100_001, order_id: await latestOrderId('shopify'), refund_line_items: [] } });
+		const [refund] = await settled(beforeRefund, 1, cancellationsWorkflowId);
+		expect(restockedBy([refund])).toMatchObject([{ restocked: false, reason: 'no line to give back' }]);
+	}
+	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
+});
+
+test('a cancellation of an order whose sale was never recorded restocks nothing, and the order delivered after it takes nothing off', async () => {
+	const order = { id: 77300, email: 'late@example.com', total_price: '2.00', line_items: [{ id: 1, sku: 'E2E-1', quantity: 2, price: '1.00' }] };
+	const beforeCancel = await earlierCancellations();
+	await sandboxes.controls.shopify.emitEvent({ topic: 'orders/cancelled', payload: { ...order, cancelled_at: new Date().toISOString() }, times: 2 });
+	const runs = await settled(beforeCancel, 2, cancellationsWorkflowId);
+	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+	expect(restockedBy(runs).map((item) => item.restocked)).toEqual([false, false]);
+	const beforeSteps = await earlierStepRuns();
+	await emitOrder('shopify', order);
+	const [steps] = await stepRuns(beforeSteps, 1);
+	expect((steps.outputs['Fan Out Stock']?.[0] ?? []).map((item) => item.json)).toMatchObject([{ orderId: '77300', voided: true }]);
+	expect(openSteps('shopify:77300')).toEqual(['fulfillment', 'accounting', 'crm'].filter((step) => openSteps('shopify:77300')?.includes(step)));
+	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 });
 
 test("n8n killed after answering an order: restarted, the order's remaining steps are each done once", async () => {
