@@ -371,7 +371,7 @@ test.each(['shopify', 'woocommerce'] as const)('an order cancelled on %s, the ca
 });
 
 test('a cancellation of an order whose sale was never recorded restocks nothing, and the order delivered after it takes nothing off', async () => {
-	const order = { id: 77300, email: 'late@example.com', total_price: '2.00', line_items: [{ id: 1, sku: 'E2E-1', quantity: 2, price: '1.00' }] };
+	const order = { id: 77300, email: 'late@example.com', total_price: '2.00', currency: 'USD', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'E2E-1', quantity: 2, price: '1.00' }] };
 	const beforeCancel = await earlierCancellations();
 	await sandboxes.controls.shopify.emitEvent({ topic: 'orders/cancelled', payload: { ...order, cancelled_at: new Date().toISOString() }, times: 2 });
 	const runs = await settled(beforeCancel, 2, cancellationsWorkflowId);
@@ -381,7 +381,8 @@ test('a cancellation of an order whose sale was never recorded restocks nothing,
 	await emitOrder('shopify', order);
 	const [steps] = await stepRuns(beforeSteps, 1);
 	expect((steps.outputs['Fan Out Stock']?.[0] ?? []).map((item) => item.json)).toMatchObject([{ orderId: '77300', voided: true }]);
-	expect(openSteps('shopify:77300')).toEqual(['fulfillment', 'accounting', 'crm'].filter((step) => openSteps('shopify:77300')?.includes(step)));
+	// The stock step completes with nothing taken off; the order's other steps run as for any order.
+	await until(() => openSteps('shopify:77300')?.length === 0, "the void order's steps");
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 });
 
