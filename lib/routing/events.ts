@@ -20,7 +20,8 @@ export interface ParseOptions {
 	now?: () => number;
 }
 
-export type ParsedEvent = { ok: true; event: RoutingEvent } | { ok: false; reason: string; eventId?: string };
+/** `forged`: the signature did not hold (a business outcome); otherwise the input is no event (an error). */
+export type ParsedEvent = { ok: true; event: RoutingEvent } | { ok: false; reason: string; eventId?: string; forged?: boolean };
 
 const envelopeFields = new Set(['id', 'type', 'source', 'time', 'data', 'specversion', 'datacontenttype']);
 
@@ -51,7 +52,7 @@ export function parseEvent(input: unknown, options: ParseOptions = {}, rawBody?:
 	const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
 	if (options.ingestSecret) {
 		const problem = signatureProblem(input, options.ingestSecret, rawBody, options.now);
-		if (problem) return { ok: false, reason: problem };
+		if (problem) return { ok: false, reason: problem, forged: true };
 	}
 	let candidate = input;
 	if (isPlainObject(candidate) && !('type' in candidate) && 'body' in candidate) candidate = candidate.body;

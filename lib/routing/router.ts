@@ -93,7 +93,7 @@ export class EventRouter {
 		const seenBefore = windowMs > 0 ? await this.repository.seenWithin(accepted, windowMs) : new Set<string>();
 		for (const [index, parsed] of parsedInputs.entries()) {
 			if (!parsed.ok) {
-				outcomes.push({ index, status: 'rejected', reason: parsed.reason, eventId: parsed.eventId });
+				outcomes.push({ index, status: 'rejected', reason: parsed.reason, eventId: parsed.eventId, forged: parsed.forged === true });
 				log.push({ eventId: parsed.eventId, status: 'rejected', attempts: 0, detail: parsed.reason });
 				continue;
 			}

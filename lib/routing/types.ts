@@ -123,7 +123,7 @@ export interface DeliveryResult {
 }
 
 export type EventOutcome =
-	| { index: number; status: 'rejected'; reason: string; eventId?: string }
+	| { index: number; status: 'rejected'; reason: string; eventId?: string; /** The signature did not hold; otherwise the input is no event. */ forged: boolean }
 	| { index: number; status: 'duplicate'; event: RoutingEvent }
 	| { index: number; status: 'unmatched'; event: RoutingEvent }
 	| { index: number; status: 'routed'; event: RoutingEvent; rules: string[]; deliveries: DeliveryResult[]; transformFailures: TransformFailure[] };

@@ -116,7 +116,8 @@ test('signed events are routed by the seed rules, signed again, to their receive
 	expect(unmatched.outputs['Unmatched Events'][0].map((item) => item.json.id)).toEqual(['e2e-t1']);
 	expect(unmatched.answer).toEqual({ eventId: 'e2e-t1', status: 'unmatched' });
 	const malformed = await ingest({ id: 'e2e-bad', source: 'crm', data: {} }, ingestSecret, 422);
-	expect(malformed.outputs['Delivery Failed'][0].map((item) => [item.json.status, item.json.reason])).toEqual([['rejected', 'event has no type']]);
+	// Input that is no event is an error: Route Events' error output (the template's On Error), the outcome in details.
+	expect(malformed.outputs['Delivery Failed'][0].map((item) => [item.json.details.status, item.json.details.reason])).toEqual([['rejected', 'event has no type']]);
 	expect(malformed.answer).toEqual({ error: 'event has no type' });
 	const again = await ingest({ id: 'e2e-c1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } });
 	expect(again.outputs['Route Events'][0].map((item) => item.json.status)).toEqual(['duplicate']);
@@ -129,7 +130,10 @@ test('a receiver that is down gets its events from the replay template once it i
 	// Accepted for later: the failed delivery is dead-lettered and replayed.
 	const routed = await ingest({ id: 'e2e-o2', type: 'order.cancelled', source: 'ecommerce', data: { total: 3 } }, ingestSecret, 202);
 	expect(routed.answer).toMatchObject({ eventId: 'e2e-o2', status: 'partially_failed' });
-	const [summary] = routed.outputs['Delivery Failed'][0];
+	// Dead-lettered: on Route Events' error output, the summary in details.
+	const [failure] = routed.outputs['Delivery Failed'][0];
+	expect(String(failure.json.error)).toMatch(/^event e2e-o2: not delivered to accounting/);
+	const summary = { json: failure.json.details as Record<string, unknown> };
 	expect(summary.json).toMatchObject({ eventId: 'e2e-o2', status: 'partially_failed' });
 	const accounting = (summary.json.deliveries as Array<Record<string, unknown>>).find((delivery) => delivery.destination === 'accounting');
 	expect(accounting).toMatchObject({ status: 'failed', attempts: 2, httpStatus: 503 });
@@ -145,6 +149,37 @@ test('a receiver that is down gets its events from the replay template once it i
 	expect(nothingLeft.outputs['Replay Dead Letters']?.[0] ?? []).toHaveLength(0);
 	expect(await received('accounting')).toHaveLength(1);
 	expect(await received('fulfillment')).toHaveLength(1);
+});
+
+test('with On Error left at its default, an event a receiver does not take stops the execution naming it; it waits as a dead letter', async () => {
+	const stopping = template('event-router-ingest.json') as { name?: string; nodes: Array<TemplateNode & { onError?: string; webhookId?: string }> };
+	stopping.name = 'Event Router ingest, stopping on an undelivered event';
+	for (const node of stopping.nodes) {
+		if (node.name === 'Route Events') delete node.onError;
+		if (node.name === 'Event Ingest') {
+			node.parameters.path = 'events-stop';
+			node.webhookId = 'events-stop';
+		}
+	}
+	const id = await n8n.importWorkflow(stopping, { credentials });
+	await n8n.activate(id);
+	await control.fault({ kind: 'error', status: 503, times: -1, match: { path: '/accounting/' } });
+	try {
+		const body = JSON.stringify({ id: 'e2e-stop-1', type: 'order.placed', source: 'ecommerce', data: { total: 4 } });
+		const headers = { 'content-type': 'application/json', ...signHeaders(ingestSecret, 'msg_e2e_stop', Math.floor(Date.now() / 1000), body) };
+		const answer = await n8n.callWebhook('events-stop', { body, headers });
+		expect(answer.status).toBeGreaterThanOrEqual(500);
+		const execution = await n8n.waitForExecution(id);
+		expect(execution.status).toBe('error');
+		expect(JSON.stringify(execution.error)).toMatch(/event e2e-stop-1: not delivered to accounting/);
+	} finally {
+		await control.clearFaults();
+	}
+	// Nothing lost: the other receivers have the event, and accounting's delivery is a dead letter for the replay.
+	expect((await received('fulfillment')).map((delivery) => (delivery.body as { id: string }).id)).toEqual(['e2e-stop-1']);
+	const replay = await n8n.runManual(replayId);
+	expect(replay.outputs.Replayed[0].map((item) => item.json.eventId)).toEqual(['e2e-stop-1']);
+	expect((await received('accounting')).map((delivery) => (delivery.body as { id: string }).id)).toEqual(['e2e-stop-1']);
 });
 
 const eventCount = 2_000;

@@ -72,13 +72,13 @@ test('the ingest template verifies signatures, routes customer and order events 
 		webhookItem({ id: 'forged', type: 'order.placed', source: 'ecommerce', data: { total: 1 } }, generateSecret()),
 	]);
 	expect(result.error).toBeUndefined();
-	const [delivered, failed, unmatched] = result.outputs['Route Events'];
+	const [delivered, rejected, unmatched, errors] = result.outputs['Route Events'];
 	expect(delivered.map((item) => [item.json.eventId, item.json.status])).toEqual([['c-1', 'delivered'], ['o-1', 'delivered'], ['c-1', 'duplicate']]);
 	expect(delivered[0].json.deliveries.map((d: { destination: string }) => d.destination)).toEqual(['analytics', 'marketing', 'data-warehouse']);
-	expect(failed.map((item) => [item.json.status, item.json.reason, item.pairedItem])).toEqual([
-		['rejected', 'body is not JSON', { item: 3 }],
-		['rejected', 'signature rejected: no matching v1 signature', { item: 5 }],
-	]);
+	// A forged event is a business outcome (Rejected); input that is no event an error (the template's error output).
+	expect(rejected.map((item) => [item.json.status, item.json.reason, item.pairedItem])).toEqual([['rejected', 'signature rejected: no matching v1 signature', { item: 5 }]]);
+	expect(errors.map((item) => [item.json.details.status, item.json.details.reason, item.pairedItem])).toEqual([['rejected', 'body is not JSON', { item: 3 }]]);
+	expect(String(errors[0].json.error)).toMatch(/^event \(no id\): body is not JSON/);
 	expect(unmatched.map((item) => [item.json.id, item.pairedItem])).toEqual([['x-1', { item: 2 }]]);
 	expect(result.outputs.Delivered[0]).toHaveLength(3);
 	// The Usage Meter meters delivered events and passes them on unchanged.
@@ -89,6 +89,28 @@ test('the ingest template verifies signatures, routes customer and order events 
 	}
 	for (const receiver of ['fulfillment', 'accounting', 'inventory']) {
 		expect(await control.state<ReceivedDelivery[]>(receiver)).toEqual([expect.objectContaining({ body: expect.objectContaining({ id: 'o-1', data: { total: 99 } }) })]);
+	}
+});
+
+test('by default (On Error: Stop Workflow) an event a receiver does not take stops the workflow naming it, after it is dead-lettered', async () => {
+	await control.fault({ kind: 'error', status: 503, times: -1, match: { path: '/inventory/' } });
+	try {
+		const stopping = template('event-router-ingest.json', (flow) => {
+			const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')! as { onError?: string; parameters: Record<string, unknown> };
+			delete node.onError;
+			const destinations = JSON.parse(String(node.parameters.destinations)) as Array<Record<string, unknown>>;
+			node.parameters.destinations = JSON.stringify(destinations.map((destination) => ({ ...destination, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } })));
+		});
+		const result = await run(stopping, [
+			webhookItem({ id: 'c-stop', type: 'customer.created', source: 'crm', data: {} }),
+			webhookItem({ id: 'o-stop', type: 'order.placed', source: 'ecommerce', data: { total: 5 } }),
+		]);
+		expect(String((result.error as Error | undefined)?.message)).toMatch(/^event o-stop: not delivered to inventory/);
+		expect((result.error as { context?: { itemIndex?: number } } | undefined)?.context?.itemIndex).toBe(1);
+		// Nothing is lost: the other receivers have it and the failed delivery waits as a dead letter.
+		expect((await control.state<ReceivedDelivery[]>('fulfillment')).map((delivery) => (delivery.body as { id: string }).id)).toEqual(['o-stop']);
+	} finally {
+		await control.clearFaults();
 	}
 });
 
@@ -180,9 +202,10 @@ test('an event only handed to node outputs leaves on its branch alone; a summary
 	expect(handedOff.map((item) => item.json.id)).toEqual(['h-1']);
 });
 
-test('a bad rule is a clear error naming the rule', async () => {
+test('a bad rule is a clear error naming the rule (On Error left at Stop Workflow)', async () => {
 	const workflow = template('event-router-ingest.json', (flow) => {
-		const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')!;
+		const node = flow.nodes.find((candidate) => candidate.name === 'Route Events')! as { onError?: string; parameters: Record<string, unknown> };
+		delete node.onError;
 		node.parameters.rulesMode = 'json';
 		node.parameters.rulesJson = JSON.stringify([{ id: 'broken', eventTypes: ['order created'], destinations: ['analytics'] }]);
 	});
@@ -198,9 +221,11 @@ test('the replay template delivers dead letters once the receiver is back, and o
 		node.parameters.destinations = JSON.stringify(destinations.map((destination) => ({ ...destination, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } })));
 	});
 	const routed = await run(ingest, [webhookItem({ id: 'o-9', type: 'order.placed', source: 'ecommerce', data: { total: 5 } })]);
-	const [, failed] = routed.outputs['Route Events'];
-	expect(failed[0].json).toMatchObject({ eventId: 'o-9', status: 'partially_failed' });
-	const inventory = failed[0].json.deliveries.find((d: { destination: string }) => d.destination === 'inventory');
+	// Dead-lettered: on n8n's error output (the template's On Error), the summary in details.
+	const failed = routed.outputs['Route Events'].at(-1)!;
+	expect(String(failed[0].json.error)).toMatch(/^event o-9: not delivered to inventory: .* after 2 attempt\(s\)/);
+	expect(failed[0].json.details).toMatchObject({ eventId: 'o-9', status: 'partially_failed' });
+	const inventory = failed[0].json.details.deliveries.find((d: { destination: string }) => d.destination === 'inventory');
 	expect(inventory).toMatchObject({ status: 'failed', attempts: 2, httpStatus: 503, deadLetterId: expect.any(String) });
 
 	await control.clearFaults();

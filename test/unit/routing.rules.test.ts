@@ -149,11 +149,13 @@ describe('ingest signature check', () => {
 		expect(parseEvent(signed(headers), { ingestSecret: secret, now })).toMatchObject({ ok: true });
 	});
 
-	it('rejects unsigned, forged and stale events', () => {
-		expect(parseEvent({ id: 'e1', type: 'x' }, { ingestSecret: secret, now })).toEqual({ ok: false, reason: 'signature rejected: not a webhook request (no headers)' });
-		expect(parseEvent(signed({}), { ingestSecret: secret, now })).toMatchObject({ reason: 'signature rejected: missing webhook-id, webhook-timestamp or webhook-signature' });
+	it('rejects unsigned, forged and stale events, each marked forged (a business outcome, unlike input that is no event)', () => {
+		expect(parseEvent({ id: 'e1', type: 'x' }, { ingestSecret: secret, now })).toEqual({ ok: false, reason: 'signature rejected: not a webhook request (no headers)', forged: true });
+		expect(parseEvent(signed({}), { ingestSecret: secret, now })).toMatchObject({ reason: 'signature rejected: missing webhook-id, webhook-timestamp or webhook-signature', forged: true });
 		const forged = signHeaders(generateSecret(), 'msg_1', 1_800_000_000, body);
-		expect(parseEvent(signed(forged), { ingestSecret: secret, now })).toMatchObject({ reason: 'signature rejected: no matching v1 signature' });
+		expect(parseEvent(signed(forged), { ingestSecret: secret, now })).toMatchObject({ reason: 'signature rejected: no matching v1 signature', forged: true });
+		const unsignedOk = signHeaders(secret, 'msg_1', 1_800_000_000, '{"id":"e2"}');
+		expect(parseEvent(signed(unsignedOk, '{"id":"e2"}'), { ingestSecret: secret, now }, '{"id":"e2"}')).toEqual({ ok: false, reason: 'event has no type', eventId: 'e2' });
 		const stale = signHeaders(secret, 'msg_1', 1_800_000_000 - 600, body);
 		expect(parseEvent(signed(stale), { ingestSecret: secret, now })).toMatchObject({ reason: 'signature rejected: webhook-timestamp is outside the tolerance' });
 		const tampered = signHeaders(secret, 'msg_1', 1_800_000_000, body);

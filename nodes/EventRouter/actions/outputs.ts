@@ -4,9 +4,9 @@ import type { DeliveryResult } from '../../../lib/routing';
 import type { NodeOutputs } from '../../shared/operationRouter';
 import { nodeOutputNames } from './configuration';
 
-/** Fixed branches first, then one per name in Node Outputs. */
+/** Fixed branches first, then one per name in Node Outputs. Failures are no branch: they follow On Error. */
 export const DELIVERED = 0;
-export const FAILED = 1;
+export const REJECTED = 1;
 export const UNMATCHED = 2;
 export const FIXED_OUTPUTS = 3;
 
@@ -20,6 +20,11 @@ export class Branches {
 
 	add(branch: number, json: object, item: number): void {
 		this.items[branch].push({ json: json as INodeExecutionData['json'], pairedItem: { item } });
+	}
+
+	/** An item that failed, as On Error decides (it throws under Stop Workflow): on the first branch, which n8n moves to its error output. */
+	addFailure(item: INodeExecutionData): void {
+		this.items[DELIVERED].push(item);
 	}
 
 	/** Events handed to "output" destinations leave on their named branch. */
@@ -48,7 +53,8 @@ export function deliverySummary(delivery: DeliveryResult) {
 
 /**
  * The outputs for this node, computed by n8n in the editor from the parameters (so it must be self-contained):
- * Delivered, Failed, Unmatched and one per Node Outputs name; listing dead letters or the route log has one output.
+ * Delivered, Rejected (forged signatures), Unmatched and one per Node Outputs name; listing dead letters or the route
+ * log has one output. Events that could not be delivered follow the node's On Error setting.
  */
 export const configuredOutputs = (parameters: { operation?: string; nodeOutputs?: string }) => {
 	if (parameters.operation === 'listDeadLetters') return [{ type: 'main', displayName: 'Dead Letters' }];
@@ -57,16 +63,17 @@ export const configuredOutputs = (parameters: { operation?: string; nodeOutputs?
 		.split(',')
 		.map((name) => name.trim())
 		.filter((name) => name !== '');
-	return ['Delivered', 'Failed', 'Unmatched', ...extra].map((displayName) => ({ type: 'main', displayName }));
+	return ['Delivered', 'Rejected', 'Unmatched', ...extra].map((displayName) => ({ type: 'main', displayName }));
 };
 
 /**
  * Listing dead letters or the route log has one output; routing and replay have the fixed branches plus one per
- * Node Outputs name. A configuration error concerns the whole batch: every item leaves on Failed with the reason.
+ * Node Outputs name. A configuration error concerns the whole batch: it stops the node, or under Continue every item
+ * is an error item.
  */
 export function outputsOf(context: IExecuteFunctions, operation: string): NodeOutputs {
 	if (operation === 'listDeadLetters' || operation === 'routeLog') return { count: 1, errorOutput: 0 };
 	const names = nodeOutputNames(context);
 	// As an agent's tool every branch reaches output 0, each item with the branch it took.
-	return { count: FIXED_OUTPUTS + names.length, errorOutput: FAILED, outcomes: ['delivered', 'failed', 'unmatched', ...names] };
+	return { count: FIXED_OUTPUTS + names.length, errorOutput: DELIVERED, outcomes: ['delivered', 'rejected', 'unmatched', ...names] };
 }

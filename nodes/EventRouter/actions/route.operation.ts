@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { EventOutcome } from '../../../lib/routing';
+import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
 import { buildRouter, eventFields, nodeOutputNames, rawBodies, readRoutes } from './configuration';
-import { Branches, DELIVERED, deliverySummary, FAILED, UNMATCHED } from './outputs';
+import { Branches, DELIVERED, deliverySummary, REJECTED, UNMATCHED } from './outputs';
 
 export const description: INodeProperties[] = [];
 
@@ -16,7 +17,21 @@ function routedStatus(outcome: Routed): 'delivered' | 'failed' | 'partially_fail
 
 const onlyHandedOff = (outcome: Routed) => outcome.deliveries.every((delivery) => delivery.status === 'handed_off');
 
-/** Each item is one event (or a webhook item whose body holds one): routed by the rules to every matching destination. */
+/** What could not be delivered, and why: "accounting: HTTP 503 after 2 attempts; transform x: …". */
+function undelivered(outcome: Routed): string {
+	const deliveries = outcome.deliveries
+		.filter((delivery) => delivery.status === 'failed')
+		.map((delivery) => `${delivery.destinationId}: ${delivery.error ?? (delivery.httpStatus ? `HTTP ${delivery.httpStatus}` : 'failed')} after ${delivery.attempts} attempt(s)`);
+	const transforms = outcome.transformFailures.map((failure) => `rule ${failure.ruleId} (transform): ${failure.reason}`);
+	return [...deliveries, ...transforms].join('; ');
+}
+
+/**
+ * Each item is one event (or a webhook item whose body holds one): routed by the rules to every matching destination.
+ * Delivered and duplicate events → Delivered; forged ones → Rejected; no rule matched → Unmatched. An event some
+ * destination did not take after its retries (dead-lettered for replay), and input that is no event, follow the
+ * node's On Error setting.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const routes = readRoutes(this);
 	const router = await buildRouter(this, routes);
@@ -26,10 +41,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	);
 	const branches = new Branches(nodeOutputNames(this));
 	const { handOffSummaries = false } = this.getNodeParameter('options', 0, {}) as { handOffSummaries?: boolean };
+	const failures = outcomes.filter((outcome) => (outcome.status === 'rejected' && !outcome.forged) || (outcome.status === 'routed' && routedStatus(outcome) !== 'delivered')).length;
+	hintFailures(this, failures, outcomes.length, 'events');
 	for (const outcome of outcomes) {
 		const item = outcome.index;
 		if (outcome.status === 'rejected') {
-			branches.add(FAILED, { status: 'rejected', reason: outcome.reason, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) }, item);
+			const json = { status: 'rejected', reason: outcome.reason, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
+			if (outcome.forged) branches.add(REJECTED, json, item);
+			else branches.addFailure(failedItem(this, item, eventFailure(outcome.eventId, outcome.reason, 'INVALID_EVENT', json)));
 		} else if (outcome.status === 'unmatched') {
 			branches.add(UNMATCHED, outcome.event, item);
 		} else if (outcome.status === 'duplicate') {
@@ -37,16 +56,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		} else {
 			const status = routedStatus(outcome);
 			const { event } = outcome;
+			const summary = { eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: outcome.transformFailures };
+			if (status !== 'delivered') branches.addFailure(failedItem(this, item, eventFailure(event.id, `not delivered to ${undelivered(outcome)}`, 'DELIVERY_FAILED', summary)));
 			// An event only handed to node outputs is on its branches already: a summary would be an item nobody asked for.
-			if (status !== 'delivered' || handOffSummaries || !onlyHandedOff(outcome)) {
-				branches.add(
-					status === 'delivered' ? DELIVERED : FAILED,
-					{ eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: outcome.transformFailures },
-					item,
-				);
-			}
+			else if (handOffSummaries || !onlyHandedOff(outcome)) branches.add(DELIVERED, summary, item);
 			branches.addHandOffs(outcome.deliveries, item);
 		}
 	}
 	return branches.items;
+}
+
+/** An event that is no event, or that a destination did not take (dead-lettered, replayed later), named by its id. */
+export function eventFailure(eventId: string | undefined, message: string, code: string, details: object): RecordFailure {
+	return { subject: `event ${eventId ?? '(no id)'}`, message, code, details: details as RecordFailure['details'] };
 }
