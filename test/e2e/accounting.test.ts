@@ -138,6 +138,8 @@ test('payment-refunds template: a refund delivered three times is refunded once 
 	expect(await new SandboxControl(stripe.baseUrl).state<unknown[]>('refunds')).toHaveLength(1);
 	const refused = await n8n.callWebhook('payments/refund', withCallerKey({ body: { ...body, refundId: `${paymentId}-r2`, amount: 30.01 } }));
 	expect(refused.status).toBe(422);
-	expect(JSON.stringify(refused.body)).toMatch(/refundAmount/);
+	expect(refused.body).toMatchObject({ fields: ['refundAmount'] });
+	const unknown = await n8n.callWebhook('payments/refund', withCallerKey({ body: { ...body, paymentId: 'never-charged', refundId: `${paymentId}-r3` } }));
+	expect(unknown).toMatchObject({ status: 404, body: { reason: 'unknown_payment' } });
 	expect(await control.state<unknown[]>('refundreceipts')).toHaveLength(1);
 });
