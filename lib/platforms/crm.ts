@@ -4,6 +4,9 @@ import type { FieldOptions } from '../records/valueMap';
 export type CrmEntity = 'contacts' | 'companies' | 'deals' | 'tickets';
 export const CRM_ENTITIES: readonly CrmEntity[] = ['contacts', 'companies', 'deals', 'tickets'];
 
+/** What the sync engine keeps in step: a CRM entity, or a store's products (lib/platforms/products.ts). */
+export type RecordEntity = CrmEntity | 'products';
+
 /**
  * The internal values of the enumerated fields the default mappings carry. Each platform's value map translates its
  * own options to and from these, so any two platforms meet through them (n maps, not one per pair of platforms).
@@ -85,26 +88,26 @@ export interface ChangePage {
 
 export interface CrmConnector {
 	readonly platform: string;
-	readonly entities: Partial<Record<CrmEntity, EntitySupport>>;
+	readonly entities: Partial<Record<RecordEntity, EntitySupport>>;
 	/** Field names the platform knows for an entity, to validate mappings before anything is written. */
-	fieldNames(entity: CrmEntity): Promise<string[]>;
+	fieldNames(entity: RecordEntity): Promise<string[]>;
 	/**
 	 * The options of the entity's enumerated fields as the vendor lists them (HubSpot: property options and pipeline
 	 * stages), so a value the platform would refuse is reported per record before the write. Absent: none listed.
 	 */
-	fieldOptions?(entity: CrmEntity): Promise<FieldOptions>;
+	fieldOptions?(entity: RecordEntity): Promise<FieldOptions>;
 	/** Writes one batch (at most `batchSize`); one outcome per input, in input order. */
-	write(entity: CrmEntity, batch: RecordWrite[], options?: WriteOptions): Promise<WriteOutcome[]>;
+	write(entity: RecordEntity, batch: RecordWrite[], options?: WriteOptions): Promise<WriteOutcome[]>;
 	/**
 	 * Writes several batches (each at most `batchSize`, at most `batchesPerRound` of them), handing each batch's
 	 * outcomes to `record` as soon as they are known, so they are kept before the next batch goes out. A batch whose
 	 * call failed is recorded as failed and the others go on; a batch never recorded is failed by the caller.
 	 */
-	writeBatches?(entity: CrmEntity, batches: RecordWrite[][], options: WriteOptions, record: BatchRecorder): Promise<void>;
+	writeBatches?(entity: RecordEntity, batches: RecordWrite[][], options: WriteOptions, record: BatchRecorder): Promise<void>;
 	/** Changes since `cursor` (undefined: from the beginning), one page. */
-	pullChanges(entity: CrmEntity, cursor: string | undefined): Promise<ChangePage>;
+	pullChanges(entity: RecordEntity, cursor: string | undefined): Promise<ChangePage>;
 	/** The cursor from which `pullChanges` reads the changes made at or after `at` (a trigger starting from now or a date). */
-	cursorAt(entity: CrmEntity, at: Date): string;
+	cursorAt(entity: RecordEntity, at: Date): string;
 	/** Archives (soft-deletes) records, for the "propagate" delete policy; absent when the platform cannot. */
-	archive?(entity: CrmEntity, externalIds: string[]): Promise<void>;
+	archive?(entity: RecordEntity, externalIds: string[]): Promise<void>;
 }

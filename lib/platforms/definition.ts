@@ -8,6 +8,7 @@ import type { InventoryConnector } from './inventory';
 import type { MarketingConnector, MarketingSettings } from './marketing';
 import type { PaymentConnector, ProcessorProfile } from './payments';
 import type { PostRules, SocialConnector } from './social';
+import type { ProductConnector } from './products';
 import type { CrmWebhookScheme, OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
 import type { ResourceLister } from './resources';
 
@@ -143,6 +144,11 @@ export interface SocialCapability {
 	rules: PostRules;
 }
 
+/** A store's product catalogue, kept in step by the sync engine (entity `products`, matched by SKU). */
+export interface ProductsCapability {
+	connector: (transport: Transport, settings: PlatformSettings) => ProductConnector;
+}
+
 /** Everything the package knows about one vendor, declared in `lib/platforms/<vendor>/platform.ts`. */
 export interface PlatformDefinition {
 	/** The platform's id: node option values, store keys, the sandbox's name. */
@@ -161,6 +167,7 @@ export interface PlatformDefinition {
 	inventory?: InventoryCapability;
 	accounting?: AccountingCapability;
 	social?: SocialCapability;
+	products?: ProductsCapability;
 	/** Order events by webhook, registered through the vendor's API (the Order Trigger). */
 	orderWebhooks?: OrderWebhookScheme;
 	/** Payment events by webhook, registered through the vendor's API (the Payment Event Trigger). */

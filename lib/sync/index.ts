@@ -1,5 +1,6 @@
 import { platformDefinition } from '../platforms/catalog';
 import type { CrmConnector, CrmEntity } from '../platforms/crm';
+import { productMappings, type ProductConnector } from '../platforms/products';
 import type { FieldMapping } from '../records/mapping';
 import type { EngineContext } from '../platforms/resolver';
 import { pullChanges, sampleRecords, type PullOptions, type PullSummary, type SampledRecord } from './pull';
@@ -14,7 +15,8 @@ export { recordPurchase, purchaseKeysSchema, purchaseMappings, customerTotals, t
 export { readWebhookEvent, verifyWebhook, webhookSecretField, type WebhookSource, type WebhookEventCheck, type SignatureCheck } from './webhooks';
 export { syncMigrations } from './migrations';
 /** What the CRM side of a node speaks: the platforms' entities and connectors, field mappings and resolutions. */
-export type { CrmConnector, CrmEntity } from '../platforms/crm';
+export type { CrmConnector, CrmEntity, RecordEntity } from '../platforms/crm';
+export { PRODUCT_FIELDS, type ProductFields, type ProductStatus } from '../platforms/products';
 export { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../records/mapping';
 export type { ConflictStrategy, FieldPolicy } from '../records/resolve';
 
@@ -30,9 +32,27 @@ export function openSync({ store, platforms }: EngineContext) {
 		if (!crm) throw new Error(`${platformDefinition(platform).displayName} is not a CRM platform`);
 		return crm.connector((await platforms.connect(platform)).transport);
 	};
+	const productConnector = async (platform: string): Promise<ProductConnector> => {
+		const definition = platformDefinition(platform);
+		if (!definition.products) throw new Error(`${definition.displayName} has no product catalogue this package keeps in step`);
+		const { transport, settings } = await platforms.connect(platform);
+		return definition.products.connector(transport, settings);
+	};
 	return {
 		/** The CRM connector of one platform. */
 		connector,
+		/** One store's product connector. */
+		productConnector,
+		/**
+		 * The stores' product catalogues kept in step (entity `products`): each store pulled since its updated-at cursor,
+		 * products matched by SKU and linked in the ID map, created where missing, the winners written in each vendor's
+		 * batches; our own writes coming back are not changes (no echo).
+		 */
+		syncProducts: async (stores: string[], options: Omit<SyncOptions, 'store' | 'platforms' | 'entity' | 'deletes'>): Promise<SyncSummary> => {
+			const connected = [];
+			for (const platform of stores) connected.push({ connector: await productConnector(platform), mappings: productMappings });
+			return syncPlatforms({ ...options, entity: 'products', deletes: 'ignore', store, platforms: connected });
+		},
 		/** Changes on one platform since its cursor. */
 		pull: async (platform: string, options: Omit<PullOptions, 'store' | 'connector'>): Promise<PullSummary> =>
 			pullChanges({ ...options, store, connector: await connector(platform) }),

@@ -1,4 +1,4 @@
-import type { CrmConnector, CrmEntity, PlatformRecord } from '../platforms/crm';
+import type { CrmConnector, RecordEntity, PlatformRecord } from '../platforms/crm';
 import { sameValue } from '../records/json';
 import { type FieldMapping, fromPlatformFields, validateMappings } from '../records/mapping';
 import { getPath, setPath } from '../records/paths';
@@ -13,7 +13,7 @@ export type DeletePolicy = 'ignore' | 'propagate' | 'flag';
 
 export interface PulledChange {
 	platform: string;
-	entity: CrmEntity;
+	entity: RecordEntity;
 	externalId: string;
 	/** The linked internal id, when the ID map knows this record. */
 	internalId?: string;
@@ -35,7 +35,7 @@ export interface PullOptions {
 	store: StateStore;
 	connector: CrmConnector;
 	integration: string;
-	entity: CrmEntity;
+	entity: RecordEntity;
 	mappings: FieldMapping[];
 	deletes: DeletePolicy;
 	/** Stop after the page that reaches this many changes (the cursor still only covers handled pages). */
@@ -133,7 +133,7 @@ const SAMPLE_WINDOWS_MS = [86_400_000, 30 * 86_400_000, undefined];
  * without touching the cursor, the snapshots or the ID map beyond a look-up: what a trigger's manual test run shows
  * when nothing changed, so fields can be mapped.
  */
-export async function sampleRecords(options: { store: StateStore; connector: CrmConnector; integration: string; entity: CrmEntity; mappings: FieldMapping[]; limit: number; now?: number }): Promise<SampledRecord[]> {
+export async function sampleRecords(options: { store: StateStore; connector: CrmConnector; integration: string; entity: RecordEntity; mappings: FieldMapping[]; limit: number; now?: number }): Promise<SampledRecord[]> {
 	const { store, connector, integration, entity, mappings } = options;
 	const now = options.now ?? Date.now();
 	for (const window of SAMPLE_WINDOWS_MS) {

@@ -1,4 +1,4 @@
-import { type CrmConnector, type CrmEntity, failedWrites, type RecordWrite, type WriteOutcome } from '../platforms/crm';
+import { type CrmConnector, type RecordEntity, failedWrites, type RecordWrite, type WriteOutcome } from '../platforms/crm';
 import type { ActivityCounts } from '../store/logs';
 import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
@@ -23,7 +23,7 @@ export interface PushOutcome {
 	index: number;
 	internalId: string;
 	platform: string;
-	entity: CrmEntity;
+	entity: RecordEntity;
 	status: PushStatus;
 	externalId?: string;
 	error?: { message: string; code?: string };
@@ -33,7 +33,7 @@ export interface PushRequest {
 	store: StateStore;
 	connector: CrmConnector;
 	integration: string;
-	entity: CrmEntity;
+	entity: RecordEntity;
 	mappings: FieldMapping[];
 	records: InternalRecord[];
 	runId: string;

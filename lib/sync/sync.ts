@@ -1,4 +1,4 @@
-import type { CrmConnector, CrmEntity } from '../platforms/crm';
+import type { CrmConnector, RecordEntity } from '../platforms/crm';
 import type { FieldMapping } from '../records/mapping';
 import { deletePath, getPath, setPath, splitPath } from '../records/paths';
 import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVersion } from '../records/resolve';
@@ -19,7 +19,7 @@ export interface SyncPlatform {
 export interface SyncOptions {
 	store: StateStore;
 	integration: string;
-	entity: CrmEntity;
+	entity: RecordEntity;
 	platforms: SyncPlatform[];
 	strategy: ConflictStrategy;
 	fieldPolicies?: FieldPolicy[];
@@ -44,7 +44,7 @@ export interface PlatformSyncCounts extends ActivityCounts {
 export interface SyncSummary {
 	runId: string;
 	integration: string;
-	entity: CrmEntity;
+	entity: RecordEntity;
 	platforms: Record<string, PlatformSyncCounts>;
 	/** Records with at least one field changed differently on two platforms. */
 	conflicts: number;

@@ -3,6 +3,7 @@ import { integerSetting } from '../settings';
 import { BigCommerceInventory } from './inventory';
 import { bigCommerceOrderWebhooks } from './orderWebhooks';
 import { bigCommerceProfile } from './profile';
+import { BigCommerceProducts } from './products';
 import { bigCommerceResources } from './resources';
 
 export const bigcommerce: PlatformDefinition = {
@@ -16,6 +17,7 @@ export const bigcommerce: PlatformDefinition = {
 		connector: (transport, settings) => new BigCommerceInventory(transport, integerSetting(settings, 'locationId'), settings.baseUrl),
 		location: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. 1' },
 	},
+	products: { connector: (transport) => new BigCommerceProducts(transport) },
 	resources: bigCommerceResources,
 	orderWebhooks: bigCommerceOrderWebhooks,
 };

@@ -1,4 +1,5 @@
 import type { Transport } from '../../transport/transport';
+import { fromMagentoTime, toMagentoTime } from './times';
 import { plainSet, readModifyWrite, UnknownSkuError, type AdjustContext, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
 
 interface SourceItem {
@@ -16,8 +17,6 @@ interface MagentoOrder {
 }
 
 /** Magento's REST times: `YYYY-MM-DD HH:MM:SS`, UTC. */
-const toMagentoTime = (iso: string) => new Date(iso).toISOString().slice(0, 19).replace('T', ' ');
-const fromMagentoTime = (time: string) => `${time.replace(' ', 'T')}Z`;
 
 /**
  * Magento 2 MSI source items: an absolute set keyed by SKU and source code, found with search criteria. No relative

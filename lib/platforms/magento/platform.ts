@@ -2,6 +2,7 @@ import { bearer, type PlatformDefinition } from '../definition';
 import { textSetting } from '../settings';
 import { MagentoInventory } from './inventory';
 import { magentoProfile } from './profile';
+import { MagentoProducts } from './products';
 import { magentoResources } from './resources';
 
 export const magento: PlatformDefinition = {
@@ -15,5 +16,6 @@ export const magento: PlatformDefinition = {
 		connector: (transport, settings) => new MagentoInventory(transport, textSetting(settings, 'sourceCode')),
 		location: { setting: 'sourceCode', resource: 'sources', label: 'Source', placeholder: 'e.g. default' },
 	},
+	products: { connector: (transport) => new MagentoProducts(transport) },
 	resources: magentoResources,
 };

@@ -2,6 +2,7 @@ import type { PlatformDefinition } from '../definition';
 import { WooCommerceInventory } from './inventory';
 import { wooCommerceOrderWebhooks } from './orderWebhooks';
 import { wooCommerceProfile } from './profile';
+import { WooCommerceProducts } from './products';
 
 export const woocommerce: PlatformDefinition = {
 	id: 'woocommerce',
@@ -10,5 +11,6 @@ export const woocommerce: PlatformDefinition = {
 	credentials: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'] },
 	standaloneAuth: { kind: 'basic', user: '{consumerKey}', password: '{consumerSecret}' },
 	inventory: { connector: (transport) => new WooCommerceInventory(transport) },
+	products: { connector: (transport) => new WooCommerceProducts(transport) },
 	orderWebhooks: wooCommerceOrderWebhooks,
 };

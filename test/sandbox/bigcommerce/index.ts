@@ -71,8 +71,28 @@ interface Hook {
 /** BigCommerce v2 dates are RFC 2822: `Tue, 20 Nov 2012 00:00:00 +0000`. */
 const rfc2822 = (date: Date) => date.toUTCString().replace('GMT', '+0000');
 
+/** A catalog product (v3 `/catalog/products`), the fields the package reads and writes. */
+interface CatalogProduct {
+	id: number;
+	name: string;
+	type: string;
+	sku: string;
+	description: string;
+	price: number;
+	retail_price: number;
+	sale_price: number;
+	weight: number;
+	is_visible: boolean;
+	availability: string;
+	date_created: string;
+	date_modified: string;
+}
+
+const CATALOG_FIELDS = ['name', 'type', 'sku', 'description', 'price', 'retail_price', 'sale_price', 'weight', 'is_visible', 'availability'] as const;
+
 export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 	const items = new Map<string, Item>();
+	const catalog = new Map<number, CatalogProduct>();
 	let orders: Order[] = [];
 	let hooks: Hook[] = [];
 	const transactions: Array<{ transaction_id: string; kind: 'relative' | 'absolute'; reason: string; items: unknown[] }> = [];
@@ -90,6 +110,78 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		const found = orders.filter((order) => since === undefined || Date.parse(order.date_modified) >= since).sort((a, b) => a.id - b.id);
 		const slice = found.slice((page - 1) * limit, page * limit).map(({ products, ...order }) => ({ ...order, products: { url: `${v2}/orders/${order.id}/products`, resource: `/orders/${order.id}/products` } }));
 		return slice.length === 0 ? { status: 204 } : { status: 200, body: slice };
+	};
+
+	/** A product's fields checked as BigCommerce checks them: 422 naming the field; a name or SKU another product has, 409. */
+	const applyCatalogFields = (target: CatalogProduct, fields: Record<string, unknown>): SandboxResponse | undefined => {
+		for (const field of CATALOG_FIELDS) {
+			const value = fields[field];
+			if (value === undefined) continue;
+			const expected = ['price', 'retail_price', 'sale_price', 'weight'].includes(field) ? 'number' : field === 'is_visible' ? 'boolean' : 'string';
+			if (typeof value !== expected || (expected === 'number' && (value as number) < 0) || (field === 'availability' && !['available', 'disabled', 'preorder'].includes(value as string))) {
+				return problem(422, 'JSON data is missing or invalid', { [field]: `${field} is invalid` });
+			}
+		}
+		for (const field of ['sku', 'name'] as const) {
+			const value = fields[field];
+			if (typeof value === 'string' && value !== '' && [...catalog.values()].some((other) => other.id !== target.id && other[field] === value)) {
+				return problem(409, `The product ${field} is a duplicate`, { [field]: `${field} "${value}" is already in use` });
+			}
+		}
+		Object.assign(target, Object.fromEntries(CATALOG_FIELDS.filter((field) => fields[field] !== undefined).map((field) => [field, fields[field]])));
+		target.date_modified = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+		return undefined;
+	};
+
+	const newProduct = (): CatalogProduct => {
+		const now = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+		return { id: nextId++, name: '', type: 'physical', sku: '', description: '', price: 0, retail_price: 0, sale_price: 0, weight: 0, is_visible: true, availability: 'available', date_created: now, date_modified: now };
+	};
+
+	/** `GET /catalog/products`: `date_modified:min` (inclusive), `sort=id`, `direction`, `limit` (≤250), `page`. */
+	const listCatalog = (request: SandboxRequest): SandboxResponse => {
+		const min = request.query.get('date_modified:min');
+		const since = min === null ? undefined : Date.parse(min);
+		const limit = Math.min(Number(request.query.get('limit') ?? 50), 250);
+		const page = Number(request.query.get('page') ?? 1);
+		const found = [...catalog.values()].filter((product) => since === undefined || Date.parse(product.date_modified) >= since).sort((a, b) => (request.query.get('direction') === 'desc' ? b.id - a.id : a.id - b.id));
+		const data = found.slice((page - 1) * limit, page * limit);
+		return { status: 200, body: { data, meta: { pagination: { total: found.length, count: data.length, per_page: limit, current_page: page, total_pages: Math.max(1, Math.ceil(found.length / limit)), links: {} } } } };
+	};
+
+	/** `POST /catalog/products`: one product; name, type, weight and price are required. */
+	const createCatalogProduct = (request: SandboxRequest): SandboxResponse => {
+		const body = (request.body ?? {}) as Record<string, unknown>;
+		const missing = ['name', 'type', 'weight', 'price'].filter((field) => body[field] === undefined);
+		if (missing.length > 0) return problem(422, 'JSON data is missing or invalid', Object.fromEntries(missing.map((field) => [field, `${field} is required`])));
+		const product = newProduct();
+		const refused = applyCatalogFields(product, body);
+		if (refused) {
+			nextId--;
+			return refused;
+		}
+		catalog.set(product.id, product);
+		return { status: 200, body: { data: product, meta: {} } };
+	};
+
+	/** `PUT /catalog/products`: up to 10 products by id, all or nothing. */
+	const updateCatalogProducts = (request: SandboxRequest): SandboxResponse => {
+		const list = request.body;
+		if (!Array.isArray(list) || list.length === 0) return problem(422, 'JSON data is missing or invalid', { body: 'must be an array of products' });
+		if (list.length > 10) return problem(413, 'The request payload is too large. The maximum number of items is 10.', {});
+		const targets = list.map((entry: Record<string, unknown>) => catalog.get(Number(entry.id)));
+		const unknown = targets.findIndex((target) => !target);
+		if (unknown >= 0) return problem(404, `Product ${String((list[unknown] as { id?: unknown }).id)} was not found`, {});
+		const copies = targets.map((target) => ({ ...(target as CatalogProduct) }));
+		for (const [index, copy] of copies.entries()) {
+			catalog.set(copy.id, copy);
+			const refused = applyCatalogFields(copy, list[index] as Record<string, unknown>);
+			if (refused) {
+				targets.forEach((target) => catalog.set((target as CatalogProduct).id, target as CatalogProduct));
+				return refused;
+			}
+		}
+		return { status: 200, body: { data: copies, meta: {} } };
 	};
 
 	const adjust = (kind: 'relative' | 'absolute') => (request: SandboxRequest): SandboxResponse => {
@@ -190,6 +282,9 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 					},
 				}))
 				.get(`${base}/inventory/locations/:location_id/items`, locationItems)
+				.get(`${base}/catalog/products`, listCatalog)
+				.post(`${base}/catalog/products`, createCatalogProduct)
+				.put(`${base}/catalog/products`, updateCatalogProducts)
 				.get(`${base}/hooks`, (request) => {
 					const scope = request.query.get('scope');
 					const data = hooks.filter((hook) => !scope || hook.scope === scope);
@@ -206,6 +301,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		data: {
 			reset: () => {
 				items.clear();
+				catalog.clear();
 				transactions.length = 0;
 				orders = [];
 				hooks = [];
@@ -228,7 +324,17 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 						}
 						continue;
 					}
-					if (collection !== 'items' || !Array.isArray(records)) throw controlError(400, 'seed { items: [{ sku, quantity }] }');
+					if (collection === 'catalog' && Array.isArray(records)) {
+						for (const record of records as Array<Record<string, unknown>>) {
+							const existing = [...catalog.values()].find((product) => product.sku === record.sku);
+							const product = existing ?? newProduct();
+							const refused = applyCatalogFields(product, { name: record.sku, ...record });
+							if (refused) throw controlError(400, `catalog product refused: ${JSON.stringify(refused.body)}`);
+							catalog.set(product.id, product);
+						}
+						continue;
+					}
+					if (collection !== 'items' || !Array.isArray(records)) throw controlError(400, 'seed { items: [{ sku, quantity }] } or { catalog: [{ sku, name?, price?, ... }] }');
 					for (const record of records as Array<{ sku?: string; quantity?: number; safety_stock?: number }>) {
 						if (typeof record.sku !== 'string' || !Number.isInteger(record.quantity)) throw controlError(400, 'each item needs sku and an integer quantity');
 						const item = items.get(record.sku) ?? { sku: record.sku, variant_id: nextId++, product_id: nextId++, onHand: new Map(), safetyStock: 0 };
@@ -240,7 +346,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				return { items: view() };
 			},
 			state: (collection) => {
-				const all: Record<string, unknown> = { items: view(), transactions, orders, hooks };
+				const all: Record<string, unknown> = { items: view(), transactions, orders, hooks, catalog: [...catalog.values()] };
 				return collection === undefined ? all : all[collection];
 			},
 		},

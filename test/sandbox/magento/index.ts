@@ -83,11 +83,68 @@ interface Order {
 }
 
 /** Magento's REST times: `YYYY-MM-DD HH:MM:SS`, UTC. */
+/** A catalog product as `catalog-data-product-interface` has it, the fields the package reads and writes. */
+interface CatalogProduct {
+	id: number;
+	sku: string;
+	name: string;
+	attribute_set_id: number;
+	price: number;
+	status: number;
+	visibility: number;
+	type_id: string;
+	weight?: number;
+	created_at: string;
+	updated_at: string;
+	custom_attributes: Array<{ attribute_code: string; value: unknown }>;
+}
+
+/** Custom attributes saved by code: a new value replaces the old one, the others stay. */
+function mergeAttributes(current: CatalogProduct['custom_attributes'], incoming: CatalogProduct['custom_attributes']): CatalogProduct['custom_attributes'] {
+	const merged = new Map(current.map((entry) => [entry.attribute_code, entry]));
+	for (const entry of incoming) merged.set(entry.attribute_code, entry);
+	return [...merged.values()];
+}
+
 const magentoNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
 
 export const createMagentoSandbox: VendorSandboxFactory = () => {
 	const items = new Map<string, SourceItem>();
 	const products = new Set<string>();
+	/** Catalog products by SKU, the fields the package reads and writes (description and MSRP as custom attributes). */
+	const catalog = new Map<string, CatalogProduct>();
+
+	/**
+	 * `POST /V1/products` and `PUT /V1/products/{sku}`: Magento's product repository saves by SKU, so either creates a
+	 * product that is missing and updates one that exists. Fields of the wrong type are refused naming them.
+	 */
+	const saveProduct = (sku: string | undefined) => (request: SandboxRequest): SandboxResponse => {
+		const product = ((request.body ?? {}) as { product?: Partial<CatalogProduct> }).product;
+		if (!product || typeof product !== 'object') return magentoError(400, '"%fieldName" is required. Enter and try again.', { fieldName: 'product' });
+		const code = sku ?? product.sku;
+		if (typeof code !== 'string' || code === '') return magentoError(400, '"%fieldName" is required. Enter and try again.', { fieldName: 'sku' });
+		for (const [field, type] of [['name', 'string'], ['price', 'number'], ['status', 'number'], ['visibility', 'number'], ['weight', 'number']] as const) {
+			if (product[field] !== undefined && typeof product[field] !== type) return magentoError(400, 'The "%1" value is invalid.', [field]);
+		}
+		const existing = catalog.get(code);
+		const saved: CatalogProduct = {
+			id: existing?.id ?? nextId++,
+			sku: code,
+			name: product.name ?? existing?.name ?? code,
+			attribute_set_id: product.attribute_set_id ?? existing?.attribute_set_id ?? 4,
+			price: product.price ?? existing?.price ?? 0,
+			status: product.status ?? existing?.status ?? 1,
+			visibility: product.visibility ?? existing?.visibility ?? 4,
+			type_id: product.type_id ?? existing?.type_id ?? 'simple',
+			weight: product.weight ?? existing?.weight,
+			created_at: existing?.created_at ?? magentoNow(),
+			updated_at: magentoNow(),
+			custom_attributes: mergeAttributes(existing?.custom_attributes ?? [], product.custom_attributes ?? []),
+		};
+		catalog.set(code, saved);
+		products.add(code);
+		return { status: 200, body: saved };
+	};
 	let orders: Order[] = [];
 	let nextId = 1;
 	const key = (sku: string, source: string) => `${sku}\u0000${source}`;
@@ -149,9 +206,12 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			router.get('/rest/:store/V1/inventory/sources', (request) => searchIn([{ source_code: magentoSourceCode, name: 'Default Source', enabled: true }], request));
 			router.get('/rest/:store/V1/inventory/source-items', search).post('/rest/:store/V1/inventory/source-items', save);
 			router.get('/rest/:store/V1/orders', (request) => searchIn(orders, request));
+			router.get('/rest/:store/V1/products', (request) => searchIn([...catalog.values()], request));
+			router.post('/rest/:store/V1/products', saveProduct(undefined));
+			router.put('/rest/:store/V1/products/:sku', (request) => saveProduct(request.params.sku)(request));
 			router.get('/rest/:store/V1/products/:sku', (request) =>
 				products.has(request.params.sku)
-					? { status: 200, body: { sku: request.params.sku, type_id: 'simple' } }
+					? { status: 200, body: catalog.get(request.params.sku) ?? { sku: request.params.sku, type_id: 'simple' } }
 					: magentoError(404, "The product that was requested doesn't exist. Verify the product and try again."),
 			);
 		},
@@ -159,6 +219,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			reset: () => {
 				items.clear();
 				products.clear();
+				catalog.clear();
 				orders = [];
 				nextId = 1;
 			},
@@ -186,6 +247,13 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 						}
 						continue;
 					}
+					if (collection === 'products' && Array.isArray(records)) {
+						for (const record of records as Array<Partial<CatalogProduct>>) {
+							const saved = saveProduct(record.sku)({ body: { product: record } } as SandboxRequest);
+							if (saved.status !== 200) throw controlError(400, `product refused: ${JSON.stringify(saved.body)}`);
+						}
+						continue;
+					}
 					if (collection !== 'sourceItems' || !Array.isArray(records)) throw controlError(400, 'seed { sourceItems: [{ sku, quantity }] } or { orders: [{ items: [{ sku, qty }] }] }');
 					for (const record of records as Array<Partial<SourceItem>>) {
 						if (typeof record.sku !== 'string' || typeof record.quantity !== 'number') throw controlError(400, 'each source item needs sku and quantity');
@@ -199,6 +267,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			state: (collection) => {
 				if (collection === undefined) return { sourceItems: [...items.values()], orders };
 				if (collection === 'sourceItems') return [...items.values()];
+				if (collection === 'products') return [...catalog.values()];
 				return collection === 'orders' ? orders : undefined;
 			},
 		},

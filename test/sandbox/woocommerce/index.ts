@@ -40,6 +40,13 @@ interface Product {
 	manage_stock: boolean;
 	stock_quantity: number | null;
 	stock_status: string;
+	description: string;
+	regular_price: string;
+	sale_price: string;
+	/** What sells now: the sale price when there is one, else the regular price (WooCommerce computes it). */
+	price: string;
+	status: string;
+	weight: string;
 	date_modified_gmt: string;
 	/** Set on variations: the variable product they belong to. */
 	parent_id?: number;
@@ -239,7 +246,18 @@ function update(state: WooState, target: Product, body: unknown): Product {
 		}
 		state.setStock(target, patch.stock_quantity as number);
 	}
-	if (typeof patch.name === 'string') target.name = patch.name;
+	for (const field of ['name', 'description', 'regular_price', 'sale_price', 'status', 'weight', 'sku'] as const) {
+		const value = patch[field];
+		if (value === undefined) continue;
+		if (typeof value !== 'string' || (field === 'status' && !PRODUCT_STATUSES.includes(value)) || (field.endsWith('price') && value !== '' && !/^\d+(\.\d+)?$/.test(value))) {
+			throw new SandboxError(wooError(400, 'rest_invalid_param', `Invalid parameter(s): ${field}`));
+		}
+		if (field === 'sku' && value !== '' && [...state.products.values()].some((entry) => entry !== target && entry.sku === value)) {
+			throw new SandboxError(wooError(400, 'product_invalid_sku', 'Invalid or duplicated SKU.'));
+		}
+		target[field] = value;
+	}
+	target.price = target.sale_price || target.regular_price;
 	if (patch.meta_data !== undefined) updateMeta(state, target, patch.meta_data);
 	target.date_modified_gmt = stamp();
 	return target;
@@ -295,9 +313,27 @@ function pageLinks(request: SandboxRequest, page: number, totalPages: number): s
 
 function listProducts(state: WooState, request: SandboxRequest): SandboxResponse {
 	const sku = request.query.get('sku');
-	// Like WooCommerce: a SKU filter searches variations too; a plain listing shows products only.
-	const all = [...state.products.values()].filter((entry) => (sku === null ? entry.type !== 'variation' : entry.sku === sku));
+	const after = request.query.get('modified_after');
+	// Like WooCommerce: a SKU filter searches variations too; a plain listing shows products only. `modified_after` is
+	// exclusive; the order is by id (`orderby=id`), ascending when asked.
+	const all = [...state.products.values()]
+		.filter((entry) => (sku === null ? entry.type !== 'variation' : entry.sku === sku))
+		.filter((entry) => after === null || entry.date_modified_gmt > after.slice(0, 19))
+		.sort((a, b) => (request.query.get('order') === 'asc' ? a.id - b.id : b.id - a.id));
 	return paged(request, all);
+}
+
+const PRODUCT_STATUSES = ['draft', 'pending', 'private', 'publish'];
+
+/** A product created through the API (batch `create`): a simple product; a SKU another product has is refused. */
+function createProduct(state: WooState, fields: Partial<Product>): Product {
+	const product: Product = {
+		id: state.id(), name: '', sku: '', type: 'simple', manage_stock: false, stock_quantity: null, stock_status: 'instock',
+		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [],
+	};
+	update(state, product, fields);
+	state.products.set(product.id, product);
+	return product;
 }
 
 function listOrders(state: WooState, request: SandboxRequest): SandboxResponse {
@@ -305,10 +341,20 @@ function listOrders(state: WooState, request: SandboxRequest): SandboxResponse {
 	return paged(request, state.orders.filter((order) => after === null || order.date_modified_gmt > after.slice(0, 19)));
 }
 
-/** `{ update: [{ id, stock_quantity }] }`: each entry succeeds or carries its own error, as WooCommerce answers. */
+/** `{ create: [...], update: [{ id, ... }] }`: each entry succeeds or carries its own error, as WooCommerce answers. */
 function batch(state: WooState, request: SandboxRequest): SandboxResponse {
-	const updates = ((request.body ?? {}) as { update?: Array<Partial<Product>> }).update ?? [];
-	if (updates.length > 100) return wooError(413, 'woocommerce_rest_request_entity_too_large', 'Unable to accept more than 100 items for this request.');
+	const body = (request.body ?? {}) as { create?: Array<Partial<Product>>; update?: Array<Partial<Product>> };
+	const updates = body.update ?? [];
+	const creates = body.create ?? [];
+	if (updates.length + creates.length > 100) return wooError(413, 'woocommerce_rest_request_entity_too_large', 'Unable to accept more than 100 items for this request.');
+	const create = creates.map((entry) => {
+		try {
+			return createProduct(state, entry);
+		} catch (error) {
+			if (error instanceof SandboxError) return { id: 0, error: error.response.body };
+			throw error;
+		}
+	});
 	const update_ = updates.map((entry) => {
 		const target = state.products.get(Number(entry.id));
 		if (!target) return { id: entry.id, error: { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 400 } } };
@@ -319,7 +365,7 @@ function batch(state: WooState, request: SandboxRequest): SandboxResponse {
 			throw error;
 		}
 	});
-	return { status: 200, body: { update: update_ } };
+	return { status: 200, body: { ...(creates.length > 0 ? { create } : {}), update: update_ } };
 }
 
 /** An order placed on the store: its units leave stock in one step (as WooCommerce's own checkout does). */
@@ -376,7 +422,7 @@ function updateOrderStatus(state: WooState, request: SandboxRequest, publish: (o
 
 const ORDER_STATUSES = ['pending', 'processing', 'on-hold', 'completed', 'cancelled', 'refunded', 'failed'];
 
-/** `{ products: [{ sku, stock_quantity, name?, manage_stock?, parentSku? }] }`; `parentSku` makes a variation of that (variable) product. */
+/** `{ products: [{ sku, stock_quantity, name?, manage_stock?, parentSku?, description?, regular_price?, sale_price?, status?, weight? }] }`; `parentSku` makes a variation of that (variable) product. */
 function seed(state: WooState, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	const stored: Product[] = [];
 	for (const [collection, records] of Object.entries(data)) {
@@ -394,6 +440,12 @@ function seed(state: WooState, data: Record<string, unknown[]>): Record<string, 
 				manage_stock: record.manage_stock ?? true,
 				stock_quantity: null,
 				stock_status: 'instock',
+				description: record.description ?? '',
+				regular_price: record.regular_price ?? '',
+				sale_price: record.sale_price ?? '',
+				price: record.sale_price || record.regular_price || '',
+				status: record.status ?? 'publish',
+				weight: record.weight ?? '',
 				date_modified_gmt: stamp(),
 				meta_data: [],
 			};
@@ -412,7 +464,10 @@ function variableParent(state: WooState, sku: string): Product {
 		found.type = 'variable';
 		return found;
 	}
-	const parent: Product = { id: state.id(), name: sku, sku, type: 'variable', manage_stock: false, stock_quantity: null, stock_status: 'instock', date_modified_gmt: stamp(), meta_data: [] };
+	const parent: Product = {
+		id: state.id(), name: sku, sku, type: 'variable', manage_stock: false, stock_quantity: null, stock_status: 'instock',
+		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [],
+	};
 	state.products.set(parent.id, parent);
 	return parent;
 }
