@@ -10,6 +10,7 @@ import type { PaymentConnector, ProcessorProfile } from './payments';
 import type { PostRules, SocialConnector } from './social';
 import type { ProductConnector } from './products';
 import type { CrmWebhookScheme, OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
+import type { PlatformSettings } from './platformSettings';
 import type { ResourceLister } from './resources';
 
 /** A credential's field values, as n8n decrypts them or as a settings file holds them (field name → value). */
@@ -80,11 +81,7 @@ export interface SettingField {
 	options?: string[];
 }
 
-/** Settings as parsed from the credential: each declared field typed, plus the resolved base URL. */
-export interface PlatformSettings {
-	baseUrl: string;
-	[field: string]: string | number;
-}
+export type { PlatformSettings } from './platformSettings';
 
 /** A marketing platform's node parameters (audience, welcome campaign…), declared so the node can show them. */
 export interface MarketingParameter {

@@ -1,5 +1,5 @@
 import type { Transport } from '../transport/transport';
-import type { PlatformSettings } from './definition';
+import type { PlatformSettings } from './platformSettings';
 
 /** One vendor object a user picks in the editor (an audience, a list, a campaign, a location…). */
 export interface ResourceOption {
