@@ -6,7 +6,7 @@ import { PaymentRouter, type PaymentRouterOptions } from './router';
 
 export * from './config';
 export { decideRoute, feeFor, unitHash, type RankedProcessor, type RouteDecision, type RoutingInput, type ProcessorHealth, type FactorScore } from './routeDecision';
-export { PaymentRouter, paymentFingerprint, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary } from './router';
+export { PaymentRouter, paymentFingerprint, type ActionRequiredPayment, type PaymentRequest, type PaymentResult, type PaymentRouterOptions, type FailureReason, type AttemptSummary } from './router';
 export { PaymentAuthorizations, type AuthorizationOutcome, type AuthorizationFailureReason } from './authorizations';
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord, type TransactionState, type AuthorizationAction, type ExpiringAuthorization } from './repository';
 export { paymentMigrations } from './migrations';

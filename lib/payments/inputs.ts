@@ -10,6 +10,7 @@ export const paymentRequestSchema = {
 	tokens: optional(recordOf(nonEmptyString())),
 	description: optional(text()),
 	capture: optional(boolean(), { emptyText: false }),
+	returnUrl: optional(text()),
 };
 
 /** What Get Payment and Void Authorization take. */

@@ -126,4 +126,10 @@ export const paymentMigrations: Migration[] = [
 			'CREATE INDEX payment_transactions_expiring ON payment_transactions (state, authorization_expires_at)',
 		],
 	},
+	{
+		component: 'payments',
+		version: 7,
+		description: 'payments found by the processor id their webhooks name (a payment completed after its customer acted)',
+		statements: ['CREATE INDEX payment_transactions_by_processor_id ON payment_transactions (processor, processor_transaction_id)'],
+	},
 ];

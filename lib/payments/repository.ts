@@ -8,7 +8,7 @@ import type { HealthSettings } from './config';
 import type { ProcessorHealth } from './routeDecision';
 
 /** `authorized`: held, not captured (capture off); it ends `succeeded` when captured or `canceled`. */
-export type TransactionState = 'processing' | 'succeeded' | 'authorized' | 'canceled' | 'failed' | 'unknown';
+export type TransactionState = 'processing' | 'succeeded' | 'authorized' | 'canceled' | 'failed' | 'unknown' | 'action_required';
 export type AuthorizationAction = 'capture' | 'cancel';
 export type AttemptOutcome = 'pending' | ChargeResult['outcome'];
 
@@ -104,7 +104,8 @@ export class ClaimLostError extends Error {
 	}
 }
 
-const FINISHED = new Set<TransactionState>(['succeeded', 'authorized', 'canceled', 'failed']);
+/** Settled for a repeat of the route: `action_required` answers with what the customer must do until the processor says they did. */
+const FINISHED = new Set<TransactionState>(['succeeded', 'authorized', 'canceled', 'failed', 'action_required']);
 
 interface TransactionRow {
 	fingerprint: string;
@@ -186,8 +187,8 @@ export class PaymentRepository {
 	}
 
 	async finishAttempt(paymentId: string, seq: number, result: ChargeResult, durationMs: number, nowMs: number): Promise<void> {
-		const code = result.outcome === 'succeeded' ? result.transactionId : result.code;
-		const message = result.outcome === 'succeeded' ? result.processorStatus : result.message;
+		const code = result.outcome === 'succeeded' || result.outcome === 'action_required' ? result.transactionId : result.code;
+		const message = result.outcome === 'succeeded' || result.outcome === 'action_required' ? result.processorStatus : result.message;
 		await this.db.run(
 			`UPDATE payment_attempts SET outcome = ?, code = ?, message = ?, duration_ms = ?, finished_at = ? WHERE payment_id = ? AND seq = ?`,
 			[result.outcome, code, message.slice(0, 500), Math.round(durationMs), new Date(nowMs).toISOString(), paymentId, seq],
@@ -238,6 +239,36 @@ export class PaymentRepository {
 				],
 			);
 			if (changed.changes !== 1) throw new ClaimLostError(paymentId);
+		});
+	}
+
+	/** The payment a processor's transaction belongs to (a webhook names the processor's id, not ours). */
+	async paymentIdOf(processor: string, processorTransactionId: string): Promise<string | undefined> {
+		const [row] = await this.db.query<{ payment_id: string }>('SELECT payment_id FROM payment_transactions WHERE processor = ? AND processor_transaction_id = ?', [processor, processorTransactionId]);
+		return row?.payment_id;
+	}
+
+	/** The stored result a repeat of the route answers with. */
+	async storedResult(paymentId: string): Promise<unknown> {
+		const [row] = await this.db.query<{ result: string | null }>('SELECT result FROM payment_transactions WHERE payment_id = ?', [paymentId]);
+		return row?.result ? JSON.parse(row.result) : undefined;
+	}
+
+	/**
+	 * Ends a payment that waited for its customer, once: only the first completion moves it out of `action_required`
+	 * (false for the others, which answer with it). Its waiting attempt takes the outcome too.
+	 */
+	async completeAction(paymentId: string, finish: Omit<TransactionFinish, 'processor' | 'processorTransactionId' | 'fallbackUsed' | 'feeMinor'>, attemptOutcome: AttemptOutcome, nowMs: number): Promise<boolean> {
+		const stamp = new Date(nowMs).toISOString();
+		return await this.db.transaction(async (tx) => {
+			const changed = await tx.run(
+				`UPDATE payment_transactions SET state = ?, reason = ?, authorization_expires_at = ?, honor_period_ends_at = ?, result = ?, updated_at = ?
+				 WHERE payment_id = ? AND state = 'action_required'`,
+				[finish.state, finish.reason ?? null, finish.authorizationExpiresAt ?? null, finish.honorPeriodEndsAt ?? null, JSON.stringify(finish.result), stamp, paymentId],
+			);
+			if (changed.changes !== 1) return false;
+			await tx.run(`UPDATE payment_attempts SET outcome = ?, finished_at = ? WHERE payment_id = ? AND outcome = 'action_required'`, [attemptOutcome, stamp, paymentId]);
+			return true;
 		});
 	}
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { idempotencyKeyFor, type AuthorizationHold, type ChargeResult, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
+import { idempotencyKeyFor, type AuthorizationHold, type ChargeResult, type CustomerAction, type PaymentConnector, type PaymentMethodType } from '../platforms/payments';
 import { assertInput, InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import { minorUnitsOf } from './minorUnits';
@@ -26,6 +26,8 @@ export interface PaymentRequest {
 	description?: string;
 	/** False: authorize only (the payment is held until captured or canceled); default true. */
 	capture?: boolean;
+	/** Where the customer comes back after 3-D Secure or a processor's approval page. */
+	returnUrl?: string;
 }
 
 export interface AttemptSummary {
@@ -36,7 +38,7 @@ export interface AttemptSummary {
 	durationMs?: number;
 }
 
-export type FailureReason = 'hard_decline' | 'all_processors_failed' | 'no_eligible_processor' | 'outcome_unknown' | 'payment_id_reused' | 'in_progress';
+export type FailureReason = 'hard_decline' | 'all_processors_failed' | 'no_eligible_processor' | 'outcome_unknown' | 'payment_id_reused' | 'in_progress' | 'unknown_payment' | 'not_supported';
 
 /** A charged payment. */
 export interface ChargedPayment {
@@ -55,8 +57,25 @@ export interface ChargedPayment {
 	replayed: boolean;
 }
 
+/** A payment waiting for its customer (3-D Secure, approval): `action` says what they must do; it finishes by webhook. */
+export interface ActionRequiredPayment {
+	status: 'action_required';
+	paymentId: string;
+	processor: string;
+	transactionId: string;
+	action: CustomerAction;
+	/** Whether the payment is captured (true) or only held once the customer acted. */
+	capture: boolean;
+	amount: string;
+	currency: string;
+	attempts: AttemptSummary[];
+	ranking: RankedProcessor[];
+	replayed: boolean;
+}
+
 export type PaymentResult =
 	| ChargedPayment
+	| ActionRequiredPayment
 	/** Held with capture off, to be captured or voided before `expiresAt` (and, on PayPal, best before `honorPeriodEndsAt`). */
 	| (Omit<ChargedPayment, 'status'> & { status: 'authorized'; expiresAt: string; honorPeriodEndsAt?: string })
 	| {
@@ -195,6 +214,53 @@ export class PaymentRouter {
 		return await this.authorizations.cancel(paymentId);
 	}
 
+	/**
+	 * Finishes a payment that waited for its customer, when the processor says they acted (its webhook names the
+	 * processor's id): the payment's outcome is read at the processor (or, for PayPal, the approved order is captured or
+	 * authorized under the payment's key) and recorded once; every other delivery of the news answers with that record
+	 * (`replayed: true`). A failed authentication is a hard decline; a payment still waiting stays `action_required`.
+	 */
+	async completeAction(processor: string, processorTransactionId: string): Promise<PaymentResult> {
+		const paymentId = await this.payments.paymentIdOf(processor, processorTransactionId);
+		const waiting = paymentId === undefined ? undefined : ((await this.payments.storedResult(paymentId)) as PaymentResult | undefined);
+		if (!paymentId || !waiting) return failed(paymentId ?? '', 'unknown_payment', `No payment on ${processor} has the id ${processorTransactionId}`, [], []);
+		if (waiting.status !== 'action_required') return { ...waiting, replayed: true };
+		const connector = this.options.connectors[processor];
+		if (!connector?.completeAction) return { ...failed(paymentId, 'not_supported', `No connection to ${processor} that can complete customer actions is configured`, waiting.attempts, waiting.ranking) };
+		const result = await connector.completeAction({ transactionId: processorTransactionId, idempotencyKey: idempotencyKeyFor(paymentId, processor), capture: waiting.capture });
+		if (result.outcome === 'action_required') return { ...waiting, action: result.action, replayed: true };
+		if (result.outcome === 'processor_failure' || result.outcome === 'unknown') {
+			return failed(paymentId, 'outcome_unknown', `${processor} could not say how the customer's action ended; it is settled when the processor's next event arrives: ${result.message}`, waiting.attempts, waiting.ranking, result.code);
+		}
+		const attempts = waiting.attempts.map((attempt) => (attempt.outcome === 'action_required' ? { ...attempt, outcome: result.outcome } : attempt));
+		const final: PaymentResult =
+			result.outcome === 'succeeded'
+				? {
+						...(waiting.capture ? { status: 'succeeded' as const } : { status: 'authorized' as const, ...this.hold(processor, result.authorization) }),
+						paymentId,
+						processor,
+						transactionId: result.transactionId,
+						fallbackUsed: attempts.some((attempt) => attempt.processor !== processor),
+						amount: waiting.amount,
+						currency: waiting.currency,
+						...this.feeOf(processor, waiting),
+						attempts,
+						ranking: waiting.ranking,
+						replayed: false,
+					}
+				: failed(paymentId, 'hard_decline', `${processor} declined the payment after the customer's action: ${result.message}`, attempts, waiting.ranking, result.code);
+		const finish = {
+			state: final.status,
+			reason: final.status === 'failed' ? final.reason : undefined,
+			authorizationExpiresAt: final.status === 'authorized' ? final.expiresAt : undefined,
+			honorPeriodEndsAt: final.status === 'authorized' ? final.honorPeriodEndsAt : undefined,
+			result: final,
+		};
+		if (await this.payments.completeAction(paymentId, finish, result.outcome, this.now())) return final;
+		// Another delivery of the same news finished it first.
+		return { ...((await this.payments.storedResult(paymentId)) as PaymentResult), replayed: true };
+	}
+
 	/** Authorized payments whose hold ends before `before`, soonest first (for a scheduled capture or release). */
 	async expiringAuthorizations(before: Date, limit?: number): Promise<ExpiringAuthorization[]> {
 		return await this.authorizations.expiring(before, limit);
@@ -246,11 +312,24 @@ export class PaymentRouter {
 				replayed: false,
 			};
 		}
+		if (result.outcome === 'action_required') {
+			const { action, transactionId } = result;
+			const amount = toMajorString(payment.amountMinor, payment.currency);
+			return { status: 'action_required', paymentId: payment.paymentId, processor, transactionId, action, capture: payment.capture, amount, currency: payment.currency, attempts: summaries(attempts), ranking, replayed: false };
+		}
 		if (result.outcome === 'hard_decline') {
 			return failed(payment.paymentId, 'hard_decline', `${processor} declined the payment: ${result.message}`, summaries(attempts), ranking, result.code);
 		}
 		const message = `${processor} did not answer, and it may have charged; submit the payment again later to settle it (no other processor is tried until then)`;
 		return failed(payment.paymentId, 'outcome_unknown', message, summaries(attempts), ranking, result.outcome === 'unknown' ? result.code : undefined);
+	}
+
+	/** The processor's fee for a payment, by its profile (0 when it has none). */
+	private feeOf(processor: string, payment: { amount: string; currency: string }): { feeMinor: number; fee: string } {
+		const profile = this.options.config.processors.find((entry) => entry.processor === processor);
+		const amountMinor = minorUnitsOf(Number(payment.amount), payment.currency, 'Payment');
+		const feeMinor = profile ? feeFor(profile, amountMinor, payment.currency) : 0;
+		return { feeMinor, fee: toMajorString(feeMinor, payment.currency) };
 	}
 
 	/** When the authorization's hold ends: as the processor said, or its documented validity from now. */
@@ -287,14 +366,15 @@ export class PaymentRouter {
 					description: payment.description,
 					resuming,
 					capture: payment.capture,
+					returnUrl: payment.returnUrl,
 				})
 			: { outcome: 'processor_failure', code: 'NOT_CONFIGURED', message: `No connection to ${processor} is configured` };
 		const duration = this.now() - started;
 		// Vendors sometimes quote the token back ("No such PaymentMethod: 'pm_…'"): it stays out of the record.
-		if (result.outcome !== 'succeeded') result.message = result.message.split(payment.tokenFor(processor) ?? '\u0000').join('[token]');
+		if ('message' in result) result.message = result.message.split(payment.tokenFor(processor) ?? '\u0000').join('[token]');
 		await this.payments.finishAttempt(payment.paymentId, seq, result, duration, this.now());
 		if (connector) {
-			const ok = result.outcome === 'succeeded' || result.outcome === 'hard_decline';
+			const ok = result.outcome === 'succeeded' || result.outcome === 'hard_decline' || result.outcome === 'action_required';
 			await this.stats.record(processor, ok, duration, this.options.config.health, this.now());
 			// A failure must count at once (circuit, ranking); successes may wait for the next read.
 			if (!ok) this.healthCache = undefined;
@@ -304,14 +384,15 @@ export class PaymentRouter {
 
 	private async conclude(payment: NormalisedPayment, owner: string, result: PaymentResult): Promise<PaymentResult> {
 		const unknown = result.status === 'failed' && result.reason === 'outcome_unknown';
-		const charged = result.status !== 'failed';
+		const charged = result.status === 'succeeded' || result.status === 'authorized';
+		const atProcessor = charged || result.status === 'action_required';
 		await this.payments.finish(
 			payment.paymentId,
 			owner,
 			{
-				state: charged ? result.status : unknown ? 'unknown' : 'failed',
-				processor: charged ? result.processor : undefined,
-				processorTransactionId: charged ? result.transactionId : undefined,
+				state: atProcessor ? result.status : unknown ? 'unknown' : 'failed',
+				processor: atProcessor ? result.processor : undefined,
+				processorTransactionId: atProcessor ? result.transactionId : undefined,
 				fallbackUsed: charged && result.fallbackUsed,
 				feeMinor: charged ? result.feeMinor : undefined,
 				reason: result.status === 'failed' ? result.reason : undefined,
@@ -369,12 +450,13 @@ interface NormalisedPayment {
 	method: PaymentMethodType;
 	description?: string;
 	capture: boolean;
+	returnUrl?: string;
 	tokenFor: (processor: string) => string | undefined;
 }
 
 /** The request checked by type (nothing coerced: an id that is not one is refused, never charged as "undefined"). */
 function normalise(request: PaymentRequest): NormalisedPayment {
-	const { paymentId, amount, currency, country, method = 'card', tokens = {}, description, capture: captureFlag } = assertInput(paymentRequestSchema, request, 'Payment');
+	const { paymentId, amount, currency, country, method = 'card', tokens = {}, description, capture: captureFlag, returnUrl } = assertInput(paymentRequestSchema, request, 'Payment');
 	const amountMinor = minorUnitsOf(amount, currency, 'Payment');
 	if (Object.values(tokens).some((token) => /^\d[\d -]{11,22}\d$/.test(token))) {
 		// Invalid input like any other (the field named, nothing echoed): a caller is told which field to fix.
@@ -390,6 +472,7 @@ function normalise(request: PaymentRequest): NormalisedPayment {
 		method,
 		description,
 		capture,
+		returnUrl,
 		tokenFor: (processor) => tokens[processor] ?? tokens['*'],
 	};
 }

@@ -31,11 +31,32 @@ export interface ChargeRequest {
 	resuming: boolean;
 	/** False: authorize only, captured or canceled later. Sent only to connectors that implement `authorization`. */
 	capture?: boolean;
+	/** Where the customer comes back after authenticating (3-D Secure) or approving on the processor's page. */
+	returnUrl?: string;
+}
+
+/** What the customer must do before the payment can go on: authenticate (3-D Secure) or approve on the processor's page. */
+export interface CustomerAction {
+	/** `redirect_to_url`: send the customer to `url`; `use_stripe_sdk`: Stripe.js `handleNextAction` with `clientSecret`; `payer_action`: PayPal's approve page. */
+	type: 'redirect_to_url' | 'use_stripe_sdk' | 'payer_action';
+	url?: string;
+	clientSecret?: string;
+}
+
+/** Completing a payment that waited for its customer, once the processor says the customer acted. */
+export interface ActionCompletionRequest {
+	/** The processor's id of the waiting payment (Stripe's PaymentIntent, PayPal's order). */
+	transactionId: string;
+	/** The payment's key on this processor (the charge's), so a repeat of a follow-up call does it once. */
+	idempotencyKey: string;
+	capture: boolean;
 }
 
 export type ChargeResult =
 	/** `authorization`: for an authorize-only charge, when the processor says its hold ends. */
 	| { outcome: 'succeeded'; transactionId: string; processorStatus: string; authorization?: AuthorizationHold }
+	/** The customer must act (3-D Secure, approval) first; the payment finishes when the processor says they did. */
+	| { outcome: 'action_required'; transactionId: string; processorStatus: string; action: CustomerAction }
 	| { outcome: FailureKind; code: string; message: string; httpStatus?: number };
 
 export interface PaymentConnector {
@@ -49,6 +70,11 @@ export interface PaymentConnector {
 	readonly authorization?: AuthorizationActions;
 	/** Present when the processor can refund a captured payment, in full or in part. */
 	readonly refunds?: RefundActions;
+	/**
+	 * Where payments may wait for their customer: the payment's outcome once the customer acted (read at the processor,
+	 * or for PayPal the capture or authorization of the approved order under the payment's key).
+	 */
+	completeAction?(request: ActionCompletionRequest): Promise<ChargeResult>;
 }
 
 /** One refund of (part of) a captured payment, under a key derived from the refund id. */

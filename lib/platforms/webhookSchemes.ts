@@ -8,7 +8,7 @@ export const ORDER_EVENTS = ['created', 'updated', 'cancelled', 'refunded'] as c
 export type OrderEventKind = (typeof ORDER_EVENTS)[number];
 
 /** The payment events a trigger can start on. */
-export const PAYMENT_EVENTS = ['succeeded', 'failed', 'refunded', 'disputed'] as const;
+export const PAYMENT_EVENTS = ['succeeded', 'failed', 'refunded', 'disputed', 'actionCompleted'] as const;
 export type PaymentEventKind = (typeof PAYMENT_EVENTS)[number];
 
 /** The record changes a CRM Event Trigger can start on: `<record>.<change>`. */

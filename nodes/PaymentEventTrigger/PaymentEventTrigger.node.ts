@@ -25,6 +25,7 @@ export class PaymentEventTrigger implements INodeType {
 			platforms: PLATFORMS,
 			platformDescription: 'The payment processor whose events start the workflow',
 			events: [
+				{ name: 'Customer Action Completed', value: 'actionCompleted', description: 'A payment that waited for 3-D Secure succeeded, was held, or failed: feed it to Smart Payment Router’s Complete Customer Action' },
 				{ name: 'Dispute Opened', value: 'disputed' },
 				{ name: 'Payment Failed', value: 'failed' },
 				{ name: 'Payment Refunded', value: 'refunded' },

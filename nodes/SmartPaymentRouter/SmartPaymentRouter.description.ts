@@ -3,6 +3,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { platformOptions, platformsServing } from '../shared/platformOptions';
 
 import * as capture from './actions/capture.operation';
+import * as completeAction from './actions/completeAction.operation';
 import * as explain from './actions/explain.operation';
 import * as listExpiring from './actions/listExpiring.operation';
 import { paymentProperties } from './actions/paymentProperties';
@@ -15,6 +16,7 @@ import * as verifyEvent from './actions/verifyEvent.operation';
 export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Authorize Payment', value: 'authorize', action: 'Authorize a payment', description: 'Hold the amount on the best processor without charging it, to capture or void before the hold ends' },
 	{ name: 'Capture Payment', value: 'capture', action: 'Capture an authorized payment', description: 'Capture all or part of an authorized payment, once however often it is repeated (the rest is released)' },
+	{ name: 'Complete Customer Action', value: 'completeAction', action: 'Complete a payment after customer action', description: 'Finish a payment that waited for 3-D Secure or approval, once, when the processor’s event says the customer acted' },
 	{ name: 'Explain Route', value: 'explain', action: 'Explain how a payment would be routed', description: 'Rank the processors with each factor’s contribution, without charging' },
 	{ name: 'Get Payment', value: 'get', action: 'Get a stored payment', description: 'The stored transaction of a payment ID: state, processor, fee and every attempt' },
 	{ name: 'Get Refund', value: 'getRefund', action: 'Get a refund', description: 'Where a refund stands, looked up at the processor while it is pending' },
@@ -45,6 +47,7 @@ export const smartPaymentRouterProperties: INodeProperties[] = [
 	...paymentProperties,
 	...route.description,
 	...capture.description,
+	...completeAction.description,
 	...listExpiring.description,
 	...refund.description,
 	...explain.description,

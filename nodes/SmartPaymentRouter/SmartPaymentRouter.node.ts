@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import * as authorize from './actions/authorize.operation';
 import * as cancel from './actions/cancel.operation';
+import * as completeAction from './actions/completeAction.operation';
 import * as capture from './actions/capture.operation';
 import * as explain from './actions/explain.operation';
 import * as get from './actions/get.operation';
@@ -16,19 +17,20 @@ import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
-const operations = { route, authorize, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent };
+const operations = { route, authorize, completeAction, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent };
 
 /**
  * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be
- * self-contained), each named for a business outcome: Route Payment → Succeeded / Declined; Authorize Payment →
- * Authorized / Declined; Get Payment and Get
+ * self-contained), each named for a business outcome: Route Payment and Complete Customer Action → Succeeded / Declined /
+ * Action Required (waiting for the customer: 3-D Secure); Authorize Payment → Authorized / Declined / Action Required; Get Payment and Get
  * Refund → Found / Not Found; Verify Event → Verified / Rejected; the others one output. A payment the processors
  * refused otherwise, or invalid input, is no output of its own: it follows the node's On Error setting.
  */
 const paymentOutputs = (parameters: { operation?: string }) => {
 	const names: Record<string, string[]> = {
-		route: ['Succeeded', 'Declined'],
-		authorize: ['Authorized', 'Declined'],
+		route: ['Succeeded', 'Declined', 'Action Required'],
+		authorize: ['Authorized', 'Declined', 'Action Required'],
+		completeAction: ['Succeeded', 'Declined', 'Action Required'],
 		get: ['Found', 'Not Found'],
 		getRefund: ['Found', 'Not Found'],
 		verifyEvent: ['Verified', 'Rejected'],
@@ -36,7 +38,9 @@ const paymentOutputs = (parameters: { operation?: string }) => {
 	return (names[parameters.operation ?? 'route'] ?? ['Output']).map((displayName) => ({ type: 'main', displayName }));
 };
 
-const twoOutputs = ['route', 'authorize', 'get', 'getRefund', 'verifyEvent'];
+const twoOutputs = ['get', 'getRefund', 'verifyEvent'];
+/** The operations whose payment may wait for its customer (3-D Secure, approval): a third output, Action Required. */
+const threeOutputs = ['route', 'authorize', 'completeAction'];
 
 // Not offered to AI agents as a tool (it charges, captures, cancels and refunds payments): n8n offers a node as a tool only when usableAsTool is set.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
@@ -62,7 +66,8 @@ export class SmartPaymentRouter implements INodeType {
 	methods = { credentialTest: { integrationStateStoreTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const count = twoOutputs.includes(this.getNodeParameter('operation', 0) as string) ? 2 : 1;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const count = threeOutputs.includes(operation) ? 3 : twoOutputs.includes(operation) ? 2 : 1;
 		return await routeOperation(this, operations, { count, errorOutput: 0 });
 	}
 }

@@ -93,7 +93,7 @@ test('with the error output, bad items go there naming their field and item; the
 	];
 	const result = await run('route', bodies, 'continueErrorOutput');
 	expect(result.status).toBe('success');
-	const [succeeded, failed, errors] = result.outputs.Pay;
+	const [succeeded, failed, , errors] = result.outputs.Pay; // third: Action Required
 	expect(succeeded.map((item) => item.json.paymentId)).toEqual(['wf-in-ok-1', 'wf-in-ok-2']);
 	expect(failed).toEqual([]);
 	expect(errors.map((item) => [item.pairedItem, item.json.details.fields])).toEqual([
@@ -161,7 +161,7 @@ test.each([
 	const samples = fc.sample(values, { numRuns: 30, seed: 21 });
 	const bodies = samples.map((value, index) => ({ paymentId: `wf-gen-${field}-${index}`, amount: 5, currency: 'USD', tokens, [field]: value }));
 	const result = await run('route', bodies, 'continueErrorOutput');
-	const [succeeded, failed, errors] = result.outputs.Pay;
+	const [succeeded, failed, , errors] = result.outputs.Pay; // third: Action Required
 	expect([succeeded, failed]).toEqual([[], []]);
 	expect(errors.map((item) => item.pairedItem)).toEqual(samples.map((_, item) => ({ item })));
 	for (const error of errors) {

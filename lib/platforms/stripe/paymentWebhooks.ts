@@ -22,6 +22,8 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 		failed: { topic: 'payment_intent.payment_failed' },
 		refunded: { topic: 'charge.refunded' },
 		disputed: { topic: 'charge.dispute.created' },
+		// A PaymentIntent that waited for 3-D Secure: captured, held (capture off), or failed (authentication refused).
+		actionCompleted: { topic: 'payment_intent.succeeded', topics: ['payment_intent.succeeded', 'payment_intent.amount_capturable_updated', 'payment_intent.payment_failed'] },
 	},
 	secretFrom: 'vendor',
 	signatureHeader: 'Stripe-Signature',
@@ -35,12 +37,12 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 		}
 		return endpoints.filter((endpoint) => endpoint.enabled_events.includes(topic)).map((endpoint) => ({ id: endpoint.id, url: endpoint.url, topic }));
 	},
-	async create(transport, { url, topic }) {
+	async create(transport, { url, topic, topics }) {
 		const endpoint = await transport.request<WebhookEndpoint>({
 			method: 'POST',
 			url: '/v1/webhook_endpoints',
 			bodyType: 'form',
-			body: { url, enabled_events: [topic], description: `n8n ${topic}` },
+			body: { url, enabled_events: topics, description: `n8n ${topic}` },
 		});
 		return { id: endpoint.id, secret: endpoint.secret };
 	},

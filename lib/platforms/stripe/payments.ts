@@ -1,8 +1,10 @@
 import type { Transport } from '../../transport/transport';
 import { vendorErrorBody } from '../../transport/errors';
 import {
+	type ActionCompletionRequest,
 	authorizationFailure,
 	classifyCode,
+	type CustomerAction,
 	failureFromError,
 	type AuthorizationActions,
 	type AuthorizationRequest,
@@ -21,6 +23,8 @@ import { stripeFailures, type StripeErrorBody } from './profile';
 interface PaymentIntent {
 	id: string;
 	status: string;
+	client_secret?: string;
+	next_action?: { type: string; redirect_to_url?: { url?: string } } | null;
 	latest_charge?: string | null;
 	last_payment_error?: { code?: string; decline_code?: string; message?: string } | null;
 }
@@ -57,7 +61,9 @@ export class StripePayments implements PaymentConnector, AuthorizationActions, R
 					capture_method: request.capture === false ? 'manual' : undefined,
 					description: request.description,
 					metadata: { payment_id: request.paymentId },
-					automatic_payment_methods: { enabled: 'true', allow_redirects: 'never' },
+					// With a return URL, 3-D Secure comes back as a page to send the customer to; without, as Stripe.js's next action.
+					return_url: request.returnUrl,
+					automatic_payment_methods: { enabled: 'true', allow_redirects: request.returnUrl ? undefined : 'never' },
 				},
 			});
 			return intentResult(intent);
@@ -69,6 +75,16 @@ export class StripePayments implements PaymentConnector, AuthorizationActions, R
 
 	async capture(request: AuthorizationRequest): Promise<AuthorizationResult> {
 		return this.authorizationAction('capture', request);
+	}
+
+	/** The PaymentIntent as it stands once the customer acted: succeeded, held, still waiting, or declined. */
+	async completeAction(request: ActionCompletionRequest): Promise<ChargeResult> {
+		try {
+			return intentResult(await this.transport.request<PaymentIntent>({ method: 'GET', url: `/v1/payment_intents/${encodeURIComponent(request.transactionId)}` }));
+		} catch (error) {
+			const details = vendorErrorBody<StripeErrorBody>(error)?.error;
+			return failureFromError(error, stripeFailures, details?.code ?? details?.type);
+		}
 	}
 
 	async cancel(request: AuthorizationRequest): Promise<AuthorizationResult> {
@@ -136,7 +152,15 @@ function stripeRefundResult(refund: StripeRefund): RefundResult {
 
 function intentResult(intent: PaymentIntent): ChargeResult {
 	if (SETTLED.has(intent.status)) return { outcome: 'succeeded', transactionId: intent.id, processorStatus: intent.status };
+	if (intent.status === 'requires_action' && intent.next_action) return { outcome: 'action_required', transactionId: intent.id, processorStatus: intent.status, action: customerAction(intent) };
 	const error = intent.last_payment_error;
 	const code = intent.status === 'requires_action' ? 'authentication_required' : (error?.decline_code ?? error?.code ?? intent.status);
 	return { outcome: classifyCode(stripeFailures, code) ?? stripeFailures.unknownDecline, code, message: error?.message ?? `PaymentIntent ${intent.status}` };
+}
+
+/** What the customer must do for a PaymentIntent in `requires_action`: open a page, or let Stripe.js handle it. */
+function customerAction(intent: PaymentIntent): CustomerAction {
+	const url = intent.next_action?.redirect_to_url?.url;
+	if (intent.next_action?.type === 'redirect_to_url' && url) return { type: 'redirect_to_url', url };
+	return { type: 'use_stripe_sdk', clientSecret: intent.client_secret };
 }

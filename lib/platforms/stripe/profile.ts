@@ -61,6 +61,8 @@ export const stripeFailures: FailureTable = {
 		card_velocity_exceeded: 'hard_decline',
 		transaction_not_allowed: 'hard_decline',
 		authentication_required: 'hard_decline',
+		// The customer failed (or abandoned) 3-D Secure: a decline, never a processor failure.
+		payment_intent_authentication_failure: 'hard_decline',
 		processing_error: 'processor_failure',
 		try_again_later: 'processor_failure',
 		issuer_not_available: 'processor_failure',

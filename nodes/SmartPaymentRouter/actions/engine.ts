@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { defaultRoutingConfig, defaultProcessorProfiles, openPayments, type PaymentRouter, type RoutingConfig } from '../../../lib/payments';
+import { defaultRoutingConfig, defaultProcessorProfiles, openPayments, type PaymentResult, type PaymentRouter, type RoutingConfig } from '../../../lib/payments';
 import { nodeEngine } from '../../shared/engineContext';
 import { credentialType } from '../../shared/platformCredentials';
 import { platformsServing } from '../../shared/platformOptions';
@@ -57,8 +57,11 @@ export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRou
 	return await openPayments(await nodeEngine(context)).router(processors, { config: readRoutingConfig(context) });
 }
 
-/** One item's answer: its output (0, or 1 for the operation's second outcome: declined, not found), or a failure. */
-export type ItemOutcome = { output: 0 | 1; json: IDataObject } | { failure: RecordFailure };
+/**
+ * One item's answer: its output (0, or 1 for the operation's second outcome: declined, not found; 2: the payment waits
+ * for its customer), or a failure.
+ */
+export type ItemOutcome = { output: 0 | 1 | 2; json: IDataObject } | { failure: RecordFailure };
 
 /** A payment or refund the processors refused, or whose outcome could not be settled, named by its id. */
 export function paymentFailure(what: string, result: { message: string; code?: string } & IDataObject): ItemOutcome {
@@ -72,7 +75,7 @@ export function paymentFailure(what: string, result: { message: string; code?: s
  * "Continue (using error output)" moves to n8n's error output; when the node goes on, a hint counts them.
  */
 export async function forEachPayment(context: IExecuteFunctions, items: INodeExecutionData[], handle: (itemIndex: number) => Promise<ItemOutcome>): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = [[], []];
+	const outputs: INodeExecutionData[][] = [[], [], []];
 	let failed = 0;
 	for (let item = 0; item < items.length; item++) {
 		const outcome = await handle(item).catch((error: unknown): ItemOutcome => ({ failure: error as RecordFailure }));
@@ -85,4 +88,14 @@ export async function forEachPayment(context: IExecuteFunctions, items: INodeExe
 	}
 	hintFailures(context, failed, items.length, 'payments');
 	return outputs;
+}
+
+/**
+ * A payment's result as an item outcome: charged or held → output 0, a decline → 1 (Declined), waiting for its
+ * customer → 2 (Action Required); anything else (every processor failed, an outcome unknown, an id reused) a failure.
+ */
+export function paymentOutcome(result: PaymentResult): ItemOutcome {
+	if (result.status === 'action_required') return { output: 2, json: { ...result } as IDataObject };
+	if (result.status !== 'failed') return { output: 0, json: { ...result } as IDataObject };
+	return result.reason === 'hard_decline' ? { output: 1, json: { ...result } } : paymentFailure('payment', { ...result });
 }

@@ -4,7 +4,8 @@
  * cards and their decline codes, partial capture (`amount_to_capture`), cancellation reasons, search in Stripe's query
  * language (`GET /v1/payment_intents/search`), refunds (`POST /v1/refunds` of a succeeded PaymentIntent, full or
  * partial, never more than remains unrefunded; `GET /v1/refunds/:id`), a `Request-Id` on every response, and `Stripe-Signature` webhooks for
- * payment_intent events.
+ * payment_intent events. 3-D Secure: `pm_card_threeDSecure2Required` (4000 0027 6000 3184) leaves the PaymentIntent in
+ * `requires_action` with its `next_action`; the customer's authentication is `GET /3ds/challenge?payment_intent=…&outcome=complete|fail`.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { bearerAuth } from '../framework/auth';
@@ -19,7 +20,7 @@ export const stripeSecretKey = 'sk_test_sandbox_51Integration';
 const stripeApiVersion = '2023-08-16';
 
 /** Stripe's documented test cards (PLATFORMS.md) and what each does on confirm. */
-const testCards: Record<string, { code?: string; declineCode?: string; message?: string }> = {
+const testCards: Record<string, { code?: string; declineCode?: string; message?: string; threeDSecure?: boolean }> = {
 	'4242424242424242': {},
 	'4000000000000002': { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },
 	'4000000000009995': { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' },
@@ -27,6 +28,15 @@ const testCards: Record<string, { code?: string; declineCode?: string; message?:
 	'4000000000000069': { code: 'expired_card', declineCode: 'expired_card', message: 'Your card has expired.' },
 	'4000000000000127': { code: 'incorrect_cvc', declineCode: 'incorrect_cvc', message: "Your card's security code is incorrect." },
 	'4000000000000119': { code: 'processing_error', declineCode: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' },
+	// 3-D Secure 2 must be completed for the payment to succeed.
+	'4000002760003184': { threeDSecure: true },
+};
+
+/** Stripe's decline when the customer fails or abandons 3-D Secure. */
+const authenticationFailure = {
+	type: 'invalid_request_error',
+	code: 'payment_intent_authentication_failure',
+	message: 'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
 };
 
 /** Stripe's ready-made test PaymentMethods. */
@@ -38,6 +48,7 @@ const testPaymentMethods: Record<string, string> = {
 	pm_card_chargeDeclinedExpiredCard: '4000000000000069',
 	pm_card_chargeDeclinedIncorrectCvc: '4000000000000127',
 	pm_card_chargeDeclinedProcessingError: '4000000000000119',
+	pm_card_threeDSecure2Required: '4000002760003184',
 };
 
 interface PaymentIntent {
@@ -51,6 +62,7 @@ interface PaymentIntent {
 	canceled_at: number | null;
 	currency: string;
 	status: string;
+	next_action: Record<string, unknown> | null;
 	capture_method: string;
 	confirmation_method: 'automatic' | 'manual';
 	payment_method_types: string[];
@@ -101,7 +113,14 @@ const stripeSigner = (ageSeconds = 0): WebhookSigner => ({ body, secret, timesta
 };
 
 /** The event types the sandbox's webhook endpoints can be enabled for. */
-const ENDPOINT_EVENTS = new Set(['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded', 'charge.dispute.created']);
+const ENDPOINT_EVENTS = new Set([
+	'payment_intent.succeeded',
+	'payment_intent.payment_failed',
+	'payment_intent.amount_capturable_updated',
+	'payment_intent.requires_action',
+	'charge.refunded',
+	'charge.dispute.created',
+]);
 
 interface WebhookEndpoint {
 	id: string;
@@ -121,14 +140,16 @@ interface WebhookEndpoint {
 
 export const createStripeSandbox: VendorSandboxFactory = (services) => {
 	const state = new StripeState(services);
+	const stripeAuth = bearerAuth(stripeSecretKey, (reason) =>
+		stripeError(401, {
+			type: 'invalid_request_error',
+			message: reason === 'missing' ? "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')." : 'Invalid API Key provided: sk_test_****',
+		}),
+	);
 	return {
 		credentials: { secretKey: stripeSecretKey },
-		authenticate: bearerAuth(stripeSecretKey, (reason) =>
-			stripeError(401, {
-				type: 'invalid_request_error',
-				message: reason === 'missing' ? "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')." : 'Invalid API Key provided: sk_test_****',
-			}),
-		),
+		// The 3-D Secure page is the customer's browser on the issuer's site: no API key.
+		authenticate: (request) => (request.path === '/3ds/challenge' ? undefined : stripeAuth(request)),
 		rateLimits: {
 			defaults: [{ name: 'test_mode', kind: 'sliding', limit: 25, intervalMs: 1000 }],
 			headers: () => ({}),
@@ -158,6 +179,8 @@ class StripeState {
 	intents = new Map<string, PaymentIntent>();
 	charges: Array<{ id: string; payment_intent: string; amount: number; currency: string; metadata: Record<string, string> }> = [];
 	refunds: StripeRefund[] = [];
+	/** The `return_url` each PaymentIntent was created with (3-D Secure sends the customer back there). */
+	returnUrls = new Map<string, string>();
 	paymentMethods = new Map(Object.entries(testPaymentMethods));
 	endpoints: WebhookEndpoint[] = [];
 	readonly processing = new ProcessingSettings();
@@ -189,6 +212,7 @@ class StripeState {
 			.post('/v1/payment_intents/:id/capture', (request) => this.idempotent(request, async () => this.capture(this.intent(request.params.id), form(request))))
 			.post('/v1/payment_intents/:id/cancel', (request) => this.idempotent(request, async () => this.cancel(this.intent(request.params.id), form(request))))
 			.post('/v1/refunds', (request) => this.idempotent(request, async () => this.refund(form(request))))
+			.get('/3ds/challenge', (request) => this.challenge(request))
 			.get('/v1/refunds/:id', (request) => this.getRefund(request.params.id))
 			.get('/v1/webhook_endpoints', (request) => this.listEndpoints(request))
 			.post('/v1/webhook_endpoints', (request) => this.createEndpoint(request))
@@ -247,6 +271,7 @@ class StripeState {
 		this.intents.clear();
 		this.charges = [];
 		this.refunds = [];
+		this.returnUrls.clear();
 		this.paymentMethods = new Map(Object.entries(testPaymentMethods));
 		this.endpoints = [];
 		this.idempotency.reset();
@@ -294,6 +319,7 @@ class StripeState {
 			canceled_at: null,
 			currency: params.currency.toLowerCase(),
 			status: 'requires_payment_method',
+			next_action: null,
 			capture_method: params.capture_method === 'manual' ? 'manual' : 'automatic',
 			confirmation_method: params.confirmation_method === 'manual' ? 'manual' : 'automatic',
 			payment_method_types: ['card'],
@@ -315,6 +341,7 @@ class StripeState {
 			intent.payment_method = paymentMethod;
 			intent.status = 'requires_confirmation';
 		}
+		if (typeof params.return_url === 'string') this.returnUrls.set(intent.id, params.return_url);
 		if (params.confirm === 'true') return this.confirm(intent, undefined);
 		return { status: 200, body: intent };
 	}
@@ -327,19 +354,62 @@ class StripeState {
 		if (!intent.payment_method) return missing('payment_method');
 		await this.processing.pause();
 		const card = testCards[this.paymentMethods.get(intent.payment_method) ?? ''] ?? {};
+		if (card.threeDSecure) return this.requireAction(intent);
+		return this.authorizeCard(intent, card);
+	}
+
+	/**
+	 * `requires_action`: the customer must authenticate on the issuer's page (here `GET /3ds/challenge`, which a test
+	 * opens as the customer's browser would). With a return URL the next action is that page (`redirect_to_url`);
+	 * without, Stripe.js handles it (`use_stripe_sdk`).
+	 */
+	private requireAction(intent: PaymentIntent): SandboxResponse {
+		const url = `${this.services.baseUrl()}/3ds/challenge?payment_intent=${intent.id}`;
+		const returnUrl = this.returnUrls.get(intent.id);
+		intent.status = 'requires_action';
+		intent.next_action = returnUrl
+			? { type: 'redirect_to_url', redirect_to_url: { url, return_url: returnUrl } }
+			: { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: `src_${id(24)}` } };
+		this.publish(event('payment_intent.requires_action', intent));
+		return { status: 200, body: intent };
+	}
+
+	/**
+	 * The customer on the 3-D Secure page: `outcome=complete` authenticates (the card is then charged, or held for a
+	 * manual capture), `outcome=fail` refuses (`payment_intent_authentication_failure`, back to requires_payment_method).
+	 */
+	private async challenge(request: SandboxRequest): Promise<SandboxResponse> {
+		const intent = this.intents.get(request.query.get('payment_intent') ?? '');
+		const page = (status: number, text: string): SandboxResponse => ({ status, body: text, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		if (!intent) return page(404, 'This authentication session does not exist.');
+		if (intent.status !== 'requires_action') return page(200, `PaymentIntent ${intent.id} is ${intent.status}.`);
+		intent.next_action = null;
+		if (request.query.get('outcome') === 'fail') {
+			intent.status = 'requires_payment_method';
+			intent.last_payment_error = { ...authenticationFailure, payment_method: this.paymentMethodObject(intent.payment_method!) };
+			this.publish(event('payment_intent.payment_failed', intent));
+			return page(200, `Authentication failed for ${intent.id}.`);
+		}
+		await this.authorizeCard(intent, {});
+		return page(200, `Authenticated ${intent.id}: ${intent.status}.`);
+	}
+
+	private async authorizeCard(intent: PaymentIntent, card: { code?: string; declineCode?: string; message?: string }): Promise<SandboxResponse> {
 		const chargeId = `ch_${id(24)}`;
 		intent.latest_charge = chargeId;
 		if (card.code) {
 			intent.status = 'requires_payment_method';
-			const error = { type: 'card_error', code: card.code, decline_code: card.declineCode, message: card.message, charge: chargeId, payment_method: this.paymentMethodObject(intent.payment_method) };
+			const error = { type: 'card_error', code: card.code, decline_code: card.declineCode, message: card.message, charge: chargeId, payment_method: this.paymentMethodObject(intent.payment_method ?? '') };
 			intent.last_payment_error = error;
 			this.publish(event('payment_intent.payment_failed', intent));
 			return stripeError(402, { ...error, payment_intent: intent });
 		}
 		intent.last_payment_error = null;
 		intent.status = intent.capture_method === 'manual' ? 'requires_capture' : 'succeeded';
-		if (intent.status === 'requires_capture') intent.amount_capturable = intent.amount;
-		else this.recordCharge(chargeId, intent, intent.amount);
+		if (intent.status === 'requires_capture') {
+			intent.amount_capturable = intent.amount;
+			this.publish(event('payment_intent.amount_capturable_updated', intent));
+		} else this.recordCharge(chargeId, intent, intent.amount);
 		return { status: 200, body: intent };
 	}
 
