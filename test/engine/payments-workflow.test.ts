@@ -98,7 +98,7 @@ function everyProcessorFails(onError: string | undefined) {
 test('every processor failing is no decline: under the template (error output) it is answered from the error output with its reason', async () => {
 	const run = await submit([{ paymentId: 'wf-down-1', amount: 9, currency: 'USD', country: 'US', tokens: { stripe: 'pm_card_chargeDeclinedProcessingError' } }], everyProcessorFails('continueErrorOutput'));
 	expect(run.error).toBeUndefined();
-	const [succeeded, declined, errors] = run.outputs['Smart Payment Router'];
+	const [succeeded, declined, , errors] = run.outputs['Smart Payment Router']; // third: Action Required
 	expect([succeeded, declined]).toEqual([[], []]);
 	expect(errors.map((item) => [item.pairedItem, (item.json.details as { reason: string }).reason])).toEqual([[{ item: 0 }, 'all_processors_failed']]);
 	expect(String(errors[0].json.error)).toMatch(/^payment wf-down-1: /);
