@@ -167,6 +167,16 @@ test('Facebook: a scheduled post is held by the Page, unpublished, at the time g
 	expect(held).toMatchObject({ is_published: false, scheduled_publish_time: Math.floor(at.getTime() / 1000) });
 });
 
+test('X and LinkedIn: an image uploaded by an attempt that failed is not uploaded again by the next', async () => {
+	for (const platform of ['x', 'linkedin'] as const) {
+		await control[platform].fault({ kind: 'error', status: 503, match: published[platform].create });
+		okResult(await (await publisher([platform])).publish(post()));
+		expect([platform, await count(platform)]).toEqual([platform, 1]);
+	}
+	expect(await control.x.state<unknown[]>('media')).toHaveLength(1);
+	expect(await control.linkedin.state<unknown[]>('images')).toHaveLength(1);
+});
+
 test('X: the image is uploaded first and the post carries its media id', async () => {
 	okResult(await (await publisher(['x'])).publish(post({ altText: 'A snowy storefront' })));
 	const [media] = await control.x.state<Array<{ id: string; alt_text: string }>>('media');

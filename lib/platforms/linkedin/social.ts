@@ -99,6 +99,8 @@ export class LinkedInSocial implements SocialConnector {
 
 	/** The image's bytes to LinkedIn: an upload URL and image URN from initializeUpload, then the bytes PUT there. */
 	private async upload(post: SocialPost, context: PublishContext): Promise<string> {
+		// An image an earlier attempt uploaded is named again rather than uploaded twice.
+		if (context.hint.imageUrn) return context.hint.imageUrn;
 		const image = await context.fetchMedia(post.image!.url);
 		const initialized = await this.transport.request<{ value: { uploadUrl: string; image: string } }>({
 			method: 'POST',
@@ -108,6 +110,7 @@ export class LinkedInSocial implements SocialConnector {
 			body: { initializeUploadRequest: { owner: this.author } },
 		});
 		await this.transport.request({ method: 'PUT', url: initialized.value.uploadUrl, headers: { 'content-type': image.contentType }, body: image.bytes, bodyType: 'binary' });
+		await context.note({ imageUrn: initialized.value.image });
 		return initialized.value.image;
 	}
 

@@ -99,7 +99,9 @@ export class XSocial implements SocialConnector {
 		}
 	}
 
+	/** The image's media id: the one an earlier attempt uploaded (X keeps it 24 hours), else a new upload, noted. */
 	private async upload(post: SocialPost, context: PublishContext): Promise<string> {
+		if (context.hint.mediaId) return context.hint.mediaId;
 		const image = await context.fetchMedia(post.image!.url);
 		if (image.bytes.length > MAX_IMAGE_BYTES) throw new Error(`X: the image at ${post.image!.url} is ${image.bytes.length} bytes; X takes images up to ${MAX_IMAGE_BYTES} bytes (5 MB)`);
 		const uploaded = await this.transport.request<{ data: { id: string } }>({
@@ -110,6 +112,7 @@ export class XSocial implements SocialConnector {
 		if (post.image!.altText) {
 			await this.transport.request({ method: 'POST', url: '/2/media/metadata', body: { id: uploaded.data.id, metadata: { alt_text: { text: post.image!.altText } } } });
 		}
+		await context.note({ mediaId: uploaded.data.id });
 		return uploaded.data.id;
 	}
 
