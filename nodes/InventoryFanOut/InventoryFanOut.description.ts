@@ -10,6 +10,7 @@ import * as recordOrder from './actions/recordOrder.operation';
 import * as restockOrder from './actions/restockOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
+import * as syncProducts from './actions/syncProducts.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
 import { namesInSentence } from '../shared/platformOptions';
 
@@ -31,6 +32,12 @@ export const operationOptions: INodePropertyOptions[] = [
 	},
 	{ name: 'Resume Pending Orders', value: 'resumeOrders', action: 'Resume recorded orders with steps left', description: 'Pass on recorded orders whose steps were left unfinished (a crash, a failed step), each with the steps left' },
 	{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
+	{
+		name: 'Sync Products',
+		value: 'syncProducts',
+		action: 'Keep the stores\' product catalogues in step',
+		description: 'Copy products edited on one store (title, description, SKU, prices, status, weight) to the others, matched by SKU, created where missing',
+	},
 	{ name: 'Verify Order Webhook', value: 'verifyOrder', action: 'Verify an order webhook signature', description: `Pass genuine ${namesInSentence(verifyOrder.verifiableOrderStores.map((store) => store.name))} orders as order lines, reject forged ones` },
 ];
 
@@ -54,6 +61,7 @@ export const inventoryFanOutProperties: INodeProperties[] = [
 	...pollOrders.description,
 	...reconcile.description,
 	...retryPending.description,
+	...syncProducts.description,
 	...verifyOrder.description,
 	{ ...rulesProperty, displayOptions: { show: { operation: storeOperations } } },
 ];

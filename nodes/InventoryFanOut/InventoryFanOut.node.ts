@@ -10,6 +10,7 @@ import * as recordOrder from './actions/recordOrder.operation';
 import * as restockOrder from './actions/restockOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
+import * as syncProducts from './actions/syncProducts.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
 import { inventoryFanOutProperties, operationOptions } from './InventoryFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
@@ -17,7 +18,7 @@ import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
-const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, restockOrder, resumeOrders, retryPending, verifyOrder };
+const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, restockOrder, resumeOrders, retryPending, syncProducts, verifyOrder };
 
 // Not offered to AI agents as a tool (it moves stock): n8n offers a node as a tool only when usableAsTool is set.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool

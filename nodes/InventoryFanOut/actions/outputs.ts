@@ -4,6 +4,7 @@ export const configuredOutputs = (parameters: { operation?: string }) => {
 		recordOrder: ['New Orders', 'Seen Before'],
 		resumeOrders: ['Pending Orders', 'Needs Attention'],
 		completeStep: ['Completed', 'Errors'],
+		syncProducts: ['Stores Synced', 'Products Not Synced'],
 	};
 	return (names[parameters.operation ?? ''] ?? ['Applied', 'Errors']).map((displayName) => ({ type: 'main', displayName }));
 };

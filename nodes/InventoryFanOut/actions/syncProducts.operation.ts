@@ -1,0 +1,58 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { openSync, type ConflictStrategy } from '../../../lib/sync';
+import { nodeEngine } from '../../shared/engineContext';
+import { platformOptions } from '../../shared/platformOptions';
+
+const show = { show: { operation: ['syncProducts'] } };
+
+/** The stores whose vendor folder declares a product catalogue connector. */
+const productStores = platformOptions('products');
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Product Stores',
+		name: 'productStores',
+		type: 'multiOptions',
+		options: productStores,
+		default: [],
+		required: true,
+		displayOptions: show,
+		description: 'The stores whose catalogues are kept in step; set a credential for each',
+	},
+	{
+		displayName: 'Source of Truth',
+		name: 'sourceOfTruth',
+		type: 'options',
+		options: [{ name: 'Latest Edit Wins', value: '' }, ...productStores],
+		default: '',
+		displayOptions: show,
+		description: 'When a product was edited differently on two stores since the last run: the latest edit, or this store, wins each field',
+	},
+	{
+		displayName: 'Catalogue Name',
+		name: 'catalogue',
+		type: 'string',
+		default: 'catalog',
+		displayOptions: show,
+		description: 'Names this set of stores in the state store (ID map, positions, last seen values): keep it when you change the node',
+	},
+];
+
+/** One run for the whole input: every store pulled since its position, the changes written to the others once. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const stores = this.getNodeParameter('productStores', 0) as string[];
+	if (stores.length < 2) throw new NodeOperationError(this.getNode(), 'Select at least two Product Stores to keep in step');
+	const source = this.getNodeParameter('sourceOfTruth', 0) as string;
+	if (source && !stores.includes(source)) throw new NodeOperationError(this.getNode(), `Source of Truth "${source}" is not among the Product Stores`);
+	const strategy: ConflictStrategy = source ? { kind: 'prefer', side: source } : { kind: 'lastWriteWins' };
+	const summary = await openSync(await nodeEngine(this)).syncProducts(stores, {
+		integration: this.getNodeParameter('catalogue', 0) as string,
+		strategy,
+		runId: this.getExecutionId() ?? String(Date.now()),
+	});
+	const applied = Object.entries(summary.platforms).map(([store, counts]) => ({ json: { store, ...counts }, pairedItem: { item: 0 } }));
+	const failed = summary.failures.map((failure) => ({ json: { ...failure }, pairedItem: { item: 0 } }));
+	return [applied, failed];
+}

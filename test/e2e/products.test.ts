@@ -1,0 +1,105 @@
+/**
+ * Sync Products (Inventory Fan-out) in the real n8n, through the product template, against the WooCommerce, Magento
+ * and BigCommerce sandboxes: the first run matches products by SKU and creates the missing ones once; a product edited
+ * on one store reaches the other two once, and the next run writes nothing (our own writes are no echo).
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import { closeAllStores } from '../../lib/store';
+import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import type { WorkflowJson } from '../harness/workflowJson';
+import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+
+jest.setTimeout(600_000);
+
+let n8n: N8nServer;
+let sandboxes: CommerceSandboxes;
+let packageTarball: string;
+let workflowId: string;
+
+const store = (platform: string) => sandboxes.stores.find((entry) => entry.platform === platform)!;
+
+beforeAll(async () => {
+	sandboxes = await startCommerceSandboxes();
+	packageTarball = await packPackage();
+	n8n = await startN8n({ packageTarball });
+	const [woocommerce, magento, bigcommerce] = ['woocommerce', 'magento', 'bigcommerce'].map(store);
+	const ids = {
+		integrationWooCommerceApi: await n8n.createCredential('integrationWooCommerceApi', 'WooCommerce Store', { consumerKey: woocommerce.settings.consumerKey, consumerSecret: woocommerce.settings.consumerSecret, baseUrl: woocommerce.baseUrl }),
+		integrationMagentoApi: await n8n.createCredential('integrationMagentoApi', 'Magento Store', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
+		integrationBigCommerceApi: await n8n.createCredential('integrationBigCommerceApi', 'BigCommerce Store', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
+	};
+	const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'product-sync.json'), 'utf8')) as WorkflowJson;
+	workflowId = await n8n.importWorkflow(template, { credentials: ids });
+	await sandboxes.controls.woocommerce.seed({ products: [{ sku: 'E2E-P1', name: 'Linen shirt', regular_price: '40.00', sale_price: '32.00', status: 'publish', weight: '0.4' }] });
+	await sandboxes.controls.bigcommerce.seed({ catalog: [{ sku: 'E2E-P2', name: 'Canvas bag', price: 18, is_visible: true, weight: 0.6 }] });
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await n8n?.stop();
+	if (packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
+	await sandboxes?.close();
+});
+
+const writes = async () =>
+	Object.fromEntries(
+		await Promise.all(
+			['woocommerce', 'magento', 'bigcommerce'].map(async (platform) => [
+				platform,
+				(await sandboxes.controls[platform].requests()).filter((entry) => ['POST', 'PUT'].includes(entry.method) && /products/.test(entry.path)).length,
+			]),
+		),
+	) as Record<string, number>;
+
+const titles = async () => ({
+	woocommerce: (await sandboxes.controls.woocommerce.state<Array<{ sku: string; name: string; regular_price: string }>>('products')).map((product) => `${product.sku} ${product.name} ${product.regular_price}`).sort(),
+	magento: (await sandboxes.controls.magento.state<Array<{ sku: string; name: string; price: number }>>('products')).map((product) => `${product.sku} ${product.name} ${product.price}`).sort(),
+	bigcommerce: (await sandboxes.controls.bigcommerce.state<Array<{ sku: string; name: string; price: number }>>('catalog')).map((product) => `${product.sku} ${product.name} ${product.price}`).sort(),
+});
+
+async function syncNow() {
+	const run = await n8n.runManual(workflowId, 'Sync Now');
+	expect(run.status).toBe('success');
+	expect(run.outputs['Sync Products']?.[1] ?? []).toEqual([]);
+	return (run.outputs['Sync Products']?.[0] ?? []).map((item) => item.json);
+}
+
+test('the first run brings every product to every store once, matched by SKU', async () => {
+	const stores = await syncNow();
+	expect(Object.fromEntries(stores.map((entry) => [entry.store, entry.created]))).toEqual({ woocommerce: 1, magento: 2, bigcommerce: 1 });
+	expect(await titles()).toEqual({
+		woocommerce: ['E2E-P1 Linen shirt 40.00', 'E2E-P2 Canvas bag 18'],
+		magento: ['E2E-P1 Linen shirt 32', 'E2E-P2 Canvas bag 18'],
+		bigcommerce: ['E2E-P1 Linen shirt 32', 'E2E-P2 Canvas bag 18'],
+	});
+});
+
+test('a product edited on one store reaches the other stores once; the next run writes nothing', async () => {
+	// Edited on BigCommerce a second after the copies were written, as a merchant would.
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const bigcommerce = store('bigcommerce');
+	const [bag] = (await sandboxes.controls.bigcommerce.state<Array<{ id: number; sku: string }>>('catalog')).filter((product) => product.sku === 'E2E-P2');
+	const edited = await fetch(`${bigcommerce.baseUrl}/catalog/products`, {
+		method: 'PUT',
+		headers: { 'X-Auth-Token': String(bigcommerce.settings.accessToken), 'content-type': 'application/json' },
+		body: JSON.stringify([{ id: bag.id, name: 'Canvas tote', price: 21.5 }]),
+	});
+	expect(edited.status).toBe(200);
+	const before = await writes();
+	const stores = await syncNow();
+	expect(Object.fromEntries(stores.map((entry) => [entry.store, [entry.pulled, entry.updated]]))).toEqual({ woocommerce: [0, 1], magento: [0, 1], bigcommerce: [1, 0] });
+	const after = await writes();
+	expect({ woocommerce: after.woocommerce - before.woocommerce, magento: after.magento - before.magento, bigcommerce: after.bigcommerce - before.bigcommerce }).toEqual({ woocommerce: 1, magento: 1, bigcommerce: 0 });
+	expect(await titles()).toEqual({
+		woocommerce: ['E2E-P1 Linen shirt 40.00', 'E2E-P2 Canvas tote 21.5'],
+		magento: ['E2E-P1 Linen shirt 32', 'E2E-P2 Canvas tote 21.5'],
+		bigcommerce: ['E2E-P1 Linen shirt 32', 'E2E-P2 Canvas tote 21.5'],
+	});
+	// Our own writes come back on the next run: recognised, nothing copied again.
+	const quiet = await syncNow();
+	expect(quiet.every((entry) => entry.updated === 0 && entry.created === 0 && entry.pulled === 0)).toBe(true);
+	expect(await writes()).toEqual(after);
+});
