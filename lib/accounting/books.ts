@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { AccountingConnector, AccountingParty, BatchPosting, ElementOutcome, EntryKind, EntryPost, LinesEntry, PaymentEntry, PostContext, PostedEntry } from '../platforms/accounting';
+import type { AccountingConnector, AccountingParty, BatchPosting, BookChange, ElementOutcome, EntryKind, EntryPost, LinesEntry, PaymentEntry, PostContext, PostedEntry } from '../platforms/accounting';
 import { InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import type { EachOutcome, EachResult, IdMapKey, StateStore } from '../store';
@@ -71,6 +71,18 @@ export type TransactionState =
 			lastError?: string;
 			updatedAt: string;
 	  };
+
+/** A change in the books as the node outputs it: amounts in major units, and the source id when the package recorded it. */
+export type BookChangeOutcome = Omit<BookChange, 'totalMinor' | 'balanceMinor'> & { sourceId?: string; total?: string; balance?: string };
+
+export interface ChangesPulled {
+	since: string;
+	until: string;
+	changes: BookChangeOutcome[];
+}
+
+/** The first pull reaches back 30 days: all QuickBooks' change data capture keeps. */
+const FIRST_PULL_MS = 30 * 86_400_000;
 
 /** One input's end in recordMany: its entry, or why it failed (its own input, or the platform's answer to it). */
 export type EntryResult = { outcome: EntryOutcome } | { error: unknown };
@@ -218,6 +230,32 @@ export class AccountingBooks {
 		if (ensured.action === 'created') return ensured;
 		await this.options.connector.updateCustomer(ensured.customerId, party);
 		return { ...ensured, action: 'updated' };
+	}
+
+	/**
+	 * What changed in the books since `since` (ISO 8601), or since the last pull (the first pulls the last 30 days, all
+	 * QuickBooks keeps): each changed or deleted document and customer, with the source id it was recorded under when
+	 * this package recorded it. The bookmark moves to the platform's time of the answer once the changes are read, so a
+	 * change made while a pull runs comes in the next one (a change at the bookmark's second may come twice).
+	 */
+	async pullChanges(options: { since?: string } = {}): Promise<ChangesPulled> {
+		const connector = this.options.connector;
+		if (!connector.changesSince) throw new Error(`Pulling changes from ${this.platform} is not supported (QuickBooks Online only)`);
+		if (options.since !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(options.since) || Number.isNaN(Date.parse(options.since)))) {
+			throw new InputError([{ field: 'changedSince', problem: `must be a date or date-time as ISO 8601 (2026-12-01T00:00:00Z), got ${JSON.stringify(options.since)}` }], 'Changes');
+		}
+		const key: IdMapKey = { integration: `accounting:${this.options.account}`, platform: this.platform, entity: 'changes' };
+		const since = options.since ?? (await this.options.store.cursors.get(key)) ?? new Date(Date.now() - FIRST_PULL_MS).toISOString();
+		const page = await connector.changesSince(since);
+		const ours = await this.entries.sourceIds(page.changes.filter((change) => change.kind !== 'customer').map((change) => change.externalId));
+		const changes = page.changes.map(({ totalMinor, balanceMinor, ...change }): BookChangeOutcome => ({
+			...change,
+			sourceId: change.kind === 'customer' ? undefined : ours.get(`${change.kind}:${change.externalId}`),
+			total: totalMinor === undefined || !change.currency ? undefined : toMajorString(totalMinor, change.currency),
+			balance: balanceMinor === undefined || !change.currency ? undefined : toMajorString(balanceMinor, change.currency),
+		}));
+		if (!options.since) await this.options.store.cursors.set(key, page.asOf);
+		return { since, until: page.asOf, changes };
 	}
 
 	/** What this package knows of a source transaction's entry, and with `refresh` what the platform says of it now. */

@@ -1,4 +1,5 @@
 import type { EntryKind, PostedEntry } from '../platforms/accounting';
+import { selectIn } from '../store/inList';
 import type { SqlExecutor } from '../store/types';
 
 /**
@@ -49,6 +50,15 @@ export class EntryRepository {
 	async get(kind: EntryKind, sourceId: string): Promise<EntryRow | undefined> {
 		const [row] = await this.db.query<Row & Record<string, unknown>>('SELECT * FROM accounting_entries WHERE connection = ? AND kind = ? AND source_id = ?', [this.connection, kind, sourceId]);
 		return row && toEntry(row);
+	}
+
+	/** The source ids of the entries the platform holds under these ids, by `<kind>:<external id>`. */
+	async sourceIds(externalIds: string[]): Promise<Map<string, string>> {
+		const rows = await selectIn<{ kind: string; source_id: string; external_id: string }, string>(this.db, [...new Set(externalIds)], ({ placeholders, values }) => ({
+			sql: `SELECT kind, source_id, external_id FROM accounting_entries WHERE connection = ? AND external_id IN (${placeholders})`,
+			params: [this.connection, ...values],
+		}));
+		return new Map(rows.map((row) => [`${row.kind}:${row.external_id}`, row.source_id]));
 	}
 
 	/** Durably notes, before the write is sent, that it may land. */

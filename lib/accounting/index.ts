@@ -4,7 +4,7 @@ import type { AccountingSettings } from '../platforms/accounting';
 import { openAccountingBooks } from './connectors';
 
 /** Accounting Sync: sales, payments, refunds and invoices posted exactly once per source transaction; customers one per email. */
-export { AccountingBooks, entryReference, type AccountingBooksOptions, type CustomerOutcome, type EntryOutcome, type EntryResult, type PendingEntry, type TransactionState } from './books';
+export { AccountingBooks, entryReference, type AccountingBooksOptions, type CustomerOutcome, type EntryOutcome, type BookChangeOutcome, type ChangesPulled, type EntryResult, type PendingEntry, type TransactionState } from './books';
 export { EntryRepository, type EntryRow, type EntryState } from './entries';
 export { customerSchema, linesEntrySchema, paymentEntrySchema, transactionLookupSchema, toLinesEntry, toPaymentEntry, toParty } from './inputs';
 export { accountingMigrations } from './migrations';

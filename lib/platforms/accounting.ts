@@ -130,7 +130,32 @@ export interface BatchPosting {
 	findEntries(kind: EntryKind, references: string[]): Promise<Map<string, PostedEntry>>;
 }
 
+/** A document or customer changed (or deleted) in the books, by anyone. */
+export interface BookChange {
+	kind: EntryKind | 'customer';
+	externalId: string;
+	/** The vendor's type (Invoice, SalesReceipt, Customer…). */
+	externalType: string;
+	deleted: boolean;
+	number?: string;
+	totalMinor?: number;
+	currency?: string;
+	balanceMinor?: number;
+	/** Customers: their email. */
+	email?: string;
+	/** When the platform last changed it (ISO 8601). */
+	updatedAt: string;
+}
+
+/** The changes since a time, and the platform's time of the answer (the next pull starts there). */
+export interface ChangePage {
+	changes: BookChange[];
+	asOf: string;
+}
+
 export interface AccountingConnector {
+	/** Changes made in the books since `since` (ISO 8601): QuickBooks' change data capture. Absent where not served. */
+	changesSince?(since: string): Promise<ChangePage>;
 	/** Present when the platform takes many entries per request. */
 	readonly batch?: BatchPosting;
 	readonly platform: string;

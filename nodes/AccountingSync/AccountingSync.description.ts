@@ -10,6 +10,12 @@ export const ACCOUNTING_PLATFORMS = platformsServing('accounting').map((platform
 export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Create Invoice', value: 'createInvoice', action: 'Create an invoice', description: 'An invoice to a customer, once per source transaction' },
 	{ name: 'Create or Update Customer', value: 'upsertCustomer', action: 'Create or update a customer', description: 'Matched by email: never a second customer for the same address' },
+	{
+		name: 'Get Changes From Books',
+		value: 'getChanges',
+		action: 'Get changes made in the books',
+		description: 'QuickBooks: invoices, sales receipts, payments, refund receipts and customers changed or deleted since the last pull',
+	},
 	{ name: 'Get Transaction', value: 'getTransaction', action: 'Get a transaction', description: 'What was recorded for a source transaction, and its balance on the platform' },
 	{ name: 'Record Payment', value: 'recordPayment', action: 'Record a payment', description: 'A payment received against an invoice, once per payment ID' },
 	{ name: 'Record Refund', value: 'recordRefund', action: 'Record a refund', description: 'A refund receipt, once per refund ID' },

@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import * as createInvoice from './actions/createInvoice.operation';
+import * as getChanges from './actions/getChanges.operation';
 import * as getTransaction from './actions/getTransaction.operation';
 import * as recordPayment from './actions/recordPayment.operation';
 import * as recordRefund from './actions/recordRefund.operation';
@@ -12,7 +13,7 @@ import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
-const operations = { recordSale, recordPayment, recordRefund, upsertCustomer, createInvoice, getTransaction };
+const operations = { recordSale, recordPayment, recordRefund, upsertCustomer, createInvoice, getTransaction, getChanges };
 
 // Not offered to AI agents as a tool (it writes sales, payments and refunds into the books): n8n offers a node as a tool only when usableAsTool is set.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool

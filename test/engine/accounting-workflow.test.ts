@@ -216,3 +216,19 @@ test('Xero: items, tax rates and the sales account picked from Xero’s lists go
 	expect(unpicked.status).toBe('error');
 	expect((unpicked.error as { message: string }).message).toMatch(/items\.MUG/);
 });
+
+test('Get Changes From Books: one run pulls what changed in QuickBooks since the last pull, once, whatever the input items', async () => {
+	await run(flow(saleParameters), [order('shop-cdc-1')]);
+	const pulled = await run(flow({ operation: 'getChanges', changedSince: '' }), [{}, {}]);
+	expect(pulled.status).toBe('success');
+	const changes = pulled.outputs.Accounting[0].map((item) => item.json);
+	expect(changes.map((change) => [change.kind, change.sourceId ?? change.email])).toEqual(expect.arrayContaining([
+		['customer', 'ann@example.com'],
+		['sale', 'shop-cdc-1'],
+	]));
+	expect(changes).toHaveLength(2);
+	expect((await run(flow({ operation: 'getChanges', changedSince: '' }), [{}])).outputs.Accounting[0]).toEqual([]);
+	const refused = await run(flow({ operation: 'getChanges', changedSince: 'last week' }), [{}]);
+	expect(refused.status).toBe('error');
+	expect((refused.error as { message: string }).message).toMatch(/changedSince/);
+});

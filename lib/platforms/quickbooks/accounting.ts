@@ -8,6 +8,8 @@ import type {
 	AccountingConnector,
 	AccountingParty,
 	AccountingSettings,
+	BookChange,
+	ChangePage,
 	EntryKind,
 	LinesEntry,
 	NeutralEntry,
@@ -21,6 +23,9 @@ import { QUICKBOOKS_MINOR_VERSION, quickBooksFault } from './profile';
 type QboRecord = Record<string, any>;
 
 /** The QuickBooks document each neutral entry becomes: a paid sale is a SalesReceipt, a refund a RefundReceipt. */
+/** QuickBooks answers at most this many changed objects of one entity per change data capture call. */
+const CDC_MAX_PER_ENTITY = 1000;
+
 const DOCUMENTS: Record<EntryKind, { entity: string; path: string }> = {
 	sale: { entity: 'SalesReceipt', path: 'salesreceipt' },
 	refund: { entity: 'RefundReceipt', path: 'refundreceipt' },
@@ -90,6 +95,25 @@ export class QuickBooksAccounting implements AccountingConnector {
 		const { entity } = DOCUMENTS[kind];
 		const [found] = await this.query(entity, `DocNumber = ${quote(reference)}`);
 		return found && toPosted(entity, found);
+	}
+
+	/**
+	 * Change data capture: every customer and document changed or deleted since `since` (QuickBooks keeps 30 days and
+	 * answers at most 1,000 objects per entity; a pull that reaches 1,000 of one entity is refused rather than cut).
+	 */
+	async changesSince(since: string): Promise<ChangePage> {
+		const entities = ['Customer', ...Object.values(DOCUMENTS).map(({ entity }) => entity)];
+		const answer = await this.call('GET', 'cdc', { entities: entities.join(','), changedSince: since });
+		const responses = (answer.CDCResponse?.[0]?.QueryResponse ?? []) as QboRecord[];
+		const changes: BookChange[] = [];
+		for (const response of responses) {
+			for (const entity of entities) {
+				const records = (response[entity] ?? []) as QboRecord[];
+				if (records.length >= CDC_MAX_PER_ENTITY) throw new Error(`QuickBooks answered ${CDC_MAX_PER_ENTITY} changed ${entity} records, its most per pull: pull from a later time, in shorter spans`);
+				for (const record of records) changes.push(toChange(entity, record));
+			}
+		}
+		return { changes: changes.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)), asOf: String(answer.time ?? new Date().toISOString()) };
 	}
 
 	async readEntry(kind: EntryKind, externalId: string): Promise<PostedEntry | undefined> {
@@ -223,6 +247,15 @@ function minorOf(value: unknown, currency: string): number {
 	const minor = toMinorExact(value, currency);
 	if (minor === undefined) throw new Error(`QuickBooks answered an amount that is not ${currency}: ${JSON.stringify(value)}`);
 	return Number(minor);
+}
+
+const KIND_OF: Record<string, BookChange['kind']> = { Customer: 'customer', ...Object.fromEntries(Object.entries(DOCUMENTS).map(([kind, { entity }]) => [entity, kind as EntryKind])) };
+
+function toChange(entity: string, record: QboRecord): BookChange {
+	const updatedAt = String(record.MetaData?.LastUpdatedTime ?? '');
+	if (record.status === 'Deleted') return { kind: KIND_OF[entity], externalId: String(record.Id), externalType: entity, deleted: true, updatedAt };
+	if (entity === 'Customer') return { kind: 'customer', externalId: String(record.Id), externalType: entity, deleted: false, email: record.PrimaryEmailAddr?.Address, updatedAt };
+	return { ...toPosted(entity, record), kind: KIND_OF[entity], deleted: false, updatedAt };
 }
 
 function toPosted(entity: string, record: QboRecord): PostedEntry {

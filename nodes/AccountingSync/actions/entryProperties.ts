@@ -33,6 +33,15 @@ export const entryProperties: INodeProperties[] = [
 		description: 'The order, payment or refund ID in the system it came from: each is recorded once, however often it arrives',
 	},
 	{
+		displayName: 'Changed Since',
+		name: 'changedSince',
+		type: 'string',
+		default: '',
+		placeholder: '2026-12-01T00:00:00Z',
+		displayOptions: shownFor(['getChanges']),
+		description: 'ISO 8601; empty for everything since the last pull (the first reaches back 30 days, all QuickBooks keeps). A time given here does not move the bookmark.',
+	},
+	{
 		displayName: 'Transaction Type',
 		name: 'transactionKind',
 		type: 'options',
