@@ -33,6 +33,9 @@ const queueMode = process.argv.includes('--queue');
  */
 const webhookCallerKey = { name: 'X-Api-Key', value: 'demo-webhook-caller-key' };
 
+/** The Basic Auth login the templates' forms (the CRM conflict review) ask for. Shown when the demo starts. */
+export const formReviewerLogin = { user: 'reviewer', password: 'demo-reviewer-password' };
+
 /** The secret the CRM webhooks (HubSpot v3, Zendesk, Intercom) are signed with in the demo. */
 const demoCrmWebhookSecret = 'demo-crm-webhook-secret';
 
@@ -119,6 +122,7 @@ export async function createLocalCredentials(n8n: N8nServer, smtp: SmtpSink): Pr
 		// Keyed by type and placeholder name: the templates' other Header Auth credential is the receivers' token.
 		'httpHeaderAuth:Webhook caller key': await n8n.createCredential('httpHeaderAuth', 'Webhook caller key', webhookCallerKey, { replace: true }),
 		smtp: await n8n.createCredential('smtp', 'SMTP sink', { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true, user: '', password: '' }, { replace: true }),
+		httpBasicAuth: await n8n.createCredential('httpBasicAuth', 'Form reviewer login', formReviewerLogin, { replace: true }),
 	};
 }
 
@@ -241,6 +245,7 @@ async function main(): Promise<void> {
 	for (const sandbox of sandboxes) console.log(`  ${sandbox.name.padEnd(15)} ${sandbox.baseUrl}  (control: ${sandbox.baseUrl}/__control/)`);
 	console.log(`  ${'smtp'.padEnd(15)} ${smtp.host}:${smtp.port}  (the templates' emails: ${smtp.messagesUrl})`);
 	console.log(`\nThe templates' own webhooks (those no vendor signs) need the header ${webhookCallerKey.name}: ${webhookCallerKey.value}`);
+	console.log(`The CRM conflict review form (${n8n.baseUrl}/form/crm/conflicts/review) asks for ${formReviewerLogin.user} / ${formReviewerLogin.password}`);
 	console.log(templates.length ? `Templates:\n${templates.map((line) => `  ${line}`).join('\n')}` : 'Templates: none in workflows/ yet');
 	console.log('\nRunning; Ctrl-C to stop.');
 }

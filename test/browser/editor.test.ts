@@ -2,16 +2,17 @@
  * The n8n editor in a real browser (playwright-core driving Debian's Chromium) over a real n8n with this package
  * installed, every sandbox running and the demo's credentials and templates: sign in through the form, open each
  * template on the canvas, open every package node's panel, pick from lists the sandboxes feed, map a field to one the
- * platform lists, run a workflow from the canvas, test a credential. Screenshots go to docs/images/ (the node and template pages show them).
+ * platform lists, review a CRM conflict in a template's form, run a workflow from the canvas, test a credential. Screenshots go to docs/images/ (the node and template pages show them).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { declaredNodeTypes } from '../harness/build';
-import { createCredentials, createLocalCredentials, importTemplates, seedSandboxes, type ImportedTemplate } from '../../scripts/demo';
+import { createCredentials, createLocalCredentials, formReviewerLogin, importTemplates, seedSandboxes, type ImportedTemplate } from '../../scripts/demo';
 import { startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startAllSandboxes, type RunningSandbox } from '../sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../sandbox/smtp';
 
@@ -234,6 +235,45 @@ browserTest("a field is mapped by picking the platform's field from the list its
 		return parameters.mappingMode === 'table' && parameters.mappings?.field?.[0]?.external ? parameters : undefined;
 	});
 	expect(saved?.mappings?.field?.[0]).toMatchObject({ internal: 'first_name', external: 'firstname' });
+});
+
+browserTest("a CRM conflict is reviewed in the template's form: each field's versions side by side, the pick written to every platform", async () => {
+	const control = (name: string) => new SandboxControl((sandboxes.find((sandbox) => sandbox.name === name) as RunningSandbox).baseUrl);
+	await control('hubspot').seed({ companies: [{ properties: { name: 'Formica Ltd', domain: 'formica.example' } }] });
+	await control('salesforce').seed({ Account: [{ Name: 'FORMICA Limited', Website: 'formica.example' }] });
+	// The companies sync under manual review, as the scheduled template runs it, opens the review.
+	const template = templateFile('crm-conflict-review.json');
+	expect(template.line).toContain('(imported and active)');
+	const syncNode = await savedNode(template, 'Apply to Every Platform');
+	const syncRun = await n8n.importWorkflow({
+		name: 'Sync companies for review',
+		nodes: [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, { ...syncNode, name: 'Sync Companies', position: [220, 0] }],
+		connections: { Start: { main: [[{ node: 'Sync Companies', type: 'main', index: 0 }]] } },
+	});
+	expect((await n8n.runManual(syncRun)).status).toBe('success');
+
+	// The reviewer logs in with the form's Basic Auth credential (the demo's).
+	const reviewerContext = await browser.newContext({ viewport: { width: 1000, height: 800 }, httpCredentials: { username: formReviewerLogin.user, password: formReviewerLogin.password } });
+	const form = await reviewerContext.newPage();
+	const opened = await form.goto(`${n8n.baseUrl}/form/crm/conflicts/review`);
+	await form.getByLabel('Reviewer').fill('browser reviewer', { timeout: 10_000 }).catch(async (error: Error) => {
+		throw new Error(`${error.message}; the form answered ${opened?.status()}: ${(await form.innerText('body')).slice(0, 300)}`);
+	});
+	await form.locator('button[type="submit"]').click();
+	const choice = form.getByLabel('name', { exact: true });
+	await expect(choice).toBeDefinedLocator();
+	expect(await choice.locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['hubspot: "Formica Ltd"', 'salesforce: "FORMICA Limited"']));
+	await form.screenshot({ path: path.join(imagesDir, 'templates', 'crm-conflict-review-form.png') });
+	await choice.selectOption({ label: 'salesforce: "FORMICA Limited"' });
+	await form.locator('button[type="submit"]').click();
+	await expect(form.getByText('Decision applied')).toBeDefinedLocator();
+	await reviewerContext.close();
+
+	const names = async () => ({
+		hubspot: (await control('hubspot').state<Array<{ properties: Record<string, string> }>>('companies')).filter((company) => company.properties.domain === 'formica.example').map((company) => company.properties.name),
+		salesforce: (await control('salesforce').state<Array<{ Name: string; Website: string }>>('Account')).filter((account) => account.Website === 'formica.example').map((account) => account.Name),
+	});
+	expect(await names()).toEqual({ hubspot: ['FORMICA Limited'], salesforce: ['FORMICA Limited'] });
 });
 
 browserTest("a credential opened from a node's panel passes its test", async () => {
