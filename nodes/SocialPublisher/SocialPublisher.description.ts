@@ -26,7 +26,7 @@ export const socialPublisherProperties: INodeProperties[] = [
 		required: true,
 		options: platformOptions('social'),
 		default: platformsServing('social').map((definition) => definition.id),
-		description: 'The channels; each shows its credential slot once chosen',
+		description: 'The channels to publish to; set the credential of each chosen one (the others may stay empty)',
 	},
 	{
 		displayName: 'Post ID',

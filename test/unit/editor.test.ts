@@ -107,3 +107,12 @@ test("Smart Payment Router shows a processor's credential slot only while the pr
 	expect(slots).toHaveLength(ids.length);
 	for (const slot of slots) expect(ids).toContain(slot.displayOptions?.show?.processors?.[0]);
 });
+
+test("Social Publisher's Platforms list shows in the panel: no credential slot depends on it (n8n's editor hides such a parameter)", () => {
+	const publisher = packageNodes().find((node) => node.description.name === 'socialPublisher')!;
+	const platforms = publisher.description.properties.find((property) => property.name === 'platforms')!;
+	expect(platforms.type).toBe('multiOptions');
+	const slots = (publisher.description.credentials ?? []).filter((credential) => credential.name !== 'integrationStateStore');
+	expect(slots.map((slot) => slot.name)).toEqual(['integrationXOAuth2Api', 'integrationLinkedInOAuth2Api', 'integrationFacebookPageApi', 'integrationInstagramOAuth2Api']);
+	expect(slots.filter((slot) => slot.displayOptions !== undefined || slot.required)).toEqual([]);
+});
