@@ -311,6 +311,30 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 			expect(again).not.toEqual(claim);
 		});
 
+		test('runOnceEach: two batches sharing keys do each key once; a failed key is released; done keys are replayed', async () => {
+			const worked: string[] = [];
+			const batch = (keys: string[], failing: string[] = []) =>
+				store.idempotency.runOnceEach('batch', keys, async (claimed) => {
+					worked.push(...claimed);
+					await sleep(30);
+					return new Map(claimed.map((key) => [key, failing.includes(key) ? { error: new Error(`${key} refused`) } : { result: `${key}-done` }]));
+				}, { pollMs: 5 });
+			const [left, right] = await Promise.all([batch(['a', 'b', 'c', 'b']), batch(['c', 'd', 'a'], ['d'])]);
+			expect(worked.filter((key) => key !== 'd').sort()).toEqual(['a', 'b', 'c']);
+			expect([...left.keys()].sort()).toEqual(['a', 'b', 'c']);
+			expect(left.get('b')).toEqual({ result: 'b-done', replayed: false });
+			for (const key of ['a', 'c']) {
+				const results = [left.get(key), right.get(key)];
+				expect(results.filter((result) => result && 'result' in result && !result.replayed)).toHaveLength(1);
+				expect(results).toEqual(expect.arrayContaining([{ result: `${key}-done`, replayed: true }]));
+			}
+			expect(right.get('d')).toEqual({ error: new Error('d refused') });
+			expect(await store.idempotency.get('batch', 'd')).toBeUndefined();
+			const again = await batch(['a', 'd']);
+			expect(again.get('a')).toEqual({ result: 'a-done', replayed: true });
+			expect(again.get('d')).toEqual({ result: 'd-done', replayed: false });
+		});
+
 		test('a completed claim cannot be released', async () => {
 			const claim = await store.idempotency.claim('charges', 'order-1');
 			if (claim.status !== 'claimed') throw new Error('expected a claim');
