@@ -100,3 +100,21 @@ test('a query off the schema, or an amount Braintree refuses, is answered with e
 	// The checker flags the two requests themselves; the answers (errors, no data) are in Braintree's shape.
 	expect(conformance.problems()).toEqual([expect.stringContaining('Cannot query field "colour"'), expect.stringContaining('paymentMethodId')]);
 });
+
+test('authorize-only: the connector authorizes, captures part and reverses (voids) another, with answers that match the schema', async () => {
+	const authorize = (paymentId: string) => braintree.charge({ paymentId, idempotencyKey: `key-${paymentId}`, amountMinor: 5000, currency: 'USD', method: 'card', token: 'fake-valid-nonce', resuming: false, capture: false });
+	const held = await authorize('a-1');
+	const released = await authorize('a-2');
+	if (held.outcome !== 'succeeded' || released.outcome !== 'succeeded') throw new Error('not authorized');
+	expect(held).toMatchObject({ processorStatus: 'AUTHORIZED', authorization: { expiresAt: expect.any(String) } });
+	expect(await braintree.authorization!.capture({ transactionId: held.transactionId, idempotencyKey: 'cap', amountMinor: 3000, currency: 'USD', resuming: false })).toMatchObject({ outcome: 'succeeded', processorStatus: 'SUBMITTED_FOR_SETTLEMENT' });
+	expect(await braintree.authorization!.cancel({ transactionId: released.transactionId, idempotencyKey: 'void', currency: 'USD', resuming: false })).toMatchObject({ outcome: 'succeeded', processorStatus: 'VOIDED' });
+	// Captured already: Braintree refuses a second capture (91507); a repeat that resumes reads it as captured instead.
+	expect(await braintree.authorization!.capture({ transactionId: held.transactionId, idempotencyKey: 'cap', amountMinor: 3000, currency: 'USD', resuming: false })).toMatchObject({ outcome: 'failed', code: '91507' });
+	expect(await braintree.authorization!.capture({ transactionId: held.transactionId, idempotencyKey: 'cap', amountMinor: 3000, currency: 'USD', resuming: true })).toMatchObject({ outcome: 'succeeded' });
+	const sales = await control.state<Array<{ status: string; amount: string }>>('transactions');
+	expect(sales.map((sale) => [sale.status, sale.amount])).toEqual([['submitted_for_settlement', '30.00'], ['voided', '50.00']]);
+
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(expect.arrayContaining(['mutation authorizePaymentMethod', 'mutation captureTransaction', 'mutation reverseTransaction', 'query search']));
+});

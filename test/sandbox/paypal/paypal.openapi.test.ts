@@ -83,3 +83,30 @@ test('the check fails on an order that breaks the spec', () => {
 	drifted.record({ method: 'GET', path: '/v2/checkout/orders/O1', query: new URLSearchParams(), requestBody: undefined, status: 200, body: { id: 'O1', status: 'PAID' } });
 	expect(drifted.problems().join('\n')).toContain('/status must be equal to one of the allowed values');
 });
+
+test('authorize-only: the connector authorizes an order, captures part of the authorization and voids another, with answers that match Orders v2 and Payments v2', async () => {
+	const payments = new OpenApiValidator('paypal/payments_payment_v2.json');
+	const checked = new SpecConformance([{ spec: orders, base: '' }, { spec: payments, base: '' }], { outsideSpec: /^\/v1\/oauth2\/token$/ });
+	const own = await startSpecCheckedSandbox('paypal', checked);
+	try {
+		const connector = await paymentConnector(sandboxAccount('paypal', own.baseUrl, own.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } });
+		const authorize = (paymentId: string) => connector.charge({ paymentId, idempotencyKey: `key-${paymentId}`, amountMinor: 5000, currency: 'USD', method: 'paypal', token: 'vault-ok', resuming: false, capture: false });
+		const held = await authorize('a-1');
+		const released = await authorize('a-2');
+		if (held.outcome !== 'succeeded' || released.outcome !== 'succeeded') throw new Error('not authorized');
+		expect(held.authorization?.expiresAt).toEqual(expect.any(String));
+		const capture = await connector.authorization!.capture({ transactionId: held.transactionId, idempotencyKey: 'cap-a-1', amountMinor: 3000, currency: 'USD', resuming: false });
+		expect(capture).toMatchObject({ outcome: 'succeeded', processorStatus: 'COMPLETED' });
+		expect(await connector.authorization!.cancel({ transactionId: released.transactionId, idempotencyKey: 'void-a-2', currency: 'USD', resuming: false })).toMatchObject({ outcome: 'succeeded', processorStatus: 'VOIDED' });
+		expect(await connector.authorization!.cancel({ transactionId: held.transactionId, idempotencyKey: 'void-a-1', currency: 'USD', resuming: false })).toMatchObject({ outcome: 'failed', code: 'PREVIOUSLY_CAPTURED' });
+
+		expect(checked.problems()).toEqual([]);
+		expect(checked.requestProblems()).toEqual([]);
+		expect(checked.covered()).toEqual(expect.arrayContaining([
+			'post /v2/checkout/orders/{id}/authorize 201', 'post /v2/payments/authorizations/{authorization_id}/capture 201', 'post /v2/payments/authorizations/{authorization_id}/void 200',
+			'post /v2/payments/authorizations/{authorization_id}/void 422',
+		]));
+	} finally {
+		await own.close();
+	}
+});
