@@ -159,3 +159,29 @@ test('a product without SKU is left alone; a refused write is reported for its p
 	expect((await catalogs()).bigcommerce.map((product) => product.sku)).toEqual(['OK-1', 'OTHER']);
 	expect((await catalogs()).magento.map((product) => product.sku)).toEqual(['DUP-NAME', 'OK-1', 'OTHER']);
 });
+
+test('Shopify: a single-variant product there reaches WooCommerce once, an edit there comes back by productSet once, and a quiet run writes nothing', async () => {
+	await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
+	await sandboxes.controls.shopify.seed({ products: [{ sku: 'SHOP-1', title: 'Wool hat', price: '30.00', compareAtPrice: '35.00', status: 'ACTIVE', weight: 0.2 }] });
+	const shopifySync = () =>
+		openSync({ store, platforms: standalonePlatforms(sandboxes.stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts(['shopify', 'woocommerce'], {
+			integration: 'shopify-catalog',
+			strategy: { kind: 'lastWriteWins' },
+			runId: `run-${Date.now()}`,
+		});
+	const first = await shopifySync();
+	expect(first.failures).toEqual([]);
+	expect((await catalogs()).woocommerce).toEqual([{ sku: 'SHOP-1', title: 'Wool hat', price: '30', compareAtPrice: '35', status: 'active', weight: 0.2 }]);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const woocommerce = sandboxes.stores.find((entry) => entry.platform === 'woocommerce')!;
+	const [hat] = (await sandboxes.controls.woocommerce.state<Array<{ id: number; sku: string }>>('products')).filter((product) => product.sku === 'SHOP-1');
+	const auth = `Basic ${Buffer.from(`${String(woocommerce.settings.consumerKey)}:${String(woocommerce.settings.consumerSecret)}`).toString('base64')}`;
+	await fetch(`${woocommerce.baseUrl}/products/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ update: [{ id: hat.id, name: 'Wool hat (grey)', status: 'draft' }] }) });
+	const edited = await shopifySync();
+	expect(edited.failures).toEqual([]);
+	expect(edited.platforms.shopify.updated).toBe(1);
+	const products = await sandboxes.controls.shopify.state<Array<{ title: string; status: string; variants: Array<{ sku: string; price: string; compareAtPrice: string | null; weight: number | null }> }>>('products');
+	expect(products).toEqual([expect.objectContaining({ title: 'Wool hat (grey)', status: 'DRAFT', variants: [expect.objectContaining({ sku: 'SHOP-1', price: '30.00', compareAtPrice: '35.00', weight: 0.2 })] })]);
+	const quiet = await shopifySync();
+	expect(Object.values(quiet.platforms).every((counts) => counts.updated === 0 && counts.created === 0 && counts.pulled === 0)).toBe(true);
+});

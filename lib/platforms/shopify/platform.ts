@@ -3,6 +3,7 @@ import { textSetting } from '../settings';
 import { ShopifyInventory } from './inventory';
 import { shopifyOrderWebhooks } from './orderWebhooks';
 import { shopifyProfile } from './profile';
+import { ShopifyProducts } from './products';
 import { shopifyResources } from './resources';
 
 export const shopify: PlatformDefinition = {
@@ -16,6 +17,7 @@ export const shopify: PlatformDefinition = {
 		connector: (transport, settings) => new ShopifyInventory(transport, textSetting(settings, 'locationId')),
 		location: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. gid://shopify/Location/1' },
 	},
+	products: { connector: (transport) => new ShopifyProducts(transport) },
 	resources: shopifyResources,
 	orderWebhooks: shopifyOrderWebhooks,
 };

@@ -67,8 +67,19 @@ interface UserError {
 	code: string;
 }
 
+/** A product with its variants, the fields the package reads and writes (weight in kilograms). */
+interface SandboxProduct {
+	id: number;
+	title: string;
+	descriptionHtml: string;
+	status: 'ACTIVE' | 'DRAFT' | 'ARCHIVED';
+	updatedAt: string;
+	variants: Array<{ id: number; sku: string; price: string; compareAtPrice: string | null; weight: number | null }>;
+}
+
 class ShopifyState {
 	items = new Map<string, Item>();
+	products = new Map<number, SandboxProduct>();
 	adjustments: Array<{ id: number; reason: string; referenceDocumentUri: string | null; changes: unknown[]; createdAt: string }> = [];
 	orders: unknown[] = [];
 	subscriptions: Subscription[] = [];
@@ -78,6 +89,7 @@ class ShopifyState {
 
 	reset(): void {
 		this.items.clear();
+		this.products.clear();
 		this.adjustments = [];
 		this.orders = [];
 		this.subscriptions = [];
@@ -242,6 +254,12 @@ async function graphql(state: ShopifyState, request: SandboxRequest): Promise<Sa
 		},
 		orders: (args: { query?: string; first?: number; after?: string; last?: number }) => listOrders(state, args),
 		locations: (args: { query?: string }) => listLocations(args),
+		product: ({ id }: { id: string }) => {
+			const product = state.products.get(Number(String(id).replace('gid://shopify/Product/', '')));
+			return product ? productNode(product) : null;
+		},
+		products: (args: { query?: string; first?: number; after?: string; last?: number }) => listProducts(state, args),
+		productSet: (args: { input: ProductSetInput }) => productSet(state, args.input),
 		inventoryAdjustQuantities: (args: { input: AdjustInput }) => adjust(state, args.input),
 		inventorySetQuantities: (args: { input: SetInput }) => setQuantities(state, args.input),
 	};
@@ -485,10 +503,94 @@ function cancelOrder(state: ShopifyState, request: SandboxRequest, publish: (ord
 	return { status: 200, body: { notice: 'Order has been cancelled', order } };
 }
 
+/** `products(first, after, query: "updated_at:>='<iso>'")`, oldest id first, a page at a time. */
+function listProducts(state: ShopifyState, args: { query?: string; first?: number; after?: string; last?: number }) {
+	const since = /updated_at:>=?'([^']+)'/.exec(String(args.query ?? ''))?.[1];
+	const found = [...state.products.values()].filter((product) => since === undefined || product.updatedAt >= new Date(since).toISOString()).sort((a, b) => a.id - b.id);
+	return connection(found, args, productNode);
+}
+
+function productNode(product: SandboxProduct) {
+	return {
+		id: `gid://shopify/Product/${product.id}`,
+		legacyResourceId: String(product.id),
+		title: product.title,
+		descriptionHtml: product.descriptionHtml,
+		status: product.status,
+		updatedAt: product.updatedAt,
+		variants: ({ first }: { first?: number }) => ({
+			nodes: product.variants.slice(0, first ?? product.variants.length).map((variant) => ({
+				id: `gid://shopify/ProductVariant/${variant.id}`,
+				sku: variant.sku,
+				price: variant.price,
+				compareAtPrice: variant.compareAtPrice,
+				inventoryItem: {
+					id: `gid://shopify/InventoryItem/${variant.id}`,
+					legacyResourceId: String(variant.id),
+					sku: variant.sku,
+					tracked: true,
+					inventoryLevel: () => null,
+					measurement: { id: `gid://shopify/InventoryItemMeasurement/${variant.id}`, weight: variant.weight === null ? null : { unit: 'KILOGRAMS', value: variant.weight } },
+				},
+			})),
+			pageInfo: pageInfo(first !== undefined && product.variants.length > first, null, null),
+		}),
+	};
+}
+
+interface ProductSetInput {
+	id?: string;
+	title?: string;
+	descriptionHtml?: string;
+	status?: SandboxProduct['status'];
+	productOptions?: unknown[];
+	variants?: Array<{ id?: string; sku?: string; price?: string | number; compareAtPrice?: string | number | null; inventoryItem?: { sku?: string; measurement?: { weight?: { value?: number; unit?: string } } } }>;
+}
+
+/**
+ * `productSet(input, synchronous: true)`: creates a product (no `id`) or replaces the given fields of one; `variants`
+ * replaces the product's variants (a variant with an `id` keeps it). A create with variants needs `productOptions`.
+ */
+function productSet(state: ShopifyState, input: ProductSetInput) {
+	const error = (field: string[], message: string, code: string) => ({ product: null, userErrors: [{ field, message, code }] });
+	const existing = input.id === undefined ? undefined : state.products.get(Number(String(input.id).replace('gid://shopify/Product/', '')));
+	if (input.id !== undefined && !existing) return error(['input', 'id'], 'Product does not exist', 'PRODUCT_DOES_NOT_EXIST');
+	if (!existing && (typeof input.title !== 'string' || input.title === '')) return error(['input', 'title'], "Title can't be blank", 'INVALID');
+	if (!existing && input.variants && !input.productOptions) return error(['input', 'productOptions'], 'Product options input is required when updating variants', 'PRODUCT_OPTIONS_INPUT_MISSING');
+	const product: SandboxProduct = existing ?? { id: 10_000 + state.id(), title: '', descriptionHtml: '', status: 'ACTIVE', updatedAt: '', variants: [] };
+	if (input.title !== undefined) product.title = input.title;
+	if (input.descriptionHtml !== undefined) product.descriptionHtml = input.descriptionHtml;
+	if (input.status !== undefined) product.status = input.status;
+	if (input.variants) {
+		product.variants = input.variants.map((variant) => {
+			const kept = variant.id === undefined ? undefined : product.variants.find((entry) => `gid://shopify/ProductVariant/${entry.id}` === variant.id);
+			return {
+				id: kept?.id ?? 20_000 + state.id(),
+				sku: variant.inventoryItem?.sku ?? variant.sku ?? kept?.sku ?? '',
+				price: variant.price === undefined ? (kept?.price ?? '0.00') : Number(variant.price).toFixed(2),
+				compareAtPrice: variant.compareAtPrice === undefined ? (kept?.compareAtPrice ?? null) : variant.compareAtPrice === null ? null : Number(variant.compareAtPrice).toFixed(2),
+				weight: variant.inventoryItem?.measurement?.weight?.value ?? kept?.weight ?? null,
+			};
+		});
+	}
+	product.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+	state.products.set(product.id, product);
+	return { product: productNode(product), userErrors: [] };
+}
+
 /** `{ inventory: [{ sku, available, locationId? }] }` */
 function seed(state: ShopifyState, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	for (const [collection, records] of Object.entries(data)) {
-		if (collection !== 'inventory' || !Array.isArray(records)) throw controlError(400, 'seed { inventory: [{ sku, available, locationId? }] }');
+		if (collection === 'products' && Array.isArray(records)) {
+			for (const record of records as Array<{ sku: string; title?: string; price?: string; compareAtPrice?: string | null; status?: SandboxProduct['status']; weight?: number; descriptionHtml?: string }>) {
+				productSet(state, {
+					title: record.title ?? record.sku, descriptionHtml: record.descriptionHtml, status: record.status, productOptions: [],
+					variants: [{ price: record.price ?? '0', compareAtPrice: record.compareAtPrice ?? null, inventoryItem: { sku: record.sku, measurement: record.weight === undefined ? undefined : { weight: { value: record.weight, unit: 'KILOGRAMS' } } } }],
+				});
+			}
+			continue;
+		}
+		if (collection !== 'inventory' || !Array.isArray(records)) throw controlError(400, 'seed { inventory: [{ sku, available, locationId? }] } or { products: [{ sku, title?, price?, ... }] }');
 		for (const record of records as Array<{ sku?: string; available?: number; locationId?: string }>) {
 			if (typeof record.sku !== 'string' || !Number.isInteger(record.available)) throw controlError(400, 'each inventory record needs sku and an integer available');
 			const item = state.items.get(record.sku) ?? { id: 7_000 + state.id(), sku: record.sku, levels: new Map() };
@@ -504,7 +606,7 @@ function view(state: ShopifyState, collection?: string): unknown {
 		[...state.items.values()].flatMap((item) =>
 			[...item.levels.entries()].map(([locationId, available]) => ({ sku: item.sku, inventoryItemId: itemGid(item), locationId, available })),
 		);
-	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders, webhooks: () => state.subscriptions };
+	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders, webhooks: () => state.subscriptions, products: () => [...state.products.values()] };
 	if (collection === undefined) return Object.fromEntries(Object.entries(all).map(([name, read]) => [name, read()]));
 	return all[collection]?.();
 }

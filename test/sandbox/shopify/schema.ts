@@ -6,11 +6,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const servedFields: Record<string, string[]> = {
-	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders', 'locations'],
+	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders', 'locations', 'product', 'products'],
 	LocationConnection: ['nodes', 'pageInfo'],
-	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities'],
+	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities', 'productSet'],
 	InventoryItemConnection: ['nodes', 'pageInfo'],
-	InventoryItem: ['id', 'legacyResourceId', 'sku', 'tracked', 'inventoryLevel'],
+	InventoryItem: ['id', 'legacyResourceId', 'sku', 'tracked', 'inventoryLevel', 'measurement'],
+	InventoryItemMeasurement: ['id', 'weight'],
+	Weight: ['unit', 'value'],
+	ProductConnection: ['nodes', 'pageInfo'],
+	Product: ['id', 'legacyResourceId', 'title', 'descriptionHtml', 'status', 'updatedAt', 'variants'],
+	ProductVariantConnection: ['nodes', 'pageInfo'],
+	ProductVariant: ['id', 'sku', 'price', 'compareAtPrice', 'inventoryItem'],
+	ProductSetPayload: ['product', 'userErrors'],
+	ProductSetUserError: ['code', 'field', 'message'],
 	InventoryLevel: ['id', 'quantities', 'location'],
 	InventoryQuantity: ['id', 'name', 'quantity', 'updatedAt'],
 	Location: ['id', 'name'],
