@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import * as apply from './actions/apply.operation';
 import * as completeStep from './actions/completeStep.operation';
-import { configuredOutputs } from './actions/outputs';
+import { configuredOutputs, outputCount } from './actions/outputs';
 import { locationListSearch, storeNames } from './actions/properties';
 import * as pollOrders from './actions/pollOrders.operation';
 import * as reconcile from './actions/reconcile.operation';
@@ -49,8 +49,8 @@ export class InventoryFanOut implements INodeType {
 
 	methods = { credentialTest: { integrationStateStoreTest }, listSearch: locationListSearch };
 
-	/** Two outputs, named for the operation (actions/outputs.ts); the second takes a failed operation's error items under Continue On Fail. */
+	/** Outputs named for the operation (actions/outputs.ts); failures follow On Error. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation(this, operations, { count: 2, errorOutput: 1 });
+		return await routeOperation(this, operations, { count: outputCount(this.getNodeParameter('operation', 0) as string), errorOutput: 0 });
 	}
 }

@@ -56,7 +56,7 @@ function orderFlow(): WorkflowJson {
 		{ name: `Verify ${label} Order`, type: `${pkg}.inventoryFanOut`, typeVersion: 1, position: [260, y], parameters: { operation: 'verifyOrder', orderSource: store }, credentials: { [`integration${label}Api`]: { id: '', name: `${label} account` } } },
 	];
 	const nodes = [...intake('shopify', 'Shopify', -120), ...intake('woocommerce', 'WooCommerce', 200), recordOrder, fanOut];
-	for (const name of ['Rejected', 'Seen Before', 'Invalid', 'Stock Updated', 'Stock Changes Pending']) {
+	for (const name of ['Rejected', 'Seen Before', 'Invalid', 'Stock Updated', 'Stock Changes Pending', 'Stock Refused']) {
 		nodes.push({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 340], parameters: {} });
 	}
 	const to = (node: string) => [{ node, type: 'main', index: 0 }];
@@ -70,7 +70,8 @@ function orderFlow(): WorkflowJson {
 			'Verify Shopify Order': toIntake,
 			'Verify WooCommerce Order': toIntake,
 			'Record Order': { main: [to('Fan Out Stock'), to('Seen Before'), to('Invalid')] },
-			'Fan Out Stock': { main: [to('Stock Updated'), to('Stock Changes Pending')] },
+			// Applied, Pending, and n8n's error output (the template's On Error: Continue (using error output)).
+			'Fan Out Stock': { main: [to('Stock Updated'), to('Stock Changes Pending'), to('Stock Refused')] },
 		},
 	};
 }
@@ -96,18 +97,18 @@ test('a signed Shopify order fans out to the other three stores once; a forged o
 	expect(await sandboxes.quantities('WF-1')).toEqual({ shopify: 40, woocommerce: 37, magento: 37, bigcommerce: 37 });
 });
 
-test('an unknown SKU and a store that is down land on the errors output; retry pending applies the change later', async () => {
+test('an unknown SKU is refused on the error output, a store that is down is pending; retry pending applies the change later', async () => {
 	await sandboxes.seed(['WF-2'], 10);
 	await sandboxes.controls.magento.reset();
 	await sandboxes.controls.bigcommerce.fault({ kind: 'error', status: 503, times: -1 });
 	const order = { id: 880003, line_items: [{ id: 1, sku: 'WF-2', quantity: 1 }] };
 	const result = await run(orderFlow(), [shopifyDelivery(order, 'wh-3')], 'Shopify Order Created');
 	expect(result.error).toBeUndefined();
-	const errors = result.outputs['Stock Changes Pending'][0].map((item) => item.json);
-	expect(errors.map((item) => [item.store, item.status, (item.error as { code?: string }).code])).toEqual([
-		['magento', 'failed', 'UNKNOWN_SKU'],
-		['bigcommerce', 'pending', undefined],
-	]);
+	const pending = result.outputs['Stock Changes Pending'][0].map((item) => item.json);
+	expect(pending.map((item) => [item.store, item.status])).toEqual([['bigcommerce', 'pending']]);
+	const refused = result.outputs['Stock Refused'][0].map((item) => item.json);
+	expect(refused.map((item) => [(item.details as { store: string }).store, (item.details as { status: string }).status, (item.details as { code: string }).code])).toEqual([['magento', 'failed', 'UNKNOWN_SKU']]);
+	expect(String(refused[0].error)).toMatch(/^stock of WF-2 on magento \(order shopify:880003, line 1\): /);
 	await sandboxes.controls.bigcommerce.clearFaults();
 	const retry = await run(template('inventory-reconcile.json'), [], 'Reconcile Now');
 	expect(retry.error).toBeUndefined();
@@ -168,8 +169,9 @@ test('the reconcile template goes on when one store answers Poll Orders with a 4
 	const result = await runWorkflow(template('inventory-reconcile.json'), { credentials: credentials(), startNode: 'Reconcile Now', env: { INTEGRATION_AUTOMATION_STATE_FILE: ownState } });
 	expect(result.error).toBeUndefined();
 	const attention = result.outputs['Needs Attention'][0].map((item) => item.json);
-	expect(attention.filter((item) => item.operation === 'pollOrders')).toEqual([
-		{ store: 'bigcommerce', platform: 'bigcommerce', operation: 'pollOrders', status: 'failed', error: expect.objectContaining({ status: 422 }) },
+	// The store that could not be polled reaches Needs Attention from Poll Store Orders' error output, its reason beside it.
+	expect(attention.filter((item) => item.details?.operation === 'pollOrders')).toEqual([
+		expect.objectContaining({ error: expect.stringMatching(/^orders on bigcommerce: not polled: /), details: expect.objectContaining({ store: 'bigcommerce', platform: 'bigcommerce', operation: 'pollOrders', status: 'failed', httpStatus: 422 }) }),
 	]);
 	// The Magento order was polled and fanned out, and Retry Pending and Reconcile ran after the failed poll.
 	expect(await sandboxes.quantities('SKU-1')).toEqual({ shopify: 6, woocommerce: 6, magento: 6, bigcommerce: 6 });

@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { orderInputSchema, orderMovements, type MovementKind, type OrderEvent } from '../../../lib/inventory';
+import { orderInputSchema, orderMovements, type MovementKind, type OrderEvent, type StoreOutcome } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
-import { toNodeError } from '../../shared/errors';
-import { InputViolationError, itemParameters, jsonInput, readInput } from '../../shared/inputs';
+import { itemParameters, jsonInput, readInput } from '../../shared/inputs';
+import { failedItem } from '../../shared/itemFailures';
 import { buildFanOut, splitOutcomes } from './engine';
 import { orderProperties } from './orders';
 import { storeIds } from './properties';
@@ -51,13 +51,16 @@ function readOrder(context: IExecuteFunctions, item: number, kind: MovementKind)
 	};
 }
 
-/** Each item is one order or movement: every store but the source changes once; applied → output 0, pending/failed → output 1. */
+/** One item's changes (and, for a delivery seen before, what it says), or why it could not be applied. */
+type ItemResult = { item: number; outcomes: Array<StoreOutcome & { item: number }>; duplicate?: IDataObject } | { item: number; error: unknown };
+
+/** Each item is one order or movement: every store but the source changes once; applied → Applied, pending → Pending, refused or invalid → On Error. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
 	const fanOut = await buildFanOut(this, store);
 	const kind = this.getNodeParameter('kind', 0) as MovementKind;
 	const results = await Promise.all(
-		items.map(async (_, item) => {
+		items.map(async (_, item): Promise<ItemResult> => {
 			try {
 				const order = readOrder(this, item, kind);
 				const movements = orderMovements(order, kind);
@@ -70,16 +73,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				if (result.voidedOrders.length > 0) return { item, outcomes, duplicate: { orderId: order.orderId, voided: true, reason: 'cancelled before its sale was recorded: nothing taken off' } };
 				return { item, outcomes };
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, item);
-				if (!this.continueOnFail()) throw nodeError;
-				return { item, failure: nodeError instanceof InputViolationError ? nodeError.itemJson() : { error: nodeError.message } };
+				return { item, error };
 			}
 		}),
 	);
-	const [applied, errors] = splitOutcomes(results.flatMap((result) => result.outcomes ?? []));
+	// Invalid orders first (they stop the node under Stop Workflow), then the changes each store refused.
+	const invalid = results.flatMap((result) => ('error' in result ? [failedItem(this, result.item, result.error)] : []));
+	const [applied, pending] = splitOutcomes(this, results.flatMap((result) => ('outcomes' in result ? result.outcomes : [])));
 	for (const result of results) {
-		if (result.duplicate) applied.push({ json: result.duplicate, pairedItem: { item: result.item } });
-		if (result.failure) errors.push({ json: result.failure, pairedItem: { item: result.item } });
+		if ('duplicate' in result && result.duplicate) applied.push({ json: result.duplicate, pairedItem: { item: result.item } });
 	}
-	return [applied, errors];
+	return [[...applied, ...invalid], pending];
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { ORDER_STEPS } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
-import { toNodeError } from '../../shared/errors';
+import { failedItem } from '../../shared/itemFailures';
 import { orderIntake } from './orders';
 
 const showFor = { show: { operation: ['completeStep'] } };
@@ -42,8 +42,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (typeof key !== 'string' || key === '') throw new Error(`orderKey must be a non-empty string, got ${JSON.stringify(key) ?? 'nothing'}`);
 			done.push({ json: { ...(await intake.completeStep(key, this.getNodeParameter('step', item) as string)) }, pairedItem: { item } });
 		} catch (error) {
-			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, item);
-			done.push({ json: { error: (error as Error).message }, pairedItem: { item } });
+			done.push(failedItem(this, item, error));
 		}
 	}
 	return [done];

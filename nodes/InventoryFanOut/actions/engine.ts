@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { openInventory, type ChannelRules, type InventoryFanOut, type StoreOutcome } from '../../../lib/inventory';
 import { nodePlatforms, type StateStore } from '../../shared/engineContext';
+import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
 import { pickedValue } from '../../shared/resourceLocator';
 import { locatedStores, locationParameter } from './properties';
 
@@ -43,12 +44,27 @@ export async function buildFanOut(context: IExecuteFunctions, store: StateStore)
 	return await inventory.fanOut(selected.map((platform) => ({ platform, rules: rules.get(platform), settings: pickedLocation(context, platform) })));
 }
 
-/** Applied changes → output 0; pending and failed ones (the error output) → output 1. */
-export function splitOutcomes(outcomes: Array<StoreOutcome & { item: number }>): INodeExecutionData[][] {
+/**
+ * Applied changes → Applied; pending ones (the store was unavailable: kept and applied by Retry Pending) → Pending; one a
+ * store refused for good (an unknown SKU…) follows the node's On Error setting, after the others were applied.
+ */
+export function splitOutcomes(context: IExecuteFunctions, outcomes: Array<StoreOutcome & { item: number }>): INodeExecutionData[][] {
 	const applied: INodeExecutionData[] = [];
-	const errors: INodeExecutionData[] = [];
+	const pending: INodeExecutionData[] = [];
+	hintFailures(context, outcomes.filter((outcome) => outcome.status === 'failed').length, outcomes.length, 'stock changes');
 	for (const { item, ...outcome } of outcomes) {
-		(outcome.status === 'applied' ? applied : errors).push({ json: { ...outcome }, pairedItem: { item } });
+		if (outcome.status === 'failed') applied.push(failedItem(context, item, stockFailure(outcome)));
+		else (outcome.status === 'applied' ? applied : pending).push({ json: { ...outcome }, pairedItem: { item } });
 	}
-	return [applied, errors];
+	return [applied, pending];
+}
+
+/** A stock change a store refused, named by order line, SKU and store. */
+function stockFailure(outcome: StoreOutcome): RecordFailure {
+	return {
+		subject: `stock of ${outcome.sku} on ${outcome.store} (order ${outcome.orderId}, line ${outcome.lineId})`,
+		message: outcome.error?.message ?? 'not applied',
+		code: outcome.error?.code,
+		details: { ...outcome, error: outcome.error?.message ?? null },
+	};
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { OrderCursors } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
+import { failedItem } from '../../shared/itemFailures';
 import { buildFanOut, splitOutcomes } from './engine';
 
 export const description: INodeProperties[] = [
@@ -17,8 +18,8 @@ export const description: INodeProperties[] = [
 
 /**
  * Pulls new orders from the stores (Shopify and Magento `updated_at`, WooCommerce `modified_after`, BigCommerce v2) and fans
- * each out like an order webhook: applied changes → output 0, pending/failed → output 1. A store that cannot be polled
- * (an error answer, a store down) is one item on output 1 with its reason; the other stores are polled all the same.
+ * each out like an order webhook: applied changes → Applied, pending → Pending, refused → On Error. A store that cannot
+ * be polled (an error answer, a store down) follows On Error too, after the other stores were polled all the same.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
@@ -30,9 +31,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	};
 	const polled = await fanOut.pollOrders(cursors);
 	// One run for the whole input: every result pairs with the item that triggered it.
-	const [applied, errors] = splitOutcomes(polled.flatMap((entry) => entry.outcomes.map((outcome) => ({ ...outcome, item: 0 }))));
+	const [applied, pending] = splitOutcomes(this, polled.flatMap((entry) => entry.outcomes.map((outcome) => ({ ...outcome, item: 0 }))));
 	const unpolled = polled
 		.filter((entry) => entry.status === 'failed')
-		.map((entry) => ({ json: { store: entry.store, platform: entry.platform, operation: 'pollOrders', status: entry.status, error: entry.error }, pairedItem: { item: 0 } }));
-	return [applied, [...errors, ...unpolled]];
+		.map((entry) =>
+			failedItem(this, 0, {
+				subject: `orders on ${entry.store}`,
+				message: `not polled: ${entry.error?.message ?? 'failed'}`,
+				code: entry.error?.code,
+				details: { store: entry.store, platform: entry.platform, operation: 'pollOrders', status: entry.status, ...(entry.error?.status === undefined ? {} : { httpStatus: entry.error.status }) },
+			}),
+		);
+	return [[...applied, ...unpolled], pending];
 }

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { skuListSchema } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
 import { readInput } from '../../shared/inputs';
+import { failedItem, hintFailures } from '../../shared/itemFailures';
 import { buildFanOut } from './engine';
 import { inventoryPlatforms } from './properties';
 
@@ -45,20 +46,30 @@ function skuList(context: IExecuteFunctions, item: number): string[] {
 	return list.map((sku) => sku.trim()).filter(Boolean);
 }
 
-/** One item per store and SKU: in sync or corrected → output 0; drift, unknown SKU, no baseline, errors → output 1. */
+/** One item per store and SKU: in sync or corrected → In Step; drift, unknown SKU, no baseline → Drift; a store that could not be read → On Error. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
 	const fanOut = await buildFanOut(this, store);
 	const ok: INodeExecutionData[] = [];
 	const attention: INodeExecutionData[] = [];
+	let unread = 0;
+	let total = 0;
 	for (let item = 0; item < items.length; item++) {
 		const entries = await fanOut.reconcile(skuList(this, item), {
 			correct: this.getNodeParameter('correct', item) as boolean,
 			baselineFrom: (this.getNodeParameter('baselineStore', item) as string) || undefined,
 		});
+		total += entries.length;
 		for (const entry of entries) {
-			(entry.status === 'in_sync' || entry.status === 'corrected' ? ok : attention).push({ json: { ...entry }, pairedItem: { item } });
+			if (entry.status === 'error') {
+				unread++;
+				const failure = { subject: `stock of ${entry.sku} on ${entry.store}`, message: `not read: ${entry.error?.message ?? 'failed'}`, code: entry.error?.code, details: { ...entry, error: entry.error?.message ?? null } };
+				ok.push(failedItem(this, item, failure));
+			} else {
+				(entry.status === 'in_sync' || entry.status === 'corrected' ? ok : attention).push({ json: { ...entry }, pairedItem: { item } });
+			}
 		}
 	}
+	hintFailures(this, unread, total, 'store reads');
 	return [ok, attention];
 }

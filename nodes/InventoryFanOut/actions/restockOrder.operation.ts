@@ -107,10 +107,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			}
 		}),
 	);
-	const [applied, errors] = splitOutcomes(results.flatMap((result) => result.outcomes ?? []));
+	const [applied, pending] = splitOutcomes(this, results.flatMap((result) => result.outcomes ?? []));
 	for (const result of results) {
 		if (result.summary) applied.push({ json: result.summary, pairedItem: { item: result.item } });
-		if (result.failure) errors.push({ json: result.failure, pairedItem: { item: result.item } });
+		// An error item (On Error: Continue), which "Continue (using error output)" moves to n8n's error output.
+		if (result.failure) applied.push({ json: result.failure, pairedItem: { item: result.item } });
 	}
-	return [applied, errors];
+	return [applied, pending];
 }

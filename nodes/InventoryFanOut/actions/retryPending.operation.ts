@@ -15,11 +15,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Applies the changes earlier runs left pending (a store that was down): applied → output 0, still pending or failed → output 1. */
+/** Applies the changes earlier runs left pending (a store that was down): applied → Applied, still pending → Pending, refused → On Error. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
 	const fanOut = await buildFanOut(this, store);
 	const outcomes = await fanOut.retryPending(this.getNodeParameter('limit', 0) as number);
 	// One run for the whole input: every result pairs with the item that triggered it.
-	return splitOutcomes(outcomes.map((outcome) => ({ ...outcome, item: 0 })));
+	return splitOutcomes(this, outcomes.map((outcome) => ({ ...outcome, item: 0 })));
 }
