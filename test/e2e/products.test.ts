@@ -1,7 +1,7 @@
 /**
- * Sync Products (Inventory Fan-out) in the real n8n, through the product template, against the WooCommerce, Magento
- * and BigCommerce sandboxes: the first run matches products by SKU and creates the missing ones once; a product edited
- * on one store reaches the other two once, and the next run writes nothing (our own writes are no echo).
+ * Sync Products (Inventory Fan-out) in the real n8n, through the product template, against the Shopify, WooCommerce,
+ * Magento and BigCommerce sandboxes: the first run matches products by SKU and creates the missing ones once; a product
+ * edited on one store reaches the other three once, and the next run writes nothing (our own writes are no echo).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -25,8 +25,10 @@ beforeAll(async () => {
 	sandboxes = await startCommerceSandboxes();
 	packageTarball = await packPackage();
 	n8n = await startN8n({ packageTarball });
-	const [woocommerce, magento, bigcommerce] = ['woocommerce', 'magento', 'bigcommerce'].map(store);
+	const [shopify, woocommerce, magento, bigcommerce] = ['shopify', 'woocommerce', 'magento', 'bigcommerce'].map(store);
+	await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
 	const ids = {
+		integrationShopifyApi: await n8n.createCredential('integrationShopifyApi', 'Shopify Store', { accessToken: shopify.settings.accessToken, locationId: shopify.settings.locationId, baseUrl: shopify.baseUrl }),
 		integrationWooCommerceApi: await n8n.createCredential('integrationWooCommerceApi', 'WooCommerce Store', { consumerKey: woocommerce.settings.consumerKey, consumerSecret: woocommerce.settings.consumerSecret, baseUrl: woocommerce.baseUrl }),
 		integrationMagentoApi: await n8n.createCredential('integrationMagentoApi', 'Magento Store', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
 		integrationBigCommerceApi: await n8n.createCredential('integrationBigCommerceApi', 'BigCommerce Store', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
@@ -44,17 +46,19 @@ afterAll(async () => {
 	await sandboxes?.close();
 });
 
+/** Product writes each store received: REST POST/PUT on products, Shopify's productSet mutations. */
 const writes = async () =>
 	Object.fromEntries(
 		await Promise.all(
-			['woocommerce', 'magento', 'bigcommerce'].map(async (platform) => [
+			['shopify', 'woocommerce', 'magento', 'bigcommerce'].map(async (platform) => [
 				platform,
-				(await sandboxes.controls[platform].requests()).filter((entry) => ['POST', 'PUT'].includes(entry.method) && /products/.test(entry.path)).length,
+				(await sandboxes.controls[platform].requests()).filter((entry) => (platform === 'shopify' ? JSON.stringify(entry.body ?? '').includes('productSet(') : ['POST', 'PUT'].includes(entry.method) && /products/.test(entry.path))).length,
 			]),
 		),
 	) as Record<string, number>;
 
 const titles = async () => ({
+	shopify: (await sandboxes.controls.shopify.state<Array<{ title: string; variants: Array<{ sku: string; price: string }> }>>('products')).map((product) => `${product.variants[0].sku} ${product.title} ${product.variants[0].price}`).sort(),
 	woocommerce: (await sandboxes.controls.woocommerce.state<Array<{ sku: string; name: string; regular_price: string }>>('products')).map((product) => `${product.sku} ${product.name} ${product.regular_price}`).sort(),
 	magento: (await sandboxes.controls.magento.state<Array<{ sku: string; name: string; price: number }>>('products')).map((product) => `${product.sku} ${product.name} ${product.price}`).sort(),
 	bigcommerce: (await sandboxes.controls.bigcommerce.state<Array<{ sku: string; name: string; price: number }>>('catalog')).map((product) => `${product.sku} ${product.name} ${product.price}`).sort(),
@@ -69,15 +73,16 @@ async function syncNow() {
 
 test('the first run brings every product to every store once, matched by SKU', async () => {
 	const stores = await syncNow();
-	expect(Object.fromEntries(stores.map((entry) => [entry.store, entry.created]))).toEqual({ woocommerce: 1, magento: 2, bigcommerce: 1 });
+	expect(Object.fromEntries(stores.map((entry) => [entry.store, entry.created]))).toEqual({ shopify: 2, woocommerce: 1, magento: 2, bigcommerce: 1 });
 	expect(await titles()).toEqual({
+		shopify: ['E2E-P1 Linen shirt 32.00', 'E2E-P2 Canvas bag 18.00'],
 		woocommerce: ['E2E-P1 Linen shirt 40.00', 'E2E-P2 Canvas bag 18'],
 		magento: ['E2E-P1 Linen shirt 32', 'E2E-P2 Canvas bag 18'],
 		bigcommerce: ['E2E-P1 Linen shirt 32', 'E2E-P2 Canvas bag 18'],
 	});
 });
 
-test('a product edited on one store reaches the other stores once; the next run writes nothing', async () => {
+test('a product edited on one store reaches the other three once; the next run writes nothing', async () => {
 	// Edited on BigCommerce a second after the copies were written, as a merchant would.
 	await new Promise((resolve) => setTimeout(resolve, 1100));
 	const bigcommerce = store('bigcommerce');
@@ -90,10 +95,11 @@ test('a product edited on one store reaches the other stores once; the next run 
 	expect(edited.status).toBe(200);
 	const before = await writes();
 	const stores = await syncNow();
-	expect(Object.fromEntries(stores.map((entry) => [entry.store, [entry.pulled, entry.updated]]))).toEqual({ woocommerce: [0, 1], magento: [0, 1], bigcommerce: [1, 0] });
+	expect(Object.fromEntries(stores.map((entry) => [entry.store, [entry.pulled, entry.updated]]))).toEqual({ shopify: [0, 1], woocommerce: [0, 1], magento: [0, 1], bigcommerce: [1, 0] });
 	const after = await writes();
-	expect({ woocommerce: after.woocommerce - before.woocommerce, magento: after.magento - before.magento, bigcommerce: after.bigcommerce - before.bigcommerce }).toEqual({ woocommerce: 1, magento: 1, bigcommerce: 0 });
+	expect(Object.fromEntries(Object.keys(after).map((platform) => [platform, after[platform] - before[platform]]))).toEqual({ shopify: 1, woocommerce: 1, magento: 1, bigcommerce: 0 });
 	expect(await titles()).toEqual({
+		shopify: ['E2E-P1 Linen shirt 32.00', 'E2E-P2 Canvas tote 21.50'],
 		woocommerce: ['E2E-P1 Linen shirt 40.00', 'E2E-P2 Canvas tote 21.5'],
 		magento: ['E2E-P1 Linen shirt 32', 'E2E-P2 Canvas tote 21.5'],
 		bigcommerce: ['E2E-P1 Linen shirt 32', 'E2E-P2 Canvas tote 21.5'],
