@@ -1,11 +1,11 @@
-import { idempotencyKeyFor, type AuthorizationResult, type PaymentConnector } from '../platforms/payments';
+import { idempotencyKeyFor, type AuthorizationResult } from '../platforms/payments';
 import { assertInput, InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import { IdempotencyConflictError, IdempotencyLedger } from '../store/idempotency';
-import type { SqlDatabase } from '../store/types';
+import { NotSettled, type LedgerActionOptions } from './ledgerActions';
 import { captureRequestSchema, paymentIdSchema } from './inputs';
 import { minorUnitsOf } from './minorUnits';
-import type { AuthorizationAction, ExpiringAuthorization, PaymentRepository, TransactionRecord } from './repository';
+import type { AuthorizationAction, ExpiringAuthorization, TransactionRecord } from './repository';
 
 export type AuthorizationFailureReason = 'unknown_payment' | 'not_authorized' | 'not_supported' | 'processor_refused' | 'outcome_unknown' | 'in_progress';
 
@@ -40,26 +40,8 @@ export type AuthorizationOutcome =
 
 type Done = Extract<AuthorizationOutcome, { replayed: boolean }>;
 
-export interface PaymentAuthorizationsOptions {
-	db: SqlDatabase;
-	payments: PaymentRepository;
-	connectors: Record<string, PaymentConnector>;
-	leaseMs: number;
-	waitMs: number;
-	pollMs: number;
-	sleep: (ms: number) => Promise<void>;
-	now: () => number;
-}
-
 /** One capture or void per payment: the ledger's key, so a capture and a void of one payment never run at once. */
 const LEDGER_SCOPE = 'payments.authorization';
-
-/** Ends the ledger's claim without a stored result, so that a repeat may settle (or retry) it. */
-class NotSettled extends Error {
-	constructor(readonly outcome: AuthorizationOutcome) {
-		super(outcome.status === 'failed' ? outcome.message : 'not settled');
-	}
-}
 
 /**
  * Capture (all or part) and void of authorized payments, on the processor that authorized them. Each payment is
@@ -71,7 +53,7 @@ class NotSettled extends Error {
 export class PaymentAuthorizations {
 	private readonly ledger: IdempotencyLedger;
 
-	constructor(private readonly options: PaymentAuthorizationsOptions) {
+	constructor(private readonly options: LedgerActionOptions) {
 		this.ledger = new IdempotencyLedger(options.db);
 	}
 
@@ -114,7 +96,7 @@ export class PaymentAuthorizations {
 			// Another execution settled this payment meanwhile: answer as it did, if it did the same.
 			return (await this.earlier((await this.options.payments.transaction(paymentId))!, action, amountMinor)) ?? { ...(result as Done), replayed: true };
 		} catch (error) {
-			if (error instanceof NotSettled) return error.outcome;
+			if (error instanceof NotSettled) return (error as NotSettled<AuthorizationOutcome>).outcome;
 			if (error instanceof IdempotencyConflictError) return refusal(record, 'in_progress', `Another execution is still capturing or voiding payment ${paymentId}`);
 			throw error;
 		}

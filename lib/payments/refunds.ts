@@ -1,11 +1,11 @@
-import { refundKeyFor, type PaymentConnector, type RefundResult } from '../platforms/payments';
+import { refundKeyFor, type RefundResult } from '../platforms/payments';
 import { assertInput, InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import { minorUnitsOf } from './minorUnits';
 import { IdempotencyConflictError, IdempotencyLedger } from '../store/idempotency';
-import type { SqlDatabase } from '../store/types';
+import { NotSettled, type LedgerActionOptions } from './ledgerActions';
 import { refundRequestSchema, refundIdSchema } from './inputs';
-import type { PaymentRepository, TransactionRecord } from './repository';
+import type { TransactionRecord } from './repository';
 import { RefundRepository, type RefundRow } from './refundRepository';
 
 /** One refund to make: `amount` in major units, all that remains of the payment when left out. */
@@ -44,25 +44,7 @@ export type RefundOutcome =
 			processor?: string;
 	  };
 
-export interface PaymentRefundsOptions {
-	db: SqlDatabase;
-	payments: PaymentRepository;
-	connectors: Record<string, PaymentConnector>;
-	leaseMs: number;
-	waitMs: number;
-	pollMs: number;
-	sleep: (ms: number) => Promise<void>;
-	now: () => number;
-}
-
 const LEDGER_SCOPE = 'payments.refund';
-
-/** Ends the ledger's claim without recording a result, so that a repeat of the refund id may settle or retry it. */
-class NotSettled extends Error {
-	constructor(readonly outcome: RefundOutcome) {
-		super(outcome.status === 'failed' ? outcome.message : 'not settled');
-	}
-}
 
 /**
  * Refunds of captured payments on the processor that charged them. Each refund id runs once through the store's
@@ -75,7 +57,7 @@ export class PaymentRefunds {
 	readonly refunds: RefundRepository;
 	private readonly ledger: IdempotencyLedger;
 
-	constructor(private readonly options: PaymentRefundsOptions) {
+	constructor(private readonly options: LedgerActionOptions) {
 		this.refunds = new RefundRepository(options.db, options.leaseMs, options.now);
 		this.ledger = new IdempotencyLedger(options.db);
 	}
@@ -98,7 +80,7 @@ export class PaymentRefunds {
 			});
 			return replayed ? await this.status(refundId, true) : result;
 		} catch (error) {
-			if (error instanceof NotSettled) return error.outcome;
+			if (error instanceof NotSettled) return (error as NotSettled<RefundOutcome>).outcome;
 			if (error instanceof IdempotencyConflictError) return fail('in_progress', `Another execution is still refunding ${refundId}`);
 			throw error;
 		}

@@ -147,16 +147,7 @@ export class PaymentRouter {
 			now: this.now,
 		};
 		this.authorizations = new PaymentAuthorizations(parts);
-		this.refunds = new PaymentRefunds({
-			db: options.db,
-			payments: this.payments,
-			connectors: options.connectors,
-			leaseMs: this.leaseMs,
-			waitMs: this.waitMs,
-			pollMs: this.pollMs,
-			sleep: this.sleep,
-			now: this.now,
-		});
+		this.refunds = new PaymentRefunds(parts);
 	}
 
 	/**
