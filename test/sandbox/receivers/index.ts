@@ -3,7 +3,8 @@
  * accounting, inventory), one sandbox serving `POST /<receiver>/events`. A delivery must carry a valid Standard
  * Webhooks signature made with that receiver's secret, or the shared bearer token (HTTP API destinations). Receivers
  * record each delivery once per idempotency key (`webhook-id`, else `idempotency-key`) and count the duplicates.
- * Faults (a slow or failing receiver) through the control API, matched on the path prefix `/<receiver>/`.
+ * Faults (a slow or failing receiver) through the control API, matched on the path prefix `/<receiver>/`. It also
+ * stands in for a content calendar's queue: `GET /social/queue/due` lists the posts seeded as `{ posts: [...] }`.
  */
 import { createHash } from 'node:crypto';
 
@@ -38,6 +39,7 @@ export const createReceiversSandbox: VendorSandboxFactory = () => {
 	let deliveries = new Map<string, ReceivedDelivery>();
 	let duplicates = 0;
 	let rejected: Array<{ receiver: string; reason: string; at: string }> = [];
+	let duePosts: unknown[] = [];
 	const reject = (receiver: string, status: number, reason: string): SandboxResponse => {
 		rejected.push({ receiver, reason, at: new Date().toISOString() });
 		return json(status, { error: reason });
@@ -83,21 +85,25 @@ export const createReceiversSandbox: VendorSandboxFactory = () => {
 			notFound: (request) => json(404, { error: `no route ${request.method} ${request.path}` }),
 			badRequest: (message) => json(400, { error: `invalid JSON: ${message}` }),
 		},
-		routes: (router) => router.post('/:receiver/events', receive),
+		routes: (router) => router.post('/:receiver/events', receive).get('/social/queue/due', () => json(200, duePosts)),
 		data: {
 			reset: () => {
 				deliveries = new Map();
 				duplicates = 0;
 				rejected = [];
+				duePosts = [];
 			},
-			seed: () => {
-				throw controlError(400, 'receivers take no seed data');
+			seed: (data) => {
+				const posts = (data as { posts?: unknown }).posts;
+				if (!Array.isArray(posts)) throw controlError(400, 'receivers take only { posts: [...] }: the content queue\'s due posts');
+				duePosts = [...duePosts, ...posts];
 			},
 			state: (collection) => {
 				if (collection === undefined) return { deliveries: list(), duplicates, rejected };
 				if (collection === 'deliveries') return list();
 				if (collection === 'duplicates') return { duplicates };
 				if (collection === 'rejected') return rejected;
+				if (collection === 'posts') return duePosts;
 				if ((receiverNames as readonly string[]).includes(collection)) return list(collection);
 				return undefined;
 			},

@@ -49,3 +49,13 @@ test('faults through the control API hit one receiver only', async () => {
 	expect((await post('analytics', body, signed('analytics', 'msg_4', body))).status).toBe(202);
 	expect((await post('marketing', body, signed('marketing', 'msg_4', body))).status).toBe(202);
 });
+
+test("stands in for a content calendar's queue: lists the due posts seeded, none after a reset, and refuses other seed data", async () => {
+	const due = async () => (await fetch(`${sandbox.baseUrl}/social/queue/due`)).json();
+	expect(await due()).toEqual([]);
+	await control.seed({ posts: [{ postId: 'launch', text: 'We are live' }] });
+	expect(await due()).toEqual([{ postId: 'launch', text: 'We are live' }]);
+	await control.reset();
+	expect(await due()).toEqual([]);
+	await expect(control.seed({ deliveries: [] })).rejects.toThrow(/posts/);
+});
