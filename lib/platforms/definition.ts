@@ -132,6 +132,8 @@ export interface InventoryCapability {
 	 * label, and what a typed id looks like (the picker's placeholder).
 	 */
 	location?: { setting: string; resource: string; label: string; placeholder: string };
+	/** Whether the connector reads orders (`pullOrders`): a store without order webhooks is then polled for them. */
+	pullsOrders?: boolean;
 }
 
 export interface SocialCapability {

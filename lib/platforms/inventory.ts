@@ -89,6 +89,13 @@ export interface StoreOrder {
 	/** ISO 8601, UTC. */
 	modifiedAt: string;
 	lines: Array<{ lineId: string; sku: string; quantity: number }>;
+	/** What the store says of the order beyond its lines, where it says it (for the Order Poll Trigger's items). */
+	createdAt?: string;
+	customerEmail?: string;
+	total?: string;
+	currency?: string;
+	/** The order as the store returned it. */
+	raw?: Record<string, unknown>;
 }
 
 export interface InventoryConnector {
@@ -118,6 +125,8 @@ export interface InventoryConnector {
 	 * an order seen twice is harmless, since the ledger applies each order line once. Absent where not supported.
 	 */
 	pullOrders?(since: string | undefined): Promise<StoreOrder[]>;
+	/** The `limit` orders modified last, oldest first: a sample without reading every order. */
+	latestOrders?(limit: number): Promise<StoreOrder[]>;
 }
 
 /**

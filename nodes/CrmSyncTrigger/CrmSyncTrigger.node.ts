@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, NodeOperationError, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
 import { openSync, type CrmEntity, type DeletePolicy, type PulledChange } from '../../lib/sync';
 import { readMappings } from '../CrmSync/actions/mappingParameters';
@@ -9,6 +9,7 @@ import { toNodeError } from '../shared/errors';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { crmSyncTriggerProperties } from './CrmSyncTrigger.description';
 import { platformNameOf } from '../shared/subtitle';
+import { startFrom } from '../shared/startFrom';
 
 /** How many records a manual test run shows when nothing changed. */
 const SAMPLE_SIZE = 3;
@@ -65,15 +66,4 @@ export class CrmSyncTrigger implements INodeType {
 			throw toNodeError(this.getNode(), error);
 		}
 	}
-}
-
-/** When the first poll starts: now (the default), a date, or undefined for the beginning. */
-function startFrom(context: IPollFunctions): Date | undefined {
-	const choice = context.getNodeParameter('startFrom', 'now') as string;
-	if (choice === 'beginning') return undefined;
-	if (choice === 'now') return new Date();
-	const value = context.getNodeParameter('startDate', '') as unknown;
-	const at = typeof value === 'string' && value !== '' ? new Date(value) : undefined;
-	if (!at || Number.isNaN(at.getTime())) throw new NodeOperationError(context.getNode(), `Start Date must be a date, not ${JSON.stringify(value)}`);
-	return at;
 }

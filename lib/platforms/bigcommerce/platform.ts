@@ -16,6 +16,7 @@ export const bigcommerce: PlatformDefinition = {
 	inventory: {
 		connector: (transport, settings) => new BigCommerceInventory(transport, integerSetting(settings, 'locationId'), settings.baseUrl),
 		location: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. 1' },
+		pullsOrders: true,
 	},
 	products: { connector: (transport) => new BigCommerceProducts(transport) },
 	resources: bigCommerceResources,

@@ -12,7 +12,11 @@ interface SourceItem {
 interface MagentoOrder {
 	entity_id: number;
 	increment_id?: string;
+	created_at?: string;
 	updated_at: string;
+	customer_email?: string;
+	grand_total?: number;
+	order_currency_code?: string;
 	items: Array<{ item_id: number; sku: string; qty_ordered: number; parent_item_id?: number }>;
 }
 
@@ -64,39 +68,57 @@ export class MagentoInventory implements InventoryConnector {
 	async pullOrders(since: string | undefined): Promise<StoreOrder[]> {
 		const orders: StoreOrder[] = [];
 		for (let page = 1; ; page++) {
-			const body = await this.transport.request<{ items: MagentoOrder[]; total_count: number }>({
-				method: 'GET',
-				url: '/V1/orders',
-				qs: {
-					...(since === undefined
-						? {}
-						: {
-								'searchCriteria[filter_groups][0][filters][0][field]': 'updated_at',
-								'searchCriteria[filter_groups][0][filters][0][value]': toMagentoTime(since),
-								'searchCriteria[filter_groups][0][filters][0][condition_type]': 'gteq',
-							}),
-					'searchCriteria[sortOrders][0][field]': 'updated_at',
-					'searchCriteria[sortOrders][0][direction]': 'ASC',
-					'searchCriteria[pageSize]': 100,
-					'searchCriteria[currentPage]': page,
-				},
+			const body = await this.searchOrders({
+				...(since === undefined
+					? {}
+					: {
+							'searchCriteria[filter_groups][0][filters][0][field]': 'updated_at',
+							'searchCriteria[filter_groups][0][filters][0][value]': toMagentoTime(since),
+							'searchCriteria[filter_groups][0][filters][0][condition_type]': 'gteq',
+						}),
+				'searchCriteria[sortOrders][0][field]': 'updated_at',
+				'searchCriteria[sortOrders][0][direction]': 'ASC',
+				'searchCriteria[pageSize]': 100,
+				'searchCriteria[currentPage]': page,
 			});
-			for (const order of body.items) {
-				orders.push({
-					orderId: order.increment_id ?? String(order.entity_id),
-					modifiedAt: fromMagentoTime(order.updated_at),
-					lines: order.items
-						.filter((item) => !item.parent_item_id)
-						.map((item) => ({ lineId: String(item.item_id), sku: item.sku, quantity: Number(item.qty_ordered) })),
-				});
-			}
+			orders.push(...body.items.map(storeOrder));
 			if (page * 100 >= body.total_count) break;
 		}
 		return orders;
+	}
+
+	/** One page sorted by `updated_at` descending, turned oldest first. */
+	async latestOrders(limit: number): Promise<StoreOrder[]> {
+		const body = await this.searchOrders({
+			'searchCriteria[sortOrders][0][field]': 'updated_at',
+			'searchCriteria[sortOrders][0][direction]': 'DESC',
+			'searchCriteria[pageSize]': limit,
+			'searchCriteria[currentPage]': 1,
+		});
+		return body.items.slice(0, limit).map(storeOrder).reverse();
+	}
+
+	private searchOrders(qs: Record<string, string | number>): Promise<{ items: MagentoOrder[]; total_count: number }> {
+		return this.transport.request<{ items: MagentoOrder[]; total_count: number }>({ method: 'GET', url: '/V1/orders', qs });
 	}
 
 	private async write(sku: string, quantity: number): Promise<void> {
 		const sourceItems = [{ sku, source_code: this.sourceCode, quantity, status: quantity > 0 ? 1 : 0 }];
 		await this.transport.request({ method: 'POST', url: '/V1/inventory/source-items', body: { sourceItems } });
 	}
+}
+
+function storeOrder(order: MagentoOrder): StoreOrder {
+	return {
+		orderId: order.increment_id ?? String(order.entity_id),
+		modifiedAt: fromMagentoTime(order.updated_at),
+		lines: order.items
+			.filter((item) => !item.parent_item_id)
+			.map((item) => ({ lineId: String(item.item_id), sku: item.sku, quantity: Number(item.qty_ordered) })),
+		...(order.created_at ? { createdAt: fromMagentoTime(order.created_at) } : {}),
+		...(order.customer_email ? { customerEmail: order.customer_email } : {}),
+		...(typeof order.grand_total === 'number' ? { total: String(order.grand_total) } : {}),
+		...(order.order_currency_code ? { currency: order.order_currency_code } : {}),
+		raw: order as unknown as Record<string, unknown>,
+	};
 }

@@ -15,6 +15,7 @@ export const magento: PlatformDefinition = {
 	inventory: {
 		connector: (transport, settings) => new MagentoInventory(transport, textSetting(settings, 'sourceCode')),
 		location: { setting: 'sourceCode', resource: 'sources', label: 'Source', placeholder: 'e.g. default' },
+		pullsOrders: true,
 	},
 	products: { connector: (transport) => new MagentoProducts(transport) },
 	resources: magentoResources,

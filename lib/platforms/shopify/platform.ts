@@ -16,6 +16,7 @@ export const shopify: PlatformDefinition = {
 	inventory: {
 		connector: (transport, settings) => new ShopifyInventory(transport, textSetting(settings, 'locationId')),
 		location: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. gid://shopify/Location/1' },
+		pullsOrders: true,
 	},
 	products: { connector: (transport) => new ShopifyProducts(transport) },
 	resources: shopifyResources,

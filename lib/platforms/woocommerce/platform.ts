@@ -10,7 +10,7 @@ export const woocommerce: PlatformDefinition = {
 	profile: () => wooCommerceProfile(),
 	credentials: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'] },
 	standaloneAuth: { kind: 'basic', user: '{consumerKey}', password: '{consumerSecret}' },
-	inventory: { connector: (transport) => new WooCommerceInventory(transport) },
+	inventory: { connector: (transport) => new WooCommerceInventory(transport), pullsOrders: true },
 	products: { connector: (transport) => new WooCommerceProducts(transport) },
 	orderWebhooks: wooCommerceOrderWebhooks,
 };
