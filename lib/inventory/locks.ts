@@ -1,5 +1,6 @@
 import { leaseName, Leases, type Lease, type LeaseTimers } from '../store/leases';
 import { Mutex } from '../store/mutex';
+import { isDeadlock } from '../store/postgres';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
 
 export interface LockOptions {
@@ -100,11 +101,19 @@ interface QueuedWork {
 	work: (tx: SqlExecutor) => Promise<unknown>;
 	resolve: (value: unknown) => void;
 	reject: (error: unknown) => void;
+	/** How often the piece was a deadlock's victim and moved to a later batch. */
+	deadlocks: number;
 }
+
+/** How often a piece chosen as a deadlock's victim moves to the next batch before its caller gets the error. */
+const DEADLOCK_RETRIES = 5;
 
 /**
  * Group commit: work queued in one turn of the event loop runs in one transaction, each piece in its own savepoint.
- * A piece that fails is rolled back and reported to its caller alone; the writes of the others still commit.
+ * A piece that fails is rolled back and reported to its caller alone; the writes of the others still commit. Two
+ * processes' batches can take the same rows in opposite orders (the same orders redelivered to both): PostgreSQL then
+ * makes one piece a deadlock's victim. Run again in the same transaction it would wait on the same holder, so it goes to
+ * the next batch, which starts once this one has committed and freed what the other process waits for.
  */
 class GroupCommit {
 	private queue: QueuedWork[] = [];
@@ -112,16 +121,19 @@ class GroupCommit {
 	constructor(private readonly db: SqlDatabase) {}
 
 	run<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-		return new Promise<T>((resolve, reject) => {
-			if (this.queue.length === 0) setImmediate(() => void this.flush());
-			this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-		});
+		return new Promise<T>((resolve, reject) => this.enqueue({ work, resolve: resolve as (value: unknown) => void, reject, deadlocks: 0 }));
+	}
+
+	private enqueue(entry: QueuedWork): void {
+		if (this.queue.length === 0) setImmediate(() => void this.flush());
+		this.queue.push(entry);
 	}
 
 	private async flush(): Promise<void> {
 		const batch = this.queue;
 		this.queue = [];
 		const settled: Array<() => void> = [];
+		const victims: QueuedWork[] = [];
 		try {
 			await this.db.transaction(async (tx) => {
 				for (const entry of batch) {
@@ -131,7 +143,8 @@ class GroupCommit {
 						settled.push(() => entry.resolve(value));
 					} catch (error) {
 						await tx.run('ROLLBACK TO SAVEPOINT group_commit_piece');
-						settled.push(() => entry.reject(error));
+						if (isDeadlock(error) && entry.deadlocks < DEADLOCK_RETRIES) victims.push(entry);
+						else settled.push(() => entry.reject(error));
 					}
 					await tx.run('RELEASE SAVEPOINT group_commit_piece');
 				}
@@ -141,5 +154,6 @@ class GroupCommit {
 			return;
 		}
 		for (const settle of settled) settle();
+		for (const victim of victims) this.enqueue({ ...victim, deadlocks: victim.deadlocks + 1 });
 	}
 }

@@ -29,6 +29,11 @@ function executor(client: Pool | PoolClient): SqlExecutor {
 	};
 }
 
+/** PostgreSQL chose the statement's transaction as a deadlock's victim (SQLSTATE 40P01): it may be run again. */
+export function isDeadlock(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
+}
+
 /** Serialises schema changes (creating the schema, migrating) across every process sharing the database. */
 export const SCHEMA_CHANGE_LOCK = 'SELECT pg_advisory_xact_lock(727274)';
 
