@@ -201,8 +201,9 @@ browserTest('a list fed by the Mailchimp sandbox offers its audience, and the pi
 	await closePanel();
 	await page.keyboard.press('Control+s');
 	const saved = await eventually(async () => {
-		const value = (await savedNode(template, 'Marketing Fan-out')).parameters.mailchimpAudienceId as { mode?: string };
-		return value?.mode === 'list' ? value : undefined;
+		// The editor also saves by itself as the mode changes: wait for the save that carries the pick.
+		const value = (await savedNode(template, 'Marketing Fan-out')).parameters.mailchimpAudienceId as { mode?: string; cachedResultName?: string };
+		return value?.mode === 'list' && value.cachedResultName ? value : undefined;
 	});
 	expect(saved).toMatchObject({ mode: 'list', value: 'a1b2c3d4e5', cachedResultName: 'Newsletter' });
 });
