@@ -280,7 +280,9 @@ export class PaymentRouter {
 			return this.conclude(payment, owner, this.outcome(payment, processor, result, attempts, ranking));
 		}
 		const attempts = await this.payments.attempts(payment.paymentId);
-		return this.conclude(payment, owner, failed(payment.paymentId, 'all_processors_failed', 'Every eligible processor failed', summaries(attempts), ranking));
+		// The message names each processor's failure: the user must see why (a refused credential, a processor down).
+		const reasons = attempts.map((attempt) => `${attempt.processor}: ${attempt.message ?? attempt.outcome}`).join('; ');
+		return this.conclude(payment, owner, failed(payment.paymentId, 'all_processors_failed', `Every eligible processor failed (${reasons})`, summaries(attempts), ranking));
 	}
 
 	/** The payment's result once a processor has succeeded, hard-declined, or left the outcome unknown. */

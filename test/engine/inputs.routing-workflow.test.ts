@@ -50,9 +50,11 @@ test('a signed event whose data is a string, or whose id is an object, is refuse
 		},
 		env: { INTEGRATION_AUTOMATION_STATE_FILE: path.join(mkdtempSync(path.join(tmpdir(), 'inputs-routing-')), 'state.sqlite') },
 	});
-	const [delivered, failed] = result.outputs['Route Events'];
+	// Delivered first; invalid input follows the node's On Error: the template sends it to n8n's error output, the last.
+	const outputs = result.outputs['Route Events'];
+	const [delivered, failed] = [outputs[0], outputs[outputs.length - 1]];
 	expect(delivered.map((item) => item.json.eventId)).toEqual(['in-c-2']);
-	expect(failed.map((item) => [item.pairedItem, item.json.status, item.json.reason])).toEqual([
+	expect(failed.map((item) => [item.pairedItem, item.json.details.status, item.json.details.reason])).toEqual([
 		[{ item: 0 }, 'rejected', 'event data must be an object, got a string'],
 		[{ item: 1 }, 'rejected', 'event id must be a non-empty string or a whole number, got an object'],
 	]);
@@ -60,7 +62,7 @@ test('a signed event whose data is a string, or whose id is an object, is refuse
 	expect(bodies).toEqual(['in-c-2']);
 });
 
-test('Replay refuses a dead-letter id of the wrong type, naming it and the item; the others are still replayed', async () => {
+test('Replay refuses a dead-letter id of the wrong type, naming it and the item; the others are still replayed, an unknown one failing on its own', async () => {
 	const workflow = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'event-router-replay.json'), 'utf8').replaceAll('https://receivers.example.com', receivers.baseUrl));
 	const replay = workflow.nodes.find((node: { name: string }) => node.name === 'Replay Dead Letters');
 	replay.onError = 'continueErrorOutput';
@@ -78,9 +80,12 @@ test('Replay refuses a dead-letter id of the wrong type, naming it and the item;
 	expect(result.status).toBe('success');
 	const outputs = result.outputs[replay.name];
 	const errors = outputs.at(-1)!;
-	expect(errors.map((item) => [item.pairedItem, item.json.details.field])).toEqual([
+	// Ids of the wrong type are refused naming the field; an id of the right type that names no dead letter is replayed
+	// and fails on its own (not found): every item leaves by the error output with its reason, none is dropped.
+	expect(errors.map((item) => [item.pairedItem, item.json.details.field ?? item.json.details.status])).toEqual([
 		[{ item: 0 }, 'deadLetterId'],
 		[{ item: 2 }, 'deadLetterId'],
+		[{ item: 1 }, 'not_found'],
 	]);
-	expect(outputs.slice(0, -1).flat().map((item) => [item.pairedItem, item.json.deadLetterId])).toEqual([[{ item: 1 }, 'dl-unknown']]);
+	expect(outputs.slice(0, -1).flat()).toEqual([]);
 });

@@ -84,7 +84,10 @@ describe.each(storeBackends())('one Mailchimp account shared by processes on $na
 
 	test(`${WORKERS} processes × ${REQUESTS_EACH} requests at once: never more than ${MAILCHIMP_MAX_CONNECTIONS} open, none refused`, async () => {
 		const outcome = await race(sandbox, JSON.stringify(await backend.freshConfig()));
-		expect(outcome).toEqual({ ok: WORKERS * REQUESTS_EACH, refused: 0, peak: MAILCHIMP_MAX_CONNECTIONS });
+		expect({ ok: outcome.ok, refused: outcome.refused }).toEqual({ ok: WORKERS * REQUESTS_EACH, refused: 0 });
+		// At the limit, never past it; a loaded machine may not start the tenth call before one of the others ends.
+		expect(outcome.peak).toBeLessThanOrEqual(MAILCHIMP_MAX_CONNECTIONS);
+		expect(outcome.peak).toBeGreaterThan(MAILCHIMP_MAX_CONNECTIONS / 2);
 	});
 });
 

@@ -42,7 +42,8 @@ test('authenticates with the consumer key and secret, answering WooCommerce erro
 	expect(page.status).toBe(200);
 	expect(page.headers.get('x-wp-total')).toBe('2');
 	expect(page.headers.get('x-wp-totalpages')).toBe('2');
-	expect(page.body.map((product: { sku: string }) => product.sku)).toEqual(['CAP']);
+	// Newest first, as WooCommerce lists by default (order=desc): the second page holds the first product seeded.
+	expect(page.body.map((product: { sku: string }) => product.sku)).toEqual(['MUG']);
 	const products = `${sandbox.baseUrl}${new URL(api).pathname}/products`;
 	expect(page.headers.get('link')).toBe(`<${products}?per_page=1&page=1>; rel="prev"`);
 	expect((await call('/products?per_page=1')).headers.get('link')).toBe(`<${products}?per_page=1&page=2>; rel="next"`);
@@ -117,7 +118,7 @@ test('orders take stock off, list by modified_after, and publish order.created s
 
 test('a variation found by SKU is read and written under its parent product', async () => {
 	await control.seed({ products: [{ sku: 'SHIRT-RED-M', stock_quantity: 6, parentSku: 'SHIRT' }] });
-	expect((await call('/products?per_page=100')).body.map((entry: { sku: string }) => entry.sku)).toEqual(['MUG', 'CAP', 'SHIRT']);
+	expect((await call('/products?per_page=100')).body.map((entry: { sku: string }) => entry.sku)).toEqual(['SHIRT', 'CAP', 'MUG']);
 	const [found] = (await call('/products?sku=SHIRT-RED-M')).body;
 	expect(found).toMatchObject({ type: 'variation', parent_id: expect.any(Number) });
 	expect((await call(`/products/${found.id}`)).status).toBe(404);
