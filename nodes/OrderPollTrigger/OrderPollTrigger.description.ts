@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { orderPollPlatforms } from '../../lib/inventory';
+import { startFromProperties } from '../shared/startFrom';
 
 /** The stores polled for orders (those without order webhooks), from the catalog; the first is the default. */
 export const ORDER_POLL_PLATFORMS = orderPollPlatforms().map((definition) => ({ name: definition.displayName, value: definition.id, credential: definition.credentials.type }));
@@ -23,25 +24,9 @@ export const orderPollTriggerProperties: INodeProperties[] = [
 		options: [{ name: 'Order Created or Updated', value: 'createdOrUpdated', description: 'Each order once per change: a new order, and again each time it is updated' }],
 		default: 'createdOrUpdated',
 	},
-	{
-		displayName: 'Start From',
-		name: 'startFrom',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Now', value: 'now', description: 'Only orders created or updated after the workflow is published' },
-			{ name: 'Beginning', value: 'beginning', description: 'Every order the store holds, then the changes' },
-			{ name: 'A Date', value: 'date', description: 'Orders created or updated at or after a date' },
-		],
-		default: 'now',
-		description: 'Where the first poll starts; later polls go on from where the last one stopped',
-	},
-	{
-		displayName: 'Start Date',
-		name: 'startDate',
-		type: 'dateTime',
-		required: true,
-		default: '',
-		displayOptions: { show: { startFrom: ['date'] } },
-	},
+	...startFromProperties({
+		now: 'Only orders created or updated after the workflow is published',
+		beginning: 'Every order the store holds, then the changes',
+		date: 'Orders created or updated at or after a date',
+	}),
 ];
