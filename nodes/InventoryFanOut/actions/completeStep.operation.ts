@@ -34,7 +34,7 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
-	const intake = orderIntake(store, 300);
+	const intake = orderIntake(this, store, 300);
 	const done: INodeExecutionData[] = [];
 	for (let item = 0; item < items.length; item++) {
 		try {

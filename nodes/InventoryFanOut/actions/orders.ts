@@ -1,7 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InventoryLedger, OrderIntake } from '../../../lib/inventory';
-import type { StateStore } from '../../shared/engineContext';
+import { openInventory, type OrderIntake } from '../../../lib/inventory';
+import { nodePlatforms, type StateStore } from '../../shared/engineContext';
 
 /** How long an execution holds the orders it took, shared by Record Order and Resume Pending Orders. */
 export const resumeAfterProperty: INodeProperties = {
@@ -24,7 +24,7 @@ export function orderProperties(operation: string, descriptions: { orderId: stri
 	];
 }
 
-/** The order intake on the node's store; the ledger the stock step writes decides when that step is done. */
-export function orderIntake(store: StateStore, resumeAfterSeconds: number): OrderIntake {
-	return new OrderIntake(store.outbox, { holdMs: resumeAfterSeconds * 1000, ledger: new InventoryLedger(store.db) });
+/** The order intake on the node's store, through the inventory capability (whose ledger decides the stock step). */
+export function orderIntake(context: IExecuteFunctions, store: StateStore, resumeAfterSeconds: number): OrderIntake {
+	return openInventory({ store, platforms: nodePlatforms(context, store) }).orderIntake({ holdMs: resumeAfterSeconds * 1000 });
 }

@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
-	const intake = orderIntake(store, this.getNodeParameter('resumeAfter', 0) as number);
+	const intake = orderIntake(this, store, this.getNodeParameter('resumeAfter', 0) as number);
 	const fresh: INodeExecutionData[] = [];
 	const seen: INodeExecutionData[] = [];
 	for (let item = 0; item < items.length; item++) {

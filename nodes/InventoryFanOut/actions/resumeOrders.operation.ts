@@ -31,7 +31,7 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
-	const intake = orderIntake(store, this.getNodeParameter('resumeAfter', 0) as number);
+	const intake = orderIntake(this, store, this.getNodeParameter('resumeAfter', 0) as number);
 	const orders = await intake.resume(this.getNodeParameter('resumeLimit', 0) as number);
 	const maxAttempts = this.getNodeParameter('maxAttempts', 0) as number;
 	// One run for the whole input: every order pairs with the item that triggered it.
