@@ -24,9 +24,7 @@ export class SocialPublisher implements INodeType {
 		defaults: { name: 'Social Publisher' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		// Every channel's slot shows at once: n8n's editor hides a parameter that credential slots depend on (Platforms
-		// was missing from the panel when each slot showed only while its platform was chosen).
-		credentials: [...credentialSlots('social'), { name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
+		credentials: [...credentialSlots('social', 'platforms'), { name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' }],
 		properties: [stateStoreNotice, ...socialPublisherProperties],
 	};
 

@@ -1,4 +1,4 @@
-import type { INodeCredentialDescription } from 'n8n-workflow';
+import type { ICredentialsDisplayOptions, INodeCredentialDescription } from 'n8n-workflow';
 
 import { platformDefinition, platformsServing, type Capability } from '../../lib/platforms/catalog';
 import type { CredentialBinding } from '../../lib/platforms/definition';
@@ -36,12 +36,23 @@ export function chosenCredential(platform: string, configured: Record<string, un
 }
 
 /**
+ * Shows a credential slot while `platform` is among the values of the multi-select `parameter`. The condition names the
+ * parameter by its root path ('/platforms'), not its name: n8n's editor takes a parameter that credential slots name as
+ * the node's authentication choice and moves it out of the panel into the credential dialog (what n8n's nodes do with
+ * `authentication`), which a multi-select of platforms cannot be, so the list vanished from the panel. n8n-workflow
+ * reads '/name' from the node's own parameters, in the editor's credential list and in n8n-core's credential check alike.
+ */
+export function shownWhileChosen(parameter: string, platform: string): ICredentialsDisplayOptions {
+	return { show: { [`/${parameter}`]: [platform] } };
+}
+
+/**
  * One optional credential slot per credential type of every platform serving the capability, in catalog order; with
  * `shownBy` (a multi-select of those platforms) each slot shows only while its platform is chosen there.
  */
 export function credentialSlots(capability: Capability, shownBy?: string): INodeCredentialDescription[] {
 	return platformsServing(capability).flatMap((definition) =>
-		credentialChoices(definition.id).map((choice) => ({ name: choice.type, required: false, ...(shownBy ? { displayOptions: { show: { [shownBy]: [definition.id] } } } : {}) })),
+		credentialChoices(definition.id).map((choice) => ({ name: choice.type, required: false, ...(shownBy ? { displayOptions: shownWhileChosen(shownBy, definition.id) } : {}) })),
 	);
 }
 

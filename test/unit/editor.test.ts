@@ -5,7 +5,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
+import { NodeHelpers, type INodeParameters, type INodeProperties, type INodePropertyOptions, type INodeType } from 'n8n-workflow';
+
+import { platformsServing } from '../../lib/platforms/catalog';
+import { credentialChoices } from '../../nodes/shared/platformCredentials';
 
 import { readManifest } from '../harness/build';
 import { repoRoot } from '../harness/paths';
@@ -98,21 +101,52 @@ test('every node that keeps state says its integration must share one state stor
 	}
 });
 
-test("Smart Payment Router shows a processor's credential slot only while the processor is chosen", () => {
-	const router = packageNodes().find((node) => node.description.name === 'smartPaymentRouter')!;
-	const processors = router.description.properties.find((property) => property.name === 'processors')!;
-	expect(processors.type).toBe('multiOptions');
-	const ids = (processors.options as INodePropertyOptions[]).map((option) => option.value);
-	const slots = (router.description.credentials ?? []).filter((credential) => credential.name !== 'integrationStateStore');
-	expect(slots).toHaveLength(ids.length);
-	for (const slot of slots) expect(ids).toContain(slot.displayOptions?.show?.processors?.[0]);
+/**
+ * The parameters n8n's editor leaves out of a node's panel because credential slots depend on them (its
+ * getNodeAuthFields / getMainAuthField / isAuthRelatedParameter, n8n 2.40): the one it takes for the authentication
+ * choice (named `authentication`, or every option of which selects a slot), shown in the credential dialog instead,
+ * and the parameters that choice's own display depends on.
+ */
+function hiddenByCredentials(node: INodeType): string[] {
+	const credentials = node.description.credentials ?? [];
+	const named = new Set(credentials.flatMap((credential) => Object.keys(credential.displayOptions?.show ?? {})));
+	const authFields = node.description.properties.filter((property) => named.has(property.name));
+	const selecting = (name: string) => credentials.flatMap((credential) => (credential.displayOptions?.show?.[name] ?? []).map(String));
+	const main =
+		authFields.find((field) => field.name === 'authentication' && !(field.options ?? []).some((option) => 'value' in option && option.value === 'none')) ??
+		authFields.find((field) => (field.options ?? []).length > 0 && (field.options ?? []).every((option) => !('value' in option) || typeof option.value !== 'string' || selecting(field.name).includes(option.value)));
+	const related = node.description.properties.filter((property) => authFields.some((field) => field.displayOptions?.show && property.name in field.displayOptions.show));
+	return [...(main ? [main.name] : []), ...related.map((property) => property.name)];
+}
+
+/** The credential slots the editor shows for these parameters, decided as n8n decides them. */
+function shownSlots(node: INodeType, parameters: INodeParameters): string[] {
+	return (node.description.credentials ?? [])
+		.filter((credential) => credential.displayOptions === undefined || NodeHelpers.displayParameter(parameters, credential, null, node.description))
+		.map((credential) => credential.name);
+}
+
+test('no multi-select is left out of a panel for credential slots depending on it (n8n moves such a parameter into the credential dialog)', () => {
+	for (const node of packageNodes()) {
+		const multiSelects = node.description.properties.filter((property) => property.type === 'multiOptions').map((property) => property.name);
+		const hidden = hiddenByCredentials(node).filter((name) => multiSelects.includes(name));
+		expect({ node: node.description.name, hidden }).toEqual({ node: node.description.name, hidden: [] });
+	}
 });
 
-test("Social Publisher's Platforms list shows in the panel: no credential slot depends on it (n8n's editor hides such a parameter)", () => {
-	const publisher = packageNodes().find((node) => node.description.name === 'socialPublisher')!;
-	const platforms = publisher.description.properties.find((property) => property.name === 'platforms')!;
-	expect(platforms.type).toBe('multiOptions');
-	const slots = (publisher.description.credentials ?? []).filter((credential) => credential.name !== 'integrationStateStore');
-	expect(slots.map((slot) => slot.name)).toEqual(['integrationXOAuth2Api', 'integrationLinkedInOAuth2Api', 'integrationFacebookPageApi', 'integrationInstagramOAuth2Api']);
-	expect(slots.filter((slot) => slot.displayOptions !== undefined || slot.required)).toEqual([]);
+test.each([
+	['smartPaymentRouter', 'processors', 'payments'],
+	['marketingFanOut', 'platforms', 'marketing'],
+	['socialPublisher', 'platforms', 'social'],
+] as const)("%s shows the %s multi-select and only the chosen ones' credential slots", (name, parameter, capability) => {
+	const node = packageNodes().find((candidate) => candidate.description.name === name)!;
+	const multiSelect = node.description.properties.find((property) => property.name === parameter)!;
+	expect(multiSelect.type).toBe('multiOptions');
+	const ids = (multiSelect.options as INodePropertyOptions[]).map((option) => String(option.value));
+	expect(ids).toEqual(platformsServing(capability).map((definition) => definition.id));
+	for (const chosen of [[ids[0]], [ids[1], ids[2]], ids]) {
+		const expected = chosen.flatMap((id) => credentialChoices(id).map((choice) => choice.type));
+		expect(shownSlots(node, { [parameter]: chosen }).filter((slot) => slot !== 'integrationStateStore').sort()).toEqual(expected.sort());
+	}
+	expect(shownSlots(node, { [parameter]: [] })).toEqual(['integrationStateStore']);
 });

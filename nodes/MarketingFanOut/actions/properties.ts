@@ -2,15 +2,15 @@ import { type INodeCredentialDescription, type INodeProperties } from 'n8n-workf
 
 import { type ConditionOperator } from '../../../lib/marketing';
 import { platformOptions, platformsServing, type MarketingParameter } from '../../shared/platformOptions';
-import { credentialType } from '../../shared/platformCredentials';
+import { credentialType, shownWhileChosen } from '../../shared/platformCredentials';
 import { picker } from '../../shared/resourceLocator';
 import { platformListSearch } from '../../shared/resourceSearch';
 
 const shownFor = (platform: string, also: Record<string, string[]> = {}) => ({ show: { platforms: [platform], ...also } });
 
-/** One credential per platform, shown once the platform is chosen. */
+/** One credential per platform, shown (and required) once the platform is chosen. */
 export function marketingCredentials(): INodeCredentialDescription[] {
-	return platformsServing('marketing').map(({ id }) => ({ name: credentialType(id), required: true, displayOptions: shownFor(id) }));
+	return platformsServing('marketing').map(({ id }) => ({ name: credentialType(id), required: true, displayOptions: shownWhileChosen('platforms', id) }));
 }
 
 /** The listSearch method behind a picked parameter: `<platform><Resource>Search`. */
