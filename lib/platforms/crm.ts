@@ -52,8 +52,14 @@ export interface WriteOptions {
 
 /** The outcome for the write at the same index of the batch. */
 export type WriteOutcome =
-	| { ok: true; externalId: string; created: boolean; fields: Record<string, unknown>; modifiedAt?: string }
-	| { ok: false; error: { message: string; code?: string } };
+	| { ok: true; externalId: string; created: boolean; fields: Record<string, unknown>; modifiedAt?: string; threadIds?: ThreadIds }
+	| { ok: false; error: { message: string; code?: string }; threadIds?: ThreadIds };
+
+/**
+ * The thread items a write added: our item id → the platform's id. A failed write lists the items it added before
+ * failing, so they are linked and never added again.
+ */
+export type ThreadIds = Record<string, string>;
 
 export interface EntitySupport {
 	/** The platform's name for the entity, e.g. HubSpot `contacts`, Salesforce `Contact`. */
@@ -67,6 +73,13 @@ export interface EntitySupport {
 	 * job-status poll serves them all). Absent or 1: batch by batch through `write`.
 	 */
 	batchesPerRound?: number;
+	/**
+	 * The field holding the record's thread (a ticket's comments), when it has one: a list of items, each read with the
+	 * platform's own `id`, only ever appended to. Sync copies each item once to every other platform through an ID map
+	 * of the items (lib/sync/threads.ts); a write is given only the items the platform lacks, each with our id, and
+	 * answers the platform id of each it added (`threadIds`).
+	 */
+	thread?: string;
 }
 
 /** Keeps the outcomes of the batch at `position` of a round. */

@@ -1,11 +1,15 @@
 /**
  * The neutral ticket model the support desks meet through: status and priority (internal values below, each desk's
  * own values in its vendor folder's mappings), the requester's and the assignee's emails, and the comments after the
- * description. A comment is its text and whether the requester sees it; desks append comments, never rewrite them.
+ * description. A comment is its text, whether the requester sees it and its id; desks append comments, never rewrite
+ * them. Comments are a ticket's thread (lib/sync/threads.ts): read with the desk's own ids, written with ours, each
+ * copied once through the ID map of comments.
  */
 
 /** A ticket comment as every desk is given and read back: plain text, public (a reply) or private (a note). */
 export interface TicketComment {
+	/** The desk's id of the comment when read; ours when the sync hands it to a desk to add. */
+	id?: string;
 	body: string;
 	public: boolean;
 }
@@ -19,40 +23,34 @@ export class TicketRefusal extends Error {
 }
 
 /** One comment from a desk's own shape, or undefined for one with no text (an attachment alone). */
-export function ticketComment(body: unknown, isPublic: boolean): TicketComment | undefined {
+export function ticketComment(body: unknown, isPublic: boolean, id?: string | number): TicketComment | undefined {
 	const text = typeof body === 'string' ? body.replace(/\r\n/g, '\n').trim() : '';
-	return text === '' ? undefined : { body: text, public: isPublic };
+	return text === '' ? undefined : { ...(id !== undefined ? { id: String(id) } : {}), body: text, public: isPublic };
 }
 
 /**
- * The comments a record's `comments` value asks for, each checked: a list of `{ body, public }` (public defaults to
- * true); anything else is an error naming the comment.
+ * The comments a write asks a desk to add, each checked: a list of `{ body, public, id }` (public defaults to true; the
+ * id is ours, given back with the desk's id of the copy); anything else is an error naming the comment.
  */
 export function wantedComments(value: unknown, where: string): TicketComment[] {
 	if (value === undefined || value === null) return [];
 	if (!Array.isArray(value)) throw new TicketRefusal(`${where}: comments must be a list of { body, public }, got ${typeof value}`, 'INVALID_COMMENTS');
-	return value.map((entry, index) => {
-		const item = entry as { body?: unknown; public?: unknown } | null;
+	return value.flatMap((entry, index) => {
+		const item = entry as { body?: unknown; public?: unknown; id?: unknown } | null;
 		if (typeof item !== 'object' || item === null || typeof item.body !== 'string') throw new TicketRefusal(`${where}: comment ${index + 1} has no text body`, 'INVALID_COMMENTS');
 		if (item.public !== undefined && typeof item.public !== 'boolean') throw new TicketRefusal(`${where}: comment ${index + 1}'s "public" must be true or false`, 'INVALID_COMMENTS');
-		return ticketComment(item.body, item.public !== false) ?? { body: '', public: item.public !== false };
-	}).filter((comment) => comment.body !== '');
+		const comment = ticketComment(item.body, item.public !== false, typeof item.id === 'string' || typeof item.id === 'number' ? item.id : undefined);
+		return comment ? [comment] : [];
+	});
 }
 
 /**
- * The wanted comments the desk does not hold yet, in order: each held comment accounts for one wanted comment with the
- * same text and visibility, so a comment written once is never written again, and two equal comments stay two.
+ * Adds each comment through `add` (which answers the desk's id of the copy), in order; the ids of those added so far
+ * are kept in `added` (ours → the desk's), so a failure part-way still reports them and they are never added twice.
  */
-export function missingComments(wanted: TicketComment[], held: TicketComment[]): TicketComment[] {
-	const remaining = new Map<string, number>();
-	const key = (comment: TicketComment) => `${comment.public ? 'public' : 'private'}\u0000${comment.body}`;
-	for (const comment of held) remaining.set(key(comment), (remaining.get(key(comment)) ?? 0) + 1);
-	return wanted.filter((comment) => {
-		const left = remaining.get(key(comment)) ?? 0;
-		if (left > 0) {
-			remaining.set(key(comment), left - 1);
-			return false;
-		}
-		return true;
-	});
+export async function addComments(comments: TicketComment[], added: Record<string, string>, add: (comment: TicketComment) => Promise<string | undefined>): Promise<void> {
+	for (const comment of comments) {
+		const deskId = await add(comment);
+		if (comment.id !== undefined && deskId !== undefined) added[comment.id] = deskId;
+	}
 }

@@ -7,6 +7,7 @@ import type { ActivityCounts } from '../store/logs';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
 import { inTransaction } from './repositories';
+import { threadIds, threadItems, threadKey, threadPaths, withoutThread } from './threads';
 
 /** What to do with a record the platform reports deleted or archived. */
 export type DeletePolicy = 'ignore' | 'propagate' | 'flag';
@@ -156,6 +157,11 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 	const ids = records.map((record) => record.externalId);
 	const snapshots = await store.snapshots.getMany(key, ids);
 	const internalIds = await store.idMap.internalIds(key, ids);
+	const thread = threadPaths(connector, entity, mappings);
+	const compared = withoutThread(mappings, thread);
+	const linkedItems = thread
+		? await store.idMap.internalIds(threadKey(key, thread), records.flatMap((record) => threadItems(getPath(record.fields, thread.external), () => '').map((item) => item.id)))
+		: new Map<string, string>();
 	const changes: PulledChange[] = [];
 	for (const record of records) {
 		const fields = mappedFields(record.fields, mappings);
@@ -166,7 +172,10 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 			else changes.push({ ...base, kind: 'deleted', record: fromPlatformFields(fields, mappings, fieldOptions) });
 			continue;
 		}
-		if (snapshot && sameMappedValues(fields, snapshot.data, mappings)) {
+		// The change carries only the thread items neither linked nor seen before: a copy we wrote is linked.
+		const seen = thread && snapshot ? threadIds(getPath(snapshot.data, thread.external)) : new Set<string>();
+		const fresh = thread ? threadItems(getPath(fields, thread.external), () => '').filter((item) => item.id !== '' && !linkedItems.has(item.id) && !seen.has(item.id)) : [];
+		if (snapshot && fresh.length === 0 && sameMappedValues(fields, snapshot.data, compared)) {
 			summary.counts.skipped++;
 			summary.unchanged++;
 			continue;
@@ -176,7 +185,8 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 		const unchangedValues = snapshot
 			? mappings.filter((mapping) => mapping.values && sameValue(getPath(fields, mapping.external), getPath(snapshot.data, mapping.external))).map((mapping) => mapping.internal)
 			: [];
-		changes.push({ ...base, kind, record: fromPlatformFields(fields, mappings, fieldOptions), ...(unchangedValues.length > 0 ? { unchangedValues } : {}) });
+		const read = fromPlatformFields(thread ? { ...fields, [thread.external]: fresh } : fields, mappings, fieldOptions);
+		changes.push({ ...base, kind, record: read, ...(unchangedValues.length > 0 ? { unchangedValues } : {}) });
 	}
 	return changes;
 }

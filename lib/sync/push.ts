@@ -9,6 +9,7 @@ import { type FieldMapping, type PlatformValues, toPlatformFields, validateMappi
 import { flatten, getPath, setPath } from '../records/paths';
 import { UnmappedValueError } from '../records/valueMap';
 import { inTransaction } from './repositories';
+import { omitThread, threadItems, threadKey, threadPaths, type ThreadItem, type ThreadPaths } from './threads';
 
 /** An internal record: the package's own model of a contact, company, deal or ticket. */
 export interface InternalRecord {
@@ -48,6 +49,9 @@ export interface PushResult {
 	counts: ActivityCounts;
 }
 
+/** A push request with where its records' thread lives on the platform, when they have one. */
+type ThreadedRequest = PushRequest & { thread?: ThreadPaths };
+
 interface PendingWrite {
 	index: number;
 	record: InternalRecord;
@@ -61,8 +65,8 @@ interface PendingWrite {
  * rest, in batches of the vendor's maximum. Records whose mapped values equal what we last wrote are skipped, so a
  * re-run writes nothing twice. Per-record failures are logged and reported, and never stop the batch.
  */
-export async function pushRecords(request: PushRequest): Promise<PushResult> {
-	const { store, connector, integration, entity, mappings, records, runId } = request;
+export async function pushRecords(pushRequest: PushRequest): Promise<PushResult> {
+	const { store, connector, integration, entity, mappings, records, runId } = pushRequest;
 	const startedAt = new Date().toISOString();
 	const support = connector.entities[entity];
 	const where = `${connector.platform} ${entity}`;
@@ -77,6 +81,9 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 	const outcomes: PushOutcome[] = [];
 	const pending: PendingWrite[] = [];
 
+	const thread = threadPaths(connector, entity, mappings);
+	const request: ThreadedRequest = { ...pushRequest, thread };
+	const held = thread ? await heldItems(request, thread, records, internalIds) : undefined;
 	const platformValues = { where, options: await connector.fieldOptions?.(entity) };
 	const refused: Array<{ recordKey: string; error: UnmappedValueError }> = [];
 	records.forEach((record, index) => {
@@ -98,7 +105,13 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
 			outcomes.push({ ...base, status: 'failed', error: { message: fields.message, code: fields.code } });
 			return;
 		}
-		if (snapshot && holdsValues(snapshot.data, fields)) {
+		// The thread goes out as the items this platform holds no copy of, or not at all.
+		const missing = thread && held ? missingItems(record, internalId, thread, held) : [];
+		if (thread && Array.isArray(getPath(record, thread.internal))) {
+			if (missing.length > 0) fields[thread.external] = missing;
+			else delete fields[thread.external];
+		}
+		if (snapshot && missing.length === 0 && holdsValues(snapshot.data, fields)) {
 			outcomes.push({ ...base, status: 'skipped', externalId });
 			return;
 		}
@@ -138,7 +151,7 @@ export async function pushRecords(request: PushRequest): Promise<PushResult> {
  * its own transaction as its outcomes arrive. A call that failed after the transport's retries fails the batches it
  * left unrecorded; a failure of the store itself stops the push.
  */
-async function writeRound(request: PushRequest, round: PendingWrite[][]): Promise<PushOutcome[]> {
+async function writeRound(request: ThreadedRequest, round: PendingWrite[][]): Promise<PushOutcome[]> {
 	const { connector, entity } = request;
 	const options = { matchExisting: request.matchExisting };
 	const outcomes: PushOutcome[] = [];
@@ -166,11 +179,14 @@ async function writeRound(request: PushRequest, round: PendingWrite[][]): Promis
 	return outcomes;
 }
 
-async function recordBatch(request: PushRequest, batch: PendingWrite[], results: WriteOutcome[]): Promise<PushOutcome[]> {
-	const { store, connector, integration, entity } = request;
+async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], results: WriteOutcome[]): Promise<PushOutcome[]> {
+	const { store, connector, integration, entity, thread } = request;
 	const key = { integration, platform: connector.platform, entity };
 	// One transaction per batch: the links and snapshots of a batch land together, and SQLite commits once.
 	return inTransaction(store, async ({ idMap, snapshots, logs }) => {
+		// Thread items added are linked even when their record's write failed after them: they are never added twice.
+		const added = results.flatMap((result) => Object.entries(result?.threadIds ?? {}).map(([internalId, externalId]) => ({ internalId, externalId })));
+		if (thread && added.length > 0) await idMap.linkMany(threadKey(key, thread), added);
 		const succeeded = batch.flatMap((item, position) => {
 			const result = results[position];
 			return result.ok ? [{ item, result }] : [];
@@ -183,7 +199,7 @@ async function recordBatch(request: PushRequest, batch: PendingWrite[], results:
 		const links = succeeded.map(({ item, result }) => linkOf.get(item) ?? { internalId: String(item.record.id), externalId: result.externalId });
 		await snapshots.putMany(key, succeeded.map(({ item, result }, position) => {
 			// A partial write changes only its fields: the snapshot keeps what was known of the others.
-			const data = withValues((item.snapshot ?? previous.get(result.externalId))?.data, item.write.fields);
+			const data = withValues((item.snapshot ?? previous.get(result.externalId))?.data, omitThread(item.write.fields, thread));
 			return { externalId: links[position].externalId, fingerprint: fingerprint(data), data, modifiedAt: result.modifiedAt, writtenByUs: true };
 		}));
 		const linked = new Map(succeeded.map(({ item }, position) => [item, links[position].externalId]));
@@ -202,6 +218,22 @@ async function recordBatch(request: PushRequest, batch: PendingWrite[], results:
 		}
 		return outcomes;
 	});
+}
+
+/** Thread items of a record pushed by a workflow without ids are named by the record and their position. */
+function itemsOf(record: InternalRecord, internalId: string, thread: ThreadPaths): ThreadItem[] {
+	return threadItems(getPath(record, thread.internal), (position) => `${internalId}#${position + 1}`);
+}
+
+/** The ids of the records' thread items this platform already holds a copy of (or is where they came from). */
+async function heldItems(request: PushRequest, thread: ThreadPaths, records: InternalRecord[], internalIds: Array<string | undefined>): Promise<Set<string>> {
+	const key = threadKey({ integration: request.integration, platform: request.connector.platform, entity: request.entity }, thread);
+	const ids = records.flatMap((record, index) => (internalIds[index] === undefined ? [] : itemsOf(record, internalIds[index] as string, thread).map((item) => item.id)));
+	return new Set((await request.store.idMap.externalIds(key, ids)).keys());
+}
+
+function missingItems(record: InternalRecord, internalId: string, thread: ThreadPaths, held: Set<string>): ThreadItem[] {
+	return itemsOf(record, internalId, thread).filter((item) => !held.has(item.id));
 }
 
 /** The record's platform fields, or the value it holds that the platform has no option for (nothing is written then). */

@@ -10,6 +10,7 @@ import { InboxRepository, type StagedChange } from './inbox';
 import { type DeletePolicy, emptyCounts, pullChanges, type PulledChange } from './pull';
 import { pushRecords, type InternalRecord, type PushOutcome } from './push';
 import { inTransaction, type SyncRepositories } from './repositories';
+import { hubItemId, threadItems, threadKey, threadPaths, type ThreadItem } from './threads';
 
 export interface SyncPlatform {
 	connector: CrmConnector;
@@ -77,6 +78,17 @@ function withoutPaths(record: Record<string, unknown>, paths: string[] = []): Re
 	for (const path of paths.flatMap((joined) => joined.split('+').map((part) => part.trim()))) {
 		deletePath(copy, splitPath(path));
 	}
+	return copy;
+}
+
+/** `record` with `items` appended to its thread at `path`, each item once. */
+function withItems(record: Record<string, unknown>, path: string, items: ThreadItem[]): Record<string, unknown> {
+	const thread = threadItems(getPath(record, path), (position) => `#${position}`);
+	const known = new Set(thread.map((item) => item.id));
+	const added = items.filter((item) => !known.has(item.id) && known.add(item.id));
+	if (added.length === 0) return record;
+	const copy = { ...record };
+	setPath(copy, path, [...thread, ...added]);
 	return copy;
 }
 
@@ -311,7 +323,7 @@ class SyncRun {
 	}
 
 	private async resolve(repositories: SyncRepositories, internalId: string, current: HubRecord | undefined, live: StagedChange[]) {
-		const versions: RecordVersion[] = live.map((change) => ({ side: change.platform, fields: change.data, modifiedAt: change.modifiedAt }));
+		const { versions, items, itemsPath } = await this.takeThreads(repositories, live);
 		const resolution = resolveVersions(current?.data, versions, {
 			strategy: this.options.strategy,
 			fieldPolicies: this.options.fieldPolicies,
@@ -332,9 +344,37 @@ class SyncRun {
 				own.set(version.side, Object.fromEntries(resolution.review.map((field) => [field, getPath(version.fields, field)])));
 			}
 		}
-		const record: HubRecord = { internalId, matchKey: this.matchKey(resolution.merged), data: resolution.merged };
+		const merged = itemsPath ? withItems(resolution.merged, itemsPath, items) : resolution.merged;
+		const record: HubRecord = { internalId, matchKey: this.matchKey(merged), data: merged };
 		await repositories.hub.put(this.key, record);
 		return { record, own };
+	}
+
+	/**
+	 * The changes as versions to resolve, their thread taken out: a thread is not a field two sides can disagree on,
+	 * each new item is appended to the hub's thread under our id and linked to the item it came from.
+	 */
+	private async takeThreads(repositories: SyncRepositories, live: StagedChange[]): Promise<{ versions: RecordVersion[]; items: ThreadItem[]; itemsPath?: string }> {
+		const items: ThreadItem[] = [];
+		let itemsPath: string | undefined;
+		const versions: RecordVersion[] = [];
+		for (const change of live) {
+			const platform = this.options.platforms.find(({ connector }) => connector.platform === change.platform);
+			const paths = platform ? threadPaths(platform.connector, this.options.entity, platform.mappings) : undefined;
+			if (!paths) {
+				versions.push({ side: change.platform, fields: change.data, modifiedAt: change.modifiedAt });
+				continue;
+			}
+			itemsPath ??= paths.internal;
+			const key = threadKey(this.platformKey(change.platform), paths);
+			for (const item of threadItems(getPath(change.data, paths.internal), () => '')) {
+				if (item.id === '') continue;
+				const held = await repositories.idMap.link(key, hubItemId(change.platform, item.id), item.id);
+				items.push({ ...item, id: held.internalId });
+			}
+			versions.push({ side: change.platform, fields: withoutPaths(change.data, [paths.internal]), modifiedAt: change.modifiedAt });
+		}
+		return { versions, items, itemsPath };
 	}
 
 	private async handleDeletes(internalId: string, deleted: StagedChange[]): Promise<void> {

@@ -198,3 +198,32 @@ test('three desks: a Freshdesk ticket reaches Zendesk and a Salesforce Case once
 	expect([...(await writesTo(zendesk)), ...(await writesTo(freshdesk)), ...salesforceWrites]).toEqual([]);
 	expect([(await zendeskTickets()).length, (await freshdeskTickets()).length, (await salesforce.control.state<SalesforceCase[]>('Case')).length]).toEqual([1, 1, 1]);
 });
+
+test('comments added on both desks in the same round reach the other once each, equal texts stay two, and no copy comes back', async () => {
+	await zendesk.control.seed({ tickets: [{ subject: 'Slow site', comment: { body: 'Pages take 10 s' }, requester: { email: 'dee@example.com' }, priority: 'normal', status: 'open' }] });
+	expect((await sync()).failures).toEqual([]);
+	const [original] = await zendeskTickets();
+	const [copy] = await freshdeskTickets();
+
+	// Each desk gets a comment before the next round; both say "Thanks" once, which is two comments, not one.
+	await zendeskCall(`/api/v2/tickets/${original.id}.json`, { ticket: { comment: { body: 'Thanks', public: true } } });
+	await freshdeskCall(`/api/v2/tickets/${copy.id}/notes`, { body: 'CDN cache was cold', private: true });
+	await freshdeskCall(`/api/v2/tickets/${copy.id}/reply`, { body: 'Thanks' });
+	const second = await sync();
+	expect(second.failures).toEqual([]);
+	const zendeskThread = await zendeskComments(original.id);
+	const freshdeskThread = await freshdeskComments(copy.id);
+	expect(zendeskThread.slice(0, 2)).toEqual([['Pages take 10 s', true], ['Thanks', true]]);
+	expect(zendeskThread.slice(2).sort()).toEqual([['CDN cache was cold', false], ['Thanks', true]]);
+	expect(freshdeskThread.slice(0, 2)).toEqual([['CDN cache was cold', false], ['Thanks', true]]);
+	expect(freshdeskThread.slice(2)).toEqual([['Thanks', true]]);
+
+	await zendesk.control.clearRequests();
+	await freshdesk.control.clearRequests();
+	for (let quiet = 0; quiet < 2; quiet++) {
+		const again = await sync();
+		expect([again.platforms.zendesk.pulled, again.platforms.freshdesk.pulled]).toEqual([0, 0]);
+	}
+	expect([...(await writesTo(zendesk)), ...(await writesTo(freshdesk))]).toEqual([]);
+	expect([(await zendeskComments(original.id)).length, (await freshdeskComments(copy.id)).length]).toEqual([4, 3]);
+});

@@ -1,7 +1,7 @@
 import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, PlatformRecord, RecordWrite, WriteOutcome } from '../crm';
-import { missingComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
+import { addComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
 
 const PER_PAGE = 100;
 /** Freshdesk serves ticket list pages up to this number; past it a pull starts over from the newest change seen. */
@@ -52,6 +52,7 @@ interface ChangeCursor {
 }
 
 interface Conversation {
+	id: number;
 	body_text?: string;
 	body?: string;
 	private?: boolean;
@@ -77,7 +78,7 @@ export class FreshdeskCrm implements CrmConnector {
 	readonly entities: Partial<Record<CrmEntity, EntitySupport>> = {
 		contacts: { object: 'contacts', matchField: 'email', batchSize: PER_PAGE },
 		companies: { object: 'companies', batchSize: PER_PAGE },
-		tickets: { object: 'tickets', batchSize: PER_PAGE },
+		tickets: { object: 'tickets', batchSize: PER_PAGE, thread: 'comments' },
 	};
 	private readonly agentEmails = new Map<number, string | undefined>();
 	private readonly agentIds = new Map<string, number>();
@@ -157,7 +158,7 @@ export class FreshdeskCrm implements CrmConnector {
 		for (let page = 1; ; page++) {
 			const response = await this.transport.send({ method: 'GET', url: `/api/v2/tickets/${ticketId}/conversations`, qs: { per_page: PER_PAGE, page } });
 			for (const conversation of (response.body as Conversation[]) ?? []) {
-				const comment = ticketComment(conversation.body_text ?? conversation.body, conversation.private !== true);
+				const comment = ticketComment(conversation.body_text ?? conversation.body, conversation.private !== true, conversation.id);
 				if (comment) comments.push(comment);
 			}
 			if (!/rel="?next"?/.test(response.headers.link ?? '')) return comments;
@@ -189,15 +190,16 @@ export class FreshdeskCrm implements CrmConnector {
 	}
 
 	private async writeOne(entity: CrmEntity, write: RecordWrite): Promise<WriteOutcome> {
+		const threadIds: Record<string, string> = {};
 		try {
-			if (entity === 'tickets') return await this.writeTicket(write);
+			if (entity === 'tickets') return await this.writeTicket(write, threadIds);
 			if (write.externalId) return await this.update(entity, write.externalId, write.fields, write.fields);
 			if (entity === 'contacts') return await this.createContact(write);
 			const created = await this.transport.request<FreshdeskRecord>({ method: 'POST', url: this.resource(entity).path, body: write.fields }, { replaySafe: false });
 			return { ok: true, externalId: String(created.id), created: true, fields: write.fields, modifiedAt: created.updated_at };
 		} catch (error) {
 			if (!(error instanceof PlatformApiError || error instanceof TicketRefusal)) throw error;
-			return { ok: false, error: { message: error.message, code: error.code } };
+			return { ok: false, error: { message: error.message, code: error.code }, ...(Object.keys(threadIds).length > 0 ? { threadIds } : {}) };
 		}
 	}
 
@@ -219,10 +221,10 @@ export class FreshdeskCrm implements CrmConnector {
 	}
 
 	/**
-	 * A ticket: its own fields by create or update (the assignee's email turned into the agent's id), then each wanted
-	 * comment the ticket does not hold yet, as a reply (public) or a private note.
+	 * A ticket: its own fields by create or update (the assignee's email turned into the agent's id), then each comment
+	 * the write asks for, as a reply (public) or a private note; the ids of the added conversations go to `threadIds`.
 	 */
-	private async writeTicket(write: RecordWrite): Promise<WriteOutcome> {
+	private async writeTicket(write: RecordWrite, threadIds: Record<string, string>): Promise<WriteOutcome> {
 		const { comments, responder_email: assignee, ...own } = write.fields;
 		const wanted = wantedComments(comments, `Freshdesk ticket ${write.externalId ?? `for ${write.internalId ?? 'a new record'}`}`);
 		const body: Record<string, unknown> = { ...own };
@@ -240,14 +242,13 @@ export class FreshdeskCrm implements CrmConnector {
 			id = String(created.id);
 			modifiedAt = created.updated_at;
 		}
-		if (comments !== undefined) {
-			const held = write.externalId ? await this.conversations(id) : [];
-			for (const comment of missingComments(wanted, held)) {
-				const path = comment.public ? 'reply' : 'notes';
-				await this.transport.request({ method: 'POST', url: `/api/v2/tickets/${encodeURIComponent(id)}/${path}`, body: comment.public ? { body: comment.body } : { body: comment.body, private: true } }, { replaySafe: false });
-			}
-		}
-		return { ok: true, externalId: id, created: !write.externalId, fields: write.fields, modifiedAt };
+		const ticketId = id;
+		await addComments(wanted, threadIds, async (comment) => {
+			const path = comment.public ? 'reply' : 'notes';
+			const added = await this.transport.request<Conversation>({ method: 'POST', url: `/api/v2/tickets/${encodeURIComponent(ticketId)}/${path}`, body: comment.public ? { body: comment.body } : { body: comment.body, private: true } }, { replaySafe: false });
+			return added?.id === undefined ? undefined : String(added.id);
+		});
+		return { ok: true, externalId: id, created: !write.externalId, fields: write.fields, modifiedAt, threadIds };
 	}
 }
 

@@ -2,7 +2,7 @@ import type { FieldOptions } from '../../records/valueMap';
 import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
-import { missingComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
+import { addComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
 
 export const SALESFORCE_API_VERSION = 'v60.0';
 /** The custom external-id field that carries our internal id: a create retried after a lost response upserts, never duplicates. */
@@ -68,7 +68,7 @@ export class SalesforceCrm implements CrmConnector {
 		contacts: { object: 'Contact', matchField: 'Email', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
 		companies: { object: 'Account', matchField: 'Website', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
 		deals: { object: 'Opportunity', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
-		tickets: { object: 'Case', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
+		tickets: { object: 'Case', batchSize: COLLECTION_LIMIT, batchesPerRound: BATCHES_PER_ROUND, thread: COMMENTS_FIELD },
 	};
 	private readonly described = new Map<CrmEntity, Promise<Describe>>();
 	private readonly base: string;
@@ -127,27 +127,23 @@ export class SalesforceCrm implements CrmConnector {
 		return entity === 'tickets' ? this.addComments(batch, written) : written;
 	}
 
-	/**
-	 * Each wanted comment a case does not hold yet becomes a CaseComment (public ones published); the cases' comments
-	 * are read first in one query per 500 cases. A case whose comments could not all be added fails.
-	 */
+	/** Each comment a write asks for becomes a CaseComment (public ones published); a case whose comments could not all be added fails. */
 	private async addComments(batch: RecordWrite[], outcomes: WriteOutcome[]): Promise<WriteOutcome[]> {
-		const asked = batch.flatMap((write, index) => {
-			const result = outcomes[index];
-			return result?.ok && write.fields[COMMENTS_FIELD] !== undefined ? [{ write, index, result }] : [];
-		});
-		if (asked.length === 0) return outcomes;
-		const held = await this.caseComments(asked.filter(({ result }) => !result.created).map(({ result }) => result.externalId));
 		const settled = [...outcomes];
-		for (const { write, index, result } of asked) {
+		for (const [index, write] of batch.entries()) {
+			const result = outcomes[index];
+			if (!result?.ok || write.fields[COMMENTS_FIELD] === undefined) continue;
+			const threadIds: Record<string, string> = {};
 			try {
 				const wanted = wantedComments(write.fields[COMMENTS_FIELD], `Salesforce case ${result.externalId}`);
-				for (const comment of missingComments(wanted, held.get(result.externalId) ?? [])) {
-					await this.transport.request({ method: 'POST', url: `${this.base}/sobjects/CaseComment`, body: { ParentId: result.externalId, CommentBody: comment.body, IsPublished: comment.public } }, { replaySafe: false });
-				}
+				await addComments(wanted, threadIds, async (comment) => {
+					const created = await this.transport.request<{ id?: string }>({ method: 'POST', url: `${this.base}/sobjects/CaseComment`, body: { ParentId: result.externalId, CommentBody: comment.body, IsPublished: comment.public } }, { replaySafe: false });
+					return created?.id;
+				});
+				settled[index] = { ...result, threadIds };
 			} catch (error) {
 				if (!(error instanceof TicketRefusal || error instanceof PlatformApiError)) throw error;
-				settled[index] = { ok: false, error: { message: error.message, code: error.code } };
+				settled[index] = { ok: false, error: { message: error.message, code: error.code }, threadIds };
 			}
 		}
 		return settled;
@@ -163,7 +159,7 @@ export class SalesforceCrm implements CrmConnector {
 			});
 			for (;;) {
 				for (const record of result.records) {
-					const comment = ticketComment(record.CommentBody, record.IsPublished === true);
+					const comment = ticketComment(record.CommentBody, record.IsPublished === true, record.Id);
 					if (comment) comments.set(String(record.ParentId), [...(comments.get(String(record.ParentId)) ?? []), comment]);
 				}
 				if (result.done || !result.nextRecordsUrl) break;

@@ -1,7 +1,7 @@
 import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
-import { missingComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
+import { addComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
 
 const BULK_LIMIT = 100;
 /** Batches whose jobs run together, polled through show_many: 10,000 records. */
@@ -69,7 +69,7 @@ export class ZendeskCrm implements CrmConnector {
 	readonly entities: Partial<Record<CrmEntity, EntitySupport>> = {
 		contacts: { object: 'users', matchField: 'email', batchSize: BULK_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
 		companies: { object: 'organizations', batchSize: BULK_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
-		tickets: { object: 'tickets', batchSize: BULK_LIMIT, batchesPerRound: BATCHES_PER_ROUND },
+		tickets: { object: 'tickets', batchSize: BULK_LIMIT, batchesPerRound: BATCHES_PER_ROUND, thread: 'comments' },
 	};
 
 	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {}
@@ -186,18 +186,19 @@ export class ZendeskCrm implements CrmConnector {
 	private async ticketComments(ticketId: string): Promise<TicketComment[]> {
 		const comments: TicketComment[] = [];
 		for (let after: string | undefined; ;) {
-			const body = await this.transport.request<{ comments?: Array<{ body?: string; plain_body?: string; public?: boolean }>; meta?: { has_more?: boolean; after_cursor?: string } }>({
+			const body = await this.transport.request<{ comments?: Array<{ id?: number; body?: string; plain_body?: string; public?: boolean }>; meta?: { has_more?: boolean; after_cursor?: string } }>({
 				method: 'GET', url: `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json`, qs: { 'page[size]': 100, ...(after ? { 'page[after]': after } : {}) },
 			});
-			for (const comment of body.comments ?? []) comments.push(ticketComment(comment.plain_body ?? comment.body, comment.public !== false) ?? { body: '', public: comment.public !== false });
-			if (!body.meta?.has_more || !body.meta.after_cursor) return comments;
+			for (const comment of body.comments ?? []) comments.push(ticketComment(comment.plain_body ?? comment.body, comment.public !== false, comment.id) ?? { id: String(comment.id), body: '', public: comment.public !== false });
+			if (!body.meta?.has_more || !body.meta.after_cursor) return comments.filter((comment, index) => index === 0 || comment.body !== '');
 			after = body.meta.after_cursor;
 		}
 	}
 
 	/**
-	 * Wraps a batch recorder for tickets: once a ticket is written, each wanted comment it does not hold yet is added
-	 * (one ticket update per comment, as Zendesk appends them); a ticket whose comments could not all be added fails.
+	 * Wraps a batch recorder for tickets: once a ticket is written, each comment the write asks for is added (one
+	 * ticket update per comment, as Zendesk appends them; the update's audit names the new comment's id); a ticket
+	 * whose comments could not all be added fails, reporting those that were.
 	 */
 	private addingComments(batches: RecordWrite[][], record: BatchRecorder): BatchRecorder {
 		return async (position, outcomes) => {
@@ -209,16 +210,20 @@ export class ZendeskCrm implements CrmConnector {
 					settled.push(outcome);
 					continue;
 				}
+				const threadIds: Record<string, string> = {};
 				try {
 					const wanted = wantedComments(write.fields.comments, `Zendesk ticket ${outcome.externalId}`);
-					const held = outcome.created ? [] : (await this.ticketComments(outcome.externalId)).slice(1);
-					for (const comment of missingComments(wanted, held)) {
-						await this.transport.request({ method: 'PUT', url: `/api/v2/tickets/${encodeURIComponent(outcome.externalId)}.json`, body: { ticket: { comment: { body: comment.body, public: comment.public } } } }, { replaySafe: false });
-					}
-					settled.push(outcome);
+					await addComments(wanted, threadIds, async (comment) => {
+						const body = await this.transport.request<{ audit?: { events?: Array<{ id?: number; type?: string }> } }>({
+							method: 'PUT', url: `/api/v2/tickets/${encodeURIComponent(outcome.externalId)}.json`, body: { ticket: { comment: { body: comment.body, public: comment.public } } },
+						}, { replaySafe: false });
+						const added = body.audit?.events?.find((event) => event.type === 'Comment')?.id;
+						return added === undefined ? undefined : String(added);
+					});
+					settled.push({ ...outcome, threadIds });
 				} catch (error) {
 					if (!(error instanceof TicketRefusal || error instanceof PlatformApiError)) throw error;
-					settled.push({ ok: false, error: { message: error.message, code: error.code } });
+					settled.push({ ok: false, error: { message: error.message, code: error.code }, threadIds });
 				}
 			}
 			await record(position, settled);

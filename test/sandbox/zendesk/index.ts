@@ -49,6 +49,11 @@ class Account {
 	private lastSequence = 0;
 	private nextId = 1000;
 
+	/** Audits share the account's id sequence, as Zendesk's ids are unique across kinds. */
+	nextAuditId(): number {
+		return this.nextId++;
+	}
+
 	/** baseUrl: the sandbox's own address, for the absolute URLs Zendesk answers with. */
 	constructor(private readonly baseUrl: () => string) {}
 
@@ -337,7 +342,15 @@ function recordRoutes(router: Router, account: Account, baseUrl: () => string): 
 		router.get(`/api/v2/${collection}.json`, list).get(`/api/v2/${collection}`, list);
 		router.post(`/api/v2/${collection}.json`, create).post(`/api/v2/${collection}`, create);
 		router.get(`/api/v2/${collection}/:id`, (request) => ok({ [name]: found(request.params.id) }));
-		router.put(`/api/v2/${collection}/:id`, (request) => ok({ [name]: account.update(collection, found(request.params.id).id, fields(request)) }));
+		router.put(`/api/v2/${collection}/:id`, (request) => {
+			const id = found(request.params.id).id;
+			const before = account.comments.get(id)?.length ?? 0;
+			const updated = account.update(collection, id, fields(request));
+			if (collection !== 'tickets') return ok({ [name]: updated });
+			// Zendesk answers a ticket update with its audit: the events it made, a comment among them.
+			const added = (account.comments.get(id) ?? []).slice(before);
+			return ok({ [name]: updated, audit: { id: account.nextAuditId(), ticket_id: id, created_at: updated.updated_at, author_id: 1, events: added.map((comment) => ({ ...comment, type: 'Comment', attachments: [] })) } });
+		});
 	}
 }
 
