@@ -2,7 +2,8 @@
  * The Intercom sandbox (PLATFORMS.md, specs/intercom): Bearer token, `Intercom-Version` (2.14 by default),
  * contacts (create, update, archive, unarchive, delete, find by external id, search with pages and starting_after),
  * companies (create or update by `company_id`, get, update, delete, scroll), tickets (create for one contact, get,
- * update, delete, search answered as `ticket.list`), search on
+ * update, delete, search answered as `ticket.list`; states by id, assignment to an admin, ticket parts: admin replies
+ * as comments or notes), ticket types and ticket states listed, admins listed (seeded with `admins`), search on
  * dates at calendar-day precision, 409 for a taken email, `error.list` bodies, 10-second windows reported in
  * X-RateLimit-Limit|Remaining|Reset, webhooks signed `X-Hub-Signature: sha1=…`.
  */
@@ -21,7 +22,21 @@ const writable = ['role', 'external_id', 'email', 'phone', 'name', 'avatar', 'si
 export const intercomRateWindows: RateWindow[] = [{ name: 'ten_seconds', kind: 'fixed', limit: 1666, intervalMs: 10_000 }];
 
 const companyWritable = ['name', 'company_id', 'plan', 'size', 'website', 'industry', 'custom_attributes', 'remote_created_at', 'monthly_spend'];
-const ticketWritable = ['ticket_attributes', 'ticket_state_id', 'company_id', 'open', 'is_shared', 'snoozed_until', 'admin_id', 'assignee_id'];
+const ticketWritable = ['ticket_attributes', 'ticket_state_id', 'company_id', 'open', 'is_shared', 'snoozed_until', 'assignment'];
+
+/** A workspace's ticket states, one per category (Intercom's defaults; workspaces may add their own). */
+const ticketStates = [
+	{ type: 'ticket_state', id: '1', category: 'submitted', internal_label: 'Submitted', external_label: 'Submitted' },
+	{ type: 'ticket_state', id: '2', category: 'in_progress', internal_label: 'In progress', external_label: 'In progress' },
+	{ type: 'ticket_state', id: '3', category: 'waiting_on_customer', internal_label: 'Waiting on customer', external_label: 'Waiting on you' },
+	{ type: 'ticket_state', id: '4', category: 'resolved', internal_label: 'Resolved', external_label: 'Resolved' },
+];
+
+/** The ticket types a new workspace has: one customer ticket type, one back-office. */
+const ticketTypes = [
+	{ type: 'ticket_type', id: '1', name: 'Customer question', category: 'Customer', archived: false },
+	{ type: 'ticket_type', id: '2', name: 'Escalation', category: 'Back-office', archived: false },
+];
 const SCROLL_PAGE = 50;
 
 type Contact = Record<string, unknown> & { id: string; updated_at: number; created_at: number };
@@ -168,6 +183,8 @@ class Workspace {
 	readonly contacts = new Map<string, Contact>();
 	readonly companies = new Map<string, Company>();
 	readonly tickets = new Map<string, Ticket>();
+	/** The workspace's teammates; the token's own admin is id 1. */
+	readonly admins = new Map<string, Record<string, unknown> & { id: string; email: string }>();
 	/** Archived contacts: kept, but out of search results until unarchived. */
 	readonly archived = new Set<string>();
 	private ticketNumber = 0;
@@ -178,6 +195,8 @@ class Workspace {
 		this.contacts.clear();
 		this.companies.clear();
 		this.tickets.clear();
+		this.admins.clear();
+		this.admins.set('1', { type: 'admin', id: '1', name: 'Sandbox Admin', email: 'admin@sandbox.example' });
 		this.archived.clear();
 		this.ticketNumber = 0;
 		this.scroll = undefined;
@@ -230,6 +249,7 @@ class Workspace {
 			ticket_state: { type: 'ticket_state', id: '1', category: 'submitted' }, ticket_type: { type: 'ticket_type', id: String(typeId) },
 			contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: contact.id, external_id: contact.external_id }] },
 			admin_assignee_id: '0', team_assignee_id: '0', open: true, is_shared: true, created_at: at, updated_at: at,
+			ticket_parts: { type: 'ticket_part.list', ticket_parts: [], total_count: 0 },
 		};
 		this.tickets.set(id, ticket);
 		return ticket;
@@ -237,9 +257,38 @@ class Workspace {
 
 	updateTicket(id: string, fields: Record<string, unknown>): Ticket {
 		const ticket = this.tickets.get(id) ?? fail(404, 'ticket_not_found', 'Ticket not found');
-		const { ticket_attributes: attributes, ...rest } = onlyWritable(fields, ticketWritable) as { ticket_attributes?: Record<string, unknown> };
+		const { ticket_attributes: attributes, ticket_state_id: stateId, assignment, ...rest } = onlyWritable(fields, ticketWritable) as { ticket_attributes?: Record<string, unknown>; ticket_state_id?: unknown; assignment?: { admin_id?: unknown; assignee_id?: unknown } };
+		if (stateId !== undefined) {
+			const state = ticketStates.find((entry) => entry.id === String(stateId)) ?? fail(400, 'parameter_invalid', `Ticket state ${String(stateId)} does not exist`, 'ticket_state_id');
+			ticket.ticket_state = { type: 'ticket_state', id: state.id, category: state.category };
+		}
+		if (assignment !== undefined) {
+			if (!this.admins.has(String(assignment.admin_id))) fail(400, 'parameter_invalid', 'admin_id must be an admin of this workspace', 'assignment.admin_id');
+			const assignee = String(assignment.assignee_id ?? '0');
+			if (assignee !== '0' && !this.admins.has(assignee)) fail(400, 'parameter_invalid', `Admin ${assignee} not found`, 'assignment.assignee_id');
+			ticket.admin_assignee_id = assignee;
+		}
 		Object.assign(ticket, rest, { ticket_attributes: { ...(ticket.ticket_attributes as Record<string, unknown>), ...(attributes ?? {}) }, updated_at: now() });
 		return ticket;
+	}
+
+	/** POST /tickets/{id}/reply by an admin: a comment (the customer sees it) or a note, as a new ticket part. */
+	replyToTicket(id: string, body: Record<string, unknown>): Record<string, unknown> {
+		const ticket = this.tickets.get(id) ?? fail(404, 'ticket_not_found', 'Ticket not found');
+		if (body.type !== 'admin') fail(400, 'parameter_invalid', 'Only admin replies are supported here', 'type');
+		if (body.message_type !== 'comment' && body.message_type !== 'note') fail(400, 'parameter_invalid', 'message_type must be comment or note', 'message_type');
+		if (!this.admins.has(String(body.admin_id))) fail(400, 'parameter_invalid', 'admin_id must be an admin of this workspace', 'admin_id');
+		if (typeof body.body !== 'string' || body.body.trim() === '') fail(400, 'parameter_not_found', 'body is required', 'body');
+		const at = now();
+		const part = {
+			type: 'ticket_part', id: String(Math.floor(Math.random() * 1e9)), part_type: body.message_type, body: `<p>${body.body}</p>`, created_at: at, updated_at: at,
+			author: { type: 'admin', id: String(body.admin_id) }, attachments: [], redacted: false,
+		};
+		const parts = ticket.ticket_parts as { ticket_parts: unknown[]; total_count: number };
+		parts.ticket_parts.push(part);
+		parts.total_count = parts.ticket_parts.length;
+		ticket.updated_at = at;
+		return part;
 	}
 
 	private contactFor(reference: Record<string, string>): Contact {
@@ -381,6 +430,13 @@ function ticketRoutes(router: Router, workspace: Workspace): void {
 		const matched = dateSearch(workspace.tickets.values(), body.query ?? {}) ?? fail(400, 'query_invalid', `Unsupported query on ${String(body.query?.field)}`);
 		return ok(searchPage(matched, body, { type: 'ticket.list', key: 'tickets' }));
 	});
+	router.post('/tickets/:id/reply', (request) => {
+		versionCheck(request);
+		return ok(workspace.replyToTicket(request.params.id, (request.body ?? {}) as Record<string, unknown>));
+	});
+	router.get('/ticket_states', () => ok({ type: 'list', data: ticketStates }));
+	router.get('/ticket_types', () => ok({ type: 'list', data: ticketTypes }));
+	router.get('/admins', () => ok({ type: 'admin.list', admins: [...workspace.admins.values()] }));
 	router.get('/tickets/:id', (request) => ok(workspace.tickets.get(request.params.id) ?? fail(404, 'ticket_not_found', 'Ticket not found')));
 	router.put('/tickets/:id', (request) => {
 		versionCheck(request);
@@ -394,12 +450,18 @@ function ticketRoutes(router: Router, workspace: Workspace): void {
 
 export const createIntercomSandbox: VendorSandboxFactory = (services) => {
 	const workspace = new Workspace();
+	workspace.reset();
 	const seeders = {
 		contacts: (fields: Record<string, unknown>, at?: number) => workspace.create(fields, at),
 		companies: (fields: Record<string, unknown>, at?: number) => workspace.upsertCompany(fields, at),
 		tickets: (fields: Record<string, unknown>, at?: number) => workspace.createTicket(fields, at),
+		admins: (fields: Record<string, unknown>) => {
+			const admin = { type: 'admin', id: String(100 + workspace.admins.size), name: String(fields.name ?? fields.email), email: String(fields.email) };
+			workspace.admins.set(admin.id, admin);
+			return admin;
+		},
 		none: (): never => {
-			throw controlError(400, 'only contacts, companies and tickets can be seeded');
+			throw controlError(400, 'only contacts, companies, tickets and admins can be seeded');
 		},
 	};
 	return {
@@ -434,6 +496,7 @@ export const createIntercomSandbox: VendorSandboxFactory = (services) => {
 				if (collection === undefined || collection === 'contacts') return [...workspace.contacts.values()];
 				if (collection === 'companies') return [...workspace.companies.values()];
 				if (collection === 'tickets') return [...workspace.tickets.values()];
+				if (collection === 'admins') return [...workspace.admins.values()];
 				return undefined;
 			},
 		},

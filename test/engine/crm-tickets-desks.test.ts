@@ -1,0 +1,156 @@
+/**
+ * Tickets across four desks at once (Zendesk, Freshdesk, Salesforce Case, Intercom) through the neutral ticket model:
+ * a ticket created on any desk reaches the other three once, with its comments; comments added on two desks in the
+ * same round reach every other desk once; a status change travels mapped; and quiet rounds pull and write nothing
+ * (no copy comes back as a change, no comment is written twice).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { allMigrations } from '../../lib/migrations';
+import { freshdeskDefaultMappings } from '../../lib/platforms/freshdesk';
+import { intercomDefaultMappings } from '../../lib/platforms/intercom';
+import { salesforceDefaultMappings } from '../../lib/platforms/salesforce';
+import { zendeskDefaultMappings } from '../../lib/platforms/zendesk';
+import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { syncPlatforms } from '../../lib/sync/sync';
+import type { RunningSandbox } from '../sandbox/registry';
+import { crmClient, startCrmSandbox, type CrmSandbox } from './crmSandboxes';
+
+const names = ['zendesk', 'freshdesk', 'salesforce', 'intercom'] as const;
+type Desk = typeof names[number];
+
+let servers: Record<Desk, RunningSandbox>;
+let desks: Record<Desk, CrmSandbox>;
+let dir: string;
+let store: StateStore;
+let run = 0;
+
+beforeAll(async () => {
+	servers = {} as Record<Desk, RunningSandbox>;
+	for (const name of names) servers[name] = await startCrmSandbox(name);
+});
+afterAll(async () => {
+	for (const name of names) await servers[name].close();
+});
+beforeEach(async () => {
+	dir = mkdtempSync(join(tmpdir(), 'crm-desks-'));
+	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
+	desks = {} as Record<Desk, CrmSandbox>;
+	for (const name of names) {
+		desks[name] = crmClient(name, servers[name], store);
+		await desks[name].control.reset();
+	}
+	await desks.zendesk.control.updateSettings({ incrementalDelayMs: 0 });
+	await desks.zendesk.control.seed({ users: [{ name: 'Sam Agent', email: 'sam@support.example', role: 'agent' }] });
+	await desks.freshdesk.control.seed({ agents: [{ name: 'Sam Agent', email: 'sam@support.example' }] });
+	await desks.intercom.control.seed({ admins: [{ name: 'Sam Agent', email: 'sam@support.example' }] });
+});
+afterEach(async () => {
+	await closeAllStores();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const sync = () => syncPlatforms({
+	store, integration: 'desks', entity: 'tickets', strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: `desks-${++run}`,
+	platforms: [
+		{ connector: desks.zendesk.connector, mappings: zendeskDefaultMappings.tickets! },
+		{ connector: desks.freshdesk.connector, mappings: freshdeskDefaultMappings.tickets! },
+		{ connector: desks.salesforce.connector, mappings: salesforceDefaultMappings.tickets },
+		{ connector: desks.intercom.connector, mappings: intercomDefaultMappings.tickets! },
+	],
+});
+
+function call(desk: Desk, path: string, body: unknown, method = 'POST'): Promise<Response> {
+	const credentials = servers[desk].credentials;
+	const authorization = desk === 'zendesk' ? `Basic ${Buffer.from(`${credentials.email}/token:${credentials.apiToken}`).toString('base64')}`
+		: desk === 'freshdesk' ? `Basic ${Buffer.from(`${credentials.apiKey}:X`).toString('base64')}` : `Bearer ${credentials.accessToken}`;
+	return fetch(`${servers[desk].baseUrl}${path}`, { method, headers: { authorization, 'content-type': 'application/json', 'intercom-version': '2.14' }, body: JSON.stringify(body) });
+}
+
+interface Thread { id: string; comments: Array<[string, boolean]> }
+
+/** The one ticket each desk holds, with its comments after the description as [text, public], sorted (arrival order differs by desk). */
+async function threads(): Promise<Record<Desk, Thread[]>> {
+	const zendesk = await desks.zendesk.control.state<Array<{ id: number }>>('tickets');
+	const zendeskThreads: Thread[] = [];
+	for (const ticket of zendesk) {
+		const response = await fetch(`${servers.zendesk.baseUrl}/api/v2/tickets/${ticket.id}/comments.json`, { headers: { authorization: `Basic ${Buffer.from(`${servers.zendesk.credentials.email}/token:${servers.zendesk.credentials.apiToken}`).toString('base64')}` } });
+		const comments = ((await response.json()) as { comments: Array<{ body: string; public: boolean }> }).comments.slice(1);
+		zendeskThreads.push({ id: String(ticket.id), comments: comments.map((comment) => [comment.body, comment.public] as [string, boolean]).sort() });
+	}
+	const conversations = await desks.freshdesk.control.state<Array<{ ticket_id: number; body_text: string; private: boolean }>>('conversations');
+	const freshdesk = (await desks.freshdesk.control.state<Array<{ id: number; deleted: boolean }>>('tickets')).filter((ticket) => !ticket.deleted)
+		.map((ticket) => ({ id: String(ticket.id), comments: conversations.filter((entry) => entry.ticket_id === ticket.id).map((entry) => [entry.body_text, !entry.private] as [string, boolean]).sort() }));
+	const caseComments = await desks.salesforce.control.state<Array<{ ParentId: string; CommentBody: string; IsPublished: boolean }>>('CaseComment');
+	const salesforce = (await desks.salesforce.control.state<Array<{ Id: string }>>('Case'))
+		.map((kase) => ({ id: kase.Id, comments: caseComments.filter((entry) => entry.ParentId === kase.Id).map((entry) => [entry.CommentBody, entry.IsPublished] as [string, boolean]).sort() }));
+	const intercom = (await desks.intercom.control.state<Array<{ id: string; ticket_parts: { ticket_parts: Array<{ part_type: string; body: string }> } }>>('tickets'))
+		.map((ticket) => ({ id: ticket.id, comments: ticket.ticket_parts.ticket_parts.map((part) => [part.body.replace(/<\/?p>/g, ''), part.part_type === 'comment'] as [string, boolean]).sort() }));
+	return { zendesk: zendeskThreads, freshdesk, salesforce, intercom };
+}
+
+async function quietRounds(): Promise<void> {
+	for (const name of names) await desks[name].control.clearRequests();
+	for (let quiet = 0; quiet < 2; quiet++) {
+		const again = await sync();
+		expect(again.failures).toEqual([]);
+		expect(names.map((name) => again.platforms[name].pulled)).toEqual([0, 0, 0, 0]);
+	}
+	for (const name of names) {
+		// Salesforce's look-ups go through composite POSTs, which write nothing.
+		const writes = (await desks[name].control.requests()).filter((entry) => entry.method !== 'GET' && !entry.path.endsWith('/search') && !entry.path.endsWith('/composite'));
+		expect([name, writes]).toEqual([name, []]);
+	}
+}
+
+test('an Intercom ticket with a reply and a note reaches the three other desks once, state and assignee mapped; comments then added on Salesforce and Zendesk in one round reach every desk once', async () => {
+	const created = await call('intercom', '/tickets', { ticket_type_id: '1', contacts: [{ email: 'Eve@Example.com' }], ticket_attributes: { _default_title_: 'VPN drops', _default_description_: 'Every 10 minutes' } });
+	const ticket = (await created.json()) as { id: string };
+	const sam = (await desks.intercom.control.state<Array<{ id: string; email: string }>>('admins')).find((admin) => admin.email === 'sam@support.example')!;
+	await call('intercom', `/tickets/${ticket.id}`, { ticket_state_id: '3', assignment: { admin_id: '1', assignee_id: sam.id } }, 'PUT');
+	await call('intercom', `/tickets/${ticket.id}/reply`, { message_type: 'comment', type: 'admin', admin_id: '1', body: 'Which client version?' });
+	await call('intercom', `/tickets/${ticket.id}/reply`, { message_type: 'note', type: 'admin', admin_id: '1', body: 'Known issue on 4.2' });
+
+	const first = await sync();
+	expect(first.failures).toEqual([]);
+	expect([first.platforms.zendesk.created, first.platforms.freshdesk.created, first.platforms.salesforce.created]).toEqual([1, 1, 1]);
+	const [zendeskTicket] = await desks.zendesk.control.state<Array<{ subject: string; status: string; assignee_id: number; requester_id: number }>>('tickets');
+	expect(zendeskTicket).toMatchObject({ subject: 'VPN drops', status: 'pending' });
+	const zendeskUsers = await desks.zendesk.control.state<Array<{ id: number; email: string }>>('users');
+	expect(zendeskUsers.find((user) => user.id === zendeskTicket.assignee_id)?.email).toBe('sam@support.example');
+	expect(zendeskUsers.find((user) => user.id === zendeskTicket.requester_id)?.email).toBe('eve@example.com');
+	expect((await desks.freshdesk.control.state<Array<{ status: number }>>('tickets'))[0].status).toBe(3);
+	expect((await desks.salesforce.control.state<Array<{ Status: string; SuppliedEmail: string }>>('Case'))[0]).toMatchObject({ Status: 'Working', SuppliedEmail: 'eve@example.com' });
+	const opening = [['Known issue on 4.2', false], ['Which client version?', true]];
+	for (const [name, held] of Object.entries(await threads())) expect([name, held.map((entry) => entry.comments)]).toEqual([name, [opening]]);
+
+	// An agent comments on the Case and another on the Zendesk copy before the next round.
+	const held = await threads();
+	await call('salesforce', '/services/data/v60.0/sobjects/CaseComment', { ParentId: held.salesforce[0].id, CommentBody: 'Escalated to network team', IsPublished: false });
+	await call('zendesk', `/api/v2/tickets/${held.zendesk[0].id}.json`, { ticket: { comment: { body: 'We are on it', public: true } } }, 'PUT');
+	const second = await sync();
+	expect(second.failures).toEqual([]);
+	const everything = [['Escalated to network team', false], ['Known issue on 4.2', false], ['We are on it', true], ['Which client version?', true]];
+	for (const [name, now] of Object.entries(await threads())) expect([name, now.map((entry) => entry.comments)]).toEqual([name, [everything]]);
+	await quietRounds();
+});
+
+test('a Freshdesk ticket resolved there is solved on Zendesk, Closed on Salesforce and resolved on Intercom, with no echo', async () => {
+	const created = await call('freshdesk', '/api/v2/tickets', { email: 'fay@example.com', subject: 'Invoice wrong', description: 'Charged twice', status: 2, priority: 3 });
+	const ticket = (await created.json()) as { id: number };
+	await call('freshdesk', `/api/v2/tickets/${ticket.id}/reply`, { body: 'Refund on its way' });
+	expect((await sync()).failures).toEqual([]);
+	const [intercomTicket] = await desks.intercom.control.state<Array<{ ticket_state: { category: string }; ticket_attributes: Record<string, string> }>>('tickets');
+	expect(intercomTicket).toMatchObject({ ticket_state: { category: 'in_progress' }, ticket_attributes: { _default_title_: 'Invoice wrong', _default_description_: 'Charged twice' } });
+
+	await call('freshdesk', `/api/v2/tickets/${ticket.id}`, { status: 4 }, 'PUT');
+	const second = await sync();
+	expect(second.failures).toEqual([]);
+	expect((await desks.zendesk.control.state<Array<{ status: string }>>('tickets'))[0].status).toBe('solved');
+	expect((await desks.salesforce.control.state<Array<{ Status: string }>>('Case'))[0].Status).toBe('Closed');
+	expect((await desks.intercom.control.state<Array<{ ticket_state: { category: string } }>>('tickets'))[0].ticket_state.category).toBe('resolved');
+	for (const [name, now] of Object.entries(await threads())) expect([name, now.map((entry) => entry.comments)]).toEqual([name, [[['Refund on its way', true]]]]);
+	await quietRounds();
+});
