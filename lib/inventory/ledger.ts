@@ -1,3 +1,4 @@
+import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
 import type { StockReason } from '../platforms/inventory';
 
@@ -103,12 +104,8 @@ interface RawRow {
 	sku: string;
 	change: number | string;
 	kind: StockReason;
-	status: LedgerStatus;
 	previous_quantity: number | string | null;
 	new_quantity: number | string | null;
-	attempts: number | string;
-	error_code: string | null;
-	error_message: string | null;
 	intent_previous: number | string | null;
 	intent_next: number | string | null;
 	intent_marker: string | null;
@@ -118,9 +115,19 @@ interface RawRow {
 	[column: string]: unknown;
 }
 
+/**
+ * Where a row's change stands is the outbox's: an open entry is a change still owed (pending), with its attempts, last
+ * error and next-attempt time; a closed one was settled, applied when the ledger holds the quantity it left, else failed.
+ */
+export const LEDGER_TOPIC = 'inventory.ledger';
+
+/** The outbox entry of a ledger row: keyed by (order, line, store), grouped by order, its payload the row's key. */
+export const ledgerEntryKey = (key: LedgerKey) => outboxKey(key.orderId, key.lineId, key.storeId);
+
 const nullableNumber = (value: number | string | null) => (value === null ? null : Number(value));
 
-function toRow(raw: RawRow): LedgerRow {
+function toRow(raw: RawRow, entry: QueuedEntry<LedgerKey> | undefined): LedgerRow {
+	const newQuantity = nullableNumber(raw.new_quantity);
 	return {
 		orderId: raw.order_id,
 		lineId: raw.line_id,
@@ -128,12 +135,12 @@ function toRow(raw: RawRow): LedgerRow {
 		sku: raw.sku,
 		change: Number(raw.change),
 		kind: raw.kind,
-		status: raw.status,
+		status: entry?.open ? 'pending' : newQuantity === null ? 'failed' : 'applied',
 		previousQuantity: nullableNumber(raw.previous_quantity),
-		newQuantity: nullableNumber(raw.new_quantity),
-		attempts: Number(raw.attempts),
-		errorCode: raw.error_code,
-		errorMessage: raw.error_message,
+		newQuantity,
+		attempts: entry?.attempts ?? 0,
+		errorCode: entry?.error?.code ?? null,
+		errorMessage: entry?.error?.message ?? null,
 		intent:
 			raw.intent_at === null
 				? null
@@ -144,10 +151,14 @@ function toRow(raw: RawRow): LedgerRow {
 }
 
 const KEY = 'order_id = ? AND line_id = ? AND store_id = ?';
+/** A row whose change was not applied: still owed (its entry open) or failed. */
+const UNAPPLIED = 'new_quantity IS NULL';
 
 /** The ledger line of a return: the sold line and the return's key, so each return of a line is its own movement. */
 export const returnLineId = (soldLineId: string, key: string) => `${soldLineId}:return:${key}`;
 const keyParams = (key: LedgerKey) => [key.orderId, key.lineId, key.storeId];
+const keyOf = (row: LedgerKey): LedgerKey => ({ orderId: row.orderId, lineId: row.lineId, storeId: row.storeId });
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The inventory ledger. A movement is recorded once per (order, line) by its primary key, together with its effect
@@ -198,14 +209,39 @@ export class InventoryLedger {
 		return 'recorded';
 	}
 
+	/** One row per target store, and its change owed to that store as an open outbox entry: both once per (order, line, store). */
 	private async insertRows(tx: SqlExecutor, movement: Omit<MovementRecord, 'sourceStore'>, stamp: string): Promise<void> {
 		for (const storeId of movement.targetStores) {
-			await tx.run(
-				`INSERT INTO inventory_ledger (order_id, line_id, store_id, sku, change, kind, status, attempts, created_at, updated_at)
-				 VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING`,
+			const inserted = await tx.run(
+				`INSERT INTO inventory_ledger (order_id, line_id, store_id, sku, change, kind, created_at, updated_at)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 				[movement.orderId, movement.lineId, storeId, movement.sku, movement.change, movement.kind, stamp, stamp],
 			);
+			const key = { orderId: movement.orderId, lineId: movement.lineId, storeId };
+			if (inserted.changes === 1) await this.owed(tx).put([{ key: ledgerEntryKey(key), group: key.orderId, payload: key }]);
 		}
+	}
+
+	/** The changes owed to stores: the ledger's topic of the outbox, through `executor`. */
+	private owed(executor: SqlExecutor = this.db): OutboxTopic<LedgerKey> {
+		return new OutboxTopic<LedgerKey>(executor, LEDGER_TOPIC, this.now);
+	}
+
+	/** Rows read from the ledger, each with where its change stands (its outbox entry). */
+	private async withState(raws: RawRow[], executor: SqlExecutor = this.db): Promise<LedgerRow[]> {
+		const keys = raws.map((raw) => ledgerEntryKey({ orderId: raw.order_id, lineId: raw.line_id, storeId: raw.store_id }));
+		const entries = await this.owed(executor).getMany(keys);
+		return raws.map((raw, index) => toRow(raw, entries.get(keys[index])));
+	}
+
+	/** The ledger rows of these keys, in the order given; keys without a row are left out. */
+	private async rowsFor(keys: LedgerKey[], executor: SqlExecutor = this.db): Promise<LedgerRow[]> {
+		const rows: LedgerRow[] = [];
+		for (const key of keys) {
+			const row = await this.row(key, executor);
+			if (row) rows.push(row);
+		}
+		return rows;
 	}
 
 	/**
@@ -266,7 +302,7 @@ export class InventoryLedger {
 		if (quantity <= 0) return { ...line, quantity: 0, status: 'nothing_left', stores: [] };
 		// The stores the sale took the units off (or still owes them); a store whose sale failed (refused, or settled by
 		// reconcile toward the expected stock) gets nothing back that it never gave.
-		const stores = await this.storesOf(tx, request.orderId, sale.line_id, "AND status IN ('applied', 'pending')");
+		const stores = await this.storesOf(tx, request.orderId, sale.line_id, true);
 		await tx.run(
 			'INSERT INTO inventory_movements (order_id, line_id, sku, change, kind, source_store, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)',
 			[request.orderId, lineId, sale.sku, quantity, request.kind, stamp],
@@ -277,9 +313,11 @@ export class InventoryLedger {
 		return { ...line, quantity, status: 'recorded', stores };
 	}
 
-	private async storesOf(tx: SqlExecutor, orderId: string, lineId: string, condition = ''): Promise<string[]> {
-		const rows = await tx.query<{ store_id: string }>(`SELECT store_id FROM inventory_ledger WHERE order_id = ? AND line_id = ? ${condition} ORDER BY store_id`, [orderId, lineId]);
-		return rows.map((row) => row.store_id);
+	/** The stores of an (order, line)'s rows; with `notFailed`, only those that took the change or still owe it. */
+	private async storesOf(tx: SqlExecutor, orderId: string, lineId: string, notFailed = false): Promise<string[]> {
+		const raws = await tx.query<RawRow>('SELECT * FROM inventory_ledger WHERE order_id = ? AND line_id = ? ORDER BY store_id', [orderId, lineId]);
+		const rows = await this.withState(raws, tx);
+		return rows.filter((row) => !notFailed || row.status !== 'failed').map((row) => row.storeId);
 	}
 
 	/** The kind an (order, line) was recorded as, if it was. */
@@ -289,107 +327,111 @@ export class InventoryLedger {
 	}
 
 	async row(key: LedgerKey, executor: SqlExecutor = this.db): Promise<LedgerRow | undefined> {
-		const rows = await executor.query<RawRow>(`SELECT * FROM inventory_ledger WHERE ${KEY}`, keyParams(key));
-		return rows[0] && toRow(rows[0]);
+		const raws = await executor.query<RawRow>(`SELECT * FROM inventory_ledger WHERE ${KEY}`, keyParams(key));
+		return (await this.withState(raws, executor))[0];
 	}
 
 	/** Rows of one order and line, every store. */
 	async rowsOf(orderId: string, lineId: string): Promise<LedgerRow[]> {
-		const rows = await this.db.query<RawRow>('SELECT * FROM inventory_ledger WHERE order_id = ? AND line_id = ? ORDER BY store_id', [orderId, lineId]);
-		return rows.map(toRow);
+		const raws = await this.db.query<RawRow>('SELECT * FROM inventory_ledger WHERE order_id = ? AND line_id = ? ORDER BY store_id', [orderId, lineId]);
+		return this.withState(raws);
 	}
 
 	/** An order's rows still owed to a store (pending: a store that was down, a write whose outcome is not yet known). */
 	async owedBy(orderId: string): Promise<LedgerRow[]> {
-		const rows = await this.db.query<RawRow>("SELECT * FROM inventory_ledger WHERE order_id = ? AND status = 'pending' ORDER BY line_id, store_id", [orderId]);
-		return rows.map(toRow);
+		const entries = await this.owed().list({ group: orderId, order: 'group', limit: 100_000 });
+		const rows = await this.rowsFor(entries.map((entry) => entry.payload));
+		return rows.sort((a, b) => compare(a.lineId, b.lineId) || compare(a.storeId, b.storeId));
 	}
 
+	/** Rows still owed to a store, the oldest first. */
 	async pending(limit: number): Promise<LedgerRow[]> {
-		const rows = await this.db.query<RawRow>(
-			"SELECT * FROM inventory_ledger WHERE status = 'pending' ORDER BY created_at, order_id, line_id, store_id LIMIT ?",
-			[limit],
-		);
-		return rows.map(toRow);
+		const entries = await this.owed().list({ order: 'created', limit });
+		return this.rowsFor(entries.map((entry) => entry.payload));
 	}
 
 	/** Every row, newest first, for inspection and tests. */
 	async list(filter: { storeId?: string; sku?: string; status?: LedgerStatus } = {}, limit = 1000): Promise<LedgerRow[]> {
 		const clauses: string[] = [];
 		const params: Array<string | number> = [];
-		for (const [column, value] of [['store_id', filter.storeId], ['sku', filter.sku], ['status', filter.status]] as const) {
+		for (const [column, value] of [['store_id', filter.storeId], ['sku', filter.sku]] as const) {
 			if (value === undefined) continue;
 			clauses.push(`${column} = ?`);
 			params.push(value);
 		}
+		if (filter.status !== undefined) clauses.push(filter.status === 'applied' ? 'new_quantity IS NOT NULL' : UNAPPLIED);
 		const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-		const rows = await this.db.query<RawRow>(`SELECT * FROM inventory_ledger ${where} ORDER BY updated_at DESC LIMIT ?`, [...params, limit]);
-		return rows.map(toRow);
+		const raws = await this.db.query<RawRow>(`SELECT * FROM inventory_ledger ${where} ORDER BY updated_at DESC`, params);
+		const rows = await this.withState(raws);
+		return rows.filter((row) => filter.status === undefined || row.status === filter.status).slice(0, limit);
 	}
 
+	/** The store took the change: the ledger keeps the quantities it read and left, the change is no longer owed. */
 	async markApplied(key: LedgerKey, previous: number, next: number, executor: SqlExecutor = this.db): Promise<void> {
-		await executor.run(
-			`UPDATE inventory_ledger SET status = 'applied', previous_quantity = ?, new_quantity = ?, attempts = attempts + 1,
-			 error_code = NULL, error_message = NULL, updated_at = ? WHERE ${KEY} AND status = 'pending'`,
-			[previous, next, this.stamp(), ...keyParams(key)],
-		);
+		if (!(await this.isOwed(key, executor))) return;
+		await executor.run(`UPDATE inventory_ledger SET previous_quantity = ?, new_quantity = ?, updated_at = ? WHERE ${KEY}`, [previous, next, this.stamp(), ...keyParams(key)]);
+		await this.owed(executor).settle(ledgerEntryKey(key), { attempts: 1, error: null });
 	}
 
 	/** Records a write's intent in its own step, before the write. Only a pending row takes one. */
 	async recordIntent(key: LedgerKey, intent: Omit<WriteIntent, 'at'>, executor: SqlExecutor = this.db): Promise<void> {
+		if (!(await this.isOwed(key, executor))) return;
 		const stamp = this.stamp();
 		await executor.run(
-			`UPDATE inventory_ledger SET intent_previous = ?, intent_next = ?, intent_marker = ?, intent_at = ?, updated_at = ?
-			 WHERE ${KEY} AND status = 'pending'`,
+			`UPDATE inventory_ledger SET intent_previous = ?, intent_next = ?, intent_marker = ?, intent_at = ?, updated_at = ? WHERE ${KEY}`,
 			[intent.previous, intent.next, intent.marker, stamp, stamp, ...keyParams(key)],
 		);
 	}
 
 	/** The write of a pending row's intent did not reach the store: the row owes its change, with no write in flight. */
 	async clearIntent(key: LedgerKey, executor: SqlExecutor = this.db): Promise<void> {
+		if (!(await this.isOwed(key, executor))) return;
 		await executor.run(
-			`UPDATE inventory_ledger SET intent_previous = NULL, intent_next = NULL, intent_marker = NULL, intent_at = NULL, updated_at = ?
-			 WHERE ${KEY} AND status = 'pending'`,
+			`UPDATE inventory_ledger SET intent_previous = NULL, intent_next = NULL, intent_marker = NULL, intent_at = NULL, updated_at = ? WHERE ${KEY}`,
 			[this.stamp(), ...keyParams(key)],
 		);
 	}
 
 	/** A store's pending rows for a SKU whose write may have reached the store (an intent without an outcome). */
 	async inFlight(storeId: string, sku: string, executor: SqlExecutor = this.db): Promise<LedgerRow[]> {
-		const rows = await executor.query<RawRow>(
-			"SELECT * FROM inventory_ledger WHERE store_id = ? AND sku = ? AND status = 'pending' AND intent_at IS NOT NULL ORDER BY intent_at",
+		const raws = await executor.query<RawRow>(
+			`SELECT * FROM inventory_ledger WHERE store_id = ? AND sku = ? AND ${UNAPPLIED} AND intent_at IS NOT NULL ORDER BY intent_at`,
 			[storeId, sku],
 		);
-		return rows.map(toRow);
+		return (await this.withState(raws, executor)).filter((row) => row.status === 'pending');
 	}
 
+	/**
+	 * A try that did not apply the change: counted with its error on the row's entry, which stays owed (`pending`, tried
+	 * again by a later run) or is closed (`failed`: reconcile settles it).
+	 */
 	async markUnapplied(key: LedgerKey, status: 'pending' | 'failed', error: { code?: string; message: string }, executor: SqlExecutor = this.db): Promise<void> {
-		await executor.run(
-			`UPDATE inventory_ledger SET status = ?, attempts = attempts + 1, error_code = ?, error_message = ?, updated_at = ?
-			 WHERE ${KEY} AND status = 'pending'`,
-			[status, error.code ?? null, error.message, this.stamp(), ...keyParams(key)],
-		);
+		if (!(await this.isOwed(key, executor))) return;
+		const owed = this.owed(executor);
+		const entryKey = ledgerEntryKey(key);
+		if (status === 'pending') await owed.recordFailures([{ key: entryKey, group: key.orderId, payload: keyOf(key), error }]);
+		else await owed.settle(entryKey, { attempts: 1, error });
+		await executor.run(`UPDATE inventory_ledger SET updated_at = ? WHERE ${KEY}`, [this.stamp(), ...keyParams(key)]);
 	}
 
 	/** A store's rows for a SKU that are not applied: pending (still owed) and failed (settled by reconcile). */
 	async openRows(storeId: string, sku: string, executor: SqlExecutor = this.db): Promise<LedgerRow[]> {
-		const rows = await executor.query<RawRow>(
-			"SELECT * FROM inventory_ledger WHERE store_id = ? AND sku = ? AND status IN ('pending', 'failed')",
-			[storeId, sku],
-		);
-		return rows.map(toRow);
+		const raws = await executor.query<RawRow>(`SELECT * FROM inventory_ledger WHERE store_id = ? AND sku = ? AND ${UNAPPLIED}`, [storeId, sku]);
+		return this.withState(raws, executor);
 	}
 
 	/** After reconcile set a store to a quantity that includes these rows' changes, they are applied: close them. */
 	async settle(rows: LedgerKey[], quantity: number, executor: SqlExecutor = this.db): Promise<void> {
 		const stamp = this.stamp();
 		for (const row of rows) {
-			await executor.run(
-				`UPDATE inventory_ledger SET status = 'applied', new_quantity = ?, error_code = 'RECONCILED',
-				 error_message = 'applied by reconcile', updated_at = ? WHERE ${KEY} AND status IN ('pending', 'failed')`,
-				[quantity, stamp, ...keyParams(row)],
-			);
+			const unapplied = await executor.run(`UPDATE inventory_ledger SET new_quantity = ?, updated_at = ? WHERE ${KEY} AND ${UNAPPLIED}`, [quantity, stamp, ...keyParams(row)]);
+			if (unapplied.changes === 1) await this.owed(executor).settle(ledgerEntryKey(row), { error: { code: 'RECONCILED', message: 'applied by reconcile' } });
 		}
+	}
+
+	/** Whether the row's change is still owed (its entry open): only such a row takes an intent or an outcome. */
+	private async isOwed(key: LedgerKey, executor: SqlExecutor): Promise<boolean> {
+		return (await this.owed(executor).get(ledgerEntryKey(key)))?.open === true;
 	}
 
 	/** The expected available quantity of a SKU across channels; undefined until a baseline is set. */

@@ -1,10 +1,13 @@
-import type { Migration } from '../store/types';
+import { insertMany } from '../store/insertMany';
+import type { Migration, SqlExecutor } from '../store/types';
+import { LEDGER_TOPIC, ledgerEntryKey } from './ledger';
 
 /**
  * The inventory ledger: each stock movement once per (order, line); one row per target store, unique per
  * (order, line, store); vendor delivery ids seen; the expected quantity per SKU; per (store, SKU) write locks; and
  * (v2) each row's write intent, so that a process killed mid-write is resumed without losing or doubling the change;
- * (v4) per sold line, the units given back by cancellations and refunds, never more than were sold.
+ * (v4) per sold line, the units given back by cancellations and refunds, never more than were sold; (v5) the changes
+ * still owed to stores on the store's outbox (attempts, last error, next attempt), the ledger keeping what each store took.
  */
 export const inventoryMigrations: Migration[] = [
 	{
@@ -92,4 +95,58 @@ export const inventoryMigrations: Migration[] = [
 			"INSERT INTO inventory_orders (order_id) SELECT DISTINCT order_id FROM inventory_movements WHERE kind = 'sale'",
 		],
 	},
+	{
+		component: 'inventory',
+		version: 5,
+		description: 'changes owed to stores on the store outbox (attempts, last error, next attempt); the ledger keeps what each store took',
+		statements: [],
+		run: async (tx) => {
+			await moveOwedToOutbox(tx);
+			for (const statement of [
+				'DROP INDEX inventory_ledger_open',
+				'ALTER TABLE inventory_ledger DROP COLUMN status',
+				'ALTER TABLE inventory_ledger DROP COLUMN attempts',
+				'ALTER TABLE inventory_ledger DROP COLUMN error_code',
+				'ALTER TABLE inventory_ledger DROP COLUMN error_message',
+				// A store's rows not applied (owed or failed): what reconcile and a store's in-flight writes read.
+				'CREATE INDEX inventory_ledger_unapplied ON inventory_ledger (store_id, sku) WHERE new_quantity IS NULL',
+			]) {
+				await tx.run(statement);
+			}
+		},
+	},
 ];
+
+interface LedgerRowBefore {
+	order_id: string;
+	line_id: string;
+	store_id: string;
+	status: string;
+	attempts: number | string;
+	error_code: string | null;
+	error_message: string | null;
+	created_at: string;
+	updated_at: string;
+	[column: string]: unknown;
+}
+
+/**
+ * Every ledger row before version 5 gets its outbox entry: open (still owed, due now) when it was pending, closed when
+ * settled, with its attempts and last error; so a later run retries what it would have, and reports the same.
+ */
+async function moveOwedToOutbox(tx: SqlExecutor): Promise<void> {
+	const rows = await tx.query<LedgerRowBefore>(
+		'SELECT order_id, line_id, store_id, status, attempts, error_code, error_message, created_at, updated_at FROM inventory_ledger ORDER BY order_id, line_id, store_id',
+	);
+	const now = Date.now();
+	await insertMany(tx, {
+		into: 'outbox_entries (topic, entry_key, group_key, payload, open_steps, attempts, revision, next_attempt_ms, last_error_code, last_error, created_at, updated_at)',
+		rows: rows.map((row) => {
+			const key = { orderId: row.order_id, lineId: row.line_id, storeId: row.store_id };
+			return [
+				LEDGER_TOPIC, ledgerEntryKey(key), key.orderId, JSON.stringify(key), row.status === 'pending' ? 1 : 0, Number(row.attempts), 1, now,
+				row.error_code, row.error_message, row.created_at, row.updated_at,
+			];
+		}),
+	});
+}

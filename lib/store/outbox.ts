@@ -334,6 +334,22 @@ export class OutboxTopic<P> {
 		});
 	}
 
+	/**
+	 * Counts an attempt about to be made: a new key is written open with one attempt, a known one (open, or closed by an
+	 * earlier outcome) is reopened with one more and takes the payload given; its last error is kept until an outcome.
+	 */
+	async noteAttempt(entry: QueuedWrite<P>): Promise<void> {
+		const now = this.now();
+		const stamp = new Date(now).toISOString();
+		await this.db.run(
+			`INSERT INTO outbox_entries (topic, entry_key, group_key, payload, open_steps, attempts, revision, next_attempt_ms, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, 1, 1, 1, ?, ?, ?)
+			 ON CONFLICT (topic, entry_key) DO UPDATE SET group_key = excluded.group_key, payload = excluded.payload, open_steps = 1,
+			 attempts = outbox_entries.attempts + 1, next_attempt_ms = excluded.next_attempt_ms, updated_at = excluded.updated_at`,
+			[this.topic, entry.key, entry.group ?? '', JSON.stringify(entry.payload), now, stamp, stamp],
+		);
+	}
+
 	/** Counts one failed attempt of a key, unless a newer revision of it was written meanwhile. */
 	async countAttempt(key: string, revision: number): Promise<void> {
 		await this.db.run(
@@ -351,6 +367,20 @@ export class OutboxTopic<P> {
 	/** Removes handled entries, in key order. */
 	async removeMany(keys: string[]): Promise<void> {
 		for (const key of [...new Set(keys)].sort()) await this.remove(key);
+	}
+
+	/**
+	 * Closes an entry that is settled but kept for the record (open or closed already), adding the attempts the
+	 * settling took and keeping its outcome's note as the entry's error (null clears it). True when it was open.
+	 */
+	async settle(key: string, outcome: { attempts?: number; error: { code?: string; message: string } | null }): Promise<boolean> {
+		const open = await this.db.query('SELECT 1 FROM outbox_entries WHERE topic = ? AND entry_key = ? AND open_steps > 0', [this.topic, key]);
+		await this.db.run(
+			`UPDATE outbox_entries SET open_steps = 0, attempts = attempts + ?, last_error_code = ?, last_error = ?, updated_at = ?
+			 WHERE topic = ? AND entry_key = ?`,
+			[outcome.attempts ?? 0, outcome.error?.code ?? null, outcome.error?.message ?? null, new Date(this.now()).toISOString(), this.topic, key],
+		);
+		return open.length === 1;
 	}
 
 	/** Closes entries that were handled but are kept for the record; true for each one that was open. */
@@ -416,6 +446,15 @@ export class OutboxTopic<P> {
 	async get(key: string): Promise<QueuedEntry<P> | undefined> {
 		const rows = await this.db.query<QueuedRow>(`SELECT ${QUEUED_COLUMNS} FROM outbox_entries WHERE topic = ? AND entry_key = ?`, [this.topic, key]);
 		return rows[0] && toQueued<P>(rows[0]);
+	}
+
+	/** The entries of these keys (any number of them), by key; keys never written are left out. */
+	async getMany(keys: string[]): Promise<Map<string, QueuedEntry<P>>> {
+		const rows = await selectIn<QueuedRow, string>(this.db, [...new Set(keys)], ({ placeholders, values }) => ({
+			sql: `SELECT ${QUEUED_COLUMNS} FROM outbox_entries WHERE topic = ? AND entry_key IN (${placeholders})`,
+			params: [this.topic, ...values],
+		}));
+		return new Map(rows.map((row) => [row.entry_key, toQueued<P>(row)]));
 	}
 
 	/** Open entries. */

@@ -137,7 +137,16 @@ async function ledgerRows(sku: string): Promise<LedgerRowSeen[]> {
 	const client = new Client({ ...cluster.stateStore });
 	await client.connect();
 	try {
-		return (await client.query<LedgerRowSeen>('SELECT order_id, store_id, status, previous_quantity, new_quantity, attempts, error_code, error_message FROM inventory_ledger WHERE sku = $1 ORDER BY order_id, store_id', [sku])).rows;
+		// Where each row's change stands is its outbox entry's (open: still owed), keyed by the row's key in its payload.
+		const { rows } = await client.query<LedgerRowSeen>(
+			`SELECT l.order_id, l.store_id, CASE WHEN o.open_steps > 0 THEN 'pending' WHEN l.new_quantity IS NULL THEN 'failed' ELSE 'applied' END AS status,
+			 l.previous_quantity, l.new_quantity, o.attempts, o.last_error_code AS error_code, o.last_error AS error_message
+			 FROM inventory_ledger l JOIN outbox_entries o ON o.topic = 'inventory.ledger' AND o.payload::jsonb ->> 'orderId' = l.order_id
+			 AND o.payload::jsonb ->> 'lineId' = l.line_id AND o.payload::jsonb ->> 'storeId' = l.store_id
+			 WHERE l.sku = $1 ORDER BY l.order_id, l.store_id`,
+			[sku],
+		);
+		return rows;
 	} finally {
 		await client.end();
 	}
