@@ -15,7 +15,7 @@ import type { AccountingConnector, AccountingParty, BatchPosting, BookChange, El
 import { InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import type { EachOutcome, EachResult, IdMapKey, StateStore } from '../store';
-import { PlatformApiError } from '../transport/errors';
+import { mayHaveLanded, writeNoted } from '../transport/notedWrites';
 import { EntryRepository, type EntryRow } from './entries';
 import { toLinesEntry, toParty, toPaymentEntry } from './inputs';
 
@@ -404,36 +404,19 @@ export class AccountingBooks {
 		const reference = entryReference(kind, sourceId);
 		const previous = await this.entries.get(kind, sourceId);
 		if (previous?.state === 'recorded' && previous.externalId) return fromRow(previous);
-		if (previous?.state === 'attempting') {
-			const landed = await this.lookUp(kind, sourceId, reference);
-			if (landed) return landed;
-		}
 		// The key follows the content: a corrected retry after a refusal is a new request, a repeat of the same one a replay.
 		const idempotencyKey = `ia-${digest(this.connection, kind, sourceId, fingerprint).slice(0, 40)}`;
-		for (let attempt = 1; ; attempt++) {
-			await this.entries.attempting(kind, sourceId, reference);
-			try {
-				const posted = await post({ idempotencyKey, reference });
-				await this.entries.recorded(kind, sourceId, posted);
-				return posted;
-			} catch (error) {
-				const message = error instanceof Error ? error.message : String(error);
-				if (!mayHaveLanded(error)) {
-					await this.entries.refused(kind, sourceId, message);
-					throw error;
-				}
-				await this.entries.noteError(kind, sourceId, message);
-				const landed = await this.lookUp(kind, sourceId, reference);
-				if (landed) return landed;
-				if (attempt >= this.maxAttempts) throw error;
-			}
-		}
-	}
-
-	private async lookUp(kind: EntryKind, sourceId: string, reference: string): Promise<PostedEntry | undefined> {
-		const found = await this.options.connector.findEntry(kind, reference);
-		if (found) await this.entries.recorded(kind, sourceId, found);
-		return found;
+		await this.entries.stamp(kind, sourceId, reference);
+		return await writeNoted({
+			log: this.entries.attempts,
+			key: this.entries.attemptKey(kind, sourceId),
+			payload: { kind, sourceId },
+			group: this.connection,
+			write: () => post({ idempotencyKey, reference }),
+			lookUp: () => this.options.connector.findEntry(kind, reference),
+			record: (posted) => this.entries.keep(kind, sourceId, posted),
+			maxAttempts: this.maxAttempts,
+		});
 	}
 
 	/** The customer's platform id: from the ID map, else found by email on the platform, else created (once per email). */
@@ -469,12 +452,6 @@ export class AccountingBooks {
 }
 
 const notPosted = (sourceId: string) => new Error(`Source transaction ${sourceId} was not posted: an entry before it failed`);
-
-/** A refusal (4xx, a 429 the transport gave up on, an error before sending) left nothing behind; no answer or a 5xx may have. */
-function mayHaveLanded(error: unknown): boolean {
-	if (!(error instanceof PlatformApiError)) return false;
-	return error.status === undefined || error.status >= 500 || error.status === 408;
-}
 
 function fromRow(row: EntryRow): PostedEntry {
 	return { externalId: row.externalId!, externalType: row.externalType ?? '', number: row.number, totalMinor: row.totalMinor ?? 0, currency: row.currency ?? '' };

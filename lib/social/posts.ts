@@ -1,5 +1,7 @@
 import type { PublishedPost } from '../platforms/social';
+import { OutboxTopic, outboxKey } from '../store/outbox';
 import type { SqlExecutor } from '../store/types';
+import { AttemptLog, type NotedAttempts } from '../transport/notedWrites';
 
 /**
  * attempting: a publish was sent and its outcome is not known (it may have landed), so the next writer looks for it
@@ -30,46 +32,53 @@ interface Row {
 	platform: string;
 	account: string;
 	post_id: string;
-	state: string;
-	attempts: number | string;
-	first_attempt_at: string;
 	hint: string;
 	external_id: string | null;
 	url: string | null;
 	status: string | null;
-	last_error: string | null;
+	deleted_at: string | null;
+	created_at: string;
 	updated_at: string;
 }
+
+/** The attempts to publish posts: the store outbox's topic, one entry per (platform, account, post id). */
+export const POST_ATTEMPTS_TOPIC = 'social.posts';
+
+export const postAttemptKey = (key: PostKey) => outboxKey(key.platform, key.account, key.postId);
 
 const WHERE = 'platform = ? AND account = ? AND post_id = ?';
 const keyOf = (key: PostKey) => [key.platform, key.account, key.postId];
 
-/** The social_posts rows. */
+/**
+ * The posts: social_posts keeps what the platform holds (its id, URL and status, whether Delete Post deleted it) and
+ * what an attempt noted on the way (Instagram's media container); the attempts to publish each one (whether one may
+ * have landed, how many, since when, the last error) are noted in the store outbox.
+ */
 export class PostRepository {
-	constructor(private readonly db: SqlExecutor) {}
+	readonly attempts: AttemptLog<PostKey>;
+
+	constructor(private readonly db: SqlExecutor) {
+		this.attempts = new AttemptLog(new OutboxTopic<PostKey>(db, POST_ATTEMPTS_TOPIC));
+	}
 
 	async get(key: PostKey): Promise<PostRow | undefined> {
 		const [row] = await this.db.query<Row & Record<string, unknown>>(`SELECT * FROM social_posts WHERE ${WHERE}`, keyOf(key));
-		return row && toPost(row);
+		return row && toPost(row, await this.attempts.get(postAttemptKey(key)));
 	}
 
-	/** Durably notes, before the publish is sent, that it may land; the first attempt's time is kept. */
-	async attempting(key: PostKey): Promise<void> {
+	/** The post's row, before its first publish is sent (an attempt's notes are kept there). */
+	async open(key: PostKey): Promise<void> {
 		const stamp = new Date().toISOString();
-		await this.db.run(
-			`INSERT INTO social_posts (platform, account, post_id, state, attempts, first_attempt_at, created_at, updated_at)
-			 VALUES (?, ?, ?, 'attempting', 1, ?, ?, ?)
-			 ON CONFLICT (platform, account, post_id) DO UPDATE SET state = 'attempting', attempts = social_posts.attempts + 1, updated_at = excluded.updated_at`,
-			[...keyOf(key), stamp, stamp, stamp],
-		);
+		await this.db.run(`INSERT INTO social_posts (platform, account, post_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, [...keyOf(key), stamp, stamp]);
 	}
 
 	async note(key: PostKey, hint: Record<string, string>): Promise<void> {
 		await this.db.run(`UPDATE social_posts SET hint = ?, updated_at = ? WHERE ${WHERE}`, [JSON.stringify(hint), new Date().toISOString(), ...keyOf(key)]);
 	}
 
-	async published(key: PostKey, post: PublishedPost): Promise<void> {
-		await this.db.run(`UPDATE social_posts SET state = 'published', external_id = ?, url = ?, status = ?, last_error = NULL, updated_at = ? WHERE ${WHERE}`, [
+	/** Keeps what the platform holds of the post. */
+	async keep(key: PostKey, post: PublishedPost): Promise<void> {
+		await this.db.run(`UPDATE social_posts SET external_id = ?, url = ?, status = ?, updated_at = ? WHERE ${WHERE}`, [
 			post.externalId,
 			post.url,
 			post.status,
@@ -78,33 +87,26 @@ export class PostRepository {
 		]);
 	}
 
-	async refused(key: PostKey, message: string): Promise<void> {
-		await this.db.run(`UPDATE social_posts SET state = 'refused', last_error = ?, updated_at = ? WHERE ${WHERE}`, [message, new Date().toISOString(), ...keyOf(key)]);
-	}
-
-	/** An attempt whose outcome is still unknown keeps its state; the error is noted. */
-	async noteError(key: PostKey, message: string): Promise<void> {
-		await this.db.run(`UPDATE social_posts SET last_error = ?, updated_at = ? WHERE ${WHERE}`, [message, new Date().toISOString(), ...keyOf(key)]);
-	}
-
 	async deleted(key: PostKey): Promise<void> {
-		await this.db.run(`UPDATE social_posts SET state = 'deleted', updated_at = ? WHERE ${WHERE}`, [new Date().toISOString(), ...keyOf(key)]);
+		const stamp = new Date().toISOString();
+		await this.db.run(`UPDATE social_posts SET deleted_at = ?, updated_at = ? WHERE ${WHERE}`, [stamp, stamp, ...keyOf(key)]);
 	}
 }
 
-function toPost(row: Row): PostRow {
+function toPost(row: Row, attempts: NotedAttempts | undefined): PostRow {
+	const state: PostState = row.deleted_at !== null ? 'deleted' : row.external_id !== null ? 'published' : attempts?.state === 'refused' ? 'refused' : 'attempting';
 	return {
 		platform: row.platform,
 		account: row.account,
 		postId: row.post_id,
-		state: row.state as PostState,
-		attempts: Number(row.attempts),
-		firstAttemptAt: new Date(row.first_attempt_at),
+		state,
+		attempts: attempts?.attempts ?? 0,
+		firstAttemptAt: attempts?.firstAttemptAt ?? new Date(row.created_at),
 		hint: JSON.parse(row.hint) as Record<string, string>,
 		externalId: row.external_id ?? undefined,
 		url: row.url ?? undefined,
 		status: (row.status as PublishedPost['status'] | null) ?? undefined,
-		lastError: row.last_error ?? undefined,
-		updatedAt: row.updated_at,
+		lastError: attempts?.lastError,
+		updatedAt: attempts && attempts.updatedAt > row.updated_at ? attempts.updatedAt : row.updated_at,
 	};
 }

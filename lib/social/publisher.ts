@@ -12,9 +12,10 @@
 import { InputError } from '../records/inputSchema';
 import type { StateStore } from '../store';
 import { PlatformApiError } from '../transport/errors';
+import { mayHaveLanded, writeNoted } from '../transport/notedWrites';
 import { SocialLimitError, type MediaFetcher, type PostRules, type PublishedPost, type SocialConnector, type SocialPost } from '../platforms/social';
 import { toSocialPost } from './inputs';
-import { PostRepository, type PostKey } from './posts';
+import { PostRepository, postAttemptKey, type PostKey } from './posts';
 import { ruleViolations } from './rules';
 
 /** One chosen platform account, as the publisher reaches it. */
@@ -131,14 +132,13 @@ export class SocialPublisher {
 			return { externalId: previous.externalId, url: previous.url ?? '', status: previous.status ?? 'published' };
 		}
 		const hint = { ...previous?.hint };
-		if (previous?.state === 'attempting') {
-			const landed = await this.lookUp(target, key, post, previous.firstAttemptAt, hint);
-			if (landed) return landed;
-		}
-		for (let attempt = 1; ; attempt++) {
-			await this.posts.attempting(key);
-			try {
-				const published = await target.connector.publish(post, {
+		await this.posts.open(key);
+		return await writeNoted({
+			log: this.posts.attempts,
+			key: postAttemptKey(key),
+			payload: key,
+			write: () =>
+				target.connector.publish(post, {
 					hint,
 					note: async (noted) => {
 						Object.assign(hint, noted);
@@ -146,38 +146,16 @@ export class SocialPublisher {
 					},
 					fetchMedia: this.options.fetchMedia,
 					sleep: this.sleep,
-				});
-				await this.posts.published(key, published);
-				return published;
-			} catch (error) {
-				const message = error instanceof Error ? error.message : String(error);
-				if (!mayHaveLanded(error)) {
-					await this.posts.refused(key, message);
-					throw error;
-				}
-				await this.posts.noteError(key, message);
-				const since = (await this.posts.get(key))?.firstAttemptAt ?? this.now();
-				const landed = await this.lookUp(target, key, post, since, hint);
-				if (landed) return landed;
-				if (attempt >= this.maxAttempts) throw error;
-			}
-		}
-	}
-
-	private async lookUp(target: SocialTarget, key: PostKey, post: SocialPost, since: Date, hint: Record<string, string>): Promise<PublishedPost | undefined> {
-		const found = await target.connector.findPublished(post, new Date(since.getTime() - LOOKUP_SLACK_MS), hint);
-		if (found) await this.posts.published(key, found);
-		return found;
+				}),
+			lookUp: (since) => target.connector.findPublished(post, new Date(since.getTime() - LOOKUP_SLACK_MS), hint),
+			record: (published) => this.posts.keep(key, published),
+			mayHaveLanded: postMayHaveLanded,
+			maxAttempts: this.maxAttempts,
+		});
 	}
 }
 
 const keyOf = (target: SocialTarget, postId: string): PostKey => ({ platform: target.platform.id, account: target.account, postId });
 
-/**
- * A refusal (a 4xx, a limit, an error before sending) left nothing behind; no answer, a 5xx, or a platform saying the
- * same text is already posted (X's duplicate content) may mean it landed.
- */
-function mayHaveLanded(error: unknown): boolean {
-	if (!(error instanceof PlatformApiError)) return false;
-	return error.status === undefined || error.status >= 500 || error.status === 408 || error.code === 'duplicate_content';
-}
+/** Besides no answer or a 5xx, a platform saying the same text is already posted (X's duplicate content) may mean it landed. */
+const postMayHaveLanded = (error: unknown) => mayHaveLanded(error) || (error instanceof PlatformApiError && error.code === 'duplicate_content');

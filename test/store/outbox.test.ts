@@ -230,6 +230,32 @@ describe.each(storeBackends())('outbox topics (single-step queues) on $name', (b
 		await expect(queue.list({ payload: { "name') OR 1=1 --": 'x' } })).rejects.toThrow('Invalid payload field');
 	});
 
+	test('an attempt noted is open and counted, and counts on after an outcome reopened it; settling closes it with its outcome', async () => {
+		const queue = topic();
+		await queue.noteAttempt({ key: 'w', group: 'g', payload: { name: 'write' } });
+		const first = await queue.get('w');
+		expect(first).toMatchObject({ open: true, attempts: 1, error: undefined, createdAt: new Date(clock).toISOString() });
+		await queue.recordFailures([{ key: 'w', group: 'g', payload: { name: 'write' }, error: { message: 'no answer' }, attempts: 0 }]);
+		clock += 1_000;
+		await queue.noteAttempt({ key: 'w', group: 'g', payload: { name: 'write' } });
+		expect(await queue.get('w')).toMatchObject({ open: true, attempts: 2, error: { message: 'no answer' }, createdAt: first?.createdAt });
+		expect(await queue.settle('w', { error: { code: 'REFUSED', message: 'refused' } })).toBe(true);
+		expect(await queue.get('w')).toMatchObject({ open: false, attempts: 2, error: { code: 'REFUSED', message: 'refused' } });
+		await queue.noteAttempt({ key: 'w', group: 'g', payload: { name: 'write' } });
+		expect(await queue.settle('w', { attempts: 1, error: null })).toBe(true);
+		expect(await queue.settle('w', { error: { message: 'settled again' } })).toBe(false);
+		expect(await queue.get('w')).toMatchObject({ open: false, attempts: 4, error: { message: 'settled again' } });
+	});
+
+	test('entries are read by many keys at once, more than one statement may carry, unknown keys left out', async () => {
+		const queue = topic();
+		await queue.put([{ key: 'k1', payload: { name: 'one' } }, { key: 'k2', payload: { name: 'two' } }]);
+		const keys = [...Array.from({ length: 1_200 }, (_, index) => `x-${index}`), 'k2', 'k1', 'k2'];
+		const found = await queue.getMany(keys);
+		expect([...found.keys()].sort()).toEqual(['k1', 'k2']);
+		expect(found.get('k2')?.payload).toEqual({ name: 'two' });
+	});
+
 	test('topics keep apart: the same key in two topics is two entries', async () => {
 		const outbox = new Outbox(store.db, () => clock);
 		await outbox.topic<Change>(outboxKey('queue', 'a:b', 'c')).put([{ key: 'k', payload: { name: 'one' } }]);
