@@ -2,6 +2,8 @@ import { platformDefinition } from '../platforms/catalog';
 import type { PaymentConnector } from '../platforms/payments';
 import type { EngineContext } from '../platforms/resolver';
 import { paymentRetryPolicy } from './config';
+import { PaymentDisputes } from './disputes';
+import { PaymentRepository } from './repository';
 import { PaymentRouter, type PaymentRouterOptions } from './router';
 
 export * from './config';
@@ -14,6 +16,8 @@ export { paymentWebhookSecretField, verifyPaymentEvent, verifyStripeSignature, v
 export { paymentRequestSchema, paymentIdSchema, captureRequestSchema, refundRequestSchema, refundIdSchema } from './inputs';
 export { PaymentRefunds, type RefundRequest, type RefundOutcome, type RefundFailureReason } from './refunds';
 export { RefundRepository, type RefundRow, type RefundRowState } from './refundRepository';
+export { PaymentDisputes, type DisputeChange, type DisputeOutcome, type DisputeRecord } from './disputes';
+export { DISPUTE_STATES, type DisputeReason, type DisputeState, type ProcessorDispute } from '../platforms/disputes';
 /** Amounts in major units as processors and users write them (1999 USD → "19.99", 1005 KWD → "1.005"). */
 export { toMajorString } from '../records/money';
 
@@ -34,6 +38,8 @@ export function openPayments({ store, platforms }: EngineContext) {
 		/** The router over these processors (the others in its config are ranked but never charged). */
 		router: async (processors: readonly string[], options: Omit<PaymentRouterOptions, 'db' | 'connectors'>): Promise<PaymentRouter> =>
 			new PaymentRouter({ ...options, db: store.db, connectors: await connectors(processors) }),
+		/** The disputes reported by the processors' events, kept against the router's payments (no processor is called). */
+		disputes: (now?: () => number): PaymentDisputes => new PaymentDisputes(store.db, new PaymentRepository(store.db), now),
 	};
 }
 

@@ -132,4 +132,34 @@ export const paymentMigrations: Migration[] = [
 		description: 'payments found by the processor id their webhooks name (a payment completed after its customer acted)',
 		statements: ['CREATE INDEX payment_transactions_by_processor_id ON payment_transactions (processor, processor_transaction_id)'],
 	},
+	{
+		component: 'payments',
+		version: 8,
+		description: 'disputes and chargebacks, one row per processor dispute, against the payment they challenge',
+		statements: [
+			// One row per dispute whatever number of events report it; an event changes it only when it is later than the
+			// one recorded (`occurred_at`, then `state_rank` for two states reported at the same instant).
+			`CREATE TABLE payment_disputes (
+				processor TEXT NOT NULL,
+				dispute_id TEXT NOT NULL,
+				payment_id TEXT,
+				transaction_id TEXT NOT NULL,
+				amount_minor BIGINT NOT NULL,
+				currency TEXT NOT NULL,
+				reason TEXT NOT NULL,
+				processor_reason TEXT NOT NULL,
+				state TEXT NOT NULL,
+				state_rank BIGINT NOT NULL,
+				processor_status TEXT NOT NULL,
+				stage TEXT NOT NULL,
+				evidence_due_by TEXT,
+				occurred_at TEXT NOT NULL,
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (processor, dispute_id)
+			)`,
+			'CREATE INDEX payment_disputes_by_payment ON payment_disputes (payment_id)',
+			'CREATE INDEX payment_disputes_by_due_date ON payment_disputes (state, evidence_due_by)',
+		],
+	},
 ];

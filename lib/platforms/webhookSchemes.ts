@@ -1,6 +1,7 @@
 import { PlatformApiError } from '../transport/errors';
 import type { Rule } from '../records/inputSchema';
 import type { Transport } from '../transport/transport';
+import type { ProcessorDispute } from './disputes';
 import type { SignatureCheck } from './payments';
 
 /** The order events a trigger can start on, in the package's words; each vendor maps them to its own topics. */
@@ -8,7 +9,7 @@ export const ORDER_EVENTS = ['created', 'updated', 'cancelled', 'refunded'] as c
 export type OrderEventKind = (typeof ORDER_EVENTS)[number];
 
 /** The payment events a trigger can start on. */
-export const PAYMENT_EVENTS = ['succeeded', 'failed', 'refunded', 'disputed', 'actionCompleted'] as const;
+export const PAYMENT_EVENTS = ['succeeded', 'failed', 'refunded', 'disputed', 'disputeChanged', 'actionCompleted'] as const;
 export type PaymentEventKind = (typeof PAYMENT_EVENTS)[number];
 
 /** The record changes a CRM Event Trigger can start on: `<record>.<change>`. */
@@ -136,7 +137,12 @@ export interface OrderWebhookScheme extends WebhookScheme<OrderEventKind> {
 	/** The order's buyer, total and time, for the Verify Order operation to pass on with its lines. */
 	orderSummary?(payload: Record<string, unknown>): OrderSummary;
 }
-export type PaymentWebhookScheme = WebhookScheme<PaymentEventKind> | AppWebhookScheme<PaymentEventKind>;
+/** What the payments capability reads out of a processor's events, beside what a trigger reads. */
+export interface PaymentEventReading {
+	/** The dispute a dispute event reports; an InputError naming every field that is not what the processor documents. */
+	dispute?(payload: Record<string, unknown>): ProcessorDispute;
+}
+export type PaymentWebhookScheme = (WebhookScheme<PaymentEventKind> | AppWebhookScheme<PaymentEventKind>) & PaymentEventReading;
 export type CrmWebhookScheme = WebhookScheme<CrmEventKind> | AppWebhookScheme<CrmEventKind>;
 
 /** An id as text: a whole number or a non-empty string; anything else is no id. */

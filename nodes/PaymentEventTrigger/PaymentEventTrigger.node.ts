@@ -27,6 +27,7 @@ export class PaymentEventTrigger implements INodeType {
 			events: [
 				{ name: 'Customer Action Completed', value: 'actionCompleted', description: 'A payment that waited for 3-D Secure succeeded, was held, or failed: feed it to Smart Payment Router’s Complete Customer Action' },
 				{ name: 'Dispute Opened', value: 'disputed' },
+				{ name: 'Dispute Opened or Changed', value: 'disputeChanged', description: 'Every event of a dispute, from its opening to won or lost: feed it to Smart Payment Router’s Record Dispute' },
 				{ name: 'Payment Failed', value: 'failed' },
 				{ name: 'Payment Refunded', value: 'refunded' },
 				{ name: 'Payment Succeeded', value: 'succeeded' },

@@ -7,6 +7,7 @@ import * as completeAction from './actions/completeAction.operation';
 import * as explain from './actions/explain.operation';
 import * as listExpiring from './actions/listExpiring.operation';
 import { paymentProperties } from './actions/paymentProperties';
+import * as recordDispute from './actions/recordDispute.operation';
 import * as refund from './actions/refund.operation';
 import * as route from './actions/route.operation';
 import { routingProperties } from './actions/routingProperties';
@@ -21,6 +22,7 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Get Payment', value: 'get', action: 'Get a stored payment', description: 'The stored transaction of a payment ID: state, processor, fee and every attempt' },
 	{ name: 'Get Refund', value: 'getRefund', action: 'Get a refund', description: 'Where a refund stands, looked up at the processor while it is pending' },
 	{ name: 'List Expiring Authorizations', value: 'listExpiring', action: 'List authorizations expiring soon', description: 'Authorized payments whose hold ends before a time, soonest first, to capture or void them in time' },
+	{ name: 'Record Dispute', value: 'recordDispute', action: 'Record a dispute or chargeback', description: 'Keep a processor’s dispute event against its payment, once, and send it on by where the dispute stands' },
 	{ name: 'Refund Payment', value: 'refund', action: 'Refund a payment', description: 'Refund all or part of a captured payment on the processor that charged it, once per refund ID' },
 	{ name: 'Route Payment', value: 'route', action: 'Route and charge a payment', description: 'Charge through the best processor, falling back on processor failures' },
 	{ name: 'Verify Processor Event', value: 'verifyEvent', action: 'Verify a processor webhook signature', description: 'Pass genuine Stripe or Square events, reject forged ones' },
@@ -50,6 +52,7 @@ export const smartPaymentRouterProperties: INodeProperties[] = [
 	...completeAction.description,
 	...listExpiring.description,
 	...refund.description,
+	...recordDispute.description,
 	...explain.description,
 	...verifyEvent.description,
 	...routingProperties,

@@ -8,6 +8,7 @@ import * as explain from './actions/explain.operation';
 import * as get from './actions/get.operation';
 import * as getRefund from './actions/getRefund.operation';
 import * as listExpiring from './actions/listExpiring.operation';
+import * as recordDispute from './actions/recordDispute.operation';
 import * as refund from './actions/refund.operation';
 import * as route from './actions/route.operation';
 import * as verifyEvent from './actions/verifyEvent.operation';
@@ -17,13 +18,14 @@ import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
-const operations = { route, authorize, completeAction, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent };
+const operations = { route, authorize, completeAction, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent, recordDispute };
 
 /**
  * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be
  * self-contained), each named for a business outcome: Route Payment and Complete Customer Action → Succeeded / Declined /
  * Action Required (waiting for the customer: 3-D Secure); Authorize Payment → Authorized / Declined / Action Required; Get Payment and Get
- * Refund → Found / Not Found; Verify Event → Verified / Rejected; the others one output. A payment the processors
+ * Refund → Found / Not Found; Verify Event → Verified / Rejected; Record Dispute → Needs Response / Under Review / Won /
+ * Lost / Unchanged; the others one output. A payment the processors
  * refused otherwise, or invalid input, is no output of its own: it follows the node's On Error setting.
  */
 const paymentOutputs = (parameters: { operation?: string }) => {
@@ -34,6 +36,7 @@ const paymentOutputs = (parameters: { operation?: string }) => {
 		get: ['Found', 'Not Found'],
 		getRefund: ['Found', 'Not Found'],
 		verifyEvent: ['Verified', 'Rejected'],
+		recordDispute: ['Needs Response', 'Under Review', 'Won', 'Lost', 'Unchanged'],
 	};
 	return (names[parameters.operation ?? 'route'] ?? ['Output']).map((displayName) => ({ type: 'main', displayName }));
 };
@@ -67,7 +70,7 @@ export class SmartPaymentRouter implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
-		const count = threeOutputs.includes(operation) ? 3 : twoOutputs.includes(operation) ? 2 : 1;
+		const count = operation === 'recordDispute' ? 5 : threeOutputs.includes(operation) ? 3 : twoOutputs.includes(operation) ? 2 : 1;
 		return await routeOperation(this, operations, { count, errorOutput: 0 });
 	}
 }

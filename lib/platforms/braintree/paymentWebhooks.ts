@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
 
 import { hmacHex, safeEqual } from '../../transport/signatures';
-import { verdict, type AppWebhookScheme, type PaymentEventKind } from '../webhookSchemes';
+import { disputeReason, DisputeReader, type DisputeReason, type DisputeState } from '../disputes';
+import { verdict, type AppWebhookScheme, type PaymentEventKind, type PaymentEventReading } from '../webhookSchemes';
 
-/** A notification as the trigger reads it: its kind, time and the transaction (or dispute) it is about. */
+/**
+ * A notification as the trigger reads it: its kind, time and the transaction (or dispute) it is about; for a dispute,
+ * `subject.transaction-id` is the disputed transaction's.
+ */
 interface BraintreeNotification {
 	kind: string;
 	timestamp: string;
 	subject: Record<string, string>;
 }
+
+/** The subject fields read off a transaction or a dispute. */
+const SUBJECT_FIELDS = ['id', 'status', 'amount', 'amount-disputed', 'currency-iso-code', 'order-id', 'merchant-account-id', 'reason', 'reply-by-date', 'kind'];
 
 /** The form Braintree POSTs: `bt_signature` and `bt_payload` (the notification's XML, base64). */
 function form(rawBody: Buffer): { signature: string; payload: string } | undefined {
@@ -29,14 +36,30 @@ function notification(payload: string): BraintreeNotification | undefined {
 	const kind = elementText(xml, 'kind');
 	const timestamp = elementText(xml, 'timestamp');
 	if (!kind || !timestamp || !xml.includes('<notification')) return undefined;
-	const subjectXml = /<(transaction|dispute)>([\s\S]*?)<\/\1>/.exec(xml)?.[2] ?? '';
+	const [, subjectName, subjectContent = ''] = /<(transaction|dispute)>([\s\S]*)<\/\1>/.exec(xml) ?? [];
+	// A dispute holds its transaction: the dispute's own fields are those outside it.
+	const transactionXml = subjectName === 'dispute' ? (/<transaction>([\s\S]*?)<\/transaction>/.exec(subjectContent)?.[1] ?? '') : '';
+	const subjectXml = subjectContent.replace(/<transaction>[\s\S]*?<\/transaction>/, '');
 	const subject: Record<string, string> = {};
-	for (const name of ['id', 'status', 'amount', 'currency-iso-code', 'order-id', 'merchant-account-id', 'reason']) {
+	for (const name of SUBJECT_FIELDS) {
 		const value = elementText(subjectXml, name);
 		if (value !== undefined) subject[name] = value;
 	}
+	const transactionId = elementText(transactionXml, 'id');
+	if (transactionId !== undefined) subject['transaction-id'] = transactionId;
 	return { kind, timestamp, subject };
 }
+
+/**
+ * Notifications name a transaction by its legacy id; the GraphQL API the connector charges through (and so the router's
+ * record) by its global id, which Braintree forms as base64("transaction_" + legacy id).
+ */
+function graphQlTransactionId(legacyId: string): string {
+	return legacyId === '' ? '' : Buffer.from(`transaction_${legacyId}`).toString('base64');
+}
+
+/** Every kind Braintree notifies of a dispute, from opening to its end. */
+const BRAINTREE_DISPUTE_KINDS = ['dispute_opened', 'dispute_under_review', 'dispute_disputed', 'dispute_won', 'dispute_lost', 'dispute_accepted', 'dispute_auto_accepted', 'dispute_expired'];
 
 /**
  * Braintree webhooks are set up in the Control Panel (Settings → Webhooks): no API registers them. Each notification
@@ -45,7 +68,7 @@ function notification(payload: string): BraintreeNotification | undefined {
  * private key checks it. A notification carries no id: its kind, subject and timestamp, the same on a retry, name it.
  * Braintree sends no notification for a refund.
  */
-export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> = {
+export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> & PaymentEventReading = {
 	platform: 'braintree',
 	setupNotice:
 		"Braintree webhooks are set up in its Control Panel, not through its API: under Settings → Webhooks add a destination with this node's Production URL (Webhook URLs, above) and select Transaction Settled (Payment Succeeded), Transaction Settlement Declined (Payment Failed) or Dispute Opened. Deliveries are checked with the credential's private key; Braintree sends nothing for a refund.",
@@ -54,6 +77,7 @@ export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> = {
 		succeeded: { topic: 'transaction_settled' },
 		failed: { topic: 'transaction_settlement_declined' },
 		disputed: { topic: 'dispute_opened' },
+		disputeChanged: { topic: 'dispute_opened', topics: BRAINTREE_DISPUTE_KINDS },
 	},
 	secretFrom: 'credential',
 	credentialSecretField: 'privateKey',
@@ -72,5 +96,52 @@ export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> = {
 		return `${kind}:${subject.id ?? ''}:${timestamp}`;
 	},
 	topic: (_header, payload) => (typeof payload.kind === 'string' ? payload.kind : undefined),
-	subjectId: (payload) => (payload as unknown as BraintreeNotification).subject.id,
+	dispute: (payload) => {
+		const read = new DisputeReader(payload, 'Braintree');
+		const status = read.text('subject.status');
+		const reason = read.text('subject.reason');
+		const currency = read.currency('subject.currency-iso-code');
+		const kind = read.optionalText('subject.kind');
+		return read.dispute({
+			disputeId: read.text('subject.id'),
+			transactionId: graphQlTransactionId(read.text('subject.transaction-id')),
+			amountMinor: read.majorUnits('subject.amount-disputed', currency),
+			currency,
+			reason: disputeReason(BRAINTREE_REASONS, reason),
+			processorReason: reason,
+			state: BRAINTREE_STATES[status] ?? 'under_review',
+			processorStatus: status,
+			stage: kind === 'retrieval' ? 'inquiry' : 'chargeback',
+			evidenceDueBy: read.optionalInstant('subject.reply-by-date'),
+			occurredAt: read.instant('timestamp'),
+		});
+	},
+	// The transaction, or the transaction a dispute is about.
+	subjectId: (payload) => {
+		const { subject } = payload as unknown as BraintreeNotification;
+		return subject['transaction-id'] ?? subject.id;
+	},
+};
+
+/** Braintree's dispute statuses: an expired dispute was not answered in time, and is lost like an accepted one. */
+const BRAINTREE_STATES: Record<string, DisputeState> = {
+	open: 'needs_response',
+	disputed: 'under_review',
+	under_review: 'under_review',
+	won: 'won',
+	lost: 'lost',
+	accepted: 'lost',
+	auto_accepted: 'lost',
+	expired: 'lost',
+};
+
+const BRAINTREE_REASONS: Record<string, DisputeReason> = {
+	fraud: 'fraudulent',
+	not_recognized: 'unrecognized',
+	product_not_received: 'not_received',
+	product_unsatisfactory: 'not_as_described',
+	duplicate: 'duplicate',
+	credit_not_processed: 'credit_not_processed',
+	cancelled_recurring_transaction: 'canceled',
+	transaction_amount_differs: 'amount_differs',
 };

@@ -1,3 +1,4 @@
+import { disputeReason, DisputeReader, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, verdict, type PaymentWebhookScheme } from '../webhookSchemes';
 
 interface PayPalWebhook {
@@ -28,6 +29,7 @@ export const payPalPaymentWebhooks: PaymentWebhookScheme = {
 		failed: { topic: 'PAYMENT.CAPTURE.DENIED' },
 		refunded: { topic: 'PAYMENT.CAPTURE.REFUNDED' },
 		disputed: { topic: 'CUSTOMER.DISPUTE.CREATED' },
+		disputeChanged: { topic: 'CUSTOMER.DISPUTE.CREATED', topics: ['CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED'] },
 	},
 	secretFrom: 'vendor',
 	verifiedThroughApi: true,
@@ -35,8 +37,8 @@ export const payPalPaymentWebhooks: PaymentWebhookScheme = {
 		const body = await transport.request<{ webhooks?: PayPalWebhook[] }>({ method: 'GET', url: '/v1/notifications/webhooks' });
 		return (body.webhooks ?? []).filter((hook) => hook.event_types.some((type) => type.name === topic)).map((hook) => ({ id: hook.id, url: hook.url, topic }));
 	},
-	async create(transport, { url, topic }) {
-		const hook = await transport.request<PayPalWebhook>({ method: 'POST', url: '/v1/notifications/webhooks', body: { url, event_types: [{ name: topic }] } });
+	async create(transport, { url, topics }) {
+		const hook = await transport.request<PayPalWebhook>({ method: 'POST', url: '/v1/notifications/webhooks', body: { url, event_types: topics.map((name) => ({ name })) } });
 		return { id: hook.id, secret: hook.id };
 	},
 	async remove(transport, id) {
@@ -62,6 +64,50 @@ export const payPalPaymentWebhooks: PaymentWebhookScheme = {
 	},
 	deliveryId: (_header, payload) => idText(payload.id),
 	topic: (_header, payload) => (typeof payload.event_type === 'string' ? payload.event_type : undefined),
-	// The capture (a refund's resource is the refund: its capture is linked as `up`); a dispute names itself.
-	subjectId: (payload) => idText(objectAt(payload, 'resource').id) ?? idText(objectAt(payload, 'resource').dispute_id),
+	dispute: (payload) => {
+		const read = new DisputeReader(payload, 'PayPal');
+		const status = read.text('resource.status');
+		const outcome = read.optionalText('resource.dispute_outcome.outcome_code');
+		const reason = read.text('resource.reason');
+		const currency = read.currency('resource.dispute_amount.currency_code');
+		const stage = read.optionalText('resource.dispute_life_cycle_stage');
+		return read.dispute({
+			disputeId: read.text('resource.dispute_id'),
+			transactionId: read.text('resource.disputed_transactions.0.seller_transaction_id'),
+			amountMinor: read.majorUnits('resource.dispute_amount.value', currency),
+			currency,
+			reason: disputeReason(PAYPAL_REASONS, reason),
+			processorReason: reason,
+			state: status === 'RESOLVED' ? (outcome !== undefined && PAYPAL_LOST.has(outcome) ? 'lost' : 'won') : (PAYPAL_STATES[status] ?? 'under_review'),
+			processorStatus: outcome ? `${status}: ${outcome}` : status,
+			stage: stage === undefined || stage === 'INQUIRY' ? 'inquiry' : 'chargeback',
+			evidenceDueBy: read.optionalInstant('resource.seller_response_due_date'),
+			occurredAt: read.optionalInstant('resource.update_time') ?? read.instant('create_time'),
+		});
+	},
+	// The capture (a refund's resource is the refund: its capture is linked as `up`); a dispute names the capture disputed.
+	subjectId: (payload) =>
+		idText(objectAt(payload, 'resource').id) ?? idText((objectAt(payload, 'resource').disputed_transactions as Array<Record<string, unknown>> | undefined)?.[0]?.seller_transaction_id) ?? idText(objectAt(payload, 'resource').dispute_id),
+};
+
+/** PayPal's open dispute statuses; a RESOLVED one is won or lost by its outcome. */
+const PAYPAL_STATES: Record<string, DisputeState> = {
+	OPEN: 'needs_response',
+	WAITING_FOR_SELLER_RESPONSE: 'needs_response',
+	WAITING_FOR_BUYER_RESPONSE: 'under_review',
+	UNDER_REVIEW: 'under_review',
+};
+
+/** Outcomes where the buyer got the money back; the others (seller favour, cancelled by the buyer, denied) leave it with the merchant. */
+const PAYPAL_LOST = new Set(['RESOLVED_BUYER_FAVOUR', 'RESOLVED_WITH_PAYOUT', 'ACCEPTED']);
+
+const PAYPAL_REASONS: Record<string, DisputeReason> = {
+	UNAUTHORISED: 'fraudulent',
+	MERCHANDISE_OR_SERVICE_NOT_RECEIVED: 'not_received',
+	MERCHANDISE_OR_SERVICE_NOT_AS_DESCRIBED: 'not_as_described',
+	DUPLICATE_TRANSACTION: 'duplicate',
+	CREDIT_NOT_PROCESSED: 'credit_not_processed',
+	CANCELED_RECURRING_BILLING: 'canceled',
+	INCORRECT_AMOUNT: 'amount_differs',
+	PAYMENT_BY_OTHER_MEANS: 'paid_by_other_means',
 };

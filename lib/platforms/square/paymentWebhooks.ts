@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { nonEmptyString, object, shape } from '../../records/inputSchema';
+import { disputeReason, DisputeReader, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
 import { SQUARE_VERSION } from './profile';
 import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from './webhook';
@@ -30,6 +31,7 @@ export const squarePaymentWebhooks: PaymentWebhookScheme = {
 		failed: { topic: 'payment.updated', matches: paymentStatus('FAILED') },
 		refunded: { topic: 'refund.created' },
 		disputed: { topic: 'dispute.created' },
+		disputeChanged: { topic: 'dispute.created', topics: ['dispute.created', 'dispute.state.updated'] },
 	},
 	secretFrom: 'vendor',
 	signatureHeader: 'X-Square-Hmacsha256-Signature',
@@ -44,12 +46,12 @@ export const squarePaymentWebhooks: PaymentWebhookScheme = {
 		}
 		return subscriptions.filter((entry) => entry.event_types.includes(topic)).map((entry) => ({ id: entry.id, url: entry.notification_url, topic }));
 	},
-	async create(transport, { url, topic }) {
+	async create(transport, { url, topic, topics }) {
 		const body = await transport.request<{ subscription: Subscription }>({
 			method: 'POST',
 			url: '/v2/webhooks/subscriptions',
 			headers,
-			body: { idempotency_key: randomUUID(), subscription: { name: `n8n ${topic}`, event_types: [topic], notification_url: url, api_version: SQUARE_VERSION } },
+			body: { idempotency_key: randomUUID(), subscription: { name: `n8n ${topic}`, event_types: topics, notification_url: url, api_version: SQUARE_VERSION } },
 		});
 		return { id: body.subscription.id, secret: body.subscription.signature_key };
 	},
@@ -60,7 +62,50 @@ export const squarePaymentWebhooks: PaymentWebhookScheme = {
 	eventBody: shape({ event_id: nonEmptyString(), type: nonEmptyString(), data: object() }),
 	deliveryId: (_header, payload) => idText(payload.event_id),
 	topic: (_header, payload) => (typeof payload.type === 'string' ? payload.type : undefined),
+	dispute: (payload) => {
+		const read = new DisputeReader(payload, 'Square');
+		const at = 'data.object.dispute';
+		const state = read.text(`${at}.state`);
+		const reason = read.text(`${at}.reason`);
+		return read.dispute({
+			disputeId: read.text(`${at}.id`),
+			transactionId: read.text(`${at}.disputed_payment.payment_id`),
+			amountMinor: read.minorUnits(`${at}.amount_money.amount`),
+			currency: read.currency(`${at}.amount_money.currency`),
+			reason: disputeReason(SQUARE_REASONS, reason),
+			processorReason: reason,
+			state: SQUARE_STATES[state] ?? 'under_review',
+			processorStatus: state,
+			stage: state.startsWith('INQUIRY_') ? 'inquiry' : 'chargeback',
+			evidenceDueBy: read.optionalInstant(`${at}.due_at`),
+			occurredAt: read.optionalInstant(`${at}.updated_at`) ?? read.instant('created_at'),
+		});
+	},
 	// The payment the event is about: a refund and a dispute name theirs.
 	subjectId: (payload) =>
 		idText(objectAt(payload, 'data.object.refund').payment_id) ?? idText(objectAt(payload, 'data.object.dispute.disputed_payment').payment_id) ?? idText(objectAt(payload, 'data.object.payment').id),
+};
+
+/** Square's dispute states; an inquiry closed without a chargeback leaves the money with the merchant. */
+const SQUARE_STATES: Record<string, DisputeState> = {
+	INQUIRY_EVIDENCE_REQUIRED: 'needs_response',
+	EVIDENCE_REQUIRED: 'needs_response',
+	INQUIRY_PROCESSING: 'under_review',
+	PROCESSING: 'under_review',
+	INQUIRY_CLOSED: 'won',
+	WON: 'won',
+	LOST: 'lost',
+	ACCEPTED: 'lost',
+};
+
+const SQUARE_REASONS: Record<string, DisputeReason> = {
+	NO_KNOWLEDGE: 'fraudulent',
+	EMV_LIABILITY_SHIFT: 'fraudulent',
+	NOT_RECEIVED: 'not_received',
+	NOT_AS_DESCRIBED: 'not_as_described',
+	DUPLICATE: 'duplicate',
+	CUSTOMER_REQUESTS_CREDIT: 'credit_not_processed',
+	CANCELLED: 'canceled',
+	AMOUNT_DIFFERS: 'amount_differs',
+	PAID_BY_OTHER_MEANS: 'paid_by_other_means',
 };

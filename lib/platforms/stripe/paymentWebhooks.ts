@@ -1,4 +1,5 @@
 import { nonEmptyString, object, shape } from '../../records/inputSchema';
+import { disputeReason, DisputeReader, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './webhook';
 
@@ -22,6 +23,7 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 		failed: { topic: 'payment_intent.payment_failed' },
 		refunded: { topic: 'charge.refunded' },
 		disputed: { topic: 'charge.dispute.created' },
+		disputeChanged: { topic: 'charge.dispute.created', topics: ['charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed'] },
 		// A PaymentIntent that waited for 3-D Secure: captured, held (capture off), or failed (authentication refused).
 		actionCompleted: { topic: 'payment_intent.succeeded', topics: ['payment_intent.succeeded', 'payment_intent.amount_capturable_updated', 'payment_intent.payment_failed'] },
 	},
@@ -53,9 +55,50 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 	eventBody: shape({ id: nonEmptyString(), type: nonEmptyString(), data: shape({ object: object() }, 'an object {object}') }),
 	deliveryId: (_header, payload) => idText(payload.id),
 	topic: (_header, payload) => (typeof payload.type === 'string' ? payload.type : undefined),
+	dispute: (payload) => {
+		const read = new DisputeReader(payload, 'Stripe');
+		const status = read.text('data.object.status');
+		const reason = read.text('data.object.reason');
+		const currency = read.currency('data.object.currency');
+		return read.dispute({
+			disputeId: read.text('data.object.id'),
+			// A charge made without a PaymentIntent is disputed by its charge id.
+			transactionId: read.optionalText('data.object.payment_intent') ?? read.text('data.object.charge'),
+			amountMinor: read.minorUnits('data.object.amount'),
+			currency,
+			reason: disputeReason(STRIPE_REASONS, reason),
+			processorReason: reason,
+			state: STRIPE_STATES[status] ?? 'under_review',
+			processorStatus: status,
+			stage: status.startsWith('warning_') ? 'inquiry' : 'chargeback',
+			evidenceDueBy: read.optionalInstant('data.object.evidence_details.due_by', 'unix'),
+			occurredAt: read.instant('created', 'unix'),
+		});
+	},
 	// The PaymentIntent, or for a charge event the PaymentIntent the charge belongs to.
 	subjectId: (payload) => {
 		const object = objectAt(payload, 'data.object');
 		return object.object === 'payment_intent' ? idText(object.id) : (idText(object.payment_intent) ?? idText(object.id));
 	},
+};
+
+/** Stripe's dispute statuses; `warning_*` are inquiries (no money moved), `warning_closed` one that ended there. */
+const STRIPE_STATES: Record<string, DisputeState> = {
+	warning_needs_response: 'needs_response',
+	needs_response: 'needs_response',
+	warning_under_review: 'under_review',
+	under_review: 'under_review',
+	warning_closed: 'won',
+	won: 'won',
+	lost: 'lost',
+};
+
+const STRIPE_REASONS: Record<string, DisputeReason> = {
+	fraudulent: 'fraudulent',
+	unrecognized: 'unrecognized',
+	product_not_received: 'not_received',
+	product_unacceptable: 'not_as_described',
+	duplicate: 'duplicate',
+	credit_not_processed: 'credit_not_processed',
+	subscription_canceled: 'canceled',
 };

@@ -61,7 +61,7 @@ export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRou
  * One item's answer: its output (0, or 1 for the operation's second outcome: declined, not found; 2: the payment waits
  * for its customer), or a failure.
  */
-export type ItemOutcome = { output: 0 | 1 | 2; json: IDataObject } | { failure: RecordFailure };
+export type ItemOutcome = { output: number; json: IDataObject } | { failure: RecordFailure };
 
 /** A payment or refund the processors refused, or whose outcome could not be settled, named by its id. */
 export function paymentFailure(what: string, result: { message: string; code?: string } & IDataObject): ItemOutcome {
@@ -75,15 +75,15 @@ export function paymentFailure(what: string, result: { message: string; code?: s
  * "Continue (using error output)" moves to n8n's error output; when the node goes on, a hint counts them.
  */
 export async function forEachPayment(context: IExecuteFunctions, items: INodeExecutionData[], handle: (itemIndex: number) => Promise<ItemOutcome>): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = [[], [], []];
+	const outputs: INodeExecutionData[][] = [];
 	let failed = 0;
 	for (let item = 0; item < items.length; item++) {
 		const outcome = await handle(item).catch((error: unknown): ItemOutcome => ({ failure: error as RecordFailure }));
 		if ('failure' in outcome) {
-			outputs[0].push(failedItem(context, item, outcome.failure));
+			(outputs[0] ??= []).push(failedItem(context, item, outcome.failure));
 			failed++;
 		} else {
-			outputs[outcome.output].push({ json: outcome.json, pairedItem: { item } });
+			(outputs[outcome.output] ??= []).push({ json: outcome.json, pairedItem: { item } });
 		}
 	}
 	hintFailures(context, failed, items.length, 'payments');

@@ -6,8 +6,11 @@
  * - GraphQL (`POST /graphql`, see graphql.ts): chargePaymentMethod, search, ping.
  * Both take Basic public:private key auth. Webhook notifications (bt_signature / bt_payload, see webhooks.ts) go to
  * the targets registered through the control API when a transaction settles or its settlement is declined, and on
- * `POST /__control/events` with `{ kind, transactionId? }`.
+ * `POST /__control/events` with `{ kind, transactionId? }` (a dispute kind opens or moves on a dispute of the
+ * transaction, as Braintree's dispute notifications carry it).
  */
+import { randomBytes } from 'node:crypto';
+
 import { basicAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
 import { ProcessingSettings } from '../framework/idempotency';
@@ -16,7 +19,8 @@ import type { SandboxRequest, VendorSandboxFactory } from '../framework/types';
 import { bareStatus, BraintreeGateway, braintreeMerchantId, gatewayPathPattern, gatewayPreconditions, presentTransaction } from './gateway';
 import { graphQlErrors, handleGraphql } from './graphql';
 import { BraintreeStore, BraintreeValidation, type Transaction } from './transactions';
-import { notificationForm, notificationKinds, type NotificationKind } from './webhooks';
+import { disputeKinds, notificationForm, notificationKinds, type NotificationKind } from './webhooks';
+import { XmlTyped, type XmlObject } from './xml';
 
 export const braintreePublicKey = 'sandbox-public-key';
 export const braintreePrivateKey = 'sandbox-private-key';
@@ -30,10 +34,27 @@ const capturedStatuses = new Set(['submitted_for_settlement', 'settling', 'settl
 export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 	const processing = new ProcessingSettings();
 	const store = new BraintreeStore(processing);
+	/** Disputes of the sandbox's transactions, newest last, as Braintree's dispute notifications carry them. */
+	const disputes: XmlObject[] = [];
+	/** `dispute_opened` opens a chargeback on the transaction (reply in 7 days); the other dispute kinds move the latest one on. */
+	const disputeOf = (kind: keyof typeof disputeKinds, transaction: Transaction): XmlObject => {
+		const date = (ms: number) => new XmlTyped('date', new Date(ms).toISOString().slice(0, 10));
+		if (kind === 'dispute_opened' || disputes.length === 0) {
+			disputes.push({
+				amount: transaction.amount, amountDisputed: transaction.amount, amountWon: '0.00', currencyIsoCode: transaction.currencyIsoCode, receivedDate: date(Date.now()),
+				replyByDate: date(Date.now() + 7 * 86_400_000), kind: 'chargeback', status: 'open', reason: 'fraud', id: randomBytes(8).toString('hex'),
+				transaction: { id: transaction.id, amount: transaction.amount }, dateOpened: date(Date.now()),
+			});
+		}
+		const dispute = disputes.at(-1)!;
+		dispute.status = disputeKinds[kind];
+		return { ...dispute };
+	};
 	const notify = (kind: NotificationKind, transaction?: Transaction) => {
-		const subject = kind === 'check' ? { check: true } : { transaction: presentTransaction(transaction!, store) };
+		const dispute = kind in disputeKinds ? disputeOf(kind as keyof typeof disputeKinds, transaction!) : undefined;
+		const subject = kind === 'check' ? { check: true } : dispute ? { dispute } : { transaction: presentTransaction(transaction!, store) };
 		services.publishWebhook(notificationForm(kind, subject, keys));
-		return { kind, transactionId: transaction?.id ?? null };
+		return { kind, transactionId: transaction?.id ?? null, ...(dispute ? { disputeId: dispute.id } : {}) };
 	};
 	const gateway = new BraintreeGateway(store, (transaction) => {
 		if (transaction.status === 'settled') notify('transaction_settled', transaction);
@@ -64,6 +85,7 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 		data: {
 			reset: () => {
 				store.reset();
+				disputes.length = 0;
 				processing.processingMs = 5;
 			},
 			seed: (data) => seedCustomers(store, data),
@@ -72,6 +94,7 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 					transactions: store.transactions,
 					customers: store.customers,
 					settled: store.transactions.filter((transaction) => transaction.type === 'sale' && capturedStatuses.has(transaction.status)),
+					disputes,
 				};
 				return collection === undefined ? all : all[collection as keyof typeof all];
 			},

@@ -8,11 +8,23 @@ import { createHash, createHmac } from 'node:crypto';
 
 import { element, datetime, type XmlValue } from './xml';
 
-/** The kinds the sandbox sends: the transaction ones Braintree sends, and `check` (the Control Panel's test). */
-export const notificationKinds = ['check', 'transaction_settled', 'transaction_settlement_declined', 'transaction_disbursed'] as const;
+/** The dispute kinds, each with the status it leaves the dispute in (`dispute_opened` opens one: `open`). */
+export const disputeKinds = {
+	dispute_opened: 'open',
+	dispute_under_review: 'under_review',
+	dispute_disputed: 'disputed',
+	dispute_won: 'won',
+	dispute_lost: 'lost',
+	dispute_accepted: 'accepted',
+	dispute_auto_accepted: 'auto_accepted',
+	dispute_expired: 'expired',
+} as const;
+
+/** The kinds the sandbox sends: the transaction and dispute ones Braintree sends, and `check` (the Control Panel's test). */
+export const notificationKinds = ['check', 'transaction_settled', 'transaction_settlement_declined', 'transaction_disbursed', ...(Object.keys(disputeKinds) as Array<keyof typeof disputeKinds>)] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
-/** The form body Braintree POSTs for one notification about `subject` (`{ transaction: … }` or `{ check: true }`). */
+/** The form body Braintree POSTs for one notification about `subject` (`{ transaction: … }`, `{ dispute: … }` or `{ check: true }`). */
 export function notificationForm(kind: NotificationKind, subject: Record<string, XmlValue>, keys: { publicKey: string; privateKey: string }): string {
 	const subjectXml = Object.entries(subject).map(([name, value]) => element(name, value)).join('');
 	const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<notification>${element('timestamp', datetime(new Date().toISOString()))}${element('kind', kind)}<subject>${subjectXml}</subject></notification>\n`;

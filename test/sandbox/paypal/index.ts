@@ -82,7 +82,7 @@ const signPayPalWebhook: WebhookSigner = ({ body, secret, timestamp }) => {
 	};
 };
 
-const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED']);
+const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED']);
 
 /** A webhook and the key the sandbox signs its deliveries with (PayPal's own certificate stands behind it). */
 interface Webhook {
@@ -115,7 +115,9 @@ export const createPayPalSandbox: VendorSandboxFactory = (services) => {
 		emitEvent: ({ event_type: eventType, resource, times }) => {
 			if (typeof eventType !== 'string' || !WEBHOOK_EVENT_TYPES.has(eventType)) throw controlError(400, `event_type must be one of ${[...WEBHOOK_EVENT_TYPES].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
-			const event = { id: `WH-${debugId()}`, event_version: '1.0', create_time: new Date().toISOString(), resource_type: eventType.startsWith('CUSTOMER.DISPUTE') ? 'dispute' : 'capture', event_type: eventType, summary: eventType, resource: resource ?? { id: debugId(), status: 'COMPLETED' } };
+			const patch = resource as Record<string, unknown> | undefined;
+			const carried = eventType.startsWith('CUSTOMER.DISPUTE.') ? state.dispute(eventType, patch) : (patch ?? { id: debugId(), status: 'COMPLETED' });
+			const event = { id: `WH-${debugId()}`, event_version: '1.0', create_time: new Date().toISOString(), resource_type: eventType.startsWith('CUSTOMER.DISPUTE') ? 'dispute' : 'capture', event_type: eventType, summary: eventType, resource: carried };
 			return state.emit(event, (times as number | undefined) ?? 1);
 		},
 		settings: {
@@ -136,6 +138,8 @@ class PayPalState {
 	orders = new Map<string, Order>();
 	refunds = new Map<string, PayPalRefund>();
 	webhooks: Webhook[] = [];
+	/** Disputes of the sandbox's captures, newest last: what `CUSTOMER.DISPUTE.*` events carry. */
+	disputes: Array<Record<string, unknown>> = [];
 	tokens = new Map<string, number>();
 	tokenTtlSeconds = 32_400;
 	readonly processing = new ProcessingSettings();
@@ -216,8 +220,33 @@ class PayPalState {
 		return { status: 200, body: { verification_status: valid ? 'SUCCESS' : 'FAILURE' } };
 	}
 
+	/**
+	 * The dispute a `CUSTOMER.DISPUTE.*` event carries, as the Disputes API shows it: CREATED opens one (a chargeback,
+	 * WAITING_FOR_SELLER_RESPONSE, answer due in 10 days) on the latest capture; UPDATED moves the latest dispute
+	 * UNDER_REVIEW; RESOLVED ends it in the seller's favour. `patch` sets any field (`dispute_outcome`, `reason`).
+	 */
+	dispute(eventType: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
+		const now = new Date().toISOString();
+		if (eventType === 'CUSTOMER.DISPUTE.CREATED' || this.disputes.length === 0) {
+			const capture = this.view('captures') as Array<{ id: string; amount: { currency_code: string; value: string } }>;
+			const latest = capture.at(-1) ?? { id: debugId().toUpperCase(), amount: { currency_code: 'USD', value: '10.00' } };
+			this.disputes.push({
+				dispute_id: `PP-D-${randomBytes(3).readUIntBE(0, 3)}`, create_time: now, update_time: now,
+				disputed_transactions: [{ seller_transaction_id: latest.id, seller: { merchant_id: 'SANDBOXMERCHANT' }, gross_amount: latest.amount }],
+				reason: 'MERCHANDISE_OR_SERVICE_NOT_RECEIVED', status: 'WAITING_FOR_SELLER_RESPONSE', dispute_amount: latest.amount,
+				seller_response_due_date: new Date(Date.now() + 10 * 86_400_000).toISOString(), dispute_life_cycle_stage: 'CHARGEBACK', dispute_channel: 'EXTERNAL',
+				links: [],
+			});
+		}
+		const dispute = this.disputes.at(-1)!;
+		if (eventType === 'CUSTOMER.DISPUTE.UPDATED') Object.assign(dispute, { status: 'UNDER_REVIEW', update_time: now });
+		if (eventType === 'CUSTOMER.DISPUTE.RESOLVED') Object.assign(dispute, { status: 'RESOLVED', update_time: now, dispute_outcome: { outcome_code: 'RESOLVED_SELLER_FAVOUR' } });
+		return structuredClone(Object.assign(dispute, patch));
+	}
+
 	reset(): void {
 		this.webhooks = [];
+		this.disputes = [];
 		this.orders.clear();
 		this.refunds.clear();
 		this.tokens.clear();
@@ -230,7 +259,7 @@ class PayPalState {
 		const orders = [...this.orders.values()];
 		const captures = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { captures?: unknown[] } | undefined)?.captures ?? []) as Array<{ status: string }>));
 		const authorizations = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { authorizations?: unknown[] } | undefined)?.authorizations ?? [])));
-		const all = { orders, authorizations, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], webhooks: this.webhooks.map(listedWebhook) };
+		const all = { orders, authorizations, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], disputes: this.disputes, webhooks: this.webhooks.map(listedWebhook) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 

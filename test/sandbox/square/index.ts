@@ -20,7 +20,7 @@ export const squareAccessToken = 'EAAAsandbox-square-token';
 const signSquareWebhook: WebhookSigner = ({ url, body, secret }) => ({ 'x-square-hmacsha256-signature': createHmac('sha256', secret).update(url + body).digest('base64') });
 
 /** The event types the sandbox's webhook subscriptions can take. */
-const SUBSCRIPTION_EVENTS = new Set(['payment.created', 'payment.updated', 'refund.created', 'refund.updated', 'dispute.created']);
+const SUBSCRIPTION_EVENTS = new Set(['payment.created', 'payment.updated', 'refund.created', 'refund.updated', 'dispute.created', 'dispute.state.updated']);
 
 /** A webhook subscription; Square issues its signature key, shown in the create's answer only. */
 interface Subscription {
@@ -78,7 +78,7 @@ export const createSquareSandbox: VendorSandboxFactory = (services) => {
 		routes: (router) => state.routes(router),
 		data: { reset: () => state.reset(), seed: () => { throw controlError(400, 'Square payments are created through the API'); }, state: (collection) => state.view(collection) },
 		signWebhook: signSquareWebhook,
-		/** `{ type, status?, payload?, times? }`: one event (one event_id) to every subscription to `type`; `status` sets the payment's. */
+		/** `{ type, status?, payload?, times? }`: one event (one event_id) to every subscription to `type`; `status` sets the payment's (a dispute's state for `dispute.state.updated`). */
 		emitEvent: ({ type, status, payload, times }) => {
 			if (typeof type !== 'string' || !SUBSCRIPTION_EVENTS.has(type)) throw controlError(400, `type must be one of ${[...SUBSCRIPTION_EVENTS].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
@@ -96,6 +96,8 @@ class SquareState {
 	payments = new Map<string, Record<string, unknown>>();
 	refunds = new Map<string, Record<string, unknown>>();
 	subscriptions: Subscription[] = [];
+	/** Disputes of the sandbox's payments, newest last. */
+	disputes: Array<Record<string, unknown>> = [];
 	readonly processing = new ProcessingSettings();
 	readonly idempotency = new IdempotencyCache(idempotencyRules);
 	/** Refunds keep their own keys: Square scopes an idempotency key to the endpoint. */
@@ -138,12 +140,31 @@ class SquareState {
 		return { event, deliveries: targets.length * times };
 	}
 
+	/**
+	 * The dispute a `dispute.*` event carries, as the Disputes API shows it: `dispute.created` opens one on the latest
+	 * payment (EVIDENCE_REQUIRED, due in 7 days); `dispute.state.updated` moves the latest dispute to `state` (default
+	 * PROCESSING: evidence submitted; WON, LOST, ACCEPTED end it).
+	 */
+	private dispute(type: string, payment: Record<string, unknown>, state?: string): Record<string, unknown> {
+		const now = new Date().toISOString();
+		if (type === 'dispute.created' || this.disputes.length === 0) {
+			const id = randomBytes(11).toString('base64url');
+			this.disputes.push({
+				id, dispute_id: id, amount_money: payment.amount_money, reason: 'NOT_RECEIVED', state: 'EVIDENCE_REQUIRED', due_at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+				disputed_payment: { payment_id: payment.id }, card_brand: 'VISA', created_at: now, updated_at: now, brand_dispute_id: randomBytes(6).toString('hex'), location_id: 'LSANDBOX', version: 1,
+			});
+		}
+		const dispute = this.disputes.at(-1)!;
+		if (type === 'dispute.state.updated') Object.assign(dispute, { state: state ?? 'PROCESSING', updated_at: now, version: Number(dispute.version) + 1 });
+		return structuredClone(dispute);
+	}
+
 	/** An event about the latest payment (or a made-up one), its status set to `status` when given. */
 	defaultEvent(type: string, status?: string): Record<string, unknown> {
 		const latest: Record<string, unknown> = [...this.payments.values()].at(-1) ?? { id: randomBytes(12).toString('hex'), status: 'COMPLETED', amount_money: { amount: 1000, currency: 'USD' } };
 		const payment: Record<string, unknown> = { ...latest, ...(status ? { status } : {}) };
 		const [kind] = type.split('.');
-		const object = kind === 'payment' ? { payment } : kind === 'refund' ? { refund: { id: randomBytes(12).toString('hex'), payment_id: payment.id, status: 'PENDING' } } : { dispute: { id: randomBytes(12).toString('hex'), disputed_payment: { payment_id: payment.id }, state: 'EVIDENCE_REQUIRED' } };
+		const object = kind === 'payment' ? { payment } : kind === 'refund' ? { refund: { id: randomBytes(12).toString('hex'), payment_id: payment.id, status: 'PENDING' } } : { dispute: this.dispute(type, payment, status) };
 		const subjectId = String((Object.values(object)[0] as { id: unknown }).id);
 		return { merchant_id: 'MSANDBOX', type, event_id: randomBytes(16).toString('hex'), created_at: new Date().toISOString(), data: { type: kind, id: subjectId, object } };
 	}
@@ -169,6 +190,7 @@ class SquareState {
 		this.payments.clear();
 		this.refunds.clear();
 		this.subscriptions = [];
+		this.disputes = [];
 		this.idempotency.reset();
 		this.refundIdempotency.reset();
 		this.updateIdempotency.reset();
@@ -177,7 +199,7 @@ class SquareState {
 
 	view(collection?: string): unknown {
 		const payments = [...this.payments.values()];
-		const all = { payments, completed: payments.filter((payment) => payment.status === 'COMPLETED'), refunds: [...this.refunds.values()], subscriptions: this.subscriptions.map(listed) };
+		const all = { payments, completed: payments.filter((payment) => payment.status === 'COMPLETED'), refunds: [...this.refunds.values()], disputes: this.disputes, subscriptions: this.subscriptions.map(listed) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 

@@ -120,6 +120,8 @@ const ENDPOINT_EVENTS = new Set([
 	'payment_intent.requires_action',
 	'charge.refunded',
 	'charge.dispute.created',
+	'charge.dispute.updated',
+	'charge.dispute.closed',
 ]);
 
 interface WebhookEndpoint {
@@ -167,7 +169,9 @@ export const createStripeSandbox: VendorSandboxFactory = (services) => {
 		emitEvent: ({ type, object, times, ageSeconds }) => {
 			if (typeof type !== 'string' || !ENDPOINT_EVENTS.has(type)) throw controlError(400, `type must be one of ${[...ENDPOINT_EVENTS].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
-			return state.emit(event(type, (object as Record<string, unknown> | undefined) ?? state.defaultObject(type)), (times as number | undefined) ?? 1, Number(ageSeconds ?? 0));
+			const patch = object as Record<string, unknown> | undefined;
+			const carried = type.startsWith('charge.dispute.') ? state.dispute(type, patch) : (patch ?? state.defaultObject(type));
+			return state.emit(event(type, carried), (times as number | undefined) ?? 1, Number(ageSeconds ?? 0));
 		},
 		// Stripe sends no Stripe-Should-Retry on a rate-limit 429 (its Node client leaves such a 429 to the caller).
 		responseHeaders: (response) => ({ 'Request-Id': requestIdOf(response) }),
@@ -179,6 +183,8 @@ class StripeState {
 	intents = new Map<string, PaymentIntent>();
 	charges: Array<{ id: string; payment_intent: string; amount: number; currency: string; metadata: Record<string, string> }> = [];
 	refunds: StripeRefund[] = [];
+	/** Disputes of the sandbox's charges, newest last: what `charge.dispute.*` events carry. */
+	disputes: Array<Record<string, unknown>> = [];
 	/** The `return_url` each PaymentIntent was created with (3-D Secure sends the customer back there). */
 	returnUrls = new Map<string, string>();
 	paymentMethods = new Map(Object.entries(testPaymentMethods));
@@ -226,12 +232,33 @@ class StripeState {
 		return { event: stripeEvent, deliveries: targets.length * times };
 	}
 
-	/** The latest PaymentIntent (or a made-up one), or a charge or dispute of it, as the event type carries it. */
+	/** The latest PaymentIntent (or a made-up one), or a charge of it, as the event type carries it. */
 	defaultObject(type: string): Record<string, unknown> {
 		const intent = [...this.intents.values()].at(-1) ?? { id: `pi_${id(24)}`, object: 'payment_intent', amount: 1000, currency: 'usd', status: type === 'payment_intent.payment_failed' ? 'requires_payment_method' : 'succeeded' };
 		if (type === 'charge.refunded') return { id: `ch_${id(24)}`, object: 'charge', payment_intent: intent.id, amount: intent.amount, amount_refunded: intent.amount, refunded: true, currency: intent.currency };
-		if (type === 'charge.dispute.created') return { id: `dp_${id(24)}`, object: 'dispute', charge: `ch_${id(24)}`, payment_intent: intent.id, amount: intent.amount, currency: intent.currency, status: 'needs_response' };
 		return intent as Record<string, unknown>;
+	}
+
+	/**
+	 * The dispute a `charge.dispute.*` event carries, as Stripe's Dispute object: `created` opens one on the latest charge
+	 * (`needs_response`, evidence due in 7 days); `updated` moves the latest dispute to `under_review` (evidence sent);
+	 * `closed` ends it `won`. `patch` sets any field (`status: 'lost'`, `reason`, `amount`).
+	 */
+	dispute(type: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
+		if (type === 'charge.dispute.created' || this.disputes.length === 0) {
+			const intent = [...this.intents.values()].at(-1);
+			const now = Math.floor(Date.now() / 1000);
+			this.disputes.push({
+				id: `dp_${id(24)}`, object: 'dispute', amount: intent?.amount ?? 1000, balance_transactions: [], charge: intent?.latest_charge ?? `ch_${id(24)}`, created: now,
+				currency: intent?.currency ?? 'usd', evidence: {}, evidence_details: { due_by: now + 7 * 86_400, has_evidence: false, past_due: false, submission_count: 0 },
+				is_charge_refundable: false, livemode: false, metadata: {}, payment_intent: intent?.id ?? null, reason: 'fraudulent', status: 'needs_response',
+			});
+		}
+		const dispute = this.disputes.at(-1)!;
+		if (type === 'charge.dispute.updated') Object.assign(dispute, { status: 'under_review', evidence_details: { ...(dispute.evidence_details as object), has_evidence: true, submission_count: 1 } });
+		if (type === 'charge.dispute.closed') Object.assign(dispute, { status: 'won' });
+		// A copy: the event carries the dispute as it is now, not as later events leave it.
+		return structuredClone(Object.assign(dispute, patch));
 	}
 
 	private listEndpoints(request: SandboxRequest): SandboxResponse {
@@ -271,6 +298,7 @@ class StripeState {
 		this.intents.clear();
 		this.charges = [];
 		this.refunds = [];
+		this.disputes = [];
 		this.returnUrls.clear();
 		this.paymentMethods = new Map(Object.entries(testPaymentMethods));
 		this.endpoints = [];
@@ -291,7 +319,7 @@ class StripeState {
 	}
 
 	view(collection?: string): unknown {
-		const all = { payment_intents: [...this.intents.values()], charges: this.charges, refunds: this.refunds, webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
+		const all = { payment_intents: [...this.intents.values()], charges: this.charges, refunds: this.refunds, disputes: this.disputes, webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
