@@ -100,9 +100,26 @@ export interface MarketingParameter {
 	pick?: { resource: string; by: 'id' | 'name'; placeholder: string; pattern?: string; patternMessage?: string };
 }
 
+/**
+ * A field the records a CRM platform creates take from a pick in the node unless they carry it (Intercom's ticket
+ * type, HubSpot's ticket pipeline and stage): the node shows a picker over `resources[pick.resource]` for it.
+ */
+export interface CreateDefault {
+	entity: CrmEntity;
+	/** The platform's field the picked id fills. */
+	field: string;
+	/** The node parameter: its name and label. */
+	name: string;
+	displayName: string;
+	description: string;
+	/** `within`: the parameter (another default of the platform) whose pick the list depends on. */
+	pick: { resource: string; placeholder: string; within?: string };
+}
+
 export interface CrmCapability {
 	connector: (transport: Transport) => CrmConnector;
 	defaultMappings: Partial<Record<CrmEntity, FieldMapping[]>>;
+	createDefaults?: CreateDefault[];
 }
 
 export interface MarketingCapability {

@@ -20,6 +20,8 @@ export interface ResourceQuery {
 	/** What the user typed in the list's search box. */
 	filter?: string;
 	cursor?: string;
+	/** The object the listed ones belong to, when they depend on another pick (a pipeline's stages). */
+	within?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { platformDefinition } from '../platforms/catalog';
 import type { CrmConnector, CrmEntity } from '../platforms/crm';
+import type { CreateDefault } from '../platforms/definition';
 import { productMappings, type ProductConnector } from '../platforms/products';
 import type { FieldMapping } from '../records/mapping';
 import type { EngineContext } from '../platforms/resolver';
@@ -16,9 +17,15 @@ export { readWebhookEvent, verifyWebhook, webhookSecretField, type WebhookSource
 export { syncMigrations } from './migrations';
 /** What the CRM side of a node speaks: the platforms' entities and connectors, field mappings and resolutions. */
 export type { CrmConnector, CrmEntity, RecordEntity } from '../platforms/crm';
+export type { CreateDefault } from '../platforms/definition';
 export { PRODUCT_FIELDS, type ProductFields, type ProductStatus } from '../platforms/products';
 export { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../records/mapping';
 export type { ConflictStrategy, FieldPolicy } from '../records/resolve';
+
+/** The fields a CRM platform lets the user pick for the records it creates (a ticket type, a pipeline), as its vendor folder declares them. */
+export function crmCreateDefaults(platform: string, entity: CrmEntity): CreateDefault[] {
+	return (platformDefinition(platform).crm?.createDefaults ?? []).filter((declared) => declared.entity === entity);
+}
 
 /** A CRM platform's built-in field mappings for an entity, as its vendor folder declares them. */
 export function crmDefaultMappings(platform: string, entity: CrmEntity): FieldMapping[] | undefined {
@@ -63,9 +70,9 @@ export function openSync({ store, platforms }: EngineContext) {
 		push: async (platform: string, request: Omit<PushRequest, 'store' | 'connector'>): Promise<PushResult> =>
 			pushRecords({ ...request, store, connector: await connector(platform) }),
 		/** Every platform pulled, conflicts resolved, the winners pushed to the others. */
-		sync: async (chosen: Array<{ platform: string; mappings: FieldMapping[] }>, options: Omit<SyncOptions, 'store' | 'platforms'>): Promise<SyncSummary> => {
+		sync: async (chosen: Array<{ platform: string; mappings: FieldMapping[]; createDefaults?: Record<string, unknown> }>, options: Omit<SyncOptions, 'store' | 'platforms'>): Promise<SyncSummary> => {
 			const connected = [];
-			for (const { platform, mappings } of chosen) connected.push({ connector: await connector(platform), mappings });
+			for (const { platform, mappings, createDefaults } of chosen) connected.push({ connector: await connector(platform), mappings, createDefaults });
 			return syncPlatforms({ ...options, store, platforms: connected });
 		},
 		/** Records purchases on one platform: each counted once, the customer's totals written to the CRM contact. */

@@ -42,6 +42,11 @@ export interface PushRequest {
 	matchExisting?: boolean;
 	/** Record the run's counts in the activity log (default true; sync logs its own totals). */
 	logActivity?: boolean;
+	/**
+	 * Platform fields a record created here gets when its own are empty (the Intercom ticket type, the HubSpot ticket
+	 * pipeline a user picked); updates never carry them.
+	 */
+	createDefaults?: Record<string, unknown>;
 }
 
 export interface PushResult {
@@ -123,7 +128,7 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 			});
 			return;
 		}
-		pending.push({ index, record, write: { externalId, fields, internalId }, snapshot });
+		pending.push({ index, record, write: { externalId, fields: externalId ? fields : withCreateDefaults(fields, request.createDefaults), internalId }, snapshot });
 	});
 	for (const { recordKey, error } of refused) {
 		await store.logs.recordError({
@@ -245,6 +250,14 @@ function platformFields(record: InternalRecord, mappings: FieldMapping[], platfo
 		throw error;
 	}
 }
+
+/** The fields of a record to create, with each default the record leaves empty. */
+function withCreateDefaults(fields: Record<string, unknown>, defaults: Record<string, unknown> = {}): Record<string, unknown> {
+	const missing = Object.entries(defaults).filter(([field, value]) => !isBlank(value) && isBlank(fields[field]));
+	return missing.length === 0 ? fields : { ...Object.fromEntries(missing), ...Object.fromEntries(Object.entries(fields).filter(([, value]) => !isBlank(value))) };
+}
+
+const isBlank = (value: unknown) => value === undefined || value === null || value === '';
 
 /** True when every value about to be written is what the snapshot already holds (blank equals missing). */
 function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, unknown>): boolean {

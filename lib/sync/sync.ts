@@ -15,6 +15,8 @@ import { hubItemId, threadItems, threadKey, threadPaths, type ThreadItem } from 
 export interface SyncPlatform {
 	connector: CrmConnector;
 	mappings: FieldMapping[];
+	/** Fields the records created on this platform get when they leave them empty (see PushRequest). */
+	createDefaults?: Record<string, unknown>;
 }
 
 export interface SyncOptions {
@@ -413,7 +415,7 @@ class SyncRun {
 			});
 			const result = await pushRecords({
 				store: this.options.store, connector: platform.connector, integration: this.options.integration, entity: this.options.entity,
-				mappings: platform.mappings, records, runId: this.options.runId,
+				mappings: platform.mappings, records, runId: this.options.runId, createDefaults: platform.createDefaults,
 				// Every platform's records were pulled into the hub and matched there before anything is pushed.
 				matchExisting: false,
 				logActivity: false,

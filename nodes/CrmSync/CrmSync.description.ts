@@ -1,5 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { createDefaultProperties } from './actions/createDefaults';
 import { mappingProperties } from './actions/mappingParameters';
 import { entityProperty, integrationProperty, platformProperty } from './actions/properties';
 import * as pull from './actions/pull.operation';
@@ -34,5 +35,6 @@ export const crmSyncProperties: INodeProperties[] = [
 	...sync.description,
 	...verifyWebhook.description,
 	...recordPurchase.description,
+	...createDefaultProperties,
 	...mappingProperties,
 ];

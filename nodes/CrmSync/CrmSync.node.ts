@@ -5,6 +5,7 @@ import * as push from './actions/push.operation';
 import * as recordPurchase from './actions/recordPurchase.operation';
 import * as sync from './actions/sync.operation';
 import * as verifyWebhook from './actions/verifyWebhook.operation';
+import { createDefaultListSearch } from './actions/createDefaults';
 import { platformFields } from './actions/mappingParameters';
 import { crmCredentials } from './actions/properties';
 import { crmSyncProperties, operationOptions } from './CrmSync.description';
@@ -48,7 +49,7 @@ export class CrmSync implements INodeType {
 		properties: [stateStoreNotice, ...crmSyncProperties],
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest }, loadOptions: { platformFields } };
+	methods = { credentialTest: { integrationStateStoreTest }, loadOptions: { platformFields }, listSearch: createDefaultListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		if (this.getNodeParameter('operation', 0) === 'verifyWebhook') return await routeOperation(this, operations, { count: 2, errorOutput: 0, outcomes: ['verified', 'rejected'] });

@@ -79,7 +79,10 @@ test('CRM Sync says what it does to which platform', () => {
 });
 
 test('vendor ids are resourceLocators with a searchable list the node can fill', () => {
-	const picked = ['mailchimpAudienceId', 'hubspotSubscriptionId', 'marketoCampaignId', 'activeCampaignListId', 'shopifyLocation', 'bigcommerceLocation', 'magentoLocation'];
+	const picked = [
+		'mailchimpAudienceId', 'hubspotSubscriptionId', 'marketoCampaignId', 'activeCampaignListId', 'shopifyLocation', 'bigcommerceLocation', 'magentoLocation',
+		'intercomTicketType', 'hubspotTicketPipeline', 'hubspotTicketStage',
+	];
 	const nodes = packageNodes();
 	for (const name of picked) {
 		const node = nodes.find((candidate) => candidate.description.properties.some((property) => property.name === name))!;

@@ -13,7 +13,28 @@ export const hubspot: PlatformDefinition = {
 	credentials: { type: 'integrationHubSpotApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://api.hubapi.com', secretFields: ['accessToken', 'clientSecret'] },
 	resources: hubSpotResources,
 	standaloneAuth: bearer('accessToken'),
-	crm: { connector: (transport) => new HubSpotCrm(transport), defaultMappings: hubSpotDefaultMappings },
+	crm: {
+		connector: (transport) => new HubSpotCrm(transport),
+		defaultMappings: hubSpotDefaultMappings,
+		createDefaults: [
+			{
+				entity: 'tickets',
+				field: 'hs_pipeline',
+				name: 'hubspotTicketPipeline',
+				displayName: 'HubSpot Ticket Pipeline',
+				description: 'The pipeline the tickets created on HubSpot go into; empty for the portal\'s default ticket pipeline',
+				pick: { resource: 'ticketPipelines', placeholder: 'e.g. 0' },
+			},
+			{
+				entity: 'tickets',
+				field: 'hs_pipeline_stage',
+				name: 'hubspotTicketStage',
+				displayName: 'HubSpot Ticket Stage',
+				description: 'The stage of a ticket created on HubSpot whose record has no status (a status is mapped to a stage of the support pipeline)',
+				pick: { resource: 'ticketStages', placeholder: 'e.g. 1', within: 'hubspotTicketPipeline' },
+			},
+		],
+	},
 	crmWebhooks: hubSpotCrmWebhooks,
 	marketing: {
 		connector: (transport, settings) => new HubSpotMarketing(transport, settings),

@@ -20,4 +20,31 @@ async function subscriptionTypes(transport: Transport, query: ResourceQuery) {
 	return { options: matching(body.subscriptionDefinitions.map((definition) => ({ id: String(definition.id), name: definition.name })), query.filter) };
 }
 
-export const hubSpotResources: Record<string, ResourceLister> = { lists, subscriptionTypes };
+interface TicketPipeline {
+	id: string;
+	label: string;
+	archived?: boolean;
+	stages: Array<{ id: string; label: string; archived?: boolean }>;
+}
+
+function ticketPipelinesOf(transport: Transport): Promise<TicketPipeline[]> {
+	return transport
+		.request<{ results: TicketPipeline[] }>({ method: 'GET', url: '/crm/v3/pipelines/tickets' })
+		.then((body) => body.results.filter((pipeline) => !pipeline.archived));
+}
+
+/** Ticket pipelines (one call, no paging), for the pipeline new tickets are created in. */
+async function ticketPipelines(transport: Transport, query: ResourceQuery) {
+	return { options: matching((await ticketPipelinesOf(transport)).map(({ id, label }) => ({ id, name: label })), query.filter) };
+}
+
+/** The stages of the pipeline picked beside (`query.within`), or every pipeline's named with its pipeline when none is. */
+async function ticketStages(transport: Transport, query: ResourceQuery) {
+	const pipelines = (await ticketPipelinesOf(transport)).filter((pipeline) => !query.within || pipeline.id === query.within);
+	const options = pipelines.flatMap((pipeline) =>
+		pipeline.stages.filter((stage) => !stage.archived).map((stage) => ({ id: stage.id, name: query.within ? stage.label : `${pipeline.label}: ${stage.label}` })),
+	);
+	return { options: matching(options, query.filter) };
+}
+
+export const hubSpotResources: Record<string, ResourceLister> = { lists, subscriptionTypes, ticketPipelines, ticketStages };

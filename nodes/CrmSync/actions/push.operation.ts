@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { openSync, type CrmEntity, type InternalRecord, type PushOutcome } from '../../../lib/sync';
 import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
 import { nodeEngine } from '../../shared/engineContext';
+import { pickedCreateDefaults } from './createDefaults';
 import { readMappings } from './mappingParameters';
 
 export const description: INodeProperties[] = [
@@ -25,7 +26,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const mappings = readMappings(this, platform, entity);
 	const sync = openSync(await nodeEngine(this));
 	const records: InternalRecord[] = items.map((item) => ({ ...item.json, id: item.json[idField] as string }));
-	const result = await sync.push(platform, { integration, entity, mappings, records, runId: this.getExecutionId() ?? String(Date.now()) });
+	const createDefaults = pickedCreateDefaults(this, platform, entity);
+	const result = await sync.push(platform, { integration, entity, mappings, records, createDefaults, runId: this.getExecutionId() ?? String(Date.now()) });
 
 	const output: INodeExecutionData[] = [];
 	for (const outcome of [...result.outcomes].sort((a, b) => a.index - b.index)) {

@@ -6,6 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { openSync, type ConflictStrategy, type CrmEntity, type DeletePolicy } from '../../../lib/sync';
 import { fieldPoliciesProperty, readFieldPolicies } from '../../shared/fieldPolicies';
 import { nodeEngine } from '../../shared/engineContext';
+import { pickedCreateDefaults } from './createDefaults';
 import { readMappings } from './mappingParameters';
 import { crmPlatformOptions, deletesProperty } from './properties';
 
@@ -94,7 +95,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const integration = this.getNodeParameter('integration', 0) as string;
 	const platforms = this.getNodeParameter('platforms', 0) as string[];
 	if (platforms.length < 2) throw new NodeOperationError(this.getNode(), 'Sync needs at least two platforms');
-	const chosen = platforms.map((platform) => ({ platform, mappings: readMappings(this, platform, entity) }));
+	const chosen = platforms.map((platform) => ({ platform, mappings: readMappings(this, platform, entity), createDefaults: pickedCreateDefaults(this, platform, entity) }));
 	const policies = readFieldPolicies(this);
 	const priority = readPlatformPriority(this);
 	const summary = await openSync(await nodeEngine(this)).sync(chosen, {

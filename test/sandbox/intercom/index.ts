@@ -32,10 +32,15 @@ const ticketStates = [
 	{ type: 'ticket_state', id: '4', category: 'resolved', internal_label: 'Resolved', external_label: 'Resolved' },
 ];
 
-/** The ticket types a new workspace has: one customer ticket type, one back-office. */
-const ticketTypes = [
-	{ type: 'ticket_type', id: '1', name: 'Customer question', category: 'Customer', archived: false },
-	{ type: 'ticket_type', id: '2', name: 'Escalation', category: 'Back-office', archived: false },
+/**
+ * The ticket types a new workspace has here: customer ticket types (the tests' 1 and 7), one back-office, and one
+ * archived, which Intercom still lists (flagged) and the package leaves out.
+ */
+const defaultTicketTypes = [
+	{ id: '1', name: 'Customer question', category: 'Customer' },
+	{ id: '2', name: 'Escalation', category: 'Back-office' },
+	{ id: '7', name: 'Bug Report', category: 'Customer' },
+	{ id: '9', name: 'Old Feedback Form', category: 'Customer', archived: true },
 ];
 const SCROLL_PAGE = 50;
 
@@ -185,6 +190,8 @@ class Workspace {
 	readonly tickets = new Map<string, Ticket>();
 	/** The workspace's teammates; the token's own admin is id 1. */
 	readonly admins = new Map<string, Record<string, unknown> & { id: string; email: string }>();
+	/** The workspace's ticket types, as `GET /ticket_types` lists them (archived ones too, flagged). */
+	readonly ticketTypes = new Map<string, Record<string, unknown>>();
 	/** Archived contacts: kept, but out of search results until unarchived. */
 	readonly archived = new Set<string>();
 	private ticketNumber = 0;
@@ -197,6 +204,8 @@ class Workspace {
 		this.tickets.clear();
 		this.admins.clear();
 		this.admins.set('1', { type: 'admin', id: '1', name: 'Sandbox Admin', email: 'admin@sandbox.example' });
+		this.ticketTypes.clear();
+		for (const type of defaultTicketTypes) this.addTicketType(type);
 		this.archived.clear();
 		this.ticketNumber = 0;
 		this.scroll = undefined;
@@ -234,6 +243,14 @@ class Workspace {
 		scroll.offset += data.length;
 		if (data.length === 0) this.scroll = undefined;
 		return { type: 'list', data, pages: null, total_count: null, scroll_param: scroll.param };
+	}
+
+	/** A ticket type as Intercom presents it (its attributes and states left out: the package reads id and name). */
+	addTicketType(fields: Record<string, unknown>, at = now()): Record<string, unknown> {
+		const id = String(fields.id ?? 100 + this.ticketTypes.size);
+		const type = { type: 'ticket_type', id, category: 'Customer', name: '', description: '', icon: '🎟️', workspace_id: 'sandbox', archived: false, is_internal: false, ...fields, created_at: at, updated_at: at };
+		this.ticketTypes.set(id, type);
+		return type;
 	}
 
 	/** POST /tickets: a ticket type and exactly one contact (by id, external_id, or email, which creates it when new). */
@@ -420,6 +437,11 @@ function companyRoutes(router: Router, workspace: Workspace): void {
 
 function ticketRoutes(router: Router, workspace: Workspace): void {
 	const ok = (body: unknown): SandboxResponse => ({ status: 200, body });
+	// Every ticket type of the workspace in one list (no paging), archived ones included with `archived: true`.
+	router.get('/ticket_types', (request) => {
+		versionCheck(request);
+		return ok({ type: 'list', data: [...workspace.ticketTypes.values()] });
+	});
 	router.post('/tickets', (request) => {
 		versionCheck(request);
 		return ok(workspace.createTicket((request.body ?? {}) as Record<string, unknown>));
@@ -435,7 +457,6 @@ function ticketRoutes(router: Router, workspace: Workspace): void {
 		return ok(workspace.replyToTicket(request.params.id, (request.body ?? {}) as Record<string, unknown>));
 	});
 	router.get('/ticket_states', () => ok({ type: 'list', data: ticketStates }));
-	router.get('/ticket_types', () => ok({ type: 'list', data: ticketTypes }));
 	router.get('/admins', () => ok({ type: 'admin.list', admins: [...workspace.admins.values()] }));
 	router.get('/tickets/:id', (request) => ok(workspace.tickets.get(request.params.id) ?? fail(404, 'ticket_not_found', 'Ticket not found')));
 	router.put('/tickets/:id', (request) => {
@@ -460,8 +481,9 @@ export const createIntercomSandbox: VendorSandboxFactory = (services) => {
 			workspace.admins.set(admin.id, admin);
 			return admin;
 		},
+		ticket_types: (fields: Record<string, unknown>, at?: number) => workspace.addTicketType(fields, at),
 		none: (): never => {
-			throw controlError(400, 'only contacts, companies, tickets and admins can be seeded');
+			throw controlError(400, 'only contacts, companies, tickets, admins and ticket_types can be seeded');
 		},
 	};
 	return {

@@ -98,6 +98,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	await api('/tickets/missing');
 	await api('/tickets', { method: 'POST', body: { contacts: [{ id: contact.id }] } });
 	await api(`/tickets/${ticket.id}`, { method: 'DELETE' });
+	await api('/ticket_types');
 	await api(`/contacts/${contact.id}`, { method: 'DELETE' });
 	await api('/contacts/missing', { method: 'DELETE' });
 	await apiClient(sandbox.baseUrl, 'wrong-token')('/me');
@@ -107,7 +108,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	expect(conformance.covered()).toEqual(expect.arrayContaining([
 		'get /me 200', 'get /me 401', 'get /contacts/{contact_id} 200', 'get /contacts/find_by_external_id/{external_id} 200',
 		'get /companies/{company_id} 200', 'get /companies/{company_id} 404', 'get /tickets/{ticket_id} 200', 'get /tickets/{ticket_id} 404',
-		'delete /tickets/{ticket_id} 200', 'delete /contacts/{contact_id} 200', 'post /contacts/{contact_id}/unarchive 200',
+		'delete /tickets/{ticket_id} 200', 'delete /contacts/{contact_id} 200', 'post /contacts/{contact_id}/unarchive 200', 'get /ticket_types 200',
 	]));
 });
 
