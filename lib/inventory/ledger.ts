@@ -1,3 +1,4 @@
+import { selectIn } from '../store/inList';
 import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
 import type { StockReason } from '../platforms/inventory';
@@ -158,7 +159,6 @@ const UNAPPLIED = 'new_quantity IS NULL';
 export const returnLineId = (soldLineId: string, key: string) => `${soldLineId}:return:${key}`;
 const keyParams = (key: LedgerKey) => [key.orderId, key.lineId, key.storeId];
 const keyOf = (row: LedgerKey): LedgerKey => ({ orderId: row.orderId, lineId: row.lineId, storeId: row.storeId });
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The inventory ledger. A movement is recorded once per (order, line) by its primary key, together with its effect
@@ -236,12 +236,14 @@ export class InventoryLedger {
 
 	/** The ledger rows of these keys, in the order given; keys without a row are left out. */
 	private async rowsFor(keys: LedgerKey[], executor: SqlExecutor = this.db): Promise<LedgerRow[]> {
-		const rows: LedgerRow[] = [];
-		for (const key of keys) {
-			const row = await this.row(key, executor);
-			if (row) rows.push(row);
-		}
-		return rows;
+		const orders = [...new Set(keys.map((key) => key.orderId))];
+		const raws = await selectIn<RawRow, string>(executor, orders, ({ placeholders, values }) => ({
+			sql: `SELECT * FROM inventory_ledger WHERE order_id IN (${placeholders})`,
+			params: values,
+		}));
+		const byKey = new Map(raws.map((raw) => [ledgerEntryKey({ orderId: raw.order_id, lineId: raw.line_id, storeId: raw.store_id }), raw]));
+		const wanted = keys.flatMap((key) => byKey.get(ledgerEntryKey(key)) ?? []);
+		return this.withState(wanted, executor);
 	}
 
 	/**
@@ -339,9 +341,8 @@ export class InventoryLedger {
 
 	/** An order's rows still owed to a store (pending: a store that was down, a write whose outcome is not yet known). */
 	async owedBy(orderId: string): Promise<LedgerRow[]> {
-		const entries = await this.owed().list({ group: orderId, order: 'group', limit: 100_000 });
-		const rows = await this.rowsFor(entries.map((entry) => entry.payload));
-		return rows.sort((a, b) => compare(a.lineId, b.lineId) || compare(a.storeId, b.storeId));
+		const raws = await this.db.query<RawRow>('SELECT * FROM inventory_ledger WHERE order_id = ? ORDER BY line_id, store_id', [orderId]);
+		return (await this.withState(raws)).filter((row) => row.status === 'pending');
 	}
 
 	/** Rows still owed to a store, the oldest first. */
