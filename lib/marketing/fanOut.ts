@@ -2,6 +2,7 @@ import { chunk, failedOutcome, normaliseEmail, type MarketingConnector, type Mem
 import type { Lease } from '../store/leases';
 import type { StateStore } from '../store/stateStore';
 import { toPlatformFields, validateMappings, type FieldMapping } from '../records/mapping';
+import { CampaignRepository } from './campaignRepository';
 import { MarketingRepository } from './repository';
 import { segmentsFor, validateSegmentRules, type SegmentRule } from './segments';
 
@@ -143,6 +144,8 @@ export class MarketingFanOut {
 		}
 		await this.repository.recordConsent(consenting.map((index) => results[index].email), 'contact');
 		for (const index of consenting) results[index].segments = segmentsFor(contacts[index], this.rules);
+		// A contact put in a segment again may leave it again: that leave is news for the campaigns.
+		await new CampaignRepository(this.options.store.db, this.options.integration).recordJoins(consenting.map((index) => ({ email: results[index].email, segments: results[index].segments })));
 
 		const report: FanOutReport = { contacts: results, retried: [], platforms: [] };
 		await Promise.all(

@@ -69,6 +69,35 @@ export const marketingMigrations: Migration[] = [
 			await tx.run('DROP TABLE marketing_pending');
 		},
 	},
+	{
+		component: 'marketing',
+		version: 5,
+		description: 'segment memberships (a leave counted once per membership) and journey states per contact',
+		statements: [
+			// `version` counts the contact's leaves of the segment: each leave is done once per platform under its version.
+			`CREATE TABLE marketing_segment_members (
+				integration TEXT NOT NULL,
+				email TEXT NOT NULL,
+				segment TEXT NOT NULL,
+				state TEXT NOT NULL,
+				version BIGINT NOT NULL,
+				source TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (integration, email, segment)
+			)`,
+			// A journey is started at most once and, once stopped, stays stopped.
+			`CREATE TABLE marketing_journeys (
+				integration TEXT NOT NULL,
+				email TEXT NOT NULL,
+				journey TEXT NOT NULL,
+				state TEXT NOT NULL,
+				was_started BIGINT NOT NULL,
+				stage TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (integration, email, journey)
+			)`,
+		],
+	},
 ];
 
 interface PendingRow {

@@ -45,12 +45,37 @@ export interface WelcomeCampaign {
 	kind?: 'tag' | 'automation';
 }
 
+/** The journeys past the welcome: the nurture (drip) a lead is in until it becomes a customer, and the retention campaign. */
+export type JourneyKind = 'nurture' | 'retention';
+
+/**
+ * Where a journey lives on a platform: what starts it (Mailchimp: a customer journey and its API-trigger step;
+ * HubSpot: a workflow; Marketo: a smart campaign requested by API; ActiveCampaign: an automation) and, for the
+ * nurture, what stops it (Mailchimp: the tag the journey's exit condition waits for; HubSpot: unenrolment from the
+ * same workflow; Marketo: a campaign whose flow is "Remove from Flow"; ActiveCampaign: removal from the automation).
+ */
+export interface JourneySettings {
+	start: string;
+	startStep?: string;
+	stop?: string;
+}
+
 export interface MarketingSettings {
 	/** Mailchimp audience id or ActiveCampaign list id; unused on HubSpot and Marketo (segments are their lists). */
 	listId?: string;
 	/** HubSpot only: the email subscription type an unsubscribe applies to. */
 	subscriptionId?: string;
 	welcome?: WelcomeCampaign;
+	journeys?: Partial<Record<JourneyKind, JourneySettings>>;
+}
+
+/** One contact's outcome of a campaign call (leave a segment, start or stop a journey), at the same index as its email. */
+export type ContactOutcome = { ok: true } | { ok: false; error: { message: string; code?: string }; retryable: boolean };
+
+/** A failure outcome from whatever a call threw. */
+export function failedContact(error: unknown): ContactOutcome {
+	const details = error as { message?: string; code?: string; retryable?: boolean };
+	return { ok: false, error: { message: details.message ?? String(error), code: details.code }, retryable: details.retryable ?? false };
 }
 
 /** One unsubscribe seen on a platform. */
@@ -77,6 +102,17 @@ export interface MarketingConnector {
 	apply(changes: MemberChange[]): Promise<MemberOutcome[]>;
 	/** Unsubscribes made on the platform since `cursor`; absent when the platform reports them only by webhook. */
 	unsubscribesSince?(cursor: string | undefined): Promise<UnsubscribePage>;
+	/**
+	 * Takes each contact out of the segment (list or tag). A contact the platform does not know, or not in the
+	 * segment, is done: what was wanted holds.
+	 */
+	leaveSegment(segment: string, emails: string[]): Promise<ContactOutcome[]>;
+	/** Whether this journey is set up here (to start, or to stop): a platform without it is left out. */
+	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean;
+	/** Starts the journey for each contact (already a member of the platform). */
+	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]>;
+	/** Stops the journey for each contact; one not in it is done. */
+	stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]>;
 }
 
 export function normaliseEmail(value: unknown): string {

@@ -36,9 +36,18 @@ async function list(platform: MarketingPlatform, kind: string, filter?: string):
 test('each picker lists what the marketers set up, by name, with the id the engine needs', async () => {
 	await platforms.controls.activecampaign.seed({ tags: [{ tag: 'welcome' }, { tag: 'vip' }] });
 	expect(await list('mailchimp', 'audiences')).toEqual([{ id: 'a1b2c3d4e5', name: 'Newsletter' }]);
-	expect(await list('marketo', 'campaigns')).toEqual([{ id: '7100', name: 'Welcome' }]);
+	expect(await list('marketo', 'campaigns')).toEqual([
+		{ id: '7100', name: 'Welcome' },
+		{ id: '7200', name: 'Lead nurture' },
+		{ id: '7201', name: 'Remove from nurture flow' },
+		{ id: '7300', name: 'Win back' },
+	]);
 	expect(await list('activecampaign', 'lists')).toEqual([{ id: '3', name: 'Newsletter' }]);
-	expect(await list('activecampaign', 'automations')).toEqual([{ id: '11', name: 'Welcome series' }]);
+	expect(await list('activecampaign', 'automations')).toEqual([
+		{ id: '11', name: 'Welcome series' },
+		{ id: '12', name: 'Lead nurture' },
+		{ id: '13', name: 'Win back' },
+	]);
 	// The welcome tag is added by name, so its name is what the picker gives the engine.
 	expect(await list('activecampaign', 'tags', 'wel')).toEqual([{ id: 'welcome', name: 'welcome' }]);
 	expect((await list('hubspot', 'subscriptionTypes')).map((option) => option.id)).toContain('7001');
@@ -63,7 +72,7 @@ test('a long list is read page by page to its end, and the search box filters it
 	expect((await list('activecampaign', 'lists', 'list 22')).map((option) => option.name)).toEqual(['List 22', 'List 220', 'List 221', 'List 222', 'List 223', 'List 224', 'List 225', 'List 226', 'List 227', 'List 228', 'List 229']);
 	const campaigns = Array.from({ length: 450 }, (_, index) => ({ id: 8000 + index, name: `Campaign ${index}` }));
 	await platforms.controls.marketo.seed({ campaigns });
-	expect(await list('marketo', 'campaigns')).toHaveLength(451);
+	expect(await list('marketo', 'campaigns')).toHaveLength(454);
 });
 
 test('a refused credential surfaces as the vendor error, not an empty list', async () => {

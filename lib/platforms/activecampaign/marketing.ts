@@ -1,7 +1,10 @@
 import type { FieldMapping } from '../../records/mapping';
 import type { Transport } from '../../transport/transport';
 import {
+	failedContact,
 	failedOutcome,
+	type ContactOutcome,
+	type JourneyKind,
 	type MarketingConnector,
 	type MarketingSettings,
 	type MemberChange,
@@ -36,12 +39,30 @@ export class ActiveCampaignMarketing implements MarketingConnector {
 	readonly platform = 'activecampaign';
 	readonly batchSize = IMPORT_BATCH;
 	readonly defaultMappings = activeCampaignDefaultMappings;
+	private readonly journeys: ActiveCampaignJourneys;
 
 	constructor(
 		private readonly transport: Transport,
 		private readonly settings: MarketingSettings,
 	) {
 		if (!settings.listId) throw new Error('ActiveCampaign needs a list id');
+		this.journeys = new ActiveCampaignJourneys(transport, settings);
+	}
+
+	leaveSegment(segment: string, emails: string[]): Promise<ContactOutcome[]> {
+		return this.journeys.leaveSegment(segment, emails);
+	}
+
+	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean {
+		return this.journeys.hasJourney(kind, action);
+	}
+
+	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		return this.journeys.startJourney(kind, emails);
+	}
+
+	stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		return this.journeys.stopJourney(kind, emails);
 	}
 
 	fieldNames(): Promise<string[]> {
@@ -133,6 +154,89 @@ export class ActiveCampaignMarketing implements MarketingConnector {
 		} catch (error) {
 			return failedOutcome('unsubscribe', error);
 		}
+	}
+}
+
+interface ContactAutomation {
+	id: string;
+	automation: string;
+	/** 1 while the contact is in it, 2 once it completed. */
+	status: string | number;
+}
+
+/** A contact's tags and automations are reached through its id: `GET /contacts?email=`. */
+async function contactIdOf(transport: Transport, email: string): Promise<string | undefined> {
+	const body = await transport.request<{ contacts: Array<{ id: string; email: string }> }>({ method: 'GET', url: '/contacts', qs: { email } });
+	return body.contacts?.find((contact) => contact.email.toLowerCase() === email)?.id;
+}
+
+/**
+ * Segments as tags, journeys as automations: a tag leaves by `DELETE /contactTags/{id}`; the journey's automation
+ * starts by `POST /contactAutomations` and stops by `DELETE /contactAutomations/{id}` (its active entry). Calls go one
+ * contact at a time, at the account's 5 requests a second.
+ */
+class ActiveCampaignJourneys {
+	constructor(
+		private readonly transport: Transport,
+		private readonly settings: MarketingSettings,
+	) {}
+
+	async leaveSegment(tagName: string, emails: string[]): Promise<ContactOutcome[]> {
+		let tagId: string | undefined;
+		try {
+			const tags = await this.transport.request<{ tags: Array<{ id: string; tag: string }> }>({ method: 'GET', url: '/tags', qs: { search: tagName } });
+			tagId = tags.tags?.find((tag) => tag.tag === tagName)?.id;
+		} catch (error) {
+			return emails.map(() => failedContact(error));
+		}
+		if (tagId === undefined) return emails.map(() => ({ ok: true }));
+		return this.each(emails, true, async (contactId) => {
+			const linked = await this.transport.request<{ contactTags: Array<{ id: string; tag: string }> }>({ method: 'GET', url: `/contacts/${contactId}/contactTags` });
+			for (const link of (linked.contactTags ?? []).filter((entry) => String(entry.tag) === tagId)) {
+				await this.transport.request({ method: 'DELETE', url: `/contactTags/${link.id}` });
+			}
+		});
+	}
+
+	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean {
+		const journey = this.settings.journeys?.[kind];
+		return Boolean(action === 'start' ? journey?.start : journey?.stop);
+	}
+
+	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		const automation = this.settings.journeys?.[kind]?.start ?? '';
+		return this.each(emails, false, async (contactId) => {
+			await this.transport.request({ method: 'POST', url: '/contactAutomations', body: { contactAutomation: { contact: contactId, automation } } }, { replaySafe: false });
+		});
+	}
+
+	stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		const automation = this.settings.journeys?.[kind]?.stop ?? '';
+		return this.each(emails, true, async (contactId) => {
+			const entries = await this.transport.request<{ contactAutomations: ContactAutomation[] }>({ method: 'GET', url: `/contacts/${contactId}/contactAutomations` });
+			for (const entry of (entries.contactAutomations ?? []).filter((candidate) => String(candidate.automation) === automation && String(candidate.status) === '1')) {
+				await this.transport.request({ method: 'DELETE', url: `/contactAutomations/${entry.id}` });
+			}
+		});
+	}
+
+	/** `work` for each contact by its id; a contact ActiveCampaign does not know is done when `missingIsDone`. */
+	private async each(emails: string[], missingIsDone: boolean, work: (contactId: string) => Promise<void>): Promise<ContactOutcome[]> {
+		const outcomes: ContactOutcome[] = [];
+		for (const email of emails) {
+			try {
+				const contactId = await contactIdOf(this.transport, email);
+				if (contactId === undefined) {
+					outcomes.push(missingIsDone ? { ok: true } : { ok: false, error: { message: `ActiveCampaign has no contact ${email} yet`, code: 'CONTACT_NOT_FOUND' }, retryable: true });
+					continue;
+				}
+				await work(contactId);
+				outcomes.push({ ok: true });
+			} catch (error) {
+				outcomes.push(failedContact(error));
+			}
+		}
+		return outcomes;
 	}
 }
 

@@ -46,11 +46,19 @@ export const activecampaign: PlatformDefinition = {
 				description: 'The automation each new contact is added to; empty for none',
 				pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 11', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' },
 			},
+			{ displayName: 'ActiveCampaign Nurture Automation', name: 'activeCampaignNurtureAutomationId', default: '', shownWhen: { operation: ['updateLifecycleStage'] }, description: 'The automation a lead is added to; becoming a customer removes it from the automation. Empty for none.', pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 12', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' } },
+			{ displayName: 'ActiveCampaign Retention Automation', name: 'activeCampaignRetentionAutomationId', default: '', shownWhen: { operation: ['startRetention'] }, description: 'The automation inactive customers are added to; empty for none', pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 13', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' } },
 		],
 		settings: (parameter) => {
 			const byAutomation = parameter('activeCampaignWelcomeBy') === 'automation';
 			const id = parameter(byAutomation ? 'activeCampaignAutomationId' : 'activeCampaignWelcomeTag');
-			return { listId: parameter('activeCampaignListId'), welcome: id ? { id, kind: byAutomation ? 'automation' : 'tag' } : undefined };
+			const nurture = parameter('activeCampaignNurtureAutomationId');
+			const retention = parameter('activeCampaignRetentionAutomationId');
+			return {
+				listId: parameter('activeCampaignListId'),
+				welcome: id ? { id, kind: byAutomation ? 'automation' : 'tag' } : undefined,
+				journeys: { nurture: nurture ? { start: nurture, stop: nurture } : undefined, retention: retention ? { start: retention } : undefined },
+			};
 		},
 	},
 };

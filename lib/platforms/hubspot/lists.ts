@@ -1,6 +1,6 @@
 import type { Transport } from '../../transport/transport';
-import type { MarketingConnector, MarketingSettings, MemberChange, MemberOutcome } from '../marketing';
-import { chunk, failedOutcome } from '../marketing';
+import type { ContactOutcome, JourneyKind, MarketingConnector, MarketingSettings, MemberChange, MemberOutcome } from '../marketing';
+import { chunk, failedContact, failedOutcome } from '../marketing';
 import { HubSpotCrm } from './crm';
 import { hubSpotDefaultMappings } from './mappings';
 
@@ -8,6 +8,8 @@ import { hubSpotDefaultMappings } from './mappings';
 const CONTACTS_OBJECT_TYPE = '0-1';
 /** Record ids per `memberships/add` call. */
 const MEMBERSHIP_BATCH = 100_000;
+/** Inputs per CRM batch read. */
+const READ_BATCH = 100;
 
 interface ListBody {
 	list: { listId: string; name: string };
@@ -121,6 +123,68 @@ export class HubSpotMarketing implements MarketingConnector {
 			if ((error as { status?: number }).status === 404) return undefined;
 			throw error;
 		}
+	}
+
+	/** The contacts' ids by email (batch read, 100 a call); an email HubSpot does not know is absent from the map. */
+	private async contactIds(emails: string[]): Promise<Map<string, string>> {
+		const ids = new Map<string, string>();
+		for (const part of chunk(emails, READ_BATCH)) {
+			const body = await this.transport.request<{ results: Array<{ id: string; properties: { email?: string } }> }>({
+				method: 'POST',
+				url: '/crm/v3/objects/contacts/batch/read',
+				body: { idProperty: 'email', properties: ['email'], inputs: part.map((email) => ({ id: email })) },
+			}, { replaySafe: true });
+			for (const record of body.results ?? []) if (record.properties.email) ids.set(record.properties.email.toLowerCase(), record.id);
+		}
+		return ids;
+	}
+
+	/** `memberships/remove` of the segment's MANUAL list; no list, or a contact HubSpot lacks, leaves nothing to do. */
+	async leaveSegment(segment: string, emails: string[]): Promise<ContactOutcome[]> {
+		try {
+			const listId = await this.findList(segment);
+			if (listId === undefined) return emails.map(() => ({ ok: true }));
+			const ids = await this.contactIds(emails);
+			const members = [...ids.values()];
+			for (const part of chunk(members, MEMBERSHIP_BATCH)) {
+				await this.transport.request({ method: 'PUT', url: `/crm/v3/lists/${encodeURIComponent(listId)}/memberships/remove`, body: part });
+			}
+			return emails.map(() => ({ ok: true }));
+		} catch (error) {
+			return emails.map(() => failedContact(error));
+		}
+	}
+
+	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean {
+		const journey = this.settings.journeys?.[kind];
+		return Boolean(action === 'start' ? journey?.start : journey?.stop);
+	}
+
+	/** Workflows v2: enrols each contact (by email) in the journey's workflow. */
+	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		return this.enrolment('POST', this.settings.journeys?.[kind]?.start ?? '', emails);
+	}
+
+	/** Workflows v2: unenrols each contact from the workflow: its remaining steps do not run. */
+	stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		return this.enrolment('DELETE', this.settings.journeys?.[kind]?.stop ?? '', emails);
+	}
+
+	private async enrolment(method: 'POST' | 'DELETE', workflow: string, emails: string[]): Promise<ContactOutcome[]> {
+		const outcomes: ContactOutcome[] = [];
+		for (const email of emails) {
+			try {
+				await this.transport.request(
+					{ method, url: `/automation/v2/workflows/${encodeURIComponent(workflow)}/enrollments/contacts/${encodeURIComponent(email)}` },
+					{ replaySafe: method === 'DELETE' },
+				);
+				outcomes.push({ ok: true });
+			} catch (error) {
+				// An enrolment whose answer was lost went through: HubSpot refuses the second one as already enrolled.
+				outcomes.push(method === 'POST' && /already enrolled/i.test((error as Error).message) ? { ok: true } : failedContact(error));
+			}
+		}
+		return outcomes;
 	}
 
 	private async unsubscribe(change: MemberChange): Promise<MemberOutcome> {

@@ -3,8 +3,12 @@ import { createHash } from 'node:crypto';
 import type { FieldMapping } from '../../records/mapping';
 import type { Transport } from '../../transport/transport';
 import {
+	chunk,
+	failedContact,
 	failedOutcome,
 	mapLimited,
+	type ContactOutcome,
+	type JourneyKind,
 	type MarketingConnector,
 	type MarketingSettings,
 	type MemberChange,
@@ -191,11 +195,10 @@ export class MailchimpMarketing implements MarketingConnector {
 		const welcome = this.settings.welcome;
 		const due = changes.map((change, index) => ({ change, index })).filter(({ change, index }) => change.welcome && subscribed(outcomes[index]));
 		if (!welcome || due.length === 0) return;
-		const url = `/customer-journeys/journeys/${encodeURIComponent(welcome.id)}/steps/${encodeURIComponent(welcome.stepId ?? '')}/actions/trigger`;
 		// The journey trigger takes one contact per call: spread them over the account's connections.
 		await mapLimited(due, MAILCHIMP_MAX_CONNECTIONS, async ({ change, index }) => {
 			try {
-				await this.call({ method: 'POST', url, body: { email_address: change.email } }, false);
+				await this.triggerJourney(welcome.id, welcome.stepId ?? '', change.email);
 				outcomes[index] = { ...(outcomes[index] as Extract<MemberOutcome, { ok: true }>), welcomed: true };
 			} catch (error) {
 				outcomes[index] = failedOutcome('welcome', error);
@@ -203,14 +206,79 @@ export class MailchimpMarketing implements MarketingConnector {
 		});
 	}
 
-	private segmentIdsFor(names: string[]): Promise<Map<string, number>> {
+	/** A customer journey's "Contact API event" starting point, for one contact. */
+	private async triggerJourney(journey: string, step: string, email: string): Promise<void> {
+		const url = `/customer-journeys/journeys/${encodeURIComponent(journey)}/steps/${encodeURIComponent(step)}/actions/trigger`;
+		await this.call({ method: 'POST', url, body: { email_address: email } }, false);
+	}
+
+	/** `members_to_remove` of the segment (tag), 500 emails a call; a segment that does not exist holds no one. */
+	async leaveSegment(segment: string, emails: string[]): Promise<ContactOutcome[]> {
+		let id: number | undefined;
+		try {
+			id = (await this.existingSegmentIds()).get(segment);
+		} catch (error) {
+			return emails.map(() => failedContact(error));
+		}
+		if (id === undefined) return emails.map(() => ({ ok: true }));
+		const outcomes: ContactOutcome[] = [];
+		for (const part of chunk(emails, BATCH_LIMIT)) {
+			try {
+				await this.call({ method: 'POST', url: `${this.list}/segments/${id}`, body: { members_to_remove: part } });
+				outcomes.push(...part.map((): ContactOutcome => ({ ok: true })));
+			} catch (error) {
+				outcomes.push(...part.map(() => failedContact(error)));
+			}
+		}
+		return outcomes;
+	}
+
+	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean {
+		const journey = this.settings.journeys?.[kind];
+		return Boolean(action === 'start' ? journey?.start && journey.startStep : journey?.stop);
+	}
+
+	/** The journey's API trigger, one contact a call over the account's connections. */
+	async startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		const journey = this.settings.journeys?.[kind];
+		return mapLimited(emails, MAILCHIMP_MAX_CONNECTIONS, async (email): Promise<ContactOutcome> => {
+			try {
+				await this.triggerJourney(journey?.start ?? '', journey?.startStep ?? '', email);
+				return { ok: true };
+			} catch (error) {
+				return failedContact(error);
+			}
+		});
+	}
+
+	/**
+	 * Mailchimp's API cannot take a contact out of a customer journey: the journey's exit condition ("tag is added")
+	 * does, so the stop adds that tag. A contact not in the audience is in no journey.
+	 */
+	async stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		const tag = this.settings.journeys?.[kind]?.stop ?? '';
+		return mapLimited(emails, MAILCHIMP_MAX_CONNECTIONS, async (email): Promise<ContactOutcome> => {
+			try {
+				await this.call({ method: 'POST', url: `${this.list}/members/${subscriberHash(email)}/tags`, body: { tags: [{ name: tag, status: 'active' }] } });
+				return { ok: true };
+			} catch (error) {
+				return (error as { status?: number }).status === 404 ? { ok: true } : failedContact(error);
+			}
+		});
+	}
+
+	private existingSegmentIds(): Promise<Map<string, number>> {
 		this.segmentIds ??= this.call<{ segments: Array<{ id: number; name: string }> }>({
 			method: 'GET',
 			url: `${this.list}/segments`,
 			qs: { type: 'static', count: 1000, fields: 'segments.id,segments.name' },
 		}).then((body) => new Map(body.segments.map((segment) => [segment.name, segment.id])));
 		this.segmentIds.catch(() => (this.segmentIds = undefined));
-		return this.segmentIds.then(async (ids) => {
+		return this.segmentIds;
+	}
+
+	private segmentIdsFor(names: string[]): Promise<Map<string, number>> {
+		return this.existingSegmentIds().then(async (ids) => {
 			for (const name of names.filter((candidate) => !ids.has(candidate))) {
 				const created = await this.call<{ id: number }>({ method: 'POST', url: `${this.list}/segments`, body: { name, static_segment: [] } }, false);
 				ids.set(name, created.id);

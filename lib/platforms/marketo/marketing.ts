@@ -2,7 +2,10 @@ import type { FieldMapping } from '../../records/mapping';
 import type { Transport } from '../../transport/transport';
 import {
 	chunk,
+	failedContact,
 	failedOutcome,
+	type ContactOutcome,
+	type JourneyKind,
 	type MarketingConnector,
 	type MarketingSettings,
 	type MemberChange,
@@ -136,6 +139,80 @@ export class MarketoMarketing implements MarketingConnector {
 				for (const index of part) outcomes[index] = failedOutcome('welcome', error);
 			}
 		}
+	}
+
+	/** The leads' ids by email (300 a call); an email Marketo does not know is absent from the map. */
+	private async leadIds(emails: string[]): Promise<Map<string, number>> {
+		const ids = new Map<string, number>();
+		for (const part of chunk(emails, LEAD_BATCH)) {
+			const body = await this.call<MarketoResponse<{ id: number; email: string }>>({
+				method: 'GET',
+				url: '/rest/v1/leads.json',
+				qs: { filterType: 'email', filterValues: part.join(','), fields: 'id,email' },
+			});
+			for (const lead of body.result ?? []) ids.set(lead.email.toLowerCase(), lead.id);
+		}
+		return ids;
+	}
+
+	/** Remove from List (`DELETE /lists/{id}/leads.json`, 300 leads a call); no such list, or no such lead, holds no one. */
+	async leaveSegment(segment: string, emails: string[]): Promise<ContactOutcome[]> {
+		try {
+			let listId: number;
+			try {
+				listId = await this.listId(segment);
+			} catch (error) {
+				if ((error as { code?: string }).code === 'LIST_NOT_FOUND') return emails.map(() => ({ ok: true }));
+				throw error;
+			}
+			const ids = [...(await this.leadIds(emails)).values()];
+			for (const part of chunk(ids, LEAD_BATCH)) {
+				await this.call({ method: 'DELETE', url: `/rest/v1/lists/${listId}/leads.json`, body: { input: part.map((id) => ({ id })) } });
+			}
+			return emails.map(() => ({ ok: true }));
+		} catch (error) {
+			return emails.map(() => failedContact(error));
+		}
+	}
+
+	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean {
+		const journey = this.settings.journeys?.[kind];
+		return Boolean(action === 'start' ? journey?.start : journey?.stop);
+	}
+
+	/** Requests the journey's smart campaign (its trigger is "Campaign is Requested" from the Web Service API) for the leads. */
+	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		return this.requestCampaign(this.settings.journeys?.[kind]?.start ?? '', emails, false);
+	}
+
+	/** Requests the stop campaign, whose flow is "Remove from Flow" of the journey's campaigns; a lead Marketo lacks is in no flow. */
+	stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+		return this.requestCampaign(this.settings.journeys?.[kind]?.stop ?? '', emails, true);
+	}
+
+	private async requestCampaign(campaign: string, emails: string[], missingIsDone: boolean): Promise<ContactOutcome[]> {
+		let ids: Map<string, number>;
+		try {
+			ids = await this.leadIds(emails);
+		} catch (error) {
+			return emails.map(() => failedContact(error));
+		}
+		const outcomes = new Map<string, ContactOutcome>();
+		for (const email of emails.filter((candidate) => !ids.has(candidate))) {
+			outcomes.set(email, missingIsDone ? { ok: true } : { ok: false, error: { message: `Marketo has no lead ${email} yet`, code: 'LEAD_NOT_FOUND' }, retryable: true });
+		}
+		for (const part of chunk(emails.filter((email) => ids.has(email)), CAMPAIGN_BATCH)) {
+			try {
+				await this.call(
+					{ method: 'POST', url: `/rest/v1/campaigns/${encodeURIComponent(campaign)}/trigger.json`, body: { input: { leads: part.map((email) => ({ id: ids.get(email) })) } } },
+					false,
+				);
+				for (const email of part) outcomes.set(email, { ok: true });
+			} catch (error) {
+				for (const email of part) outcomes.set(email, failedContact(error));
+			}
+		}
+		return emails.map((email) => outcomes.get(email) as ContactOutcome);
 	}
 
 	/** Static lists are the marketers' own: looked up by name, never created here. */

@@ -23,10 +23,21 @@ export const marketo: PlatformDefinition = {
 				description: 'A smart campaign with a "Campaign is Requested" (Web Service API) trigger; empty for none',
 				pick: { resource: 'campaigns', by: 'id', placeholder: 'e.g. 7100', pattern: '^[0-9]+$', patternMessage: 'A Marketo campaign ID is a number' },
 			},
+			{ displayName: 'Marketo Nurture Campaign', name: 'marketoNurtureCampaignId', default: '', shownWhen: { operation: ['updateLifecycleStage'] }, description: 'Smart campaign ("Campaign is Requested" from the Web Service API) that starts the nurture; empty for none', pick: { resource: 'campaigns', by: 'id', placeholder: 'e.g. 7200', pattern: '^[0-9]+$', patternMessage: 'A Marketo campaign ID is a number' } },
+			{ displayName: 'Marketo Nurture Stop Campaign', name: 'marketoNurtureStopCampaignId', default: '', shownWhen: { operation: ['updateLifecycleStage'] }, description: 'Smart campaign requested when the lead becomes a customer: its flow is "Remove from Flow" of the nurture campaigns', pick: { resource: 'campaigns', by: 'id', placeholder: 'e.g. 7201', pattern: '^[0-9]+$', patternMessage: 'A Marketo campaign ID is a number' } },
+			{ displayName: 'Marketo Retention Campaign', name: 'marketoRetentionCampaignId', default: '', shownWhen: { operation: ['startRetention'] }, description: 'Smart campaign ("Campaign is Requested") that wins back inactive customers; empty for none', pick: { resource: 'campaigns', by: 'id', placeholder: 'e.g. 7300', pattern: '^[0-9]+$', patternMessage: 'A Marketo campaign ID is a number' } },
 		],
 		settings: (parameter) => {
 			const campaign = parameter('marketoCampaignId');
-			return { welcome: campaign ? { id: campaign } : undefined };
+			const nurture = parameter('marketoNurtureCampaignId');
+			const retention = parameter('marketoRetentionCampaignId');
+			return {
+				welcome: campaign ? { id: campaign } : undefined,
+				journeys: {
+					nurture: nurture ? { start: nurture, stop: parameter('marketoNurtureStopCampaignId') || undefined } : undefined,
+					retention: retention ? { start: retention } : undefined,
+				},
+			};
 		},
 	},
 };

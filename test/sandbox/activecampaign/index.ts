@@ -32,6 +32,18 @@ interface Contact {
 	tags: Set<string>;
 }
 
+interface AutomationRun {
+	id: string;
+	automation: string;
+	contact: string;
+	email: string;
+	at: string;
+	removedAt?: string;
+}
+
+/** A contactAutomation as ActiveCampaign answers it: status 1 while the contact is in the automation. */
+const presentRun = (run: AutomationRun) => ({ id: run.id, contact: run.contact, automation: run.automation, seriesid: run.automation, status: run.removedAt ? '2' : '1', adddate: run.at });
+
 const stamp = () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 
@@ -44,7 +56,12 @@ class ActiveCampaignState {
 	lists = new Map<string, { id: string; name: string }>();
 	tags = new Map<string, { id: string; tag: string; tagType: string }>();
 	automations = new Map<string, { id: string; name: string; startTag?: string }>();
-	automationRuns: Array<{ automation: string; contact: string; email: string; at: string }> = [];
+	/** Every contact's entry into an automation (its contactAutomation), `removedAt` once taken out by the API. */
+	automationRuns: AutomationRun[] = [];
+	/** contactTag id → the contact and tag it links (what `DELETE /contactTags/{id}` removes). */
+	contactTags = new Map<string, { id: string; contact: string; tag: string }>();
+	/** Tags taken off contacts through the API, in order. */
+	tagRemovals: Array<{ contact: string; email: string; tag: string; at: string }> = [];
 	imports: Array<{ batchId: string; contacts: number }> = [];
 	private nextId = 1;
 
@@ -54,6 +71,8 @@ class ActiveCampaignState {
 		this.tags.clear();
 		this.automations.clear();
 		this.automationRuns = [];
+		this.contactTags.clear();
+		this.tagRemovals = [];
 		this.imports = [];
 		this.nextId = 1;
 	}
@@ -91,11 +110,19 @@ class ActiveCampaignState {
 	addTag(contact: Contact, tagId: string): void {
 		if (contact.tags.has(tagId)) return;
 		contact.tags.add(tagId);
+		const link = { id: this.id(), contact: contact.id, tag: tagId };
+		this.contactTags.set(link.id, link);
 		contact.udate = stamp();
 		const name = this.tags.get(tagId)?.tag;
 		for (const automation of this.automations.values()) {
-			if (automation.startTag === name) this.automationRuns.push({ automation: automation.id, contact: contact.id, email: contact.email, at: stamp() });
+			if (automation.startTag === name) this.enterAutomation(contact, automation.id);
 		}
+	}
+
+	enterAutomation(contact: Contact, automation: string): AutomationRun {
+		const run: AutomationRun = { id: this.id(), automation, contact: contact.id, email: contact.email, at: stamp() };
+		this.automationRuns.push(run);
+		return run;
 	}
 
 	setListStatus(contact: Contact, listId: string, status: number): void {
@@ -195,8 +222,34 @@ function registerRoutes(router: Router, state: ActiveCampaignState): void {
 			const contact = state.contacts.get(String(input.contact));
 			if (!contact) throw notFound('Subscriber', String(input.contact));
 			if (!state.automations.has(String(input.automation))) throw notFound('Automation', String(input.automation));
-			state.automationRuns.push({ automation: String(input.automation), contact: contact.id, email: contact.email, at: stamp() });
-			return { status: 201, body: { contactAutomation: { contact: contact.id, automation: String(input.automation) } } };
+			const run = state.enterAutomation(contact, String(input.automation));
+			return { status: 201, body: { contactAutomation: presentRun(run) } };
+		})
+		.get(`${API}/contacts/:id/contactAutomations`, (request) => {
+			if (!state.contacts.has(request.params.id)) throw notFound('Subscriber', request.params.id);
+			const runs = state.automationRuns.filter((run) => run.contact === request.params.id && !run.removedAt).map(presentRun);
+			return { status: 200, body: { contactAutomations: runs, meta: { total: String(runs.length) } } };
+		})
+		.delete(`${API}/contactAutomations/:id`, (request) => {
+			const run = state.automationRuns.find((entry) => entry.id === request.params.id && !entry.removedAt);
+			if (!run) throw notFound('ContactAutomation', request.params.id);
+			run.removedAt = stamp();
+			return { status: 200, body: {} };
+		})
+		.get(`${API}/contacts/:id/contactTags`, (request) => {
+			if (!state.contacts.has(request.params.id)) throw notFound('Subscriber', request.params.id);
+			const links = [...state.contactTags.values()].filter((link) => link.contact === request.params.id);
+			return { status: 200, body: { contactTags: links.map((link) => ({ ...link, cdate: stamp() })) } };
+		})
+		.delete(`${API}/contactTags/:id`, (request) => {
+			const link = state.contactTags.get(request.params.id);
+			if (!link) throw notFound('ContactTag', request.params.id);
+			state.contactTags.delete(link.id);
+			const contact = state.contacts.get(link.contact) as Contact;
+			contact.tags.delete(link.tag);
+			contact.udate = stamp();
+			state.tagRemovals.push({ contact: contact.id, email: contact.email, tag: state.tags.get(link.tag)?.tag ?? link.tag, at: stamp() });
+			return { status: 200, body: {} };
 		})
 		.post(`${API}/import/bulk_import`, (request) => bulkImport(state, request));
 }
@@ -289,6 +342,7 @@ function view(state: ActiveCampaignState, collection?: string): unknown {
 		contacts: () => [...state.contacts.values()].map((contact) => present(state, contact)),
 		tags: () => [...state.tags.values()],
 		automationRuns: () => state.automationRuns,
+		tagRemovals: () => state.tagRemovals,
 		imports: () => state.imports,
 	};
 	if (collection === undefined) return Object.fromEntries(Object.entries(views).map(([name, build]) => [name, build()]));

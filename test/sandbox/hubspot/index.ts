@@ -10,6 +10,7 @@ import { registerListRoutes } from './lists';
 import { registerCrmRoutes } from './routes';
 import { signHubspotWebhook } from './signature';
 import { CrmStore, present, type SeedRecord } from './store';
+import { registerWorkflowRoutes, seedWorkflows, workflowView } from './workflows';
 
 export const hubspotAccessToken = 'sandbox-hubspot-token';
 
@@ -50,6 +51,7 @@ export const createHubspotSandbox: VendorSandboxFactory = (services) => {
 		routes: (router) => {
 			registerCrmRoutes(router, store, services.baseUrl);
 			registerListRoutes(router, store);
+			registerWorkflowRoutes(router, store);
 		},
 		data: {
 			reset: () => {
@@ -75,6 +77,11 @@ export const createHubspotSandbox: VendorSandboxFactory = (services) => {
 function seed(store: CrmStore, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	const stored: Record<string, unknown[]> = {};
 	for (const [collection, records] of Object.entries(data)) {
+		if (collection === 'workflows') {
+			if (!Array.isArray(records)) throw controlError(400, 'workflows must be an array');
+			stored.workflows = seedWorkflows(store, records);
+			continue;
+		}
 		const name = collectionName(collection);
 		if (!Array.isArray(records)) throw controlError(400, `${collection} must be an array of records`);
 		stored[name] = records.map((record) => present(store.table(name).seed(record as SeedRecord)));
@@ -86,6 +93,7 @@ function state(store: CrmStore, collection?: string): unknown {
 	if (collection === undefined) {
 		return Object.fromEntries(crmObjectTypes.map((type) => [type.name, state(store, type.name)]));
 	}
+	if (collection === 'workflows' || collection === 'enrollments') return workflowView(store, collection);
 	const type = findObjectType(collection);
 	if (!type) return undefined;
 	return store.table(type.name).all().map((record) => present(record));

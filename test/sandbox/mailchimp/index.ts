@@ -69,7 +69,11 @@ class MailchimpState {
 	/** Batch operations by id, with each operation's result. */
 	readonly batches = new Map<string, { batch: Batch; results: BatchResult[] }>();
 	journeys = new Map<string, Set<string>>();
+	/** A journey's exit condition "tag is added": the tag that takes a contact out of it. */
+	journeyExitTags = new Map<string, string>();
 	triggers: JourneyTrigger[] = [];
+	/** Contacts a journey's exit condition took out: `{journey_id, email_address, tag, at}`. */
+	exits: Array<{ journey_id: string; email_address: string; tag: string; at: string }> = [];
 	settings = { responseDelayMs: 0 };
 	inFlight = 0;
 	peakInFlight = 0;
@@ -79,7 +83,9 @@ class MailchimpState {
 		this.batches.clear();
 		this.lists.clear();
 		this.journeys.clear();
+		this.journeyExitTags.clear();
 		this.triggers = [];
+		this.exits = [];
 		this.settings = { responseDelayMs: 0 };
 		this.peakInFlight = 0;
 		this.nextSegmentId = 1000;
@@ -198,7 +204,10 @@ function registerRoutes(router: Router, state: MailchimpState): void {
 		for (const tag of (objectBody(request.body).tags as Array<{ name: string; status: string }>) ?? []) {
 			const segment = segmentByName(list, tag.name) ?? createSegment(state, list, tag.name);
 			if (tag.status === 'inactive') segment.members.delete(member.id);
-			else segment.members.add(member.id);
+			else if (!segment.members.has(member.id)) {
+				segment.members.add(member.id);
+				exitJourneys(state, member.email_address, tag.name);
+			}
 		}
 		return { status: 204 };
 	});
@@ -231,6 +240,16 @@ function registerRoutes(router: Router, state: MailchimpState): void {
 		state.triggers.push({ journey_id: request.params.journeyId, step_id: request.params.stepId, email_address: email, at: stamp() });
 		return { status: 204 };
 	});
+}
+
+/** A tag added to a contact in a journey whose exit condition waits for that tag takes the contact out of it. */
+function exitJourneys(state: MailchimpState, email: string, tag: string): void {
+	for (const [journey, exitTag] of state.journeyExitTags) {
+		if (exitTag !== tag) continue;
+		const entered = state.triggers.some((trigger) => trigger.journey_id === journey && trigger.email_address === email);
+		const exited = state.exits.some((exit) => exit.journey_id === journey && exit.email_address === email);
+		if (entered && !exited) state.exits.push({ journey_id: journey, email_address: email, tag, at: stamp() });
+	}
 }
 
 function registerBatchRoutes(router: Router, state: MailchimpState, services: SandboxServices): void {
@@ -459,7 +478,7 @@ function listMembers(state: MailchimpState, request: SandboxRequest): SandboxRes
 	return { status: 200, body: { members: members.slice(offset, offset + count).map((member) => presentMember(state, list.id, member)), list_id: list.id, total_items: members.length } };
 }
 
-/** `{ lists: [{ id, name }], members: [{ list_id, email_address, status, merge_fields? }], journeys: [{ id, step_id }] }` */
+/** `{ lists: [{ id, name }], members: [{ list_id, email_address, status, merge_fields? }], journeys: [{ id, step_id, exit_tag? }] }` */
 function seed(state: MailchimpState, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	const stored: Record<string, unknown[]> = {};
 	for (const list of (data.lists ?? []) as Array<{ id: string; name?: string }>) {
@@ -477,8 +496,9 @@ function seed(state: MailchimpState, data: Record<string, unknown[]>): Record<st
 			throw error;
 		}
 	});
-	for (const journey of (data.journeys ?? []) as Array<{ id: string; step_id: string }>) {
+	for (const journey of (data.journeys ?? []) as Array<{ id: string; step_id: string; exit_tag?: string }>) {
 		state.journeys.set(String(journey.id), new Set([...(state.journeys.get(String(journey.id)) ?? []), String(journey.step_id)]));
+		if (journey.exit_tag) state.journeyExitTags.set(String(journey.id), journey.exit_tag);
 	}
 	stored.journeys = [...state.journeys.entries()].map(([id, steps]) => ({ id, steps: [...steps] }));
 	const unknown = Object.keys(data).filter((key) => !['lists', 'members', 'journeys'].includes(key));
@@ -490,7 +510,7 @@ function view(state: MailchimpState, collection?: string): unknown {
 	const members = () => [...state.lists.values()].flatMap((list) => [...list.members.values()].map((member) => presentMember(state, list.id, member)));
 	const segments = () => [...state.lists.values()].flatMap((list) => [...list.segments.values()].map((segment) => ({ ...presentSegment(segment), list_id: list.id, emails: [...segment.members].map((id) => list.members.get(id)?.email_address) })));
 	const connections = () => ({ inFlight: state.inFlight, peak: state.peakInFlight });
-	const views: Record<string, () => unknown> = { members, segments, triggers: () => state.triggers, connections };
+	const views: Record<string, () => unknown> = { members, segments, triggers: () => state.triggers, exits: () => state.exits, connections };
 	if (collection === undefined) return Object.fromEntries(Object.entries(views).map(([name, build]) => [name, build()]));
 	return views[collection]?.();
 }

@@ -130,7 +130,7 @@ function limited(state: MarketoState, handler: Handler): Handler {
 
 function registerRoutes(router: Router, state: MarketoState): void {
 	router.get('/identity/oauth/token', (request) => token(state, request));
-	const route = (method: 'get' | 'post', pattern: string, handler: Handler) => router[method](pattern, limited(state, handler));
+	const route = (method: 'get' | 'post' | 'delete', pattern: string, handler: Handler) => router[method](pattern, limited(state, handler));
 	route('get', '/rest/v1/leads/describe.json', () =>
 		marketoOk(LEAD_FIELDS.map((name, index) => ({ id: index + 1, displayName: name, dataType: name === 'unsubscribed' ? 'boolean' : 'string', rest: { name, readOnly: !WRITABLE.has(name) } }))),
 	);
@@ -147,6 +147,7 @@ function registerRoutes(router: Router, state: MarketoState): void {
 		return list ? marketoOk([presentList(list)]) : marketoOk([], { warnings: ['No assets found for the given search criteria.'] });
 	});
 	route('post', '/rest/v1/lists/:listId/leads.json', (request) => addToList(state, request));
+	route('delete', '/rest/v1/lists/:listId/leads.json', (request) => removeFromList(state, request));
 	route('post', '/rest/v1/campaigns/:campaignId/trigger.json', (request) => triggerCampaign(state, request));
 	// Smart campaigns, `batchSize` (≤ 300, default 300) a page; `nextPageToken` carries on (here: the next index).
 	route('get', '/rest/v1/campaigns.json', (request) => {
@@ -212,6 +213,20 @@ function addToList(state: MarketoState, request: SandboxRequest): SandboxRespons
 			list.leads.add(Number(id));
 			return { id: Number(id), status: 'added' };
 		}),
+	);
+}
+
+/** Remove from List: `{input: [{id}]}`, 300 a call; a lead not in the list is "notmemberof" (skipped), as Marketo answers. */
+function removeFromList(state: MarketoState, request: SandboxRequest): SandboxResponse {
+	const list = state.lists.get(Number(request.params.listId));
+	if (!list) return marketoError('1013', 'Object not found: static list');
+	const input = inputOf(request) as Array<{ id?: unknown }> | undefined;
+	if (!input) return marketoError('609', 'Invalid JSON: input is required');
+	if (input.length > LEAD_BATCH) return marketoError('1003', `Too many records in input, max ${LEAD_BATCH}`);
+	return marketoOk(
+		input.map(({ id }) =>
+			list.leads.delete(Number(id)) ? { id: Number(id), status: 'removed' } : { id: Number(id), status: 'skipped', reasons: [{ code: '1015', message: 'Lead not in list' }] },
+		),
 	);
 }
 
