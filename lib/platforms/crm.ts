@@ -92,6 +92,29 @@ export function failedWrites(count: number, error: unknown): WriteOutcome[] {
 	return Array.from({ length: count }, () => ({ ok: false as const, error: { message, code } }));
 }
 
+/**
+ * Each write checked on its own before any call (`check` throws naming the field): a malformed one fails alone with
+ * `code`, the others go on to `send`, which answers by their index in the batch.
+ */
+export async function writeEachChecked<T>(
+	batch: RecordWrite[],
+	check: (write: RecordWrite) => T,
+	code: string,
+	send: (checked: Array<{ index: number; write: RecordWrite; value: T }>) => Promise<Map<number, WriteOutcome>>,
+): Promise<WriteOutcome[]> {
+	const outcomes: WriteOutcome[] = new Array(batch.length);
+	const valid: Array<{ index: number; write: RecordWrite; value: T }> = [];
+	batch.forEach((write, index) => {
+		try {
+			valid.push({ index, write, value: check(write) });
+		} catch (error) {
+			outcomes[index] = { ok: false, error: { message: (error as Error).message, code } };
+		}
+	});
+	if (valid.length > 0) for (const [index, outcome] of await send(valid)) outcomes[index] = outcome;
+	return outcomes;
+}
+
 export interface ChangePage {
 	records: PlatformRecord[];
 	/** Resumes after the last record of this page; stored only once the page is handled. */

@@ -9,6 +9,7 @@ import type { MarketingConnector, MarketingSettings } from './marketing';
 import type { PaymentConnector, ProcessorProfile } from './payments';
 import type { PostRules, SocialConnector } from './social';
 import type { ProductConnector } from './products';
+import type { CustomerConnector } from './customers';
 import type { CrmWebhookScheme, OrderWebhookScheme, PaymentWebhookScheme } from './webhookSchemes';
 import type { PlatformSettings } from './platformSettings';
 import type { ResourceLister } from './resources';
@@ -165,6 +166,11 @@ export interface ProductsCapability {
 	connector: (transport: Transport, settings: PlatformSettings) => ProductConnector;
 }
 
+/** A store's customers, kept in step with the CRM and the other stores by the sync engine (entity `contacts`, matched by email). */
+export interface CustomersCapability {
+	connector: (transport: Transport, settings: PlatformSettings) => CustomerConnector;
+}
+
 /** Everything the package knows about one vendor, declared in `lib/platforms/<vendor>/platform.ts`. */
 export interface PlatformDefinition {
 	/** The platform's id: node option values, store keys, the sandbox's name. */
@@ -184,6 +190,7 @@ export interface PlatformDefinition {
 	accounting?: AccountingCapability;
 	social?: SocialCapability;
 	products?: ProductsCapability;
+	customers?: CustomersCapability;
 	/** Order events by webhook, registered through the vendor's API (the Order Trigger). */
 	orderWebhooks?: OrderWebhookScheme;
 	/** Payment events by webhook, registered through the vendor's API (the Payment Event Trigger). */

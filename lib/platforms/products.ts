@@ -5,7 +5,7 @@
  * a value written and read back compares equal (no echo).
  */
 import type { FieldMapping } from '../records/mapping';
-import type { ChangePage, CrmConnector, PlatformRecord, RecordWrite, WriteOutcome } from './crm';
+import { writeEachChecked, type ChangePage, type CrmConnector, type PlatformRecord, type RecordWrite, type WriteOutcome } from './crm';
 
 export type ProductStatus = 'active' | 'draft' | 'archived';
 export const PRODUCT_STATUSES: readonly ProductStatus[] = ['active', 'draft', 'archived'];
@@ -76,17 +76,7 @@ export function productWrite(write: RecordWrite): ProductFields {
 
 /** Each write checked on its own: a malformed one fails alone, the others go on to `send`. */
 export async function writeChecked(batch: RecordWrite[], send: (checked: Array<{ index: number; write: RecordWrite; product: ProductFields }>) => Promise<Map<number, WriteOutcome>>): Promise<WriteOutcome[]> {
-	const outcomes: WriteOutcome[] = new Array(batch.length);
-	const valid: Array<{ index: number; write: RecordWrite; product: ProductFields }> = [];
-	batch.forEach((write, index) => {
-		try {
-			valid.push({ index, write, product: productWrite(write) });
-		} catch (error) {
-			outcomes[index] = { ok: false, error: { message: (error as Error).message, code: 'INVALID_PRODUCT' } };
-		}
-	});
-	if (valid.length > 0) for (const [index, outcome] of await send(valid)) outcomes[index] = outcome;
-	return outcomes;
+	return writeEachChecked(batch, productWrite, 'INVALID_PRODUCT', (checked) => send(checked.map(({ index, write, value }) => ({ index, write, product: value }))));
 }
 
 /**

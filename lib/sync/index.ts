@@ -1,13 +1,16 @@
 import { platformDefinition } from '../platforms/catalog';
 import type { CrmConnector, CrmEntity } from '../platforms/crm';
 import type { CreateDefault } from '../platforms/definition';
+import { CUSTOMER_ENTITY, customerMappings, type CustomerConnector } from '../platforms/customers';
 import { productMappings, type ProductConnector } from '../platforms/products';
+import { runExclusive, type ExclusiveOptions } from '../store/exclusive';
+import { leaseName } from '../store/leases';
 import type { FieldMapping } from '../records/mapping';
 import type { EngineContext } from '../platforms/resolver';
 import { pullChanges, sampleRecords, type PullOptions, type PullSummary, type SampledRecord } from './pull';
 import { recordPurchase, type RecordPurchaseRequest, type RecordPurchaseResult } from './purchases';
 import { pushRecords, type PushRequest, type PushResult } from './push';
-import { syncPlatforms, type SyncOptions, type SyncSummary } from './sync';
+import { syncPlatforms, type SyncOptions, type SyncPlatform, type SyncSummary } from './sync';
 
 export { pullChanges, sampleRecords, type DeletePolicy, type PulledChange, type PullOptions, type PullSummary, type SampledRecord } from './pull';
 export { pushRecords, type InternalRecord, type PushOutcome, type PushRequest, type PushResult, type PushStatus } from './push';
@@ -18,6 +21,7 @@ export { syncMigrations } from './migrations';
 /** What the CRM side of a node speaks: the platforms' entities and connectors, field mappings and resolutions. */
 export type { CrmConnector, CrmEntity, RecordEntity } from '../platforms/crm';
 export type { CreateDefault } from '../platforms/definition';
+export { CUSTOMER_FIELDS, type CustomerFields } from '../platforms/customers';
 export { PRODUCT_FIELDS, type ProductFields, type ProductStatus } from '../platforms/products';
 export { type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../records/mapping';
 export type { ConflictStrategy, FieldPolicy } from '../records/resolve';
@@ -30,6 +34,38 @@ export function crmCreateDefaults(platform: string, entity: CrmEntity): CreateDe
 /** A CRM platform's built-in field mappings for an entity, as its vendor folder declares them. */
 export function crmDefaultMappings(platform: string, entity: CrmEntity): FieldMapping[] | undefined {
 	return platformDefinition(platform).crm?.defaultMappings[entity];
+}
+
+/** One store of a platform: the platform and, where the node has several stores of it, the store's own id. */
+export interface StoreChoice {
+	platform: string;
+	/** Names the store in the ID map, outcomes and errors; the platform id by default (one store of the platform). */
+	id?: string;
+}
+
+export interface CustomerSyncOptions extends Omit<SyncOptions, 'store' | 'platforms' | 'entity' | 'deletes'> {
+	/** The CRM the stores' customers are copied to (its contacts, matched by email); none keeps only the stores in step. */
+	crm?: string;
+	/** The CRM's contact mappings; its defaults when absent. */
+	crmMappings?: FieldMapping[];
+	/** How long a run waits for another run of the same directory to finish. */
+	exclusive?: ExclusiveOptions;
+}
+
+/**
+ * A connector answering under the store's id instead of its platform's, so two stores of one platform keep apart in
+ * the ID map and the outcomes. Everything else is the connector's own (it is the prototype).
+ */
+function underStoreId<T extends { platform: string }>(connector: T, id: string): T {
+	return id === connector.platform ? connector : Object.create(connector, { platform: { value: id, enumerable: true } });
+}
+
+/** The stores' ids, each once: two stores under one id would share one another's links. */
+function storeIds(stores: StoreChoice[]): string[] {
+	const ids = stores.map(({ platform, id = platform }) => id);
+	const twice = ids.find((id, index) => ids.indexOf(id) !== index);
+	if (twice !== undefined) throw new Error(`Store "${twice}" is chosen twice: give each store of a platform its own id`);
+	return ids;
 }
 
 /** The sync capability over a store and the platforms: the one way in for nodes, the demo, benchmarks and tests. */
@@ -45,9 +81,42 @@ export function openSync({ store, platforms }: EngineContext) {
 		const { transport, settings } = await platforms.connect(platform);
 		return definition.products.connector(transport, settings);
 	};
+	const customerConnector = async ({ platform, id = platform }: StoreChoice): Promise<CustomerConnector> => {
+		const definition = platformDefinition(platform);
+		if (!definition.customers) throw new Error(`${definition.displayName} has no customers this package keeps in step`);
+		const { transport, settings } = await platforms.connect(platform, { account: id });
+		return underStoreId(definition.customers.connector(transport, settings), id);
+	};
 	return {
 		/** The CRM connector of one platform. */
 		connector,
+		/** One store's customer connector. */
+		customerConnector,
+		/**
+		 * The stores' customers kept in step with one another and copied to the CRM (entity `contacts`): matched by email
+		 * through the ID map, created where missing and never twice; the CRM receives and is not pulled (its other contacts
+		 * stay out of the stores). Consent travels as each store gave it; a store that keeps none never grants it. One run
+		 * of a directory at a time across every process: a run started meanwhile (a webhook delivered twice) waits, then
+		 * finds nothing left to do.
+		 */
+		syncCustomers: async (stores: StoreChoice[], options: CustomerSyncOptions): Promise<SyncSummary> => {
+			const { crm, crmMappings, exclusive, ...rest } = options;
+			storeIds(stores);
+			if (stores.length === 0 || (stores.length < 2 && !crm)) throw new Error('Choose at least two stores, or a store and a CRM, to keep customers in step');
+			const connected: SyncPlatform[] = [];
+			for (const choice of stores) {
+				const customers = await customerConnector(choice);
+				connected.push({ connector: customers, mappings: customerMappings(await customers.fieldNames(CUSTOMER_ENTITY)) });
+			}
+			if (crm) {
+				const mappings = crmMappings ?? crmDefaultMappings(crm, CUSTOMER_ENTITY);
+				if (!mappings) throw new Error(`${platformDefinition(crm).displayName} has no contact mappings`);
+				connected.push({ connector: await connector(crm), mappings, receiveOnly: true });
+			}
+			return runExclusive(store.leases, leaseName('sync', rest.integration, CUSTOMER_ENTITY), () =>
+				syncPlatforms({ ...rest, entity: CUSTOMER_ENTITY, deletes: 'ignore', store, platforms: connected }),
+			exclusive);
+		},
 		/** One store's product connector. */
 		productConnector,
 		/**

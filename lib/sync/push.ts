@@ -203,8 +203,10 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 		const linkOf = new Map(unlinked.map(({ item }, position) => [item, newLinks[position]]));
 		const links = succeeded.map(({ item, result }) => linkOf.get(item) ?? { internalId: String(item.record.id), externalId: result.externalId });
 		await snapshots.putMany(key, succeeded.map(({ item, result }, position) => {
-			// A partial write changes only its fields: the snapshot keeps what was known of the others.
-			const data = withValues((item.snapshot ?? previous.get(result.externalId))?.data, omitThread(item.write.fields, thread));
+			// A partial write changes only its fields: the snapshot keeps what was known of the others, and takes a mapped
+			// field the write left out from the platform's answer (a default it set, such as a consent not given).
+			const known = withValues((item.snapshot ?? previous.get(result.externalId))?.data, answeredDefaults(request.mappings, item.write.fields, result.fields));
+			const data = withValues(known, omitThread(item.write.fields, thread));
 			return { externalId: links[position].externalId, fingerprint: fingerprint(data), data, modifiedAt: result.modifiedAt, writtenByUs: true };
 		}));
 		const linked = new Map(succeeded.map(({ item }, position) => [item, links[position].externalId]));
@@ -262,6 +264,16 @@ const isBlank = (value: unknown) => value === undefined || value === null || val
 /** True when every value about to be written is what the snapshot already holds (blank equals missing). */
 function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, unknown>): boolean {
 	return Object.entries(flatten(fields)).every(([path, value]) => sameValue(getPath(snapshot, path), value));
+}
+
+/** The mapped fields the platform answered with that the write did not carry. */
+function answeredDefaults(mappings: FieldMapping[], written: Record<string, unknown>, answered: Record<string, unknown>): Record<string, unknown> {
+	const defaults: Record<string, unknown> = {};
+	for (const { external } of mappings) {
+		const value = getPath(answered, external);
+		if (value !== undefined && getPath(written, external) === undefined) setPath(defaults, external, value);
+	}
+	return defaults;
 }
 
 function withValues(base: Record<string, unknown> | undefined, fields: Record<string, unknown>): Record<string, unknown> {

@@ -17,6 +17,11 @@ export interface SyncPlatform {
 	mappings: FieldMapping[];
 	/** Fields the records created on this platform get when they leave them empty (see PushRequest). */
 	createDefaults?: Record<string, unknown>;
+	/**
+	 * The platform receives the others' records and is never pulled (a CRM given a store's customers, whose other
+	 * contacts must not become store accounts): its records are matched on it by the match field before one is created.
+	 */
+	receiveOnly?: boolean;
 }
 
 export interface SyncOptions {
@@ -61,6 +66,8 @@ export interface SyncSummary {
 }
 
 const DELETED_FIELD = '__deleted__';
+/** The position of a platform that is never pulled. */
+const RECEIVES_ONLY = 'receives-only';
 
 /** Failures found before any write that the next run would meet again unchanged: retrying them cannot help. */
 const PERMANENT_FAILURES = new Set(['UNMAPPED_VALUE']);
@@ -202,6 +209,12 @@ class SyncRun {
 	/** Pulls one platform into the inbox; its cursor moves page by page once the page is staged. */
 	async stage(platform: SyncPlatform): Promise<void> {
 		const name = platform.connector.platform;
+		if (platform.receiveOnly) {
+			// Never pulled: its position only says it has joined, so the records it was given are not given again.
+			const key = this.platformKey(name);
+			if (!(await this.options.store.cursors.get(key))) await this.options.store.cursors.set(key, RECEIVES_ONLY);
+			return;
+		}
 		const counts = this.summary.platforms[name];
 		const pulled = await pullChanges({
 			store: this.options.store,
@@ -416,8 +429,9 @@ class SyncRun {
 			const result = await pushRecords({
 				store: this.options.store, connector: platform.connector, integration: this.options.integration, entity: this.options.entity,
 				mappings: platform.mappings, records, runId: this.options.runId, createDefaults: platform.createDefaults,
-				// Every platform's records were pulled into the hub and matched there before anything is pushed.
-				matchExisting: false,
+				// Every platform's records were pulled into the hub and matched there before anything is pushed; one that is
+				// never pulled is matched on the platform itself.
+				matchExisting: platform.receiveOnly === true,
 				logActivity: false,
 			});
 			const counts = this.summary.platforms[name];

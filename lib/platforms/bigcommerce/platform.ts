@@ -1,4 +1,5 @@
 import type { PlatformDefinition } from '../definition';
+import { BigCommerceCustomers } from './customers';
 import { integerSetting } from '../settings';
 import { BigCommerceInventory } from './inventory';
 import { bigCommerceOrderWebhooks } from './orderWebhooks';
@@ -18,6 +19,7 @@ export const bigcommerce: PlatformDefinition = {
 		location: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. 1' },
 		pullsOrders: true,
 	},
+	customers: { connector: (transport) => new BigCommerceCustomers(transport) },
 	products: { connector: (transport) => new BigCommerceProducts(transport) },
 	resources: bigCommerceResources,
 	orderWebhooks: bigCommerceOrderWebhooks,

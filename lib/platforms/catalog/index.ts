@@ -56,7 +56,7 @@ export const platformCatalog: readonly PlatformDefinition[] = [
 	instagram,
 ];
 
-export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'accounting' | 'social' | 'products' | 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';
+export type Capability = 'crm' | 'marketing' | 'payments' | 'inventory' | 'accounting' | 'social' | 'products' | 'customers' | 'orderWebhooks' | 'paymentWebhooks' | 'crmWebhooks';
 
 /** The platform declared under this id; an unknown id is an error naming it. */
 export function platformDefinition(platform: string): PlatformDefinition {

@@ -1,4 +1,5 @@
 import type { PlatformDefinition } from '../definition';
+import { WooCommerceCustomers } from './customers';
 import { WooCommerceInventory } from './inventory';
 import { wooCommerceOrderWebhooks } from './orderWebhooks';
 import { wooCommerceProfile } from './profile';
@@ -11,6 +12,7 @@ export const woocommerce: PlatformDefinition = {
 	credentials: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'] },
 	standaloneAuth: { kind: 'basic', user: '{consumerKey}', password: '{consumerSecret}' },
 	inventory: { connector: (transport) => new WooCommerceInventory(transport), pullsOrders: true },
+	customers: { connector: (transport) => new WooCommerceCustomers(transport) },
 	products: { connector: (transport) => new WooCommerceProducts(transport) },
 	orderWebhooks: wooCommerceOrderWebhooks,
 };

@@ -53,7 +53,21 @@ interface Order {
 	products: Array<{ id: number; order_id: number; sku: string; quantity: number }>;
 }
 
-const HOOK_SCOPES = new Set(['store/order/created', 'store/order/updated', 'store/order/statusUpdated', 'store/order/archived', 'store/order/refund/created']);
+const HOOK_SCOPES = new Set(['store/order/created', 'store/order/updated', 'store/order/statusUpdated', 'store/order/archived', 'store/order/refund/created', 'store/customer/created', 'store/customer/updated']);
+
+/** A v3 customer (`/customers`), the fields the package reads and writes. */
+interface Customer {
+	id: number;
+	email: string;
+	first_name: string;
+	last_name: string;
+	phone: string;
+	accepts_product_review_abandoned_cart_emails: boolean;
+	date_created: string;
+	date_modified: string;
+}
+
+const CUSTOMER_TEXT = ['email', 'first_name', 'last_name', 'phone'] as const;
 
 /** A v3 hook; its custom `headers` come back on every delivery (BigCommerce signs nothing itself). */
 interface Hook {
@@ -93,6 +107,7 @@ const CATALOG_FIELDS = ['name', 'type', 'sku', 'description', 'price', 'retail_p
 export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 	const items = new Map<string, Item>();
 	const catalog = new Map<number, CatalogProduct>();
+	const customers = new Map<number, Customer>();
 	let orders: Order[] = [];
 	let hooks: Hook[] = [];
 	const transactions: Array<{ transaction_id: string; kind: 'relative' | 'absolute'; reason: string; items: unknown[] }> = [];
@@ -136,6 +151,77 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 	const newProduct = (): CatalogProduct => {
 		const now = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
 		return { id: nextId++, name: '', type: 'physical', sku: '', description: '', price: 0, retail_price: 0, sale_price: 0, weight: 0, is_visible: true, availability: 'available', date_created: now, date_modified: now };
+	};
+
+	/** A customer's fields checked as BigCommerce checks them (422 naming the field); an email another customer has, 422 too. */
+	const customerProblem = (target: Customer, fields: Record<string, unknown>, index: number, taken: Set<string>): SandboxResponse | undefined => {
+		for (const field of CUSTOMER_TEXT) {
+			if (fields[field] !== undefined && typeof fields[field] !== 'string') return problem(422, 'JSON data is missing or invalid', { [`.customer_create[${index}].${field}`]: `${field} must be a string` });
+		}
+		const consent = fields.accepts_product_review_abandoned_cart_emails;
+		if (consent !== undefined && typeof consent !== 'boolean') return problem(422, 'JSON data is missing or invalid', { [`.customer_create[${index}].accepts_product_review_abandoned_cart_emails`]: 'must be a boolean' });
+		const email = typeof fields.email === 'string' ? fields.email.toLowerCase() : target.email;
+		if (!/^[^@\s]+@[^@\s]+$/.test(email)) return problem(422, 'JSON data is missing or invalid', { [`.customer_create[${index}].email`]: 'email is invalid' });
+		if (taken.has(email) || [...customers.values()].some((other) => other.id !== target.id && other.email === email)) {
+			return problem(422, 'Unable to create or update customers', { [`.customer_create[${index}].email`]: `The email address ${email} is already in use by another customer.` });
+		}
+		taken.add(email);
+		return undefined;
+	};
+
+	const applyCustomer = (target: Customer, fields: Record<string, unknown>) => {
+		for (const field of CUSTOMER_TEXT) if (typeof fields[field] === 'string') target[field] = field === 'email' ? (fields[field] as string).toLowerCase() : (fields[field] as string);
+		if (typeof fields.accepts_product_review_abandoned_cart_emails === 'boolean') target.accepts_product_review_abandoned_cart_emails = fields.accepts_product_review_abandoned_cart_emails;
+		target.date_modified = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+	};
+
+	/** `POST /customers` (create) and `PUT /customers` (update by id): 1 to 10 customers, all or nothing; each change is a hook event. */
+	const writeCustomers = (creating: boolean) => (request: SandboxRequest): SandboxResponse => {
+		const list = request.body;
+		if (!Array.isArray(list) || list.length === 0) return problem(422, 'JSON data is missing or invalid', { body: 'must be an array of customers' });
+		if (list.length > 10) return problem(413, 'The request payload is too large. The maximum number of items is 10.', {});
+		const taken = new Set<string>();
+		const targets: Customer[] = [];
+		for (const [index, entry] of (list as Array<Record<string, unknown>>).entries()) {
+			let target: Customer | undefined;
+			if (creating) {
+				const missing = ['email', 'first_name', 'last_name'].filter((field) => typeof entry[field] !== 'string' || entry[field] === '');
+				if (missing.length > 0) return problem(422, 'JSON data is missing or invalid', Object.fromEntries(missing.map((field) => [`.customer_create[${index}].${field}`, `${field} is required`])));
+				const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+				target = { id: 0, email: '', first_name: '', last_name: '', phone: '', accepts_product_review_abandoned_cart_emails: false, date_created: now, date_modified: now };
+			} else {
+				target = customers.get(Number(entry.id));
+				if (!target) return problem(422, 'Unable to update customers', { [`.customer_update[${index}].id`]: `Customer ${String(entry.id)} does not exist` });
+			}
+			const refused = customerProblem(target, entry, index, taken);
+			if (refused) return refused;
+			targets.push(target);
+		}
+		const saved = targets.map((target, index) => {
+			if (creating) target.id = nextId++;
+			applyCustomer(target, list[index] as Record<string, unknown>);
+			customers.set(target.id, target);
+			return target;
+		});
+		for (const customer of saved) emit(creating ? 'store/customer/created' : 'store/customer/updated', { type: 'customer', id: customer.id }, 1);
+		return { status: 200, body: { data: saved, meta: {} } };
+	};
+
+	/** `GET /customers`: `date_modified:min` (inclusive), `email:in`, `sort` (`date_modified:asc`, `id:asc`…), `limit` (≤250), `page`. */
+	const listCustomers = (request: SandboxRequest): SandboxResponse => {
+		const min = request.query.get('date_modified:min');
+		const since = min === null ? undefined : Date.parse(min);
+		if (since !== undefined && Number.isNaN(since)) return problem(422, 'JSON data is missing or invalid', { 'date_modified:min': 'must be a date' });
+		const emails = request.query.get('email:in')?.toLowerCase().split(',');
+		const limit = Math.min(Number(request.query.get('limit') ?? 50), 250);
+		const page = Number(request.query.get('page') ?? 1);
+		const [sortField, direction] = (request.query.get('sort') ?? 'id:asc').split(':');
+		const key = (customer: Customer) => (sortField === 'date_modified' ? Date.parse(customer.date_modified) : customer.id);
+		const found = [...customers.values()]
+			.filter((customer) => (since === undefined || Date.parse(customer.date_modified) >= since) && (!emails || emails.includes(customer.email)))
+			.sort((a, b) => (direction === 'desc' ? key(b) - key(a) : key(a) - key(b)) || a.id - b.id);
+		const data = found.slice((page - 1) * limit, page * limit);
+		return { status: 200, body: { data, meta: { pagination: { total: found.length, count: data.length, per_page: limit, current_page: page, total_pages: Math.max(1, Math.ceil(found.length / limit)) } } } };
 	};
 
 	/** `GET /catalog/products`: `date_modified:min` (inclusive), `sort=id`, `direction`, `limit` (≤250), `page`. */
@@ -285,6 +371,9 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				.get(`${base}/catalog/products`, listCatalog)
 				.post(`${base}/catalog/products`, createCatalogProduct)
 				.put(`${base}/catalog/products`, updateCatalogProducts)
+				.get(`${base}/customers`, listCustomers)
+				.post(`${base}/customers`, writeCustomers(true))
+				.put(`${base}/customers`, writeCustomers(false))
 				.get(`${base}/hooks`, (request) => {
 					const scope = request.query.get('scope');
 					const data = hooks.filter((hook) => !scope || hook.scope === scope);
@@ -302,6 +391,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 			reset: () => {
 				items.clear();
 				catalog.clear();
+				customers.clear();
 				transactions.length = 0;
 				orders = [];
 				hooks = [];
@@ -322,6 +412,11 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 							const now = rfc2822(new Date());
 							orders.push({ id, date_created: now, date_modified: now, status_id: 11, products });
 						}
+						continue;
+					}
+					if (collection === 'customers' && Array.isArray(records)) {
+						const answer = writeCustomers(true)({ body: records } as SandboxRequest);
+						if (answer.status !== 200) throw controlError(400, `customers refused: ${JSON.stringify(answer.body)}`);
 						continue;
 					}
 					if (collection === 'catalog' && Array.isArray(records)) {
@@ -346,7 +441,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				return { items: view() };
 			},
 			state: (collection) => {
-				const all: Record<string, unknown> = { items: view(), transactions, orders, hooks, catalog: [...catalog.values()] };
+				const all: Record<string, unknown> = { items: view(), transactions, orders, hooks, catalog: [...catalog.values()], customers: [...customers.values()] };
 				return collection === undefined ? all : all[collection];
 			},
 		},
@@ -355,8 +450,9 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		emitEvent: ({ scope, orderId, newStatusId, times }) => {
 			if (typeof scope !== 'string' || !HOOK_SCOPES.has(scope)) throw controlError(400, `scope must be one of ${[...HOOK_SCOPES].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
-			const id = orderId ?? orders.at(-1)?.id ?? nextId++;
-			const data: Record<string, unknown> = { type: 'order', id };
+			const customer = scope.startsWith('store/customer/');
+			const id = orderId ?? (customer ? [...customers.values()].at(-1)?.id : orders.at(-1)?.id) ?? nextId++;
+			const data: Record<string, unknown> = { type: customer ? 'customer' : 'order', id };
 			if (scope === 'store/order/statusUpdated') data.status = { previous_status_id: 11, new_status_id: newStatusId ?? 5 };
 			return emit(scope, data, (times as number | undefined) ?? 1);
 		},

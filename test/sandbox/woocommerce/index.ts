@@ -17,7 +17,7 @@ export const wooConsumerKey = 'ck_sandbox_0123456789';
 export const wooConsumerSecret = 'cs_sandbox_9876543210';
 
 const API = '/wp-json/wc/v3';
-const WEBHOOK_TOPICS = new Set(['order.created', 'order.updated', 'order.deleted', 'order.restored']);
+const WEBHOOK_TOPICS = new Set(['order.created', 'order.updated', 'order.deleted', 'order.restored', 'customer.created', 'customer.updated', 'customer.deleted']);
 
 /** A webhook registered through POST /webhooks; the secret is write-only (never listed). */
 interface Webhook {
@@ -73,10 +73,24 @@ interface Order {
 	date_modified_gmt: string;
 }
 
+/** A customer (`/customers`): the fields the package reads and writes; WooCommerce keeps no marketing consent. */
+interface Customer {
+	id: number;
+	email: string;
+	first_name: string;
+	last_name: string;
+	username: string;
+	role: string;
+	billing: { email: string; phone: string };
+	date_created_gmt: string;
+	date_modified_gmt: string;
+}
+
 const wooError = (status: number, code: string, message: string): SandboxResponse => ({ status, body: { code, message, data: { status } } });
 
 class WooState {
 	products = new Map<number, Product>();
+	customers = new Map<number, Customer>();
 	orders: Order[] = [];
 	webhooks: Webhook[] = [];
 	settings = { duplicateWebhooks: false };
@@ -84,6 +98,7 @@ class WooState {
 
 	reset(): void {
 		this.products.clear();
+		this.customers.clear();
 		this.orders = [];
 		this.webhooks = [];
 		this.settings = { duplicateWebhooks: false };
@@ -144,6 +159,10 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 				.get(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: variation(state, request.params.id, request.params.variationId) }))
 				.put(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: update(state, variation(state, request.params.id, request.params.variationId), request.body) }))
 				.post(`${API}/products/batch`, (request) => batch(state, request))
+				.get(`${API}/customers`, (request) => listCustomers(state, request))
+				.post(`${API}/customers`, (request) => createdCustomer(state, request.body, (customer) => emit('customer.created', customer)))
+				.put(`${API}/customers/:id`, (request) => updatedCustomer(state, request, (customer) => emit('customer.updated', customer)))
+				.post(`${API}/customers/batch`, (request) => customerBatch(state, request))
 				.get(`${API}/orders`, (request) => listOrders(state, request))
 				.post(`${API}/orders`, (request) => createOrder(state, request, publish))
 				.put(`${API}/orders/:id`, (request) => updateOrderStatus(state, request, (order) => publish(order, 'order.updated')))
@@ -155,19 +174,19 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 			reset: () => state.reset(),
 			seed: (data) => seed(state, data),
 			state: (collection) => {
-				const all: Record<string, unknown> = { products: [...state.products.values()], orders: state.orders, webhooks: state.webhooks.map(listedWebhook) };
+				const all: Record<string, unknown> = { products: [...state.products.values()], customers: [...state.customers.values()], orders: state.orders, webhooks: state.webhooks.map(listedWebhook) };
 				return collection === undefined ? all : all[collection];
 			},
 		},
 		signWebhook: signWooWebhook,
 		settings: settings(state),
-		/** `{ topic, payload?, status?, times? }`: the latest order (with `status` set, e.g. cancelled) unless a payload is given. */
+		/** `{ topic, payload?, status?, times? }`: the latest order (with `status` set, e.g. cancelled) or customer unless a payload is given. */
 		emitEvent: ({ topic, payload, status, times }) => {
 			if (typeof topic !== 'string' || !WEBHOOK_TOPICS.has(topic)) throw controlError(400, `topic must be one of ${[...WEBHOOK_TOPICS].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
-			const latest = state.orders.at(-1);
+			const latest = topic.startsWith('customer.') ? [...state.customers.values()].at(-1) : state.orders.at(-1);
 			const order = payload ?? (latest ? { ...latest, ...(typeof status === 'string' ? { status } : {}) } : undefined);
-			if (order === undefined) throw controlError(400, 'no order to emit: create one or give a payload');
+			if (order === undefined) throw controlError(400, `no ${topic.split('.')[0]} to emit: create one or give a payload`);
 			return emit(topic, order, (times as number | undefined) ?? 1);
 		},
 	};
@@ -368,6 +387,92 @@ function batch(state: WooState, request: SandboxRequest): SandboxResponse {
 	return { status: 200, body: { ...(creates.length > 0 ? { create } : {}), update: update_ } };
 }
 
+/** `GET /customers`: customers (role `customer` unless `role` says otherwise), `email` exact, ordered by id or registration. */
+function listCustomers(state: WooState, request: SandboxRequest): SandboxResponse {
+	const email = request.query.get('email');
+	const role = request.query.get('role') ?? 'customer';
+	const all = [...state.customers.values()]
+		.filter((customer) => (role === 'all' || customer.role === role) && (email === null || customer.email === email.toLowerCase()))
+		.sort((a, b) => (request.query.get('order') === 'desc' ? b.id - a.id : a.id - b.id));
+	return paged(request, all);
+}
+
+/** Applies fields as WooCommerce validates them: an email another account has is refused, as registration refuses it. */
+function applyCustomer(state: WooState, target: Customer, fields: Record<string, unknown>): void {
+	if (fields.email !== undefined) {
+		if (typeof fields.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(fields.email)) throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): email'));
+		const email = fields.email.toLowerCase();
+		if ([...state.customers.values()].some((other) => other !== target && other.email === email)) {
+			throw new SandboxError(wooError(400, 'registration-error-email-exists', 'An account is already registered with your email address. Please log in.'));
+		}
+		target.email = email;
+		target.billing.email = email;
+	}
+	for (const field of ['first_name', 'last_name'] as const) {
+		const value = fields[field];
+		if (value === undefined) continue;
+		if (typeof value !== 'string') throw new SandboxError(wooError(400, 'rest_invalid_param', `Invalid parameter(s): ${field}`));
+		target[field] = value;
+	}
+	const phone = (fields.billing as { phone?: unknown } | undefined)?.phone;
+	if (phone !== undefined) {
+		if (typeof phone !== 'string') throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): billing'));
+		target.billing.phone = phone;
+	}
+	target.date_modified_gmt = stamp();
+}
+
+function createCustomer(state: WooState, fields: unknown): Customer {
+	const body = (fields ?? {}) as Record<string, unknown>;
+	if (typeof body.email !== 'string') throw new SandboxError(wooError(400, 'rest_missing_callback_param', 'Missing parameter(s): email'));
+	const now = stamp();
+	const customer: Customer = { id: state.id(), email: '', first_name: '', last_name: '', username: '', role: 'customer', billing: { email: '', phone: '' }, date_created_gmt: now, date_modified_gmt: now };
+	applyCustomer(state, customer, body);
+	customer.username = customer.email.split('@')[0];
+	state.customers.set(customer.id, customer);
+	return customer;
+}
+
+function createdCustomer(state: WooState, body: unknown, published: (customer: Customer) => void): SandboxResponse {
+	const customer = createCustomer(state, body);
+	published(customer);
+	return { status: 201, body: customer };
+}
+
+function updatedCustomer(state: WooState, request: SandboxRequest, published: (customer: Customer) => void): SandboxResponse {
+	const customer = state.customers.get(Number(request.params.id));
+	if (!customer) return wooError(404, 'woocommerce_rest_invalid_id', 'Invalid resource ID.');
+	applyCustomer(state, customer, (request.body ?? {}) as Record<string, unknown>);
+	published(customer);
+	return { status: 200, body: customer };
+}
+
+/** `customers/batch`: at most 100 creates and updates together, each answered on its own. */
+function customerBatch(state: WooState, request: SandboxRequest): SandboxResponse {
+	const body = (request.body ?? {}) as { create?: unknown[]; update?: Array<Record<string, unknown>> };
+	const creates = body.create ?? [];
+	const updates = body.update ?? [];
+	if (creates.length + updates.length > 100) return wooError(413, 'woocommerce_rest_request_entity_too_large', 'Unable to accept more than 100 items for this request.');
+	const each = (work: () => Customer, id: unknown) => {
+		try {
+			return work();
+		} catch (error) {
+			if (error instanceof SandboxError) return { id, error: error.response.body };
+			throw error;
+		}
+	};
+	const create = creates.map((entry) => each(() => createCustomer(state, entry), 0));
+	const update = updates.map((entry) =>
+		each(() => {
+			const target = state.customers.get(Number(entry.id));
+			if (!target) throw new SandboxError(wooError(400, 'woocommerce_rest_invalid_id', 'Invalid resource ID.'));
+			applyCustomer(state, target, entry);
+			return target;
+		}, entry.id),
+	);
+	return { status: 200, body: { ...(creates.length > 0 ? { create } : {}), update } };
+}
+
 /** An order placed on the store: its units leave stock in one step (as WooCommerce's own checkout does). */
 function createOrder(state: WooState, request: SandboxRequest, publish: (order: Order) => void): SandboxResponse {
 	const body = (request.body ?? {}) as { billing?: { email?: string }; line_items?: Array<{ product_id?: number; sku?: string; quantity?: number; total?: string }> };
@@ -426,7 +531,11 @@ const ORDER_STATUSES = ['pending', 'processing', 'on-hold', 'completed', 'cancel
 function seed(state: WooState, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	const stored: Product[] = [];
 	for (const [collection, records] of Object.entries(data)) {
-		if (collection !== 'products' || !Array.isArray(records)) throw controlError(400, 'seed { products: [{ sku, stock_quantity }] }');
+		if (collection === 'customers' && Array.isArray(records)) {
+			for (const record of records) createCustomer(state, record);
+			continue;
+		}
+		if (collection !== 'products' || !Array.isArray(records)) throw controlError(400, 'seed { products: [{ sku, stock_quantity }] } or { customers: [{ email, first_name?, last_name? }] }');
 		for (const record of records as Array<Partial<Product> & { parentSku?: string }>) {
 			if (typeof record.sku !== 'string') throw controlError(400, 'each product needs a sku');
 			const existing = [...state.products.values()].find((entry) => entry.sku === record.sku);
