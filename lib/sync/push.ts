@@ -266,12 +266,12 @@ function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, u
 	return Object.entries(flatten(fields)).every(([path, value]) => sameValue(getPath(snapshot, path), value));
 }
 
-/** The mapped fields the platform answered with that the write did not carry. */
+/** The mapped fields the platform answered with that the write did not carry: plain values (a thread is kept its own way). */
 function answeredDefaults(mappings: FieldMapping[], written: Record<string, unknown>, answered: Record<string, unknown>): Record<string, unknown> {
 	const defaults: Record<string, unknown> = {};
 	for (const { external } of mappings) {
 		const value = getPath(answered, external);
-		if (value !== undefined && getPath(written, external) === undefined) setPath(defaults, external, value);
+		if (value !== undefined && (value === null || typeof value !== 'object') && getPath(written, external) === undefined) setPath(defaults, external, value);
 	}
 	return defaults;
 }
