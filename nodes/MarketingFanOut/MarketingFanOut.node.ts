@@ -2,23 +2,38 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import * as collectUnsubscribes from './actions/collectUnsubscribes.operation';
 import * as fanOut from './actions/fanOut.operation';
+import * as leaveSegments from './actions/leaveSegments.operation';
 import { marketingCredentials, marketingListSearch } from './actions/properties';
 import * as recordUnsubscribe from './actions/recordUnsubscribe.operation';
 import * as retryPending from './actions/retryPending.operation';
+import * as startRetention from './actions/startRetention.operation';
+import * as updateLifecycleStage from './actions/updateLifecycleStage.operation';
 import { marketingFanOutProperties, operationOptions } from './MarketingFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
-const operations = { fanOut, recordUnsubscribe, collectUnsubscribes, retryPending };
+const operations = { fanOut, recordUnsubscribe, collectUnsubscribes, retryPending, leaveSegments, updateLifecycleStage, startRetention };
 
 /**
  * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be
- * self-contained): Fan Out Contacts sorts contacts into Sent and Skipped (no consent, unsubscribed, no valid email);
- * the others have one output. What a platform refused is no output of its own: it follows the node's On Error setting.
+ * self-contained): Fan Out Contacts sorts contacts into Sent and Skipped (no consent, unsubscribed, no valid email),
+ * Update Lifecycle Stage into Nurture Started, Nurture Stopped and Unchanged, Start Retention Campaign into Started and
+ * Not Started; the others have one output. What a platform refused is no output of its own: it follows On Error.
  */
 const marketingOutputs = (parameters: { operation?: string }) =>
-	(parameters.operation === 'fanOut' || parameters.operation === undefined ? ['Sent', 'Skipped'] : ['Output']).map((displayName) => ({ type: 'main', displayName }));
+	(
+		({ fanOut: ['Sent', 'Skipped'], updateLifecycleStage: ['Nurture Started', 'Nurture Stopped', 'Unchanged'], startRetention: ['Started', 'Not Started'] } as Record<string, string[]>)[
+			parameters.operation ?? 'fanOut'
+		] ?? ['Output']
+	).map((displayName) => ({ type: 'main', displayName }));
+
+/** Each operation's outputs: how many, and the outcome each stands for (what an AI agent reads on output 0). */
+const outputsOf: Record<string, { count: number; errorOutput: number; outcomes?: string[] }> = {
+	fanOut: { count: 2, errorOutput: 0, outcomes: ['sent', 'skipped'] },
+	updateLifecycleStage: { count: 3, errorOutput: 0, outcomes: ['nurture_started', 'nurture_stopped', 'unchanged'] },
+	startRetention: { count: 2, errorOutput: 0, outcomes: ['started', 'not_started'] },
+};
 
 export class MarketingFanOut implements INodeType {
 	description: INodeTypeDescription = {
@@ -43,7 +58,6 @@ export class MarketingFanOut implements INodeType {
 	methods = { credentialTest: { integrationStateStoreTest }, listSearch: marketingListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		if (this.getNodeParameter('operation', 0) === 'fanOut') return await routeOperation(this, operations, { count: 2, errorOutput: 0, outcomes: ['sent', 'skipped'] });
-		return await routeOperation(this, operations, { count: 1, errorOutput: 0 });
+		return await routeOperation(this, operations, outputsOf[this.getNodeParameter('operation', 0) as string] ?? { count: 1, errorOutput: 0 });
 	}
 }

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { openMarketing, type FieldMapping, type MarketingFanOut, type SegmentRule } from '../../../lib/marketing';
+import { openMarketing, type FieldMapping, type MarketingCampaigns, type MarketingFanOut, type SegmentRule } from '../../../lib/marketing';
 import { nodeEngine } from '../../shared/engineContext';
 import { pickedValue } from '../../shared/resourceLocator';
 
@@ -13,9 +13,7 @@ export async function openFanOut(
 	context: IExecuteFunctions,
 	extra: { rules?: SegmentRule[]; consentField?: string; mappings?: Partial<Record<string, FieldMapping[]>>; collectUnsubscribesFirst?: boolean } = {},
 ): Promise<MarketingFanOut> {
-	const platforms = context.getNodeParameter('platforms', 0) as string[];
-	if (platforms.length === 0) throw new NodeOperationError(context.getNode(), 'Choose at least one marketing platform');
-	const chosen = platforms.map((platform) => ({ platform, parameter: (name: string) => pickedValue(context, name), mappings: extra.mappings?.[platform] }));
+	const chosen = chosenPlatforms(context, extra.mappings);
 	// A platform's settings that do not parse stop the node naming the field (the node's error handling words it).
 	return await openMarketing(await nodeEngine(context)).fanOut(chosen, {
 		integration: text(context, 'integration') || 'marketing',
@@ -23,4 +21,15 @@ export async function openFanOut(
 		consentField: extra.consentField,
 		collectUnsubscribesFirst: extra.collectUnsubscribesFirst,
 	});
+}
+
+function chosenPlatforms(context: IExecuteFunctions, mappings?: Partial<Record<string, FieldMapping[]>>) {
+	const platforms = context.getNodeParameter('platforms', 0) as string[];
+	if (platforms.length === 0) throw new NodeOperationError(context.getNode(), 'Choose at least one marketing platform');
+	return platforms.map((platform) => ({ platform, parameter: (name: string) => pickedValue(context, name), mappings: mappings?.[platform] }));
+}
+
+/** Segment leaves, the nurture and the retention campaign over the node's platforms, through the shared store. */
+export async function openCampaigns(context: IExecuteFunctions, extra: { nurtureStages?: string[]; customerStages?: string[] } = {}): Promise<MarketingCampaigns> {
+	return await openMarketing(await nodeEngine(context)).campaigns(chosenPlatforms(context), { integration: text(context, 'integration') || 'marketing', ...extra });
 }
