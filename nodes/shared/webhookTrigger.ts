@@ -8,8 +8,19 @@ import { namesInSentence } from './platformOptions';
 import { stateStoreNotice } from './stateStoreCredentialTest';
 import { platformsServing } from '../../lib/platforms/catalog';
 
-/** The trigger's webhook: answered immediately, or when the workflow ends (see `respondProperty`). */
-export const vendorWebhook: IWebhookDescription = { name: 'default', httpMethod: 'POST', responseMode: '={{$parameter["responseMode"]}}', path: 'webhook' };
+/**
+ * The trigger's webhook: answered immediately, or when the workflow ends (see `respondProperty`). Answered at the end,
+ * a workflow that succeeded is a 200 without a body whatever its last node put out: n8n's default answer is the last
+ * node's first item on its first output, and a 500 when there is none (a node whose outcome left on another output),
+ * which the vendor would take for a failure and send again for days.
+ */
+export const vendorWebhook: IWebhookDescription = {
+	name: 'default',
+	httpMethod: 'POST',
+	responseMode: '={{$parameter["responseMode"]}}',
+	responseData: '={{$parameter["responseMode"] === "lastNode" ? "noData" : "firstEntryJson"}}',
+	path: 'webhook',
+};
 
 export const respondProperty: INodeProperties = {
 	displayName: 'Respond',
