@@ -162,4 +162,13 @@ export const paymentMigrations: Migration[] = [
 			'CREATE INDEX payment_disputes_by_due_date ON payment_disputes (state, evidence_due_by)',
 		],
 	},
+	{
+		component: 'payments',
+		version: 9,
+		description: 'the id a payment waited for its customer under, kept once the processor charged it under another (PayPal order, then capture)',
+		statements: [
+			'ALTER TABLE payment_transactions ADD COLUMN action_transaction_id TEXT',
+			'CREATE INDEX payment_transactions_by_action_id ON payment_transactions (processor, action_transaction_id)',
+		],
+	},
 ];

@@ -245,7 +245,10 @@ export class PaymentRepository {
 	/** The payment a processor's transaction belongs to (a webhook names the processor's id, not ours). */
 	async paymentIdOf(processor: string, processorTransactionId: string): Promise<string | undefined> {
 		const [row] = await this.db.query<{ payment_id: string }>('SELECT payment_id FROM payment_transactions WHERE processor = ? AND processor_transaction_id = ?', [processor, processorTransactionId]);
-		return row?.payment_id;
+		if (row) return row.payment_id;
+		// A payment that waited for its customer is also known by the id it waited under (PayPal's order, once captured).
+		const [waited] = await this.db.query<{ payment_id: string }>('SELECT payment_id FROM payment_transactions WHERE processor = ? AND action_transaction_id = ?', [processor, processorTransactionId]);
+		return waited?.payment_id;
 	}
 
 	/** The stored result a repeat of the route answers with. */
@@ -256,15 +259,18 @@ export class PaymentRepository {
 
 	/**
 	 * Ends a payment that waited for its customer, once: only the first completion moves it out of `action_required`
-	 * (false for the others, which answer with it). Its waiting attempt takes the outcome too.
+	 * (false for the others, which answer with it). Its waiting attempt takes the outcome too. `processorTransactionId`:
+	 * what the processor charged or holds, when it is not what the payment waited under (PayPal's capture or
+	 * authorization of an approved order); the waiting id stays known (`paymentIdOf`).
 	 */
-	async completeAction(paymentId: string, finish: Omit<TransactionFinish, 'processor' | 'processorTransactionId' | 'fallbackUsed' | 'feeMinor'>, attemptOutcome: AttemptOutcome, nowMs: number): Promise<boolean> {
+	async completeAction(paymentId: string, finish: Omit<TransactionFinish, 'processor' | 'fallbackUsed' | 'feeMinor'>, attemptOutcome: AttemptOutcome, nowMs: number): Promise<boolean> {
 		const stamp = new Date(nowMs).toISOString();
 		return await this.db.transaction(async (tx) => {
 			const changed = await tx.run(
-				`UPDATE payment_transactions SET state = ?, reason = ?, authorization_expires_at = ?, honor_period_ends_at = ?, result = ?, updated_at = ?
+				`UPDATE payment_transactions SET state = ?, reason = ?, authorization_expires_at = ?, honor_period_ends_at = ?, result = ?, updated_at = ?,
+					action_transaction_id = processor_transaction_id, processor_transaction_id = COALESCE(?, processor_transaction_id)
 				 WHERE payment_id = ? AND state = 'action_required'`,
-				[finish.state, finish.reason ?? null, finish.authorizationExpiresAt ?? null, finish.honorPeriodEndsAt ?? null, JSON.stringify(finish.result), stamp, paymentId],
+				[finish.state, finish.reason ?? null, finish.authorizationExpiresAt ?? null, finish.honorPeriodEndsAt ?? null, JSON.stringify(finish.result), stamp, finish.processorTransactionId ?? null, paymentId],
 			);
 			if (changed.changes !== 1) return false;
 			await tx.run(`UPDATE payment_attempts SET outcome = ?, finished_at = ? WHERE payment_id = ? AND outcome = 'action_required'`, [attemptOutcome, stamp, paymentId]);

@@ -242,6 +242,7 @@ export class PaymentRouter {
 				: failed(paymentId, 'hard_decline', `${processor} declined the payment after the customer's action: ${result.message}`, attempts, waiting.ranking, result.code);
 		const finish = {
 			state: final.status,
+			processorTransactionId: final.status === 'failed' ? undefined : final.transactionId,
 			reason: final.status === 'failed' ? final.reason : undefined,
 			authorizationExpiresAt: final.status === 'authorized' ? final.expiresAt : undefined,
 			honorPeriodEndsAt: final.status === 'authorized' ? final.honorPeriodEndsAt : undefined,

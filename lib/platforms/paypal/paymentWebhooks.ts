@@ -29,6 +29,8 @@ export const payPalPaymentWebhooks: PaymentWebhookScheme = {
 		failed: { topic: 'PAYMENT.CAPTURE.DENIED' },
 		refunded: { topic: 'PAYMENT.CAPTURE.REFUNDED' },
 		disputed: { topic: 'CUSTOMER.DISPUTE.CREATED' },
+		// An order that waited for its payer was approved: Complete Customer Action captures (or authorizes) it.
+		actionCompleted: { topic: 'CHECKOUT.ORDER.APPROVED' },
 		disputeChanged: { topic: 'CUSTOMER.DISPUTE.CREATED', topics: ['CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED'] },
 	},
 	secretFrom: 'vendor',

@@ -7,6 +7,7 @@ import {
 	refundFailure,
 	type AuthorizationActions,
 	type AuthorizationRequest,
+	type ActionCompletionRequest,
 	type AuthorizationResult,
 	type ChargeRequest,
 	type ChargeResult,
@@ -27,6 +28,7 @@ interface PayPalAuthorization {
 interface PayPalOrder {
 	id: string;
 	status: string;
+	links?: Array<{ href: string; rel: string }>;
 	purchase_units?: Array<{ payments?: { captures?: Array<{ id: string; status: string }>; authorizations?: PayPalAuthorization[] } }>;
 }
 
@@ -50,12 +52,39 @@ export class PayPalPayments implements PaymentConnector, RefundActions, Authoriz
 	async charge(request: ChargeRequest): Promise<ChargeResult> {
 		try {
 			const order = await this.createOrder(request);
-			if (request.capture === false) return authorizationResult(await this.authorizeOrder(order, request.idempotencyKey));
-			if (order.status === 'COMPLETED') return captureResult(order);
-			return captureResult(await this.captureOrder(order.id, request.idempotencyKey));
+			return (await this.awaitingPayer(order)) ?? (await this.finishOrder(order, request.idempotencyKey, request.capture !== false));
 		} catch (error) {
 			return failureFromError(error, payPalFailures, payPalIssue(vendorErrorBody<PayPalErrorBody>(error)));
 		}
+	}
+
+	/**
+	 * An order that waited for its payer, once PayPal says they approved it (CHECKOUT.ORDER.APPROVED): read back, then
+	 * captured or authorized under the same request ids as a charge, so every repeat settles on the first capture.
+	 */
+	async completeAction(request: ActionCompletionRequest): Promise<ChargeResult> {
+		try {
+			const order = await this.transport.request<PayPalOrder>({ method: 'GET', url: `/v2/checkout/orders/${encodeURIComponent(request.transactionId)}` });
+			if (order.status === 'VOIDED') return { outcome: 'hard_decline', code: 'ORDER_VOIDED', message: `PayPal order ${order.id} was voided before the payer approved it` };
+			return (await this.awaitingPayer(order)) ?? (await this.finishOrder(order, request.idempotencyKey, request.capture));
+		} catch (error) {
+			return failureFromError(error, payPalFailures, payPalIssue(vendorErrorBody<PayPalErrorBody>(error)));
+		}
+	}
+
+	/** The order is captured, or with capture off authorized, unless PayPal did either already. */
+	private async finishOrder(order: PayPalOrder, key: string, capture: boolean): Promise<ChargeResult> {
+		if (!capture) return authorizationResult(await this.authorizeOrder(order, key));
+		if (order.status === 'COMPLETED') return captureResult(order);
+		return captureResult(await this.captureOrder(order.id, key));
+	}
+
+	/** An order the payer must approve first (PAYER_ACTION_REQUIRED, or CREATED without a payment source): PayPal's page for it. */
+	private async awaitingPayer(order: PayPalOrder): Promise<ChargeResult | undefined> {
+		if (order.status !== 'PAYER_ACTION_REQUIRED' && order.status !== 'CREATED') return undefined;
+		const link = order.links?.find((candidate) => candidate.rel === 'payer-action' || candidate.rel === 'approve');
+		if (!link) return { outcome: 'processor_failure', code: order.status, message: `PayPal order ${order.id} is ${order.status} and names no page for its payer` };
+		return { outcome: 'action_required', transactionId: order.id, processorStatus: order.status, action: { type: 'payer_action', url: link.href } };
 	}
 
 	/** `POST /v2/payments/authorizations/{id}/capture` with `final_capture` (the rest is released) under the capture's request id. */
@@ -106,7 +135,9 @@ export class PayPalPayments implements PaymentConnector, RefundActions, Authoriz
 	}
 
 	private createOrder(request: ChargeRequest): Promise<PayPalOrder> {
-		const source = request.method === 'paypal' ? { paypal: { vault_id: request.token } } : { card: { vault_id: request.token } };
+		// Where the payer comes back after approving (or 3-D Secure on a card) on PayPal's page, when PayPal asks them to.
+		const experience = request.returnUrl ? { experience_context: { return_url: request.returnUrl, cancel_url: request.returnUrl, user_action: 'PAY_NOW' } } : {};
+		const source = request.method === 'paypal' ? { paypal: { vault_id: request.token, ...experience } } : { card: { vault_id: request.token, ...experience } };
 		return this.transport.request<PayPalOrder>({
 			method: 'POST',
 			url: '/v2/checkout/orders',

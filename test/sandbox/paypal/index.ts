@@ -6,7 +6,9 @@
  * refunds of a completed capture (`POST /v2/payments/captures/:id/refund`, full or partial, never more than remains:
  * `REFUND_AMOUNT_EXCEEDED`, `CAPTURE_FULLY_REFUNDED`) and `GET /v2/payments/refunds/:id`.
  * An order with a vaulted or card payment source is approved at once; one without waits for the buyer, whose
- * approval is simulated by opening the order's `approve` link (`GET /checkoutnow?token=<order id>`, no auth).
+ * approval is simulated by opening the order's `approve` link (`GET /checkoutnow?token=<order id>`, no auth). A PayPal
+ * source without a vault id, or a vault id containing "approval", makes the order PAYER_ACTION_REQUIRED with a
+ * `payer-action` link to the same page; the payer's approval sends CHECKOUT.ORDER.APPROVED to the webhooks.
  * Orders made with intent AUTHORIZE are authorized (`/authorize`: an authorization holding 29 days), then captured in
  * full or part (`/v2/payments/authorizations/:id/capture`, the rest released with `final_capture`) or voided, with
  * PayPal's issues (`AUTHORIZATION_ALREADY_CAPTURED`, `AUTHORIZATION_VOIDED`, `PREVIOUSLY_CAPTURED`, `MAX_CAPTURE_AMOUNT_EXCEEDED`).
@@ -82,7 +84,7 @@ const signPayPalWebhook: WebhookSigner = ({ body, secret, timestamp }) => {
 	};
 };
 
-const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED']);
+const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED', 'CHECKOUT.ORDER.APPROVED']);
 
 /** A webhook and the key the sandbox signs its deliveries with (PayPal's own certificate stands behind it). */
 interface Webhook {
@@ -291,10 +293,12 @@ class PayPalState {
 	private buyerApproves(request: SandboxRequest): SandboxResponse {
 		const order = this.orders.get(request.query.get('token') ?? '');
 		if (!order) return { status: 404, body: 'This checkout session does not exist.', headers: { 'content-type': 'text/plain; charset=utf-8' } };
-		if (order.status === 'CREATED') {
+		if (order.status === 'CREATED' || order.status === 'PAYER_ACTION_REQUIRED') {
 			order.status = 'APPROVED';
 			order.payment_source ??= { paypal: { email_address: 'buyer@sandbox.example', account_id: 'SANDBXBUYER23', account_status: 'VERIFIED', name: { given_name: 'Sandbox', surname: 'Buyer' } } };
-			order.links = order.links.filter((link) => link.rel !== 'approve');
+			order.links = order.links.filter((link) => link.rel !== 'approve' && link.rel !== 'payer-action');
+			order.update_time = new Date().toISOString();
+			this.emit({ id: `WH-${debugId()}`, event_version: '1.0', create_time: order.update_time, resource_type: 'checkout-order', event_type: 'CHECKOUT.ORDER.APPROVED', summary: `An order has been approved by buyer`, resource: structuredClone(order) });
 		}
 		return { status: 200, body: `Order ${order.id} is ${order.status}.`, headers: { 'content-type': 'text/plain; charset=utf-8' } };
 	}
@@ -315,17 +319,19 @@ class PayPalState {
 		}
 		const id = randomBytes(9).toString('hex').toUpperCase().slice(0, 17);
 		const vaulted = body.payment_source !== undefined;
+		// The payer must approve on PayPal's page: a PayPal source without a vaulted id, or a vault id saying so.
+		const payerAction = vaulted && payerMustApprove(body.payment_source!);
 		const base = this.services.baseUrl();
 		const order: Order = {
 			id,
 			intent: body.intent,
-			status: vaulted ? 'APPROVED' : 'CREATED',
+			status: payerAction ? 'PAYER_ACTION_REQUIRED' : vaulted ? 'APPROVED' : 'CREATED',
 			purchase_units: [{ reference_id: 'default', ...unit }],
 			payment_source: body.payment_source === undefined ? undefined : presentSource(body.payment_source),
 			create_time: new Date().toISOString(),
 			links: [
 				{ href: `${base}/v2/checkout/orders/${id}`, rel: 'self', method: 'GET' },
-				...(vaulted ? [] : [{ href: `${base}/checkoutnow?token=${id}`, rel: 'approve', method: 'GET' }]),
+				...(payerAction ? [{ href: `${base}/checkoutnow?token=${id}`, rel: 'payer-action', method: 'GET' }] : vaulted ? [] : [{ href: `${base}/checkoutnow?token=${id}`, rel: 'approve', method: 'GET' }]),
 				{ href: `${base}/v2/checkout/orders/${id}`, rel: 'update', method: 'PATCH' },
 				{ href: `${base}/v2/checkout/orders/${id}/capture`, rel: 'capture', method: 'POST' },
 			],
@@ -492,6 +498,14 @@ function mockIssue(request: SandboxRequest): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** PayPal asks the payer to approve a PayPal source without a vault id; a vault id containing "approval" stands for one whose payer must approve again. */
+function payerMustApprove(source: Record<string, unknown>): boolean {
+	const paypal = source.paypal as { vault_id?: unknown } | undefined;
+	const card = source.card as { vault_id?: unknown } | undefined;
+	if (paypal && paypal.vault_id === undefined) return true;
+	return [paypal?.vault_id, card?.vault_id].some((vaultId) => typeof vaultId === 'string' && vaultId.includes('approval'));
 }
 
 function vaultIssue(source: Record<string, unknown> | undefined): string | undefined {
