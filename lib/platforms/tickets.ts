@@ -22,6 +22,12 @@ export class TicketRefusal extends Error {
 	}
 }
 
+/** A comment body a desk keeps as HTML, as text: breaks and paragraphs become new lines, tags go, common entities are decoded. */
+export function plainText(html: string | null | undefined): string {
+	return (html ?? '').replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>\s*<p>/gi, '\n').replace(/<[^>]+>/g, '')
+		.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
 /** One comment from a desk's own shape, or undefined for one with no text (an attachment alone). */
 export function ticketComment(body: unknown, isPublic: boolean, id?: string | number): TicketComment | undefined {
 	const text = typeof body === 'string' ? body.replace(/\r\n/g, '\n').trim() : '';

@@ -1,6 +1,7 @@
 /**
- * Tickets across four desks at once (Zendesk, Freshdesk, Salesforce Case, Intercom) through the neutral ticket model:
- * a ticket created on any desk reaches the other three once, with its comments; comments added on two desks in the
+ * Tickets across all five desks at once (Zendesk, Freshdesk, Salesforce Case, Intercom, HubSpot) through the neutral
+ * ticket model: a ticket created on any desk reaches the other four once, with its comments (HubSpot keeps them as
+ * notes, which are internal); comments added on two desks in the
  * same round reach every other desk once; a status change travels mapped; and quiet rounds pull and write nothing
  * (no copy comes back as a change, no comment is written twice).
  */
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
 import { freshdeskDefaultMappings } from '../../lib/platforms/freshdesk';
+import { hubSpotDefaultMappings } from '../../lib/platforms/hubspot';
 import { intercomDefaultMappings } from '../../lib/platforms/intercom';
 import { salesforceDefaultMappings } from '../../lib/platforms/salesforce';
 import { zendeskDefaultMappings } from '../../lib/platforms/zendesk';
@@ -18,7 +20,7 @@ import { syncPlatforms } from '../../lib/sync/sync';
 import type { RunningSandbox } from '../sandbox/registry';
 import { crmClient, startCrmSandbox, type CrmSandbox } from './crmSandboxes';
 
-const names = ['zendesk', 'freshdesk', 'salesforce', 'intercom'] as const;
+const names = ['zendesk', 'freshdesk', 'salesforce', 'intercom', 'hubspot'] as const;
 type Desk = typeof names[number];
 
 let servers: Record<Desk, RunningSandbox>;
@@ -46,6 +48,7 @@ beforeEach(async () => {
 	await desks.zendesk.control.seed({ users: [{ name: 'Sam Agent', email: 'sam@support.example', role: 'agent' }] });
 	await desks.freshdesk.control.seed({ agents: [{ name: 'Sam Agent', email: 'sam@support.example' }] });
 	await desks.intercom.control.seed({ admins: [{ name: 'Sam Agent', email: 'sam@support.example' }] });
+	await desks.hubspot.control.seed({ owners: [{ firstName: 'Sam', lastName: 'Agent', email: 'sam@support.example' }] });
 });
 afterEach(async () => {
 	await closeAllStores();
@@ -59,6 +62,7 @@ const sync = () => syncPlatforms({
 		{ connector: desks.freshdesk.connector, mappings: freshdeskDefaultMappings.tickets! },
 		{ connector: desks.salesforce.connector, mappings: salesforceDefaultMappings.tickets },
 		{ connector: desks.intercom.connector, mappings: intercomDefaultMappings.tickets! },
+		{ connector: desks.hubspot.connector, mappings: hubSpotDefaultMappings.tickets },
 	],
 });
 
@@ -88,7 +92,19 @@ async function threads(): Promise<Record<Desk, Thread[]>> {
 		.map((kase) => ({ id: kase.Id, comments: caseComments.filter((entry) => entry.ParentId === kase.Id).map((entry) => [entry.CommentBody, entry.IsPublished] as [string, boolean]).sort() }));
 	const intercom = (await desks.intercom.control.state<Array<{ id: string; ticket_parts: { ticket_parts: Array<{ part_type: string; body: string }> } }>>('tickets'))
 		.map((ticket) => ({ id: ticket.id, comments: ticket.ticket_parts.ticket_parts.map((part) => [part.body.replace(/<\/?p>/g, ''), part.part_type === 'comment'] as [string, boolean]).sort() }));
-	return { zendesk: zendeskThreads, freshdesk, salesforce, intercom };
+	const hubspot: Thread[] = [];
+	for (const ticket of await desks.hubspot.control.state<Array<{ id: string }>>('tickets')) {
+		const linked = (await (await call('hubspot', '/crm/v4/associations/tickets/notes/batch/read', { inputs: [{ id: ticket.id }] })).json()) as { results: Array<{ to: Array<{ toObjectId: number }> }> };
+		const noteIds = new Set((linked.results[0]?.to ?? []).map((target) => String(target.toObjectId)));
+		const notes = (await desks.hubspot.control.state<Array<{ id: string; properties: { hs_note_body: string } }>>('notes')).filter((note) => noteIds.has(note.id));
+		hubspot.push({ id: ticket.id, comments: notes.map((note) => [note.properties.hs_note_body.replace(/<\/?p>/g, ''), false] as [string, boolean]).sort() });
+	}
+	return { zendesk: zendeskThreads, freshdesk, salesforce, intercom, hubspot };
+}
+
+/** HubSpot keeps every comment as a note, which only agents see. */
+function asHeldBy(desk: string, comments: Array<[string, boolean]>): Array<[string, boolean]> {
+	return desk === 'hubspot' ? comments.map(([body]) => [body, false] as [string, boolean]).sort() : comments;
 }
 
 async function quietRounds(): Promise<void> {
@@ -96,16 +112,16 @@ async function quietRounds(): Promise<void> {
 	for (let quiet = 0; quiet < 2; quiet++) {
 		const again = await sync();
 		expect(again.failures).toEqual([]);
-		expect(names.map((name) => again.platforms[name].pulled)).toEqual([0, 0, 0, 0]);
+		expect(names.map((name) => again.platforms[name].pulled)).toEqual([0, 0, 0, 0, 0]);
 	}
 	for (const name of names) {
-		// Salesforce's look-ups go through composite POSTs, which write nothing.
-		const writes = (await desks[name].control.requests()).filter((entry) => entry.method !== 'GET' && !entry.path.endsWith('/search') && !entry.path.endsWith('/composite'));
+		// Searches, Salesforce's composite look-ups and HubSpot's batch reads are POSTs that write nothing.
+		const writes = (await desks[name].control.requests()).filter((entry) => entry.method !== 'GET' && !/\/(search|composite|batch\/read)$/.test(entry.path));
 		expect([name, writes]).toEqual([name, []]);
 	}
 }
 
-test('an Intercom ticket with a reply and a note reaches the three other desks once, state and assignee mapped; comments then added on Salesforce and Zendesk in one round reach every desk once', async () => {
+test('an Intercom ticket with a reply and a note reaches the four other desks once, state and assignee mapped; comments then added on Salesforce and Zendesk in one round reach every desk once', async () => {
 	const created = await call('intercom', '/tickets', { ticket_type_id: '1', contacts: [{ email: 'Eve@Example.com' }], ticket_attributes: { _default_title_: 'VPN drops', _default_description_: 'Every 10 minutes' } });
 	const ticket = (await created.json()) as { id: string };
 	const sam = (await desks.intercom.control.state<Array<{ id: string; email: string }>>('admins')).find((admin) => admin.email === 'sam@support.example')!;
@@ -115,7 +131,7 @@ test('an Intercom ticket with a reply and a note reaches the three other desks o
 
 	const first = await sync();
 	expect(first.failures).toEqual([]);
-	expect([first.platforms.zendesk.created, first.platforms.freshdesk.created, first.platforms.salesforce.created]).toEqual([1, 1, 1]);
+	expect([first.platforms.zendesk.created, first.platforms.freshdesk.created, first.platforms.salesforce.created, first.platforms.hubspot.created]).toEqual([1, 1, 1, 1]);
 	const [zendeskTicket] = await desks.zendesk.control.state<Array<{ subject: string; status: string; assignee_id: number; requester_id: number }>>('tickets');
 	expect(zendeskTicket).toMatchObject({ subject: 'VPN drops', status: 'pending' });
 	const zendeskUsers = await desks.zendesk.control.state<Array<{ id: number; email: string }>>('users');
@@ -123,8 +139,14 @@ test('an Intercom ticket with a reply and a note reaches the three other desks o
 	expect(zendeskUsers.find((user) => user.id === zendeskTicket.requester_id)?.email).toBe('eve@example.com');
 	expect((await desks.freshdesk.control.state<Array<{ status: number }>>('tickets'))[0].status).toBe(3);
 	expect((await desks.salesforce.control.state<Array<{ Status: string; SuppliedEmail: string }>>('Case'))[0]).toMatchObject({ Status: 'Working', SuppliedEmail: 'eve@example.com' });
-	const opening = [['Known issue on 4.2', false], ['Which client version?', true]];
-	for (const [name, held] of Object.entries(await threads())) expect([name, held.map((entry) => entry.comments)]).toEqual([name, [opening]]);
+	const [hubspotTicket] = await desks.hubspot.control.state<Array<{ id: string; properties: Record<string, string> }>>('tickets');
+	const [hubspotOwner] = await desks.hubspot.control.state<Array<{ id: string }>>('owners');
+	expect(hubspotTicket.properties).toMatchObject({ subject: 'VPN drops', content: 'Every 10 minutes', hs_pipeline_stage: '2', hubspot_owner_id: hubspotOwner.id });
+	const requester = (await (await call('hubspot', '/crm/v4/associations/tickets/contacts/batch/read', { inputs: [{ id: hubspotTicket.id }] })).json()) as { results: Array<{ to: Array<{ toObjectId: number }> }> };
+	const contacts = await desks.hubspot.control.state<Array<{ id: string; properties: { email: string } }>>('contacts');
+	expect(requester.results[0].to.map((target) => contacts.find((contact) => contact.id === String(target.toObjectId))?.properties.email)).toEqual(['eve@example.com']);
+	const opening: Array<[string, boolean]> = [['Known issue on 4.2', false], ['Which client version?', true]];
+	for (const [name, held] of Object.entries(await threads())) expect([name, held.map((entry) => entry.comments)]).toEqual([name, [asHeldBy(name, opening)]]);
 
 	// An agent comments on the Case and another on the Zendesk copy before the next round.
 	const held = await threads();
@@ -132,12 +154,12 @@ test('an Intercom ticket with a reply and a note reaches the three other desks o
 	await call('zendesk', `/api/v2/tickets/${held.zendesk[0].id}.json`, { ticket: { comment: { body: 'We are on it', public: true } } }, 'PUT');
 	const second = await sync();
 	expect(second.failures).toEqual([]);
-	const everything = [['Escalated to network team', false], ['Known issue on 4.2', false], ['We are on it', true], ['Which client version?', true]];
-	for (const [name, now] of Object.entries(await threads())) expect([name, now.map((entry) => entry.comments)]).toEqual([name, [everything]]);
+	const everything: Array<[string, boolean]> = [['Escalated to network team', false], ['Known issue on 4.2', false], ['We are on it', true], ['Which client version?', true]];
+	for (const [name, now] of Object.entries(await threads())) expect([name, now.map((entry) => entry.comments)]).toEqual([name, [asHeldBy(name, everything)]]);
 	await quietRounds();
 });
 
-test('a Freshdesk ticket resolved there is solved on Zendesk, Closed on Salesforce and resolved on Intercom, with no echo', async () => {
+test('a Freshdesk ticket resolved there is solved on Zendesk, Closed on Salesforce and HubSpot and resolved on Intercom, with no echo', async () => {
 	const created = await call('freshdesk', '/api/v2/tickets', { email: 'fay@example.com', subject: 'Invoice wrong', description: 'Charged twice', status: 2, priority: 3 });
 	const ticket = (await created.json()) as { id: number };
 	await call('freshdesk', `/api/v2/tickets/${ticket.id}/reply`, { body: 'Refund on its way' });
@@ -151,6 +173,27 @@ test('a Freshdesk ticket resolved there is solved on Zendesk, Closed on Salesfor
 	expect((await desks.zendesk.control.state<Array<{ status: string }>>('tickets'))[0].status).toBe('solved');
 	expect((await desks.salesforce.control.state<Array<{ Status: string }>>('Case'))[0].Status).toBe('Closed');
 	expect((await desks.intercom.control.state<Array<{ ticket_state: { category: string } }>>('tickets'))[0].ticket_state.category).toBe('resolved');
-	for (const [name, now] of Object.entries(await threads())) expect([name, now.map((entry) => entry.comments)]).toEqual([name, [[['Refund on its way', true]]]]);
+	expect((await desks.hubspot.control.state<Array<{ properties: Record<string, string> }>>('tickets'))[0].properties).toMatchObject({ hs_pipeline_stage: '4', hs_ticket_priority: 'HIGH' });
+	for (const [name, now] of Object.entries(await threads())) expect([name, now.map((entry) => entry.comments)]).toEqual([name, [asHeldBy(name, [['Refund on its way', true]])]]);
+	await quietRounds();
+});
+
+test('a HubSpot ticket with its contact, owner and a note reaches the four other desks once, the note as a private comment', async () => {
+	const [owner] = await desks.hubspot.control.state<Array<{ id: string }>>('owners');
+	const contact = (await (await call('hubspot', '/crm/v3/objects/contacts', { properties: { email: 'gus@example.com', firstname: 'Gus' } })).json()) as { id: string };
+	const ticket = (await (await call('hubspot', '/crm/v3/objects/tickets', {
+		properties: { subject: 'Export fails', content: 'CSV export times out', hs_pipeline: '0', hs_pipeline_stage: '1', hs_ticket_priority: 'LOW', hubspot_owner_id: owner.id },
+		associations: [{ to: { id: contact.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 16 }] }],
+	})).json()) as { id: string };
+	await call('hubspot', '/crm/v3/objects/notes', { properties: { hs_note_body: '<p>Reproduced with 50k rows</p>', hs_timestamp: new Date().toISOString() }, associations: [{ to: { id: ticket.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 228 }] }] });
+
+	const first = await sync();
+	expect(first.failures).toEqual([]);
+	expect([first.platforms.zendesk.created, first.platforms.freshdesk.created, first.platforms.salesforce.created, first.platforms.intercom.created]).toEqual([1, 1, 1, 1]);
+	const [copy] = await desks.freshdesk.control.state<Array<{ subject: string; status: number; priority: number; responder_id: number; requester_id: number }>>('tickets');
+	const sam = (await desks.freshdesk.control.state<Array<{ id: number; contact: { email: string } }>>('agents')).find((agent) => agent.contact.email === 'sam@support.example')!;
+	expect(copy).toMatchObject({ subject: 'Export fails', status: 2, priority: 1, responder_id: sam.id });
+	expect((await desks.salesforce.control.state<Array<{ SuppliedEmail: string }>>('Case'))[0].SuppliedEmail).toBe('gus@example.com');
+	for (const [name, held] of Object.entries(await threads())) expect([name, held.map((entry) => entry.comments)]).toEqual([name, [[['Reproduced with 50k rows', false]]]]);
 	await quietRounds();
 });

@@ -13,8 +13,8 @@ const spec = new OpenApiValidator('hubspot/crm-objects-v3.json', (schemas) => {
 	allowNullPropertyValues(schemas);
 	allowDocumentedSearchRequests(schemas);
 });
-// Properties, pipelines and lists have their own documents, not collected in the shared specs.
-const conformance = new SpecConformance([{ spec, base: '', errors: 'components/schemas/Error' }], { outsideSpec: /^\/crm\/v3\/(properties|pipelines|lists)\b/ });
+// Properties, pipelines, lists, owners and associations (v4) have their own documents, not collected in the shared specs.
+const conformance = new SpecConformance([{ spec, base: '', errors: 'components/schemas/Error' }], { outsideSpec: /^\/crm\/(v3\/(properties|pipelines|lists|owners)|v4\/associations)\b/ });
 let sandbox: RunningSandbox;
 let hubspot: CrmSandbox;
 

@@ -51,5 +51,9 @@ export const hubSpotDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 		{ internal: 'description', external: 'content' },
 		{ internal: 'priority', external: 'hs_ticket_priority', transforms: ['uppercase'], values: { out: ticketPriorities } },
 		{ internal: 'status', external: 'hs_pipeline_stage', values: { out: ticketStatuses } },
+		// The first associated contact; the owner; the notes (HubSpot notes are internal: comments arrive as notes).
+		{ internal: 'requesterEmail', external: 'requester_email', transforms: ['trim', 'lowercase'] },
+		{ internal: 'assigneeEmail', external: 'owner_email', transforms: ['trim', 'lowercase'] },
+		{ internal: 'comments', external: 'comments' },
 	],
 };

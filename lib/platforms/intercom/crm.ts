@@ -1,7 +1,7 @@
 import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import type { ChangePage, CrmConnector, CrmEntity, EntitySupport, PlatformRecord, RecordWrite, WriteOutcome } from '../crm';
-import { addComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
+import { addComments, plainText, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
 
 export const INTERCOM_VERSION = '2.14';
 const PAGE = 150;
@@ -93,12 +93,6 @@ function ticketParts(ticket: IntercomRecord): TicketComment[] {
 		const comment = ticketComment(plainText(part.body), part.part_type === 'comment', part.id);
 		return comment ? [comment] : [];
 	});
-}
-
-/** Intercom bodies are HTML: paragraphs and breaks become new lines, tags go, the common entities are decoded. */
-function plainText(html: string | null | undefined): string {
-	return (html ?? '').replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>\s*<p>/gi, '\n').replace(/<[^>]+>/g, '')
-		.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 }
 
 /**
@@ -289,14 +283,17 @@ export class IntercomCrm implements CrmConnector {
 			...(assignee !== undefined ? { assignment: { admin_id: await this.meId(), assignee_id: await this.assigneeId(assignee) } } : {}),
 		};
 		let id = write.externalId;
+		let fields = write.fields;
 		if (id) {
 			await this.put('tickets', id, changes, write.fields);
 		} else {
 			if (typeof email !== 'string' || email.trim() === '') throw new TicketRefusal(`An Intercom ticket needs its requester's email (contact_email) for ticket ${write.internalId ?? 'a new record'}`, 'MISSING_REQUESTER');
 			// Creates are not idempotent in Intercom: the transport must not repeat one blindly.
+			// The ticket type it was created with is part of what was written: read back, it is no change.
+			fields = { ...write.fields, ticket_type_id: typeId ?? (await this.ticketTypeId()) };
 			const ticket = await this.transport.request<IntercomRecord>({
 				method: 'POST', url: '/tickets', headers,
-				body: { ticket_type_id: typeId ?? (await this.ticketTypeId()), contacts: [{ email }], ticket_attributes: attributes, ...(companyId !== undefined ? { company_id: companyId } : {}) },
+				body: { ticket_type_id: fields.ticket_type_id, contacts: [{ email }], ticket_attributes: attributes, ...(companyId !== undefined ? { company_id: companyId } : {}) },
 			}, { replaySafe: false });
 			id = ticket.id;
 			if (Object.keys(changes).some((field) => field !== 'ticket_attributes' && field !== 'company_id')) await this.put('tickets', id, changes, write.fields);
@@ -309,7 +306,7 @@ export class IntercomCrm implements CrmConnector {
 			}, { replaySafe: false });
 			return part?.id === undefined ? undefined : String(part.id);
 		});
-		return { ok: true, externalId: id, created: !write.externalId, fields: write.fields, threadIds };
+		return { ok: true, externalId: id, created: !write.externalId, fields, threadIds };
 	}
 
 	/** The workspace's first ticket state of a category (submitted, in_progress, waiting_on_customer, resolved). */

@@ -6,6 +6,7 @@ import { errorResponse } from './errors';
 import { HubspotEventQueue } from './events';
 import { type CrmObjectName, crmObjectTypes, findObjectType } from './objects';
 import { hubspotRateLimits } from './rateLimits';
+import { registerAssociationRoutes } from './associations';
 import { registerListRoutes } from './lists';
 import { registerCrmRoutes } from './routes';
 import { signHubspotWebhook } from './signature';
@@ -52,6 +53,7 @@ export const createHubspotSandbox: VendorSandboxFactory = (services) => {
 			registerCrmRoutes(router, store, services.baseUrl);
 			registerListRoutes(router, store);
 			registerWorkflowRoutes(router, store);
+			registerAssociationRoutes(router, store);
 		},
 		data: {
 			reset: () => {
@@ -82,14 +84,19 @@ function seed(store: CrmStore, data: Record<string, unknown[]>): Record<string, 
 			stored.workflows = seedWorkflows(store, records);
 			continue;
 		}
-		const name = collectionName(collection);
 		if (!Array.isArray(records)) throw controlError(400, `${collection} must be an array of records`);
+		if (collection === 'owners') {
+			stored.owners = records.map((owner) => store.addOwner(owner as Record<string, unknown>));
+			continue;
+		}
+		const name = collectionName(collection);
 		stored[name] = records.map((record) => present(store.table(name).seed(record as SeedRecord)));
 	}
 	return stored;
 }
 
 function state(store: CrmStore, collection?: string): unknown {
+	if (collection === 'owners') return store.owners;
 	if (collection === undefined) {
 		return Object.fromEntries(crmObjectTypes.map((type) => [type.name, state(store, type.name)]));
 	}

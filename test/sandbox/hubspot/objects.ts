@@ -1,7 +1,7 @@
 /** HubSpot's standard CRM objects as data: names, ids, default properties and the properties a portal knows. */
 import { pipelineOptions } from './pipelines';
 
-export type CrmObjectName = 'contacts' | 'companies' | 'deals' | 'tickets';
+export type CrmObjectName = 'contacts' | 'companies' | 'deals' | 'tickets' | 'notes';
 export type PropertyType = 'string' | 'number' | 'datetime' | 'enumeration' | 'bool';
 
 export interface CrmProperty {
@@ -205,6 +205,21 @@ export const crmObjectTypes: CrmObjectType[] = [
 			choice('source_type', 'Source', ticketGroup, ['CHAT', 'EMAIL', 'FORM', 'PHONE']),
 			text('hubspot_owner_id', 'Ticket owner', ticketGroup),
 			...systemProperties('hs_lastmodifieddate', ticketGroup),
+		],
+	},
+	{
+		// Notes are engagements: a body and a time, associated with the records they are about (a ticket's notes).
+		name: 'notes',
+		singular: 'note',
+		objectTypeId: '0-46',
+		lastModifiedProperty: 'hs_lastmodifieddate',
+		defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+		queryProperties: ['hs_note_body'],
+		properties: [
+			text('hs_note_body', 'Note body', 'engagement'),
+			datetime('hs_timestamp', 'Activity date', 'engagement'),
+			text('hubspot_owner_id', 'Activity assigned to', 'engagement'),
+			...systemProperties('hs_lastmodifieddate', 'engagement'),
 		],
 	},
 ];

@@ -1,6 +1,7 @@
 /** The CRM v3 endpoints: objects (basic, batch, search), the properties list and the pipelines. */
 import type { Router } from '../framework/router';
 import type { SandboxRequest, SandboxResponse } from '../framework/types';
+import { associateOnCreate } from './associations';
 import { HubspotFailure, objectNotFound, validationError } from './errors';
 import { type CrmObjectType, describeProperty, findObjectType } from './objects';
 import { findPipeline, pipelinesOf, presentPipeline } from './pipelines';
@@ -19,11 +20,14 @@ export function registerCrmRoutes(router: Router, store: CrmStore, baseUrl: () =
 		.get(objects, (request) => listPage(table(request), request, baseUrl()))
 		.post(objects, (request) => {
 			const body = objectBody(request.body);
-			return { status: 201, body: present(table(request).create(body.properties)) };
+			const records = table(request);
+			const record = records.create(body.properties);
+			associateOnCreate(store, records.type.name, record.id, body.associations);
+			return { status: 201, body: present(record) };
 		})
 		.post(`${objects}/search`, (request) => searchPage(table(request), request))
 		.post(`${objects}/batch/read`, (request) => batchRead(table(request), request))
-		.post(`${objects}/batch/create`, (request) => batchCreate(table(request), request))
+		.post(`${objects}/batch/create`, (request) => batchCreate(store, table(request), request))
 		.post(`${objects}/batch/update`, (request) => batchUpdate(table(request), request))
 		.post(`${objects}/batch/upsert`, (request) => batchUpsert(table(request), request))
 		.post(`${objects}/batch/archive`, (request) => batchArchive(table(request), request))
@@ -114,9 +118,13 @@ function batchRead(records: ObjectTable, request: SandboxRequest): SandboxRespon
 	return batchResponse(results, errors, 200, started);
 }
 
-function batchCreate(records: ObjectTable, request: SandboxRequest): SandboxResponse {
+function batchCreate(store: CrmStore, records: ObjectTable, request: SandboxRequest): SandboxResponse {
 	const started = new Date().toISOString();
-	const outcome = eachInput(batchInputs(objectBody(request.body)), (input) => present(records.create(input.properties)));
+	const outcome = eachInput(batchInputs(objectBody(request.body)), (input) => {
+		const record = records.create(input.properties);
+		associateOnCreate(store, records.type.name, record.id, (input as { associations?: unknown }).associations);
+		return present(record);
+	});
 	return batchResponse(outcome.results, outcome.errors, 201, started);
 }
 

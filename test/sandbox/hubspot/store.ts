@@ -2,6 +2,7 @@
  * The portal's CRM records: one table per object type. Every write stamps createdate and the object's last-modified
  * property, and tells the listener what changed (for webhooks). Search reads an index that may lag behind writes.
  */
+import { Associations, type Owner } from './associations';
 import { contactExists, invalidProperties, objectNotFound, validationError } from './errors';
 import { type CrmObjectName, type CrmObjectType, crmObjectTypes } from './objects';
 import { checkValues } from './values';
@@ -252,6 +253,8 @@ export class ObjectTable {
 export class CrmStore {
 	readonly settings = { searchIndexLagMs: 0 };
 	private tables = new Map<CrmObjectName, ObjectTable>();
+	readonly associations = new Associations();
+	readonly owners: Owner[] = [];
 
 	constructor(private readonly onChange: (change: CrmChange) => void) {
 		this.reset();
@@ -264,6 +267,17 @@ export class CrmStore {
 	reset(): void {
 		this.settings.searchIndexLagMs = 0;
 		this.tables = new Map(crmObjectTypes.map((type) => [type.name, new ObjectTable(type, this.settings, this.onChange)]));
+		this.associations.clear();
+		this.owners.length = 0;
+	}
+
+	/** A user records can be assigned to (`owners` in a seed). */
+	addOwner(fields: { email?: unknown; firstName?: unknown; lastName?: unknown }): Owner {
+		if (typeof fields.email !== 'string') throw validationError('an owner needs an email');
+		const at = new Date().toISOString();
+		const owner: Owner = { id: String(7001 + this.owners.length), email: fields.email, firstName: String(fields.firstName ?? ''), lastName: String(fields.lastName ?? ''), userId: 9001 + this.owners.length, archived: false, createdAt: at, updatedAt: at };
+		this.owners.push(owner);
+		return owner;
 	}
 }
 
