@@ -10,6 +10,7 @@ import * as recordOrder from './actions/recordOrder.operation';
 import * as restockOrder from './actions/restockOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
+import * as syncCustomers from './actions/syncCustomers.operation';
 import * as syncProducts from './actions/syncProducts.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
 import { namesInSentence } from '../shared/platformOptions';
@@ -32,6 +33,12 @@ export const operationOptions: INodePropertyOptions[] = [
 	},
 	{ name: 'Resume Pending Orders', value: 'resumeOrders', action: 'Resume recorded orders with steps left', description: 'Pass on recorded orders whose steps were left unfinished (a crash, a failed step), each with the steps left' },
 	{ name: 'Retry Pending', value: 'retryPending', action: 'Retry pending stock changes', description: 'Apply the changes earlier runs could not (a store that was down)' },
+	{
+		name: 'Sync Customers',
+		value: 'syncCustomers',
+		action: 'Keep the stores\' customers in step and copy them to the CRM',
+		description: 'Copy customers created or edited on one store (email, name, phone, marketing consent) to the other stores and the CRM, matched by email, created where missing',
+	},
 	{
 		name: 'Sync Products',
 		value: 'syncProducts',
@@ -61,6 +68,7 @@ export const inventoryFanOutProperties: INodeProperties[] = [
 	...pollOrders.description,
 	...reconcile.description,
 	...retryPending.description,
+	...syncCustomers.description,
 	...syncProducts.description,
 	...verifyOrder.description,
 	{ ...rulesProperty, displayOptions: { show: { operation: storeOperations } } },

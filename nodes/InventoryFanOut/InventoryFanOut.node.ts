@@ -10,6 +10,7 @@ import * as recordOrder from './actions/recordOrder.operation';
 import * as restockOrder from './actions/restockOrder.operation';
 import * as resumeOrders from './actions/resumeOrders.operation';
 import * as retryPending from './actions/retryPending.operation';
+import * as syncCustomers from './actions/syncCustomers.operation';
 import * as syncProducts from './actions/syncProducts.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
 import { inventoryFanOutProperties, operationOptions } from './InventoryFanOut.description';
@@ -18,7 +19,7 @@ import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
-const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, restockOrder, resumeOrders, retryPending, syncProducts, verifyOrder };
+const operations = { apply, completeStep, pollOrders, reconcile, recordOrder, restockOrder, resumeOrders, retryPending, syncCustomers, syncProducts, verifyOrder };
 
 // Not offered to AI agents as a tool (it moves stock): n8n offers a node as a tool only when usableAsTool is set.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
@@ -42,6 +43,8 @@ export class InventoryFanOut implements INodeType {
 		credentials: [
 			// One credential per store; the stores selected (or the order source verified) say which are used.
 			...credentialSlots('inventory'),
+			// The CRM that Sync Customers copies the stores' customers to: its slot shows once it is chosen.
+			...syncCustomers.crmCredentialSlots,
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: [stateStoreNotice, ...inventoryFanOutProperties],

@@ -11,6 +11,7 @@ export const configuredOutputs = (parameters: { operation?: string }) => {
 		reconcile: ['In Step', 'Drift'],
 		verifyOrder: ['Verified', 'Rejected'],
 		syncProducts: ['Stores Synced', 'Products Not Synced'],
+		syncCustomers: ['Stores Synced', 'Customers Not Synced'],
 	};
 	return (names[parameters.operation ?? ''] ?? ['Applied', 'Pending']).map((displayName) => ({ type: 'main', displayName }));
 };
