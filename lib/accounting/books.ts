@@ -4,10 +4,10 @@
  *
  * Exactly once is three guarantees stacked: the idempotency ledger lets one writer at a time work on a (kind, source id)
  * and hands its result to every later or concurrent caller (duplicate webhooks, parallel executions, queue-mode
- * workers); the entry row notes, durably and before the write is sent, that a write may land, so any later writer
- * looks the entry up on the platform by its stamped reference before writing again (a lost response, a crash, a
- * platform without idempotency keys); and the vendor's own idempotency key (QuickBooks `requestid`, Xero
- * `Idempotency-Key`) makes the transport's own retry of a lost response a replay rather than a second entry.
+ * workers); each attempt is noted in the store outbox, durably and before the write is sent (lib/transport/notedWrites.ts),
+ * so any later writer looks the entry up on the platform by its stamped reference before writing again (a lost
+ * response, a crash, a platform without idempotency keys); and the vendor's own idempotency key (QuickBooks
+ * `requestid`, Xero `Idempotency-Key`) makes the transport's own retry of a lost response a replay, not a second entry.
  */
 import { createHash } from 'node:crypto';
 

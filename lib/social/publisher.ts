@@ -4,9 +4,9 @@
  * Exactly once is three guarantees stacked: every platform's rules are checked before anything is sent (a post one
  * platform would refuse is published nowhere); the idempotency ledger lets one writer at a time work on a (platform
  * account, post id) and hands its result to every later or concurrent caller (a retried execution, a second worker);
- * and the post row notes, durably and before the publish is sent, that it may land, so a writer after a lost answer
- * or a crash looks the post up on the platform (its text among the account's posts since the first attempt, and what
- * the attempt noted) before publishing again. No platform here takes an idempotency key, so the transport never
+ * and each attempt is noted in the store outbox, durably and before the publish is sent (lib/transport/notedWrites.ts),
+ * so a writer after a lost answer or a crash looks the post up on the platform (its text among the account's posts
+ * since the first attempt, and what the attempt noted on the post row) before publishing again. No platform here takes an idempotency key, so the transport never
  * repeats a publish whose answer was lost (replaySafe: false); the look-up does.
  */
 import { InputError } from '../records/inputSchema';
