@@ -245,14 +245,18 @@ export class MarketingCampaigns {
 
 	/**
 	 * Sends again what a platform could not take before (up to `maxAttempts` runs each). A nurture start whose contact
-	 * became a customer meanwhile is dropped instead.
+	 * became a customer meanwhile is dropped instead; a journey step this setup has no journey for (a node set up for
+	 * unsubscribes only) stays pending for one that has it.
 	 */
 	async retryPending(limit = 1000): Promise<Array<CampaignWork & CampaignStep>> {
 		const entries = await this.pendingTopic().list({ maxAttempts: this.options.maxAttempts ?? 5, order: 'updated', limit });
 		const works: CampaignWork[] = [];
 		const dropped: string[] = [];
+		const targets = new Map(this.options.targets.map((target) => [target.platform, target]));
 		for (const entry of entries) {
 			const work = entry.payload;
+			const target = targets.get(work.platform);
+			if (!target || (work.action !== 'leave' && !target.connector.hasJourney(work.subject as JourneyKind, work.action))) continue;
 			if (work.action === 'start' && work.subject === 'nurture' && (await this.repository.journeyState(work.email, 'nurture')) !== 'started') dropped.push(entry.key);
 			else works.push(work);
 		}

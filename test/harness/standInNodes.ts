@@ -87,12 +87,40 @@ class IfStandIn implements INodeType {
 	}
 }
 
+/**
+ * n8n's Split Out (v1) as templates use it: one item per element of the list at `fieldToSplitOut` (a dotted path), the
+ * element as the item when it is an object, each paired with the item it came from. Other options fail loudly.
+ */
+class SplitOutStandIn implements INodeType {
+	readonly description: INodeTypeDescription = { ...describe('splitOut', 'Split Out', false),
+		properties: [
+			{ displayName: 'Field To Split Out', name: 'fieldToSplitOut', type: 'string', default: '' },
+			{ displayName: 'Options', name: 'options', type: 'json', default: {} },
+		],
+	};
+
+	async execute(this: IExecuteFunctions) {
+		return [
+			this.getInputData().flatMap((item, index) => {
+				const field = this.getNodeParameter('fieldToSplitOut', index) as string;
+				if (Object.keys((this.getNodeParameter('options', index, {}) as object) ?? {}).length > 0) throw new Error('Split Out stand-in: options are not supported');
+				const list = field.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], item.json);
+				return (Array.isArray(list) ? list : []).map((element) => ({
+					json: typeof element === 'object' && element !== null && !Array.isArray(element) ? (element as Record<string, never>) : { [field]: element as never },
+					pairedItem: { item: index },
+				}));
+			}),
+		];
+	}
+}
+
 export const standInNodeTypes: Record<string, INodeType> = {
 	'n8n-nodes-base.manualTrigger': new EmittingTrigger(describe('manualTrigger', 'Manual Trigger', true)),
 	'n8n-nodes-base.scheduleTrigger': new EmittingTrigger(describe('scheduleTrigger', 'Schedule Trigger', true)),
 	'n8n-nodes-base.webhook': new WebhookStandIn(),
 	'n8n-nodes-base.noOp': new NoOpStandIn(),
 	'n8n-nodes-base.if': new IfStandIn(),
+	'n8n-nodes-base.splitOut': new SplitOutStandIn(),
 	'n8n-nodes-base.respondToWebhook': new PassThroughStandIn(describe('respondToWebhook', 'Respond to Webhook', false)),
 	// Calls out of n8n (an email, a receiver's API): the e2e tests check what arrives; in-process the items go on.
 	'n8n-nodes-base.emailSend': new PassThroughStandIn(describe('emailSend', 'Send Email', false)),

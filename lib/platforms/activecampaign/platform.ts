@@ -46,8 +46,8 @@ export const activecampaign: PlatformDefinition = {
 				description: 'The automation each new contact is added to; empty for none',
 				pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 11', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' },
 			},
-			{ displayName: 'ActiveCampaign Nurture Automation', name: 'activeCampaignNurtureAutomationId', default: '', shownWhen: { operation: ['updateLifecycleStage'] }, description: 'The automation a lead is added to; becoming a customer removes it from the automation. Empty for none.', pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 12', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' } },
-			{ displayName: 'ActiveCampaign Retention Automation', name: 'activeCampaignRetentionAutomationId', default: '', shownWhen: { operation: ['startRetention'] }, description: 'The automation inactive customers are added to; empty for none', pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 13', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' } },
+			{ displayName: 'ActiveCampaign Nurture Automation', name: 'activeCampaignNurtureAutomationId', default: '', shownWhen: { operation: ['updateLifecycleStage', 'retryPending'] }, description: 'The automation a lead is added to; becoming a customer removes it from the automation. Empty for none.', pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 12', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' } },
+			{ displayName: 'ActiveCampaign Retention Automation', name: 'activeCampaignRetentionAutomationId', default: '', shownWhen: { operation: ['startRetention', 'retryPending'] }, description: 'The automation inactive customers are added to; empty for none', pick: { resource: 'automations', by: 'id', placeholder: 'e.g. 13', pattern: '^[0-9]+$', patternMessage: 'An ActiveCampaign automation ID is a number' } },
 		],
 		settings: (parameter) => {
 			const byAutomation = parameter('activeCampaignWelcomeBy') === 'automation';

@@ -53,8 +53,8 @@ export const hubspot: PlatformDefinition = {
 				description: 'The email subscription type an unsubscribe applies to (Settings → Marketing → Email → Subscription types)',
 				pick: { resource: 'subscriptionTypes', by: 'id', placeholder: 'e.g. 7001', pattern: '^[0-9]+$', patternMessage: 'A HubSpot subscription type ID is a number' },
 			},
-			{ displayName: 'HubSpot Nurture Workflow ID', name: 'hubspotNurtureWorkflowId', default: '', shownWhen: { operation: ['updateLifecycleStage'] }, description: 'The contact workflow a lead is enrolled in; becoming a customer unenrols it. Empty for none.' },
-			{ displayName: 'HubSpot Retention Workflow ID', name: 'hubspotRetentionWorkflowId', default: '', shownWhen: { operation: ['startRetention'] }, description: 'The contact workflow inactive customers are enrolled in; empty for none' },
+			{ displayName: 'HubSpot Nurture Workflow ID', name: 'hubspotNurtureWorkflowId', default: '', shownWhen: { operation: ['updateLifecycleStage', 'retryPending'] }, description: 'The contact workflow a lead is enrolled in; becoming a customer unenrols it. Empty for none.' },
+			{ displayName: 'HubSpot Retention Workflow ID', name: 'hubspotRetentionWorkflowId', default: '', shownWhen: { operation: ['startRetention', 'retryPending'] }, description: 'The contact workflow inactive customers are enrolled in; empty for none' },
 		],
 		settings: (parameter) => {
 			const list = parameter('hubspotWelcomeList');

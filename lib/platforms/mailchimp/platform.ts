@@ -28,11 +28,11 @@ export const mailchimp: PlatformDefinition = {
 			},
 			{ displayName: 'Mailchimp Welcome Journey ID', name: 'mailchimpJourneyId', default: '', description: 'Customer journey whose API trigger starts the welcome (shown on its "Contact API event" starting point; Mailchimp\'s API lists no journeys); empty for none' },
 			{ displayName: 'Mailchimp Journey Step ID', name: 'mailchimpJourneyStepId', default: '', description: 'The journey\'s "Contact API event" starting step' },
-			{ displayName: 'Mailchimp Nurture Journey ID', name: 'mailchimpNurtureJourneyId', default: '', shownWhen: { operation: ['updateLifecycleStage'] }, description: 'Customer journey a lead is nurtured in, started by its "Contact API event" starting point; empty for none' },
-			{ displayName: 'Mailchimp Nurture Step ID', name: 'mailchimpNurtureStepId', default: '', shownWhen: { operation: ['updateLifecycleStage'] }, description: 'The nurture journey\'s "Contact API event" starting step' },
-			{ displayName: 'Mailchimp Nurture Exit Tag', name: 'mailchimpNurtureExitTag', default: 'customer', shownWhen: { operation: ['updateLifecycleStage'] }, description: 'The tag the nurture journey\'s exit condition ("Tag is added") waits for: added to stop the nurture, since Mailchimp\'s API takes no one out of a journey' },
-			{ displayName: 'Mailchimp Retention Journey ID', name: 'mailchimpRetentionJourneyId', default: '', shownWhen: { operation: ['startRetention'] }, description: 'Customer journey that wins back inactive customers, started by its "Contact API event" starting point' },
-			{ displayName: 'Mailchimp Retention Step ID', name: 'mailchimpRetentionStepId', default: '', shownWhen: { operation: ['startRetention'] }, description: 'The retention journey\'s "Contact API event" starting step' },
+			{ displayName: 'Mailchimp Nurture Journey ID', name: 'mailchimpNurtureJourneyId', default: '', shownWhen: { operation: ['updateLifecycleStage', 'retryPending'] }, description: 'Customer journey a lead is nurtured in, started by its "Contact API event" starting point; empty for none' },
+			{ displayName: 'Mailchimp Nurture Step ID', name: 'mailchimpNurtureStepId', default: '', shownWhen: { operation: ['updateLifecycleStage', 'retryPending'] }, description: 'The nurture journey\'s "Contact API event" starting step' },
+			{ displayName: 'Mailchimp Nurture Exit Tag', name: 'mailchimpNurtureExitTag', default: 'customer', shownWhen: { operation: ['updateLifecycleStage', 'retryPending'] }, description: 'The tag the nurture journey\'s exit condition ("Tag is added") waits for: added to stop the nurture, since Mailchimp\'s API takes no one out of a journey' },
+			{ displayName: 'Mailchimp Retention Journey ID', name: 'mailchimpRetentionJourneyId', default: '', shownWhen: { operation: ['startRetention', 'retryPending'] }, description: 'Customer journey that wins back inactive customers, started by its "Contact API event" starting point' },
+			{ displayName: 'Mailchimp Retention Step ID', name: 'mailchimpRetentionStepId', default: '', shownWhen: { operation: ['startRetention', 'retryPending'] }, description: 'The retention journey\'s "Contact API event" starting step' },
 		],
 		settings: (parameter) => {
 			const journey = parameter('mailchimpJourneyId');

@@ -26,7 +26,20 @@ export async function openFanOut(
 function chosenPlatforms(context: IExecuteFunctions, mappings?: Partial<Record<string, FieldMapping[]>>) {
 	const platforms = context.getNodeParameter('platforms', 0) as string[];
 	if (platforms.length === 0) throw new NodeOperationError(context.getNode(), 'Choose at least one marketing platform');
-	return platforms.map((platform) => ({ platform, parameter: (name: string) => pickedValue(context, name), mappings: mappings?.[platform] }));
+	return platforms.map((platform) => ({ platform, parameter: (name: string) => shownValue(context, name), mappings: mappings?.[platform] }));
+}
+
+/**
+ * A platform parameter's value, or '' when the chosen operation hides it (the nurture's ids outside Update Lifecycle
+ * Stage and Retry Pending): n8n answers a hidden parameter with "Could not find property", and hidden means unused.
+ */
+function shownValue(context: IExecuteFunctions, name: string): string {
+	try {
+		return pickedValue(context, name);
+	} catch (error) {
+		if (/Could not find property/i.test((error as Error).message)) return '';
+		throw error;
+	}
 }
 
 /** Segment leaves, the nurture and the retention campaign over the node's platforms, through the shared store. */
