@@ -38,7 +38,7 @@ function shownValue(context: IExecuteFunctions, name: string): string {
 		return pickedValue(context, name);
 	} catch (error) {
 		if (/Could not find property/i.test((error as Error).message)) return '';
-		throw error;
+		throw new NodeOperationError(context.getNode(), error as Error);
 	}
 }
 
