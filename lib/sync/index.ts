@@ -75,18 +75,17 @@ export function openSync({ store, platforms }: EngineContext) {
 		if (!crm) throw new Error(`${platformDefinition(platform).displayName} is not a CRM platform`);
 		return crm.connector((await platforms.connect(platform)).transport);
 	};
-	const productConnector = async (platform: string): Promise<ProductConnector> => {
+	/** One store's connector for its products or customers, through the store's own account, answering under its id. */
+	const storeConnector = async <C extends CrmConnector>(capability: 'products' | 'customers', choice: string | StoreChoice): Promise<C> => {
+		const { platform, id = platform } = typeof choice === 'string' ? { platform: choice } : choice;
 		const definition = platformDefinition(platform);
-		if (!definition.products) throw new Error(`${definition.displayName} has no product catalogue this package keeps in step`);
-		const { transport, settings } = await platforms.connect(platform);
-		return definition.products.connector(transport, settings);
-	};
-	const customerConnector = async ({ platform, id = platform }: StoreChoice): Promise<CustomerConnector> => {
-		const definition = platformDefinition(platform);
-		if (!definition.customers) throw new Error(`${definition.displayName} has no customers this package keeps in step`);
+		const declared = definition[capability];
+		if (!declared) throw new Error(`${definition.displayName} has no ${capability === 'products' ? 'product catalogue' : 'customers'} this package keeps in step`);
 		const { transport, settings } = await platforms.connect(platform, { account: id });
-		return underStoreId(definition.customers.connector(transport, settings), id);
+		return underStoreId(declared.connector(transport, settings) as C, id);
 	};
+	const productConnector = (choice: string | StoreChoice): Promise<ProductConnector> => storeConnector('products', choice);
+	const customerConnector = (choice: StoreChoice): Promise<CustomerConnector> => storeConnector('customers', choice);
 	return {
 		/** The CRM connector of one platform. */
 		connector,
@@ -124,9 +123,10 @@ export function openSync({ store, platforms }: EngineContext) {
 		 * products matched by SKU and linked in the ID map, created where missing, the winners written in each vendor's
 		 * batches; our own writes coming back are not changes (no echo).
 		 */
-		syncProducts: async (stores: string[], options: Omit<SyncOptions, 'store' | 'platforms' | 'entity' | 'deletes'>): Promise<SyncSummary> => {
+		syncProducts: async (stores: Array<string | StoreChoice>, options: Omit<SyncOptions, 'store' | 'platforms' | 'entity' | 'deletes'>): Promise<SyncSummary> => {
+			storeIds(stores.map((choice) => (typeof choice === 'string' ? { platform: choice } : choice)));
 			const connected = [];
-			for (const platform of stores) connected.push({ connector: await productConnector(platform), mappings: productMappings });
+			for (const choice of stores) connected.push({ connector: await productConnector(choice), mappings: productMappings });
 			return syncPlatforms({ ...options, entity: 'products', deletes: 'ignore', store, platforms: connected });
 		},
 		/** Changes on one platform since its cursor. */
