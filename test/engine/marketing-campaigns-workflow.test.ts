@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { openMetering, presetPlan } from '../../lib/metering';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
 import { runWorkflow } from '../harness/inProcess';
@@ -96,6 +97,11 @@ test('lead → customer starts then stops the nurture; each campaign execution i
 	const late = await post(LIFECYCLE, 'Lifecycle Stage Changed', { email: 'grace@example.com', lifecycleStage: 'lead' });
 	expect(late.outputs['Answer Unchanged'][0][0].json).toMatchObject({ action: 'none' });
 	expect(await campaignUsage()).toHaveLength(4);
+	// At the marketing price list: 4 campaign executions × $0.10.
+	const store = await openStore({ kind: 'sqlite', file: stateFile }, allMigrations);
+	const invoice = await openMetering({ store }).meter({ namespace: 'marketing' }).preview('acme', presetPlan('marketing'));
+	expect(invoice.lines.map((line) => [line.meter ?? line.kind, line.amount.amount])).toEqual([['contacts', '0.00'], ['campaigns', '0.40']]);
+	expect(invoice.total.amount).toBe('0.40');
 });
 
 test('the retention check starts the win-back for inactive customers once per inactivity spell, metered once', async () => {
