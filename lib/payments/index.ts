@@ -16,6 +16,8 @@ export { paymentWebhookSecretField, verifyPaymentEvent, verifyStripeSignature, v
 export { paymentRequestSchema, paymentIdSchema, captureRequestSchema, refundRequestSchema, refundIdSchema } from './inputs';
 export { PaymentRefunds, type RefundRequest, type RefundOutcome, type RefundFailureReason } from './refunds';
 export { RefundRepository, type RefundRow, type RefundRowState } from './refundRepository';
+export { PaymentSubscriptions, checkPlans, PLAN_INTERVALS, type SubscriptionPlan, type SubscriptionRequest, type SubscriptionOutcome, type SubscriptionChange, type SubscriptionFailureReason } from './subscriptions';
+export type { SubscriptionState } from '../platforms/payments';
 export { PaymentDisputes, type DisputeChange, type DisputeOutcome, type DisputeRecord } from './disputes';
 export { DISPUTE_STATES, type DisputeReason, type DisputeState, type ProcessorDispute } from '../platforms/disputes';
 /** Amounts in major units as processors and users write them (1999 USD → "19.99", 1005 KWD → "1.005"). */

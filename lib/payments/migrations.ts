@@ -171,4 +171,23 @@ export const paymentMigrations: Migration[] = [
 			'CREATE INDEX payment_transactions_by_action_id ON payment_transactions (processor, action_transaction_id)',
 		],
 	},
+	{
+		component: 'payments',
+		version: 10,
+		description: 'subscriptions made through the processors, one row per processor subscription',
+		statements: [
+			`CREATE TABLE payment_subscriptions (
+				processor TEXT NOT NULL,
+				subscription_id TEXT NOT NULL,
+				plan_id TEXT,
+				processor_plan_id TEXT,
+				state TEXT NOT NULL,
+				processor_status TEXT NOT NULL,
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (processor, subscription_id)
+			)`,
+			'CREATE INDEX payment_subscriptions_by_id ON payment_subscriptions (subscription_id)',
+		],
+	},
 ];

@@ -11,6 +11,7 @@ import { PaymentAuthorizations, type AuthorizationOutcome } from './authorizatio
 import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type ExpiringAuthorization } from './repository';
 import { paymentRequestSchema } from './inputs';
 import { PaymentRefunds, type RefundOutcome, type RefundRequest } from './refunds';
+import { PaymentSubscriptions } from './subscriptions';
 import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routeDecision';
 
 /** One payment to route. Tokens only: the router never sees card numbers. */
@@ -119,6 +120,8 @@ export class PaymentRouter {
 	readonly stats: ProcessorStatsRepository;
 	readonly refunds: PaymentRefunds;
 	readonly authorizations: PaymentAuthorizations;
+	/** Subscriptions billed by these processors, once per request id. */
+	readonly subscriptions: PaymentSubscriptions;
 	private readonly leaseMs: number;
 	private readonly waitMs: number;
 	private readonly pollMs: number;
@@ -148,6 +151,7 @@ export class PaymentRouter {
 		};
 		this.authorizations = new PaymentAuthorizations(parts);
 		this.refunds = new PaymentRefunds(parts);
+		this.subscriptions = new PaymentSubscriptions(parts);
 	}
 
 	/**

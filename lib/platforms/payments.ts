@@ -70,6 +70,8 @@ export interface PaymentConnector {
 	readonly authorization?: AuthorizationActions;
 	/** Present when the processor can refund a captured payment, in full or in part. */
 	readonly refunds?: RefundActions;
+	/** Present when the processor bills subscriptions to plans (create, change plan, pause, cancel). */
+	readonly subscriptions?: SubscriptionActions;
 	/**
 	 * Where payments may wait for their customer: the payment's outcome once the customer acted (read at the processor,
 	 * or for PayPal the capture or authorization of the approved order under the payment's key).
@@ -238,3 +240,65 @@ export function classifyCode(table: FailureTable, code: string): FailureKind | u
 }
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: string };
+
+// Subscriptions: what a processor's recurring billing does for the payments capability.
+
+/**
+ * Where a subscription stands: `pending` (waiting for its subscriber to approve, or for a first payment), `active`,
+ * `paused` (no charges until resumed), `canceled`.
+ */
+export type SubscriptionState = 'pending' | 'active' | 'paused' | 'canceled';
+
+interface KeyedRequest {
+	/** Derived from the request id, so every repeat of one request carries the same key. */
+	idempotencyKey: string;
+	/** True when an earlier call with this key may have reached the processor: settle it rather than act twice. */
+	resuming: boolean;
+}
+
+export interface SubscriptionCreateRequest extends KeyedRequest {
+	/** The processor's plan (Stripe's price, PayPal's billing plan). */
+	processorPlanId: string;
+	/** The processor's customer (Stripe's `cus_…`); PayPal's subscriber approves on PayPal's page instead. */
+	customer?: string;
+	/** A stored payment method of the customer to charge (Stripe's `pm_…`), else the customer's default. */
+	paymentMethod?: string;
+	/** Where the subscriber comes back after approving on the processor's page. */
+	returnUrl?: string;
+	/** The merchant's request id, kept at the processor beside the subscription. */
+	requestId: string;
+}
+
+export interface SubscriptionChangeRequest extends KeyedRequest {
+	subscriptionId: string;
+	/** For a change of plan: the new plan at the processor. */
+	processorPlanId?: string;
+}
+
+export type SubscriptionResult =
+	/** `action`: what the subscriber must do first (PayPal's approve page). */
+	| { outcome: 'succeeded'; subscriptionId: string; state: SubscriptionState; processorStatus: string; processorPlanId?: string; action?: CustomerAction }
+	/** The processor refused (unknown plan or customer, wrong state): nothing changed. */
+	| { outcome: 'refused'; code: string; message: string; httpStatus?: number }
+	/** No answer arrived after the request may have reached the processor: repeat it with the same key to settle. */
+	| { outcome: 'unknown'; code: string; message: string };
+
+export interface SubscriptionActions {
+	create(request: SubscriptionCreateRequest): Promise<SubscriptionResult>;
+	changePlan(request: SubscriptionChangeRequest): Promise<SubscriptionResult>;
+	/** Stops charging without ending the subscription; absent where the processor cannot pause. */
+	pause?(request: SubscriptionChangeRequest): Promise<SubscriptionResult>;
+	cancel(request: SubscriptionChangeRequest): Promise<SubscriptionResult>;
+}
+
+/** The key for one subscription request: fits Square's 45, PayPal's 108 and Stripe's 255 characters. */
+export function subscriptionKeyFor(requestId: string): string {
+	return `sub_${createHash('sha256').update(`subscription\u0000${requestId}`).digest('hex').slice(0, 40)}`;
+}
+
+/** A subscription call's failure: refused when the processor answered (4xx), unknown when it may have acted. */
+export function subscriptionFailure(error: unknown, code?: string): SubscriptionResult {
+	const result = refundFailure(error, code);
+	if (result.outcome === 'accepted') throw error;
+	return result;
+}

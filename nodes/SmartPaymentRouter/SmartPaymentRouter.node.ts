@@ -11,6 +11,7 @@ import * as listExpiring from './actions/listExpiring.operation';
 import * as recordDispute from './actions/recordDispute.operation';
 import * as refund from './actions/refund.operation';
 import * as route from './actions/route.operation';
+import * as subscription from './actions/subscription.operation';
 import * as verifyEvent from './actions/verifyEvent.operation';
 import { smartPaymentRouterProperties, operationOptions } from './SmartPaymentRouter.description';
 import { routeOperation } from '../shared/operationRouter';
@@ -18,14 +19,15 @@ import { credentialSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
-const operations = { route, authorize, completeAction, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent, recordDispute };
+const operations = { route, authorize, completeAction, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent, recordDispute, ...Object.fromEntries(Object.keys(subscription.SUBSCRIPTION_OPERATIONS).map((operation) => [operation, subscription])) };
 
 /**
  * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be
  * self-contained), each named for a business outcome: Route Payment and Complete Customer Action → Succeeded / Declined /
  * Action Required (waiting for the customer: 3-D Secure); Authorize Payment → Authorized / Declined / Action Required; Get Payment and Get
  * Refund → Found / Not Found; Verify Event → Verified / Rejected; Record Dispute → Needs Response / Under Review / Won /
- * Lost / Unchanged; the others one output. A payment the processors
+ * Lost / Unchanged; Create Subscription → Subscribed / Action Required (the subscriber approves first: PayPal); the others
+ * one output. A payment the processors
  * refused otherwise, or invalid input, is no output of its own: it follows the node's On Error setting.
  */
 const paymentOutputs = (parameters: { operation?: string }) => {
@@ -37,11 +39,12 @@ const paymentOutputs = (parameters: { operation?: string }) => {
 		getRefund: ['Found', 'Not Found'],
 		verifyEvent: ['Verified', 'Rejected'],
 		recordDispute: ['Needs Response', 'Under Review', 'Won', 'Lost', 'Unchanged'],
+		createSubscription: ['Subscribed', 'Action Required'],
 	};
 	return (names[parameters.operation ?? 'route'] ?? ['Output']).map((displayName) => ({ type: 'main', displayName }));
 };
 
-const twoOutputs = ['get', 'getRefund', 'verifyEvent'];
+const twoOutputs = ['get', 'getRefund', 'verifyEvent', 'createSubscription'];
 /** The operations whose payment may wait for its customer (3-D Secure, approval): a third output, Action Required. */
 const threeOutputs = ['route', 'authorize', 'completeAction'];
 

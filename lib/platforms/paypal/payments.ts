@@ -18,6 +18,7 @@ import {
 	type RefundState,
 } from '../payments';
 import { payPalFailures, payPalIssue, type PayPalErrorBody } from './profile';
+import { PayPalSubscriptions } from './subscriptions';
 
 interface PayPalAuthorization {
 	id: string;
@@ -47,7 +48,11 @@ export class PayPalPayments implements PaymentConnector, RefundActions, Authoriz
 	/** An authorization holds 29 days; PayPal recommends capturing within its 3-day honor period. */
 	readonly validity = { days: 29, honorDays: 3 };
 
-	constructor(private readonly transport: Transport) {}
+	readonly subscriptions: PayPalSubscriptions;
+
+	constructor(private readonly transport: Transport) {
+		this.subscriptions = new PayPalSubscriptions(transport);
+	}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {
 		try {

@@ -19,6 +19,7 @@ import {
 	type RefundState,
 } from '../payments';
 import { stripeFailures, type StripeErrorBody } from './profile';
+import { StripeSubscriptions } from './subscriptions';
 
 interface PaymentIntent {
 	id: string;
@@ -44,7 +45,11 @@ export class StripePayments implements PaymentConnector, AuthorizationActions, R
 	/** Card authorizations hold 7 days (customer-initiated, card not present). */
 	readonly validity = { days: 7 };
 
-	constructor(private readonly transport: Transport) {}
+	readonly subscriptions: StripeSubscriptions;
+
+	constructor(private readonly transport: Transport) {
+		this.subscriptions = new StripeSubscriptions(transport);
+	}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {
 		try {

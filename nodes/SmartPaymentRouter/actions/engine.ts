@@ -65,7 +65,7 @@ export type ItemOutcome = { output: number; json: IDataObject } | { failure: Rec
 
 /** A payment or refund the processors refused, or whose outcome could not be settled, named by its id. */
 export function paymentFailure(what: string, result: { message: string; code?: string } & IDataObject): ItemOutcome {
-	const id = result.refundId ?? result.paymentId;
+	const id = result.refundId ?? result.paymentId ?? result.requestId;
 	return { failure: { subject: `${what} ${typeof id === 'string' && id ? id : '(no id)'}`, message: result.message, code: result.code, details: { ...result } } };
 }
 

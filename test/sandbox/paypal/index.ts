@@ -86,6 +86,9 @@ const signPayPalWebhook: WebhookSigner = ({ body, secret, timestamp }) => {
 
 const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED', 'CHECKOUT.ORDER.APPROVED']);
 
+/** The billing plans subscriptions can be made to. */
+const BILLING_PLANS = new Set(['P-BASIC-MONTHLY', 'P-PRO-MONTHLY']);
+
 /** A webhook and the key the sandbox signs its deliveries with (PayPal's own certificate stands behind it). */
 interface Webhook {
 	id: string;
@@ -140,6 +143,8 @@ class PayPalState {
 	orders = new Map<string, Order>();
 	refunds = new Map<string, PayPalRefund>();
 	webhooks: Webhook[] = [];
+	/** Billing subscriptions (PayPal Subscriptions), by id `I-…`; plans `P-BASIC-MONTHLY` and `P-PRO-MONTHLY` exist. */
+	billingSubscriptions = new Map<string, Record<string, unknown>>();
 	/** Disputes of the sandbox's captures, newest last: what `CUSTOMER.DISPUTE.*` events carry. */
 	disputes: Array<Record<string, unknown>> = [];
 	tokens = new Map<string, number>();
@@ -173,6 +178,11 @@ class PayPalState {
 				return { status: 204 };
 			})
 			.post('/v1/notifications/verify-webhook-signature', (request) => this.verify(request))
+			.post('/v1/billing/subscriptions', (request) => this.withRequestId(request, () => this.subscribe(request)))
+			.get('/v1/billing/subscriptions/:id', (request) => ({ status: 200, body: this.billing(request.params.id) }))
+			.post('/v1/billing/subscriptions/:id/revise', (request) => this.withRequestId(request, () => this.revise(request)))
+			.post('/v1/billing/subscriptions/:id/suspend', (request) => this.withRequestId(request, () => this.transition(request.params.id, ['ACTIVE'], 'SUSPENDED')))
+			.post('/v1/billing/subscriptions/:id/cancel', (request) => this.withRequestId(request, () => this.transition(request.params.id, ['ACTIVE', 'SUSPENDED'], 'CANCELLED')))
 			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
 			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
 			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)))
@@ -249,6 +259,7 @@ class PayPalState {
 	reset(): void {
 		this.webhooks = [];
 		this.disputes = [];
+		this.billingSubscriptions.clear();
 		this.orders.clear();
 		this.refunds.clear();
 		this.tokens.clear();
@@ -261,7 +272,7 @@ class PayPalState {
 		const orders = [...this.orders.values()];
 		const captures = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { captures?: unknown[] } | undefined)?.captures ?? []) as Array<{ status: string }>));
 		const authorizations = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { authorizations?: unknown[] } | undefined)?.authorizations ?? [])));
-		const all = { orders, authorizations, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], disputes: this.disputes, webhooks: this.webhooks.map(listedWebhook) };
+		const all = { orders, authorizations, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], disputes: this.disputes, subscriptions: [...this.billingSubscriptions.values()], webhooks: this.webhooks.map(listedWebhook) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
@@ -284,13 +295,19 @@ class PayPalState {
 		const requestId = request.headers['paypal-request-id'];
 		if (typeof requestId === 'string' && requestId.length > 108) return payPalError(400, 'INVALID_REQUEST', 'PayPal-Request-Id is too long.', [{ field: 'PayPal-Request-Id', location: 'header', issue: 'INVALID_PARAMETER_SYNTAX', description: 'The value of a field does not conform to the expected format.' }]);
 		const answer = typeof requestId !== 'string' || requestId === '' ? await work() : await this.idempotency.run(`${request.path} ${requestId}`, JSON.stringify(request.body ?? {}), async () => work());
-		if (answer.status >= 300 || answer.body === undefined || request.headers.prefer === 'return=representation') return answer;
+		// Prefer applies to orders, payments and subscriptions; a revision answers its plan and links whatever it says.
+		if (answer.status >= 300 || answer.body === undefined || request.headers.prefer === 'return=representation' || request.path.endsWith('/revise')) return answer;
 		const { id, status, links } = answer.body as Order;
 		return { ...answer, body: { id, status, links } };
 	}
 
 	/** The buyer approving the order on PayPal's page: what following the order's `approve` link does here. */
 	private buyerApproves(request: SandboxRequest): SandboxResponse {
+		const subscription = this.billingSubscriptions.get(request.query.get('token') ?? '');
+		if (subscription) {
+			if (subscription.status === 'APPROVAL_PENDING') Object.assign(subscription, { status: 'ACTIVE', status_update_time: new Date().toISOString(), links: (subscription.links as Array<{ rel: string }>).filter((link) => link.rel !== 'approve') });
+			return { status: 200, body: `Subscription ${String(subscription.id)} is ${String(subscription.status)}.`, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+		}
 		const order = this.orders.get(request.query.get('token') ?? '');
 		if (!order) return { status: 404, body: 'This checkout session does not exist.', headers: { 'content-type': 'text/plain; charset=utf-8' } };
 		if (order.status === 'CREATED' || order.status === 'PAYER_ACTION_REQUIRED') {
@@ -301,6 +318,49 @@ class PayPalState {
 			this.emit({ id: `WH-${debugId()}`, event_version: '1.0', create_time: order.update_time, resource_type: 'checkout-order', event_type: 'CHECKOUT.ORDER.APPROVED', summary: `An order has been approved by buyer`, resource: structuredClone(order) });
 		}
 		return { status: 200, body: `Order ${order.id} is ${order.status}.`, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+	}
+
+	private billing(subscriptionId: string): Record<string, unknown> {
+		const subscription = this.billingSubscriptions.get(subscriptionId);
+		if (!subscription) throw new SandboxError(payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: 'Requested resource ID was not found.' }]));
+		return subscription;
+	}
+
+	/** A subscription to a plan, APPROVAL_PENDING until its subscriber approves at the `approve` link. */
+	private subscribe(request: SandboxRequest): SandboxResponse {
+		const body = (request.body ?? {}) as { plan_id?: unknown; custom_id?: unknown };
+		if (typeof body.plan_id !== 'string' || !BILLING_PLANS.has(body.plan_id)) {
+			return payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ field: '/plan_id', location: 'body', issue: 'INVALID_RESOURCE_ID', description: 'Requested resource ID was not found.' }]);
+		}
+		const subscriptionId = `I-${randomBytes(6).toString('hex').toUpperCase()}`;
+		const base = this.services.baseUrl();
+		const now = new Date().toISOString();
+		const subscription = {
+			id: subscriptionId, plan_id: body.plan_id, status: 'APPROVAL_PENDING', status_update_time: now, custom_id: body.custom_id, start_time: now, create_time: now, quantity: '1',
+			links: [
+				{ href: `${base}/checkoutnow?token=${subscriptionId}`, rel: 'approve', method: 'GET' },
+				{ href: `${base}/v1/billing/subscriptions/${subscriptionId}`, rel: 'self', method: 'GET' },
+			],
+		};
+		this.billingSubscriptions.set(subscriptionId, subscription);
+		return { status: 201, body: subscription };
+	}
+
+	/** A revision to another plan, applied at once (the sandbox's plans cost what the subscriber already approved). */
+	private revise(request: SandboxRequest): SandboxResponse {
+		const subscription = this.billing(request.params.id);
+		const planId = ((request.body ?? {}) as { plan_id?: unknown }).plan_id;
+		if (typeof planId !== 'string' || !BILLING_PLANS.has(planId)) return unprocessable('INVALID_PLAN_ID', 'The plan id is invalid.');
+		if (subscription.status !== 'ACTIVE' && subscription.status !== 'SUSPENDED') return unprocessable('SUBSCRIPTION_STATUS_INVALID', `Invalid subscription status for revise action; subscription status should be active or suspended.`);
+		subscription.plan_id = planId;
+		return { status: 200, body: { plan_id: planId, links: [{ href: `${this.services.baseUrl()}/v1/billing/subscriptions/${String(subscription.id)}`, rel: 'self', method: 'GET' }] } };
+	}
+
+	private transition(subscriptionId: string, from: string[], to: string): SandboxResponse {
+		const subscription = this.billing(subscriptionId);
+		if (!from.includes(String(subscription.status))) return unprocessable('SUBSCRIPTION_STATUS_INVALID', `Invalid subscription status for this action; subscription status should be ${from.join(' or ').toLowerCase()}.`);
+		Object.assign(subscription, { status: to, status_update_time: new Date().toISOString() });
+		return { status: 204, body: undefined };
 	}
 
 	private create(request: SandboxRequest): SandboxResponse {

@@ -183,6 +183,10 @@ class StripeState {
 	intents = new Map<string, PaymentIntent>();
 	charges: Array<{ id: string; payment_intent: string; amount: number; currency: string; metadata: Record<string, string> }> = [];
 	refunds: StripeRefund[] = [];
+	customers = new Map<string, Record<string, unknown>>();
+	/** Prices subscriptions can be made to (Stripe Billing); more through the control API's seed. */
+	prices = new Map<string, Record<string, unknown>>(defaultPrices());
+	subscriptions = new Map<string, Record<string, unknown>>();
 	/** Disputes of the sandbox's charges, newest last: what `charge.dispute.*` events carry. */
 	disputes: Array<Record<string, unknown>> = [];
 	/** The `return_url` each PaymentIntent was created with (3-D Secure sends the customer back there). */
@@ -220,6 +224,12 @@ class StripeState {
 			.post('/v1/refunds', (request) => this.idempotent(request, async () => this.refund(form(request))))
 			.get('/3ds/challenge', (request) => this.challenge(request))
 			.get('/v1/refunds/:id', (request) => this.getRefund(request.params.id))
+			.post('/v1/customers', (request) => this.idempotent(request, async () => this.createCustomer(form(request))))
+			.get('/v1/customers/:id', (request) => this.found(this.customers.get(request.params.id), 'customer', request.params.id))
+			.post('/v1/subscriptions', (request) => this.idempotent(request, async () => this.subscribe(form(request))))
+			.get('/v1/subscriptions/:id', (request) => this.found(this.subscriptions.get(request.params.id), 'subscription', request.params.id))
+			.post('/v1/subscriptions/:id', (request) => this.idempotent(request, async () => this.updateSubscription(request.params.id, form(request))))
+			.delete('/v1/subscriptions/:id', (request) => this.cancelSubscription(request.params.id))
 			.get('/v1/webhook_endpoints', (request) => this.listEndpoints(request))
 			.post('/v1/webhook_endpoints', (request) => this.createEndpoint(request))
 			.delete('/v1/webhook_endpoints/:id', (request) => this.deleteEndpoint(request.params.id));
@@ -261,6 +271,66 @@ class StripeState {
 		return structuredClone(Object.assign(dispute, patch));
 	}
 
+	private found(object: Record<string, unknown> | undefined, what: string, objectId: string): SandboxResponse {
+		return object ? { status: 200, body: object } : stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', param: 'id', message: `No such ${what}: '${objectId}'` });
+	}
+
+	private createCustomer(params: Record<string, unknown>): SandboxResponse {
+		const paymentMethod = (params.invoice_settings as { default_payment_method?: string } | undefined)?.default_payment_method ?? (params.payment_method as string | undefined);
+		if (paymentMethod !== undefined && !this.paymentMethods.has(paymentMethod)) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${paymentMethod}'` });
+		const customer = { id: `cus_${id(14)}`, object: 'customer', created: Math.floor(Date.now() / 1000), email: params.email ?? null, name: params.name ?? null, invoice_settings: { default_payment_method: paymentMethod ?? null }, livemode: false, metadata: params.metadata ?? {} };
+		this.customers.set(customer.id, customer);
+		return { status: 200, body: customer };
+	}
+
+	/** A subscription of a customer to one price: active at once when the customer has a payment method to charge. */
+	private subscribe(params: Record<string, unknown>): SandboxResponse {
+		if (typeof params.customer !== 'string') return missing('customer');
+		const customer = this.customers.get(params.customer);
+		if (!customer) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'customer', message: `No such customer: '${params.customer}'` });
+		const items = params.items as Array<{ price?: string }> | undefined;
+		if (!Array.isArray(items) || items.length === 0) return missing('items');
+		const price = this.prices.get(items[0].price ?? '');
+		if (!price) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'items[0][price]', message: `No such price: '${String(items[0].price)}'` });
+		const paymentMethod = (params.default_payment_method as string | undefined) ?? (customer.invoice_settings as { default_payment_method: string | null }).default_payment_method;
+		if (!paymentMethod) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', message: 'This customer has no attached payment source or default payment method.' });
+		const now = Math.floor(Date.now() / 1000);
+		const subscriptionId = `sub_${id(24)}`;
+		const subscription = {
+			id: subscriptionId, object: 'subscription', customer: customer.id, status: 'active', created: now, start_date: now, current_period_start: now, current_period_end: now + 30 * 86_400,
+			default_payment_method: paymentMethod, pause_collection: null, cancel_at_period_end: false, canceled_at: null, ended_at: null, livemode: false, metadata: params.metadata ?? {},
+			items: { object: 'list', data: [{ id: `si_${id(14)}`, object: 'subscription_item', price, quantity: 1, subscription: subscriptionId }], has_more: false, url: `/v1/subscription_items?subscription=${subscriptionId}` },
+		};
+		this.subscriptions.set(subscription.id, subscription);
+		return { status: 200, body: subscription };
+	}
+
+	/** Swap the item's price (`items[0][id]` + `items[0][price]`), pause (`pause_collection[behavior]`) or resume (`pause_collection=""`). */
+	private updateSubscription(subscriptionId: string, params: Record<string, unknown>): SandboxResponse {
+		const subscription = this.subscriptions.get(subscriptionId);
+		if (!subscription) return this.found(undefined, 'subscription', subscriptionId);
+		if (subscription.status === 'canceled') return stripeError(400, { type: 'invalid_request_error', message: 'A canceled subscription can only update its cancellation_details and metadata.' });
+		const items = params.items as Array<{ id?: string; price?: string }> | undefined;
+		if (Array.isArray(items) && items.length > 0) {
+			const data = (subscription.items as { data: Array<Record<string, unknown>> }).data;
+			const item = data.find((candidate) => candidate.id === items[0].id);
+			if (!item) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'items[0][id]', message: `No such subscription item: '${String(items[0].id)}'` });
+			const price = this.prices.get(items[0].price ?? '');
+			if (!price) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'items[0][price]', message: `No such price: '${String(items[0].price)}'` });
+			item.price = price;
+		}
+		if ('pause_collection' in params) subscription.pause_collection = params.pause_collection === '' ? null : { behavior: (params.pause_collection as { behavior?: string }).behavior ?? 'void', resumes_at: null };
+		return { status: 200, body: subscription };
+	}
+
+	private cancelSubscription(subscriptionId: string): SandboxResponse {
+		const subscription = this.subscriptions.get(subscriptionId);
+		if (!subscription) return this.found(undefined, 'subscription', subscriptionId);
+		if (subscription.status === 'canceled') return stripeError(400, { type: 'invalid_request_error', message: 'A canceled subscription can only update its cancellation_details and metadata.' });
+		Object.assign(subscription, { status: 'canceled', canceled_at: Math.floor(Date.now() / 1000), ended_at: Math.floor(Date.now() / 1000) });
+		return { status: 200, body: subscription };
+	}
+
 	private listEndpoints(request: SandboxRequest): SandboxResponse {
 		const limit = Math.min(100, Number(request.query.get('limit') ?? 10));
 		const after = request.query.get('starting_after');
@@ -299,6 +369,9 @@ class StripeState {
 		this.charges = [];
 		this.refunds = [];
 		this.disputes = [];
+		this.customers.clear();
+		this.subscriptions.clear();
+		this.prices = new Map(defaultPrices());
 		this.returnUrls.clear();
 		this.paymentMethods = new Map(Object.entries(testPaymentMethods));
 		this.endpoints = [];
@@ -319,7 +392,7 @@ class StripeState {
 	}
 
 	view(collection?: string): unknown {
-		const all = { payment_intents: [...this.intents.values()], charges: this.charges, refunds: this.refunds, disputes: this.disputes, webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
+		const all = { payment_intents: [...this.intents.values()], charges: this.charges, refunds: this.refunds, disputes: this.disputes, customers: [...this.customers.values()], subscriptions: [...this.subscriptions.values()], webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
@@ -621,6 +694,14 @@ function parseSearchQuery(query: string): ((intent: PaymentIntent) => boolean) |
 }
 
 const CANCELABLE = new Set(['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action']);
+
+/** Two monthly prices every sandbox starts with: `price_basic_monthly` (9.00 USD) and `price_pro_monthly` (29.00 USD). */
+function defaultPrices(): Array<[string, Record<string, unknown>]> {
+	return [
+		['price_basic_monthly', 900],
+		['price_pro_monthly', 2900],
+	].map(([priceId, amount]) => [priceId as string, { id: priceId, object: 'price', active: true, currency: 'usd', unit_amount: amount, type: 'recurring', recurring: { interval: 'month', interval_count: 1 }, livemode: false }]);
+}
 
 function form(request: SandboxRequest): Record<string, unknown> {
 	return (request.body as Record<string, unknown> | undefined) ?? {};

@@ -1,0 +1,157 @@
+/**
+ * Subscriptions through the neutral plan model on the Stripe (Billing) and PayPal (Subscriptions) sandboxes, on SQLite
+ * and PostgreSQL: create, change plan, pause and cancel, each exactly once per request id across concurrent duplicates
+ * and answers lost after the processor acted; a request id reused for another request is refused; bad input names its
+ * field before anything is sent.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { defaultRoutingConfig, openPayments, PaymentRouter, type SubscriptionOutcome, type SubscriptionPlan, type SubscriptionRequest } from '../../lib/payments';
+import { paymentMigrations } from '../../lib/payments/migrations';
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
+import type { PaymentConnector } from '../../lib/platforms/payments';
+import type { PlatformResolver } from '../../lib/platforms/resolver';
+import { InputError } from '../../lib/records/inputSchema';
+import { closeAllStores, coreMigrations, openStore, type StateStore, type StoreConfig } from '../../lib/store';
+import { acquirePostgres, uniqueName } from '../support/postgres';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { sandboxAccount } from '../support/standalone';
+
+const plans: SubscriptionPlan[] = [
+	{ id: 'basic', amount: 9, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_basic_monthly', paypal: 'P-BASIC-MONTHLY' } },
+	{ id: 'pro', amount: 29, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_pro_monthly', paypal: 'P-PRO-MONTHLY' } },
+];
+
+let stripe: RunningSandbox;
+let paypal: RunningSandbox;
+let stripeControl: SandboxControl;
+let paypalControl: SandboxControl;
+let store: StateStore;
+let platforms: PlatformResolver;
+let connectors: Record<string, PaymentConnector>;
+let counter = 0;
+let releasePostgres: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+	[stripe, paypal] = await Promise.all([startSandbox('stripe'), startSandbox('paypal')]);
+	stripeControl = new SandboxControl(stripe.baseUrl);
+	paypalControl = new SandboxControl(paypal.baseUrl);
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await releasePostgres?.();
+	await Promise.all([stripe.close(), paypal.close()]);
+});
+
+beforeEach(async () => {
+	await Promise.all([stripeControl.reset(), paypalControl.reset()]);
+});
+
+async function storeConfig(backend: 'sqlite' | 'postgres'): Promise<StoreConfig> {
+	if (backend === 'sqlite') return { kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'payments-subscriptions-')), 'state.sqlite') };
+	const server = await acquirePostgres();
+	releasePostgres = server.release;
+	return { kind: 'postgres', ...server.config, schema: uniqueName('subscriptions') };
+}
+
+function run(request: Omit<SubscriptionRequest, 'requestId'> & { requestId?: string }): Promise<SubscriptionOutcome> {
+	const router = new PaymentRouter({ db: store.db, connectors, config: defaultRoutingConfig(), pollMs: 5 });
+	return router.subscriptions.run({ requestId: `sub-${++counter}`, ...request }, plans);
+}
+
+/** A Stripe customer whose default payment method is a test Visa card. */
+async function stripeCustomer(): Promise<string> {
+	const transport = (await platforms.connect('stripe')).transport;
+	const customer = await transport.request<{ id: string }>({ method: 'POST', url: '/v1/customers', bodyType: 'form', body: { email: 'subscriber@example.com', invoice_settings: { default_payment_method: 'pm_card_visa' } } });
+	return customer.id;
+}
+
+const stripeSubscriptions = async () => await stripeControl.state<Array<{ id: string; status: string; pause_collection: unknown; items: { data: Array<{ price: { id: string } }> } }>>('subscriptions');
+const payPalSubscriptions = async () => await paypalControl.state<Array<{ id: string; status: string; plan_id: string }>>('subscriptions');
+
+function succeeded(outcome: SubscriptionOutcome): Extract<SubscriptionOutcome, { status: 'succeeded' }> {
+	if (outcome.status !== 'succeeded') throw new Error(`not succeeded: ${JSON.stringify(outcome)}`);
+	return outcome;
+}
+
+describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
+	beforeAll(async () => {
+		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
+		platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('paypal', paypal.baseUrl, paypal.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal']);
+	});
+
+	test('Stripe: five concurrent submissions of one create make one subscription; change plan, pause and cancel each once', async () => {
+		const customer = await stripeCustomer();
+		const create = { requestId: `create-${backend}-${++counter}`, change: 'create' as const, processor: 'stripe', plan: 'basic', customer };
+		const outcomes = await Promise.all(Array.from({ length: 5 }, () => run(create)));
+		const created = succeeded(outcomes[0]);
+		expect(outcomes.every((outcome) => outcome.status === 'succeeded' && outcome.subscriptionId === created.subscriptionId)).toBe(true);
+		expect(outcomes.filter((outcome) => outcome.status === 'succeeded' && !outcome.replayed)).toHaveLength(1);
+		expect(created).toMatchObject({ processor: 'stripe', plan: 'basic', processorPlanId: 'price_basic_monthly', state: 'active' });
+		expect(await stripeSubscriptions()).toHaveLength(1);
+
+		const upgrade = { requestId: `upgrade-${backend}-${counter}`, change: 'changePlan' as const, subscriptionId: created.subscriptionId, plan: 'pro' };
+		expect(await run(upgrade)).toMatchObject({ status: 'succeeded', plan: 'pro', processorPlanId: 'price_pro_monthly', state: 'active', replayed: false });
+		expect(await run(upgrade)).toMatchObject({ status: 'succeeded', plan: 'pro', replayed: true });
+		expect(await run({ change: 'pause', subscriptionId: created.subscriptionId })).toMatchObject({ status: 'succeeded', state: 'paused', plan: 'pro' });
+		const cancel = { requestId: `cancel-${backend}-${counter}`, change: 'cancel' as const, subscriptionId: created.subscriptionId };
+		const [first, second] = await Promise.all([run(cancel), run(cancel)]);
+		expect([first, second].map((outcome) => outcome.status === 'succeeded' && outcome.state)).toEqual(['canceled', 'canceled']);
+		expect([first, second].map((outcome) => outcome.status === 'succeeded' && outcome.replayed).sort()).toEqual([false, true]);
+		// A second cancel under another request id (canceled already: Stripe refuses, read back) is where it was asked to go.
+		expect(await run({ change: 'cancel', subscriptionId: created.subscriptionId })).toMatchObject({ status: 'succeeded', state: 'canceled' });
+		const [stored] = await stripeSubscriptions();
+		expect(stored).toMatchObject({ status: 'canceled', items: { data: [{ price: { id: 'price_pro_monthly' } }] } });
+		// The create's request id used for something else is refused, not answered with the create.
+		expect(await run({ ...cancel, requestId: create.requestId })).toMatchObject({ status: 'failed', reason: 'request_id_reused' });
+	});
+
+	test('Stripe: a create whose answer is lost through every retry is settled by its repeat: one subscription', async () => {
+		const customer = await stripeCustomer();
+		await stripeControl.fault({ kind: 'lost_response', match: { path: '/v1/subscriptions' }, times: 3 });
+		const create = { requestId: `lost-${backend}-${++counter}`, change: 'create' as const, processor: 'stripe', plan: 'pro', customer };
+		expect(await run(create)).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
+		expect(await stripeSubscriptions()).toHaveLength(1); // made, its answer lost
+		const settled = succeeded(await run(create));
+		expect(settled).toMatchObject({ replayed: false, state: 'active', processorPlanId: 'price_pro_monthly' });
+		expect((await stripeSubscriptions()).map((subscription) => subscription.id)).toEqual([settled.subscriptionId]);
+	});
+
+	test('PayPal: a subscription waits for its subscriber (approve page), then is revised, paused and canceled once, a lost cancel settled by its repeat', async () => {
+		const create = { requestId: `paypal-${backend}-${++counter}`, change: 'create' as const, processor: 'paypal', plan: 'basic', returnUrl: 'https://shop.example/subscribed' };
+		const [created, duplicate] = await Promise.all([run(create), run(create)]);
+		const pending = succeeded(created);
+		expect(pending).toMatchObject({ state: 'pending', processorStatus: 'APPROVAL_PENDING', action: { type: 'payer_action' } });
+		expect(succeeded(duplicate).subscriptionId).toBe(pending.subscriptionId);
+		expect(await payPalSubscriptions()).toHaveLength(1);
+		expect((await fetch(pending.action!.url!)).status).toBe(200);
+
+		expect(await run({ change: 'changePlan', subscriptionId: pending.subscriptionId, plan: 'pro' })).toMatchObject({ status: 'succeeded', state: 'active', processorPlanId: 'P-PRO-MONTHLY' });
+		expect(await run({ change: 'pause', subscriptionId: pending.subscriptionId })).toMatchObject({ status: 'succeeded', state: 'paused', processorStatus: 'SUSPENDED' });
+		await paypalControl.fault({ kind: 'lost_response', match: { path: `/v1/billing/subscriptions/${pending.subscriptionId}/cancel` }, times: 3 });
+		const cancel = { requestId: `paypal-cancel-${backend}-${counter}`, change: 'cancel' as const, subscriptionId: pending.subscriptionId };
+		expect(await run(cancel)).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
+		expect(await run(cancel)).toMatchObject({ status: 'succeeded', state: 'canceled', processorStatus: 'CANCELLED', replayed: false });
+		expect(await payPalSubscriptions()).toEqual([expect.objectContaining({ status: 'CANCELLED', plan_id: 'P-PRO-MONTHLY' })]);
+	});
+});
+
+describe('input', () => {
+	test('an unknown plan, a missing subscription id or a plan without this processor is refused naming the field, before any call', async () => {
+		const refused = async (request: Omit<SubscriptionRequest, 'requestId'>, plansGiven = plans) =>
+			await new PaymentRouter({ db: store.db, connectors, config: defaultRoutingConfig() }).subscriptions.run({ requestId: `bad-${++counter}`, ...request }, plansGiven).catch((error: unknown) => error);
+		const unknownPlan = await refused({ change: 'create', processor: 'stripe', plan: 'platinum' });
+		expect(unknownPlan).toBeInstanceOf(InputError);
+		expect((unknownPlan as InputError).violations).toEqual([expect.objectContaining({ field: 'plan', problem: expect.stringContaining('basic, pro') })]);
+		expect(((await refused({ change: 'cancel' })) as InputError).violations.map((violation) => violation.field)).toEqual(['subscriptionId']);
+		const stripeOnly = [{ ...plans[0], processorPlans: { stripe: 'price_basic_monthly' } }];
+		expect(((await refused({ change: 'create', processor: 'paypal', plan: 'basic' }, stripeOnly)) as Error).message).toContain('basic has no plan on paypal');
+		expect(await stripeSubscriptions()).toEqual([]);
+		expect(await run({ change: 'cancel', subscriptionId: 'sub_never_made' })).toMatchObject({ status: 'failed', reason: 'unknown_subscription' });
+	});
+});
