@@ -146,3 +146,20 @@ test('a customer without an email is refused naming the field, and the others st
 	]);
 	expect((await bigCommerce()).map((customer) => customer.email)).toEqual(['fine@example.com']);
 });
+
+test('Magento customers: the newsletter subscription is their consent, both ways; a quiet run writes nothing', async () => {
+	const magento = sandboxes.controls.magento;
+	await magento.seed({ customers: [{ email: 'news@example.com', firstname: 'Ann', lastname: 'Reader', extension_attributes: { is_subscribed: true } }] });
+	await sandboxes.controls.bigcommerce.seed({ customers: [{ email: 'quiet@example.com', first_name: 'Bo', last_name: 'Silent', accepts_product_review_abandoned_cart_emails: false }] });
+	const syncAll = () =>
+		openSync({ store, platforms: standalonePlatforms([...sandboxes.stores.map(commerceAccount), sandboxAccount('hubspot', hubspotSandbox.baseUrl, hubspotSandbox.credentials)]) }).syncCustomers(
+			[{ platform: 'magento' }, { platform: 'bigcommerce' }, { platform: 'woocommerce' }],
+			{ crm: 'hubspot', integration: 'customers', strategy: { kind: 'lastWriteWins' }, runId: `run-${Math.random()}` },
+		);
+	expect((await syncAll()).failures).toEqual([]);
+	const onMagento = await magento.state<Array<{ email: string; firstname: string; extension_attributes: { is_subscribed: boolean } }>>('customers');
+	expect(onMagento.map((customer) => `${customer.email} ${customer.firstname} ${customer.extension_attributes.is_subscribed}`).sort()).toEqual(['news@example.com Ann true', 'quiet@example.com Bo false']);
+	expect(Object.fromEntries((await bigCommerce()).map((customer) => [customer.email, customer.accepts_product_review_abandoned_cart_emails]))).toEqual({ 'news@example.com': true, 'quiet@example.com': false });
+	const quiet = await syncAll();
+	expect(Object.values(quiet.platforms).every((counts) => counts.created === 0 && counts.updated === 0 && counts.pulled === 0)).toBe(true);
+});

@@ -1,5 +1,6 @@
 import { bearer, type PlatformDefinition } from '../definition';
 import { textSetting } from '../settings';
+import { MagentoCustomers } from './customers';
 import { MagentoInventory } from './inventory';
 import { magentoProfile } from './profile';
 import { MagentoProducts } from './products';
@@ -17,6 +18,7 @@ export const magento: PlatformDefinition = {
 		location: { setting: 'sourceCode', resource: 'sources', label: 'Source', placeholder: 'e.g. default' },
 		pullsOrders: true,
 	},
+	customers: { connector: (transport) => new MagentoCustomers(transport) },
 	products: { connector: (transport) => new MagentoProducts(transport) },
 	resources: magentoResources,
 };

@@ -70,6 +70,17 @@ function matches(item: object, filter: Filter): boolean {
 	}
 }
 
+/** A customer (`customer-data-customer-interface`), the fields the package reads and writes. */
+interface Customer {
+	id: number;
+	email: string;
+	firstname: string;
+	lastname: string;
+	created_at: string;
+	updated_at: string;
+	extension_attributes: { is_subscribed: boolean };
+}
+
 /** A `sales-data-order-interface` with the fields the schema requires (totals, customer email) and those we read. */
 interface Order {
 	entity_id: number;
@@ -146,7 +157,39 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 		return { status: 200, body: saved };
 	};
 	let orders: Order[] = [];
+	let customers: Customer[] = [];
 	let nextId = 1;
+
+	/**
+	 * `POST /V1/customers` (create) and `PUT /V1/customers/{id}` (update): `{ customer: { email, firstname, lastname,
+	 * extension_attributes?: { is_subscribed } } }`; an email another customer of the website has is refused.
+	 */
+	const saveCustomer = (id: string | undefined) => (request: SandboxRequest): SandboxResponse => {
+		const input = ((request.body ?? {}) as { customer?: Partial<Customer> }).customer;
+		if (!input || typeof input !== 'object') return magentoError(400, '"%fieldName" is required. Enter and try again.', { fieldName: 'customer' });
+		const existing = id === undefined ? undefined : customers.find((customer) => String(customer.id) === id);
+		if (id !== undefined && !existing) return magentoError(404, 'No such entity with %fieldName = %fieldValue', { fieldName: 'customerId', fieldValue: id });
+		for (const field of ['email', 'firstname', 'lastname'] as const) {
+			const value = input[field] ?? existing?.[field];
+			if (typeof value !== 'string' || value === '') return magentoError(400, '"%fieldName" is required. Enter and try again.', { fieldName: field });
+		}
+		const email = (input.email ?? existing?.email ?? '').toLowerCase();
+		if (customers.some((customer) => customer !== existing && customer.email === email)) return magentoError(400, 'A customer with the same email address already exists in an associated website.');
+		const subscribed = input.extension_attributes?.is_subscribed;
+		if (subscribed !== undefined && typeof subscribed !== 'boolean') return magentoError(400, 'The "%1" value is invalid.', ['is_subscribed']);
+		const now = magentoNow();
+		const saved: Customer = {
+			id: existing?.id ?? nextId++,
+			email,
+			firstname: input.firstname ?? existing?.firstname ?? '',
+			lastname: input.lastname ?? existing?.lastname ?? '',
+			created_at: existing?.created_at ?? now,
+			updated_at: now,
+			extension_attributes: { is_subscribed: subscribed ?? existing?.extension_attributes.is_subscribed ?? false },
+		};
+		customers = [...customers.filter((customer) => customer !== existing), saved];
+		return { status: 200, body: saved };
+	};
 	const key = (sku: string, source: string) => `${sku}\u0000${source}`;
 
 	const search = (request: SandboxRequest): SandboxResponse => searchIn([...items.values()], request);
@@ -207,6 +250,9 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			router.get('/rest/:store/V1/inventory/source-items', search).post('/rest/:store/V1/inventory/source-items', save);
 			router.get('/rest/:store/V1/orders', (request) => searchIn(orders, request));
 			router.get('/rest/:store/V1/products', (request) => searchIn([...catalog.values()], request));
+			router.get('/rest/:store/V1/customers/search', (request) => searchIn(customers.map((customer) => ({ ...customer, entity_id: customer.id })), request));
+			router.post('/rest/:store/V1/customers', saveCustomer(undefined));
+			router.put('/rest/:store/V1/customers/:id', (request) => saveCustomer(request.params.id)(request));
 			router.post('/rest/:store/V1/products', saveProduct(undefined));
 			router.put('/rest/:store/V1/products/:sku', (request) => saveProduct(request.params.sku)(request));
 			router.get('/rest/:store/V1/products/:sku', (request) =>
@@ -221,6 +267,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				products.clear();
 				catalog.clear();
 				orders = [];
+				customers = [];
 				nextId = 1;
 			},
 			/**
@@ -229,6 +276,13 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			 */
 			seed: (data) => {
 				for (const [collection, records] of Object.entries(data)) {
+					if (collection === 'customers' && Array.isArray(records)) {
+						for (const record of records) {
+							const answer = saveCustomer(undefined)({ body: { customer: record } } as SandboxRequest);
+							if (answer.status !== 200) throw controlError(400, `customer refused: ${JSON.stringify(answer.body)}`);
+						}
+						continue;
+					}
 					if (collection === 'orders' && Array.isArray(records)) {
 						for (const record of records as Array<{ customer_email?: string; items?: Array<{ sku: string; qty: number; price?: number }> }>) {
 							const id = nextId++;
@@ -268,6 +322,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				if (collection === undefined) return { sourceItems: [...items.values()], orders };
 				if (collection === 'sourceItems') return [...items.values()];
 				if (collection === 'products') return [...catalog.values()];
+				if (collection === 'customers') return customers;
 				return collection === 'orders' ? orders : undefined;
 			},
 		},
