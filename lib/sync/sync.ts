@@ -62,6 +62,11 @@ export interface SyncSummary {
 	deadLettered: number;
 	/** Changes still staged for the next run (their pushes failed). */
 	pending: number;
+	/**
+	 * Records created or updated on at least one platform in this run, each counted once however many platforms it
+	 * reached: what a per-record price (tickets at $0.10 each) charges for.
+	 */
+	records: number;
 	failures: PushOutcome[];
 }
 
@@ -128,6 +133,8 @@ class SyncRun {
 	private readonly reviews: ReviewQueue;
 	private readonly scope: string;
 	private readonly startedAt = new Date().toISOString();
+	/** Internal ids of the records some platform created or updated in this run. */
+	private readonly written = new Set<string>();
 	readonly summary: SyncSummary;
 
 	constructor(private readonly options: SyncOptions) {
@@ -146,6 +153,7 @@ class SyncRun {
 			reviewsApplied: 0,
 			deadLettered: 0,
 			pending: 0,
+			records: 0,
 			failures: [],
 		};
 	}
@@ -251,6 +259,7 @@ class SyncRun {
 	}
 
 	async finish(): Promise<SyncSummary> {
+		this.summary.records = this.written.size;
 		for (const [platform, counts] of Object.entries(this.summary.platforms)) {
 			await this.options.store.logs.recordActivity({
 				runId: this.options.runId, integration: this.options.integration, operation: 'sync', platform, entity: this.options.entity,
@@ -437,6 +446,7 @@ class SyncRun {
 			const counts = this.summary.platforms[name];
 			for (const status of ['created', 'updated', 'skipped', 'failed'] as const) counts[status] += result.counts[status];
 			for (const outcome of result.outcomes) {
+				if (outcome.status === 'created' || outcome.status === 'updated') this.written.add(outcome.internalId);
 				if (outcome.status !== 'failed') continue;
 				failed.set(outcome.internalId, [...(failed.get(outcome.internalId) ?? []), outcome]);
 				this.summary.failures.push(outcome);

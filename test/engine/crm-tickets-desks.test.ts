@@ -132,6 +132,8 @@ test('an Intercom ticket with a reply and a note reaches the four other desks on
 	const first = await sync();
 	expect(first.failures).toEqual([]);
 	expect([first.platforms.zendesk.created, first.platforms.freshdesk.created, first.platforms.salesforce.created, first.platforms.hubspot.created]).toEqual([1, 1, 1, 1]);
+	// One ticket, written to four desks: one ticket for the meter.
+	expect(first.records).toBe(1);
 	const [zendeskTicket] = await desks.zendesk.control.state<Array<{ subject: string; status: string; assignee_id: number; requester_id: number }>>('tickets');
 	expect(zendeskTicket).toMatchObject({ subject: 'VPN drops', status: 'pending' });
 	const zendeskUsers = await desks.zendesk.control.state<Array<{ id: number; email: string }>>('users');
@@ -154,6 +156,7 @@ test('an Intercom ticket with a reply and a note reaches the four other desks on
 	await call('zendesk', `/api/v2/tickets/${held.zendesk[0].id}.json`, { ticket: { comment: { body: 'We are on it', public: true } } }, 'PUT');
 	const second = await sync();
 	expect(second.failures).toEqual([]);
+	expect(second.records).toBe(1);
 	const everything: Array<[string, boolean]> = [['Escalated to network team', false], ['Known issue on 4.2', false], ['We are on it', true], ['Which client version?', true]];
 	for (const [name, now] of Object.entries(await threads())) expect([name, now.map((entry) => entry.comments)]).toEqual([name, [asHeldBy(name, everything)]]);
 	await quietRounds();
