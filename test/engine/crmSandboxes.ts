@@ -40,13 +40,19 @@ export async function startCrmSandbox(name: CrmSandbox['name'], options: { rateL
 	return startSandbox(name as SandboxName, options);
 }
 
-/** A transport paced through `store` when given (real limits), unpaced without; retries sleep for real but briefly. */
-export function crmClient(name: CrmSandbox['name'], sandbox: RunningSandbox, store?: StateStore, profile?: PlatformProfile): CrmSandbox {
+/**
+ * A transport paced through `store` when given (real limits), unpaced without; retries sleep for real but briefly.
+ * `onRequest` sees every request the transport sends (a benchmark counts them: the sandbox's request log keeps 5,000).
+ */
+export function crmClient(name: CrmSandbox['name'], sandbox: RunningSandbox, store?: StateStore, profile?: PlatformProfile, onRequest?: (request: { method: string; url: string }) => void): CrmSandbox {
 	const builder = builders[name];
 	const header = authorization(name, sandbox.credentials);
 	const transport = new Transport({
 		profile: profile ?? builder.profile(),
-		client: new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, authorization: header } })),
+		client: new FetchHttpClient((request) => {
+			onRequest?.(request);
+			return { ...request, headers: { ...request.headers, authorization: header } };
+		}),
 		baseUrl: sandbox.baseUrl,
 		accountKey: `${name}-${sandbox.port}`,
 		rateBuckets: store?.rateBuckets,
