@@ -17,6 +17,7 @@ export {
 } from './campaigns';
 export { segmentsFor, validateSegmentRules, SegmentRuleError, type SegmentRule, type SegmentCondition, type ConditionOperator } from './segments';
 export { MarketingRepository, type PendingChange } from './repository';
+export { CampaignRepository, type JourneyState } from './campaignRepository';
 export { marketingMigrations } from './migrations';
 
 /** One marketing platform the fan-out writes to: its node parameters (audience, welcome…) and field mappings. */

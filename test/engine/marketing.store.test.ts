@@ -1,13 +1,15 @@
 /**
  * The marketing state on both store backends (SQLite and a throw-away PostgreSQL): the statements that keep an
  * unsubscribe final and a welcome single are portable, and two processes claiming the same welcomes at once split
- * them without overlap.
+ * them without overlap; a segment leave and the nurture's state are news once, however many executions deliver them at
+ * once, and each campaign step reaches a platform once.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { MarketingRepository } from '../../lib/marketing';
+import { CampaignRepository, MarketingCampaigns, MarketingRepository } from '../../lib/marketing';
+import type { ContactOutcome, MarketingConnector } from '../../lib/platforms/marketing';
 import { allMigrations } from '../../lib/migrations';
 import type { MemberChange } from '../../lib/platforms/marketing';
 import { closeAllStores, DEFAULT_LEASE_MS, Leases, openStore, type StoreConfig } from '../../lib/store';
@@ -28,6 +30,26 @@ const backends: Array<[string, () => StoreConfig]> = [
 	['sqlite', () => ({ kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'marketing-store-')), 'state.sqlite') })],
 	['postgres', () => ({ kind: 'postgres', ...postgres.config, schema: uniqueName('marketing') })],
 ];
+
+/** A platform that counts the campaign calls it gets, each answered after a pause (so concurrent runs overlap). */
+function countingConnector(platform: string, calls: string[]): MarketingConnector {
+	const answer = async (what: string, emails: string[]): Promise<ContactOutcome[]> => {
+		calls.push(...emails.map((email) => `${platform} ${what} ${email}`));
+		await new Promise((resolve) => setTimeout(resolve, 30));
+		return emails.map(() => ({ ok: true }));
+	};
+	return {
+		platform,
+		batchSize: 100,
+		defaultMappings: [],
+		fieldNames: async () => [],
+		apply: async () => [],
+		leaveSegment: (segment, emails) => answer(`leave ${segment}`, emails),
+		hasJourney: () => true,
+		startJourney: (kind, emails) => answer(`start ${kind}`, emails),
+		stopJourney: (kind, emails) => answer(`stop ${kind}`, emails),
+	};
+}
 
 const change = (email: string): MemberChange => ({ email, fields: {}, status: 'subscribed', segments: [], welcome: true });
 
@@ -95,5 +117,49 @@ describe.each(backends)('%s', (_name, config) => {
 		expect(await repository.pending('marketo', 10, 2)).toEqual([]);
 		await repository.settle('marketo', [], ['a@example.com']);
 		expect(await repository.allPending()).toEqual([]);
+	});
+
+	test('a segment leave is news once among concurrent deliveries; joining again makes the next leave news, under a new version', async () => {
+		const store = await openStore(config(), allMigrations);
+		const repository = new CampaignRepository(store.db, 'it');
+		await repository.recordJoins([{ email: 'a@example.com', segments: ['vip', 'eu'] }]);
+		const leaves = await Promise.all(Array.from({ length: 5 }, (_, index) => new CampaignRepository(store.db, 'it').recordLeave('a@example.com', 'vip', `source-${index}`)));
+		expect(leaves.filter((leave) => leave.recorded)).toHaveLength(1);
+		const first = leaves.find((leave) => leave.recorded)!;
+		// Every delivery, news or not, names the same leave: its version and the platform it happened on first.
+		expect(new Set(leaves.map((leave) => `${leave.version} ${leave.source}`))).toEqual(new Set([`${first.version} ${first.source}`]));
+		await repository.recordJoins([{ email: 'a@example.com', segments: ['vip'] }]);
+		expect(await repository.recordLeave('a@example.com', 'vip', 'crm')).toEqual({ recorded: true, version: first.version + 1, source: 'crm' });
+		// Never a member here (left on a platform first): news once.
+		expect((await repository.recordLeave('b@example.com', 'vip', 'mailchimp')).recorded).toBe(true);
+		expect((await repository.recordLeave('b@example.com', 'vip', 'hubspot')).recorded).toBe(false);
+	});
+
+	test('the nurture: started once, stopped for good, a late start changes nothing', async () => {
+		const store = await openStore(config(), allMigrations);
+		const repository = new CampaignRepository(store.db, 'it');
+		expect(await repository.stopJourney('never@example.com', 'nurture', 'customer')).toEqual({ state: 'stopped', wasStarted: false });
+		expect(await repository.moveJourney('never@example.com', 'nurture', 'started', 'lead')).toBe('stopped');
+		expect(await Promise.all([repository.moveJourney('a@example.com', 'nurture', 'started', 'lead'), repository.moveJourney('a@example.com', 'nurture', 'started', 'lead')])).toEqual(['started', 'started']);
+		expect(await repository.stopJourney('a@example.com', 'nurture', 'customer')).toEqual({ state: 'stopped', wasStarted: true });
+		expect(await repository.moveJourney('a@example.com', 'nurture', 'started', 'lead')).toBe('stopped');
+		expect(await repository.journeyState('a@example.com', 'nurture')).toBe('stopped');
+	});
+
+	test('concurrent deliveries of one leave and one lifecycle change reach each platform once', async () => {
+		const store = await openStore(config(), allMigrations);
+		const calls: string[] = [];
+		const engine = () => new MarketingCampaigns({ store, integration: 'it', targets: ['hubspot', 'mailchimp'].map((platform) => ({ platform, connector: countingConnector(platform, calls) })) });
+		await Promise.all(Array.from({ length: 4 }, () => engine().leaveSegments([{ email: 'a@example.com', segment: 'vip' }])));
+		await Promise.all(Array.from({ length: 4 }, () => engine().updateLifecycleStages([{ email: 'a@example.com', stage: 'lead' }])));
+		await Promise.all(Array.from({ length: 4 }, () => engine().updateLifecycleStages([{ email: 'a@example.com', stage: 'customer' }])));
+		expect(calls.sort()).toEqual([
+			'hubspot leave vip a@example.com',
+			'hubspot start nurture a@example.com',
+			'hubspot stop nurture a@example.com',
+			'mailchimp leave vip a@example.com',
+			'mailchimp start nurture a@example.com',
+			'mailchimp stop nurture a@example.com',
+		]);
 	});
 });
