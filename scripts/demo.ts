@@ -12,7 +12,7 @@ import { readManifest } from '../test/harness/build';
 import { startQueueN8n } from '../test/harness/n8nQueue';
 import { startN8n, type N8nServer } from '../test/harness/n8nServer';
 import { repoRoot } from '../test/harness/paths';
-import { isSubWorkflow, withStateStore, withSubWorkflowIds, type WorkflowJson } from '../test/harness/workflowJson';
+import { inCallOrder, withStateStore, withSubWorkflowIds, type WorkflowJson } from '../test/harness/workflowJson';
 import { SandboxControl } from '../test/sandbox/framework/controlClient';
 import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../test/sandbox/smtp';
@@ -31,13 +31,13 @@ const queueMode = process.argv.includes('--queue');
  * The key callers of the templates' own webhooks (those no vendor signs) send in this header; the templates refuse
  * a call without it (403). Shown when the demo starts.
  */
-const webhookCallerKey = { name: 'X-Api-Key', value: 'demo-webhook-caller-key' };
+export const webhookCallerKey = { name: 'X-Api-Key', value: 'demo-webhook-caller-key' };
 
 /** The Basic Auth login the templates' forms (the CRM conflict review) ask for. Shown when the demo starts. */
 export const formReviewerLogin = { user: 'reviewer', password: 'demo-reviewer-password' };
 
 /** The secret the CRM webhooks (HubSpot v3, Zendesk, Intercom) are signed with in the demo. */
-const demoCrmWebhookSecret = 'demo-crm-webhook-secret';
+export const demoCrmWebhookSecret = 'demo-crm-webhook-secret';
 
 /** Sandbox name → the credential(s) the templates use to reach it. */
 const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: string; data: Record<string, unknown> } | Array<{ type: string; data: Record<string, unknown> }>> = {
@@ -112,8 +112,8 @@ export function readTemplates(sandboxes: RunningSandbox[]): Array<{ file: string
 		.filter((file) => file.endsWith('.json'))
 		.sort()
 		.map((file) => ({ file, workflow: JSON.parse(pointAtSandboxes(readFileSync(path.join(dir, file), 'utf8'))) as WorkflowJson }));
-	// Sub-workflows first, so the templates calling them can be pointed at their ids.
-	return [...templates.filter(({ workflow }) => isSubWorkflow(workflow)), ...templates.filter(({ workflow }) => !isSubWorkflow(workflow))];
+	// Every template after the ones it calls, so its Execute Workflow nodes can be pointed at their ids.
+	return inCallOrder(templates, ({ workflow }) => workflow);
 }
 
 /** Credentials that are no sandbox's: the key the templates' own webhooks require, and the SMTP sink. */

@@ -32,8 +32,9 @@ const credentials = () => ({
 	integrationEventIngestApi: { signingSecret: ingestSecret },
 });
 
-const run = (workflow: object, items?: object[]) =>
+const run = (workflow: object, items?: object[], startNode?: string) =>
 	runWorkflow(workflow, {
+		startNode,
 		inputItems: items?.map((json) => ({ json })),
 		credentials: credentials(),
 		env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
@@ -72,9 +73,16 @@ test('the ingest template verifies signatures, routes customer and order events 
 		webhookItem({ id: 'forged', type: 'order.placed', source: 'ecommerce', data: { total: 1 } }, generateSecret()),
 	]);
 	expect(result.error).toBeUndefined();
-	const [delivered, rejected, unmatched, errors] = result.outputs['Route Events'];
+	const [delivered, rejected, unmatched, marketing, errors] = result.outputs['Route Events'];
 	expect(delivered.map((item) => [item.json.eventId, item.json.status])).toEqual([['c-1', 'delivered'], ['o-1', 'delivered'], ['c-1', 'duplicate']]);
-	expect(delivered[0].json.deliveries.map((d: { destination: string }) => d.destination)).toEqual(['analytics', 'marketing', 'data-warehouse']);
+	expect(delivered[0].json.deliveries.map((d: { destination: string; status: string }) => [d.destination, d.status])).toEqual([
+		['analytics', 'delivered'],
+		['marketing', 'handed_off'],
+		['data-warehouse', 'delivered'],
+	]);
+	// Marketing is the marketing fan-out template: the customer event leaves on the marketing output, as its contact.
+	expect(marketing.map((item) => [item.json.id, item.json.data, item.pairedItem])).toEqual([['c-1', { email: 'ada@example.com' }, { item: 0 }]]);
+	expect(result.outputs['Contact for Marketing'][0].map((item) => item.json)).toEqual([{ body: { email: 'ada@example.com', eventId: 'c-1', eventType: 'customer.created' } }]);
 	// A forged event is a business outcome (Rejected); input that is no event an error (the template's error output).
 	expect(rejected.map((item) => [item.json.status, item.json.reason, item.pairedItem])).toEqual([['rejected', 'signature rejected: no matching v1 signature', { item: 5 }]]);
 	expect(errors.map((item) => [item.json.details.status, item.json.details.reason, item.pairedItem])).toEqual([['rejected', 'body is not JSON', { item: 3 }]]);
@@ -84,12 +92,26 @@ test('the ingest template verifies signatures, routes customer and order events 
 	// The Usage Meter meters delivered events and passes them on unchanged.
 	expect(result.outputs['Meter Routed Event'][0].map((item) => item.json)).toEqual(delivered.map((item) => item.json));
 
-	for (const receiver of ['analytics', 'marketing', 'data-warehouse']) {
+	for (const receiver of ['analytics', 'data-warehouse']) {
 		expect(await control.state<ReceivedDelivery[]>(receiver)).toEqual([expect.objectContaining({ auth: 'signature', body: expect.objectContaining({ id: 'c-1' }) })]);
 	}
+	expect(await control.state<ReceivedDelivery[]>('marketing')).toEqual([]);
 	for (const receiver of ['fulfillment', 'accounting', 'inventory']) {
 		expect(await control.state<ReceivedDelivery[]>(receiver)).toEqual([expect.objectContaining({ body: expect.objectContaining({ id: 'o-1', data: { total: 99 } }) })]);
 	}
+});
+
+test('events the package\'s own templates publish (Execute Workflow) are routed unsigned; the same event posted to the webhook unsigned is refused', async () => {
+	const payment = { id: 'payment:p-1', type: 'payment.succeeded', source: 'billing', data: { paymentId: 'p-1', amount: '40.00', currency: 'USD' } };
+	const published = await run(template('event-router-ingest.json'), [payment], 'Event Published');
+	expect(published.error).toBeUndefined();
+	expect(published.outputs['Route Events'][0].map((item) => [item.json.eventId, item.json.status, item.json.rules])).toEqual([['payment:p-1', 'delivered', ['payment-events']]]);
+	for (const receiver of ['accounting', 'data-warehouse']) expect((await control.state<ReceivedDelivery[]>(receiver)).map((delivery) => (delivery.body as { id: string }).id)).toEqual(['payment:p-1']);
+
+	const { headers, ...unsigned } = webhookItem({ ...payment, id: 'payment:p-2' });
+	const posted = await run(template('event-router-ingest.json'), [{ ...unsigned, headers: { 'content-type': headers['content-type'] } }]);
+	expect(posted.outputs['Route Events'][1].map((item) => item.json.reason)).toEqual([expect.stringMatching(/^signature rejected/)]);
+	expect(await control.state<ReceivedDelivery[]>('accounting')).toHaveLength(1);
 });
 
 test('by default (On Error: Stop Workflow) an event a receiver does not take stops the workflow naming it, after it is dead-lettered', async () => {

@@ -132,10 +132,14 @@ function withTestCredentialReferences(nodes: INode[], nodeTypes: INodeTypes, cre
 	});
 }
 
-/** n8n's own choice (triggers, pollers, Manual Trigger…) or else the first webhook node, which n8n starts elsewhere. */
-function defaultStartNode(workflow: Workflow): INode | undefined {
+/**
+ * With seeded request items the first webhook node (a template may also start from an Execute Workflow Trigger, which
+ * n8n would pick); otherwise n8n's own choice (triggers, pollers, Manual Trigger…) or else the first webhook node.
+ */
+function defaultStartNode(workflow: Workflow, seeded: boolean): INode | undefined {
 	const isWebhook = (node: INode) => !node.disabled && workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).webhook !== undefined;
-	return workflow.getStartNode() ?? Object.values(workflow.nodes).find(isWebhook);
+	const webhook = Object.values(workflow.nodes).find(isWebhook);
+	return (seeded ? webhook : undefined) ?? workflow.getStartNode() ?? webhook;
 }
 
 function additionalDataFor(hooks: ExecutionLifecycleHooks, credentialsHelper: InProcessCredentialsHelper): IWorkflowExecuteAdditionalData {
@@ -193,7 +197,7 @@ export async function runWorkflow(workflowJson: WorkflowJson | object, options: 
 		settings: json.settings,
 		staticData: {},
 	});
-	const startNode = options.startNode ? workflow.getNode(options.startNode) : defaultStartNode(workflow);
+	const startNode = options.startNode ? workflow.getNode(options.startNode) : defaultStartNode(workflow, options.inputItems !== undefined);
 	if (!startNode) throw new Error(`Start node ${options.startNode ?? '(a trigger or webhook)'} not found in the workflow`);
 	const mode = options.mode ?? (options.inputItems ? 'webhook' : 'manual');
 

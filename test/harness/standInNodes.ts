@@ -4,7 +4,7 @@
  * isolated-vm. Each stand-in behaves like the original where the in-process harness reaches it:
  * triggers emit one empty item in manual mode and pass seeded items through otherwise; NoOp passes items on, and so
  * do Respond to Webhook, Send Email and HTTP Request (there is no caller, mailbox or receiver in-process: the e2e tests
- * check those).
+ * check those), and so does Execute Workflow (no other workflow is there); Set builds each item from its JSON Output.
  */
 import type { IExecuteFunctions, INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
@@ -114,6 +114,37 @@ class SplitOutStandIn implements INodeType {
 	}
 }
 
+/** n8n's Execute Workflow Trigger: the items the calling workflow sent (seeded by the harness) go on unchanged. */
+class ExecuteWorkflowTriggerStandIn implements INodeType {
+	readonly description: INodeTypeDescription = { ...describe('executeWorkflowTrigger', 'Execute Workflow Trigger', true), version: [1, 1.1] };
+
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
+/** n8n's Set node (v3) in the raw mode templates use: each item becomes the JSON object its JSON Output expression gives. */
+class SetStandIn implements INodeType {
+	readonly description: INodeTypeDescription = {
+		...describe('set', 'Edit Fields (Set)', false),
+		version: [3, 3.1, 3.2, 3.3, 3.4],
+		properties: [
+			{ displayName: 'Mode', name: 'mode', type: 'string', default: 'raw' },
+			{ displayName: 'JSON Output', name: 'jsonOutput', type: 'json', default: '{}' },
+		],
+	};
+
+	async execute(this: IExecuteFunctions) {
+		return [
+			this.getInputData().map((_, index) => {
+				if (this.getNodeParameter('mode', index) !== 'raw') throw new Error('Set stand-in: only the raw (JSON) mode is supported');
+				const output = this.getNodeParameter('jsonOutput', index);
+				return { json: typeof output === 'string' ? JSON.parse(output) : output, pairedItem: { item: index } };
+			}),
+		];
+	}
+}
+
 export const standInNodeTypes: Record<string, INodeType> = {
 	'n8n-nodes-base.manualTrigger': new EmittingTrigger(describe('manualTrigger', 'Manual Trigger', true)),
 	'n8n-nodes-base.scheduleTrigger': new EmittingTrigger(describe('scheduleTrigger', 'Schedule Trigger', true)),
@@ -125,5 +156,9 @@ export const standInNodeTypes: Record<string, INodeType> = {
 	// Calls out of n8n (an email, a receiver's API): the e2e tests check what arrives; in-process the items go on.
 	'n8n-nodes-base.emailSend': new PassThroughStandIn(describe('emailSend', 'Send Email', false)),
 	'n8n-nodes-base.httpRequest': new PassThroughStandIn(describe('httpRequest', 'HTTP Request', false)),
+	// Another workflow (the Event Router, a sub-workflow): not there in-process; the e2e tests run the chain.
+	'n8n-nodes-base.executeWorkflow': new PassThroughStandIn({ ...describe('executeWorkflow', 'Execute Workflow', false), version: [1, 1.1, 1.2] }),
+	'n8n-nodes-base.executeWorkflowTrigger': new ExecuteWorkflowTriggerStandIn(),
+	'n8n-nodes-base.set': new SetStandIn(),
 	'n8n-nodes-base.stickyNote': new StickyNoteStandIn(),
 };

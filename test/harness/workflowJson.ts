@@ -73,5 +73,32 @@ export function withSubWorkflowIds(workflow: WorkflowJson, idsByName: Record<str
 	};
 }
 
-/** Whether other workflows call this one (it starts with an Execute Workflow Trigger): import it before them. */
-export const isSubWorkflow = (workflow: WorkflowJson): boolean => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.executeWorkflowTrigger');
+/** The names of the workflows this one calls through Execute Workflow nodes. */
+export function calledWorkflows(workflow: WorkflowJson): string[] {
+	return workflow.nodes
+		.filter((node) => node.type === 'n8n-nodes-base.executeWorkflow')
+		.map((node) => (node.parameters.workflowId as { cachedResultName?: string } | undefined)?.cachedResultName)
+		.filter((name): name is string => typeof name === 'string');
+}
+
+/**
+ * Workflows ordered so that each comes after every workflow it calls (a sub-workflow may call another: a sync's usage
+ * sub-workflow publishes to the Event Router, which hands customers to the marketing template), so importing them in
+ * this order can point every Execute Workflow node at an id. Calls to workflows not in the list are left alone.
+ */
+export function inCallOrder<T>(entries: T[], workflowOf: (entry: T) => WorkflowJson): T[] {
+	const byName = new Map(entries.map((entry) => [workflowOf(entry).name, entry]));
+	const ordered: T[] = [];
+	const visiting = new Set<T>();
+	const visit = (entry: T) => {
+		if (ordered.includes(entry) || visiting.has(entry)) return;
+		visiting.add(entry);
+		for (const name of calledWorkflows(workflowOf(entry))) {
+			const callee = byName.get(name);
+			if (callee) visit(callee);
+		}
+		ordered.push(entry);
+	};
+	entries.forEach(visit);
+	return ordered;
+}

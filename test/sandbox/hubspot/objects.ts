@@ -113,6 +113,8 @@ export const crmObjectTypes: CrmObjectType[] = [
 			text('state', 'State/Region', contactGroup),
 			text('zip', 'Postal Code', contactGroup),
 			text('country', 'Country/Region', contactGroup),
+			// HubSpot's "Marketing contact status": whether the contact may be sent marketing email.
+			choice('hs_marketable_status', 'Marketing contact status', contactGroup, [{ value: 'true', label: 'Marketing contact' }, { value: 'false', label: 'Non-marketing contact' }]),
 			text('hubspot_owner_id', 'Contact owner', contactGroup),
 			number('total_revenue', 'Total Revenue', contactGroup),
 			datetime('recent_deal_close_date', 'Recent Deal Close Date', contactGroup),
