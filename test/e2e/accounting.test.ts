@@ -9,8 +9,8 @@ import path from 'node:path';
 
 import { startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
-import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
-import type { WorkflowJson } from '../harness/workflowJson';
+import { importEventHub, startTemplateServices, withCallerKey, type EventHub, type TemplateServices } from '../harness/templateServices';
+import { withSubWorkflowIds, type WorkflowJson } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { quickBooksCredential } from '../support/quickbooks';
@@ -24,6 +24,7 @@ let services: TemplateServices;
 let workflowId: string;
 let chargeWorkflowId: string;
 let refundsWorkflowId: string;
+let hub: EventHub;
 const paymentId = `e2e-books-${Date.now()}`;
 
 /** Charges the payment the refunds template refunds, through the Smart Payment Router on the same state store. */
@@ -92,13 +93,16 @@ beforeAll(async () => {
 	workflowId = await n8n.importWorkflow(workflow, { credentials: ids });
 	await n8n.activate(workflowId);
 	chargeWorkflowId = await n8n.importWorkflow(chargeWorkflow, { credentials: ids });
-	refundsWorkflowId = await n8n.importWorkflow(refundsTemplate(), { credentials: ids });
+	// Each refund is published to the Event Router template (on receivers of its own).
+	hub = await importEventHub(n8n, ids);
+	refundsWorkflowId = await n8n.importWorkflow(withSubWorkflowIds(refundsTemplate(), hub.ids), { credentials: ids });
 	await n8n.activate(refundsWorkflowId);
 });
 
 afterAll(async () => {
 	await n8n?.stop();
 	await services?.close();
+	await hub?.close();
 	await qbo?.close();
 	await stripe?.close();
 });

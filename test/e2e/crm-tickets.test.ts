@@ -15,7 +15,7 @@ import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
 import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
-import { startTemplateServices, type TemplateServices } from '../harness/templateServices';
+import { importEventHub, startTemplateServices, type EventHub, type TemplateServices } from '../harness/templateServices';
 import { withSubWorkflowIds } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
@@ -57,6 +57,7 @@ const pairFlow = {
 	connections: { 'Sync Requested': { main: [[{ node: 'Sync Intercom And HubSpot Tickets', type: 'main', index: 0 }]] } },
 	settings: {},
 };
+let hub: EventHub;
 
 beforeAll(async () => {
 	zendesk = await startSandbox('zendesk');
@@ -77,8 +78,10 @@ beforeAll(async () => {
 	};
 	services = await startTemplateServices(n8n);
 	const ids = { ...credentials, ...services.credentialIds };
+	// Each sync run is published to the Event Router template (on receivers of its own).
+	hub = await importEventHub(n8n, ids);
 	const usageTemplate = template('crm-record-sync-usage.json');
-	const usageId = await n8n.importWorkflow(usageTemplate, { credentials: ids });
+	const usageId = await n8n.importWorkflow(withSubWorkflowIds(usageTemplate, hub.ids), { credentials: ids });
 	await n8n.activate(usageId);
 	ticketWorkflow = await n8n.importWorkflow(withSubWorkflowIds(template('crm-ticket-sync.json'), { [usageTemplate.name]: usageId }), { credentials: ids });
 	await n8n.activate(ticketWorkflow);
@@ -93,6 +96,7 @@ afterAll(async () => {
 	await closeAllStores();
 	await n8n?.stop();
 	await services?.close();
+	await hub?.close();
 	await zendesk?.close();
 	await freshdesk?.close();
 	await intercom?.close();

@@ -20,7 +20,7 @@ import { syncPlatforms } from '../../lib/sync/sync';
 import { FetchHttpClient, Transport, type PlatformProfile } from '../../lib/transport';
 import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
-import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
+import { importEventHub, startTemplateServices, withCallerKey, type EventHub, type TemplateServices } from '../harness/templateServices';
 import { withSubWorkflowIds } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
@@ -44,6 +44,7 @@ const supportSecret = 'support-webhook-secret';
 /** Kept across a restart of n8n (credentials, workflows and the state store live in it). */
 let userFolder: string;
 let packageTarball: string;
+let hub: EventHub;
 // n8n stops at once on SIGTERM instead of waiting for running executions: a stop is a kill mid-sync.
 const n8nEnv = { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '0' };
 
@@ -77,8 +78,10 @@ beforeAll(async () => {
 	services = await startTemplateServices(n8n);
 	const ids = { ...credentials, ...services.credentialIds };
 	// The usage sub-workflow first: the sync templates call it by id.
+	// Each sync run is published to the Event Router template (on receivers of its own).
+	hub = await importEventHub(n8n, ids);
 	const usageTemplate = template('crm-record-sync-usage.json');
-	const usageId = await n8n.importWorkflow(usageTemplate, { credentials: ids });
+	const usageId = await n8n.importWorkflow(withSubWorkflowIds(usageTemplate, hub.ids), { credentials: ids });
 	await n8n.activate(usageId);
 	for (const name of ['crm-bidirectional-sync.json', 'crm-support-sync.json', 'crm-conflict-review.json']) {
 		await n8n.activate(await n8n.importWorkflow(withSubWorkflowIds(template(name), { [usageTemplate.name]: usageId }), { credentials: ids }));
@@ -89,6 +92,7 @@ afterAll(async () => {
 	await closeAllStores();
 	await n8n?.stop();
 	await services?.close();
+	await hub?.close();
 	await hubspot?.close();
 	await salesforce?.close();
 	await zendesk?.close();

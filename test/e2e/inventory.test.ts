@@ -20,7 +20,7 @@ import { packPackage, startN8n, type ExecutionSummary, type N8nServer } from '..
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { repoRoot } from '../harness/paths';
-import { startTemplateServices, type TemplateServices } from '../harness/templateServices';
+import { importEventHub, startTemplateServices, type EventHub, type TemplateServices } from '../harness/templateServices';
 import { withSubWorkflowIds, type WorkflowJson } from '../harness/workflowJson';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
 import { quickBooksCredential } from '../support/quickbooks';
@@ -37,6 +37,7 @@ let sandboxes: CommerceSandboxes;
 let receivers: RunningSandbox;
 let hubspot: RunningSandbox;
 let quickbooks: RunningSandbox;
+let hub: EventHub;
 let packageTarball: string;
 let orderWorkflowId: string;
 let stepsWorkflowId: string;
@@ -81,7 +82,9 @@ beforeAll(async () => {
 	const steps = template('order-steps.json');
 	stepsWorkflowId = await n8n.importWorkflow(steps, { credentials: ids });
 	await n8n.activate(stepsWorkflowId);
-	orderWorkflowId = await n8n.importWorkflow(shortHold(withSubWorkflowIds(template('order-inventory-fanout.json'), { [String(steps.name)]: stepsWorkflowId })), { credentials: ids });
+	// Each new order is published to the Event Router template (on receivers of its own).
+	hub = await importEventHub(n8n, ids);
+	orderWorkflowId = await n8n.importWorkflow(shortHold(withSubWorkflowIds(template('order-inventory-fanout.json'), { [String(steps.name)]: stepsWorkflowId, ...hub.ids })), { credentials: ids });
 	await n8n.activate(orderWorkflowId);
 	cancellationsWorkflowId = await n8n.importWorkflow(template('order-cancellations.json'), { credentials: ids });
 	await n8n.activate(cancellationsWorkflowId);
@@ -97,6 +100,7 @@ afterAll(async () => {
 	await closeAllStores();
 	await n8n?.stop();
 	await services?.close();
+	await hub?.close();
 	if (keptUserFolder) rmSync(keptUserFolder, { recursive: true, force: true });
 	if (packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
 	await sandboxes?.close();

@@ -18,8 +18,8 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
-import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
-import type { WorkflowJson } from '../harness/workflowJson';
+import { importEventHub, startTemplateServices, withCallerKey, type EventHub, type TemplateServices } from '../harness/templateServices';
+import { withSubWorkflowIds, type WorkflowJson } from '../harness/workflowJson';
 import { quickBooksCredential } from '../support/quickbooks';
 
 jest.setTimeout(600_000);
@@ -39,6 +39,7 @@ let routerWorkflowId: string;
 let credentialIds: Record<string, string>;
 const credentialData: Record<string, Record<string, unknown>> = {};
 let eventsWorkflowId: string;
+let hub: EventHub;
 
 beforeAll(async () => {
 	sandboxes = Object.fromEntries(await Promise.all(processors.map(async (name) => [name, await startSandbox(name)] as const)));
@@ -60,7 +61,9 @@ beforeAll(async () => {
 	ids.httpHeaderAuth = await n8n.createCredential('httpHeaderAuth', 'Accounting receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` });
 	ids.integrationQuickBooksOAuth2Api = await n8n.createCredential('integrationQuickBooksOAuth2Api', 'QuickBooks sandbox', quickBooksCredential(quickbooks));
 	credentialIds = ids;
-	routerWorkflowId = await n8n.importWorkflow(template('payment-router.json'), { credentials: ids });
+	// Each charge is published to the Event Router template (on receivers of its own).
+	hub = await importEventHub(n8n, ids);
+	routerWorkflowId = await n8n.importWorkflow(withSubWorkflowIds(template('payment-router.json'), hub.ids), { credentials: ids });
 	await n8n.activate(routerWorkflowId);
 	eventsWorkflowId = await n8n.importWorkflow(template('payment-processor-events.json'), { credentials: ids });
 	await n8n.activate(eventsWorkflowId);
@@ -70,6 +73,7 @@ afterAll(async () => {
 	await closeAllStores();
 	await n8n?.stop();
 	await services?.close();
+	await hub?.close();
 	await receivers?.close();
 	await quickbooks?.close();
 	await Promise.all(Object.values(sandboxes ?? {}).map((sandbox) => sandbox.close()));

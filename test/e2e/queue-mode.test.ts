@@ -17,7 +17,7 @@ import { readManifest } from '../harness/build';
 import { sleep } from '../harness/n8nHttp';
 import { startQueueN8n, type QueueCluster, type QueueProcess } from '../harness/n8nQueue';
 import { repoRoot } from '../harness/paths';
-import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
+import { importEventHub, startTemplateServices, withCallerKey, type EventHub, type TemplateServices } from '../harness/templateServices';
 import { withStateStore, withSubWorkflowIds, type WorkflowJson } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
@@ -36,6 +36,7 @@ let payments: Record<(typeof processors)[number], RunningSandbox>;
 let stripe: SandboxControl;
 let commerce: CommerceSandboxes;
 let receivers: RunningSandbox;
+let hub: EventHub;
 let hubspot: RunningSandbox;
 let quickbooks: RunningSandbox;
 let services: TemplateServices;
@@ -78,12 +79,14 @@ beforeAll(async () => {
 	const stateStoreId = await main.createCredential('integrationStateStore', 'State Store (PostgreSQL)', { host, port, database, user, password, ssl: false, schema: 'public' });
 	const onStateStore = (workflow: WorkflowJson) => withStateStore(workflow, readManifest().name, { id: stateStoreId, name: 'State Store (PostgreSQL)' });
 
-	routerWorkflowId = await main.importWorkflow(onStateStore(template('payment-router.json')), { credentials: ids });
+	// Payments and orders are published to the Event Router template (on receivers of its own, same state store).
+	hub = await importEventHub(main, ids, { prepare: onStateStore });
+	routerWorkflowId = await main.importWorkflow(onStateStore(withSubWorkflowIds(template('payment-router.json'), hub.ids)), { credentials: ids });
 	// The order's steps run in a sub-workflow, in the worker that recorded the order.
 	const steps = template('order-steps.json');
 	const stepsWorkflowId = await main.importWorkflow(onStateStore(steps), { credentials: ids });
 	await main.activate(stepsWorkflowId);
-	const orders = withSubWorkflowIds(template('order-inventory-fanout.json'), { [String(steps.name)]: stepsWorkflowId });
+	const orders = withSubWorkflowIds(template('order-inventory-fanout.json'), { [String(steps.name)]: stepsWorkflowId, ...hub.ids });
 	orders.nodes = orders.nodes.map((node) => (['recordOrder', 'resumeOrders'].includes(String(node.parameters.operation)) ? { ...node, parameters: { ...node.parameters, resumeAfter: resumeAfterSeconds } } : node));
 	orderWorkflowId = await main.importWorkflow(onStateStore(orders), { credentials: ids });
 	await main.activate(routerWorkflowId);
@@ -95,6 +98,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await cluster?.stop();
 	await services?.close();
+	await hub?.close();
 	await Promise.all(Object.values(payments ?? {}).map((sandbox) => sandbox.close()));
 	await commerce?.close();
 	await receivers?.close();

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { generateSecret, signHeaders } from '../../lib/routing';
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
-import { startTemplateServices, type TemplateServices } from '../harness/templateServices';
+import { importMarketingTemplate, startTemplateServices, type ImportedTemplate, type TemplateServices } from '../harness/templateServices';
+import { withSubWorkflowIds, type WorkflowJson } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import type { ReceivedDelivery } from '../sandbox/receivers';
@@ -25,6 +26,7 @@ let ingestId: string;
 let replayId: string;
 let credentials: Record<string, string>;
 let services: TemplateServices;
+let marketing: ImportedTemplate;
 
 interface TemplateNode {
 	name: string;
@@ -74,7 +76,9 @@ beforeAll(async () => {
 		}),
 		integrationEventIngestApi: await n8n.createCredential('integrationEventIngestApi', 'Event Ingest Signing Secret', { signingSecret: ingestSecret }),
 	};
-	ingestId = await n8n.importWorkflow(template('event-router-ingest.json'), { credentials });
+	// The hub's marketing destination is the marketing template (published, on marketing sandboxes of its own).
+	marketing = await importMarketingTemplate(n8n, credentials);
+	ingestId = await n8n.importWorkflow(withSubWorkflowIds(template('event-router-ingest.json') as WorkflowJson, marketing.ids), { credentials });
 	await n8n.activate(ingestId);
 	replayId = await n8n.importWorkflow(template('event-router-replay.json'), { credentials });
 });
@@ -82,6 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await n8n?.stop();
 	await services?.close();
+	await marketing?.close();
 	await receivers?.close();
 });
 
@@ -110,11 +115,11 @@ test('signed events are routed by the seed rules, signed again, to their receive
 	for (const receiver of ['analytics', 'data-warehouse']) {
 		expect((await received(receiver)).map((delivery) => [delivery.auth, (delivery.body as { id: string }).id])).toEqual([['signature', 'e2e-c1']]);
 	}
-	// Marketing is the marketing template (not imported here): the customer leaves on the marketing output, and the
-	// hand-off that cannot start it is emailed, the execution still a success.
+	// Marketing is the marketing template: the customer leaves on the marketing output and starts it (no consent here:
+	// it subscribes nobody).
 	expect(await received('marketing')).toEqual([]);
 	expect(customer.outputs['Contact for Marketing'][0].map((item) => item.json.body)).toEqual([{ email: 'ada@example.com', eventId: 'e2e-c1', eventType: 'customer.created' }]);
-	await services.smtp.waitFor((message) => message.subject === 'Customer event e2e-c1 not handed to marketing');
+	expect(customer.outputs['Marketing Fan-out Flow'][1] ?? []).toEqual([]);
 	for (const receiver of ['fulfillment', 'accounting', 'inventory']) expect((await received(receiver)).map((d) => (d.body as { id: string }).id)).toEqual(['e2e-o1']);
 
 	const unmatched = await ingest({ id: 'e2e-t1', type: 'ticket.opened', source: 'support' });
@@ -157,7 +162,7 @@ test('a receiver that is down gets its events from the replay template once it i
 });
 
 test('with On Error left at its default, an event a receiver does not take stops the execution naming it; it waits as a dead letter', async () => {
-	const stopping = template('event-router-ingest.json') as { name?: string; nodes: Array<TemplateNode & { onError?: string; webhookId?: string }> };
+	const stopping = withSubWorkflowIds(template('event-router-ingest.json') as WorkflowJson, marketing.ids) as { name?: string; nodes: Array<TemplateNode & { onError?: string; webhookId?: string }> };
 	stopping.name = 'Event Router ingest, stopping on an undelivered event';
 	for (const node of stopping.nodes) {
 		if (node.name === 'Route Events') delete node.onError;
