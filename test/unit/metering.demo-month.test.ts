@@ -1,8 +1,9 @@
 /**
  * A month of the demo's activity, recorded with the meters and event ids the templates use (CRM sync runs, payments,
- * orders, routed events, marketing contacts and welcomes, support tickets, posts) plus the API calls the transport
- * counted, repeats included: previewed under each of the product's plans, every total equals the price list worked out
- * by hand (the sums are in the comments).
+ * orders, routed events, marketing contacts and welcomes, support tickets, posts; entries in the books in their own
+ * namespace) plus the API calls the transport counted, repeats included: previewed under each of the product's plans,
+ * every total equals the price list worked out by hand (the sums are in the comments); a busier customer reaches the
+ * prices the demo month does not (the third sync tier, events above the monthly minimum).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,10 +18,13 @@ const customerId = 'demo';
 
 let store: StateStore;
 let meter: UsageMeter;
+/** The accounting templates meter their entries apart (namespace `accounting`), so a payment is not also an entry. */
+let books: UsageMeter;
 
 beforeAll(async () => {
 	store = await openStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'demo-month-')), 'state.sqlite') }, allMigrations);
 	meter = new UsageMeter({ db: store.db, namespace: 'demo', now: () => Date.UTC(2026, 11, 1, 6) });
+	books = new UsageMeter({ db: store.db, namespace: 'accounting', now: () => Date.UTC(2026, 11, 1, 6) });
 	const events: UsageEventInput[] = [];
 	const at = (index: number) => november(1 + (index % 28));
 	// CRM (crm-record-sync-usage): 39 contact runs of 300 records (11,700), a company run of 225 and 3 ticket runs of 140
@@ -48,8 +52,8 @@ beforeAll(async () => {
 	for (let event = 0; event < 8_000; event++) events.push({ eventId: `event:evt-${event}`, customerId, meter: 'events', timestamp: at(event) });
 	for (let contact = 0; contact < 700; contact++) events.push({ eventId: `contact:c${contact}@example.com`, customerId, meter: 'contacts', timestamp: at(contact) });
 	for (let welcome = 0; welcome < 300; welcome++) events.push({ eventId: `welcome:c${welcome}@example.com:hubspot`, customerId, meter: 'campaigns', timestamp: at(welcome) });
-	// Posts, recorded by a flow of the user's own (no template publishes posts): 30.
-	for (let post = 0; post < 30; post++) events.push({ eventId: `post:${post}`, customerId, meter: 'posts', timestamp: at(post) });
+	// Posts (social-content-calendar: one per post and channel): 30.
+	for (let post = 0; post < 30; post++) events.push({ eventId: `social:x:post-${post}`, customerId, meter: 'posts', timestamp: at(post) });
 	await meter.record(events);
 	// Redeliveries the templates see (a retried sync run, a payment delivered twice, an order webhook again): counted once.
 	await meter.record([events[0], events.find((event) => event.eventId === 'payment:p-7')!, events.find((event) => event.eventId === 'order:shopify:3')!]);
@@ -57,6 +61,15 @@ beforeAll(async () => {
 	for (let hour = 0; hour < 605; hour++) for (let call = 0; call < 100; call++) await store.apiCalls.count(hour % 2 ? 'hubspot' : 'shopify', 'demo', november(1, 0) + hour * 3_600_000);
 	await meter.recordApiCalls(customerId, store.apiCalls);
 	await meter.recordApiCalls(customerId, store.apiCalls);
+	// Entries in the books (namespace accounting, keyed by the entry's usageEventId): a sales receipt per payment (250)
+	// and per order (1,200), a refund receipt per refund (12); a refund recorded twice counts once.
+	const entries: UsageEventInput[] = [
+		...Array.from({ length: 250 }, (_, payment) => ({ eventId: `accounting:qbo:sale:p-${payment}`, customerId, meter: 'transactions', timestamp: at(payment) })),
+		...Array.from({ length: 1_200 }, (_, order) => ({ eventId: `accounting:qbo:sale:shopify:${order}`, customerId, meter: 'transactions', timestamp: at(order) })),
+		...Array.from({ length: 12 }, (_, refund) => ({ eventId: `accounting:qbo:refund:r-${refund}`, customerId, meter: 'transactions', timestamp: at(refund) })),
+	];
+	await books.record(entries);
+	await books.record([entries.at(-1)!]);
 }, 120_000);
 
 afterAll(async () => await closeAllStores());
@@ -107,12 +120,35 @@ test.each([
 	['marketing', '44.00'],
 	// 420 × $0.10.
 	['support', '42.00'],
-	// 250 × $0.25.
-	['accounting', '62.50'],
+	// Accounting is priced on the books' entries (namespace accounting), below.
 	// 30 × $0.05.
 	['social', '1.50'],
 ])('previewed under %s the month costs $%s', async (preset, expected) => {
 	expect(await total(preset)).toBe(expected);
+});
+
+test('accounting: the month\'s 1,462 entries in the books (1,450 sales receipts, 12 refund receipts) cost $365.50', async () => {
+	const invoice = await books.preview(customerId, presetPlan('accounting'), books.period(november(15)));
+	// 1,462 × $0.25 = $365.50.
+	expect(invoice.lines.map((line) => [line.meter, line.quantity, line.amount.amount])).toEqual([['transactions', 1_462, '365.50']]);
+	expect(invoice.total.amount).toBe('365.50');
+	// The payments plan, on the demo namespace, never sees them: 250 payment transactions.
+	expect((await preview('payments')).lines.map((line) => line.quantity)).toEqual([250]);
+});
+
+test('a busier customer reaches every price: the third sync tier and events above the monthly minimum', async () => {
+	const busy = 'busy';
+	await meter.record([
+		{ eventId: 'sync:busy-1:contacts', customerId: busy, meter: 'syncs', quantity: 150_000, timestamp: november(2) },
+		{ eventId: 'events:busy', customerId: busy, meter: 'events', quantity: 12_000, timestamp: november(2) },
+	]);
+	const priced = async (preset: string) => (await meter.preview(busy, presetPlan(preset), meter.period(november(15)))).total.amount;
+	// 10,000 × $0.01 + 90,000 × $0.005 + 50,000 × $0.001 = $100 + $450 + $50.
+	expect(await priced('crm_sync_per_record')).toBe('600.00');
+	// $99 + (150,000 − 10,000 included) at the tiers: 10,000 × $0.01 + 90,000 × $0.005 + 40,000 × $0.001 = $99 + $590.
+	expect(await priced('crm_basic')).toBe('689.00');
+	// 12,000 × $0.001 = $12.00, above the $10 minimum.
+	expect(await priced('events')).toBe('12.00');
 });
 
 test('what exceeds a quota without a price is reported over the plan', async () => {
