@@ -34,7 +34,20 @@ export interface CredentialBinding {
 /** The main credential and the other types that may stand in for it (Salesforce's OAuth2 beside a token). */
 export interface PlatformCredentials extends CredentialBinding {
 	alternatives?: CredentialBinding[];
+	/**
+	 * A store platform's second store on one node: the same fields under a credential type of its own (n8n gives a node
+	 * one credential of each type), reached as the account `secondStoreId(platform)`.
+	 */
+	secondStore?: CredentialBinding;
 }
+
+/** The binding with a second store's credential type beside it (same fields, its own type name). */
+export function withSecondStore(binding: CredentialBinding, type: string): PlatformCredentials {
+	return { ...binding, secondStore: { ...binding, type } };
+}
+
+/** The account id of a platform's second store on one node: `shopify-2`. */
+export const secondStoreId = (platform: string) => `${platform}-2`;
 
 /**
  * How a request is authenticated outside n8n (the demo, benchmarks, checks); inside n8n the credential type does

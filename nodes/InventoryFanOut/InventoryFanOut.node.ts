@@ -15,7 +15,7 @@ import * as syncProducts from './actions/syncProducts.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
 import { inventoryFanOutProperties, operationOptions } from './InventoryFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
-import { credentialSlots } from '../shared/platformCredentials';
+import { credentialSlots, secondStoreSlots } from '../shared/platformCredentials';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
@@ -43,6 +43,8 @@ export class InventoryFanOut implements INodeType {
 		credentials: [
 			// One credential per store; the stores selected (or the order source verified) say which are used.
 			...credentialSlots('inventory'),
+			// A second store of a platform (a second Shopify shop): its own credential type, as n8n gives a node one of each.
+			...secondStoreSlots('inventory'),
 			// The CRM that Sync Customers copies the stores' customers to: its slot shows once it is chosen.
 			...syncCustomers.crmCredentialSlots,
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },

@@ -35,14 +35,15 @@ export async function nodeStore(context: NodeContext): Promise<StateStore> {
 /**
  * The platforms as this node reaches them (the n8n side of the engine's PlatformResolver): each through the node's
  * credential for it, with the vendor's declared token refresh around the n8n client, paced through the store. A node
- * has one credential per platform, so the account asked for is that one. Settings are parsed when a capability reads
+ * has one credential per platform and one per platform's second store: the account `shopify-2` is the second store's,
+ * any other the platform's own. Settings are parsed when a capability reads
  * them, so a platform whose settings a capability does not need never fails on them.
  */
 export function nodePlatforms(context: NodeContext, store: StateStore): PlatformResolver {
 	return {
 		async connect(platform: string, options: ConnectOptions = {}): Promise<PlatformConnection> {
 			const definition = platformDefinition(platform);
-			const credential = chosenCredential(platform, context.getNode().credentials);
+			const credential = chosenCredential(platform, context.getNode().credentials, options.account);
 			const values = await context.getCredentials(credential.type);
 			const reference = context.getNode().credentials?.[credential.type];
 			const baseUrl = resolveBaseUrl(credential, values);

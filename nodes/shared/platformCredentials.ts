@@ -1,7 +1,7 @@
 import type { ICredentialsDisplayOptions, INodeCredentialDescription } from 'n8n-workflow';
 
 import { platformDefinition, platformsServing, type Capability } from '../../lib/platforms/catalog';
-import type { CredentialBinding } from '../../lib/platforms/definition';
+import { secondStoreId, type CredentialBinding } from '../../lib/platforms/definition';
 
 /** A platform's credential binding (type, base-URL field, secret fields), as its vendor folder declares it. */
 export type PlatformCredential = CredentialBinding;
@@ -29,8 +29,13 @@ export function credentialSecrets(credential: CredentialBinding, values: Record<
 	return [...named, String(values.clientSecret ?? ''), ...tokens];
 }
 
-/** The platform's credential that is set on the node (the first choice when none is). */
-export function chosenCredential(platform: string, configured: Record<string, unknown> = {}): CredentialBinding {
+/**
+ * The platform's credential that is set on the node (the first choice when none is); for the account of the
+ * platform's second store (`shopify-2`), the second store's own credential type.
+ */
+export function chosenCredential(platform: string, configured: Record<string, unknown> = {}, account?: string): CredentialBinding {
+	const second = platformDefinition(platform).credentials.secondStore;
+	if (second && account === secondStoreId(platform)) return second;
 	const choices = credentialChoices(platform);
 	return choices.find((candidate) => configured[candidate.type]) ?? choices[0];
 }
@@ -55,5 +60,20 @@ export function credentialSlots(capability: Capability, shownBy?: string): INode
 		credentialChoices(definition.id).map((choice) => ({ name: choice.type, required: false, ...(shownBy ? { displayOptions: shownWhileChosen(shownBy, definition.id) } : {}) })),
 	);
 }
+
+/** One optional slot per second-store credential type of the platforms serving the capability, in catalog order. */
+export function secondStoreSlots(capability: Capability): INodeCredentialDescription[] {
+	return platformsServing(capability).flatMap((definition) => (definition.credentials.secondStore ? [{ name: definition.credentials.secondStore.type, required: false }] : []));
+}
+
+/** The stores of the platforms serving the capability, each platform's second store after its first: `{ name, value, platform }`. */
+export function storeOptions(capability: Capability): Array<{ name: string; value: string; platform: string }> {
+	return platformsServing(capability).flatMap((definition) => [
+		{ name: definition.displayName, value: definition.id, platform: definition.id },
+		...(definition.credentials.secondStore ? [{ name: `${definition.displayName} (Second Store)`, value: secondStoreId(definition.id), platform: definition.id }] : []),
+	]);
+}
+
+export { secondStoreId };
 
 export const STATE_STORE_CREDENTIAL = 'integrationStateStore';

@@ -31,6 +31,7 @@ test('the secret fields of every credential type', () => {
 	expect(secrets).toEqual({
 		integrationActiveCampaignApi: ['apiToken'],
 		integrationBigCommerceApi: ['accessToken'],
+		integrationBigCommerceSecondStoreApi: ['accessToken'],
 		integrationBraintreeApi: ['privateKey'],
 		integrationEventIngestApi: ['signingSecret'],
 		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
@@ -40,6 +41,7 @@ test('the secret fields of every credential type', () => {
 		integrationHubSpotApi: ['accessToken', 'clientSecret'],
 		integrationIntercomApi: ['accessToken', 'clientSecret'],
 		integrationMagentoApi: ['accessToken'],
+		integrationMagentoSecondStoreApi: ['accessToken'],
 		integrationMailchimpApi: ['apiKey'],
 		integrationMarketoApi: ['clientSecret', 'accessToken'],
 		integrationPayPalApi: ['clientSecret', 'accessToken'],
@@ -49,6 +51,7 @@ test('the secret fields of every credential type', () => {
 		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
 		integrationSalesforceOAuth2Api: [],
 		integrationShopifyApi: ['accessToken', 'webhookSecret'],
+		integrationShopifySecondStoreApi: ['accessToken', 'webhookSecret'],
 		integrationSquareApi: ['accessToken', 'webhookSecret'],
 		integrationStateStore: ['password'],
 		integrationStripeApi: ['secretKey', 'webhookSecret'],
@@ -56,6 +59,7 @@ test('the secret fields of every credential type', () => {
 		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
 		integrationXeroOAuth2Api: [],
 		integrationWooCommerceApi: ['consumerKey', 'consumerSecret', 'webhookSecret'],
+		integrationWooCommerceSecondStoreApi: ['consumerKey', 'consumerSecret', 'webhookSecret'],
 		integrationZendeskApi: ['apiToken', 'webhookSecret'],
 		integrationFacebookPageApi: ['accessToken'],
 		// Their client secrets and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.

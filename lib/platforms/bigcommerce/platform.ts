@@ -1,4 +1,4 @@
-import type { PlatformDefinition } from '../definition';
+import { withSecondStore, type PlatformDefinition } from '../definition';
 import { BigCommerceCustomers } from './customers';
 import { integerSetting } from '../settings';
 import { BigCommerceInventory } from './inventory';
@@ -11,7 +11,7 @@ export const bigcommerce: PlatformDefinition = {
 	id: 'bigcommerce',
 	displayName: 'BigCommerce',
 	profile: () => bigCommerceProfile(),
-	credentials: { type: 'integrationBigCommerceApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
+	credentials: withSecondStore({ type: 'integrationBigCommerceApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] }, 'integrationBigCommerceSecondStoreApi'),
 	standaloneAuth: { kind: 'headers', headers: { 'X-Auth-Token': '{accessToken}' } },
 	settings: [{ name: 'locationId', displayName: 'Location ID', type: 'integer', default: 1 }],
 	inventory: {

@@ -1,4 +1,4 @@
-import { bearer, type PlatformDefinition } from '../definition';
+import { bearer, withSecondStore, type PlatformDefinition } from '../definition';
 import { textSetting } from '../settings';
 import { MagentoCustomers } from './customers';
 import { MagentoInventory } from './inventory';
@@ -10,7 +10,7 @@ export const magento: PlatformDefinition = {
 	id: 'magento',
 	displayName: 'Magento 2',
 	profile: () => magentoProfile(),
-	credentials: { type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] },
+	credentials: withSecondStore({ type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] }, 'integrationMagentoSecondStoreApi'),
 	standaloneAuth: bearer('accessToken'),
 	settings: [{ name: 'sourceCode', displayName: 'Source Code', type: 'string', default: 'default' }],
 	inventory: {

@@ -1,4 +1,4 @@
-import type { PlatformDefinition } from '../definition';
+import { withSecondStore, type PlatformDefinition } from '../definition';
 import { textSetting } from '../settings';
 import { ShopifyInventory } from './inventory';
 import { shopifyOrderWebhooks } from './orderWebhooks';
@@ -10,7 +10,7 @@ export const shopify: PlatformDefinition = {
 	id: 'shopify',
 	displayName: 'Shopify',
 	profile: () => shopifyProfile(),
-	credentials: { type: 'integrationShopifyApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] },
+	credentials: withSecondStore({ type: 'integrationShopifyApi', baseUrlField: 'baseUrl', secretFields: ['accessToken', 'webhookSecret'] }, 'integrationShopifySecondStoreApi'),
 	standaloneAuth: { kind: 'headers', headers: { 'X-Shopify-Access-Token': '{accessToken}' } },
 	settings: [{ name: 'locationId', displayName: 'Location ID', type: 'string' }],
 	inventory: {

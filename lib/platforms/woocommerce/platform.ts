@@ -1,4 +1,4 @@
-import type { PlatformDefinition } from '../definition';
+import { withSecondStore, type PlatformDefinition } from '../definition';
 import { WooCommerceCustomers } from './customers';
 import { WooCommerceInventory } from './inventory';
 import { wooCommerceOrderWebhooks } from './orderWebhooks';
@@ -9,7 +9,7 @@ export const woocommerce: PlatformDefinition = {
 	id: 'woocommerce',
 	displayName: 'WooCommerce',
 	profile: () => wooCommerceProfile(),
-	credentials: { type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'] },
+	credentials: withSecondStore({ type: 'integrationWooCommerceApi', baseUrlField: 'baseUrl', secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'] }, 'integrationWooCommerceSecondStoreApi'),
 	standaloneAuth: { kind: 'basic', user: '{consumerKey}', password: '{consumerSecret}' },
 	inventory: { connector: (transport) => new WooCommerceInventory(transport), pullsOrders: true },
 	customers: { connector: (transport) => new WooCommerceCustomers(transport) },

@@ -5,7 +5,7 @@ import { openInventory, type ChannelRules, type InventoryFanOut, type StoreOutco
 import { nodePlatforms, type StateStore } from '../../shared/engineContext';
 import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
 import { pickedValue } from '../../shared/resourceLocator';
-import { locatedStores, locationParameter } from './properties';
+import { locatedStores, locationParameter, storePlatform } from './properties';
 
 interface RuleRow {
 	store: string;
@@ -41,7 +41,13 @@ export async function buildFanOut(context: IExecuteFunctions, store: StateStore)
 	if (selected.length === 0) throw new NodeOperationError(context.getNode(), 'Select at least one store');
 	const rules = rulesByStore(context);
 	const inventory = openInventory({ store, platforms: nodePlatforms(context, store) });
-	return await inventory.fanOut(selected.map((platform) => ({ platform, rules: rules.get(platform), settings: pickedLocation(context, platform) })));
+	// A platform's second store (`shopify-2`) keeps the location on its own credential: the pickers are the first store's.
+	return await inventory.fanOut(
+		selected.map((store) => {
+			const platform = storePlatform(store);
+			return { platform, id: store, rules: rules.get(store), settings: store === platform ? pickedLocation(context, platform) : undefined };
+		}),
+	);
 }
 
 /**

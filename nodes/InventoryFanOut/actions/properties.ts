@@ -2,16 +2,21 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { picker } from '../../shared/resourceLocator';
 import { platformListSearch } from '../../shared/resourceSearch';
-import { namesInSentence, platformOptions, platformsServing } from '../../shared/platformOptions';
+import { storeOptions } from '../../shared/platformCredentials';
+import { namesInSentence, platformsServing } from '../../shared/platformOptions';
 
-/** The platforms with an inventory connector; each is one store, named by its platform id. */
-export const inventoryPlatforms = platformOptions('inventory');
+/** The stores: each platform with an inventory connector, then its second store (`shopify-2`), named by its id. */
+const inventoryStores = storeOptions('inventory');
+export const inventoryPlatforms = inventoryStores.map(({ name, value }) => ({ name, value }));
+
+/** The platform a selected store is on (`shopify-2` is on `shopify`). */
+export const storePlatform = (store: string): string => inventoryStores.find((option) => option.value === store)?.platform ?? store;
 
 /** The stores' ids, as an order's Source Store names them. */
 export const storeIds = inventoryPlatforms.map((option) => option.value).join(', ');
 
-/** The stores' names in a sentence: "A, B, C and D". */
-export const storeNames = namesInSentence(inventoryPlatforms.map((option) => option.name), 'and');
+/** The platforms' names in a sentence: "A, B, C and D". */
+export const storeNames = namesInSentence(platformsServing('inventory').map((definition) => definition.displayName), 'and');
 
 export const storesProperty: INodeProperties = {
 	displayName: 'Stores',
@@ -20,7 +25,7 @@ export const storesProperty: INodeProperties = {
 	options: inventoryPlatforms,
 	default: [],
 	required: true,
-	description: 'The stores kept in step; set a credential for each. The store named as an order\'s source is skipped.',
+	description: 'The stores kept in step; set a credential for each (a second store of a platform has its own credential type). The store named as an order\'s source is skipped.',
 };
 
 /** The stores whose stock lives at a location the store lists, as their inventory declarations say. */

@@ -1,0 +1,96 @@
+/**
+ * Inventory Fan-out in n8n-core's engine with two BigCommerce stores on one node: the first through the BigCommerce
+ * credential, the second (`bigcommerce-2`) through the BigCommerce Second Store credential, each its own sandbox. A
+ * WooCommerce order changes both once, the second under its own channel rule, and an order placed on the second store
+ * leaves it alone and changes the others.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { closeAllStores } from '../../lib/store';
+import { runWorkflow } from '../harness/inProcess';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+
+jest.setTimeout(120_000);
+
+const pkg = 'n8n-nodes-integration-automation';
+const bigCommerce = fixtureOf(inventoryFixtures, 'bigcommerce', 'inventory');
+
+let sandboxes: CommerceSandboxes;
+let second: RunningSandbox;
+let secondControl: SandboxControl;
+const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'second-store-')), 'state.sqlite');
+
+beforeAll(async () => {
+	sandboxes = await startCommerceSandboxes({ rateLimits: false });
+	second = await startSandbox('bigcommerce', { rateLimits: { enabled: false } });
+	secondControl = new SandboxControl(second.baseUrl);
+});
+afterAll(async () => {
+	await closeAllStores();
+	await sandboxes.close();
+	await second.close();
+});
+
+function credentials(): Record<string, Record<string, unknown>> {
+	const woocommerce = sandboxes.stores.find((entry) => entry.platform === 'woocommerce')!;
+	const first = sandboxes.stores.find((entry) => entry.platform === 'bigcommerce')!;
+	return {
+		integrationWooCommerceApi: { ...woocommerce.settings, baseUrl: woocommerce.baseUrl },
+		integrationBigCommerceApi: { ...first.settings, baseUrl: first.baseUrl },
+		integrationBigCommerceSecondStoreApi: { ...second.credentials, locationId: 1, baseUrl: bigCommerce.apiBase(second) },
+	};
+}
+
+const stores = ['woocommerce', 'bigcommerce', 'bigcommerce-2'];
+
+function fanOut(name: string, parameters: Record<string, unknown>) {
+	return {
+		name: 'Fan Out',
+		type: `${pkg}.inventoryFanOut`,
+		typeVersion: 1,
+		position: [260, 0],
+		parameters: { stores, ...parameters },
+		credentials: {
+			integrationWooCommerceApi: { id: '', name: 'WooCommerce account' },
+			integrationBigCommerceApi: { id: '', name: 'BigCommerce account' },
+			integrationBigCommerceSecondStoreApi: { id: '', name: 'BigCommerce second store' },
+		},
+		notes: name,
+	};
+}
+
+const workflow = (parameters: Record<string, unknown>) => ({
+	name: 'second store',
+	nodes: [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, fanOut('Fan Out', parameters)],
+	connections: { Start: { main: [[{ node: 'Fan Out', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+});
+
+const run = (parameters: Record<string, unknown>) => runWorkflow(workflow(parameters), { credentials: credentials(), startNode: 'Start', env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile } });
+
+const channelRules = { rule: [{ store: 'bigcommerce-2', safetyBuffer: 0, allocationPercent: 100, maxListed: 5 }] };
+
+test('an order on WooCommerce changes both BigCommerce stores once; one placed on the second store leaves it alone', async () => {
+	await sandboxes.controls.woocommerce.seed({ products: [{ sku: 'TWO-1', stock_quantity: 20 }] });
+	await bigCommerce.seed(sandboxes.controls.bigcommerce, ['TWO-1'], 20);
+	await bigCommerce.seed(secondControl, ['TWO-1'], 20);
+	const baseline = await run({ operation: 'reconcile', skus: 'TWO-1', baselineStore: 'woocommerce', correct: false, channelRules });
+	expect(baseline.error).toBeUndefined();
+
+	const sale = { operation: 'apply', kind: 'sale', orderId: 'w-1', sourceStore: 'woocommerce', lines: [{ lineId: '1', sku: 'TWO-1', quantity: 2 }], channelRules };
+	const first = await run(sale);
+	expect(first.error).toBeUndefined();
+	expect(first.outputs['Fan Out'][0].map((item) => `${item.json.store} ${item.json.newQuantity}`).sort()).toEqual(['bigcommerce 18', 'bigcommerce-2 5']);
+	await run(sale);
+	expect(await bigCommerce.quantity(sandboxes.controls.bigcommerce, 'TWO-1')).toBe(18);
+	expect(await bigCommerce.quantity(secondControl, 'TWO-1')).toBe(5);
+
+	const onSecond = await run({ ...sale, orderId: 'b2-1', sourceStore: 'bigcommerce-2', channelRules: {} });
+	expect(onSecond.outputs['Fan Out'][0].map((item) => `${item.json.store} ${item.json.newQuantity}`).sort()).toEqual(['bigcommerce 16', 'woocommerce 18']);
+	expect(await bigCommerce.quantity(secondControl, 'TWO-1')).toBe(5);
+});
