@@ -121,7 +121,8 @@ export function entryReference(kind: EntryKind, sourceId: string): string {
 
 export class AccountingBooks {
 	readonly entries: EntryRepository;
-	private readonly connection: string;
+	/** The platform and account the entries go to (`quickbooks:<realm>`): exactly once is per connection. */
+	readonly connection: string;
 	private readonly maxAttempts: number;
 
 	constructor(private readonly options: AccountingBooksOptions) {
@@ -132,6 +133,17 @@ export class AccountingBooks {
 
 	get platform(): string {
 		return this.options.connector.platform;
+	}
+
+	get store(): StateStore {
+		return this.options.store;
+	}
+
+	/** The entry already recorded for a source transaction, as a replay; undefined while none is. */
+	async recorded(kind: EntryKind, sourceId: string): Promise<EntryOutcome | undefined> {
+		const row = await this.entries.get(kind, sourceId);
+		if (row?.state !== 'recorded' || !row.externalId) return undefined;
+		return this.outcome(kind, sourceId, fromRow(row), true);
 	}
 
 	/** A sale: a sales receipt, or the platform's idiom for a paid sale. */

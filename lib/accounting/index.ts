@@ -21,3 +21,4 @@ export function openAccounting({ store, platforms }: EngineContext) {
 		},
 	};
 }
+export { EntryQueue, DEFAULT_FLUSH_LIMIT, type FlushOptions, type FlushResult, type QueuedOutcome, type QueueResult } from './queued';

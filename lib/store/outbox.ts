@@ -159,12 +159,20 @@ export class Outbox {
 		});
 	}
 
-	/** Notes why a step failed; the step stays pending and the entry is handed out again once its hold runs out. */
-	async fail(topic: string, key: string, step: string, reason: string): Promise<void> {
+	/**
+	 * Notes why a step failed; the step stays pending and the entry is handed out again once its hold runs out, or from
+	 * `retryAtMs` when given (a failure worth retrying at the next pass rather than after the whole hold).
+	 */
+	async fail(topic: string, key: string, step: string, reason: string, retryAtMs?: number): Promise<void> {
 		await this.db.run(
 			`UPDATE outbox_steps SET failures = failures + 1, last_error = ? WHERE topic = ? AND entry_key = ? AND step = ? AND status = 'pending'`,
 			[reason, topic, key, step],
 		);
+		if (retryAtMs !== undefined) {
+			await this.db.run('UPDATE outbox_entries SET next_attempt_ms = ?, updated_at = ? WHERE topic = ? AND entry_key = ? AND open_steps > 0', [
+				retryAtMs, new Date(this.now()).toISOString(), topic, key,
+			]);
+		}
 	}
 
 	async get<P>(topic: string, key: string): Promise<OutboxEntry<P> | undefined> {

@@ -1,0 +1,148 @@
+/**
+ * Accounting Sync's queue on Xero: sales that arrive one execution at a time are queued (nothing sent, the caller told
+ * so) and one Post Queued Entries posts them in Xero's batches, each source transaction once: a duplicate queued twice,
+ * a sale already recorded, a flush whose answer was lost and the next flush after it, a refusal leaving the queue.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { AccountingBooks, EntryQueue, type FlushResult, type QueueResult } from '../../lib/accounting';
+import { allMigrations } from '../../lib/migrations';
+import { XeroAccounting, xeroProfile, type XeroSettings } from '../../lib/platforms/xero';
+import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { bearerAuth, FetchHttpClient, Transport, type RetryPolicy } from '../../lib/transport';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+
+let xero: RunningSandbox;
+let control: SandboxControl;
+let dir: string;
+let store: StateStore;
+
+beforeAll(async () => {
+	xero = await startSandbox('xero');
+	control = new SandboxControl(xero.baseUrl);
+});
+afterAll(() => xero.close());
+beforeEach(async () => {
+	await control.reset();
+	dir = mkdtempSync(join(tmpdir(), 'accounting-queued-'));
+	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
+});
+afterEach(async () => {
+	await closeAllStores();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+function books(retry: Partial<RetryPolicy> = {}, settings: Partial<XeroSettings> = {}, maxAttempts?: number): AccountingBooks {
+	const transport = new Transport({
+		profile: xeroProfile(),
+		client: new FetchHttpClient(bearerAuth(xero.credentials.accessToken)),
+		baseUrl: xero.baseUrl,
+		accountKey: xero.credentials.tenantId,
+		rateBuckets: store.rateBuckets,
+		concurrency: store.concurrency,
+		retry: { baseDelayMs: 5, maxDelayMs: 50, ...retry },
+		secrets: [xero.credentials.accessToken],
+	});
+	const connector = new XeroAccounting(transport, { tenantId: xero.credentials.tenantId, ...settings });
+	return new AccountingBooks({ store, connector, account: xero.credentials.tenantId, maxAttempts });
+}
+
+const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
+	sourceId,
+	currency: 'USD',
+	customer: { email: `buyer-${Number(sourceId.replace(/\D/g, '') || 0) % 3}@example.com` },
+	lines: [{ description: 'Mug', quantity: 2, unitPrice: '19.99' }],
+	shipping: '4.50',
+	...extra,
+});
+const sales = (count: number, prefix = 'order-') => Array.from({ length: count }, (_, index) => sale(`${prefix}${index}`));
+
+type Rows = Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const state = (collection: string) => control.state<Rows>(collection);
+const sent = async (method: string, collection: string) => (await control.requests()).filter((entry) => entry.method === method && entry.path === `/api.xro/2.0/${collection}`);
+const countBy = (rows: Rows, field: string) => rows.reduce((counts, row) => counts.set(row[field], (counts.get(row[field]) ?? 0) + 1), new Map<string, number>());
+/** One execution per order, as the order template runs: its own books, one input. */
+const queueOne = async (input: unknown, accounting = books()): Promise<QueueResult> => (await new EntryQueue(accounting).add('sale', [input]))[0];
+const flush = (accounting = books()) => new EntryQueue(accounting).flush();
+const posted = (results: FlushResult[]) => results.filter((result) => 'outcome' in result);
+
+test('120 sales queued one execution at a time send nothing and are told so; one flush posts them as 3 PUTs of invoices and 3 of payments', async () => {
+	const answers: QueueResult[] = [];
+	for (const input of sales(120)) answers.push(await queueOne(input));
+	expect(answers.every((answer) => 'queued' in answer && answer.queued.queued && !answer.queued.alreadyQueued)).toBe(true);
+	expect((answers[7] as { queued: { sourceId: string; platform: string } }).queued).toMatchObject({ sourceId: 'order-7', platform: 'xero', kind: 'sale' });
+	expect(await sent('PUT', 'Invoices')).toHaveLength(0);
+	const results = await flush();
+	expect(posted(results)).toHaveLength(120);
+	expect(results.map((result) => result.sourceId).sort()).toEqual(sales(120).map((input) => input.sourceId).sort());
+	expect((await sent('PUT', 'Invoices')).map((entry) => (entry.body as Rows[number]).Invoices.length)).toEqual([50, 50, 20]);
+	expect((await sent('PUT', 'Payments')).map((entry) => (entry.body as Rows[number]).Payments.length)).toEqual([50, 50, 20]);
+	const invoices = await state('invoices');
+	expect(invoices).toHaveLength(120);
+	expect(invoices.every((invoice) => invoice.Status === 'PAID')).toBe(true);
+	expect(await flush()).toEqual([]);
+});
+
+test('a sale queued twice is posted once; queued again after the flush it answers with its entry, replayed', async () => {
+	expect(await queueOne(sale('order-1'))).toMatchObject({ queued: { alreadyQueued: false } });
+	expect(await queueOne(sale('order-1'))).toMatchObject({ queued: { alreadyQueued: true } });
+	const results = await flush();
+	expect(results).toHaveLength(1);
+	const [result] = posted(results) as Array<{ outcome: { externalId: string; replayed: boolean } }>;
+	expect(result.outcome.replayed).toBe(false);
+	expect(await queueOne(sale('order-1'))).toEqual({ outcome: expect.objectContaining({ sourceId: 'order-1', externalId: result.outcome.externalId, replayed: true }) });
+	expect(await flush()).toEqual([]);
+	expect(await state('invoices')).toHaveLength(1);
+	expect(await state('payments')).toHaveLength(1);
+});
+
+test('a sale posted at once and also queued is posted once', async () => {
+	expect(await queueOne(sale('order-2'))).toMatchObject({ queued: { alreadyQueued: false } });
+	const now = await books().recordSale(sale('order-2'));
+	const results = await flush();
+	expect(posted(results).map((result) => ('outcome' in result ? result.outcome.externalId : ''))).toEqual([now.externalId]);
+	expect(await state('invoices')).toHaveLength(1);
+});
+
+test('an input that fails its checks is refused when queued, naming the field, and never reaches the queue', async () => {
+	const answer = await queueOne(sale('order-3', { lines: [{ unitPrice: '1.001' }] }));
+	expect(String((answer as { error: Error }).error.message)).toMatch(/lines\[0\]\.unitPrice has more decimal places than USD allows/);
+	expect(await flush()).toEqual([]);
+});
+
+test('a flush whose answer was lost and whose look-up failed leaves the sales queued; the next flush looks them up first and posts none twice', async () => {
+	for (const input of sales(12)) await queueOne(input);
+	await control.fault({ kind: 'lost_response', times: -1, match: { method: 'PUT', path: '/Invoices$' } });
+	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices$' } });
+	const first = await new EntryQueue(books({ maxAttempts: 1 }, {}, 1)).flush();
+	expect(first.every((result) => 'error' in result && result.willRetry)).toBe(true);
+	expect(await state('invoices')).toHaveLength(12);
+	await control.clearFaults();
+	const second = await flush();
+	expect(posted(second)).toHaveLength(12);
+	const invoices = await state('invoices');
+	expect(invoices).toHaveLength(12);
+	expect([...countBy(invoices, 'InvoiceNumber').values()].every((count) => count === 1)).toBe(true);
+	const payments = await state('payments');
+	expect(payments).toHaveLength(12);
+	expect([...countBy(payments, 'Reference').values()].every((count) => count === 1)).toBe(true);
+	// The second flush looked the invoices up by number before anything was sent again.
+	expect(((await sent('GET', 'Invoices')).at(-1)!.query.InvoiceNumbers as string).split(',').sort()).toEqual(sales(12).map((input) => input.sourceId).sort());
+	expect(await flush()).toEqual([]);
+});
+
+test('a sale Xero refuses leaves the queue as failed, naming Xero’s reason; queued again it is refused, pointing at Post: Now', async () => {
+	const refused = sale('order-4', { lines: [{ description: 'Mug', unitPrice: 10, taxCode: 'bogus' }] });
+	const accounting = books({}, { taxCodes: { bogus: 'NO_SUCH_TAX' } });
+	await queueOne(refused, accounting);
+	await queueOne(sale('order-5'), accounting);
+	const results = await new EntryQueue(accounting).flush();
+	expect(results.map((result) => ('outcome' in result ? 'posted' : result.willRetry ? 'retry' : 'refused'))).toEqual(['refused', 'posted']);
+	expect(String((results[0] as { error: Error }).error.message)).toMatch(/TaxType code 'NO_SUCH_TAX' does not exist/);
+	expect(await new EntryQueue(accounting).flush()).toEqual([]);
+	const again = await queueOne(refused, accounting);
+	expect(String((again as { error: Error }).error.message)).toMatch(/order-4 was queued before and refused by xero \(.*NO_SUCH_TAX.*\): post it corrected with Post: Now/);
+});
