@@ -17,6 +17,12 @@ export const operationOptions: INodePropertyOptions[] = [
 		description: 'QuickBooks: invoices, sales receipts, payments, refund receipts and customers changed or deleted since the last pull',
 	},
 	{ name: 'Get Transaction', value: 'getTransaction', action: 'Get a transaction', description: 'What was recorded for a source transaction, and its balance on the platform' },
+	{
+		name: 'Post Queued Entries',
+		value: 'postQueued',
+		action: 'Post queued entries',
+		description: 'Everything recorded with Post: In the Next Batch, in the platform’s batches (run it on a schedule)',
+	},
 	{ name: 'Record Payment', value: 'recordPayment', action: 'Record a payment', description: 'A payment received against an invoice, once per payment ID' },
 	{ name: 'Record Refund', value: 'recordRefund', action: 'Record a refund', description: 'A refund receipt, once per refund ID' },
 	{ name: 'Record Sale', value: 'recordSale', action: 'Record a sale', description: 'A paid sale (sales receipt) with lines, discount, shipping and tax, once per order ID' },

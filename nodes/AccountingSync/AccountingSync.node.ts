@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import * as createInvoice from './actions/createInvoice.operation';
 import * as getChanges from './actions/getChanges.operation';
 import * as getTransaction from './actions/getTransaction.operation';
+import * as postQueued from './actions/postQueued.operation';
 import * as recordPayment from './actions/recordPayment.operation';
 import * as recordRefund from './actions/recordRefund.operation';
 import * as recordSale from './actions/recordSale.operation';
@@ -13,7 +14,7 @@ import { routeOperation } from '../shared/operationRouter';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
-const operations = { recordSale, recordPayment, recordRefund, upsertCustomer, createInvoice, getTransaction, getChanges };
+const operations = { recordSale, recordPayment, recordRefund, upsertCustomer, createInvoice, getTransaction, getChanges, postQueued };
 
 // Not offered to AI agents as a tool (it writes sales, payments and refunds into the books): n8n offers a node as a tool only when usableAsTool is set.
 // eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool

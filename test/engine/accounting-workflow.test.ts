@@ -232,3 +232,28 @@ test('Get Changes From Books: one run pulls what changed in QuickBooks since the
 	expect(refused.status).toBe('error');
 	expect((refused.error as { message: string }).message).toMatch(/changedSince/);
 });
+
+test('Post: In the Next Batch on Xero: each order’s execution is told it is queued and sends nothing; one Post Queued Entries run posts every order once, in one PUT of invoices and one of payments', async () => {
+	const queue = { ...saleParameters, platform: 'xero', posting: 'queue' };
+	const answers = [];
+	for (const id of ['web-1', 'web-2', 'web-3', 'web-2']) answers.push((await run(flow(queue), [order(id)])).outputs.Accounting[0][0].json);
+	expect(answers.map((answer) => [answer.queued, answer.sourceId, answer.alreadyQueued])).toEqual([
+		[true, 'web-1', false],
+		[true, 'web-2', false],
+		[true, 'web-3', false],
+		[true, 'web-2', true],
+	]);
+	expect((await xeroControl.requests()).filter((entry) => entry.path.endsWith('/Invoices'))).toHaveLength(0);
+	const flushed = await run(flow({ platform: 'xero', operation: 'postQueued' }), [{}]);
+	expect(flushed.status).toBe('success');
+	const posted = flushed.outputs.Accounting[0].map((item) => item.json);
+	expect(posted.map((entry) => [entry.sourceId, entry.replayed, entry.total, entry.usageEventId]).sort()).toEqual(
+		['web-1', 'web-2', 'web-3'].map((id) => [id, false, '46.48', `accounting:xero:${xero.credentials.tenantId}:sale:${id}`]),
+	);
+	const puts = (await xeroControl.requests()).filter((entry) => entry.method === 'PUT' && /\/(Invoices|Payments)$/.test(entry.path));
+	expect(puts.map((entry) => entry.path.split('/').at(-1))).toEqual(['Invoices', 'Payments']);
+	expect(await xeroControl.state<unknown[]>('invoices')).toHaveLength(3);
+	const again = await run(flow({ platform: 'xero', operation: 'postQueued' }), [{}]);
+	expect(again.outputs.Accounting[0]).toEqual([]);
+	expect((await run(flow(queue), [order('web-1')])).outputs.Accounting[0][0].json).toMatchObject({ sourceId: 'web-1', replayed: true, externalId: posted.find((entry) => entry.sourceId === 'web-1')!.externalId });
+});

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { openAccounting, type AccountingBooks, type AccountingSettings, type EntryKind, type EntryResult } from '../../../lib/accounting';
+import { EntryQueue, openAccounting, type AccountingBooks, type AccountingSettings, type EntryKind, type EntryResult, type QueueResult } from '../../../lib/accounting';
 import { nodeEngine } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
@@ -66,14 +66,21 @@ export async function recordEachItem(
 		}
 	});
 	const posted = inputs.flatMap((entry, item) => ('input' in entry ? [{ item, input: entry.input }] : []));
-	const results = new Map<number, EntryResult>();
-	const answers = await books.recordMany(kind, posted.map(({ input }) => input), { stopAtFailure: !context.continueOnFail() });
+	const results = new Map<number, EntryResult | QueueResult>();
+	const toPost = posted.map(({ input }) => input);
+	const answers = queued(context, kind) ? await new EntryQueue(books).add(kind, toPost) : await books.recordMany(kind, toPost, { stopAtFailure: !context.continueOnFail() });
 	posted.forEach(({ item }, index) => results.set(item, answers[index]));
 	return await forEachItem(context, items, async (item) => {
 		const result = results.get(item) ?? (inputs[item] as { error: unknown });
 		if ('outcome' in result) return { ...result.outcome } as IDataObject;
+		if ('queued' in result) return { ...result.queued } as IDataObject;
 		throw result.error;
 	});
+}
+
+/** Post: In the Next Batch (sales, refunds and invoices): the entry waits in the queue for Post Queued Entries. */
+function queued(context: IExecuteFunctions, kind: EntryKind): boolean {
+	return kind !== 'payment' && context.getNodeParameter('posting', 0, 'now') === 'queue';
 }
 
 /**

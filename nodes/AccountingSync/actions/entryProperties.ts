@@ -33,6 +33,32 @@ export const entryProperties: INodeProperties[] = [
 		description: 'The order, payment or refund ID in the system it came from: each is recorded once, however often it arrives',
 	},
 	{
+		displayName: 'Post',
+		name: 'posting',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Now', value: 'now', description: 'Post the entry in this execution and output it' },
+			{
+				name: 'In the Next Batch',
+				value: 'queue',
+				description: 'Queue the entry (output says queued); a Post Queued Entries run posts everything queued in the platform’s batches: on Xero 50 sales take 2 calls instead of 100',
+			},
+		],
+		default: 'now',
+		displayOptions: shownFor(LINES_OPERATIONS),
+		description: 'When to send the entry to the platform; either way it is posted once per Source Transaction ID',
+	},
+	{
+		displayName: 'Maximum Entries',
+		name: 'maxEntries',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1000,
+		displayOptions: shownFor(['postQueued']),
+		description: 'At most this many queued entries in one run, the oldest first; the rest wait for the next run',
+	},
+	{
 		displayName: 'Changed Since',
 		name: 'changedSince',
 		type: 'string',
@@ -194,7 +220,8 @@ export const entryProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: shownFor(PARTY_OPERATIONS),
+		// Post Queued Entries posts with its own mappings: set them as on the node that queued the entries.
+		displayOptions: shownFor([...PARTY_OPERATIONS, 'postQueued']),
 		options: [
 			{
 				displayName: 'Item Mapping',
