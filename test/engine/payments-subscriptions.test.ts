@@ -1,5 +1,6 @@
 /**
- * Subscriptions through the neutral plan model on the Stripe (Billing) and PayPal (Subscriptions) sandboxes, on SQLite
+ * Subscriptions through the neutral plan model on the Stripe (Billing), PayPal (Subscriptions) and Square
+ * (Subscriptions) sandboxes, on SQLite
  * and PostgreSQL: create, change plan, pause and cancel, each exactly once per request id across concurrent duplicates
  * and answers lost after the processor acted; a request id reused for another request is refused; bad input names its
  * field before anything is sent.
@@ -21,12 +22,14 @@ import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { sandboxAccount } from '../support/standalone';
 
 const plans: SubscriptionPlan[] = [
-	{ id: 'basic', amount: 9, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_basic_monthly', paypal: 'P-BASIC-MONTHLY' } },
-	{ id: 'pro', amount: 29, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_pro_monthly', paypal: 'P-PRO-MONTHLY' } },
+	{ id: 'basic', amount: 9, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_basic_monthly', paypal: 'P-BASIC-MONTHLY', square: 'SQ-PLAN-BASIC-MONTHLY' } },
+	{ id: 'pro', amount: 29, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_pro_monthly', paypal: 'P-PRO-MONTHLY', square: 'SQ-PLAN-PRO-MONTHLY' } },
 ];
 
 let stripe: RunningSandbox;
 let paypal: RunningSandbox;
+let square: RunningSandbox;
+let squareControl: SandboxControl;
 let stripeControl: SandboxControl;
 let paypalControl: SandboxControl;
 let store: StateStore;
@@ -36,7 +39,8 @@ let counter = 0;
 let releasePostgres: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-	[stripe, paypal] = await Promise.all([startSandbox('stripe'), startSandbox('paypal')]);
+	[stripe, paypal, square] = await Promise.all([startSandbox('stripe'), startSandbox('paypal'), startSandbox('square')]);
+	squareControl = new SandboxControl(square.baseUrl);
 	stripeControl = new SandboxControl(stripe.baseUrl);
 	paypalControl = new SandboxControl(paypal.baseUrl);
 });
@@ -44,11 +48,11 @@ beforeAll(async () => {
 afterAll(async () => {
 	await closeAllStores();
 	await releasePostgres?.();
-	await Promise.all([stripe.close(), paypal.close()]);
+	await Promise.all([stripe.close(), paypal.close(), square.close()]);
 });
 
 beforeEach(async () => {
-	await Promise.all([stripeControl.reset(), paypalControl.reset()]);
+	await Promise.all([stripeControl.reset(), paypalControl.reset(), squareControl.reset()]);
 });
 
 async function storeConfig(backend: 'sqlite' | 'postgres'): Promise<StoreConfig> {
@@ -71,6 +75,7 @@ async function stripeCustomer(): Promise<string> {
 }
 
 const stripeSubscriptions = async () => await stripeControl.state<Array<{ id: string; status: string; pause_collection: unknown; items: { data: Array<{ price: { id: string } }> } }>>('subscriptions');
+const squareSubscriptions = async () => await squareControl.state<Array<{ id: string; status: string; plan_variation_id: string; canceled_date?: string }>>('billing_subscriptions');
 const payPalSubscriptions = async () => await paypalControl.state<Array<{ id: string; status: string; plan_id: string }>>('subscriptions');
 
 function succeeded(outcome: SubscriptionOutcome): Extract<SubscriptionOutcome, { status: 'succeeded' }> {
@@ -81,8 +86,9 @@ function succeeded(outcome: SubscriptionOutcome): Extract<SubscriptionOutcome, {
 describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 	beforeAll(async () => {
 		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
-		platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('paypal', paypal.baseUrl, paypal.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
-		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal']);
+		const accounts = [sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('paypal', paypal.baseUrl, paypal.credentials), sandboxAccount('square', square.baseUrl, square.credentials)];
+		platforms = standalonePlatforms(accounts, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal', 'square']);
 	});
 
 	test('Stripe: five concurrent submissions of one create make one subscription; change plan, pause and cancel each once', async () => {
@@ -138,6 +144,24 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 		expect(await run(cancel)).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
 		expect(await run(cancel)).toMatchObject({ status: 'succeeded', state: 'canceled', processorStatus: 'CANCELLED', replayed: false });
 		expect(await payPalSubscriptions()).toEqual([expect.objectContaining({ status: 'CANCELLED', plan_id: 'P-PRO-MONTHLY' })]);
+	});
+
+	test('Square: three concurrent creates make one subscription; swap, pause, and a cancel whose answer is lost settled by its repeat', async () => {
+		const create = { requestId: `square-${backend}-${++counter}`, change: 'create' as const, processor: 'square', plan: 'basic', customer: 'SQ-CUSTOMER-1', paymentMethod: 'ccof:card-1' };
+		const outcomes = await Promise.all(Array.from({ length: 3 }, () => run(create)));
+		const created = succeeded(outcomes[0]);
+		expect(outcomes.every((outcome) => outcome.status === 'succeeded' && outcome.subscriptionId === created.subscriptionId)).toBe(true);
+		expect(created).toMatchObject({ state: 'active', processorPlanId: 'SQ-PLAN-BASIC-MONTHLY' });
+		expect(await squareSubscriptions()).toHaveLength(1);
+		expect(await run({ change: 'changePlan', subscriptionId: created.subscriptionId, plan: 'pro' })).toMatchObject({ status: 'succeeded', processorPlanId: 'SQ-PLAN-PRO-MONTHLY' });
+		expect(await run({ change: 'pause', subscriptionId: created.subscriptionId })).toMatchObject({ status: 'succeeded', state: 'paused' });
+		// Square's cancel takes no key: the repeat is refused (a cancel is pending already), read back, and answered as canceled.
+		await squareControl.fault({ kind: 'lost_response', match: { path: `/v2/subscriptions/${created.subscriptionId}/cancel` }, times: 3 });
+		const cancel = { requestId: `square-cancel-${backend}-${counter}`, change: 'cancel' as const, subscriptionId: created.subscriptionId };
+		expect(await run(cancel)).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
+		expect(await run(cancel)).toMatchObject({ status: 'succeeded', state: 'canceled', replayed: false });
+		expect(await run(cancel)).toMatchObject({ status: 'succeeded', state: 'canceled', replayed: true });
+		expect(await squareSubscriptions()).toEqual([expect.objectContaining({ plan_variation_id: 'SQ-PLAN-PRO-MONTHLY', canceled_date: expect.any(String) })]);
 	});
 });
 

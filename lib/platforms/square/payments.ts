@@ -16,6 +16,7 @@ import {
 	type RefundState,
 } from '../payments';
 import { SQUARE_VERSION, squareFailures, type SquareErrorBody } from './profile';
+import { SquareSubscriptions } from './subscriptions';
 
 interface SquarePayment {
 	payment?: { id: string; status: string; delayed_until?: string; amount_money?: { amount: number; currency: string } };
@@ -34,7 +35,11 @@ export class SquarePayments implements PaymentConnector, RefundActions, Authoriz
 	/** Card-not-present authorizations are canceled after 7 days (`delay_duration` P7D) unless completed. */
 	readonly validity = { days: 7 };
 
-	constructor(private readonly transport: Transport) {}
+	readonly subscriptions: SquareSubscriptions;
+
+	constructor(private readonly transport: Transport) {
+		this.subscriptions = new SquareSubscriptions(transport);
+	}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {
 		try {

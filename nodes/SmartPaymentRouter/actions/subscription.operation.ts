@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: JSON.stringify([{ id: 'pro-monthly', amount: 29, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_…', paypal: 'P-…' } }], null, 2),
 		displayOptions: on('createSubscription', 'changeSubscriptionPlan'),
-		description: 'Your plans, each with the plan that bills it on every processor you use: {id, amount (major units), currency, interval (day, week, month, year), processorPlans: {stripe: price ID, paypal: billing plan ID}}',
+		description: 'Your plans, each with the plan that bills it on every processor you use: {id, amount (major units), currency, interval (day, week, month, year), processorPlans: {stripe: price ID, paypal: billing plan ID, square: plan variation ID}}',
 	},
 	{
 		displayName: 'Request ID',
@@ -59,7 +59,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: on('createSubscription'),
-		description: 'The processor’s customer to bill (Stripe: cus_…, with a default payment method); PayPal’s subscriber approves on PayPal’s page instead',
+		description: 'The processor’s customer to bill (Stripe: cus_…, with a default payment method; Square: its customer ID); PayPal’s subscriber approves on PayPal’s page instead',
 	},
 	{
 		displayName: 'Payment Method',
@@ -67,7 +67,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: on('createSubscription'),
-		description: 'A stored payment method of the customer to charge (Stripe: pm_…); empty: the customer’s default',
+		description: 'A stored payment method of the customer to charge (Stripe: pm_…; Square: the card ID); empty: the customer’s default',
 	},
 	{
 		displayName: 'Return URL',

@@ -103,11 +103,20 @@ class SquareState {
 	/** Refunds keep their own keys: Square scopes an idempotency key to the endpoint. */
 	readonly refundIdempotency = new IdempotencyCache(idempotencyRules);
 	readonly updateIdempotency = new IdempotencyCache(idempotencyRules);
+	readonly subscriptionIdempotency = new IdempotencyCache(idempotencyRules);
+	/** Billing subscriptions (Square Subscriptions), by id; plan variations SQ-PLAN-BASIC-MONTHLY and SQ-PLAN-PRO-MONTHLY exist. */
+	billingSubscriptions = new Map<string, Record<string, unknown>>();
 
 	constructor(private readonly services: SandboxServices) {}
 
 	routes(router: Router): void {
 		router
+			.get('/v2/locations', () => ({ status: 200, body: { locations: [{ id: SANDBOX_LOCATION, name: 'Sandbox Store', status: 'ACTIVE', currency: 'USD', country: 'US', capabilities: ['CREDIT_CARD_PROCESSING'] }] } }))
+			.post('/v2/subscriptions', (request) => this.billingSubscribe(request))
+			.get('/v2/subscriptions/:id', (request) => ({ status: 200, body: { subscription: this.billing(request.params.id) } }))
+			.post('/v2/subscriptions/:id/swap-plan', (request) => this.swapPlan(request))
+			.post('/v2/subscriptions/:id/pause', (request) => this.pauseSubscription(request.params.id))
+			.post('/v2/subscriptions/:id/cancel', (request) => this.cancelSubscription(request.params.id))
 			.post('/v2/payments', (request) => this.create(request))
 			.get('/v2/payments/:id', (request) => ({ status: 200, body: { payment: this.payment(request.params.id) } }))
 			.get('/v2/payments', (request) => this.list(request))
@@ -169,6 +178,57 @@ class SquareState {
 		return { merchant_id: 'MSANDBOX', type, event_id: randomBytes(16).toString('hex'), created_at: new Date().toISOString(), data: { type: kind, id: subjectId, object } };
 	}
 
+	private billing(subscriptionId: string): Record<string, unknown> {
+		const subscription = this.billingSubscriptions.get(subscriptionId);
+		if (!subscription) throw notFound('subscription', subscriptionId);
+		return subscription;
+	}
+
+	/** CreateSubscription under its `idempotency_key`: ACTIVE at once (the sandbox's customers all have a card on file). */
+	private async billingSubscribe(request: SandboxRequest): Promise<SandboxResponse> {
+		const body = (request.body ?? {}) as { idempotency_key?: unknown; location_id?: unknown; plan_variation_id?: unknown; customer_id?: unknown; card_id?: unknown };
+		for (const field of ['idempotency_key', 'location_id', 'plan_variation_id', 'customer_id'] as const) {
+			if (typeof body[field] !== 'string' || body[field] === '') return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'MISSING_REQUIRED_PARAMETER', detail: 'Missing required parameter.', field }]);
+		}
+		if (body.location_id !== SANDBOX_LOCATION) return squareErrors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Location \`${String(body.location_id)}\` not found.`, field: 'location_id' }]);
+		if (!PLAN_VARIATIONS.has(String(body.plan_variation_id))) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Plan variation \`${String(body.plan_variation_id)}\` not found.`, field: 'plan_variation_id' }]);
+		return this.subscriptionIdempotency.run(String(body.idempotency_key), JSON.stringify({ ...body, idempotency_key: undefined }), async () => {
+			const now = new Date().toISOString();
+			const subscription = {
+				id: randomBytes(16).toString('hex'), location_id: body.location_id, plan_variation_id: body.plan_variation_id, customer_id: body.customer_id, ...(body.card_id ? { card_id: body.card_id } : {}),
+				status: 'ACTIVE', start_date: now.slice(0, 10), charged_through_date: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10), timezone: 'UTC', source: { name: 'n8n' }, version: 1, created_at: now,
+			};
+			this.billingSubscriptions.set(subscription.id, subscription);
+			return { status: 200, body: { subscription } };
+		});
+	}
+
+	/** SwapPlan: the new plan variation applies from the next billing date; the sandbox applies it at once. */
+	private swapPlan(request: SandboxRequest): SandboxResponse {
+		const subscription = this.billing(request.params.id);
+		const planId = ((request.body ?? {}) as { new_plan_variation_id?: unknown }).new_plan_variation_id;
+		if (typeof planId !== 'string' || !PLAN_VARIATIONS.has(planId)) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Plan variation \`${String(planId)}\` not found.`, field: 'new_plan_variation_id' }]);
+		if (subscription.canceled_date) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: 'The subscription is canceled.' }]);
+		Object.assign(subscription, { plan_variation_id: planId, version: Number(subscription.version) + 1 });
+		return { status: 200, body: { subscription, actions: [{ id: randomBytes(8).toString('hex'), type: 'SWAP_PLAN', effective_date: String(subscription.charged_through_date), new_plan_variation_id: planId }] } };
+	}
+
+	/** PauseSubscription: refused for one paused or canceled already (a pause pending is not scheduled twice). */
+	private pauseSubscription(subscriptionId: string): SandboxResponse {
+		const subscription = this.billing(subscriptionId);
+		if (subscription.status !== 'ACTIVE' || subscription.canceled_date) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: `Cannot pause a subscription with status ${String(subscription.status)}.` }]);
+		Object.assign(subscription, { status: 'PAUSED', version: Number(subscription.version) + 1 });
+		return { status: 200, body: { subscription, actions: [{ id: randomBytes(8).toString('hex'), type: 'PAUSE', effective_date: new Date().toISOString().slice(0, 10) }] } };
+	}
+
+	/** CancelSubscription: effective at the end of the paid period (`canceled_date`); refused when already canceled. */
+	private cancelSubscription(subscriptionId: string): SandboxResponse {
+		const subscription = this.billing(subscriptionId);
+		if (subscription.canceled_date) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: 'The subscription already has a pending CANCEL action.' }]);
+		Object.assign(subscription, { canceled_date: subscription.charged_through_date, version: Number(subscription.version) + 1 });
+		return { status: 200, body: { subscription, actions: [{ id: randomBytes(8).toString('hex'), type: 'CANCEL', effective_date: String(subscription.charged_through_date) }] } };
+	}
+
 	private subscribe(request: SandboxRequest): SandboxResponse {
 		const subscription = ((request.body ?? {}) as { subscription?: { name?: unknown; event_types?: unknown; notification_url?: unknown; api_version?: unknown } }).subscription;
 		const invalid = (field: string, detail: string) => squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'INVALID_VALUE', detail, field }]);
@@ -193,13 +253,15 @@ class SquareState {
 		this.disputes = [];
 		this.idempotency.reset();
 		this.refundIdempotency.reset();
+		this.subscriptionIdempotency.reset();
+		this.billingSubscriptions.clear();
 		this.updateIdempotency.reset();
 		this.processing.processingMs = 5;
 	}
 
 	view(collection?: string): unknown {
 		const payments = [...this.payments.values()];
-		const all = { payments, completed: payments.filter((payment) => payment.status === 'COMPLETED'), refunds: [...this.refunds.values()], disputes: this.disputes, subscriptions: this.subscriptions.map(listed) };
+		const all = { payments, completed: payments.filter((payment) => payment.status === 'COMPLETED'), refunds: [...this.refunds.values()], disputes: this.disputes, subscriptions: this.subscriptions.map(listed), billing_subscriptions: [...this.billingSubscriptions.values()] };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
@@ -371,6 +433,10 @@ class SquareState {
 		return { status: 200, body: { payment } };
 	}
 }
+
+/** The seller's one location, and the subscription plan variations it sells. */
+const SANDBOX_LOCATION = 'LSANDBOX';
+const PLAN_VARIATIONS = new Set(['SQ-PLAN-BASIC-MONTHLY', 'SQ-PLAN-PRO-MONTHLY']);
 
 const idempotencyRules = {
 	mismatch: () =>
