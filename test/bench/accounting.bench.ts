@@ -5,14 +5,16 @@
  * (exactly one per sale). QuickBooks: 500 requests a minute, 10 at once, sales posted 8 at a time. FreshBooks: no
  * published limit, 8 at a time. Xero: 60 a minute, 5,000 a day and 5 at once; the sales go as one run of items (as a
  * node given them all), in batches of 50 invoices and then their 50 payments. 1,000 sales fit Xero's first minute
- * window, so a second Xero run (XERO_SUSTAINED_SALES, 3,000) is where the minute limit binds.
- * Run: npx tsx test/bench/accounting.bench.ts [quickbooks|xero|freshbooks …] (SALES=1000, XERO_SUSTAINED_SALES=3000)
+ * window, so a second Xero run (XERO_SUSTAINED_SALES, 3,000) is where the minute limit binds. `xero-queued`: the same
+ * sales arriving one execution at a time (as the order template runs), each queued with Post: In the Next Batch
+ * (its own books, one input), then one Post Queued Entries; 1,000 and the sustained 3,000.
+ * Run: npx tsx test/bench/accounting.bench.ts [quickbooks|xero|xero-queued|freshbooks …] (SALES=1000, XERO_SUSTAINED_SALES=3000)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { openAccountingBooks } from '../../lib/accounting';
+import { EntryQueue, openAccountingBooks } from '../../lib/accounting';
 import { platformDefinition } from '../../lib/platforms/catalog';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
@@ -23,8 +25,9 @@ import { figureLine } from './report';
 
 const CONCURRENCY = 8;
 const CUSTOMERS = 10;
-const platforms = ['quickbooks', 'xero', 'freshbooks'] as const;
-type Platform = (typeof platforms)[number];
+const runs = ['quickbooks', 'xero', 'xero-queued', 'freshbooks'] as const;
+type Run = (typeof runs)[number];
+type Platform = Exclude<Run, 'xero-queued'>;
 
 /** The sandbox's windows, as the bound: each admits `limit` requests per `intervalMs`. */
 function boundMs(requests: number, windows: Array<{ limit: number; intervalMs: number }>): number {
@@ -34,7 +37,8 @@ function boundMs(requests: number, windows: Array<{ limit: number; intervalMs: n
 /** The credential setting naming the company each sandbox stands for. */
 const accountField: Record<Platform, string> = { quickbooks: 'realmId', xero: 'tenantId', freshbooks: 'accountId' };
 
-async function run(platform: Platform, sales: number): Promise<void> {
+async function run(chosen: Run, sales: number): Promise<void> {
+	const platform: Platform = chosen === 'xero-queued' ? 'xero' : chosen;
 	const sandbox: RunningSandbox = await startSandbox(platform);
 	const control = new SandboxControl(sandbox.baseUrl);
 	const dir = mkdtempSync(join(tmpdir(), `accounting-bench-${platform}-`));
@@ -50,7 +54,8 @@ async function run(platform: Platform, sales: number): Promise<void> {
 			concurrency: store.concurrency,
 			secrets: [sandbox.credentials.accessToken],
 		});
-		const books = openAccountingBooks({ store, platform, transport, credential: { ...sandbox.credentials, baseUrl: sandbox.baseUrl } });
+		const open = () => openAccountingBooks({ store, platform, transport, credential: { ...sandbox.credentials, baseUrl: sandbox.baseUrl } });
+		const books = open();
 		const sale = (index: number) => ({
 			sourceId: `bench-${index}`,
 			currency: 'USD',
@@ -62,7 +67,17 @@ async function run(platform: Platform, sales: number): Promise<void> {
 		let next = 0;
 		let failed = 0;
 		const started = performance.now();
-		if (platform === 'xero') {
+		let flushMs = 0;
+		if (chosen === 'xero-queued') {
+			for (let index = 0; index < sales; index++) {
+				const [answer] = await new EntryQueue(open()).add('sale', [sale(index)]);
+				if (!('queued' in answer)) throw new Error(`sale ${index} was not queued: ${JSON.stringify(answer)}`);
+			}
+			const flushStarted = performance.now();
+			const results = await new EntryQueue(open()).flush({ limit: sales });
+			flushMs = performance.now() - flushStarted;
+			failed = sales - results.filter((result) => 'outcome' in result).length;
+		} else if (platform === 'xero') {
 			const results = await books.recordMany('sale', Array.from({ length: sales }, (_, index) => sale(index)));
 			failed = results.filter((result) => 'error' in result).length;
 		} else {
@@ -75,10 +90,12 @@ async function run(platform: Platform, sales: number): Promise<void> {
 		const limits = (await control.rateLimits()).windows.filter((window) => window.name !== 'app_minute');
 		const entries = (await control.state<unknown[]>(platform === 'quickbooks' ? 'salesreceipts' : 'invoices')).length;
 		const bound = boundMs(requests, limits);
-		console.log(`${platform}: ${sales} sales, ${requests} requests, ${entries} entries (exactly one per sale: ${entries === sales}), ${failed} failed, ${transport.stats.rateLimited} refused with 429`);
-		if (platform === 'xero') console.log(figureLine(`xero requests for ${sales} sales`, requests, 'requests', sales * 2 + CUSTOMERS * 2, 'one sale at a time'));
-		if (bound > 0) console.log(figureLine(`${platform} wall time for ${sales} sales`, wallMs / 1000, 's', bound / 1000, 'rate-limit bound'));
-		else console.log(`${platform} wall time for ${sales} sales: ${(wallMs / 1000).toFixed(1)} s (${Math.round((sales / wallMs) * 1000)} sales/s; ${limits.length === 0 ? 'no published limit' : `its ${requests} requests fit the first window: no limit binds`})`);
+		const label = chosen === 'xero-queued' ? `xero, ${sales} sales queued one execution at a time then one flush` : platform;
+		if (flushMs > 0) console.log(`${label}: queueing took ${((wallMs - flushMs) / 1000).toFixed(1)} s and no request; the flush ${(flushMs / 1000).toFixed(1)} s`);
+		console.log(`${label}: ${sales} sales, ${requests} requests, ${entries} entries (exactly one per sale: ${entries === sales}), ${failed} failed, ${transport.stats.rateLimited} refused with 429`);
+		if (platform === 'xero') console.log(figureLine(`${label} requests for ${sales} sales`, requests, 'requests', sales * 2 + CUSTOMERS * 2, 'one sale at a time'));
+		if (bound > 0) console.log(figureLine(`${label} wall time for ${sales} sales`, wallMs / 1000, 's', bound / 1000, 'rate-limit bound'));
+		else console.log(`${label} wall time for ${sales} sales: ${(wallMs / 1000).toFixed(1)} s (${Math.round((sales / wallMs) * 1000)} sales/s; ${limits.length === 0 ? 'no published limit' : `its ${requests} requests fit the first window: no limit binds`})`);
 	} finally {
 		await closeAllStores();
 		await sandbox.close();
@@ -87,11 +104,11 @@ async function run(platform: Platform, sales: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	const chosen = (process.argv.slice(2).filter((name) => (platforms as readonly string[]).includes(name)) as Platform[]);
+	const chosen = (process.argv.slice(2).filter((name) => (runs as readonly string[]).includes(name)) as Run[]);
 	const sales = Number(process.env.SALES ?? 1_000);
-	for (const platform of chosen.length > 0 ? chosen : platforms) {
-		await run(platform, sales);
-		if (platform === 'xero') await run(platform, Number(process.env.XERO_SUSTAINED_SALES ?? 3_000));
+	for (const each of chosen.length > 0 ? chosen : runs) {
+		await run(each, sales);
+		if (each.startsWith('xero')) await run(each, Number(process.env.XERO_SUSTAINED_SALES ?? 3_000));
 	}
 }
 
