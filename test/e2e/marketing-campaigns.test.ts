@@ -3,7 +3,7 @@
  * through the published templates: a contact leaving a segment is removed from it on every platform (and a platform's
  * webhook echoing the removal, delivered to the same URL, removes nothing again); a lead becoming a customer has its
  * nurture started then stopped on every platform, a duplicate delivery changing nothing and each nurture started
- * metered once as a campaign execution.
+ * metered once as a campaign execution; the retention check starting the win-back once per inactivity spell.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,7 +42,7 @@ beforeAll(async () => {
 	};
 	services = await startTemplateServices(n8n);
 	Object.assign(credentialIds, services.credentialIds);
-	for (const name of ['marketing-contact-created.json', 'marketing-segments-lifecycle.json']) {
+	for (const name of ['marketing-contact-created.json', 'marketing-segments-lifecycle.json', 'marketing-retention.json']) {
 		workflows[name] = await n8n.importWorkflow(configured(name), { credentials: credentialIds });
 		await n8n.activate(workflows[name]);
 	}
@@ -54,6 +54,10 @@ afterAll(async () => {
 	await services?.close();
 	await platforms?.close();
 });
+
+function usageStore() {
+	return openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+}
 
 /** Posts to a template's webhook, expects the answer's status and waits for the run to finish. */
 async function deliver(template: string, webhookPath: string, body: object, status = 200): Promise<ExecutionSummary & { answer: Record<string, unknown> }> {
@@ -136,9 +140,26 @@ test('a lead becoming a customer has its nurture started, then stopped, on every
 	const late = await deliver('marketing-segments-lifecycle.json', 'marketing/lifecycle-stage', { email: 'grace@example.com', lifecycleStage: 'lead' });
 	expect(late.answer).toMatchObject({ action: 'none', status: 'unchanged' });
 
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await usageStore();
 	const usage = await store.db.query<{ event_id: string; quantity: number; customer_id: string }>(
 		"SELECT event_id, quantity, customer_id FROM usage_events WHERE meter = 'campaigns' AND event_id LIKE 'nurture:%' ORDER BY event_id",
 	);
 	expect(usage).toEqual(ALL.map((platform) => ({ event_id: `nurture:${platform}:grace@example.com:1`, quantity: 1, customer_id: 'acme' })));
+});
+
+test('the retention check starts the win-back on every platform for a customer inactive past 60 days, once per inactivity spell', async () => {
+	await deliver('marketing-contact-created.json', 'marketing/contact-created', contact(2, { email: 'idle@example.com' }));
+	const customers = { customers: [{ email: 'idle@example.com', lastActivityAt: '2025-01-15T08:00:00Z' }, { email: 'busy@example.com', lastActivityAt: new Date().toISOString() }] };
+	const first = await deliver('marketing-retention.json', 'marketing/retention-check', customers);
+	expect(first.status).toBe('success');
+	expect(first.outputs['Still Active (or Unsubscribed)']?.[0]?.map((item) => item.json.email)).toEqual(['busy@example.com']);
+	await deliver('marketing-retention.json', 'marketing/retention-check', customers);
+
+	const { controls } = platforms;
+	expect((await controls.mailchimp.state<Array<{ journey_id: string; email_address: string }>>('triggers')).filter((entry) => entry.journey_id === '701').map((entry) => entry.email_address)).toEqual(['idle@example.com']);
+	expect((await controls.hubspot.state<Array<{ workflowId: string; email: string }>>('enrollments')).filter((entry) => entry.workflowId === '8102').map((entry) => entry.email)).toEqual(['idle@example.com']);
+	expect((await controls.marketo.state<Array<{ campaignId: number; email: string }>>('campaignRuns')).filter((entry) => entry.campaignId === 7300).map((entry) => entry.email)).toEqual(['idle@example.com']);
+	expect((await controls.activecampaign.state<Array<{ automation: string; email: string }>>('automationRuns')).filter((entry) => entry.automation === '13').map((entry) => entry.email)).toEqual(['idle@example.com']);
+	const usage = await (await usageStore()).db.query<{ event_id: string }>("SELECT event_id FROM usage_events WHERE meter = 'campaigns' AND event_id LIKE 'retention:%' ORDER BY event_id");
+	expect(usage.map((row) => row.event_id)).toEqual(ALL.map((platform) => `retention:${platform}:idle@example.com:2025-01-15T08:00:00.000Z`));
 });
