@@ -74,6 +74,11 @@ export function storeOptions(capability: Capability): Array<{ name: string; valu
 	]);
 }
 
+/** A store picked on a node as the engine takes it: `shopify-2` is the second store on `shopify`, any other id its platform. */
+export function storeChoice(capability: Capability, store: string): { platform: string; id: string } {
+	return { platform: storeOptions(capability).find((option) => option.value === store)?.platform ?? store, id: store };
+}
+
 export { secondStoreId };
 
 export const STATE_STORE_CREDENTIAL = 'integrationStateStore';

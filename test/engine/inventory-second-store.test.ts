@@ -94,3 +94,17 @@ test('an order on WooCommerce changes both BigCommerce stores once; one placed o
 	expect(onSecond.outputs['Fan Out'][0].map((item) => `${item.json.store} ${item.json.newQuantity}`).sort()).toEqual(['bigcommerce 16', 'woocommerce 18']);
 	expect(await bigCommerce.quantity(secondControl, 'TWO-1')).toBe(5);
 });
+
+test('Sync Products and Sync Customers keep the second store in step too, each copy linked to its own store', async () => {
+	await sandboxes.reset();
+	await secondControl.reset();
+	await sandboxes.controls.bigcommerce.seed({ catalog: [{ sku: 'TWO-P', name: 'Second bag', price: 12, weight: 0.5 }], customers: [{ email: 'two@example.com', first_name: 'Two', last_name: 'Stores' }] });
+	const products = await run({ operation: 'syncProducts', productStores: stores, sourceOfTruth: '', catalogue: 'catalog-two' });
+	expect(products.error).toBeUndefined();
+	expect(Object.fromEntries(products.outputs['Fan Out'][0].map((item) => [item.json.store, item.json.created]))).toEqual({ woocommerce: 1, bigcommerce: 0, 'bigcommerce-2': 1 });
+	const customers = await run({ operation: 'syncCustomers', customerStores: stores, customerCrm: '', customerDirectory: 'customers-two' });
+	expect(customers.error).toBeUndefined();
+	expect(Object.fromEntries(customers.outputs['Fan Out'][0].map((item) => [item.json.store, item.json.created]))).toEqual({ woocommerce: 1, bigcommerce: 0, 'bigcommerce-2': 1 });
+	expect((await secondControl.state<Array<{ sku: string }>>('catalog')).map((product) => product.sku)).toEqual(['TWO-P']);
+	expect((await secondControl.state<Array<{ email: string }>>('customers')).map((customer) => customer.email)).toEqual(['two@example.com']);
+});

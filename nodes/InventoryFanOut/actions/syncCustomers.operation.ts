@@ -3,13 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { openSync } from '../../../lib/sync';
 import { nodeEngine } from '../../shared/engineContext';
-import { credentialChoices } from '../../shared/platformCredentials';
-import { platformOptions, platformsServing } from '../../shared/platformOptions';
+import { credentialChoices, storeChoice, storeOptions } from '../../shared/platformCredentials';
+import { platformsServing } from '../../shared/platformOptions';
 
 const show = { show: { operation: ['syncCustomers'] } };
 
-/** The stores whose vendor folder declares a customers connector. */
-const customerStores = platformOptions('customers');
+/** The stores whose vendor folder declares a customers connector, each platform's second store after its first. */
+const customerStores = storeOptions('customers').map(({ name, value }) => ({ name, value }));
 
 /** The CRMs with contact mappings: where the stores' customers are copied. */
 const customerCrms = platformsServing('crm').filter((definition) => definition.crm?.defaultMappings.contacts);
@@ -55,7 +55,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const crm = this.getNodeParameter('customerCrm', 0) as string;
 	if (stores.length === 0 || (stores.length < 2 && !crm)) throw new NodeOperationError(this.getNode(), 'Select at least two Customer Stores, or a store and a CRM');
 	const summary = await openSync(await nodeEngine(this)).syncCustomers(
-		stores.map((platform) => ({ platform })),
+		stores.map((store) => storeChoice('customers', store)),
 		{
 			crm: crm || undefined,
 			integration: this.getNodeParameter('customerDirectory', 0) as string,

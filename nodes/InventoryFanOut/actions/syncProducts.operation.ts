@@ -3,12 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { openSync, type ConflictStrategy } from '../../../lib/sync';
 import { nodeEngine } from '../../shared/engineContext';
-import { platformOptions } from '../../shared/platformOptions';
+import { storeChoice, storeOptions } from '../../shared/platformCredentials';
 
 const show = { show: { operation: ['syncProducts'] } };
 
-/** The stores whose vendor folder declares a product catalogue connector. */
-const productStores = platformOptions('products');
+/** The stores whose vendor folder declares a product catalogue connector, each platform's second store after its first. */
+const productStores = storeOptions('products').map(({ name, value }) => ({ name, value }));
 
 export const description: INodeProperties[] = [
 	{
@@ -47,7 +47,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const source = this.getNodeParameter('sourceOfTruth', 0) as string;
 	if (source && !stores.includes(source)) throw new NodeOperationError(this.getNode(), `Source of Truth "${source}" is not among the Product Stores`);
 	const strategy: ConflictStrategy = source ? { kind: 'prefer', side: source } : { kind: 'lastWriteWins' };
-	const summary = await openSync(await nodeEngine(this)).syncProducts(stores, {
+	const summary = await openSync(await nodeEngine(this)).syncProducts(stores.map((store) => storeChoice('products', store)), {
 		integration: this.getNodeParameter('catalogue', 0) as string,
 		strategy,
 		runId: this.getExecutionId() ?? String(Date.now()),
