@@ -186,8 +186,9 @@ test('an order placed on Shopify is published as order.created to fulfillment, a
 	expect(event).toMatchObject({ source: 'ecommerce', data: { store: 'shopify', customerEmail: 'buyer@example.com', lines: [expect.objectContaining({ sku: 'SKU-1', quantity: 2 })] } });
 	for (const receiver of ['accounting', 'inventory']) expect((await receivedEvents(receiver, 'order.created')).map((received) => received.id)).toEqual([event.id]);
 	// The store delivers its webhook twice; the repeat is recognised and publishes nothing.
-	const deliveries = (await control('shopify').webhooks()).deliveries.filter((delivery) => delivery.url.startsWith(n8n.baseUrl));
-	expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
+	const answered = async () => (await control('shopify').webhooks()).deliveries.filter((delivery) => delivery.url.startsWith(n8n.baseUrl) && delivery.status !== null);
+	for (const deadline = Date.now() + 30_000; (await answered()).length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 250));
+	expect((await answered()).map((delivery) => delivery.status)).toEqual([200, 200]);
 	expect(await receivedEvents('fulfillment', 'order.created', 2, 5_000)).toHaveLength(1);
 	expect(routesOf(await routeLog(), event.id)).toEqual([
 		['order-events', 'accounting', 'delivered'],
@@ -234,7 +235,9 @@ test('a contact created in HubSpot reaches the marketing fan-out through the Eve
 
 	// Without consent the contact reaches the fan-out too, and no platform.
 	const notSubscribed = await nextRun(marketing, before, contactRun('no-mail@example.com'), 120_000);
-	expect(notSubscribed.outputs['Marketing Fan-out'][1].map((item) => [item.json.email, item.json.status])).toEqual([['no-mail@example.com', 'no_consent']]);
+	// (The same poll may carry the demo's HubSpot contacts, changed by the sync above: none has consent either.)
+	expect(notSubscribed.outputs['Marketing Fan-out'][1].map((item) => [item.json.email, item.json.status])).toContainEqual(['no-mail@example.com', 'no_consent']);
+	expect(notSubscribed.outputs['Marketing Fan-out'][0].map((item) => item.json.email)).not.toContain('no-mail@example.com');
 	expect((await control('mailchimp').state<Array<{ email_address: string }>>('members')).map((member) => member.email_address)).not.toContain('no-mail@example.com');
 
 	const customerEvents = (await receivedEvents('analytics', 'customer.created', 2)).filter((event) => event.data.email === 'lin@example.com');
