@@ -298,8 +298,9 @@ class StripeState {
 		const subscriptionId = `sub_${id(24)}`;
 		const subscription = {
 			id: subscriptionId, object: 'subscription', customer: customer.id, status: 'active', created: now, start_date: now, current_period_start: now, current_period_end: now + 30 * 86_400,
+			automatic_tax: { enabled: false }, billing_cycle_anchor: now, collection_method: 'charge_automatically', currency: price.currency,
 			default_payment_method: paymentMethod, pause_collection: null, cancel_at_period_end: false, canceled_at: null, ended_at: null, livemode: false, metadata: params.metadata ?? {},
-			items: { object: 'list', data: [{ id: `si_${id(14)}`, object: 'subscription_item', price, quantity: 1, subscription: subscriptionId }], has_more: false, url: `/v1/subscription_items?subscription=${subscriptionId}` },
+			items: { object: 'list', data: [{ id: `si_${id(14)}`, object: 'subscription_item', created: now, metadata: {}, price, quantity: 1, subscription: subscriptionId, tax_rates: [] }], has_more: false, url: `/v1/subscription_items?subscription=${subscriptionId}` },
 		};
 		this.subscriptions.set(subscription.id, subscription);
 		return { status: 200, body: subscription };
@@ -700,7 +701,14 @@ function defaultPrices(): Array<[string, Record<string, unknown>]> {
 	return [
 		['price_basic_monthly', 900],
 		['price_pro_monthly', 2900],
-	].map(([priceId, amount]) => [priceId as string, { id: priceId, object: 'price', active: true, currency: 'usd', unit_amount: amount, type: 'recurring', recurring: { interval: 'month', interval_count: 1 }, livemode: false }]);
+	].map(([priceId, amount]) => [
+		priceId as string,
+		{
+			id: priceId, object: 'price', active: true, billing_scheme: 'per_unit', created: 1_700_000_000, currency: 'usd', livemode: false, lookup_key: null, metadata: {}, nickname: null,
+			product: `prod_${String(priceId).replace('price_', '')}`, recurring: { aggregate_usage: null, interval: 'month', interval_count: 1, usage_type: 'licensed' },
+			tax_behavior: 'unspecified', tiers_mode: null, transform_quantity: null, type: 'recurring', unit_amount: amount, unit_amount_decimal: String(amount),
+		},
+	]);
 }
 
 function form(request: SandboxRequest): Record<string, unknown> {

@@ -1,0 +1,53 @@
+/**
+ * The Stripe sandbox's Billing and dispute answers as Stripe's OpenAPI spec (spec3, API 2023-08-16) says: customers
+ * and subscriptions through the subscription connector (create, change plan, pause, cancel, a cancel repeated), and
+ * the Dispute each charge.dispute.* event carries.
+ */
+import type { SubscriptionActions } from '../../../lib/platforms/payments';
+import { paymentConnector, sandboxAccount } from '../../support/standalone';
+import { SandboxControl } from '../framework/controlClient';
+import type { RunningSandbox } from '../registry';
+import { SpecConformance, startSpecCheckedSandbox } from '../support/conformance';
+import { OpenApiValidator } from '../support/openapi';
+
+const spec = new OpenApiValidator('stripe/spec3-2023-09-12.yaml');
+const conformance = new SpecConformance([{ spec, base: '' }]);
+let sandbox: RunningSandbox;
+let subscriptions: SubscriptionActions;
+let control: SandboxControl;
+
+beforeAll(async () => {
+	sandbox = await startSpecCheckedSandbox('stripe', conformance);
+	subscriptions = (await paymentConnector(sandboxAccount('stripe', sandbox.baseUrl, sandbox.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } })).subscriptions!;
+	control = new SandboxControl(sandbox.baseUrl);
+});
+afterAll(async () => {
+	await sandbox.close();
+});
+
+test('customers and subscriptions, through the subscription connector, answer as the spec says', async () => {
+	const response = await fetch(`${sandbox.baseUrl}/v1/customers`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${String(sandbox.credentials.secretKey)}`, 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ 'invoice_settings[default_payment_method]': 'pm_card_visa' }),
+	});
+	const customer = ((await response.json()) as { id: string }).id;
+	const created = await subscriptions.create({ idempotencyKey: 'sub-1', resuming: false, requestId: 'r-1', processorPlanId: 'price_basic_monthly', customer });
+	if (created.outcome !== 'succeeded') throw new Error(JSON.stringify(created));
+	const change = (key: string, processorPlanId?: string) => ({ idempotencyKey: key, resuming: false, subscriptionId: created.subscriptionId, processorPlanId });
+	expect(await subscriptions.changePlan(change('sub-2', 'price_pro_monthly'))).toMatchObject({ outcome: 'succeeded', processorPlanId: 'price_pro_monthly' });
+	expect(await subscriptions.pause!(change('sub-3'))).toMatchObject({ outcome: 'succeeded', state: 'paused' });
+	expect(await subscriptions.cancel(change('sub-4'))).toMatchObject({ outcome: 'succeeded', state: 'canceled' });
+	expect(await subscriptions.cancel(change('sub-5'))).toMatchObject({ outcome: 'succeeded', state: 'canceled' });
+	expect(await subscriptions.create({ idempotencyKey: 'sub-6', resuming: false, requestId: 'r-6', processorPlanId: 'price_missing', customer })).toMatchObject({ outcome: 'refused', code: 'resource_missing' });
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(expect.arrayContaining(['post /v1/customers 200', 'post /v1/subscriptions 200', 'post /v1/subscriptions 400', 'get /v1/subscriptions/{subscription_exposed_id} 200', 'post /v1/subscriptions/{subscription_exposed_id} 200', 'delete /v1/subscriptions/{subscription_exposed_id} 200', 'delete /v1/subscriptions/{subscription_exposed_id} 400']));
+});
+
+test('the Dispute every charge.dispute.* event carries is a Dispute as the spec says', async () => {
+	for (const type of ['charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed']) {
+		const { event } = await control.emitEvent<{ event: { data: { object: unknown } } }>({ type });
+		expect(spec.schemaErrors('components/schemas/event', event)).toEqual([]);
+		expect(spec.schemaErrors('components/schemas/dispute', event.data.object)).toEqual([]);
+	}
+});
