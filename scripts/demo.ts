@@ -14,6 +14,7 @@ import { startN8n, type N8nServer } from '../test/harness/n8nServer';
 import { repoRoot } from '../test/harness/paths';
 import { inCallOrder, withStateStore, withSubWorkflowIds, type WorkflowJson } from '../test/harness/workflowJson';
 import { SandboxControl } from '../test/sandbox/framework/controlClient';
+import { marketingFixtures } from '../test/sandbox/fixtures';
 import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../test/sandbox/smtp';
 import { quickBooksCredential } from '../test/support/quickbooks';
@@ -83,10 +84,13 @@ const demoDataBySandbox: Record<string, Record<string, unknown[]>> = {
 	woocommerce: { products: demoSkus.map(({ sku, quantity }) => ({ sku, stock_quantity: quantity })) },
 	magento: { sourceItems: demoSkus },
 	bigcommerce: { items: demoSkus },
-	// What the marketing templates' ids point at: audience, welcome journey, static lists, welcome campaign, list and automation.
-	mailchimp: { lists: [{ id: 'a1b2c3d4e5', name: 'Newsletter' }], journeys: [{ id: '501', step_id: '9001' }] },
-	marketo: { lists: [{ name: 'enterprise' }, { name: 'europe' }, { name: 'customers' }], campaigns: [{ id: 7100, name: 'Welcome' }] },
-	activecampaign: { lists: [{ id: '3', name: 'Newsletter' }], automations: [{ id: '11', name: 'Welcome series', startTag: 'welcome' }] },
+	// The retention template's daily read of customers' last activity: one customer idle for months, one active today.
+	receivers: {
+		customers: [
+			{ email: 'grace@cobol.example', lastActivityAt: '2026-01-15T09:00:00Z' },
+			{ email: 'ada@analytical.example', lastActivityAt: new Date().toISOString() },
+		],
+	},
 	hubspot: {
 		contacts: [
 			{ properties: { email: 'ada@analytical.example', firstname: 'Ada', lastname: 'Lovelace', company: 'Analytical Engines', lifecyclestage: 'customer' } },
@@ -171,10 +175,13 @@ export async function importTemplates(
 	return imported;
 }
 
+/** The demo data, and on the marketing platforms what their templates' ids point at (the tests' fixtures). */
 export async function seedSandboxes(sandboxes: RunningSandbox[]): Promise<void> {
 	for (const sandbox of sandboxes) {
+		const control = new SandboxControl(sandbox.baseUrl);
 		const data = demoDataBySandbox[sandbox.name];
-		if (data) await new SandboxControl(sandbox.baseUrl).seed(data);
+		if (data) await control.seed(data);
+		await marketingFixtures[sandbox.name]?.seed(control);
 	}
 }
 

@@ -3,7 +3,8 @@
  * through the published templates: a contact leaving a segment is removed from it on every platform (and a platform's
  * webhook echoing the removal, delivered to the same URL, removes nothing again); a lead becoming a customer has its
  * nurture started then stopped on every platform, a duplicate delivery changing nothing and each nurture started
- * metered once as a campaign execution; the retention check starting the win-back once per inactivity spell.
+ * metered once as a campaign execution; the retention check starting the win-back once per inactivity spell, and
+ * the template's daily schedule doing the same from the customer list it reads (the receivers sandbox, as in the demo).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import path from 'node:path';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
 import { contact, marketingPicks, seedMarketingSandboxes, startMarketingSandboxes, type MarketingSandboxes } from '../engine/marketingPlatforms';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
@@ -21,16 +24,19 @@ jest.setTimeout(600_000);
 let n8n: N8nServer;
 let services: TemplateServices;
 let platforms: MarketingSandboxes;
+let receivers: RunningSandbox;
 const workflows: Record<string, string> = {};
 
 function configured(name: string): WorkflowJson {
-	const workflow = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
+	const text = readFileSync(path.join(repoRoot, 'workflows', name), 'utf8').replaceAll('https://receivers.example.com', receivers.baseUrl);
+	const workflow = JSON.parse(text) as WorkflowJson;
 	workflow.nodes = workflow.nodes.map((node) => (node.type === 'n8n-nodes-integration-automation.marketingFanOut' ? { ...node, parameters: { ...node.parameters, ...marketingPicks() } } : node));
 	return workflow;
 }
 
 beforeAll(async () => {
 	platforms = await startMarketingSandboxes();
+	receivers = await startSandbox('receivers');
 	await seedMarketingSandboxes(platforms.controls);
 	n8n = await startN8n();
 	const { hubspot, mailchimp, marketo, activecampaign } = platforms.sandboxes;
@@ -53,6 +59,7 @@ afterAll(async () => {
 	await n8n?.stop();
 	await services?.close();
 	await platforms?.close();
+	await receivers?.close();
 });
 
 function usageStore() {
@@ -162,4 +169,22 @@ test('the retention check starts the win-back on every platform for a customer i
 	expect((await controls.activecampaign.state<Array<{ automation: string; email: string }>>('automationRuns')).filter((entry) => entry.automation === '13').map((entry) => entry.email)).toEqual(['idle@example.com']);
 	const usage = await (await usageStore()).db.query<{ event_id: string }>("SELECT event_id FROM usage_events WHERE meter = 'campaigns' AND event_id LIKE 'retention:%' ORDER BY event_id");
 	expect(usage.map((row) => row.event_id)).toEqual(ALL.map((platform) => `retention:${platform}:idle@example.com:2025-01-15T08:00:00.000Z`));
+});
+
+test("the daily schedule reads the customers' last activity and starts the win-back once for the idle one", async () => {
+	await deliver('marketing-contact-created.json', 'marketing/contact-created', contact(3, { email: 'lapsed@example.com' }));
+	await new SandboxControl(receivers.baseUrl).seed({
+		customers: [{ email: 'lapsed@example.com', lastActivityAt: '2025-03-01T10:00:00Z' }, { email: 'daily@example.com', lastActivityAt: new Date().toISOString() }],
+	});
+	const first = await n8n.runManual(workflows['marketing-retention.json'], 'Every Day at 9');
+	expect(first.error).toBeUndefined();
+	expect(first.outputs['Start Retention Campaign']?.[0]?.map((item) => item.json.email)).toEqual(['lapsed@example.com']);
+	expect(first.outputs['Still Active (or Unsubscribed)']?.[0]?.map((item) => item.json.email)).toEqual(['daily@example.com']);
+	const second = await n8n.runManual(workflows['marketing-retention.json'], 'Every Day at 9');
+	expect(second.error).toBeUndefined();
+
+	const triggered = await platforms.controls.mailchimp.state<Array<{ journey_id: string; email_address: string }>>('triggers');
+	expect(triggered.filter((entry) => entry.journey_id === '701' && entry.email_address === 'lapsed@example.com')).toHaveLength(1);
+	const usage = await (await usageStore()).db.query<{ event_id: string }>("SELECT event_id FROM usage_events WHERE meter = 'campaigns' AND event_id LIKE 'retention:%lapsed%' ORDER BY event_id");
+	expect(usage.map((row) => row.event_id)).toEqual(ALL.map((platform) => `retention:${platform}:lapsed@example.com:2025-03-01T10:00:00.000Z`));
 });

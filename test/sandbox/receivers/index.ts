@@ -4,7 +4,8 @@
  * Webhooks signature made with that receiver's secret, or the shared bearer token (HTTP API destinations). Receivers
  * record each delivery once per idempotency key (`webhook-id`, else `idempotency-key`) and count the duplicates.
  * Faults (a slow or failing receiver) through the control API, matched on the path prefix `/<receiver>/`. It also
- * stands in for a content calendar's queue: `GET /social/queue/due` lists the posts seeded as `{ posts: [...] }`.
+ * stands in for a content calendar's queue: `GET /social/queue/due` lists the posts seeded as `{ posts: [...] }`; and
+ * for a customer database: `GET /customers/last-activity` lists the customers seeded as `{ customers: [...] }`.
  */
 import { createHash } from 'node:crypto';
 
@@ -40,6 +41,7 @@ export const createReceiversSandbox: VendorSandboxFactory = () => {
 	let duplicates = 0;
 	let rejected: Array<{ receiver: string; reason: string; at: string }> = [];
 	let duePosts: unknown[] = [];
+	let customers: unknown[] = [];
 	const reject = (receiver: string, status: number, reason: string): SandboxResponse => {
 		rejected.push({ receiver, reason, at: new Date().toISOString() });
 		return json(status, { error: reason });
@@ -85,18 +87,22 @@ export const createReceiversSandbox: VendorSandboxFactory = () => {
 			notFound: (request) => json(404, { error: `no route ${request.method} ${request.path}` }),
 			badRequest: (message) => json(400, { error: `invalid JSON: ${message}` }),
 		},
-		routes: (router) => router.post('/:receiver/events', receive).get('/social/queue/due', () => json(200, duePosts)),
+		routes: (router) => router.post('/:receiver/events', receive).get('/social/queue/due', () => json(200, duePosts)).get('/customers/last-activity', () => json(200, customers)),
 		data: {
 			reset: () => {
 				deliveries = new Map();
 				duplicates = 0;
 				rejected = [];
 				duePosts = [];
+				customers = [];
 			},
 			seed: (data) => {
-				const posts = (data as { posts?: unknown }).posts;
-				if (!Array.isArray(posts)) throw controlError(400, 'receivers take only { posts: [...] }: the content queue\'s due posts');
-				duePosts = [...duePosts, ...posts];
+				const seeded = data as { posts?: unknown; customers?: unknown };
+				if (!Array.isArray(seeded.posts) && !Array.isArray(seeded.customers)) {
+					throw controlError(400, "receivers take only { posts: [...] } (the content queue's due posts) and { customers: [...] } (customers' last activity)");
+				}
+				if (Array.isArray(seeded.posts)) duePosts = [...duePosts, ...seeded.posts];
+				if (Array.isArray(seeded.customers)) customers = [...customers, ...seeded.customers];
 			},
 			state: (collection) => {
 				if (collection === undefined) return { deliveries: list(), duplicates, rejected };
@@ -104,6 +110,7 @@ export const createReceiversSandbox: VendorSandboxFactory = () => {
 				if (collection === 'duplicates') return { duplicates };
 				if (collection === 'rejected') return rejected;
 				if (collection === 'posts') return duePosts;
+				if (collection === 'customers') return customers;
 				if ((receiverNames as readonly string[]).includes(collection)) return list(collection);
 				return undefined;
 			},

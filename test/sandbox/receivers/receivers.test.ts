@@ -59,3 +59,14 @@ test("stands in for a content calendar's queue: lists the due posts seeded, none
 	expect(await due()).toEqual([]);
 	await expect(control.seed({ deliveries: [] })).rejects.toThrow(/posts/);
 });
+
+test("stands in for a customer database: lists the customers' last activity seeded (one item each in n8n), none after a reset", async () => {
+	const customers = async () => (await fetch(`${sandbox.baseUrl}/customers/last-activity`)).json();
+	expect(await customers()).toEqual([]);
+	await control.seed({ customers: [{ email: 'idle@example.com', lastActivityAt: '2025-01-15T08:00:00Z' }] });
+	expect(await customers()).toEqual([{ email: 'idle@example.com', lastActivityAt: '2025-01-15T08:00:00Z' }]);
+	expect(await (await fetch(`${sandbox.baseUrl}/social/queue/due`)).json()).toEqual([]);
+	await control.reset();
+	expect(await customers()).toEqual([]);
+	await expect(control.seed({ deliveries: [] })).rejects.toThrow(/customers/);
+});
