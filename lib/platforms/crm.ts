@@ -53,7 +53,12 @@ export interface WriteOptions {
 /** The outcome for the write at the same index of the batch. */
 export type WriteOutcome =
 	| { ok: true; externalId: string; created: boolean; fields: Record<string, unknown>; modifiedAt?: string; threadIds?: ThreadIds }
-	| { ok: false; error: { message: string; code?: string }; threadIds?: ThreadIds };
+	| { ok: false; error: { message: string; code?: string }; threadIds?: ThreadIds; externalId?: string };
+
+/*
+ * A failed outcome's `externalId`: the record the write made before it failed (a ticket created, then a comment
+ * refused). It is linked, so the next attempt updates that record instead of creating another.
+ */
 
 /**
  * The thread items a write added: our item id → the platform's id. A failed write lists the items it added before

@@ -198,6 +198,12 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 		});
 		// Records linked only now and not created (matched on the platform) may have a snapshot from an earlier pull.
 		const previous = await snapshots.getMany(key, succeeded.filter(({ item, result }) => !item.snapshot && !result.created).map(({ result }) => result.externalId));
+		// A record made by a write that then failed is linked too: the next attempt updates it, never makes a second.
+		const made = batch.flatMap((item, position) => {
+			const result = results[position];
+			return !result.ok && result.externalId && !item.write.externalId ? [{ internalId: String(item.record.id), externalId: result.externalId }] : [];
+		});
+		if (made.length > 0) await idMap.linkMany(key, made);
 		const unlinked = succeeded.filter(({ item, result }) => item.write.externalId !== result.externalId);
 		const newLinks = await idMap.linkMany(key, unlinked.map(({ item, result }) => ({ internalId: String(item.record.id), externalId: result.externalId })));
 		const linkOf = new Map(unlinked.map(({ item }, position) => [item, newLinks[position]]));

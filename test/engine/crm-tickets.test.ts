@@ -227,3 +227,20 @@ test('comments added on both desks in the same round reach the other once each, 
 	expect([...(await writesTo(zendesk)), ...(await writesTo(freshdesk))]).toEqual([]);
 	expect([(await zendeskComments(original.id)).length, (await freshdeskComments(copy.id)).length]).toEqual([4, 3]);
 });
+
+test('a ticket created on a desk whose comment was then refused is linked, not created again: the next round adds the comment to that ticket', async () => {
+	await zendesk.control.seed({ tickets: [{ subject: 'Lost parcel', comment: { body: 'Tracking shows nothing' }, requester: { email: 'hal@example.com' } }] });
+	const [original] = await zendeskTickets();
+	await zendeskCall(`/api/v2/tickets/${original.id}.json`, { ticket: { comment: { body: 'Which address?', public: true } } });
+	// Freshdesk creates the ticket, then refuses the reply once (a 400 is not retried).
+	await freshdesk.control.fault({ kind: 'error', status: 400, match: { method: 'POST', path: '^/api/v2/tickets/\\d+/reply$' }, times: 1 });
+	const first = await sync();
+	expect(first.failures.map((failure) => failure.platform)).toEqual(['freshdesk']);
+	expect(first.pending).toBe(1);
+
+	const second = await sync();
+	expect(second.failures).toEqual([]);
+	const tickets = await freshdeskTickets();
+	expect(tickets.map((ticket) => ticket.subject)).toEqual(['Lost parcel']);
+	expect(await freshdeskComments(tickets[0].id)).toEqual([['Which address?', true]]);
+});

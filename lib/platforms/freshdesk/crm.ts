@@ -243,11 +243,16 @@ export class FreshdeskCrm implements CrmConnector {
 			modifiedAt = created.updated_at;
 		}
 		const ticketId = id;
-		await addComments(wanted, threadIds, async (comment) => {
-			const path = comment.public ? 'reply' : 'notes';
-			const added = await this.transport.request<Conversation>({ method: 'POST', url: `/api/v2/tickets/${encodeURIComponent(ticketId)}/${path}`, body: comment.public ? { body: comment.body } : { body: comment.body, private: true } }, { replaySafe: false });
-			return added?.id === undefined ? undefined : String(added.id);
-		});
+		try {
+			await addComments(wanted, threadIds, async (comment) => {
+				const path = comment.public ? 'reply' : 'notes';
+				const added = await this.transport.request<Conversation>({ method: 'POST', url: `/api/v2/tickets/${encodeURIComponent(ticketId)}/${path}`, body: comment.public ? { body: comment.body } : { body: comment.body, private: true } }, { replaySafe: false });
+				return added?.id === undefined ? undefined : String(added.id);
+			});
+		} catch (error) {
+			if (!(error instanceof PlatformApiError || error instanceof TicketRefusal)) throw error;
+			return { ok: false, error: { message: error.message, code: error.code }, threadIds, externalId: ticketId };
+		}
 		return { ok: true, externalId: id, created: !write.externalId, fields: write.fields, modifiedAt, threadIds };
 	}
 }

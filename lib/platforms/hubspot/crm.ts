@@ -322,7 +322,7 @@ export class HubSpotCrm implements CrmConnector {
 			const threadIds = Object.fromEntries(comments.flatMap((comment) => (comment.id && notes.added.has(comment) ? [[comment.id, notes.added.get(comment) as string]] : [])));
 			const failure = notes.failed.get(position);
 			outcomes[index] = failure
-				? { ok: false, error: failure, threadIds }
+				? { ok: false, error: failure, threadIds, externalId: result.externalId }
 				: { ...result, fields: { ...result.fields, requester_email: batch[index].fields.requester_email, owner_email: batch[index].fields.owner_email, comments: batch[index].fields.comments }, threadIds };
 		}
 		return outcomes as WriteOutcome[];

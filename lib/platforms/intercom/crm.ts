@@ -299,13 +299,18 @@ export class IntercomCrm implements CrmConnector {
 			if (Object.keys(changes).some((field) => field !== 'ticket_attributes' && field !== 'company_id')) await this.put('tickets', id, changes, write.fields);
 		}
 		const ticketId = id;
-		const adminId = wanted.length > 0 ? await this.meId() : '';
-		await addComments(wanted, threadIds, async (comment) => {
-			const part = await this.transport.request<TicketPart>({
-				method: 'POST', url: `/tickets/${ticketId}/reply`, headers, body: { message_type: comment.public ? 'comment' : 'note', type: 'admin', admin_id: adminId, body: comment.body },
-			}, { replaySafe: false });
-			return part?.id === undefined ? undefined : String(part.id);
-		});
+		try {
+			const adminId = wanted.length > 0 ? await this.meId() : '';
+			await addComments(wanted, threadIds, async (comment) => {
+				const part = await this.transport.request<TicketPart>({
+					method: 'POST', url: `/tickets/${ticketId}/reply`, headers, body: { message_type: comment.public ? 'comment' : 'note', type: 'admin', admin_id: adminId, body: comment.body },
+				}, { replaySafe: false });
+				return part?.id === undefined ? undefined : String(part.id);
+			});
+		} catch (error) {
+			if (!(error instanceof PlatformApiError || error instanceof TicketRefusal)) throw error;
+			return { ok: false, error: { message: error.message, code: error.code }, threadIds, externalId: ticketId };
+		}
 		return { ok: true, externalId: id, created: !write.externalId, fields, threadIds };
 	}
 

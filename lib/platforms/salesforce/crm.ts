@@ -143,7 +143,7 @@ export class SalesforceCrm implements CrmConnector {
 				settled[index] = { ...result, threadIds };
 			} catch (error) {
 				if (!(error instanceof TicketRefusal || error instanceof PlatformApiError)) throw error;
-				settled[index] = { ok: false, error: { message: error.message, code: error.code }, threadIds };
+				settled[index] = { ok: false, error: { message: error.message, code: error.code }, threadIds, externalId: result.externalId };
 			}
 		}
 		return settled;

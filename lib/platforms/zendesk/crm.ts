@@ -223,7 +223,7 @@ export class ZendeskCrm implements CrmConnector {
 					settled.push({ ...outcome, threadIds });
 				} catch (error) {
 					if (!(error instanceof TicketRefusal || error instanceof PlatformApiError)) throw error;
-					settled.push({ ok: false, error: { message: error.message, code: error.code }, threadIds });
+					settled.push({ ok: false, error: { message: error.message, code: error.code }, threadIds, externalId: outcome.externalId });
 				}
 			}
 			await record(position, settled);
