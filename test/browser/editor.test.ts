@@ -208,6 +208,71 @@ browserTest('a list fed by the Mailchimp sandbox offers its audience, and the pi
 	expect(saved).toMatchObject({ mode: 'list', value: 'a1b2c3d4e5', cachedResultName: 'Newsletter' });
 });
 
+/** Opens a resourceLocator's list and picks the item showing `item`; returns every item the list showed. */
+async function pickFromList(parameter: string, item: string): Promise<string[]> {
+	const picker = page.locator(`[data-test-id="resource-locator-${parameter}"]`);
+	await picker.scrollIntoViewIfNeeded();
+	await picker.locator('[data-test-id="rlc-input"]').click();
+	// The dropdown is rendered outside the panel (teleported); only the open one is visible.
+	const option = page.locator('[data-test-id="rlc-item"]:visible', { hasText: item });
+	await expect(option).toBeDefinedLocator();
+	const shown = await page.locator('[data-test-id="rlc-item"]:visible').allInnerTexts();
+	await option.first().click();
+	return shown.map((text) => text.trim());
+}
+
+browserTest("CRM Sync's ticket pickers list Intercom's ticket types and HubSpot's pipelines and the picked pipeline's stages, and the picks are saved", async () => {
+	// The support template's sync node (it holds the HubSpot and Intercom credentials), syncing tickets.
+	const source = await savedNode(templateFile('crm-support-sync.json'), 'Sync Contacts Everywhere');
+	const workflow = { name: 'Sync tickets everywhere', nodes: [{ ...source, name: 'Sync Tickets', position: [0, 0], parameters: { ...source.parameters, entity: 'tickets' } }], connections: {} };
+	const template = { file: 'crm-ticket-pickers.json', workflow: workflow as unknown as ImportedTemplate['workflow'], id: await n8n.importWorkflow(workflow), line: '' };
+	await openWorkflow(template);
+	await openPanel('Sync Tickets');
+	expect(await pickFromList('hubspotTicketPipeline', 'Support Pipeline')).toEqual(['Support Pipeline']);
+	// The stages listed are the picked pipeline's own (without the pick, each would be named with its pipeline).
+	expect(await pickFromList('hubspotTicketStage', 'Waiting on us')).toEqual(['New', 'Waiting on contact', 'Waiting on us', 'Closed']);
+	const types = await pickFromList('intercomTicketType', 'Bug Report');
+	expect(types).toEqual(expect.arrayContaining(['Customer question', 'Bug Report']));
+	expect(types).not.toContain('Old Feedback Form');
+	await page.screenshot({ path: path.join(imagesDir, 'nodes', 'crm-sync-ticket-pickers.png') });
+	await closePanel();
+	await page.keyboard.press('Control+s');
+	const saved = await eventually(async () => {
+		const parameters = (await savedNode(template, 'Sync Tickets')).parameters as Record<string, { value?: string; cachedResultName?: string } | undefined>;
+		return parameters.intercomTicketType?.cachedResultName ? parameters : undefined;
+	});
+	expect({ pipeline: saved?.hubspotTicketPipeline, stage: saved?.hubspotTicketStage, type: saved?.intercomTicketType }).toMatchObject({
+		pipeline: { mode: 'list', value: '0', cachedResultName: 'Support Pipeline' },
+		stage: { mode: 'list', value: '3', cachedResultName: 'Waiting on us' },
+		type: { mode: 'list', value: '7', cachedResultName: 'Bug Report' },
+	});
+});
+
+browserTest("Smart Payment Router's panel shows Processors, and the credential slots of the chosen processors only", async () => {
+	const template = templateFile('payment-router.json');
+	await openWorkflow(template);
+	await openPanel('Smart Payment Router');
+	const panel = page.locator('[data-test-id="ndv"]');
+	const processors = panel.locator('[data-test-id="parameter-input-processors"]');
+	await expect(processors).toBeDefinedLocator();
+	/** The credentials chosen in the slots shown (the demo names each "<platform> sandbox"); the state store's is empty. */
+	const slots = async () => (await panel.locator('[data-test-id="node-credentials-select"] input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value))).filter(Boolean).sort();
+	expect(await slots()).toEqual(['braintree sandbox', 'paypal sandbox', 'square sandbox', 'stripe sandbox']);
+	await page.screenshot({ path: path.join(imagesDir, 'nodes', 'smart-payment-router-processors.png') });
+	// Square taken out of Processors: its slot goes; chosen again, it comes back.
+	const toggle = async (name: string) => {
+		await processors.click();
+		// The multi-select's dropdown is teleported out of the panel; a chosen option carries a check mark beside its name.
+		await page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) }).click();
+		await panel.locator('[data-test-id="node-parameters"]').click({ position: { x: 4, y: 4 } });
+	};
+	await toggle('Square');
+	expect(await eventually(async () => ((await slots()).includes('square sandbox') ? undefined : await slots()), 10_000)).toEqual(['braintree sandbox', 'paypal sandbox', 'stripe sandbox']);
+	await toggle('Square');
+	expect(await eventually(async () => ((await slots()).includes('square sandbox') ? await slots() : undefined), 10_000)).toEqual(['braintree sandbox', 'paypal sandbox', 'square sandbox', 'stripe sandbox']);
+	await closePanel();
+});
+
 browserTest("a field is mapped by picking the platform's field from the list its sandbox serves, and the mapping is saved", async () => {
 	const template = templateFile('crm-push-contacts-to-hubspot.json');
 	await openWorkflow(template);

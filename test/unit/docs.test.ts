@@ -10,6 +10,7 @@ import type { ICredentialType } from 'n8n-workflow';
 
 const root = resolve(__dirname, '../..');
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+	name: string;
 	repository?: { url?: string };
 	n8n: { nodes: string[]; credentials: string[] };
 };
@@ -121,6 +122,24 @@ describe('docs a user can find', () => {
 		const missing = packageJson.n8n.nodes
 			.map((path) => `docs/nodes/${kebab(nodeFolder(path))}.md`)
 			.filter((page) => !existsSync(join(root, page)));
+		expect(missing).toEqual([]);
+	});
+
+	const packageName = packageJson.name;
+	test("every node's page shows its panel, and each template on the canvas is on the page of every package node it uses", () => {
+		const shows = (page: string, image: string) => readFileSync(join(root, 'docs/nodes', `${page}.md`), 'utf8').includes(`](../images/${image})`);
+		const missing = packageJson.n8n.nodes.flatMap((path) => {
+			const page = kebab(nodeFolder(path));
+			const image = `nodes/${page}.png`;
+			return [...(existsSync(join(root, 'docs/images', image)) ? [] : [`docs/images/${image} is missing`]), ...(shows(page, image) ? [] : [`docs/nodes/${page}.md does not show ${image}`])];
+		});
+		for (const file of readdirSync(join(root, 'workflows')).filter((name) => name.endsWith('.json'))) {
+			const image = `templates/${file.replace(/\.json$/, '.png')}`;
+			if (!existsSync(join(root, 'docs/images', image))) missing.push(`docs/images/${image} is missing`);
+			const workflow = JSON.parse(readFileSync(join(root, 'workflows', file), 'utf8')) as { nodes: Array<{ type: string }> };
+			const pages = new Set(workflow.nodes.filter((node) => node.type.startsWith(`${packageName}.`)).map((node) => kebab(node.type.slice(packageName.length + 1))));
+			for (const page of pages) if (!shows(page, image)) missing.push(`docs/nodes/${page}.md does not show ${image}`);
+		}
 		expect(missing).toEqual([]);
 	});
 
