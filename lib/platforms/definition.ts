@@ -141,6 +141,10 @@ export interface MarketingCapability {
 	parameters: MarketingParameter[];
 	/** The connector's settings from the node parameters' values (trimmed text). */
 	settings: (parameter: (name: string) => string) => MarketingSettings;
+	/** What a segment becomes on the platform, as the node's help says it ("tags", "lists"). */
+	segmentsAs: string;
+	/** Unsubscribes made on the platform are read from it (its connector's `unsubscribesSince`), this many a page. */
+	unsubscribesPerPage?: number;
 }
 
 export interface PaymentsCapability {
@@ -154,6 +158,19 @@ export interface AccountingCapability {
 	connector: (transport: Transport, settings: PlatformSettings, mappings: AccountingSettings) => AccountingConnector;
 	/** The setting naming the company the entries go to: exactly once is per platform and this account. */
 	accountSetting: string;
+	/** How the node's help texts speak of this platform's objects, and what it uses where an option is left empty. */
+	terms: AccountingTerms;
+	/** Whether changes made in the books can be pulled (Get Changes From Books). */
+	pullsChanges?: boolean;
+}
+
+export interface AccountingTerms {
+	/** What an item mapping's value is on this platform ("item ID", "item code"). */
+	item: string;
+	/** What a tax code mapping's value is ("tax code", "tax type", "tax name"). */
+	taxCode: string;
+	/** What an empty option falls back to on this platform ("the Services item", "200"). */
+	whenEmpty?: Partial<Record<'defaultItem' | 'salesAccount' | 'taxAccount' | 'paymentAccount', string>>;
 }
 
 export interface InventoryCapability {

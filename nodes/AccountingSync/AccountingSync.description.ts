@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { platformsServing } from '../shared/platformOptions';
-import { entryProperties } from './actions/entryProperties';
+import { changesPlatformNames, entryProperties } from './actions/entryProperties';
 
 /** The platforms and the credential each takes; the node shows one credential slot, the chosen platform's. */
 export const ACCOUNTING_PLATFORMS = platformsServing('accounting').map((platform) => ({ name: platform.displayName, value: platform.id, credential: platform.credentials.type }));
@@ -14,7 +14,7 @@ export const operationOptions: INodePropertyOptions[] = [
 		name: 'Get Changes From Books',
 		value: 'getChanges',
 		action: 'Get changes made in the books',
-		description: 'QuickBooks: invoices, sales receipts, payments, refund receipts and customers changed or deleted since the last pull',
+		description: `${changesPlatformNames}: invoices, sales receipts, payments, refund receipts and customers changed or deleted since the last pull`,
 	},
 	{ name: 'Get Transaction', value: 'getTransaction', action: 'Get a transaction', description: 'What was recorded for a source transaction, and its balance on the platform' },
 	{
@@ -35,7 +35,7 @@ export const accountingSyncProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: ACCOUNTING_PLATFORMS.map(({ name, value }) => ({ name, value })),
-		default: 'quickbooks',
+		default: ACCOUNTING_PLATFORMS[0].value,
 	},
 	{
 		displayName: 'Operation',

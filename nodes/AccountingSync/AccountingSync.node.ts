@@ -11,6 +11,7 @@ import * as upsertCustomer from './actions/upsertCustomer.operation';
 import { ACCOUNTING_PLATFORMS, accountingSyncProperties, operationOptions } from './AccountingSync.description';
 import { accountingListSearch } from './actions/listSearch';
 import { routeOperation } from '../shared/operationRouter';
+import { namesInSentence } from '../shared/platformOptions';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
@@ -26,7 +27,7 @@ export class AccountingSync implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: operationSubtitle(operationOptions),
-		description: 'Record sales, payments, refunds, invoices and customers in QuickBooks Online, Xero or FreshBooks, exactly once per source transaction',
+		description: `Record sales, payments, refunds, invoices and customers in ${namesInSentence(ACCOUNTING_PLATFORMS.map((platform) => platform.name))}, exactly once per source transaction`,
 		defaults: { name: 'Accounting Sync' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -15,7 +15,7 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Push', value: 'push', action: 'Push records to a platform', description: 'Create or update records on the platform through the ID map, in batches' },
 	{ name: 'Record Purchase', value: 'recordPurchase', action: 'Record a purchase on the customer', description: 'Count an order once and write the customer\'s total spent and last purchase to the CRM contact' },
 	{ name: 'Sync', value: 'sync', action: 'Sync every platform', description: 'Pull every platform, resolve conflicts, push the winners to the others' },
-	{ name: 'Verify Webhook', value: 'verifyWebhook', action: 'Verify a webhook signature', description: 'Pass genuine HubSpot, Zendesk, Intercom or Freshdesk deliveries, reject forged ones' },
+	{ name: 'Verify Webhook', value: 'verifyWebhook', action: 'Verify a webhook signature', description: `Pass genuine ${verifyWebhook.crmWebhookSourceNames} deliveries, reject forged ones` },
 ];
 
 export const crmSyncProperties: INodeProperties[] = [

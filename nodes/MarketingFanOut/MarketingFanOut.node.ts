@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import * as collectUnsubscribes from './actions/collectUnsubscribes.operation';
 import * as fanOut from './actions/fanOut.operation';
 import * as leaveSegments from './actions/leaveSegments.operation';
-import { marketingCredentials, marketingListSearch } from './actions/properties';
+import { marketingCredentials, marketingListSearch, marketingPlatformNames } from './actions/properties';
 import * as recordUnsubscribe from './actions/recordUnsubscribe.operation';
 import * as retryPending from './actions/retryPending.operation';
 import * as startRetention from './actions/startRetention.operation';
@@ -46,7 +46,7 @@ export class MarketingFanOut implements INodeType {
 			fanOut: `"Fan out contacts to " + ${platformNamesOf('platforms')}`,
 			collectUnsubscribes: `"Collect unsubscribes from " + ${platformNamesOf('platforms')}`,
 		}),
-		description: 'Add new contacts to Mailchimp, HubSpot, Marketo and ActiveCampaign with segments, a welcome campaign and consent kept in step',
+		description: `Add new contacts to ${marketingPlatformNames} with segments, a welcome campaign and consent kept in step`,
 		defaults: { name: 'Marketing Fan-out' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

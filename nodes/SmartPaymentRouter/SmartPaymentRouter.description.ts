@@ -30,7 +30,7 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Record Dispute', value: 'recordDispute', action: 'Record a dispute or chargeback', description: 'Keep a processor’s dispute event against its payment, once, and send it on by where the dispute stands' },
 	{ name: 'Refund Payment', value: 'refund', action: 'Refund a payment', description: 'Refund all or part of a captured payment on the processor that charged it, once per refund ID' },
 	{ name: 'Route Payment', value: 'route', action: 'Route and charge a payment', description: 'Charge through the best processor, falling back on processor failures' },
-	{ name: 'Verify Processor Event', value: 'verifyEvent', action: 'Verify a processor webhook signature', description: 'Pass genuine Stripe or Square events, reject forged ones' },
+	{ name: 'Verify Processor Event', value: 'verifyEvent', action: 'Verify a processor webhook signature', description: `Pass genuine ${verifyEvent.eventSourceNames} events, reject forged ones` },
 	{ name: 'Void Authorization', value: 'cancel', action: 'Void an authorized payment', description: 'Release the hold of an authorized payment, once however often it is repeated' },
 ];
 

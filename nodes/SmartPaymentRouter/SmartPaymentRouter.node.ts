@@ -16,6 +16,7 @@ import * as verifyEvent from './actions/verifyEvent.operation';
 import { smartPaymentRouterProperties, operationOptions } from './SmartPaymentRouter.description';
 import { routeOperation } from '../shared/operationRouter';
 import { credentialSlots } from '../shared/platformCredentials';
+import { namesInSentence, platformOptions } from '../shared/platformOptions';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
@@ -58,7 +59,7 @@ export class SmartPaymentRouter implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: operationSubtitle(operationOptions),
-		description: 'Charge each payment through the best of Stripe, PayPal, Square and Braintree, with fallback and never a double charge',
+		description: `Charge each payment through the best of ${namesInSentence(platformOptions('payments').map((option) => option.name), 'and')}, with fallback and never a double charge`,
 		defaults: { name: 'Smart Payment Router' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${paymentOutputs})($parameter)}}`,

@@ -12,6 +12,8 @@ export const activecampaign: PlatformDefinition = {
 	standaloneAuth: { kind: 'headers', headers: { 'Api-Token': '{apiToken}' } },
 	marketing: {
 		connector: (transport, settings) => new ActiveCampaignMarketing(transport, settings),
+		segmentsAs: 'tags',
+		unsubscribesPerPage: 100,
 		parameters: [
 			{
 				displayName: 'ActiveCampaign List',

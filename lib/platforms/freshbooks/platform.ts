@@ -20,5 +20,6 @@ export const freshbooks: PlatformDefinition = {
 	accounting: {
 		connector: (transport, settings, mappings) => new FreshBooksAccounting(transport, { ...mappings, accountId: textSetting(settings, 'accountId') }),
 		accountSetting: 'accountId',
+		terms: { item: 'item ID', taxCode: 'tax name' },
 	},
 };

@@ -38,6 +38,7 @@ export const hubspot: PlatformDefinition = {
 	crmWebhooks: hubSpotCrmWebhooks,
 	marketing: {
 		connector: (transport, settings) => new HubSpotMarketing(transport, settings),
+		segmentsAs: 'lists',
 		parameters: [
 			{
 				displayName: 'HubSpot Welcome List',

@@ -17,6 +17,8 @@ export const mailchimp: PlatformDefinition = {
 	standaloneAuth: { kind: 'basic', user: 'anystring', password: '{apiKey}' },
 	marketing: {
 		connector: (transport, settings) => new MailchimpMarketing(transport, settings),
+		segmentsAs: 'tags',
+		unsubscribesPerPage: 1000,
 		parameters: [
 			{
 				displayName: 'Mailchimp Audience',

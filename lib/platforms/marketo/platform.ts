@@ -15,6 +15,7 @@ export const marketo: PlatformDefinition = {
 	tokenRefresh: { refusedWith: { statuses: [401], vendorCodes: MARKETO_TOKEN_REFUSED }, inN8n: 'ownToken' },
 	marketing: {
 		connector: (transport, settings) => new MarketoMarketing(transport, settings),
+		segmentsAs: 'lists',
 		parameters: [
 			{
 				displayName: 'Marketo Welcome Campaign',

@@ -22,5 +22,7 @@ export const quickbooks: PlatformDefinition = {
 	accounting: {
 		connector: (transport, settings, mappings) => new QuickBooksAccounting(transport, { ...mappings, realmId: textSetting(settings, 'realmId') }),
 		accountSetting: 'realmId',
+		terms: { item: 'item ID', taxCode: 'tax code', whenEmpty: { defaultItem: 'the Services item', paymentAccount: 'the first bank account' } },
+		pullsChanges: true,
 	},
 };

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { platformsServing } from '../../shared/platformOptions';
+import { namesInSentence, platformsServing } from '../../shared/platformOptions';
 import { picker } from '../../shared/resourceLocator';
 
 const LINES_OPERATIONS = ['recordSale', 'recordRefund', 'createInvoice'];
@@ -15,6 +15,23 @@ export type AccountingResource = keyof typeof accountingSearchMethods;
 
 /** Shown for the platforms that list this kind of object (FreshBooks posts lines as they come: it has none). */
 const pickable = (resource: AccountingResource) => ({ show: { '/platform': platformsServing('accounting').filter((definition) => definition.resources?.[resource]).map((definition) => definition.id) } });
+
+const accountingPlatforms = platformsServing('accounting');
+
+/** Each platform's word for a mapping's value: "QuickBooks item ID, Xero item code, FreshBooks item ID". */
+const termsOf = (term: 'item' | 'taxCode') => accountingPlatforms.map((definition) => `${definition.displayName} ${definition.accounting!.terms[term]}`).join(', ');
+
+/** What each platform uses where the option is left empty: "QuickBooks: the Services item when empty" (none: ''). */
+function whenEmpty(option: 'defaultItem' | 'salesAccount' | 'taxAccount' | 'paymentAccount'): string {
+	const fallbacks = accountingPlatforms.flatMap((definition) => {
+		const fallback = definition.accounting!.terms.whenEmpty?.[option];
+		return fallback ? [`${definition.displayName}: ${fallback} when empty`] : [];
+	});
+	return fallbacks.length > 0 ? ` (${fallbacks.join('; ')})` : '';
+}
+
+/** The platforms whose books' changes can be pulled, in a sentence. */
+export const changesPlatformNames = namesInSentence(accountingPlatforms.filter((definition) => definition.accounting!.pullsChanges).map((definition) => definition.displayName));
 
 /** A platform id picked from the chosen platform's list, or typed. */
 function accountingPicker(displayName: string, name: string, resource: AccountingResource, description: string, placeholder: string): INodeProperties {
@@ -65,7 +82,7 @@ export const entryProperties: INodeProperties[] = [
 		default: '',
 		placeholder: '2026-12-01T00:00:00Z',
 		displayOptions: shownFor(['getChanges']),
-		description: 'ISO 8601; empty for everything since the last pull (the first reaches back 30 days, all QuickBooks keeps). A time given here does not move the bookmark.',
+		description: 'ISO 8601; empty for everything since the last pull (the first reaches back as far as the platform keeps changes). A time given here does not move the bookmark.',
 	},
 	{
 		displayName: 'Transaction Type',
@@ -228,7 +245,7 @@ export const entryProperties: INodeProperties[] = [
 				name: 'items',
 				type: 'json',
 				default: '{}',
-				description: 'Your SKUs to the platform’s items, e.g. {"MUG-01": "17"} (QuickBooks item ID, Xero item code, FreshBooks item ID); Items by SKU adds picked ones',
+				description: `Your SKUs to the platform’s items, e.g. {"MUG-01": "17"} (${termsOf('item')}); Items by SKU adds picked ones`,
 			},
 			{
 				displayName: 'Items by SKU',
@@ -255,7 +272,7 @@ export const entryProperties: INodeProperties[] = [
 				name: 'taxCodes',
 				type: 'json',
 				default: '{}',
-				description: 'Your tax codes to the platform’s, e.g. {"standard": "TAX"} (QuickBooks tax code, Xero tax type, FreshBooks tax name); Tax Codes Picked adds picked ones',
+				description: `Your tax codes to the platform’s, e.g. {"standard": "TAX"} (${termsOf('taxCode')}); Tax Codes Picked adds picked ones`,
 			},
 			{
 				displayName: 'Tax Codes Picked',
@@ -265,7 +282,7 @@ export const entryProperties: INodeProperties[] = [
 				placeholder: 'Add tax code',
 				default: {},
 				displayOptions: pickable('taxCodes'),
-				description: 'Your tax code and the platform’s tax code (QuickBooks) or tax rate (Xero) picked from its list; these win over Tax Code Mapping',
+				description: 'Your tax code and the platform’s own, picked from its list; these win over Tax Code Mapping',
 				options: [
 					{
 						displayName: 'Tax Code',
@@ -277,10 +294,10 @@ export const entryProperties: INodeProperties[] = [
 					},
 				],
 			},
-			{ ...accountingPicker('Default Item', 'defaultItem', 'items', 'The platform item for lines without a mapped SKU (QuickBooks: the Services item when empty)', 'e.g. 1'), displayOptions: pickable('items') },
-			{ ...accountingPicker('Sales Account', 'salesAccount', 'accounts', 'The revenue account for lines (Xero: 200 when empty)', 'e.g. 200'), displayOptions: pickable('accounts') },
+			{ ...accountingPicker('Default Item', 'defaultItem', 'items', `The platform item for lines without a mapped SKU${whenEmpty('defaultItem')}`, 'e.g. 1'), displayOptions: pickable('items') },
+			{ ...accountingPicker('Sales Account', 'salesAccount', 'accounts', `The revenue account for lines${whenEmpty('salesAccount')}`, 'e.g. 200'), displayOptions: pickable('accounts') },
 			{
-				...accountingPicker('Tax Account', 'taxAccount', 'accounts', 'Xero: the account the entry’s tax is posted to as a line of its own (820 Sales Tax when empty)', 'e.g. 820'),
+				...accountingPicker('Tax Account', 'taxAccount', 'accounts', `The account the entry’s tax is posted to as a line of its own, on platforms that post tax that way${whenEmpty('taxAccount')}`, 'e.g. 820'),
 				displayOptions: pickable('accounts'),
 			},
 			{
@@ -288,7 +305,7 @@ export const entryProperties: INodeProperties[] = [
 					'Payment Account',
 					'paymentAccount',
 					'accounts',
-					'The account payments go into and refunds come from (QuickBooks: the first bank account when empty; Xero: a bank account code, 090 when empty)',
+					`The account payments go into and refunds come from${whenEmpty('paymentAccount')}`,
 					'e.g. 090 or 35',
 				),
 				displayOptions: pickable('accounts'),

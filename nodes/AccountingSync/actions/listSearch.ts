@@ -1,12 +1,13 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { platformOptions } from '../../shared/platformOptions';
 import { platformListSearch } from '../../shared/resourceSearch';
 import { accountingSearchMethods, type AccountingResource } from './entryProperties';
 
 /** Lists one kind of object (accounts, items, tax codes) of the platform the node is set to, through its credential. */
 function searchChosenPlatform(resource: AccountingResource) {
 	return async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-		const platform = this.getNodeParameter('platform', 'quickbooks') as string;
+		const platform = this.getNodeParameter('platform', platformOptions('accounting')[0].value) as string;
 		return await platformListSearch(platform, resource).call(this, filter, paginationToken);
 	};
 }

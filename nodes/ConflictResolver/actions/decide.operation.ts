@@ -4,6 +4,7 @@ import { EXTERNAL, LOCAL, openConflict, reviewDecisionSchema, type ReviewDecisio
 import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, jsonInput, readInput } from '../../shared/inputs';
+import { platformOptions } from '../../shared/platformOptions';
 import { APPLY_TO_EXTERNAL, APPLY_TO_LOCAL, NEEDS_REVIEW } from './outputs';
 
 const show = { show: { operation: ['decide'] } };
@@ -23,7 +24,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.side }}',
 		displayOptions: show,
-		description: '"local" or "external" for Conflict Resolver reviews, a platform name (e.g. "salesforce") for CRM Sync reviews; empty when giving values',
+		description: `"local" or "external" for Conflict Resolver reviews, a platform name (e.g. "${platformOptions('crm')[0].value}") for CRM Sync reviews; empty when giving values`,
 	},
 	{
 		displayName: 'Values (JSON)',

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { crmDefaultMappings, openSync, type CrmEntity, type FieldMapping, MappingError, type ValueTransform, withValueMaps } from '../../../lib/sync';
 import { nodeEngine } from '../../shared/engineContext';
 import { parseJsonParameter } from '../../shared/jsonParameter';
+import { platformOptions } from '../../shared/platformOptions';
 
 const transformOptions = [
 	{ name: 'E.164 Phone', value: 'e164' },
@@ -11,6 +12,20 @@ const transformOptions = [
 	{ name: 'Trim', value: 'trim' },
 	{ name: 'Upper Case', value: 'uppercase' },
 ];
+
+/**
+ * A value map as the first CRM platform whose default mappings have one would extend it, for the examples:
+ * `{"<platform>": {"<field>": {"<internal value>": "Discovery"}}}` (its deal stage, as the catalog lists the platforms).
+ */
+function valueMapExample(label: string): string {
+	for (const { value: platform } of platformOptions('crm')) {
+		for (const entity of ['deals', 'tickets', 'contacts', 'companies'] as const) {
+			const mapping = crmDefaultMappings(platform, entity)?.find((candidate) => candidate.values);
+			if (mapping?.values) return `{"${platform}": {"${mapping.external}": {"${Object.keys(mapping.values.out)[0]}": ${label}}}}`;
+		}
+	}
+	return `{"<platform>": {"<field>": {"<internal value>": ${label}}}}`;
+}
 
 export const mappingProperties: INodeProperties[] = [
 	{
@@ -72,7 +87,7 @@ export const mappingProperties: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		displayOptions: { hide: { operation: ['recordPurchase'] } },
-		placeholder: '{"hubspot": {"dealstage": {"PROSPECTING": "Discovery"}}}',
+		placeholder: valueMapExample('"Discovery"'),
 		description: 'Extends or overrides the value maps of fields with fixed options, per platform and platform field: internal value → the platform\'s option (its ID or label). Applies to whichever field mapping is chosen.',
 	},
 ];
@@ -96,7 +111,7 @@ export function readMappings(context: IExecuteFunctions | IPollFunctions, platfo
 	const overrides = parseJsonParameter<Record<string, unknown> | null>(context, nodeParameter(context, 'valueMaps', '{}'), 'Value Maps (JSON)');
 	const mappings = chosenMappings(context, platform, entity);
 	if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
-		throw new NodeOperationError(context.getNode(), 'Value Maps (JSON) must be an object keyed by platform, e.g. {"hubspot": {"dealstage": {…}}}');
+		throw new NodeOperationError(context.getNode(), `Value Maps (JSON) must be an object keyed by platform, e.g. ${valueMapExample('"…"')}`);
 	}
 	try {
 		return withValueMaps(mappings, overrides[platform], `${platform} ${entity}`);

@@ -5,12 +5,15 @@ import { credentialChoices } from '../../shared/platformCredentials';
 
 export const crmPlatformOptions = platformOptions('crm');
 
+/** The platform a new node starts on: the catalog's first CRM platform. */
+export const firstCrmPlatform = crmPlatformOptions[0].value;
+
 export const platformProperty: INodeProperties = {
 	displayName: 'Platform',
 	name: 'platform',
 	type: 'options',
 	options: crmPlatformOptions,
-	default: 'hubspot',
+	default: firstCrmPlatform,
 	description: 'The platform to sync with',
 	displayOptions: { hide: { operation: ['sync', 'verifyWebhook'] } },
 };

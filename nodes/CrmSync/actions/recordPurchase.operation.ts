@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { openSync, purchaseKeysSchema, toMinorUnits } from '../../../lib/sync';
 import { readInput } from '../../shared/inputs';
+import { platformOptions } from '../../shared/platformOptions';
 import { failedItem } from '../../shared/itemFailures';
 import { pushFailure } from './push.operation';
 import { nodeEngine } from '../../shared/engineContext';
@@ -23,7 +24,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.sourceStore }}',
 		displayOptions: show,
-		description: 'The store the order came from (e.g. shopify); order IDs are unique per store',
+		description: `The store the order came from (e.g. ${platformOptions('inventory')[0].value}); order IDs are unique per store`,
 	},
 	{
 		displayName: 'Customer Email',

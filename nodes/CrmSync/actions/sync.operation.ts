@@ -8,7 +8,7 @@ import { fieldPoliciesProperty, readFieldPolicies } from '../../shared/fieldPoli
 import { nodeEngine } from '../../shared/engineContext';
 import { pickedCreateDefaults } from './createDefaults';
 import { readMappings } from './mappingParameters';
-import { crmPlatformOptions, deletesProperty } from './properties';
+import { crmPlatformOptions, deletesProperty, firstCrmPlatform } from './properties';
 
 const show = { show: { operation: ['sync'] } };
 
@@ -40,7 +40,7 @@ export const description: INodeProperties[] = [
 		name: 'preferredPlatform',
 		type: 'options',
 		options: crmPlatformOptions,
-		default: 'hubspot',
+		default: firstCrmPlatform,
 		displayOptions: { show: { operation: ['sync'], strategy: ['prefer'] } },
 	},
 	{
@@ -52,13 +52,13 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: show,
 		description: 'Tie-break order for changes with equal modified times, first wins (drag to reorder); unlisted platforms follow by name',
-		options: [{ displayName: 'Platform', name: 'platform', values: [{ displayName: 'Platform', name: 'platform', type: 'options', options: crmPlatformOptions, default: 'hubspot' }] }],
+		options: [{ displayName: 'Platform', name: 'platform', values: [{ displayName: 'Platform', name: 'platform', type: 'options', options: crmPlatformOptions, default: firstCrmPlatform }] }],
 	},
 	fieldPoliciesProperty(
 		{
 			noun: 'Platform',
 			fieldDescription: 'Internal field name (dots for nested fields)',
-			party: { displayName: 'Platform', options: crmPlatformOptions, default: 'hubspot', description: 'The owning or preferred platform' },
+			party: { displayName: 'Platform', options: crmPlatformOptions, default: firstCrmPlatform, description: 'The owning or preferred platform' },
 		},
 		show,
 	),

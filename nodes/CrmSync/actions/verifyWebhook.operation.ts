@@ -2,11 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { readWebhookEvent, verifyWebhook, webhookSecretField, type WebhookSource } from '../../../lib/sync';
 import { credentialType } from '../../shared/platformCredentials';
-import { verifiableWebhookSources } from '../../shared/platformOptions';
+import { namesInSentence, platformDefinition, platformOptions, verifiableWebhookSources } from '../../shared/platformOptions';
 import { RAW_BODY_OR_COMPACT_JSON, rawBodyProperty, sortDeliveries, webhookSecret } from '../../shared/webhookVerification';
 
 const show = { show: { operation: ['verifyWebhook'] } };
 const sources = verifiableWebhookSources('crmWebhooks');
+/** The sources whose signature covers the URL the webhook was registered with, by name. */
+const urlSigners = namesInSentence(sources.filter((source) => source.signsUrl).map((source) => platformDefinition(source.value).displayName));
+
+/** The sources' names in a sentence: "A, B, C or D". */
+export const crmWebhookSourceNames = namesInSentence(sources.map((source) => platformDefinition(source.value).displayName));
 
 export const description: INodeProperties[] = [
 	{
@@ -14,7 +19,8 @@ export const description: INodeProperties[] = [
 		name: 'webhookSource',
 		type: 'options',
 		options: sources.map(({ name, value }) => ({ name, value })),
-		default: 'hubspot',
+		// The catalog's first platform that signs its deliveries (the list itself is sorted by name).
+		default: platformOptions('crm').find((platform) => sources.some((source) => source.value === platform.value))!.value,
 		displayOptions: show,
 	},
 	{
@@ -23,7 +29,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.webhookUrl }}',
 		displayOptions: { show: { operation: ['verifyWebhook'], webhookSource: sources.filter((source) => source.signsUrl).map((source) => source.value) } },
-		description: 'The public URL registered with HubSpot (HubSpot signs it); the Webhook node reports it as webhookUrl',
+		description: `The public URL registered with ${urlSigners} (signed with the body); the Webhook node reports it as webhookUrl`,
 	},
 	rawBodyProperty('verifyWebhook', RAW_BODY_OR_COMPACT_JSON),
 ];

@@ -5,6 +5,7 @@ import { nodeStore } from '../../shared/engineContext';
 import { toNodeError } from '../../shared/errors';
 import { InputViolationError, itemParameters, jsonInput, readInput } from '../../shared/inputs';
 import { buildFanOut, splitOutcomes } from './engine';
+import { storeIds } from './properties';
 
 const showFor = { show: { operation: ['restockOrder'] } };
 
@@ -25,7 +26,7 @@ export const description: INodeProperties[] = [
 		default: '={{ $json.sourceStore }}',
 		required: true,
 		displayOptions: showFor,
-		description: 'The store where the order was placed (shopify, woocommerce, magento, bigcommerce): it restocks itself, so it is skipped',
+		description: `The store where the order was placed (${storeIds}): it restocks itself, so it is skipped`,
 	},
 	{
 		displayName: 'Restock Kind',
@@ -37,7 +38,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'restock',
 		displayOptions: showFor,
-		description: 'Recorded with each change, and the reason given to Shopify',
+		description: 'Recorded with each change, and the reason given to the stores that keep one with a stock change',
 	},
 	{
 		displayName: 'Return Key',

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { openFanOut } from './engine';
 import { failedItem, hintFailures } from '../../shared/itemFailures';
+import { unsubscribePageSizes } from './properties';
 import { unsubscribeItem } from './recordUnsubscribe.operation';
 
 export const description: INodeProperties[] = [
@@ -12,7 +13,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 20,
 		displayOptions: { show: { operation: ['collectUnsubscribes'] } },
-		description: 'Pages of unsubscribes read from each platform in one run (Mailchimp 1,000 a page, ActiveCampaign 100); the rest waits for the next run',
+		description: `Pages of unsubscribes read from each platform in one run (a page: ${unsubscribePageSizes}); the rest waits for the next run`,
 	},
 ];
 

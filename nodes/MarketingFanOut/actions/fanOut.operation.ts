@@ -5,7 +5,8 @@ import { failedItem, hintFailures } from '../../shared/itemFailures';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 import { openFanOut } from './engine';
 import { marketingFailure } from './failures';
-import { operatorOptions } from './properties';
+import { operatorOptions, segmentsBecome, unsubscribeSourceNames } from './properties';
+import { platformOptions } from '../../shared/platformOptions';
 
 const show = { show: { operation: ['fanOut'] } };
 
@@ -35,7 +36,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Condition',
 		default: {},
 		displayOptions: show,
-		description: 'A contact is in a segment when all conditions with that segment name hold. Segments become Mailchimp tags, HubSpot and Marketo lists, ActiveCampaign tags.',
+		description: `A contact is in a segment when all conditions with that segment name hold. Segments become ${segmentsBecome}.`,
 		options: [
 			{
 				displayName: 'Condition',
@@ -55,7 +56,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		displayOptions: show,
-		description: 'Whether to read new unsubscribes from Mailchimp and ActiveCampaign (one call each) before sending, so an unsubscribe made there minutes ago is not met with a welcome elsewhere',
+		description: `Whether to read new unsubscribes from ${unsubscribeSourceNames} (one call each) before sending, so an unsubscribe made there minutes ago is not met with a welcome elsewhere`,
 	},
 	{
 		displayName: 'Field Mappings (JSON)',
@@ -63,7 +64,7 @@ export const description: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		displayOptions: show,
-		description: 'Per platform, a list of {"internal", "external", "transforms"} replacing its defaults, e.g. {"mailchimp": [{"internal": "email", "external": "email_address"}, {"internal": "plan", "external": "merge_fields.PLAN"}]}',
+		description: `Per platform, a list of {"internal", "external", "transforms"} replacing its defaults, e.g. {"${platformOptions('marketing')[0].value}": [{"internal": "email", "external": "email"}, {"internal": "plan", "external": "plan"}]}`,
 	},
 ];
 

@@ -1,7 +1,7 @@
 import { type INodeCredentialDescription, type INodeProperties } from 'n8n-workflow';
 
 import { type ConditionOperator } from '../../../lib/marketing';
-import { platformOptions, platformsServing, type MarketingParameter } from '../../shared/platformOptions';
+import { namesInSentence, platformOptions, platformsServing, type MarketingParameter } from '../../shared/platformOptions';
 import { credentialType, shownWhileChosen } from '../../shared/platformCredentials';
 import { picker } from '../../shared/resourceLocator';
 import { platformListSearch } from '../../shared/resourceSearch';
@@ -42,13 +42,28 @@ export const marketingListSearch = Object.fromEntries(
 	),
 );
 
+const marketingPlatforms = platformsServing('marketing');
+
+/** The marketing platforms' names in a sentence: "A, B, C and D". */
+export const marketingPlatformNames = namesInSentence(marketingPlatforms.map((definition) => definition.displayName), 'and');
+
+/** What segments become, per platform, as the vendor folders say: "A and D tags, B and C lists". */
+export const segmentsBecome = [...new Set(marketingPlatforms.map((definition) => definition.marketing!.segmentsAs))]
+	.map((kind) => `${namesInSentence(marketingPlatforms.filter((definition) => definition.marketing!.segmentsAs === kind).map((definition) => definition.displayName), 'and')} ${kind}`)
+	.join(', ');
+
+/** The platforms unsubscribes are read from, with their page sizes. */
+const unsubscribeSources = marketingPlatforms.filter((definition) => definition.marketing!.unsubscribesPerPage);
+export const unsubscribeSourceNames = namesInSentence(unsubscribeSources.map((definition) => definition.displayName), 'and');
+export const unsubscribePageSizes = unsubscribeSources.map((definition) => `${definition.displayName} ${definition.marketing!.unsubscribesPerPage!.toLocaleString('en-US')}`).join(', ');
+
 export const platformProperties: INodeProperties[] = [
 	{
 		displayName: 'Platforms',
 		name: 'platforms',
 		type: 'multiOptions',
 		options: platformOptions('marketing'),
-		default: ['hubspot', 'mailchimp'],
+		default: platformOptions('marketing').slice(0, 2).map((option) => option.value),
 		required: true,
 		description: 'Every marketing platform the contacts go to; each needs its credential',
 	},

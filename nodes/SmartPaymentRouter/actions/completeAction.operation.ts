@@ -12,7 +12,7 @@ export const description: INodeProperties[] = [
 		name: 'actionProcessor',
 		type: 'options',
 		options: platformOptions('payments'),
-		default: 'stripe',
+		default: platformOptions('payments')[0].value,
 		displayOptions: showFor,
 		description: 'The processor whose event says the customer acted (a Payment Event Trigger’s platform)',
 	},
@@ -23,7 +23,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.paymentId }}',
 		displayOptions: showFor,
-		description: 'The processor’s id of the waiting payment, as its event names it (Stripe’s PaymentIntent, pi_…): the Payment Event Trigger gives it as paymentId',
+		description: 'The processor’s id of the waiting payment, as its event names it: the Payment Event Trigger gives it as paymentId',
 	},
 ];
 

@@ -2,10 +2,21 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { paymentRequestSchema, type PaymentRequest } from '../../../lib/payments';
 import { itemParameters, jsonInput, readInput } from '../../shared/inputs';
+import { platformOptions, platformsServing } from '../../shared/platformOptions';
 
 const showFor = { show: { operation: ['route', 'authorize', 'explain'] } };
 
 /** The payment fields, one per item, read with expressions from the incoming payment request. */
+/**
+ * The payment methods the processors' routing profiles accept, alphabetically; a method that is a processor's own
+ * wallet goes by the processor's name, as the catalog spells it.
+ */
+function paymentMethodOptions(): Array<{ name: string; value: string }> {
+	const processors = platformsServing('payments');
+	const methods = [...new Set(processors.flatMap((definition) => definition.payments!.routingProfile.methods))].sort();
+	return methods.map((method) => ({ name: processors.find((definition) => definition.id === method)?.displayName ?? `${method.charAt(0).toUpperCase()}${method.slice(1)}`, value: method }));
+}
+
 export const paymentProperties: INodeProperties[] = [
 	{
 		displayName: 'Payment ID',
@@ -23,11 +34,7 @@ export const paymentProperties: INodeProperties[] = [
 		displayName: 'Payment Method',
 		name: 'method',
 		type: 'options',
-		options: [
-			{ name: 'Card', value: 'card' },
-			{ name: 'PayPal', value: 'paypal' },
-			{ name: 'Wallet', value: 'wallet' },
-		],
+		options: paymentMethodOptions(),
 		default: 'card',
 		displayOptions: showFor,
 	},
@@ -37,7 +44,7 @@ export const paymentProperties: INodeProperties[] = [
 		type: 'json',
 		default: '={{ $json.tokens }}',
 		displayOptions: showFor,
-		description: 'Object of processor → token, e.g. {"stripe": "pm_…", "square": "cnon:…", "*": "network-token"}; never card numbers',
+		description: `Object of processor → token, e.g. {${platformOptions('payments').slice(0, 2).map((processor) => `"${processor.value}": "…"`).join(', ')}, "*": "network-token"}; never card numbers`,
 	},
 	{ displayName: 'Description', name: 'description', type: 'string', default: '', displayOptions: showFor },
 ];

@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 		name: 'disputeProcessor',
 		type: 'options',
 		options: platformOptions('payments'),
-		default: 'stripe',
+		default: platformOptions('payments')[0].value,
 		displayOptions: showFor,
 		description: 'The processor that sent the dispute event (the Payment Event Trigger’s platform)',
 	},

@@ -21,7 +21,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { operation: ['route', 'authorize'] } },
 		placeholder: 'https://shop.example/checkout/return',
 		description:
-			'Where the customer comes back after 3-D Secure or a processor’s approval page. With it, a payment that needs the customer goes to Action Required with a URL to send them to; without, with what Stripe.js needs (clientSecret).',
+			'Where the customer comes back after 3-D Secure or a processor’s approval page. With it, a payment that needs the customer goes to Action Required with a URL to send them to; without, with what the processor’s client library needs to finish it in your page (clientSecret).',
 	},
 ];
 

@@ -1,5 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { platformOptions } from '../../shared/platformOptions';
+
+/** Processor ids for the examples, as the catalog lists the processors. */
+const firstTwo = platformOptions('payments').map((option) => option.value);
+
 /** Weights, rules, processor profiles and circuit-breaker settings; every field has a working default. */
 export const routingProperties: INodeProperties[] = [
 	{
@@ -18,14 +23,14 @@ export const routingProperties: INodeProperties[] = [
 				name: 'processorProfiles',
 				type: 'json',
 				default: '[]',
-				description: 'Overrides per processor: [{"processor": "stripe", "fees": {"*": {"fixedMinor": 30, "percent": 2.9}}, "currencies": ["*"], "countries": ["*"], "methods": ["card"], "successRate": 0.95, "latencyMs": 400}]',
+				description: `Overrides per processor: [{"processor": "${firstTwo[0]}", "fees": {"*": {"fixedMinor": 30, "percent": 2.9}}, "currencies": ["*"], "countries": ["*"], "methods": ["card"], "successRate": 0.95, "latencyMs": 400}]`,
 			},
 			{
 				displayName: 'Rules (JSON)',
 				name: 'rules',
 				type: 'json',
 				default: '[]',
-				description: 'Applied before scoring, first match wins: {"type": "pin"|"exclude", "processor", "when": {"countries", "currencies", "methods", "minAmount", "maxAmount"}} or {"type": "split", "shares": {"stripe": 70, "square": 30}}',
+				description: `Applied before scoring, first match wins: {"type": "pin"|"exclude", "processor", "when": {"countries", "currencies", "methods", "minAmount", "maxAmount"}} or {"type": "split", "shares": {"${firstTwo[0]}": 70, "${firstTwo[1]}": 30}}`,
 			},
 			{ displayName: 'Weight: Country', name: 'weightCountry', type: 'number', default: 0.1, description: 'Weight of serving the payer’s country' },
 			{ displayName: 'Weight: Fees', name: 'weightFees', type: 'number', default: 0.4, description: 'Weight of the processor’s fee for this payment (cheapest scores 1)' },

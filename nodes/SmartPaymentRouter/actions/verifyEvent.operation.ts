@@ -2,12 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { paymentWebhookSecretField, verifyPaymentEvent, type PaymentEventSource } from '../../../lib/payments';
 import { credentialType } from '../../shared/platformCredentials';
-import { verifiableWebhookSources } from '../../shared/platformOptions';
+import { namesInSentence, platformDefinition, platformOptions, verifiableWebhookSources } from '../../shared/platformOptions';
 import { RAW_BODY_OR_COMPACT_JSON, rawBodyProperty, sortDeliveries, webhookSecret } from '../../shared/webhookVerification';
 
 const showFor = { show: { operation: ['verifyEvent'] } };
 
 const sources = verifiableWebhookSources('paymentWebhooks');
+const nameOf = (source: { value: string }) => platformDefinition(source.value).displayName;
+
+/** The processors whose events are verified, in a sentence: "A or B". */
+export const eventSourceNames = namesInSentence(sources.map(nameOf));
 
 export const description: INodeProperties[] = [
 	{
@@ -15,7 +19,8 @@ export const description: INodeProperties[] = [
 		name: 'eventSource',
 		type: 'options',
 		options: sources.map(({ name, value }) => ({ name, value })),
-		default: 'stripe',
+		// The catalog's first processor that signs its events (the list itself is sorted by name).
+		default: platformOptions('payments').find((processor) => sources.some((source) => source.value === processor.value))!.value,
 		displayOptions: showFor,
 	},
 	{
@@ -25,7 +30,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		displayOptions: { show: { operation: ['verifyEvent'], eventSource: sources.filter((source) => source.signsUrl).map((source) => source.value) } },
-		description: 'The exact URL of your Square webhook subscription: Square signs it together with the body',
+		description: `The exact URL of your ${namesInSentence(sources.filter((source) => source.signsUrl).map(nameOf))} webhook subscription: it is signed together with the body`,
 	},
 	rawBodyProperty('verifyEvent', RAW_BODY_OR_COMPACT_JSON),
 ];
