@@ -131,11 +131,11 @@ describe('docs a user can find', () => {
 		const missing = packageJson.n8n.nodes.flatMap((path) => {
 			const page = kebab(nodeFolder(path));
 			const image = `nodes/${page}.png`;
-			return [...(existsSync(join(root, 'docs/images', image)) ? [] : [`docs/images/${image} is missing`]), ...(shows(page, image) ? [] : [`docs/nodes/${page}.md does not show ${image}`])];
+			return [...(existsSync(join(root, 'docs/images', image)) ? [] : [`docs/images/${image} is missing (the browser suite takes it: test/browser/editor.test.ts)`]), ...(shows(page, image) ? [] : [`docs/nodes/${page}.md does not show ${image}`])];
 		});
 		for (const file of readdirSync(join(root, 'workflows')).filter((name) => name.endsWith('.json'))) {
 			const image = `templates/${file.replace(/\.json$/, '.png')}`;
-			if (!existsSync(join(root, 'docs/images', image))) missing.push(`docs/images/${image} is missing`);
+			if (!existsSync(join(root, 'docs/images', image))) missing.push(`docs/images/${image} is missing (the browser suite takes it: test/browser/editor.test.ts)`);
 			const workflow = JSON.parse(readFileSync(join(root, 'workflows', file), 'utf8')) as { nodes: Array<{ type: string }> };
 			const pages = new Set(workflow.nodes.filter((node) => node.type.startsWith(`${packageName}.`)).map((node) => kebab(node.type.slice(packageName.length + 1))));
 			for (const page of pages) if (!shows(page, image)) missing.push(`docs/nodes/${page}.md does not show ${image}`);
