@@ -25,21 +25,24 @@ export { toMajorString } from '../records/money';
 
 /** The payments capability over a store and the platforms: the one way in for nodes, the demo, benchmarks and tests. */
 export function openPayments({ store, platforms }: EngineContext) {
-	/** A connector per processor; a failed processor is better left for the next than waited on (`paymentRetryPolicy`). */
-	const connectors = async (processors: readonly string[]): Promise<Record<string, PaymentConnector>> => {
+	/**
+	 * A connector per processor, each on the account picked for it (`accounts`: processor → its account's setting; absent,
+	 * the processor's default); a failed processor is better left for the next than waited on (`paymentRetryPolicy`).
+	 */
+	const connectors = async (processors: readonly string[], accounts: Record<string, Record<string, string>> = {}): Promise<Record<string, PaymentConnector>> => {
 		const connected: Record<string, PaymentConnector> = {};
 		for (const processor of processors) {
 			const payments = platformDefinition(processor).payments;
 			if (!payments) throw new Error(`${platformDefinition(processor).displayName} is not a payment processor`);
-			connected[processor] = payments.connector((await platforms.connect(processor, { retry: paymentRetryPolicy })).transport);
+			connected[processor] = payments.connector((await platforms.connect(processor, { retry: paymentRetryPolicy })).transport, accounts[processor]);
 		}
 		return connected;
 	};
 	return {
 		connectors,
 		/** The router over these processors (the others in its config are ranked but never charged). */
-		router: async (processors: readonly string[], options: Omit<PaymentRouterOptions, 'db' | 'connectors'>): Promise<PaymentRouter> =>
-			new PaymentRouter({ ...options, db: store.db, connectors: await connectors(processors) }),
+		router: async (processors: readonly string[], options: Omit<PaymentRouterOptions, 'db' | 'connectors'>, accounts?: Record<string, Record<string, string>>): Promise<PaymentRouter> =>
+			new PaymentRouter({ ...options, db: store.db, connectors: await connectors(processors, accounts) }),
 		/** The disputes reported by the processors' events, kept against the router's payments (no processor is called). */
 		disputes: (now?: () => number): PaymentDisputes => new PaymentDisputes(store.db, new PaymentRepository(store.db), now),
 	};

@@ -147,8 +147,21 @@ export interface MarketingCapability {
 	unsubscribesPerPage?: number;
 }
 
+/** The processor account payments are taken into, picked in the node (a Square location, a Braintree merchant account). */
+export interface PaymentAccount {
+	/** The setting the connector reads the picked id from. */
+	setting: string;
+	/** The `resources` list it is picked from, its label, what a typed id looks like, and what applies when none is picked. */
+	resource: string;
+	label: string;
+	placeholder: string;
+	whenEmpty: string;
+}
+
 export interface PaymentsCapability {
-	connector: (transport: Transport) => PaymentConnector;
+	/** `account`: the picked account's setting (e.g. `{ locationId }`), absent for the processor's default one. */
+	connector: (transport: Transport, account?: Record<string, string>) => PaymentConnector;
+	account?: PaymentAccount;
 	/** List prices, typical speed and local countries: the router's priors, meant to be overridden. */
 	routingProfile: ProcessorProfile;
 }

@@ -2,6 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { platformOptions, platformsServing } from '../shared/platformOptions';
 
+import { accountProperties } from './actions/accountProperties';
 import * as capture from './actions/capture.operation';
 import * as completeAction from './actions/completeAction.operation';
 import * as explain from './actions/explain.operation';
@@ -51,6 +52,7 @@ export const smartPaymentRouterProperties: INodeProperties[] = [
 		default: platformsServing('payments').map((definition) => definition.id),
 		description: 'The processors this router may charge; each shows its credential slot once chosen, and one without a credential is ranked but never charged',
 	},
+	...accountProperties,
 	...paymentProperties,
 	...route.description,
 	...capture.description,

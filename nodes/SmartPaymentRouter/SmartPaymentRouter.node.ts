@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { accountListSearch } from './actions/accountProperties';
 import * as authorize from './actions/authorize.operation';
 import * as cancel from './actions/cancel.operation';
 import * as completeAction from './actions/completeAction.operation';
@@ -70,7 +71,7 @@ export class SmartPaymentRouter implements INodeType {
 		properties: [stateStoreNotice, ...smartPaymentRouterProperties],
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest } };
+	methods = { credentialTest: { integrationStateStoreTest }, listSearch: accountListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

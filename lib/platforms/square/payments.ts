@@ -37,7 +37,11 @@ export class SquarePayments implements PaymentConnector, RefundActions, Authoriz
 
 	readonly subscriptions: SquareSubscriptions;
 
-	constructor(private readonly transport: Transport) {
+	/** `locationId`: the location payments are taken at; Square's main location when absent. */
+	constructor(
+		private readonly transport: Transport,
+		private readonly locationId?: string,
+	) {
 		this.subscriptions = new SquareSubscriptions(transport);
 	}
 
@@ -54,6 +58,7 @@ export class SquarePayments implements PaymentConnector, RefundActions, Authoriz
 					autocomplete: request.capture !== false,
 					reference_id: request.paymentId.slice(0, 40),
 					note: request.description?.slice(0, 500),
+					...(this.locationId ? { location_id: this.locationId } : {}),
 				},
 			});
 			const payment = body.payment;

@@ -2,6 +2,7 @@ import { bearer, type PlatformDefinition } from '../definition';
 import { squarePaymentWebhooks } from './paymentWebhooks';
 import { SquarePayments } from './payments';
 import { squareProfile, squareRoutingProfile } from './profile';
+import { squareResources } from './resources';
 
 export const square: PlatformDefinition = {
 	id: 'square',
@@ -9,6 +10,11 @@ export const square: PlatformDefinition = {
 	profile: () => squareProfile(),
 	credentials: { type: 'integrationSquareApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://connect.squareup.com', secretFields: ['accessToken', 'webhookSecret'] },
 	standaloneAuth: bearer('accessToken'),
-	payments: { connector: (transport) => new SquarePayments(transport), routingProfile: squareRoutingProfile },
+	payments: {
+		connector: (transport, account) => new SquarePayments(transport, account?.locationId),
+		routingProfile: squareRoutingProfile,
+		account: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. LSANDBOX', whenEmpty: 'the main location' },
+	},
+	resources: squareResources,
 	paymentWebhooks: squarePaymentWebhooks,
 };

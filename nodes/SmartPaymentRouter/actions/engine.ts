@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { defaultRoutingConfig, defaultProcessorProfiles, openPayments, type PaymentResult, type PaymentRouter, type RoutingConfig } from '../../../lib/payments';
 import { nodeEngine } from '../../shared/engineContext';
+import { pickedAccounts } from './accountProperties';
 import { credentialType } from '../../shared/platformCredentials';
 import { platformsServing } from '../../shared/platformOptions';
 import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
@@ -54,7 +55,7 @@ export async function nodeRouter(context: IExecuteFunctions): Promise<PaymentRou
 	const all = platformsServing('payments').map(({ id }) => id);
 	const chosen = context.getNodeParameter('processors', 0, all) as string[];
 	const processors = all.filter((processor) => chosen.includes(processor) && configured[credentialType(processor)]);
-	return await openPayments(await nodeEngine(context)).router(processors, { config: readRoutingConfig(context) });
+	return await openPayments(await nodeEngine(context)).router(processors, { config: readRoutingConfig(context) }, pickedAccounts(context, processors));
 }
 
 /**

@@ -92,6 +92,16 @@ export const createSquareSandbox: VendorSandboxFactory = (services) => {
 const squareError = (status: number, error: SquareError) => new SandboxError(squareErrors(status, [error]));
 const notFound = (what: string, id: string) => squareError(404, { category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Could not find ${what} with id: ${id}` });
 
+/**
+ * The seller's locations as `GET /v2/locations` lists them (every status, by name): the main one takes payments that
+ * name none; an inactive one stays listed.
+ */
+const locations = [
+	{ id: 'LSANDBOX', name: 'Sandbox Main Location', status: 'ACTIVE', type: 'PHYSICAL', merchant_id: 'MSANDBOX', country: 'US', currency: 'USD', capabilities: ['CREDIT_CARD_PROCESSING'] },
+	{ id: 'LONLINE', name: 'Sandbox Online Store', status: 'ACTIVE', type: 'MOBILE', merchant_id: 'MSANDBOX', country: 'US', currency: 'USD', capabilities: ['CREDIT_CARD_PROCESSING'] },
+	{ id: 'LCLOSED', name: 'Sandbox Closed Kiosk', status: 'INACTIVE', type: 'PHYSICAL', merchant_id: 'MSANDBOX', country: 'US', currency: 'USD', capabilities: [] },
+].map((location) => ({ ...location, created_at: '2020-01-01T00:00:00.000Z', timezone: 'America/New_York', language_code: 'en-US', business_name: 'Sandbox Seller' }));
+
 class SquareState {
 	payments = new Map<string, Record<string, unknown>>();
 	refunds = new Map<string, Record<string, unknown>>();
@@ -111,7 +121,7 @@ class SquareState {
 
 	routes(router: Router): void {
 		router
-			.get('/v2/locations', () => ({ status: 200, body: { locations: [{ id: SANDBOX_LOCATION, name: 'Sandbox Store', status: 'ACTIVE', currency: 'USD', country: 'US', capabilities: ['CREDIT_CARD_PROCESSING'] }] } }))
+			.get('/v2/locations', () => ({ status: 200, body: { locations: [...locations].sort((a, b) => a.name.localeCompare(b.name)) } }))
 			.post('/v2/subscriptions', (request) => this.billingSubscribe(request))
 			.get('/v2/subscriptions/:id', (request) => ({ status: 200, body: { subscription: this.billing(request.params.id) } }))
 			.post('/v2/subscriptions/:id/swap-plan', (request) => this.swapPlan(request))
@@ -383,7 +393,7 @@ class SquareState {
 	}
 
 	private async create(request: SandboxRequest): Promise<SandboxResponse> {
-		const body = (request.body ?? {}) as { source_id?: string; idempotency_key?: string; amount_money?: { amount?: number; currency?: string }; reference_id?: string; note?: string; autocomplete?: boolean };
+		const body = (request.body ?? {}) as { source_id?: string; idempotency_key?: string; amount_money?: { amount?: number; currency?: string }; reference_id?: string; note?: string; autocomplete?: boolean; location_id?: string };
 		for (const field of ['source_id', 'idempotency_key', 'amount_money'] as const) {
 			if (body[field] === undefined) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'MISSING_REQUIRED_PARAMETER', detail: `Missing required parameter.`, field }]);
 		}
@@ -394,11 +404,16 @@ class SquareState {
 		if (!Number.isInteger(amount) || (amount as number) < 1 || typeof currency !== 'string') {
 			return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'INVALID_VALUE', detail: 'amount_money must have a positive integer amount and a currency', field: 'amount_money' }]);
 		}
+		const location = body.location_id;
+		if (location !== undefined && !locations.some((candidate) => candidate.id === location && candidate.status === 'ACTIVE')) {
+			// (unverified) Square's answer to a payment at a location the seller lacks or has deactivated.
+			return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Location \`${String(location)}\` not found.`, field: 'location_id' }]);
+		}
 		const fingerprint = JSON.stringify({ ...body, idempotency_key: undefined });
 		return this.idempotency.run(body.idempotency_key!, fingerprint, () => this.charge(body.source_id!, amount as number, currency, body));
 	}
 
-	private async charge(sourceId: string, amount: number, currency: string, body: { reference_id?: string; note?: string; autocomplete?: boolean }): Promise<SandboxResponse> {
+	private async charge(sourceId: string, amount: number, currency: string, body: { reference_id?: string; note?: string; autocomplete?: boolean; location_id?: string }): Promise<SandboxResponse> {
 		if (!(sourceId in nonces)) {
 			return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'INVALID_CARD_DATA', detail: 'Invalid card data.', field: 'source_id' }]);
 		}
@@ -418,7 +433,7 @@ class SquareState {
 			...(status === 'APPROVED' ? { delay_duration: 'P7D', delay_action: 'CANCEL', delayed_until: new Date(Date.now() + 168 * 3600_000).toISOString() } : {}),
 			source_type: 'CARD',
 			card_details: { status: declineCode ? 'FAILED' : status === 'APPROVED' ? 'AUTHORIZED' : 'CAPTURED', card: { card_brand: 'VISA', last_4: '1111', exp_month: 11, exp_year: 2030 }, entry_method: 'KEYED' },
-			location_id: 'LSANDBOX',
+			location_id: body.location_id ?? 'LSANDBOX',
 			reference_id: body.reference_id,
 			note: body.note,
 			receipt_number: id.slice(0, 4),

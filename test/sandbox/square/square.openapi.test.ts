@@ -49,6 +49,8 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	const created = await api('/v2/payments', { method: 'POST', body: { source_id: 'cnon:card-nonce-ok', idempotency_key: 'k-1', amount_money: { amount: 100, currency: 'USD' }, autocomplete: false } });
 	await api(`/v2/payments/${created.body.payment.id}`);
 	await api('/v2/payments/MISSING');
+	await api('/v2/locations');
+	await api('/v2/payments', { method: 'POST', body: { source_id: 'cnon:card-nonce-ok', idempotency_key: 'k-loc', amount_money: { amount: 100, currency: 'USD' }, location_id: 'LONLINE' } });
 	await api('/v2/payments');
 	await api('/v2/payments', { method: 'POST', body: { source_id: 'cnon:card-nonce-ok', idempotency_key: 'k-1', amount_money: { amount: 101, currency: 'USD' } } });
 	await api('/v2/payments', { method: 'POST', body: { idempotency_key: 'k-2', amount_money: { amount: 1, currency: 'USD' } } });
@@ -56,7 +58,7 @@ test('every other endpoint the sandbox serves, and its errors, match the spec', 
 	await underFaults(control, () => api('/v2/payments'));
 
 	expect(conformance.problems()).toEqual([]);
-	expect(conformance.covered()).toEqual(expect.arrayContaining(['get /v2/payments/{payment_id} 200', 'get /v2/payments/{payment_id} 404', 'get /v2/payments 200', 'get /v2/payments 401']));
+	expect(conformance.covered()).toEqual(expect.arrayContaining(['get /v2/payments/{payment_id} 200', 'get /v2/payments/{payment_id} 404', 'get /v2/payments 200', 'get /v2/payments 401', 'get /v2/locations 200']));
 });
 
 test('the check fails on a payment that breaks the spec', () => {
