@@ -22,7 +22,7 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Capture Payment', value: 'capture', action: 'Capture an authorized payment', description: 'Capture all or part of an authorized payment, once however often it is repeated (the rest is released)' },
 	{ name: 'Change Subscription Plan', value: 'changeSubscriptionPlan', action: 'Change the plan of a subscription', description: 'Move a subscription to another of your plans, once per request ID' },
 	{ name: 'Complete Customer Action', value: 'completeAction', action: 'Complete a payment after customer action', description: 'Finish a payment that waited for 3-D Secure or approval, once, when the processor’s event says the customer acted' },
-	{ name: 'Create Subscription', value: 'createSubscription', action: 'Create a subscription', description: 'Subscribe a customer to one of your plans on a processor (Stripe Billing, PayPal Subscriptions, Square Subscriptions), once per request ID' },
+	{ name: 'Create Subscription', value: 'createSubscription', action: 'Create a subscription', description: 'Subscribe a customer to one of your plans on a processor that bills subscriptions, once per request ID' },
 	{ name: 'Explain Route', value: 'explain', action: 'Explain how a payment would be routed', description: 'Rank the processors with each factor’s contribution, without charging' },
 	{ name: 'Get Payment', value: 'get', action: 'Get a stored payment', description: 'The stored transaction of a payment ID: state, processor, fee and every attempt' },
 	{ name: 'Get Refund', value: 'getRefund', action: 'Get a refund', description: 'Where a refund stands, looked up at the processor while it is pending' },

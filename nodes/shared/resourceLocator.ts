@@ -1,4 +1,4 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties, INodePropertyMode } from 'n8n-workflow';
+import { NodeOperationError, type IDisplayOptions, type IExecuteFunctions, type INodeProperties, type INodePropertyMode } from 'n8n-workflow';
 
 export interface PickerOptions {
 	displayName: string;
@@ -54,9 +54,16 @@ export function picker(options: PickerOptions): INodeProperties {
 	};
 }
 
-/** The picked value (the id, whatever the mode), trimmed; '' when nothing is picked. */
+/** The picked value (the id, whatever the mode), trimmed; '' when nothing is picked or the picker is not shown. */
 export function pickedValue(context: IExecuteFunctions, name: string, itemIndex = 0): string {
-	const value = context.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
+	let value: unknown;
+	try {
+		value = context.getNodeParameter(name, itemIndex, '', { extractValue: true });
+	} catch (error) {
+		// n8n extracts a value only from a parameter its display conditions show (for another operation it finds none).
+		if (error instanceof Error && error.message === 'Could not find property') return '';
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
 	if (value === null || value === undefined) return '';
 	if (typeof value === 'object') return String((value as { value?: unknown }).value ?? '').trim();
 	return String(value).trim();

@@ -59,7 +59,7 @@ export const entryProperties: INodeProperties[] = [
 			{
 				name: 'In the Next Batch',
 				value: 'queue',
-				description: 'Queue the entry (output says queued); a Post Queued Entries run posts everything queued in the platform’s batches: on Xero 50 sales take 2 calls instead of 100',
+				description: 'Queue the entry (output says queued); a Post Queued Entries run posts everything queued in the platform’s batches (where the platform takes several entries a call, 50 sales take 2 calls instead of 100)',
 			},
 		],
 		default: 'now',

@@ -14,6 +14,8 @@ export const SUBSCRIPTION_OPERATIONS: Record<string, SubscriptionChange> = {
 };
 
 const all = Object.keys(SUBSCRIPTION_OPERATIONS);
+/** The catalog's first processor: the one a new node bills with, and the examples'. */
+const firstProcessor = platformOptions('payments')[0].value;
 const on = (...operations: string[]) => ({ show: { operation: operations } });
 
 export const description: INodeProperties[] = [
@@ -22,9 +24,9 @@ export const description: INodeProperties[] = [
 		name: 'subscriptionPlans',
 		type: 'json',
 		required: true,
-		default: JSON.stringify([{ id: 'pro-monthly', amount: 29, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_…', paypal: 'P-…' } }], null, 2),
+		default: JSON.stringify([{ id: 'pro-monthly', amount: 29, currency: 'USD', interval: 'month', processorPlans: { [firstProcessor]: '…' } }], null, 2),
 		displayOptions: on('createSubscription', 'changeSubscriptionPlan'),
-		description: 'Your plans, each with the plan that bills it on every processor you use: {id, amount (major units), currency, interval (day, week, month, year), processorPlans: {stripe: price ID, paypal: billing plan ID, square: plan variation ID}}',
+		description: 'Your plans, each with the plan that bills it on every processor you use: {id, amount (major units), currency, interval (day, week, month, year), processorPlans: {processor: the processor’s plan or price ID}}',
 	},
 	{
 		displayName: 'Request ID',
@@ -40,7 +42,7 @@ export const description: INodeProperties[] = [
 		name: 'subscriptionProcessor',
 		type: 'options',
 		options: platformOptions('payments'),
-		default: 'stripe',
+		default: firstProcessor,
 		displayOptions: on('createSubscription'),
 		description: 'The processor that bills the subscription',
 	},
@@ -59,7 +61,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: on('createSubscription'),
-		description: 'The processor’s customer to bill (Stripe: cus_…, with a default payment method; Square: its customer ID); PayPal’s subscriber approves on PayPal’s page instead',
+		description: 'The processor’s customer to bill (with a default payment method), where the processor bills a stored customer; empty where the subscriber approves on the processor’s own page instead',
 	},
 	{
 		displayName: 'Payment Method',
@@ -67,7 +69,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: on('createSubscription'),
-		description: 'A stored payment method of the customer to charge (Stripe: pm_…; Square: the card ID); empty: the customer’s default',
+		description: 'A stored payment method of the customer to charge (the processor’s ID); empty: the customer’s default',
 	},
 	{
 		displayName: 'Return URL',
@@ -75,7 +77,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: on('createSubscription'),
-		description: 'Where the subscriber comes back after approving on the processor’s page (PayPal)',
+		description: 'Where the subscriber comes back after approving on the processor’s page (processors whose subscribers approve there)',
 	},
 	{
 		displayName: 'Subscription ID',
