@@ -1,9 +1,9 @@
 /** Field mappings between the internal record model and one platform's fields, with value transforms. */
-import { isPlainObject } from './json';
+import { isPlainObject, sameValue } from './json';
 import { getPath, setPath } from './paths';
 import { extendValueMap, type FieldOptions, valueFromPlatform, valueToPlatform, type ValueMap } from './valueMap';
 
-export type ValueTransform = 'trim' | 'lowercase' | 'uppercase' | 'e164' | { map: Record<string, string> };
+export type ValueTransform = 'trim' | 'lowercase' | 'uppercase' | 'e164' | 'date' | { map: Record<string, string> };
 
 export interface FieldMapping {
 	/**
@@ -48,6 +48,18 @@ export function toE164(value: string, defaultCountryCode = '1'): string {
 	return `+${defaultCountryCode}${digits.replace(/^0/, '')}`;
 }
 
+/**
+ * A calendar date (`YYYY-MM-DD`) from an ISO 8601 date-time, its UTC day: HubSpot holds a deal's close date as a
+ * date-time at midnight UTC where Salesforce holds the date, and the two must read the same or every run echoes it.
+ * Anything that is not an ISO date-time is passed as it is, for the platform to accept or refuse.
+ */
+export function toCalendarDate(value: string): string {
+	const trimmed = value.trim();
+	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(trimmed)) return value;
+	const instant = new Date(trimmed);
+	return Number.isNaN(instant.getTime()) ? value : instant.toISOString().slice(0, 10);
+}
+
 export function applyTransforms(value: unknown, transforms: ValueTransform[] = []): unknown {
 	return transforms.reduce<unknown>((current, transform) => {
 		if (typeof current !== 'string') return current;
@@ -55,8 +67,18 @@ export function applyTransforms(value: unknown, transforms: ValueTransform[] = [
 		if (transform === 'lowercase') return current.toLowerCase();
 		if (transform === 'uppercase') return current.toUpperCase();
 		if (transform === 'e164') return toE164(current);
+		if (transform === 'date') return toCalendarDate(current);
 		return transform.map[current] ?? current;
 	}, value);
+}
+
+/**
+ * Whether two values of a mapping's platform field say the same once normalised by its transforms (trim, case, E.164,
+ * date), so a platform spelling what we wrote its own way (HubSpot's date-time for a date) is not a change.
+ */
+export function sameFieldValue(mapping: FieldMapping, a: unknown, b: unknown): boolean {
+	const normalising = (mapping.transforms ?? []).filter((transform) => typeof transform === 'string');
+	return sameValue(applyTransforms(a, normalising), applyTransforms(b, normalising));
 }
 
 /** The internal value a mapping reads: one path, or several joined by a space. */

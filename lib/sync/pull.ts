@@ -1,6 +1,6 @@
 import type { CrmConnector, RecordEntity, PlatformRecord } from '../platforms/crm';
 import { sameValue } from '../records/json';
-import { type FieldMapping, fromPlatformFields, validateMappings } from '../records/mapping';
+import { type FieldMapping, fromPlatformFields, sameFieldValue, validateMappings } from '../records/mapping';
 import { getPath, setPath } from '../records/paths';
 import type { FieldOptions } from '../records/valueMap';
 import type { ActivityCounts } from '../store/logs';
@@ -75,7 +75,7 @@ export function mappedFields(fields: Record<string, unknown>, mappings: FieldMap
 
 /** Same synced values: what we last saw or wrote equals what the platform now holds (blank equals missing). */
 export function sameMappedValues(a: Record<string, unknown>, b: Record<string, unknown>, mappings: FieldMapping[]): boolean {
-	return mappings.every((mapping) => sameValue(getPath(a, mapping.external), getPath(b, mapping.external)));
+	return mappings.every((mapping) => sameFieldValue(mapping, getPath(a, mapping.external), getPath(b, mapping.external)));
 }
 
 /**

@@ -5,7 +5,7 @@ import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
 import { describeValue, id } from '../records/inputSchema';
 import { sameValue } from '../records/json';
-import { type FieldMapping, type PlatformValues, toPlatformFields, validateMappings } from '../records/mapping';
+import { type FieldMapping, type PlatformValues, sameFieldValue, toPlatformFields, validateMappings } from '../records/mapping';
 import { flatten, getPath, setPath } from '../records/paths';
 import { UnmappedValueError } from '../records/valueMap';
 import { inTransaction } from './repositories';
@@ -116,7 +116,7 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 			if (missing.length > 0) fields[thread.external] = missing;
 			else delete fields[thread.external];
 		}
-		if (snapshot && missing.length === 0 && holdsValues(snapshot.data, fields)) {
+		if (snapshot && missing.length === 0 && holdsValues(snapshot.data, fields, mappings)) {
 			outcomes.push({ ...base, status: 'skipped', externalId });
 			return;
 		}
@@ -268,8 +268,11 @@ function withCreateDefaults(fields: Record<string, unknown>, defaults: Record<st
 const isBlank = (value: unknown) => value === undefined || value === null || value === '';
 
 /** True when every value about to be written is what the snapshot already holds (blank equals missing). */
-function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, unknown>): boolean {
-	return Object.entries(flatten(fields)).every(([path, value]) => sameValue(getPath(snapshot, path), value));
+function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, unknown>, mappings: FieldMapping[]): boolean {
+	return Object.entries(flatten(fields)).every(([path, value]) => {
+		const mapping = mappings.find((candidate) => candidate.external === path);
+		return mapping ? sameFieldValue(mapping, getPath(snapshot, path), value) : sameValue(getPath(snapshot, path), value);
+	});
 }
 
 /** The mapped fields the platform answered with that the write did not carry: plain values (a thread is kept its own way). */

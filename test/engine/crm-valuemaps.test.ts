@@ -188,3 +188,15 @@ test('a Salesforce restricted picklist is read from describe: values it lacks ar
 	const writes = (await salesforce.control.requests()).filter((entry) => entry.method !== 'GET');
 	expect(JSON.stringify(writes.map((entry) => entry.body))).not.toContain('Tier 3');
 });
+
+test("a deal's close date reads the same on both (HubSpot's midnight-UTC date-time, Salesforce's date): a second run writes nothing back", async () => {
+	await salesforce.control.seed({ Opportunity: [{ Name: 'Difference Engine No. 2', Amount: 12000, StageName: 'Prospecting', CloseDate: '2027-01-31' }] });
+	await sync('deals');
+	expect((await hubspotRecords('deals')).map((deal) => deal.properties.closedate)).toEqual(['2027-01-31T00:00:00.000Z']);
+	const writesBefore = (await salesforce.control.requests()).filter((entry) => entry.method !== 'GET').length;
+
+	const second = await sync('deals');
+	expect(Object.entries(second.platforms).map(([platform, counts]) => [platform, counts.created + counts.updated])).toEqual([['hubspot', 0], ['salesforce', 0]]);
+	expect((await salesforce.control.requests()).filter((entry) => entry.method !== 'GET')).toHaveLength(writesBefore);
+	expect(await hubspotWrites('deals')).toHaveLength(1);
+});

@@ -44,7 +44,7 @@ export const hubSpotDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 		{ internal: 'name', external: 'dealname', transforms: ['trim'] },
 		{ internal: 'amount', external: 'amount' },
 		{ internal: 'stage', external: 'dealstage', values: { out: dealStages } },
-		{ internal: 'closeDate', external: 'closedate' },
+		{ internal: 'closeDate', external: 'closedate', transforms: ['date'] },
 	],
 	tickets: [
 		{ internal: 'subject', external: 'subject', transforms: ['trim'] },

@@ -42,7 +42,7 @@ export const salesforceDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 		{ internal: 'name', external: 'Name', transforms: ['trim'] },
 		{ internal: 'amount', external: 'Amount' },
 		{ internal: 'stage', external: 'StageName', values: { out: dealStages } },
-		{ internal: 'closeDate', external: 'CloseDate' },
+		{ internal: 'closeDate', external: 'CloseDate', transforms: ['date'] },
 	],
 	tickets: [
 		{ internal: 'subject', external: 'Subject', transforms: ['trim'] },

@@ -7,6 +7,7 @@ import { parseJsonParameter } from '../../shared/jsonParameter';
 import { platformOptions } from '../../shared/platformOptions';
 
 const transformOptions = [
+	{ name: 'Date (YYYY-MM-DD)', value: 'date' },
 	{ name: 'E.164 Phone', value: 'e164' },
 	{ name: 'Lower Case', value: 'lowercase' },
 	{ name: 'Trim', value: 'trim' },
@@ -79,7 +80,7 @@ export const mappingProperties: INodeProperties[] = [
 		type: 'json',
 		displayOptions: { show: { mappingMode: ['json'] } },
 		default: '[\n  { "internal": "email", "external": "email", "transforms": ["trim", "lowercase"] }\n]',
-		description: 'Array of {internal, external, transforms?, values?}, or an object of such arrays keyed by platform (for sync); a transform is "trim", "lowercase", "uppercase", "e164" or {"map": {…}}; values is {"out": {internal value: platform option}}',
+		description: 'Array of {internal, external, transforms?, values?}, or an object of such arrays keyed by platform (for sync); a transform is "trim", "lowercase", "uppercase", "e164", "date" or {"map": {…}}; values is {"out": {internal value: platform option}}',
 	},
 	{
 		displayName: 'Value Maps (JSON)',
