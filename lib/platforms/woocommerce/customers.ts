@@ -1,5 +1,6 @@
 import type { Transport } from '../../transport/transport';
-import { failedWrites, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
+import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
+import { BATCH_SIZE, writeWooBatch, type WooBatchEntry } from './batch';
 import { CUSTOMER_FIELDS, customerRecord, writeCheckedCustomers, type CustomerConnector, type CustomerFields } from '../customers';
 
 interface WooCustomer {
@@ -11,11 +12,7 @@ interface WooCustomer {
 	date_modified_gmt: string;
 }
 
-type WooBatchEntry = WooCustomer | { id: number; error: { code: string; message: string } };
-
 const PAGE_SIZE = 100;
-/** WooCommerce's batch endpoint takes at most 100 objects (create and update together). */
-const BATCH_SIZE = 100;
 /** The position after the last page: WooCommerce lists customers with no modified-since filter, so the next run reads them all again. */
 const READ_ALL = 'all';
 
@@ -57,28 +54,13 @@ export class WooCommerceCustomers implements CustomerConnector {
 	}
 
 	async write(_entity: string, batch: RecordWrite[]): Promise<WriteOutcome[]> {
-		return writeCheckedCustomers(batch, async (checked) => {
-			const creates = checked.filter((entry) => !entry.write.externalId);
-			const updates = checked.filter((entry) => entry.write.externalId);
-			const outcomes = new Map<number, WriteOutcome>();
-			try {
-				const body = await this.transport.request<{ create?: WooBatchEntry[]; update?: WooBatchEntry[] }>({
-					method: 'POST',
-					url: '/customers/batch',
-					body: { create: creates.map(({ customer }) => wooFields(customer)), update: updates.map(({ write, customer }) => ({ id: Number(write.externalId), ...wooFields(customer) })) },
-				});
-				creates.forEach(({ index }, position) => outcomes.set(index, outcomeOf(body.create?.[position], true)));
-				updates.forEach(({ index }, position) => outcomes.set(index, outcomeOf(body.update?.[position], false)));
-			} catch (error) {
-				// A create whose answer was lost may have landed: the next pull finds it by email and links it, never twice.
-				failedWrites(checked.length, error).forEach((outcome, position) => outcomes.set(checked[position].index, outcome));
-			}
-			return outcomes;
-		});
+		return writeCheckedCustomers(batch, (checked) =>
+			writeWooBatch(this.transport, '/customers/batch', checked.map(({ index, write, customer }) => ({ index, write, fields: wooFields(customer) })), outcomeOf),
+		);
 	}
 }
 
-function outcomeOf(entry: WooBatchEntry | undefined, created: boolean): WriteOutcome {
+function outcomeOf(entry: WooBatchEntry<WooCustomer> | undefined, created: boolean): WriteOutcome {
 	if (!entry) return { ok: false, error: { message: 'WooCommerce answered the batch without this customer' } };
 	if ('error' in entry) return { ok: false, error: { message: entry.error.message, code: entry.error.code } };
 	const customer = entry as WooCustomer;

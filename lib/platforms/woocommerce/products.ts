@@ -1,5 +1,6 @@
 import type { Transport } from '../../transport/transport';
-import { failedWrites, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
+import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
+import { BATCH_SIZE, writeWooBatch, type WooBatchEntry } from './batch';
 import { decimalText, nextProductPage, PRODUCT_FIELDS, productRecord, readProductCursor, weightValue, writeChecked, type ProductConnector, type ProductFields, type ProductStatus } from '../products';
 
 interface WooProduct {
@@ -15,11 +16,7 @@ interface WooProduct {
 	date_modified_gmt: string;
 }
 
-type WooBatchEntry = WooProduct | { id: number; error: { code: string; message: string } };
-
 const PAGE_SIZE = 100;
-/** WooCommerce's batch endpoint takes at most 100 objects (create and update together). */
-const BATCH_SIZE = 100;
 
 const STATUS_TO_WOO: Record<ProductStatus, string> = { active: 'publish', draft: 'draft', archived: 'private' };
 const STATUS_FROM_WOO: Record<string, ProductStatus> = { publish: 'active', draft: 'draft', pending: 'draft', private: 'archived' };
@@ -88,28 +85,13 @@ export class WooCommerceProducts implements ProductConnector {
 	}
 
 	async write(_entity: string, batch: RecordWrite[]): Promise<WriteOutcome[]> {
-		return writeChecked(batch, async (checked) => {
-			const creates = checked.filter((entry) => !entry.write.externalId);
-			const updates = checked.filter((entry) => entry.write.externalId);
-			const outcomes = new Map<number, WriteOutcome>();
-			try {
-				const body = await this.transport.request<{ create?: WooBatchEntry[]; update?: WooBatchEntry[] }>({
-					method: 'POST',
-					url: '/products/batch',
-					body: { create: creates.map(({ product }) => wooFields(product)), update: updates.map(({ write, product }) => ({ id: Number(write.externalId), ...wooFields(product) })) },
-				});
-				creates.forEach(({ index }, position) => outcomes.set(index, outcomeOf(body.create?.[position], true)));
-				updates.forEach(({ index }, position) => outcomes.set(index, outcomeOf(body.update?.[position], false)));
-			} catch (error) {
-				// A create whose answer was lost may have landed: the next pull finds it by SKU and links it, never twice.
-				failedWrites(checked.length, error).forEach((outcome, position) => outcomes.set(checked[position].index, outcome));
-			}
-			return outcomes;
-		});
+		return writeChecked(batch, (checked) =>
+			writeWooBatch(this.transport, '/products/batch', checked.map(({ index, write, product }) => ({ index, write, fields: wooFields(product) })), outcomeOf),
+		);
 	}
 }
 
-function outcomeOf(entry: WooBatchEntry | undefined, created: boolean): WriteOutcome {
+function outcomeOf(entry: WooBatchEntry<WooProduct> | undefined, created: boolean): WriteOutcome {
 	if (!entry) return { ok: false, error: { message: 'WooCommerce answered the batch without this product' } };
 	if ('error' in entry) return { ok: false, error: { message: entry.error.message, code: entry.error.code } };
 	const product = entry as WooProduct;
