@@ -2,7 +2,8 @@ import type { Transport } from '../../transport/transport';
 import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
 import { consentToWrite, CUSTOMER_FIELDS, customerRecord, writeCheckedCustomers, type CustomerConnector, type CustomerFields } from '../customers';
 import { nextProductPage as nextPage, readProductCursor as readCursor } from '../products';
-import { fromMagentoTime, toMagentoTime } from './times';
+import { updatedSincePage } from './search';
+import { fromMagentoTime } from './times';
 
 interface MagentoCustomer {
 	id: number;
@@ -49,19 +50,7 @@ export class MagentoCustomers implements CustomerConnector {
 		const body = await this.transport.request<{ items: MagentoCustomer[]; total_count: number }>({
 			method: 'GET',
 			url: '/V1/customers/search',
-			qs: {
-				...(position.since
-					? {
-							'searchCriteria[filter_groups][0][filters][0][field]': 'updated_at',
-							'searchCriteria[filter_groups][0][filters][0][value]': toMagentoTime(position.since),
-							'searchCriteria[filter_groups][0][filters][0][condition_type]': 'gteq',
-						}
-					: {}),
-				'searchCriteria[sortOrders][0][field]': 'entity_id',
-				'searchCriteria[sortOrders][0][direction]': 'ASC',
-				'searchCriteria[pageSize]': PAGE_SIZE,
-				'searchCriteria[currentPage]': position.page,
-			},
+			qs: updatedSincePage(position.since || undefined, position.page, PAGE_SIZE, 'entity_id'),
 		});
 		const records = body.items.filter((customer) => customer.email).map((customer) => customerRecord(String(customer.id), neutral(customer), modifiedAt(customer)));
 		return nextPage(position, records, position.page * PAGE_SIZE < body.total_count);

@@ -1,5 +1,6 @@
 import type { Transport } from '../../transport/transport';
-import { fromMagentoTime, toMagentoTime } from './times';
+import { updatedSincePage } from './search';
+import { fromMagentoTime } from './times';
 import { plainSet, readModifyWrite, UnknownSkuError, type AdjustContext, type InventoryConnector, type StockChange, type StockContext, type StoreOrder } from '../inventory';
 
 interface SourceItem {
@@ -68,19 +69,7 @@ export class MagentoInventory implements InventoryConnector {
 	async pullOrders(since: string | undefined): Promise<StoreOrder[]> {
 		const orders: StoreOrder[] = [];
 		for (let page = 1; ; page++) {
-			const body = await this.searchOrders({
-				...(since === undefined
-					? {}
-					: {
-							'searchCriteria[filter_groups][0][filters][0][field]': 'updated_at',
-							'searchCriteria[filter_groups][0][filters][0][value]': toMagentoTime(since),
-							'searchCriteria[filter_groups][0][filters][0][condition_type]': 'gteq',
-						}),
-				'searchCriteria[sortOrders][0][field]': 'updated_at',
-				'searchCriteria[sortOrders][0][direction]': 'ASC',
-				'searchCriteria[pageSize]': 100,
-				'searchCriteria[currentPage]': page,
-			});
+			const body = await this.searchOrders(updatedSincePage(since, page, 100, 'updated_at'));
 			orders.push(...body.items.map(storeOrder));
 			if (page * 100 >= body.total_count) break;
 		}

@@ -1,7 +1,8 @@
 import type { Transport } from '../../transport/transport';
 import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
 import { decimalText, nextProductPage, PRODUCT_FIELDS, productRecord, readProductCursor, weightValue, writeChecked, type ProductConnector, type ProductFields } from '../products';
-import { fromMagentoTime, toMagentoTime } from './times';
+import { updatedSincePage } from './search';
+import { fromMagentoTime } from './times';
 
 interface MagentoProduct {
 	id: number;
@@ -75,19 +76,7 @@ export class MagentoProducts implements ProductConnector {
 		const body = await this.transport.request<{ items: MagentoProduct[]; total_count: number }>({
 			method: 'GET',
 			url: '/V1/products',
-			qs: {
-				...(position.since
-					? {
-							'searchCriteria[filter_groups][0][filters][0][field]': 'updated_at',
-							'searchCriteria[filter_groups][0][filters][0][value]': toMagentoTime(position.since),
-							'searchCriteria[filter_groups][0][filters][0][condition_type]': 'gteq',
-						}
-					: {}),
-				'searchCriteria[sortOrders][0][field]': 'entity_id',
-				'searchCriteria[sortOrders][0][direction]': 'ASC',
-				'searchCriteria[pageSize]': PAGE_SIZE,
-				'searchCriteria[currentPage]': position.page,
-			},
+			qs: updatedSincePage(position.since || undefined, position.page, PAGE_SIZE, 'entity_id'),
 		});
 		const records = body.items.filter((product) => product.type_id === 'simple').map((product) => productRecord(String(product.sku), neutral(product), new Date(fromMagentoTime(product.updated_at)).toISOString()));
 		return nextProductPage(position, records, position.page * PAGE_SIZE < body.total_count);
