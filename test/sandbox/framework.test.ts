@@ -343,7 +343,7 @@ describe('framework on the HubSpot sandbox', () => {
 		});
 		expect(seeded.deals[0].id).toBe('5000');
 		const state = await control.state<Record<string, Array<{ id: string; updatedAt: string }>>>();
-		expect(Object.keys(state).sort()).toEqual(['companies', 'contacts', 'deals', 'tickets']);
+		expect(Object.keys(state).sort()).toEqual(['companies', 'contacts', 'deals', 'notes', 'tickets']);
 		expect(state.companies).toHaveLength(1);
 		expect(state.deals[0]).toMatchObject({ id: '5000', updatedAt: '2025-06-01T00:00:00.000Z' });
 		expect((await hub('/crm/v3/objects/deals/5000')).body.properties.hs_lastmodifieddate).toBe('2025-06-01T00:00:00.000Z');
