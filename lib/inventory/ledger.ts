@@ -345,10 +345,14 @@ export class InventoryLedger {
 		return (await this.withState(raws)).filter((row) => row.status === 'pending');
 	}
 
-	/** Rows still owed to a store, the oldest first. */
+	/**
+	 * The `limit` oldest rows still owed to a store, listed by order, line and store (as `owedBy` lists them): one
+	 * order's entries can be noted milliseconds apart, so their times alone would list its stores in no stable order.
+	 */
 	async pending(limit: number): Promise<LedgerRow[]> {
 		const entries = await this.owed().list({ order: 'created', limit });
-		return this.rowsFor(entries.map((entry) => entry.payload));
+		const rows = await this.rowsFor(entries.map((entry) => entry.payload));
+		return rows.sort((a, b) => compareText(a.orderId, b.orderId) || compareText(a.lineId, b.lineId) || compareText(a.storeId, b.storeId));
 	}
 
 	/** Every row, newest first, for inspection and tests. */
@@ -451,4 +455,9 @@ export class InventoryLedger {
 	private stamp(): string {
 		return new Date(this.now()).toISOString();
 	}
+}
+
+/** Plain code-unit order, the same as the store's `ORDER BY` on these ASCII ids. */
+function compareText(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
 }
