@@ -10,6 +10,24 @@ import type { RunResult, SqlDatabase, SqlExecutor, SqlRow, SqlValue } from './ty
 const BUSY_TIMEOUT_MS = 30_000;
 
 /**
+ * Switching a new file to WAL takes a lock SQLite's busy handler does not wait for, so processes opening one new
+ * database at once (n8n's workers on their first execution) can be refused it: they try again until the busy timeout.
+ */
+function enableWal(db: DatabaseSync): void {
+	const deadline = Date.now() + BUSY_TIMEOUT_MS;
+	for (;;) {
+		try {
+			db.exec('PRAGMA journal_mode = WAL');
+			return;
+		} catch (error) {
+			if (!/database is locked/i.test((error as Error).message) || Date.now() > deadline) throw error;
+			// A synchronous pause: the constructor cannot await, and the holder is another process.
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+		}
+	}
+}
+
+/**
  * SQLite through Node's built-in `node:sqlite`: no dependency, a file in the n8n user folder.
  * WAL lets readers run beside the one writer; `BEGIN IMMEDIATE` takes the write lock up front so two
  * processes racing on the same row serialise instead of failing on lock upgrade.
@@ -27,7 +45,7 @@ export class SqliteDatabase implements SqlDatabase {
 		if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
 		this.db = new DatabaseSync(file);
 		this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-		this.db.exec('PRAGMA journal_mode = WAL');
+		enableWal(this.db);
 		this.db.exec('PRAGMA synchronous = NORMAL');
 		this.db.exec('PRAGMA foreign_keys = ON');
 	}
