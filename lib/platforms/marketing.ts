@@ -60,6 +60,12 @@ export interface JourneySettings {
 	stop?: string;
 }
 
+/** Whether the settings name what starts (or stops) a journey, where one id is all a platform needs for it. */
+export function declaresJourney(journeys: Partial<Record<JourneyKind, JourneySettings>> | undefined, kind: JourneyKind, action: 'start' | 'stop'): boolean {
+	const journey = journeys?.[kind];
+	return Boolean(action === 'start' ? journey?.start : journey?.stop);
+}
+
 export interface MarketingSettings {
 	/** Mailchimp audience id or ActiveCampaign list id; unused on HubSpot and Marketo (segments are their lists). */
 	listId?: string;

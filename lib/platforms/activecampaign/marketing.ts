@@ -10,6 +10,7 @@ import {
 	type MemberChange,
 	type MemberOutcome,
 	type UnsubscribePage,
+	declaresJourney,
 } from '../marketing';
 
 const IMPORT_BATCH = 250;
@@ -199,8 +200,7 @@ class ActiveCampaignJourneys {
 	}
 
 	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean {
-		const journey = this.settings.journeys?.[kind];
-		return Boolean(action === 'start' ? journey?.start : journey?.stop);
+		return declaresJourney(this.settings.journeys, kind, action);
 	}
 
 	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {

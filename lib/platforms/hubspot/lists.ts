@@ -1,6 +1,6 @@
 import type { Transport } from '../../transport/transport';
 import type { ContactOutcome, JourneyKind, MarketingConnector, MarketingSettings, MemberChange, MemberOutcome } from '../marketing';
-import { chunk, failedContact, failedOutcome } from '../marketing';
+import { chunk, failedContact, failedOutcome, declaresJourney } from '../marketing';
 import { HubSpotCrm } from './crm';
 import { hubSpotDefaultMappings } from './mappings';
 
@@ -156,8 +156,7 @@ export class HubSpotMarketing implements MarketingConnector {
 	}
 
 	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean {
-		const journey = this.settings.journeys?.[kind];
-		return Boolean(action === 'start' ? journey?.start : journey?.stop);
+		return declaresJourney(this.settings.journeys, kind, action);
 	}
 
 	/** Workflows v2: enrols each contact (by email) in the journey's workflow. */

@@ -10,6 +10,7 @@ import {
 	type MarketingSettings,
 	type MemberChange,
 	type MemberOutcome,
+	declaresJourney,
 } from '../marketing';
 
 interface MarketoResult {
@@ -176,8 +177,7 @@ export class MarketoMarketing implements MarketingConnector {
 	}
 
 	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean {
-		const journey = this.settings.journeys?.[kind];
-		return Boolean(action === 'start' ? journey?.start : journey?.stop);
+		return declaresJourney(this.settings.journeys, kind, action);
 	}
 
 	/** Requests the journey's smart campaign (its trigger is "Campaign is Requested" from the Web Service API) for the leads. */
