@@ -81,7 +81,7 @@ test('CRM Sync says what it does to which platform', () => {
 test('vendor ids are resourceLocators with a searchable list the node can fill', () => {
 	const picked = [
 		'mailchimpAudienceId', 'hubspotSubscriptionId', 'marketoCampaignId', 'activeCampaignListId', 'shopifyLocation', 'bigcommerceLocation', 'magentoLocation',
-		'intercomTicketType', 'hubspotTicketPipeline', 'hubspotTicketStage', 'squareLocation',
+		'intercomTicketType', 'hubspotTicketPipeline', 'hubspotTicketStage', 'squareLocation', 'braintreeMerchantAccount',
 	];
 	const nodes = packageNodes();
 	for (const name of picked) {

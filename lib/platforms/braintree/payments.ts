@@ -57,6 +57,10 @@ const FIND_BY_ORDER = `query FindByOrderId($input: TransactionSearchInput!) {
 	search { transactions(input: $input, first: 1) { edges { node { ${TRANSACTION_FIELDS} } } } }
 }`;
 
+const MERCHANT_ACCOUNT = `query MerchantAccount($input: MerchantAccountSearchInput) {
+	viewer { merchant { merchantAccounts(input: $input, first: 1) { edges { node { id currencyCode status } } } } }
+}`;
+
 const REFUND = `mutation Refund($input: RefundTransactionInput!) {
 	refundTransaction(input: $input) { refund { id orderId status } }
 }`;
@@ -93,7 +97,8 @@ export class BraintreePayments implements PaymentConnector, RefundActions, Autho
 	/** Card authorizations expire after about 7 days (by card brand; Braintree's `authorizationExpiresAt` says exactly). */
 	readonly validity = { days: 7 };
 
-	constructor(private readonly transport: Transport) {}
+	/** `merchantAccountId`: the account payments go into (its currency is the charge's); the merchant's default when absent. */
+	constructor(private readonly transport: Transport, private readonly merchantAccountId?: string) {}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {
 		if (request.resuming) {
@@ -111,13 +116,15 @@ export class BraintreePayments implements PaymentConnector, RefundActions, Autho
 	}
 
 	private async chargeOnce(request: ChargeRequest): Promise<ChargeResult> {
+		const refused = await this.accountRefuses(request.currency);
+		if (refused) return refused;
 		// Capture off: authorizePaymentMethod (AUTHORIZED), submitted for settlement later by captureTransaction.
 		const [mutation, field] = request.capture === false ? [AUTHORIZE, 'authorizePaymentMethod'] : [CHARGE, 'chargePaymentMethod'];
 		try {
 			const body = await this.graphql(mutation, {
 				input: {
 					paymentMethodId: request.token,
-					transaction: { amount: toMajorString(request.amountMinor, request.currency), orderId: request.idempotencyKey },
+					transaction: { amount: toMajorString(request.amountMinor, request.currency), orderId: request.idempotencyKey, ...(this.merchantAccountId ? { merchantAccountId: this.merchantAccountId } : {}) },
 				},
 			}, false);
 			const transaction = (body.data?.[field] as { transaction?: BraintreeTransaction } | null)?.transaction;
@@ -126,6 +133,37 @@ export class BraintreePayments implements PaymentConnector, RefundActions, Autho
 		} catch (error) {
 			return failureFromError(error, braintreeFailures);
 		}
+	}
+
+	/** The picked merchant account's currency and status, read once per connector. */
+	private account?: Promise<{ currencyCode?: string; status?: string } | undefined>;
+
+	/**
+	 * A picked merchant account takes payments in its own currency only (Braintree's charge has no currency field: the
+	 * amount would be taken in the account's), so a payment in another currency, or into an account that is missing or
+	 * not active, is refused before anything is charged and the router may try the next processor.
+	 */
+	private async accountRefuses(currency: string): Promise<ChargeResult | undefined> {
+		if (!this.merchantAccountId) return undefined;
+		const id = this.merchantAccountId;
+		this.account ??= this.graphql(MERCHANT_ACCOUNT, { input: { id: { is: id } } }, true).then((body) => {
+			const merchant = (body.data?.viewer as { merchant?: { merchantAccounts?: { edges?: Array<{ node?: { currencyCode?: string; status?: string } }> } } } | undefined)?.merchant;
+			return merchant?.merchantAccounts?.edges?.[0]?.node;
+		});
+		let account: { currencyCode?: string; status?: string } | undefined;
+		try {
+			account = await this.account;
+		} catch (error) {
+			this.account = undefined;
+			if (!(error instanceof PlatformApiError)) throw error;
+			return { outcome: 'processor_failure', code: 'LOOKUP_FAILED', message: `Could not read Braintree merchant account ${id}: ${error.message}` };
+		}
+		if (!account) return { outcome: 'processor_failure', code: 'MERCHANT_ACCOUNT_NOT_FOUND', message: `Braintree has no merchant account ${id}` };
+		if (account.status !== 'ACTIVE') return { outcome: 'processor_failure', code: 'MERCHANT_ACCOUNT_NOT_ACTIVE', message: `Braintree merchant account ${id} is ${String(account.status).toLowerCase()}: it takes no payments` };
+		if (account.currencyCode && account.currencyCode.toUpperCase() !== currency.toUpperCase()) {
+			return { outcome: 'processor_failure', code: 'CURRENCY_MISMATCH', message: `Braintree merchant account ${id} takes ${account.currencyCode}, not ${currency}: pick the account for ${currency}` };
+		}
+		return undefined;
 	}
 
 	/** The outcome of an earlier charge with this order id, `not_found` when there is none, `unknown` when the search fails. */

@@ -5,8 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 
+import { platformDefinition } from '../../../lib/platforms/catalog';
+import { standalonePlatforms } from '../../../lib/platforms/catalog/standalonePlatforms';
 import type { PaymentConnector } from '../../../lib/platforms/payments';
-import { paymentConnector, sandboxAccount } from '../../support/standalone';
+import { openPayments } from '../../../lib/payments';
+import { paymentConnector, sandboxAccount, scratchStore } from '../../support/standalone';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { GraphqlConformance } from '../support/graphqlConformance';
@@ -117,4 +120,19 @@ test('authorize-only: the connector authorizes, captures part and reverses (void
 
 	expect(conformance.problems()).toEqual([]);
 	expect(conformance.covered()).toEqual(expect.arrayContaining(['mutation authorizePaymentMethod', 'mutation captureTransaction', 'mutation reverseTransaction', 'query search']));
+});
+
+test("the merchant-account picker's list and a charge into a picked account match the schema; an unknown account is Braintree's validation error", async () => {
+	const account = sandboxAccount('braintree', sandbox.baseUrl, sandbox.credentials);
+	const { transport } = await standalonePlatforms([account]).connect('braintree');
+	const listed = await platformDefinition('braintree').resources!.merchantAccounts(transport, {});
+	expect(listed.options.map((option) => option.id)).toEqual(['sandbox_merchant_account', 'sandbox_store_eur']);
+	const { braintree: eur } = await openPayments({ store: await scratchStore(), platforms: standalonePlatforms([account]) }).connectors(['braintree'], { braintree: { merchantAccountId: 'sandbox_store_eur' } });
+	expect(await eur.charge({ paymentId: 'm-1', idempotencyKey: 'key-m-1', amountMinor: 1000, currency: 'EUR', method: 'card', token: 'fake-valid-nonce', resuming: false })).toMatchObject({ outcome: 'succeeded' });
+	const found = await graphql('{ search { transactions(input: { orderId: { is: "key-m-1" } }) { edges { node { merchantAccountId amount { value currencyCode } } } } } }');
+	expect(found.data.search.transactions.edges).toEqual([{ node: { merchantAccountId: 'sandbox_store_eur', amount: { value: '10.00', currencyCode: 'EUR' } } }]);
+	const unknown = await graphql('mutation { chargePaymentMethod(input: { paymentMethodId: "fake-valid-nonce", transaction: { amount: "1.00", merchantAccountId: "nope" } }) { transaction { id } } }');
+	expect(unknown).toMatchObject({ data: { chargePaymentMethod: null }, errors: [{ message: 'Merchant account ID is invalid.', extensions: { legacyCode: '91577', inputPath: ['input', 'transaction', 'merchantAccountId'] } }] });
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(expect.arrayContaining(['query viewer', 'mutation chargePaymentMethod']));
 });

@@ -96,6 +96,7 @@ export class BraintreeGateway {
 		const transaction = await this.store.sale({
 			amount: input.amount,
 			orderId: input.orderId,
+			merchantAccountId: input.merchantAccountId,
 			submitForSettlement: options.submitForSettlement === true || options.submitForSettlement === 'true',
 			source: {
 				paymentMethodNonce: text(input.paymentMethodNonce),
@@ -250,7 +251,7 @@ export function presentTransaction(transaction: Transaction, store: BraintreeSto
 		type: transaction.type,
 		currencyIsoCode: transaction.currencyIsoCode,
 		amount: transaction.amount,
-		merchantAccountId: 'sandbox_merchant_account',
+		merchantAccountId: transaction.merchantAccountId,
 		subMerchantAccountId: null,
 		masterMerchantAccountId: null,
 		orderId: transaction.orderId,
@@ -262,7 +263,7 @@ export function presentTransaction(transaction: Transaction, store: BraintreeSto
 		refundedTransactionId: transaction.refundedTransactionId,
 		partialSettlementTransactionIds: list('item', transaction.partialSettlementTransactionIds),
 		authorizedTransactionId: transaction.authorizedTransactionId,
-		settlementBatchId: transaction.status === 'settled' || transaction.status === 'settlement_confirmed' ? `${transaction.updatedAt.slice(0, 10)}_sandbox_merchant_account` : null,
+		settlementBatchId: transaction.status === 'settled' || transaction.status === 'settlement_confirmed' ? `${transaction.updatedAt.slice(0, 10)}_${transaction.merchantAccountId}` : null,
 		customFields: '',
 		avsErrorResponseCode: null,
 		avsPostalCodeResponseCode: 'I',

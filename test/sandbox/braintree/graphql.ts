@@ -2,7 +2,8 @@
  * Braintree's GraphQL API: `POST /graphql` with a `Braintree-Version` header; `chargePaymentMethod`, `authorizePaymentMethod`
  * (AUTHORIZED, with `authorizationExpiresAt`), `captureTransaction` (all or part of an authorization), `reverseTransaction`
  * (a void before settlement, a full refund after), `refundTransaction` (of a settled transaction, up to what remains),
- * `search.transactions` by `id` or `orderId`, and `ping`. No idempotency: a repeated charge is a second transaction,
+ * `search.transactions` by `id` or `orderId`, `viewer { merchant { merchantAccounts } }` (the merchant's accounts, a
+ * page at a time), and `ping`. No idempotency: a repeated charge is a second transaction,
  * as in Braintree. Queries are validated and executed against the part of Braintree's published schema the sandbox
  * serves (`schema.graphql`): only the selected fields come back, and arguments are read inline or from variables.
  */
@@ -12,7 +13,8 @@ import { GraphQLError } from 'graphql';
 import { GraphqlExecutor, type GraphqlBody, type GraphqlErrorEntry } from '../framework/graphql';
 import type { SandboxRequest, SandboxResponse } from '../framework/types';
 import { braintreeSchemaSdl } from './schema';
-import { BraintreeValidation, type BraintreeStore, type StatusEvent, type Transaction } from './transactions';
+import { braintreeMerchantId } from './gateway';
+import { BraintreeValidation, type BraintreeStore, type MerchantAccount, type StatusEvent, type Transaction } from './transactions';
 
 export function graphQlErrors(status: number, message: string, errorClass: string, legacyCode?: string): SandboxResponse {
 	return { status, body: { data: null, errors: [{ message, extensions: { errorClass, legacyCode } }], extensions: requestExtensions() } };
@@ -33,6 +35,7 @@ export async function handleGraphql(store: BraintreeStore, request: SandboxReque
 	const root = {
 		ping: () => 'pong',
 		search: () => ({ transactions: ({ input }: { input: SearchInput }) => search(store, input) }),
+		viewer: () => ({ merchant: { id: braintreeMerchantId, companyName: 'Sandbox Store', merchantAccounts: (args: MerchantAccountsArgs) => merchantAccounts(store, args) } }),
 		chargePaymentMethod: async ({ input }: { input: ChargeInput }) => {
 			const transaction = await charge(store, input, true);
 			const error = declineError(transaction, 'chargePaymentMethod');
@@ -84,7 +87,7 @@ function validated<T>(work: () => T, inputPath: string[]): T {
 /** Input Braintree refuses before any transaction exists: the field is null and the error explains. */
 async function charge(store: BraintreeStore, input: ChargeInput, submitForSettlement: boolean): Promise<Transaction> {
 	try {
-		return await store.sale({ amount: input.transaction.amount, orderId: input.transaction.orderId, source: { graphqlPaymentMethodId: input.paymentMethodId }, submitForSettlement });
+		return await store.sale({ amount: input.transaction.amount, orderId: input.transaction.orderId, merchantAccountId: input.transaction.merchantAccountId, source: { graphqlPaymentMethodId: input.paymentMethodId }, submitForSettlement });
 	} catch (error) {
 		if (!(error instanceof BraintreeValidation)) throw error;
 		const [first] = error.failures;
@@ -123,6 +126,23 @@ function search(store: BraintreeStore, input: SearchInput) {
 	return { edges: matches.map((transaction) => ({ cursor: graphqlId(transaction), node: presentGraphql(transaction) })), pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
 }
 
+/**
+ * The merchant's accounts, filtered by `input.id` (`is` / `in`), `first` at a time (Braintree's default and most: 50)
+ * after the `after` cursor (an account's own cursor is its id).
+ */
+function merchantAccounts(store: BraintreeStore, { input, first, after }: MerchantAccountsArgs) {
+	if (first !== undefined && first !== null && (first < 1 || first > 50)) throw new GraphQLError('first must be between 1 and 50', { extensions: { errorClass: 'VALIDATION', inputPath: ['first'] } });
+	const ids = input?.id?.in ?? (input?.id?.is === undefined || input.id.is === null ? undefined : [input.id.is]);
+	const matching = store.merchantAccounts.filter((account) => ids === undefined || ids.includes(account.id));
+	const start = after ? matching.findIndex((account) => account.id === after) + 1 : 0;
+	const page = matching.slice(start, start + (first ?? 50));
+	const node = (account: MerchantAccount) => ({ id: account.id, dbaName: account.dbaName, currencyCode: account.currencyIsoCode, status: account.status.toUpperCase(), isDefault: account.isDefault });
+	return {
+		edges: page.map((account) => ({ cursor: account.id, node: node(account) })),
+		pageInfo: { hasNextPage: start + page.length < matching.length, hasPreviousPage: start > 0, startCursor: page[0]?.id ?? null, endCursor: page.at(-1)?.id ?? null },
+	};
+}
+
 export const graphqlId = (transaction: Transaction): string => Buffer.from(`transaction_${transaction.id}`).toString('base64');
 
 function presentGraphql(transaction: Transaction): Record<string, unknown> {
@@ -133,6 +153,7 @@ function presentGraphql(transaction: Transaction): Record<string, unknown> {
 		createdAt: transaction.createdAt,
 		amount: money(transaction.amount),
 		orderId: transaction.orderId,
+		merchantAccountId: transaction.merchantAccountId,
 		status: transaction.status.toUpperCase(),
 		// Braintree's GraphQL lists the history newest first (the XML gateway oldest first).
 		statusHistory: [...transaction.statusHistory].reverse().map((event, index) => statusEvent(transaction, event, index === 0, money)),
@@ -172,7 +193,13 @@ const camel = (name: string): string => name.replace(/_([a-z])/g, (_, next: stri
 interface ChargeInput {
 	clientMutationId?: string;
 	paymentMethodId: string;
-	transaction: { amount: string | number; orderId?: string };
+	transaction: { amount: string | number; orderId?: string; merchantAccountId?: string };
+}
+
+interface MerchantAccountsArgs {
+	input?: { id?: { is?: string | null; in?: string[] | null } } | null;
+	first?: number | null;
+	after?: string | null;
 }
 
 interface CaptureInput {

@@ -3,7 +3,7 @@
  * - The XML gateway its server SDKs call (`/merchants/{merchantId}/…`, see gateway.ts): sale with or without
  *   submitForSettlement, find, submit for settlement (full, partial), void, refund, search, customers, and the
  *   sandbox-only testing calls that settle a transaction.
- * - GraphQL (`POST /graphql`, see graphql.ts): chargePaymentMethod, search, ping.
+ * - GraphQL (`POST /graphql`, see graphql.ts): chargePaymentMethod, search, the merchant's accounts, ping.
  * Both take Basic public:private key auth. Webhook notifications (bt_signature / bt_payload, see webhooks.ts) go to
  * the targets registered through the control API when a transaction settles or its settlement is declined, and on
  * `POST /__control/events` with `{ kind, transactionId? }` (a dispute kind opens or moves on a dispute of the
@@ -18,7 +18,7 @@ import type { Router } from '../framework/router';
 import type { SandboxRequest, VendorSandboxFactory } from '../framework/types';
 import { bareStatus, BraintreeGateway, braintreeMerchantId, gatewayPathPattern, gatewayPreconditions, presentTransaction } from './gateway';
 import { graphQlErrors, handleGraphql } from './graphql';
-import { BraintreeStore, BraintreeValidation, type Transaction } from './transactions';
+import { BraintreeStore, BraintreeValidation, type MerchantAccount, type Transaction } from './transactions';
 import { disputeKinds, notificationForm, notificationKinds, type NotificationKind } from './webhooks';
 import { XmlTyped, type XmlObject } from './xml';
 
@@ -93,6 +93,7 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 				const all = {
 					transactions: store.transactions,
 					customers: store.customers,
+					merchantAccounts: store.merchantAccounts,
 					settled: store.transactions.filter((transaction) => transaction.type === 'sale' && capturedStatuses.has(transaction.status)),
 					disputes,
 				};
@@ -112,16 +113,32 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 	};
 };
 
-/** `{ customers: [{ id?, firstName, lastName, email, company, phone, paymentMethodNonce? }] }`; transactions come through the API. */
+/**
+ * `{ customers: [{ id?, firstName, lastName, email, company, phone, paymentMethodNonce? }], merchantAccounts: [{ id,
+ * dbaName, currencyIsoCode, status?, isDefault? }] }` (accounts are added beside the default ones); transactions come
+ * through the API.
+ */
 function seedCustomers(store: BraintreeStore, data: Record<string, unknown[]>): unknown {
-	const unknown = Object.keys(data).filter((collection) => collection !== 'customers');
-	if (unknown.length > 0) throw controlError(400, `Braintree seeds customers only (transactions are created through the API); not ${unknown.join(', ')}`);
+	const unknown = Object.keys(data).filter((collection) => collection !== 'customers' && collection !== 'merchantAccounts');
+	if (unknown.length > 0) throw controlError(400, `Braintree seeds customers and merchant accounts only (transactions are created through the API); not ${unknown.join(', ')}`);
 	try {
-		return { customers: (data.customers ?? []).map((customer) => store.createCustomer((customer ?? {}) as Record<string, unknown>)) };
+		const merchantAccounts = (data.merchantAccounts ?? []).map((account) => seedMerchantAccount(store, (account ?? {}) as Record<string, unknown>));
+		return { customers: (data.customers ?? []).map((customer) => store.createCustomer((customer ?? {}) as Record<string, unknown>)), merchantAccounts };
 	} catch (error) {
 		if (error instanceof BraintreeValidation) throw controlError(400, error.message);
 		throw error;
 	}
 }
 
-
+function seedMerchantAccount(store: BraintreeStore, input: Record<string, unknown>): MerchantAccount {
+	const { id, dbaName, currencyIsoCode, status = 'active', isDefault = false } = input;
+	if (typeof id !== 'string' || !/^[A-Za-z0-9_-]+$/.test(id)) throw controlError(400, 'merchantAccounts[].id must be letters, digits, _ or -');
+	if (store.merchantAccounts.some((account) => account.id === id)) throw controlError(400, `merchant account ${id} exists already`);
+	if (typeof currencyIsoCode !== 'string' || !/^[A-Z]{3}$/.test(currencyIsoCode)) throw controlError(400, 'merchantAccounts[].currencyIsoCode must be an ISO 4217 code');
+	if (status !== 'active' && status !== 'pending' && status !== 'suspended') throw controlError(400, 'merchantAccounts[].status must be active, pending or suspended');
+	if (typeof isDefault !== 'boolean') throw controlError(400, 'merchantAccounts[].isDefault must be true or false');
+	if (isDefault) store.merchantAccounts.forEach((account) => (account.isDefault = false));
+	const account: MerchantAccount = { id, dbaName: typeof dbaName === 'string' ? dbaName : id, currencyIsoCode, status, isDefault };
+	store.merchantAccounts.push(account);
+	return account;
+}

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 const event = ['status', 'timestamp', 'amount', 'terminal'];
 
 export const servedFields: Record<string, string[]> = {
-	Query: ['ping', 'search'],
+	Query: ['ping', 'search', 'viewer'],
+	Viewer: ['merchant'],
+	Merchant: ['id', 'companyName', 'merchantAccounts'],
+	MerchantAccountConnection: ['edges', 'pageInfo'],
+	MerchantAccountConnectionEdge: ['cursor', 'node'],
+	MerchantAccount: ['id', 'dbaName', 'currencyCode', 'status', 'isDefault'],
 	Mutation: ['chargePaymentMethod', 'authorizePaymentMethod', 'captureTransaction', 'reverseTransaction', 'refundTransaction'],
 	ReverseTransactionPayload: ['clientMutationId', 'reversal'],
 	TransactionReversal: ['Refund', 'Transaction'],
@@ -19,7 +24,7 @@ export const servedFields: Record<string, string[]> = {
 	TransactionConnectionEdge: ['cursor', 'node'],
 	PageInfo: ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'],
 	TransactionPayload: ['clientMutationId', 'transaction'],
-	Transaction: ['id', 'legacyId', 'createdAt', 'amount', 'orderId', 'status', 'statusHistory'],
+	Transaction: ['id', 'legacyId', 'createdAt', 'amount', 'orderId', 'status', 'statusHistory', 'merchantAccountId'],
 	MonetaryAmount: ['value', 'currencyCode', 'currencyIsoCode'],
 	PaymentStatusEvent: event,
 	ProcessorDeclinedEvent: [...event, 'declineType', 'processorResponse'],

@@ -60,7 +60,25 @@ export interface Transaction {
 	refundedTransactionId: string | null;
 	partialSettlementTransactionIds: string[];
 	authorizedTransactionId: string | null;
+	/** The merchant account the payment went into (the merchant's default when the sale named none). */
+	merchantAccountId: string;
 }
+
+/** One of the merchant's accounts: each takes payments in one currency (Braintree's `MerchantAccount`). */
+export interface MerchantAccount {
+	id: string;
+	dbaName: string;
+	currencyIsoCode: string;
+	status: 'active' | 'pending' | 'suspended';
+	isDefault: boolean;
+}
+
+/** The sandbox merchant's accounts: its default (USD), a second currency, and one Braintree has suspended. */
+const defaultMerchantAccounts = (): MerchantAccount[] => [
+	{ id: 'sandbox_merchant_account', dbaName: 'Sandbox Store', currencyIsoCode: 'USD', status: 'active', isDefault: true },
+	{ id: 'sandbox_store_eur', dbaName: 'Sandbox Store Europe', currencyIsoCode: 'EUR', status: 'active', isDefault: false },
+	{ id: 'sandbox_store_gbp_closed', dbaName: 'Sandbox Store UK (closed)', currencyIsoCode: 'GBP', status: 'suspended', isDefault: false },
+];
 
 export interface Customer {
 	id: string;
@@ -106,6 +124,8 @@ export interface PaymentSource {
 export interface SaleRequest {
 	amount: unknown;
 	orderId?: unknown;
+	/** The merchant account to take the payment into; the default one when absent. */
+	merchantAccountId?: unknown;
 	source: PaymentSource;
 	submitForSettlement: boolean;
 }
@@ -154,12 +174,23 @@ const statusesThatRefund = new Set<TransactionStatus>(['settled', 'settling']);
 export class BraintreeStore {
 	transactions: Transaction[] = [];
 	customers: Customer[] = [];
+	merchantAccounts: MerchantAccount[] = defaultMerchantAccounts();
 
 	constructor(private readonly processing: ProcessingSettings) {}
 
 	reset(): void {
 		this.transactions = [];
 		this.customers = [];
+		this.merchantAccounts = defaultMerchantAccounts();
+	}
+
+	/** The account a sale names (Braintree refuses an unknown or suspended one), or the merchant's default. */
+	merchantAccount(id: unknown): MerchantAccount {
+		if (id === undefined || id === null || id === '') return this.merchantAccounts.find((account) => account.isDefault) ?? this.merchantAccounts[0];
+		const account = this.merchantAccounts.find((candidate) => candidate.id === id);
+		if (!account) return fail(['transaction'], 'merchant_account_id', '91577', 'Merchant account ID is invalid.');
+		if (account.status === 'suspended') return fail(['transaction'], 'merchant_account_id', '91513', 'Merchant account is suspended.');
+		return account;
 	}
 
 	transaction(id: string): Transaction | undefined {
@@ -175,11 +206,12 @@ export class BraintreeStore {
 		const amount = validAmount(request.amount, ['transaction']);
 		const orderId = request.orderId === undefined || request.orderId === null ? null : String(request.orderId);
 		if (orderId !== null && orderId.length > 255) fail(['transaction'], 'order_id', '91501', 'Order ID is too long.');
+		const account = this.merchantAccount(request.merchantAccountId);
 		const { card, outcome, customerId } = this.resolveSource(request.source);
 		await this.processing.pause();
 		const now = new Date().toISOString();
 		const transaction: Transaction = {
-			id: newId(), type: 'sale', status: 'authorized', amount, currencyIsoCode: 'USD', orderId, customerId, createdAt: now, updatedAt: now, card,
+			id: newId(), type: 'sale', status: 'authorized', amount, currencyIsoCode: account.currencyIsoCode, merchantAccountId: account.id, orderId, customerId, createdAt: now, updatedAt: now, card,
 			processorResponseCode: '1000', processorResponseText: 'Approved', processorResponseType: 'approved', processorAuthorizationCode: randomBytes(3).toString('hex').toUpperCase(),
 			gatewayRejectionReason: null, statusHistory: [], refundIds: [], refundedTransactionId: null, partialSettlementTransactionIds: [], authorizedTransactionId: null,
 		};
