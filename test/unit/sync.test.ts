@@ -256,6 +256,32 @@ describe('sync', () => {
 		expect(salesforce.calls.filter((call) => call.kind === 'write').map((call) => call.size)).toEqual([200, 200, 200, 200, 200]);
 		expect(await new InboxRepository(store.db).size({ integration: 'test', entity: 'contacts' })).toBe(0);
 	});
+	it('pushes to every platform at once: a run waits on its slowest platform, not on the sum of all', async () => {
+		// Each write waits until the other platform's write has started too (or gives up after 2 s and goes on alone).
+		let entered = 0;
+		let bothEntered: () => void = () => undefined;
+		const together = new Promise<void>((resolve) => (bothEntered = resolve));
+		let concurrent = 0;
+		let mostAtOnce = 0;
+		class SlowCrm extends FakeCrm {
+			override async write(...args: Parameters<FakeCrm['write']>) {
+				mostAtOnce = Math.max(mostAtOnce, ++concurrent);
+				if (++entered === 2) bothEntered();
+				let timer: NodeJS.Timeout | undefined;
+				await Promise.race([together, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+				clearTimeout(timer);
+				concurrent--;
+				return super.write(...args);
+			}
+		}
+		const hubspot = new FakeCrm('hubspot');
+		const salesforce = new SlowCrm('salesforce');
+		const zendesk = new SlowCrm('zendesk');
+		hubspot.add({ firstname: 'Ann', email: 'ann@x.test' });
+		const result = await sync([hubspot, salesforce, zendesk]);
+		expect(mostAtOnce).toBe(2);
+		expect([result.platforms.salesforce.created, result.platforms.zendesk.created]).toEqual([1, 1]);
+	});
 });
 
 describe('a platform joining an existing sync', () => {
