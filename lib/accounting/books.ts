@@ -340,6 +340,7 @@ export class AccountingBooks {
 	 */
 	private async postBatch(kind: EntryKind, pendings: PendingEntry[], batch: BatchPosting): Promise<Map<string, EachOutcome<Recorded>>> {
 		const outcomes = new Map<string, EachOutcome<Recorded>>();
+		await this.ensureCustomers(pendings.flatMap((pending) => (pending.entry.customer ? [pending.entry.customer] : [])), batch);
 		const ready: BatchItem[] = [];
 		for (const pending of pendings) {
 			try {
@@ -431,19 +432,60 @@ export class AccountingBooks {
 		});
 	}
 
+	private get customerMap(): IdMapKey {
+		return { integration: `accounting:${this.options.account}`, platform: this.platform, entity: 'customer' };
+	}
+
+	private get customerScope(): string {
+		return `accounting-customer:${this.connection}`;
+	}
+
 	/** The customer's platform id: from the ID map, else found by email on the platform, else created (once per email). */
 	private async ensureCustomer(party: AccountingParty): Promise<CustomerOutcome> {
 		const email = party.email.toLowerCase();
-		const key: IdMapKey = { integration: `accounting:${this.options.account}`, platform: this.platform, entity: 'customer' };
-		const mapped = (await this.options.store.idMap.externalIds(key, [email])).get(email);
+		const mapped = (await this.options.store.idMap.externalIds(this.customerMap, [email])).get(email);
 		if (mapped) return { customerId: mapped, email, action: 'matched' };
-		const { result, replayed } = await this.options.store.idempotency.runOnce(`accounting-customer:${this.connection}`, email, async (): Promise<CustomerOutcome> => {
+		const { result, replayed } = await this.options.store.idempotency.runOnce(this.customerScope, email, async (): Promise<CustomerOutcome> => {
 			const existing = await this.options.connector.findCustomer(party.email);
 			const customer = existing ?? (await this.options.connector.createCustomer(party, `ia-${digest(this.connection, 'customer', email).slice(0, 40)}`));
-			const link = await this.options.store.idMap.link(key, email, customer.id);
+			const link = await this.options.store.idMap.link(this.customerMap, email, customer.id);
 			return { customerId: link.externalId, email, action: existing ? 'matched' : 'created' };
 		});
 		return replayed ? { ...result, action: 'matched' } : result;
+	}
+
+	/**
+	 * A batch's customers in the platform's batches: those the ID map lacks are looked up by email together (Xero: 25
+	 * emails a request) and the ones the platform lacks created together, each email under the same claim as
+	 * ensureCustomer's, so a concurrent run creates none twice. What fails here is left to each entry's own
+	 * ensureCustomer, which says why.
+	 */
+	private async ensureCustomers(parties: AccountingParty[], batch: BatchPosting): Promise<void> {
+		const byEmail = new Map<string, AccountingParty>();
+		for (const party of parties) if (!byEmail.has(party.email.toLowerCase())) byEmail.set(party.email.toLowerCase(), party);
+		const mapped = await this.options.store.idMap.externalIds(this.customerMap, [...byEmail.keys()]);
+		const missing = [...byEmail.keys()].filter((email) => !mapped.has(email));
+		if (missing.length === 0) return;
+		try {
+			await this.options.store.idempotency.runOnceEach<CustomerOutcome>(this.customerScope, missing, async (claimed) => {
+				const outcomes = new Map<string, EachOutcome<CustomerOutcome>>();
+				const link = async (email: string, id: string, action: CustomerOutcome['action']) => {
+					const linked = await this.options.store.idMap.link(this.customerMap, email, id);
+					outcomes.set(email, { result: { customerId: linked.externalId, email, action } });
+				};
+				const found = await batch.findCustomers(claimed);
+				for (const [email, customer] of found) if (claimed.includes(email)) await link(email, customer.id, 'matched');
+				const absent = claimed.filter((email) => !found.has(email));
+				const created = absent.length === 0 ? [] : await batch.createCustomers(absent.map((email) => byEmail.get(email)!));
+				for (const [index, answer] of created.entries()) {
+					if ('customer' in answer) await link(absent[index], answer.customer.id, 'created');
+					else outcomes.set(absent[index], { error: answer.error });
+				}
+				return outcomes;
+			});
+		} catch {
+			// Each entry's ensureCustomer tries again and fails with the reason.
+		}
 	}
 
 	private outcome(kind: EntryKind, sourceId: string, posted: PostedEntry, replayed: boolean, customerId?: string): EntryOutcome {

@@ -128,6 +128,10 @@ export interface BatchPosting {
 	postEntries(kind: EntryKind, posts: EntryPost[]): Promise<ElementOutcome[]>;
 	/** The entries of this kind stamped with these references that landed, by reference. */
 	findEntries(kind: EntryKind, references: string[]): Promise<Map<string, PostedEntry>>;
+	/** The customers with these email addresses (any case), by lower-case email, in as few requests as the platform allows. */
+	findCustomers(emails: string[]): Promise<Map<string, PlatformCustomer>>;
+	/** Creates these customers in the platform's batches, one outcome per party in order. */
+	createCustomers(parties: AccountingParty[]): Promise<Array<{ customer: PlatformCustomer } | { error: Error }>>;
 }
 
 /** A document or customer changed (or deleted) in the books, by anyone. */

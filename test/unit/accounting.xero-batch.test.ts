@@ -182,3 +182,36 @@ test('an input that fails its checks fails alone, naming the field; nothing is p
 	expect(String((results[1] as { error: Error }).error.message)).toMatch(/lines\[0\]\.unitPrice has more decimal places than USD allows/);
 	expect(await state('invoices')).toHaveLength(1);
 });
+
+test('a batch’s buyers are looked up 25 emails a request in any case and the new ones created in one PUT: no duplicate contact under mixed-case emails', async () => {
+	// Xero holds one buyer under a mixed-case email, and a contact without one (a lowered look-up must not trip on it).
+	await control.seed({ contacts: [{ Name: 'Ann Lee', EmailAddress: 'Ann.Lee@Example.com' }, { Name: 'Walk-in' }] });
+	const buyers = ['ANN.LEE@EXAMPLE.COM', 'ann.lee@example.com', ...Array.from({ length: 40 }, (_, index) => `Buyer-${index}@Example.com`), 'buyer-7@example.COM'];
+	const items = buyers.map((email, index) => sale(`order-${index}`, { customer: { email, name: `Buyer ${index}` } }));
+	const results = await books().recordMany('sale', items);
+	expect(results.every((result) => 'outcome' in result)).toBe(true);
+	const contacts = await state('contacts');
+	const byEmail = countBy(contacts.filter((contact) => contact.EmailAddress), 'EmailAddress');
+	expect(contacts.filter((contact) => String(contact.EmailAddress).toLowerCase() === 'ann.lee@example.com')).toHaveLength(1);
+	expect(contacts.filter((contact) => String(contact.EmailAddress).toLowerCase() === 'buyer-7@example.com')).toHaveLength(1);
+	expect(byEmail.size).toBe(41);
+	const annId = contacts.find((contact) => contact.EmailAddress === 'Ann.Lee@Example.com')!.ContactID;
+	expect(outcomes(results).slice(0, 2).map((outcome) => outcome?.customerId)).toEqual([annId, annId]);
+	// 41 distinct buyers: two look-ups of at most 25 emails (lowered, each guarded against contacts without one), one PUT of the 40 new ones.
+	const lookups = await sent('GET', 'Contacts');
+	expect(lookups).toHaveLength(2);
+	expect(lookups[0].query.where).toMatch(/^EmailAddress!=null&&EmailAddress\.ToLower\(\)=="ann\.lee@example\.com" OR EmailAddress!=null&&EmailAddress\.ToLower\(\)=="buyer-0@example\.com"/);
+	expect((await sent('PUT', 'Contacts')).map((entry) => (entry.body as Rows[number]).Contacts.length)).toEqual([40]);
+	// The next batch of the same buyers (any case) asks Xero nothing about them.
+	await books().recordMany('sale', [sale('order-100', { customer: { email: 'BUYER-3@example.com' } })]);
+	expect(await sent('GET', 'Contacts')).toHaveLength(2);
+	expect(await state('contacts')).toHaveLength(contacts.length);
+});
+
+test('namesakes among new buyers: one of a contact Xero has, and two in the same batch, get their email beside the name; none is refused', async () => {
+	await control.seed({ contacts: [{ Name: 'Pat Kim', EmailAddress: 'pat@old.example' }] });
+	const buyers = [['sam@a.example', 'Sam Jones'], ['sam@b.example', 'Sam Jones'], ['pat@new.example', 'Pat Kim']];
+	const results = await books().recordMany('sale', buyers.map(([email, name], index) => sale(`order-${index}`, { customer: { email, name } })));
+	expect(results.every((result) => 'outcome' in result)).toBe(true);
+	expect((await state('contacts')).map((contact) => contact.Name).sort()).toEqual(['Pat Kim', 'Pat Kim (pat@new.example)', 'Sam Jones', 'Sam Jones (sam@b.example)']);
+});

@@ -25,8 +25,10 @@ const API = '/api.xro/2.0';
 
 /** Xero takes any number of elements up to 3.5 MB a request, and recommends bundles of up to 50 for timely answers. */
 export const XERO_BATCH_SIZE = 50;
-/** References per look-up: a `where` of 25 references, or 25 invoice numbers, keeps the URL short. */
+/** References per look-up: a `where` of 25 references (or emails), or 25 invoice numbers, keeps the URL short. */
 const LOOKUP_SIZE = 25;
+/** Xero's lists answer 100 records a page. */
+const XERO_PAGE_SIZE = 100;
 
 export interface XeroSettings extends AccountingSettings {
 	tenantId: string;
@@ -45,6 +47,8 @@ export class XeroAccounting implements AccountingConnector {
 		size: XERO_BATCH_SIZE,
 		postEntries: async (kind, posts) => await this.postEntries(kind, posts),
 		findEntries: async (kind, references) => await this.findEntries(kind, references),
+		findCustomers: async (emails) => await this.contactsByEmail(emails),
+		createCustomers: async (parties) => await this.createContacts(parties),
 	};
 
 	constructor(
@@ -55,9 +59,7 @@ export class XeroAccounting implements AccountingConnector {
 	}
 
 	async findCustomer(email: string): Promise<PlatformCustomer | undefined> {
-		const answer = await this.call('GET', '/Contacts', { qs: { searchTerm: email } });
-		const found = (answer.Contacts as XeroRecord[] ?? []).find((contact) => String(contact.EmailAddress ?? '').toLowerCase() === email.toLowerCase());
-		return found && toCustomer(found);
+		return (await this.contactsByEmail([email])).get(email.toLowerCase());
 	}
 
 	async createCustomer(party: AccountingParty, idempotencyKey: string): Promise<PlatformCustomer> {
@@ -65,10 +67,62 @@ export class XeroAccounting implements AccountingConnector {
 		try {
 			return toCustomer(await this.writeOne('PUT', 'Contacts', contact, idempotencyKey));
 		} catch (error) {
-			// Contact names are unique in Xero: a namesake with another email gets the email beside the name.
-			if (!(error instanceof PlatformApiError) || !/already assigned to another contact/.test(error.message)) throw error;
-			return toCustomer(await this.writeOne('PUT', 'Contacts', { ...contact, Name: `${contact.Name} (${party.email})` }, `${idempotencyKey}-dup`));
+			if (!isNameTaken(error)) throw error;
+			return await this.createNamesake(party, idempotencyKey);
 		}
+	}
+
+	/**
+	 * Contacts by email in any case, 25 emails a request: a `where` of lowered EmailAddress terms joined by OR, each
+	 * guarded by `EmailAddress!=null` (Xero's filter throws on a string method of a contact without one). A thousand
+	 * sales of a thousand buyers cost 40 look-ups, not a thousand.
+	 */
+	private async contactsByEmail(emails: string[]): Promise<Map<string, PlatformCustomer>> {
+		const wanted = [...new Set(emails.map((email) => email.toLowerCase()))];
+		const found = new Map<string, PlatformCustomer>();
+		for (let start = 0; start < wanted.length; start += LOOKUP_SIZE) {
+			const chunk = wanted.slice(start, start + LOOKUP_SIZE);
+			const where = chunk.map((email) => `EmailAddress!=null&&EmailAddress.ToLower()==${quote(email)}`).join(' OR ');
+			for (let page = 1; ; page++) {
+				const contacts = ((await this.call('GET', '/Contacts', { qs: { where, page: String(page) } })).Contacts as XeroRecord[] | undefined) ?? [];
+				for (const contact of contacts) {
+					const email = String(contact.EmailAddress ?? '').toLowerCase();
+					if (chunk.includes(email) && !found.has(email)) found.set(email, toCustomer(contact));
+				}
+				if (contacts.length < XERO_PAGE_SIZE) break;
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * New contacts in one PUT per 50 (summarizeErrors=false). Contact names are unique in Xero: a namesake of a contact
+	 * Xero has, or of an earlier one in the same batch, gets the email beside the name.
+	 */
+	private async createContacts(parties: AccountingParty[]): Promise<Array<{ customer: PlatformCustomer } | { error: Error }>> {
+		const outcomes: Array<{ customer: PlatformCustomer } | { error: Error }> = [];
+		for (let start = 0; start < parties.length; start += XERO_BATCH_SIZE) {
+			const chunk = parties.slice(start, start + XERO_BATCH_SIZE);
+			const names = new Set<string>();
+			const contacts = chunk.map((party) => {
+				const contact = contactFields(party);
+				const name = String(contact.Name).toLowerCase();
+				if (names.has(name)) return { ...contact, Name: namesake(party) };
+				names.add(name);
+				return contact;
+			});
+			const answers = await this.writeMany('PUT', 'Contacts', contacts);
+			for (const [index, answer] of answers.entries()) {
+				if ('record' in answer) outcomes.push({ customer: toCustomer(answer.record) });
+				else if (!isNameTaken(answer.error)) outcomes.push({ error: answer.error });
+				else outcomes.push(await this.createNamesake(chunk[index], `ia-contact-${createHash('sha256').update(chunk[index].email.toLowerCase()).digest('base64url').slice(0, 40)}`).then((customer) => ({ customer }), (error: Error) => ({ error })));
+			}
+		}
+		return outcomes;
+	}
+
+	private async createNamesake(party: AccountingParty, idempotencyKey: string): Promise<PlatformCustomer> {
+		return toCustomer(await this.writeOne('PUT', 'Contacts', { ...contactFields(party), Name: namesake(party) }, `${idempotencyKey}-dup`));
 	}
 
 	async updateCustomer(id: string, party: AccountingParty): Promise<PlatformCustomer> {
@@ -312,6 +366,12 @@ type WriteAnswer = { record: XeroRecord } | { error: PlatformApiError };
 
 /** Xero refused the invoice because its number is taken: it landed earlier. */
 const isNumberTaken = (answer: WriteAnswer) => 'error' in answer && /must be unique/.test(answer.error.message);
+
+/** Xero refused a contact because another active contact has its name. */
+const isNameTaken = (error: unknown) => error instanceof PlatformApiError && /already assigned to another contact/.test(error.message);
+
+/** The name a namesake is created under: the email beside the name. */
+const namesake = (party: AccountingParty) => `${String(contactFields(party).Name)} (${party.email})`;
 
 /** A string literal of Xero's `where` filter. */
 function quote(value: string): string {

@@ -4,8 +4,8 @@
  * ACCPAY), Payments against invoices, CreditNotes, Accounts, TaxRates, Items (a line's ItemCode must be one), Organisation; writes take arrays (`{"Invoices":
  * [...]}`), PUT creates and POST creates or updates; `summarizeErrors=false` answers 200 with each element's
  * `ValidationErrors`, otherwise one invalid element fails the request with a 400 ValidationException and saves
- * nothing; `Idempotency-Key` (at most 128 characters) replays the first answer; `where` (`Field=="value"` joined by
- * AND), `InvoiceNumbers`, `searchTerm` and `page` (100 a page) on lists. Limits per tenant: 60 calls a minute, 5,000 a
+ * nothing; `Idempotency-Key` (at most 128 characters) replays the first answer; `where` (`Field=="value"`, a field
+ * lowered with `.ToLower()`, joined by AND and OR), `InvoiceNumbers`, `searchTerm` and `page` (100 a page) on lists. Limits per tenant: 60 calls a minute, 5,000 a
  * day and 5 at once, plus 10,000 a minute for the app, reported on every answer in `X-MinLimit-Remaining`,
  * `X-DayLimit-Remaining` and `X-AppMinLimit-Remaining`; a refusal is 429 with `Retry-After` and `X-Rate-Limit-Problem`.
  */
@@ -381,9 +381,14 @@ function preparePayment(org: XeroOrganisation, record: XeroRecord): XeroRecord {
 	return payment;
 }
 
+/** A `where` clause called a string method on a field the record does not have (Xero's filter is .NET's, which throws). */
+class NullFieldError extends Error {}
+
 /**
- * `where` as Xero's filter: `Field=="value"` (or `!=`, or a bare number / true / false), joined by AND (or &&) and OR
- * (or ||), AND binding tighter; dotted fields.
+ * `where` as Xero's filter: `Field=="value"` (or `!=`, or a bare number / true / false / null), the field optionally
+ * lowered first (`EmailAddress.ToLower()=="ann@example.com"`), joined by AND (or &&) and OR (or ||), AND binding
+ * tighter and each side read left to right, so `EmailAddress!=null&&EmailAddress.ToLower()==…` guards the call as Xero
+ * advises; a ToLower() on a missing field fails the request, as Xero's does. Dotted fields.
  */
 function whereFilter(where: string | null): ((record: XeroRecord) => boolean) | string {
 	if (!where) return () => true;
@@ -391,13 +396,15 @@ function whereFilter(where: string | null): ((record: XeroRecord) => boolean) | 
 	for (const alternative of splitOutsideQuotes(where, /^\s+OR\s+|^\|\|/i)) {
 		const tests: Array<(record: XeroRecord) => boolean> = [];
 		for (const clause of splitOutsideQuotes(alternative, /^\s+AND\s+|^&&/i).map((part) => part.trim())) {
-			const match = /^([A-Za-z][\w.]*)\s*(==|!=)\s*(?:"((?:[^"\\]|\\.)*)"|(true|false|-?\d+(?:\.\d+)?)|(null))$/.exec(clause);
+			const match = /^([A-Za-z][\w.]*?)(\.ToLower\(\))?\s*(==|!=)\s*(?:"((?:[^"\\]|\\.)*)"|(true|false|-?\d+(?:\.\d+)?)|(null))$/.exec(clause);
 			if (!match) return `Unable to parse the where clause: ${clause}`;
-			const [, field, operator, text, literal, nullValue] = match;
+			const [, field, lowered, operator, text, literal, nullValue] = match;
 			const wanted = text !== undefined ? text.replace(/\\(.)/g, '$1') : nullValue ? null : literal;
 			tests.push((record) => {
 				const have = field.split('.').reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as XeroRecord)[part] : undefined), record);
-				const same = wanted === null ? have === undefined || have === null : String(have) === String(wanted);
+				if (lowered && (have === undefined || have === null)) throw new NullFieldError(`Object reference not set to an instance of an object (${field}.ToLower() on a record without ${field})`);
+				const value = lowered ? String(have).toLowerCase() : have;
+				const same = wanted === null ? value === undefined || value === null : String(value) === String(wanted);
 				return operator === '==' ? same : !same;
 			});
 		}
@@ -432,7 +439,13 @@ function splitOutsideQuotes(text: string, separator: RegExp): string[] {
 function list(name: string, records: XeroRecord[], request: SandboxRequest): SandboxResponse {
 	const filter = whereFilter(request.query.get('where'));
 	if (typeof filter === 'string') return { status: 400, body: { ErrorNumber: 16, Type: 'QueryParseException', Message: filter } };
-	let found = records.filter(filter);
+	let found: XeroRecord[];
+	try {
+		found = records.filter(filter);
+	} catch (error) {
+		if (!(error instanceof NullFieldError)) throw error;
+		return { status: 400, body: { ErrorNumber: 16, Type: 'QueryParseException', Message: error.message } };
+	}
 	const numbers = request.query.get('InvoiceNumbers');
 	if (numbers) found = found.filter((record) => numbers.split(',').map((entry) => entry.trim()).includes(record.InvoiceNumber));
 	const term = request.query.get('searchTerm')?.toLowerCase();

@@ -136,3 +136,14 @@ test('where joins clauses with OR and AND (AND binding tighter); a quoted OR is 
 	expect(await numbers('InvoiceNumber=="w-1" || Status=="DRAFT" AND InvoiceNumber=="w-3"')).toEqual(['w-1', 'w-3']);
 	expect(await numbers('Status=="DRAFT" AND InvoiceNumber=="w-1" OR InvoiceNumber=="nope"')).toEqual([]);
 });
+
+test('where lowers a field with ToLower(); a ToLower() on a contact without the field is refused unless guarded by !=null', async () => {
+	await control.seed({ contacts: [{ Name: 'Ann Lee', EmailAddress: 'Ann.Lee@Example.com' }, { Name: 'Walk-in' }, { Name: 'Bo Chen', EmailAddress: 'bo@example.com' }] });
+	const names = async (where: string) => ((await api(`/Contacts?where=${encodeURIComponent(where)}`)).body.Contacts as Array<{ Name: string }>).map((entry) => entry.Name).sort();
+	expect(await names('EmailAddress=="ann.lee@example.com"')).toEqual([]);
+	const guarded = (email: string) => `EmailAddress!=null&&EmailAddress.ToLower()=="${email}"`;
+	expect(await names(`${guarded('ann.lee@example.com')} OR ${guarded('bo@example.com')}`)).toEqual(['Ann Lee', 'Bo Chen']);
+	const unguarded = await api(`/Contacts?where=${encodeURIComponent('EmailAddress.ToLower()=="bo@example.com"')}`);
+	expect(unguarded.status).toBe(400);
+	expect(unguarded.body).toMatchObject({ Type: 'QueryParseException' });
+});
