@@ -1,6 +1,6 @@
 export * from './types';
 export { PlatformApiError, redactSecrets, redactDeep, vendorErrorBody } from './errors';
-export { ConcurrencyLimit, processConcurrency, type ConcurrencyGate } from './concurrency';
+export type { ConcurrencyGate } from './concurrency';
 export { Transport, type TransportOptions, type SendOptions, type TransportStats } from './transport';
 export { FetchHttpClient, type Authenticate, basicAuth, bearerAuth, buildUrl, encodeForm } from './fetchClient';
 export { ClientCredentialsClient, type AccessTokenResponse } from './clientCredentials';

@@ -1,5 +1,5 @@
 import type { RateBucketRepository } from '../store/rateBuckets';
-import { processConcurrency, type ConcurrencyGate } from './concurrency';
+import type { ConcurrencyGate } from './concurrency';
 import { PlatformApiError, redactDeep, redactError, redactSecrets } from './errors';
 import { backoffDelay, isNetworkError, networkErrorCode, parseRetryAfter } from './retry';
 import {
@@ -23,7 +23,10 @@ export interface TransportOptions {
 	rateBuckets?: RateBucketRepository;
 	/** Counts every request sent (retries too: the vendor counts each), for metering API calls; the store's. */
 	requestCounter?: RequestCounter;
-	/** Slots for a profile's concurrency limit, shared by every worker (the store's); without it, this process's own. */
+	/**
+	 * Slots for a profile's concurrency limit, shared by every process and worker: the store's `concurrency`. Required
+	 * when the profile declares a limit; a process keeping its own count would let every worker open the vendor's limit.
+	 */
 	concurrency?: ConcurrencyGate;
 	retry?: Partial<RetryPolicy>;
 	/** Values that must never leave the transport in a message (tokens, keys). */
@@ -77,6 +80,11 @@ export class Transport {
 		this.sleep = options.sleep ?? defaultSleep;
 		this.now = options.now ?? Date.now;
 		this.windows = windowBuckets(options.profile, options.accountKey);
+		if (options.profile.concurrencyLimit !== undefined && !options.concurrency) {
+			throw new Error(
+				`${options.profile.platform} allows ${options.profile.concurrencyLimit} requests open at once per account: its transport needs the store's concurrency slots (the concurrency option), shared by every process`,
+			);
+		}
 	}
 
 	get platform(): string {
@@ -115,9 +123,9 @@ export class Transport {
 
 	/** Each request holds one of the account's slots while it is open, when the vendor limits concurrency. */
 	private async holdingConnection<T>(work: () => Promise<T>): Promise<T> {
+		const { concurrency: gate } = this.options;
 		const limit = this.options.profile.concurrencyLimit;
-		if (limit === undefined) return await work();
-		const gate = this.options.concurrency ?? processConcurrency;
+		if (limit === undefined || !gate) return await work();
 		return await gate.run(`${this.options.profile.platform}:${this.options.accountKey}`, limit, work);
 	}
 

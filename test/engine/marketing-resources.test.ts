@@ -6,6 +6,7 @@
 import { platformDefinition } from '../../lib/platforms/catalog';
 import type { ResourceOption } from '../../lib/platforms/resources';
 import type { Transport } from '../../lib/transport';
+import { scratchStore } from '../support/standalone';
 import { marketingTransports, seedMarketingSandboxes, startMarketingSandboxes, type MarketingPlatform, type MarketingSandboxes } from './marketingPlatforms';
 
 let platforms: MarketingSandboxes;
@@ -13,7 +14,7 @@ let transports: Record<MarketingPlatform, Transport>;
 
 beforeAll(async () => {
 	platforms = await startMarketingSandboxes();
-	transports = marketingTransports(platforms.sandboxes);
+	transports = marketingTransports(platforms.sandboxes, { store: await scratchStore() });
 });
 beforeEach(() => seedMarketingSandboxes(platforms.controls));
 afterAll(() => platforms.close());
@@ -77,6 +78,6 @@ test('a long list is read page by page to its end, and the search box filters it
 
 test('a refused credential surfaces as the vendor error, not an empty list', async () => {
 	const lister = platformDefinition('mailchimp').resources!.audiences;
-	const refusing = marketingTransports({ ...platforms.sandboxes, mailchimp: { ...platforms.sandboxes.mailchimp, credentials: { apiKey: 'wrong-us21' } } }).mailchimp;
+	const refusing = marketingTransports({ ...platforms.sandboxes, mailchimp: { ...platforms.sandboxes.mailchimp, credentials: { apiKey: 'wrong-us21' } } }, { store: await scratchStore() }).mailchimp;
 	await expect(lister(refusing, {})).rejects.toThrow(/401|API key/i);
 });

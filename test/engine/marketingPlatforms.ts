@@ -50,14 +50,15 @@ export async function seedMarketingSandboxes(controls: Record<MarketingPlatform,
 }
 
 interface ConnectorOptions {
-	store?: StateStore;
+	/** Rate windows and the vendors' concurrency slots (Mailchimp's 10 connections) are the store's. */
+	store: StateStore;
 	retry?: Partial<RetryPolicy>;
 	/** Profiles with other limits (e.g. lifted) per platform. */
 	profiles?: Partial<Record<MarketingPlatform, PlatformProfile>>;
 }
 
 /** A transport per platform to its sandbox, authenticated by the vendor's declared standalone auth. */
-export function marketingTransports(sandboxes: Record<MarketingPlatform, RunningSandbox>, options: ConnectorOptions = {}): Record<MarketingPlatform, Transport> {
+export function marketingTransports(sandboxes: Record<MarketingPlatform, RunningSandbox>, options: ConnectorOptions): Record<MarketingPlatform, Transport> {
 	return Object.fromEntries(
 		MARKETING_PLATFORMS.map((platform) => {
 			const sandbox = sandboxes[platform];
@@ -68,7 +69,8 @@ export function marketingTransports(sandboxes: Record<MarketingPlatform, Running
 				client: connection.client,
 				baseUrl: connection.baseUrl,
 				accountKey: `test-${connection.baseUrl}`,
-				rateBuckets: options.store?.rateBuckets,
+				rateBuckets: options.store.rateBuckets,
+				concurrency: options.store.concurrency,
 				retry: options.retry,
 				secrets: connection.secrets,
 			});

@@ -65,7 +65,7 @@ afterAll(async () => await xero.close());
 async function queueSales(config: StoreConfig): Promise<void> {
 	const store = await openStore(config, allMigrations);
 	const token = String(xero.credentials.accessToken);
-	const transport = new Transport({ profile: platformDefinition('xero').profile(), client: new FetchHttpClient(bearerAuth(token)), baseUrl: xero.baseUrl, accountKey: String(xero.credentials.tenantId), secrets: [token] });
+	const transport = new Transport({ profile: platformDefinition('xero').profile(), client: new FetchHttpClient(bearerAuth(token)), baseUrl: xero.baseUrl, accountKey: String(xero.credentials.tenantId), concurrency: store.concurrency, secrets: [token] });
 	for (let index = 0; index < SALES; index++) {
 		const books = openAccountingBooks({ store, platform: 'xero', transport, credential: { ...xero.credentials, baseUrl: xero.baseUrl } });
 		const [answer] = await new EntryQueue(books).add('sale', [

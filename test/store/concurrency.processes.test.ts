@@ -1,10 +1,12 @@
 /**
  * Mailchimp's 10 simultaneous connections, held by real processes through the transport and the store: three
  * workers sending 20 requests each at once never have more than 10 open at the sandbox (it refuses the 11th with 429
- * and reports its peak), and every request succeeds. Without the store each process kept its own 10, and the
- * sandbox refused the excess; that case is run too, so the test shows the limit is what keeps them under.
+ * and reports its peak), and every request succeeds. Processes with a store each keep their own 10, and the sandbox
+ * refuses the excess; that case is run too, so the test shows the shared store is what keeps them under.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { MAILCHIMP_MAX_CONNECTIONS } from '../../lib/platforms/mailchimp';
@@ -53,13 +55,14 @@ class Caller {
 	}
 }
 
-async function race(sandbox: RunningSandbox, storeSetting: string): Promise<{ ok: number; refused: number; peak: number }> {
+/** Each caller's store config: the same for all when they share one. */
+async function race(sandbox: RunningSandbox, storeOf: (caller: number) => unknown): Promise<{ ok: number; refused: number; peak: number }> {
 	const control = new SandboxControl(sandbox.baseUrl);
 	await control.reset();
 	// Each request stays open a while, so requests of different processes overlap.
 	await control.updateSettings({ responseDelayMs: 60 });
-	const env = { CALLER_STORE: storeSetting, CALLER_BASE_URL: sandbox.baseUrl, CALLER_API_KEY: String(sandbox.credentials.apiKey), CALLER_REQUESTS: String(REQUESTS_EACH) };
-	const callers = Array.from({ length: WORKERS }, () => new Caller(env));
+	const env = { CALLER_BASE_URL: sandbox.baseUrl, CALLER_API_KEY: String(sandbox.credentials.apiKey), CALLER_REQUESTS: String(REQUESTS_EACH) };
+	const callers = Array.from({ length: WORKERS }, (_, index) => new Caller({ ...env, CALLER_STORE: JSON.stringify(storeOf(index)) }));
 	try {
 		await Promise.all(callers.map(async (caller) => await caller.next()));
 		for (const caller of callers) caller.go();
@@ -83,7 +86,8 @@ describe.each(storeBackends())('one Mailchimp account shared by processes on $na
 	});
 
 	test(`${WORKERS} processes × ${REQUESTS_EACH} requests at once: never more than ${MAILCHIMP_MAX_CONNECTIONS} open, none refused`, async () => {
-		const outcome = await race(sandbox, JSON.stringify(await backend.freshConfig()));
+		const shared = await backend.freshConfig();
+		const outcome = await race(sandbox, () => shared);
 		expect({ ok: outcome.ok, refused: outcome.refused }).toEqual({ ok: WORKERS * REQUESTS_EACH, refused: 0 });
 		// At the limit, never past it; a loaded machine may not start the tenth call before one of the others ends.
 		expect(outcome.peak).toBeLessThanOrEqual(MAILCHIMP_MAX_CONNECTIONS);
@@ -91,8 +95,13 @@ describe.each(storeBackends())('one Mailchimp account shared by processes on $na
 	});
 });
 
-test('without the store, each process keeps only its own limit: the sandbox refuses the excess', async () => {
-	const outcome = await race(sandbox, 'none');
-	expect(outcome.refused).toBeGreaterThan(0);
-	expect(outcome.peak).toBe(MAILCHIMP_MAX_CONNECTIONS);
+test('processes with a store each keep only their own limit: the sandbox refuses the excess', async () => {
+	const folder = mkdtempSync(join(tmpdir(), 'mailchimp-callers-'));
+	try {
+		const outcome = await race(sandbox, (caller) => ({ kind: 'sqlite', file: join(folder, `caller-${caller}.sqlite`) }));
+		expect(outcome.refused).toBeGreaterThan(0);
+		expect(outcome.peak).toBe(MAILCHIMP_MAX_CONNECTIONS);
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
 });

@@ -1,7 +1,6 @@
 /**
  * A worker process that sends Mailchimp requests through the transport, its slots in the shared store (run with
- * `node --import tsx`, forked with an IPC channel). Env: CALLER_STORE (store config JSON, or "none" for the process's
- * own limit), CALLER_BASE_URL, CALLER_API_KEY, CALLER_REQUESTS. On 'go' it sends them all at once and reports.
+ * `node --import tsx`, forked with an IPC channel). Env: CALLER_STORE (store config JSON), CALLER_BASE_URL, CALLER_API_KEY, CALLER_REQUESTS. On 'go' it sends them all at once and reports.
  */
 import { allMigrations } from '../../lib/migrations';
 import { mailchimpProfile } from '../../lib/platforms/mailchimp';
@@ -13,15 +12,14 @@ export type CallerReport = { kind: 'ready' } | { kind: 'done'; ok: number; refus
 const report = (message: CallerReport) => process.send?.(message);
 
 async function prepare(): Promise<Transport> {
-	const storeSetting = process.env.CALLER_STORE!;
-	const store = storeSetting === 'none' ? undefined : await openStore(JSON.parse(storeSetting) as StoreConfig, allMigrations);
+	const store = await openStore(JSON.parse(process.env.CALLER_STORE!) as StoreConfig, allMigrations);
 	const auth = `Basic ${Buffer.from(`anystring:${process.env.CALLER_API_KEY}`).toString('base64')}`;
 	return new Transport({
 		profile: mailchimpProfile(),
 		client: new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, authorization: auth } })),
 		baseUrl: `${process.env.CALLER_BASE_URL}/3.0`,
 		accountKey: 'one-mailchimp-account',
-		concurrency: store?.concurrency,
+		concurrency: store.concurrency,
 		// A refusal is reported, not retried: the test counts them.
 		retry: { maxAttempts: 1 },
 	});

@@ -8,16 +8,19 @@ import type { INodeProperties } from 'n8n-workflow';
 import { platformDefinition } from '../../lib/platforms/catalog';
 import type { PlatformSettings } from '../../lib/platforms/definition';
 import type { ResourceOption } from '../../lib/platforms/resources';
+import type { StateStore } from '../../lib/store';
 import { bearerAuth, FetchHttpClient, Transport } from '../../lib/transport';
 import { AccountingSync } from '../../nodes/AccountingSync/AccountingSync.node';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { scratchStore } from '../support/standalone';
 
 let quickbooks: RunningSandbox;
 let xero: RunningSandbox;
+let store: StateStore;
 
 beforeAll(async () => {
-	[quickbooks, xero] = await Promise.all([startSandbox('quickbooks'), startSandbox('xero')]);
+	[quickbooks, xero, store] = await Promise.all([startSandbox('quickbooks'), startSandbox('xero'), scratchStore()]);
 });
 afterAll(async () => {
 	await quickbooks.close();
@@ -29,7 +32,7 @@ beforeEach(async () => {
 });
 
 function transport(platform: 'quickbooks' | 'xero', sandbox: RunningSandbox): Transport {
-	return new Transport({ profile: platformDefinition(platform).profile(), client: new FetchHttpClient(bearerAuth(sandbox.credentials.accessToken)), baseUrl: sandbox.baseUrl, accountKey: platform });
+	return new Transport({ profile: platformDefinition(platform).profile(), client: new FetchHttpClient(bearerAuth(sandbox.credentials.accessToken)), baseUrl: sandbox.baseUrl, accountKey: platform, concurrency: store.concurrency });
 }
 
 async function list(platform: 'quickbooks' | 'xero', kind: string, filter?: string, settings?: PlatformSettings): Promise<ResourceOption[]> {

@@ -32,7 +32,7 @@ beforeEach(async () => {
 	await control.reset();
 	dir = mkdtempSync(join(tmpdir(), 'accounting-qbo-cdc-'));
 	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-	transport = new Transport({ profile: quickBooksProfile({ throttleWaitMs: 20 }), client: new FetchHttpClient(bearerAuth(qbo.credentials.accessToken)), baseUrl: qbo.baseUrl, accountKey: qbo.credentials.realmId });
+	transport = new Transport({ profile: quickBooksProfile({ throttleWaitMs: 20 }), client: new FetchHttpClient(bearerAuth(qbo.credentials.accessToken)), baseUrl: qbo.baseUrl, accountKey: qbo.credentials.realmId, concurrency: store.concurrency });
 });
 afterEach(async () => {
 	await closeAllStores();
@@ -78,7 +78,7 @@ test('edits and deletions made in the books come with the source id they were re
 
 test('a time that is not ISO 8601 is refused naming Changed Since; Xero says it has no change data capture here', async () => {
 	await expect(books().pullChanges({ since: 'yesterday' })).rejects.toThrow(/changedSince must be a date or date-time as ISO 8601/);
-	const xero = new AccountingBooks({ store, connector: new XeroAccounting(new Transport({ profile: xeroProfile(), client: new FetchHttpClient(bearerAuth('x')), baseUrl: 'http://127.0.0.1:9', accountKey: 't' }), { tenantId: 't' }), account: 't' });
+	const xero = new AccountingBooks({ store, connector: new XeroAccounting(new Transport({ profile: xeroProfile(), client: new FetchHttpClient(bearerAuth('x')), baseUrl: 'http://127.0.0.1:9', accountKey: 't', concurrency: store.concurrency }), { tenantId: 't' }), account: 't' });
 	await expect(xero.pullChanges()).rejects.toThrow(/Pulling changes from xero is not supported \(QuickBooks Online only\)/);
 	expect(await control.requests()).toEqual([]);
 });

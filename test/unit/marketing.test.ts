@@ -1,9 +1,8 @@
-/** Marketing pieces without a network: segment rules, Mailchimp addressing, vendor error parsing, the connection limit, Marketo's token refresh. */
+/** Marketing pieces without a network: segment rules, Mailchimp addressing, vendor error parsing, calls in parallel lanes, Marketo's token refresh. */
 import { segmentsFor, validateSegmentRules, SegmentRuleError } from '../../lib/marketing';
 import { activeCampaignProfile } from '../../lib/platforms/activecampaign';
 import { mailchimpBaseUrl, mailchimpProfile, subscriberHash } from '../../lib/platforms/mailchimp';
 import { mapLimited } from '../../lib/platforms/marketing';
-import { ConcurrencyLimit } from '../../lib/transport';
 import { MarketoOAuthClient, marketoProfile } from '../../lib/platforms/marketo';
 import type { HttpRequest, HttpResponse } from '../../lib/transport';
 import { mailchimp } from '../../lib/platforms/mailchimp';
@@ -74,28 +73,23 @@ describe('vendor errors as data', () => {
 	});
 });
 
-describe('connection limit', () => {
-	test('never more than the limit at once, results in input order', async () => {
-		const limit = new ConcurrencyLimit(3);
+describe('parallel lanes', () => {
+	test('never more than the lanes at once, results in input order', async () => {
 		let active = 0;
 		let peak = 0;
-		const results = await mapLimited(Array.from({ length: 20 }, (_, index) => index), 20, (value) =>
-			limit.run(async () => {
-				active++;
-				peak = Math.max(peak, active);
-				await new Promise((resolve) => setTimeout(resolve, 2 + (value % 3)));
-				active--;
-				return value * 2;
-			}),
-		);
+		const results = await mapLimited(Array.from({ length: 20 }, (_, index) => index), 3, async (value) => {
+			active++;
+			peak = Math.max(peak, active);
+			await new Promise((resolve) => setTimeout(resolve, 2 + (value % 3)));
+			active--;
+			return value * 2;
+		});
 		expect(peak).toBe(3);
 		expect(results).toEqual(Array.from({ length: 20 }, (_, index) => index * 2));
 	});
 
-	test('a failing holder frees its slot', async () => {
-		const limit = new ConcurrencyLimit(1);
-		await expect(limit.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-		await expect(limit.run(async () => 'next')).resolves.toBe('next');
+	test('a failing call fails the map', async () => {
+		await expect(mapLimited([1, 2, 3], 2, async (value) => (value === 2 ? Promise.reject(new Error('boom')) : value))).rejects.toThrow('boom');
 	});
 });
 

@@ -893,3 +893,31 @@ describe('form bodies', () => {
 		expect(encodeForm(undefined)).toEqual([]);
 	});
 });
+
+describe('concurrency limit', () => {
+	const limited: PlatformProfile = { ...testProfile, concurrencyLimit: 2 };
+
+	test("a profile that limits open requests needs the store's slots: without them the transport is refused, naming the platform", () => {
+		expect(() => makeTransport({ profile: limited })).toThrow(/^testvendor allows 2 requests open at once per account: its transport needs the store's concurrency slots/);
+		expect(() => makeTransport({ profile: limited, concurrency: store.concurrency })).not.toThrow();
+	});
+
+	test("two transports on one account share the store's slots: never more than the limit open at once", async () => {
+		let open = 0;
+		let peak = 0;
+		const client = {
+			async send(): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+				peak = Math.max(peak, ++open);
+				await new Promise((resolve) => setTimeout(resolve, 15));
+				open--;
+				return { status: 200, headers: {}, body: { ok: true } };
+			},
+		};
+		const accountKey = freshAccount();
+		const transports = [1, 2].map(() => makeTransport({ profile: limited, client, accountKey, concurrency: store.concurrency }));
+		const results = await Promise.all(transports.flatMap((transport) => Array.from({ length: 4 }, async () => await transport.request(get()))));
+		expect(results).toHaveLength(8);
+		expect(peak).toBeLessThanOrEqual(2);
+		expect(await store.concurrency.inUse(`testvendor:${accountKey}`, 2)).toBe(0);
+	});
+});

@@ -18,7 +18,7 @@ export interface StandaloneAccount {
 export interface StandaloneOptions {
 	/** Shared rate windows (a store's `rateBuckets`); without them the platforms' limits are not paced here. */
 	rateBuckets?: RateBucketRepository;
-	/** Shared concurrency slots (a store's `concurrency`), for vendors that declare a limit. */
+	/** Concurrency slots shared by every process (a store's `concurrency`): required to reach a vendor that declares a limit. */
 	concurrency?: ConcurrencySlots;
 	/** Replaces the retry policy the capability asks for (tests and benchmarks shorten the waits). */
 	retry?: Partial<RetryPolicy>;

@@ -78,7 +78,7 @@ test('the Xero connector’s requests (sale, invoice, payment, refund, customers
 	const dir = mkdtempSync(join(tmpdir(), 'xero-spec-'));
 	try {
 		const store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-		const transport = new Transport({ profile: xeroProfile(), client: new FetchHttpClient(bearerAuth(sandbox.credentials.accessToken)), baseUrl: sandbox.baseUrl, accountKey: 'spec', retry: { baseDelayMs: 5 } });
+		const transport = new Transport({ profile: xeroProfile(), client: new FetchHttpClient(bearerAuth(sandbox.credentials.accessToken)), baseUrl: sandbox.baseUrl, accountKey: 'spec', concurrency: store.concurrency, retry: { baseDelayMs: 5 } });
 		const books = new AccountingBooks({ store, connector: new XeroAccounting(transport, { tenantId: sandbox.credentials.tenantId }), account: 'spec' });
 		const customer = { email: 'ann@example.com', name: 'Ann Lee' };
 		await books.recordSale({ sourceId: 's-1', currency: 'USD', customer, lines: [{ description: 'Mug', quantity: 2, unitPrice: 9.5 }], shipping: 3, discount: 1, tax: 1.2, date: '2026-12-01' });
