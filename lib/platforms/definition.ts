@@ -109,9 +109,19 @@ export interface MarketingParameter {
 	shownWhen?: Record<string, string[]>;
 	/**
 	 * Picked from the platform's `resources[resource]` list rather than typed; `by` is what the engine is given (the
-	 * vendor's id, or a name where the engine keys by name), `pattern` what a typed id must look like.
+	 * vendor's id, or a name where the engine keys by name), `pattern` what a typed id must look like; `url`: the
+	 * object's address in the vendor's app, whose `regex`'s one group is the id. Without `resource` (the vendor's API
+	 * lists none) `noList` says so under the field, and the id is given by URL or by id.
 	 */
-	pick?: { resource: string; by: 'id' | 'name'; placeholder: string; pattern?: string; patternMessage?: string };
+	pick?: {
+		resource?: string;
+		by: 'id' | 'name';
+		placeholder: string;
+		pattern?: string;
+		patternMessage?: string;
+		url?: { placeholder: string; regex: string };
+		noList?: string;
+	};
 }
 
 /**

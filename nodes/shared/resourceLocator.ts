@@ -3,12 +3,14 @@ import { NodeOperationError, type IDisplayOptions, type IExecuteFunctions, type 
 export interface PickerOptions {
 	displayName: string;
 	name: string;
-	/** The node's `listSearch` method that fills "From List". */
-	searchListMethod: string;
+	/** The node's `listSearch` method that fills "From List"; absent where the vendor's API lists none (then `hint` says so). */
+	searchListMethod?: string;
 	description: string;
+	/** Shown under the field: e.g. why no list is offered and where the id is found. */
+	hint?: string;
 	required?: boolean;
 	/** Nothing picked unless given (e.g. a name the engine creates when missing). */
-	default?: { mode: 'list' | 'id' | 'name'; value: string };
+	default?: { mode: 'list' | 'id' | 'name' | 'url'; value: string };
 	displayOptions?: IDisplayOptions;
 	/** The typed mode beside the list: the vendor's id (default), or a name where the engine keys by name. */
 	typed?: { name: 'id' | 'name'; displayName: string; placeholder: string; regex?: string; errorMessage?: string };
@@ -23,7 +25,7 @@ export interface PickerOptions {
 export function picker(options: PickerOptions): INodeProperties {
 	const typed = options.typed ?? { name: 'id', displayName: 'By ID', placeholder: 'e.g. 123' };
 	const modes: INodePropertyMode[] = [
-		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: options.searchListMethod, searchable: true } },
+		...(options.searchListMethod ? [{ displayName: 'From List', name: 'list', type: 'list' as const, typeOptions: { searchListMethod: options.searchListMethod, searchable: true } }] : []),
 		{
 			displayName: typed.displayName,
 			name: typed.name,
@@ -46,9 +48,10 @@ export function picker(options: PickerOptions): INodeProperties {
 		displayName: options.displayName,
 		name: options.name,
 		type: 'resourceLocator',
-		default: options.default ?? { mode: 'list', value: '' },
+		default: options.default ?? { mode: options.searchListMethod ? 'list' : typed.name, value: '' },
 		required: options.required,
 		description: options.description,
+		...(options.hint ? { hint: options.hint } : {}),
 		displayOptions: options.displayOptions,
 		modes,
 	};

@@ -64,6 +64,27 @@ test('HubSpot lists are searched by HubSpot, and the welcome list is given to th
 	]);
 });
 
+test("HubSpot's contact workflows that are turned on are listed through the Automation API v4, page by page, by the ids enrolment takes", async () => {
+	// The fixture's nurture (8101) and retention (8102) workflows, plus ones that cannot enrol a contact.
+	await platforms.controls.hubspot.seed({
+		workflows: [
+			{ id: '8103', name: 'Old nurture', isEnabled: false },
+			{ id: '8104', name: 'Deal follow-up', objectTypeId: '0-3' },
+			...Array.from({ length: 120 }, (_, index) => ({ id: String(9000 + index), name: `Campaign flow ${index}` })),
+		],
+	});
+	const workflows = await list('hubspot', 'contactWorkflows');
+	expect(workflows.slice(0, 2)).toEqual([
+		{ id: '8101', name: 'Lead nurture' },
+		{ id: '8102', name: 'Win back' },
+	]);
+	// 2 + 120 contact workflows turned on, over two pages of 100 flows.
+	expect(workflows).toHaveLength(122);
+	expect(workflows.map((option) => option.id)).not.toEqual(expect.arrayContaining(['8103']));
+	expect(workflows.map((option) => option.id)).not.toEqual(expect.arrayContaining(['8104']));
+	expect(await list('hubspot', 'contactWorkflows', 'win')).toEqual([{ id: '8102', name: 'Win back' }]);
+});
+
 test('a long list is read page by page to its end, and the search box filters it', async () => {
 	const lists = Array.from({ length: 230 }, (_, index) => ({ id: String(100 + index), name: `List ${index}` }));
 	await platforms.controls.activecampaign.seed({ lists });

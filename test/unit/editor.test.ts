@@ -82,6 +82,7 @@ test('vendor ids are resourceLocators with a searchable list the node can fill',
 	const picked = [
 		'mailchimpAudienceId', 'hubspotSubscriptionId', 'marketoCampaignId', 'activeCampaignListId', 'shopifyLocation', 'bigcommerceLocation', 'magentoLocation',
 		'intercomTicketType', 'hubspotTicketPipeline', 'hubspotTicketStage', 'squareLocation', 'braintreeMerchantAccount',
+		'hubspotNurtureWorkflowId', 'hubspotRetentionWorkflowId',
 	];
 	const nodes = packageNodes();
 	for (const name of picked) {
@@ -93,6 +94,35 @@ test('vendor ids are resourceLocators with a searchable list the node can fill',
 		expect({ name, searchable: list?.typeOptions?.searchable }).toEqual({ name, searchable: true });
 		expect({ name, method: typeof (node.methods?.listSearch as Record<string, unknown> | undefined)?.[method] }).toEqual({ name, method: 'function' });
 	}
+});
+
+/** The id a resourceLocator's mode extracts from a value, as n8n extracts it (the regex's one group). */
+function extracted(property: INodeProperties, mode: string, value: string): string | undefined {
+	const found = property.modes?.find((candidate) => candidate.name === mode);
+	const regex = found?.extractValue?.type === 'regex' ? found.extractValue.regex : undefined;
+	return regex ? new RegExp(regex).exec(value)?.[1] : value;
+}
+
+test("Mailchimp's journeys and steps, which its API cannot list, are given By URL or By ID, with a hint saying why", () => {
+	const fanOut = packageNodes().find((node) => node.description.name === 'marketingFanOut')!;
+	const property = (name: string) => fanOut.description.properties.find((candidate) => candidate.name === name) as INodeProperties;
+	const triggerUrl = 'https://us21.api.mailchimp.com/3.0/customer-journeys/journeys/601/steps/9101/actions/trigger';
+	for (const name of ['mailchimpJourneyId', 'mailchimpNurtureJourneyId', 'mailchimpRetentionJourneyId', 'mailchimpJourneyStepId', 'mailchimpNurtureStepId', 'mailchimpRetentionStepId']) {
+		const journey = property(name);
+		expect({ name, type: journey.type, modes: journey.modes?.map((mode) => mode.name), default: journey.default }).toEqual({ name, type: 'resourceLocator', modes: ['id', 'url'], default: { mode: 'id', value: '' } });
+		expect({ name, hint: journey.hint }).toEqual({ name, hint: expect.stringMatching(/API lists no customer journeys/) });
+		expect({ name, fromTriggerUrl: extracted(journey, 'url', triggerUrl) }).toEqual({ name, fromTriggerUrl: name.endsWith('StepId') ? '9101' : '601' });
+	}
+	expect(extracted(property('mailchimpNurtureJourneyId'), 'url', 'https://us21.admin.mailchimp.com/customer-journey/builder?id=601')).toBe('601');
+	expect(extracted(property('mailchimpNurtureStepId'), 'url', 'https://us21.admin.mailchimp.com/customer-journey/builder?id=601')).toBeUndefined();
+});
+
+test("HubSpot's workflows are also given by the workflow editor's URL", () => {
+	const fanOut = packageNodes().find((node) => node.description.name === 'marketingFanOut')!;
+	const nurture = fanOut.description.properties.find((candidate) => candidate.name === 'hubspotNurtureWorkflowId') as INodeProperties;
+	expect(nurture.modes?.map((mode) => mode.name)).toEqual(['list', 'id', 'url']);
+	expect(extracted(nurture, 'url', 'https://app.hubspot.com/workflows/4411/platform/flow/8101/edit')).toBe('8101');
+	expect(extracted(nurture, 'url', 'https://app-eu1.hubspot.com/workflows/4411/platform/flow/8101/edit')).toBe('8101');
 });
 
 test('every node that keeps state says its integration must share one state store', () => {

@@ -6,6 +6,17 @@ import { hubSpotDefaultMappings } from './mappings';
 import { hubSpotProfile } from './profile';
 import { hubSpotResources } from './resources';
 
+/** A contact workflow, picked from HubSpot's list (Automation API v4) or typed by its id (a number). */
+const workflowPick = {
+	resource: 'contactWorkflows',
+	by: 'id',
+	placeholder: 'e.g. 8101',
+	pattern: '^[0-9]+$',
+	patternMessage: 'A HubSpot workflow ID is a number',
+	// The workflow editor's address: app.hubspot.com/workflows/<portal>/platform/flow/<id>/edit (older: …/flow/<id>/…).
+	url: { placeholder: 'e.g. https://app.hubspot.com/workflows/123456/platform/flow/8101/edit', regex: 'app(?:-[a-z0-9]+)?\\.hubspot\\.com/workflows/[0-9]+/(?:platform/)?flow/([0-9]+)' },
+} as const;
+
 export const hubspot: PlatformDefinition = {
 	id: 'hubspot',
 	displayName: 'HubSpot',
@@ -54,8 +65,22 @@ export const hubspot: PlatformDefinition = {
 				description: 'The email subscription type an unsubscribe applies to (Settings → Marketing → Email → Subscription types)',
 				pick: { resource: 'subscriptionTypes', by: 'id', placeholder: 'e.g. 7001', pattern: '^[0-9]+$', patternMessage: 'A HubSpot subscription type ID is a number' },
 			},
-			{ displayName: 'HubSpot Nurture Workflow ID', name: 'hubspotNurtureWorkflowId', default: '', shownWhen: { operation: ['updateLifecycleStage', 'retryPending'] }, description: 'The contact workflow a lead is enrolled in; becoming a customer unenrols it. Empty for none.' },
-			{ displayName: 'HubSpot Retention Workflow ID', name: 'hubspotRetentionWorkflowId', default: '', shownWhen: { operation: ['startRetention', 'retryPending'] }, description: 'The contact workflow inactive customers are enrolled in; empty for none' },
+			{
+				displayName: 'HubSpot Nurture Workflow',
+				name: 'hubspotNurtureWorkflowId',
+				default: '',
+				shownWhen: { operation: ['updateLifecycleStage', 'retryPending'] },
+				description: 'The contact workflow a lead is enrolled in (turned-on contact workflows are listed); becoming a customer unenrols it. Empty for none.',
+				pick: workflowPick,
+			},
+			{
+				displayName: 'HubSpot Retention Workflow',
+				name: 'hubspotRetentionWorkflowId',
+				default: '',
+				shownWhen: { operation: ['startRetention', 'retryPending'] },
+				description: 'The contact workflow inactive customers are enrolled in (turned-on contact workflows are listed); empty for none',
+				pick: workflowPick,
+			},
 		],
 		settings: (parameter) => {
 			const list = parameter('hubspotWelcomeList');

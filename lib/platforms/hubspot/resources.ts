@@ -47,4 +47,29 @@ async function ticketStages(transport: Transport, query: ResourceQuery) {
 	return { options: matching(options, query.filter) };
 }
 
-export const hubSpotResources: Record<string, ResourceLister> = { lists, subscriptionTypes, ticketPipelines, ticketStages };
+interface Flow {
+	id: string;
+	name?: string;
+	isEnabled?: boolean;
+	objectTypeId?: string;
+}
+
+/** HubSpot's contact object type: the workflows that enrol contacts. */
+const CONTACTS = '0-1';
+
+/**
+ * Contact workflows that are turned on (only those enrol anyone), listed by the Automation API v4 (`GET
+ * /automation/v4/flows`, 100 a page, `paging.next.after`; it cannot search, so each page is filtered here). A flow's
+ * `id` is the workflow id the Workflows v2 enrolment endpoints take.
+ */
+async function contactWorkflows(transport: Transport, query: ResourceQuery) {
+	const body = await transport.request<{ results: Flow[]; paging?: { next?: { after?: string } } }>({
+		method: 'GET',
+		url: '/automation/v4/flows',
+		qs: { limit: PAGE, after: query.cursor },
+	});
+	const enrolling = body.results.filter((flow) => flow.objectTypeId === CONTACTS && flow.isEnabled !== false);
+	return { options: matching(enrolling.map((flow) => ({ id: String(flow.id), name: flow.name || `Workflow ${flow.id}` })), query.filter), next: body.paging?.next?.after };
+}
+
+export const hubSpotResources: Record<string, ResourceLister> = { lists, subscriptionTypes, ticketPipelines, ticketStages, contactWorkflows };

@@ -27,8 +27,10 @@ function marketingProperty(platform: string, parameter: MarketingParameter): INo
 			description: rest.description ?? '',
 			required,
 			displayOptions,
-			searchListMethod: searchMethod(platform, pick.resource),
+			searchListMethod: pick.resource ? searchMethod(platform, pick.resource) : undefined,
+			hint: pick.noList,
 			typed: { name: pick.by, displayName: pick.by === 'id' ? 'By ID' : 'By Name', placeholder: pick.placeholder, regex: pick.pattern, errorMessage: pick.patternMessage },
+			url: pick.url,
 			default: rest.default ? { mode: pick.by, value: rest.default } : undefined,
 		});
 	}
@@ -38,7 +40,7 @@ function marketingProperty(platform: string, parameter: MarketingParameter): INo
 /** The lists behind every picked marketing parameter, each through the node's credential for its platform. */
 export const marketingListSearch = Object.fromEntries(
 	platformsServing('marketing').flatMap((definition) =>
-		definition.marketing!.parameters.flatMap((parameter) => (parameter.pick ? [[searchMethod(definition.id, parameter.pick.resource), platformListSearch(definition.id, parameter.pick.resource)]] : [])),
+		definition.marketing!.parameters.flatMap((parameter) => (parameter.pick?.resource ? [[searchMethod(definition.id, parameter.pick.resource), platformListSearch(definition.id, parameter.pick.resource)]] : [])),
 	),
 );
 

@@ -7,7 +7,7 @@ export const HUBSPOT_WORKFLOWS = { nurture: '8101', retention: '8102' };
 
 export const hubspotMarketing: MarketingFixture = {
 	apiBase: (sandbox) => sandbox.baseUrl,
-	parameters: { hubspotSubscriptionId: picked(HUBSPOT_SUBSCRIPTION), hubspotNurtureWorkflowId: HUBSPOT_WORKFLOWS.nurture, hubspotRetentionWorkflowId: HUBSPOT_WORKFLOWS.retention },
+	parameters: { hubspotSubscriptionId: picked(HUBSPOT_SUBSCRIPTION), hubspotNurtureWorkflowId: picked(HUBSPOT_WORKFLOWS.nurture), hubspotRetentionWorkflowId: picked(HUBSPOT_WORKFLOWS.retention) },
 	seed: async (control) =>
 		void (await control.seed({ workflows: [{ id: HUBSPOT_WORKFLOWS.nurture, name: 'Lead nurture' }, { id: HUBSPOT_WORKFLOWS.retention, name: 'Win back', allowContactToTriggerMultipleTimes: true }] })),
 };

@@ -10,13 +10,13 @@ export const mailchimpMarketing: MarketingFixture = {
 	apiBase: (sandbox) => `${sandbox.baseUrl}/3.0`,
 	parameters: {
 		mailchimpAudienceId: picked(MAILCHIMP_AUDIENCE),
-		mailchimpJourneyId: MAILCHIMP_JOURNEY.id,
-		mailchimpJourneyStepId: MAILCHIMP_JOURNEY.stepId,
-		mailchimpNurtureJourneyId: MAILCHIMP_NURTURE.id,
-		mailchimpNurtureStepId: MAILCHIMP_NURTURE.stepId,
+		mailchimpJourneyId: picked(MAILCHIMP_JOURNEY.id),
+		mailchimpJourneyStepId: picked(MAILCHIMP_JOURNEY.stepId),
+		mailchimpNurtureJourneyId: picked(MAILCHIMP_NURTURE.id),
+		mailchimpNurtureStepId: picked(MAILCHIMP_NURTURE.stepId),
 		mailchimpNurtureExitTag: MAILCHIMP_NURTURE.exitTag,
-		mailchimpRetentionJourneyId: MAILCHIMP_RETENTION.id,
-		mailchimpRetentionStepId: MAILCHIMP_RETENTION.stepId,
+		mailchimpRetentionJourneyId: picked(MAILCHIMP_RETENTION.id),
+		mailchimpRetentionStepId: picked(MAILCHIMP_RETENTION.stepId),
 	},
 	seed: async (control) =>
 		void (await control.seed({
