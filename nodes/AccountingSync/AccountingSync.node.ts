@@ -11,6 +11,7 @@ import * as upsertCustomer from './actions/upsertCustomer.operation';
 import { ACCOUNTING_PLATFORMS, accountingSyncProperties, operationOptions } from './AccountingSync.description';
 import { accountingListSearch } from './actions/listSearch';
 import { routeOperation } from '../shared/operationRouter';
+import { chosenPlatformSlots } from '../shared/platformCredentials';
 import { namesInSentence } from '../shared/platformOptions';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
@@ -32,7 +33,7 @@ export class AccountingSync implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			...ACCOUNTING_PLATFORMS.map(({ value, credential }) => ({ name: credential, required: true, displayOptions: { show: { platform: [value] } } })),
+			...chosenPlatformSlots(ACCOUNTING_PLATFORMS),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: [stateStoreNotice, ...accountingSyncProperties],

@@ -5,6 +5,7 @@ import { nodeEngine } from '../shared/engineContext';
 import { toNodeError } from '../shared/errors';
 import { startFrom } from '../shared/startFrom';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
+import { chosenPlatformSlots } from '../shared/platformCredentials';
 import { platformNameOf } from '../shared/subtitle';
 import { namesInSentence } from '../shared/platformOptions';
 import { ORDER_POLL_PLATFORMS, orderPollTriggerProperties } from './OrderPollTrigger.description';
@@ -31,7 +32,7 @@ export class OrderPollTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			...ORDER_POLL_PLATFORMS.map((platform) => ({ name: platform.credential, required: true, displayOptions: { show: { platform: [platform.value] } } })),
+			...chosenPlatformSlots(ORDER_POLL_PLATFORMS),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		properties: [stateStoreNotice, ...orderPollTriggerProperties],

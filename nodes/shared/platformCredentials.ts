@@ -41,11 +41,12 @@ export function chosenCredential(platform: string, configured: Record<string, un
 }
 
 /**
- * Shows a credential slot while `platform` is among the values of the multi-select `parameter`. The condition names the
- * parameter by its root path ('/platforms'), not its name: n8n's editor takes a parameter that credential slots name as
- * the node's authentication choice and moves it out of the panel into the credential dialog (what n8n's nodes do with
- * `authentication`), which a multi-select of platforms cannot be, so the list vanished from the panel. n8n-workflow
- * reads '/name' from the node's own parameters, in the editor's credential list and in n8n-core's credential check alike.
+ * Shows a credential slot while `platform` is the value of `parameter` (or among its values, for a multi-select). The
+ * condition names the parameter by its root path ('/platforms'), not its name: n8n's editor takes a parameter that
+ * credential slots name as the node's authentication choice and moves it out of the panel into the credential dialog
+ * (what n8n's nodes do with `authentication`), so a multi-select of platforms vanished from the panel and a single
+ * Platform choice showed only inside the credential dialog. n8n-workflow reads '/name' from the node's own parameters,
+ * in the editor's credential list and in n8n-core's credential check alike.
  */
 export function shownWhileChosen(parameter: string, platform: string): ICredentialsDisplayOptions {
 	return { show: { [`/${parameter}`]: [platform] } };
@@ -59,6 +60,11 @@ export function credentialSlots(capability: Capability, shownBy?: string): INode
 	return platformsServing(capability).flatMap((definition) =>
 		credentialChoices(definition.id).map((choice) => ({ name: choice.type, required: false, ...(shownBy ? { displayOptions: shownWhileChosen(shownBy, definition.id) } : {}) })),
 	);
+}
+
+/** One slot per platform of a single Platform choice (`parameter`), required while its platform is the one chosen. */
+export function chosenPlatformSlots(platforms: ReadonlyArray<{ value: string; credential: string }>, parameter = 'platform'): INodeCredentialDescription[] {
+	return platforms.map(({ value, credential }) => ({ name: credential, required: true, displayOptions: shownWhileChosen(parameter, value) }));
 }
 
 /** One optional slot per second-store credential type of the platforms serving the capability, in catalog order. */

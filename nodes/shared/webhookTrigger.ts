@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError, type IDataObject, type IHookFu
 import { eventTopic, eventTopics, existingHook, receiveDelivery, registerHook, registersThroughApi, removeHook, type AppWebhookScheme, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
 import { nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
-import { chosenCredential } from './platformCredentials';
+import { chosenCredential, chosenPlatformSlots } from './platformCredentials';
 import { namesInSentence } from './platformOptions';
 import { stateStoreNotice } from './stateStoreCredentialTest';
 import { platformsServing } from '../../lib/platforms/catalog';
@@ -112,7 +112,7 @@ export function vendorTriggerDescription(spec: VendorTriggerSpec): SharedTrigger
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			...spec.platforms.map((platform) => ({ name: platform.credential, required: true, displayOptions: { show: { platform: [platform.value] } } })),
+			...chosenPlatformSlots(spec.platforms),
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
 		],
 		webhooks: [vendorWebhook],

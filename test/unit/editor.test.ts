@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NodeHelpers, type INodeParameters, type INodeProperties, type INodePropertyOptions, type INodeType } from 'n8n-workflow';
 
-import { platformsServing } from '../../lib/platforms/catalog';
+import { platformDefinition, platformsServing } from '../../lib/platforms/catalog';
 import { credentialChoices } from '../../nodes/shared/platformCredentials';
 
 import { readManifest } from '../harness/build';
@@ -138,7 +138,7 @@ test('every node that keeps state says its integration must share one state stor
  * The parameters n8n's editor leaves out of a node's panel because credential slots depend on them (its
  * getNodeAuthFields / getMainAuthField / isAuthRelatedParameter, n8n 2.40): the one it takes for the authentication
  * choice (named `authentication`, or every option of which selects a slot), shown in the credential dialog instead,
- * and the parameters that choice's own display depends on.
+ * and, when there is such a choice, the parameters any credential-named parameter's display depends on.
  */
 function hiddenByCredentials(node: INodeType): string[] {
 	const credentials = node.description.credentials ?? [];
@@ -149,7 +149,7 @@ function hiddenByCredentials(node: INodeType): string[] {
 		authFields.find((field) => field.name === 'authentication' && !(field.options ?? []).some((option) => 'value' in option && option.value === 'none')) ??
 		authFields.find((field) => (field.options ?? []).length > 0 && (field.options ?? []).every((option) => !('value' in option) || typeof option.value !== 'string' || selecting(field.name).includes(option.value)));
 	const related = node.description.properties.filter((property) => authFields.some((field) => field.displayOptions?.show && property.name in field.displayOptions.show));
-	return [...(main ? [main.name] : []), ...related.map((property) => property.name)];
+	return main ? [main.name, ...related.map((property) => property.name)] : [];
 }
 
 /** The credential slots the editor shows for these parameters, decided as n8n decides them. */
@@ -167,6 +167,11 @@ test('no multi-select is left out of a panel for credential slots depending on i
 	}
 });
 
+test('no parameter is left out of a panel for credential slots depending on it: platform choices stay in the panel, the dialog holds only credentials', () => {
+	const hidden = packageNodes().flatMap((node) => hiddenByCredentials(node).map((parameter) => `${node.description.name}.${parameter}`));
+	expect(hidden).toEqual([]);
+});
+
 test.each([
 	['smartPaymentRouter', 'processors', 'payments'],
 	['marketingFanOut', 'platforms', 'marketing'],
@@ -182,4 +187,21 @@ test.each([
 		expect(shownSlots(node, { [parameter]: chosen }).filter((slot) => slot !== 'integrationStateStore').sort()).toEqual(expected.sort());
 	}
 	expect(shownSlots(node, { [parameter]: [] })).toEqual(['integrationStateStore']);
+});
+
+test.each([
+	['accountingSync', 'accounting'],
+	['orderTrigger', 'orderWebhooks'],
+	['paymentEventTrigger', 'paymentWebhooks'],
+	['crmEventTrigger', 'crmWebhooks'],
+] as const)("%s shows its Platform choice in the panel and one required slot, the chosen platform's", (name, capability) => {
+	const node = packageNodes().find((candidate) => candidate.description.name === name)!;
+	const platform = node.description.properties.find((property) => property.name === 'platform')!;
+	expect(platform.type).toBe('options');
+	const ids = (platform.options as INodePropertyOptions[]).map((option) => String(option.value));
+	expect(ids).toEqual(platformsServing(capability).map((definition) => definition.id));
+	for (const chosen of ids) {
+		const slots = (node.description.credentials ?? []).filter((credential) => shownSlots(node, { platform: chosen }).includes(credential.name) && credential.name !== 'integrationStateStore');
+		expect(slots).toEqual([expect.objectContaining({ name: platformDefinition(chosen).credentials.type, required: true })]);
+	}
 });
