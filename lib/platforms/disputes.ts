@@ -122,3 +122,45 @@ export class DisputeReader {
 export function disputeReason(table: Record<string, DisputeReason>, code: string): DisputeReason {
 	return table[code] ?? 'general';
 }
+
+/** Where a processor's dispute event keeps what every processor's has (paths in the event), and what its codes mean. */
+export interface DisputeLayout {
+	/** The processor's name in errors ("Not a PayPal dispute event"). */
+	processor: string;
+	disputeId: string;
+	status: string;
+	reason: string;
+	currency: string;
+	/** The disputed amount: minor units as a whole number (Stripe, Square) or major units as text (`"10.99"`: PayPal, Braintree). */
+	amount: { path: string; units: 'minor' | 'major' };
+	/** When evidence is due, as ISO 8601 text or (`unix`) seconds since 1970. */
+	evidenceDueBy: { path: string; form?: 'text' | 'unix' };
+	/** The processor's reasons (a code not listed is `general`) and statuses (one not listed is `under_review`). */
+	reasons: Record<string, DisputeReason>;
+	states: Record<string, DisputeState>;
+}
+
+/** What each processor's event says its own way; `state` and `processorStatus` where more than the status decides them. */
+export type DisputeParticulars = Pick<ProcessorDispute, 'transactionId' | 'stage' | 'occurredAt'> & Partial<Pick<ProcessorDispute, 'state' | 'processorStatus'>>;
+
+/**
+ * A processor's dispute event as a dispute: the fields its layout places, then its particulars, read from the same
+ * reader (given the event's status), so that a refusal names every field that is missing or malformed.
+ */
+export function readDispute(event: unknown, layout: DisputeLayout, particulars: (read: DisputeReader, status: string) => DisputeParticulars): ProcessorDispute {
+	const read = new DisputeReader(event, layout.processor);
+	const status = read.text(layout.status);
+	const reason = read.text(layout.reason);
+	const currency = read.currency(layout.currency);
+	const common = {
+		disputeId: read.text(layout.disputeId),
+		amountMinor: layout.amount.units === 'minor' ? read.minorUnits(layout.amount.path) : read.majorUnits(layout.amount.path, currency),
+		currency,
+		reason: disputeReason(layout.reasons, reason),
+		processorReason: reason,
+		state: layout.states[status] ?? 'under_review',
+		processorStatus: status,
+		evidenceDueBy: read.optionalInstant(layout.evidenceDueBy.path, layout.evidenceDueBy.form),
+	};
+	return read.dispute({ ...common, ...particulars(read, status) });
+}

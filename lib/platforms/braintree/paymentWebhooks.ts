@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { hmacHex, safeEqual } from '../../transport/signatures';
-import { disputeReason, DisputeReader, type DisputeReason, type DisputeState } from '../disputes';
+import { readDispute, type DisputeLayout, type DisputeReason, type DisputeState } from '../disputes';
 import { verdict, type AppWebhookScheme, type PaymentEventKind, type PaymentEventReading } from '../webhookSchemes';
 
 /**
@@ -96,26 +96,12 @@ export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> & Paym
 		return `${kind}:${subject.id ?? ''}:${timestamp}`;
 	},
 	topic: (_header, payload) => (typeof payload.kind === 'string' ? payload.kind : undefined),
-	dispute: (payload) => {
-		const read = new DisputeReader(payload, 'Braintree');
-		const status = read.text('subject.status');
-		const reason = read.text('subject.reason');
-		const currency = read.currency('subject.currency-iso-code');
-		const kind = read.optionalText('subject.kind');
-		return read.dispute({
-			disputeId: read.text('subject.id'),
+	dispute: (payload) =>
+		readDispute(payload, BRAINTREE_DISPUTE, (read) => ({
 			transactionId: graphQlTransactionId(read.text('subject.transaction-id')),
-			amountMinor: read.majorUnits('subject.amount-disputed', currency),
-			currency,
-			reason: disputeReason(BRAINTREE_REASONS, reason),
-			processorReason: reason,
-			state: BRAINTREE_STATES[status] ?? 'under_review',
-			processorStatus: status,
-			stage: kind === 'retrieval' ? 'inquiry' : 'chargeback',
-			evidenceDueBy: read.optionalInstant('subject.reply-by-date'),
+			stage: read.optionalText('subject.kind') === 'retrieval' ? 'inquiry' : 'chargeback',
 			occurredAt: read.instant('timestamp'),
-		});
-	},
+		})),
 	// The transaction, or the transaction a dispute is about.
 	subjectId: (payload) => {
 		const { subject } = payload as unknown as BraintreeNotification;
@@ -144,4 +130,17 @@ const BRAINTREE_REASONS: Record<string, DisputeReason> = {
 	credit_not_processed: 'credit_not_processed',
 	cancelled_recurring_transaction: 'canceled',
 	transaction_amount_differs: 'amount_differs',
+};
+
+/** Where a dispute notification keeps the fields every processor's dispute has. */
+const BRAINTREE_DISPUTE: DisputeLayout = {
+	processor: 'Braintree',
+	disputeId: 'subject.id',
+	status: 'subject.status',
+	reason: 'subject.reason',
+	currency: 'subject.currency-iso-code',
+	amount: { path: 'subject.amount-disputed', units: 'major' },
+	evidenceDueBy: { path: 'subject.reply-by-date' },
+	reasons: BRAINTREE_REASONS,
+	states: BRAINTREE_STATES,
 };

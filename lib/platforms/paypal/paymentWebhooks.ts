@@ -1,4 +1,4 @@
-import { disputeReason, DisputeReader, type DisputeReason, type DisputeState } from '../disputes';
+import { readDispute, type DisputeLayout, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, verdict, type PaymentWebhookScheme } from '../webhookSchemes';
 
 interface PayPalWebhook {
@@ -66,27 +66,19 @@ export const payPalPaymentWebhooks: PaymentWebhookScheme = {
 	},
 	deliveryId: (_header, payload) => idText(payload.id),
 	topic: (_header, payload) => (typeof payload.event_type === 'string' ? payload.event_type : undefined),
-	dispute: (payload) => {
-		const read = new DisputeReader(payload, 'PayPal');
-		const status = read.text('resource.status');
-		const outcome = read.optionalText('resource.dispute_outcome.outcome_code');
-		const reason = read.text('resource.reason');
-		const currency = read.currency('resource.dispute_amount.currency_code');
-		const stage = read.optionalText('resource.dispute_life_cycle_stage');
-		return read.dispute({
-			disputeId: read.text('resource.dispute_id'),
-			transactionId: read.text('resource.disputed_transactions.0.seller_transaction_id'),
-			amountMinor: read.majorUnits('resource.dispute_amount.value', currency),
-			currency,
-			reason: disputeReason(PAYPAL_REASONS, reason),
-			processorReason: reason,
-			state: status === 'RESOLVED' ? (outcome !== undefined && PAYPAL_LOST.has(outcome) ? 'lost' : 'won') : (PAYPAL_STATES[status] ?? 'under_review'),
-			processorStatus: outcome ? `${status}: ${outcome}` : status,
-			stage: stage === undefined || stage === 'INQUIRY' ? 'inquiry' : 'chargeback',
-			evidenceDueBy: read.optionalInstant('resource.seller_response_due_date'),
-			occurredAt: read.optionalInstant('resource.update_time') ?? read.instant('create_time'),
-		});
-	},
+	dispute: (payload) =>
+		readDispute(payload, PAYPAL_DISPUTE, (read, status) => {
+			const outcome = read.optionalText('resource.dispute_outcome.outcome_code');
+			const stage = read.optionalText('resource.dispute_life_cycle_stage');
+			return {
+				transactionId: read.text('resource.disputed_transactions.0.seller_transaction_id'),
+				// A resolved dispute is won or lost by its outcome.
+				...(status === 'RESOLVED' ? { state: outcome !== undefined && PAYPAL_LOST.has(outcome) ? 'lost' : 'won' } : {}),
+				...(outcome ? { processorStatus: `${status}: ${outcome}` } : {}),
+				stage: stage === undefined || stage === 'INQUIRY' ? 'inquiry' : 'chargeback',
+				occurredAt: read.optionalInstant('resource.update_time') ?? read.instant('create_time'),
+			};
+		}),
 	// The capture (a refund's resource is the refund: its capture is linked as `up`); a dispute names the capture disputed.
 	subjectId: (payload) =>
 		idText(objectAt(payload, 'resource').id) ?? idText((objectAt(payload, 'resource').disputed_transactions as Array<Record<string, unknown>> | undefined)?.[0]?.seller_transaction_id) ?? idText(objectAt(payload, 'resource').dispute_id),
@@ -112,4 +104,17 @@ const PAYPAL_REASONS: Record<string, DisputeReason> = {
 	CANCELED_RECURRING_BILLING: 'canceled',
 	INCORRECT_AMOUNT: 'amount_differs',
 	PAYMENT_BY_OTHER_MEANS: 'paid_by_other_means',
+};
+
+/** Where a dispute event's resource keeps the fields every processor's dispute has. */
+const PAYPAL_DISPUTE: DisputeLayout = {
+	processor: 'PayPal',
+	disputeId: 'resource.dispute_id',
+	status: 'resource.status',
+	reason: 'resource.reason',
+	currency: 'resource.dispute_amount.currency_code',
+	amount: { path: 'resource.dispute_amount.value', units: 'major' },
+	evidenceDueBy: { path: 'resource.seller_response_due_date' },
+	reasons: PAYPAL_REASONS,
+	states: PAYPAL_STATES,
 };

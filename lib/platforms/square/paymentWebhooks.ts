@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { nonEmptyString, object, shape } from '../../records/inputSchema';
-import { disputeReason, DisputeReader, type DisputeReason, type DisputeState } from '../disputes';
+import { readDispute, type DisputeLayout, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
 import { SQUARE_VERSION } from './profile';
 import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from './webhook';
@@ -62,25 +62,12 @@ export const squarePaymentWebhooks: PaymentWebhookScheme = {
 	eventBody: shape({ event_id: nonEmptyString(), type: nonEmptyString(), data: object() }),
 	deliveryId: (_header, payload) => idText(payload.event_id),
 	topic: (_header, payload) => (typeof payload.type === 'string' ? payload.type : undefined),
-	dispute: (payload) => {
-		const read = new DisputeReader(payload, 'Square');
-		const at = 'data.object.dispute';
-		const state = read.text(`${at}.state`);
-		const reason = read.text(`${at}.reason`);
-		return read.dispute({
-			disputeId: read.text(`${at}.id`),
-			transactionId: read.text(`${at}.disputed_payment.payment_id`),
-			amountMinor: read.minorUnits(`${at}.amount_money.amount`),
-			currency: read.currency(`${at}.amount_money.currency`),
-			reason: disputeReason(SQUARE_REASONS, reason),
-			processorReason: reason,
-			state: SQUARE_STATES[state] ?? 'under_review',
-			processorStatus: state,
+	dispute: (payload) =>
+		readDispute(payload, SQUARE_DISPUTE, (read, state) => ({
+			transactionId: read.text(`${SQUARE_DISPUTE_AT}.disputed_payment.payment_id`),
 			stage: state.startsWith('INQUIRY_') ? 'inquiry' : 'chargeback',
-			evidenceDueBy: read.optionalInstant(`${at}.due_at`),
-			occurredAt: read.optionalInstant(`${at}.updated_at`) ?? read.instant('created_at'),
-		});
-	},
+			occurredAt: read.optionalInstant(`${SQUARE_DISPUTE_AT}.updated_at`) ?? read.instant('created_at'),
+		})),
 	// The payment the event is about: a refund and a dispute name theirs.
 	subjectId: (payload) =>
 		idText(objectAt(payload, 'data.object.refund').payment_id) ?? idText(objectAt(payload, 'data.object.dispute.disputed_payment').payment_id) ?? idText(objectAt(payload, 'data.object.payment').id),
@@ -108,4 +95,19 @@ const SQUARE_REASONS: Record<string, DisputeReason> = {
 	CANCELLED: 'canceled',
 	AMOUNT_DIFFERS: 'amount_differs',
 	PAID_BY_OTHER_MEANS: 'paid_by_other_means',
+};
+
+const SQUARE_DISPUTE_AT = 'data.object.dispute';
+
+/** Where a dispute event keeps the fields every processor's dispute has. */
+const SQUARE_DISPUTE: DisputeLayout = {
+	processor: 'Square',
+	disputeId: `${SQUARE_DISPUTE_AT}.id`,
+	status: `${SQUARE_DISPUTE_AT}.state`,
+	reason: `${SQUARE_DISPUTE_AT}.reason`,
+	currency: `${SQUARE_DISPUTE_AT}.amount_money.currency`,
+	amount: { path: `${SQUARE_DISPUTE_AT}.amount_money.amount`, units: 'minor' },
+	evidenceDueBy: { path: `${SQUARE_DISPUTE_AT}.due_at` },
+	reasons: SQUARE_REASONS,
+	states: SQUARE_STATES,
 };

@@ -1,5 +1,5 @@
 import { nonEmptyString, object, shape } from '../../records/inputSchema';
-import { disputeReason, DisputeReader, type DisputeReason, type DisputeState } from '../disputes';
+import { readDispute, type DisputeLayout, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './webhook';
 
@@ -55,26 +55,13 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 	eventBody: shape({ id: nonEmptyString(), type: nonEmptyString(), data: shape({ object: object() }, 'an object {object}') }),
 	deliveryId: (_header, payload) => idText(payload.id),
 	topic: (_header, payload) => (typeof payload.type === 'string' ? payload.type : undefined),
-	dispute: (payload) => {
-		const read = new DisputeReader(payload, 'Stripe');
-		const status = read.text('data.object.status');
-		const reason = read.text('data.object.reason');
-		const currency = read.currency('data.object.currency');
-		return read.dispute({
-			disputeId: read.text('data.object.id'),
+	dispute: (payload) =>
+		readDispute(payload, STRIPE_DISPUTE, (read, status) => ({
 			// A charge made without a PaymentIntent is disputed by its charge id.
 			transactionId: read.optionalText('data.object.payment_intent') ?? read.text('data.object.charge'),
-			amountMinor: read.minorUnits('data.object.amount'),
-			currency,
-			reason: disputeReason(STRIPE_REASONS, reason),
-			processorReason: reason,
-			state: STRIPE_STATES[status] ?? 'under_review',
-			processorStatus: status,
 			stage: status.startsWith('warning_') ? 'inquiry' : 'chargeback',
-			evidenceDueBy: read.optionalInstant('data.object.evidence_details.due_by', 'unix'),
 			occurredAt: read.instant('created', 'unix'),
-		});
-	},
+		})),
 	// The PaymentIntent, or for a charge event the PaymentIntent the charge belongs to.
 	subjectId: (payload) => {
 		const object = objectAt(payload, 'data.object');
@@ -101,4 +88,17 @@ const STRIPE_REASONS: Record<string, DisputeReason> = {
 	duplicate: 'duplicate',
 	credit_not_processed: 'credit_not_processed',
 	subscription_canceled: 'canceled',
+};
+
+/** Where a dispute event's object keeps the fields every processor's dispute has. */
+const STRIPE_DISPUTE: DisputeLayout = {
+	processor: 'Stripe',
+	disputeId: 'data.object.id',
+	status: 'data.object.status',
+	reason: 'data.object.reason',
+	currency: 'data.object.currency',
+	amount: { path: 'data.object.amount', units: 'minor' },
+	evidenceDueBy: { path: 'data.object.evidence_details.due_by', form: 'unix' },
+	reasons: STRIPE_REASONS,
+	states: STRIPE_STATES,
 };
