@@ -303,7 +303,7 @@ test('the reconcile template brings a drifted store back to the expected quantit
 	const run = await n8n.runManual(reconcileWorkflowId);
 	expect(run.status).toBe('success');
 	// Reconcile entries (they carry `actual`), beside the outcomes of the polled orders, which the webhooks already applied.
-	const entries = (run.outputs['Stores In Step']?.[0] ?? []).map((item) => item.json).filter((item) => item.sku === 'E2E-1' && 'actual' in item);
+	const entries = (run.outputs['Reconcile Stock']?.[0] ?? []).map((item) => item.json).filter((item) => item.sku === 'E2E-1' && 'actual' in item);
 	const polled = (run.outputs['Poll Store Orders']?.[0] ?? []).map((item) => item.json);
 	expect(polled.length).toBeGreaterThan(0);
 	expect(polled.every((outcome) => outcome.alreadyDone === true)).toBe(true);
@@ -346,7 +346,7 @@ async function cancelOnStore(store: 'shopify' | 'woocommerce', orderId: number):
 }
 
 const latestOrderId = async (store: 'shopify' | 'woocommerce') => (await sandboxes.controls[store].state<Array<{ id: number }>>('orders')).at(-1)!.id;
-const restockedBy = (runs: ExecutionSummary[]) => runs.flatMap((run) => (run.outputs['Restocked']?.[0] ?? []).map((item) => item.json));
+const restockedBy = (runs: ExecutionSummary[]) => runs.flatMap((run) => (run.outputs['Restock Order']?.[0] ?? []).map((item) => item.json));
 const earlierCancellations = async () => new Set((await n8n.executions(cancellationsWorkflowId)).map((run) => run.id));
 
 test.each(['shopify', 'woocommerce'] as const)('an order cancelled on %s, the cancellation delivered twice, restocks once on every store', async (store) => {

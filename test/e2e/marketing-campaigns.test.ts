@@ -159,7 +159,7 @@ test('the retention check starts the win-back on every platform for a customer i
 	const customers = { customers: [{ email: 'idle@example.com', lastActivityAt: '2025-01-15T08:00:00Z' }, { email: 'busy@example.com', lastActivityAt: new Date().toISOString() }] };
 	const first = await deliver('marketing-retention.json', 'marketing/retention-check', customers);
 	expect(first.status).toBe('success');
-	expect(first.outputs['Still Active (or Unsubscribed)']?.[0]?.map((item) => item.json.email)).toEqual(['busy@example.com']);
+	expect(first.outputs['Start Retention Campaign']?.[1]?.map((item) => item.json.email)).toEqual(['busy@example.com']);
 	await deliver('marketing-retention.json', 'marketing/retention-check', customers);
 
 	const { controls } = platforms;
@@ -171,6 +171,16 @@ test('the retention check starts the win-back on every platform for a customer i
 	expect(usage.map((row) => row.event_id)).toEqual(ALL.map((platform) => `retention:${platform}:idle@example.com:2025-01-15T08:00:00.000Z`));
 });
 
+test('a customer whose last activity is no date starts nothing and is emailed for a person to fix', async () => {
+	const run = await deliver('marketing-retention.json', 'marketing/retention-check', { customers: [{ email: 'undated@example.com', lastActivityAt: 'last tuesday' }] });
+	expect(run.outputs['Start Retention Campaign']?.[0] ?? []).toEqual([]);
+	const email = await services.smtp.waitFor((message) => message.subject.includes('undated@example.com'));
+	expect(email).toMatchObject({ to: ['marketing@example.com'], subject: 'Retention campaign not started for undated@example.com' });
+	expect(email.text).toContain('lastActivityAt');
+	const triggered = await platforms.controls.mailchimp.state<Array<{ email_address: string }>>('triggers');
+	expect(triggered.map((entry) => entry.email_address)).not.toContain('undated@example.com');
+});
+
 test("the daily schedule reads the customers' last activity and starts the win-back once for the idle one", async () => {
 	await deliver('marketing-contact-created.json', 'marketing/contact-created', contact(3, { email: 'lapsed@example.com' }));
 	await new SandboxControl(receivers.baseUrl).seed({
@@ -179,7 +189,7 @@ test("the daily schedule reads the customers' last activity and starts the win-b
 	const first = await n8n.runManual(workflows['marketing-retention.json'], 'Every Day at 9');
 	expect(first.error).toBeUndefined();
 	expect(first.outputs['Start Retention Campaign']?.[0]?.map((item) => item.json.email)).toEqual(['lapsed@example.com']);
-	expect(first.outputs['Still Active (or Unsubscribed)']?.[0]?.map((item) => item.json.email)).toEqual(['daily@example.com']);
+	expect(first.outputs['Start Retention Campaign']?.[1]?.map((item) => item.json.email)).toEqual(['daily@example.com']);
 	const second = await n8n.runManual(workflows['marketing-retention.json'], 'Every Day at 9');
 	expect(second.error).toBeUndefined();
 

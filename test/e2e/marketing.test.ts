@@ -83,7 +83,7 @@ test('a created contact reaches every platform with its segments and one welcome
 	expect(sentOf(first)).toMatchObject({ email: 'ada@example.com', status: 'fanned_out', segments: ['europe'] });
 	expect((sentOf(first).welcomedOn as string[]).sort()).toEqual(['activecampaign', 'hubspot', 'mailchimp', 'marketo']);
 	expect(first.outputs['Count Campaign Executions']?.[0]?.[0]?.json).toBeDefined();
-	expect(first.outputs['Welcome Started']?.[0]).toHaveLength(1);
+	expect(first.outputs['Count Campaign Executions']?.[0]).toHaveLength(1);
 	expect(first.answer).toMatchObject({ email: 'ada@example.com', status: 'fanned_out' });
 
 	const second = await deliver(contactWorkflowId, 'marketing/contact-created', body);
@@ -101,9 +101,9 @@ test('a created contact reaches every platform with its segments and one welcome
 	expect(await controls.hubspot.state('contacts')).toHaveLength(1);
 });
 
-test('a contact without consent goes to "Not Subscribed" and to no platform', async () => {
+test('a contact without consent is answered not subscribed and goes to no platform', async () => {
 	const run = await deliver(contactWorkflowId, 'marketing/contact-created', contact(2, { email: 'nobody@example.com', consent: false }));
-	expect(run.outputs['Not Subscribed (No Consent or Unsubscribed)']?.[0]?.[0]?.json).toMatchObject({ email: 'nobody@example.com', status: 'no_consent' });
+	expect(run.outputs['Marketing Fan-out']?.[1]?.[0]?.json).toMatchObject({ email: 'nobody@example.com', status: 'no_consent' });
 	expect(run.answer).toEqual({ email: 'nobody@example.com', status: 'no_consent' });
 	const members = await platforms.controls.mailchimp.state<Array<{ email_address: string }>>('members');
 	expect(members.map((member) => member.email_address)).not.toContain('nobody@example.com');
@@ -121,7 +121,7 @@ test('an unsubscribe reported to the webhook reaches the other platforms, and a 
 	expect((await controls.marketo.state<Array<{ email: string; unsubscribed: boolean }>>('leads')).find((lead) => lead.email === 'ada@example.com')?.unsubscribed).toBe(true);
 
 	const later = await deliver(contactWorkflowId, 'marketing/contact-created', contact(1, { email: 'ada@example.com' }));
-	expect(later.outputs['Not Subscribed (No Consent or Unsubscribed)']?.[0]?.[0]?.json).toMatchObject({ status: 'unsubscribed' });
+	expect(later.outputs['Marketing Fan-out']?.[1]?.[0]?.json).toMatchObject({ status: 'unsubscribed' });
 	expect((await controls.mailchimp.state<Array<{ email_address: string; status: string }>>('members')).find((member) => member.email_address === 'ada@example.com')?.status).toBe('unsubscribed');
 });
 

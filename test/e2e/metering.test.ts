@@ -62,7 +62,7 @@ test('usage recorded through the workflow twice is counted once, and the item pa
 		executions = await n8n.executions(recordWorkflowId);
 	}
 	expect(executions.filter((execution) => execution.status === 'success')).toHaveLength(6);
-	const passedOn = executions.flatMap((execution) => execution.outputs['Continue the Flow']?.[0] ?? []).map((item) => item.json.body);
+	const passedOn = executions.flatMap((execution) => execution.outputs['Answer Recorded']?.[0] ?? []).map((item) => item.json.body);
 	expect(passedOn).toHaveLength(6);
 	for (const body of usage) expect(passedOn.filter((item) => item.eventId === body.eventId)).toEqual([body, body]);
 	const meter = await meterOnN8nStore();

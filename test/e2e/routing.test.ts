@@ -102,15 +102,19 @@ test('the templates import with no missing node types', async () => {
 
 test('signed events are routed by the seed rules, signed again, to their receivers; forged ones are rejected', async () => {
 	const forged = await ingest({ id: 'e2e-forged', type: 'customer.created', source: 'crm' }, generateSecret(), 401);
-	expect(forged.outputs['Delivery Failed'][0].map((item) => item.json.reason)).toEqual(['signature rejected: no matching v1 signature']);
+	expect(forged.outputs['Answer Forged'][0].map((item) => item.json.reason)).toEqual(['signature rejected: no matching v1 signature']);
 	expect(forged.answer).toEqual({ error: 'signature rejected: no matching v1 signature' });
+	// A forged event is answered and nothing more: mailing each would let anyone fill the inbox.
+	expect(Object.keys(forged.outputs)).not.toContain('Email Event Not Delivered');
 
 	const customer = await ingest({ id: 'e2e-c1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } });
 	expect(customer.status).toBe('success');
 	expect(customer.outputs['Route Events'][0].map((item) => [item.json.eventId, item.json.status])).toEqual([['e2e-c1', 'delivered']]);
 	expect(customer.answer).toEqual({ eventId: 'e2e-c1', status: 'delivered' });
 	const order = await ingest({ id: 'e2e-o1', type: 'order.placed', source: 'ecommerce', data: { total: 10 } });
-	expect(order.outputs.Delivered[0]).toHaveLength(1);
+	expect(order.outputs['Route Events'][0]).toHaveLength(1);
+	// Each routed event is metered once it is answered.
+	expect(order.outputs['Meter Routed Event'][0].map((item) => item.json.eventId)).toEqual(['e2e-o1']);
 
 	for (const receiver of ['analytics', 'data-warehouse']) {
 		expect((await received(receiver)).map((delivery) => [delivery.auth, (delivery.body as { id: string }).id])).toEqual([['signature', 'e2e-c1']]);
@@ -123,12 +127,16 @@ test('signed events are routed by the seed rules, signed again, to their receive
 	for (const receiver of ['fulfillment', 'accounting', 'inventory']) expect((await received(receiver)).map((d) => (d.body as { id: string }).id)).toEqual(['e2e-o1']);
 
 	const unmatched = await ingest({ id: 'e2e-t1', type: 'ticket.opened', source: 'support' });
-	expect(unmatched.outputs['Unmatched Events'][0].map((item) => item.json.id)).toEqual(['e2e-t1']);
+	expect(unmatched.outputs['Answer Unmatched'][0].map((item) => item.json.id)).toEqual(['e2e-t1']);
 	expect(unmatched.answer).toEqual({ eventId: 'e2e-t1', status: 'unmatched' });
 	const malformed = await ingest({ id: 'e2e-bad', source: 'crm', data: {} }, ingestSecret, 422);
 	// Input that is no event is an error: Route Events' error output (the template's On Error), the outcome in details.
-	expect(malformed.outputs['Delivery Failed'][0].map((item) => [item.json.details.status, item.json.details.reason])).toEqual([['rejected', 'event has no type']]);
+	expect(malformed.outputs['Answer Not Delivered'][0].map((item) => [item.json.details.status, item.json.details.reason])).toEqual([['rejected', 'event has no type']]);
 	expect(malformed.answer).toEqual({ error: 'event has no type' });
+	// Signed but malformed: the sender must fix it, so it is emailed.
+	const refusal = await services.smtp.waitFor((message) => message.subject.startsWith('Event e2e-bad refused'));
+	expect(refusal).toMatchObject({ to: ['ops@example.com'], subject: 'Event e2e-bad refused: event has no type' });
+	expect(refusal.text).toContain('A correctly signed event was refused as malformed');
 	const again = await ingest({ id: 'e2e-c1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } });
 	expect(again.outputs['Route Events'][0].map((item) => item.json.status)).toEqual(['duplicate']);
 	expect(again.answer).toEqual({ eventId: 'e2e-c1', status: 'duplicate' });
@@ -141,7 +149,7 @@ test('a receiver that is down gets its events from the replay template once it i
 	const routed = await ingest({ id: 'e2e-o2', type: 'order.cancelled', source: 'ecommerce', data: { total: 3 } }, ingestSecret, 202);
 	expect(routed.answer).toMatchObject({ eventId: 'e2e-o2', status: 'partially_failed' });
 	// Dead-lettered: on Route Events' error output, the summary in details.
-	const [failure] = routed.outputs['Delivery Failed'][0];
+	const [failure] = routed.outputs['Answer Not Delivered'][0];
 	expect(String(failure.json.error)).toMatch(/^event e2e-o2: not delivered to accounting/);
 	const summary = { json: failure.json.details as Record<string, unknown> };
 	expect(summary.json).toMatchObject({ eventId: 'e2e-o2', status: 'partially_failed' });
@@ -149,10 +157,15 @@ test('a receiver that is down gets its events from the replay template once it i
 	expect(accounting).toMatchObject({ status: 'failed', attempts: 2, httpStatus: 503 });
 	expect(await received('fulfillment')).toHaveLength(1);
 
+	// Emailed, naming the dead letter the replay template will deliver.
+	const notDelivered = await services.smtp.waitFor((message) => message.subject.startsWith('Event e2e-o2 not delivered'));
+	expect(notDelivered).toMatchObject({ to: ['ops@example.com'], subject: 'Event e2e-o2 not delivered: partially_failed' });
+	expect(notDelivered.text).toContain(String(accounting!.deadLetterId));
+
 	await control.clearFaults();
 	const replay = await n8n.runManual(replayId);
 	expect(replay.status).toBe('success');
-	expect(replay.outputs.Replayed[0].map((item) => [item.json.deadLetterId, item.json.status])).toEqual([[accounting!.deadLetterId, 'replayed']]);
+	expect(replay.outputs['Replay Dead Letters'][0].map((item) => [item.json.deadLetterId, item.json.status])).toEqual([[accounting!.deadLetterId, 'replayed']]);
 	expect((await received('accounting')).map((delivery) => (delivery.body as { id: string }).id)).toEqual(['e2e-o2']);
 
 	const nothingLeft = await n8n.runManual(replayId);
@@ -188,7 +201,7 @@ test('with On Error left at its default, an event a receiver does not take stops
 	// Nothing lost: the other receivers have the event, and accounting's delivery is a dead letter for the replay.
 	expect((await received('fulfillment')).map((delivery) => (delivery.body as { id: string }).id)).toEqual(['e2e-stop-1']);
 	const replay = await n8n.runManual(replayId);
-	expect(replay.outputs.Replayed[0].map((item) => item.json.eventId)).toEqual(['e2e-stop-1']);
+	expect(replay.outputs['Replay Dead Letters'][0].map((item) => item.json.eventId)).toEqual(['e2e-stop-1']);
 	expect((await received('accounting')).map((delivery) => (delivery.body as { id: string }).id)).toEqual(['e2e-stop-1']);
 });
 

@@ -112,7 +112,7 @@ test('an unknown SKU is refused on the error output, a store that is down is pen
 	await sandboxes.controls.bigcommerce.clearFaults();
 	const retry = await run(template('inventory-reconcile.json'), [], 'Reconcile Now');
 	expect(retry.error).toBeUndefined();
-	expect(retry.outputs['Stores In Step'][0].map((item) => item.json).find((item) => item.store === 'bigcommerce' && item.orderId === 'shopify:880003')).toMatchObject({ status: 'applied', newQuantity: 9 });
+	expect(retry.outputs['Retry Pending Changes'][0].map((item) => item.json).find((item) => item.store === 'bigcommerce' && item.orderId === 'shopify:880003')).toMatchObject({ status: 'applied', newQuantity: 9 });
 	expect((await sandboxes.quantities('WF-2')).bigcommerce).toBe(9);
 });
 
@@ -122,7 +122,7 @@ test('the reconcile template adopts a baseline, reports and corrects drift', asy
 	const reconcile = template('inventory-reconcile.json');
 	reconcile.nodes = reconcile.nodes.map((node) => (node.name === 'Reconcile Stock' ? { ...node, parameters: { ...node.parameters, skus: 'WF-3', baselineStore: 'shopify' } } : node));
 	const result = await run(reconcile, [], 'Reconcile Now');
-	const inStep = result.outputs['Stores In Step'][0].map((item) => item.json).filter((item) => item.sku === 'WF-3');
+	const inStep = result.outputs['Reconcile Stock'][0].map((item) => item.json).filter((item) => item.sku === 'WF-3');
 	expect(inStep.map((item) => [item.store, item.status])).toEqual([['shopify', 'in_sync'], ['woocommerce', 'corrected'], ['magento', 'in_sync'], ['bigcommerce', 'in_sync']]);
 	expect(await sandboxes.quantities('WF-3')).toEqual({ shopify: 25, woocommerce: 25, magento: 25, bigcommerce: 25 });
 });
@@ -217,7 +217,7 @@ describe('the cancellations template restocks what a sale took, once', () => {
 	 */
 	const restockFlow = (): WorkflowJson => {
 		const workflow = template('order-cancellations.json');
-		const kept = workflow.nodes.filter((node) => ['Restock Order', 'Restocked', 'Restock Pending (Retried Later)'].includes(node.name));
+		const kept = workflow.nodes.filter((node) => ['Restock Order', 'Email Restock Pending'].includes(node.name));
 		return { ...workflow, nodes: kept, connections: { 'Restock Order': workflow.connections['Restock Order'] } };
 	};
 	const restock = (items: Array<{ orderId: string; sourceStore: string; restockKind: string; returnKey: string; returnLines?: object[] }>) =>
@@ -232,7 +232,7 @@ describe('the cancellations template restocks what a sale took, once', () => {
 		const cancelled = { orderId: '880020', sourceStore: 'shopify', restockKind: 'restock', returnKey: 'order' };
 		const result = await restock([cancelled, cancelled]);
 		expect(result.error).toBeUndefined();
-		const restocked = outputOf(result, 'Restocked');
+		const restocked = outputOf(result, 'Restock Order');
 		expect(restocked.filter((item) => item.alreadyDone === false).map((item) => [item.store, item.change, item.newQuantity]).sort()).toEqual([
 			['bigcommerce', 3, 40],
 			['magento', 3, 40],
@@ -240,7 +240,7 @@ describe('the cancellations template restocks what a sale took, once', () => {
 		]);
 		expect(restocked.filter((item) => item.alreadyDone === true)).toHaveLength(3);
 		const refunded = await restock([{ orderId: '880020', sourceStore: 'shopify', restockKind: 'refund', returnKey: 'refund:7001', returnLines: [{ lineId: '11', quantity: 3 }] }]);
-		expect(outputOf(refunded, 'Restocked')).toEqual([{ orderId: 'shopify:880020', restocked: false, reason: 'already given back', lines: [{ lineId: '11', sku: 'WF-C', quantity: 0, status: 'nothing_left' }] }]);
+		expect(outputOf(refunded, 'Restock Order')).toEqual([{ orderId: 'shopify:880020', restocked: false, reason: 'already given back', lines: [{ lineId: '11', sku: 'WF-C', quantity: 0, status: 'nothing_left' }] }]);
 		expect(await sandboxes.quantities('WF-C')).toEqual({ shopify: 40, woocommerce: 40, magento: 40, bigcommerce: 40 });
 	});
 
@@ -251,7 +251,7 @@ describe('the cancellations template restocks what a sale took, once', () => {
 		const refund = { orderId: '880021', sourceStore: 'shopify', restockKind: 'refund', returnKey: 'refund:7002', returnLines: [{ lineId: '21', quantity: 1 }] };
 		const result = await restock([refund, refund]);
 		expect(result.error).toBeUndefined();
-		expect(outputOf(result, 'Restocked').filter((item) => item.alreadyDone === false).map((item) => [item.store, item.sku, item.change]).sort()).toEqual([
+		expect(outputOf(result, 'Restock Order').filter((item) => item.alreadyDone === false).map((item) => [item.store, item.sku, item.change]).sort()).toEqual([
 			['bigcommerce', 'WF-D', 1],
 			['magento', 'WF-D', 1],
 			['woocommerce', 'WF-D', 1],
@@ -272,7 +272,7 @@ describe('the cancellations template restocks what a sale took, once', () => {
 		await sandboxes.seed(['WF-F'], 10);
 		const result = await restock([{ orderId: '990001', sourceStore: 'woocommerce', restockKind: 'refund', returnKey: 'order' }]);
 		expect(result.error).toBeUndefined();
-		expect(outputOf(result, 'Restocked')).toMatchObject([{ orderId: 'woocommerce:990001', restocked: false, reason: expect.stringMatching(/^no sale of this order was recorded: the order is void/) }]);
+		expect(outputOf(result, 'Restock Order')).toMatchObject([{ orderId: 'woocommerce:990001', restocked: false, reason: expect.stringMatching(/^no sale of this order was recorded: the order is void/) }]);
 		const late = await run(orderFlow(), [{ json: { headers: { 'x-wc-webhook-signature': createHmac('sha256', 'woo-secret').update(JSON.stringify({ id: 990001, line_items: [{ id: 1, sku: 'WF-F', quantity: 4 }] })).digest('base64'), 'x-wc-webhook-delivery-id': 'woo-late' }, body: { id: 990001, line_items: [{ id: 1, sku: 'WF-F', quantity: 4 }] } } }], 'WooCommerce Order Created');
 		expect(late.error).toBeUndefined();
 		expect(outputOf(late, 'Stock Updated')).toEqual([{ orderId: '990001', voided: true, reason: 'cancelled before its sale was recorded: nothing taken off' }]);

@@ -110,9 +110,9 @@ test('the retention check starts the win-back for inactive customers once per in
 	const run = await post('marketing-retention.json', 'Check Customers Now', body);
 	expect(run.error).toBeUndefined();
 	expect(run.outputs['Start Retention Campaign'][0].map((item) => item.json.email)).toEqual(['idle@example.com']);
-	expect(run.outputs['Still Active (or Unsubscribed)'][0].map((item) => item.json.email)).toEqual(['busy@example.com']);
+	expect(run.outputs['Start Retention Campaign'][1].map((item) => item.json.email)).toEqual(['busy@example.com']);
 	await post('marketing-retention.json', 'Check Customers Now', body);
 	expect((await campaignUsage()).map((row) => row.event_id)).toEqual(ALL.map((platform) => `retention:${platform}:idle@example.com:2020-01-01T00:00:00.000Z`));
 	const bad = await post('marketing-retention.json', 'Check Customers Now', { customers: [{ email: 'idle@example.com', lastActivityAt: 'last tuesday' }] });
-	expect(bad.outputs['Needs Attention (Bad Date or Platform Refused)'][0][0].json).toMatchObject({ details: { fields: ['lastActivityAt'] } });
+	expect(bad.outputs['Email Needs Attention'][0][0].json).toMatchObject({ details: { fields: ['lastActivityAt'] } });
 });

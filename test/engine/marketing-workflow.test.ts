@@ -77,7 +77,7 @@ test('contact created → every platform with segments and welcome → contacts 
 	]);
 	expect((sent[1].welcomedOn as string[]).sort()).toEqual(['activecampaign', 'hubspot', 'mailchimp', 'marketo']);
 	expect(run.outputs['Marketing Fan-out'][1].map((item) => [item.json.email, item.json.status])).toEqual([['person2@example.com', 'no_consent']]);
-	expect(run.outputs['Welcome Started'][0]).toHaveLength(2);
+	expect(run.outputs['Count Campaign Executions'][0]).toHaveLength(2);
 
 	const again = await contactsCreated([bodies[0]]);
 	expect(again.outputs['Marketing Fan-out'][0][0].json.welcomedOn).toEqual([]);

@@ -62,7 +62,7 @@ test('the record template passes items on and counts a repeated delivery once', 
 		{ eventId: 'sync-1', customerId: 'acme', quantity: 3 },
 	];
 	const first = await report(bodies);
-	expect(first.outputs['Continue the Flow'][0].map((item) => item.json.body)).toEqual(bodies);
+	expect(first.outputs['Answer Recorded'][0].map((item) => item.json.body)).toEqual(bodies);
 	await report(bodies);
 	const usage = await (await meterOf()).usage('acme');
 	expect(usage.meters.syncs).toMatchObject({ quantity: 3, events: 1 });
@@ -118,7 +118,7 @@ test('get usage shows the running charge; close keeps the invoice and later even
 	const late = await report([{ eventId: 's-2', customerId: 'acme', quantity: 5 }]);
 	expect(late.outputs['Review Late Usage'][0].map((item) => [item.json.eventId, item.json.status])).toEqual([['s-2', 'late']]);
 	// Not counted, so not passed on as if it were: the template answers it 409.
-	expect(late.outputs['Continue the Flow']).toBeUndefined();
+	expect(late.outputs['Answer Recorded']).toBeUndefined();
 	expect(late.outputs['Answer Period Closed'][0].map((item) => item.json.eventId)).toEqual(['s-2']);
 	const preview = await runWorkflow(usageMeterFlow({ operation: 'previewInvoice', customerId: 'acme', ...common }), { inputItems: [{ json: {} }], env: env() });
 	expect(preview.outputs.Meter[0][0].json).toMatchObject({ status: 'closed', total: { amount: '210.00' } });

@@ -88,7 +88,10 @@ test('the ingest template verifies signatures, routes customer and order events 
 	expect(errors.map((item) => [item.json.details.status, item.json.details.reason, item.pairedItem])).toEqual([['rejected', 'body is not JSON', { item: 3 }]]);
 	expect(String(errors[0].json.error)).toMatch(/^event \(no id\): body is not JSON/);
 	expect(unmatched.map((item) => [item.json.id, item.pairedItem])).toEqual([['x-1', { item: 2 }]]);
-	expect(result.outputs.Delivered[0]).toHaveLength(3);
+	expect(result.outputs['Answer Routed'][0]).toHaveLength(3);
+	// Forged events are answered 401 and go no further; malformed ones are answered and emailed.
+	expect(result.outputs['Answer Forged'][0].map((item) => item.json.reason)).toEqual(['signature rejected: no matching v1 signature']);
+	expect(result.outputs['Email Event Not Delivered'][0].map((item) => item.json.details.reason)).toEqual(['body is not JSON']);
 	// The Usage Meter meters delivered events and passes them on unchanged.
 	expect(result.outputs['Meter Routed Event'][0].map((item) => item.json)).toEqual(delivered.map((item) => item.json));
 
@@ -255,7 +258,7 @@ test('the replay template delivers dead letters once the receiver is back, and o
 	const replayed = await run(replay);
 	expect(replayed.error).toBeUndefined();
 	expect(replayed.outputs['List Dead Letters'][0].map((item) => item.json.id)).toEqual([inventory.deadLetterId]);
-	expect(replayed.outputs.Replayed[0].map((item) => [item.json.deadLetterId, item.json.status])).toEqual([[inventory.deadLetterId, 'replayed']]);
+	expect(replayed.outputs['Replay Dead Letters'][0].map((item) => [item.json.deadLetterId, item.json.status])).toEqual([[inventory.deadLetterId, 'replayed']]);
 	expect(await control.state<ReceivedDelivery[]>('inventory')).toHaveLength(1);
 
 	const again = await run(replay);
