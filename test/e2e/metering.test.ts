@@ -2,7 +2,8 @@
  * The Usage Meter in the real n8n: the record template published as a webhook, the same usage delivered twice and
  * counted once, each answered 200 (a call without the caller key refused, counting nothing); invalid usage answered
  * 422 with the reason, counting nothing; a crossed quota emailed; the monthly invoice-preview template, its schedule
- * fired through the REST API, prices last month for every customer and emails each preview.
+ * fired through the REST API, prices last month under each plan the customers buy (the Usage Meter's presets, checked
+ * against the price list by hand) and emails each preview.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -101,20 +102,61 @@ test.each([
 	expect(await meter.repository.countEvents('demo')).toBe(before);
 });
 
-test('the monthly preview template shows the right charge for every customer', async () => {
+test('the monthly preview template prices last month under each plan the customers buy, as the product is sold, and emails each', async () => {
+	// Last month of the demo customer, reported to the record template as the templates' meters would.
+	const usage = [
+		{ eventId: 'demo-syncs', customerId: 'demo', quantity: 12_000 },
+		{ eventId: 'demo-platforms', customerId: 'demo', meter: 'platforms', quantity: 3 },
+		{ eventId: 'demo-orders', customerId: 'demo', meter: 'orders', quantity: 1_200 },
+		{ eventId: 'demo-stores', customerId: 'demo', meter: 'stores', quantity: 4 },
+		{ eventId: 'demo-pay-1', customerId: 'demo', meter: 'transactions', amount: '1000.00' },
+		{ eventId: 'demo-pay-2', customerId: 'demo', meter: 'transactions', amount: '40.00' },
+		{ eventId: 'demo-events', customerId: 'demo', meter: 'events', quantity: 8_000 },
+		{ eventId: 'demo-tickets', customerId: 'demo', meter: 'tickets', quantity: 420 },
+		{ eventId: 'demo-posts', customerId: 'demo', meter: 'posts', quantity: 30 },
+	];
+	for (const body of usage) expect((await n8n.callWebhook('usage/record', withCallerKey({ body: { ...body, timestamp: lastMonth } }))).status).toBe(200);
+	// The marketing and accounting templates meter in namespaces of their own.
+	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const at = DateTime.fromISO(lastMonth).toMillis();
+	await new UsageMeter({ db: store.db, namespace: 'marketing' }).record([
+		{ eventId: 'e2e-contacts', customerId: 'default', meter: 'contacts', quantity: 700, timestamp: at },
+		{ eventId: 'e2e-welcomes', customerId: 'default', meter: 'campaigns', quantity: 300, timestamp: at },
+	]);
+	await new UsageMeter({ db: store.db, namespace: 'accounting' }).record([{ eventId: 'e2e-entries', customerId: 'demo', meter: 'transactions', quantity: 12, timestamp: at }]);
+
 	const workflowId = await n8n.importWorkflow(template('usage-monthly-invoice-preview.json'), { credentials: services.credentialIds });
 	// The schedule fired from the REST API, as the editor's "Execute workflow" does.
 	const run = await n8n.runManual(workflowId, 'First of the Month');
 	expect(run.status).toBe('success');
-	const invoices = run.outputs["Preview Last Month's Invoices"][0].map((item) => item.json);
-	expect(invoices.map((invoice) => invoice.customerId)).toEqual(['acme', 'globex']);
-	// Each customer's preview is emailed with its lines and total.
-	const emails = ['acme', 'globex'].map((customer) => services.smtp.messages().find((message) => message.subject.startsWith(`Usage invoice preview for ${customer}:`)));
-	expect(emails.map((email) => email?.subject)).toEqual(['Usage invoice preview for acme: 230.35 USD', 'Usage invoice preview for globex: 229.00 USD']);
-	expect(emails[0]?.text).toContain('Total: 230.35 USD');
-	// acme: 99 (Basic) + 100 setup + 2,000 syncs above the included 10,000 × 0.01 + (0.10 + 0.5% × 250.00) + 10.00 minimum on events
-	expect(invoices[0].total).toEqual({ currency: 'USD', minor: 23_035, amount: '230.35' });
-	// globex: 99 + 100 setup + 30,000 events × 0.001
-	expect(invoices[1].total).toEqual({ currency: 'USD', minor: 22_900, amount: '229.00' });
-	expect(invoices[0].status).toBe('open');
+	const expected = [
+		// $99 + (12,000 − 10,000 included) × $0.01 + (3 − 2 included) platforms × $25.
+		['demo', 'integration_starter', '144.00'],
+		// $149 flat: the stores and orders over the plan are reported, not billed.
+		['demo', 'ecommerce_starter', '149.00'],
+		// 2 × $0.10 + 0.5% × $1,040.00.
+		['demo', 'payments', '5.40'],
+		// 8,000 × $0.001 = $8.00, below the $10 monthly minimum.
+		['demo', 'events', '10.00'],
+		// 420 × $0.10.
+		['demo', 'support', '42.00'],
+		// 30 × $0.05.
+		['demo', 'social', '1.50'],
+		// 700 × $0.02 + 300 × $0.10.
+		['default', 'marketing', '44.00'],
+		// 12 × $0.25.
+		['demo', 'accounting', '3.00'],
+	];
+	const invoices = ['Preview Hub, Commerce, Payments and Events', 'Preview Marketing', 'Preview Accounting'].flatMap((node) => run.outputs[node][0].map((item) => item.json));
+	expect(invoices.map((invoice) => [invoice.customerId, invoice.planId, invoice.total.amount])).toEqual(expected);
+	expect(invoices[1].overPlan.map((over: { meter: string; used: number; included: number }) => [over.meter, over.used, over.included])).toEqual([
+		['stores', 4, 1],
+		['orders', 1_200, 1_000],
+	]);
+	// Each customer's plan is emailed with its lines and total.
+	for (const [customer, plan, amount] of expected) {
+		const email = await services.smtp.waitFor((message) => message.subject === `Usage invoice preview for ${customer} (${plan}): ${amount} USD`);
+		expect(email.text).toContain(`Total: ${amount} USD`);
+		if (plan === 'ecommerce_starter') expect(email.text).toContain('Over the plan: stores 4 of 1, orders 1200 of 1000');
+	}
 });

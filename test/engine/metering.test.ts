@@ -87,23 +87,62 @@ test('the record template alerts once when the included quota is crossed', async
 	expect(third.outputs['Notify Quota Crossed']?.[0] ?? []).toEqual([]);
 });
 
-test('the monthly template previews last month for every customer', async () => {
+/** Last month of the demo customer, as the templates record it (the record template for namespace demo). */
+async function recordDemoMonth() {
 	const timestamp = lastMonth.toISO();
 	await report([
-		{ eventId: 'a-1', customerId: 'acme', quantity: 12_000, timestamp },
-		{ eventId: 'a-2', customerId: 'acme', meter: 'transactions', amount: '1000.00', timestamp },
-		{ eventId: 'g-1', customerId: 'globex', meter: 'events', quantity: 25_000, timestamp },
-		{ eventId: 'now-1', customerId: 'initech', quantity: 1 },
+		{ eventId: 'd-syncs', customerId: 'demo', quantity: 12_000, timestamp },
+		{ eventId: 'd-platforms', customerId: 'demo', meter: 'platforms', quantity: 3, timestamp },
+		{ eventId: 'd-orders', customerId: 'demo', meter: 'orders', quantity: 1_200, timestamp },
+		{ eventId: 'd-products', customerId: 'demo', meter: 'products', quantity: 520, timestamp },
+		{ eventId: 'd-stores', customerId: 'demo', meter: 'stores', quantity: 4, timestamp },
+		{ eventId: 'd-pay-1', customerId: 'demo', meter: 'transactions', amount: '1000.00', timestamp },
+		{ eventId: 'd-pay-2', customerId: 'demo', meter: 'transactions', amount: '40.00', timestamp },
+		{ eventId: 'd-events', customerId: 'demo', meter: 'events', quantity: 25_000, timestamp },
+		{ eventId: 'd-tickets', customerId: 'demo', meter: 'tickets', quantity: 420, timestamp },
+		{ eventId: 'd-posts', customerId: 'demo', meter: 'posts', quantity: 30, timestamp },
+		// This month: not in last month's preview.
+		{ eventId: 'd-now', customerId: 'demo', quantity: 1 },
 	]);
+	// The marketing and accounting templates meter in namespaces of their own.
+	const store = await openStore({ kind: 'sqlite', file: stateFile }, allMigrations);
+	const at = lastMonth.toMillis();
+	await new UsageMeter({ db: store.db, namespace: 'marketing' }).record([
+		{ eventId: 'contacts', customerId: 'default', meter: 'contacts', quantity: 700, timestamp: at },
+		{ eventId: 'welcomes', customerId: 'default', meter: 'campaigns', quantity: 300, timestamp: at },
+	]);
+	await new UsageMeter({ db: store.db, namespace: 'accounting' }).record([{ eventId: 'entries', customerId: 'demo', meter: 'transactions', quantity: 12, timestamp: at }]);
+}
+
+test('the monthly template previews last month under each plan the customers buy, priced as the product is sold', async () => {
+	await recordDemoMonth();
 	const run = await runWorkflow(previewTemplate, { env: env() });
 	expect(run.error).toBeUndefined();
 	const invoices = run.outputs['Email Invoice Preview'][0].map((item) => item.json);
-	expect(invoices.map((invoice) => invoice.customerId)).toEqual(['acme', 'globex']);
-	expect(invoices[0].period.key).toBe(periodOf(lastMonth.toMillis()).key);
-	// acme: 99 (Basic) + 100 setup + 2,000 syncs above 10,000 × 0.01 + (0.10 + 0.5% × 1,000) + 10.00 minimum events
-	expect(invoices[0].total).toEqual({ currency: 'USD', minor: 23_410, amount: '234.10' });
-	// globex: 99 + 100 + 25,000 × 0.001 = 25.00
-	expect(invoices[1].total.amount).toBe('224.00');
+	expect(invoices.every((invoice) => invoice.period.key === periodOf(lastMonth.toMillis()).key)).toBe(true);
+	expect(invoices.map((invoice) => [invoice.customerId, invoice.planId, invoice.total.amount])).toEqual([
+		// $99 + (12,000 − 10,000 included) × $0.01 + (3 − 2 included) platforms × $25.
+		['demo', 'integration_starter', '144.00'],
+		// $149 flat: stores, orders and products over the plan are reported, not billed.
+		['demo', 'ecommerce_starter', '149.00'],
+		// 2 × $0.10 + 0.5% × $1,040.00.
+		['demo', 'payments', '5.40'],
+		// 25,000 × $0.001, above the $10 minimum.
+		['demo', 'events', '25.00'],
+		// 420 × $0.10.
+		['demo', 'support', '42.00'],
+		// 30 × $0.05.
+		['demo', 'social', '1.50'],
+		// 700 × $0.02 + 300 × $0.10.
+		['default', 'marketing', '44.00'],
+		// 12 × $0.25.
+		['demo', 'accounting', '3.00'],
+	]);
+	expect(invoices[1].overPlan.map((over: { meter: string; used: number; included: number }) => [over.meter, over.used, over.included])).toEqual([
+		['stores', 4, 1],
+		['orders', 1_200, 1_000],
+		['products', 520, 500],
+	]);
 });
 
 test('get usage shows the running charge; close keeps the invoice and later events go to Late Usage', async () => {
