@@ -10,14 +10,23 @@ const suite = (name) => ({
 	testEnvironment: 'node',
 	...suiteExtras[name],
 });
-/** The store suite shares one throw-away PostgreSQL server across its files. */
+/**
+ * The store suite shares one throw-away PostgreSQL server across its files. e2e-queue runs the e2e files again with n8n
+ * in queue mode (main, webhook processor, two workers, Redis, PostgreSQL; test/harness/n8nQueue.ts), less the two
+ * about a harness: harness.test.ts (the one-process harness) and queue-mode.test.ts (starts its own cluster).
+ */
 const suiteExtras = {
 	store: {
 		globalSetup: '<rootDir>/test/store/setup/globalSetup.ts',
 		globalTeardown: '<rootDir>/test/store/setup/globalTeardown.ts',
 	},
+	'e2e-queue': {
+		testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+		testPathIgnorePatterns: ['/node_modules/', '/test/e2e/harness\\.test\\.ts$', '/test/e2e/queue-mode\\.test\\.ts$'],
+		setupFiles: ['<rootDir>/test/support/queueModeSetup.ts'],
+	},
 };
 module.exports = {
-	projects: ['unit', 'store', 'sandbox', 'engine', 'e2e', 'browser'].map((name) => suite(name)),
+	projects: ['unit', 'store', 'sandbox', 'engine', 'e2e', 'e2e-queue', 'browser'].map((name) => suite(name)),
 	testTimeout: 120000,
 };

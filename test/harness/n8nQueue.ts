@@ -13,7 +13,9 @@ import { startRedis, type TestRedis } from '../support/redis';
 import { packPackage } from './build';
 import { callWebhook, type WebhookRequest } from './n8nHttp';
 import { freePort, provisionN8n, spawnN8n, waitUntilReady, type N8nProcess } from './n8nProcess';
-import { serverEnv, startN8n, type N8nServer, type StartN8nOptions } from './n8nServer';
+import { readManifest } from './build';
+import { serverEnv, startSingleN8n, type N8nServer, type StartN8nOptions } from './n8nServer';
+import { withStateStore, type WorkflowJson } from './workflowJson';
 
 export interface QueueProcess {
 	/** `worker-1`, `worker-2`, `webhook`. */
@@ -45,7 +47,7 @@ export interface QueueCluster {
 	stop(): Promise<void>;
 }
 
-export interface StartQueueOptions extends Pick<StartN8nOptions, 'packageTarball' | 'port' | 'owner' | 'readyTimeoutMs'> {
+export interface StartQueueOptions extends Pick<StartN8nOptions, 'packageTarball' | 'extraPackageTarballs' | 'userFolder' | 'port' | 'owner' | 'readyTimeoutMs'> {
 	/** How many workers (default 2). */
 	workers?: number;
 	/** Jobs each worker runs at once (default 5). */
@@ -107,10 +109,21 @@ async function startProcesses(
 	const shared = { ...queueEnv(redis, postgres.config, randomBytes(24).toString('hex')), ...options.env };
 	const packageTarball = options.packageTarball ?? (await packPackage());
 	if (!options.packageTarball) started.tarballFolder = path.dirname(packageTarball);
-	// The main process first: it creates n8n's tables, which the others expect to find.
-	const main = await startN8n({ packageTarball, port: options.port, owner: options.owner, readyTimeoutMs: options.readyTimeoutMs, env: shared });
-	started.main = main;
 	const webhookPort = options.webhookProcessor === false ? undefined : await freePort();
+	// With a webhook processor, production webhooks and forms are its alone, as behind a production load balancer: the
+	// main process registers vendors' webhooks at its URL and serves none itself.
+	const mainEnv: Record<string, string> = webhookPort ? { N8N_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } : {};
+	// The main process first: it creates n8n's tables, which the others expect to find.
+	const main = await startSingleN8n({
+		packageTarball,
+		extraPackageTarballs: options.extraPackageTarballs,
+		userFolder: options.userFolder,
+		port: options.port,
+		owner: options.owner,
+		readyTimeoutMs: options.readyTimeoutMs,
+		env: { ...shared, ...mainEnv },
+	});
+	started.main = main;
 	const webhookBaseUrl = webhookPort ? `http://127.0.0.1:${webhookPort}` : main.baseUrl;
 	const launch = async (name: string, command: string[], port: number): Promise<QueueProcess> => {
 		const userFolder = mkdtempSync(path.join(tmpdir(), `n8n-${name}-`));
@@ -158,4 +171,35 @@ async function startProcesses(
 		addWorker,
 		stop,
 	};
+}
+
+/**
+ * A queue-mode cluster behind the one-process server's interface, for running the e2e files in queue mode: webhooks
+ * are called on the webhook processor, executions run on two workers, and every imported workflow's package nodes are
+ * given an Integration State Store credential on the cluster's PostgreSQL (without it each worker would keep its own
+ * SQLite file). A restart of the whole cluster (`kill`, then `startN8n` on the kept user folder) is not modelled.
+ */
+export async function startQueueServer(options: StartN8nOptions): Promise<N8nServer> {
+	const cluster = await startQueueN8n({ ...options });
+	try {
+		const { database, host, port, user, password } = cluster.stateStore;
+		const reference = { name: 'State Store (PostgreSQL)', id: '' };
+		reference.id = await cluster.main.createCredential('integrationStateStore', reference.name, { host, port, database, user, password, ssl: false, schema: 'public' });
+		const packageName = readManifest().name;
+		const { main } = cluster;
+		return {
+			...main,
+			webhookBaseUrl: cluster.webhookBaseUrl,
+			stateStore: { kind: 'postgres', ...cluster.stateStore, schema: 'public' },
+			importWorkflow: (json, importOptions) => main.importWorkflow(withStateStore(json as WorkflowJson, packageName, reference), importOptions),
+			callWebhook: cluster.callWebhook,
+			logTail: () =>
+				[`--- main ---\n${main.logTail()}`, ...[...cluster.workers, ...(cluster.webhookProcessor ? [cluster.webhookProcessor] : [])].map((entry) => `--- ${entry.name} ---\n${entry.process.logTail()}`)].join('\n'),
+			stop: cluster.stop,
+			kill: () => Promise.reject(new Error('a queue-mode cluster is not killed and restarted as a whole here; queue-mode.test.ts kills workers')),
+		};
+	} catch (error) {
+		await cluster.stop();
+		throw error;
+	}
 }

@@ -9,6 +9,7 @@ import { packPackage } from './build';
 import { callWebhook, createApiKey, HttpError, requestJson, signIn, sleep, type WebhookRequest } from './n8nHttp';
 import { freePort, installCommunityPackages, provisionN8n, spawnN8n, waitUntilReady, type N8nProcess } from './n8nProcess';
 import { outputsByNode, type NodeOutputs } from './runData';
+import type { StoreConfig } from '../../lib/store/types';
 import { forPublicApi, withCredentialIds, type WorkflowJson } from './workflowJson';
 
 export { packPackage } from './build';
@@ -33,6 +34,13 @@ export interface ReplaceOption {
 
 export interface N8nServer {
 	baseUrl: string;
+	/** Where production webhooks and forms are served: `baseUrl`, or in queue mode the webhook processor's URL. */
+	webhookBaseUrl: string;
+	/**
+	 * The package's state store as the templates' nodes use it: the SQLite file in the user folder, or in queue mode the
+	 * PostgreSQL database of the Integration State Store credential every imported workflow's package nodes are given.
+	 */
+	stateStore: StoreConfig;
 	apiKey: string;
 	userFolder: string;
 	cookie: string;
@@ -74,6 +82,14 @@ export interface StartN8nOptions {
 }
 
 const defaultOwner = { email: 'owner@example.com', password: 'Harness-Passw0rd' };
+
+/**
+ * Set (to 1) to run every e2e file's n8n in queue mode (jest's e2e-queue project does): `startN8n` then starts Redis,
+ * PostgreSQL, a main process, a webhook processor and two workers, and puts the package's nodes on a PostgreSQL state store.
+ */
+export const QUEUE_MODE_ENV = 'IAUT_N8N_QUEUE_MODE';
+
+export const queueModeRequested = (): boolean => process.env[QUEUE_MODE_ENV] === '1';
 const unfinishedStatuses = ['new', 'running'];
 
 /** n8n on loopback only, saving every execution, and calling none of n8n's internet services. */
@@ -103,7 +119,16 @@ export function serverEnv(userFolder: string, baseUrl: string, port: number, bro
 	};
 }
 
+/** A real n8n: one process, or in queue mode (`IAUT_N8N_QUEUE_MODE=1`) a cluster behind the same interface. */
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nServer> {
+	if (!queueModeRequested()) return startSingleN8n(options);
+	// Loaded here: the queue harness starts its main process with startSingleN8n.
+	const { startQueueServer } = await import('./n8nQueue');
+	return startQueueServer(options);
+}
+
+/** One n8n process (`n8n start`), whatever its environment says (the queue harness's main process is one). */
+export async function startSingleN8n(options: StartN8nOptions = {}): Promise<N8nServer> {
 	const n8nDir = await provisionN8n();
 	const packageTarball = options.packageTarball ?? (await packPackage());
 	const userFolder = options.userFolder ?? mkdtempSync(path.join(tmpdir(), 'n8n-user-'));
@@ -205,6 +230,8 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 
 	const server: N8nServer = {
 		...session,
+		webhookBaseUrl: baseUrl,
+		stateStore: { kind: 'sqlite', file: path.join(session.userFolder, '.n8n', 'integration-automation', 'state.sqlite') },
 		api,
 		logTail: () => n8nProcess.logTail(),
 		pid: n8nProcess.child.pid,
