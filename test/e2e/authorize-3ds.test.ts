@@ -87,7 +87,7 @@ test('a 3-D Secure payment goes to Action Required and is completed once by its 
 	});
 	await n8n.activate(triggerWorkflowId);
 	const endpoints = await control.state<Array<{ url: string; enabled_events: string[] }>>('webhook_endpoints');
-	expect(endpoints.find((endpoint) => endpoint.url.startsWith(n8n.baseUrl))?.enabled_events.sort()).toEqual(['payment_intent.amount_capturable_updated', 'payment_intent.payment_failed', 'payment_intent.succeeded']);
+	expect(endpoints.find((endpoint) => endpoint.url.startsWith(n8n.webhookBaseUrl))?.enabled_events.sort()).toEqual(['payment_intent.amount_capturable_updated', 'payment_intent.payment_failed', 'payment_intent.succeeded']);
 
 	const paymentId = `e2e-3ds-${stamp}`;
 	const payWorkflowId = await chain('3-D Secure payment e2e', [

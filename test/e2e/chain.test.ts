@@ -193,7 +193,7 @@ test('an order placed on Shopify is published as order.created to fulfillment, a
 	expect(event).toMatchObject({ source: 'ecommerce', data: { store: 'shopify', customerEmail: 'buyer@example.com', lines: [expect.objectContaining({ sku: 'SKU-1', quantity: 2 })] } });
 	for (const receiver of ['accounting', 'inventory']) expect((await receivedEvents(receiver, 'order.created')).map((received) => received.id)).toEqual([event.id]);
 	// The store delivers its webhook twice; the repeat is recognised and publishes nothing.
-	const answered = async () => (await control('shopify').webhooks()).deliveries.filter((delivery) => delivery.url.startsWith(n8n.baseUrl) && delivery.status !== null);
+	const answered = async () => (await control('shopify').webhooks()).deliveries.filter((delivery) => delivery.url.startsWith(n8n.webhookBaseUrl) && delivery.status !== null);
 	for (const deadline = Date.now() + 30_000; (await answered()).length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 250));
 	expect((await answered()).map((delivery) => delivery.status)).toEqual([200, 200]);
 	expect(await receivedEvents('fulfillment', 'order.created', 2, 5_000)).toHaveLength(1);
@@ -207,7 +207,7 @@ test('an order placed on Shopify is published as order.created to fulfillment, a
 test('a CRM sync run is published as sync.completed to analytics and the data warehouse', async () => {
 	const [contact] = await control('hubspot').state<Array<{ id: string }>>('contacts');
 	const webhookId = template('crm-bidirectional-sync.json').workflow.nodes.find((node) => node.name === 'HubSpot Contact Updated')!.webhookId as string;
-	const url = `${n8n.baseUrl}/webhook/${webhookId}/webhook`;
+	const url = `${n8n.webhookBaseUrl}/webhook/${webhookId}/webhook`;
 	const body = JSON.stringify([{ eventId: 1, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', objectId: Number(contact.id), propertyName: 'firstname' }]);
 	const timestamp = Date.now();
 	const signature = createHmac('sha256', demoCrmWebhookSecret).update(`POST${url}${body}${timestamp}`).digest('base64');

@@ -133,7 +133,7 @@ describe.each(appCases)('CRM Event Trigger on $platform ($event, registered in t
 		const before = (await env.controls[test.platform].requests()).length;
 		await env.n8n.activate(workflowId);
 		expect((await env.controls[test.platform].requests()).length).toBe(before);
-		hookUrl = `${env.n8n.baseUrl}/webhook/crm-trigger-${test.platform}/webhook`;
+		hookUrl = `${env.n8n.webhookBaseUrl}/webhook/crm-trigger-${test.platform}/webhook`;
 		// What the user does in the app: the trigger's Production URL, signed with the app's client secret.
 		await env.controls[test.platform].registerWebhook(hookUrl, clientSecrets[test.platform]);
 	});

@@ -68,10 +68,7 @@ test('the template pushes contacts to HubSpot through the real n8n, records the 
 	expect((second.body as Array<{ status: string }>).map((outcome) => outcome.status)).toEqual(['skipped', 'skipped']);
 	expect(await control.state('contacts')).toHaveLength(2);
 
-	const store = await openStore(
-		{ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') },
-		allMigrations,
-	);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	const ids = await store.idMap.externalIds({ integration: 'demo', platform: 'hubspot', entity: 'contacts' }, ['e2e-1', 'e2e-2']);
 	expect([...ids.values()].sort()).toEqual(stored.map((record) => record.id).sort());
 

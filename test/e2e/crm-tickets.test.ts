@@ -23,7 +23,7 @@ import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 jest.setTimeout(600_000);
 
 const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8'));
-const triggerUrl = (node: string) => `${n8n.baseUrl}/webhook/${(template('crm-ticket-sync.json').nodes as Array<{ name: string; webhookId: string }>).find((entry) => entry.name === node)!.webhookId}/webhook`;
+const triggerUrl = (node: string) => `${n8n.webhookBaseUrl}/webhook/${(template('crm-ticket-sync.json').nodes as Array<{ name: string; webhookId: string }>).find((entry) => entry.name === node)!.webhookId}/webhook`;
 const webhookSecret = 'freshdesk-rule-secret';
 
 let n8n: N8nServer;
@@ -155,7 +155,7 @@ test('a Freshdesk ticket created in the sandbox reaches Zendesk once through CRM
 	// One execution per delivery that was the trigger's event (the schedule's runs, if one fell in the test, are left out).
 	const runs = (await n8n.executions(ticketWorkflow)).filter((run) => run.mode === 'webhook');
 	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	const usage = await new UsageMeter({ db: store.db, namespace: 'demo' }).usage('demo');
 	await closeAllStores();
 	// Zendesk: the ticket created, then updated with the reply: two tickets synced, $0.10 each on the Support price.
@@ -170,7 +170,7 @@ const vendorCall = (sandbox: RunningSandbox, pathname: string, body: unknown, me
 });
 
 async function runPair(): Promise<PairSummary> {
-	const response = await fetch(`${n8n.baseUrl}/webhook/desks/intercom-hubspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	const response = await fetch(`${n8n.webhookBaseUrl}/webhook/desks/intercom-hubspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 	expect(response.status).toBe(200);
 	return (await response.json()) as PairSummary;
 }

@@ -18,7 +18,7 @@ import { SalesforceCrm, salesforceDefaultMappings, salesforceProfile } from '../
 import { closeAllStores, openStore } from '../../lib/store';
 import { syncPlatforms } from '../../lib/sync/sync';
 import { FetchHttpClient, Transport, type PlatformProfile } from '../../lib/transport';
-import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
+import { packPackage, queueModeRequested, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { importEventHub, startTemplateServices, withCallerKey, type EventHub, type TemplateServices } from '../harness/templateServices';
 import { withSubWorkflowIds } from '../harness/workflowJson';
@@ -30,7 +30,7 @@ jest.setTimeout(600_000);
 const clientSecret = 'hubspot-app-client-secret';
 const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8'));
 /** The Production URL of a template's trigger node (what the user pastes into the CRM app). */
-const triggerUrl = (file: string, node: string) => `${n8n.baseUrl}/webhook/${(template(file).nodes as Array<{ name: string; webhookId: string }>).find((entry) => entry.name === node)!.webhookId}/webhook`;
+const triggerUrl = (file: string, node: string) => `${n8n.webhookBaseUrl}/webhook/${(template(file).nodes as Array<{ name: string; webhookId: string }>).find((entry) => entry.name === node)!.webhookId}/webhook`;
 
 let n8n: N8nServer;
 let services: TemplateServices;
@@ -164,7 +164,7 @@ test('a forged HubSpot webhook gets 401 and syncs nothing; a genuine one syncs c
 		if (metered.length < 2) await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	expect(metered.slice(0, 2)).toEqual([expect.objectContaining({ entity: 'contacts' }), expect.objectContaining({ entity: 'contacts' })]);
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	const usage = await new UsageMeter({ db: store.db, namespace: 'demo' }).usage('demo');
 	await closeAllStores();
 	expect(usage.meters.syncs).toMatchObject({ quantity: 3, events: 2 });
@@ -176,7 +176,7 @@ test('a company conflict waits for review, is listed and decided over the review
 	await hubspotControl.seed({ companies: [{ properties: { name: 'Acme Corp', domain: 'acme.example' } }] });
 	await salesforceControl.seed({ Account: [{ Name: 'ACME Corporation', Website: 'acme.example' }] });
 	// The scheduled companies sync, run here against the same store n8n uses (the schedule fires every 15 minutes).
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	const transport = (profile: PlatformProfile, baseUrl: string, token: string) => new Transport({
 		profile, baseUrl, accountKey: `e2e-${profile.platform}`,
 		client: new FetchHttpClient((request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } })),
@@ -267,7 +267,11 @@ test('Zendesk and Intercom events sync contacts across all four platforms; forge
 	expect(await emails()).toEqual(after);
 });
 
-test('n8n killed mid-sync and started again: the next delivery completes the sync, nothing lost or doubled', async () => {
+// Skipped in queue mode (e2e-queue), where n8n is a cluster whose restart as a whole is not modelled; workers killed in
+// the middle of an execution are queue-mode.test.ts's.
+const oneProcessOnly = queueModeRequested() ? test.skip : test;
+
+oneProcessOnly('n8n killed mid-sync and started again: the next delivery completes the sync, nothing lost or doubled', async () => {
 	const before = (await liveSalesforce('Contact')).length;
 	await hubspotControl.seed({ contacts: Array.from({ length: 1000 }, (_, i) => ({ properties: { firstname: `Bulk${i}`, lastname: 'Contact', email: `bulk${i}@example.com` } })) });
 	// Each Salesforce write takes 4 s, so the kill lands between batches.

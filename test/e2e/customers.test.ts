@@ -56,7 +56,7 @@ beforeAll(async () => {
 	workflowId = await n8n.importWorkflow(template, { credentials: ids });
 	await n8n.activate(workflowId);
 	// BigCommerce sends the hook's custom headers with every delivery: the caller key goes there.
-	const hook = await bigCommerce('POST', '/hooks', { scope: 'store/customer/created', destination: `${n8n.baseUrl}/webhook/${webhookPath}`, is_active: true, headers: { [callerKey.name]: callerKey.value } });
+	const hook = await bigCommerce('POST', '/hooks', { scope: 'store/customer/created', destination: `${n8n.webhookBaseUrl}/webhook/${webhookPath}`, is_active: true, headers: { [callerKey.name]: callerKey.value } });
 	expect(hook.status).toBe(200);
 });
 

@@ -65,7 +65,7 @@ test('a dispute delivered twice at once is recorded once against its payment, an
 	});
 	await n8n.activate(triggerWorkflowId);
 	const endpoints = await control.state<Array<{ url: string; enabled_events: string[] }>>('webhook_endpoints');
-	expect(endpoints.find((endpoint) => endpoint.url.startsWith(n8n.baseUrl))?.enabled_events.sort()).toEqual(['charge.dispute.closed', 'charge.dispute.created', 'charge.dispute.updated']);
+	expect(endpoints.find((endpoint) => endpoint.url.startsWith(n8n.webhookBaseUrl))?.enabled_events.sort()).toEqual(['charge.dispute.closed', 'charge.dispute.created', 'charge.dispute.updated']);
 
 	const paymentId = `e2e-disputed-${stamp}`;
 	const payWorkflowId = await n8n.importWorkflow({

@@ -11,12 +11,11 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 
 import { UsageMeter } from '../../lib/metering';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore } from '../../lib/store';
-import { packPackage, startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
+import { packPackage, queueModeRequested, startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { repoRoot } from '../harness/paths';
@@ -153,23 +152,18 @@ async function settled(before: Set<string>, count: number, workflowId = orderWor
 
 const earlierRuns = async () => new Set((await n8n.executions(orderWorkflowId)).map((run) => run.id));
 
-/** The package's state store in n8n's user folder, read beside the running (or killed) n8n. */
-function stateQuery<T>(sql: string, ...params: string[]): T[] {
-	const db = new DatabaseSync(path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite'), { readOnly: true });
-	try {
-		return db.prepare(sql).all(...params) as T[];
-	} finally {
-		db.close();
-	}
+/** The package's state store as n8n's nodes use it (in queue mode, PostgreSQL), read beside the running (or killed) n8n. */
+async function stateQuery<T>(sql: string, ...params: string[]): Promise<T[]> {
+	return (await (await openStore(n8n.stateStore, allMigrations)).db.query(sql, params)) as T[];
 }
 
 /** The steps of a recorded order still open; undefined when the order was never recorded. */
-function openSteps(orderKey: string): string[] | undefined {
-	const steps = stateQuery<{ step: string; status: string }>('SELECT step, status FROM outbox_steps WHERE entry_key = ? ORDER BY position', orderKey);
+async function openSteps(orderKey: string): Promise<string[] | undefined> {
+	const steps = await stateQuery<{ step: string; status: string }>('SELECT step, status FROM outbox_steps WHERE entry_key = ? ORDER BY position', orderKey);
 	return steps.length === 0 ? undefined : steps.filter((step) => step.status === 'pending').map((step) => step.step);
 }
 
-const outboxEntry = (orderKey: string) => stateQuery<{ attempts: number; created_at: string }>('SELECT attempts, created_at FROM outbox_entries WHERE entry_key = ?', orderKey)[0];
+const outboxEntry = async (orderKey: string) => (await stateQuery<{ attempts: number; created_at: string }>('SELECT attempts, created_at FROM outbox_entries WHERE entry_key = ?', orderKey))[0];
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -195,7 +189,7 @@ const earlierStepRuns = async () => new Set((await n8n.executions(stepsWorkflowI
 const quantities = { shopify: 97, woocommerce: 97, magento: 97, bigcommerce: 97 };
 
 async function demoUsage() {
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	return (await new UsageMeter({ db: store.db, namespace: 'demo' }).usage('demo')).meters;
 }
 
@@ -203,10 +197,10 @@ test('publishing the order and cancellation templates registers their Order Trig
 	const shopifyHooks = await sandboxes.controls.shopify.state<Array<{ topic: string; address: string }>>('webhooks');
 	const wooHooks = await sandboxes.controls.woocommerce.state<Array<{ topic: string; delivery_url: string }>>('webhooks');
 	const bigCommerceHooks = await sandboxes.controls.bigcommerce.state<Array<{ scope: string; destination: string }>>('hooks');
-	expect(shopifyHooks.filter((hook) => hook.address.startsWith(n8n.baseUrl)).map((hook) => hook.topic).sort()).toEqual(['orders/cancelled', 'orders/create', 'refunds/create']);
+	expect(shopifyHooks.filter((hook) => hook.address.startsWith(n8n.webhookBaseUrl)).map((hook) => hook.topic).sort()).toEqual(['orders/cancelled', 'orders/create', 'refunds/create']);
 	// Cancelled and refunded each listen to order.updated with a webhook of their own.
-	expect(wooHooks.filter((hook) => hook.delivery_url.startsWith(n8n.baseUrl)).map((hook) => hook.topic).sort()).toEqual(['order.created', 'order.updated', 'order.updated']);
-	expect(bigCommerceHooks.filter((hook) => hook.destination.startsWith(n8n.baseUrl)).map((hook) => hook.scope)).toEqual(['store/order/statusUpdated']);
+	expect(wooHooks.filter((hook) => hook.delivery_url.startsWith(n8n.webhookBaseUrl)).map((hook) => hook.topic).sort()).toEqual(['order.created', 'order.updated', 'order.updated']);
+	expect(bigCommerceHooks.filter((hook) => hook.destination.startsWith(n8n.webhookBaseUrl)).map((hook) => hook.scope)).toEqual(['store/order/statusUpdated']);
 });
 
 test('an order on Shopify, delivered twice, is recorded once: stock, fulfillment, accounting and CRM each once; order, products and stores metered', async () => {
@@ -215,7 +209,7 @@ test('an order on Shopify, delivered twice, is recorded once: stock, fulfillment
 	await placeOrder('shopify', 'E2E-1', 3, { email: 'buyer@example.com', price: '12.50' });
 	const runs = await settled(before, 2);
 	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
-	const deliveries = (await sandboxes.controls.shopify.webhooks()).deliveries.filter((delivery) => delivery.url.startsWith(n8n.baseUrl));
+	const deliveries = (await sandboxes.controls.shopify.webhooks()).deliveries.filter((delivery) => delivery.url.startsWith(n8n.webhookBaseUrl));
 	expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
 	// Whichever delivery is recorded first goes on; the other is recognised as already recorded and stops there.
 	const recorded = runs.flatMap((run) => (run.outputs['Record Order']?.[0] ?? []).map((item) => item.json));
@@ -236,7 +230,7 @@ test('an order on Shopify, delivered twice, is recorded once: stock, fulfillment
 	// Every step of the order marked done, each once.
 	const completed = steps.flatMap((run) => stepNodes.flatMap((name) => (run.outputs[name]?.[0] ?? []).map((item) => item.json)));
 	expect(completed.filter((step) => step.completed).map((step) => step.step).sort()).toEqual(['accounting', 'crm', 'fulfillment', 'stock']);
-	expect(openSteps(orderKey)).toEqual([]);
+	expect(await openSteps(orderKey)).toEqual([]);
 	expect(await revenueOf('buyer@example.com')).toEqual([37.5]);
 	// What the e-commerce plans count: one order, one product sold this month, four stores kept in step.
 	const meters = await demoUsage();
@@ -254,7 +248,7 @@ test('an order on WooCommerce fans out to Shopify, Magento and BigCommerce; with
 	const steps = await stepRuns(beforeSteps, 1);
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 	const [recorded] = runs.flatMap((run) => (run.outputs['Record Order']?.[0] ?? []).map((item) => item.json));
-	expect(openSteps(recorded.orderKey as string)).toEqual([]);
+	expect(await openSteps(recorded.orderKey as string)).toEqual([]);
 	expect(steps.flatMap((run) => run.outputs['Update Customer in CRM']?.[0] ?? [])).toEqual([]);
 	// The same product again this month: still one product; a second order.
 	const meters = await demoUsage();
@@ -264,11 +258,11 @@ test('an order on WooCommerce fans out to Shopify, Magento and BigCommerce; with
 
 test('a forged order delivery is refused with 401 and changes nothing', async () => {
 	const before = await earlierRuns();
-	const [hook] = (await sandboxes.controls.shopify.state<Array<{ address: string }>>('webhooks')).filter((entry) => entry.address.startsWith(n8n.baseUrl));
+	const [hook] = (await sandboxes.controls.shopify.state<Array<{ address: string }>>('webhooks')).filter((entry) => entry.address.startsWith(n8n.webhookBaseUrl));
 	const body = JSON.stringify({ id: 999, line_items: [{ id: 1, sku: 'E2E-1', quantity: 50 }] });
 	const reply = await fetch(hook.address, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Webhook-Id': 'forged-1', 'X-Shopify-Hmac-Sha256': Buffer.from('forged').toString('base64') }, body });
 	expect(reply.status).toBe(401);
-	expect(openSteps('shopify:999')).toBeUndefined();
+	expect(await openSteps('shopify:999')).toBeUndefined();
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 	expect((await n8n.executions(orderWorkflowId)).filter((run) => !before.has(run.id))).toEqual([]);
 });
@@ -291,7 +285,7 @@ test.each([
 	const email = await services.smtp.waitFor((message) => message.subject.includes(error));
 	expect(email).toMatchObject({ to: ['orders@example.com'] });
 	expect(email.text).toContain(`Fields: ${field}`);
-	expect(openSteps(`${store}:${orderId}`)).toBeUndefined();
+	expect(await openSteps(`${store}:${orderId}`)).toBeUndefined();
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 	expect(await receiverDeliveries(`${store}:${orderId}`)).toEqual([]);
 	expect(await salesReceipts(`${store}:${orderId}`)).toEqual([]);
@@ -320,16 +314,16 @@ test('a store down when an order arrives: the stock step stays open, and the res
 	await emitOrder('shopify', order);
 	expect((await stepRuns(beforeSteps, 1)).map((run) => run.status)).toEqual(['success']);
 	// Every other step is done; the stock step waits for WooCommerce, which the other stores did not wait for.
-	expect(openSteps('shopify:77001')).toEqual(['stock']);
+	expect(await openSteps('shopify:77001')).toEqual(['stock']);
 	expect(await sandboxes.quantities('E2E-DOWN')).toEqual({ shopify: shopifyBefore, woocommerce: 50, magento: 47, bigcommerce: 47 });
 
 	await sandboxes.controls.woocommerce.clearFaults();
-	await until(() => Date.now() > Date.parse(outboxEntry('shopify:77001').created_at) + resumeAfterSeconds * 1000, 'the hold to run out', 60_000);
+	await until(async () => Date.now() > Date.parse((await outboxEntry('shopify:77001')).created_at) + resumeAfterSeconds * 1000, 'the hold to run out', 60_000);
 	const beforeResume = await earlierStepRuns();
 	const resumed = await n8n.runManual(orderWorkflowId);
 	expect((resumed.outputs['Resume Pending Orders']?.[0] ?? []).map((item) => item.json.orderKey)).toEqual(['shopify:77001']);
 	expect((await stepRuns(beforeResume, 1)).map((run) => run.status)).toEqual(['success']);
-	expect(openSteps('shopify:77001')).toEqual([]);
+	expect(await openSteps('shopify:77001')).toEqual([]);
 	expect(await sandboxes.quantities('E2E-DOWN')).toEqual({ shopify: shopifyBefore, woocommerce: 47, magento: 47, bigcommerce: 47 });
 	expect((await receiverDeliveries('shopify:77001')).map(({ receiver, requests }) => ({ receiver, requests }))).toEqual([{ receiver: 'fulfillment', requests: 1 }]);
 });
@@ -386,35 +380,39 @@ test('a cancellation of an order whose sale was never recorded restocks nothing,
 	const [steps] = await stepRuns(beforeSteps, 1);
 	expect((steps.outputs['Fan Out Stock']?.[0] ?? []).map((item) => item.json)).toMatchObject([{ orderId: '77300', voided: true }]);
 	// The stock step completes with nothing taken off; the order's other steps run as for any order.
-	await until(() => openSteps('shopify:77300')?.length === 0, "the void order's steps");
+	await until(async () => (await openSteps('shopify:77300'))?.length === 0, "the void order's steps");
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 });
 
-test("n8n killed after answering an order: restarted, the order's remaining steps are each done once", async () => {
+// Skipped in queue mode (e2e-queue), where n8n is a cluster whose restart as a whole is not modelled; workers killed in
+// the middle of an execution are queue-mode.test.ts's.
+const oneProcessOnly = queueModeRequested() ? test.skip : test;
+
+oneProcessOnly("n8n killed after answering an order: restarted, the order's remaining steps are each done once", async () => {
 	// The fulfillment call hangs (longer than this test), so n8n dies with the stock step done and the others not.
 	await new SandboxControl(receivers.baseUrl).fault({ kind: 'latency', ms: 300_000, match: { path: '/fulfillment/' } });
 	const order = { id: 77002, email: 'crash@example.com', total_price: '4.00', currency: 'USD', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'E2E-1', quantity: 2, price: '2.00' }] };
 	await emitOrder('shopify', order);
-	await until(() => openSteps('shopify:77002')?.includes('stock') === false, 'the stock step');
+	await until(async () => (await openSteps('shopify:77002'))?.includes('stock') === false, 'the stock step');
 	// The store had its answer once the order was recorded, while the steps went on in the sub-workflow.
 	const answered = (await sandboxes.controls.shopify.webhooks()).deliveries.filter((delivery) => delivery.body.includes('77002'));
 	expect(answered.map((delivery) => delivery.status)).toEqual([200]);
-	expect(openSteps('shopify:77002')).toEqual(['fulfillment', 'accounting', 'crm']);
+	expect(await openSteps('shopify:77002')).toEqual(['fulfillment', 'accounting', 'crm']);
 	await n8n.kill();
 
 	keptUserFolder = n8n.userFolder;
 	n8n = await startN8n({ packageTarball, userFolder: keptUserFolder });
 	// The schedule resumes the order once its hold has run out; the manual trigger does the same at once. The resumed
 	// steps run in the steps sub-workflow; wait for that run rather than resuming again.
-	await until(() => Date.now() > Date.parse(outboxEntry('shopify:77002').created_at) + resumeAfterSeconds * 1000, 'the hold to run out', 60_000);
+	await until(async () => Date.now() > Date.parse((await outboxEntry('shopify:77002')).created_at) + resumeAfterSeconds * 1000, 'the hold to run out', 60_000);
 	const beforeResume = await earlierStepRuns();
 	const resumed = await n8n.runManual(orderWorkflowId);
 	expect((resumed.outputs['Resume Pending Orders']?.[0] ?? []).map((item) => item.json.orderKey)).toEqual(['shopify:77002']);
 	expect((await stepRuns(beforeResume, 1)).map((run) => run.status)).toEqual(['success']);
-	expect(openSteps('shopify:77002')).toEqual([]);
+	expect(await openSteps('shopify:77002')).toEqual([]);
 	// Handed out again at least once (the template's 5-minute schedule may also take it, when a loaded machine's steps
 	// outlast this test's 15 s hold: each step is still done once, as checked below).
-	expect(Number(outboxEntry('shopify:77002').attempts)).toBeGreaterThanOrEqual(2);
+	expect(Number((await outboxEntry('shopify:77002')).attempts)).toBeGreaterThanOrEqual(2);
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 93, magento: 93, bigcommerce: 93 });
 	const received = (await receiverDeliveries('shopify:77002')).map(({ receiver, requests }) => ({ receiver, requests }));
 	expect(received).toEqual([{ receiver: 'fulfillment', requests: 1 }]);

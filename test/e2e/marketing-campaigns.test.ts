@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 function usageStore() {
-	return openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	return openStore(n8n.stateStore, allMigrations);
 }
 
 /** Posts to a template's webhook, expects the answer's status and waits for the run to finish. */

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 async function meterOnN8nStore(): Promise<UsageMeter> {
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	return new UsageMeter({ db: store.db, namespace: 'demo' });
 }
 

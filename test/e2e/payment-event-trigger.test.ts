@@ -114,7 +114,7 @@ describe('Payment Event Trigger on braintree (succeeded, set up in the Control P
 	it('publishes without calling Braintree: the URL goes into the Control Panel', async () => {
 		workflowId = await env.n8n.importWorkflow(env.triggerWorkflow(test));
 		await env.n8n.activate(workflowId);
-		hookUrl = `${env.n8n.baseUrl}/webhook/payment-trigger-braintree/webhook`;
+		hookUrl = `${env.n8n.webhookBaseUrl}/webhook/payment-trigger-braintree/webhook`;
 		// What the user does in the Control Panel; Braintree signs with the API keys, so the target's secret is unused.
 		await env.controls.braintree.registerWebhook(hookUrl, 'unused');
 	});

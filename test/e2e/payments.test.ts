@@ -94,7 +94,7 @@ const salesReceipts = async () => await new SandboxControl(quickbooks.baseUrl).s
 const accountingEntries = async () => await receiverControl.state<Array<{ idempotencyKey: string; body: Record<string, unknown>; requests: number }>>('accounting');
 
 async function meteredTransactions(): Promise<number> {
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	const meter = new UsageMeter({ db: store.db, namespace: 'demo' });
 	return (await meter.usage('demo')).meters.transactions?.events ?? 0;
 }

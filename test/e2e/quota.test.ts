@@ -107,7 +107,7 @@ test('on CRM Basic, refusing: a sync of four platforms does not run, counts noth
 	await intercomControl().seed({ contacts: [{ name: 'Dorothy Vaughan', email: 'dorothy@example.com' }] });
 	const workflowId = await n8n.importWorkflow(onBasic('refuse'), { credentials: ids });
 	await n8n.activate(workflowId);
-	const url = `${n8n.baseUrl}/webhook/${template('crm-support-sync.json').nodes.find((node) => node.name === 'Intercom Contact Created')!.webhookId as string}/webhook`;
+	const url = `${n8n.webhookBaseUrl}/webhook/${template('crm-support-sync.json').nodes.find((node) => node.name === 'Intercom Contact Created')!.webhookId as string}/webhook`;
 	await intercomControl().registerWebhook(url, supportSecret);
 
 	const run = await intercomContactCreated(workflowId, '1');

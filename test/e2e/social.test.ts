@@ -98,7 +98,7 @@ test('one queued post is published once to each of the four sandboxes, across a 
 	expect(await new SandboxControl(sandboxes.x.baseUrl).state<unknown[]>('media')).toHaveLength(1);
 	expect(await new SandboxControl(sandboxes.linkedin.baseUrl).state<Array<{ status: string }>>('images')).toEqual([expect.objectContaining({ status: 'AVAILABLE' })]);
 
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	const meter = new UsageMeter({ db: store.db, namespace: 'demo' });
 	expect(await meter.repository.countEvents('demo')).toBe(4);
 });

@@ -81,7 +81,7 @@ export function useTriggerEnvironment<Platform extends SandboxName>(node: Trigge
 			],
 			connections: {},
 		}),
-		registered: async (test) => (await env.controls[test.platform].state<Array<Record<string, unknown>>>(test.collection)).filter((hook) => String(test.hookUrl(hook)).startsWith(env.n8n.baseUrl)),
+		registered: async (test) => (await env.controls[test.platform].state<Array<Record<string, unknown>>>(test.collection)).filter((hook) => String(test.hookUrl(hook)).startsWith(env.n8n.webhookBaseUrl)),
 		deliveriesTo: async (platform, url) => (await env.controls[platform].webhooks()).deliveries.filter((delivery) => delivery.url === url),
 	} as Omit<TriggerEnvironment<Platform>, 'n8n'> as TriggerEnvironment<Platform>;
 
