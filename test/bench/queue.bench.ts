@@ -8,23 +8,43 @@
  * every worker at once, each execution 1,000 contacts in batches of 100: the most requests the sandbox saw in any 10 s,
  * against the limit, and the 429s it sent, with 1 worker and with 2 (the rate window is shared through the store).
  *
+ * Mailchimp's limit is 10 connections: deliveries of 50 contacts each fanned out to the Mailchimp sandbox (each request
+ * held open 200 ms), all at once: the most requests the sandbox had in flight at once, and its 429s. The three runs above
+ * are made with 1 worker, 2, then 4.
+ *
+ * Last, with 4 workers: a burst of ten thousand webhook deliveries all at once to an Event Router workflow (through the
+ * webhook processor); a delivery that gets no 200 is delivered again, as a vendor does. Each event must be routed once:
+ * the route log (in the state store) holds one row per event id, and n8n saved one successful execution per delivery it
+ * accepted.
+ *
  * `npx tsx test/bench/queue.bench.ts`; QUEUE_EVENTS (200 per run), QUEUE_SENDERS (20 calls in flight),
- * QUEUE_PUSHES (30 executions of 1,000 contacts per run: 330 requests, more than one 10 s window allows).
- * Starts Redis, PostgreSQL, n8n main + webhook processor + workers (a few minutes).
+ * QUEUE_PUSHES (30 executions of 1,000 contacts per run: 330 requests, more than one 10 s window allows),
+ * QUEUE_MAILCHIMP (20 deliveries of 50 contacts per run), QUEUE_BURST (10,000 deliveries), QUEUE_PARTS
+ * (`scaling,burst`: the 1/2/4-worker runs, the burst). Starts Redis, PostgreSQL, n8n main + webhook processor +
+ * workers (a few minutes).
  */
 import { readFileSync } from 'node:fs';
+
+import { Client } from 'pg';
 
 import { readManifest } from '../harness/build';
 import { startQueueN8n, type QueueCluster } from '../harness/n8nQueue';
 import { withStateStore, type WorkflowJson } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { createCredentials, seedSandboxes } from '../../scripts/demo';
+import { consentingContact, marketingFanOutWorkflow } from '../support/marketingFanOutWorkflow';
 import { figureLine, loadAverage } from './report';
 
 const events = Number(process.env.QUEUE_EVENTS ?? 200);
 const senders = Number(process.env.QUEUE_SENDERS ?? 20);
 const pushes = Number(process.env.QUEUE_PUSHES ?? 30);
+const mailchimpDeliveries = Number(process.env.QUEUE_MAILCHIMP ?? 20);
+const burst = Number(process.env.QUEUE_BURST ?? 10_000);
+const parts = new Set((process.env.QUEUE_PARTS ?? 'scaling,burst').split(','));
 const HUBSPOT_PER_10S = 190;
+const MAILCHIMP_CONNECTIONS = 10;
+const STATE_STORE = 'State Store (PostgreSQL)';
 
 function hubSpotPushWorkflow(): WorkflowJson {
 	return {
@@ -61,11 +81,11 @@ function busiestTenSeconds(arrivals: number[]): number {
 	return most;
 }
 
-function routingWorkflow(): WorkflowJson {
+function routingWorkflow(webhookPath = 'bench-events'): WorkflowJson {
 	return {
-		name: 'Bench: queue routing',
+		name: `Bench: queue routing (${webhookPath})`,
 		nodes: [
-			{ parameters: { path: 'bench-events', httpMethod: 'POST', responseMode: 'onReceived' }, name: 'Events', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0] },
+			{ parameters: { path: webhookPath, httpMethod: 'POST', responseMode: 'onReceived' }, name: 'Events', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0] },
 			{
 				name: 'Route',
 				type: `${readManifest().name}.eventRouter`,
@@ -161,32 +181,140 @@ async function vendorLimitRun(cluster: QueueCluster, hubspot: RunningSandbox, wo
 	console.log(figureLine(`queue mode, HubSpot requests in the busiest 10 s, ${label}`, busiest, 'requests', HUBSPOT_PER_10S, 'HubSpot limit'));
 }
 
-async function main(): Promise<void> {
+/** Deliveries of 50 new contacts each, all at once, fanned out to Mailchimp (each request held 200 ms): its peak connections. */
+async function mailchimpRun(cluster: QueueCluster, mailchimp: RunningSandbox, workflowId: string, label: string, alreadyFinished: number): Promise<void> {
+	const control = new SandboxControl(mailchimp.baseUrl);
+	await control.reset();
+	await seedSandboxes([mailchimp]);
+	await control.updateSettings({ responseDelayMs: 200 });
+	const tag = label.replace(/\W/g, '');
+	await Promise.all(
+		Array.from({ length: mailchimpDeliveries }, async (_, delivery) => {
+			const contacts = Array.from({ length: 50 }, (_, index) => consentingContact(`mc-${tag}-${delivery}-${index}`));
+			const response = await cluster.callWebhook('bench-mailchimp', { body: { contacts } });
+			if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+		}),
+	);
+	const deadline = Date.now() + 900_000;
+	while ((await finishedCount(cluster, workflowId)) < alreadyFinished + mailchimpDeliveries) {
+		if (Date.now() > deadline) throw new Error(`${label}: not all Mailchimp deliveries finished within 15 minutes`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	const failed = await cluster.main.api<{ data: unknown[] }>('GET', `/executions?workflowId=${workflowId}&status=error&limit=250`);
+	const log = await control.requests();
+	const { peak } = await control.state<{ peak: number }>('connections');
+	const members = (await control.state<Array<{ email_address: string }>>('members')).filter((member) => member.email_address.startsWith(`mc-${tag}-`)).length;
+	console.log(`${label}: ${mailchimpDeliveries} × 50 contacts, ${log.length} requests at Mailchimp, ${log.filter((entry) => entry.status === 429).length} answered 429, ${members} members subscribed, ${failed.data.length} failed executions; load ${loadAverage()}`);
+	console.log(figureLine(`queue mode, Mailchimp connections at once, ${label}`, peak, 'connections', MAILCHIMP_CONNECTIONS, 'Mailchimp limit'));
+}
+
+/** Routing at 1, 2 and 4 workers; where HubSpot's and Mailchimp's limits bind, at each. */
+async function scaling(cluster: QueueCluster, stateStoreId: string): Promise<void> {
 	const hubspot = await startSandbox('hubspot');
+	const mailchimp = await startSandbox('mailchimp');
+	try {
+		const onStore = (workflow: WorkflowJson) => withStateStore(workflow, readManifest().name, { id: stateStoreId, name: STATE_STORE });
+		const workflowId = await cluster.main.importWorkflow(onStore(routingWorkflow()));
+		await cluster.main.activate(workflowId);
+		const hubspotId = await cluster.main.createCredential('integrationHubSpotApi', 'HubSpot', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl });
+		const pushId = await cluster.main.importWorkflow(onStore(hubSpotPushWorkflow()), { credentials: { integrationHubSpotApi: hubspotId } });
+		await cluster.main.activate(pushId);
+		const mailchimpId = await cluster.main.importWorkflow(onStore(marketingFanOutWorkflow('bench-mailchimp', ['mailchimp'])), { credentials: await createCredentials(cluster.main, [mailchimp]) });
+		await cluster.main.activate(mailchimpId);
+		await run(cluster, workflowId, 'warm-up, 1 worker', 0);
+		const rates: Record<number, RunFigures> = {};
+		let round = 0;
+		for (const workers of [1, 2, 4]) {
+			while (cluster.workers.length < workers) await cluster.addWorker();
+			const label = `${workers} worker${workers > 1 ? 's' : ''}`;
+			rates[workers] = await run(cluster, workflowId, label, events * (round + 1));
+			await vendorLimitRun(cluster, hubspot, pushId, label, pushes * round);
+			await mailchimpRun(cluster, mailchimp, mailchimpId, label, mailchimpDeliveries * round);
+			round++;
+		}
+		console.log(figureLine('queue mode, event routing executions, 2 workers vs 1', rates[2].rate, 'executions/s', rates[1].rate, '1 worker (goal 1.8×)'));
+		console.log(figureLine('queue mode, event routing executions, 4 workers vs 1', rates[4].rate, 'executions/s', rates[1].rate, '1 worker'));
+		// What binds: a worker busy less than a core's worth waits on its jobs in flight (concurrency 5) and their round trips.
+		console.log(
+			`workers' CPU-s a second: 1 worker ${rates[1].workerCpuShare.toFixed(2)}, 2 ${rates[2].workerCpuShare.toFixed(2)}, 4 ${rates[4].workerCpuShare.toFixed(2)}; the machine has 2 cores for every process (load ${loadAverage()})`,
+		);
+	} finally {
+		await hubspot.close();
+		await mailchimp.close();
+	}
+}
+
+/** Rows of the route log for the burst's events: how many, for how many distinct events, and events routed more than once. */
+async function burstRouteLog(cluster: QueueCluster): Promise<{ rows: number; events: number; routedTwice: number; duplicatesSeen: number }> {
+	const client = new Client({ ...cluster.stateStore });
+	await client.connect();
+	try {
+		const { rows } = await client.query<{ rows: string; events: string; routed_twice: string; duplicates: string }>(
+			`SELECT COUNT(*) FILTER (WHERE status <> 'duplicate') AS rows, COUNT(DISTINCT event_id) AS events,
+			 (SELECT COUNT(*) FROM (SELECT event_id FROM routing_log WHERE event_id LIKE 'burst-%' AND status <> 'duplicate' GROUP BY event_id HAVING COUNT(*) > 1) twice) AS routed_twice,
+			 COUNT(*) FILTER (WHERE status = 'duplicate') AS duplicates
+			 FROM routing_log WHERE event_id LIKE 'burst-%'`,
+		);
+		return { rows: Number(rows[0].rows), events: Number(rows[0].events), routedTwice: Number(rows[0].routed_twice), duplicatesSeen: Number(rows[0].duplicates) };
+	} finally {
+		await client.end();
+	}
+}
+
+/** Ten thousand deliveries at once through the webhook processor, each delivered again until answered 200. */
+async function burstRun(cluster: QueueCluster, stateStoreId: string): Promise<void> {
+	while (cluster.workers.length < 4) await cluster.addWorker();
+	const workflowId = await cluster.main.importWorkflow(withStateStore(routingWorkflow('bench-burst'), readManifest().name, { id: stateStoreId, name: STATE_STORE }));
+	await cluster.main.activate(workflowId);
+	const startedBefore = Object.fromEntries(Object.entries(cluster.executionsByWorker()).map(([name, ids]) => [name, ids.length]));
+	const answers = { firstTry: 0, redelivered: 0, failedAttempts: 0 };
+	const started = Date.now();
+	await Promise.all(
+		Array.from({ length: burst }, async (_, index) => {
+			for (let attempt = 1; ; attempt++) {
+				const status = await cluster
+					.callWebhook('bench-burst', { body: { id: `burst-${index}`, type: 'order.placed', source: 'shop', data: { n: index } } })
+					.then((response) => response.status, () => 0);
+				if (status === 200) {
+					if (attempt === 1) answers.firstTry++;
+					else answers.redelivered++;
+					return;
+				}
+				answers.failedAttempts++;
+				if (attempt >= 20) throw new Error(`burst-${index}: no 200 after 20 deliveries (last ${status})`);
+				await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+			}
+		}),
+	);
+	const acceptedSeconds = (Date.now() - started) / 1000;
+	console.log(`burst: ${burst} deliveries answered 200 within ${acceptedSeconds.toFixed(1)} s (${answers.firstTry} at the first try, ${answers.redelivered} after a redelivery, ${answers.failedAttempts} deliveries refused or dropped); load ${loadAverage()}`);
+	const deadline = Date.now() + 3_600_000;
+	let log = await burstRouteLog(cluster);
+	// Every execution writes one route-log row (the event routed, or seen as a duplicate): wait for all rows, then for
+	// n8n to have saved every execution.
+	while (log.events < burst || (await finishedCount(cluster, workflowId)) < log.rows + log.duplicatesSeen) {
+		if (Date.now() > deadline) throw new Error(`burst: ${log.events} of ${burst} events routed within an hour`);
+		await new Promise((resolve) => setTimeout(resolve, log.events < burst ? 2000 : 10_000));
+		log = await burstRouteLog(cluster);
+	}
+	const seconds = (Date.now() - started) / 1000;
+	const byWorker = Object.fromEntries(Object.entries(cluster.executionsByWorker()).map(([name, ids]) => [name, ids.length - (startedBefore[name] ?? 0)]));
+	const failed = await cluster.main.api<{ data: unknown[] }>('GET', `/executions?workflowId=${workflowId}&status=error&limit=250`);
+	console.log(
+		`burst: ${log.events} distinct events routed in ${seconds.toFixed(1)} s (${(burst / seconds).toFixed(1)}/s), ${log.rows} route-log rows, ${log.routedTwice} events routed twice, ${log.duplicatesSeen} redeliveries caught as duplicates, ${failed.data.length} failed executions; executions per worker ${JSON.stringify(byWorker)}; load ${loadAverage()}`,
+	);
+	console.log(figureLine('queue mode, burst events routed once', log.rows - log.routedTwice, 'events', burst, 'deliveries'));
+}
+
+async function main(): Promise<void> {
 	const cluster = await startQueueN8n({ workers: 1 });
 	try {
 		const { database, host, port, user, password } = cluster.stateStore;
-		const stateStoreId = await cluster.main.createCredential('integrationStateStore', 'State Store (PostgreSQL)', { host, port, database, user, password, ssl: false, schema: 'public' });
-		const workflow = withStateStore(routingWorkflow(), readManifest().name, { id: stateStoreId, name: 'State Store (PostgreSQL)' });
-		const workflowId = await cluster.main.importWorkflow(workflow);
-		await cluster.main.activate(workflowId);
-		const hubspotId = await cluster.main.createCredential('integrationHubSpotApi', 'HubSpot', { accessToken: hubspot.credentials.accessToken, baseUrl: hubspot.baseUrl });
-		const pushId = await cluster.main.importWorkflow(withStateStore(hubSpotPushWorkflow(), readManifest().name, { id: stateStoreId, name: 'State Store (PostgreSQL)' }), {
-			credentials: { integrationHubSpotApi: hubspotId },
-		});
-		await cluster.main.activate(pushId);
-		await run(cluster, workflowId, 'warm-up, 1 worker', 0);
-		const one = await run(cluster, workflowId, '1 worker', events);
-		await vendorLimitRun(cluster, hubspot, pushId, '1 worker', 0);
-		await cluster.addWorker();
-		const two = await run(cluster, workflowId, '2 workers', events * 2);
-		await vendorLimitRun(cluster, hubspot, pushId, '2 workers', pushes);
-		console.log(figureLine('queue mode, event routing executions, 2 workers vs 1', two.rate, 'executions/s', one.rate, '1 worker (goal 1.8×)'));
-		// What binds: a worker busy less than a core's worth waits on its jobs in flight (concurrency 5) and their round trips.
-		console.log(`one worker used ${one.workerCpuShare.toFixed(2)} CPU-s a second, two ${two.workerCpuShare.toFixed(2)}: ${one.workerCpuShare < 0.8 ? 'not the CPU but jobs in flight per worker (5) and their round trips bind' : 'the CPU binds'}; the machine has 2 cores for every process (load ${loadAverage()})`);
+		const stateStoreId = await cluster.main.createCredential('integrationStateStore', STATE_STORE, { host, port, database, user, password, ssl: false, schema: 'public' });
+		if (parts.has('scaling')) await scaling(cluster, stateStoreId);
+		if (parts.has('burst')) await burstRun(cluster, stateStoreId);
 	} finally {
 		await cluster.stop();
-		await hubspot.close();
 	}
 }
 

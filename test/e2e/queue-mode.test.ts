@@ -23,6 +23,8 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
 import { quickBooksCredential } from '../support/quickbooks';
+import { consentingContact, marketingFanOutWorkflow } from '../support/marketingFanOutWorkflow';
+import { createCredentials, seedSandboxes } from '../../scripts/demo';
 
 jest.setTimeout(600_000);
 
@@ -39,6 +41,9 @@ let receivers: RunningSandbox;
 let hub: EventHub;
 let hubspot: RunningSandbox;
 let quickbooks: RunningSandbox;
+let mailchimp: RunningSandbox;
+let marketo: RunningSandbox;
+let stateStoreId: string;
 let services: TemplateServices;
 let routerWorkflowId: string;
 let orderWorkflowId: string;
@@ -53,6 +58,7 @@ beforeAll(async () => {
 	receivers = await startSandbox('receivers');
 	hubspot = await startSandbox('hubspot');
 	quickbooks = await startSandbox('quickbooks');
+	[mailchimp, marketo] = await Promise.all([startSandbox('mailchimp'), startSandbox('marketo')]);
 	cluster = await startQueueN8n({
 		// A dead worker's job is given up within seconds (defaults: a 60 s lock, checked every 30 s); 20 s, not less, so a
 		// live worker slowed by a loaded machine keeps its job.
@@ -76,7 +82,7 @@ beforeAll(async () => {
 		httpHeaderAuth: await main.createCredential('httpHeaderAuth', 'Fulfillment Receiver', { name: 'Authorization', value: `Bearer ${receivers.credentials.bearerToken}` }),
 	};
 	const { database, host, port, user, password } = cluster.stateStore;
-	const stateStoreId = await main.createCredential('integrationStateStore', 'State Store (PostgreSQL)', { host, port, database, user, password, ssl: false, schema: 'public' });
+	stateStoreId = await main.createCredential('integrationStateStore', 'State Store (PostgreSQL)', { host, port, database, user, password, ssl: false, schema: 'public' });
 	const onStateStore = (workflow: WorkflowJson) => withStateStore(workflow, readManifest().name, { id: stateStoreId, name: 'State Store (PostgreSQL)' });
 
 	// Payments and orders are published to the Event Router template (on receivers of its own, same state store).
@@ -104,6 +110,8 @@ afterAll(async () => {
 	await receivers?.close();
 	await hubspot?.close();
 	await quickbooks?.close();
+	await mailchimp?.close();
+	await marketo?.close();
 });
 
 const pay = (paymentId: string, amount = 30) => cluster.callWebhook('payments/requested', withCallerKey({ body: { paymentId, amount, currency: 'USD', country: 'US', tokens } }));
@@ -326,3 +334,52 @@ test("a worker killed in the middle of an order's fan-out: the resume finishes t
 	const later = await cluster.main.runManual(orderWorkflowId);
 	expect(later.outputs['Resume Pending Orders']?.[0] ?? []).toEqual([]);
 });
+
+test("Mailchimp's 10 connections and Marketo's 10 concurrent calls hold across 2 workers, then 4: the sandboxes never see more", async () => {
+	const platforms = [mailchimp, marketo];
+	const controls = platforms.map((sandbox) => new SandboxControl(sandbox.baseUrl));
+	const credentials = await createCredentials(cluster.main, platforms);
+	const workflow = withStateStore(marketingFanOutWorkflow('queue/marketing-limits', ['mailchimp', 'marketo']), readManifest().name, { id: stateStoreId, name: 'State Store (PostgreSQL)' });
+	const workflowId = await cluster.main.importWorkflow(workflow, { credentials });
+	await cluster.main.activate(workflowId);
+	const deliveries = 12;
+	const contactsEach = 20;
+	for (const workerCount of [2, 4]) {
+		while (cluster.workers.filter(isAlive).length < workerCount) await cluster.addWorker();
+		// Fresh sandboxes (their peak of requests in flight starts at 0), each request held open 300 ms so they overlap.
+		for (const control of controls) await control.reset();
+		await seedSandboxes(platforms);
+		for (const control of controls) await control.updateSettings({ responseDelayMs: 300 });
+		const before = new Set((await cluster.main.executions(workflowId)).map((run) => run.id));
+		const replies = await Promise.all(
+			Array.from({ length: deliveries }, (_, delivery) =>
+				cluster.callWebhook('queue/marketing-limits', {
+					body: { contacts: Array.from({ length: contactsEach }, (_, index) => consentingContact(`limits-${workerCount}w-${delivery * contactsEach + index}`)) },
+				}),
+			),
+		);
+		expect(replies.map((reply) => reply.status)).toEqual(Array.from({ length: deliveries }, () => 200));
+		const runs = await until(
+			async () => {
+				const finished = (await cluster.main.executions(workflowId)).filter((run) => !before.has(run.id) && !['new', 'running'].includes(run.status));
+				return finished.length >= deliveries && finished;
+			},
+			`the ${deliveries} deliveries' executions`,
+			300_000,
+		);
+		const [mailchimpSeen, marketoSeen] = await Promise.all(controls.map((control) => control.state<{ peak: number }>('connections')));
+		const refused = (await Promise.all(controls.map((control) => control.requests()))).flat().filter((entry) => entry.status === 429);
+		const byWorker = cluster.executionsByWorker();
+		const workersUsed = Object.entries(byWorker).filter(([, ids]) => runs.some((run) => ids.includes(run.id))).map(([name]) => name);
+		console.log(`${workerCount} workers (${workersUsed.join(', ')}): Mailchimp peak ${mailchimpSeen.peak} connections, Marketo peak ${marketoSeen.peak} calls at once`);
+		expect(runs.map((run) => run.status)).toEqual(runs.map(() => 'success'));
+		// Every contact reached both platforms.
+		const members = await controls[0].state<Array<{ email_address: string }>>('members');
+		expect(members.filter((member) => member.email_address.startsWith(`limits-${workerCount}w-`))).toHaveLength(deliveries * contactsEach);
+		expect(workersUsed.length).toBeGreaterThanOrEqual(2);
+		expect(mailchimpSeen.peak).toBeLessThanOrEqual(10);
+		expect(marketoSeen.peak).toBeLessThanOrEqual(10);
+		expect(refused).toEqual([]);
+	}
+});
+
