@@ -21,6 +21,13 @@ export class IntegrationBraintreeApi implements ICredentialType {
 			required: true,
 		},
 		{
+			displayName: 'Merchant ID',
+			name: 'merchantId',
+			type: 'string',
+			default: '',
+			description: 'Needed for subscriptions only: Braintree’s recurring billing is in its gateway API, whose paths name the merchant (Control Panel → Settings → Business)',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',

@@ -34,7 +34,8 @@ export function openPayments({ store, platforms }: EngineContext) {
 		for (const processor of processors) {
 			const payments = platformDefinition(processor).payments;
 			if (!payments) throw new Error(`${platformDefinition(processor).displayName} is not a payment processor`);
-			connected[processor] = payments.connector((await platforms.connect(processor, { retry: paymentRetryPolicy })).transport, accounts[processor]);
+			const connection = await platforms.connect(processor, { retry: paymentRetryPolicy });
+			connected[processor] = payments.connector(connection.transport, accounts[processor], connection.settings);
 		}
 		return connected;
 	};

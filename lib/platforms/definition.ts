@@ -169,8 +169,11 @@ export interface PaymentAccount {
 }
 
 export interface PaymentsCapability {
-	/** `account`: the picked account's setting (e.g. `{ locationId }`), absent for the processor's default one. */
-	connector: (transport: Transport, account?: Record<string, string>) => PaymentConnector;
+	/**
+	 * `account`: the picked account's setting (e.g. `{ locationId }`), absent for the processor's default one;
+	 * `settings`: the credential's (its declared fields and base URL).
+	 */
+	connector: (transport: Transport, account?: Record<string, string>, settings?: PlatformSettings) => PaymentConnector;
 	account?: PaymentAccount;
 	/** List prices, typical speed and local countries: the router's priors, meant to be overridden. */
 	routingProfile: ProcessorProfile;

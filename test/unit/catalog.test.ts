@@ -62,10 +62,10 @@ describe('the catalog agrees with the folders, credentials, sandboxes and docs',
 
 	test('each declared setting is a credential field of the matching type and default', () => {
 		const settings = platformCatalog.flatMap((definition) => (definition.settings ?? []).map((setting) => ({ definition, setting })));
-		expect(settings.map(({ definition, setting }) => `${definition.id}.${setting.name}`)).toEqual(['freshdesk.plan', 'shopify.locationId', 'magento.sourceCode', 'bigcommerce.locationId', 'quickbooks.realmId', 'xero.tenantId', 'freshbooks.accountId', 'linkedin.authorUrn', 'facebook.pageId', 'instagram.igUserId']);
+		expect(settings.map(({ definition, setting }) => `${definition.id}.${setting.name}`)).toEqual(['freshdesk.plan', 'braintree.merchantId', 'shopify.locationId', 'magento.sourceCode', 'bigcommerce.locationId', 'quickbooks.realmId', 'xero.tenantId', 'freshbooks.accountId', 'linkedin.authorUrn', 'facebook.pageId', 'instagram.igUserId']);
 		for (const { definition, setting } of settings) {
 			const field = fieldOf(definition.credentials, setting.name);
-			expect([setting.name, field?.type, field?.default || undefined]).toEqual([setting.name, setting.type === 'integer' ? 'number' : setting.options ? 'options' : 'string', setting.default]);
+			expect([setting.name, field?.type, field?.default || undefined]).toEqual([setting.name, setting.type === 'integer' ? 'number' : setting.options ? 'options' : 'string', setting.default || undefined]);
 			if (setting.options) expect((field?.options ?? []).map((option) => (option as { value: string }).value)).toEqual(setting.options);
 		}
 	});

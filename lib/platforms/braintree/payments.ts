@@ -16,8 +16,12 @@ import {
 	type RefundRequest,
 	type RefundResult,
 	type RefundState,
+	type SubscriptionActions,
 } from '../payments';
+import type { PlatformSettings } from '../platformSettings';
+import { BraintreeGatewayClient } from './gateway';
 import { BRAINTREE_VERSION, braintreeFailures, type BraintreeBody } from './profile';
+import { BraintreeSubscriptions } from './subscriptions';
 
 interface BraintreeTransaction {
 	id: string;
@@ -96,9 +100,20 @@ export class BraintreePayments implements PaymentConnector, RefundActions, Autho
 	readonly authorization: AuthorizationActions = this;
 	/** Card authorizations expire after about 7 days (by card brand; Braintree's `authorizationExpiresAt` says exactly). */
 	readonly validity = { days: 7 };
+	/** Recurring billing, on the gateway API: present when the credential's settings are given (the merchant id names its paths). */
+	readonly subscriptions?: SubscriptionActions;
 
-	/** `merchantAccountId`: the account payments go into (its currency is the charge's); the merchant's default when absent. */
-	constructor(private readonly transport: Transport, private readonly merchantAccountId?: string) {}
+	/**
+	 * `merchantAccountId`: the account payments go into (its currency is the charge's); the merchant's default when absent.
+	 * `settings`: the credential's; with them, subscriptions (the merchant id names the gateway API's paths).
+	 */
+	constructor(
+		private readonly transport: Transport,
+		private readonly merchantAccountId?: string,
+		settings?: PlatformSettings,
+	) {
+		if (settings) this.subscriptions = new BraintreeSubscriptions(new BraintreeGatewayClient(transport, settings), merchantAccountId);
+	}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {
 		if (request.resuming) {

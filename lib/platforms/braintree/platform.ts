@@ -10,8 +10,10 @@ export const braintree: PlatformDefinition = {
 	profile: () => braintreeProfile(),
 	credentials: { type: 'integrationBraintreeApi', baseUrlField: 'baseUrl', defaultBaseUrl: 'https://payments.braintree-api.com', secretFields: ['privateKey'] },
 	standaloneAuth: { kind: 'basic', user: '{publicKey}', password: '{privateKey}' },
+	// The merchant id names the gateway API's paths (recurring billing); payments go through GraphQL, which needs none.
+	settings: [{ name: 'merchantId', displayName: 'Merchant ID', type: 'string', default: '' }],
 	payments: {
-		connector: (transport, account) => new BraintreePayments(transport, account?.merchantAccountId),
+		connector: (transport, account, settings) => new BraintreePayments(transport, account?.merchantAccountId, settings),
 		routingProfile: braintreeRoutingProfile,
 		account: { setting: 'merchantAccountId', resource: 'merchantAccounts', label: 'Merchant Account', placeholder: 'e.g. my_store_EUR', whenEmpty: "the merchant's default account" },
 	},

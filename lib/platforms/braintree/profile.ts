@@ -1,5 +1,7 @@
 import type { HttpResponse, PlatformProfile, VendorError } from '../../transport/types';
 import type { FailureTable, ProcessorProfile } from '../payments';
+import { apiErrorCodes } from './gateway';
+import { GatewayXmlError, readGatewayXml } from './xml';
 
 export const BRAINTREE_VERSION = '2019-01-01';
 
@@ -23,6 +25,7 @@ export function braintreeProfile(options: { requestsPerSecond?: number } = {}): 
 		platform: 'braintree',
 		rateWindows: [{ name: 'per_second', capacity: options.requestsPerSecond ?? 50, windowMs: 1_000 }],
 		parseError(response: HttpResponse): VendorError | undefined {
+			if (typeof response.body === 'string' || response.body === undefined) return gatewayError(response);
 			const body = response.body as BraintreeBody | undefined;
 			const errors = body?.errors ?? [];
 			const carriesData = Object.values(body?.data ?? {}).some((value) => value !== null);
@@ -36,6 +39,25 @@ export function braintreeProfile(options: { requestsPerSecond?: number } = {}): 
 			};
 		},
 	};
+}
+
+/**
+ * The gateway API (XML) answers a refusal with HTTP 422 and an `<api-error-response>` (a message and validation errors
+ * nested by object, each with its code); 401, 404, 426, 429 and 5xx come with no body.
+ */
+function gatewayError(response: HttpResponse): VendorError | undefined {
+	if (response.status < 400) return undefined;
+	const fallback = { message: `Braintree answered HTTP ${response.status}`, rateLimited: response.status === 429, retryable: response.status >= 500 ? false : undefined };
+	if (typeof response.body !== 'string' || !response.body.includes('<api-error-response')) return fallback;
+	try {
+		const refusal = readGatewayXml(response.body).apiErrorResponse;
+		const details = refusal !== null && typeof refusal === 'object' && !Array.isArray(refusal) ? refusal : {};
+		const code = apiErrorCodes(details.errors)[0];
+		return { ...fallback, message: typeof details.message === 'string' && details.message !== '' ? details.message : fallback.message, code };
+	} catch (error) {
+		if (error instanceof GatewayXmlError) return fallback;
+		throw error;
+	}
 }
 
 /** Braintree processor response codes and gateway rejection reasons. */

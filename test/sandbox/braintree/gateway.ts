@@ -7,6 +7,7 @@
  */
 import type { Router } from '../framework/router';
 import { SandboxError, type SandboxRequest, type SandboxResponse } from '../framework/types';
+import { FirstChargeDeclined, presentPlan, presentSubscription, type BraintreeSubscriptions, type Subscription } from './subscriptions';
 import { BraintreeValidation, type BraintreeStore, type Customer, type Transaction, type ValidationFailure } from './transactions';
 import { camelKeys, datetime, list, parseXml, symbol, XmlCollection, xmlDocument, XmlParseError, type XmlObject, type XmlValue } from './xml';
 
@@ -37,6 +38,7 @@ export class BraintreeGateway {
 	constructor(
 		private readonly store: BraintreeStore,
 		private readonly onSettlement: (transaction: Transaction) => void,
+		private readonly billing: BraintreeSubscriptions,
 	) {}
 
 	routes(router: Router): void {
@@ -61,6 +63,24 @@ export class BraintreeGateway {
 				return transaction;
 			}, body)));
 		}
+		router
+			.get(`${base}/plans`, serve(() => xmlAnswer(200, 'plans', list('plan', this.billing.plans.map(presentPlan)))))
+			.get(`${base}/plans/:id`, serve((request) => {
+				const plan = this.billing.plan(decodeURIComponent(request.params.id));
+				if (!plan) throw new SandboxError(bareStatus(404));
+				return xmlAnswer(200, 'plan', presentPlan(plan));
+			}))
+			.post(`${base}/subscriptions`, serve(async (_, body) => {
+				try {
+					return this.subscriptionAnswer(201, await this.billing.create(section(body, 'subscription')));
+				} catch (error) {
+					if (!(error instanceof FirstChargeDeclined)) throw error;
+					return this.transactionAnswer(422, error.transaction, body);
+				}
+			}))
+			.get(`${base}/subscriptions/:id`, serve((request) => this.subscriptionAnswer(200, this.subscription(request))))
+			.put(`${base}/subscriptions/:id/cancel`, serve((request) => this.subscriptionAnswer(200, this.billing.cancel(this.subscription(request)))))
+			.put(`${base}/subscriptions/:id`, serve((request, body) => this.subscriptionAnswer(200, this.billing.update(this.subscription(request), section(body, 'subscription')))));
 		router
 			.post(`${base}/customers`, serve((_, body) => this.createCustomer(body)))
 			.get(`${base}/customers/:id`, serve((request) => {
@@ -122,6 +142,17 @@ export class BraintreeGateway {
 			return xmlAnswer(422, 'api-error-response', { errors: { errors: list('error', []) }, params: params(body), message: `Gateway Rejected: ${transaction.gatewayRejectionReason}`, transaction: presented });
 		}
 		return xmlAnswer(status, 'transaction', presented);
+	}
+
+	private subscription(request: SandboxRequest): Subscription {
+		const subscription = this.billing.subscription(decodeURIComponent(request.params.id));
+		if (!subscription) throw new SandboxError(bareStatus(404));
+		return subscription;
+	}
+
+	subscriptionAnswer(status: number, subscription: Subscription): SandboxResponse {
+		const transaction = (id: string) => presentTransaction(this.store.transaction(id)!, this.store);
+		return xmlAnswer(status, 'subscription', presentSubscription(subscription, this.billing.plan(subscription.planId)!, transaction));
 	}
 
 	private createCustomer(body: Record<string, unknown>): SandboxResponse {
@@ -281,10 +312,10 @@ export function presentTransaction(transaction: Transaction, store: BraintreeSto
 		purchaseOrderNumber: null,
 		taxAmount: null,
 		taxExempt: false,
-		recurring: false,
+		recurring: transaction.subscription !== undefined,
 		channel: null,
-		planId: null,
-		subscriptionId: null,
+		planId: transaction.subscription?.planId ?? null,
+		subscriptionId: transaction.subscription?.id ?? null,
 		addOns: list('add-on', []),
 		discounts: list('discount', []),
 		descriptor: { name: null, phone: null, url: null },

@@ -1,8 +1,8 @@
 /**
  * The Braintree sandbox: both of Braintree's APIs over one store of transactions and customers.
  * - The XML gateway its server SDKs call (`/merchants/{merchantId}/…`, see gateway.ts): sale with or without
- *   submitForSettlement, find, submit for settlement (full, partial), void, refund, search, customers, and the
- *   sandbox-only testing calls that settle a transaction.
+ *   submitForSettlement, find, submit for settlement (full, partial), void, refund, search, customers, plans and
+ *   subscriptions (recurring billing, see subscriptions.ts), and the sandbox-only testing calls that settle a transaction.
  * - GraphQL (`POST /graphql`, see graphql.ts): chargePaymentMethod, search, the merchant's accounts, ping.
  * Both take Basic public:private key auth. Webhook notifications (bt_signature / bt_payload, see webhooks.ts) go to
  * the targets registered through the control API when a transaction settles or its settlement is declined, and on
@@ -18,6 +18,7 @@ import type { Router } from '../framework/router';
 import type { SandboxRequest, VendorSandboxFactory } from '../framework/types';
 import { bareStatus, BraintreeGateway, braintreeMerchantId, gatewayPathPattern, gatewayPreconditions, presentTransaction } from './gateway';
 import { graphQlErrors, handleGraphql } from './graphql';
+import { BraintreeSubscriptions } from './subscriptions';
 import { BraintreeStore, BraintreeValidation, type MerchantAccount, type Transaction } from './transactions';
 import { disputeKinds, notificationForm, notificationKinds, type NotificationKind } from './webhooks';
 import { XmlTyped, type XmlObject } from './xml';
@@ -34,6 +35,7 @@ const capturedStatuses = new Set(['submitted_for_settlement', 'settling', 'settl
 export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 	const processing = new ProcessingSettings();
 	const store = new BraintreeStore(processing);
+	const billing = new BraintreeSubscriptions(store);
 	/** Disputes of the sandbox's transactions, newest last, as Braintree's dispute notifications carry them. */
 	const disputes: XmlObject[] = [];
 	/** `dispute_opened` opens a chargeback on the transaction (reply in 7 days); the other dispute kinds move the latest one on. */
@@ -59,7 +61,7 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 	const gateway = new BraintreeGateway(store, (transaction) => {
 		if (transaction.status === 'settled') notify('transaction_settled', transaction);
 		if (transaction.status === 'settlement_declined') notify('transaction_settlement_declined', transaction);
-	});
+	}, billing);
 	const credentialCheck = basicAuth(braintreePublicKey, braintreePrivateKey, () => graphQlErrors(401, 'Authentication failed', 'AUTHENTICATION'));
 	return {
 		credentials: { merchantId: braintreeMerchantId, ...keys },
@@ -85,6 +87,7 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 		data: {
 			reset: () => {
 				store.reset();
+				billing.reset();
 				disputes.length = 0;
 				processing.processingMs = 5;
 			},
@@ -96,6 +99,8 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 					merchantAccounts: store.merchantAccounts,
 					settled: store.transactions.filter((transaction) => transaction.type === 'sale' && capturedStatuses.has(transaction.status)),
 					disputes,
+					plans: billing.plans,
+					subscriptions: billing.subscriptions,
 				};
 				return collection === undefined ? all : all[collection as keyof typeof all];
 			},

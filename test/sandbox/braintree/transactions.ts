@@ -62,6 +62,8 @@ export interface Transaction {
 	authorizedTransactionId: string | null;
 	/** The merchant account the payment went into (the merchant's default when the sale named none). */
 	merchantAccountId: string;
+	/** The subscription a recurring charge bills, and its plan at the time. */
+	subscription?: { id: string; planId: string };
 }
 
 /** One of the merchant's accounts: each takes payments in one currency (Braintree's `MerchantAccount`). */

@@ -179,6 +179,42 @@ test('settling sends a bt_signature / bt_payload notification that the SDK parse
 	await expect(gateway('another-private-key').webhookNotification.parse(form.get('bt_signature')!, form.get('bt_payload')!)).rejects.toMatchObject({ type: errorTypes.invalidSignatureError });
 });
 
+test('recurring billing: plans listed and found, a subscription created (its first cycle charged), changed, canceled once, with Braintree\'s refusals', async () => {
+	// The SDK answers the plan list itself, with `plans` beside it (typed as the list only).
+	const plans = (await gateway().plan.all()) as unknown as { plans: braintree.Plan[] };
+	expect(plans.plans.map((plan) => [plan.id, plan.price, plan.billingFrequency, plan.currencyIsoCode])).toEqual([['bt-basic-monthly', '9.00', 1, 'USD'], ['bt-pro-monthly', '29.00', 1, 'USD']]);
+	expect(await gateway().plan.find('bt-pro-monthly')).toMatchObject({ id: 'bt-pro-monthly', price: '29.00' });
+	const customer = await gateway().customer.create({ id: 'subscriber-1', paymentMethodNonce: 'fake-valid-visa-nonce' });
+	const token = customer.customer.creditCards![0].token!;
+
+	const created = await gateway().subscription.create({ id: 'sub-one', planId: 'bt-basic-monthly', paymentMethodToken: token });
+	expect(created.success).toBe(true);
+	expect(created.subscription).toMatchObject({ id: 'sub-one', status: 'Active', planId: 'bt-basic-monthly', price: '9.00', currentBillingCycle: 1, paymentMethodToken: token });
+	expect(created.subscription.transactions!.map((transaction) => [transaction.amount, transaction.status, transaction.subscriptionId, transaction.planId])).toEqual([['9.00', 'submitted_for_settlement', 'sub-one', 'bt-basic-monthly']]);
+	const taken = await gateway().subscription.create({ id: 'sub-one', planId: 'bt-basic-monthly', paymentMethodToken: token });
+	expect(listed(taken.errors.for('subscription').on('id'))[0].code).toBe('81902');
+	const badPlan = await gateway().subscription.create({ planId: 'gold', paymentMethodToken: token });
+	expect(listed(badPlan.errors.for('subscription').on('planId'))[0].code).toBe('91904');
+	const badToken = await gateway().subscription.create({ planId: 'bt-basic-monthly', paymentMethodToken: 'nope' });
+	expect(listed(badToken.errors.for('subscription').on('paymentMethodToken'))[0].code).toBe('91903');
+
+	// The same billing frequency: the plan changes, the price stays unless given.
+	const samePrice = await gateway().subscription.update('sub-one', { planId: 'bt-pro-monthly' });
+	expect(samePrice.subscription).toMatchObject({ planId: 'bt-pro-monthly', price: '9.00' });
+	const repriced = await gateway().subscription.update('sub-one', { planId: 'bt-pro-monthly', price: '29.00' });
+	expect(repriced.subscription).toMatchObject({ planId: 'bt-pro-monthly', price: '29.00', status: 'Active' });
+
+	const canceled = await gateway().subscription.cancel('sub-one');
+	expect(canceled).toMatchObject({ success: true, subscription: { status: 'Canceled' } });
+	const again = await gateway().subscription.cancel('sub-one');
+	expect(again.success).toBe(false);
+	expect(again.errors.for('subscription').on('status')).toEqual([expect.objectContaining({ code: '81905' })]);
+	const edit = await gateway().subscription.update('sub-one', { price: '1.00' });
+	expect(listed(edit.errors.for('subscription').on('base'))[0].code).toBe('81901');
+	expect((await gateway().subscription.find('sub-one')).statusHistory!.map((event) => event.status)).toEqual(['Canceled', 'Active', 'Active', 'Active']);
+	await expect(gateway().subscription.find('sub-none')).rejects.toMatchObject({ type: errorTypes.notFoundError });
+});
+
 /** Every transaction a search stream yields. */
 function collect(stream: NodeJS.ReadableStream): Promise<braintree.Transaction[]> {
 	return new Promise((resolve, reject) => {
