@@ -1,5 +1,5 @@
 /**
- * Store customers kept in step through the sync capability (entity `contacts`) across the WooCommerce and BigCommerce
+ * Store customers kept in step through the sync capability (entity `contacts`) across the commerce
  * sandboxes and copied to the HubSpot sandbox: matched by email through the ID map, created where missing and never
  * twice (two runs at once, as a webhook delivered twice starts them, do the work once); consent travels as a store
  * gave it and is never granted where the source says no or says nothing; HubSpot's other contacts stay out of the stores.
@@ -162,4 +162,51 @@ test('Magento customers: the newsletter subscription is their consent, both ways
 	expect(Object.fromEntries((await bigCommerce()).map((customer) => [customer.email, customer.accepts_product_review_abandoned_cart_emails]))).toEqual({ 'news@example.com': true, 'quiet@example.com': false });
 	const quiet = await syncAll();
 	expect(Object.values(quiet.platforms).every((counts) => counts.created === 0 && counts.updated === 0 && counts.pulled === 0)).toBe(true);
+});
+
+test('Shopify customers: a customer created on Shopify appears once in the CRM and on the other stores; a subscription is the consent, both ways; a quiet run writes nothing', async () => {
+	const shopify = sandboxes.controls.shopify;
+	interface ShopifyCustomer { email: string; firstName: string; emailMarketingConsent: { marketingState: string } | null }
+	await shopify.seed({ customers: [{ email: 'Shop@Example.com', firstName: 'Sho', lastName: 'Pper', phone: '+14155550123', marketingState: 'SUBSCRIBED' }, { email: 'pending@example.com', firstName: 'Pen', lastName: 'Ding', marketingState: 'PENDING' }] });
+	await sandboxes.controls.bigcommerce.seed({ customers: [{ email: 'big@example.com', first_name: 'Big', last_name: 'Buyer', accepts_product_review_abandoned_cart_emails: true }] });
+	await sandboxes.controls.woocommerce.seed({ customers: [{ email: 'woo@example.com', first_name: 'Woo', last_name: 'Never Asked' }] });
+	const syncAll = () =>
+		openSync({ store, platforms: standalonePlatforms([...sandboxes.stores.map(commerceAccount), sandboxAccount('hubspot', hubspotSandbox.baseUrl, hubspotSandbox.credentials)]) }).syncCustomers(
+			[{ platform: 'shopify' }, { platform: 'bigcommerce' }, { platform: 'woocommerce' }],
+			{ crm: 'hubspot', integration: 'customers', strategy: { kind: 'lastWriteWins' }, runId: `run-${Math.random()}`, exclusive: { pollMs: 20 } },
+		);
+	const onShopify = async () => Object.fromEntries((await shopify.state<ShopifyCustomer[]>('customers')).map((customer) => [customer.email, `${customer.firstName} ${customer.emailMarketingConsent?.marketingState}`]));
+
+	const first = await syncAll();
+	expect(first.failures).toEqual([]);
+	const everyone = ['big@example.com', 'pending@example.com', 'shop@example.com', 'woo@example.com'];
+	expect((await contacts()).map((contact) => contact.properties.email).sort()).toEqual(everyone);
+	expect(Object.fromEntries((await contacts()).map((contact) => [contact.properties.email, contact.properties.phone ?? '']))['shop@example.com']).toBe('+14155550123');
+	// Only a subscription grants: pending confirmation travels as a no, and a store that keeps no consent never grants.
+	expect(Object.fromEntries((await bigCommerce()).map((customer) => [customer.email, customer.accepts_product_review_abandoned_cart_emails]))).toEqual({
+		'big@example.com': true, 'pending@example.com': false, 'shop@example.com': true, 'woo@example.com': false,
+	});
+	expect(await onShopify()).toEqual({ 'big@example.com': 'Big SUBSCRIBED', 'pending@example.com': 'Pen PENDING', 'shop@example.com': 'Sho SUBSCRIBED', 'woo@example.com': 'Woo NOT_SUBSCRIBED' });
+	expect((await woo()).map((customer) => customer.email).sort()).toEqual(everyone);
+
+	// Big withdraws on BigCommerce and is renamed: Shopify takes the name by customerUpdate and the withdrawal by its consent mutation.
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const [big] = (await bigCommerce()).filter((customer) => customer.email === 'big@example.com');
+	const bigStore = sandboxes.stores.find((entry) => entry.platform === 'bigcommerce')!;
+	const withdrawn = await fetch(`${bigStore.baseUrl}/customers`, {
+		method: 'PUT',
+		headers: { 'X-Auth-Token': String(bigStore.settings.accessToken), 'content-type': 'application/json' },
+		body: JSON.stringify([{ id: big.id, first_name: 'Bigger', accepts_product_review_abandoned_cart_emails: false }]),
+	});
+	expect(withdrawn.status).toBe(200);
+	await shopify.clearRequests();
+	const edit = await syncAll();
+	expect(edit.failures).toEqual([]);
+	expect((await onShopify())['big@example.com']).toBe('Bigger UNSUBSCRIBED');
+	const mutations = (await shopify.requests()).map((entry) => /mutation (\w+)/.exec(String((entry.body as { query?: string } | undefined)?.query ?? ''))?.[1]).filter(Boolean);
+	expect(mutations).toEqual(['Update', 'Consent']);
+
+	const quiet = await syncAll();
+	expect(Object.values(quiet.platforms).every((counts) => counts.created === 0 && counts.updated === 0 && counts.pulled === 0)).toBe(true);
+	expect((await contacts()).filter((contact) => contact.properties.email === 'shop@example.com')).toHaveLength(1);
 });

@@ -1,5 +1,6 @@
 import { withSecondStore, type PlatformDefinition } from '../definition';
 import { textSetting } from '../settings';
+import { ShopifyCustomers } from './customers';
 import { ShopifyInventory } from './inventory';
 import { shopifyOrderWebhooks } from './orderWebhooks';
 import { shopifyProfile } from './profile';
@@ -19,6 +20,7 @@ export const shopify: PlatformDefinition = {
 		pullsOrders: true,
 	},
 	products: { connector: (transport) => new ShopifyProducts(transport) },
+	customers: { connector: (transport) => new ShopifyCustomers(transport) },
 	resources: shopifyResources,
 	orderWebhooks: shopifyOrderWebhooks,
 };

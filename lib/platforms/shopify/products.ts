@@ -1,5 +1,6 @@
 import type { Transport } from '../../transport/transport';
 import { PlatformApiError } from '../../transport/errors';
+import { nextUpdatedSince, readUpdatedSinceCursor, shopifyGraphql, updatedSinceQuery } from './graphql';
 import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
 import { decimalText, PRODUCT_FIELDS, productRecord, weightValue, writeChecked, type ProductConnector, type ProductFields, type ProductStatus } from '../products';
 
@@ -42,13 +43,6 @@ function neutral(product: ShopifyProduct): ProductFields | undefined {
 	};
 }
 
-/** Where a Shopify pull stands: products updated at or after `since`, the GraphQL cursor within them, the newest time seen. */
-function readCursor(cursor: string | undefined): { since?: string; after?: string; newest?: string } {
-	if (!cursor) return {};
-	const [since, after, newest] = cursor.split('|');
-	return after === undefined ? { since: cursor } : { since: since || undefined, after: after || undefined, newest: newest || undefined };
-}
-
 /**
  * Shopify Admin GraphQL products with a single variant: pulled by `updated_at:>=` (100 a page, by update time),
  * written one product a call with `productSet` (synchronous): an update names the product and its variant, a create the
@@ -65,20 +59,17 @@ export class ShopifyProducts implements ProductConnector {
 	}
 
 	async pullChanges(_entity: string, cursor: string | undefined): Promise<ChangePage> {
-		const position = readCursor(cursor);
+		const position = readUpdatedSinceCursor(cursor);
 		const data = await this.graphql<{ products: { nodes: ShopifyProduct[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(PULL, {
 			first: PAGE_SIZE,
 			after: position.after ?? null,
-			query: position.since ? `updated_at:>='${position.since}'` : null,
+			query: updatedSinceQuery(position.since),
 		});
 		const records = data.products.nodes.flatMap((product) => {
 			const fields = neutral(product);
 			return fields ? [productRecord(product.legacyResourceId, fields, new Date(product.updatedAt).toISOString())] : [];
 		});
-		const newest = [position.newest, ...records.map((record) => record.modifiedAt)].filter((time): time is string => !!time).sort().at(-1);
-		const { hasNextPage, endCursor } = data.products.pageInfo;
-		if (hasNextPage && endCursor) return { records, cursor: `${position.since ?? ''}|${endCursor}|${newest ?? ''}`, done: false };
-		return { records, cursor: newest ?? position.since ?? '', done: true };
+		return { records, ...nextUpdatedSince(position, records.map((record) => record.modifiedAt), data.products.pageInfo) };
 	}
 
 	cursorAt(_entity: string, at: Date): string {
@@ -123,9 +114,7 @@ export class ShopifyProducts implements ProductConnector {
 		}
 	}
 
-	private async graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-		const body = await this.transport.request<{ data?: T; errors?: Array<{ message: string }> }>({ method: 'POST', url: '/graphql.json', body: { query, variables } });
-		if (body.errors?.length || !body.data) throw new PlatformApiError({ platform: 'shopify', message: body.errors?.map((error) => error.message).join('; ') ?? 'no data', status: 200, retryable: false, attempts: 1 });
-		return body.data;
+	private graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+		return shopifyGraphql<T>(this.transport, query, variables);
 	}
 }

@@ -1,11 +1,11 @@
 /**
  * The Shopify Admin sandbox (PLATFORMS.md, specs/shopify 2025-01 inventory subset): X-Shopify-Access-Token auth,
  * GraphQL at /admin/api/{version}/graphql.json executed against the part of Shopify's 2025-01 schema it serves
- * (`schema.graphql`: inventory items and levels, orders, the two inventory mutations; only the selected fields come
- * back, arguments inline or in variables), a cost bucket answering "Throttled" in a 200 with extensions.cost, the legacy
- * REST order create (which takes the sold units off the location and publishes orders/create) and cancel (which puts
- * them back and publishes orders/cancelled), and webhooks signed
- * with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event.
+ * (`schema.graphql`: inventory items and levels, orders, the two inventory mutations, products, customers with their
+ * email marketing consent; only the selected fields come back, arguments inline or in variables), a cost bucket
+ * answering "Throttled" in a 200 with extensions.cost, the legacy REST order create (which takes the sold units off the
+ * location and publishes orders/create) and cancel (which puts them back and publishes orders/cancelled), and webhooks
+ * signed with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
@@ -62,7 +62,7 @@ interface Settings {
 const defaultSettings = (): Settings => ({ throttleEnabled: true, maximumAvailable: 1000, restoreRate: 100, duplicateWebhooks: false });
 
 interface UserError {
-	field: string[];
+	field: string[] | null;
 	message: string;
 	code: string;
 }
@@ -77,9 +77,23 @@ interface SandboxProduct {
 	variants: Array<{ id: number; sku: string; price: string; compareAtPrice: string | null; weight: number | null }>;
 }
 
+type MarketingState = 'NOT_SUBSCRIBED' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'REDACTED' | 'INVALID';
+
+/** A customer, the fields the package reads and writes; the email marketing consent as 2025-01 keeps it on the customer. */
+interface SandboxCustomer {
+	id: number;
+	email: string | null;
+	firstName: string | null;
+	lastName: string | null;
+	phone: string | null;
+	updatedAt: string;
+	consent: { marketingState: MarketingState; marketingOptInLevel: string | null; consentUpdatedAt: string | null } | null;
+}
+
 class ShopifyState {
 	items = new Map<string, Item>();
 	products = new Map<number, SandboxProduct>();
+	customers = new Map<number, SandboxCustomer>();
 	adjustments: Array<{ id: number; reason: string; referenceDocumentUri: string | null; changes: unknown[]; createdAt: string }> = [];
 	orders: unknown[] = [];
 	subscriptions: Subscription[] = [];
@@ -90,6 +104,7 @@ class ShopifyState {
 	reset(): void {
 		this.items.clear();
 		this.products.clear();
+		this.customers.clear();
 		this.adjustments = [];
 		this.orders = [];
 		this.subscriptions = [];
@@ -260,6 +275,14 @@ async function graphql(state: ShopifyState, request: SandboxRequest): Promise<Sa
 		},
 		products: (args: { query?: string; first?: number; after?: string; last?: number }) => listProducts(state, args),
 		productSet: (args: { input: ProductSetInput }) => productSet(state, args.input),
+		customer: ({ id }: { id: string }) => {
+			const customer = state.customers.get(customerId(id));
+			return customer ? customerNode(customer) : null;
+		},
+		customers: (args: { query?: string; first?: number; after?: string; last?: number; sortKey?: string }) => listCustomers(state, args),
+		customerCreate: (args: { input: CustomerInput }) => customerCreate(state, args.input),
+		customerUpdate: (args: { input: CustomerInput }) => customerUpdate(state, args.input),
+		customerEmailMarketingConsentUpdate: (args: { input: { customerId: string; emailMarketingConsent: ConsentInput } }) => consentUpdate(state, args.input),
 		inventoryAdjustQuantities: (args: { input: AdjustInput }) => adjust(state, args.input),
 		inventorySetQuantities: (args: { input: SetInput }) => setQuantities(state, args.input),
 	};
@@ -578,6 +601,112 @@ function productSet(state: ShopifyState, input: ProductSetInput) {
 	return { product: productNode(product), userErrors: [] };
 }
 
+const customerId = (gid: unknown) => Number(String(gid).replace('gid://shopify/Customer/', ''));
+/** Shopify's times are to the second. */
+const secondsNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** `customers(first, after, query: "updated_at:>='<iso>'", sortKey)`: by update time (UPDATED_AT) or id, a page at a time. */
+function listCustomers(state: ShopifyState, args: { query?: string; first?: number; after?: string; last?: number; sortKey?: string }) {
+	const since = /updated_at:>=?'([^']+)'/.exec(String(args.query ?? ''))?.[1];
+	const found = [...state.customers.values()].filter((customer) => since === undefined || customer.updatedAt >= new Date(since).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+	found.sort((a, b) => (args.sortKey === 'UPDATED_AT' ? a.updatedAt.localeCompare(b.updatedAt) : 0) || a.id - b.id);
+	return connection(found, args, customerNode);
+}
+
+function customerNode(customer: SandboxCustomer) {
+	return {
+		id: `gid://shopify/Customer/${customer.id}`,
+		legacyResourceId: String(customer.id),
+		email: customer.email,
+		firstName: customer.firstName,
+		lastName: customer.lastName,
+		phone: customer.phone,
+		updatedAt: customer.updatedAt,
+		emailMarketingConsent: customer.email === null ? null : (customer.consent ?? { marketingState: 'NOT_SUBSCRIBED', marketingOptInLevel: null, consentUpdatedAt: null }),
+	};
+}
+
+interface ConsentInput {
+	marketingState: MarketingState;
+	marketingOptInLevel?: string | null;
+	consentUpdatedAt?: string | null;
+}
+
+interface CustomerInput {
+	id?: string;
+	email?: string | null;
+	firstName?: string | null;
+	lastName?: string | null;
+	phone?: string | null;
+	emailMarketingConsent?: ConsentInput | null;
+}
+
+/** The checks Shopify makes of a customer's email and phone: well formed (phone in E.164) and each on one customer only. */
+function contactErrors(state: ShopifyState, input: CustomerInput, self?: SandboxCustomer): UserError[] {
+	const errors: UserError[] = [];
+	const email = input.email?.trim().toLowerCase();
+	if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.push({ field: ['email'], message: 'Email is invalid', code: 'INVALID' });
+	else if (email && [...state.customers.values()].some((other) => other !== self && other.email === email)) errors.push({ field: ['email'], message: 'Email has already been taken', code: 'TAKEN' });
+	if (input.phone && !/^\+[1-9]\d{6,14}$/.test(input.phone)) errors.push({ field: ['phone'], message: 'Phone is invalid', code: 'INVALID' });
+	else if (input.phone && [...state.customers.values()].some((other) => other !== self && other.phone === input.phone)) errors.push({ field: ['phone'], message: 'Phone has already been taken', code: 'TAKEN' });
+	return errors;
+}
+
+const userErrors = (errors: UserError[]) => ({ customer: null, userErrors: errors.map(({ field, message }) => ({ field, message })) });
+
+function applyContact(customer: SandboxCustomer, input: CustomerInput): void {
+	if (input.email !== undefined) customer.email = input.email === null ? null : input.email.trim().toLowerCase();
+	if (input.firstName !== undefined) customer.firstName = input.firstName;
+	if (input.lastName !== undefined) customer.lastName = input.lastName;
+	if (input.phone !== undefined) customer.phone = input.phone || null;
+	customer.updatedAt = secondsNow();
+}
+
+/** `customerCreate`: a name, phone or email is needed; consent given with the create needs the email. */
+function customerCreate(state: ShopifyState, input: CustomerInput) {
+	if (input.id !== undefined) return userErrors([{ field: ['id'], message: 'Id is not allowed when creating a customer', code: 'INVALID' }]);
+	if (!input.email && !input.phone && !input.firstName && !input.lastName) return userErrors([{ field: null, message: 'A name, phone number, or email address must be present', code: 'BLANK' }]);
+	if (input.emailMarketingConsent && !input.email) return userErrors([{ field: ['email'], message: "Email can't be blank", code: 'BLANK' }]);
+	const errors = contactErrors(state, input);
+	if (errors.length > 0) return userErrors(errors);
+	const customer: SandboxCustomer = { id: 30_000 + state.id(), email: null, firstName: null, lastName: null, phone: null, updatedAt: '', consent: null };
+	applyContact(customer, input);
+	if (input.emailMarketingConsent) customer.consent = consentOf(input.emailMarketingConsent);
+	state.customers.set(customer.id, customer);
+	return { customer: customerNode(customer), userErrors: [] };
+}
+
+/** `customerUpdate`: the given fields of one customer; a consent is refused here (Shopify takes it only through its own mutation). */
+function customerUpdate(state: ShopifyState, input: CustomerInput) {
+	const customer = input.id === undefined ? undefined : state.customers.get(customerId(input.id));
+	if (!customer) return userErrors([{ field: ['id'], message: 'Customer does not exist', code: 'INVALID' }]);
+	if (input.emailMarketingConsent) {
+		return userErrors([{ field: ['emailMarketingConsent'], message: 'To update emailMarketingConsent, please use the dedicated mutation `customerEmailMarketingConsentUpdate` instead.', code: 'INVALID' }]);
+	}
+	const errors = contactErrors(state, input, customer);
+	if (errors.length > 0) return userErrors(errors);
+	applyContact(customer, input);
+	return { customer: customerNode(customer), userErrors: [] };
+}
+
+function consentOf(input: ConsentInput): NonNullable<SandboxCustomer['consent']> {
+	return { marketingState: input.marketingState, marketingOptInLevel: input.marketingOptInLevel ?? null, consentUpdatedAt: input.consentUpdatedAt ?? secondsNow() };
+}
+
+/** `customerEmailMarketingConsentUpdate`: the customer needs an email; a consent can be given, pending or withdrawn, not unasked. */
+function consentUpdate(state: ShopifyState, input: { customerId: string; emailMarketingConsent: ConsentInput }) {
+	const refuse = (field: string[], message: string, code: string) => ({ customer: null, userErrors: [{ code, field, message }] });
+	const customer = state.customers.get(customerId(input.customerId));
+	if (!customer) return refuse(['input', 'customerId'], 'Customer not found', 'INVALID');
+	if (!customer.email) return refuse(['input', 'customerId'], 'Customer must have an email address', 'INVALID');
+	if (!['SUBSCRIBED', 'UNSUBSCRIBED', 'PENDING'].includes(input.emailMarketingConsent.marketingState)) {
+		return refuse(['input', 'emailMarketingConsent', 'marketingState'], 'Marketing state is not included in the list', 'INCLUSION');
+	}
+	customer.consent = consentOf(input.emailMarketingConsent);
+	customer.updatedAt = secondsNow();
+	return { customer: customerNode(customer), userErrors: [] };
+}
+
 /** `{ inventory: [{ sku, available, locationId? }] }` */
 function seed(state: ShopifyState, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	for (const [collection, records] of Object.entries(data)) {
@@ -590,7 +719,14 @@ function seed(state: ShopifyState, data: Record<string, unknown[]>): Record<stri
 			}
 			continue;
 		}
-		if (collection !== 'inventory' || !Array.isArray(records)) throw controlError(400, 'seed { inventory: [{ sku, available, locationId? }] } or { products: [{ sku, title?, price?, ... }] }');
+		if (collection === 'customers' && Array.isArray(records)) {
+			for (const record of records as Array<CustomerInput & { marketingState?: MarketingState }>) {
+				const made = customerCreate(state, { ...record, emailMarketingConsent: record.marketingState ? { marketingState: record.marketingState } : undefined });
+				if (made.userErrors.length > 0) throw controlError(400, made.userErrors.map((error) => error.message).join('; '));
+			}
+			continue;
+		}
+		if (collection !== 'inventory' || !Array.isArray(records)) throw controlError(400, 'seed { inventory: [{ sku, available, locationId? }] }, { products: [{ sku, title?, price?, ... }] } or { customers: [{ email, firstName?, lastName?, phone?, marketingState? }] }');
 		for (const record of records as Array<{ sku?: string; available?: number; locationId?: string }>) {
 			if (typeof record.sku !== 'string' || !Number.isInteger(record.available)) throw controlError(400, 'each inventory record needs sku and an integer available');
 			const item = state.items.get(record.sku) ?? { id: 7_000 + state.id(), sku: record.sku, levels: new Map() };
@@ -606,7 +742,7 @@ function view(state: ShopifyState, collection?: string): unknown {
 		[...state.items.values()].flatMap((item) =>
 			[...item.levels.entries()].map(([locationId, available]) => ({ sku: item.sku, inventoryItemId: itemGid(item), locationId, available })),
 		);
-	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders, webhooks: () => state.subscriptions, products: () => [...state.products.values()] };
+	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders, webhooks: () => state.subscriptions, products: () => [...state.products.values()], customers: () => [...state.customers.values()].map(customerNode) };
 	if (collection === undefined) return Object.fromEntries(Object.entries(all).map(([name, read]) => [name, read()]));
 	return all[collection]?.();
 }

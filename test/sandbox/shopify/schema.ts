@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const servedFields: Record<string, string[]> = {
-	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders', 'locations', 'product', 'products'],
+	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders', 'locations', 'product', 'products', 'customer', 'customers'],
 	LocationConnection: ['nodes', 'pageInfo'],
-	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities', 'productSet'],
+	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities', 'productSet', 'customerCreate', 'customerUpdate', 'customerEmailMarketingConsentUpdate'],
 	InventoryItemConnection: ['nodes', 'pageInfo'],
 	InventoryItem: ['id', 'legacyResourceId', 'sku', 'tracked', 'inventoryLevel', 'measurement'],
 	InventoryItemMeasurement: ['id', 'weight'],
@@ -19,6 +19,14 @@ export const servedFields: Record<string, string[]> = {
 	ProductVariant: ['id', 'sku', 'price', 'compareAtPrice', 'inventoryItem'],
 	ProductSetPayload: ['product', 'userErrors'],
 	ProductSetUserError: ['code', 'field', 'message'],
+	CustomerConnection: ['nodes', 'pageInfo'],
+	Customer: ['id', 'legacyResourceId', 'email', 'firstName', 'lastName', 'phone', 'updatedAt', 'emailMarketingConsent'],
+	CustomerEmailMarketingConsentState: ['marketingState', 'marketingOptInLevel', 'consentUpdatedAt'],
+	CustomerCreatePayload: ['customer', 'userErrors'],
+	CustomerUpdatePayload: ['customer', 'userErrors'],
+	CustomerEmailMarketingConsentUpdatePayload: ['customer', 'userErrors'],
+	UserError: ['field', 'message'],
+	CustomerEmailMarketingConsentUpdateUserError: ['code', 'field', 'message'],
 	InventoryLevel: ['id', 'quantities', 'location'],
 	InventoryQuantity: ['id', 'name', 'quantity', 'updatedAt'],
 	Location: ['id', 'name'],

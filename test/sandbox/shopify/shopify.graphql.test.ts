@@ -11,7 +11,9 @@ import { startSandbox, type RunningSandbox } from '../registry';
 import { GraphqlConformance } from '../support/graphqlConformance';
 import { servedSubset, subsetFile, vendorSchema } from '../support/graphqlSchemas';
 import { callApi } from '../support/http';
-import { inventoryConnector, sandboxAccount } from '../../support/standalone';
+import { openSync } from '../../../lib/sync';
+import { standalonePlatforms } from '../../../lib/platforms/catalog/standalonePlatforms';
+import { inventoryConnector, sandboxAccount, scratchStore } from '../../support/standalone';
 import { shopifyLocationId } from '.';
 import { servedFields } from './schema';
 
@@ -55,6 +57,27 @@ test('the connector reads, adjusts, sets and pulls orders with answers that matc
 
 	expect(conformance.problems()).toEqual([]);
 	expect(conformance.covered()).toEqual(['mutation inventoryAdjustQuantities', 'mutation inventorySetQuantities', 'query inventoryItems', 'query orders']);
+});
+
+test('the customer connector pulls, creates, updates and changes consent with operations and answers that match the schema', async () => {
+	await control.seed({ customers: [{ email: 'seeded@example.com', firstName: 'Seed', lastName: 'Ed', marketingState: 'SUBSCRIBED' }] });
+	const sync = openSync({ store: await scratchStore(), platforms: standalonePlatforms([sandboxAccount('shopify', api, sandbox.credentials)]) });
+	const customers = await sync.customerConnector({ platform: 'shopify' });
+	const pulled = await customers.pullChanges('contacts', undefined);
+	expect(pulled.records.map((record) => record.fields)).toEqual([{ email: 'seeded@example.com', firstName: 'Seed', lastName: 'Ed', phone: '', acceptsMarketing: true }]);
+	const [created, taken] = await customers.write('contacts', [
+		{ fields: { email: 'new@example.com', firstName: 'New', lastName: 'One', phone: '+442071838750', acceptsMarketing: true } },
+		{ fields: { email: 'SEEDED@example.com', firstName: 'Again', lastName: 'Twice' } },
+	]);
+	expect(created).toMatchObject({ ok: true, created: true, fields: { email: 'new@example.com', acceptsMarketing: true, phone: '+442071838750' } });
+	expect(taken).toEqual({ ok: false, error: { message: 'email: Email has already been taken', code: 'USER_ERROR' } });
+	const [withdrawn] = await customers.write('contacts', [{ externalId: (created as { externalId: string }).externalId, fields: { email: 'new@example.com', firstName: 'Newer', lastName: 'One', phone: '', acceptsMarketing: false } }]);
+	expect(withdrawn).toMatchObject({ ok: true, created: false, fields: { firstName: 'Newer', phone: '', acceptsMarketing: false } });
+	const [bad] = await customers.write('contacts', [{ fields: { email: 'phone@example.com', firstName: 'Bad', lastName: 'Phone', phone: '12' } }]);
+	expect(bad).toEqual({ ok: false, error: { message: 'phone: Phone is invalid', code: 'USER_ERROR' } });
+
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(['mutation customerCreate', 'mutation customerEmailMarketingConsentUpdate', 'mutation customerUpdate', 'query customers']);
 });
 
 test('a response holds exactly the selected fields: aliases, fragments, __typename, nothing more', async () => {
