@@ -2,8 +2,9 @@
  * Tickets across all five desks at once (Zendesk, Freshdesk, Salesforce Case, Intercom, HubSpot) through the neutral
  * ticket model: a ticket created on any desk reaches the other four once, with its comments (HubSpot keeps them as
  * notes, which are internal); comments added on two desks in the
- * same round reach every other desk once; a status change travels mapped; and quiet rounds pull and write nothing
- * (no copy comes back as a change, no comment is written twice).
+ * same round reach every other desk once; a status change travels mapped; the assignee travels by email (a Salesforce
+ * case's owner, a user); and quiet rounds pull and write nothing (no copy comes back as a change, no comment is
+ * written twice).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,7 @@ beforeEach(async () => {
 	await desks.freshdesk.control.seed({ agents: [{ name: 'Sam Agent', email: 'sam@support.example' }] });
 	await desks.intercom.control.seed({ admins: [{ name: 'Sam Agent', email: 'sam@support.example' }] });
 	await desks.hubspot.control.seed({ owners: [{ firstName: 'Sam', lastName: 'Agent', email: 'sam@support.example' }] });
+	await desks.salesforce.control.seed({ User: [{ FirstName: 'Sam', LastName: 'Agent', Email: 'sam@support.example' }] });
 });
 afterEach(async () => {
 	await closeAllStores();
@@ -107,6 +109,32 @@ function asHeldBy(desk: string, comments: Array<[string, boolean]>): Array<[stri
 	return desk === 'hubspot' ? comments.map(([body]) => [body, false] as [string, boolean]).sort() : comments;
 }
 
+async function salesforceUserId(email: string): Promise<string> {
+	const users = await desks.salesforce.control.state<Array<{ Id: string; Email: string }>>('User');
+	return users.find((user) => user.Email === email)!.Id;
+}
+
+/** Each desk's assignee of its one ticket, by email (null: nobody). */
+async function assignees(): Promise<Record<Desk, string | null>> {
+	const [zendeskTicket] = await desks.zendesk.control.state<Array<{ assignee_id: number | null }>>('tickets');
+	const zendeskUsers = await desks.zendesk.control.state<Array<{ id: number; email: string }>>('users');
+	const [freshdeskTicket] = await desks.freshdesk.control.state<Array<{ responder_id: number | null }>>('tickets');
+	const agents = await desks.freshdesk.control.state<Array<{ id: number; contact: { email: string } }>>('agents');
+	const [kase] = await desks.salesforce.control.state<Array<{ OwnerId: string }>>('Case');
+	const users = await desks.salesforce.control.state<Array<{ Id: string; Email: string }>>('User');
+	const [intercomTicket] = await desks.intercom.control.state<Array<{ admin_assignee_id: string | null }>>('tickets');
+	const admins = await desks.intercom.control.state<Array<{ id: string; email: string }>>('admins');
+	const [hubspotTicket] = await desks.hubspot.control.state<Array<{ properties: Record<string, string> }>>('tickets');
+	const owners = await desks.hubspot.control.state<Array<{ id: string; email: string }>>('owners');
+	return {
+		zendesk: zendeskUsers.find((user) => user.id === zendeskTicket.assignee_id)?.email ?? null,
+		freshdesk: agents.find((agent) => agent.id === freshdeskTicket.responder_id)?.contact.email ?? null,
+		salesforce: users.find((user) => user.Id === kase.OwnerId)?.Email ?? null,
+		intercom: admins.find((admin) => admin.id === intercomTicket.admin_assignee_id)?.email ?? null,
+		hubspot: owners.find((owner) => owner.id === hubspotTicket.properties.hubspot_owner_id)?.email ?? null,
+	};
+}
+
 async function quietRounds(): Promise<void> {
 	for (const name of names) await desks[name].control.clearRequests();
 	for (let quiet = 0; quiet < 2; quiet++) {
@@ -140,7 +168,7 @@ test('an Intercom ticket with a reply and a note reaches the four other desks on
 	expect(zendeskUsers.find((user) => user.id === zendeskTicket.assignee_id)?.email).toBe('sam@support.example');
 	expect(zendeskUsers.find((user) => user.id === zendeskTicket.requester_id)?.email).toBe('eve@example.com');
 	expect((await desks.freshdesk.control.state<Array<{ status: number }>>('tickets'))[0].status).toBe(3);
-	expect((await desks.salesforce.control.state<Array<{ Status: string; SuppliedEmail: string }>>('Case'))[0]).toMatchObject({ Status: 'Working', SuppliedEmail: 'eve@example.com' });
+	expect((await desks.salesforce.control.state<Array<{ Status: string; SuppliedEmail: string; OwnerId: string }>>('Case'))[0]).toMatchObject({ Status: 'Working', SuppliedEmail: 'eve@example.com', OwnerId: await salesforceUserId('sam@support.example') });
 	const [hubspotTicket] = await desks.hubspot.control.state<Array<{ id: string; properties: Record<string, string> }>>('tickets');
 	const [hubspotOwner] = await desks.hubspot.control.state<Array<{ id: string }>>('owners');
 	expect(hubspotTicket.properties).toMatchObject({ subject: 'VPN drops', content: 'Every 10 minutes', hs_pipeline_stage: '2', hubspot_owner_id: hubspotOwner.id });
@@ -196,7 +224,54 @@ test('a HubSpot ticket with its contact, owner and a note reaches the four other
 	const [copy] = await desks.freshdesk.control.state<Array<{ subject: string; status: number; priority: number; responder_id: number; requester_id: number }>>('tickets');
 	const sam = (await desks.freshdesk.control.state<Array<{ id: number; contact: { email: string } }>>('agents')).find((agent) => agent.contact.email === 'sam@support.example')!;
 	expect(copy).toMatchObject({ subject: 'Export fails', status: 2, priority: 1, responder_id: sam.id });
-	expect((await desks.salesforce.control.state<Array<{ SuppliedEmail: string }>>('Case'))[0].SuppliedEmail).toBe('gus@example.com');
+	expect((await desks.salesforce.control.state<Array<{ SuppliedEmail: string; OwnerId: string }>>('Case'))[0]).toMatchObject({ SuppliedEmail: 'gus@example.com', OwnerId: await salesforceUserId('sam@support.example') });
 	for (const [name, held] of Object.entries(await threads())) expect([name, held.map((entry) => entry.comments)]).toEqual([name, [[['Reproduced with 50k rows', false]]]]);
 	await quietRounds();
+});
+
+test('a Salesforce case owner is the other desks\' assignee and back, by email: reassigned on Zendesk it changes owner, unassigned it returns to the integration user, with no echo', async () => {
+	const kim = { name: 'Kim Lead', email: 'kim@support.example' };
+	await desks.zendesk.control.seed({ users: [{ ...kim, role: 'agent' }] });
+	await desks.freshdesk.control.seed({ agents: [kim] });
+	await desks.intercom.control.seed({ admins: [kim] });
+	await desks.hubspot.control.seed({ owners: [{ firstName: 'Kim', lastName: 'Lead', email: kim.email }] });
+	await desks.salesforce.control.seed({ User: [{ FirstName: 'Kim', LastName: 'Lead', Email: kim.email }] });
+	await call('salesforce', '/services/data/v60.0/sobjects/Case', { Subject: 'Printer jammed', Description: 'Tray 2', Status: 'New', Priority: 'Low', SuppliedEmail: 'ida@example.com', OwnerId: await salesforceUserId('sam@support.example') });
+
+	const first = await sync();
+	expect(first.failures).toEqual([]);
+	expect(await assignees()).toEqual({ zendesk: 'sam@support.example', freshdesk: 'sam@support.example', salesforce: 'sam@support.example', intercom: 'sam@support.example', hubspot: 'sam@support.example' });
+
+	const [ticket] = await desks.zendesk.control.state<Array<{ id: number }>>('tickets');
+	const kimOnZendesk = (await desks.zendesk.control.state<Array<{ id: number; email: string }>>('users')).find((user) => user.email === kim.email)!;
+	await call('zendesk', `/api/v2/tickets/${ticket.id}.json`, { ticket: { assignee_id: kimOnZendesk.id } }, 'PUT');
+	expect((await sync()).failures).toEqual([]);
+	expect(await assignees()).toEqual({ zendesk: kim.email, freshdesk: kim.email, salesforce: kim.email, intercom: kim.email, hubspot: kim.email });
+
+	// Salesforce has no unassigned case: the case goes back to the user the token acts as, which reads as nobody.
+	await call('zendesk', `/api/v2/tickets/${ticket.id}.json`, { ticket: { assignee_id: null } }, 'PUT');
+	expect((await sync()).failures).toEqual([]);
+	expect(await assignees()).toEqual({ zendesk: null, freshdesk: null, salesforce: 'integration@sandbox.example', intercom: null, hubspot: null });
+	await quietRounds();
+});
+
+test('a case in a Salesforce queue reads as unassigned and stays in its queue when another desk edits the ticket; an owner who is no active Salesforce user fails that ticket alone, naming the email', async () => {
+	const [queue] = (await desks.salesforce.control.seed({ Group: [{ Name: 'Tier 1', Type: 'Queue' }] }) as { Group: Array<{ Id: string }> }).Group;
+	await call('salesforce', '/services/data/v60.0/sobjects/Case', { Subject: 'Login loop', Status: 'New', Priority: 'High', SuppliedEmail: 'jo@example.com', OwnerId: queue.Id });
+	expect((await sync()).failures).toEqual([]);
+	expect((await assignees()).zendesk).toBeNull();
+
+	const [ticket] = await desks.zendesk.control.state<Array<{ id: number }>>('tickets');
+	await call('zendesk', `/api/v2/tickets/${ticket.id}.json`, { ticket: { subject: 'Login loop on SSO' } }, 'PUT');
+	expect((await sync()).failures).toEqual([]);
+	expect((await desks.salesforce.control.state<Array<{ Subject: string; OwnerId: string }>>('Case'))[0]).toEqual(expect.objectContaining({ Subject: 'Login loop on SSO', OwnerId: queue.Id }));
+	await quietRounds();
+
+	// Zed is an agent on Zendesk only: the other desks refuse him by name; the Case keeps its queue.
+	await desks.zendesk.control.seed({ users: [{ name: 'Zed', email: 'zed@support.example', role: 'agent' }] });
+	const zed = (await desks.zendesk.control.state<Array<{ id: number; email: string }>>('users')).find((user) => user.email === 'zed@support.example')!;
+	await call('zendesk', `/api/v2/tickets/${ticket.id}.json`, { ticket: { assignee_id: zed.id } }, 'PUT');
+	const refused = await sync();
+	expect(refused.failures.find((failure) => failure.platform === 'salesforce')?.error).toEqual({ message: 'No active Salesforce user has the email zed@support.example (owner_email)', code: 'UNKNOWN_AGENT' });
+	expect((await desks.salesforce.control.state<Array<{ OwnerId: string }>>('Case'))[0].OwnerId).toBe(queue.Id);
 });

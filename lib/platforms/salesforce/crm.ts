@@ -3,6 +3,8 @@ import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
 import { addComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
+import { CaseOwners, OWNER_FIELD } from './caseOwners';
+import { queryIn, soqlString, type QueryResult as SoqlResult } from './soql';
 
 export const SALESFORCE_API_VERSION = 'v60.0';
 /** The custom external-id field that carries our internal id: a create retried after a lost response upserts, never duplicates. */
@@ -15,8 +17,6 @@ const SOQL_MAX_LENGTH = 100_000;
 /** Query subrequests one composite call may carry (of 25 subrequests). */
 const COMPOSITE_QUERIES = 5;
 const SYSTEM_FIELDS = ['Id', 'IsDeleted', 'SystemModstamp'];
-/** Case ids per CaseComment query: 500 ids keep the query's URL under Salesforce's 16 KB. */
-const CASES_PER_COMMENT_QUERY = 500;
 /** A Case's comments (CaseComment), read and written by the connector as the neutral ticket model's `comments`. */
 const COMMENTS_FIELD = 'comments';
 
@@ -30,12 +30,7 @@ interface Describe {
 	}>;
 }
 
-interface QueryResult {
-	totalSize: number;
-	done: boolean;
-	nextRecordsUrl?: string;
-	records: Array<Record<string, unknown> & { Id: string; SystemModstamp: string; IsDeleted?: boolean }>;
-}
+type QueryResult = SoqlResult<Record<string, unknown> & { SystemModstamp: string; IsDeleted?: boolean }>;
 
 interface CollectionItem {
 	id?: string | null;
@@ -72,14 +67,16 @@ export class SalesforceCrm implements CrmConnector {
 	};
 	private readonly described = new Map<CrmEntity, Promise<Describe>>();
 	private readonly base: string;
+	private readonly owners: CaseOwners;
 
 	constructor(private readonly transport: Transport, apiVersion = SALESFORCE_API_VERSION) {
 		this.base = `/services/data/${apiVersion}`;
+		this.owners = new CaseOwners(transport, this.base);
 	}
 
 	async fieldNames(entity: CrmEntity): Promise<string[]> {
 		const described = (await this.describe(entity)).fields.map((field) => field.name);
-		return entity === 'tickets' ? [...described, COMMENTS_FIELD] : described;
+		return entity === 'tickets' ? [...described, OWNER_FIELD, COMMENTS_FIELD] : described;
 	}
 
 	/**
@@ -122,9 +119,18 @@ export class SalesforceCrm implements CrmConnector {
 	}
 
 	private async writeMatched(entity: CrmEntity, batch: RecordWrite[], existing: Map<string, string>): Promise<WriteOutcome[]> {
-		const outcomes = await this.writeRecords(entity, batch.map((write) => ({ ...write, fields: withoutComments(write.fields) })), existing);
-		const written = outcomes.map((result, index) => (result?.ok ? { ...result, fields: batch[index].fields } : result));
-		return entity === 'tickets' ? this.addComments(batch, written) : written;
+		if (entity !== 'tickets') return this.writeRecords(entity, batch, existing);
+		// A case whose owner cannot be named fails alone; the others are written with their OwnerId.
+		const owners = await this.owners.changes(batch);
+		const outcomes: WriteOutcome[] = new Array(batch.length);
+		const sent: Array<{ index: number; write: RecordWrite }> = [];
+		owners.forEach((change, index) => {
+			if ('refused' in change) outcomes[index] = { ok: false, error: { message: change.refused.message, code: change.refused.code } };
+			else sent.push({ index, write: { ...batch[index], fields: caseFields(batch[index].fields, 'ownerId' in change ? change.ownerId : undefined) } });
+		});
+		const written = sent.length > 0 ? await this.writeRecords(entity, sent.map((entry) => entry.write), existing) : [];
+		sent.forEach(({ index }, position) => (outcomes[index] = written[position]?.ok ? { ...written[position], fields: batch[index].fields } : written[position]));
+		return this.addComments(batch, outcomes);
 	}
 
 	/** Each comment a write asks for becomes a CaseComment (public ones published); a case whose comments could not all be added fails. */
@@ -149,22 +155,15 @@ export class SalesforceCrm implements CrmConnector {
 		return settled;
 	}
 
-	/** The comments of each case, oldest first. */
+	/** The comments of each case, oldest first: one query per 500 cases. */
 	private async caseComments(caseIds: string[]): Promise<Map<string, TicketComment[]>> {
 		const comments = new Map<string, TicketComment[]>();
-		for (let start = 0; start < caseIds.length; start += CASES_PER_COMMENT_QUERY) {
-			const ids = caseIds.slice(start, start + CASES_PER_COMMENT_QUERY).map(soqlString).join(', ');
-			let result = await this.transport.request<QueryResult>({
-				method: 'GET', url: `${this.base}/query`, qs: { q: `SELECT Id, ParentId, CommentBody, IsPublished, CreatedDate FROM CaseComment WHERE ParentId IN (${ids}) ORDER BY CreatedDate, Id` },
-			});
-			for (;;) {
-				for (const record of result.records) {
-					const comment = ticketComment(record.CommentBody, record.IsPublished === true, record.Id);
-					if (comment) comments.set(String(record.ParentId), [...(comments.get(String(record.ParentId)) ?? []), comment]);
-				}
-				if (result.done || !result.nextRecordsUrl) break;
-				result = await this.transport.request<QueryResult>({ method: 'GET', url: result.nextRecordsUrl });
-			}
+		const rows = await queryIn<{ ParentId: string; CommentBody?: string; IsPublished?: boolean }>(
+			this.transport, this.base, 'SELECT Id, ParentId, CommentBody, IsPublished, CreatedDate FROM CaseComment WHERE ParentId', caseIds, ' ORDER BY CreatedDate, Id',
+		);
+		for (const row of rows) {
+			const comment = ticketComment(row.CommentBody, row.IsPublished === true, row.Id);
+			if (comment) comments.set(String(row.ParentId), [...(comments.get(String(row.ParentId)) ?? []), comment]);
 		}
 		return comments;
 	}
@@ -234,6 +233,7 @@ export class SalesforceCrm implements CrmConnector {
 		if (entity === 'tickets') {
 			const comments = await this.caseComments(records.filter((record) => !record.archived).map((record) => record.externalId));
 			for (const record of records) record.fields[COMMENTS_FIELD] = comments.get(record.externalId) ?? [];
+			await this.owners.read(records);
 		}
 		return { records, cursor: JSON.stringify(next), done: result.done };
 	}
@@ -306,10 +306,6 @@ function inStatements(head: string, tail: string, values: string[]): string[] {
 	return statements;
 }
 
-function soqlString(value: string): string {
-	return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
 /** A composite subrequest's query result, or its error as the plain call would have thrown it. */
 function subrequestResult(part: CompositeResponse['compositeResponse'][number]): QueryResult {
 	if (part.httpStatusCode < 300) return part.body as QueryResult;
@@ -317,10 +313,10 @@ function subrequestResult(part: CompositeResponse['compositeResponse'][number]):
 	throw Object.assign(new Error(`Salesforce look-up failed (${part.httpStatusCode}): ${error?.message ?? 'no message'}`), { code: error?.errorCode ?? 'LOOKUP_FAILED' });
 }
 
-function withoutComments(fields: Record<string, unknown>): Record<string, unknown> {
-	if (!(COMMENTS_FIELD in fields)) return fields;
-	const { [COMMENTS_FIELD]: _comments, ...rest } = fields;
-	return rest;
+/** A case's own fields: the comments are written after it, the owner's email becomes its OwnerId (when it changes). */
+function caseFields(fields: Record<string, unknown>, ownerId: string | undefined): Record<string, unknown> {
+	const { [COMMENTS_FIELD]: _comments, [OWNER_FIELD]: _owner, ...own } = fields;
+	return ownerId === undefined ? own : { ...own, OwnerId: ownerId };
 }
 
 function lower(value: unknown): string {

@@ -51,6 +51,8 @@ export const salesforceDefaultMappings: Record<CrmEntity, FieldMapping[]> = {
 		{ internal: 'status', external: 'Status', values: { out: ticketStatuses.values, in: ticketStatuses.in } },
 		// The requester's address on the case ("Web Email"); the comments are CaseComments (public ones published).
 		{ internal: 'requesterEmail', external: 'SuppliedEmail', transforms: ['trim', 'lowercase'] },
+		// The case owner (OwnerId) by its user's email; the integration user and queues read as no assignee.
+		{ internal: 'assigneeEmail', external: 'owner_email', transforms: ['trim', 'lowercase'] },
 		{ internal: 'comments', external: 'comments' },
 	],
 };

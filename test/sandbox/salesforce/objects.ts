@@ -81,6 +81,8 @@ export const sObjectTypes: SObjectType[] = [
 			// "Web Email": the requester's address on a case that came in by email or web form.
 			{ name: 'SuppliedEmail', type: 'email' },
 			picklist('Status', ['New', 'Working', 'Escalated', 'Closed']),
+			// Who works the case: a User or a queue (Group); a case created without one is the API user's.
+			{ name: 'OwnerId', type: 'reference' },
 			// A custom picklist an admin restricted to its values.
 			picklist('Escalation_Level__c', ['Tier 1', 'Tier 2'], true),
 		],
@@ -95,6 +97,25 @@ export const sObjectTypes: SObjectType[] = [
 			{ name: 'CommentBody', type: 'textarea', required: true },
 			{ name: 'IsPublished', type: 'boolean' },
 		],
+	},
+	{
+		// The org's users, as much as the sync reads of them: a case owner's email, looked up by email to assign a case.
+		name: 'User',
+		keyPrefix: '005',
+		fields: [
+			...system.filter((field) => field.name !== 'Integration_Id__c'),
+			{ name: 'Username', type: 'string', required: true },
+			{ name: 'Email', type: 'email', required: true },
+			{ name: 'FirstName', type: 'string' },
+			{ name: 'LastName', type: 'string', required: true },
+			{ name: 'IsActive', type: 'boolean' },
+		],
+	},
+	{
+		// Queues a case can be owned by (Type 'Queue').
+		name: 'Group',
+		keyPrefix: '00G',
+		fields: [...system.filter((field) => field.name !== 'Integration_Id__c'), { name: 'Name', type: 'string', required: true }, picklist('Type', ['Queue', 'Regular'])],
 	},
 ];
 

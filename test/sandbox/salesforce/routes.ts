@@ -6,7 +6,7 @@ import { SandboxError, type SandboxRequest, type SandboxResponse } from '../fram
 import { RecordFailure, SalesforceFailure } from './errors';
 import { findSObject, type SObjectType } from './objects';
 import { compareBy, matches, parseSoql, SoqlError } from './soql';
-import type { OrgStore, SRecord } from './store';
+import { apiUser, type OrgStore, type SRecord } from './store';
 
 export const apiVersion = 'v60.0';
 export const apiBase = `/services/data/${apiVersion}`;
@@ -31,6 +31,12 @@ export function registerSalesforceRoutes(router: Router, org: OrgStore): void {
 		if (!type) throw new SalesforceFailure(404, 'NOT_FOUND', `The requested resource does not exist`);
 		return type;
 	};
+
+	// OpenID Connect userinfo: who the session token acts as.
+	router.get('/services/oauth2/userinfo', () => ok({
+		sub: `https://login.salesforce.com/id/00D8d000000sandbox/${apiUser.Id}`, user_id: apiUser.Id, organization_id: '00D8d000000sandbox',
+		preferred_username: apiUser.Username, email: apiUser.Email, name: `${apiUser.FirstName} ${apiUser.LastName}`,
+	}));
 
 	router.get(`${apiBase}/sobjects/:object/describe`, (request) => {
 		const type = sObject(request.params.object);

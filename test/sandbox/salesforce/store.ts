@@ -9,6 +9,9 @@ export function sfDatetime(ms: number): string {
 	return new Date(ms).toISOString().replace('Z', '+0000');
 }
 
+/** The user the sandbox's session token acts as (the integration user): the owner of a case created without one. */
+export const apiUser = { Id: '0058d0000000APIUSR', Username: 'integration@sandbox.example', Email: 'integration@sandbox.example', FirstName: 'Integration', LastName: 'User', IsActive: true };
+
 export class OrgStore {
 	private readonly tables = new Map<string, Map<string, SRecord>>();
 	private counter = 0;
@@ -21,6 +24,9 @@ export class OrgStore {
 	reset(): void {
 		for (const type of sObjectTypes) this.tables.set(type.name, new Map());
 		this.counter = 0;
+		const users = findSObject('User')!;
+		const now = this.stamp();
+		this.table(users).set(apiUser.Id, { ...defaults(users), ...apiUser, IsDeleted: false, CreatedDate: now, LastModifiedDate: now, SystemModstamp: now });
 	}
 
 	table(type: SObjectType): Map<string, SRecord> {
@@ -58,6 +64,7 @@ export class OrgStore {
 	create(type: SObjectType, fields: Record<string, unknown>): SRecord {
 		this.validate(type, fields, true);
 		if (type.name === 'CaseComment') this.touchCase(String(fields.ParentId));
+		if (type.name === 'Case') fields = { ...fields, OwnerId: isBlank(fields.OwnerId) ? apiUser.Id : this.owner(fields.OwnerId) };
 		const now = this.stamp();
 		const record: SRecord = { ...defaults(type), ...fields, Id: this.newId(type), IsDeleted: false, CreatedDate: now, LastModifiedDate: now, SystemModstamp: now };
 		this.table(type).set(record.Id, record);
@@ -69,9 +76,20 @@ export class OrgStore {
 		if (!record) throw new RecordFailure('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, []);
 		if (record.IsDeleted) throw new RecordFailure('ENTITY_IS_DELETED', 'entity is deleted', []);
 		this.validate(type, fields, false);
+		if (type.name === 'Case' && 'OwnerId' in fields) this.owner(fields.OwnerId);
 		const now = this.stamp();
 		Object.assign(record, fields, { LastModifiedDate: now, SystemModstamp: now });
 		return record;
+	}
+
+	/** A case's owner as Salesforce checks it: an active user or a queue; a case cannot be left without one. */
+	private owner(id: unknown): string {
+		if (isBlank(id)) throw new RecordFailure('INVALID_CROSS_REFERENCE_KEY', 'Owner ID: owner cannot be blank', ['OwnerId']);
+		const user = this.table(findSObject('User')!).get(String(id));
+		const queue = this.table(findSObject('Group')!).get(String(id));
+		if (user && user.IsActive !== true) throw new RecordFailure('INACTIVE_OWNER_OR_USER', `operation performed with inactive user [${String(id)}] as owner of case`, ['OwnerId']);
+		if ((!user || user.IsDeleted) && (!queue || queue.IsDeleted || queue.Type !== 'Queue')) throw new RecordFailure('INVALID_CROSS_REFERENCE_KEY', 'Owner ID: id value of incorrect type', ['OwnerId']);
+		return String(id);
 	}
 
 	/** A comment added to a case modifies the case, as Salesforce does: it shows in a pull of changed cases. */
@@ -111,7 +129,9 @@ export class OrgStore {
 	seed(objectName: string, fields: Record<string, unknown>): SRecord {
 		const type = findSObject(objectName);
 		if (!type) throw new Error(`unknown sObject ${objectName}`);
-		const { Id: _id, SystemModstamp: stamp, ...writable } = fields as Record<string, unknown>;
+		const { Id: _id, SystemModstamp: stamp, ...given } = fields as Record<string, unknown>;
+		// A seeded user is active and logs in with its email unless told otherwise.
+		const writable = type.name === 'User' ? { IsActive: true, Username: given.Email, ...given } : given;
 		const record = this.create(type, writable);
 		if (typeof stamp === 'string') Object.assign(record, { SystemModstamp: stamp, LastModifiedDate: stamp });
 		return record;
