@@ -244,3 +244,53 @@ test('a ticket created on a desk whose comment was then refused is linked, not c
 	expect(tickets.map((ticket) => ticket.subject)).toEqual(['Lost parcel']);
 	expect(await freshdeskComments(tickets[0].id)).toEqual([['Which address?', true]]);
 });
+
+test('Zendesk as the source: 60 tickets reach Freshdesk with their comments read from the ticket events export, not a comments call per ticket; a later comment arrives once', async () => {
+	const seeded = (await zendesk.control.seed({
+		tickets: Array.from({ length: 60 }, (_, i) => ({ subject: `Ticket ${i}`, comment: { body: `Problem ${i}` }, priority: 'normal', requester: { email: `req${i}@example.com` } })),
+	}) as { tickets: ZendeskTicket[] }).tickets;
+	await zendesk.control.seed({ comments: seeded.map((ticket, i) => ({ ticket_id: ticket.id, body: `Reply ${i}`, public: i % 2 === 0 })) });
+	await zendesk.control.seed({ comments: [{ ticket_id: seeded[7].id, body: 'Second look', public: false }] });
+	await zendesk.control.clearRequests();
+	// What is measured is Zendesk's reads: Freshdesk's per-minute windows (shared with the tests before) are lifted meanwhile.
+	await freshdesk.control.setRateLimits({ enabled: false });
+
+	const first = await sync();
+	expect(first.failures).toEqual([]);
+	const copies = await freshdeskTickets();
+	expect(copies).toHaveLength(60);
+	for (const [i, ticket] of seeded.entries()) {
+		const copy = copies.find((entry) => entry.subject === ticket.subject)!;
+		expect([ticket.subject, copy.description_text, await freshdeskComments(copy.id)]).toEqual([ticket.subject, `Problem ${i}`, i === 7 ? [['Reply 7', false], ['Second look', false]] : [[`Reply ${i}`, i % 2 === 0]]]);
+	}
+	const calls = (await zendesk.control.requests()).filter((entry) => entry.method === 'GET').map((entry) => entry.path);
+	expect(calls.filter((path) => /\/tickets\/\d+\/comments/.test(path))).toEqual([]);
+	expect(calls.filter((path) => path.startsWith('/api/v2/incremental/ticket_events')).length).toBeGreaterThan(0);
+
+	await zendeskCall(`/api/v2/tickets/${seeded[3].id}.json`, { ticket: { comment: { body: 'Any news?', public: true } } });
+	expect((await sync()).failures).toEqual([]);
+	const third = copies.find((entry) => entry.subject === 'Ticket 3')!;
+	expect(await freshdeskComments(third.id)).toEqual([['Reply 3', false], ['Any news?', true]]);
+	await freshdesk.control.clearRequests();
+	expect((await sync()).failures).toEqual([]);
+	expect(await writesTo(freshdesk)).toEqual([]);
+	await freshdesk.control.setRateLimits({ enabled: true });
+});
+
+test('a Zendesk pull begun after a ticket was made lists that ticket\'s comments (the events read starts at the pull), and reads a newer ticket\'s from the events export', async () => {
+	const [older] = (await zendesk.control.seed({ tickets: [{ subject: 'Older', comment: { body: 'Made before' }, requester: { email: 'old@example.com' } }] }) as { tickets: ZendeskTicket[] }).tickets;
+	await zendesk.control.seed({ comments: [{ ticket_id: older.id, body: 'Before the start', public: true }] });
+	// Zendesk's times are whole seconds: the pull starts on the next one.
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const startAt = new Date();
+	await zendesk.control.seed({ comments: [{ ticket_id: older.id, body: 'After the start', public: false }] });
+	const [newer] = (await zendesk.control.seed({ tickets: [{ subject: 'Newer', comment: { body: 'Made after' }, requester: { email: 'new@example.com' } }] }) as { tickets: ZendeskTicket[] }).tickets;
+	await zendesk.control.seed({ comments: [{ ticket_id: newer.id, body: 'Newer reply', public: true }] });
+	await zendesk.control.clearRequests();
+
+	const page = await zendesk.connector.pullChanges('tickets', zendesk.connector.cursorAt('tickets', startAt));
+	const comments = Object.fromEntries(page.records.map((record) => [record.fields.subject, (record.fields.comments as Array<{ body: string; public: boolean }>).map((comment) => [comment.body, comment.public])]));
+	expect(comments).toEqual({ Older: [['Before the start', true], ['After the start', false]], Newer: [['Newer reply', true]] });
+	const listed = (await zendesk.control.requests()).map((entry) => entry.path).filter((path) => /\/tickets\/\d+\/comments/.test(path));
+	expect(listed).toEqual([`/api/v2/tickets/${older.id}/comments.json`]);
+});

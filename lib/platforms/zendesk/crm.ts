@@ -1,7 +1,8 @@
 import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
-import { addComments, ticketComment, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
+import { addComments, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
+import { type EventsPosition, ZendeskTicketComments } from './ticketComments';
 
 const BULK_LIMIT = 100;
 /** Batches whose jobs run together, polled through show_many: 10,000 records. */
@@ -58,6 +59,8 @@ interface JobStatus {
 interface ExportCursor {
 	cursor?: string;
 	startTime?: number;
+	/** Tickets: how far the ticket events export (their comments) has been read. */
+	events?: EventsPosition;
 }
 
 /**
@@ -72,7 +75,11 @@ export class ZendeskCrm implements CrmConnector {
 		tickets: { object: 'tickets', batchSize: BULK_LIMIT, batchesPerRound: BATCHES_PER_ROUND, thread: 'comments' },
 	};
 
-	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {}
+	private readonly comments: ZendeskTicketComments;
+
+	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {
+		this.comments = new ZendeskTicketComments(transport);
+	}
 
 	async fieldNames(entity: CrmEntity): Promise<string[]> {
 		return this.resource(entity).fields;
@@ -135,9 +142,11 @@ export class ZendeskCrm implements CrmConnector {
 				method: 'GET', url: `/api/v2/incremental/${resource.plural}/cursor.json`, qs,
 			});
 			const records = (body[resource.plural] as Array<Record<string, unknown>>) ?? [];
-			const next: ExportCursor = body.after_cursor ? { cursor: body.after_cursor } : position;
-			const read = entity === 'tickets' ? await this.withTicketModel(records) : records;
-			return { records: read.map((record) => toPlatformRecord(record, resource)), cursor: JSON.stringify(next), done: body.end_of_stream };
+			const next: ExportCursor = body.after_cursor ? { cursor: body.after_cursor } : { ...position };
+			if (entity !== 'tickets') return { records: records.map((record) => toPlatformRecord(record, resource)), cursor: JSON.stringify(next), done: body.end_of_stream };
+			const commented = await this.comments.read(records, position.events, position.cursor ? undefined : position.startTime ?? 0);
+			const read = await this.withTicketModel(commented.tickets);
+			return { records: read.map((record) => toPlatformRecord(record, resource)), cursor: JSON.stringify({ ...next, events: commented.events ?? position.events }), done: body.end_of_stream };
 		}
 		const body = await this.transport.request<Record<string, unknown> & { end_time?: number; end_of_stream: boolean }>({
 			method: 'GET', url: `/api/v2/incremental/${resource.plural}.json`, qs: { start_time: position.startTime ?? 0 },
@@ -160,39 +169,22 @@ export class ZendeskCrm implements CrmConnector {
 
 	/**
 	 * Tickets as the neutral model reads them: the requester's and the assignee's emails (one show_many call for every
-	 * user of the page) and the comments after the first, which is the description.
+	 * 100 users of the page) and the comments after the first, which is the description.
 	 */
-	private async withTicketModel(tickets: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
+	private async withTicketModel(commented: Array<{ ticket: Record<string, unknown>; comments: TicketComment[] }>): Promise<Array<Record<string, unknown>>> {
+		const tickets = commented.map((entry) => entry.ticket);
 		const ids = [...new Set(tickets.flatMap((ticket) => [ticket.requester_id, ticket.assignee_id]).filter((id): id is number => typeof id === 'number'))];
 		const emails = new Map<number, string | undefined>();
 		for (let start = 0; start < ids.length; start += BULK_LIMIT) {
 			const body = await this.transport.request<{ users?: Array<{ id: number; email?: string }> }>({ method: 'GET', url: '/api/v2/users/show_many.json', qs: { ids: ids.slice(start, start + BULK_LIMIT).join(',') } });
 			for (const user of body.users ?? []) emails.set(user.id, user.email?.toLowerCase());
 		}
-		const read: Array<Record<string, unknown>> = [];
-		for (const ticket of tickets) {
-			const live = ticket.status !== 'deleted';
-			read.push({
-				...ticket,
-				requester_email: typeof ticket.requester_id === 'number' ? emails.get(ticket.requester_id) : undefined,
-				assignee_email: typeof ticket.assignee_id === 'number' ? emails.get(ticket.assignee_id) ?? null : null,
-				comments: live ? (await this.ticketComments(String(ticket.id))).slice(1) : [],
-			});
-		}
-		return read;
-	}
-
-	/** Every comment of a ticket, the description first. */
-	private async ticketComments(ticketId: string): Promise<TicketComment[]> {
-		const comments: TicketComment[] = [];
-		for (let after: string | undefined; ;) {
-			const body = await this.transport.request<{ comments?: Array<{ id?: number; body?: string; plain_body?: string; public?: boolean }>; meta?: { has_more?: boolean; after_cursor?: string } }>({
-				method: 'GET', url: `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json`, qs: { 'page[size]': 100, ...(after ? { 'page[after]': after } : {}) },
-			});
-			for (const comment of body.comments ?? []) comments.push(ticketComment(comment.plain_body ?? comment.body, comment.public !== false, comment.id) ?? { id: String(comment.id), body: '', public: comment.public !== false });
-			if (!body.meta?.has_more || !body.meta.after_cursor) return comments.filter((comment, index) => index === 0 || comment.body !== '');
-			after = body.meta.after_cursor;
-		}
+		return commented.map(({ ticket, comments }) => ({
+			...ticket,
+			requester_email: typeof ticket.requester_id === 'number' ? emails.get(ticket.requester_id) : undefined,
+			assignee_email: typeof ticket.assignee_id === 'number' ? emails.get(ticket.assignee_id) ?? null : null,
+			comments,
+		}));
 	}
 
 	/**

@@ -26,6 +26,24 @@ const writable: Record<Collection, string[]> = {
 	tickets: ['subject', 'description', 'priority', 'status', 'type', 'requester_id', 'assignee_id', 'external_id'],
 };
 
+/** Ticket fields an audit reports set or changed. */
+const auditedFields = ['subject', 'status', 'priority', 'type', 'requester_id', 'assignee_id'];
+
+interface TicketAudit {
+	id: number;
+	ticket_id: number;
+	timestamp: number;
+	created_at: string;
+	updater_id: number;
+	via: { channel: string };
+	event_type: 'Audit';
+	child_events: Array<Record<string, unknown>>;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+	return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
 /** Ticket fields Zendesk takes on a write but keeps as something else: the comment, the requester by email, the assignee by email. */
 const ticketWriteOnly = ['comment', 'requester', 'assignee_email'];
 
@@ -43,6 +61,8 @@ class Account {
 	readonly jobs = new Map<string, Record<string, unknown>>();
 	/** Each ticket's comments, the first being its description, as Zendesk keeps them. */
 	readonly comments = new Map<number, Array<Record<string, unknown>>>();
+	/** Every ticket write as Zendesk's ticket events export lists it: an audit, its child events (fields set or changed, a comment). */
+	readonly audits: TicketAudit[] = [];
 	settings = { incrementalDelayMs: 60_000 };
 	/** The change sequence behind the export cursor: every write moves a record to the end. */
 	readonly sequence = new Map<string, number>();
@@ -61,6 +81,7 @@ class Account {
 		for (const table of Object.values(this.tables)) table.clear();
 		this.jobs.clear();
 		this.comments.clear();
+		this.audits.length = 0;
 		this.sequence.clear();
 		this.settings = { incrementalDelayMs: 60_000 };
 	}
@@ -122,6 +143,7 @@ class Account {
 		if (collection === 'users') record.active ??= true;
 		if (collection === 'tickets') record.status ??= 'new';
 		this.tables[collection].set(record.id, record);
+		if (collection === 'tickets') this.audit(record, undefined, 0);
 		return this.touched(collection, record);
 	}
 
@@ -131,8 +153,22 @@ class Account {
 		const validated = this.validate(collection, fields, false);
 		const now = this.stamp();
 		if (collection === 'tickets') delete validated.description;
+		const before = { ...record };
+		const commentsBefore = this.comments.get(id)?.length ?? 0;
 		Object.assign(record, collection === 'tickets' ? this.ticketFields(validated, id, now) : validated, { updated_at: now });
+		if (collection === 'tickets') this.audit(record, before, commentsBefore);
 		return this.touched(collection, record);
+	}
+
+	/** The audit of a ticket write: a Create (new ticket) or Change event per field it set, and the comment it added. */
+	private audit(ticket: ZRecord, before: Record<string, unknown> | undefined, commentsBefore: number): void {
+		const events: Array<Record<string, unknown>> = (this.comments.get(ticket.id) ?? []).slice(commentsBefore).map((comment) => ({ ...comment, event_type: 'Comment', attachments: [] }));
+		for (const field of auditedFields) {
+			if (before ? sameValue(before[field], ticket[field]) : ticket[field] === undefined) continue;
+			events.push({ id: this.nextId++, event_type: before ? 'Change' : 'Create', field_name: field, value: ticket[field] ?? null, ...(before ? { previous_value: before[field] ?? null } : {}) });
+		}
+		if (events.length === 0) return;
+		this.audits.push({ id: this.nextId++, ticket_id: ticket.id, timestamp: Math.floor(Date.parse(ticket.updated_at) / 1000), created_at: ticket.updated_at, updater_id: 1, via: { channel: 'api' }, event_type: 'Audit', child_events: events });
 	}
 
 	destroy(collection: Collection, id: number): void {
@@ -195,14 +231,17 @@ function routes(router: Router, account: Account, baseUrl: () => string): void {
 		return ok({ job_statuses: ids.flatMap((id) => account.jobs.get(id) ?? []) });
 	};
 	router.get('/api/v2/job_statuses/show_many.json', showMany);
-	const usersShowMany = (request: SandboxRequest): SandboxResponse => {
-		const ids = (request.query.get('ids') ?? '').split(',').map((id) => Number(id.trim())).filter((id) => Number.isInteger(id) && id > 0);
-		if (ids.length === 0) throw error(400, 'InvalidValue', 'ids is required');
-		if (ids.length > 100) throw error(400, 'TooManyRecords', 'At most 100 ids per request');
-		return ok({ users: ids.flatMap((id) => account.tables.users.get(id) ?? []) });
-	};
-	router.get('/api/v2/users/show_many.json', usersShowMany);
-	router.get('/api/v2/users/show_many', usersShowMany);
+	// Several users or tickets by id (`ids`, at most 100); deleted tickets are left out.
+	for (const collection of ['users', 'tickets'] as const) {
+		const recordsShowMany = (request: SandboxRequest): SandboxResponse => {
+			const ids = (request.query.get('ids') ?? '').split(',').map((id) => Number(id.trim())).filter((id) => Number.isInteger(id) && id > 0);
+			if (ids.length === 0) throw error(400, 'InvalidValue', 'ids is required');
+			if (ids.length > 100) throw error(400, 'TooManyRecords', 'At most 100 ids per request');
+			return ok({ [collection]: ids.flatMap((id) => account.tables[collection].get(id) ?? []).filter((record) => collection === 'users' || record.status !== 'deleted') });
+		};
+		router.get(`/api/v2/${collection}/show_many.json`, recordsShowMany);
+		router.get(`/api/v2/${collection}/show_many`, recordsShowMany);
+	}
 	// A ticket's comments, oldest first, cursor-paged like Zendesk's (`page[size]` up to 100).
 	const ticketComments = (request: SandboxRequest): SandboxResponse => {
 		const ticket = account.tables.tickets.get(Number(request.params.id));
@@ -268,6 +307,28 @@ function routes(router: Router, account: Account, baseUrl: () => string): void {
 		router.get(`/api/v2/incremental/${collection}.json`, timeBased);
 		router.get(`/api/v2/incremental/${collection}`, timeBased);
 	}
+	// The ticket events export (time-based): every ticket audit at or after start_time, up to 1,000 a page, a page ending
+	// on a whole second; comments among the child events only with include=comment_events.
+	const ticketEvents = (request: SandboxRequest): SandboxResponse => {
+		const startTime = request.query.get('start_time');
+		if (startTime === null || !/^\d+$/.test(startTime)) throw error(400, 'InvalidPaginationParameter', 'start_time is required (a UNIX time in seconds)');
+		const withComments = (request.query.get('include') ?? '').split(',').includes('comment_events');
+		const cutoff = Math.floor((Date.now() - account.settings.incrementalDelayMs) / 1000);
+		const ready = account.audits.filter((audit) => audit.timestamp >= Number(startTime) && audit.timestamp <= cutoff).sort((a, b) => a.timestamp - b.timestamp || a.id - b.id);
+		let end = Math.min(1000, ready.length);
+		while (end < ready.length && ready[end].timestamp === ready[end - 1].timestamp) end++;
+		const page = ready.slice(0, end);
+		const last = page[page.length - 1]?.timestamp;
+		// A second wholly past the export's horizon is done: the next page starts after it.
+		const endTime = last === undefined ? Number(startTime) : last < cutoff ? last + 1 : last;
+		return ok({
+			ticket_events: page.map((audit) => ({ ...audit, child_events: withComments ? audit.child_events : audit.child_events.filter((event) => event.event_type !== 'Comment') })),
+			count: page.length, end_time: endTime, end_of_stream: end >= ready.length,
+			next_page: `${baseUrl()}/api/v2/incremental/ticket_events.json?start_time=${endTime}`,
+		});
+	};
+	router.get('/api/v2/incremental/ticket_events.json', ticketEvents);
+	router.get('/api/v2/incremental/ticket_events', ticketEvents);
 	router.get('/api/v2/incremental/:collection/cursor.json', (request) => {
 		const collection = collectionOf(request);
 		if (collection === 'organizations') throw error(404, 'InvalidEndpoint', 'Not found');
@@ -388,7 +449,9 @@ export const createZendeskSandbox: VendorSandboxFactory = (services) => {
 				webhooks.reset();
 			},
 			seed: (data) => Object.fromEntries(Object.entries(data).map(([name, records]) => {
-				if (!collections.includes(name as Collection)) throw controlError(400, `unknown collection ${name}; use ${collections.join(', ')}`);
+				// Comments are added to existing tickets ({ ticket_id, body, public }), as an agent's reply would be.
+				if (name === 'comments') return [name, (records as Array<{ ticket_id: number; body: string; public?: boolean }>).map((entry) => account.update('tickets', entry.ticket_id, { comment: { body: entry.body, public: entry.public !== false } }))];
+				if (!collections.includes(name as Collection)) throw controlError(400, `unknown collection ${name}; use ${collections.join(', ')} or comments`);
 				return [name, (records as Array<Record<string, unknown>>).map((record) => account.create(name as Collection, record))];
 			})),
 			state: (collection) => (collection === 'webhooks' ? webhooks.list() : collection === undefined ? Object.fromEntries(collections.map((name) => [name, [...account.tables[name].values()]])) : collections.includes(collection as Collection) ? [...account.tables[collection as Collection].values()] : undefined),
