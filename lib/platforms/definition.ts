@@ -232,6 +232,8 @@ export interface PlatformDefinition {
 	/** The platform's id: node option values, store keys, the sandbox's name. */
 	id: string;
 	displayName: string;
+	/** Other names users search the node panel for it by (QuickBooks Online: "QuickBooks"; X: "Twitter"), besides its display name. */
+	searchAliases?: string[];
 	/** `values`: the credential's, where the limits depend on them (Freshdesk's plan); absent, the vendor's defaults. */
 	profile: (values?: CredentialValues) => PlatformProfile;
 	credentials: PlatformCredentials;

@@ -7,6 +7,7 @@ import { FacebookSocial, facebookRules } from './social';
 export const facebook: PlatformDefinition = {
 	id: 'facebook',
 	displayName: 'Facebook Pages',
+	searchAliases: ['Facebook'],
 	profile: () => facebookProfile(),
 	credentials: {
 		type: 'integrationFacebookPageApi',

@@ -9,6 +9,7 @@ import { magentoResources } from './resources';
 export const magento: PlatformDefinition = {
 	id: 'magento',
 	displayName: 'Magento 2',
+	searchAliases: ['Magento'],
 	profile: () => magentoProfile(),
 	credentials: withSecondStore({ type: 'integrationMagentoApi', baseUrlField: 'baseUrl', secretFields: ['accessToken'] }, 'integrationMagentoSecondStoreApi'),
 	standaloneAuth: bearer('accessToken'),

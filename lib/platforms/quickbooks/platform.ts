@@ -7,6 +7,7 @@ import { quickBooksProductionUrl, quickBooksProfile, quickBooksSandboxUrl } from
 export const quickbooks: PlatformDefinition = {
 	id: 'quickbooks',
 	displayName: 'QuickBooks Online',
+	searchAliases: ['QuickBooks'],
 	profile: () => quickBooksProfile(),
 	credentials: {
 		type: 'integrationQuickBooksOAuth2Api',

@@ -5,6 +5,7 @@ import { xProductionUrl, xProfile } from './profile';
 export const x: PlatformDefinition = {
 	id: 'x',
 	displayName: 'X',
+	searchAliases: ['Twitter'],
 	profile: () => xProfile(),
 	credentials: {
 		type: 'integrationXOAuth2Api',
