@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { platformsServing } from '../platforms/catalog';
 import type { AccountingConnector, AccountingParty, BatchPosting, BookChange, ElementOutcome, EntryKind, EntryPost, LinesEntry, PaymentEntry, PostContext, PostedEntry } from '../platforms/accounting';
 import { InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
@@ -252,7 +253,7 @@ export class AccountingBooks {
 	 */
 	async pullChanges(options: { since?: string } = {}): Promise<ChangesPulled> {
 		const connector = this.options.connector;
-		if (!connector.changesSince) throw new Error(`Pulling changes from ${this.platform} is not supported (QuickBooks Online only)`);
+		if (!connector.changesSince) throw new Error(`Pulling changes from ${this.platform} is not supported (${changePullingPlatforms()} only)`);
 		if (options.since !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(options.since) || Number.isNaN(Date.parse(options.since)))) {
 			throw new InputError([{ field: 'changedSince', problem: `must be a date or date-time as ISO 8601 (2026-12-01T00:00:00Z), got ${JSON.stringify(options.since)}` }], 'Changes');
 		}
@@ -509,4 +510,9 @@ const notPosted = (sourceId: string) => new Error(`Source transaction ${sourceId
 
 function fromRow(row: EntryRow): PostedEntry {
 	return { externalId: row.externalId!, externalType: row.externalType ?? '', number: row.number, totalMinor: row.totalMinor ?? 0, currency: row.currency ?? '' };
+}
+
+/** The platforms whose books changes are pulled from, as their vendor folders declare (`accounting.pullsChanges`). */
+function changePullingPlatforms(): string {
+	return platformsServing('accounting').filter((definition) => definition.accounting?.pullsChanges).map((definition) => definition.displayName).join(', ');
 }

@@ -12,7 +12,7 @@ export { PaymentRouter, paymentFingerprint, type ActionRequiredPayment, type Pay
 export { PaymentAuthorizations, type AuthorizationOutcome, type AuthorizationFailureReason } from './authorizations';
 export { PaymentRepository, ProcessorStatsRepository, ClaimLostError, type TransactionRecord, type AttemptRecord, type TransactionState, type AuthorizationAction, type ExpiringAuthorization } from './repository';
 export { paymentMigrations } from './migrations';
-export { paymentWebhookSecretField, verifyPaymentEvent, verifyStripeSignature, verifySquareSignature, type PaymentEventCheck, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
+export { paymentWebhookSecretField, verifyPaymentEvent, type PaymentEventCheck, type PaymentEventDelivery, type PaymentEventSource, type SignatureCheck } from './webhooks';
 export { paymentRequestSchema, paymentIdSchema, captureRequestSchema, refundRequestSchema, refundIdSchema } from './inputs';
 export { PaymentRefunds, type RefundRequest, type RefundOutcome, type RefundFailureReason } from './refunds';
 export { RefundRepository, type RefundRow, type RefundRowState } from './refundRepository';

@@ -3,13 +3,10 @@
  * its payment webhooks in its folder (`paymentWebhooks`), looked up here in the catalog.
  */
 import { platformDefinition } from '../platforms/catalog';
-import { verifySquareSignature } from '../platforms/square/webhook';
-import { verifyStripeSignature } from '../platforms/stripe/webhook';
 import { credentialSecretField, headerReader, verifyLocally, type PaymentWebhookScheme } from '../platforms/webhookSchemes';
 import { describeViolations, type InputViolation } from '../records/inputSchema';
 
 export type { SignatureCheck } from '../platforms/payments';
-export { verifySquareSignature, verifyStripeSignature };
 
 /** The id of a processor whose webhook deliveries can be verified (`stripe`, `square`). */
 export type PaymentEventSource = string;

@@ -1,7 +1,9 @@
 /** Routing (rules, scoring, circuits), decline classification, money, keys and signatures: pure parts of payments. */
 import { createHmac } from 'node:crypto';
 
-import { decideRoute, defaultRoutingConfig, verifyPaymentEvent, verifySquareSignature, verifyStripeSignature, type ProcessorHealth, type RoutingInput } from '../../lib/payments';
+import { decideRoute, defaultRoutingConfig, verifyPaymentEvent, type ProcessorHealth, type RoutingInput } from '../../lib/payments';
+import { verifySquareSignature } from '../../lib/platforms/square';
+import { verifyStripeSignature } from '../../lib/platforms/stripe';
 import { braintreeFailures } from '../../lib/platforms/braintree';
 import { classifyCode, failureFromError, idempotencyKeyFor } from '../../lib/platforms/payments';
 import { PayPalOAuthClient, payPalFailures } from '../../lib/platforms/paypal';

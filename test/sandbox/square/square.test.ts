@@ -1,5 +1,5 @@
 /** The Square sandbox: CreatePayment with idempotency_key, IDEMPOTENCY_KEY_REUSED, sandbox nonces and decline codes, signed webhooks. */
-import { verifySquareSignature } from '../../../lib/payments/webhooks';
+import { verifySquareSignature } from '../../../lib/platforms/square';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { apiClient } from '../support/http';

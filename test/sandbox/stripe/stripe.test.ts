@@ -1,5 +1,5 @@
 /** The Stripe sandbox behaves as PLATFORMS.md describes: form bodies, PaymentIntents, Idempotency-Key, test cards, signed webhooks. */
-import { verifyStripeSignature } from '../../../lib/payments/webhooks';
+import { verifyStripeSignature } from '../../../lib/platforms/stripe';
 import { SandboxControl } from '../framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../registry';
 import { startReceiver } from '../support/receiver';
