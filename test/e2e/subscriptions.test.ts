@@ -1,8 +1,9 @@
 /**
- * Subscriptions in the real n8n against the Stripe sandbox, through the Smart Payment Router node: a customer is
- * subscribed to a plan of the neutral plan model (Create Subscription) and the subscription canceled (Cancel
+ * Subscriptions in the real n8n against the Stripe and Braintree sandboxes, through the Smart Payment Router node: a
+ * customer is subscribed to a plan of the neutral plan model (Create Subscription) and the subscription canceled (Cancel
  * Subscription) in one workflow; the workflow run again (the same request ids) answers both from the store: one
- * subscription at Stripe, canceled once.
+ * subscription at the processor, canceled once. Braintree's goes through its XML gateway API, through n8n's own HTTP
+ * client and the credential's Basic auth.
  */
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
@@ -13,31 +14,40 @@ jest.setTimeout(600_000);
 const pkg = 'n8n-nodes-integration-automation';
 const routerType = `${pkg}.smartPaymentRouter`;
 let stripe: RunningSandbox;
+let braintree: RunningSandbox;
 let control: SandboxControl;
+let braintreeControl: SandboxControl;
+let braintreeCredential: Record<string, { id: string; name: string }>;
 let n8n: N8nServer;
 let stripeCredential: Record<string, { id: string; name: string }>;
 const stamp = Date.now();
 
 const plans = [
-	{ id: 'basic', amount: 9, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_basic_monthly' } },
-	{ id: 'pro', amount: 29, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_pro_monthly' } },
+	{ id: 'basic', amount: 9, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_basic_monthly', braintree: 'bt-basic-monthly' } },
+	{ id: 'pro', amount: 29, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_pro_monthly', braintree: 'bt-pro-monthly' } },
 ];
 
 beforeAll(async () => {
-	stripe = await startSandbox('stripe');
+	[stripe, braintree] = await Promise.all([startSandbox('stripe'), startSandbox('braintree')]);
 	control = new SandboxControl(stripe.baseUrl);
+	braintreeControl = new SandboxControl(braintree.baseUrl);
 	n8n = await startN8n();
 	const credential = await n8n.createCredential('integrationStripeApi', 'Stripe sandbox', { secretKey: stripe.credentials.secretKey, baseUrl: stripe.baseUrl });
 	stripeCredential = { integrationStripeApi: { id: credential, name: 'Stripe sandbox' } };
+	const { publicKey, privateKey, merchantId } = braintree.credentials;
+	const braintreeId = await n8n.createCredential('integrationBraintreeApi', 'Braintree sandbox', { publicKey, privateKey, merchantId, baseUrl: braintree.baseUrl });
+	braintreeCredential = { integrationBraintreeApi: { id: braintreeId, name: 'Braintree sandbox' } };
 });
 
 afterAll(async () => {
 	await n8n?.stop();
 	await stripe?.close();
+	await braintree?.close();
 });
 
-function router(name: string, x: number, parameters: Record<string, unknown>) {
-	return { parameters: { processors: ['stripe'], ...parameters }, name, type: routerType, typeVersion: 1, position: [x, 0], credentials: stripeCredential };
+function router(name: string, x: number, parameters: Record<string, unknown>, processor = 'stripe') {
+	const credentials = processor === 'stripe' ? stripeCredential : braintreeCredential;
+	return { parameters: { processors: [processor], ...parameters }, name, type: routerType, typeVersion: 1, position: [x, 0], credentials };
 }
 
 test('a subscription created and cancelled through the node: one at Stripe, canceled once; the run repeated replays both', async () => {
@@ -84,4 +94,42 @@ test('a subscription created and cancelled through the node: one at Stripe, canc
 	expect(again.outputs.Subscribe[0].map((item) => [item.json.subscriptionId, item.json.replayed])).toEqual([[subscriptionId, true]]);
 	expect(again.outputs.Cancel[0].map((item) => [item.json.state, item.json.replayed])).toEqual([['canceled', true]]);
 	expect(await control.state<unknown[]>('subscriptions')).toHaveLength(1);
+});
+
+test('Braintree: a subscription created and cancelled through the node on its gateway API: one at Braintree, its first cycle charged once, canceled once; the run repeated replays both', async () => {
+	// A customer with a vaulted card, as the shop's signup made it at Braintree.
+	const { customers } = await braintreeControl.seed<{ customers: Array<{ id: string; cards: Array<{ token: string }> }> }>({ customers: [{ paymentMethodNonce: 'fake-valid-visa-nonce' }] });
+	const token = customers[0].cards[0].token;
+	const workflowId = await n8n.importWorkflow({
+		name: 'Braintree subscribe then cancel e2e',
+		nodes: [
+			{ parameters: {}, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+			router('Subscribe', 200, {
+				operation: 'createSubscription',
+				subscriptionPlans: JSON.stringify(plans),
+				subscriptionRequestId: `e2e-bt-subscribe-${stamp}`,
+				subscriptionProcessor: 'braintree',
+				subscriptionPlan: 'basic',
+				subscriptionPaymentMethod: token,
+			}, 'braintree'),
+			router('Cancel', 400, { operation: 'cancelSubscription', subscriptionRequestId: `e2e-bt-cancel-${stamp}`, subscriptionId: '={{ $json.subscriptionId }}' }, 'braintree'),
+		],
+		connections: { Start: { main: [[{ node: 'Subscribe', type: 'main', index: 0 }]] }, Subscribe: { main: [[{ node: 'Cancel', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	});
+
+	const run = await n8n.runManual(workflowId);
+	expect(run.status).toBe('success');
+	const [subscribed] = run.outputs.Subscribe;
+	expect(subscribed.map((item) => item.json)).toEqual([expect.objectContaining({ change: 'create', processor: 'braintree', plan: 'basic', processorPlanId: 'bt-basic-monthly', state: 'active', processorStatus: 'Active', replayed: false })]);
+	const subscriptionId = String(subscribed[0].json.subscriptionId);
+	expect(run.outputs.Cancel[0].map((item) => [item.json.change, item.json.subscriptionId, item.json.state, item.json.replayed])).toEqual([['cancel', subscriptionId, 'canceled', false]]);
+	const atBraintree = () => braintreeControl.state<Array<{ id: string; status: string; paymentMethodToken: string; transactionIds: string[] }>>('subscriptions');
+	expect((await atBraintree()).map((subscription) => [subscription.id, subscription.paymentMethodToken, subscription.status, subscription.transactionIds.length])).toEqual([[subscriptionId, token, 'Canceled', 1]]);
+
+	const again = await n8n.runManual(workflowId);
+	expect(again.status).toBe('success');
+	expect(again.outputs.Subscribe[0].map((item) => [item.json.subscriptionId, item.json.replayed])).toEqual([[subscriptionId, true]]);
+	expect(again.outputs.Cancel[0].map((item) => [item.json.state, item.json.replayed])).toEqual([['canceled', true]]);
+	expect(await atBraintree()).toHaveLength(1);
 });
