@@ -322,9 +322,10 @@ export class MarketingCampaigns {
 	private async performGroup(target: MarketingTarget, works: CampaignWork[], steps: Map<string, CampaignStep>): Promise<void> {
 		const byKey = new Map(works.map((work) => [workKey(work), work]));
 		const { action, subject } = works[0];
+		const retried = action === 'start' ? await this.retriedStarts(works) : undefined;
 		const results = await this.options.store.idempotency.runOnceEach<true>(this.scope(target.platform), [...byKey.keys()], async (claimed) => {
 			const emails = claimed.map((key) => (byKey.get(key) as CampaignWork).email);
-			const outcomes = await this.call(target, action, subject, emails);
+			const outcomes = await this.call(target, action, subject, emails, retried);
 			return new Map(claimed.map((key, position) => [key, outcomes[position].ok ? { result: true as const } : { error: outcomes[position] }]));
 		});
 		const failures: Array<{ work: CampaignWork; error: { code?: string; message: string } }> = [];
@@ -347,10 +348,24 @@ export class MarketingCampaigns {
 		});
 	}
 
-	private async call(target: MarketingTarget, action: CampaignWork['action'], subject: string, emails: string[]): Promise<ContactOutcome[]> {
+	/**
+	 * Starts tried before and left pending (their answer may have been lost after the platform acted), by email, with the
+	 * time from which a start found on the platform is theirs: the first failure's, less the margin a call can take.
+	 */
+	private async retriedStarts(works: CampaignWork[]): Promise<Map<string, string>> {
+		const pending = await this.pendingTopic().getMany(works.map(pendingKey));
+		const retried = new Map<string, string>();
+		for (const work of works) {
+			const entry = pending.get(pendingKey(work));
+			if (entry) retried.set(work.email, new Date(Date.parse(entry.createdAt) - LOST_START_MARGIN_MS).toISOString());
+		}
+		return retried;
+	}
+
+	private async call(target: MarketingTarget, action: CampaignWork['action'], subject: string, emails: string[], retried?: ReadonlyMap<string, string>): Promise<ContactOutcome[]> {
 		try {
 			if (action === 'leave') return await target.connector.leaveSegment(subject, emails);
-			if (action === 'start') return await target.connector.startJourney(subject as JourneyKind, emails);
+			if (action === 'start') return await target.connector.startJourney(subject as JourneyKind, emails, retried);
 			return await target.connector.stopJourney(subject as JourneyKind, emails);
 		} catch (error) {
 			const failed = failureOf(error);
@@ -371,6 +386,9 @@ export class MarketingCampaigns {
 		return this.repository.journeyState(normaliseEmail(email), kind);
 	}
 }
+
+/** How long before its failure was recorded a lost start may have reached the platform (the call's time and clock skew). */
+const LOST_START_MARGIN_MS = 10 * 60_000;
 
 /** A piece of work's key in its platform's ledger scope. */
 const workKey = (work: CampaignWork) => outboxKey(work.action, work.subject, work.email, work.occurrence);

@@ -115,8 +115,12 @@ export interface MarketingConnector {
 	leaveSegment(segment: string, emails: string[]): Promise<ContactOutcome[]>;
 	/** Whether this journey is set up here (to start, or to stop): a platform without it is left out. */
 	hasJourney(kind: JourneyKind, action: 'start' | 'stop'): boolean;
-	/** Starts the journey for each contact (already a member of the platform). */
-	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]>;
+	/**
+	 * Starts the journey for each contact (already a member of the platform). `retried`: contacts whose start was sent
+	 * before without an answer, each with the time from which a start found on the platform is that one (it then is not
+	 * sent again); platforms whose start is idempotent need not look.
+	 */
+	startJourney(kind: JourneyKind, emails: string[], retried?: ReadonlyMap<string, string>): Promise<ContactOutcome[]>;
 	/** Stops the journey for each contact; one not in it is done. */
 	stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]>;
 }

@@ -354,6 +354,34 @@ describe('the retention campaign', () => {
 		expect(await retentionRuns('idle@example.com')).toEqual({ mailchimp: 2, hubspot: 2, marketo: 2, activecampaign: 2 });
 	});
 
+	test('a retention start whose answer was lost on Marketo and ActiveCampaign is looked up on the retry and found: the campaign runs once on each', async () => {
+		await fanOut().fanOut([contact(4, { email: 'lapsed@example.com' })]);
+		await platforms.controls.marketo.fault({ kind: 'lost_response', times: 1, match: { method: 'POST', path: '/rest/v1/campaigns/' } });
+		await platforms.controls.activecampaign.fault({ kind: 'lost_response', times: 1, match: { method: 'POST', path: '/api/3/contactAutomations' } });
+		const [first] = await campaigns().startRetention([{ email: 'lapsed@example.com', lastActivityAt: daysAgo(90) }], 60, now);
+		expect(first.platforms.filter((step) => !step.ok).map((step) => step.platform).sort()).toEqual(['activecampaign', 'marketo']);
+		// The platforms acted before their answers were lost.
+		expect(await retentionRuns('lapsed@example.com')).toEqual({ mailchimp: 1, hubspot: 1, marketo: 1, activecampaign: 1 });
+
+		const retried = await campaigns().retryPending();
+		expect(retried.map((entry) => [entry.platform, entry.action, entry.ok]).sort()).toEqual([['activecampaign', 'start', true], ['marketo', 'start', true]]);
+		expect(await retentionRuns('lapsed@example.com')).toEqual({ mailchimp: 1, hubspot: 1, marketo: 1, activecampaign: 1 });
+		expect(await campaigns().retryPending()).toEqual([]);
+	});
+
+	test('a retried start that never reached Marketo or ActiveCampaign is sent on the retry', async () => {
+		await fanOut().fanOut([contact(5, { email: 'quiet@example.com' })]);
+		await platforms.controls.marketo.fault({ kind: 'error', status: 503, times: 3, match: { method: 'POST', path: '/rest/v1/campaigns/' } });
+		await platforms.controls.activecampaign.fault({ kind: 'error', status: 503, times: 3, match: { method: 'POST', path: '/api/3/contactAutomations' } });
+		await campaigns().startRetention([{ email: 'quiet@example.com', lastActivityAt: daysAgo(90) }], 60, now);
+		expect(await retentionRuns('quiet@example.com')).toEqual({ mailchimp: 1, hubspot: 1, marketo: 0, activecampaign: 0 });
+		await platforms.controls.marketo.clearFaults();
+		await platforms.controls.activecampaign.clearFaults();
+		const retried = await campaigns().retryPending();
+		expect(retried.map((entry) => [entry.platform, entry.ok]).sort()).toEqual([['activecampaign', true], ['marketo', true]]);
+		expect(await retentionRuns('quiet@example.com')).toEqual({ mailchimp: 1, hubspot: 1, marketo: 1, activecampaign: 1 });
+	});
+
 	test('a threshold that is not a positive number of days is refused', async () => {
 		await expect(campaigns().startRetention([], 0)).rejects.toThrow(/Inactive Days/);
 		await expect(campaigns().startRetention([], Number.NaN)).rejects.toThrow(/Inactive Days/);

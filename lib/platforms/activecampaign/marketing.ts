@@ -58,8 +58,8 @@ export class ActiveCampaignMarketing implements MarketingConnector {
 		return this.journeys.hasJourney(kind, action);
 	}
 
-	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
-		return this.journeys.startJourney(kind, emails);
+	startJourney(kind: JourneyKind, emails: string[], retried?: ReadonlyMap<string, string>): Promise<ContactOutcome[]> {
+		return this.journeys.startJourney(kind, emails, retried);
 	}
 
 	stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
@@ -163,6 +163,8 @@ interface ContactAutomation {
 	automation: string;
 	/** 1 while the contact is in it, 2 once it completed. */
 	status: string | number;
+	/** When the contact entered it. */
+	adddate?: string;
 }
 
 /** A contact's tags and automations are reached through its id: `GET /contacts?email=`. */
@@ -203,11 +205,22 @@ class ActiveCampaignJourneys {
 		return declaresJourney(this.settings.journeys, kind, action);
 	}
 
-	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
+	/**
+	 * Adds each contact to the automation. A contact whose earlier add went unanswered is looked up first: an entry in
+	 * the automation added since that attempt is the earlier add, which is not sent again.
+	 */
+	startJourney(kind: JourneyKind, emails: string[], retried?: ReadonlyMap<string, string>): Promise<ContactOutcome[]> {
 		const automation = this.settings.journeys?.[kind]?.start ?? '';
-		return this.each(emails, false, async (contactId) => {
+		return this.each(emails, false, async (contactId, email) => {
+			const since = retried?.get(email);
+			if (since !== undefined && (await this.enteredSince(contactId, automation, since))) return;
 			await this.transport.request({ method: 'POST', url: '/contactAutomations', body: { contactAutomation: { contact: contactId, automation } } }, { replaySafe: false });
 		});
+	}
+
+	private async enteredSince(contactId: string, automation: string, since: string): Promise<boolean> {
+		const entries = await this.transport.request<{ contactAutomations: ContactAutomation[] }>({ method: 'GET', url: `/contacts/${contactId}/contactAutomations` });
+		return (entries.contactAutomations ?? []).some((entry) => String(entry.automation) === automation && Date.parse(String(entry.adddate ?? '')) >= Date.parse(since));
 	}
 
 	stopJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
@@ -221,7 +234,7 @@ class ActiveCampaignJourneys {
 	}
 
 	/** `work` for each contact by its id; a contact ActiveCampaign does not know is done when `missingIsDone`. */
-	private async each(emails: string[], missingIsDone: boolean, work: (contactId: string) => Promise<void>): Promise<ContactOutcome[]> {
+	private async each(emails: string[], missingIsDone: boolean, work: (contactId: string, email: string) => Promise<void>): Promise<ContactOutcome[]> {
 		const outcomes: ContactOutcome[] = [];
 		for (const email of emails) {
 			try {
@@ -230,7 +243,7 @@ class ActiveCampaignJourneys {
 					outcomes.push(missingIsDone ? { ok: true } : { ok: false, error: { message: `ActiveCampaign has no contact ${email} yet`, code: 'CONTACT_NOT_FOUND' }, retryable: true });
 					continue;
 				}
-				await work(contactId);
+				await work(contactId, email);
 				outcomes.push({ ok: true });
 			} catch (error) {
 				outcomes.push(failedContact(error));

@@ -1,5 +1,6 @@
 import type { FieldMapping } from '../../records/mapping';
 import type { Transport } from '../../transport/transport';
+import { RequestedCampaigns } from './requestedCampaigns';
 import {
 	chunk,
 	failedContact,
@@ -48,11 +49,14 @@ export class MarketoMarketing implements MarketingConnector {
 	readonly defaultMappings = marketoDefaultMappings;
 	private readonly listIds = new Map<string, Promise<number>>();
 	private fields?: Promise<string[]>;
+	private readonly requested: RequestedCampaigns;
 
 	constructor(
 		private readonly transport: Transport,
 		private readonly settings: MarketingSettings,
-	) {}
+	) {
+		this.requested = new RequestedCampaigns(transport);
+	}
 
 	/** Asked once per connector (the lead schema changes rarely, and each call counts against the quota). */
 	fieldNames(): Promise<string[]> {
@@ -180,9 +184,13 @@ export class MarketoMarketing implements MarketingConnector {
 		return declaresJourney(this.settings.journeys, kind, action);
 	}
 
-	/** Requests the journey's smart campaign (its trigger is "Campaign is Requested" from the Web Service API) for the leads. */
-	startJourney(kind: JourneyKind, emails: string[]): Promise<ContactOutcome[]> {
-		return this.requestCampaign(this.settings.journeys?.[kind]?.start ?? '', emails, false);
+	/**
+	 * Requests the journey's smart campaign (its trigger is "Campaign is Requested" from the Web Service API) for the
+	 * leads. Leads whose earlier request went unanswered are looked up first: one requested into it since then is not
+	 * requested again.
+	 */
+	startJourney(kind: JourneyKind, emails: string[], retried?: ReadonlyMap<string, string>): Promise<ContactOutcome[]> {
+		return this.requestCampaign(this.settings.journeys?.[kind]?.start ?? '', emails, false, retried);
 	}
 
 	/** Requests the stop campaign, whose flow is "Remove from Flow" of the journey's campaigns; a lead Marketo lacks is in no flow. */
@@ -190,18 +198,20 @@ export class MarketoMarketing implements MarketingConnector {
 		return this.requestCampaign(this.settings.journeys?.[kind]?.stop ?? '', emails, true);
 	}
 
-	private async requestCampaign(campaign: string, emails: string[], missingIsDone: boolean): Promise<ContactOutcome[]> {
+	private async requestCampaign(campaign: string, emails: string[], missingIsDone: boolean, retried?: ReadonlyMap<string, string>): Promise<ContactOutcome[]> {
 		let ids: Map<string, number>;
+		const outcomes = new Map<string, ContactOutcome>();
 		try {
 			ids = await this.leadIds(emails);
+			for (const email of await this.alreadyRequested(campaign, ids, retried)) outcomes.set(email, { ok: true });
 		} catch (error) {
 			return emails.map(() => failedContact(error));
 		}
-		const outcomes = new Map<string, ContactOutcome>();
-		for (const email of emails.filter((candidate) => !ids.has(candidate))) {
+		const toSend = emails.filter((email) => !outcomes.has(email));
+		for (const email of toSend.filter((candidate) => !ids.has(candidate))) {
 			outcomes.set(email, missingIsDone ? { ok: true } : { ok: false, error: { message: `Marketo has no lead ${email} yet`, code: 'LEAD_NOT_FOUND' }, retryable: true });
 		}
-		for (const part of chunk(emails.filter((email) => ids.has(email)), CAMPAIGN_BATCH)) {
+		for (const part of chunk(toSend.filter((email) => ids.has(email)), CAMPAIGN_BATCH)) {
 			try {
 				await this.call(
 					{ method: 'POST', url: `/rest/v1/campaigns/${encodeURIComponent(campaign)}/trigger.json`, body: { input: { leads: part.map((email) => ({ id: ids.get(email) })) } } },
@@ -213,6 +223,15 @@ export class MarketoMarketing implements MarketingConnector {
 			}
 		}
 		return emails.map((email) => outcomes.get(email) as ContactOutcome);
+	}
+
+	/** The retried leads already requested into the campaign since their first attempt (one look-up from the earliest). */
+	private async alreadyRequested(campaign: string, ids: Map<string, number>, retried: ReadonlyMap<string, string> | undefined): Promise<string[]> {
+		const candidates = [...(retried ?? new Map<string, string>()).entries()].filter(([email]) => ids.has(email));
+		if (candidates.length === 0) return [];
+		const since = candidates.map(([, time]) => time).sort()[0];
+		const requested = await this.requested.requestedSince(campaign, candidates.map(([email]) => ids.get(email) as number), since);
+		return candidates.filter(([email, time]) => Date.parse(requested.get(ids.get(email) as number) ?? '') >= Date.parse(time)).map(([email]) => email);
 	}
 
 	/** Static lists are the marketers' own: looked up by name, never created here. */

@@ -149,6 +149,14 @@ function registerRoutes(router: Router, state: MarketoState): void {
 	route('post', '/rest/v1/lists/:listId/leads.json', (request) => addToList(state, request));
 	route('delete', '/rest/v1/lists/:listId/leads.json', (request) => removeFromList(state, request));
 	route('post', '/rest/v1/campaigns/:campaignId/trigger.json', (request) => triggerCampaign(state, request));
+	// Lead activities, as far as a requested campaign leaves one ("Request Campaign", primary attribute: the campaign).
+	route('get', '/rest/v1/activities/types.json', () => marketoOk(ACTIVITY_TYPES));
+	route('get', '/rest/v1/activities/pagingtoken.json', (request) => {
+		const since = Date.parse(request.query.get('sinceDatetime') ?? '');
+		if (Number.isNaN(since)) return marketoError('1003', 'sinceDatetime is required (ISO 8601)');
+		return { status: 200, body: { requestId: requestId(), success: true, nextPageToken: Buffer.from(`${since}:0`).toString('base64url') } };
+	});
+	route('get', '/rest/v1/activities.json', (request) => requestedActivities(state, request));
 	// Smart campaigns, `batchSize` (≤ 300, default 300) a page; `nextPageToken` carries on (here: the next index).
 	route('get', '/rest/v1/campaigns.json', (request) => {
 		const batchSize = Number(request.query.get('batchSize') ?? 300);
@@ -241,6 +249,35 @@ function triggerCampaign(state: MarketoState, request: SandboxRequest): SandboxR
 	const at = new Date().toISOString();
 	for (const { id } of leads) state.campaignRuns.push({ campaignId: campaign.id, leadId: Number(id), email: (state.leads.get(Number(id)) as Lead).email, at });
 	return marketoOk([{ id: campaign.id }]);
+}
+
+const ACTIVITY_TYPES = [
+	{ id: 24, name: 'Add to List', primaryAttribute: { name: 'List ID', dataType: 'integer' } },
+	{ id: 47, name: 'Request Campaign', primaryAttribute: { name: 'Campaign ID', dataType: 'integer' } },
+];
+const ACTIVITY_PAGE = 300;
+
+/** The "Request Campaign" activities of the leads (`leadIds`, at most 30) since the paging token's time, 300 a page. */
+function requestedActivities(state: MarketoState, request: SandboxRequest): SandboxResponse {
+	const token = Buffer.from(request.query.get('nextPageToken') ?? '', 'base64url').toString();
+	const [since, offset] = token.split(':').map(Number);
+	if (!Number.isFinite(since) || !Number.isFinite(offset)) return marketoError('1003', 'Invalid nextPageToken');
+	const types = (request.query.get('activityTypeIds') ?? '').split(',').filter(Boolean).map(Number);
+	if (types.length === 0) return marketoError('1003', 'activityTypeIds is required');
+	const leads = (request.query.get('leadIds') ?? '').split(',').filter(Boolean).map(Number);
+	if (leads.length > 30) return marketoError('1003', 'Too many leadIds, max 30');
+	const all = types.includes(47)
+		? state.campaignRuns.map((run, index) => ({ run, index })).filter(({ run }) => Date.parse(run.at) >= since && (leads.length === 0 || leads.includes(run.leadId)))
+		: [];
+	const page = all.slice(offset, offset + ACTIVITY_PAGE);
+	const more = offset + ACTIVITY_PAGE < all.length;
+	return {
+		status: 200,
+		body: {
+			requestId: requestId(), success: true, moreResult: more, nextPageToken: Buffer.from(`${since}:${more ? offset + ACTIVITY_PAGE : offset + page.length}`).toString('base64url'),
+			...(page.length > 0 ? { result: page.map(({ run, index }) => ({ id: index + 1, marketoGUID: `act-${index + 1}`, leadId: run.leadId, activityDate: run.at, activityTypeId: 47, primaryAttributeValueId: run.campaignId, primaryAttributeValue: state.campaigns.get(run.campaignId)?.name, attributes: [{ name: 'Source', value: 'Web Service API' }] })) } : {}),
+		},
+	};
 }
 
 function presentList(list: { id: number; name: string; leads: Set<number> }) {
