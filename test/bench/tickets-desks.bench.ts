@@ -1,6 +1,14 @@
 /**
- * 10,000-ticket initial sync benchmark (`npx tsx test/bench/tickets-desks.bench.ts`; `TICKETS_BENCH_TICKETS` tickets,
- * 10,000 by default): Salesforce Cases, each with a CaseComment, synced to an empty Zendesk, at the desks' real limits:
+ * 10,000-ticket initial sync benchmarks (`TICKETS_BENCH_TICKETS` tickets, 10,000 by default), two runs:
+ *
+ * `npx tsx test/bench/tickets-desks.bench.ts zendesk`: Zendesk as the source, each ticket with a comment after its
+ * description, synced to an empty HubSpot. Zendesk's comments are read from the ticket events export (1,000 audits a
+ * call) rather than one call per ticket, so the pull is bound by the incremental exports' 10 calls a minute (ticket
+ * pages and event pages); HubSpot's writes by its 190 calls per rolling 10 s. The bound: the pull's calls at Zendesk's
+ * windows plus the push's at HubSpot's.
+ *
+ * `npx tsx test/bench/tickets-desks.bench.ts` (salesforce):
+ * Salesforce Cases, each with a CaseComment, synced to an empty Zendesk, at the desks' real limits:
  * Zendesk's account limit of Enterprise Plus (2,500 calls a minute, also the High Volume API add-on's; set
  * `ZENDESK_PER_MINUTE` for another plan) and its 10 incremental exports a minute; Salesforce's 100,000 calls a day
  * (no per-minute window). Both sandboxes enforce the same windows; the transports pace through one SQLite store.
@@ -14,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { allMigrations } from '../../lib/migrations';
+import { hubSpotDefaultMappings } from '../../lib/platforms/hubspot';
 import { salesforceDefaultMappings } from '../../lib/platforms/salesforce';
 import { zendeskDefaultMappings, zendeskProfile } from '../../lib/platforms/zendesk';
 import { closeAllStores, openStore } from '../../lib/store';
@@ -26,9 +35,64 @@ const ZENDESK_PER_MINUTE = Number(process.env.ZENDESK_PER_MINUTE ?? 2_500);
 const MINUTE = 60_000;
 const SEED_CHUNK = 1_000;
 
-/** The least time `calls` take through a sliding window of `capacity` a minute: a window's worth at once, then one a minute. */
-function windowBoundMs(calls: number, capacity: number): number {
-	return Math.max(0, Math.ceil(calls / capacity) - 1) * MINUTE;
+/** The least time `calls` take through a sliding window of `capacity` per `windowMs`: a window's worth at once, then one a window. */
+function windowBoundMs(calls: number, capacity: number, windowMs = MINUTE): number {
+	return Math.max(0, Math.ceil(calls / capacity) - 1) * windowMs;
+}
+
+/** Zendesk (each ticket with a comment after its description) to an empty HubSpot. */
+async function zendeskToHubSpot(): Promise<void> {
+	const zendeskServer = await startCrmSandbox('zendesk');
+	const hubspotServer = await startCrmSandbox('hubspot');
+	const dir = mkdtempSync(join(tmpdir(), 'tickets-desks-bench-'));
+	const store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
+	try {
+		const zendeskSent: string[] = [];
+		const hubspotSent: string[] = [];
+		const zendesk = crmClient('zendesk', zendeskServer, store, zendeskProfile({ requestsPerMinute: ZENDESK_PER_MINUTE }), (request) => zendeskSent.push(new URL(request.url).pathname));
+		const hubspot = crmClient('hubspot', hubspotServer, store, undefined, (request) => hubspotSent.push(new URL(request.url).pathname));
+		await zendesk.control.updateSettings({ incrementalDelayMs: 0 });
+		await zendesk.control.setRateLimits({ windows: [{ name: 'account', limit: ZENDESK_PER_MINUTE }] });
+		for (let start = 0; start < N; start += SEED_CHUNK) {
+			const count = Math.min(SEED_CHUNK, N - start);
+			const seeded = await zendesk.control.seed({
+				tickets: Array.from({ length: count }, (_, i) => ({ subject: `Ticket ${start + i}`, comment: { body: `Problem ${start + i}` }, status: 'open', priority: 'normal', requester: { email: `requester${start + i}@bench.example` } })),
+			}) as { tickets: Array<{ id: number }> };
+			await zendesk.control.seed({ comments: seeded.tickets.map((ticket, i) => ({ ticket_id: ticket.id, body: `Looking into ticket ${start + i}`, public: i % 2 === 0 })) });
+		}
+		await zendesk.control.clearRequests();
+		await hubspot.control.clearRequests();
+		zendeskSent.length = 0;
+		hubspotSent.length = 0;
+
+		const loadBefore = loadAverage();
+		const started = Date.now();
+		const result = await syncPlatforms({
+			store, integration: 'bench', entity: 'tickets', strategy: { kind: 'lastWriteWins' }, deletes: 'ignore', runId: 'tickets-desks-bench-zendesk',
+			platforms: [
+				{ connector: zendesk.connector, mappings: zendeskDefaultMappings.tickets! },
+				{ connector: hubspot.connector, mappings: hubSpotDefaultMappings.tickets },
+			],
+		});
+		const wallMs = Date.now() - started;
+		const exports = zendeskSent.filter((path) => path.startsWith('/api/v2/incremental/'));
+		const eventPages = exports.filter((path) => path.includes('ticket_events')).length;
+		const listed = zendeskSent.filter((path) => /\/tickets\/\d+\/comments/.test(path)).length;
+		const pullBound = Math.max(windowBoundMs(exports.length, 10), windowBoundMs(zendeskSent.length, ZENDESK_PER_MINUTE));
+		const pushBound = windowBoundMs(hubspotSent.length, 190, 10_000);
+		const tickets = await hubspot.control.state<unknown[]>('tickets');
+		const notes = await hubspot.control.state<unknown[]>('notes');
+		const hubspotLog = await hubspot.control.requests();
+		console.log(`tickets ${N}: HubSpot holds ${tickets.length} tickets and ${notes.length} notes; created ${result.platforms.hubspot.created}; failures ${result.failures.length}; pending ${result.pending}; load before ${loadBefore}`);
+		console.log(`tickets ${N}: Zendesk calls ${zendeskSent.length} (exports ${exports.length}: ${exports.length - eventPages} ticket pages, ${eventPages} event pages; comments listed per ticket ${listed}), HubSpot calls ${hubspotSent.length} (429 among the last ${hubspotLog.length}: ${hubspotLog.filter((entry) => entry.status === 429).length})`);
+		console.log(`tickets ${N}: bound = pull ${pullBound / 1000} s (exports at 10/min, every call at ${ZENDESK_PER_MINUTE}/min) + push ${pushBound / 1000} s (HubSpot at 190 per 10 s); comments listed one call per ticket would add ${N} calls to the pull (${windowBoundMs(N + zendeskSent.length, ZENDESK_PER_MINUTE) / 1000} s at ${ZENDESK_PER_MINUTE}/min)`);
+		console.log(figureLine(`tickets ${N} Zendesk -> HubSpot initial sync, each with a comment`, wallMs / 1000, 's', (pullBound + pushBound) / 1000, 'rate-limit bound, pull then push'));
+	} finally {
+		await closeAllStores();
+		rmSync(dir, { recursive: true, force: true });
+		await zendeskServer.close();
+		await hubspotServer.close();
+	}
 }
 
 async function main(): Promise<void> {
@@ -80,4 +144,4 @@ async function main(): Promise<void> {
 	}
 }
 
-void main();
+void (process.argv[2] === 'zendesk' ? zendeskToHubSpot() : main());
