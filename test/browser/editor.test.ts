@@ -356,3 +356,26 @@ browserTest("a credential opened from a node's panel passes its test", async () 
 	expect(await dialog.innerText()).toContain('Connection tested successfully');
 	await page.screenshot({ path: path.join(imagesDir, 'credential-test.png') });
 });
+
+browserTest("Accounting Sync's panel shows Platform, and the credential slot of the chosen platform only", async () => {
+	const source = await savedNode(templateFile('payment-router.json'), 'Record Accounting Entry');
+	const workflow = { name: 'Accounting Sync panel', nodes: [{ ...source, name: 'Record Entry', position: [0, 0] }], connections: {} };
+	const template = { file: 'accounting-sync-panel.json', workflow: workflow as unknown as ImportedTemplate['workflow'], id: await n8n.importWorkflow(workflow), line: '' };
+	await openWorkflow(template);
+	await openPanel('Record Entry');
+	const panel = page.locator('[data-test-id="ndv"]');
+	// In the panel, not in the credential dialog (where n8n puts a choice that credential slots depend on by name).
+	const platform = panel.locator('[data-test-id="parameter-input-platform"]');
+	await expect(platform).toBeDefinedLocator();
+	const selects = panel.locator('[data-test-id="node-credentials-select"]');
+	const chosen = async () => (await selects.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value))).filter(Boolean);
+	/** The platform credential slot's label ("Credential for <credential type>"); the state store's is "Credential". */
+	const platformSlots = async () => (await panel.innerText()).split('\n').filter((line) => /^Credential for /.test(line));
+	expect(await chosen()).toEqual(['quickbooks sandbox']);
+	expect(await platformSlots()).toEqual([expect.stringMatching(/^Credential for QuickBooks/)]);
+	// Xero chosen: QuickBooks' slot goes and Xero's (the demo has no Xero credential: a Connect button) takes its place.
+	await platform.click();
+	await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^\s*Xero\s*$/ }).click();
+	expect(await eventually(async () => ((await chosen()).length === 0 ? await platformSlots() : undefined), 10_000)).toEqual([expect.stringMatching(/^Credential for Xero/)]);
+	await closePanel();
+});
