@@ -11,7 +11,7 @@ const workflowPick = {
 	resource: 'contactWorkflows',
 	by: 'id',
 	placeholder: 'e.g. 8101',
-	pattern: '^[0-9]+$',
+	pattern: '^[0-9]*$',
 	patternMessage: 'A HubSpot workflow ID is a number',
 	// The workflow editor's address: app.hubspot.com/workflows/<portal>/platform/flow/<id>/edit (older: …/flow/<id>/…).
 	url: { placeholder: 'e.g. https://app.hubspot.com/workflows/123456/platform/flow/8101/edit', regex: 'app(?:-[a-z0-9]+)?\\.hubspot\\.com/workflows/[0-9]+/(?:platform/)?flow/([0-9]+)' },

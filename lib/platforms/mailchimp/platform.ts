@@ -17,7 +17,7 @@ function journeyParameter(displayName: string, name: string, description: string
 	return {
 		displayName, name, default: '', description, ...(shownWhen ? { shownWhen } : {}),
 		pick: {
-			by: 'id', placeholder: 'e.g. 501', pattern: '^[0-9]+$', patternMessage: 'A Mailchimp journey ID is a number', noList: noJourneyList,
+			by: 'id', placeholder: 'e.g. 501', pattern: '^[0-9]*$', patternMessage: 'A Mailchimp journey ID is a number', noList: noJourneyList,
 			url: { placeholder: 'e.g. https://us1.api.mailchimp.com/3.0/customer-journeys/journeys/501/steps/9001/actions/trigger', regex: '(?:customer-journeys/journeys/|customer-journey/builder\\?(?:[^#]*&)?id=)([0-9]+)' },
 		},
 	};
@@ -28,7 +28,7 @@ function stepParameter(displayName: string, name: string, description: string, s
 	return {
 		displayName, name, default: '', description, ...(shownWhen ? { shownWhen } : {}),
 		pick: {
-			by: 'id', placeholder: 'e.g. 9001', pattern: '^[0-9]+$', patternMessage: 'A Mailchimp journey step ID is a number', noList: noJourneyList,
+			by: 'id', placeholder: 'e.g. 9001', pattern: '^[0-9]*$', patternMessage: 'A Mailchimp journey step ID is a number', noList: noJourneyList,
 			url: { placeholder: 'e.g. https://us1.api.mailchimp.com/3.0/customer-journeys/journeys/501/steps/9001/actions/trigger', regex: 'customer-journeys/journeys/[0-9]+/steps/([0-9]+)' },
 		},
 	};
