@@ -367,18 +367,18 @@ test("Mailchimp's 10 connections and Marketo's 10 concurrent calls hold across 2
 			`the ${deliveries} deliveries' executions`,
 			300_000,
 		);
-		const [mailchimpSeen, marketoSeen] = await Promise.all(controls.map((control) => control.state<{ peak: number }>('connections')));
+		const [mailchimpSeen, marketoSeen] = await Promise.all(controls.map((control) => control.state<{ peak: number; refused: number }>('connections')));
 		const refused = (await Promise.all(controls.map((control) => control.requests()))).flat().filter((entry) => entry.status === 429);
 		const byWorker = cluster.executionsByWorker();
 		const workersUsed = Object.entries(byWorker).filter(([, ids]) => runs.some((run) => ids.includes(run.id))).map(([name]) => name);
-		console.log(`${workerCount} workers (${workersUsed.join(', ')}): Mailchimp peak ${mailchimpSeen.peak} connections, Marketo peak ${marketoSeen.peak} calls at once`);
+		console.log(`${workerCount} workers (${workersUsed.join(', ')}): Mailchimp peak ${mailchimpSeen.peak} connections, Marketo peak ${marketoSeen.peak} calls at once; refused ${mailchimpSeen.refused} and ${marketoSeen.refused}`);
 		expect(runs.map((run) => run.status)).toEqual(runs.map(() => 'success'));
 		// Every contact reached both platforms.
 		const members = await controls[0].state<Array<{ email_address: string }>>('members');
 		expect(members.filter((member) => member.email_address.startsWith(`limits-${workerCount}w-`))).toHaveLength(deliveries * contactsEach);
 		expect(workersUsed.length).toBeGreaterThanOrEqual(2);
-		expect(mailchimpSeen.peak).toBeLessThanOrEqual(10);
-		expect(marketoSeen.peak).toBeLessThanOrEqual(10);
+		// The sandboxes refuse the 11th request at once (Mailchimp 429, Marketo 615): a limit kept per worker shows there.
+		expect({ mailchimp: mailchimpSeen.refused, marketo: marketoSeen.refused }).toEqual({ mailchimp: 0, marketo: 0 });
 		expect(refused).toEqual([]);
 	}
 });

@@ -77,6 +77,8 @@ class MailchimpState {
 	settings = { responseDelayMs: 0 };
 	inFlight = 0;
 	peakInFlight = 0;
+	/** Requests refused for arriving while the limit was in flight. */
+	refusedInFlight = 0;
 	private nextSegmentId = 1000;
 
 	reset(): void {
@@ -88,6 +90,7 @@ class MailchimpState {
 		this.exits = [];
 		this.settings = { responseDelayMs: 0 };
 		this.peakInFlight = 0;
+		this.refusedInFlight = 0;
 		this.nextSegmentId = 1000;
 	}
 
@@ -142,7 +145,10 @@ function tooManyConnections(): SandboxResponse {
 /** Every API route counts as one open connection while it runs; the 11th at once is refused. */
 function limited(state: MailchimpState, handler: Handler): Handler {
 	return async (request) => {
-		if (state.inFlight >= MAX_CONNECTIONS) return tooManyConnections();
+		if (state.inFlight >= MAX_CONNECTIONS) {
+			state.refusedInFlight++;
+			return tooManyConnections();
+		}
 		state.inFlight++;
 		state.peakInFlight = Math.max(state.peakInFlight, state.inFlight);
 		try {
@@ -509,7 +515,7 @@ function seed(state: MailchimpState, data: Record<string, unknown[]>): Record<st
 function view(state: MailchimpState, collection?: string): unknown {
 	const members = () => [...state.lists.values()].flatMap((list) => [...list.members.values()].map((member) => presentMember(state, list.id, member)));
 	const segments = () => [...state.lists.values()].flatMap((list) => [...list.segments.values()].map((segment) => ({ ...presentSegment(segment), list_id: list.id, emails: [...segment.members].map((id) => list.members.get(id)?.email_address) })));
-	const connections = () => ({ inFlight: state.inFlight, peak: state.peakInFlight });
+	const connections = () => ({ inFlight: state.inFlight, peak: state.peakInFlight, refused: state.refusedInFlight });
 	const views: Record<string, () => unknown> = { members, segments, triggers: () => state.triggers, exits: () => state.exits, connections };
 	if (collection === undefined) return Object.fromEntries(Object.entries(views).map(([name, build]) => [name, build()]));
 	return views[collection]?.();

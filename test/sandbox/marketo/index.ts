@@ -50,6 +50,8 @@ class MarketoState {
 	settings = { tokenTtlMs: 3_600_000, responseDelayMs: 0 };
 	inFlight = 0;
 	peakInFlight = 0;
+	/** Requests refused for arriving while the limit was in flight. */
+	refusedInFlight = 0;
 	private nextId = 1001;
 
 	reset(): void {
@@ -61,6 +63,7 @@ class MarketoState {
 		this.tokensIssued = 0;
 		this.settings = { tokenTtlMs: 3_600_000, responseDelayMs: 0 };
 		this.peakInFlight = 0;
+		this.refusedInFlight = 0;
 		this.nextId = 1001;
 	}
 
@@ -116,7 +119,10 @@ function authenticate(state: MarketoState, request: SandboxRequest): SandboxResp
 /** Marketo counts concurrent calls per instance; the 11th at once gets 615. */
 function limited(state: MarketoState, handler: Handler): Handler {
 	return async (request) => {
-		if (state.inFlight >= MAX_CONCURRENT) return marketoError('615', 'Concurrent access limit reached');
+		if (state.inFlight >= MAX_CONCURRENT) {
+			state.refusedInFlight++;
+			return marketoError('615', 'Concurrent access limit reached');
+		}
 		state.inFlight++;
 		state.peakInFlight = Math.max(state.peakInFlight, state.inFlight);
 		try {
@@ -311,7 +317,7 @@ function view(state: MarketoState, collection?: string): unknown {
 		lists: () => [...state.lists.values()].map((list) => ({ ...presentList(list), emails: [...list.leads].map((id) => state.leads.get(id)?.email) })),
 		campaignRuns: () => state.campaignRuns,
 		tokens: () => ({ issued: state.tokensIssued }),
-		connections: () => ({ inFlight: state.inFlight, peak: state.peakInFlight }),
+		connections: () => ({ inFlight: state.inFlight, peak: state.peakInFlight, refused: state.refusedInFlight }),
 	};
 	if (collection === undefined) return Object.fromEntries(Object.entries(views).map(([name, build]) => [name, build()]));
 	return views[collection]?.();
