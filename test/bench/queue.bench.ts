@@ -202,9 +202,9 @@ async function mailchimpRun(cluster: QueueCluster, mailchimp: RunningSandbox, wo
 	}
 	const failed = await cluster.main.api<{ data: unknown[] }>('GET', `/executions?workflowId=${workflowId}&status=error&limit=250`);
 	const log = await control.requests();
-	const { peak } = await control.state<{ peak: number }>('connections');
+	const { peak, refused } = await control.state<{ peak: number; refused: number }>('connections');
 	const members = (await control.state<Array<{ email_address: string }>>('members')).filter((member) => member.email_address.startsWith(`mc-${tag}-`)).length;
-	console.log(`${label}: ${mailchimpDeliveries} × 50 contacts, ${log.length} requests at Mailchimp, ${log.filter((entry) => entry.status === 429).length} answered 429, ${members} members subscribed, ${failed.data.length} failed executions; load ${loadAverage()}`);
+	console.log(`${label}: ${mailchimpDeliveries} × 50 contacts, ${log.length} requests at Mailchimp, ${log.filter((entry) => entry.status === 429).length} answered 429 (${refused} refused for the connections in flight), ${members} members subscribed, ${failed.data.length} failed executions; load ${loadAverage()}`);
 	console.log(figureLine(`queue mode, Mailchimp connections at once, ${label}`, peak, 'connections', MAILCHIMP_CONNECTIONS, 'Mailchimp limit'));
 }
 
