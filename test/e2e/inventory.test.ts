@@ -384,6 +384,60 @@ test('a cancellation of an order whose sale was never recorded restocks nothing,
 	expect(await sandboxes.quantities('E2E-1')).toEqual({ shopify: 95, woocommerce: 95, magento: 95, bigcommerce: 95 });
 });
 
+test('a cancellation a store cannot take now is emailed as pending, and given back once by the retry', async () => {
+	await sandboxes.seed(['E2E-PEND'], 30);
+	const before = await earlierRuns();
+	const beforeSteps = await earlierStepRuns();
+	await placeOrder('shopify', 'E2E-PEND', 2);
+	await settled(before, 2);
+	await stepRuns(beforeSteps, 1);
+	const orderId = await latestOrderId('shopify');
+	expect(await sandboxes.quantities('E2E-PEND')).toEqual({ shopify: 28, woocommerce: 28, magento: 28, bigcommerce: 28 });
+	await sandboxes.controls.woocommerce.fault({ kind: 'error', status: 503, times: -1, match: { path: '/wp-json/wc/v3/products' } });
+	try {
+		const beforeCancel = await earlierCancellations();
+		await cancelOnStore('shopify', orderId);
+		const runs = await settled(beforeCancel, 2, cancellationsWorkflowId);
+		expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+		const email = await services.smtp.waitFor((message) => message.subject.startsWith(`Restock of shopify:${orderId} pending`));
+		expect(email).toMatchObject({ to: ['inventory@example.com'], subject: `Restock of shopify:${orderId} pending on woocommerce` });
+		expect(email.text).toContain('E2E-PEND');
+		expect(await sandboxes.quantities('E2E-PEND')).toEqual({ shopify: 30, woocommerce: 28, magento: 30, bigcommerce: 30 });
+	} finally {
+		await sandboxes.controls.woocommerce.clearFaults();
+	}
+	const retry = await n8n.runManual(reconcileWorkflowId);
+	expect(retry.status).toBe('success');
+	expect(await sandboxes.quantities('E2E-PEND')).toEqual({ shopify: 30, woocommerce: 30, magento: 30, bigcommerce: 30 });
+});
+
+test('a fulfillment endpoint refusing an order: the failed step is emailed and stays to do, the other steps are done', async () => {
+	await sandboxes.seed(['E2E-FAIL'], 10);
+	const receiversControl = new SandboxControl(receivers.baseUrl);
+	await receiversControl.fault({ kind: 'error', status: 422, times: -1, match: { path: '/fulfillment/' } });
+	try {
+		const order = { id: 77400, email: 'refused@example.com', total_price: '2.00', currency: 'USD', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'E2E-FAIL', quantity: 1, price: '2.00' }] };
+		const beforeSteps = await earlierStepRuns();
+		await emitOrder('shopify', order);
+		const [steps] = await stepRuns(beforeSteps, 1);
+		expect(steps.status).toBe('success');
+		const email = await services.smtp.waitFor((message) => message.subject.includes('shopify:77400'));
+		expect(email).toMatchObject({ to: ['orders@example.com'], subject: 'Order shopify:77400: a step failed (resumed later)' });
+		expect(email.text).toContain('422');
+		await until(async () => (await openSteps('shopify:77400'))?.length === 1, 'the other steps');
+		expect(await openSteps('shopify:77400')).toEqual(['fulfillment']);
+	} finally {
+		await receiversControl.clearFaults();
+	}
+	// Once the endpoint takes it, the resume does the step left: the order is done.
+	await until(async () => Date.now() > Date.parse((await outboxEntry('shopify:77400')).created_at) + resumeAfterSeconds * 1000, 'the hold to run out', 60_000);
+	const beforeResume = await earlierStepRuns();
+	const resumed = await n8n.runManual(orderWorkflowId);
+	expect((resumed.outputs['Resume Pending Orders']?.[0] ?? []).map((item) => item.json.orderKey)).toEqual(['shopify:77400']);
+	expect((await stepRuns(beforeResume, 1)).map((run) => run.status)).toEqual(['success']);
+	expect(await openSteps('shopify:77400')).toEqual([]);
+});
+
 // Skipped in queue mode (e2e-queue), where n8n is a cluster whose restart as a whole is not modelled; workers killed in
 // the middle of an execution are queue-mode.test.ts's.
 const oneProcessOnly = queueModeRequested() ? test.skip : test;
