@@ -1,7 +1,8 @@
 /**
  * Sync Products (Inventory Fan-out) in the real n8n, through the product template, against the Shopify, WooCommerce,
  * Magento and BigCommerce sandboxes: the first run matches products by SKU and creates the missing ones once; a product
- * edited on one store reaches the other three once, and the next run writes nothing (our own writes are no echo).
+ * edited on one store reaches the other three once, and the next run writes nothing (our own writes are no echo); a product
+ * a store refuses is emailed and created there by a later run.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { closeAllStores } from '../../lib/store';
 import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import type { WorkflowJson } from '../harness/workflowJson';
+import { startSmtpSink, type SmtpSink } from '../sandbox/smtp';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
 
 jest.setTimeout(600_000);
@@ -18,6 +20,7 @@ let n8n: N8nServer;
 let sandboxes: CommerceSandboxes;
 let packageTarball: string;
 let workflowId: string;
+let smtp: SmtpSink;
 
 const store = (platform: string) => sandboxes.stores.find((entry) => entry.platform === platform)!;
 
@@ -25,6 +28,7 @@ beforeAll(async () => {
 	sandboxes = await startCommerceSandboxes();
 	packageTarball = await packPackage();
 	n8n = await startN8n({ packageTarball });
+	smtp = await startSmtpSink();
 	const [shopify, woocommerce, magento, bigcommerce] = ['shopify', 'woocommerce', 'magento', 'bigcommerce'].map(store);
 	await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
 	const ids = {
@@ -32,6 +36,7 @@ beforeAll(async () => {
 		integrationWooCommerceApi: await n8n.createCredential('integrationWooCommerceApi', 'WooCommerce Store', { consumerKey: woocommerce.settings.consumerKey, consumerSecret: woocommerce.settings.consumerSecret, baseUrl: woocommerce.baseUrl }),
 		integrationMagentoApi: await n8n.createCredential('integrationMagentoApi', 'Magento Store', { accessToken: magento.settings.accessToken, sourceCode: magento.settings.sourceCode, baseUrl: magento.baseUrl }),
 		integrationBigCommerceApi: await n8n.createCredential('integrationBigCommerceApi', 'BigCommerce Store', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
+		smtp: await n8n.createCredential('smtp', 'SMTP sink', { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true, user: '', password: '' }),
 	};
 	const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'product-sync.json'), 'utf8')) as WorkflowJson;
 	workflowId = await n8n.importWorkflow(template, { credentials: ids });
@@ -44,6 +49,7 @@ afterAll(async () => {
 	await n8n?.stop();
 	if (packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
 	await sandboxes?.close();
+	await smtp?.close();
 });
 
 /** Product writes each store received: REST POST/PUT on products, Shopify's productSet mutations. */
@@ -108,4 +114,19 @@ test('a product edited on one store reaches the other three once; the next run w
 	const quiet = await syncNow();
 	expect(quiet.every((entry) => entry.updated === 0 && entry.created === 0 && entry.pulled === 0)).toBe(true);
 	expect(await writes()).toEqual(after);
+});
+
+test("a product a store refuses is emailed with the store's reason, and created there by a later run once the store takes it", async () => {
+	await sandboxes.controls.bigcommerce.seed({ catalog: [{ sku: 'E2E-P3', name: 'Wool scarf', price: 25, is_visible: true, weight: 0.2 }] });
+	await sandboxes.controls.woocommerce.fault({ kind: 'error', status: 400, times: -1, match: { method: 'POST', path: '/wp-json/wc/v3/products' } });
+	const run = await n8n.runManual(workflowId, 'Sync Now').finally(async () => await sandboxes.controls.woocommerce.clearFaults());
+	expect(run.status).toBe('success');
+	const refused = (run.outputs['Sync Products']?.[1] ?? []).map((item) => item.json as { platform: string; status: string });
+	expect(refused.map((entry) => [entry.platform, entry.status])).toEqual([['woocommerce', 'failed']]);
+	const email = await smtp.waitFor((message) => message.subject.endsWith('not synced to woocommerce'));
+	expect(email.to).toEqual(['commerce@example.com']);
+	expect(email.text).toContain('A store refused this product');
+	expect((await titles()).woocommerce).not.toContain('E2E-P3 Wool scarf 25');
+	await syncNow();
+	expect((await titles()).woocommerce).toContain('E2E-P3 Wool scarf 25');
 });
