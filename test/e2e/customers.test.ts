@@ -9,6 +9,7 @@ import path from 'node:path';
 import { closeAllStores } from '../../lib/store';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { startSmtpSink, type SmtpSink } from '../sandbox/smtp';
 import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import type { WorkflowJson } from '../harness/workflowJson';
@@ -25,6 +26,7 @@ let hubspotSandbox: RunningSandbox;
 let hubspot: SandboxControl;
 let packageTarball: string;
 let workflowId: string;
+let smtp: SmtpSink;
 
 const store = (platform: string) => sandboxes.stores.find((entry) => entry.platform === platform)!;
 
@@ -45,12 +47,15 @@ beforeAll(async () => {
 	hubspot = new SandboxControl(hubspotSandbox.baseUrl);
 	packageTarball = await packPackage();
 	n8n = await startN8n({ packageTarball });
+	// The template emails customers a store or the CRM refused.
+	smtp = await startSmtpSink();
 	const [woocommerce, bigcommerce] = ['woocommerce', 'bigcommerce'].map(store);
 	const ids = {
 		integrationWooCommerceApi: await n8n.createCredential('integrationWooCommerceApi', 'WooCommerce Store', { consumerKey: woocommerce.settings.consumerKey, consumerSecret: woocommerce.settings.consumerSecret, baseUrl: woocommerce.baseUrl }),
 		integrationBigCommerceApi: await n8n.createCredential('integrationBigCommerceApi', 'BigCommerce Store', { accessToken: bigcommerce.settings.accessToken, locationId: 1, baseUrl: bigcommerce.baseUrl }),
 		integrationHubSpotApi: await n8n.createCredential('integrationHubSpotApi', 'HubSpot', { accessToken: hubspotSandbox.credentials.accessToken, baseUrl: hubspotSandbox.baseUrl }),
 		httpHeaderAuth: await n8n.createCredential('httpHeaderAuth', 'Webhook caller key', callerKey),
+		smtp: await n8n.createCredential('smtp', 'SMTP sink', { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true, user: '', password: '' }),
 	};
 	const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'customer-sync.json'), 'utf8')) as WorkflowJson;
 	workflowId = await n8n.importWorkflow(template, { credentials: ids });
@@ -66,6 +71,7 @@ afterAll(async () => {
 	if (packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
 	await sandboxes?.close();
 	await hubspotSandbox?.close();
+	await smtp?.close();
 });
 
 const finishedRuns = async () => (await n8n.executions(workflowId)).filter((run) => !['new', 'running', 'waiting'].includes(run.status));
