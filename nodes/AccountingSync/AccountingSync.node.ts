@@ -9,7 +9,7 @@ import * as recordRefund from './actions/recordRefund.operation';
 import * as recordSale from './actions/recordSale.operation';
 import * as upsertCustomer from './actions/upsertCustomer.operation';
 import { ACCOUNTING_PLATFORMS, accountingSyncProperties, operationOptions } from './AccountingSync.description';
-import { accountingListSearch } from './actions/listSearch';
+import { accountingListSearch, accountingLoadOptions } from './actions/listSearch';
 import { routeOperation } from '../shared/operationRouter';
 import { chosenPlatformSlots } from '../shared/platformCredentials';
 import { namesInSentence } from '../shared/platformOptions';
@@ -39,7 +39,7 @@ export class AccountingSync implements INodeType {
 		properties: [stateStoreNotice, ...accountingSyncProperties],
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest }, listSearch: accountingListSearch };
+	methods = { credentialTest: { integrationStateStoreTest }, listSearch: accountingListSearch, loadOptions: accountingLoadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// One output; failed items go to n8n's error output under "Continue (using error output)".

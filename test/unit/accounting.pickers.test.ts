@@ -83,6 +83,32 @@ test('Xero: accounts by code, items by code and tax rates by tax type, filtered 
 	expect(await list('xero', 'taxCodes', 'sales')).toEqual([{ id: 'OUTPUT', name: 'Tax on Sales (OUTPUT, 10%)' }]);
 });
 
+test('currencies: QuickBooks’ home currency and its active added ones, Xero’s organisation currencies, by ISO code', async () => {
+	expect(await list('quickbooks', 'currencies')).toEqual([
+		{ id: 'USD', name: 'USD (home currency)' },
+		{ id: 'EUR', name: 'EUR – Euro' },
+		{ id: 'GBP', name: 'GBP – British Pound Sterling' },
+	]);
+	expect((await list('quickbooks', 'currencies', 'pound')).map((option) => option.id)).toEqual(['GBP']);
+	expect(await list('xero', 'currencies')).toEqual([
+		{ id: 'USD', name: 'USD – United States Dollar' },
+		{ id: 'EUR', name: 'EUR – Euro' },
+		{ id: 'GBP', name: 'GBP – British Pound' },
+	]);
+});
+
+test('the node’s Currency is the platform’s list where it has one (by expression by default), typed on the others', async () => {
+	const node = new AccountingSync();
+	const currencies = node.description.properties.filter((property) => property.name === 'currency');
+	expect(currencies.map((property) => [property.type, property.default, property.displayOptions?.show?.['/platform']])).toEqual([
+		['options', '={{ $json.currency }}', ['quickbooks', 'xero']],
+		['string', '={{ $json.currency }}', ['freshbooks']],
+	]);
+	const method = currencies[0].typeOptions?.loadOptionsMethod as string;
+	expect(typeof (node.methods.loadOptions as Record<string, unknown>)[method]).toBe('function');
+	expect(currencies[0].typeOptions?.loadOptionsDependsOn).toEqual(['platform']);
+});
+
 test('a credential without its realm or tenant is refused naming the field; FreshBooks has no such lists', async () => {
 	await expect(list('xero', 'accounts', undefined, { baseUrl: xero.baseUrl })).rejects.toThrow(/Tenant ID is empty/);
 	await expect(list('quickbooks', 'items', undefined, { baseUrl: quickbooks.baseUrl, realmId: '' })).rejects.toThrow(/Realm ID is empty/);

@@ -20,8 +20,9 @@ function listLister(collection: string, id: string, label: (record: XeroRecord) 
 	};
 }
 
-/** Accounts, items and tax rates, for the Accounting Sync pickers. */
+/** Accounts, items, tax rates and the organisation's currencies, for the Accounting Sync pickers. */
 export const xeroResources: Record<string, ResourceLister> = {
+	currencies: listLister('Currencies', 'Code', (record) => `${String(record.Code)} – ${String(record.Description ?? record.Code)}`),
 	accounts: listLister('Accounts', 'Code', (record) => `${String(record.Code)} – ${String(record.Name)} (${String(record.Type)})`),
 	items: listLister('Items', 'Code', (record) => `${String(record.Code)}${record.Name ? ` – ${String(record.Name)}` : ''}`),
 	taxCodes: listLister('TaxRates', 'TaxType', (record) => `${String(record.Name)} (${String(record.TaxType)}, ${String(record.EffectiveRate ?? 0)}%)`),

@@ -12,9 +12,20 @@ const shownFor = (operations: string[]) => ({ show: { operation: operations } })
 /** The listSearch method that lists one kind of the chosen platform's objects (accounts, items, tax codes). */
 export const accountingSearchMethods = { accounts: 'searchAccounts', items: 'searchItems', taxCodes: 'searchTaxCodes' } as const;
 export type AccountingResource = keyof typeof accountingSearchMethods;
+/** What the platforms list for the node: its pickers' objects and its currencies. */
+type Listed = AccountingResource | 'currencies';
 
-/** Shown for the platforms that list this kind of object (FreshBooks posts lines as they come: it has none). */
-const pickable = (resource: AccountingResource) => ({ show: { '/platform': platformsServing('accounting').filter((definition) => definition.resources?.[resource]).map((definition) => definition.id) } });
+/** The loadOptions method listing the chosen platform's currencies (the Currency option list). */
+export const CURRENCIES_METHOD = 'listCurrencies';
+
+/** The accounting platforms that list this kind of object (FreshBooks posts lines as they come: it has none). */
+const listing = (resource: Listed) => platformsServing('accounting').filter((definition) => definition.resources?.[resource]).map((definition) => definition.id);
+const notListing = (resource: Listed) => platformsServing('accounting').filter((definition) => !definition.resources?.[resource]).map((definition) => definition.id);
+
+/** Shown for the platforms that list this kind of object. */
+const pickable = (resource: AccountingResource) => ({ show: { '/platform': listing(resource) } });
+
+const CURRENCY_DESCRIPTION = 'ISO 4217 code; amounts are read in its units (2 decimals for USD, 0 for JPY, 3 for KWD)';
 
 const accountingPlatforms = platformsServing('accounting');
 
@@ -106,6 +117,17 @@ export const entryProperties: INodeProperties[] = [
 		displayOptions: shownFor(['getTransaction']),
 		description: 'Whether to also ask the platform for the entry’s current balance and status',
 	},
+	// Picked from the platform's currencies where it lists them (the item's by expression, as by default), else typed.
+	{
+		displayName: 'Currency Name or ID',
+		name: 'currency',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: CURRENCIES_METHOD, loadOptionsDependsOn: ['platform'] },
+		required: true,
+		default: '={{ $json.currency }}',
+		displayOptions: { show: { operation: ENTRY_OPERATIONS, '/platform': listing('currencies') } },
+		description: `${CURRENCY_DESCRIPTION}: pick one of the platform’s currencies or set it by expression. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	},
 	{
 		displayName: 'Currency',
 		name: 'currency',
@@ -113,8 +135,8 @@ export const entryProperties: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.currency }}',
 		placeholder: 'USD',
-		displayOptions: shownFor(ENTRY_OPERATIONS),
-		description: 'ISO 4217 code; amounts are read in its units (2 decimals for USD, 0 for JPY, 3 for KWD)',
+		displayOptions: { show: { operation: ENTRY_OPERATIONS, '/platform': notListing('currencies') } },
+		description: CURRENCY_DESCRIPTION,
 	},
 	{
 		displayName: 'Customer Email',

@@ -1,8 +1,8 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import { platformOptions } from '../../shared/platformOptions';
 import { platformListSearch } from '../../shared/resourceSearch';
-import { accountingSearchMethods, type AccountingResource } from './entryProperties';
+import { accountingSearchMethods, CURRENCIES_METHOD, type AccountingResource } from './entryProperties';
 
 /** Lists one kind of object (accounts, items, tax codes) of the platform the node is set to, through its credential. */
 function searchChosenPlatform(resource: AccountingResource) {
@@ -16,3 +16,19 @@ function searchChosenPlatform(resource: AccountingResource) {
 export const accountingListSearch = Object.fromEntries(
 	(Object.entries(accountingSearchMethods) as Array<[AccountingResource, string]>).map(([resource, method]) => [method, searchChosenPlatform(resource)]),
 );
+
+/** The Currency option list: the chosen platform's currencies, every page of them. */
+export const accountingLoadOptions = {
+	async [CURRENCIES_METHOD](this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		const platform = this.getNodeParameter('platform', platformOptions('accounting')[0].value) as string;
+		const search = platformListSearch(platform, 'currencies');
+		const options: INodePropertyOptions[] = [];
+		let token: string | undefined;
+		do {
+			const page = await search.call(this, undefined, token);
+			options.push(...page.results.map((result) => ({ name: result.name, value: result.value })));
+			token = page.paginationToken as string | undefined;
+		} while (token);
+		return options;
+	},
+};

@@ -13,6 +13,7 @@ export const ENTITIES: Record<string, string> = {
 	item: 'Item',
 	account: 'Account',
 	taxcode: 'TaxCode',
+	companycurrency: 'CompanyCurrency',
 	salesreceipt: 'SalesReceipt',
 	invoice: 'Invoice',
 	payment: 'Payment',
@@ -189,7 +190,7 @@ export function preparePayment(record: QboRecord, lookup: Lookup): Array<{ invoi
 	return applied;
 }
 
-/** What a company holds before anything is created: the Services item, income, bank and undeposited-funds accounts, US tax codes. */
+/** What a company holds before anything is created: the Services item, income, bank and undeposited-funds accounts, US tax codes, two added currencies. */
 export function defaultCompanyRecords(): Record<string, QboRecord[]> {
 	return {
 		Item: [
@@ -204,6 +205,12 @@ export function defaultCompanyRecords(): Record<string, QboRecord[]> {
 		TaxCode: [
 			{ Id: 'TAX', Name: 'TAX', Description: 'TAX', Taxable: true, Active: true },
 			{ Id: 'NON', Name: 'NON', Description: 'NON', Taxable: false, Active: true },
+		],
+		// Multicurrency is on: the currencies added beside the home currency (USD, in the preferences).
+		CompanyCurrency: [
+			{ Id: '1', Code: 'EUR', Name: 'Euro', Active: true },
+			{ Id: '2', Code: 'GBP', Name: 'British Pound Sterling', Active: true },
+			{ Id: '3', Code: 'CAD', Name: 'Canadian Dollar', Active: false },
 		],
 	};
 }

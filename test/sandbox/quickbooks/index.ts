@@ -5,6 +5,7 @@
  * (`/query?query=select … STARTPOSITION n MAXRESULTS m`, GET or POST as application/text) and change data capture
  * (`/cdc?entities=…&changedSince=…`); Fault bodies (ValidationFault, SystemFault, the AUTHENTICATION `fault` of a
  * refused token); 500 requests a minute per realm and 10 at once, each refused with QBO's 429 ThrottleExceeded.
+ * The company's preferences (its home currency, multicurrency on) and its added currencies (CompanyCurrency).
  * `minorversion` is taken and logged (QBO treats every version below 75 as 75). Every response has an `intuit_tid`.
  */
 import { randomUUID } from 'node:crypto';
@@ -171,6 +172,10 @@ function routes(router: Router, company: QuickBooksCompany): void {
 	route('get', '/companyinfo/:id', (request) => ({
 		status: 200,
 		body: { CompanyInfo: { Id: request.params.id, CompanyName: 'Sandbox Company_US_1', Country: 'US', SyncToken: '0', domain: 'QBO' }, time: now() },
+	}));
+	route('get', '/preferences', () => ({
+		status: 200,
+		body: { Preferences: { Id: '1', SyncToken: '0', CurrencyPrefs: { MultiCurrencyEnabled: true, HomeCurrency: { value: 'USD' } } }, time: now() },
 	}));
 	route('get', '/query', (request) => query(company, request.query.get('query')));
 	route('post', '/query', (request) => query(company, typeof request.body === 'string' ? request.body : request.query.get('query')));

@@ -1,7 +1,8 @@
 /**
  * The Xero sandbox: Accounting API 2.0 under `/api.xro/2.0/` for one organisation, an OAuth2 bearer token and the
  * `xero-tenant-id` header (a missing or other tenant is 403 AuthenticationUnsuccessful); Contacts, Invoices (ACCREC,
- * ACCPAY), Payments against invoices, CreditNotes, Accounts, TaxRates, Items (a line's ItemCode must be one), Organisation; writes take arrays (`{"Invoices":
+ * ACCPAY), Payments against invoices, CreditNotes, Accounts, TaxRates, Items (a line's ItemCode must be one), Currencies
+ * (the organisation's: its base currency and those added), Organisation; writes take arrays (`{"Invoices":
  * [...]}`), PUT creates and POST creates or updates; `summarizeErrors=false` answers 200 with each element's
  * `ValidationErrors`, otherwise one invalid element fails the request with a 400 ValidationException and saves
  * nothing; `Idempotency-Key` (at most 128 characters) replays the first answer; `where` (`Field=="value"`, a field
@@ -62,6 +63,7 @@ class XeroOrganisation {
 	accounts: XeroRecord[] = [];
 	taxRates: XeroRecord[] = [];
 	items: XeroRecord[] = [];
+	currencies: XeroRecord[] = [];
 	readonly connections = new ConnectionLimit(XERO_CONCURRENT_LIMIT, () => tooMany('concurrent', 1000));
 	readonly idempotency = new IdempotencyCache({ mismatch: () => ({ status: 500 }) });
 	private numbers = { invoice: 0, creditNote: 0 };
@@ -87,6 +89,11 @@ class XeroOrganisation {
 		this.taxRates = [
 			{ Name: 'Tax Exempt', TaxType: 'NONE', Status: 'ACTIVE', EffectiveRate: 0 },
 			{ Name: 'Tax on Sales', TaxType: 'OUTPUT', Status: 'ACTIVE', EffectiveRate: 10 },
+		];
+		this.currencies = [
+			{ Code: 'USD', Description: 'United States Dollar' },
+			{ Code: 'EUR', Description: 'Euro' },
+			{ Code: 'GBP', Description: 'British Pound' },
 		];
 		this.items = [
 			{ ItemID: randomUUID(), Code: 'MUG-01', Name: 'Coffee mug', IsSold: true, IsPurchased: false, SalesDetails: { UnitPrice: 19.99, AccountCode: '200', TaxType: 'NONE' } },
@@ -154,6 +161,7 @@ function routes(router: Router, org: XeroOrganisation): void {
 	route('get', '/Accounts', () => envelope('Accounts', org.accounts));
 	route('get', '/TaxRates', () => envelope('TaxRates', org.taxRates));
 	route('get', '/Items', () => envelope('Items', org.items));
+	route('get', '/Currencies', () => envelope('Currencies', org.currencies));
 	const collections: Array<[string, string, Map<string, XeroRecord>, (record: XeroRecord, existing?: XeroRecord) => XeroRecord]> = [
 		['Contacts', 'ContactID', org.contacts, (record, existing) => prepareContact(org, record, existing)],
 		['Invoices', 'InvoiceID', org.invoices, (record, existing) => prepareDocument(org, 'invoice', record, existing)],
