@@ -253,7 +253,7 @@ export class AccountingBooks {
 	 */
 	async pullChanges(options: { since?: string } = {}): Promise<ChangesPulled> {
 		const connector = this.options.connector;
-		if (!connector.changesSince) throw new Error(`Pulling changes from ${this.platform} is not supported (${changePullingPlatforms()} only)`);
+		if (!connector.changesSince) throw new Error(`Pulling changes from ${this.platform} is not supported: its API offers no complete list of what changed since a time (${changePullingPlatforms()} only)`);
 		if (options.since !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(options.since) || Number.isNaN(Date.parse(options.since)))) {
 			throw new InputError([{ field: 'changedSince', problem: `must be a date or date-time as ISO 8601 (2026-12-01T00:00:00Z), got ${JSON.stringify(options.since)}` }], 'Changes');
 		}
@@ -261,9 +261,12 @@ export class AccountingBooks {
 		const since = options.since ?? (await this.options.store.cursors.get(key)) ?? new Date(Date.now() - FIRST_PULL_MS).toISOString();
 		const page = await connector.changesSince(since);
 		const ours = await this.entries.sourceIds(page.changes.filter((change) => change.kind !== 'customer').map((change) => change.externalId));
+		// Where a sale is an invoice on the platform (Xero, FreshBooks), the package's own record says which it was.
+		const kindOf = (change: BookChange): BookChange['kind'] => (change.kind === 'invoice' && !ours.has(`invoice:${change.externalId}`) && ours.has(`sale:${change.externalId}`) ? 'sale' : change.kind);
 		const changes = page.changes.map(({ totalMinor, balanceMinor, ...change }): BookChangeOutcome => ({
 			...change,
-			sourceId: change.kind === 'customer' ? undefined : ours.get(`${change.kind}:${change.externalId}`),
+			kind: kindOf(change),
+			sourceId: change.kind === 'customer' ? undefined : ours.get(`${kindOf(change)}:${change.externalId}`),
 			total: totalMinor === undefined || !change.currency ? undefined : toMajorString(totalMinor, change.currency),
 			balance: balanceMinor === undefined || !change.currency ? undefined : toMajorString(balanceMinor, change.currency),
 		}));

@@ -2,7 +2,7 @@
  * Changes made in the QuickBooks books, pulled through change data capture: documents edited or deleted and customers
  * changed since the last pull, each with the source id the package recorded it under; the bookmark moves with each
  * pull, a time given by hand does not move it, a bad time is refused naming the field, and platforms without change
- * data capture say so.
+ * data capture say so (FreshBooks).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { AccountingBooks } from '../../lib/accounting';
 import { allMigrations } from '../../lib/migrations';
 import { QuickBooksAccounting, quickBooksProfile } from '../../lib/platforms/quickbooks';
-import { XeroAccounting, xeroProfile } from '../../lib/platforms/xero';
+import { FreshBooksAccounting, freshBooksProfile } from '../../lib/platforms/freshbooks';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { bearerAuth, FetchHttpClient, Transport } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
@@ -76,9 +76,9 @@ test('edits and deletions made in the books come with the source id they were re
 	expect(cdcCalls[0].query).toMatchObject({ entities: 'Customer,SalesReceipt,RefundReceipt,Invoice,Payment', minorversion: '75' });
 });
 
-test('a time that is not ISO 8601 is refused naming Changed Since; Xero says it has no change data capture here', async () => {
+test('a time that is not ISO 8601 is refused naming Changed Since; FreshBooks says it offers no list of changes', async () => {
 	await expect(books().pullChanges({ since: 'yesterday' })).rejects.toThrow(/changedSince must be a date or date-time as ISO 8601/);
-	const xero = new AccountingBooks({ store, connector: new XeroAccounting(new Transport({ profile: xeroProfile(), client: new FetchHttpClient(bearerAuth('x')), baseUrl: 'http://127.0.0.1:9', accountKey: 't', concurrency: store.concurrency }), { tenantId: 't' }), account: 't' });
-	await expect(xero.pullChanges()).rejects.toThrow(/Pulling changes from xero is not supported \(QuickBooks Online only\)/);
+	const freshbooks = new AccountingBooks({ store, connector: new FreshBooksAccounting(new Transport({ profile: freshBooksProfile(), client: new FetchHttpClient(bearerAuth('x')), baseUrl: 'http://127.0.0.1:9', accountKey: 'a', concurrency: store.concurrency }), { accountId: 'a' }), account: 'a' });
+	await expect(freshbooks.pullChanges()).rejects.toThrow(/Pulling changes from freshbooks is not supported: its API offers no complete list of what changed since a time \(QuickBooks Online, Xero only\)/);
 	expect(await control.requests()).toEqual([]);
 });

@@ -8,6 +8,8 @@ import type {
 	AccountingParty,
 	AccountingSettings,
 	BatchPosting,
+	BookChange,
+	ChangePage,
 	ElementOutcome,
 	EntryKind,
 	EntryPost,
@@ -165,6 +167,30 @@ export class XeroAccounting implements AccountingConnector {
 		// A sale whose payment never landed is not recorded yet: posting it again completes it.
 		if (!invoice || (kind === 'sale' && Number(invoice.AmountDue) > 0)) return undefined;
 		return documentPosted('Invoices', invoice);
+	}
+
+	/**
+	 * What changed since `since`: contacts, sales invoices (ACCREC), credit notes and payments that Xero says were created
+	 * or modified since then (`If-Modified-Since` on each list, 100 a page to the end). A voided or deleted document, a
+	 * deleted payment and an archived contact come as deleted. The next pull starts at Xero's time of the first answer, so
+	 * nothing changed while the lists were read is missed (it may come twice).
+	 */
+	async changesSince(since: string): Promise<ChangePage> {
+		const changes: BookChange[] = [];
+		let asOf: string | undefined;
+		for (const collection of ['Contacts', 'Invoices', 'CreditNotes', 'Payments'] as const) {
+			for (let page = 1; ; page++) {
+				const answer = await this.call('GET', `/${collection}`, { qs: { page: String(page) }, headers: { 'If-Modified-Since': new Date(since).toISOString() } });
+				asOf ??= msDateToIso(answer.DateTimeUTC);
+				const records = (answer[collection] as XeroRecord[] | undefined) ?? [];
+				for (const record of records) {
+					const change = toChange(collection, record);
+					if (change) changes.push(change);
+				}
+				if (records.length < XERO_PAGE_SIZE) break;
+			}
+		}
+		return { changes: changes.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)), asOf: asOf ?? new Date().toISOString() };
 	}
 
 	async readEntry(kind: EntryKind, externalId: string): Promise<PostedEntry | undefined> {
@@ -409,6 +435,30 @@ function documentPosted(collection: string, document: XeroRecord): PostedEntry {
 		balanceMinor: invoice ? minorOf(document.AmountDue ?? 0, currency) : minorOf(document.RemainingCredit ?? 0, currency),
 		status: document.Status,
 	};
+}
+
+/** Xero's `/Date(1551399323399+0000)/` as ISO 8601 (undefined when it is not one). */
+function msDateToIso(value: unknown): string | undefined {
+	const ms = /^\/Date\((-?\d+)/.exec(String(value ?? ''))?.[1];
+	return ms === undefined ? undefined : new Date(Number(ms)).toISOString();
+}
+
+const GONE = new Set(['VOIDED', 'DELETED', 'ARCHIVED']);
+
+/** One changed record in the package's words; bills and supplier credit notes (ACCPAY…) are not the package's. */
+function toChange(collection: 'Contacts' | 'Invoices' | 'CreditNotes' | 'Payments', record: XeroRecord): BookChange | undefined {
+	const updatedAt = msDateToIso(record.UpdatedDateUTC) ?? '';
+	if (collection === 'Contacts') {
+		return { kind: 'customer', externalId: String(record.ContactID), externalType: 'Contact', deleted: GONE.has(record.ContactStatus), email: record.EmailAddress, updatedAt };
+	}
+	if (collection === 'Payments') {
+		if (record.Invoice?.Type && record.Invoice.Type !== 'ACCREC') return undefined;
+		return { ...paymentPosted(record), kind: 'payment', deleted: GONE.has(record.Status), updatedAt };
+	}
+	if (record.Type !== 'ACCREC' && record.Type !== 'ACCRECCREDIT') return undefined;
+	const posted = documentPosted(collection, record);
+	// A sale is an invoice too: the package tells them apart by what it recorded.
+	return { ...posted, kind: collection === 'Invoices' ? 'invoice' : 'refund', deleted: GONE.has(record.Status), updatedAt };
 }
 
 function paymentPosted(payment: XeroRecord): PostedEntry {

@@ -23,5 +23,6 @@ export const xero: PlatformDefinition = {
 		connector: (transport, settings, mappings) => new XeroAccounting(transport, { ...mappings, tenantId: textSetting(settings, 'tenantId') }),
 		accountSetting: 'tenantId',
 		terms: { item: 'item code', taxCode: 'tax type', whenEmpty: { salesAccount: '200', taxAccount: '820 Sales Tax', paymentAccount: 'the bank account code 090' } },
+		pullsChanges: true,
 	},
 };

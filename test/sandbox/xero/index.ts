@@ -2,7 +2,8 @@
  * The Xero sandbox: Accounting API 2.0 under `/api.xro/2.0/` for one organisation, an OAuth2 bearer token and the
  * `xero-tenant-id` header (a missing or other tenant is 403 AuthenticationUnsuccessful); Contacts, Invoices (ACCREC,
  * ACCPAY), Payments against invoices, CreditNotes, Accounts, TaxRates, Items (a line's ItemCode must be one), Currencies
- * (the organisation's: its base currency and those added), Organisation; writes take arrays (`{"Invoices":
+ * (the organisation's: its base currency and those added), Organisation; an approved document without payments voided by
+ * POST with Status VOIDED; `If-Modified-Since` on lists (records changed at or after it, by UpdatedDateUTC); writes take arrays (`{"Invoices":
  * [...]}`), PUT creates and POST creates or updates; `summarizeErrors=false` answers 200 with each element's
  * `ValidationErrors`, otherwise one invalid element fails the request with a 400 ValidationException and saves
  * nothing; `Idempotency-Key` (at most 128 characters) replays the first answer; `where` (`Field=="value"`, a field
@@ -278,12 +279,20 @@ function contactFor(org: XeroOrganisation, contact: XeroRecord | undefined, erro
 	return commit(prepareContact(org, { ...contact }), 'ContactID', org.contacts);
 }
 
+/** An approved document without payments voided (POST with Status VOIDED): nothing is due on it any more. */
+function voided(existing: XeroRecord): XeroRecord {
+	if (!['SUBMITTED', 'AUTHORISED'].includes(existing.Status)) throw new ElementError([`This document cannot be voided as it has a status of ${String(existing.Status)}.`]);
+	if (cents(existing.AmountPaid ?? 0) > 0) throw new ElementError(['This document cannot be voided as it has payments applied. Remove the payments first.']);
+	return { ...existing, Status: 'VOIDED', AmountDue: 0 };
+}
+
 /**
  * An invoice or credit note: Type, Contact and line items required; each line's Description and (unless DRAFT) a
  * known AccountCode; LineAmount = Quantity × UnitAmount less its discount; TotalTax the lines' TaxAmount (computed from
  * the TaxType's rate when not given); numbers unique per type.
  */
 function prepareDocument(org: XeroOrganisation, kind: 'invoice' | 'creditNote', record: XeroRecord, existing?: XeroRecord): XeroRecord {
+	if (existing && record.Status === 'VOIDED') return voided(existing);
 	const merged: XeroRecord = { ...existing, ...record };
 	const errors: string[] = [];
 	const types = kind === 'invoice' ? ['ACCREC', 'ACCPAY'] : ['ACCRECCREDIT', 'ACCPAYCREDIT'];
@@ -447,9 +456,12 @@ function splitOutsideQuotes(text: string, separator: RegExp): string[] {
 function list(name: string, records: XeroRecord[], request: SandboxRequest): SandboxResponse {
 	const filter = whereFilter(request.query.get('where'));
 	if (typeof filter === 'string') return { status: 400, body: { ErrorNumber: 16, Type: 'QueryParseException', Message: filter } };
+	// If-Modified-Since: only what was created or changed at or after that time (UpdatedDateUTC).
+	const modifiedSince = Date.parse(String(request.headers['if-modified-since'] ?? ''));
+	const changed = Number.isNaN(modifiedSince) ? records : records.filter((record) => Number(/\d+/.exec(String(record.UpdatedDateUTC))?.[0]) >= modifiedSince);
 	let found: XeroRecord[];
 	try {
-		found = records.filter(filter);
+		found = changed.filter(filter);
 	} catch (error) {
 		if (!(error instanceof NullFieldError)) throw error;
 		return { status: 400, body: { ErrorNumber: 16, Type: 'QueryParseException', Message: error.message } };
