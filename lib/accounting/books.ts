@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 
 import { platformsServing } from '../platforms/catalog';
-import type { AccountingConnector, AccountingParty, BatchPosting, BookChange, ElementOutcome, EntryKind, EntryPost, LinesEntry, PaymentEntry, PostContext, PostedEntry } from '../platforms/accounting';
+import type { AccountingConnector, AccountingParty, AccountingSettings, BatchPosting, BookChange, ElementOutcome, EntryKind, EntryPost, LinesEntry, PaymentEntry, PostContext, PostedEntry } from '../platforms/accounting';
 import { InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import type { EachOutcome, EachResult, IdMapKey, StateStore } from '../store';
@@ -27,6 +27,10 @@ export interface AccountingBooksOptions {
 	account: string;
 	/** Writes whose outcome stayed unknown (no answer, a 5xx) are looked up and tried again up to this many times in all. */
 	maxAttempts?: number;
+	/** The item, tax-code and account mappings the connector was made with (kept with queued entries). */
+	mappings?: AccountingSettings;
+	/** The same platform and account's connector with other mappings (a queued entry is posted with those it was queued with). */
+	reconnect?: (mappings: AccountingSettings) => AccountingConnector;
 }
 
 /** One posted entry, as the node returns it. */
@@ -138,6 +142,17 @@ export class AccountingBooks {
 
 	get store(): StateStore {
 		return this.options.store;
+	}
+
+	/** The mappings entries are posted with here. */
+	get mappings(): AccountingSettings {
+		return this.options.mappings ?? {};
+	}
+
+	/** These books with other mappings: the same connection, ledger and limits; these books when they cannot be changed. */
+	withMappings(mappings: AccountingSettings): AccountingBooks {
+		if (!this.options.reconnect || JSON.stringify(mappings) === JSON.stringify(this.mappings)) return this;
+		return new AccountingBooks({ ...this.options, connector: this.options.reconnect(mappings), mappings });
 	}
 
 	/** The entry already recorded for a source transaction, as a replay; undefined while none is. */

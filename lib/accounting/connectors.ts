@@ -16,6 +16,7 @@ export function openAccountingBooks(options: { store: StateStore; platform: stri
 	const accounting = definition.accounting;
 	if (!accounting) throw new Error(`Accounting Sync does not post to ${definition.displayName}`);
 	const settings = parseSettings(definition, options.credential);
-	const connector = accounting.connector(options.transport, settings, options.mappings ?? {});
-	return new AccountingBooks({ store: options.store, connector, account: textSetting(settings, accounting.accountSetting) });
+	const mappings = options.mappings ?? {};
+	const reconnect = (other: AccountingSettings) => accounting.connector(options.transport, settings, other);
+	return new AccountingBooks({ store: options.store, connector: reconnect(mappings), mappings, reconnect, account: textSetting(settings, accounting.accountSetting) });
 }

@@ -4,18 +4,24 @@
  * invoices, then their 50 payments, in two calls instead of a hundred). Exactly once still holds: the queue keeps one
  * entry per (kind, source id) however often it is queued, a flush takes each queued entry for itself (two flushes at
  * once, in two processes, take different entries), and the posting goes through the same idempotency ledger and noted
- * writes as posting at once, so an entry a dead flush left in doubt is looked up before it is posted again.
+ * writes as posting at once, so an entry a dead flush left in doubt is looked up before it is posted again. Each entry
+ * is posted with the mappings (items, tax codes, accounts) of the node that queued it.
  */
 import { InputError } from '../records/inputSchema';
-import { outboxKey, type Outbox } from '../store/outbox';
+import { outboxKey, type Outbox, type OutboxEntry } from '../store/outbox';
 import { PlatformApiError } from '../transport/errors';
 import type { AccountingBooks, EntryOutcome } from './books';
-import type { EntryKind } from '../platforms/accounting';
+import type { AccountingSettings, EntryKind } from '../platforms/accounting';
 
-/** What a queued entry keeps: its kind and the input as given (checked when queued, read again when posted). */
+/**
+ * What a queued entry keeps: its kind, the input as given (checked when queued, read again when posted) and the
+ * mappings of the node that queued it, which it is posted with (entries queued before they were kept have none: the
+ * flushing node's apply).
+ */
 interface QueuedInput {
 	kind: EntryKind;
 	input: unknown;
+	mappings?: AccountingSettings;
 }
 
 /** The caller's answer when an entry is queued rather than posted. */
@@ -93,22 +99,30 @@ export class EntryQueue {
 		const taken = await this.outbox.takeDue<QueuedInput>(this.topic, options.holdMs ?? DEFAULT_HOLD_MS, options.limit ?? DEFAULT_FLUSH_LIMIT);
 		const results: FlushResult[] = [];
 		for (const kind of KIND_ORDER) {
-			const entries = taken.filter((entry) => entry.payload.kind === kind);
-			if (entries.length === 0) continue;
-			const answers = await this.books.recordMany(kind, entries.map((entry) => entry.payload.input));
-			for (const [index, entry] of entries.entries()) {
-				const answer = answers[index];
-				const sourceId = sourceIdOf(entry.key);
-				if ('outcome' in answer) {
-					await this.outbox.complete(this.topic, entry.key, STEP);
-					results.push({ sourceId, kind, outcome: answer.outcome });
-					continue;
-				}
-				const willRetry = worthRetrying(answer.error);
-				if (willRetry) await this.outbox.fail(this.topic, entry.key, STEP, messageOf(answer.error), Date.now());
-				else await this.refuse(entry.key, messageOf(answer.error));
-				results.push({ sourceId, kind, error: answer.error, willRetry });
+			for (const entries of byMappings(taken.filter((entry) => entry.payload.kind === kind))) {
+				const books = entries[0].payload.mappings ? this.books.withMappings(entries[0].payload.mappings) : this.books;
+				results.push(...(await this.post(books, kind, entries)));
 			}
+		}
+		return results;
+	}
+
+	/** One kind's entries queued with the same mappings, posted together; one result each. */
+	private async post(books: AccountingBooks, kind: EntryKind, entries: Array<OutboxEntry<QueuedInput>>): Promise<FlushResult[]> {
+		const results: FlushResult[] = [];
+		const answers = await books.recordMany(kind, entries.map((entry) => entry.payload.input));
+		for (const [index, entry] of entries.entries()) {
+			const answer = answers[index];
+			const sourceId = sourceIdOf(entry.key);
+			if ('outcome' in answer) {
+				await this.outbox.complete(this.topic, entry.key, STEP);
+				results.push({ sourceId, kind, outcome: answer.outcome });
+				continue;
+			}
+			const willRetry = worthRetrying(answer.error);
+			if (willRetry) await this.outbox.fail(this.topic, entry.key, STEP, messageOf(answer.error), Date.now());
+			else await this.refuse(entry.key, messageOf(answer.error));
+			results.push({ sourceId, kind, error: answer.error, willRetry });
 		}
 		return results;
 	}
@@ -117,7 +131,7 @@ export class EntryQueue {
 		const { sourceId } = this.books.parse(kind, input);
 		const recorded = await this.books.recorded(kind, sourceId);
 		if (recorded) return { outcome: recorded };
-		const { isNew, entry } = await this.outbox.add<QueuedInput>(this.topic, outboxKey(kind, sourceId), { kind, input }, [STEP], 0);
+		const { isNew, entry } = await this.outbox.add<QueuedInput>(this.topic, outboxKey(kind, sourceId), { kind, input, mappings: this.books.mappings }, [STEP], 0);
 		if (!isNew && entry.pendingSteps.length === 0) {
 			// Posted (or refused) by a flush since: its entry, or its refusal.
 			const posted = await this.books.recorded(kind, sourceId);
@@ -136,3 +150,13 @@ export class EntryQueue {
 }
 
 const sourceIdOf = (key: string): string => (JSON.parse(key) as string[])[1];
+
+/** Entries in groups of the same mappings (in the order first met), so each group posts in the platform's batches. */
+function byMappings(entries: Array<OutboxEntry<QueuedInput>>): Array<Array<OutboxEntry<QueuedInput>>> {
+	const groups = new Map<string, Array<OutboxEntry<QueuedInput>>>();
+	for (const entry of entries) {
+		const key = JSON.stringify(entry.payload.mappings ?? null);
+		groups.set(key, [...(groups.get(key) ?? []), entry]);
+	}
+	return [...groups.values()];
+}

@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { AccountingBooks, EntryQueue, type FlushResult, type QueueResult } from '../../lib/accounting';
+import { AccountingBooks, EntryQueue, openAccountingBooks, type AccountingSettings, type FlushResult, type QueueResult } from '../../lib/accounting';
 import { allMigrations } from '../../lib/migrations';
 import { XeroAccounting, xeroProfile, type XeroSettings } from '../../lib/platforms/xero';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { outboxKey } from '../../lib/store/outbox';
 import { bearerAuth, FetchHttpClient, Transport, type RetryPolicy } from '../../lib/transport';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
@@ -145,4 +146,31 @@ test('a sale Xero refuses leaves the queue as failed, naming Xero’s reason; qu
 	expect(await new EntryQueue(accounting).flush()).toEqual([]);
 	const again = await queueOne(refused, accounting);
 	expect(String((again as { error: Error }).error.message)).toMatch(/order-4 was queued before and refused by xero \(.*NO_SUCH_TAX.*\): post it corrected with Post: Now/);
+});
+
+/** Books as the node opens them: the platform's connector made with the node's mappings. */
+function nodeBooks(mappings: AccountingSettings): AccountingBooks {
+	const transport = new Transport({ profile: xeroProfile(), client: new FetchHttpClient(bearerAuth(xero.credentials.accessToken)), baseUrl: xero.baseUrl, accountKey: xero.credentials.tenantId, rateBuckets: store.rateBuckets, concurrency: store.concurrency });
+	return openAccountingBooks({ store, platform: 'xero', transport, credential: { ...xero.credentials, baseUrl: xero.baseUrl }, mappings });
+}
+
+test('each queued entry is posted with the mappings it was queued with, whatever the flushing node’s; one queued before mappings were kept gets the flushing node’s', async () => {
+	const mug = { lines: [{ description: 'Mug', sku: 'MUG', quantity: 1, unitPrice: '19.99' }] };
+	await queueOne(sale('order-1', mug), nodeBooks({ items: { MUG: 'MUG-01' }, salesAccount: '260' }));
+	await queueOne(sale('order-2', mug), nodeBooks({ salesAccount: '200' }));
+	await queueOne(sale('order-3', mug), nodeBooks({ items: { MUG: 'MUG-01' }, salesAccount: '260' }));
+	// Queued by an older version: the payload has no mappings.
+	const flusher = nodeBooks({ items: { MUG: 'POSTER' }, salesAccount: '260' });
+	await store.outbox.add(outboxKey('accounting.queued', flusher.connection), outboxKey('sale', 'order-4'), { kind: 'sale', input: sale('order-4', mug) }, ['post'], 0);
+	const results = await flush(flusher);
+	expect(posted(results).map((result) => result.sourceId).sort()).toEqual(['order-1', 'order-2', 'order-3', 'order-4']);
+	const lines = new Map((await state('invoices')).map((invoice) => [invoice.InvoiceNumber, invoice.LineItems[0]]));
+	expect(['order-1', 'order-2', 'order-3', 'order-4'].map((number) => [number, lines.get(number).ItemCode, lines.get(number).AccountCode])).toEqual([
+		['order-1', 'MUG-01', '260'],
+		['order-2', undefined, '200'],
+		['order-3', 'MUG-01', '260'],
+		['order-4', 'POSTER', '260'],
+	]);
+	// Entries queued with the same mappings still go together: three groups, one PUT of invoices each.
+	expect((await sent('PUT', 'Invoices')).map((entry) => (entry.body as Rows[number]).Invoices.length).sort()).toEqual([1, 1, 2]);
 });

@@ -259,7 +259,7 @@ export const entryProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		// Post Queued Entries posts with its own mappings: set them as on the node that queued the entries.
+		// Each queued entry is posted with the mappings it was queued with; Post Queued Entries' own apply to entries queued before they were kept.
 		displayOptions: shownFor([...PARTY_OPERATIONS, 'postQueued']),
 		options: [
 			{
