@@ -17,7 +17,7 @@ import { SandboxControl } from '../test/sandbox/framework/controlClient';
 import { marketingFixtures } from '../test/sandbox/fixtures';
 import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../test/sandbox/smtp';
-import { quickBooksCredential } from '../test/support/quickbooks';
+import { freshBooksCredential, quickBooksCredential, xeroCredential } from '../test/support/accounting';
 import { socialN8nCredential } from '../test/support/social';
 
 const n8nPort = Number(process.env.N8N_DEMO_PORT ?? 5678);
@@ -59,6 +59,9 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	magento: (sandbox) => ({ type: 'integrationMagentoApi', data: { accessToken: sandbox.credentials.accessToken, sourceCode: sandbox.credentials.sourceCode, baseUrl: `${sandbox.baseUrl}/rest/default` } }),
 	// The order and payment templates' sales receipts (an OAuth2 credential whose token the sandbox granted).
 	quickbooks: (sandbox) => ({ type: 'integrationQuickBooksOAuth2Api', data: quickBooksCredential(sandbox) }),
+	// The batch-posting template's invoices (Xero), and FreshBooks for Accounting Sync nodes set to it.
+	xero: (sandbox) => ({ type: 'integrationXeroOAuth2Api', data: xeroCredential(sandbox) }),
+	freshbooks: (sandbox) => ({ type: 'integrationFreshBooksOAuth2Api', data: freshBooksCredential(sandbox) }),
 	// The content calendar's channels (three OAuth2 credentials whose tokens the sandboxes granted, and a Page token).
 	x: (sandbox) => socialN8nCredential('x', sandbox),
 	linkedin: (sandbox) => socialN8nCredential('linkedin', sandbox),
