@@ -29,26 +29,49 @@ export class HubRecordRepository {
 		return rows.map((row) => ({ internalId: row.internal_id, matchKey: row.match_key ?? undefined, data: JSON.parse(row.data) as Record<string, unknown> }));
 	}
 
+	/**
+	 * A page of the hub records updated at or after `since` (an ISO time), in internal-id order after `afterId`: those a
+	 * run over other stores of the integration wrote (not to `platform`), and the page's last internal id to go on from
+	 * (none once every record is read).
+	 */
+	async changedElsewhere(key: HubKey, platform: string, since: string, afterId: string, limit: number): Promise<{ records: HubRecord[]; last?: string }> {
+		const rows = await this.db.query<{ internal_id: string; match_key: string | null; data: string; written_for: string | null }>(
+			'SELECT internal_id, match_key, data, written_for FROM sync_records WHERE integration = ? AND entity = ? AND updated_at >= ? AND internal_id > ? ORDER BY internal_id LIMIT ?',
+			[key.integration, key.entity, since, afterId, limit],
+		);
+		const elsewhere = rows.filter((row) => row.written_for !== null && !(JSON.parse(row.written_for) as string[]).includes(platform));
+		return {
+			records: elsewhere.map((row) => ({ internalId: row.internal_id, matchKey: row.match_key ?? undefined, data: JSON.parse(row.data) as Record<string, unknown> })),
+			last: rows.at(-1)?.internal_id,
+		};
+	}
+
+	/** Whether the integration's entity holds any record yet. */
+	async any(key: HubKey): Promise<boolean> {
+		return (await this.page(key, '', 1)).length > 0;
+	}
+
 	/** Hub records by match key (lower-cased email or domain). */
 	async byMatchKey(key: HubKey, matchKeys: string[]): Promise<Map<string, HubRecord>> {
 		return this.select(key, 'match_key', matchKeys, (record) => record.matchKey as string);
 	}
 
 	/**
-	 * Saves a record. A match key already held by another record is not taken (the unique index keeps one record per
-	 * key); the record is saved without it instead, so a clash never stops a sync. Checked first rather than caught,
-	 * because a failed statement aborts a whole Postgres transaction.
+	 * Saves a record with the platforms its run writes it to (the integration's other stores catch up from it). A match
+	 * key already held by another record is not taken (the unique index keeps one record per key); the record is saved
+	 * without it instead, so a clash never stops a sync. Checked first rather than caught, because a failed statement
+	 * aborts a whole Postgres transaction.
 	 */
-	async put(key: HubKey, record: HubRecord): Promise<void> {
+	async put(key: HubKey, record: HubRecord, writtenFor: string[]): Promise<void> {
 		let matchKey = record.matchKey ?? null;
 		if (matchKey) {
 			const holder = (await this.byMatchKey(key, [matchKey])).get(matchKey);
 			if (holder && holder.internalId !== record.internalId) matchKey = null;
 		}
 		await this.db.run(
-			`INSERT INTO sync_records (integration, entity, internal_id, match_key, data, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-			 ON CONFLICT (integration, entity, internal_id) DO UPDATE SET match_key = excluded.match_key, data = excluded.data, updated_at = excluded.updated_at`,
-			[key.integration, key.entity, record.internalId, matchKey, JSON.stringify(record.data), new Date().toISOString()],
+			`INSERT INTO sync_records (integration, entity, internal_id, match_key, data, updated_at, written_for) VALUES (?, ?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (integration, entity, internal_id) DO UPDATE SET match_key = excluded.match_key, data = excluded.data, updated_at = excluded.updated_at, written_for = excluded.written_for`,
+			[key.integration, key.entity, record.internalId, matchKey, JSON.stringify(record.data), new Date().toISOString(), JSON.stringify(writtenFor)],
 		);
 	}
 

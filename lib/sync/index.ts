@@ -52,6 +52,11 @@ export interface CustomerSyncOptions extends Omit<SyncOptions, 'store' | 'platfo
 	exclusive?: ExclusiveOptions;
 }
 
+export interface ProductSyncOptions extends Omit<SyncOptions, 'store' | 'platforms' | 'entity' | 'deletes'> {
+	/** How long a run waits for another run of the same catalogue to finish. */
+	exclusive?: ExclusiveOptions;
+}
+
 /**
  * A connector answering under the store's id instead of its platform's, so two stores of one platform keep apart in
  * the ID map and the outcomes. Everything else is the connector's own (it is the prototype).
@@ -121,13 +126,18 @@ export function openSync({ store, platforms }: EngineContext) {
 		/**
 		 * The stores' product catalogues kept in step (entity `products`): each store pulled since its updated-at cursor,
 		 * products matched by SKU and linked in the ID map, created where missing, the winners written in each vendor's
-		 * batches; our own writes coming back are not changes (no echo).
+		 * batches; our own writes coming back are not changes (no echo). Several runs may share a catalogue over different
+		 * stores (nodes of one store group): one runs at a time, and each brings its stores up to what the others agreed.
 		 */
-		syncProducts: async (stores: Array<string | StoreChoice>, options: Omit<SyncOptions, 'store' | 'platforms' | 'entity' | 'deletes'>): Promise<SyncSummary> => {
+		syncProducts: async (stores: Array<string | StoreChoice>, options: ProductSyncOptions): Promise<SyncSummary> => {
+			const { exclusive, ...rest } = options;
 			storeIds(stores.map((choice) => (typeof choice === 'string' ? { platform: choice } : choice)));
-			const connected = [];
+			const connected: SyncPlatform[] = [];
 			for (const choice of stores) connected.push({ connector: await productConnector(choice), mappings: productMappings });
-			return syncPlatforms({ ...options, entity: 'products', deletes: 'ignore', store, platforms: connected });
+			// One run of a catalogue at a time, whichever node of its store group starts it: they share one inbox and hub.
+			return runExclusive(store.leases, leaseName('sync', rest.integration, 'products'), () =>
+				syncPlatforms({ ...rest, entity: 'products', deletes: 'ignore', store, platforms: connected }),
+			exclusive);
 		},
 		/** Changes on one platform since its cursor. */
 		pull: async (platform: string, options: Omit<PullOptions, 'store' | 'connector'>): Promise<PullSummary> =>

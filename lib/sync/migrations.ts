@@ -47,6 +47,15 @@ export const syncMigrations: Migration[] = [
 			await tx.run('DROP TABLE sync_inbox');
 		},
 	},
+	{
+		component: 'sync',
+		version: 3,
+		description: 'hub records by update time, with the stores their last run wrote them to: the others catch up',
+		statements: [
+			'ALTER TABLE sync_records ADD COLUMN written_for TEXT',
+			'CREATE INDEX sync_records_updated ON sync_records (integration, entity, updated_at)',
+		],
+	},
 ];
 
 interface InboxRow {

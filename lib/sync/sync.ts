@@ -71,6 +71,10 @@ export interface SyncSummary {
 }
 
 const DELETED_FIELD = '__deleted__';
+/** A platform's position in the hub's update times is kept as a cursor of this entity name. */
+const CATCH_UP_SUFFIX = '#hub';
+/** How far before its position a platform reads the hub again: a run's hub writes commit up to a chunk after they are stamped. */
+const CATCH_UP_MARGIN_MS = 5 * 60_000;
 /** The position of a platform that is never pulled. */
 const RECEIVES_ONLY = 'receives-only';
 
@@ -123,6 +127,7 @@ export async function syncPlatforms(options: SyncOptions): Promise<SyncSummary> 
 	for (const platform of options.platforms) await run.stage(platform);
 	await run.processInbox();
 	await run.backfill(joining);
+	await run.catchUp(joining);
 	return run.finish();
 }
 
@@ -173,7 +178,7 @@ class SyncRun {
 				for (const [path, value] of Object.entries(values)) setPath(data, path, value);
 				records.push({ ...record, data });
 			}
-			for (const record of records) await this.hub.put(this.key, record);
+			for (const record of records) await this.hub.put(this.key, record, this.platformNames());
 			const failed = await this.pushEverywhere(records.map((record) => ({ record, own: new Map() })));
 			let retryLater = false;
 			for (const review of decided) {
@@ -193,11 +198,13 @@ class SyncRun {
 
 	/** Platforms pulled for the first time in an integration that already has records: they need every record. */
 	async joiningPlatforms(): Promise<SyncPlatform[]> {
+		// Records another run (another node of a store group) agreed on count too, though none of these platforms was there.
+		if (!(await this.hub.any(this.key))) return [];
 		const joining: SyncPlatform[] = [];
 		for (const platform of this.options.platforms) {
 			if (!(await this.options.store.cursors.get(this.platformKey(platform.connector.platform)))) joining.push(platform);
 		}
-		return joining.length < this.options.platforms.length ? joining : [];
+		return joining;
 	}
 
 	/**
@@ -211,6 +218,40 @@ class SyncRun {
 			if (records.length === 0) return;
 			after = records[records.length - 1].internalId;
 			await this.pushEverywhere(records.map((record) => ({ record, own: new Map() })), joining);
+		}
+	}
+
+	/**
+	 * Brings each platform up to the hub's records that other runs changed: runs sharing an integration over different
+	 * stores (several nodes of one store group, each holding some stores' credentials) agree on one hub, and a change one
+	 * run pulled reaches the stores only another run holds here. Each platform keeps its position in the hub's update
+	 * times and is given the records a run without it wrote there; records are read again from a margin before it (a run
+	 * committing late is not missed), and a record the platform already holds is skipped by its snapshot (no call).
+	 * A push that fails leaves the position, so the next run tries again.
+	 */
+	async catchUp(joining: SyncPlatform[]): Promise<void> {
+		const startedAt = new Date().toISOString();
+		for (const platform of this.options.platforms) {
+			const key = { ...this.platformKey(platform.connector.platform), entity: `${this.options.entity}${CATCH_UP_SUFFIX}` };
+			const position = await this.options.store.cursors.get(key);
+			// A platform new to the hub was given every record (backfill): it starts from now.
+			if (position && !joining.includes(platform)) {
+				const since = new Date(Date.parse(position) - CATCH_UP_MARGIN_MS).toISOString();
+				if (!(await this.catchUpFrom(platform, since))) continue;
+			}
+			await this.options.store.cursors.set(key, startedAt);
+		}
+	}
+
+	/** Pushes the hub records other runs changed since `since`; false when a push failed. */
+	private async catchUpFrom(platform: SyncPlatform, since: string): Promise<boolean> {
+		let succeeded = true;
+		for (let after = ''; ;) {
+			const page = await this.hub.changedElsewhere(this.key, platform.connector.platform, since, after, this.chunkSize());
+			if (page.last === undefined) return succeeded;
+			after = page.last;
+			const failed = await this.pushEverywhere(page.records.map((record) => ({ record, own: new Map() })), [platform]);
+			if (failed.size > 0) succeeded = false;
 		}
 	}
 
@@ -268,6 +309,11 @@ class SyncRun {
 			});
 		}
 		return this.summary;
+	}
+
+	/** The platforms (stores) this run writes to, by the names they keep their links under. */
+	private platformNames(): string[] {
+		return this.options.platforms.map(({ connector }) => connector.platform);
 	}
 
 	private chunkSize(): number {
@@ -370,7 +416,7 @@ class SyncRun {
 		}
 		const merged = itemsPath ? withItems(resolution.merged, itemsPath, items) : resolution.merged;
 		const record: HubRecord = { internalId, matchKey: this.matchKey(merged), data: merged };
-		await repositories.hub.put(this.key, record);
+		await repositories.hub.put(this.key, record, this.platformNames());
 		return { record, own };
 	}
 

@@ -35,7 +35,7 @@ export function credentialSecrets(credential: CredentialBinding, values: Record<
  */
 export function chosenCredential(platform: string, configured: Record<string, unknown> = {}, account?: string): CredentialBinding {
 	const second = platformDefinition(platform).credentials.secondStore;
-	if (second && account === secondStoreId(platform)) return second;
+	if (second && storeOfAccount(account) === secondStoreId(platform)) return second;
 	const choices = credentialChoices(platform);
 	return choices.find((candidate) => configured[candidate.type]) ?? choices[0];
 }
@@ -80,9 +80,20 @@ export function storeOptions(capability: Capability): Array<{ name: string; valu
 	]);
 }
 
-/** A store picked on a node as the engine takes it: `shopify-2` is the second store on `shopify`, any other id its platform. */
-export function storeChoice(capability: Capability, store: string): { platform: string; id: string } {
-	return { platform: storeOptions(capability).find((option) => option.value === store)?.platform ?? store, id: store };
+/**
+ * A store picked on a node as the engine takes it: `shopify-2` is the second store on `shopify`, any other id its
+ * platform. With a store label (a node of a store group), the id carries it (`shopify-2@eu`), so stores that several
+ * nodes each pick under the same name keep their own links in the state store.
+ */
+export function storeChoice(capability: Capability, store: string, label = ''): { platform: string; id: string } {
+	return { platform: storeOptions(capability).find((option) => option.value === store)?.platform ?? store, id: label ? `${store}${LABEL_SEPARATOR}${label}` : store };
+}
+
+const LABEL_SEPARATOR = '@';
+
+/** The store an account id names on its node, without the node's store label (`shopify-2@eu` is the node's `shopify-2`). */
+function storeOfAccount(account: string | undefined): string | undefined {
+	return account?.split(LABEL_SEPARATOR)[0];
 }
 
 export { secondStoreId };

@@ -23,17 +23,22 @@ const bigCommerce = fixtureOf(inventoryFixtures, 'bigcommerce', 'inventory');
 let sandboxes: CommerceSandboxes;
 let second: RunningSandbox;
 let secondControl: SandboxControl;
+let third: RunningSandbox;
+let thirdControl: SandboxControl;
 const stateFile = path.join(mkdtempSync(path.join(tmpdir(), 'second-store-')), 'state.sqlite');
 
 beforeAll(async () => {
 	sandboxes = await startCommerceSandboxes({ rateLimits: false });
 	second = await startSandbox('bigcommerce', { rateLimits: { enabled: false } });
 	secondControl = new SandboxControl(second.baseUrl);
+	third = await startSandbox('bigcommerce', { rateLimits: { enabled: false } });
+	thirdControl = new SandboxControl(third.baseUrl);
 });
 afterAll(async () => {
 	await closeAllStores();
 	await sandboxes.close();
 	await second.close();
+	await third.close();
 });
 
 function credentials(): Record<string, Record<string, unknown>> {
@@ -107,4 +112,59 @@ test('Sync Products and Sync Customers keep the second store in step too, each c
 	expect(Object.fromEntries(customers.outputs['Fan Out'][0].map((item) => [item.json.store, item.json.created]))).toEqual({ woocommerce: 1, bigcommerce: 0, 'bigcommerce-2': 1 });
 	expect((await secondControl.state<Array<{ sku: string }>>('catalog')).map((product) => product.sku)).toEqual(['TWO-P']);
 	expect((await secondControl.state<Array<{ email: string }>>('customers')).map((customer) => customer.email)).toEqual(['two@example.com']);
+});
+
+/**
+ * A third BigCommerce store through a second node of the store group: node B holds it on its own BigCommerce
+ * credential with Magento, under the Store Label "b" and the same Catalogue Name and state store as node A.
+ */
+function nodeB(parameters: Record<string, unknown>) {
+	const magento = sandboxes.stores.find((entry) => entry.platform === 'magento')!;
+	const node = {
+		...fanOut('Fan Out', parameters),
+		parameters: { stores: ['bigcommerce', 'magento'], ...parameters },
+		credentials: { integrationBigCommerceApi: { id: '', name: 'BigCommerce third store' }, integrationMagentoApi: { id: '', name: 'Magento account' } },
+	};
+	return runWorkflow({ ...workflow({}), nodes: [workflow({}).nodes[0], node] }, {
+		credentials: {
+			integrationBigCommerceApi: { ...third.credentials, locationId: 1, baseUrl: bigCommerce.apiBase(third) },
+			integrationMagentoApi: { ...magento.settings, baseUrl: magento.baseUrl },
+		},
+		startNode: 'Start',
+		env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile },
+	});
+}
+
+test('a third store of a platform on a second node of the group: a product edited there reaches node A\'s stores once, with no echo', async () => {
+	await sandboxes.reset();
+	await secondControl.reset();
+	await thirdControl.reset();
+	await sandboxes.controls.woocommerce.seed({ products: [{ sku: 'GRP-1', name: 'Group tee', regular_price: '20.00', status: 'publish' }] });
+	const syncA = { operation: 'syncProducts', productStores: stores, sourceOfTruth: '', catalogue: 'catalog-group' };
+	const syncB = { operation: 'syncProducts', productStores: ['bigcommerce', 'magento'], sourceOfTruth: '', catalogue: 'catalog-group', storeLabel: 'b' };
+	expect((await run(syncA)).error).toBeUndefined();
+	const joined = await nodeB(syncB);
+	expect(joined.error).toBeUndefined();
+	expect(Object.fromEntries(joined.outputs['Fan Out'][0].map((item) => [item.json.store, item.json.created]))).toEqual({ 'bigcommerce@b': 1, 'magento@b': 1 });
+
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const [tee] = await thirdControl.state<Array<{ id: number }>>('catalog');
+	const edited = await fetch(`${bigCommerce.apiBase(third)}/catalog/products`, {
+		method: 'PUT',
+		headers: { 'X-Auth-Token': String(third.credentials.accessToken), 'content-type': 'application/json' },
+		body: JSON.stringify([{ id: tee.id, name: 'Group tee (organic)' }]),
+	});
+	expect(edited.status).toBe(200);
+	expect((await nodeB(syncB)).error).toBeUndefined();
+	const caughtUp = await run(syncA);
+	expect(caughtUp.error).toBeUndefined();
+	expect(Object.fromEntries(caughtUp.outputs['Fan Out'][0].map((item) => [item.json.store, `${item.json.pulled} ${item.json.updated}`]))).toEqual({ woocommerce: '0 1', bigcommerce: '0 1', 'bigcommerce-2': '0 1' });
+	const names = async (control: SandboxControl) => (await control.state<Array<{ name: string }>>('catalog')).map((product) => product.name);
+	expect([await names(sandboxes.controls.bigcommerce), await names(secondControl), await names(thirdControl)]).toEqual([['Group tee (organic)'], ['Group tee (organic)'], ['Group tee (organic)']]);
+	expect((await sandboxes.controls.woocommerce.state<Array<{ name: string }>>('products')).map((product) => product.name)).toEqual(['Group tee (organic)']);
+
+	// Quiet runs of both nodes pull nothing and write nothing: each copy read back is our own write.
+	for (const quiet of [await nodeB(syncB), await run(syncA)]) {
+		expect(quiet.outputs['Fan Out'][0].every((item) => item.json.pulled === 0 && item.json.created === 0 && item.json.updated === 0)).toBe(true);
+	}
 });

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { openSync } from '../../../lib/sync';
 import { nodeEngine } from '../../shared/engineContext';
 import { credentialChoices, storeChoice, storeOptions } from '../../shared/platformCredentials';
+import { readStoreLabel, storeLabelProperty } from './storeLabel';
 import { platformsServing } from '../../shared/platformOptions';
 
 const show = { show: { operation: ['syncCustomers'] } };
@@ -47,6 +48,7 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		description: 'Names this set of stores and CRM in the state store (ID map, positions, last seen values): keep it when you change the node',
 	},
+	storeLabelProperty('syncCustomers', 'Directory Name'),
 ];
 
 /** One run for the whole input: every store pulled, new and changed customers written to the other stores and the CRM once. */
@@ -55,7 +57,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const crm = this.getNodeParameter('customerCrm', 0) as string;
 	if (stores.length === 0 || (stores.length < 2 && !crm)) throw new NodeOperationError(this.getNode(), 'Select at least two Customer Stores, or a store and a CRM');
 	const summary = await openSync(await nodeEngine(this)).syncCustomers(
-		stores.map((store) => storeChoice('customers', store)),
+		stores.map((store) => storeChoice('customers', store, readStoreLabel(this))),
 		{
 			crm: crm || undefined,
 			integration: this.getNodeParameter('customerDirectory', 0) as string,

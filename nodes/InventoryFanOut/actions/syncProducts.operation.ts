@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { openSync, type ConflictStrategy } from '../../../lib/sync';
 import { nodeEngine } from '../../shared/engineContext';
 import { storeChoice, storeOptions } from '../../shared/platformCredentials';
+import { readStoreLabel, storeLabelProperty } from './storeLabel';
 
 const show = { show: { operation: ['syncProducts'] } };
 
@@ -38,6 +39,7 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		description: 'Names this set of stores in the state store (ID map, positions, last seen values): keep it when you change the node',
 	},
+	storeLabelProperty('syncProducts', 'Catalogue Name'),
 ];
 
 /** One run for the whole input: every store pulled since its position, the changes written to the others once. */
@@ -46,8 +48,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (stores.length < 2) throw new NodeOperationError(this.getNode(), 'Select at least two Product Stores to keep in step');
 	const source = this.getNodeParameter('sourceOfTruth', 0) as string;
 	if (source && !stores.includes(source)) throw new NodeOperationError(this.getNode(), `Source of Truth "${source}" is not among the Product Stores`);
-	const strategy: ConflictStrategy = source ? { kind: 'prefer', side: source } : { kind: 'lastWriteWins' };
-	const summary = await openSync(await nodeEngine(this)).syncProducts(stores.map((store) => storeChoice('products', store)), {
+	const label = readStoreLabel(this);
+	const strategy: ConflictStrategy = source ? { kind: 'prefer', side: storeChoice('products', source, label).id } : { kind: 'lastWriteWins' };
+	const summary = await openSync(await nodeEngine(this)).syncProducts(stores.map((store) => storeChoice('products', store, label)), {
 		integration: this.getNodeParameter('catalogue', 0) as string,
 		strategy,
 		runId: this.getExecutionId() ?? String(Date.now()),
