@@ -17,7 +17,8 @@ export { paymentRequestSchema, paymentIdSchema, captureRequestSchema, refundRequ
 export { PaymentRefunds, type RefundRequest, type RefundOutcome, type RefundFailureReason } from './refunds';
 export { RefundRepository, type RefundRow, type RefundRowState } from './refundRepository';
 export { PaymentSubscriptions, checkPlans, PLAN_INTERVALS, type SubscriptionPlan, type SubscriptionRequest, type SubscriptionOutcome, type SubscriptionChange, type SubscriptionFailureReason } from './subscriptions';
-export type { SubscriptionState } from '../platforms/payments';
+export type { SubscriptionState, InvoiceState } from '../platforms/payments';
+export { PaymentInvoices, type InvoiceRequest, type InvoiceLineInput, type InvoiceOutcome, type InvoiceFailureReason } from './invoices';
 export { PaymentDisputes, type DisputeChange, type DisputeOutcome, type DisputeRecord } from './disputes';
 export { DISPUTE_STATES, type DisputeReason, type DisputeState, type ProcessorDispute } from '../platforms/disputes';
 /** Amounts in major units as processors and users write them (1999 USD → "19.99", 1005 KWD → "1.005"). */

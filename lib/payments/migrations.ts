@@ -190,4 +190,23 @@ export const paymentMigrations: Migration[] = [
 			'CREATE INDEX payment_subscriptions_by_id ON payment_subscriptions (subscription_id)',
 		],
 	},
+	{
+		component: 'payments',
+		version: 11,
+		description: 'invoices sent through the processors, one row per processor invoice, with the request that made it',
+		statements: [
+			`CREATE TABLE payment_invoices (
+				processor TEXT NOT NULL,
+				invoice_id TEXT NOT NULL,
+				request_id TEXT NOT NULL,
+				state TEXT NOT NULL,
+				processor_status TEXT NOT NULL,
+				currency TEXT NOT NULL,
+				total_minor BIGINT NOT NULL,
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (processor, invoice_id)
+			)`,
+		],
+	},
 ];

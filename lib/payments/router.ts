@@ -11,6 +11,7 @@ import { PaymentAuthorizations, type AuthorizationOutcome } from './authorizatio
 import { PaymentRepository, ProcessorStatsRepository, type AttemptRecord, type ExpiringAuthorization } from './repository';
 import { paymentRequestSchema } from './inputs';
 import { PaymentRefunds, type RefundOutcome, type RefundRequest } from './refunds';
+import { PaymentInvoices } from './invoices';
 import { PaymentSubscriptions } from './subscriptions';
 import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routeDecision';
 
@@ -122,6 +123,8 @@ export class PaymentRouter {
 	readonly authorizations: PaymentAuthorizations;
 	/** Subscriptions billed by these processors, once per request id. */
 	readonly subscriptions: PaymentSubscriptions;
+	/** Invoices sent through these processors, once per request id. */
+	readonly invoices: PaymentInvoices;
 	private readonly leaseMs: number;
 	private readonly waitMs: number;
 	private readonly pollMs: number;
@@ -152,6 +155,7 @@ export class PaymentRouter {
 		this.authorizations = new PaymentAuthorizations(parts);
 		this.refunds = new PaymentRefunds(parts);
 		this.subscriptions = new PaymentSubscriptions(parts);
+		this.invoices = new PaymentInvoices(parts);
 	}
 
 	/**

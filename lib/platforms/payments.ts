@@ -72,6 +72,8 @@ export interface PaymentConnector {
 	readonly refunds?: RefundActions;
 	/** Present when the processor bills subscriptions to plans (create, change plan, pause, cancel). */
 	readonly subscriptions?: SubscriptionActions;
+	/** Present when the processor issues invoices (created, finalized and sent to the customer to pay). */
+	readonly invoices?: InvoiceActions;
 	/**
 	 * Where payments may wait for their customer: the payment's outcome once the customer acted (read at the processor,
 	 * or for PayPal the capture or authorization of the approved order under the payment's key).
@@ -301,4 +303,54 @@ export function subscriptionFailure(error: unknown, code?: string): Subscription
 	const result = refundFailure(error, code);
 	if (result.outcome === 'accepted') throw error;
 	return result;
+}
+
+// Invoices: what a processor's invoicing does for the payments capability.
+
+/** Where an invoice stands: `draft` (not sent), `open` (sent, awaiting payment), `paid`, `void`, `uncollectible`. */
+export type InvoiceState = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+
+/** One line of an invoice, in the currency's minor units: `quantity` × `unitAmountMinor`. */
+export interface InvoiceLine {
+	description: string;
+	unitAmountMinor: number;
+	quantity: number;
+}
+
+export interface InvoiceCreateRequest extends KeyedRequest {
+	/** The merchant's request id, kept at the processor beside the invoice. */
+	requestId: string;
+	/** The processor's customer (Stripe's `cus_…`, Square's customer id) or, for PayPal, the recipient's email. */
+	customer: string;
+	/** ISO 4217, upper case. */
+	currency: string;
+	lines: InvoiceLine[];
+	/** Days the customer has to pay, from when it is sent. */
+	dueInDays: number;
+	memo?: string;
+}
+
+export type InvoiceResult =
+	/** `totalMinor`: what the processor says is due, in minor units; `url`: where the customer pays it. */
+	| { outcome: 'succeeded'; invoiceId: string; state: InvoiceState; processorStatus: string; totalMinor: number; currency: string; number?: string; url?: string }
+	/** The processor refused (unknown customer, bad line): nothing was sent. */
+	| { outcome: 'refused'; code: string; message: string; httpStatus?: number }
+	/** No answer arrived after the request may have reached the processor: repeat it with the same key to settle. */
+	| { outcome: 'unknown'; code: string; message: string };
+
+export interface InvoiceActions {
+	/** Creates the invoice with its lines and sends it to the customer, once per key: a repeat answers with the first. */
+	createAndSend(request: InvoiceCreateRequest): Promise<InvoiceResult>;
+	/** The invoice as the processor has it now, by its id. */
+	lookup(invoiceId: string): Promise<InvoiceResult>;
+}
+
+/** The key for one invoice request: fits Square's 45, PayPal's 108 and Stripe's 255 characters (a suffix per step included). */
+export function invoiceKeyFor(requestId: string): string {
+	return `inv_${createHash('sha256').update(`invoice\u0000${requestId}`).digest('hex').slice(0, 32)}`;
+}
+
+/** An invoice call's failure: refused when the processor answered (4xx), unknown when it may have acted. */
+export function invoiceFailure(error: unknown, code?: string): Exclude<InvoiceResult, { outcome: 'succeeded' }> {
+	return subscriptionFailure(error, code) as Exclude<InvoiceResult, { outcome: 'succeeded' }>;
 }

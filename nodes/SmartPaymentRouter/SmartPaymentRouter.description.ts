@@ -5,6 +5,7 @@ import { platformOptions, platformsServing } from '../shared/platformOptions';
 import { accountProperties } from './actions/accountProperties';
 import * as capture from './actions/capture.operation';
 import * as completeAction from './actions/completeAction.operation';
+import * as createInvoice from './actions/createInvoice.operation';
 import * as explain from './actions/explain.operation';
 import * as listExpiring from './actions/listExpiring.operation';
 import { paymentProperties } from './actions/paymentProperties';
@@ -22,6 +23,7 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Capture Payment', value: 'capture', action: 'Capture an authorized payment', description: 'Capture all or part of an authorized payment, once however often it is repeated (the rest is released)' },
 	{ name: 'Change Subscription Plan', value: 'changeSubscriptionPlan', action: 'Change the plan of a subscription', description: 'Move a subscription to another of your plans, once per request ID' },
 	{ name: 'Complete Customer Action', value: 'completeAction', action: 'Complete a payment after customer action', description: 'Finish a payment that waited for 3-D Secure or approval, once, when the processor’s event says the customer acted' },
+	{ name: 'Create Invoice', value: 'createInvoice', action: 'Create and send an invoice', description: 'Make an invoice at a processor that issues them and send it to the customer to pay, once per request ID' },
 	{ name: 'Create Subscription', value: 'createSubscription', action: 'Create a subscription', description: 'Subscribe a customer to one of your plans on a processor that bills subscriptions, once per request ID' },
 	{ name: 'Explain Route', value: 'explain', action: 'Explain how a payment would be routed', description: 'Rank the processors with each factor’s contribution, without charging' },
 	{ name: 'Get Payment', value: 'get', action: 'Get a stored payment', description: 'The stored transaction of a payment ID: state, processor, fee and every attempt' },
@@ -61,6 +63,7 @@ export const smartPaymentRouterProperties: INodeProperties[] = [
 	...refund.description,
 	...recordDispute.description,
 	...subscription.description,
+	...createInvoice.description,
 	...explain.description,
 	...verifyEvent.description,
 	...routingProperties,

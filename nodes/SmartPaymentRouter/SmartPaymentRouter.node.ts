@@ -4,6 +4,7 @@ import { accountListSearch } from './actions/accountProperties';
 import * as authorize from './actions/authorize.operation';
 import * as cancel from './actions/cancel.operation';
 import * as completeAction from './actions/completeAction.operation';
+import * as createInvoice from './actions/createInvoice.operation';
 import * as capture from './actions/capture.operation';
 import * as explain from './actions/explain.operation';
 import * as get from './actions/get.operation';
@@ -21,7 +22,7 @@ import { namesInSentence, platformOptions } from '../shared/platformOptions';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
-const operations = { route, authorize, completeAction, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent, recordDispute, ...Object.fromEntries(Object.keys(subscription.SUBSCRIPTION_OPERATIONS).map((operation) => [operation, subscription])) };
+const operations = { route, authorize, completeAction, createInvoice, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent, recordDispute, ...Object.fromEntries(Object.keys(subscription.SUBSCRIPTION_OPERATIONS).map((operation) => [operation, subscription])) };
 
 /**
  * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be

@@ -19,6 +19,7 @@ import {
 	type RefundState,
 } from '../payments';
 import { stripeFailures, type StripeErrorBody } from './profile';
+import { StripeInvoices } from './invoices';
 import { StripeSubscriptions } from './subscriptions';
 
 interface PaymentIntent {
@@ -46,9 +47,11 @@ export class StripePayments implements PaymentConnector, AuthorizationActions, R
 	readonly validity = { days: 7 };
 
 	readonly subscriptions: StripeSubscriptions;
+	readonly invoices: StripeInvoices;
 
 	constructor(private readonly transport: Transport) {
 		this.subscriptions = new StripeSubscriptions(transport);
+		this.invoices = new StripeInvoices(transport);
 	}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {

@@ -6,6 +6,7 @@
  * partial, never more than remains unrefunded; `GET /v1/refunds/:id`), a `Request-Id` on every response, and `Stripe-Signature` webhooks for
  * payment_intent events. 3-D Secure: `pm_card_threeDSecure2Required` (4000 0027 6000 3184) leaves the PaymentIntent in
  * `requires_action` with its `next_action`; the customer's authentication is `GET /3ds/challenge?payment_intent=…&outcome=complete|fail`.
+ * Invoices (see invoices.ts): create, invoice items, finalize, send, retrieve; `invoice.paid` pays the latest open one.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { bearerAuth } from '../framework/auth';
@@ -14,6 +15,7 @@ import { IdempotencyCache, ProcessingSettings } from '../framework/idempotency';
 import type { Router } from '../framework/router';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type SandboxServices, type VendorSandboxFactory } from '../framework/types';
 import type { WebhookSigner } from '../framework/webhooks';
+import { StripeInvoices } from './invoices';
 
 export const stripeSecretKey = 'sk_test_sandbox_51Integration';
 /** The API version the sandbox answers in (that of the spec it is checked against). */
@@ -122,6 +124,7 @@ const ENDPOINT_EVENTS = new Set([
 	'charge.dispute.created',
 	'charge.dispute.updated',
 	'charge.dispute.closed',
+	'invoice.paid',
 ]);
 
 interface WebhookEndpoint {
@@ -170,7 +173,7 @@ export const createStripeSandbox: VendorSandboxFactory = (services) => {
 			if (typeof type !== 'string' || !ENDPOINT_EVENTS.has(type)) throw controlError(400, `type must be one of ${[...ENDPOINT_EVENTS].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
 			const patch = object as Record<string, unknown> | undefined;
-			const carried = type.startsWith('charge.dispute.') ? state.dispute(type, patch) : (patch ?? state.defaultObject(type));
+			const carried = type.startsWith('charge.dispute.') ? state.dispute(type, patch) : type === 'invoice.paid' ? (patch ?? paidInvoice(state)) : (patch ?? state.defaultObject(type));
 			return state.emit(event(type, carried), (times as number | undefined) ?? 1, Number(ageSeconds ?? 0));
 		},
 		// Stripe sends no Stripe-Should-Retry on a rate-limit 429 (its Node client leaves such a 429 to the caller).
@@ -178,6 +181,12 @@ export const createStripeSandbox: VendorSandboxFactory = (services) => {
 		settings: { get: () => state.processing.get(), update: (patch) => state.processing.update(patch, (message) => controlError(400, message)) },
 	};
 };
+
+function paidInvoice(state: StripeState): Record<string, unknown> {
+	const invoice = state.billing.pay();
+	if (!invoice) throw controlError(400, 'no open invoice to pay');
+	return invoice;
+}
 
 class StripeState {
 	intents = new Map<string, PaymentIntent>();
@@ -187,6 +196,8 @@ class StripeState {
 	/** Prices subscriptions can be made to (Stripe Billing); more through the control API's seed. */
 	prices = new Map<string, Record<string, unknown>>(defaultPrices());
 	subscriptions = new Map<string, Record<string, unknown>>();
+	/** Invoices and invoice items (Stripe Billing's invoicing). */
+	readonly billing = new StripeInvoices({ error: stripeError, id, missing, customer: (customerId) => this.customers.get(customerId) });
 	/** Disputes of the sandbox's charges, newest last: what `charge.dispute.*` events carry. */
 	disputes: Array<Record<string, unknown>> = [];
 	/** The `return_url` each PaymentIntent was created with (3-D Secure sends the customer back there). */
@@ -230,6 +241,11 @@ class StripeState {
 			.get('/v1/subscriptions/:id', (request) => this.found(this.subscriptions.get(request.params.id), 'subscription', request.params.id))
 			.post('/v1/subscriptions/:id', (request) => this.idempotent(request, async () => this.updateSubscription(request.params.id, form(request))))
 			.delete('/v1/subscriptions/:id', (request) => this.cancelSubscription(request.params.id))
+			.post('/v1/invoices', (request) => this.idempotent(request, async () => this.billing.create(form(request))))
+			.get('/v1/invoices/:id', (request) => this.billing.get(request.params.id))
+			.post('/v1/invoices/:id/finalize', (request) => this.idempotent(request, async () => this.billing.finalize(request.params.id)))
+			.post('/v1/invoices/:id/send', (request) => this.idempotent(request, async () => this.billing.send(request.params.id)))
+			.post('/v1/invoiceitems', (request) => this.idempotent(request, async () => this.billing.addItem(form(request))))
 			.get('/v1/webhook_endpoints', (request) => this.listEndpoints(request))
 			.post('/v1/webhook_endpoints', (request) => this.createEndpoint(request))
 			.delete('/v1/webhook_endpoints/:id', (request) => this.deleteEndpoint(request.params.id));
@@ -372,6 +388,7 @@ class StripeState {
 		this.disputes = [];
 		this.customers.clear();
 		this.subscriptions.clear();
+		this.billing.reset();
 		this.prices = new Map(defaultPrices());
 		this.returnUrls.clear();
 		this.paymentMethods = new Map(Object.entries(testPaymentMethods));
@@ -393,7 +410,7 @@ class StripeState {
 	}
 
 	view(collection?: string): unknown {
-		const all = { payment_intents: [...this.intents.values()], charges: this.charges, refunds: this.refunds, disputes: this.disputes, customers: [...this.customers.values()], subscriptions: [...this.subscriptions.values()], webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
+		const all = { payment_intents: [...this.intents.values()], charges: this.charges, refunds: this.refunds, disputes: this.disputes, customers: [...this.customers.values()], subscriptions: [...this.subscriptions.values()], invoices: [...this.billing.invoices.values()], invoiceitems: this.billing.items, webhook_endpoints: this.endpoints.map(({ secret: _secret, ...listed }) => listed) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 

@@ -3,7 +3,7 @@
  * and subscriptions through the subscription connector (create, change plan, pause, cancel, a cancel repeated), and
  * the Dispute each charge.dispute.* event carries.
  */
-import type { SubscriptionActions } from '../../../lib/platforms/payments';
+import type { InvoiceActions, SubscriptionActions } from '../../../lib/platforms/payments';
 import { paymentConnector, sandboxAccount } from '../../support/standalone';
 import { SandboxControl } from '../framework/controlClient';
 import type { RunningSandbox } from '../registry';
@@ -14,11 +14,14 @@ const spec = new OpenApiValidator('stripe/spec3-2023-09-12.yaml');
 const conformance = new SpecConformance([{ spec, base: '' }]);
 let sandbox: RunningSandbox;
 let subscriptions: SubscriptionActions;
+let invoices: InvoiceActions;
 let control: SandboxControl;
 
 beforeAll(async () => {
 	sandbox = await startSpecCheckedSandbox('stripe', conformance);
-	subscriptions = (await paymentConnector(sandboxAccount('stripe', sandbox.baseUrl, sandbox.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } })).subscriptions!;
+	const connector = await paymentConnector(sandboxAccount('stripe', sandbox.baseUrl, sandbox.credentials), { retry: { baseDelayMs: 5, maxDelayMs: 50 } });
+	subscriptions = connector.subscriptions!;
+	invoices = connector.invoices!;
 	control = new SandboxControl(sandbox.baseUrl);
 });
 afterAll(async () => {
@@ -50,4 +53,24 @@ test('the Dispute every charge.dispute.* event carries is a Dispute as the spec 
 		expect(spec.schemaErrors('components/schemas/event', event)).toEqual([]);
 		expect(spec.schemaErrors('components/schemas/dispute', event.data.object)).toEqual([]);
 	}
+});
+
+test('invoices, through the invoice connector (create, items, finalize, send, read back, a repeat replayed), answer as the spec says', async () => {
+	const response = await fetch(`${sandbox.baseUrl}/v1/customers`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${String(sandbox.credentials.secretKey)}`, 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email: 'billing@example.com' }),
+	});
+	const customer = ((await response.json()) as { id: string }).id;
+	const request = { idempotencyKey: 'inv-1', resuming: false, requestId: 'r-1', customer, currency: 'USD', dueInDays: 30, lines: [{ description: 'Seats', unitAmountMinor: 1999, quantity: 2 }] };
+	const sent = await invoices.createAndSend(request);
+	expect(sent).toMatchObject({ outcome: 'succeeded', state: 'open', totalMinor: 3998, currency: 'USD' });
+	expect(await invoices.createAndSend(request)).toEqual(sent);
+	if (sent.outcome !== 'succeeded') throw new Error(JSON.stringify(sent));
+	expect(await invoices.lookup(sent.invoiceId)).toEqual(sent);
+	expect(await invoices.createAndSend({ ...request, idempotencyKey: 'inv-2', customer: 'cus_missing' })).toMatchObject({ outcome: 'refused', code: 'resource_missing' });
+	const { event } = await control.emitEvent<{ event: { data: { object: unknown } } }>({ type: 'invoice.paid' });
+	expect(spec.schemaErrors('components/schemas/invoice', event.data.object)).toEqual([]);
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(expect.arrayContaining(['post /v1/invoices 200', 'post /v1/invoices 400', 'post /v1/invoiceitems 200', 'post /v1/invoices/{invoice}/finalize 200', 'post /v1/invoices/{invoice}/send 200', 'get /v1/invoices/{invoice} 200']));
 });

@@ -1,0 +1,128 @@
+/**
+ * Invoices through the neutral invoice model on the Stripe sandbox, on SQLite and PostgreSQL: made, finalized and sent
+ * once per request id across concurrent duplicates and answers lost after Stripe acted; amounts in exact minor units
+ * (the processor's total checked against the lines'); bad input refused naming the field (and the line) before anything
+ * is sent; a request id reused for another invoice refused.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { defaultRoutingConfig, openPayments, PaymentRouter, type InvoiceOutcome, type InvoiceRequest } from '../../lib/payments';
+import { paymentMigrations } from '../../lib/payments/migrations';
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
+import type { PaymentConnector } from '../../lib/platforms/payments';
+import { InputError } from '../../lib/records/inputSchema';
+import { closeAllStores, coreMigrations, openStore, type StateStore, type StoreConfig } from '../../lib/store';
+import { acquirePostgres, uniqueName } from '../support/postgres';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { sandboxAccount } from '../support/standalone';
+
+let stripe: RunningSandbox;
+let control: SandboxControl;
+let store: StateStore;
+let connectors: Record<string, PaymentConnector>;
+let counter = 0;
+let releasePostgres: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+	stripe = await startSandbox('stripe');
+	control = new SandboxControl(stripe.baseUrl);
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await releasePostgres?.();
+	await stripe.close();
+});
+
+beforeEach(async () => {
+	await control.reset();
+});
+
+async function storeConfig(backend: 'sqlite' | 'postgres'): Promise<StoreConfig> {
+	if (backend === 'sqlite') return { kind: 'sqlite', file: path.join(mkdtempSync(path.join(tmpdir(), 'payments-invoices-')), 'state.sqlite') };
+	const server = await acquirePostgres();
+	releasePostgres = server.release;
+	return { kind: 'postgres', ...server.config, schema: uniqueName('invoices') };
+}
+
+const router = () => new PaymentRouter({ db: store.db, connectors, config: defaultRoutingConfig(), pollMs: 5 });
+
+async function customer(): Promise<string> {
+	const response = await fetch(`${stripe.baseUrl}/v1/customers`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${String(stripe.credentials.secretKey)}`, 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email: 'billing@example.com' }),
+	});
+	return ((await response.json()) as { id: string }).id;
+}
+
+const invoices = async () => await control.state<Array<{ id: string; status: string; amount_due: number; currency: string; lines: { data: Array<{ amount: number; quantity: number }> } }>>('invoices');
+const items = async () => await control.state<unknown[]>('invoiceitems');
+
+function succeeded(outcome: InvoiceOutcome): Extract<InvoiceOutcome, { status: 'succeeded' }> {
+	if (outcome.status !== 'succeeded') throw new Error(`not succeeded: ${JSON.stringify(outcome)}`);
+	return outcome;
+}
+
+describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
+	beforeAll(async () => {
+		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
+		const platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+		connectors = await openPayments({ store, platforms }).connectors(['stripe']);
+	});
+
+	test('three concurrent submissions of one invoice make, finalize and send one; its total is the lines\' in minor units', async () => {
+		const request: InvoiceRequest = {
+			requestId: `invoice-${backend}-${++counter}`, processor: 'stripe', customer: await customer(), currency: 'USD', dueInDays: 14, memo: 'November',
+			lines: [{ description: 'Seats', amount: 19.99, quantity: 2 }, { description: 'Setup', amount: 5 }],
+		};
+		const outcomes = await Promise.all(Array.from({ length: 3 }, () => router().invoices.create(request)));
+		const sent = succeeded(outcomes[0]);
+		expect(outcomes.every((outcome) => outcome.status === 'succeeded' && outcome.invoiceId === sent.invoiceId)).toBe(true);
+		expect(outcomes.filter((outcome) => outcome.status === 'succeeded' && !outcome.replayed)).toHaveLength(1);
+		expect(sent).toMatchObject({ processor: 'stripe', state: 'open', currency: 'USD', totalMinor: 4498, total: '44.98', number: expect.stringMatching(/\d{4}$/), url: expect.stringContaining(sent.invoiceId) });
+		const [atStripe] = await invoices();
+		expect(atStripe).toMatchObject({ id: sent.invoiceId, status: 'open', amount_due: 4498, currency: 'usd' });
+		expect(atStripe.lines.data.map((line) => [line.amount, line.quantity])).toEqual([[3998, 2], [500, 1]]);
+		expect(await store.db.query('SELECT processor, invoice_id, state, total_minor FROM payment_invoices')).toEqual([{ processor: 'stripe', invoice_id: sent.invoiceId, state: 'open', total_minor: 4498 }]);
+		// The same request id for another invoice is refused, not answered with this one.
+		expect(await router().invoices.create({ ...request, lines: [{ description: 'Other', amount: 1 }] })).toMatchObject({ status: 'failed', reason: 'request_id_reused' });
+	});
+
+	test('an invoice whose send answer is lost through every retry is settled by its repeat: one invoice, its lines once', async () => {
+		await control.fault({ kind: 'lost_response', match: { method: 'POST', path: '^/v1/invoices/in_[^/]+/send$' }, times: 3 });
+		const request: InvoiceRequest = { requestId: `lost-${backend}-${++counter}`, processor: 'stripe', customer: await customer(), currency: 'JPY', lines: [{ description: 'Consulting', amount: 12000, quantity: 3 }] };
+		expect(await router().invoices.create(request)).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
+		const settled = succeeded(await router().invoices.create(request));
+		expect(settled).toMatchObject({ replayed: false, state: 'open', currency: 'JPY', totalMinor: 36000, total: '36000' });
+		expect((await invoices()).map((invoice) => invoice.id)).toEqual([settled.invoiceId]);
+		expect(await items()).toHaveLength(1);
+	});
+
+	test('Stripe refusing the customer sends nothing; the request id may be tried again once the customer exists', async () => {
+		const request: InvoiceRequest = { requestId: `refused-${backend}-${++counter}`, processor: 'stripe', customer: 'cus_missing', currency: 'USD', lines: [{ description: 'Seats', amount: 10 }] };
+		expect(await router().invoices.create(request)).toMatchObject({ status: 'failed', reason: 'processor_refused', code: 'resource_missing' });
+		expect(await invoices()).toEqual([]);
+	});
+});
+
+describe('input', () => {
+	test('amounts finer than the currency, bad quantities, no lines or no customer are refused naming the field and line, before any call', async () => {
+		const refused = async (request: Partial<InvoiceRequest>) => {
+			const error = await router().invoices.create({ requestId: `bad-${++counter}`, processor: 'stripe', customer: 'cus_x', currency: 'USD', lines: [{ description: 'A', amount: 1 }], ...request } as InvoiceRequest).catch((caught: unknown) => caught);
+			expect(error).toBeInstanceOf(InputError);
+			return (error as InputError).violations.map((violation) => violation.field);
+		};
+		expect(await refused({ lines: [{ description: 'A', amount: 1.001 }] })).toEqual(['lines[0].amount']);
+		expect(await refused({ currency: 'JPY', lines: [{ description: 'A', amount: 1 }, { description: 'B', amount: 1.5 }] })).toEqual(['lines[1].amount']);
+		expect(await refused({ lines: [{ description: 'A', amount: '10' as unknown as number }] })).toEqual(['lines[0].amount']);
+		expect(await refused({ lines: [{ description: 'A', amount: 1, quantity: 0 }, { description: ' ', amount: 1, quantity: 1.5 }] })).toEqual(['lines[0].quantity', 'lines[1].description', 'lines[1].quantity']);
+		expect(await refused({ lines: [] })).toEqual(['lines']);
+		expect(await refused({ customer: '', currency: 'usd', dueInDays: 0 })).toEqual(['customer', 'currency', 'dueInDays']);
+		expect(await invoices()).toEqual([]);
+		expect(await router().invoices.create({ requestId: `none-${++counter}`, processor: 'square', customer: 'c', currency: 'USD', lines: [{ description: 'A', amount: 1 }] })).toMatchObject({ status: 'failed', reason: 'not_supported' });
+	});
+});
