@@ -52,7 +52,9 @@ export class ZendeskTicketComments {
 		const stamps = page.map((ticket) => seconds(ticket.updated_at)).filter((stamp): stamp is number => stamp !== undefined);
 		const start = events ?? (startTime !== undefined ? { from: startTime, origin: startTime } : stamps.length > 0 ? { from: Math.min(...stamps), origin: Math.min(...stamps) } : undefined);
 		if (!start) return { tickets: page.map((ticket) => ({ ticket, comments: [] })) };
-		const { comments, from } = await this.readEvents(start.from, Math.max(start.from, ...stamps));
+		// Read already past the page's newest change: its tickets' comments went out with them before.
+		const through = Math.max(...stamps);
+		const { comments, from } = stamps.length > 0 && through >= start.from ? await this.readEvents(start.from, through) : { comments: new Map<number, Map<string, TicketComment>>(), from: start.from };
 		const onPage = new Set(page.map((ticket) => Number(ticket.id)));
 		const others = await this.ticketsById([...comments.keys()].filter((id) => !onPage.has(id)));
 		const tickets: CommentedTickets['tickets'] = [];
