@@ -41,7 +41,8 @@ export function picker(options: PickerOptions): INodeProperties {
 			type: 'string',
 			placeholder: options.url.placeholder,
 			extractValue: { type: 'regex', regex: options.url.regex },
-			validation: [{ type: 'regex', properties: { regex: options.url.regex, errorMessage: `Not a ${options.displayName} URL` } }],
+			// n8n checks a mode's value against its validation regex anchored at both ends; the id may sit anywhere in the URL.
+			validation: [{ type: 'regex', properties: { regex: `.*(?:${options.url.regex}).*`, errorMessage: `Not a ${options.displayName} URL` } }],
 		});
 	}
 	return {

@@ -96,6 +96,12 @@ test('vendor ids are resourceLocators with a searchable list the node can fill',
 	}
 });
 
+/** Whether n8n's editor accepts a mode's value: every validation regex anchored at both ends (validateResourceLocatorParameter). */
+function accepted(property: INodeProperties, mode: string, value: string): boolean {
+	const validations = property.modes?.find((candidate) => candidate.name === mode)?.validation ?? [];
+	return validations.every((validation) => typeof validation === 'object' && validation.type === 'regex' && new RegExp(`^${(validation.properties as { regex: string }).regex}$`).test(value));
+}
+
 /** The id a resourceLocator's mode extracts from a value, as n8n extracts it (the regex's one group). */
 function extracted(property: INodeProperties, mode: string, value: string): string | undefined {
 	const found = property.modes?.find((candidate) => candidate.name === mode);
@@ -111,7 +117,9 @@ test("Mailchimp's journeys and steps, which its API cannot list, are given By UR
 		const journey = property(name);
 		expect({ name, type: journey.type, modes: journey.modes?.map((mode) => mode.name), default: journey.default }).toEqual({ name, type: 'resourceLocator', modes: ['id', 'url'], default: { mode: 'id', value: '' } });
 		expect({ name, hint: journey.hint }).toEqual({ name, hint: expect.stringMatching(/API lists no customer journeys/) });
-		expect({ name, fromTriggerUrl: extracted(journey, 'url', triggerUrl) }).toEqual({ name, fromTriggerUrl: name.endsWith('StepId') ? '9101' : '601' });
+		expect({ name, fromTriggerUrl: extracted(journey, 'url', triggerUrl), accepted: accepted(journey, 'url', triggerUrl) }).toEqual({ name, fromTriggerUrl: name.endsWith('StepId') ? '9101' : '601', accepted: true });
+		// Optional: left empty By ID, the editor flags nothing.
+		expect({ name, emptyAccepted: accepted(journey, 'id', '') }).toEqual({ name, emptyAccepted: true });
 	}
 	expect(extracted(property('mailchimpNurtureJourneyId'), 'url', 'https://us21.admin.mailchimp.com/customer-journey/builder?id=601')).toBe('601');
 	expect(extracted(property('mailchimpNurtureStepId'), 'url', 'https://us21.admin.mailchimp.com/customer-journey/builder?id=601')).toBeUndefined();
@@ -122,6 +130,8 @@ test("HubSpot's workflows are also given by the workflow editor's URL", () => {
 	const nurture = fanOut.description.properties.find((candidate) => candidate.name === 'hubspotNurtureWorkflowId') as INodeProperties;
 	expect(nurture.modes?.map((mode) => mode.name)).toEqual(['list', 'id', 'url']);
 	expect(extracted(nurture, 'url', 'https://app.hubspot.com/workflows/4411/platform/flow/8101/edit')).toBe('8101');
+	expect(accepted(nurture, 'url', 'https://app.hubspot.com/workflows/4411/platform/flow/8101/edit')).toBe(true);
+	expect(accepted(nurture, 'url', 'https://app.hubspot.com/contacts/4411/lists')).toBe(false);
 	expect(extracted(nurture, 'url', 'https://app-eu1.hubspot.com/workflows/4411/platform/flow/8101/edit')).toBe('8101');
 });
 
