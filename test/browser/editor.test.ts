@@ -248,6 +248,65 @@ browserTest("CRM Sync's ticket pickers list Intercom's ticket types and HubSpot'
 	});
 });
 
+/** A copy of a template's node in a workflow of its own (with its credentials), opened in the editor. */
+async function openCopyOf(file: string, source: string, name: string, parameters: Record<string, unknown> = {}): Promise<ImportedTemplate> {
+	const node = await savedNode(templateFile(file), source);
+	const workflow = { name: `${name} (picker test)`, nodes: [{ ...node, name, position: [0, 0], parameters: { ...node.parameters, ...parameters } }], connections: {} };
+	const template = { file: `${name.toLowerCase().replace(/\s+/g, '-')}.json`, workflow: workflow as unknown as ImportedTemplate['workflow'], id: await n8n.importWorkflow(workflow), line: '' };
+	await openWorkflow(template);
+	await openPanel(name);
+	return template;
+}
+
+/** Switches a resourceLocator to one of its modes (From List, By ID, By URL). */
+async function chooseMode(parameter: string, mode: string): Promise<void> {
+	const picker = page.locator(`[data-test-id="resource-locator-${parameter}"]`);
+	await picker.scrollIntoViewIfNeeded();
+	await picker.locator('[data-test-id="rlc-mode-selector"]').click();
+	// n8n words the modes its own way ("From list"): matched ignoring case.
+	await page.getByRole('option', { name: new RegExp(`^${mode}$`, 'i') }).click();
+}
+
+/** Saves the open workflow and waits until the saved node's parameter satisfies `done`. */
+async function saveAndRead<T>(template: ImportedTemplate, node: string, parameter: string, done: (value: T | undefined) => boolean): Promise<T | undefined> {
+	await closePanel();
+	await page.keyboard.press('Control+s');
+	return await eventually(async () => {
+		const value = (await savedNode(template, node)).parameters[parameter] as T | undefined;
+		return done(value) ? value : undefined;
+	});
+}
+
+browserTest("Smart Payment Router's Braintree merchant account is picked from the accounts the Braintree sandbox lists, and the pick is saved", async () => {
+	const template = await openCopyOf('payment-router.json', 'Smart Payment Router', 'Route Payments');
+	// The merchant's active accounts, each with its currency (the sandbox's suspended one is not offered).
+	expect(await pickFromList('braintreeMerchantAccount', 'Sandbox Store Europe')).toEqual(['Sandbox Store (USD, default)', 'Sandbox Store Europe (EUR)']);
+	await page.screenshot({ path: path.join(imagesDir, 'nodes', 'smart-payment-router-merchant-accounts.png') });
+	const saved = await saveAndRead<{ mode?: string; cachedResultName?: string }>(template, 'Route Payments', 'braintreeMerchantAccount', (value) => value?.mode === 'list' && Boolean(value.cachedResultName));
+	expect(saved).toMatchObject({ mode: 'list', value: 'sandbox_store_eur', cachedResultName: 'Sandbox Store Europe (EUR)' });
+});
+
+browserTest("Marketing Fan-out's HubSpot nurture workflow is picked from the HubSpot sandbox's workflows; Mailchimp's journey, which no API lists, is given by its URL, with the hint saying why", async () => {
+	const template = await openCopyOf('marketing-segments-lifecycle.json', 'Update Lifecycle Stage', 'Lifecycle Stage');
+	await chooseMode('hubspotNurtureWorkflowId', 'From List');
+	expect(await pickFromList('hubspotNurtureWorkflowId', 'Lead nurture')).toEqual(['Lead nurture', 'Win back']);
+	await page.screenshot({ path: path.join(imagesDir, 'nodes', 'marketing-fan-out-workflow-list.png') });
+
+	const panel = page.locator('[data-test-id="ndv"]');
+	await chooseMode('mailchimpNurtureJourneyId', 'By URL');
+	const journey = panel.locator('[data-test-id="resource-locator-mailchimpNurtureJourneyId"]');
+	await journey.locator('[data-test-id="rlc-input-container"] input').fill('https://us21.api.mailchimp.com/3.0/customer-journeys/journeys/601/steps/9101/actions/trigger');
+	await page.keyboard.press('Tab');
+	expect(await panel.innerText()).toContain("Mailchimp's API lists no customer journeys");
+	// The URL is accepted as it is: the editor flags no issue on it.
+	await page.waitForTimeout(500);
+	expect(await journey.locator('[data-test-id="parameter-issues"]').count()).toBe(0);
+	await page.screenshot({ path: path.join(imagesDir, 'nodes', 'marketing-fan-out-journey-url.png') });
+	const saved = await saveAndRead<{ mode?: string; value?: string }>(template, 'Lifecycle Stage', 'mailchimpNurtureJourneyId', (value) => value?.mode === 'url' && Boolean(value.value));
+	expect(saved).toMatchObject({ mode: 'url', value: 'https://us21.api.mailchimp.com/3.0/customer-journeys/journeys/601/steps/9101/actions/trigger' });
+	expect((await savedNode(template, 'Lifecycle Stage')).parameters.hubspotNurtureWorkflowId).toMatchObject({ mode: 'list', value: '8101', cachedResultName: 'Lead nurture' });
+});
+
 browserTest("Smart Payment Router's panel shows Processors, and the credential slots of the chosen processors only", async () => {
 	const template = templateFile('payment-router.json');
 	await openWorkflow(template);

@@ -143,6 +143,19 @@ describe('docs a user can find', () => {
 		expect(missing).toEqual([]);
 	});
 
+	test('every screenshot the browser suite takes by name is in docs/images and shown on a docs page', () => {
+		const suite = readFileSync(join(root, 'test/browser/editor.test.ts'), 'utf8');
+		const named = [...suite.matchAll(/imagesDir, (?:'(nodes|templates)', )?'([a-z0-9-]+\.png)'/g)].map((match) => (match[1] ? `${match[1]}/${match[2]}` : match[2]));
+		expect(named.length).toBeGreaterThan(0);
+		const pages = [...readdirSync(join(root, 'docs/nodes')).map((file) => `docs/nodes/${file}`), ...readdirSync(join(root, 'docs/platforms')).map((file) => `docs/platforms/${file}`)];
+		const text = pages.map((page) => readFileSync(join(root, page), 'utf8')).join('\n');
+		const missing = named.flatMap((image) => [
+			...(existsSync(join(root, 'docs/images', image)) ? [] : [`docs/images/${image} is missing (the browser suite takes it: test/browser/editor.test.ts)`]),
+			...(text.includes(`](../images/${image})`) ? [] : [`no docs page shows ${image}`]),
+		]);
+		expect(missing).toEqual([]);
+	});
+
 	test("every node's codex documentation link points at its own page in this repository", () => {
 		const wrong = packageJson.n8n.nodes.flatMap((path) => {
 			const folder = nodeFolder(path);
