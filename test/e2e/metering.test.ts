@@ -117,7 +117,7 @@ test('the monthly preview template prices last month under each plan the custome
 	];
 	for (const body of usage) expect((await n8n.callWebhook('usage/record', withCallerKey({ body: { ...body, timestamp: lastMonth } }))).status).toBe(200);
 	// The marketing and accounting templates meter in namespaces of their own.
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	const at = DateTime.fromISO(lastMonth).toMillis();
 	await new UsageMeter({ db: store.db, namespace: 'marketing' }).record([
 		{ eventId: 'e2e-contacts', customerId: 'default', meter: 'contacts', quantity: 700, timestamp: at },
