@@ -7,6 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { UsageMeter } from '../../lib/metering';
+import { allMigrations } from '../../lib/migrations';
+import { closeAllStores, openStore } from '../../lib/store';
 import { startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { importEventHub, startTemplateServices, withCallerKey, type EventHub, type TemplateServices } from '../harness/templateServices';
@@ -100,6 +103,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	await closeAllStores();
 	await n8n?.stop();
 	await services?.close();
 	await hub?.close();
@@ -140,6 +144,9 @@ test('payment-refunds template: a refund delivered three times is refunded once 
 	const receipts = await control.state<Array<{ DocNumber: string; TotalAmt: number; PrivateNote?: string }>>('refundreceipts');
 	expect(receipts).toEqual([expect.objectContaining({ TotalAmt: 20 })]);
 	expect(await new SandboxControl(stripe.baseUrl).state<unknown[]>('refunds')).toHaveLength(1);
+	// The refund receipt is metered once in the books' namespace ($0.25 on the Accounting price), however often delivered.
+	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	expect((await new UsageMeter({ db: store.db, namespace: 'accounting' }).usage('demo')).meters.transactions).toMatchObject({ quantity: 1, events: 1 });
 	const refused = await n8n.callWebhook('payments/refund', withCallerKey({ body: { ...body, refundId: `${paymentId}-r2`, amount: 30.01 } }));
 	expect(refused.status).toBe(422);
 	expect(refused.body).toMatchObject({ fields: ['refundAmount'] });
