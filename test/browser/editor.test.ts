@@ -439,3 +439,15 @@ browserTest("Accounting Sync's panel shows Platform, and the credential slot of 
 	expect((await chosen()).filter((name) => name !== 'xero sandbox')).toEqual([]);
 	await closePanel();
 });
+
+browserTest("Order Poll Trigger's panel shows Platform beside its store's credential slot", async () => {
+	const type = `${packageName}.orderPollTrigger`;
+	const workflow = { name: 'Order Poll Trigger panel', nodes: [{ name: 'Poll Orders', type, typeVersion: 1, position: [0, 0], parameters: {} }], connections: {} };
+	await openWorkflow({ file: 'order-poll-trigger-panel.json', workflow: workflow as unknown as ImportedTemplate['workflow'], id: await n8n.importWorkflow(workflow), line: '' });
+	await openPanel('Poll Orders');
+	await expect(page.locator('[data-test-id="ndv"] [data-test-id="parameter-input-platform"]')).toBeDefinedLocator();
+	// The poll times render last.
+	await page.locator('[data-test-id="ndv"]').getByText('Loading fields').waitFor({ state: 'hidden' });
+	await page.screenshot({ path: path.join(imagesDir, 'nodes', `${nodeSlug(type)}.png`) });
+	await closePanel();
+});
