@@ -124,7 +124,7 @@ test('a product edited on one store reaches the other stores once; its echoes ar
 	expect(Object.values(quiet.platforms).reduce((sum, counts) => sum + counts.pulled, 0)).toBe(0);
 });
 
-test('writes go in each vendor\'s batches: WooCommerce 100 a call, BigCommerce 10 updates a call, Magento one product a call', async () => {
+test('writes go in each vendor\'s batches: WooCommerce 100 a call, BigCommerce 10 updates a call, Magento one asynchronous bulk request', async () => {
 	const products = Array.from({ length: 120 }, (_, index) => ({ sku: `BULK-${String(index).padStart(3, '0')}`, name: `Bulk ${index}`, regular_price: '5.00', status: 'publish' }));
 	await sandboxes.controls.woocommerce.seed({ products });
 	await sync();
@@ -132,9 +132,12 @@ test('writes go in each vendor\'s batches: WooCommerce 100 a call, BigCommerce 1
 	const big = await writes('bigcommerce');
 	const magento = await writes('magento');
 	expect(woo).toEqual([]);
-	expect(magento).toHaveLength(120);
+	// Magento: the 120 saves in one bulk request, its operations polled until Magento's consumer ran them (open, then complete).
+	expect(magento.map((entry) => `${entry.method} ${entry.path}`)).toEqual(['POST /rest/default/async/bulk/V1/products']);
+	expect((await sandboxes.controls.magento.requests()).filter((entry) => /detailed-status/.test(entry.path))).toHaveLength(2);
+	expect((await catalogs()).magento).toHaveLength(120);
 	expect(big.filter((entry) => entry.method === 'POST')).toHaveLength(120);
-	// Edited on WooCommerce: updates to BigCommerce go 10 a call (12 calls), to Magento one a call.
+	// Edited on WooCommerce: updates to BigCommerce go 10 a call (12 calls), to Magento in one bulk request.
 	await new Promise((resolve) => setTimeout(resolve, 1100));
 	const woocommerce = sandboxes.stores.find((entry) => entry.platform === 'woocommerce')!;
 	const ids = (await sandboxes.controls.woocommerce.state<Array<{ id: number; sku: string }>>('products')).filter((product) => product.sku.startsWith('BULK-')).map((product) => product.id);
@@ -144,10 +147,13 @@ test('writes go in each vendor\'s batches: WooCommerce 100 a call, BigCommerce 1
 		expect(response.status).toBe(200);
 	}
 	const beforeBig = (await writes('bigcommerce')).length;
+	const beforeMagento = (await writes('magento')).length;
 	const summary = await sync();
 	expect(summary.failures).toEqual([]);
 	expect((await writes('bigcommerce')).length - beforeBig).toBe(12);
+	expect((await writes('magento')).length - beforeMagento).toBe(1);
 	expect((await catalogs()).bigcommerce.every((product) => product.price === '6')).toBe(true);
+	expect((await catalogs()).magento.every((product) => product.price === '6')).toBe(true);
 });
 
 test('a product without SKU is left alone; a refused write is reported for its product only', async () => {

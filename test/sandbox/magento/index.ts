@@ -4,6 +4,8 @@
  * saved by POST /V1/inventory/source-items as an absolute set keyed by SKU and source code: no relative adjust and no
  * compare, so concurrent read-modify-writes lose updates here as on Magento. Errors `{message, parameters}`.
  */
+import { createHash, randomUUID } from 'node:crypto';
+
 import { bearerAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory } from '../framework/types';
@@ -119,6 +121,17 @@ function mergeAttributes(current: CatalogProduct['custom_attributes'], incoming:
 
 const magentoNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
 
+interface BulkOperation {
+	id: number;
+	bulk_uuid: string;
+	topic_name: string;
+	serialized_data: string;
+	result_serialized_data: string;
+	status: number;
+	result_message: string;
+	error_code: number;
+}
+
 export const createMagentoSandbox: VendorSandboxFactory = () => {
 	const items = new Map<string, SourceItem>();
 	const products = new Set<string>();
@@ -159,6 +172,40 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 	let orders: Order[] = [];
 	let customers: Customer[] = [];
 	let nextId = 1;
+	/** Asynchronous bulk requests by uuid: their entries run when a consumer gets to them (here: at the first status read). */
+	const bulks = new Map<string, { entries: unknown[]; startTime: string; operations?: BulkOperation[] }>();
+
+	/**
+	 * `POST /async/bulk/V1/products`: an array of `{ product }` saves, accepted at once (202, one request item each) and
+	 * run later by Magento's queue consumers; `GET /V1/bulk/{uuid}/detailed-status` answers their operations, open (4)
+	 * until run, then complete (1) with the saved product serialized, or not retriably failed (3) with the message.
+	 */
+	const startBulk = (request: SandboxRequest): SandboxResponse => {
+		if (!Array.isArray(request.body) || request.body.length === 0) return magentoError(400, 'Request body must be a non-empty array of entities.');
+		const uuid = randomUUID();
+		bulks.set(uuid, { entries: request.body, startTime: magentoNow() });
+		const requestItems = request.body.map((entry, index) => ({ id: index, data_hash: createHash('sha256').update(JSON.stringify(entry)).digest('hex'), status: 'accepted' }));
+		return { status: 202, body: { bulk_uuid: uuid, request_items: requestItems, errors: false } };
+	};
+	const bulkStatus = (request: SandboxRequest): SandboxResponse => {
+		const bulk = bulks.get(request.params.uuid);
+		if (!bulk) return magentoError(404, 'Bulk uuid %bulkUuid not exist', { bulkUuid: request.params.uuid });
+		const topic = 'async.magento.catalog.api.productrepositoryinterface.save.post';
+		const summary = { user_type: 2, bulk_id: request.params.uuid, description: `Topic ${topic}`, start_time: bulk.startTime, user_id: 1, operation_count: bulk.entries.length };
+		if (!bulk.operations) {
+			// The consumer runs now; this read still sees the operations open.
+			bulk.operations = bulk.entries.map((entry, index) => {
+				const answer = saveProduct(undefined)({ ...request, body: entry });
+				const ok = answer.status === 200;
+				return {
+					id: index, bulk_uuid: request.params.uuid, topic_name: topic, serialized_data: JSON.stringify(entry), status: ok ? 1 : 3,
+					result_serialized_data: ok ? JSON.stringify(answer.body) : '', result_message: ok ? 'Service execution success Magento\\Catalog\\Model\\ProductRepository\\Interceptor::save' : String((answer.body as { message?: string }).message), error_code: ok ? 0 : answer.status,
+				};
+			});
+			return { status: 200, body: { ...summary, operations_list: bulk.operations.map((operation) => ({ ...operation, status: 4, result_serialized_data: '', result_message: '' })) } };
+		}
+		return { status: 200, body: { ...summary, operations_list: bulk.operations } };
+	};
 
 	/**
 	 * `POST /V1/customers` (create) and `PUT /V1/customers/{id}` (update): `{ customer: { email, firstname, lastname,
@@ -254,6 +301,8 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			router.post('/rest/:store/V1/customers', saveCustomer(undefined));
 			router.put('/rest/:store/V1/customers/:id', (request) => saveCustomer(request.params.id)(request));
 			router.post('/rest/:store/V1/products', saveProduct(undefined));
+			router.post('/rest/:store/async/bulk/V1/products', startBulk);
+			router.get('/rest/:store/V1/bulk/:uuid/detailed-status', bulkStatus);
 			router.put('/rest/:store/V1/products/:sku', (request) => saveProduct(request.params.sku)(request));
 			router.get('/rest/:store/V1/products/:sku', (request) =>
 				products.has(request.params.sku)
@@ -266,6 +315,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				items.clear();
 				products.clear();
 				catalog.clear();
+				bulks.clear();
 				orders = [];
 				customers = [];
 				nextId = 1;
