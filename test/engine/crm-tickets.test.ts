@@ -294,3 +294,21 @@ test('a Zendesk pull begun after a ticket was made lists that ticket\'s comments
 	const listed = (await zendesk.control.requests()).map((entry) => entry.path).filter((path) => /\/tickets\/\d+\/comments/.test(path));
 	expect(listed).toEqual([`/api/v2/tickets/${older.id}/comments.json`]);
 });
+
+test('a comment the Zendesk events read reaches for a ticket not on the pulled page goes out with that ticket, read by id', async () => {
+	const [first, second] = (await zendesk.control.seed({ tickets: [{ subject: 'First', comment: { body: 'One' }, requester: { email: 'a@example.com' } }, { subject: 'Second', comment: { body: 'Two' }, requester: { email: 'b@example.com' } }] }) as { tickets: ZendeskTicket[] }).tickets;
+	const initial = await zendesk.connector.pullChanges('tickets', undefined);
+	expect(initial.records.map((record) => record.fields.subject).sort()).toEqual(['First', 'Second']);
+	await zendesk.control.seed({ comments: [{ ticket_id: first.id, body: 'Reply to first', public: true }] });
+	const withFirst = await zendesk.connector.pullChanges('tickets', initial.cursor);
+	expect(withFirst.records.map((record) => record.fields.subject)).toEqual(['First']);
+	await zendeskCall(`/api/v2/tickets/${second.id}.json`, { ticket: { subject: 'Second, renamed' } });
+	// The export's cursor after First, but the events read from where the first pull left it: First's reply is read
+	// again with a page holding only Second, so First goes out beside it, read by id.
+	const position = JSON.parse(withFirst.cursor) as { cursor: string; events: { from: number; origin: number } };
+	const behind = JSON.stringify({ ...position, events: (JSON.parse(initial.cursor) as typeof position).events });
+	await zendesk.control.clearRequests();
+	const page = await zendesk.connector.pullChanges('tickets', behind);
+	expect(page.records.map((record) => [record.fields.subject, (record.fields.comments as Array<{ body: string }>).map((comment) => comment.body)])).toEqual([['Second, renamed', []], ['First', ['Reply to first']]]);
+	expect((await zendesk.control.requests()).map((entry) => entry.path)).toContain('/api/v2/tickets/show_many.json');
+});
