@@ -255,7 +255,8 @@ function asFailure<T>(work: () => T): T {
 		return work();
 	} catch (error) {
 		if (!(error instanceof RecordFailure)) throw error;
-		if (error.statusCode === 'INVALID_CROSS_REFERENCE_KEY') throw new SalesforceFailure(404, 'NOT_FOUND', 'The requested resource does not exist');
+		// The record itself not found; a bad reference in a field (an owner) stays a 400 naming the field.
+		if (error.statusCode === 'INVALID_CROSS_REFERENCE_KEY' && error.fields.length === 0) throw new SalesforceFailure(404, 'NOT_FOUND', 'The requested resource does not exist');
 		throw new SalesforceFailure(error.statusCode === 'ENTITY_IS_DELETED' ? 404 : 400, error.statusCode, error.message, error.fields);
 	}
 }

@@ -136,3 +136,20 @@ test('single records: create answers 201 with the id, update and delete 204; a m
 	expect((await call(`/sobjects/Contact/${created.body.id}`, { method: 'DELETE' })).status).toBe(204);
 	expect((await call(`/sobjects/Contact/${created.body.id}`)).status).toBe(404);
 });
+
+test('a case is owned by a user or a queue: the API user by default (userinfo names it), an inactive or unknown owner refused, none at all refused', async () => {
+	const me = await call('/services/oauth2/userinfo');
+	expect(me.status).toBe(200);
+	const created = await call('/sobjects/Case', { method: 'POST', body: { Subject: 'Default owner' } });
+	const [kase] = (await query(`SELECT Id, OwnerId FROM Case WHERE Id = '${created.body.id}'`)).body.records;
+	expect(kase.OwnerId).toBe(me.body.user_id);
+
+	const seeded = (await control.seed({ User: [{ LastName: 'Gone', Email: 'gone@x.test', IsActive: false }], Group: [{ Name: 'Tier 1', Type: 'Queue' }] })) as { User: Array<{ Id: string }>; Group: Array<{ Id: string }> };
+	expect((await call(`/sobjects/Case/${created.body.id}`, { method: 'PATCH', body: { OwnerId: seeded.Group[0].Id } })).status).toBe(204);
+	const inactive = await call(`/sobjects/Case/${created.body.id}`, { method: 'PATCH', body: { OwnerId: seeded.User[0].Id } });
+	expect([inactive.status, inactive.body[0].errorCode]).toEqual([400, 'INACTIVE_OWNER_OR_USER']);
+	const blank = await call(`/sobjects/Case/${created.body.id}`, { method: 'PATCH', body: { OwnerId: null } });
+	expect([blank.status, blank.body[0].errorCode]).toEqual([400, 'INVALID_CROSS_REFERENCE_KEY']);
+	const users = await query("SELECT Id, Email FROM User WHERE IsActive = true AND Email IN ('gone@x.test', 'integration@sandbox.example')");
+	expect(users.body.records.map((user: { Email: string }) => user.Email)).toEqual(['integration@sandbox.example']);
+});
