@@ -1,5 +1,5 @@
 /**
- * Subscriptions in the real n8n against the Stripe and Braintree sandboxes, through the Smart Payment Router node: a
+ * Subscriptions (and an invoice, at Stripe) in the real n8n against the Stripe and Braintree sandboxes, through the Smart Payment Router node: a
  * customer is subscribed to a plan of the neutral plan model (Create Subscription) and the subscription canceled (Cancel
  * Subscription) in one workflow; the workflow run again (the same request ids) answers both from the store: one
  * subscription at the processor, canceled once. Braintree's goes through its XML gateway API, through n8n's own HTTP
@@ -132,4 +132,40 @@ test('Braintree: a subscription created and cancelled through the node on its ga
 	expect(again.outputs.Subscribe[0].map((item) => [item.json.subscriptionId, item.json.replayed])).toEqual([[subscriptionId, true]]);
 	expect(again.outputs.Cancel[0].map((item) => [item.json.state, item.json.replayed])).toEqual([['canceled', true]]);
 	expect(await atBraintree()).toHaveLength(1);
+});
+
+test('an invoice made and sent through the node at Stripe: its lines in minor units, sent once; the run repeated replays it', async () => {
+	const response = await fetch(`${stripe.baseUrl}/v1/customers`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${String(stripe.credentials.secretKey)}`, 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email: 'billing@example.com' }),
+	});
+	const customer = ((await response.json()) as { id: string }).id;
+	const workflowId = await n8n.importWorkflow({
+		name: 'Invoice e2e',
+		nodes: [
+			{ parameters: {}, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+			router('Invoice', 200, {
+				operation: 'createInvoice',
+				invoiceRequestId: `e2e-invoice-${stamp}`,
+				invoiceProcessor: 'stripe',
+				invoiceCustomer: customer,
+				invoiceCurrency: 'USD',
+				invoiceLines: JSON.stringify([{ description: 'Seats', amount: 19.99, quantity: 2 }, { description: 'Setup', amount: 5 }]),
+				invoiceDueInDays: 14,
+			}),
+		],
+		connections: { Start: { main: [[{ node: 'Invoice', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	});
+	const run = await n8n.runManual(workflowId);
+	expect(run.status).toBe('success');
+	expect(run.outputs.Invoice[0].map((item) => item.json)).toEqual([expect.objectContaining({ processor: 'stripe', state: 'open', currency: 'USD', totalMinor: 4498, total: '44.98', replayed: false })]);
+	const invoiceId = String(run.outputs.Invoice[0][0].json.invoiceId);
+	const atStripe = () => control.state<Array<{ id: string; status: string; amount_due: number; customer: string }>>('invoices');
+	expect((await atStripe()).map((invoice) => [invoice.id, invoice.customer, invoice.status, invoice.amount_due])).toEqual([[invoiceId, customer, 'open', 4498]]);
+
+	const again = await n8n.runManual(workflowId);
+	expect(again.outputs.Invoice[0].map((item) => [item.json.invoiceId, item.json.replayed])).toEqual([[invoiceId, true]]);
+	expect(await atStripe()).toHaveLength(1);
 });
