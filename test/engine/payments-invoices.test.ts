@@ -1,5 +1,5 @@
 /**
- * Invoices through the neutral invoice model on the Stripe sandbox, on SQLite and PostgreSQL: made, finalized and sent
+ * Invoices through the neutral invoice model on the Stripe and PayPal (Invoicing v2) sandboxes, on SQLite and PostgreSQL: made, finalized and sent
  * once per request id across concurrent duplicates and answers lost after Stripe acted; amounts in exact minor units
  * (the processor's total checked against the lines'); bad input refused naming the field (and the line) before anything
  * is sent; a request id reused for another invoice refused.
@@ -20,25 +20,28 @@ import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { sandboxAccount } from '../support/standalone';
 
 let stripe: RunningSandbox;
+let paypal: RunningSandbox;
 let control: SandboxControl;
+let paypalControl: SandboxControl;
 let store: StateStore;
 let connectors: Record<string, PaymentConnector>;
 let counter = 0;
 let releasePostgres: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-	stripe = await startSandbox('stripe');
+	[stripe, paypal] = await Promise.all([startSandbox('stripe'), startSandbox('paypal')]);
 	control = new SandboxControl(stripe.baseUrl);
+	paypalControl = new SandboxControl(paypal.baseUrl);
 });
 
 afterAll(async () => {
 	await closeAllStores();
 	await releasePostgres?.();
-	await stripe.close();
+	await Promise.all([stripe.close(), paypal.close()]);
 });
 
 beforeEach(async () => {
-	await control.reset();
+	await Promise.all([control.reset(), paypalControl.reset()]);
 });
 
 async function storeConfig(backend: 'sqlite' | 'postgres'): Promise<StoreConfig> {
@@ -70,8 +73,8 @@ function succeeded(outcome: InvoiceOutcome): Extract<InvoiceOutcome, { status: '
 describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 	beforeAll(async () => {
 		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
-		const platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
-		connectors = await openPayments({ store, platforms }).connectors(['stripe']);
+		const platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('paypal', paypal.baseUrl, paypal.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal']);
 	});
 
 	test('three concurrent submissions of one invoice make, finalize and send one; its total is the lines\' in minor units', async () => {
@@ -107,6 +110,24 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 		expect(await router().invoices.create(request)).toMatchObject({ status: 'failed', reason: 'processor_refused', code: 'resource_missing' });
 		expect(await invoices()).toEqual([]);
 	});
+
+	test('PayPal: concurrent submissions make and send one invoice to the customer\'s email; a send whose answer is lost is settled by its repeat', async () => {
+		const payPalInvoices = async () => await paypalControl.state<Array<{ id: string; status: string; amount: { value: string; currency_code: string }; primary_recipients: Array<{ billing_info: { email_address: string } }> }>>('invoices');
+		const request: InvoiceRequest = { requestId: `paypal-${backend}-${++counter}`, processor: 'paypal', customer: 'payer@example.com', currency: 'USD', lines: [{ description: 'Seats', amount: 19.99, quantity: 2 }, { description: 'Setup', amount: 5 }] };
+		const outcomes = await Promise.all(Array.from({ length: 3 }, () => router().invoices.create(request)));
+		const sent = succeeded(outcomes[0]);
+		expect(outcomes.every((outcome) => outcome.status === 'succeeded' && outcome.invoiceId === sent.invoiceId)).toBe(true);
+		expect(sent).toMatchObject({ processor: 'paypal', state: 'open', processorStatus: 'SENT', totalMinor: 4498, total: '44.98', url: expect.stringContaining(sent.invoiceId) });
+		expect((await payPalInvoices()).map((invoice) => [invoice.id, invoice.status, invoice.amount.value, invoice.primary_recipients[0].billing_info.email_address])).toEqual([[sent.invoiceId, 'SENT', '44.98', 'payer@example.com']]);
+
+		await paypalControl.fault({ kind: 'lost_response', match: { method: 'POST', path: '^/v2/invoicing/invoices/[^/]+/send$' }, times: 3 });
+		const lost: InvoiceRequest = { ...request, requestId: `paypal-lost-${backend}-${++counter}`, currency: 'JPY', lines: [{ description: 'Consulting', amount: 12000, quantity: 3 }] };
+		expect(await router().invoices.create(lost)).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
+		await paypalControl.clearFaults();
+		expect(await router().invoices.create(lost)).toMatchObject({ status: 'succeeded', state: 'open', totalMinor: 36000, replayed: false });
+		expect((await payPalInvoices()).map((invoice) => [invoice.status, invoice.amount.value])).toEqual([['SENT', '44.98'], ['SENT', '36000']]);
+		expect(await router().invoices.create({ ...request, requestId: `paypal-bad-${++counter}`, customer: 'not an email' })).toMatchObject({ status: 'failed', reason: 'processor_refused', code: 'INVALID_PARAMETER_SYNTAX' });
+	});
 });
 
 describe('input', () => {
@@ -123,6 +144,6 @@ describe('input', () => {
 		expect(await refused({ lines: [] })).toEqual(['lines']);
 		expect(await refused({ customer: '', currency: 'usd', dueInDays: 0 })).toEqual(['customer', 'currency', 'dueInDays']);
 		expect(await invoices()).toEqual([]);
-		expect(await router().invoices.create({ requestId: `none-${++counter}`, processor: 'square', customer: 'c', currency: 'USD', lines: [{ description: 'A', amount: 1 }] })).toMatchObject({ status: 'failed', reason: 'not_supported' });
+		expect(await router().invoices.create({ requestId: `none-${++counter}`, processor: 'braintree', customer: 'c', currency: 'USD', lines: [{ description: 'A', amount: 1 }] })).toMatchObject({ status: 'failed', reason: 'not_supported' });
 	});
 });

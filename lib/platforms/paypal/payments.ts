@@ -18,6 +18,7 @@ import {
 	type RefundState,
 } from '../payments';
 import { payPalFailures, payPalIssue, type PayPalErrorBody } from './profile';
+import { PayPalInvoices } from './invoices';
 import { PayPalSubscriptions } from './subscriptions';
 
 interface PayPalAuthorization {
@@ -49,9 +50,11 @@ export class PayPalPayments implements PaymentConnector, RefundActions, Authoriz
 	readonly validity = { days: 29, honorDays: 3 };
 
 	readonly subscriptions: PayPalSubscriptions;
+	readonly invoices: PayPalInvoices;
 
 	constructor(private readonly transport: Transport) {
 		this.subscriptions = new PayPalSubscriptions(transport);
+		this.invoices = new PayPalInvoices(transport);
 	}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {

@@ -21,6 +21,7 @@ import { IdempotencyCache, ProcessingSettings } from '../framework/idempotency';
 import type { Router } from '../framework/router';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type SandboxServices, type VendorSandboxFactory } from '../framework/types';
 import type { WebhookSigner } from '../framework/webhooks';
+import { PayPalInvoices } from './invoices';
 
 export const payPalClientId = 'sandbox-paypal-client';
 export const payPalClientSecret = 'sandbox-paypal-secret';
@@ -151,6 +152,8 @@ class PayPalState {
 	tokenTtlSeconds = 32_400;
 	readonly processing = new ProcessingSettings();
 	// PayPal returns the first response for a repeated PayPal-Request-Id.
+	/** Invoicing v2 (see invoices.ts). */
+	readonly invoicing = new PayPalInvoices(unprocessable, (id) => payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: `No invoice ${id}.` }]));
 	readonly idempotency = new IdempotencyCache({ mismatch: () => unprocessable('DUPLICATE_REQUEST_ID', 'The value of PayPal-Request-Id header has already been used.') });
 
 	constructor(private readonly services: SandboxServices) {}
@@ -183,6 +186,9 @@ class PayPalState {
 			.post('/v1/billing/subscriptions/:id/revise', (request) => this.withRequestId(request, () => this.revise(request)))
 			.post('/v1/billing/subscriptions/:id/suspend', (request) => this.withRequestId(request, () => this.transition(request.params.id, ['ACTIVE'], 'SUSPENDED')))
 			.post('/v1/billing/subscriptions/:id/cancel', (request) => this.withRequestId(request, () => this.transition(request.params.id, ['ACTIVE', 'SUSPENDED'], 'CANCELLED')))
+			.post('/v2/invoicing/invoices', (request) => this.withRequestId(request, () => this.invoicing.create((request.body ?? {}) as Record<string, unknown>)))
+			.get('/v2/invoicing/invoices/:id', (request) => this.invoicing.get(request.params.id))
+			.post('/v2/invoicing/invoices/:id/send', (request) => this.withRequestId(request, () => this.invoicing.send(request.params.id)))
 			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
 			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
 			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)))
@@ -260,6 +266,7 @@ class PayPalState {
 		this.webhooks = [];
 		this.disputes = [];
 		this.billingSubscriptions.clear();
+		this.invoicing.reset();
 		this.orders.clear();
 		this.refunds.clear();
 		this.tokens.clear();
@@ -272,7 +279,7 @@ class PayPalState {
 		const orders = [...this.orders.values()];
 		const captures = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { captures?: unknown[] } | undefined)?.captures ?? []) as Array<{ status: string }>));
 		const authorizations = orders.flatMap((order) => order.purchase_units.flatMap((unit) => ((unit.payments as { authorizations?: unknown[] } | undefined)?.authorizations ?? [])));
-		const all = { orders, authorizations, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], disputes: this.disputes, subscriptions: [...this.billingSubscriptions.values()], webhooks: this.webhooks.map(listedWebhook) };
+		const all = { orders, authorizations, captures: captures.filter((capture) => ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(capture.status)), refunds: [...this.refunds.values()], disputes: this.disputes, subscriptions: [...this.billingSubscriptions.values()], invoices: [...this.invoicing.invoices.values()], webhooks: this.webhooks.map(listedWebhook) };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
