@@ -28,7 +28,6 @@ const notYetRunInQueueMode = [
 	'crm-tickets',
 	'customers',
 	'disputes',
-	'marketing',
 	'marketing-campaigns',
 	'order-poll-trigger',
 	'order-trigger',
