@@ -1,5 +1,5 @@
 /**
- * Invoices through the neutral invoice model on the Stripe and PayPal (Invoicing v2) sandboxes, on SQLite and PostgreSQL: made, finalized and sent
+ * Invoices through the neutral invoice model on the Stripe, PayPal (Invoicing v2) and Square (Invoices) sandboxes, on SQLite and PostgreSQL: made, finalized and sent
  * once per request id across concurrent duplicates and answers lost after Stripe acted; amounts in exact minor units
  * (the processor's total checked against the lines'); bad input refused naming the field (and the line) before anything
  * is sent; a request id reused for another invoice refused.
@@ -21,15 +21,18 @@ import { sandboxAccount } from '../support/standalone';
 
 let stripe: RunningSandbox;
 let paypal: RunningSandbox;
+let square: RunningSandbox;
 let control: SandboxControl;
 let paypalControl: SandboxControl;
+let squareControl: SandboxControl;
 let store: StateStore;
 let connectors: Record<string, PaymentConnector>;
 let counter = 0;
 let releasePostgres: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-	[stripe, paypal] = await Promise.all([startSandbox('stripe'), startSandbox('paypal')]);
+	[stripe, paypal, square] = await Promise.all([startSandbox('stripe'), startSandbox('paypal'), startSandbox('square')]);
+	squareControl = new SandboxControl(square.baseUrl);
 	control = new SandboxControl(stripe.baseUrl);
 	paypalControl = new SandboxControl(paypal.baseUrl);
 });
@@ -37,11 +40,11 @@ beforeAll(async () => {
 afterAll(async () => {
 	await closeAllStores();
 	await releasePostgres?.();
-	await Promise.all([stripe.close(), paypal.close()]);
+	await Promise.all([stripe.close(), paypal.close(), square.close()]);
 });
 
 beforeEach(async () => {
-	await Promise.all([control.reset(), paypalControl.reset()]);
+	await Promise.all([control.reset(), paypalControl.reset(), squareControl.reset()]);
 });
 
 async function storeConfig(backend: 'sqlite' | 'postgres'): Promise<StoreConfig> {
@@ -73,8 +76,8 @@ function succeeded(outcome: InvoiceOutcome): Extract<InvoiceOutcome, { status: '
 describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 	beforeAll(async () => {
 		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
-		const platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('paypal', paypal.baseUrl, paypal.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
-		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal']);
+		const platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('paypal', paypal.baseUrl, paypal.credentials), sandboxAccount('square', square.baseUrl, square.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal', 'square']);
 	});
 
 	test('three concurrent submissions of one invoice make, finalize and send one; its total is the lines\' in minor units', async () => {
@@ -127,6 +130,25 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 		expect(await router().invoices.create(lost)).toMatchObject({ status: 'succeeded', state: 'open', totalMinor: 36000, replayed: false });
 		expect((await payPalInvoices()).map((invoice) => [invoice.status, invoice.amount.value])).toEqual([['SENT', '44.98'], ['SENT', '36000']]);
 		expect(await router().invoices.create({ ...request, requestId: `paypal-bad-${++counter}`, customer: 'not an email' })).toMatchObject({ status: 'failed', reason: 'processor_refused', code: 'INVALID_PARAMETER_SYNTAX' });
+	});
+
+	test('Square: concurrent submissions make one order, one invoice, published once; a publish whose answer is lost is settled by its repeat', async () => {
+		const squareInvoices = async () => await squareControl.state<Array<{ id: string; status: string; order_id: string; payment_requests: Array<{ computed_amount_money: { amount: number; currency: string } }> }>>('invoices');
+		const request: InvoiceRequest = { requestId: `square-${backend}-${++counter}`, processor: 'square', customer: 'SQ-CUSTOMER-1', currency: 'USD', memo: 'Thanks', lines: [{ description: 'Seats', amount: 19.99, quantity: 2 }, { description: 'Setup', amount: 5 }] };
+		const outcomes = await Promise.all(Array.from({ length: 3 }, () => router().invoices.create(request)));
+		const sent = succeeded(outcomes[0]);
+		expect(outcomes.every((outcome) => outcome.status === 'succeeded' && outcome.invoiceId === sent.invoiceId)).toBe(true);
+		expect(sent).toMatchObject({ processor: 'square', state: 'open', processorStatus: 'UNPAID', totalMinor: 4498, total: '44.98', url: expect.stringContaining(sent.invoiceId) });
+		expect((await squareInvoices()).map((invoice) => [invoice.id, invoice.status, invoice.payment_requests[0].computed_amount_money.amount])).toEqual([[sent.invoiceId, 'UNPAID', 4498]]);
+		expect(await squareControl.state<unknown[]>('orders')).toHaveLength(1);
+
+		await squareControl.fault({ kind: 'lost_response', match: { method: 'POST', path: '^/v2/invoices/[^/]+/publish$' }, times: 3 });
+		const lost: InvoiceRequest = { ...request, requestId: `square-lost-${backend}-${++counter}` };
+		expect(await router().invoices.create(lost)).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
+		await squareControl.clearFaults();
+		expect(await router().invoices.create(lost)).toMatchObject({ status: 'succeeded', state: 'open', totalMinor: 4498, replayed: false });
+		expect((await squareInvoices()).map((invoice) => invoice.status)).toEqual(['UNPAID', 'UNPAID']);
+		expect(await squareControl.state<unknown[]>('orders')).toHaveLength(2);
 	});
 });
 

@@ -16,6 +16,7 @@ import {
 	type RefundState,
 } from '../payments';
 import { SQUARE_VERSION, squareFailures, type SquareErrorBody } from './profile';
+import { SquareInvoices } from './invoices';
 import { SquareSubscriptions } from './subscriptions';
 
 interface SquarePayment {
@@ -36,6 +37,7 @@ export class SquarePayments implements PaymentConnector, RefundActions, Authoriz
 	readonly validity = { days: 7 };
 
 	readonly subscriptions: SquareSubscriptions;
+	readonly invoices: SquareInvoices;
 
 	/** `locationId`: the location payments are taken at; Square's main location when absent. */
 	constructor(
@@ -43,6 +45,7 @@ export class SquarePayments implements PaymentConnector, RefundActions, Authoriz
 		private readonly locationId?: string,
 	) {
 		this.subscriptions = new SquareSubscriptions(transport);
+		this.invoices = new SquareInvoices(transport);
 	}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {

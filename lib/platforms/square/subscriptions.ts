@@ -70,14 +70,18 @@ export class SquareSubscriptions implements SubscriptionActions {
 
 	/** The seller's first active location: subscriptions belong to one. */
 	private locationId(): Promise<string> {
-		this.location ??= this.transport.request<{ locations?: Array<{ id: string; status: string }> }>({ method: 'GET', url: '/v2/locations', headers }).then((body) => {
-			const active = body.locations?.find((location) => location.status === 'ACTIVE');
-			if (!active) throw new Error('Square has no active location to subscribe at');
-			return active.id;
-		});
+		this.location ??= firstActiveLocation(this.transport);
 		this.location.catch(() => (this.location = undefined));
 		return this.location;
 	}
+}
+
+/** The seller's first active location: subscriptions and invoices belong to one. */
+export async function firstActiveLocation(transport: Transport): Promise<string> {
+	const body = await transport.request<{ locations?: Array<{ id: string; status: string }> }>({ method: 'GET', url: '/v2/locations', headers });
+	const active = body.locations?.find((location) => location.status === 'ACTIVE');
+	if (!active) throw new Error('Square has no active location to bill from');
+	return active.id;
 }
 
 const STATES: Record<string, SubscriptionState> = { PENDING: 'pending', ACTIVE: 'active', PAUSED: 'paused', CANCELED: 'canceled', DEACTIVATED: 'canceled' };

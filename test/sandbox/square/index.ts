@@ -12,6 +12,7 @@ import { bearerAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
 import { IdempotencyCache, ProcessingSettings } from '../framework/idempotency';
 import type { Router } from '../framework/router';
+import { SquareInvoices } from './invoices';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type SandboxServices, type VendorSandboxFactory } from '../framework/types';
 import type { WebhookSigner } from '../framework/webhooks';
 
@@ -116,12 +117,18 @@ class SquareState {
 	readonly subscriptionIdempotency = new IdempotencyCache(idempotencyRules);
 	/** Billing subscriptions (Square Subscriptions), by id; plan variations SQ-PLAN-BASIC-MONTHLY and SQ-PLAN-PRO-MONTHLY exist. */
 	billingSubscriptions = new Map<string, Record<string, unknown>>();
+	/** Orders and the invoices made of them (see invoices.ts). */
+	readonly invoicing = new SquareInvoices(squareErrors, idempotencyRules, SANDBOX_LOCATION);
 
 	constructor(private readonly services: SandboxServices) {}
 
 	routes(router: Router): void {
 		router
 			.get('/v2/locations', () => ({ status: 200, body: { locations: [...locations].sort((a, b) => a.name.localeCompare(b.name)) } }))
+			.post('/v2/orders', (request) => this.invoicing.createOrder((request.body ?? {}) as Record<string, unknown>))
+			.post('/v2/invoices', (request) => this.invoicing.createInvoice((request.body ?? {}) as Record<string, unknown>))
+			.get('/v2/invoices/:id', (request) => this.invoicing.get(request.params.id))
+			.post('/v2/invoices/:id/publish', (request) => this.invoicing.publish(request.params.id, (request.body ?? {}) as Record<string, unknown>))
 			.post('/v2/subscriptions', (request) => this.billingSubscribe(request))
 			.get('/v2/subscriptions/:id', (request) => ({ status: 200, body: { subscription: this.billing(request.params.id) } }))
 			.post('/v2/subscriptions/:id/swap-plan', (request) => this.swapPlan(request))
@@ -261,6 +268,7 @@ class SquareState {
 		this.refunds.clear();
 		this.subscriptions = [];
 		this.disputes = [];
+		this.invoicing.reset();
 		this.idempotency.reset();
 		this.refundIdempotency.reset();
 		this.subscriptionIdempotency.reset();
@@ -271,7 +279,7 @@ class SquareState {
 
 	view(collection?: string): unknown {
 		const payments = [...this.payments.values()];
-		const all = { payments, completed: payments.filter((payment) => payment.status === 'COMPLETED'), refunds: [...this.refunds.values()], disputes: this.disputes, subscriptions: this.subscriptions.map(listed), billing_subscriptions: [...this.billingSubscriptions.values()] };
+		const all = { payments, completed: payments.filter((payment) => payment.status === 'COMPLETED'), refunds: [...this.refunds.values()], disputes: this.disputes, subscriptions: this.subscriptions.map(listed), billing_subscriptions: [...this.billingSubscriptions.values()], orders: [...this.invoicing.orders.values()], invoices: [...this.invoicing.invoices.values()] };
 		return collection === undefined ? all : all[collection as keyof typeof all];
 	}
 
