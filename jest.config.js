@@ -21,22 +21,17 @@ const suite = (name) => ({
  */
 const notYetRunInQueueMode = [
 	'accounting-batch-posting',
-	'chain',
 	'crm',
 	'crm-scheduled',
 	'crm-sync-trigger',
 	'crm-tickets',
-	'customers',
-	'disputes',
 	'marketing-campaigns',
 	'order-poll-trigger',
-	'order-trigger',
 	'payment-event-trigger',
 	'products',
 	'quota',
 	'second-store',
 	'social',
-	'subscriptions',
 ];
 const suiteExtras = {
 	store: {
