@@ -13,6 +13,7 @@ import { closeAllStores, openStore } from '../../lib/store';
 import { startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
+import { meteredQuantities, usageWorkflow } from '../harness/usage';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 
@@ -23,6 +24,7 @@ let services: TemplateServices;
 let hubspot: RunningSandbox;
 let control: SandboxControl;
 let workflowId: string;
+let usageWorkflowId: string;
 
 const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows/crm-push-contacts-to-hubspot.json'), 'utf8'));
 const contacts = [
@@ -41,6 +43,7 @@ beforeAll(async () => {
 	services = await startTemplateServices(n8n);
 	workflowId = await n8n.importWorkflow(template, { credentials: { integrationHubSpotApi: credentialId, ...services.credentialIds } });
 	await n8n.activate(workflowId);
+	usageWorkflowId = await n8n.importWorkflow(usageWorkflow('demo', 'demo', 'crm_sync_per_record'));
 });
 
 afterAll(async () => {
@@ -64,9 +67,14 @@ test('the template pushes contacts to HubSpot through the real n8n, records the 
 	expect(stored.map((record) => record.properties.email).sort()).toEqual(['ada@example.com', 'grace@example.com']);
 	expect(stored.find((record) => record.properties.email === 'ada@example.com')?.properties.phone).toBe('+442079460001');
 
+	// Metered as the CRM per-record price counts: one record synced per contact created.
+	expect((await meteredQuantities(n8n, usageWorkflowId)).syncs).toBe(2);
+
 	const second = await n8n.callWebhook('crm/push-contacts', withCallerKey({ body: { contacts } }));
 	expect((second.body as Array<{ status: string }>).map((outcome) => outcome.status)).toEqual(['skipped', 'skipped']);
 	expect(await control.state('contacts')).toHaveLength(2);
+	// The quiet re-run wrote nothing, so it meters nothing.
+	expect((await meteredQuantities(n8n, usageWorkflowId)).syncs).toBe(2);
 
 	const store = await openStore(n8n.stateStore, allMigrations);
 	const ids = await store.idMap.externalIds({ integration: 'demo', platform: 'hubspot', entity: 'contacts' }, ['e2e-1', 'e2e-2']);
@@ -94,6 +102,8 @@ test('contacts that all fail are answered 422 with each failure; some failing, 2
 	expect(mixed.status).toBe(207);
 	expect((mixed.body as Array<{ status?: string; details?: { status: string } }>).map((outcome) => outcome.status ?? outcome.details?.status).sort()).toEqual(['created', 'failed']);
 	expect(await control.state('contacts')).toHaveLength(before.length + 1);
+	// Only the contact written is metered; the refused ones count nothing.
+	expect((await meteredQuantities(n8n, usageWorkflowId)).syncs).toBe(3);
 	for (const body of [{}, { contacts: [] }, { contacts: 'ada@example.com' }]) {
 		expect(await n8n.callWebhook('crm/push-contacts', withCallerKey({ body }))).toEqual({ status: 422, body: { error: expect.stringContaining('contacts'), fields: ['contacts'] } });
 	}
