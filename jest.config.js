@@ -22,15 +22,12 @@ const suite = (name) => ({
 const notYetRunInQueueMode = [
 	'accounting-batch-posting',
 	'crm',
-	'crm-scheduled',
 	'crm-sync-trigger',
 	'crm-tickets',
 	'marketing-campaigns',
 	'order-poll-trigger',
 	'payment-event-trigger',
-	'products',
 	'quota',
-	'second-store',
 	'social',
 ];
 const suiteExtras = {
