@@ -12,6 +12,7 @@ import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../sandbox/smtp';
 import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { meteredQuantities, usageWorkflow } from '../harness/usage';
 import type { WorkflowJson } from '../harness/workflowJson';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
 
@@ -26,6 +27,7 @@ let hubspotSandbox: RunningSandbox;
 let hubspot: SandboxControl;
 let packageTarball: string;
 let workflowId: string;
+let usageWorkflowId: string;
 let smtp: SmtpSink;
 
 const store = (platform: string) => sandboxes.stores.find((entry) => entry.platform === platform)!;
@@ -60,6 +62,7 @@ beforeAll(async () => {
 	const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'customer-sync.json'), 'utf8')) as WorkflowJson;
 	workflowId = await n8n.importWorkflow(template, { credentials: ids });
 	await n8n.activate(workflowId);
+	usageWorkflowId = await n8n.importWorkflow(usageWorkflow('demo', 'demo', 'crm_sync_per_record'));
 	// BigCommerce sends the hook's custom headers with every delivery: the caller key goes there.
 	const hook = await bigCommerce('POST', '/hooks', { scope: 'store/customer/created', destination: `${n8n.webhookBaseUrl}/webhook/${webhookPath}`, is_active: true, headers: { [callerKey.name]: callerKey.value } });
 	expect(hook.status).toBe(200);
@@ -91,6 +94,12 @@ test('a customer created on BigCommerce, its hook delivered twice, appears once 
 	// Together the two runs created the customer once on each side; the later run found nothing left.
 	expect(created_.filter((entry) => entry.store === 'hubspot').reduce((sum, entry) => sum + entry.created + entry.updated, 0)).toBe(1);
 	expect(created_.filter((entry) => entry.store === 'woocommerce').reduce((sum, entry) => sum + entry.created, 0)).toBe(1);
+	// Metered as records synced: every customer written to a store or the CRM, once; a Sync Now run that finds nothing meters nothing.
+	const written = created_.reduce((sum, entry) => sum + entry.created + entry.updated, 0);
+	expect(written).toBeGreaterThanOrEqual(2);
+	expect((await meteredQuantities(n8n, usageWorkflowId)).syncs).toBe(written);
+	await n8n.runManual(workflowId, 'Sync Now');
+	expect((await meteredQuantities(n8n, usageWorkflowId)).syncs).toBe(written);
 
 	const contacts = (await hubspot.state<Array<{ properties: Record<string, string | null> }>>('contacts')).filter((contact) => contact.properties.email === 'twice@example.com');
 	expect(contacts.map((contact) => `${contact.properties.firstname} ${contact.properties.lastname}`)).toEqual(['Ada Lovelace']);
