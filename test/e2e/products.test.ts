@@ -10,6 +10,7 @@ import path from 'node:path';
 import { closeAllStores } from '../../lib/store';
 import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
+import { meteredUsage, usageWorkflow } from '../harness/usage';
 import type { WorkflowJson } from '../harness/workflowJson';
 import { startSmtpSink, type SmtpSink } from '../sandbox/smtp';
 import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
@@ -20,6 +21,7 @@ let n8n: N8nServer;
 let sandboxes: CommerceSandboxes;
 let packageTarball: string;
 let workflowId: string;
+let usageWorkflowId: string;
 let smtp: SmtpSink;
 
 const store = (platform: string) => sandboxes.stores.find((entry) => entry.platform === platform)!;
@@ -40,6 +42,7 @@ beforeAll(async () => {
 	};
 	const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'product-sync.json'), 'utf8')) as WorkflowJson;
 	workflowId = await n8n.importWorkflow(template, { credentials: ids });
+	usageWorkflowId = await n8n.importWorkflow(usageWorkflow('demo', 'demo', 'ecommerce_starter'));
 	await sandboxes.controls.woocommerce.seed({ products: [{ sku: 'E2E-P1', name: 'Linen shirt', regular_price: '40.00', sale_price: '32.00', status: 'publish', weight: '0.4' }] });
 	await sandboxes.controls.bigcommerce.seed({ catalog: [{ sku: 'E2E-P2', name: 'Canvas bag', price: 18, is_visible: true, weight: 0.6 }] });
 });
@@ -80,6 +83,8 @@ async function syncNow() {
 test('the first run brings every product to every store once, matched by SKU', async () => {
 	const stores = await syncNow();
 	expect(Object.fromEntries(stores.map((entry) => [entry.store, entry.created]))).toEqual({ shopify: 2, woocommerce: 1, magento: 2, bigcommerce: 1 });
+	// Metered as the e-commerce plans count: the stores kept in step (a gauge).
+	expect((await meteredUsage(n8n, usageWorkflowId)).stores).toEqual(expect.objectContaining({ maxQuantity: 4 }));
 	expect(await titles()).toEqual({
 		shopify: ['E2E-P1 Linen shirt 32.00', 'E2E-P2 Canvas bag 18.00'],
 		woocommerce: ['E2E-P1 Linen shirt 40.00', 'E2E-P2 Canvas bag 18'],
@@ -114,6 +119,8 @@ test('a product edited on one store reaches the other three once; the next run w
 	const quiet = await syncNow();
 	expect(quiet.every((entry) => entry.updated === 0 && entry.created === 0 && entry.pulled === 0)).toBe(true);
 	expect(await writes()).toEqual(after);
+	// Quiet runs keep the same four stores in step: the gauge (priced by its largest report) stays at four.
+	expect((await meteredUsage(n8n, usageWorkflowId)).stores).toEqual(expect.objectContaining({ maxQuantity: 4 }));
 });
 
 test("a product a store refuses is emailed with the store's reason, and created there by a later run once the store takes it", async () => {

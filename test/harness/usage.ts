@@ -21,9 +21,14 @@ export function usageWorkflow(namespace: string, customerId: string, planPreset:
 	};
 }
 
-/** The quantity stored per meter, read by running an imported usageWorkflow (a meter never recorded is absent). */
-export async function meteredQuantities(n8n: N8nServer, usageWorkflowId: string): Promise<Record<string, number>> {
+/** Per meter, the stored sum and largest event (what a gauge is priced by), read by running an imported usageWorkflow. */
+export async function meteredUsage(n8n: N8nServer, usageWorkflowId: string): Promise<Record<string, { quantity: number; maxQuantity: number }>> {
 	const run = await n8n.runManual(usageWorkflowId);
-	const meters = run.outputs.Usage[0][0].json.meters as Record<string, { quantity: number }>;
+	return run.outputs.Usage[0][0].json.meters as Record<string, { quantity: number; maxQuantity: number }>;
+}
+
+/** The quantity stored per meter (a meter never recorded is absent). */
+export async function meteredQuantities(n8n: N8nServer, usageWorkflowId: string): Promise<Record<string, number>> {
+	const meters = await meteredUsage(n8n, usageWorkflowId);
 	return Object.fromEntries(Object.entries(meters).map(([meter, usage]) => [meter, usage.quantity]));
 }
