@@ -18,17 +18,16 @@ const suite = (name) => ({
 /**
  * e2e files not yet seen passing in queue mode (the session that added e2e-queue ran out of time before running them
  * there): take each off this list once `IAUT_N8N_QUEUE_MODE=1 npx jest test/e2e/<file> --selectProjects e2e` passes.
+ * order-poll-trigger was run there and failed: after a new order no execution finished within 90 s (its poll under
+ * queue mode is still to be looked into).
  */
 const notYetRunInQueueMode = [
 	'accounting-batch-posting',
 	'crm',
-	'crm-sync-trigger',
 	'crm-tickets',
 	'marketing-campaigns',
 	'order-poll-trigger',
-	'payment-event-trigger',
 	'quota',
-	'social',
 ];
 const suiteExtras = {
 	store: {
