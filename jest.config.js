@@ -27,7 +27,6 @@ const notYetRunInQueueMode = [
 	'crm-tickets',
 	'marketing-campaigns',
 	'order-poll-trigger',
-	'quota',
 ];
 const suiteExtras = {
 	store: {
