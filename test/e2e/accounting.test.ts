@@ -145,7 +145,7 @@ test('payment-refunds template: a refund delivered three times is refunded once 
 	expect(receipts).toEqual([expect.objectContaining({ TotalAmt: 20 })]);
 	expect(await new SandboxControl(stripe.baseUrl).state<unknown[]>('refunds')).toHaveLength(1);
 	// The refund receipt is metered once in the books' namespace ($0.25 on the Accounting price), however often delivered.
-	const store = await openStore({ kind: 'sqlite', file: path.join(n8n.userFolder, '.n8n', 'integration-automation', 'state.sqlite') }, allMigrations);
+	const store = await openStore(n8n.stateStore, allMigrations);
 	expect((await new UsageMeter({ db: store.db, namespace: 'accounting' }).usage('demo')).meters.transactions).toMatchObject({ quantity: 1, events: 1 });
 	const refused = await n8n.callWebhook('payments/refund', withCallerKey({ body: { ...body, refundId: `${paymentId}-r2`, amount: 30.01 } }));
 	expect(refused.status).toBe(422);
