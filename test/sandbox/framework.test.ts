@@ -411,14 +411,17 @@ describe('registry and CLI', () => {
 	});
 
 	test('the CLI prints each sandbox with its URL and credentials and stops on SIGINT', async () => {
-		const basePort = 20_000 + Math.floor(Math.random() * 20_000);
+		// A clean-clone run beside the e2e suites once saw the CLI print nothing within 30 s: a port taken or a slow start.
+		// So its consecutive ports lie below Linux's ephemeral range (32768 up), where the other suites' servers and every
+		// outgoing connection take theirs, and the wait allows for tsx compiling every sandbox on a busy machine.
+		const basePort = 10_000 + Math.floor(Math.random() * 20_000);
 		// One process (node with tsx's loader) so SIGINT reaches the CLI itself.
 		const child = spawn(process.execPath, ['--import', 'tsx', 'test/sandbox/cli.ts', '--base-port', String(basePort)]);
 		let output = '';
 		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 		try {
-			const deadline = Date.now() + 30_000;
+			const deadline = Date.now() + 90_000;
 			while (!output.includes('Ctrl-C') && Date.now() < deadline) await sleep(50);
 			expect(output).toContain(`hubspot      http://127.0.0.1:${basePort}  accessToken=sandbox-hubspot-token`);
 			const reply = await callApi(`http://127.0.0.1:${basePort}`, '/crm/v3/objects/contacts', { token: 'sandbox-hubspot-token' });
