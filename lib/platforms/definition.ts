@@ -166,6 +166,8 @@ export interface PaymentAccount {
 	label: string;
 	placeholder: string;
 	whenEmpty: string;
+	/** What the processor does only at a picked account (Square bills subscriptions and invoices at one location): no default applies. */
+	requiredFor?: ReadonlyArray<'subscriptions' | 'invoices'>;
 }
 
 export interface PaymentsCapability {

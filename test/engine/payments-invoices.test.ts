@@ -27,6 +27,7 @@ let paypalControl: SandboxControl;
 let squareControl: SandboxControl;
 let store: StateStore;
 let connectors: Record<string, PaymentConnector>;
+let unlocated: Record<string, PaymentConnector>;
 let counter = 0;
 let releasePostgres: (() => Promise<void>) | undefined;
 
@@ -77,7 +78,9 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 	beforeAll(async () => {
 		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
 		const platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('paypal', paypal.baseUrl, paypal.credentials), sandboxAccount('square', square.baseUrl, square.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
-		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal', 'square']);
+		// Square invoices at the location picked: the second active one, not the first Square lists.
+		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal', 'square'], { square: { locationId: 'LONLINE' } });
+		unlocated = await openPayments({ store, platforms }).connectors(['square']);
 	});
 
 	test('three concurrent submissions of one invoice make, finalize and send one; its total is the lines\' in minor units', async () => {
@@ -133,14 +136,15 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 	});
 
 	test('Square: concurrent submissions make one order, one invoice, published once; a publish whose answer is lost is settled by its repeat', async () => {
-		const squareInvoices = async () => await squareControl.state<Array<{ id: string; status: string; order_id: string; payment_requests: Array<{ computed_amount_money: { amount: number; currency: string } }> }>>('invoices');
+		const squareInvoices = async () => await squareControl.state<Array<{ id: string; status: string; order_id: string; location_id: string; payment_requests: Array<{ computed_amount_money: { amount: number; currency: string } }> }>>('invoices');
 		const request: InvoiceRequest = { requestId: `square-${backend}-${++counter}`, processor: 'square', customer: 'SQ-CUSTOMER-1', currency: 'USD', memo: 'Thanks', lines: [{ description: 'Seats', amount: 19.99, quantity: 2 }, { description: 'Setup', amount: 5 }] };
 		const outcomes = await Promise.all(Array.from({ length: 3 }, () => router().invoices.create(request)));
 		const sent = succeeded(outcomes[0]);
 		expect(outcomes.every((outcome) => outcome.status === 'succeeded' && outcome.invoiceId === sent.invoiceId)).toBe(true);
 		expect(sent).toMatchObject({ processor: 'square', state: 'open', processorStatus: 'UNPAID', totalMinor: 4498, total: '44.98', url: expect.stringContaining(sent.invoiceId) });
 		expect((await squareInvoices()).map((invoice) => [invoice.id, invoice.status, invoice.payment_requests[0].computed_amount_money.amount])).toEqual([[sent.invoiceId, 'UNPAID', 4498]]);
-		expect(await squareControl.state<unknown[]>('orders')).toHaveLength(1);
+		expect((await squareControl.state<Array<{ location_id: string }>>('orders')).map((order) => order.location_id)).toEqual(['LONLINE']);
+		expect((await squareInvoices()).map((invoice) => invoice.location_id)).toEqual(['LONLINE']);
 
 		await squareControl.fault({ kind: 'lost_response', match: { method: 'POST', path: '^/v2/invoices/[^/]+/publish$' }, times: 3 });
 		const lost: InvoiceRequest = { ...request, requestId: `square-lost-${backend}-${++counter}` };
@@ -148,6 +152,11 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 		await squareControl.clearFaults();
 		expect(await router().invoices.create(lost)).toMatchObject({ status: 'succeeded', state: 'open', totalMinor: 4498, replayed: false });
 		expect((await squareInvoices()).map((invoice) => invoice.status)).toEqual(['UNPAID', 'UNPAID']);
+		expect(await squareControl.state<unknown[]>('orders')).toHaveLength(2);
+
+		// No location picked: refused naming it, before any order or invoice is made.
+		const nowhere = await new PaymentRouter({ db: store.db, connectors: unlocated, config: defaultRoutingConfig() }).invoices.create({ ...request, requestId: `square-nowhere-${backend}-${++counter}` });
+		expect(nowhere).toMatchObject({ status: 'failed', reason: 'processor_refused', code: 'LOCATION_REQUIRED', message: expect.stringContaining('Square Location (locationId)') });
 		expect(await squareControl.state<unknown[]>('orders')).toHaveLength(2);
 	});
 });

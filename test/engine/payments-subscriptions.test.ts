@@ -78,7 +78,7 @@ async function stripeCustomer(): Promise<string> {
 }
 
 const stripeSubscriptions = async () => await stripeControl.state<Array<{ id: string; status: string; pause_collection: unknown; items: { data: Array<{ price: { id: string } }> } }>>('subscriptions');
-const squareSubscriptions = async () => await squareControl.state<Array<{ id: string; status: string; plan_variation_id: string; canceled_date?: string }>>('billing_subscriptions');
+const squareSubscriptions = async () => await squareControl.state<Array<{ id: string; status: string; location_id: string; plan_variation_id: string; canceled_date?: string }>>('billing_subscriptions');
 const braintreeSubscriptions = async () => await braintreeControl.state<Array<{ id: string; status: string; planId: string; price: string; transactionIds: string[] }>>('subscriptions');
 /** A Braintree customer with a vaulted Visa card (its default): the customer's id and the card's token. */
 async function braintreeCustomer(): Promise<{ id: string; token: string }> {
@@ -102,7 +102,8 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 			sandboxAccount('braintree', braintree.baseUrl, braintree.credentials),
 		];
 		platforms = standalonePlatforms(accounts, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
-		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal', 'square', 'braintree']);
+		// Square bills at the location picked: the second active one, not the first Square lists.
+		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'paypal', 'square', 'braintree'], { square: { locationId: 'LONLINE' } });
 	});
 
 	test('Stripe: five concurrent submissions of one create make one subscription; change plan, pause and cancel each once', async () => {
@@ -166,7 +167,7 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 		const created = succeeded(outcomes[0]);
 		expect(outcomes.every((outcome) => outcome.status === 'succeeded' && outcome.subscriptionId === created.subscriptionId)).toBe(true);
 		expect(created).toMatchObject({ state: 'active', processorPlanId: 'SQ-PLAN-BASIC-MONTHLY' });
-		expect(await squareSubscriptions()).toHaveLength(1);
+		expect((await squareSubscriptions()).map((subscription) => subscription.location_id)).toEqual(['LONLINE']);
 		expect(await run({ change: 'changePlan', subscriptionId: created.subscriptionId, plan: 'pro' })).toMatchObject({ status: 'succeeded', processorPlanId: 'SQ-PLAN-PRO-MONTHLY' });
 		expect(await run({ change: 'pause', subscriptionId: created.subscriptionId })).toMatchObject({ status: 'succeeded', state: 'paused' });
 		// Square's cancel takes no key: the repeat is refused (a cancel is pending already), read back, and answered as canceled.
@@ -176,6 +177,15 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 		expect(await run(cancel)).toMatchObject({ status: 'succeeded', state: 'canceled', replayed: false });
 		expect(await run(cancel)).toMatchObject({ status: 'succeeded', state: 'canceled', replayed: true });
 		expect(await squareSubscriptions()).toEqual([expect.objectContaining({ plan_variation_id: 'SQ-PLAN-PRO-MONTHLY', canceled_date: expect.any(String) })]);
+	});
+
+	test('Square without a picked location: refused naming the location before any call, nothing subscribed', async () => {
+		const unlocated = await openPayments({ store, platforms }).connectors(['square']);
+		await squareControl.clearRequests();
+		const outcome = await new PaymentRouter({ db: store.db, connectors: unlocated, config: defaultRoutingConfig() }).subscriptions.run({ requestId: `square-nowhere-${backend}-${++counter}`, change: 'create', processor: 'square', plan: 'basic', customer: 'SQ-CUSTOMER-1' }, plans);
+		expect(outcome).toMatchObject({ status: 'failed', reason: 'processor_refused', code: 'LOCATION_REQUIRED', message: expect.stringContaining('Square Location (locationId)') });
+		expect(await squareSubscriptions()).toEqual([]);
+		expect(await squareControl.requests()).toEqual([]);
 	});
 
 	test('Braintree: five concurrent creates make one subscription (its first cycle charged once); change plan sets the plan and its price; cancel once; no pause', async () => {

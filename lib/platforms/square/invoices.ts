@@ -2,7 +2,7 @@ import { vendorErrorBody } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import { invoiceFailure, type InvoiceActions, type InvoiceCreateRequest, type InvoiceResult, type InvoiceState } from '../payments';
 import { SQUARE_VERSION, type SquareErrorBody } from './profile';
-import { firstActiveLocation } from './subscriptions';
+import { locationRequired } from './subscriptions';
 
 interface SquareInvoice {
 	id: string;
@@ -16,18 +16,22 @@ interface SquareInvoice {
 const headers = { 'Square-Version': SQUARE_VERSION };
 
 /**
- * Square Invoices: an order for the customer at the seller's first active location (one line item per line, the
+ * Square Invoices: an order for the customer at the location picked for it (`locationId`) (one line item per line, the
  * price in minor units), an invoice of it (one balance payment request due in N days, emailed), then published. Each
  * create carries an `idempotency_key` derived from the request's key and its step (Square scopes keys to the endpoint),
  * so a repeat after a lost answer gets Square's first order and invoice, and the publish of the version it made.
  */
 export class SquareInvoices implements InvoiceActions {
-	constructor(private readonly transport: Transport) {}
+	constructor(
+		private readonly transport: Transport,
+		private readonly location?: string,
+	) {}
 
 	async createAndSend(request: InvoiceCreateRequest): Promise<InvoiceResult> {
 		const key = request.idempotencyKey;
+		const location = this.location;
+		if (!location) return locationRequired('invoices');
 		try {
-			const location = await firstActiveLocation(this.transport);
 			const { order } = await this.post<{ order: { id: string } }>('/v2/orders', {
 				idempotency_key: `${key}-order`,
 				order: {

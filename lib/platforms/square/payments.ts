@@ -39,13 +39,13 @@ export class SquarePayments implements PaymentConnector, RefundActions, Authoriz
 	readonly subscriptions: SquareSubscriptions;
 	readonly invoices: SquareInvoices;
 
-	/** `locationId`: the location payments are taken at; Square's main location when absent. */
+	/** `locationId`: the location payments are taken at (Square's main location when absent), and subscriptions and invoices billed at (required for them). */
 	constructor(
 		private readonly transport: Transport,
 		private readonly locationId?: string,
 	) {
-		this.subscriptions = new SquareSubscriptions(transport);
-		this.invoices = new SquareInvoices(transport);
+		this.subscriptions = new SquareSubscriptions(transport, locationId);
+		this.invoices = new SquareInvoices(transport, locationId);
 	}
 
 	async charge(request: ChargeRequest): Promise<ChargeResult> {

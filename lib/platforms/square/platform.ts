@@ -13,7 +13,7 @@ export const square: PlatformDefinition = {
 	payments: {
 		connector: (transport, account) => new SquarePayments(transport, account?.locationId),
 		routingProfile: squareRoutingProfile,
-		account: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. LSANDBOX', whenEmpty: 'the main location' },
+		account: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. LSANDBOX', whenEmpty: 'the main location', requiredFor: ['subscriptions', 'invoices'] },
 	},
 	resources: squareResources,
 	paymentWebhooks: squarePaymentWebhooks,

@@ -14,16 +14,18 @@ const headers = { 'Square-Version': SQUARE_VERSION };
 
 /**
  * Square Subscriptions (`/v2/subscriptions`): a customer (`customer_id`, with `card_id` to charge) subscribed to a
- * plan variation at the seller's first active location, created under an `idempotency_key` derived from the request
+ * plan variation at the location picked for it (`locationId`), created under an `idempotency_key` derived from the request
  * id. Swap plan, pause and cancel take no key: Square refuses to repeat one already done (a pause or cancel pending),
  * so a refusal is read back and, when the subscription is where the request asked, that is its answer.
  */
 export class SquareSubscriptions implements SubscriptionActions {
-	private location?: Promise<string>;
-
-	constructor(private readonly transport: Transport) {}
+	constructor(
+		private readonly transport: Transport,
+		private readonly locationId?: string,
+	) {}
 
 	async create(request: SubscriptionCreateRequest): Promise<SubscriptionResult> {
+		if (!this.locationId) return locationRequired('subscriptions');
 		try {
 			const { subscription } = await this.transport.request<{ subscription: SquareSubscription }>({
 				method: 'POST',
@@ -31,7 +33,7 @@ export class SquareSubscriptions implements SubscriptionActions {
 				headers,
 				body: {
 					idempotency_key: request.idempotencyKey,
-					location_id: await this.locationId(),
+					location_id: this.locationId,
 					plan_variation_id: request.processorPlanId,
 					customer_id: request.customer,
 					...(request.paymentMethod ? { card_id: request.paymentMethod } : {}),
@@ -67,21 +69,14 @@ export class SquareSubscriptions implements SubscriptionActions {
 			return current && reached(current.subscription) ? result(current.subscription) : refused;
 		}
 	}
-
-	/** The seller's first active location: subscriptions belong to one. */
-	private locationId(): Promise<string> {
-		this.location ??= firstActiveLocation(this.transport);
-		this.location.catch(() => (this.location = undefined));
-		return this.location;
-	}
 }
 
-/** The seller's first active location: subscriptions and invoices belong to one. */
-export async function firstActiveLocation(transport: Transport): Promise<string> {
-	const body = await transport.request<{ locations?: Array<{ id: string; status: string }> }>({ method: 'GET', url: '/v2/locations', headers });
-	const active = body.locations?.find((location) => location.status === 'ACTIVE');
-	if (!active) throw new Error('Square has no active location to bill from');
-	return active.id;
+/**
+ * Square bills a subscription or an invoice at one location, the one picked on the node: none is guessed (the first
+ * active one may be another shop's). Refused before any call, naming the setting.
+ */
+export function locationRequired(what: 'subscriptions' | 'invoices'): { outcome: 'refused'; code: string; message: string } {
+	return { outcome: 'refused', code: 'LOCATION_REQUIRED', message: `Square bills ${what} at a location: pick the Square Location (locationId) to bill them at` };
 }
 
 const STATES: Record<string, SubscriptionState> = { PENDING: 'pending', ACTIVE: 'active', PAUSED: 'paused', CANCELED: 'canceled', DEACTIVATED: 'canceled' };

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { InvoiceRequest } from '../../../lib/payments';
 import { InputError, jsonInput } from '../../shared/inputs';
 import { platformOptions } from '../../shared/platformOptions';
+import { requirePickedAccount } from './accountProperties';
 import { forEachPayment, nodeRouter, paymentFailure } from './engine';
 
 /** The catalog's first processor: the one a new node invoices with. */
@@ -94,6 +95,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			dueInDays: read('invoiceDueInDays'),
 			memo: read('invoiceMemo'),
 		} as InvoiceRequest;
+		requirePickedAccount(this, request.processor, 'invoices', item);
 		const outcome = await router.invoices.create(request).catch((error: unknown) => {
 			if (!(error instanceof InputError)) throw error;
 			// The engine names its fields (`lines[0].amount`); the user sees this node's (Lines).

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { checkPlans, type SubscriptionChange, type SubscriptionRequest } from '../../../lib/payments';
 import { InputError, jsonInput } from '../../shared/inputs';
 import { platformOptions } from '../../shared/platformOptions';
+import { requirePickedAccount } from './accountProperties';
 import { forEachPayment, nodeRouter, paymentFailure } from './engine';
 
 /** The node's subscription operations and the change each asks of the subscription. */
@@ -111,6 +112,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			...(change === 'create' ? { processor: read('subscriptionProcessor'), customer: read('subscriptionCustomer'), paymentMethod: read('subscriptionPaymentMethod'), returnUrl: read('subscriptionReturnUrl') } : { subscriptionId: read('subscriptionId') }),
 			...(change === 'create' || change === 'changePlan' ? { plan: read('subscriptionPlan') } : {}),
 		} as SubscriptionRequest;
+		if (change === 'create') requirePickedAccount(this, request.processor, 'subscriptions', item);
 		const outcome = await router.subscriptions.run(request, plans).catch((error: unknown) => {
 			if (!(error instanceof InputError)) throw error;
 			// The engine names its fields (`plan`); the user sees this node's (Plan).

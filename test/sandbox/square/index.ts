@@ -103,6 +103,9 @@ const locations = [
 	{ id: 'LCLOSED', name: 'Sandbox Closed Kiosk', status: 'INACTIVE', type: 'PHYSICAL', merchant_id: 'MSANDBOX', country: 'US', currency: 'USD', capabilities: [] },
 ].map((location) => ({ ...location, created_at: '2020-01-01T00:00:00.000Z', timezone: 'America/New_York', language_code: 'en-US', business_name: 'Sandbox Seller' }));
 
+/** Subscriptions, orders and invoices belong to one of the seller's active locations. */
+const isActiveLocation = (id: unknown): boolean => locations.some((location) => location.id === id && location.status === 'ACTIVE');
+
 class SquareState {
 	payments = new Map<string, Record<string, unknown>>();
 	refunds = new Map<string, Record<string, unknown>>();
@@ -118,7 +121,7 @@ class SquareState {
 	/** Billing subscriptions (Square Subscriptions), by id; plan variations SQ-PLAN-BASIC-MONTHLY and SQ-PLAN-PRO-MONTHLY exist. */
 	billingSubscriptions = new Map<string, Record<string, unknown>>();
 	/** Orders and the invoices made of them (see invoices.ts). */
-	readonly invoicing = new SquareInvoices(squareErrors, idempotencyRules, SANDBOX_LOCATION);
+	readonly invoicing = new SquareInvoices(squareErrors, idempotencyRules, isActiveLocation);
 
 	constructor(private readonly services: SandboxServices) {}
 
@@ -207,7 +210,7 @@ class SquareState {
 		for (const field of ['idempotency_key', 'location_id', 'plan_variation_id', 'customer_id'] as const) {
 			if (typeof body[field] !== 'string' || body[field] === '') return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'MISSING_REQUIRED_PARAMETER', detail: 'Missing required parameter.', field }]);
 		}
-		if (body.location_id !== SANDBOX_LOCATION) return squareErrors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Location \`${String(body.location_id)}\` not found.`, field: 'location_id' }]);
+		if (!isActiveLocation(body.location_id)) return squareErrors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Location \`${String(body.location_id)}\` not found.`, field: 'location_id' }]);
 		if (!PLAN_VARIATIONS.has(String(body.plan_variation_id))) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Plan variation \`${String(body.plan_variation_id)}\` not found.`, field: 'plan_variation_id' }]);
 		return this.subscriptionIdempotency.run(String(body.idempotency_key), JSON.stringify({ ...body, idempotency_key: undefined }), async () => {
 			const now = new Date().toISOString();
@@ -457,8 +460,7 @@ class SquareState {
 	}
 }
 
-/** The seller's one location, and the subscription plan variations it sells. */
-const SANDBOX_LOCATION = 'LSANDBOX';
+/** The subscription plan variations the seller sells. */
 const PLAN_VARIATIONS = new Set(['SQ-PLAN-BASIC-MONTHLY', 'SQ-PLAN-PRO-MONTHLY']);
 
 const idempotencyRules = {

@@ -24,7 +24,7 @@ export class SquareInvoices {
 	constructor(
 		private readonly errors: Errors,
 		rules: ConstructorParameters<typeof IdempotencyCache>[0],
-		private readonly location: string,
+		private readonly isActiveLocation: (id: unknown) => boolean,
 	) {
 		this.orderKeys = new IdempotencyCache(rules);
 		this.invoiceKeys = new IdempotencyCache(rules);
@@ -41,7 +41,7 @@ export class SquareInvoices {
 	async createOrder(body: Record<string, unknown>): Promise<SandboxResponse> {
 		const order = (body.order ?? {}) as { location_id?: unknown; customer_id?: unknown; line_items?: Array<{ name?: unknown; quantity?: unknown; base_price_money?: { amount?: unknown; currency?: unknown } }> };
 		if (typeof body.idempotency_key !== 'string' || body.idempotency_key === '') return this.missing('idempotency_key');
-		if (order.location_id !== this.location) return this.errors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Location \`${String(order.location_id)}\` not found.`, field: 'order.location_id' }]);
+		if (!this.isActiveLocation(order.location_id)) return this.errors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Location \`${String(order.location_id)}\` not found.`, field: 'order.location_id' }]);
 		const items = order.line_items ?? [];
 		const currencies = new Set(items.map((item) => item.base_price_money?.currency));
 		for (const [index, item] of items.entries()) {
@@ -70,6 +70,10 @@ export class SquareInvoices {
 		if (typeof body.idempotency_key !== 'string' || body.idempotency_key === '') return this.missing('idempotency_key');
 		const order = this.orders.get(String(invoice.order_id));
 		if (!order) return this.errors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Order \`${String(invoice.order_id)}\` not found.`, field: 'invoice.order_id' }]);
+		// Square: an invoice's location, when given, must be its order's.
+		if (invoice.location_id !== undefined && invoice.location_id !== order.location_id) {
+			return this.errors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'INVALID_VALUE', detail: 'The invoice location must match the location of the order.', field: 'invoice.location_id' }]);
+		}
 		if (typeof invoice.primary_recipient?.customer_id !== 'string') return this.missing('invoice.primary_recipient.customer_id');
 		const request = invoice.payment_requests?.[0];
 		if (!request || typeof request.due_date !== 'string' || !/^\d{4}-\d\d-\d\d$/.test(request.due_date)) return this.missing('invoice.payment_requests[0].due_date');
