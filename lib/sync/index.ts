@@ -148,11 +148,16 @@ export function openSync({ store, platforms }: EngineContext) {
 		/** Internal records to one platform, through the ID map. */
 		push: async (platform: string, request: Omit<PushRequest, 'store' | 'connector'>): Promise<PushResult> =>
 			pushRecords({ ...request, store, connector: await connector(platform) }),
-		/** Every platform pulled, conflicts resolved, the winners pushed to the others. */
-		sync: async (chosen: Array<{ platform: string; mappings: FieldMapping[]; createDefaults?: Record<string, unknown> }>, options: Omit<SyncOptions, 'store' | 'platforms'>): Promise<SyncSummary> => {
-			const connected = [];
+		/**
+		 * Every platform pulled, conflicts resolved, the winners pushed to the others. One run of an integration's entity
+		 * at a time across every process: two runs at once (a webhook delivered twice) would both find the same change
+		 * unsynced and both write it (a second ticket, a comment twice); the later one waits, then finds nothing left.
+		 */
+		sync: async (chosen: Array<{ platform: string; mappings: FieldMapping[]; createDefaults?: Record<string, unknown> }>, options: Omit<SyncOptions, 'store' | 'platforms'> & { exclusive?: ExclusiveOptions }): Promise<SyncSummary> => {
+			const { exclusive, ...rest } = options;
+			const connected: SyncPlatform[] = [];
 			for (const { platform, mappings, createDefaults } of chosen) connected.push({ connector: await connector(platform), mappings, createDefaults });
-			return syncPlatforms({ ...options, store, platforms: connected });
+			return runExclusive(store.leases, leaseName('sync', rest.integration, rest.entity), () => syncPlatforms({ ...rest, store, platforms: connected }), exclusive);
 		},
 		/** Records purchases on one platform: each counted once, the customer's totals written to the CRM contact. */
 		purchaseRecorder: async (platform: string) => {
