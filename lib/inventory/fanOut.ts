@@ -109,6 +109,12 @@ export interface InventoryFanOutOptions {
 	 * answered), `after-ledger` (the outcome is committed).
 	 */
 	onWriteStep?: (step: WriteStep, row: LedgerKey) => void | Promise<void>;
+	/**
+	 * The stock group these stores belong to: several engines (nodes, each with its own stores' credentials) sharing one
+	 * state store and one stock. Each movement is then owed to every store of the group, each store's change a ledger row
+	 * of its own, and each engine writes only its own stores; the other stores' rows wait for their engines.
+	 */
+	group?: string;
 }
 
 export type WriteStep = 'before-intent' | 'after-intent' | 'after-write' | 'after-ledger';
@@ -150,6 +156,8 @@ export class InventoryFanOut {
 	private readonly locks: StockLocks;
 	private readonly stores: StoreTarget[];
 	private readonly onWriteStep: NonNullable<InventoryFanOutOptions['onWriteStep']>;
+	private readonly group?: string;
+	private joined?: Promise<void>;
 
 	constructor(options: InventoryFanOutOptions) {
 		const now = options.now ?? Date.now;
@@ -164,12 +172,33 @@ export class InventoryFanOut {
 		}
 		this.stores = options.stores.filter((store) => store.enabled !== false);
 		this.onWriteStep = options.onWriteStep ?? (() => undefined);
+		this.group = options.group;
+	}
+
+	/**
+	 * Adds this engine's stores to its stock group (once per engine; nothing without a group): every movement recorded
+	 * from then on, by any engine of the group, is owed to them too.
+	 */
+	async joinGroup(): Promise<void> {
+		if (this.group === undefined) return;
+		const group = this.group;
+		this.joined ??= this.ledger.joinGroup(group, this.stores.map((store) => store.id));
+		await this.joined;
+	}
+
+	/** The stores a movement recorded now is owed to: this engine's, and in a stock group every store of the group. */
+	private async targetStores(): Promise<string[]> {
+		const own = this.stores.map((store) => store.id);
+		if (this.group === undefined) return own;
+		await this.joinGroup();
+		return [...new Set([...own, ...(await this.ledger.groupStores(this.group))])];
 	}
 
 	/** Records the movements once and applies them to every other enabled store. */
 	async apply(movements: StockMovement[], delivery?: { source: string; id: string }): Promise<ApplyResult> {
 		assertMovements(movements);
 		await this.refuseKindClash(movements);
+		const stores = await this.targetStores();
 		const records = movements.map((movement) => {
 			const kind = movement.kind ?? 'sale';
 			return {
@@ -179,21 +208,23 @@ export class InventoryFanOut {
 				kind,
 				change: kind === 'correction' ? movement.quantity : SIGN[kind] * Math.abs(movement.quantity),
 				sourceStore: movement.sourceStore,
-				targetStores: this.stores.filter((store) => store.id !== movement.sourceStore).map((store) => store.id),
+				targetStores: stores.filter((store) => store !== movement.sourceStore),
 			};
 		});
+		// This engine writes its own stores; a group's other stores' rows wait for their own engines.
+		const targets = records.flatMap((record, index) => record.targetStores.filter((storeId) => this.store(storeId)).map((storeId) => ({ record, index, storeId })));
 		// The record and the stores' lock takes share one commit: the takes are queued behind it in the same turn.
 		const recorded = this.locks.inCommit((tx) => this.ledger.recordIn(tx, records, delivery));
-		const work = records.flatMap((record, index) => {
-			// Rows of a repeated delivery, or of an order cancelled before its sale, may not exist: nothing to do then.
-			const unrecorded = recorded.then((result) => result.duplicateDelivery || result.voided[index]);
-			return record.targetStores.map((storeId) => this.applyRow({ orderId: record.orderId, lineId: record.lineId, storeId, sku: record.sku }, unrecorded));
+		const work = targets.map(({ record, index, storeId }) => {
+			// Rows of a repeated delivery, or of an order cancelled before its sale, may not exist: nothing to do then; nor
+			// those of a store that joined its group after the movement was recorded (it was not owed the change).
+			const unrecorded = recorded.then((result) => ({ duplicate: result.duplicateDelivery || result.voided[index], earlier: !result.recorded[index] }));
+			return this.applyRow({ orderId: record.orderId, lineId: record.lineId, storeId, sku: record.sku }, unrecorded);
 		});
 		const settled = await Promise.allSettled(work);
 		const { duplicateDelivery, voided } = await recorded;
 		const voidedOrders = [...new Set(records.filter((_, index) => voided[index]).map((record) => record.orderId))];
 		// One store's failure is its own: its row stays pending, the other stores' outcomes stand.
-		const targets = records.flatMap((record) => record.targetStores.map((storeId) => ({ record, storeId })));
 		const outcomes = settled.flatMap((result, index) => {
 			if (result.status === 'fulfilled') return result.value ? [result.value] : [];
 			const { record, storeId } = targets[index];
@@ -213,7 +244,10 @@ export class InventoryFanOut {
 	async returnOrder(request: ReturnRequest): Promise<ReturnResult> {
 		const checked = checkReturn(request);
 		const recorded = await this.locks.inCommit((tx) => this.ledger.recordReturnIn(tx, checked));
-		const keys = recorded.lines.flatMap((line) => line.stores.map((storeId) => ({ orderId: checked.orderId, lineId: line.lineId, storeId, sku: line.sku, change: line.quantity })));
+		// A group's other stores' rows wait for their own engines.
+		const keys = recorded.lines.flatMap((line) =>
+			line.stores.filter((storeId) => this.store(storeId)).map((storeId) => ({ orderId: checked.orderId, lineId: line.lineId, storeId, sku: line.sku, change: line.quantity })),
+		);
 		const settled = await Promise.allSettled(keys.map((key) => this.applyRow(key)));
 		const outcomes = settled.flatMap((result, index) => {
 			if (result.status === 'rejected') return [this.unsettled(keys[index], result.reason)];
@@ -240,7 +274,7 @@ export class InventoryFanOut {
 
 	/** Applies rows left pending by earlier runs (a store that was down, a rate limit that outlasted retries). */
 	async retryPending(limit = 500): Promise<StoreOutcome[]> {
-		const rows = (await this.ledger.pending(limit)).filter((row) => this.store(row.storeId));
+		const rows = await this.ledger.pending(limit, this.stores.map((store) => store.id));
 		const outcomes = await Promise.all(rows.map((row) => this.applyRow(row).catch((error: unknown) => this.unsettled(row, error))));
 		return outcomes.filter((entry): entry is StoreOutcome => entry !== undefined);
 	}
@@ -338,18 +372,19 @@ export class InventoryFanOut {
 
 	/**
 	 * Applies one ledger row under its store's lock. `unrecorded`, when given, settles with the recording of the row,
-	 * committed in the same transaction that takes the lock: true when this call recorded nothing (a repeated delivery,
-	 * a void order), which then finishes only rows an earlier run left pending.
+	 * committed in the same transaction that takes the lock: `duplicate` when this call recorded nothing (a repeated
+	 * delivery, a void order), which then finishes only rows an earlier run left pending; `earlier` when the movement was
+	 * recorded before (a row missing then was never owed: its store joined the group later).
 	 */
-	private async applyRow(key: LedgerKey & { sku: string }, unrecorded?: Promise<boolean>): Promise<StoreOutcome | undefined> {
+	private async applyRow(key: LedgerKey & { sku: string }, unrecorded?: Promise<{ duplicate: boolean; earlier: boolean }>): Promise<StoreOutcome | undefined> {
 		const store = this.store(key.storeId);
 		if (!store) throw new Error(`Store "${key.storeId}" is not an enabled store`);
 		const settled = await this.locks.run(store.id, key.sku, {
 			// Read under the lock: another run (a duplicate delivery, a retry, a reconcile) may have settled the row.
 			prepare: async (tx) => ({ row: await this.ledger.row(key, tx), inFlight: await this.ledger.inFlight(store.id, key.sku, tx) }),
 			work: async ({ row, inFlight }, lock): Promise<Settled> => {
-				const duplicate = unrecorded !== undefined && (await unrecorded);
-				if (!row && duplicate) return {};
+				const { duplicate, earlier } = (await unrecorded) ?? { duplicate: false, earlier: false };
+				if (!row && (duplicate || earlier)) return {};
 				if (!row) throw new Error(`No ledger row for ${key.orderId}/${key.lineId} on ${key.storeId}`);
 				if (row.status !== 'pending') return duplicate ? {} : { outcome: outcome(row, store.connector.platform, true) };
 				let current: LedgerRow;

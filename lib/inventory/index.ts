@@ -56,9 +56,12 @@ export function openInventory({ store, platforms }: EngineContext) {
 	return {
 		/** Each selected store's connector, through the platform resolver. */
 		stores,
-		/** The fan-out engine over the selected stores. */
-		fanOut: async (selection: InventoryStoreSelection[], options: Omit<InventoryFanOutOptions, 'db' | 'stores'> = {}): Promise<InventoryFanOut> =>
-			new InventoryFanOut({ ...options, db: store.db, stores: await stores(selection) }),
+		/** The fan-out engine over the selected stores; in a stock group, its stores have joined the group. */
+		fanOut: async (selection: InventoryStoreSelection[], options: Omit<InventoryFanOutOptions, 'db' | 'stores'> = {}): Promise<InventoryFanOut> => {
+			const fanOut = new InventoryFanOut({ ...options, db: store.db, stores: await stores(selection) });
+			await fanOut.joinGroup();
+			return fanOut;
+		},
 		/** Orders recorded before their webhook is answered, with their steps, on the store's outbox; the ledger decides the stock step. */
 		orderIntake: (options: Omit<OrderIntakeOptions, 'ledger'> = {}): OrderIntake => new OrderIntake(store.outbox, { ...options, ledger: new InventoryLedger(store.db) }),
 	};

@@ -346,11 +346,18 @@ export class InventoryLedger {
 	}
 
 	/**
-	 * The `limit` oldest rows still owed to a store, listed by order, line and store (as `owedBy` lists them): one
-	 * order's entries can be noted milliseconds apart, so their times alone would list its stores in no stable order.
+	 * The `limit` oldest rows still owed to a store (to one of `storeIds` when given: the stores a run can write), listed
+	 * by order, line and store (as `owedBy` lists them): one order's entries can be noted milliseconds apart, so their
+	 * times alone would list its stores in no stable order.
 	 */
-	async pending(limit: number): Promise<LedgerRow[]> {
-		const entries = await this.owed().list({ order: 'created', limit });
+	async pending(limit: number, storeIds?: string[]): Promise<LedgerRow[]> {
+		const owed = this.owed();
+		const entries = storeIds
+			? (await Promise.all(storeIds.map((storeId) => owed.list({ order: 'created', limit, payload: { storeId } }))))
+					.flat()
+					.sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.key, b.key))
+					.slice(0, limit)
+			: await owed.list({ order: 'created', limit });
 		const rows = await this.rowsFor(entries.map((entry) => entry.payload));
 		return rows.sort((a, b) => compareText(a.orderId, b.orderId) || compareText(a.lineId, b.lineId) || compareText(a.storeId, b.storeId));
 	}
@@ -437,6 +444,23 @@ export class InventoryLedger {
 	/** Whether the row's change is still owed (its entry open): only such a row takes an intent or an outcome. */
 	private async isOwed(key: LedgerKey, executor: SqlExecutor): Promise<boolean> {
 		return (await this.owed(executor).get(ledgerEntryKey(key)))?.open === true;
+	}
+
+	/**
+	 * Adds stores to a stock group (the stores of several nodes sharing one stock and one state store): each movement
+	 * recorded from then on is owed to every store of the group, whichever node records it. Joining again changes nothing.
+	 */
+	async joinGroup(group: string, storeIds: string[]): Promise<void> {
+		const stamp = this.stamp();
+		for (const storeId of storeIds) {
+			await this.db.run('INSERT INTO inventory_group_stores (group_name, store_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [group, storeId, stamp]);
+		}
+	}
+
+	/** The stores of a stock group, by id. */
+	async groupStores(group: string): Promise<string[]> {
+		const rows = await this.db.query<{ store_id: string }>('SELECT store_id FROM inventory_group_stores WHERE group_name = ? ORDER BY store_id', [group]);
+		return rows.map((row) => row.store_id);
 	}
 
 	/** The expected available quantity of a SKU across channels; undefined until a baseline is set. */

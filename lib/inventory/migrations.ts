@@ -7,7 +7,8 @@ import { LEDGER_TOPIC, ledgerEntryKey } from './ledger';
  * (order, line, store); vendor delivery ids seen; the expected quantity per SKU; per (store, SKU) write locks; and
  * (v2) each row's write intent, so that a process killed mid-write is resumed without losing or doubling the change;
  * (v4) per sold line, the units given back by cancellations and refunds, never more than were sold; (v5) the changes
- * still owed to stores on the store's outbox (attempts, last error, next attempt), the ledger keeping what each store took.
+ * still owed to stores on the store's outbox (attempts, last error, next attempt), the ledger keeping what each store took;
+ * (v6) the stores of each stock group (several nodes' stores sharing one stock).
  */
 export const inventoryMigrations: Migration[] = [
 	{
@@ -114,6 +115,19 @@ export const inventoryMigrations: Migration[] = [
 				await tx.run(statement);
 			}
 		},
+	},
+	{
+		component: 'inventory',
+		version: 6,
+		description: 'stock groups: the stores of several nodes that share one stock, each movement owed to every store of the group',
+		statements: [
+			`CREATE TABLE inventory_group_stores (
+				group_name TEXT NOT NULL,
+				store_id TEXT NOT NULL,
+				joined_at TEXT NOT NULL,
+				PRIMARY KEY (group_name, store_id)
+			)`,
+		],
 	},
 ];
 
