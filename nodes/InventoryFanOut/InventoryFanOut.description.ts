@@ -13,6 +13,7 @@ import * as retryPending from './actions/retryPending.operation';
 import * as syncCustomers from './actions/syncCustomers.operation';
 import * as syncProducts from './actions/syncProducts.operation';
 import * as verifyOrder from './actions/verifyOrder.operation';
+import { stockGroupProperties } from './actions/storeLabel';
 import { namesInSentence } from '../shared/platformOptions';
 
 /** The operations that work on the chosen stores. */
@@ -72,4 +73,5 @@ export const inventoryFanOutProperties: INodeProperties[] = [
 	...syncProducts.description,
 	...verifyOrder.description,
 	{ ...rulesProperty, displayOptions: { show: { operation: storeOperations } } },
+	...stockGroupProperties(storeOperations),
 ];

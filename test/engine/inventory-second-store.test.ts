@@ -168,3 +168,31 @@ test('a third store of a platform on a second node of the group: a product edite
 		expect(quiet.outputs['Fan Out'][0].every((item) => item.json.pulled === 0 && item.json.created === 0 && item.json.updated === 0)).toBe(true);
 	}
 });
+
+test('a stock group over two nodes: an order applied by each node changes every store of the group once, and Retry Pending on each node writes only its own stores', async () => {
+	await sandboxes.reset();
+	await secondControl.reset();
+	await thirdControl.reset();
+	const magento = fixtureOf(inventoryFixtures, 'magento', 'inventory');
+	await sandboxes.controls.woocommerce.seed({ products: [{ sku: 'GRP-S', stock_quantity: 20 }] });
+	await Promise.all([sandboxes.controls.bigcommerce, secondControl, thirdControl].map((control) => bigCommerce.seed(control, ['GRP-S'], 20)));
+	await magento.seed(sandboxes.controls.magento, ['GRP-S'], 20);
+	const group = { stockGroup: 'stock-group', channelRules: {} };
+	// Each node joins the group on its first run (here a report-only reconcile), before the group's first order.
+	expect((await run({ operation: 'reconcile', skus: 'GRP-S', correct: false, baselineStore: 'woocommerce', ...group })).error).toBeUndefined();
+	expect((await nodeB({ operation: 'reconcile', skus: 'GRP-S', correct: false, baselineStore: '', storeLabel: 'b', ...group })).error).toBeUndefined();
+
+	const order = { operation: 'apply', kind: 'sale', orderId: 'g-1', sourceStore: 'woocommerce', deliveryId: 'wc-g-1', lines: [{ lineId: '1', sku: 'GRP-S', quantity: 3 }], ...group };
+	const changed = (result: Awaited<ReturnType<typeof run>>) => result.outputs['Fan Out'][0].map((item) => `${item.json.store} ${item.json.newQuantity ?? item.json.duplicateDelivery}`).sort();
+	expect(changed(await run(order))).toEqual(['bigcommerce 17', 'bigcommerce-2 17']);
+	// The same delivery reaches node B: its stores were owed the order from the start, so it writes them once.
+	expect(changed(await nodeB({ ...order, storeLabel: 'b' }))).toEqual(['bigcommerce@b 17', 'magento@b 17', 'undefined true']);
+	await run(order);
+	await nodeB({ ...order, storeLabel: 'b' });
+	const retriedA = await run({ operation: 'retryPending', limit: 50, ...group });
+	const retriedB = await nodeB({ operation: 'retryPending', limit: 50, storeLabel: 'b', ...group });
+	expect([...retriedA.outputs['Fan Out'][0], ...retriedA.outputs['Fan Out'][1], ...retriedB.outputs['Fan Out'][0], ...retriedB.outputs['Fan Out'][1]]).toEqual([]);
+	expect(await Promise.all([sandboxes.controls.bigcommerce, secondControl, thirdControl].map((control) => bigCommerce.quantity(control, 'GRP-S')))).toEqual([17, 17, 17]);
+	expect(await magento.quantity(sandboxes.controls.magento, 'GRP-S')).toBe(17);
+	expect((await sandboxes.controls.woocommerce.state<Array<{ stock_quantity: number }>>('products'))[0].stock_quantity).toBe(20);
+});

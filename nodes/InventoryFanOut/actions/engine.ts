@@ -5,7 +5,9 @@ import { openInventory, type ChannelRules, type InventoryFanOut, type StoreOutco
 import { nodePlatforms, type StateStore } from '../../shared/engineContext';
 import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
 import { pickedValue } from '../../shared/resourceLocator';
+import { storeChoice } from '../../shared/platformCredentials';
 import { locatedStores, locationParameter, storePlatform } from './properties';
+import { readStockGroup, readStoreLabel } from './storeLabel';
 
 interface RuleRow {
 	store: string;
@@ -40,14 +42,21 @@ export async function buildFanOut(context: IExecuteFunctions, store: StateStore)
 	const selected = context.getNodeParameter('stores', 0) as string[];
 	if (selected.length === 0) throw new NodeOperationError(context.getNode(), 'Select at least one store');
 	const rules = rulesByStore(context);
+	const label = readStoreLabel(context);
 	const inventory = openInventory({ store, platforms: nodePlatforms(context, store) });
 	// A platform's second store (`shopify-2`) keeps the location on its own credential: the pickers are the first store's.
 	return await inventory.fanOut(
 		selected.map((store) => {
 			const platform = storePlatform(store);
-			return { platform, id: store, rules: rules.get(store), settings: store === platform ? pickedLocation(context, platform) : undefined };
+			return { platform, id: stockStoreId(store, label), rules: rules.get(store), settings: store === platform ? pickedLocation(context, platform) : undefined };
 		}),
+		{ group: readStockGroup(context) },
 	);
+}
+
+/** A selected store's id in the ledger and in outputs: with the node's Store Label, `shopify@eu`. */
+export function stockStoreId(store: string, label: string): string {
+	return storeChoice('inventory', store, label).id;
 }
 
 /**

@@ -4,7 +4,8 @@ import { skuListSchema } from '../../../lib/inventory';
 import { nodeStore } from '../../shared/engineContext';
 import { readInput } from '../../shared/inputs';
 import { failedItem, hintFailures } from '../../shared/itemFailures';
-import { buildFanOut } from './engine';
+import { buildFanOut, stockStoreId } from './engine';
+import { readStoreLabel } from './storeLabel';
 import { inventoryPlatforms } from './properties';
 
 const showFor = { show: { operation: ['reconcile'] } };
@@ -46,10 +47,14 @@ function skuList(context: IExecuteFunctions, item: number): string[] {
 	return list.map((sku) => sku.trim()).filter(Boolean);
 }
 
+/** The baseline store chosen, named as this node's stores are (with its Store Label). */
+const baselineStore = (chosen: string, label: string): string | undefined => (chosen ? stockStoreId(chosen, label) : undefined);
+
 /** One item per store and SKU: in sync or corrected → In Step; drift, unknown SKU, no baseline → Drift; a store that could not be read → On Error. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const store = await nodeStore(this);
 	const fanOut = await buildFanOut(this, store);
+	const label = readStoreLabel(this);
 	const ok: INodeExecutionData[] = [];
 	const attention: INodeExecutionData[] = [];
 	let unread = 0;
@@ -57,7 +62,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	for (let item = 0; item < items.length; item++) {
 		const entries = await fanOut.reconcile(skuList(this, item), {
 			correct: this.getNodeParameter('correct', item) as boolean,
-			baselineFrom: (this.getNodeParameter('baselineStore', item) as string) || undefined,
+			baselineFrom: baselineStore(this.getNodeParameter('baselineStore', item) as string, label),
 		});
 		total += entries.length;
 		for (const entry of entries) {

@@ -18,6 +18,43 @@ export function storeLabelProperty(operation: string, collection: string): INode
 	};
 }
 
+/**
+ * Stock Group and Store Label: what lets several nodes keep one stock over more stores than one node holds. Every node of
+ * the group names the same group (and state store); each store's change is then owed to it whichever node records the
+ * order, and each node writes its own stores.
+ */
+export function stockGroupProperties(operations: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Stock Group',
+			name: 'stockGroup',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. stock',
+			displayOptions: { show: { operation: operations } },
+			description:
+				'For more stores of a platform than one node holds: give every node of the group the same Stock Group and State Store, and each a Store Label of its own. Each order is then owed to every store of the group, and each node writes its own stores. Empty: this node\'s stores only.',
+		},
+		{
+			displayName: 'Store Label',
+			name: 'storeLabel',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. eu',
+			displayOptions: { show: { operation: operations } },
+			description:
+				'Tells this node\'s stores apart from the other nodes\' of the Stock Group (letters, digits, - or _): its stores are named `<store>@<label>` (also as an order\'s Source Store). Leave empty on one node, and keep it once set.',
+		},
+	];
+}
+
+/** The node's stock group, trimmed; undefined when empty (the node's stores only). */
+export function readStockGroup(context: IExecuteFunctions): string | undefined {
+	const group = context.getNodeParameter('stockGroup', 0, '') as unknown;
+	if (typeof group !== 'string') throw new NodeOperationError(context.getNode(), `Stock Group must be text, got ${JSON.stringify(group)}`);
+	return group.trim() || undefined;
+}
+
 /** The node's store label, checked: letters, digits, - and _ only (it becomes part of each store's id). */
 export function readStoreLabel(context: IExecuteFunctions): string {
 	const label = context.getNodeParameter('storeLabel', 0, '') as unknown;
