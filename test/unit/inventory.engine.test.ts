@@ -241,15 +241,20 @@ test('reconcile reports drift against the expected stock and corrects it with co
 });
 
 test('an order recorded while reconcile corrects a store is applied after it, not swallowed by it', async () => {
-	const connectors = fourStores(30);
+	const connectors = fourStores(1);
 	const fanOut = new InventoryFanOut({ db: store.db, stores: targets(connectors) });
 	await fanOut.setExpected('SKU-1', 100);
 	connectors.b.quantities.set('SKU-1', 80);
-	const reconciling = fanOut.reconcile(['SKU-1'], { correct: true });
-	// While reconcile sets store b (a read and a write of 30 ms each, after its first read).
-	await pause(45);
-	const ordered = fanOut.apply([{ orderId: 'during', lineId: '1', sku: 'SKU-1', quantity: 4, sourceStore: 'a' }]);
-	const [report] = await Promise.all([reconciling, ordered]);
+	// The order arrives while reconcile sets store b (its write has begun), and b's write goes on once it is recorded.
+	let ordered: Promise<unknown> | undefined;
+	connectors.b.beforeCall = async () => {
+		if (ordered || connectors.b.calls.at(-1) !== 'set') return;
+		ordered = fanOut.apply([{ orderId: 'during', lineId: '1', sku: 'SKU-1', quantity: 4, sourceStore: 'a' }]);
+		while ((await fanOut.ledger.rowsOf('during', '1')).length < 3) await pause(1);
+	};
+	const report = await fanOut.reconcile(['SKU-1'], { correct: true });
+	expect(ordered).toBeDefined();
+	await ordered;
 	expect(report.find((entry) => entry.store === 'b')).toMatchObject({ status: 'corrected', actual: 80 });
 	expect(Object.values(connectors).map((connector) => connector.quantities.get('SKU-1'))).toEqual([100, 96, 96, 96]);
 	expect((await fanOut.ledger.rowsOf('during', '1')).map((row) => row.status)).toEqual(['applied', 'applied', 'applied']);

@@ -109,8 +109,10 @@ function engine(connector: ShelfStore, later = false): InventoryFanOut {
 	return new InventoryFanOut({ db: store.db, stores, isolatedLocks: true, lockPollMs: 5, ...(later ? { now: () => Date.now() + 3_600_000 } : {}) });
 }
 
+/** Waits for a condition, not for a time: a loaded machine may take seconds to get there. */
 async function until(condition: () => boolean): Promise<void> {
-	for (let turn = 0; turn < 500 && !condition(); turn++) await new Promise((resolve) => setTimeout(resolve, 5));
+	const deadline = Date.now() + 60_000;
+	while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
 	if (!condition()) throw new Error('the condition never held');
 }
 
@@ -215,7 +217,8 @@ test('a writer paused past its lock lease writes nothing when it wakes: the new 
 	expect(await engine(new ShelfStore('plain', shelf), true).retryPending()).toMatchObject([{ status: 'applied', previousQuantity: 100, newQuantity: 97 }]);
 	expect([shelf.quantity, shelf.writes]).toEqual([97, 1]);
 	// The paused writer's heartbeat (every 100 ms) finds its lease taken; then it wakes and must not write.
-	await new Promise((resolve) => setTimeout(resolve, 1000));
+	const pausedLease = (slow as unknown as { locks: { lease: { lost: boolean } } }).locks.lease;
+	await until(() => pausedLease.lost);
 	wake();
 	expect((await late).outcomes).toMatchObject([{ status: 'pending', error: { message: expect.stringMatching(/lost/) } }]);
 	expect([shelf.quantity, shelf.writes]).toEqual([97, 1]);

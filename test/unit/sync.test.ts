@@ -257,7 +257,8 @@ describe('sync', () => {
 		expect(await new InboxRepository(store.db).size({ integration: 'test', entity: 'contacts' })).toBe(0);
 	});
 	it('pushes to every platform at once: a run waits on its slowest platform, not on the sum of all', async () => {
-		// Each write waits until the other platform's write has started too (or gives up after 2 s and goes on alone).
+		// Each write waits until the other platform's write has started too. Writes made one after another never meet: the
+		// first gives up after 30 s (long enough that a loaded machine cannot make concurrent writes miss each other).
 		let entered = 0;
 		let bothEntered: () => void = () => undefined;
 		const together = new Promise<void>((resolve) => (bothEntered = resolve));
@@ -268,7 +269,7 @@ describe('sync', () => {
 				mostAtOnce = Math.max(mostAtOnce, ++concurrent);
 				if (++entered === 2) bothEntered();
 				let timer: NodeJS.Timeout | undefined;
-				await Promise.race([together, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+				await Promise.race([together, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
 				clearTimeout(timer);
 				concurrent--;
 				return super.write(...args);
