@@ -77,11 +77,14 @@ describe.each(storeBackends())('one circuit breaker shared by processes on $name
 		await Promise.all(workers.map(async (worker) => await worker.next()));
 		const key = 'destination:analytics';
 
-		// One failure from each process: none alone reaches the threshold, together they open the circuit.
-		for (const worker of workers) await worker.call({ call: 'recordFailure', key, policy });
+		// One failure from each process: none alone reaches the threshold, together they open the circuit. Its first
+		// cool-down is long, so that however slowly a loaded machine asks, every process is asked while it is open.
+		for (const worker of workers) await worker.call({ call: 'recordFailure', key, policy: { ...policy, cooldownMs: 600_000 } });
 		expect(await store.circuits.state(key)).toMatchObject({ state: 'open', failures: WORKERS });
 		const whileOpen = (await Promise.all(workers.map(async (worker) => await worker.call({ call: 'admit', key, policy })))) as Admission[];
 		expect(whileOpen.every((admission) => !admission.admitted)).toBe(true);
+		// A failure reported while open starts a new cool-down, the short one the rounds below wait out.
+		await workers[0].call({ call: 'recordFailure', key, policy });
 
 		const probesPerRound: number[] = [];
 		for (let round = 0; round < ROUNDS; round++) {

@@ -59,8 +59,9 @@ class Caller {
 async function race(sandbox: RunningSandbox, storeOf: (caller: number) => unknown): Promise<{ ok: number; refused: number; peak: number }> {
 	const control = new SandboxControl(sandbox.baseUrl);
 	await control.reset();
-	// Each request stays open a while, so requests of different processes overlap.
-	await control.updateSettings({ responseDelayMs: 60 });
+	// Each request stays open a while, so requests of different processes overlap: long enough that on a loaded machine
+	// the processes, told to go one after another, still have theirs open at once.
+	await control.updateSettings({ responseDelayMs: 400 });
 	const env = { CALLER_BASE_URL: sandbox.baseUrl, CALLER_API_KEY: String(sandbox.credentials.apiKey), CALLER_REQUESTS: String(REQUESTS_EACH) };
 	const callers = Array.from({ length: WORKERS }, (_, index) => new Caller({ ...env, CALLER_STORE: JSON.stringify(storeOf(index)) }));
 	try {

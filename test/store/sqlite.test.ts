@@ -37,10 +37,14 @@ test('using the store instead of `tx` inside its own transaction fails at once i
 
 test('work a transaction starts but does not await runs normally once the transaction is over', async () => {
 	let detached: Promise<void> | undefined;
+	let transactionOver: () => void = () => undefined;
+	const over = new Promise<void>((resolve) => (transactionOver = resolve));
 	await store.db.transaction(async (tx) => {
 		await new CursorRepository(tx).set(contacts, 'page:1');
-		detached = new Promise<void>((resolve) => setTimeout(resolve, 20)).then(async () => await store.cursors.set(contacts, 'page:2'));
+		// Started inside the transaction, run after it has committed (an event, not a time: a loaded machine may be slow).
+		detached = over.then(async () => await store.cursors.set(contacts, 'page:2'));
 	});
+	transactionOver();
 	await detached;
 	expect(await store.cursors.get(contacts)).toBe('page:2');
 });
