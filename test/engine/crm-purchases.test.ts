@@ -25,17 +25,23 @@ const order = (orderId: string, amount: number, purchasedAt = '2026-11-27T10:00:
 
 const record = (purchase: Purchase, connector: CrmConnector = hubspot.connector) => recordPurchase({ store, connector, integration: 'shop', purchase, runId: 'run' });
 
-/** The connector with its writes held back `delayMs`, so totals computed earlier reach the CRM after later ones. */
-function slowWriter(connector: CrmConnector, delayMs: number): CrmConnector {
-	return new Proxy(connector, {
+/** The connector with its writes held until `release()`: `reached` settles once one is waiting, its total computed. */
+function heldWriter(connector: CrmConnector): { connector: CrmConnector; reached: Promise<void>; release: () => void } {
+	let release: () => void = () => undefined;
+	const gate = new Promise<void>((resolve) => (release = resolve));
+	let arrive: () => void = () => undefined;
+	const reached = new Promise<void>((resolve) => (arrive = resolve));
+	const held = new Proxy(connector, {
 		get(target, property, receiver) {
 			if (property !== 'write') return Reflect.get(target, property, receiver);
 			return async (...args: Parameters<CrmConnector['write']>) => {
-				await new Promise((resolve) => setTimeout(resolve, delayMs));
+				arrive();
+				await gate;
 				return target.write(...args);
 			};
 		},
 	});
+	return { connector: held, reached, release };
 }
 
 async function contact(): Promise<Record<string, string>> {
@@ -87,10 +93,12 @@ test('concurrent orders of one customer converge on the sum of all of them', asy
 test('a total written late by one order is corrected: the writer recomputes and writes the ledger\'s sum again', async () => {
 	await record(order('300', 100, '2026-11-27T09:00:00.000Z'));
 	// The slow order computes 4.00 and writes it only after the fast order has written 7.00.
-	const slow = record(order('301', 300, '2026-11-27T10:00:00.000Z'), slowWriter(hubspot.connector, 400));
-	await new Promise((resolve) => setTimeout(resolve, 100));
+	const writer = heldWriter(hubspot.connector);
+	const slow = record(order('301', 300, '2026-11-27T10:00:00.000Z'), writer.connector);
+	await writer.reached;
 	await record(order('302', 300, '2026-11-27T11:00:00.000Z'));
 	expect(Number((await contact()).total_revenue)).toBe(7);
+	writer.release();
 	const result = await slow;
 	expect(result.totals.totalSpent).toBe(700);
 	expect(Number((await contact()).total_revenue)).toBe(7);

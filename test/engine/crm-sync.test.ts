@@ -148,8 +148,8 @@ test('429 storms and 5xx bursts mid-sync: every record arrives exactly once and 
 
 test('the sync process killed mid-sync, then run again: nothing lost or doubled', async () => {
 	await seedHubSpot(600);
-	// Slow Salesforce writes down so the kill lands between batches.
-	await salesforce.control.fault({ kind: 'latency', ms: 600, times: -1, match: { method: 'PATCH' } });
+	// Slow Salesforce writes down so the kill lands between batches, however slowly a loaded machine notices the first.
+	await salesforce.control.fault({ kind: 'latency', ms: 2_000, times: -1, match: { method: 'PATCH' } });
 	const worker = spawn(process.execPath, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(__dirname, 'crmSyncWorker.ts'), join(dir, 'state.db'), hubspotServer.baseUrl, salesforceServer.baseUrl], {
 		env: { ...process.env, HUBSPOT_TOKEN: hubspotServer.credentials.accessToken, SALESFORCE_TOKEN: salesforceServer.credentials.accessToken },
 		stdio: 'ignore',

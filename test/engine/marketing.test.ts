@@ -216,7 +216,8 @@ test('one platform down does not stop the others; its work is kept, reported and
 
 test('Mailchimp never sees more than 10 connections at once and no 429 reaches the engine', async () => {
 	const { controls } = platforms;
-	await controls.mailchimp.updateSettings({ responseDelayMs: 40 });
+	// Held open long enough that the engine reaches its 10 at once even on a loaded machine.
+	await controls.mailchimp.updateSettings({ responseDelayMs: 300 });
 	const engine = new MarketingFanOut({
 		store,
 		targets: marketingTargets(marketingConnectors(marketingTransports(platforms.sandboxes, { store }))).filter((target) => target.platform === 'mailchimp'),

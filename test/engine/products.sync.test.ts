@@ -35,11 +35,13 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
+/** Run ids from a counter: two runs within one millisecond would share a clock-based one. */
+let runs = 0;
 const sync = (): Promise<SyncSummary> =>
 	openSync({ store, platforms: standalonePlatforms(sandboxes.stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts([...stores], {
 		integration: 'catalog',
 		strategy: { kind: 'lastWriteWins' },
-		runId: `run-${Date.now()}`,
+		runId: `run-${++runs}`,
 	});
 
 interface Seen {
@@ -173,7 +175,7 @@ test('Shopify: a single-variant product there reaches WooCommerce once, an edit 
 		openSync({ store, platforms: standalonePlatforms(sandboxes.stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts(['shopify', 'woocommerce'], {
 			integration: 'shopify-catalog',
 			strategy: { kind: 'lastWriteWins' },
-			runId: `run-${Date.now()}`,
+			runId: `run-${++runs}`,
 		});
 	const first = await shopifySync();
 	expect(first.failures).toEqual([]);

@@ -1,4 +1,4 @@
-/** `npm run sandbox [-- --base-port 4010]`: every sandbox on loopback until Ctrl-C. */
+/** `npm run sandbox [-- --base-port 4010]`: every sandbox on loopback until Ctrl-C (base port 0: each on a free port). */
 import { startAllSandboxes } from './registry';
 
 const defaultBasePort = 4010;
@@ -13,7 +13,8 @@ function basePort(argv: string[]): number {
 }
 
 async function main(): Promise<void> {
-	const sandboxes = await startAllSandboxes({ basePort: basePort(process.argv.slice(2)) });
+	const port = basePort(process.argv.slice(2));
+	const sandboxes = await startAllSandboxes({ basePort: port === 0 ? undefined : port });
 	for (const sandbox of sandboxes) {
 		const credentials = Object.entries(sandbox.credentials)
 			.map(([key, value]) => `${key}=${value}`)

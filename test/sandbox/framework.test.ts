@@ -139,6 +139,8 @@ describe('framework with a stand-in vendor', () => {
 	});
 
 	test('token bucket refills over time and its 429 carries Retry-After; a fixed window covers only its path', async () => {
+		// A token a second, so four calls in a row meet an empty bucket however slowly a loaded machine makes them.
+		await control.setRateLimits({ windows: [{ name: 'bucket', limit: 3, intervalMs: 3_000 }] });
 		const statuses: number[] = [];
 		let last: Response | undefined;
 		for (let index = 0; index < 4; index++) {
@@ -148,7 +150,7 @@ describe('framework with a stand-in vendor', () => {
 		expect(statuses).toEqual([200, 200, 200, 429]);
 		expect(last?.headers.get('retry-after')).toBe('1');
 		expect(await last?.json()).toEqual({ error: 'slow down', window: 'bucket' });
-		await sleep(250);
+		await sleep(1_050);
 		expect((await call('/things/1/echo', { method: 'POST' })).status).toBe(200);
 
 		await control.setRateLimits({ windows: [{ name: 'bucket', limit: 100 }] });
@@ -211,12 +213,13 @@ describe('framework on the HubSpot sandbox', () => {
 
 	describe('rate limiting', () => {
 		test('the rolling window reports itself in HubSpot headers, refuses with 429 when full, and frees up as it rolls', async () => {
-			await control.setRateLimits({ windows: [{ name: 'TEN_SECONDLY_ROLLING', limit: 3, intervalMs: 500 }] });
+			// A window long enough that four calls in a row fall in it however slowly a loaded machine makes them.
+			await control.setRateLimits({ windows: [{ name: 'TEN_SECONDLY_ROLLING', limit: 3, intervalMs: 2_000 }] });
 			const replies = [await hub(contacts), await hub(contacts), await hub(contacts), await hub(contacts)];
 			expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 429]);
 			expect(replies.map((reply) => reply.headers.get('x-hubspot-ratelimit-remaining'))).toEqual(['2', '1', '0', '0']);
 			expect(replies[0].headers.get('x-hubspot-ratelimit-max')).toBe('3');
-			expect(replies[0].headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('500');
+			expect(replies[0].headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('2000');
 			expect(replies[0].headers.get('x-hubspot-ratelimit-daily')).toBe('1000000');
 			expect(replies[0].headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('999999');
 			expect(replies[3].body).toEqual({
@@ -228,7 +231,7 @@ describe('framework on the HubSpot sandbox', () => {
 				category: 'RATE_LIMITS',
 			});
 			expect(replies[3].headers.get('retry-after')).toBeNull();
-			await sleep(550);
+			await sleep(2_050);
 			expect((await hub(contacts)).status).toBe(200);
 		});
 
@@ -412,23 +415,26 @@ describe('registry and CLI', () => {
 
 	test('the CLI prints each sandbox with its URL and credentials and stops on SIGINT', async () => {
 		// A clean-clone run beside the e2e suites once saw the CLI print nothing within 30 s: a port taken or a slow start.
-		// So its consecutive ports lie below Linux's ephemeral range (32768 up), where the other suites' servers and every
-		// outgoing connection take theirs, and the wait allows for tsx compiling every sandbox on a busy machine.
-		const basePort = 10_000 + Math.floor(Math.random() * 20_000);
+		// So every sandbox takes a free port the system picks (base port 0), and the wait allows for tsx compiling every
+		// sandbox on a busy machine.
 		// One process (node with tsx's loader) so SIGINT reaches the CLI itself.
-		const child = spawn(process.execPath, ['--import', 'tsx', 'test/sandbox/cli.ts', '--base-port', String(basePort)]);
+		const child = spawn(process.execPath, ['--import', 'tsx', 'test/sandbox/cli.ts', '--base-port', '0']);
 		let output = '';
+		let errors = '';
 		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
 		const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 		try {
 			const deadline = Date.now() + 90_000;
-			while (!output.includes('Ctrl-C') && Date.now() < deadline) await sleep(50);
-			expect(output).toContain(`hubspot      http://127.0.0.1:${basePort}  accessToken=sandbox-hubspot-token`);
-			const reply = await callApi(`http://127.0.0.1:${basePort}`, '/crm/v3/objects/contacts', { token: 'sandbox-hubspot-token' });
+			while (!output.includes('Ctrl-C') && child.exitCode === null && Date.now() < deadline) await sleep(50);
+			expect({ output, errors }).toEqual({ output: expect.stringContaining('Ctrl-C'), errors: '' });
+			const hubspot = /^hubspot {6}(http:\/\/127\.0\.0\.1:\d+) {2}accessToken=sandbox-hubspot-token {2}\(control: \1\/__control\/\)$/m.exec(output);
+			expect(hubspot).not.toBeNull();
+			const reply = await callApi(hubspot![1], '/crm/v3/objects/contacts', { token: 'sandbox-hubspot-token' });
 			expect(reply.status).toBe(200);
 		} finally {
 			child.kill('SIGINT');
-			setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+			setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
 		}
 		expect(await exited).toBe(0);
 	});

@@ -58,7 +58,8 @@ test('PUT by hash creates with status_if_new and leaves an existing member\'s st
 });
 
 test('an 11th simultaneous connection is refused with 429', async () => {
-	await control.updateSettings({ responseDelayMs: 200 });
+	// Held open long enough that all twelve arrive while the first ten are open, however loaded the machine.
+	await control.updateSettings({ responseDelayMs: 1000 });
 	const statuses = await Promise.all(Array.from({ length: 12 }, () => call('GET', '/ping').then((response) => response.status)));
 	expect(statuses.filter((status) => status === 200)).toHaveLength(10);
 	expect(statuses.filter((status) => status === 429)).toHaveLength(2);

@@ -155,7 +155,8 @@ test('auth: a missing or wrong token is the gateway’s 401 AUTHENTICATION fault
 });
 
 test(`throttling: the ${QBO_CONCURRENT_LIMIT + 1}th request at once and the 501st in a minute get 429 ThrottleExceeded`, async () => {
-	await control.updateSettings({ responseDelayMs: 150 });
+	// Held open long enough that all of them arrive while the first are still open, however loaded the machine.
+	await control.updateSettings({ responseDelayMs: 1000 });
 	const replies = await Promise.all(Array.from({ length: QBO_CONCURRENT_LIMIT + 2 }, () => api('/companyinfo/1')));
 	const refused = replies.filter((reply) => reply.status === 429);
 	expect(refused).toHaveLength(2);

@@ -65,10 +65,11 @@ test('compare-and-set refuses a stale compare quantity with COMPARE_QUANTITY_STA
 });
 
 test('a drained cost bucket answers Throttled in a 200 with throttleStatus; the transport waits for the refill and retries', async () => {
-	await control.updateSettings({ maximumAvailable: 20, restoreRate: 50 });
+	// A slow refill, so the drain below outruns it however slowly a loaded machine sends (36 points asked of 20 + 10/s).
+	await control.updateSettings({ maximumAvailable: 20, restoreRate: 10 });
 	const first = await graphql('query Find($query: String) { inventoryItems(first: 1, query: $query) { nodes { id } } }', { query: 'sku:TEE-M' });
-	expect(first.body.extensions.cost).toMatchObject({ requestedQueryCost: 4, actualQueryCost: 4, throttleStatus: { maximumAvailable: 20, restoreRate: 50 } });
-	const drain = await Promise.all(Array.from({ length: 6 }, () => graphql('query Find($query: String) { inventoryItems(first: 1, query: $query) { nodes { id } } }', { query: 'sku:TEE-M' })));
+	expect(first.body.extensions.cost).toMatchObject({ requestedQueryCost: 4, actualQueryCost: 4, throttleStatus: { maximumAvailable: 20, restoreRate: 10 } });
+	const drain = await Promise.all(Array.from({ length: 8 }, () => graphql('query Find($query: String) { inventoryItems(first: 1, query: $query) { nodes { id } } }', { query: 'sku:TEE-M' })));
 	const throttled = drain.find((reply) => reply.body.errors);
 	expect(throttled?.status).toBe(200);
 	expect(throttled?.body).toMatchObject({ errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }], extensions: { cost: { actualQueryCost: null } } });

@@ -37,7 +37,7 @@ export async function startReceiver(path = '/hooks/hubspot'): Promise<WebhookRec
 	return {
 		url: `http://127.0.0.1:${port}${path}`,
 		received,
-		async waitFor(count, timeoutMs = 5000) {
+		async waitFor(count, timeoutMs = 30_000) {
 			const deadline = Date.now() + timeoutMs;
 			while (received.length < count) {
 				if (Date.now() > deadline) throw new Error(`expected ${count} webhook requests, got ${received.length}`);

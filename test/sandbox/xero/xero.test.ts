@@ -112,7 +112,8 @@ test(`limits: the 61st call in a minute and the ${XERO_CONCURRENT_LIMIT + 1}th a
 	expect(Number(statuses[2].headers.get('retry-after'))).toBeGreaterThan(0);
 	expect(statuses[1].headers.get('x-minlimit-remaining')).toBe('0');
 	await control.reset();
-	await control.updateSettings({ responseDelayMs: 150 });
+	// Held open long enough that all of them arrive while the first are open, however loaded the machine.
+	await control.updateSettings({ responseDelayMs: 1000 });
 	const burst = await Promise.all(Array.from({ length: XERO_CONCURRENT_LIMIT + 1 }, () => api('/Organisation')));
 	const refused = burst.filter((reply) => reply.status === 429);
 	expect(refused).toHaveLength(1);
