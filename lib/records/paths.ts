@@ -34,6 +34,10 @@ export function readPath(source: unknown, segments: readonly string[]): { found:
 
 /** The value at a dotted path, `undefined` when a step is missing. */
 export function getPath(source: unknown, path: string): unknown {
+	// Most fields are top-level: read them without splitting the path (this runs several times per field of every record).
+	if (!path.includes('.')) {
+		return source !== null && typeof source === 'object' && Object.prototype.hasOwnProperty.call(source, path) ? (source as Record<string, unknown>)[path] : undefined;
+	}
 	return readPath(source, splitPath(path)).value;
 }
 
@@ -51,7 +55,8 @@ export function writePath(target: Record<string, unknown>, segments: readonly st
 }
 
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-	writePath(target, splitPath(path), value);
+	if (!path.includes('.')) target[path] = value;
+	else writePath(target, splitPath(path), value);
 }
 
 /** Removes the value at `segments`; true when something was there. */
@@ -72,7 +77,8 @@ export function invalidPath(path: unknown): string | undefined {
 
 /** Nested objects become dotted paths, so nested fields are compared one by one; arrays and dates are values. */
 export function flatten(record: Record<string, unknown>, prefix = '', into: Record<string, unknown> = {}): Record<string, unknown> {
-	for (const [key, value] of Object.entries(record)) {
+	for (const key of Object.keys(record)) {
+		const value = record[key];
 		const path = prefix ? `${prefix}.${key}` : key;
 		if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
 			flatten(value as Record<string, unknown>, path, into);
@@ -86,7 +92,14 @@ export function flatten(record: Record<string, unknown>, prefix = '', into: Reco
 /** Dotted paths back into nested objects; two paths of which one runs through the other (`a`, `a.b`) are a PathConflictError. */
 export function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
 	const record: Record<string, unknown> = {};
-	for (const [path, value] of Object.entries(flat)) {
+	for (const path of Object.keys(flat)) {
+		const value = flat[path];
+		if (!path.includes('.')) {
+			// A top-level key is unique: anything already here was made for a longer path.
+			if (Object.prototype.hasOwnProperty.call(record, path)) throw new PathConflictError(path);
+			record[path] = value;
+			continue;
+		}
 		const segments = splitPath(path);
 		// Keys are unique, so anything already here was made for a longer path: writing would drop it.
 		if (readPath(record, segments).found) throw new PathConflictError(path);

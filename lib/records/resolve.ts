@@ -86,37 +86,62 @@ function sideRanks(versions: RecordVersion[], priority: string[] = []): Map<stri
 	return new Map([...priority, ...unlisted].map((side, rank) => [side, rank]));
 }
 
+type FlatVersion = RecordVersion & { flat: Record<string, unknown>; time: number };
+
 /** Resolves every field some side changed since `base` (undefined base: no snapshot yet, every value counts as a change). */
 export function resolveVersions(base: Record<string, unknown> | undefined, versions: RecordVersion[], options: ResolveOptions): Resolution {
 	const flatBase = flatten(base ?? {});
-	const flatVersions = versions.map((version) => ({ ...version, flat: flatten(version.fields), time: timeOf(version.modifiedAt) }));
+	const flatVersions: FlatVersion[] = versions.map((version) => ({ ...version, flat: flatten(version.fields), time: timeOf(version.modifiedAt) }));
 	const ranks = sideRanks(versions, options.sidePriority);
-	const policies = new Map((options.fieldPolicies ?? []).map((policy) => [policy.field, policy]));
-	const fields = new Set(flatVersions.flatMap((version) => Object.keys(version.flat)));
+	const policies = options.fieldPolicies?.length ? new Map(options.fieldPolicies.map((policy) => [policy.field, policy])) : undefined;
+	const fields = new Set<string>();
+	for (const version of flatVersions) for (const field of Object.keys(version.flat)) fields.add(field);
 	const merged = { ...flatBase };
 	const decisions: FieldDecision[] = [];
 	const ignored = new Set<string>();
 
+	// Loops rather than chained filters: sync resolves every field of every record it pulls.
 	for (const field of fields) {
-		const present = flatVersions.filter((version) => field in version.flat);
-		// Without a base (first sync) a value counts as a change, a blank does not: it is missing data, not an edit.
-		const changers = present.filter((version) => (base === undefined ? !isBlank(version.flat[field]) : !sameValue(version.flat[field], flatBase[field])));
-		const policy = policies.get(field);
+		const present: FlatVersion[] = [];
+		const candidates: Candidate[] = [];
+		for (const version of flatVersions) {
+			if (!(field in version.flat)) continue;
+			present.push(version);
+			const value = version.flat[field];
+			// Without a base (first sync) a value counts as a change, a blank does not: it is missing data, not an edit.
+			const changed = base === undefined ? !isBlank(value) : !sameValue(value, flatBase[field]);
+			if (changed) candidates.push({ side: version.side, value, time: version.time, rank: ranks.get(version.side) ?? 0 });
+		}
+		const policy = policies?.get(field);
 		if (policy?.policy === 'ignore') {
 			ignored.add(field);
-			if (changers.length > 0) decisions.push({ field, changedBy: changers.map((v) => v.side), conflict: false, reason: 'ignored' });
+			if (candidates.length > 0) decisions.push({ field, changedBy: candidates.map((candidate) => candidate.side), conflict: false, reason: 'ignored' });
 			continue;
 		}
-		const candidates = changers.map((version) => ({ side: version.side, value: version.flat[field], time: version.time, rank: ranks.get(version.side) ?? 0 }));
-		const distinct = candidates.filter((candidate, index) => candidates.findIndex((other) => sameValue(other.value, candidate.value)) === index);
-		const conflict = distinct.length > 1;
+		const distinct = candidates.length > 1 ? uniqueValues(candidates) : candidates;
 		const decision = decide(field, flatBase[field], policy, candidates, distinct, present, options.strategy);
 		if (!decision) continue;
-		decisions.push({ ...decision, field, changedBy: candidates.map((candidate) => candidate.side), conflict });
+		decisions.push({ ...decision, field, changedBy: candidates.map((candidate) => candidate.side), conflict: distinct.length > 1 });
 		if (decision.reason !== 'review') merged[field] = decision.value;
 	}
 
 	const review = decisions.filter((decision) => decision.reason === 'review').map((decision) => decision.field);
+	let updates: Record<string, Record<string, unknown>> | undefined;
+	return {
+		merged: unflatten(merged),
+		decisions,
+		conflicts: decisions.filter((decision) => decision.conflict).map((decision) => decision.field),
+		review,
+		// Worked out when read: sync never reads it, the Conflict Resolver does.
+		get updates() {
+			updates ??= sideUpdates(flatVersions, merged, fields, ignored, review);
+			return updates;
+		},
+	};
+}
+
+/** Per side, the fields it must change to match `merged`. */
+function sideUpdates(flatVersions: FlatVersion[], merged: Record<string, unknown>, fields: Set<string>, ignored: Set<string>, review: string[]) {
 	const updates: Record<string, Record<string, unknown>> = {};
 	for (const version of flatVersions) {
 		const changes: Record<string, unknown> = {};
@@ -127,13 +152,7 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 		}
 		updates[version.side] = unflatten(changes);
 	}
-	return {
-		merged: unflatten(merged),
-		decisions,
-		conflicts: decisions.filter((decision) => decision.conflict).map((decision) => decision.field),
-		review,
-		updates,
-	};
+	return updates;
 }
 
 type Decided = Pick<FieldDecision, 'reason' | 'winner' | 'value'>;
@@ -144,7 +163,7 @@ function decide(
 	policy: FieldPolicy | undefined,
 	candidates: Candidate[],
 	distinct: Candidate[],
-	present: Array<RecordVersion & { flat: Record<string, unknown>; time: number }>,
+	present: FlatVersion[],
 	strategy: ConflictStrategy,
 ): Decided | undefined {
 	if (policy?.policy === 'owner' && policy.side) {

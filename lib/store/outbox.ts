@@ -1,4 +1,4 @@
-import { selectIn } from './inList';
+import { runIn, selectIn } from './inList';
 import { insertMany } from './insertMany';
 import type { Migration, SqlDatabase, SqlExecutor, SqlValue } from './types';
 
@@ -375,6 +375,25 @@ export class OutboxTopic<P> {
 	/** Removes handled entries, in key order. */
 	async removeMany(keys: string[]): Promise<void> {
 		for (const key of [...new Set(keys)].sort()) await this.remove(key);
+	}
+
+	/**
+	 * `remove` with a revision for many entries: one statement per revision and 500 keys (a fresh sync's entries are
+	 * all at revision 1), in key order. An entry rewritten since its revision was read stays.
+	 */
+	async removeRevisions(entries: Array<{ key: string; revision: number }>): Promise<void> {
+		const byRevision = new Map<number, string[]>();
+		for (const { key, revision } of entries) {
+			const keys = byRevision.get(revision);
+			if (keys) keys.push(key);
+			else byRevision.set(revision, [key]);
+		}
+		for (const [revision, keys] of byRevision) {
+			await runIn(this.db, keys.sort(), ({ placeholders, values }) => ({
+				sql: `DELETE FROM outbox_entries WHERE topic = ? AND revision = ? AND entry_key IN (${placeholders})`,
+				params: [this.topic, revision, ...values],
+			}));
+		}
 	}
 
 	/**

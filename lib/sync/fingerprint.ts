@@ -3,11 +3,10 @@ import { createHash } from 'node:crypto';
 function canonical(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(canonical);
 	if (value && typeof value === 'object') {
-		return Object.fromEntries(
-			Object.keys(value as Record<string, unknown>)
-				.sort()
-				.map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-		);
+		// No prototype: a field named __proto__ stays a field.
+		const sorted = Object.create(null) as Record<string, unknown>;
+		for (const key of Object.keys(value).sort()) sorted[key] = canonical((value as Record<string, unknown>)[key]);
+		return sorted;
 	}
 	return value === null || value === undefined ? '' : String(value);
 }

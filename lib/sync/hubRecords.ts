@@ -1,5 +1,6 @@
 import { selectIn } from '../store/inList';
-import type { SqlExecutor } from '../store/types';
+import { insertMany } from '../store/insertMany';
+import type { SqlExecutor, SqlValue } from '../store/types';
 
 /** The last agreed version of a record, in internal field names: the base every platform's change is measured from. */
 export interface HubRecord {
@@ -63,16 +64,54 @@ export class HubRecordRepository {
 	 * aborts a whole Postgres transaction.
 	 */
 	async put(key: HubKey, record: HubRecord, writtenFor: string[]): Promise<void> {
-		let matchKey = record.matchKey ?? null;
-		if (matchKey) {
-			const holder = (await this.byMatchKey(key, [matchKey])).get(matchKey);
-			if (holder && holder.internalId !== record.internalId) matchKey = null;
+		await this.putMany(key, [record], writtenFor);
+	}
+
+	/**
+	 * `put` for many records, as if put one after another (a match key goes to the first record that asks for it while
+	 * free): one look-up of the keys and one statement per 500 records instead of two statements per record.
+	 */
+	async putMany(key: HubKey, records: HubRecord[], writtenFor: string[]): Promise<void> {
+		// A record saved twice starts a second round: one upsert statement cannot touch a row twice on Postgres.
+		let round = new Map<string, HubRecord>();
+		for (const record of records) {
+			if (round.has(record.internalId)) {
+				await this.putDistinct(key, [...round.values()], writtenFor);
+				round = new Map();
+			}
+			round.set(record.internalId, record);
 		}
-		await this.db.run(
-			`INSERT INTO sync_records (integration, entity, internal_id, match_key, data, updated_at, written_for) VALUES (?, ?, ?, ?, ?, ?, ?)
-			 ON CONFLICT (integration, entity, internal_id) DO UPDATE SET match_key = excluded.match_key, data = excluded.data, updated_at = excluded.updated_at, written_for = excluded.written_for`,
-			[key.integration, key.entity, record.internalId, matchKey, JSON.stringify(record.data), new Date().toISOString(), JSON.stringify(writtenFor)],
-		);
+		await this.putDistinct(key, [...round.values()], writtenFor);
+	}
+
+	private async putDistinct(key: HubKey, records: HubRecord[], writtenFor: string[]): Promise<void> {
+		if (records.length === 0) return;
+		const holders = new Map<string, string>();
+		const keyOf = new Map<string, string>();
+		for (const [matchKey, holder] of await this.byMatchKey(key, records.flatMap((record) => (record.matchKey ? [record.matchKey] : [])))) {
+			holders.set(matchKey, holder.internalId);
+			keyOf.set(holder.internalId, matchKey);
+		}
+		const now = new Date().toISOString();
+		const platforms = JSON.stringify(writtenFor);
+		// Rows go in the order given, so a key one record gives up is free when a later row takes it.
+		const rows = records.map((record): SqlValue[] => {
+			const wanted = record.matchKey;
+			const matchKey = wanted && (holders.get(wanted) ?? record.internalId) === record.internalId ? wanted : null;
+			const previous = keyOf.get(record.internalId);
+			if (previous !== undefined && previous !== matchKey) holders.delete(previous);
+			if (matchKey) {
+				holders.set(matchKey, record.internalId);
+				keyOf.set(record.internalId, matchKey);
+			}
+			return [key.integration, key.entity, record.internalId, matchKey, JSON.stringify(record.data), now, platforms];
+		});
+		await insertMany(this.db, {
+			into: 'sync_records (integration, entity, internal_id, match_key, data, updated_at, written_for)',
+			rows,
+			onConflict: `ON CONFLICT (integration, entity, internal_id) DO UPDATE SET match_key = excluded.match_key, data = excluded.data,
+			 updated_at = excluded.updated_at, written_for = excluded.written_for`,
+		});
 	}
 
 	private async select(key: HubKey, column: string, values: string[], keyOf: (record: HubRecord) => string): Promise<Map<string, HubRecord>> {

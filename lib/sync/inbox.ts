@@ -76,6 +76,11 @@ export class InboxRepository {
 		await this.topic(key).remove(stagedKey(change.platform, change.externalId), change.revision);
 	}
 
+	/** `remove` for many handled changes: a few statements instead of one per change. */
+	async removeMany(key: HubKey, changes: StagedChange[]): Promise<void> {
+		await this.topic(key).removeRevisions(changes.map((change) => ({ key: stagedKey(change.platform, change.externalId), revision: change.revision })));
+	}
+
 	async countAttempt(key: HubKey, change: StagedChange): Promise<void> {
 		await this.topic(key).countAttempt(stagedKey(change.platform, change.externalId), change.revision);
 	}

@@ -104,10 +104,9 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 		}
 		// The page's snapshots and the cursor after it are saved together or not at all.
 		await inTransaction(store, async ({ snapshots, cursors }) => {
-			for (const change of changes) {
-				if (change.kind === 'deleted') continue;
-				await snapshots.put(key, { externalId: change.externalId, fingerprint: fingerprint(change.fields), data: change.fields, modifiedAt: change.modifiedAt, writtenByUs: false });
-			}
+			await snapshots.putMany(key, changes.flatMap((change) => (change.kind === 'deleted' ? [] : [{
+				externalId: change.externalId, fingerprint: fingerprint(change.fields), data: change.fields, modifiedAt: change.modifiedAt, writtenByUs: false,
+			}])));
 			await cursors.set(key, page.cursor);
 		});
 		cursor = page.cursor;

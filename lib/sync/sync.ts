@@ -178,7 +178,7 @@ class SyncRun {
 				for (const [path, value] of Object.entries(values)) setPath(data, path, value);
 				records.push({ ...record, data });
 			}
-			for (const record of records) await this.hub.put(this.key, record, this.platformNames());
+			await this.hub.putMany(this.key, records, this.platformNames());
 			const failed = await this.pushEverywhere(records.map((record) => ({ record, own: new Map() })));
 			let retryLater = false;
 			for (const review of decided) {
@@ -358,18 +358,38 @@ class SyncRun {
 		const toPush: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }> = [];
 		for (const [internalId, changes] of byRecord) await this.handleDeletes(internalId, changes.filter((change) => change.deleted));
 		await inTransaction(this.options.store, async (repositories) => {
+			// Set-based, a few statements per chunk: one statement per record here was most of a large sync's allocation.
+			await this.linkLive(repositories, byRecord);
 			for (const [internalId, changes] of byRecord) {
 				const live = changes.filter((change) => !change.deleted);
-				for (const change of live) await repositories.idMap.link(this.platformKey(change.platform), internalId, change.externalId);
 				if (live.length > 0) toPush.push(await this.resolve(repositories, internalId, hubRecords.get(internalId), live));
 			}
+			await repositories.hub.putMany(this.key, toPush.map(({ record }) => record), this.platformNames());
 		});
 		const failed = await this.pushEverywhere(toPush);
 		await inTransaction(this.options.store, async (repositories) => {
+			const handled: StagedChange[] = [];
 			for (const [internalId, changes] of byRecord) {
-				for (const change of changes) await this.settle(repositories, change, failed.get(internalId));
+				for (const change of changes) {
+					if (await this.settle(repositories, change, failed.get(internalId))) handled.push(change);
+				}
 			}
+			await repositories.inbox.removeMany(this.key, handled);
 		});
+	}
+
+	/** Links each live change's platform record to its hub record, a platform at a time. */
+	private async linkLive({ idMap }: SyncRepositories, byRecord: Map<string, StagedChange[]>): Promise<void> {
+		const byPlatform = new Map<string, Array<{ internalId: string; externalId: string }>>();
+		for (const [internalId, changes] of byRecord) {
+			for (const change of changes) {
+				if (change.deleted) continue;
+				const pairs = byPlatform.get(change.platform);
+				if (pairs) pairs.push({ internalId, externalId: change.externalId });
+				else byPlatform.set(change.platform, [{ internalId, externalId: change.externalId }]);
+			}
+		}
+		for (const [platform, pairs] of byPlatform) await idMap.linkMany(this.platformKey(platform), pairs);
 	}
 
 	/** The internal id of each group: from the ID map, else the hub's match key, else a new id from the first change. */
@@ -415,8 +435,8 @@ class SyncRun {
 			}
 		}
 		const merged = itemsPath ? withItems(resolution.merged, itemsPath, items) : resolution.merged;
+		// Saved to the hub with the rest of its chunk.
 		const record: HubRecord = { internalId, matchKey: this.matchKey(merged), data: merged };
-		await repositories.hub.put(this.key, record, this.platformNames());
 		return { record, own };
 	}
 
@@ -515,22 +535,26 @@ class SyncRun {
 
 	/**
 	 * A change leaves the inbox once it reached every platform, or as a dead letter: at once when every failure is
-	 * one no retry can cure (a value the platform has no option for), else after too many failed runs.
+	 * one no retry can cure (a value the platform has no option for), else after too many failed runs. True when it
+	 * leaves (the caller removes the chunk's leavers together).
 	 */
-	private async settle({ inbox, logs }: SyncRepositories, change: StagedChange, failures: PushOutcome[] | undefined): Promise<void> {
-		if (!failures) return inbox.remove(this.key, change);
+	private async settle({ inbox, logs }: SyncRepositories, change: StagedChange, failures: PushOutcome[] | undefined): Promise<boolean> {
+		if (!failures) return true;
 		if (isRefusal(failures)) {
 			await this.refused(logs, change.platform, change.externalId, failures, change.data);
-			return inbox.remove(this.key, change);
+			return true;
 		}
-		if (change.attempts + 1 < (this.options.maxAttempts ?? 5)) return inbox.countAttempt(this.key, change);
+		if (change.attempts + 1 < (this.options.maxAttempts ?? 5)) {
+			await inbox.countAttempt(this.key, change);
+			return false;
+		}
 		await logs.recordError({
 			integration: this.options.integration, scope: `sync:${this.options.entity}:dead-letter`, platform: change.platform, recordKey: change.externalId,
 			code: 'SYNC_GAVE_UP', message: `Change from ${change.platform} record ${change.externalId} could not reach every platform after ${change.attempts + 1} runs`,
 			detail: change.data,
 		});
-		await inbox.remove(this.key, change);
 		this.summary.deadLettered++;
+		return true;
 	}
 
 	/** A dead letter for a change (from a platform record, or a review's decision) that some platform refused outright. */
