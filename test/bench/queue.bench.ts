@@ -24,6 +24,7 @@
  * workers (a few minutes).
  */
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 import { Client } from 'pg';
 
@@ -41,6 +42,15 @@ const senders = Number(process.env.QUEUE_SENDERS ?? 20);
 const pushes = Number(process.env.QUEUE_PUSHES ?? 30);
 const mailchimpDeliveries = Number(process.env.QUEUE_MAILCHIMP ?? 20);
 const burst = Number(process.env.QUEUE_BURST ?? 10_000);
+const burstWorkers = Number(process.env.QUEUE_BURST_WORKERS ?? 4);
+/** n8n's database pool per process (DB_POSTGRESDB_POOL_SIZE; n8n's default is 2). */
+const dbPool = Number(process.env.QUEUE_DB_POOL ?? 10);
+/** How long a webhook request waits for one of those connections (DB_POSTGRESDB_CONNECTION_TIMEOUT; n8n's default is 20 s). */
+const dbConnectTimeoutMs = Number(process.env.QUEUE_DB_CONNECT_TIMEOUT_MS ?? 120_000);
+const concurrency = Number(process.env.QUEUE_CONCURRENCY ?? 5);
+/** Deliveries not answered 200 are delivered again for this long, then counted unanswered. */
+const BURST_DELIVERY_WINDOW_MS = 30 * 60_000;
+const BURST_DEADLINE_MS = Number(process.env.QUEUE_BURST_MINUTES ?? 60) * 60_000;
 const parts = new Set((process.env.QUEUE_PARTS ?? 'scaling,burst').split(','));
 const HUBSPOT_PER_10S = 190;
 const MAILCHIMP_CONNECTIONS = 10;
@@ -246,68 +256,121 @@ async function scaling(cluster: QueueCluster, stateStoreId: string): Promise<voi
 
 /** Rows of the route log for the burst's events: how many, for how many distinct events, and events routed more than once. */
 async function burstRouteLog(cluster: QueueCluster): Promise<{ rows: number; events: number; routedTwice: number; duplicatesSeen: number }> {
-	const client = new Client({ ...cluster.stateStore });
+	const rows = await query<{ rows: string; events: string; routed_twice: string; duplicates: string }>(
+		cluster.stateStore,
+		`SELECT COUNT(*) FILTER (WHERE status <> 'duplicate') AS rows, COUNT(DISTINCT event_id) AS events,
+		 (SELECT COUNT(*) FROM (SELECT event_id FROM routing_log WHERE event_id LIKE 'burst-%' AND status <> 'duplicate' GROUP BY event_id HAVING COUNT(*) > 1) twice) AS routed_twice,
+		 COUNT(*) FILTER (WHERE status = 'duplicate') AS duplicates
+		 FROM routing_log WHERE event_id LIKE 'burst-%'`,
+	);
+	return { rows: Number(rows[0].rows), events: Number(rows[0].events), routedTwice: Number(rows[0].routed_twice), duplicatesSeen: Number(rows[0].duplicates) };
+}
+
+async function query<T extends object>(database: QueueCluster['stateStore'], sql: string, values: unknown[] = []): Promise<T[]> {
+	const client = new Client({ ...database });
 	await client.connect();
 	try {
-		const { rows } = await client.query<{ rows: string; events: string; routed_twice: string; duplicates: string }>(
-			`SELECT COUNT(*) FILTER (WHERE status <> 'duplicate') AS rows, COUNT(DISTINCT event_id) AS events,
-			 (SELECT COUNT(*) FROM (SELECT event_id FROM routing_log WHERE event_id LIKE 'burst-%' AND status <> 'duplicate' GROUP BY event_id HAVING COUNT(*) > 1) twice) AS routed_twice,
-			 COUNT(*) FILTER (WHERE status = 'duplicate') AS duplicates
-			 FROM routing_log WHERE event_id LIKE 'burst-%'`,
-		);
-		return { rows: Number(rows[0].rows), events: Number(rows[0].events), routedTwice: Number(rows[0].routed_twice), duplicatesSeen: Number(rows[0].duplicates) };
+		return (await client.query<T>(sql, values)).rows;
 	} finally {
 		await client.end();
 	}
 }
 
-/** Ten thousand deliveries at once through the webhook processor, each delivered again until answered 200. */
-async function burstRun(cluster: QueueCluster, stateStoreId: string): Promise<void> {
-	while (cluster.workers.length < 4) await cluster.addWorker();
-	const workflowId = await cluster.main.importWorkflow(withStateStore(routingWorkflow('bench-burst'), readManifest().name, { id: stateStoreId, name: STATE_STORE }));
-	await cluster.main.activate(workflowId);
-	const startedBefore = Object.fromEntries(Object.entries(cluster.executionsByWorker()).map(([name, ids]) => [name, ids.length]));
-	const answers = { firstTry: 0, redelivered: 0, failedAttempts: 0 };
-	const started = Date.now();
+/** The workflow's executions in n8n's own database by status (new, running, success, error, crashed…): the API would page 10,000 of them. */
+async function executionsByStatus(cluster: QueueCluster, workflowId: string): Promise<Record<string, number>> {
+	const rows = await query<{ status: string; count: string }>(cluster.n8nDatabase, 'SELECT status, COUNT(*) AS count FROM execution_entity WHERE "workflowId" = $1 GROUP BY status', [workflowId]);
+	return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}
+
+const STILL_TO_RUN = ['new', 'running', 'waiting', 'unknown'];
+
+/**
+ * Every delivery of the burst sent at once, each delivered again (backoff up to 10 s) until answered 200, as a vendor
+ * does; resolves with how the deliveries were answered.
+ */
+async function deliverBurst(cluster: QueueCluster): Promise<{ firstTry: number; redelivered: number; refusedAttempts: number; unanswered: number; refusals: Record<string, number> }> {
+	const answers = { firstTry: 0, redelivered: 0, refusedAttempts: 0, unanswered: 0, refusals: {} as Record<string, number> };
+	const giveUpAt = Date.now() + BURST_DELIVERY_WINDOW_MS;
 	await Promise.all(
 		Array.from({ length: burst }, async (_, index) => {
 			for (let attempt = 1; ; attempt++) {
 				const status = await cluster
 					.callWebhook('bench-burst', { body: { id: `burst-${index}`, type: 'order.placed', source: 'shop', data: { n: index } } })
-					.then((response) => response.status, () => 0);
-				if (status === 200) {
+					.then((response) => String(response.status), (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message);
+				if (status === '200') {
 					if (attempt === 1) answers.firstTry++;
 					else answers.redelivered++;
 					return;
 				}
-				answers.failedAttempts++;
-				if (attempt >= 20) throw new Error(`burst-${index}: no 200 after 20 deliveries (last ${status})`);
-				await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+				answers.refusedAttempts++;
+				answers.refusals[status] = (answers.refusals[status] ?? 0) + 1;
+				if (Date.now() > giveUpAt) {
+					answers.unanswered++;
+					return;
+				}
+				await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt) * (0.5 + Math.random())));
 			}
 		}),
 	);
+	return answers;
+}
+
+/**
+ * A burst of deliveries at once through the webhook processor to an Event Router workflow, with n8n's database pool at
+ * QUEUE_DB_POOL: how they were answered, then, once n8n has nothing left to run, how many events were routed once,
+ * twice or never, and where the CPU went.
+ */
+async function burstRun(cluster: QueueCluster, stateStoreId: string): Promise<void> {
+	while (cluster.workers.length < burstWorkers) await cluster.addWorker();
+	const workflowId = await cluster.main.importWorkflow(withStateStore(routingWorkflow('bench-burst'), readManifest().name, { id: stateStoreId, name: STATE_STORE }));
+	await cluster.main.activate(workflowId);
+	const startedBefore = Object.fromEntries(Object.entries(cluster.executionsByWorker()).map(([name, ids]) => [name, ids.length]));
+	const processes = { main: cluster.main.pid, webhook: cluster.webhookProcessor?.process.child.pid, ...Object.fromEntries(cluster.workers.map((worker) => [worker.name, worker.process.child.pid])) };
+	const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
+	console.log(`burst: ${burst} deliveries at once, ${cluster.workers.length} workers at concurrency ${concurrency}, DB_POSTGRESDB_POOL_SIZE ${dbPool}, DB_POSTGRESDB_CONNECTION_TIMEOUT ${dbConnectTimeoutMs} ms; load ${loadAverage()}`);
+	const started = Date.now();
+	const answers = await deliverBurst(cluster);
 	const acceptedSeconds = (Date.now() - started) / 1000;
-	console.log(`burst: ${burst} deliveries answered 200 within ${acceptedSeconds.toFixed(1)} s (${answers.firstTry} at the first try, ${answers.redelivered} after a redelivery, ${answers.failedAttempts} deliveries refused or dropped); load ${loadAverage()}`);
-	const deadline = Date.now() + 3_600_000;
+	console.log(
+		`burst: ${burst - answers.unanswered} of ${burst} deliveries answered 200 within ${acceptedSeconds.toFixed(1)} s (${answers.firstTry} at the first try, ${answers.redelivered} after redeliveries; ${answers.refusedAttempts} attempts refused or dropped: ${JSON.stringify(answers.refusals)}); load ${loadAverage()}`,
+	);
+	// Done when every event is routed, or when n8n has nothing left to run and nothing has moved for a minute.
 	let log = await burstRouteLog(cluster);
-	// Every execution writes one route-log row (the event routed, or seen as a duplicate): wait for all rows, then for
-	// n8n to have saved every execution.
-	while (log.events < burst || (await finishedCount(cluster, workflowId)) < log.rows + log.duplicatesSeen) {
-		if (Date.now() > deadline) throw new Error(`burst: ${log.events} of ${burst} events routed within an hour`);
-		await new Promise((resolve) => setTimeout(resolve, log.events < burst ? 2000 : 10_000));
-		log = await burstRouteLog(cluster);
+	let statuses = await executionsByStatus(cluster, workflowId);
+	let lastChange = Date.now();
+	let lastProgress = Date.now();
+	for (;;) {
+		const pending = STILL_TO_RUN.reduce((sum, status) => sum + (statuses[status] ?? 0), 0);
+		if (log.events >= burst && pending === 0) break;
+		if (pending === 0 && Date.now() - lastChange > 60_000) break;
+		if (Date.now() - started > BURST_DEADLINE_MS) {
+			console.log(`burst: stopped after ${BURST_DEADLINE_MS / 60_000} minutes`);
+			break;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 5_000));
+		const [nextLog, nextStatuses] = await Promise.all([burstRouteLog(cluster), executionsByStatus(cluster, workflowId)]);
+		if (nextLog.rows + nextLog.duplicatesSeen !== log.rows + log.duplicatesSeen || JSON.stringify(nextStatuses) !== JSON.stringify(statuses)) lastChange = Date.now();
+		log = nextLog;
+		statuses = nextStatuses;
+		if (Date.now() - lastProgress >= 60_000) {
+			lastProgress = Date.now();
+			console.log(`burst: after ${((Date.now() - started) / 1000).toFixed(0)} s, ${log.events} events routed, executions ${JSON.stringify(statuses)}; load ${loadAverage()}`);
+		}
 	}
 	const seconds = (Date.now() - started) / 1000;
 	const byWorker = Object.fromEntries(Object.entries(cluster.executionsByWorker()).map(([name, ids]) => [name, ids.length - (startedBefore[name] ?? 0)]));
-	const failed = await cluster.main.api<{ data: unknown[] }>('GET', `/executions?workflowId=${workflowId}&status=error&limit=250`);
+	const cpu = Object.entries(processes).map(([name, pid]) => `${name} ${(cpuSeconds(pid) - cpuBefore[name]).toFixed(0)}`);
 	console.log(
-		`burst: ${log.events} distinct events routed in ${seconds.toFixed(1)} s (${(burst / seconds).toFixed(1)}/s), ${log.rows} route-log rows, ${log.routedTwice} events routed twice, ${log.duplicatesSeen} redeliveries caught as duplicates, ${failed.data.length} failed executions; executions per worker ${JSON.stringify(byWorker)}; load ${loadAverage()}`,
+		`burst: ${log.events} of ${burst} events routed in ${seconds.toFixed(1)} s (${(log.events / seconds).toFixed(1)}/s), ${log.rows} route-log rows, ${log.routedTwice} events routed twice, ${burst - log.events} never routed, ${log.duplicatesSeen} redeliveries caught as duplicates; n8n's executions by status ${JSON.stringify(statuses)}; executions per worker ${JSON.stringify(byWorker)}; CPU seconds ${cpu.join(', ')} over ${seconds.toFixed(0)} s on ${cpus().length} cores; load ${loadAverage()}`,
 	);
-	console.log(figureLine('queue mode, burst events routed once', log.rows - log.routedTwice, 'events', burst, 'deliveries'));
+	console.log(figureLine('queue mode, burst events routed once', log.events - log.routedTwice, 'events', burst, 'deliveries'));
 }
 
 async function main(): Promise<void> {
-	const cluster = await startQueueN8n({ workers: 1 });
+	// No pruning: n8n keeps 10,000 executions by default and would delete the burst's first ones while it runs.
+	const cluster = await startQueueN8n({ workers: 1, concurrency, env: { DB_POSTGRESDB_POOL_SIZE: String(dbPool), DB_POSTGRESDB_CONNECTION_TIMEOUT: String(dbConnectTimeoutMs), EXECUTIONS_DATA_PRUNE: 'false' } });
+	// Ctrl-C stops the cluster (Redis, PostgreSQL and every n8n process) rather than leaving it running.
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cluster.stop().finally(() => process.exit(130)));
 	try {
 		const { database, host, port, user, password } = cluster.stateStore;
 		const stateStoreId = await cluster.main.createCredential('integrationStateStore', STATE_STORE, { host, port, database, user, password, ssl: false, schema: 'public' });

@@ -36,6 +36,8 @@ export interface QueueCluster {
 	webhookBaseUrl: string;
 	/** An empty database on n8n's PostgreSQL server, for the Integration State Store credential. */
 	stateStore: PostgresConfig;
+	/** n8n's own database (its executions, workflows…), for benchmarks that count executions without the API. */
+	n8nDatabase: PostgresConfig;
 	redis: { host: string; port: number };
 	callWebhook(webhookPath: string, init?: WebhookRequest): Promise<{ status: number; body: unknown }>;
 	/** Worker name → the execution ids it started, read from the workers' logs ("Worker started execution N"). */
@@ -160,6 +162,7 @@ async function startProcesses(
 		webhookProcessor,
 		webhookBaseUrl,
 		stateStore,
+		n8nDatabase: postgres.config,
 		redis: { host: redis.host, port: redis.port },
 		callWebhook: (webhookPath, init) => callWebhook(webhookBaseUrl, webhookPath, init),
 		executionsByWorker: () => Object.fromEntries(workers.map((worker) => [worker.name, executionIds(worker.log(), 'started')])),
