@@ -170,6 +170,14 @@ export interface PaymentAccount {
 	requiredFor?: ReadonlyArray<'subscriptions' | 'invoices'>;
 }
 
+/** The processor's own plans a subscription bills (Stripe's prices, PayPal's billing plans), picked in the node's plan rows. */
+export interface PaymentPlans {
+	/** The `resources` list they are picked from, what one is called, and what a typed id looks like. */
+	resource: string;
+	label: string;
+	placeholder: string;
+}
+
 export interface PaymentsCapability {
 	/**
 	 * `account`: the picked account's setting (e.g. `{ locationId }`), absent for the processor's default one;
@@ -177,6 +185,7 @@ export interface PaymentsCapability {
 	 */
 	connector: (transport: Transport, account?: Record<string, string>, settings?: PlatformSettings) => PaymentConnector;
 	account?: PaymentAccount;
+	plans?: PaymentPlans;
 	/** List prices, typical speed and local countries: the router's priors, meant to be overridden. */
 	routingProfile: ProcessorProfile;
 }

@@ -37,6 +37,16 @@ export function matching(options: ResourceOption[], filter?: string): ResourceOp
 	return options.filter((option) => option.name.toLowerCase().includes(wanted) || option.id.toLowerCase() === wanted);
 }
 
+/** A plan's name with what it bills: "Pro monthly (29.00 USD / month)"; without a price where the list carries none. */
+export function planName(name: string, price?: { amount: string; currency: string; every: string }): string {
+	return price ? `${name} (${price.amount} ${price.currency.toUpperCase()} / ${price.every})` : name;
+}
+
+/** "month", or "3 months": how often a plan bills, from a unit and a count. */
+export function billingPeriod(unit: string, count = 1): string {
+	return count === 1 ? unit : `${count} ${unit}s`;
+}
+
 /** An offset cursor as the next page's start, or undefined once `total` is reached. */
 export function nextOffset(offset: number, pageSize: number, total: number): string | undefined {
 	return offset + pageSize < total ? String(offset + pageSize) : undefined;

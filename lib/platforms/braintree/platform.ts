@@ -15,6 +15,7 @@ export const braintree: PlatformDefinition = {
 	payments: {
 		connector: (transport, account, settings) => new BraintreePayments(transport, account?.merchantAccountId, settings),
 		routingProfile: braintreeRoutingProfile,
+		plans: { resource: 'plans', label: 'Plan', placeholder: 'e.g. gold-monthly' },
 		account: { setting: 'merchantAccountId', resource: 'merchantAccounts', label: 'Merchant Account', placeholder: 'e.g. my_store_EUR', whenEmpty: "the merchant's default account" },
 	},
 	resources: braintreeResources,

@@ -1,5 +1,8 @@
 import type { Transport } from '../../transport/transport';
-import { matching, type ResourceLister, type ResourceQuery } from '../resources';
+import type { PlatformSettings } from '../platformSettings';
+import { billingPeriod, matching, planName, type ResourceLister, type ResourceQuery } from '../resources';
+import { BraintreeGatewayClient } from './gateway';
+import type { GatewayValue } from './xml';
 import { BRAINTREE_VERSION, type BraintreeBody } from './profile';
 
 interface MerchantAccountNode {
@@ -38,4 +41,21 @@ async function merchantAccounts(transport: Transport, query: ResourceQuery) {
 	return { options: matching(options, query.filter), next: page.pageInfo.hasNextPage && page.pageInfo.endCursor ? page.pageInfo.endCursor : undefined };
 }
 
-export const braintreeResources: Record<string, ResourceLister> = { merchantAccounts };
+/**
+ * The plans made in the Control Panel that subscriptions bill (the gateway API's `GET /merchants/{id}/plans`: GraphQL
+ * has no plans, and the list is one page), each named with its price and how many months apart it bills.
+ */
+async function plans(transport: Transport, query: ResourceQuery, settings?: PlatformSettings) {
+	const gateway = new BraintreeGatewayClient(transport, settings ?? { baseUrl: '' });
+	const listed = (await gateway.call('GET', '/plans')).plans;
+	const options = (Array.isArray(listed) ? listed : []).flatMap((plan: GatewayValue) => {
+		if (plan === null || typeof plan !== 'object' || Array.isArray(plan) || typeof plan.id !== 'string') return [];
+		const text = (field: string) => (typeof plan[field] === 'string' ? (plan[field] as string) : undefined);
+		const [price, currency, months] = [text('price'), text('currencyIsoCode'), Number(plan.billingFrequency)];
+		const billed = price && currency && Number.isInteger(months) && months > 0 ? { amount: price, currency, every: billingPeriod('month', months) } : undefined;
+		return [{ id: plan.id, name: planName(text('name') || plan.id, billed) }];
+	});
+	return { options: matching(options, query.filter) };
+}
+
+export const braintreeResources: Record<string, ResourceLister> = { merchantAccounts, plans };

@@ -13,6 +13,7 @@ export const square: PlatformDefinition = {
 	payments: {
 		connector: (transport, account) => new SquarePayments(transport, account?.locationId),
 		routingProfile: squareRoutingProfile,
+		plans: { resource: 'planVariations', label: 'Plan Variation', placeholder: 'e.g. 6JHXF3B2CW3YKHDV4XEM674H' },
 		account: { setting: 'locationId', resource: 'locations', label: 'Location', placeholder: 'e.g. LSANDBOX', whenEmpty: 'the main location', requiredFor: ['subscriptions', 'invoices'] },
 	},
 	resources: squareResources,

@@ -87,8 +87,16 @@ const signPayPalWebhook: WebhookSigner = ({ body, secret, timestamp }) => {
 
 const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED', 'CHECKOUT.ORDER.APPROVED']);
 
-/** The billing plans subscriptions can be made to. */
-const BILLING_PLANS = new Set(['P-BASIC-MONTHLY', 'P-PRO-MONTHLY']);
+/**
+ * The merchant's billing plans, as List Plans shows them (id, product, name, status, usage type, create time): two
+ * ACTIVE monthly ones subscriptions can be made to, and an INACTIVE one (deactivated), which PayPal refuses to subscribe to.
+ */
+const BILLING_PLANS = [
+	{ id: 'P-BASIC-MONTHLY', product_id: 'PROD-BASIC', name: 'Basic monthly', status: 'ACTIVE', description: 'Basic, billed every month', usage_type: 'LICENSED', create_time: '2024-01-10T09:00:00Z' },
+	{ id: 'P-PRO-MONTHLY', product_id: 'PROD-PRO', name: 'Pro monthly', status: 'ACTIVE', description: 'Pro, billed every month', usage_type: 'LICENSED', create_time: '2024-01-10T09:05:00Z' },
+	{ id: 'P-STARTER-LEGACY', product_id: 'PROD-BASIC', name: 'Starter (retired)', status: 'INACTIVE', description: 'No longer sold', usage_type: 'LICENSED', create_time: '2023-06-01T09:00:00Z' },
+];
+const billingPlan = (planId: unknown) => BILLING_PLANS.find((plan) => plan.id === planId);
 
 /** A webhook and the key the sandbox signs its deliveries with (PayPal's own certificate stands behind it). */
 interface Webhook {
@@ -181,6 +189,7 @@ class PayPalState {
 				return { status: 204 };
 			})
 			.post('/v1/notifications/verify-webhook-signature', (request) => this.verify(request))
+			.get('/v1/billing/plans', (request) => this.listPlans(request))
 			.post('/v1/billing/subscriptions', (request) => this.withRequestId(request, () => this.subscribe(request)))
 			.get('/v1/billing/subscriptions/:id', (request) => ({ status: 200, body: this.billing(request.params.id) }))
 			.post('/v1/billing/subscriptions/:id/revise', (request) => this.withRequestId(request, () => this.revise(request)))
@@ -327,6 +336,31 @@ class PayPalState {
 		return { status: 200, body: `Order ${order.id} is ${order.status}.`, headers: { 'content-type': 'text/plain; charset=utf-8' } };
 	}
 
+	/**
+	 * List Plans: a page (`page` from 1, `page_size` 1 to 20, default 10) of the plans, filtered by `product_id` and
+	 * `plan_ids` (comma-separated), each with its `self` link; `total_items` and `total_pages` when `total_required`.
+	 */
+	private listPlans(request: SandboxRequest): SandboxResponse {
+		const number = (name: string, fallback: number, max: number) => {
+			const value = Number(request.query.get(name) ?? fallback);
+			return Number.isInteger(value) && value >= 1 && value <= max ? value : undefined;
+		};
+		const [page, pageSize] = [number('page', 1, 100_000), number('page_size', 10, 20)];
+		if (page === undefined || pageSize === undefined) {
+			const field = page === undefined ? 'page' : 'page_size';
+			return payPalError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [{ field, location: 'query', issue: 'INVALID_PARAMETER_VALUE', description: 'The value of a field is invalid.' }]);
+		}
+		const product = request.query.get('product_id');
+		const ids = request.query.get('plan_ids')?.split(',');
+		const plans = BILLING_PLANS.filter((plan) => (product === null || plan.product_id === product) && (!ids || ids.includes(plan.id)));
+		const base = this.services.baseUrl();
+		const listed = plans.slice((page - 1) * pageSize, page * pageSize).map((plan) => ({ ...plan, links: [{ href: `${base}/v1/billing/plans/${plan.id}`, rel: 'self', method: 'GET', encType: 'application/json' }] }));
+		const totalPages = Math.ceil(plans.length / pageSize);
+		const pageLink = (rel: string, at: number) => ({ href: `${base}/v1/billing/plans?page_size=${pageSize}&page=${at}`, rel, method: 'GET', encType: 'application/json' });
+		const links = [pageLink('self', page), ...(page < totalPages ? [pageLink('next', page + 1)] : [])];
+		return { status: 200, body: { plans: listed, ...(request.query.get('total_required') === 'true' ? { total_items: plans.length, total_pages: totalPages } : {}), links } };
+	}
+
 	private billing(subscriptionId: string): Record<string, unknown> {
 		const subscription = this.billingSubscriptions.get(subscriptionId);
 		if (!subscription) throw new SandboxError(payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: 'Requested resource ID was not found.' }]));
@@ -336,9 +370,11 @@ class PayPalState {
 	/** A subscription to a plan, APPROVAL_PENDING until its subscriber approves at the `approve` link. */
 	private subscribe(request: SandboxRequest): SandboxResponse {
 		const body = (request.body ?? {}) as { plan_id?: unknown; custom_id?: unknown };
-		if (typeof body.plan_id !== 'string' || !BILLING_PLANS.has(body.plan_id)) {
+		const plan = billingPlan(body.plan_id);
+		if (!plan) {
 			return payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ field: '/plan_id', location: 'body', issue: 'INVALID_RESOURCE_ID', description: 'Requested resource ID was not found.' }]);
 		}
+		if (plan.status !== 'ACTIVE') return unprocessable('PLAN_STATUS_INVALID', 'Invalid plan status for subscription action; plan status should be active.');
 		const subscriptionId = `I-${randomBytes(6).toString('hex').toUpperCase()}`;
 		const base = this.services.baseUrl();
 		const now = new Date().toISOString();
@@ -357,7 +393,7 @@ class PayPalState {
 	private revise(request: SandboxRequest): SandboxResponse {
 		const subscription = this.billing(request.params.id);
 		const planId = ((request.body ?? {}) as { plan_id?: unknown }).plan_id;
-		if (typeof planId !== 'string' || !BILLING_PLANS.has(planId)) return unprocessable('INVALID_PLAN_ID', 'The plan id is invalid.');
+		if (typeof planId !== 'string' || billingPlan(planId)?.status !== 'ACTIVE') return unprocessable('INVALID_PLAN_ID', 'The plan id is invalid.');
 		if (subscription.status !== 'ACTIVE' && subscription.status !== 'SUSPENDED') return unprocessable('SUBSCRIPTION_STATUS_INVALID', `Invalid subscription status for revise action; subscription status should be active or suspended.`);
 		subscription.plan_id = planId;
 		return { status: 200, body: { plan_id: planId, links: [{ href: `${this.services.baseUrl()}/v1/billing/subscriptions/${String(subscription.id)}`, rel: 'self', method: 'GET' }] } };

@@ -118,7 +118,7 @@ class SquareState {
 	readonly refundIdempotency = new IdempotencyCache(idempotencyRules);
 	readonly updateIdempotency = new IdempotencyCache(idempotencyRules);
 	readonly subscriptionIdempotency = new IdempotencyCache(idempotencyRules);
-	/** Billing subscriptions (Square Subscriptions), by id; plan variations SQ-PLAN-BASIC-MONTHLY and SQ-PLAN-PRO-MONTHLY exist. */
+	/** Billing subscriptions (Square Subscriptions), by id; plan variations SQ-PLAN-BASIC-MONTHLY, SQ-PLAN-PRO-MONTHLY and SQ-PLAN-PRO-ANNUAL exist. */
 	billingSubscriptions = new Map<string, Record<string, unknown>>();
 	/** Orders and the invoices made of them (see invoices.ts). */
 	readonly invoicing = new SquareInvoices(squareErrors, idempotencyRules, isActiveLocation);
@@ -127,6 +127,7 @@ class SquareState {
 
 	routes(router: Router): void {
 		router
+			.get('/v2/catalog/list', (request) => this.listCatalog(request))
 			.get('/v2/locations', () => ({ status: 200, body: { locations: [...locations].sort((a, b) => a.name.localeCompare(b.name)) } }))
 			.post('/v2/orders', (request) => this.invoicing.createOrder((request.body ?? {}) as Record<string, unknown>))
 			.post('/v2/invoices', (request) => this.invoicing.createInvoice((request.body ?? {}) as Record<string, unknown>))
@@ -221,6 +222,18 @@ class SquareState {
 			this.billingSubscriptions.set(subscription.id, subscription);
 			return { status: 200, body: { subscription } };
 		});
+	}
+
+	/** ListCatalog: the objects of the `types` asked for (case-insensitive, comma-separated), 100 a page after `cursor`. */
+	private listCatalog(request: SandboxRequest): SandboxResponse {
+		const asked = request.query.get('types');
+		const types = asked ? asked.split(',').map((type) => type.trim().toUpperCase()) : TOP_LEVEL_CATALOG_TYPES;
+		const objects = CATALOG.filter((object) => types.includes(object.type));
+		const cursor = request.query.get('cursor');
+		const filters = JSON.stringify(types);
+		const start = cursor === null ? 0 : decodeCursor(cursor, filters);
+		const next = start + CATALOG_PAGE_SIZE < objects.length ? { cursor: encodeCursor(start + CATALOG_PAGE_SIZE, filters) } : {};
+		return { status: 200, body: { objects: objects.slice(start, start + CATALOG_PAGE_SIZE), ...next } };
 	}
 
 	/** SwapPlan: the new plan variation applies from the next billing date; the sandbox applies it at once. */
@@ -461,7 +474,31 @@ class SquareState {
 }
 
 /** The subscription plan variations the seller sells. */
-const PLAN_VARIATIONS = new Set(['SQ-PLAN-BASIC-MONTHLY', 'SQ-PLAN-PRO-MONTHLY']);
+const PLAN_VARIATIONS = new Set(['SQ-PLAN-BASIC-MONTHLY', 'SQ-PLAN-PRO-MONTHLY', 'SQ-PLAN-PRO-ANNUAL']);
+
+/**
+ * The seller's catalog of subscription plans, as ListCatalog returns it: a SUBSCRIPTION_PLAN per product, each with its
+ * SUBSCRIPTION_PLAN_VARIATIONs (how it is sold: one static-priced phase billed at a cadence), the objects subscriptions name.
+ */
+const catalogObject = (type: string, id: string, data: Record<string, unknown>) => ({
+	type, id, updated_at: '2024-01-10T09:00:00.000Z', created_at: '2024-01-10T09:00:00.000Z', version: 1704877200000, is_deleted: false, present_at_all_locations: true,
+	[type === 'SUBSCRIPTION_PLAN' ? 'subscription_plan_data' : 'subscription_plan_variation_data']: data,
+});
+const planVariation = (id: string, name: string, planId: string, cadence: string, cents: number) =>
+	catalogObject('SUBSCRIPTION_PLAN_VARIATION', id, { name, subscription_plan_id: planId, phases: [{ uid: `${id}-PHASE`, cadence, ordinal: 0, pricing: { type: 'STATIC', price_money: { amount: cents, currency: 'USD' } } }] });
+const CATALOG_VARIATIONS = [
+	planVariation('SQ-PLAN-BASIC-MONTHLY', 'Basic monthly', 'SQ-PLAN-BASIC', 'MONTHLY', 900),
+	planVariation('SQ-PLAN-PRO-MONTHLY', 'Pro monthly', 'SQ-PLAN-PRO', 'MONTHLY', 2900),
+	planVariation('SQ-PLAN-PRO-ANNUAL', 'Pro annual', 'SQ-PLAN-PRO', 'ANNUAL', 29000),
+];
+const CATALOG = [
+	catalogObject('SUBSCRIPTION_PLAN', 'SQ-PLAN-BASIC', { name: 'Basic', all_items: false, subscription_plan_variations: CATALOG_VARIATIONS.slice(0, 1) }),
+	catalogObject('SUBSCRIPTION_PLAN', 'SQ-PLAN-PRO', { name: 'Pro', all_items: false, subscription_plan_variations: CATALOG_VARIATIONS.slice(1) }),
+	...CATALOG_VARIATIONS,
+];
+/** ListCatalog's types when none are asked for: the top-level ones (a variation is nested in its plan). */
+const TOP_LEVEL_CATALOG_TYPES = ['SUBSCRIPTION_PLAN'];
+const CATALOG_PAGE_SIZE = 100;
 
 const idempotencyRules = {
 	mismatch: () =>

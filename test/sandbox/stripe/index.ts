@@ -237,6 +237,7 @@ class StripeState {
 			.get('/v1/refunds/:id', (request) => this.getRefund(request.params.id))
 			.post('/v1/customers', (request) => this.idempotent(request, async () => this.createCustomer(form(request))))
 			.get('/v1/customers/:id', (request) => this.found(this.customers.get(request.params.id), 'customer', request.params.id))
+			.get('/v1/prices', (request) => this.listPrices(request))
 			.post('/v1/subscriptions', (request) => this.idempotent(request, async () => this.subscribe(form(request))))
 			.get('/v1/subscriptions/:id', (request) => this.found(this.subscriptions.get(request.params.id), 'subscription', request.params.id))
 			.post('/v1/subscriptions/:id', (request) => this.idempotent(request, async () => this.updateSubscription(request.params.id, form(request))))
@@ -308,6 +309,8 @@ class StripeState {
 		if (!Array.isArray(items) || items.length === 0) return missing('items');
 		const price = this.prices.get(items[0].price ?? '');
 		if (!price) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'items[0][price]', message: `No such price: '${String(items[0].price)}'` });
+		if (!price.active) return stripeError(400, { type: 'invalid_request_error', param: 'items[0][price]', message: 'The price specified is inactive. This field only accepts active prices.' });
+		if (price.type !== 'recurring') return stripeError(400, { type: 'invalid_request_error', param: 'items[0][price]', message: 'The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.' });
 		const paymentMethod = (params.default_payment_method as string | undefined) ?? (customer.invoice_settings as { default_payment_method: string | null }).default_payment_method;
 		if (!paymentMethod) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', message: 'This customer has no attached payment source or default payment method.' });
 		const now = Math.floor(Date.now() / 1000);
@@ -346,6 +349,24 @@ class StripeState {
 		if (subscription.status === 'canceled') return stripeError(400, { type: 'invalid_request_error', message: 'A canceled subscription can only update its cancellation_details and metadata.' });
 		Object.assign(subscription, { status: 'canceled', canceled_at: Math.floor(Date.now() / 1000), ended_at: Math.floor(Date.now() / 1000) });
 		return { status: 200, body: subscription };
+	}
+
+	/**
+	 * List prices, newest first as Stripe lists them, filtered by `active`, `type`, `currency` and `product`, a page of
+	 * `limit` (1 to 100, default 10) after `starting_after`.
+	 */
+	private listPrices(request: SandboxRequest): SandboxResponse {
+		const limit = Number(request.query.get('limit') ?? 10);
+		if (!Number.isInteger(limit) || limit < 1 || limit > 100) return stripeError(400, { type: 'invalid_request_error', param: 'limit', message: 'This value must be greater than or equal to 1 and less than or equal to 100.' });
+		const filters = (['active', 'type', 'currency', 'product'] as const).flatMap((name) => {
+			const wanted = request.query.get(name);
+			return wanted === null ? [] : [(price: Record<string, unknown>) => String(price[name]) === wanted];
+		});
+		const prices = [...this.prices.values()].filter((price) => filters.every((matches) => matches(price))).sort((a, b) => Number(b.created) - Number(a.created));
+		const after = request.query.get('starting_after');
+		const start = after ? prices.findIndex((price) => price.id === after) + 1 : 0;
+		if (after && start === 0) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'starting_after', message: `No such price: '${after}'` });
+		return { status: 200, body: { object: 'list', url: '/v1/prices', has_more: start + limit < prices.length, data: prices.slice(start, start + limit) } };
 	}
 
 	private listEndpoints(request: SandboxRequest): SandboxResponse {
@@ -713,17 +734,25 @@ function parseSearchQuery(query: string): ((intent: PaymentIntent) => boolean) |
 
 const CANCELABLE = new Set(['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action']);
 
-/** Two monthly prices every sandbox starts with: `price_basic_monthly` (9.00 USD) and `price_pro_monthly` (29.00 USD). */
+/**
+ * The prices every sandbox starts with: two monthly ones subscriptions can be made to, `price_basic_monthly` (9.00 USD,
+ * "Basic monthly") and `price_pro_monthly` (29.00 USD, "Pro monthly"); an archived one (`price_starter_legacy`, inactive)
+ * and a one-time setup fee (`price_setup_fee`), which no subscription can bill.
+ */
 function defaultPrices(): Array<[string, Record<string, unknown>]> {
-	return [
-		['price_basic_monthly', 900],
-		['price_pro_monthly', 2900],
-	].map(([priceId, amount]) => [
-		priceId as string,
+	const monthly = { aggregate_usage: null, interval: 'month', interval_count: 1, trial_period_days: null, usage_type: 'licensed' };
+	const prices: Array<{ id: string; amount: number; nickname: string; created: number; active?: boolean; recurring?: Record<string, unknown> | null }> = [
+		{ id: 'price_basic_monthly', amount: 900, nickname: 'Basic monthly', created: 1_700_000_000, recurring: monthly },
+		{ id: 'price_pro_monthly', amount: 2900, nickname: 'Pro monthly', created: 1_700_000_100, recurring: monthly },
+		{ id: 'price_starter_legacy', amount: 500, nickname: 'Starter (retired)', created: 1_690_000_000, recurring: monthly, active: false },
+		{ id: 'price_setup_fee', amount: 4900, nickname: 'Setup fee', created: 1_690_000_100, recurring: null },
+	];
+	return prices.map((price) => [
+		price.id,
 		{
-			id: priceId, object: 'price', active: true, billing_scheme: 'per_unit', created: 1_700_000_000, currency: 'usd', livemode: false, lookup_key: null, metadata: {}, nickname: null,
-			product: `prod_${String(priceId).replace('price_', '')}`, recurring: { aggregate_usage: null, interval: 'month', interval_count: 1, usage_type: 'licensed' },
-			tax_behavior: 'unspecified', tiers_mode: null, transform_quantity: null, type: 'recurring', unit_amount: amount, unit_amount_decimal: String(amount),
+			id: price.id, object: 'price', active: price.active ?? true, billing_scheme: 'per_unit', created: price.created, currency: 'usd', custom_unit_amount: null, livemode: false, lookup_key: null, metadata: {},
+			nickname: price.nickname, product: `prod_${price.id.replace('price_', '')}`, recurring: price.recurring ?? null, tax_behavior: 'unspecified', tiers_mode: null, transform_quantity: null,
+			type: price.recurring ? 'recurring' : 'one_time', unit_amount: price.amount, unit_amount_decimal: String(price.amount),
 		},
 	]);
 }

@@ -47,6 +47,16 @@ test('customers and subscriptions, through the subscription connector, answer as
 	expect(conformance.covered()).toEqual(expect.arrayContaining(['post /v1/customers 200', 'post /v1/subscriptions 200', 'post /v1/subscriptions 400', 'get /v1/subscriptions/{subscription_exposed_id} 200', 'post /v1/subscriptions/{subscription_exposed_id} 200', 'delete /v1/subscriptions/{subscription_exposed_id} 200', 'delete /v1/subscriptions/{subscription_exposed_id} 400']));
 });
 
+test('the price list (active, recurring, paged after a price) answers as the spec says', async () => {
+	const list = (query: string) => fetch(`${sandbox.baseUrl}/v1/prices?${query}`, { headers: { authorization: `Bearer ${String(sandbox.credentials.secretKey)}` } });
+	const firstPage = (await (await list('active=true&type=recurring&limit=1')).json()) as { data: Array<{ id: string }>; has_more: boolean };
+	expect(firstPage).toMatchObject({ data: [{ id: 'price_pro_monthly' }], has_more: true });
+	expect(await (await list('active=true&type=recurring&limit=1&starting_after=price_pro_monthly')).json()).toMatchObject({ data: [{ id: 'price_basic_monthly' }], has_more: false });
+	expect((await list('limit=0')).status).toBe(400);
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(expect.arrayContaining(['get /v1/prices 200', 'get /v1/prices 400']));
+});
+
 test('the Dispute every charge.dispute.* event carries is a Dispute as the spec says', async () => {
 	for (const type of ['charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed']) {
 		const { event } = await control.emitEvent<{ event: { data: { object: unknown } } }>({ type });
