@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { accountListSearch } from './actions/accountProperties';
+import { planListSearch } from './actions/planProperties';
 import * as authorize from './actions/authorize.operation';
 import * as cancel from './actions/cancel.operation';
 import * as completeAction from './actions/completeAction.operation';
@@ -72,7 +73,7 @@ export class SmartPaymentRouter implements INodeType {
 		properties: [stateStoreNotice, ...smartPaymentRouterProperties],
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest }, listSearch: accountListSearch };
+	methods = { credentialTest: { integrationStateStoreTest }, listSearch: { ...accountListSearch, ...planListSearch } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

@@ -45,6 +45,11 @@ afterAll(async () => {
 	await braintree?.close();
 });
 
+/** The plans as the panel's rows save them: Stripe's price picked from the list (or typed By ID), with its cached name. */
+const planRows = (rows: Array<{ id: string; amount: number; price: string; mode?: 'list' | 'id' }>) => ({
+	plan: rows.map(({ id, amount, price, mode = 'list' }) => ({ id, amount, currency: 'USD', interval: 'month', stripePlan: { __rl: true, mode, value: price, ...(mode === 'list' ? { cachedResultName: id } : {}) } })),
+});
+
 function router(name: string, x: number, parameters: Record<string, unknown>, processor = 'stripe') {
 	const credentials = processor === 'stripe' ? stripeCredential : braintreeCredential;
 	return { parameters: { processors: [processor], ...parameters }, name, type: routerType, typeVersion: 1, position: [x, 0], credentials };
@@ -66,7 +71,7 @@ test('a subscription created and cancelled through the node: one at Stripe, canc
 			{ parameters: {}, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
 			router('Subscribe', 200, {
 				operation: 'createSubscription',
-				subscriptionPlans: JSON.stringify(plans),
+				subscriptionPlanRows: planRows([{ id: 'basic', amount: 9, price: 'price_basic_monthly', mode: 'id' }, { id: 'pro', amount: 29, price: 'price_pro_monthly' }]),
 				subscriptionRequestId: `e2e-subscribe-${stamp}`,
 				subscriptionProcessor: 'stripe',
 				subscriptionPlan: 'pro',
@@ -96,6 +101,30 @@ test('a subscription created and cancelled through the node: one at Stripe, canc
 	expect(await control.state<unknown[]>('subscriptions')).toHaveLength(1);
 });
 
+test('a plan row that bills nothing stops the node with an error naming the row and its field, and nothing is subscribed at Stripe', async () => {
+	const before = (await control.state<unknown[]>('subscriptions')).length;
+	const workflowId = await n8n.importWorkflow({
+		name: 'Subscribe with a bad plan row e2e',
+		nodes: [
+			{ parameters: {}, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+			router('Subscribe', 200, {
+				operation: 'createSubscription',
+				subscriptionPlanRows: planRows([{ id: 'pro', amount: 29, price: 'price_pro_monthly' }, { id: 'free', amount: 0, price: 'price_basic_monthly' }]),
+				subscriptionRequestId: `e2e-bad-row-${stamp}`,
+				subscriptionProcessor: 'stripe',
+				subscriptionPlan: 'pro',
+				subscriptionCustomer: 'cus_anyone',
+			}),
+		],
+		connections: { Start: { main: [[{ node: 'Subscribe', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	});
+	const run = await n8n.runManual(workflowId);
+	expect(run.status).toBe('error');
+	expect(JSON.stringify(run.error)).toContain('Plans, row 2: Amount');
+	expect(await control.state<unknown[]>('subscriptions')).toHaveLength(before);
+});
+
 test('Braintree: a subscription created and cancelled through the node on its gateway API: one at Braintree, its first cycle charged once, canceled once; the run repeated replays both', async () => {
 	// A customer with a vaulted card, as the shop's signup made it at Braintree.
 	const { customers } = await braintreeControl.seed<{ customers: Array<{ id: string; cards: Array<{ token: string }> }> }>({ customers: [{ paymentMethodNonce: 'fake-valid-visa-nonce' }] });
@@ -106,6 +135,8 @@ test('Braintree: a subscription created and cancelled through the node on its ga
 			{ parameters: {}, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
 			router('Subscribe', 200, {
 				operation: 'createSubscription',
+				// The plans as JSON (a catalog an expression could build), beside the rows.
+				subscriptionPlansFrom: 'json',
 				subscriptionPlans: JSON.stringify(plans),
 				subscriptionRequestId: `e2e-bt-subscribe-${stamp}`,
 				subscriptionProcessor: 'braintree',

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { checkPlans, type SubscriptionChange, type SubscriptionRequest } from '../../../lib/payments';
-import { InputError, jsonInput } from '../../shared/inputs';
+import { type SubscriptionChange, type SubscriptionRequest } from '../../../lib/payments';
+import { InputError } from '../../shared/inputs';
 import { platformOptions } from '../../shared/platformOptions';
 import { requirePickedAccount } from './accountProperties';
 import { forEachPayment, nodeRouter, paymentFailure } from './engine';
+import { checkedPlans, planProperties } from './planProperties';
 
 /** The node's subscription operations and the change each asks of the subscription. */
 export const SUBSCRIPTION_OPERATIONS: Record<string, SubscriptionChange> = {
@@ -20,15 +21,7 @@ const firstProcessor = platformOptions('payments')[0].value;
 const on = (...operations: string[]) => ({ show: { operation: operations } });
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Plans (JSON)',
-		name: 'subscriptionPlans',
-		type: 'json',
-		required: true,
-		default: JSON.stringify([{ id: 'pro-monthly', amount: 29, currency: 'USD', interval: 'month', processorPlans: { [firstProcessor]: '…' } }], null, 2),
-		displayOptions: on('createSubscription', 'changeSubscriptionPlan'),
-		description: 'Your plans, each with the plan that bills it on every processor you use: {id, amount (major units), currency, interval (day, week, month, year), processorPlans: {processor: the processor’s plan or price ID}}',
-	},
+	...planProperties,
 	{
 		displayName: 'Request ID',
 		name: 'subscriptionRequestId',
@@ -54,7 +47,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.plan }}',
 		displayOptions: on('createSubscription', 'changeSubscriptionPlan'),
-		description: 'The ID of one of the plans above',
+		description: 'Your ID of one of the plans above (its Plan ID)',
 	},
 	{
 		displayName: 'Customer',
@@ -100,7 +93,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const change = SUBSCRIPTION_OPERATIONS[operation];
 	const router = await nodeRouter(this);
-	const plans = change === 'create' || change === 'changePlan' ? checkPlans(jsonInput(this, this.getNodeParameter('subscriptionPlans', 0), 'subscriptionPlans', 0)) : [];
+	const plans = change === 'create' || change === 'changePlan' ? checkedPlans(this) : [];
 	return await forEachPayment(this, items, async (item) => {
 		const read = (name: string) => {
 			const value = this.getNodeParameter(name, item, '') as unknown;
