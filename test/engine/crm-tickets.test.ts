@@ -266,6 +266,11 @@ test('Zendesk as the source: 60 tickets reach Freshdesk with their comments read
 	const calls = (await zendesk.control.requests()).filter((entry) => entry.method === 'GET').map((entry) => entry.path);
 	expect(calls.filter((path) => /\/tickets\/\d+\/comments/.test(path))).toEqual([]);
 	expect(calls.filter((path) => path.startsWith('/api/v2/incremental/ticket_events')).length).toBeGreaterThan(0);
+	// The requesters come side-loaded with the export's pages (include=users): no users call of their own.
+	expect(calls.filter((path) => path.startsWith('/api/v2/users/show_many'))).toEqual([]);
+	expect((await freshdesk.control.state<Array<{ requester_id: number }>>('tickets')).length).toBe(60);
+	const requesters = new Set((await freshdesk.control.state<Array<{ email: string }>>('contacts')).map((contact) => contact.email));
+	expect(seeded.map((_ticket, i) => requesters.has(`req${i}@example.com`))).toEqual(seeded.map(() => true));
 
 	await zendeskCall(`/api/v2/tickets/${seeded[3].id}.json`, { ticket: { comment: { body: 'Any news?', public: true } } });
 	expect((await sync()).failures).toEqual([]);

@@ -56,6 +56,12 @@ interface JobStatus {
 	results?: Array<{ id?: number; index?: number; status?: string; success?: boolean; error?: string; details?: string; action?: string }>;
 }
 
+/** A user side-loaded with a ticket export page (`include=users`): the ticket model needs its email. */
+interface SideLoadedUser {
+	id: number;
+	email?: string;
+}
+
 interface ExportCursor {
 	cursor?: string;
 	startTime?: number;
@@ -137,15 +143,15 @@ export class ZendeskCrm implements CrmConnector {
 		const resource = this.resource(entity);
 		const position: ExportCursor = cursor ? (JSON.parse(cursor) as ExportCursor) : { startTime: 0 };
 		if (resource.incremental === 'cursor') {
-			const qs = position.cursor ? { cursor: position.cursor } : { start_time: position.startTime ?? 0 };
-			const body = await this.transport.request<Record<string, unknown> & { after_cursor?: string; end_of_stream: boolean }>({
+			const qs = { ...(position.cursor ? { cursor: position.cursor } : { start_time: position.startTime ?? 0 }), ...(entity === 'tickets' ? { include: 'users' } : {}) };
+			const body = await this.transport.request<Record<string, unknown> & { after_cursor?: string; end_of_stream: boolean; users?: SideLoadedUser[] }>({
 				method: 'GET', url: `/api/v2/incremental/${resource.plural}/cursor.json`, qs,
 			});
 			const records = (body[resource.plural] as Array<Record<string, unknown>>) ?? [];
 			const next: ExportCursor = body.after_cursor ? { cursor: body.after_cursor } : { ...position };
 			if (entity !== 'tickets') return { records: records.map((record) => toPlatformRecord(record, resource)), cursor: JSON.stringify(next), done: body.end_of_stream };
 			const commented = await this.comments.read(records, position.events, position.cursor ? undefined : position.startTime ?? 0);
-			const read = await this.withTicketModel(commented.tickets);
+			const read = await this.withTicketModel(commented.tickets, body.users ?? []);
 			return { records: read.map((record) => toPlatformRecord(record, resource)), cursor: JSON.stringify({ ...next, events: commented.events ?? position.events }), done: body.end_of_stream };
 		}
 		const body = await this.transport.request<Record<string, unknown> & { end_time?: number; end_of_stream: boolean }>({
@@ -168,13 +174,14 @@ export class ZendeskCrm implements CrmConnector {
 	}
 
 	/**
-	 * Tickets as the neutral model reads them: the requester's and the assignee's emails (one show_many call for every
-	 * 100 users of the page) and the comments after the first, which is the description.
+	 * Tickets as the neutral model reads them: the requester's and the assignee's emails (side-loaded with the export's
+	 * page; one show_many call for every 100 users it did not carry, as for tickets read by id) and the comments after
+	 * the first, which is the description.
 	 */
-	private async withTicketModel(commented: Array<{ ticket: Record<string, unknown>; comments: TicketComment[] }>): Promise<Array<Record<string, unknown>>> {
+	private async withTicketModel(commented: Array<{ ticket: Record<string, unknown>; comments: TicketComment[] }>, sideLoaded: SideLoadedUser[]): Promise<Array<Record<string, unknown>>> {
 		const tickets = commented.map((entry) => entry.ticket);
-		const ids = [...new Set(tickets.flatMap((ticket) => [ticket.requester_id, ticket.assignee_id]).filter((id): id is number => typeof id === 'number'))];
-		const emails = new Map<number, string | undefined>();
+		const emails = new Map<number, string | undefined>(sideLoaded.map((user) => [user.id, user.email?.toLowerCase()]));
+		const ids = [...new Set(tickets.flatMap((ticket) => [ticket.requester_id, ticket.assignee_id]).filter((id): id is number => typeof id === 'number' && !emails.has(id)))];
 		for (let start = 0; start < ids.length; start += BULK_LIMIT) {
 			const body = await this.transport.request<{ users?: Array<{ id: number; email?: string }> }>({ method: 'GET', url: '/api/v2/users/show_many.json', qs: { ids: ids.slice(start, start + BULK_LIMIT).join(',') } });
 			for (const user of body.users ?? []) emails.set(user.id, user.email?.toLowerCase());

@@ -237,7 +237,8 @@ function routes(router: Router, account: Account, baseUrl: () => string): void {
 			const ids = (request.query.get('ids') ?? '').split(',').map((id) => Number(id.trim())).filter((id) => Number.isInteger(id) && id > 0);
 			if (ids.length === 0) throw error(400, 'InvalidValue', 'ids is required');
 			if (ids.length > 100) throw error(400, 'TooManyRecords', 'At most 100 ids per request');
-			return ok({ [collection]: ids.flatMap((id) => account.tables[collection].get(id) ?? []).filter((record) => collection === 'users' || record.status !== 'deleted') });
+			const records = ids.flatMap((id) => account.tables[collection].get(id) ?? []).filter((record) => collection === 'users' || record.status !== 'deleted');
+			return ok({ [collection]: records, ...sideLoads(request, collection, records) });
 		};
 		router.get(`/api/v2/${collection}/show_many.json`, recordsShowMany);
 		router.get(`/api/v2/${collection}/show_many`, recordsShowMany);
@@ -329,6 +330,13 @@ function routes(router: Router, account: Account, baseUrl: () => string): void {
 	};
 	router.get('/api/v2/incremental/ticket_events.json', ticketEvents);
 	router.get('/api/v2/incremental/ticket_events', ticketEvents);
+	// Side-loads (`include=users` on tickets): the users the records name (requester, submitter, assignee), once each.
+	const sideLoads = (request: SandboxRequest, collection: Collection, records: Array<Record<string, unknown>>): Record<string, unknown> => {
+		const wanted = (request.query.get('include') ?? '').split(',');
+		if (collection !== 'tickets' || !wanted.includes('users')) return {};
+		const ids = new Set(records.flatMap((record) => [record.requester_id, record.submitter_id, record.assignee_id]).filter((id): id is number => typeof id === 'number'));
+		return { users: [...ids].flatMap((id) => account.tables.users.get(id) ?? []) };
+	};
 	router.get('/api/v2/incremental/:collection/cursor.json', (request) => {
 		const collection = collectionOf(request);
 		if (collection === 'organizations') throw error(404, 'InvalidEndpoint', 'Not found');
@@ -347,7 +355,8 @@ function routes(router: Router, account: Account, baseUrl: () => string): void {
 		const page = ready.slice(0, perPage);
 		const last = page[page.length - 1];
 		const afterCursor = Buffer.from(String(last ? last.sequence : after)).toString('base64url');
-		return ok({ [collection]: page.map(({ record }) => record), after_cursor: afterCursor, after_url: `${baseUrl()}/api/v2/incremental/${collection}/cursor.json?cursor=${afterCursor}`, before_cursor: null, end_of_stream: ready.length <= perPage });
+		const records = page.map(({ record }) => record);
+		return ok({ [collection]: records, ...sideLoads(request, collection, records), after_cursor: afterCursor, after_url: `${baseUrl()}/api/v2/incremental/${collection}/cursor.json?cursor=${afterCursor}`, before_cursor: null, end_of_stream: ready.length <= perPage });
 	});
 	// Last: `/{collection}/:id` would otherwise take every literal path below a collection (me, show_many, …).
 	recordRoutes(router, account, baseUrl);
