@@ -322,7 +322,7 @@ export class MarketingCampaigns {
 	private async performGroup(target: MarketingTarget, works: CampaignWork[], steps: Map<string, CampaignStep>): Promise<void> {
 		const byKey = new Map(works.map((work) => [workKey(work), work]));
 		const { action, subject } = works[0];
-		const retried = action === 'start' ? await this.retriedStarts(works) : undefined;
+		const retried = action === 'start' ? await this.retriedStarts(target.platform, works) : undefined;
 		const results = await this.options.store.idempotency.runOnceEach<true>(this.scope(target.platform), [...byKey.keys()], async (claimed) => {
 			const emails = claimed.map((key) => (byKey.get(key) as CampaignWork).email);
 			const outcomes = await this.call(target, action, subject, emails, retried);
@@ -349,15 +349,18 @@ export class MarketingCampaigns {
 	}
 
 	/**
-	 * Starts tried before and left pending (their answer may have been lost after the platform acted), by email, with the
-	 * time from which a start found on the platform is theirs: the first failure's, less the margin a call can take.
+	 * Starts tried before (their answer may have been lost after the platform acted), by email, with the time from which
+	 * a start found on the platform is theirs, less the margin a call can take: the first failure's for a start left
+	 * pending, or the first claim's for one whose run ended before it could note a failure (its process died after
+	 * sending: the claim, written before the start was sent, is all that is left of it).
 	 */
-	private async retriedStarts(works: CampaignWork[]): Promise<Map<string, string>> {
+	private async retriedStarts(platform: string, works: CampaignWork[]): Promise<Map<string, string>> {
 		const pending = await this.pendingTopic().getMany(works.map(pendingKey));
+		const claimed = await this.options.store.idempotency.pendingSince(this.scope(platform), works.map(workKey));
 		const retried = new Map<string, string>();
 		for (const work of works) {
-			const entry = pending.get(pendingKey(work));
-			if (entry) retried.set(work.email, new Date(Date.parse(entry.createdAt) - LOST_START_MARGIN_MS).toISOString());
+			const tried = [pending.get(pendingKey(work))?.createdAt, claimed.get(workKey(work))].filter((at): at is string => at !== undefined).map((at) => Date.parse(at));
+			if (tried.length > 0) retried.set(work.email, new Date(Math.min(...tried) - LOST_START_MARGIN_MS).toISOString());
 		}
 		return retried;
 	}

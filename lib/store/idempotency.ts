@@ -1,3 +1,4 @@
+import { selectIn } from './inList';
 import { DEFAULT_LEASE_MS, leaseName, Leases, type Lease, type LeaseOptions } from './leases';
 import type { SqlDatabase, SqlExecutor } from './types';
 
@@ -111,6 +112,19 @@ export class IdempotencyLedger {
 			if ((await this.leases().releaseIn(tx, owner, [claimName(scope, key)])).size === 0) return;
 			await tx.run(`DELETE FROM idempotency_ledger WHERE scope = ? AND idempotency_key = ? AND state = 'pending'`, [scope, key]);
 		});
+	}
+
+	/**
+	 * The keys still pending, each with when it was first claimed: work begun and not ended (its worker may be at it, or
+	 * died after acting). A claim is written before its work starts and a take-over keeps that time, so a retry can ask
+	 * the platform about what an earlier attempt may have done since then.
+	 */
+	async pendingSince(scope: string, keys: string[]): Promise<Map<string, string>> {
+		const rows = await selectIn<{ idempotency_key: string; created_at: string }, string>(this.db, keys, (chunk) => ({
+			sql: `SELECT idempotency_key, created_at FROM idempotency_ledger WHERE scope = ? AND state = 'pending' AND idempotency_key IN (${chunk.placeholders})`,
+			params: [scope, ...chunk.values],
+		}));
+		return new Map(rows.map((row) => [row.idempotency_key, row.created_at]));
 	}
 
 	async get(scope: string, key: string): Promise<{ state: string; result: unknown } | undefined> {

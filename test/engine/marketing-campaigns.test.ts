@@ -12,6 +12,7 @@ import path from 'node:path';
 import { MarketingCampaigns, MarketingFanOut } from '../../lib/marketing';
 import { allMigrations } from '../../lib/migrations';
 import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import { outboxKey } from '../../lib/store/outbox';
 import type { RequestLogEntry } from '../sandbox/framework/requestLog';
 import { ACTIVECAMPAIGN_JOURNEYS } from '../sandbox/activecampaign/marketingFixture';
 import { HUBSPOT_WORKFLOWS } from '../sandbox/hubspot/marketingFixture';
@@ -367,6 +368,23 @@ describe('the retention campaign', () => {
 		expect(retried.map((entry) => [entry.platform, entry.action, entry.ok]).sort()).toEqual([['activecampaign', 'start', true], ['marketo', 'start', true]]);
 		expect(await retentionRuns('lapsed@example.com')).toEqual({ mailchimp: 1, hubspot: 1, marketo: 1, activecampaign: 1 });
 		expect(await campaigns().retryPending()).toEqual([]);
+	});
+
+	test('a retention start whose run died after ActiveCampaign acted (its claim left pending, no failure noted) is looked up by the next run and not sent again', async () => {
+		await fanOut().fanOut([contact(6, { email: 'gone@example.com' })]);
+		const occurrence = daysAgo(90);
+		// What a run that died leaves: the ledger claim it wrote before sending (its lease lapsed with the process) and the
+		// contact's entry in the automation, which ActiveCampaign made; no failure was noted, so nothing is on the outbox.
+		await store.idempotency.claim(outboxKey('marketing-campaigns', 'test', 'activecampaign'), outboxKey('start', 'retention', 'gone@example.com', occurrence), 1);
+		const { baseUrl, credentials } = platforms.sandboxes.activecampaign;
+		const headers = { 'api-token': credentials.apiToken, 'content-type': 'application/json' };
+		const found = (await (await fetch(`${baseUrl}/api/3/contacts?email=gone@example.com`, { headers })).json()) as { contacts: Array<{ id: string }> };
+		const added = await fetch(`${baseUrl}/api/3/contactAutomations`, { method: 'POST', headers, body: JSON.stringify({ contactAutomation: { contact: found.contacts[0].id, automation: ACTIVECAMPAIGN_JOURNEYS.retention } }) });
+		expect(added.status).toBe(201);
+
+		const [next] = await campaigns().startRetention([{ email: 'gone@example.com', lastActivityAt: occurrence }], 60, now);
+		expect(next.platforms.every((step) => step.ok)).toBe(true);
+		expect((await retentionRuns('gone@example.com')).activecampaign).toBe(1);
 	});
 
 	test('a retried start that never reached Marketo or ActiveCampaign is sent on the retry', async () => {
