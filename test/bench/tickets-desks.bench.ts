@@ -52,8 +52,18 @@ async function zendeskToHubSpot(): Promise<void> {
 		// TICKETS_BENCH_LIFT=1: every limit lifted, to measure what the run costs besides waiting on the windows.
 		const lift = process.env.TICKETS_BENCH_LIFT === '1';
 		const zendeskLimits = lift ? { requestsPerMinute: 1e9, incrementalExportsPerMinute: 1e9 } : { requestsPerMinute: ZENDESK_PER_MINUTE };
-		const zendesk = crmClient('zendesk', zendeskServer, store, zendeskProfile(zendeskLimits), (request) => zendeskSent.push(new URL(request.url).pathname));
-		const hubspot = crmClient('hubspot', hubspotServer, store, lift ? hubSpotProfile({ requestsPer10s: 1e9 }) : undefined, (request) => hubspotSent.push(new URL(request.url).pathname));
+		// When each export call and the first HubSpot call left, from the run's start: where the time went.
+		const exportTimes: number[] = [];
+		let firstPush: number | undefined;
+		const zendesk = crmClient('zendesk', zendeskServer, store, zendeskProfile(zendeskLimits), (request) => {
+			const path = new URL(request.url).pathname;
+			zendeskSent.push(path);
+			if (path.startsWith('/api/v2/incremental/')) exportTimes.push(Date.now());
+		});
+		const hubspot = crmClient('hubspot', hubspotServer, store, lift ? hubSpotProfile({ requestsPer10s: 1e9 }) : undefined, (request) => {
+			hubspotSent.push(new URL(request.url).pathname);
+			firstPush ??= Date.now();
+		});
 		await zendesk.control.updateSettings({ incrementalDelayMs: 0 });
 		await zendesk.control.setRateLimits(lift ? { enabled: false } : { windows: [{ name: 'account', limit: ZENDESK_PER_MINUTE }] });
 		if (lift) await hubspot.control.setRateLimits({ enabled: false });
@@ -68,6 +78,8 @@ async function zendeskToHubSpot(): Promise<void> {
 		await hubspot.control.clearRequests();
 		zendeskSent.length = 0;
 		hubspotSent.length = 0;
+		exportTimes.length = 0;
+		firstPush = undefined;
 
 		const loadBefore = loadAverage();
 		const started = Date.now();
@@ -89,6 +101,8 @@ async function zendeskToHubSpot(): Promise<void> {
 		const hubspotLog = await hubspot.control.requests();
 		console.log(`tickets ${N}: HubSpot holds ${tickets.length} tickets and ${notes.length} notes; created ${result.platforms.hubspot.created}; failures ${result.failures.length}; pending ${result.pending}; load before ${loadBefore}`);
 		console.log(`tickets ${N}: Zendesk calls ${zendeskSent.length} (exports ${exports.length}: ${exports.length - eventPages} ticket pages, ${eventPages} event pages; comments listed per ticket ${listed}), HubSpot calls ${hubspotSent.length} (429 among the last ${hubspotLog.length}: ${hubspotLog.filter((entry) => entry.status === 429).length})`);
+		const seconds = (at: number | undefined) => (at === undefined ? '-' : ((at - started) / 1000).toFixed(1));
+		console.log(`tickets ${N}: export calls sent at ${exportTimes.map(seconds).join(', ')} s; first HubSpot call at ${seconds(firstPush)} s; done at ${seconds(started + wallMs)} s`);
 		console.log(`tickets ${N}: bound = pull ${pullBound / 1000} s (exports at 10/min, every call at ${ZENDESK_PER_MINUTE}/min) + push ${pushBound / 1000} s (HubSpot at 190 per 10 s); comments listed one call per ticket would add ${N} calls to the pull (${windowBoundMs(N + zendeskSent.length, ZENDESK_PER_MINUTE) / 1000} s at ${ZENDESK_PER_MINUTE}/min)`);
 		if (lift) console.log(`tickets ${N} Zendesk -> HubSpot initial sync, limits lifted: ${(wallMs / 1000).toFixed(1)} s | load ${loadAverage()}`);
 		else console.log(figureLine(`tickets ${N} Zendesk -> HubSpot initial sync, each with a comment`, wallMs / 1000, 's', (pullBound + pushBound) / 1000, 'rate-limit bound, pull then push'));
