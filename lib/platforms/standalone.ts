@@ -21,8 +21,9 @@ function fill(template: string, values: CredentialValues, platform: string): str
 	});
 }
 
+/** The credential's headers on every request but one marked `unauthenticated` (a URL signed for another host). */
 function withHeaders(inner: HttpClient, headers: Record<string, string>): HttpClient {
-	return { send: (request: HttpRequest) => inner.send({ ...request, headers: { ...request.headers, ...headers } }) };
+	return { send: (request: HttpRequest) => inner.send(request.unauthenticated ? request : { ...request, headers: { ...request.headers, ...headers } }) };
 }
 
 function basicHeader(auth: Extract<StandaloneAuth, { kind: 'basic' }>, values: CredentialValues, platform: string): string {

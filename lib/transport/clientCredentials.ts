@@ -27,6 +27,7 @@ export class ClientCredentialsClient implements HttpClient {
 	) {}
 
 	async send(request: HttpRequest): Promise<HttpResponse> {
+		if (request.unauthenticated) return this.inner.send(request);
 		const response = await this.inner.send(bearerAuth(await this.accessToken())(request));
 		if (!this.isRefusal(response)) return response;
 		this.token = undefined;

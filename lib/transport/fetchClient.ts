@@ -50,7 +50,7 @@ export class FetchHttpClient implements HttpClient {
 	constructor(private readonly authenticate: Authenticate = (request) => request) {}
 
 	async send(request: HttpRequest): Promise<HttpResponse> {
-		const signed = this.authenticate(request);
+		const signed = request.unauthenticated ? request : this.authenticate(request);
 		// One spelling per header: fetch would join `Content-Type: x` and our `content-type` default into "x, …".
 		const headers: Record<string, string> = { accept: 'application/json' };
 		for (const [name, value] of Object.entries(signed.headers ?? {})) headers[name.toLowerCase()] = value;

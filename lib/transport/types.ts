@@ -14,6 +14,11 @@ export interface HttpRequest {
 	timeoutMs?: number;
 	/** The vendor's endpoint class (`search`, `bulk`…) when the profile cannot tell it from the method and path. */
 	endpointClass?: string;
+	/**
+	 * Sent without the credential: a URL the vendor signed for another host (Shopify's staged upload target, a bulk
+	 * operation's result file), which must never receive the account's token.
+	 */
+	unauthenticated?: boolean;
 }
 
 export interface HttpResponse {

@@ -24,7 +24,7 @@ function parseJson(body: unknown): unknown {
 export class N8nHttpClient implements HttpClient {
 	constructor(
 		private readonly context: Pick<IAllExecuteFunctions, 'helpers'>,
-		/** Without one, the request goes out as it is (e.g. a webhook the engine has signed itself). */
+		/** Without one (or for a request marked `unauthenticated`), the request goes out as it is (e.g. a webhook the engine has signed itself). */
 		private readonly credentialType?: string,
 	) {}
 
@@ -48,7 +48,7 @@ export class N8nHttpClient implements HttpClient {
 			ignoreHttpStatusErrors: true,
 		};
 		const response = (
-			this.credentialType
+			this.credentialType && !request.unauthenticated
 				? await this.context.helpers.httpRequestWithAuthentication.call(this.context as never, this.credentialType, options)
 				: await this.context.helpers.httpRequest(options)
 		) as FullResponse;

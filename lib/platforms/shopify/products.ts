@@ -1,5 +1,6 @@
 import type { Transport } from '../../transport/transport';
 import { PlatformApiError } from '../../transport/errors';
+import { runBulkMutation } from './bulk';
 import { nextUpdatedSince, readUpdatedSinceCursor, shopifyGraphql, updatedSinceQuery } from './graphql';
 import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
 import { decimalText, PRODUCT_FIELDS, productRecord, weightValue, writeChecked, type ProductConnector, type ProductFields, type ProductStatus } from '../products';
@@ -19,11 +20,18 @@ const PULL = `query Products($first: Int!, $after: String, $query: String) {
   products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) { nodes { ${PRODUCT} } pageInfo { hasNextPage endCursor } }
 }`;
 const VARIANT_OF = 'query Variant($id: ID!) { product(id: $id) { variants(first: 1) { nodes { id } } } }';
+const VARIANTS_OF = 'query Variants($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id variants(first: 1) { nodes { id } } } } }';
 const SET = `mutation Set($input: ProductSetInput!) {
   productSet(input: $input, synchronous: true) { product { ${PRODUCT} } userErrors { code field message } }
 }`;
 
 const PAGE_SIZE = 100;
+/** A batch of at least this many products goes as one bulk mutation (a handful of calls) instead of a call per product. */
+export const BULK_THRESHOLD = 50;
+/** The most products one bulk mutation carries: the push hands over up to this many at once. */
+const BULK_BATCH = 1000;
+/** Shopify's `nodes(ids:)` takes up to 250 ids. */
+const NODES_PER_CALL = 250;
 const KILOGRAMS = 'KILOGRAMS';
 const STATUS_TO_SHOPIFY: Record<ProductStatus, ShopifyProduct['status']> = { active: 'ACTIVE', draft: 'DRAFT', archived: 'ARCHIVED' };
 
@@ -43,14 +51,17 @@ function neutral(product: ShopifyProduct): ProductFields | undefined {
 	};
 }
 
+type SetPayload = { productSet: { product: ShopifyProduct | null; userErrors: Array<{ code: string | null; message: string }> } };
+
 /**
  * Shopify Admin GraphQL products with a single variant: pulled by `updated_at:>=` (100 a page, by update time),
- * written one product a call with `productSet` (synchronous): an update names the product and its variant, a create the
- * default option. Weights in kilograms.
+ * written with `productSet` (synchronous): an update names the product and its variant, a create the default option.
+ * Fewer than BULK_THRESHOLD products go one a call (an update first reads its variant's id); more go as one bulk
+ * mutation of `productSet` (lib/platforms/shopify/bulk.ts), their variants' ids read 250 a call. Weights in kilograms.
  */
 export class ShopifyProducts implements ProductConnector {
 	readonly platform = 'shopify';
-	readonly entities: Partial<Record<'products', EntitySupport>> = { products: { object: 'products', matchField: 'sku', batchSize: 1 } };
+	readonly entities: Partial<Record<'products', EntitySupport>> = { products: { object: 'products', matchField: 'sku', batchSize: BULK_BATCH } };
 
 	constructor(private readonly transport: Transport) {}
 
@@ -78,6 +89,7 @@ export class ShopifyProducts implements ProductConnector {
 
 	async write(_entity: string, batch: RecordWrite[]): Promise<WriteOutcome[]> {
 		return writeChecked(batch, async (checked) => {
+			if (checked.length >= BULK_THRESHOLD) return await this.setInBulk(checked);
 			const outcomes = new Map<number, WriteOutcome>();
 			for (const { index, write, product } of checked) outcomes.set(index, await this.set(write.externalId, product));
 			return outcomes;
@@ -86,35 +98,87 @@ export class ShopifyProducts implements ProductConnector {
 
 	private async set(externalId: string | undefined, product: ProductFields): Promise<WriteOutcome> {
 		try {
-			const id = externalId ? `gid://shopify/Product/${externalId}` : undefined;
+			const id = externalId ? productGid(externalId) : undefined;
 			const variantId = id ? (await this.graphql<{ product: { variants: { nodes: Array<{ id: string }> } } | null }>(VARIANT_OF, { id })).product?.variants.nodes[0]?.id : undefined;
-			const variant = {
-				...(variantId ? { id: variantId } : {}),
-				optionValues: [{ optionName: 'Title', name: 'Default Title' }],
-				price: product.price ?? '0',
-				compareAtPrice: product.compareAtPrice,
-				inventoryItem: { sku: product.sku, measurement: { weight: { value: product.weight ?? 0, unit: KILOGRAMS } } },
-			};
-			const input = {
-				...(id ? { id } : {}),
-				// productSet replaces the options and variants it is given: the one default option, the one variant.
-				productOptions: [{ name: 'Title', values: [{ name: 'Default Title' }] }],
-				title: product.title,
-				descriptionHtml: product.description,
-				status: STATUS_TO_SHOPIFY[product.status],
-				variants: [variant],
-			};
-			const data = await this.graphql<{ productSet: { product: ShopifyProduct | null; userErrors: Array<{ code: string | null; message: string }> } }>(SET, { input });
-			const [refused] = data.productSet.userErrors;
-			if (refused || !data.productSet.product) return { ok: false, error: { message: refused?.message ?? 'Shopify set no product', code: refused?.code ?? undefined } };
-			const saved = data.productSet.product;
-			return { ok: true, externalId: saved.legacyResourceId, created: !externalId, fields: { ...neutral(saved) }, modifiedAt: new Date(saved.updatedAt).toISOString() };
+			return setOutcome(externalId, await this.graphql<SetPayload>(SET, { input: setInput(product, id, variantId) }));
 		} catch (error) {
-			return { ok: false, error: { message: (error as Error).message, code: error instanceof PlatformApiError ? error.code : undefined } };
+			return failed(error);
 		}
+	}
+
+	/**
+	 * One bulk mutation for the batch: the updates' variant ids read first (250 a call), then every product's
+	 * `productSet` as a line of the staged file; each product's outcome from its line of the result file. A bulk
+	 * operation that could not run or did not complete fails every product of the batch (tried again next run).
+	 */
+	private async setInBulk(checked: Array<{ index: number; write: RecordWrite; product: ProductFields }>): Promise<Map<number, WriteOutcome>> {
+		const outcomes = new Map<number, WriteOutcome>();
+		try {
+			const variants = await this.firstVariants(checked.flatMap(({ write }) => (write.externalId ? [productGid(write.externalId)] : [])));
+			const inputs = checked.map(({ write, product }) => {
+				const id = write.externalId ? productGid(write.externalId) : undefined;
+				return { input: setInput(product, id, id ? variants.get(id) : undefined) };
+			});
+			const results = await runBulkMutation<SetPayload>(this.transport, SET, inputs);
+			checked.forEach(({ index, write }, position) => {
+				const result = results[position];
+				if (result?.data) outcomes.set(index, setOutcome(write.externalId, result.data));
+				else outcomes.set(index, { ok: false, error: { message: result?.errors?.map((error) => error.message).join('; ') ?? 'the bulk operation returned no result for this product', code: result ? 'BULK_LINE_ERROR' : 'BULK_NO_RESULT' } });
+			});
+		} catch (error) {
+			for (const { index } of checked) outcomes.set(index, failed(error));
+		}
+		return outcomes;
+	}
+
+	/** The first variant's id of each product, read 250 products a call. */
+	private async firstVariants(ids: string[]): Promise<Map<string, string>> {
+		const variants = new Map<string, string>();
+		for (let start = 0; start < ids.length; start += NODES_PER_CALL) {
+			const data = await this.graphql<{ nodes: Array<{ id?: string; variants?: { nodes: Array<{ id: string }> } } | null> }>(VARIANTS_OF, { ids: ids.slice(start, start + NODES_PER_CALL) });
+			for (const node of data.nodes) {
+				const variant = node?.variants?.nodes[0]?.id;
+				if (node?.id && variant) variants.set(node.id, variant);
+			}
+		}
+		return variants;
 	}
 
 	private graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
 		return shopifyGraphql<T>(this.transport, query, variables);
 	}
+}
+
+const productGid = (externalId: string) => `gid://shopify/Product/${externalId}`;
+
+/** productSet's input for one product: the one default option and the one variant (kept by its id on an update). */
+function setInput(product: ProductFields, id: string | undefined, variantId: string | undefined): Record<string, unknown> {
+	const variant = {
+		...(variantId ? { id: variantId } : {}),
+		optionValues: [{ optionName: 'Title', name: 'Default Title' }],
+		price: product.price ?? '0',
+		compareAtPrice: product.compareAtPrice,
+		inventoryItem: { sku: product.sku, measurement: { weight: { value: product.weight ?? 0, unit: KILOGRAMS } } },
+	};
+	return {
+		...(id ? { id } : {}),
+		// productSet replaces the options and variants it is given: the one default option, the one variant.
+		productOptions: [{ name: 'Title', values: [{ name: 'Default Title' }] }],
+		title: product.title,
+		descriptionHtml: product.description,
+		status: STATUS_TO_SHOPIFY[product.status],
+		variants: [variant],
+	};
+}
+
+/** One productSet answer as the product's outcome: refused with Shopify's message, or the product as saved. */
+function setOutcome(externalId: string | undefined, data: SetPayload): WriteOutcome {
+	const [refused] = data.productSet.userErrors;
+	if (refused || !data.productSet.product) return { ok: false, error: { message: refused?.message ?? 'Shopify set no product', code: refused?.code ?? undefined } };
+	const saved = data.productSet.product;
+	return { ok: true, externalId: saved.legacyResourceId, created: !externalId, fields: { ...neutral(saved) }, modifiedAt: new Date(saved.updatedAt).toISOString() };
+}
+
+function failed(error: unknown): WriteOutcome {
+	return { ok: false, error: { message: (error as Error).message, code: error instanceof PlatformApiError ? error.code : undefined } };
 }

@@ -16,6 +16,7 @@ import { GraphqlExecutor, type GraphqlBody } from '../framework/graphql';
 import { controlError } from '../framework/control';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory, VendorSettings } from '../framework/types';
 import type { WebhookSigner } from '../framework/webhooks';
+import { ShopifyBulkOperations, type LineRunner } from './bulk';
 import { shopifySchemaSdl } from './schema';
 
 export const shopifyAccessToken = 'shpat_sandbox_token';
@@ -97,6 +98,7 @@ class ShopifyState {
 	adjustments: Array<{ id: number; reason: string; referenceDocumentUri: string | null; changes: unknown[]; createdAt: string }> = [];
 	orders: unknown[] = [];
 	subscriptions: Subscription[] = [];
+	bulk = new ShopifyBulkOperations();
 	settings = defaultSettings();
 	private bucket = { available: 1000, at: Date.now() };
 	private nextId = 1;
@@ -108,6 +110,7 @@ class ShopifyState {
 		this.adjustments = [];
 		this.orders = [];
 		this.subscriptions = [];
+		this.bulk.reset();
 		this.settings = defaultSettings();
 		this.bucket = { available: this.settings.maximumAvailable, at: Date.now() };
 		this.nextId = 1;
@@ -137,6 +140,11 @@ class ShopifyState {
 
 const itemGid = (item: Item) => `gid://shopify/InventoryItem/${item.id}`;
 
+const shopifyAuth = headerAuth('X-Shopify-Access-Token', shopifyAccessToken, () => ({
+	status: 401,
+	body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
+}));
+
 export const createShopifySandbox: VendorSandboxFactory = (services) => {
 	const state = new ShopifyState();
 	state.reset();
@@ -155,10 +163,8 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 	};
 	return {
 		credentials: { accessToken: shopifyAccessToken, locationId: shopifyLocationId, webhookSecret: shopifyAppSecret },
-		authenticate: headerAuth('X-Shopify-Access-Token', shopifyAccessToken, () => ({
-			status: 401,
-			body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
-		})),
+		// The staged-upload and bulk-result hosts are not Shopify's API: they take a signed form or URL, no token.
+		authenticate: (request) => (/^\/(staged-uploads|bulk-results)(\/|$)/.test(request.path) ? undefined : shopifyAuth(request)),
 		rateLimits: { defaults: [], headers: () => ({}), rejection: () => ({ status: 429, body: { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, headers: { 'Retry-After': '2.0' } }) },
 		errors: {
 			serverError: (status) => ({ status, body: { errors: status === 503 ? 'Service Unavailable' : 'Internal Server Error' } }),
@@ -167,6 +173,8 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 		},
 		routes: (router) => {
 			router.post('/admin/api/:version/graphql.json', (request) => graphql(state, request));
+			router.post('/staged-uploads', (request) => state.bulk.receiveUpload(request));
+			router.get('/bulk-results/:file', (request) => state.bulk.resultFile(request, request.params.file));
 			router.post('/admin/api/:version/orders.json', (request) => createOrder(state, request, publishOrder));
 			router.post('/admin/api/:version/orders/:id/cancel.json', (request) => cancelOrder(state, request, (order) => publishOrder(order, 'orders/cancelled')));
 			router.get('/admin/api/:version/webhooks.json', (request) => listSubscriptions(state, request));
@@ -257,7 +265,13 @@ async function graphql(state: ShopifyState, request: SandboxRequest): Promise<Sa
 			},
 		};
 	}
-	const root = {
+	const root: Record<string, unknown> = {
+		...bulkResolvers(state, `http://${String(request.headers.host ?? 'localhost')}`, async (mutation, variables) => {
+			const line = (executor as GraphqlExecutor).prepare({ query: mutation, variables });
+			return 'errors' in line ? { errors: line.errors } : await (executor as GraphqlExecutor).run(line, root);
+		}),
+		nodes: ({ ids }: { ids: string[] }) => ids.map((id) => nodeById(state, id)),
+		node: ({ id }: { id: string }) => nodeById(state, id),
 		inventoryItem: ({ id }: { id: string }) => {
 			const item = state.itemByGid(id);
 			return item ? itemNode(item) : null;
@@ -288,6 +302,22 @@ async function graphql(state: ShopifyState, request: SandboxRequest): Promise<Sa
 	};
 	const result = await executor.run(prepared, root);
 	return { status: 200, body: { ...result, extensions: extensions(cost) } };
+}
+
+/** The bulk import's root fields (see bulk.ts); `runLine` runs one line's mutation against the same resolvers. */
+function bulkResolvers(state: ShopifyState, origin: string, runLine: LineRunner) {
+	return {
+		stagedUploadsCreate: ({ input }: { input: Array<{ resource: string; filename: string; mimeType: string; httpMethod?: string }> }) => state.bulk.stagedUploadsCreate(input, origin),
+		bulkOperationRunMutation: ({ mutation, stagedUploadPath }: { mutation: string; stagedUploadPath: string }) => state.bulk.run(mutation, stagedUploadPath, origin, runLine),
+		currentBulkOperation: ({ type }: { type?: string }) => state.bulk.current(type ?? 'QUERY'),
+	};
+}
+
+/** `node(id)` / `nodes(ids)`: products and bulk operations, each with its `__typename` for the Node interface. */
+function nodeById(state: ShopifyState, id: string) {
+	if (String(id).startsWith('gid://shopify/BulkOperation/')) return state.bulk.byGid(id);
+	const product = String(id).startsWith('gid://shopify/Product/') ? state.products.get(Number(String(id).replace('gid://shopify/Product/', ''))) : undefined;
+	return product ? productNode(product) : null;
 }
 
 /** The sandbox's one location; `query: "name:*x*"` matches its name as Shopify's search syntax does. */
@@ -535,6 +565,7 @@ function listProducts(state: ShopifyState, args: { query?: string; first?: numbe
 
 function productNode(product: SandboxProduct) {
 	return {
+		__typename: 'Product',
 		id: `gid://shopify/Product/${product.id}`,
 		legacyResourceId: String(product.id),
 		title: product.title,
@@ -742,7 +773,7 @@ function view(state: ShopifyState, collection?: string): unknown {
 		[...state.items.values()].flatMap((item) =>
 			[...item.levels.entries()].map(([locationId, available]) => ({ sku: item.sku, inventoryItemId: itemGid(item), locationId, available })),
 		);
-	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders, webhooks: () => state.subscriptions, products: () => [...state.products.values()], customers: () => [...state.customers.values()].map(customerNode) };
+	const all: Record<string, () => unknown> = { inventory, adjustments: () => state.adjustments, orders: () => state.orders, webhooks: () => state.subscriptions, products: () => [...state.products.values()], customers: () => [...state.customers.values()].map(customerNode), stagedUploads: () => state.bulk.view().stagedUploads, bulkOperations: () => state.bulk.view().bulkOperations };
 	if (collection === undefined) return Object.fromEntries(Object.entries(all).map(([name, read]) => [name, read()]));
 	return all[collection]?.();
 }

@@ -6,9 +6,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const servedFields: Record<string, string[]> = {
-	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders', 'locations', 'product', 'products', 'customer', 'customers'],
+	QueryRoot: ['inventoryItem', 'inventoryItems', 'order', 'orders', 'locations', 'product', 'products', 'customer', 'customers', 'currentBulkOperation', 'node', 'nodes'],
 	LocationConnection: ['nodes', 'pageInfo'],
-	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities', 'productSet', 'customerCreate', 'customerUpdate', 'customerEmailMarketingConsentUpdate'],
+	Mutation: ['inventoryAdjustQuantities', 'inventorySetQuantities', 'productSet', 'customerCreate', 'customerUpdate', 'customerEmailMarketingConsentUpdate', 'stagedUploadsCreate', 'bulkOperationRunMutation'],
+	Node: ['id'],
+	BulkOperation: ['id', 'type', 'status', 'errorCode', 'createdAt', 'completedAt', 'objectCount', 'fileSize', 'url', 'partialDataUrl'],
+	BulkOperationRunMutationPayload: ['bulkOperation', 'userErrors'],
+	BulkMutationUserError: ['code', 'field', 'message'],
+	StagedUploadsCreatePayload: ['stagedTargets', 'userErrors'],
+	StagedMediaUploadTarget: ['url', 'resourceUrl', 'parameters'],
+	StagedUploadParameter: ['name', 'value'],
 	InventoryItemConnection: ['nodes', 'pageInfo'],
 	InventoryItem: ['id', 'legacyResourceId', 'sku', 'tracked', 'inventoryLevel', 'measurement'],
 	InventoryItemMeasurement: ['id', 'weight'],

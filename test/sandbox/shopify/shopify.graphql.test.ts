@@ -135,3 +135,67 @@ test('the check fails on a response with a field the query did not select, or of
 	drifted.record({ method: 'POST', path: '/graphql.json', query: new URLSearchParams(), requestBody: { query: 'query Find($first: Int!) { inventoryItems(first: $first) { nodes { id } } }', variables: { first: 'one' } }, status: 200, body: { data: { inventoryItems: { nodes: [] } } } });
 	expect(drifted.problems()).toEqual([expect.stringContaining('the variables do not fit: Variable "$first" got invalid value "one"')]);
 });
+
+/** A product write as the sync hands it to the connector: its neutral fields, and its Shopify id for an update. */
+const productWrite = (index: number, externalId?: string, title = `Bulk product ${index}`) => ({
+	...(externalId ? { externalId } : {}),
+	fields: { sku: `BULK-${index}`, title, description: `<p>${index}</p>`, price: '12.50', compareAtPrice: null, status: 'active', weight: 1.5 },
+});
+
+test('a big product batch goes as one bulk mutation: staged JSONL, the run, polling, the result file; an update keeps each variant', async () => {
+	const sync = openSync({ store: await scratchStore(), platforms: standalonePlatforms([sandboxAccount('shopify', api, sandbox.credentials)]) });
+	const products = await sync.productConnector({ platform: 'shopify' });
+	const created = await products.write('products', Array.from({ length: 60 }, (_, index) => productWrite(index)));
+	expect(created.every((outcome) => outcome.ok && outcome.created)).toBe(true);
+	const stored = await control.state<Array<{ id: number; title: string; variants: Array<{ id: number; sku: string }> }>>('products');
+	expect(stored.map((product) => product.variants[0].sku)).toEqual(Array.from({ length: 60 }, (_, index) => `BULK-${index}`));
+	expect(created.map((outcome) => (outcome as { externalId: string }).externalId)).toEqual(stored.map((product) => String(product.id)));
+
+	const updated = await products.write('products', stored.map((product, index) => productWrite(index, String(product.id), `Renamed ${index}`)));
+	expect(updated.every((outcome) => outcome.ok && !outcome.created)).toBe(true);
+	const after = await control.state<Array<{ id: number; title: string; variants: Array<{ id: number }> }>>('products');
+	expect(after).toHaveLength(60);
+	expect(after.map((product) => `${product.title} ${product.variants[0].id}`)).toEqual(stored.map((product, index) => `Renamed ${index} ${product.variants[0].id}`));
+
+	const log = await control.requests();
+	const graphqlCalls = log.filter((entry) => entry.path.endsWith('/graphql.json')).map((entry) => /^\s*(?:mutation|query) (\w+)/.exec(String((entry.body as { query: string }).query))?.[1]);
+	// Per batch: stage, run, at least one poll; the update first reads the 60 variants in one call. No productSet call of its own.
+	expect(graphqlCalls.filter((name) => name === 'Set')).toEqual([]);
+	expect(graphqlCalls.filter((name) => name !== 'Poll')).toEqual(['Stage', 'Run', 'Variants', 'Stage', 'Run']);
+	expect(log.filter((entry) => /^\/(staged-uploads|bulk-results)/.test(entry.path)).map((entry) => `${entry.method} ${entry.path.replace(/\d+\.jsonl$/, 'n.jsonl')} ${entry.status}`)).toEqual([
+		'POST /staged-uploads 201', 'GET /bulk-results/n.jsonl 200', 'POST /staged-uploads 201', 'GET /bulk-results/n.jsonl 200',
+	]);
+	// The shop's token never went to the upload or result host.
+	expect((await control.state<Array<{ tokenPresented: boolean }>>('stagedUploads')).map((upload) => upload.tokenPresented)).toEqual([false, false]);
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(['mutation bulkOperationRunMutation', 'mutation stagedUploadsCreate', 'query node', 'query nodes']);
+});
+
+test('the bulk API refuses as Shopify does: a second mutation while one runs, a mutation it does not take, a path never uploaded', async () => {
+	const stage = await graphql('mutation { stagedUploadsCreate(input: [{ resource: BULK_MUTATION_VARIABLES, filename: "v.jsonl", mimeType: "text/jsonl", httpMethod: POST }]) { stagedTargets { url parameters { name value } } userErrors { message } } }');
+	const target = stage.data.stagedUploadsCreate.stagedTargets[0] as { url: string; parameters: Array<{ name: string; value: string }> };
+	const form = new FormData();
+	for (const parameter of target.parameters) form.append(parameter.name, parameter.value);
+	form.append('file', new Blob([Array.from({ length: 500 }, (_, index) => JSON.stringify({ input: { title: `P${index}`, productOptions: [] } })).join('\n')]), 'v.jsonl');
+	expect((await fetch(target.url, { method: 'POST', body: form })).status).toBe(201);
+	const key = target.parameters.find((parameter) => parameter.name === 'key')!.value;
+	const run = (mutation: string, path = key) =>
+		graphql('mutation Run($m: String!, $p: String!) { bulkOperationRunMutation(mutation: $m, stagedUploadPath: $p) { bulkOperation { id status } userErrors { code message } } }', { m: mutation, p: path });
+	const set = 'mutation S($input: ProductSetInput!) { productSet(input: $input) { product { id } userErrors { message } } }';
+	const started = await run(set);
+	expect(started.data.bulkOperationRunMutation).toEqual({ bulkOperation: { id: expect.stringMatching(/^gid:\/\/shopify\/BulkOperation\//), status: 'CREATED' }, userErrors: [] });
+	const again = await run(set);
+	expect(again.data.bulkOperationRunMutation.userErrors).toEqual([{ code: 'OPERATION_IN_PROGRESS', message: expect.stringContaining('already in progress') }]);
+	expect((await run('mutation S($input: CustomerInput!) { customerCreate(input: $input) { userErrors { message } } }')).data.bulkOperationRunMutation.userErrors[0].code).toBe('INVALID_MUTATION');
+
+	let current: { status: string; objectCount: string; url: string | null };
+	do current = (await graphql('{ currentBulkOperation(type: MUTATION) { status objectCount url } }')).data.currentBulkOperation;
+	while (current.status !== 'COMPLETED');
+	expect(current.objectCount).toBe('500');
+	const lines = (await (await fetch(current.url!)).text()).trim().split('\n').map((line) => JSON.parse(line) as { __lineNumber: number; data: { productSet: { product: { id: string } } } });
+	expect(lines.map((line) => line.__lineNumber)).toEqual(Array.from({ length: 500 }, (_, index) => index));
+	expect(lines.every((line) => line.data.productSet.product.id.startsWith('gid://shopify/Product/'))).toBe(true);
+	expect((await run(set, 'tmp/never-uploaded.jsonl')).data.bulkOperationRunMutation.userErrors[0].code).toBe('NO_SUCH_FILE');
+	// The result file and the upload host need no token: Shopify's API does.
+	expect((await fetch(`${api}/graphql.json`, { method: 'POST', body: '{}' })).status).toBe(401);
+});
