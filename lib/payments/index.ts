@@ -2,6 +2,7 @@ import { platformDefinition } from '../platforms/catalog';
 import type { PaymentConnector } from '../platforms/payments';
 import type { EngineContext } from '../platforms/resolver';
 import { paymentRetryPolicy } from './config';
+import { PaymentBilling } from './billing';
 import { PaymentDisputes } from './disputes';
 import { PaymentRepository } from './repository';
 import { PaymentRouter, type PaymentRouterOptions } from './router';
@@ -20,6 +21,8 @@ export { PaymentSubscriptions, checkPlans, PLAN_INTERVALS, type SubscriptionPlan
 export type { SubscriptionState, InvoiceState } from '../platforms/payments';
 export { PaymentInvoices, type InvoiceRequest, type InvoiceLineInput, type InvoiceOutcome, type InvoiceFailureReason } from './invoices';
 export { PaymentDisputes, type DisputeChange, type DisputeOutcome, type DisputeRecord } from './disputes';
+export { PaymentBilling, type BillingChange, type BillingOutcome, type BillingRecord } from './billing';
+export { BILLING_EVENT_KINDS, type BillingEventKind, type ProcessorBillingEvent } from '../platforms/billing';
 export { DISPUTE_STATES, type DisputeReason, type DisputeState, type ProcessorDispute } from '../platforms/disputes';
 /** Amounts in major units as processors and users write them (1999 USD → "19.99", 1005 KWD → "1.005"). */
 export { toMajorString } from '../records/money';
@@ -47,6 +50,8 @@ export function openPayments({ store, platforms }: EngineContext) {
 			new PaymentRouter({ ...options, db: store.db, connectors: await connectors(processors, accounts) }),
 		/** The disputes reported by the processors' events, kept against the router's payments (no processor is called). */
 		disputes: (now?: () => number): PaymentDisputes => new PaymentDisputes(store.db, new PaymentRepository(store.db), now),
+		/** The subscription and invoice events reported by the processors, each recorded once (no processor is called). */
+		billing: (now?: () => number): PaymentBilling => new PaymentBilling(store.db, now),
 	};
 }
 

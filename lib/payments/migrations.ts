@@ -209,4 +209,26 @@ export const paymentMigrations: Migration[] = [
 			)`,
 		],
 	},
+	{
+		component: 'payments',
+		version: 12,
+		description: 'subscription and invoice events of the processors, one row per processor event (a redelivery records nothing)',
+		statements: [
+			`CREATE TABLE payment_billing_events (
+				processor TEXT NOT NULL,
+				event_id TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				processor_type TEXT NOT NULL,
+				subscription_id TEXT,
+				invoice_id TEXT,
+				customer TEXT,
+				amount_minor BIGINT,
+				currency TEXT,
+				occurred_at TEXT NOT NULL,
+				recorded_at TEXT NOT NULL,
+				PRIMARY KEY (processor, event_id)
+			)`,
+			'CREATE INDEX payment_billing_events_by_subscription ON payment_billing_events (processor, subscription_id)',
+		],
+	},
 ];

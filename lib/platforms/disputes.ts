@@ -108,8 +108,18 @@ export class DisputeReader {
 
 	/** The dispute, or an InputError naming every field that is not what the processor documents. */
 	dispute(read: ProcessorDispute): ProcessorDispute {
-		if (this.violations.length > 0) throw new InputError(this.violations, `Not a ${this.processor} dispute event`);
+		return this.checked(read, 'dispute');
+	}
+
+	/** What was read, or an InputError naming every field that is not what the processor documents ("Not a Stripe billing event"). */
+	checked<T>(read: T, what: string): T {
+		if (this.violations.length > 0) throw new InputError(this.violations, `Not a ${this.processor} ${what} event`);
 		return read;
+	}
+
+	/** Records a field that is there but is not what this event needs, for `checked` to name. */
+	reject(field: string, problem: string): void {
+		this.violations.push({ field, problem });
 	}
 
 	private refuse<T>(field: string, problem: string, value: unknown, placeholder: T): T {

@@ -1,6 +1,7 @@
 import { PlatformApiError } from '../transport/errors';
 import type { Rule } from '../records/inputSchema';
 import type { Transport } from '../transport/transport';
+import type { ProcessorBillingEvent } from './billing';
 import type { ProcessorDispute } from './disputes';
 import type { SignatureCheck } from './payments';
 
@@ -9,7 +10,8 @@ export const ORDER_EVENTS = ['created', 'updated', 'cancelled', 'refunded'] as c
 export type OrderEventKind = (typeof ORDER_EVENTS)[number];
 
 /** The payment events a trigger can start on. */
-export const PAYMENT_EVENTS = ['succeeded', 'failed', 'refunded', 'disputed', 'disputeChanged', 'actionCompleted'] as const;
+/** `billingChanged`: a subscription's renewal paid or failed, a subscription canceled, an invoice paid, voided or overdue. */
+export const PAYMENT_EVENTS = ['succeeded', 'failed', 'refunded', 'disputed', 'disputeChanged', 'actionCompleted', 'billingChanged'] as const;
 export type PaymentEventKind = (typeof PAYMENT_EVENTS)[number];
 
 /** The record changes a CRM Event Trigger can start on: `<record>.<change>`. */
@@ -141,6 +143,8 @@ export interface OrderWebhookScheme extends WebhookScheme<OrderEventKind> {
 export interface PaymentEventReading {
 	/** The dispute a dispute event reports; an InputError naming every field that is not what the processor documents. */
 	dispute?(payload: Record<string, unknown>): ProcessorDispute;
+	/** The subscription or invoice change a billing event reports; an InputError naming every field that is not what the processor documents. */
+	billing?(payload: Record<string, unknown>): ProcessorBillingEvent;
 }
 export type PaymentWebhookScheme = (WebhookScheme<PaymentEventKind> | AppWebhookScheme<PaymentEventKind>) & PaymentEventReading;
 export type CrmWebhookScheme = WebhookScheme<CrmEventKind> | AppWebhookScheme<CrmEventKind>;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { hmacHex, safeEqual } from '../../transport/signatures';
+import { BRAINTREE_BILLING_KINDS, braintreeBillingEvent } from './billingEvents';
 import { readDispute, type DisputeLayout, type DisputeReason, type DisputeState } from '../disputes';
 import { verdict, type AppWebhookScheme, type PaymentEventKind, type PaymentEventReading } from '../webhookSchemes';
 
@@ -30,12 +31,35 @@ function elementText(xml: string, name: string): string | undefined {
 	return new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(xml)?.[1];
 }
 
-/** The notification in the payload: kind, timestamp and the subject's first transaction or dispute fields. */
+/** The subscription's own fields, and its latest transaction's (the one a charge notification is about) as `transaction-*`. */
+const SUBSCRIPTION_FIELDS = ['id', 'status', 'price', 'plan-id', 'merchant-account-id'];
+const SUBSCRIPTION_TRANSACTION_FIELDS = ['id', 'status', 'amount', 'currency-iso-code'];
+
+/** A subscription notification's subject: its fields outside its lists (add-ons, transactions…), and its newest transaction's. */
+function subscriptionSubject(subscriptionXml: string): Record<string, string> {
+	const [, transactions = ''] = /<transactions(?:\s[^>]*)?>([\s\S]*?)<\/transactions>/.exec(subscriptionXml) ?? [];
+	const newest = /<transaction>([\s\S]*?)<\/transaction>/.exec(transactions)?.[1] ?? '';
+	const own = subscriptionXml.replace(/<(add-ons|discounts|descriptor|transactions|status-history)(?:\s[^>]*)?>[\s\S]*?<\/\1>/g, '');
+	const subject: Record<string, string> = {};
+	for (const name of SUBSCRIPTION_FIELDS) {
+		const value = elementText(own, name);
+		if (value !== undefined) subject[name] = value;
+	}
+	for (const name of SUBSCRIPTION_TRANSACTION_FIELDS) {
+		const value = elementText(newest, name);
+		if (value !== undefined) subject[`transaction-${name}`] = value;
+	}
+	return subject;
+}
+
+/** The notification in the payload: kind, timestamp and the subject's subscription, or first transaction or dispute, fields. */
 function notification(payload: string): BraintreeNotification | undefined {
 	const xml = Buffer.from(payload.replace(/\s+/g, ''), 'base64').toString('utf8');
 	const kind = elementText(xml, 'kind');
 	const timestamp = elementText(xml, 'timestamp');
 	if (!kind || !timestamp || !xml.includes('<notification')) return undefined;
+	const subscription = /<subject><subscription>([\s\S]*)<\/subscription><\/subject>/.exec(xml)?.[1];
+	if (subscription !== undefined) return { kind, timestamp, subject: subscriptionSubject(subscription) };
 	const [, subjectName, subjectContent = ''] = /<(transaction|dispute)>([\s\S]*)<\/\1>/.exec(xml) ?? [];
 	// A dispute holds its transaction: the dispute's own fields are those outside it.
 	const transactionXml = subjectName === 'dispute' ? (/<transaction>([\s\S]*?)<\/transaction>/.exec(subjectContent)?.[1] ?? '') : '';
@@ -78,6 +102,7 @@ export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> & Paym
 		failed: { topic: 'transaction_settlement_declined' },
 		disputed: { topic: 'dispute_opened' },
 		disputeChanged: { topic: 'dispute_opened', topics: BRAINTREE_DISPUTE_KINDS },
+		billingChanged: { topic: BRAINTREE_BILLING_KINDS[0], topics: BRAINTREE_BILLING_KINDS },
 	},
 	secretFrom: 'credential',
 	credentialSecretField: 'privateKey',
@@ -102,6 +127,7 @@ export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> & Paym
 			stage: read.optionalText('subject.kind') === 'retrieval' ? 'inquiry' : 'chargeback',
 			occurredAt: read.instant('timestamp'),
 		})),
+	billing: braintreeBillingEvent,
 	// The transaction, or the transaction a dispute is about.
 	subjectId: (payload) => {
 		const { subject } = payload as unknown as BraintreeNotification;

@@ -1,3 +1,4 @@
+import { PAYPAL_BILLING_TOPICS, payPalBillingEvent } from './billingEvents';
 import { readDispute, type DisputeLayout, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, verdict, type PaymentWebhookScheme } from '../webhookSchemes';
 
@@ -32,6 +33,7 @@ export const payPalPaymentWebhooks: PaymentWebhookScheme = {
 		// An order that waited for its payer was approved: Complete Customer Action captures (or authorizes) it.
 		actionCompleted: { topic: 'CHECKOUT.ORDER.APPROVED' },
 		disputeChanged: { topic: 'CUSTOMER.DISPUTE.CREATED', topics: ['CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED'] },
+		billingChanged: { topic: PAYPAL_BILLING_TOPICS[0], topics: PAYPAL_BILLING_TOPICS },
 	},
 	secretFrom: 'vendor',
 	verifiedThroughApi: true,
@@ -79,6 +81,7 @@ export const payPalPaymentWebhooks: PaymentWebhookScheme = {
 				occurredAt: read.optionalInstant('resource.update_time') ?? read.instant('create_time'),
 			};
 		}),
+	billing: payPalBillingEvent,
 	// The capture (a refund's resource is the refund: its capture is linked as `up`); a dispute names the capture disputed.
 	subjectId: (payload) =>
 		idText(objectAt(payload, 'resource').id) ?? idText((objectAt(payload, 'resource').disputed_transactions as Array<Record<string, unknown>> | undefined)?.[0]?.seller_transaction_id) ?? idText(objectAt(payload, 'resource').dispute_id),

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { nonEmptyString, object, shape } from '../../records/inputSchema';
 import { readDispute, type DisputeLayout, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
+import { isSquareBillingEvent, SQUARE_BILLING_TOPICS, squareBillingEvent } from './billingEvents';
 import { SQUARE_VERSION } from './profile';
 import { SQUARE_SIGNATURE_HEADER, verifySquareSignature } from './webhook';
 
@@ -32,6 +33,7 @@ export const squarePaymentWebhooks: PaymentWebhookScheme = {
 		refunded: { topic: 'refund.created' },
 		disputed: { topic: 'dispute.created' },
 		disputeChanged: { topic: 'dispute.created', topics: ['dispute.created', 'dispute.state.updated'] },
+		billingChanged: { topic: SQUARE_BILLING_TOPICS[0], topics: SQUARE_BILLING_TOPICS, matches: isSquareBillingEvent },
 	},
 	secretFrom: 'vendor',
 	signatureHeader: 'X-Square-Hmacsha256-Signature',
@@ -68,6 +70,7 @@ export const squarePaymentWebhooks: PaymentWebhookScheme = {
 			stage: state.startsWith('INQUIRY_') ? 'inquiry' : 'chargeback',
 			occurredAt: read.optionalInstant(`${SQUARE_DISPUTE_AT}.updated_at`) ?? read.instant('created_at'),
 		})),
+	billing: squareBillingEvent,
 	// The payment the event is about: a refund and a dispute name theirs.
 	subjectId: (payload) =>
 		idText(objectAt(payload, 'data.object.refund').payment_id) ?? idText(objectAt(payload, 'data.object.dispute.disputed_payment').payment_id) ?? idText(objectAt(payload, 'data.object.payment').id),

@@ -1,6 +1,7 @@
 import { nonEmptyString, object, shape } from '../../records/inputSchema';
 import { readDispute, type DisputeLayout, type DisputeReason, type DisputeState } from '../disputes';
 import { idText, ignoreNotFound, objectAt, type PaymentWebhookScheme } from '../webhookSchemes';
+import { STRIPE_BILLING_TOPICS, stripeBillingEvent } from './billingEvents';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './webhook';
 
 interface WebhookEndpoint {
@@ -26,6 +27,7 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 		disputeChanged: { topic: 'charge.dispute.created', topics: ['charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed'] },
 		// A PaymentIntent that waited for 3-D Secure: captured, held (capture off), or failed (authentication refused).
 		actionCompleted: { topic: 'payment_intent.succeeded', topics: ['payment_intent.succeeded', 'payment_intent.amount_capturable_updated', 'payment_intent.payment_failed'] },
+		billingChanged: { topic: STRIPE_BILLING_TOPICS[0], topics: STRIPE_BILLING_TOPICS },
 	},
 	secretFrom: 'vendor',
 	signatureHeader: 'Stripe-Signature',
@@ -62,6 +64,7 @@ export const stripePaymentWebhooks: PaymentWebhookScheme = {
 			stage: status.startsWith('warning_') ? 'inquiry' : 'chargeback',
 			occurredAt: read.instant('created', 'unix'),
 		})),
+	billing: stripeBillingEvent,
 	// The PaymentIntent, or for a charge event the PaymentIntent the charge belongs to.
 	subjectId: (payload) => {
 		const object = objectAt(payload, 'data.object');

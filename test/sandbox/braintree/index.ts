@@ -18,9 +18,9 @@ import type { Router } from '../framework/router';
 import type { SandboxRequest, VendorSandboxFactory } from '../framework/types';
 import { bareStatus, BraintreeGateway, braintreeMerchantId, gatewayPathPattern, gatewayPreconditions, presentTransaction } from './gateway';
 import { graphQlErrors, handleGraphql } from './graphql';
-import { BraintreeSubscriptions } from './subscriptions';
+import { BraintreeSubscriptions, presentSubscription } from './subscriptions';
 import { BraintreeStore, BraintreeValidation, type MerchantAccount, type Transaction } from './transactions';
-import { disputeKinds, notificationForm, notificationKinds, type NotificationKind } from './webhooks';
+import { disputeKinds, notificationForm, notificationKinds, subscriptionKinds, type NotificationKind } from './webhooks';
 import { XmlTyped, type XmlObject } from './xml';
 
 export const braintreePublicKey = 'sandbox-public-key';
@@ -57,6 +57,20 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 		const subject = kind === 'check' ? { check: true } : dispute ? { dispute } : { transaction: presentTransaction(transaction!, store) };
 		services.publishWebhook(notificationForm(kind, subject, keys));
 		return { kind, transactionId: transaction?.id ?? null, ...(dispute ? { disputeId: dispute.id } : {}) };
+	};
+	/**
+	 * `subscription_charged_*` bills the subscription's next cycle (`renew`) and notifies by its outcome (a declined charge
+	 * is `subscription_charged_unsuccessfully`, whichever was asked); `subscription_canceled` cancels it first.
+	 */
+	const subscriptionEvent = async (kind: string, subscriptionId: unknown) => {
+		const subscription = typeof subscriptionId === 'string' ? billing.subscription(subscriptionId) : billing.subscriptions.at(-1);
+		if (!subscription) throw controlError(400, subscriptionId === undefined ? 'no subscription yet: make one, or name subscriptionId' : `no subscription ${String(subscriptionId)}`);
+		let sent: NotificationKind = 'subscription_canceled';
+		if (kind === 'subscription_canceled') billing.cancel(subscription);
+		else sent = (await billing.renew(subscription)).status === 'submitted_for_settlement' ? 'subscription_charged_successfully' : 'subscription_charged_unsuccessfully';
+		const presented = presentSubscription(subscription, billing.plan(subscription.planId)!, (id) => presentTransaction(store.transaction(id)!, store));
+		services.publishWebhook(notificationForm(sent, { subscription: presented }, keys));
+		return { kind: sent, subscriptionId: subscription.id, transactionId: subscription.transactionIds[0] ?? null };
 	};
 	const gateway = new BraintreeGateway(store, (transaction) => {
 		if (transaction.status === 'settled') notify('transaction_settled', transaction);
@@ -107,9 +121,10 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 		},
 		// The form body is signed already (Braintree signs with the API keys); only its content type is added here.
 		signWebhook: () => ({ 'content-type': 'application/x-www-form-urlencoded' }),
-		emitEvent: ({ kind, transactionId }) => {
+		emitEvent: async ({ kind, transactionId, subscriptionId }) => {
 			if (!notificationKinds.includes(kind as NotificationKind)) throw controlError(400, `kind must be one of ${notificationKinds.join(', ')}`);
 			if (kind === 'check') return notify('check');
+			if ((subscriptionKinds as readonly string[]).includes(String(kind))) return await subscriptionEvent(String(kind), subscriptionId);
 			const transaction = transactionId === undefined ? store.transactions.at(-1) : store.transaction(String(transactionId));
 			if (!transaction) throw controlError(400, transactionId === undefined ? 'no transaction yet: make one, or name transactionId' : `no transaction ${String(transactionId)}`);
 			return notify(kind as NotificationKind, transaction);

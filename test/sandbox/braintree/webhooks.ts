@@ -20,11 +20,14 @@ export const disputeKinds = {
 	dispute_expired: 'expired',
 } as const;
 
-/** The kinds the sandbox sends: the transaction and dispute ones Braintree sends, and `check` (the Control Panel's test). */
-export const notificationKinds = ['check', 'transaction_settled', 'transaction_settlement_declined', 'transaction_disbursed', ...(Object.keys(disputeKinds) as Array<keyof typeof disputeKinds>)] as const;
+/** A subscription's notifications: a cycle billed (the charge succeeded or not), or the subscription canceled. */
+export const subscriptionKinds = ['subscription_charged_successfully', 'subscription_charged_unsuccessfully', 'subscription_canceled'] as const;
+
+/** The kinds the sandbox sends: the transaction, dispute and subscription ones Braintree sends, and `check` (the Control Panel's test). */
+export const notificationKinds = ['check', 'transaction_settled', 'transaction_settlement_declined', 'transaction_disbursed', ...(Object.keys(disputeKinds) as Array<keyof typeof disputeKinds>), ...subscriptionKinds] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
-/** The form body Braintree POSTs for one notification about `subject` (`{ transaction: … }`, `{ dispute: … }` or `{ check: true }`). */
+/** The form body Braintree POSTs for one notification about `subject` (`{ transaction: … }`, `{ dispute: … }`, `{ subscription: … }` or `{ check: true }`). */
 export function notificationForm(kind: NotificationKind, subject: Record<string, XmlValue>, keys: { publicKey: string; privateKey: string }): string {
 	const subjectXml = Object.entries(subject).map(([name, value]) => element(name, value)).join('');
 	const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<notification>${element('timestamp', datetime(new Date().toISOString()))}${element('kind', kind)}<subject>${subjectXml}</subject></notification>\n`;

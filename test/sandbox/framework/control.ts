@@ -66,10 +66,11 @@ export function controlRouter(parts: ControlledParts): Router {
 			webhooks.reset();
 			return ok();
 		})
-		.post('/__control/events', (request) => {
+		.post('/__control/events', async (request) => {
 			if (!vendor.emitEvent) throw controlError(400, `${parts.name} emits no events`);
 			const event = objectBody<Record<string, unknown>>(request.body);
-			return { status: 201, body: guarded(() => vendor.emitEvent!(event)) };
+			// An event may first do what it reports (Braintree bills a subscription's cycle): its answer is awaited.
+			return { status: 201, body: await Promise.resolve(guarded(() => vendor.emitEvent!(event))).catch((error: unknown) => guarded(() => { throw error; })) };
 		})
 		.get('/__control/settings', () => ok(vendor.settings?.get() ?? {}))
 		.put('/__control/settings', (request) => {

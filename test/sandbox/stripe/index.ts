@@ -125,7 +125,15 @@ const ENDPOINT_EVENTS = new Set([
 	'charge.dispute.updated',
 	'charge.dispute.closed',
 	'invoice.paid',
+	'invoice.payment_failed',
+	'invoice.voided',
+	'invoice.marked_uncollectible',
+	'invoice.overdue',
+	'customer.subscription.deleted',
 ]);
+
+/** Billing events the sandbox makes happen before it reports them (see `StripeState.billingEvent`). */
+const BILLING_EVENTS = new Set(['invoice.paid', 'invoice.payment_failed', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.overdue', 'customer.subscription.deleted']);
 
 interface WebhookEndpoint {
 	id: string;
@@ -169,11 +177,15 @@ export const createStripeSandbox: VendorSandboxFactory = (services) => {
 		data: { reset: () => state.reset(), seed: (data) => state.seed(data), state: (collection) => state.view(collection) },
 		signWebhook: stripeSigner(),
 		/** `{ type, object?, times?, ageSeconds? }`: one event (one `evt_` id) to every endpoint enabled for `type`, `times` times. */
-		emitEvent: ({ type, object, times, ageSeconds }) => {
+		/**
+		 * `{ type, object?, subscription?, times?, ageSeconds? }`: billing events with a `subscription` bill (or cancel) it
+		 * first: `invoice.paid` / `invoice.payment_failed` make its next period's invoice, paid or failed.
+		 */
+		emitEvent: ({ type, object, subscription, times, ageSeconds }) => {
 			if (typeof type !== 'string' || !ENDPOINT_EVENTS.has(type)) throw controlError(400, `type must be one of ${[...ENDPOINT_EVENTS].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
 			const patch = object as Record<string, unknown> | undefined;
-			const carried = type.startsWith('charge.dispute.') ? state.dispute(type, patch) : type === 'invoice.paid' ? (patch ?? paidInvoice(state)) : (patch ?? state.defaultObject(type));
+			const carried = type.startsWith('charge.dispute.') ? state.dispute(type, patch) : BILLING_EVENTS.has(type) ? (patch ?? state.billingEvent(type, subscription)) : (patch ?? state.defaultObject(type));
 			return state.emit(event(type, carried), (times as number | undefined) ?? 1, Number(ageSeconds ?? 0));
 		},
 		// Stripe sends no Stripe-Should-Retry on a rate-limit 429 (its Node client leaves such a 429 to the caller).
@@ -182,11 +194,6 @@ export const createStripeSandbox: VendorSandboxFactory = (services) => {
 	};
 };
 
-function paidInvoice(state: StripeState): Record<string, unknown> {
-	const invoice = state.billing.pay();
-	if (!invoice) throw controlError(400, 'no open invoice to pay');
-	return invoice;
-}
 
 class StripeState {
 	intents = new Map<string, PaymentIntent>();
@@ -257,6 +264,30 @@ class StripeState {
 		const targets = this.endpoints.filter((endpoint) => endpoint.enabled_events.includes(String(stripeEvent.type)));
 		for (let time = 0; time < times; time++) for (const endpoint of targets) this.services.deliverWebhook({ url: endpoint.url, secret: endpoint.secret }, stripeEvent, stripeSigner(ageSeconds));
 		return { event: stripeEvent, deliveries: targets.length * times };
+	}
+
+	/**
+	 * What a billing event carries, once it has happened: for a subscription (named, or with `subscription: true` the
+	 * latest) a renewal invoice paid or failed (`subscription_cycle`, the price's amount), or the subscription canceled;
+	 * otherwise the latest open invoice paid, voided, marked uncollectible, overdue or failed.
+	 */
+	billingEvent(type: string, subscriptionId: unknown): Record<string, unknown> {
+		if (subscriptionId !== undefined) {
+			const subscription = subscriptionId === true ? [...this.subscriptions.values()].at(-1) : this.subscriptions.get(String(subscriptionId));
+			if (!subscription) throw controlError(400, `no subscription ${String(subscriptionId)}`);
+			if (type === 'customer.subscription.deleted') {
+				const now = Math.floor(Date.now() / 1000);
+				Object.assign(subscription, { status: 'canceled', canceled_at: now, ended_at: now });
+				return structuredClone(subscription);
+			}
+			if (type !== 'invoice.paid' && type !== 'invoice.payment_failed') throw controlError(400, `${type} is no subscription event: leave subscription out`);
+			const price = (subscription.items as { data: Array<{ price: Record<string, unknown> }> }).data[0].price;
+			if (type === 'invoice.payment_failed') subscription.status = 'past_due';
+			return this.billing.renewal(subscription, price, type === 'invoice.paid');
+		}
+		const invoice = this.billing.settleLatestOpen(type);
+		if (!invoice) throw controlError(400, 'no open invoice');
+		return invoice;
 	}
 
 	/** The latest PaymentIntent (or a made-up one), or a charge of it, as the event type carries it. */

@@ -114,11 +114,37 @@ export class StripeInvoices {
 		return invoice ? { status: 200, body: invoice } : this.missingInvoice(invoiceId);
 	}
 
-	/** The latest open invoice paid (out of band, as `invoice.paid` reports): what the event carries. */
-	pay(): Record<string, unknown> | undefined {
+	/**
+	 * The latest open invoice as a billing event leaves it (what the event carries): paid out of band (`invoice.paid`),
+	 * voided, marked uncollectible, past its due date (`invoice.overdue`: still open) or a payment attempt failed.
+	 */
+	settleLatestOpen(type: string): Record<string, unknown> | undefined {
 		const invoice = [...this.invoices.values()].reverse().find((candidate) => candidate.status === 'open');
-		if (invoice) this.markPaid(invoice);
-		return invoice && structuredClone(invoice);
+		if (!invoice) return undefined;
+		const now = Math.floor(Date.now() / 1000);
+		const transitions = invoice.status_transitions as Record<string, unknown>;
+		if (type === 'invoice.paid') this.markPaid(invoice);
+		if (type === 'invoice.voided') Object.assign(invoice, { status: 'void', amount_remaining: 0, status_transitions: { ...transitions, voided_at: now } });
+		if (type === 'invoice.marked_uncollectible') Object.assign(invoice, { status: 'uncollectible', status_transitions: { ...transitions, marked_uncollectible_at: now } });
+		if (type === 'invoice.payment_failed') Object.assign(invoice, { attempted: true, attempt_count: Number(invoice.attempt_count) + 1 });
+		return structuredClone(invoice);
+	}
+
+	/** A subscription's next period billed: its invoice (`subscription_cycle`, one line of the price), paid or left open after a failed charge. */
+	renewal(subscription: Record<string, unknown>, price: Record<string, unknown>, paid: boolean): Record<string, unknown> {
+		const now = Math.floor(Date.now() / 1000);
+		const invoiceId = `in_${this.helpers.id(24)}`;
+		const amount = Number(price.unit_amount);
+		const invoice: Record<string, unknown> = {
+			id: invoiceId, object: 'invoice', customer: subscription.customer, subscription: subscription.id, billing_reason: 'subscription_cycle', currency: price.currency, status: 'open',
+			collection_method: 'charge_automatically', number: `SBX-${String(++this.numbered).padStart(4, '0')}`, amount_due: amount, amount_paid: 0, amount_remaining: amount, subtotal: amount, total: amount,
+			attempt_count: 1, attempted: true, paid: false, created: now, period_start: now, period_end: now + 30 * 86_400, livemode: false,
+			status_transitions: { finalized_at: now, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+			lines: { object: 'list', data: [{ id: `il_${this.helpers.id(14)}`, object: 'line_item', amount, currency: price.currency, price, quantity: 1, subscription: subscription.id }], has_more: false, url: `/v1/invoices/${invoiceId}/lines` },
+		};
+		if (paid) this.markPaid(invoice);
+		this.invoices.set(invoiceId, invoice);
+		return structuredClone(invoice);
 	}
 
 	private markPaid(invoice: Record<string, unknown>): void {
