@@ -12,6 +12,7 @@ import path from 'node:path';
 import { startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { startTemplateServices, withCallerKey, type TemplateServices } from '../harness/templateServices';
+import { usageWorkflow } from '../harness/usage';
 import type { WorkflowJson } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
@@ -19,7 +20,6 @@ import { xeroCredential } from '../support/accounting';
 
 jest.setTimeout(600_000);
 
-const pkg = 'n8n-nodes-integration-automation';
 const schedule = 'Every 5 Minutes';
 
 let n8n: N8nServer;
@@ -28,23 +28,6 @@ let control: SandboxControl;
 let services: TemplateServices;
 let workflowId: string;
 let usageId: string;
-
-/** What the user opens to see the month's accounting usage, priced with the Accounting preset ($0.25 a transaction). */
-const usageWorkflow = {
-	name: 'Accounting usage',
-	nodes: [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{
-			name: 'Usage',
-			type: `${pkg}.usageMeter`,
-			typeVersion: 1,
-			position: [220, 0],
-			parameters: { operation: 'getUsage', namespace: 'accounting', allCustomers: false, customerId: 'demo', period: 'current', planSource: 'preset', planPreset: 'accounting' },
-		},
-	],
-	connections: { Start: { main: [[{ node: 'Usage', type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-};
 
 beforeAll(async () => {
 	xero = await startSandbox('xero');
@@ -55,7 +38,8 @@ beforeAll(async () => {
 	const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'accounting-batch-posting.json'), 'utf8')) as WorkflowJson;
 	workflowId = await n8n.importWorkflow(template, { credentials: ids });
 	await n8n.activate(workflowId);
-	usageId = await n8n.importWorkflow(usageWorkflow);
+	// What the user opens to see the month's accounting usage, priced with the Accounting preset ($0.25 a transaction).
+	usageId = await n8n.importWorkflow(usageWorkflow('accounting', 'demo', 'accounting'));
 });
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { importEventHub, startTemplateServices, type EventHub, type TemplateServices } from '../harness/templateServices';
+import { meteredUsage, usageWorkflow } from '../harness/usage';
 import { withSubWorkflowIds, type WorkflowJson } from '../harness/workflowJson';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import type { ReceivedDelivery } from '../sandbox/receivers';
@@ -18,7 +19,6 @@ import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 
 jest.setTimeout(600_000);
 
-const pkg = 'n8n-nodes-integration-automation';
 const template = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8')) as WorkflowJson;
 
 let n8n: N8nServer;
@@ -29,23 +29,6 @@ let salesforce: RunningSandbox;
 let workflowId: string;
 let usageWorkflowId: string;
 let usageSubWorkflowId: string;
-
-/** The support and CRM usage the templates recorded for the demo customer this month. */
-const usageWorkflow = {
-	name: 'CRM usage',
-	nodes: [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{
-			name: 'Usage',
-			type: `${pkg}.usageMeter`,
-			typeVersion: 1,
-			position: [220, 0],
-			parameters: { operation: 'getUsage', namespace: 'demo', allCustomers: false, customerId: 'demo', period: 'current', planSource: 'preset', planPreset: 'support' },
-		},
-	],
-	connections: { Start: { main: [[{ node: 'Usage', type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-};
 
 beforeAll(async () => {
 	hubspot = await startSandbox('hubspot');
@@ -63,7 +46,8 @@ beforeAll(async () => {
 	await n8n.activate(usageSubWorkflowId);
 	workflowId = await n8n.importWorkflow(withSubWorkflowIds(template('crm-scheduled-sync.json'), { [String(usage.name)]: usageSubWorkflowId }), { credentials: ids });
 	await n8n.activate(workflowId);
-	usageWorkflowId = await n8n.importWorkflow(usageWorkflow);
+	// The support and CRM usage the templates recorded for the demo customer this month.
+	usageWorkflowId = await n8n.importWorkflow(usageWorkflow('demo', 'demo', 'support'));
 });
 
 afterAll(async () => {
@@ -78,10 +62,7 @@ const hubspotControl = () => new SandboxControl(hubspot.baseUrl);
 const salesforceControl = () => new SandboxControl(salesforce.baseUrl);
 const live = async <T extends { archived?: boolean }>(collection: string) => (await hubspotControl().state<T[]>(collection)).filter((record) => !record.archived);
 
-async function usage(): Promise<Record<string, { quantity: number }>> {
-	const run = await n8n.runManual(usageWorkflowId);
-	return run.outputs.Usage[0][0].json.meters;
-}
+const usage = () => meteredUsage(n8n, usageWorkflowId);
 
 /** The sync.completed events the Event Router delivered to the data warehouse. */
 async function publishedRuns(count: number): Promise<Array<{ source: string; data: { entity: string } }>> {
