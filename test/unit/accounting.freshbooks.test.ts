@@ -3,56 +3,31 @@
  * looked up (invoice by number, payment by its note, client by email) before it is sent again, so lost responses,
  * 5xx answers, a run dying between invoice and payment, and concurrent duplicates still leave one of each.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { AccountingBooks } from '../../lib/accounting';
-import { allMigrations } from '../../lib/migrations';
 import { FreshBooksAccounting, freshBooksProfile } from '../../lib/platforms/freshbooks';
-import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { bearerAuth, FetchHttpClient, Transport, type RetryPolicy } from '../../lib/transport';
-import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { accountingBench } from '../support/accountingBench';
 
-let fb: RunningSandbox;
-let control: SandboxControl;
-let dir: string;
-let store: StateStore;
-
-beforeAll(async () => {
-	fb = await startSandbox('freshbooks');
-	control = new SandboxControl(fb.baseUrl);
-});
-afterAll(() => fb.close());
-beforeEach(async () => {
-	await control.reset();
-	dir = mkdtempSync(join(tmpdir(), 'accounting-fb-'));
-	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-});
-afterEach(async () => {
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
+const bench = accountingBench('freshbooks');
 
 function books(retry: Partial<RetryPolicy> = {}): AccountingBooks {
 	const transport = new Transport({
 		profile: freshBooksProfile(),
-		client: new FetchHttpClient(bearerAuth(fb.credentials.accessToken)),
-		baseUrl: fb.baseUrl,
-		accountKey: fb.credentials.accountId,
-		rateBuckets: store.rateBuckets,
+		client: new FetchHttpClient(bearerAuth(bench.sandbox.credentials.accessToken)),
+		baseUrl: bench.sandbox.baseUrl,
+		accountKey: bench.sandbox.credentials.accountId,
+		rateBuckets: bench.store.rateBuckets,
 		retry: { baseDelayMs: 5, maxDelayMs: 50, ...retry },
-		secrets: [fb.credentials.accessToken],
+		secrets: [bench.sandbox.credentials.accessToken],
 	});
-	return new AccountingBooks({ store, connector: new FreshBooksAccounting(transport, { accountId: fb.credentials.accountId }), account: fb.credentials.accountId });
+	return new AccountingBooks({ store: bench.store, connector: new FreshBooksAccounting(transport, { accountId: bench.sandbox.credentials.accountId }), account: bench.sandbox.credentials.accountId });
 }
 
 const sale = (sourceId: string) => ({ sourceId, currency: 'USD', customer: { email: 'ann@example.com', name: 'Ann Lee' }, lines: [{ description: 'Mug', quantity: 2, unitPrice: '19.99' }], shipping: 4, tax: '2.50' });
 
 type Rows = Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const state = (collection: string) => control.state<Rows>(collection);
-const posts = async (path: string) => (await control.requests()).filter((entry) => entry.method === 'POST' && entry.path.endsWith(path));
+const state = (collection: string) => bench.control.state<Rows>(collection);
+const posts = async (path: string) => (await bench.control.requests()).filter((entry) => entry.method === 'POST' && entry.path.endsWith(path));
 
 test('a sale is an invoice numbered with the order and a payment of its total; recorded again it posts nothing', async () => {
 	const accounting = books();
@@ -65,7 +40,7 @@ test('a sale is an invoice numbered with the order and a payment of its total; r
 });
 
 test('lost responses on the client, the invoice and the payment are looked up, never sent twice', async () => {
-	for (const path of ['/users/clients$', '/invoices/invoices$', '/payments/payments$']) await control.fault({ kind: 'lost_response', match: { method: 'POST', path } });
+	for (const path of ['/users/clients$', '/invoices/invoices$', '/payments/payments$']) await bench.control.fault({ kind: 'lost_response', match: { method: 'POST', path } });
 	await books().recordSale(sale('order-lost'));
 	expect(await state('clients')).toHaveLength(1);
 	expect(await state('invoices')).toHaveLength(1);
@@ -75,16 +50,16 @@ test('lost responses on the client, the invoice and the payment are looked up, n
 });
 
 test('a 503 on the invoice (it may have landed) is looked up before the invoice is sent again', async () => {
-	await control.fault({ kind: 'error', status: 503, match: { method: 'POST', path: '/invoices/invoices$' } });
+	await bench.control.fault({ kind: 'error', status: 503, match: { method: 'POST', path: '/invoices/invoices$' } });
 	await books().recordSale(sale('order-503'));
 	expect(await posts('/invoices/invoices')).toHaveLength(2);
 	expect(await state('invoices')).toHaveLength(1);
 });
 
 test('a run that died between the invoice and its payment: the next run finds the invoice and pays it', async () => {
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'POST', path: '/payments/payments$' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'POST', path: '/payments/payments$' } });
 	await expect(books({ maxAttempts: 1 }).recordSale(sale('order-half'))).rejects.toThrow();
-	await control.clearFaults();
+	await bench.control.clearFaults();
 	await books().recordSale(sale('order-half'));
 	expect(await state('invoices')).toEqual([expect.objectContaining({ outstanding: { amount: '0.00', code: 'USD' } })]);
 	expect(await state('payments')).toHaveLength(1);

@@ -3,53 +3,15 @@
  * so) and one Post Queued Entries posts them in Xero's batches, each source transaction once: a duplicate queued twice,
  * a sale already recorded, a flush whose answer was lost and the next flush after it, a refusal leaving the queue.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { AccountingBooks, EntryQueue, openAccountingBooks, type AccountingSettings, type FlushResult, type QueueResult } from '../../lib/accounting';
-import { allMigrations } from '../../lib/migrations';
-import { XeroAccounting, xeroProfile, type XeroSettings } from '../../lib/platforms/xero';
-import { closeAllStores, openStore, type StateStore } from '../../lib/store';
+import type { XeroSettings } from '../../lib/platforms/xero';
 import { outboxKey } from '../../lib/store/outbox';
-import { bearerAuth, FetchHttpClient, Transport, type RetryPolicy } from '../../lib/transport';
-import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import type { RetryPolicy } from '../../lib/transport';
+import { accountingBench, xeroBooks } from '../support/accountingBench';
 
-let xero: RunningSandbox;
-let control: SandboxControl;
-let dir: string;
-let store: StateStore;
+const bench = accountingBench('xero');
 
-beforeAll(async () => {
-	xero = await startSandbox('xero');
-	control = new SandboxControl(xero.baseUrl);
-});
-afterAll(() => xero.close());
-beforeEach(async () => {
-	await control.reset();
-	dir = mkdtempSync(join(tmpdir(), 'accounting-queued-'));
-	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-});
-afterEach(async () => {
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
-
-function books(retry: Partial<RetryPolicy> = {}, settings: Partial<XeroSettings> = {}, maxAttempts?: number): AccountingBooks {
-	const transport = new Transport({
-		profile: xeroProfile(),
-		client: new FetchHttpClient(bearerAuth(xero.credentials.accessToken)),
-		baseUrl: xero.baseUrl,
-		accountKey: xero.credentials.tenantId,
-		rateBuckets: store.rateBuckets,
-		concurrency: store.concurrency,
-		retry: { baseDelayMs: 5, maxDelayMs: 50, ...retry },
-		secrets: [xero.credentials.accessToken],
-	});
-	const connector = new XeroAccounting(transport, { tenantId: xero.credentials.tenantId, ...settings });
-	return new AccountingBooks({ store, connector, account: xero.credentials.tenantId, maxAttempts });
-}
+const books = (retry: Partial<RetryPolicy> = {}, settings: Partial<XeroSettings> = {}, maxAttempts?: number) => xeroBooks(bench, { retry, settings, maxAttempts }).books;
 
 const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
 	sourceId,
@@ -62,8 +24,8 @@ const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
 const sales = (count: number, prefix = 'order-') => Array.from({ length: count }, (_, index) => sale(`${prefix}${index}`));
 
 type Rows = Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const state = (collection: string) => control.state<Rows>(collection);
-const sent = async (method: string, collection: string) => (await control.requests()).filter((entry) => entry.method === method && entry.path === `/api.xro/2.0/${collection}`);
+const state = (collection: string) => bench.control.state<Rows>(collection);
+const sent = async (method: string, collection: string) => (await bench.control.requests()).filter((entry) => entry.method === method && entry.path === `/api.xro/2.0/${collection}`);
 const countBy = (rows: Rows, field: string) => rows.reduce((counts, row) => counts.set(row[field], (counts.get(row[field]) ?? 0) + 1), new Map<string, number>());
 /** One execution per order, as the order template runs: its own books, one input. */
 const queueOne = async (input: unknown, accounting = books()): Promise<QueueResult> => (await new EntryQueue(accounting).add('sale', [input]))[0];
@@ -116,12 +78,12 @@ test('an input that fails its checks is refused when queued, naming the field, a
 
 test('a flush whose answer was lost and whose look-up failed leaves the sales queued; the next flush looks them up first and posts none twice', async () => {
 	for (const input of sales(12)) await queueOne(input);
-	await control.fault({ kind: 'lost_response', times: -1, match: { method: 'PUT', path: '/Invoices$' } });
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices$' } });
+	await bench.control.fault({ kind: 'lost_response', times: -1, match: { method: 'PUT', path: '/Invoices$' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices$' } });
 	const first = await new EntryQueue(books({ maxAttempts: 1 }, {}, 1)).flush();
 	expect(first.every((result) => 'error' in result && result.willRetry)).toBe(true);
 	expect(await state('invoices')).toHaveLength(12);
-	await control.clearFaults();
+	await bench.control.clearFaults();
 	const second = await flush();
 	expect(posted(second)).toHaveLength(12);
 	const invoices = await state('invoices');
@@ -150,8 +112,8 @@ test('a sale Xero refuses leaves the queue as failed, naming Xero’s reason; qu
 
 /** Books as the node opens them: the platform's connector made with the node's mappings. */
 function nodeBooks(mappings: AccountingSettings): AccountingBooks {
-	const transport = new Transport({ profile: xeroProfile(), client: new FetchHttpClient(bearerAuth(xero.credentials.accessToken)), baseUrl: xero.baseUrl, accountKey: xero.credentials.tenantId, rateBuckets: store.rateBuckets, concurrency: store.concurrency });
-	return openAccountingBooks({ store, platform: 'xero', transport, credential: { ...xero.credentials, baseUrl: xero.baseUrl }, mappings });
+	const { transport } = xeroBooks(bench);
+	return openAccountingBooks({ store: bench.store, platform: 'xero', transport, credential: { ...bench.sandbox.credentials, baseUrl: bench.sandbox.baseUrl }, mappings });
 }
 
 test('each queued entry is posted with the mappings it was queued with, whatever the flushing node’s; one queued before mappings were kept gets the flushing node’s', async () => {
@@ -161,7 +123,7 @@ test('each queued entry is posted with the mappings it was queued with, whatever
 	await queueOne(sale('order-3', mug), nodeBooks({ items: { MUG: 'MUG-01' }, salesAccount: '260' }));
 	// Queued by an older version: the payload has no mappings.
 	const flusher = nodeBooks({ items: { MUG: 'POSTER' }, salesAccount: '260' });
-	await store.outbox.add(outboxKey('accounting.queued', flusher.connection), outboxKey('sale', 'order-4'), { kind: 'sale', input: sale('order-4', mug) }, ['post'], 0);
+	await bench.store.outbox.add(outboxKey('accounting.queued', flusher.connection), outboxKey('sale', 'order-4'), { kind: 'sale', input: sale('order-4', mug) }, ['post'], 0);
 	const results = await flush(flusher);
 	expect(posted(results).map((result) => result.sourceId).sort()).toEqual(['order-1', 'order-2', 'order-3', 'order-4']);
 	const lines = new Map((await state('invoices')).map((invoice) => [invoice.InvoiceNumber, invoice.LineItems[0]]));

@@ -4,43 +4,20 @@
  * pull, a time given by hand does not move it, a bad time is refused naming the field, and platforms without change
  * data capture say so (FreshBooks).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { AccountingBooks } from '../../lib/accounting';
-import { allMigrations } from '../../lib/migrations';
 import { QuickBooksAccounting, quickBooksProfile } from '../../lib/platforms/quickbooks';
 import { FreshBooksAccounting, freshBooksProfile } from '../../lib/platforms/freshbooks';
-import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { bearerAuth, FetchHttpClient, Transport } from '../../lib/transport';
-import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { accountingBench } from '../support/accountingBench';
 
-let qbo: RunningSandbox;
-let control: SandboxControl;
-let dir: string;
-let store: StateStore;
+const bench = accountingBench('quickbooks');
 let transport: Transport;
-
-beforeAll(async () => {
-	qbo = await startSandbox('quickbooks');
-	control = new SandboxControl(qbo.baseUrl);
-});
-afterAll(() => qbo.close());
-beforeEach(async () => {
-	await control.reset();
-	dir = mkdtempSync(join(tmpdir(), 'accounting-qbo-cdc-'));
-	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-	transport = new Transport({ profile: quickBooksProfile({ throttleWaitMs: 20 }), client: new FetchHttpClient(bearerAuth(qbo.credentials.accessToken)), baseUrl: qbo.baseUrl, accountKey: qbo.credentials.realmId, concurrency: store.concurrency });
-});
-afterEach(async () => {
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
+beforeEach(() => {
+	transport = new Transport({ profile: quickBooksProfile({ throttleWaitMs: 20 }), client: new FetchHttpClient(bearerAuth(bench.sandbox.credentials.accessToken)), baseUrl: bench.sandbox.baseUrl, accountKey: bench.sandbox.credentials.realmId, concurrency: bench.store.concurrency });
 });
 
-const books = () => new AccountingBooks({ store, connector: new QuickBooksAccounting(transport, { realmId: qbo.credentials.realmId }), account: qbo.credentials.realmId });
-const company = (path: string) => `/v3/company/${qbo.credentials.realmId}/${path}`;
+const books = () => new AccountingBooks({ store: bench.store, connector: new QuickBooksAccounting(transport, { realmId: bench.sandbox.credentials.realmId }), account: bench.sandbox.credentials.realmId });
+const company = (path: string) => `/v3/company/${bench.sandbox.credentials.realmId}/${path}`;
 type QboRecord = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const read = async (path: string, entity: string, id: string) => (await transport.request<QboRecord>({ method: 'GET', url: company(`${path}/${id}`), qs: { minorversion: '75' } }))[entity] as QboRecord;
 /** The sandbox, like QuickBooks, includes changes made at the bookmark's own instant; tests step past it. */
@@ -78,13 +55,13 @@ test('edits and deletions made in the books come with the source id they were re
 	// A time given by hand reads again from there, and leaves the bookmark where it was.
 	expect((await accounting.pullChanges({ since: first.since })).changes.length).toBeGreaterThanOrEqual(3);
 	expect((await accounting.pullChanges()).changes).toEqual([]);
-	const cdcCalls = (await control.requests()).filter((entry) => entry.path.endsWith('/cdc'));
+	const cdcCalls = (await bench.control.requests()).filter((entry) => entry.path.endsWith('/cdc'));
 	expect(cdcCalls[0].query).toMatchObject({ entities: 'Customer,SalesReceipt,RefundReceipt,Invoice,Payment', minorversion: '75' });
 });
 
 test('a time that is not ISO 8601 is refused naming Changed Since; FreshBooks says it offers no list of changes', async () => {
 	await expect(books().pullChanges({ since: 'yesterday' })).rejects.toThrow(/changedSince must be a date or date-time as ISO 8601/);
-	const freshbooks = new AccountingBooks({ store, connector: new FreshBooksAccounting(new Transport({ profile: freshBooksProfile(), client: new FetchHttpClient(bearerAuth('x')), baseUrl: 'http://127.0.0.1:9', accountKey: 'a', concurrency: store.concurrency }), { accountId: 'a' }), account: 'a' });
+	const freshbooks = new AccountingBooks({ store: bench.store, connector: new FreshBooksAccounting(new Transport({ profile: freshBooksProfile(), client: new FetchHttpClient(bearerAuth('x')), baseUrl: 'http://127.0.0.1:9', accountKey: 'a', concurrency: bench.store.concurrency }), { accountId: 'a' }), account: 'a' });
 	await expect(freshbooks.pullChanges()).rejects.toThrow(/Pulling changes from freshbooks is not supported: its API offers no complete list of what changed since a time \(QuickBooks Online, Xero only\)/);
-	expect(await control.requests()).toEqual([]);
+	expect(await bench.control.requests()).toEqual([]);
 });

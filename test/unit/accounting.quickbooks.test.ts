@@ -3,51 +3,26 @@
  * crash between the write and its answer, 429 storms and concurrent duplicates; customers one per email; SyncToken
  * conflicts re-read and re-applied; refusals name the field and post nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { AccountingBooks } from '../../lib/accounting';
-import { allMigrations } from '../../lib/migrations';
 import { QuickBooksAccounting, quickBooksProfile } from '../../lib/platforms/quickbooks';
-import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { bearerAuth, FetchHttpClient, Transport, type RetryPolicy } from '../../lib/transport';
-import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { accountingBench } from '../support/accountingBench';
 
-let qbo: RunningSandbox;
-let control: SandboxControl;
-let dir: string;
-let store: StateStore;
-
-beforeAll(async () => {
-	qbo = await startSandbox('quickbooks');
-	control = new SandboxControl(qbo.baseUrl);
-});
-afterAll(() => qbo.close());
-beforeEach(async () => {
-	await control.reset();
-	dir = mkdtempSync(join(tmpdir(), 'accounting-qbo-'));
-	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-});
-afterEach(async () => {
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
+const bench = accountingBench('quickbooks');
 
 function books(retry: Partial<RetryPolicy> = {}): { books: AccountingBooks; transport: Transport } {
 	const transport = new Transport({
 		profile: quickBooksProfile({ throttleWaitMs: 20 }),
-		client: new FetchHttpClient(bearerAuth(qbo.credentials.accessToken)),
-		baseUrl: qbo.baseUrl,
-		accountKey: qbo.credentials.realmId,
-		rateBuckets: store.rateBuckets,
-		concurrency: store.concurrency,
+		client: new FetchHttpClient(bearerAuth(bench.sandbox.credentials.accessToken)),
+		baseUrl: bench.sandbox.baseUrl,
+		accountKey: bench.sandbox.credentials.realmId,
+		rateBuckets: bench.store.rateBuckets,
+		concurrency: bench.store.concurrency,
 		retry: { baseDelayMs: 5, maxDelayMs: 50, ...retry },
-		secrets: [qbo.credentials.accessToken],
+		secrets: [bench.sandbox.credentials.accessToken],
 	});
-	const connector = new QuickBooksAccounting(transport, { realmId: qbo.credentials.realmId });
-	return { books: new AccountingBooks({ store, connector, account: qbo.credentials.realmId }), transport };
+	const connector = new QuickBooksAccounting(transport, { realmId: bench.sandbox.credentials.realmId });
+	return { books: new AccountingBooks({ store: bench.store, connector, account: bench.sandbox.credentials.realmId }), transport };
 }
 
 const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
@@ -64,8 +39,8 @@ const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 
-const state = <T = Array<Record<string, any>>>(collection: string) => control.state<T>(collection); // eslint-disable-line @typescript-eslint/no-explicit-any
-const posts = async (entity: string) => (await control.requests()).filter((entry) => entry.method === 'POST' && entry.path.endsWith(`/${entity}`));
+const state = <T = Array<Record<string, any>>>(collection: string) => bench.control.state<T>(collection); // eslint-disable-line @typescript-eslint/no-explicit-any
+const posts = async (entity: string) => (await bench.control.requests()).filter((entry) => entry.method === 'POST' && entry.path.endsWith(`/${entity}`));
 
 test('a sale is one sales receipt with exact totals; recording it again replays the first and posts nothing', async () => {
 	const { books: accounting } = books();
@@ -78,12 +53,12 @@ test('a sale is one sales receipt with exact totals; recording it again replays 
 	expect(receipts[0]).toMatchObject({ TotalAmt: 47.58, DocNumber: 'order-1001', CustomerRef: { value: first.customerId } });
 	expect(await state('customers')).toHaveLength(1);
 	expect(await posts('salesreceipt')).toHaveLength(1);
-	expect((await control.requests()).every((entry) => entry.query.minorversion === '75')).toBe(true);
+	expect((await bench.control.requests()).every((entry) => entry.query.minorversion === '75')).toBe(true);
 });
 
 test('a lost response is retried under the same requestid: QuickBooks replays it, one receipt', async () => {
 	const { books: accounting } = books();
-	await control.fault({ kind: 'lost_response', match: { method: 'POST', path: '/salesreceipt$' } });
+	await bench.control.fault({ kind: 'lost_response', match: { method: 'POST', path: '/salesreceipt$' } });
 	const outcome = await accounting.recordSale(sale('order-lost'));
 	expect(await state('salesreceipts')).toHaveLength(1);
 	expect((await state('salesreceipts'))[0].Id).toBe(outcome.externalId);
@@ -94,23 +69,23 @@ test('a lost response is retried under the same requestid: QuickBooks replays it
 
 test('a write whose answer never came is looked up by its DocNumber before it is written again', async () => {
 	const { books: accounting } = books({ maxAttempts: 1 });
-	await control.fault({ kind: 'lost_response', match: { method: 'POST', path: '/salesreceipt$' } });
+	await bench.control.fault({ kind: 'lost_response', match: { method: 'POST', path: '/salesreceipt$' } });
 	const outcome = await accounting.recordSale(sale('order-unanswered'));
 	expect(await state('salesreceipts')).toHaveLength(1);
 	expect(await posts('salesreceipt')).toHaveLength(1);
-	expect((await control.requests()).map((entry) => entry.path.split('/').pop())).toEqual(['query', 'customer', 'salesreceipt', 'query']);
+	expect((await bench.control.requests()).map((entry) => entry.path.split('/').pop())).toEqual(['query', 'customer', 'salesreceipt', 'query']);
 	expect(outcome.number).toBe('order-unanswered');
 });
 
 test('a run that died between the write and its answer leaves it to be looked up by the next run, which writes nothing', async () => {
 	const first = books({ maxAttempts: 1 });
 	await first.books.upsertCustomer({ email: 'ann@example.com', name: 'Ann Lee' });
-	await control.fault({ kind: 'lost_response', match: { method: 'POST', path: '/salesreceipt$' } });
+	await bench.control.fault({ kind: 'lost_response', match: { method: 'POST', path: '/salesreceipt$' } });
 	// The look-up fails too, as if the process had died: nothing more is known in this run.
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/query$' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/query$' } });
 	await expect(first.books.recordSale(sale('order-crash'))).rejects.toThrow(/no response/);
 	expect(await first.books.transaction('sale', 'order-crash')).toMatchObject({ found: true, state: 'attempting' });
-	await control.clearFaults();
+	await bench.control.clearFaults();
 	const later = books();
 	const outcome = await later.books.recordSale(sale('order-crash'));
 	expect(outcome.replayed).toBe(false);
@@ -121,14 +96,14 @@ test('a run that died between the write and its answer leaves it to be looked up
 
 test('a 429 storm is waited out and the sale recorded once', async () => {
 	const { books: accounting, transport } = books();
-	await control.fault({ kind: 'rate_limit_storm', times: 4, match: { method: 'POST', path: '/salesreceipt$' } });
+	await bench.control.fault({ kind: 'rate_limit_storm', times: 4, match: { method: 'POST', path: '/salesreceipt$' } });
 	await accounting.recordSale(sale('order-storm'));
 	expect(transport.stats.rateLimited).toBe(4);
 	expect(await state('salesreceipts')).toHaveLength(1);
 });
 
 test('concurrent duplicates of one sale post one receipt and one customer; every caller gets its id', async () => {
-	await control.updateSettings({ responseDelayMs: 30 });
+	await bench.control.updateSettings({ responseDelayMs: 30 });
 	const outcomes = await Promise.all(Array.from({ length: 6 }, () => books().books.recordSale(sale('order-dup'))));
 	expect(new Set(outcomes.map((outcome) => outcome.externalId)).size).toBe(1);
 	expect(outcomes.filter((outcome) => !outcome.replayed)).toHaveLength(1);
@@ -137,7 +112,7 @@ test('concurrent duplicates of one sale post one receipt and one customer; every
 });
 
 test('a customer is matched by email (any case) through the platform, then the ID map; never duplicated', async () => {
-	await control.seed({ customers: [{ DisplayName: 'Ann (imported)', PrimaryEmailAddr: { Address: 'Ann@Example.com' } }] });
+	await bench.control.seed({ customers: [{ DisplayName: 'Ann (imported)', PrimaryEmailAddr: { Address: 'Ann@Example.com' } }] });
 	const { books: accounting } = books();
 	const first = await accounting.upsertCustomer({ email: 'ann@example.com', name: 'Ann Lee', phone: '555-0100' });
 	expect(first.action).toBe('updated');
@@ -145,7 +120,7 @@ test('a customer is matched by email (any case) through the platform, then the I
 	expect(second.customerId).toBe(first.customerId);
 	expect(await state('customers')).toHaveLength(1);
 	expect((await state('customers'))[0]).toMatchObject({ PrimaryPhone: { FreeFormNumber: '555-0100' } });
-	const queries = (await control.requests()).filter((entry) => entry.path.endsWith('/query'));
+	const queries = (await bench.control.requests()).filter((entry) => entry.path.endsWith('/query'));
 	expect(queries).toHaveLength(1);
 });
 
@@ -153,7 +128,7 @@ test('an update that meets edits made in QuickBooks meanwhile (stale SyncToken, 
 	const { books: accounting } = books();
 	const created = await accounting.upsertCustomer({ email: 'bo@example.com', name: 'Bo' });
 	expect(created.action).toBe('created');
-	await control.updateSettings({ concurrentEdits: 2 });
+	await bench.control.updateSettings({ concurrentEdits: 2 });
 	const updated = await accounting.upsertCustomer({ email: 'bo@example.com', name: 'Bo', company: 'Bo & Co' });
 	expect(updated).toMatchObject({ action: 'updated', customerId: created.customerId });
 	const [customer] = await state('customers');
@@ -184,10 +159,10 @@ test('bad input names the field and sends nothing; a refused entry is posted onc
 	await expect(accounting.recordSale(sale('order-bad', { lines: [{ unitPrice: '1.001' }] }))).rejects.toThrow(/lines\[0\]\.unitPrice has more decimal places than USD allows/);
 	await expect(accounting.recordSale(sale('order-bad', { currency: 'usd-ish' }))).rejects.toThrow(/currency must be an ISO 4217/);
 	await expect(accounting.recordSale(sale('order-bad', { lines: [{ unitPrice: '1,5' }] }))).rejects.toThrow(/lines\[0\]\.unitPrice must be an amount/);
-	expect(await control.requests()).toHaveLength(0);
+	expect(await bench.control.requests()).toHaveLength(0);
 	const refused = sale('order-refused', { lines: [{ unitPrice: 10, sku: 'GHOST' }] });
-	const withBadItem = new QuickBooksAccounting(books().transport, { realmId: qbo.credentials.realmId, items: { GHOST: '999' } });
-	const strict = new AccountingBooks({ store, connector: withBadItem, account: qbo.credentials.realmId });
+	const withBadItem = new QuickBooksAccounting(books().transport, { realmId: bench.sandbox.credentials.realmId, items: { GHOST: '999' } });
+	const strict = new AccountingBooks({ store: bench.store, connector: withBadItem, account: bench.sandbox.credentials.realmId });
 	await expect(strict.recordSale(refused)).rejects.toThrow(/Invalid Reference Id/);
 	expect(await strict.transaction('sale', 'order-refused')).toMatchObject({ state: 'refused', lastError: expect.stringContaining('Invalid Reference Id') });
 	expect(await accounting.recordSale(refused)).toMatchObject({ replayed: false, total: '12.60' });

@@ -4,52 +4,14 @@
  * recorded once under a lost batch answer (replayed by its Idempotency-Key, or looked up by invoice number when the
  * run gave up), duplicates inside a batch and concurrent batches sharing source ids.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { EntryResult } from '../../lib/accounting';
+import type { XeroSettings } from '../../lib/platforms/xero';
+import type { RetryPolicy } from '../../lib/transport';
+import { accountingBench, xeroBooks } from '../support/accountingBench';
 
-import { AccountingBooks, type EntryResult } from '../../lib/accounting';
-import { allMigrations } from '../../lib/migrations';
-import { XeroAccounting, xeroProfile, type XeroSettings } from '../../lib/platforms/xero';
-import { closeAllStores, openStore, type StateStore } from '../../lib/store';
-import { bearerAuth, FetchHttpClient, Transport, type RetryPolicy } from '../../lib/transport';
-import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+const bench = accountingBench('xero');
 
-let xero: RunningSandbox;
-let control: SandboxControl;
-let dir: string;
-let store: StateStore;
-
-beforeAll(async () => {
-	xero = await startSandbox('xero');
-	control = new SandboxControl(xero.baseUrl);
-});
-afterAll(() => xero.close());
-beforeEach(async () => {
-	await control.reset();
-	dir = mkdtempSync(join(tmpdir(), 'accounting-xero-batch-'));
-	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-});
-afterEach(async () => {
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
-
-function books(retry: Partial<RetryPolicy> = {}, settings: Partial<XeroSettings> = {}, maxAttempts?: number): AccountingBooks {
-	const transport = new Transport({
-		profile: xeroProfile(),
-		client: new FetchHttpClient(bearerAuth(xero.credentials.accessToken)),
-		baseUrl: xero.baseUrl,
-		accountKey: xero.credentials.tenantId,
-		rateBuckets: store.rateBuckets,
-		concurrency: store.concurrency,
-		retry: { baseDelayMs: 5, maxDelayMs: 50, ...retry },
-		secrets: [xero.credentials.accessToken],
-	});
-	const connector = new XeroAccounting(transport, { tenantId: xero.credentials.tenantId, ...settings });
-	return new AccountingBooks({ store, connector, account: xero.credentials.tenantId, maxAttempts });
-}
+const books = (retry: Partial<RetryPolicy> = {}, settings: Partial<XeroSettings> = {}, maxAttempts?: number) => xeroBooks(bench, { retry, settings, maxAttempts }).books;
 
 const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
 	sourceId,
@@ -62,8 +24,8 @@ const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
 const sales = (count: number, prefix = 'order-') => Array.from({ length: count }, (_, index) => sale(`${prefix}${index}`));
 
 type Rows = Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const state = (collection: string) => control.state<Rows>(collection);
-const sent = async (method: string, collection: string) => (await control.requests()).filter((entry) => entry.method === method && entry.path === `/api.xro/2.0/${collection}`);
+const state = (collection: string) => bench.control.state<Rows>(collection);
+const sent = async (method: string, collection: string) => (await bench.control.requests()).filter((entry) => entry.method === method && entry.path === `/api.xro/2.0/${collection}`);
 const outcomes = (results: EntryResult[]) => results.map((result) => ('outcome' in result ? result.outcome : undefined));
 const countBy = (rows: Rows, field: string) => rows.reduce((counts, row) => counts.set(row[field], (counts.get(row[field]) ?? 0) + 1), new Map<string, number>());
 
@@ -99,8 +61,8 @@ test('an element Xero refuses fails alone with Xero’s message; the rest of the
 });
 
 test('a lost answer to a batch of invoices and one of payments: the transport’s retry is replayed under the Idempotency-Key, nothing doubles', async () => {
-	await control.fault({ kind: 'lost_response', match: { method: 'PUT', path: '/Invoices$' } });
-	await control.fault({ kind: 'lost_response', match: { method: 'PUT', path: '/Payments$' } });
+	await bench.control.fault({ kind: 'lost_response', match: { method: 'PUT', path: '/Invoices$' } });
+	await bench.control.fault({ kind: 'lost_response', match: { method: 'PUT', path: '/Payments$' } });
 	const results = await books().recordMany('sale', sales(30));
 	expect(results.every((result) => 'outcome' in result)).toBe(true);
 	expect((await sent('PUT', 'Invoices')).map((entry) => entry.status)).toEqual([200, 200]);
@@ -110,13 +72,13 @@ test('a lost answer to a batch of invoices and one of payments: the transport’
 });
 
 test('a batch whose answer never came (the run gave up): the next run finds the invoices by number, pays them, and posts no invoice twice', async () => {
-	await control.fault({ kind: 'lost_response', times: -1, match: { method: 'PUT', path: '/Payments$' } });
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices$' } });
+	await bench.control.fault({ kind: 'lost_response', times: -1, match: { method: 'PUT', path: '/Payments$' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices$' } });
 	const first = await books({ maxAttempts: 1 }, {}, 1).recordMany('sale', sales(12));
 	expect(first.every((result) => 'error' in result)).toBe(true);
 	// The payments landed for all 12, their answer was lost; nothing was recorded as done.
 	expect(await state('payments')).toHaveLength(12);
-	await control.clearFaults();
+	await bench.control.clearFaults();
 	const accounting = books();
 	expect((await accounting.transaction('sale', 'order-5')).found && (await accounting.transaction('sale', 'order-5'))).toMatchObject({ state: 'attempting' });
 	const second = await accounting.recordMany('sale', sales(12));
@@ -130,11 +92,11 @@ test('a batch whose answer never came (the run gave up): the next run finds the 
 });
 
 test('a batch whose invoices landed but whose payments did not (run gave up): the next run pays each invoice once', async () => {
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'PUT', path: '/Payments$' } });
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices$' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'PUT', path: '/Payments$' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices$' } });
 	await books({ maxAttempts: 1 }, {}, 1).recordMany('sale', sales(7));
 	expect((await state('invoices')).every((invoice) => invoice.Status === 'AUTHORISED')).toBe(true);
-	await control.clearFaults();
+	await bench.control.clearFaults();
 	const second = await books().recordMany('sale', sales(7));
 	expect(second.every((result) => 'outcome' in result)).toBe(true);
 	expect(await state('invoices')).toHaveLength(7);
@@ -143,7 +105,7 @@ test('a batch whose invoices landed but whose payments did not (run gave up): th
 });
 
 test('a source id twice in one batch and two batches at once sharing source ids: one invoice and one payment each', async () => {
-	await control.updateSettings({ responseDelayMs: 20 });
+	await bench.control.updateSettings({ responseDelayMs: 20 });
 	const items = [...sales(8), sale('order-3'), sale('order-0')];
 	const [left, right] = await Promise.all([books().recordMany('sale', items), books().recordMany('sale', [...sales(8)].reverse())]);
 	expect(left.every((result) => 'outcome' in result) && right.every((result) => 'outcome' in result)).toBe(true);
@@ -162,12 +124,12 @@ test('refunds, invoices and payments batch too: credit notes and payments found 
 	expect((await accounting.recordMany('refund', refunds)).every((result) => 'outcome' in result)).toBe(true);
 	const invoices = Array.from({ length: 3 }, (_, index) => ({ sourceId: `inv-${index}`, currency: 'USD', customer: { email: 'ann@example.com' }, lines: [{ description: 'Retainer', unitPrice: 100 }] }));
 	expect((await accounting.recordMany('invoice', invoices)).every((result) => 'outcome' in result)).toBe(true);
-	await control.fault({ kind: 'lost_response', times: -1, match: { method: 'PUT', path: '/Payments$' } });
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Payments$' } });
+	await bench.control.fault({ kind: 'lost_response', times: -1, match: { method: 'PUT', path: '/Payments$' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Payments$' } });
 	const payments = Array.from({ length: 3 }, (_, index) => ({ sourceId: `pay-${index}`, currency: 'USD', amount: '40.00', invoiceSourceId: `inv-${index}` }));
 	const lost = await books({ maxAttempts: 1 }, {}, 1).recordMany('payment', payments);
 	expect(lost.every((result) => 'error' in result)).toBe(true);
-	await control.clearFaults();
+	await bench.control.clearFaults();
 	const found = await books().recordMany('payment', payments);
 	expect(outcomes(found).map((outcome) => outcome?.total)).toEqual(['40.00', '40.00', '40.00']);
 	expect(await state('payments')).toHaveLength(3);
@@ -185,7 +147,7 @@ test('an input that fails its checks fails alone, naming the field; nothing is p
 
 test('a batch’s buyers are looked up 25 emails a request in any case and the new ones created in one PUT: no duplicate contact under mixed-case emails', async () => {
 	// Xero holds one buyer under a mixed-case email, and a contact without one (a lowered look-up must not trip on it).
-	await control.seed({ contacts: [{ Name: 'Ann Lee', EmailAddress: 'Ann.Lee@Example.com' }, { Name: 'Walk-in' }] });
+	await bench.control.seed({ contacts: [{ Name: 'Ann Lee', EmailAddress: 'Ann.Lee@Example.com' }, { Name: 'Walk-in' }] });
 	const buyers = ['ANN.LEE@EXAMPLE.COM', 'ann.lee@example.com', ...Array.from({ length: 40 }, (_, index) => `Buyer-${index}@Example.com`), 'buyer-7@example.COM'];
 	const items = buyers.map((email, index) => sale(`order-${index}`, { customer: { email, name: `Buyer ${index}` } }));
 	const results = await books().recordMany('sale', items);
@@ -209,7 +171,7 @@ test('a batch’s buyers are looked up 25 emails a request in any case and the n
 });
 
 test('namesakes among new buyers: one of a contact Xero has, and two in the same batch, get their email beside the name; none is refused', async () => {
-	await control.seed({ contacts: [{ Name: 'Pat Kim', EmailAddress: 'pat@old.example' }] });
+	await bench.control.seed({ contacts: [{ Name: 'Pat Kim', EmailAddress: 'pat@old.example' }] });
 	const buyers = [['sam@a.example', 'Sam Jones'], ['sam@b.example', 'Sam Jones'], ['pat@new.example', 'Pat Kim']];
 	const results = await books().recordMany('sale', buyers.map(([email, name], index) => sale(`order-${index}`, { customer: { email, name } })));
 	expect(results.every((result) => 'outcome' in result)).toBe(true);

@@ -4,44 +4,14 @@
  * is an invoice in Xero, as a sale); bills are left out; the bookmark moves to Xero's time of the answer, so the next
  * pull has only what changed since.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { accountingBench, xeroBooks } from '../support/accountingBench';
 
-import { AccountingBooks } from '../../lib/accounting';
-import { allMigrations } from '../../lib/migrations';
-import { XeroAccounting, xeroProfile } from '../../lib/platforms/xero';
-import { closeAllStores, openStore, type StateStore } from '../../lib/store';
-import { bearerAuth, FetchHttpClient, Transport } from '../../lib/transport';
-import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+const bench = accountingBench('xero');
 
-let xero: RunningSandbox;
-let control: SandboxControl;
-let dir: string;
-let store: StateStore;
-let transport: Transport;
-
-beforeAll(async () => {
-	xero = await startSandbox('xero');
-	control = new SandboxControl(xero.baseUrl);
-});
-afterAll(() => xero.close());
-beforeEach(async () => {
-	await control.reset();
-	dir = mkdtempSync(join(tmpdir(), 'accounting-xero-changes-'));
-	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-	transport = new Transport({ profile: xeroProfile(), client: new FetchHttpClient(bearerAuth(xero.credentials.accessToken)), baseUrl: xero.baseUrl, accountKey: xero.credentials.tenantId, concurrency: store.concurrency });
-});
-afterEach(async () => {
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
-
-const books = () => new AccountingBooks({ store, connector: new XeroAccounting(transport, { tenantId: xero.credentials.tenantId }), account: xero.credentials.tenantId });
+const books = () => xeroBooks(bench).books;
 type XeroRecord = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const write = (method: 'PUT' | 'POST', collection: string, element: XeroRecord) =>
-	transport.request<XeroRecord>({ method, url: `/api.xro/2.0/${collection}`, headers: { 'xero-tenant-id': xero.credentials.tenantId }, body: { [collection]: [element] } });
+	xeroBooks(bench).transport.request<XeroRecord>({ method, url: `/api.xro/2.0/${collection}`, headers: { 'xero-tenant-id': bench.sandbox.credentials.tenantId }, body: { [collection]: [element] } });
 /** The sandbox, like Xero, includes changes made at the bookmark's own instant (If-Modified-Since is "at or after"); tests step past it. */
 const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -56,9 +26,9 @@ test('what was recorded, paid and voided comes with its source id, a sale as a s
 
 	const first = await accounting.pullChanges();
 	const summary = (changes: typeof first.changes) => changes.map((change) => [change.kind, change.sourceId, change.externalId, change.deleted]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-	const ann = (await control.state<XeroRecord[]>('contacts')).find((contact) => contact.EmailAddress === 'ann@example.com')!;
-	const supplier = (await control.state<XeroRecord[]>('contacts')).find((contact) => contact.Name === 'Supplier Ltd')!;
-	const payment = (await control.state<XeroRecord[]>('payments'))[0];
+	const ann = (await bench.control.state<XeroRecord[]>('contacts')).find((contact) => contact.EmailAddress === 'ann@example.com')!;
+	const supplier = (await bench.control.state<XeroRecord[]>('contacts')).find((contact) => contact.Name === 'Supplier Ltd')!;
+	const payment = (await bench.control.state<XeroRecord[]>('payments'))[0];
 	expect(summary(first.changes)).toEqual(summary([
 		{ kind: 'customer', sourceId: undefined, externalId: ann.ContactID, deleted: false },
 		{ kind: 'customer', sourceId: undefined, externalId: supplier.ContactID, deleted: false },
@@ -79,7 +49,7 @@ test('what was recorded, paid and voided comes with its source id, a sale as a s
 	expect(second.since).toBe(quiet.until);
 	expect(second.changes).toEqual([expect.objectContaining({ kind: 'invoice', sourceId: 'inv-x1', externalId: invoice.externalId, deleted: true, balance: '0.00' })]);
 	// Every list was read with the bookmark as If-Modified-Since, page by page.
-	const lists = (await control.requests()).filter((entry) => entry.method === 'GET' && entry.query.page === '1');
+	const lists = (await bench.control.requests()).filter((entry) => entry.method === 'GET' && entry.query.page === '1');
 	expect(lists.slice(-4).map((entry) => entry.path.split('/').at(-1))).toEqual(['Contacts', 'Invoices', 'CreditNotes', 'Payments']);
 });
 

@@ -3,52 +3,13 @@
  * transaction under lost responses, a run dying between the invoice and its payment, 429 storms (Retry-After) and
  * concurrent duplicates; customers matched by email; Xero's validation errors refuse the entry naming the problem.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { XeroSettings } from '../../lib/platforms/xero';
+import type { RetryPolicy } from '../../lib/transport';
+import { accountingBench, xeroBooks } from '../support/accountingBench';
 
-import { AccountingBooks } from '../../lib/accounting';
-import { allMigrations } from '../../lib/migrations';
-import { XeroAccounting, xeroProfile, type XeroSettings } from '../../lib/platforms/xero';
-import { closeAllStores, openStore, type StateStore } from '../../lib/store';
-import { bearerAuth, FetchHttpClient, Transport, type RetryPolicy } from '../../lib/transport';
-import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+const bench = accountingBench('xero');
 
-let xero: RunningSandbox;
-let control: SandboxControl;
-let dir: string;
-let store: StateStore;
-
-beforeAll(async () => {
-	xero = await startSandbox('xero');
-	control = new SandboxControl(xero.baseUrl);
-});
-afterAll(() => xero.close());
-beforeEach(async () => {
-	await control.reset();
-	dir = mkdtempSync(join(tmpdir(), 'accounting-xero-'));
-	store = await openStore({ kind: 'sqlite', file: join(dir, 'state.db') }, allMigrations);
-});
-afterEach(async () => {
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
-
-function books(retry: Partial<RetryPolicy> = {}, settings: Partial<XeroSettings> = {}): { books: AccountingBooks; transport: Transport } {
-	const transport = new Transport({
-		profile: xeroProfile(),
-		client: new FetchHttpClient(bearerAuth(xero.credentials.accessToken)),
-		baseUrl: xero.baseUrl,
-		accountKey: xero.credentials.tenantId,
-		rateBuckets: store.rateBuckets,
-		concurrency: store.concurrency,
-		retry: { baseDelayMs: 5, maxDelayMs: 50, ...retry },
-		secrets: [xero.credentials.accessToken],
-	});
-	const connector = new XeroAccounting(transport, { tenantId: xero.credentials.tenantId, ...settings });
-	return { books: new AccountingBooks({ store, connector, account: xero.credentials.tenantId }), transport };
-}
+const books = (retry: Partial<RetryPolicy> = {}, settings: Partial<XeroSettings> = {}) => xeroBooks(bench, { retry, settings });
 
 const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
 	sourceId,
@@ -62,8 +23,8 @@ const sale = (sourceId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 type Rows = Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const state = (collection: string) => control.state<Rows>(collection);
-const writes = async (collection: string) => (await control.requests()).filter((entry) => entry.method === 'PUT' && entry.path.endsWith(`/${collection}`));
+const state = (collection: string) => bench.control.state<Rows>(collection);
+const writes = async (collection: string) => (await bench.control.requests()).filter((entry) => entry.method === 'PUT' && entry.path.endsWith(`/${collection}`));
 
 test('a sale is an authorised invoice numbered with the order and paid in full; recorded again it posts nothing', async () => {
 	const { books: accounting } = books();
@@ -74,14 +35,14 @@ test('a sale is an authorised invoice numbered with the order and paid in full; 
 	expect(invoice).toMatchObject({ InvoiceNumber: 'order-1001', Status: 'PAID', Total: 42.58, AmountDue: 0, Contact: { ContactID: first.customerId } });
 	expect(await state('payments')).toHaveLength(1);
 	expect(await state('contacts')).toHaveLength(1);
-	const sent = await control.requests();
+	const sent = await bench.control.requests();
 	expect(sent.filter((entry) => entry.method !== 'GET').every((entry) => entry.path.startsWith('/api.xro/2.0/'))).toBe(true);
 });
 
 test('lost responses on the invoice and on the payment are replayed under their Idempotency-Keys: one invoice, one payment', async () => {
 	const { books: accounting } = books();
-	await control.fault({ kind: 'lost_response', match: { method: 'PUT', path: '/Invoices$' } });
-	await control.fault({ kind: 'lost_response', match: { method: 'PUT', path: '/Payments$' } });
+	await bench.control.fault({ kind: 'lost_response', match: { method: 'PUT', path: '/Invoices$' } });
+	await bench.control.fault({ kind: 'lost_response', match: { method: 'PUT', path: '/Payments$' } });
 	await accounting.recordSale(sale('order-lost'));
 	expect(await state('invoices')).toHaveLength(1);
 	expect(await state('payments')).toHaveLength(1);
@@ -90,11 +51,11 @@ test('lost responses on the invoice and on the payment are replayed under their 
 
 test('a run that died after the invoice landed but before its payment: the next run pays it, never a second invoice', async () => {
 	const first = books({ maxAttempts: 1 });
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'PUT', path: '/Payments$' } });
-	await control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'PUT', path: '/Payments$' } });
+	await bench.control.fault({ kind: 'connection_reset', times: -1, match: { method: 'GET', path: '/Invoices' } });
 	await expect(first.books.recordSale(sale('order-half'))).rejects.toThrow(/no response/);
 	expect(await state('invoices')).toEqual([expect.objectContaining({ Status: 'AUTHORISED', AmountDue: 42.58 })]);
-	await control.clearFaults();
+	await bench.control.clearFaults();
 	const outcome = await books().books.recordSale(sale('order-half'));
 	expect(outcome).toMatchObject({ number: 'order-half', total: '42.58' });
 	expect(await state('invoices')).toEqual([expect.objectContaining({ Status: 'PAID', AmountDue: 0 })]);
@@ -103,7 +64,7 @@ test('a run that died after the invoice landed but before its payment: the next 
 
 test('a 429 storm (the app-wide limit) is waited out as Retry-After says, and the sale recorded once', async () => {
 	const { books: accounting, transport } = books();
-	await control.fault({ kind: 'rate_limit_storm', times: 2, ms: 200, match: { method: 'PUT', path: '/Invoices$' } });
+	await bench.control.fault({ kind: 'rate_limit_storm', times: 2, ms: 200, match: { method: 'PUT', path: '/Invoices$' } });
 	await accounting.recordSale(sale('order-storm'));
 	expect(transport.stats.rateLimited).toBe(2);
 	const invoicePuts = await writes('Invoices');
@@ -112,7 +73,7 @@ test('a 429 storm (the app-wide limit) is waited out as Retry-After says, and th
 });
 
 test('concurrent duplicates post one invoice, one payment and one contact', async () => {
-	await control.updateSettings({ responseDelayMs: 20 });
+	await bench.control.updateSettings({ responseDelayMs: 20 });
 	const outcomes = await Promise.all(Array.from({ length: 5 }, () => books().books.recordSale(sale('order-dup'))));
 	expect(new Set(outcomes.map((outcome) => outcome.externalId)).size).toBe(1);
 	expect(await state('invoices')).toHaveLength(1);
@@ -122,7 +83,7 @@ test('concurrent duplicates post one invoice, one payment and one contact', asyn
 });
 
 test('customers are matched by email; an invoice, its payment and a refund credit note are recorded once each', async () => {
-	await control.seed({ contacts: [{ Name: 'Cy (imported)', EmailAddress: 'Cy@Example.com' }] });
+	await bench.control.seed({ contacts: [{ Name: 'Cy (imported)', EmailAddress: 'Cy@Example.com' }] });
 	const { books: accounting } = books();
 	const customer = await accounting.upsertCustomer({ email: 'cy@example.com', name: 'Cy Young', phone: '555-0101' });
 	expect(customer.action).toBe('updated');
