@@ -160,6 +160,12 @@ export class Leases {
 export class Lease {
 	private readonly held = new Set<string>();
 	private readonly lostNames = new Set<string>();
+	/**
+	 * Which claim of each held name this is (a count over the holder's claims): a renewal that went out before a name was
+	 * released and claimed again did not see the new claim, so what it found says nothing about it.
+	 */
+	private readonly claims = new Map<string, number>();
+	private claimCount = 0;
 	/** Until when every held name is known to be ours (the oldest of their last renewals). */
 	private confirmedUntilMs = 0;
 	private heartbeat: unknown;
@@ -203,6 +209,7 @@ export class Lease {
 		for (const name of taken) {
 			this.held.add(name);
 			this.lostNames.delete(name);
+			this.claims.set(name, ++this.claimCount);
 		}
 		this.startHeartbeat();
 		return taken;
@@ -251,13 +258,17 @@ export class Lease {
 		const names = this.names;
 		if (names.length === 0) return;
 		const nowMs = this.leases.now();
+		const claimsRenewed = new Map(names.map((name) => [name, this.claims.get(name)]));
+		// A name given back and claimed again while the renewal was under way (the next write to the same SKU) is a new
+		// claim, made after the renewal looked: its absence then was the release, not a loss.
+		const sameClaim = (name: string) => this.claims.get(name) === claimsRenewed.get(name);
 		try {
 			const kept = await this.leases.db.transaction(async (tx) => await this.leases.renewIn(tx, this.owner, names, nowMs));
-			this.markLost(names.filter((name) => !kept.has(name)));
+			this.markLost(names.filter((name) => !kept.has(name) && sameClaim(name)));
 			this.confirmedUntilMs = nowMs + this.leases.ttlMs;
 		} catch {
 			// The store did not answer: the names are ours until their lease runs out, and presumed lost after.
-			if (this.leases.now() >= this.confirmedUntilMs) this.markLost(names);
+			if (this.leases.now() >= this.confirmedUntilMs) this.markLost(names.filter(sameClaim));
 		}
 	}
 
@@ -270,7 +281,10 @@ export class Lease {
 	}
 
 	private forget(names: string[]): void {
-		for (const name of names) this.held.delete(name);
+		for (const name of names) {
+			this.held.delete(name);
+			this.claims.delete(name);
+		}
 		if (this.held.size === 0 && this.heartbeat !== undefined) {
 			this.leases.timers.clearInterval(this.heartbeat);
 			this.heartbeat = undefined;

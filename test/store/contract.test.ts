@@ -636,6 +636,61 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 			expect(timers.intervals.size).toBe(0);
 		});
 
+		test('a name released and claimed again while a heartbeat was under way stays held: that renewal is not taken for its loss', async () => {
+			// The heartbeat's renewal waits for the store (a busy pool, SQLite's write lock) and its caller resumes late (a
+			// loaded host): the test lets it start, then resume, when it says.
+			const gate = () => {
+				let open!: () => void;
+				return { opened: new Promise<void>((resolve) => (open = resolve)), open };
+			};
+			const renewalWaiting = gate();
+			const startRenewal = gate();
+			const renewalCommitted = gate();
+			const resumeRenewal = gate();
+			let transactions = 0;
+			const slow: SqlDatabase = {
+				dialect: store.db.dialect,
+				query: async (sql, params) => await store.db.query(sql, params),
+				run: async (sql, params) => await store.db.run(sql, params),
+				close: async () => await store.db.close(),
+				transaction: async (work) => {
+					// The second transaction is the first heartbeat's renewal (the first is the claim): only it is slow.
+					const renewal = ++transactions === 2;
+					if (renewal) {
+						renewalWaiting.open();
+						await startRenewal.opened;
+					}
+					const result = await store.db.transaction(work);
+					if (renewal) {
+						renewalCommitted.open();
+						await resumeRenewal.opened;
+					}
+					return result;
+				},
+			};
+			const holder = new Leases(slow, { ttlMs, now: () => clock, timers }).holder();
+			const other = leases.holder();
+			await holder.claim(['sku-1']);
+			clock += ttlMs / 3;
+			timers.tick();
+			await renewalWaiting.opened;
+			// Meanwhile the work that held sku-1 gives it back (the renewal then finds it gone) and the next work takes it again.
+			expect(await holder.release(['sku-1'])).toEqual(new Set(['sku-1']));
+			startRenewal.open();
+			await renewalCommitted.opened;
+			expect(await holder.claim(['sku-1'])).toEqual(new Set(['sku-1']));
+			resumeRenewal.open();
+			await holder.renew();
+			expect(holder.lost).toBe(false);
+			expect(() => holder.assertHeld(['sku-1'])).not.toThrow();
+			expect(holder.names).toEqual(['sku-1']);
+			// The next heartbeat still renews it, and no one else can take it.
+			await beat(holder, ttlMs / 3);
+			expect(await leases.holderOf('sku-1')).toEqual({ owner: holder.owner, untilMs: clock + ttlMs });
+			expect(await other.claim(['sku-1'])).toEqual(new Set());
+			await holder.release();
+		});
+
 		test('names of any characters are kept apart, and a claim of many names takes only the free ones', async () => {
 			const names = [leaseName('woo', 'a\u0000b'), leaseName('woo', 'a', 'b'), leaseName('woo\u0000a', 'b'), leaseName('magento', "o'neil \"x\"")];
 			expect(new Set(names).size).toBe(names.length);
