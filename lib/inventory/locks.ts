@@ -109,51 +109,77 @@ interface QueuedWork {
 const DEADLOCK_RETRIES = 5;
 
 /**
- * Group commit: work queued in one turn of the event loop runs in one transaction, each piece in its own savepoint.
- * A piece that fails is rolled back and reported to its caller alone; the writes of the others still commit. Two
- * processes' batches can take the same rows in opposite orders (the same orders redelivered to both): PostgreSQL then
- * makes one piece a deadlock's victim. Run again in the same transaction it would wait on the same holder, so it goes to
- * the next batch, which starts once this one has committed and freed what the other process waits for.
+ * Group commit: work queued while no batch is open runs in the next turn of the event loop, work queued while one is
+ * open runs in the batch after it, each batch in one transaction and each piece in its own savepoint. A piece relies
+ * on the writes of the pieces queued before it (a fan-out's lock takes read the rows its record wrote), so one batch
+ * runs at a time: two side by side, on two connections, would not see each other's uncommitted writes. A piece that
+ * fails is rolled back and reported to its caller alone; the writes of the others still commit. Two processes'
+ * batches can take the same rows in opposite orders (the same orders redelivered to both): PostgreSQL then makes one
+ * piece a deadlock's victim. Run again in the same transaction it would wait on the same holder, so it goes to the
+ * next batch, which starts once this one has committed and freed what the other process waits for, and the pieces
+ * queued after it go with it, still after it.
  */
 class GroupCommit {
 	private queue: QueuedWork[] = [];
+	private flushing = false;
+	private scheduled = false;
 
 	constructor(private readonly db: SqlDatabase) {}
 
 	run<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-		return new Promise<T>((resolve, reject) => this.enqueue({ work, resolve: resolve as (value: unknown) => void, reject, deadlocks: 0 }));
+		return new Promise<T>((resolve, reject) => {
+			this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject, deadlocks: 0 });
+			this.schedule();
+		});
 	}
 
-	private enqueue(entry: QueuedWork): void {
-		if (this.queue.length === 0) setImmediate(() => void this.flush());
-		this.queue.push(entry);
+	private schedule(): void {
+		if (this.flushing || this.scheduled || this.queue.length === 0) return;
+		this.scheduled = true;
+		setImmediate(() => {
+			this.scheduled = false;
+			void this.flush();
+		});
 	}
 
 	private async flush(): Promise<void> {
+		this.flushing = true;
 		const batch = this.queue;
 		this.queue = [];
+		try {
+			// The victim and the pieces after it go first in the next batch, before anything queued since.
+			this.queue = [...(await this.commit(batch)), ...this.queue];
+		} finally {
+			this.flushing = false;
+			this.schedule();
+		}
+	}
+
+	/** Runs one batch; returns the pieces to run again in the next one (a deadlock's victim and those after it). */
+	private async commit(batch: QueuedWork[]): Promise<QueuedWork[]> {
 		const settled: Array<() => void> = [];
-		const victims: QueuedWork[] = [];
+		let again: QueuedWork[] = [];
 		try {
 			await this.db.transaction(async (tx) => {
-				for (const entry of batch) {
+				for (const [index, entry] of batch.entries()) {
 					await tx.run('SAVEPOINT group_commit_piece');
 					try {
 						const value = await entry.work(tx);
 						settled.push(() => entry.resolve(value));
 					} catch (error) {
 						await tx.run('ROLLBACK TO SAVEPOINT group_commit_piece');
-						if (isDeadlock(error) && entry.deadlocks < DEADLOCK_RETRIES) victims.push(entry);
+						if (isDeadlock(error) && entry.deadlocks < DEADLOCK_RETRIES) again = [{ ...entry, deadlocks: entry.deadlocks + 1 }, ...batch.slice(index + 1)];
 						else settled.push(() => entry.reject(error));
 					}
 					await tx.run('RELEASE SAVEPOINT group_commit_piece');
+					if (again.length > 0) break;
 				}
 			});
 		} catch (error) {
 			for (const entry of batch) entry.reject(error);
-			return;
+			return [];
 		}
 		for (const settle of settled) settle();
-		for (const victim of victims) this.enqueue({ ...victim, deadlocks: victim.deadlocks + 1 });
+		return again;
 	}
 }
