@@ -154,20 +154,17 @@ export class Leases {
 
 /**
  * One holder (one owner token) of any number of names. While it holds any, a heartbeat renews them all in one
- * statement; a renewal that finds a name gone, or that fails until the lease has run out, marks the name lost, so the
- * holder learns it before it commits what depended on it (`assertHeld`, or `confirmIn` in the committing transaction).
+ * statement; a name the renewal did not find, or could not renew, is marked lost once its lease may have run out (only
+ * then can another holder have taken it), so the holder learns it before it commits what depended on it (`assertHeld`,
+ * or `confirmIn` in the committing transaction). Before that, a name the renewal did not find is still this holder's:
+ * its claim's transaction has not committed yet (a group commit's batch still open), or it was given back and claimed
+ * again while the renewal was under way.
  */
 export class Lease {
 	private readonly held = new Set<string>();
 	private readonly lostNames = new Set<string>();
-	/**
-	 * Which claim of each held name this is (a count over the holder's claims): a renewal that went out before a name was
-	 * released and claimed again did not see the new claim, so what it found says nothing about it.
-	 */
-	private readonly claims = new Map<string, number>();
-	private claimCount = 0;
-	/** Until when every held name is known to be ours (the oldest of their last renewals). */
-	private confirmedUntilMs = 0;
+	/** Until when each held name is surely ours: the lease its claim or last renewal wrote, which no one takes before it runs out. */
+	private readonly heldUntilMs = new Map<string, number>();
 	private heartbeat: unknown;
 	private renewing?: Promise<void>;
 
@@ -205,11 +202,10 @@ export class Lease {
 		const nowMs = this.leases.now();
 		const taken = await this.leases.claimIn(tx, this.owner, names, nowMs);
 		if (taken.size === 0) return taken;
-		if (this.held.size === 0) this.confirmedUntilMs = nowMs + this.leases.ttlMs;
 		for (const name of taken) {
 			this.held.add(name);
 			this.lostNames.delete(name);
-			this.claims.set(name, ++this.claimCount);
+			this.heldUntilMs.set(name, nowMs + this.leases.ttlMs);
 		}
 		this.startHeartbeat();
 		return taken;
@@ -221,7 +217,9 @@ export class Lease {
 	 */
 	async confirmIn(tx: SqlExecutor, names: string[] = [...this.held, ...this.lostNames]): Promise<void> {
 		this.assertHeld(names);
-		const kept = await this.leases.renewIn(tx, this.owner, names);
+		const nowMs = this.leases.now();
+		const kept = await this.leases.renewIn(tx, this.owner, names, nowMs);
+		this.renewed(kept, nowMs);
 		const lost = names.filter((name) => !kept.has(name));
 		if (lost.length === 0) return;
 		this.markLost(lost);
@@ -258,18 +256,28 @@ export class Lease {
 		const names = this.names;
 		if (names.length === 0) return;
 		const nowMs = this.leases.now();
-		const claimsRenewed = new Map(names.map((name) => [name, this.claims.get(name)]));
-		// A name given back and claimed again while the renewal was under way (the next write to the same SKU) is a new
-		// claim, made after the renewal looked: its absence then was the release, not a loss.
-		const sameClaim = (name: string) => this.claims.get(name) === claimsRenewed.get(name);
 		try {
 			const kept = await this.leases.db.transaction(async (tx) => await this.leases.renewIn(tx, this.owner, names, nowMs));
-			this.markLost(names.filter((name) => !kept.has(name) && sameClaim(name)));
-			this.confirmedUntilMs = nowMs + this.leases.ttlMs;
+			this.renewed(kept, nowMs);
+			this.markLost(this.mayHaveLapsed(names.filter((name) => !kept.has(name))));
 		} catch {
 			// The store did not answer: the names are ours until their lease runs out, and presumed lost after.
-			if (this.leases.now() >= this.confirmedUntilMs) this.markLost(names.filter(sameClaim));
+			this.markLost(this.mayHaveLapsed(names));
 		}
+	}
+
+	/**
+	 * The renewal wrote now + ttl on these names. It may have run just after a claim of the same name that wrote a later
+	 * time (the name was given back and claimed again meanwhile): the renewal's time is the one to count on.
+	 */
+	private renewed(kept: Set<string>, nowMs: number): void {
+		for (const name of kept) if (this.held.has(name)) this.heldUntilMs.set(name, nowMs + this.leases.ttlMs);
+	}
+
+	/** Of `names`, those whose lease may have run out by now: another holder may have taken them since. */
+	private mayHaveLapsed(names: string[]): string[] {
+		const nowMs = this.leases.now();
+		return names.filter((name) => nowMs >= (this.heldUntilMs.get(name) ?? 0));
 	}
 
 	private markLost(names: string[]): void {
@@ -283,7 +291,7 @@ export class Lease {
 	private forget(names: string[]): void {
 		for (const name of names) {
 			this.held.delete(name);
-			this.claims.delete(name);
+			this.heldUntilMs.delete(name);
 		}
 		if (this.held.size === 0 && this.heartbeat !== undefined) {
 			this.leases.timers.clearInterval(this.heartbeat);
