@@ -11,6 +11,7 @@ import { InventoryFanOut, type StoreTarget } from '../../lib/inventory';
 import { allMigrations } from '../../lib/migrations';
 import { readModifyWrite, UnknownSkuError, type InventoryConnector, type StockChange } from '../../lib/platforms/inventory';
 import { closeAllStores, openStore, type StoreConfig } from '../../lib/store';
+import { PostgresDatabase } from '../../lib/store/postgres';
 import { acquirePostgres, uniqueName } from '../support/postgres';
 
 jest.setTimeout(300_000);
@@ -88,4 +89,36 @@ test('SQLite: two workers lose no update and apply each line once', async () => 
 test('PostgreSQL: two workers lose no update and apply each line once', async () => {
 	if (!postgres) throw new Error('no PostgreSQL available for this test (see test/support/postgres.ts)');
 	await raceTwoWorkers({ kind: 'postgres', ...postgres.config, schema: uniqueName('inventory') });
+});
+
+/**
+ * Distinct orders split between two workers, each an n8n process: its own connection pool, and one lock queue and
+ * group commit shared by its executions (an engine per order). Three stores take every order, one writer at a time per
+ * store and SKU, so an order's lock takes often wait for another order's writes, then run while its own record may still
+ * be committing. Every row is applied by the execution that recorded it; none is left pending for a later resume.
+ * (PostgreSQL only: SQLite's one connection runs every transaction in turn.)
+ */
+test('PostgreSQL: orders split between two workers, each fanned out to three stores, are all applied by their own runs', async () => {
+	if (!postgres) throw new Error('no PostgreSQL available for this test (see test/support/postgres.ts)');
+	const config = { ...postgres.config, schema: uniqueName('inventory') };
+	await openStore({ kind: 'postgres', ...config }, allMigrations);
+	const targets = ['woo', 'magento', 'bigcommerce'];
+	const connectors = new Map(targets.map((id) => [id, new SlowPlainStore()]));
+	for (const connector of connectors.values()) connector.quantities.set('SPLIT', 500);
+	const stores: StoreTarget[] = [{ id: 'shopify', connector: new SlowPlainStore() }, ...targets.map((id) => ({ id, connector: connectors.get(id) as SlowPlainStore }))];
+	const workers = [0, 1].map(() => new PostgresDatabase(config));
+	try {
+		// The expected stock: every order's record updates its row, so one worker's record waits while the other's commits.
+		await new InventoryFanOut({ db: workers[0], stores, isolatedLocks: true }).setExpected('SPLIT', 500);
+		const orders = Array.from({ length: 36 }, (_, index) => ({ orderId: `split-${index}`, lineId: '1', sku: 'SPLIT', quantity: 1, sourceStore: 'shopify' }));
+		const results = await Promise.all(orders.map((order, index) => new InventoryFanOut({ db: workers[index % 2], stores, lockPollMs: 5 }).apply([order])));
+		const unapplied = results.flatMap((result) => result.outcomes).filter((outcome) => outcome.status !== 'applied');
+		expect(unapplied).toEqual([]);
+		expect(Object.fromEntries(targets.map((id) => [id, connectors.get(id)?.quantities.get('SPLIT')]))).toEqual({ woo: 464, magento: 464, bigcommerce: 464 });
+		const rows = await new InventoryFanOut({ db: workers[0], stores, isolatedLocks: true }).ledger.list({ sku: 'SPLIT' });
+		expect(rows).toHaveLength(36 * 3);
+		expect(rows.filter((row) => row.status !== 'applied' || row.attempts !== 1)).toEqual([]);
+	} finally {
+		await Promise.all(workers.map((db) => db.close()));
+	}
 });
