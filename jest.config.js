@@ -22,7 +22,6 @@ const suite = (name) => ({
  * queue mode is still to be looked into).
  */
 const notYetRunInQueueMode = [
-	'marketing-campaigns',
 	'order-poll-trigger',
 ];
 const suiteExtras = {
