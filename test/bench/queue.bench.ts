@@ -47,6 +47,7 @@ const burstWorkers = Number(process.env.QUEUE_BURST_WORKERS ?? 4);
 const dbPool = Number(process.env.QUEUE_DB_POOL ?? 10);
 /** How long a webhook request waits for one of those connections (DB_POSTGRESDB_CONNECTION_TIMEOUT; n8n's default is 20 s). */
 const dbConnectTimeoutMs = Number(process.env.QUEUE_DB_CONNECT_TIMEOUT_MS ?? 120_000);
+const dbPingTimeoutMs = Number(process.env.QUEUE_DB_PING_TIMEOUT_MS ?? dbConnectTimeoutMs);
 const concurrency = Number(process.env.QUEUE_CONCURRENCY ?? 5);
 /** Deliveries not answered 200 are delivered again for this long, then counted unanswered. */
 const BURST_DELIVERY_WINDOW_MS = 30 * 60_000;
@@ -327,7 +328,7 @@ async function burstRun(cluster: QueueCluster, stateStoreId: string): Promise<vo
 	const startedBefore = Object.fromEntries(Object.entries(cluster.executionsByWorker()).map(([name, ids]) => [name, ids.length]));
 	const processes = { main: cluster.main.pid, webhook: cluster.webhookProcessor?.process.child.pid, ...Object.fromEntries(cluster.workers.map((worker) => [worker.name, worker.process.child.pid])) };
 	const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
-	console.log(`burst: ${burst} deliveries at once, ${cluster.workers.length} workers at concurrency ${concurrency}, DB_POSTGRESDB_POOL_SIZE ${dbPool}, DB_POSTGRESDB_CONNECTION_TIMEOUT ${dbConnectTimeoutMs} ms; load ${loadAverage()}`);
+	console.log(`burst: ${burst} deliveries at once, ${cluster.workers.length} workers at concurrency ${concurrency}, DB_POSTGRESDB_POOL_SIZE ${dbPool}, DB_POSTGRESDB_CONNECTION_TIMEOUT ${dbConnectTimeoutMs} ms, DB_PING_TIMEOUT_MS ${dbPingTimeoutMs}; load ${loadAverage()}`);
 	const started = Date.now();
 	const answers = await deliverBurst(cluster);
 	const acceptedSeconds = (Date.now() - started) / 1000;
@@ -366,9 +367,24 @@ async function burstRun(cluster: QueueCluster, stateStoreId: string): Promise<vo
 	console.log(figureLine('queue mode, burst events routed once', log.events - log.routedTwice, 'events', burst, 'deliveries'));
 }
 
+/**
+ * n8n's database settings for the run. Under a burst every connection of the pool is taken and requests queue for one;
+ * n8n's connection monitor pings through the same pool (every 2 s, 5 s to answer) and after 3 unanswered pings tears the
+ * pool down and reconnects, failing every request in flight ("Driver not Connected"): so the ping waits as long as a
+ * request may (QUEUE_DB_PING_TIMEOUT_MS, default the connection wait). No pruning: n8n keeps 10,000 executions by default
+ * and would delete the burst's first ones while it runs.
+ */
+function burstDatabaseEnv(): Record<string, string> {
+	return {
+		DB_POSTGRESDB_POOL_SIZE: String(dbPool),
+		DB_POSTGRESDB_CONNECTION_TIMEOUT: String(dbConnectTimeoutMs),
+		DB_PING_TIMEOUT_MS: String(dbPingTimeoutMs),
+		EXECUTIONS_DATA_PRUNE: 'false',
+	};
+}
+
 async function main(): Promise<void> {
-	// No pruning: n8n keeps 10,000 executions by default and would delete the burst's first ones while it runs.
-	const cluster = await startQueueN8n({ workers: 1, concurrency, env: { DB_POSTGRESDB_POOL_SIZE: String(dbPool), DB_POSTGRESDB_CONNECTION_TIMEOUT: String(dbConnectTimeoutMs), EXECUTIONS_DATA_PRUNE: 'false' } });
+	const cluster = await startQueueN8n({ workers: 1, concurrency, env: burstDatabaseEnv() });
 	// Ctrl-C stops the cluster (Redis, PostgreSQL and every n8n process) rather than leaving it running.
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cluster.stop().finally(() => process.exit(130)));
 	try {
