@@ -11,6 +11,11 @@
  * - WooCommerce (the source: 100 a page) and Magento: self-hosted, no API rate limit.
  * The bound is the longest any one store's window needs to admit the calls the run sent it (the stores are written at
  * once); WooCommerce's and Magento's calls need no wait.
+ *
+ * Shopify's products go as bulk mutations above the connector's threshold (lib/platforms/shopify/bulk.ts): its calls are
+ * listed by kind (staged uploads, file uploads, bulk runs, status polls, result files, productSet calls of their own).
+ * PRODUCTS_BENCH_STORES (comma list, WooCommerce first) runs a subset, e.g. `woocommerce,shopify` to count Shopify's
+ * calls without waiting out BigCommerce's window.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +36,7 @@ const SHOPIFY_BUCKET = 1000;
 const SHOPIFY_RESTORE_PER_S = 100;
 const SHOPIFY_MUTATION_POINTS = 10;
 const SHOPIFY_QUERY_POINTS = 4;
-const STORES = ['woocommerce', 'shopify', 'magento', 'bigcommerce'];
+const STORES = (process.env.PRODUCTS_BENCH_STORES ?? 'woocommerce,shopify,magento,bigcommerce').split(',').map((name) => name.trim());
 const SEED_CHUNK = 1000;
 
 interface Sent {
@@ -39,13 +44,30 @@ interface Sent {
 	method: string;
 	url: string;
 	mutation: boolean;
+	/** The GraphQL operation's name (Shopify), e.g. `Stage`, `Run`, `Poll`, `Set`. */
+	operation?: string;
+}
+
+/** Shopify's calls by kind: the bulk import's steps and the productSet calls sent one a product. */
+function shopifyBreakdown(sent: Sent[]): string {
+	const shopify = sent.filter((entry) => entry.platform === 'shopify');
+	const named = (name: string) => shopify.filter((entry) => entry.operation === name).length;
+	const uploads = shopify.filter((entry) => /\/staged-uploads/.test(entry.url)).length;
+	const results = shopify.filter((entry) => /\/bulk-results\//.test(entry.url)).length;
+	return `staged ${named('Stage')}, uploads ${uploads}, bulk runs ${named('Run')}, polls ${named('Poll')}, result files ${results}, variant reads ${named('Variants')}, product reads ${named('Products')}, productSet one a call ${named('Set')}`;
 }
 
 /** The least time `calls` take through a fixed window of `capacity` per `windowS`: a window's worth at once, then one a window. */
 const windowBoundS = (calls: number, capacity: number, windowS: number) => Math.max(0, Math.ceil(calls / capacity) - 1) * windowS;
 
 function shopifyPoints(sent: Sent[]): number {
-	return sent.filter((entry) => entry.platform === 'shopify').reduce((points, entry) => points + (entry.mutation ? SHOPIFY_MUTATION_POINTS : SHOPIFY_QUERY_POINTS), 0);
+	// The staged upload and the result file go to other hosts: they cost no points.
+	return sent.filter((entry) => entry.platform === 'shopify' && entry.url.endsWith('/graphql.json')).reduce((points, entry) => points + (entry.mutation ? SHOPIFY_MUTATION_POINTS : SHOPIFY_QUERY_POINTS), 0);
+}
+
+function operationName(request: HttpRequest): string | undefined {
+	const query = (request.body as { query?: unknown } | undefined)?.query;
+	return typeof query === 'string' ? /^\s*(?:mutation|query)\s+(\w+)/.exec(query)?.[1] : undefined;
 }
 
 function isMutation(request: HttpRequest): boolean {
@@ -82,7 +104,7 @@ async function main(): Promise<void> {
 			profile: (account) => (account.platform === 'bigcommerce' ? bigCommerceProfile({ requestsPer30s: BIGCOMMERCE_PER_30S }) : undefined),
 			client: (inner, account) => ({
 				send: (request) => {
-					sent.push({ platform: account.platform, method: request.method, url: request.url, mutation: isMutation(request) });
+					sent.push({ platform: account.platform, method: request.method, url: request.url, mutation: isMutation(request), operation: operationName(request) });
 					return inner.send(request);
 				},
 			}),
@@ -114,7 +136,7 @@ async function main(): Promise<void> {
 		const secondS = (Date.now() - secondStarted) / 1000;
 		const secondWrites = sent.filter((entry) => entry.mutation || (entry.method !== 'GET' && entry.platform !== 'shopify')).length;
 
-		console.log(`\nproducts: ${PRODUCTS} from WooCommerce into Shopify, Magento and BigCommerce (BigCommerce ${BIGCOMMERCE_PER_30S}/30 s, Shopify ${SHOPIFY_RESTORE_PER_S} points/s, ${SHOPIFY_BUCKET} deep)`);
+		console.log(`\nproducts: ${PRODUCTS} from WooCommerce into ${STORES.slice(1).join(', ')} (BigCommerce ${BIGCOMMERCE_PER_30S}/30 s, Shopify ${SHOPIFY_RESTORE_PER_S} points/s, ${SHOPIFY_BUCKET} deep)`);
 		console.log(`   load before ${loadBefore}, after ${loadAfter}`);
 		console.log(`   wall time ${wallS.toFixed(1)} s; failures ${first.failures.length}; created ${STORES.map((platform) => `${platform} ${first.platforms[platform].created}`).join(', ')}`);
 		for (const [position, platform] of STORES.entries()) {
@@ -122,9 +144,10 @@ async function main(): Promise<void> {
 			const writes = list.filter((entry) => entry.mutation || (entry.method !== 'GET' && platform !== 'shopify')).length;
 			console.log(`   ${platform.padEnd(12)} ${String(list.length).padStart(5)} calls (${writes} writes, ${list.length - writes} reads), ${throttled[position]} answered 429 among the sandbox's last 5,000; holds ${counts[position].products} products, ${counts[position].distinct} distinct SKUs`);
 		}
+		if (STORES.includes('shopify')) console.log(`   shopify calls: ${shopifyBreakdown(initialSent)}`);
 		console.log(`   bound: BigCommerce ${calls('bigcommerce')} calls in ${BIGCOMMERCE_PER_30S}-request windows ≥ ${bigCommerceBoundS} s; Shopify ${shopifyPoints(initialSent)} points ≥ ${shopifyBoundS.toFixed(0)} s`);
 		console.log(`   second run: ${secondS.toFixed(1)} s, ${secondWrites} writes, ${Object.values(second.platforms).reduce((sum, entry) => sum + entry.created + entry.updated, 0)} records written, echoes ${STORES.map((platform) => `${platform} ${second.platforms[platform].echoes}`).join(', ')}`);
-		console.log(figureLine(`products initial sync of ${PRODUCTS} into three stores (BigCommerce ${BIGCOMMERCE_PER_30S}/30 s)`, wallS, 's', boundS, 'rate-limit bound'));
+		console.log(figureLine(`products initial sync of ${PRODUCTS} into ${STORES.length - 1} stores (BigCommerce ${BIGCOMMERCE_PER_30S}/30 s)`, wallS, 's', boundS, 'rate-limit bound'));
 	} finally {
 		await closeAllStores();
 		await sandboxes.close();
