@@ -101,6 +101,19 @@ test('a bulk upload that fails fails the batch; the next run creates each produc
 	expect(await shopifyProducts()).toHaveLength(COUNT);
 });
 
+test('a bulk operation whose result file is lost: the products it created are matched by SKU on the next run, never created twice', async () => {
+	await sandboxes.controls.shopify.fault({ kind: 'error', status: 503, times: 2, match: { method: 'GET', path: '/bulk-results' } });
+	const lost = await sync();
+	expect(lost.platforms.shopify.created).toBe(0);
+	expect(await shopifyProducts()).toHaveLength(COUNT);
+
+	const next = await sync();
+	expect(next.failures).toEqual([]);
+	expect(next.platforms.shopify.created).toBe(0);
+	expect(await shopifyProducts()).toHaveLength(COUNT);
+	expect((await shopifyCalls()).bulk).toBe(1);
+});
+
 /** A product update through WooCommerce's REST API, as a merchant's edit. */
 async function fetchWoo(path: string, body: Record<string, unknown>): Promise<void> {
 	const woo = sandboxes.stores.find((entry) => entry.platform === 'woocommerce')!;
