@@ -2,7 +2,7 @@ import { idempotencyKeyFor, type AuthorizationResult } from '../platforms/paymen
 import { assertInput, InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import { IdempotencyConflictError, IdempotencyLedger } from '../store/idempotency';
-import { NotSettled, type LedgerActionOptions } from './ledgerActions';
+import { ledgerWait, NotSettled, type LedgerActionOptions } from './ledgerActions';
 import { captureRequestSchema, paymentIdSchema } from './inputs';
 import { minorUnitsOf } from './minorUnits';
 import type { AuthorizationAction, ExpiringAuthorization, TransactionRecord } from './repository';
@@ -86,12 +86,7 @@ export class PaymentAuthorizations {
 			throw new InputError([{ field: 'amount', problem: `must be at most the ${money(record.amountMinor, record.currency)} authorized for payment ${paymentId}, got ${money(amountMinor, record.currency)}` }], 'Capture');
 		}
 		try {
-			const { result, replayed } = await this.ledger.runOnce(LEDGER_SCOPE, paymentId, async () => await this.perform(record, action, amountMinor), {
-				leaseMs: this.options.leaseMs,
-				waitMs: this.options.waitMs,
-				pollMs: this.options.pollMs,
-				sleep: this.options.sleep,
-			});
+			const { result, replayed } = await this.ledger.runOnce(LEDGER_SCOPE, paymentId, async () => await this.perform(record, action, amountMinor), ledgerWait(this.options));
 			if (!replayed) return result;
 			// Another execution settled this payment meanwhile: answer as it did, if it did the same.
 			return (await this.earlier((await this.options.payments.transaction(paymentId))!, action, amountMinor)) ?? { ...(result as Done), replayed: true };

@@ -7,8 +7,8 @@
 import { invoiceKeyFor, type InvoiceLine, type InvoiceResult, type InvoiceState } from '../platforms/payments';
 import { InputError, type InputViolation } from '../records/inputSchema';
 import { isCurrencyCode, minorDigits, toMajorString, toMinorExact } from '../records/money';
-import { IdempotencyConflictError, IdempotencyLedger } from '../store/idempotency';
-import { NotSettled, type LedgerActionOptions } from './ledgerActions';
+import { IdempotencyLedger } from '../store/idempotency';
+import { NotSettled, runRequestOnce, type LedgerActionOptions, type RequestOutcome } from './ledgerActions';
 
 export interface InvoiceLineInput {
 	description: string;
@@ -34,24 +34,21 @@ export interface InvoiceRequest {
 
 export type InvoiceFailureReason = 'not_supported' | 'processor_refused' | 'outcome_unknown' | 'total_mismatch' | 'request_id_reused' | 'in_progress';
 
-export type InvoiceOutcome =
-	| {
-			status: 'succeeded';
-			requestId: string;
-			processor: string;
-			invoiceId: string;
-			number?: string;
-			state: InvoiceState;
-			processorStatus: string;
-			currency: string;
-			/** What is due, in minor units and as a decimal in major units ("49.98"). */
-			totalMinor: number;
-			total: string;
-			/** Where the customer pays it. */
-			url?: string;
-			replayed: boolean;
-	  }
-	| { status: 'failed'; requestId: string; reason: InvoiceFailureReason; message: string; code?: string; processor?: string; invoiceId?: string };
+export type InvoiceOutcome = RequestOutcome<
+	{
+		invoiceId: string;
+		number?: string;
+		state: InvoiceState;
+		currency: string;
+		/** What is due, in minor units and as a decimal in major units ("49.98"). */
+		totalMinor: number;
+		total: string;
+		/** Where the customer pays it. */
+		url?: string;
+	},
+	InvoiceFailureReason,
+	{ invoiceId?: string }
+>;
 
 type Succeeded = Extract<InvoiceOutcome, { status: 'succeeded' }>;
 
@@ -78,25 +75,23 @@ export class PaymentInvoices {
 		const fail = (reason: InvoiceFailureReason, message: string, extra: { code?: string; invoiceId?: string } = {}): InvoiceOutcome => ({ status: 'failed', requestId, reason, message, processor, ...extra });
 		const actions = this.options.connectors[processor]?.invoices;
 		if (!actions) return fail('not_supported', `No connection to ${processor} that can send invoices is configured`);
-		try {
-			const { result, replayed } = await this.ledger.runOnce(
-				LEDGER_SCOPE,
-				requestId,
-				async (): Promise<Succeeded> => {
-					const answer = await actions.createAndSend({ idempotencyKey: invoiceKeyFor(requestId), resuming: false, requestId, customer: request.customer, currency, lines, dueInDays, memo: request.memo });
-					return await this.settle(answer, { requestId, processor, currency, totalMinor }, fail);
-				},
-				{ leaseMs: this.options.leaseMs, waitMs: this.options.waitMs, pollMs: this.options.pollMs, sleep: this.options.sleep },
-			);
-			if (replayed && (result.processor !== processor || result.totalMinor !== totalMinor || result.currency !== currency)) {
-				return fail('request_id_reused', `Request id ${requestId} was used before for invoice ${result.invoiceId} (${result.total} ${result.currency} on ${result.processor}): use a new request id for another invoice`);
-			}
-			return { ...result, replayed };
-		} catch (error) {
-			if (error instanceof NotSettled) return (error as NotSettled<InvoiceOutcome>).outcome;
-			if (error instanceof IdempotencyConflictError) return fail('in_progress', `Another execution is still doing request ${requestId}`);
-			throw error;
-		}
+		return await runRequestOnce(
+			this.ledger,
+			LEDGER_SCOPE,
+			requestId,
+			this.options,
+			async (): Promise<Succeeded> => {
+				const answer = await actions.createAndSend({ idempotencyKey: invoiceKeyFor(requestId), resuming: false, requestId, customer: request.customer, currency, lines, dueInDays, memo: request.memo });
+				return await this.settle(answer, { requestId, processor, currency, totalMinor }, fail);
+			},
+			{
+				fail,
+				reused: (first) =>
+					first.processor !== processor || first.totalMinor !== totalMinor || first.currency !== currency
+						? fail('request_id_reused', `Request id ${requestId} was used before for invoice ${first.invoiceId} (${first.total} ${first.currency} on ${first.processor}): use a new request id for another invoice`)
+						: undefined,
+			},
+		);
 	}
 
 	/** Records the processor's invoice; a refusal, a lost answer or a total that is not the lines' ends the run without a stored result. */

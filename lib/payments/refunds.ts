@@ -3,7 +3,7 @@ import { assertInput, InputError } from '../records/inputSchema';
 import { toMajorString } from '../records/money';
 import { minorUnitsOf } from './minorUnits';
 import { IdempotencyConflictError, IdempotencyLedger } from '../store/idempotency';
-import { NotSettled, type LedgerActionOptions } from './ledgerActions';
+import { ledgerWait, NotSettled, type LedgerActionOptions } from './ledgerActions';
 import { refundRequestSchema, refundIdSchema } from './inputs';
 import type { TransactionRecord } from './repository';
 import { RefundRepository, type RefundRow } from './refundRepository';
@@ -72,12 +72,7 @@ export class PaymentRefunds {
 		const earlier = await this.refunds.get(refundId);
 		if (earlier && isMismatch(earlier, paymentId, amountMinor)) return reused(fail, earlier);
 		try {
-			const { result, replayed } = await this.ledger.runOnce(LEDGER_SCOPE, refundId, async () => await this.perform(payment, refundId, amountMinor), {
-				leaseMs: this.options.leaseMs,
-				waitMs: this.options.waitMs,
-				pollMs: this.options.pollMs,
-				sleep: this.options.sleep,
-			});
+			const { result, replayed } = await this.ledger.runOnce(LEDGER_SCOPE, refundId, async () => await this.perform(payment, refundId, amountMinor), ledgerWait(this.options));
 			return replayed ? await this.status(refundId, true) : result;
 		} catch (error) {
 			if (error instanceof NotSettled) return (error as NotSettled<RefundOutcome>).outcome;

@@ -6,8 +6,8 @@
 import { subscriptionKeyFor, type CustomerAction, type SubscriptionResult, type SubscriptionState } from '../platforms/payments';
 import { InputError, type InputViolation } from '../records/inputSchema';
 import { isCurrencyCode } from '../records/money';
-import { IdempotencyConflictError, IdempotencyLedger } from '../store/idempotency';
-import { NotSettled, type LedgerActionOptions } from './ledgerActions';
+import { IdempotencyLedger } from '../store/idempotency';
+import { NotSettled, runRequestOnce, type LedgerActionOptions, type RequestOutcome } from './ledgerActions';
 
 export const PLAN_INTERVALS = ['day', 'week', 'month', 'year'] as const;
 
@@ -45,23 +45,20 @@ export interface SubscriptionRequest {
 
 export type SubscriptionFailureReason = 'unknown_subscription' | 'not_supported' | 'processor_refused' | 'outcome_unknown' | 'request_id_reused' | 'in_progress';
 
-export type SubscriptionOutcome =
-	| {
-			status: 'succeeded';
-			requestId: string;
-			change: SubscriptionChange;
-			processor: string;
-			subscriptionId: string;
-			/** The plan's id in the plan model, and the processor's. */
-			plan?: string;
-			processorPlanId?: string;
-			state: SubscriptionState;
-			processorStatus: string;
-			/** What the subscriber must do before it starts (PayPal's approve page). */
-			action?: CustomerAction;
-			replayed: boolean;
-	  }
-	| { status: 'failed'; requestId: string; change: SubscriptionChange; reason: SubscriptionFailureReason; message: string; code?: string; processor?: string; subscriptionId?: string };
+export type SubscriptionOutcome = RequestOutcome<
+	{
+		change: SubscriptionChange;
+		subscriptionId: string;
+		/** The plan's id in the plan model, and the processor's. */
+		plan?: string;
+		processorPlanId?: string;
+		state: SubscriptionState;
+		/** What the subscriber must do before it starts (PayPal's approve page). */
+		action?: CustomerAction;
+	},
+	SubscriptionFailureReason,
+	{ change: SubscriptionChange; subscriptionId?: string }
+>;
 
 type Succeeded = Extract<SubscriptionOutcome, { status: 'succeeded' }>;
 
@@ -107,29 +104,27 @@ export class PaymentSubscriptions {
 		const actions = this.options.connectors[processor]?.subscriptions;
 		const perform = change === 'pause' ? actions?.pause?.bind(actions) : change === 'create' ? undefined : actions?.[change].bind(actions);
 		if (!actions || (change !== 'create' && !perform)) return fail('not_supported', `No connection to ${processor} that can ${describe(change)} subscriptions is configured`, { processor });
-		try {
-			const { result, replayed } = await this.ledger.runOnce(
-				LEDGER_SCOPE,
-				requestId,
-				async (): Promise<Succeeded> => {
-					const key = { idempotencyKey: subscriptionKeyFor(requestId), resuming: false };
-					const answer =
-						change === 'create'
-							? await actions.create({ ...key, requestId, processorPlanId: processorPlanId!, customer: checked.customer, paymentMethod: checked.paymentMethod, returnUrl: checked.returnUrl })
-							: await perform!({ ...key, subscriptionId: existing!.subscription_id, processorPlanId });
-					return await this.settle(answer, { requestId, change, processor, plan: plan?.id ?? existing?.plan_id ?? undefined }, fail);
-				},
-				{ leaseMs: this.options.leaseMs, waitMs: this.options.waitMs, pollMs: this.options.pollMs, sleep: this.options.sleep },
-			);
-			if (replayed && !sameRequest(result, change, processor, plan?.id, checked.subscriptionId)) {
-				return fail('request_id_reused', `Request id ${requestId} was used before to ${describe(result.change)} subscription ${result.subscriptionId}: use a new request id for another request`);
-			}
-			return { ...result, replayed };
-		} catch (error) {
-			if (error instanceof NotSettled) return (error as NotSettled<SubscriptionOutcome>).outcome;
-			if (error instanceof IdempotencyConflictError) return fail('in_progress', `Another execution is still doing request ${requestId}`);
-			throw error;
-		}
+		return await runRequestOnce(
+			this.ledger,
+			LEDGER_SCOPE,
+			requestId,
+			this.options,
+			async (): Promise<Succeeded> => {
+				const key = { idempotencyKey: subscriptionKeyFor(requestId), resuming: false };
+				const answer =
+					change === 'create'
+						? await actions.create({ ...key, requestId, processorPlanId: processorPlanId!, customer: checked.customer, paymentMethod: checked.paymentMethod, returnUrl: checked.returnUrl })
+						: await perform!({ ...key, subscriptionId: existing!.subscription_id, processorPlanId });
+				return await this.settle(answer, { requestId, change, processor, plan: plan?.id ?? existing?.plan_id ?? undefined }, fail);
+			},
+			{
+				fail,
+				reused: (first) =>
+					sameRequest(first, change, processor, plan?.id, checked.subscriptionId)
+						? undefined
+						: fail('request_id_reused', `Request id ${requestId} was used before to ${describe(first.change)} subscription ${first.subscriptionId}: use a new request id for another request`),
+			},
+		);
 	}
 
 	/** Records the processor's answer; a refusal or a lost answer ends the run without a stored result, so the request id may be submitted again. */
