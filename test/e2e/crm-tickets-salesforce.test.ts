@@ -116,13 +116,13 @@ async function held() {
 	return { cases, tickets };
 }
 
-/** The sandbox's deliveries to the trigger's URL, once every one has been answered. */
-async function answeredDeliveries(count: number) {
-	for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
-		const deliveries = (await zendeskControl.webhooks()).deliveries;
-		if (deliveries.length >= count && deliveries.every((delivery) => delivery.status !== null)) return deliveries;
+/** The executions the Zendesk trigger started, once `count` of them have finished. */
+async function finishedTriggerRuns(count: number) {
+	for (const deadline = Date.now() + 180_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+		const runs = (await n8n.executions(workflowId)).filter((run) => run.outputs['Zendesk Ticket Updated'] !== undefined);
+		if (runs.length >= count && runs.every((run) => !['new', 'running', 'waiting'].includes(run.status))) return runs;
 	}
-	throw new Error(`fewer than ${count} answered Zendesk deliveries`);
+	throw new Error(`fewer than ${count} finished executions started by the Zendesk trigger`);
 }
 
 test('publishing registers the trigger\'s Zendesk webhook for ticket changes', async () => {
@@ -160,9 +160,11 @@ test('a case lands in Zendesk once with owner, status and comments; the Zendesk 
 	const kimOnZendesk = (await zendeskControl.state<Array<{ id: number; email: string }>>('users')).find((user) => user.email === 'kim@support.example')!;
 	expect((await zendeskCall(`/api/v2/tickets/${ticket.id}.json`, { ticket: { assignee_id: kimOnZendesk.id, status: 'pending', comment: { body: 'Could you resend it from the portal?', public: true } } })).status).toBe(200);
 	await zendeskControl.emitEvent({ type: 'zen:event-type:ticket.comment_added', detail: { id: String(ticket.id) }, times: 2 });
-	expect((await answeredDeliveries(2)).map((delivery) => delivery.status)).toEqual([200, 200]);
-	const started = (await n8n.executions(workflowId)).filter((run) => run.outputs['Zendesk Ticket Updated'] !== undefined);
+	// Both deliveries run the sync; the second waits for the first. The sandbox gives up on an answer after 10 s, so on
+	// a loaded machine a delivery may end without one: what is waited for is n8n's two executions.
+	const started = await finishedTriggerRuns(2);
 	expect(started.map((run) => run.status)).toEqual(['success', 'success']);
+	expect((await zendeskControl.webhooks()).deliveries.filter((delivery) => delivery.status !== null && delivery.status !== 200)).toEqual([]);
 
 	const afterAnswer = await held();
 	// The case takes the ticket's mapped fields, the requester's address as the ticket model keeps it (lower case).
