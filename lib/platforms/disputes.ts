@@ -133,13 +133,18 @@ export function disputeReason(table: Record<string, DisputeReason>, code: string
 	return table[code] ?? 'general';
 }
 
-/** Where a processor's dispute event keeps what every processor's has (paths in the event), and what its codes mean. */
+/**
+ * Where a processor's dispute event keeps what every processor's has, and what its codes mean. The paths are within the
+ * dispute object `at`; its id, status and reason are `id`, `status` and `reason` unless named otherwise.
+ */
 export interface DisputeLayout {
 	/** The processor's name in errors ("Not a PayPal dispute event"). */
 	processor: string;
-	disputeId: string;
-	status: string;
-	reason: string;
+	/** The dotted path of the dispute object in the event: "resource", "data.object". */
+	at: string;
+	disputeId?: string;
+	status?: string;
+	reason?: string;
 	currency: string;
 	/** The disputed amount: minor units as a whole number (Stripe, Square) or major units as text (`"10.99"`: PayPal, Braintree). */
 	amount: { path: string; units: 'minor' | 'major' };
@@ -159,18 +164,20 @@ export type DisputeParticulars = Pick<ProcessorDispute, 'transactionId' | 'stage
  */
 export function readDispute(event: unknown, layout: DisputeLayout, particulars: (read: DisputeReader, status: string) => DisputeParticulars): ProcessorDispute {
 	const read = new DisputeReader(event, layout.processor);
-	const status = read.text(layout.status);
-	const reason = read.text(layout.reason);
-	const currency = read.currency(layout.currency);
+	const within = (path: string) => `${layout.at}.${path}`;
+	const status = read.text(within(layout.status ?? 'status'));
+	const reason = read.text(within(layout.reason ?? 'reason'));
+	const currency = read.currency(within(layout.currency));
+	const amount = within(layout.amount.path);
 	const common = {
-		disputeId: read.text(layout.disputeId),
-		amountMinor: layout.amount.units === 'minor' ? read.minorUnits(layout.amount.path) : read.majorUnits(layout.amount.path, currency),
+		disputeId: read.text(within(layout.disputeId ?? 'id')),
+		amountMinor: layout.amount.units === 'minor' ? read.minorUnits(amount) : read.majorUnits(amount, currency),
 		currency,
 		reason: disputeReason(layout.reasons, reason),
 		processorReason: reason,
 		state: layout.states[status] ?? 'under_review',
 		processorStatus: status,
-		evidenceDueBy: read.optionalInstant(layout.evidenceDueBy.path, layout.evidenceDueBy.form),
+		evidenceDueBy: read.optionalInstant(within(layout.evidenceDueBy.path), layout.evidenceDueBy.form),
 	};
 	return read.dispute({ ...common, ...particulars(read, status) });
 }

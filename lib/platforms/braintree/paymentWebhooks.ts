@@ -161,12 +161,10 @@ const BRAINTREE_REASONS: Record<string, DisputeReason> = {
 /** Where a dispute notification keeps the fields every processor's dispute has. */
 const BRAINTREE_DISPUTE: DisputeLayout = {
 	processor: 'Braintree',
-	disputeId: 'subject.id',
-	status: 'subject.status',
-	reason: 'subject.reason',
-	currency: 'subject.currency-iso-code',
-	amount: { path: 'subject.amount-disputed', units: 'major' },
-	evidenceDueBy: { path: 'subject.reply-by-date' },
+	at: 'subject',
+	currency: 'currency-iso-code',
+	amount: { path: 'amount-disputed', units: 'major' },
+	evidenceDueBy: { path: 'reply-by-date' },
 	reasons: BRAINTREE_REASONS,
 	states: BRAINTREE_STATES,
 };

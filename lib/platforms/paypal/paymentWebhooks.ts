@@ -112,12 +112,11 @@ const PAYPAL_REASONS: Record<string, DisputeReason> = {
 /** Where a dispute event's resource keeps the fields every processor's dispute has. */
 const PAYPAL_DISPUTE: DisputeLayout = {
 	processor: 'PayPal',
-	disputeId: 'resource.dispute_id',
-	status: 'resource.status',
-	reason: 'resource.reason',
-	currency: 'resource.dispute_amount.currency_code',
-	amount: { path: 'resource.dispute_amount.value', units: 'major' },
-	evidenceDueBy: { path: 'resource.seller_response_due_date' },
+	at: 'resource',
+	disputeId: 'dispute_id',
+	currency: 'dispute_amount.currency_code',
+	amount: { path: 'dispute_amount.value', units: 'major' },
+	evidenceDueBy: { path: 'seller_response_due_date' },
 	reasons: PAYPAL_REASONS,
 	states: PAYPAL_STATES,
 };

@@ -105,12 +105,11 @@ const SQUARE_DISPUTE_AT = 'data.object.dispute';
 /** Where a dispute event keeps the fields every processor's dispute has. */
 const SQUARE_DISPUTE: DisputeLayout = {
 	processor: 'Square',
-	disputeId: `${SQUARE_DISPUTE_AT}.id`,
-	status: `${SQUARE_DISPUTE_AT}.state`,
-	reason: `${SQUARE_DISPUTE_AT}.reason`,
-	currency: `${SQUARE_DISPUTE_AT}.amount_money.currency`,
-	amount: { path: `${SQUARE_DISPUTE_AT}.amount_money.amount`, units: 'minor' },
-	evidenceDueBy: { path: `${SQUARE_DISPUTE_AT}.due_at` },
+	at: SQUARE_DISPUTE_AT,
+	status: 'state',
+	currency: 'amount_money.currency',
+	amount: { path: 'amount_money.amount', units: 'minor' },
+	evidenceDueBy: { path: 'due_at' },
 	reasons: SQUARE_REASONS,
 	states: SQUARE_STATES,
 };

@@ -96,12 +96,10 @@ const STRIPE_REASONS: Record<string, DisputeReason> = {
 /** Where a dispute event's object keeps the fields every processor's dispute has. */
 const STRIPE_DISPUTE: DisputeLayout = {
 	processor: 'Stripe',
-	disputeId: 'data.object.id',
-	status: 'data.object.status',
-	reason: 'data.object.reason',
-	currency: 'data.object.currency',
-	amount: { path: 'data.object.amount', units: 'minor' },
-	evidenceDueBy: { path: 'data.object.evidence_details.due_by', form: 'unix' },
+	at: 'data.object',
+	currency: 'currency',
+	amount: { path: 'amount', units: 'minor' },
+	evidenceDueBy: { path: 'evidence_details.due_by', form: 'unix' },
 	reasons: STRIPE_REASONS,
 	states: STRIPE_STATES,
 };
