@@ -3,7 +3,7 @@
  * consumer (one delivery per event and destination) with a dead letter channel. Destinations are delivered in
  * parallel, each with its own queue, so a slow or failing destination never holds up another.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { assertInput } from '../records/inputSchema';
 import { IdempotencyConflictError, type StateStore } from '../store';
@@ -62,7 +62,7 @@ interface DeliveryPlan {
 
 /** The key a receiver deduplicates on: the same for every attempt and replay of one event to one destination. */
 export function idempotencyKey(eventId: string, destinationId: string): string {
-	return `msg_${createHash('sha256').update(`${eventId}\u0000${destinationId}`).digest('hex').slice(0, 32)}`;
+	return `msg_${hash('sha256', `${eventId}\u0000${destinationId}`).slice(0, 32)}`;
 }
 
 type RoutedOutcome = Extract<EventOutcome, { status: 'routed' }>;

@@ -2,6 +2,18 @@ import { randomUUID } from 'node:crypto';
 
 let lastMs = 0;
 let sequence = 0;
+/** The id's first 15 characters (its millisecond and version), written once per millisecond. */
+let prefix = '';
+let prefixMs = -1;
+
+function prefixFor(ms: number): string {
+	if (ms !== prefixMs) {
+		const time = ms.toString(16).padStart(12, '0');
+		prefix = `${time.slice(0, 8)}-${time.slice(8)}-7`;
+		prefixMs = ms;
+	}
+	return prefix;
+}
 
 /**
  * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit sequence within the millisecond, 62 random bits.
@@ -21,7 +33,5 @@ export function timeOrderedId(now: number = Date.now()): string {
 		sequence = 0;
 	}
 	// A version 4 UUID's last two groups: its variant bits and 62 random bits (Node draws them from a pooled buffer).
-	const random = randomUUID().slice(19);
-	const time = lastMs.toString(16).padStart(12, '0');
-	return `${time.slice(0, 8)}-${time.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${random}`;
+	return `${prefixFor(lastMs)}${sequence.toString(16).padStart(3, '0')}-${randomUUID().slice(19)}`;
 }

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 
 import { parseEvent } from '../../lib/routing';
+import { jsonBytesAtMost } from '../../lib/routing/events';
 import { malformedObject } from '../support/malformed';
 
 const good = { id: 'evt-1', type: 'customer.created', source: 'crm', data: { email: 'ada@example.com' } };
@@ -37,4 +38,33 @@ test('the data of an event is never replaced: a string data is refused, not rout
 	expect(parseEvent({ ...good, data: 'ada@example.com' })).toEqual({ ok: false, reason: 'event data must be an object, got a string', eventId: 'evt-1' });
 	expect(parseEvent({ ...good, id: 42 })).toMatchObject({ ok: true, event: { id: '42' } });
 	expect(parseEvent(good)).toMatchObject({ ok: true, event: { id: 'evt-1', data: good.data } });
+});
+
+describe('the size limit, counted without writing the event out', () => {
+	const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+	test('the bound is never below the JSON text\'s bytes (escapes, emoji, nesting, arrays with holes)', () => {
+		fc.assert(
+			fc.property(fc.jsonValue(), fc.constantFrom(undefined, '\u0000\u001f"\\', '😀é', [undefined, () => 1]), (value, extra) => {
+				const input = { value, extra };
+				const bound = jsonBytesAtMost(input, Number.POSITIVE_INFINITY);
+				if (bound !== undefined) expect(bound).toBeGreaterThanOrEqual(bytesOf(input));
+			}),
+			{ numRuns: 300 },
+		);
+		expect(jsonBytesAtMost({ at: new Date(0) }, Number.POSITIVE_INFINITY)).toBeUndefined();
+		expect(jsonBytesAtMost({ big: 1n }, Number.POSITIVE_INFINITY)).toBeUndefined();
+	});
+
+	test('an event with an id is refused one byte over the limit and accepted at it, whatever its data', () => {
+		fc.assert(
+			fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (data) => {
+				const event = { id: 'evt-size', type: 'a.b', data };
+				const size = bytesOf(event);
+				expect(parseEvent(event, { maxEventBytes: size })).toMatchObject({ ok: true });
+				expect(parseEvent(event, { maxEventBytes: size - 1 })).toEqual({ ok: false, reason: `event is ${size} bytes, over the ${size - 1}-byte limit`, eventId: 'evt-size' });
+			}),
+			{ numRuns: 200 },
+		);
+	});
 });
