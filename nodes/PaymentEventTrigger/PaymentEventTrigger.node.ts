@@ -19,7 +19,7 @@ export class PaymentEventTrigger implements INodeType {
 		name: 'paymentEventTrigger',
 		icon: { light: 'file:paymentEventTrigger.svg', dark: 'file:paymentEventTrigger.dark.svg' },
 		subtitle: `={{"Payment " + $parameter["event"] + " on " + ${platformNameOf('platform')}}}`,
-		description: `Starts a workflow when a payment succeeds or fails, is refunded or disputed on ${platformNames(PLATFORMS)}`,
+		description: `Starts a workflow when a payment succeeds or fails, is refunded or disputed, or a subscription or invoice changes on ${platformNames(PLATFORMS)}`,
 		defaults: { name: 'Payment Event Trigger' },
 		...vendorTriggerDescription({
 			platforms: PLATFORMS,
@@ -31,6 +31,7 @@ export class PaymentEventTrigger implements INodeType {
 				{ name: 'Payment Failed', value: 'failed' },
 				{ name: 'Payment Refunded', value: 'refunded' },
 				{ name: 'Payment Succeeded', value: 'succeeded' },
+				{ name: 'Subscription or Invoice Changed', value: 'billingChanged', description: 'A renewal paid or failed, a subscription canceled, an invoice paid, voided or overdue: feed it to Smart Payment Router’s Record Billing Event' },
 			],
 			defaultEvent: 'succeeded',
 			noticesOf: 'paymentWebhooks',

@@ -9,6 +9,7 @@ import * as createInvoice from './actions/createInvoice.operation';
 import * as explain from './actions/explain.operation';
 import * as listExpiring from './actions/listExpiring.operation';
 import { paymentProperties } from './actions/paymentProperties';
+import * as recordBillingEvent from './actions/recordBillingEvent.operation';
 import * as recordDispute from './actions/recordDispute.operation';
 import * as refund from './actions/refund.operation';
 import * as route from './actions/route.operation';
@@ -30,6 +31,7 @@ export const operationOptions: INodePropertyOptions[] = [
 	{ name: 'Get Refund', value: 'getRefund', action: 'Get a refund', description: 'Where a refund stands, looked up at the processor while it is pending' },
 	{ name: 'List Expiring Authorizations', value: 'listExpiring', action: 'List authorizations expiring soon', description: 'Authorized payments whose hold ends before a time, soonest first, to capture or void them in time' },
 	{ name: 'Pause Subscription', value: 'pauseSubscription', action: 'Pause a subscription', description: 'Stop billing a subscription without ending it, once per request ID' },
+	{ name: 'Record Billing Event', value: 'recordBillingEvent', action: 'Record a subscription or invoice event', description: 'Keep a processor’s renewal, cancel or invoice event once, follow the invoice’s state, and send it on by what happened' },
 	{ name: 'Record Dispute', value: 'recordDispute', action: 'Record a dispute or chargeback', description: 'Keep a processor’s dispute event against its payment, once, and send it on by where the dispute stands' },
 	{ name: 'Refund Payment', value: 'refund', action: 'Refund a payment', description: 'Refund all or part of a captured payment on the processor that charged it, once per refund ID' },
 	{ name: 'Route Payment', value: 'route', action: 'Route and charge a payment', description: 'Charge through the best processor, falling back on processor failures' },
@@ -62,6 +64,7 @@ export const smartPaymentRouterProperties: INodeProperties[] = [
 	...listExpiring.description,
 	...refund.description,
 	...recordDispute.description,
+	...recordBillingEvent.description,
 	...subscription.description,
 	...createInvoice.description,
 	...explain.description,

@@ -11,6 +11,7 @@ import * as explain from './actions/explain.operation';
 import * as get from './actions/get.operation';
 import * as getRefund from './actions/getRefund.operation';
 import * as listExpiring from './actions/listExpiring.operation';
+import * as recordBillingEvent from './actions/recordBillingEvent.operation';
 import * as recordDispute from './actions/recordDispute.operation';
 import * as refund from './actions/refund.operation';
 import * as route from './actions/route.operation';
@@ -23,14 +24,15 @@ import { namesInSentence, platformOptions } from '../shared/platformOptions';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle } from '../shared/subtitle';
 
-const operations = { route, authorize, completeAction, createInvoice, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent, recordDispute, ...Object.fromEntries(Object.keys(subscription.SUBSCRIPTION_OPERATIONS).map((operation) => [operation, subscription])) };
+const operations = { route, authorize, completeAction, createInvoice, explain, get, capture, cancel, listExpiring, refund, getRefund, verifyEvent, recordDispute, recordBillingEvent, ...Object.fromEntries(Object.keys(subscription.SUBSCRIPTION_OPERATIONS).map((operation) => [operation, subscription])) };
 
 /**
  * The outputs for the chosen operation, computed by n8n in the editor from the parameters (so it must be
  * self-contained), each named for a business outcome: Route Payment and Complete Customer Action → Succeeded / Declined /
  * Action Required (waiting for the customer: 3-D Secure); Authorize Payment → Authorized / Declined / Action Required; Get Payment and Get
  * Refund → Found / Not Found; Verify Event → Verified / Rejected; Record Dispute → Needs Response / Under Review / Won /
- * Lost / Unchanged; Create Subscription → Subscribed / Action Required (the subscriber approves first: PayPal); the others
+ * Lost / Unchanged; Record Billing Event → Renewal Paid / Renewal Failed / Subscription Canceled / Invoice Updated /
+ * Unchanged; Create Subscription → Subscribed / Action Required (the subscriber approves first: PayPal); the others
  * one output. A payment the processors
  * refused otherwise, or invalid input, is no output of its own: it follows the node's On Error setting.
  */
@@ -43,6 +45,7 @@ const paymentOutputs = (parameters: { operation?: string }) => {
 		getRefund: ['Found', 'Not Found'],
 		verifyEvent: ['Verified', 'Rejected'],
 		recordDispute: ['Needs Response', 'Under Review', 'Won', 'Lost', 'Unchanged'],
+		recordBillingEvent: ['Renewal Paid', 'Renewal Failed', 'Subscription Canceled', 'Invoice Updated', 'Unchanged'],
 		createSubscription: ['Subscribed', 'Action Required'],
 	};
 	return (names[parameters.operation ?? 'route'] ?? ['Output']).map((displayName) => ({ type: 'main', displayName }));
@@ -77,7 +80,7 @@ export class SmartPaymentRouter implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
-		const count = operation === 'recordDispute' ? 5 : threeOutputs.includes(operation) ? 3 : twoOutputs.includes(operation) ? 2 : 1;
+		const count = operation === 'recordDispute' || operation === 'recordBillingEvent' ? 5 : threeOutputs.includes(operation) ? 3 : twoOutputs.includes(operation) ? 2 : 1;
 		return await routeOperation(this, operations, { count, errorOutput: 0 });
 	}
 }

@@ -95,7 +95,7 @@ const BRAINTREE_DISPUTE_KINDS = ['dispute_opened', 'dispute_under_review', 'disp
 export const braintreePaymentWebhooks: AppWebhookScheme<PaymentEventKind> & PaymentEventReading = {
 	platform: 'braintree',
 	setupNotice:
-		"Braintree webhooks are set up in its Control Panel, not through its API: under Settings → Webhooks add a destination with this node's Production URL (Webhook URLs, above) and select Transaction Settled (Payment Succeeded), Transaction Settlement Declined (Payment Failed) or Dispute Opened. Deliveries are checked with the credential's private key; Braintree sends nothing for a refund.",
+		"Braintree webhooks are set up in its Control Panel, not through its API: under Settings → Webhooks add a destination with this node's Production URL (Webhook URLs, above) and select Transaction Settled (Payment Succeeded), Transaction Settlement Declined (Payment Failed), Dispute Opened, or Subscription Charged Successfully, Charged Unsuccessfully and Canceled (Subscription or Invoice Changed). Deliveries are checked with the credential's private key; Braintree sends nothing for a refund.",
 	registeredIn: "the Braintree Control Panel, Settings → Webhooks: add a destination with this trigger's Production URL and select the kind",
 	events: {
 		succeeded: { topic: 'transaction_settled' },

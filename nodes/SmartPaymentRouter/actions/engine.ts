@@ -6,6 +6,7 @@ import { pickedAccounts } from './accountProperties';
 import { credentialType } from '../../shared/platformCredentials';
 import { platformsServing } from '../../shared/platformOptions';
 import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
+import { InputError, jsonInput } from '../../shared/inputs';
 import { parseJsonParameter } from '../../shared/jsonParameter';
 
 interface RoutingOptions {
@@ -99,4 +100,13 @@ export function paymentOutcome(result: PaymentResult): ItemOutcome {
 	if (result.status === 'action_required') return { output: 2, json: { ...result } as IDataObject };
 	if (result.status !== 'failed') return { output: 0, json: { ...result } as IDataObject };
 	return result.reason === 'hard_decline' ? { output: 1, json: { ...result } } : paymentFailure('payment', { ...result });
+}
+
+/** A processor's webhook event given to an operation (Record Dispute, Record Billing Event): an object, as its trigger gave it. */
+export function processorEventInput(context: IExecuteFunctions, parameter: string, item: number): Record<string, unknown> {
+	const event = jsonInput(context, context.getNodeParameter(parameter, item), parameter, item);
+	if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+		throw new InputError([{ field: parameter, problem: `must be the processor's event as an object, got ${event === undefined ? 'nothing' : JSON.stringify(event).slice(0, 80)}` }], `Item ${item}`);
+	}
+	return event as Record<string, unknown>;
 }

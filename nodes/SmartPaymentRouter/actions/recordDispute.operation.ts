@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { openPayments, type DisputeOutcome, type DisputeState } from '../../../lib/payments';
 import { nodeEngine } from '../../shared/engineContext';
-import { InputError, jsonInput } from '../../shared/inputs';
 import { platformOptions } from '../../shared/platformOptions';
-import { forEachPayment } from './engine';
+import { forEachPayment, processorEventInput } from './engine';
 
 const showFor = { show: { operation: ['recordDispute'] } };
 
@@ -43,11 +42,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const disputes = openPayments(await nodeEngine(this)).disputes();
 	return await forEachPayment(this, items, async (item) => {
 		const processor = this.getNodeParameter('disputeProcessor', item) as string;
-		const event = jsonInput(this, this.getNodeParameter('disputeEvent', item), 'disputeEvent', item);
-		if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-			throw new InputError([{ field: 'disputeEvent', problem: `must be the processor's event as an object, got ${event === undefined ? 'nothing' : JSON.stringify(event).slice(0, 80)}` }], `Item ${item}`);
-		}
-		const recorded: DisputeOutcome = await disputes.record(processor, event as Record<string, unknown>);
+		const event = processorEventInput(this, 'disputeEvent', item);
+		const recorded: DisputeOutcome = await disputes.record(processor, event);
 		return { output: recorded.change === 'unchanged' ? UNCHANGED : OUTPUT_OF[recorded.state], json: { ...recorded } as IDataObject };
 	});
 }
