@@ -143,6 +143,8 @@ interface HeldLock {
 
 const SIGN: Record<StockReason, number> = { sale: -1, refund: 1, restock: 1, correction: 1 };
 const CAS_ATTEMPTS = 5;
+/** How often one row's write takes its store's lock again after losing it, before the row is left pending. */
+const LOCK_ATTEMPTS = 3;
 
 const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -379,6 +381,22 @@ export class InventoryFanOut {
 	private async applyRow(key: LedgerKey & { sku: string }, unrecorded?: Promise<{ duplicate: boolean; earlier: boolean }>): Promise<StoreOutcome | undefined> {
 		const store = this.store(key.storeId);
 		if (!store) throw new Error(`Store "${key.storeId}" is not an enabled store`);
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.applyRowLocked(store, key, unrecorded);
+			} catch (error) {
+				// The lock lapsed while this run held it (its process paused past the lease) and it wrote nothing more: take the
+				// lock again and start over from the row as it stands then, rather than leave the change to the next resume.
+				if (!(error instanceof LeaseLostError) || attempt >= LOCK_ATTEMPTS) throw error;
+			}
+		}
+	}
+
+	private async applyRowLocked(
+		store: StoreTarget,
+		key: LedgerKey & { sku: string },
+		unrecorded?: Promise<{ duplicate: boolean; earlier: boolean }>,
+	): Promise<StoreOutcome | undefined> {
 		const settled = await this.locks.run(store.id, key.sku, {
 			// Read under the lock: another run (a duplicate delivery, a retry, a reconcile) may have settled the row.
 			prepare: async (tx) => ({ row: await this.ledger.row(key, tx), inFlight: await this.ledger.inFlight(store.id, key.sku, tx) }),

@@ -399,3 +399,34 @@ describe('cancellations and refunds give back what the sale took, once', () => {
 		expect(connectors.b.quantities.get('SKU-1')).toBe(97);
 	});
 });
+
+test('a write whose lock lapsed while it held it takes the lock again and applies the change in the same run', async () => {
+	const connectors = fourStores();
+	const stores = [{ id: 'a', connector: connectors.a }, { id: 'b', connector: connectors.b }];
+	let clock = Date.now();
+	const now = () => clock;
+	let paused = false;
+	const other = new InventoryFanOut({ db: store.db, stores, now, isolatedLocks: true });
+	const first: InventoryFanOut = new InventoryFanOut({
+		db: store.db,
+		stores,
+		now,
+		lockLeaseMs: 1_000,
+		isolatedLocks: true,
+		onWriteStep: async (step) => {
+			if (step !== 'before-intent' || paused) return;
+			paused = true;
+			// Its process pauses past the lease after reading the store: another worker takes the lapsed lock, writes its
+			// own order and gives the lock back; then the paused run's heartbeat (run now, not waited for) finds it lost.
+			clock += 2_000;
+			expect((await other.apply([{ orderId: 'o2', lineId: 'l1', sku: 'SKU-1', quantity: 3, sourceStore: 'a' }])).outcomes).toMatchObject([{ store: 'b', status: 'applied' }]);
+			await (first as unknown as { locks: { lease: { renew(): Promise<void> } } }).locks.lease.renew();
+		},
+	});
+	const result = await first.apply([{ orderId: 'o1', lineId: 'l1', sku: 'SKU-1', quantity: 2, sourceStore: 'a' }]);
+	expect(paused).toBe(true);
+	// Nothing was written under the lost lock; the change was read again under a fresh one and written once.
+	expect(result.outcomes).toMatchObject([{ store: 'b', status: 'applied', previousQuantity: 97, newQuantity: 95 }]);
+	expect(connectors.b.quantities.get('SKU-1')).toBe(95);
+	expect((await first.ledger.rowsOf('o1', 'l1')).map((row) => [row.storeId, row.status, row.attempts])).toEqual([['b', 'applied', 1]]);
+});
