@@ -90,11 +90,14 @@ export interface EntitySupport {
 /** Keeps the outcomes of the batch at `position` of a round. */
 export type BatchRecorder = (position: number, outcomes: WriteOutcome[]) => Promise<void>;
 
-/** One failed outcome per write, for a call that failed as a whole (after the transport's retries). */
+/** The failed outcome of a write whose call failed (after the transport's retries): the error's message and code. */
+export function failedWrite(error: unknown): WriteOutcome {
+	return { ok: false, error: { message: error instanceof Error ? error.message : String(error), code: (error as { code?: string } | undefined)?.code } };
+}
+
+/** One failed outcome per write, for a call that failed as a whole. */
 export function failedWrites(count: number, error: unknown): WriteOutcome[] {
-	const message = error instanceof Error ? error.message : String(error);
-	const code = (error as { code?: string } | undefined)?.code;
-	return Array.from({ length: count }, () => ({ ok: false as const, error: { message, code } }));
+	return Array.from({ length: count }, () => failedWrite(error));
 }
 
 /**

@@ -4,7 +4,7 @@
  * so one mapping serves every store and a value written and read back compares equal (no echo).
  */
 import type { FieldMapping } from '../records/mapping';
-import { writeEachChecked, type CrmConnector, type PlatformRecord, type RecordWrite, type WriteOutcome } from './crm';
+import { failedWrite, writeEachChecked, type CrmConnector, type PlatformRecord, type RecordWrite, type WriteOutcome } from './crm';
 
 /** The customer fields kept in step, as every store's connector reads and writes them. */
 export interface CustomerFields {
@@ -68,6 +68,18 @@ export async function writeCheckedCustomers(
 	send: (checked: Array<{ index: number; write: RecordWrite; customer: CustomerFields }>) => Promise<Map<number, WriteOutcome>>,
 ): Promise<WriteOutcome[]> {
 	return writeEachChecked(batch, customerWrite, 'INVALID_CUSTOMER', (checked) => send(checked.map(({ index, write, value }) => ({ index, write, customer: value }))));
+}
+
+/**
+ * Each checked write sent on its own, one after another, for a store with no batch write: a call that fails fails that
+ * write alone. A create whose answer was lost may have landed: the next pull finds it by email and links it, never twice.
+ */
+export async function writeCustomersOneByOne(batch: RecordWrite[], send: (customer: CustomerFields, externalId: string | undefined) => Promise<WriteOutcome>): Promise<WriteOutcome[]> {
+	return writeCheckedCustomers(batch, async (checked) => {
+		const outcomes = new Map<number, WriteOutcome>();
+		for (const { index, write, customer } of checked) outcomes.set(index, await send(customer, write.externalId).catch(failedWrite));
+		return outcomes;
+	});
 }
 
 /** What a store's customer connector is: a record connector serving the `contacts` entity. */

@@ -1,6 +1,6 @@
 import type { Transport } from '../../transport/transport';
 import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
-import { consentToWrite, CUSTOMER_FIELDS, customerRecord, writeCheckedCustomers, type CustomerConnector, type CustomerFields } from '../customers';
+import { consentToWrite, CUSTOMER_FIELDS, customerRecord, writeCustomersOneByOne, type CustomerConnector, type CustomerFields } from '../customers';
 import { nextProductPage as nextPage, readProductCursor as readCursor } from '../products';
 import { updatedSincePage } from './search';
 import { fromMagentoTime } from './times';
@@ -61,23 +61,14 @@ export class MagentoCustomers implements CustomerConnector {
 	}
 
 	async write(_entity: string, batch: RecordWrite[]): Promise<WriteOutcome[]> {
-		return writeCheckedCustomers(batch, async (checked) => {
-			const outcomes = new Map<number, WriteOutcome>();
-			for (const { index, write, customer } of checked) {
-				const creating = !write.externalId;
-				try {
-					const saved = await this.transport.request<MagentoCustomer>({
-						method: creating ? 'POST' : 'PUT',
-						url: creating ? '/V1/customers' : `/V1/customers/${encodeURIComponent(String(write.externalId))}`,
-						body: { customer: { ...(creating ? {} : { id: Number(write.externalId) }), ...magentoCustomer(customer, creating) } },
-					});
-					outcomes.set(index, { ok: true, externalId: String(saved.id), created: creating, fields: customerRecord(String(saved.id), neutral(saved), '').fields, modifiedAt: modifiedAt(saved) });
-				} catch (error) {
-					// A create whose answer was lost may have landed: the next pull finds it by email and links it, never twice.
-					outcomes.set(index, { ok: false, error: { message: (error as Error).message, code: (error as { code?: string }).code } });
-				}
-			}
-			return outcomes;
+		return writeCustomersOneByOne(batch, async (customer, externalId) => {
+			const creating = !externalId;
+			const saved = await this.transport.request<MagentoCustomer>({
+				method: creating ? 'POST' : 'PUT',
+				url: creating ? '/V1/customers' : `/V1/customers/${encodeURIComponent(String(externalId))}`,
+				body: { customer: { ...(creating ? {} : { id: Number(externalId) }), ...magentoCustomer(customer, creating) } },
+			});
+			return { ok: true, externalId: String(saved.id), created: creating, fields: customerRecord(String(saved.id), neutral(saved), '').fields, modifiedAt: modifiedAt(saved) };
 		});
 	}
 }

@@ -1,5 +1,5 @@
 import type { Transport } from '../../transport/transport';
-import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
+import { failedWrite, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
 import { decimalText, nextProductPage, PRODUCT_FIELDS, productRecord, readProductCursor, weightValue, writeChecked, type ProductConnector, type ProductFields } from '../products';
 import { updatedSincePage } from './search';
 import { fromMagentoTime } from './times';
@@ -124,7 +124,7 @@ export class MagentoProducts implements ProductConnector {
 			const saved = await this.transport.request<MagentoProduct>({ method: 'PUT', url: `/V1/products/${encodeURIComponent(write.externalId ?? product.sku)}`, body: { product: magentoProduct(product) } });
 			return savedOutcome(saved, !write.externalId);
 		} catch (error) {
-			return { ok: false, error: { message: (error as Error).message, code: (error as { code?: string }).code } };
+			return failedWrite(error);
 		}
 	}
 

@@ -1,7 +1,6 @@
-import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
-import { consentToWrite, CUSTOMER_FIELDS, customerRecord, writeCheckedCustomers, type CustomerConnector, type CustomerFields } from '../customers';
+import { consentToWrite, CUSTOMER_FIELDS, customerRecord, writeCustomersOneByOne, type CustomerConnector, type CustomerFields } from '../customers';
 import { nextUpdatedSince, readUpdatedSinceCursor, shopifyGraphql, updatedSinceQuery } from './graphql';
 
 type MarketingState = 'NOT_SUBSCRIBED' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'REDACTED' | 'INVALID';
@@ -98,17 +97,7 @@ export class ShopifyCustomers implements CustomerConnector {
 	}
 
 	async write(_entity: string, batch: RecordWrite[]): Promise<WriteOutcome[]> {
-		return writeCheckedCustomers(batch, async (checked) => {
-			const outcomes = new Map<number, WriteOutcome>();
-			for (const { index, write, customer } of checked) {
-				try {
-					outcomes.set(index, write.externalId ? await this.update(write.externalId, customer) : await this.create(customer));
-				} catch (error) {
-					outcomes.set(index, { ok: false, error: { message: (error as Error).message, code: error instanceof PlatformApiError ? error.code : undefined } });
-				}
-			}
-			return outcomes;
-		});
+		return writeCustomersOneByOne(batch, (customer, externalId) => (externalId ? this.update(externalId, customer) : this.create(customer)));
 	}
 
 	private async create(customer: CustomerFields): Promise<WriteOutcome> {

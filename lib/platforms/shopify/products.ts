@@ -1,8 +1,7 @@
 import type { Transport } from '../../transport/transport';
-import { PlatformApiError } from '../../transport/errors';
 import { runBulkMutation } from './bulk';
 import { nextUpdatedSince, readUpdatedSinceCursor, shopifyGraphql, updatedSinceQuery } from './graphql';
-import type { ChangePage, EntitySupport, RecordWrite, WriteOutcome } from '../crm';
+import { failedWrite, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
 import { decimalText, PRODUCT_FIELDS, productRecord, weightValue, writeChecked, type ProductConnector, type ProductFields, type ProductStatus } from '../products';
 
 interface ShopifyProduct {
@@ -102,7 +101,7 @@ export class ShopifyProducts implements ProductConnector {
 			const variantId = id ? (await this.graphql<{ product: { variants: { nodes: Array<{ id: string }> } } | null }>(VARIANT_OF, { id })).product?.variants.nodes[0]?.id : undefined;
 			return setOutcome(externalId, await this.graphql<SetPayload>(SET, { input: setInput(product, id, variantId) }));
 		} catch (error) {
-			return failed(error);
+			return failedWrite(error);
 		}
 	}
 
@@ -126,7 +125,7 @@ export class ShopifyProducts implements ProductConnector {
 				else outcomes.set(index, { ok: false, error: { message: result?.errors?.map((error) => error.message).join('; ') ?? 'the bulk operation returned no result for this product', code: result ? 'BULK_LINE_ERROR' : 'BULK_NO_RESULT' } });
 			});
 		} catch (error) {
-			for (const { index } of checked) outcomes.set(index, failed(error));
+			for (const { index } of checked) outcomes.set(index, failedWrite(error));
 		}
 		return outcomes;
 	}
@@ -177,8 +176,4 @@ function setOutcome(externalId: string | undefined, data: SetPayload): WriteOutc
 	if (refused || !data.productSet.product) return { ok: false, error: { message: refused?.message ?? 'Shopify set no product', code: refused?.code ?? undefined } };
 	const saved = data.productSet.product;
 	return { ok: true, externalId: saved.legacyResourceId, created: !externalId, fields: { ...neutral(saved) }, modifiedAt: new Date(saved.updatedAt).toISOString() };
-}
-
-function failed(error: unknown): WriteOutcome {
-	return { ok: false, error: { message: (error as Error).message, code: error instanceof PlatformApiError ? error.code : undefined } };
 }
