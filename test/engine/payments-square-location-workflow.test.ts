@@ -37,7 +37,7 @@ function workflow(operation: 'createInvoice' | 'createSubscription', location: s
 	const operationParameters =
 		operation === 'createInvoice'
 			? { invoiceRequestId: '={{ $json.body.requestId }}', invoiceProcessor: 'square', invoiceCustomer: 'SQ-CUSTOMER-1', invoiceCurrency: 'USD', invoiceLines: '[{"description": "Seats", "amount": 19.99, "quantity": 2}]' }
-			: { subscriptionRequestId: '={{ $json.body.requestId }}', subscriptionProcessor: 'square', subscriptionPlans: JSON.stringify(plans), subscriptionPlan: 'basic', subscriptionCustomer: 'SQ-CUSTOMER-1' };
+			: { subscriptionRequestId: '={{ $json.body.requestId }}', subscriptionProcessor: 'square', subscriptionPlansFrom: 'json', subscriptionPlans: JSON.stringify(plans), subscriptionPlan: 'basic', subscriptionCustomer: 'SQ-CUSTOMER-1' };
 	return {
 		name: 'square location',
 		nodes: [
