@@ -71,7 +71,7 @@ export const planProperties: INodeProperties[] = [
 		name: 'subscriptionPlans',
 		type: 'json',
 		required: true,
-		default: JSON.stringify([{ id: 'pro-monthly', amount: 29, currency: 'USD', interval: 'month', processorPlans: { [planned[0]?.processor ?? 'stripe']: '…' } }], null, 2),
+		default: JSON.stringify([{ id: 'pro-monthly', amount: 29, currency: 'USD', interval: 'month', processorPlans: { [planned[0]?.processor ?? 'processor']: '…' } }], null, 2),
 		displayOptions: { show: { ...on.show, subscriptionPlansFrom: ['json'] } },
 		description: 'Your plans, each with the plan that bills it on every processor you use: {id, amount (major units), currency, interval (day, week, month, year), processorPlans: {processor: the processor’s plan or price ID}}',
 	},
