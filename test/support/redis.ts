@@ -3,7 +3,7 @@
  * scripts/install-test-services.sh when missing) on a free loopback port, nothing saved to disk.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,6 +53,14 @@ function answersPing(port: number): Promise<boolean> {
 	});
 }
 
+function readyInLog(dir: string): boolean {
+	try {
+		return readFileSync(join(dir, 'redis.log'), 'utf8').includes('Ready to accept connections');
+	} catch {
+		return false;
+	}
+}
+
 /** Starts a fresh Redis on a free loopback port (no snapshots, no append-only file); installs it first if missing. */
 export async function startRedis(): Promise<TestRedis> {
 	ensureInstalled();
@@ -73,7 +81,9 @@ export async function startRedis(): Promise<TestRedis> {
 		rmSync(dir, { recursive: true, force: true });
 	};
 	const deadline = Date.now() + 30_000;
-	while (!(await answersPing(port))) {
+	// Ready once this server says so in its own log and answers: a PING alone could be answered by another test's Redis
+	// that took the same port first (this one then exits on "Address already in use"), and two clusters would share a queue.
+	while (!(readyInLog(dir) && child.exitCode === null && (await answersPing(port)))) {
 		if (child.exitCode !== null || Date.now() > deadline) {
 			await stop();
 			throw new Error(`redis-server did not start on port ${port}`);
