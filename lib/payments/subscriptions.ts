@@ -5,7 +5,7 @@
  */
 import { subscriptionKeyFor, type CustomerAction, type SubscriptionResult, type SubscriptionState } from '../platforms/payments';
 import { InputError, type InputViolation } from '../records/inputSchema';
-import { isCurrencyCode } from '../records/money';
+import { isCurrencyCode, minorDigits, toMinorExact } from '../records/money';
 import { IdempotencyLedger } from '../store/idempotency';
 import { NotSettled, runRequestOnce, type LedgerActionOptions, type RequestOutcome } from './ledgerActions';
 
@@ -217,6 +217,9 @@ export function checkPlans(plans: unknown): SubscriptionPlan[] {
 		if (typeof plan?.id !== 'string' || plan.id.trim() === '') violations.push({ field: at('id'), problem: 'must be a non-empty string' });
 		if (typeof plan?.amount !== 'number' || !(plan.amount > 0)) violations.push({ field: at('amount'), problem: 'must be a number above 0 (major units)' });
 		if (!isCurrencyCode(plan?.currency)) violations.push({ field: at('currency'), problem: 'must be an ISO 4217 code such as "USD"' });
+		else if (typeof plan.amount === 'number' && plan.amount > 0 && toMinorExact(plan.amount, plan.currency) === undefined) {
+			violations.push({ field: at('amount'), problem: `must have no more decimals than ${plan.currency} has (${minorDigits(plan.currency)}), got ${plan.amount}: never rounded` });
+		}
 		if (!PLAN_INTERVALS.includes(plan?.interval as never)) violations.push({ field: at('interval'), problem: `must be one of ${PLAN_INTERVALS.join(', ')}` });
 		const processors = plan?.processorPlans;
 		if (typeof processors !== 'object' || processors === null || Object.values(processors).some((id) => typeof id !== 'string' || id === '')) {

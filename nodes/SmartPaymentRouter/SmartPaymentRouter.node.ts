@@ -63,7 +63,9 @@ export class SmartPaymentRouter implements INodeType {
 		name: 'smartPaymentRouter',
 		icon: { light: 'file:smartPaymentRouter.svg', dark: 'file:smartPaymentRouter.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Create Subscription and Change Subscription Plan start with plans as rows (1 read them as JSON only).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: operationSubtitle(operationOptions),
 		description: `Charge each payment through the best of ${namesInSentence(platformOptions('payments').map((option) => option.name), 'and')}, with fallback and never a double charge`,
 		defaults: { name: 'Smart Payment Router' },

@@ -52,7 +52,7 @@ const planRows = (rows: Array<{ id: string; amount: number; price: string; mode?
 
 function router(name: string, x: number, parameters: Record<string, unknown>, processor = 'stripe') {
 	const credentials = processor === 'stripe' ? stripeCredential : braintreeCredential;
-	return { parameters: { processors: [processor], ...parameters }, name, type: routerType, typeVersion: 1, position: [x, 0], credentials };
+	return { parameters: { processors: [processor], ...parameters }, name, type: routerType, typeVersion: 1.1, position: [x, 0], credentials };
 }
 
 test('a subscription created and cancelled through the node: one at Stripe, canceled once; the run repeated replays both', async () => {

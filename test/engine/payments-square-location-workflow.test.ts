@@ -37,7 +37,7 @@ function workflow(operation: 'createInvoice' | 'createSubscription', location: s
 	const operationParameters =
 		operation === 'createInvoice'
 			? { invoiceRequestId: '={{ $json.body.requestId }}', invoiceProcessor: 'square', invoiceCustomer: 'SQ-CUSTOMER-1', invoiceCurrency: 'USD', invoiceLines: '[{"description": "Seats", "amount": 19.99, "quantity": 2}]' }
-			: { subscriptionRequestId: '={{ $json.body.requestId }}', subscriptionProcessor: 'square', subscriptionPlansFrom: 'json', subscriptionPlans: JSON.stringify(plans), subscriptionPlan: 'basic', subscriptionCustomer: 'SQ-CUSTOMER-1' };
+			: { subscriptionRequestId: '={{ $json.body.requestId }}', subscriptionProcessor: 'square', subscriptionPlans: JSON.stringify(plans), subscriptionPlan: 'basic', subscriptionCustomer: 'SQ-CUSTOMER-1' };
 	return {
 		name: 'square location',
 		nodes: [
@@ -45,6 +45,7 @@ function workflow(operation: 'createInvoice' | 'createSubscription', location: s
 			{
 				name: 'Bill',
 				type: 'n8n-nodes-integration-automation.smartPaymentRouter',
+				// Version 1 as saved before plans came as rows: its JSON plans are read without Plans From set.
 				typeVersion: 1,
 				position: [200, 0],
 				parameters: { operation, processors: ['square'], ...(location ? { squareLocation: { __rl: true, mode: 'list', value: location } } : {}), ...operationParameters },

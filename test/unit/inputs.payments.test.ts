@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import fc from 'fast-check';
 
-import { defaultRoutingConfig, PaymentRouter, verifyPaymentEvent, type PaymentRequest } from '../../lib/payments';
+import { checkPlans, defaultRoutingConfig, PaymentRouter, verifyPaymentEvent, type PaymentRequest } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
 import type { ChargeRequest, PaymentConnector } from '../../lib/platforms/payments';
 import { InputError } from '../../lib/records/inputSchema';
@@ -227,5 +227,27 @@ describe('payment webhook events (issue 21 §7)', () => {
 				expect(check).toMatchObject({ valid: false, signed: true, reason: expect.stringMatching(/^signed, but/) });
 			}),
 		);
+	});
+});
+
+describe('subscription plans', () => {
+	const plan = (amount: number, currency: string) => ({ id: 'pro', amount, currency, interval: 'month', processorPlans: { stripe: 'price_pro' } });
+
+	test("an amount is exact in its currency's digits (1.005 KWD, 29.99 USD, 1500 JPY) and kept as given", () => {
+		expect(checkPlans([plan(1.005, 'KWD'), plan(29.99, 'USD'), plan(1500, 'JPY')]).map((checked) => checked.amount)).toEqual([1.005, 29.99, 1500]);
+	});
+
+	test('an amount finer than its currency is refused naming the row, never rounded', () => {
+		const refused = (() => {
+			try {
+				checkPlans([plan(29, 'USD'), plan(29.999, 'USD'), plan(15.5, 'JPY')]);
+			} catch (error) {
+				return error as InputError;
+			}
+			throw new Error('accepted');
+		})();
+		expect(refused).toBeInstanceOf(InputError);
+		expect(refused.violations.map((violation) => violation.field)).toEqual(['plans[1].amount', 'plans[2].amount']);
+		expect(refused.violations[0].problem).toMatch(/no more decimals than USD has \(2\), got 29\.999/);
 	});
 });

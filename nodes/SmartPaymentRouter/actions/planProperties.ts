@@ -17,12 +17,8 @@ const on = { show: { operation: ['createSubscription', 'changeSubscriptionPlan']
 /** The words a row's fields are shown with, for errors that name them. */
 const ROW_FIELDS: Record<string, string> = { id: 'Plan ID', amount: 'Amount', currency: 'Currency', interval: 'Interval', processorPlans: 'processor plans' };
 
-/**
- * Your plans as rows (or, for a catalog built by an expression, as JSON): each with your ID for it, what it bills, and
- * per chosen processor that processor's own plan, picked from the processor's list.
- */
-export const planProperties: INodeProperties[] = [
-	{
+function plansFrom(initial: 'rows' | 'json', versions: NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>['@version']): INodeProperties {
+	return {
 		displayName: 'Plans From',
 		name: 'subscriptionPlansFrom',
 		type: 'options',
@@ -31,9 +27,19 @@ export const planProperties: INodeProperties[] = [
 			{ name: 'Rows', value: 'rows', description: "One row per plan, each processor's plan picked from its list" },
 			{ name: 'JSON', value: 'json', description: 'A list of plans, e.g. built by an expression from an earlier node' },
 		],
-		default: 'rows',
-		displayOptions: on,
-	},
+		default: initial,
+		displayOptions: { show: { ...on.show, '@version': versions } },
+	};
+}
+
+/**
+ * Your plans as rows (or, for a catalog built by an expression, as JSON): each with your ID for it, what it bills, and
+ * per chosen processor that processor's own plan, picked from the processor's list.
+ */
+export const planProperties: INodeProperties[] = [
+	// Version 1 took the plans as JSON only: its saved workflows keep reading them so; from 1.1 new nodes start on rows.
+	plansFrom('json', [1]),
+	plansFrom('rows', [{ _cnd: { gte: 1.1 } }]),
 	{
 		displayName: 'Plans',
 		name: 'subscriptionPlanRows',
@@ -49,7 +55,7 @@ export const planProperties: INodeProperties[] = [
 				name: 'plan',
 				values: [
 					{ displayName: 'Plan ID', name: 'id', type: 'string', required: true, default: '', placeholder: 'e.g. pro-monthly', description: 'Your ID for the plan: what Plan below (and the items) name' },
-					{ displayName: 'Amount', name: 'amount', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, required: true, default: 0, description: 'What the plan bills each interval, in major units (29.00)' },
+					{ displayName: 'Amount', name: 'amount', type: 'number', typeOptions: { minValue: 0 }, required: true, default: 0, description: 'What the plan bills each interval, in major units (29.00; 1.005 for a KWD plan): no more decimals than the currency has' },
 					{ displayName: 'Currency', name: 'currency', type: 'string', required: true, default: 'USD', placeholder: 'e.g. USD', description: 'The ISO 4217 code of the amount' },
 					{ displayName: 'Interval', name: 'interval', type: 'options', options: PLAN_INTERVALS.map((interval) => ({ name: interval[0].toUpperCase() + interval.slice(1), value: interval })), default: 'month' },
 					...planned.map(({ processor, displayName, label, placeholder }) =>
