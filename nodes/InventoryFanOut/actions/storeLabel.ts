@@ -7,15 +7,14 @@ import { NodeOperationError } from 'n8n-workflow';
  * told apart by its label; the runs meet in the state store, and each brings its stores up to what the others agreed.
  */
 export function storeLabelProperty(operation: string, collection: string): INodeProperties {
-	return {
-		displayName: 'Store Label',
-		name: 'storeLabel',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. eu',
-		displayOptions: { show: { operation: [operation] } },
-		description: `For more stores of a platform than one node holds: give each node of the group the same ${collection} and State Store and a label of its own (letters, digits, - or _), so each node's stores keep their own links. Leave empty with one node, and keep it once set.`,
-	};
+	return labelProperty(
+		[operation],
+		`For more stores of a platform than one node holds: give each node of the group the same ${collection} and State Store and a label of its own (letters, digits, - or _), so each node's stores keep their own links. Leave empty with one node, and keep it once set.`,
+	);
+}
+
+function labelProperty(operations: string[], description: string): INodeProperties {
+	return { displayName: 'Store Label', name: 'storeLabel', type: 'string', default: '', placeholder: 'e.g. eu', displayOptions: { show: { operation: operations } }, description };
 }
 
 /**
@@ -35,16 +34,10 @@ export function stockGroupProperties(operations: string[]): INodeProperties[] {
 			description:
 				'For more stores of a platform than one node holds: give every node of the group the same Stock Group and State Store, and each a Store Label of its own. Each order is then owed to every store of the group, and each node writes its own stores. Empty: this node\'s stores only.',
 		},
-		{
-			displayName: 'Store Label',
-			name: 'storeLabel',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. eu',
-			displayOptions: { show: { operation: operations } },
-			description:
-				'Tells this node\'s stores apart from the other nodes\' of the Stock Group (letters, digits, - or _): its stores are named `<store>@<label>` (also as an order\'s Source Store). Leave empty on one node, and keep it once set.',
-		},
+		labelProperty(
+			operations,
+			'Tells this node\'s stores apart from the other nodes\' of the Stock Group (letters, digits, - or _): its stores are named `<store>@<label>` (also as an order\'s Source Store). Leave empty on one node, and keep it once set.',
+		),
 	];
 }
 
