@@ -4,57 +4,37 @@
  * many goes by bulk too and keeps each product's variant; a bulk upload that fails fails the batch, which the next run
  * writes once, with no duplicate.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { allMigrations } from '../../lib/migrations';
 import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
 import { BULK_THRESHOLD } from '../../lib/platforms/shopify/products';
-import { openStore, type StateStore } from '../../lib/store';
 import { openSync, type SyncSummary } from '../../lib/sync';
-import { commerceAccount, startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+import { commerceAccount, useCommerceSandboxSuite } from '../support/inventoryStores';
 
 jest.setTimeout(90_000);
 
 const COUNT = BULK_THRESHOLD + 30;
 
-let sandboxes: CommerceSandboxes;
-let folder: string;
-let store: StateStore;
+const suite = useCommerceSandboxSuite('products-bulk');
 let run = 0;
 
-beforeAll(async () => {
-	sandboxes = await startCommerceSandboxes({ rateLimits: false });
-	folder = mkdtempSync(join(tmpdir(), 'products-bulk-'));
-});
-afterAll(async () => {
-	await sandboxes.close();
-	rmSync(folder, { recursive: true, force: true });
-});
 beforeEach(async () => {
-	await sandboxes.reset();
-	await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
-	store = await openStore({ kind: 'sqlite', file: join(folder, `state-${++run}.sqlite`) }, allMigrations);
-	await sandboxes.controls.woocommerce.seed({
+	await suite.sandboxes().controls.woocommerce.seed({
 		products: Array.from({ length: COUNT }, (_, index) => ({ sku: `BLK-${String(index).padStart(3, '0')}`, name: `Bulk tee ${index}`, regular_price: '20.00', status: 'publish' })),
 	});
 });
-afterEach(() => store.close());
 
 const sync = (): Promise<SyncSummary> =>
-	openSync({ store, platforms: standalonePlatforms(sandboxes.stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts(['woocommerce', 'shopify'], {
+	openSync({ store: suite.store(), platforms: standalonePlatforms(suite.sandboxes().stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts(['woocommerce', 'shopify'], {
 		integration: 'catalog',
 		strategy: { kind: 'lastWriteWins' },
 		runId: `run-${++run}`,
 	});
 
-const shopifyProducts = () => sandboxes.controls.shopify.state<Array<{ id: number; title: string; variants: Array<{ id: number; sku: string }> }>>('products');
+const shopifyProducts = () => suite.sandboxes().controls.shopify.state<Array<{ id: number; title: string; variants: Array<{ id: number; sku: string }> }>>('products');
 /** The Shopify operations a run sent, by name (`Set` is a productSet of its own), and the bulk operations it ran. */
 async function shopifyCalls(): Promise<{ names: string[]; bulk: number }> {
-	const log = await sandboxes.controls.shopify.requests();
+	const log = await suite.sandboxes().controls.shopify.requests();
 	const names = log.filter((entry) => entry.path.endsWith('/graphql.json')).map((entry) => /^\s*(?:mutation|query) (\w+)/.exec(String((entry.body as { query?: string }).query))?.[1] ?? 'anonymous');
-	return { names, bulk: (await sandboxes.controls.shopify.state<unknown[]>('bulkOperations')).length };
+	return { names, bulk: (await suite.sandboxes().controls.shopify.state<unknown[]>('bulkOperations')).length };
 }
 
 test('an initial sync of more products than the threshold creates them on Shopify by one bulk mutation, once, with no echo', async () => {
@@ -69,14 +49,14 @@ test('an initial sync of more products than the threshold creates them on Shopif
 	expect(calls.names.filter((name) => ['Stage', 'Run'].includes(name))).toEqual(['Stage', 'Run']);
 
 	// The next run reads the products back as our own writes: nothing written anywhere.
-	await sandboxes.controls.shopify.clearRequests();
+	await suite.sandboxes().controls.shopify.clearRequests();
 	const quiet = await sync();
 	expect(Object.values(quiet.platforms).every((counts) => counts.created === 0 && counts.updated === 0)).toBe(true);
 	expect((await shopifyCalls()).names.filter((name) => ['Set', 'Stage', 'Run'].includes(name))).toEqual([]);
 
 	// Every product renamed on WooCommerce: one bulk update on Shopify, each product keeping its variant.
 	await new Promise((resolve) => setTimeout(resolve, 1100));
-	const woo = await sandboxes.controls.woocommerce.state<Array<{ id: number }>>('products');
+	const woo = await suite.sandboxes().controls.woocommerce.state<Array<{ id: number }>>('products');
 	for (const product of woo) await fetchWoo(`/products/${product.id}`, { name: `Renamed ${product.id}` });
 	const renamed = await sync();
 	expect(renamed.failures).toEqual([]);
@@ -88,7 +68,7 @@ test('an initial sync of more products than the threshold creates them on Shopif
 });
 
 test('a bulk upload that fails fails the batch; the next run creates each product once', async () => {
-	await sandboxes.controls.shopify.fault({ kind: 'error', status: 503, times: 2, match: { method: 'POST', path: '/staged-uploads' } });
+	await suite.sandboxes().controls.shopify.fault({ kind: 'error', status: 503, times: 2, match: { method: 'POST', path: '/staged-uploads' } });
 	const failed = await sync();
 	expect(failed.platforms.shopify.created).toBe(0);
 	expect(failed.failures.filter((failure) => failure.platform === 'shopify')).toHaveLength(COUNT);
@@ -102,7 +82,7 @@ test('a bulk upload that fails fails the batch; the next run creates each produc
 });
 
 test('a bulk operation whose result file is lost: the products it created are matched by SKU on the next run, never created twice', async () => {
-	await sandboxes.controls.shopify.fault({ kind: 'error', status: 503, times: 2, match: { method: 'GET', path: '/bulk-results' } });
+	await suite.sandboxes().controls.shopify.fault({ kind: 'error', status: 503, times: 2, match: { method: 'GET', path: '/bulk-results' } });
 	const lost = await sync();
 	expect(lost.platforms.shopify.created).toBe(0);
 	expect(await shopifyProducts()).toHaveLength(COUNT);
@@ -116,7 +96,7 @@ test('a bulk operation whose result file is lost: the products it created are ma
 
 /** A product update through WooCommerce's REST API, as a merchant's edit. */
 async function fetchWoo(path: string, body: Record<string, unknown>): Promise<void> {
-	const woo = sandboxes.stores.find((entry) => entry.platform === 'woocommerce')!;
+	const woo = suite.sandboxes().stores.find((entry) => entry.platform === 'woocommerce')!;
 	const auth = Buffer.from(`${String(woo.settings.consumerKey)}:${String(woo.settings.consumerSecret)}`).toString('base64');
 	const response = await fetch(`${woo.baseUrl}${path}`, { method: 'PUT', headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	if (response.status !== 200) throw new Error(`WooCommerce refused the edit: ${response.status} ${await response.text()}`);

@@ -83,14 +83,13 @@ export async function startCommerceSandboxes(options: { rateLimits?: boolean } =
 }
 
 /**
- * The hooks of an engine suite over the four sandboxes (no rate limits, Shopify unthrottled): the sandboxes for the
- * file, a fresh SQLite state store per test, and a fan-out engine over both with the given retries.
+ * The hooks of a suite over the four sandboxes (no rate limits, Shopify unthrottled): the sandboxes for the file, reset
+ * before each test, and a fresh SQLite state store per test.
  */
-export function useCommerceEngineSuite(name: string, retry: NonNullable<StandaloneOptions['retry']>): { sandboxes: () => CommerceSandboxes; engine: () => InventoryFanOut } {
+export function useCommerceSandboxSuite(name: string): { sandboxes: () => CommerceSandboxes; store: () => StateStore } {
 	let sandboxes: CommerceSandboxes;
 	let folder: string;
 	let store: StateStore;
-	let targets: StoreTarget[];
 	let storeNumber = 0;
 	beforeAll(async () => {
 		sandboxes = await startCommerceSandboxes({ rateLimits: false });
@@ -104,12 +103,24 @@ export function useCommerceEngineSuite(name: string, retry: NonNullable<Standalo
 		await sandboxes.reset();
 		await sandboxes.controls.shopify.updateSettings({ throttleEnabled: false });
 		store = await openStore({ kind: 'sqlite', file: join(folder, `state-${++storeNumber}.sqlite`) }, allMigrations);
-		// The stores through the standalone resolver and the inventory entry, as the demo and benchmarks reach them.
-		targets = await openInventory({ store, platforms: standalonePlatforms(sandboxes.stores.map(commerceAccount), { retry }) }).stores(sandboxes.stores);
 	});
 	afterEach(() => store.close());
+	return { sandboxes: () => sandboxes, store: () => store };
+}
+
+/**
+ * The hooks of an engine suite over the four sandboxes (see useCommerceSandboxSuite) and a fan-out engine over both
+ * with the given retries.
+ */
+export function useCommerceEngineSuite(name: string, retry: NonNullable<StandaloneOptions['retry']>): { sandboxes: () => CommerceSandboxes; engine: () => InventoryFanOut } {
+	const suite = useCommerceSandboxSuite(name);
+	let targets: StoreTarget[];
+	beforeEach(async () => {
+		// The stores through the standalone resolver and the inventory entry, as the demo and benchmarks reach them.
+		targets = await openInventory({ store: suite.store(), platforms: standalonePlatforms(suite.sandboxes().stores.map(commerceAccount), { retry }) }).stores(suite.sandboxes().stores);
+	});
 	return {
-		sandboxes: () => sandboxes,
-		engine: () => new InventoryFanOut({ db: store.db, stores: targets }),
+		sandboxes: suite.sandboxes,
+		engine: () => new InventoryFanOut({ db: suite.store().db, stores: targets }),
 	};
 }
