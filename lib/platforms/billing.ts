@@ -3,7 +3,7 @@
  * canceled, an invoice paid, voided, overdue or given up on. Each processor's payment webhooks read their own events into
  * this shape (`PaymentWebhookScheme.billing`), so the payments capability records them once whichever processor sent them.
  */
-import { DisputeReader } from './disputes';
+import { ProcessorEventReader } from './disputes';
 
 /**
  * `renewal_*`: a payment of a subscription's period (its first included), paid or failed; `invoice_*`: an invoice that
@@ -31,8 +31,8 @@ export interface ProcessorBillingEvent {
 }
 
 /** The processor's name in errors, and a reader over the event that names every field it refuses. */
-export function billingReader(event: unknown, processor: string): DisputeReader {
-	return new DisputeReader(event, processor);
+export function billingReader(event: unknown, processor: string): ProcessorEventReader {
+	return new ProcessorEventReader(event, processor);
 }
 
 /** A paid or failed payment's kind: a subscription's renewal when the invoice or sale belongs to one, else the invoice's. */

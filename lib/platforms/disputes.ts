@@ -49,10 +49,10 @@ export interface ProcessorDispute {
 }
 
 /**
- * Reads one vendor payload into a dispute field by field, collecting every field that is missing or malformed
- * (named by its path in the payload) so that `dispute()` refuses the event naming them all.
+ * Reads one processor's event (a dispute, or a subscription or invoice event) field by field, collecting every field
+ * that is missing or malformed (named by its path in the payload) so that `checked()` refuses the event naming them all.
  */
-export class DisputeReader {
+export class ProcessorEventReader {
 	private readonly violations: InputViolation[] = [];
 
 	constructor(
@@ -162,8 +162,8 @@ export type DisputeParticulars = Pick<ProcessorDispute, 'transactionId' | 'stage
  * A processor's dispute event as a dispute: the fields its layout places, then its particulars, read from the same
  * reader (given the event's status), so that a refusal names every field that is missing or malformed.
  */
-export function readDispute(event: unknown, layout: DisputeLayout, particulars: (read: DisputeReader, status: string) => DisputeParticulars): ProcessorDispute {
-	const read = new DisputeReader(event, layout.processor);
+export function readDispute(event: unknown, layout: DisputeLayout, particulars: (read: ProcessorEventReader, status: string) => DisputeParticulars): ProcessorDispute {
+	const read = new ProcessorEventReader(event, layout.processor);
 	const within = (path: string) => `${layout.at}.${path}`;
 	const status = read.text(within(layout.status ?? 'status'));
 	const reason = read.text(within(layout.reason ?? 'reason'));
