@@ -310,14 +310,15 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 			return page.data.map(summarize);
 		},
 
-		async waitForExecution(workflowId, predicate = () => true, timeoutMs = 30_000) {
+		// 90 s by default: in queue mode a finished poll or webhook still waits for a worker, which on a loaded machine is slow.
+		async waitForExecution(workflowId, predicate = () => true, timeoutMs = 90_000) {
 			const deadline = Date.now() + timeoutMs;
 			while (Date.now() < deadline) {
 				const match = (await server.executions(workflowId)).find((e) => !unfinishedStatuses.includes(e.status) && predicate(e));
 				if (match) return match;
 				await sleep(250);
 			}
-			throw new Error(`No finished execution of workflow ${workflowId} matched within ${timeoutMs / 1000}s`);
+			throw new Error(`No finished execution of workflow ${workflowId} matched within ${timeoutMs / 1000}s\n${server.logTail()}`);
 		},
 
 		/** Every node type the editor is offered, read from the same types file the editor loads. */
