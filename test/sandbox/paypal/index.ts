@@ -14,6 +14,9 @@
  * PayPal's issues (`AUTHORIZATION_ALREADY_CAPTURED`, `AUTHORIZATION_VOIDED`, `PREVIOUSLY_CAPTURED`, `MAX_CAPTURE_AMOUNT_EXCEEDED`).
  * Vault ids decide the outcome: one containing "declined" or "refused" fails its capture or authorization. Cards are answered as
  * PayPal answers them (brand, type, last digits), never with their number or security code.
+ * Subscriptions report their billing as PayPal does: a cancel through the API sends BILLING.SUBSCRIPTION.CANCELLED; a
+ * billing cycle (run through the control API's events) sends PAYMENT.SALE.COMPLETED or BILLING.SUBSCRIPTION.PAYMENT.FAILED;
+ * an invoice paid in full or cancelled sends INVOICING.INVOICE.PAID or INVOICING.INVOICE.CANCELLED.
  */
 import { randomBytes, timingSafeEqual, createHmac } from 'node:crypto';
 import { controlError } from '../framework/control';
@@ -85,7 +88,10 @@ const signPayPalWebhook: WebhookSigner = ({ body, secret, timestamp }) => {
 	};
 };
 
-const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED', 'CHECKOUT.ORDER.APPROVED']);
+/** The events of a subscription's billing cycle, charged (a sale) or not: what the control API's renewal reports. */
+const RENEWAL_EVENTS = new Set(['PAYMENT.SALE.COMPLETED', 'BILLING.SUBSCRIPTION.PAYMENT.FAILED']);
+const BILLING_EVENT_TYPES = [...RENEWAL_EVENTS, 'BILLING.SUBSCRIPTION.CANCELLED', 'INVOICING.INVOICE.PAID', 'INVOICING.INVOICE.CANCELLED'];
+const WEBHOOK_EVENT_TYPES = new Set(['PAYMENT.CAPTURE.COMPLETED', 'PAYMENT.CAPTURE.DENIED', 'PAYMENT.CAPTURE.REFUNDED', 'CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.UPDATED', 'CUSTOMER.DISPUTE.RESOLVED', 'CHECKOUT.ORDER.APPROVED', ...BILLING_EVENT_TYPES]);
 
 /**
  * The merchant's billing plans, as List Plans shows them (id, product, name, status, usage type, create time): two
@@ -97,6 +103,12 @@ const BILLING_PLANS = [
 	{ id: 'P-STARTER-LEGACY', product_id: 'PROD-BASIC', name: 'Starter (retired)', status: 'INACTIVE', description: 'No longer sold', usage_type: 'LICENSED', create_time: '2023-06-01T09:00:00Z' },
 ];
 const billingPlan = (planId: unknown) => BILLING_PLANS.find((plan) => plan.id === planId);
+/** What each plan's regular cycle charges (its `billing_cycles[].pricing_scheme.fixed_price` at PayPal). */
+const PLAN_PRICES: Record<string, { currency_code: string; value: string }> = {
+	'P-BASIC-MONTHLY': { currency_code: 'USD', value: '9.00' },
+	'P-PRO-MONTHLY': { currency_code: 'USD', value: '29.00' },
+	'P-STARTER-LEGACY': { currency_code: 'USD', value: '5.00' },
+};
 
 /** A webhook and the key the sandbox signs its deliveries with (PayPal's own certificate stands behind it). */
 interface Webhook {
@@ -125,10 +137,18 @@ export const createPayPalSandbox: VendorSandboxFactory = (services) => {
 		data: { reset: () => state.reset(), seed: () => { throw controlError(400, 'PayPal orders are created through the API'); }, state: (collection) => state.view(collection) },
 		// PayPal verifies webhooks through its verify-webhook-signature API (RSA); the sandbox signs with an HMAC stand-in.
 		signWebhook: signPayPalWebhook,
-		/** `{ event_type, resource?, times? }`: one event (one `WH-` id) to every webhook registered for it, `times` times. */
-		emitEvent: ({ event_type: eventType, resource, times }) => {
+		/**
+		 * `{ event_type, resource?, times? }`: one event (one `WH-` id) to every webhook registered for it, `times` times.
+		 * `{ event_type: 'PAYMENT.SALE.COMPLETED' | 'BILLING.SUBSCRIPTION.PAYMENT.FAILED', subscription, times? }` runs the
+		 * ACTIVE subscription's next billing cycle first, charged or failed, and reports it.
+		 */
+		emitEvent: ({ event_type: eventType, resource, subscription, times }) => {
 			if (typeof eventType !== 'string' || !WEBHOOK_EVENT_TYPES.has(eventType)) throw controlError(400, `event_type must be one of ${[...WEBHOOK_EVENT_TYPES].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
+			if (subscription !== undefined) {
+				if (!RENEWAL_EVENTS.has(eventType)) throw controlError(400, `${eventType} is no billing cycle: leave subscription out (a cancel goes through /v1/billing/subscriptions/:id/cancel)`);
+				return state.renew(String(subscription), eventType === 'PAYMENT.SALE.COMPLETED', (times as number | undefined) ?? 1);
+			}
 			const patch = resource as Record<string, unknown> | undefined;
 			const carried = eventType.startsWith('CUSTOMER.DISPUTE.') ? state.dispute(eventType, patch) : (patch ?? { id: debugId(), status: 'COMPLETED' });
 			const event = { id: `WH-${debugId()}`, event_version: '1.0', create_time: new Date().toISOString(), resource_type: eventType.startsWith('CUSTOMER.DISPUTE') ? 'dispute' : 'capture', event_type: eventType, summary: eventType, resource: carried };
@@ -161,7 +181,11 @@ class PayPalState {
 	readonly processing = new ProcessingSettings();
 	// PayPal returns the first response for a repeated PayPal-Request-Id.
 	/** Invoicing v2 (see invoices.ts). */
-	readonly invoicing = new PayPalInvoices(unprocessable, (id) => payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: `No invoice ${id}.` }]));
+	readonly invoicing = new PayPalInvoices(
+		unprocessable,
+		(id) => payPalError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description: `No invoice ${id}.` }]),
+		(eventType, invoice) => this.report(eventType, 'invoices', { invoice: structuredClone(invoice) }),
+	);
 	readonly idempotency = new IdempotencyCache({ mismatch: () => unprocessable('DUPLICATE_REQUEST_ID', 'The value of PayPal-Request-Id header has already been used.') });
 
 	constructor(private readonly services: SandboxServices) {}
@@ -194,10 +218,12 @@ class PayPalState {
 			.get('/v1/billing/subscriptions/:id', (request) => ({ status: 200, body: this.billing(request.params.id) }))
 			.post('/v1/billing/subscriptions/:id/revise', (request) => this.withRequestId(request, () => this.revise(request)))
 			.post('/v1/billing/subscriptions/:id/suspend', (request) => this.withRequestId(request, () => this.transition(request.params.id, ['ACTIVE'], 'SUSPENDED')))
-			.post('/v1/billing/subscriptions/:id/cancel', (request) => this.withRequestId(request, () => this.transition(request.params.id, ['ACTIVE', 'SUSPENDED'], 'CANCELLED')))
+			.post('/v1/billing/subscriptions/:id/cancel', (request) => this.withRequestId(request, () => this.cancel(request.params.id)))
 			.post('/v2/invoicing/invoices', (request) => this.withRequestId(request, () => this.invoicing.create((request.body ?? {}) as Record<string, unknown>)))
 			.get('/v2/invoicing/invoices/:id', (request) => this.invoicing.get(request.params.id))
 			.post('/v2/invoicing/invoices/:id/send', (request) => this.withRequestId(request, () => this.invoicing.send(request.params.id)))
+			.post('/v2/invoicing/invoices/:id/payments', (request) => this.withRequestId(request, () => this.invoicing.recordPayment(request.params.id, (request.body ?? {}) as Record<string, unknown>)))
+			.post('/v2/invoicing/invoices/:id/cancel', (request) => this.withRequestId(request, () => this.invoicing.cancel(request.params.id)))
 			.post('/v2/checkout/orders', (request) => this.withRequestId(request, () => this.create(request)))
 			.get('/v2/checkout/orders/:id', (request) => ({ status: 200, body: this.order(request.params.id) }))
 			.post('/v2/checkout/orders/:id/capture', (request) => this.withRequestId(request, () => this.capture(request)))
@@ -212,6 +238,41 @@ class PayPalState {
 				return { status: 200, body: refund };
 			})
 			.get('/checkoutnow', (request) => this.buyerApproves(request));
+	}
+
+	/** One event (a new `WH-` id) about `resource`, as PayPal reports a change, to every webhook registered for its type. */
+	report(eventType: string, resourceType: string, resource: Record<string, unknown>, times = 1): unknown {
+		const event = { id: `WH-${debugId()}`, event_version: '1.0', create_time: new Date().toISOString(), resource_type: resourceType, event_type: eventType, summary: SUMMARIES[eventType] ?? eventType, resource };
+		return this.emit(event, times);
+	}
+
+	/**
+	 * The subscription's next billing cycle: its plan's price charged (a sale, PAYMENT.SALE.COMPLETED, naming the
+	 * subscription as `billing_agreement_id`; `billing_info` counts the cycle and its last payment) or declined
+	 * (BILLING.SUBSCRIPTION.PAYMENT.FAILED carrying the subscription, its `last_failed_payment` and failure count).
+	 */
+	renew(subscriptionId: string, charged: boolean, times: number): unknown {
+		const subscription = this.billingSubscriptions.get(subscriptionId);
+		if (!subscription) throw controlError(400, `no subscription ${subscriptionId}`);
+		if (subscription.status !== 'ACTIVE') throw controlError(400, `subscription ${subscriptionId} is ${String(subscription.status)}: only an ACTIVE one is billed`);
+		const price = PLAN_PRICES[String(subscription.plan_id)];
+		const now = new Date();
+		const info = (subscription.billing_info ?? { outstanding_balance: { currency_code: price.currency_code, value: '0.00' }, cycle_executions: [{ tenure_type: 'REGULAR', sequence: 1, cycles_completed: 0, cycles_remaining: 0, total_cycles: 0 }], failed_payments_count: 0 }) as Record<string, unknown>;
+		subscription.billing_info = info;
+		if (!charged) {
+			Object.assign(info, { failed_payments_count: Number(info.failed_payments_count) + 1, last_failed_payment: { amount: price, time: now.toISOString(), reason_code: 'PAYMENT_DENIED' } });
+			return this.report('BILLING.SUBSCRIPTION.PAYMENT.FAILED', 'subscription', structuredClone(subscription), times);
+		}
+		const cycle = (info.cycle_executions as Array<{ cycles_completed: number }>)[0];
+		cycle.cycles_completed += 1;
+		Object.assign(info, { last_payment: { amount: price, time: now.toISOString() }, next_billing_time: new Date(now.getTime() + 30 * 86_400_000).toISOString() });
+		const saleId = randomBytes(9).toString('hex').toUpperCase().slice(0, 17);
+		const sale = {
+			id: saleId, state: 'completed', amount: { total: price.value, currency: price.currency_code, details: { subtotal: price.value } }, payment_mode: 'INSTANT_TRANSFER',
+			protection_eligibility: 'ELIGIBLE', transaction_fee: { value: '0.00', currency: price.currency_code }, billing_agreement_id: subscriptionId, create_time: now.toISOString(), update_time: now.toISOString(),
+			links: [{ href: `${this.services.baseUrl()}/v1/payments/sale/${saleId}`, rel: 'self', method: 'GET' }],
+		};
+		return this.report('PAYMENT.SALE.COMPLETED', 'sale', sale, times);
 	}
 
 	/** Delivers one event to every webhook registered for its type. */
@@ -321,7 +382,12 @@ class PayPalState {
 	private buyerApproves(request: SandboxRequest): SandboxResponse {
 		const subscription = this.billingSubscriptions.get(request.query.get('token') ?? '');
 		if (subscription) {
-			if (subscription.status === 'APPROVAL_PENDING') Object.assign(subscription, { status: 'ACTIVE', status_update_time: new Date().toISOString(), links: (subscription.links as Array<{ rel: string }>).filter((link) => link.rel !== 'approve') });
+			if (subscription.status === 'APPROVAL_PENDING') {
+				Object.assign(subscription, {
+					status: 'ACTIVE', status_update_time: new Date().toISOString(), links: (subscription.links as Array<{ rel: string }>).filter((link) => link.rel !== 'approve'),
+					subscriber: { payer_id: 'SANDBXBUYER23', email_address: 'buyer@sandbox.example', name: { given_name: 'Sandbox', surname: 'Buyer' } },
+				});
+			}
 			return { status: 200, body: `Subscription ${String(subscription.id)} is ${String(subscription.status)}.`, headers: { 'content-type': 'text/plain; charset=utf-8' } };
 		}
 		const order = this.orders.get(request.query.get('token') ?? '');
@@ -397,6 +463,13 @@ class PayPalState {
 		if (subscription.status !== 'ACTIVE' && subscription.status !== 'SUSPENDED') return unprocessable('SUBSCRIPTION_STATUS_INVALID', `Invalid subscription status for revise action; subscription status should be active or suspended.`);
 		subscription.plan_id = planId;
 		return { status: 200, body: { plan_id: planId, links: [{ href: `${this.services.baseUrl()}/v1/billing/subscriptions/${String(subscription.id)}`, rel: 'self', method: 'GET' }] } };
+	}
+
+	/** A cancel, at once: PayPal reports it with BILLING.SUBSCRIPTION.CANCELLED carrying the subscription. */
+	private cancel(subscriptionId: string): SandboxResponse {
+		const answer = this.transition(subscriptionId, ['ACTIVE', 'SUSPENDED'], 'CANCELLED');
+		if (answer.status === 204) this.report('BILLING.SUBSCRIPTION.CANCELLED', 'subscription', structuredClone(this.billing(subscriptionId)));
+		return answer;
 	}
 
 	private transition(subscriptionId: string, from: string[], to: string): SandboxResponse {
@@ -617,6 +690,15 @@ function vaultIssue(source: Record<string, unknown> | undefined): string | undef
 	if (vaultId.includes('refused')) return 'TRANSACTION_REFUSED';
 	return undefined;
 }
+
+/** The `summary` PayPal gives each billing event. */
+const SUMMARIES: Record<string, string> = {
+	'PAYMENT.SALE.COMPLETED': 'Payment completed for $ amount',
+	'BILLING.SUBSCRIPTION.PAYMENT.FAILED': 'Subscription payment failed',
+	'BILLING.SUBSCRIPTION.CANCELLED': 'Subscription cancelled',
+	'INVOICING.INVOICE.PAID': 'An invoice was paid',
+	'INVOICING.INVOICE.CANCELLED': 'An invoice was cancelled',
+};
 
 function listedWebhook(hook: Webhook): Omit<Webhook, 'key'> {
 	const { key: _key, ...listed } = hook;

@@ -5,9 +5,12 @@
  * delayed capture (`autocomplete: false`: APPROVED until `delayed_until`, 7 days; UpdatePayment lowers `amount_money`
  * for a partial capture; complete and cancel), refunds (`POST /v2/refunds`, of COMPLETED payments only and never
  * more than remains, `GET /v2/refunds/:id`), bearer auth, and webhooks signed with `x-square-hmacsha256-signature`
- * over notification URL + body.
+ * over notification URL + body. Billing is reported as Square reports it: an invoice paid, canceled or its scheduled
+ * charge failed (invoice.payment_made, invoice.canceled, invoice.scheduled_charge_failed), a subscription's change
+ * (subscription.updated: its cancel scheduled, then CANCELED when its paid period ends). The control API's events run
+ * a subscription's billing cycle, end its period, or have a buyer pay an invoice.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { bearerAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
 import { IdempotencyCache, ProcessingSettings } from '../framework/idempotency';
@@ -21,7 +24,9 @@ export const squareAccessToken = 'EAAAsandbox-square-token';
 const signSquareWebhook: WebhookSigner = ({ url, body, secret }) => ({ 'x-square-hmacsha256-signature': createHmac('sha256', secret).update(url + body).digest('base64') });
 
 /** The event types the sandbox's webhook subscriptions can take. */
-const SUBSCRIPTION_EVENTS = new Set(['payment.created', 'payment.updated', 'refund.created', 'refund.updated', 'dispute.created', 'dispute.state.updated']);
+const SUBSCRIPTION_EVENTS = new Set(['payment.created', 'payment.updated', 'refund.created', 'refund.updated', 'dispute.created', 'dispute.state.updated', 'invoice.payment_made', 'invoice.scheduled_charge_failed', 'invoice.canceled', 'subscription.updated']);
+/** A subscription's billing cycle, its card charged or declined. */
+const CYCLE_EVENTS = new Set(['invoice.payment_made', 'invoice.scheduled_charge_failed']);
 
 /** A webhook subscription; Square issues its signature key, shown in the create's answer only. */
 interface Subscription {
@@ -79,10 +84,17 @@ export const createSquareSandbox: VendorSandboxFactory = (services) => {
 		routes: (router) => state.routes(router),
 		data: { reset: () => state.reset(), seed: () => { throw controlError(400, 'Square payments are created through the API'); }, state: (collection) => state.view(collection) },
 		signWebhook: signSquareWebhook,
-		/** `{ type, status?, payload?, times? }`: one event (one event_id) to every subscription to `type`; `status` sets the payment's (a dispute's state for `dispute.state.updated`). */
-		emitEvent: ({ type, status, payload, times }) => {
+		/**
+		 * `{ type, status?, payload?, times? }`: one event (one event_id) to every subscription to `type`; `status` sets the
+		 * payment's (a dispute's state for `dispute.state.updated`). Billing happens first, then is reported: with
+		 * `subscription`, `invoice.payment_made` / `invoice.scheduled_charge_failed` run its next billing cycle (charged or
+		 * declined) and `subscription.updated` ends the paid period of one whose cancel is pending (CANCELED); with
+		 * `invoice`, `invoice.payment_made` is its buyer paying it.
+		 */
+		emitEvent: ({ type, status, payload, subscription, invoice, times }) => {
 			if (typeof type !== 'string' || !SUBSCRIPTION_EVENTS.has(type)) throw controlError(400, `type must be one of ${[...SUBSCRIPTION_EVENTS].join(', ')}`);
 			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
+			if (subscription !== undefined || invoice !== undefined) return state.billingEvent(type, { subscription, invoice }, (times as number | undefined) ?? 1);
 			const event = (payload as Record<string, unknown> | undefined) ?? state.defaultEvent(type, typeof status === 'string' ? status : undefined);
 			return state.emit(event, (times as number | undefined) ?? 1);
 		},
@@ -121,7 +133,7 @@ class SquareState {
 	/** Billing subscriptions (Square Subscriptions), by id; plan variations SQ-PLAN-BASIC-MONTHLY, SQ-PLAN-PRO-MONTHLY and SQ-PLAN-PRO-ANNUAL exist. */
 	billingSubscriptions = new Map<string, Record<string, unknown>>();
 	/** Orders and the invoices made of them (see invoices.ts). */
-	readonly invoicing = new SquareInvoices(squareErrors, idempotencyRules, isActiveLocation);
+	readonly invoicing = new SquareInvoices(squareErrors, idempotencyRules, isActiveLocation, (type, invoice, times) => this.report(type, 'invoice', invoice, times));
 
 	constructor(private readonly services: SandboxServices) {}
 
@@ -133,6 +145,7 @@ class SquareState {
 			.post('/v2/invoices', (request) => this.invoicing.createInvoice((request.body ?? {}) as Record<string, unknown>))
 			.get('/v2/invoices/:id', (request) => this.invoicing.get(request.params.id))
 			.post('/v2/invoices/:id/publish', (request) => this.invoicing.publish(request.params.id, (request.body ?? {}) as Record<string, unknown>))
+			.post('/v2/invoices/:id/cancel', (request) => this.invoicing.cancel(request.params.id, (request.body ?? {}) as Record<string, unknown>))
 			.post('/v2/subscriptions', (request) => this.billingSubscribe(request))
 			.get('/v2/subscriptions/:id', (request) => ({ status: 200, body: { subscription: this.billing(request.params.id) } }))
 			.post('/v2/subscriptions/:id/swap-plan', (request) => this.swapPlan(request))
@@ -161,6 +174,36 @@ class SquareState {
 				this.subscriptions = this.subscriptions.filter((entry) => entry.id !== request.params.id);
 				return { status: 200, body: {} };
 			});
+	}
+
+	/** One event (a new event_id) about an object as it now is, `{ data: { type, id, object: { <type>: … } } }`, delivered `times` times. */
+	report(type: string, kind: 'invoice' | 'subscription', object: Record<string, unknown>, times = 1): unknown {
+		const event = { merchant_id: 'MSANDBOX', type, event_id: randomUUID(), created_at: new Date().toISOString(), data: { type: kind, id: object.id, object: { [kind]: structuredClone(object) } } };
+		return this.emit(event, times);
+	}
+
+	/** The control API's billing: a subscription's cycle run or its paid period ended, or an invoice paid by its buyer (see emitEvent). */
+	billingEvent(type: string, { subscription, invoice }: { subscription?: unknown; invoice?: unknown }, times: number): unknown {
+		if (invoice !== undefined) {
+			if (type !== 'invoice.payment_made') throw controlError(400, `${type} is not a buyer's payment: leave invoice out (an invoice is canceled through /v2/invoices/:id/cancel)`);
+			try {
+				return { invoice: this.invoicing.buyerPays(String(invoice), times) };
+			} catch (error) {
+				throw controlError(400, (error as Error).message);
+			}
+		}
+		const billed = this.billingSubscriptions.get(String(subscription));
+		if (!billed) throw controlError(400, `no subscription ${String(subscription)}`);
+		if (type === 'subscription.updated') {
+			if (!billed.canceled_date || billed.status === 'CANCELED') throw controlError(400, `subscription ${String(billed.id)} has no cancel pending: its paid period goes on`);
+			Object.assign(billed, { status: 'CANCELED', charged_through_date: billed.canceled_date, version: Number(billed.version) + 1 });
+			return this.report('subscription.updated', 'subscription', billed, times);
+		}
+		if (!CYCLE_EVENTS.has(type)) throw controlError(400, `${type} is no billing cycle: leave subscription out`);
+		if (billed.status !== 'ACTIVE' || billed.canceled_date) throw controlError(400, `subscription ${String(billed.id)} is ${String(billed.status)}${billed.canceled_date ? ', cancel pending' : ''}: it is not billed again`);
+		const charged = type === 'invoice.payment_made';
+		if (charged) Object.assign(billed, { charged_through_date: new Date(Date.parse(String(billed.charged_through_date)) + 30 * 86_400_000).toISOString().slice(0, 10) });
+		return { invoice: this.invoicing.billSubscription(billed, planPrice(String(billed.plan_variation_id)), charged, times) };
 	}
 
 	/** Delivers one event to every enabled subscription to its type. */
@@ -259,6 +302,8 @@ class SquareState {
 		const subscription = this.billing(subscriptionId);
 		if (subscription.canceled_date) return squareErrors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: 'The subscription already has a pending CANCEL action.' }]);
 		Object.assign(subscription, { canceled_date: subscription.charged_through_date, version: Number(subscription.version) + 1 });
+		// Still ACTIVE until its paid period ends: the update reports the cancel scheduled.
+		this.report('subscription.updated', 'subscription', subscription);
 		return { status: 200, body: { subscription, actions: [{ id: randomBytes(8).toString('hex'), type: 'CANCEL', effective_date: String(subscription.charged_through_date) }] } };
 	}
 
@@ -491,6 +536,11 @@ const CATALOG_VARIATIONS = [
 	planVariation('SQ-PLAN-PRO-MONTHLY', 'Pro monthly', 'SQ-PLAN-PRO', 'MONTHLY', 2900),
 	planVariation('SQ-PLAN-PRO-ANNUAL', 'Pro annual', 'SQ-PLAN-PRO', 'ANNUAL', 29000),
 ];
+/** What a plan variation's (only) phase charges each cycle. */
+const planPrice = (variationId: string) => {
+	const variation = CATALOG_VARIATIONS.find((candidate) => candidate.id === variationId)!;
+	return structuredClone((variation.subscription_plan_variation_data as { phases: Array<{ pricing: { price_money: { amount: number; currency: string } } }> }).phases[0].pricing.price_money);
+};
 const CATALOG = [
 	catalogObject('SUBSCRIPTION_PLAN', 'SQ-PLAN-BASIC', { name: 'Basic', all_items: false, subscription_plan_variations: CATALOG_VARIATIONS.slice(0, 1) }),
 	catalogObject('SUBSCRIPTION_PLAN', 'SQ-PLAN-PRO', { name: 'Pro', all_items: false, subscription_plan_variations: CATALOG_VARIATIONS.slice(1) }),

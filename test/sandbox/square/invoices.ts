@@ -5,12 +5,18 @@
  * UNPAID, with its `public_url`). Each create takes its own `idempotency_key`, scoped to its endpoint; publishing a
  * version that is not the invoice's is refused (`VERSION_MISMATCH`), as is publishing one not in DRAFT. A repeated key
  * answers what it first answered (the invoice at version 0, not as publishing left it).
+ * An unpaid invoice is paid by its buyer (the control API's `invoice.payment_made`: PAID, its payment request's
+ * `total_completed_amount_money` the amount) or canceled (`/cancel` with its version: CANCELED); a subscription's cycle
+ * bills it through an invoice of its own (`subscription_id`), charged to the card on file at once or left UNPAID when
+ * the charge fails. Each is reported as Square does: invoice.payment_made, invoice.canceled, invoice.scheduled_charge_failed.
  */
 import { randomBytes } from 'node:crypto';
 
 import { IdempotencyCache } from '../framework/idempotency';
 import type { SandboxResponse } from '../framework/types';
 
+/** Reports an invoice event (its type and the invoice as it now is) to the webhook subscriptions to it. */
+type Report = (type: string, invoice: Record<string, unknown>, times?: number) => void;
 type Errors = (status: number, errors: Array<{ category: string; code: string; detail: string; field?: string }>) => SandboxResponse;
 
 export class SquareInvoices {
@@ -25,6 +31,7 @@ export class SquareInvoices {
 		private readonly errors: Errors,
 		rules: ConstructorParameters<typeof IdempotencyCache>[0],
 		private readonly isActiveLocation: (id: unknown) => boolean,
+		private readonly report: Report,
 	) {
 		this.orderKeys = new IdempotencyCache(rules);
 		this.invoiceKeys = new IdempotencyCache(rules);
@@ -92,7 +99,7 @@ export class SquareInvoices {
 
 	async publish(invoiceId: string, body: Record<string, unknown>): Promise<SandboxResponse> {
 		const invoice = this.invoices.get(invoiceId);
-		if (!invoice) return this.errors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Invoice \`${invoiceId}\` not found.` }]);
+		if (!invoice) return this.missingInvoice(invoiceId);
 		const run = async (): Promise<SandboxResponse> => {
 			if (body.version !== invoice.version) return this.errors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'VERSION_MISMATCH', detail: `The version ${String(body.version)} does not match the invoice's ${String(invoice.version)}.`, field: 'version' }]);
 			if (invoice.status !== 'DRAFT') return this.errors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: `An invoice in ${String(invoice.status)} cannot be published.` }]);
@@ -102,9 +109,65 @@ export class SquareInvoices {
 		return typeof body.idempotency_key === 'string' && body.idempotency_key !== '' ? this.publishKeys.run(`${invoiceId} ${body.idempotency_key}`, JSON.stringify(body), run) : run();
 	}
 
+	/** CancelInvoice of an unpaid invoice, at its current version. */
+	cancel(invoiceId: string, body: Record<string, unknown>): SandboxResponse {
+		const invoice = this.invoices.get(invoiceId);
+		if (!invoice) return this.missingInvoice(invoiceId);
+		if (body.version !== invoice.version) return this.errors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'VERSION_MISMATCH', detail: `The version ${String(body.version)} does not match the invoice's ${String(invoice.version)}.`, field: 'version' }]);
+		if (!['UNPAID', 'SCHEDULED', 'PARTIALLY_PAID'].includes(String(invoice.status))) return this.errors(400, [{ category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail: `An invoice in ${String(invoice.status)} cannot be canceled.` }]);
+		this.advance(invoice, { status: 'CANCELED' });
+		this.report('invoice.canceled', invoice);
+		return { status: 200, body: { invoice: structuredClone(invoice) } };
+	}
+
+	/** The buyer pays a published invoice in full (what paying at its `public_url` does); throws for one not UNPAID. */
+	buyerPays(invoiceId: string, times = 1): Record<string, unknown> {
+		const invoice = this.invoices.get(invoiceId);
+		if (!invoice || invoice.status !== 'UNPAID') throw new Error(`invoice ${invoiceId} is ${invoice ? String(invoice.status) : 'unknown'}: only an UNPAID invoice is paid`);
+		this.settle(invoice);
+		this.report('invoice.payment_made', invoice, times);
+		return invoice;
+	}
+
+	/**
+	 * A subscription's billing cycle: an invoice of its order for the plan's price, charged to the card on file. Charged,
+	 * it is PAID (invoice.payment_made); declined, it stays UNPAID (invoice.scheduled_charge_failed).
+	 */
+	billSubscription(subscription: Record<string, unknown>, price: { amount: number; currency: string }, charged: boolean, times = 1): Record<string, unknown> {
+		const now = new Date().toISOString();
+		const orderId = randomBytes(12).toString('base64url');
+		const line = { uid: randomBytes(6).toString('hex'), name: String(subscription.plan_variation_id), quantity: '1', base_price_money: price, gross_sales_money: price, total_money: price };
+		this.orders.set(orderId, { id: orderId, location_id: subscription.location_id, customer_id: subscription.customer_id, state: 'OPEN', version: 1, created_at: now, updated_at: now, line_items: [line], total_money: price, net_amount_due_money: price });
+		const id = `inv:0-${randomBytes(12).toString('base64url')}`;
+		const invoice: Record<string, unknown> = {
+			id, version: 1, location_id: subscription.location_id, order_id: orderId, subscription_id: subscription.id, status: 'UNPAID', invoice_number: String(++this.numbered).padStart(6, '0'),
+			primary_recipient: { customer_id: subscription.customer_id }, delivery_method: 'EMAIL', created_at: now, updated_at: now, public_url: `https://squareupsandbox.com/pay-invoice/${id}`,
+			payment_requests: [{ uid: randomBytes(6).toString('hex'), request_type: 'BALANCE', due_date: now.slice(0, 10), automatic_payment_source: 'CARD_ON_FILE', card_id: subscription.card_id ?? null, computed_amount_money: price, total_completed_amount_money: { amount: 0, currency: price.currency } }],
+		};
+		this.invoices.set(id, invoice);
+		if (charged) this.settle(invoice);
+		this.report(charged ? 'invoice.payment_made' : 'invoice.scheduled_charge_failed', invoice, times);
+		return invoice;
+	}
+
 	get(invoiceId: string): SandboxResponse {
 		const invoice = this.invoices.get(invoiceId);
-		return invoice ? { status: 200, body: { invoice } } : this.errors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Invoice \`${invoiceId}\` not found.` }]);
+		return invoice ? { status: 200, body: { invoice } } : this.missingInvoice(invoiceId);
+	}
+
+	/** Its payment request completed in full: PAID, one version on. */
+	private settle(invoice: Record<string, unknown>): void {
+		const [request] = invoice.payment_requests as Array<Record<string, unknown>>;
+		request.total_completed_amount_money = request.computed_amount_money;
+		this.advance(invoice, { status: 'PAID' });
+	}
+
+	private advance(invoice: Record<string, unknown>, change: Record<string, unknown>): void {
+		Object.assign(invoice, change, { version: Number(invoice.version) + 1, updated_at: new Date().toISOString() });
+	}
+
+	private missingInvoice(invoiceId: string): SandboxResponse {
+		return this.errors(404, [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: `Invoice \`${invoiceId}\` not found.` }]);
 	}
 
 	private missing(field: string): SandboxResponse {
