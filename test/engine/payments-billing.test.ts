@@ -2,8 +2,10 @@
  * Subscription and invoice events (issue 18): each processor's renewal paid or failed, subscription canceled and
  * invoice paid, voided or overdue read into one billing event, recorded once per processor event however often and
  * however concurrently it is delivered, amounts in exact minor units; a canceled subscription and an invoice's new
- * state followed into the store's records (an invoice never moves back from paid). Stripe and Braintree events come from
- * their sandboxes (Braintree's through the subscription's renewal); PayPal's and Square's are their documented shapes.
+ * state followed into the store's records (an invoice never moves back from paid). Every processor's events come from
+ * its sandbox's own lifecycle (a renewal run, a cancel or an invoice paid through the API); PayPal's and Square's are
+ * taken as the Payment Event Trigger takes them (registered for Subscription or Invoice Changed, verified, matched),
+ * and their documented shapes cover the edges the sandboxes do not reach (JPY and KWD amounts, refused fields).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,19 +17,25 @@ import { braintreePaymentWebhooks } from '../../lib/platforms/braintree/paymentW
 import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
 import type { PaymentConnector } from '../../lib/platforms/payments';
 import type { PlatformResolver } from '../../lib/platforms/resolver';
+import { headerReader } from '../../lib/platforms/webhookSchemes';
 import { InputError } from '../../lib/records/inputSchema';
+import { paymentWebhookScheme, receiveDelivery, registerHook, registersThroughApi, type HookRegistration } from '../../lib/triggers';
 import { closeAllStores, coreMigrations, openStore, type StateStore, type StoreConfig } from '../../lib/store';
 import { acquirePostgres, uniqueName } from '../support/postgres';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { sandboxAccount } from '../support/standalone';
 
-const plans: SubscriptionPlan[] = [{ id: 'basic', amount: 9, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_basic_monthly', braintree: 'bt-basic-monthly' } }];
+const plans: SubscriptionPlan[] = [{ id: 'basic', amount: 9, currency: 'USD', interval: 'month', processorPlans: { stripe: 'price_basic_monthly', braintree: 'bt-basic-monthly', paypal: 'P-BASIC-MONTHLY', square: 'SQ-PLAN-BASIC-MONTHLY' } }];
 
 let stripe: RunningSandbox;
 let braintree: RunningSandbox;
 let stripeControl: SandboxControl;
 let braintreeControl: SandboxControl;
+let paypal: RunningSandbox;
+let square: RunningSandbox;
+let paypalControl: SandboxControl;
+let squareControl: SandboxControl;
 let store: StateStore;
 let platforms: PlatformResolver;
 let connectors: Record<string, PaymentConnector>;
@@ -35,19 +43,21 @@ let releasePostgres: (() => Promise<void>) | undefined;
 let counter = 0;
 
 beforeAll(async () => {
-	[stripe, braintree] = await Promise.all([startSandbox('stripe'), startSandbox('braintree')]);
+	[stripe, braintree, paypal, square] = await Promise.all([startSandbox('stripe'), startSandbox('braintree'), startSandbox('paypal'), startSandbox('square')]);
 	stripeControl = new SandboxControl(stripe.baseUrl);
 	braintreeControl = new SandboxControl(braintree.baseUrl);
+	paypalControl = new SandboxControl(paypal.baseUrl);
+	squareControl = new SandboxControl(square.baseUrl);
 });
 
 afterAll(async () => {
 	await closeAllStores();
 	await releasePostgres?.();
-	await Promise.all([stripe.close(), braintree.close()]);
+	await Promise.all([stripe.close(), braintree.close(), paypal.close(), square.close()]);
 });
 
 beforeEach(async () => {
-	await Promise.all([stripeControl.reset(), braintreeControl.reset()]);
+	await Promise.all([stripeControl.reset(), braintreeControl.reset(), paypalControl.reset(), squareControl.reset()]);
 });
 
 async function storeConfig(backend: 'sqlite' | 'postgres'): Promise<StoreConfig> {
@@ -74,6 +84,41 @@ async function stripeSubscription(): Promise<string> {
 	return created.subscriptionId;
 }
 
+/**
+ * The package's webhook for Subscription or Invoice Changed, registered at the processor as the Payment Event Trigger
+ * registers it (nobody listens at its URL: the sandbox's deliveries are read back). `received()` takes each new
+ * delivery as the trigger does (signature verified, through PayPal's API for PayPal; the event matched): the payload an
+ * execution would start with, or why none would start.
+ */
+async function billingWebhook(processor: 'paypal' | 'square', control: SandboxControl) {
+	const transport = (await platforms.connect(processor)).transport;
+	const scheme = paymentWebhookScheme(processor);
+	if (!registersThroughApi(scheme)) throw new Error(`${processor} webhooks are not registered through its API`);
+	const url = `http://127.0.0.1:9/${processor}-billing`;
+	const registration: HookRegistration = await registerHook(transport, scheme, 'billingChanged', url);
+	let seen = 0;
+	return async (): Promise<Array<Record<string, unknown> | string>> => {
+		const deliveries = (await control.webhooks()).deliveries.slice(seen);
+		seen += deliveries.length;
+		const outcomes = [];
+		for (const delivery of deliveries) {
+			const outcome = await receiveDelivery(store, scheme, { event: 'billingChanged', triggerKey: 'billing-test', header: headerReader(delivery.headers), rawBody: Buffer.from(delivery.body), url, registration, dropRepeats: false, api: transport });
+			outcomes.push(outcome.outcome === 'accepted' ? outcome.events[0].payload : `${outcome.outcome}: ${outcome.reason}`);
+		}
+		return outcomes;
+	};
+}
+
+/** Records deliveries all at once: how many were recorded and how many replayed, and the recorded one. */
+async function recordDeliveries(processor: string, deliveries: Array<Record<string, unknown> | string>): Promise<{ changes: string[]; recorded: BillingOutcome }> {
+	const events = deliveries.map((delivery) => {
+		if (typeof delivery === 'string') throw new Error(delivery);
+		return delivery;
+	});
+	const outcomes = await Promise.all(events.map((event) => billing().record(processor, event)));
+	return { changes: outcomes.map((outcome) => outcome.change).sort(), recorded: outcomes.find((outcome) => outcome.change === 'recorded')! };
+}
+
 /** Records one event `times` times at once: how many were recorded and how many replayed, and the recorded one. */
 async function recordConcurrently(processor: string, event: Record<string, unknown>, times = 3): Promise<{ changes: string[]; recorded: BillingOutcome }> {
 	const outcomes = await Promise.all(Array.from({ length: times }, () => billing().record(processor, event)));
@@ -83,8 +128,9 @@ async function recordConcurrently(processor: string, event: Record<string, unkno
 describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 	beforeAll(async () => {
 		store = await openStore(await storeConfig(backend), [...coreMigrations, ...paymentMigrations]);
-		platforms = standalonePlatforms([sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('braintree', braintree.baseUrl, braintree.credentials)], { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
-		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'braintree']);
+		const accounts = [sandboxAccount('stripe', stripe.baseUrl, stripe.credentials), sandboxAccount('braintree', braintree.baseUrl, braintree.credentials), sandboxAccount('paypal', paypal.baseUrl, paypal.credentials), sandboxAccount('square', square.baseUrl, square.credentials)];
+		platforms = standalonePlatforms(accounts, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+		connectors = await openPayments({ store, platforms }).connectors(['stripe', 'braintree', 'paypal', 'square'], { square: { locationId: 'LSANDBOX' } });
 	});
 
 	test('Stripe: a renewal paid delivered three times at once is recorded once (9.00 USD = 900), a failed one and the cancel each once; the subscription is canceled in the store', async () => {
@@ -138,6 +184,73 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 		expect(transactions).toEqual([expect.objectContaining({ transactionIds: [expect.any(String), expect.any(String)] })]);
 		const canceled = await billing().record('braintree', await notified('subscription_canceled'));
 		expect(canceled).toMatchObject({ change: 'recorded', kind: 'subscription_canceled', subscriptionState: 'canceled' });
+	});
+
+	test("PayPal, from its sandbox: a subscription made through the store, approved, renewed (the sale delivered twice at once: recorded once, 9.00 = 900), declined, canceled through the store; an invoice paid and one cancelled", async () => {
+		const received = await billingWebhook('paypal', paypalControl);
+		const created = await router().subscriptions.run({ requestId: `pp-${backend}-${++counter}`, change: 'create', processor: 'paypal', plan: 'basic' }, plans);
+		if (created.status !== 'succeeded') throw new Error(JSON.stringify(created));
+		expect((await fetch(created.action!.url!)).status).toBe(200);
+		const { subscriptionId } = created;
+
+		await paypalControl.emitEvent({ event_type: 'PAYMENT.SALE.COMPLETED', subscription: subscriptionId, times: 2 });
+		const paid = await recordDeliveries('paypal', await received());
+		expect(paid.changes).toEqual(['recorded', 'replayed']);
+		expect(paid.recorded).toMatchObject({ kind: 'renewal_paid', processorType: 'PAYMENT.SALE.COMPLETED', subscriptionId, plan: 'basic', amountMinor: 900, amount: '9.00', currency: 'USD' });
+		await paypalControl.emitEvent({ event_type: 'BILLING.SUBSCRIPTION.PAYMENT.FAILED', subscription: subscriptionId });
+		expect((await recordDeliveries('paypal', await received())).recorded).toMatchObject({ kind: 'renewal_failed', subscriptionId, customer: 'SANDBXBUYER23', amountMinor: 900, currency: 'USD' });
+
+		const canceled = await router().subscriptions.run({ requestId: `pp-cancel-${backend}-${counter}`, change: 'cancel', subscriptionId }, plans);
+		expect(canceled).toMatchObject({ status: 'succeeded', state: 'canceled' });
+		const cancel = await recordDeliveries('paypal', await received());
+		expect(cancel.recorded).toMatchObject({ kind: 'subscription_canceled', processorType: 'BILLING.SUBSCRIPTION.CANCELLED', subscriptionId, plan: 'basic', subscriptionState: 'canceled' });
+
+		const transport = (await platforms.connect('paypal')).transport;
+		const invoice = async () => {
+			const sent = await router().invoices.create({ requestId: `pp-inv-${backend}-${++counter}`, processor: 'paypal', customer: 'payer@example.com', currency: 'USD', lines: [{ description: 'Seats', amount: 19.99, quantity: 2 }] });
+			if (sent.status !== 'succeeded') throw new Error(JSON.stringify(sent));
+			return sent.invoiceId;
+		};
+		const paidInvoice = await invoice();
+		await transport.request({ method: 'POST', url: `/v2/invoicing/invoices/${paidInvoice}/payments`, body: { method: 'BANK_TRANSFER', amount: { currency_code: 'USD', value: '39.98' } } });
+		expect((await recordDeliveries('paypal', await received())).recorded).toMatchObject({ kind: 'invoice_paid', invoiceId: paidInvoice, amountMinor: 3998, currency: 'USD', invoiceState: 'paid' });
+		const voided = await invoice();
+		await transport.send({ method: 'POST', url: `/v2/invoicing/invoices/${voided}/cancel`, body: { send_to_recipient: false } });
+		expect((await recordDeliveries('paypal', await received())).recorded).toMatchObject({ kind: 'invoice_voided', invoiceId: voided, invoiceState: 'void' });
+	});
+
+	test("Square, from its sandbox: a subscription made through the store, renewed (its invoice paid, delivered twice at once: recorded once), declined, canceled through the store: the scheduled cancel starts nothing, the end of its period is the cancel; an invoice paid by its buyer and one canceled", async () => {
+		const received = await billingWebhook('square', squareControl);
+		const created = await router().subscriptions.run({ requestId: `sq-${backend}-${++counter}`, change: 'create', processor: 'square', plan: 'basic', customer: 'SQ-CUSTOMER-1', paymentMethod: 'ccof:card-1' }, plans);
+		if (created.status !== 'succeeded') throw new Error(JSON.stringify(created));
+		const { subscriptionId } = created;
+
+		await squareControl.emitEvent({ type: 'invoice.payment_made', subscription: subscriptionId, times: 2 });
+		const paid = await recordDeliveries('square', await received());
+		expect(paid.changes).toEqual(['recorded', 'replayed']);
+		expect(paid.recorded).toMatchObject({ kind: 'renewal_paid', processorType: 'invoice.payment_made', subscriptionId, plan: 'basic', customer: 'SQ-CUSTOMER-1', amountMinor: 900, amount: '9.00', currency: 'USD' });
+		await squareControl.emitEvent({ type: 'invoice.scheduled_charge_failed', subscription: subscriptionId });
+		expect((await recordDeliveries('square', await received())).recorded).toMatchObject({ kind: 'renewal_failed', subscriptionId, amountMinor: 900 });
+
+		expect(await router().subscriptions.run({ requestId: `sq-cancel-${backend}-${counter}`, change: 'cancel', subscriptionId }, plans)).toMatchObject({ status: 'succeeded', state: 'canceled' });
+		expect(await received()).toEqual([expect.stringMatching(/^skipped: this subscription.updated is not billingChanged/)]);
+		await squareControl.emitEvent({ type: 'subscription.updated', subscription: subscriptionId });
+		expect((await recordDeliveries('square', await received())).recorded).toMatchObject({ kind: 'subscription_canceled', subscriptionId, plan: 'basic', subscriptionState: 'canceled' });
+
+		const invoice = async () => {
+			const sent = await router().invoices.create({ requestId: `sq-inv-${backend}-${++counter}`, processor: 'square', customer: 'SQ-CUSTOMER-1', currency: 'USD', lines: [{ description: 'Seats', amount: 19.99, quantity: 2 }] });
+			if (sent.status !== 'succeeded') throw new Error(JSON.stringify(sent));
+			return sent.invoiceId;
+		};
+		const paidInvoice = await invoice();
+		await squareControl.emitEvent({ type: 'invoice.payment_made', invoice: paidInvoice, times: 2 });
+		const invoicePaid = await recordDeliveries('square', await received());
+		expect(invoicePaid.changes).toEqual(['recorded', 'replayed']);
+		expect(invoicePaid.recorded).toMatchObject({ kind: 'invoice_paid', invoiceId: paidInvoice, amountMinor: 3998, invoiceState: 'paid' });
+		const voided = await invoice();
+		const { invoice: current } = await (await platforms.connect('square')).transport.request<{ invoice: { version: number } }>({ method: 'GET', url: `/v2/invoices/${voided}` });
+		await (await platforms.connect('square')).transport.request({ method: 'POST', url: `/v2/invoices/${voided}/cancel`, body: { version: current.version } });
+		expect((await recordDeliveries('square', await received())).recorded).toMatchObject({ kind: 'invoice_voided', invoiceId: voided, invoiceState: 'void' });
 	});
 
 	test("PayPal: a subscription's sale completed, its failed payment and its cancel; amounts exact in the currency's digits", async () => {
