@@ -56,41 +56,32 @@ export class RoutingRepository {
 		private readonly now: () => number = Date.now,
 	) {}
 
-	/** The ids among `eventIds` routed less than `windowMs` ago (the deduplication window on incoming events). */
+	/**
+	 * The ids among `eventIds` handled less than `windowMs` ago (the deduplication window on incoming events): the route
+	 * log is the record of it, since an event is logged once handled (routed, dead-lettered or unmatched) and not before,
+	 * so an event whose routing was cut short by a crash is not mistaken for a duplicate when its source sends it again.
+	 * A rejected event was not handled, and a duplicate's entry does not extend the window. Ids recorded in the
+	 * deduplication table of earlier versions still count until they leave the window.
+	 */
 	async seenWithin(eventIds: string[], windowMs: number): Promise<Set<string>> {
 		const since = this.now() - windowMs;
 		const rows = await selectIn<{ event_id: string }, string>(this.db, eventIds, ({ placeholders, values }) => ({
-			sql: `SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${placeholders})`,
-			params: [since, ...values],
+			sql: `SELECT event_id FROM routing_log WHERE event_id IN (${placeholders}) AND created_at > ? AND status NOT IN ('rejected', 'duplicate')
+				UNION SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${placeholders})`,
+			params: [...values, new Date(since).toISOString(), since, ...values],
 		}));
 		return new Set(rows.map((row) => row.event_id));
 	}
 
 	/**
-	 * Records event ids once they have been handled (delivered, dead-lettered or unmatched), not before: an event
-	 * whose routing was cut short by a crash is not mistaken for a duplicate when its source sends it again.
+	 * Appends to the route log, which is also the deduplication window: one transaction, many rows per statement (a
+	 * batch of events writes a few statements); ids of the previous versions' deduplication table that have left the
+	 * window are forgotten in the same transaction.
 	 */
-	async recordSeen(eventIds: string[]): Promise<void> {
-		if (eventIds.length === 0) return;
-		const now = this.now();
-		await this.db.transaction(async (tx) => {
-			await insertMany(tx, {
-				into: 'routing_seen_events (event_id, seen_at_ms)',
-				rows: eventIds.map((eventId) => [eventId, now]),
-				onConflict: 'ON CONFLICT (event_id) DO UPDATE SET seen_at_ms = excluded.seen_at_ms',
-			});
-		});
-	}
-
-	/** Forgets ids seen longer than `windowMs` ago. */
-	async pruneSeen(windowMs: number): Promise<number> {
-		return (await this.db.run('DELETE FROM routing_seen_events WHERE seen_at_ms <= ?', [this.now() - windowMs])).changes;
-	}
-
-	/** Appends to the route log: one transaction, many rows per statement (a batch of events writes a few statements). */
-	async log(entries: RouteLogEntry[]): Promise<void> {
+	async log(entries: RouteLogEntry[], windowMs = 0): Promise<void> {
 		if (entries.length === 0) return;
-		const stamp = new Date(this.now()).toISOString();
+		const now = this.now();
+		const stamp = new Date(now).toISOString();
 		// Time-ordered ids: each insert lands at the end of the primary-key index.
 		const rows = entries.map((entry) => [
 			timeOrderedId(), entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null,
@@ -98,6 +89,7 @@ export class RoutingRepository {
 		]);
 		await this.db.transaction(async (tx) => {
 			await insertMany(tx, { into: 'routing_log (id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail, created_at)', rows });
+			if (windowMs > 0) await tx.run('DELETE FROM routing_seen_events WHERE seen_at_ms <= ?', [now - windowMs]);
 		});
 	}
 

@@ -11,7 +11,7 @@ import { DeliveryError, DestinationChannel, defaultDestinationRetry, DEFAULT_TIM
 import { deadLetterSchema, parseEvent, type ParsedEvent, type ParseOptions } from './events';
 import { cloneJson } from '../records/json';
 import { invalidPath, splitPath, writePath } from '../records/paths';
-import { ALL_DESTINATIONS, RoutingRepository, type DeadLetter, type RouteLogEntry } from './repository';
+import { ALL_DESTINATIONS, RoutingRepository, type DeadLetter, type RouteLogEntry, type RouteLogStatus } from './repository';
 import type { CompiledRoutes, CompiledRule } from './rules';
 import { TransformError } from './transform';
 import type { DeliveredEnvelope, DeliveryResult, DestinationSpec, EventOutcome, RoutingEvent, TransformFailure } from './types';
@@ -19,6 +19,8 @@ import type { DeliveredEnvelope, DeliveryResult, DestinationSpec, EventOutcome, 
 export const DELIVERY_SCOPE = 'routing.delivery';
 export const DEFAULT_DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_CONCURRENCY = 4;
+/** Between the rules and the destinations of one route-log entry that names several. */
+const LIST_SEPARATOR = ', ';
 
 export interface RouterOptions extends ParseOptions {
 	/** How long an incoming event id is remembered; 0 turns the deduplication window off. */
@@ -89,46 +91,54 @@ export class EventRouter {
 		const plans: DeliveryPlan[] = [];
 		const handled = new Set<string>();
 		const parsedInputs = inputs.map((input, index) => withFields(parseEvent(input, options, rawBodies[index]), fields[index]));
-		const accepted = parsedInputs.flatMap((parsed) => (parsed.ok ? [parsed.event.id] : []));
+		const accepted: string[] = [];
+		for (const parsed of parsedInputs) if (parsed.ok) accepted.push(parsed.event.id);
 		const seenBefore = windowMs > 0 ? await this.repository.seenWithin(accepted, windowMs) : new Set<string>();
-		for (const [index, parsed] of parsedInputs.entries()) {
+		/** The routed outcome of each input, by input index. */
+		const routedAt: RoutedOutcome[] = [];
+		for (let index = 0; index < parsedInputs.length; index++) {
+			const parsed = parsedInputs[index];
 			if (!parsed.ok) {
 				outcomes.push({ index, status: 'rejected', reason: parsed.reason, eventId: parsed.eventId, forged: parsed.forged === true });
 				log.push({ eventId: parsed.eventId, status: 'rejected', attempts: 0, detail: parsed.reason });
 				continue;
 			}
 			const { event } = parsed;
-			const described = { eventId: event.id, eventType: event.type, source: event.source, attempts: 0 };
 			if (handled.has(event.id) || seenBefore.has(event.id)) {
 				outcomes.push({ index, status: 'duplicate', event });
-				log.push({ ...described, status: 'duplicate' });
+				log.push(eventEntry(event, 'duplicate'));
 				continue;
 			}
 			handled.add(event.id);
 			const rules = this.routes.match(event);
 			if (rules.length === 0) {
 				outcomes.push({ index, status: 'unmatched', event });
-				log.push({ ...described, status: 'unmatched' });
+				log.push(eventEntry(event, 'unmatched'));
 				continue;
 			}
 			const outcome: RoutedOutcome = { index, status: 'routed', event, rules: rules.map((rule) => rule.id), deliveries: [], transformFailures: [] };
 			outcomes.push(outcome);
+			routedAt[index] = outcome;
 			const planned = await this.plan(index, event, rules, undefined, outcome.transformFailures);
-			plans.push(...planned);
-			for (const failure of outcome.transformFailures) log.push({ ...described, ruleId: failure.ruleId, status: 'transform_failed', detail: failure.reason });
+			for (const plan of planned) plans.push(plan);
+			for (const failure of outcome.transformFailures) log.push({ ...eventEntry(event, 'transform_failed'), ruleId: failure.ruleId, detail: failure.reason });
 		}
 		const results = await this.deliverAll(plans);
-		const routed = new Map(outcomes.filter((o): o is RoutedOutcome => o.status === 'routed').map((o) => [o.index, o]));
-		for (const [position, result] of results.entries()) {
-			const plan = plans[position];
-			routed.get(plan.index)!.deliveries.push(result);
-			log.push(logEntry(plan.event, result));
+		// An event's plans are consecutive: its hand-offs to node outputs share one entry (nothing can fail there).
+		let handOffs: DeliveryResult[] = [];
+		for (let position = 0; position < results.length; position++) {
+			const { index, event } = plans[position];
+			const result = results[position];
+			routedAt[index].deliveries.push(result);
+			if (result.status === 'handed_off') handOffs.push(result);
+			else log.push(logEntry(event, result));
+			if (handOffs.length > 0 && plans[position + 1]?.index !== index) {
+				log.push(handOffEntry(event, handOffs));
+				handOffs = [];
+			}
 		}
-		if (windowMs > 0) {
-			await this.repository.recordSeen([...handled]);
-			await this.repository.pruneSeen(windowMs);
-		}
-		await this.repository.log(log);
+		// Logged once handled, not before: the route log is the deduplication window.
+		await this.repository.log(log, windowMs);
 		return outcomes;
 	}
 
@@ -290,6 +300,17 @@ function withFields(parsed: ParsedEvent, fields: Record<string, unknown> | Error
 		return { ok: false, reason: `cannot set field: ${(error as Error).message}`, eventId: parsed.event.id };
 	}
 	return { ok: true, event: { ...parsed.event, data } };
+}
+
+function eventEntry(event: RoutingEvent, status: RouteLogStatus): RouteLogEntry {
+	return { eventId: event.id, eventType: event.type, source: event.source, status, attempts: 0 };
+}
+
+/** One entry for all of an event's hand-offs to node outputs: its rules and destinations, each named once, in order. */
+function handOffEntry(event: RoutingEvent, handOffs: DeliveryResult[]): RouteLogEntry {
+	if (handOffs.length === 1) return { ...eventEntry(event, 'handed_off'), ruleId: handOffs[0].ruleId, destinationId: handOffs[0].destinationId };
+	const rules = [...new Set(handOffs.map((handOff) => handOff.ruleId))];
+	return { ...eventEntry(event, 'handed_off'), ruleId: rules.join(LIST_SEPARATOR), destinationId: handOffs.map((handOff) => handOff.destinationId).join(LIST_SEPARATOR) };
 }
 
 function logEntry(event: RoutingEvent, result: DeliveryResult): RouteLogEntry {

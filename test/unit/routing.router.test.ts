@@ -30,7 +30,7 @@ function destinations(overrides: Partial<DestinationSpec> = {}): DestinationSpec
 	return exampleDestinations((id) => `${sandbox.baseUrl}/${id}/events`).map((destination) => ({ ...destination, retry: fastRetry, circuitBreaker: undefined, ...overrides }));
 }
 
-function router(config: Partial<RouterConfig> = {}, options = {}, on: StateStore = store): EventRouter {
+function router(config: Partial<RouterConfig> = {}, options = {}, on: StateStore = store, now?: () => number): EventRouter {
 	const routes = compileRoutes({ rules: exampleRules, destinations: destinations(), ...config });
 	return new EventRouter(routes, {
 		store: on,
@@ -40,6 +40,7 @@ function router(config: Partial<RouterConfig> = {}, options = {}, on: StateStore
 			secrets: { signingSecret: receiverSecret },
 			httpBaseUrl: sandbox.baseUrl,
 			rateBuckets: on.rateBuckets,
+			now,
 		},
 	});
 }
@@ -292,6 +293,51 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 		expect(outcomes.map((o) => [routed(o).deliveries[0].status, routed(o).deliveries[0].output])).toEqual(Array(10).fill(['handed_off', 'kafka']));
 		expect(await received('inventory')).toHaveLength(10);
 	});
+	const streams: Partial<RouterConfig> = {
+		rules: [{ id: 'to-streams', eventTypes: ['order.*'], destinations: ['queue', 'audit'] }],
+		destinations: [
+			{ id: 'queue', kind: 'output', output: 'kafka' },
+			{ id: 'audit', kind: 'output', output: 'audit' },
+		],
+		outputs: ['kafka', 'audit'],
+	};
+	const logOf = async (eventId: string) => (await router().repository.routeLog({ eventId })).map((entry) => `${entry.status} ${entry.ruleId ?? '-'} ${entry.destinationId ?? '-'}`).sort();
+
+	it('routes an event handed to node outputs once, within one execution and across executions; its hand-offs share one route-log entry', async () => {
+		const event = orderEvent();
+		const untyped = { id: `bad-${++sequence}`, source: 'ecommerce', data: {} };
+		const first = await router(streams).route([event, untyped, event]);
+		expect(first.map((outcome) => outcome.status)).toEqual(['routed', 'rejected', 'duplicate']);
+		expect(routed(first[0]).deliveries.map((delivery) => [delivery.destinationId, delivery.status])).toEqual([['queue', 'handed_off'], ['audit', 'handed_off']]);
+		// A rejected event was not handled: sent again, well formed, it is routed.
+		const second = await router(streams).route([event, { ...untyped, type: 'order.placed' }]);
+		expect(second.map((outcome) => outcome.status)).toEqual(['duplicate', 'routed']);
+		expect(await logOf(event.id)).toEqual(['duplicate - -', 'duplicate - -', 'handed_off to-streams queue, audit']);
+		expect(await logOf(untyped.id)).toEqual(['handed_off to-streams queue, audit', 'rejected - -']);
+	});
+
+	it('routes an event again once it has left the deduplication window, which a duplicate does not extend', async () => {
+		let clock = Date.now();
+		const timed = () => router(streams, { dedupWindowMs: 60_000 }, store, () => clock);
+		const event = orderEvent();
+		expect((await timed().route([event]))[0].status).toBe('routed');
+		clock += 50_000;
+		expect((await timed().route([event]))[0].status).toBe('duplicate');
+		clock += 11_000;
+		expect((await timed().route([event]))[0].status).toBe('routed');
+	});
+
+	it('still counts event ids recorded in the deduplication table of earlier versions while they are in the window', async () => {
+		let clock = Date.now();
+		const timed = () => router(streams, { dedupWindowMs: 60_000 }, store, () => clock);
+		const event = orderEvent();
+		await store.db.run('INSERT INTO routing_seen_events (event_id, seen_at_ms) VALUES (?, ?)', [event.id, clock - 1_000]);
+		expect((await timed().route([event]))[0].status).toBe('duplicate');
+		clock += 60_000;
+		expect((await timed().route([event]))[0].status).toBe('routed');
+		expect(await store.db.query('SELECT event_id FROM routing_seen_events WHERE event_id = ?', [event.id])).toEqual([]);
+	});
+
 	it('writes a batch\'s route log and deduplication window in a few multi-row statements, not one per event', async () => {
 		const statements: string[] = [];
 		const transaction = store.db.transaction.bind(store.db);
@@ -307,8 +353,9 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 			spy.mockRestore();
 		}
 		const count = (table: string) => statements.filter((sql) => sql.includes(`INSERT INTO ${table}`)).length;
-		// 1,101 rows: two statements of 500, then 64, 32, 4 and 1 (a few distinct statements for any batch size).
-		expect([count('routing_log'), count('routing_seen_events')]).toEqual([6, 6]);
+		// 1,101 rows: two statements of 500, then 64, 32, 4 and 1 (a few distinct statements for any batch size); the
+		// route log is the deduplication window, so no second table is written.
+		expect([count('routing_log'), count('routing_seen_events')]).toEqual([6, 0]);
 		const log = await router().repository.routeLog({ eventId: events.at(-1)!.id });
 		expect(log.map((entry) => entry.status)).toEqual(['unmatched']);
 	});

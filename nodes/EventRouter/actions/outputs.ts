@@ -13,9 +13,12 @@ export const FIXED_OUTPUTS = 3;
 /** The node's output branches for this execution, with a helper to put an item on one. */
 export class Branches {
 	readonly items: INodeExecutionData[][];
+	/** Each Node Outputs name's branch. */
+	private readonly branchOf: Map<string, number>;
 
-	constructor(private readonly outputNames: string[]) {
+	constructor(outputNames: string[]) {
 		this.items = Array.from({ length: FIXED_OUTPUTS + outputNames.length }, () => []);
+		this.branchOf = new Map(outputNames.map((name, position) => [name, FIXED_OUTPUTS + position]));
 	}
 
 	add(branch: number, json: object, item: number): void {
@@ -31,7 +34,8 @@ export class Branches {
 	addHandOffs(deliveries: DeliveryResult[], item: number): void {
 		for (const delivery of deliveries) {
 			if (delivery.status !== 'handed_off' || !delivery.output || !delivery.envelope) continue;
-			this.add(FIXED_OUTPUTS + this.outputNames.indexOf(delivery.output), { ...delivery.envelope, idempotencyKey: delivery.idempotencyKey, destination: delivery.destinationId }, item);
+			const { id, type, source, time, data } = delivery.envelope;
+			this.add(this.branchOf.get(delivery.output)!, { id, type, source, time, data, idempotencyKey: delivery.idempotencyKey, destination: delivery.destinationId }, item);
 		}
 	}
 }

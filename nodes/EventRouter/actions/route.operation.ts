@@ -10,7 +10,8 @@ export const description: INodeProperties[] = [];
 type Routed = Extract<EventOutcome, { status: 'routed' }>;
 
 function routedStatus(outcome: Routed): 'delivered' | 'failed' | 'partially_failed' {
-	const failures = outcome.deliveries.filter((delivery) => delivery.status === 'failed').length + outcome.transformFailures.length;
+	let failures = outcome.transformFailures.length;
+	for (const delivery of outcome.deliveries) if (delivery.status === 'failed') failures++;
 	if (failures === 0) return 'delivered';
 	return failures < outcome.deliveries.length + outcome.transformFailures.length ? 'partially_failed' : 'failed';
 }
@@ -41,9 +42,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	);
 	const branches = new Branches(nodeOutputNames(this));
 	const { handOffSummaries = false } = this.getNodeParameter('options', 0, {}) as { handOffSummaries?: boolean };
-	const failures = outcomes.filter((outcome) => (outcome.status === 'rejected' && !outcome.forged) || (outcome.status === 'routed' && routedStatus(outcome) !== 'delivered')).length;
+	const statuses = outcomes.map((outcome) => (outcome.status === 'routed' ? routedStatus(outcome) : undefined));
+	const failures = outcomes.filter((outcome, position) => (outcome.status === 'rejected' && !outcome.forged) || (statuses[position] ?? 'delivered') !== 'delivered').length;
 	hintFailures(this, failures, outcomes.length, 'events');
-	for (const outcome of outcomes) {
+	for (const [position, outcome] of outcomes.entries()) {
 		const item = outcome.index;
 		if (outcome.status === 'rejected') {
 			const json = { status: 'rejected', reason: outcome.reason, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
@@ -54,12 +56,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		} else if (outcome.status === 'duplicate') {
 			branches.add(DELIVERED, { eventId: outcome.event.id, type: outcome.event.type, source: outcome.event.source, status: 'duplicate' }, item);
 		} else {
-			const status = routedStatus(outcome);
-			const { event } = outcome;
-			const summary = { eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: outcome.transformFailures };
-			if (status !== 'delivered') branches.addFailure(failedItem(this, item, eventFailure(event.id, `not delivered to ${undelivered(outcome)}`, 'DELIVERY_FAILED', summary)));
+			const status = statuses[position]!;
+			const summary = () => {
+				const { event } = outcome;
+				return { eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: outcome.transformFailures };
+			};
+			if (status !== 'delivered') branches.addFailure(failedItem(this, item, eventFailure(outcome.event.id, `not delivered to ${undelivered(outcome)}`, 'DELIVERY_FAILED', summary())));
 			// An event only handed to node outputs is on its branches already: a summary would be an item nobody asked for.
-			else if (handOffSummaries || !onlyHandedOff(outcome)) branches.add(DELIVERED, summary, item);
+			else if (handOffSummaries || !onlyHandedOff(outcome)) branches.add(DELIVERED, summary(), item);
 			branches.addHandOffs(outcome.deliveries, item);
 		}
 	}
