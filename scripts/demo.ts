@@ -15,7 +15,7 @@ import { repoRoot } from '../test/harness/paths';
 import { inCallOrder, withStateStore, withSubWorkflowIds, type WorkflowJson } from '../test/harness/workflowJson';
 import { SandboxControl } from '../test/sandbox/framework/controlClient';
 import { marketingFixtures } from '../test/sandbox/fixtures';
-import { startAllSandboxes, type RunningSandbox } from '../test/sandbox/registry';
+import { sandboxNames, startAllSandboxes, startSandbox, type RunningSandbox } from '../test/sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../test/sandbox/smtp';
 import { freshBooksCredential, quickBooksCredential, xeroCredential } from '../test/support/accounting';
 import { socialN8nCredential } from '../test/support/social';
@@ -40,8 +40,26 @@ export const formReviewerLogin = { user: 'reviewer', password: 'demo-reviewer-pa
 /** The secret the CRM webhooks (HubSpot v3, Zendesk, Intercom) are signed with in the demo. */
 export const demoCrmWebhookSecret = 'demo-crm-webhook-secret';
 
+/** A credential the templates name by type (and by `name` too, when they hold several of one type). */
+type DemoCredential = { type: string; data: Record<string, unknown>; name?: string };
+
+const shopifyCredential = (sandbox: RunningSandbox, name?: string): DemoCredential => ({
+	type: 'integrationShopifyApi',
+	data: { accessToken: sandbox.credentials.accessToken, locationId: sandbox.credentials.locationId, baseUrl: `${sandbox.baseUrl}/admin/api/2025-01`, webhookSecret: sandbox.credentials.webhookSecret },
+	name,
+});
+
+/**
+ * Stores a template holds beside the one of each platform: the stock-group template's two Shopify shops (sandboxes of
+ * their own, so their order webhooks and stock are theirs), named as the template names their credentials.
+ */
+const extraStores = [
+	{ name: 'shopify-us', platform: 'shopify', credential: 'Shopify US shop' },
+	{ name: 'shopify-eu', platform: 'shopify', credential: 'Shopify EU shop' },
+] as const;
+
 /** Sandbox name → the credential(s) the templates use to reach it. */
-const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: string; data: Record<string, unknown> } | Array<{ type: string; data: Record<string, unknown> }>> = {
+const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => DemoCredential | DemoCredential[]> = {
 	hubspot: (sandbox) => ({ type: 'integrationHubSpotApi', data: { accessToken: sandbox.credentials.accessToken, baseUrl: sandbox.baseUrl, clientSecret: demoCrmWebhookSecret } }),
 	salesforce: (sandbox) => ({ type: 'integrationSalesforceApi', data: { accessToken: sandbox.credentials.accessToken, instanceUrl: sandbox.baseUrl } }),
 	zendesk: (sandbox) => ({ type: 'integrationZendeskApi', data: { baseUrl: sandbox.baseUrl, email: sandbox.credentials.email, apiToken: sandbox.credentials.apiToken, webhookSecret: demoCrmWebhookSecret } }),
@@ -54,7 +72,8 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => { type: 
 	paypal: (sandbox) => ({ type: 'integrationPayPalApi', data: { clientId: sandbox.credentials.clientId, clientSecret: sandbox.credentials.clientSecret, baseUrl: sandbox.baseUrl } }),
 	square: (sandbox) => ({ type: 'integrationSquareApi', data: { accessToken: sandbox.credentials.accessToken, webhookSecret: 'sq_demo', baseUrl: sandbox.baseUrl } }),
 	braintree: (sandbox) => ({ type: 'integrationBraintreeApi', data: { publicKey: sandbox.credentials.publicKey, privateKey: sandbox.credentials.privateKey, merchantId: sandbox.credentials.merchantId, baseUrl: sandbox.baseUrl } }),
-	shopify: (sandbox) => ({ type: 'integrationShopifyApi', data: { accessToken: sandbox.credentials.accessToken, locationId: sandbox.credentials.locationId, baseUrl: `${sandbox.baseUrl}/admin/api/2025-01`, webhookSecret: sandbox.credentials.webhookSecret } }),
+	shopify: (sandbox) => shopifyCredential(sandbox),
+	...Object.fromEntries(extraStores.map((store) => [store.name, (sandbox: RunningSandbox) => shopifyCredential(sandbox, store.credential)])),
 	woocommerce: (sandbox) => ({ type: 'integrationWooCommerceApi', data: { consumerKey: sandbox.credentials.consumerKey, consumerSecret: sandbox.credentials.consumerSecret, baseUrl: `${sandbox.baseUrl}/wp-json/wc/v3` } }),
 	magento: (sandbox) => ({ type: 'integrationMagentoApi', data: { accessToken: sandbox.credentials.accessToken, sourceCode: sandbox.credentials.sourceCode, baseUrl: `${sandbox.baseUrl}/rest/default` } }),
 	// The order and payment templates' sales receipts (an OAuth2 credential whose token the sandbox granted).
@@ -87,6 +106,7 @@ const demoDataBySandbox: Record<string, Record<string, unknown[]>> = {
 	woocommerce: { products: demoSkus.map(({ sku, quantity }) => ({ sku, stock_quantity: quantity })) },
 	magento: { sourceItems: demoSkus },
 	bigcommerce: { items: demoSkus },
+	...Object.fromEntries(extraStores.map((store) => [store.name, { inventory: demoSkus.map(({ sku, quantity }) => ({ sku, available: quantity })) }])),
 	// The retention template's daily read of customers' last activity: one customer idle for months, one active today.
 	receivers: {
 		customers: [
@@ -133,16 +153,32 @@ export async function createLocalCredentials(n8n: N8nServer, smtp: SmtpSink): Pr
 	};
 }
 
+/** Credential ids keyed by type, or by `type:name` for those the templates name (see `withCredentialIds`). */
 export async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbox[]): Promise<Record<string, string>> {
 	const idsByType: Record<string, string> = {};
 	for (const sandbox of sandboxes) {
 		const credentialFor = credentialsBySandbox[sandbox.name];
 		if (!credentialFor) continue;
-		for (const { type, data } of [credentialFor(sandbox)].flat()) {
-			idsByType[type] = await n8n.createCredential(type, `${sandbox.name} sandbox`, data, { replace: true });
+		for (const { type, data, name } of [credentialFor(sandbox)].flat()) {
+			idsByType[name ? `${type}:${name}` : type] = await n8n.createCredential(type, `${sandbox.name} sandbox`, data, { replace: true });
 		}
 	}
 	return idsByType;
+}
+
+/** Every sandbox (from `basePort` when given), then the extra stores, each under its own name. */
+export async function startDemoSandboxes(options: { basePort?: number } = {}): Promise<RunningSandbox[]> {
+	const sandboxes = await startAllSandboxes(options);
+	try {
+		for (const [index, store] of extraStores.entries()) {
+			const port = options.basePort === undefined ? 0 : options.basePort + sandboxNames.length + index;
+			sandboxes.push({ ...(await startSandbox(store.platform, { port })), name: store.name });
+		}
+		return sandboxes;
+	} catch (error) {
+		await Promise.allSettled(sandboxes.map((sandbox) => sandbox.close()));
+		throw error;
+	}
 }
 
 export interface ImportedTemplate {
@@ -229,7 +265,7 @@ async function startQueueMode(): Promise<DemoN8n> {
 
 async function main(): Promise<void> {
 	log(`starting sandboxes from port ${sandboxBasePort}`);
-	const sandboxes = await startAllSandboxes({ basePort: sandboxBasePort });
+	const sandboxes = await startDemoSandboxes({ basePort: sandboxBasePort });
 	const smtp = await startSmtpSink({ port: smtpPort, httpPort: smtpPort + 1 });
 	let demo: DemoN8n | undefined;
 	const stop = async () => {

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { declaredNodeTypes } from '../harness/build';
-import { createCredentials, createLocalCredentials, formReviewerLogin, importTemplates, readTemplates, seedSandboxes, type ImportedTemplate } from '../../scripts/demo';
+import { createCredentials, createLocalCredentials, formReviewerLogin, importTemplates, readTemplates, seedSandboxes, startDemoSandboxes, type ImportedTemplate } from '../../scripts/demo';
 import { startN8n, type N8nServer } from '../harness/n8nServer';
 import { repoRoot } from '../harness/paths';
 import { SandboxControl } from '../sandbox/framework/controlClient';
-import { startAllSandboxes, type RunningSandbox } from '../sandbox/registry';
+import type { RunningSandbox } from '../sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../sandbox/smtp';
 
 // The setup (every sandbox, n8n, the templates imported) under a loaded machine; each test has its own time below.
@@ -35,7 +35,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-	sandboxes = await startAllSandboxes();
+	sandboxes = await startDemoSandboxes();
 	smtp = await startSmtpSink();
 	n8n = await startN8n();
 	const credentialIds = { ...(await createCredentials(n8n, sandboxes)), ...(await createLocalCredentials(n8n, smtp)) };

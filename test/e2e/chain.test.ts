@@ -13,13 +13,14 @@ import {
 	demoCrmWebhookSecret,
 	importTemplates,
 	seedSandboxes,
+	startDemoSandboxes,
 	webhookCallerKey,
 	type ImportedTemplate,
 } from '../../scripts/demo';
 import { startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import type { ReceivedDelivery } from '../sandbox/receivers';
-import { startAllSandboxes, type RunningSandbox } from '../sandbox/registry';
+import type { RunningSandbox } from '../sandbox/registry';
 import { startSmtpSink, type SmtpSink } from '../sandbox/smtp';
 
 jest.setTimeout(900_000);
@@ -112,7 +113,7 @@ async function nextRun(workflowId: string, before: Set<string>, predicate: (run:
 const runIds = async (workflowId: string) => new Set((await n8n.executions(workflowId)).map((run) => run.id));
 
 beforeAll(async () => {
-	sandboxes = await startAllSandboxes();
+	sandboxes = await startDemoSandboxes();
 	smtp = await startSmtpSink();
 	n8n = await startN8n();
 	const credentialIds = { ...(await createCredentials(n8n, sandboxes)), ...(await createLocalCredentials(n8n, smtp)) };

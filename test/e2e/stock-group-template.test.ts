@@ -1,0 +1,112 @@
+/**
+ * The stock-group template in the real n8n, imported as a user imports it, with the demo's credentials and stock: two
+ * Shopify shops (a US and an EU shop, each a sandbox of its own and a credential of its own) and WooCommerce, Magento
+ * and BigCommerce, over the template's two Inventory Fan-out nodes of one Stock Group. Publishing registers both shops'
+ * order webhooks and joins both nodes to the group; an order on either shop, delivered twice, then takes its units off
+ * every other store once.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import { createCredentials, seedSandboxes } from '../../scripts/demo';
+import { closeAllStores } from '../../lib/store';
+import { packPackage, startN8n, type ExecutionSummary, type N8nServer } from '../harness/n8nServer';
+import { repoRoot } from '../harness/paths';
+import { startTemplateServices, type TemplateServices } from '../harness/templateServices';
+import type { WorkflowJson } from '../harness/workflowJson';
+import { SandboxControl } from '../sandbox/framework/controlClient';
+import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
+import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+
+jest.setTimeout(900_000);
+
+/** Executions wait for a busy worker in queue mode on a loaded machine: wait for them generously. */
+const executionTimeoutMs = 150_000;
+const platforms = ['woocommerce', 'magento', 'bigcommerce'] as const;
+
+let n8n: N8nServer;
+let services: TemplateServices;
+let stores: RunningSandbox[];
+let packageTarball: string;
+let workflowId: string;
+
+const store = (name: string) => stores.find((candidate) => candidate.name === name)!;
+const quantityOn = (name: string, sku: string) => {
+	const platform = name.startsWith('shopify') ? 'shopify' : name;
+	return fixtureOf(inventoryFixtures, platform, 'inventory').quantity(new SandboxControl(store(name).baseUrl), sku);
+};
+const quantities = async (sku: string) => Object.fromEntries(await Promise.all(stores.map(async (running) => [running.name, await quantityOn(running.name, sku)] as const)));
+
+beforeAll(async () => {
+	// The demo's extra shops: Shopify sandboxes named as the demo names them, so its credentials and stock apply.
+	const shops = await Promise.all(['shopify-us', 'shopify-eu'].map(async (name) => ({ ...(await startSandbox('shopify')), name })));
+	stores = [...shops, ...(await Promise.all(platforms.map((platform) => startSandbox(platform))))];
+	packageTarball = await packPackage();
+	n8n = await startN8n({ packageTarball });
+	services = await startTemplateServices(n8n);
+	const ids = { ...services.credentialIds, ...(await createCredentials(n8n, stores)) };
+	await seedSandboxes(stores);
+	const template = JSON.parse(readFileSync(path.join(repoRoot, 'workflows', 'inventory-stock-group.json'), 'utf8')) as WorkflowJson;
+	workflowId = await n8n.importWorkflow(template, { credentials: ids });
+	await n8n.activate(workflowId);
+});
+
+afterAll(async () => {
+	await closeAllStores();
+	await n8n?.stop();
+	await services?.close();
+	if (packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
+	await Promise.allSettled((stores ?? []).map((running) => running.close()));
+});
+
+/** Waits for `count` webhook executions started since `before` to finish. */
+async function webhookRuns(before: Set<string>, count: number): Promise<ExecutionSummary[]> {
+	const deadline = Date.now() + executionTimeoutMs;
+	for (;;) {
+		const runs = (await n8n.executions(workflowId)).filter((run) => !before.has(run.id) && run.mode === 'webhook');
+		if (runs.length >= count && runs.every((run) => run.finished || run.status === 'error')) return runs;
+		if (Date.now() > deadline) throw new Error(`only ${runs.length} of ${count} order executions finished: ${JSON.stringify(runs.map((run) => [run.status, run.lastNodeExecuted]))}\n${n8n.logTail()}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/** An order on a shop, which the shop delivers twice to every order webhook. */
+async function orderOn(shop: string, sku: string, quantity: number): Promise<ExecutionSummary[]> {
+	const { baseUrl, credentials } = store(shop);
+	await new SandboxControl(baseUrl).updateSettings({ duplicateWebhooks: true });
+	const before = new Set((await n8n.executions(workflowId)).map((run) => run.id));
+	const response = await fetch(`${baseUrl}/admin/api/2025-01/orders.json`, {
+		method: 'POST',
+		headers: { 'X-Shopify-Access-Token': credentials.accessToken, 'content-type': 'application/json' },
+		body: JSON.stringify({ order: { email: 'buyer@example.com', line_items: [{ sku, quantity, price: '10.00' }] } }),
+	});
+	expect(response.status).toBe(201);
+	return await webhookRuns(before, 2);
+}
+
+test('publishing registers both shops\' order webhooks and joins both nodes to the stock group', async () => {
+	for (const shop of ['shopify-us', 'shopify-eu']) {
+		const hooks = await new SandboxControl(store(shop).baseUrl).state<Array<{ topic: string; address: string }>>('webhooks');
+		expect(hooks.filter((hook) => hook.address.startsWith(n8n.webhookBaseUrl)).map((hook) => hook.topic)).toEqual(['orders/create']);
+	}
+	const joined = await n8n.waitForExecution(workflowId, (run) => run.mode !== 'webhook', executionTimeoutMs);
+	expect({ status: joined.status, ran: ['Retry Pending: US Shop and Other Stores', 'Retry Pending: EU Shop'].filter((node) => node in joined.outputs) }).toEqual({
+		status: 'success',
+		ran: ['Retry Pending: US Shop and Other Stores', 'Retry Pending: EU Shop'],
+	});
+});
+
+test('an order on the US shop, delivered twice, takes its units off the EU shop and every other store once', async () => {
+	const runs = await orderOn('shopify-us', 'SKU-1', 3);
+	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+	const changed = runs.flatMap((run) => [...(run.outputs['Stock: US Shop and Other Stores']?.[0] ?? []), ...(run.outputs['Stock: EU Shop']?.[0] ?? [])]).filter((item) => item.json.store !== undefined && !item.json.alreadyDone);
+	expect(changed.map((item) => `${item.json.store} ${item.json.newQuantity}`).sort()).toEqual(['bigcommerce 97', 'magento 97', 'shopify@eu 97', 'woocommerce 97']);
+	expect(await quantities('SKU-1')).toEqual({ 'shopify-us': 97, 'shopify-eu': 97, woocommerce: 97, magento: 97, bigcommerce: 97 });
+});
+
+test('an order on the EU shop, delivered twice, takes its units off the US shop and every other store once', async () => {
+	const runs = await orderOn('shopify-eu', 'SKU-2', 5);
+	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+	expect(await quantities('SKU-2')).toEqual({ 'shopify-us': 35, 'shopify-eu': 35, woocommerce: 35, magento: 35, bigcommerce: 35 });
+	expect(await quantities('SKU-1')).toEqual({ 'shopify-us': 97, 'shopify-eu': 97, woocommerce: 97, magento: 97, bigcommerce: 97 });
+});
