@@ -64,13 +64,23 @@ export class RoutingRepository {
 	 * deduplication table of earlier versions still count until they leave the window.
 	 */
 	async seenWithin(eventIds: string[], windowMs: number): Promise<Set<string>> {
+		if (eventIds.length === 0) return new Set();
 		const since = this.now() - windowMs;
+		const earlier = await this.earlierSeenIds(since);
 		const rows = await selectIn<{ event_id: string }, string>(this.db, eventIds, ({ placeholders, values }) => ({
-			sql: `SELECT event_id FROM routing_log WHERE event_id IN (${placeholders}) AND created_at > ? AND status NOT IN ('rejected', 'duplicate')
-				UNION SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${placeholders})`,
-			params: [...values, new Date(since).toISOString(), since, ...values],
+			sql: `SELECT event_id FROM routing_log WHERE event_id IN (${placeholders}) AND created_at > ? AND status NOT IN ('rejected', 'duplicate')${
+				earlier ? ` UNION SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${placeholders})` : ''
+			}`,
+			params: earlier ? [...values, new Date(since).toISOString(), since, ...values] : [...values, new Date(since).toISOString()],
 		}));
-		return new Set(rows.map((row) => row.event_id));
+		const seen = new Set<string>();
+		for (const row of rows) seen.add(row.event_id);
+		return seen;
+	}
+
+	/** Whether the deduplication table of earlier versions holds an id seen after `since` (empty a window after the upgrade). */
+	private async earlierSeenIds(since: number): Promise<boolean> {
+		return (await this.db.query('SELECT 1 AS found FROM routing_seen_events WHERE seen_at_ms > ? LIMIT 1', [since])).length > 0;
 	}
 
 	/**
