@@ -191,7 +191,8 @@ export class EventRouter {
 	/** Transforms the event per rule and plans one delivery per destination (the first rule naming it wins). */
 	private async plan(index: number, event: RoutingEvent, rules: CompiledRule[], onlyDestination: string | undefined, failures: TransformFailure[]): Promise<DeliveryPlan[]> {
 		const plans: DeliveryPlan[] = [];
-		const planned = new Set<string>();
+		// An event reaches a few destinations: a list is cheaper than a set here.
+		const planned: string[] = [];
 		for (const rule of rules) {
 			let envelope: DeliveredEnvelope;
 			try {
@@ -203,8 +204,8 @@ export class EventRouter {
 				continue;
 			}
 			for (const destination of rule.destinations) {
-				if (planned.has(destination.id) || (onlyDestination && destination.id !== onlyDestination)) continue;
-				planned.add(destination.id);
+				if (planned.includes(destination.id) || (onlyDestination && destination.id !== onlyDestination)) continue;
+				planned.push(destination.id);
 				plans.push({ index, event, rule, destination, envelope, key: idempotencyKey(event.id, destination.id) });
 			}
 		}
@@ -215,7 +216,8 @@ export class EventRouter {
 	private async deliverAll(plans: DeliveryPlan[]): Promise<DeliveryResult[]> {
 		const results: DeliveryResult[] = new Array(plans.length);
 		const queues = new Map<string, number[]>();
-		for (const [position, plan] of plans.entries()) {
+		for (let position = 0; position < plans.length; position++) {
+			const plan = plans[position];
 			// Handing an event to a node output has no outside effect: no queue, no ledger, no waiting.
 			if (plan.destination.kind === 'output') {
 				results[position] = handOff(plan);
@@ -308,9 +310,14 @@ function eventEntry(event: RoutingEvent, status: RouteLogStatus): RouteLogEntry 
 
 /** One entry for all of an event's hand-offs to node outputs: its rules and destinations, each named once, in order. */
 function handOffEntry(event: RoutingEvent, handOffs: DeliveryResult[]): RouteLogEntry {
-	if (handOffs.length === 1) return { ...eventEntry(event, 'handed_off'), ruleId: handOffs[0].ruleId, destinationId: handOffs[0].destinationId };
-	const rules = [...new Set(handOffs.map((handOff) => handOff.ruleId))];
-	return { ...eventEntry(event, 'handed_off'), ruleId: rules.join(LIST_SEPARATOR), destinationId: handOffs.map((handOff) => handOff.destinationId).join(LIST_SEPARATOR) };
+	const rules = [handOffs[0].ruleId];
+	let destinationId = handOffs[0].destinationId;
+	for (let position = 1; position < handOffs.length; position++) {
+		const { ruleId, destinationId: next } = handOffs[position];
+		if (!rules.includes(ruleId)) rules.push(ruleId);
+		destinationId += `${LIST_SEPARATOR}${next}`;
+	}
+	return { eventId: event.id, eventType: event.type, source: event.source, ruleId: rules.join(LIST_SEPARATOR), destinationId, status: 'handed_off', attempts: 0 };
 }
 
 function logEntry(event: RoutingEvent, result: DeliveryResult): RouteLogEntry {

@@ -138,6 +138,8 @@ export function eventFields(context: IExecuteFunctions, items: INodeExecutionDat
 
 /** The webhook bodies as received, where the Webhook node kept them (its Raw Body option puts them in binary `data`). */
 export async function rawBodies(context: IExecuteFunctions, items: INodeExecutionData[]): Promise<Array<string | undefined>> {
+	// Items without binary data (nearly every batch but a Webhook node's) have no raw body to read.
+	if (!items.some((item) => item.binary?.data)) return [];
 	return Promise.all(
 		items.map(async (item, index) => (item.binary?.data ? (await context.helpers.getBinaryDataBuffer(index, 'data')).toString('utf8') : undefined)),
 	);
