@@ -258,7 +258,8 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 		/** Publishes the workflow and waits until n8n has registered its triggers (publication is asynchronous in 2.x). */
 		async activate(workflowId) {
 			const { activeVersionId } = await api<{ activeVersionId: string }>('POST', `/workflows/${workflowId}/activate`);
-			const deadline = Date.now() + 30_000;
+			// 120 s: registering triggers (a vendor's webhook, a first poll) waits on a busy event loop on a loaded machine.
+			const deadline = Date.now() + 120_000;
 			while (Date.now() < deadline) {
 				let status: { status: string; liveVersionId: string | null; triggers: Array<{ status: string; errorMessage: string | null }> };
 				try {
@@ -272,7 +273,7 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 				if (status.status === 'published' && status.liveVersionId === activeVersionId) return;
 				await sleep(200);
 			}
-			throw new Error(`Workflow ${workflowId} was not published within 30s`);
+			throw new Error(`Workflow ${workflowId} was not published within 120s`);
 		},
 
 		/**

@@ -191,7 +191,8 @@ export async function startSmtpSink(options: { port?: number; httpPort?: number 
 		messagesUrl: `http://127.0.0.1:${httpPort}/messages`,
 		messages: () => [...messages],
 		clear: () => void (messages = []),
-		async waitFor(match, timeoutMs = 30_000) {
+		// 120 s by default: the mail is sent at the end of an n8n execution, which a loaded machine (or a queue-mode worker) runs late.
+		async waitFor(match, timeoutMs = 120_000) {
 			const found = () => messages.find(match);
 			if (found()) return found()!;
 			return await new Promise<SinkMessage>((resolve, reject) => {
