@@ -119,9 +119,13 @@ describe('deliveries that are authentic but start nothing, or are not JSON', () 
 		const workflowId = await env.n8n.importWorkflow(workflow);
 		await env.n8n.activate(workflowId);
 		const [hook] = await env.registered(test);
-		await env.controls.shopify.emitEvent({ topic: 'orders/create', payload: { id: 6000000000001, line_items: [] }, times: 2 });
-		const deliveries = (await env.controls.shopify.webhooks()).deliveries.filter((delivery) => delivery.url === test.hookUrl(hook) && delivery.body.includes('6000000000001'));
-		expect(deliveries.map((delivery) => delivery.status)).toEqual([500, 500]);
+		await env.controls.shopify.emitEvent({ topic: 'orders/create', payload: { id: 6000000000001, line_items: [] }, times: 1 });
+		const [first] = (await env.controls.shopify.webhooks()).deliveries.filter((delivery) => delivery.url === test.hookUrl(hook) && delivery.body.includes('6000000000001'));
+		// The answer waits for the workflow's end: 500, or no status when the sandbox stopped waiting after its 10 s (the
+		// run is late on a loaded machine, or waits for a queue-mode worker).
+		expect([500, null]).toContain(first.status);
+		// Shopify's redelivery (the same signed delivery) sent here without that 10 s limit: answered 500 when the run fails.
+		expect(await post(first.url, first.headers, first.body)).toBe(500);
 		const runs = await waitFor('executions', () => env.n8n.executions(workflowId), (found) => found.length === 2 && found.every((run) => run.status === 'error'));
 		const ids = runs.map((run) => (run.outputs['Order Trigger']?.[0]?.[0] as { json: { deliveryId: string } }).json.deliveryId);
 		expect(ids[0]).toBe(ids[1]);
