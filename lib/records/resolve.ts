@@ -126,18 +126,43 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 	}
 
 	const review = decisions.filter((decision) => decision.reason === 'review').map((decision) => decision.field);
-	let updates: Record<string, Record<string, unknown>> | undefined;
-	return {
-		merged: unflatten(merged),
-		decisions,
-		conflicts: decisions.filter((decision) => decision.conflict).map((decision) => decision.field),
-		review,
-		// Worked out when read: sync never reads it, the Conflict Resolver does.
-		get updates() {
-			updates ??= sideUpdates(flatVersions, merged, fields, ignored, review);
-			return updates;
-		},
-	};
+	const conflicts = decisions.filter((decision) => decision.conflict).map((decision) => decision.field);
+	return new ResolvedRecord(unflatten(merged), decisions, conflicts, review, { flatVersions, merged, fields, ignored });
+}
+
+/** What `updates` is worked out from, kept by the resolution that may be asked for it. */
+interface UpdateInputs {
+	flatVersions: FlatVersion[];
+	merged: Record<string, unknown>;
+	fields: Set<string>;
+	ignored: Set<string>;
+}
+
+/**
+ * A resolution whose per-side updates are worked out when read (sync never reads them, the Conflict Resolver does).
+ * A class getter, not a getter in an object literal: each literal's getter was a new closure that V8 recorded in the
+ * object's map (old space), which kept the closure's scope (every flattened version of the record) alive through
+ * young-generation collections until a full one, so sync promoted about 1 KB per record of garbage into old space.
+ */
+class ResolvedRecord implements Resolution {
+	private resolvedUpdates?: Record<string, Record<string, unknown>>;
+
+	constructor(
+		readonly merged: Record<string, unknown>,
+		readonly decisions: FieldDecision[],
+		readonly conflicts: string[],
+		readonly review: string[],
+		private inputs: UpdateInputs | undefined,
+	) {}
+
+	get updates(): Record<string, Record<string, unknown>> {
+		if (!this.resolvedUpdates) {
+			const { flatVersions, merged, fields, ignored } = this.inputs as UpdateInputs;
+			this.resolvedUpdates = sideUpdates(flatVersions, merged, fields, ignored, this.review);
+			this.inputs = undefined;
+		}
+		return this.resolvedUpdates;
+	}
 }
 
 /** Per side, the fields it must change to match `merged`. */
