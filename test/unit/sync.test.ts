@@ -9,7 +9,7 @@ import { closeAllStores, openStore, type StateStore } from '../../lib/store';
 import { InboxRepository } from '../../lib/sync/inbox';
 import { pullChanges, type PulledChange } from '../../lib/sync/pull';
 import { pushRecords } from '../../lib/sync/push';
-import { syncPlatforms, syncScope, type SyncOptions } from '../../lib/sync/sync';
+import { fullRoundChunk, syncPlatforms, syncScope, type SyncOptions } from '../../lib/sync/sync';
 import { FakeCrm, fakeMappings, tick } from './crmFakeConnector';
 
 let dir: string;
@@ -256,6 +256,39 @@ describe('sync', () => {
 		expect(salesforce.calls.filter((call) => call.kind === 'write').map((call) => call.size)).toEqual([200, 200, 200, 200, 200]);
 		expect(await new InboxRepository(store.db).size({ integration: 'test', entity: 'contacts' })).toBe(0);
 	});
+	it('by default resolves one round of calls at a time (what is in flight is all the memory a sync holds), batches full', async () => {
+		const hubRecords = async () => Number((await store.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM sync_records'))[0].n);
+		const inFlight: number[] = [];
+		class CountingCrm extends FakeCrm {
+			override async write(...args: Parameters<FakeCrm['write']>) {
+				inFlight.push(await hubRecords());
+				return super.write(...args);
+			}
+		}
+		const hubspot = new FakeCrm('hubspot', undefined, { pageSize: 200 });
+		const salesforce = new CountingCrm('salesforce', undefined, { batchSize: 200 });
+		for (let i = 0; i < 1000; i++) hubspot.add({ firstname: `P${i}`, email: `p${i}@x.test` });
+		await sync([hubspot, salesforce]);
+		expect(salesforce.live()).toHaveLength(1000);
+		// Batches of 100 (HubSpot) and 200 (Salesforce): a chunk of 200 fills both; the hub had 200 more records per write.
+		expect(salesforce.calls.filter((call) => call.kind === 'write').map((call) => call.size)).toEqual([200, 200, 200, 200, 200]);
+		expect(inFlight).toEqual([200, 400, 600, 800, 1000]);
+	});
+
+	it('sizes the default chunk to fill every platform\'s batches and rounds of calls, at most 1,000 records', () => {
+		const platform = (batchSize: number, batchesPerRound?: number) => {
+			const connector = new FakeCrm('p', undefined, { batchSize });
+			if (batchesPerRound) Object.assign(connector, { writeBatches: async () => undefined, entities: { contacts: { ...connector.entities.contacts, batchesPerRound } } });
+			return { connector, mappings: fakeMappings };
+		};
+		expect(fullRoundChunk([platform(100), platform(100)], 'contacts')).toBe(100);
+		expect(fullRoundChunk([platform(100), platform(200)], 'contacts')).toBe(200);
+		expect(fullRoundChunk([platform(50), platform(30)], 'contacts')).toBe(150);
+		// Zendesk-like jobs of 100, 100 a round; Salesforce-like collections of 200, 50 a round: capped, still whole batches.
+		expect(fullRoundChunk([platform(100, 100), platform(200, 50)], 'contacts')).toBe(1000);
+		expect(fullRoundChunk([platform(300, 10)], 'contacts')).toBe(900);
+	});
+
 	it('pushes to every platform at once: a run waits on its slowest platform, not on the sum of all', async () => {
 		// Each write waits until the other platform's write has started too. Writes made one after another never meet: the
 		// first gives up after 30 s (long enough that a loaded machine cannot make concurrent writes miss each other).
