@@ -132,8 +132,9 @@ test('payment-refunds template: a refund delivered three times is refunded once 
 	expect(answers.map((answer) => answer.status)).toEqual([201, 200, 200]);
 	expect(answers[0].body).toMatchObject({ refundId: `${paymentId}-r1`, status: 'succeeded', amount: '20.00', remaining: '30.00', processor: 'stripe' });
 	const control = new SandboxControl(qbo.baseUrl);
-	// The receipt is recorded after the answer: wait for the deliveries' executions to finish.
-	const deadline = Date.now() + 60_000;
+	// The receipt is recorded after the answer: wait for the deliveries' executions to finish (up to 120 s: a loaded
+	// machine; in queue mode they wait for a worker).
+	const deadline = Date.now() + 120_000;
 	let finished: Array<{ status: string }> = [];
 	while (Date.now() < deadline) {
 		finished = (await n8n.executions(refundsWorkflowId)).filter((run) => run.status !== 'running' && run.status !== 'new');

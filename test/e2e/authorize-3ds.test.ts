@@ -104,7 +104,8 @@ test('a 3-D Secure payment goes to Action Required and is completed once by its 
 
 	// The customer authenticates on the issuer's page; Stripe then sends payment_intent.succeeded.
 	expect((await fetch(`${action.url}&outcome=complete`)).status).toBe(200);
-	const completed = await n8n.waitForExecution(triggerWorkflowId, () => true, 60_000);
+	// 120 s: the run ends late on a loaded machine (in queue mode it waits for a worker).
+	const completed = await n8n.waitForExecution(triggerWorkflowId, () => true, 120_000);
 	expect(completed.status).toBe('success');
 	expect(completed.outputs.Complete[0].map((item) => [item.json.paymentId, item.json.status, item.json.transactionId, item.json.replayed])).toEqual([[paymentId, 'succeeded', intentId, false]]);
 	expect(await control.state<unknown[]>('charges')).toHaveLength(2);
@@ -112,7 +113,7 @@ test('a 3-D Secure payment goes to Action Required and is completed once by its 
 	// Another event about the same PaymentIntent (a new event id, so the trigger starts again): answered from the record.
 	const intent = (await control.state<Array<{ id: string }>>('payment_intents')).find((candidate) => candidate.id === intentId);
 	await control.emitEvent({ type: 'payment_intent.succeeded', object: intent });
-	const again = await n8n.waitForExecution(triggerWorkflowId, (execution) => execution.id !== completed.id, 60_000);
+	const again = await n8n.waitForExecution(triggerWorkflowId, (execution) => execution.id !== completed.id, 120_000);
 	expect(again.outputs.Complete[0].map((item) => [item.json.status, item.json.replayed])).toEqual([['succeeded', true]]);
 	expect(await control.state<unknown[]>('charges')).toHaveLength(2);
 	// The route repeated answers with the finished payment, charging nothing.

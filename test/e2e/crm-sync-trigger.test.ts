@@ -75,8 +75,8 @@ it('Start From: Now replays nothing on publishing; the next poll emits only the 
 	await n8n.activate(workflowId);
 	expect(await n8n.executions(workflowId)).toEqual([]);
 	await control.seed({ Contact: [{ LastName: 'Hamilton', Email: 'margaret@example.com' }] });
-	// Polls run on the minute.
-	const next = await n8n.waitForExecution(workflowId, () => true, 90_000);
+	// Polls run on the minute; in queue mode the poll's execution then waits for a worker, slow on a loaded machine: 150 s.
+	const next = await n8n.waitForExecution(workflowId, () => true, 150_000);
 	expect(emails(next)).toEqual(['margaret@example.com']);
 	expect(await n8n.executions(workflowId)).toHaveLength(1);
 	await n8n.api('POST', `/workflows/${workflowId}/deactivate`);

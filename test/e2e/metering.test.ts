@@ -56,9 +56,10 @@ test('usage recorded through the workflow twice is counted once, and the item pa
 			expect(await n8n.callWebhook('usage/record', withCallerKey({ body }))).toEqual({ status: 200, body: { recorded: true, eventId: body.eventId } });
 		}
 	}
-	// The answer comes from Respond to Webhook, before the execution ends: wait for all six to be saved.
+	// The answer comes from Respond to Webhook, before the execution ends: wait for all six to be saved (up to 120 s:
+	// the runs end late on a loaded machine, and in queue mode wait for a worker).
 	let executions = await n8n.executions(recordWorkflowId);
-	for (const deadline = Date.now() + 30_000; executions.filter((execution) => execution.finished).length < 6 && Date.now() < deadline; ) {
+	for (const deadline = Date.now() + 120_000; executions.filter((execution) => execution.finished).length < 6 && Date.now() < deadline; ) {
 		await new Promise((resolve) => setTimeout(resolve, 250));
 		executions = await n8n.executions(recordWorkflowId);
 	}

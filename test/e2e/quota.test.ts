@@ -95,7 +95,7 @@ const salesforceEmails = async () => (await new SandboxControl(sandboxes.salesfo
 async function intercomContactCreated(workflowId: string, contactId: string) {
 	const before = new Set((await n8n.executions(workflowId)).map((run) => run.id));
 	await intercomControl().emitEvent({ topic: 'contact.user.created', item: { type: 'contact', id: contactId } });
-	return await n8n.waitForExecution(workflowId, (run) => !before.has(run.id) && run.status !== 'running' && run.status !== 'new', 60_000);
+	return await n8n.waitForExecution(workflowId, (run) => !before.has(run.id) && run.status !== 'running' && run.status !== 'new', 120_000);
 }
 
 async function preview() {
