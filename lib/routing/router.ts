@@ -96,6 +96,7 @@ export class EventRouter {
 		const seenBefore = windowMs > 0 ? await this.repository.seenWithin(accepted, windowMs) : new Set<string>();
 		/** The routed outcome of each input, by input index. */
 		const routedAt: RoutedOutcome[] = [];
+		const failedTransforms: RoutedOutcome[] = [];
 		for (let index = 0; index < parsedInputs.length; index++) {
 			const parsed = parsedInputs[index];
 			if (!parsed.ok) {
@@ -119,10 +120,12 @@ export class EventRouter {
 			const outcome: RoutedOutcome = { index, status: 'routed', event, rules: rules.map((rule) => rule.id), deliveries: [], transformFailures: [] };
 			outcomes.push(outcome);
 			routedAt[index] = outcome;
-			const planned = await this.plan(index, event, rules, undefined, outcome.transformFailures);
-			for (const plan of planned) plans.push(plan);
+			for (const plan of this.plan(index, event, rules, undefined, outcome.transformFailures)) plans.push(plan);
+			if (outcome.transformFailures.length === 0) continue;
+			failedTransforms.push(outcome);
 			for (const failure of outcome.transformFailures) log.push({ ...eventEntry(event, 'transform_failed'), ruleId: failure.ruleId, detail: failure.reason });
 		}
+		for (const { event, transformFailures } of failedTransforms) await this.deadLetterTransformFailures(event, transformFailures);
 		const results = await this.deliverAll(plans);
 		// An event's plans are consecutive: its hand-offs to node outputs share one entry (nothing can fail there).
 		let handOffs: DeliveryResult[] = [];
@@ -179,8 +182,11 @@ export class EventRouter {
 			return { ...base, status: 'failed', reason: `rule "${rule.id}" no longer sends to destination "${only}"` };
 		}
 		const failures: TransformFailure[] = [];
-		const plans = await this.plan(0, letter.event, [rule], only, failures);
-		if (failures.length > 0) return { ...base, status: 'failed', reason: failures[0].reason };
+		const plans = this.plan(0, letter.event, [rule], only, failures);
+		if (failures.length > 0) {
+			await this.deadLetterTransformFailures(letter.event, failures);
+			return { ...base, status: 'failed', reason: failures[0].reason };
+		}
 		const deliveries = await this.deliverAll(plans);
 		const failed = deliveries.find((delivery) => delivery.status === 'failed');
 		// A replayed transform failure is settled once the transform passes: each failed destination has its own letter now.
@@ -189,7 +195,7 @@ export class EventRouter {
 	}
 
 	/** Transforms the event per rule and plans one delivery per destination (the first rule naming it wins). */
-	private async plan(index: number, event: RoutingEvent, rules: CompiledRule[], onlyDestination: string | undefined, failures: TransformFailure[]): Promise<DeliveryPlan[]> {
+	private plan(index: number, event: RoutingEvent, rules: CompiledRule[], onlyDestination: string | undefined, failures: TransformFailure[]): DeliveryPlan[] {
 		const plans: DeliveryPlan[] = [];
 		// An event reaches a few destinations: a list is cheaper than a set here.
 		const planned: string[] = [];
@@ -199,8 +205,8 @@ export class EventRouter {
 				envelope = { id: event.id, type: event.type, source: event.source, time: event.time ?? new Date(this.now()).toISOString(), data: rule.transform(event.data) };
 			} catch (error) {
 				if (!(error instanceof TransformError)) throw error;
-				const deadLetterId = await this.repository.deadLetter({ event, ruleId: rule.id, destinationId: ALL_DESTINATIONS, reason: error.message, attempts: 0 });
-				failures.push({ ruleId: rule.id, reason: error.message, deadLetterId });
+				// Dead-lettered by deadLetterTransformFailures, before any delivery: planning never waits on the store.
+				failures.push({ ruleId: rule.id, reason: error.message, deadLetterId: '' });
 				continue;
 			}
 			for (const destination of rule.destinations) {
@@ -210,6 +216,13 @@ export class EventRouter {
 			}
 		}
 		return plans;
+	}
+
+	/** Sends each failed transform of an event to the dead letters (the whole rule: no destination was tried). */
+	private async deadLetterTransformFailures(event: RoutingEvent, failures: TransformFailure[]): Promise<void> {
+		for (const failure of failures) {
+			failure.deadLetterId = await this.repository.deadLetter({ event, ruleId: failure.ruleId, destinationId: ALL_DESTINATIONS, reason: failure.reason, attempts: 0 });
+		}
 	}
 
 	/** One queue per destination, all running at once; results in plan order. */
