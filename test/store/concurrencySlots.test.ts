@@ -45,8 +45,8 @@ describe.each(storeBackends())('concurrency slots on $name', (backend) => {
 			const work = async () => {
 				active++;
 				peak = Math.max(peak, active);
-				// Held until the limit has been reached once (or 5 s), so the others really contend however loaded the machine.
-				const deadline = Date.now() + 5_000;
+				// Held until the limit has been reached once (or 30 s), so the others really contend however loaded the machine.
+				const deadline = Date.now() + 30_000;
 				while (peak < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
 				for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
 				await store.db.query('SELECT 1');

@@ -749,8 +749,9 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 		});
 
 		test('with real timers, a holder keeps a short lease for several lease lengths while another polls, then frees it on release', async () => {
-			// Renewed every second: a slow renewal on a loaded machine still lands long before the lease ends.
-			const ttlMs = 3_000;
+			// Renewed every 3 s: a renewal late by a loaded machine's stall of several seconds still lands before the lease
+			// ends (3 s leases, renewed every second, were not enough for that).
+			const ttlMs = 9_000;
 			const live = new Leases(store.db, { ttlMs });
 			const holder = live.holder();
 			const other = live.holder();
