@@ -199,12 +199,14 @@ test('Resume Pending Orders hands out an unfinished order after its hold, once; 
 	expect((await complete('stock')).outputs.Intake[0][0].json).toMatchObject({ completed: false });
 
 	// Holds are in seconds (the store test covers them with a fake clock): wait them out, with a margin for the run after.
-	const resume = (maxAttempts: number) => run(intakeFlow({ operation: 'resumeOrders', resumeAfter: 3, maxAttempts }), [{ json: {} }]);
+	// The resume's hold is 10 s: the run right after it must still find the order held however long a loaded machine
+	// stalls between the two (3 s was not enough).
+	const resume = (maxAttempts: number) => run(intakeFlow({ operation: 'resumeOrders', resumeAfter: 10, maxAttempts }), [{ json: {} }]);
 	await new Promise((resolve) => setTimeout(resolve, 1_100));
 	const first = await resume(10);
 	expect(first.outputs.Intake[0].map((item) => item.json)).toMatchObject([{ orderKey: 'shopify:intake-1', pendingSteps: ['fulfillment', 'accounting', 'crm'], attempts: 2 }]);
 	expect((await resume(10)).outputs.Intake[0]).toEqual([]);
-	await new Promise((resolve) => setTimeout(resolve, 3_100));
+	await new Promise((resolve) => setTimeout(resolve, 10_100));
 	const tooMany = await resume(2);
 	expect(tooMany.outputs.Intake[0]).toEqual([]);
 	expect(tooMany.outputs.Intake[1].map((item) => item.json)).toMatchObject([{ orderKey: 'shopify:intake-1', attempts: 3 }]);
