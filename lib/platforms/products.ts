@@ -23,9 +23,33 @@ export interface ProductFields {
 	status: ProductStatus;
 	/** In each store's own weight unit: stores kept in step should use the same unit. */
 	weight: number | null;
+	/**
+	 * A product with several variants only (absent on a product with one): its options in order, each with its values
+	 * in order (Size: S, M, L). `sku`, `price`, `compareAtPrice` and `weight` above are then its first variant's.
+	 */
+	options?: ProductOption[];
+	/** A product with several variants only: each variant, matched across stores by its own SKU. */
+	variants?: ProductVariant[];
 }
 
-export const PRODUCT_FIELDS: ReadonlyArray<keyof ProductFields> = ['sku', 'title', 'description', 'price', 'compareAtPrice', 'status', 'weight'];
+export interface ProductOption {
+	name: string;
+	values: string[];
+}
+
+export interface ProductVariant {
+	sku: string;
+	price: string | null;
+	compareAtPrice: string | null;
+	weight: number | null;
+	/** The variant's value of each option, by option name ({Size: "M", Color: "Red"}). */
+	options: Record<string, string>;
+}
+
+export const PRODUCT_FIELDS: ReadonlyArray<keyof ProductFields> = ['sku', 'title', 'description', 'price', 'compareAtPrice', 'status', 'weight', 'options', 'variants'];
+
+/** Shopify's limit of options per product, which the neutral model keeps. */
+export const MAX_PRODUCT_OPTIONS = 3;
 
 /** One mapping for every store: the connectors already speak the neutral fields. */
 export const productMappings: FieldMapping[] = PRODUCT_FIELDS.map((field) => ({ internal: field, external: field }));
@@ -58,12 +82,15 @@ export function productRecord(externalId: string, fields: ProductFields, modifie
 	return { externalId, fields: { ...fields }, modifiedAt };
 }
 
-/** The neutral fields of a write, checked: a product without SKU or with an unknown status is refused before any call. */
-export function productWrite(write: RecordWrite): ProductFields {
+/**
+ * The neutral fields of a write, checked: a product without SKU or with an unknown status is refused before any call,
+ * and so is a product with several variants for a store that keeps single products (`variants` false).
+ */
+export function productWrite(write: RecordWrite, accepts: { variants: boolean; platform?: string } = { variants: false }): ProductFields {
 	const fields = write.fields as Partial<ProductFields>;
 	if (typeof fields.sku !== 'string' || fields.sku.trim() === '') throw new Error('sku must be a non-empty string');
 	if (fields.status !== undefined && !PRODUCT_STATUSES.includes(fields.status)) throw new Error(`status must be one of ${PRODUCT_STATUSES.join(', ')}, got ${JSON.stringify(fields.status)}`);
-	return {
+	const product: ProductFields = {
 		sku: fields.sku,
 		title: typeof fields.title === 'string' ? fields.title : '',
 		description: typeof fields.description === 'string' ? fields.description : '',
@@ -72,11 +99,69 @@ export function productWrite(write: RecordWrite): ProductFields {
 		status: fields.status ?? 'active',
 		weight: weightValue(fields.weight, 'weight'),
 	};
+	if (fields.variants === undefined || fields.variants === null) return product;
+	if (!accepts.variants) throw new Error(`variants: a product with several variants is not written to ${accepts.platform ?? 'this store'}, which keeps single products here`);
+	const options = productOptions(fields.options);
+	return { ...product, options, variants: productVariants(fields.variants, options) };
 }
 
-/** Each write checked on its own: a malformed one fails alone, the others go on to `send`. */
-export async function writeChecked(batch: RecordWrite[], send: (checked: Array<{ index: number; write: RecordWrite; product: ProductFields }>) => Promise<Map<number, WriteOutcome>>): Promise<WriteOutcome[]> {
-	return writeEachChecked(batch, productWrite, 'INVALID_PRODUCT', (checked) => send(checked.map(({ index, write, value }) => ({ index, write, product: value }))));
+/** `options`, checked: 1 to 3 options, each a name of its own and distinct text values. */
+function productOptions(value: unknown): ProductOption[] {
+	if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PRODUCT_OPTIONS) throw new Error(`options must be a list of 1 to ${MAX_PRODUCT_OPTIONS} options, got ${JSON.stringify(value)}`);
+	const names = new Set<string>();
+	return value.map((option: unknown, index) => {
+		const { name, values } = (option ?? {}) as { name?: unknown; values?: unknown };
+		if (typeof name !== 'string' || name.trim() === '' || names.has(name)) throw new Error(`options[${index}].name must be a non-empty name of its own, got ${JSON.stringify(name)}`);
+		names.add(name);
+		if (!Array.isArray(values) || values.length === 0 || values.some((entry) => typeof entry !== 'string' || entry === '') || new Set(values).size !== values.length) {
+			throw new Error(`options[${index}].values must be distinct non-empty texts, got ${JSON.stringify(values)}`);
+		}
+		return { name, values: [...(values as string[])] };
+	});
+}
+
+/** `variants`, checked against the options: each with a SKU of its own and one listed value of every option, no two alike. */
+function productVariants(value: unknown, options: ProductOption[]): ProductVariant[] {
+	if (!Array.isArray(value) || value.length === 0) throw new Error(`variants must be a non-empty list, got ${JSON.stringify(value)}`);
+	const skus = new Set<string>();
+	const combinations = new Set<string>();
+	return value.map((entry: unknown, index) => {
+		const variant = (entry ?? {}) as Partial<Record<keyof ProductVariant, unknown>>;
+		const where = `variants[${index}]`;
+		if (typeof variant.sku !== 'string' || variant.sku.trim() === '' || skus.has(variant.sku)) throw new Error(`${where}.sku must be a non-empty SKU of its own, got ${JSON.stringify(variant.sku)}`);
+		skus.add(variant.sku);
+		const chosen = (variant.options ?? {}) as Record<string, unknown>;
+		if (typeof chosen !== 'object' || Array.isArray(chosen)) throw new Error(`${where}.options must name a value of each option, got ${JSON.stringify(variant.options)}`);
+		for (const option of options) {
+			if (typeof chosen[option.name] !== 'string' || !option.values.includes(chosen[option.name] as string)) {
+				throw new Error(`${where}.options.${option.name} must be one of ${option.values.join(', ')}, got ${JSON.stringify(chosen[option.name])}`);
+			}
+		}
+		const unknown = Object.keys(chosen).find((name) => !options.some((option) => option.name === name));
+		if (unknown !== undefined) throw new Error(`${where}.options.${unknown} is no option of the product`);
+		const combination = JSON.stringify(options.map((option) => chosen[option.name]));
+		if (combinations.has(combination)) throw new Error(`${where}.options repeat another variant's values ${combination}`);
+		combinations.add(combination);
+		return {
+			sku: variant.sku,
+			price: decimalText(variant.price, `${where}.price`),
+			compareAtPrice: decimalText(variant.compareAtPrice, `${where}.compareAtPrice`),
+			weight: weightValue(variant.weight, `${where}.weight`),
+			options: Object.fromEntries(options.map((option) => [option.name, chosen[option.name] as string])),
+		};
+	});
+}
+
+/**
+ * Each write checked on its own: a malformed one fails alone, the others go on to `send`. `accepts.variants`: the store
+ * writes products with several variants (Shopify); the others refuse them, naming the field.
+ */
+export async function writeChecked(
+	batch: RecordWrite[],
+	send: (checked: Array<{ index: number; write: RecordWrite; product: ProductFields }>) => Promise<Map<number, WriteOutcome>>,
+	accepts: { variants: boolean; platform?: string } = { variants: false },
+): Promise<WriteOutcome[]> {
+	return writeEachChecked(batch, (write) => productWrite(write, accepts), 'INVALID_PRODUCT', (checked) => send(checked.map(({ index, write, value }) => ({ index, write, product: value }))));
 }
 
 /**

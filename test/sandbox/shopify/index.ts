@@ -75,7 +75,10 @@ interface SandboxProduct {
 	descriptionHtml: string;
 	status: 'ACTIVE' | 'DRAFT' | 'ARCHIVED';
 	updatedAt: string;
-	variants: Array<{ id: number; sku: string; price: string; compareAtPrice: string | null; weight: number | null }>;
+	/** The options in order with their values in order (a product of one variant: Title / Default Title). */
+	options: Array<{ name: string; values: string[] }>;
+	/** In position order, each with its value of every option. */
+	variants: Array<{ id: number; sku: string; price: string; compareAtPrice: string | null; weight: number | null; selectedOptions: Array<{ name: string; value: string }> }>;
 }
 
 type MarketingState = 'NOT_SUBSCRIBED' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'REDACTED' | 'INVALID';
@@ -572,12 +575,21 @@ function productNode(product: SandboxProduct) {
 		descriptionHtml: product.descriptionHtml,
 		status: product.status,
 		updatedAt: product.updatedAt,
+		options: ({ first }: { first?: number }) =>
+			product.options.slice(0, first ?? product.options.length).map((option, index) => ({
+				id: `gid://shopify/ProductOption/${product.id}${index + 1}`,
+				name: option.name,
+				position: index + 1,
+				values: [...option.values],
+				optionValues: option.values.map((value, valueIndex) => ({ id: `gid://shopify/ProductOptionValue/${product.id}${index + 1}${valueIndex + 1}`, name: value, hasVariants: product.variants.some((variant) => variant.selectedOptions.some((selected) => selected.name === option.name && selected.value === value)) })),
+			})),
 		variants: ({ first }: { first?: number }) => ({
 			nodes: product.variants.slice(0, first ?? product.variants.length).map((variant) => ({
 				id: `gid://shopify/ProductVariant/${variant.id}`,
 				sku: variant.sku,
 				price: variant.price,
 				compareAtPrice: variant.compareAtPrice,
+				selectedOptions: variant.selectedOptions.map((selected) => ({ ...selected })),
 				inventoryItem: {
 					id: `gid://shopify/InventoryItem/${variant.id}`,
 					legacyResourceId: String(variant.id),
@@ -597,13 +609,27 @@ interface ProductSetInput {
 	title?: string;
 	descriptionHtml?: string;
 	status?: SandboxProduct['status'];
-	productOptions?: unknown[];
-	variants?: Array<{ id?: string; sku?: string; price?: string | number; compareAtPrice?: string | number | null; inventoryItem?: { sku?: string; measurement?: { weight?: { value?: number; unit?: string } } } }>;
+	productOptions?: Array<{ name?: string; position?: number; values?: Array<{ name?: string }> }>;
+	variants?: Array<{
+		id?: string;
+		sku?: string;
+		position?: number;
+		price?: string | number;
+		compareAtPrice?: string | number | null;
+		optionValues?: Array<{ optionName?: string; name?: string }>;
+		inventoryItem?: { sku?: string; measurement?: { weight?: { value?: number; unit?: string } } };
+	}>;
 }
 
+/** What synchronous productSet takes (shopify.dev productSet: 100 variants; 3 options a product). */
+const SYNC_MAX_VARIANTS = 100;
+const MAX_OPTIONS = 3;
+
 /**
- * `productSet(input, synchronous: true)`: creates a product (no `id`) or replaces the given fields of one; `variants`
- * replaces the product's variants (a variant with an `id` keeps it). A create with variants needs `productOptions`.
+ * `productSet(input, synchronous: true)`: creates a product (no `id`) or replaces the given fields of one. List fields
+ * replace the product's (shopify.dev, "Sync product data"): `productOptions` its options, `variants` its variants (a
+ * variant with an `id` keeps it; one left out is deleted). A create with variants needs `productOptions`; each variant
+ * names one listed value of every option (`optionValues`), no two variants alike.
  */
 function productSet(state: ShopifyState, input: ProductSetInput) {
 	const error = (field: string[], message: string, code: string) => ({ product: null, userErrors: [{ field, message, code }] });
@@ -611,25 +637,76 @@ function productSet(state: ShopifyState, input: ProductSetInput) {
 	if (input.id !== undefined && !existing) return error(['input', 'id'], 'Product does not exist', 'PRODUCT_DOES_NOT_EXIST');
 	if (!existing && (typeof input.title !== 'string' || input.title === '')) return error(['input', 'title'], "Title can't be blank", 'INVALID');
 	if (!existing && input.variants && !input.productOptions) return error(['input', 'productOptions'], 'Product options input is required when updating variants', 'PRODUCT_OPTIONS_INPUT_MISSING');
-	const product: SandboxProduct = existing ?? { id: 10_000 + state.id(), title: '', descriptionHtml: '', status: 'ACTIVE', updatedAt: '', variants: [] };
+	// No options and no variants: a product with neither (its default option and variant are not modelled here).
+	const optionsGiven = input.productOptions && (input.productOptions.length > 0 || input.variants) ? input.productOptions : undefined;
+	if (optionsGiven && !input.variants) return error(['input', 'variants'], 'Variants input is required when updating product options', 'VARIANTS_INPUT_MISSING');
+	const options = optionsGiven ? setOptions(optionsGiven) : { options: existing?.options ?? [] };
+	if ('userError' in options) return { product: null, userErrors: [options.userError] };
+	const variants = input.variants ? setVariants(state, input.variants, options.options, existing) : undefined;
+	if (variants && 'userError' in variants) return { product: null, userErrors: [variants.userError] };
+	const product: SandboxProduct = existing ?? { id: 10_000 + state.id(), title: '', descriptionHtml: '', status: 'ACTIVE', updatedAt: '', options: [], variants: [] };
 	if (input.title !== undefined) product.title = input.title;
 	if (input.descriptionHtml !== undefined) product.descriptionHtml = input.descriptionHtml;
 	if (input.status !== undefined) product.status = input.status;
-	if (input.variants) {
-		product.variants = input.variants.map((variant) => {
-			const kept = variant.id === undefined ? undefined : product.variants.find((entry) => `gid://shopify/ProductVariant/${entry.id}` === variant.id);
-			return {
-				id: kept?.id ?? 20_000 + state.id(),
-				sku: variant.inventoryItem?.sku ?? variant.sku ?? kept?.sku ?? '',
-				price: variant.price === undefined ? (kept?.price ?? '0.00') : Number(variant.price).toFixed(2),
-				compareAtPrice: variant.compareAtPrice === undefined ? (kept?.compareAtPrice ?? null) : variant.compareAtPrice === null ? null : Number(variant.compareAtPrice).toFixed(2),
-				weight: variant.inventoryItem?.measurement?.weight?.value ?? kept?.weight ?? null,
-			};
-		});
-	}
+	product.options = options.options;
+	if (variants) product.variants = variants.variants;
 	product.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	state.products.set(product.id, product);
 	return { product: productNode(product), userErrors: [] };
+}
+
+type SetError = { userError: UserError };
+
+/** `productOptions` as the product's options: 1 to 3, names and values distinct, in the order given (or by `position`). */
+function setOptions(input: NonNullable<ProductSetInput['productOptions']>): { options: SandboxProduct['options'] } | SetError {
+	const refuse = (field: string[], message: string, code: string): SetError => ({ userError: { field: ['input', 'productOptions', ...field], message, code } });
+	if (input.length === 0 || input.length > MAX_OPTIONS) return refuse([], `A product must have 1 to ${MAX_OPTIONS} options`, 'OPTIONS_OVER_LIMIT');
+	const ordered = input.map((option, index) => ({ option, index })).sort((a, b) => (a.option.position ?? a.index + 1) - (b.option.position ?? b.index + 1));
+	const options: SandboxProduct['options'] = [];
+	for (const { option, index } of ordered) {
+		if (typeof option.name !== 'string' || option.name === '') return refuse([String(index), 'name'], "Option name can't be blank", 'INVALID_INPUT');
+		if (options.some((known) => known.name === option.name)) return refuse([String(index), 'name'], `Option '${option.name}' already exists`, 'DUPLICATED_OPTION_NAME');
+		const values = (option.values ?? []).map((value) => value.name);
+		if (values.length === 0 || values.some((value) => typeof value !== 'string' || value === '')) return refuse([String(index), 'values'], `Option '${option.name}' needs values`, 'OPTION_VALUES_MISSING');
+		if (new Set(values).size !== values.length) return refuse([String(index), 'values'], `Option '${option.name}' has a value twice`, 'DUPLICATED_OPTION_VALUE');
+		options.push({ name: option.name, values: values as string[] });
+	}
+	return { options };
+}
+
+/** `variants` as the product's variants: each naming one listed value of every option, no two alike, a kept id its own. */
+function setVariants(state: ShopifyState, input: NonNullable<ProductSetInput['variants']>, options: SandboxProduct['options'], existing: SandboxProduct | undefined): { variants: SandboxProduct['variants'] } | SetError {
+	const refuse = (index: number, field: string[], message: string, code: string): SetError => ({ userError: { field: ['input', 'variants', String(index), ...field], message, code } });
+	if (input.length > SYNC_MAX_VARIANTS) return { userError: { field: ['input', 'variants'], message: `A synchronous productSet takes at most ${SYNC_MAX_VARIANTS} variants`, code: 'VARIANTS_OVER_LIMIT' } };
+	const combinations = new Set<string>();
+	const ordered = input.map((variant, index) => ({ variant, index })).sort((a, b) => (a.variant.position ?? a.index + 1) - (b.variant.position ?? b.index + 1));
+	const variants: SandboxProduct['variants'] = [];
+	for (const { variant, index } of ordered) {
+		const kept = variant.id === undefined ? undefined : existing?.variants.find((entry) => `gid://shopify/ProductVariant/${entry.id}` === variant.id);
+		if (variant.id !== undefined && !kept) return refuse(index, ['id'], 'Product variant does not exist', 'PRODUCT_VARIANT_DOES_NOT_EXIST');
+		const given = variant.optionValues ?? [];
+		const unknown = given.find((value) => !options.some((option) => option.name === value.optionName));
+		if (unknown) return refuse(index, ['optionValues'], `Option '${String(unknown.optionName)}' does not exist`, 'OPTION_DOES_NOT_EXIST');
+		const selectedOptions: Array<{ name: string; value: string }> = [];
+		for (const option of options) {
+			const chosen = given.filter((value) => value.optionName === option.name);
+			if (chosen.length !== 1) return refuse(index, ['optionValues'], `The variant must have one value of option '${option.name}'`, 'OPTION_VALUES_MISSING');
+			if (!option.values.includes(String(chosen[0].name))) return refuse(index, ['optionValues'], `Option value '${String(chosen[0].name)}' does not exist on option '${option.name}'`, 'OPTION_VALUE_DOES_NOT_EXIST');
+			selectedOptions.push({ name: option.name, value: String(chosen[0].name) });
+		}
+		const combination = JSON.stringify(selectedOptions);
+		if (combinations.has(combination)) return refuse(index, ['optionValues'], `The variant '${selectedOptions.map((selected) => selected.value).join(' / ')}' already exists`, 'INVALID_VARIANT');
+		combinations.add(combination);
+		variants.push({
+			id: kept?.id ?? 20_000 + state.id(),
+			sku: variant.inventoryItem?.sku ?? variant.sku ?? kept?.sku ?? '',
+			price: variant.price === undefined ? (kept?.price ?? '0.00') : Number(variant.price).toFixed(2),
+			compareAtPrice: variant.compareAtPrice === undefined ? (kept?.compareAtPrice ?? null) : variant.compareAtPrice === null ? null : Number(variant.compareAtPrice).toFixed(2),
+			weight: variant.inventoryItem?.measurement?.weight?.value ?? kept?.weight ?? null,
+			selectedOptions,
+		});
+	}
+	return { variants };
 }
 
 const customerId = (gid: unknown) => Number(String(gid).replace('gid://shopify/Customer/', ''));
@@ -738,15 +815,42 @@ function consentUpdate(state: ShopifyState, input: { customerId: string; emailMa
 	return { customer: customerNode(customer), userErrors: [] };
 }
 
+/** A seeded product: one variant (`sku`, `price`…), or several (`options` and `variants` with their `options` by name). */
+interface SeededProduct {
+	sku?: string;
+	title?: string;
+	price?: string;
+	compareAtPrice?: string | null;
+	status?: SandboxProduct['status'];
+	weight?: number;
+	descriptionHtml?: string;
+	options?: Array<{ name: string; values: string[] }>;
+	variants?: Array<{ sku: string; price?: string; compareAtPrice?: string | null; weight?: number; options: Record<string, string> }>;
+}
+
+function seededProduct(record: SeededProduct): ProductSetInput {
+	const variantOf = (variant: { sku?: string; price?: string; compareAtPrice?: string | null; weight?: number }, optionValues: Array<{ optionName: string; name: string }>) => ({
+		price: variant.price ?? '0',
+		compareAtPrice: variant.compareAtPrice ?? null,
+		optionValues,
+		inventoryItem: { sku: variant.sku, measurement: variant.weight === undefined ? undefined : { weight: { value: variant.weight, unit: 'KILOGRAMS' } } },
+	});
+	const base = { title: record.title ?? record.sku ?? record.variants?.[0]?.sku, descriptionHtml: record.descriptionHtml, status: record.status };
+	if (!record.variants) return { ...base, productOptions: [{ name: 'Title', values: [{ name: 'Default Title' }] }], variants: [variantOf(record, [{ optionName: 'Title', name: 'Default Title' }])] };
+	return {
+		...base,
+		productOptions: (record.options ?? []).map((option) => ({ name: option.name, values: option.values.map((name) => ({ name })) })),
+		variants: record.variants.map((variant) => variantOf(variant, Object.entries(variant.options).map(([optionName, name]) => ({ optionName, name })))),
+	};
+}
+
 /** `{ inventory: [{ sku, available, locationId? }] }` */
 function seed(state: ShopifyState, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	for (const [collection, records] of Object.entries(data)) {
 		if (collection === 'products' && Array.isArray(records)) {
-			for (const record of records as Array<{ sku: string; title?: string; price?: string; compareAtPrice?: string | null; status?: SandboxProduct['status']; weight?: number; descriptionHtml?: string }>) {
-				productSet(state, {
-					title: record.title ?? record.sku, descriptionHtml: record.descriptionHtml, status: record.status, productOptions: [],
-					variants: [{ price: record.price ?? '0', compareAtPrice: record.compareAtPrice ?? null, inventoryItem: { sku: record.sku, measurement: record.weight === undefined ? undefined : { weight: { value: record.weight, unit: 'KILOGRAMS' } } } }],
-				});
+			for (const record of records as SeededProduct[]) {
+				const made = productSet(state, seededProduct(record));
+				if (made.userErrors.length > 0) throw controlError(400, made.userErrors.map((error) => error.message).join('; '));
 			}
 			continue;
 		}

@@ -199,3 +199,40 @@ test('the bulk API refuses as Shopify does: a second mutation while one runs, a 
 	// The result file and the upload host need no token: Shopify's API does.
 	expect((await fetch(`${api}/graphql.json`, { method: 'POST', body: '{}' })).status).toBe(401);
 });
+
+test('a product with options and variants is pulled whole and written with them, with answers that match the schema; productSet refuses variants off their options', async () => {
+	await control.seed({
+		products: [{ title: 'Tee', options: [{ name: 'Size', values: ['S', 'M'] }, { name: 'Color', values: ['Red'] }], variants: [{ sku: 'T-S', price: '10.00', options: { Size: 'S', Color: 'Red' } }, { sku: 'T-M', price: '11.00', options: { Size: 'M', Color: 'Red' } }] }],
+	});
+	const products = await openSync({ store: await scratchStore(), platforms: standalonePlatforms([sandboxAccount('shopify', api, sandbox.credentials)]) }).productConnector({ platform: 'shopify' });
+	const [pulled] = (await products.pullChanges('products', undefined)).records;
+	expect(pulled.fields).toMatchObject({
+		sku: 'T-S',
+		price: '10',
+		options: [{ name: 'Size', values: ['S', 'M'] }, { name: 'Color', values: ['Red'] }],
+		variants: [
+			{ sku: 'T-S', price: '10', compareAtPrice: null, weight: null, options: { Size: 'S', Color: 'Red' } },
+			{ sku: 'T-M', price: '11', compareAtPrice: null, weight: null, options: { Size: 'M', Color: 'Red' } },
+		],
+	});
+	// Written back with one variant fewer and one more: the kept SKU keeps its variant, the dropped one is gone.
+	const [before] = await control.state<Array<{ variants: Array<{ id: number; sku: string }> }>>('products');
+	const variants = [(pulled.fields.variants as unknown[])[1], { sku: 'T-L', price: '12', compareAtPrice: null, weight: null, options: { Size: 'L', Color: 'Red' } }];
+	const [written] = await products.write('products', [{ externalId: pulled.externalId, fields: { ...pulled.fields, options: [{ name: 'Size', values: ['M', 'L'] }, { name: 'Color', values: ['Red'] }], variants } }]);
+	expect(written).toMatchObject({ ok: true, created: false });
+	const [after] = await control.state<Array<{ variants: Array<{ id: number; sku: string; selectedOptions: Array<{ value: string }> }> }>>('products');
+	expect(after.variants.map((variant) => `${variant.sku} ${variant.selectedOptions.map((selected) => selected.value).join('/')}`)).toEqual(['T-M M/Red', 'T-L L/Red']);
+	expect(after.variants[0].id).toBe(before.variants.find((variant) => variant.sku === 'T-M')!.id);
+	expect(conformance.problems()).toEqual([]);
+	expect(conformance.covered()).toEqual(['mutation productSet', 'query nodes', 'query product', 'query products']);
+
+	const set = (input: Record<string, unknown>) =>
+		graphql('mutation Set($input: ProductSetInput!) { productSet(input: $input, synchronous: true) { product { id } userErrors { code field } } }', { input }).then((reply) => reply.data.productSet.userErrors);
+	const options = [{ name: 'Size', values: [{ name: 'S' }] }];
+	expect(await set({ title: 'X', productOptions: options, variants: [{ optionValues: [{ optionName: 'Size', name: 'XL' }] }] })).toEqual([{ code: 'OPTION_VALUE_DOES_NOT_EXIST', field: ['input', 'variants', '0', 'optionValues'] }]);
+	expect(await set({ title: 'X', productOptions: options, variants: [{ optionValues: [] }] })).toEqual([{ code: 'OPTION_VALUES_MISSING', field: ['input', 'variants', '0', 'optionValues'] }]);
+	expect(await set({ title: 'X', productOptions: options, variants: [1, 2].map(() => ({ optionValues: [{ optionName: 'Size', name: 'S' }] })) })).toEqual([{ code: 'INVALID_VARIANT', field: ['input', 'variants', '1', 'optionValues'] }]);
+	expect(await set({ title: 'X', productOptions: [...options, { name: 'Size', values: [{ name: 'M' }] }], variants: [] })).toEqual([{ code: 'DUPLICATED_OPTION_NAME', field: ['input', 'productOptions', '1', 'name'] }]);
+	expect(await set({ title: 'X', productOptions: options, variants: [{ id: 'gid://shopify/ProductVariant/1', optionValues: [{ optionName: 'Size', name: 'S' }] }] })).toEqual([{ code: 'PRODUCT_VARIANT_DOES_NOT_EXIST', field: ['input', 'variants', '0', 'id'] }]);
+	expect(await control.state<unknown[]>('products')).toHaveLength(1);
+});
