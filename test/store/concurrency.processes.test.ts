@@ -60,8 +60,9 @@ async function race(sandbox: RunningSandbox, storeOf: (caller: number) => unknow
 	const control = new SandboxControl(sandbox.baseUrl);
 	await control.reset();
 	// Each request stays open a while, so requests of different processes overlap: long enough that on a loaded machine
-	// the processes, told to go one after another, still have theirs open at once.
-	await control.updateSettings({ responseDelayMs: 400 });
+	// the processes, told to go one after another, still have theirs open at once (1.5 s: a loaded 2-core machine stalls
+	// a process for longer than the 400 ms this was).
+	await control.updateSettings({ responseDelayMs: 1_500 });
 	const env = { CALLER_BASE_URL: sandbox.baseUrl, CALLER_API_KEY: String(sandbox.credentials.apiKey), CALLER_REQUESTS: String(REQUESTS_EACH) };
 	const callers = Array.from({ length: WORKERS }, (_, index) => new Caller({ ...env, CALLER_STORE: JSON.stringify(storeOf(index)) }));
 	try {
