@@ -77,8 +77,36 @@ export function applyTransforms(value: unknown, transforms: ValueTransform[] = [
  * date), so a platform spelling what we wrote its own way (HubSpot's date-time for a date) is not a change.
  */
 export function sameFieldValue(mapping: FieldMapping, a: unknown, b: unknown): boolean {
-	const normalising = (mapping.transforms ?? []).filter((transform) => typeof transform === 'string');
+	const { normalising } = transformsOf(mapping);
 	return sameValue(applyTransforms(a, normalising), applyTransforms(b, normalising));
+}
+
+/** A mapping's transforms sorted for reading: its `{map}` transforms reversed, and its normalising ones. */
+interface ReadTransforms {
+	/** The transforms these were worked out from. */
+	source: ValueTransform[] | undefined;
+	reverse: ValueTransform[];
+	normalising: ValueTransform[];
+}
+
+/** Worked out once per mapping object, not once per field of every record (a sync's mappings live for its run). */
+const readTransforms = new WeakMap<FieldMapping, ReadTransforms>();
+
+function transformsOf(mapping: FieldMapping): ReadTransforms {
+	let known = readTransforms.get(mapping);
+	// A mapping given other transforms since is worked out again.
+	if (!known || known.source !== mapping.transforms) {
+		const transforms = mapping.transforms ?? [];
+		known = {
+			source: mapping.transforms,
+			reverse: transforms
+				.filter((transform): transform is { map: Record<string, string> } => typeof transform === 'object')
+				.map((transform) => ({ map: Object.fromEntries(Object.entries(transform.map).map(([from, to]) => [to, from])) })),
+			normalising: transforms.filter((transform) => typeof transform === 'string'),
+		};
+		readTransforms.set(mapping, known);
+	}
+	return known;
 }
 
 /** The internal value a mapping reads: one path, or several joined by a space. */
@@ -129,11 +157,7 @@ export function fromPlatformFields(fields: Record<string, unknown>, mappings: Fi
 		const pulled = getPath(fields, mapping.external);
 		if (pulled === undefined) continue;
 		const value = valueFromPlatform(pulled, mapping.values, options?.[mapping.external]);
-		const transforms = mapping.transforms ?? [];
-		const reverse = transforms
-			.filter((transform): transform is { map: Record<string, string> } => typeof transform === 'object')
-			.map((transform) => ({ map: Object.fromEntries(Object.entries(transform.map).map(([from, to]) => [to, from])) }));
-		const normalising = transforms.filter((transform) => typeof transform === 'string');
+		const { reverse, normalising } = transformsOf(mapping);
 		setInternalValue(record, mapping.internal, applyTransforms(applyTransforms(value, reverse), normalising));
 	}
 	return record;

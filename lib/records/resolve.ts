@@ -71,14 +71,19 @@ interface Candidate {
 	side: string;
 	value: unknown;
 	time: number;
-	rank: number;
 }
 
+/** A side's place in the tie-break order (worked out only when two changes have equal times). */
+type RankOf = (side: string) => number;
+
 /** Latest modified time wins; equal times go to the side earlier in the priority order, so every run agrees. */
-function latest(candidates: Candidate[]): Candidate {
-	return candidates.reduce((best, candidate) =>
-		candidate.time > best.time || (candidate.time === best.time && candidate.rank < best.rank) ? candidate : best,
-	);
+function latest(candidates: Candidate[], rankOf: RankOf): Candidate {
+	let best = candidates[0];
+	for (let i = 1; i < candidates.length; i++) {
+		const candidate = candidates[i];
+		if (candidate.time > best.time || (candidate.time === best.time && rankOf(candidate.side) < rankOf(best.side))) best = candidate;
+	}
+	return best;
 }
 
 function sideRanks(versions: RecordVersion[], priority: string[] = []): Map<string, number> {
@@ -92,7 +97,8 @@ type FlatVersion = RecordVersion & { flat: Record<string, unknown>; time: number
 export function resolveVersions(base: Record<string, unknown> | undefined, versions: RecordVersion[], options: ResolveOptions): Resolution {
 	const flatBase = flatten(base ?? {});
 	const flatVersions: FlatVersion[] = versions.map((version) => ({ ...version, flat: flatten(version.fields), time: timeOf(version.modifiedAt) }));
-	const ranks = sideRanks(versions, options.sidePriority);
+	let ranks: Map<string, number> | undefined;
+	const rankOf: RankOf = (side) => (ranks ??= sideRanks(versions, options.sidePriority)).get(side) ?? 0;
 	const policies = options.fieldPolicies?.length ? new Map(options.fieldPolicies.map((policy) => [policy.field, policy])) : undefined;
 	const fields = new Set<string>();
 	for (const version of flatVersions) for (const field of Object.keys(version.flat)) fields.add(field);
@@ -100,33 +106,40 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 	const decisions: FieldDecision[] = [];
 	const ignored = new Set<string>();
 
-	// Loops rather than chained filters: sync resolves every field of every record it pulls.
+	// Loops rather than chained filters, and arrays only for fields some side changed: sync resolves every field of every
+	// record it pulls.
 	for (const field of fields) {
-		const present: FlatVersion[] = [];
-		const candidates: Candidate[] = [];
+		let candidates: Candidate[] | undefined;
 		for (const version of flatVersions) {
 			if (!(field in version.flat)) continue;
-			present.push(version);
 			const value = version.flat[field];
 			// Without a base (first sync) a value counts as a change, a blank does not: it is missing data, not an edit.
 			const changed = base === undefined ? !isBlank(value) : !sameValue(value, flatBase[field]);
-			if (changed) candidates.push({ side: version.side, value, time: version.time, rank: ranks.get(version.side) ?? 0 });
+			if (!changed) continue;
+			const candidate = { side: version.side, value, time: version.time };
+			if (candidates) candidates.push(candidate);
+			else candidates = [candidate];
 		}
 		const policy = policies?.get(field);
 		if (policy?.policy === 'ignore') {
 			ignored.add(field);
-			if (candidates.length > 0) decisions.push({ field, changedBy: candidates.map((candidate) => candidate.side), conflict: false, reason: 'ignored' });
+			if (candidates) decisions.push({ field, changedBy: candidates.map((candidate) => candidate.side), conflict: false, reason: 'ignored' });
 			continue;
 		}
+		// No side changed it: nothing to decide, whatever the policy.
+		if (!candidates) continue;
 		const distinct = candidates.length > 1 ? uniqueValues(candidates) : candidates;
-		const decision = decide(field, flatBase[field], policy, candidates, distinct, present, options.strategy);
-		if (!decision) continue;
+		const decision = decide(field, flatBase[field], policy, candidates, distinct, flatVersions, options.strategy, rankOf);
 		decisions.push({ ...decision, field, changedBy: candidates.map((candidate) => candidate.side), conflict: distinct.length > 1 });
 		if (decision.reason !== 'review') merged[field] = decision.value;
 	}
 
-	const review = decisions.filter((decision) => decision.reason === 'review').map((decision) => decision.field);
-	const conflicts = decisions.filter((decision) => decision.conflict).map((decision) => decision.field);
+	const review: string[] = [];
+	const conflicts: string[] = [];
+	for (const decision of decisions) {
+		if (decision.reason === 'review') review.push(decision.field);
+		if (decision.conflict) conflicts.push(decision.field);
+	}
 	return new ResolvedRecord(unflatten(merged), decisions, conflicts, review, { flatVersions, merged, fields, ignored });
 }
 
@@ -182,38 +195,43 @@ function sideUpdates(flatVersions: FlatVersion[], merged: Record<string, unknown
 
 type Decided = Pick<FieldDecision, 'reason' | 'winner' | 'value'>;
 
+/** The side's version when it holds the field. */
+function versionWith(versions: FlatVersion[], side: string, field: string): FlatVersion | undefined {
+	return versions.find((version) => version.side === side && field in version.flat);
+}
+
+/** The decision on a field at least one side changed (`candidates` is never empty). */
 function decide(
 	field: string,
 	baseValue: unknown,
 	policy: FieldPolicy | undefined,
 	candidates: Candidate[],
 	distinct: Candidate[],
-	present: FlatVersion[],
+	versions: FlatVersion[],
 	strategy: ConflictStrategy,
-): Decided | undefined {
+	rankOf: RankOf,
+): Decided {
 	if (policy?.policy === 'owner' && policy.side) {
-		if (candidates.length === 0) return undefined;
 		// An owner without a version of its own in this round still holds the base value.
-		const owner = present.find((version) => version.side === policy.side);
+		const owner = versionWith(versions, policy.side, field);
 		return { reason: 'owner', winner: policy.side, value: owner ? owner.flat[field] : baseValue };
 	}
-	if (candidates.length === 0) return undefined;
 	if (policy?.policy === 'preferUnlessBlank' && policy.side) {
-		const preferred = present.find((version) => version.side === policy.side);
+		const preferred = versionWith(versions, policy.side, field);
 		if (preferred && !isBlank(preferred.flat[field])) return { reason: 'unlessBlank', winner: preferred.side, value: preferred.flat[field] };
 		const filled = candidates.filter((candidate) => !isBlank(candidate.value));
-		if (filled.length > 0) return byStrategy(filled, uniqueValues(filled), strategy) ?? undefined;
+		if (filled.length > 0) return byStrategy(filled, uniqueValues(filled), strategy, rankOf);
 	}
-	return byStrategy(candidates, distinct, strategy);
+	return byStrategy(candidates, distinct, strategy, rankOf);
 }
 
 function uniqueValues(candidates: Candidate[]): Candidate[] {
 	return candidates.filter((candidate, index) => candidates.findIndex((other) => sameValue(other.value, candidate.value)) === index);
 }
 
-function byStrategy(candidates: Candidate[], distinct: Candidate[], strategy: ConflictStrategy): Decided {
+function byStrategy(candidates: Candidate[], distinct: Candidate[], strategy: ConflictStrategy, rankOf: RankOf): Decided {
 	if (distinct.length === 1) {
-		const winner = latest(candidates);
+		const winner = latest(candidates, rankOf);
 		return { reason: candidates.length === 1 ? 'oneSide' : 'sameValue', winner: winner.side, value: winner.value };
 	}
 	if (strategy.kind === 'manual') return { reason: 'review' };
@@ -221,6 +239,6 @@ function byStrategy(candidates: Candidate[], distinct: Candidate[], strategy: Co
 		const preferred = candidates.find((candidate) => candidate.side === strategy.side);
 		if (preferred) return { reason: 'preferred', winner: preferred.side, value: preferred.value };
 	}
-	const winner = latest(candidates);
+	const winner = latest(candidates, rankOf);
 	return { reason: 'lastWriteWins', winner: winner.side, value: winner.value };
 }

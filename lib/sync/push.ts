@@ -269,10 +269,13 @@ const isBlank = (value: unknown) => value === undefined || value === null || val
 
 /** True when every value about to be written is what the snapshot already holds (blank equals missing). */
 function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, unknown>, mappings: FieldMapping[]): boolean {
-	return Object.entries(flatten(fields)).every(([path, value]) => {
+	const flat = flatten(fields);
+	for (const path of Object.keys(flat)) {
 		const mapping = mappings.find((candidate) => candidate.external === path);
-		return mapping ? sameFieldValue(mapping, getPath(snapshot, path), value) : sameValue(getPath(snapshot, path), value);
-	});
+		const held = getPath(snapshot, path);
+		if (!(mapping ? sameFieldValue(mapping, held, flat[path]) : sameValue(held, flat[path]))) return false;
+	}
+	return true;
 }
 
 /** The mapped fields the platform answered with that the write did not carry: plain values (a thread is kept its own way). */

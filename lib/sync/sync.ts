@@ -551,9 +551,12 @@ class SyncRun {
 	private pushTo(platform: SyncPlatform, items: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }>) {
 		const name = platform.connector.platform;
 		const records: InternalRecord[] = items.map(({ record, own }) => {
-			const data = { ...record.data };
-			for (const [path, value] of Object.entries(own.get(name) ?? {})) setPath(data, path, value);
-			return { ...data, id: record.internalId };
+			// One copy per record and platform: the hub record stays as saved.
+			const data: InternalRecord = { ...record.data, id: record.internalId };
+			const kept = own.get(name);
+			if (kept) for (const [path, value] of Object.entries(kept)) setPath(data, path, value);
+			data.id = record.internalId;
+			return data;
 		});
 		return pushRecords({
 			store: this.options.store, connector: platform.connector, integration: this.options.integration, entity: this.options.entity,
