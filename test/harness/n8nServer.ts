@@ -135,28 +135,37 @@ export async function startSingleN8n(options: StartN8nOptions = {}): Promise<N8n
 	await installCommunityPackages(userFolder, [packageTarball, ...(options.extraPackageTarballs ?? [])]);
 	if (!options.packageTarball) rmSync(path.dirname(packageTarball), { recursive: true, force: true });
 
-	const port = options.port ?? (await freePort());
-	const baseUrl = `http://127.0.0.1:${port}`;
-	const env = { ...serverEnv(userFolder, baseUrl, port, await freePort()), ...options.env };
-	const started = Date.now();
-	const n8nProcess = spawnN8n(n8nDir, userFolder, env);
-	const fail = async (error: unknown): Promise<never> => {
+	const fail = async (n8nProcess: N8nProcess, error: unknown): Promise<never> => {
 		await n8nProcess.stop();
 		throw new Error(`n8n did not come up: ${(error as Error).message}\n--- tail of ${n8nProcess.logFile} ---\n${n8nProcess.logTail()}`);
 	};
-	try {
-		await waitUntilReady(baseUrl, n8nProcess, options.readyTimeoutMs ?? 180_000);
-	} catch (error) {
-		return await fail(error);
-	}
-	const startupSeconds = (Date.now() - started) / 1000;
-	try {
-		const owner = options.owner ?? defaultOwner;
-		const cookie = await signIn(baseUrl, owner);
-		const apiKey = await createApiKey(baseUrl, cookie);
-		return serverFor({ baseUrl, apiKey, cookie, userFolder, startupSeconds, ...owner }, n8nProcess, options.userFolder === undefined);
-	} catch (error) {
-		return await fail(error);
+	for (let attempt = 1; ; attempt++) {
+		const port = options.port ?? (await freePort());
+		const baseUrl = `http://127.0.0.1:${port}`;
+		const env = { ...serverEnv(userFolder, baseUrl, port, await freePort()), ...options.env };
+		const started = Date.now();
+		const n8nProcess = spawnN8n(n8nDir, userFolder, env);
+		try {
+			await waitUntilReady(baseUrl, n8nProcess, options.readyTimeoutMs ?? 180_000);
+		} catch (error) {
+			// Ports are picked free, then bound by n8n seconds later: another process (a parallel test file's n8n, Redis or
+			// PostgreSQL) may take one in between. Then start again on fresh ports.
+			const portTaken = /EADDRINUSE/.test(n8nProcess.logTail());
+			if (portTaken && attempt < 3) {
+				await n8nProcess.stop();
+				continue;
+			}
+			return await fail(n8nProcess, error);
+		}
+		const startupSeconds = (Date.now() - started) / 1000;
+		try {
+			const owner = options.owner ?? defaultOwner;
+			const cookie = await signIn(baseUrl, owner);
+			const apiKey = await createApiKey(baseUrl, cookie);
+			return serverFor({ baseUrl, apiKey, cookie, userFolder, startupSeconds, ...owner }, n8nProcess, options.userFolder === undefined);
+		} catch (error) {
+			return await fail(n8nProcess, error);
+		}
 	}
 }
 
