@@ -122,10 +122,11 @@ export class ShopifyProducts implements ProductConnector {
 		});
 		const records = [];
 		for (const listed of data.products.nodes) {
-			// A product with several variants is read whole; one changed since the page was read comes with its new time.
+			// A product with several variants is read whole. It keeps the page's update time, so the cursor never passes
+			// products the page has not reached; an edit made since comes again on the next run.
 			const product = listed.variants.nodes.length > 1 ? ((await this.graphql<{ product: ShopifyProduct | null }>(WHOLE, { id: listed.id })).product ?? undefined) : listed;
 			const fields = product && neutral(product);
-			if (product && fields) records.push(productRecord(product.legacyResourceId, fields, new Date(product.updatedAt).toISOString()));
+			if (product && fields) records.push(productRecord(product.legacyResourceId, fields, new Date(listed.updatedAt).toISOString()));
 		}
 		return { records, ...nextUpdatedSince(position, records.map((record) => record.modifiedAt), data.products.pageInfo) };
 	}
