@@ -51,7 +51,7 @@ export interface N8nServer {
 	createCredential(type: string, name: string, data: Record<string, unknown>, options?: ReplaceOption): Promise<string>;
 	importWorkflow(json: object, options?: { credentials?: Record<string, string> } & ReplaceOption): Promise<string>;
 	activate(workflowId: string): Promise<void>;
-	/** Runs a workflow from its Manual Trigger (or the trigger named) and waits for it (2 minutes unless told). */
+	/** Runs a workflow from its Manual Trigger (or the trigger named) and waits for it (3 minutes unless told). */
 	runManual(workflowId: string, triggerName?: string, timeoutMs?: number): Promise<ExecutionSummary>;
 	callWebhook(path: string, init?: WebhookRequest): Promise<{ status: number; body: unknown }>;
 	executions(workflowId?: string): Promise<ExecutionSummary[]>;
@@ -289,7 +289,8 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 		 * Runs the workflow as the editor's "Execute workflow" button does, from its Manual Trigger or the trigger named
 		 * (a Schedule Trigger then fires once), and waits for the end.
 		 */
-		async runManual(workflowId, triggerName, timeoutMs = 120_000) {
+		// 3 minutes by default: a run waits for a busy n8n (in queue mode, for a worker) on a loaded machine.
+		async runManual(workflowId, triggerName, timeoutMs = 180_000) {
 			const workflow = await api<WorkflowJson>('GET', `/workflows/${workflowId}`);
 			const trigger = workflow.nodes.find((node) => (triggerName ? node.name === triggerName : node.type === 'n8n-nodes-base.manualTrigger'));
 			if (!trigger) throw new Error(`Workflow ${workflowId} has no ${triggerName ? `node "${triggerName}"` : 'Manual Trigger'}`);
