@@ -452,11 +452,17 @@ oneProcessOnly("n8n killed after answering an order: restarted, the order's rema
 	// The fulfillment call hangs (longer than this test), so n8n dies with the stock step done and the others not.
 	await new SandboxControl(receivers.baseUrl).fault({ kind: 'latency', ms: 300_000, match: { path: '/fulfillment/' } });
 	const order = { id: 77002, email: 'crash@example.com', total_price: '4.00', currency: 'USD', created_at: '2026-01-02T03:04:05Z', line_items: [{ id: 1, sku: 'E2E-1', quantity: 2, price: '2.00' }] };
+	const runsBefore = await earlierRuns();
 	await emitOrder('shopify', order);
 	await until(async () => (await openSteps('shopify:77002'))?.includes('stock') === false, 'the stock step');
-	// The store had its answer once the order was recorded, while the steps went on in the sub-workflow.
+	// The store had its answer once the order was recorded, while the steps went on in the sub-workflow: the order's
+	// execution (answered When Last Node Finishes) ended well with fulfillment still hanging. The sandbox's record of that
+	// answer is 200, or none when it stopped waiting after its 10 s (a loaded machine): never a refusal.
+	const [intake] = await settled(runsBefore, 1);
+	expect(intake.status).toBe('success');
 	const answered = (await sandboxes.controls.shopify.webhooks()).deliveries.filter((delivery) => delivery.body.includes('77002'));
-	expect(answered.map((delivery) => delivery.status)).toEqual([200]);
+	expect(answered).toHaveLength(1);
+	expect([200, null]).toContain(answered[0].status);
 	expect(await openSteps('shopify:77002')).toEqual(['fulfillment', 'accounting', 'crm']);
 	await n8n.kill();
 
