@@ -53,6 +53,14 @@ function answersPing(port: number): Promise<boolean> {
 	});
 }
 
+function readLog(dir: string): string {
+	try {
+		return readFileSync(join(dir, 'redis.log'), 'utf8');
+	} catch {
+		return '';
+	}
+}
+
 function readyInLog(dir: string): boolean {
 	try {
 		return readFileSync(join(dir, 'redis.log'), 'utf8').includes('Ready to accept connections');
@@ -64,6 +72,20 @@ function readyInLog(dir: string): boolean {
 /** Starts a fresh Redis on a free loopback port (no snapshots, no append-only file); installs it first if missing. */
 export async function startRedis(): Promise<TestRedis> {
 	ensureInstalled();
+	// The port is picked free, then bound by redis-server a moment later: another process may take it in between (the
+	// server then exits on "Address already in use"). Then start again on another.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startRedisOnce();
+		} catch (error) {
+			if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+		}
+	}
+}
+
+class PortTakenError extends Error {}
+
+async function startRedisOnce(): Promise<TestRedis> {
 	const dir = mkdtempSync(join(tmpdir(), 'iaut-redis-'));
 	const port = await freeLoopbackPort();
 	const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')], {
@@ -80,13 +102,16 @@ export async function startRedis(): Promise<TestRedis> {
 		}
 		rmSync(dir, { recursive: true, force: true });
 	};
-	const deadline = Date.now() + 30_000;
+	// 60 s: a loaded machine starts a process slowly.
+	const deadline = Date.now() + 60_000;
 	// Ready once this server says so in its own log and answers: a PING alone could be answered by another test's Redis
 	// that took the same port first (this one then exits on "Address already in use"), and two clusters would share a queue.
 	while (!(readyInLog(dir) && child.exitCode === null && (await answersPing(port)))) {
 		if (child.exitCode !== null || Date.now() > deadline) {
+			const log = readLog(dir);
 			await stop();
-			throw new Error(`redis-server did not start on port ${port}`);
+			if (/Address already in use/i.test(log)) throw new PortTakenError(`port ${port} was taken`);
+			throw new Error(`redis-server did not start on port ${port}: ${log.slice(-500)}`);
 		}
 		await new Promise((resolveWait) => setTimeout(resolveWait, 100));
 	}
