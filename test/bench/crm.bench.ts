@@ -226,11 +226,14 @@ async function peakRssRun(total: number, warmed: boolean): Promise<void> {
 }
 
 /**
- * Peak RSS of an initial sync of 10,000 and of 100,000 records, each in a process of its own, fresh and warmed. The
- * cause of the growth in a fresh process: V8 sizing its heap to the work, not records kept. It doubles the young
- * generation each time the bytes that survived its scavenges since the last doubling exceed its size (1 → 64 MB of
- * semi-space on Node 24, 128 MB reserved), which a long enough run always reaches, and lets promoted garbage fill the
- * old space up to a limit it raises with the heap; retained heap stays flat. See docs/benchmarks.md.
+ * Peak RSS of an initial sync of 10,000 and of 100,000 records, each in a process of its own, fresh and warmed. V8
+ * doubles the young generation each time the bytes that survived its scavenges since the last doubling exceed its size
+ * (1 → 64 MB of semi-space on Node 24), and what survives twice is promoted to old space, garbage there until a full
+ * collection: the growth is the bytes that survive scavenges, so the sync keeps as few alive across them as it can.
+ * Two sources were found (`--trace-gc-nvp` for survived and promoted bytes, a sampling heap profile keeping only samples
+ * that outlived a scavenge for where they come from): each record's conflict resolution returned a getter closure
+ * whose scope V8 kept through scavenges (about 1 KB a record promoted, whatever the chunk size), and the chunk of
+ * 1,000 records in flight. See docs/benchmarks.md.
  */
 async function peakRssScaling(): Promise<void> {
 	const run = (total: number, warmed: boolean) => {
@@ -244,7 +247,7 @@ async function peakRssScaling(): Promise<void> {
 	console.log(JSON.stringify({ fresh: { small, large }, warmed: { small: warmSmall, large: warmLarge } }));
 	console.log(figureLine('initial sync peak RSS, 100,000 vs 10,000 records, fresh process', large.peakRssMb, 'MB', small.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
 	console.log(figureLine(`initial sync peak RSS, 100,000 vs 10,000 records, after a ${WARM_UP_RECORDS.toLocaleString('en')}-record warm-up`, warmLarge.peakRssMb, 'MB', warmSmall.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
-	console.log(`cause of the fresh-process growth: V8's heap sizing (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB, old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB of mostly promoted garbage), not records kept (retained heap flat: see the memory run)`);
+	console.log(`cause of the growth: bytes surviving V8's scavenges, which grow the young generation and are promoted as garbage (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB, old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB here; retained heap flat: see the memory run). Found and cut: a getter closure per resolved record kept alive through scavenges (~1 KB a record promoted), and 1,000 records in flight where one round of calls (100 here) fills every batch; left: rows of the store's reads outliving a scavenge`);
 }
 
 async function initialSyncMemory(): Promise<void> {
