@@ -139,7 +139,9 @@ async function startProcesses(
 		try {
 			await waitUntilReady(entry.baseUrl, n8nProcess, options.readyTimeoutMs ?? 180_000);
 		} catch (error) {
-			throw new Error(`n8n ${name} did not come up: ${(error as Error).message}\n--- tail of ${n8nProcess.logFile} ---\n${n8nProcess.logTail()}`);
+			const tail = n8nProcess.logTail();
+			await n8nProcess.stop();
+			throw new Error(`n8n ${name} did not come up: ${(error as Error).message}\n--- tail of ${n8nProcess.logFile} ---\n${tail}`);
 		}
 		return entry;
 	};
@@ -147,9 +149,17 @@ async function startProcesses(
 	const workers: QueueProcess[] = [];
 	let workersLaunched = 0;
 	const addWorker = async () => {
-		const worker = await launch(`worker-${++workersLaunched}`, ['worker', `--concurrency=${concurrency}`], await freePort());
-		workers.push(worker);
-		return worker;
+		const name = `worker-${++workersLaunched}`;
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const worker = await launch(name, ['worker', `--concurrency=${concurrency}`], await freePort());
+				workers.push(worker);
+				return worker;
+			} catch (error) {
+				// Its ports were picked free, then bound seconds later: another process may have taken one in between.
+				if (!/EADDRINUSE/.test(String(error)) || attempt === 3) throw error;
+			}
+		}
 	};
 	const [webhookProcessor] = await Promise.all([
 		webhookPort ? launch('webhook', ['webhook'], webhookPort) : Promise.resolve(undefined),
