@@ -71,7 +71,8 @@ async function deliver(workflowId: string, webhookPath: string, body: object, st
 	const reply = await n8n.callWebhook(webhookPath, withCallerKey({ body }));
 	expect({ status: reply.status, body: reply.body }).toMatchObject({ status });
 	// 120 s: the run ends late on a loaded machine (in queue mode it waits for a worker).
-	return { ...(await n8n.waitForExecution(workflowId, (run) => !earlier.has(run.id), 120_000)), answer: reply.body };
+	// The delivery's run, not one the template's published schedule fired meanwhile.
+	return { ...(await n8n.waitForExecution(workflowId, (run) => !earlier.has(run.id) && run.mode === 'webhook', 120_000)), answer: reply.body };
 }
 
 const sentOf = (run: ExecutionSummary) => run.outputs['Marketing Fan-out']?.[0]?.[0]?.json;
