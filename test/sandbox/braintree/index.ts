@@ -5,9 +5,11 @@
  *   subscriptions (recurring billing, see subscriptions.ts), and the sandbox-only testing calls that settle a transaction.
  * - GraphQL (`POST /graphql`, see graphql.ts): chargePaymentMethod, search, the merchant's accounts, ping.
  * Both take Basic public:private key auth. Webhook notifications (bt_signature / bt_payload, see webhooks.ts) go to
- * the targets registered through the control API when a transaction settles or its settlement is declined, and on
- * `POST /__control/events` with `{ kind, transactionId? }` (a dispute kind opens or moves on a dispute of the
- * transaction, as Braintree's dispute notifications carry it).
+ * the targets registered through the control API when a transaction settles or its settlement is declined, when a
+ * subscription is canceled through the API (`subscription_canceled`), and on `POST /__control/events` with
+ * `{ kind, transactionId? }` (a dispute kind opens or moves on a dispute of the transaction, as Braintree's dispute
+ * notifications carry it) or `{ kind: 'subscription_*', subscriptionId?, times? }` (a subscription's next cycle billed,
+ * or its cancel in the Control Panel; `times` delivers the same notification that often, as a retry would).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -35,7 +37,11 @@ const capturedStatuses = new Set(['submitted_for_settlement', 'settling', 'settl
 export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 	const processing = new ProcessingSettings();
 	const store = new BraintreeStore(processing);
-	const billing = new BraintreeSubscriptions(store);
+	const billing = new BraintreeSubscriptions(store, (kind, subscription, times) => {
+		const presented = presentSubscription(subscription, billing.plan(subscription.planId)!, (id) => presentTransaction(store.transaction(id)!, store));
+		const form = notificationForm(kind, { subscription: presented }, keys);
+		for (let delivery = 0; delivery < times; delivery++) services.publishWebhook(form);
+	});
 	/** Disputes of the sandbox's transactions, newest last, as Braintree's dispute notifications carry them. */
 	const disputes: XmlObject[] = [];
 	/** `dispute_opened` opens a chargeback on the transaction (reply in 7 days); the other dispute kinds move the latest one on. */
@@ -59,18 +65,21 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 		return { kind, transactionId: transaction?.id ?? null, ...(dispute ? { disputeId: dispute.id } : {}) };
 	};
 	/**
-	 * `subscription_charged_*` bills the subscription's next cycle (`renew`) and notifies by its outcome (a declined charge
-	 * is `subscription_charged_unsuccessfully`, whichever was asked); `subscription_canceled` cancels it first.
+	 * `subscription_charged_successfully` bills the subscription's next cycle, `subscription_charged_unsuccessfully` has
+	 * the card on file decline it (a card that declines anyway is reported unsuccessfully whichever was asked);
+	 * `subscription_canceled` cancels it as the Control Panel does. Only an Active or Past Due subscription is billed.
 	 */
-	const subscriptionEvent = async (kind: string, subscriptionId: unknown) => {
+	const subscriptionEvent = async (kind: string, subscriptionId: unknown, times: number) => {
 		const subscription = typeof subscriptionId === 'string' ? billing.subscription(subscriptionId) : billing.subscriptions.at(-1);
 		if (!subscription) throw controlError(400, subscriptionId === undefined ? 'no subscription yet: make one, or name subscriptionId' : `no subscription ${String(subscriptionId)}`);
-		let sent: NotificationKind = 'subscription_canceled';
-		if (kind === 'subscription_canceled') billing.cancel(subscription);
-		else sent = (await billing.renew(subscription)).status === 'submitted_for_settlement' ? 'subscription_charged_successfully' : 'subscription_charged_unsuccessfully';
-		const presented = presentSubscription(subscription, billing.plan(subscription.planId)!, (id) => presentTransaction(store.transaction(id)!, store));
-		services.publishWebhook(notificationForm(sent, { subscription: presented }, keys));
-		return { kind: sent, subscriptionId: subscription.id, transactionId: subscription.transactionIds[0] ?? null };
+		if (subscription.status === 'Canceled' || subscription.status === 'Expired') throw controlError(400, `subscription ${subscription.id} is ${subscription.status}: only an Active or Past Due one is billed or canceled`);
+		if (kind === 'subscription_canceled') {
+			billing.cancel(subscription, times);
+			return { kind, subscriptionId: subscription.id, transactionId: subscription.transactionIds[0] ?? null };
+		}
+		const charge = await billing.renew(subscription, { declined: kind === 'subscription_charged_unsuccessfully', times });
+		const sent = charge.status === 'submitted_for_settlement' ? 'subscription_charged_successfully' : 'subscription_charged_unsuccessfully';
+		return { kind: sent, subscriptionId: subscription.id, transactionId: charge.id };
 	};
 	const gateway = new BraintreeGateway(store, (transaction) => {
 		if (transaction.status === 'settled') notify('transaction_settled', transaction);
@@ -121,10 +130,12 @@ export const createBraintreeSandbox: VendorSandboxFactory = (services) => {
 		},
 		// The form body is signed already (Braintree signs with the API keys); only its content type is added here.
 		signWebhook: () => ({ 'content-type': 'application/x-www-form-urlencoded' }),
-		emitEvent: async ({ kind, transactionId, subscriptionId }) => {
+		emitEvent: async ({ kind, transactionId, subscriptionId, times }) => {
 			if (!notificationKinds.includes(kind as NotificationKind)) throw controlError(400, `kind must be one of ${notificationKinds.join(', ')}`);
+			if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) throw controlError(400, 'times must be a whole number of at least 1');
 			if (kind === 'check') return notify('check');
-			if ((subscriptionKinds as readonly string[]).includes(String(kind))) return await subscriptionEvent(String(kind), subscriptionId);
+			if ((subscriptionKinds as readonly string[]).includes(String(kind))) return await subscriptionEvent(String(kind), subscriptionId, (times as number | undefined) ?? 1);
+			if (times !== undefined) throw controlError(400, 'times is for subscription kinds only');
 			const transaction = transactionId === undefined ? store.transactions.at(-1) : store.transaction(String(transactionId));
 			if (!transaction) throw controlError(400, transactionId === undefined ? 'no transaction yet: make one, or name transactionId' : `no transaction ${String(transactionId)}`);
 			return notify(kind as NotificationKind, transaction);

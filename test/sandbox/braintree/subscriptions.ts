@@ -8,6 +8,9 @@
  * plan's currency (91923), the default one when none is named; a canceled subscription cannot be updated (81901)
  * nor canceled again (81905). A change of plan keeps the price unless the new plan bills at another frequency or a
  * price is given. No call takes an idempotency key. `renew` bills the next cycle (the sandbox's clock does not run).
+ * Each change Braintree notifies of is reported: a cancel (`subscription_canceled`), a cycle billed
+ * (`subscription_charged_successfully`, or `subscription_charged_unsuccessfully` when the charge was declined); a
+ * subscription's creation and its first charge are not (Braintree sends neither kind for them).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -23,6 +26,11 @@ export interface Plan {
 	billingFrequency: number;
 	createdAt: string;
 }
+
+/** The notification kinds a subscription's changes are reported as. */
+export type SubscriptionReport = 'subscription_charged_successfully' | 'subscription_charged_unsuccessfully' | 'subscription_canceled';
+/** Sends a notification of the subscription as it now is, `times` times (the same notification each time: a redelivery). */
+export type ReportSubscription = (kind: SubscriptionReport, subscription: Subscription, times: number) => void;
 
 export type SubscriptionStatus = 'Active' | 'Canceled' | 'Expired' | 'Past Due' | 'Pending';
 
@@ -71,7 +79,10 @@ export class BraintreeSubscriptions {
 	plans: Plan[] = seededPlans();
 	subscriptions: Subscription[] = [];
 
-	constructor(private readonly store: BraintreeStore) {}
+	constructor(
+		private readonly store: BraintreeStore,
+		private readonly report: ReportSubscription,
+	) {}
 
 	reset(): void {
 		this.plans = seededPlans();
@@ -123,23 +134,29 @@ export class BraintreeSubscriptions {
 		return subscription;
 	}
 
-	cancel(subscription: Subscription): Subscription {
+	/** Canceled at once (through the API or the Control Panel): reported as `subscription_canceled`. */
+	cancel(subscription: Subscription, times = 1): Subscription {
 		if (subscription.status === 'Canceled') refuse('status', '81905', 'Subscription has already been canceled.');
 		this.record(subscription, 'Canceled');
+		this.report('subscription_canceled', subscription, times);
 		return subscription;
 	}
 
-	/** The next cycle billed: a charge that succeeds keeps it Active, a declined one makes it Past Due. */
-	async renew(subscription: Subscription): Promise<Transaction> {
-		const charge = await this.bill(subscription);
+	/**
+	 * The next cycle billed (`declined`: the card on file refuses it, 2001 Insufficient Funds): a charge that succeeds
+	 * keeps it Active, a declined one (still one of its transactions, the newest) makes it Past Due; reported either way.
+	 */
+	async renew(subscription: Subscription, { declined = false, times = 1 } = {}): Promise<Transaction> {
+		const charge = await this.bill(subscription, declined ? 2001 : undefined);
 		const paid = charge.status === 'submitted_for_settlement';
 		subscription.failureCount = paid ? 0 : subscription.failureCount + 1;
 		this.record(subscription, paid ? 'Active' : 'Past Due');
+		this.report(paid ? 'subscription_charged_successfully' : 'subscription_charged_unsuccessfully', subscription, times);
 		return charge;
 	}
 
-	private async bill(subscription: Subscription): Promise<Transaction> {
-		const charge = await this.store.sale({ amount: subscription.price, merchantAccountId: subscription.merchantAccountId, source: { paymentMethodToken: subscription.paymentMethodToken }, submitForSettlement: true });
+	private async bill(subscription: Subscription, declineCode?: number): Promise<Transaction> {
+		const charge = await this.store.sale({ amount: subscription.price, merchantAccountId: subscription.merchantAccountId, source: { paymentMethodToken: subscription.paymentMethodToken }, submitForSettlement: true, declineCode });
 		charge.subscription = { id: subscription.id, planId: subscription.planId };
 		subscription.transactionIds.unshift(charge.id);
 		if (charge.status === 'submitted_for_settlement') subscription.currentBillingCycle++;

@@ -130,6 +130,8 @@ export interface SaleRequest {
 	merchantAccountId?: unknown;
 	source: PaymentSource;
 	submitForSettlement: boolean;
+	/** A processor decline (its code) whatever the amount and card: a recurring charge the card on file refuses. */
+	declineCode?: number;
 }
 
 const declineMessages: Record<number, string> = {
@@ -218,7 +220,7 @@ export class BraintreeStore {
 			gatewayRejectionReason: null, statusHistory: [], refundIds: [], refundedTransactionId: null, partialSettlementTransactionIds: [], authorizedTransactionId: null,
 		};
 		const value = Number(amount);
-		const declineCode = outcome === 'declined' ? 2000 : value >= 2000 && value < 3000 ? Math.floor(value) : undefined;
+		const declineCode = request.declineCode ?? (outcome === 'declined' ? 2000 : value >= 2000 && value < 3000 ? Math.floor(value) : undefined);
 		if (outcome === 'fraud' || value === 5001) this.reject(transaction, outcome === 'fraud' ? 'fraud' : 'application_incomplete');
 		else if (declineCode !== undefined) this.decline(transaction, 'processor_declined', String(declineCode), declineMessages[declineCode] ?? 'Processor Declined', softDeclines.has(declineCode) ? 'soft_declined' : 'hard_declined');
 		else if (outcome === 'failure' || (value >= 3000 && value < 3001)) this.decline(transaction, 'failed', '3000', 'Processor Network Unavailable - Try Again', 'soft_declined');
