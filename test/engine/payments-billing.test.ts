@@ -3,8 +3,8 @@
  * invoice paid, voided or overdue read into one billing event, recorded once per processor event however often and
  * however concurrently it is delivered, amounts in exact minor units; a canceled subscription and an invoice's new
  * state followed into the store's records (an invoice never moves back from paid). Every processor's events come from
- * its sandbox's own lifecycle (a renewal run, a cancel or an invoice paid through the API); PayPal's and Square's are
- * taken as the Payment Event Trigger takes them (registered for Subscription or Invoice Changed, verified, matched),
+ * its sandbox's own lifecycle (a renewal run, a cancel or an invoice paid through the API); PayPal's, Square's and
+ * Braintree's are taken as the Payment Event Trigger takes them (registered for Subscription or Invoice Changed, verified, matched),
  * and their documented shapes cover the edges the sandboxes do not reach (JPY and KWD amounts, refused fields).
  */
 import { mkdtempSync } from 'node:fs';
@@ -13,7 +13,6 @@ import path from 'node:path';
 
 import { defaultRoutingConfig, openPayments, PaymentRouter, type BillingOutcome, type SubscriptionPlan } from '../../lib/payments';
 import { paymentMigrations } from '../../lib/payments/migrations';
-import { braintreePaymentWebhooks } from '../../lib/platforms/braintree/paymentWebhooks';
 import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
 import type { PaymentConnector } from '../../lib/platforms/payments';
 import type { PlatformResolver } from '../../lib/platforms/resolver';
@@ -86,23 +85,25 @@ async function stripeSubscription(): Promise<string> {
 
 /**
  * The package's webhook for Subscription or Invoice Changed, registered at the processor as the Payment Event Trigger
- * registers it (nobody listens at its URL: the sandbox's deliveries are read back). `received()` takes each new
- * delivery as the trigger does (signature verified, through PayPal's API for PayPal; the event matched): the payload an
+ * registers it, or as its user sets it up in Braintree's Control Panel (nobody listens at its URL: the sandbox's deliveries are read back). `received()` takes each new
+ * delivery as the trigger does (signature verified, through PayPal's API for PayPal, with the private key for Braintree; the event matched): the payload an
  * execution would start with, or why none would start.
  */
-async function billingWebhook(processor: 'paypal' | 'square', control: SandboxControl) {
+async function billingWebhook(processor: 'paypal' | 'square' | 'braintree', control: SandboxControl) {
 	const transport = (await platforms.connect(processor)).transport;
 	const scheme = paymentWebhookScheme(processor);
-	if (!registersThroughApi(scheme)) throw new Error(`${processor} webhooks are not registered through its API`);
 	const url = `http://127.0.0.1:9/${processor}-billing`;
-	const registration: HookRegistration = await registerHook(transport, scheme, 'billingChanged', url);
+	// Braintree's is set up in its Control Panel (here: the sandbox's control API) and checked with the credential's private key.
+	const registration: Partial<HookRegistration> = registersThroughApi(scheme) ? await registerHook(transport, scheme, 'billingChanged', url) : {};
+	if (!registersThroughApi(scheme)) await control.registerWebhook(url, 'unused: Braintree signs with the API keys');
+	const credentialSecret = processor === 'braintree' ? braintree.credentials.privateKey : undefined;
 	let seen = 0;
 	return async (): Promise<Array<Record<string, unknown> | string>> => {
 		const deliveries = (await control.webhooks()).deliveries.slice(seen);
 		seen += deliveries.length;
 		const outcomes = [];
 		for (const delivery of deliveries) {
-			const outcome = await receiveDelivery(store, scheme, { event: 'billingChanged', triggerKey: 'billing-test', header: headerReader(delivery.headers), rawBody: Buffer.from(delivery.body), url, registration, dropRepeats: false, api: transport });
+			const outcome = await receiveDelivery(store, scheme, { event: 'billingChanged', triggerKey: 'billing-test', header: headerReader(delivery.headers), rawBody: Buffer.from(delivery.body), url, registration, credentialSecret, dropRepeats: false, api: transport });
 			outcomes.push(outcome.outcome === 'accepted' ? outcome.events[0].payload : `${outcome.outcome}: ${outcome.reason}`);
 		}
 		return outcomes;
@@ -166,24 +167,29 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (backend) => {
 		expect(await billing().record('stripe', await stripeEvent('invoice.voided'))).toMatchObject({ kind: 'invoice_voided', invoiceId: other.invoiceId, invoiceState: 'void' });
 	});
 
-	test("Braintree: the subscription's renewal (its next cycle billed) notifies subscription_charged_successfully, recorded once with the charge in minor units; the cancel once", async () => {
-		await braintreeControl.registerWebhook('http://127.0.0.1:9/braintree', 'unused');
+	test("Braintree, from its sandbox: a subscription made through the store, renewed (its next cycle charged, delivered twice at once: recorded once, 9.00 = 900), declined, canceled through the store", async () => {
+		const received = await billingWebhook('braintree', braintreeControl);
 		const { customers } = await braintreeControl.seed<{ customers: Array<{ cards: Array<{ token: string }> }> }>({ customers: [{ paymentMethodNonce: 'fake-valid-visa-nonce' }] });
 		const created = await router().subscriptions.run({ requestId: `bt-${backend}-${++counter}`, change: 'create', processor: 'braintree', plan: 'basic', paymentMethod: customers[0].cards[0].token }, plans);
 		if (created.status !== 'succeeded') throw new Error(JSON.stringify(created));
-		const notified = async (kind: string) => {
-			await braintreeControl.emitEvent({ kind, subscriptionId: created.subscriptionId });
-			const { deliveries } = await braintreeControl.webhooks();
-			return braintreePaymentWebhooks.parse!(Buffer.from(deliveries.at(-1)!.body)) as Record<string, unknown>;
-		};
-		const renewal = await notified('subscription_charged_successfully');
-		const paid = await recordConcurrently('braintree', renewal);
-		expect(paid.changes).toEqual(['recorded', 'replayed', 'replayed']);
-		expect(paid.recorded).toMatchObject({ kind: 'renewal_paid', processorType: 'subscription_charged_successfully', subscriptionId: created.subscriptionId, plan: 'basic', amountMinor: 900, amount: '9.00', currency: 'USD' });
-		const transactions = await braintreeControl.state<Array<{ id: string }>>('subscriptions');
-		expect(transactions).toEqual([expect.objectContaining({ transactionIds: [expect.any(String), expect.any(String)] })]);
-		const canceled = await billing().record('braintree', await notified('subscription_canceled'));
-		expect(canceled).toMatchObject({ change: 'recorded', kind: 'subscription_canceled', subscriptionState: 'canceled' });
+		const { subscriptionId } = created;
+		// Its creation and first charge notify nothing.
+		expect(await received()).toEqual([]);
+
+		await braintreeControl.emitEvent({ kind: 'subscription_charged_successfully', subscriptionId, times: 2 });
+		const paid = await recordDeliveries('braintree', await received());
+		expect(paid.changes).toEqual(['recorded', 'replayed']);
+		expect(paid.recorded).toMatchObject({ kind: 'renewal_paid', processorType: 'subscription_charged_successfully', subscriptionId, plan: 'basic', amountMinor: 900, amount: '9.00', currency: 'USD' });
+		await braintreeControl.emitEvent({ kind: 'subscription_charged_unsuccessfully', subscriptionId });
+		expect((await recordDeliveries('braintree', await received())).recorded).toMatchObject({ kind: 'renewal_failed', processorType: 'subscription_charged_unsuccessfully', subscriptionId, amountMinor: 900, currency: 'USD' });
+
+		const canceled = await router().subscriptions.run({ requestId: `bt-cancel-${backend}-${counter}`, change: 'cancel', subscriptionId }, plans);
+		expect(canceled).toMatchObject({ status: 'succeeded', state: 'canceled' });
+		const cancel = await recordDeliveries('braintree', await received());
+		expect(cancel.recorded).toMatchObject({ kind: 'subscription_canceled', processorType: 'subscription_canceled', subscriptionId, plan: 'basic', subscriptionState: 'canceled' });
+		expect(cancel.recorded.amountMinor).toBeUndefined();
+		const recorded = await store.db.query<{ kind: string }>('SELECT kind FROM payment_billing_events WHERE processor = ? AND subscription_id = ? ORDER BY occurred_at', ['braintree', subscriptionId]);
+		expect(recorded.map((row) => row.kind).sort()).toEqual(['renewal_failed', 'renewal_paid', 'subscription_canceled']);
 	});
 
 	test("PayPal, from its sandbox: a subscription made through the store, approved, renewed (the sale delivered twice at once: recorded once, 9.00 = 900), declined, canceled through the store; an invoice paid and one cancelled", async () => {
