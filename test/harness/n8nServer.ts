@@ -315,10 +315,21 @@ function serverFor(session: Session, n8nProcess: N8nProcess, ownsUserFolder: boo
 
 		callWebhook: (webhookPath, init) => callWebhook(baseUrl, webhookPath, init),
 
+		/**
+		 * The public API leaves out executions the main process still holds as running. In queue mode on a loaded machine
+		 * main can hold one long after its worker saved it finished (main waits for Bull's job-finished event), so the
+		 * editor's list, read from the database, names those, and each is read by id.
+		 */
 		async executions(workflowId) {
 			const filter = workflowId ? `&workflowId=${encodeURIComponent(workflowId)}` : '';
 			const page = await api<{ data: RawExecution[] }>('GET', `/executions?includeData=true&ignoreDataSizeLimit=true&limit=250${filter}`);
-			return page.data.map(summarize);
+			const listed = page.data.map(summarize);
+			if (!workflowId) return listed;
+			const stored = await rest<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=250`);
+			const known = new Set(listed.map((entry) => entry.id));
+			const hidden = stored.results.filter((entry) => !known.has(String(entry.id)) && !unfinishedStatuses.includes(entry.status));
+			const found = await Promise.all(hidden.map((entry) => execution(String(entry.id))));
+			return [...listed, ...found].sort((a, b) => Number(b.id) - Number(a.id));
 		},
 
 		// 90 s by default: in queue mode a finished poll or webhook still waits for a worker, which on a loaded machine is slow.
