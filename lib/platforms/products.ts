@@ -152,6 +152,52 @@ function productVariants(value: unknown, options: ProductOption[]): ProductVaria
 	});
 }
 
+/** The fields a product has whatever its variants: with `variantFields` they make a product of several variants. */
+export type ProductBase = Pick<ProductFields, 'title' | 'description' | 'status'>;
+
+/**
+ * A product of several variants in the neutral fields, as every store reads it back: its SKU, prices and weight its
+ * first variant's (what matches it across stores, as on Shopify, which has no product SKU of its own).
+ */
+export function variantProduct(base: ProductBase, options: ProductOption[], variants: ProductVariant[]): ProductFields {
+	const [first] = variants;
+	return { ...base, sku: first.sku, price: first.price, compareAtPrice: first.compareAtPrice, weight: first.weight, options, variants };
+}
+
+/** A variant read from a store, its option values named by option, its position in the product's order. */
+export interface StoredVariant {
+	id: string;
+	sku: string;
+}
+
+/**
+ * How a store's variants become the product's: a variant whose SKU the store has is updated in place (its id kept), a
+ * new SKU is created, a SKU the product no longer lists is removed. `position` is the variant's place in the product.
+ */
+export interface VariantPlan<T extends StoredVariant = StoredVariant> {
+	create: Array<{ position: number; variant: ProductVariant }>;
+	update: Array<{ position: number; variant: ProductVariant; stored: T }>;
+	remove: T[];
+}
+
+export function planVariants<T extends StoredVariant>(variants: ProductVariant[], stored: T[]): VariantPlan<T> {
+	const bySku = new Map(stored.map((entry) => [entry.sku, entry]));
+	const plan: VariantPlan<T> = { create: [], update: [], remove: [] };
+	variants.forEach((variant, position) => {
+		const existing = bySku.get(variant.sku);
+		if (existing) plan.update.push({ position, variant, stored: existing });
+		else plan.create.push({ position, variant });
+	});
+	const kept = new Set(variants.map((variant) => variant.sku));
+	plan.remove = stored.filter((entry) => !kept.has(entry.sku));
+	return plan;
+}
+
+/** A store's refusal of one variant as the product's error, naming the variant (`variants[1].sku: …`). */
+export function variantError(position: number, field: string | undefined, message: string): string {
+	return `variants[${position}]${field ? `.${field}` : ''}: ${message}`;
+}
+
 /**
  * Each write checked on its own: a malformed one fails alone, the others go on to `send`. `accepts.variants`: the store
  * writes products with several variants (Shopify); the others refuse them, naming the field.

@@ -1,8 +1,7 @@
 /**
  * Products with several variants and options between two Shopify shops: above the bulk threshold they go as one bulk
  * mutation of productSet with their options and every variant, come back as no change, and an edit (a price, a variant
- * removed, a value added) reaches the other shop by bulk with each variant kept by its SKU; below it, a call each. A
- * store that keeps single products (WooCommerce) refuses them naming `variants`, and writes nothing.
+ * removed, a value added) reaches the other shop by bulk with each variant kept by its SKU; below it, a call each.
  */
 import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
 import { BULK_THRESHOLD } from '../../lib/platforms/shopify/products';
@@ -145,15 +144,12 @@ test('products with options and variants reach the other shop by one bulk mutati
 	expect((await calls(shops().second)).bulk).toBe(2);
 });
 
-test('below the threshold each product goes by a productSet of its own; a store of single products refuses them naming variants', async () => {
+test('below the threshold each product goes by a productSet of its own', async () => {
 	await shops().first.seed({ products: [tee(1), tee(2)] });
-	const summary = await sync(['shopify', secondShop, 'woocommerce']);
+	const summary = await sync(['shopify', secondShop]);
 	expect(summary.platforms['shopify-2'].created).toBe(2);
 	expect(shape(await shops().second.state<ShopProduct[]>('products'))).toEqual(shape(await shops().first.state<ShopProduct[]>('products')));
 	const secondCalls = await calls(shops().second);
 	expect({ sets: secondCalls.names.filter((name) => name === 'Set').length, bulk: secondCalls.bulk }).toEqual({ sets: 2, bulk: 0 });
-	const refused = summary.failures.filter((failure) => failure.platform === 'woocommerce');
-	expect(refused).toHaveLength(2);
-	for (const failure of refused) expect(failure.error?.message).toMatch(/^variants: a product with several variants is not written to this store/);
-	expect(await suite.sandboxes().controls.woocommerce.state<unknown[]>('products')).toEqual([]);
+	expect(summary.failures).toEqual([]);
 });

@@ -50,8 +50,26 @@ interface Product {
 	date_modified_gmt: string;
 	/** Set on variations: the variable product they belong to. */
 	parent_id?: number;
+	/** A product's attributes (those with `variation: true` vary its variations); a variation's chosen option of each. */
+	attributes: Array<ProductAttribute | VariationAttribute>;
+	menu_order: number;
 	/** Custom fields; a PUT updates an entry by id, else the entry with its key (one value per key), else adds one. */
 	meta_data: MetaEntry[];
+}
+
+interface ProductAttribute {
+	id: number;
+	name: string;
+	position: number;
+	visible: boolean;
+	variation: boolean;
+	options: string[];
+}
+
+interface VariationAttribute {
+	id: number;
+	name: string;
+	option: string;
 }
 
 interface MetaEntry {
@@ -157,8 +175,9 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 				.put(`${API}/products/:id`, (request) => ({ status: 200, body: update(state, product(state, request.params.id), request.body) }))
 				.get(`${API}/products/:id/variations`, (request) => paged(request, variations(state, request.params.id).filter((entry) => !request.query.get('sku') || entry.sku === request.query.get('sku'))))
 				.get(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: variation(state, request.params.id, request.params.variationId) }))
-				.put(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: update(state, variation(state, request.params.id, request.params.variationId), request.body) }))
+				.put(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: updateVariation(state, product(state, request.params.id), variation(state, request.params.id, request.params.variationId), request.body) }))
 				.post(`${API}/products/batch`, (request) => batch(state, request))
+				.post(`${API}/products/:id/variations/batch`, (request) => variationBatch(state, request.params.id, request))
 				.get(`${API}/customers`, (request) => listCustomers(state, request))
 				.post(`${API}/customers`, (request) => createdCustomer(state, request.body, (customer) => emit('customer.created', customer)))
 				.put(`${API}/customers/:id`, (request) => updatedCustomer(state, request, (customer) => emit('customer.updated', customer)))
@@ -277,6 +296,15 @@ function update(state: WooState, target: Product, body: unknown): Product {
 		target[field] = value;
 	}
 	target.price = target.sale_price || target.regular_price;
+	if (patch.menu_order !== undefined) {
+		if (!Number.isInteger(patch.menu_order)) throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): menu_order'));
+		target.menu_order = patch.menu_order;
+	}
+	if (patch.type !== undefined && target.type !== 'variation') {
+		if (!PRODUCT_TYPES.includes(patch.type)) throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): type'));
+		target.type = patch.type;
+	}
+	if (patch.attributes !== undefined && target.type !== 'variation') target.attributes = productAttributes(patch.attributes);
 	if (patch.meta_data !== undefined) updateMeta(state, target, patch.meta_data);
 	target.date_modified_gmt = stamp();
 	return target;
@@ -344,15 +372,101 @@ function listProducts(state: WooState, request: SandboxRequest): SandboxResponse
 
 const PRODUCT_STATUSES = ['draft', 'pending', 'private', 'publish'];
 
-/** A product created through the API (batch `create`): a simple product; a SKU another product has is refused. */
+const PRODUCT_TYPES = ['simple', 'variable'];
+
+/** A product created through the API (batch `create`): simple unless `type` says variable; a SKU another product has is refused. */
 function createProduct(state: WooState, fields: Partial<Product>): Product {
+	const type = fields.type ?? 'simple';
+	if (!PRODUCT_TYPES.includes(type)) throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): type'));
 	const product: Product = {
-		id: state.id(), name: '', sku: '', type: 'simple', manage_stock: false, stock_quantity: null, stock_status: 'instock',
-		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [],
+		id: state.id(), name: '', sku: '', type, manage_stock: false, stock_quantity: null, stock_status: 'instock',
+		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [], attributes: [], menu_order: 0,
 	};
 	update(state, product, fields);
 	state.products.set(product.id, product);
 	return product;
+}
+
+/** A product's `attributes` as WooCommerce saves them: named, positioned in order when no position is given. */
+function productAttributes(value: unknown): ProductAttribute[] {
+	if (!Array.isArray(value)) throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): attributes'));
+	return value.map((entry: Partial<ProductAttribute>, index) => {
+		if (typeof entry?.name !== 'string' || entry.name === '' || !Array.isArray(entry.options) || entry.options.some((option) => typeof option !== 'string')) {
+			throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): attributes'));
+		}
+		// Custom (local) attributes have id 0, as WooCommerce answers them.
+		return { id: 0, name: entry.name, position: Number.isInteger(entry.position) ? (entry.position as number) : index, visible: entry.visible === true, variation: entry.variation === true, options: [...entry.options] };
+	});
+}
+
+/**
+ * A variation's fields: as WooCommerce's REST controller, each attribute is looked up on the parent by name and kept only
+ * when the parent varies by it (`variation: true`); others are dropped. Saving a variation syncs and saves its parent,
+ * so the parent's modification time moves too (WC_Product_Variable::sync on the variation's save).
+ */
+function updateVariation(state: WooState, parent: Product, target: Product, body: unknown): Product {
+	const { attributes, ...fields } = (body ?? {}) as Partial<Product> & { attributes?: unknown };
+	update(state, target, fields);
+	if (attributes !== undefined) {
+		if (!Array.isArray(attributes)) throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): attributes'));
+		const varying = (parent.attributes as ProductAttribute[]).filter((attribute) => attribute.variation);
+		target.attributes = (attributes as Array<Partial<VariationAttribute>>).flatMap((entry) => {
+			const found = varying.find((attribute) => attribute.name === entry?.name);
+			return found && typeof entry.option === 'string' ? [{ id: 0, name: found.name, option: entry.option }] : [];
+		});
+	}
+	parent.date_modified_gmt = target.date_modified_gmt;
+	return target;
+}
+
+/**
+ * `POST /products/{id}/variations/batch`: `{create, update, delete}` of the variable product's variations, at most 100
+ * objects in all, each answered on its own (a deleted variation answered as it was).
+ */
+function variationBatch(state: WooState, parentId: string, request: SandboxRequest): SandboxResponse {
+	const parent = product(state, parentId);
+	const body = (request.body ?? {}) as { create?: Array<Partial<Product>>; update?: Array<Partial<Product>>; delete?: number[] };
+	const creates = body.create ?? [];
+	const updates = body.update ?? [];
+	const deletes = body.delete ?? [];
+	if (creates.length + updates.length + deletes.length > 100) return wooError(413, 'woocommerce_rest_request_entity_too_large', 'Unable to accept more than 100 items for this request.');
+	const answer = (id: unknown, write: () => Product) => {
+		try {
+			return write();
+		} catch (error) {
+			if (error instanceof SandboxError) return { id, error: error.response.body };
+			throw error;
+		}
+	};
+	const create = creates.map((entry) =>
+		answer(0, () => {
+			if (entry.sku && [...state.products.values()].some((other) => other.sku === entry.sku)) throw new SandboxError(wooError(400, 'product_invalid_sku', 'Invalid or duplicated SKU.'));
+			const created: Product = {
+				id: state.id(), name: parent.name, sku: '', type: 'variation', parent_id: parent.id, manage_stock: false, stock_quantity: null, stock_status: 'instock',
+				description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [], attributes: [], menu_order: 0,
+			};
+			const saved = updateVariation(state, parent, created, entry);
+			state.products.set(created.id, created);
+			return saved;
+		}),
+	);
+	const update_ = updates.map((entry) =>
+		answer(entry.id, () => {
+			const target = state.products.get(Number(entry.id));
+			if (!target || target.parent_id !== parent.id) throw new SandboxError(wooError(400, 'woocommerce_rest_product_variation_invalid_id', 'Invalid ID.'));
+			return updateVariation(state, parent, target, entry);
+		}),
+	);
+	const delete_ = deletes.map((id) =>
+		answer(id, () => {
+			const target = state.products.get(Number(id));
+			if (!target || target.parent_id !== parent.id) throw new SandboxError(wooError(400, 'woocommerce_rest_product_variation_invalid_id', 'Invalid ID.'));
+			state.products.delete(target.id);
+			parent.date_modified_gmt = stamp();
+			return target;
+		}),
+	);
+	return { status: 200, body: { create, update: update_, delete: delete_ } };
 }
 
 function listOrders(state: WooState, request: SandboxRequest): SandboxResponse {
@@ -557,6 +671,8 @@ function seed(state: WooState, data: Record<string, unknown[]>): Record<string, 
 				weight: record.weight ?? '',
 				date_modified_gmt: stamp(),
 				meta_data: [],
+				attributes: [],
+				menu_order: 0,
 			};
 			if (record.stock_quantity !== undefined) state.setStock(entry, record.stock_quantity as number);
 			state.products.set(entry.id, entry);
@@ -575,7 +691,7 @@ function variableParent(state: WooState, sku: string): Product {
 	}
 	const parent: Product = {
 		id: state.id(), name: sku, sku, type: 'variable', manage_stock: false, stock_quantity: null, stock_status: 'instock',
-		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [],
+		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [], attributes: [], menu_order: 0,
 	};
 	state.products.set(parent.id, parent);
 	return parent;

@@ -127,3 +127,36 @@ test('a variation found by SKU is read and written under its parent product', as
 	expect(await store.adjust('SHIRT-RED-M', -2, { reason: 'sale', reference: 'x://3' })).toEqual({ previous: 6, next: 4 });
 	expect((await call(`/products/${found.parent_id}/variations/${found.id}`)).body.stock_quantity).toBe(4);
 });
+
+test('a variable product varies by its attributes; variations/batch creates, updates and deletes, each answered on its own', async () => {
+	const created = await call('/products/batch', {
+		method: 'POST',
+		body: { create: [{ name: 'Tee', type: 'variable', attributes: [{ name: 'Size', position: 0, variation: true, visible: true, options: ['S', 'M'] }, { name: 'Fabric', options: ['Cotton'] }] }] },
+	});
+	const parent = created.body.create[0];
+	expect(parent).toMatchObject({ type: 'variable', sku: '', attributes: [{ name: 'Size', variation: true, options: ['S', 'M'] }, { name: 'Fabric', variation: false }] });
+	const first = await call(`/products/${parent.id}/variations/batch`, {
+		method: 'POST',
+		body: {
+			create: [
+				// An attribute the parent does not vary by is dropped, as WooCommerce's controller drops it.
+				{ sku: 'TEE-S', regular_price: '10.00', menu_order: 0, attributes: [{ name: 'Size', option: 'S' }, { name: 'Fabric', option: 'Cotton' }] },
+				{ sku: 'MUG', regular_price: '11.00', attributes: [{ name: 'Size', option: 'M' }] },
+				{ sku: 'TEE-M', regular_price: '11.00', menu_order: 1, attributes: [{ name: 'Size', option: 'M' }] },
+			],
+		},
+	});
+	expect(first.status).toBe(200);
+	expect(first.body.create.map((entry: any) => entry.error?.code ?? entry.sku)).toEqual(['TEE-S', 'product_invalid_sku', 'TEE-M']);
+	expect(first.body.create[0]).toMatchObject({ parent_id: parent.id, type: 'variation', attributes: [{ name: 'Size', option: 'S' }], price: '10.00' });
+	const [small, medium] = [first.body.create[0], first.body.create[2]];
+	const second = await call(`/products/${parent.id}/variations/batch`, { method: 'POST', body: { update: [{ id: medium.id, sale_price: '9.00' }, { id: 999_999 }], delete: [small.id] } });
+	expect(second.body.update[0]).toMatchObject({ sku: 'TEE-M', price: '9.00', regular_price: '11.00' });
+	expect(second.body.update[1]).toMatchObject({ id: 999_999, error: { code: 'woocommerce_rest_product_variation_invalid_id' } });
+	expect(second.body.delete[0]).toMatchObject({ id: small.id, sku: 'TEE-S' });
+	expect((await call(`/products/${parent.id}/variations`)).body.map((entry: any) => entry.sku)).toEqual(['TEE-M']);
+	// Saving a variation saves its parent: the variable product's modification time moves with it.
+	expect((await call(`/products/${parent.id}`)).body.date_modified_gmt >= second.body.update[0].date_modified_gmt).toBe(true);
+	const tooMany = await call(`/products/${parent.id}/variations/batch`, { method: 'POST', body: { delete: Array.from({ length: 101 }, (_, index) => index) } });
+	expect(tooMany).toMatchObject({ status: 413, body: { code: 'woocommerce_rest_request_entity_too_large' } });
+});

@@ -1,0 +1,153 @@
+/**
+ * A product with two options of three values (nine variants, each its own SKU) kept in step across the commerce stores
+ * through the sync capability: created once on every other store (WooCommerce a variable product and its variations),
+ * read back as no change (a re-sync writes nothing), and an edit made on one store reaches the others once, each
+ * variant matched by its SKU, with no echo.
+ */
+import { standalonePlatforms } from '../../lib/platforms/catalog/standalonePlatforms';
+import { decimalText } from '../../lib/platforms/products';
+import { openSync, type SyncSummary } from '../../lib/sync';
+import type { SandboxControl } from '../sandbox/framework/controlClient';
+import { commerceAccount, useCommerceSandboxSuite } from '../support/inventoryStores';
+
+jest.setTimeout(120_000);
+
+const STORES = ['shopify', 'woocommerce'] as const;
+type Store = (typeof STORES)[number];
+
+const SIZES = ['S', 'M', 'L'];
+const COLORS = ['Red', 'Blue', 'Green'];
+
+const suite = useCommerceSandboxSuite('products-variants');
+let runs = 0;
+
+const sync = (): Promise<SyncSummary> =>
+	openSync({ store: suite.store(), platforms: standalonePlatforms(suite.sandboxes().stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts([...STORES], {
+		integration: 'catalog',
+		strategy: { kind: 'lastWriteWins' },
+		runId: `run-${++runs}`,
+	});
+
+const control = (store: Store): SandboxControl => suite.sandboxes().controls[store];
+
+/** A tee in three sizes and three colours: nine variants, the price rising with the size. */
+const tee = {
+	title: 'Tee',
+	options: [
+		{ name: 'Size', values: SIZES },
+		{ name: 'Color', values: COLORS },
+	],
+	variants: SIZES.flatMap((size, sizeIndex) => COLORS.map((color) => ({ sku: `TEE-${size}-${color}`, price: `${20 + sizeIndex}.00`, weight: 0.2, options: { Size: size, Color: color } }))),
+};
+
+/** A product as `title (Size: S/M/L; Color: …): sku=price[S/Red] …`, variants in order: the same on every store when in step. */
+type Shape = string;
+
+interface WooEntry {
+	id: number;
+	parent_id?: number;
+	type: string;
+	name: string;
+	sku: string;
+	regular_price: string;
+	sale_price: string;
+	menu_order: number;
+	attributes: Array<{ name: string; option?: string; options?: string[]; variation?: boolean; position?: number }>;
+}
+
+const line = (title: string, options: Array<{ name: string; values: string[] }>, variants: Array<{ sku: string; price: string | null; values: string[] }>): Shape =>
+	`${title} (${options.map((option) => `${option.name}: ${option.values.join('/')}`).join('; ')}): ${variants.map((variant) => `${variant.sku}=${variant.price}[${variant.values.join('/')}]`).join(' ')}`;
+
+/** Each store's products with several variants, read from the sandbox's own state in the vendor's terms. */
+const shapes: Record<Store, () => Promise<Shape[]>> = {
+	shopify: async () => {
+		const products = await control('shopify').state<Array<{ title: string; options: Array<{ name: string; values: string[] }>; variants: Array<{ sku: string; price: string; selectedOptions: Array<{ value: string }> }> }>>('products');
+		return products
+			.filter((product) => product.variants.length > 1)
+			.map((product) => line(product.title, product.options, product.variants.map((variant) => ({ sku: variant.sku, price: decimalText(variant.price, 'price'), values: variant.selectedOptions.map((selected) => selected.value) }))));
+	},
+	woocommerce: async () => {
+		const entries = await control('woocommerce').state<WooEntry[]>('products');
+		return entries
+			.filter((entry) => entry.type === 'variable')
+			.map((parent) => {
+				const options = parent.attributes.filter((attribute) => attribute.variation).sort((a, b) => (a.position ?? 0) - (b.position ?? 0)).map((attribute) => ({ name: attribute.name, values: attribute.options ?? [] }));
+				const variations = entries.filter((entry) => entry.parent_id === parent.id).sort((a, b) => a.menu_order - b.menu_order);
+				return line(parent.name, options, variations.map((variation) => ({
+					sku: variation.sku,
+					price: decimalText(variation.sale_price || variation.regular_price, 'price'),
+					values: options.map((option) => variation.attributes.find((attribute) => attribute.name === option.name)?.option ?? '?'),
+				})));
+			});
+	},
+};
+
+/** The writes a run sent to each store (reads left out), counted from the sandboxes' request logs. */
+async function writesByStore(): Promise<Record<Store, number>> {
+	const isWrite = (entry: { method: string; path: string; body?: unknown }) =>
+		entry.path.endsWith('/graphql.json') ? /^\s*mutation\b/.test(String((entry.body as { query?: string } | undefined)?.query)) : ['POST', 'PUT', 'DELETE'].includes(entry.method);
+	const counts = await Promise.all(STORES.map(async (store) => [store, (await control(store).requests()).filter(isWrite).length] as const));
+	return Object.fromEntries(counts) as Record<Store, number>;
+}
+
+const clearRequests = () => Promise.all(STORES.map((store) => control(store).clearRequests()));
+
+test('a product of 2 options x 3 values created on Shopify reaches every other store once; a re-sync writes nothing', async () => {
+	await control('shopify').seed({ products: [tee] });
+	const first = await sync();
+	expect(first.failures).toEqual([]);
+	const expected = await shapes.shopify();
+	expect(expected).toHaveLength(1);
+	for (const store of STORES) expect({ store, shapes: await shapes[store]() }).toEqual({ store, shapes: expected });
+	for (const store of STORES.filter((candidate) => candidate !== 'shopify')) expect({ store, created: first.platforms[store].created }).toEqual({ store, created: 1 });
+
+	await clearRequests();
+	const quiet = await sync();
+	expect(quiet.failures).toEqual([]);
+	expect(Object.values(quiet.platforms).map((counts) => counts.created + counts.updated)).toEqual(STORES.map(() => 0));
+	expect(await writesByStore()).toEqual(Object.fromEntries(STORES.map((store) => [store, 0])));
+});
+
+test('an edit of variants on WooCommerce (a price, a variant removed, one added) reaches the other stores once, no echo', async () => {
+	await control('shopify').seed({ products: [tee] });
+	expect((await sync()).failures).toEqual([]);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+
+	const woo = suite.sandboxes().sandboxes.woocommerce;
+	const api = async (method: string, path: string, body: unknown) => {
+		const response = await fetch(`${woo.baseUrl}/wp-json/wc/v3${path}`, {
+			method,
+			headers: { authorization: `Basic ${Buffer.from(`${woo.credentials.consumerKey}:${woo.credentials.consumerSecret}`).toString('base64')}`, 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		expect(response.status).toBe(200);
+		return response.json();
+	};
+	const entries = await control('woocommerce').state<WooEntry[]>('products');
+	const parent = entries.find((entry) => entry.type === 'variable') as WooEntry;
+	const bySku = (sku: string) => entries.find((entry) => entry.sku === sku) as WooEntry;
+	// The merchant adds XL, drops L in green and raises M in red, through the variations batch.
+	await api('PUT', `/products/${parent.id}`, { attributes: [{ name: 'Size', position: 0, visible: true, variation: true, options: [...SIZES, 'XL'] }, { name: 'Color', position: 1, visible: true, variation: true, options: COLORS }] });
+	await api('POST', `/products/${parent.id}/variations/batch`, {
+		create: [{ sku: 'TEE-XL-Red', regular_price: '24.00', weight: '0.25', menu_order: 9, attributes: [{ name: 'Size', option: 'XL' }, { name: 'Color', option: 'Red' }] }],
+		update: [{ id: bySku('TEE-M-Red').id, regular_price: '25.50' }],
+		delete: [bySku('TEE-L-Green').id],
+	});
+	const expected = await shapes.woocommerce();
+	expect(expected[0]).toContain('TEE-M-Red=25.5[M/Red]');
+	expect(expected[0]).toContain('TEE-XL-Red=24[XL/Red]');
+	expect(expected[0]).not.toContain('TEE-L-Green');
+
+	await clearRequests();
+	const edited = await sync();
+	expect(edited.failures).toEqual([]);
+	for (const store of STORES) expect({ store, shapes: await shapes[store]() }).toEqual({ store, shapes: expected });
+	for (const store of STORES.filter((candidate) => candidate !== 'woocommerce')) expect({ store, updated: edited.platforms[store].updated }).toEqual({ store, updated: 1 });
+	expect(edited.platforms.woocommerce.updated).toBe(0);
+
+	// The edit came back from every store as our own write: nothing more is written anywhere.
+	await clearRequests();
+	const quiet = await sync();
+	expect(quiet.failures).toEqual([]);
+	expect(await writesByStore()).toEqual(Object.fromEntries(STORES.map((store) => [store, 0])));
+});
