@@ -53,13 +53,21 @@ export interface PerInput {
 	fields?: Array<Record<string, unknown> | Error | undefined>;
 }
 
+/** A delivery to the outside, and its place in its event's deliveries. */
 interface DeliveryPlan {
-	index: number;
 	event: RoutingEvent;
 	rule: CompiledRule;
 	destination: DestinationSpec;
 	envelope: DeliveredEnvelope;
 	key: string;
+	deliveries: DeliveryResult[];
+	position: number;
+}
+
+/** What planning an event gives: its deliveries (in destination order) and the transforms that failed. */
+interface Planned {
+	deliveries: DeliveryResult[];
+	transformFailures: TransformFailure[];
 }
 
 /** The key a receiver deduplicates on: the same for every attempt and replay of one event to one destination. */
@@ -94,9 +102,7 @@ export class EventRouter {
 		const accepted: string[] = [];
 		for (const parsed of parsedInputs) if (parsed.ok) accepted.push(parsed.event.id);
 		const seenBefore = windowMs > 0 ? await this.repository.seenWithin(accepted, windowMs) : new Set<string>();
-		/** The routed outcome of each input, by input index. */
-		const routedAt: RoutedOutcome[] = [];
-		const failedTransforms: RoutedOutcome[] = [];
+		const routed: RoutedOutcome[] = [];
 		for (let index = 0; index < parsedInputs.length; index++) {
 			const parsed = parsedInputs[index];
 			if (!parsed.ok) {
@@ -119,27 +125,13 @@ export class EventRouter {
 			}
 			const outcome: RoutedOutcome = { index, status: 'routed', event, rules: rules.map((rule) => rule.id), deliveries: [], transformFailures: [] };
 			outcomes.push(outcome);
-			routedAt[index] = outcome;
-			for (const plan of this.plan(index, event, rules, undefined, outcome.transformFailures)) plans.push(plan);
-			if (outcome.transformFailures.length === 0) continue;
-			failedTransforms.push(outcome);
+			routed.push(outcome);
+			this.plan(event, rules, undefined, outcome, plans);
 			for (const failure of outcome.transformFailures) log.push({ ...eventEntry(event, 'transform_failed'), ruleId: failure.ruleId, detail: failure.reason });
 		}
-		for (const { event, transformFailures } of failedTransforms) await this.deadLetterTransformFailures(event, transformFailures);
-		const results = await this.deliverAll(plans);
-		// An event's plans are consecutive: its hand-offs to node outputs share one entry (nothing can fail there).
-		let handOffs: DeliveryResult[] = [];
-		for (let position = 0; position < results.length; position++) {
-			const { index, event } = plans[position];
-			const result = results[position];
-			routedAt[index].deliveries.push(result);
-			if (result.status === 'handed_off') handOffs.push(result);
-			else log.push(logEntry(event, result));
-			if (handOffs.length > 0 && plans[position + 1]?.index !== index) {
-				log.push(handOffEntry(event, handOffs));
-				handOffs = [];
-			}
-		}
+		for (const { event, transformFailures } of routed) if (transformFailures.length > 0) await this.deadLetterTransformFailures(event, transformFailures);
+		await this.deliverAll(plans);
+		for (const { event, deliveries } of routed) logDeliveries(event, deliveries, log);
 		// Logged once handled, not before: the route log is the deduplication window.
 		await this.repository.log(log, windowMs);
 		return outcomes;
@@ -181,22 +173,29 @@ export class EventRouter {
 		if (only && !rule.destinations.some((destination) => destination.id === only)) {
 			return { ...base, status: 'failed', reason: `rule "${rule.id}" no longer sends to destination "${only}"` };
 		}
-		const failures: TransformFailure[] = [];
-		const plans = this.plan(0, letter.event, [rule], only, failures);
+		const planned: Planned = { deliveries: [], transformFailures: [] };
+		const plans: DeliveryPlan[] = [];
+		this.plan(letter.event, [rule], only, planned, plans);
+		const failures = planned.transformFailures;
 		if (failures.length > 0) {
 			await this.deadLetterTransformFailures(letter.event, failures);
 			return { ...base, status: 'failed', reason: failures[0].reason };
 		}
-		const deliveries = await this.deliverAll(plans);
+		await this.deliverAll(plans);
+		const { deliveries } = planned;
 		const failed = deliveries.find((delivery) => delivery.status === 'failed');
 		// A replayed transform failure is settled once the transform passes: each failed destination has its own letter now.
 		if (!failed || !only) await this.repository.markReplayed(letter.id);
 		return failed && only ? { ...base, status: 'failed', reason: failed.error, deliveries } : { ...base, status: 'replayed', deliveries };
 	}
 
-	/** Transforms the event per rule and plans one delivery per destination (the first rule naming it wins). */
-	private plan(index: number, event: RoutingEvent, rules: CompiledRule[], onlyDestination: string | undefined, failures: TransformFailure[]): DeliveryPlan[] {
-		const plans: DeliveryPlan[] = [];
+	/**
+	 * Transforms the event per rule and gives each destination (the first rule naming it wins) its place in the event's
+	 * deliveries: a hand-off to a node output is settled there and then; a delivery to the outside is planned, and
+	 * deliverAll fills its place.
+	 */
+	private plan(event: RoutingEvent, rules: CompiledRule[], onlyDestination: string | undefined, into: Planned, plans: DeliveryPlan[]): void {
+		const { deliveries, transformFailures } = into;
 		// An event reaches a few destinations: a list is cheaper than a set here.
 		const planned: string[] = [];
 		for (const rule of rules) {
@@ -206,16 +205,22 @@ export class EventRouter {
 			} catch (error) {
 				if (!(error instanceof TransformError)) throw error;
 				// Dead-lettered by deadLetterTransformFailures, before any delivery: planning never waits on the store.
-				failures.push({ ruleId: rule.id, reason: error.message, deadLetterId: '' });
+				transformFailures.push({ ruleId: rule.id, reason: error.message, deadLetterId: '' });
 				continue;
 			}
 			for (const destination of rule.destinations) {
 				if (planned.includes(destination.id) || (onlyDestination && destination.id !== onlyDestination)) continue;
 				planned.push(destination.id);
-				plans.push({ index, event, rule, destination, envelope, key: idempotencyKey(event.id, destination.id) });
+				const key = idempotencyKey(event.id, destination.id);
+				// Handing an event to a node output has no outside effect: no queue, no ledger, no waiting.
+				if (destination.kind === 'output') {
+					deliveries.push(handOff(event, rule, destination, envelope, key));
+					continue;
+				}
+				plans.push({ event, rule, destination, envelope, key, deliveries, position: deliveries.length });
+				deliveries.length++;
 			}
 		}
-		return plans;
 	}
 
 	/** Sends each failed transform of an event to the dead letters (the whole rule: no destination was tried). */
@@ -225,36 +230,28 @@ export class EventRouter {
 		}
 	}
 
-	/** One queue per destination, all running at once; results in plan order. */
-	private async deliverAll(plans: DeliveryPlan[]): Promise<DeliveryResult[]> {
-		const results: DeliveryResult[] = new Array(plans.length);
-		const queues = new Map<string, number[]>();
-		for (let position = 0; position < plans.length; position++) {
-			const plan = plans[position];
-			// Handing an event to a node output has no outside effect: no queue, no ledger, no waiting.
-			if (plan.destination.kind === 'output') {
-				results[position] = handOff(plan);
-				continue;
-			}
+	/** One queue per destination, all running at once; each result goes to its place in its event's deliveries. */
+	private async deliverAll(plans: DeliveryPlan[]): Promise<void> {
+		const queues = new Map<string, DeliveryPlan[]>();
+		for (const plan of plans) {
 			const queue = queues.get(plan.destination.id);
-			if (queue) queue.push(position);
-			else queues.set(plan.destination.id, [position]);
+			if (queue) queue.push(plan);
+			else queues.set(plan.destination.id, [plan]);
 		}
 		await Promise.all(
-			[...queues.values()].map(async (positions) => {
-				const destination = plans[positions[0]].destination;
+			[...queues.values()].map(async (queue) => {
+				const { destination } = queue[0];
 				const channel = new DestinationChannel(destination, { circuits: this.context.store.circuits, ...this.context.delivery });
 				let next = 0;
 				const worker = async () => {
-					while (next < positions.length) {
-						const position = positions[next++];
-						results[position] = await this.deliverOne(plans[position], channel);
+					while (next < queue.length) {
+						const plan = queue[next++];
+						plan.deliveries[plan.position] = await this.deliverOne(plan, channel);
 					}
 				};
-				await Promise.all(Array.from({ length: Math.min(destination.concurrency ?? DEFAULT_CONCURRENCY, positions.length) }, worker));
+				await Promise.all(Array.from({ length: Math.min(destination.concurrency ?? DEFAULT_CONCURRENCY, queue.length) }, worker));
 			}),
 		);
-		return results;
 	}
 
 	private async deliverOne(plan: DeliveryPlan, channel: DestinationChannel): Promise<DeliveryResult> {
@@ -288,7 +285,7 @@ export class EventRouter {
 }
 
 /** An event handed to a node output: the deduplication window is guard enough, there is no outside effect. */
-function handOff({ destination, envelope, key, event, rule }: DeliveryPlan): DeliveryResult {
+function handOff(event: RoutingEvent, rule: CompiledRule, destination: DestinationSpec, envelope: DeliveredEnvelope, key: string): DeliveryResult {
 	return {
 		eventId: event.id,
 		ruleId: rule.id,
@@ -319,6 +316,17 @@ function withFields(parsed: ParsedEvent, fields: Record<string, unknown> | Error
 
 function eventEntry(event: RoutingEvent, status: RouteLogStatus): RouteLogEntry {
 	return { eventId: event.id, eventType: event.type, source: event.source, status, attempts: 0 };
+}
+
+/** An event's route-log entries: one per delivery to the outside, one for all of its hand-offs to node outputs. */
+function logDeliveries(event: RoutingEvent, deliveries: DeliveryResult[], log: RouteLogEntry[]): void {
+	let handOffs: DeliveryResult[] | undefined;
+	for (const delivery of deliveries) {
+		if (delivery.status !== 'handed_off') log.push(logEntry(event, delivery));
+		else if (handOffs) handOffs.push(delivery);
+		else handOffs = [delivery];
+	}
+	if (handOffs) log.push(handOffEntry(event, handOffs));
 }
 
 /** One entry for all of an event's hand-offs to node outputs: its rules and destinations, each named once, in order. */
