@@ -79,6 +79,13 @@ export interface EntitySupport {
 	 */
 	batchesPerRound?: number;
 	/**
+	 * Writes (a `write` call, or a round of `writeBatches`) one push keeps open at once, for a vendor that takes
+	 * concurrent calls and limits only their rate (HubSpot): a push then goes at the pace of the vendor's rate window,
+	 * which the transport enforces, instead of one write's round trips after another's. Each write's outcomes are kept as
+	 * it ends, whatever the others do. It holds this many batches in memory at once. Absent or 1: one after another.
+	 */
+	writesInFlight?: number;
+	/**
 	 * The field holding the record's thread (a ticket's comments), when it has one: a list of items, each read with the
 	 * platform's own `id`, only ever appended to. Sync copies each item once to every other platform through an ID map
 	 * of the items (lib/sync/threads.ts); a write is given only the items the platform lacks, each with our id, and

@@ -1,4 +1,4 @@
-import { type CrmConnector, type RecordEntity, failedWrites, type RecordWrite, type WriteOutcome } from '../platforms/crm';
+import { type CrmConnector, type EntitySupport, type RecordEntity, failedWrites, type RecordWrite, type WriteOutcome } from '../platforms/crm';
 import type { ActivityCounts } from '../store/logs';
 import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
@@ -139,9 +139,9 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 	const batches: PendingWrite[][] = [];
 	for (let start = 0; start < pending.length; start += support.batchSize) batches.push(pending.slice(start, start + support.batchSize));
 	const perRound = connector.writeBatches ? Math.max(1, support.batchesPerRound ?? 1) : 1;
-	for (let start = 0; start < batches.length; start += perRound) {
-		outcomes.push(...(await writeRound(request, batches.slice(start, start + perRound))));
-	}
+	const rounds: PendingWrite[][][] = [];
+	for (let start = 0; start < batches.length; start += perRound) rounds.push(batches.slice(start, start + perRound));
+	for (const written of await eachInFlight(rounds, writesInFlight(support), (round) => writeRound(request, round))) outcomes.push(...written);
 
 	outcomes.sort((a, b) => a.index - b.index);
 	const counts = countOutcomes(outcomes);
@@ -149,6 +149,38 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 		runId, integration, operation: 'push', platform: connector.platform, entity, ...counts, startedAt, finishedAt: new Date().toISOString(),
 	});
 	return { outcomes, counts };
+}
+
+/** The rounds of calls a push keeps open at once: what the vendor declares (at least one). */
+export function writesInFlight(support: EntitySupport): number {
+	const declared = support.writesInFlight ?? 1;
+	return Number.isSafeInteger(declared) && declared > 1 ? declared : 1;
+}
+
+/**
+ * Runs `work` on every item, at most `limit` at once, each started as soon as one ends; the results in the items'
+ * order. When one fails, no further item starts and those in flight end before its error is thrown, so nothing is
+ * still being written once the push has stopped.
+ */
+async function eachInFlight<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+	const results: R[] = new Array(items.length);
+	let next = 0;
+	let failed = false;
+	const worker = async () => {
+		while (!failed && next < items.length) {
+			const position = next++;
+			try {
+				results[position] = await work(items[position]);
+			} catch (error) {
+				failed = true;
+				throw error;
+			}
+		}
+	};
+	const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+	const stopped = settled.find((result) => result.status === 'rejected');
+	if (stopped) throw stopped.reason;
+	return results;
 }
 
 /**

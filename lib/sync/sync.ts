@@ -8,7 +8,7 @@ import type { StateStore } from '../store/stateStore';
 import { HubRecordRepository, type HubKey, type HubRecord } from './hubRecords';
 import { InboxRepository, type StagedChange } from './inbox';
 import { type DeletePolicy, emptyCounts, pullChanges, type PulledChange } from './pull';
-import { pushRecords, type InternalRecord, type PushOutcome, type PushResult } from './push';
+import { pushRecords, writesInFlight, type InternalRecord, type PushOutcome, type PushResult } from './push';
 import { inTransaction, type SyncRepositories } from './repositories';
 import { hubItemId, threadItems, threadKey, threadPaths, type ThreadItem } from './threads';
 
@@ -88,7 +88,7 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
  * The fewest records that fill every platform's batches and its round of calls (a batch, or `batchesPerRound` batches
- * for a connector that writes several at once), at most MAX_CHUNK: a chunk in flight is all the memory a sync holds,
+ * for a connector that writes several at once; as many of those as it keeps in flight), at most MAX_CHUNK: a chunk in flight is all the memory a sync holds,
  * so it is no larger than the calls need. A chunk's records are alive through its whole push, so V8 copies them at each
  * young-generation collection they meet, and the bytes surviving those collections are what V8 grows its young
  * generation by (to its maximum, 64 MB per semi-space, over a long enough sync) and what it promotes to old space as
@@ -101,7 +101,7 @@ export function fullRoundChunk(platforms: SyncPlatform[], entity: RecordEntity):
 		const support = connector.entities[entity];
 		if (!support || !(support.batchSize >= 1)) continue;
 		unit = (unit / gcd(unit, support.batchSize)) * support.batchSize;
-		round = Math.max(round, support.batchSize * (connector.writeBatches ? Math.max(1, support.batchesPerRound ?? 1) : 1));
+		round = Math.max(round, support.batchSize * (connector.writeBatches ? Math.max(1, support.batchesPerRound ?? 1) : 1) * writesInFlight(support));
 	}
 	const chunk = Math.ceil(round / unit) * unit;
 	if (chunk <= MAX_CHUNK) return chunk;
