@@ -27,6 +27,20 @@ function enableWal(db: DatabaseSync): void {
 	}
 }
 
+type Statement = ReturnType<DatabaseSync['prepare']>;
+
+/** A prepared statement with the names of its result columns, once it has been read as arrays. */
+interface PreparedStatement {
+	statement: Statement;
+	names?: string[];
+}
+
+/** Whether this Node's node:sqlite can return rows as arrays (Node 22.16 and 24). */
+function readsArrays(statement: Statement): boolean {
+	const candidate = statement as Partial<{ setReturnArrays: unknown; columns: unknown }>;
+	return typeof candidate.setReturnArrays === 'function' && typeof candidate.columns === 'function';
+}
+
 /**
  * SQLite through Node's built-in `node:sqlite`: no dependency, a file in the n8n user folder.
  * WAL lets readers run beside the one writer; `BEGIN IMMEDIATE` takes the write lock up front so two
@@ -39,7 +53,7 @@ export class SqliteDatabase implements SqlDatabase {
 	private readonly lock = new Mutex();
 	/** Marks the async context of an open transaction, to refuse calls that would wait for the lock it holds. */
 	private readonly openTransaction = new AsyncLocalStorage<{ open: boolean }>();
-	private readonly statements = new Map<string, ReturnType<DatabaseSync['prepare']>>();
+	private readonly statements = new Map<string, PreparedStatement>();
 
 	constructor(file: string) {
 		if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -98,17 +112,37 @@ export class SqliteDatabase implements SqlDatabase {
 		return this.lock.runExclusive(work);
 	}
 
-	private prepared(sql: string) {
-		let statement = this.statements.get(sql);
-		if (!statement) {
-			statement = this.db.prepare(sql);
-			this.statements.set(sql, statement);
+	private prepared(sql: string): PreparedStatement {
+		let prepared = this.statements.get(sql);
+		if (!prepared) {
+			prepared = { statement: this.db.prepare(sql) };
+			this.statements.set(sql, prepared);
 		}
-		return statement;
+		return prepared;
 	}
 
 	private querySync<T>(sql: string, params: SqlValue[]): T[] {
-		return this.prepared(sql).all(...(params as SQLInputValue[])) as T[];
+		const prepared = this.prepared(sql);
+		const { statement } = prepared;
+		if (!readsArrays(statement)) return statement.all(...(params as SQLInputValue[])) as T[];
+		// node:sqlite builds each row object through V8's API as a dictionary-mode object that is allocated in old space
+		// whatever its life: a read of N rows adds N objects of garbage there until the next full collection, so old
+		// space (and RSS) grew with every row a sync read. Its rows as arrays are ordinary young objects, and so are
+		// objects made from them here.
+		if (prepared.names === undefined) {
+			statement.setReturnArrays(true);
+			prepared.names = statement.columns().map((column) => column.name);
+		}
+		const names = prepared.names;
+		const rows = statement.all(...(params as SQLInputValue[])) as unknown as unknown[][];
+		const objects = new Array<Record<string, unknown>>(rows.length);
+		for (let index = 0; index < rows.length; index++) {
+			const values = rows[index];
+			const row: Record<string, unknown> = {};
+			for (let column = 0; column < names.length; column++) row[names[column]] = values[column];
+			objects[index] = row;
+		}
+		return objects as T[];
 	}
 
 	private runSync(sql: string, params: SqlValue[]): RunResult {
@@ -116,7 +150,7 @@ export class SqliteDatabase implements SqlDatabase {
 			this.db.exec(sql);
 			return { changes: 0 };
 		}
-		const result = this.prepared(sql).run(...(params as SQLInputValue[]));
+		const result = this.prepared(sql).statement.run(...(params as SQLInputValue[]));
 		return { changes: Number(result.changes) };
 	}
 }
