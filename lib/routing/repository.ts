@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { selectIn } from '../store/inList';
-import { insertMany } from '../store/insertMany';
+import { INSERT_CHUNK_ROWS, insertMany } from '../store/insertMany';
 import { timeOrderedId } from '../store/timeOrderedId';
 import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
 import type { SqlDatabase, SqlExecutor } from '../store/types';
@@ -92,13 +92,17 @@ export class RoutingRepository {
 		if (entries.length === 0) return;
 		const now = this.now();
 		const stamp = new Date(now).toISOString();
-		// Time-ordered ids: each insert lands at the end of the primary-key index.
-		const rows = entries.map((entry) => [
-			timeOrderedId(), entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null,
-			entry.destinationId ?? null, entry.status, entry.attempts, entry.detail ?? null, stamp,
-		]);
+		// Time-ordered ids: each insert lands at the end of the key. Rows are made a statement's worth at a time, so a
+		// large batch does not hold all of them at once.
+		const row = (entry: RouteLogEntry) => [
+			stamp, timeOrderedId(), entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null,
+			entry.destinationId ?? null, entry.status, entry.attempts, entry.detail ?? null,
+		];
 		await this.db.transaction(async (tx) => {
-			await insertMany(tx, { into: 'routing_log (id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail, created_at)', rows });
+			for (let start = 0; start < entries.length; start += INSERT_CHUNK_ROWS) {
+				const rows = entries.slice(start, start + INSERT_CHUNK_ROWS).map(row);
+				await insertMany(tx, { into: 'routing_log (created_at, id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail)', rows });
+			}
 			if (windowMs > 0) await tx.run('DELETE FROM routing_seen_events WHERE seen_at_ms <= ?', [now - windowMs]);
 		});
 	}

@@ -14,3 +14,11 @@ test('a clock that steps back does not reorder the ids', () => {
 	const later = timeOrderedId(1_800_000_000_000);
 	expect(timeOrderedId(1_799_999_999_000) > later).toBe(true);
 });
+
+test('ids of one millisecond share their random bits, ids of another draw their own', () => {
+	const tailOf = (made: string) => made.slice(19);
+	const sameMillisecond = Array.from({ length: 100 }, () => timeOrderedId(1_900_000_000_000));
+	expect(new Set(sameMillisecond.map(tailOf)).size).toBe(1);
+	const later = Array.from({ length: 20 }, (_, index) => timeOrderedId(1_900_000_000_001 + index));
+	expect(new Set(later.map(tailOf)).size).toBe(20);
+});
