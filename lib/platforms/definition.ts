@@ -39,11 +39,19 @@ export interface PlatformCredentials extends CredentialBinding {
 	 * one credential of each type), reached as the account `secondStoreId(platform)`.
 	 */
 	secondStore?: CredentialBinding;
+	/**
+	 * A store platform's list of stores in one credential (`integrationShopifyStoresApi`): each entry a label and the
+	 * platform credential's own fields, reached as the account `<platform>@<label>` (see storeList.ts).
+	 */
+	storeList?: CredentialBinding;
 }
 
-/** The binding with a second store's credential type beside it (same fields, its own type name). */
+/**
+ * The binding with a second store's credential type beside it (same fields, its own type name), and the type of the
+ * platform's list of stores (`integrationShopifyApi` → `integrationShopifyStoresApi`), whose entries have the same fields.
+ */
 export function withSecondStore(binding: CredentialBinding, type: string): PlatformCredentials {
-	return { ...binding, secondStore: { ...binding, type } };
+	return { ...binding, secondStore: { ...binding, type }, storeList: { ...binding, type: binding.type.replace(/Api$/, 'StoresApi') } };
 }
 
 /** The account id of a platform's second store on one node: `shopify-2`. */

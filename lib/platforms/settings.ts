@@ -14,7 +14,8 @@ export function resolveBaseUrl(binding: CredentialBinding, values: CredentialVal
 	return url;
 }
 
-function parseField(platform: string, field: SettingField, value: unknown): string | number {
+/** One declared setting's value, parsed by its type; an error names the field (`Shopify credential: Location ID (locationId) is empty`). */
+export function parseSetting(platform: string, field: SettingField, value: unknown): string | number {
 	const where = `${platform} credential: ${field.displayName} (${field.name})`;
 	if (isEmpty(value)) {
 		if (field.default === undefined) throw new Error(`${where} is empty`);
@@ -34,7 +35,7 @@ function parseField(platform: string, field: SettingField, value: unknown): stri
 /** The declared settings of the platform, each parsed by its type (an error names the field), and the base URL. */
 export function parseSettings(definition: PlatformDefinition, values: CredentialValues, binding: CredentialBinding = definition.credentials): PlatformSettings {
 	const settings: PlatformSettings = { baseUrl: resolveBaseUrl(binding, values) };
-	for (const field of definition.settings ?? []) settings[field.name] = parseField(definition.displayName, field, values[field.name]);
+	for (const field of definition.settings ?? []) settings[field.name] = parseSetting(definition.displayName, field, values[field.name]);
 	return settings;
 }
 

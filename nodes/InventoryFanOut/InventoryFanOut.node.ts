@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import * as apply from './actions/apply.operation';
 import * as completeStep from './actions/completeStep.operation';
 import { configuredOutputs, outputCount } from './actions/outputs';
-import { locationListSearch, storeNames } from './actions/properties';
+import { channelRuleLoadOptions, locationListSearch, storeNames } from './actions/properties';
 import * as pollOrders from './actions/pollOrders.operation';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOrder from './actions/recordOrder.operation';
@@ -16,6 +16,7 @@ import * as verifyOrder from './actions/verifyOrder.operation';
 import { inventoryFanOutProperties, operationOptions } from './InventoryFanOut.description';
 import { routeOperation } from '../shared/operationRouter';
 import { credentialSlots, secondStoreSlots } from '../shared/platformCredentials';
+import { storeListSlots } from '../shared/storeLists';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
@@ -45,6 +46,8 @@ export class InventoryFanOut implements INodeType {
 			...credentialSlots('inventory'),
 			// A second store of a platform (a second Shopify shop): its own credential type, as n8n gives a node one of each.
 			...secondStoreSlots('inventory'),
+			// Several stores of a platform in one credential (a list, each store with its label): `shopify@us`, `shopify@eu`.
+			...storeListSlots('inventory'),
 			// The CRM that Sync Customers copies the stores' customers to: its slot shows once it is chosen.
 			...syncCustomers.crmCredentialSlots,
 			{ name: 'integrationStateStore', required: false, testedBy: 'integrationStateStoreTest' },
@@ -52,7 +55,7 @@ export class InventoryFanOut implements INodeType {
 		properties: [stateStoreNotice, ...inventoryFanOutProperties],
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest }, listSearch: locationListSearch };
+	methods = { credentialTest: { integrationStateStoreTest }, listSearch: locationListSearch, loadOptions: channelRuleLoadOptions };
 
 	/** Outputs named for the operation (actions/outputs.ts); failures follow On Error. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

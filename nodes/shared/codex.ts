@@ -15,8 +15,8 @@ export interface NodeCodex {
 
 /** Every credential type a platform's account can be set up with: its main one, the alternatives, a second store's. */
 function credentialTypes(definition: PlatformDefinition): string[] {
-	const { type, alternatives = [], secondStore } = definition.credentials;
-	return [type, ...alternatives.map((alternative) => alternative.type), ...(secondStore ? [secondStore.type] : [])];
+	const { type, alternatives = [], secondStore, storeList } = definition.credentials;
+	return [type, ...alternatives.map((alternative) => alternative.type), ...(secondStore ? [secondStore.type] : []), ...(storeList ? [storeList.type] : [])];
 }
 
 /** The catalog platforms a node reaches: those with a credential slot on it, in catalog order. */

@@ -41,6 +41,9 @@ afterAll(async () => {
 	await stripe.close();
 });
 
+const listedStores = ['us', 'eu'];
+const listedStore = (label: string) => ({ label, consumerKey: `ck_${label}_listed_0451`, consumerSecret: `cs_${label}_listed_0451`, baseUrl: woocommerce.baseUrl, webhookSecret: `${label}-listed-webhook-secret` });
+
 interface Case {
 	name: string;
 	sandbox: () => RunningSandbox;
@@ -63,6 +66,14 @@ const cases: Case[] = [
 		node: { type: `${pkg}.inventoryFanOut`, parameters: { operation: 'reconcile', stores: ['woocommerce'], skus: 'RED-1' } },
 		credentials: () => ({ integrationWooCommerceApi: { ...woocommerce.credentials, baseUrl: woocommerce.baseUrl, webhookSecret: 'woo-webhook-secret' } }),
 		secrets: () => [woocommerce.credentials.consumerKey, woocommerce.credentials.consumerSecret],
+	},
+	{
+		// Two stores of a WooCommerce Stores list (each its own keys; both point at the one sandbox, which echoes either).
+		name: 'Inventory Fan-out reconciling a WooCommerce Stores list (keys per listed store)',
+		sandbox: () => woocommerce,
+		node: { type: `${pkg}.inventoryFanOut`, parameters: { operation: 'reconcile', stores: ['woocommerce-list'], skus: 'RED-1' } },
+		credentials: () => ({ integrationWooCommerceStoresApi: { stores: { store: listedStores.map((label) => listedStore(label)) } } }),
+		secrets: () => listedStores.flatMap((label) => [listedStore(label).consumerKey, listedStore(label).consumerSecret, listedStore(label).webhookSecret]),
 	},
 	{
 		name: 'Smart Payment Router charging through Stripe (secret key)',

@@ -21,17 +21,28 @@ function credentialTypes(): ICredentialType[] {
 }
 
 const isMarkedSecret = (field: INodeProperties) => field.typeOptions?.password === true;
+
+/** A credential's fields, those of a list's entries too (a fixedCollection: `stores.store.accessToken`). */
+function fieldsIn(properties: INodeProperties[], prefix = ''): INodeProperties[] {
+	return properties.flatMap((field) =>
+		field.type === 'fixedCollection'
+			? (field.options ?? []).flatMap((option) => ('values' in option ? fieldsIn(option.values, `${prefix}${field.name}.${option.name}.`) : []))
+			: [{ ...field, name: `${prefix}${field.name}` }],
+	);
+}
 /** A public key is an identifier (Braintree's names the merchant's user), not a secret: n8n's lint says the same. */
 const namedLikeSecret = (field: INodeProperties) => /token|key|secret|password/i.test(`${field.name} ${field.displayName}`) && !/^pub(lic)?[A-Z\s]/i.test(field.name);
 const credentialFieldsOf = (type: string) => credentialTypes().find((credential) => credential.name === type)!.properties.map((field) => field.name);
-const secretFieldsOf = (type: string) => credentialTypes().find((credential) => credential.name === type)!.properties.filter(isMarkedSecret).map((field) => field.name);
+const secretFieldsOf = (type: string) => fieldsIn(credentialTypes().find((credential) => credential.name === type)!.properties).filter(isMarkedSecret).map((field) => field.name);
 
 test('the secret fields of every credential type', () => {
-	const secrets = Object.fromEntries(credentialTypes().map((credential) => [credential.name, credential.properties.filter(isMarkedSecret).map((field) => field.name)]));
+	const secrets = Object.fromEntries(credentialTypes().map((credential) => [credential.name, fieldsIn(credential.properties).filter(isMarkedSecret).map((field) => field.name)]));
 	expect(secrets).toEqual({
 		integrationActiveCampaignApi: ['apiToken'],
 		integrationBigCommerceApi: ['accessToken'],
 		integrationBigCommerceSecondStoreApi: ['accessToken'],
+		// A list of stores: each entry's fields, masked by n8n inside the list (CredentialsService.redactCollectionOption).
+		integrationBigCommerceStoresApi: ['stores.store.accessToken'],
 		integrationBraintreeApi: ['privateKey'],
 		integrationEventIngestApi: ['signingSecret'],
 		// Its client secret and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
@@ -42,6 +53,7 @@ test('the secret fields of every credential type', () => {
 		integrationIntercomApi: ['accessToken', 'clientSecret'],
 		integrationMagentoApi: ['accessToken'],
 		integrationMagentoSecondStoreApi: ['accessToken'],
+		integrationMagentoStoresApi: ['stores.store.accessToken'],
 		integrationMailchimpApi: ['apiKey'],
 		integrationMarketoApi: ['clientSecret', 'accessToken'],
 		integrationPayPalApi: ['clientSecret', 'accessToken'],
@@ -52,6 +64,7 @@ test('the secret fields of every credential type', () => {
 		integrationSalesforceOAuth2Api: [],
 		integrationShopifyApi: ['accessToken', 'webhookSecret'],
 		integrationShopifySecondStoreApi: ['accessToken', 'webhookSecret'],
+		integrationShopifyStoresApi: ['stores.store.accessToken', 'stores.store.webhookSecret'],
 		integrationSquareApi: ['accessToken', 'webhookSecret'],
 		integrationStateStore: ['password'],
 		integrationStripeApi: ['secretKey', 'webhookSecret'],
@@ -60,6 +73,7 @@ test('the secret fields of every credential type', () => {
 		integrationXeroOAuth2Api: [],
 		integrationWooCommerceApi: ['consumerKey', 'consumerSecret', 'webhookSecret'],
 		integrationWooCommerceSecondStoreApi: ['consumerKey', 'consumerSecret', 'webhookSecret'],
+		integrationWooCommerceStoresApi: ['stores.store.consumerKey', 'stores.store.consumerSecret', 'stores.store.webhookSecret'],
 		integrationZendeskApi: ['apiToken', 'webhookSecret'],
 		integrationFacebookPageApi: ['accessToken'],
 		// Their client secrets and tokens are n8n's OAuth2 fields (oAuth2Api), which n8n keeps secret itself.
@@ -71,7 +85,7 @@ test('the secret fields of every credential type', () => {
 
 test('every field named like a token, key, secret or password is marked secret', () => {
 	const unmarked = credentialTypes().flatMap((credential) =>
-		credential.properties.filter((field) => namedLikeSecret(field) && !isMarkedSecret(field) && field.type !== 'hidden').map((field) => `${credential.name}.${field.name}`),
+		fieldsIn(credential.properties).filter((field) => namedLikeSecret(field) && !isMarkedSecret(field) && field.type !== 'hidden').map((field) => `${credential.name}.${field.name}`),
 	);
 	expect(unmarked).toEqual([]);
 });

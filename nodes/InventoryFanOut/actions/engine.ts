@@ -6,7 +6,8 @@ import { nodePlatforms, type StateStore } from '../../shared/engineContext';
 import { failedItem, hintFailures, type RecordFailure } from '../../shared/itemFailures';
 import { pickedValue } from '../../shared/resourceLocator';
 import { storeChoice } from '../../shared/platformCredentials';
-import { locatedStores, locationParameter, storePlatform } from './properties';
+import { listedOf, pickedStores, type PickedStore } from '../../shared/storeLists';
+import { locatedStores, locationParameter } from './properties';
 import { readStockGroup, readStoreLabel } from './storeLabel';
 
 interface RuleRow {
@@ -16,8 +17,16 @@ interface RuleRow {
 	maxListed?: number;
 }
 
-function rulesByStore(context: IExecuteFunctions): Map<string, ChannelRules> {
+/**
+ * The channel rules by the store they name: a store picked on the node (`shopify-2`) or a store of a list (`shopify@us`).
+ * A rule naming a listed store the node does not have (a label mistyped, a store removed from the list) is an error,
+ * not a rule silently dropped.
+ */
+function rulesByStore(context: IExecuteFunctions, stores: PickedStore[]): Map<string, ChannelRules> {
 	const rows = (context.getNodeParameter('channelRules.rule', 0, []) as RuleRow[]) ?? [];
+	const names = stores.map((store) => store.selection);
+	const unknown = rows.find((row) => typeof row.store === 'string' && row.store.includes('@') && !names.includes(row.store));
+	if (unknown) throw new NodeOperationError(context.getNode(), `Channel Rules name the store "${unknown.store}", which is not among this node's stores (${names.join(', ')})`);
 	return new Map(
 		rows.map((row) => [
 			row.store,
@@ -37,19 +46,16 @@ function pickedLocation(context: IExecuteFunctions, platform: string): Record<st
 	return located && picked ? { [located.setting]: picked } : undefined;
 }
 
-/** The engine over the selected stores, each through its credential. */
+/** The engine over the selected stores (a list credential's stores each on their own), each through its credential. */
 export async function buildFanOut(context: IExecuteFunctions, store: StateStore): Promise<InventoryFanOut> {
 	const selected = context.getNodeParameter('stores', 0) as string[];
 	if (selected.length === 0) throw new NodeOperationError(context.getNode(), 'Select at least one store');
-	const rules = rulesByStore(context);
-	const label = readStoreLabel(context);
-	const inventory = openInventory({ store, platforms: nodePlatforms(context, store) });
-	// A platform's second store (`shopify-2`) keeps the location on its own credential: the pickers are the first store's.
+	const stores = await pickedStores(context, 'inventory', selected, readStoreLabel(context));
+	const rules = rulesByStore(context, stores);
+	const inventory = openInventory({ store, platforms: nodePlatforms(context, store, listedOf(stores)) });
+	// A platform's second store (`shopify-2`) and a listed store keep the location on their credential: the pickers are the first store's.
 	return await inventory.fanOut(
-		selected.map((store) => {
-			const platform = storePlatform(store);
-			return { platform, id: stockStoreId(store, label), rules: rules.get(store), settings: store === platform ? pickedLocation(context, platform) : undefined };
-		}),
+		stores.map(({ platform, id, selection, listed }) => ({ platform, id, rules: rules.get(selection), settings: selection === platform && !listed ? pickedLocation(context, platform) : undefined })),
 		{ group: readStockGroup(context) },
 	);
 }

@@ -1,19 +1,17 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 
 import { picker } from '../../shared/resourceLocator';
 import { platformListSearch } from '../../shared/resourceSearch';
 import { storeOptions } from '../../shared/platformCredentials';
+import { ruleStoreOptions, storeAndListOptions } from '../../shared/storeLists';
 import { namesInSentence, platformsServing } from '../../shared/platformOptions';
 
 /** The stores: each platform with an inventory connector, then its second store (`shopify-2`), named by its id. */
 const inventoryStores = storeOptions('inventory');
 export const inventoryPlatforms = inventoryStores.map(({ name, value }) => ({ name, value }));
 
-/** The platform a selected store is on (`shopify-2` is on `shopify`). */
-export const storePlatform = (store: string): string => inventoryStores.find((option) => option.value === store)?.platform ?? store;
-
 /** The stores' ids, as an order's Source Store names them. */
-export const storeIds = inventoryPlatforms.map((option) => option.value).join(', ');
+export const storeIds = `${inventoryPlatforms.map((option) => option.value).join(', ')} or a listed store (shopify@us)`;
 
 /** The platforms' names in a sentence: "A, B, C and D". */
 export const storeNames = namesInSentence(platformsServing('inventory').map((definition) => definition.displayName), 'and');
@@ -22,10 +20,11 @@ export const storesProperty: INodeProperties = {
 	displayName: 'Stores',
 	name: 'stores',
 	type: 'multiOptions',
-	options: inventoryPlatforms,
+	options: storeAndListOptions('inventory'),
 	default: [],
 	required: true,
-	description: 'The stores kept in step; set a credential for each (a second store of a platform has its own credential type). The store named as an order\'s source is skipped.',
+	description:
+		'The stores kept in step; set a credential for each (a second store of a platform has its own credential type; a Store List is one credential holding several stores of a platform, each named <platform>@<label>). The store named as an order\'s source is skipped.',
 };
 
 /** The stores whose stock lives at a location the store lists, as their inventory declarations say. */
@@ -48,6 +47,16 @@ export function locationProperties(operations: string[]): INodeProperties[] {
 	);
 }
 
+/** The stores a Channel Rule can name, the listed stores of the picked Store Lists among them. */
+export const channelRuleLoadOptions = {
+	async channelRuleStores(this: ILoadOptionsFunctions) {
+		return await ruleStoreOptions(this, 'inventory', 'stores');
+	},
+	async baselineStores(this: ILoadOptionsFunctions) {
+		return [{ name: 'None', value: '' }, ...(await ruleStoreOptions(this, 'inventory', 'stores'))];
+	},
+};
+
 /** The lists behind the location pickers. */
 export const locationListSearch = Object.fromEntries(locatedStores.map(({ platform, label, resource }) => [searchMethod(platform, label), platformListSearch(platform, resource)]));
 
@@ -64,7 +73,14 @@ export const rulesProperty: INodeProperties = {
 			name: 'rule',
 			displayName: 'Rule',
 			values: [
-				{ displayName: 'Store', name: 'store', type: 'options', options: inventoryPlatforms, default: inventoryPlatforms[0].value },
+				{
+					displayName: 'Store Name or ID',
+					name: 'store',
+					type: 'options',
+					typeOptions: { loadOptionsMethod: 'channelRuleStores', loadOptionsDependsOn: ['stores'] },
+					default: inventoryPlatforms[0].value,
+					description: 'The store the rule is for: a store picked above, or a store of a Store List (shopify@us). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				},
 				{ displayName: 'Safety Buffer', name: 'safetyBuffer', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Units held back: the store lists available minus this' },
 				{ displayName: 'Allocation (%)', name: 'allocationPercent', type: 'number', typeOptions: { minValue: 0, maxValue: 100 }, default: 100, description: 'Share of the available stock this store lists (rounded down)' },
 				{ displayName: 'Maximum Listed', name: 'maxListed', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'The most this store ever lists; 0 for no maximum' },

@@ -6,7 +6,6 @@ import { readInput } from '../../shared/inputs';
 import { failedItem, hintFailures } from '../../shared/itemFailures';
 import { buildFanOut, stockStoreId } from './engine';
 import { readStoreLabel } from './storeLabel';
-import { inventoryPlatforms } from './properties';
 
 const showFor = { show: { operation: ['reconcile'] } };
 
@@ -30,13 +29,14 @@ export const description: INodeProperties[] = [
 		description: 'Whether to set drifted stores to the expected quantity (compare-and-set where the platform has it) and close the changes they still owed',
 	},
 	{
-		displayName: 'Baseline Store',
+		displayName: 'Baseline Store Name or ID',
 		name: 'baselineStore',
 		type: 'options',
-		options: [{ name: 'None', value: '' }, ...inventoryPlatforms],
+		typeOptions: { loadOptionsMethod: 'baselineStores', loadOptionsDependsOn: ['stores'] },
 		default: '',
 		displayOptions: showFor,
-		description: 'For SKUs the ledger has no expected quantity for yet, adopt this store\'s quantity as the baseline',
+		description:
+			'For SKUs the ledger has no expected quantity for yet, adopt this store\'s quantity as the baseline (a store of a Store List: shopify@us). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 ];
 
@@ -48,7 +48,11 @@ function skuList(context: IExecuteFunctions, item: number): string[] {
 }
 
 /** The baseline store chosen, named as this node's stores are (with its Store Label). */
-const baselineStore = (chosen: string, label: string): string | undefined => (chosen ? stockStoreId(chosen, label) : undefined);
+const baselineStore = (chosen: string, label: string): string | undefined => {
+	if (!chosen) return undefined;
+	// A listed store's id is its own (`shopify@us`); a picked store takes the node's Store Label.
+	return chosen.includes('@') ? chosen : stockStoreId(chosen, label);
+};
 
 /** One item per store and SKU: in sync or corrected → In Step; drift, unknown SKU, no baseline → Drift; a store that could not be read → On Error. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {

@@ -3,14 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { openSync } from '../../../lib/sync';
 import { nodeEngine } from '../../shared/engineContext';
-import { credentialChoices, storeChoice, storeOptions } from '../../shared/platformCredentials';
+import { credentialChoices } from '../../shared/platformCredentials';
+import { listedOf, pickedStores, storeAndListOptions } from '../../shared/storeLists';
 import { readStoreLabel, storeLabelProperty } from './storeLabel';
 import { platformsServing } from '../../shared/platformOptions';
 
 const show = { show: { operation: ['syncCustomers'] } };
-
-/** The stores whose vendor folder declares a customers connector, each platform's second store after its first. */
-const customerStores = storeOptions('customers').map(({ name, value }) => ({ name, value }));
 
 /** The CRMs with contact mappings: where the stores' customers are copied. */
 const customerCrms = platformsServing('crm').filter((definition) => definition.crm?.defaultMappings.contacts);
@@ -25,7 +23,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Customer Stores',
 		name: 'customerStores',
 		type: 'multiOptions',
-		options: customerStores,
+		options: storeAndListOptions('customers'),
 		default: [],
 		required: true,
 		displayOptions: show,
@@ -53,11 +51,11 @@ export const description: INodeProperties[] = [
 
 /** One run for the whole input: every store pulled, new and changed customers written to the other stores and the CRM once. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const stores = this.getNodeParameter('customerStores', 0) as string[];
+	const stores = await pickedStores(this, 'customers', this.getNodeParameter('customerStores', 0) as string[], readStoreLabel(this));
 	const crm = this.getNodeParameter('customerCrm', 0) as string;
 	if (stores.length === 0 || (stores.length < 2 && !crm)) throw new NodeOperationError(this.getNode(), 'Select at least two Customer Stores, or a store and a CRM');
-	const summary = await openSync(await nodeEngine(this)).syncCustomers(
-		stores.map((store) => storeChoice('customers', store, readStoreLabel(this))),
+	const summary = await openSync(await nodeEngine(this, listedOf(stores))).syncCustomers(
+		stores.map(({ platform, id }) => ({ platform, id })),
 		{
 			crm: crm || undefined,
 			integration: this.getNodeParameter('customerDirectory', 0) as string,

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { openSync, type ConflictStrategy } from '../../../lib/sync';
 import { nodeEngine } from '../../shared/engineContext';
-import { storeChoice, storeOptions } from '../../shared/platformCredentials';
+import { storeOptions } from '../../shared/platformCredentials';
+import { listedOf, pickedStores, storeAndListOptions } from '../../shared/storeLists';
 import { readStoreLabel, storeLabelProperty } from './storeLabel';
 
 const show = { show: { operation: ['syncProducts'] } };
@@ -16,11 +17,11 @@ export const description: INodeProperties[] = [
 		displayName: 'Product Stores',
 		name: 'productStores',
 		type: 'multiOptions',
-		options: productStores,
+		options: storeAndListOptions('products'),
 		default: [],
 		required: true,
 		displayOptions: show,
-		description: 'The stores whose catalogues are kept in step; set a credential for each',
+		description: 'The stores whose catalogues are kept in step; set a credential for each (a Store List: every store of its credential)',
 	},
 	{
 		displayName: 'Source of Truth',
@@ -44,13 +45,13 @@ export const description: INodeProperties[] = [
 
 /** One run for the whole input: every store pulled since its position, the changes written to the others once. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const stores = this.getNodeParameter('productStores', 0) as string[];
+	const stores = await pickedStores(this, 'products', this.getNodeParameter('productStores', 0) as string[], readStoreLabel(this));
 	if (stores.length < 2) throw new NodeOperationError(this.getNode(), 'Select at least two Product Stores to keep in step');
 	const source = this.getNodeParameter('sourceOfTruth', 0) as string;
-	if (source && !stores.includes(source)) throw new NodeOperationError(this.getNode(), `Source of Truth "${source}" is not among the Product Stores`);
-	const label = readStoreLabel(this);
-	const strategy: ConflictStrategy = source ? { kind: 'prefer', side: storeChoice('products', source, label).id } : { kind: 'lastWriteWins' };
-	const summary = await openSync(await nodeEngine(this)).syncProducts(stores.map((store) => storeChoice('products', store, label)), {
+	const preferred = stores.find((store) => store.selection === source);
+	if (source && !preferred) throw new NodeOperationError(this.getNode(), `Source of Truth "${source}" is not among the Product Stores`);
+	const strategy: ConflictStrategy = preferred ? { kind: 'prefer', side: preferred.id } : { kind: 'lastWriteWins' };
+	const summary = await openSync(await nodeEngine(this, listedOf(stores))).syncProducts(stores.map(({ platform, id }) => ({ platform, id })), {
 		integration: this.getNodeParameter('catalogue', 0) as string,
 		strategy,
 		runId: this.getExecutionId() ?? String(Date.now()),

@@ -1,0 +1,104 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions, INodeCredentialDescription, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { platformDefinition, platformsServing, type Capability } from '../../lib/platforms/catalog';
+import { parseStoreList, StoreListError, type ListedStore } from '../../lib/platforms/storeList';
+import { storeChoice, storeOptions } from './platformCredentials';
+
+/** A store of a list credential as the node reaches it: the entry, and the credential type it came from. */
+export interface NodeListedStore extends ListedStore {
+	credentialType: string;
+}
+
+/** A store picked on the node, as the engine takes it; `listed` for a store of a list credential. */
+export interface PickedStore {
+	platform: string;
+	id: string;
+	/** What the node's store list names it by: `shopify`, `shopify-2`, or a listed store's own id. */
+	selection: string;
+	listed?: NodeListedStore;
+}
+
+const LIST_SUFFIX = '-list';
+
+/** The option that picks every store of a platform's list credential: `shopify-list`. */
+export const storeListValue = (platform: string): string => `${platform}${LIST_SUFFIX}`;
+
+const listPlatforms = (capability: Capability) => platformsServing(capability).filter((definition) => definition.credentials.storeList);
+
+/** The list options of the platforms serving the capability: "Shopify (Store List)" → `shopify-list`. */
+export function storeListOptions(capability: Capability): Array<{ name: string; value: string }> {
+	return listPlatforms(capability).map((definition) => ({ name: `${definition.displayName} (Store List)`, value: storeListValue(definition.id) }));
+}
+
+/** A node's store choices: each platform, its second store, and its list of stores. */
+export function storeAndListOptions(capability: Capability): Array<{ name: string; value: string }> {
+	return [...storeOptions(capability).map(({ name, value }) => ({ name, value })), ...storeListOptions(capability)];
+}
+
+/** One optional slot per list credential type (`integrationShopifyStoresApi`) of the platforms serving the capability. */
+export function storeListSlots(capability: Capability): INodeCredentialDescription[] {
+	return listPlatforms(capability).map((definition) => ({ name: definition.credentials.storeList!.type, required: false }));
+}
+
+function listedPlatform(capability: Capability, selection: string): string | undefined {
+	return listPlatforms(capability).find((definition) => storeListValue(definition.id) === selection)?.id;
+}
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** The stores of the platform's list credential on the node, each checked; a bad entry is an error naming it. */
+async function listedStores(context: Context, platform: string): Promise<NodeListedStore[]> {
+	const definition = platformDefinition(platform);
+	const binding = definition.credentials.storeList!;
+	const credentialName = `${definition.displayName} Stores credential`;
+	if (!context.getNode().credentials?.[binding.type]) {
+		throw new NodeOperationError(context.getNode(), `${definition.displayName} (Store List) is selected: choose a ${definition.displayName} Stores (Integration Automation) API credential`);
+	}
+	try {
+		return parseStoreList(definition, binding, await context.getCredentials(binding.type)).map((store) => ({ ...store, credentialType: binding.type }));
+	} catch (error) {
+		if (error instanceof StoreListError) throw new NodeOperationError(context.getNode(), `${credentialName}: ${error.message}`, { description: `Field: ${error.field}` });
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
+}
+
+/**
+ * The stores picked on the node, lists expanded: a platform's store and second store under the node's Store Label
+ * (`shopify@eu`), each store of a list credential under its own label (`shopify@us`). Two picks under one id are an
+ * error: they would share one another's ledger rows and links.
+ */
+export async function pickedStores(context: Context, capability: Capability, selected: string[], label: string): Promise<PickedStore[]> {
+	const picked: PickedStore[] = [];
+	for (const selection of selected) {
+		const listed = listedPlatform(capability, selection);
+		if (listed === undefined) picked.push({ ...storeChoice(capability, selection, label), selection });
+		else for (const store of await listedStores(context, listed)) picked.push({ platform: store.platform, id: store.id, selection: store.id, listed: store });
+	}
+	const ids = picked.map((store) => store.id);
+	const twice = ids.find((id, index) => ids.indexOf(id) !== index);
+	if (twice !== undefined) throw new NodeOperationError(context.getNode(), `Store "${twice}" is picked twice (a list's label and the node's Store Label give the same name): give each store a label of its own`);
+	return picked;
+}
+
+/** The listed stores among the picked ones, for the platform resolver. */
+export const listedOf = (stores: PickedStore[]): NodeListedStore[] => stores.flatMap((store) => (store.listed ? [store.listed] : []));
+
+/**
+ * The stores a Channel Rule can name: the node's store options and the stores of the lists picked on it (`shopify@us`),
+ * read from their credentials. A list that cannot be read yet (no credential chosen, an entry not filled in) adds nothing.
+ */
+export async function ruleStoreOptions(context: ILoadOptionsFunctions, capability: Capability, parameter: string): Promise<INodePropertyOptions[]> {
+	const selected = (context.getCurrentNodeParameter(parameter) as string[] | undefined) ?? [];
+	const listed: INodePropertyOptions[] = [];
+	for (const selection of selected) {
+		const platform = listedPlatform(capability, selection);
+		if (platform === undefined) continue;
+		try {
+			listed.push(...(await listedStores(context, platform)).map((store) => ({ name: `${platformDefinition(platform).displayName} ${store.label} (${store.id})`, value: store.id })));
+		} catch {
+			// The list is not usable yet: the node's run names the problem.
+		}
+	}
+	return [...storeOptions(capability).map(({ name, value }) => ({ name, value })), ...listed];
+}
