@@ -59,11 +59,14 @@ export class InboxRepository {
 
 	/** The next `limit` groups after `afterGroup`, with all their changes. */
 	async nextGroups(key: HubKey, afterGroup: string, limit: number): Promise<Map<string, StagedChange[]>> {
-		const topic = this.topic(key);
+		return this.groups(key, await this.topic(key).groupsAfter(afterGroup, limit));
+	}
+
+	/** The given groups that still hold changes, with all their changes. */
+	async groups(key: HubKey, groups: string[]): Promise<Map<string, StagedChange[]>> {
 		const found = new Map<string, StagedChange[]>();
-		const groups = await topic.groupsAfter(afterGroup, limit);
 		if (groups.length === 0) return found;
-		for (const entry of await topic.inGroups(groups)) {
+		for (const entry of await this.topic(key).inGroups([...groups].sort())) {
 			const { platform, externalId, data, modifiedAt, deleted } = entry.payload;
 			const change: StagedChange = { platform, externalId, groupKey: entry.group, data, modifiedAt, deleted, attempts: entry.attempts, revision: entry.revision };
 			found.set(change.groupKey, [...(found.get(change.groupKey) ?? []), change]);

@@ -49,6 +49,8 @@ export interface PullOptions {
 	runId?: string;
 	/** Handles one page of changes; the page's snapshots and the cursor are saved only after it resolves. */
 	onPage: (changes: PulledChange[]) => Promise<void>;
+	/** Runs once a page's snapshots and the cursor after it are saved, before the next page is read. */
+	afterPage?: () => Promise<void>;
 }
 
 export interface PullSummary {
@@ -113,6 +115,7 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 		summary.pages++;
 		summary.done = page.done;
 		handled += changes.length;
+		await options.afterPage?.();
 	}
 	if (options.runId) {
 		await store.logs.recordActivity({

@@ -81,6 +81,9 @@ const CATCH_UP_MARGIN_MS = 5 * 60_000;
 /** The position of a platform that is never pulled. */
 const RECEIVES_ONLY = 'receives-only';
 
+/** How many chunks of a pulling platform's staged groups are noted for pushing while it pulls (see noteStaged). */
+const STAGED_CHUNKS_NOTED = 2;
+
 /** The most records resolved and pushed together by default. */
 const MAX_CHUNK = 1000;
 
@@ -154,7 +157,7 @@ export async function syncPlatforms(options: SyncOptions): Promise<SyncSummary> 
 	const run = new SyncRun(options);
 	await run.applyDecidedReviews();
 	const joining = await run.joiningPlatforms();
-	for (const platform of options.platforms) await run.stage(platform);
+	await run.stageAll();
 	await run.processInbox();
 	await run.backfill(joining);
 	await run.catchUp(joining);
@@ -171,6 +174,14 @@ class SyncRun {
 	/** Internal ids of the records some platform created or updated in this run. */
 	private readonly written = new Set<string>();
 	private chunk?: number;
+	/** Platforms whose pull is still going on. */
+	private readonly pulling = new Set<string>();
+	/** A pull failed: what it did not stage may concern any record, so nothing more is pushed before the run's end. */
+	private pullFailed = false;
+	/** Per platform, the groups its pages staged in this run that are not yet handled, in staging order (at most a few chunks). */
+	private readonly stagedGroups = new Map<string, string[]>();
+	/** Groups handled while a pull went on whose changes stayed staged (a push failed): not tried twice in one run. */
+	private readonly triedEarly = new Set<string>();
 	readonly summary: SyncSummary;
 
 	constructor(private readonly options: SyncOptions) {
@@ -286,6 +297,45 @@ class SyncRun {
 		}
 	}
 
+	/**
+	 * Pulls every platform at once into the inbox. Once a single platform is still pulling (typically waiting on its
+	 * vendor's rate window), the records its pages staged are resolved and pushed a chunk at a time between its pages:
+	 * every other platform's changes are staged by then, and a pull hands out each record at its latest change, so no
+	 * change staged later is an older one to those records. They are resolved on what a run started now would see.
+	 */
+	async stageAll(): Promise<void> {
+		for (const { connector, receiveOnly } of this.options.platforms) if (!receiveOnly) this.pulling.add(connector.platform);
+		const settled = await Promise.allSettled(this.options.platforms.map(async (platform) => {
+			try {
+				await this.stage(platform);
+			} catch (error) {
+				this.pullFailed = true;
+				throw error;
+			} finally {
+				this.pulling.delete(platform.connector.platform);
+			}
+		}));
+		const stopped = settled.find((result) => result.status === 'rejected');
+		if (stopped) throw stopped.reason;
+	}
+
+	/** Pushes full chunks of what `platform` staged, when it is the only platform still pulling. */
+	private async pushWhilePulling(platform: string): Promise<void> {
+		const groups = this.stagedGroups.get(platform);
+		if (!groups || this.pullFailed || this.pulling.size !== 1 || !this.pulling.has(platform)) return;
+		while (groups.length >= this.chunkSize()) {
+			const kept = await this.processChunk(await this.inbox.groups(this.key, groups.splice(0, this.chunkSize())));
+			for (const group of kept) this.triedEarly.add(group);
+		}
+	}
+
+	/** Notes the groups a page staged, for pushWhilePulling; past a few chunks they are left to processInbox. */
+	private noteStaged(platform: string, groups: string[]): void {
+		const noted = this.stagedGroups.get(platform) ?? [];
+		this.stagedGroups.set(platform, noted);
+		for (const group of new Set(groups)) if (noted.length < STAGED_CHUNKS_NOTED * this.chunkSize()) noted.push(group);
+	}
+
 	/** Pulls one platform into the inbox; its cursor moves page by page once the page is staged. */
 	async stage(platform: SyncPlatform): Promise<void> {
 		const name = platform.connector.platform;
@@ -312,7 +362,9 @@ class SyncRun {
 					return [{ platform: name, externalId: change.externalId, groupKey: groups[index], data: withoutPaths(change.record, change.unchangedValues), modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted' }];
 				});
 				await inTransaction(this.options.store, async ({ inbox }) => inbox.stage(this.key, staged));
+				this.noteStaged(name, staged.map((change) => change.groupKey));
 			},
+			afterPage: async () => this.pushWhilePulling(name),
 		});
 		counts.echoes += pulled.unchanged;
 		counts.skipped += pulled.counts.skipped;
@@ -325,7 +377,8 @@ class SyncRun {
 			const groups = await this.inbox.nextGroups(this.key, after, this.chunkSize());
 			if (groups.size === 0) break;
 			after = [...groups.keys()][groups.size - 1];
-			await this.processChunk(groups);
+			for (const group of this.triedEarly) groups.delete(group);
+			if (groups.size > 0) await this.processChunk(groups);
 		}
 		this.summary.pending = await this.inbox.size(this.key);
 	}
@@ -378,7 +431,8 @@ class SyncRun {
 		});
 	}
 
-	private async processChunk(groups: Map<string, StagedChange[]>): Promise<void> {
+	/** Resolves and pushes a chunk of groups; returns the groups whose changes stay staged (a push failed). */
+	private async processChunk(groups: Map<string, StagedChange[]>): Promise<Set<string>> {
 		const identities = await this.identify(groups);
 		// Two groups may turn out to be one record (a linked change and an unlinked one with its email).
 		const byRecord = new Map<string, StagedChange[]>();
@@ -399,15 +453,18 @@ class SyncRun {
 			await repositories.hub.putMany(this.key, toPush.map(({ record }) => record), this.platformNames());
 		});
 		const failed = await this.pushEverywhere(toPush);
+		const kept = new Set<string>();
 		await inTransaction(this.options.store, async (repositories) => {
 			const handled: StagedChange[] = [];
 			for (const [internalId, changes] of byRecord) {
 				for (const change of changes) {
 					if (await this.settle(repositories, change, failed.get(internalId))) handled.push(change);
+					else kept.add(change.groupKey);
 				}
 			}
 			await repositories.inbox.removeMany(this.key, handled);
 		});
+		return kept;
 	}
 
 	/** Links each live change's platform record to its hub record, a platform at a time. */
