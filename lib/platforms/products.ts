@@ -164,6 +164,18 @@ export function variantProduct(base: ProductBase, options: ProductOption[], vari
 	return { ...base, sku: first.sku, price: first.price, compareAtPrice: first.compareAtPrice, weight: first.weight, options, variants };
 }
 
+/**
+ * The variants in the order of their options' values (by the first option's value, then the second's…): the order of a
+ * store that keeps no order of its own (BigCommerce lists values, not variants), so each store reads the same order.
+ */
+export function variantsInOptionOrder<T extends { options: Record<string, string> }>(options: ProductOption[], variants: T[]): T[] {
+	const rank = (variant: T) => options.map((option) => option.values.indexOf(variant.options[option.name]));
+	return [...variants].sort((a, b) => {
+		const [left, right] = [rank(a), rank(b)];
+		return left.map((value, index) => value - right[index]).find((difference) => difference !== 0) ?? 0;
+	});
+}
+
 /** A variant read from a store, its option values named by option, its position in the product's order. */
 export interface StoredVariant {
 	id: string;

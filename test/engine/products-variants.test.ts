@@ -12,7 +12,7 @@ import { commerceAccount, useCommerceSandboxSuite } from '../support/inventorySt
 
 jest.setTimeout(120_000);
 
-const STORES = ['shopify', 'woocommerce'] as const;
+const STORES = ['shopify', 'woocommerce', 'bigcommerce'] as const;
 type Store = (typeof STORES)[number];
 
 const SIZES = ['S', 'M', 'L'];
@@ -65,6 +65,19 @@ const shapes: Record<Store, () => Promise<Shape[]>> = {
 		return products
 			.filter((product) => product.variants.length > 1)
 			.map((product) => line(product.title, product.options, product.variants.map((variant) => ({ sku: variant.sku, price: decimalText(variant.price, 'price'), values: variant.selectedOptions.map((selected) => selected.value) }))));
+	},
+	bigcommerce: async () => {
+		type Option = { id: number; display_name: string; sort_order: number; option_values: Array<{ id: number; label: string; sort_order: number }> };
+		const products = await control('bigcommerce').state<Array<{ name: string; options: Option[]; variants: Array<{ sku: string; price: number | null; option_values: Array<{ option_id: number; label: string }> }> }>>('catalog');
+		return products
+			.filter((product) => product.options.length > 0)
+			.map((product) => {
+				const options = [...product.options].sort((a, b) => a.sort_order - b.sort_order).map((option) => ({ id: option.id, name: option.display_name, values: [...option.option_values].sort((a, b) => a.sort_order - b.sort_order).map((value) => value.label) }));
+				const variants = product.variants.map((variant) => ({ sku: variant.sku, price: decimalText(variant.price, 'price'), values: options.map((option) => variant.option_values.find((value) => value.option_id === option.id)?.label ?? '?') }));
+				// BigCommerce keeps no order of variants: they show in the order of their options' values.
+				const rank = (values: string[]) => values.map((value, index) => String(options[index].values.indexOf(value)).padStart(3, '0')).join('');
+				return line(product.name, options, variants.sort((a, b) => rank(a.values).localeCompare(rank(b.values))));
+			});
 	},
 	woocommerce: async () => {
 		const entries = await control('woocommerce').state<WooEntry[]>('products');
@@ -146,6 +159,33 @@ test('an edit of variants on WooCommerce (a price, a variant removed, one added)
 	expect(edited.platforms.woocommerce.updated).toBe(0);
 
 	// The edit came back from every store as our own write: nothing more is written anywhere.
+	await clearRequests();
+	const quiet = await sync();
+	expect(quiet.failures).toEqual([]);
+	expect(await writesByStore()).toEqual(Object.fromEntries(STORES.map((store) => [store, 0])));
+});
+
+test('a variant price and title edited on BigCommerce reach the other stores once, no echo', async () => {
+	await control('shopify').seed({ products: [tee] });
+	expect((await sync()).failures).toEqual([]);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+
+	const big = suite.sandboxes().sandboxes.bigcommerce;
+	const [product] = await control('bigcommerce').state<Array<{ id: number; variants: Array<{ id: number; sku: string }> }>>('catalog');
+	const api = async (method: string, path: string, body: unknown) => {
+		const response = await fetch(`${big.baseUrl}/stores/${big.credentials.storeHash}/v3${path}`, { method, headers: { 'X-Auth-Token': big.credentials.accessToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		expect(response.status).toBe(200);
+	};
+	await api('PUT', '/catalog/products', [{ id: product.id, name: 'Tee (organic)' }]);
+	await api('PUT', '/catalog/variants', [{ id: product.variants.find((variant) => variant.sku === 'TEE-S-Blue')?.id, price: 19.5 }]);
+	const expected = await shapes.bigcommerce();
+	expect(expected[0]).toMatch(/^Tee \(organic\) .*TEE-S-Blue=19\.5\[S\/Blue\]/);
+
+	const edited = await sync();
+	expect(edited.failures).toEqual([]);
+	for (const store of STORES) expect({ store, shapes: await shapes[store]() }).toEqual({ store, shapes: expected });
+	for (const store of STORES.filter((candidate) => candidate !== 'bigcommerce')) expect({ store, updated: edited.platforms[store].updated }).toEqual({ store, updated: 1 });
+
 	await clearRequests();
 	const quiet = await sync();
 	expect(quiet.failures).toEqual([]);

@@ -1,7 +1,41 @@
 import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
-import { failedWrites, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
-import { decimalText, nextProductPage, PRODUCT_FIELDS, productRecord, readProductCursor, weightValue, writeChecked, type ProductConnector, type ProductFields } from '../products';
+import { failedWrite, failedWrites, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
+import {
+	decimalText,
+	nextProductPage,
+	planVariants,
+	PRODUCT_FIELDS,
+	productRecord,
+	readProductCursor,
+	variantError,
+	variantProduct,
+	variantsInOptionOrder,
+	weightValue,
+	writeChecked,
+	type ProductBase,
+	type ProductConnector,
+	type ProductFields,
+	type ProductOption,
+	type ProductVariant,
+} from '../products';
+
+interface CatalogVariant {
+	id: number;
+	sku: string;
+	/** null: the product's own is used. */
+	price: number | null;
+	retail_price: number | null;
+	weight: number | null;
+	option_values: Array<{ id: number; option_id: number; label: string; option_display_name: string }>;
+}
+
+interface CatalogOption {
+	id: number;
+	display_name: string;
+	sort_order: number;
+	option_values: Array<{ id: number; label: string; sort_order: number }>;
+}
 
 interface CatalogProduct {
 	id: number;
@@ -14,8 +48,17 @@ interface CatalogProduct {
 	is_visible: boolean;
 	availability: string;
 	date_modified: string;
+	/** Null for a product with options (BigCommerce: "null for complex products"). */
+	base_variant_id?: number | null;
+	/** With `include=variants,options`. */
+	variants?: CatalogVariant[];
+	options?: CatalogOption[];
 }
 
+/** A product's variants and options, read with it. */
+const INCLUDE = 'variants,options';
+/** BigCommerce updates at most 50 variants a call (`PUT /catalog/variants`). */
+const VARIANT_BATCH = 50;
 const PAGE_SIZE = 250;
 /** BigCommerce updates at most 10 products a call (PUT /catalog/products); a create is one product a call. */
 const BATCH_SIZE = 10;
@@ -24,44 +67,82 @@ const BATCH_SIZE = 10;
  * The neutral status from visibility and availability: visible is active; hidden and purchasable is a draft; hidden
  * and disabled is archived (BigCommerce has no status of its own).
  */
-function neutral(product: CatalogProduct): ProductFields {
-	return {
-		sku: product.sku,
-		title: product.name,
-		description: product.description,
-		price: decimalText(product.price, 'price'),
-		compareAtPrice: product.retail_price ? decimalText(product.retail_price, 'retail_price') : null,
-		status: product.is_visible ? 'active' : product.availability === 'disabled' ? 'archived' : 'draft',
-		weight: weightValue(product.weight, 'weight'),
-	};
+function neutralBase(product: CatalogProduct): ProductBase {
+	return { title: product.name, description: product.description, status: product.is_visible ? 'active' : product.availability === 'disabled' ? 'archived' : 'draft' };
 }
 
-/** BigCommerce takes prices and weights as JSON numbers: the decimal text is read exactly as written. */
-function bigCommerceFields(product: ProductFields): Partial<CatalogProduct> & { type: string } {
-	return {
-		name: product.title,
-		sku: product.sku,
-		type: 'physical',
-		description: product.description,
-		price: Number(product.price ?? '0'),
-		retail_price: Number(product.compareAtPrice ?? '0'),
-		weight: product.weight ?? 0,
-		is_visible: product.status === 'active',
-		availability: product.status === 'archived' ? 'disabled' : 'available',
-	};
+/** A retail price of 0 is none. */
+const retailPrice = (value: number | null, field: string) => (value ? decimalText(value, field) : null);
+
+/**
+ * A product in the neutral fields: without options, itself; with options (read with `include=variants,options`), its
+ * options and values by their sort order and its variants in that order, a variant's price, retail price or weight left
+ * empty being the product's. Undefined when a variant has no SKU: SKUs match variants across stores.
+ */
+function neutral(product: CatalogProduct): ProductFields | undefined {
+	if (!product.options?.length) return product.sku ? { ...neutralBase(product), sku: product.sku, price: decimalText(product.price, 'price'), compareAtPrice: retailPrice(product.retail_price, 'retail_price'), weight: weightValue(product.weight, 'weight') } : undefined;
+	const options = sortedOptions(product.options).map((option) => ({ name: option.display_name, values: option.option_values.map((value) => value.label) }));
+	const variants = product.variants ?? [];
+	if (variants.length === 0 || variants.some((variant) => !variant.sku)) return undefined;
+	const read = variants.map((variant, index) => ({
+		sku: variant.sku,
+		price: decimalText(variant.price ?? product.price, `variants[${index}].price`),
+		compareAtPrice: retailPrice(variant.retail_price ?? product.retail_price, `variants[${index}].retail_price`),
+		weight: weightValue(variant.weight ?? product.weight, `variants[${index}].weight`),
+		options: Object.fromEntries(variant.option_values.map((value) => [value.option_display_name, value.label])),
+	}));
+	return variantProduct(neutralBase(product), options, variantsInOptionOrder(options, read));
 }
 
-const succeeded = (product: CatalogProduct, created: boolean): WriteOutcome => ({
-	ok: true,
-	externalId: String(product.id),
-	created,
-	fields: { ...neutral(product) },
-	modifiedAt: new Date(product.date_modified).toISOString(),
+const sortedOptions = (options: CatalogOption[]) =>
+	[...options].sort((a, b) => a.sort_order - b.sort_order).map((option) => ({ ...option, option_values: [...option.option_values].sort((a, b) => a.sort_order - b.sort_order) }));
+
+/** A variant's price, retail price (0 for none) and weight as BigCommerce takes them: JSON numbers. */
+const variantNumbers = (variant: { price: string | null; compareAtPrice: string | null; weight: number | null }) => ({
+	price: Number(variant.price ?? '0'),
+	retail_price: Number(variant.compareAtPrice ?? '0'),
+	weight: variant.weight ?? 0,
 });
 
 /**
- * BigCommerce catalog products (v3): pulled by `date_modified:min`, 250 a page; updated 10 a call, created one by one
- * (the API creates a single product per request).
+ * BigCommerce takes prices and weights as JSON numbers: the decimal text is read exactly as written. A product with
+ * variants takes its first variant's price and weight as its own (BigCommerce requires them) and no SKU of its own (each
+ * variant has one); created, it carries its variants in its options' order, which makes its options and their values.
+ */
+function bigCommerceFields(product: ProductFields, created: boolean): Record<string, unknown> {
+	const fields = {
+		name: product.title,
+		type: 'physical',
+		description: product.description,
+		...variantNumbers(product),
+		is_visible: product.status === 'active',
+		availability: product.status === 'archived' ? 'disabled' : 'available',
+	};
+	if (!product.options || !product.variants) return { ...fields, sku: product.sku };
+	if (!created) return fields;
+	const options = product.options;
+	return {
+		...fields,
+		variants: variantsInOptionOrder(options, product.variants).map((variant) => ({
+			sku: variant.sku,
+			...variantNumbers(variant),
+			option_values: options.map((option) => ({ option_display_name: option.name, label: variant.options[option.name] })),
+		})),
+	};
+}
+
+const succeeded = (product: CatalogProduct, created: boolean): WriteOutcome => {
+	const fields = neutral(product);
+	if (!fields) return { ok: false, error: { message: 'variants: BigCommerce did not keep every variant with its SKU and options' }, externalId: String(product.id) };
+	return { ok: true, externalId: String(product.id), created, fields: { ...fields }, modifiedAt: new Date(product.date_modified).toISOString() };
+};
+
+/**
+ * BigCommerce catalog products (v3), with or without options and variants: pulled by `date_modified:min`, 250 a page
+ * with their variants and options (`include=variants,options`); updated 10 a call, created one by one (the API creates a
+ * single product per request, with its variants). A product with variants then has its options and values brought in
+ * line (`/catalog/products/{id}/options`), its variants matched by SKU: updated 50 a call (`PUT /catalog/variants`),
+ * a new SKU created, a SKU no longer listed deleted; and is read back whole.
  */
 export class BigCommerceProducts implements ProductConnector {
 	readonly platform = 'bigcommerce';
@@ -78,9 +159,12 @@ export class BigCommerceProducts implements ProductConnector {
 		const body = await this.transport.request<{ data: CatalogProduct[] }>({
 			method: 'GET',
 			url: '/catalog/products',
-			qs: { limit: PAGE_SIZE, page: position.page, sort: 'id', direction: 'asc', ...(position.since ? { 'date_modified:min': position.since } : {}) },
+			qs: { limit: PAGE_SIZE, page: position.page, sort: 'id', direction: 'asc', include: INCLUDE, ...(position.since ? { 'date_modified:min': position.since } : {}) },
 		});
-		const records = body.data.filter((product) => product.sku).map((product) => productRecord(String(product.id), neutral(product), new Date(product.date_modified).toISOString()));
+		const records = body.data.flatMap((product) => {
+			const fields = neutral(product);
+			return fields ? [productRecord(String(product.id), fields, new Date(product.date_modified).toISOString())] : [];
+		});
 		return nextProductPage(position, records, body.data.length === PAGE_SIZE);
 	}
 
@@ -89,40 +173,144 @@ export class BigCommerceProducts implements ProductConnector {
 	}
 
 	async write(_entity: string, batch: RecordWrite[]): Promise<WriteOutcome[]> {
-		return writeChecked(batch, async (checked) => {
-			const outcomes = new Map<number, WriteOutcome>();
-			const updates = checked.filter((entry) => entry.write.externalId);
-			if (updates.length > 0) {
-				try {
-					const body = await this.transport.request<{ data: CatalogProduct[] }>({
-						method: 'PUT',
-						url: '/catalog/products',
-						body: updates.map(({ write, product }) => ({ id: Number(write.externalId), ...bigCommerceFields(product) })),
-					});
-					const byId = new Map(body.data.map((product) => [String(product.id), product]));
-					for (const { index, write } of updates) {
-						const product = byId.get(String(write.externalId));
-						outcomes.set(index, product ? succeeded(product, false) : { ok: false, error: { message: 'BigCommerce answered the batch without this product' } });
+		return writeChecked(
+			batch,
+			async (checked) => {
+				const outcomes = new Map<number, WriteOutcome>();
+				const updates = checked.filter((entry) => entry.write.externalId);
+				if (updates.length > 0) {
+					try {
+						const body = await this.transport.request<{ data: CatalogProduct[] }>({
+							method: 'PUT',
+							url: '/catalog/products',
+							body: updates.map(({ write, product }) => ({ id: Number(write.externalId), ...bigCommerceFields(product, false) })),
+						});
+						const byId = new Map(body.data.map((product) => [String(product.id), product]));
+						for (const { index, write, product } of updates) {
+							const saved = byId.get(String(write.externalId));
+							outcomes.set(index, saved ? await this.afterSave(saved, product, false) : { ok: false, error: { message: 'BigCommerce answered the batch without this product' } });
+						}
+					} catch (error) {
+						failedWrites(updates.length, error).forEach((outcome, position) => outcomes.set(updates[position].index, outcome));
 					}
-				} catch (error) {
-					failedWrites(updates.length, error).forEach((outcome, position) => outcomes.set(updates[position].index, outcome));
 				}
-			}
-			for (const { index, product } of checked.filter((entry) => !entry.write.externalId)) {
-				outcomes.set(index, await this.create(product));
-			}
-			return outcomes;
-		});
+				for (const { index, product } of checked.filter((entry) => !entry.write.externalId)) {
+					outcomes.set(index, await this.create(product));
+				}
+				return outcomes;
+			},
+			{ variants: true, platform: this.platform },
+		);
 	}
 
 	/** A create refused because the SKU exists (409) is not retried: the next pull links the product by its SKU. */
 	private async create(product: ProductFields): Promise<WriteOutcome> {
 		try {
-			const body = await this.transport.request<{ data: CatalogProduct }>({ method: 'POST', url: '/catalog/products', body: bigCommerceFields(product) });
-			return succeeded(body.data, true);
+			const body = await this.transport.request<{ data: CatalogProduct }>({ method: 'POST', url: '/catalog/products', body: bigCommerceFields(product, true) });
+			return product.variants ? succeeded(await this.read(body.data.id), true) : succeeded(body.data, true);
 		} catch (error) {
 			const code = error instanceof PlatformApiError && error.status === 409 ? 'DUPLICATE' : undefined;
 			return { ok: false, error: { message: (error as Error).message, code } };
 		}
 	}
+
+	/**
+	 * The outcome of a product saved by the batch: a product of one variant as answered, unless it still has options
+	 * (it had several variants), which are then removed; a product of several has its options and variants written.
+	 */
+	private async afterSave(saved: CatalogProduct, product: ProductFields, created: boolean): Promise<WriteOutcome> {
+		const linked = { externalId: String(saved.id) };
+		try {
+			if (product.options && product.variants) return succeeded(await this.writeVariants(saved.id, product.options, product.variants), created);
+			if (saved.base_variant_id !== null) return succeeded(saved, created);
+			for (const option of (await this.read(saved.id)).options ?? []) await this.transport.request({ method: 'DELETE', url: `/catalog/products/${saved.id}/options/${option.id}` });
+			return succeeded(await this.read(saved.id), created);
+		} catch (error) {
+			return { ...failedWrite(error), ...linked } as WriteOutcome;
+		}
+	}
+
+	private async read(id: number): Promise<CatalogProduct> {
+		return (await this.transport.request<{ data: CatalogProduct }>({ method: 'GET', url: `/catalog/products/${id}`, qs: { include: INCLUDE } })).data;
+	}
+
+	/**
+	 * The product's options and variants made the product's, then read back. Options named as before keep their ids
+	 * (values added, reordered, or deleted with the variants using them); other options replace them all (their variants
+	 * go with them). Each variant kept by its SKU is updated only where it differs; a refused variant fails the product
+	 * naming it (`variants[2]: …`).
+	 */
+	private async writeVariants(id: number, options: ProductOption[], variants: ProductVariant[]): Promise<CatalogProduct> {
+		const current = await this.read(id);
+		const values = await this.writeOptions(id, options, sortedOptions(current.options ?? []));
+		const kept = (current.variants ?? []).filter((variant) => variant.option_values.every((value) => values.has(`${value.option_display_name}\u0000${value.label}`) && values.get(`${value.option_display_name}\u0000${value.label}`)?.id === value.id));
+		const ordered = variantsInOptionOrder(options, variants);
+		const plan = planVariants(ordered, kept.map((variant) => ({ ...variant, id: String(variant.id) })));
+		const sameValues = (stored: Omit<CatalogVariant, 'id'>, variant: ProductVariant) => stored.option_values.length === options.length && stored.option_values.every((value) => variant.options[value.option_display_name] === value.label);
+		const moved = plan.update.filter(({ variant, stored }) => !sameValues(stored, variant));
+		const changed = plan.update.filter(({ variant, stored }) => sameValues(stored, variant) && !sameNumbers(stored, variant, current));
+		for (const stored of [...plan.remove, ...moved.map((entry) => entry.stored)]) await this.transport.request({ method: 'DELETE', url: `/catalog/products/${id}/variants/${stored.id}` });
+		for (let start = 0; start < changed.length; start += VARIANT_BATCH) {
+			const chunk = changed.slice(start, start + VARIANT_BATCH);
+			await this.variantStep(chunk[0].position, () => this.transport.request({ method: 'PUT', url: '/catalog/variants', body: chunk.map(({ variant, stored }) => ({ id: Number(stored.id), ...variantNumbers(variant) })) }));
+		}
+		for (const { position, variant } of [...plan.create, ...moved].sort((a, b) => a.position - b.position)) {
+			const option_values = options.map((option) => {
+				const value = values.get(`${option.name}\u0000${variant.options[option.name]}`) as { optionId: number; id: number };
+				return { option_id: value.optionId, id: value.id };
+			});
+			await this.variantStep(position, () => this.transport.request({ method: 'POST', url: `/catalog/products/${id}/variants`, body: { sku: variant.sku, ...variantNumbers(variant), option_values } }));
+		}
+		return this.read(id);
+	}
+
+	/** A variant's call, its refusal named by the variant's place in the product. */
+	private async variantStep(position: number, call: () => Promise<unknown>): Promise<void> {
+		try {
+			await call();
+		} catch (error) {
+			const field = error instanceof PlatformApiError && /sku/i.test(error.message) ? 'sku' : undefined;
+			throw Object.assign(new Error(variantError(position, field, (error as Error).message)), { code: (error as { code?: string }).code });
+		}
+	}
+
+	/**
+	 * The options made the product's; the id of each option value by `name\0label`. The same option names in the same
+	 * order keep their options: each with other values or order is updated (values kept by label) and values no longer
+	 * listed deleted; different names replace every option.
+	 */
+	private async writeOptions(id: number, options: ProductOption[], current: CatalogOption[]): Promise<Map<string, { optionId: number; id: number }>> {
+		const sameNames = current.length === options.length && current.every((option, index) => option.display_name === options[index].name);
+		const saved: CatalogOption[] = [];
+		if (!sameNames) {
+			for (const option of current) await this.transport.request({ method: 'DELETE', url: `/catalog/products/${id}/options/${option.id}` });
+			for (const [position, option] of options.entries()) {
+				const body = { display_name: option.name, type: 'rectangles', sort_order: position, option_values: option.values.map((label, order) => ({ label, sort_order: order, is_default: false })) };
+				saved.push((await this.transport.request<{ data: CatalogOption }>({ method: 'POST', url: `/catalog/products/${id}/options`, body })).data);
+			}
+		} else {
+			for (const [position, option] of options.entries()) {
+				const existing = current[position];
+				const labels = existing.option_values.map((value) => value.label);
+				if (labels.join('\u0000') === option.values.join('\u0000')) {
+					saved.push(existing);
+					continue;
+				}
+				const ids = new Map(existing.option_values.map((value) => [value.label, value.id]));
+				const body = { option_values: option.values.map((label, order) => ({ ...(ids.has(label) ? { id: ids.get(label) } : {}), label, sort_order: order })) };
+				const updated = (await this.transport.request<{ data: CatalogOption }>({ method: 'PUT', url: `/catalog/products/${id}/options/${existing.id}`, body })).data;
+				for (const value of existing.option_values.filter((entry) => !option.values.includes(entry.label))) {
+					await this.transport.request({ method: 'DELETE', url: `/catalog/products/${id}/options/${existing.id}/values/${value.id}` });
+				}
+				saved.push({ ...updated, option_values: updated.option_values.filter((value) => option.values.includes(value.label)) });
+			}
+		}
+		return new Map(saved.flatMap((option) => option.option_values.map((value) => [`${option.display_name}\u0000${value.label}`, { optionId: option.id, id: value.id }] as const)));
+	}
+}
+
+/** True when the stored variant already has the variant's price, retail price and weight (a value left empty is the product's). */
+function sameNumbers(stored: Omit<CatalogVariant, 'id'>, variant: ProductVariant, product: CatalogProduct): boolean {
+	const wanted = variantNumbers(variant);
+	return (stored.price ?? product.price) === wanted.price && (stored.retail_price ?? product.retail_price) === wanted.retail_price && (stored.weight ?? product.weight) === wanted.weight;
 }

@@ -26,7 +26,7 @@ async function call(path: string, init: { method?: string; body?: unknown; token
 		headers: { 'X-Auth-Token': init.token ?? bigCommerceAccessToken, 'content-type': 'application/json' },
 		body: init.body === undefined ? undefined : JSON.stringify(init.body),
 	});
-	return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+	return { status: response.status, headers: response.headers, body: (response.status === 204 ? undefined : await response.json()) as any };
 }
 
 const connector = (retry = {}) => inventoryConnector(sandboxAccount('bigcommerce', api, sandbox.credentials), { retry });
@@ -79,4 +79,40 @@ test('v2 orders by min_date_modified (204 when none) with their products', async
 	expect(order.modifiedAt).toMatch(/Z$/);
 	expect(await store.pullOrders!(order.modifiedAt)).toHaveLength(1);
 	expect(await store.pullOrders!(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
+});
+
+test('a product created with variants gets their options; options, values and variants are edited as BigCommerce does', async () => {
+	const variant = (sku: string, size: string, color: string) => ({ sku, price: 10, option_values: [{ option_display_name: 'Size', label: size }, { option_display_name: 'Color', label: color }] });
+	const missing = await call('/catalog/products', { method: 'POST', body: { name: 'Tee', type: 'physical', weight: 1, price: 10, variants: [variant('T-S-R', 'S', 'Red'), { sku: 'T-M', option_values: [{ option_display_name: 'Size', label: 'M' }] }] } });
+	expect(missing).toMatchObject({ status: 422 });
+	const duplicate = await call('/catalog/products', { method: 'POST', body: { name: 'Tee', type: 'physical', weight: 1, price: 10, variants: [variant('T-S-R', 'S', 'Red'), variant('T-S-R', 'M', 'Red')] } });
+	expect(duplicate).toMatchObject({ status: 409 });
+	const created = await call('/catalog/products', { method: 'POST', body: { name: 'Tee', type: 'physical', weight: 1, price: 10, variants: [variant('T-S-R', 'S', 'Red'), variant('T-M-R', 'M', 'Red'), variant('T-S-B', 'S', 'Blue')] } });
+	expect(created).toMatchObject({ status: 200, body: { data: { base_variant_id: null } } });
+	const id = created.body.data.id;
+	const read = async () => (await call(`/catalog/products/${id}?include=variants,options`)).body.data;
+	const product = await read();
+	expect(product.options.map((option: any) => `${option.display_name}: ${option.option_values.map((value: any) => value.label).join('/')}`)).toEqual(['Size: S/M', 'Color: Red/Blue']);
+	expect(product.variants.map((entry: any) => entry.sku)).toEqual(['T-S-R', 'T-M-R', 'T-S-B']);
+	// A product without options has its base variant, and no variant SKU can be a product's.
+	expect((await call('/catalog/products', { method: 'POST', body: { name: 'Mug', type: 'physical', weight: 1, price: 4, sku: 'T-S-R' } })).status).toBe(409);
+	const mug = (await call('/catalog/products', { method: 'POST', body: { name: 'Mug', type: 'physical', weight: 1, price: 4, sku: 'MUG' } })).body.data;
+	expect((await call(`/catalog/products/${mug.id}/variants`)).body.data).toEqual([expect.objectContaining({ sku: 'MUG', option_values: [] })]);
+
+	const [size, color] = product.options;
+	const large = await call(`/catalog/products/${id}/options/${size.id}`, { method: 'PUT', body: { option_values: [...size.option_values.map((value: any) => ({ id: value.id, label: value.label })), { label: 'L' }] } });
+	const l = large.body.data.option_values.find((value: any) => value.label === 'L');
+	const red = color.option_values.find((value: any) => value.label === 'Red');
+	expect((await call(`/catalog/products/${id}/variants`, { method: 'POST', body: { sku: 'T-L-R', option_values: [{ option_id: size.id, id: l.id }] } })).status).toBe(422);
+	expect((await call(`/catalog/products/${id}/variants`, { method: 'POST', body: { sku: 'T-L-R', option_values: [{ option_id: size.id, id: l.id }, { option_id: color.id, id: red.id }] } })).status).toBe(200);
+	expect((await call(`/catalog/products/${id}/variants`, { method: 'POST', body: { sku: 'T-L-R2', option_values: [{ option_id: size.id, id: l.id }, { option_id: color.id, id: red.id }] } })).status).toBe(409);
+	const updated = await call('/catalog/variants', { method: 'PUT', body: [{ id: product.variants[0].id, price: 12.5 }] });
+	expect(updated.body.data).toEqual([expect.objectContaining({ sku: 'T-S-R', price: 12.5 })]);
+	expect((await call('/catalog/variants', { method: 'PUT', body: Array.from({ length: 51 }, () => ({ id: product.variants[0].id })) })).status).toBe(413);
+	// Deleting a value deletes the variants that use it.
+	const blue = color.option_values.find((value: any) => value.label === 'Blue');
+	expect((await call(`/catalog/products/${id}/options/${color.id}/values/${blue.id}`, { method: 'DELETE' })).status).toBe(204);
+	expect((await read()).variants.map((entry: any) => entry.sku)).toEqual(['T-S-R', 'T-M-R', 'T-L-R']);
+	expect((await call(`/catalog/products/${id}/variants/${product.variants[1].id}`, { method: 'DELETE' })).status).toBe(204);
+	expect((await read()).variants.map((entry: any) => entry.sku)).toEqual(['T-S-R', 'T-L-R']);
 });

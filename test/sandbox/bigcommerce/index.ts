@@ -10,6 +10,7 @@ import { headerAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
 import type { WindowUsage } from '../framework/rateLimit';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory } from '../framework/types';
+import { CatalogVariants } from './variants';
 
 export const bigCommerceAccessToken = 'bc-sandbox-access-token';
 export const bigCommerceStoreHash = 'sbx1234';
@@ -114,6 +115,17 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 	let nextId = 100;
 	const base = `/stores/${bigCommerceStoreHash}/v3`;
 	const v2 = `/stores/${bigCommerceStoreHash}/v2`;
+	const modifiedNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+	const variants = new CatalogVariants({
+		product: (id) => catalog.get(id),
+		productSkuTaken: (sku, productId) => [...catalog.values()].some((product) => product.id !== productId && product.sku === sku),
+		touch: (productId) => {
+			const product = catalog.get(productId);
+			if (product) product.date_modified = modifiedNow();
+		},
+		nextId: () => nextId++,
+		problem,
+	});
 
 	/** v2 orders: `min_date_modified` (RFC 2822 or ISO 8601), `page`, `limit` (≤250); an empty page is a 204. */
 	const listOrders = (request: SandboxRequest): SandboxResponse => {
@@ -139,12 +151,12 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		}
 		for (const field of ['sku', 'name'] as const) {
 			const value = fields[field];
-			if (typeof value === 'string' && value !== '' && [...catalog.values()].some((other) => other.id !== target.id && other[field] === value)) {
+			if (typeof value === 'string' && value !== '' && ([...catalog.values()].some((other) => other.id !== target.id && other[field] === value) || (field === 'sku' && variants.skuTaken(value)))) {
 				return problem(409, `The product ${field} is a duplicate`, { [field]: `${field} "${value}" is already in use` });
 			}
 		}
 		Object.assign(target, Object.fromEntries(CATALOG_FIELDS.filter((field) => fields[field] !== undefined).map((field) => [field, fields[field]])));
-		target.date_modified = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+		target.date_modified = modifiedNow();
 		return undefined;
 	};
 
@@ -231,7 +243,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		const limit = Math.min(Number(request.query.get('limit') ?? 50), 250);
 		const page = Number(request.query.get('page') ?? 1);
 		const found = [...catalog.values()].filter((product) => since === undefined || Date.parse(product.date_modified) >= since).sort((a, b) => (request.query.get('direction') === 'desc' ? b.id - a.id : a.id - b.id));
-		const data = found.slice((page - 1) * limit, page * limit);
+		const data = found.slice((page - 1) * limit, page * limit).map((product) => variants.included(product, request.query.get('include')));
 		return { status: 200, body: { data, meta: { pagination: { total: found.length, count: data.length, per_page: limit, current_page: page, total_pages: Math.max(1, Math.ceil(found.length / limit)), links: {} } } } };
 	};
 
@@ -246,8 +258,11 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 			nextId--;
 			return refused;
 		}
+		const withVariants = variants.checkCreate(product.id, product.sku, body.variants);
+		if ('problem' in withVariants) return withVariants.problem;
 		catalog.set(product.id, product);
-		return { status: 200, body: { data: product, meta: {} } };
+		withVariants.commit();
+		return { status: 200, body: { data: variants.included(product, null), meta: {} } };
 	};
 
 	/** `PUT /catalog/products`: up to 10 products by id, all or nothing. */
@@ -267,7 +282,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				return refused;
 			}
 		}
-		return { status: 200, body: { data: copies, meta: {} } };
+		return { status: 200, body: { data: copies.map((copy) => variants.included(copy, null)), meta: {} } };
 	};
 
 	const adjust = (kind: 'relative' | 'absolute') => (request: SandboxRequest): SandboxResponse => {
@@ -371,6 +386,19 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				.get(`${base}/catalog/products`, listCatalog)
 				.post(`${base}/catalog/products`, createCatalogProduct)
 				.put(`${base}/catalog/products`, updateCatalogProducts)
+				.get(`${base}/catalog/products/:id`, (request) => {
+					const product = catalog.get(Number(request.params.id));
+					return product ? { status: 200, body: { data: variants.included(product, request.query.get('include')), meta: {} } } : problem(404, 'The requested product was not found');
+				})
+				.get(`${base}/catalog/products/:id/options`, (request) => ({ status: 200, body: { data: variants.optionsOf(Number(request.params.id)), meta: {} } }))
+				.post(`${base}/catalog/products/:id/options`, (request) => variants.createOption(Number(request.params.id), (request.body ?? {}) as Record<string, unknown>))
+				.put(`${base}/catalog/products/:id/options/:optionId`, (request) => variants.updateOption(Number(request.params.id), Number(request.params.optionId), (request.body ?? {}) as Record<string, unknown>))
+				.delete(`${base}/catalog/products/:id/options/:optionId`, (request) => variants.deleteOption(Number(request.params.id), Number(request.params.optionId)))
+				.delete(`${base}/catalog/products/:id/options/:optionId/values/:valueId`, (request) => variants.deleteOption(Number(request.params.id), Number(request.params.optionId), Number(request.params.valueId)))
+				.get(`${base}/catalog/products/:id/variants`, (request) => ({ status: 200, body: { data: variants.variantsOf(Number(request.params.id)), meta: {} } }))
+				.post(`${base}/catalog/products/:id/variants`, (request) => variants.createVariant(Number(request.params.id), (request.body ?? {}) as Record<string, unknown>))
+				.delete(`${base}/catalog/products/:id/variants/:variantId`, (request) => variants.deleteVariant(Number(request.params.id), Number(request.params.variantId)))
+				.put(`${base}/catalog/variants`, (request) => variants.updateVariants(request.body))
 				.get(`${base}/customers`, listCustomers)
 				.post(`${base}/customers`, writeCustomers(true))
 				.put(`${base}/customers`, writeCustomers(false))
@@ -391,6 +419,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 			reset: () => {
 				items.clear();
 				catalog.clear();
+				variants.reset();
 				customers.clear();
 				transactions.length = 0;
 				orders = [];
@@ -441,7 +470,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				return { items: view() };
 			},
 			state: (collection) => {
-				const all: Record<string, unknown> = { items: view(), transactions, orders, hooks, catalog: [...catalog.values()], customers: [...customers.values()] };
+				const all: Record<string, unknown> = { items: view(), transactions, orders, hooks, catalog: [...catalog.values()].map((product) => variants.included(product, 'variants,options')), customers: [...customers.values()] };
 				return collection === undefined ? all : all[collection];
 			},
 		},
