@@ -14,7 +14,7 @@ import { invalidPath, splitPath, writePath } from '../records/paths';
 import { ALL_DESTINATIONS, RoutingRepository, type DeadLetter, type RouteLogEntry, type RouteLogStatus } from './repository';
 import type { CompiledRoutes, CompiledRule } from './rules';
 import { TransformError } from './transform';
-import type { DeliveredEnvelope, DeliveryResult, DestinationSpec, EventOutcome, RoutingEvent, TransformFailure } from './types';
+import type { DeliveredEnvelope, DeliveryResult, DestinationSpec, EventOutcome, HandedOffEvent, RoutingEvent, TransformFailure } from './types';
 
 export const DELIVERY_SCOPE = 'routing.delivery';
 export const DEFAULT_DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -199,24 +199,29 @@ export class EventRouter {
 		// An event reaches a few destinations: a list is cheaper than a set here.
 		const planned: string[] = [];
 		for (const rule of rules) {
-			let envelope: DeliveredEnvelope;
+			let data: unknown;
 			try {
-				envelope = { id: event.id, type: event.type, source: event.source, time: event.time ?? new Date(this.now()).toISOString(), data: rule.transform(event.data) };
+				data = rule.transform(event.data);
 			} catch (error) {
 				if (!(error instanceof TransformError)) throw error;
 				// Dead-lettered by deadLetterTransformFailures, before any delivery: planning never waits on the store.
 				transformFailures.push({ ruleId: rule.id, reason: error.message, deadLetterId: '' });
 				continue;
 			}
+			const time = event.time ?? new Date(this.now()).toISOString();
+			let envelope: DeliveredEnvelope | undefined;
 			for (const destination of rule.destinations) {
 				if (planned.includes(destination.id) || (onlyDestination && destination.id !== onlyDestination)) continue;
 				planned.push(destination.id);
 				const key = idempotencyKey(event.id, destination.id);
-				// Handing an event to a node output has no outside effect: no queue, no ledger, no waiting.
+				// Handing an event to a node output has no outside effect: no queue, no ledger, no waiting. What leaves on
+				// the branch is made here, once.
 				if (destination.kind === 'output') {
-					deliveries.push(handOff(event, rule, destination, envelope, key));
+					const handedOff: HandedOffEvent = { id: event.id, type: event.type, source: event.source, time, data, idempotencyKey: key, destination: destination.id };
+					deliveries.push(handOff(event, rule, destination, handedOff));
 					continue;
 				}
+				envelope ??= { id: event.id, type: event.type, source: event.source, time, data };
 				plans.push({ event, rule, destination, envelope, key, deliveries, position: deliveries.length });
 				deliveries.length++;
 			}
@@ -285,17 +290,17 @@ export class EventRouter {
 }
 
 /** An event handed to a node output: the deduplication window is guard enough, there is no outside effect. */
-function handOff(event: RoutingEvent, rule: CompiledRule, destination: DestinationSpec, envelope: DeliveredEnvelope, key: string): DeliveryResult {
+function handOff(event: RoutingEvent, rule: CompiledRule, destination: DestinationSpec, handedOff: HandedOffEvent): DeliveryResult {
 	return {
 		eventId: event.id,
 		ruleId: rule.id,
 		destinationId: destination.id,
 		kind: destination.kind,
-		idempotencyKey: key,
+		idempotencyKey: handedOff.idempotencyKey,
 		status: 'handed_off',
 		attempts: 0,
 		output: destination.output,
-		envelope,
+		envelope: handedOff,
 		durationMs: 0,
 	};
 }

@@ -101,6 +101,12 @@ export interface DeliveredEnvelope {
 	data: unknown;
 }
 
+/** What leaves on a node output branch: the delivered envelope, the key a receiver deduplicates on, the destination. */
+export interface HandedOffEvent extends DeliveredEnvelope {
+	idempotencyKey: string;
+	destination: string;
+}
+
 export type DeliveryStatus = 'delivered' | 'already_delivered' | 'handed_off' | 'failed';
 
 export interface DeliveryResult {
@@ -118,7 +124,7 @@ export interface DeliveryResult {
 	deadLetterId?: string;
 	/** For `output` destinations: the branch and what leaves on it. */
 	output?: string;
-	envelope?: DeliveredEnvelope;
+	envelope?: HandedOffEvent;
 	durationMs: number;
 }
 

@@ -33,9 +33,8 @@ export class Branches {
 	/** Events handed to "output" destinations leave on their named branch. */
 	addHandOffs(deliveries: DeliveryResult[], item: number): void {
 		for (const delivery of deliveries) {
-			if (delivery.status !== 'handed_off' || !delivery.output || !delivery.envelope) continue;
-			const { id, type, source, time, data } = delivery.envelope;
-			this.add(this.branchOf.get(delivery.output)!, { id, type, source, time, data, idempotencyKey: delivery.idempotencyKey, destination: delivery.destinationId }, item);
+			// The engine made what leaves on the branch, once per hand-off: no copy here.
+			if (delivery.status === 'handed_off' && delivery.output && delivery.envelope) this.add(this.branchOf.get(delivery.output)!, delivery.envelope, item);
 		}
 	}
 }
