@@ -73,6 +73,12 @@ export interface SyncSummary {
 	failures: PushOutcome[];
 }
 
+/** A hub record to push, with the values some platforms keep for fields awaiting review (most records have none). */
+interface PushItem {
+	record: HubRecord;
+	own?: Map<string, Record<string, unknown>>;
+}
+
 const DELETED_FIELD = '__deleted__';
 /** A platform's position in the hub's update times is kept as a cursor of this entity name. */
 const CATCH_UP_SUFFIX = '#hub';
@@ -221,7 +227,7 @@ class SyncRun {
 				records.push({ ...record, data });
 			}
 			await this.hub.putMany(this.key, records, this.platformNames());
-			const failed = await this.pushEverywhere(records.map((record) => ({ record, own: new Map() })));
+			const failed = await this.pushEverywhere(records.map((record) => ({ record })));
 			let retryLater = false;
 			for (const review of decided) {
 				const failures = failed.get(review.recordKey);
@@ -259,7 +265,7 @@ class SyncRun {
 			const records = await this.hub.page(this.key, after, this.chunkSize());
 			if (records.length === 0) return;
 			after = records[records.length - 1].internalId;
-			await this.pushEverywhere(records.map((record) => ({ record, own: new Map() })), joining);
+			await this.pushEverywhere(records.map((record) => ({ record })), joining);
 		}
 	}
 
@@ -292,7 +298,7 @@ class SyncRun {
 			const page = await this.hub.changedElsewhere(this.key, platform.connector.platform, since, after, this.chunkSize());
 			if (page.last === undefined) return succeeded;
 			after = page.last;
-			const failed = await this.pushEverywhere(page.records.map((record) => ({ record, own: new Map() })), [platform]);
+			const failed = await this.pushEverywhere(page.records.map((record) => ({ record })), [platform]);
 			if (failed.size > 0) succeeded = false;
 		}
 	}
@@ -441,7 +447,7 @@ class SyncRun {
 			byRecord.set(internalId, [...(byRecord.get(internalId) ?? []), ...changes]);
 		}
 		const hubRecords = await this.hub.getMany(this.key, [...byRecord.keys()]);
-		const toPush: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }> = [];
+		const toPush: PushItem[] = [];
 		for (const [internalId, changes] of byRecord) await this.handleDeletes(internalId, changes.filter((change) => change.deleted));
 		await inTransaction(this.options.store, async (repositories) => {
 			// Set-based, a few statements per chunk: one statement per record here was most of a large sync's allocation.
@@ -515,8 +521,9 @@ class SyncRun {
 			}
 		}
 		// Fields awaiting review keep each platform's own value: nobody's edit is overwritten before a person decides.
-		const own = new Map<string, Record<string, unknown>>();
+		let own: Map<string, Record<string, unknown>> | undefined;
 		if (resolution.review.length > 0) {
+			own = new Map();
 			await repositories.reviews.open({ scope: this.scope, recordKey: internalId, fields: resolution.review, base: current?.data, versions });
 			this.summary.reviewsOpened++;
 			for (const version of versions) {
@@ -582,7 +589,7 @@ class SyncRun {
 	 * window, not on it plus Shopify's); returns each failed record's failures, in platform order.
 	 */
 	private async pushEverywhere(
-		items: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }>,
+		items: PushItem[],
 		platforms: SyncPlatform[] = this.options.platforms,
 	): Promise<Map<string, PushOutcome[]>> {
 		const failed = new Map<string, PushOutcome[]>();
@@ -605,14 +612,14 @@ class SyncRun {
 		return failed;
 	}
 
-	private pushTo(platform: SyncPlatform, items: Array<{ record: HubRecord; own: Map<string, Record<string, unknown>> }>) {
+	private pushTo(platform: SyncPlatform, items: PushItem[]) {
 		const name = platform.connector.platform;
 		const records: InternalRecord[] = items.map(({ record, own }) => {
 			// One copy per record and platform: the hub record stays as saved.
 			const data: InternalRecord = { ...record.data, id: record.internalId };
-			const kept = own.get(name);
-			if (kept) for (const [path, value] of Object.entries(kept)) setPath(data, path, value);
-			data.id = record.internalId;
+			const kept = own?.get(name);
+			// Fields awaiting review keep this platform's own values; the id stays the hub's.
+			if (kept) for (const [path, value] of Object.entries(kept)) if (path !== 'id') setPath(data, path, value);
 			return data;
 		});
 		return pushRecords({
