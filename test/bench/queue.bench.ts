@@ -28,6 +28,7 @@
  * workers (a few minutes).
  */
 import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { cpus } from 'node:os';
 
 import { Client } from 'pg';
@@ -39,6 +40,7 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
 import { createCredentials, seedSandboxes } from '../../scripts/demo';
 import { consentingContact, marketingFanOutWorkflow } from '../support/marketingFanOutWorkflow';
+import { startLoadBalancer } from './loadBalancer';
 import { figureLine, loadAverage } from './report';
 
 const events = Number(process.env.QUEUE_EVENTS ?? 200);
@@ -56,6 +58,10 @@ const concurrency = Number(process.env.QUEUE_CONCURRENCY ?? 5);
 /** How long a burst may take; deliveries not answered 200 by then are counted unanswered. */
 const BURST_DEADLINE_MS = Number(process.env.QUEUE_BURST_MINUTES ?? 30) * 60_000;
 const BURST_DELIVERY_WINDOW_MS = BURST_DEADLINE_MS;
+/** How long one delivery attempt waits for its answer before the sender delivers again (0: as long as it takes). */
+/** A load balancer's limit on requests in flight to the webhook processor (HAProxy's maxconn); 0: deliveries go to it directly. */
+const burstMaxConn = Number(process.env.QUEUE_BURST_MAXCONN ?? 0);
+const burstAttemptTimeoutMs = Number(process.env.QUEUE_BURST_TIMEOUT_S ?? 0) * 1000;
 const parts = new Set((process.env.QUEUE_PARTS ?? 'scaling,burst').split(','));
 const HUBSPOT_PER_10S = 190;
 const MAILCHIMP_CONNECTIONS = 10;
@@ -290,33 +296,64 @@ async function executionsByStatus(cluster: QueueCluster, workflowId: string): Pr
 const STILL_TO_RUN = ['new', 'running', 'waiting', 'unknown'];
 
 /**
- * Every delivery of the burst sent at once, each delivered again (backoff up to 10 s) until answered 200, as a vendor
- * does; resolves with how the deliveries were answered.
+ * One delivery attempt over plain HTTP: the answer's status, or why none came (`timeout` after `timeoutMs`, 0 waiting
+ * for the answer however long it takes; else the socket error's code). Not `fetch`: its client gives up on an answer
+ * after 300 s of its own, which made the sender deliver again in the 5,000 run.
  */
-async function deliverBurst(cluster: QueueCluster): Promise<{ firstTry: number; redelivered: number; refusedAttempts: number; unanswered: number; refusals: Record<string, number> }> {
+function deliverOnce(url: string, body: unknown, timeoutMs: number): Promise<string> {
+	const payload = JSON.stringify(body);
+	return new Promise((resolve) => {
+		const request = httpRequest(url, { method: 'POST', agent: burstAgent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (response) => {
+			response.resume();
+			response.on('end', () => resolve(String(response.statusCode)));
+			response.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+		});
+		if (timeoutMs > 0) request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
+		request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+		request.end(payload);
+	});
+}
+
+/** One connection per delivery in flight, as ten thousand vendors' deliveries arrive. */
+const burstAgent = new HttpAgent({ keepAlive: false, maxSockets: Infinity });
+
+/**
+ * Every delivery of the burst sent at once, each delivered again (backoff up to 10 s) until answered 200, as a vendor
+ * does; an attempt waits QUEUE_BURST_TIMEOUT_S for its answer (0: as long as it takes). Prints the answers so far every
+ * minute; resolves with how the deliveries were answered.
+ */
+async function deliverBurst(baseUrl: string): Promise<{ firstTry: number; redelivered: number; refusedAttempts: number; unanswered: number; refusals: Record<string, number> }> {
 	const answers = { firstTry: 0, redelivered: 0, refusedAttempts: 0, unanswered: 0, refusals: {} as Record<string, number> };
-	const giveUpAt = Date.now() + BURST_DELIVERY_WINDOW_MS;
-	await Promise.all(
-		Array.from({ length: burst }, async (_, index) => {
-			for (let attempt = 1; ; attempt++) {
-				const status = await cluster
-					.callWebhook('bench-burst', { body: { id: `burst-${index}`, type: 'order.placed', source: 'shop', data: { n: index } } })
-					.then((response) => String(response.status), (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message);
-				if (status === '200') {
-					if (attempt === 1) answers.firstTry++;
-					else answers.redelivered++;
-					return;
-				}
-				answers.refusedAttempts++;
-				answers.refusals[status] = (answers.refusals[status] ?? 0) + 1;
-				if (Date.now() > giveUpAt) {
-					answers.unanswered++;
-					return;
-				}
-				await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt) * (0.5 + Math.random())));
-			}
-		}),
+	const started = Date.now();
+	const giveUpAt = started + BURST_DELIVERY_WINDOW_MS;
+	const url = `${baseUrl}/webhook/bench-burst`;
+	const progress = setInterval(
+		() => console.log(`burst: after ${((Date.now() - started) / 1000).toFixed(0)} s, ${answers.firstTry + answers.redelivered} deliveries answered 200, ${answers.refusedAttempts} attempts refused ${JSON.stringify(answers.refusals)}; load ${loadAverage()}`),
+		60_000,
 	);
+	try {
+		await Promise.all(
+			Array.from({ length: burst }, async (_, index) => {
+				for (let attempt = 1; ; attempt++) {
+					const status = await deliverOnce(url, { id: `burst-${index}`, type: 'order.placed', source: 'shop', data: { n: index } }, burstAttemptTimeoutMs);
+					if (status === '200') {
+						if (attempt === 1) answers.firstTry++;
+						else answers.redelivered++;
+						return;
+					}
+					answers.refusedAttempts++;
+					answers.refusals[status] = (answers.refusals[status] ?? 0) + 1;
+					if (Date.now() > giveUpAt) {
+						answers.unanswered++;
+						return;
+					}
+					await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt) * (0.5 + Math.random())));
+				}
+			}),
+		);
+	} finally {
+		clearInterval(progress);
+	}
 	return answers;
 }
 
@@ -333,8 +370,11 @@ async function burstRun(cluster: QueueCluster, stateStoreId: string): Promise<vo
 	const processes = { main: cluster.main.pid, webhook: cluster.webhookProcessor?.process.child.pid, ...Object.fromEntries(cluster.workers.map((worker) => [worker.name, worker.process.child.pid])) };
 	const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
 	console.log(`burst: ${burst} deliveries at once, ${cluster.workers.length} workers at concurrency ${concurrency}, DB_POSTGRESDB_POOL_SIZE ${dbPool}, DB_POSTGRESDB_CONNECTION_TIMEOUT ${dbConnectTimeoutMs} ms, DB_PING_TIMEOUT_MS ${dbPingTimeoutMs}; load ${loadAverage()}`);
+	const balancer = burstMaxConn > 0 ? await startLoadBalancer(cluster.webhookBaseUrl, burstMaxConn) : undefined;
+	if (balancer) console.log(`burst: delivered through a load balancer passing at most ${burstMaxConn} requests at a time to the webhook processor`);
 	const started = Date.now();
-	const answers = await deliverBurst(cluster);
+	const answers = await deliverBurst(balancer?.url ?? cluster.webhookBaseUrl).finally(() => balancer?.close());
+	if (balancer) console.log(`burst: the load balancer had at most ${balancer.peakInFlight()} requests at the webhook processor at once`);
 	const acceptedSeconds = (Date.now() - started) / 1000;
 	console.log(
 		`burst: ${burst - answers.unanswered} of ${burst} deliveries answered 200 within ${acceptedSeconds.toFixed(1)} s (${answers.firstTry} at the first try, ${answers.redelivered} after redeliveries; ${answers.refusedAttempts} attempts refused or dropped: ${JSON.stringify(answers.refusals)}); load ${loadAverage()}`,
