@@ -18,8 +18,10 @@
  * accepted.
  *
  * The cluster runs with n8n's database pool at QUEUE_DB_POOL (10) and its connection wait and database ping at
- * QUEUE_DB_CONNECT_TIMEOUT_MS / QUEUE_DB_PING_TIMEOUT_MS (120 s); QUEUE_BURST_WORKERS (4), QUEUE_CONCURRENCY (5),
- * QUEUE_BURST_MINUTES (30: deliveries then stop, and the burst's figures so far are printed).
+ * QUEUE_DB_CONNECT_TIMEOUT_MS / QUEUE_DB_PING_TIMEOUT_MS (120 s; 0 for no limit on the wait, the ping then 30 min);
+ * QUEUE_BURST_WORKERS (4), QUEUE_CONCURRENCY (5), QUEUE_BURST_MINUTES (30: deliveries then stop, and the burst's figures
+ * so far are printed), QUEUE_BURST_TIMEOUT_S (how long a delivery waits for its answer; 0, the default: as long as it
+ * takes), QUEUE_BURST_MAXCONN (0; n: deliveries go through a load balancer passing n at a time to the webhook processor).
  *
  * `npx tsx test/bench/queue.bench.ts`; QUEUE_EVENTS (200 per run), QUEUE_SENDERS (20 calls in flight),
  * QUEUE_PUSHES (30 executions of 1,000 contacts per run: 330 requests, more than one 10 s window allows),
@@ -53,7 +55,8 @@ const burstWorkers = Number(process.env.QUEUE_BURST_WORKERS ?? 4);
 const dbPool = Number(process.env.QUEUE_DB_POOL ?? 10);
 /** How long a webhook request waits for one of those connections (DB_POSTGRESDB_CONNECTION_TIMEOUT; n8n's default is 20 s). */
 const dbConnectTimeoutMs = Number(process.env.QUEUE_DB_CONNECT_TIMEOUT_MS ?? 120_000);
-const dbPingTimeoutMs = Number(process.env.QUEUE_DB_PING_TIMEOUT_MS ?? dbConnectTimeoutMs);
+/** n8n's database ping waits as long as a request may (30 min when requests wait without a limit, 0). */
+const dbPingTimeoutMs = Number(process.env.QUEUE_DB_PING_TIMEOUT_MS ?? (dbConnectTimeoutMs || 1_800_000));
 const concurrency = Number(process.env.QUEUE_CONCURRENCY ?? 5);
 /** How long a burst may take; deliveries not answered 200 by then are counted unanswered. */
 const BURST_DEADLINE_MS = Number(process.env.QUEUE_BURST_MINUTES ?? 30) * 60_000;
