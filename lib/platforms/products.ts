@@ -30,6 +30,40 @@ export interface ProductFields {
 	options?: ProductOption[];
 	/** A product with several variants only: each variant, matched across stores by its own SKU. */
 	variants?: ProductVariant[];
+	/**
+	 * The product's images in order (the first is the main one). Absent: the store keeps no images here, and a write
+	 * without them leaves the product's images alone; a list replaces them (empty: none).
+	 */
+	images?: ProductImage[];
+}
+
+/**
+ * One image of a product. Kept in step as the hub holds it, `src` is where the image was first read (its URL on that
+ * store): every store serves its copies from its own URL, and sync matches a copy to its origin through the ID map
+ * (lib/sync/productImages.ts), never by comparing URLs.
+ */
+export interface ProductImage {
+	src: string;
+	/** The alt text ('' for none). */
+	alt: string;
+	/** 1 for the main image, then 2, 3…: the image's place in the list. */
+	position: number;
+}
+
+/**
+ * An image as a store's connector reads and writes it. Read: `src` is the store's own URL and `id` its own id of the
+ * image. Written: `src` is where to fetch the image from, and `id` is set when the store already holds it (kept, its
+ * alt text and place set; nothing fetched).
+ */
+export interface StoreImage extends ProductImage {
+	id?: string;
+}
+
+/** A product as written to a store: the neutral fields, its images as the store holds them, and the ids of those it drops. */
+export interface ProductWriteFields extends Omit<ProductFields, 'images'> {
+	images?: StoreImage[];
+	/** The store's ids of images the product held there that the written list leaves out (for stores that delete one by one). */
+	droppedImageIds?: string[];
 }
 
 export interface ProductOption {
@@ -47,12 +81,22 @@ export interface ProductVariant {
 }
 
 export const PRODUCT_FIELDS: ReadonlyArray<keyof ProductFields> = ['sku', 'title', 'description', 'price', 'compareAtPrice', 'status', 'weight', 'options', 'variants'];
+/** The fields of a store whose connector keeps images too. */
+export const PRODUCT_FIELDS_WITH_IMAGES: ReadonlyArray<keyof ProductFields> = [...PRODUCT_FIELDS, 'images'];
 
 /** Shopify's limit of options per product, which the neutral model keeps. */
 export const MAX_PRODUCT_OPTIONS = 3;
 
 /** One mapping for every store: the connectors already speak the neutral fields. */
-export const productMappings: FieldMapping[] = PRODUCT_FIELDS.map((field) => ({ internal: field, external: field }));
+export const productMappings: FieldMapping[] = PRODUCT_FIELDS_WITH_IMAGES.map((field) => ({ internal: field, external: field }));
+
+/**
+ * The mappings of one store: the fields its connector keeps. A store that keeps no images is neither given them nor
+ * compared on them, so it never echoes a list it does not hold.
+ */
+export function productMappingsOf(fieldNames: string[]): FieldMapping[] {
+	return productMappings.filter((mapping) => fieldNames.includes(mapping.external));
+}
 
 /**
  * A price as the vendor sends it (text or a JSON number) in its shortest decimal text: "12.50", 12.5 and "12.5" are all
@@ -86,11 +130,15 @@ export function productRecord(externalId: string, fields: ProductFields, modifie
  * The neutral fields of a write, checked: a product without SKU or with an unknown status is refused before any call,
  * and so is a product with several variants for a store that keeps single products (`variants` false).
  */
-export function productWrite(write: RecordWrite, accepts: { variants: boolean; platform?: string } = { variants: false }): ProductFields {
+export function productWrite(write: RecordWrite, accepts: { variants: boolean; platform?: string } = { variants: false }): ProductWriteFields {
 	const fields = write.fields as Partial<ProductFields>;
 	if (typeof fields.sku !== 'string' || fields.sku.trim() === '') throw new Error('sku must be a non-empty string');
 	if (fields.status !== undefined && !PRODUCT_STATUSES.includes(fields.status)) throw new Error(`status must be one of ${PRODUCT_STATUSES.join(', ')}, got ${JSON.stringify(fields.status)}`);
-	const product: ProductFields = {
+	const images = fields.images === undefined || fields.images === null ? {} : { images: productImages(fields.images) };
+	const dropped = (write.fields as Partial<ProductWriteFields>).droppedImageIds;
+	const product: ProductWriteFields = {
+		...images,
+		...(Array.isArray(dropped) && dropped.length > 0 ? { droppedImageIds: dropped.map(String) } : {}),
 		sku: fields.sku,
 		title: typeof fields.title === 'string' ? fields.title : '',
 		description: typeof fields.description === 'string' ? fields.description : '',
@@ -103,6 +151,59 @@ export function productWrite(write: RecordWrite, accepts: { variants: boolean; p
 	if (!accepts.variants) throw new Error(`variants: a product with several variants is not written to ${accepts.platform ?? 'this store'}, which keeps single products here`);
 	const options = productOptions(fields.options);
 	return { ...product, options, variants: productVariants(fields.variants, options) };
+}
+
+const isWebUrl = (value: string) => {
+	try {
+		return ['http:', 'https:'].includes(new URL(value).protocol);
+	} catch {
+		return false;
+	}
+};
+
+/**
+ * `images`, checked: each with an http(s) `src`, text `alt` and a whole `position` of at least 1 (both optional), no
+ * URL twice; put in their positions' order (ties keep the list's) and numbered 1, 2, 3…
+ */
+export function productImages(value: unknown): StoreImage[] {
+	if (!Array.isArray(value)) throw new Error(`images must be a list, got ${JSON.stringify(value)}`);
+	const sources = new Set<string>();
+	const checked = value.map((entry: unknown, index) => {
+		const image = (entry ?? {}) as Partial<Record<keyof StoreImage, unknown>>;
+		const where = `images[${index}]`;
+		if (typeof image.src !== 'string' || !isWebUrl(image.src)) throw new Error(`${where}.src must be an http or https URL, got ${JSON.stringify(image.src)}`);
+		if (sources.has(image.src)) throw new Error(`${where}.src lists an image the product has already: ${image.src}`);
+		sources.add(image.src);
+		if (image.alt !== undefined && image.alt !== null && typeof image.alt !== 'string') throw new Error(`${where}.alt must be text, got ${JSON.stringify(image.alt)}`);
+		if (image.position !== undefined && !(Number.isInteger(image.position) && (image.position as number) >= 1)) throw new Error(`${where}.position must be a whole number of at least 1, got ${JSON.stringify(image.position)}`);
+		if (image.id !== undefined && typeof image.id !== 'string') throw new Error(`${where}.id must be text, got ${JSON.stringify(image.id)}`);
+		return { index, place: (image.position as number | undefined) ?? index + 1, image: { src: image.src, alt: (image.alt as string | undefined) ?? '', ...(image.id ? { id: image.id as string } : {}) } };
+	});
+	checked.sort((a, b) => a.place - b.place || a.index - b.index);
+	return checked.map(({ image }, position) => ({ ...image, position: position + 1 }));
+}
+
+/** A store's images as read, in order, numbered 1, 2, 3…: what its connector reports. */
+export function readImages(images: Array<{ id: string | number; src: string; alt?: string | null }>): StoreImage[] {
+	return images.map((image, position) => ({ id: String(image.id), src: image.src, alt: image.alt ?? '', position: position + 1 }));
+}
+
+/** A product's image that could not be fetched, named by its field: the product is not written to that store. */
+export class ImageFetchError extends Error {
+	readonly code = 'IMAGE_NOT_FETCHED';
+
+	constructor(readonly field: string, readonly src: string, reason: string) {
+		super(`${field}: the image ${src} could not be fetched: ${reason}`);
+		this.name = 'ImageFetchError';
+	}
+}
+
+/** The image a store's refusal names by its URL (it could not fetch it), as that image's failure; undefined for any other refusal. */
+export function imageFailure(sent: ProductWriteFields | undefined, error: { message: string }): { message: string; code: string } | undefined {
+	const index = sent?.images?.findIndex((image) => !image.id && error.message.includes(image.src)) ?? -1;
+	if (index < 0) return undefined;
+	const failure = new ImageFetchError(`images[${index}].src`, (sent?.images ?? [])[index].src, error.message);
+	return { message: failure.message, code: failure.code };
 }
 
 /** `options`, checked: 1 to 3 options, each a name of its own and distinct text values. */
@@ -153,7 +254,7 @@ function productVariants(value: unknown, options: ProductOption[]): ProductVaria
 }
 
 /** The fields a product has whatever its variants: with `variantFields` they make a product of several variants. */
-export type ProductBase = Pick<ProductFields, 'title' | 'description' | 'status'>;
+export type ProductBase = Pick<ProductFields, 'title' | 'description' | 'status' | 'images'>;
 
 /**
  * A product of several variants in the neutral fields, as every store reads it back: its SKU, prices and weight its
@@ -216,7 +317,7 @@ export function variantError(position: number, field: string | undefined, messag
  */
 export async function writeChecked(
 	batch: RecordWrite[],
-	send: (checked: Array<{ index: number; write: RecordWrite; product: ProductFields }>) => Promise<Map<number, WriteOutcome>>,
+	send: (checked: Array<{ index: number; write: RecordWrite; product: ProductWriteFields }>) => Promise<Map<number, WriteOutcome>>,
 	accepts: { variants: boolean; platform?: string } = { variants: false },
 ): Promise<WriteOutcome[]> {
 	return writeEachChecked(batch, (write) => productWrite(write, accepts), 'INVALID_PRODUCT', (checked) => send(checked.map(({ index, write, value }) => ({ index, write, product: value }))));

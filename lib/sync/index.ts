@@ -2,7 +2,8 @@ import { platformDefinition } from '../platforms/catalog';
 import type { CrmConnector, CrmEntity } from '../platforms/crm';
 import type { CreateDefault } from '../platforms/definition';
 import { CUSTOMER_ENTITY, customerMappings, type CustomerConnector } from '../platforms/customers';
-import { productMappings, type ProductConnector } from '../platforms/products';
+import { withImageOrigins } from './productImages';
+import { productMappingsOf, type ProductConnector } from '../platforms/products';
 import { runExclusive, type ExclusiveOptions } from '../store/exclusive';
 import { leaseName } from '../store/leases';
 import type { FieldMapping } from '../records/mapping';
@@ -133,7 +134,10 @@ export function openSync({ store, platforms }: EngineContext) {
 			const { exclusive, ...rest } = options;
 			storeIds(stores.map((choice) => (typeof choice === 'string' ? { platform: choice } : choice)));
 			const connected: SyncPlatform[] = [];
-			for (const choice of stores) connected.push({ connector: await productConnector(choice), mappings: productMappings });
+			for (const choice of stores) {
+				const products = withImageOrigins(await productConnector(choice), store, rest.integration);
+				connected.push({ connector: products, mappings: productMappingsOf(await products.fieldNames('products')) });
+			}
 			// One run of a catalogue at a time, whichever node of its store group starts it: they share one inbox and hub.
 			return runExclusive(store.leases, leaseName('sync', rest.integration, 'products'), () =>
 				syncPlatforms({ ...rest, entity: 'products', deletes: 'ignore', store, platforms: connected }),

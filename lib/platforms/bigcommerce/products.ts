@@ -3,10 +3,13 @@ import type { Transport } from '../../transport/transport';
 import { failedWrite, failedWrites, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
 import {
 	decimalText,
+	imageFailure,
+	ImageFetchError,
 	nextProductPage,
 	planVariants,
-	PRODUCT_FIELDS,
+	PRODUCT_FIELDS_WITH_IMAGES,
 	productRecord,
+	readImages,
 	readProductCursor,
 	variantError,
 	variantProduct,
@@ -18,6 +21,8 @@ import {
 	type ProductFields,
 	type ProductOption,
 	type ProductVariant,
+	type ProductWriteFields,
+	type StoreImage,
 } from '../products';
 
 interface CatalogVariant {
@@ -50,13 +55,21 @@ interface CatalogProduct {
 	date_modified: string;
 	/** Null for a product with options (BigCommerce: "null for complex products"). */
 	base_variant_id?: number | null;
-	/** With `include=variants,options`. */
+	/** With `include=variants,options,images`. */
 	variants?: CatalogVariant[];
 	options?: CatalogOption[];
+	images?: CatalogImage[];
 }
 
-/** A product's variants and options, read with it. */
-const INCLUDE = 'variants,options';
+interface CatalogImage {
+	id: number;
+	description: string;
+	sort_order: number;
+	url_zoom: string;
+}
+
+/** A product's variants, options and images, read with it. */
+const INCLUDE = 'variants,options,images';
 /** BigCommerce updates at most 50 variants a call (`PUT /catalog/variants`). */
 const VARIANT_BATCH = 50;
 const PAGE_SIZE = 250;
@@ -68,7 +81,29 @@ const BATCH_SIZE = 10;
  * and disabled is archived (BigCommerce has no status of its own).
  */
 function neutralBase(product: CatalogProduct): ProductBase {
-	return { title: product.name, description: product.description, status: product.is_visible ? 'active' : product.availability === 'disabled' ? 'archived' : 'draft' };
+	return {
+		title: product.name,
+		description: product.description,
+		status: product.is_visible ? 'active' : product.availability === 'disabled' ? 'archived' : 'draft',
+		...(product.images ? { images: storeImages(product.images) } : {}),
+	};
+}
+
+/** Images in BigCommerce's display order (`sort_order`, then as added), each by its largest URL, its description the alt text. */
+const storeImages = (images: CatalogImage[]): StoreImage[] =>
+	readImages([...images].sort((a, b) => a.sort_order - b.sort_order || a.id - b.id).map((image) => ({ id: image.id, src: image.url_zoom, alt: image.description })));
+
+/** An image as BigCommerce takes it: its place as `sort_order`, the first the thumbnail. */
+const imageFields = (image: StoreImage) => ({ description: image.alt, sort_order: image.position - 1, is_thumbnail: image.position === 1 });
+
+/**
+ * The product's images in its create (each by `image_url`: BigCommerce downloads it) or its update (only those it holds,
+ * by id: new ones are added and dropped ones deleted after the batch, a call each).
+ */
+function imagesOfWrite(product: ProductWriteFields, created: boolean): { images?: Array<Record<string, unknown>> } {
+	if (!product.images) return {};
+	if (created) return product.images.length > 0 ? { images: product.images.map((image) => ({ image_url: image.src, ...imageFields(image) })) } : {};
+	return { images: product.images.filter((image) => image.id).map((image) => ({ id: Number(image.id), ...imageFields(image) })) };
 }
 
 /** A retail price of 0 is none. */
@@ -109,8 +144,9 @@ const variantNumbers = (variant: { price: string | null; compareAtPrice: string 
  * variants takes its first variant's price and weight as its own (BigCommerce requires them) and no SKU of its own (each
  * variant has one); created, it carries its variants in its options' order, which makes its options and their values.
  */
-function bigCommerceFields(product: ProductFields, created: boolean): Record<string, unknown> {
+function bigCommerceFields(product: ProductWriteFields, created: boolean): Record<string, unknown> {
 	const fields = {
+		...imagesOfWrite(product, created),
 		name: product.title,
 		type: 'physical',
 		description: product.description,
@@ -151,7 +187,7 @@ export class BigCommerceProducts implements ProductConnector {
 	constructor(private readonly transport: Transport) {}
 
 	async fieldNames(): Promise<string[]> {
-		return [...PRODUCT_FIELDS];
+		return [...PRODUCT_FIELDS_WITH_IMAGES];
 	}
 
 	async pullChanges(_entity: string, cursor: string | undefined): Promise<ChangePage> {
@@ -188,7 +224,7 @@ export class BigCommerceProducts implements ProductConnector {
 						const byId = new Map(body.data.map((product) => [String(product.id), product]));
 						for (const { index, write, product } of updates) {
 							const saved = byId.get(String(write.externalId));
-							outcomes.set(index, saved ? await this.afterSave(saved, product, false) : { ok: false, error: { message: 'BigCommerce answered the batch without this product' } });
+							outcomes.set(index, saved ? await this.withImages(await this.afterSave(saved, product, false), product) : { ok: false, error: { message: 'BigCommerce answered the batch without this product' } });
 						}
 					} catch (error) {
 						failedWrites(updates.length, error).forEach((outcome, position) => outcomes.set(updates[position].index, outcome));
@@ -203,14 +239,60 @@ export class BigCommerceProducts implements ProductConnector {
 		);
 	}
 
-	/** A create refused because the SKU exists (409) is not retried: the next pull links the product by its SKU. */
-	private async create(product: ProductFields): Promise<WriteOutcome> {
+	/**
+	 * A create refused because the SKU exists (409) is not retried: the next pull links the product by its SKU. A product
+	 * with variants or images is read back once (the answer lists neither), which gives its images' ids.
+	 */
+	private async create(product: ProductWriteFields): Promise<WriteOutcome> {
 		try {
 			const body = await this.transport.request<{ data: CatalogProduct }>({ method: 'POST', url: '/catalog/products', body: bigCommerceFields(product, true) });
-			return product.variants ? succeeded(await this.read(body.data.id), true) : succeeded(body.data, true);
+			if (product.variants || product.images?.length) return succeeded(await this.read(body.data.id), true);
+			return succeeded(product.images ? { ...body.data, images: [] } : body.data, true);
 		} catch (error) {
 			const code = error instanceof PlatformApiError && error.status === 409 ? 'DUPLICATE' : undefined;
-			return { ok: false, error: { message: (error as Error).message, code } };
+			return { ok: false, error: imageFailure(product, error as Error) ?? { message: (error as Error).message, code } };
+		}
+	}
+
+	/**
+	 * An updated product's images after its batch: each dropped image deleted and each new one added from its URL, a call
+	 * each; the outcome lists the images in order with their ids. An image BigCommerce could not download fails the
+	 * product (its other fields are written; the next run tries the images again).
+	 */
+	private async withImages(outcome: WriteOutcome, product: ProductWriteFields): Promise<WriteOutcome> {
+		if (!outcome.ok || !product.images) return outcome;
+		try {
+			for (const id of product.droppedImageIds ?? []) await this.deleteImage(outcome.externalId, id);
+			const images: StoreImage[] = [];
+			for (const [index, image] of product.images.entries()) {
+				if (image.id) {
+					images.push(image);
+					continue;
+				}
+				const added = await this.addImage(outcome.externalId, image, index);
+				images.push({ ...image, id: String(added.id), src: added.url_zoom });
+			}
+			return { ...outcome, fields: { ...outcome.fields, images } };
+		} catch (error) {
+			return { ok: false, externalId: outcome.externalId, error: error instanceof ImageFetchError ? { message: error.message, code: error.code } : { message: (error as Error).message } };
+		}
+	}
+
+	private async addImage(productId: string, image: StoreImage, index: number): Promise<CatalogImage> {
+		try {
+			return (await this.transport.request<{ data: CatalogImage }>({ method: 'POST', url: `/catalog/products/${productId}/images`, body: { image_url: image.src, ...imageFields(image) } })).data;
+		} catch (error) {
+			if (error instanceof PlatformApiError && error.status === 422) throw new ImageFetchError(`images[${index}].src`, image.src, error.message);
+			throw error;
+		}
+	}
+
+	/** An image already gone (404) is what the delete wanted. */
+	private async deleteImage(productId: string, imageId: string): Promise<void> {
+		try {
+			await this.transport.request({ method: 'DELETE', url: `/catalog/products/${productId}/images/${imageId}` });
+		} catch (error) {
+			if (!(error instanceof PlatformApiError && error.status === 404)) throw error;
 		}
 	}
 

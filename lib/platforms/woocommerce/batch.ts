@@ -23,7 +23,7 @@ export async function writeWooBatch<T>(
 	transport: Transport,
 	url: string,
 	writes: WooBatchWrite[],
-	outcomeOf: (entry: WooBatchEntry<T> | undefined, created: boolean) => WriteOutcome,
+	outcomeOf: (entry: WooBatchEntry<T> | undefined, created: boolean, index: number) => WriteOutcome,
 ): Promise<Map<number, WriteOutcome>> {
 	const creates = writes.filter((entry) => !entry.write.externalId);
 	const updates = writes.filter((entry) => entry.write.externalId);
@@ -34,8 +34,8 @@ export async function writeWooBatch<T>(
 			url,
 			body: { create: creates.map(({ fields }) => fields), update: updates.map(({ write, fields }) => ({ id: Number(write.externalId), ...fields })) },
 		});
-		creates.forEach(({ index }, position) => outcomes.set(index, outcomeOf(body.create?.[position], true)));
-		updates.forEach(({ index }, position) => outcomes.set(index, outcomeOf(body.update?.[position], false)));
+		creates.forEach(({ index }, position) => outcomes.set(index, outcomeOf(body.create?.[position], true, index)));
+		updates.forEach(({ index }, position) => outcomes.set(index, outcomeOf(body.update?.[position], false, index)));
 	} catch (error) {
 		// A create whose answer was lost may have landed: the next pull finds it by its match field and links it, never twice.
 		failedWrites(writes.length, error).forEach((outcome, position) => outcomes.set(writes[position].index, outcome));

@@ -4,10 +4,12 @@ import { BATCH_SIZE, writeWooBatch, type WooBatchEntry } from './batch';
 import { failedWrite } from '../crm';
 import {
 	decimalText,
+	imageFailure,
 	nextProductPage,
 	planVariants,
-	PRODUCT_FIELDS,
+	PRODUCT_FIELDS_WITH_IMAGES,
 	productRecord,
+	readImages,
 	readProductCursor,
 	variantError,
 	variantProduct,
@@ -18,6 +20,7 @@ import {
 	type ProductFields,
 	type ProductStatus,
 	type ProductVariant,
+	type ProductWriteFields,
 } from '../products';
 
 interface WooProduct {
@@ -31,6 +34,8 @@ interface WooProduct {
 	status: string;
 	weight: string;
 	date_modified_gmt: string;
+	/** In order, the first the product's main image. */
+	images?: Array<{ id: number; src: string; name?: string; alt: string }>;
 	/** A variable product's attributes; those with `variation: true` are its options. */
 	attributes?: Array<{ name: string; position: number; variation: boolean; options: string[] }>;
 }
@@ -69,7 +74,7 @@ function wooPrices(entry: { price: string | null; compareAtPrice: string | null 
 const wooWeight = (weight: number | null) => (weight === null ? '' : String(weight));
 
 function neutralBase(product: WooProduct): ProductBase {
-	return { title: product.name, description: product.description, status: STATUS_FROM_WOO[product.status] ?? 'draft' };
+	return { title: product.name, description: product.description, status: STATUS_FROM_WOO[product.status] ?? 'draft', images: readImages(product.images ?? []) };
 }
 
 /** A simple WooCommerce product in the neutral fields. */
@@ -103,8 +108,8 @@ function neutralVariable(product: WooProduct, variations: WooVariation[]): Produ
  * its variations, and it has no SKU, price or weight of its own (its variations have them; its SKU is left as it is,
  * empty on a create, so it never takes a variation's).
  */
-function wooFields(product: ProductFields, created: boolean): Record<string, unknown> {
-	const common = { name: product.title, description: product.description, status: STATUS_TO_WOO[product.status] };
+function wooFields(product: ProductWriteFields, created: boolean): Record<string, unknown> {
+	const common = { name: product.title, description: product.description, status: STATUS_TO_WOO[product.status], ...wooImages(product) };
 	if (!product.options || !product.variants) return { ...common, sku: product.sku, type: SIMPLE, ...wooPrices(product), weight: wooWeight(product.weight) };
 	return {
 		...common,
@@ -112,6 +117,15 @@ function wooFields(product: ProductFields, created: boolean): Record<string, unk
 		type: VARIABLE,
 		attributes: product.options.map((option, position) => ({ name: option.name, position, visible: true, variation: true, options: option.values })),
 	};
+}
+
+/**
+ * Images in order (the first the main one): one the store holds by its id (its alt text set), a new one by `src`, which
+ * WooCommerce downloads into its media library; the list replaces the product's images.
+ */
+function wooImages(product: ProductWriteFields): { images?: Array<{ id?: number; src?: string; alt: string }> } {
+	if (!product.images) return {};
+	return { images: product.images.map((image) => (image.id ? { id: Number(image.id), alt: image.alt } : { src: image.src, alt: image.alt })) };
 }
 
 /** A variant as a variation: its place is its menu order, so it reads back in the product's order. */
@@ -141,7 +155,7 @@ export class WooCommerceProducts implements ProductConnector {
 	constructor(private readonly transport: Transport) {}
 
 	async fieldNames(): Promise<string[]> {
-		return [...PRODUCT_FIELDS];
+		return [...PRODUCT_FIELDS_WITH_IMAGES];
 	}
 
 	/** `modified_after` is exclusive and to the second: asked from a second earlier, the boundary's products are read again (harmless). */
@@ -171,9 +185,10 @@ export class WooCommerceProducts implements ProductConnector {
 			batch,
 			async (checked) => {
 				const saved = new Map<string, WooProduct>();
-				const outcomes = await writeWooBatch<WooProduct>(this.transport, '/products/batch', checked.map(({ index, write, product }) => ({ index, write, fields: wooFields(product, !write.externalId) })), (entry, created) => {
+				const sent = new Map(checked.map(({ index, product }) => [index, product]));
+				const outcomes = await writeWooBatch<WooProduct>(this.transport, '/products/batch', checked.map(({ index, write, product }) => ({ index, write, fields: wooFields(product, !write.externalId) })), (entry, created, index) => {
 					if (entry && !('error' in entry)) saved.set(String(entry.id), entry as WooProduct);
-					return outcomeOf(entry, created);
+					return outcomeOf(entry, created, sent.get(index));
 				});
 				for (const { index, write, product } of checked) {
 					const outcome = outcomes.get(index);
@@ -254,9 +269,11 @@ interface VariationOperation {
 	position: number;
 	body: Record<string, unknown> | number;
 }
-function outcomeOf(entry: WooBatchEntry<WooProduct> | undefined, created: boolean): WriteOutcome {
+
+/** A product's entry of the batch answer; WooCommerce's refusal of an image it could not fetch names the image's field. */
+function outcomeOf(entry: WooBatchEntry<WooProduct> | undefined, created: boolean, sent: ProductWriteFields | undefined): WriteOutcome {
 	if (!entry) return { ok: false, error: { message: 'WooCommerce answered the batch without this product' } };
-	if ('error' in entry) return { ok: false, error: { message: entry.error.message, code: entry.error.code } };
+	if ('error' in entry) return { ok: false, error: imageFailure(sent, entry.error) ?? { message: entry.error.message, code: entry.error.code } };
 	const product = entry as WooProduct;
 	return { ok: true, externalId: String(product.id), created, fields: { ...neutral(product) }, modifiedAt: new Date(utc(product.date_modified_gmt)).toISOString() };
 }

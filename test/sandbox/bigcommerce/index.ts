@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { headerAuth } from '../framework/auth';
+import { pngBytes, SandboxMedia } from '../framework/media';
 import { controlError } from '../framework/control';
 import type { WindowUsage } from '../framework/rateLimit';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory } from '../framework/types';
@@ -103,11 +104,29 @@ interface CatalogProduct {
 	date_modified: string;
 }
 
+/** A product image (v3 `/catalog/products/{id}/images`), served from the store's own image URLs. */
+interface ProductImage {
+	id: number;
+	product_id: number;
+	is_thumbnail: boolean;
+	sort_order: number;
+	description: string;
+	image_file: string;
+	url_zoom: string;
+	url_standard: string;
+	url_thumbnail: string;
+	url_tiny: string;
+	date_modified: string;
+}
+
 const CATALOG_FIELDS = ['name', 'type', 'sku', 'description', 'price', 'retail_price', 'sale_price', 'weight', 'is_visible', 'availability'] as const;
 
 export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 	const items = new Map<string, Item>();
 	const catalog = new Map<number, CatalogProduct>();
+	/** Each product's images, by product id. */
+	const images = new Map<number, ProductImage[]>();
+	const media = new SandboxMedia('/product_images', () => services.baseUrl());
 	const customers = new Map<number, Customer>();
 	let orders: Order[] = [];
 	let hooks: Hook[] = [];
@@ -236,6 +255,78 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		return { status: 200, body: { data, meta: { pagination: { total: found.length, count: data.length, per_page: limit, current_page: page, total_pages: Math.max(1, Math.ceil(found.length / limit)) } } } };
 	};
 
+	/** A product's images in display order: by `sort_order`, then as added. */
+	const imagesOf = (productId: number) => [...(images.get(productId) ?? [])].sort((a, b) => a.sort_order - b.sort_order || a.id - b.id);
+	/** The product with the sub-resources `include` names (variants, options, images). */
+	const included = (product: CatalogProduct, include: string | null) => {
+		const withVariants = variants.included(product, include);
+		return (include ?? '').split(',').includes('images') ? { ...withVariants, images: imagesOf(product.id) } : withVariants;
+	};
+	const touch = (productId: number) => {
+		const product = catalog.get(productId);
+		if (product) product.date_modified = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+	};
+
+	/** An image BigCommerce downloads from `image_url`; a URL it cannot download is refused (422), nothing added. */
+	const downloadImage = async (productId: number, fields: Record<string, unknown>): Promise<ProductImage | SandboxResponse> => {
+		const url = fields.image_url;
+		if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return problem(422, 'JSON data is missing or invalid', { image_url: 'image_url must be a URL' });
+		let file;
+		try {
+			file = await media.download(url);
+		} catch (error) {
+			return problem(422, `Unable to download the image from ${url}: ${(error as Error).message}`, { image_url: 'image_url is invalid' });
+		}
+		return keepImage(productId, SandboxMedia.fileName(url), file, fields);
+	};
+	const keepImage = (productId: number, name: string, file: { bytes: Buffer; contentType: string }, fields: Record<string, unknown>): ProductImage => {
+		const path = media.keep(name.replace(/(\.[^.]*)?$/, (extension) => `__${nextId}${extension}`), file);
+		const url = media.url(path);
+		const list = images.get(productId) ?? [];
+		const image: ProductImage = {
+			id: nextId++, product_id: productId, is_thumbnail: fields.is_thumbnail === true || list.length === 0, sort_order: typeof fields.sort_order === 'number' ? fields.sort_order : list.length,
+			description: typeof fields.description === 'string' ? fields.description : '', image_file: path.slice(media.prefix.length + 1), url_zoom: url, url_standard: url, url_thumbnail: url, url_tiny: url,
+			date_modified: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+		};
+		images.set(productId, [...list, image]);
+		touch(productId);
+		return image;
+	};
+	/** An existing image's description, order and thumbnail flag (PUT), or a new one from `image_url`. */
+	const writeImage = async (productId: number, fields: Record<string, unknown>): Promise<ProductImage | SandboxResponse> => {
+		if (fields.id === undefined) return downloadImage(productId, fields);
+		const image = images.get(productId)?.find((entry) => entry.id === Number(fields.id));
+		if (!image) return problem(404, `Image ${String(fields.id)} was not found`, {});
+		if (typeof fields.description === 'string') image.description = fields.description;
+		if (typeof fields.sort_order === 'number') image.sort_order = fields.sort_order;
+		if (fields.is_thumbnail === true) for (const other of images.get(productId) ?? []) other.is_thumbnail = other === image;
+		touch(productId);
+		return image;
+	};
+	const isImage = (response: ProductImage | SandboxResponse): response is ProductImage => 'product_id' in response;
+
+	/** `/catalog/products/{id}/images`: list, add (from `image_url`), change, delete. */
+	const productImages = {
+		list: (request: SandboxRequest): SandboxResponse => {
+			if (!catalog.has(Number(request.params.product_id))) return problem(404, 'The requested product was not found', {});
+			const data = imagesOf(Number(request.params.product_id));
+			return { status: 200, body: { data, meta: { pagination: { total: data.length, count: data.length, per_page: 50, current_page: 1, total_pages: 1 } } } };
+		},
+		create: async (request: SandboxRequest): Promise<SandboxResponse> => {
+			if (!catalog.has(Number(request.params.product_id))) return problem(404, 'The requested product was not found', {});
+			const image = await writeImage(Number(request.params.product_id), { ...((request.body ?? {}) as Record<string, unknown>), id: undefined });
+			return isImage(image) ? { status: 200, body: { data: image, meta: {} } } : image;
+		},
+		remove: (request: SandboxRequest): SandboxResponse => {
+			const productId = Number(request.params.product_id);
+			const list = images.get(productId) ?? [];
+			if (!list.some((image) => image.id === Number(request.params.image_id))) return problem(404, `Image ${request.params.image_id} was not found`, {});
+			images.set(productId, list.filter((image) => image.id !== Number(request.params.image_id)));
+			touch(productId);
+			return { status: 204 };
+		},
+	};
+
 	/** `GET /catalog/products`: `date_modified:min` (inclusive), `sort=id`, `direction`, `limit` (≤250), `page`. */
 	const listCatalog = (request: SandboxRequest): SandboxResponse => {
 		const min = request.query.get('date_modified:min');
@@ -243,12 +334,12 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		const limit = Math.min(Number(request.query.get('limit') ?? 50), 250);
 		const page = Number(request.query.get('page') ?? 1);
 		const found = [...catalog.values()].filter((product) => since === undefined || Date.parse(product.date_modified) >= since).sort((a, b) => (request.query.get('direction') === 'desc' ? b.id - a.id : a.id - b.id));
-		const data = found.slice((page - 1) * limit, page * limit).map((product) => variants.included(product, request.query.get('include')));
+		const data = found.slice((page - 1) * limit, page * limit).map((product) => included(product, request.query.get('include')));
 		return { status: 200, body: { data, meta: { pagination: { total: found.length, count: data.length, per_page: limit, current_page: page, total_pages: Math.max(1, Math.ceil(found.length / limit)), links: {} } } } };
 	};
 
 	/** `POST /catalog/products`: one product; name, type, weight and price are required. */
-	const createCatalogProduct = (request: SandboxRequest): SandboxResponse => {
+	const createCatalogProduct = async (request: SandboxRequest): Promise<SandboxResponse> => {
 		const body = (request.body ?? {}) as Record<string, unknown>;
 		const missing = ['name', 'type', 'weight', 'price'].filter((field) => body[field] === undefined);
 		if (missing.length > 0) return problem(422, 'JSON data is missing or invalid', Object.fromEntries(missing.map((field) => [field, `${field} is required`])));
@@ -260,13 +351,21 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		}
 		const withVariants = variants.checkCreate(product.id, product.sku, body.variants);
 		if ('problem' in withVariants) return withVariants.problem;
+		// The product's `images` are downloaded with it: one that cannot be downloaded refuses the whole product.
+		for (const fields of Array.isArray(body.images) ? (body.images as Array<Record<string, unknown>>) : []) {
+			const image = await downloadImage(product.id, fields);
+			if (!isImage(image)) {
+				images.delete(product.id);
+				return image;
+			}
+		}
 		catalog.set(product.id, product);
 		withVariants.commit();
 		return { status: 200, body: { data: variants.included(product, null), meta: {} } };
 	};
 
 	/** `PUT /catalog/products`: up to 10 products by id, all or nothing. */
-	const updateCatalogProducts = (request: SandboxRequest): SandboxResponse => {
+	const updateCatalogProducts = async (request: SandboxRequest): Promise<SandboxResponse> => {
 		const list = request.body;
 		if (!Array.isArray(list) || list.length === 0) return problem(422, 'JSON data is missing or invalid', { body: 'must be an array of products' });
 		if (list.length > 10) return problem(413, 'The request payload is too large. The maximum number of items is 10.', {});
@@ -282,7 +381,14 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				return refused;
 			}
 		}
-		return { status: 200, body: { data: copies.map((copy) => variants.included(copy, null)), meta: {} } };
+		// `images` of an update: each by id changed (description, sort_order, is_thumbnail), one with `image_url` added.
+		for (const [index, copy] of copies.entries()) {
+			for (const fields of Array.isArray(list[index].images) ? (list[index].images as Array<Record<string, unknown>>) : []) {
+				const image = await writeImage(copy.id, fields);
+				if (!isImage(image)) return image;
+			}
+		}
+		return { status: 200, body: { data: copies.map((copy) => variants.included(catalog.get(copy.id) ?? copy, null)), meta: {} } };
 	};
 
 	const adjust = (kind: 'relative' | 'absolute') => (request: SandboxRequest): SandboxResponse => {
@@ -358,9 +464,11 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 		return { scope, deliveries: targets.length * times, payload };
 	};
 
+	const authenticate = headerAuth('X-Auth-Token', bigCommerceAccessToken, () => problem(401, 'No valid credential was provided.'));
 	return {
 		credentials: { accessToken: bigCommerceAccessToken, storeHash: bigCommerceStoreHash, locationId: String(bigCommerceLocationId) },
-		authenticate: headerAuth('X-Auth-Token', bigCommerceAccessToken, () => problem(401, 'No valid credential was provided.')),
+		// Product images are public (BigCommerce serves them from its CDN).
+		authenticate: (request) => (media.holds(request.path) ? undefined : authenticate(request)),
 		rateLimits: {
 			defaults: [{ name: 'store', kind: 'fixed', limit: 150, intervalMs: 30_000 }],
 			headers: rateHeaders,
@@ -388,7 +496,7 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				.put(`${base}/catalog/products`, updateCatalogProducts)
 				.get(`${base}/catalog/products/:id`, (request) => {
 					const product = catalog.get(Number(request.params.id));
-					return product ? { status: 200, body: { data: variants.included(product, request.query.get('include')), meta: {} } } : problem(404, 'The requested product was not found');
+					return product ? { status: 200, body: { data: included(product, request.query.get('include')), meta: {} } } : problem(404, 'The requested product was not found');
 				})
 				.get(`${base}/catalog/products/:id/options`, (request) => ({ status: 200, body: { data: variants.optionsOf(Number(request.params.id)), meta: {} } }))
 				.post(`${base}/catalog/products/:id/options`, (request) => variants.createOption(Number(request.params.id), (request.body ?? {}) as Record<string, unknown>))
@@ -399,6 +507,10 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				.post(`${base}/catalog/products/:id/variants`, (request) => variants.createVariant(Number(request.params.id), (request.body ?? {}) as Record<string, unknown>))
 				.delete(`${base}/catalog/products/:id/variants/:variantId`, (request) => variants.deleteVariant(Number(request.params.id), Number(request.params.variantId)))
 				.put(`${base}/catalog/variants`, (request) => variants.updateVariants(request.body))
+				.get(`${base}/catalog/products/:product_id/images`, productImages.list)
+				.post(`${base}/catalog/products/:product_id/images`, productImages.create)
+				.delete(`${base}/catalog/products/:product_id/images/:image_id`, productImages.remove)
+				.get(`${media.prefix}/:folder/:file`, (request) => media.serve(request))
 				.get(`${base}/customers`, listCustomers)
 				.post(`${base}/customers`, writeCustomers(true))
 				.put(`${base}/customers`, writeCustomers(false))
@@ -420,6 +532,8 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 				items.clear();
 				catalog.clear();
 				variants.reset();
+				images.clear();
+				media.reset();
 				customers.clear();
 				transactions.length = 0;
 				orders = [];
@@ -455,6 +569,8 @@ export const createBigCommerceSandbox: VendorSandboxFactory = (services) => {
 							const refused = applyCatalogFields(product, { name: record.sku, ...record });
 							if (refused) throw controlError(400, `catalog product refused: ${JSON.stringify(refused.body)}`);
 							catalog.set(product.id, product);
+							// Uploaded by the merchant: `images: [{ name: "cap.png", description? }]`.
+							for (const image of (record.images ?? []) as Array<{ name: string; description?: string }>) keepImage(product.id, image.name, { bytes: pngBytes(image.name), contentType: 'image/png' }, { description: image.description });
 						}
 						continue;
 					}

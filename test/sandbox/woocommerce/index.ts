@@ -9,6 +9,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 import { controlError } from '../framework/control';
+import { pngBytes, SandboxMedia } from '../framework/media';
 import { SandboxError, type SandboxRequest, type SandboxResponse, type VendorSandboxFactory, type VendorSettings } from '../framework/types';
 import type { WebhookSigner } from '../framework/webhooks';
 import { wooAuthenticator } from './auth';
@@ -55,6 +56,16 @@ interface Product {
 	menu_order: number;
 	/** Custom fields; a PUT updates an entry by id, else the entry with its key (one value per key), else adds one. */
 	meta_data: MetaEntry[];
+	/** The product's images (media library attachments), the first its featured image. */
+	images?: WooImage[];
+}
+
+/** A media library attachment, as a product lists it. */
+interface WooImage {
+	id: number;
+	src: string;
+	name: string;
+	alt: string;
 }
 
 interface ProductAttribute {
@@ -112,7 +123,14 @@ class WooState {
 	orders: Order[] = [];
 	webhooks: Webhook[] = [];
 	settings = { duplicateWebhooks: false };
+	/** The media library: attachments by id. */
+	attachments = new Map<number, WooImage>();
+	media: SandboxMedia;
 	private nextId = 100;
+
+	constructor(baseUrl: () => string) {
+		this.media = new SandboxMedia('/wp-content/uploads', baseUrl);
+	}
 
 	reset(): void {
 		this.products.clear();
@@ -120,7 +138,16 @@ class WooState {
 		this.orders = [];
 		this.webhooks = [];
 		this.settings = { duplicateWebhooks: false };
+		this.attachments.clear();
+		this.media.reset();
 		this.nextId = 100;
+	}
+
+	/** An attachment made of an image's bytes, served from the uploads folder. */
+	attach(name: string, file: { bytes: Buffer; contentType: string }, alt = ''): WooImage {
+		const attachment = { id: this.id(), src: this.media.url(this.media.keep(name, file)), name: name.replace(/\.[^.]*$/, ''), alt };
+		this.attachments.set(attachment.id, attachment);
+		return attachment;
 	}
 
 	id(): number {
@@ -138,7 +165,7 @@ class WooState {
 const stamp = () => new Date().toISOString().slice(0, 19);
 
 export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
-	const state = new WooState();
+	const state = new WooState(() => services.baseUrl());
 	/** One event to every active webhook on its topic, `times` deliveries each carrying the same delivery id. */
 	const emit = (topic: string, payload: unknown, times = 1) => {
 		const targets = state.webhooks.filter((hook) => hook.topic === topic && hook.status === 'active');
@@ -155,13 +182,15 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 		if (state.settings.duplicateWebhooks) services.publishWebhook(order);
 		emit(topic, order, state.settings.duplicateWebhooks ? 2 : 1);
 	};
+	const authenticate = wooAuthenticator(wooConsumerKey, wooConsumerSecret, (reason, message) =>
+		reason === 'missing'
+			? wooError(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.')
+			: wooError(401, 'woocommerce_rest_authentication_error', message ?? 'Consumer key is invalid.'),
+	);
 	return {
 		credentials: { consumerKey: wooConsumerKey, consumerSecret: wooConsumerSecret },
-		authenticate: wooAuthenticator(wooConsumerKey, wooConsumerSecret, (reason, message) =>
-			reason === 'missing'
-				? wooError(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.')
-				: wooError(401, 'woocommerce_rest_authentication_error', message ?? 'Consumer key is invalid.'),
-		),
+		// The uploads folder is public: a store's images are served to anyone.
+		authenticate: (request) => (state.media.holds(request.path) ? undefined : authenticate(request)),
 		rateLimits: { defaults: [], headers: () => ({}), rejection: () => wooError(429, 'woocommerce_rest_too_many_requests', 'Too many requests.') },
 		errors: {
 			serverError: (status) => wooError(status, 'internal_server_error', 'There has been a critical error on this website.'),
@@ -172,12 +201,13 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 			router
 				.get(`${API}/products`, (request) => listProducts(state, request))
 				.get(`${API}/products/:id`, (request) => ({ status: 200, body: product(state, request.params.id) }))
-				.put(`${API}/products/:id`, (request) => ({ status: 200, body: update(state, product(state, request.params.id), request.body) }))
+				.put(`${API}/products/:id`, async (request) => ({ status: 200, body: update(state, product(state, request.params.id), await sideloaded(state, request.body)) }))
 				.get(`${API}/products/:id/variations`, (request) => paged(request, variations(state, request.params.id).filter((entry) => !request.query.get('sku') || entry.sku === request.query.get('sku'))))
 				.get(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: variation(state, request.params.id, request.params.variationId) }))
 				.put(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: updateVariation(state, product(state, request.params.id), variation(state, request.params.id, request.params.variationId), request.body) }))
 				.post(`${API}/products/batch`, (request) => batch(state, request))
 				.post(`${API}/products/:id/variations/batch`, (request) => variationBatch(state, request.params.id, request))
+				.get(`${state.media.prefix}/:folder/:file`, (request) => state.media.serve(request))
 				.get(`${API}/customers`, (request) => listCustomers(state, request))
 				.post(`${API}/customers`, (request) => createdCustomer(state, request.body, (customer) => emit('customer.created', customer)))
 				.put(`${API}/customers/:id`, (request) => updatedCustomer(state, request, (customer) => emit('customer.updated', customer)))
@@ -306,8 +336,49 @@ function update(state: WooState, target: Product, body: unknown): Product {
 	}
 	if (patch.attributes !== undefined && target.type !== 'variation') target.attributes = productAttributes(patch.attributes);
 	if (patch.meta_data !== undefined) updateMeta(state, target, patch.meta_data);
+	if (patch.images !== undefined) target.images = productImages(state, patch.images);
 	target.date_modified_gmt = stamp();
 	return target;
+}
+
+/**
+ * A product's images as WC_REST_Products_Controller::set_product_images sets them: each by an attachment `id` (its alt
+ * text updated) in the order given, the list replacing the product's images. Images given by `src` were sideloaded
+ * first (see sideloaded).
+ */
+function productImages(state: WooState, images: unknown): WooImage[] {
+	if (!Array.isArray(images)) throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): images'));
+	return images.map((entry: { id?: unknown; alt?: unknown }) => {
+		const attachment = state.attachments.get(Number(entry?.id));
+		if (!attachment) throw new SandboxError(wooError(400, 'woocommerce_product_invalid_image_id', `#${String(entry?.id)} is an invalid image ID.`));
+		if (typeof entry.alt === 'string') attachment.alt = entry.alt;
+		return { ...attachment };
+	});
+}
+
+/**
+ * The body with each image given by `src` downloaded into the media library (wc_rest_upload_image_from_url) and named
+ * by its attachment id; an image that cannot be downloaded refuses the product, as WooCommerce does.
+ */
+async function sideloaded<T>(state: WooState, body: T): Promise<T> {
+	const images = (body as { images?: unknown } | undefined)?.images;
+	if (!Array.isArray(images)) return body;
+	const resolved = [];
+	for (const entry of images as Array<{ id?: number; src?: unknown; alt?: unknown; name?: unknown }>) {
+		if (entry?.id || typeof entry?.src !== 'string') {
+			resolved.push(entry);
+			continue;
+		}
+		let file;
+		try {
+			file = await state.media.download(entry.src);
+		} catch (error) {
+			throw new SandboxError(wooError(400, 'woocommerce_product_image_upload_error', `Error getting remote image ${entry.src}. Error: ${(error as Error).message}`));
+		}
+		const attachment = state.attach(SandboxMedia.fileName(entry.src), file, typeof entry.alt === 'string' ? entry.alt : '');
+		resolved.push({ id: attachment.id, alt: attachment.alt });
+	}
+	return { ...body, images: resolved };
 }
 
 /** As WC_Data::update_meta_data: by id when given, else the first entry with the key (dropping later ones), else a new entry. */
@@ -380,7 +451,7 @@ function createProduct(state: WooState, fields: Partial<Product>): Product {
 	if (!PRODUCT_TYPES.includes(type)) throw new SandboxError(wooError(400, 'rest_invalid_param', 'Invalid parameter(s): type'));
 	const product: Product = {
 		id: state.id(), name: '', sku: '', type, manage_stock: false, stock_quantity: null, stock_status: 'instock',
-		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [], attributes: [], menu_order: 0,
+		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [], attributes: [], menu_order: 0, images: [],
 	};
 	update(state, product, fields);
 	state.products.set(product.id, product);
@@ -475,30 +546,30 @@ function listOrders(state: WooState, request: SandboxRequest): SandboxResponse {
 }
 
 /** `{ create: [...], update: [{ id, ... }] }`: each entry succeeds or carries its own error, as WooCommerce answers. */
-function batch(state: WooState, request: SandboxRequest): SandboxResponse {
+async function batch(state: WooState, request: SandboxRequest): Promise<SandboxResponse> {
 	const body = (request.body ?? {}) as { create?: Array<Partial<Product>>; update?: Array<Partial<Product>> };
 	const updates = body.update ?? [];
 	const creates = body.create ?? [];
 	if (updates.length + creates.length > 100) return wooError(413, 'woocommerce_rest_request_entity_too_large', 'Unable to accept more than 100 items for this request.');
-	const create = creates.map((entry) => {
-		try {
-			return createProduct(state, entry);
-		} catch (error) {
-			if (error instanceof SandboxError) return { id: 0, error: error.response.body };
-			throw error;
-		}
-	});
-	const update_ = updates.map((entry) => {
+	const create = [];
+	for (const entry of creates) create.push(await batchEntry(0, async () => createProduct(state, await sideloaded(state, entry))));
+	const update_ = [];
+	for (const entry of updates) {
 		const target = state.products.get(Number(entry.id));
-		if (!target) return { id: entry.id, error: { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 400 } } };
-		try {
-			return update(state, target, entry);
-		} catch (error) {
-			if (error instanceof SandboxError) return { id: entry.id, error: error.response.body };
-			throw error;
-		}
-	});
+		if (!target) update_.push({ id: entry.id, error: { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 400 } } });
+		else update_.push(await batchEntry(entry.id, async () => update(state, target, await sideloaded(state, entry))));
+	}
 	return { status: 200, body: { ...(creates.length > 0 ? { create } : {}), update: update_ } };
+}
+
+/** One entry of a batch: the product, or its own error. */
+async function batchEntry(id: unknown, apply: () => Promise<Product>): Promise<Product | { id: unknown; error: unknown }> {
+	try {
+		return await apply();
+	} catch (error) {
+		if (error instanceof SandboxError) return { id, error: error.response.body };
+		throw error;
+	}
 }
 
 /** `GET /customers`: customers (role `customer` unless `role` says otherwise), `email` exact, ordered by id or registration. */
@@ -641,7 +712,7 @@ function updateOrderStatus(state: WooState, request: SandboxRequest, publish: (o
 
 const ORDER_STATUSES = ['pending', 'processing', 'on-hold', 'completed', 'cancelled', 'refunded', 'failed'];
 
-/** `{ products: [{ sku, stock_quantity, name?, manage_stock?, parentSku?, description?, regular_price?, sale_price?, status?, weight? }] }`; `parentSku` makes a variation of that (variable) product. */
+/** `{ products: [{ sku, stock_quantity, name?, manage_stock?, parentSku?, description?, regular_price?, sale_price?, status?, weight?, images? }] }`; `parentSku` makes a variation of that (variable) product. */
 function seed(state: WooState, data: Record<string, unknown[]>): Record<string, unknown[]> {
 	const stored: Product[] = [];
 	for (const [collection, records] of Object.entries(data)) {
@@ -650,7 +721,7 @@ function seed(state: WooState, data: Record<string, unknown[]>): Record<string, 
 			continue;
 		}
 		if (collection !== 'products' || !Array.isArray(records)) throw controlError(400, 'seed { products: [{ sku, stock_quantity }] } or { customers: [{ email, first_name?, last_name? }] }');
-		for (const record of records as Array<Partial<Product> & { parentSku?: string }>) {
+		for (const record of records as Array<Omit<Partial<Product>, 'images'> & { parentSku?: string; images?: Array<{ name: string; alt?: string }> }>) {
 			if (typeof record.sku !== 'string') throw controlError(400, 'each product needs a sku');
 			const existing = [...state.products.values()].find((entry) => entry.sku === record.sku);
 			const parent = record.parentSku === undefined ? undefined : variableParent(state, record.parentSku);
@@ -673,6 +744,8 @@ function seed(state: WooState, data: Record<string, unknown[]>): Record<string, 
 				meta_data: [],
 				attributes: [],
 				menu_order: 0,
+				// Uploaded by the merchant: `images: [{ name: "tee.png", alt? }]`.
+				images: (record.images ?? []).map((image) => state.attach(image.name, { bytes: pngBytes(image.name), contentType: 'image/png' }, image.alt ?? '')),
 			};
 			if (record.stock_quantity !== undefined) state.setStock(entry, record.stock_quantity as number);
 			state.products.set(entry.id, entry);
@@ -691,7 +764,7 @@ function variableParent(state: WooState, sku: string): Product {
 	}
 	const parent: Product = {
 		id: state.id(), name: sku, sku, type: 'variable', manage_stock: false, stock_quantity: null, stock_status: 'instock',
-		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [], attributes: [], menu_order: 0,
+		description: '', regular_price: '', sale_price: '', price: '', status: 'publish', weight: '', date_modified_gmt: stamp(), meta_data: [], attributes: [], menu_order: 0, images: [],
 	};
 	state.products.set(parent.id, parent);
 	return parent;
