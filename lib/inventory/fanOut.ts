@@ -115,6 +115,13 @@ export interface InventoryFanOutOptions {
 	 * of its own, and each engine writes only its own stores; the other stores' rows wait for their engines.
 	 */
 	group?: string;
+	/**
+	 * The group's other stores, declared (`shopify@eu`): a movement this engine records is owed to them even before their
+	 * own engine first ran (their engine writes it on its next Apply of the order or Retry Pending). Without them, a
+	 * store is owed only what was recorded after it joined. Not kept in the group: a name declared by mistake stops being
+	 * owed anything once it is no longer declared.
+	 */
+	groupMembers?: string[];
 }
 
 export type WriteStep = 'before-intent' | 'after-intent' | 'after-write' | 'after-ledger';
@@ -159,6 +166,7 @@ export class InventoryFanOut {
 	private readonly stores: StoreTarget[];
 	private readonly onWriteStep: NonNullable<InventoryFanOutOptions['onWriteStep']>;
 	private readonly group?: string;
+	private readonly groupMembers: string[];
 	private joined?: Promise<void>;
 
 	constructor(options: InventoryFanOutOptions) {
@@ -175,6 +183,8 @@ export class InventoryFanOut {
 		this.stores = options.stores.filter((store) => store.enabled !== false);
 		this.onWriteStep = options.onWriteStep ?? (() => undefined);
 		this.group = options.group;
+		this.groupMembers = options.groupMembers ?? [];
+		if (this.groupMembers.length > 0 && this.group === undefined) throw new Error('Group members are declared without a stock group: name the group too');
 	}
 
 	/**
@@ -188,12 +198,12 @@ export class InventoryFanOut {
 		await this.joined;
 	}
 
-	/** The stores a movement recorded now is owed to: this engine's, and in a stock group every store of the group. */
+	/** The stores a movement recorded now is owed to: this engine's, and in a stock group every store of the group and every member declared. */
 	private async targetStores(): Promise<string[]> {
 		const own = this.stores.map((store) => store.id);
 		if (this.group === undefined) return own;
 		await this.joinGroup();
-		return [...new Set([...own, ...(await this.ledger.groupStores(this.group))])];
+		return [...new Set([...own, ...this.groupMembers, ...(await this.ledger.groupStores(this.group))])];
 	}
 
 	/** Records the movements once and applies them to every other enabled store. */

@@ -13,7 +13,7 @@ export const STORE_LIST_LABEL = 'label';
 
 const LABEL = /^[A-Za-z0-9_-]+$/;
 
-/** One store of a list: its label, its id (`shopify@us`) and its credential values (the platform credential's fields). */
+/** One store of a list: its label (empty for at most one), its id (`shopify@us`) and its credential values (the platform credential's fields). */
 export interface ListedStore {
 	platform: string;
 	label: string;
@@ -32,8 +32,11 @@ export class StoreListError extends Error {
 	}
 }
 
-/** The id of a listed store: `shopify@us`. */
-export const listedStoreId = (platform: string, label: string): string => `${platform}@${label}`;
+/**
+ * The id of a listed store: `shopify@us`; the one store a list may leave without a label is the platform's own
+ * (`shopify`), as a node's unlabelled store is in a store group, so that store keeps its ledger rows and links.
+ */
+export const listedStoreId = (platform: string, label: string): string => (label ? `${platform}@${label}` : platform);
 
 /** The fields a request is authenticated with (`{accessToken}` in the vendor's declared auth), each required. */
 function authFields(definition: PlatformDefinition): string[] {
@@ -56,12 +59,14 @@ function entriesOf(values: CredentialValues): unknown[] {
 function checkLabel(entry: Record<string, unknown>, path: string, seen: Map<string, string>): string {
 	const label = entry[STORE_LIST_LABEL];
 	const field = `${path}.${STORE_LIST_LABEL}`;
-	if (typeof label !== 'string' || label.trim() === '') throw new StoreListError(field, 'is empty: give each store a label of its own (e.g. us, eu)');
-	if (!LABEL.test(label.trim())) throw new StoreListError(field, `must be letters, digits, - or _ only, got ${JSON.stringify(label)}`);
-	const earlier = seen.get(label.trim());
-	if (earlier !== undefined) throw new StoreListError(field, `"${label.trim()}" is also ${earlier}'s: each store needs a label of its own`);
-	seen.set(label.trim(), path);
-	return label.trim();
+	if (label !== undefined && label !== null && typeof label !== 'string') throw new StoreListError(field, `must be text, got ${typeof label}`);
+	const trimmed = (label ?? '').trim();
+	if (trimmed !== '' && !LABEL.test(trimmed)) throw new StoreListError(field, `must be letters, digits, - or _ only, got ${JSON.stringify(label)}`);
+	const earlier = seen.get(trimmed);
+	if (earlier !== undefined && trimmed === '') throw new StoreListError(field, `is empty, as is ${earlier}'s: only one store may go without a label`);
+	if (earlier !== undefined) throw new StoreListError(field, `"${trimmed}" is also ${earlier}'s: each store needs a label of its own`);
+	seen.set(trimmed, path);
+	return trimmed;
 }
 
 /** A text field that must be set: its value is never shown (it may be a secret). */
@@ -73,7 +78,8 @@ function checkText(entry: Record<string, unknown>, path: string, name: string): 
 }
 
 /**
- * The stores of a list credential, each checked whole before any is used: a label of its own (letters, digits, - or _),
+ * The stores of a list credential, each checked whole before any is used: a label of its own (letters, digits, - or _;
+ * one store may have none),
  * the base URL (unless the vendor has a default), every field the vendor's auth sends, and the platform's settings
  * (location, source) by their types. The first problem is an error naming the entry and field.
  */

@@ -69,10 +69,10 @@ function platforms() {
 }
 
 /** One node's engine: its own stores, in the group `stock`. */
-const engine = (ids: string[], group: string | null = 'stock'): Promise<InventoryFanOut> =>
+const engine = (ids: string[], group: string | null = 'stock', groupMembers?: string[]): Promise<InventoryFanOut> =>
 	openInventory({ store, platforms: platforms() }).fanOut(
 		ids.map((id) => ({ platform: id.split(/[-@]/)[0], id })),
-		group === null ? {} : { group },
+		group === null ? { groupMembers } : { group, groupMembers },
 	);
 
 async function quantities(): Promise<Record<string, number | undefined>> {
@@ -178,6 +178,28 @@ test('a store that joins the group later is owed only the orders recorded after 
 	await nodeA.apply(sale('1006'));
 	expect(summary((await nodeB.apply(sale('1006'))).outcomes)).toEqual(['shopify@b applied 8', 'woocommerce@b applied 8']);
 	expect(await quantities()).toEqual({ 'shopify@a': 10, 'shopify-2@a': 6, 'shopify@b': 8, 'woocommerce@b': 8 });
+});
+
+test('group members declared on the first node: an order recorded before the other node ever ran is owed to its stores, which it writes once on its first run', async () => {
+	const nodeA = await engine(A, 'stock', B);
+	await nodeA.apply(sale('1008'));
+	await nodeA.apply(sale('1008'));
+	// Node B's first run is its Retry Pending: its stores were owed the order from the start.
+	const nodeB = await engine(B, 'stock', A);
+	expect(summary(await nodeB.retryPending())).toEqual(['shopify@b applied 8', 'woocommerce@b applied 8']);
+	expect((await nodeB.apply(sale('1008'))).outcomes.filter((outcome) => !outcome.alreadyDone)).toEqual([]);
+	expect(await quantities()).toEqual({ 'shopify@a': 10, 'shopify-2@a': 8, 'shopify@b': 8, 'woocommerce@b': 8 });
+});
+
+test('a member declared by mistake is owed only the orders recorded while it was declared', async () => {
+	await (await engine(A, 'stock', ['shopify@ghost'])).apply(sale('1009'));
+	const undeclared = await engine(A);
+	await undeclared.apply(sale('1010'));
+	expect((await undeclared.ledger.pending(50, ['shopify@ghost'])).map((row) => row.orderId)).toEqual(['shopify@a:1009']);
+});
+
+test('group members without a group are refused', async () => {
+	await expect(engine(A, null, B)).rejects.toThrow('Group members are declared without a stock group');
 });
 
 test('without a stock group, engines keep to their own stores as before', async () => {

@@ -161,6 +161,7 @@ test('a malformed list is refused naming the entry and field, before any store i
 		[[shop('us', us), shop('eu', eu, { accessToken: '' })], 'stores[1].accessToken is empty'],
 		[[shop('us', us), shop('us', eu)], 'stores[1].label "us" is also stores[0]\'s'],
 		[[shop('us', us), shop('e u', eu)], 'stores[1].label must be letters, digits, - or _ only'],
+		[[shop('', us), shop(' ', eu)], 'stores[1].label is empty, as is stores[0]\'s: only one store may go without a label'],
 		[[shop('us', us, { locationId: 7 }), shop('eu', eu)], 'stores[0].locationId must be text'],
 		[[shop('us', us), shop('eu', eu, { baseUrl: undefined })], 'stores[1].baseUrl is empty'],
 		[[], 'stores lists no store'],
@@ -173,4 +174,13 @@ test('a malformed list is refused naming the entry and field, before any store i
 	const unknownRule = await run({ ...sale, channelRules: { rule: [{ store: 'shopify@uk', safetyBuffer: 1, allocationPercent: 100, maxListed: 0 }] } });
 	expect(String((unknownRule.error as Error | undefined)?.message)).toContain('"shopify@uk", which is not among this node\'s stores (woocommerce, shopify@us, shopify@eu)');
 	expect([await shopify.quantity(usControl, 'LIST-3'), await shopify.quantity(euControl, 'LIST-3')]).toEqual([10, 10]);
+});
+
+test('Group Members are checked by name on the node: a name that is no store, or members without a Stock Group, stop it naming the entry', async () => {
+	const reconcile = { operation: 'reconcile', skus: 'LIST-1', correct: false, baselineStore: '', channelRules: {} };
+	const notAStore = await run({ ...reconcile, stockGroup: 'stock', groupMembers: 'bigcommerce@eu, shop ify' });
+	expect(String((notAStore.error as Error | undefined)?.message)).toContain('Group Members[1] "shop ify" is not a store name');
+	const noGroup = await run({ ...reconcile, groupMembers: 'bigcommerce@eu' });
+	expect(String((noGroup.error as Error | undefined)?.message)).toContain('Group Members are set without a Stock Group');
+	expect((await run({ ...reconcile, stockGroup: 'stock', groupMembers: 'bigcommerce@eu, magento' })).error).toBeUndefined();
 });

@@ -8,7 +8,8 @@ import { pickedValue } from '../../shared/resourceLocator';
 import { storeChoice } from '../../shared/platformCredentials';
 import { listedOf, pickedStores, type PickedStore } from '../../shared/storeLists';
 import { locatedStores, locationParameter } from './properties';
-import { readStockGroup, readStoreLabel } from './storeLabel';
+import { readGroupMembers, readStockGroup, readStoreLabel } from './storeLabel';
+import { platformsServing } from '../../shared/platformOptions';
 
 interface RuleRow {
 	store: string;
@@ -56,8 +57,14 @@ export async function buildFanOut(context: IExecuteFunctions, store: StateStore)
 	// A platform's second store (`shopify-2`) and a listed store keep the location on their credential: the pickers are the first store's.
 	return await inventory.fanOut(
 		stores.map(({ platform, id, selection, listed }) => ({ platform, id, rules: rules.get(selection), settings: selection === platform && !listed ? pickedLocation(context, platform) : undefined })),
-		{ group: readStockGroup(context) },
+		stockGroupOptions(context),
 	);
+}
+
+/** The node's stock group and the other nodes' stores it declares. */
+function stockGroupOptions(context: IExecuteFunctions): { group?: string; groupMembers: string[] } {
+	const group = readStockGroup(context);
+	return { group, groupMembers: readGroupMembers(context, platformsServing('inventory').map((definition) => definition.id), group) };
 }
 
 /** A selected store's id in the ledger and in outputs: with the node's Store Label, `shopify@eu`. */

@@ -38,7 +38,35 @@ export function stockGroupProperties(operations: string[]): INodeProperties[] {
 			operations,
 			'Tells this node\'s stores apart from the other nodes\' of the Stock Group (letters, digits, - or _): its stores are named `<store>@<label>` (also as an order\'s Source Store). Leave empty on one node, and keep it once set.',
 		),
+		{
+			displayName: 'Group Members',
+			name: 'groupMembers',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. shopify@eu, bigcommerce@eu',
+			displayOptions: { show: { operation: operations } },
+			description:
+				'The Stock Group\'s stores on other nodes, by name, comma-separated: an order this node records before their node first ran is owed to them all the same (their node writes it on its next Apply or Retry Pending). Empty: a store is owed only the orders recorded after its node first ran.',
+		},
 	];
+}
+
+/** A store's name in a stock group: `shopify`, `shopify-2` or `shopify@eu` (a platform of the node's stores). */
+const GROUP_MEMBER = /^([a-z0-9]+)(-2)?(@[A-Za-z0-9_-]+)?$/;
+
+/** The stores of other nodes of the group declared on this node, each checked by name; an error names the entry. */
+export function readGroupMembers(context: IExecuteFunctions, platforms: string[], group: string | undefined): string[] {
+	const value = context.getNodeParameter('groupMembers', 0, '') as unknown;
+	if (typeof value !== 'string') throw new NodeOperationError(context.getNode(), `Group Members must be text (store names, comma-separated), got ${JSON.stringify(value)}`);
+	const members = value.split(',').map((member) => member.trim()).filter(Boolean);
+	members.forEach((member, index) => {
+		const platform = GROUP_MEMBER.exec(member)?.[1];
+		if (platform === undefined || !platforms.includes(platform)) {
+			throw new NodeOperationError(context.getNode(), `Group Members[${index}] "${member}" is not a store name: <platform>, <platform>-2 or <platform>@<label>, the platform one of ${platforms.join(', ')}`);
+		}
+	});
+	if (members.length > 0 && group === undefined) throw new NodeOperationError(context.getNode(), 'Group Members are set without a Stock Group: name the group too');
+	return members;
 }
 
 /** The node's stock group, trimmed; undefined when empty (the node's stores only). */
