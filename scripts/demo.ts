@@ -54,9 +54,20 @@ const shopifyCredential = (sandbox: RunningSandbox, name?: string): DemoCredenti
  * their own, so their order webhooks and stock are theirs), named as the template names their credentials.
  */
 const extraStores = [
-	{ name: 'shopify-us', platform: 'shopify', credential: 'Shopify US shop' },
-	{ name: 'shopify-eu', platform: 'shopify', credential: 'Shopify EU shop' },
+	{ name: 'shopify-us', platform: 'shopify', credential: 'Shopify US shop', label: 'us' },
+	{ name: 'shopify-eu', platform: 'shopify', credential: 'Shopify EU shop', label: 'eu' },
 ] as const;
+
+/** The template's one list of both shops (Shopify Stores), each shop under its label, as the template names it. */
+const shopList = { type: 'integrationShopifyStoresApi', name: 'Shopify shops' } as const;
+
+function shopListCredential(sandboxes: RunningSandbox[]): DemoCredential | undefined {
+	const shops = extraStores.flatMap((store) => {
+		const sandbox = sandboxes.find((candidate) => candidate.name === store.name);
+		return sandbox ? [{ label: store.label, ...shopifyCredential(sandbox).data }] : [];
+	});
+	return shops.length === 0 ? undefined : { type: shopList.type, name: shopList.name, data: { stores: { store: shops } } };
+}
 
 /** Sandbox name → the credential(s) the templates use to reach it. */
 const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => DemoCredential | DemoCredential[]> = {
@@ -163,6 +174,8 @@ export async function createCredentials(n8n: N8nServer, sandboxes: RunningSandbo
 			idsByType[name ? `${type}:${name}` : type] = await n8n.createCredential(type, `${sandbox.name} sandbox`, data, { replace: true });
 		}
 	}
+	const list = shopListCredential(sandboxes);
+	if (list) idsByType[`${list.type}:${list.name}`] = await n8n.createCredential(list.type, `${list.name} sandbox`, list.data, { replace: true });
 	return idsByType;
 }
 
