@@ -12,16 +12,27 @@ export interface LoadBalancer {
 	url: string;
 	/** The most requests the processor had from it at once. */
 	peakInFlight(): number;
+	/** Requests dropped from the queue because their sender had given up. */
+	abandoned(): number;
 	close(): Promise<void>;
 }
 
 export async function startLoadBalancer(target: string, maxInFlight: number): Promise<LoadBalancer> {
-	const waiting: Array<() => void> = [];
+	const waiting: Array<{ senderGone: () => boolean; start: () => void }> = [];
 	let inFlight = 0;
 	let peak = 0;
+	let abandoned = 0;
+	/** Passes the next waiting requests on; one whose sender gave up meanwhile is dropped (HAProxy's `option abortonclose`). */
+	const pump = () => {
+		while (inFlight < maxInFlight && waiting.length > 0) {
+			const next = waiting.shift()!;
+			if (next.senderGone()) abandoned++;
+			else next.start();
+		}
+	};
 	const release = () => {
 		inFlight--;
-		waiting.shift()?.();
+		pump();
 	};
 	const forward = (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer) => {
 		inFlight++;
@@ -48,10 +59,12 @@ export async function startLoadBalancer(target: string, maxInFlight: number): Pr
 	const server = createServer((incoming, outgoing) => {
 		const chunks: Buffer[] = [];
 		incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+		let senderGone = false;
+		outgoing.on('close', () => (senderGone = !outgoing.writableFinished));
 		incoming.on('end', () => {
 			const body = Buffer.concat(chunks);
-			if (inFlight < maxInFlight) forward(incoming, outgoing, body);
-			else waiting.push(() => forward(incoming, outgoing, body));
+			waiting.push({ senderGone: () => senderGone, start: () => forward(incoming, outgoing, body) });
+			pump();
 		});
 	});
 	// A waiting request is answered when its turn comes, however long: the sender's own timeout decides.
@@ -62,6 +75,7 @@ export async function startLoadBalancer(target: string, maxInFlight: number): Pr
 	return {
 		url: `http://127.0.0.1:${port}`,
 		peakInFlight: () => peak,
+		abandoned: () => abandoned,
 		close: () => new Promise((resolve) => server.close(() => resolve())),
 	};
 }

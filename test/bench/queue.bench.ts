@@ -377,7 +377,7 @@ async function burstRun(cluster: QueueCluster, stateStoreId: string): Promise<vo
 	if (balancer) console.log(`burst: delivered through a load balancer passing at most ${burstMaxConn} requests at a time to the webhook processor`);
 	const started = Date.now();
 	const answers = await deliverBurst(balancer?.url ?? cluster.webhookBaseUrl).finally(() => balancer?.close());
-	if (balancer) console.log(`burst: the load balancer had at most ${balancer.peakInFlight()} requests at the webhook processor at once`);
+	if (balancer) console.log(`burst: the load balancer had at most ${balancer.peakInFlight()} requests at the webhook processor at once, and dropped ${balancer.abandoned()} from its queue whose sender had given up`);
 	const acceptedSeconds = (Date.now() - started) / 1000;
 	console.log(
 		`burst: ${burst - answers.unanswered} of ${burst} deliveries answered 200 within ${acceptedSeconds.toFixed(1)} s (${answers.firstTry} at the first try, ${answers.redelivered} after redeliveries; ${answers.refusedAttempts} attempts refused or dropped: ${JSON.stringify(answers.refusals)}); load ${loadAverage()}`,
