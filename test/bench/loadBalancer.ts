@@ -14,11 +14,18 @@ export interface LoadBalancer {
 	peakInFlight(): number;
 	/** Requests dropped from the queue because their sender had given up. */
 	abandoned(): number;
+	/** Requests answered 503 after waiting longer than the queue timeout. */
+	refusedAfterQueueTimeout(): number;
 	close(): Promise<void>;
 }
 
-export async function startLoadBalancer(target: string, maxInFlight: number): Promise<LoadBalancer> {
-	const waiting: Array<{ senderGone: () => boolean; start: () => void }> = [];
+/**
+ * `queueTimeoutMs` (HAProxy's `timeout queue`; 0: none): a request that has waited longer is answered 503 when its turn
+ * comes instead of being passed on, so that what the processor gets still has time left before its sender gives up.
+ */
+export async function startLoadBalancer(target: string, maxInFlight: number, queueTimeoutMs = 0): Promise<LoadBalancer> {
+	const waiting: Array<{ senderGone: () => boolean; queuedAt: number; refuse: () => void; start: () => void }> = [];
+	let refused = 0;
 	let inFlight = 0;
 	let peak = 0;
 	let abandoned = 0;
@@ -27,7 +34,10 @@ export async function startLoadBalancer(target: string, maxInFlight: number): Pr
 		while (inFlight < maxInFlight && waiting.length > 0) {
 			const next = waiting.shift()!;
 			if (next.senderGone()) abandoned++;
-			else next.start();
+			else if (queueTimeoutMs > 0 && Date.now() - next.queuedAt > queueTimeoutMs) {
+				refused++;
+				next.refuse();
+			} else next.start();
 		}
 	};
 	const release = () => {
@@ -63,7 +73,8 @@ export async function startLoadBalancer(target: string, maxInFlight: number): Pr
 		outgoing.on('close', () => (senderGone = !outgoing.writableFinished));
 		incoming.on('end', () => {
 			const body = Buffer.concat(chunks);
-			waiting.push({ senderGone: () => senderGone, start: () => forward(incoming, outgoing, body) });
+			const refuse = () => outgoing.writeHead(503).end();
+			waiting.push({ senderGone: () => senderGone, queuedAt: Date.now(), refuse, start: () => forward(incoming, outgoing, body) });
 			pump();
 		});
 	});
@@ -76,6 +87,7 @@ export async function startLoadBalancer(target: string, maxInFlight: number): Pr
 		url: `http://127.0.0.1:${port}`,
 		peakInFlight: () => peak,
 		abandoned: () => abandoned,
+		refusedAfterQueueTimeout: () => refused,
 		close: () => new Promise((resolve) => server.close(() => resolve())),
 	};
 }

@@ -21,7 +21,8 @@
  * QUEUE_DB_CONNECT_TIMEOUT_MS / QUEUE_DB_PING_TIMEOUT_MS (120 s; 0 for no limit on the wait, the ping then 30 min);
  * QUEUE_BURST_WORKERS (4), QUEUE_CONCURRENCY (5), QUEUE_BURST_MINUTES (30: deliveries then stop, and the burst's figures
  * so far are printed), QUEUE_BURST_TIMEOUT_S (how long a delivery waits for its answer; 0, the default: as long as it
- * takes), QUEUE_BURST_MAXCONN (0; n: deliveries go through a load balancer passing n at a time to the webhook processor).
+ * takes), QUEUE_BURST_MAXCONN (0; n: deliveries go through a load balancer passing n at a time to the webhook processor),
+ * QUEUE_BURST_QUEUE_TIMEOUT_S (0; s: the balancer answers 503 to a request that waited longer in its queue).
  *
  * `npx tsx test/bench/queue.bench.ts`; QUEUE_EVENTS (200 per run), QUEUE_SENDERS (20 calls in flight),
  * QUEUE_PUSHES (30 executions of 1,000 contacts per run: 330 requests, more than one 10 s window allows),
@@ -64,6 +65,8 @@ const BURST_DELIVERY_WINDOW_MS = BURST_DEADLINE_MS;
 /** How long one delivery attempt waits for its answer before the sender delivers again (0: as long as it takes). */
 /** A load balancer's limit on requests in flight to the webhook processor (HAProxy's maxconn); 0: deliveries go to it directly. */
 const burstMaxConn = Number(process.env.QUEUE_BURST_MAXCONN ?? 0);
+/** How long a request may wait in the load balancer's queue before it is answered 503 (HAProxy's timeout queue; 0: no limit). */
+const burstQueueTimeoutMs = Number(process.env.QUEUE_BURST_QUEUE_TIMEOUT_S ?? 0) * 1000;
 const burstAttemptTimeoutMs = Number(process.env.QUEUE_BURST_TIMEOUT_S ?? 0) * 1000;
 const parts = new Set((process.env.QUEUE_PARTS ?? 'scaling,burst').split(','));
 const HUBSPOT_PER_10S = 190;
@@ -373,11 +376,11 @@ async function burstRun(cluster: QueueCluster, stateStoreId: string): Promise<vo
 	const processes = { main: cluster.main.pid, webhook: cluster.webhookProcessor?.process.child.pid, ...Object.fromEntries(cluster.workers.map((worker) => [worker.name, worker.process.child.pid])) };
 	const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
 	console.log(`burst: ${burst} deliveries at once, ${cluster.workers.length} workers at concurrency ${concurrency}, DB_POSTGRESDB_POOL_SIZE ${dbPool}, DB_POSTGRESDB_CONNECTION_TIMEOUT ${dbConnectTimeoutMs} ms, DB_PING_TIMEOUT_MS ${dbPingTimeoutMs}; load ${loadAverage()}`);
-	const balancer = burstMaxConn > 0 ? await startLoadBalancer(cluster.webhookBaseUrl, burstMaxConn) : undefined;
+	const balancer = burstMaxConn > 0 ? await startLoadBalancer(cluster.webhookBaseUrl, burstMaxConn, burstQueueTimeoutMs) : undefined;
 	if (balancer) console.log(`burst: delivered through a load balancer passing at most ${burstMaxConn} requests at a time to the webhook processor`);
 	const started = Date.now();
 	const answers = await deliverBurst(balancer?.url ?? cluster.webhookBaseUrl).finally(() => balancer?.close());
-	if (balancer) console.log(`burst: the load balancer had at most ${balancer.peakInFlight()} requests at the webhook processor at once, and dropped ${balancer.abandoned()} from its queue whose sender had given up`);
+	if (balancer) console.log(`burst: the load balancer had at most ${balancer.peakInFlight()} requests at the webhook processor at once, dropped ${balancer.abandoned()} from its queue whose sender had given up and answered ${balancer.refusedAfterQueueTimeout()} with 503 after ${burstQueueTimeoutMs / 1000} s in its queue`);
 	const acceptedSeconds = (Date.now() - started) / 1000;
 	console.log(
 		`burst: ${burst - answers.unanswered} of ${burst} deliveries answered 200 within ${acceptedSeconds.toFixed(1)} s (${answers.firstTry} at the first try, ${answers.redelivered} after redeliveries; ${answers.refusedAttempts} attempts refused or dropped: ${JSON.stringify(answers.refusals)}); load ${loadAverage()}`,
