@@ -12,7 +12,7 @@ import { commerceAccount, useCommerceSandboxSuite } from '../support/inventorySt
 
 jest.setTimeout(120_000);
 
-const STORES = ['shopify', 'woocommerce', 'bigcommerce'] as const;
+const STORES = ['shopify', 'woocommerce', 'bigcommerce', 'magento'] as const;
 type Store = (typeof STORES)[number];
 
 const SIZES = ['S', 'M', 'L'];
@@ -77,6 +77,29 @@ const shapes: Record<Store, () => Promise<Shape[]>> = {
 				// BigCommerce keeps no order of variants: they show in the order of their options' values.
 				const rank = (values: string[]) => values.map((value, index) => String(options[index].values.indexOf(value)).padStart(3, '0')).join('');
 				return line(product.name, options, variants.sort((a, b) => rank(a.values).localeCompare(rank(b.values))));
+			});
+	},
+	magento: async () => {
+		type Product = { id: number; sku: string; name: string; type_id: string; price: number; custom_attributes: Array<{ attribute_code: string; value: unknown }>; extension_attributes?: { configurable_product_options?: Array<{ attribute_id: string; label: string; position: number; values: Array<{ value_index: number }> }>; configurable_product_links?: number[] } };
+		const products = await control('magento').state<Product[]>('products');
+		const attributes = await control('magento').state<Array<{ attribute_id: number; attribute_code: string; options: Array<{ label: string; value: string }> }>>('attributes');
+		return products
+			.filter((product) => product.type_id === 'configurable')
+			.map((parent) => {
+				const options = [...(parent.extension_attributes?.configurable_product_options ?? [])].sort((a, b) => a.position - b.position).map((option) => {
+					const attribute = attributes.find((candidate) => String(candidate.attribute_id) === option.attribute_id);
+					const used = new Set(option.values.map((value) => String(value.value_index)));
+					return { name: option.label, code: attribute?.attribute_code ?? '?', labels: attribute?.options ?? [], values: (attribute?.options ?? []).filter((entry) => used.has(entry.value)).map((entry) => entry.label) };
+				});
+				const children = (parent.extension_attributes?.configurable_product_links ?? []).map((id) => products.find((product) => product.id === id) as Product);
+				const variants = children.map((child) => ({
+					sku: child.sku,
+					price: decimalText(child.price, 'price'),
+					values: options.map((option) => option.labels.find((entry) => entry.value === String(child.custom_attributes.find((custom) => custom.attribute_code === option.code)?.value))?.label ?? '?'),
+				}));
+				// Magento keeps no order of children: they show in the order of their options' values.
+				const rank = (values: string[]) => values.map((value, index) => String(options[index].values.indexOf(value)).padStart(3, '0')).join('');
+				return line(parent.name, options, variants.sort((a, b) => rank(a.values).localeCompare(rank(b.values))));
 			});
 	},
 	woocommerce: async () => {

@@ -1,6 +1,21 @@
 import type { Transport } from '../../transport/transport';
 import { failedWrite, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
-import { decimalText, nextProductPage, PRODUCT_FIELDS, productRecord, readProductCursor, weightValue, writeChecked, type ProductConnector, type ProductFields } from '../products';
+import {
+	decimalText,
+	nextProductPage,
+	PRODUCT_FIELDS,
+	productRecord,
+	readProductCursor,
+	variantProduct,
+	variantsInOptionOrder,
+	weightValue,
+	writeChecked,
+	type ProductBase,
+	type ProductConnector,
+	type ProductFields,
+	type ProductOption,
+	type ProductVariant,
+} from '../products';
 import { updatedSincePage } from './search';
 import { fromMagentoTime } from './times';
 
@@ -15,7 +30,23 @@ interface MagentoProduct {
 	weight?: number;
 	updated_at: string;
 	custom_attributes?: Array<{ attribute_code: string; value: unknown }>;
+	extension_attributes?: {
+		configurable_product_options?: Array<{ attribute_id: string | number; label: string; position: number; values: Array<{ value_index: number }> }>;
+		configurable_product_links?: number[];
+	};
 }
+
+/** A dropdown attribute a configurable product varies by, with its options (`value` is the option id, as text). */
+interface MagentoAttribute {
+	attribute_id: number;
+	attribute_code: string;
+	options: Array<{ label: string; value: string }>;
+}
+
+const SIMPLE = 'simple';
+const CONFIGURABLE = 'configurable';
+/** The SKU a configurable product is created under: its first variant's SKU is its first child's. */
+const CONFIGURABLE_SUFFIX = '-configurable';
 
 const PAGE_SIZE = 100;
 /** Saves sent in one asynchronous bulk request (Magento sets no count; this keeps a request near a few hundred KB). */
@@ -43,17 +74,40 @@ const NOT_VISIBLE = 1;
 const attribute = (product: MagentoProduct, code: string) => product.custom_attributes?.find((entry) => entry.attribute_code === code)?.value;
 
 /** Enabled is active; disabled and visible a draft; disabled and not visible individually, archived. */
-function neutral(product: MagentoProduct): ProductFields {
+function neutralBase(product: MagentoProduct): ProductBase {
 	const description = attribute(product, 'description');
-	return {
-		sku: product.sku,
-		title: product.name,
-		description: typeof description === 'string' ? description : '',
-		price: decimalText(product.price, 'price'),
-		compareAtPrice: decimalText(attribute(product, 'msrp'), 'msrp'),
-		status: product.status === ENABLED ? 'active' : product.visibility === NOT_VISIBLE ? 'archived' : 'draft',
-		weight: weightValue(product.weight, 'weight'),
-	};
+	return { title: product.name, description: typeof description === 'string' ? description : '', status: product.status === ENABLED ? 'active' : product.visibility === NOT_VISIBLE ? 'archived' : 'draft' };
+}
+
+function neutral(product: MagentoProduct): ProductFields {
+	return { ...neutralBase(product), sku: product.sku, ...neutralPrices(product, ''), weight: weightValue(product.weight, 'weight') };
+}
+
+const neutralPrices = (product: MagentoProduct, where: string) => ({ price: decimalText(product.price, `${where}price`), compareAtPrice: decimalText(attribute(product, 'msrp'), `${where}msrp`) });
+
+/** Enabled and not visible individually: a configurable product's child, synced with its parent, never alone. */
+const isChild = (product: MagentoProduct) => product.type_id === SIMPLE && product.status === ENABLED && product.visibility === NOT_VISIBLE;
+
+/**
+ * A configurable product and its children in the neutral fields: its options by position, their values in the order of
+ * the attribute's options, each child a variant (by its value of each option's attribute). Undefined when a child lacks
+ * a value: its options are what place it.
+ */
+function neutralConfigurable(parent: MagentoProduct, children: MagentoProduct[], attributes: Map<string, MagentoAttribute>): ProductFields | undefined {
+	const configured = [...(parent.extension_attributes?.configurable_product_options ?? [])].sort((a, b) => a.position - b.position);
+	const varying = configured.map((option) => ({ option, attribute: attributes.get(String(option.attribute_id)) }));
+	if (varying.length === 0 || children.length === 0 || varying.some(({ attribute }) => !attribute)) return undefined;
+	const options: ProductOption[] = varying.map(({ option, attribute }) => {
+		const used = new Set(option.values.map((value) => String(value.value_index)));
+		return { name: option.label, values: (attribute as MagentoAttribute).options.filter((entry) => used.has(entry.value)).map((entry) => entry.label) };
+	});
+	const variants: ProductVariant[] = [];
+	for (const [index, child] of children.entries()) {
+		const chosen = varying.map(({ attribute }) => (attribute as MagentoAttribute).options.find((entry) => entry.value !== '' && entry.value === String(attribute && child.custom_attributes?.find((custom) => custom.attribute_code === attribute.attribute_code)?.value))?.label);
+		if (chosen.some((label) => label === undefined)) return undefined;
+		variants.push({ sku: child.sku, ...neutralPrices(child, `variants[${index}].`), weight: weightValue(child.weight, `variants[${index}].weight`), options: Object.fromEntries(options.map((option, place) => [option.name, chosen[place] as string])) });
+	}
+	return variantProduct(neutralBase(parent), options, variantsInOptionOrder(options, variants));
 }
 
 function magentoProduct(product: ProductFields): Omit<MagentoProduct, 'id' | 'updated_at'> & { attribute_set_id: number } {
@@ -73,11 +127,64 @@ function magentoProduct(product: ProductFields): Omit<MagentoProduct, 'id' | 'up
 	};
 }
 
+/** A product's save: the product Magento saved, or why not. */
+type Saved = { ok: true; product: MagentoProduct } | { ok: false; error: { message: string; code?: string } };
+
+/** What a product with variants becomes: its children, then the configurable product linking them. */
+interface ConfigurablePlan {
+	sku: string;
+	product: ProductFields & { options: ProductOption[]; variants: ProductVariant[] };
+	attributes: MagentoAttribute[];
+	children: Array<Omit<MagentoProduct, 'id' | 'updated_at'>>;
+	/** The children the product has now (an update), by SKU: those not kept are deleted. */
+	current: string[];
+}
+
+/** A variant as a simple child: enabled, not visible individually, with its option of each attribute. */
+function childProduct(product: ProductFields, variant: ProductVariant, attributes: MagentoAttribute[], options: ProductOption[]): Omit<MagentoProduct, 'id' | 'updated_at'> {
+	const values = options.map((option) => variant.options[option.name]);
+	return {
+		...magentoProduct({ ...product, sku: variant.sku, price: variant.price, compareAtPrice: variant.compareAtPrice, weight: variant.weight, title: `${product.title}-${values.join('-')}`, description: '' }),
+		status: ENABLED,
+		visibility: NOT_VISIBLE,
+		custom_attributes: [
+			{ attribute_code: 'msrp', value: variant.compareAtPrice ?? '' },
+			...attributes.map((attribute, index) => ({ attribute_code: attribute.attribute_code, value: attribute.options.find((entry) => entry.label === values[index])?.value ?? '' })),
+		],
+	};
+}
+
+/** The configurable product: its options (the attributes, labelled by the option names) and its children's ids. */
+function configurableProduct(plan: ConfigurablePlan, childIds: number[]): Omit<MagentoProduct, 'id' | 'updated_at'> {
+	const { product, attributes } = plan;
+	return {
+		...magentoProduct({ ...product, sku: plan.sku, price: null, compareAtPrice: null, weight: null }),
+		type_id: CONFIGURABLE,
+		custom_attributes: [{ attribute_code: 'description', value: product.description }],
+		extension_attributes: {
+			configurable_product_options: product.options.map((option, position) => ({
+				attribute_id: String(attributes[position].attribute_id),
+				label: option.name,
+				position,
+				values: option.values.map((label) => ({ value_index: Number(attributes[position].options.find((entry) => entry.label === label)?.value) })),
+			})),
+			configurable_product_links: childIds,
+		},
+	};
+}
+
+/** An option's attribute code: its name in lower case, other characters as `_` (Size → size, Shoe Size → shoe_size). */
+export const attributeCode = (name: string) => name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+
 /**
- * Magento 2 catalog products (REST): pulled by `updated_at gteq` search criteria, 100 a page. One product is saved by
- * `PUT /V1/products/{sku}`; several go in one asynchronous bulk request (`POST /async/bulk/V1/products`, up to 500),
- * whose operations are polled (`GET /V1/bulk/{uuid}/detailed-status`) until Magento's consumers ran them. The
- * repository saves by SKU either way: a missing product is created, never twice, so a save repeated is harmless.
+ * Magento 2 catalog products (REST), simple and configurable: pulled by `updated_at gteq` search criteria, 100 a page
+ * (a configurable product with its children, `configurable-products/{sku}/children`, and its attributes' options, read
+ * once a page). One product is saved by `PUT /V1/products/{sku}`; several go in one asynchronous bulk request (`POST
+ * /async/bulk/V1/products`, up to 500), whose operations are polled (`GET /V1/bulk/{uuid}/detailed-status`) until
+ * Magento's consumers ran them. A product with variants is a configurable product: each option an existing dropdown
+ * attribute named as it (missing values added), each variant a simple child saved first (with the simple products of the
+ * batch), then the configurable products linking them (`configurable_product_links`), children no longer listed deleted.
+ * The repository saves by SKU: a missing product is created, never twice, so a save repeated is harmless.
  */
 export class MagentoProducts implements ProductConnector {
 	readonly platform = 'magento';
@@ -96,7 +203,13 @@ export class MagentoProducts implements ProductConnector {
 			url: '/V1/products',
 			qs: updatedSincePage(position.since || undefined, position.page, PAGE_SIZE, 'entity_id'),
 		});
-		const records = body.items.filter((product) => product.type_id === 'simple').map((product) => productRecord(String(product.sku), neutral(product), new Date(fromMagentoTime(product.updated_at)).toISOString()));
+		const parents = body.items.filter((product) => product.type_id === CONFIGURABLE);
+		const attributes = await this.attributesById(parents.flatMap((product) => (product.extension_attributes?.configurable_product_options ?? []).map((option) => String(option.attribute_id))));
+		const records = [];
+		for (const product of body.items) {
+			const fields = product.type_id === SIMPLE && !isChild(product) ? neutral(product) : product.type_id === CONFIGURABLE ? neutralConfigurable(product, await this.children(product.sku), attributes) : undefined;
+			if (fields) records.push(productRecord(String(product.sku), fields, new Date(fromMagentoTime(product.updated_at)).toISOString()));
+		}
 		return nextProductPage(position, records, position.page * PAGE_SIZE < body.total_count);
 	}
 
@@ -104,45 +217,150 @@ export class MagentoProducts implements ProductConnector {
 		return at.toISOString();
 	}
 
-	/** The product's external id is its SKU: Magento's REST API addresses products by it. */
+	/**
+	 * The product's external id is its SKU: Magento's REST API addresses products by it. Simple products and every
+	 * variant's child are saved together (one call, or one bulk request), then the configurable products.
+	 */
 	async write(_entity: string, batch: RecordWrite[]): Promise<WriteOutcome[]> {
-		return writeChecked(batch, async (checked) => {
-			const outcomes = new Map<number, WriteOutcome>();
-			if (checked.length === 1) {
-				const [{ index, write, product }] = checked;
-				outcomes.set(index, await this.saveOne(write, product));
+		return writeChecked(
+			batch,
+			async (checked) => {
+				const outcomes = new Map<number, WriteOutcome>();
+				const plans = new Map<number, ConfigurablePlan>();
+				const attributes = new Map<string, MagentoAttribute>();
+				for (const { index, write, product } of checked) {
+					if (!product.options || !product.variants) continue;
+					try {
+						plans.set(index, await this.plan(write, { ...product, options: product.options, variants: product.variants }, attributes));
+					} catch (error) {
+						outcomes.set(index, failedWrite(error));
+					}
+				}
+				const simple = checked.filter(({ index, product }) => !product.variants && !outcomes.has(index));
+				const firstRound = [...simple.map(({ product }) => magentoProduct(product)), ...[...plans.values()].flatMap((plan) => plan.children)];
+				const savedFirst = await this.saveMany(firstRound);
+				simple.forEach(({ index, write }, position) => outcomes.set(index, outcomeOf(savedFirst[position], !write.externalId)));
+				let next = simple.length;
+				const parents: Array<{ index: number; write: RecordWrite; plan: ConfigurablePlan; children: MagentoProduct[] }> = [];
+				for (const [index, plan] of plans) {
+					const children = savedFirst.slice(next, next + plan.children.length);
+					next += plan.children.length;
+					const write = checked.find((entry) => entry.index === index)?.write as RecordWrite;
+					const refused = children.findIndex((child) => !child.ok);
+					if (refused >= 0) outcomes.set(index, { ok: false, error: { ...(children[refused] as Extract<Saved, { ok: false }>).error, message: `variants[${plan.product.variants.findIndex((variant) => variant.sku === plan.children[refused].sku)}]: ${(children[refused] as Extract<Saved, { ok: false }>).error.message}` }, ...(write.externalId ? { externalId: write.externalId } : {}) });
+					else parents.push({ index, write, plan, children: children.map((child) => (child as Extract<Saved, { ok: true }>).product) });
+				}
+				const savedParents = await this.saveMany(parents.map(({ plan, children }) => configurableProduct(plan, children.map((child) => child.id))));
+				for (const [position, { index, write, plan, children }] of parents.entries()) {
+					const saved = savedParents[position];
+					if (!saved.ok) {
+						outcomes.set(index, { ok: false, error: saved.error, ...(write.externalId ? { externalId: write.externalId } : {}) });
+						continue;
+					}
+					outcomes.set(index, await this.settle(saved.product, plan, children, !write.externalId));
+				}
 				return outcomes;
-			}
-			const results = await this.saveInBulk(checked.map(({ product }) => product));
-			checked.forEach(({ index, write }, position) => outcomes.set(index, results[position](write)));
-			return outcomes;
-		});
+			},
+			{ variants: true, platform: this.platform },
+		);
 	}
 
-	private async saveOne(write: RecordWrite, product: ProductFields): Promise<WriteOutcome> {
+	/** The children no longer listed deleted, then the product's outcome as Magento saved it. */
+	private async settle(parent: MagentoProduct, plan: ConfigurablePlan, children: MagentoProduct[], created: boolean): Promise<WriteOutcome> {
 		try {
-			const saved = await this.transport.request<MagentoProduct>({ method: 'PUT', url: `/V1/products/${encodeURIComponent(write.externalId ?? product.sku)}`, body: { product: magentoProduct(product) } });
-			return savedOutcome(saved, !write.externalId);
+			const kept = new Set(children.map((child) => child.sku));
+			for (const sku of plan.current.filter((entry) => !kept.has(entry))) await this.transport.request({ method: 'DELETE', url: `/V1/products/${encodeURIComponent(sku)}` });
+			const fields = neutralConfigurable(parent, children, new Map(plan.attributes.map((attribute) => [String(attribute.attribute_id), attribute])));
+			if (!fields) return { ok: false, error: { message: 'variants: Magento did not keep every child with its options' }, externalId: parent.sku };
+			return { ok: true, externalId: parent.sku, created, fields: { ...fields }, modifiedAt: new Date(fromMagentoTime(parent.updated_at)).toISOString() };
 		} catch (error) {
-			return failedWrite(error);
+			return { ...failedWrite(error), externalId: parent.sku } as WriteOutcome;
 		}
 	}
 
-	/** Each product's outcome (given its write), once the bulk request's operations have run or the polls gave up. */
-	private async saveInBulk(products: ProductFields[]): Promise<Array<(write: RecordWrite) => WriteOutcome>> {
+	/**
+	 * A product with variants made ready: its options' attributes read (once a batch), values they lack added, its
+	 * children's saves, and (an update) the children it has now. An option with no attribute of its code is refused
+	 * naming it.
+	 */
+	private async plan(write: RecordWrite, product: ConfigurablePlan['product'], cache: Map<string, MagentoAttribute>): Promise<ConfigurablePlan> {
+		const attributes: MagentoAttribute[] = [];
+		for (const [index, option] of product.options.entries()) {
+			const code = attributeCode(option.name);
+			let attribute = cache.get(code) ?? (await this.attribute(code, `options[${index}].name`, option.name));
+			const missing = option.values.filter((label) => !attribute.options.some((entry) => entry.label === label));
+			for (const label of missing) await this.transport.request({ method: 'POST', url: `/V1/products/attributes/${encodeURIComponent(code)}/options`, body: { option: { label } } });
+			if (missing.length > 0) attribute = await this.attribute(code, `options[${index}].name`, option.name);
+			cache.set(code, attribute);
+			attributes.push(attribute);
+		}
+		const current = write.externalId ? (await this.children(write.externalId)).map((child) => child.sku) : [];
+		return {
+			sku: write.externalId ?? `${product.sku}${CONFIGURABLE_SUFFIX}`,
+			product,
+			attributes,
+			children: product.variants.map((variant) => childProduct(product, variant, attributes, product.options)),
+			current,
+		};
+	}
+
+	private async attribute(code: string, field: string, name: string): Promise<MagentoAttribute> {
+		try {
+			return await this.transport.request<MagentoAttribute>({ method: 'GET', url: `/V1/products/attributes/${encodeURIComponent(code)}` });
+		} catch (error) {
+			throw Object.assign(new Error(`${field}: Magento has no dropdown attribute "${code}" for the option ${JSON.stringify(name)} (create it under Stores > Attributes > Product, scope Global): ${(error as Error).message}`), { code: 'UNKNOWN_ATTRIBUTE' });
+		}
+	}
+
+	/** The attributes of these ids (one search), by id. */
+	private async attributesById(ids: string[]): Promise<Map<string, MagentoAttribute>> {
+		const unique = [...new Set(ids)];
+		if (unique.length === 0) return new Map();
+		const body = await this.transport.request<{ items: MagentoAttribute[] }>({
+			method: 'GET',
+			url: '/V1/products/attributes',
+			qs: { 'searchCriteria[filter_groups][0][filters][0][field]': 'attribute_id', 'searchCriteria[filter_groups][0][filters][0][value]': unique.join(','), 'searchCriteria[filter_groups][0][filters][0][condition_type]': 'in' },
+		});
+		return new Map(body.items.map((attribute) => [String(attribute.attribute_id), attribute]));
+	}
+
+	private async children(sku: string): Promise<MagentoProduct[]> {
+		return this.transport.request<MagentoProduct[]>({ method: 'GET', url: `/V1/configurable-products/${encodeURIComponent(sku)}/children` });
+	}
+
+	/**
+	 * Saves in order: one by `PUT /V1/products/{sku}`, several in bulk requests of up to BULK_SIZE (children count too);
+	 * a call that fails fails its saves.
+	 */
+	private async saveMany(products: Array<Omit<MagentoProduct, 'id' | 'updated_at'>>): Promise<Saved[]> {
+		const results: Saved[] = [];
+		for (let start = 0; start < products.length; start += BULK_SIZE) {
+			const chunk = products.slice(start, start + BULK_SIZE);
+			try {
+				if (chunk.length === 1) results.push({ ok: true, product: await this.transport.request<MagentoProduct>({ method: 'PUT', url: `/V1/products/${encodeURIComponent(chunk[0].sku)}`, body: { product: chunk[0] } }) });
+				else results.push(...(await this.saveInBulk(chunk)));
+			} catch (error) {
+				results.push(...chunk.map((): Saved => ({ ok: false, error: (failedWrite(error) as Extract<WriteOutcome, { ok: false }>).error })));
+			}
+		}
+		return results;
+	}
+
+	/** Each save's result, once the bulk request's operations have run or the polls gave up. */
+	private async saveInBulk(products: Array<Omit<MagentoProduct, 'id' | 'updated_at'>>): Promise<Saved[]> {
 		const started = await this.transport.request<{ bulk_uuid: string; request_items: Array<{ id: number; status: string }> }>({
 			method: 'POST',
 			url: '/async/bulk/V1/products',
-			body: products.map((product) => ({ product: magentoProduct(product) })),
+			body: products.map((product) => ({ product })),
 		});
 		const operations = await this.awaitBulk(started.bulk_uuid);
-		return products.map((_product, position) => (write: RecordWrite): WriteOutcome => {
+		return products.map((_product, position): Saved => {
 			const item = started.request_items[position];
 			const operation = item ? operations.get(item.id) : undefined;
 			if (!item || item.status !== 'accepted') return { ok: false, error: { message: `Magento did not accept this save into bulk ${started.bulk_uuid}`, code: 'BULK_REJECTED' } };
 			if (!operation || operation.status === OPEN) return { ok: false, error: { message: `Magento's bulk ${started.bulk_uuid} had not run this save when the polls ended; the next run saves it again`, code: 'BULK_OPEN' } };
 			if (operation.status !== COMPLETE || !operation.result_serialized_data) return { ok: false, error: { message: operation.result_message || `Magento's bulk operation ended with status ${operation.status}`, code: 'BULK_FAILED' } };
-			return savedOutcome(JSON.parse(operation.result_serialized_data) as MagentoProduct, !write.externalId);
+			return { ok: true, product: JSON.parse(operation.result_serialized_data) as MagentoProduct };
 		});
 	}
 
@@ -158,7 +376,8 @@ export class MagentoProducts implements ProductConnector {
 	}
 }
 
-/** The outcome of a product Magento saved, as the neutral fields read back. */
-function savedOutcome(saved: MagentoProduct, created: boolean): WriteOutcome {
-	return { ok: true, externalId: saved.sku, created, fields: { ...neutral(saved) }, modifiedAt: new Date(fromMagentoTime(saved.updated_at)).toISOString() };
+/** A simple product's outcome, as the neutral fields read back. */
+function outcomeOf(saved: Saved, created: boolean): WriteOutcome {
+	if (!saved.ok) return { ok: false, error: saved.error };
+	return { ok: true, externalId: saved.product.sku, created, fields: { ...neutral(saved.product) }, modifiedAt: new Date(fromMagentoTime(saved.product.updated_at)).toISOString() };
 }

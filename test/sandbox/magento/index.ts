@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { bearerAuth } from '../framework/auth';
 import { controlError } from '../framework/control';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory } from '../framework/types';
+import { ConfigurableCatalog, type ConfigurableExtension } from './configurable';
 
 export const magentoAccessToken = 'magento-sandbox-integration-token';
 export const magentoSourceCode = 'default';
@@ -110,6 +111,8 @@ interface CatalogProduct {
 	created_at: string;
 	updated_at: string;
 	custom_attributes: Array<{ attribute_code: string; value: unknown }>;
+	/** A configurable product's options and its children's ids. */
+	extension_attributes?: ConfigurableExtension;
 }
 
 /** Custom attributes saved by code: a new value replaces the old one, the others stay. */
@@ -137,6 +140,8 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 	const products = new Set<string>();
 	/** Catalog products by SKU, the fields the package reads and writes (description and MSRP as custom attributes). */
 	const catalog = new Map<string, CatalogProduct>();
+	const configurable = new ConfigurableCatalog();
+	const byId = (id: number) => [...catalog.values()].find((product) => product.id === id);
 
 	/**
 	 * `POST /V1/products` and `PUT /V1/products/{sku}`: Magento's product repository saves by SKU, so either creates a
@@ -164,7 +169,11 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			created_at: existing?.created_at ?? magentoNow(),
 			updated_at: magentoNow(),
 			custom_attributes: mergeAttributes(existing?.custom_attributes ?? [], product.custom_attributes ?? []),
+			...(existing?.extension_attributes ? { extension_attributes: existing.extension_attributes } : {}),
 		};
+		const checked = configurable.checkSave(saved, product.extension_attributes, byId);
+		if ('problem' in checked) return checked.problem;
+		if (checked.extension) saved.extension_attributes = checked.extension;
 		catalog.set(code, saved);
 		products.add(code);
 		return { status: 200, body: saved };
@@ -304,6 +313,30 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			router.post('/rest/:store/async/bulk/V1/products', startBulk);
 			router.get('/rest/:store/V1/bulk/:uuid/detailed-status', bulkStatus);
 			router.put('/rest/:store/V1/products/:sku', (request) => saveProduct(request.params.sku)(request));
+			router.get('/rest/:store/V1/products/attributes', (request) => searchIn(configurable.all(), request));
+			router.get('/rest/:store/V1/products/attributes/:code', (request) => configurable.attribute(request.params.code));
+			router.post('/rest/:store/V1/products/attributes/:code/options', (request) => configurable.addOption(request.params.code, request.body));
+			router.get('/rest/:store/V1/configurable-products/:sku/children', (request) => {
+				const parent = catalog.get(request.params.sku);
+				if (!parent) return magentoError(404, "The product that was requested doesn't exist. Verify the product and try again.");
+				return { status: 200, body: (parent.extension_attributes?.configurable_product_links ?? []).map(byId).filter(Boolean) };
+			});
+			router.get('/rest/:store/V1/configurable-products/:sku/options/all', (request) => {
+				const parent = catalog.get(request.params.sku);
+				return parent ? { status: 200, body: parent.extension_attributes?.configurable_product_options ?? [] } : magentoError(404, "The product that was requested doesn't exist. Verify the product and try again.");
+			});
+			/** `DELETE /V1/products/{sku}`: true; a deleted child leaves its parents' links. */
+			router.delete('/rest/:store/V1/products/:sku', (request) => {
+				const found = catalog.get(request.params.sku);
+				if (!found) return magentoError(404, "The product that was requested doesn't exist. Verify the product and try again.");
+				catalog.delete(found.sku);
+				products.delete(found.sku);
+				for (const parent of catalog.values()) {
+					const links = parent.extension_attributes?.configurable_product_links;
+					if (links?.includes(found.id)) parent.extension_attributes = { ...parent.extension_attributes, configurable_product_links: links.filter((id) => id !== found.id) };
+				}
+				return { status: 200, body: true };
+			});
 			router.get('/rest/:store/V1/products/:sku', (request) =>
 				products.has(request.params.sku)
 					? { status: 200, body: catalog.get(request.params.sku) ?? { sku: request.params.sku, type_id: 'simple' } }
@@ -315,6 +348,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				items.clear();
 				products.clear();
 				catalog.clear();
+				configurable.reset();
 				bulks.clear();
 				orders = [];
 				customers = [];
@@ -372,6 +406,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				if (collection === undefined) return { sourceItems: [...items.values()], orders };
 				if (collection === 'sourceItems') return [...items.values()];
 				if (collection === 'products') return [...catalog.values()];
+				if (collection === 'attributes') return configurable.all();
 				if (collection === 'customers') return customers;
 				return collection === 'orders' ? orders : undefined;
 			},
