@@ -125,10 +125,21 @@ export function jsonBytesAtMost(value: unknown, limit: number, depth = 0): numbe
 	const isArray = Array.isArray(value);
 	if (!isArray && ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value)) return undefined;
 	let total = 2;
-	for (const key of isArray ? value.keys() : Object.keys(value)) {
-		const entry = jsonBytesAtMost((value as Record<string | number, unknown>)[key], limit - total, depth + 1);
+	if (isArray) {
+		for (let index = 0; index < value.length; index++) {
+			const entry = jsonBytesAtMost(value[index], limit - total, depth + 1);
+			if (entry === undefined) return undefined;
+			total += entry + 1;
+			if (total > limit) return undefined;
+		}
+		return total;
+	}
+	// for…in makes no array of the keys; a plain object's prototype (Object.prototype or none) adds no enumerable key.
+	for (const key in value) {
+		if (!Object.hasOwn(value, key)) continue;
+		const entry = jsonBytesAtMost((value as Record<string, unknown>)[key], limit - total, depth + 1);
 		if (entry === undefined) return undefined;
-		total += entry + 1 + (typeof key === 'string' ? key.length * 6 + 3 : 0);
+		total += entry + 1 + key.length * 6 + 3;
 		if (total > limit) return undefined;
 	}
 	return total;

@@ -195,9 +195,13 @@ export class EventRouter {
 	 * deliverAll fills its place.
 	 */
 	private plan(event: RoutingEvent, rules: CompiledRule[], onlyDestination: string | undefined, into: Planned, plans: DeliveryPlan[]): void {
-		const { deliveries, transformFailures } = into;
-		// An event reaches a few destinations: a list is cheaper than a set here.
-		const planned: string[] = [];
+		const { transformFailures } = into;
+		// Sized for every destination the rules name, then cut to those reached: an event reaches one or two, and an
+		// array grown by push would reserve sixteen places.
+		let most = 0;
+		for (const rule of rules) most += rule.destinations.length;
+		const deliveries: DeliveryResult[] = new Array(most);
+		let reached = 0;
 		for (const rule of rules) {
 			let data: unknown;
 			try {
@@ -211,21 +215,21 @@ export class EventRouter {
 			const time = event.time ?? new Date(this.now()).toISOString();
 			let envelope: DeliveredEnvelope | undefined;
 			for (const destination of rule.destinations) {
-				if (planned.includes(destination.id) || (onlyDestination && destination.id !== onlyDestination)) continue;
-				planned.push(destination.id);
+				if ((onlyDestination && destination.id !== onlyDestination) || alreadyReaches(deliveries, reached, plans, destination.id)) continue;
 				const key = idempotencyKey(event.id, destination.id);
 				// Handing an event to a node output has no outside effect: no queue, no ledger, no waiting. What leaves on
 				// the branch is made here, once.
 				if (destination.kind === 'output') {
 					const handedOff: HandedOffEvent = { id: event.id, type: event.type, source: event.source, time, data, idempotencyKey: key, destination: destination.id };
-					deliveries.push(handOff(event, rule, destination, handedOff));
+					deliveries[reached++] = handOff(event, rule, destination, handedOff);
 					continue;
 				}
 				envelope ??= { id: event.id, type: event.type, source: event.source, time, data };
-				plans.push({ event, rule, destination, envelope, key, deliveries, position: deliveries.length });
-				deliveries.length++;
+				plans.push({ event, rule, destination, envelope, key, deliveries, position: reached++ });
 			}
 		}
+		deliveries.length = reached;
+		into.deliveries = deliveries;
 	}
 
 	/** Sends each failed transform of an event to the dead letters (the whole rule: no destination was tried). */
@@ -323,27 +327,38 @@ function eventEntry(event: RoutingEvent, status: RouteLogStatus): RouteLogEntry 
 	return { eventId: event.id, eventType: event.type, source: event.source, status, attempts: 0 };
 }
 
-/** An event's route-log entries: one per delivery to the outside, one for all of its hand-offs to node outputs. */
+/**
+ * An event's route-log entries: one per delivery to the outside, and one for all of its hand-offs to node outputs naming
+ * its rules and destinations, each once, in order (a rule's deliveries are consecutive: it is named at its first).
+ */
 function logDeliveries(event: RoutingEvent, deliveries: DeliveryResult[], log: RouteLogEntry[]): void {
-	let handOffs: DeliveryResult[] | undefined;
+	let ruleId: string | undefined;
+	let destinationId = '';
+	let lastRule = '';
 	for (const delivery of deliveries) {
-		if (delivery.status !== 'handed_off') log.push(logEntry(event, delivery));
-		else if (handOffs) handOffs.push(delivery);
-		else handOffs = [delivery];
+		if (delivery.status !== 'handed_off') {
+			log.push(logEntry(event, delivery));
+			continue;
+		}
+		if (ruleId === undefined) {
+			ruleId = delivery.ruleId;
+			destinationId = delivery.destinationId;
+		} else {
+			if (delivery.ruleId !== lastRule) ruleId += `${LIST_SEPARATOR}${delivery.ruleId}`;
+			destinationId += `${LIST_SEPARATOR}${delivery.destinationId}`;
+		}
+		lastRule = delivery.ruleId;
 	}
-	if (handOffs) log.push(handOffEntry(event, handOffs));
+	if (ruleId !== undefined) log.push({ eventId: event.id, eventType: event.type, source: event.source, ruleId, destinationId, status: 'handed_off', attempts: 0 });
 }
 
-/** One entry for all of an event's hand-offs to node outputs: its rules and destinations, each named once, in order. */
-function handOffEntry(event: RoutingEvent, handOffs: DeliveryResult[]): RouteLogEntry {
-	const rules = [handOffs[0].ruleId];
-	let destinationId = handOffs[0].destinationId;
-	for (let position = 1; position < handOffs.length; position++) {
-		const { ruleId, destinationId: next } = handOffs[position];
-		if (!rules.includes(ruleId)) rules.push(ruleId);
-		destinationId += `${LIST_SEPARATOR}${next}`;
+/** Whether an earlier rule already sends the event to this destination: among its deliveries so far, settled or planned. */
+function alreadyReaches(deliveries: DeliveryResult[], reached: number, plans: DeliveryPlan[], destinationId: string): boolean {
+	for (let position = 0; position < reached; position++) if (deliveries[position]?.destinationId === destinationId) return true;
+	for (let position = plans.length - 1; position >= 0 && plans[position].deliveries === deliveries; position--) {
+		if (plans[position].destination.id === destinationId) return true;
 	}
-	return { eventId: event.id, eventType: event.type, source: event.source, ruleId: rules.join(LIST_SEPARATOR), destinationId, status: 'handed_off', attempts: 0 };
+	return false;
 }
 
 function logEntry(event: RoutingEvent, result: DeliveryResult): RouteLogEntry {

@@ -34,11 +34,17 @@ export async function insertMany(executor: SqlExecutor, insert: InsertMany, rows
 	const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
 	let changes = 0;
 	for (let start = 0; start < rows.length; ) {
-		const part = rows.slice(start, start + statementRows(rows.length - start, chunk));
-		start += part.length;
-		if (part.some((row) => row.length !== width)) throw new Error(`insertMany into ${insert.into}: every row must have ${width} values`);
-		const sql = `INSERT INTO ${insert.into} VALUES ${part.map(() => tuple).join(', ')}${insert.onConflict ? ` ${insert.onConflict}` : ''}`;
-		changes += (await executor.run(sql, part.flat())).changes;
+		const count = statementRows(rows.length - start, chunk);
+		// The statement's values in one array of its final size (flat() would grow one as it goes).
+		const values: SqlValue[] = new Array(count * width);
+		for (let row = 0; row < count; row++) {
+			const rowValues = rows[start + row];
+			if (rowValues.length !== width) throw new Error(`insertMany into ${insert.into}: every row must have ${width} values`);
+			for (let column = 0; column < width; column++) values[row * width + column] = rowValues[column];
+		}
+		start += count;
+		const sql = `INSERT INTO ${insert.into} VALUES ${Array.from({ length: count }, () => tuple).join(', ')}${insert.onConflict ? ` ${insert.onConflict}` : ''}`;
+		changes += (await executor.run(sql, values)).changes;
 	}
 	return changes;
 }

@@ -316,6 +316,30 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 		expect(await logOf(untyped.id)).toEqual(['handed_off to-streams queue, audit', 'rejected - -']);
 	});
 
+	it('sends an event once to a destination two matching rules name (the first rule wins); its hand-offs name each rule once', async () => {
+		const config: Partial<RouterConfig> = {
+			rules: [
+				{ id: 'orders', eventTypes: ['order.*'], destinations: ['queue', 'audit'] },
+				{ id: 'placed', eventTypes: ['order.placed'], destinations: ['audit', 'extra'] },
+			],
+			destinations: [
+				{ id: 'queue', kind: 'output', output: 'kafka' },
+				{ id: 'audit', kind: 'output', output: 'audit' },
+				{ id: 'extra', kind: 'output', output: 'extra' },
+			],
+			outputs: ['kafka', 'audit', 'extra'],
+		};
+		const event = orderEvent();
+		const [outcome] = await router(config).route([event]);
+		expect(routed(outcome).rules).toEqual(['orders', 'placed']);
+		expect(routed(outcome).deliveries.map((delivery) => [delivery.ruleId, delivery.destinationId, delivery.envelope?.destination])).toEqual([
+			['orders', 'queue', 'queue'],
+			['orders', 'audit', 'audit'],
+			['placed', 'extra', 'extra'],
+		]);
+		expect(await logOf(event.id)).toEqual(['handed_off orders, placed queue, audit, extra']);
+	});
+
 	it('routes an event again once it has left the deduplication window, which a duplicate does not extend', async () => {
 		let clock = Date.now();
 		const timed = () => router(streams, { dedupWindowMs: 60_000 }, store, () => clock);
