@@ -230,10 +230,11 @@ async function peakRssRun(total: number, warmed: boolean): Promise<void> {
  * doubles the young generation each time the bytes that survived its scavenges since the last doubling exceed its size
  * (1 → 64 MB of semi-space on Node 24), and what survives twice is promoted to old space, garbage there until a full
  * collection: the growth is the bytes that survive scavenges, so the sync keeps as few alive across them as it can.
- * Two sources were found (`--trace-gc-nvp` for survived and promoted bytes, a sampling heap profile keeping only samples
+ * Three sources were found (`--trace-gc-nvp` for survived and promoted bytes, a sampling heap profile keeping only samples
  * that outlived a scavenge for where they come from): each record's conflict resolution returned a getter closure
  * whose scope V8 kept through scavenges (about 1 KB a record promoted, whatever the chunk size), and the chunk of
- * 1,000 records in flight. Left: V8's allocation-site pretenuring (`--trace-pretenuring`), bimodal. See docs/benchmarks.md.
+ * 1,000 records in flight; then node:sqlite's row objects, which V8 allocates straight in old space. Left: the chunk in
+ * flight surviving scavenges. See docs/benchmarks.md.
  */
 async function peakRssScaling(): Promise<void> {
 	const run = (total: number, warmed: boolean) => {
@@ -247,7 +248,7 @@ async function peakRssScaling(): Promise<void> {
 	console.log(JSON.stringify({ fresh: { small, large }, warmed: { small: warmSmall, large: warmLarge } }));
 	console.log(figureLine('initial sync peak RSS, 100,000 vs 10,000 records, fresh process', large.peakRssMb, 'MB', small.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
 	console.log(figureLine(`initial sync peak RSS, 100,000 vs 10,000 records, after a ${WARM_UP_RECORDS.toLocaleString('en')}-record warm-up`, warmLarge.peakRssMb, 'MB', warmSmall.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
-	console.log(`cause of the growth: bytes surviving V8's scavenges, which grow the young generation and are promoted as garbage (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB, old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB here; retained heap flat: see the memory run). Found and cut: a getter closure per resolved record kept alive through scavenges (~1 KB a record promoted), and 1,000 records in flight where one round of calls (100 here) fills every batch; left: V8's allocation-site pretenuring, which in about half of fresh 100,000-record runs tenures a literal site whose objects were all caught in flight at one scavenge, and then promotes ~100 MB (see docs/benchmarks.md)`);
+	console.log(`cause of the growth: bytes surviving V8's scavenges, which grow the young generation and are promoted as garbage (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB, old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB here; retained heap flat but for the run's set of records written, ~6 MB per 100,000: see the memory run). Found and cut: node:sqlite's row objects, allocated straight in old space (rows are now built from its arrays), a getter closure per resolved record kept alive through scavenges (~1 KB a record promoted), and 1,000 records in flight where one round of calls (100 here) fills every batch; left: the chunk in flight, ~570 bytes a record surviving scavenges while records are resolved and pushed, which doubles the young generation once more over 100,000 records (see docs/benchmarks.md)`);
 }
 
 async function initialSyncMemory(): Promise<void> {
