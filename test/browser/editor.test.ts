@@ -31,6 +31,7 @@ let sandboxes: RunningSandbox[] = [];
 let smtp: SmtpSink | undefined;
 let n8n: N8nServer;
 let templates: ImportedTemplate[] = [];
+let credentialIds: Record<string, string> = {};
 let browser: Browser;
 let page: Page;
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
 	sandboxes = await startDemoSandboxes();
 	smtp = await startSmtpSink();
 	n8n = await startN8n();
-	const credentialIds = { ...(await createCredentials(n8n, sandboxes)), ...(await createLocalCredentials(n8n, smtp)) };
+	credentialIds = { ...(await createCredentials(n8n, sandboxes)), ...(await createLocalCredentials(n8n, smtp)) };
 	await seedSandboxes(sandboxes);
 	templates = await importTemplates(n8n, credentialIds, sandboxes);
 	browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
@@ -474,6 +475,23 @@ browserTest("a credential opened from a node's panel passes its test", async () 
 	await expect(success).toBeDefinedLocator();
 	expect(await dialog.innerText()).toContain('Connection tested successfully');
 	await page.screenshot({ path: path.join(imagesDir, 'credential-test.png') });
+});
+
+browserTest('a Shopify Stores credential shows each listed shop with its label and its secrets masked, and passes its test', async () => {
+	await page.goto(`${n8n.baseUrl}/home/credentials/${credentialIds['integrationShopifyStoresApi:Shopify shops']}`, { waitUntil: 'domcontentloaded' });
+	const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+	await dialog.waitFor();
+	// n8n tests the credential when it opens (the list's first shop).
+	await expect(dialog.locator('[data-test-id="credentials-config-container-test-success"]')).toBeDefinedLocator();
+	const inputs = await dialog.locator('input').evaluateAll((elements) => elements.map((element) => ({ type: (element as unknown as { type: string }).type, value: (element as unknown as { value: string }).value })));
+	const tokens = ['shopify-us', 'shopify-eu'].map((name) => sandboxes.find((sandbox) => sandbox.name === name)!.credentials.accessToken);
+	expect(inputs.filter((input) => ['us', 'eu'].includes(input.value)).map((input) => input.value)).toEqual(['us', 'eu']);
+	// Each shop's token and webhook secret: password fields, holding n8n's mask, never the value.
+	expect(inputs.filter((input) => input.type === 'password' && input.value !== '').length).toBe(4);
+	expect(inputs.some((input) => tokens.includes(input.value))).toBe(false);
+	expect(await dialog.innerText()).not.toContain(tokens[0]);
+	await page.screenshot({ path: path.join(imagesDir, 'credential-store-list.png') });
+	await page.keyboard.press('Escape');
 });
 
 browserTest("Accounting Sync's panel shows Platform, and the credential slot of the chosen platform only", async () => {
