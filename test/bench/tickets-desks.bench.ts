@@ -13,9 +13,10 @@
  * `ZENDESK_PER_MINUTE` for another plan) and its 10 incremental exports a minute; Salesforce's 100,000 calls a day
  * (no per-minute window). Both sandboxes enforce the same windows; the transports pace through one SQLite store.
  *
- * Figures: wall time against the rate-limit bound (a sync run pulls every desk before it pushes, so the bound is
- * Salesforce's pull at its window plus Zendesk's calls at its window), the calls per desk, the 429s the desks sent,
- * the tickets and comments Zendesk holds, and the failures that reached the sync.
+ * Figures: wall time against the rate-limit bound (Salesforce's pull at its window plus Zendesk's calls at its window,
+ * as if the pull ended before the push began; a sync pushes what the last desk still pulling handed out while it
+ * pulls), the calls per desk, the 429s the desks sent, the tickets and comments Zendesk holds, and the failures that
+ * reached the sync.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
