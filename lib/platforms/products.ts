@@ -5,6 +5,7 @@
  * a value written and read back compares equal (no echo).
  */
 import type { FieldMapping } from '../records/mapping';
+import type { Transport } from '../transport/transport';
 import { writeEachChecked, type ChangePage, type CrmConnector, type PlatformRecord, type RecordWrite, type WriteOutcome } from './crm';
 
 export type ProductStatus = 'active' | 'draft' | 'archived';
@@ -196,6 +197,32 @@ export class ImageFetchError extends Error {
 		super(`${field}: the image ${src} could not be fetched: ${reason}`);
 		this.name = 'ImageFetchError';
 	}
+}
+
+/** The file name an image's URL ends in (what a store that takes uploads names its copy). */
+function imageFileName(src: string): string {
+	const last = new URL(src).pathname.split('/').pop() ?? '';
+	const name = decodeURIComponent(last).replace(/[^\w.-]+/g, '-');
+	return name === '' || name === '-' ? 'image' : name;
+}
+
+/**
+ * The bytes of a product image for a store that takes files, not URLs (Magento): fetched through the store's own
+ * transport (its rate window, its retries) but without its credential, since the URL is another host's. An answer that
+ * is no image, or none, refuses the image naming its field.
+ */
+export async function downloadImage(transport: Transport, image: StoreImage, index: number): Promise<{ bytes: Buffer; contentType: string; name: string }> {
+	const field = `images[${index}].src`;
+	let response;
+	try {
+		response = await transport.send({ method: 'GET', url: image.src, unauthenticated: true, responseType: 'binary' });
+	} catch (error) {
+		const status = (error as { status?: number }).status;
+		throw new ImageFetchError(field, image.src, status ? `HTTP ${status}: ${(error as Error).message}` : (error as Error).message);
+	}
+	const contentType = (response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	if (!contentType.startsWith('image/') || !Buffer.isBuffer(response.body)) throw new ImageFetchError(field, image.src, `the answer is no image (${contentType || 'no content type'})`);
+	return { bytes: response.body, contentType, name: imageFileName(image.src) };
 }
 
 /** The image a store's refusal names by its URL (it could not fetch it), as that image's failure; undefined for any other refusal. */

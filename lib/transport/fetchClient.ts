@@ -73,9 +73,10 @@ export class FetchHttpClient implements HttpClient {
 			body,
 			signal: AbortSignal.timeout(signed.timeoutMs ?? DEFAULT_TIMEOUT_MS),
 		});
-		const text = await response.text();
 		const responseHeaders: Record<string, string> = {};
 		response.headers.forEach((value, name) => (responseHeaders[name.toLowerCase()] = value));
+		if (signed.responseType === 'binary' && response.ok) return { status: response.status, headers: responseHeaders, body: Buffer.from(await response.arrayBuffer()) };
+		const text = await response.text();
 		return { status: response.status, headers: responseHeaders, body: parseBody(text, responseHeaders['content-type'] ?? '') };
 	}
 }

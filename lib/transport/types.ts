@@ -11,6 +11,8 @@ export interface HttpRequest {
 	/** JSON by default; `form` sends application/x-www-form-urlencoded (Stripe); `binary` sends a Buffer as it is (an image upload). */
 	body?: unknown;
 	bodyType?: 'json' | 'form' | 'binary';
+	/** `binary`: the answer's body comes back as a Buffer, as sent (an image downloaded for a store that takes uploads). */
+	responseType?: 'binary';
 	timeoutMs?: number;
 	/** The vendor's endpoint class (`search`, `bulk`…) when the profile cannot tell it from the method and path. */
 	endpointClass?: string;

@@ -42,7 +42,8 @@ export class N8nHttpClient implements HttpClient {
 			},
 			qs: request.qs,
 			body: isForm ? encodeForm(request.body).join('&') : (request.body as IHttpRequestOptions['body']),
-			json: !isForm && !isBinary,
+			json: !isForm && !isBinary && request.responseType !== 'binary',
+			...(request.responseType === 'binary' ? { encoding: 'arraybuffer' as const } : {}),
 			timeout: request.timeoutMs ?? 30_000,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -56,6 +57,7 @@ export class N8nHttpClient implements HttpClient {
 		for (const [name, value] of Object.entries(response.headers ?? {})) {
 			if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
 		}
-		return { status: response.statusCode, headers, body: parseJson(response.body) };
+		if (request.responseType === 'binary' && response.statusCode < 400) return { status: response.statusCode, headers, body: Buffer.from(response.body as ArrayBuffer) };
+		return { status: response.statusCode, headers, body: parseJson(Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body) };
 	}
 }

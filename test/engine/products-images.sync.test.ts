@@ -14,8 +14,8 @@ import { openStore, type StateStore } from '../../lib/store';
 import { openSync, type SyncSummary } from '../../lib/sync';
 import { commerceAccount, startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
 
-type Store = 'woocommerce' | 'bigcommerce';
-const stores: Store[] = ['woocommerce', 'bigcommerce'];
+type Store = 'woocommerce' | 'bigcommerce' | 'magento';
+const stores: Store[] = ['woocommerce', 'bigcommerce', 'magento'];
 
 let sandboxes: CommerceSandboxes;
 let folder: string;
@@ -49,7 +49,7 @@ const api = (platform: Store, path: string, init: { method: string; body?: unkno
 	const { baseUrl, settings } = account(platform);
 	const auth = platform === 'woocommerce'
 		? { authorization: `Basic ${Buffer.from(`${String(settings.consumerKey)}:${String(settings.consumerSecret)}`).toString('base64')}` }
-		: { 'x-auth-token': String(settings.accessToken) };
+		: platform === 'magento' ? { authorization: `Bearer ${String(settings.accessToken)}` } : { 'x-auth-token': String(settings.accessToken) };
 	return fetch(`${baseUrl}${path}`, { method: init.method, headers: { ...auth, 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
 };
 
@@ -69,7 +69,10 @@ async function imagesOf(sku: string): Promise<Record<Store, Shown[]>> {
 		expect(response.status).toBe(200);
 		return Buffer.from(await response.arrayBuffer()).subarray(8).toString();
 	};
+	const magento = (await sandboxes.controls.magento.state<Array<{ sku: string; media_gallery_entries?: Array<{ file: string; label: string | null; position: number }> }>>('products')).find((product) => product.sku === sku);
+	const magentoMedia = `${new URL(account('magento').baseUrl).origin}/media/catalog/product`;
 	return {
+		magento: await Promise.all([...(magento?.media_gallery_entries ?? [])].sort((a, b) => a.position - b.position).map(async (image) => ({ alt: image.label ?? '', content: await content(`${magentoMedia}${image.file}`) }))),
 		woocommerce: await Promise.all((woo?.images ?? []).map(async (image) => ({ alt: image.alt, content: await content(image.src) }))),
 		bigcommerce: await Promise.all([...big].sort((a, b) => a.sort_order - b.sort_order || a.id - b.id).map(async (image) => ({ alt: image.description, content: await content(image.url_zoom) }))),
 	};
@@ -78,7 +81,7 @@ async function imagesOf(sku: string): Promise<Record<Store, Shown[]>> {
 /** Writes each store was sent (creates, updates, image calls), by store. */
 async function writeCalls(): Promise<Record<Store, string[]>> {
 	const calls = async (platform: Store) => (await sandboxes.controls[platform].requests()).filter((entry) => ['POST', 'PUT', 'DELETE'].includes(entry.method) && /products/.test(entry.path)).map((entry) => `${entry.method} ${entry.path.replace(/^.*?\/(products|catalog)/, '/$1')}`);
-	return { woocommerce: await calls('woocommerce'), bigcommerce: await calls('bigcommerce') };
+	return { woocommerce: await calls('woocommerce'), bigcommerce: await calls('bigcommerce'), magento: await calls('magento') };
 }
 
 async function callsDuring(work: () => Promise<unknown>): Promise<Record<Store, string[]>> {
@@ -91,8 +94,8 @@ const quiet = async () => {
 	let summary: SyncSummary | undefined;
 	const calls = await callsDuring(async () => (summary = await sync()));
 	expect(summary?.failures).toEqual([]);
-	expect(calls).toEqual({ woocommerce: [], bigcommerce: [] });
-	expect(Object.values(summary!.platforms).map((counts) => counts.pulled)).toEqual([0, 0]);
+	expect(calls).toEqual({ woocommerce: [], bigcommerce: [], magento: [] });
+	expect(Object.values(summary!.platforms).map((counts) => counts.pulled)).toEqual([0, 0, 0]);
 };
 
 test('images are copied once to the other store, matched by origin: a re-sync writes nothing', async () => {
@@ -102,11 +105,14 @@ test('images are copied once to the other store, matched by origin: a re-sync wr
 	const calls = await callsDuring(async () => (first = await sync()));
 	expect(first?.failures).toEqual([]);
 	const tee = [{ alt: 'Front', content: 'tee-front.png' }, { alt: 'Back', content: 'tee-back.png' }];
-	expect(await imagesOf('TEE-1')).toEqual({ woocommerce: tee, bigcommerce: tee });
-	expect(await imagesOf('CAP-1')).toEqual({ woocommerce: [{ alt: 'A cap', content: 'cap.png' }], bigcommerce: [{ alt: 'A cap', content: 'cap.png' }] });
+	expect(await imagesOf('TEE-1')).toEqual({ woocommerce: tee, bigcommerce: tee, magento: tee });
+	const cap = [{ alt: 'A cap', content: 'cap.png' }];
+	expect(await imagesOf('CAP-1')).toEqual({ woocommerce: cap, bigcommerce: cap, magento: cap });
 	// BigCommerce's product create carries its images; their ids are read once after it.
 	expect(calls.woocommerce).toEqual(['POST /products/batch']);
 	expect(calls.bigcommerce.filter((call) => call.startsWith('POST'))).toEqual(['POST /catalog/products']);
+	// Magento takes the images' bytes in its one bulk request (downloaded first: Magento fetches no URL).
+	expect(calls.magento).toEqual(['POST /products']);
 	// Each store's copies are served from its own URLs.
 	const wooSrc = (await sandboxes.controls.woocommerce.state<Array<{ sku: string; images: Array<{ src: string }> }>>('products')).find((product) => product.sku === 'CAP-1')!.images[0].src;
 	expect(wooSrc.startsWith(account('woocommerce').baseUrl.replace(/\/wp-json.*$/, ''))).toBe(true);
@@ -132,9 +138,9 @@ test('an image added, dropped, moved or given new alt text on one store reaches 
 	const calls = await callsDuring(async () => (edited = await sync()));
 	expect(edited?.failures).toEqual([]);
 	const expected = [{ alt: 'Side view', content: 'side.png' }, { alt: 'Front', content: 'front.png' }, { alt: 'With socks', content: 'sock.png' }];
-	expect(await imagesOf('TEE-2')).toEqual({ woocommerce: expected, bigcommerce: expected });
-	// One batch to WooCommerce carries the edit (and the new sock product); nothing goes back to BigCommerce.
-	expect(calls).toEqual({ woocommerce: ['POST /products/batch'], bigcommerce: [] });
+	expect(await imagesOf('TEE-2')).toEqual({ woocommerce: expected, bigcommerce: expected, magento: expected });
+	// One batch to WooCommerce and one bulk request to Magento carry the edit (and the new sock product); nothing goes back to BigCommerce.
+	expect(calls).toEqual({ woocommerce: ['POST /products/batch'], bigcommerce: [], magento: ['POST /products'] });
 	expect(edited?.platforms.bigcommerce.pulled).toBe(2);
 	await quiet();
 	// Moved back on WooCommerce: BigCommerce takes the new order in its product batch, no image fetched or deleted.
@@ -144,8 +150,8 @@ test('an image added, dropped, moved or given new alt text on one store reaches 
 	expect((await api('woocommerce', `/products/${woo.id}`, { method: 'PUT', body: { images: [{ id: front.id }, { id: side.id, alt: 'Side' }, { id: socks.id }] } })).status).toBe(200);
 	const moved = await callsDuring(async () => expect((await sync()).failures).toEqual([]));
 	const order = [{ alt: 'Front', content: 'front.png' }, { alt: 'Side', content: 'side.png' }, { alt: 'With socks', content: 'sock.png' }];
-	expect(await imagesOf('TEE-2')).toEqual({ woocommerce: order, bigcommerce: order });
-	expect(moved).toEqual({ woocommerce: [], bigcommerce: ['PUT /catalog/products'] });
+	expect(await imagesOf('TEE-2')).toEqual({ woocommerce: order, bigcommerce: order, magento: order });
+	expect(moved).toEqual({ woocommerce: [], bigcommerce: ['PUT /catalog/products'], magento: ['PUT /products/TEE-2'] });
 	await quiet();
 });
 
@@ -157,13 +163,16 @@ test('an image a store cannot fetch fails that product there, naming the image; 
 	const summary = await sync();
 	expect(summary.failures.map((failure) => [failure.platform, failure.error?.code, failure.error?.message])).toEqual([
 		['bigcommerce', 'IMAGE_NOT_FETCHED', expect.stringMatching(/^images\[1\]\.src: the image http:\/\/\S+mug-side\.png could not be fetched: /)],
+		['magento', 'IMAGE_NOT_FETCHED', expect.stringMatching(/^images\[1\]\.src: the image http:\/\/\S+mug-side\.png could not be fetched: HTTP 404/)],
 	]);
 	// The other product went through.
 	expect((await imagesOf('BOWL-1')).bigcommerce).toEqual([]);
 	expect((await sandboxes.controls.bigcommerce.state<Array<{ sku: string }>>('catalog')).map((product) => product.sku)).toEqual(['BOWL-1']);
+	expect((await sandboxes.controls.magento.state<Array<{ sku: string }>>('products')).map((product) => product.sku)).toEqual(['BOWL-1']);
 	await sandboxes.controls.woocommerce.clearFaults();
 	const retried = await sync();
 	expect(retried.failures).toEqual([]);
-	expect((await imagesOf('MUG-1')).bigcommerce).toEqual([{ alt: 'Mug', content: 'mug.png' }, { alt: 'Side', content: 'mug-side.png' }]);
+	const mug = [{ alt: 'Mug', content: 'mug.png' }, { alt: 'Side', content: 'mug-side.png' }];
+	expect(await imagesOf('MUG-1')).toEqual({ woocommerce: mug, bigcommerce: mug, magento: mug });
 	await quiet();
 });

@@ -2,9 +2,12 @@ import type { Transport } from '../../transport/transport';
 import { failedWrite, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
 import {
 	decimalText,
+	downloadImage,
+	ImageFetchError,
 	nextProductPage,
-	PRODUCT_FIELDS,
+	PRODUCT_FIELDS_WITH_IMAGES,
 	productRecord,
+	readImages,
 	readProductCursor,
 	variantProduct,
 	variantsInOptionOrder,
@@ -15,6 +18,8 @@ import {
 	type ProductFields,
 	type ProductOption,
 	type ProductVariant,
+	type ProductWriteFields,
+	type StoreImage,
 } from '../products';
 import { updatedSincePage } from './search';
 import { fromMagentoTime } from './times';
@@ -30,6 +35,8 @@ interface MagentoProduct {
 	weight?: number;
 	updated_at: string;
 	custom_attributes?: Array<{ attribute_code: string; value: unknown }>;
+	/** The product's images. */
+	media_gallery_entries?: GalleryEntry[];
 	extension_attributes?: {
 		configurable_product_options?: Array<{ attribute_id: string | number; label: string; position: number; values: Array<{ value_index: number }> }>;
 		configurable_product_links?: number[];
@@ -71,16 +78,43 @@ const DISABLED = 2;
 const VISIBLE = 4;
 const NOT_VISIBLE = 1;
 
+/** A product image: a file under the store's media URL, its label the alt text. */
+interface GalleryEntry {
+	id?: number;
+	media_type: string;
+	label: string | null;
+	position: number;
+	disabled: boolean;
+	types: string[];
+	file?: string;
+	/** A new image's bytes: Magento takes files, and fetches no URL. */
+	content?: { base64_encoded_data: string; type: string; name: string };
+}
+
+/** The roles of a product's main image. */
+const MAIN_IMAGE_ROLES = ['image', 'small_image', 'thumbnail'];
+
+/** The product's images (not disabled) by position, each at `<media URL><file>`. */
+function galleryImages(entries: GalleryEntry[], mediaUrl: string): StoreImage[] {
+	const shown = entries.filter((entry) => entry.media_type === 'image' && !entry.disabled && entry.id !== undefined && entry.file);
+	return readImages([...shown].sort((a, b) => a.position - b.position).map((entry) => ({ id: entry.id as number, src: `${mediaUrl}${entry.file}`, alt: entry.label ?? '' })));
+}
+
 const attribute = (product: MagentoProduct, code: string) => product.custom_attributes?.find((entry) => entry.attribute_code === code)?.value;
 
 /** Enabled is active; disabled and visible a draft; disabled and not visible individually, archived. */
-function neutralBase(product: MagentoProduct): ProductBase {
+function neutralBase(product: MagentoProduct, mediaUrl = ''): ProductBase {
 	const description = attribute(product, 'description');
-	return { title: product.name, description: typeof description === 'string' ? description : '', status: product.status === ENABLED ? 'active' : product.visibility === NOT_VISIBLE ? 'archived' : 'draft' };
+	return {
+		title: product.name,
+		description: typeof description === 'string' ? description : '',
+		status: product.status === ENABLED ? 'active' : product.visibility === NOT_VISIBLE ? 'archived' : 'draft',
+		...(product.media_gallery_entries ? { images: galleryImages(product.media_gallery_entries, mediaUrl) } : {}),
+	};
 }
 
-function neutral(product: MagentoProduct): ProductFields {
-	return { ...neutralBase(product), sku: product.sku, ...neutralPrices(product, ''), weight: weightValue(product.weight, 'weight') };
+function neutral(product: MagentoProduct, mediaUrl = ''): ProductFields {
+	return { ...neutralBase(product, mediaUrl), sku: product.sku, ...neutralPrices(product, ''), weight: weightValue(product.weight, 'weight') };
 }
 
 const neutralPrices = (product: MagentoProduct, where: string) => ({ price: decimalText(product.price, `${where}price`), compareAtPrice: decimalText(attribute(product, 'msrp'), `${where}msrp`) });
@@ -93,7 +127,7 @@ const isChild = (product: MagentoProduct) => product.type_id === SIMPLE && produ
  * the attribute's options, each child a variant (by its value of each option's attribute). Undefined when a child lacks
  * a value: its options are what place it.
  */
-function neutralConfigurable(parent: MagentoProduct, children: MagentoProduct[], attributes: Map<string, MagentoAttribute>): ProductFields | undefined {
+function neutralConfigurable(parent: MagentoProduct, children: MagentoProduct[], attributes: Map<string, MagentoAttribute>, mediaUrl = ''): ProductFields | undefined {
 	const configured = [...(parent.extension_attributes?.configurable_product_options ?? [])].sort((a, b) => a.position - b.position);
 	const varying = configured.map((option) => ({ option, attribute: attributes.get(String(option.attribute_id)) }));
 	if (varying.length === 0 || children.length === 0 || varying.some(({ attribute }) => !attribute)) return undefined;
@@ -107,11 +141,16 @@ function neutralConfigurable(parent: MagentoProduct, children: MagentoProduct[],
 		if (chosen.some((label) => label === undefined)) return undefined;
 		variants.push({ sku: child.sku, ...neutralPrices(child, `variants[${index}].`), weight: weightValue(child.weight, `variants[${index}].weight`), options: Object.fromEntries(options.map((option, place) => [option.name, chosen[place] as string])) });
 	}
-	return variantProduct(neutralBase(parent), options, variantsInOptionOrder(options, variants));
+	return variantProduct(neutralBase(parent, mediaUrl), options, variantsInOptionOrder(options, variants));
 }
 
-function magentoProduct(product: ProductFields): Omit<MagentoProduct, 'id' | 'updated_at'> & { attribute_set_id: number } {
+/**
+ * The product as Magento saves it; `gallery`, its images as `media_gallery_entries` (absent: left as they are; see
+ * galleryOf).
+ */
+function magentoProduct(product: ProductFields, gallery?: GalleryEntry[]): Omit<MagentoProduct, 'id' | 'updated_at'> & { attribute_set_id: number } {
 	return {
+		...(gallery ? { media_gallery_entries: gallery } : {}),
 		sku: product.sku,
 		name: product.title,
 		attribute_set_id: 4,
@@ -155,10 +194,10 @@ function childProduct(product: ProductFields, variant: ProductVariant, attribute
 }
 
 /** The configurable product: its options (the attributes, labelled by the option names) and its children's ids. */
-function configurableProduct(plan: ConfigurablePlan, childIds: number[]): Omit<MagentoProduct, 'id' | 'updated_at'> {
+function configurableProduct(plan: ConfigurablePlan, childIds: number[], gallery?: GalleryEntry[]): Omit<MagentoProduct, 'id' | 'updated_at'> {
 	const { product, attributes } = plan;
 	return {
-		...magentoProduct({ ...product, sku: plan.sku, price: null, compareAtPrice: null, weight: null }),
+		...magentoProduct({ ...product, sku: plan.sku, price: null, compareAtPrice: null, weight: null }, gallery),
 		type_id: CONFIGURABLE,
 		custom_attributes: [{ attribute_code: 'description', value: product.description }],
 		extension_attributes: {
@@ -190,10 +229,13 @@ export class MagentoProducts implements ProductConnector {
 	readonly platform = 'magento';
 	readonly entities: Partial<Record<'products', EntitySupport>> = { products: { object: 'products', matchField: 'sku', batchSize: BULK_SIZE } };
 
+	/** Where the store serves product images, once read. */
+	private media?: Promise<string>;
+
 	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {}
 
 	async fieldNames(): Promise<string[]> {
-		return [...PRODUCT_FIELDS];
+		return [...PRODUCT_FIELDS_WITH_IMAGES];
 	}
 
 	async pullChanges(_entity: string, cursor: string | undefined): Promise<ChangePage> {
@@ -205,9 +247,10 @@ export class MagentoProducts implements ProductConnector {
 		});
 		const parents = body.items.filter((product) => product.type_id === CONFIGURABLE);
 		const attributes = await this.attributesById(parents.flatMap((product) => (product.extension_attributes?.configurable_product_options ?? []).map((option) => String(option.attribute_id))));
+		const mediaUrl = body.items.some((product) => product.media_gallery_entries?.length) ? await this.mediaUrl() : '';
 		const records = [];
 		for (const product of body.items) {
-			const fields = product.type_id === SIMPLE && !isChild(product) ? neutral(product) : product.type_id === CONFIGURABLE ? neutralConfigurable(product, await this.children(product.sku), attributes) : undefined;
+			const fields = product.type_id === SIMPLE && !isChild(product) ? neutral(product, mediaUrl) : product.type_id === CONFIGURABLE ? neutralConfigurable(product, await this.children(product.sku), attributes, mediaUrl) : undefined;
 			if (fields) records.push(productRecord(String(product.sku), fields, new Date(fromMagentoTime(product.updated_at)).toISOString()));
 		}
 		return nextProductPage(position, records, position.page * PAGE_SIZE < body.total_count);
@@ -226,10 +269,20 @@ export class MagentoProducts implements ProductConnector {
 			batch,
 			async (checked) => {
 				const outcomes = new Map<number, WriteOutcome>();
+				const galleries = new Map<number, GalleryEntry[]>();
+				for (const { index, product } of checked) {
+					try {
+						const gallery = await this.galleryOf(product);
+						if (gallery) galleries.set(index, gallery);
+					} catch (error) {
+						if (!(error instanceof ImageFetchError)) throw error;
+						outcomes.set(index, { ok: false, error: { message: error.message, code: error.code } });
+					}
+				}
 				const plans = new Map<number, ConfigurablePlan>();
 				const attributes = new Map<string, MagentoAttribute>();
 				for (const { index, write, product } of checked) {
-					if (!product.options || !product.variants) continue;
+					if (!product.options || !product.variants || outcomes.has(index)) continue;
 					try {
 						plans.set(index, await this.plan(write, { ...product, options: product.options, variants: product.variants }, attributes));
 					} catch (error) {
@@ -237,7 +290,7 @@ export class MagentoProducts implements ProductConnector {
 					}
 				}
 				const simple = checked.filter(({ index, product }) => !product.variants && !outcomes.has(index));
-				const firstRound = [...simple.map(({ product }) => magentoProduct(product)), ...[...plans.values()].flatMap((plan) => plan.children)];
+				const firstRound = [...simple.map(({ index, product }) => magentoProduct(product, galleries.get(index))), ...[...plans.values()].flatMap((plan) => plan.children)];
 				const savedFirst = await this.saveMany(firstRound);
 				simple.forEach(({ index, write }, position) => outcomes.set(index, outcomeOf(savedFirst[position], !write.externalId)));
 				let next = simple.length;
@@ -250,7 +303,7 @@ export class MagentoProducts implements ProductConnector {
 					if (refused >= 0) outcomes.set(index, { ok: false, error: { ...(children[refused] as Extract<Saved, { ok: false }>).error, message: `variants[${plan.product.variants.findIndex((variant) => variant.sku === plan.children[refused].sku)}]: ${(children[refused] as Extract<Saved, { ok: false }>).error.message}` }, ...(write.externalId ? { externalId: write.externalId } : {}) });
 					else parents.push({ index, write, plan, children: children.map((child) => (child as Extract<Saved, { ok: true }>).product) });
 				}
-				const savedParents = await this.saveMany(parents.map(({ plan, children }) => configurableProduct(plan, children.map((child) => child.id))));
+				const savedParents = await this.saveMany(parents.map(({ index, plan, children }) => configurableProduct(plan, children.map((child) => child.id), galleries.get(index))));
 				for (const [position, { index, write, plan, children }] of parents.entries()) {
 					const saved = savedParents[position];
 					if (!saved.ok) {
@@ -332,6 +385,38 @@ export class MagentoProducts implements ProductConnector {
 	 * Saves in order: one by `PUT /V1/products/{sku}`, several in bulk requests of up to BULK_SIZE (children count too);
 	 * a call that fails fails its saves.
 	 */
+	/**
+	 * A product's images as `media_gallery_entries`, in order (the first with the main image's roles): one the store
+	 * holds by its id, a new one with its bytes, downloaded here (Magento fetches no URL); entries left out are removed.
+	 * Undefined when the write carries no images. An image that cannot be downloaded refuses the product, naming it.
+	 */
+	private async galleryOf(product: ProductWriteFields): Promise<GalleryEntry[] | undefined> {
+		if (!product.images) return undefined;
+		const gallery: GalleryEntry[] = [];
+		for (const [index, image] of product.images.entries()) {
+			const entry = { media_type: 'image', label: image.alt, position: index + 1, disabled: false, types: index === 0 ? MAIN_IMAGE_ROLES : [] };
+			if (image.id) {
+				gallery.push({ ...entry, id: Number(image.id) });
+				continue;
+			}
+			const file = await downloadImage(this.transport, image, index);
+			gallery.push({ ...entry, content: { base64_encoded_data: file.bytes.toString('base64'), type: file.contentType, name: file.name } });
+		}
+		return gallery;
+	}
+
+	/** Where the store serves product images (`base_media_url` + `catalog/product`), read once, when a product has one. */
+	private mediaUrl(): Promise<string> {
+		this.media ??= this.transport
+			.request<Array<{ code: string; base_media_url: string }>>({ method: 'GET', url: '/V1/store/storeConfigs' })
+			.then((configs) => `${(configs.find((config) => config.code === 'default') ?? configs[0])?.base_media_url ?? ''}catalog/product`)
+			.catch((error: unknown) => {
+				this.media = undefined;
+				throw error;
+			});
+		return this.media;
+	}
+
 	private async saveMany(products: Array<Omit<MagentoProduct, 'id' | 'updated_at'>>): Promise<Saved[]> {
 		const results: Saved[] = [];
 		for (let start = 0; start < products.length; start += BULK_SIZE) {

@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { bearerAuth } from '../framework/auth';
+import { pngBytes, SandboxMedia } from '../framework/media';
 import { controlError } from '../framework/control';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory } from '../framework/types';
 import { ConfigurableCatalog, type ConfigurableExtension } from './configurable';
@@ -113,6 +114,18 @@ interface CatalogProduct {
 	custom_attributes: Array<{ attribute_code: string; value: unknown }>;
 	/** A configurable product's options and its children's ids. */
 	extension_attributes?: ConfigurableExtension;
+	/** The product's images, each a file under the store's media URL (`<base_media_url>catalog/product<file>`). */
+	media_gallery_entries: GalleryEntry[];
+}
+
+interface GalleryEntry {
+	id: number;
+	media_type: string;
+	label: string | null;
+	position: number;
+	disabled: boolean;
+	types: string[];
+	file: string;
 }
 
 /** Custom attributes saved by code: a new value replaces the old one, the others stay. */
@@ -135,7 +148,33 @@ interface BulkOperation {
 	error_code: number;
 }
 
-export const createMagentoSandbox: VendorSandboxFactory = () => {
+export const createMagentoSandbox: VendorSandboxFactory = (services) => {
+	const media = new SandboxMedia('/media/catalog/product', () => services.baseUrl());
+	/**
+	 * `media_gallery_entries` as Magento's product repository saves them: an entry with an `id` the product has is kept
+	 * (label, position, types changed), one with `content` (base64 bytes, a MIME type and a file name; Magento fetches no
+	 * URL) becomes a new file; entries left out are removed. Absent: the gallery stays as it is.
+	 */
+	const gallery = (current: GalleryEntry[], entries: unknown): GalleryEntry[] | SandboxResponse => {
+		if (entries === undefined) return current;
+		if (!Array.isArray(entries)) return magentoError(400, 'The "%1" value is invalid.', ['media_gallery_entries']);
+		const saved: GalleryEntry[] = [];
+		for (const entry of entries as Array<Partial<GalleryEntry> & { content?: { base64_encoded_data?: unknown; type?: unknown; name?: unknown } }>) {
+			const base = { media_type: 'image', label: typeof entry.label === 'string' ? entry.label : null, position: Number(entry.position ?? saved.length + 1), disabled: entry.disabled === true, types: Array.isArray(entry.types) ? entry.types : [] };
+			const kept = entry.id === undefined ? undefined : current.find((image) => image.id === Number(entry.id));
+			if (kept) {
+				saved.push({ ...kept, ...base });
+				continue;
+			}
+			const content = entry.content;
+			if (!content || typeof content.base64_encoded_data !== 'string' || typeof content.type !== 'string' || !/^image\/(jpeg|png|gif)$/.test(content.type) || typeof content.name !== 'string') {
+				return magentoError(400, 'The image content is invalid. Verify the content and try again.');
+			}
+			const path = media.keep(content.name, { bytes: Buffer.from(content.base64_encoded_data, 'base64'), contentType: content.type });
+			saved.push({ id: nextId++, ...base, file: path.slice(media.prefix.length) });
+		}
+		return saved.sort((a, b) => a.position - b.position);
+	};
 	const items = new Map<string, SourceItem>();
 	const products = new Set<string>();
 	/** Catalog products by SKU, the fields the package reads and writes (description and MSRP as custom attributes). */
@@ -156,6 +195,8 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			if (product[field] !== undefined && typeof product[field] !== type) return magentoError(400, 'The "%1" value is invalid.', [field]);
 		}
 		const existing = catalog.get(code);
+		const images = gallery(existing?.media_gallery_entries ?? [], (product as { media_gallery_entries?: unknown }).media_gallery_entries);
+		if (!Array.isArray(images)) return images;
 		const saved: CatalogProduct = {
 			id: existing?.id ?? nextId++,
 			sku: code,
@@ -170,6 +211,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			updated_at: magentoNow(),
 			custom_attributes: mergeAttributes(existing?.custom_attributes ?? [], product.custom_attributes ?? []),
 			...(existing?.extension_attributes ? { extension_attributes: existing.extension_attributes } : {}),
+			media_gallery_entries: images,
 		};
 		const checked = configurable.checkSave(saved, product.extension_attributes, byId);
 		if ('problem' in checked) return checked.problem;
@@ -292,9 +334,11 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 		return { status: 200, body: [] };
 	};
 
+	const authenticate = bearerAuth(magentoAccessToken, () => magentoError(401, "The consumer isn't authorized to access %resources.", { resources: 'Magento_InventoryApi::source_item' }));
 	return {
 		credentials: { accessToken: magentoAccessToken, sourceCode: magentoSourceCode },
-		authenticate: bearerAuth(magentoAccessToken, () => magentoError(401, "The consumer isn't authorized to access %resources.", { resources: 'Magento_InventoryApi::source_item' })),
+		// Media files are public (served by the web server, not the API).
+		authenticate: (request) => (media.holds(request.path) ? undefined : authenticate(request)),
 		rateLimits: { defaults: [], headers: () => ({}), rejection: () => magentoError(429, 'Too Many Requests') },
 		errors: {
 			serverError: (status) => magentoError(status, 'Internal Error. Details are available in Magento log file. Report ID: webapi-sandbox'),
@@ -306,6 +350,11 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 			router.get('/rest/:store/V1/inventory/source-items', search).post('/rest/:store/V1/inventory/source-items', save);
 			router.get('/rest/:store/V1/orders', (request) => searchIn(orders, request));
 			router.get('/rest/:store/V1/products', (request) => searchIn([...catalog.values()], request));
+			router.get('/rest/:store/V1/store/storeConfigs', () => ({
+				status: 200,
+				body: [{ id: 1, code: 'default', website_id: 1, locale: 'en_US', base_currency_code: 'USD', default_display_currency_code: 'USD', timezone: 'UTC', weight_unit: 'kgs', base_url: `${services.baseUrl()}/`, base_link_url: `${services.baseUrl()}/`, base_media_url: `${services.baseUrl()}/media/`, secure_base_url: `${services.baseUrl()}/`, secure_base_link_url: `${services.baseUrl()}/`, secure_base_media_url: `${services.baseUrl()}/media/` }],
+			}));
+			router.get(`${media.prefix}/:folder/:file`, (request) => media.serve(request));
 			router.get('/rest/:store/V1/customers/search', (request) => searchIn(customers.map((customer) => ({ ...customer, entity_id: customer.id })), request));
 			router.post('/rest/:store/V1/customers', saveCustomer(undefined));
 			router.put('/rest/:store/V1/customers/:id', (request) => saveCustomer(request.params.id)(request));
@@ -349,6 +398,7 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 				products.clear();
 				catalog.clear();
 				configurable.reset();
+				media.reset();
 				bulks.clear();
 				orders = [];
 				customers = [];
@@ -386,8 +436,10 @@ export const createMagentoSandbox: VendorSandboxFactory = () => {
 						continue;
 					}
 					if (collection === 'products' && Array.isArray(records)) {
-						for (const record of records as Array<Partial<CatalogProduct>>) {
-							const saved = saveProduct(record.sku)({ body: { product: record } } as SandboxRequest);
+						for (const { images, ...record } of records as Array<Partial<CatalogProduct> & { images?: Array<{ name: string; label?: string }> }>) {
+							// Uploaded by the merchant: `images: [{ name: "mug.png", label? }]`.
+							const entries = images?.map((image, index) => ({ label: image.label ?? '', position: index + 1, types: index === 0 ? ['image', 'small_image', 'thumbnail'] : [], content: { base64_encoded_data: pngBytes(image.name).toString('base64'), type: 'image/png', name: image.name } }));
+							const saved = saveProduct(record.sku)({ body: { product: { ...record, ...(entries ? { media_gallery_entries: entries } : {}) } } } as SandboxRequest);
 							if (saved.status !== 200) throw controlError(400, `product refused: ${JSON.stringify(saved.body)}`);
 						}
 						continue;
