@@ -21,8 +21,8 @@ const COLORS = ['Red', 'Blue', 'Green'];
 const suite = useCommerceSandboxSuite('products-variants');
 let runs = 0;
 
-const sync = (): Promise<SyncSummary> =>
-	openSync({ store: suite.store(), platforms: standalonePlatforms(suite.sandboxes().stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts([...STORES], {
+const sync = (stores: readonly Store[] = STORES): Promise<SyncSummary> =>
+	openSync({ store: suite.store(), platforms: standalonePlatforms(suite.sandboxes().stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts([...stores], {
 		integration: 'catalog',
 		strategy: { kind: 'lastWriteWins' },
 		runId: `run-${++runs}`,
@@ -213,4 +213,21 @@ test('a variant price and title edited on BigCommerce reach the other stores onc
 	const quiet = await sync();
 	expect(quiet.failures).toEqual([]);
 	expect(await writesByStore()).toEqual(Object.fromEntries(STORES.map((store) => [store, 0])));
+});
+
+test('a variant a store refuses fails its product there naming the variant, leaves nothing half made, and the next run tries again', async () => {
+	// WooCommerce already sells a mug under the SKU of the tee's fifth variant: its SKUs are unique across products.
+	await control('woocommerce').seed({ products: [{ sku: 'TEE-M-Blue', name: 'Mug', regular_price: '8.00', stock_quantity: 1 }] });
+	await control('shopify').seed({ products: [tee] });
+	const stores = ['shopify', 'woocommerce'] as const;
+	const source = await shapes.shopify();
+	for (let attempt = 1; attempt <= 2; attempt++) {
+		const summary = await sync(stores);
+		const refused = summary.failures.filter((failure) => failure.platform === 'woocommerce');
+		expect({ attempt, messages: refused.map((failure) => failure.error?.message) }).toEqual({ attempt, messages: ['variants[4].sku: Invalid or duplicated SKU.'] });
+		// The variable product made before its variation was refused is removed: no half-made tee to copy back.
+		const entries = await control('woocommerce').state<WooEntry[]>('products');
+		expect({ attempt, woo: entries.map((entry) => `${entry.type} ${entry.sku}`) }).toEqual({ attempt, woo: ['simple TEE-M-Blue'] });
+		expect({ attempt, shopify: await shapes.shopify() }).toEqual({ attempt, shopify: source });
+	}
 });

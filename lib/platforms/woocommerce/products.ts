@@ -213,10 +213,9 @@ export class WooCommerceProducts implements ProductConnector {
 
 	/**
 	 * The variations made the product's: those of a SKU the product lists updated, new SKUs created, others deleted, in
-	 * batches of 100. The product is linked even when a variation is refused, so the next run updates it, never a second.
+	 * batches of 100; a refused variation fails the product (see `failed`).
 	 */
 	private async writeVariations(parent: WooProduct, variants: ProductVariant[], created: boolean): Promise<WriteOutcome> {
-		const linked = { externalId: String(parent.id) };
 		try {
 			const stored = created ? [] : (await this.variations(parent.id)).map((variation) => ({ ...variation, id: String(variation.id) }));
 			const plan = planVariants(variants, stored);
@@ -228,14 +227,29 @@ export class WooCommerceProducts implements ProductConnector {
 			const saved: WooVariation[] = [];
 			for (let start = 0; start < operations.length; start += BATCH_SIZE) {
 				const refused = await this.variationBatch(parent.id, operations.slice(start, start + BATCH_SIZE), saved);
-				if (refused) return { ok: false, error: refused, ...linked };
+				if (refused) return this.failed(parent.id, created, refused);
 			}
 			const fields = neutralVariable(parent, saved);
-			if (!fields) return { ok: false, error: { message: 'variants: WooCommerce did not save every variation with its SKU and options' }, ...linked };
+			if (!fields) return this.failed(parent.id, created, { message: 'variants: WooCommerce did not save every variation with its SKU and options' });
 			const modifiedAt = [parent, ...saved].map((entry) => new Date(utc(entry.date_modified_gmt)).toISOString()).sort().at(-1);
-			return { ok: true, externalId: linked.externalId, created, fields: { ...fields }, modifiedAt };
+			return { ok: true, externalId: String(parent.id), created, fields: { ...fields }, modifiedAt };
 		} catch (error) {
-			return { ...failedWrite(error), ...linked } as WriteOutcome;
+			return this.failed(parent.id, created, (failedWrite(error) as Extract<WriteOutcome, { ok: false }>).error);
+		}
+	}
+
+	/**
+	 * A variable product whose variations could not all be written. Just created, it is deleted with its variations
+	 * (`force`): left half made, the next read would take it for an edit made on WooCommerce and copy it back; the next
+	 * run creates it again. Updated, it stays linked and is written again on the next run.
+	 */
+	private async failed(productId: number, created: boolean, error: { message: string; code?: string }): Promise<WriteOutcome> {
+		if (!created) return { ok: false, error, externalId: String(productId) };
+		try {
+			await this.transport.request({ method: 'DELETE', url: `/products/${productId}`, qs: { force: true } });
+			return { ok: false, error };
+		} catch (cleanup) {
+			return { ok: false, error: { ...error, message: `${error.message} (the variable product ${productId} created could not be removed: ${(cleanup as Error).message})` }, externalId: String(productId) };
 		}
 	}
 

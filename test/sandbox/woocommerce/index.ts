@@ -202,6 +202,7 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 				.get(`${API}/products`, (request) => listProducts(state, request))
 				.get(`${API}/products/:id`, (request) => ({ status: 200, body: product(state, request.params.id) }))
 				.put(`${API}/products/:id`, async (request) => ({ status: 200, body: update(state, product(state, request.params.id), await sideloaded(state, request.body)) }))
+				.delete(`${API}/products/:id`, (request) => deleteProduct(state, product(state, request.params.id), request.query.get('force') === 'true'))
 				.get(`${API}/products/:id/variations`, (request) => paged(request, variations(state, request.params.id).filter((entry) => !request.query.get('sku') || entry.sku === request.query.get('sku'))))
 				.get(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: variation(state, request.params.id, request.params.variationId) }))
 				.put(`${API}/products/:id/variations/:variationId`, (request) => ({ status: 200, body: updateVariation(state, product(state, request.params.id), variation(state, request.params.id, request.params.variationId), request.body) }))
@@ -456,6 +457,21 @@ function createProduct(state: WooState, fields: Partial<Product>): Product {
 	update(state, product, fields);
 	state.products.set(product.id, product);
 	return product;
+}
+
+/**
+ * `DELETE /products/{id}`: moved to the trash (`status: trash`) unless `force=true`, which deletes it and, a variable
+ * product, its variations. Answers the product as it was.
+ */
+function deleteProduct(state: WooState, target: Product, force: boolean): SandboxResponse {
+	const answer = { ...target };
+	if (!force) {
+		target.status = 'trash';
+		target.date_modified_gmt = stamp();
+		return { status: 200, body: { ...target } };
+	}
+	for (const entry of [...state.products.values()]) if (entry.id === target.id || entry.parent_id === target.id) state.products.delete(entry.id);
+	return { status: 200, body: answer };
 }
 
 /** A product's `attributes` as WooCommerce saves them: named, positioned in order when no position is given. */

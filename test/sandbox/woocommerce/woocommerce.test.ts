@@ -159,4 +159,8 @@ test('a variable product varies by its attributes; variations/batch creates, upd
 	expect((await call(`/products/${parent.id}`)).body.date_modified_gmt >= second.body.update[0].date_modified_gmt).toBe(true);
 	const tooMany = await call(`/products/${parent.id}/variations/batch`, { method: 'POST', body: { delete: Array.from({ length: 101 }, (_, index) => index) } });
 	expect(tooMany).toMatchObject({ status: 413, body: { code: 'woocommerce_rest_request_entity_too_large' } });
+	// Deleted with force, a variable product takes its variations with it.
+	expect((await call(`/products/${parent.id}?force=true`, { method: 'DELETE' })).body).toMatchObject({ id: parent.id, type: 'variable' });
+	expect((await control.state<Array<{ sku: string }>>('products')).map((entry) => entry.sku).sort()).toEqual(['CAP', 'MUG']);
+	expect((await call(`/products/${parent.id}/variations/batch`, { method: 'POST', body: {} })).status).toBe(404);
 });
