@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { selectIn } from '../store/inList';
+import { leaseName, type Lease } from '../store/leases';
 import { INSERT_CHUNK_ROWS, insertMany } from '../store/insertMany';
 import { timeOrderedId } from '../store/timeOrderedId';
 import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
@@ -63,11 +64,11 @@ export class RoutingRepository {
 	 * A rejected event was not handled, and a duplicate's entry does not extend the window. Ids recorded in the
 	 * deduplication table of earlier versions still count until they leave the window.
 	 */
-	async seenWithin(eventIds: string[], windowMs: number): Promise<Set<string>> {
+	async seenWithin(eventIds: string[], windowMs: number, executor: SqlExecutor = this.db): Promise<Set<string>> {
 		if (eventIds.length === 0) return new Set();
 		const since = this.now() - windowMs;
-		const earlier = await this.earlierSeenIds(since);
-		const rows = await selectIn<{ event_id: string }, string>(this.db, eventIds, ({ placeholders, values }) => ({
+		const earlier = await this.earlierSeenIds(since, executor);
+		const rows = await selectIn<{ event_id: string }, string>(executor, eventIds, ({ placeholders, values }) => ({
 			sql: `SELECT event_id FROM routing_log WHERE event_id IN (${placeholders}) AND created_at > ? AND status NOT IN ('rejected', 'duplicate')${
 				earlier ? ` UNION SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${placeholders})` : ''
 			}`,
@@ -79,8 +80,31 @@ export class RoutingRepository {
 	}
 
 	/** Whether the deduplication table of earlier versions holds an id seen after `since` (empty a window after the upgrade). */
-	private async earlierSeenIds(since: number): Promise<boolean> {
-		return (await this.db.query('SELECT 1 AS found FROM routing_seen_events WHERE seen_at_ms > ? LIMIT 1', [since])).length > 0;
+	private async earlierSeenIds(since: number, executor: SqlExecutor): Promise<boolean> {
+		return (await executor.query('SELECT 1 AS found FROM routing_seen_events WHERE seen_at_ms > ? LIMIT 1', [since])).length > 0;
+	}
+
+	/**
+	 * Claims the events of `eventIds` no other execution is routing, then tells which of those were handled within the
+	 * window, in one transaction: claimed first, so a holder that logs and releases an event while this runs is seen to
+	 * have logged it. The seen ones are given back at once; the others stay `holder`'s until `log` releases them (or
+	 * their lease lapses, if this process dies). `busy` are the ids a live execution holds.
+	 */
+	async claimUnseen(holder: Lease, eventIds: string[], windowMs: number): Promise<{ claimed: string[]; seen: Set<string>; busy: string[] }> {
+		if (eventIds.length === 0) return { claimed: [], seen: new Set(), busy: [] };
+		try {
+			return await this.db.transaction(async (tx) => {
+				const taken = await holder.claimIn(tx, eventIds.map(eventClaim));
+				const mine = eventIds.filter((id) => taken.has(eventClaim(id)));
+				const seen = await this.seenWithin(mine, windowMs, tx);
+				if (seen.size > 0) await holder.releaseIn(tx, [...seen].map(eventClaim));
+				return { claimed: mine.filter((id) => !seen.has(id)), seen, busy: eventIds.filter((id) => !taken.has(eventClaim(id))) };
+			});
+		} catch (error) {
+			// Rolled back: nothing was claimed after all.
+			holder.abandon(eventIds.map(eventClaim));
+			throw error;
+		}
 	}
 
 	/**
@@ -88,8 +112,8 @@ export class RoutingRepository {
 	 * batch of events writes a few statements); ids of the previous versions' deduplication table that have left the
 	 * window are forgotten in the same transaction.
 	 */
-	async log(entries: RouteLogEntry[], windowMs = 0): Promise<void> {
-		if (entries.length === 0) return;
+	async log(entries: RouteLogEntry[], windowMs = 0, release?: { holder: Lease; eventIds: string[] }): Promise<void> {
+		if (entries.length === 0 && !release) return;
 		const now = this.now();
 		const stamp = new Date(now).toISOString();
 		// Time-ordered ids: each insert lands at the end of the key. Rows are made a statement's worth at a time, so a
@@ -104,6 +128,8 @@ export class RoutingRepository {
 				await insertMany(tx, { into: 'routing_log (created_at, id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail)', rows });
 			}
 			if (windowMs > 0) await tx.run('DELETE FROM routing_seen_events WHERE seen_at_ms <= ?', [now - windowMs]);
+			// Released with the log that makes them duplicates: a waiting execution sees both or neither.
+			if (release) await release.holder.releaseIn(tx, release.eventIds.map(eventClaim));
 		});
 	}
 
@@ -171,6 +197,9 @@ export class RoutingRepository {
 		return new OutboxTopic<DeadLetterPayload>(executor, DEAD_LETTER_TOPIC, this.now);
 	}
 }
+
+/** The lease an execution holds on an event id while it routes it, so no other execution routes it at the same time. */
+export const eventClaim = (eventId: string): string => leaseName('routing.event', eventId);
 
 /** The outbox topic of the dead letters, and a letter's key in it. */
 export const DEAD_LETTER_TOPIC = 'routing-dead-letters';

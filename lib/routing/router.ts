@@ -6,7 +6,7 @@
 import { hash } from 'node:crypto';
 
 import { assertInput } from '../records/inputSchema';
-import { IdempotencyConflictError, type StateStore } from '../store';
+import { IdempotencyConflictError, Leases, type Lease, type StateStore } from '../store';
 import { DeliveryError, DestinationChannel, defaultDestinationRetry, DEFAULT_TIMEOUT_MS, type DeliveryEnvironment } from './delivery';
 import { deadLetterSchema, parseEvent, type ParsedEvent, type ParseOptions } from './events';
 import { cloneJson } from '../records/json';
@@ -19,6 +19,10 @@ import type { DeliveredEnvelope, DeliveryResult, DestinationSpec, EventOutcome, 
 export const DELIVERY_SCOPE = 'routing.delivery';
 export const DEFAULT_DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_CONCURRENCY = 4;
+/** How often an execution looks again at events another execution is routing. */
+const CLAIM_POLL_MS = 50;
+/** The least an execution waits for another routing the same events (runOnce's default). */
+const CLAIM_WAIT_FLOOR_MS = 120_000;
 /** Between the rules and the destinations of one route-log entry that names several. */
 const LIST_SEPARATOR = ', ';
 
@@ -94,14 +98,59 @@ export class EventRouter {
 		const { rawBodies = [], fields = [] } = perInput;
 		const options = this.context.options ?? {};
 		const windowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+		const parsedInputs = inputs.map((input, index) => withFields(parseEvent(input, options, rawBodies[index]), fields[index]));
+		const accepted: string[] = [];
+		for (const parsed of parsedInputs) if (parsed.ok) accepted.push(parsed.event.id);
+		const claims = windowMs > 0 ? await this.claimEvents(accepted, windowMs) : undefined;
+		try {
+			return await this.routeClaimed(parsedInputs, claims?.seen ?? new Set(), windowMs, claims);
+		} catch (error) {
+			// Given back at once, so a redelivery need not wait for the claims to lapse.
+			if (claims) await claims.holder.release().catch(() => undefined);
+			throw error;
+		}
+	}
+
+	/**
+	 * Claims the accepted events no other execution is routing, and tells which were handled within the window: an event
+	 * another execution is routing is waited for (it is then a duplicate, or ours if that execution died and its claim
+	 * lapsed), so two executions receiving one event at once route it once.
+	 */
+	private async claimEvents(eventIds: string[], windowMs: number): Promise<EventClaims> {
+		const holder = new Leases(this.context.store.db, { now: this.now }).holder();
+		const seen = new Set<string>();
+		const claimed: string[] = [];
+		const sleep = this.context.delivery.sleep ?? defaultSleep;
+		const deadline = Date.now() + this.claimWaitMs();
+		let waiting = [...new Set(eventIds)];
+		try {
+			for (;;) {
+				const claim = await this.repository.claimUnseen(holder, waiting, windowMs);
+				claimed.push(...claim.claimed);
+				for (const id of claim.seen) seen.add(id);
+				if (claim.busy.length === 0) return { holder, claimed, seen };
+				if (Date.now() > deadline) throw new EventsBusyError(claim.busy);
+				await sleep(CLAIM_POLL_MS);
+				waiting = claim.busy;
+			}
+		} catch (error) {
+			await holder.release().catch(() => undefined);
+			throw error;
+		}
+	}
+
+	/** As long as another execution may honestly take to route a batch: its slowest destination's delivery and retries. */
+	private claimWaitMs(): number {
+		let slowest = CLAIM_WAIT_FLOOR_MS;
+		for (const destination of this.routes.destinations.values()) slowest = Math.max(slowest, deliveryWaitMs(destination));
+		return slowest;
+	}
+
+	private async routeClaimed(parsedInputs: ParsedEvent[], seenBefore: Set<string>, windowMs: number, claims: EventClaims | undefined): Promise<EventOutcome[]> {
 		const outcomes: EventOutcome[] = [];
 		const log: RouteLogEntry[] = [];
 		const plans: DeliveryPlan[] = [];
 		const handled = new Set<string>();
-		const parsedInputs = inputs.map((input, index) => withFields(parseEvent(input, options, rawBodies[index]), fields[index]));
-		const accepted: string[] = [];
-		for (const parsed of parsedInputs) if (parsed.ok) accepted.push(parsed.event.id);
-		const seenBefore = windowMs > 0 ? await this.repository.seenWithin(accepted, windowMs) : new Set<string>();
 		const routed: RoutedOutcome[] = [];
 		for (let index = 0; index < parsedInputs.length; index++) {
 			const parsed = parsedInputs[index];
@@ -133,7 +182,7 @@ export class EventRouter {
 		await this.deliverAll(plans);
 		for (const { event, deliveries } of routed) logDeliveries(event, deliveries, log);
 		// Logged once handled, not before: the route log is the deduplication window.
-		await this.repository.log(log, windowMs);
+		await this.repository.log(log, windowMs, claims && { holder: claims.holder, eventIds: claims.claimed });
 		return outcomes;
 	}
 
@@ -267,10 +316,7 @@ export class EventRouter {
 		const { destination, envelope, key, event, rule } = plan;
 		const started = this.now();
 		const base = { eventId: event.id, ruleId: rule.id, destinationId: destination.id, kind: destination.kind, idempotencyKey: key };
-		const retry = { ...defaultDestinationRetry, ...destination.retry };
-		// A second worker waits out the slowest honest delivery; the claim itself is renewed while its worker lives.
-		const waitMs = retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 2 + 30_000;
-		const ledgerOptions = { waitMs, sleep: this.context.delivery.sleep };
+		const ledgerOptions = { waitMs: deliveryWaitMs(destination), sleep: this.context.delivery.sleep };
 		try {
 			const { result, replayed } = await this.context.store.idempotency.runOnce(DELIVERY_SCOPE, key, () => channel.deliver(envelope, key), ledgerOptions);
 			return replayed
@@ -290,6 +336,33 @@ export class EventRouter {
 				durationMs: this.now() - started,
 			};
 		}
+	}
+}
+
+/**
+ * How long a second worker waits for the one delivering to `destination`: the slowest honest delivery; the claim itself
+ * is renewed while its worker lives.
+ */
+function deliveryWaitMs(destination: DestinationSpec): number {
+	const retry = { ...defaultDestinationRetry, ...destination.retry };
+	return retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 2 + 30_000;
+}
+
+const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The events one route() call routes, claimed so no other execution routes them at the same time. */
+interface EventClaims {
+	holder: Lease;
+	/** Claimed and not seen: released with the route log. */
+	claimed: string[];
+	/** Handled within the window: duplicates. */
+	seen: Set<string>;
+}
+
+/** Another execution has been routing these events for longer than any honest route takes; nothing was routed. */
+export class EventsBusyError extends Error {
+	constructor(readonly eventIds: string[]) {
+		super(`Events ${eventIds.slice(0, 5).join(', ')}${eventIds.length > 5 ? ` and ${eventIds.length - 5} more` : ''} are still being routed by another execution; nothing was routed: deliver them again later`);
 	}
 }
 

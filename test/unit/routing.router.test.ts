@@ -11,7 +11,7 @@ import {
 	type RouterConfig,
 	type RuleSpec,
 } from '../../lib/routing';
-import { closeAllStores, openStore, StateStore, type StoreConfig } from '../../lib/store';
+import { closeAllStores, DEFAULT_LEASE_MS, leaseName, Leases, openStore, StateStore, type StoreConfig } from '../../lib/store';
 import { PostgresDatabase } from '../../lib/store/postgres';
 import { exampleDestinations, exampleRules } from '../../nodes/EventRouter/actions/exampleRoutes';
 import { FetchHttpClient } from '../../lib/transport';
@@ -338,6 +338,38 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 			['placed', 'extra', 'extra'],
 		]);
 		expect(await logOf(event.id)).toEqual(['handed_off orders, placed queue, audit, extra']);
+	});
+
+	it('routes an event two executions receive at once exactly once: the other waits for it and gets a duplicate', async () => {
+		// Two executions (or queue-mode workers) on one store, each with its own router; on PostgreSQL each its own connection.
+		const otherWorker = config.kind === 'postgres' ? new StateStore(new PostgresDatabase(config)) : store;
+		try {
+			const events = Array.from({ length: 20 }, orderEvent);
+			const outcomes = await Promise.all([router(streams).route(events), router(streams, {}, otherWorker).route([...events].reverse())]);
+			for (const event of events) {
+				const statuses = outcomes.flat().filter((outcome) => outcome.status !== 'rejected' && outcome.event.id === event.id).map((outcome) => outcome.status).sort();
+				expect([event.id, statuses]).toEqual([event.id, ['duplicate', 'routed']]);
+				expect(await logOf(event.id)).toEqual(['duplicate - -', 'handed_off to-streams queue, audit']);
+			}
+		} finally {
+			if (otherWorker !== store) await otherWorker.close();
+		}
+	});
+
+	it('routes an event whose first execution died mid-route once its claim has lapsed: not lost, not a duplicate', async () => {
+		let clock = Date.now();
+		const timed = () => router(streams, {}, store, () => clock);
+		const event = orderEvent();
+		// A worker that claimed the event and was killed before it logged it: its claim is renewed by no one.
+		const dead = new Leases(store.db, { now: () => clock });
+		await store.db.transaction(async (tx) => dead.claimIn(tx, 'killed-worker', [leaseName('routing.event', event.id)]));
+		const redelivered = timed().route([event]);
+		const waited = await Promise.race([redelivered.then(() => 'finished'), new Promise((resolve) => setTimeout(resolve, 300, 'waiting'))]);
+		expect(waited).toBe('waiting');
+		clock += DEFAULT_LEASE_MS + 1;
+		const [outcome] = await redelivered;
+		expect(routed(outcome).deliveries.map((delivery) => delivery.status)).toEqual(['handed_off', 'handed_off']);
+		expect((await timed().route([event]))[0].status).toBe('duplicate');
 	});
 
 	it('routes an event again once it has left the deduplication window, which a duplicate does not extend', async () => {
