@@ -79,7 +79,8 @@ export class ConfigurableCatalog {
 		if (found.options.some((option) => option.label === label)) return error(400, 'Admin store attribute option label "%1" is already exists.', [label]);
 		const value = String(this.nextOption++);
 		found.options.push({ label, value });
-		return { status: 200, body: `id_${value}` };
+		// Magento answers the new option id as a JSON string.
+		return { status: 200, body: JSON.stringify(`id_${value}`), headers: { 'content-type': 'application/json' } };
 	}
 
 	/**

@@ -71,3 +71,33 @@ test('orders are searched by updated_at (gteq) and the connector reads their lin
 	expect(await store.pullOrders!(all[1].modifiedAt)).toHaveLength(2);
 	expect(await store.pullOrders!(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
 });
+
+test('a configurable product varies by dropdown attributes: its children linked by id, each with one listed value of every option, no two alike', async () => {
+	expect((await call('/V1/products/attributes/fabric')).status).toBe(404);
+	const size = await call('/V1/products/attributes/size');
+	expect(size.body).toMatchObject({ attribute_code: 'size', frontend_input: 'select', options: [{ label: ' ', value: '' }] });
+	const added = await call('/V1/products/attributes/size/options', { method: 'POST', body: { option: { label: 'S' } } });
+	expect(added.body).toMatch(/^id_\d+$/);
+	expect((await call('/V1/products/attributes/size/options', { method: 'POST', body: { option: { label: 'S' } } })).status).toBe(400);
+	await call('/V1/products/attributes/size/options', { method: 'POST', body: { option: { label: 'M' } } });
+	const options = (await call('/V1/products/attributes/size')).body.options;
+	const value = (label: string) => options.find((entry: { label: string }) => entry.label === label).value;
+	const child = async (sku: string, label: string) =>
+		(await call(`/V1/products/${sku}`, { method: 'PUT', body: { product: { sku, name: sku, type_id: 'simple', price: 10, status: 1, visibility: 1, custom_attributes: [{ attribute_code: 'size', value: value(label) }] } } })).body;
+	const [small, medium, twin] = [await child('T-S', 'S'), await child('T-M', 'M'), await child('T-S2', 'S')];
+	const parent = (links: number[]) => ({
+		product: {
+			sku: 'T', name: 'Tee', type_id: 'configurable', price: 0, status: 1, visibility: 4,
+			extension_attributes: { configurable_product_options: [{ attribute_id: String(size.body.attribute_id), label: 'Size', position: 0, values: [{ value_index: Number(value('S')) }, { value_index: Number(value('M')) }] }], configurable_product_links: links },
+		},
+	});
+	expect(await call('/V1/products/T', { method: 'PUT', body: parent([small.id, twin.id]) })).toMatchObject({ status: 400, body: { message: 'Products "%1" and "%2" have the same set of attribute values.', parameters: ['T-S', 'T-S2'] } });
+	expect((await call('/V1/products/T', { method: 'PUT', body: parent([small.id, medium.id]) })).status).toBe(200);
+	expect((await call('/V1/configurable-products/T/children')).body.map((entry: { sku: string }) => entry.sku)).toEqual(['T-S', 'T-M']);
+	expect((await call('/V1/configurable-products/T/options/all')).body).toEqual([expect.objectContaining({ label: 'Size', values: [{ value_index: Number(value('S')) }, { value_index: Number(value('M')) }] })]);
+	// A child deleted leaves its parent's links.
+	expect(await call('/V1/products/T-M', { method: 'DELETE' })).toEqual({ status: 200, body: true });
+	expect((await call('/V1/configurable-products/T/children')).body.map((entry: { sku: string }) => entry.sku)).toEqual(['T-S']);
+	const found = await call(`/V1/products/attributes?searchCriteria[filter_groups][0][filters][0][field]=attribute_id&searchCriteria[filter_groups][0][filters][0][value]=${size.body.attribute_id}&searchCriteria[filter_groups][0][filters][0][condition_type]=in`);
+	expect(found.body.items.map((entry: { attribute_code: string }) => entry.attribute_code)).toEqual(['size']);
+});
