@@ -50,8 +50,10 @@ const BATCH_LIMIT = 100;
 /**
  * Batches a push keeps in flight: HubSpot limits a private app's calls per rolling 10 seconds, not how many are open,
  * so a push goes at the window's pace (the transport keeps to it) rather than at one call's round trip after another.
+ * Only for upserts: a create whose answer a killed process never stored is made again by the next run, so creates
+ * (companies, deals, tickets) keep one batch open, the least a crash can leave behind.
  */
-const WRITES_IN_FLIGHT = 10;
+const UPSERTS_IN_FLIGHT = 10;
 const SEARCH_PAGE = 200;
 
 /**
@@ -88,10 +90,10 @@ const SEARCH_LAG_MS = 60_000;
 export class HubSpotCrm implements CrmConnector {
 	readonly platform = 'hubspot';
 	readonly entities: Record<CrmEntity, EntitySupport> = {
-		contacts: { object: 'contacts', matchField: 'email', batchSize: BATCH_LIMIT, writesInFlight: WRITES_IN_FLIGHT },
-		companies: { object: 'companies', matchField: 'domain', batchSize: BATCH_LIMIT, writesInFlight: WRITES_IN_FLIGHT },
-		deals: { object: 'deals', batchSize: BATCH_LIMIT, writesInFlight: WRITES_IN_FLIGHT },
-		tickets: { object: 'tickets', batchSize: BATCH_LIMIT, thread: 'comments', writesInFlight: WRITES_IN_FLIGHT },
+		contacts: { object: 'contacts', matchField: 'email', batchSize: BATCH_LIMIT, writesInFlight: UPSERTS_IN_FLIGHT },
+		companies: { object: 'companies', matchField: 'domain', batchSize: BATCH_LIMIT },
+		deals: { object: 'deals', batchSize: BATCH_LIMIT },
+		tickets: { object: 'tickets', batchSize: BATCH_LIMIT, thread: 'comments' },
 	};
 	private readonly properties = new Map<CrmEntity, Promise<HubSpotProperty[]>>();
 	private owners?: Promise<Owner[]>;
