@@ -231,3 +231,31 @@ test('a variant a store refuses fails its product there naming the variant, leav
 		expect({ attempt, shopify: await shapes.shopify() }).toEqual({ attempt, shopify: source });
 	}
 });
+
+test('a variant price edited on Magento from its configurable product reaches the other stores once, no echo', async () => {
+	await control('shopify').seed({ products: [tee] });
+	expect((await sync()).failures).toEqual([]);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+
+	const magento = suite.sandboxes().sandboxes.magento;
+	const api = async (method: string, path: string, body: unknown) => {
+		const response = await fetch(`${magento.baseUrl}/rest/default/V1${path}`, { method, headers: { authorization: `Bearer ${magento.credentials.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		expect(response.status).toBe(200);
+	};
+	const parent = (await control('magento').state<Array<{ sku: string; type_id: string }>>('products')).find((product) => product.type_id === 'configurable') as { sku: string };
+	// As the admin's Configurations grid does: the child's price saved, then its configurable product.
+	await api('PUT', '/products/TEE-L-Red', { product: { sku: 'TEE-L-Red', price: 23.75 } });
+	await api('PUT', `/products/${encodeURIComponent(parent.sku)}`, { product: { sku: parent.sku, name: 'Tee' } });
+	const expected = await shapes.magento();
+	expect(expected[0]).toContain('TEE-L-Red=23.75[L/Red]');
+
+	const edited = await sync();
+	expect(edited.failures).toEqual([]);
+	for (const store of STORES) expect({ store, shapes: await shapes[store]() }).toEqual({ store, shapes: expected });
+	for (const store of STORES.filter((candidate) => candidate !== 'magento')) expect({ store, updated: edited.platforms[store].updated }).toEqual({ store, updated: 1 });
+
+	await clearRequests();
+	const quiet = await sync();
+	expect(quiet.failures).toEqual([]);
+	expect(await writesByStore()).toEqual(Object.fromEntries(STORES.map((store) => [store, 0])));
+});
