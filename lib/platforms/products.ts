@@ -340,7 +340,7 @@ export function variantError(position: number, field: string | undefined, messag
 
 /**
  * Each write checked on its own: a malformed one fails alone, the others go on to `send`. `accepts.variants`: the store
- * writes products with several variants (Shopify); the others refuse them, naming the field.
+ * writes products with several variants (all four stores do); a connector that does not refuses them, naming the field.
  */
 export async function writeChecked(
 	batch: RecordWrite[],
