@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
 import { runIn, selectIn } from './inList';
-import type { SqlDatabase, SqlExecutor } from './types';
+import { insertMany } from './insertMany';
+import type { SqlDatabase, SqlExecutor, SqlValue } from './types';
 
 /**
  * How long a claim outlives its holder's last renewal. Short, because a live holder renews it by heartbeat: a process
@@ -86,8 +87,14 @@ export class Leases {
 	/** Takes each name that is free, lapsed or already `owner`'s, until now + ttl; returns the names `owner` now holds. */
 	async claimIn(tx: SqlExecutor, owner: string, names: string[], at = this.now()): Promise<Set<string>> {
 		const nowMs = Math.floor(at);
-		const taken = new Set<string>();
-		for (const name of inLockOrder(names)) {
+		const wanted = inLockOrder(names);
+		// Every free name in a few multi-row statements, in name order (the common case: all of them free).
+		const rows = wanted.map((name): SqlValue[] => [name, owner, nowMs + this.ttlMs]);
+		const inserted = await insertMany(tx, { into: 'store_leases (lease_name, owner, lease_until_ms)', rows, onConflict: 'ON CONFLICT DO NOTHING' });
+		if (inserted === wanted.length) return new Set(wanted);
+		const taken = await this.claimedNow(tx, owner, wanted, nowMs);
+		for (const name of wanted) {
+			if (taken.has(name)) continue;
 			// Two statements, not ON CONFLICT DO UPDATE … WHERE: that one locks a live holder's row even when it leaves it
 			// alone, until this transaction ends, and so would hold up that holder's heartbeat and release.
 			const inserted = await tx.run('INSERT INTO store_leases (lease_name, owner, lease_until_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
@@ -109,6 +116,15 @@ export class Leases {
 			if (claimed) taken.add(name);
 		}
 		return taken;
+	}
+
+	/** Of `names`, those the insert at `nowMs` just gave `owner` (the others were held: by a live holder, a lapsed one, or `owner` before). */
+	private async claimedNow(tx: SqlExecutor, owner: string, names: string[], nowMs: number): Promise<Set<string>> {
+		const rows = await selectIn<{ lease_name: string }, string>(tx, names, ({ placeholders, values }) => ({
+			sql: `SELECT lease_name FROM store_leases WHERE owner = ? AND lease_until_ms = ? AND lease_name IN (${placeholders})`,
+			params: [owner, nowMs + this.ttlMs, ...values],
+		}));
+		return new Set(rows.map((row) => row.lease_name));
 	}
 
 	/** Extends `owner`'s lease on the names it still holds (lapsed or not: no one took them); returns those names. */
