@@ -14,8 +14,8 @@ import { openStore, type StateStore } from '../../lib/store';
 import { openSync, type SyncSummary } from '../../lib/sync';
 import { commerceAccount, startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
 
-type Store = 'woocommerce' | 'bigcommerce' | 'magento';
-const stores: Store[] = ['woocommerce', 'bigcommerce', 'magento'];
+type Store = 'woocommerce' | 'bigcommerce' | 'magento' | 'shopify';
+const stores: Store[] = ['woocommerce', 'bigcommerce', 'magento', 'shopify'];
 
 let sandboxes: CommerceSandboxes;
 let folder: string;
@@ -49,9 +49,26 @@ const api = (platform: Store, path: string, init: { method: string; body?: unkno
 	const { baseUrl, settings } = account(platform);
 	const auth = platform === 'woocommerce'
 		? { authorization: `Basic ${Buffer.from(`${String(settings.consumerKey)}:${String(settings.consumerSecret)}`).toString('base64')}` }
-		: platform === 'magento' ? { authorization: `Bearer ${String(settings.accessToken)}` } : { 'x-auth-token': String(settings.accessToken) };
+		: platform === 'magento' ? { authorization: `Bearer ${String(settings.accessToken)}` } : platform === 'shopify' ? { 'x-shopify-access-token': String(settings.accessToken) } : { 'x-auth-token': String(settings.accessToken) };
 	return fetch(`${baseUrl}${path}`, { method: init.method, headers: { ...auth, 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
 };
+
+/** A merchant's productSet on Shopify (its Admin GraphQL API); the product's media ids and URLs as saved. */
+async function shopifySet(input: Record<string, unknown>): Promise<Array<{ id: string; image: { url: string } | null }>> {
+	const query = 'mutation Edit($input: ProductSetInput!) { productSet(input: $input, synchronous: true) { product { media(first: 10) { nodes { id ... on MediaImage { image { url } } } } } userErrors { code message } } }';
+	const response = await api('shopify', '/graphql.json', { method: 'POST', body: { query, variables: { input } } });
+	const body = (await response.json()) as { data: { productSet: { product: { media: { nodes: Array<{ id: string; image: { url: string } | null }> } }; userErrors: unknown[] } } };
+	expect(body.data.productSet.userErrors).toEqual([]);
+	return body.data.productSet.product.media.nodes;
+}
+
+interface ShopifyProduct {
+	id: number;
+	variants: Array<{ sku: string }>;
+	media: Array<{ id: number; alt: string; status: string; path?: string }>;
+}
+
+const shopifyProduct = async (sku: string) => (await sandboxes.controls.shopify.state<ShopifyProduct[]>('products')).find((product) => product.variants[0]?.sku === sku);
 
 interface Shown {
 	alt: string;
@@ -71,17 +88,23 @@ async function imagesOf(sku: string): Promise<Record<Store, Shown[]>> {
 	};
 	const magento = (await sandboxes.controls.magento.state<Array<{ sku: string; media_gallery_entries?: Array<{ file: string; label: string | null; position: number }> }>>('products')).find((product) => product.sku === sku);
 	const magentoMedia = `${new URL(account('magento').baseUrl).origin}/media/catalog/product`;
+	const shopify = await shopifyProduct(sku);
 	return {
+		shopify: await Promise.all((shopify?.media ?? []).map(async (image) => ({ alt: image.alt, content: image.status === 'READY' && image.path ? await content(`${new URL(account('shopify').baseUrl).origin}${image.path}`) : image.status }))),
 		magento: await Promise.all([...(magento?.media_gallery_entries ?? [])].sort((a, b) => a.position - b.position).map(async (image) => ({ alt: image.label ?? '', content: await content(`${magentoMedia}${image.file}`) }))),
 		woocommerce: await Promise.all((woo?.images ?? []).map(async (image) => ({ alt: image.alt, content: await content(image.src) }))),
 		bigcommerce: await Promise.all([...big].sort((a, b) => a.sort_order - b.sort_order || a.id - b.id).map(async (image) => ({ alt: image.description, content: await content(image.url_zoom) }))),
 	};
 }
 
-/** Writes each store was sent (creates, updates, image calls), by store. */
+/** Writes each store was sent (creates, updates, image calls; Shopify's GraphQL mutations by name), by store. */
 async function writeCalls(): Promise<Record<Store, string[]>> {
 	const calls = async (platform: Store) => (await sandboxes.controls[platform].requests()).filter((entry) => ['POST', 'PUT', 'DELETE'].includes(entry.method) && /products/.test(entry.path)).map((entry) => `${entry.method} ${entry.path.replace(/^.*?\/(products|catalog)/, '/$1')}`);
-	return { woocommerce: await calls('woocommerce'), bigcommerce: await calls('bigcommerce'), magento: await calls('magento') };
+	const mutations = async () =>
+		(await sandboxes.controls.shopify.requests())
+			.filter((entry) => entry.path.endsWith('/graphql.json'))
+			.flatMap((entry) => /^\s*mutation (\w+)/.exec(String((entry.body as { query?: string }).query))?.slice(1) ?? []);
+	return { woocommerce: await calls('woocommerce'), bigcommerce: await calls('bigcommerce'), magento: await calls('magento'), shopify: await mutations() };
 }
 
 async function callsDuring(work: () => Promise<unknown>): Promise<Record<Store, string[]>> {
@@ -94,8 +117,8 @@ const quiet = async () => {
 	let summary: SyncSummary | undefined;
 	const calls = await callsDuring(async () => (summary = await sync()));
 	expect(summary?.failures).toEqual([]);
-	expect(calls).toEqual({ woocommerce: [], bigcommerce: [], magento: [] });
-	expect(Object.values(summary!.platforms).map((counts) => counts.pulled)).toEqual([0, 0, 0]);
+	expect(calls).toEqual({ woocommerce: [], bigcommerce: [], magento: [], shopify: [] });
+	expect(Object.values(summary!.platforms).map((counts) => counts.pulled)).toEqual([0, 0, 0, 0]);
 };
 
 test('images are copied once to the other store, matched by origin: a re-sync writes nothing', async () => {
@@ -105,14 +128,16 @@ test('images are copied once to the other store, matched by origin: a re-sync wr
 	const calls = await callsDuring(async () => (first = await sync()));
 	expect(first?.failures).toEqual([]);
 	const tee = [{ alt: 'Front', content: 'tee-front.png' }, { alt: 'Back', content: 'tee-back.png' }];
-	expect(await imagesOf('TEE-1')).toEqual({ woocommerce: tee, bigcommerce: tee, magento: tee });
+	expect(await imagesOf('TEE-1')).toEqual({ woocommerce: tee, bigcommerce: tee, magento: tee, shopify: tee });
 	const cap = [{ alt: 'A cap', content: 'cap.png' }];
-	expect(await imagesOf('CAP-1')).toEqual({ woocommerce: cap, bigcommerce: cap, magento: cap });
+	expect(await imagesOf('CAP-1')).toEqual({ woocommerce: cap, bigcommerce: cap, magento: cap, shopify: cap });
 	// BigCommerce's product create carries its images; their ids are read once after it.
 	expect(calls.woocommerce).toEqual(['POST /products/batch']);
 	expect(calls.bigcommerce.filter((call) => call.startsWith('POST'))).toEqual(['POST /catalog/products']);
 	// Magento takes the images' bytes in its one bulk request (downloaded first: Magento fetches no URL).
 	expect(calls.magento).toEqual(['POST /products']);
+	// Shopify takes each product's images as productSet's files (it fetches each originalSource): one call a product.
+	expect(calls.shopify).toEqual(['Set', 'Set']);
 	// Each store's copies are served from its own URLs.
 	const wooSrc = (await sandboxes.controls.woocommerce.state<Array<{ sku: string; images: Array<{ src: string }> }>>('products')).find((product) => product.sku === 'CAP-1')!.images[0].src;
 	expect(wooSrc.startsWith(account('woocommerce').baseUrl.replace(/\/wp-json.*$/, ''))).toBe(true);
@@ -138,9 +163,10 @@ test('an image added, dropped, moved or given new alt text on one store reaches 
 	const calls = await callsDuring(async () => (edited = await sync()));
 	expect(edited?.failures).toEqual([]);
 	const expected = [{ alt: 'Side view', content: 'side.png' }, { alt: 'Front', content: 'front.png' }, { alt: 'With socks', content: 'sock.png' }];
-	expect(await imagesOf('TEE-2')).toEqual({ woocommerce: expected, bigcommerce: expected, magento: expected });
-	// One batch to WooCommerce and one bulk request to Magento carry the edit (and the new sock product); nothing goes back to BigCommerce.
-	expect(calls).toEqual({ woocommerce: ['POST /products/batch'], bigcommerce: [], magento: ['POST /products'] });
+	expect(await imagesOf('TEE-2')).toEqual({ woocommerce: expected, bigcommerce: expected, magento: expected, shopify: expected });
+	// One batch to WooCommerce and one bulk request to Magento carry the edit (and the new sock product), a productSet
+	// each to Shopify; nothing goes back to BigCommerce.
+	expect(calls).toEqual({ woocommerce: ['POST /products/batch'], bigcommerce: [], magento: ['POST /products'], shopify: ['Set', 'Set'] });
 	expect(edited?.platforms.bigcommerce.pulled).toBe(2);
 	await quiet();
 	// Moved back on WooCommerce: BigCommerce takes the new order in its product batch, no image fetched or deleted.
@@ -150,8 +176,8 @@ test('an image added, dropped, moved or given new alt text on one store reaches 
 	expect((await api('woocommerce', `/products/${woo.id}`, { method: 'PUT', body: { images: [{ id: front.id }, { id: side.id, alt: 'Side' }, { id: socks.id }] } })).status).toBe(200);
 	const moved = await callsDuring(async () => expect((await sync()).failures).toEqual([]));
 	const order = [{ alt: 'Front', content: 'front.png' }, { alt: 'Side', content: 'side.png' }, { alt: 'With socks', content: 'sock.png' }];
-	expect(await imagesOf('TEE-2')).toEqual({ woocommerce: order, bigcommerce: order, magento: order });
-	expect(moved).toEqual({ woocommerce: [], bigcommerce: ['PUT /catalog/products'], magento: ['PUT /products/TEE-2'] });
+	expect(await imagesOf('TEE-2')).toEqual({ woocommerce: order, bigcommerce: order, magento: order, shopify: order });
+	expect(moved).toEqual({ woocommerce: [], bigcommerce: ['PUT /catalog/products'], magento: ['PUT /products/TEE-2'], shopify: ['Set'] });
 	await quiet();
 });
 
@@ -164,15 +190,66 @@ test('an image a store cannot fetch fails that product there, naming the image; 
 	expect(summary.failures.map((failure) => [failure.platform, failure.error?.code, failure.error?.message])).toEqual([
 		['bigcommerce', 'IMAGE_NOT_FETCHED', expect.stringMatching(/^images\[1\]\.src: the image http:\/\/\S+mug-side\.png could not be fetched: /)],
 		['magento', 'IMAGE_NOT_FETCHED', expect.stringMatching(/^images\[1\]\.src: the image http:\/\/\S+mug-side\.png could not be fetched: HTTP 404/)],
+		['shopify', 'IMAGE_NOT_FETCHED', expect.stringMatching(/^images\[1\]\.src: the image http:\/\/\S+mug-side\.png could not be fetched: HTTP 404/)],
 	]);
 	// The other product went through.
 	expect((await imagesOf('BOWL-1')).bigcommerce).toEqual([]);
 	expect((await sandboxes.controls.bigcommerce.state<Array<{ sku: string }>>('catalog')).map((product) => product.sku)).toEqual(['BOWL-1']);
 	expect((await sandboxes.controls.magento.state<Array<{ sku: string }>>('products')).map((product) => product.sku)).toEqual(['BOWL-1']);
+	expect((await sandboxes.controls.shopify.state<ShopifyProduct[]>('products')).map((product) => product.variants[0].sku)).toEqual(['BOWL-1']);
 	await sandboxes.controls.woocommerce.clearFaults();
 	const retried = await sync();
 	expect(retried.failures).toEqual([]);
 	const mug = [{ alt: 'Mug', content: 'mug.png' }, { alt: 'Side', content: 'mug-side.png' }];
-	expect(await imagesOf('MUG-1')).toEqual({ woocommerce: mug, bigcommerce: mug, magento: mug });
+	expect(await imagesOf('MUG-1')).toEqual({ woocommerce: mug, bigcommerce: mug, magento: mug, shopify: mug });
+	await quiet();
+});
+
+test('an image added, dropped or moved on Shopify reaches the other three once; unchanged images are kept by id, with no echo', async () => {
+	await sandboxes.controls.shopify.seed({ products: [{ sku: 'HAT-1', title: 'Hat', price: '15.00', weight: 0.2, images: [{ name: 'hat.png', alt: 'Hat' }, { name: 'hat-top.png', alt: 'Top' }] }] });
+	await sandboxes.controls.woocommerce.seed({ products: [{ sku: 'SCARF-1', name: 'Scarf', regular_price: '11.00', images: [{ name: 'scarf.png', alt: 'Scarf' }] }] });
+	const first = await sync();
+	expect(first.failures).toEqual([]);
+	const hat = [{ alt: 'Hat', content: 'hat.png' }, { alt: 'Top', content: 'hat-top.png' }];
+	expect(await imagesOf('HAT-1')).toEqual({ woocommerce: hat, bigcommerce: hat, magento: hat, shopify: hat });
+	await quiet();
+	// On Shopify: the top dropped, an image added from the scarf's URL on WooCommerce, put first with its alt text.
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const product = (await shopifyProduct('HAT-1'))!;
+	const [front] = product.media;
+	const scarfUrl = (await sandboxes.controls.woocommerce.state<Array<{ sku: string; images: Array<{ src: string }> }>>('products')).find((entry) => entry.sku === 'SCARF-1')!.images[0].src;
+	await shopifySet({ id: `gid://shopify/Product/${product.id}`, files: [{ originalSource: scarfUrl, alt: 'With scarf', contentType: 'IMAGE' }, { id: `gid://shopify/MediaImage/${front.id}`, alt: 'Hat' }] });
+	let edited: SyncSummary | undefined;
+	const calls = await callsDuring(async () => (edited = await sync()));
+	expect(edited?.failures).toEqual([]);
+	const expected = [{ alt: 'With scarf', content: 'scarf.png' }, { alt: 'Hat', content: 'hat.png' }];
+	expect(await imagesOf('HAT-1')).toEqual({ woocommerce: expected, bigcommerce: expected, magento: expected, shopify: expected });
+	expect(edited?.platforms.shopify.pulled).toBe(1);
+	// BigCommerce: the product's batch update, the top image deleted and the scarf added, a call each; nothing back to Shopify.
+	expect(calls).toEqual({
+		woocommerce: ['POST /products/batch'],
+		bigcommerce: ['PUT /catalog/products', expect.stringMatching(/^DELETE \/catalog\/products\/\d+\/images\/\d+$/), expect.stringMatching(/^POST \/catalog\/products\/\d+\/images$/)],
+		magento: ['PUT /products/HAT-1'],
+		shopify: [],
+	});
+	await quiet();
+	// Moved on Shopify (the hat first again): the others take the new order, and Shopify's media are not fetched again.
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const media = (await shopifyProduct('HAT-1'))!.media;
+	const paths = media.map((image) => image.path);
+	await shopifySet({ id: `gid://shopify/Product/${product.id}`, files: [{ id: `gid://shopify/MediaImage/${media[1].id}` }, { id: `gid://shopify/MediaImage/${media[0].id}` }] });
+	expect((await sync()).failures).toEqual([]);
+	const moved = [{ alt: 'Hat', content: 'hat.png' }, { alt: 'With scarf', content: 'scarf.png' }];
+	expect(await imagesOf('HAT-1')).toEqual({ woocommerce: moved, bigcommerce: moved, magento: moved, shopify: moved });
+	expect((await shopifyProduct('HAT-1'))!.media.map((image) => image.path)).toEqual([paths[1], paths[0]]);
+	await quiet();
+	// Moved back on WooCommerce: Shopify takes the order by its media ids, nothing fetched again.
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const woo = (await sandboxes.controls.woocommerce.state<Array<{ id: number; sku: string; images: Array<{ id: number }> }>>('products')).find((entry) => entry.sku === 'HAT-1')!;
+	expect((await api('woocommerce', `/products/${woo.id}`, { method: 'PUT', body: { images: [{ id: woo.images[1].id }, { id: woo.images[0].id }] } })).status).toBe(200);
+	const back = await callsDuring(async () => expect((await sync()).failures).toEqual([]));
+	expect(await imagesOf('HAT-1')).toEqual({ woocommerce: expected, bigcommerce: expected, magento: expected, shopify: expected });
+	expect(back.shopify).toEqual(['Set']);
+	expect((await shopifyProduct('HAT-1'))!.media.map((image) => image.path)).toEqual(paths);
 	await quiet();
 });

@@ -2,7 +2,21 @@ import type { Transport } from '../../transport/transport';
 import { runBulkMutation } from './bulk';
 import { nextUpdatedSince, readUpdatedSinceCursor, shopifyGraphql, updatedSinceQuery } from './graphql';
 import { failedWrite, type ChangePage, type EntitySupport, type RecordWrite, type WriteOutcome } from '../crm';
-import { decimalText, PRODUCT_FIELDS, productRecord, weightValue, writeChecked, type ProductConnector, type ProductFields, type ProductStatus } from '../products';
+import {
+	decimalText,
+	downloadImage,
+	ImageFetchError,
+	PRODUCT_FIELDS_WITH_IMAGES,
+	productRecord,
+	readImages,
+	weightValue,
+	writeChecked,
+	type ProductConnector,
+	type ProductFields,
+	type ProductStatus,
+	type ProductWriteFields,
+	type StoreImage,
+} from '../products';
 
 interface ShopifyVariant {
 	id: string;
@@ -21,11 +35,31 @@ interface ShopifyProduct {
 	updatedAt: string;
 	options?: Array<{ name: string; values: string[] }>;
 	variants: { nodes: ShopifyVariant[]; pageInfo?: { hasNextPage: boolean } };
+	/** On a page: how many media the product has (its images are then read in a call of their own). */
+	mediaCount?: { count: number };
+	media?: { nodes: ShopifyMedia[] };
+}
+
+/** One of a product's media: an image (MediaImage) or a video or 3D model, which sync leaves as they are. */
+interface ShopifyMedia {
+	id: string;
+	alt: string | null;
+	mediaContentType: 'IMAGE' | 'VIDEO' | 'EXTERNAL_VIDEO' | 'MODEL_3D';
+	status: 'UPLOADED' | 'PROCESSING' | 'READY' | 'FAILED';
+	/** Null until the image is READY. */
+	image?: { url: string; altText: string | null } | null;
+	originalSource?: { url: string | null } | null;
 }
 
 const VARIANT = 'id sku price compareAtPrice inventoryItem { measurement { weight { unit value } } }';
 /** A page's products with their first two variants: enough to tell a single product from one with several. */
-const PRODUCT = `legacyResourceId title descriptionHtml status updatedAt variants(first: 2) { nodes { ${VARIANT} } }`;
+const PRODUCT = `legacyResourceId title descriptionHtml status updatedAt mediaCount { count } variants(first: 2) { nodes { ${VARIANT} } }`;
+/**
+ * A product's media, the first `$media`: each costs 3 points (the media, its image and its original source), so a call
+ * asks for as many as the products it reads have (see mediaBatches).
+ */
+const MEDIA = 'media(first: $media) { nodes { id alt mediaContentType status ... on MediaImage { image { url altText } originalSource { url } } } }';
+const MEDIA_OF = `query Media($ids: [ID!]!, $media: Int!) { nodes(ids: $ids) { ... on Product { id ${MEDIA} } } }`;
 /**
  * A product whole: its options and up to MAX_VARIANTS variants with their options. Its query cost (about 5 points a
  * variant) is why a page reads two variants a product and a product with several is then read on its own.
@@ -37,9 +71,11 @@ const PULL = `query Products($first: Int!, $after: String, $query: String) {
 }`;
 const WHOLE = `query Product($id: ID!) { product(id: $id) { ${WHOLE_PRODUCT} } }`;
 const VARIANTS_OF = 'query Variants($ids: [ID!]!, $first: Int!) { nodes(ids: $ids) { ... on Product { id variants(first: $first) { nodes { id sku } } } } }';
-const SET = `mutation Set($input: ProductSetInput!) {
-  productSet(input: $input, synchronous: true) { product { ${WHOLE_PRODUCT} } userErrors { code field message } }
+const SET = `mutation Set($input: ProductSetInput!, $media: Int!) {
+  productSet(input: $input, synchronous: true) { product { ${WHOLE_PRODUCT} ${MEDIA} } userErrors { code field message } }
 }`;
+/** An update's variants (id and SKU) and its media's ids and kinds, in one call: videos and 3D models are sent back as they are. */
+const HELD = `query Held($id: ID!, $first: Int!, $media: Int!) { product(id: $id) { id variants(first: $first) { nodes { id sku } } media(first: $media) { nodes { id mediaContentType } } } }`;
 
 const PAGE_SIZE = 100;
 /** A batch of at least this many products goes as one bulk mutation (a handful of calls) instead of a call per product. */
@@ -52,6 +88,13 @@ const NODES_PER_CALL = 250;
 export const MAX_VARIANTS = 100;
 /** Products whose variants are read whole in one call, within the query cost of 1,000 (about 100 points each). */
 const WHOLE_NODES_PER_CALL = 9;
+/** The most media a Shopify product has (Shopify: 250), read in full. */
+const MAX_MEDIA = 250;
+/** Points a media costs to read (MEDIA), and a product around it (the product and its media connection). */
+const MEDIA_COST = 3;
+const PRODUCT_MEDIA_COST = 3;
+/** Shopify's most a query may cost, less the nodes list's own. */
+const QUERY_BUDGET = 990;
 const KILOGRAMS = 'KILOGRAMS';
 const STATUS_TO_SHOPIFY: Record<ProductStatus, ShopifyProduct['status']> = { active: 'ACTIVE', draft: 'DRAFT', archived: 'ARCHIVED' };
 
@@ -77,6 +120,7 @@ function neutral(product: ShopifyProduct): ProductFields | undefined {
 		compareAtPrice: decimalText(first.compareAtPrice, 'compareAtPrice'),
 		status: product.status.toLowerCase() as ProductStatus,
 		weight: variantWeight(first, 'weight'),
+		...(product.media ? { images: shopifyImages(product.media.nodes) } : {}),
 	};
 	if (variants.length === 1) return fields;
 	const options = (product.options ?? []).map((option) => ({ name: option.name, values: [...option.values] }));
@@ -92,6 +136,21 @@ function neutral(product: ShopifyProduct): ProductFields | undefined {
 		})),
 	};
 }
+
+/**
+ * The product's images in Shopify's order, each by its MediaImage id: its CDN URL once READY (its original source
+ * while Shopify still processes it). Videos, 3D models and images Shopify could not fetch (FAILED) are no images here.
+ */
+function shopifyImages(media: ShopifyMedia[]): StoreImage[] {
+	const images = media.filter((entry) => entry.mediaContentType === 'IMAGE' && entry.status !== 'FAILED');
+	return readImages(images.flatMap((entry) => {
+		const src = entry.image?.url ?? entry.originalSource?.url;
+		return src ? [{ id: mediaNumber(entry.id), src, alt: entry.image?.altText ?? entry.alt }] : [];
+	}));
+}
+
+const mediaNumber = (gid: string) => gid.slice(gid.lastIndexOf('/') + 1);
+const mediaGid = (id: string) => `gid://shopify/MediaImage/${id}`;
 
 type SetPayload = { productSet: { product: ShopifyProduct | null; userErrors: Array<{ code: string | null; message: string }> } };
 
@@ -110,7 +169,7 @@ export class ShopifyProducts implements ProductConnector {
 	constructor(private readonly transport: Transport) {}
 
 	async fieldNames(): Promise<string[]> {
-		return [...PRODUCT_FIELDS];
+		return [...PRODUCT_FIELDS_WITH_IMAGES];
 	}
 
 	async pullChanges(_entity: string, cursor: string | undefined): Promise<ChangePage> {
@@ -121,14 +180,31 @@ export class ShopifyProducts implements ProductConnector {
 			query: updatedSinceQuery(position.since),
 		});
 		const records = [];
+		const media = await this.mediaOf(data.products.nodes);
 		for (const listed of data.products.nodes) {
 			// A product with several variants is read whole. It keeps the page's update time, so the cursor never passes
 			// products the page has not reached; an edit made since comes again on the next run.
-			const product = listed.variants.nodes.length > 1 ? ((await this.graphql<{ product: ShopifyProduct | null }>(WHOLE, { id: listed.id })).product ?? undefined) : listed;
+			const whole = listed.variants.nodes.length > 1 ? ((await this.graphql<{ product: ShopifyProduct | null }>(WHOLE, { id: listed.id })).product ?? undefined) : listed;
+			const product = whole && { ...whole, media: { nodes: media.get(listed.id) ?? [] } };
 			const fields = product && neutral(product);
 			if (product && fields) records.push(productRecord(product.legacyResourceId, fields, new Date(listed.updatedAt).toISOString()));
 		}
 		return { records, ...nextUpdatedSince(position, records.map((record) => record.modifiedAt), data.products.pageInfo) };
+	}
+
+	/**
+	 * The media of a page's products that have some (`mediaCount`), read a batch of products a call: each call asks for
+	 * as many media a product as the most its products have, and for as many products as keep it within the query
+	 * cost (3 points a media and 3 a product: 160 products of 1 image, 9 of 36, 1 of 250). A product without media
+	 * costs nothing more than its count (1 point).
+	 */
+	private async mediaOf(products: Array<ShopifyProduct & { id: string }>): Promise<Map<string, ShopifyMedia[]>> {
+		const media = new Map<string, ShopifyMedia[]>();
+		for (const batch of mediaBatches(products.filter((product) => (product.mediaCount?.count ?? 0) > 0).map((product) => ({ id: product.id, count: Math.min(product.mediaCount?.count ?? 0, MAX_MEDIA) })))) {
+			const data = await this.graphql<{ nodes: Array<{ id?: string; media?: { nodes: ShopifyMedia[] } } | null> }>(MEDIA_OF, { ids: batch.ids, media: batch.first });
+			for (const node of data.nodes) if (node?.id && node.media) media.set(node.id, node.media.nodes);
+		}
+		return media;
 	}
 
 	cursorAt(_entity: string, at: Date): string {
@@ -141,11 +217,17 @@ export class ShopifyProducts implements ProductConnector {
 			async (products) => {
 				const outcomes = new Map<number, WriteOutcome>();
 				// More variants than productSet takes synchronously: refused before any call, naming the field.
-				const checked = products.filter(({ index, product }) => {
+				const sized = products.filter(({ index, product }) => {
 					const tooMany = (product.variants?.length ?? 1) > MAX_VARIANTS;
 					if (tooMany) outcomes.set(index, { ok: false, error: { message: `variants: Shopify takes at most ${MAX_VARIANTS} variants a product, got ${product.variants?.length}`, code: 'INVALID_PRODUCT' } });
 					return !tooMany;
 				});
+				const checked = [];
+				for (const entry of sized) {
+					const unreachable = await this.unfetchableImage(entry.product);
+					if (unreachable) outcomes.set(entry.index, { ok: false, error: unreachable });
+					else checked.push(entry);
+				}
 				if (checked.length >= BULK_THRESHOLD) return new Map([...outcomes, ...(await this.setInBulk(checked))]);
 				for (const { index, write, product } of checked) outcomes.set(index, await this.set(write.externalId, product));
 				return outcomes;
@@ -154,14 +236,42 @@ export class ShopifyProducts implements ProductConnector {
 		);
 	}
 
-	private async set(externalId: string | undefined, product: ProductFields): Promise<WriteOutcome> {
+	/**
+	 * Shopify fetches a new image from its URL after productSet has saved the product, and marks it FAILED if it cannot:
+	 * each new image is fetched once here first (without the shop's token: the URL is another host's), so an image that
+	 * cannot be fetched fails the product before any call, naming images[i].src. Images Shopify holds are not fetched.
+	 */
+	private async unfetchableImage(product: ProductWriteFields): Promise<{ message: string; code: string } | undefined> {
+		for (const [index, image] of (product.images ?? []).entries()) {
+			if (image.id) continue;
+			try {
+				await downloadImage(this.transport, image, index);
+			} catch (error) {
+				if (error instanceof ImageFetchError) return { message: error.message, code: error.code };
+				throw error;
+			}
+		}
+		return undefined;
+	}
+
+	/** One product, one productSet; an update first reads its variants and its media's kinds (one call). */
+	private async set(externalId: string | undefined, product: ProductWriteFields): Promise<WriteOutcome> {
 		try {
 			const id = externalId ? productGid(externalId) : undefined;
-			const existing = id ? ((await this.existingVariants([id], product.variants ? MAX_VARIANTS : 1)).get(id) ?? []) : [];
-			return setOutcome(externalId, await this.graphql<SetPayload>(SET, { input: setInput(product, id, existing) }));
+			const held = id ? await this.held(id, product) : { variants: [], otherMedia: [] };
+			return setOutcome(externalId, product, await this.graphql<SetPayload>(SET, setVariables(product, id, held.variants, held.otherMedia)));
 		} catch (error) {
 			return failedWrite(error);
 		}
+	}
+
+	private async held(id: string, product: ProductWriteFields): Promise<{ variants: Array<{ id: string; sku: string | null }>; otherMedia: string[] }> {
+		const data = await this.graphql<{ product: { variants: { nodes: Array<{ id: string; sku: string | null }> }; media: { nodes: Array<{ id: string; mediaContentType: string }> } } | null }>(HELD, {
+			id,
+			first: product.variants ? MAX_VARIANTS : 1,
+			media: product.images ? MAX_MEDIA : 0,
+		});
+		return { variants: data.product?.variants.nodes ?? [], otherMedia: (data.product?.media.nodes ?? []).filter((entry) => entry.mediaContentType !== 'IMAGE').map((entry) => entry.id) };
 	}
 
 	/**
@@ -169,7 +279,7 @@ export class ShopifyProducts implements ProductConnector {
 	 * `productSet` as a line of the staged file; each product's outcome from its line of the result file. A bulk
 	 * operation that could not run or did not complete fails every product of the batch (tried again next run).
 	 */
-	private async setInBulk(checked: Array<{ index: number; write: RecordWrite; product: ProductFields }>): Promise<Map<number, WriteOutcome>> {
+	private async setInBulk(checked: Array<{ index: number; write: RecordWrite; product: ProductWriteFields }>): Promise<Map<number, WriteOutcome>> {
 		const outcomes = new Map<number, WriteOutcome>();
 		try {
 			const updates = checked.flatMap(({ write, product }) => (write.externalId ? [{ id: productGid(write.externalId), several: product.variants !== undefined }] : []));
@@ -179,12 +289,12 @@ export class ShopifyProducts implements ProductConnector {
 			]);
 			const inputs = checked.map(({ write, product }) => {
 				const id = write.externalId ? productGid(write.externalId) : undefined;
-				return { input: setInput(product, id, id ? (variants.get(id) ?? []) : []) };
+				return setVariables(product, id, id ? (variants.get(id) ?? []) : [], []);
 			});
 			const results = await runBulkMutation<SetPayload>(this.transport, SET, inputs);
-			checked.forEach(({ index, write }, position) => {
+			checked.forEach(({ index, write, product }, position) => {
 				const result = results[position];
-				if (result?.data) outcomes.set(index, setOutcome(write.externalId, result.data));
+				if (result?.data) outcomes.set(index, setOutcome(write.externalId, product, result.data));
 				else outcomes.set(index, { ok: false, error: { message: result?.errors?.map((error) => error.message).join('; ') ?? 'the bulk operation returned no result for this product', code: result ? 'BULK_LINE_ERROR' : 'BULK_NO_RESULT' } });
 			});
 		} catch (error) {
@@ -223,8 +333,8 @@ const DEFAULT_OPTION = { name: 'Title', value: 'Default Title' };
  * option and that variant (keeping the product's first variant's id); a product of several with its options and each
  * variant with its option values, keeping the id of the product's variant of the same SKU (a new SKU is created).
  */
-function setInput(product: ProductFields, id: string | undefined, existing: Array<{ id: string; sku: string | null }>): Record<string, unknown> {
-	const base = { ...(id ? { id } : {}), title: product.title, descriptionHtml: product.description, status: STATUS_TO_SHOPIFY[product.status] };
+function setInput(product: ProductWriteFields, id: string | undefined, existing: Array<{ id: string; sku: string | null }>, otherMedia: string[]): Record<string, unknown> {
+	const base = { ...(id ? { id } : {}), title: product.title, descriptionHtml: product.description, status: STATUS_TO_SHOPIFY[product.status], ...filesInput(product, otherMedia) };
 	if (!product.variants || !product.options) {
 		const variantId = existing[0]?.id;
 		return {
@@ -249,15 +359,58 @@ function setInput(product: ProductFields, id: string | undefined, existing: Arra
 	};
 }
 
+/** productSet's variables: its input, and as many media to answer with as the product is given. */
+function setVariables(product: ProductWriteFields, id: string | undefined, existing: Array<{ id: string; sku: string | null }>, otherMedia: string[]) {
+	const input = setInput(product, id, existing, otherMedia);
+	return { input, media: Math.min(MAX_MEDIA, Array.isArray(input.files) ? input.files.length : 0) };
+}
+
+/**
+ * The product's images as productSet's `files`, in order: one Shopify holds by its id (its alt text set; nothing
+ * fetched), a new one by `originalSource` (Shopify fetches it); then the product's videos and 3D models by id, kept.
+ * Shopify replaces the product's media with the list, so an image left out is removed. No images given: no `files`,
+ * and the product's media are left alone.
+ */
+function filesInput(product: ProductWriteFields, otherMedia: string[]): { files?: Array<Record<string, unknown>> } {
+	if (!product.images) return {};
+	const images = product.images.map((image) => (image.id ? { id: mediaGid(image.id), alt: image.alt } : { originalSource: image.src, alt: image.alt, contentType: 'IMAGE' }));
+	return { files: [...images, ...otherMedia.map((id) => ({ id }))] };
+}
+
+/** The most media each call reads a product, and its products: as many as keep it within the query cost. */
+export function mediaBatches(products: Array<{ id: string; count: number }>): Array<{ ids: string[]; first: number }> {
+	const batches: Array<{ ids: string[]; first: number }> = [];
+	for (const product of [...products].sort((a, b) => a.count - b.count)) {
+		const last = batches[batches.length - 1];
+		const first = Math.max(last?.first ?? 0, product.count);
+		if (last && (last.ids.length + 1) * (PRODUCT_MEDIA_COST + MEDIA_COST * first) <= QUERY_BUDGET) {
+			last.ids.push(product.id);
+			last.first = first;
+		} else batches.push({ ids: [product.id], first: product.count });
+	}
+	return batches;
+}
+
 /** A variant's price, compare-at price, SKU and weight as productSet takes them. */
 function variantInput(variant: { sku: string; price: string | null; compareAtPrice: string | null; weight: number | null }) {
 	return { price: variant.price ?? '0', compareAtPrice: variant.compareAtPrice, inventoryItem: { sku: variant.sku, measurement: { weight: { value: variant.weight ?? 0, unit: KILOGRAMS } } } };
 }
 
-/** One productSet answer as the product's outcome: refused with Shopify's message, or the product as saved. */
-function setOutcome(externalId: string | undefined, data: SetPayload): WriteOutcome {
+/**
+ * One productSet answer as the product's outcome: refused with Shopify's message, or the product as saved, its
+ * images in the order sent with their ids. An image Shopify could not fetch (its media FAILED) fails the product
+ * naming images[i].src; the product is saved and linked, and the next run sends the image again.
+ */
+function setOutcome(externalId: string | undefined, sent: ProductWriteFields, data: SetPayload): WriteOutcome {
 	const [refused] = data.productSet.userErrors;
 	if (refused || !data.productSet.product) return { ok: false, error: { message: refused?.message ?? 'Shopify set no product', code: refused?.code ?? undefined } };
 	const saved = data.productSet.product;
-	return { ok: true, externalId: saved.legacyResourceId, created: !externalId, fields: { ...neutral(saved) }, modifiedAt: new Date(saved.updatedAt).toISOString() };
+	const failed = sent.images ? (saved.media?.nodes ?? []).filter((entry) => entry.mediaContentType === 'IMAGE').findIndex((entry) => entry.status === 'FAILED') : -1;
+	if (failed >= 0 && sent.images?.[failed]) {
+		const error = new ImageFetchError(`images[${failed}].src`, sent.images[failed].src, 'Shopify could not process the file (media status FAILED)');
+		return { ok: false, externalId: saved.legacyResourceId, error: { message: error.message, code: error.code } };
+	}
+	// Written without images, the answer lists none (none asked for): its media are not part of the outcome.
+	const { images, ...fields } = { ...neutral(saved) };
+	return { ok: true, externalId: saved.legacyResourceId, created: !externalId, fields: sent.images ? { ...fields, images } : fields, modifiedAt: new Date(saved.updatedAt).toISOString() };
 }

@@ -5,7 +5,8 @@
  * email marketing consent; only the selected fields come back, arguments inline or in variables), a cost bucket
  * answering "Throttled" in a 200 with extensions.cost, the legacy REST order create (which takes the sold units off the
  * location and publishes orders/create) and cancel (which puts them back and publishes orders/cancelled), and webhooks
- * signed with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event.
+ * signed with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event. Product media: productSet's
+ * `files` fetched from their `originalSource` URL and served from the sandbox's own CDN-like path, without a token.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
@@ -14,6 +15,7 @@ import { GraphQLError } from 'graphql';
 
 import { GraphqlExecutor, type GraphqlBody } from '../framework/graphql';
 import { controlError } from '../framework/control';
+import { pngBytes, SandboxMedia } from '../framework/media';
 import type { SandboxRequest, SandboxResponse, VendorSandboxFactory, VendorSettings } from '../framework/types';
 import type { WebhookSigner } from '../framework/webhooks';
 import { ShopifyBulkOperations, type LineRunner } from './bulk';
@@ -79,7 +81,22 @@ interface SandboxProduct {
 	options: Array<{ name: string; values: string[] }>;
 	/** In position order, each with its value of every option. */
 	variants: Array<{ id: number; sku: string; price: string; compareAtPrice: string | null; weight: number | null; selectedOptions: Array<{ name: string; value: string }> }>;
+	/** The product's media in order: images only (MediaImage), each READY with its copy, or FAILED when its source could not be fetched. */
+	media: SandboxMediaImage[];
 }
+
+interface SandboxMediaImage {
+	id: number;
+	alt: string;
+	status: 'READY' | 'FAILED';
+	/** Where the image was fetched from (`originalSource`). */
+	originalSource: string;
+	/** The copy's path on the sandbox's CDN; none when FAILED. */
+	path?: string;
+}
+
+/** Where the sandbox serves product images, as Shopify's CDN does (`/s/files/...`). */
+const MEDIA_PREFIX = '/s/files/1/0000/0001/files';
 
 type MarketingState = 'NOT_SUBSCRIBED' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'REDACTED' | 'INVALID';
 
@@ -103,10 +120,16 @@ class ShopifyState {
 	subscriptions: Subscription[] = [];
 	bulk = new ShopifyBulkOperations();
 	settings = defaultSettings();
+	media: SandboxMedia;
 	private bucket = { available: 1000, at: Date.now() };
 	private nextId = 1;
 
+	constructor(baseUrl: () => string) {
+		this.media = new SandboxMedia(MEDIA_PREFIX, baseUrl);
+	}
+
 	reset(): void {
+		this.media.reset();
 		this.items.clear();
 		this.products.clear();
 		this.customers.clear();
@@ -149,7 +172,7 @@ const shopifyAuth = headerAuth('X-Shopify-Access-Token', shopifyAccessToken, () 
 }));
 
 export const createShopifySandbox: VendorSandboxFactory = (services) => {
-	const state = new ShopifyState();
+	const state = new ShopifyState(() => services.baseUrl());
 	state.reset();
 	/** One event to every subscription on its topic: the same X-Shopify-Webhook-Id on each of the `times` deliveries. */
 	const emit = (topic: string, payload: unknown, times = 1) => {
@@ -167,7 +190,7 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 	return {
 		credentials: { accessToken: shopifyAccessToken, locationId: shopifyLocationId, webhookSecret: shopifyAppSecret },
 		// The staged-upload and bulk-result hosts are not Shopify's API: they take a signed form or URL, no token.
-		authenticate: (request) => (/^\/(staged-uploads|bulk-results)(\/|$)/.test(request.path) ? undefined : shopifyAuth(request)),
+		authenticate: (request) => (/^\/(staged-uploads|bulk-results)(\/|$)/.test(request.path) || state.media.holds(request.path) ? undefined : shopifyAuth(request)),
 		rateLimits: { defaults: [], headers: () => ({}), rejection: () => ({ status: 429, body: { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, headers: { 'Retry-After': '2.0' } }) },
 		errors: {
 			serverError: (status) => ({ status, body: { errors: status === 503 ? 'Service Unavailable' : 'Internal Server Error' } }),
@@ -178,6 +201,7 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 			router.post('/admin/api/:version/graphql.json', (request) => graphql(state, request));
 			router.post('/staged-uploads', (request) => state.bulk.receiveUpload(request));
 			router.get('/bulk-results/:file', (request) => state.bulk.resultFile(request, request.params.file));
+			router.get(`${MEDIA_PREFIX}/:folder/:file`, (request) => state.media.serve(request));
 			router.post('/admin/api/:version/orders.json', (request) => createOrder(state, request, publishOrder));
 			router.post('/admin/api/:version/orders/:id/cancel.json', (request) => cancelOrder(state, request, (order) => publishOrder(order, 'orders/cancelled')));
 			router.get('/admin/api/:version/webhooks.json', (request) => listSubscriptions(state, request));
@@ -288,10 +312,10 @@ async function graphql(state: ShopifyState, request: SandboxRequest): Promise<Sa
 		locations: (args: { query?: string }) => listLocations(args),
 		product: ({ id }: { id: string }) => {
 			const product = state.products.get(Number(String(id).replace('gid://shopify/Product/', '')));
-			return product ? productNode(product) : null;
+			return product ? productNode(state, product) : null;
 		},
 		products: (args: { query?: string; first?: number; after?: string; last?: number }) => listProducts(state, args),
-		productSet: (args: { input: ProductSetInput }) => productSet(state, args.input),
+		productSet: async (args: { input: ProductSetInput }) => productSet(state, args.input, await fetchedFiles(state, args.input.files)),
 		customer: ({ id }: { id: string }) => {
 			const customer = state.customers.get(customerId(id));
 			return customer ? customerNode(customer) : null;
@@ -320,7 +344,7 @@ function bulkResolvers(state: ShopifyState, origin: string, runLine: LineRunner)
 function nodeById(state: ShopifyState, id: string) {
 	if (String(id).startsWith('gid://shopify/BulkOperation/')) return state.bulk.byGid(id);
 	const product = String(id).startsWith('gid://shopify/Product/') ? state.products.get(Number(String(id).replace('gid://shopify/Product/', ''))) : undefined;
-	return product ? productNode(product) : null;
+	return product ? productNode(state, product) : null;
 }
 
 /** The sandbox's one location; `query: "name:*x*"` matches its name as Shopify's search syntax does. */
@@ -563,10 +587,10 @@ function cancelOrder(state: ShopifyState, request: SandboxRequest, publish: (ord
 function listProducts(state: ShopifyState, args: { query?: string; first?: number; after?: string; last?: number }) {
 	const since = /updated_at:>=?'([^']+)'/.exec(String(args.query ?? ''))?.[1];
 	const found = [...state.products.values()].filter((product) => since === undefined || product.updatedAt >= new Date(since).toISOString()).sort((a, b) => a.id - b.id);
-	return connection(found, args, productNode);
+	return connection(found, args, (product) => productNode(state, product));
 }
 
-function productNode(product: SandboxProduct) {
+function productNode(state: ShopifyState, product: SandboxProduct) {
 	return {
 		__typename: 'Product',
 		id: `gid://shopify/Product/${product.id}`,
@@ -601,8 +625,25 @@ function productNode(product: SandboxProduct) {
 			})),
 			pageInfo: pageInfo(first !== undefined && product.variants.length > first, null, null),
 		}),
+		mediaCount: { count: product.media.length, precision: 'EXACT' },
+		media: (args: { first?: number; after?: string; last?: number }) => connection(product.media, args, (image) => mediaNode(state, image)),
 	};
 }
+
+/** A MediaImage: its copy's URL once READY (`image` is null until then, as on Shopify). */
+function mediaNode(state: ShopifyState, image: SandboxMediaImage) {
+	return {
+		__typename: 'MediaImage',
+		id: mediaGid(image.id),
+		alt: image.alt,
+		mediaContentType: 'IMAGE',
+		status: image.status,
+		image: image.path ? { url: state.media.url(image.path), altText: image.alt } : null,
+		originalSource: { url: image.originalSource },
+	};
+}
+
+const mediaGid = (id: number) => `gid://shopify/MediaImage/${id}`;
 
 interface ProductSetInput {
 	id?: string;
@@ -619,6 +660,25 @@ interface ProductSetInput {
 		optionValues?: Array<{ optionName?: string; name?: string }>;
 		inventoryItem?: { sku?: string; measurement?: { weight?: { value?: number; unit?: string } } };
 	}>;
+	files?: Array<{ id?: string; originalSource?: string; alt?: string; contentType?: string; filename?: string }>;
+}
+
+/** A new file's image, fetched from its `originalSource` before the product is set (or why it could not be). */
+type FetchedFile = { path: string } | { failed: string };
+
+/** Shopify fetches an external `originalSource` itself: each new file downloaded, in the list's order. */
+async function fetchedFiles(state: ShopifyState, files: ProductSetInput['files']): Promise<Map<number, FetchedFile>> {
+	const fetched = new Map<number, FetchedFile>();
+	for (const [index, file] of (files ?? []).entries()) {
+		if (file.id !== undefined || typeof file.originalSource !== 'string') continue;
+		try {
+			const image = await state.media.download(file.originalSource);
+			fetched.set(index, { path: state.media.keep(file.filename ?? SandboxMedia.fileName(file.originalSource), image) });
+		} catch (error) {
+			fetched.set(index, { failed: (error as Error).message });
+		}
+	}
+	return fetched;
 }
 
 /** What synchronous productSet takes (shopify.dev productSet: 100 variants; 3 options a product). */
@@ -631,7 +691,7 @@ const MAX_OPTIONS = 3;
  * variant with an `id` keeps it; one left out is deleted). A create with variants needs `productOptions`; each variant
  * names one listed value of every option (`optionValues`), no two variants alike.
  */
-function productSet(state: ShopifyState, input: ProductSetInput) {
+function productSet(state: ShopifyState, input: ProductSetInput, fetched = new Map<number, FetchedFile>()) {
 	const error = (field: string[], message: string, code: string) => ({ product: null, userErrors: [{ field, message, code }] });
 	const existing = input.id === undefined ? undefined : state.products.get(Number(String(input.id).replace('gid://shopify/Product/', '')));
 	if (input.id !== undefined && !existing) return error(['input', 'id'], 'Product does not exist', 'PRODUCT_DOES_NOT_EXIST');
@@ -644,18 +704,46 @@ function productSet(state: ShopifyState, input: ProductSetInput) {
 	if ('userError' in options) return { product: null, userErrors: [options.userError] };
 	const variants = input.variants ? setVariants(state, input.variants, options.options, existing) : undefined;
 	if (variants && 'userError' in variants) return { product: null, userErrors: [variants.userError] };
-	const product: SandboxProduct = existing ?? { id: 10_000 + state.id(), title: '', descriptionHtml: '', status: 'ACTIVE', updatedAt: '', options: [], variants: [] };
+	const media = input.files ? setFiles(state, input.files, existing, fetched) : undefined;
+	if (media && 'userError' in media) return { product: null, userErrors: [media.userError] };
+	const product: SandboxProduct = existing ?? { id: 10_000 + state.id(), title: '', descriptionHtml: '', status: 'ACTIVE', updatedAt: '', options: [], variants: [], media: [] };
 	if (input.title !== undefined) product.title = input.title;
 	if (input.descriptionHtml !== undefined) product.descriptionHtml = input.descriptionHtml;
 	if (input.status !== undefined) product.status = input.status;
 	product.options = options.options;
 	if (variants) product.variants = variants.variants;
+	if (media) product.media = media.media;
 	product.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	state.products.set(product.id, product);
-	return { product: productNode(product), userErrors: [] };
+	return { product: productNode(state, product), userErrors: [] };
 }
 
 type SetError = { userError: UserError };
+
+/**
+ * `files` as the product's media, in the order given: a file by `id` is one of the product's (its alt text set when
+ * given), one by `originalSource` a new image (READY with its copy, or FAILED when it could not be fetched, as Shopify
+ * reports a file it could not process); media left out are removed.
+ */
+function setFiles(state: ShopifyState, input: NonNullable<ProductSetInput['files']>, existing: SandboxProduct | undefined, fetched: Map<number, FetchedFile>): { media: SandboxMediaImage[] } | SetError {
+	const refuse = (index: number, field: string, message: string, code: string): SetError => ({ userError: { field: ['input', 'files', String(index), field], message, code } });
+	const media: SandboxMediaImage[] = [];
+	for (const [index, file] of input.entries()) {
+		if (file.contentType !== undefined && file.contentType !== 'IMAGE') return refuse(index, 'contentType', `The sandbox keeps images only, got ${file.contentType}`, 'INVALID');
+		if (file.id !== undefined) {
+			const kept = existing?.media.find((image) => mediaGid(image.id) === file.id);
+			if (!kept) return refuse(index, 'id', 'File does not exist', 'FILE_DOES_NOT_EXIST');
+			if (media.includes(kept)) return refuse(index, 'id', 'File is listed twice', 'DUPLICATED_FILE');
+			if (file.alt !== undefined) kept.alt = file.alt;
+			media.push(kept);
+			continue;
+		}
+		if (typeof file.originalSource !== 'string' || file.originalSource === '') return refuse(index, 'originalSource', 'File needs an id or an originalSource', 'INVALID');
+		const copy = fetched.get(index);
+		media.push({ id: 30_000 + state.id(), alt: file.alt ?? '', status: copy && 'path' in copy ? 'READY' : 'FAILED', originalSource: file.originalSource, ...(copy && 'path' in copy ? { path: copy.path } : {}) });
+	}
+	return { media };
+}
 
 /** `productOptions` as the product's options: 1 to 3, names and values distinct, in the order given (or by `position`). */
 function setOptions(input: NonNullable<ProductSetInput['productOptions']>): { options: SandboxProduct['options'] } | SetError {
@@ -826,6 +914,8 @@ interface SeededProduct {
 	descriptionHtml?: string;
 	options?: Array<{ name: string; values: string[] }>;
 	variants?: Array<{ sku: string; price?: string; compareAtPrice?: string | null; weight?: number; options: Record<string, string> }>;
+	/** Images on the product, by file name (stand-in bytes), in order. */
+	images?: Array<{ name: string; alt?: string }>;
 }
 
 function seededProduct(record: SeededProduct): ProductSetInput {
@@ -851,6 +941,11 @@ function seed(state: ShopifyState, data: Record<string, unknown[]>): Record<stri
 			for (const record of records as SeededProduct[]) {
 				const made = productSet(state, seededProduct(record));
 				if (made.userErrors.length > 0) throw controlError(400, made.userErrors.map((error) => error.message).join('; '));
+				const product = state.products.get(Number(made.product?.legacyResourceId));
+				for (const image of record.images ?? []) {
+					const path = state.media.keep(image.name, { bytes: pngBytes(image.name), contentType: 'image/png' });
+					product?.media.push({ id: 30_000 + state.id(), alt: image.alt ?? '', status: 'READY', originalSource: state.media.url(path), path });
+				}
 			}
 			continue;
 		}

@@ -202,7 +202,7 @@ test('the bulk API refuses as Shopify does: a second mutation while one runs, a 
 
 test('a product with options and variants is pulled whole and written with them, with answers that match the schema; productSet refuses variants off their options', async () => {
 	await control.seed({
-		products: [{ title: 'Tee', options: [{ name: 'Size', values: ['S', 'M'] }, { name: 'Color', values: ['Red'] }], variants: [{ sku: 'T-S', price: '10.00', options: { Size: 'S', Color: 'Red' } }, { sku: 'T-M', price: '11.00', options: { Size: 'M', Color: 'Red' } }] }],
+		products: [{ title: 'Tee', options: [{ name: 'Size', values: ['S', 'M'] }, { name: 'Color', values: ['Red'] }], variants: [{ sku: 'T-S', price: '10.00', options: { Size: 'S', Color: 'Red' } }, { sku: 'T-M', price: '11.00', options: { Size: 'M', Color: 'Red' } }], images: [{ name: 'tee.png', alt: 'Tee' }, { name: 'tee-back.png', alt: 'Back' }] }],
 	});
 	const products = await openSync({ store: await scratchStore(), platforms: standalonePlatforms([sandboxAccount('shopify', api, sandbox.credentials)]) }).productConnector({ platform: 'shopify' });
 	const [pulled] = (await products.pullChanges('products', undefined)).records;
@@ -214,13 +214,27 @@ test('a product with options and variants is pulled whole and written with them,
 			{ sku: 'T-S', price: '10', compareAtPrice: null, weight: null, options: { Size: 'S', Color: 'Red' } },
 			{ sku: 'T-M', price: '11', compareAtPrice: null, weight: null, options: { Size: 'M', Color: 'Red' } },
 		],
+		images: [
+			{ src: expect.stringMatching(/\/s\/files\/.*\/tee\.png$/), alt: 'Tee', position: 1 },
+			{ src: expect.stringMatching(/\/s\/files\/.*\/tee-back\.png$/), alt: 'Back', position: 2 },
+		],
 	});
+	// Served from the sandbox's CDN path without a token, as Shopify's CDN serves a product's images.
+	const served = await fetch((pulled.fields.images as Array<{ src: string }>)[0].src);
+	expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
 	// Written back with one variant fewer and one more: the kept SKU keeps its variant, the dropped one is gone.
-	const [before] = await control.state<Array<{ variants: Array<{ id: number; sku: string }> }>>('products');
+	const [before] = await control.state<Array<{ variants: Array<{ id: number; sku: string }>; media: Array<{ id: number; path: string }> }>>('products');
 	const variants = [(pulled.fields.variants as unknown[])[1], { sku: 'T-L', price: '12', compareAtPrice: null, weight: null, options: { Size: 'L', Color: 'Red' } }];
-	const [written] = await products.write('products', [{ externalId: pulled.externalId, fields: { ...pulled.fields, options: [{ name: 'Size', values: ['M', 'L'] }, { name: 'Color', values: ['Red'] }], variants } }]);
+	// Its images: the back moved first, the front dropped, one added from the back's URL (Shopify fetches and keeps a copy).
+	const [front, back] = before.media;
+	const images = [{ id: String(back.id), src: 'http://unused.invalid/back.png', alt: 'Back view', position: 1 }, { src: (pulled.fields.images as Array<{ src: string }>)[1].src, alt: 'Copy', position: 2 }];
+	const [written] = await products.write('products', [{ externalId: pulled.externalId, fields: { ...pulled.fields, options: [{ name: 'Size', values: ['M', 'L'] }, { name: 'Color', values: ['Red'] }], variants, images } }]);
 	expect(written).toMatchObject({ ok: true, created: false });
-	const [after] = await control.state<Array<{ variants: Array<{ id: number; sku: string; selectedOptions: Array<{ value: string }> }> }>>('products');
+	const [after] = await control.state<Array<{ variants: Array<{ id: number; sku: string; selectedOptions: Array<{ value: string }> }>; media: Array<{ id: number; alt: string; status: string; path: string }> }>>('products');
+	expect(after.media.map((image) => [image.alt, image.status])).toEqual([['Back view', 'READY'], ['Copy', 'READY']]);
+	expect(after.media[0]).toMatchObject({ id: back.id, path: back.path });
+	expect(after.media.map((image) => image.id)).not.toContain(front.id);
+	expect(after.media[1].path).not.toBe(back.path);
 	expect(after.variants.map((variant) => `${variant.sku} ${variant.selectedOptions.map((selected) => selected.value).join('/')}`)).toEqual(['T-M M/Red', 'T-L L/Red']);
 	expect(after.variants[0].id).toBe(before.variants.find((variant) => variant.sku === 'T-M')!.id);
 	expect(conformance.problems()).toEqual([]);
