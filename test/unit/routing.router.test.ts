@@ -372,6 +372,30 @@ describe.each(backends)('EventRouter on %s', (_name, storeConfig) => {
 		expect((await timed().route([event]))[0].status).toBe('duplicate');
 	});
 
+	it('gives up on an event another live execution holds for longer than any route takes: routes nothing, frees the rest', async () => {
+		const held = orderEvent();
+		const free = orderEvent();
+		const live = new Leases(store.db);
+		const holder = live.holder('stuck-worker');
+		await holder.claim([leaseName('routing.event', held.id)]);
+		// Each wait of the router passes a minute of its deadline's clock (not of the leases' clock: the holder lives).
+		let waits = 0;
+		const realNow = Date.now.bind(Date);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + waits * 60_000);
+		const routes = compileRoutes({ rules: [], destinations: [], ...streams });
+		const waiting = new EventRouter(routes, { store, delivery: { clientFor: () => new FetchHttpClient(), secrets: { signingSecret: receiverSecret }, now: realNow, sleep: async () => void waits++ } });
+		try {
+			await expect(waiting.route([free, held])).rejects.toThrow(`Events ${held.id} are still being routed by another execution; nothing was routed`);
+		} finally {
+			clock.mockRestore();
+			await holder.release();
+		}
+		expect(waits).toBeGreaterThanOrEqual(2);
+		expect(await logOf(free.id)).toEqual([]);
+		// Nothing of the batch stays claimed: both are routed by the next delivery, at once.
+		expect((await router(streams).route([free, held])).map((outcome) => outcome.status)).toEqual(['routed', 'routed']);
+	});
+
 	it('routes an event again once it has left the deduplication window, which a duplicate does not extend', async () => {
 		let clock = Date.now();
 		const timed = () => router(streams, { dedupWindowMs: 60_000 }, store, () => clock);
