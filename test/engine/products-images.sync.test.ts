@@ -253,3 +253,26 @@ test('an image added, dropped or moved on Shopify reaches the other three once; 
 	expect((await shopifyProduct('HAT-1'))!.media.map((image) => image.path)).toEqual(paths);
 	await quiet();
 });
+
+test('50 or more products reach Shopify with their images in one bulk mutation; an alt text changed on all of them keeps each image by id', async () => {
+	const count = 50;
+	await sandboxes.controls.woocommerce.seed({ products: Array.from({ length: count }, (_, index) => ({ sku: `BULK-${index}`, name: `Bulk ${index}`, regular_price: '5.00', images: [{ name: `bulk-${index}.png`, alt: 'Front' }] })) });
+	let first: SyncSummary | undefined;
+	const calls = await callsDuring(async () => (first = await sync()));
+	expect(first?.failures).toEqual([]);
+	expect(calls.shopify.filter((name) => name !== 'Poll')).toEqual(['Stage', 'Run']);
+	const shown = await imagesOf('BULK-7');
+	expect(shown.shopify).toEqual([{ alt: 'Front', content: 'bulk-7.png' }]);
+	const paths = (await sandboxes.controls.shopify.state<ShopifyProduct[]>('products')).map((product) => product.media.map((image) => image.path));
+	expect(paths.every((held) => held.length === 1)).toBe(true);
+	await quiet();
+	// Every product's alt text changed on WooCommerce: one bulk mutation again, each image kept by its id (not fetched again).
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const woo = await sandboxes.controls.woocommerce.state<Array<{ id: number; images: Array<{ id: number }> }>>('products');
+	for (const product of woo) expect((await api('woocommerce', `/products/${product.id}`, { method: 'PUT', body: { images: [{ id: product.images[0].id, alt: 'Front view' }] } })).status).toBe(200);
+	const edited = await callsDuring(async () => expect((await sync()).failures).toEqual([]));
+	expect(edited.shopify.filter((name) => name !== 'Poll')).toEqual(['Stage', 'Run']);
+	expect((await imagesOf('BULK-7')).shopify).toEqual([{ alt: 'Front view', content: 'bulk-7.png' }]);
+	expect((await sandboxes.controls.shopify.state<ShopifyProduct[]>('products')).map((product) => product.media.map((image) => image.path))).toEqual(paths);
+	await quiet();
+});

@@ -70,7 +70,9 @@ const PULL = `query Products($first: Int!, $after: String, $query: String) {
   products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) { nodes { id ${PRODUCT} } pageInfo { hasNextPage endCursor } }
 }`;
 const WHOLE = `query Product($id: ID!) { product(id: $id) { ${WHOLE_PRODUCT} } }`;
-const VARIANTS_OF = 'query Variants($ids: [ID!]!, $first: Int!) { nodes(ids: $ids) { ... on Product { id variants(first: $first) { nodes { id sku } } } } }';
+const VARIANTS_OF = 'query Variants($ids: [ID!]!, $first: Int!) { nodes(ids: $ids) { ... on Product { id mediaCount { count } variants(first: $first) { nodes { id sku } } } } }';
+/** The kinds of a product's media, for a bulk update whose product has more media than the images it is known to hold. */
+const MEDIA_KINDS = 'query MediaKinds($ids: [ID!]!, $media: Int!) { nodes(ids: $ids) { ... on Product { id media(first: $media) { nodes { id mediaContentType } } } } }';
 const SET = `mutation Set($input: ProductSetInput!, $media: Int!) {
   productSet(input: $input, synchronous: true) { product { ${WHOLE_PRODUCT} ${MEDIA} } userErrors { code field message } }
 }`;
@@ -82,8 +84,8 @@ const PAGE_SIZE = 100;
 export const BULK_THRESHOLD = 50;
 /** The most products one bulk mutation carries: the push hands over up to this many at once. */
 const BULK_BATCH = 1000;
-/** Shopify's `nodes(ids:)` takes up to 250 ids: a single variant's id each, within the query cost of 1,000. */
-const NODES_PER_CALL = 250;
+/** Products whose first variant and media count are read in one call: 5 points each, within the query cost of 1,000. */
+const NODES_PER_CALL = 200;
 /** The most variants synchronous productSet takes (Shopify: 100), and so the most a synced product has. */
 export const MAX_VARIANTS = 100;
 /** Products whose variants are read whole in one call, within the query cost of 1,000 (about 100 points each). */
@@ -160,7 +162,7 @@ type SetPayload = { productSet: { product: ShopifyProduct | null; userErrors: Ar
  * `productSet` (synchronous): a product of one variant as the default option and that variant, one of several with its
  * options and every variant, each variant kept by its SKU. Fewer than BULK_THRESHOLD products go one a call (an update
  * first reads its variants' ids); more go as one bulk mutation of `productSet` (lib/platforms/shopify/bulk.ts), the
- * variants' ids read first (250 products a call, or 9 a call for products with several variants). Weights in kilograms.
+ * variants' ids read first (200 products a call, or 9 a call for products with several variants). Weights in kilograms.
  */
 export class ShopifyProducts implements ProductConnector {
 	readonly platform = 'shopify';
@@ -275,7 +277,8 @@ export class ShopifyProducts implements ProductConnector {
 	}
 
 	/**
-	 * One bulk mutation for the batch: the updates' variant ids read first (250 a call), then every product's
+	 * One bulk mutation for the batch: the updates' variant ids and media counts read first (200 a call; the kinds of the
+	 * media of a product with more than the images it is known to hold, so its videos and 3D models are kept), then every product's
 	 * `productSet` as a line of the staged file; each product's outcome from its line of the result file. A bulk
 	 * operation that could not run or did not complete fails every product of the batch (tried again next run).
 	 */
@@ -287,9 +290,16 @@ export class ShopifyProducts implements ProductConnector {
 				...(await this.existingVariants(updates.filter((update) => !update.several).map((update) => update.id), 1)),
 				...(await this.existingVariants(updates.filter((update) => update.several).map((update) => update.id), MAX_VARIANTS)),
 			]);
+			const otherMedia = await this.otherMedia(checked.flatMap(({ write, product }) => {
+				const id = write.externalId ? productGid(write.externalId) : undefined;
+				const count = id ? (variants.get(id)?.mediaCount ?? 0) : 0;
+				// More media than the images sync knows the product holds: it may have videos or 3D models to keep.
+				const known = (product.images ?? []).filter((image) => image.id).length + (product.droppedImageIds?.length ?? 0);
+				return id && product.images && count > known ? [{ id, count: Math.min(count, MAX_MEDIA) }] : [];
+			}));
 			const inputs = checked.map(({ write, product }) => {
 				const id = write.externalId ? productGid(write.externalId) : undefined;
-				return setVariables(product, id, id ? (variants.get(id) ?? []) : [], []);
+				return setVariables(product, id, id ? (variants.get(id)?.variants ?? []) : [], id ? (otherMedia.get(id) ?? []) : []);
 			});
 			const results = await runBulkMutation<SetPayload>(this.transport, SET, inputs);
 			checked.forEach(({ index, write, product }, position) => {
@@ -304,18 +314,28 @@ export class ShopifyProducts implements ProductConnector {
 	}
 
 	/**
-	 * The variants (id and SKU) of each product: its first only (250 products a call) for a write of one variant, which
+	 * The variants (id and SKU) of each product: its first only (200 products a call) for a write of one variant, which
 	 * keeps that variant; up to MAX_VARIANTS (WHOLE_NODES_PER_CALL products a call, for the query cost) for a write of
 	 * several, whose variants are matched by SKU.
 	 */
-	private async existingVariants(ids: string[], first: number): Promise<Map<string, Array<{ id: string; sku: string | null }>>> {
-		const variants = new Map<string, Array<{ id: string; sku: string | null }>>();
+	private async existingVariants(ids: string[], first: number): Promise<Map<string, { variants: Array<{ id: string; sku: string | null }>; mediaCount: number }>> {
+		const variants = new Map<string, { variants: Array<{ id: string; sku: string | null }>; mediaCount: number }>();
 		const perCall = first === 1 ? NODES_PER_CALL : WHOLE_NODES_PER_CALL;
 		for (let start = 0; start < ids.length; start += perCall) {
-			const data = await this.graphql<{ nodes: Array<{ id?: string; variants?: { nodes: Array<{ id: string; sku: string | null }> } } | null> }>(VARIANTS_OF, { ids: ids.slice(start, start + perCall), first });
-			for (const node of data.nodes) if (node?.id && node.variants) variants.set(node.id, node.variants.nodes);
+			const data = await this.graphql<{ nodes: Array<{ id?: string; mediaCount?: { count: number } | null; variants?: { nodes: Array<{ id: string; sku: string | null }> } } | null> }>(VARIANTS_OF, { ids: ids.slice(start, start + perCall), first });
+			for (const node of data.nodes) if (node?.id && node.variants) variants.set(node.id, { variants: node.variants.nodes, mediaCount: node.mediaCount?.count ?? 0 });
 		}
 		return variants;
+	}
+
+	/** The ids of the products' videos and 3D models (1 point a media read, as many products a call as the cost allows), sent back so they are kept. */
+	private async otherMedia(products: Array<{ id: string; count: number }>): Promise<Map<string, string[]>> {
+		const other = new Map<string, string[]>();
+		for (const batch of mediaBatches(products, 1)) {
+			const data = await this.graphql<{ nodes: Array<{ id?: string; media?: { nodes: Array<{ id: string; mediaContentType: string }> } } | null> }>(MEDIA_KINDS, { ids: batch.ids, media: batch.first });
+			for (const node of data.nodes) if (node?.id && node.media) other.set(node.id, node.media.nodes.filter((entry) => entry.mediaContentType !== 'IMAGE').map((entry) => entry.id));
+		}
+		return other;
 	}
 
 	private graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -378,12 +398,12 @@ function filesInput(product: ProductWriteFields, otherMedia: string[]): { files?
 }
 
 /** The most media each call reads a product, and its products: as many as keep it within the query cost. */
-export function mediaBatches(products: Array<{ id: string; count: number }>): Array<{ ids: string[]; first: number }> {
+export function mediaBatches(products: Array<{ id: string; count: number }>, mediaCost = MEDIA_COST): Array<{ ids: string[]; first: number }> {
 	const batches: Array<{ ids: string[]; first: number }> = [];
 	for (const product of [...products].sort((a, b) => a.count - b.count)) {
 		const last = batches[batches.length - 1];
 		const first = Math.max(last?.first ?? 0, product.count);
-		if (last && (last.ids.length + 1) * (PRODUCT_MEDIA_COST + MEDIA_COST * first) <= QUERY_BUDGET) {
+		if (last && (last.ids.length + 1) * (PRODUCT_MEDIA_COST + mediaCost * first) <= QUERY_BUDGET) {
 			last.ids.push(product.id);
 			last.first = first;
 		} else batches.push({ ids: [product.id], first: product.count });
