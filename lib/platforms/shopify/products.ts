@@ -271,7 +271,8 @@ export class ShopifyProducts implements ProductConnector {
 		const data = await this.graphql<{ product: { variants: { nodes: Array<{ id: string; sku: string | null }> }; media: { nodes: Array<{ id: string; mediaContentType: string }> } } | null }>(HELD, {
 			id,
 			first: product.variants ? MAX_VARIANTS : 1,
-			media: product.images ? MAX_MEDIA : 0,
+			// Shopify's connections take `first` of at least 1.
+			media: product.images ? MAX_MEDIA : 1,
 		});
 		return { variants: data.product?.variants.nodes ?? [], otherMedia: (data.product?.media.nodes ?? []).filter((entry) => entry.mediaContentType !== 'IMAGE').map((entry) => entry.id) };
 	}
@@ -382,7 +383,8 @@ function setInput(product: ProductWriteFields, id: string | undefined, existing:
 /** productSet's variables: its input, and as many media to answer with as the product is given. */
 function setVariables(product: ProductWriteFields, id: string | undefined, existing: Array<{ id: string; sku: string | null }>, otherMedia: string[]) {
 	const input = setInput(product, id, existing, otherMedia);
-	return { input, media: Math.min(MAX_MEDIA, Array.isArray(input.files) ? input.files.length : 0) };
+	// Shopify's connections take `first` of at least 1; an answer to a write without files lists no images (setOutcome).
+	return { input, media: Math.min(MAX_MEDIA, Math.max(1, Array.isArray(input.files) ? input.files.length : 0)) };
 }
 
 /**
