@@ -65,7 +65,7 @@ async function shopifySet(input: Record<string, unknown>): Promise<Array<{ id: s
 interface ShopifyProduct {
 	id: number;
 	variants: Array<{ sku: string }>;
-	media: Array<{ id: number; alt: string; status: string; path?: string }>;
+	media: Array<{ id: number; kind?: string; alt: string; status: string; path?: string }>;
 }
 
 const shopifyProduct = async (sku: string) => (await sandboxes.controls.shopify.state<ShopifyProduct[]>('products')).find((product) => product.variants[0]?.sku === sku);
@@ -274,5 +274,31 @@ test('50 or more products reach Shopify with their images in one bulk mutation; 
 	expect(edited.shopify.filter((name) => name !== 'Poll')).toEqual(['Stage', 'Run']);
 	expect((await imagesOf('BULK-7')).shopify).toEqual([{ alt: 'Front view', content: 'bulk-7.png' }]);
 	expect((await sandboxes.controls.shopify.state<ShopifyProduct[]>('products')).map((product) => product.media.map((image) => image.path))).toEqual(paths);
+	await quiet();
+});
+
+test("a Shopify product's videos are kept when its images are written, one a call or in a bulk mutation", async () => {
+	const count = 50;
+	await sandboxes.controls.shopify.seed({ products: Array.from({ length: count }, (_, index) => ({ sku: `VID-${index}`, title: `Video ${index}`, price: '9.00', weight: 0.1, images: [{ name: `vid-${index}.png`, alt: 'Still' }], videos: [{ alt: 'Clip' }] })) });
+	expect((await sync()).failures).toEqual([]);
+	expect((await imagesOf('VID-3')).woocommerce).toEqual([{ alt: 'Still', content: 'vid-3.png' }]);
+	await quiet();
+	const kinds = async () => (await sandboxes.controls.shopify.state<ShopifyProduct[]>('products')).map((product) => product.media.map((entry) => `${entry.kind ?? 'IMAGE'} ${entry.alt}`));
+	const woo = await sandboxes.controls.woocommerce.state<Array<{ id: number; sku: string; images: Array<{ id: number }> }>>('products');
+	const altered = (alt: string) => async (product: { id: number; images: Array<{ id: number }> }) =>
+		expect((await api('woocommerce', `/products/${product.id}`, { method: 'PUT', body: { images: [{ id: product.images[0].id, alt }] } })).status).toBe(200);
+	// One product's alt text changed: one productSet, its video sent back by id.
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	await altered('Still one')(woo.find((product) => product.sku === 'VID-3')!);
+	const one = await callsDuring(async () => expect((await sync()).failures).toEqual([]));
+	expect(one.shopify).toEqual(['Set']);
+	expect((await kinds()).filter((media) => media[0] === 'IMAGE Still one')).toEqual([['IMAGE Still one', 'VIDEO Clip']]);
+	await quiet();
+	// Every product's: one bulk mutation, every video kept.
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	for (const product of woo) await altered('Still all')(product);
+	const all = await callsDuring(async () => expect((await sync()).failures).toEqual([]));
+	expect(all.shopify.filter((name) => name !== 'Poll')).toEqual(['Stage', 'Run']);
+	expect(await kinds()).toEqual(Array.from({ length: count }, () => ['IMAGE Still all', 'VIDEO Clip']));
 	await quiet();
 });

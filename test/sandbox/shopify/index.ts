@@ -87,6 +87,8 @@ interface SandboxProduct {
 
 interface SandboxMediaImage {
 	id: number;
+	/** A video is kept as it is (seeded only): sync sends it back by id. */
+	kind?: 'VIDEO';
 	alt: string;
 	status: 'READY' | 'FAILED';
 	/** Where the image was fetched from (`originalSource`). */
@@ -632,6 +634,7 @@ function productNode(state: ShopifyState, product: SandboxProduct) {
 
 /** A MediaImage: its copy's URL once READY (`image` is null until then, as on Shopify). */
 function mediaNode(state: ShopifyState, image: SandboxMediaImage) {
+	if (image.kind === 'VIDEO') return { __typename: 'Video', id: `gid://shopify/Video/${image.id}`, alt: image.alt, mediaContentType: 'VIDEO', status: 'READY' };
 	return {
 		__typename: 'MediaImage',
 		id: mediaGid(image.id),
@@ -731,7 +734,7 @@ function setFiles(state: ShopifyState, input: NonNullable<ProductSetInput['files
 	for (const [index, file] of input.entries()) {
 		if (file.contentType !== undefined && file.contentType !== 'IMAGE') return refuse(index, 'contentType', `The sandbox keeps images only, got ${file.contentType}`, 'INVALID');
 		if (file.id !== undefined) {
-			const kept = existing?.media.find((image) => mediaGid(image.id) === file.id);
+			const kept = existing?.media.find((image) => (image.kind === 'VIDEO' ? `gid://shopify/Video/${image.id}` : mediaGid(image.id)) === file.id);
 			if (!kept) return refuse(index, 'id', 'File does not exist', 'FILE_DOES_NOT_EXIST');
 			if (media.includes(kept)) return refuse(index, 'id', 'File is listed twice', 'DUPLICATED_FILE');
 			if (file.alt !== undefined) kept.alt = file.alt;
@@ -916,6 +919,8 @@ interface SeededProduct {
 	variants?: Array<{ sku: string; price?: string; compareAtPrice?: string | null; weight?: number; options: Record<string, string> }>;
 	/** Images on the product, by file name (stand-in bytes), in order. */
 	images?: Array<{ name: string; alt?: string }>;
+	/** Videos on the product, after its images. */
+	videos?: Array<{ alt?: string }>;
 }
 
 function seededProduct(record: SeededProduct): ProductSetInput {
@@ -946,6 +951,7 @@ function seed(state: ShopifyState, data: Record<string, unknown[]>): Record<stri
 					const path = state.media.keep(image.name, { bytes: pngBytes(image.name), contentType: 'image/png' });
 					product?.media.push({ id: 30_000 + state.id(), alt: image.alt ?? '', status: 'READY', originalSource: state.media.url(path), path });
 				}
+				for (const video of record.videos ?? []) product?.media.push({ id: 30_000 + state.id(), kind: 'VIDEO', alt: video.alt ?? '', status: 'READY', originalSource: 'https://videos.invalid/video.mp4' });
 			}
 			continue;
 		}

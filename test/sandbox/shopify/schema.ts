@@ -27,6 +27,7 @@ export const servedFields: Record<string, string[]> = {
 	Media: ['id', 'alt', 'mediaContentType', 'status'],
 	MediaImage: ['id', 'alt', 'mediaContentType', 'status', 'image', 'originalSource'],
 	MediaImageOriginalSource: ['url'],
+	Video: ['id', 'alt', 'mediaContentType', 'status'],
 	Image: ['url', 'altText'],
 	ProductOption: ['id', 'name', 'position', 'values', 'optionValues'],
 	ProductOptionValue: ['id', 'name', 'hasVariants'],
