@@ -197,7 +197,7 @@ export class ShopifyProducts implements ProductConnector {
 	/**
 	 * The media of a page's products that have some (`mediaCount`), read a batch of products a call: each call asks for
 	 * as many media a product as the most its products have, and for as many products as keep it within the query
-	 * cost (3 points a media and 3 a product: 160 products of 1 image, 9 of 36, 1 of 250). A product without media
+	 * cost (3 points a media and 3 a product: 165 products of 1 image, 8 of 36, 1 of 250). A product without media
 	 * costs nothing more than its count (1 point).
 	 */
 	private async mediaOf(products: Array<ShopifyProduct & { id: string }>): Promise<Map<string, ShopifyMedia[]>> {
