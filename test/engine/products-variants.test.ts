@@ -259,3 +259,38 @@ test('a variant price edited on Magento from its configurable product reaches th
 	expect(quiet.failures).toEqual([]);
 	expect(await writesByStore()).toEqual(Object.fromEntries(STORES.map((store) => [store, 0])));
 });
+
+// Skipped: a known defect, open in issue 17 and named in the closing note. A variant BigCommerce refuses in the middle of
+// an update (its SKU taken by another product) leaves the tee there half updated and still linked; the next run reads that
+// as an edit made on BigCommerce and, the latest edit winning, takes the merchant's new variant off WooCommerce and
+// Shopify. It fails today (TEE-XL-Red gone from both); un-skip it with the fix.
+test.skip('a variant refused in the middle of an update does not undo the edit on the other stores', async () => {
+	const three = ['shopify', 'woocommerce', 'bigcommerce'] as const;
+	await control('shopify').seed({ products: [tee] });
+	expect((await sync(three)).failures).toEqual([]);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	// BigCommerce already sells a mug under the SKU the merchant is about to give a new variant.
+	await control('bigcommerce').seed({ catalog: [{ name: 'Mug', sku: 'TEE-XL-Red', price: 8 }] });
+	const woo = suite.sandboxes().sandboxes.woocommerce;
+	const api = async (method: string, path: string, body: unknown) => {
+		const response = await fetch(`${woo.baseUrl}/wp-json/wc/v3${path}`, {
+			method,
+			headers: { authorization: `Basic ${Buffer.from(`${woo.credentials.consumerKey}:${woo.credentials.consumerSecret}`).toString('base64')}`, 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		expect(response.status).toBe(200);
+	};
+	const entries = await control('woocommerce').state<WooEntry[]>('products');
+	const parent = entries.find((entry) => entry.type === 'variable') as WooEntry;
+	await api('PUT', `/products/${parent.id}`, { attributes: [{ name: 'Size', position: 0, visible: true, variation: true, options: [...SIZES, 'XL'] }, { name: 'Color', position: 1, visible: true, variation: true, options: COLORS }] });
+	await api('POST', `/products/${parent.id}/variations/batch`, {
+		create: [{ sku: 'TEE-XL-Red', regular_price: '24.00', weight: '0.25', menu_order: 9, attributes: [{ name: 'Size', option: 'XL' }, { name: 'Color', option: 'Red' }] }],
+	});
+	const expected = await shapes.woocommerce();
+
+	await sync(three);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	await sync(three);
+	expect(await shapes.shopify()).toEqual(expected);
+	expect(await shapes.woocommerce()).toEqual(expected);
+});
