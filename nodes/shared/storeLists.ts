@@ -102,3 +102,8 @@ export async function ruleStoreOptions(context: ILoadOptionsFunctions, capabilit
 	}
 	return [...storeOptions(capability).map(({ name, value }) => ({ name, value })), ...listed];
 }
+
+/** Examples of listed stores' names for help texts (`shopify@us`), from the catalog's first inventory platforms. */
+export function listedStoreExamples(label: string, count = 1): string {
+	return platformsServing('inventory').slice(0, count).map((definition) => `${definition.id}@${label}`).join(', ');
+}

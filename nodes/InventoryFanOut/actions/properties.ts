@@ -3,7 +3,7 @@ import type { ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 import { picker } from '../../shared/resourceLocator';
 import { platformListSearch } from '../../shared/resourceSearch';
 import { storeOptions } from '../../shared/platformCredentials';
-import { ruleStoreOptions, storeAndListOptions } from '../../shared/storeLists';
+import { listedStoreExamples, ruleStoreOptions, storeAndListOptions } from '../../shared/storeLists';
 import { namesInSentence, platformsServing } from '../../shared/platformOptions';
 
 /** The stores: each platform with an inventory connector, then its second store (`shopify-2`), named by its id. */
@@ -11,7 +11,7 @@ const inventoryStores = storeOptions('inventory');
 export const inventoryPlatforms = inventoryStores.map(({ name, value }) => ({ name, value }));
 
 /** The stores' ids, as an order's Source Store names them. */
-export const storeIds = `${inventoryPlatforms.map((option) => option.value).join(', ')} or a listed store (shopify@us)`;
+export const storeIds = `${inventoryPlatforms.map((option) => option.value).join(', ')} or a listed store (${listedStoreExamples('us')})`;
 
 /** The platforms' names in a sentence: "A, B, C and D". */
 export const storeNames = namesInSentence(platformsServing('inventory').map((definition) => definition.displayName), 'and');
@@ -79,7 +79,7 @@ export const rulesProperty: INodeProperties = {
 					type: 'options',
 					typeOptions: { loadOptionsMethod: 'channelRuleStores', loadOptionsDependsOn: ['stores'] },
 					default: inventoryPlatforms[0].value,
-					description: 'The store the rule is for: a store picked above, or a store of a Store List (shopify@us). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					description: `The store the rule is for: a store picked above, or a store of a Store List (${listedStoreExamples('us')}). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 				},
 				{ displayName: 'Safety Buffer', name: 'safetyBuffer', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Units held back: the store lists available minus this' },
 				{ displayName: 'Allocation (%)', name: 'allocationPercent', type: 'number', typeOptions: { minValue: 0, maxValue: 100 }, default: 100, description: 'Share of the available stock this store lists (rounded down)' },

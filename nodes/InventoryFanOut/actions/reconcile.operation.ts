@@ -6,6 +6,7 @@ import { readInput } from '../../shared/inputs';
 import { failedItem, hintFailures } from '../../shared/itemFailures';
 import { buildFanOut, stockStoreId } from './engine';
 import { readStoreLabel } from './storeLabel';
+import { listedStoreExamples } from '../../shared/storeLists';
 
 const showFor = { show: { operation: ['reconcile'] } };
 
@@ -36,7 +37,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: showFor,
 		description:
-			'For SKUs the ledger has no expected quantity for yet, adopt this store\'s quantity as the baseline (a store of a Store List: shopify@us). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			`For SKUs the ledger has no expected quantity for yet, adopt this store's quantity as the baseline (a store of a Store List: ${listedStoreExamples('us')}). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 	},
 ];
 

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { listedStoreExamples } from '../../shared/storeLists';
 
 /**
  * Store Label: what lets several nodes keep one catalogue or directory in step (the same name, the same state store),
@@ -43,7 +44,7 @@ export function stockGroupProperties(operations: string[]): INodeProperties[] {
 			name: 'groupMembers',
 			type: 'string',
 			default: '',
-			placeholder: 'e.g. shopify@eu, bigcommerce@eu',
+			placeholder: `e.g. ${listedStoreExamples('eu', 2)}`,
 			displayOptions: { show: { operation: operations } },
 			description:
 				'The Stock Group\'s stores on other nodes, by name, comma-separated: an order this node records before their node first ran is owed to them all the same (their node writes it on its next Apply or Retry Pending). Empty: a store is owed only the orders recorded after its node first ran.',
