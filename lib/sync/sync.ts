@@ -250,7 +250,8 @@ class SyncRun {
 		if (!(await this.hub.any(this.key))) return [];
 		const joining: SyncPlatform[] = [];
 		for (const platform of this.options.platforms) {
-			if (!(await this.options.store.cursors.get(this.platformKey(platform.connector.platform)))) joining.push(platform);
+			// A platform pulled while empty keeps an empty cursor: it has joined (what it lacked was pushed to it then).
+			if ((await this.options.store.cursors.get(this.platformKey(platform.connector.platform))) === undefined) joining.push(platform);
 		}
 		return joining;
 	}

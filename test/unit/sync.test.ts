@@ -335,4 +335,23 @@ describe('a platform joining an existing sync', () => {
 		await sync([hubspot, salesforce, zendesk]);
 		expect(zendesk.calls.filter((call) => call.kind === 'write').length).toBe(writes);
 	});
+
+	it('has joined once pulled, even while empty (its position then empty text): it is not given every record again', async () => {
+		/** A platform whose position before any record is '' (the store connectors' product cursors). */
+		class EmptyPosition extends FakeCrm {
+			async pullChanges(entity: 'contacts', cursor: string | undefined) {
+				const page = await super.pullChanges(entity, cursor);
+				return page.records.length === 0 && !cursor ? { ...page, cursor: '' } : page;
+			}
+		}
+		const hubspot = new FakeCrm('hubspot');
+		const salesforce = new EmptyPosition('salesforce');
+		hubspot.add({ firstname: 'Ann', email: 'ann@x.test' });
+		hubspot.add({ firstname: 'Bob', email: 'bob@x.test' });
+		salesforce.rejecting.add('bob@x.test');
+		await sync([hubspot, salesforce]);
+		// Bob's change, still pending, is written once in the next run, not a second time as if Salesforce were joining.
+		const next = await sync([hubspot, salesforce]);
+		expect(next.failures.map((failure) => failure.platform)).toEqual(['salesforce']);
+	});
 });
