@@ -53,11 +53,16 @@ export interface WriteOptions {
 /** The outcome for the write at the same index of the batch. */
 export type WriteOutcome =
 	| { ok: true; externalId: string; created: boolean; fields: Record<string, unknown>; modifiedAt?: string; threadIds?: ThreadIds }
-	| { ok: false; error: { message: string; code?: string }; threadIds?: ThreadIds; externalId?: string };
+	| { ok: false; error: { message: string; code?: string }; threadIds?: ThreadIds; externalId?: string; partial?: boolean };
 
 /*
  * A failed outcome's `externalId`: the record the write made before it failed (a ticket created, then a comment
  * refused). It is linked, so the next attempt updates that record instead of creating another.
+ *
+ * `partial`: the write failed after some of it was applied (a product's fields saved, then one of its variants
+ * refused), so the record holds neither what it held nor what was written. A record made by a failed write is partly
+ * written too, with or without the flag. Sync takes the platform's next read of such a record for this write coming
+ * back, not for an edit made there, and writes the record again (lib/sync/push.ts).
  */
 
 /**

@@ -102,4 +102,10 @@ export const coreMigrations: Migration[] = [
 		statements: ['ALTER TABLE idempotency_ledger DROP COLUMN lease_until_ms'],
 	},
 	{ component: 'core', version: 4, ...circuitMigration },
+	{
+		component: 'core',
+		version: 5,
+		description: 'snapshots of records our write left half done (it failed after part of it was applied)',
+		statements: ['ALTER TABLE sync_snapshots ADD COLUMN partial_write BIGINT NOT NULL DEFAULT 0'],
+	},
 ];

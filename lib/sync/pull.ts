@@ -26,7 +26,7 @@ export interface PulledChange {
 	/**
 	 * Internal paths of value-mapped fields whose platform value is what we last saw or wrote: read back they may
 	 * name a coarser value than the one we hold (several internal values share one platform value), so sync leaves
-	 * them out rather than take them for an edit.
+	 * them out rather than take them for an edit. After a write of ours that failed part-way: every field but the thread.
 	 */
 	unchangedValues?: string[];
 	modifiedAt?: string;
@@ -98,7 +98,7 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 	let handled = 0;
 	while (!summary.done && (options.maxChanges === undefined || handled < options.maxChanges)) {
 		const page = await connector.pullChanges(entity, cursor);
-		const changes = await classify(options, page.records, summary, fieldOptions);
+		const { changes, echoes } = await classify(options, page.records, summary, fieldOptions);
 		await options.onPage(changes);
 		if (options.peek) {
 			summary.pages++;
@@ -106,9 +106,9 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 		}
 		// The page's snapshots and the cursor after it are saved together or not at all.
 		await inTransaction(store, async ({ snapshots, cursors }) => {
-			await snapshots.putMany(key, changes.flatMap((change) => (change.kind === 'deleted' ? [] : [{
-				externalId: change.externalId, fingerprint: fingerprint(change.fields), data: change.fields, modifiedAt: change.modifiedAt, writtenByUs: false,
-			}])));
+			await snapshots.putMany(key, [...changes.filter((change) => change.kind !== 'deleted'), ...echoes].map((read) => ({
+				externalId: read.externalId, fingerprint: fingerprint(read.fields), data: read.fields, modifiedAt: read.modifiedAt, writtenByUs: false,
+			})));
 			await cursors.set(key, page.cursor);
 		});
 		cursor = page.cursor;
@@ -153,7 +153,14 @@ export async function sampleRecords(options: { store: StateStore; connector: Crm
 	return [];
 }
 
-async function classify(options: PullOptions, records: PlatformRecord[], summary: PullSummary, fieldOptions?: FieldOptions): Promise<PulledChange[]> {
+/** A record read back as it now is, to be kept as its snapshot. */
+type ReadRecord = Pick<PulledChange, 'externalId' | 'fields' | 'modifiedAt'>;
+
+/**
+ * The page's changes, and the records read back after our write to them failed part-way (no change: their snapshots
+ * become what was read).
+ */
+async function classify(options: PullOptions, records: PlatformRecord[], summary: PullSummary, fieldOptions?: FieldOptions): Promise<{ changes: PulledChange[]; echoes: ReadRecord[] }> {
 	const { store, connector, integration, entity, mappings } = options;
 	const key = { integration, platform: connector.platform, entity };
 	const ids = records.map((record) => record.externalId);
@@ -165,6 +172,7 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 		? await store.idMap.internalIds(threadKey(key, thread), records.flatMap((record) => threadItems(getPath(record.fields, thread.external), () => '').map((item) => item.id)))
 		: new Map<string, string>();
 	const changes: PulledChange[] = [];
+	const echoes: ReadRecord[] = [];
 	for (const record of records) {
 		const fields = mappedFields(record.fields, mappings);
 		const snapshot = snapshots.get(record.externalId);
@@ -177,18 +185,25 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 		// The change carries only the thread items neither linked nor seen before: a copy we wrote is linked.
 		const seen = thread && snapshot ? threadIds(getPath(snapshot.data, thread.external)) : new Set<string>();
 		const fresh = thread ? threadItems(getPath(fields, thread.external), () => '').filter((item) => item.id !== '' && !linkedItems.has(item.id) && !seen.has(item.id)) : [];
-		if (snapshot && fresh.length === 0 && sameMappedValues(fields, snapshot.data, compared)) {
+		// After a write of ours that failed part-way, what the record holds is that write, not an edit made there: only
+		// thread items added since are news.
+		const echo = snapshot?.partial || (snapshot && sameMappedValues(fields, snapshot.data, compared));
+		if (echo && fresh.length === 0) {
 			summary.counts.skipped++;
 			summary.unchanged++;
+			if (snapshot?.partial) echoes.push(base);
 			continue;
 		}
 		const kind = snapshot || base.internalId ? 'updated' : 'created';
 		summary.counts[kind]++;
-		const unchangedValues = snapshot
+		// A record our write left half done sends its new thread items alone.
+		const unchangedValues = snapshot?.partial
+			? compared.map((mapping) => mapping.internal)
+			: snapshot
 			? mappings.filter((mapping) => mapping.values && sameValue(getPath(fields, mapping.external), getPath(snapshot.data, mapping.external))).map((mapping) => mapping.internal)
 			: [];
 		const read = fromPlatformFields(thread ? { ...fields, [thread.external]: fresh } : fields, mappings, fieldOptions);
 		changes.push({ ...base, kind, record: read, ...(unchangedValues.length > 0 ? { unchangedValues } : {}) });
 	}
-	return changes;
+	return { changes, echoes };
 }

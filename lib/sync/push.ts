@@ -116,7 +116,8 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 			if (missing.length > 0) fields[thread.external] = missing;
 			else delete fields[thread.external];
 		}
-		if (snapshot && missing.length === 0 && holdsValues(snapshot.data, fields, mappings)) {
+		// A record our last write left half done holds what no snapshot says: it is written again whatever it holds.
+		if (snapshot && !snapshot.partial && missing.length === 0 && holdsValues(snapshot.data, fields, mappings)) {
 			outcomes.push({ ...base, status: 'skipped', externalId });
 			return;
 		}
@@ -236,6 +237,19 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 			return !result.ok && result.externalId && !item.write.externalId ? [{ internalId: String(item.record.id), externalId: result.externalId }] : [];
 		});
 		if (made.length > 0) await idMap.linkMany(key, made);
+		// A write that failed after part of it was applied (or made the record) left it neither as it was nor as written.
+		// Its snapshot keeps what was known before and says so: the record's next read is this write coming back, not an
+		// edit made there, which copied to every other platform would undo the change there (a new variant refused on one
+		// store would be taken off all the others); and the change, still pending, is written again.
+		const halfDone = batch.flatMap((item, position) => {
+			const result = results[position];
+			const externalId = item.write.externalId ?? (result.ok ? undefined : result.externalId);
+			return !result.ok && externalId && (result.partial || !item.write.externalId) ? [{ externalId, snapshot: item.snapshot }] : [];
+		});
+		await snapshots.putMany(key, halfDone.map(({ externalId, snapshot }) => {
+			const data = snapshot?.data ?? {};
+			return { externalId, fingerprint: fingerprint(data), data, modifiedAt: snapshot?.modifiedAt, writtenByUs: true, partial: true };
+		}));
 		const unlinked = succeeded.filter(({ item, result }) => item.write.externalId !== result.externalId);
 		const newLinks = await idMap.linkMany(key, unlinked.map(({ item, result }) => ({ internalId: String(item.record.id), externalId: result.externalId })));
 		const linkOf = new Map(unlinked.map(({ item }, position) => [item, newLinks[position]]));

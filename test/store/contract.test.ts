@@ -233,6 +233,15 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 			expect(await store.snapshots.getMany({ ...contacts, platform: 'salesforce' }, ['h1'])).toEqual(new Map());
 		});
 
+		test('keeps that our write to a record was left half done until the next snapshot of it', async () => {
+			await store.snapshots.putMany(contacts, [{ ...snapshot('h1', true), partial: true }, snapshot('h2', true)]);
+			const found = await store.snapshots.getMany(contacts, ['h1', 'h2']);
+			expect(found.get('h1')).toEqual({ ...snapshot('h1', true), partial: true });
+			expect(found.get('h2')).toEqual(snapshot('h2', true));
+			await store.snapshots.put(contacts, snapshot('h1', false));
+			expect((await store.snapshots.getMany(contacts, ['h1'])).get('h1')).toEqual(snapshot('h1', false));
+		});
+
 		test('reads more snapshots than one statement may carry', async () => {
 			const ids = [...Array(620).keys()].map((index) => `h${index}`);
 			for (const id of ids) await store.snapshots.put(contacts, snapshot(id, false));

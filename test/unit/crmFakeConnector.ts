@@ -25,6 +25,11 @@ export class FakeCrm implements CrmConnector {
 	readonly calls: Array<{ kind: 'write' | 'pull' | 'archive'; size: number }> = [];
 	/** Records whose writes fail (by the value of the match field or by id). */
 	readonly rejecting = new Set<string>();
+	/**
+	 * Fields a record's writes fail on after the rest was written (by id): the write is reported partly done, as a
+	 * vendor that saves a record in several calls does when a later call is refused.
+	 */
+	readonly refusedFields = new Map<string, string>();
 	/** Whole write calls that throw before anything is written. */
 	failNextWrites = 0;
 	private nextId = 1;
@@ -80,13 +85,16 @@ export class FakeCrm implements CrmConnector {
 			if (this.rejecting.has(key)) return { ok: false, error: { message: `${this.platform} rejected ${key}`, code: 'INVALID' } };
 			let record = write.externalId ? this.records.get(write.externalId) : this.byField(matchField, write.fields[matchField]).find((found) => !found.archived);
 			const created = !record;
+			const refused = record && this.refusedFields.get(record.id);
+			const fields = refused ? Object.fromEntries(Object.entries(write.fields).filter(([field]) => field !== refused)) : write.fields;
 			if (!record) {
-				const id = this.add(write.fields);
+				const id = this.add(fields);
 				record = this.records.get(id)!;
 			} else {
-				Object.assign(record.fields, write.fields);
+				Object.assign(record.fields, fields);
 				record.modified = tick();
 			}
+			if (refused && refused in write.fields) return { ok: false, externalId: record.id, partial: true, error: { message: `${refused}: ${this.platform} refused ${JSON.stringify(write.fields[refused])}`, code: 'INVALID' } };
 			return { ok: true, externalId: record.id, created, fields: { ...record.fields }, modifiedAt: new Date(record.modified).toISOString() };
 		});
 	}

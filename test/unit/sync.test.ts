@@ -219,6 +219,38 @@ describe('sync', () => {
 		expect(hubspot.live()).toHaveLength(2);
 	});
 
+	it('takes a record a write left half done for that write coming back, not for an edit: the change is not undone elsewhere and is written again', async () => {
+		const hubspot = new FakeCrm('hubspot');
+		const salesforce = new FakeCrm('salesforce');
+		const intercom = new FakeCrm('intercom');
+		const id = hubspot.add({ firstname: 'Ann', lastname: 'Lee', email: 'ann@x.test' });
+		expect((await sync([hubspot, salesforce, intercom])).failures).toEqual([]);
+		const copy = intercom.live()[0].id;
+		intercom.refusedFields.set(copy, 'lastname');
+		hubspot.edit(id, { firstname: 'Anna', lastname: 'Smith' });
+
+		const refused = await sync([hubspot, salesforce, intercom]);
+		expect(refused.failures.map((failure) => `${failure.platform}: ${failure.error?.message}`)).toEqual(['intercom: lastname: intercom refused "Smith"']);
+		// Intercom holds half the edit, its record newer than the edit itself.
+		expect(intercom.live()[0].fields).toMatchObject({ firstname: 'Anna', lastname: 'Lee' });
+
+		const again = await sync([hubspot, salesforce, intercom]);
+		expect(again.platforms.intercom).toMatchObject({ pulled: 0, echoes: 1 });
+		expect(again.failures.map((failure) => `${failure.platform}: ${failure.error?.message}`)).toEqual(['intercom: lastname: intercom refused "Smith"']);
+		for (const platform of [hubspot, salesforce]) expect(platform.live()[0].fields).toMatchObject({ firstname: 'Anna', lastname: 'Smith' });
+
+		// Refused no more, the pending change is written; Intercom's record then reads back as our write.
+		intercom.refusedFields.clear();
+		expect((await sync([hubspot, salesforce, intercom])).failures).toEqual([]);
+		expect(intercom.live()[0].fields).toMatchObject({ firstname: 'Anna', lastname: 'Smith' });
+		const quiet = await sync([hubspot, salesforce, intercom]);
+		expect([hubspot, salesforce, intercom].map((platform) => quiet.platforms[platform.platform].pulled)).toEqual([0, 0, 0]);
+		// Only the read after a half-done write is taken for ours: an edit made on Intercom since is news everywhere.
+		intercom.edit(copy, { lastname: 'Smythe' });
+		await sync([hubspot, salesforce, intercom]);
+		for (const platform of [hubspot, salesforce]) expect(platform.live()[0].fields.lastname).toBe('Smythe');
+	});
+
 	it('gives a change up to the error log after the attempt limit', async () => {
 		const hubspot = new FakeCrm('hubspot');
 		const salesforce = new FakeCrm('salesforce');
