@@ -169,7 +169,7 @@ function bigCommerceFields(product: ProductWriteFields, created: boolean): Recor
 
 const succeeded = (product: CatalogProduct, created: boolean): WriteOutcome => {
 	const fields = neutral(product);
-	if (!fields) return { ok: false, error: { message: 'variants: BigCommerce did not keep every variant with its SKU and options' }, externalId: String(product.id) };
+	if (!fields) return { ok: false, error: { message: 'variants: BigCommerce did not keep every variant with its SKU and options' }, externalId: String(product.id), partial: true };
 	return { ok: true, externalId: String(product.id), created, fields: { ...fields }, modifiedAt: new Date(product.date_modified).toISOString() };
 };
 
@@ -274,7 +274,7 @@ export class BigCommerceProducts implements ProductConnector {
 			}
 			return { ...outcome, fields: { ...outcome.fields, images } };
 		} catch (error) {
-			return { ok: false, externalId: outcome.externalId, error: error instanceof ImageFetchError ? { message: error.message, code: error.code } : { message: (error as Error).message } };
+			return { ok: false, externalId: outcome.externalId, partial: true, error: error instanceof ImageFetchError ? { message: error.message, code: error.code } : { message: (error as Error).message } };
 		}
 	}
 
@@ -298,7 +298,8 @@ export class BigCommerceProducts implements ProductConnector {
 
 	/**
 	 * The outcome of a product saved by the batch: a product of one variant as answered, unless it still has options
-	 * (it had several variants), which are then removed; a product of several has its options and variants written.
+	 * (it had several variants), which are then removed; a product of several has its options and variants written. A
+	 * call failing here leaves the product's fields saved and its options or variants partly written.
 	 */
 	private async afterSave(saved: CatalogProduct, product: ProductFields, created: boolean): Promise<WriteOutcome> {
 		const linked = { externalId: String(saved.id) };
@@ -308,7 +309,7 @@ export class BigCommerceProducts implements ProductConnector {
 			for (const option of (await this.read(saved.id)).options ?? []) await this.transport.request({ method: 'DELETE', url: `/catalog/products/${saved.id}/options/${option.id}` });
 			return succeeded(await this.read(saved.id), created);
 		} catch (error) {
-			return { ...failedWrite(error), ...linked } as WriteOutcome;
+			return { ...failedWrite(error), ...linked, partial: true } as WriteOutcome;
 		}
 	}
 

@@ -300,14 +300,16 @@ export class MagentoProducts implements ProductConnector {
 					next += plan.children.length;
 					const write = checked.find((entry) => entry.index === index)?.write as RecordWrite;
 					const refused = children.findIndex((child) => !child.ok);
-					if (refused >= 0) outcomes.set(index, { ok: false, error: { ...(children[refused] as Extract<Saved, { ok: false }>).error, message: `variants[${plan.product.variants.findIndex((variant) => variant.sku === plan.children[refused].sku)}]: ${(children[refused] as Extract<Saved, { ok: false }>).error.message}` }, ...(write.externalId ? { externalId: write.externalId } : {}) });
+					// The children saved before one was refused are part of the product's write.
+					const partly = { ...(write.externalId ? { externalId: write.externalId } : {}), partial: children.some((child) => child.ok) };
+					if (refused >= 0) outcomes.set(index, { ok: false, error: { ...(children[refused] as Extract<Saved, { ok: false }>).error, message: `variants[${plan.product.variants.findIndex((variant) => variant.sku === plan.children[refused].sku)}]: ${(children[refused] as Extract<Saved, { ok: false }>).error.message}` }, ...partly });
 					else parents.push({ index, write, plan, children: children.map((child) => (child as Extract<Saved, { ok: true }>).product) });
 				}
 				const savedParents = await this.saveMany(parents.map(({ index, plan, children }) => configurableProduct(plan, children.map((child) => child.id), galleries.get(index))));
 				for (const [position, { index, write, plan, children }] of parents.entries()) {
 					const saved = savedParents[position];
 					if (!saved.ok) {
-						outcomes.set(index, { ok: false, error: saved.error, ...(write.externalId ? { externalId: write.externalId } : {}) });
+						outcomes.set(index, { ok: false, error: saved.error, ...(write.externalId ? { externalId: write.externalId } : {}), partial: true });
 						continue;
 					}
 					outcomes.set(index, await this.settle(saved.product, plan, children, !write.externalId));
@@ -324,10 +326,10 @@ export class MagentoProducts implements ProductConnector {
 			const kept = new Set(children.map((child) => child.sku));
 			for (const sku of plan.current.filter((entry) => !kept.has(entry))) await this.transport.request({ method: 'DELETE', url: `/V1/products/${encodeURIComponent(sku)}` });
 			const fields = neutralConfigurable(parent, children, new Map(plan.attributes.map((attribute) => [String(attribute.attribute_id), attribute])));
-			if (!fields) return { ok: false, error: { message: 'variants: Magento did not keep every child with its options' }, externalId: parent.sku };
+			if (!fields) return { ok: false, error: { message: 'variants: Magento did not keep every child with its options' }, externalId: parent.sku, partial: true };
 			return { ok: true, externalId: parent.sku, created, fields: { ...fields }, modifiedAt: new Date(fromMagentoTime(parent.updated_at)).toISOString() };
 		} catch (error) {
-			return { ...failedWrite(error), externalId: parent.sku } as WriteOutcome;
+			return { ...failedWrite(error), externalId: parent.sku, partial: true } as WriteOutcome;
 		}
 	}
 

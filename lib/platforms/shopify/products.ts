@@ -430,7 +430,7 @@ function setOutcome(externalId: string | undefined, sent: ProductWriteFields, da
 	const failed = sent.images ? (saved.media?.nodes ?? []).filter((entry) => entry.mediaContentType === 'IMAGE').findIndex((entry) => entry.status === 'FAILED') : -1;
 	if (failed >= 0 && sent.images?.[failed]) {
 		const error = new ImageFetchError(`images[${failed}].src`, sent.images[failed].src, 'Shopify could not process the file (media status FAILED)');
-		return { ok: false, externalId: saved.legacyResourceId, error: { message: error.message, code: error.code } };
+		return { ok: false, externalId: saved.legacyResourceId, partial: true, error: { message: error.message, code: error.code } };
 	}
 	// Written without images, the answer lists none (none asked for): its media are not part of the outcome.
 	const { images, ...fields } = { ...neutral(saved) };

@@ -241,10 +241,11 @@ export class WooCommerceProducts implements ProductConnector {
 	/**
 	 * A variable product whose variations could not all be written. Just created, it is deleted with its variations
 	 * (`force`): left half made, the next read would take it for an edit made on WooCommerce and copy it back; the next
-	 * run creates it again. Updated, it stays linked and is written again on the next run.
+	 * run creates it again. Updated, it is left partly written (the product saved, some variations too) and written
+	 * again on the next run.
 	 */
 	private async failed(productId: number, created: boolean, error: { message: string; code?: string }): Promise<WriteOutcome> {
-		if (!created) return { ok: false, error, externalId: String(productId) };
+		if (!created) return { ok: false, error, externalId: String(productId), partial: true };
 		try {
 			await this.transport.request({ method: 'DELETE', url: `/products/${productId}`, qs: { force: true } });
 			return { ok: false, error };
