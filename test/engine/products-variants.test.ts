@@ -21,8 +21,10 @@ const COLORS = ['Red', 'Blue', 'Green'];
 const suite = useCommerceSandboxSuite('products-variants');
 let runs = 0;
 
+const engine = () => openSync({ store: suite.store(), platforms: standalonePlatforms(suite.sandboxes().stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) });
+
 const sync = (stores: readonly Store[] = STORES): Promise<SyncSummary> =>
-	openSync({ store: suite.store(), platforms: standalonePlatforms(suite.sandboxes().stores.map(commerceAccount), { retry: { maxAttempts: 2, baseDelayMs: 1 } }) }).syncProducts([...stores], {
+	engine().syncProducts([...stores], {
 		integration: 'catalog',
 		strategy: { kind: 'lastWriteWins' },
 		runId: `run-${++runs}`,
@@ -309,4 +311,33 @@ test('a variant refused in the middle of an update does not undo the edit on the
 	expect(catalog.find((product) => product.name === 'Mug')?.variants.map((variant) => variant.sku)).toEqual(['TEE-XL-Red']);
 	expect((await control('shopify').state<Array<{ title: string }>>('products')).map((product) => product.title).sort()).toEqual(['Mug', 'Tee']);
 	expect((await control('woocommerce').state<WooEntry[]>('products')).filter((entry) => entry.sku === 'TEE-XL-Red')).toHaveLength(1);
+});
+
+test('a variation WooCommerce refuses after updating its variable product does not undo the edit made on Shopify', async () => {
+	const two = ['shopify', 'woocommerce'] as const;
+	await control('shopify').seed({ products: [tee] });
+	expect((await sync(two)).failures).toEqual([]);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	// WooCommerce already sells a mug under the SKU the merchant is about to give a new variant: its SKUs are unique across products.
+	await control('woocommerce').seed({ products: [{ sku: 'TEE-XL-Red', name: 'Mug', regular_price: '8.00', stock_quantity: 1 }] });
+	// The merchant adds XL in red on Shopify, through Shopify's API.
+	const shopify = await engine().productConnector('shopify');
+	const [held] = (await shopify.pullChanges('products', undefined)).records;
+	const variants = [...tee.variants, { sku: 'TEE-XL-Red', price: '24.00', weight: 0.25, options: { Size: 'XL', Color: 'Red' } }];
+	const fields = { ...held.fields, options: [{ name: 'Size', values: [...SIZES, 'XL'] }, { name: 'Color', values: COLORS }], variants };
+	expect(await shopify.write('products', [{ externalId: held.externalId, fields }])).toEqual([expect.objectContaining({ ok: true })]);
+	const expected = await shapes.shopify();
+	expect(expected[0]).toContain('TEE-XL-Red=24[XL/Red]');
+
+	const failures = (summary: SyncSummary) => summary.failures.map((failure) => `${failure.platform}: ${failure.error?.message}`);
+	const first = await sync(two);
+	expect(failures(first)).toEqual(['woocommerce: variants[9].sku: Invalid or duplicated SKU.']);
+	await new Promise((resolve) => setTimeout(resolve, 1100));
+	const second = await sync(two);
+	expect(second.platforms.woocommerce.echoes).toBeGreaterThanOrEqual(1);
+	expect(failures(second)).toEqual(failures(first));
+	expect((await shapes.shopify()).filter((shape) => shape.startsWith('Tee '))).toEqual(expected);
+	const entries = await control('woocommerce').state<WooEntry[]>('products');
+	expect(entries.filter((entry) => entry.type === 'variable')).toHaveLength(1);
+	expect(entries.filter((entry) => entry.sku === 'TEE-XL-Red').map((entry) => `${entry.type} ${entry.name}`)).toEqual(['simple Mug']);
 });
