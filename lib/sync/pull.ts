@@ -97,24 +97,14 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 	const fieldOptions = mappings.some((mapping) => mapping.values) ? await connector.fieldOptions?.(entity) : undefined;
 	let handled = 0;
 	while (!summary.done && (options.maxChanges === undefined || handled < options.maxChanges)) {
-		const page = await connector.pullChanges(entity, cursor);
-		const { changes, echoes } = await classify(options, page.records, summary, fieldOptions);
-		await options.onPage(changes);
-		if (options.peek) {
-			summary.pages++;
-			return summary;
-		}
-		// The page's snapshots and the cursor after it are saved together or not at all.
-		await inTransaction(store, async ({ snapshots, cursors }) => {
-			await snapshots.putMany(key, [...changes.filter((change) => change.kind !== 'deleted'), ...echoes].map((read) => ({
-				externalId: read.externalId, fingerprint: fingerprint(read.fields), data: read.fields, modifiedAt: read.modifiedAt, writtenByUs: false,
-			})));
-			await cursors.set(key, page.cursor);
-		});
-		cursor = page.cursor;
+		// The page is handled in a call of its own: its records and changes are unreachable once it returns, so they are
+		// not kept alive (copied through young-generation collections, then promoted as garbage) during `afterPage`.
+		const read = await pullPage(options, cursor, summary, fieldOptions);
 		summary.pages++;
-		summary.done = page.done;
-		handled += changes.length;
+		if (options.peek) return summary;
+		cursor = read.cursor;
+		summary.done = read.done;
+		handled += read.changes;
 		await options.afterPage?.();
 	}
 	if (options.runId) {
@@ -123,6 +113,24 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 		});
 	}
 	return summary;
+}
+
+/** Reads, classifies and hands over one page; unless peeking, saves its snapshots with the cursor after it. */
+async function pullPage(options: PullOptions, cursor: string | undefined, summary: PullSummary, fieldOptions?: FieldOptions): Promise<{ cursor: string; done: boolean; changes: number }> {
+	const { store, connector, integration, entity } = options;
+	const key = { integration, platform: connector.platform, entity };
+	const page = await connector.pullChanges(entity, cursor);
+	const { changes, echoes } = await classify(options, page.records, summary, fieldOptions);
+	await options.onPage(changes);
+	if (options.peek) return { cursor: page.cursor, done: page.done, changes: changes.length };
+	// The page's snapshots and the cursor after it are saved together or not at all.
+	await inTransaction(store, async ({ snapshots, cursors }) => {
+		await snapshots.putMany(key, [...changes.filter((change) => change.kind !== 'deleted'), ...echoes].map((read) => ({
+			externalId: read.externalId, fingerprint: fingerprint(read.fields), data: read.fields, modifiedAt: read.modifiedAt, writtenByUs: false,
+		})));
+		await cursors.set(key, page.cursor);
+	});
+	return { cursor: page.cursor, done: page.done, changes: changes.length };
 }
 
 /** A record shown as an example of what a pull emits, not as a change. */
