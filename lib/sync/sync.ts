@@ -1,6 +1,7 @@
 import type { CrmConnector, RecordEntity } from '../platforms/crm';
 import type { FieldMapping } from '../records/mapping';
 import { deletePath, getPath, setPath, splitPath } from '../records/paths';
+import { PackedStringSet } from '../records/packedStringSet';
 import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVersion } from '../records/resolve';
 import type { ActivityCounts, LogRepository } from '../store/logs';
 import { decidedValues, ReviewQueue } from '../store/reviews';
@@ -177,8 +178,8 @@ class SyncRun {
 	private readonly reviews: ReviewQueue;
 	private readonly scope: string;
 	private readonly startedAt = new Date().toISOString();
-	/** Internal ids of the records some platform created or updated in this run. */
-	private readonly written = new Set<string>();
+	/** Internal ids of the records some platform created or updated in this run: one member per record of the run, packed. */
+	private readonly written = new PackedStringSet();
 	private chunk?: number;
 	/** Platforms whose pull is still going on. */
 	private readonly pulling = new Set<string>();
