@@ -93,6 +93,14 @@ function sideRanks(versions: RecordVersion[], priority: string[] = []): Map<stri
 
 type FlatVersion = RecordVersion & { flat: Record<string, unknown>; time: number };
 
+/** Every field some version holds, once: a single version's own keys (sync resolves most records from one platform). */
+function fieldsOf(versions: FlatVersion[]): Iterable<string> {
+	if (versions.length === 1) return Object.keys(versions[0].flat);
+	const fields = new Set<string>();
+	for (const version of versions) for (const field of Object.keys(version.flat)) fields.add(field);
+	return fields;
+}
+
 /** Resolves every field some side changed since `base` (undefined base: no snapshot yet, every value counts as a change). */
 export function resolveVersions(base: Record<string, unknown> | undefined, versions: RecordVersion[], options: ResolveOptions): Resolution {
 	const flatBase = flatten(base ?? {});
@@ -100,15 +108,14 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 	let ranks: Map<string, number> | undefined;
 	const rankOf: RankOf = (side) => (ranks ??= sideRanks(versions, options.sidePriority)).get(side) ?? 0;
 	const policies = options.fieldPolicies?.length ? new Map(options.fieldPolicies.map((policy) => [policy.field, policy])) : undefined;
-	const fields = new Set<string>();
-	for (const version of flatVersions) for (const field of Object.keys(version.flat)) fields.add(field);
 	const merged = { ...flatBase };
 	const decisions: FieldDecision[] = [];
-	const ignored = new Set<string>();
+	// Made only when a policy ignores a field: a Set costs more than the rest of a small record's resolution.
+	let ignored: Set<string> | undefined;
 
 	// Loops rather than chained filters, and arrays only for fields some side changed: sync resolves every field of every
 	// record it pulls.
-	for (const field of fields) {
+	for (const field of fieldsOf(flatVersions)) {
 		let candidates: Candidate[] | undefined;
 		for (const version of flatVersions) {
 			if (!(field in version.flat)) continue;
@@ -122,7 +129,7 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 		}
 		const policy = policies?.get(field);
 		if (policy?.policy === 'ignore') {
-			ignored.add(field);
+			(ignored ??= new Set()).add(field);
 			if (candidates) decisions.push({ field, changedBy: candidates.map((candidate) => candidate.side), conflict: false, reason: 'ignored' });
 			continue;
 		}
@@ -140,15 +147,14 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 		if (decision.reason === 'review') review.push(decision.field);
 		if (decision.conflict) conflicts.push(decision.field);
 	}
-	return new ResolvedRecord(unflatten(merged), decisions, conflicts, review, { flatVersions, merged, fields, ignored });
+	return new ResolvedRecord(unflatten(merged), decisions, conflicts, review, { flatVersions, merged, ignored });
 }
 
 /** What `updates` is worked out from, kept by the resolution that may be asked for it. */
 interface UpdateInputs {
 	flatVersions: FlatVersion[];
 	merged: Record<string, unknown>;
-	fields: Set<string>;
-	ignored: Set<string>;
+	ignored?: Set<string>;
 }
 
 /**
@@ -170,8 +176,8 @@ class ResolvedRecord implements Resolution {
 
 	get updates(): Record<string, Record<string, unknown>> {
 		if (!this.resolvedUpdates) {
-			const { flatVersions, merged, fields, ignored } = this.inputs as UpdateInputs;
-			this.resolvedUpdates = sideUpdates(flatVersions, merged, fields, ignored, this.review);
+			const { flatVersions, merged, ignored } = this.inputs as UpdateInputs;
+			this.resolvedUpdates = sideUpdates(flatVersions, merged, ignored, this.review);
 			this.inputs = undefined;
 		}
 		return this.resolvedUpdates;
@@ -179,14 +185,14 @@ class ResolvedRecord implements Resolution {
 }
 
 /** Per side, the fields it must change to match `merged`. */
-function sideUpdates(flatVersions: FlatVersion[], merged: Record<string, unknown>, fields: Set<string>, ignored: Set<string>, review: string[]) {
+function sideUpdates(flatVersions: FlatVersion[], merged: Record<string, unknown>, ignored: Set<string> | undefined, review: string[]) {
 	const updates: Record<string, Record<string, unknown>> = {};
 	for (const version of flatVersions) {
 		const changes: Record<string, unknown> = {};
 		for (const [field, value] of Object.entries(merged)) {
-			if (ignored.has(field) || review.includes(field)) continue;
+			if (ignored?.has(field) || review.includes(field)) continue;
 			const has = field in version.flat;
-			if ((has && !sameValue(version.flat[field], value)) || (!has && !isBlank(value) && fields.has(field))) changes[field] = value;
+			if ((has && !sameValue(version.flat[field], value)) || (!has && !isBlank(value) && flatVersions.some((other) => field in other.flat))) changes[field] = value;
 		}
 		updates[version.side] = unflatten(changes);
 	}
