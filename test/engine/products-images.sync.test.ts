@@ -3,8 +3,11 @@
  * it from its own URL, so images are matched by where they came from (their origin, through the ID map), never by URL.
  * A copy is made once; an image added, dropped, moved or given new alt text on one store reaches the others once, and
  * a quiet run writes nothing; an image a store cannot fetch fails that product there, naming the image's field.
+ * Shopify processes the images it is given after answering (PROCESSING, then READY or FAILED, as its sandbox does).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,6 +72,15 @@ interface ShopifyProduct {
 }
 
 const shopifyProduct = async (sku: string) => (await sandboxes.controls.shopify.state<ShopifyProduct[]>('products')).find((product) => product.variants[0]?.sku === sku);
+
+/** Until Shopify has processed every image it was given (none PROCESSING), as a merchant waits to see them in the admin. */
+async function processed(): Promise<void> {
+	for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+		const products = await sandboxes.controls.shopify.state<ShopifyProduct[]>('products');
+		if (products.every((product) => product.media.every((image) => image.status !== 'PROCESSING'))) return;
+	}
+	throw new Error('Shopify still processes images after 30 s');
+}
 
 interface Shown {
 	alt: string;
@@ -218,7 +230,15 @@ test('an image added, dropped or moved on Shopify reaches the other three once; 
 	const product = (await shopifyProduct('HAT-1'))!;
 	const [front] = product.media;
 	const scarfUrl = (await sandboxes.controls.woocommerce.state<Array<{ sku: string; images: Array<{ src: string }> }>>('products')).find((entry) => entry.sku === 'SCARF-1')!.images[0].src;
-	await shopifySet({ id: `gid://shopify/Product/${product.id}`, files: [{ originalSource: scarfUrl, alt: 'With scarf', contentType: 'IMAGE' }, { id: `gid://shopify/MediaImage/${front.id}`, alt: 'Hat' }] });
+	// While Shopify still processes the new image (no URL of its own yet), a run reads nothing of the product: no image
+	// is taken as removed or replaced anywhere.
+	await sandboxes.controls.shopify.updateSettings({ holdMediaProcessing: true });
+	const saved = await shopifySet({ id: `gid://shopify/Product/${product.id}`, files: [{ originalSource: scarfUrl, alt: 'With scarf', contentType: 'IMAGE' }, { id: `gid://shopify/MediaImage/${front.id}`, alt: 'Hat' }] });
+	expect(saved.map((media) => media.image === null)).toEqual([true, false]);
+	await quiet();
+	expect(await imagesOf('HAT-1')).toEqual({ woocommerce: hat, bigcommerce: hat, magento: hat, shopify: [{ alt: 'With scarf', content: 'PROCESSING' }, { alt: 'Hat', content: 'hat.png' }] });
+	await sandboxes.controls.shopify.updateSettings({ holdMediaProcessing: false });
+	await processed();
 	let edited: SyncSummary | undefined;
 	const calls = await callsDuring(async () => (edited = await sync()));
 	expect(edited?.failures).toEqual([]);
@@ -238,6 +258,7 @@ test('an image added, dropped or moved on Shopify reaches the other three once; 
 	const media = (await shopifyProduct('HAT-1'))!.media;
 	const paths = media.map((image) => image.path);
 	await shopifySet({ id: `gid://shopify/Product/${product.id}`, files: [{ id: `gid://shopify/MediaImage/${media[1].id}` }, { id: `gid://shopify/MediaImage/${media[0].id}` }] });
+	await processed();
 	expect((await sync()).failures).toEqual([]);
 	const moved = [{ alt: 'Hat', content: 'hat.png' }, { alt: 'With scarf', content: 'scarf.png' }];
 	expect(await imagesOf('HAT-1')).toEqual({ woocommerce: moved, bigcommerce: moved, magento: moved, shopify: moved });
@@ -301,4 +322,46 @@ test("a Shopify product's videos are kept when its images are written, one a cal
 	expect(all.shopify.filter((name) => name !== 'Poll')).toEqual(['Stage', 'Run']);
 	expect(await kinds()).toEqual(Array.from({ length: count }, () => ['IMAGE Still all', 'VIDEO Clip']));
 	await quiet();
+});
+
+test('an image Shopify cannot process (FAILED after its productSet) fails the product there, naming the image; no store loses it, and it is copied once replaced', async () => {
+	// A server whose "image" answers as image/png but is no image: every store keeps it; Shopify's processing fails it.
+	const files: Record<string, Buffer> = { '/good.png': Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('good.png')]), '/broken.png': Buffer.from('this is no image at all') };
+	files['/better.png'] = Buffer.concat([files['/good.png'].subarray(0, 8), Buffer.from('better.png')]);
+	const server: Server = createServer((request, response) => {
+		const body = files[request.url ?? ''];
+		response.writeHead(body ? 200 : 404, { 'content-type': body ? 'image/png' : 'text/plain' }).end(body ?? 'Not Found');
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	try {
+		const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const created = await api('woocommerce', '/products/batch', { method: 'POST', body: { create: [{ name: 'Vase', sku: 'VASE-1', regular_price: '30.00', images: [{ src: `${origin}/good.png`, alt: 'Vase' }, { src: `${origin}/broken.png`, alt: 'Broken' }] }] } });
+		expect(created.status).toBe(200);
+		const [vase] = ((await created.json()) as { create: Array<{ id: number; images: Array<{ id: number }> }> }).create;
+		const failure = [['shopify', 'IMAGE_NOT_FETCHED', expect.stringMatching(/^images\[1\]\.src: the image http:\/\/\S+broken\.png could not be fetched: Shopify could not process it \(media status FAILED, IMAGE_PROCESSING_FAILURE: /)]];
+		const first = await sync();
+		expect(first.failures.map((entry) => [entry.platform, entry.error?.code, entry.error?.message])).toEqual(failure);
+		const alts = async () => Object.fromEntries(Object.entries(await imagesOf('VASE-1')).map(([store, images]) => [store, images.map((image) => image.alt)]));
+		const both = ['Vase', 'Broken'];
+		expect(await alts()).toEqual({ woocommerce: both, bigcommerce: both, magento: both, shopify: both });
+		expect((await shopifyProduct('VASE-1'))!.media.map((image) => image.status)).toEqual(['READY', 'FAILED']);
+		// Tried again: Shopify fails it again; its product is not read as one that lost the image, so no store loses it.
+		let second: SyncSummary | undefined;
+		const again = await callsDuring(async () => (second = await sync()));
+		// The retry is Shopify's alone (the staged change, and the hub's catch-up of a store whose last push failed).
+		const failures = second!.failures.map((entry) => [entry.platform, entry.error?.code, entry.error?.message]);
+		expect(failures.length).toBeGreaterThan(0);
+		for (const entry of failures) expect([entry]).toEqual(failure);
+		expect({ ...again, shopify: [...new Set(again.shopify)] }).toEqual({ woocommerce: [], bigcommerce: [], magento: [], shopify: ['Set'] });
+		expect(await alts()).toEqual({ woocommerce: both, bigcommerce: both, magento: both, shopify: both });
+		// Replaced on WooCommerce by an image that opens: it reaches every store, Shopify's failed one is gone.
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		expect((await api('woocommerce', `/products/${vase.id}`, { method: 'PUT', body: { images: [{ id: vase.images[0].id }, { src: `${origin}/better.png`, alt: 'Better' }] } })).status).toBe(200);
+		expect((await sync()).failures).toEqual([]);
+		const better = [{ alt: 'Vase', content: 'good.png' }, { alt: 'Better', content: 'better.png' }];
+		expect(await imagesOf('VASE-1')).toEqual({ woocommerce: better, bigcommerce: better, magento: better, shopify: better });
+		await quiet();
+	} finally {
+		await new Promise((resolve) => server.close(resolve));
+	}
 });

@@ -11,24 +11,33 @@ export async function shopifyGraphql<T>(transport: Transport, query: string, var
 	return body.data;
 }
 
-/** Where a pull stands: records updated at or after `since`, the GraphQL cursor within them, the newest time seen. */
+/**
+ * Where a pull stands: records updated at or after `since`, the GraphQL cursor within them, the newest time seen, and
+ * the earliest update time of a record left to read again next run (`held`).
+ */
 export interface UpdatedSinceCursor {
 	since?: string;
 	after?: string;
 	newest?: string;
+	held?: string;
 }
 
 export function readUpdatedSinceCursor(cursor: string | undefined): UpdatedSinceCursor {
 	if (!cursor) return {};
-	const [since, after, newest] = cursor.split('|');
-	return after === undefined ? { since: cursor } : { since: since || undefined, after: after || undefined, newest: newest || undefined };
+	const [since, after, newest, held] = cursor.split('|');
+	return after === undefined ? { since: cursor } : { since: since || undefined, after: after || undefined, newest: newest || undefined, held: held || undefined };
 }
 
-/** The cursor after a page: the next page while there is one, else the newest update time seen (where the next run starts). */
-export function nextUpdatedSince(position: UpdatedSinceCursor, times: Array<string | undefined>, pageInfo: { hasNextPage: boolean; endCursor: string | null }): { cursor: string; done: boolean } {
+/**
+ * The cursor after a page: the next page while there is one, else the newest update time seen (where the next run
+ * starts), or the earliest of the records `held` back (left to read again) when that comes first.
+ */
+export function nextUpdatedSince(position: UpdatedSinceCursor, times: Array<string | undefined>, pageInfo: { hasNextPage: boolean; endCursor: string | null }, held: string[] = []): { cursor: string; done: boolean } {
 	const newest = [position.newest, ...times].filter((time): time is string => !!time).sort().at(-1);
-	if (pageInfo.hasNextPage && pageInfo.endCursor) return { cursor: `${position.since ?? ''}|${pageInfo.endCursor}|${newest ?? ''}`, done: false };
-	return { cursor: newest ?? position.since ?? '', done: true };
+	const earliestHeld = [position.held, ...held].filter((time): time is string => !!time).sort()[0];
+	if (pageInfo.hasNextPage && pageInfo.endCursor) return { cursor: `${position.since ?? ''}|${pageInfo.endCursor}|${newest ?? ''}|${earliestHeld ?? ''}`, done: false };
+	const next = newest ?? position.since ?? '';
+	return { cursor: earliestHeld !== undefined && (next === '' || earliestHeld < next) ? earliestHeld : next, done: true };
 }
 
 /** Shopify's search syntax for "updated at or after". */

@@ -49,6 +49,8 @@ interface ShopifyMedia {
 	/** Null until the image is READY. */
 	image?: { url: string; altText: string | null } | null;
 	originalSource?: { url: string | null } | null;
+	/** Why a FAILED media failed (read while a write waits for its new images). */
+	mediaErrors?: Array<{ code: string; message: string }>;
 }
 
 const VARIANT = 'id sku price compareAtPrice inventoryItem { measurement { weight { unit value } } }';
@@ -76,6 +78,8 @@ const MEDIA_KINDS = 'query MediaKinds($ids: [ID!]!, $media: Int!) { nodes(ids: $
 const SET = `mutation Set($input: ProductSetInput!, $media: Int!) {
   productSet(input: $input, synchronous: true) { product { ${WHOLE_PRODUCT} ${MEDIA} } userErrors { code field message } }
 }`;
+/** The status of new images a write waits for (about 2 points each), with why one failed. */
+const MEDIA_STATUS = 'query MediaStatus($ids: [ID!]!) { nodes(ids: $ids) { ... on MediaImage { id status mediaErrors { code message } } } }';
 /** An update's variants (id and SKU) and its media's ids and kinds, in one call: videos and 3D models are sent back as they are. */
 const HELD = `query Held($id: ID!, $first: Int!, $media: Int!) { product(id: $id) { id variants(first: $first) { nodes { id sku } } media(first: $media) { nodes { id mediaContentType } } } }`;
 
@@ -95,6 +99,16 @@ const MAX_MEDIA = 250;
 /** Points a media costs to read (MEDIA), and a product around it (the product and its media connection). */
 const MEDIA_COST = 3;
 const PRODUCT_MEDIA_COST = 3;
+/** The most ids `nodes` takes in one call. */
+const NODES_MAX = 250;
+/**
+ * How long a write waits for Shopify to process the images it added (READY or FAILED), polling from the first wait
+ * up to the longest: an image Shopify cannot process then fails the product in the same run. One still processing
+ * after it is taken as written; a pull leaves its product until it is READY (see pullChanges).
+ */
+const MEDIA_SETTLE_MS = 30_000;
+const MEDIA_FIRST_POLL_MS = 250;
+const MEDIA_LONGEST_POLL_MS = 4_000;
 /** Shopify's most a query may cost, less the nodes list's own. */
 const QUERY_BUDGET = 990;
 const KILOGRAMS = 'KILOGRAMS';
@@ -141,7 +155,7 @@ function neutral(product: ShopifyProduct): ProductFields | undefined {
 
 /**
  * The product's images in Shopify's order, each by its MediaImage id: its CDN URL once READY (its original source
- * while Shopify still processes it). Videos, 3D models and images Shopify could not fetch (FAILED) are no images here.
+ * while Shopify still processes it, on a first read only: see unsettledImages). Videos and 3D models are no images here.
  */
 function shopifyImages(media: ShopifyMedia[]): StoreImage[] {
 	const images = media.filter((entry) => entry.mediaContentType === 'IMAGE' && entry.status !== 'FAILED');
@@ -149,6 +163,18 @@ function shopifyImages(media: ShopifyMedia[]): StoreImage[] {
 		const src = entry.image?.url ?? entry.originalSource?.url;
 		return src ? [{ id: mediaNumber(entry.id), src, alt: entry.image?.altText ?? entry.alt }] : [];
 	}));
+}
+
+/**
+ * Why a product's images cannot be read yet: 'failed' when Shopify could not process one (left out until the product
+ * changes again: a retried write sends the image anew), 'processing' while one is UPLOADED or PROCESSING. A first read
+ * (no cursor) takes a processing image by its original source, so a product it matches by SKU is never left out.
+ */
+function unsettledImages(media: ShopifyMedia[], firstRead: boolean): 'failed' | 'processing' | undefined {
+	const images = media.filter((entry) => entry.mediaContentType === 'IMAGE');
+	if (images.some((entry) => entry.status === 'FAILED')) return 'failed';
+	const processing = images.filter((entry) => entry.status === 'UPLOADED' || entry.status === 'PROCESSING');
+	return processing.length > 0 && !(firstRead && processing.every((entry) => entry.originalSource?.url)) ? 'processing' : undefined;
 }
 
 const mediaNumber = (gid: string) => gid.slice(gid.lastIndexOf('/') + 1);
@@ -168,7 +194,7 @@ export class ShopifyProducts implements ProductConnector {
 	readonly platform = 'shopify';
 	readonly entities: Partial<Record<'products', EntitySupport>> = { products: { object: 'products', matchField: 'sku', batchSize: BULK_BATCH } };
 
-	constructor(private readonly transport: Transport) {}
+	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {}
 
 	async fieldNames(): Promise<string[]> {
 		return [...PRODUCT_FIELDS_WITH_IMAGES];
@@ -182,8 +208,15 @@ export class ShopifyProducts implements ProductConnector {
 			query: updatedSinceQuery(position.since),
 		});
 		const records = [];
+		const held: string[] = [];
 		const media = await this.mediaOf(data.products.nodes);
 		for (const listed of data.products.nodes) {
+			const unsettled = unsettledImages(media.get(listed.id) ?? [], position.since === undefined);
+			// Images Shopify is still processing have no URL of their own yet, and one it could not process is none of
+			// the product's images: read now, either would look like an image removed or replaced, and that edit would
+			// reach the other stores. A product still processing is read again next run (the cursor stays before it).
+			if (unsettled === 'processing') held.push(new Date(listed.updatedAt).toISOString());
+			if (unsettled) continue;
 			// A product with several variants is read whole. It keeps the page's update time, so the cursor never passes
 			// products the page has not reached; an edit made since comes again on the next run.
 			const whole = listed.variants.nodes.length > 1 ? ((await this.graphql<{ product: ShopifyProduct | null }>(WHOLE, { id: listed.id })).product ?? undefined) : listed;
@@ -191,7 +224,7 @@ export class ShopifyProducts implements ProductConnector {
 			const fields = product && neutral(product);
 			if (product && fields) records.push(productRecord(product.legacyResourceId, fields, new Date(listed.updatedAt).toISOString()));
 		}
-		return { records, ...nextUpdatedSince(position, records.map((record) => record.modifiedAt), data.products.pageInfo) };
+		return { records, ...nextUpdatedSince(position, records.map((record) => record.modifiedAt), data.products.pageInfo, held) };
 	}
 
 	/**
@@ -231,7 +264,13 @@ export class ShopifyProducts implements ProductConnector {
 					else checked.push(entry);
 				}
 				if (checked.length >= BULK_THRESHOLD) return new Map([...outcomes, ...(await this.setInBulk(checked))]);
-				for (const { index, write, product } of checked) outcomes.set(index, await this.set(write.externalId, product));
+				const answers = new Map<number, { write: RecordWrite; product: ProductWriteFields; data: SetPayload }>();
+				for (const { index, write, product } of checked) {
+					const answer = await this.set(write.externalId, product);
+					if ('ok' in answer) outcomes.set(index, answer);
+					else answers.set(index, { write, product, data: answer });
+				}
+				for (const [index, outcome] of await this.settled(answers)) outcomes.set(index, outcome);
 				return outcomes;
 			},
 			{ variants: true, platform: this.platform },
@@ -256,15 +295,42 @@ export class ShopifyProducts implements ProductConnector {
 		return undefined;
 	}
 
-	/** One product, one productSet; an update first reads its variants and its media's kinds (one call). */
-	private async set(externalId: string | undefined, product: ProductWriteFields): Promise<WriteOutcome> {
+	/** One product, one productSet (its answer, or the failure); an update first reads its variants and its media's kinds (one call). */
+	private async set(externalId: string | undefined, product: ProductWriteFields): Promise<SetPayload | WriteOutcome> {
 		try {
 			const id = externalId ? productGid(externalId) : undefined;
 			const held = id ? await this.held(id, product) : { variants: [], otherMedia: [] };
-			return setOutcome(externalId, product, await this.graphql<SetPayload>(SET, setVariables(product, id, held.variants, held.otherMedia)));
+			return await this.graphql<SetPayload>(SET, setVariables(product, id, held.variants, held.otherMedia));
 		} catch (error) {
 			return failedWrite(error);
 		}
+	}
+
+	/**
+	 * The outcomes of productSet answers, once Shopify has processed the images they added: Shopify answers with a new
+	 * image UPLOADED or PROCESSING and fetches it afterwards, so the statuses of every answer's unprocessed images are
+	 * polled together (250 a call) until each is READY or FAILED, or MEDIA_SETTLE_MS has passed.
+	 */
+	private async settled(answers: Map<number, { write: RecordWrite; product: ProductWriteFields; data: SetPayload }>): Promise<Map<number, WriteOutcome>> {
+		const pending = new Map<string, ShopifyMedia>();
+		for (const { data } of answers.values()) for (const entry of data.productSet.product?.media?.nodes ?? []) if (entry.mediaContentType === 'IMAGE' && entry.status !== 'READY') pending.set(entry.id, entry);
+		const deadline = Date.now() + MEDIA_SETTLE_MS;
+		for (let wait = MEDIA_FIRST_POLL_MS; pending.size > 0 && Date.now() < deadline; wait = Math.min(wait * 2, MEDIA_LONGEST_POLL_MS)) {
+			await this.sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
+			const ids = [...pending.keys()];
+			for (let start = 0; start < ids.length; start += NODES_MAX) {
+				const batch = ids.slice(start, start + NODES_MAX);
+				const data = await this.graphql<{ nodes: Array<Pick<ShopifyMedia, 'id' | 'status' | 'mediaErrors'> | null> }>(MEDIA_STATUS, { ids: batch });
+				batch.forEach((id, position) => {
+					const node = data.nodes[position];
+					// Gone (the product was changed meanwhile): nothing left to wait for.
+					if (!node?.status) return void pending.delete(id);
+					Object.assign(pending.get(id) as ShopifyMedia, { status: node.status, mediaErrors: node.mediaErrors });
+					if (node.status === 'READY' || node.status === 'FAILED') pending.delete(id);
+				});
+			}
+		}
+		return new Map([...answers].map(([index, { write, product, data }]) => [index, setOutcome(write.externalId, product, data)]));
 	}
 
 	private async held(id: string, product: ProductWriteFields): Promise<{ variants: Array<{ id: string; sku: string | null }>; otherMedia: string[] }> {
@@ -303,11 +369,13 @@ export class ShopifyProducts implements ProductConnector {
 				return setVariables(product, id, id ? (variants.get(id)?.variants ?? []) : [], id ? (otherMedia.get(id) ?? []) : []);
 			});
 			const results = await runBulkMutation<SetPayload>(this.transport, SET, inputs);
+			const answers = new Map<number, { write: RecordWrite; product: ProductWriteFields; data: SetPayload }>();
 			checked.forEach(({ index, write, product }, position) => {
 				const result = results[position];
-				if (result?.data) outcomes.set(index, setOutcome(write.externalId, product, result.data));
+				if (result?.data) answers.set(index, { write, product, data: result.data });
 				else outcomes.set(index, { ok: false, error: { message: result?.errors?.map((error) => error.message).join('; ') ?? 'the bulk operation returned no result for this product', code: result ? 'BULK_LINE_ERROR' : 'BULK_NO_RESULT' } });
 			});
+			for (const [index, outcome] of await this.settled(answers)) outcomes.set(index, outcome);
 		} catch (error) {
 			for (const { index } of checked) outcomes.set(index, failedWrite(error));
 		}
@@ -419,20 +487,24 @@ function variantInput(variant: { sku: string; price: string | null; compareAtPri
 }
 
 /**
- * One productSet answer as the product's outcome: refused with Shopify's message, or the product as saved, its
- * images in the order sent with their ids. An image Shopify could not fetch (its media FAILED) fails the product
- * naming images[i].src; the product is saved and linked, and the next run sends the image again.
+ * One productSet answer (its new images processed) as the product's outcome: refused with Shopify's message, or the
+ * product as saved, its images in the order sent with their ids (one still processing has no URL yet: the one it was
+ * sent from stands in). An image Shopify could not process (its media FAILED) fails the product naming images[i].src
+ * and Shopify's media error; the product is saved and linked, and the next run sends the image again.
  */
 function setOutcome(externalId: string | undefined, sent: ProductWriteFields, data: SetPayload): WriteOutcome {
 	const [refused] = data.productSet.userErrors;
 	if (refused || !data.productSet.product) return { ok: false, error: { message: refused?.message ?? 'Shopify set no product', code: refused?.code ?? undefined } };
 	const saved = data.productSet.product;
-	const failed = sent.images ? (saved.media?.nodes ?? []).filter((entry) => entry.mediaContentType === 'IMAGE').findIndex((entry) => entry.status === 'FAILED') : -1;
+	const media = (saved.media?.nodes ?? []).filter((entry) => entry.mediaContentType === 'IMAGE');
+	const failed = sent.images ? media.findIndex((entry) => entry.status === 'FAILED') : -1;
 	if (failed >= 0 && sent.images?.[failed]) {
-		const error = new ImageFetchError(`images[${failed}].src`, sent.images[failed].src, 'Shopify could not process the file (media status FAILED)');
+		const reasons = (media[failed].mediaErrors ?? []).map((error) => `${error.code}: ${error.message}`).join('; ');
+		const error = new ImageFetchError(`images[${failed}].src`, sent.images[failed].src, `Shopify could not process it (media status FAILED${reasons ? `, ${reasons}` : ''})`);
 		return { ok: false, externalId: saved.legacyResourceId, partial: true, error: { message: error.message, code: error.code } };
 	}
 	// Written without images, the answer lists none (none asked for): its media are not part of the outcome.
-	const { images, ...fields } = { ...neutral(saved) };
-	return { ok: true, externalId: saved.legacyResourceId, created: !externalId, fields: sent.images ? { ...fields, images } : fields, modifiedAt: new Date(saved.updatedAt).toISOString() };
+	const fields = { ...neutral({ ...saved, media: undefined }) };
+	const images = sent.images ? readImages(media.map((entry, index) => ({ id: mediaNumber(entry.id), src: entry.image?.url ?? sent.images?.[index]?.src ?? '', alt: entry.image?.altText ?? entry.alt }))) : undefined;
+	return { ok: true, externalId: saved.legacyResourceId, created: !externalId, fields: images ? { ...fields, images } : fields, modifiedAt: new Date(saved.updatedAt).toISOString() };
 }

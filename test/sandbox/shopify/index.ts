@@ -6,7 +6,9 @@
  * answering "Throttled" in a 200 with extensions.cost, the legacy REST order create (which takes the sold units off the
  * location and publishes orders/create) and cancel (which puts them back and publishes orders/cancelled), and webhooks
  * signed with X-Shopify-Hmac-Sha256 carrying a stable X-Shopify-Webhook-Id per event. Product media: productSet's
- * `files` fetched from their `originalSource` URL and served from the sandbox's own CDN-like path, without a token.
+ * `files` processed as Shopify does, after the mutation has answered: a new file is PROCESSING (no `image` yet) for
+ * `mediaProcessingMs`, then fetched from its `originalSource` URL and READY, served from the sandbox's own CDN-like
+ * path without a token, or FAILED with its `mediaErrors` (the source could not be downloaded, or is no image).
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
@@ -60,9 +62,13 @@ interface Settings {
 	restoreRate: number;
 	/** Publish every webhook twice (same X-Shopify-Webhook-Id), as Shopify often does. */
 	duplicateWebhooks: boolean;
+	/** How long a new media stays PROCESSING before its source is fetched (then READY or FAILED). */
+	mediaProcessingMs: number;
+	/** New media stay PROCESSING while this is on (a test's "Shopify has not got to it yet"). */
+	holdMediaProcessing: boolean;
 }
 
-const defaultSettings = (): Settings => ({ throttleEnabled: true, maximumAvailable: 1000, restoreRate: 100, duplicateWebhooks: false });
+const defaultSettings = (): Settings => ({ throttleEnabled: true, maximumAvailable: 1000, restoreRate: 100, duplicateWebhooks: false, mediaProcessingMs: 300, holdMediaProcessing: false });
 
 interface UserError {
 	field: string[] | null;
@@ -81,7 +87,7 @@ interface SandboxProduct {
 	options: Array<{ name: string; values: string[] }>;
 	/** In position order, each with its value of every option. */
 	variants: Array<{ id: number; sku: string; price: string; compareAtPrice: string | null; weight: number | null; selectedOptions: Array<{ name: string; value: string }> }>;
-	/** The product's media in order: images only (MediaImage), each READY with its copy, or FAILED when its source could not be fetched. */
+	/** The product's media in order: images (MediaImage) and seeded videos. */
 	media: SandboxMediaImage[];
 }
 
@@ -90,11 +96,22 @@ interface SandboxMediaImage {
 	/** A video is kept as it is (seeded only): sync sends it back by id. */
 	kind?: 'VIDEO';
 	alt: string;
-	status: 'READY' | 'FAILED';
-	/** Where the image was fetched from (`originalSource`). */
+	/** PROCESSING from its productSet until its source is fetched: READY with its copy, or FAILED with `errors`. */
+	status: 'PROCESSING' | 'READY' | 'FAILED';
+	/** Where the image is fetched from (`originalSource`). */
 	originalSource: string;
-	/** The copy's path on the sandbox's CDN; none when FAILED. */
+	/** The copy's path on the sandbox's CDN, once READY. */
 	path?: string;
+	/** The name its copy is kept under (`filename`, or the source URL's last part). */
+	fileName?: string;
+	/** Why processing failed (MediaError: code, details, message). */
+	errors?: Array<{ code: string; details: string | null; message: string }>;
+}
+
+/** Whether bytes open as an image Shopify processes (PNG, JPEG, GIF or WebP by their signature). */
+function isImage(bytes: Buffer): boolean {
+	const starts = (signature: number[], at = 0) => signature.every((byte, index) => bytes[at + index] === byte);
+	return starts([0x89, 0x50, 0x4e, 0x47]) || starts([0xff, 0xd8, 0xff]) || starts([0x47, 0x49, 0x46, 0x38]) || (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8));
 }
 
 /** Where the sandbox serves product images, as Shopify's CDN does (`/s/files/...`). */
@@ -125,12 +142,15 @@ class ShopifyState {
 	media: SandboxMedia;
 	private bucket = { available: 1000, at: Date.now() };
 	private nextId = 1;
+	/** Bumped by reset: media processing begun before it leaves the fresh state alone. */
+	private generation = 0;
 
 	constructor(baseUrl: () => string) {
 		this.media = new SandboxMedia(MEDIA_PREFIX, baseUrl);
 	}
 
 	reset(): void {
+		this.generation++;
 		this.media.reset();
 		this.items.clear();
 		this.products.clear();
@@ -146,6 +166,30 @@ class ShopifyState {
 
 	id(): number {
 		return this.nextId++;
+	}
+
+	/**
+	 * Processes a new media after the mutation that made it has answered, as Shopify does: `mediaProcessingMs` later its
+	 * source is downloaded (later while holdMediaProcessing is on); an answer that is an image (by its signature) makes it READY with its copy, anything else
+	 * FAILED with a media error (IMAGE_DOWNLOAD_FAILURE, or IMAGE_PROCESSING_FAILURE for bytes that are no image).
+	 */
+	process(image: SandboxMediaImage, generation = this.generation): void {
+		setTimeout(() => {
+			if (generation !== this.generation) return;
+			if (this.settings.holdMediaProcessing) return this.process(image, generation);
+			void (async () => {
+				let result: Pick<SandboxMediaImage, 'status' | 'path' | 'errors'>;
+				try {
+					const file = await this.media.download(image.originalSource);
+					result = isImage(file.bytes)
+						? { status: 'READY', path: this.media.keep(image.fileName ?? SandboxMedia.fileName(image.originalSource), file) }
+						: { status: 'FAILED', errors: [{ code: 'IMAGE_PROCESSING_FAILURE', details: null, message: 'Media could not be processed because the image could not be processed.' }] };
+				} catch (error) {
+					result = { status: 'FAILED', errors: [{ code: 'IMAGE_DOWNLOAD_FAILURE', details: (error as Error).message, message: 'Media could not be processed because the image could not be downloaded.' }] };
+				}
+				if (generation === this.generation) Object.assign(image, result);
+			})();
+		}, this.settings.mediaProcessingMs).unref();
 	}
 
 	/** Takes `cost` from the bucket, or reports the throttle status without taking anything. */
@@ -317,7 +361,7 @@ async function graphql(state: ShopifyState, request: SandboxRequest): Promise<Sa
 			return product ? productNode(state, product) : null;
 		},
 		products: (args: { query?: string; first?: number; after?: string; last?: number }) => listProducts(state, args),
-		productSet: async (args: { input: ProductSetInput }) => productSet(state, args.input, await fetchedFiles(state, args.input.files)),
+		productSet: (args: { input: ProductSetInput }) => productSet(state, args.input),
 		customer: ({ id }: { id: string }) => {
 			const customer = state.customers.get(customerId(id));
 			return customer ? customerNode(customer) : null;
@@ -345,6 +389,10 @@ function bulkResolvers(state: ShopifyState, origin: string, runLine: LineRunner)
 /** `node(id)` / `nodes(ids)`: products and bulk operations, each with its `__typename` for the Node interface. */
 function nodeById(state: ShopifyState, id: string) {
 	if (String(id).startsWith('gid://shopify/BulkOperation/')) return state.bulk.byGid(id);
+	if (String(id).startsWith('gid://shopify/MediaImage/')) {
+		const image = [...state.products.values()].flatMap((product) => product.media).find((entry) => entry.kind === undefined && mediaGid(entry.id) === id);
+		return image ? mediaNode(state, image) : null;
+	}
 	const product = String(id).startsWith('gid://shopify/Product/') ? state.products.get(Number(String(id).replace('gid://shopify/Product/', ''))) : undefined;
 	return product ? productNode(state, product) : null;
 }
@@ -641,8 +689,9 @@ function mediaNode(state: ShopifyState, image: SandboxMediaImage) {
 		alt: image.alt,
 		mediaContentType: 'IMAGE',
 		status: image.status,
-		image: image.path ? { url: state.media.url(image.path), altText: image.alt } : null,
+		image: image.status === 'READY' && image.path ? { url: state.media.url(image.path), altText: image.alt } : null,
 		originalSource: { url: image.originalSource },
+		mediaErrors: image.errors ?? [],
 	};
 }
 
@@ -666,24 +715,6 @@ interface ProductSetInput {
 	files?: Array<{ id?: string; originalSource?: string; alt?: string; contentType?: string; filename?: string }>;
 }
 
-/** A new file's image, fetched from its `originalSource` before the product is set (or why it could not be). */
-type FetchedFile = { path: string } | { failed: string };
-
-/** Shopify fetches an external `originalSource` itself: each new file downloaded, in the list's order. */
-async function fetchedFiles(state: ShopifyState, files: ProductSetInput['files']): Promise<Map<number, FetchedFile>> {
-	const fetched = new Map<number, FetchedFile>();
-	for (const [index, file] of (files ?? []).entries()) {
-		if (file.id !== undefined || typeof file.originalSource !== 'string') continue;
-		try {
-			const image = await state.media.download(file.originalSource);
-			fetched.set(index, { path: state.media.keep(file.filename ?? SandboxMedia.fileName(file.originalSource), image) });
-		} catch (error) {
-			fetched.set(index, { failed: (error as Error).message });
-		}
-	}
-	return fetched;
-}
-
 /** What synchronous productSet takes (shopify.dev productSet: 100 variants; 3 options a product). */
 const SYNC_MAX_VARIANTS = 100;
 const MAX_OPTIONS = 3;
@@ -694,7 +725,7 @@ const MAX_OPTIONS = 3;
  * variant with an `id` keeps it; one left out is deleted). A create with variants needs `productOptions`; each variant
  * names one listed value of every option (`optionValues`), no two variants alike.
  */
-function productSet(state: ShopifyState, input: ProductSetInput, fetched = new Map<number, FetchedFile>()) {
+function productSet(state: ShopifyState, input: ProductSetInput) {
 	const error = (field: string[], message: string, code: string) => ({ product: null, userErrors: [{ field, message, code }] });
 	const existing = input.id === undefined ? undefined : state.products.get(Number(String(input.id).replace('gid://shopify/Product/', '')));
 	if (input.id !== undefined && !existing) return error(['input', 'id'], 'Product does not exist', 'PRODUCT_DOES_NOT_EXIST');
@@ -707,7 +738,7 @@ function productSet(state: ShopifyState, input: ProductSetInput, fetched = new M
 	if ('userError' in options) return { product: null, userErrors: [options.userError] };
 	const variants = input.variants ? setVariants(state, input.variants, options.options, existing) : undefined;
 	if (variants && 'userError' in variants) return { product: null, userErrors: [variants.userError] };
-	const media = input.files ? setFiles(state, input.files, existing, fetched) : undefined;
+	const media = input.files ? setFiles(state, input.files, existing) : undefined;
 	if (media && 'userError' in media) return { product: null, userErrors: [media.userError] };
 	const product: SandboxProduct = existing ?? { id: 10_000 + state.id(), title: '', descriptionHtml: '', status: 'ACTIVE', updatedAt: '', options: [], variants: [], media: [] };
 	if (input.title !== undefined) product.title = input.title;
@@ -715,7 +746,10 @@ function productSet(state: ShopifyState, input: ProductSetInput, fetched = new M
 	if (input.status !== undefined) product.status = input.status;
 	product.options = options.options;
 	if (variants) product.variants = variants.variants;
-	if (media) product.media = media.media;
+	if (media) {
+		product.media = media.media;
+		for (const image of media.made) state.process(image);
+	}
 	product.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	state.products.set(product.id, product);
 	return { product: productNode(state, product), userErrors: [] };
@@ -725,12 +759,13 @@ type SetError = { userError: UserError };
 
 /**
  * `files` as the product's media, in the order given: a file by `id` is one of the product's (its alt text set when
- * given), one by `originalSource` a new image (READY with its copy, or FAILED when it could not be fetched, as Shopify
- * reports a file it could not process); media left out are removed.
+ * given), one by `originalSource` a new image, PROCESSING until the sandbox has fetched it (`made`, processed once the
+ * product is set); media left out are removed.
  */
-function setFiles(state: ShopifyState, input: NonNullable<ProductSetInput['files']>, existing: SandboxProduct | undefined, fetched: Map<number, FetchedFile>): { media: SandboxMediaImage[] } | SetError {
+function setFiles(state: ShopifyState, input: NonNullable<ProductSetInput['files']>, existing: SandboxProduct | undefined): { media: SandboxMediaImage[]; made: SandboxMediaImage[] } | SetError {
 	const refuse = (index: number, field: string, message: string, code: string): SetError => ({ userError: { field: ['input', 'files', String(index), field], message, code } });
 	const media: SandboxMediaImage[] = [];
+	const made: SandboxMediaImage[] = [];
 	for (const [index, file] of input.entries()) {
 		if (file.contentType !== undefined && file.contentType !== 'IMAGE') return refuse(index, 'contentType', `The sandbox keeps images only, got ${file.contentType}`, 'INVALID');
 		if (file.id !== undefined) {
@@ -742,10 +777,11 @@ function setFiles(state: ShopifyState, input: NonNullable<ProductSetInput['files
 			continue;
 		}
 		if (typeof file.originalSource !== 'string' || file.originalSource === '') return refuse(index, 'originalSource', 'File needs an id or an originalSource', 'INVALID');
-		const copy = fetched.get(index);
-		media.push({ id: 30_000 + state.id(), alt: file.alt ?? '', status: copy && 'path' in copy ? 'READY' : 'FAILED', originalSource: file.originalSource, ...(copy && 'path' in copy ? { path: copy.path } : {}) });
+		const image: SandboxMediaImage = { id: 30_000 + state.id(), alt: file.alt ?? '', status: 'PROCESSING', originalSource: file.originalSource, ...(file.filename ? { fileName: file.filename } : {}) };
+		media.push(image);
+		made.push(image);
 	}
-	return { media };
+	return { media, made };
 }
 
 /** `productOptions` as the product's options: 1 to 3, names and values distinct, in the order given (or by `position`). */

@@ -250,3 +250,25 @@ test('a product with options and variants is pulled whole and written with them,
 	expect(await set({ title: 'X', productOptions: options, variants: [{ id: 'gid://shopify/ProductVariant/1', optionValues: [{ optionName: 'Size', name: 'S' }] }] })).toEqual([{ code: 'PRODUCT_VARIANT_DOES_NOT_EXIST', field: ['input', 'variants', '0', 'id'] }]);
 	expect(await control.state<unknown[]>('products')).toHaveLength(1);
 });
+
+test("productSet's new files are processed after it answers: PROCESSING without an image, then READY, or FAILED with a media error when the source cannot be downloaded", async () => {
+	await control.seed({ products: [{ sku: 'CUP-1', title: 'Cup', images: [{ name: 'cup.png', alt: 'Cup' }] }] });
+	const [seeded] = await control.state<Array<{ media: Array<{ path: string }> }>>('products');
+	const good = `${sandbox.baseUrl}${seeded.media[0].path}`;
+	const missing = `${sandbox.baseUrl}/s/files/1/0000/0001/files/999/missing.png`;
+	const media = 'id status image { url } mediaErrors { code message }';
+	const answer = await graphql(`mutation Set($input: ProductSetInput!) { productSet(input: $input, synchronous: true) { product { media(first: 5) { nodes { ... on MediaImage { ${media} } } } } userErrors { code } } }`, {
+		input: { title: 'Mug', files: [{ originalSource: good, alt: 'Copy', contentType: 'IMAGE' }, { originalSource: missing, alt: 'Missing', contentType: 'IMAGE' }] },
+	});
+	const made = answer.data.productSet.product.media.nodes as Array<{ id: string; status: string; image: unknown; mediaErrors: unknown[] }>;
+	expect(made.map((entry) => [entry.status, entry.image, entry.mediaErrors])).toEqual([['PROCESSING', null, []], ['PROCESSING', null, []]]);
+	let nodes: Array<{ status: string; image: { url: string } | null; mediaErrors: Array<{ code: string }> }> = [];
+	for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+		nodes = (await graphql(`query Status($ids: [ID!]!) { nodes(ids: $ids) { ... on MediaImage { ${media} } } }`, { ids: made.map((entry) => entry.id) })).data.nodes;
+		if (nodes.every((node) => node.status !== 'PROCESSING')) break;
+	}
+	expect(nodes.map((node) => [node.status, node.mediaErrors.map((error) => error.code)])).toEqual([['READY', []], ['FAILED', ['IMAGE_DOWNLOAD_FAILURE']]]);
+	expect(nodes[0].image?.url).toMatch(/\/s\/files\/.*\/cup\.png$/);
+	expect(nodes[1].image).toBeNull();
+	expect(conformance.problems()).toEqual([]);
+});
