@@ -12,7 +12,7 @@ export { signHeaders, verify, generateSecret, secretKey, SECRET_PREFIX, type Ver
 export { DestinationChannel, DeliveryError, renderTemplate, type DeliveryEnvironment, type DestinationSecrets } from './delivery';
 export { CircuitOpenError, DestinationCircuit, destinationCircuitPolicy } from './circuitBreaker';
 export { RoutingRepository, ALL_DESTINATIONS, type DeadLetter, type DeadLetterQuery, type RouteLogEntry, type RouteLogRow } from './repository';
-export { EventRouter, EventsBusyError, idempotencyKey, DELIVERY_SCOPE, DEFAULT_DEDUP_WINDOW_MS, type RouterContext, type RouterOptions, type ReplayOutcome, type PerInput } from './router';
+export { EventRouter, idempotencyKey, DELIVERY_SCOPE, DEFAULT_DEDUP_WINDOW_MS, type RouterContext, type RouterOptions, type ReplayOutcome, type PerInput } from './router';
 export { routingMigrations } from './migrations';
 export type { HttpMethod } from '../transport';
 

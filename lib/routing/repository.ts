@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { selectIn } from '../store/inList';
-import { leaseName, type Lease } from '../store/leases';
+import { lockInTransaction } from '../store/exclusive';
 import { INSERT_CHUNK_ROWS, insertMany } from '../store/insertMany';
 import { timeOrderedId } from '../store/timeOrderedId';
 import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
@@ -84,53 +84,41 @@ export class RoutingRepository {
 		return (await executor.query('SELECT 1 AS found FROM routing_seen_events WHERE seen_at_ms > ? LIMIT 1', [since])).length > 0;
 	}
 
-	/**
-	 * Claims the events of `eventIds` no other execution is routing, then tells which of those were handled within the
-	 * window, in one transaction: claimed first, so a holder that logs and releases an event while this runs is seen to
-	 * have logged it. The seen ones are given back at once; the others stay `holder`'s until `log` releases them (or
-	 * their lease lapses, if this process dies). `busy` are the ids a live execution holds.
-	 */
-	async claimUnseen(holder: Lease, eventIds: string[], windowMs: number): Promise<{ claimed: string[]; seen: Set<string>; busy: string[] }> {
-		if (eventIds.length === 0) return { claimed: [], seen: new Set(), busy: [] };
-		try {
-			return await this.db.transaction(async (tx) => {
-				const taken = await holder.claimIn(tx, eventIds.map(eventClaim));
-				const mine = eventIds.filter((id) => taken.has(eventClaim(id)));
-				const seen = await this.seenWithin(mine, windowMs, tx);
-				if (seen.size > 0) await holder.releaseIn(tx, [...seen].map(eventClaim));
-				return { claimed: mine.filter((id) => !seen.has(id)), seen, busy: eventIds.filter((id) => !taken.has(eventClaim(id))) };
-			});
-		} catch (error) {
-			// Rolled back: nothing was claimed after all.
-			holder.abandon(eventIds.map(eventClaim));
-			throw error;
-		}
+	/** Appends to the route log in one transaction (with no deduplication window to keep). */
+	async log(entries: RouteLogEntry[]): Promise<void> {
+		if (entries.length === 0) return;
+		await this.db.transaction(async (tx) => await this.append(tx, entries));
 	}
 
 	/**
-	 * Appends to the route log, which is also the deduplication window: one transaction, many rows per statement (a
-	 * batch of events writes a few statements); ids of the previous versions' deduplication table that have left the
-	 * window are forgotten in the same transaction.
+	 * Logs a batch of handled events exactly once across executions: under the route log's lock, in the transaction that
+	 * writes the entries, finds which of `eventIds` another execution logged within the window since this one looked,
+	 * and writes the entries `entriesFor` gives knowing them (those events are duplicates after all). Two executions
+	 * logging one event run one after the other, and the second sees the first's entries. Ids of the previous versions'
+	 * deduplication table that have left the window are forgotten in the same transaction.
 	 */
-	async log(entries: RouteLogEntry[], windowMs = 0, release?: { holder: Lease; eventIds: string[] }): Promise<void> {
-		if (entries.length === 0 && !release) return;
-		const now = this.now();
-		const stamp = new Date(now).toISOString();
+	async logHandled(eventIds: string[], windowMs: number, entriesFor: (loggedBefore: Set<string>) => RouteLogEntry[]): Promise<void> {
+		await this.db.transaction(async (tx) => {
+			await lockInTransaction(tx, ROUTE_LOG_LOCK);
+			const loggedBefore = await this.seenWithin(eventIds, windowMs, tx);
+			await this.append(tx, entriesFor(loggedBefore));
+			await tx.run('DELETE FROM routing_seen_events WHERE seen_at_ms <= ?', [this.now() - windowMs]);
+		});
+	}
+
+	/** Many rows per statement: a batch of events writes a few statements. */
+	private async append(tx: SqlExecutor, entries: RouteLogEntry[]): Promise<void> {
+		const stamp = new Date(this.now()).toISOString();
 		// Time-ordered ids: each insert lands at the end of the key. Rows are made a statement's worth at a time, so a
 		// large batch does not hold all of them at once.
 		const row = (entry: RouteLogEntry) => [
 			stamp, timeOrderedId(), entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null,
 			entry.destinationId ?? null, entry.status, entry.attempts, entry.detail ?? null,
 		];
-		await this.db.transaction(async (tx) => {
-			for (let start = 0; start < entries.length; start += INSERT_CHUNK_ROWS) {
-				const rows = entries.slice(start, start + INSERT_CHUNK_ROWS).map(row);
-				await insertMany(tx, { into: 'routing_log (created_at, id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail)', rows });
-			}
-			if (windowMs > 0) await tx.run('DELETE FROM routing_seen_events WHERE seen_at_ms <= ?', [now - windowMs]);
-			// Released with the log that makes them duplicates: a waiting execution sees both or neither.
-			if (release) await release.holder.releaseIn(tx, release.eventIds.map(eventClaim));
-		});
+		for (let start = 0; start < entries.length; start += INSERT_CHUNK_ROWS) {
+			const rows = entries.slice(start, start + INSERT_CHUNK_ROWS).map(row);
+			await insertMany(tx, { into: 'routing_log (created_at, id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail)', rows });
+		}
 	}
 
 	/** Newest first. */
@@ -198,8 +186,8 @@ export class RoutingRepository {
 	}
 }
 
-/** The lease an execution holds on an event id while it routes it, so no other execution routes it at the same time. */
-export const eventClaim = (eventId: string): string => leaseName('routing.event', eventId);
+/** Held by the transaction that re-checks the deduplication window and writes the route log. */
+const ROUTE_LOG_LOCK = 'routing.log';
 
 /** The outbox topic of the dead letters, and a letter's key in it. */
 export const DEAD_LETTER_TOPIC = 'routing-dead-letters';

@@ -6,7 +6,7 @@
 import { hash } from 'node:crypto';
 
 import { assertInput } from '../records/inputSchema';
-import { IdempotencyConflictError, Leases, type Lease, type StateStore } from '../store';
+import { IdempotencyConflictError, type StateStore } from '../store';
 import { DeliveryError, DestinationChannel, defaultDestinationRetry, DEFAULT_TIMEOUT_MS, type DeliveryEnvironment } from './delivery';
 import { deadLetterSchema, parseEvent, type ParsedEvent, type ParseOptions } from './events';
 import { cloneJson } from '../records/json';
@@ -19,10 +19,6 @@ import type { DeliveredEnvelope, DeliveryResult, DestinationSpec, EventOutcome, 
 export const DELIVERY_SCOPE = 'routing.delivery';
 export const DEFAULT_DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_CONCURRENCY = 4;
-/** How often an execution looks again at events another execution is routing. */
-const CLAIM_POLL_MS = 50;
-/** The least an execution waits for another routing the same events (runOnce's default). */
-const CLAIM_WAIT_FLOOR_MS = 120_000;
 /** Between the rules and the destinations of one route-log entry that names several. */
 const LIST_SEPARATOR = ', ';
 
@@ -93,97 +89,68 @@ export class EventRouter {
 		this.repository = new RoutingRepository(context.store.db, this.now);
 	}
 
-	/** Routes a batch of incoming events (items or webhook bodies); one outcome per input, in input order. */
+	/**
+	 * Routes a batch of incoming events (items or webhook bodies); one outcome per input, in input order.
+	 *
+	 * Exactly once across executions: an event with effects before its route log is written (a delivery to the outside,
+	 * a dead-lettered transform) is first looked up in the deduplication window; every handled event is looked up again
+	 * under the route log's lock, in the transaction that logs it, and one another execution logged first meanwhile is a
+	 * duplicate after all (nothing of it leaves on the node's outputs, which only happens once this returns). Its
+	 * deliveries to the outside were kept from repeating by the idempotency ledger.
+	 */
 	async route(inputs: unknown[], perInput: PerInput = {}): Promise<EventOutcome[]> {
 		const { rawBodies = [], fields = [] } = perInput;
 		const options = this.context.options ?? {};
 		const windowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
-		const parsedInputs = inputs.map((input, index) => withFields(parseEvent(input, options, rawBodies[index]), fields[index]));
-		const accepted: string[] = [];
-		for (const parsed of parsedInputs) if (parsed.ok) accepted.push(parsed.event.id);
-		const claims = windowMs > 0 ? await this.claimEvents(accepted, windowMs) : undefined;
-		try {
-			return await this.routeClaimed(parsedInputs, claims?.seen ?? new Set(), windowMs, claims);
-		} catch (error) {
-			// Given back at once, so a redelivery need not wait for the claims to lapse.
-			if (claims) await claims.holder.release().catch(() => undefined);
-			throw error;
-		}
-	}
-
-	/**
-	 * Claims the accepted events no other execution is routing, and tells which were handled within the window: an event
-	 * another execution is routing is waited for (it is then a duplicate, or ours if that execution died and its claim
-	 * lapsed), so two executions receiving one event at once route it once.
-	 */
-	private async claimEvents(eventIds: string[], windowMs: number): Promise<EventClaims> {
-		const holder = new Leases(this.context.store.db, { now: this.now }).holder();
-		const seen = new Set<string>();
-		const claimed: string[] = [];
-		const sleep = this.context.delivery.sleep ?? defaultSleep;
-		const deadline = Date.now() + this.claimWaitMs();
-		let waiting = [...new Set(eventIds)];
-		try {
-			for (;;) {
-				const claim = await this.repository.claimUnseen(holder, waiting, windowMs);
-				claimed.push(...claim.claimed);
-				for (const id of claim.seen) seen.add(id);
-				if (claim.busy.length === 0) return { holder, claimed, seen };
-				if (Date.now() > deadline) throw new EventsBusyError(claim.busy);
-				await sleep(CLAIM_POLL_MS);
-				waiting = claim.busy;
-			}
-		} catch (error) {
-			await holder.release().catch(() => undefined);
-			throw error;
-		}
-	}
-
-	/** As long as another execution may honestly take to route a batch: its slowest destination's delivery and retries. */
-	private claimWaitMs(): number {
-		let slowest = CLAIM_WAIT_FLOOR_MS;
-		for (const destination of this.routes.destinations.values()) slowest = Math.max(slowest, deliveryWaitMs(destination));
-		return slowest;
-	}
-
-	private async routeClaimed(parsedInputs: ParsedEvent[], seenBefore: Set<string>, windowMs: number, claims: EventClaims | undefined): Promise<EventOutcome[]> {
 		const outcomes: EventOutcome[] = [];
-		const log: RouteLogEntry[] = [];
 		const plans: DeliveryPlan[] = [];
 		const handled = new Set<string>();
-		const routed: RoutedOutcome[] = [];
-		for (let index = 0; index < parsedInputs.length; index++) {
-			const parsed = parsedInputs[index];
+		for (let index = 0; index < inputs.length; index++) {
+			const parsed = withFields(parseEvent(inputs[index], options, rawBodies[index]), fields[index]);
 			if (!parsed.ok) {
 				outcomes.push({ index, status: 'rejected', reason: parsed.reason, eventId: parsed.eventId, forged: parsed.forged === true });
-				log.push({ eventId: parsed.eventId, status: 'rejected', attempts: 0, detail: parsed.reason });
 				continue;
 			}
 			const { event } = parsed;
-			if (handled.has(event.id) || seenBefore.has(event.id)) {
+			if (handled.has(event.id)) {
 				outcomes.push({ index, status: 'duplicate', event });
-				log.push(eventEntry(event, 'duplicate'));
 				continue;
 			}
 			handled.add(event.id);
 			const rules = this.routes.match(event);
 			if (rules.length === 0) {
 				outcomes.push({ index, status: 'unmatched', event });
-				log.push(eventEntry(event, 'unmatched'));
 				continue;
 			}
 			const outcome: RoutedOutcome = { index, status: 'routed', event, rules: rules.map((rule) => rule.id), deliveries: [], transformFailures: [] };
 			outcomes.push(outcome);
-			routed.push(outcome);
 			this.plan(event, rules, undefined, outcome, plans);
-			for (const failure of outcome.transformFailures) log.push({ ...eventEntry(event, 'transform_failed'), ruleId: failure.ruleId, detail: failure.reason });
 		}
-		for (const { event, transformFailures } of routed) if (transformFailures.length > 0) await this.deadLetterTransformFailures(event, transformFailures);
-		await this.deliverAll(plans);
-		for (const { event, deliveries } of routed) logDeliveries(event, deliveries, log);
+		const effects = windowMs > 0 ? await this.dropSeenWithEffects(outcomes, plans, windowMs) : plans;
+		for (const outcome of outcomes) {
+			if (outcome.status === 'routed' && outcome.transformFailures.length > 0) await this.deadLetterTransformFailures(outcome.event, outcome.transformFailures);
+		}
+		await this.deliverAll(effects);
 		// Logged once handled, not before: the route log is the deduplication window.
-		await this.repository.log(log, windowMs, claims && { holder: claims.holder, eventIds: claims.claimed });
+		if (windowMs === 0) await this.repository.log(routeLog(outcomes));
+		else await this.repository.logHandled([...handled], windowMs, (loggedBefore) => routeLog(outcomes, loggedBefore));
 		return outcomes;
+	}
+
+	/**
+	 * Turns into duplicates the routed events with effects before their logging (deliveries to the outside, failed
+	 * transforms) that were handled within the window; returns the deliveries left to make. Events only handed to node
+	 * outputs wait for the look-up under the route log's lock.
+	 */
+	private async dropSeenWithEffects(outcomes: EventOutcome[], plans: DeliveryPlan[], windowMs: number): Promise<DeliveryPlan[]> {
+		const withEffects = new Set<string>();
+		for (const plan of plans) withEffects.add(plan.event.id);
+		for (const outcome of outcomes) if (outcome.status === 'routed' && outcome.transformFailures.length > 0) withEffects.add(outcome.event.id);
+		if (withEffects.size === 0) return plans;
+		const seen = await this.repository.seenWithin([...withEffects], windowMs);
+		if (seen.size === 0) return plans;
+		asDuplicates(outcomes, seen);
+		return plans.filter((plan) => !seen.has(plan.event.id));
 	}
 
 	/**
@@ -348,24 +315,6 @@ function deliveryWaitMs(destination: DestinationSpec): number {
 	return retry.maxTotalMs + (destination.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 2 + 30_000;
 }
 
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The events one route() call routes, claimed so no other execution routes them at the same time. */
-interface EventClaims {
-	holder: Lease;
-	/** Claimed and not seen: released with the route log. */
-	claimed: string[];
-	/** Handled within the window: duplicates. */
-	seen: Set<string>;
-}
-
-/** Another execution has been routing these events for longer than any honest route takes; nothing was routed. */
-export class EventsBusyError extends Error {
-	constructor(readonly eventIds: string[]) {
-		super(`Events ${eventIds.slice(0, 5).join(', ')}${eventIds.length > 5 ? ` and ${eventIds.length - 5} more` : ''} are still being routed by another execution; nothing was routed: deliver them again later`);
-	}
-}
-
 /** An event handed to a node output: the deduplication window is guard enough, there is no outside effect. */
 function handOff(event: RoutingEvent, rule: CompiledRule, destination: DestinationSpec, handedOff: HandedOffEvent): DeliveryResult {
 	return {
@@ -394,6 +343,40 @@ function withFields(parsed: ParsedEvent, fields: Record<string, unknown> | Error
 		return { ok: false, reason: `cannot set field: ${(error as Error).message}`, eventId: parsed.event.id };
 	}
 	return { ok: true, event: { ...parsed.event, data } };
+}
+
+/** Each routed or unmatched outcome whose event is in `ids` becomes a duplicate: nothing of it is handed off. */
+function asDuplicates(outcomes: EventOutcome[], ids: Set<string>): void {
+	for (let position = 0; position < outcomes.length; position++) {
+		const outcome = outcomes[position];
+		if ((outcome.status === 'routed' || outcome.status === 'unmatched') && ids.has(outcome.event.id)) outcomes[position] = { index: outcome.index, status: 'duplicate', event: outcome.event };
+	}
+}
+
+/**
+ * The route-log entries of a batch's outcomes, in input order. Events another execution logged first (`loggedBefore`)
+ * become duplicates; what this execution delivered to the outside for one of them is logged still, as it happened.
+ */
+function routeLog(outcomes: EventOutcome[], loggedBefore?: Set<string>): RouteLogEntry[] {
+	const log: RouteLogEntry[] = [];
+	for (const outcome of outcomes) {
+		if (outcome.status === 'rejected') {
+			log.push({ eventId: outcome.eventId, status: 'rejected', attempts: 0, detail: outcome.reason });
+			continue;
+		}
+		const { event } = outcome;
+		if (loggedBefore?.has(event.id) && outcome.status !== 'duplicate') {
+			log.push(eventEntry(event, 'duplicate'));
+			if (outcome.status === 'routed') for (const delivery of outcome.deliveries) if (delivery.status === 'delivered') log.push(logEntry(event, delivery));
+		} else if (outcome.status !== 'routed') {
+			log.push(eventEntry(event, outcome.status));
+		} else {
+			for (const failure of outcome.transformFailures) log.push({ ...eventEntry(event, 'transform_failed'), ruleId: failure.ruleId, detail: failure.reason });
+			logDeliveries(event, outcome.deliveries, log);
+		}
+	}
+	if (loggedBefore && loggedBefore.size > 0) asDuplicates(outcomes, loggedBefore);
+	return log;
 }
 
 function eventEntry(event: RoutingEvent, status: RouteLogStatus): RouteLogEntry {

@@ -1,4 +1,5 @@
 import type { Leases } from './leases';
+import type { SqlExecutor } from './types';
 
 export interface ExclusiveOptions {
 	/** How long to wait for the holder before giving up (default 10 minutes: a sync run's length). */
@@ -32,4 +33,13 @@ export async function runExclusive<T>(leases: Leases, name: string, work: () => 
 	} finally {
 		await holder.release([name]).catch(() => holder.abandon([name]));
 	}
+}
+
+/**
+ * Holds the store-wide lock `name` until the caller's transaction ends, so transactions that read and then write under
+ * one name run one after the other. SQLite needs nothing more: its transactions begin IMMEDIATE, one writer at a time.
+ * On PostgreSQL an advisory lock keyed by the schema and the name (one integration's store does not hold up another's).
+ */
+export async function lockInTransaction(tx: SqlExecutor, name: string): Promise<void> {
+	if (tx.dialect === 'postgres') await tx.query("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || ?, 0))", [name]);
 }
