@@ -234,6 +234,22 @@ test('a variant a store refuses fails its product there naming the variant, leav
 	}
 });
 
+test('a variant whose SKU Magento sells as a product of its own fails the tee there naming the variant, and that product is left alone', async () => {
+	// Magento saves a child by its SKU: saved, the mug would have become the tee's child.
+	await control('magento').seed({ products: [{ sku: 'TEE-M-Blue', name: 'Mug', price: 8, type_id: 'simple', status: 1, visibility: 4 }] });
+	await control('shopify').seed({ products: [tee] });
+	const stores = ['shopify', 'magento'] as const;
+	const source = await shapes.shopify();
+	for (let attempt = 1; attempt <= 2; attempt++) {
+		const summary = await sync(stores);
+		const refused = summary.failures.map((failure) => `${failure.platform}: ${failure.error?.message}`);
+		expect({ attempt, refused }).toEqual({ attempt, refused: ['magento: variants[4].sku: Magento already sells the product "Mug" under the SKU "TEE-M-Blue"'] });
+		const products = await control('magento').state<Array<{ sku: string; name: string; type_id: string; visibility: number }>>('products');
+		expect({ attempt, magento: products.map((product) => `${product.type_id} ${product.sku} ${product.name} ${product.visibility}`) }).toEqual({ attempt, magento: ['simple TEE-M-Blue Mug 4'] });
+		expect({ attempt, shopify: await shapes.shopify() }).toEqual({ attempt, shopify: source });
+	}
+});
+
 test('a variant price edited on Magento from its configurable product reaches the other stores once, no echo', async () => {
 	await control('shopify').seed({ products: [tee] });
 	expect((await sync()).failures).toEqual([]);

@@ -9,6 +9,7 @@ import {
 	productRecord,
 	readImages,
 	readProductCursor,
+	variantError,
 	variantProduct,
 	variantsInOptionOrder,
 	weightValue,
@@ -336,9 +337,11 @@ export class MagentoProducts implements ProductConnector {
 	/**
 	 * A product with variants made ready: its options' attributes read (once a batch), values they lack added, its
 	 * children's saves, and (an update) the children it has now. An option with no attribute of its code is refused
-	 * naming it.
+	 * naming it, and so is a variant whose SKU another product is sold under (see `soldAlone`).
 	 */
 	private async plan(write: RecordWrite, product: ConfigurablePlan['product'], cache: Map<string, MagentoAttribute>): Promise<ConfigurablePlan> {
+		const current = write.externalId ? (await this.children(write.externalId)).map((child) => child.sku) : [];
+		await this.soldAlone(product.variants, [...current, ...(write.externalId ? [write.externalId] : [])]);
 		const attributes: MagentoAttribute[] = [];
 		for (const [index, option] of product.options.entries()) {
 			const code = attributeCode(option.name);
@@ -349,7 +352,6 @@ export class MagentoProducts implements ProductConnector {
 			cache.set(code, attribute);
 			attributes.push(attribute);
 		}
-		const current = write.externalId ? (await this.children(write.externalId)).map((child) => child.sku) : [];
 		return {
 			sku: write.externalId ?? `${product.sku}${CONFIGURABLE_SUFFIX}`,
 			product,
@@ -357,6 +359,31 @@ export class MagentoProducts implements ProductConnector {
 			children: product.variants.map((variant) => childProduct(product, variant, attributes, product.options)),
 			current,
 		};
+	}
+
+	/**
+	 * Refuses the first new variant whose SKU Magento gives a product of its own (one search for them all): a child is
+	 * saved by its SKU, which would turn that product into this one's child. A child left unlinked by an earlier attempt
+	 * (enabled, not visible individually) is taken back.
+	 */
+	private async soldAlone(variants: ProductVariant[], held: string[]): Promise<void> {
+		const fresh = variants.map((variant) => variant.sku).filter((sku) => !held.includes(sku));
+		if (fresh.length === 0) return;
+		const found = await this.transport.request<{ items: MagentoProduct[] }>({
+			method: 'GET',
+			url: '/V1/products',
+			qs: {
+				'searchCriteria[filter_groups][0][filters][0][field]': 'sku',
+				'searchCriteria[filter_groups][0][filters][0][value]': fresh.join(','),
+				'searchCriteria[filter_groups][0][filters][0][condition_type]': 'in',
+				'searchCriteria[pageSize]': fresh.length,
+			},
+		});
+		const taken = new Map(found.items.filter((product) => !isChild(product)).map((product) => [product.sku, product]));
+		const position = variants.findIndex((variant) => taken.has(variant.sku));
+		if (position < 0) return;
+		const other = taken.get(variants[position].sku) as MagentoProduct;
+		throw Object.assign(new Error(variantError(position, 'sku', `Magento already sells the product ${JSON.stringify(other.name)} under the SKU ${JSON.stringify(other.sku)}`)), { code: 'DUPLICATE' });
 	}
 
 	private async attribute(code: string, field: string, name: string): Promise<MagentoAttribute> {
