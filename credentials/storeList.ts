@@ -1,4 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
+import type { ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
+
+import { IntegrationBigCommerceApi } from './IntegrationBigCommerceApi.credentials';
+import { IntegrationMagentoApi } from './IntegrationMagentoApi.credentials';
+import { IntegrationShopifyApi } from './IntegrationShopifyApi.credentials';
+import { IntegrationWooCommerceApi } from './IntegrationWooCommerceApi.credentials';
 
 /**
  * A list of stores in one credential: n8n's credential form renders a `fixedCollection` with several values (its
@@ -38,22 +43,29 @@ export function storeListProperties(platform: string, id: string, store: INodePr
 	];
 }
 
-const FIRST_STORE = '$credentials.stores.store[0].';
+/**
+ * Each platform credential's own test request, by its type: a list credential declares no `test` (n8n's declarative test
+ * makes one request, and n8n prefers it to a node's), so the nodes taking a list test every store with it (testedBy,
+ * nodes/shared/storeListCredentialTest.ts).
+ */
+const STORE_TESTS: ReadonlyMap<string, ICredentialTestRequest['request']> = new Map(
+	[new IntegrationShopifyApi(), new IntegrationWooCommerceApi(), new IntegrationMagentoApi(), new IntegrationBigCommerceApi()].map((credential) => [credential.name, credential.test.request]),
+);
 
-/** The expression strings of an authentication or test request, reading the first listed store's fields. */
-function onFirstStore<T>(value: T): T {
-	if (typeof value === 'string') return value.replaceAll('$credentials.', FIRST_STORE) as T;
-	if (Array.isArray(value)) return value.map(onFirstStore) as T;
-	if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, onFirstStore(inner)])) as T;
+/** A test request's value with one store's fields in place of its `{{$credentials.field}}` expressions. */
+function withStoreValues<T>(value: T, values: Record<string, unknown>): T {
+	if (typeof value === 'string' && value.startsWith('=')) {
+		const filled = value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, field: string) => String(values[field] ?? ''));
+		if (filled.includes('{{')) throw new Error(`The test request reads more than credential fields: ${value}`);
+		return filled as T;
+	}
+	if (Array.isArray(value)) return value.map((inner: unknown) => withStoreValues(inner, values)) as T;
+	if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withStoreValues(inner, values)])) as T;
 	return value;
 }
 
-/** The platform credential's test, run against the first listed store (each store is checked on the node's run). */
-export function firstStoreTest(test: ICredentialTestRequest): ICredentialTestRequest {
-	return onFirstStore(test);
-}
-
-/** The platform credential's authentication for the first listed store: only the credential test uses it. */
-export function firstStoreAuthentication(authenticate: IAuthenticateGeneric): IAuthenticateGeneric {
-	return onFirstStore(authenticate);
+/** The platform credential's test request for one listed store (its values), or undefined for a type without one. */
+export function storeTestRequest(platformCredentialType: string, values: Record<string, unknown>): ICredentialTestRequest['request'] | undefined {
+	const request = STORE_TESTS.get(platformCredentialType);
+	return request && withStoreValues(request, values);
 }

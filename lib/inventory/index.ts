@@ -26,7 +26,7 @@ export { inventoryMigrations } from './migrations';
 export { orderMovements, type OrderEvent, type StockMovement } from './movements';
 export { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
-export { latestStoreOrders, newOrders, orderPollPlatforms, pollStoreOrders, readOrderPollCursor, type OrderPollCursor, type OrderPollResult, type OrderPollStart } from './orderPoll';
+export { latestStoreOrders, newOrders, orderPollPlatforms, pollStoreOrders, pollStores, readOrderPollCursor, type OrderPollCursor, type OrderPollResult, type OrderPollStart, type PolledOrderStore, type StoresPollResult } from './orderPoll';
 export type { StoreOrder } from '../platforms/inventory';
 export { orderInputSchema, orderPayloadSchema, repeatedLines, returnInputSchema, skuListSchema, MOVEMENT_KINDS, type MovementKind } from './inputs';
 

@@ -54,6 +54,42 @@ export function newOrders(pulled: StoreOrder[], cursor: OrderPollCursor | undefi
 	return { orders, cursor: { since: latest, seenAtSince: [...new Set(kept)] } };
 }
 
+/** One store an order poll reads: its id (`magento@eu` in a list, else its platform) and its connector. */
+export interface PolledOrderStore {
+	id: string;
+	connector: InventoryConnector;
+}
+
+/** What a poll of several stores found: the new orders with their store's id, each store's cursor, and the stores it could not read. */
+export interface StoresPollResult {
+	orders: Array<{ store: string; order: StoreOrder }>;
+	/** Every store's cursor to keep: moved for the stores read, as it was for the others. */
+	cursors: Record<string, OrderPollCursor>;
+	failed: Array<{ store: string; error: Error }>;
+}
+
+/**
+ * Polls every store with a cursor of its own (each store has its own clock and order ids), so each new order of each
+ * store is emitted once. A store that cannot be read keeps its cursor, so its orders come on a later poll, and is
+ * reported beside the others' orders; when no store can be read, the poll fails with the first store's error.
+ */
+export async function pollStores(stores: readonly PolledOrderStore[], cursors: Readonly<Record<string, unknown>>, start: OrderPollStart): Promise<StoresPollResult> {
+	const result: StoresPollResult = { orders: [], cursors: {}, failed: [] };
+	for (const { id, connector } of stores) {
+		const kept = readOrderPollCursor(cursors[id]);
+		if (kept) result.cursors[id] = kept;
+		try {
+			const { orders, cursor } = await pollStoreOrders(connector, kept, start);
+			if (cursor) result.cursors[id] = cursor;
+			result.orders.push(...orders.map((order) => ({ store: id, order })));
+		} catch (error) {
+			result.failed.push({ store: id, error: error as Error });
+		}
+	}
+	if (stores.length > 0 && result.failed.length === stores.length) throw result.failed[0].error;
+	return result;
+}
+
 /** The store's latest orders, oldest first: a sample for mapping fields when a manual run finds nothing new. */
 export async function latestStoreOrders(connector: InventoryConnector, limit: number): Promise<StoreOrder[]> {
 	if (connector.latestOrders) return connector.latestOrders(limit);

@@ -38,6 +38,9 @@ export class StoreListError extends Error {
  */
 export const listedStoreId = (platform: string, label: string): string => (label ? `${platform}@${label}` : platform);
 
+/** A listed store as messages name it: by its label, or by its id for the one store a list may leave without one. */
+export const listedStoreName = (store: Pick<ListedStore, 'id' | 'label'>): string => `Store '${store.label || store.id}'`;
+
 /** The fields a request is authenticated with (`{accessToken}` in the vendor's declared auth), each required. */
 function authFields(definition: PlatformDefinition): string[] {
 	const auth = definition.standaloneAuth;

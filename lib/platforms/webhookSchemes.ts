@@ -87,6 +87,12 @@ export interface WebhookReceiver<Event extends string> {
 	eventBody?: Rule<unknown>;
 	/** The vendor checks its signatures itself, through its API: the trigger needs a transport to receive a delivery. */
 	verifiedThroughApi?: boolean;
+	/**
+	 * How the vendor names the store a delivery comes from, so that one webhook URL registered on every store of a list
+	 * credential tells them apart (and checks each delivery with its own store's secret). A vendor without it is not
+	 * offered with a store list on its trigger.
+	 */
+	sendingStore?: StoreIdentity;
 	/** The body of a delivery that is not JSON (Braintree's signed form), or undefined when it is malformed; default JSON. */
 	parse?(rawBody: Buffer): unknown;
 	/** For vendors that send several events in one delivery (HubSpot): the events of a parsed body, or undefined when it is none. */
@@ -97,6 +103,30 @@ export interface WebhookReceiver<Event extends string> {
 	topic(header: HeaderReader, payload: Record<string, unknown>): string | undefined;
 	/** The vendor's id of what the event is about (the order, the payment, the record). */
 	subjectId(payload: Record<string, unknown>): string | undefined;
+}
+
+/**
+ * The store a delivery names and the store a credential reaches, in one comparable form (a shop's host, a site's URL
+ * without its scheme, a store hash): equal for the same store.
+ */
+export interface StoreIdentity {
+	/** Where the vendor names the store, for messages: a header (`X-Shopify-Shop-Domain`) or a payload field (`producer`). */
+	carriedIn: string;
+	/** The store a delivery names, or undefined when it names none. */
+	ofDelivery(header: HeaderReader, payload: Record<string, unknown> | undefined): string | undefined;
+	/** The store a credential reaches, from its API's base URL; undefined when the URL does not say. */
+	ofStore(baseUrl: string): string | undefined;
+}
+
+/** A URL as a store identity: its host (lower case) and path, without scheme, query or trailing slash. */
+export function siteOf(url: unknown): string | undefined {
+	if (typeof url !== 'string' || url.trim() === '') return undefined;
+	try {
+		const parsed = new URL(url.trim());
+		return `${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, '')}`;
+	} catch {
+		return undefined;
+	}
 }
 
 /**

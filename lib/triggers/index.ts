@@ -14,6 +14,7 @@ export {
 	type TriggerEvent,
 } from './webhookTrigger';
 export { firstDelivery, DELIVERY_MEMORY_DAYS } from './deliveries';
+export { sendingStore, storesByIdentity, type HookStore } from './storeLists';
 export { triggerMigrations } from './migrations';
 export {
 	CRM_EVENTS,

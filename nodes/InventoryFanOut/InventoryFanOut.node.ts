@@ -17,6 +17,7 @@ import { inventoryFanOutProperties, operationOptions } from './InventoryFanOut.d
 import { routeOperation } from '../shared/operationRouter';
 import { credentialSlots, secondStoreSlots } from '../shared/platformCredentials';
 import { storeListSlots } from '../shared/storeLists';
+import { integrationStoreListTest } from '../shared/storeListCredentialTest';
 import { integrationStateStoreTest, stateStoreNotice } from '../shared/stateStoreCredentialTest';
 import { operationSubtitle, platformNamesOf } from '../shared/subtitle';
 
@@ -55,7 +56,7 @@ export class InventoryFanOut implements INodeType {
 		properties: [stateStoreNotice, ...inventoryFanOutProperties],
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest }, listSearch: locationListSearch, loadOptions: channelRuleLoadOptions };
+	methods = { credentialTest: { integrationStateStoreTest, integrationStoreListTest }, listSearch: locationListSearch, loadOptions: channelRuleLoadOptions };
 
 	/** Outputs named for the operation (actions/outputs.ts); failures follow On Error. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

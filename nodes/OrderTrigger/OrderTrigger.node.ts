@@ -4,13 +4,15 @@ import { orderWebhookScheme } from '../../lib/triggers';
 import { integrationStateStoreTest } from '../shared/stateStoreCredentialTest';
 import { platformNames, receiveVendorWebhook, triggerPlatforms, vendorTriggerDescription, vendorWebhookMethods } from '../shared/webhookTrigger';
 import { platformNameOf } from '../shared/subtitle';
+import { integrationStoreListTest } from '../shared/storeListCredentialTest';
 
 const PLATFORMS = triggerPlatforms('orderWebhooks');
 
 /**
- * Starts a workflow on an order event from a store. Activating the workflow registers a webhook with the store
- * through its API (keeping the store's webhook id, and the secret where the package chooses one, in the node's static
- * data); deactivating deletes it. Each delivery is verified on its raw body before any execution exists.
+ * Starts a workflow on an order event from a store, or from any store of a store list. Activating the workflow registers
+ * a webhook with the store (each listed store) through its API (keeping the store's webhook id, and the secret where the
+ * package chooses one, in the node's static data); deactivating deletes it. Each delivery is verified on its raw body,
+ * with the secret of the store it comes from, before any execution exists.
  */
 export class OrderTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,10 +33,11 @@ export class OrderTrigger implements INodeType {
 			],
 			defaultEvent: 'created',
 			noticesOf: 'orderWebhooks',
+			storeListsOf: 'orderWebhooks',
 		}),
 	};
 
-	methods = { credentialTest: { integrationStateStoreTest } };
+	methods = { credentialTest: { integrationStateStoreTest, integrationStoreListTest } };
 
 	webhookMethods = vendorWebhookMethods(orderWebhookScheme);
 

@@ -1,9 +1,11 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions, INodeCredentialDescription, INodePropertyOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, INodeCredentialDescription, INodePropertyOptions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { platformDefinition, platformsServing, type Capability } from '../../lib/platforms/catalog';
+import { platformCatalog, platformDefinition, platformsServing, type Capability } from '../../lib/platforms/catalog';
+import type { PlatformDefinition } from '../../lib/platforms/definition';
 import { parseStoreList, StoreListError, type ListedStore } from '../../lib/platforms/storeList';
-import { storeChoice, storeOptions } from './platformCredentials';
+import { shownWhileChosen, storeChoice, storeOptions } from './platformCredentials';
+import { STORE_LIST_TEST } from './storeListCredentialTest';
 
 /** A store of a list credential as the node reaches it: the entry, and the credential type it came from. */
 export interface NodeListedStore extends ListedStore {
@@ -26,9 +28,21 @@ export const storeListValue = (platform: string): string => `${platform}${LIST_S
 
 const listPlatforms = (capability: Capability) => platformsServing(capability).filter((definition) => definition.credentials.storeList);
 
-/** The list options of the platforms serving the capability: "Shopify (Store List)" → `shopify-list`. */
+/** The platform whose list a selection picks (`shopify-list` → `shopify`), or undefined for a single store. */
+export function listSelection(selection: string): string | undefined {
+	if (!selection.endsWith(LIST_SUFFIX)) return undefined;
+	const platform = selection.slice(0, -LIST_SUFFIX.length);
+	return platformCatalog.find((definition) => definition.id === platform && definition.credentials.storeList)?.id;
+}
+
+/** The list options of the platforms with a store list credential among `platforms`: "Shopify (Store List)" → `shopify-list`. */
+export function listOptionsOf(platforms: readonly PlatformDefinition[]): Array<{ name: string; value: string }> {
+	return platforms.filter((definition) => definition.credentials.storeList).map((definition) => ({ name: `${definition.displayName} (Store List)`, value: storeListValue(definition.id) }));
+}
+
+/** The list options of the platforms serving the capability. */
 export function storeListOptions(capability: Capability): Array<{ name: string; value: string }> {
-	return listPlatforms(capability).map((definition) => ({ name: `${definition.displayName} (Store List)`, value: storeListValue(definition.id) }));
+	return listOptionsOf(platformsServing(capability));
 }
 
 /** A node's store choices: each platform, its second store, and its list of stores. */
@@ -36,19 +50,31 @@ export function storeAndListOptions(capability: Capability): Array<{ name: strin
 	return [...storeOptions(capability).map(({ name, value }) => ({ name, value })), ...storeListOptions(capability)];
 }
 
-/** One optional slot per list credential type (`integrationShopifyStoresApi`) of the platforms serving the capability. */
+/**
+ * One optional slot per list credential type (`integrationShopifyStoresApi`) of the platforms serving the capability,
+ * each tested store by store by the node (see storeListCredentialTest.ts).
+ */
 export function storeListSlots(capability: Capability): INodeCredentialDescription[] {
-	return listPlatforms(capability).map((definition) => ({ name: definition.credentials.storeList!.type, required: false }));
+	return listPlatforms(capability).map((definition) => ({ name: definition.credentials.storeList!.type, required: false, testedBy: STORE_LIST_TEST }));
+}
+
+/** For a single Platform choice (`parameter`): each list option's slot, required while that list is the one chosen. */
+export function chosenListSlots(options: ReadonlyArray<{ value: string }>, parameter = 'platform'): INodeCredentialDescription[] {
+	return options.flatMap(({ value }) => {
+		const platform = listSelection(value);
+		return platform ? [{ name: platformDefinition(platform).credentials.storeList!.type, required: true, displayOptions: shownWhileChosen(parameter, value), testedBy: STORE_LIST_TEST }] : [];
+	});
 }
 
 function listedPlatform(capability: Capability, selection: string): string | undefined {
-	return listPlatforms(capability).find((definition) => storeListValue(definition.id) === selection)?.id;
+	const platform = listSelection(selection);
+	return listPlatforms(capability).some((definition) => definition.id === platform) ? platform : undefined;
 }
 
-type Context = IExecuteFunctions | ILoadOptionsFunctions;
+type Context = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions | IPollFunctions;
 
 /** The stores of the platform's list credential on the node, each checked; a bad entry is an error naming it. */
-async function listedStores(context: Context, platform: string): Promise<NodeListedStore[]> {
+export async function listedStores(context: Context, platform: string): Promise<NodeListedStore[]> {
 	const definition = platformDefinition(platform);
 	const binding = definition.credentials.storeList!;
 	const credentialName = `${definition.displayName} Stores credential`;

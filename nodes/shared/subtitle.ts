@@ -1,9 +1,17 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
 import { platformCatalog } from '../../lib/platforms/catalog';
+import { storeListValue } from './storeLists';
 
-/** `{"hubspot":"HubSpot",…}`: platform ids to the names users know, as an expression literal. */
-const platformNames = JSON.stringify(Object.fromEntries(platformCatalog.map((definition) => [definition.id, definition.displayName])));
+/** `{"hubspot":"HubSpot","shopify-list":"Shopify stores",…}`: platform ids and store lists to the names users know, as an expression literal. */
+const platformNames = JSON.stringify(
+	Object.fromEntries(
+		platformCatalog.flatMap((definition) => [
+			[definition.id, definition.displayName],
+			...(definition.credentials.storeList ? [[storeListValue(definition.id), `${definition.displayName} stores`]] : []),
+		]),
+	),
+);
 
 /** An expression fragment: the display name of the platform chosen in `parameter`. */
 export const platformNameOf = (parameter: string) => `(${platformNames}[$parameter["${parameter}"]] || $parameter["${parameter}"] || "")`;

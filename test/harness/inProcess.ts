@@ -82,7 +82,7 @@ interface LoadedTypes {
 
 const loadedByPackages = new Map<string, Promise<LoadedTypes>>();
 
-function loadTypes(packageRoots: string[]): Promise<LoadedTypes> {
+export function loadTypes(packageRoots: string[]): Promise<LoadedTypes> {
 	const key = packageRoots.join('\n');
 	if (!loadedByPackages.has(key)) loadedByPackages.set(key, loadPackages(packageRoots));
 	return loadedByPackages.get(key)!;
@@ -121,7 +121,7 @@ export async function knownNodeTypes(packages = [repoRoot]): Promise<string[]> {
 }
 
 /** Gives each node a reference to every test credential type its description declares and it lacks. */
-function withTestCredentialReferences(nodes: INode[], nodeTypes: INodeTypes, credentialTypes: string[]): INode[] {
+export function withTestCredentialReferences(nodes: INode[], nodeTypes: INodeTypes, credentialTypes: string[]): INode[] {
 	return nodes.map((node) => {
 		const declared = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.credentials ?? [];
 		const references = { ...node.credentials };
@@ -142,7 +142,7 @@ function defaultStartNode(workflow: Workflow, seeded: boolean): INode | undefine
 	return (seeded ? webhook : undefined) ?? workflow.getStartNode() ?? webhook;
 }
 
-function additionalDataFor(hooks: ExecutionLifecycleHooks, credentialsHelper: InProcessCredentialsHelper): IWorkflowExecuteAdditionalData {
+export function additionalDataFor(hooks: ExecutionLifecycleHooks, credentialsHelper: InProcessCredentialsHelper): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:5678';
 	const unavailable = (what: string) => () => {
 		throw new Error(`${what} is not available in the in-process harness; use the real n8n harness`);

@@ -209,9 +209,12 @@ test.each([
 	const platform = node.description.properties.find((property) => property.name === 'platform')!;
 	expect(platform.type).toBe('options');
 	const ids = (platform.options as INodePropertyOptions[]).map((option) => String(option.value));
-	expect(ids).toEqual(platformsServing(capability).map((definition) => definition.id));
+	// The Order Trigger also takes each store platform's list of stores, through its store list credential.
+	const lists = name === 'orderTrigger' ? platformsServing(capability).filter((definition) => definition.credentials.storeList).map((definition) => `${definition.id}-list`) : [];
+	expect(ids).toEqual([...platformsServing(capability).map((definition) => definition.id), ...lists]);
 	for (const chosen of ids) {
 		const slots = (node.description.credentials ?? []).filter((credential) => shownSlots(node, { platform: chosen }).includes(credential.name) && credential.name !== 'integrationStateStore');
-		expect(slots).toEqual([expect.objectContaining({ name: platformDefinition(chosen).credentials.type, required: true })]);
+		const listed = lists.includes(chosen) ? platformDefinition(chosen.replace(/-list$/, '')).credentials.storeList!.type : undefined;
+		expect(slots).toEqual([expect.objectContaining(listed ? { name: listed, required: true, testedBy: 'integrationStoreListTest' } : { name: platformDefinition(chosen).credentials.type, required: true })]);
 	}
 });

@@ -26,10 +26,12 @@ describe.each([
 		const expected: Array<Pick<INodeProperties, 'name' | 'displayName' | 'displayOptions'>> = platformsServing(kind).flatMap((definition) => {
 			const scheme = definition[kind]!;
 			const missing = eventValues(node).filter((event) => !(event in scheme.events));
+			// A vendor's notices hold for a list of its stores too (the Order Trigger takes store lists).
+			const shownFor = [definition.id, ...(kind === 'orderWebhooks' && definition.credentials.storeList ? [`${definition.id}-list`] : [])];
 			return [
-				...(scheme.setupNotice ? [{ name: `${definition.id}Notice`, displayName: scheme.setupNotice, displayOptions: { show: { platform: [definition.id] } } }] : []),
+				...(scheme.setupNotice ? [{ name: `${definition.id}Notice`, displayName: scheme.setupNotice, displayOptions: { show: { platform: shownFor } } }] : []),
 				...(scheme.missingEventsNotice && missing.length > 0
-					? [{ name: `${definition.id}EventNotice`, displayName: scheme.missingEventsNotice, displayOptions: { show: { platform: [definition.id], event: missing } } }]
+					? [{ name: `${definition.id}EventNotice`, displayName: scheme.missingEventsNotice, displayOptions: { show: { platform: shownFor, event: missing } } }]
 					: []),
 			];
 		});

@@ -55,6 +55,12 @@ export const bigCommerceOrderWebhooks: OrderWebhookScheme = {
 		return verdict(secret !== '' && safeEqual(presented, secret), `${BIGCOMMERCE_SECRET_HEADER} does not match the webhook's secret`);
 	},
 	deliveryId: (_header, payload) => idText(payload.hash),
+	// `stores/{store_hash}`, the hash its API URL carries (`/stores/{store_hash}/v3`).
+	sendingStore: {
+		carriedIn: 'producer',
+		ofDelivery: (_header, payload) => (typeof payload?.producer === 'string' ? /^stores\/([^/]+)$/.exec(payload.producer)?.[1] : undefined),
+		ofStore: (baseUrl) => /\/stores\/([^/]+)/.exec(baseUrl)?.[1],
+	},
 	topic: (_header, payload) => (typeof payload.scope === 'string' ? payload.scope : undefined),
 	subjectId: (payload) => idText(orderData(payload).id),
 };

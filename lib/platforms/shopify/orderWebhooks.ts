@@ -1,5 +1,5 @@
 import { verifyBodyHmac } from '../inventory';
-import { idText, ignoreNotFound, type OrderWebhookScheme, type VendorHook } from '../webhookSchemes';
+import { idText, ignoreNotFound, siteOf, type OrderWebhookScheme, type VendorHook } from '../webhookSchemes';
 
 interface ShopifyWebhook {
 	id: number;
@@ -36,6 +36,12 @@ export const shopifyOrderWebhooks: OrderWebhookScheme = {
 	},
 	verify: ({ header, rawBody }, secret) => verifyBodyHmac(header, 'x-shopify-hmac-sha256', rawBody, secret),
 	deliveryId: (header) => header('x-shopify-webhook-id'),
+	// The shop's myshopify.com host, which its Admin API URL is on.
+	sendingStore: {
+		carriedIn: 'X-Shopify-Shop-Domain',
+		ofDelivery: (header) => header('x-shopify-shop-domain')?.trim().toLowerCase() || undefined,
+		ofStore: (baseUrl) => siteOf(baseUrl)?.split('/')[0],
+	},
 	orderSummary: (payload) => ({ customerEmail: payload.email, total: payload.total_price, createdAt: payload.created_at }),
 	topic: (header) => header('x-shopify-topic'),
 	// A refund names its order in order_id; the order topics send the order itself (an id past 2^53 cannot be read

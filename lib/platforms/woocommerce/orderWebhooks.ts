@@ -1,5 +1,5 @@
 import { verifyBodyHmac } from '../inventory';
-import { idText, ignoreNotFound, objectAt, type OrderWebhookScheme } from '../webhookSchemes';
+import { idText, ignoreNotFound, objectAt, siteOf, type OrderWebhookScheme } from '../webhookSchemes';
 
 interface WooWebhook {
 	id: number;
@@ -49,6 +49,12 @@ export const wooCommerceOrderWebhooks: OrderWebhookScheme = {
 	},
 	verify: ({ header, rawBody }, secret) => verifyBodyHmac(header, 'x-wc-webhook-signature', rawBody, secret),
 	deliveryId: (header) => header('x-wc-webhook-delivery-id'),
+	// The site's home URL; its REST API is under /wp-json on the same site.
+	sendingStore: {
+		carriedIn: 'X-WC-Webhook-Source',
+		ofDelivery: (header) => siteOf(header('x-wc-webhook-source')),
+		ofStore: (baseUrl) => siteOf(baseUrl.replace(/\/wp-json(\/.*)?$/i, '')),
+	},
 	orderSummary: (payload) => ({
 		customerEmail: objectAt(payload, 'billing').email,
 		total: payload.total,

@@ -223,7 +223,9 @@ export const createShopifySandbox: VendorSandboxFactory = (services) => {
 	/** One event to every subscription on its topic: the same X-Shopify-Webhook-Id on each of the `times` deliveries. */
 	const emit = (topic: string, payload: unknown, times = 1) => {
 		const webhookId = randomUUID();
-		const sign: WebhookSigner = (input) => ({ ...signShopifyWebhook(input), 'X-Shopify-Topic': topic, 'X-Shopify-Webhook-Id': webhookId });
+		// The shop's domain is where its Admin API is: this sandbox's host, so two sandboxes are two shops.
+		const shop = new URL(services.baseUrl()).host;
+		const sign: WebhookSigner = (input) => ({ ...signShopifyWebhook(input), 'X-Shopify-Topic': topic, 'X-Shopify-Webhook-Id': webhookId, 'X-Shopify-Shop-Domain': shop });
 		const targets = state.subscriptions.filter((subscription) => subscription.topic === topic);
 		for (let time = 0; time < times; time++) for (const target of targets) services.deliverWebhook({ url: target.address, secret: shopifyAppSecret }, payload, sign);
 		return { topic, webhookId, deliveries: targets.length * times, payload };

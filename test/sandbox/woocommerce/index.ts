@@ -172,7 +172,8 @@ export const createWooCommerceSandbox: VendorSandboxFactory = (services) => {
 		for (const hook of targets) {
 			const deliveryId = randomUUID();
 			const [resource, event] = topic.split('.');
-			const sign: WebhookSigner = (input) => ({ ...signWooWebhook(input), 'X-WC-Webhook-Topic': topic, 'X-WC-Webhook-Resource': resource, 'X-WC-Webhook-Event': event, 'X-WC-Webhook-ID': String(hook.id), 'X-WC-Webhook-Delivery-ID': deliveryId });
+			// The site's home URL, under which its REST API is: this sandbox's, so two sandboxes are two sites.
+			const sign: WebhookSigner = (input) => ({ ...signWooWebhook(input), 'X-WC-Webhook-Source': `${services.baseUrl()}/`, 'X-WC-Webhook-Topic': topic, 'X-WC-Webhook-Resource': resource, 'X-WC-Webhook-Event': event, 'X-WC-Webhook-ID': String(hook.id), 'X-WC-Webhook-Delivery-ID': deliveryId });
 			for (let time = 0; time < times; time++) services.deliverWebhook({ url: hook.delivery_url, secret: hook.secret }, payload, sign);
 		}
 		return { topic, deliveries: targets.length * times, payload };
