@@ -60,16 +60,20 @@ export function toCalendarDate(value: string): string {
 	return Number.isNaN(instant.getTime()) ? value : instant.toISOString().slice(0, 10);
 }
 
-export function applyTransforms(value: unknown, transforms: ValueTransform[] = []): unknown {
-	return transforms.reduce<unknown>((current, transform) => {
+export function applyTransforms(value: unknown, transforms?: ValueTransform[]): unknown {
+	// A loop, no default list: called for every field of every record a sync reads or writes.
+	if (!transforms) return value;
+	let current = value;
+	for (const transform of transforms) {
 		if (typeof current !== 'string') return current;
-		if (transform === 'trim') return current.trim();
-		if (transform === 'lowercase') return current.toLowerCase();
-		if (transform === 'uppercase') return current.toUpperCase();
-		if (transform === 'e164') return toE164(current);
-		if (transform === 'date') return toCalendarDate(current);
-		return transform.map[current] ?? current;
-	}, value);
+		if (transform === 'trim') current = current.trim();
+		else if (transform === 'lowercase') current = current.toLowerCase();
+		else if (transform === 'uppercase') current = current.toUpperCase();
+		else if (transform === 'e164') current = toE164(current);
+		else if (transform === 'date') current = toCalendarDate(current);
+		else current = transform.map[current] ?? current;
+	}
+	return current;
 }
 
 /**

@@ -24,9 +24,22 @@ export function* inListChunks<V extends SqlValue>(values: Iterable<V>, size = IN
 	if (!(Number.isSafeInteger(size) && size >= 1)) throw new Error(`An IN list chunk holds at least 1 value, got ${size}`);
 	const distinct = [...new Set(values)];
 	for (let start = 0; start < distinct.length; start += size) {
-		const part = distinct.slice(start, start + size);
-		yield { values: part, placeholders: part.map(() => '?').join(', ') };
+		// Most lists fit one chunk (a page, a batch): taken whole, not copied.
+		const part = start === 0 && distinct.length <= size ? distinct : distinct.slice(start, start + size);
+		yield { values: part, placeholders: placeholders(part.length) };
 	}
+}
+
+/** `?, ?, …` by count: the same few counts (a page, a batch, the chunk size) come back for every statement. */
+const placeholderLists = new Map<number, string>();
+
+function placeholders(count: number): string {
+	let list = placeholderLists.get(count);
+	if (list === undefined) {
+		list = Array.from({ length: count }, () => '?').join(', ');
+		if (placeholderLists.size < 1000) placeholderLists.set(count, list);
+	}
+	return list;
 }
 
 /**

@@ -80,7 +80,8 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 
 	const key = { integration, platform: connector.platform, entity };
 	// Ids by type, never String()-ed: an object id would be linked to a platform record as "[object Object]".
-	const internalIds = records.map((record) => id().check(record.id, 'id').value);
+	const idRule = id();
+	const internalIds = records.map((record) => idRule.check(record.id, 'id').value);
 	const known = await store.idMap.externalIds(key, internalIds.filter((internalId): internalId is string => internalId !== undefined));
 	const snapshots = await store.snapshots.getMany(key, [...known.values()]);
 	const outcomes: PushOutcome[] = [];
@@ -313,15 +314,29 @@ function withCreateDefaults(fields: Record<string, unknown>, defaults: Record<st
 
 const isBlank = (value: unknown) => value === undefined || value === null || value === '';
 
-/** True when every value about to be written is what the snapshot already holds (blank equals missing). */
-function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, unknown>, mappings: FieldMapping[]): boolean {
-	const flat = flatten(fields);
-	for (const path of Object.keys(flat)) {
-		const mapping = mappings.find((candidate) => candidate.external === path);
+/**
+ * True when every value about to be written is what the snapshot already holds (blank equals missing), leaf by leaf
+ * of the fields as `flatten` walks them; walked in place, with no flat copy, as it runs for every record pushed.
+ */
+function holdsValues(snapshot: Record<string, unknown>, fields: Record<string, unknown>, mappings: FieldMapping[], prefix = ''): boolean {
+	for (const key of Object.keys(fields)) {
+		const value = fields[key];
+		const path = prefix ? `${prefix}.${key}` : key;
+		if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
+			if (!holdsValues(snapshot, value as Record<string, unknown>, mappings, path)) return false;
+			continue;
+		}
+		if (value === undefined) continue;
 		const held = getPath(snapshot, path);
-		if (!(mapping ? sameFieldValue(mapping, held, flat[path]) : sameValue(held, flat[path]))) return false;
+		const mapping = mappingTo(mappings, path);
+		if (!(mapping ? sameFieldValue(mapping, held, value) : sameValue(held, value))) return false;
 	}
 	return true;
+}
+
+function mappingTo(mappings: FieldMapping[], external: string): FieldMapping | undefined {
+	for (const mapping of mappings) if (mapping.external === external) return mapping;
+	return undefined;
 }
 
 /** The mapped fields the platform answered with that the write did not carry: plain values (a thread is kept its own way). */
