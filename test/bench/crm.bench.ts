@@ -230,17 +230,22 @@ async function peakRssRun(total: number, warmed: boolean): Promise<void> {
  * doubles the young generation each time the bytes that survived its scavenges since the last doubling exceed its size
  * (1 → 64 MB of semi-space on Node 24), and what survives twice is promoted to old space, garbage there until a full
  * collection: the growth is the bytes that survive scavenges, so the sync keeps as few alive across them as it can.
- * Three sources were found (`--trace-gc-nvp` for survived and promoted bytes, a sampling heap profile keeping only samples
- * that outlived a scavenge for where they come from): each record's conflict resolution returned a getter closure
- * whose scope V8 kept through scavenges (about 1 KB a record promoted, whatever the chunk size), and the chunk of
- * 1,000 records in flight; then node:sqlite's row objects, which V8 allocates straight in old space. Left: the chunk in
- * flight surviving scavenges. See docs/benchmarks.md.
+ * Sources found and cut (`--trace-gc-nvp` for survived and promoted bytes, a sampling heap profile keeping only samples
+ * that outlived a scavenge for where they come from, heap snapshots during a write and between pages): each record's
+ * conflict resolution returned a getter closure whose scope V8 kept through scavenges, 1,000 records in flight,
+ * node:sqlite's row objects (allocated straight in old space), the pull page kept alive while its chunks were pushed,
+ * the run's set of records written on the heap, ~12% of the allocation per record. Left: the chunk in flight (~2.3 KB a
+ * record) met by a scavenge every 16 MB of allocation, which doubles the young generation once more over 100,000
+ * records. See docs/benchmarks.md.
  */
 async function peakRssScaling(): Promise<void> {
 	const run = (total: number, warmed: boolean) => {
 		const output = execFileSync(process.execPath, [...process.execArgv, __filename, warmed ? 'memory-run-warmed' : 'memory-run', String(total)], { encoding: 'utf8' });
 		return JSON.parse(output.trim().split('\n').pop()!) as { records: number; peakRssMb: number; youngGenerationMb: number; oldSpaceMb: number; cpuSeconds: number };
 	};
+	// Thrown away: the first process after a source change compiles it (tsx's transform cache) and peaks ~17 MB higher,
+	// which made the 10,000-record run, measured first, look worse and the ratio look better than they are.
+	run(1_000, false);
 	const small = run(10_000, false);
 	const large = run(100_000, false);
 	const warmSmall = run(10_000, true);
@@ -248,7 +253,7 @@ async function peakRssScaling(): Promise<void> {
 	console.log(JSON.stringify({ fresh: { small, large }, warmed: { small: warmSmall, large: warmLarge } }));
 	console.log(figureLine('initial sync peak RSS, 100,000 vs 10,000 records, fresh process', large.peakRssMb, 'MB', small.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
 	console.log(figureLine(`initial sync peak RSS, 100,000 vs 10,000 records, after a ${WARM_UP_RECORDS.toLocaleString('en')}-record warm-up`, warmLarge.peakRssMb, 'MB', warmSmall.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
-	console.log(`cause of the growth: bytes surviving V8's scavenges, which grow the young generation and are promoted as garbage (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB, old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB here; retained heap flat but for the run's set of records written, ~8 MB per 100,000: see the memory run). Found and cut: node:sqlite's row objects, allocated straight in old space (rows are now built from its arrays), a getter closure per resolved record kept alive through scavenges (~1 KB a record promoted), and 1,000 records in flight where one round of calls (100 here) fills every batch; left: the chunk in flight, ~570 bytes a record surviving scavenges while records are resolved and pushed, which doubles the young generation once more over 100,000 records (see docs/benchmarks.md)`);
+	console.log(`cause of the growth: bytes surviving V8's scavenges, which double the young generation once more in the 100,000-record sync (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB fresh, ${warmSmall.youngGenerationMb} → ${warmLarge.youngGenerationMb} MB warmed; old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB, promoted garbage). Found and cut: node:sqlite's row objects allocated straight in old space, a getter closure per resolved record, 1,000 records in flight, the pull page kept alive while its chunks were pushed, the run's set of records written on the heap (now packed bytes off it), ~12% of the allocation per record. Left: the chunk in flight, ~230 KB for 100 records (staged changes, hub records, each platform's copy, mapped fields, the origin's snapshots read to skip its echo), met by a scavenge every 16 MB of allocation (~31 KB a record): ~185 KB survive each, and 16 MB in all since it reached 16 MB of semi-space doubles it, about 100 scavenges into a ~210-scavenge sync; staying needs ~60% less kept alive per scavenge (see docs/benchmarks.md)`);
 }
 
 async function initialSyncMemory(): Promise<void> {
