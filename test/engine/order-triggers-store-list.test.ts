@@ -4,7 +4,8 @@
  * URL on both shops and unpublishing deletes both; a delivery is told apart by the shop it names
  * (X-Shopify-Shop-Domain) and checked with that shop's own secret; its items carry the shop's store id; a delivery sent
  * twice starts once; a forged one, one from a shop not in the list, and one checked against the wrong shop's secret are
- * refused and start nothing. Order Poll Trigger on two Magento stores in one Magento 2 Stores credential: each store
+ * refused and start nothing. On two WooCommerce sites each webhook has a secret of its own, and a site's delivery is
+ * checked with its own. Order Poll Trigger on two Magento stores in one Magento 2 Stores credential: each store
  * polled with a cursor of its own, each new order once, under its store's id.
  */
 import { mkdtempSync } from 'node:fs';
@@ -138,6 +139,50 @@ test('a list naming one shop twice is refused on publishing, naming both entries
 	const twice = await orderTrigger('orders-of-one-shop-twice', [shop('us', us), shop('again', us)]);
 	await expect(twice.hook('create')).rejects.toThrow("Store 'us' and Store 'again' are the same store");
 	expect(await hooksTo(us, twice)).toEqual([]);
+});
+
+describe('Order Trigger on a WooCommerce Stores list (each store signs with the secret registered with it)', () => {
+	const woocommerce = fixtureOf(inventoryFixtures, 'woocommerce', 'inventory');
+	let a: RunningSandbox;
+	let b: RunningSandbox;
+	let trigger: InProcessTrigger;
+	const site = (label: string, sandbox: RunningSandbox) => ({ label, consumerKey: sandbox.credentials.consumerKey, consumerSecret: sandbox.credentials.consumerSecret, baseUrl: woocommerce.apiBase(sandbox) });
+	const hooksOf = async (sandbox: RunningSandbox) => (await control(sandbox).state<Array<Record<string, unknown>>>('webhooks')).filter((hook) => hook.delivery_url === trigger.webhookUrl());
+	const orderFrom = async (sandbox: RunningSandbox, orderId: number): Promise<WebhookDelivery> => {
+		await control(sandbox).emitEvent({ topic: 'order.created', payload: { id: orderId, status: 'processing', line_items: [{ id: orderId * 10, sku: 'MUG', quantity: 2 }] } });
+		return (await control(sandbox).webhooks()).deliveries.find((delivery) => delivery.url === trigger.webhookUrl() && JSON.parse(delivery.body).id === orderId)!;
+	};
+
+	beforeAll(async () => {
+		[a, b] = await Promise.all([startSandbox('woocommerce'), startSandbox('woocommerce')]);
+		trigger = await inProcessTrigger(
+			{ name: 'Order Trigger', type: `${pkg}.orderTrigger`, webhookId: 'orders-of-two-sites', parameters: { platform: 'woocommerce-list', event: 'created', responseMode: 'onReceived' } },
+			{ integrationWooCommerceStoresApi: { stores: { store: [site('a', a), site('b', b)] } } },
+		);
+	});
+	afterAll(async () => {
+		await Promise.all([a, b].map((sandbox) => sandbox?.close()));
+	});
+
+	test('publishing registers a webhook with a secret of its own on each site; a delivery passes with its own site\'s secret only', async () => {
+		expect(await trigger.hook('create')).toBe(true);
+		expect([(await hooksOf(a)).length, (await hooksOf(b)).length]).toEqual([1, 1]);
+		const registered = trigger.staticData().stores as Record<string, { secret: string }>;
+		expect(registered['woocommerce@a'].secret).not.toBe(registered['woocommerce@b'].secret);
+
+		const fromA = await orderFrom(a, 71);
+		expect((await deliver(trigger, fromA)).items).toEqual([expect.objectContaining({ platform: 'woocommerce', sourceStore: 'woocommerce@a', orderId: '71' })]);
+		const fromB = await orderFrom(b, 72);
+		expect((await deliver(trigger, fromB)).items).toEqual([expect.objectContaining({ sourceStore: 'woocommerce@b', orderId: '72' })]);
+		// B's delivery presented as A's is checked with A's secret, and refused.
+		const asA = await trigger.deliver({ headers: { ...fromB.headers, 'X-WC-Webhook-Source': fromA.headers['X-WC-Webhook-Source'] }, body: fromB.body });
+		expect(asA).toMatchObject({ status: 401, items: [], body: { reason: expect.stringMatching(/signature/) } });
+	});
+
+	test('unpublishing deletes the webhook on each site', async () => {
+		expect(await trigger.hook('delete')).toBe(true);
+		expect([await hooksOf(a), await hooksOf(b)]).toEqual([[], []]);
+	});
 });
 
 describe('Order Poll Trigger on a Magento 2 Stores list', () => {
