@@ -12,13 +12,22 @@ export class PackedStringSet {
 	/** Offset + 1 of the member in each slot, 0 when empty; a power of two in size, at most half full. */
 	private slots = new Uint32Array(1 << 8);
 	private count = 0;
+	/**
+	 * Strings with a lone surrogate, which UTF-8 cannot hold (each becomes U+FFFD, so two such strings would meet):
+	 * kept as they are; none of them equals a well-formed string.
+	 */
+	private readonly malformed = new Set<string>();
 
 	get size(): number {
-		return this.count;
+		return this.count + this.malformed.size;
 	}
 
 	/** Adds `value`; true when it was not a member yet. */
 	add(value: string): boolean {
+		if (!isWellFormed(value)) {
+			const before = this.malformed.size;
+			return this.malformed.add(value).size > before;
+		}
 		const length = Buffer.byteLength(value);
 		this.reserve(4 + length);
 		// Written where it would be kept: compared and hashed there, and kept by moving `used` past it.
@@ -65,6 +74,11 @@ export class PackedStringSet {
 		}
 		this.slots = slots;
 	}
+}
+
+/** No lone surrogate (String.prototype.isWellFormed, ES2024, is past this package's ES2022 library types). */
+function isWellFormed(value: string): boolean {
+	return (value as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** FNV-1a over a range of bytes. */

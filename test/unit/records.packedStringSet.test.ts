@@ -12,4 +12,14 @@ describe('PackedStringSet', () => {
 		expect(packed.add('not there yet')).toBe(true);
 		expect(packed.size).toBe(reference.size + 1);
 	});
+
+	it('tells apart strings UTF-8 cannot hold (lone surrogates, which it would write as the same U+FFFD)', () => {
+		const packed = new PackedStringSet();
+		expect(packed.add('id-\uD800')).toBe(true);
+		expect(packed.add('id-\uD801')).toBe(true);
+		expect(packed.add('id-\uFFFD')).toBe(true);
+		expect(packed.add('id-\uD800')).toBe(false);
+		expect(packed.add('id-\uFFFD')).toBe(false);
+		expect(packed.size).toBe(3);
+	});
 });
