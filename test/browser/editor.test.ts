@@ -481,7 +481,7 @@ browserTest('a Shopify Stores credential shows each listed shop with its label a
 	await page.goto(`${n8n.baseUrl}/home/credentials/${credentialIds['integrationShopifyStoresApi:Shopify shops']}`, { waitUntil: 'domcontentloaded' });
 	const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
 	await dialog.waitFor();
-	// n8n tests the credential when it opens (the list's first shop).
+	// n8n tests the credential when it opens, through the node's test of every listed shop.
 	await expect(dialog.locator('[data-test-id="credentials-config-container-test-success"]')).toBeDefinedLocator();
 	const inputs = await dialog.locator('input').evaluateAll((elements) => elements.map((element) => ({ type: (element as unknown as { type: string }).type, value: (element as unknown as { value: string }).value })));
 	const tokens = ['shopify-us', 'shopify-eu'].map((name) => sandboxes.find((sandbox) => sandbox.name === name)!.credentials.accessToken);
