@@ -43,19 +43,18 @@ export const demoCrmWebhookSecret = 'demo-crm-webhook-secret';
 /** A credential the templates name by type (and by `name` too, when they hold several of one type). */
 type DemoCredential = { type: string; data: Record<string, unknown>; name?: string };
 
-const shopifyCredential = (sandbox: RunningSandbox, name?: string): DemoCredential => ({
+const shopifyCredential = (sandbox: RunningSandbox): DemoCredential => ({
 	type: 'integrationShopifyApi',
 	data: { accessToken: sandbox.credentials.accessToken, locationId: sandbox.credentials.locationId, baseUrl: `${sandbox.baseUrl}/admin/api/2025-01`, webhookSecret: sandbox.credentials.webhookSecret },
-	name,
 });
 
 /**
  * Stores a template holds beside the one of each platform: the stock-group template's two Shopify shops (sandboxes of
- * their own, so their order webhooks and stock are theirs), named as the template names their credentials.
+ * their own, so their order webhooks and stock are theirs), each under its label in the template's list of shops.
  */
 const extraStores = [
-	{ name: 'shopify-us', platform: 'shopify', credential: 'Shopify US shop', label: 'us' },
-	{ name: 'shopify-eu', platform: 'shopify', credential: 'Shopify EU shop', label: 'eu' },
+	{ name: 'shopify-us', platform: 'shopify', label: 'us' },
+	{ name: 'shopify-eu', platform: 'shopify', label: 'eu' },
 ] as const;
 
 /** The template's one list of both shops (Shopify Stores), each shop under its label, as the template names it. */
@@ -84,7 +83,6 @@ const credentialsBySandbox: Record<string, (sandbox: RunningSandbox) => DemoCred
 	square: (sandbox) => ({ type: 'integrationSquareApi', data: { accessToken: sandbox.credentials.accessToken, webhookSecret: 'sq_demo', baseUrl: sandbox.baseUrl } }),
 	braintree: (sandbox) => ({ type: 'integrationBraintreeApi', data: { publicKey: sandbox.credentials.publicKey, privateKey: sandbox.credentials.privateKey, merchantId: sandbox.credentials.merchantId, baseUrl: sandbox.baseUrl } }),
 	shopify: (sandbox) => shopifyCredential(sandbox),
-	...Object.fromEntries(extraStores.map((store) => [store.name, (sandbox: RunningSandbox) => shopifyCredential(sandbox, store.credential)])),
 	woocommerce: (sandbox) => ({ type: 'integrationWooCommerceApi', data: { consumerKey: sandbox.credentials.consumerKey, consumerSecret: sandbox.credentials.consumerSecret, baseUrl: `${sandbox.baseUrl}/wp-json/wc/v3` } }),
 	magento: (sandbox) => ({ type: 'integrationMagentoApi', data: { accessToken: sandbox.credentials.accessToken, sourceCode: sandbox.credentials.sourceCode, baseUrl: `${sandbox.baseUrl}/rest/default` } }),
 	// The order and payment templates' sales receipts (an OAuth2 credential whose token the sandbox granted).

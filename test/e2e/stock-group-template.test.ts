@@ -2,9 +2,10 @@
  * The two-shop stock template in the real n8n, imported as a user imports it, with the demo's credentials and stock: two
  * Shopify shops (a US and an EU shop, each a sandbox of its own) in ONE Shopify Stores credential (a list, `us` and
  * `eu`) and WooCommerce, Magento and BigCommerce, all in the template's one Inventory Fan-out node. n8n masks each listed
- * shop's token and keeps it through an edit as its editor sends it; publishing registers both shops' order webhooks
- * (each through its trigger's own credential); an order on either shop, delivered twice, takes its units off every
- * other store once, the very first order included (no group to join).
+ * shop's token and keeps it through an edit as its editor sends it; publishing registers the template's ONE Order
+ * Trigger (on the same list) on both shops; an order on either shop, delivered twice, reaches the stock node as from
+ * that shop (the trigger's `sourceStore`) and takes its units off every other store once, the very first order included
+ * (no group to join).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -109,18 +110,24 @@ test("the editor gets each listed shop's token masked, and an edit sent back as 
 	await credentialRest('PATCH', listId, { name: shown.name, type: shown.type, data: shown.data });
 });
 
-test("publishing registers both shops' order webhooks", async () => {
+test("publishing registers the one trigger's URL as both shops' order webhook", async () => {
+	const addresses = new Set<string>();
 	for (const shop of ['shopify-us', 'shopify-eu']) {
-		const hooks = await new SandboxControl(store(shop).baseUrl).state<Array<{ topic: string; address: string }>>('webhooks');
-		expect(hooks.filter((hook) => hook.address.startsWith(n8n.webhookBaseUrl)).map((hook) => hook.topic)).toEqual(['orders/create']);
+		const hooks = (await new SandboxControl(store(shop).baseUrl).state<Array<{ topic: string; address: string }>>('webhooks')).filter((hook) => hook.address.startsWith(n8n.webhookBaseUrl));
+		expect(hooks.map((hook) => hook.topic)).toEqual(['orders/create']);
+		addresses.add(hooks[0].address);
 	}
+	expect(addresses.size).toBe(1);
 });
+
+const triggerNode = 'Shops Order Created';
 
 const stockNode = 'Stock: Both Shops and Other Stores';
 
 test('an order on the US shop, delivered twice, takes its units off the EU shop and every other store once', async () => {
 	const runs = await orderOn('shopify-us', 'SKU-1', 3);
 	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+	expect(runs.map((run) => run.outputs[triggerNode]?.[0]?.[0]?.json.sourceStore)).toEqual(['shopify@us', 'shopify@us']);
 	const changed = runs.flatMap((run) => run.outputs[stockNode]?.[0] ?? []).filter((item) => item.json.store !== undefined && !item.json.alreadyDone);
 	expect(changed.map((item) => `${item.json.store} ${item.json.newQuantity}`).sort()).toEqual(['bigcommerce 97', 'magento 97', 'shopify@eu 97', 'woocommerce 97']);
 	expect(await quantities('SKU-1')).toEqual({ 'shopify-us': 97, 'shopify-eu': 97, woocommerce: 97, magento: 97, bigcommerce: 97 });
@@ -129,6 +136,7 @@ test('an order on the US shop, delivered twice, takes its units off the EU shop 
 test('an order on the EU shop, delivered twice, takes its units off the US shop and every other store once', async () => {
 	const runs = await orderOn('shopify-eu', 'SKU-2', 5);
 	expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+	expect(runs.map((run) => run.outputs[triggerNode]?.[0]?.[0]?.json.sourceStore)).toEqual(['shopify@eu', 'shopify@eu']);
 	const changed = runs.flatMap((run) => run.outputs[stockNode]?.[0] ?? []).filter((item) => item.json.store !== undefined && !item.json.alreadyDone);
 	expect(changed.map((item) => `${item.json.store} ${item.json.newQuantity}`).sort()).toEqual(['bigcommerce 35', 'magento 35', 'shopify@us 35', 'woocommerce 35']);
 	expect(await quantities('SKU-2')).toEqual({ 'shopify-us': 35, 'shopify-eu': 35, woocommerce: 35, magento: 35, bigcommerce: 35 });
