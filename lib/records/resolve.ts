@@ -115,7 +115,18 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 
 	// Loops rather than chained filters, and arrays only for fields some side changed: sync resolves every field of every
 	// record it pulls.
+	const [only] = flatVersions.length === 1 ? flatVersions : [];
 	for (const field of fieldsOf(flatVersions)) {
+		const policy = policies?.get(field);
+		if (only && !policy) {
+			// One version and no policy: its change is the decision (what `decide` makes of a lone candidate), with no
+			// candidate list, no decision copied from another: sync resolves most records this way.
+			const value = only.flat[field];
+			if (base === undefined ? isBlank(value) : sameValue(value, flatBase[field])) continue;
+			decisions.push({ reason: 'oneSide', winner: only.side, value, field, changedBy: [only.side], conflict: false });
+			merged[field] = value;
+			continue;
+		}
 		let candidates: Candidate[] | undefined;
 		for (const version of flatVersions) {
 			if (!(field in version.flat)) continue;
@@ -127,7 +138,6 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 			if (candidates) candidates.push(candidate);
 			else candidates = [candidate];
 		}
-		const policy = policies?.get(field);
 		if (policy?.policy === 'ignore') {
 			(ignored ??= new Set()).add(field);
 			if (candidates) decisions.push({ field, changedBy: candidates.map((candidate) => candidate.side), conflict: false, reason: 'ignored' });

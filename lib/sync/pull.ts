@@ -119,8 +119,8 @@ export async function pullChanges(options: PullOptions): Promise<PullSummary> {
 async function pullPage(options: PullOptions, cursor: string | undefined, summary: PullSummary, fieldOptions?: FieldOptions): Promise<{ cursor: string; done: boolean; changes: number }> {
 	const { store, connector, integration, entity } = options;
 	const key = { integration, platform: connector.platform, entity };
-	const page = await connector.pullChanges(entity, cursor);
-	const { changes, echoes } = await classify(options, page.records, summary, fieldOptions);
+	const page = await readPage(options, cursor, summary, fieldOptions);
+	const { changes, echoes } = page;
 	await options.onPage(changes);
 	if (options.peek) return { cursor: page.cursor, done: page.done, changes: changes.length };
 	// The page's snapshots and the cursor after it are saved together or not at all.
@@ -131,6 +131,15 @@ async function pullPage(options: PullOptions, cursor: string | undefined, summar
 		await cursors.set(key, page.cursor);
 	});
 	return { cursor: page.cursor, done: page.done, changes: changes.length };
+}
+
+/**
+ * Reads and classifies one page in a call of its own: the records as the platform gave them are unreachable once it
+ * returns, so they are not kept alive through the page's staging and snapshots (what is kept is the mapped fields).
+ */
+async function readPage(options: PullOptions, cursor: string | undefined, summary: PullSummary, fieldOptions?: FieldOptions): Promise<{ changes: PulledChange[]; echoes: ReadRecord[]; cursor: string; done: boolean }> {
+	const page = await options.connector.pullChanges(options.entity, cursor);
+	return { ...(await classify(options, page.records, summary, fieldOptions)), cursor: page.cursor, done: page.done };
 }
 
 /** A record shown as an example of what a pull emits, not as a change. */

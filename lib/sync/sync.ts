@@ -11,7 +11,7 @@ import { InboxRepository, type StagedChange } from './inbox';
 import { type DeletePolicy, emptyCounts, pullChanges, type PulledChange } from './pull';
 import { pushRecords, writesInFlight, type InternalRecord, type PushOutcome, type PushResult } from './push';
 import { inTransaction, type SyncRepositories } from './repositories';
-import { hubItemId, threadItems, threadKey, threadPaths, type ThreadItem } from './threads';
+import { hubItemId, threadItems, threadKey, threadPaths, type ThreadItem, type ThreadPaths } from './threads';
 
 export interface SyncPlatform {
 	connector: CrmConnector;
@@ -189,6 +189,8 @@ class SyncRun {
 	private readonly stagedGroups = new Map<string, string[]>();
 	/** Groups handled while a pull went on whose changes stayed staged (a push failed): not tried twice in one run. */
 	private readonly triedEarly = new Set<string>();
+	/** Per platform, where its records keep their thread, if they have one (see threadPathsOf). */
+	private readonly threads = new Map<string, ThreadPaths | undefined>();
 	readonly summary: SyncSummary;
 
 	constructor(private readonly options: SyncOptions) {
@@ -450,13 +452,19 @@ class SyncRun {
 		}
 		const hubRecords = await this.hub.getMany(this.key, [...byRecord.keys()]);
 		const toPush: PushItem[] = [];
-		for (const [internalId, changes] of byRecord) await this.handleDeletes(internalId, changes.filter((change) => change.deleted));
+		for (const [internalId, changes] of byRecord) {
+			if (changes.some((change) => change.deleted)) await this.handleDeletes(internalId, changes.filter((change) => change.deleted));
+		}
 		await inTransaction(this.options.store, async (repositories) => {
 			// Set-based, a few statements per chunk: one statement per record here was most of a large sync's allocation.
 			await this.linkLive(repositories, byRecord);
 			for (const [internalId, changes] of byRecord) {
-				const live = changes.filter((change) => !change.deleted);
-				if (live.length > 0) toPush.push(await this.resolve(repositories, internalId, hubRecords.get(internalId), live));
+				const live = changes.some((change) => change.deleted) ? changes.filter((change) => !change.deleted) : changes;
+				if (live.length === 0) continue;
+				// Awaited only when it has to wait (threads to link, a review to open): an await per record was a promise and
+				// a suspended call per record, a tenth of what an initial sync allocated.
+				const resolved = this.resolve(repositories, internalId, hubRecords.get(internalId), live);
+				toPush.push(resolved instanceof Promise ? await resolved : resolved);
 			}
 			await repositories.hub.putMany(this.key, toPush.map(({ record }) => record), this.platformNames());
 		});
@@ -509,8 +517,22 @@ class SyncRun {
 		return identities;
 	}
 
-	private async resolve(repositories: SyncRepositories, internalId: string, current: HubRecord | undefined, live: StagedChange[]) {
-		const { versions, items, itemsPath } = await this.takeThreads(repositories, live);
+	private resolve(repositories: SyncRepositories, internalId: string, current: HubRecord | undefined, live: StagedChange[]): PushItem | Promise<PushItem> {
+		if (live.some((change) => this.threadPathsOf(change.platform))) {
+			return this.takeThreads(repositories, live).then(({ versions, items, itemsPath }) => this.resolveRecord(repositories, internalId, current, versions, items, itemsPath));
+		}
+		const versions = live.map((change): RecordVersion => ({ side: change.platform, fields: change.data, modifiedAt: change.modifiedAt }));
+		return this.resolveRecord(repositories, internalId, current, versions, [], undefined);
+	}
+
+	private resolveRecord(
+		repositories: SyncRepositories,
+		internalId: string,
+		current: HubRecord | undefined,
+		versions: RecordVersion[],
+		items: ThreadItem[],
+		itemsPath: string | undefined,
+	): PushItem | Promise<PushItem> {
 		const resolution = resolveVersions(current?.data, versions, {
 			strategy: this.options.strategy,
 			fieldPolicies: this.options.fieldPolicies,
@@ -522,20 +544,29 @@ class SyncRun {
 				for (const side of decision.changedBy) this.summary.platforms[side].conflicts++;
 			}
 		}
-		// Fields awaiting review keep each platform's own value: nobody's edit is overwritten before a person decides.
-		let own: Map<string, Record<string, unknown>> | undefined;
-		if (resolution.review.length > 0) {
-			own = new Map();
-			await repositories.reviews.open({ scope: this.scope, recordKey: internalId, fields: resolution.review, base: current?.data, versions });
-			this.summary.reviewsOpened++;
-			for (const version of versions) {
-				own.set(version.side, Object.fromEntries(resolution.review.map((field) => [field, getPath(version.fields, field)])));
-			}
-		}
 		const merged = itemsPath ? withItems(resolution.merged, itemsPath, items) : resolution.merged;
 		// Saved to the hub with the rest of its chunk.
 		const record: HubRecord = { internalId, matchKey: this.matchKey(merged), data: merged };
-		return { record, own };
+		if (resolution.review.length === 0) return { record };
+		// Fields awaiting review keep each platform's own value: nobody's edit is overwritten before a person decides.
+		return this.openReview(repositories, internalId, current, versions, resolution.review).then((own) => ({ record, own }));
+	}
+
+	private async openReview(repositories: SyncRepositories, internalId: string, current: HubRecord | undefined, versions: RecordVersion[], fields: string[]): Promise<Map<string, Record<string, unknown>>> {
+		const own = new Map<string, Record<string, unknown>>();
+		await repositories.reviews.open({ scope: this.scope, recordKey: internalId, fields, base: current?.data, versions });
+		this.summary.reviewsOpened++;
+		for (const version of versions) own.set(version.side, Object.fromEntries(fields.map((field) => [field, getPath(version.fields, field)])));
+		return own;
+	}
+
+	/** Where a platform's records keep their thread (worked out once per platform and run), if they have one. */
+	private threadPathsOf(platform: string): ThreadPaths | undefined {
+		if (!this.threads.has(platform)) {
+			const found = this.options.platforms.find(({ connector }) => connector.platform === platform);
+			this.threads.set(platform, found ? threadPaths(found.connector, this.options.entity, found.mappings) : undefined);
+		}
+		return this.threads.get(platform);
 	}
 
 	/**
@@ -547,8 +578,7 @@ class SyncRun {
 		let itemsPath: string | undefined;
 		const versions: RecordVersion[] = [];
 		for (const change of live) {
-			const platform = this.options.platforms.find(({ connector }) => connector.platform === change.platform);
-			const paths = platform ? threadPaths(platform.connector, this.options.entity, platform.mappings) : undefined;
+			const paths = this.threadPathsOf(change.platform);
 			if (!paths) {
 				versions.push({ side: change.platform, fields: change.data, modifiedAt: change.modifiedAt });
 				continue;
@@ -597,7 +627,8 @@ class SyncRun {
 		const failed = new Map<string, PushOutcome[]>();
 		if (items.length === 0) return failed;
 		// Every push is let finish before a failed one is thrown: no write goes on after the run has stopped.
-		const settled = await Promise.allSettled(platforms.map((platform) => this.pushTo(platform, items)));
+		const shared = items.map(({ record }): InternalRecord => ({ ...record.data, id: record.internalId }));
+		const settled = await Promise.allSettled(platforms.map((platform) => this.pushTo(platform, items, shared)));
 		const stopped = settled.find((result) => result.status === 'rejected');
 		if (stopped) throw stopped.reason;
 		const results = settled.map((result) => (result as PromiseFulfilledResult<PushResult>).value);
@@ -614,16 +645,20 @@ class SyncRun {
 		return failed;
 	}
 
-	private pushTo(platform: SyncPlatform, items: PushItem[]) {
+	private pushTo(platform: SyncPlatform, items: PushItem[], shared: InternalRecord[]) {
 		const name = platform.connector.platform;
-		const records: InternalRecord[] = items.map(({ record, own }) => {
-			// One copy per record and platform: the hub record stays as saved.
-			const data: InternalRecord = { ...record.data, id: record.internalId };
-			const kept = own?.get(name);
-			// Fields awaiting review keep this platform's own values; the id stays the hub's.
-			if (kept) for (const [path, value] of Object.entries(kept)) if (path !== 'id') setPath(data, path, value);
-			return data;
-		});
+		// Platforms share one copy of each record (with the hub's id; the hub record stays as saved) unless fields awaiting
+		// review keep this platform's own values: a copy per platform was kept alive through every platform's push.
+		const records = items.some(({ own }) => own?.has(name))
+			? items.map(({ own }, position) => {
+				const kept = own?.get(name);
+				if (!kept) return shared[position];
+				const data: InternalRecord = { ...shared[position] };
+				// The id stays the hub's.
+				for (const [path, value] of Object.entries(kept)) if (path !== 'id') setPath(data, path, value);
+				return data;
+			})
+			: shared;
 		return pushRecords({
 			store: this.options.store, connector: platform.connector, integration: this.options.integration, entity: this.options.entity,
 			mappings: platform.mappings, records, runId: this.options.runId, createDefaults: platform.createDefaults,
