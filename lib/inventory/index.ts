@@ -24,7 +24,7 @@ export { InventoryLedger, WHOLE_ORDER, returnLineId, type LedgerRow, type Ledger
 export { listedQuantity, validateRules, type ChannelRules } from './rules';
 export { inventoryMigrations } from './migrations';
 export { orderMovements, type OrderEvent, type StockMovement } from './movements';
-export { orderWebhookSecretField, readOrderWebhook, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
+export { listedOrderWebhooks, orderWebhookSecretField, readOrderWebhook, type ListedOrderStore, type OrderWebhookCheck, type OrderWebhookSource } from './webhooks';
 export { OrderIntake, OrderInputError, ORDER_STEPS, orderKey, validateOrder, type AcceptedOrder, type OrderIntakeOptions } from './orders';
 export { latestStoreOrders, newOrders, orderPollPlatforms, pollStoreOrders, pollStores, readOrderPollCursor, type OrderPollCursor, type OrderPollResult, type OrderPollStart, type PolledOrderStore, type StoresPollResult } from './orderPoll';
 export type { StoreOrder } from '../platforms/inventory';

@@ -1,4 +1,6 @@
 import { platformDefinition } from '../platforms/catalog';
+import { sendingStore, storesByIdentity, type HookStore } from '../platforms/sendingStore';
+import { listedStoreName } from '../platforms/storeList';
 import { credentialSecretField, headerReader, verifyLocally, type OrderWebhookScheme } from '../platforms/webhookSchemes';
 import { checkInput, describeViolations, id, type InputViolation } from '../records/inputSchema';
 import { orderPayloadSchema } from './inputs';
@@ -72,6 +74,35 @@ export function readOrderWebhook(
 	}
 	const lines = checked.value.line_items.map((line) => ({ lineId: line.id, sku: line.sku, quantity: line.quantity }));
 	return { valid: true, order: { ...delivery, orderId: checked.value.id, lines } };
+}
+
+/** A store of a list credential whose order deliveries are verified: where its API is, and its entry's values. */
+export interface ListedOrderStore extends HookStore {
+	values: Record<string, unknown>;
+}
+
+/**
+ * The check of the order deliveries of a list's stores, one Webhook URL for all: each delivery is taken as from the
+ * store the vendor names on it, verified with that store's secret (never another's), and its order's Source Store is
+ * that store's id (`shopify@us`). A delivery naming no store, or a store not in the list, is refused as forged. A list
+ * whose stores cannot be told apart, or a store without its webhook secret (each of its deliveries would be refused,
+ * hiding the cause), is an error naming the store.
+ */
+export function listedOrderWebhooks(
+	source: OrderWebhookSource,
+	stores: readonly ListedOrderStore[],
+): (headers: Record<string, string | string[] | undefined>, rawBody: string) => OrderWebhookCheck {
+	const scheme = orderWebhooksOf(source);
+	storesByIdentity(scheme, stores);
+	const field = credentialSecretField(scheme);
+	const unsigned = stores.find((store) => typeof store.values[field] !== 'string' || store.values[field] === '');
+	if (unsigned) throw new Error(`${listedStoreName(unsigned)} has no ${field} set: its order deliveries cannot be verified`);
+	return (headers, rawBody) => {
+		const from = sendingStore(scheme, stores, { header: headerReader(headers), rawBody: Buffer.from(rawBody, 'utf8') });
+		if ('refused' in from) return { valid: false, signed: false, reason: from.refused };
+		const store = from.store as ListedOrderStore;
+		return readOrderWebhook(source, headers, rawBody, store.values[field] as string, store.id);
+	};
 }
 
 function asSentId(value: unknown): unknown {

@@ -14,7 +14,7 @@ export {
 	type TriggerEvent,
 } from './webhookTrigger';
 export { firstDelivery, DELIVERY_MEMORY_DAYS } from './deliveries';
-export { sendingStore, storesByIdentity, type HookStore } from './storeLists';
+export { sendingStore, storesByIdentity, type HookStore } from '../platforms/sendingStore';
 export { triggerMigrations } from './migrations';
 export {
 	CRM_EVENTS,

@@ -3,6 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { platformCatalog, platformDefinition, platformsServing, type Capability } from '../../lib/platforms/catalog';
 import type { PlatformDefinition } from '../../lib/platforms/definition';
+import type { HookStore } from '../../lib/platforms/sendingStore';
+import { resolveBaseUrl } from '../../lib/platforms/settings';
 import { parseStoreList, StoreListError, type ListedStore } from '../../lib/platforms/storeList';
 import { shownWhileChosen, storeChoice, storeOptions } from './platformCredentials';
 import { STORE_LIST_TEST } from './storeListCredentialTest';
@@ -87,6 +89,15 @@ export async function listedStores(context: Context, platform: string): Promise<
 		if (error instanceof StoreListError) throw new NodeOperationError(context.getNode(), `${credentialName}: ${error.message}`, { description: `Field: ${error.field}` });
 		throw new NodeOperationError(context.getNode(), error as Error);
 	}
+}
+
+/** A listed store as its webhooks reach it: its id, label and API URL (which say who the vendor names), and its entry. */
+export type ListedWebhookStore = HookStore & { entry: NodeListedStore };
+
+/** The stores of the platform's list on the node, each with the API URL its deliveries are told apart by. */
+export async function listedWebhookStores(context: Context, platform: string): Promise<ListedWebhookStore[]> {
+	const binding = platformDefinition(platform).credentials.storeList!;
+	return (await listedStores(context, platform)).map((entry) => ({ id: entry.id, label: entry.label, baseUrl: resolveBaseUrl(binding, entry.values), entry }));
 }
 
 /**

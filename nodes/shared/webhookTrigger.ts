@@ -1,15 +1,14 @@
 import { NodeConnectionTypes, NodeOperationError, type IDataObject, type IHookFunctions, type INodePropertyOptions, type INodeProperties, type INodeTypeDescription, type IWebhookDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 
-import { eventTopic, eventTopics, existingHook, receiveDelivery, registerHook, registersThroughApi, removeHook, sendingStore, storesByIdentity, type AppWebhookScheme, type HookRegistration, type HookStore, type WebhookScheme } from '../../lib/triggers';
+import { eventTopic, eventTopics, existingHook, receiveDelivery, registerHook, registersThroughApi, removeHook, sendingStore, storesByIdentity, type AppWebhookScheme, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
 import { nodePlatforms, nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
 import { chosenCredential, chosenPlatformSlots } from './platformCredentials';
 import { namesInSentence } from './platformOptions';
 import { stateStoreNotice } from './stateStoreCredentialTest';
 import { platformDefinition, platformsServing } from '../../lib/platforms/catalog';
-import { resolveBaseUrl } from '../../lib/platforms/settings';
 import type { Transport } from '../../lib/transport';
-import { chosenListSlots, listedStores, listSelection, storeListOptions, type NodeListedStore } from './storeLists';
+import { chosenListSlots, listedWebhookStores, listSelection, storeListOptions, type ListedWebhookStore } from './storeLists';
 
 /**
  * The trigger's webhook: answered immediately, or when the workflow ends (see `respondProperty`). Answered at the end,
@@ -184,18 +183,14 @@ function chosen<Event extends string>(context: HookContext, schemeFor: SchemeFor
 	};
 }
 
-/** A listed store as the trigger reaches it: the entry of the list credential, and where its API is. */
-type ListedHookStore = HookStore & { entry: NodeListedStore };
-
 /** The stores of the platform's list on the node, each known by the store the vendor names on its deliveries. */
-async function listedHookStores<Event extends string>(context: HookContext, platform: string, scheme: WebhookScheme<Event> | AppWebhookScheme<Event>): Promise<ListedHookStore[]> {
-	const binding = platformDefinition(platform).credentials.storeList!;
-	const stores = (await listedStores(context, platform)).map((entry) => ({ id: entry.id, label: entry.label, baseUrl: resolveBaseUrl(binding, entry.values), entry }));
+async function listedHookStores<Event extends string>(context: HookContext, platform: string, scheme: WebhookScheme<Event> | AppWebhookScheme<Event>): Promise<ListedWebhookStore[]> {
+	const stores = await listedWebhookStores(context, platform);
 	storesByIdentity(scheme, stores);
 	return stores;
 }
 
-async function listedTransport(context: HookContext, platform: string, store: ListedHookStore): Promise<Transport> {
+async function listedTransport(context: HookContext, platform: string, store: ListedWebhookStore): Promise<Transport> {
 	return (await nodePlatforms(context, await nodeStore(context), [store.entry]).connect(platform, { account: store.id })).transport;
 }
 
@@ -384,7 +379,7 @@ export async function receiveVendorWebhook<Event extends string>(context: IWebho
 			throw toNodeError(context.getNode(), error);
 		}
 		if ('refused' in from) return refuse(from.refused);
-		const store = from.store as ListedHookStore;
+		const store = from.store as ListedWebhookStore;
 		const secret = scheme.secretFrom === 'credential' ? store.entry.values[scheme.credentialSecretField ?? 'webhookSecret'] : undefined;
 		source = {
 			registration: registration.stores?.[store.id] ?? {},

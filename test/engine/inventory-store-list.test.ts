@@ -2,9 +2,11 @@
  * Inventory Fan-out in n8n-core's engine with two Shopify shops in ONE credential (Shopify Stores: a list, each entry a
  * label and the Shopify credential's fields) beside WooCommerce: the node expands the list into `shopify@us` and
  * `shopify@eu`, each its own sandbox, its own channel rules, its own ledger rows and links. Every stock operation and
- * Sync Products / Sync Customers work over the listed stores; a malformed list is refused naming the entry and field;
- * no secret of the list reaches an output or an error.
+ * Sync Products / Sync Customers work over the listed stores; Verify Order Webhook takes each delivery as from the listed
+ * shop it names, checked with that shop's secret; a malformed list is refused naming the entry and field; no secret of
+ * the list reaches an output or an error.
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -183,4 +185,54 @@ test('Group Members are checked by name on the node: a name that is no store, or
 	const noGroup = await run({ ...reconcile, groupMembers: 'bigcommerce@eu' });
 	expect(String((noGroup.error as Error | undefined)?.message)).toContain('Group Members are set without a Stock Group');
 	expect((await run({ ...reconcile, stockGroup: 'stock', groupMembers: 'bigcommerce@eu, magento' })).error).toBeUndefined();
+});
+
+/** A Shopify orders/create delivery as n8n's Webhook node gives it, naming `shop` and signed with `secret`. */
+function shopDelivery(shop: string | undefined, secret: string, order: object, deliveryId: string) {
+	const body = JSON.stringify(order);
+	const signature = createHmac('sha256', secret).update(body).digest('base64');
+	return { json: { headers: { 'x-shopify-hmac-sha256': signature, 'x-shopify-webhook-id': deliveryId, ...(shop ? { 'x-shopify-shop-domain': shop } : {}) }, body: JSON.parse(body) } };
+}
+
+test("Verify Order Webhook on the list: each delivery is checked with the secret of the shop it names and carries that shop's id; the order then leaves that shop alone", async () => {
+	const secrets = { us: 'us-app-secret', eu: 'eu-app-secret' };
+	const list = [shop('us', us, { webhookSecret: secrets.us }), shop('eu', eu, { webhookSecret: secrets.eu })];
+	const [usHost, euHost] = [us, eu].map((sandbox) => new URL(sandbox.baseUrl).host);
+	const order = (id: number) => ({ id, email: 'buyer@example.com', line_items: [{ id: id * 10, sku: 'LIST-V', quantity: 2 }] });
+	const verify = (deliveries: Array<{ json: object }>, entries = list) =>
+		runWorkflow(workflow({ operation: 'verifyOrder', orderSource: 'shopify-list' }), { inputItems: deliveries, credentials: credentials(entries), startNode: 'Start', env: { INTEGRATION_AUTOMATION_STATE_FILE: stateFile } });
+
+	const result = await verify([
+		shopDelivery(usHost, secrets.us, order(501), 'v-us'),
+		shopDelivery(euHost.toUpperCase(), secrets.eu, order(502), 'v-eu'),
+		// The EU shop named, the US shop's secret: another shop's delivery passed off as the EU shop's.
+		shopDelivery(euHost, secrets.us, order(503), 'v-forged'),
+		shopDelivery('elsewhere.myshopify.com', secrets.us, order(504), 'v-unlisted'),
+		shopDelivery(undefined, secrets.us, order(505), 'v-anonymous'),
+	]);
+	expect(result.error).toBeUndefined();
+	const [verified, rejected] = result.outputs['Fan Out'];
+	expect(verified.map((item) => [item.json.orderId, item.json.sourceStore, item.json.deliveryId, item.json.lines])).toEqual([
+		['501', 'shopify@us', 'v-us', [{ lineId: '5010', sku: 'LIST-V', quantity: 2 }]],
+		['502', 'shopify@eu', 'v-eu', [{ lineId: '5020', sku: 'LIST-V', quantity: 2 }]],
+	]);
+	expect(rejected.map((item) => [item.pairedItem, item.json.verified, item.json.reason])).toEqual([
+		[{ item: 2 }, false, expect.stringMatching(/signature/i)],
+		[{ item: 3 }, false, 'the delivery comes from a store that is not in the list (X-Shopify-Shop-Domain: elsewhere.myshopify.com)'],
+		[{ item: 4 }, false, 'the delivery does not name its store (no X-Shopify-Shop-Domain)'],
+	]);
+	expect(JSON.stringify(result.outputs)).not.toMatch(new RegExp(`${secrets.us}|${secrets.eu}|${us.credentials.accessToken}`));
+
+	// The verified US order applied as it comes: every store but the US shop loses its units.
+	await sandboxes.controls.woocommerce.seed({ products: [{ sku: 'LIST-V', stock_quantity: 10 }] });
+	await Promise.all([shopify.seed(usControl, ['LIST-V'], 10), shopify.seed(euControl, ['LIST-V'], 10)]);
+	const { orderId, sourceStore, deliveryId, lines } = verified[0].json;
+	const applied = await run({ operation: 'apply', kind: 'sale', orderId, sourceStore, deliveryId, lines, channelRules: {} }, list);
+	expect(applied.error).toBeUndefined();
+	expect(changes(applied)).toEqual(['shopify@eu 8', 'woocommerce 8']);
+	expect(await shopify.quantity(usControl, 'LIST-V')).toBe(10);
+
+	// A listed shop without its webhook secret stops the node naming the shop: its deliveries could never pass.
+	const unsigned = await verify([shopDelivery(usHost, secrets.us, order(506), 'v-unsigned')], [list[0], shop('eu', eu, { webhookSecret: '' })]);
+	expect(String((unsigned.error as Error | undefined)?.message)).toContain("Shopify Stores credential: Store 'eu' has no webhookSecret set");
 });

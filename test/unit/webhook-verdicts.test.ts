@@ -71,16 +71,17 @@ describe('the Verify operations offer the vendors that declare their signature h
 		}
 	});
 
-	test('each operation lists exactly those vendors, and asks for the URL where the vendor signs it', () => {
+	test('each operation lists exactly those vendors (and, for orders, their store lists), and asks for the URL where the vendor signs it', () => {
 		const operations = [
-			{ kind: 'crmWebhooks', description: verifyWebhookOperation.description, source: 'webhookSource', url: 'webhookUrl' },
-			{ kind: 'paymentWebhooks', description: verifyEventOperation.description, source: 'eventSource', url: 'notificationUrl' },
-			{ kind: 'orderWebhooks', description: verifyOrderOperation.description, source: 'orderSource', url: undefined },
+			{ kind: 'crmWebhooks', description: verifyWebhookOperation.description, source: 'webhookSource', url: 'webhookUrl', lists: [] },
+			{ kind: 'paymentWebhooks', description: verifyEventOperation.description, source: 'eventSource', url: 'notificationUrl', lists: [] },
+			// Their deliveries name the store they come from: one Webhook node can take a whole list's.
+			{ kind: 'orderWebhooks', description: verifyOrderOperation.description, source: 'orderSource', url: undefined, lists: ['shopify-list', 'woocommerce-list'] },
 		] as const;
-		for (const { kind, description, source, url } of operations) {
+		for (const { kind, description, source, url, lists } of operations) {
 			const offered = verifiableWebhookSources(kind);
 			const list = description.find((property) => property.name === source);
-			expect(list?.options).toEqual(offered.map(({ name, value }) => ({ name, value })));
+			expect(list?.options).toEqual([...offered.map(({ name, value }) => ({ name, value })), ...lists.map((value) => ({ name: expect.stringMatching(/ \(Store List\)$/), value }))]);
 			const urlProperty = description.find((property) => property.name === url);
 			expect(urlProperty?.displayOptions?.show?.[source] ?? []).toEqual(offered.filter((option) => option.signsUrl).map((option) => option.value));
 		}

@@ -1,8 +1,7 @@
-import { platformDefinition } from '../platforms/catalog';
-import { listedStoreName as storeName } from '../platforms/storeList';
-import type { HeaderReader, StoreIdentity, WebhookReceiver } from '../platforms/webhookSchemes';
+import { listedStoreName as storeName } from './storeList';
+import type { HeaderReader, StoreIdentity, WebhookReceiver } from './webhookSchemes';
 
-/** A store of a list credential as a trigger reaches it: its id (`shopify@us`), its label and its API's base URL. */
+/** A store of a list credential as a trigger or a Verify operation reaches it: its id (`shopify@us`), its label and its API's base URL. */
 export interface HookStore {
 	id: string;
 	label: string;
@@ -11,7 +10,8 @@ export interface HookStore {
 
 
 function identityOf<Event extends string>(scheme: WebhookReceiver<Event>): StoreIdentity {
-	if (!scheme.sendingStore) throw new Error(`${platformDefinition(scheme.platform).displayName} deliveries do not name their store: a list of its stores cannot share one trigger`);
+	// Named by its id: reading the catalog here would close an import cycle (the catalog reads the vendor folders, which read lib/platforms).
+	if (!scheme.sendingStore) throw new Error(`${scheme.platform} deliveries do not name their store: a list of its stores cannot share one webhook URL`);
 	return scheme.sendingStore;
 }
 
