@@ -6,7 +6,7 @@ import { lockInTransaction } from '../store/exclusive';
 import { INSERT_CHUNK_ROWS, insertMany } from '../store/insertMany';
 import { timeOrderedId } from '../store/timeOrderedId';
 import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
-import type { SqlDatabase, SqlExecutor } from '../store/types';
+import type { SqlDatabase, SqlExecutor, SqlValue } from '../store/types';
 import type { RoutingEvent } from './types';
 
 export type RouteLogStatus = 'delivered' | 'already_delivered' | 'handed_off' | 'failed' | 'unmatched' | 'rejected' | 'duplicate' | 'transform_failed';
@@ -64,8 +64,8 @@ export class RoutingRepository {
 	 * A rejected event was not handled, and a duplicate's entry does not extend the window. Ids recorded in the
 	 * deduplication table of earlier versions still count until they leave the window.
 	 */
-	async seenWithin(eventIds: string[], windowMs: number, executor: SqlExecutor = this.db): Promise<Set<string>> {
-		if (eventIds.length === 0) return new Set();
+	async seenWithin(eventIds: ReadonlySet<string> | readonly string[], windowMs: number, executor: SqlExecutor = this.db): Promise<Set<string>> {
+		if (('size' in eventIds ? eventIds.size : eventIds.length) === 0) return new Set();
 		const since = this.now() - windowMs;
 		const earlier = await this.earlierSeenIds(since, executor);
 		const rows = await selectIn<{ event_id: string }, string>(executor, eventIds, ({ placeholders, values }) => ({
@@ -97,7 +97,7 @@ export class RoutingRepository {
 	 * logging one event run one after the other, and the second sees the first's entries. Ids of the previous versions'
 	 * deduplication table that have left the window are forgotten in the same transaction.
 	 */
-	async logHandled(eventIds: string[], windowMs: number, entriesFor: (loggedBefore: Set<string>) => RouteLogEntry[]): Promise<void> {
+	async logHandled(eventIds: ReadonlySet<string>, windowMs: number, entriesFor: (loggedBefore: Set<string>) => RouteLogEntry[]): Promise<void> {
 		await this.db.transaction(async (tx) => {
 			await lockInTransaction(tx, ROUTE_LOG_LOCK);
 			const loggedBefore = await this.seenWithin(eventIds, windowMs, tx);
@@ -116,7 +116,8 @@ export class RoutingRepository {
 			entry.destinationId ?? null, entry.status, entry.attempts, entry.detail ?? null,
 		];
 		for (let start = 0; start < entries.length; start += INSERT_CHUNK_ROWS) {
-			const rows = entries.slice(start, start + INSERT_CHUNK_ROWS).map(row);
+			const rows = new Array<SqlValue[]>(Math.min(INSERT_CHUNK_ROWS, entries.length - start));
+			for (let index = 0; index < rows.length; index++) rows[index] = row(entries[start + index]);
 			await insertMany(tx, { into: 'routing_log (created_at, id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail)', rows });
 		}
 	}

@@ -64,6 +64,13 @@ interface DeliveryPlan {
 	position: number;
 }
 
+/**
+ * Placeholders of an event's deliveries and failed transforms until planning sets them: most events have no failed
+ * transform, and an array apiece would be kept alive as long as the outcome. Never written to.
+ */
+const NONE_YET: DeliveryResult[] = [];
+const NO_FAILURES: TransformFailure[] = [];
+
 /** What planning an event gives: its deliveries (in destination order) and the transforms that failed. */
 interface Planned {
 	deliveries: DeliveryResult[];
@@ -122,7 +129,7 @@ export class EventRouter {
 				outcomes.push({ index, status: 'unmatched', event });
 				continue;
 			}
-			const outcome: RoutedOutcome = { index, status: 'routed', event, rules: rules.map((rule) => rule.id), deliveries: [], transformFailures: [] };
+			const outcome: RoutedOutcome = { index, status: 'routed', event, rules: rules.map((rule) => rule.id), deliveries: NONE_YET, transformFailures: NO_FAILURES };
 			outcomes.push(outcome);
 			this.plan(event, rules, undefined, outcome, plans);
 		}
@@ -133,7 +140,7 @@ export class EventRouter {
 		await this.deliverAll(effects);
 		// Logged once handled, not before: the route log is the deduplication window.
 		if (windowMs === 0) await this.repository.log(routeLog(outcomes));
-		else await this.repository.logHandled([...handled], windowMs, (loggedBefore) => routeLog(outcomes, loggedBefore));
+		else await this.repository.logHandled(handled, windowMs, (loggedBefore) => routeLog(outcomes, loggedBefore));
 		return outcomes;
 	}
 
@@ -147,7 +154,7 @@ export class EventRouter {
 		for (const plan of plans) withEffects.add(plan.event.id);
 		for (const outcome of outcomes) if (outcome.status === 'routed' && outcome.transformFailures.length > 0) withEffects.add(outcome.event.id);
 		if (withEffects.size === 0) return plans;
-		const seen = await this.repository.seenWithin([...withEffects], windowMs);
+		const seen = await this.repository.seenWithin(withEffects, windowMs);
 		if (seen.size === 0) return plans;
 		asDuplicates(outcomes, seen);
 		return plans.filter((plan) => !seen.has(plan.event.id));
@@ -189,7 +196,7 @@ export class EventRouter {
 		if (only && !rule.destinations.some((destination) => destination.id === only)) {
 			return { ...base, status: 'failed', reason: `rule "${rule.id}" no longer sends to destination "${only}"` };
 		}
-		const planned: Planned = { deliveries: [], transformFailures: [] };
+		const planned: Planned = { deliveries: NONE_YET, transformFailures: NO_FAILURES };
 		const plans: DeliveryPlan[] = [];
 		this.plan(letter.event, [rule], only, planned, plans);
 		const failures = planned.transformFailures;
@@ -211,7 +218,6 @@ export class EventRouter {
 	 * deliverAll fills its place.
 	 */
 	private plan(event: RoutingEvent, rules: CompiledRule[], onlyDestination: string | undefined, into: Planned, plans: DeliveryPlan[]): void {
-		const { transformFailures } = into;
 		// Sized for every destination the rules name, then cut to those reached: an event reaches one or two, and an
 		// array grown by push would reserve sixteen places.
 		let most = 0;
@@ -225,7 +231,8 @@ export class EventRouter {
 			} catch (error) {
 				if (!(error instanceof TransformError)) throw error;
 				// Dead-lettered by deadLetterTransformFailures, before any delivery: planning never waits on the store.
-				transformFailures.push({ ruleId: rule.id, reason: error.message, deadLetterId: '' });
+				if (into.transformFailures === NO_FAILURES) into.transformFailures = [];
+				into.transformFailures.push({ ruleId: rule.id, reason: error.message, deadLetterId: '' });
 				continue;
 			}
 			const time = event.time ?? new Date(this.now()).toISOString();

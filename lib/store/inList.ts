@@ -22,7 +22,7 @@ export type InListStatement<V extends SqlValue> = (chunk: InListChunk<V>) => { s
 /** The distinct values in the order first given, in chunks of at most `size` (IN is a set: a repeat would only cost a parameter). */
 export function* inListChunks<V extends SqlValue>(values: Iterable<V>, size = IN_LIST_CHUNK): Generator<InListChunk<V>> {
 	if (!(Number.isSafeInteger(size) && size >= 1)) throw new Error(`An IN list chunk holds at least 1 value, got ${size}`);
-	const distinct = [...new Set(values)];
+	const distinct = values instanceof Set ? [...(values as Set<V>)] : [...new Set(values)];
 	for (let start = 0; start < distinct.length; start += size) {
 		// Most lists fit one chunk (a page, a batch): taken whole, not copied.
 		const part = start === 0 && distinct.length <= size ? distinct : distinct.slice(start, start + size);

@@ -22,6 +22,23 @@ function statementRows(left: number, chunk: number): number {
 }
 
 /**
+ * The statement's text, made once per table, row count and width: a statement of 500 rows is some 16 kB of text, which
+ * the backends' statement caches would otherwise read through at every use.
+ */
+const statements = new Map<string, string>();
+
+function insertSql(insert: InsertMany, count: number, width: number): string {
+	const key = `${insert.into}\u0000${count}\u0000${width}\u0000${insert.onConflict ?? ''}`;
+	let sql = statements.get(key);
+	if (sql === undefined) {
+		const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+		sql = `INSERT INTO ${insert.into} VALUES ${Array.from({ length: count }, () => tuple).join(', ')}${insert.onConflict ? ` ${insert.onConflict}` : ''}`;
+		statements.set(key, sql);
+	}
+	return sql;
+}
+
+/**
  * Inserts many rows with one statement per chunk of rows (`VALUES (?, ?), (?, ?), …`) instead of one statement per row.
  * Atomic only inside the caller's transaction. Returns the rows changed in all.
  */
@@ -31,7 +48,6 @@ export async function insertMany(executor: SqlExecutor, insert: InsertMany, rows
 	const width = rows[0].length;
 	// A statement holds at most 32,766 parameters on SQLite.
 	const chunk = Math.max(1, Math.min(rowsPerStatement, Math.floor(32_000 / width)));
-	const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
 	let changes = 0;
 	for (let start = 0; start < rows.length; ) {
 		const count = statementRows(rows.length - start, chunk);
@@ -43,8 +59,7 @@ export async function insertMany(executor: SqlExecutor, insert: InsertMany, rows
 			for (let column = 0; column < width; column++) values[row * width + column] = rowValues[column];
 		}
 		start += count;
-		const sql = `INSERT INTO ${insert.into} VALUES ${Array.from({ length: count }, () => tuple).join(', ')}${insert.onConflict ? ` ${insert.onConflict}` : ''}`;
-		changes += (await executor.run(sql, values)).changes;
+		changes += (await executor.run(insertSql(insert, count, width), values)).changes;
 	}
 	return changes;
 }

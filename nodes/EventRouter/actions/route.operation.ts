@@ -18,6 +18,11 @@ function routedStatus(outcome: Routed): 'delivered' | 'failed' | 'partially_fail
 
 const onlyHandedOff = (outcome: Routed) => outcome.deliveries.every((delivery) => delivery.status === 'handed_off');
 
+function summaryOf(outcome: Routed, status: ReturnType<typeof routedStatus>) {
+	const { event } = outcome;
+	return { eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: [...outcome.transformFailures] };
+}
+
 /** What could not be delivered, and why: "accounting: HTTP 503 after 2 attempts; transform x: …". */
 function undelivered(outcome: Routed): string {
 	const deliveries = outcome.deliveries
@@ -42,10 +47,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	);
 	const branches = new Branches(nodeOutputNames(this));
 	const { handOffSummaries = false } = this.getNodeParameter('options', 0, {}) as { handOffSummaries?: boolean };
-	const statuses = outcomes.map((outcome) => (outcome.status === 'routed' ? routedStatus(outcome) : undefined));
-	const failures = outcomes.filter((outcome, position) => (outcome.status === 'rejected' && !outcome.forged) || (statuses[position] ?? 'delivered') !== 'delivered').length;
+	// Counted before any item is made: an item that fails under Stop Workflow throws, and the hint is given first.
+	let failures = 0;
+	for (const outcome of outcomes) if (outcome.status === 'rejected' ? !outcome.forged : outcome.status === 'routed' && routedStatus(outcome) !== 'delivered') failures++;
 	hintFailures(this, failures, outcomes.length, 'events');
-	for (const [position, outcome] of outcomes.entries()) {
+	for (const outcome of outcomes) {
 		const item = outcome.index;
 		if (outcome.status === 'rejected') {
 			const json = { status: 'rejected', reason: outcome.reason, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
@@ -56,14 +62,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		} else if (outcome.status === 'duplicate') {
 			branches.add(DELIVERED, { eventId: outcome.event.id, type: outcome.event.type, source: outcome.event.source, status: 'duplicate' }, item);
 		} else {
-			const status = statuses[position]!;
-			const summary = () => {
-				const { event } = outcome;
-				return { eventId: event.id, type: event.type, source: event.source, status, rules: outcome.rules, deliveries: outcome.deliveries.map(deliverySummary), transformFailures: outcome.transformFailures };
-			};
-			if (status !== 'delivered') branches.addFailure(failedItem(this, item, eventFailure(outcome.event.id, `not delivered to ${undelivered(outcome)}`, 'DELIVERY_FAILED', summary())));
+			const status = routedStatus(outcome);
+			if (status !== 'delivered') branches.addFailure(failedItem(this, item, eventFailure(outcome.event.id, `not delivered to ${undelivered(outcome)}`, 'DELIVERY_FAILED', summaryOf(outcome, status))));
 			// An event only handed to node outputs is on its branches already: a summary would be an item nobody asked for.
-			else if (handOffSummaries || !onlyHandedOff(outcome)) branches.add(DELIVERED, summary(), item);
+			else if (handOffSummaries || !onlyHandedOff(outcome)) branches.add(DELIVERED, summaryOf(outcome, status), item);
 			branches.addHandOffs(outcome.deliveries, item);
 		}
 	}
