@@ -15,6 +15,9 @@ function prefixFor(ms: number): string {
 	return prefix;
 }
 
+/** The sequence's three hex digits, written once each: a batch of ids makes no number strings. */
+const SEQUENCE_HEX: string[] = [];
+
 /** The last two groups (variant bits and 62 random bits), drawn once per millisecond of the clock. */
 let tail = '';
 let tailMs = -1;
@@ -39,9 +42,9 @@ export function timeOrderedId(now: number = Date.now()): string {
 		sequence = 0;
 	}
 	if (lastMs !== tailMs) {
-		// A version 4 UUID's last two groups: its variant bits and 62 random bits.
-		tail = randomUUID().slice(19);
+		// A version 4 UUID's last two groups, with the dash before them: its variant bits and 62 random bits.
+		tail = randomUUID().slice(18);
 		tailMs = lastMs;
 	}
-	return `${prefixFor(lastMs)}${sequence.toString(16).padStart(3, '0')}-${tail}`;
+	return prefixFor(lastMs) + (SEQUENCE_HEX[sequence] ??= sequence.toString(16).padStart(3, '0')) + tail;
 }
