@@ -191,6 +191,7 @@ class SyncRun {
 	private readonly triedEarly = new Set<string>();
 	/** Per platform, where its records keep their thread, if they have one (see threadPathsOf). */
 	private readonly threads = new Map<string, ThreadPaths | undefined>();
+	private matchPathList?: Array<string | undefined>;
 	readonly summary: SyncSummary;
 
 	constructor(private readonly options: SyncOptions) {
@@ -415,14 +416,17 @@ class SyncRun {
 		return this.chunk;
 	}
 
-	private matchPath(platform: SyncPlatform): string | undefined {
-		const field = platform.connector.entities[this.options.entity]?.matchField;
-		return platform.mappings.find((mapping) => mapping.external === field)?.internal;
+	/** Each platform's match field as an internal path, in platform order (worked out once per run). */
+	private matchPaths(): Array<string | undefined> {
+		this.matchPathList ??= this.options.platforms.map((platform) => {
+			const field = platform.connector.entities[this.options.entity]?.matchField;
+			return platform.mappings.find((mapping) => mapping.external === field)?.internal;
+		});
+		return this.matchPathList;
 	}
 
 	private matchKey(record: Record<string, unknown>): string | undefined {
-		for (const platform of this.options.platforms) {
-			const path = this.matchPath(platform);
+		for (const path of this.matchPaths()) {
 			const value = path ? getPath(record, path) : undefined;
 			if (typeof value === 'string' && value.trim() !== '') return value.trim().toLowerCase();
 		}
@@ -448,7 +452,10 @@ class SyncRun {
 		const byRecord = new Map<string, StagedChange[]>();
 		for (const [groupKey, changes] of groups) {
 			const internalId = identities.get(groupKey) as string;
-			byRecord.set(internalId, [...(byRecord.get(internalId) ?? []), ...changes]);
+			const joined = byRecord.get(internalId);
+			// The group's own list is not read again: it is the record's list unless another group joins it.
+			if (joined) byRecord.set(internalId, [...joined, ...changes]);
+			else byRecord.set(internalId, changes);
 		}
 		const hubRecords = await this.hub.getMany(this.key, [...byRecord.keys()]);
 		const toPush: PushItem[] = [];
@@ -499,20 +506,36 @@ class SyncRun {
 
 	/** The internal id of each group: from the ID map, else the hub's match key, else a new id from the first change. */
 	private async identify(groups: Map<string, StagedChange[]>): Promise<Map<string, string>> {
-		const linked = new Map<string, string>();
+		// Per platform, its changes' external ids, then the internal ids the ID map links them to; each change's match key.
+		const ids = new Map<string, string[]>();
+		const matchKeys = new Map<StagedChange, string>();
+		for (const changes of groups.values()) {
+			for (const change of changes) {
+				const platformIds = ids.get(change.platform);
+				if (platformIds) platformIds.push(change.externalId);
+				else ids.set(change.platform, [change.externalId]);
+				const matchKey = this.matchKey(change.data);
+				if (matchKey) matchKeys.set(change, matchKey);
+			}
+		}
+		const linked = new Map<string, Map<string, string>>();
 		for (const platform of this.options.platforms) {
 			const name = platform.connector.platform;
-			const ids = [...groups.values()].flat().filter((change) => change.platform === name).map((change) => change.externalId);
-			const found = await this.options.store.idMap.internalIds(this.platformKey(name), ids);
-			for (const [externalId, internalId] of found) linked.set(`${name}\u0000${externalId}`, internalId);
+			linked.set(name, await this.options.store.idMap.internalIds(this.platformKey(name), ids.get(name) ?? []));
 		}
-		const byMatch = await this.hub.byMatchKey(this.key, [...groups.values()].flatMap((changes) => changes.map((change) => this.matchKey(change.data)).filter((key): key is string => !!key)));
+		const byMatch = await this.hub.byMatchKey(this.key, [...matchKeys.values()]);
 		const identities = new Map<string, string>();
 		for (const [groupKey, changes] of groups) {
-			const fromMap = changes.map((change) => linked.get(`${change.platform}\u0000${change.externalId}`)).find((id) => id !== undefined);
-			const fromMatch = changes.map((change) => byMatch.get(this.matchKey(change.data) ?? '')?.internalId).find((id) => id !== undefined);
-			const fresh = groupKey.startsWith('match:') || groupKey.startsWith('new:') ? `${changes[0].platform}:${changes[0].externalId}` : groupKey;
-			identities.set(groupKey, fromMap ?? fromMatch ?? fresh);
+			let identity: string | undefined;
+			for (const change of changes) if ((identity = linked.get(change.platform)?.get(change.externalId)) !== undefined) break;
+			if (identity === undefined) {
+				for (const change of changes) {
+					const matchKey = matchKeys.get(change);
+					if ((identity = matchKey === undefined ? undefined : byMatch.get(matchKey)?.internalId) !== undefined) break;
+				}
+			}
+			identity ??= groupKey.startsWith('match:') || groupKey.startsWith('new:') ? `${changes[0].platform}:${changes[0].externalId}` : groupKey;
+			identities.set(groupKey, identity);
 		}
 		return identities;
 	}
