@@ -105,7 +105,7 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 		}
 		const externalId = known.get(internalId);
 		const snapshot = externalId ? snapshots.get(externalId) : undefined;
-		const fields = platformFields(record, mappings, { ...platformValues, held: snapshot?.data });
+		const fields = platformFields(record, mappings, snapshot ? { ...platformValues, held: snapshot.data } : platformValues);
 		if (fields instanceof UnmappedValueError) {
 			refused.push({ recordKey: internalId, error: fields });
 			outcomes.push({ ...base, status: 'failed', error: { message: fields.message, code: fields.code } });
@@ -264,17 +264,18 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 		}));
 		const linked = new Map(succeeded.map(({ item }, position) => [item, links[position].externalId]));
 		const outcomes: PushOutcome[] = [];
-		for (const [position, item] of batch.entries()) {
+		for (let position = 0; position < batch.length; position++) {
+			const item = batch[position];
 			const result = results[position];
-			const base = { index: item.index, internalId: String(item.record.id), platform: connector.platform, entity };
+			const internalId = String(item.record.id);
 			if (result.ok) {
-				outcomes.push({ ...base, status: result.created ? 'created' : 'updated', externalId: linked.get(item) });
+				outcomes.push({ index: item.index, internalId, platform: connector.platform, entity, status: result.created ? 'created' : 'updated', externalId: linked.get(item) });
 				continue;
 			}
 			await logs.recordError({
-				integration, scope: `push:${entity}`, platform: connector.platform, recordKey: String(item.record.id), code: result.error.code, message: result.error.message,
+				integration, scope: `push:${entity}`, platform: connector.platform, recordKey: internalId, code: result.error.code, message: result.error.message,
 			});
-			outcomes.push({ ...base, status: 'failed', error: result.error });
+			outcomes.push({ index: item.index, internalId, platform: connector.platform, entity, status: 'failed', error: result.error });
 		}
 		return outcomes;
 	});
@@ -353,7 +354,9 @@ function withValues(base: Record<string, unknown> | undefined, fields: Record<st
 	if (!base) return fields;
 	// The old snapshot object is dropped after this, so nested objects may be shared and updated in place.
 	const data = { ...base };
-	for (const [path, value] of Object.entries(flatten(fields))) setPath(data, path, value);
+	// Keys, not entries: an entry array per field of every record written.
+	const flat = flatten(fields);
+	for (const path of Object.keys(flat)) setPath(data, path, flat[path]);
 	return data;
 }
 
