@@ -11,6 +11,7 @@ import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { shopifyStoreEntry } from '../support/inventoryStores';
 import { waitFor } from '../harness/vendorTrigger';
 
 jest.setTimeout(600_000);
@@ -28,20 +29,12 @@ let tarball: string;
 let listId: string;
 let workflowId: string;
 
-const shop = (label: string, sandbox: RunningSandbox, overrides: Record<string, unknown> = {}) => ({
-	label,
-	accessToken: sandbox.credentials.accessToken,
-	baseUrl: shopify.apiBase(sandbox),
-	locationId: sandbox.credentials.locationId,
-	webhookSecret: sandbox.credentials.webhookSecret,
-	...overrides,
-});
 
 beforeAll(async () => {
 	[us, eu] = await Promise.all([startSandbox('shopify'), startSandbox('shopify')]);
 	tarball = await packPackage();
 	n8n = await startN8n({ packageTarball: tarball });
-	listId = await n8n.createCredential('integrationShopifyStoresApi', 'Shopify shops', { stores: { store: [shop('us', us), shop('eu', eu)] } });
+	listId = await n8n.createCredential('integrationShopifyStoresApi', 'Shopify shops', { stores: { store: [shopifyStoreEntry('us', us), shopifyStoreEntry('eu', eu)] } });
 	await Promise.all([us, eu].map((sandbox) => shopify.seed(new SandboxControl(sandbox.baseUrl), ['TEE'], 10)));
 });
 
@@ -72,7 +65,7 @@ async function orderOn(sandbox: RunningSandbox, email: string): Promise<void> {
 
 test("n8n's credential test checks every listed shop and names the one whose token is wrong, without the token", async () => {
 	const wrong = 'shpat_token_of_another_shop';
-	const data = { stores: { store: [shop('us', us), shop('eu', eu, { accessToken: wrong })] } };
+	const data = { stores: { store: [shopifyStoreEntry('us', us), shopifyStoreEntry('eu', eu, { accessToken: wrong })] } };
 	const id = await n8n.createCredential('integrationShopifyStoresApi', 'Shopify shops, EU token wrong', data);
 	const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
 		method: 'POST',

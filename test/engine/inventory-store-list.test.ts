@@ -16,7 +16,7 @@ import { runWorkflow } from '../harness/inProcess';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
-import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+import { shopifyStoreEntry, startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
 
 jest.setTimeout(120_000);
 
@@ -43,16 +43,8 @@ afterAll(async () => {
 	await eu.close();
 });
 
-const shop = (label: string, sandbox: RunningSandbox, overrides: Record<string, unknown> = {}) => ({
-	label,
-	accessToken: sandbox.credentials.accessToken,
-	baseUrl: shopify.apiBase(sandbox),
-	locationId: sandbox.credentials.locationId,
-	webhookSecret: sandbox.credentials.webhookSecret,
-	...overrides,
-});
 
-function credentials(list: unknown[] = [shop('us', us), shop('eu', eu)]): Record<string, Record<string, unknown>> {
+function credentials(list: unknown[] = [shopifyStoreEntry('us', us), shopifyStoreEntry('eu', eu)]): Record<string, Record<string, unknown>> {
 	const woocommerce = sandboxes.stores.find((entry) => entry.platform === 'woocommerce')!;
 	return {
 		integrationWooCommerceApi: { ...woocommerce.settings, baseUrl: woocommerce.baseUrl },
@@ -160,12 +152,12 @@ test('a malformed list is refused naming the entry and field, before any store i
 	await Promise.all([shopify.seed(usControl, ['LIST-3'], 10), shopify.seed(euControl, ['LIST-3'], 10)]);
 	const sale = { operation: 'apply', kind: 'sale', orderId: 'w-3', sourceStore: 'woocommerce', lines: [{ lineId: '1', sku: 'LIST-3', quantity: 1 }], channelRules: {} };
 	const cases: Array<[unknown[], string]> = [
-		[[shop('us', us), shop('eu', eu, { accessToken: '' })], 'stores[1].accessToken is empty'],
-		[[shop('us', us), shop('us', eu)], 'stores[1].label "us" is also stores[0]\'s'],
-		[[shop('us', us), shop('e u', eu)], 'stores[1].label must be letters, digits, - or _ only'],
-		[[shop('', us), shop(' ', eu)], 'stores[1].label is empty, as is stores[0]\'s: only one store may go without a label'],
-		[[shop('us', us, { locationId: 7 }), shop('eu', eu)], 'stores[0].locationId must be text'],
-		[[shop('us', us), shop('eu', eu, { baseUrl: undefined })], 'stores[1].baseUrl is empty'],
+		[[shopifyStoreEntry('us', us), shopifyStoreEntry('eu', eu, { accessToken: '' })], 'stores[1].accessToken is empty'],
+		[[shopifyStoreEntry('us', us), shopifyStoreEntry('us', eu)], 'stores[1].label "us" is also stores[0]\'s'],
+		[[shopifyStoreEntry('us', us), shopifyStoreEntry('e u', eu)], 'stores[1].label must be letters, digits, - or _ only'],
+		[[shopifyStoreEntry('', us), shopifyStoreEntry(' ', eu)], 'stores[1].label is empty, as is stores[0]\'s: only one store may go without a label'],
+		[[shopifyStoreEntry('us', us, { locationId: 7 }), shopifyStoreEntry('eu', eu)], 'stores[0].locationId must be text'],
+		[[shopifyStoreEntry('us', us), shopifyStoreEntry('eu', eu, { baseUrl: undefined })], 'stores[1].baseUrl is empty'],
 		[[], 'stores lists no store'],
 	];
 	for (const [list, message] of cases) {
@@ -196,7 +188,7 @@ function shopDelivery(shop: string | undefined, secret: string, order: object, d
 
 test("Verify Order Webhook on the list: each delivery is checked with the secret of the shop it names and carries that shop's id; the order then leaves that shop alone", async () => {
 	const secrets = { us: 'us-app-secret', eu: 'eu-app-secret' };
-	const list = [shop('us', us, { webhookSecret: secrets.us }), shop('eu', eu, { webhookSecret: secrets.eu })];
+	const list = [shopifyStoreEntry('us', us, { webhookSecret: secrets.us }), shopifyStoreEntry('eu', eu, { webhookSecret: secrets.eu })];
 	const [usHost, euHost] = [us, eu].map((sandbox) => new URL(sandbox.baseUrl).host);
 	const order = (id: number) => ({ id, email: 'buyer@example.com', line_items: [{ id: id * 10, sku: 'LIST-V', quantity: 2 }] });
 	const verify = (deliveries: Array<{ json: object }>, entries = list) =>
@@ -233,6 +225,6 @@ test("Verify Order Webhook on the list: each delivery is checked with the secret
 	expect(await shopify.quantity(usControl, 'LIST-V')).toBe(10);
 
 	// A listed shop without its webhook secret stops the node naming the shop: its deliveries could never pass.
-	const unsigned = await verify([shopDelivery(usHost, secrets.us, order(506), 'v-unsigned')], [list[0], shop('eu', eu, { webhookSecret: '' })]);
+	const unsigned = await verify([shopDelivery(usHost, secrets.us, order(506), 'v-unsigned')], [list[0], shopifyStoreEntry('eu', eu, { webhookSecret: '' })]);
 	expect(String((unsigned.error as Error | undefined)?.message)).toContain("Shopify Stores credential: Store 'eu' has no webhookSecret set");
 });

@@ -18,6 +18,7 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import type { WebhookDelivery } from '../sandbox/framework/controlClient';
 import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { shopifyStoreEntry } from '../support/inventoryStores';
 
 jest.setTimeout(120_000);
 
@@ -40,14 +41,6 @@ afterAll(async () => {
 	await Promise.all([us, eu, other].map((sandbox) => sandbox?.close()));
 });
 
-const shop = (label: string, sandbox: RunningSandbox, overrides: Record<string, unknown> = {}) => ({
-	label,
-	accessToken: sandbox.credentials.accessToken,
-	baseUrl: shopify.apiBase(sandbox),
-	locationId: sandbox.credentials.locationId,
-	webhookSecret: sandbox.credentials.webhookSecret,
-	...overrides,
-});
 
 const orderTrigger = (webhookId: string, list: unknown[]) =>
 	inProcessTrigger(
@@ -72,7 +65,7 @@ describe('Order Trigger on a Shopify Stores list', () => {
 	let trigger: InProcessTrigger;
 
 	beforeAll(async () => {
-		trigger = await orderTrigger('orders-of-two-shops', [shop('us', us), shop('eu', eu)]);
+		trigger = await orderTrigger('orders-of-two-shops', [shopifyStoreEntry('us', us), shopifyStoreEntry('eu', eu)]);
 	});
 
 	test('publishing registers the one webhook URL on every listed shop; checking again finds both', async () => {
@@ -120,7 +113,7 @@ describe('Order Trigger on a Shopify Stores list', () => {
 	});
 
 	test("each delivery is checked with its own shop's secret: a shop whose listed secret is wrong has its deliveries refused, the other's pass", async () => {
-		const wrongEuSecret = await orderTrigger('orders-of-two-shops', [shop('us', us), shop('eu', eu, { webhookSecret: 'not-the-eu-secret' })]);
+		const wrongEuSecret = await orderTrigger('orders-of-two-shops', [shopifyStoreEntry('us', us), shopifyStoreEntry('eu', eu, { webhookSecret: 'not-the-eu-secret' })]);
 		Object.assign(wrongEuSecret.staticData(), trigger.staticData());
 		const [fromEu] = await orderDeliveries(eu, trigger, 5005);
 		expect(await deliver(wrongEuSecret, fromEu)).toMatchObject({ status: 401, items: [] });
@@ -136,7 +129,7 @@ describe('Order Trigger on a Shopify Stores list', () => {
 });
 
 test('a list naming one shop twice is refused on publishing, naming both entries by their labels', async () => {
-	const twice = await orderTrigger('orders-of-one-shop-twice', [shop('us', us), shop('again', us)]);
+	const twice = await orderTrigger('orders-of-one-shop-twice', [shopifyStoreEntry('us', us), shopifyStoreEntry('again', us)]);
 	await expect(twice.hook('create')).rejects.toThrow("Store 'us' and Store 'again' are the same store");
 	expect(await hooksTo(us, twice)).toEqual([]);
 });

@@ -13,6 +13,7 @@ import { readManifest } from '../harness/build';
 import { repoRoot } from '../harness/paths';
 import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
+import { shopifyStoreEntry } from '../support/inventoryStores';
 
 jest.setTimeout(60_000);
 
@@ -40,22 +41,14 @@ const requestHelper: ICredentialTestFunctions['helpers']['request'] = async (opt
 const testCredential = (type: string, stores: unknown[]): Promise<INodeCredentialTestResult> =>
 	integrationStoreListTest.call({ logger: console, helpers: { request: requestHelper } } as unknown as ICredentialTestFunctions, { id: 'c', name: 'stores', type, data: { stores: { store: stores } } } as never);
 
-const shop = (label: string, sandbox: RunningSandbox, overrides: Record<string, unknown> = {}) => ({
-	label,
-	accessToken: sandbox.credentials.accessToken,
-	baseUrl: shopify.apiBase(sandbox),
-	locationId: sandbox.credentials.locationId,
-	webhookSecret: sandbox.credentials.webhookSecret,
-	...overrides,
-});
 
 test('every listed store answering: OK, naming them', async () => {
-	expect(await testCredential('integrationShopifyStoresApi', [shop('US', us), shop('EU', eu)])).toEqual({ status: 'OK', message: 'Every store answered (US, EU)' });
+	expect(await testCredential('integrationShopifyStoresApi', [shopifyStoreEntry('US', us), shopifyStoreEntry('EU', eu)])).toEqual({ status: 'OK', message: 'Every store answered (US, EU)' });
 });
 
 test('a store after the first whose token is wrong (a secret restored onto the wrong store) fails, named by its label, its token not shown', async () => {
 	const wrong = 'shpat_token_of_another_shop';
-	const result = await testCredential('integrationShopifyStoresApi', [shop('US', us), shop('EU', eu, { accessToken: wrong })]);
+	const result = await testCredential('integrationShopifyStoresApi', [shopifyStoreEntry('US', us), shopifyStoreEntry('EU', eu, { accessToken: wrong })]);
 	expect(result).toEqual({ status: 'Error', message: "Store 'EU': 401 Unauthorized" });
 });
 
@@ -64,7 +57,7 @@ test('every failing store is named, an unreachable one with why, no secret in th
 	const unreachable = shopify.apiBase(closed);
 	await closed.close();
 	const wrong = 'shpat_token_of_another_shop';
-	const result = await testCredential('integrationShopifyStoresApi', [shop('', us, { accessToken: wrong }), shop('US', us), shop('Gone', us, { baseUrl: unreachable })]);
+	const result = await testCredential('integrationShopifyStoresApi', [shopifyStoreEntry('', us, { accessToken: wrong }), shopifyStoreEntry('US', us), shopifyStoreEntry('Gone', us, { baseUrl: unreachable })]);
 	expect(result.status).toBe('Error');
 	expect(result.message).toMatch(/^Store 'shopify': 401 Unauthorized; Store 'Gone': .+/);
 	expect(result.message).not.toContain('US');
@@ -72,8 +65,8 @@ test('every failing store is named, an unreachable one with why, no secret in th
 });
 
 test('a list that cannot be used is refused naming the entry and field, before any request', async () => {
-	expect(await testCredential('integrationShopifyStoresApi', [shop('US', us), shop('EU', eu, { accessToken: '' })])).toEqual({ status: 'Error', message: 'stores[1].accessToken is empty' });
-	expect(await testCredential('integrationShopifyStoresApi', [shop('US', us), shop('US', eu)])).toEqual({ status: 'Error', message: 'stores[1].label "US" is also stores[0]\'s: each store needs a label of its own' });
+	expect(await testCredential('integrationShopifyStoresApi', [shopifyStoreEntry('US', us), shopifyStoreEntry('EU', eu, { accessToken: '' })])).toEqual({ status: 'Error', message: 'stores[1].accessToken is empty' });
+	expect(await testCredential('integrationShopifyStoresApi', [shopifyStoreEntry('US', us), shopifyStoreEntry('US', eu)])).toEqual({ status: 'Error', message: 'stores[1].label "US" is also stores[0]\'s: each store needs a label of its own' });
 });
 
 /** Every node and credential type of the package, as package.json lists them. */
