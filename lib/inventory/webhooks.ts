@@ -93,12 +93,12 @@ export function listedOrderWebhooks(
 	stores: readonly ListedOrderStore[],
 ): (headers: Record<string, string | string[] | undefined>, rawBody: string) => OrderWebhookCheck {
 	const scheme = orderWebhooksOf(source);
-	storesByIdentity(scheme, stores);
+	const byIdentity = storesByIdentity(scheme, stores);
 	const field = credentialSecretField(scheme);
 	const unsigned = stores.find((store) => typeof store.values[field] !== 'string' || store.values[field] === '');
 	if (unsigned) throw new Error(`${listedStoreName(unsigned)} has no ${field} set: its order deliveries cannot be verified`);
 	return (headers, rawBody) => {
-		const from = sendingStore(scheme, stores, { header: headerReader(headers), rawBody: Buffer.from(rawBody, 'utf8') });
+		const from = sendingStore(scheme, byIdentity, { header: headerReader(headers), rawBody: Buffer.from(rawBody, 'utf8') });
 		if ('refused' in from) return { valid: false, signed: false, reason: from.refused };
 		const store = from.store as ListedOrderStore;
 		return readOrderWebhook(source, headers, rawBody, store.values[field] as string, store.id);

@@ -8,7 +8,6 @@ export interface HookStore {
 	baseUrl: string;
 }
 
-
 function identityOf<Event extends string>(scheme: WebhookReceiver<Event>): StoreIdentity {
 	// Named by its id: reading the catalog here would close an import cycle (the catalog reads the vendor folders, which read lib/platforms).
 	if (!scheme.sendingStore) throw new Error(`${scheme.platform} deliveries do not name their store: a list of its stores cannot share one webhook URL`);
@@ -45,16 +44,17 @@ function parsedPayload(rawBody: Buffer): Record<string, unknown> | undefined {
 /**
  * The listed store a delivery comes from, by the store the vendor names on it (a header or a payload field): its
  * signature is then checked with that store's secret, never another's. A delivery naming no store, or a store not in the
- * list, is refused with the reason; nothing of it is trusted before its signature holds.
+ * list (`byIdentity`, from storesByIdentity), is refused with the reason; nothing of it is trusted before its
+ * signature holds.
  */
 export function sendingStore<Event extends string>(
 	scheme: WebhookReceiver<Event>,
-	stores: readonly HookStore[],
+	byIdentity: ReadonlyMap<string, HookStore>,
 	delivery: { header: HeaderReader; rawBody: Buffer },
 ): { store: HookStore } | { refused: string } {
 	const identity = identityOf(scheme);
 	const named = identity.ofDelivery(delivery.header, parsedPayload(delivery.rawBody));
 	if (named === undefined) return { refused: `the delivery does not name its store (no ${identity.carriedIn})` };
-	const store = storesByIdentity(scheme, stores).get(named);
+	const store = byIdentity.get(named);
 	return store ? { store } : { refused: `the delivery comes from a store that is not in the list (${identity.carriedIn}: ${named})` };
 }

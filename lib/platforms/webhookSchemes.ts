@@ -200,7 +200,7 @@ export function ignoreNotFound(error: unknown): undefined {
 }
 
 /** The credential field a Verify operation reads the vendor's webhook secret from: the declared one, else `webhookSecret`. */
-export function credentialSecretField(receiver: WebhookReceiver<string>): string {
+export function credentialSecretField<Event extends string>(receiver: WebhookReceiver<Event>): string {
 	return receiver.credentialSecretField ?? 'webhookSecret';
 }
 

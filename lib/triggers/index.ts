@@ -18,6 +18,7 @@ export { sendingStore, storesByIdentity, type HookStore } from '../platforms/sen
 export { triggerMigrations } from './migrations';
 export {
 	CRM_EVENTS,
+	credentialSecretField,
 	ORDER_EVENTS,
 	PAYMENT_EVENTS,
 	registersThroughApi,

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, NodeOperationError, type IDataObject, type IHookFunctions, type INodePropertyOptions, type INodeProperties, type INodeTypeDescription, type IWebhookDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 
-import { eventTopic, eventTopics, existingHook, receiveDelivery, registerHook, registersThroughApi, removeHook, sendingStore, storesByIdentity, type AppWebhookScheme, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
+import { credentialSecretField, eventTopic, eventTopics, existingHook, receiveDelivery, registerHook, registersThroughApi, removeHook, sendingStore, storesByIdentity, type AppWebhookScheme, type HookRegistration, type WebhookScheme } from '../../lib/triggers';
 import { nodePlatforms, nodeStore, platformTransport } from './engineContext';
 import { toNodeError } from './errors';
 import { chosenCredential, chosenPlatformSlots } from './platformCredentials';
@@ -198,11 +198,16 @@ async function transportFor(context: HookContext, platform: string) {
 	return await platformTransport(context, platform, await nodeStore(context));
 }
 
-/** The secret a scheme signing with the app's own secret reads from the chosen credential ('' when unset). */
-async function credentialSecret(context: HookContext, platform: string, scheme: { secretFrom: string; credentialSecretField?: string }): Promise<string | undefined> {
+/** The secret a scheme signing with the app's own secret reads from a credential's values ('' when unset). */
+function secretIn<Event extends string>(values: Readonly<Record<string, unknown>>, scheme: WebhookScheme<Event> | AppWebhookScheme<Event>): string | undefined {
 	if (scheme.secretFrom !== 'credential') return undefined;
-	const secret = (await context.getCredentials(chosenCredential(platform).type))[scheme.credentialSecretField ?? 'webhookSecret'];
+	const secret = values[credentialSecretField(scheme)];
 	return typeof secret === 'string' ? secret : '';
+}
+
+/** The secret a scheme signing with the app's own secret reads from the chosen credential ('' when unset). */
+async function credentialSecret<Event extends string>(context: HookContext, platform: string, scheme: WebhookScheme<Event> | AppWebhookScheme<Event>): Promise<string | undefined> {
+	return secretIn(await context.getCredentials(chosenCredential(platform).type), scheme);
 }
 
 /**
@@ -374,16 +379,15 @@ export async function receiveVendorWebhook<Event extends string>(context: IWebho
 	if (listed) {
 		let from: ReturnType<typeof sendingStore<Event>>;
 		try {
-			from = sendingStore(scheme, await listedHookStores(context, platform, scheme), { header, rawBody });
+			from = sendingStore(scheme, storesByIdentity(scheme, await listedWebhookStores(context, platform)), { header, rawBody });
 		} catch (error) {
 			throw toNodeError(context.getNode(), error);
 		}
 		if ('refused' in from) return refuse(from.refused);
 		const store = from.store as ListedWebhookStore;
-		const secret = scheme.secretFrom === 'credential' ? store.entry.values[scheme.credentialSecretField ?? 'webhookSecret'] : undefined;
 		source = {
 			registration: registration.stores?.[store.id] ?? {},
-			credentialSecret: typeof secret === 'string' ? secret : scheme.secretFrom === 'credential' ? '' : undefined,
+			credentialSecret: secretIn(store.entry.values, scheme),
 			// Vendors number deliveries per store (WooCommerce's delivery ids are a site's own): each store's are apart.
 			triggerKey: `${triggerKey}:${store.id}`,
 			sourceStore: store.id,
