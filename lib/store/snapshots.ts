@@ -64,15 +64,6 @@ export class SnapshotRepository {
 	}
 
 	async put(key: IdMapKey, snapshot: Snapshot): Promise<void> {
-		await this.db.run(
-			`INSERT INTO sync_snapshots (integration, platform, entity, external_id, fingerprint, data, modified_at, written_by_us, partial_write, updated_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			 ON CONFLICT (integration, platform, entity, external_id) DO UPDATE SET fingerprint = excluded.fingerprint,
-			 data = excluded.data, modified_at = excluded.modified_at, written_by_us = excluded.written_by_us, partial_write = excluded.partial_write, updated_at = excluded.updated_at`,
-			[
-				key.integration, key.platform, key.entity, snapshot.externalId, snapshot.fingerprint,
-				JSON.stringify(snapshot.data), snapshot.modifiedAt ?? null, snapshot.writtenByUs ? 1 : 0, snapshot.partial ? 1 : 0, new Date().toISOString(),
-			],
-		);
+		await this.putMany(key, [snapshot]);
 	}
 }
