@@ -140,7 +140,13 @@ export class EventRouter {
 		await this.deliverAll(effects);
 		// Logged once handled, not before: the route log is the deduplication window.
 		if (windowMs === 0) await this.repository.log(routeLog(outcomes));
-		else await this.repository.logHandled(handled, windowMs, (loggedBefore) => routeLog(outcomes, loggedBefore));
+		else {
+			await this.repository.logHandled(handled, windowMs, (loggedBefore) => {
+				const log = routeLog(outcomes, loggedBefore);
+				asDuplicates(outcomes, loggedBefore);
+				return log;
+			});
+		}
 		return outcomes;
 	}
 
@@ -354,6 +360,7 @@ function withFields(parsed: ParsedEvent, fields: Record<string, unknown> | Error
 
 /** Each routed or unmatched outcome whose event is in `ids` becomes a duplicate: nothing of it is handed off. */
 function asDuplicates(outcomes: EventOutcome[], ids: Set<string>): void {
+	if (ids.size === 0) return;
 	for (let position = 0; position < outcomes.length; position++) {
 		const outcome = outcomes[position];
 		if ((outcome.status === 'routed' || outcome.status === 'unmatched') && ids.has(outcome.event.id)) outcomes[position] = { index: outcome.index, status: 'duplicate', event: outcome.event };
@@ -362,7 +369,7 @@ function asDuplicates(outcomes: EventOutcome[], ids: Set<string>): void {
 
 /**
  * The route-log entries of a batch's outcomes, in input order. Events another execution logged first (`loggedBefore`)
- * become duplicates; what this execution delivered to the outside for one of them is logged still, as it happened.
+ * are logged as duplicates; what this execution delivered to the outside for one of them is logged still, as it happened.
  */
 function routeLog(outcomes: EventOutcome[], loggedBefore?: Set<string>): RouteLogEntry[] {
 	const log: RouteLogEntry[] = [];
@@ -382,7 +389,6 @@ function routeLog(outcomes: EventOutcome[], loggedBefore?: Set<string>): RouteLo
 			logDeliveries(event, outcome.deliveries, log);
 		}
 	}
-	if (loggedBefore && loggedBefore.size > 0) asDuplicates(outcomes, loggedBefore);
 	return log;
 }
 
