@@ -11,7 +11,7 @@ import { packPackage, startN8n, type N8nServer } from '../harness/n8nServer';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
-import { shopifyStoreEntry } from '../support/inventoryStores';
+import { shopifyStoreEntry } from '../sandbox/shopify/inventoryFixture';
 import { waitFor } from '../harness/vendorTrigger';
 
 jest.setTimeout(600_000);

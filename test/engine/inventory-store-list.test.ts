@@ -16,7 +16,8 @@ import { runWorkflow } from '../harness/inProcess';
 import { SandboxControl } from '../sandbox/framework/controlClient';
 import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
-import { shopifyStoreEntry, startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+import { startCommerceSandboxes, type CommerceSandboxes } from '../support/inventoryStores';
+import { shopifyStoreEntry } from '../sandbox/shopify/inventoryFixture';
 
 jest.setTimeout(120_000);
 

@@ -18,7 +18,7 @@ import { SandboxControl } from '../sandbox/framework/controlClient';
 import type { WebhookDelivery } from '../sandbox/framework/controlClient';
 import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
-import { shopifyStoreEntry } from '../support/inventoryStores';
+import { shopifyStoreEntry } from '../sandbox/shopify/inventoryFixture';
 
 jest.setTimeout(120_000);
 

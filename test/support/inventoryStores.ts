@@ -124,15 +124,3 @@ export function useCommerceEngineSuite(name: string, retry: NonNullable<Standalo
 		engine: () => new InventoryFanOut({ db: suite.store().db, stores: targets }),
 	};
 }
-
-/** One Shopify sandbox as an entry of a Shopify Stores list credential, under its label. */
-export function shopifyStoreEntry(label: string, sandbox: RunningSandbox, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		label,
-		accessToken: sandbox.credentials.accessToken,
-		baseUrl: fixtureOf(inventoryFixtures, 'shopify', 'inventory').apiBase(sandbox),
-		locationId: sandbox.credentials.locationId,
-		webhookSecret: sandbox.credentials.webhookSecret,
-		...overrides,
-	};
-}

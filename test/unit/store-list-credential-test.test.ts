@@ -13,7 +13,7 @@ import { readManifest } from '../harness/build';
 import { repoRoot } from '../harness/paths';
 import { fixtureOf, inventoryFixtures } from '../sandbox/fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/registry';
-import { shopifyStoreEntry } from '../support/inventoryStores';
+import { shopifyStoreEntry } from '../sandbox/shopify/inventoryFixture';
 
 jest.setTimeout(60_000);
 

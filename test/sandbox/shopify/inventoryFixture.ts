@@ -1,4 +1,5 @@
 import type { InventoryFixture } from '../framework/fixtures';
+import type { RunningSandbox } from '../registry';
 import { shopifyApiVersion } from './index';
 
 export const shopifyInventory: InventoryFixture = {
@@ -15,3 +16,15 @@ export const shopifyInventory: InventoryFixture = {
 		if (response.status !== 201) throw new Error(`shopify refused the sale: ${response.status} ${await response.text()}`);
 	},
 };
+
+/** One Shopify sandbox as an entry of a Shopify Stores list credential, under its label. */
+export function shopifyStoreEntry(label: string, sandbox: RunningSandbox, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		label,
+		accessToken: sandbox.credentials.accessToken,
+		baseUrl: shopifyInventory.apiBase(sandbox),
+		locationId: sandbox.credentials.locationId,
+		webhookSecret: sandbox.credentials.webhookSecret,
+		...overrides,
+	};
+}
