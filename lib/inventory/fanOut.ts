@@ -18,6 +18,7 @@ import { judgeIntent, type IntentVerdict } from './recovery';
 import { hasRules, listedQuantity, validateRules, type ChannelRules } from './rules';
 import { assertMovements, checkReturn } from './inputs';
 import { orderMovements, type StockMovement } from './movements';
+import { sleep as defaultSleep } from '../records/sleep';
 
 export interface StoreTarget {
 	id: string;
@@ -152,8 +153,6 @@ const SIGN: Record<StockReason, number> = { sale: -1, refund: 1, restock: 1, cor
 const CAS_ATTEMPTS = 5;
 /** How often one row's write takes its store's lock again after losing it, before the row is left pending. */
 const LOCK_ATTEMPTS = 3;
-
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The inventory fan-out (a recipient list with an idempotent consumer in front): a movement is recorded once per

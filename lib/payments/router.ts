@@ -14,6 +14,7 @@ import { PaymentRefunds, type RefundOutcome, type RefundRequest } from './refund
 import { PaymentInvoices } from './invoices';
 import { PaymentSubscriptions } from './subscriptions';
 import { decideRoute, feeFor, type ProcessorHealth, type RankedProcessor, type RoutingInput } from './routeDecision';
+import { sleep as defaultSleep } from '../records/sleep';
 
 /** One payment to route. Tokens only: the router never sees card numbers. */
 export interface PaymentRequest {
@@ -107,8 +108,6 @@ export interface PaymentRouterOptions {
 	/** How long the learned health read from the store is reused before it is read again (default 500 ms). */
 	healthTtlMs?: number;
 }
-
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The Smart Payment Router: claims the payment id, settles whatever an earlier execution left unsettled, ranks

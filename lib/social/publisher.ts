@@ -17,6 +17,7 @@ import { SocialLimitError, type MediaFetcher, type PostRules, type PublishedPost
 import { toSocialPost } from './inputs';
 import { PostRepository, postAttemptKey, type PostKey } from './posts';
 import { ruleViolations } from './rules';
+import { sleep as defaultSleep } from '../records/sleep';
 
 /** One chosen platform account, as the publisher reaches it. */
 export interface SocialTarget {
@@ -69,8 +70,6 @@ export interface DeleteOutcome {
 
 /** Clock skew allowed between this machine and the platform when a lost post is looked for among those since the attempt. */
 const LOOKUP_SLACK_MS = 5 * 60_000;
-
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class SocialPublisher {
 	readonly posts: PostRepository;

@@ -1,6 +1,7 @@
 import { leaseName, Leases, type Lease, type LeaseTimers } from './leases';
 import { selectIn } from './inList';
 import type { SqlDatabase } from './types';
+import { sleep as defaultSleep } from '../records/sleep';
 
 /**
  * A concurrency limit shared by every process and queue-mode worker (Mailchimp's 10 connections per account, Marketo's
@@ -45,8 +46,6 @@ export class ConcurrencySlot {
 		await this.holder.release([this.name]);
 	}
 }
-
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class ConcurrencySlots {
 	private readonly leases: Leases;

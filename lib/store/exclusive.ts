@@ -1,5 +1,6 @@
 import type { Leases } from './leases';
 import type { SqlExecutor } from './types';
+import { sleep as defaultSleep } from '../records/sleep';
 
 export interface ExclusiveOptions {
 	/** How long to wait for the holder before giving up (default 10 minutes: a sync run's length). */
@@ -13,8 +14,6 @@ export class StillRunningError extends Error {
 		super(`Another run of ${name} is still going: this one waited for it and gave up`);
 	}
 }
-
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `work` while holding the lease `name`, one holder at a time across every process sharing the store: a second

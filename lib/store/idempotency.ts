@@ -1,6 +1,7 @@
 import { selectIn } from './inList';
 import { DEFAULT_LEASE_MS, leaseName, Leases, type Lease, type LeaseOptions } from './leases';
 import type { SqlDatabase, SqlExecutor } from './types';
+import { sleep as defaultSleep } from '../records/sleep';
 
 export type Claim =
 	| { status: 'claimed'; owner: string }
@@ -26,8 +27,6 @@ export class IdempotencyConflictError extends Error {
 		super(`Work for idempotency key "${key}" (${scope}) is still in progress in another execution`);
 	}
 }
-
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const claimName = (scope: string, key: string) => leaseName('idempotency', scope, key);
 

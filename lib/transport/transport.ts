@@ -12,6 +12,7 @@ import {
 	type RetryPolicy,
 } from './types';
 import { endpointClassOf, refusalWaitMs, refusingWindows, windowBuckets, windowsFor, type WindowBucket } from './windows';
+import { sleep as defaultSleep } from '../records/sleep';
 
 export interface TransportOptions {
 	profile: PlatformProfile;
@@ -60,8 +61,6 @@ interface Outcome {
 	/** The windows a refusal blocks for everyone sending on this account. */
 	refusing: WindowBucket[];
 }
-
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The single HTTP door for every connector: waits for a rate-window token, sends, reads the vendor's rate

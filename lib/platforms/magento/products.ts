@@ -24,6 +24,7 @@ import {
 } from '../products';
 import { updatedSincePage } from './search';
 import { fromMagentoTime } from './times';
+import { sleep as defaultSleep } from '../../records/sleep';
 
 interface MagentoProduct {
 	id: number;
@@ -233,7 +234,7 @@ export class MagentoProducts implements ProductConnector {
 	/** Where the store serves product images, once read. */
 	private media?: Promise<string>;
 
-	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {}
+	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = defaultSleep) {}
 
 	async fieldNames(): Promise<string[]> {
 		return [...PRODUCT_FIELDS_WITH_IMAGES];

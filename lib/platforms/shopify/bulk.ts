@@ -1,6 +1,7 @@
 import { PlatformApiError } from '../../transport/errors';
 import type { Transport } from '../../transport/transport';
 import { shopifyGraphql } from './graphql';
+import { sleep as defaultSleep } from '../../records/sleep';
 
 /**
  * Shopify's bulk import (shopify.dev/docs/api/usage/bulk-operations/imports): one mutation run once per line of a JSONL
@@ -46,8 +47,6 @@ export interface BulkMutationOptions {
 	sleep?: (ms: number) => Promise<void>;
 	now?: () => number;
 }
-
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `mutation` once per entry of `variables` as one bulk operation; the result of each entry, by its index

@@ -17,6 +17,7 @@ import {
 	type ProductWriteFields,
 	type StoreImage,
 } from '../products';
+import { sleep as defaultSleep } from '../../records/sleep';
 
 interface ShopifyVariant {
 	id: string;
@@ -194,7 +195,7 @@ export class ShopifyProducts implements ProductConnector {
 	readonly platform = 'shopify';
 	readonly entities: Partial<Record<'products', EntitySupport>> = { products: { object: 'products', matchField: 'sku', batchSize: BULK_BATCH } };
 
-	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {}
+	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = defaultSleep) {}
 
 	async fieldNames(): Promise<string[]> {
 		return [...PRODUCT_FIELDS_WITH_IMAGES];

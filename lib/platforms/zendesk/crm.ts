@@ -3,6 +3,7 @@ import type { Transport } from '../../transport/transport';
 import { type BatchRecorder, type ChangePage, type CrmConnector, type CrmEntity, type EntitySupport, failedWrites, type PlatformRecord, type RecordWrite, type WriteOptions, type WriteOutcome } from '../crm';
 import { addComments, TicketRefusal, wantedComments, type TicketComment } from '../tickets';
 import { type EventsPosition, ZendeskTicketComments } from './ticketComments';
+import { sleep as defaultSleep } from '../../records/sleep';
 
 const BULK_LIMIT = 100;
 /** Batches whose jobs run together, polled through show_many: 10,000 records. */
@@ -83,7 +84,7 @@ export class ZendeskCrm implements CrmConnector {
 
 	private readonly comments: ZendeskTicketComments;
 
-	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {
+	constructor(private readonly transport: Transport, private readonly sleep: (ms: number) => Promise<void> = defaultSleep) {
 		this.comments = new ZendeskTicketComments(transport);
 	}
 
