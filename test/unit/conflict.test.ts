@@ -29,6 +29,23 @@ describe('resolveVersions', () => {
 		expect(result.decisions).toEqual([expect.objectContaining({ field: 'name', reason: 'sameValue', value: 'Anne' })]);
 	});
 
+	it('decides a lone version field by field, as with a policy that leaves its fields to the strategy', () => {
+		const lone = [{ side: 'external', fields: { name: 'Annie', address: { city: 'Bergen', zip: '0150' }, tier: ' ' } }];
+		const alone = resolveVersions(base, lone, { strategy: { kind: 'manual' } });
+		const withPolicy = resolveVersions(base, lone, { strategy: { kind: 'manual' }, fieldPolicies: [{ field: 'email', policy: 'twoWay' }] });
+		expect(alone.merged).toEqual({ ...base, name: 'Annie', address: { city: 'Bergen', zip: '0150' }, tier: ' ' });
+		expect(alone.decisions).toEqual([
+			{ field: 'name', changedBy: ['external'], conflict: false, reason: 'oneSide', winner: 'external', value: 'Annie' },
+			{ field: 'address.city', changedBy: ['external'], conflict: false, reason: 'oneSide', winner: 'external', value: 'Bergen' },
+			{ field: 'tier', changedBy: ['external'], conflict: false, reason: 'oneSide', winner: 'external', value: ' ' },
+		]);
+		expect([alone.conflicts, alone.review]).toEqual([[], []]);
+		expect(alone.decisions).toEqual(withPolicy.decisions);
+		expect(alone.merged).toEqual(withPolicy.merged);
+		expect(alone.updates).toEqual(withPolicy.updates);
+		expect(resolveVersions(undefined, lone, { strategy: { kind: 'manual' } }).decisions.map((decision) => decision.field)).toEqual(['name', 'address.city', 'address.zip']);
+	});
+
 	it('last write wins by modified time, and an equal time goes to the priority side every time', () => {
 		const versions = (localAt: string, externalAt: string) => [
 			{ side: 'local', fields: { name: 'Local' }, modifiedAt: localAt },
