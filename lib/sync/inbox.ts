@@ -69,7 +69,9 @@ export class InboxRepository {
 		for (const entry of await this.topic(key).inGroups([...groups].sort())) {
 			const { platform, externalId, data, modifiedAt, deleted } = entry.payload;
 			const change: StagedChange = { platform, externalId, groupKey: entry.group, data, modifiedAt, deleted, attempts: entry.attempts, revision: entry.revision };
-			found.set(change.groupKey, [...(found.get(change.groupKey) ?? []), change]);
+			const group = found.get(change.groupKey);
+			if (group) group.push(change);
+			else found.set(change.groupKey, [change]);
 		}
 		return found;
 	}

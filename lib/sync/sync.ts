@@ -480,8 +480,10 @@ class SyncRun {
 		await inTransaction(this.options.store, async (repositories) => {
 			const handled: StagedChange[] = [];
 			for (const [internalId, changes] of byRecord) {
+				const failures = failed.get(internalId);
 				for (const change of changes) {
-					if (await this.settle(repositories, change, failed.get(internalId))) handled.push(change);
+					// Awaited only for a record whose push failed: an await per change was a tenth of a sync's allocation here.
+					if (!failures || (await this.settleFailed(repositories, change, failures))) handled.push(change);
 					else kept.add(change.groupKey);
 				}
 			}
@@ -693,12 +695,11 @@ class SyncRun {
 	}
 
 	/**
-	 * A change leaves the inbox once it reached every platform, or as a dead letter: at once when every failure is
-	 * one no retry can cure (a value the platform has no option for), else after too many failed runs. True when it
-	 * leaves (the caller removes the chunk's leavers together).
+	 * A change leaves the inbox once it reached every platform; one whose record failed somewhere leaves as a dead letter:
+	 * at once when every failure is one no retry can cure (a value the platform has no option for), else after too many
+	 * failed runs. True when it leaves (the caller removes the chunk's leavers together).
 	 */
-	private async settle({ inbox, logs }: SyncRepositories, change: StagedChange, failures: PushOutcome[] | undefined): Promise<boolean> {
-		if (!failures) return true;
+	private async settleFailed({ inbox, logs }: SyncRepositories, change: StagedChange, failures: PushOutcome[]): Promise<boolean> {
 		if (isRefusal(failures)) {
 			await this.refused(logs, change.platform, change.externalId, failures, change.data);
 			return true;
