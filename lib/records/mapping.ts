@@ -38,9 +38,33 @@ export class MappingError extends Error {
 	}
 }
 
+/**
+ * `value` in lower case, the same string when it has no letter to lower: String#toLowerCase returns a new string
+ * every time, and emails (match keys, a lowercase transform) are lowered several times for every record a sync moves.
+ */
+export function lowerCase(value: string): string {
+	for (let index = 0; index < value.length; index++) {
+		const code = value.charCodeAt(index);
+		if ((code >= 65 && code <= 90) || code > 127) return value.toLowerCase();
+	}
+	return value;
+}
+
+/** `+` and digits only (at least one): already E.164, kept as the same string. */
+function isE164(value: string): boolean {
+	if (value.length < 2 || value.charCodeAt(0) !== 43) return false;
+	for (let index = 1; index < value.length; index++) {
+		const code = value.charCodeAt(index);
+		if (code < 48 || code > 57) return false;
+	}
+	return true;
+}
+
 /** E.164 from common national and international spellings; numbers without a country code get `defaultCountryCode`. */
 export function toE164(value: string, defaultCountryCode = '1'): string {
 	const trimmed = value.trim();
+	// Most numbers a sync reads back are what it wrote: not rebuilt (two new strings) for each of its comparisons.
+	if (isE164(trimmed)) return trimmed;
 	const digits = trimmed.replace(/\D/g, '');
 	if (digits === '') return trimmed;
 	if (trimmed.startsWith('+')) return `+${digits}`;
@@ -67,7 +91,7 @@ export function applyTransforms(value: unknown, transforms?: ValueTransform[]): 
 	for (const transform of transforms) {
 		if (typeof current !== 'string') return current;
 		if (transform === 'trim') current = current.trim();
-		else if (transform === 'lowercase') current = current.toLowerCase();
+		else if (transform === 'lowercase') current = lowerCase(current);
 		else if (transform === 'uppercase') current = current.toUpperCase();
 		else if (transform === 'e164') current = toE164(current);
 		else if (transform === 'date') current = toCalendarDate(current);

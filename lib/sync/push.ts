@@ -1,5 +1,6 @@
 import { type CrmConnector, type EntitySupport, type RecordEntity, failedWrites, type RecordWrite, type WriteOutcome } from '../platforms/crm';
 import type { ActivityCounts } from '../store/logs';
+import type { IdMapKey, IdMapRepository } from '../store/idMap';
 import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
@@ -112,7 +113,7 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 			return;
 		}
 		// The thread goes out as the items this platform holds no copy of, or not at all.
-		const missing = thread && held ? missingItems(record, internalId, thread, held) : [];
+		const missing = thread && held ? missingItems(record, internalId, thread, held) : NO_ITEMS;
 		if (thread && Array.isArray(getPath(record, thread.internal))) {
 			if (missing.length > 0) fields[thread.external] = missing;
 			else delete fields[thread.external];
@@ -152,6 +153,9 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 	});
 	return { outcomes, counts };
 }
+
+/** No thread items to send: one shared empty list, not one per record pushed. */
+const NO_ITEMS: readonly ThreadItem[] = [];
 
 /** The rounds of calls a push keeps open at once: what the vendor declares (at least one). */
 export function writesInFlight(support: EntitySupport): number {
@@ -224,29 +228,31 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 	// One transaction per batch: the links and snapshots of a batch land together, and SQLite commits once.
 	return inTransaction(store, async ({ idMap, snapshots, logs }) => {
 		// Thread items added are linked even when their record's write failed after them: they are never added twice.
-		const added = results.flatMap((result) => Object.entries(result?.threadIds ?? {}).map(([internalId, externalId]) => ({ internalId, externalId })));
-		if (thread && added.length > 0) await idMap.linkMany(threadKey(key, thread), added);
-		const succeeded = batch.flatMap((item, position) => {
+		if (thread) await linkThreadItems(idMap, threadKey(key, thread), results);
+		// Loops, not flatMap with a list per item: this runs for every record written.
+		const succeeded: Array<{ item: PendingWrite; result: Extract<WriteOutcome, { ok: true }> }> = [];
+		for (let position = 0; position < batch.length; position++) {
 			const result = results[position];
-			return result.ok ? [{ item, result }] : [];
-		});
+			if (result.ok) succeeded.push({ item: batch[position], result });
+		}
 		// Records linked only now and not created (matched on the platform) may have a snapshot from an earlier pull.
 		const previous = await snapshots.getMany(key, succeeded.filter(({ item, result }) => !item.snapshot && !result.created).map(({ result }) => result.externalId));
 		// A record made by a write that then failed is linked too: the next attempt updates it, never makes a second.
-		const made = batch.flatMap((item, position) => {
+		const made: Array<{ internalId: string; externalId: string }> = [];
+		const halfDone: Array<{ externalId: string; snapshot?: Snapshot }> = [];
+		for (let position = 0; position < batch.length; position++) {
+			const item = batch[position];
 			const result = results[position];
-			return !result.ok && result.externalId && !item.write.externalId ? [{ internalId: String(item.record.id), externalId: result.externalId }] : [];
-		});
+			if (result.ok) continue;
+			if (result.externalId && !item.write.externalId) made.push({ internalId: String(item.record.id), externalId: result.externalId });
+			const externalId = item.write.externalId ?? result.externalId;
+			if (externalId && (result.partial || !item.write.externalId)) halfDone.push({ externalId, snapshot: item.snapshot });
+		}
 		if (made.length > 0) await idMap.linkMany(key, made);
 		// A write that failed after part of it was applied (or made the record) left it neither as it was nor as written.
 		// Its snapshot keeps what was known before and says so: the record's next read is this write coming back, not an
 		// edit made there, which copied to every other platform would undo the change there (a new variant refused on one
 		// store would be taken off all the others); and the change, still pending, is written again.
-		const halfDone = batch.flatMap((item, position) => {
-			const result = results[position];
-			const externalId = item.write.externalId ?? (result.ok ? undefined : result.externalId);
-			return !result.ok && externalId && (result.partial || !item.write.externalId) ? [{ externalId, snapshot: item.snapshot }] : [];
-		});
 		await snapshots.putMany(key, halfDone.map(({ externalId, snapshot }) => {
 			const data = snapshot?.data ?? {};
 			return { externalId, fingerprint: fingerprint(data), data, modifiedAt: snapshot?.modifiedAt, writtenByUs: true, partial: true };
@@ -281,6 +287,12 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 	});
 }
 
+/** Links the thread items the writes added (our item id → the platform's), failed writes' too. */
+async function linkThreadItems(idMap: IdMapRepository, key: IdMapKey, results: WriteOutcome[]): Promise<void> {
+	const added = results.flatMap((result) => Object.entries(result?.threadIds ?? {}).map(([internalId, externalId]) => ({ internalId, externalId })));
+	if (added.length > 0) await idMap.linkMany(key, added);
+}
+
 /** Thread items of a record pushed by a workflow without ids are named by the record and their position. */
 function itemsOf(record: InternalRecord, internalId: string, thread: ThreadPaths): ThreadItem[] {
 	return threadItems(getPath(record, thread.internal), (position) => `${internalId}#${position + 1}`);
@@ -293,7 +305,7 @@ async function heldItems(request: PushRequest, thread: ThreadPaths, records: Int
 	return new Set((await request.store.idMap.externalIds(key, ids)).keys());
 }
 
-function missingItems(record: InternalRecord, internalId: string, thread: ThreadPaths, held: Set<string>): ThreadItem[] {
+function missingItems(record: InternalRecord, internalId: string, thread: ThreadPaths, held: Set<string>): readonly ThreadItem[] {
 	return itemsOf(record, internalId, thread).filter((item) => !held.has(item.id));
 }
 
@@ -352,12 +364,30 @@ function answeredDefaults(mappings: FieldMapping[], written: Record<string, unkn
 
 function withValues(base: Record<string, unknown> | undefined, fields: Record<string, unknown>): Record<string, unknown> {
 	if (!base) return fields;
+	// Nothing to keep, and copying flat fields would give the same object: a new record's snapshot is what was written.
+	if (isEmpty(base) && isFlat(fields)) return fields;
 	// The old snapshot object is dropped after this, so nested objects may be shared and updated in place.
 	const data = { ...base };
 	// Keys, not entries: an entry array per field of every record written.
 	const flat = flatten(fields);
 	for (const path of Object.keys(flat)) setPath(data, path, flat[path]);
 	return data;
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+	for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) return false;
+	return true;
+}
+
+/** No nested object, dotted key or undefined value: `flatten` and `setPath` would give the same keys and values in order. */
+function isFlat(fields: Record<string, unknown>): boolean {
+	for (const key in fields) {
+		if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
+		if (key.includes('.')) return false;
+		const value = fields[key];
+		if (value === undefined || (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date))) return false;
+	}
+	return true;
 }
 
 function countOutcomes(outcomes: PushOutcome[]): ActivityCounts {

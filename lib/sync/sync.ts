@@ -1,5 +1,5 @@
 import type { CrmConnector, RecordEntity } from '../platforms/crm';
-import type { FieldMapping } from '../records/mapping';
+import { type FieldMapping, lowerCase } from '../records/mapping';
 import { deletePath, getPath, setPath, splitPath } from '../records/paths';
 import { PackedStringSet } from '../records/packedStringSet';
 import { resolveVersions, type ConflictStrategy, type FieldPolicy, type RecordVersion } from '../records/resolve';
@@ -148,6 +148,70 @@ function withItems(record: Record<string, unknown>, path: string, items: ThreadI
 	const copy = { ...record };
 	setPath(copy, path, [...thread, ...added]);
 	return copy;
+}
+
+/** A chunk's changes by record: the records' internal ids and, at the same position, each one's changes. */
+interface ChunkRecords {
+	ids: string[];
+	changes: StagedChange[][];
+}
+
+const isDeleted = (change: StagedChange): boolean => change.deleted;
+
+/** The chunk's changes by record: two groups may turn out to be one record (a linked change and an unlinked one with its email). */
+function byRecordOf(groups: Map<string, StagedChange[]>, identities: Map<string, string>): ChunkRecords {
+	const records: ChunkRecords = { ids: [], changes: [] };
+	const positions = new Map<string, number>();
+	groups.forEach((changes, groupKey) => {
+		const internalId = identities.get(groupKey) as string;
+		const joined = positions.get(internalId);
+		// The group's own list is not read again: it is the record's list unless another group joins it.
+		if (joined !== undefined) records.changes[joined] = [...records.changes[joined], ...changes];
+		else {
+			positions.set(internalId, records.ids.length);
+			records.ids.push(internalId);
+			records.changes.push(changes);
+		}
+	});
+	return records;
+}
+
+/** Per platform, its live changes' records as (internal id, external id) pairs. */
+function livePairs(records: ChunkRecords): Map<string, Array<{ internalId: string; externalId: string }>> {
+	const byPlatform = new Map<string, Array<{ internalId: string; externalId: string }>>();
+	for (let position = 0; position < records.ids.length; position++) {
+		const internalId = records.ids[position];
+		for (const change of records.changes[position]) {
+			if (change.deleted) continue;
+			const pairs = byPlatform.get(change.platform);
+			if (pairs) pairs.push({ internalId, externalId: change.externalId });
+			else byPlatform.set(change.platform, [{ internalId, externalId: change.externalId }]);
+		}
+	}
+	return byPlatform;
+}
+
+/** Each group's internal id: a change's linked one, else the hub record of a change's match key, else one from its first change. */
+function identities(
+	groups: Map<string, StagedChange[]>,
+	linked: Map<string, Map<string, string>>,
+	matchKeys: Map<StagedChange, string>,
+	byMatch: Map<string, HubRecord>,
+): Map<string, string> {
+	const found = new Map<string, string>();
+	groups.forEach((changes, groupKey) => {
+		let identity: string | undefined;
+		for (let position = 0; identity === undefined && position < changes.length; position++) {
+			identity = linked.get(changes[position].platform)?.get(changes[position].externalId);
+		}
+		for (let position = 0; identity === undefined && position < changes.length; position++) {
+			const matchKey = matchKeys.get(changes[position]);
+			identity = matchKey === undefined ? undefined : byMatch.get(matchKey)?.internalId;
+		}
+		identity ??= groupKey.startsWith('match:') || groupKey.startsWith('new:') ? `${changes[0].platform}:${changes[0].externalId}` : groupKey;
+		found.set(groupKey, identity);
+	});
+	return found;
 }
 
 /** The review-queue scope of one integration's entity, e.g. `crm:default:contacts`. */
@@ -428,7 +492,7 @@ class SyncRun {
 	private matchKey(record: Record<string, unknown>): string | undefined {
 		for (const path of this.matchPaths()) {
 			const value = path ? getPath(record, path) : undefined;
-			if (typeof value === 'string' && value.trim() !== '') return value.trim().toLowerCase();
+			if (typeof value === 'string' && value.trim() !== '') return lowerCase(value.trim());
 		}
 		return undefined;
 	}
@@ -445,101 +509,93 @@ class SyncRun {
 		});
 	}
 
-	/** Resolves and pushes a chunk of groups; returns the groups whose changes stay staged (a push failed). */
+	/**
+	 * Resolves and pushes a chunk of groups; returns the groups whose changes stay staged (a push failed). The chunk's
+	 * records are walked by index in these async bodies: a Map's iterator there allocated at every step, most of what a
+	 * chunk's bookkeeping allocated.
+	 */
 	private async processChunk(groups: Map<string, StagedChange[]>): Promise<Set<string>> {
-		const identities = await this.identify(groups);
-		// Two groups may turn out to be one record (a linked change and an unlinked one with its email).
-		const byRecord = new Map<string, StagedChange[]>();
-		for (const [groupKey, changes] of groups) {
-			const internalId = identities.get(groupKey) as string;
-			const joined = byRecord.get(internalId);
-			// The group's own list is not read again: it is the record's list unless another group joins it.
-			if (joined) byRecord.set(internalId, [...joined, ...changes]);
-			else byRecord.set(internalId, changes);
+		const records = byRecordOf(groups, await this.identify(groups));
+		const hubRecords = await this.hub.getMany(this.key, records.ids);
+		for (let position = 0; position < records.ids.length; position++) {
+			const changes = records.changes[position];
+			if (changes.some(isDeleted)) await this.handleDeletes(records.ids[position], changes.filter(isDeleted));
 		}
-		const hubRecords = await this.hub.getMany(this.key, [...byRecord.keys()]);
-		const toPush: PushItem[] = [];
-		for (const [internalId, changes] of byRecord) {
-			if (changes.some((change) => change.deleted)) await this.handleDeletes(internalId, changes.filter((change) => change.deleted));
-		}
-		await inTransaction(this.options.store, async (repositories) => {
-			// Set-based, a few statements per chunk: one statement per record here was most of a large sync's allocation.
-			await this.linkLive(repositories, byRecord);
-			for (const [internalId, changes] of byRecord) {
-				const live = changes.some((change) => change.deleted) ? changes.filter((change) => !change.deleted) : changes;
-				if (live.length === 0) continue;
-				// Awaited only when it has to wait (threads to link, a review to open): an await per record was a promise and
-				// a suspended call per record, a tenth of what an initial sync allocated.
-				const resolved = this.resolve(repositories, internalId, hubRecords.get(internalId), live);
-				toPush.push(resolved instanceof Promise ? await resolved : resolved);
-			}
-			await repositories.hub.putMany(this.key, toPush.map(({ record }) => record), this.platformNames());
-		});
+		const toPush = await inTransaction(this.options.store, (repositories) => this.resolveChunk(repositories, records, hubRecords));
 		const failed = await this.pushEverywhere(toPush);
+		return inTransaction(this.options.store, (repositories) => this.settleChunk(repositories, records, failed));
+	}
+
+	/** Links, resolves and saves to the hub each record of the chunk with live changes; the records to push. */
+	private async resolveChunk(repositories: SyncRepositories, records: ChunkRecords, hubRecords: Map<string, HubRecord>): Promise<PushItem[]> {
+		// Set-based, a few statements per chunk: one statement per record here was most of a large sync's allocation.
+		await this.linkLive(repositories, records);
+		const toPush: PushItem[] = [];
+		for (let position = 0; position < records.ids.length; position++) {
+			const internalId = records.ids[position];
+			const changes = records.changes[position];
+			const live = changes.some(isDeleted) ? changes.filter((change) => !change.deleted) : changes;
+			if (live.length === 0) continue;
+			// Awaited only when it has to wait (threads to link, a review to open): an await per record was a promise and
+			// a suspended call per record, a tenth of what an initial sync allocated.
+			const resolved = this.resolve(repositories, internalId, hubRecords.get(internalId), live);
+			toPush.push(resolved instanceof Promise ? await resolved : resolved);
+		}
+		await repositories.hub.putMany(this.key, toPush.map(({ record }) => record), this.platformNames());
+		return toPush;
+	}
+
+	/** Takes the chunk's handled changes out of the inbox; returns the groups whose changes stay staged. */
+	private async settleChunk(repositories: SyncRepositories, records: ChunkRecords, failed: Map<string, PushOutcome[]>): Promise<Set<string>> {
 		const kept = new Set<string>();
-		await inTransaction(this.options.store, async (repositories) => {
-			const handled: StagedChange[] = [];
-			for (const [internalId, changes] of byRecord) {
-				const failures = failed.get(internalId);
-				for (const change of changes) {
-					// Awaited only for a record whose push failed: an await per change was a tenth of a sync's allocation here.
-					if (!failures || (await this.settleFailed(repositories, change, failures))) handled.push(change);
-					else kept.add(change.groupKey);
-				}
+		const handled: StagedChange[] = [];
+		for (let position = 0; position < records.ids.length; position++) {
+			const failures = failed.get(records.ids[position]);
+			const changes = records.changes[position];
+			for (let index = 0; index < changes.length; index++) {
+				// Awaited only for a record whose push failed: an await per change was a tenth of a sync's allocation here.
+				if (!failures || (await this.settleFailed(repositories, changes[index], failures))) handled.push(changes[index]);
+				else kept.add(changes[index].groupKey);
 			}
-			await repositories.inbox.removeMany(this.key, handled);
-		});
+		}
+		await repositories.inbox.removeMany(this.key, handled);
 		return kept;
 	}
 
 	/** Links each live change's platform record to its hub record, a platform at a time. */
-	private async linkLive({ idMap }: SyncRepositories, byRecord: Map<string, StagedChange[]>): Promise<void> {
-		const byPlatform = new Map<string, Array<{ internalId: string; externalId: string }>>();
-		for (const [internalId, changes] of byRecord) {
-			for (const change of changes) {
-				if (change.deleted) continue;
-				const pairs = byPlatform.get(change.platform);
-				if (pairs) pairs.push({ internalId, externalId: change.externalId });
-				else byPlatform.set(change.platform, [{ internalId, externalId: change.externalId }]);
-			}
-		}
-		for (const [platform, pairs] of byPlatform) await idMap.linkMany(this.platformKey(platform), pairs);
+	private async linkLive({ idMap }: SyncRepositories, records: ChunkRecords): Promise<void> {
+		for (const [platform, pairs] of livePairs(records)) await idMap.linkMany(this.platformKey(platform), pairs);
 	}
 
 	/** The internal id of each group: from the ID map, else the hub's match key, else a new id from the first change. */
 	private async identify(groups: Map<string, StagedChange[]>): Promise<Map<string, string>> {
-		// Per platform, its changes' external ids, then the internal ids the ID map links them to; each change's match key.
+		const { ids, matchKeys } = this.idsAndMatchKeys(groups);
+		const linked = new Map<string, Map<string, string>>();
+		for (const platform of this.options.platforms) {
+			const name = platform.connector.platform;
+			linked.set(name, await this.options.store.idMap.internalIds(this.platformKey(name), ids.get(name) ?? []));
+		}
+		return identities(groups, linked, matchKeys, await this.hub.byMatchKey(this.key, [...matchKeys.values()]));
+	}
+
+	/**
+	 * Per platform, its changes' external ids; each change's match key. Out of `identify`'s async body, as a loop of its
+	 * own: its iteration is optimised, where in the async body each step of the Map's iterator was an allocation.
+	 */
+	private idsAndMatchKeys(groups: Map<string, StagedChange[]>): { ids: Map<string, string[]>; matchKeys: Map<StagedChange, string> } {
 		const ids = new Map<string, string[]>();
 		const matchKeys = new Map<StagedChange, string>();
-		for (const changes of groups.values()) {
-			for (const change of changes) {
+		groups.forEach((changes) => {
+			for (let position = 0; position < changes.length; position++) {
+				const change = changes[position];
 				const platformIds = ids.get(change.platform);
 				if (platformIds) platformIds.push(change.externalId);
 				else ids.set(change.platform, [change.externalId]);
 				const matchKey = this.matchKey(change.data);
 				if (matchKey) matchKeys.set(change, matchKey);
 			}
-		}
-		const linked = new Map<string, Map<string, string>>();
-		for (const platform of this.options.platforms) {
-			const name = platform.connector.platform;
-			linked.set(name, await this.options.store.idMap.internalIds(this.platformKey(name), ids.get(name) ?? []));
-		}
-		const byMatch = await this.hub.byMatchKey(this.key, [...matchKeys.values()]);
-		const identities = new Map<string, string>();
-		for (const [groupKey, changes] of groups) {
-			let identity: string | undefined;
-			for (const change of changes) if ((identity = linked.get(change.platform)?.get(change.externalId)) !== undefined) break;
-			if (identity === undefined) {
-				for (const change of changes) {
-					const matchKey = matchKeys.get(change);
-					if ((identity = matchKey === undefined ? undefined : byMatch.get(matchKey)?.internalId) !== undefined) break;
-				}
-			}
-			identity ??= groupKey.startsWith('match:') || groupKey.startsWith('new:') ? `${changes[0].platform}:${changes[0].externalId}` : groupKey;
-			identities.set(groupKey, identity);
-		}
-		return identities;
+		});
+		return { ids, matchKeys };
 	}
 
 	private resolve(repositories: SyncRepositories, internalId: string, current: HubRecord | undefined, live: StagedChange[]): PushItem | Promise<PushItem> {
