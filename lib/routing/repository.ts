@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { selectIn } from '../store/inList';
 import { lockInTransaction } from '../store/exclusive';
 import { INSERT_CHUNK_ROWS, insertMany } from '../store/insertMany';
-import { timeOrderedId } from '../store/timeOrderedId';
 import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
 import type { SqlDatabase, SqlExecutor, SqlValue } from '../store/types';
 import type { RoutingEvent } from './types';
@@ -69,10 +68,10 @@ export class RoutingRepository {
 		const since = this.now() - windowMs;
 		const earlier = await this.earlierSeenIds(since, executor);
 		const rows = await selectIn<{ event_id: string }, string>(executor, eventIds, ({ placeholders, values }) => ({
-			sql: `SELECT event_id FROM routing_log WHERE event_id IN (${placeholders}) AND created_at > ? AND status NOT IN ('rejected', 'duplicate')${
+			sql: `SELECT event_id FROM routing_log WHERE event_id IN (${placeholders}) AND created_ms > ? AND status NOT IN ('rejected', 'duplicate')${
 				earlier ? ` UNION SELECT event_id FROM routing_seen_events WHERE seen_at_ms > ? AND event_id IN (${placeholders})` : ''
 			}`,
-			params: earlier ? [...values, new Date(since).toISOString(), since, ...values] : [...values, new Date(since).toISOString()],
+			params: earlier ? [...values, since, since, ...values] : [...values, since],
 		}));
 		const seen = new Set<string>();
 		for (const row of rows) seen.add(row.event_id);
@@ -108,25 +107,25 @@ export class RoutingRepository {
 
 	/** Many rows per statement: a batch of events writes a few statements. */
 	private async append(tx: SqlExecutor, entries: RouteLogEntry[]): Promise<void> {
-		const stamp = new Date(this.now()).toISOString();
-		// Time-ordered ids: each insert lands at the end of the key. Rows are made a statement's worth at a time, so a
-		// large batch does not hold all of them at once.
+		const stamp = this.now();
+		// The store numbers the rows in the order written. Rows are made a statement's worth at a time, so a large batch
+		// does not hold all of them at once.
 		const row = (entry: RouteLogEntry) => [
-			stamp, timeOrderedId(), entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null,
+			stamp, entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null,
 			entry.destinationId ?? null, entry.status, entry.attempts, entry.detail ?? null,
 		];
 		for (let start = 0; start < entries.length; start += INSERT_CHUNK_ROWS) {
 			const rows = new Array<SqlValue[]>(Math.min(INSERT_CHUNK_ROWS, entries.length - start));
 			for (let index = 0; index < rows.length; index++) rows[index] = row(entries[start + index]);
-			await insertMany(tx, { into: 'routing_log (created_at, id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail)', rows });
+			await insertMany(tx, { into: 'routing_log (created_ms, event_id, event_type, source, rule_id, destination_id, status, attempts, detail)', rows });
 		}
 	}
 
-	/** Newest first. */
+	/** Newest first: the reverse of the order written. */
 	async routeLog(filter: { eventId?: string; limit?: number } = {}): Promise<RouteLogRow[]> {
 		const where = filter.eventId ? 'WHERE event_id = ?' : '';
 		const rows = await this.db.query<Record<string, unknown>>(
-			`SELECT * FROM routing_log ${where} ORDER BY created_at DESC, id LIMIT ?`,
+			`SELECT * FROM routing_log ${where} ORDER BY id DESC LIMIT ?`,
 			[...(filter.eventId ? [filter.eventId] : []), filter.limit ?? 100],
 		);
 		return rows.map((row) => ({
@@ -139,7 +138,7 @@ export class RoutingRepository {
 			status: row.status as RouteLogStatus,
 			attempts: Number(row.attempts),
 			detail: (row.detail as string | null) ?? undefined,
-			createdAt: String(row.created_at),
+			createdAt: new Date(Number(row.created_ms)).toISOString(),
 		}));
 	}
 

@@ -1,11 +1,13 @@
 /**
- * The route log keyed by time (routing migration 3), on both backends: a store upgraded from the earlier table keeps
- * every entry (ids, content, newest first) and its deduplication window (an event handled before the upgrade is still a
- * duplicate after it, one handled before the window is not), and each appended row updates two B-trees, not four.
+ * The route log's layout upgrades (routing migrations 3 and 4), on both backends: a store upgraded from the first table
+ * keeps every entry (content, times, order written) and its deduplication window (an event handled before the upgrade
+ * is still a duplicate after it, one handled before the window is not), and each appended row updates the rows' own
+ * tree and one index by event.
  */
 import { allMigrations } from '../../lib/migrations';
-import { RoutingRepository } from '../../lib/routing';
+import { RoutingRepository, type RouteLogEntry } from '../../lib/routing';
 import { closeAllStores, openStore, type Migration, type StoreConfig } from '../../lib/store';
+import { insertMany } from '../../lib/store/insertMany';
 import { storeBackends } from './backends';
 
 const before: Migration[] = allMigrations.filter((migration) => !(migration.component === 'routing' && migration.version >= 3));
@@ -39,36 +41,45 @@ describe.each(storeBackends())('the route log keyed by time on $name', (backend)
 	});
 	afterEach(async () => await closeAllStores());
 
-	test('an upgraded store keeps every entry and its deduplication window', async () => {
-		const old = await openStore(config, before);
-		const earlier = new RoutingRepository(old.db, now);
-		await earlier.log([{ eventId: 'evt-old', eventType: 'order.placed', source: 'shop', ruleId: 'orders', destinationId: 'accounting', status: 'delivered', attempts: 2 }]);
-		clock += 2 * day;
-		await earlier.log([
-			{ eventId: 'evt-1', eventType: 'order.placed', source: 'shop', ruleId: 'orders', destinationId: 'accounting', status: 'delivered', attempts: 1 },
-			{ eventId: 'evt-1', eventType: 'order.placed', source: 'shop', ruleId: 'orders', destinationId: 'crm', status: 'failed', attempts: 4, detail: 'HTTP 500' },
-			{ eventId: 'evt-bad', status: 'rejected', attempts: 0, detail: 'event has no type' },
+	/** Entries as the earlier tables held them: a text id (time-ordered since version 3) and an ISO time each. */
+	const firstTableRows = (entries: Array<RouteLogEntry & { at: number }>) =>
+		entries.map((entry, index) => [
+			`0000-${index}`, entry.eventId ?? null, entry.eventType ?? null, entry.source ?? null, entry.ruleId ?? null, entry.destinationId ?? null,
+			entry.status, entry.attempts, entry.detail ?? null, new Date(entry.at).toISOString(),
 		]);
-		clock += hour;
-		await earlier.log([{ eventId: 'evt-2', eventType: 'customer.created', source: 'crm', ruleId: 'new, all', destinationId: 'out1, out2', status: 'handed_off', attempts: 0 }]);
-		const entries = await earlier.routeLog();
-		expect(entries.map((entry) => entry.eventId)).toEqual(['evt-2', 'evt-1', 'evt-1', 'evt-bad', 'evt-old']);
+
+	test('an upgraded store keeps every entry, in the order written, and its deduplication window', async () => {
+		const old = await openStore(config, before);
+		const written: Array<RouteLogEntry & { at: number }> = [
+			{ at: start, eventId: 'evt-old', eventType: 'order.placed', source: 'shop', ruleId: 'orders', destinationId: 'accounting', status: 'delivered', attempts: 2 },
+			{ at: start + 2 * day, eventId: 'evt-1', eventType: 'order.placed', source: 'shop', ruleId: 'orders', destinationId: 'accounting', status: 'delivered', attempts: 1 },
+			{ at: start + 2 * day, eventId: 'evt-1', eventType: 'order.placed', source: 'shop', ruleId: 'orders', destinationId: 'crm', status: 'failed', attempts: 4, detail: 'HTTP 500' },
+			{ at: start + 2 * day, eventId: 'evt-bad', status: 'rejected', attempts: 0, detail: 'event has no type' },
+			{ at: start + 2 * day + hour + 7, eventId: 'evt-2', eventType: 'customer.created', source: 'crm', ruleId: 'new, all', destinationId: 'out1, out2', status: 'handed_off', attempts: 0 },
+		];
+		await insertMany(old.db, { into: 'routing_log (id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail, created_at)', rows: firstTableRows(written) });
 		await old.close();
+		clock = start + 2 * day + hour + 7;
 
 		const store = await openStore(config, allMigrations);
 		const routing = new RoutingRepository(store.db, now);
-		expect(await routing.routeLog()).toEqual(entries);
-		expect(await routing.routeLog({ eventId: 'evt-1' })).toEqual(entries.filter((entry) => entry.eventId === 'evt-1'));
+		const newestFirst = [...written].reverse().map(({ at, ...entry }) => ({ ...entry, createdAt: new Date(at).toISOString() }));
+		const withoutIds = (rows: RouteLogEntry[]) => rows.map(({ id: _id, ...entry }: RouteLogEntry & { id?: string }) => entry);
+		expect(withoutIds(await routing.routeLog())).toEqual(newestFirst);
+		expect(withoutIds(await routing.routeLog({ eventId: 'evt-1' }))).toEqual(newestFirst.filter((entry) => entry.eventId === 'evt-1'));
 		expect([...(await routing.seenWithin(['evt-old', 'evt-1', 'evt-bad', 'evt-2', 'evt-new'], day))].sort()).toEqual(['evt-1', 'evt-2']);
 
 		clock += 1;
 		await routing.log([{ eventId: 'evt-new', eventType: 'order.placed', source: 'shop', ruleId: 'orders', destinationId: 'accounting', status: 'delivered', attempts: 1 }]);
-		expect((await routing.routeLog({ limit: 2 })).map((entry) => entry.eventId)).toEqual(['evt-new', 'evt-2']);
+		const [latest, previous] = await routing.routeLog({ limit: 2 });
+		expect([latest.eventId, previous.eventId]).toEqual(['evt-new', 'evt-2']);
+		expect(Number(latest.id)).toBeGreaterThan(Number(previous.id));
+		expect(latest.createdAt).toBe(new Date(clock).toISOString());
 		expect([...(await routing.seenWithin(['evt-new', 'evt-1'], day))].sort()).toEqual(['evt-1', 'evt-new']);
 	});
 
-	test('a route-log row updates the rows\' own tree keyed by time and one index by event', async () => {
+	test('a route-log row updates the rows\' own tree, numbered in the order written, and one index by event', async () => {
 		await (await openStore(config, allMigrations)).close();
-		expect(await routeLogTrees(config)).toEqual(backend.name === 'sqlite' ? ['rows in the key', 'routing_log_by_event'] : ['heap', 'primary key', 'routing_log_by_event']);
+		expect(await routeLogTrees(config)).toEqual(backend.name === 'sqlite' ? ['rowid', 'routing_log_by_event'] : ['heap', 'primary key', 'routing_log_by_event']);
 	});
 });
