@@ -121,11 +121,13 @@ async function ingestSecret(context: IExecuteFunctions): Promise<string> {
 	return String((await context.getCredentials(INGEST_CREDENTIAL)).signingSecret ?? '');
 }
 
-/** Each item's Event Fields, evaluated for that item; a failed expression becomes that item's Error, not the batch's. */
+/**
+ * Each item's Event Fields, evaluated for that item; a failed expression becomes that item's Error, not the batch's.
+ * None at all (an empty list) when no rows are configured: nothing to evaluate, so no per-item parameter resolution.
+ */
 export function eventFields(context: IExecuteFunctions, items: INodeExecutionData[]): Array<Record<string, unknown> | Error | undefined> {
-	// No rows configured: nothing to evaluate, so no per-item parameter resolution (costly on large batches).
 	const configured = (context.getNode().parameters.eventFields as { field?: unknown[] } | undefined)?.field ?? [];
-	if (configured.length === 0) return items.map(() => undefined);
+	if (configured.length === 0) return [];
 	return items.map((_, index) => {
 		try {
 			const rows = context.getNodeParameter('eventFields.field', index, []) as Array<{ path: string; value: unknown }>;

@@ -48,10 +48,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const branches = new Branches(nodeOutputNames(this));
 	const { handOffSummaries = false } = this.getNodeParameter('options', 0, {}) as { handOffSummaries?: boolean };
 	// Counted before any item is made: an item that fails under Stop Workflow throws, and the hint is given first.
+	const statuses = outcomes.map((outcome) => (outcome.status === 'routed' ? routedStatus(outcome) : undefined));
 	let failures = 0;
-	for (const outcome of outcomes) if (outcome.status === 'rejected' ? !outcome.forged : outcome.status === 'routed' && routedStatus(outcome) !== 'delivered') failures++;
+	for (let position = 0; position < outcomes.length; position++) {
+		const outcome = outcomes[position];
+		if (outcome.status === 'rejected' ? !outcome.forged : statuses[position] !== undefined && statuses[position] !== 'delivered') failures++;
+	}
 	hintFailures(this, failures, outcomes.length, 'events');
-	for (const outcome of outcomes) {
+	for (let position = 0; position < outcomes.length; position++) {
+		const outcome = outcomes[position];
 		const item = outcome.index;
 		if (outcome.status === 'rejected') {
 			const json = { status: 'rejected', reason: outcome.reason, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
@@ -62,7 +67,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		} else if (outcome.status === 'duplicate') {
 			branches.add(DELIVERED, { eventId: outcome.event.id, type: outcome.event.type, source: outcome.event.source, status: 'duplicate' }, item);
 		} else {
-			const status = routedStatus(outcome);
+			const status = statuses[position]!;
 			if (status !== 'delivered') branches.addFailure(failedItem(this, item, eventFailure(outcome.event.id, `not delivered to ${undelivered(outcome)}`, 'DELIVERY_FAILED', summaryOf(outcome, status))));
 			// An event only handed to node outputs is on its branches already: a summary would be an item nobody asked for.
 			else if (handOffSummaries || !onlyHandedOff(outcome)) branches.add(DELIVERED, summaryOf(outcome, status), item);
