@@ -1,4 +1,4 @@
-import { OutboxTopic, outboxKey } from '../store/outbox';
+import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
 import type { SqlExecutor } from '../store/types';
 import type { HubKey } from './hubRecords';
 
@@ -64,16 +64,8 @@ export class InboxRepository {
 
 	/** The given groups that still hold changes, with all their changes. */
 	async groups(key: HubKey, groups: string[]): Promise<Map<string, StagedChange[]>> {
-		const found = new Map<string, StagedChange[]>();
-		if (groups.length === 0) return found;
-		for (const entry of await this.topic(key).inGroups([...groups].sort())) {
-			const { platform, externalId, data, modifiedAt, deleted } = entry.payload;
-			const change: StagedChange = { platform, externalId, groupKey: entry.group, data, modifiedAt, deleted, attempts: entry.attempts, revision: entry.revision };
-			const group = found.get(change.groupKey);
-			if (group) group.push(change);
-			else found.set(change.groupKey, [change]);
-		}
-		return found;
+		if (groups.length === 0) return new Map();
+		return byGroup(await this.topic(key).inGroups([...groups].sort()));
 	}
 
 	/** Removes a handled change, unless a newer revision of it was staged meanwhile. */
@@ -93,4 +85,18 @@ export class InboxRepository {
 	async size(key: HubKey): Promise<number> {
 		return this.topic(key).size();
 	}
+}
+
+/** Entries as staged changes by group, in a loop of its own: in an async body each step of its iterator allocated. */
+function byGroup(entries: Array<QueuedEntry<StagedPayload>>): Map<string, StagedChange[]> {
+	const found = new Map<string, StagedChange[]>();
+	for (let position = 0; position < entries.length; position++) {
+		const entry = entries[position];
+		const { platform, externalId, data, modifiedAt, deleted } = entry.payload;
+		const change: StagedChange = { platform, externalId, groupKey: entry.group, data, modifiedAt, deleted, attempts: entry.attempts, revision: entry.revision };
+		const group = found.get(change.groupKey);
+		if (group) group.push(change);
+		else found.set(change.groupKey, [change]);
+	}
+	return found;
 }

@@ -4,10 +4,11 @@ import { type FieldMapping, fromPlatformFields, sameFieldValue, validateMappings
 import { getPath, setPath } from '../records/paths';
 import type { FieldOptions } from '../records/valueMap';
 import type { ActivityCounts } from '../store/logs';
+import type { Snapshot } from '../store/snapshots';
 import type { StateStore } from '../store/stateStore';
 import { fingerprint } from './fingerprint';
 import { inTransaction } from './repositories';
-import { threadIds, threadItems, threadKey, threadPaths, withoutThread } from './threads';
+import { threadIds, threadItems, threadKey, threadPaths, type ThreadPaths, withoutThread } from './threads';
 
 /** What to do with a record the platform reports deleted or archived. */
 export type DeletePolicy = 'ignore' | 'propagate' | 'flag';
@@ -125,12 +126,22 @@ async function pullPage(options: PullOptions, cursor: string | undefined, summar
 	if (options.peek) return { cursor: page.cursor, done: page.done, changes: changes.length };
 	// The page's snapshots and the cursor after it are saved together or not at all.
 	await inTransaction(store, async ({ snapshots, cursors }) => {
-		await snapshots.putMany(key, [...changes.filter((change) => change.kind !== 'deleted'), ...echoes].map((read) => ({
-			externalId: read.externalId, fingerprint: fingerprint(read.fields), data: read.fields, modifiedAt: read.modifiedAt, writtenByUs: false,
-		})));
+		await snapshots.putMany(key, readSnapshots(changes, echoes));
 		await cursors.set(key, page.cursor);
 	});
 	return { cursor: page.cursor, done: page.done, changes: changes.length };
+}
+
+/** The snapshots of what a page read: its live changes' and its echoes' fields, as the platform holds them. */
+function readSnapshots(changes: PulledChange[], echoes: ReadRecord[]) {
+	const snapshots = [];
+	for (const read of changes) if (read.kind !== 'deleted') snapshots.push(readSnapshot(read));
+	for (const read of echoes) snapshots.push(readSnapshot(read));
+	return snapshots;
+}
+
+function readSnapshot(read: ReadRecord) {
+	return { externalId: read.externalId, fingerprint: fingerprint(read.fields), data: read.fields, modifiedAt: read.modifiedAt, writtenByUs: false };
 }
 
 /**
@@ -184,13 +195,39 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 	const snapshots = await store.snapshots.getMany(key, ids);
 	const internalIds = await store.idMap.internalIds(key, ids);
 	const thread = threadPaths(connector, entity, mappings);
-	const compared = withoutThread(mappings, thread);
 	const linkedItems = thread
 		? await store.idMap.internalIds(threadKey(key, thread), records.flatMap((record) => threadItems(getPath(record.fields, thread.external), () => '').map((item) => item.id)))
 		: new Map<string, string>();
+	return classifyRecords(options, records, { snapshots, internalIds, thread, linkedItems, fieldOptions }, summary);
+}
+
+/** No thread items, no unchanged values: one shared empty list rather than one per record read (never written to). */
+const NONE: never[] = [];
+
+/** The record's thread items neither linked nor in its snapshot: a copy we wrote is linked. */
+function freshItems(fields: Record<string, unknown>, snapshot: Snapshot | undefined, thread: ThreadPaths, linkedItems: Map<string, string>) {
+	const seen = snapshot ? threadIds(getPath(snapshot.data, thread.external)) : new Set<string>();
+	return threadItems(getPath(fields, thread.external), () => '').filter((item) => item.id !== '' && !linkedItems.has(item.id) && !seen.has(item.id));
+}
+
+/** What classifying a page's records looks up first, a statement per page. */
+interface PageKnowledge {
+	snapshots: Map<string, Snapshot>;
+	internalIds: Map<string, string>;
+	thread?: ThreadPaths;
+	linkedItems: Map<string, string>;
+	fieldOptions?: FieldOptions;
+}
+
+/** `classify`'s walk over the records, out of its async body: there each step of the loop's iterator allocated. */
+function classifyRecords(options: PullOptions, records: PlatformRecord[], known: PageKnowledge, summary: PullSummary): { changes: PulledChange[]; echoes: ReadRecord[] } {
+	const { connector, entity, mappings } = options;
+	const { snapshots, internalIds, thread, linkedItems, fieldOptions } = known;
+	const compared = withoutThread(mappings, thread);
 	const changes: PulledChange[] = [];
 	const echoes: ReadRecord[] = [];
-	for (const record of records) {
+	for (let position = 0; position < records.length; position++) {
+		const record = records[position];
 		const fields = mappedFields(record.fields, mappings);
 		const snapshot = snapshots.get(record.externalId);
 		const base = { platform: connector.platform, entity, externalId: record.externalId, internalId: internalIds.get(record.externalId), fields, modifiedAt: record.modifiedAt };
@@ -199,9 +236,8 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 			else changes.push({ ...base, kind: 'deleted', record: fromPlatformFields(fields, mappings, fieldOptions) });
 			continue;
 		}
-		// The change carries only the thread items neither linked nor seen before: a copy we wrote is linked.
-		const seen = thread && snapshot ? threadIds(getPath(snapshot.data, thread.external)) : new Set<string>();
-		const fresh = thread ? threadItems(getPath(fields, thread.external), () => '').filter((item) => item.id !== '' && !linkedItems.has(item.id) && !seen.has(item.id)) : [];
+		// The change carries only the thread items neither linked nor seen before.
+		const fresh = thread ? freshItems(fields, snapshot, thread, linkedItems) : NONE;
 		// After a write of ours that failed part-way, what the record holds is that write, not an edit made there: only
 		// thread items added since are news.
 		const echo = snapshot?.partial || (snapshot && sameMappedValues(fields, snapshot.data, compared));
@@ -218,9 +254,11 @@ async function classify(options: PullOptions, records: PlatformRecord[], summary
 			? compared.map((mapping) => mapping.internal)
 			: snapshot
 			? mappings.filter((mapping) => mapping.values && sameValue(getPath(fields, mapping.external), getPath(snapshot.data, mapping.external))).map((mapping) => mapping.internal)
-			: [];
+			: NONE;
 		const read = fromPlatformFields(thread ? { ...fields, [thread.external]: fresh } : fields, mappings, fieldOptions);
-		changes.push({ ...base, kind, record: read, ...(unchangedValues.length > 0 ? { unchangedValues } : {}) });
+		const change: PulledChange = { ...base, kind, record: read };
+		if (unchangedValues.length > 0) change.unchangedValues = unchangedValues;
+		changes.push(change);
 	}
 	return { changes, echoes };
 }

@@ -91,25 +91,26 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 	const thread = threadPaths(connector, entity, mappings);
 	const request: ThreadedRequest = { ...pushRequest, thread };
 	const held = thread ? await heldItems(request, thread, records, internalIds) : undefined;
-	const platformValues = { where, options: await connector.fieldOptions?.(entity) };
+	// One object for the push, given each record's snapshot in turn (read before the next record): not a copy per record.
+	const platformValues: PlatformValues = { where, options: await connector.fieldOptions?.(entity) };
 	const refused: Array<{ recordKey: string; error: UnmappedValueError }> = [];
 	records.forEach((record, index) => {
 		const internalId = internalIds[index];
-		const base = { index, internalId: internalId ?? '', platform: connector.platform, entity };
 		if (record.id === undefined || record.id === null || record.id === '') {
-			outcomes.push({ ...base, status: 'failed', error: { message: `A ${entity} record has no "id"`, code: 'MISSING_ID' } });
+			outcomes.push(failure(index, internalId, connector.platform, entity, { message: `A ${entity} record has no "id"`, code: 'MISSING_ID' }));
 			return;
 		}
 		if (internalId === undefined) {
-			outcomes.push({ ...base, status: 'failed', error: { message: `A ${entity} record's id must be a non-empty string or a whole number, got ${describeValue(record.id)}`, code: 'INVALID_ID' } });
+			outcomes.push(failure(index, internalId, connector.platform, entity, { message: `A ${entity} record's id must be a non-empty string or a whole number, got ${describeValue(record.id)}`, code: 'INVALID_ID' }));
 			return;
 		}
 		const externalId = known.get(internalId);
 		const snapshot = externalId ? snapshots.get(externalId) : undefined;
-		const fields = platformFields(record, mappings, snapshot ? { ...platformValues, held: snapshot.data } : platformValues);
+		platformValues.held = snapshot?.data;
+		const fields = platformFields(record, mappings, platformValues);
 		if (fields instanceof UnmappedValueError) {
 			refused.push({ recordKey: internalId, error: fields });
-			outcomes.push({ ...base, status: 'failed', error: { message: fields.message, code: fields.code } });
+			outcomes.push(failure(index, internalId, connector.platform, entity, { message: fields.message, code: fields.code }));
 			return;
 		}
 		// The thread goes out as the items this platform holds no copy of, or not at all.
@@ -120,15 +121,11 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 		}
 		// A record our last write left half done holds what no snapshot says: it is written again whatever it holds.
 		if (snapshot && !snapshot.partial && missing.length === 0 && holdsValues(snapshot.data, fields, mappings)) {
-			outcomes.push({ ...base, status: 'skipped', externalId });
+			outcomes.push({ index, internalId, platform: connector.platform, entity, status: 'skipped', externalId });
 			return;
 		}
 		if (!externalId && request.matchExisting !== false && support.matchField && !fields[support.matchField]) {
-			outcomes.push({
-				...base,
-				status: 'failed',
-				error: { message: `Record "${record.id}" has no value for ${where}'s match field "${support.matchField}"`, code: 'MISSING_MATCH_KEY' },
-			});
+			outcomes.push(failure(index, internalId, connector.platform, entity, { message: `Record "${record.id}" has no value for ${where}'s match field "${support.matchField}"`, code: 'MISSING_MATCH_KEY' }));
 			return;
 		}
 		pending.push({ index, record, write: { externalId, fields: externalId ? fields : withCreateDefaults(fields, request.createDefaults), internalId }, snapshot });
@@ -152,6 +149,11 @@ export async function pushRecords(pushRequest: PushRequest): Promise<PushResult>
 		runId, integration, operation: 'push', platform: connector.platform, entity, ...counts, startedAt, finishedAt: new Date().toISOString(),
 	});
 	return { outcomes, counts };
+}
+
+/** A record's outcome when it is not written (made for failures only: most records are skipped or written). */
+function failure(index: number, internalId: string | undefined, platform: string, entity: RecordEntity, error: { message: string; code?: string }): PushOutcome {
+	return { index, internalId: internalId ?? '', platform, entity, status: 'failed', error };
 }
 
 /** No thread items to send: one shared empty list, not one per record pushed. */
@@ -230,7 +232,7 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 		// Thread items added are linked even when their record's write failed after them: they are never added twice.
 		if (thread) await linkThreadItems(idMap, threadKey(key, thread), results);
 		// Loops, not flatMap with a list per item: this runs for every record written.
-		const succeeded: Array<{ item: PendingWrite; result: Extract<WriteOutcome, { ok: true }> }> = [];
+		const succeeded: Succeeded[] = [];
 		for (let position = 0; position < batch.length; position++) {
 			const result = results[position];
 			if (result.ok) succeeded.push({ item: batch[position], result });
@@ -259,32 +261,58 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 		}));
 		const unlinked = succeeded.filter(({ item, result }) => item.write.externalId !== result.externalId);
 		const newLinks = await idMap.linkMany(key, unlinked.map(({ item, result }) => ({ internalId: String(item.record.id), externalId: result.externalId })));
-		const linkOf = new Map(unlinked.map(({ item }, position) => [item, newLinks[position]]));
-		const links = succeeded.map(({ item, result }) => linkOf.get(item) ?? { internalId: String(item.record.id), externalId: result.externalId });
-		await snapshots.putMany(key, succeeded.map(({ item, result }, position) => {
-			// A partial write changes only its fields: the snapshot keeps what was known of the others, and takes a mapped
-			// field the write left out from the platform's answer (a default it set, such as a consent not given).
-			const known = withValues((item.snapshot ?? previous.get(result.externalId))?.data, answeredDefaults(request.mappings, item.write.fields, result.fields));
-			const data = withValues(known, omitThread(item.write.fields, thread));
-			return { externalId: links[position].externalId, fingerprint: fingerprint(data), data, modifiedAt: result.modifiedAt, writtenByUs: true };
-		}));
-		const linked = new Map(succeeded.map(({ item }, position) => [item, links[position].externalId]));
-		const outcomes: PushOutcome[] = [];
+		const externalIds = heldExternalIds(succeeded, newLinks);
+		await snapshots.putMany(key, writtenSnapshots(request, succeeded, externalIds, previous));
 		for (let position = 0; position < batch.length; position++) {
-			const item = batch[position];
 			const result = results[position];
-			const internalId = String(item.record.id);
-			if (result.ok) {
-				outcomes.push({ index: item.index, internalId, platform: connector.platform, entity, status: result.created ? 'created' : 'updated', externalId: linked.get(item) });
-				continue;
-			}
+			if (result.ok) continue;
 			await logs.recordError({
-				integration, scope: `push:${entity}`, platform: connector.platform, recordKey: internalId, code: result.error.code, message: result.error.message,
+				integration, scope: `push:${entity}`, platform: connector.platform, recordKey: String(batch[position].record.id), code: result.error.code, message: result.error.message,
 			});
-			outcomes.push({ index: item.index, internalId, platform: connector.platform, entity, status: 'failed', error: result.error });
 		}
+		const outcomes = batchOutcomes(request, batch, results, externalIds);
 		return outcomes;
 	});
+}
+
+type Succeeded = { item: PendingWrite; result: Extract<WriteOutcome, { ok: true }> };
+
+/** Each succeeded write's platform record: the one linked now, or the one it already was linked to. */
+function heldExternalIds(succeeded: Succeeded[], newLinks: Array<{ externalId: string }>): string[] {
+	const externalIds: string[] = [];
+	let linked = 0;
+	for (const { item, result } of succeeded) externalIds.push(item.write.externalId !== result.externalId ? newLinks[linked++].externalId : result.externalId);
+	return externalIds;
+}
+
+/**
+ * The snapshots of what was written. A partial write changes only its fields: the snapshot keeps what was known of the
+ * others, and takes a mapped field the write left out from the platform's answer (a default it set, such as a consent
+ * not given).
+ */
+function writtenSnapshots(request: ThreadedRequest, succeeded: Succeeded[], externalIds: string[], previous: Map<string, Snapshot>) {
+	const rows = [];
+	for (let position = 0; position < succeeded.length; position++) {
+		const { item, result } = succeeded[position];
+		const known = withValues((item.snapshot ?? previous.get(result.externalId))?.data, answeredDefaults(request.mappings, item.write.fields, result.fields));
+		const data = withValues(known, omitThread(item.write.fields, request.thread));
+		rows.push({ externalId: externalIds[position], fingerprint: fingerprint(data), data, modifiedAt: result.modifiedAt, writtenByUs: true });
+	}
+	return rows;
+}
+
+/** Each write's outcome in batch order; a succeeded one's platform record is the next of `externalIds`. */
+function batchOutcomes({ connector, entity }: ThreadedRequest, batch: PendingWrite[], results: WriteOutcome[], externalIds: string[]): PushOutcome[] {
+	const outcomes: PushOutcome[] = [];
+	let succeeded = 0;
+	for (let position = 0; position < batch.length; position++) {
+		const item = batch[position];
+		const result = results[position];
+		const internalId = String(item.record.id);
+		if (result.ok) outcomes.push({ index: item.index, internalId, platform: connector.platform, entity, status: result.created ? 'created' : 'updated', externalId: externalIds[succeeded++] });
+		else outcomes.push({ index: item.index, internalId, platform: connector.platform, entity, status: 'failed', error: result.error });
+	}
+	return outcomes;
 }
 
 /** Links the thread items the writes added (our item id → the platform's), failed writes' too. */
