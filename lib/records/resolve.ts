@@ -103,10 +103,10 @@ function fieldsOf(versions: FlatVersion[]): Iterable<string> {
 
 /** Resolves every field some side changed since `base` (undefined base: no snapshot yet, every value counts as a change). */
 export function resolveVersions(base: Record<string, unknown> | undefined, versions: RecordVersion[], options: ResolveOptions): Resolution {
+	const policies = options.fieldPolicies?.length ? new Map(options.fieldPolicies.map((policy) => [policy.field, policy])) : undefined;
+	if (versions.length === 1 && !policies) return resolveOneVersion(base, versions[0]);
 	const flatBase = flatten(base ?? {});
 	const flatVersions: FlatVersion[] = versions.map((version) => ({ ...version, flat: flatten(version.fields), time: timeOf(version.modifiedAt) }));
-	const policies = options.fieldPolicies?.length ? new Map(options.fieldPolicies.map((policy) => [policy.field, policy])) : undefined;
-	if (flatVersions.length === 1 && !policies) return resolveOneVersion(base, flatBase, flatVersions);
 	let ranks: Map<string, number> | undefined;
 	const rankOf: RankOf = (side) => (ranks ??= sideRanks(versions, options.sidePriority)).get(side) ?? 0;
 	const merged = { ...flatBase };
@@ -178,11 +178,47 @@ function loneDecisions(lone: LoneVersion): FieldDecision[] {
  * or waits for review, so the decisions are made only if read. Sync reads them only when a field conflicts, and they
  * were ~0.6 kB of the ~2 kB each record's resolution allocated.
  */
-function resolveOneVersion(base: Record<string, unknown> | undefined, flatBase: Record<string, unknown>, flatVersions: FlatVersion[]): Resolution {
-	const lone: LoneVersion = { base, flatBase, only: flatVersions[0] };
-	const merged = { ...flatBase };
-	for (const field of Object.keys(lone.only.flat)) if (changedAlone(lone, field)) merged[field] = lone.only.flat[field];
-	return new ResolvedRecord(unflatten(merged), lone, [], [], { flatVersions, merged });
+function resolveOneVersion(base: Record<string, unknown> | undefined, version: RecordVersion): Resolution {
+	// Flat records (most) are read as they are, and no base is an empty one: not copied for each record resolved.
+	const flatBase = base === undefined ? NO_FIELDS : flatOrFlattened(base);
+	const only: FlatVersion = { ...version, flat: flatOrFlattened(version.fields), time: timeOf(version.modifiedAt) };
+	const lone: LoneVersion = { base, flatBase, only };
+	const merged = mergedAlone(lone);
+	// A merged record without dotted paths is its own nested form (what `updates` reads is then the same object).
+	return new ResolvedRecord(hasPaths(merged) ? unflatten(merged) : merged, lone, [], [], { flatVersions: [only], merged });
+}
+
+/** The base with the lone version's changes: a copy of the version itself when there is no base and it changes every field. */
+function mergedAlone(lone: LoneVersion): Record<string, unknown> {
+	const fields = Object.keys(lone.only.flat);
+	// Copied whole, in its own key order: one allocation where adding the fields one by one grew the copy as it went.
+	if (lone.flatBase === NO_FIELDS && changesAll(lone, fields)) return { ...lone.only.flat };
+	const merged = { ...lone.flatBase };
+	for (const field of fields) if (changedAlone(lone, field)) merged[field] = lone.only.flat[field];
+	return merged;
+}
+
+function changesAll(lone: LoneVersion, fields: string[]): boolean {
+	for (const field of fields) if (!changedAlone(lone, field)) return false;
+	return true;
+}
+
+/** The fields of no base: never written to (merging copies them first). */
+const NO_FIELDS: Record<string, unknown> = Object.freeze({});
+
+/** `record` when flattening would give the same keys and values (no nested object, no undefined value), else its flat copy. */
+function flatOrFlattened(record: Record<string, unknown>): Record<string, unknown> {
+	for (const key in record) {
+		if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+		const value = record[key];
+		if (value === undefined || (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date))) return flatten(record);
+	}
+	return record;
+}
+
+function hasPaths(flat: Record<string, unknown>): boolean {
+	for (const key in flat) if (key.includes('.')) return true;
+	return false;
 }
 
 /** What `updates` is worked out from, kept by the resolution that may be asked for it. */

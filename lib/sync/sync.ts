@@ -599,7 +599,7 @@ class SyncRun {
 	}
 
 	private resolve(repositories: SyncRepositories, internalId: string, current: HubRecord | undefined, live: StagedChange[]): PushItem | Promise<PushItem> {
-		if (live.some((change) => this.threadPathsOf(change.platform))) {
+		if (this.anyThread(live)) {
 			return this.takeThreads(repositories, live).then(({ versions, items, itemsPath }) => this.resolveRecord(repositories, internalId, current, versions, items, itemsPath));
 		}
 		const versions = live.map((change): RecordVersion => ({ side: change.platform, fields: change.data, modifiedAt: change.modifiedAt }));
@@ -639,6 +639,12 @@ class SyncRun {
 		this.summary.reviewsOpened++;
 		for (const version of versions) own.set(version.side, Object.fromEntries(fields.map((field) => [field, getPath(version.fields, field)])));
 		return own;
+	}
+
+	/** Whether a change comes from a platform whose records keep a thread (a loop: a closure per record otherwise). */
+	private anyThread(changes: StagedChange[]): boolean {
+		for (let position = 0; position < changes.length; position++) if (this.threadPathsOf(changes[position].platform)) return true;
+		return false;
 	}
 
 	/** Where a platform's records keep their thread (worked out once per platform and run), if they have one. */
@@ -712,18 +718,26 @@ class SyncRun {
 		const settled = await Promise.allSettled(platforms.map((platform) => this.pushTo(platform, items, shared)));
 		const stopped = settled.find((result) => result.status === 'rejected');
 		if (stopped) throw stopped.reason;
-		const results = settled.map((result) => (result as PromiseFulfilledResult<PushResult>).value);
-		for (const [position, result] of results.entries()) {
-			const counts = this.summary.platforms[platforms[position].connector.platform];
-			for (const status of ['created', 'updated', 'skipped', 'failed'] as const) counts[status] += result.counts[status];
-			for (const outcome of result.outcomes) {
-				if (outcome.status === 'created' || outcome.status === 'updated') this.written.add(outcome.internalId);
-				if (outcome.status !== 'failed') continue;
-				failed.set(outcome.internalId, [...(failed.get(outcome.internalId) ?? []), outcome]);
-				this.summary.failures.push(outcome);
-			}
+		for (let position = 0; position < settled.length; position++) {
+			this.count(platforms[position].connector.platform, (settled[position] as PromiseFulfilledResult<PushResult>).value, failed);
 		}
 		return failed;
+	}
+
+	/** Adds a platform's push to the run's counts, its written records and its failures (also to `failed`, by record). */
+	private count(platform: string, result: PushResult, failed: Map<string, PushOutcome[]>): void {
+		const counts = this.summary.platforms[platform];
+		counts.created += result.counts.created;
+		counts.updated += result.counts.updated;
+		counts.skipped += result.counts.skipped;
+		counts.failed += result.counts.failed;
+		for (let index = 0; index < result.outcomes.length; index++) {
+			const outcome = result.outcomes[index];
+			if (outcome.status === 'created' || outcome.status === 'updated') this.written.add(outcome.internalId);
+			if (outcome.status !== 'failed') continue;
+			failed.set(outcome.internalId, [...(failed.get(outcome.internalId) ?? []), outcome]);
+			this.summary.failures.push(outcome);
+		}
 	}
 
 	private pushTo(platform: SyncPlatform, items: PushItem[], shared: InternalRecord[]) {
