@@ -238,7 +238,8 @@ async function recordBatch(request: ThreadedRequest, batch: PendingWrite[], resu
 			if (result.ok) succeeded.push({ item: batch[position], result });
 		}
 		// Records linked only now and not created (matched on the platform) may have a snapshot from an earlier pull.
-		const previous = await snapshots.getMany(key, succeeded.filter(({ item, result }) => !item.snapshot && !result.created).map(({ result }) => result.externalId));
+		const matched = succeeded.filter(({ item, result }) => !item.snapshot && !result.created).map(({ result }) => result.externalId);
+		const previous = matched.length > 0 ? await snapshots.getMany(key, matched) : new Map<string, Snapshot>();
 		// A record made by a write that then failed is linked too: the next attempt updates it, never makes a second.
 		const made: Array<{ internalId: string; externalId: string }> = [];
 		const halfDone: Array<{ externalId: string; snapshot?: Snapshot }> = [];

@@ -150,6 +150,19 @@ function withItems(record: Record<string, unknown>, path: string, items: ThreadI
 	return copy;
 }
 
+/** A page's changes as staged, counted as pulled (a delete of a record never linked has nothing to stage). */
+function stagedChanges(platform: string, changes: PulledChange[], groups: string[], counts: PlatformSyncCounts): Array<Omit<StagedChange, 'attempts' | 'revision'>> {
+	const staged: Array<Omit<StagedChange, 'attempts' | 'revision'>> = [];
+	for (let index = 0; index < changes.length; index++) {
+		const change = changes[index];
+		if (change.kind === 'deleted' && !change.internalId) continue;
+		counts.pulled++;
+		if (change.kind === 'deleted') counts.archived++;
+		staged.push({ platform, externalId: change.externalId, groupKey: groups[index], data: withoutPaths(change.record, change.unchangedValues), modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted' });
+	}
+	return staged;
+}
+
 /** A chunk's changes by record: the records' internal ids and, at the same position, each one's changes. */
 interface ChunkRecords {
 	ids: string[];
@@ -405,10 +418,14 @@ class SyncRun {
 	}
 
 	/** Notes the groups a page staged, for pushWhilePulling; past a few chunks they are left to processInbox. */
-	private noteStaged(platform: string, groups: string[]): void {
+	private noteStaged(platform: string, staged: Array<{ groupKey: string }>): void {
 		const noted = this.stagedGroups.get(platform) ?? [];
 		this.stagedGroups.set(platform, noted);
-		for (const group of new Set(groups)) if (noted.length < STAGED_CHUNKS_NOTED * this.chunkSize()) noted.push(group);
+		const room = STAGED_CHUNKS_NOTED * this.chunkSize();
+		if (noted.length >= room) return;
+		const groups = new Set<string>();
+		for (let position = 0; position < staged.length; position++) groups.add(staged[position].groupKey);
+		for (const group of groups) if (noted.length < room) noted.push(group);
 	}
 
 	/** Pulls one platform into the inbox; its cursor moves page by page once the page is staged. */
@@ -429,15 +446,9 @@ class SyncRun {
 			mappings: platform.mappings,
 			deletes: this.options.deletes,
 			onPage: async (changes) => {
-				const groups = await this.groupKeys(platform, changes);
-				const staged = changes.flatMap((change, index) => {
-					if (change.kind === 'deleted' && !change.internalId) return [];
-					counts.pulled++;
-					if (change.kind === 'deleted') counts.archived++;
-					return [{ platform: name, externalId: change.externalId, groupKey: groups[index], data: withoutPaths(change.record, change.unchangedValues), modifiedAt: change.modifiedAt, deleted: change.kind === 'deleted' }];
-				});
+				const staged = stagedChanges(name, changes, await this.groupKeys(platform, changes), counts);
 				await inTransaction(this.options.store, async ({ inbox }) => inbox.stage(this.key, staged));
-				this.noteStaged(name, staged.map((change) => change.groupKey));
+				this.noteStaged(name, staged);
 			},
 			afterPage: async () => this.pushWhilePulling(name),
 		});
