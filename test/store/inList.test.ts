@@ -58,6 +58,8 @@ describe.each(storeBackends())('IN lists on $name', (backend) => {
 		const twice = [...stored.slice(0, 10), ...Array.from({ length: IN_LIST_CHUNK }, (_, index) => `missing-${index}`), ...stored.slice(0, 10)];
 		const rows = await selectIn<{ id: string }, string>(store.db, twice, ({ placeholders, values }) => ({ sql: `SELECT id FROM in_list_items WHERE id IN (${placeholders})`, params: values }));
 		expect(rows.map((row) => row.id).sort()).toEqual(stored.slice(0, 10).sort());
+		const inOneChunk = await selectIn<{ id: string }, string>(store.db, [stored[0], stored[1], stored[0]], ({ placeholders, values }) => ({ sql: `SELECT id FROM in_list_items WHERE id IN (${placeholders})`, params: values }));
+		expect(inOneChunk.map((row) => row.id).sort()).toEqual([stored[0], stored[1]].sort());
 	});
 
 	test('no values, no statement', async () => {
@@ -97,6 +99,15 @@ describe('IN list chunks', () => {
 			{ values: ['c', 'd'], placeholders: '?, ?' },
 			{ values: ['e'], placeholders: '?' },
 		]);
+	});
+
+	test('a list that fits one chunk is taken as it is, repeats and all (IN is a set)', () => {
+		const list = ['a', 'b', 'a'];
+		const [chunk, ...more] = [...inListChunks(list, 3)];
+		expect(chunk).toEqual({ values: ['a', 'b', 'a'], placeholders: '?, ?, ?' });
+		expect(chunk.values).toBe(list);
+		expect(more).toEqual([]);
+		expect([...inListChunks([], 3)]).toEqual([]);
 	});
 
 	test.each([0, -1, 1.5, Number.NaN])('a chunk size of %p is refused', (size) => {
