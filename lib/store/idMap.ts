@@ -1,11 +1,14 @@
 import { selectIn } from './inList';
-import type { SqlExecutor } from './types';
+import { insertMany } from './insertMany';
+import type { SqlExecutor, SqlValue } from './types';
 
 export interface IdMapKey {
 	integration: string;
 	platform: string;
 	entity: string;
 }
+
+const ID_MAP_COLUMNS = 'id_map (integration, platform, entity, internal_id, external_id, created_at)';
 
 /** Internal id ↔ platform id, unique both ways per integration, platform and entity. */
 export class IdMapRepository {
@@ -39,13 +42,11 @@ export class IdMapRepository {
 		const held: Array<{ internalId: string; externalId: string }> = [];
 		const now = new Date().toISOString();
 		for (let start = 0; start < pairs.length; start += 100) {
-			const chunk = pairs.slice(start, start + 100);
-			const inserted = await this.db.run(
-				`INSERT INTO id_map (integration, platform, entity, internal_id, external_id, created_at)
-				 VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
-				chunk.flatMap((pair) => [key.integration, key.platform, key.entity, pair.internalId, pair.externalId, now]),
-			);
-			if (inserted.changes === chunk.length) {
+			const chunk = pairs.length <= 100 ? pairs : pairs.slice(start, start + 100);
+			// Through insertMany: the statement's text made once per row count, not for every hundred links.
+			const rows = chunk.map((pair): SqlValue[] => [key.integration, key.platform, key.entity, pair.internalId, pair.externalId, now]);
+			const inserted = await insertMany(this.db, { into: ID_MAP_COLUMNS, rows, onConflict: 'ON CONFLICT DO NOTHING' }, 100);
+			if (inserted === chunk.length) {
 				held.push(...chunk);
 				continue;
 			}
@@ -73,6 +74,9 @@ export class IdMapRepository {
 			sql: `SELECT ${from} AS k, ${to} AS v FROM id_map WHERE integration = ? AND platform = ? AND entity = ? AND ${from} IN (${placeholders})`,
 			params: [key.integration, key.platform, key.entity, ...values],
 		}));
-		return new Map(rows.map((row) => [row.k, row.v]));
+		// A loop, not an [id, id] pair per row: a sync looks up several ids for every record.
+		const found = new Map<string, string>();
+		for (const row of rows) found.set(row.k, row.v);
+		return found;
 	}
 }

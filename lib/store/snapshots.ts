@@ -1,6 +1,7 @@
 import type { IdMapKey } from './idMap';
 import { selectIn } from './inList';
-import type { SqlExecutor } from './types';
+import { insertMany } from './insertMany';
+import type { SqlExecutor, SqlValue } from './types';
 
 export interface Snapshot {
 	externalId: string;
@@ -15,6 +16,10 @@ export interface Snapshot {
 	 */
 	partial?: boolean;
 }
+
+const SNAPSHOT_COLUMNS = 'sync_snapshots (integration, platform, entity, external_id, fingerprint, data, modified_at, written_by_us, partial_write, updated_at)';
+const SNAPSHOT_UPSERT = `ON CONFLICT (integration, platform, entity, external_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+ data = excluded.data, modified_at = excluded.modified_at, written_by_us = excluded.written_by_us, partial_write = excluded.partial_write, updated_at = excluded.updated_at`;
 
 /** Last-synced state of each record: the base for conflict detection and for echo suppression. */
 export class SnapshotRepository {
@@ -32,35 +37,36 @@ export class SnapshotRepository {
 			}),
 		);
 		for (const row of rows) {
-			found.set(row.external_id, {
+			const snapshot: Snapshot = {
 				externalId: row.external_id,
 				fingerprint: row.fingerprint,
 				data: JSON.parse(row.data) as Record<string, unknown>,
 				modifiedAt: row.modified_at ?? undefined,
 				writtenByUs: row.written_by_us === 1,
-				...(row.partial_write === 1 ? { partial: true } : {}),
-			});
+			};
+			// Set only when true, as before, without an object spread per row read.
+			if (row.partial_write === 1) snapshot.partial = true;
+			found.set(row.external_id, snapshot);
 		}
 		return found;
 	}
 
-	/** `put` for many snapshots, a hundred per statement; a later snapshot of the same record wins. */
+	/**
+	 * `put` for many snapshots, a hundred per statement; a later snapshot of the same record wins. The statement's text is
+	 * made once per row count (insertMany), not rebuilt for every hundred snapshots a sync reads or writes.
+	 */
 	async putMany(key: IdMapKey, snapshots: Snapshot[]): Promise<void> {
-		const latest = [...new Map(snapshots.map((snapshot) => [snapshot.externalId, snapshot])).values()];
+		const latest = new Map<string, Snapshot>();
+		for (const snapshot of snapshots) latest.set(snapshot.externalId, snapshot);
 		const now = new Date().toISOString();
-		for (let start = 0; start < latest.length; start += 100) {
-			const chunk = latest.slice(start, start + 100);
-			await this.db.run(
-				`INSERT INTO sync_snapshots (integration, platform, entity, external_id, fingerprint, data, modified_at, written_by_us, partial_write, updated_at)
-				 VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-				 ON CONFLICT (integration, platform, entity, external_id) DO UPDATE SET fingerprint = excluded.fingerprint,
-				 data = excluded.data, modified_at = excluded.modified_at, written_by_us = excluded.written_by_us, partial_write = excluded.partial_write, updated_at = excluded.updated_at`,
-				chunk.flatMap((snapshot) => [
-					key.integration, key.platform, key.entity, snapshot.externalId, snapshot.fingerprint,
-					JSON.stringify(snapshot.data), snapshot.modifiedAt ?? null, snapshot.writtenByUs ? 1 : 0, snapshot.partial ? 1 : 0, now,
-				]),
-			);
+		const rows: SqlValue[][] = [];
+		for (const snapshot of latest.values()) {
+			rows.push([
+				key.integration, key.platform, key.entity, snapshot.externalId, snapshot.fingerprint,
+				JSON.stringify(snapshot.data), snapshot.modifiedAt ?? null, snapshot.writtenByUs ? 1 : 0, snapshot.partial ? 1 : 0, now,
+			]);
 		}
+		await insertMany(this.db, { into: SNAPSHOT_COLUMNS, rows, onConflict: SNAPSHOT_UPSERT }, 100);
 	}
 
 	async put(key: IdMapKey, snapshot: Snapshot): Promise<void> {
