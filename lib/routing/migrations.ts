@@ -79,7 +79,7 @@ export const routingMigrations: Migration[] = [
 			const milliseconds = sqlite ? "CAST(ROUND(unixepoch(created_at, 'subsec') * 1000) AS INTEGER)" : '(EXTRACT(EPOCH FROM created_at::timestamptz) * 1000)::bigint';
 			await tx.run(`CREATE TABLE routing_log_compact (${id}, ${ROUTE_LOG_ENTRY_COLUMNS})`);
 			// Written in the order they were logged, so the new ids keep it.
-			await tx.run(`INSERT INTO routing_log_compact (created_ms, ${ROUTE_LOG_ENTRY_COLUMN_NAMES}) SELECT ${milliseconds}, ${ROUTE_LOG_ENTRY_COLUMN_NAMES} FROM routing_log ORDER BY created_at, id`);
+			await tx.run(`INSERT INTO routing_log_compact (created_ms, ${ENTRY_COLUMN_NAMES}) SELECT ${milliseconds}, ${ENTRY_COLUMN_NAMES} FROM routing_log ORDER BY created_at, id`);
 			await tx.run('DROP TABLE routing_log');
 			await tx.run('ALTER TABLE routing_log_compact RENAME TO routing_log');
 			await tx.run('CREATE INDEX routing_log_by_event ON routing_log (event_id, created_ms)');
@@ -87,13 +87,8 @@ export const routingMigrations: Migration[] = [
 	},
 ];
 
-/**
- * The route log's columns since version 4 besides its id. An integer id in the order written (on SQLite the rowid
- * itself: the rows' own tree, appended at its end) and the time in milliseconds make a row and its entry in the index by
- * event about half what a text id and an ISO time took: a batch of 20,000 events writes half the pages.
- */
-const ROUTE_LOG_ENTRY_COLUMNS = `created_ms BIGINT NOT NULL,
-	event_id TEXT,
+/** What a route-log entry says, in every version of the table. */
+const ENTRY_COLUMNS = `event_id TEXT,
 	event_type TEXT,
 	source TEXT,
 	rule_id TEXT,
@@ -101,23 +96,21 @@ const ROUTE_LOG_ENTRY_COLUMNS = `created_ms BIGINT NOT NULL,
 	status TEXT NOT NULL,
 	attempts BIGINT NOT NULL,
 	detail TEXT`;
-const ROUTE_LOG_ENTRY_COLUMN_NAMES = 'event_id, event_type, source, rule_id, destination_id, status, attempts, detail';
+const ENTRY_COLUMN_NAMES = 'event_id, event_type, source, rule_id, destination_id, status, attempts, detail';
 
 /**
  * The route log's columns in version 3: keyed by (created_at, id), on SQLite in the key's B-tree, with one index by event
  * (the deduplication window and a single event's entries).
  */
-const ROUTE_LOG_COLUMNS = `created_at TEXT NOT NULL,
-	id TEXT NOT NULL,
-	event_id TEXT,
-	event_type TEXT,
-	source TEXT,
-	rule_id TEXT,
-	destination_id TEXT,
-	status TEXT NOT NULL,
-	attempts BIGINT NOT NULL,
-	detail TEXT`;
-const ROUTE_LOG_COLUMN_NAMES = 'created_at, id, event_id, event_type, source, rule_id, destination_id, status, attempts, detail';
+const ROUTE_LOG_COLUMNS = `created_at TEXT NOT NULL, id TEXT NOT NULL, ${ENTRY_COLUMNS}`;
+const ROUTE_LOG_COLUMN_NAMES = `created_at, id, ${ENTRY_COLUMN_NAMES}`;
+
+/**
+ * The route log's columns since version 4 besides its id. An integer id in the order written (on SQLite the rowid
+ * itself: the rows' own tree, appended at its end) and the time in milliseconds make a row and its entry in the index by
+ * event about half what a text id and an ISO time took: a batch of 20,000 events writes half the pages.
+ */
+const ROUTE_LOG_ENTRY_COLUMNS = `created_ms BIGINT NOT NULL, ${ENTRY_COLUMNS}`;
 
 interface DeadLetterRow {
 	id: string;
