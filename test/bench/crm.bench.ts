@@ -234,9 +234,12 @@ async function peakRssRun(total: number, warmed: boolean): Promise<void> {
  * that outlived a scavenge for where they come from, heap snapshots during a write and between pages): each record's
  * conflict resolution returned a getter closure whose scope V8 kept through scavenges, 1,000 records in flight,
  * node:sqlite's row objects (allocated straight in old space), the pull page kept alive while its chunks were pushed,
- * the run's set of records written on the heap, an await per record resolved, ~30% of the allocation per record. Left:
- * the chunk in flight (and the pull page) met by a scavenge every 16 MB of allocation, ~20 MB surviving in all where
- * 16 MB doubles the young generation once more over 100,000 records. See docs/benchmarks.md.
+ * the run's set of records written on the heap, an await per record resolved, then (a profile of the whole long run)
+ * iterators stepping in async bodies, a lone version's resolution decisions, `sort`'s merge state in fingerprints, new
+ * strings from lower-casing, a Set per IN list, statement texts rebuilt per hundred rows: 19.2 → 12.5 kB allocated a
+ * record. Left: ~160 KB alive at each scavenge (the chunk in flight and the pull page); fresh, the 100,000-record sync
+ * now stays at 16 MB of semi-space; warmed, the warm-up's scavenges count toward the same sum and it still doubles.
+ * See docs/benchmarks.md.
  */
 async function peakRssScaling(): Promise<void> {
 	const run = (total: number, warmed: boolean) => {
@@ -253,7 +256,7 @@ async function peakRssScaling(): Promise<void> {
 	console.log(JSON.stringify({ fresh: { small, large }, warmed: { small: warmSmall, large: warmLarge } }));
 	console.log(figureLine('initial sync peak RSS, 100,000 vs 10,000 records, fresh process', large.peakRssMb, 'MB', small.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
 	console.log(figureLine(`initial sync peak RSS, 100,000 vs 10,000 records, after a ${WARM_UP_RECORDS.toLocaleString('en')}-record warm-up`, warmLarge.peakRssMb, 'MB', warmSmall.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
-	console.log(`cause of the growth: bytes surviving V8's scavenges, which double the young generation once more in the 100,000-record sync (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB fresh, ${warmSmall.youngGenerationMb} → ${warmLarge.youngGenerationMb} MB warmed; old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB, promoted garbage). Found and cut: node:sqlite's row objects allocated straight in old space, a getter closure per resolved record, 1,000 records in flight, the pull page kept alive while its chunks were pushed, the run's set of records written on the heap (now packed bytes off it), an await per record resolved, ~30% of the allocation per record. Left: the chunk in flight and the pull page (staged changes, hub records, mapped fields, snapshots and fingerprints), ~140–160 KB alive at each scavenge, and ~143 scavenges counted at 16 MB of semi-space (~31 → ~25 KB allocated a record): ~20 MB survive in all where 16 MB doubles the young generation, which it does about 115 scavenges in; staying needs ~20% less, from less allocated per record while a chunk is alive or less kept alive across it (see docs/benchmarks.md)`);
+	console.log(`cause of the growth: bytes surviving V8's scavenges, counted since the young generation last grew; past its size it doubles (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB fresh, ${warmSmall.youngGenerationMb} → ${warmLarge.youngGenerationMb} MB warmed; old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB, promoted garbage). Found and cut: node:sqlite's row objects allocated straight in old space, a getter closure per resolved record, 1,000 records in flight, the pull page kept alive while its chunks were pushed, the run's set of records written on the heap (now packed bytes off it), an await per record resolved, then iterators stepping in async bodies, a lone version's resolution decisions, sort's merge state in fingerprints, new strings from lower-casing, a Set per IN list and statement texts rebuilt per hundred rows (19.2 → 12.5 kB allocated a record over a 100,000-record sync). Left: ~160 KB alive at each scavenge (the chunk in flight and the pull page) over ~86 scavenges at 16 MB of semi-space fresh, under the threshold; warmed, the 30,000-record warm-up's scavenges count toward the same sum (~100 in all) and the young generation still doubles, which needs ~20% less again, much of it in the store's rows and statements (see docs/benchmarks.md)`);
 }
 
 async function initialSyncMemory(): Promise<void> {
