@@ -151,55 +151,72 @@ export function resolveVersions(base: Record<string, unknown> | undefined, versi
 	return new ResolvedRecord(unflatten(merged), decisions, conflicts, review, { flatVersions, merged, ignored });
 }
 
-/** What a lone version's decisions are worked out from when read. */
-interface LoneVersion {
-	base: Record<string, unknown> | undefined;
-	flatBase: Record<string, unknown>;
-	only: FlatVersion;
-}
-
-/** Whether the lone version changed `field` from the base (without a base, whether it holds a value at all). */
-function changedAlone({ base, flatBase, only }: LoneVersion, field: string): boolean {
-	return base === undefined ? !isBlank(only.flat[field]) : !sameValue(only.flat[field], flatBase[field]);
-}
-
-/** A lone version's decisions: each field it changed is taken (what `decide` makes of a lone candidate). */
-function loneDecisions(lone: LoneVersion): FieldDecision[] {
-	const { side, flat } = lone.only;
-	const decisions: FieldDecision[] = [];
-	for (const field of Object.keys(flat)) {
-		if (changedAlone(lone, field)) decisions.push({ reason: 'oneSide', winner: side, value: flat[field], field, changedBy: [side], conflict: false });
-	}
-	return decisions;
+/** Whether a lone version's `flat` fields change `field` from the base (without a base, whether it holds a value at all). */
+function changedAlone(base: Record<string, unknown> | undefined, flatBase: Record<string, unknown>, flat: Record<string, unknown>, field: string): boolean {
+	return base === undefined ? !isBlank(flat[field]) : !sameValue(flat[field], flatBase[field]);
 }
 
 /**
  * One version and no policy (sync resolves most records this way): each changed field is taken and nothing conflicts
- * or waits for review, so the decisions are made only if read. Sync reads them only when a field conflicts, and they
- * were ~0.6 kB of the ~2 kB each record's resolution allocated.
+ * or waits for review, so the decisions and per-side updates are worked out only if read (sync reads the decisions
+ * only on a conflict, the updates never). A resolution of its own, holding the version as given: the general one's
+ * flattened versions, inputs and lists were most of what a record's resolution allocated.
  */
+class LoneResolution implements Resolution {
+	readonly conflicts: string[] = [];
+	readonly review: string[] = [];
+	private decided?: FieldDecision[];
+	private resolvedUpdates?: Record<string, Record<string, unknown>>;
+
+	constructor(
+		private readonly base: Record<string, unknown> | undefined,
+		private readonly flatBase: Record<string, unknown>,
+		private readonly version: RecordVersion,
+		private readonly flat: Record<string, unknown>,
+		/** The merged record with its paths flat, as `updates` compares it. */
+		private readonly flatMerged: Record<string, unknown>,
+		readonly merged: Record<string, unknown>,
+	) {}
+
+	/** Each field the version changed is taken (what `decide` makes of a lone candidate). */
+	get decisions(): FieldDecision[] {
+		if (!this.decided) {
+			const { side } = this.version;
+			this.decided = [];
+			for (const field of Object.keys(this.flat)) {
+				if (changedAlone(this.base, this.flatBase, this.flat, field)) this.decided.push({ reason: 'oneSide', winner: side, value: this.flat[field], field, changedBy: [side], conflict: false });
+			}
+		}
+		return this.decided;
+	}
+
+	get updates(): Record<string, Record<string, unknown>> {
+		this.resolvedUpdates ??= sideUpdates([{ ...this.version, flat: this.flat, time: timeOf(this.version.modifiedAt) }], this.flatMerged, undefined, this.review);
+		return this.resolvedUpdates;
+	}
+}
+
 function resolveOneVersion(base: Record<string, unknown> | undefined, version: RecordVersion): Resolution {
 	// Flat records (most) are read as they are, and no base is an empty one: not copied for each record resolved.
 	const flatBase = base === undefined ? NO_FIELDS : flatOrFlattened(base);
-	const only: FlatVersion = { ...version, flat: flatOrFlattened(version.fields), time: timeOf(version.modifiedAt) };
-	const lone: LoneVersion = { base, flatBase, only };
-	const merged = mergedAlone(lone);
+	const flat = flatOrFlattened(version.fields);
+	const merged = mergedAlone(base, flatBase, flat);
 	// A merged record without dotted paths is its own nested form (what `updates` reads is then the same object).
-	return new ResolvedRecord(hasPaths(merged) ? unflatten(merged) : merged, lone, [], [], { flatVersions: [only], merged });
+	return new LoneResolution(base, flatBase, version, flat, merged, hasPaths(merged) ? unflatten(merged) : merged);
 }
 
 /** The base with the lone version's changes: a copy of the version itself when there is no base and it changes every field. */
-function mergedAlone(lone: LoneVersion): Record<string, unknown> {
-	const fields = Object.keys(lone.only.flat);
+function mergedAlone(base: Record<string, unknown> | undefined, flatBase: Record<string, unknown>, flat: Record<string, unknown>): Record<string, unknown> {
+	const fields = Object.keys(flat);
 	// Copied whole, in its own key order: one allocation where adding the fields one by one grew the copy as it went.
-	if (lone.flatBase === NO_FIELDS && changesAll(lone, fields)) return { ...lone.only.flat };
-	const merged = { ...lone.flatBase };
-	for (const field of fields) if (changedAlone(lone, field)) merged[field] = lone.only.flat[field];
+	if (flatBase === NO_FIELDS && changesAll(base, flatBase, flat, fields)) return { ...flat };
+	const merged = { ...flatBase };
+	for (const field of fields) if (changedAlone(base, flatBase, flat, field)) merged[field] = flat[field];
 	return merged;
 }
 
-function changesAll(lone: LoneVersion, fields: string[]): boolean {
-	for (const field of fields) if (!changedAlone(lone, field)) return false;
+function changesAll(base: Record<string, unknown> | undefined, flatBase: Record<string, unknown>, flat: Record<string, unknown>, fields: string[]): boolean {
+	for (const field of fields) if (!changedAlone(base, flatBase, flat, field)) return false;
 	return true;
 }
 
@@ -239,17 +256,11 @@ class ResolvedRecord implements Resolution {
 
 	constructor(
 		readonly merged: Record<string, unknown>,
-		/** The decisions, or the lone version they are worked out from when read. */
-		private decided: FieldDecision[] | LoneVersion,
+		readonly decisions: FieldDecision[],
 		readonly conflicts: string[],
 		readonly review: string[],
 		private inputs: UpdateInputs | undefined,
 	) {}
-
-	get decisions(): FieldDecision[] {
-		if (!Array.isArray(this.decided)) this.decided = loneDecisions(this.decided);
-		return this.decided;
-	}
 
 	get updates(): Record<string, Record<string, unknown>> {
 		if (!this.resolvedUpdates) {

@@ -210,6 +210,11 @@ function freshItems(fields: Record<string, unknown>, snapshot: Snapshot | undefi
 	return threadItems(getPath(fields, thread.external), () => '').filter((item) => item.id !== '' && !linkedItems.has(item.id) && !seen.has(item.id));
 }
 
+/** A change made in one literal (no base object spread into it): this runs for every record read. */
+function pulledChange(platform: string, entity: RecordEntity, record: PlatformRecord, internalId: string | undefined, fields: Record<string, unknown>, kind: PulledChange['kind'], read: Record<string, unknown>): PulledChange {
+	return { platform, entity, externalId: record.externalId, internalId, fields, modifiedAt: record.modifiedAt, kind, record: read };
+}
+
 /** What classifying a page's records looks up first, a statement per page. */
 interface PageKnowledge {
 	snapshots: Map<string, Snapshot>;
@@ -230,10 +235,10 @@ function classifyRecords(options: PullOptions, records: PlatformRecord[], known:
 		const record = records[position];
 		const fields = mappedFields(record.fields, mappings);
 		const snapshot = snapshots.get(record.externalId);
-		const base = { platform: connector.platform, entity, externalId: record.externalId, internalId: internalIds.get(record.externalId), fields, modifiedAt: record.modifiedAt };
+		const internalId = internalIds.get(record.externalId);
 		if (record.archived) {
 			if (options.deletes === 'ignore') summary.counts.skipped++;
-			else changes.push({ ...base, kind: 'deleted', record: fromPlatformFields(fields, mappings, fieldOptions) });
+			else changes.push(pulledChange(connector.platform, entity, record, internalId, fields, 'deleted', fromPlatformFields(fields, mappings, fieldOptions)));
 			continue;
 		}
 		// The change carries only the thread items neither linked nor seen before.
@@ -244,10 +249,10 @@ function classifyRecords(options: PullOptions, records: PlatformRecord[], known:
 		if (echo && fresh.length === 0) {
 			summary.counts.skipped++;
 			summary.unchanged++;
-			if (snapshot?.partial) echoes.push(base);
+			if (snapshot?.partial) echoes.push({ externalId: record.externalId, fields, modifiedAt: record.modifiedAt });
 			continue;
 		}
-		const kind = snapshot || base.internalId ? 'updated' : 'created';
+		const kind = snapshot || internalId ? 'updated' : 'created';
 		summary.counts[kind]++;
 		// A record our write left half done sends its new thread items alone.
 		const unchangedValues = snapshot?.partial
@@ -256,9 +261,9 @@ function classifyRecords(options: PullOptions, records: PlatformRecord[], known:
 			? mappings.filter((mapping) => mapping.values && sameValue(getPath(fields, mapping.external), getPath(snapshot.data, mapping.external))).map((mapping) => mapping.internal)
 			: NONE;
 		const read = fromPlatformFields(thread ? { ...fields, [thread.external]: fresh } : fields, mappings, fieldOptions);
-		const change: PulledChange = { ...base, kind, record: read };
-		if (unchangedValues.length > 0) change.unchangedValues = unchangedValues;
-		changes.push(change);
+		const pulled = pulledChange(connector.platform, entity, record, internalId, fields, kind, read);
+		if (unchangedValues.length > 0) pulled.unchangedValues = unchangedValues;
+		changes.push(pulled);
 	}
 	return { changes, echoes };
 }
