@@ -10,6 +10,31 @@ export interface IdMapKey {
 
 const ID_MAP_COLUMNS = 'id_map (integration, platform, entity, internal_id, external_id, created_at)';
 
+/** The links' rows one after another: insertMany's flat form, no array per link. */
+function linkValues(key: IdMapKey, pairs: Array<{ internalId: string; externalId: string }>, now: string): SqlValue[] {
+	const values: SqlValue[] = new Array(pairs.length * 6);
+	let at = 0;
+	for (let index = 0; index < pairs.length; index++) {
+		values[at++] = key.integration;
+		values[at++] = key.platform;
+		values[at++] = key.entity;
+		values[at++] = pairs[index].internalId;
+		values[at++] = pairs[index].externalId;
+		values[at++] = now;
+	}
+	return values;
+}
+
+/**
+ * A loop, not an [id, id] pair per row (a sync looks up several ids for every record), in a function of its own: in an
+ * async body each step of an iterator allocated.
+ */
+function pairsByKey(rows: Array<Record<string, string>>): Map<string, string> {
+	const found = new Map<string, string>();
+	for (let index = 0; index < rows.length; index++) found.set(rows[index].k, rows[index].v);
+	return found;
+}
+
 /** Internal id ↔ platform id, unique both ways per integration, platform and entity. */
 export class IdMapRepository {
 	constructor(private readonly db: SqlExecutor) {}
@@ -44,8 +69,7 @@ export class IdMapRepository {
 		for (let start = 0; start < pairs.length; start += 100) {
 			const chunk = pairs.length <= 100 ? pairs : pairs.slice(start, start + 100);
 			// Through insertMany: the statement's text made once per row count, not for every hundred links.
-			const rows = chunk.map((pair): SqlValue[] => [key.integration, key.platform, key.entity, pair.internalId, pair.externalId, now]);
-			const inserted = await insertMany(this.db, { into: ID_MAP_COLUMNS, rows, onConflict: 'ON CONFLICT DO NOTHING' }, 100);
+			const inserted = await insertMany(this.db, { into: ID_MAP_COLUMNS, values: linkValues(key, chunk, now), width: 6, onConflict: 'ON CONFLICT DO NOTHING' }, 100);
 			if (inserted === chunk.length) {
 				held.push(...chunk);
 				continue;
@@ -74,9 +98,6 @@ export class IdMapRepository {
 			sql: `SELECT ${from} AS k, ${to} AS v FROM id_map WHERE integration = ? AND platform = ? AND entity = ? AND ${from} IN (${placeholders})`,
 			params: [key.integration, key.platform, key.entity, ...values],
 		}));
-		// A loop, not an [id, id] pair per row: a sync looks up several ids for every record.
-		const found = new Map<string, string>();
-		for (const row of rows) found.set(row.k, row.v);
-		return found;
+		return pairsByKey(rows);
 	}
 }

@@ -60,12 +60,15 @@ export async function selectIn<T extends SqlRow, V extends SqlValue>(
 	statement: InListStatement<V>,
 	size = IN_LIST_CHUNK,
 ): Promise<T[]> {
-	const rows: T[] = [];
+	// One chunk's rows (most lists) are returned as read, not copied into another array.
+	let rows: T[] | undefined;
 	for (const chunk of inListChunks(values, size)) {
 		const { sql, params } = statement(chunk);
-		rows.push(...(await executor.query<T>(sql, params)));
+		const found = await executor.query<T>(sql, params);
+		if (rows === undefined) rows = found;
+		else rows.push(...found);
 	}
-	return rows;
+	return rows ?? [];
 }
 
 /** Runs an UPDATE or DELETE once per chunk; returns the rows changed in all. Atomic only inside the caller's transaction. */

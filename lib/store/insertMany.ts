@@ -3,14 +3,25 @@ import type { SqlExecutor, SqlValue } from './types';
 /** Rows per multi-row INSERT: few statements for a large batch, far below both backends' parameter limits. */
 export const INSERT_CHUNK_ROWS = 500;
 
-export interface InsertMany {
+export type InsertMany = {
 	/** `table (column, …)`, as written after INSERT INTO. */
 	into: string;
-	/** Values per row, in the column order of `into`; every row the same length. */
-	rows: SqlValue[][];
 	/** What follows the VALUES list, e.g. an ON CONFLICT clause. */
 	onConflict?: string;
-}
+} & (
+	| {
+			/** Values per row, in the column order of `into`; every row the same length. */
+			rows: SqlValue[][];
+	  }
+	| {
+			/**
+			 * The rows' values one after another, `width` per row: what a hot caller hands, as it saves an array per row and
+			 * the copy into the statement's values (a batch of at most one statement's rows is sent as it is).
+			 */
+			values: SqlValue[];
+			width: number;
+	  }
+);
 
 /**
  * Rows for the next statement: a full chunk, else the largest power of two left, so a batch of any length uses a few
@@ -43,23 +54,36 @@ function insertSql(insert: InsertMany, count: number, width: number): string {
  * Atomic only inside the caller's transaction. Returns the rows changed in all.
  */
 export async function insertMany(executor: SqlExecutor, insert: InsertMany, rowsPerStatement = INSERT_CHUNK_ROWS): Promise<number> {
-	const { rows } = insert;
-	if (rows.length === 0) return 0;
-	const width = rows[0].length;
+	const flat = 'values' in insert ? insert : undefined;
+	const rows = 'rows' in insert ? insert.rows : [];
+	const rowCount = flat ? flat.values.length / flat.width : rows.length;
+	if (rowCount === 0) return 0;
+	if (flat && !Number.isInteger(rowCount)) throw new Error(`insertMany into ${insert.into}: ${flat.values.length} values are not rows of ${flat.width}`);
+	const width = flat ? flat.width : rows[0].length;
 	// A statement holds at most 32,766 parameters on SQLite.
 	const chunk = Math.max(1, Math.min(rowsPerStatement, Math.floor(32_000 / width)));
 	let changes = 0;
-	for (let start = 0; start < rows.length; ) {
-		const count = statementRows(rows.length - start, chunk);
-		// The statement's values in one array of its final size (flat() would grow one as it goes).
-		const values: SqlValue[] = new Array(count * width);
-		for (let row = 0; row < count; row++) {
-			const rowValues = rows[start + row];
-			if (rowValues.length !== width) throw new Error(`insertMany into ${insert.into}: every row must have ${width} values`);
-			for (let column = 0; column < width; column++) values[row * width + column] = rowValues[column];
-		}
+	for (let start = 0; start < rowCount; ) {
+		const count = statementRows(rowCount - start, chunk);
+		const values = flat ? flatValues(flat.values, start, count, width) : statementValues(insert.into, rows, start, count, width);
 		start += count;
 		changes += (await executor.run(insertSql(insert, count, width), values)).changes;
 	}
 	return changes;
+}
+
+/** A statement's share of flat values: all of them when they are one statement's, else a copy of its range. */
+function flatValues(values: SqlValue[], start: number, count: number, width: number): SqlValue[] {
+	return start === 0 && count * width === values.length ? values : values.slice(start * width, (start + count) * width);
+}
+
+/** A statement's values from rows, in one array of its final size (flat() would grow one as it goes). */
+function statementValues(into: string, rows: SqlValue[][], start: number, count: number, width: number): SqlValue[] {
+	const values: SqlValue[] = new Array(count * width);
+	for (let row = 0; row < count; row++) {
+		const rowValues = rows[start + row];
+		if (rowValues.length !== width) throw new Error(`insertMany into ${into}: every row must have ${width} values`);
+		for (let column = 0; column < width; column++) values[row * width + column] = rowValues[column];
+	}
+	return values;
 }

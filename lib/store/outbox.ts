@@ -228,6 +228,9 @@ export interface QueuedEntry<P> {
 	updatedAt: string;
 }
 
+/** An open entry as `inGroups` reads it. */
+export type GroupEntry<P> = Pick<QueuedEntry<P>, 'key' | 'group' | 'payload' | 'attempts' | 'revision'>;
+
 export interface QueuedWrite<P> {
 	key: string;
 	group?: string;
@@ -269,6 +272,8 @@ interface QueuedRow {
 	updated_at: string;
 	[column: string]: unknown;
 }
+
+type GroupRow = Pick<QueuedRow, 'entry_key' | 'group_key' | 'payload' | 'attempts' | 'revision'> & { [column: string]: unknown };
 
 const QUEUED_COLUMNS = 'entry_key, group_key, payload, attempts, revision, open_steps, next_attempt_ms, last_error_code, last_error, created_at, updated_at';
 const ORDERS = { updated: 'updated_at, entry_key', created: 'created_at, entry_key', group: 'group_key, entry_key' };
@@ -316,11 +321,32 @@ export class OutboxTopic<P> {
 		const stamp = new Date(now).toISOString();
 		await insertMany(this.db, {
 			into: 'outbox_entries (topic, entry_key, group_key, payload, open_steps, attempts, revision, next_attempt_ms, created_at, updated_at)',
-			rows: lastOfEachKey(entries).map((entry) => [this.topic, entry.key, entry.group ?? '', JSON.stringify(entry.payload), 1, 0, 1, now, stamp, stamp]),
+			values: this.putValues(lastOfEachKey(entries), now, stamp),
+			width: 10,
 			onConflict: `ON CONFLICT (topic, entry_key) DO UPDATE SET group_key = excluded.group_key, payload = excluded.payload, open_steps = 1,
 			 attempts = 0, revision = outbox_entries.revision + 1, next_attempt_ms = excluded.next_attempt_ms, last_error_code = NULL, last_error = NULL,
 			 updated_at = excluded.updated_at`,
 		});
+	}
+
+	/** `put`'s rows one after another: insertMany's flat form, no array per entry. */
+	private putValues(entries: Array<QueuedWrite<P>>, now: number, stamp: string): SqlValue[] {
+		const values: SqlValue[] = new Array(entries.length * 10);
+		let at = 0;
+		for (let index = 0; index < entries.length; index++) {
+			const entry = entries[index];
+			values[at++] = this.topic;
+			values[at++] = entry.key;
+			values[at++] = entry.group ?? '';
+			values[at++] = JSON.stringify(entry.payload);
+			values[at++] = 1;
+			values[at++] = 0;
+			values[at++] = 1;
+			values[at++] = now;
+			values[at++] = stamp;
+			values[at++] = stamp;
+		}
+		return values;
 	}
 
 	/**
@@ -427,15 +453,18 @@ export class OutboxTopic<P> {
 		return rows.map((row) => row.group_key);
 	}
 
-	/** Every open entry of these groups, by group then key. */
-	async inGroups(groups: string[]): Promise<Array<QueuedEntry<P>>> {
+	/**
+	 * Every open entry of these groups, by group then key: what working through a group needs of each (not its times or
+	 * last error), as a sync reads every record it stages this way.
+	 */
+	async inGroups(groups: string[]): Promise<Array<GroupEntry<P>>> {
 		// The groups are in order, so the chunks' rows, each chunk ordered, are in order too. `+open_steps` keeps SQLite on
 		// the group index: on the due index it read every open entry of the topic for each chunk (a sync's inbox, quadratic).
-		const rows = await selectIn<QueuedRow, string>(this.db, groups, ({ placeholders, values }) => ({
-			sql: `SELECT ${QUEUED_COLUMNS} FROM outbox_entries WHERE topic = ? AND +open_steps > 0 AND group_key IN (${placeholders}) ORDER BY group_key, entry_key`,
+		const rows = await selectIn<GroupRow, string>(this.db, groups, ({ placeholders, values }) => ({
+			sql: `SELECT entry_key, group_key, payload, attempts, revision FROM outbox_entries WHERE topic = ? AND +open_steps > 0 AND group_key IN (${placeholders}) ORDER BY group_key, entry_key`,
 			params: [this.topic, ...values],
 		}));
-		return rows.map((row) => toQueued<P>(row));
+		return rows.map((row) => ({ key: row.entry_key, group: row.group_key, payload: JSON.parse(row.payload) as P, attempts: Number(row.attempts), revision: Number(row.revision) }));
 	}
 
 	async list(query: QueueQuery = {}): Promise<Array<QueuedEntry<P>>> {

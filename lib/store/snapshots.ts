@@ -21,13 +21,72 @@ const SNAPSHOT_COLUMNS = 'sync_snapshots (integration, platform, entity, externa
 const SNAPSHOT_UPSERT = `ON CONFLICT (integration, platform, entity, external_id) DO UPDATE SET fingerprint = excluded.fingerprint,
  data = excluded.data, modified_at = excluded.modified_at, written_by_us = excluded.written_by_us, partial_write = excluded.partial_write, updated_at = excluded.updated_at`;
 
+const SNAPSHOT_WIDTH = 10;
+
+const SNAPSHOTS_PER_STATEMENT = 100;
+
+interface SnapshotRow {
+	external_id: string;
+	fingerprint: string;
+	data: string;
+	modified_at: string | null;
+	written_by_us: number;
+	partial_write: number;
+	[column: string]: unknown;
+}
+
+/** Rows read as snapshots by record, in a loop of its own: in an async body each step of an iterator allocated. */
+function snapshotsById(rows: SnapshotRow[]): Map<string, Snapshot> {
+	const found = new Map<string, Snapshot>();
+	for (let index = 0; index < rows.length; index++) {
+		const row = rows[index];
+		const snapshot: Snapshot = {
+			externalId: row.external_id,
+			fingerprint: row.fingerprint,
+			data: JSON.parse(row.data) as Record<string, unknown>,
+			modifiedAt: row.modified_at ?? undefined,
+			writtenByUs: row.written_by_us === 1,
+		};
+		// Set only when true, as before, without an object spread per row read.
+		if (row.partial_write === 1) snapshot.partial = true;
+		found.set(row.external_id, snapshot);
+	}
+	return found;
+}
+
+/** The last snapshot of each record, in a function of its own: in an async body each step of an iterator allocated. */
+function lastOfEach(snapshots: Snapshot[]): Snapshot[] {
+	const positions = new Map<string, number>();
+	for (let index = 0; index < snapshots.length; index++) positions.set(snapshots[index].externalId, index);
+	return positions.size === snapshots.length ? snapshots : snapshots.filter((snapshot, index) => positions.get(snapshot.externalId) === index);
+}
+
+/** Rows `start` to `end` one after another: insertMany's flat form, no array per row. */
+function snapshotValues(key: IdMapKey, snapshots: Snapshot[], start: number, end: number, now: string): SqlValue[] {
+	const values: SqlValue[] = new Array((end - start) * SNAPSHOT_WIDTH);
+	let at = 0;
+	for (let index = start; index < end; index++) {
+		const snapshot = snapshots[index];
+		values[at++] = key.integration;
+		values[at++] = key.platform;
+		values[at++] = key.entity;
+		values[at++] = snapshot.externalId;
+		values[at++] = snapshot.fingerprint;
+		values[at++] = JSON.stringify(snapshot.data);
+		values[at++] = snapshot.modifiedAt ?? null;
+		values[at++] = snapshot.writtenByUs ? 1 : 0;
+		values[at++] = snapshot.partial ? 1 : 0;
+		values[at++] = now;
+	}
+	return values;
+}
+
 /** Last-synced state of each record: the base for conflict detection and for echo suppression. */
 export class SnapshotRepository {
 	constructor(private readonly db: SqlExecutor) {}
 
 	async getMany(key: IdMapKey, externalIds: string[]): Promise<Map<string, Snapshot>> {
-		const found = new Map<string, Snapshot>();
-		const rows = await selectIn<{ external_id: string; fingerprint: string; data: string; modified_at: string | null; written_by_us: number; partial_write: number }, string>(
+		const rows = await selectIn<SnapshotRow, string>(
 			this.db,
 			externalIds,
 			({ placeholders, values }) => ({
@@ -36,19 +95,7 @@ export class SnapshotRepository {
 				params: [key.integration, key.platform, key.entity, ...values],
 			}),
 		);
-		for (const row of rows) {
-			const snapshot: Snapshot = {
-				externalId: row.external_id,
-				fingerprint: row.fingerprint,
-				data: JSON.parse(row.data) as Record<string, unknown>,
-				modifiedAt: row.modified_at ?? undefined,
-				writtenByUs: row.written_by_us === 1,
-			};
-			// Set only when true, as before, without an object spread per row read.
-			if (row.partial_write === 1) snapshot.partial = true;
-			found.set(row.external_id, snapshot);
-		}
-		return found;
+		return snapshotsById(rows);
 	}
 
 	/**
@@ -56,17 +103,13 @@ export class SnapshotRepository {
 	 * made once per row count (insertMany), not rebuilt for every hundred snapshots a sync reads or writes.
 	 */
 	async putMany(key: IdMapKey, snapshots: Snapshot[]): Promise<void> {
-		const latest = new Map<string, Snapshot>();
-		for (const snapshot of snapshots) latest.set(snapshot.externalId, snapshot);
+		const latest = lastOfEach(snapshots);
 		const now = new Date().toISOString();
-		const rows: SqlValue[][] = [];
-		for (const snapshot of latest.values()) {
-			rows.push([
-				key.integration, key.platform, key.entity, snapshot.externalId, snapshot.fingerprint,
-				JSON.stringify(snapshot.data), snapshot.modifiedAt ?? null, snapshot.writtenByUs ? 1 : 0, snapshot.partial ? 1 : 0, now,
-			]);
+		// A hundred per statement, each statement's values made on their own: no copy of a range of them.
+		for (let start = 0; start < latest.length; start += SNAPSHOTS_PER_STATEMENT) {
+			const values = snapshotValues(key, latest, start, Math.min(latest.length, start + SNAPSHOTS_PER_STATEMENT), now);
+			await insertMany(this.db, { into: SNAPSHOT_COLUMNS, values, width: SNAPSHOT_WIDTH, onConflict: SNAPSHOT_UPSERT }, SNAPSHOTS_PER_STATEMENT);
 		}
-		await insertMany(this.db, { into: SNAPSHOT_COLUMNS, rows, onConflict: SNAPSHOT_UPSERT }, 100);
 	}
 
 	async put(key: IdMapKey, snapshot: Snapshot): Promise<void> {

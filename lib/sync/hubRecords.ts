@@ -94,8 +94,11 @@ export class HubRecordRepository {
 		}
 		const now = new Date().toISOString();
 		const platforms = JSON.stringify(writtenFor);
-		// Rows go in the order given, so a key one record gives up is free when a later row takes it.
-		const rows = records.map((record): SqlValue[] => {
+		// Rows go in the order given, so a key one record gives up is free when a later row takes it; one after another
+		// (insertMany's flat form), no array per record.
+		const values: SqlValue[] = new Array(records.length * 7);
+		for (let index = 0, at = 0; index < records.length; index++) {
+			const record = records[index];
 			const wanted = record.matchKey;
 			const matchKey = wanted && (holders.get(wanted) ?? record.internalId) === record.internalId ? wanted : null;
 			const previous = keyOf.get(record.internalId);
@@ -104,11 +107,18 @@ export class HubRecordRepository {
 				holders.set(matchKey, record.internalId);
 				keyOf.set(record.internalId, matchKey);
 			}
-			return [key.integration, key.entity, record.internalId, matchKey, JSON.stringify(record.data), now, platforms];
-		});
+			values[at++] = key.integration;
+			values[at++] = key.entity;
+			values[at++] = record.internalId;
+			values[at++] = matchKey;
+			values[at++] = JSON.stringify(record.data);
+			values[at++] = now;
+			values[at++] = platforms;
+		}
 		await insertMany(this.db, {
 			into: 'sync_records (integration, entity, internal_id, match_key, data, updated_at, written_for)',
-			rows,
+			values,
+			width: 7,
 			onConflict: `ON CONFLICT (integration, entity, internal_id) DO UPDATE SET match_key = excluded.match_key, data = excluded.data,
 			 updated_at = excluded.updated_at, written_for = excluded.written_for`,
 		});

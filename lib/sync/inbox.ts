@@ -1,4 +1,4 @@
-import { OutboxTopic, outboxKey, type QueuedEntry } from '../store/outbox';
+import { OutboxTopic, outboxKey, type GroupEntry } from '../store/outbox';
 import type { SqlExecutor } from '../store/types';
 import type { HubKey } from './hubRecords';
 
@@ -88,7 +88,7 @@ export class InboxRepository {
 }
 
 /** Entries as staged changes by group, in a loop of its own: in an async body each step of its iterator allocated. */
-function byGroup(entries: Array<QueuedEntry<StagedPayload>>): Map<string, StagedChange[]> {
+function byGroup(entries: Array<GroupEntry<StagedPayload>>): Map<string, StagedChange[]> {
 	const found = new Map<string, StagedChange[]>();
 	for (let position = 0; position < entries.length; position++) {
 		const entry = entries[position];

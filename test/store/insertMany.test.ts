@@ -55,4 +55,22 @@ describe.each(storeBackends())('insertMany on $name', (backend) => {
 		);
 		expect(await store.db.query("SELECT id FROM insert_many_items WHERE id LIKE 'w-%'")).toEqual([]);
 	});
+
+	test('flat values, `width` per row: 1,234 rows in the same seven statements, every value kept', async () => {
+		await store.db.run("DELETE FROM insert_many_items WHERE id LIKE 'flat-%'");
+		const statements: string[] = [];
+		const rows = Array.from({ length: 1_234 }, (_, index) => [`flat-${index}`, index, index % 3 === 0 ? null : `note ${index}`]);
+		const changed = await store.db.transaction(async (tx) => insertMany(counting(tx, statements), { into: 'insert_many_items (id, n, note)', values: rows.flat(), width: 3 }));
+		expect(changed).toBe(1_234);
+		expect(statements).toHaveLength(7);
+		const stored = await store.db.query<{ id: string; n: number | string; note: string | null }>("SELECT id, n, note FROM insert_many_items WHERE id LIKE 'flat-%' ORDER BY n");
+		expect(stored.map((row) => [row.id, Number(row.n), row.note])).toEqual(rows);
+	});
+
+	test('flat values that are not whole rows are refused, naming the table, and nothing is written', async () => {
+		await expect(insertMany(store.db, { into: 'insert_many_items (id, n, note)', values: ['v-1', 1, null, 'v-2', 2], width: 3 })).rejects.toThrow(
+			'insertMany into insert_many_items (id, n, note): 5 values are not rows of 3',
+		);
+		expect(await store.db.query("SELECT id FROM insert_many_items WHERE id LIKE 'v-%'")).toEqual([]);
+	});
 });
