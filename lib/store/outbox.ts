@@ -298,7 +298,13 @@ function toQueued<P>(row: QueuedRow): QueuedEntry<P> {
 const inKeyOrder = <T extends { key: string }>(entries: T[]): T[] => [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 /** The last write of each key: one multi-row upsert cannot touch a row twice on Postgres. */
-const lastOfEachKey = <T extends { key: string }>(entries: T[]): T[] => inKeyOrder([...new Map(entries.map((entry) => [entry.key, entry])).values()]);
+function lastOfEachKey<T extends { key: string }>(entries: T[]): T[] {
+	// Positions by key, not a [key, entry] pair per entry: a sync stages every record it reads through here.
+	const positions = new Map<string, number>();
+	for (let index = 0; index < entries.length; index++) positions.set(entries[index].key, index);
+	if (positions.size === entries.length) return inKeyOrder(entries);
+	return inKeyOrder(entries.filter((entry, index) => positions.get(entry.key) === index));
+}
 
 /**
  * One topic of the outbox as a queue of single-step work: written many rows per statement, read by group or filter,

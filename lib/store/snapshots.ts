@@ -103,7 +103,9 @@ export class SnapshotRepository {
 	 * made once per row count (insertMany), not rebuilt for every hundred snapshots a sync reads or writes.
 	 */
 	async putMany(key: IdMapKey, snapshots: Snapshot[]): Promise<void> {
-		const latest = lastOfEach(snapshots);
+		// SQLite upserts a statement's rows one after another, so a later snapshot of a record replaces an earlier one as
+		// sent; PostgreSQL refuses a statement that touches a row twice, so it gets the last of each only.
+		const latest = this.db.dialect === 'postgres' ? lastOfEach(snapshots) : snapshots;
 		const now = new Date().toISOString();
 		// A hundred per statement, each statement's values made on their own: no copy of a range of them.
 		for (let start = 0; start < latest.length; start += SNAPSHOTS_PER_STATEMENT) {

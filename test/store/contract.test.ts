@@ -242,6 +242,19 @@ describe.each(storeBackends())('state store on $name', (backend) => {
 			expect((await store.snapshots.getMany(contacts, ['h1'])).get('h1')).toEqual(snapshot('h1', false));
 		});
 
+		test('a later snapshot of the same record in one putMany wins, across statements too', async () => {
+			const first = { ...snapshot('d1', true), partial: true };
+			const last = { ...snapshot('d1', false), fingerprint: 'fp-last', data: { email: 'last@example.com' } };
+			const between = [...Array(150).keys()].map((index) => snapshot(`d-${index}`, true));
+			// d-5 twice in the first statement of a hundred, d-3 and d1 in both statements.
+			await store.snapshots.putMany(contacts, [first, ...between.slice(0, 10), snapshot('d-5', false), ...between.slice(10), snapshot('d-3', false), last]);
+			const found = await store.snapshots.getMany(contacts, ['d1', 'd-3', 'd-5', 'd-149']);
+			expect(found.get('d1')).toEqual(last);
+			expect(found.get('d-5')).toEqual(snapshot('d-5', false));
+			expect(found.get('d-3')).toEqual(snapshot('d-3', false));
+			expect(found.get('d-149')).toEqual(snapshot('d-149', true));
+		});
+
 		test('reads more snapshots than one statement may carry', async () => {
 			const ids = [...Array(620).keys()].map((index) => `h${index}`);
 			for (const id of ids) await store.snapshots.put(contacts, snapshot(id, false));
