@@ -1,4 +1,4 @@
-import { selectIn } from './inList';
+import { InListSql, selectIn } from './inList';
 import { insertMany } from './insertMany';
 import type { SqlExecutor, SqlValue } from './types';
 
@@ -24,6 +24,14 @@ function linkValues(key: IdMapKey, pairs: Array<{ internalId: string; externalId
 	}
 	return values;
 }
+
+type IdColumn = 'internal_id' | 'external_id';
+
+/** Each id looked up by the other, as `k` and `v`. */
+const LOOKUPS: Record<IdColumn, InListSql> = {
+	internal_id: new InListSql('SELECT internal_id AS k, external_id AS v FROM id_map WHERE integration = ? AND platform = ? AND entity = ? AND internal_id IN (', ')'),
+	external_id: new InListSql('SELECT external_id AS k, internal_id AS v FROM id_map WHERE integration = ? AND platform = ? AND entity = ? AND external_id IN (', ')'),
+};
 
 /**
  * A loop, not an [id, id] pair per row (a sync looks up several ids for every record), in a function of its own: in an
@@ -75,8 +83,8 @@ export class IdMapRepository {
 				continue;
 			}
 			// Two lookups, not one OR: each uses its own unique index.
-			const byInternal = await this.lookup(key, 'internal_id', 'external_id', chunk.map((pair) => pair.internalId));
-			const byExternal = await this.lookup(key, 'external_id', 'internal_id', chunk.map((pair) => pair.externalId));
+			const byInternal = await this.lookup(key, 'internal_id', chunk.map((pair) => pair.internalId));
+			const byExternal = await this.lookup(key, 'external_id', chunk.map((pair) => pair.externalId));
 			for (const pair of chunk) {
 				const externalId = byInternal.get(pair.internalId);
 				held.push(externalId !== undefined ? { internalId: pair.internalId, externalId } : { internalId: byExternal.get(pair.externalId) ?? pair.internalId, externalId: pair.externalId });
@@ -86,16 +94,17 @@ export class IdMapRepository {
 	}
 
 	async externalIds(key: IdMapKey, internalIds: string[]): Promise<Map<string, string>> {
-		return this.lookup(key, 'internal_id', 'external_id', internalIds);
+		return this.lookup(key, 'internal_id', internalIds);
 	}
 
 	async internalIds(key: IdMapKey, externalIds: string[]): Promise<Map<string, string>> {
-		return this.lookup(key, 'external_id', 'internal_id', externalIds);
+		return this.lookup(key, 'external_id', externalIds);
 	}
 
-	private async lookup(key: IdMapKey, from: string, to: string, ids: string[]): Promise<Map<string, string>> {
-		const rows = await selectIn<Record<string, string>, string>(this.db, ids, ({ placeholders, values }) => ({
-			sql: `SELECT ${from} AS k, ${to} AS v FROM id_map WHERE integration = ? AND platform = ? AND entity = ? AND ${from} IN (${placeholders})`,
+	private async lookup(key: IdMapKey, from: IdColumn, ids: string[]): Promise<Map<string, string>> {
+		const sql = LOOKUPS[from];
+		const rows = await selectIn<Record<string, string>, string>(this.db, ids, ({ values }) => ({
+			sql: sql.text(values.length),
 			params: [key.integration, key.platform, key.entity, ...values],
 		}));
 		return pairsByKey(rows);

@@ -51,6 +51,30 @@ function placeholders(count: number): string {
 }
 
 /**
+ * A statement's texts by count of values, for a fixed text around its IN list: a hot caller (a sync looks up each page
+ * of records by several lists) takes the same few texts again instead of building, and SQLite's statement cache then
+ * flattening, a new text of some 700 characters for every list.
+ */
+export class InListSql {
+	private readonly texts = new Map<number, string>();
+
+	constructor(
+		private readonly before: string,
+		private readonly after = '',
+	) {}
+
+	/** The text for `count` values: `before ?, ?, … after`. */
+	text(count: number): string {
+		let text = this.texts.get(count);
+		if (text === undefined) {
+			text = `${this.before}${placeholders(count)}${this.after}`;
+			if (this.texts.size < 1000) this.texts.set(count, text);
+		}
+		return text;
+	}
+}
+
+/**
  * Runs a SELECT once per chunk and returns every row, chunk after chunk. An ORDER BY holds within a chunk only:
  * sort the rows afterwards when the order matters across chunks. No values, no query.
  */

@@ -1,4 +1,4 @@
-import { runIn, selectIn } from './inList';
+import { InListSql, runIn, selectIn } from './inList';
 import { insertMany } from './insertMany';
 import type { Migration, SqlDatabase, SqlExecutor, SqlValue } from './types';
 
@@ -273,6 +273,11 @@ interface QueuedRow {
 	[column: string]: unknown;
 }
 
+const IN_GROUPS = new InListSql(
+	'SELECT entry_key, group_key, payload, attempts, revision FROM outbox_entries WHERE topic = ? AND +open_steps > 0 AND group_key IN (',
+	') ORDER BY group_key, entry_key',
+);
+
 type GroupRow = Pick<QueuedRow, 'entry_key' | 'group_key' | 'payload' | 'attempts' | 'revision'> & { [column: string]: unknown };
 
 const QUEUED_COLUMNS = 'entry_key, group_key, payload, attempts, revision, open_steps, next_attempt_ms, last_error_code, last_error, created_at, updated_at';
@@ -466,8 +471,8 @@ export class OutboxTopic<P> {
 	async inGroups(groups: string[]): Promise<Array<GroupEntry<P>>> {
 		// The groups are in order, so the chunks' rows, each chunk ordered, are in order too. `+open_steps` keeps SQLite on
 		// the group index: on the due index it read every open entry of the topic for each chunk (a sync's inbox, quadratic).
-		const rows = await selectIn<GroupRow, string>(this.db, groups, ({ placeholders, values }) => ({
-			sql: `SELECT entry_key, group_key, payload, attempts, revision FROM outbox_entries WHERE topic = ? AND +open_steps > 0 AND group_key IN (${placeholders}) ORDER BY group_key, entry_key`,
+		const rows = await selectIn<GroupRow, string>(this.db, groups, ({ values }) => ({
+			sql: IN_GROUPS.text(values.length),
 			params: [this.topic, ...values],
 		}));
 		return rows.map((row) => ({ key: row.entry_key, group: row.group_key, payload: JSON.parse(row.payload) as P, attempts: Number(row.attempts), revision: Number(row.revision) }));

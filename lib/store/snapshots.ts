@@ -1,5 +1,5 @@
 import type { IdMapKey } from './idMap';
-import { selectIn } from './inList';
+import { InListSql, selectIn } from './inList';
 import { insertMany } from './insertMany';
 import type { SqlExecutor, SqlValue } from './types';
 
@@ -24,6 +24,12 @@ const SNAPSHOT_UPSERT = `ON CONFLICT (integration, platform, entity, external_id
 const SNAPSHOT_WIDTH = 10;
 
 const SNAPSHOTS_PER_STATEMENT = 100;
+
+const SNAPSHOTS_BY_ID = new InListSql(
+	`SELECT external_id, fingerprint, data, modified_at, written_by_us, partial_write FROM sync_snapshots
+	 WHERE integration = ? AND platform = ? AND entity = ? AND external_id IN (`,
+	')',
+);
 
 interface SnapshotRow {
 	external_id: string;
@@ -89,9 +95,8 @@ export class SnapshotRepository {
 		const rows = await selectIn<SnapshotRow, string>(
 			this.db,
 			externalIds,
-			({ placeholders, values }) => ({
-				sql: `SELECT external_id, fingerprint, data, modified_at, written_by_us, partial_write FROM sync_snapshots
-				 WHERE integration = ? AND platform = ? AND entity = ? AND external_id IN (${placeholders})`,
+			({ values }) => ({
+				sql: SNAPSHOTS_BY_ID.text(values.length),
 				params: [key.integration, key.platform, key.entity, ...values],
 			}),
 		);

@@ -1,6 +1,14 @@
-import { selectIn } from '../store/inList';
+import { InListSql, selectIn } from '../store/inList';
 import { insertMany } from '../store/insertMany';
 import type { SqlExecutor, SqlValue } from '../store/types';
+
+type HubColumn = 'internal_id' | 'match_key';
+
+/** Hub records by internal id or by match key: each text made once per count of values. */
+const BY_COLUMN: Record<HubColumn, InListSql> = {
+	internal_id: new InListSql('SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND internal_id IN (', ')'),
+	match_key: new InListSql('SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND match_key IN (', ')'),
+};
 
 /** The last agreed version of a record, in internal field names: the base every platform's change is measured from. */
 export interface HubRecord {
@@ -124,10 +132,11 @@ export class HubRecordRepository {
 		});
 	}
 
-	private async select(key: HubKey, column: string, values: string[], keyOf: (record: HubRecord) => string): Promise<Map<string, HubRecord>> {
+	private async select(key: HubKey, column: HubColumn, values: string[], keyOf: (record: HubRecord) => string): Promise<Map<string, HubRecord>> {
 		const found = new Map<string, HubRecord>();
+		const sql = BY_COLUMN[column];
 		const rows = await selectIn<{ internal_id: string; match_key: string | null; data: string }, string>(this.db, values, (chunk) => ({
-			sql: `SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND ${column} IN (${chunk.placeholders})`,
+			sql: sql.text(chunk.values.length),
 			params: [key.integration, key.entity, ...chunk.values],
 		}));
 		for (const row of rows) {
