@@ -10,6 +10,28 @@ const BY_COLUMN: Record<HubColumn, InListSql> = {
 	match_key: new InListSql('SELECT internal_id, match_key, data FROM sync_records WHERE integration = ? AND entity = ? AND match_key IN (', ')'),
 };
 
+/**
+ * The records in rounds of distinct ids, in order: a record saved twice starts a second round, as one upsert statement
+ * cannot touch a row twice on Postgres. Most calls are one round, the records as given. In a function of its own: in an
+ * async body each step of an iterator allocated.
+ */
+function rounds(records: HubRecord[]): HubRecord[][] {
+	const found: HubRecord[][] = [];
+	let ids = new Set<string>();
+	let start = 0;
+	for (let index = 0; index < records.length; index++) {
+		const id = records[index].internalId;
+		if (ids.has(id)) {
+			found.push(records.slice(start, index));
+			ids = new Set();
+			start = index;
+		}
+		ids.add(id);
+	}
+	found.push(start === 0 ? records : records.slice(start));
+	return found;
+}
+
 /** The last agreed version of a record, in internal field names: the base every platform's change is measured from. */
 export interface HubRecord {
 	internalId: string;
@@ -80,16 +102,8 @@ export class HubRecordRepository {
 	 * free): one look-up of the keys and one statement per 500 records instead of two statements per record.
 	 */
 	async putMany(key: HubKey, records: HubRecord[], writtenFor: string[]): Promise<void> {
-		// A record saved twice starts a second round: one upsert statement cannot touch a row twice on Postgres.
-		let round = new Map<string, HubRecord>();
-		for (const record of records) {
-			if (round.has(record.internalId)) {
-				await this.putDistinct(key, [...round.values()], writtenFor);
-				round = new Map();
-			}
-			round.set(record.internalId, record);
-		}
-		await this.putDistinct(key, [...round.values()], writtenFor);
+		const all = rounds(records);
+		for (let index = 0; index < all.length; index++) await this.putDistinct(key, all[index], writtenFor);
 	}
 
 	private async putDistinct(key: HubKey, records: HubRecord[], writtenFor: string[]): Promise<void> {
@@ -111,10 +125,8 @@ export class HubRecordRepository {
 			const matchKey = wanted && (holders.get(wanted) ?? record.internalId) === record.internalId ? wanted : null;
 			const previous = keyOf.get(record.internalId);
 			if (previous !== undefined && previous !== matchKey) holders.delete(previous);
-			if (matchKey) {
-				holders.set(matchKey, record.internalId);
-				keyOf.set(record.internalId, matchKey);
-			}
+			// keyOf is read for records held before this statement only: a round holds each record once.
+			if (matchKey) holders.set(matchKey, record.internalId);
 			values[at++] = key.integration;
 			values[at++] = key.entity;
 			values[at++] = record.internalId;
