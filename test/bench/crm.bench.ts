@@ -201,9 +201,9 @@ function initialSync(store: StateStore, total: number) {
 }
 
 /**
- * Warm-ups before a warmed run: 30,000 records leaves V8's count of survivors just under the size that grows the young
- * generation, so the measured sync decides whether it grows; 100,000 has grown it already, as in an n8n that has run
- * long syncs before.
+ * Warm-ups before a warmed run, as in an n8n that has run syncs before: each leaves V8's count of survivors under the
+ * size that grows the young generation (30,000 well under, 100,000 just under), so the measured sync decides whether it
+ * grows.
  */
 const WARM_UPS = [30_000, 100_000];
 
@@ -242,9 +242,10 @@ async function peakRssRun(total: number, warmUp: number): Promise<void> {
  * node:sqlite's row objects (allocated straight in old space), the pull page kept alive while its chunks were pushed,
  * the run's set of records written on the heap, an await per record resolved, then (a profile of the whole long run)
  * iterators stepping in async bodies, a lone version's resolution decisions, `sort`'s merge state in fingerprints, new
- * strings from lower-casing, a Set per IN list, statement texts rebuilt per hundred rows: 19.2 → 12.1 kB allocated a
- * record. Left: ~160 KB alive at each scavenge (the chunk in flight and the pull page); fresh, the 100,000-record sync
- * now stays at 16 MB of semi-space; warmed, the warm-up's scavenges count toward the same sum and it still doubles.
+ * strings from lower-casing, a Set per IN list, statement texts rebuilt per hundred rows, then the store's arrays per row
+ * written, columns read and not used, dedup Maps and IN-list texts: 12.8 → 11.1 kB allocated a record by the same
+ * profile. Left: ~250 KB alive at each scavenge (the chunk in flight and the pull page); fresh, the 100,000-record sync
+ * stays at 16 MB of semi-space; warmed, the warm-up's scavenges count toward the same sum and it still doubles.
  * See docs/benchmarks.md.
  */
 async function peakRssScaling(): Promise<void> {
@@ -264,7 +265,7 @@ async function peakRssScaling(): Promise<void> {
 		console.log(figureLine(`initial sync peak RSS, 100,000 vs 10,000 records, after a ${run.warmUp.toLocaleString('en')}-record warm-up`, run.large.peakRssMb, 'MB', run.small.peakRssMb, '10,000-record run (goal ≤ 1.3×)'));
 	}
 	const youngGenerations = warmed.map((run) => `${run.small.youngGenerationMb} → ${run.large.youngGenerationMb} MB after ${run.warmUp.toLocaleString('en')}`).join(', ');
-	console.log(`cause of the growth: bytes surviving V8's scavenges, counted since the young generation last grew; past its size it doubles (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB fresh, ${youngGenerations}; old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB, promoted garbage). Found and cut: node:sqlite's row objects allocated straight in old space, a getter closure per resolved record, 1,000 records in flight, the pull page kept alive while its chunks were pushed, the run's set of records written on the heap (now packed bytes off it), an await per record resolved, then iterators stepping in async bodies, a lone version's resolution decisions, sort's merge state in fingerprints, new strings from lower-casing, a Set per IN list and statement texts rebuilt per hundred rows (19.2 → 12.1 kB allocated a record over a 100,000-record sync). Left: ~160–240 KB surviving each scavenge (the chunk in flight and the pull page) over 74–86 scavenges at 16 MB of semi-space fresh, just under the ~18 MB that grows it; warmed, the warm-up's scavenges count toward the same sum: after 30,000 records the 100,000-record sync still doubles it (staying needs ~20% less again, much of it in the store's rows and statements), after 100,000 records it has doubled already and both syncs peak alike, so in a process that has worked before the peak follows V8's history, not the sync's size (see docs/benchmarks.md)`);
+	console.log(`cause of the growth: bytes surviving V8's scavenges, counted since the young generation last grew; past its size it doubles (young generation ${small.youngGenerationMb} → ${large.youngGenerationMb} MB fresh, ${youngGenerations}; old space ${small.oldSpaceMb} → ${large.oldSpaceMb} MB, promoted garbage). Found and cut: node:sqlite's row objects allocated straight in old space, a getter closure per resolved record, 1,000 records in flight, the pull page kept alive while its chunks were pushed, the run's set of records written on the heap, an await per record resolved, iterators stepping in async bodies, a lone version's resolution decisions, sort's merge state in fingerprints, new strings from lower-casing, a Set per IN list, statement texts rebuilt per hundred rows, then the store's array per row written, columns read and not used, dedup Maps and IN-list texts (12.8 → 11.1 kB allocated a record over a 100,000-record sync, sampling heap profile). Left: ~250 KB surviving each scavenge over ~73 scavenges at 16 MB of semi-space fresh, 18.0 MB in all, just under what grows it; warmed, the warm-up's scavenges count toward the same sum, so the 100,000-record sync still doubles it after a 30,000- or 100,000-record warm-up (staying needs ~20% less again: node:sqlite's rows 1.25 kB a record, JSON of snapshots and inbox payloads, the rest spread over the engine; see docs/benchmarks.md)`);
 }
 
 async function initialSyncMemory(): Promise<void> {
