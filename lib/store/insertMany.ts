@@ -24,6 +24,16 @@ export type InsertMany = {
 );
 
 /**
+ * The last of each key, in the order given: what one multi-row upsert may take on PostgreSQL, which refuses a statement
+ * that touches a row twice. The rows as given when no key repeats; positions by key, not a pair per row.
+ */
+export function lastOfEach<T>(rows: T[], keyOf: (row: T) => string): T[] {
+	const positions = new Map<string, number>();
+	for (let index = 0; index < rows.length; index++) positions.set(keyOf(rows[index]), index);
+	return positions.size === rows.length ? rows : rows.filter((row, index) => positions.get(keyOf(row)) === index);
+}
+
+/**
  * Rows for the next statement: a full chunk, else the largest power of two left, so a batch of any length uses a few
  * distinct statements (each backend keeps its prepared statements, outside the JS heap on SQLite).
  */

@@ -1,5 +1,5 @@
 import { InListSql, runIn, selectIn } from './inList';
-import { insertMany } from './insertMany';
+import { insertMany, lastOfEach } from './insertMany';
 import type { Migration, SqlDatabase, SqlExecutor, SqlValue } from './types';
 
 /**
@@ -302,14 +302,8 @@ function toQueued<P>(row: QueuedRow): QueuedEntry<P> {
 /** Writes in key order, so two transactions writing the same keys wait for each other instead of deadlocking on Postgres. */
 const inKeyOrder = <T extends { key: string }>(entries: T[]): T[] => [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-/** The last write of each key: one multi-row upsert cannot touch a row twice on Postgres. */
-function lastOfEachKey<T extends { key: string }>(entries: T[]): T[] {
-	// Positions by key, not a [key, entry] pair per entry: a sync stages every record it reads through here.
-	const positions = new Map<string, number>();
-	for (let index = 0; index < entries.length; index++) positions.set(entries[index].key, index);
-	if (positions.size === entries.length) return inKeyOrder(entries);
-	return inKeyOrder(entries.filter((entry, index) => positions.get(entry.key) === index));
-}
+/** The last write of each key, in key order: one multi-row upsert cannot touch a row twice on Postgres. */
+const lastOfEachKey = <T extends { key: string }>(entries: T[]): T[] => inKeyOrder(lastOfEach(entries, (entry) => entry.key));
 
 /**
  * One topic of the outbox as a queue of single-step work: written many rows per statement, read by group or filter,

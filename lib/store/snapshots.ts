@@ -1,6 +1,6 @@
 import type { IdMapKey } from './idMap';
 import { InListSql, selectIn } from './inList';
-import { insertMany } from './insertMany';
+import { insertMany, lastOfEach } from './insertMany';
 import type { SqlExecutor, SqlValue } from './types';
 
 export interface Snapshot {
@@ -60,13 +60,6 @@ function snapshotsById(rows: SnapshotRow[]): Map<string, Snapshot> {
 	return found;
 }
 
-/** The last snapshot of each record, in a function of its own: in an async body each step of an iterator allocated. */
-function lastOfEach(snapshots: Snapshot[]): Snapshot[] {
-	const positions = new Map<string, number>();
-	for (let index = 0; index < snapshots.length; index++) positions.set(snapshots[index].externalId, index);
-	return positions.size === snapshots.length ? snapshots : snapshots.filter((snapshot, index) => positions.get(snapshot.externalId) === index);
-}
-
 /** Rows `start` to `end` one after another: insertMany's flat form, no array per row. */
 function snapshotValues(key: IdMapKey, snapshots: Snapshot[], start: number, end: number, now: string): SqlValue[] {
 	const values: SqlValue[] = new Array((end - start) * SNAPSHOT_WIDTH);
@@ -110,7 +103,7 @@ export class SnapshotRepository {
 	async putMany(key: IdMapKey, snapshots: Snapshot[]): Promise<void> {
 		// SQLite upserts a statement's rows one after another, so a later snapshot of a record replaces an earlier one as
 		// sent; PostgreSQL refuses a statement that touches a row twice, so it gets the last of each only.
-		const latest = this.db.dialect === 'postgres' ? lastOfEach(snapshots) : snapshots;
+		const latest = this.db.dialect === 'postgres' ? lastOfEach(snapshots, (snapshot) => snapshot.externalId) : snapshots;
 		const now = new Date().toISOString();
 		// A hundred per statement, each statement's values made on their own: no copy of a range of them.
 		for (let start = 0; start < latest.length; start += SNAPSHOTS_PER_STATEMENT) {
